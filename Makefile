@@ -1,0 +1,54 @@
+# winactivation.kms developer entry points. Everything runs from the project virtual environment (.venv),
+# which tools/venv.sh creates with the newest Python that actually runs and the pinned requirements-dev.txt.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.cache/collections
+export ANSIBLE_NOCOLOR := 1
+export ANSIBLE_FORCE_COLOR := 0
+
+.PHONY: help venv system-deps collection-link demo test sanity units lint pwsh-syntax changelog-lint integration molecule clean
+
+help:
+	@echo "make demo   - set up, start the lab demo fleet, run the collection's playbooks against it, stop the lab"
+	@echo "make test   - set up and run every test (sanity, units, lint, PowerShell syntax, lab, molecule)"
+
+venv:
+	@tools/venv.sh
+
+# Debian packages some checks use (shellcheck for ansible-test sanity). Installed when we are root and apt works.
+system-deps:
+	@tools/system-deps.sh
+
+# Make the collection importable as winactivation.kms for ansible-playbook, pytest and ansible-lint.
+collection-link:
+	@mkdir -p .cache/collections/ansible_collections/winactivation
+	@ln -sfn $(CURDIR) .cache/collections/ansible_collections/winactivation/kms
+
+test: venv system-deps collection-link
+	@tools/run-tests.sh
+
+sanity: venv system-deps
+	tools/ansible-test.sh sanity --local --requirements --python $$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+
+units: venv collection-link
+	$(PY) -m pytest tests/unit
+
+lint: venv collection-link
+	$(VENV)/bin/ansible-lint --profile production
+
+pwsh-syntax: venv
+	$(PY) tools/pwsh_syntax.py
+
+changelog-lint: venv
+	$(VENV)/bin/antsibull-changelog lint
+
+integration: venv collection-link
+	$(PY) -m pytest tests/integration
+
+demo: venv collection-link
+	@tools/demo.sh
+
+clean:
+	rm -rf .venv .cache tests/output reports

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Run ansible-test offline on this checkout.
+#
+# ansible-test wants the collection at .../ansible_collections/<namespace>/<name>/, and its --requirements mode
+# downloads a pip bootstrap script from a host that is not reachable here. This wrapper
+#  1. copies the files git knows about (tracked, and untracked but not ignored) into a temporary collection tree;
+#  2. puts a stand-in bootstrap script in ansible-test's cache that installs pip from the interpreter's own
+#     bundled wheel (ensurepip) instead of downloading it;
+#  3. runs `ansible-test "$@"` there with the project venv, and copies tests/output back.
+set -euo pipefail
+cd "$(dirname "$0")/.." || exit 1
+ROOT=$PWD
+VENV=${VENV:-$ROOT/.venv}
+PY="$VENV/bin/python"
+
+pip_version=$("$PY" - <<'PY'
+import inspect
+import re
+from ansible_test._internal import python_requirements as r
+print(re.search(r"pip='([0-9.]+)'", inspect.getsource(r.get_venv_packages)).group(1))
+PY
+)
+cache="$HOME/.ansible/test/cache/get_pip_${pip_version//./_}.py"
+if [ ! -f "$cache" ] || ! grep -q "winactivation.kms offline stand-in" "$cache"; then
+    mkdir -p "$(dirname "$cache")"
+    cat > "$cache" <<'PY'
+"""winactivation.kms offline stand-in for ansible-test's get-pip bootstrap: pip from the bundled wheel (ensurepip)."""
+import ensurepip
+import subprocess
+import sys
+
+ensurepip.bootstrap(upgrade=True, default_pip=True)
+args = [a for a in sys.argv[1:] if a not in ("--no-setuptools", "--no-wheel") and not a.startswith("pip==")]
+packages = [a for a in args if not a.startswith("-")]
+if packages:
+    subprocess.check_call([sys.executable, "-m", "pip", "install"] + args)
+PY
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+dest="$work/ansible_collections/winactivation/kms"
+mkdir -p "$dest"
+git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do
+    [ -e "$f" ] || continue
+    mkdir -p "$dest/$(dirname "$f")"
+    cp -p "$f" "$dest/$f"
+done
+( cd "$dest" && git init -q && git add -A && PATH="$VENV/bin:$PATH" "$VENV/bin/ansible-test" "$@" )
+rc=$?
+if [ -d "$dest/tests/output" ]; then
+    mkdir -p tests/output && cp -r "$dest/tests/output/." tests/output/
+fi
+exit $rc

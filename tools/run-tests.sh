@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Run every test suite of the collection, in order, and report each one. Used by `make test` (and so by CI).
+# Each suite runs even when an earlier one failed; the exit code is non-zero when any failed.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+VENV=${VENV:-.venv}
+PY="$VENV/bin/python"
+export PATH="$PWD/$VENV/bin:$PATH"
+export ANSIBLE_COLLECTIONS_PATH="$PWD/.cache/collections"
+pyver=$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+
+declare -a names=() codes=() secs=()
+run() {
+    local name=$1; shift
+    echo "==> $name: $*"
+    local start=$SECONDS
+    "$@"
+    local rc=$?
+    names+=("$name"); codes+=("$rc"); secs+=($((SECONDS - start)))
+    echo "<== $name: rc=$rc in $((SECONDS - start)) s"
+}
+
+run pwsh-syntax "$PY" tools/pwsh_syntax.py
+run changelog antsibull-changelog lint
+run units "$PY" -m pytest -q -p no:cacheprovider tests/unit
+run sanity tools/ansible-test.sh sanity --local --requirements --python "$pyver"
+run ansible-lint ansible-lint --profile production --offline
+if [ -d tests/integration ] && ls tests/integration/test_*.py >/dev/null 2>&1; then
+    run integration "$PY" -m pytest -q -p no:cacheprovider tests/integration
+fi
+
+echo
+echo "summary:"
+failed=0
+for i in "${!names[@]}"; do
+    status=ok; [ "${codes[$i]}" != 0 ] && { status=FAILED; failed=$((failed + 1)); }
+    printf '  %-14s %-6s %4s s\n' "${names[$i]}" "$status" "${secs[$i]}"
+done
+passed=$(( ${#names[@]} - failed ))
+echo "suites: $passed passed, $failed failed"
+[ "$failed" = 0 ]
