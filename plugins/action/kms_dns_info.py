@@ -1,0 +1,52 @@
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action plugin for winactivation.kms.kms_dns_info (documentation in plugins/modules/kms_dns_info.py)."""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils._info_action import InfoActionBase
+
+
+def parse_endpoint(value: str) -> dict[str, t.Any]:
+    """Parse ``host`` or ``host:port`` (port 1..65535, default 1688) as given in the ``candidates`` option."""
+    text = value.strip()
+    host, sep, port = text.rpartition(":")
+    if not sep:
+        host, port = text, "1688"
+    if not host or not port.isdigit() or not 0 < int(port) < 65536 or any(c.isspace() for c in host):
+        raise AnsibleActionFail(f"candidates: {value!r} is not a valid 'host' or 'host:port' (port 1-65535)")
+    return {"host": host, "port": int(port)}
+
+
+class ActionModule(InfoActionBase):
+    """Where the host looks for its KMS host: suffixes, _vlmcs._tcp SRV records, candidates, TCP reachability."""
+
+    PROBES = ("kms_dns",)
+    ARGUMENT_SPEC = {
+        "domains": {"type": "list", "elements": "str", "default": []},
+        "candidates": {"type": "list", "elements": "str", "default": []},
+        "timeout_ms": {"type": "int", "default": 2000},
+    }
+    RESULT_KEYS = ("kms_dns", "normalized")
+
+    def probe_params(self, args: dict[str, t.Any]) -> dict[str, dict[str, t.Any]]:
+        """Extra domains and candidates from the controller, and the connect timeout."""
+        if not 100 <= args["timeout_ms"] <= 30000:
+            raise AnsibleActionFail(f"timeout_ms must be between 100 and 30000, got {args['timeout_ms']}")
+        for domain in args["domains"]:
+            if not domain or any(c.isspace() for c in domain):
+                raise AnsibleActionFail(f"domains: {domain!r} is not a DNS domain name")
+        return {"kms_dns": {
+            "domains": args["domains"],
+            "candidates": [parse_endpoint(c) for c in args["candidates"]],
+            "timeout_ms": args["timeout_ms"],
+        }}
+
+    def build_result(self, args: dict[str, t.Any], snapshot: dict[str, t.Any],
+                     views: dict[str, t.Any]) -> dict[str, t.Any]:
+        """Raw probe output and the normalised view (SRV per domain, candidates with resolution and TCP)."""
+        return {"kms_dns": snapshot["probes"]["kms_dns"], "normalized": views["kms_dns"]}

@@ -1,0 +1,78 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: kms_dns_info
+short_description: See how a Windows host finds its KMS host, from the host itself
+version_added: 0.1.0
+description:
+  - Reads the host's primary DNS suffix, its connection-specific suffixes and suffix search list, and looks up
+    the C(_vlmcs._tcp) SRV record under each, as the KMS client does, reporting the records or the numeric DNS
+    error.
+  - Collects every KMS candidate (the manual setting at service and at product level, the discovered host, the
+    SRV targets and any names given in I(candidates)), resolves each to its addresses and opens a TCP
+    connection to each candidate's port, all in parallel with a short timeout.
+  - Never changes anything on the host.
+options:
+  domains:
+    description:
+      - Extra DNS domains to look up C(_vlmcs._tcp) SRV records in, before the host's own suffixes.
+    type: list
+    elements: str
+    default: []
+  candidates:
+    description:
+      - Extra KMS hosts to resolve and connect to from the host, as C(host) or C(host:port) (port 1688 when left
+        out).
+    type: list
+    elements: str
+    default: []
+  timeout_ms:
+    description:
+      - How long to wait for name resolution and for the TCP connections, in milliseconds, from 100 to 30000.
+    type: int
+    default: 2000
+extends_documentation_fragment:
+  - winactivation.kms.info_module
+seealso:
+  - module: winactivation.kms.activation_info
+author:
+  - winactivation.kms maintainers (@winactivation)
+"""
+
+EXAMPLES = r"""
+- name: Look for KMS hosts the way the client does
+  winactivation.kms.kms_dns_info:
+  register: kms_dns
+
+- name: Fail when no SRV record is published
+  ansible.builtin.assert:
+    that: kms_dns.normalized.srv_found
+    fail_msg: "No _vlmcs._tcp SRV record under {{ kms_dns.normalized.domains | join(', ') }}"
+
+- name: Also test the new KMS host before switching to it
+  winactivation.kms.kms_dns_info:
+    candidates:
+      - kms02.corp.example.com:1688
+    timeout_ms: 1000
+"""
+
+RETURN = r"""
+kms_dns:
+  description: Raw probe output (suffixes, adapters, SRV answers, candidates, resolution and TCP results).
+  returned: success
+  type: dict
+normalized:
+  description:
+    - C(primary_suffix), C(search_list), C(ad_domain), C(domains) (searched, in order), C(srv) (per domain,
+      C(records) with C(target), C(port), C(priority), C(weight), C(ttl), or C(error) with the numeric DNS code
+      and its meaning), C(srv_found), and C(candidates), each with C(source), C(host), C(port), C(addresses),
+      C(resolve_error), C(tcp_open), C(tcp_error) and C(tcp_ms).
+  returned: success
+  type: dict
+snapshot:
+  description: The host snapshot (schema C(winactivation.kms/snapshot/1)) this result was built from.
+  returned: success
+  type: dict
+"""

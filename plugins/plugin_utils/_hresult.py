@@ -1,0 +1,171 @@
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""HRESULT catalog for Windows activation: code -> symbol and meaning in English and Japanese.
+
+The host returns numbers; this module turns them into text on the controller, so nothing depends on the
+language of the Windows host. Sources: Microsoft's "Troubleshoot activation error codes" and KMS troubleshooting
+articles (MicrosoftDocs/SupportArticles-docs, support/windows-server/licensing-and-activation/), and winerror.h
+for the generic Win32/COM codes.
+"""
+
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the winactivation.kms collection and may change in any release.
+
+from __future__ import annotations
+
+import typing as t
+
+
+class HResultInfo(t.NamedTuple):
+    """One catalog entry."""
+
+    code: int
+    symbol: str
+    en: str
+    ja: str
+
+
+_CATALOG: tuple[HResultInfo, ...] = (
+    HResultInfo(0x00000000, "S_OK", "Success.", "成功しました。"),
+    HResultInfo(0xC004F074, "SL_E_VL_KEY_MANAGEMENT_SERVICE_NOT_ACTIVATED",
+                "No Key Management Service (KMS) could be contacted.",
+                "キー管理サービス (KMS) に接続できませんでした。"),
+    HResultInfo(0xC004F038, "SL_E_VL_NOT_ENOUGH_COUNT",
+                "The KMS host's count of clients is too low (25 client OS / 5 server or Office needed).",
+                "KMS ホストのクライアント数が不足しています (クライアント OS は 25、サーバーと Office は 5 が必要)。"),
+    HResultInfo(0xC004F039, "SL_E_VL_NOT_WINDOWS_SLP",
+                "The KMS host did not respond: KMS is not enabled or the request did not reach it.",
+                "KMS ホストが応答しません。KMS が有効でないか、要求が届いていません。"),
+    HResultInfo(0xC004F041, "SL_E_VL_MACHINE_NOT_BOUND",
+                "The KMS host is not activated.",
+                "KMS ホスト自体のライセンス認証が行われていません。"),
+    HResultInfo(0xC004F042, "SL_E_VL_KEY_MANAGEMENT_SERVICE_ID_MISMATCH",
+                "The KMS host cannot activate this product (its host key does not cover this Windows or Office version).",
+                "この KMS ホストはこの製品をライセンス認証できません (ホストキーがこのバージョンに対応していません)。"),
+    HResultInfo(0xC004F06C, "SL_E_VL_INVALID_TIMESTAMP",
+                "The request timestamp is invalid: client and KMS host clocks differ by more than 4 hours (UTC).",
+                "要求のタイムスタンプが無効です。クライアントと KMS ホストの時刻 (UTC) が 4 時間以上ずれています。"),
+    HResultInfo(0xC004F035, "SL_E_VL_INVALID_VOLUME_LICENSE_KEY",
+                "Invalid volume license key: this computer has no qualifying operating system license (MAK or retail key needed).",
+                "ボリュームライセンスキーが無効です。対象となる OS ライセンスがありません (MAK またはリテールキーが必要)。"),
+    HResultInfo(0xC004C003, "SL_E_CHPA_PRODUCT_KEY_BLOCKED",
+                "The product key is blocked.",
+                "プロダクトキーがブロックされています。"),
+    HResultInfo(0xC004C008, "SL_E_CHPA_DYNAMICALLY_BLOCKED_PRODUCT_KEY",
+                "The KMS host key (CSVLK) has exceeded its activation limit.",
+                "KMS ホストキー (CSVLK) のライセンス認証回数の上限を超えています。"),
+    HResultInfo(0xC004E015, "SL_E_LICENSE_MANAGEMENT_DATA_CORRUPTED",
+                "License consumption failed: the license store (tokens.dat) may be corrupt.",
+                "ライセンスの使用に失敗しました。ライセンスストア (tokens.dat) が破損している可能性があります。"),
+    HResultInfo(0xC004F050, "SL_E_INVALID_PRODUCT_KEY",
+                "The product key is invalid (or the KMS host does not know this key yet).",
+                "プロダクトキーが無効です (または KMS ホストがこのキーに未対応です)。"),
+    HResultInfo(0x8004FE21, "SL_E_NOT_GENUINE",
+                "This computer is not running genuine Windows.",
+                "この Windows は正規品ではありません。"),
+    HResultInfo(0x8007232A, "DNS_ERROR_RCODE_SERVER_FAILURE",
+                "DNS server failure.",
+                "DNS サーバーエラーです。"),
+    HResultInfo(0x8007232B, "DNS_ERROR_RCODE_NAME_ERROR",
+                "DNS name does not exist (no _vlmcs._tcp SRV record found).",
+                "DNS 名が存在しません (_vlmcs._tcp SRV レコードが見つかりません)。"),
+    HResultInfo(0x8007007B, "ERROR_INVALID_NAME",
+                "The file name, directory name or DNS name syntax is incorrect (no KMS host found in DNS).",
+                "名前の構文が正しくありません (DNS に KMS ホストが見つかりません)。"),
+    HResultInfo(0x8007251D, "DNS_INFO_NO_RECORDS",
+                "No records found for the DNS query (no _vlmcs._tcp SRV record).",
+                "DNS クエリに一致するレコードがありません (_vlmcs._tcp SRV レコードがありません)。"),
+    HResultInfo(0x80092328, "DNS_ERROR_NO_RECORDS",
+                "No DNS records found for the KMS host.",
+                "KMS ホストの DNS レコードが見つかりません。"),
+    HResultInfo(0x800706BA, "RPC_S_SERVER_UNAVAILABLE",
+                "The RPC server is unavailable: the KMS host cannot be reached on its port.",
+                "RPC サーバーを利用できません。KMS ホストのポートに接続できません。"),
+    HResultInfo(0x80070005, "E_ACCESSDENIED",
+                "Access denied: run elevated, or restore the permissions of the licensing service.",
+                "アクセスが拒否されました。管理者として実行するか、ライセンスサービスのアクセス許可を確認してください。"),
+    HResultInfo(0x80070422, "ERROR_SERVICE_DISABLED",
+                "The service is disabled (Software Protection, sppsvc).",
+                "サービスが無効になっています (Software Protection, sppsvc)。"),
+    HResultInfo(0x8007045A, "ERROR_DLL_INIT_FAILED",
+                "The licensing service could not initialise.",
+                "ライセンスサービスを初期化できませんでした。"),
+    HResultInfo(0x80041010, "WBEM_E_INVALID_CLASS",
+                "WMI class not found (the licensing WMI provider is missing or broken).",
+                "WMI クラスが見つかりません (ライセンスの WMI プロバイダーが見つからないか破損しています)。"),
+    HResultInfo(0x80041013, "WBEM_E_PROVIDER_LOAD_FAILURE",
+                "WMI provider load failure.",
+                "WMI プロバイダーを読み込めませんでした。"),
+    HResultInfo(0x80070490, "ERROR_NOT_FOUND",
+                "Element not found (no product matches, or the key does not fit this edition).",
+                "要素が見つかりません (該当する製品がないか、キーがエディションに合いません)。"),
+    HResultInfo(0x80131500, "COR_E_EXCEPTION",
+                "PowerShell/.NET exception (see the message).",
+                "PowerShell/.NET の例外です (メッセージを参照)。"),
+    HResultInfo(0x80072AF9, "WSAHOST_NOT_FOUND",
+                "Host name not found.",
+                "ホスト名が見つかりません。"),
+    HResultInfo(0x8007274D, "WSAECONNREFUSED",
+                "Connection refused.",
+                "接続が拒否されました。"),
+    HResultInfo(0x8007274C, "WSAETIMEDOUT",
+                "Connection timed out.",
+                "接続がタイムアウトしました。"),
+    HResultInfo(0x800705B4, "ERROR_TIMEOUT",
+                "The operation timed out.",
+                "操作がタイムアウトしました。"),
+)
+
+_BY_CODE: dict[int, HResultInfo] = {entry.code: entry for entry in _CATALOG}
+
+
+def normalise(code: t.Any) -> int | None:
+    """Return ``code`` as an unsigned 32-bit HRESULT.
+
+    Accepts signed or unsigned integers, decimal or ``0x`` hex strings (as found in event data), and small Win32
+    error codes (converted with HRESULT_FROM_WIN32). Returns None for anything that is not a number.
+    """
+    if code is None or isinstance(code, bool):
+        return None
+    if isinstance(code, str):
+        text = code.strip().rstrip(",")
+        try:
+            value = int(text, 16) if text.lower().startswith("0x") else int(text)
+        except ValueError:
+            return None
+    elif isinstance(code, (int, float)):
+        value = int(code)
+    else:
+        return None
+    value &= 0xFFFFFFFF
+    if 0 < value <= 0xFFFF:
+        value = 0x80070000 | value
+    return value
+
+
+def to_hex(code: int | None) -> str | None:
+    """Format an HRESULT the way Windows prints it (0xC004F074)."""
+    return None if code is None else f"0x{code & 0xFFFFFFFF:08X}"
+
+
+def lookup(code: t.Any) -> HResultInfo | None:
+    """Return the catalog entry for ``code`` (any form :func:`normalise` accepts), or None when unknown."""
+    value = normalise(code)
+    return None if value is None else _BY_CODE.get(value)
+
+
+def describe(code: t.Any, language: str = "en") -> str:
+    """Return readable text for ``code``: '0xC004F074 SYMBOL: meaning', or the bare code when unknown."""
+    value = normalise(code)
+    if value is None:
+        return str(code)
+    entry = _BY_CODE.get(value)
+    if entry is None:
+        return f"{to_hex(value)} (unknown code)" if language != "ja" else f"{to_hex(value)} (不明なコード)"
+    text = entry.ja if language == "ja" else entry.en
+    return f"{to_hex(value)} {entry.symbol}: {text}"
+
+
+def catalog() -> tuple[HResultInfo, ...]:
+    """Every known entry, in catalog order."""
+    return _CATALOG

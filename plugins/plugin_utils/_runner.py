@@ -1,0 +1,284 @@
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run the collection's PowerShell scripts on a Windows host through the task's own connection.
+
+How a call travels:
+
+* The command line is a small bootstrap (``powershell/bootstrap.ps1``) sent as ``-EncodedCommand``. On real
+  Windows WinRS runs it through cmd.exe, which refuses command lines over 8,191 characters; a 3,000-character
+  script sent that way already fails, so the scripts themselves never go on the command line.
+* The scripts, the shared library and every parameter travel on stdin as one JSON document on one line (the
+  psrp connection feeds stdin to PowerShell line by line). Parameters are data: the bootstrap hands them to each
+  script as an object, nothing is pasted into PowerShell source, so a hostile string stays inert.
+* The answer is one JSON document between two markers that hold a random nonce, so banners, warnings or
+  progress that the host prints around it cannot corrupt it.
+* Several scripts can be batched into one call; each gets its own result or error.
+
+Verbosity: -vvv shows the script names, the size of the call and its timing; never parameters or output
+(they may hold product keys). -vvvvv adds rc and stderr of failed calls.
+"""
+
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the winactivation.kms collection and may change in any release.
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import functools
+import json
+import os
+import re
+import time
+import typing as t
+import uuid
+
+from ansible.errors import AnsibleConnectionFailure, AnsibleError
+from ansible.module_utils.common.text.converters import to_text
+from ansible.utils.display import Display
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _hresult
+
+try:
+    from requests.exceptions import RequestException as _TransportError
+except ImportError:  # pragma: no cover - requests comes with pywinrm and pypsrp
+    class _TransportError(Exception):  # type: ignore[no-redef]
+        """Stand-in when requests is not installed: nothing raises it."""
+
+display = Display()
+
+#: cmd.exe's limit for one command line on Windows (WinRS runs commands through it).
+COMMAND_LINE_LIMIT = 8191
+
+_POWERSHELL = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand "
+_SCRIPT_DIR = os.path.join(os.path.dirname(__file__), "powershell")
+_MARKER_RE = re.compile(r"^# winactivation\.kms (?P<kind>[a-z]+)(?:: (?P<name>[a-z_]+))? v(?P<version>\d+)\s*$")
+_CLIXML_RE = re.compile(r"<S S=\"Error\">(?P<text>.*?)</S>", re.DOTALL)
+
+
+class RemoteScriptError(AnsibleError):
+    """The remote call ran but gave no usable answer (PowerShell failed, output missing or garbled)."""
+
+    def __init__(self, message: str, rc: int | None = None, stdout: str = "", stderr: str = "") -> None:
+        super().__init__(message)
+        self.rc = rc
+        self.stdout = stdout
+        self.stderr = stderr
+
+
+@dataclasses.dataclass(frozen=True)
+class RemoteScript:
+    """One script to run: its name in the answer, its PowerShell source and its parameters (data)."""
+
+    name: str
+    source: str
+    params: dict[str, t.Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
+class RemoteError:
+    """An exception a script raised on the host, with its HRESULT decoded on the controller."""
+
+    message: str
+    hresult: int | None = None
+    exception_type: str | None = None
+    line: int | None = None
+
+    @property
+    def hresult_hex(self) -> str | None:
+        """The HRESULT as Windows prints it."""
+        return _hresult.to_hex(self.hresult)
+
+    def describe(self) -> str:
+        """One readable line: the message, then the HRESULT and what it means when known."""
+        text = self.message.strip() or "(no message)"
+        if self.hresult is not None:
+            text += f" [{_hresult.describe(self.hresult)}]"
+        return text
+
+    def as_dict(self) -> dict[str, t.Any]:
+        """The error as a result dict for task output."""
+        info = _hresult.lookup(self.hresult)
+        return {
+            "message": self.message,
+            "hresult": self.hresult_hex,
+            "hresult_symbol": info.symbol if info else None,
+            "hresult_text": info.en if info else None,
+            "exception_type": self.exception_type,
+            "line": self.line,
+        }
+
+
+@dataclasses.dataclass
+class ScriptResult:
+    """What one script of a call returned: ``value`` when ``ok``, else ``error``."""
+
+    name: str
+    ok: bool
+    value: t.Any = None
+    error: RemoteError | None = None
+    elapsed_ms: int | None = None
+
+
+@dataclasses.dataclass
+class CallResult:
+    """The answer of one remote call: a result per script, and the controller-side timing of the call."""
+
+    results: dict[str, ScriptResult]
+    rc: int
+    started: float
+    finished: float
+    stderr: str = ""
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds the call took, as seen from the controller."""
+        return self.finished - self.started
+
+    def __getitem__(self, name: str) -> ScriptResult:
+        return self.results[name]
+
+
+@functools.lru_cache(maxsize=None)
+def load_script(relative: str) -> str:
+    """Return the source of a shipped script, ``relative`` to ``plugin_utils/powershell`` without ``.ps1``.
+
+    Every remote script starts with a marker line (``# winactivation.kms <kind>: <name> v<N>``) that tells the
+    scripts apart on the host side (the lab recognises them by it); a file without one is refused.
+    """
+    path = os.path.join(_SCRIPT_DIR, *relative.split("/")) + ".ps1"
+    with open(path, encoding="ascii") as handle:
+        source = handle.read()
+    if not _MARKER_RE.match(source.split("\n", 1)[0]):
+        raise AnsibleError(f"internal error: {relative}.ps1 has no winactivation.kms marker line")
+    return source
+
+
+def probe(name: str, params: dict[str, t.Any] | None = None) -> RemoteScript:
+    """Return the read-only probe ``name`` (``powershell/probes/<name>.ps1``) ready to run."""
+    return RemoteScript(name=name, source=load_script(f"probes/{name}"), params=params or {})
+
+
+def build_command() -> str:
+    """Return the command line that starts the bootstrap: far below cmd.exe's 8,191 characters."""
+    encoded = base64.b64encode(load_script("bootstrap").encode("utf-16-le")).decode("ascii")
+    command = _POWERSHELL + encoded
+    if len(command) >= COMMAND_LINE_LIMIT:
+        raise AnsibleError(f"internal error: bootstrap command line is {len(command)} characters")
+    return command
+
+
+def build_payload(scripts: t.Sequence[RemoteScript], begin: str, end: str) -> bytes:
+    """Return the stdin document: one line of ASCII JSON with the library, the scripts and their parameters."""
+    document = {
+        "begin": begin,
+        "end": end,
+        "library": load_script("library"),
+        "items": [{"name": s.name, "script": s.source, "params": s.params} for s in scripts],
+    }
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=True).encode("ascii") + b"\n"
+
+
+def decode_stderr(stderr: bytes | str) -> str:
+    """Return stderr as text, with PowerShell's CLIXML error records reduced to their messages."""
+    text = to_text(stderr, errors="surrogate_or_replace")
+    if "#< CLIXML" not in text:
+        return text.strip()
+    parts = []
+    for match in _CLIXML_RE.finditer(text):
+        part = match.group("text").replace("_x000D_", "").replace("_x000A_", "\n")
+        parts.append(part)
+    return "".join(parts).strip() or text.strip()
+
+
+def parse_answer(stdout: str, begin: str, end: str) -> dict[str, t.Any] | None:
+    """Return the JSON document framed by ``begin``/``end`` in ``stdout``, None when there is no frame.
+
+    Raises RemoteScriptError when a frame is there but its content is not a JSON object (truncated or garbled).
+    """
+    start = stdout.find(begin)
+    if start < 0:
+        return None
+    stop = stdout.find(end, start + len(begin))
+    if stop < 0:
+        raise RemoteScriptError("the host's answer was cut off (end marker missing)", stdout=stdout)
+    body = stdout[start + len(begin):stop]
+    try:
+        answer = json.loads(body)
+    except ValueError as exc:
+        raise RemoteScriptError(f"the host's answer is not valid JSON: {exc}", stdout=stdout) from None
+    if not isinstance(answer, dict):
+        raise RemoteScriptError("the host's answer is not a JSON object", stdout=stdout)
+    return answer
+
+
+def _script_result(name: str, raw: t.Any) -> ScriptResult:
+    """Turn one entry of the host's answer into a ScriptResult."""
+    if not isinstance(raw, dict) or "ok" not in raw:
+        return ScriptResult(name=name, ok=False, error=RemoteError(message="no result for this script"))
+    if raw.get("ok"):
+        return ScriptResult(name=name, ok=True, value=raw.get("value"), elapsed_ms=raw.get("ms"))
+    err = raw.get("error") or {}
+    return ScriptResult(
+        name=name,
+        ok=False,
+        error=RemoteError(
+            message=to_text(err.get("message") or ""),
+            hresult=_hresult.normalise(err.get("hresult")),
+            exception_type=err.get("type"),
+            line=err.get("line"),
+        ),
+        elapsed_ms=raw.get("ms"),
+    )
+
+
+def run_scripts(connection: t.Any, scripts: t.Sequence[RemoteScript], task_action: str = "winactivation.kms") -> CallResult:
+    """Run ``scripts`` on the host in one remote call through ``connection`` and return their results.
+
+    Args:
+        connection: The task's connection plugin (winrm, psrp or ssh); its ``exec_command`` is used.
+        scripts: The scripts to run, in order; names must be unique.
+        task_action: The action name, for log lines.
+
+    Returns:
+        The results by script name, with rc and the controller-side start and finish times.
+
+    Raises:
+        AnsibleConnectionFailure: The host could not be reached (the task should be marked unreachable).
+        RemoteScriptError: PowerShell failed or its output held no valid answer.
+    """
+    names = [s.name for s in scripts]
+    if len(set(names)) != len(names):
+        raise AnsibleError(f"internal error: duplicate script names {names}")
+    nonce = uuid.uuid4().hex
+    begin, end = f"<<winactivation.kms:{nonce}:begin>>", f"<<winactivation.kms:{nonce}:end>>"
+    command = build_command()
+    payload = build_payload(scripts, begin, end)
+    display.vvv(f"{task_action}: running {', '.join(names)} (command line {len(command)} chars, stdin {len(payload)} bytes)")
+
+    started = time.time()
+    try:
+        rc, b_stdout, b_stderr = connection.exec_command(command, in_data=payload, sudoable=False)
+    except AnsibleError:
+        raise  # AnsibleConnectionFailure included: the caller marks the host unreachable
+    except _TransportError as exc:
+        raise AnsibleConnectionFailure(f"failed to reach the host: {exc}") from exc
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        raise RemoteScriptError(f"the remote call failed: {type(exc).__name__}: {exc}") from exc
+    finished = time.time()
+
+    rc = rc or 0
+    stdout = to_text(b_stdout, errors="surrogate_or_replace")
+    stderr = decode_stderr(b_stderr)
+    display.vvv(f"{task_action}: {', '.join(names)} finished in {(finished - started) * 1000:.0f} ms, rc={rc}")
+
+    answer = parse_answer(stdout, begin, end)
+    if answer is None:
+        display.vvvvv(f"{task_action}: rc={rc} stderr={stderr!r}")
+        detail = stderr or stdout.strip() or "no output"
+        if rc != 0:
+            raise RemoteScriptError(f"PowerShell exited with rc {rc}: {detail}", rc=rc, stdout=stdout, stderr=stderr)
+        raise RemoteScriptError(f"the host gave no answer (rc 0): {detail[:500]}", rc=rc, stdout=stdout, stderr=stderr)
+
+    results = {name: _script_result(name, answer.get(name)) for name in names}
+    return CallResult(results=results, rc=rc, started=started, finished=finished, stderr=stderr)

@@ -1,0 +1,521 @@
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The host snapshot (schema ``winactivation.kms/snapshot/1``) and the normalised views built from it.
+
+A snapshot is the raw output of the probes for one host plus what the controller observed while collecting
+it (timing). It is what diagnosis reads, so it can be saved, pasted or collected by hand and diagnosed offline.
+The readers here accept what people actually paste: PowerShell 5.1's ``/Date(ms)/`` dates as well as ISO and
+WMI (DMTF) dates, numbers as numbers or strings, and a lone object where a list is expected.
+"""
+
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the winactivation.kms collection and may change in any release.
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import typing as t
+
+from ansible.errors import AnsibleError
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _hresult
+
+SCHEMA = "winactivation.kms/snapshot/1"
+PROBES = ("activation", "time", "kms_dns")
+
+WINDOWS_APPLICATION_ID = "55c92734-d682-4d71-983e-d6ec3f16059f"
+OFFICE_APPLICATION_ID = "0ff1ce15-a989-479d-af46-f275c6370663"
+
+#: SoftwareLicensingProduct.LicenseStatus values.
+LICENSE_STATUS = {
+    0: "Unlicensed",
+    1: "Licensed",
+    2: "OOBGrace",
+    3: "OOTGrace",
+    4: "NonGenuineGrace",
+    5: "Notification",
+    6: "ExtendedGrace",
+}
+
+_MS_DATE_RE = re.compile(r"^\\?/Date\((?P<ms>-?\d+)(?P<tz>[+-]\d{4})?\)\\?/$")
+_DMTF_RE = re.compile(r"^(?P<ts>\d{14})\.(?P<us>\d{6})(?P<sign>[+-])(?P<off>\d{3})$")
+_GUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_UTC = datetime.timezone.utc
+
+
+class SnapshotError(AnsibleError):
+    """A snapshot document that cannot be read."""
+
+
+# --- tolerant readers -------------------------------------------------------------------------------------------
+
+def as_list(value: t.Any) -> list[t.Any]:
+    """Return ``value`` as a list: None -> [], a lone object -> [object], a list as is."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def as_int(value: t.Any) -> int | None:
+    """Return ``value`` as an int (numbers, numeric strings, 0x hex strings, booleans), None otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return int(text, 16) if text.lower().startswith("0x") else int(float(text))
+        except ValueError:
+            return None
+    return None
+
+
+def as_bool(value: t.Any) -> bool | None:
+    """Return ``value`` as a bool (true/false, 1/0, 'True'/'False' strings), None when absent or unclear."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("true", "1", "yes"):
+            return True
+        if text in ("false", "0", "no"):
+            return False
+    return None
+
+
+def as_str(value: t.Any) -> str | None:
+    """Return ``value`` as a stripped string, None for None or an empty string."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def parse_datetime(value: t.Any) -> datetime.datetime | None:
+    """Return an aware UTC datetime for ISO-8601, ``/Date(ms)/``, WMI DMTF strings or datetimes; else None.
+
+    An ISO string without an offset is taken as UTC (the probes always write UTC).
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.replace(tzinfo=_UTC) if value.tzinfo is None else value.astimezone(_UTC)
+    if isinstance(value, dict):
+        # ConvertTo-Json of a DateTime in some shells: {"value": "/Date(..)/", "DateTime": "..."}
+        return parse_datetime(value.get("value") or value.get("DateTime"))
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    match = _MS_DATE_RE.match(text)
+    if match:
+        return datetime.datetime(1970, 1, 1, tzinfo=_UTC) + datetime.timedelta(milliseconds=int(match.group("ms")))
+    match = _DMTF_RE.match(text)
+    if match:
+        local = datetime.datetime.strptime(match.group("ts"), "%Y%m%d%H%M%S").replace(microsecond=int(match.group("us")))
+        offset = int(match.group("off")) * (1 if match.group("sign") == "+" else -1)
+        return (local - datetime.timedelta(minutes=offset)).replace(tzinfo=_UTC)
+    iso = text.replace("Z", "+00:00").replace("z", "+00:00")
+    # Python < 3.11 accepts at most 6 fractional digits; .NET's "o" format writes 7.
+    iso = re.sub(r"(\.\d{6})\d+", r"\1", iso)
+    try:
+        parsed = datetime.datetime.fromisoformat(iso)
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=_UTC) if parsed.tzinfo is None else parsed.astimezone(_UTC)
+
+
+def iso(value: datetime.datetime | None) -> str | None:
+    """Format an aware datetime as ISO-8601 UTC with a Z suffix."""
+    if value is None:
+        return None
+    return value.astimezone(_UTC).isoformat().replace("+00:00", "Z")
+
+
+def utc_from_timestamp(value: float) -> datetime.datetime:
+    """Return the aware UTC datetime of a POSIX timestamp."""
+    return datetime.datetime.fromtimestamp(value, tz=_UTC)
+
+
+# --- activation ---------------------------------------------------------------------------------------------------
+
+def channel_of(product: dict[str, t.Any]) -> str:
+    """Return the key channel of a licensing product.
+
+    One of KMS_CLIENT (a GVLK), KMS_HOST (a CSVLK), MAK, RETAIL, OEM, AVMA, EVALUATION or UNKNOWN, from
+    ProductKeyChannel and, where that is missing or vague, the channel named in Description (not localized).
+    """
+    pkc = (as_str(product.get("ProductKeyChannel")) or "").lower()
+    desc = (as_str(product.get("Description")) or "").upper()
+    if pkc == "volume:gvlk" or "VOLUME_KMSCLIENT" in desc:
+        return "KMS_CLIENT"
+    if pkc == "volume:csvlk" or "VOLUME_KMS" in desc:
+        return "KMS_HOST"
+    if "VIRTUAL_MACHINE_ACTIVATION" in desc:
+        return "AVMA"
+    if pkc == "volume:mak" or "VOLUME_MAK" in desc:
+        return "MAK"
+    if "TIMEBASED" in desc:
+        return "EVALUATION"
+    if pkc.startswith("oem") or "OEM_" in desc:
+        return "OEM"
+    if pkc == "retail" or "RETAIL" in desc:
+        return "RETAIL"
+    return "UNKNOWN"
+
+
+def application_of(product: dict[str, t.Any]) -> str:
+    """Return 'windows', 'office' or 'other' from the product's ApplicationID."""
+    app = (as_str(product.get("ApplicationID")) or "").lower()
+    if app == WINDOWS_APPLICATION_ID:
+        return "windows"
+    if app == OFFICE_APPLICATION_ID:
+        return "office"
+    return "other"
+
+
+def normalise_product(product: dict[str, t.Any], reference: datetime.datetime | None = None) -> dict[str, t.Any]:
+    """Return the normalised view of one SoftwareLicensingProduct row.
+
+    ``reference`` is the moment the grace remaining is counted from (the host's clock at collection).
+    """
+    status = as_int(product.get("LicenseStatus"))
+    grace = as_int(product.get("GracePeriodRemaining"))
+    expires = None
+    if grace is not None and grace > 0 and reference is not None:
+        expires = iso(reference + datetime.timedelta(minutes=grace))
+    reason = as_int(product.get("LicenseStatusReason"))
+    return {
+        "id": (as_str(product.get("ID")) or "").lower() or None,
+        "application": application_of(product),
+        "name": as_str(product.get("Name")),
+        "description": as_str(product.get("Description")),
+        "license_family": as_str(product.get("LicenseFamily")),
+        "partial_product_key": as_str(product.get("PartialProductKey")),
+        "channel": channel_of(product),
+        "license_status": status,
+        "license_status_name": LICENSE_STATUS.get(status, "Unknown") if status is not None else None,
+        "license_status_reason": _hresult.to_hex(_hresult.normalise(reason)) if reason else None,
+        "grace_remaining_minutes": grace,
+        "grace_expires": expires,
+        "is_addon": as_bool(product.get("LicenseIsAddon")),
+        "kms_machine": as_str(product.get("KeyManagementServiceMachine")),
+        "kms_port": as_int(product.get("KeyManagementServicePort")) or None,
+        "kms_lookup_domain": as_str(product.get("KeyManagementServiceLookupDomain")),
+        "discovered_kms_machine": as_str(product.get("DiscoveredKeyManagementServiceMachineName")),
+        "discovered_kms_port": as_int(product.get("DiscoveredKeyManagementServiceMachinePort")) or None,
+        "discovered_kms_address": as_str(product.get("DiscoveredKeyManagementServiceMachineIpAddress")),
+        "vl_activation_interval": as_int(product.get("VLActivationInterval")),
+        "vl_renewal_interval": as_int(product.get("VLRenewalInterval")),
+    }
+
+
+def _count(value: t.Any) -> int | None:
+    """A KMS count: -1, or its uint32 form 4294967295, means 'not a KMS host / no requests yet' -> None."""
+    number = as_int(value)
+    if number is None or number < 0 or number >= 0xFFFFFFFF:
+        return None
+    return number
+
+
+def normalise_service(service: dict[str, t.Any]) -> dict[str, t.Any]:
+    """Return the normalised view of SoftwareLicensingService."""
+    return {
+        "version": as_str(service.get("Version")),
+        "client_machine_id": as_str(service.get("ClientMachineID")),
+        "kms_machine": as_str(service.get("KeyManagementServiceMachine")),
+        "kms_port": as_int(service.get("KeyManagementServicePort")) or None,
+        "kms_lookup_domain": as_str(service.get("KeyManagementServiceLookupDomain")),
+        "discovered_kms_machine": as_str(service.get("DiscoveredKeyManagementServiceMachineName")),
+        "discovered_kms_port": as_int(service.get("DiscoveredKeyManagementServiceMachinePort")) or None,
+        "host_caching": as_bool(service.get("KeyManagementServiceHostCaching")),
+        "is_kms_host": bool(as_int(service.get("IsKeyManagementServiceMachine"))),
+        "kms_current_count": _count(service.get("KeyManagementServiceCurrentCount")),
+        "kms_required_client_count": _count(service.get("RequiredClientCount")),
+        "kms_listening_port": as_int(service.get("KeyManagementServiceListeningPort")) or None,
+        "kms_dns_publishing": as_bool(service.get("KeyManagementServiceDnsPublishing")),
+    }
+
+
+def parse_kms_event(event: dict[str, t.Any]) -> dict[str, t.Any]:
+    """Parse a Security-SPP 12288 (request) or 12289 (response) event from its raw data.
+
+    The data is one comma-delimited string of numbers, names and GUIDs (Microsoft's "KMS events" table):
+    12288: HRESULT, status flags, host:port, client machine ID, client time, VM info, license status, minutes to
+    expiration, activation ID, N-policy; 12289: HRESULT, status flags, activated flag, unused, current count,
+    activation interval, renewal interval. Only numbers, names and GUIDs are read: the client time is written
+    in the host's locale and is ignored (TimeCreated is used instead).
+    """
+    event_id = as_int(event.get("Id"))
+    data = ",".join(str(d) for d in as_list(event.get("Data")))
+    fields = [f.strip() for f in data.split(",")]
+    parsed: dict[str, t.Any] = {
+        "id": event_id,
+        "record_id": as_int(event.get("RecordId")),
+        "time": iso(parse_datetime(event.get("TimeCreated"))),
+        "hresult": None,
+        "hresult_text": None,
+        "raw": data,
+    }
+    if fields and fields[0]:
+        code = _hresult.normalise(fields[0])
+        parsed["hresult"] = _hresult.to_hex(code)
+        parsed["hresult_text"] = _hresult.describe(code) if code else None
+    if event_id == 12288:
+        server = fields[2] if len(fields) > 2 else ""
+        host, _sep, port = server.rpartition(":")
+        guids = _GUID_RE.findall(data)
+        parsed.update({
+            "kms_host": host or server or None,
+            "kms_port": as_int(port) if host else None,
+            "client_machine_id": guids[0].lower() if guids else None,
+            "activation_id": guids[1].lower() if len(guids) > 1 else None,
+            "required_count": as_int(fields[-1]) if len(fields) >= 10 else None,
+        })
+    elif event_id == 12289:
+        parsed.update({
+            "activated": as_bool(fields[2]) if len(fields) > 2 else None,
+            "kms_current_count": as_int(fields[4]) if len(fields) > 4 else None,
+            "activation_interval": as_int(fields[5]) if len(fields) > 5 else None,
+            "renewal_interval": as_int(fields[6]) if len(fields) > 6 else None,
+        })
+    return parsed
+
+
+def _reference_time(snapshot: dict[str, t.Any]) -> datetime.datetime | None:
+    """The best estimate of the host's clock at collection: the time probe, else the controller's clock."""
+    time_raw = (snapshot.get("probes") or {}).get("time") or {}
+    host_now = parse_datetime(time_raw.get("utc_now"))
+    if host_now is not None:
+        return host_now
+    return parse_datetime(snapshot.get("collected_at"))
+
+
+def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | None = None) -> dict[str, t.Any]:
+    """Return the normalised view of the activation probe's output."""
+    products = [normalise_product(p, reference) for p in as_list(raw.get("products")) if isinstance(p, dict)]
+    events = sorted(
+        (parse_kms_event(e) for e in as_list(raw.get("events")) if isinstance(e, dict)),
+        key=lambda e: (e["time"] or "", e["record_id"] or 0),
+        reverse=True,
+    )
+    os_info = raw.get("os") or {}
+    cv = raw.get("current_version") or {}
+    computer = raw.get("computer") or {}
+    spp = raw.get("spp_service") or {}
+    windows = [p for p in products if p["application"] == "windows" and not p["is_addon"]]
+    registry = raw.get("registry") or {}
+    return {
+        "windows": windows[0] if windows else None,
+        "office": [p for p in products if p["application"] == "office"],
+        "products": products,
+        "service": normalise_service(raw.get("service") or {}),
+        "os": {
+            "version": as_str(os_info.get("Version")),
+            "build": as_int(os_info.get("BuildNumber")),
+            "sku": as_int(os_info.get("OperatingSystemSKU")),
+            "product_type": as_int(os_info.get("ProductType")),
+            "is_server": (as_int(os_info.get("ProductType")) or 1) != 1,
+            "language": as_int(os_info.get("OSLanguage")),
+            "mui_languages": [str(x) for x in as_list(os_info.get("MUILanguages"))],
+            "edition_id": as_str(cv.get("EditionID")),
+            "installation_type": as_str(cv.get("InstallationType")),
+            "display_version": as_str(cv.get("DisplayVersion")),
+            "ubr": as_int(cv.get("UBR")),
+        },
+        "computer": {
+            "name": as_str(computer.get("Name")),
+            "dns_host_name": as_str(computer.get("DNSHostName")),
+            "domain": as_str(computer.get("Domain")),
+            "part_of_domain": as_bool(computer.get("PartOfDomain")),
+        },
+        "registry": {
+            "kms_machine": as_str((registry.get("spp") or {}).get("KeyManagementServiceName")),
+            "kms_port": as_int((registry.get("spp") or {}).get("KeyManagementServicePort")),
+            "overrides": [o for o in as_list(registry.get("overrides")) if isinstance(o, dict)],
+        },
+        "spp_service": {
+            "state": as_str(spp.get("State")),
+            "start_mode": as_str(spp.get("StartMode")),
+            "exit_code": as_int(spp.get("ExitCode")),
+        } if spp else None,
+        "events": events,
+        "last_request": next((e for e in events if e["id"] == 12288), None),
+        "last_response": next((e for e in events if e["id"] == 12289), None),
+    }
+
+
+# --- time -----------------------------------------------------------------------------------------------------------
+
+def normalise_time(raw: dict[str, t.Any], controller: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
+    """Return the normalised view of the time probe's output.
+
+    ``controller`` holds the controller's clock just before and after the remote call (``before``/``after``,
+    POSIX seconds); the host clock is compared with their midpoint, and half the round trip is the uncertainty.
+    """
+    host_now = parse_datetime(raw.get("utc_now"))
+    offset = uncertainty = None
+    midpoint = None
+    if controller and controller.get("before") is not None and controller.get("after") is not None:
+        before, after = float(controller["before"]), float(controller["after"])
+        midpoint = utc_from_timestamp((before + after) / 2)
+        uncertainty = round((after - before) / 2, 3)
+        if host_now is not None:
+            offset = round((host_now - midpoint).total_seconds(), 3)
+    params = raw.get("parameters") or {}
+    policy = raw.get("policy") or {}
+    source_type = as_str(policy.get("Type")) or as_str(params.get("Type"))
+    ntp = as_str(policy.get("NtpServer")) or as_str(params.get("NtpServer")) or ""
+    peers = [p.split(",")[0] for p in ntp.split() if p.split(",")[0]]
+    service = raw.get("service") or {}
+    tz = raw.get("time_zone") or {}
+    return {
+        "host_utc": iso(host_now),
+        "controller_utc": iso(midpoint),
+        "offset_seconds": offset,
+        "uncertainty_seconds": uncertainty,
+        "service_state": as_str(service.get("State")),
+        "service_start_mode": as_str(service.get("StartMode")),
+        "source_type": source_type,
+        "ntp_peers": peers,
+        "set_by_policy": bool(policy),
+        "last_known_good_sync": iso(parse_datetime(raw.get("last_known_good_sync"))),
+        "time_zone": as_str(tz.get("TimeZoneKeyName")),
+        "utc_bias_minutes": -as_int(tz.get("ActiveTimeBias")) if as_int(tz.get("ActiveTimeBias")) is not None else None,
+        "events": [
+            {"id": as_int(e.get("Id")), "time": iso(parse_datetime(e.get("TimeCreated")))}
+            for e in as_list(raw.get("events")) if isinstance(e, dict)
+        ],
+    }
+
+
+# --- KMS DNS ---------------------------------------------------------------------------------------------------------
+
+def _dns_error(error: t.Any) -> dict[str, t.Any] | None:
+    """Return a readable form of a numeric DNS/socket error from the host."""
+    if not isinstance(error, dict):
+        return None
+    code = as_int(error.get("code"))
+    hresult = _hresult.normalise(code) if code else _hresult.normalise(error.get("hresult"))
+    return {"code": code, "hresult": _hresult.to_hex(hresult), "text": _hresult.describe(hresult) if hresult else None}
+
+
+def normalise_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
+    """Return the normalised view of the kms_dns probe's output: SRV per domain and every KMS candidate."""
+    srv = []
+    for entry in as_list(raw.get("srv")):
+        if not isinstance(entry, dict):
+            continue
+        records = [
+            {
+                "target": (as_str(r.get("NameTarget")) or "").rstrip(".").lower() or None,
+                "port": as_int(r.get("Port")),
+                "priority": as_int(r.get("Priority")),
+                "weight": as_int(r.get("Weight")),
+                "ttl": as_int(r.get("TTL")),
+            }
+            for r in as_list(entry.get("records")) if isinstance(r, dict)
+        ]
+        srv.append({
+            "domain": as_str(entry.get("domain")),
+            "name": as_str(entry.get("name")),
+            "records": records,
+            "error": _dns_error(entry.get("error")),
+        })
+    resolved = raw.get("resolved") or {}
+    tcp = raw.get("tcp") or {}
+    candidates = []
+    for cand in as_list(raw.get("candidates")):
+        if not isinstance(cand, dict):
+            continue
+        host = (as_str(cand.get("host")) or "").lower()
+        port = as_int(cand.get("port")) or 1688
+        res = resolved.get(host) or {}
+        conn = tcp.get(f"{host}:{port}") or {}
+        candidates.append({
+            "source": as_str(cand.get("source")),
+            "host": host,
+            "port": port,
+            "addresses": [str(a) for a in as_list(res.get("addresses"))],
+            "resolve_error": _dns_error(res.get("error")),
+            "tcp_open": as_bool(conn.get("open")),
+            "tcp_error": as_str(conn.get("error")),
+            "tcp_error_code": as_int(conn.get("code")),
+            "tcp_ms": as_int(conn.get("ms")),
+        })
+    return {
+        "primary_suffix": as_str(raw.get("primary_suffix")),
+        "search_list": [s for s in re.split(r"[,\s]+", as_str(raw.get("search_list")) or "") if s],
+        "ad_domain": as_str(raw.get("ad_domain")),
+        "domains": [str(d) for d in as_list(raw.get("domains"))],
+        "srv": srv,
+        "srv_found": any(s["records"] for s in srv),
+        "candidates": candidates,
+        "timeout_ms": as_int(raw.get("timeout_ms")),
+    }
+
+
+# --- the snapshot document ------------------------------------------------------------------------------------------
+
+def build_snapshot(host: str, probes: dict[str, t.Any], errors: dict[str, t.Any], controller: dict[str, t.Any],
+                   collected_at: float) -> dict[str, t.Any]:
+    """Assemble a snapshot document from the probes' raw output and the controller's observations."""
+    return {
+        "schema": SCHEMA,
+        "host": host,
+        "collected_at": iso(utc_from_timestamp(collected_at)),
+        "probes": {name: probes[name] for name in PROBES if name in probes},
+        "errors": errors,
+        "controller": controller,
+    }
+
+
+def read_snapshot(document: t.Any) -> dict[str, t.Any]:
+    """Return a snapshot dict from a dict or JSON text, checking its schema.
+
+    A document without ``schema`` is accepted when it holds ``probes``; a different major version is refused
+    with a message naming the one this collection reads.
+    """
+    if isinstance(document, (str, bytes)):
+        text = document.decode("utf-8-sig") if isinstance(document, bytes) else document.lstrip("\ufeff")
+        try:
+            document = json.loads(text)
+        except ValueError as exc:
+            raise SnapshotError(f"snapshot is not valid JSON: {exc}") from None
+    if not isinstance(document, dict):
+        raise SnapshotError(f"snapshot must be a JSON object, got {type(document).__name__}")
+    schema = document.get("schema")
+    if schema is None and "probes" not in document:
+        raise SnapshotError(f"snapshot has neither 'schema' nor 'probes'; expected schema {SCHEMA}")
+    if schema is not None and schema != SCHEMA:
+        raise SnapshotError(f"snapshot schema {schema!r} is not supported; this collection reads {SCHEMA!r}")
+    probes = document.get("probes")
+    if not isinstance(probes, dict):
+        raise SnapshotError("snapshot 'probes' must be an object with activation, time and/or kms_dns")
+    return document
+
+
+def normalise_snapshot(snapshot: dict[str, t.Any]) -> dict[str, t.Any]:
+    """Return the normalised views of every probe present in a snapshot."""
+    probes = snapshot.get("probes") or {}
+    views: dict[str, t.Any] = {}
+    reference = _reference_time(snapshot)
+    if isinstance(probes.get("activation"), dict):
+        views["activation"] = normalise_activation(probes["activation"], reference)
+    if isinstance(probes.get("time"), dict):
+        views["time"] = normalise_time(probes["time"], (snapshot.get("controller") or {}).get("time"))
+    if isinstance(probes.get("kms_dns"), dict):
+        views["kms_dns"] = normalise_kms_dns(probes["kms_dns"])
+    return views

@@ -1,0 +1,56 @@
+# winactivation.kms library v1
+# Helpers shared by every remote script; the bootstrap dot-sources this before running them.
+# They read numbers, CIM properties and registry values only: nothing here depends on the display language.
+Set-StrictMode -Version 2.0
+
+function ConvertTo-WakValue {
+    <# Normalise one value for JSON: dates as ISO-8601 UTC, enums as numbers, everything else as is. #>
+    param($Value)
+    if ($null -eq $Value) { return $null }
+    if ($Value -is [datetime]) { return $Value.ToUniversalTime().ToString('o') }
+    if ($Value -is [enum]) { return [int64]$Value }
+    return $Value
+}
+
+function Get-WakCimProperty {
+    <# Copy the named properties of a CIM instance that this Windows version has, under their CIM names. #>
+    param($Instance, [string[]]$Name)
+    $out = [ordered]@{}
+    foreach ($n in $Name) {
+        $p = $Instance.CimInstanceProperties[$n]
+        if ($null -ne $p) { $out[$n] = ConvertTo-WakValue $p.Value }
+    }
+    return $out
+}
+
+function Get-WakRegistryValue {
+    <# Read the named values of one registry key (missing key or value: absent from the result). #>
+    param([string]$Path, [string[]]$Name)
+    $out = [ordered]@{}
+    $key = Get-Item -LiteralPath $Path -ErrorAction SilentlyContinue
+    if ($null -eq $key) { return $out }
+    foreach ($n in $Name) {
+        $v = $key.GetValue($n, $null, 'DoNotExpandEnvironmentNames')
+        if ($null -ne $v) { $out[$n] = ConvertTo-WakValue $v }
+    }
+    return $out
+}
+
+function Get-WakUtcNow {
+    <# The host clock, UTC, ISO-8601 with fractional seconds. #>
+    return [DateTime]::UtcNow.ToString('o')
+}
+
+function Get-WakLicensing {
+    <#
+    The Windows and Office licensing products that have a key, and the licensing service, read once per remote
+    call: probes batched in one call share them through $WakCache, which the bootstrap creates.
+    #>
+    if (-not $WakCache.Contains('products')) {
+        $query = "SELECT * FROM SoftwareLicensingProduct WHERE PartialProductKey IS NOT NULL AND " +
+            "(ApplicationID = '55c92734-d682-4d71-983e-d6ec3f16059f' OR ApplicationID = '0ff1ce15-a989-479d-af46-f275c6370663')"
+        $WakCache['products'] = @(Get-CimInstance -Query $query)
+        $WakCache['service'] = Get-CimInstance -ClassName SoftwareLicensingService
+    }
+    return [ordered]@{ products = $WakCache['products']; service = $WakCache['service'] }
+}

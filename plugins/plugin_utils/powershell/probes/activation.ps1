@@ -1,0 +1,95 @@
+# winactivation.kms probe: activation v1
+# Read-only. Licensing products (Windows and Office, by ApplicationID) and the licensing service as raw CIM
+# properties, the OS identity, the SoftwareProtectionPlatform registry values, sppsvc and the recent KMS client
+# events 12288/12289 with their raw data. Never reads a full product key; never parses localized text.
+param($Params)
+
+$productProperties = @(
+    'ID', 'ApplicationID', 'Name', 'Description', 'LicenseFamily', 'PartialProductKey', 'ProductKeyChannel',
+    'ProductKeyID', 'LicenseStatus', 'LicenseStatusReason', 'GracePeriodRemaining', 'EvaluationEndDate',
+    'LicenseIsAddon', 'GenuineStatus', 'VLActivationInterval', 'VLRenewalInterval', 'VLActivationType',
+    'VLActivationTypeEnabled', 'KeyManagementServiceMachine', 'KeyManagementServicePort',
+    'KeyManagementServiceLookupDomain', 'KeyManagementServiceProductKeyID', 'DiscoveredKeyManagementServiceMachineName',
+    'DiscoveredKeyManagementServiceMachinePort', 'DiscoveredKeyManagementServiceMachineIpAddress',
+    'IsKeyManagementServiceMachine', 'KeyManagementServiceCurrentCount', 'RequiredClientCount', 'TrustedTime',
+    'ADActivationObjectName', 'ADActivationCsvlkPid'
+)
+$serviceProperties = @(
+    'Version', 'ClientMachineID', 'KeyManagementServiceMachine', 'KeyManagementServicePort',
+    'KeyManagementServiceLookupDomain', 'DiscoveredKeyManagementServiceMachineName',
+    'DiscoveredKeyManagementServiceMachinePort', 'DiscoveredKeyManagementServiceMachineIpAddress',
+    'KeyManagementServiceHostCaching', 'IsKeyManagementServiceMachine', 'KeyManagementServiceCurrentCount',
+    'RequiredClientCount', 'KeyManagementServiceListeningPort', 'KeyManagementServiceDnsPublishing',
+    'KeyManagementServiceLowPriority', 'KeyManagementServiceProductKeyID', 'KeyManagementServiceTotalRequests',
+    'KeyManagementServiceFailedRequests', 'KeyManagementServiceLicensedRequests', 'VLActivationInterval',
+    'VLRenewalInterval', 'PolicyCacheRefreshRequired', 'RemainingWindowsReArmCount'
+)
+$sppKey = 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion\SoftwareProtectionPlatform'
+# Only these value names: the key also holds BackupProductKeyDefault, a full product key, which is never read.
+$sppValues = @(
+    'KeyManagementServiceName', 'KeyManagementServicePort', 'DisableDnsPublishing', 'DnsDomainPublishList',
+    'KeyManagementServiceListeningPort', 'DisableKeyManagementServiceHostCaching', 'VLActivationType'
+)
+
+$licensing = Get-WakLicensing
+$products = @($licensing.products | ForEach-Object { Get-WakCimProperty $_ $productProperties })
+$service = Get-WakCimProperty $licensing.service $serviceProperties
+
+$os = Get-WakCimProperty (Get-CimInstance -ClassName Win32_OperatingSystem) @(
+    'Version', 'BuildNumber', 'OperatingSystemSKU', 'ProductType', 'OSLanguage', 'MUILanguages', 'Locale',
+    'OSArchitecture', 'LocalDateTime', 'CurrentTimeZone'
+)
+$computer = Get-WakCimProperty (Get-CimInstance -ClassName Win32_ComputerSystem) @(
+    'Name', 'DNSHostName', 'Domain', 'PartOfDomain', 'DomainRole'
+)
+$currentVersion = Get-WakRegistryValue 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion' @(
+    'EditionID', 'InstallationType', 'CurrentBuild', 'UBR', 'DisplayVersion'
+)
+
+# Per-application and per-SKU overrides live in subkeys named <ApplicationID>\<ActivationID>.
+$overrides = @()
+foreach ($app in @(Get-ChildItem -LiteralPath $sppKey -ErrorAction SilentlyContinue)) {
+    foreach ($sku in @(Get-ChildItem -LiteralPath $app.PSPath -ErrorAction SilentlyContinue)) {
+        $values = Get-WakRegistryValue $sku.PSPath @('KeyManagementServiceName', 'KeyManagementServicePort')
+        if ($values.Count -gt 0) {
+            $overrides += [ordered]@{ ApplicationID = $app.PSChildName; ActivationID = $sku.PSChildName; Values = $values }
+        }
+    }
+}
+
+$spp = Get-CimInstance -ClassName Win32_Service -Filter "Name = 'sppsvc'"
+$sppService = if ($spp) {
+    Get-WakCimProperty $spp @('Name', 'State', 'StartMode', 'ExitCode', 'ProcessId', 'DelayedAutoStart')
+} else { $null }
+
+$maxEvents = 10
+if ($Params -and $Params.max_events) { $maxEvents = [int]$Params.max_events }
+$events = @()
+$eventsError = $null
+try {
+    $filter = @{ LogName = 'Application'; ProviderName = 'Microsoft-Windows-Security-SPP'; Id = 12288, 12289 }
+    $events = @(Get-WinEvent -FilterHashtable $filter -MaxEvents $maxEvents -ErrorAction Stop | ForEach-Object {
+        [ordered]@{
+            Id = $_.Id
+            RecordId = $_.RecordId
+            TimeCreated = ConvertTo-WakValue $_.TimeCreated
+            Data = @($_.Properties | ForEach-Object { [string]$_.Value })
+        }
+    })
+}
+catch {
+    # "No events found" is an error too; it is told apart by its error id, which is not localized.
+    if ($_.FullyQualifiedErrorId -notlike 'NoMatchingEventsFound*') { $eventsError = $_.Exception.HResult }
+}
+
+[ordered]@{
+    products = $products
+    service = $service
+    os = $os
+    computer = $computer
+    current_version = $currentVersion
+    registry = [ordered]@{ spp = Get-WakRegistryValue $sppKey $sppValues; overrides = $overrides }
+    spp_service = $sppService
+    events = $events
+    events_error = $eventsError
+}

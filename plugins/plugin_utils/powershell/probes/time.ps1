@@ -1,0 +1,54 @@
+# winactivation.kms probe: time v1
+# Read-only. The host's UTC clock at the moment of the call (the controller compares it with its own clock,
+# corrected for the round trip), the Windows Time service, its configured source (registry), the last known good
+# sync time and recent Time-Service events as numbers. Never parses w32tm output, which is localized.
+param($Params)
+
+$utcNow = Get-WakUtcNow
+$w32Key = 'HKLM:\SYSTEM\CurrentControlSet\Services\W32Time'
+$service = Get-CimInstance -ClassName Win32_Service -Filter "Name = 'W32Time'"
+$parameters = Get-WakRegistryValue "$w32Key\Parameters" @('Type', 'NtpServer', 'ServiceDll')
+$config = Get-WakRegistryValue "$w32Key\Config" @(
+    'AnnounceFlags', 'MaxPosPhaseCorrection', 'MaxNegPhaseCorrection', 'MaxPollInterval', 'MinPollInterval',
+    'LastKnownGoodTime'
+)
+$lastKnownGood = $null
+if ($config.Contains('LastKnownGoodTime')) {
+    # REG_QWORD FILETIME (100 ns since 1601-01-01 UTC).
+    $lastKnownGood = [DateTime]::FromFileTimeUtc([int64]$config['LastKnownGoodTime']).ToString('o')
+}
+$ntpClient = Get-WakRegistryValue "$w32Key\TimeProviders\NtpClient" @('Enabled', 'SpecialPollInterval', 'CrossSiteSyncFlags')
+$timeZone = Get-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Control\TimeZoneInformation' @(
+    'TimeZoneKeyName', 'Bias', 'ActiveTimeBias', 'DynamicDaylightTimeDisabled'
+)
+$policy = Get-WakRegistryValue 'HKLM:\SOFTWARE\Policies\Microsoft\W32Time\Parameters' @('Type', 'NtpServer')
+
+# 35: time source set; 37: receiving valid data; 129/134: NTP source unreachable / name not resolved; 36: not synced.
+$events = @()
+$eventsError = $null
+try {
+    $filter = @{ LogName = 'System'; ProviderName = 'Microsoft-Windows-Time-Service'; Id = 35, 36, 37, 129, 134 }
+    $events = @(Get-WinEvent -FilterHashtable $filter -MaxEvents 10 -ErrorAction Stop | ForEach-Object {
+        [ordered]@{
+            Id = $_.Id
+            TimeCreated = ConvertTo-WakValue $_.TimeCreated
+            Data = @($_.Properties | ForEach-Object { [string]$_.Value })
+        }
+    })
+}
+catch {
+    if ($_.FullyQualifiedErrorId -notlike 'NoMatchingEventsFound*') { $eventsError = $_.Exception.HResult }
+}
+
+[ordered]@{
+    utc_now = $utcNow
+    service = if ($service) { Get-WakCimProperty $service @('Name', 'State', 'StartMode', 'ExitCode') } else { $null }
+    parameters = $parameters
+    policy = $policy
+    config = $config
+    ntp_client = $ntpClient
+    last_known_good_sync = $lastKnownGood
+    time_zone = $timeZone
+    events = $events
+    events_error = $eventsError
+}

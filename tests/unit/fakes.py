@@ -1,0 +1,67 @@
+"""A fake connection plugin that plays the bootstrap: it decodes the call and answers from Python callables."""
+from __future__ import annotations
+
+import base64
+import json
+import pathlib
+import types
+import typing as t
+
+FIXTURES = pathlib.Path(__file__).parent / "fixtures"
+
+
+def fixture(name: str) -> dict[str, t.Any]:
+    """Load a recorded probe output (without its _source note)."""
+    data = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    data.pop("_source", None)
+    return data
+
+
+class FakeConnection:
+    """Records every exec_command call and answers like the bootstrap would.
+
+    ``handlers`` maps a script name to a callable(params) -> value, or to an Exception instance whose
+    ``hresult`` attribute (if any) is reported as the script's error.
+    """
+
+    def __init__(self, handlers: dict[str, t.Any] | None = None, *, noise: str = "", raise_exc: Exception | None = None,
+                 raw: tuple[int, bytes, bytes] | None = None) -> None:
+        self.handlers = handlers or {}
+        self.noise = noise
+        self.raise_exc = raise_exc
+        self.raw = raw
+        self.calls: list[dict[str, t.Any]] = []
+        self._shell = types.SimpleNamespace(tmpdir=None)  # ActionBase.run looks at it
+
+    def exec_command(self, cmd: str, in_data: bytes | None = None, sudoable: bool = True) -> tuple[int, bytes, bytes]:
+        """Decode the bootstrap and payload, run the handlers and frame the answer."""
+        encoded = cmd.rsplit(" ", 1)[-1]
+        bootstrap = base64.b64decode(encoded).decode("utf-16-le")
+        payload = json.loads(in_data.decode("ascii")) if in_data else None
+        self.calls.append({"cmd": cmd, "bootstrap": bootstrap, "in_data": in_data, "payload": payload})
+        if self.raise_exc is not None:
+            raise self.raise_exc
+        if self.raw is not None:
+            return self.raw
+        results = {}
+        for item in payload["items"]:
+            handler = self.handlers.get(item["name"])
+            if isinstance(handler, Exception):
+                results[item["name"]] = {"ok": False, "ms": 1, "error": {
+                    "message": str(handler), "hresult": getattr(handler, "hresult", None),
+                    "type": type(handler).__name__, "line": 3}}
+            elif handler is None:
+                results[item["name"]] = {"ok": False, "ms": 0, "error": {"message": "not handled", "hresult": None}}
+            else:
+                results[item["name"]] = {"ok": True, "ms": 5, "value": handler(item["params"])}
+        body = json.dumps(results)
+        stdout = f"{self.noise}\n{payload['begin']}{body}{payload['end']}\n{self.noise}"
+        return 0, stdout.encode("utf-8"), b""
+
+
+class HostError(Exception):
+    """An exception a fake script raises, with an HRESULT."""
+
+    def __init__(self, message: str, hresult: int) -> None:
+        super().__init__(message)
+        self.hresult = hresult

@@ -1,0 +1,168 @@
+"""The remote-script runner: command line, stdin payload, framing, quoting and errors."""
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+import requests
+from ansible.errors import AnsibleConnectionFailure
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _runner
+
+from fakes import FakeConnection, HostError
+
+HOSTILE = "a'b\"c `$(Remove-Item C:\\ -Recurse) ; exit 1 \r\n$env:X @' '@ \u3042\u30ab \x00 }"
+
+
+def _echo(params):
+    return {"echo": params}
+
+
+def test_command_line_is_short_and_fixed_whatever_the_script_size():
+    big = "# winactivation.kms probe: big v1\n" + "\n".join(f"$x{i} = {i}" for i in range(3000))
+    assert len(big) > 20000
+    conn = FakeConnection({"big": lambda p: {"size": len(big)}})
+    call = _runner.run_scripts(conn, [_runner.RemoteScript("big", big, {})])
+    assert call["big"].ok and call["big"].value == {"size": len(big)}
+    cmd = conn.calls[0]["cmd"]
+    assert len(cmd) < _runner.COMMAND_LINE_LIMIT
+    assert cmd.startswith("PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand ")
+    # the script travels on stdin, intact; it is not on the command line
+    assert conn.calls[0]["payload"]["items"][0]["script"] == big
+    assert "$x2999" not in conn.calls[0]["bootstrap"]
+
+
+def test_bootstrap_is_what_is_encoded_on_the_command_line():
+    conn = FakeConnection({"p": _echo})
+    _runner.run_scripts(conn, [_runner.RemoteScript("p", "# winactivation.kms probe: p v1\n", {})])
+    assert conn.calls[0]["bootstrap"] == _runner.load_script("bootstrap")
+
+
+def test_hostile_parameters_arrive_unchanged_as_data_and_never_in_code():
+    conn = FakeConnection({"p": _echo})
+    params = {"value": HOSTILE, "nested": [{"k": HOSTILE}], "n": 5}
+    call = _runner.run_scripts(conn, [_runner.RemoteScript("p", "# winactivation.kms probe: p v1\nparam($Params)\n", params)])
+    assert call["p"].value == {"echo": params}
+    sent = conn.calls[0]
+    assert sent["payload"]["items"][0]["params"] == params
+    # not in the command line, not in any script source, and the stdin document is one line of ASCII
+    assert "Remove-Item" not in sent["cmd"] and "Remove-Item" not in sent["bootstrap"]
+    assert all("Remove-Item" not in item["script"] for item in sent["payload"]["items"])
+    assert "Remove-Item" not in sent["payload"]["library"]
+    raw = sent["in_data"]
+    raw.decode("ascii")
+    assert raw.count(b"\n") == 1 and raw.endswith(b"\n")
+
+
+def test_answer_framing_survives_banners_and_foreign_markers():
+    noise = "WARNING: banner <<winactivation.kms:deadbeef:begin>>{\"p\": 1}<<winactivation.kms:deadbeef:end>>"
+    conn = FakeConnection({"p": lambda p: {"ok": 1}}, noise=noise)
+    call = _runner.run_scripts(conn, [_runner.RemoteScript("p", "# winactivation.kms probe: p v1\n", {})])
+    assert call["p"].value == {"ok": 1}
+
+
+def test_batch_runs_several_scripts_in_one_call_with_separate_errors():
+    conn = FakeConnection({"a": lambda p: {"a": 1}, "b": HostError("Access is denied.", -2147024891)})
+    scripts = [_runner.RemoteScript(n, f"# winactivation.kms probe: {n} v1\n", {}) for n in ("a", "b")]
+    call = _runner.run_scripts(conn, scripts)
+    assert len(conn.calls) == 1
+    assert call["a"].ok and call["a"].value == {"a": 1}
+    assert not call["b"].ok
+    err = call["b"].error
+    assert err.hresult_hex == "0x80070005"
+    assert "Access is denied." in err.describe() and "E_ACCESSDENIED" in err.describe()
+    assert err.as_dict()["hresult_symbol"] == "E_ACCESSDENIED"
+
+
+def test_signed_hresult_from_host_is_mapped_to_text():
+    conn = FakeConnection({"a": HostError("activation failed", -1073418124)})
+    call = _runner.run_scripts(conn, [_runner.RemoteScript("a", "# winactivation.kms probe: a v1\n", {})])
+    assert call["a"].error.hresult_hex == "0xC004F074"
+    assert "No Key Management Service" in call["a"].error.describe()
+
+
+def test_nonzero_rc_without_answer_reports_decoded_clixml_stderr():
+    stderr = (b'#< CLIXML\r\n<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">'
+              b'<S S="Error">The term \'Get-Foo\' is not recognized_x000D__x000A_</S></Objs>')
+    conn = FakeConnection(raw=(1, b"", stderr))
+    with pytest.raises(_runner.RemoteScriptError) as exc:
+        _runner.run_scripts(conn, [_runner.probe("time")])
+    assert exc.value.rc == 1
+    assert "rc 1" in str(exc.value) and "The term 'Get-Foo' is not recognized" in str(exc.value)
+    assert "CLIXML" not in str(exc.value)
+
+
+def test_rc_zero_without_answer_is_an_error_not_a_success():
+    conn = FakeConnection(raw=(0, b"hello", b""))
+    with pytest.raises(_runner.RemoteScriptError, match="no answer"):
+        _runner.run_scripts(conn, [_runner.probe("time")])
+
+
+@pytest.mark.parametrize("body, message", [
+    ("{\"time\": {\"ok\": true", "cut off"),
+    ("{not json}", "not valid JSON"),
+    ("[1, 2]", "not a JSON object"),
+])
+def test_truncated_or_garbled_answers_are_errors(body, message):
+    class Garbling(FakeConnection):
+        def exec_command(self, cmd, in_data=None, sudoable=True):
+            payload = json.loads(in_data)
+            end = "" if message == "cut off" else payload["end"]
+            return 0, f"{payload['begin']}{body}{end}".encode(), b""
+
+    with pytest.raises(_runner.RemoteScriptError, match=message):
+        _runner.run_scripts(Garbling(), [_runner.probe("time")])
+
+
+def test_connection_failure_propagates_for_unreachable():
+    conn = FakeConnection(raise_exc=AnsibleConnectionFailure("winrm connection error"))
+    with pytest.raises(AnsibleConnectionFailure):
+        _runner.run_scripts(conn, [_runner.probe("time")])
+
+
+def test_transport_exception_becomes_connection_failure():
+    conn = FakeConnection(raise_exc=requests.exceptions.ConnectionError("refused"))
+    with pytest.raises(AnsibleConnectionFailure, match="refused"):
+        _runner.run_scripts(conn, [_runner.probe("time")])
+
+
+def test_other_exception_becomes_readable_remote_error():
+    conn = FakeConnection(raise_exc=ValueError("WSManFault 500"))
+    with pytest.raises(_runner.RemoteScriptError, match="ValueError: WSManFault 500"):
+        _runner.run_scripts(conn, [_runner.probe("time")])
+
+
+def test_duplicate_names_are_refused():
+    with pytest.raises(Exception, match="duplicate"):
+        _runner.run_scripts(FakeConnection(), [_runner.probe("time"), _runner.probe("time")])
+
+
+def test_every_shipped_probe_has_a_marker_and_fits_the_payload():
+    for name in ("activation", "time", "kms_dns"):
+        source = _runner.probe(name).source
+        assert source.startswith(f"# winactivation.kms probe: {name} v")
+        source.encode("ascii")
+
+
+def test_full_key_value_is_never_read_by_the_activation_probe():
+    source = _runner.probe("activation").source
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("#"))
+    assert "BackupProductKeyDefault" not in code
+    assert "OA3xOriginalProductKey" not in code
+
+
+def test_verbose_log_shows_names_and_timing_not_parameters(monkeypatch):
+    lines = []
+    monkeypatch.setattr(_runner.display, "vvv", lambda msg, host=None: lines.append(msg))
+    conn = FakeConnection({"p": _echo})
+    _runner.run_scripts(conn, [_runner.RemoteScript("p", "# winactivation.kms probe: p v1\n", {"key": "SECRET-12345"})], "t")
+    text = "\n".join(lines)
+    assert "p" in text and " ms" in text
+    assert "SECRET" not in text
+
+
+def test_command_decodes_to_utf16_bootstrap():
+    cmd = _runner.build_command()
+    script = base64.b64decode(cmd.rsplit(" ", 1)[-1]).decode("utf-16-le")
+    assert script.startswith("# winactivation.kms bootstrap v1")
