@@ -315,9 +315,21 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
     cv = raw.get("current_version") or {}
     computer = raw.get("computer") or {}
     spp = raw.get("spp_service") or {}
+    for product in products:
+        # Windows and Office are judged separately: each product gets its own latest request and response.
+        requests = [e for e in events if e["id"] == 12288 and e.get("activation_id") == product["id"]]
+        product["last_request"] = requests[0] if requests else None
     windows = [p for p in products if p["application"] == "windows" and not p["is_addon"]]
     registry = raw.get("registry") or {}
+    licensing_error = raw.get("licensing_error")
+    if isinstance(licensing_error, dict):
+        code = _hresult.normalise(licensing_error.get("hresult"))
+        licensing_error = {"hresult": _hresult.to_hex(code), "text": _hresult.describe(code) if code is not None else None,
+                           "message": as_str(licensing_error.get("message"))}
+    else:
+        licensing_error = None
     return {
+        "licensing_error": licensing_error,
         "windows": windows[0] if windows else None,
         "office": [p for p in products if p["application"] == "office"],
         "products": products,

@@ -31,9 +31,22 @@ $sppValues = @(
     'KeyManagementServiceListeningPort', 'DisableKeyManagementServiceHostCaching', 'VLActivationType'
 )
 
-$licensing = Get-WakLicensing
-$products = @($licensing.products | ForEach-Object { Get-WakCimProperty $_ $productProperties })
-$service = Get-WakCimProperty $licensing.service $serviceProperties
+# A licensing query fails when sppsvc cannot start (disabled) or its WMI provider is broken: that is evidence,
+# so it is returned as data next to everything else instead of failing the probe.
+$products = @()
+$service = $null
+$licensingError = $null
+try {
+    $licensing = Get-WakLicensing
+    $products = @($licensing.products | ForEach-Object { Get-WakCimProperty $_ $productProperties })
+    $service = Get-WakCimProperty $licensing.service $serviceProperties
+}
+catch {
+    $licensingError = [ordered]@{ hresult = $_.Exception.HResult; type = $_.Exception.GetType().FullName; message = $_.Exception.Message }
+    if ($_.Exception.PSObject.Properties['ErrorData'] -and $_.Exception.ErrorData -and $_.Exception.ErrorData.CimInstanceProperties['error_Code']) {
+        $licensingError.hresult = [int64]$_.Exception.ErrorData.CimInstanceProperties['error_Code'].Value
+    }
+}
 
 $os = Get-WakCimProperty (Get-CimInstance -ClassName Win32_OperatingSystem) @(
     'Version', 'BuildNumber', 'OperatingSystemSKU', 'ProductType', 'OSLanguage', 'MUILanguages', 'Locale',
@@ -85,6 +98,7 @@ catch {
 [ordered]@{
     products = $products
     service = $service
+    licensing_error = $licensingError
     os = $os
     computer = $computer
     current_version = $currentVersion

@@ -58,12 +58,18 @@ function Add-WakCandidate {
     $p = if ($Port -and [int]$Port -gt 0) { [int]$Port } else { 1688 }
     [void]$candidates.Add([ordered]@{ source = $Source; host = $HostName.TrimEnd('.'); port = $p })
 }
-$licensing = Get-WakLicensing
-$svc = $licensing.service
-Add-WakCandidate 'service' $svc.KeyManagementServiceMachine $svc.KeyManagementServicePort
-Add-WakCandidate 'discovered' $svc.DiscoveredKeyManagementServiceMachineName $svc.DiscoveredKeyManagementServiceMachinePort
-foreach ($p in $licensing.products) {
-    Add-WakCandidate "product:$($p.ID)" $p.KeyManagementServiceMachine $p.KeyManagementServicePort
+try {
+    $licensing = Get-WakLicensing
+    $svc = $licensing.service
+    Add-WakCandidate 'service' $svc.KeyManagementServiceMachine $svc.KeyManagementServicePort
+    Add-WakCandidate 'discovered' $svc.DiscoveredKeyManagementServiceMachineName $svc.DiscoveredKeyManagementServiceMachinePort
+    foreach ($p in $licensing.products) {
+        Add-WakCandidate "product:$($p.ID)" $p.KeyManagementServiceMachine $p.KeyManagementServicePort
+    }
+}
+catch {
+    # The licensing service cannot be read (the activation probe reports why); DNS and SRV candidates still count.
+    $null = $_
 }
 foreach ($s in $srv) { foreach ($r in $s.records) { Add-WakCandidate "srv:$($s.domain)" $r.NameTarget $r.Port } }
 if ($Params -and $Params.candidates) {

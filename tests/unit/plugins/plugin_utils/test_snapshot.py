@@ -175,3 +175,15 @@ def test_hresult_catalog_covers_every_code_in_the_reference():
     assert codes <= known
     assert all(e.ja and e.en for e in _hresult.catalog())
     assert _hresult.describe(0xC004F06C, "ja").endswith("4 時間以上ずれています。")
+
+
+def test_each_product_gets_its_own_last_request():
+    raw = fixture("activation_win11_pro_ja_failing.json")
+    raw["events"].insert(0, {"Id": 12288, "RecordId": 4200, "TimeCreated": "2025-11-25T06:00:00Z",
+                             "Data": ["0x0, 0x0, kms01.corp.example.jp:1688, 08c3bda0-c556-4b61-9e4e-7bf6d4df80be, x, 0, 1, "
+                                      "241920, fbdb3e18-a8ef-4fb3-9183-dffd60bd0984, 5"]})
+    view = _snapshot.normalise_activation(raw)
+    assert view["last_request"]["record_id"] == 4200
+    assert view["office"][0]["last_request"]["hresult"] == "0x00000000"
+    assert view["windows"]["last_request"]["record_id"] == 4120
+    assert view["windows"]["last_request"]["hresult"] == "0x800706BA"

@@ -1,0 +1,130 @@
+"""Static Windows facts the lab needs: editions, builds, CSVLK coverage and thresholds, with their sources.
+
+Sources:
+[PLAN] Microsoft, "Plan for volume activation / KMS activation planning" (windowsserverdocs kms-activation-planning.md):
+       thresholds, which CSVLK activates which Windows, 180-day validity, intervals.
+[KEYS] Microsoft, "Key Management Services (KMS) client activation and product keys" (kms-client-activation-keys.md):
+       the public GVLKs; only their last five characters are used here.
+[SPP]  Microsoft, SoftwareLicensingProduct / SoftwareLicensingService class documentation (sppwmi).
+"""
+from __future__ import annotations
+
+import dataclasses
+import uuid
+
+WINDOWS_APP = "55c92734-d682-4d71-983e-d6ec3f16059f"
+OFFICE_APP = "0ff1ce15-a989-479d-af46-f275c6370663"
+
+#: [PLAN] activation is valid 180 days; clients renew every 7 days and retry every 2 hours while unactivated.
+VALID_MINUTES = 180 * 24 * 60
+RENEWAL_MINUTES = 7 * 24 * 60
+RETRY_MINUTES = 120
+#: [PLAN] the host activates client OSes from a count of 25, server OSes and Office from 5.
+CLIENT_THRESHOLD = 25
+SERVER_THRESHOLD = 5
+#: [TS] 0xC004F06C: the request is refused when client and host clocks differ by more than 4 hours (UTC).
+MAX_SKEW_SECONDS = 4 * 3600
+
+
+@dataclasses.dataclass(frozen=True)
+class Edition:
+    """One Windows or Office edition as the lab installs it."""
+
+    key: str                 # the fleet file's name for it
+    application: str         # windows | office
+    family: str              # product family for CSVLK coverage: win10, win11, ws2016, ..., office2021
+    name: str                # SoftwareLicensingProduct.Name
+    license_family: str      # SoftwareLicensingProduct.LicenseFamily (= EditionID for Windows)
+    gvlk_last5: str          # [KEYS] last five characters of the edition's public GVLK
+    build: int = 0           # Win32_OperatingSystem.BuildNumber
+    sku: int = 0             # Win32_OperatingSystem.OperatingSystemSKU
+    product_type: int = 1    # 1 workstation, 3 server
+    kms_capable: bool = True
+
+    @property
+    def activation_id(self) -> str:
+        """A stable activation ID for the edition (the lab's own; real IDs differ per release)."""
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"kmslab/{self.key}"))
+
+    @property
+    def is_server(self) -> bool:
+        """True for Windows Server editions."""
+        return self.product_type != 1
+
+    @property
+    def threshold(self) -> int:
+        """[PLAN] the KMS count this edition needs on its host."""
+        return CLIENT_THRESHOLD if self.application == "windows" and not self.is_server else SERVER_THRESHOLD
+
+
+_EDITIONS = [
+    Edition("win10-pro", "windows", "win10", "Windows(R), Professional edition", "Professional", "T83GX", 19045, 48),
+    Edition("win10-enterprise", "windows", "win10", "Windows(R), Enterprise edition", "Enterprise", "2YT43", 19045, 4),
+    Edition("win11-pro", "windows", "win11", "Windows(R), Professional edition", "Professional", "T83GX", 22631, 48),
+    Edition("win11-enterprise", "windows", "win11", "Windows(R), Enterprise edition", "Enterprise", "2YT43", 22631, 4),
+    Edition("win11-education", "windows", "win11", "Windows(R), Education edition", "Education", "VCFB2", 26100, 121),
+    Edition("win11-home", "windows", "win11", "Windows(R), Core edition", "Core", "", 22631, 101, kms_capable=False),
+    Edition("ws2016-standard", "windows", "ws2016", "Windows(R), ServerStandard edition", "ServerStandard", "KHKQY", 14393, 7, 3),
+    Edition("ws2016-datacenter", "windows", "ws2016", "Windows(R), ServerDatacenter edition", "ServerDatacenter", "8XDDG", 14393, 8, 3),
+    Edition("ws2019-standard", "windows", "ws2019", "Windows(R), ServerStandard edition", "ServerStandard", "J464C", 17763, 7, 3),
+    Edition("ws2019-datacenter", "windows", "ws2019", "Windows(R), ServerDatacenter edition", "ServerDatacenter", "63DFG", 17763, 8, 3),
+    Edition("ws2022-standard", "windows", "ws2022", "Windows(R), ServerStandard edition", "ServerStandard", "VMK7H", 20348, 7, 3),
+    Edition("ws2022-datacenter", "windows", "ws2022", "Windows(R), ServerDatacenter edition", "ServerDatacenter", "6VM33", 20348, 8, 3),
+    Edition("ws2025-standard", "windows", "ws2025", "Windows(R), ServerStandard edition", "ServerStandard", "MY832", 26100, 7, 3),
+    Edition("ws2025-datacenter", "windows", "ws2025", "Windows(R), ServerDatacenter edition", "ServerDatacenter", "YP6DF", 26100, 8, 3),
+    Edition("office2019-proplus", "office", "office2019", "Office 19, Office19ProPlus2019VL_KMS_Client_AE edition",
+            "Office19ProPlus2019VL_KMS_Client_AE", "6MWKP"),
+    Edition("office2021-proplus", "office", "office2021", "Office 21, Office21ProPlus2021VL_KMS_Client_AE edition",
+            "Office21ProPlus2021VL_KMS_Client_AE", "6F7TH"),
+    Edition("office2024-proplus", "office", "office2024", "Office 24, Office24ProPlus2024VL_KMS_Client_AE edition",
+            "Office24ProPlus2024VL_KMS_Client_AE", "GCVGB"),
+]
+EDITIONS = {e.key: e for e in _EDITIONS}
+
+#: [PLAN] which product families a KMS host key (CSVLK) of each generation activates. A Windows 10/11 client CSVLK
+#: activates client OSes only; a server CSVLK activates the servers of its release and older plus the clients of its time.
+CSVLK_COVERAGE: dict[str, frozenset[str]] = {
+    "ws2016": frozenset({"win10", "ws2016"}),
+    "ws2019": frozenset({"win10", "ws2016", "ws2019"}),
+    "ws2022": frozenset({"win10", "win11", "ws2016", "ws2019", "ws2022"}),
+    "ws2025": frozenset({"win10", "win11", "ws2016", "ws2019", "ws2022", "ws2025"}),
+    "win10": frozenset({"win10"}),
+    "win11": frozenset({"win10", "win11"}),
+    "office2019": frozenset({"office2019"}),
+    "office2021": frozenset({"office2019", "office2021"}),
+    "office2024": frozenset({"office2019", "office2021", "office2024"}),
+}
+
+#: SoftwareLicensingProduct.Description per channel ([SPP]; the text of the license, not localized).
+CHANNEL_DESCRIPTION = {
+    "KMS_CLIENT": "{os}, VOLUME_KMSCLIENT channel",
+    "KMS_HOST": "{os}, VOLUME_KMS_{gen} channel",
+    "MAK": "{os}, VOLUME_MAK channel",
+    "RETAIL": "{os}, RETAIL channel",
+    "OEM": "{os}, OEM_DM channel",
+}
+PRODUCT_KEY_CHANNEL = {"KMS_CLIENT": "Volume:GVLK", "KMS_HOST": "Volume:CSVLK", "MAK": "Volume:MAK",
+                       "RETAIL": "Retail", "OEM": "OEM:DM"}
+
+#: LicenseStatus values ([SPP]).
+UNLICENSED, LICENSED, OOB_GRACE, OOT_GRACE, NON_GENUINE_GRACE, NOTIFICATION, EXTENDED_GRACE = range(7)
+
+#: HRESULTs the lab produces ([TS] Microsoft, "Troubleshoot activation error codes").
+HR = {
+    "NO_KMS": 0xC004F074,
+    "COUNT": 0xC004F038,
+    "NOT_ACTIVATED_HOST": 0xC004F041,
+    "CANNOT_ACTIVATE": 0xC004F042,
+    "TIMESTAMP": 0xC004F06C,
+    "DNS_NAME": 0x8007232B,
+    "DNS_SERVER": 0x8007232A,
+    "RPC_UNAVAILABLE": 0x800706BA,
+    "SERVICE_DISABLED": 0x80070422,
+    "INVALID_KEY": 0xC004F050,
+    "ACCESS_DENIED": 0x80070005,
+    "NOT_GENUINE": 0x8004FE21,
+    "LICENSE_CORRUPT": 0xC004E015,
+    "NOT_FOUND": 0x80070490,
+}
+
+LANGUAGES = {"en-US": 1033, "ja-JP": 1041, "de-DE": 1031, "fr-FR": 1036}

@@ -1,0 +1,113 @@
+"""Start and stop a fleet: one WS-Management endpoint per host, the DNS server, the KMS listeners, the inventory."""
+from __future__ import annotations
+
+import os
+import random
+import socket
+import tempfile
+import typing as t
+
+import yaml
+
+from .model import Fleet
+from .network import DnsServer, KmsListeners
+from .wsman import WSManServer, free_port
+
+
+def _address_prefix() -> str:
+    """A free 127.X.Y prefix for the KMS listeners, so two labs on one machine do not collide."""
+    rng = random.Random()
+    for _attempt in range(50):
+        prefix = f"127.{rng.randint(100, 250)}.{rng.randint(1, 250)}"
+        try:
+            with socket.socket() as sock:
+                sock.bind((f"{prefix}.1", 1688))
+            return prefix
+        except OSError:
+            continue
+    raise RuntimeError("no free 127.x.y.1:1688 address for the KMS listeners")
+
+
+class Lab:
+    """A running fleet. Use as a context manager, or start()/stop()."""
+
+    def __init__(self, fleet: Fleet, transport: str = "basic") -> None:
+        if transport not in ("basic", "ntlm"):
+            raise ValueError(f"transport must be basic or ntlm, got {transport!r}")
+        self.fleet = fleet
+        self.transport = transport
+        self.servers: dict[str, WSManServer] = {}
+        self.dns: DnsServer | None = None
+        self.listeners = KmsListeners(fleet)
+        self._ntlm_file: str | None = None
+
+    @staticmethod
+    def address_prefix() -> str:
+        """Pick the KMS listener prefix before the fleet is built (the fleet's A records use it)."""
+        return _address_prefix()
+
+    def start(self) -> "Lab":
+        if self.transport == "ntlm":
+            handle, self._ntlm_file = tempfile.mkstemp(prefix="kmslab-ntlm-")
+            with os.fdopen(handle, "w") as out:
+                out.write(f"LAB:{self.fleet.username}:{self.fleet.password}\n")
+            os.environ["NTLM_USER_FILE"] = self._ntlm_file
+        for host in self.fleet.hosts.values():
+            if host.transport.fault == "refused":
+                host.winrm_port = free_port()
+                continue
+            server = WSManServer(self.fleet, host, on_change=self.listeners.sync).start()
+            host.winrm_port = server.port
+            self.servers[host.name] = server
+        self.dns = DnsServer(self.fleet).start()
+        self.listeners.sync()
+        return self
+
+    def stop(self) -> None:
+        for server in self.servers.values():
+            if not server.stopping.is_set():
+                server.stop()
+        self.servers.clear()
+        if self.dns:
+            self.dns.stop()
+            self.dns = None
+        self.listeners.stop()
+        if self._ntlm_file and os.path.exists(self._ntlm_file):
+            os.unlink(self._ntlm_file)
+
+    def __enter__(self) -> "Lab":
+        return self.start()
+
+    def __exit__(self, *exc: t.Any) -> None:
+        self.stop()
+
+    def counters(self) -> dict[str, dict[str, int]]:
+        """Per-host counters (HTTP requests, bytes, commands, script calls, mutating calls, auth failures)."""
+        return {name: host.counters.as_dict() for name, host in self.fleet.hosts.items()}
+
+    def inventory(self, read_timeout: int = 20) -> dict[str, t.Any]:
+        """An Ansible YAML inventory: group windows with kms_clients and kms_hosts, winrm over http on loopback."""
+        common: dict[str, t.Any] = {
+            "ansible_connection": "winrm",
+            "ansible_host": "127.0.0.1",
+            "ansible_user": self.fleet.username,
+            "ansible_password": self.fleet.password,
+            "ansible_winrm_scheme": "http",
+            "ansible_winrm_transport": self.transport,
+            "ansible_winrm_read_timeout_sec": read_timeout,
+            "ansible_winrm_operation_timeout_sec": max(1, read_timeout - 5),
+            "ansible_winrm_connection_timeout": 5,
+            "lab_dns_server": f"127.0.0.1:{self.dns.port}" if self.dns else None,
+            "lab_fleet": self.fleet.name,
+        }
+        if self.transport == "ntlm":
+            common["ansible_winrm_message_encryption"] = "never"
+        clients = {h.name: {"ansible_port": h.winrm_port} for h in self.fleet.hosts.values() if h.kms is None}
+        kms = {h.name: {"ansible_port": h.winrm_port, "kms_fqdn": h.fqdn} for h in self.fleet.hosts.values() if h.kms}
+        return {"all": {"children": {"windows": {"vars": common, "children": {
+            "kms_clients": {"hosts": clients}, "kms_hosts": {"hosts": kms}}}}}}
+
+    def write_inventory(self, path: str) -> str:
+        with open(path, "w", encoding="utf-8") as out:
+            yaml.safe_dump(self.inventory(), out, sort_keys=False)
+        return path

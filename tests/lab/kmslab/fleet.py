@@ -1,0 +1,215 @@
+"""Fleets described in YAML, and generated fleets of N hosts with a fault mix from a random seed.
+
+A host's activation state is not written by hand: after the fleet is built, every KMS client runs one activation
+attempt through the rules in model.Fleet.activate, so its LicenseStatus, events 12288/12289 and discovered host
+are what Windows would show after its last automatic retry.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import pathlib
+import random
+import typing as t
+import uuid
+
+import yaml
+
+from . import catalog as C
+from .model import ActivationError, Fleet, Host, KmsRole, Transport, new_product, new_service
+
+FLEETS = pathlib.Path(__file__).resolve().parent.parent / "fleets"
+
+
+class FleetError(ValueError):
+    """A fleet file that cannot be used."""
+
+
+def _cmid(fleet: str, name: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_DNS, f"{fleet}/{name}"))
+
+
+def _edition(key: str, where: str) -> C.Edition:
+    try:
+        return C.EDITIONS[key]
+    except KeyError:
+        raise FleetError(f"{where}: unknown edition {key!r}; known: {', '.join(sorted(C.EDITIONS))}") from None
+
+
+def _expand(entries: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
+    """Expand ``repeat: N`` entries whose name holds ``{n}``."""
+    out = []
+    for entry in entries or []:
+        repeat = int(entry.get("repeat", 1))
+        for n in range(1, repeat + 1):
+            item = copy.deepcopy(entry)
+            item.pop("repeat", None)
+            item["name"] = str(entry["name"]).format(n=n)
+            out.append(item)
+    return out
+
+
+def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, address_prefix: str) -> Host:
+    where = f"host {spec.get('name')!r}"
+    if "name" not in spec:
+        raise FleetError("every host needs a name")
+    edition = _edition(spec.get("edition", "win11-pro"), where)
+    domain = str(spec.get("domain", fleet.domain)).lower()
+    host = Host(
+        name=str(spec["name"]).lower(),
+        domain=domain,
+        edition=edition,
+        language=spec.get("language", "en-US"),
+        part_of_domain=spec.get("part_of_domain", True),
+        clock_offset=float(spec.get("clock_offset_hours", 0)) * 3600 + float(spec.get("clock_offset_seconds", 0)),
+        dns_suffixes=[s.lower() for s in spec.get("dns_suffixes", [domain])],
+        dns_failure=bool(spec.get("dns_failure", False)),
+        blocked=set(spec.get("blocked", [])),
+        license_store_corrupt=bool(spec.get("license_store_corrupt", False)),
+        non_genuine=bool(spec.get("non_genuine", False)),
+        expect=list(spec.get("expect", [])),
+        transport=Transport(**(spec.get("transport") or {})),
+    )
+    if host.language not in C.LANGUAGES:
+        raise FleetError(f"{where}: unknown language {host.language!r}; known: {', '.join(C.LANGUAGES)}")
+    spp = spec.get("spp") or {}
+    host.spp_state = spp.get("state", "Running")
+    host.spp_start_mode = spp.get("start_mode", "Manual")
+    host.w32time = {"State": "Running", "StartMode": "Manual", "Type": "NT5DS" if host.part_of_domain else "NTP",
+                    "NtpServer": "time.windows.com,0x9"}
+    host.w32time.update(spec.get("w32time") or {})
+    host.service = new_service(_cmid(fleet.name, host.name))
+    host.firewall_rules = {"kms_inbound": True}
+    host.firewall_rules.update(spec.get("firewall") or {})
+    channel = spec.get("channel", "KMS_CLIENT")
+    if channel not in C.PRODUCT_KEY_CHANNEL:
+        raise FleetError(f"{where}: channel must be one of {', '.join(C.PRODUCT_KEY_CHANNEL)}, got {channel!r}")
+    if kms_index is not None:
+        kms = spec.get("kms") or {}
+        csvlk = list(kms.get("csvlk", ["ws2022"]))
+        for gen in csvlk:
+            if gen not in C.CSVLK_COVERAGE:
+                raise FleetError(f"{where}: unknown csvlk {gen!r}; known: {', '.join(C.CSVLK_COVERAGE)}")
+        host.kms = KmsRole(csvlk=csvlk, activated=kms.get("activated", True), base_count=int(kms.get("base_count", 50)),
+                           port=int(kms.get("port", 1688)), dns_publishing=kms.get("dns_publishing", True),
+                           address=f"{address_prefix}.{kms_index + 1}")
+        windows_gen = next((g for g in csvlk if not g.startswith("office")), csvlk[0])
+        host.products.append(new_product(edition, "KMS_HOST", status=C.LICENSED if host.kms.activated else C.OOB_GRACE,
+                                         csvlk=windows_gen))
+        host.service.update({"IsKeyManagementServiceMachine": 1, "KeyManagementServiceListeningPort": host.kms.port,
+                             "KeyManagementServiceDnsPublishing": host.kms.dns_publishing})
+    else:
+        grace = int(spec.get("grace_days", 25)) * 24 * 60
+        status = C.LICENSED if channel in ("MAK", "RETAIL", "OEM") and spec.get("licensed", True) else C.OOB_GRACE
+        host.products.append(new_product(edition, channel, status=status, grace_minutes=grace))
+        if spec.get("licensed_days_left") is not None:
+            # activated long ago; renewals since then decide whether it stays licensed
+            host.products[-1].update({"LicenseStatus": C.LICENSED, "GracePeriodRemaining": int(spec["licensed_days_left"]) * 1440})
+    if spec.get("office"):
+        office = _edition(spec["office"], where)
+        host.products.append(new_product(office, "KMS_CLIENT", status=C.OOB_GRACE,
+                                         grace_minutes=int(spec.get("grace_days", 25)) * 24 * 60))
+    kms_machine = spec.get("kms_machine")
+    if kms_machine:
+        machine, _sep, port = str(kms_machine).partition(":")
+        host.service["KeyManagementServiceMachine"] = machine
+        host.service["KeyManagementServicePort"] = int(port or 1688)
+        host.registry.update({"KeyManagementServiceName": machine, "KeyManagementServicePort": port or "1688"})
+    product_kms = spec.get("product_kms_machine")
+    if product_kms:
+        machine, _sep, port = str(product_kms).partition(":")
+        win = host.windows_product()
+        win["KeyManagementServiceMachine"] = machine
+        win["KeyManagementServicePort"] = int(port or 1688)
+    return host
+
+
+def build(definition: dict[str, t.Any], address_prefix: str = "127.0.1") -> Fleet:
+    """Build a Fleet from a parsed YAML definition and run the initial activation pass."""
+    if not isinstance(definition, dict) or "domain" not in definition:
+        raise FleetError("a fleet needs at least 'domain' and 'hosts'")
+    creds = definition.get("credentials") or {}
+    fleet = Fleet(name=definition.get("name", "fleet"), domain=str(definition["domain"]).lower(),
+                  username=creds.get("username", "labadmin"), password=creds.get("password", "Lab-Passw0rd!"))
+    for index, spec in enumerate(_expand(definition.get("kms_hosts", []))):
+        host = _build_host(fleet, spec, index, address_prefix)
+        fleet.hosts[host.name] = host
+    for spec in _expand(definition.get("hosts", [])):
+        host = _build_host(fleet, spec, None, address_prefix)
+        if host.name in fleet.hosts:
+            raise FleetError(f"host {host.name!r} is defined twice")
+        fleet.hosts[host.name] = host
+    for record in definition.get("dns", {}).get("a", []):
+        fleet.a_records[record["name"].lower()] = record["address"]
+    for record in definition.get("dns", {}).get("srv", []):
+        fleet.srv_extra.setdefault(record["domain"].lower(), []).append(
+            {"NameTarget": record["target"], "Port": int(record.get("port", 1688)), "Priority": int(record.get("priority", 0)),
+             "Weight": int(record.get("weight", 0)), "TTL": 3600})
+    initial_activation(fleet)
+    return fleet
+
+
+def initial_activation(fleet: Fleet) -> None:
+    """Run one activation attempt on every KMS client product, then zero the counters."""
+    for host in fleet.hosts.values():
+        if host.kms is not None:
+            continue
+        for product in list(host.products):
+            if product["_channel"] != "KMS_CLIENT" and product["LicenseStatus"] == C.LICENSED:
+                continue
+            try:
+                fleet.activate(host, product["ID"])
+            except ActivationError:
+                pass
+    for host in fleet.hosts.values():
+        host.counters.mutating_calls = 0
+
+
+def load(path: str | pathlib.Path, address_prefix: str = "127.0.1") -> Fleet:
+    """Load and build a fleet file (a name without a folder is looked up in tests/lab/fleets/)."""
+    candidate = pathlib.Path(path)
+    if not candidate.exists() and not candidate.suffix:
+        candidate = FLEETS / f"{path}.yml"
+    if not candidate.exists():
+        raise FleetError(f"fleet file {path} not found")
+    return build(yaml.safe_load(candidate.read_text(encoding="utf-8")), address_prefix)
+
+
+#: The fault mix of generated fleets: fault -> (weight, host spec fragment, expected finding).
+FAULT_MIX: dict[str, tuple[int, dict[str, t.Any], str]] = {
+    "healthy": (60, {}, "ACTIVATED"),
+    "port_blocked": (6, {"blocked": ["*:1688"]}, "KMS_PORT_BLOCKED"),
+    "clock_skew": (6, {"clock_offset_hours": 6}, "CLOCK_SKEW"),
+    "no_srv": (6, {"domain": "branch.example.jp", "dns_suffixes": ["branch.example.jp"]}, "KMS_SRV_MISSING"),
+    "stale_override": (6, {"kms_machine": "kms-retired.corp.example.jp"}, "STALE_KMS_OVERRIDE"),
+    "mak": (4, {"channel": "MAK"}, "NOT_KMS_CHANNEL"),
+    "spp_disabled": (3, {"spp": {"state": "Stopped", "start_mode": "Disabled"}}, "SPP_SERVICE_UNAVAILABLE"),
+    "old_os_on_new": (3, {"edition": "win11-enterprise", "kms_machine": "kms-2019.corp.example.jp"},
+                      "KMS_HOST_CANNOT_ACTIVATE_PRODUCT"),
+}
+
+
+def generate(count: int, seed: int, transport_faults: float = 0.0) -> dict[str, t.Any]:
+    """A fleet definition of ``count`` clients with faults drawn from FAULT_MIX by ``seed`` (reproducible)."""
+    rng = random.Random(seed)
+    names = list(FAULT_MIX)
+    weights = [FAULT_MIX[n][0] for n in names]
+    hosts = []
+    for i in range(count):
+        fault = rng.choices(names, weights)[0]
+        spec: dict[str, t.Any] = {"name": f"gen{i:04d}", "edition": rng.choice(["win10-pro", "win11-pro", "win11-enterprise"])}
+        spec.update(copy.deepcopy(FAULT_MIX[fault][1]))
+        spec["expect"] = [FAULT_MIX[fault][2]]
+        if transport_faults and rng.random() < transport_faults:
+            spec["transport"] = {"fault": rng.choice(["refused", "http500", "slow"]), "delay_ms": 200}
+        hosts.append(spec)
+    digest = hashlib.sha256(f"{count}/{seed}".encode()).hexdigest()[:8]
+    return {
+        "name": f"generated-{digest}",
+        "domain": "corp.example.jp",
+        "kms_hosts": [
+            {"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022", "office2021"], "base_count": 60}},
+            {"name": "kms-2019", "edition": "ws2019-datacenter", "kms": {"csvlk": ["ws2019"], "base_count": 60, "dns_publishing": False}},
+        ],
+        "hosts": hosts,
+    }

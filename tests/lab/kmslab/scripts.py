@@ -1,0 +1,258 @@
+"""What a simulated host answers to a command line: the collection's scripts are recognised, nothing is executed.
+
+A command is recognised when it is ``PowerShell ... -EncodedCommand <b64>`` and the decoded script starts with the
+collection's bootstrap marker; its stdin then holds the JSON job (library + items). Each item is recognised by its
+first line (``# winactivation.kms <kind>: <name> v<N>``) and answered by a handler computing the value from the host
+model. Anything else gets what Windows gives an unknown command: an error on stderr (CLIXML) and rc 1.
+"""
+from __future__ import annotations
+
+import base64
+import datetime
+import json
+import re
+import typing as t
+
+from . import catalog as C
+from .model import ActivationError, Fleet, Host
+
+BOOTSTRAP_MARKER = "# winactivation.kms bootstrap v1"
+_ITEM_MARKER = re.compile(r"^# winactivation\.kms (?P<kind>[a-z]+): (?P<name>[a-z_]+) v(?P<version>\d+)")
+_ENCODED = re.compile(r"-EncodedCommand\s+(?P<b64>[A-Za-z0-9+/=]+)", re.IGNORECASE)
+
+Handler = t.Callable[[Fleet, Host, dict[str, t.Any]], t.Any]
+HANDLERS: dict[tuple[str, str, int], Handler] = {}
+
+
+def handler(kind: str, name: str, version: int = 1) -> t.Callable[[Handler], Handler]:
+    """Register the lab's implementation of one remote script."""
+    def register(func: Handler) -> Handler:
+        HANDLERS[(kind, name, version)] = func
+        return func
+    return register
+
+
+class CommandResult(t.NamedTuple):
+    """What the simulated process wrote and its exit code."""
+
+    stdout: bytes
+    stderr: bytes
+    rc: int
+
+
+def clixml_error(message: str) -> bytes:
+    """stderr as powershell.exe writes an error record when its output is redirected."""
+    escaped = message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "_x000A_")
+    return ('#< CLIXML\r\n<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">'
+            f'<S S="Error">{escaped}_x000D__x000A_</S></Objs>').encode("utf-8")
+
+
+def decode_command(command_line: str) -> str | None:
+    """The script of a ``-EncodedCommand`` command line, or None."""
+    match = _ENCODED.search(command_line)
+    if not match:
+        return None
+    try:
+        return base64.b64decode(match.group("b64")).decode("utf-16-le")
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def iso7(value: datetime.datetime) -> str:
+    """A UTC date as .NET's ToString('o') writes it (7 fractional digits, Z)."""
+    return value.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f") + "0Z"
+
+
+def _ps_json(value: t.Any) -> str:
+    """ConvertTo-Json -Compress as the bootstrap emits it, non-ASCII escaped as \\uXXXX."""
+    def default(obj: t.Any) -> t.Any:
+        if isinstance(obj, datetime.datetime):
+            return iso7(obj)
+        if isinstance(obj, set):
+            return sorted(obj)
+        raise TypeError(type(obj).__name__)
+    return json.dumps(value, default=default, separators=(",", ":"), ensure_ascii=True)
+
+
+def run(fleet: Fleet, host: Host, command_line: str, stdin: bytes) -> CommandResult:
+    """Answer one command on ``host``."""
+    script = decode_command(command_line)
+    if script is None or not script.startswith(BOOTSTRAP_MARKER):
+        first = command_line.split()[0] if command_line.split() else command_line
+        if script is not None:
+            first = script.strip().splitlines()[0][:80] if script.strip() else "(empty script)"
+        return CommandResult(b"", clixml_error(
+            f"{first} : The term '{first}' is not recognized as the name of a cmdlet, function, script file, or "
+            "operable program. (kmslab: this simulated host only runs winactivation.kms scripts)"), 1)
+    try:
+        job = json.loads(stdin.decode("utf-8")) if stdin.strip() else None
+    except (ValueError, UnicodeDecodeError):
+        job = None
+    if not isinstance(job, dict) or "items" not in job:
+        return CommandResult(b"", clixml_error("ConvertFrom-Json : Invalid JSON primitive."), 1)
+    host.counters.script_calls += 1
+    results: dict[str, t.Any] = {}
+    for item in job["items"]:
+        marker = _ITEM_MARKER.match(item.get("script", ""))
+        key = (marker.group("kind"), marker.group("name"), int(marker.group("version"))) if marker else None
+        func = HANDLERS.get(key) if key else None
+        if func is None:
+            label = item.get("script", "").splitlines()[0][:80] if item.get("script") else "(empty)"
+            return CommandResult(b"", clixml_error(f"kmslab: unknown script {label!r}; the lab cannot run it"), 1)
+        try:
+            value = func(fleet, host, item.get("params") or {})
+            results[item["name"]] = {"ok": True, "ms": 3, "value": value}
+        except ActivationError as exc:
+            results[item["name"]] = {"ok": False, "ms": 3, "error": {
+                "message": str(exc), "hresult": exc.hresult - (1 << 32) if exc.hresult >= 1 << 31 else exc.hresult,
+                "type": "Microsoft.Management.Infrastructure.CimException", "line": 1}}
+    body = _ps_json(results)
+    out = f"{host.transport.banner}\n{job['begin']}{body}{job['end']}\n"
+    return CommandResult(out.encode("utf-8"), b"", 0)
+
+
+# --- probes ------------------------------------------------------------------------------------------------------
+
+_PRODUCT_PROPS = (
+    "ID", "ApplicationID", "Name", "Description", "LicenseFamily", "PartialProductKey", "ProductKeyChannel", "ProductKeyID",
+    "LicenseStatus", "LicenseStatusReason", "GracePeriodRemaining", "LicenseIsAddon", "GenuineStatus", "VLActivationInterval",
+    "VLRenewalInterval", "KeyManagementServiceMachine", "KeyManagementServicePort", "KeyManagementServiceLookupDomain",
+    "DiscoveredKeyManagementServiceMachineName", "DiscoveredKeyManagementServiceMachinePort",
+    "DiscoveredKeyManagementServiceMachineIpAddress",
+)
+
+
+def _licensing_blocked(host: Host) -> bool:
+    return host.spp_start_mode == "Disabled"
+
+
+def _service_view(fleet: Fleet, host: Host) -> dict[str, t.Any]:
+    svc = dict(host.service)
+    if host.kms is not None:
+        svc["KeyManagementServiceCurrentCount"] = host.kms.count("windows")
+        svc["RequiredClientCount"] = C.CLIENT_THRESHOLD
+        svc["KeyManagementServiceTotalRequests"] = host.kms.requests
+        svc["KeyManagementServiceFailedRequests"] = host.kms.failed_requests
+    return svc
+
+
+@handler("probe", "activation")
+def probe_activation(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
+    """probes/activation.ps1"""
+    max_events = int(params.get("max_events", 10))
+    products, service, licensing_error = [], None, None
+    if _licensing_blocked(host):
+        licensing_error = {"hresult": C.HR["SERVICE_DISABLED"] - (1 << 32),
+                           "type": "Microsoft.Management.Infrastructure.CimException",
+                           "message": "The service cannot be started, either because it is disabled or because it has no enabled devices associated with it."}
+    else:
+        host.spp_state = "Running"                    # a licensing query starts the demand-start service
+        products = [{k: p.get(k) for k in _PRODUCT_PROPS} for p in host.products if p.get("PartialProductKey")]
+        service = _service_view(fleet, host)
+    ed = host.edition
+    events = sorted(host.events, key=lambda e: e["RecordId"], reverse=True)[:max_events]
+    return {
+        "products": products,
+        "service": service,
+        "licensing_error": licensing_error,
+        "os": {"Version": f"10.0.{ed.build}", "BuildNumber": str(ed.build), "OperatingSystemSKU": ed.sku,
+               "ProductType": ed.product_type, "OSLanguage": C.LANGUAGES[host.language], "MUILanguages": [host.language],
+               "Locale": f"{C.LANGUAGES[host.language]:04x}", "OSArchitecture": "64-bit"},
+        "computer": {"Name": host.name.upper(), "DNSHostName": host.name, "Domain": host.domain if host.part_of_domain else "WORKGROUP",
+                     "PartOfDomain": host.part_of_domain, "DomainRole": (3 if ed.is_server else 1) if host.part_of_domain else 0},
+        "current_version": {"EditionID": ed.license_family, "InstallationType": "Server" if ed.is_server else "Client",
+                            "CurrentBuild": str(ed.build), "UBR": 2000},
+        "registry": {"spp": dict(host.registry), "overrides": []},
+        "spp_service": {"Name": "sppsvc", "State": host.spp_state, "StartMode": host.spp_start_mode,
+                        "ExitCode": 0, "ProcessId": 4242 if host.spp_state == "Running" else 0, "DelayedAutoStart": False},
+        "events": [dict(e, TimeCreated=iso7(e["TimeCreated"])) for e in events],
+        "events_error": None,
+    }
+
+
+@handler("probe", "time")
+def probe_time(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
+    """probes/time.ps1"""
+    w = host.w32time
+    return {
+        "utc_now": iso7(host.utc_now()),
+        "service": {"Name": "W32Time", "State": w.get("State", "Running"), "StartMode": w.get("StartMode", "Manual"), "ExitCode": 0},
+        "parameters": {"Type": w.get("Type", "NT5DS"), "NtpServer": w.get("NtpServer", "time.windows.com,0x9")},
+        "policy": {},
+        "config": {"AnnounceFlags": 10, "MaxPosPhaseCorrection": 172800, "MaxNegPhaseCorrection": 172800},
+        "ntp_client": {"Enabled": 1},
+        "last_known_good_sync": iso7(host.utc_now() - datetime.timedelta(hours=2)),
+        "time_zone": {"TimeZoneKeyName": host.time_zone, "Bias": -host.utc_bias_minutes, "ActiveTimeBias": -host.utc_bias_minutes},
+        "events": [],
+        "events_error": None,
+    }
+
+
+@handler("probe", "kms_dns")
+def probe_kms_dns(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
+    """probes/kms_dns.ps1: the same look-ups, answered from the fleet's DNS zone and network model."""
+    domains: list[str] = []
+    for d in list(params.get("domains") or []) + host.dns_suffixes:
+        d = str(d).lower().rstrip(".")
+        if d and d not in domains:
+            domains.append(d)
+    srv = []
+    for d in domains:
+        name = f"_vlmcs._tcp.{d}"
+        records = [] if host.dns_failure else fleet.srv_records(d)
+        error = None
+        if host.dns_failure:
+            error = {"code": 9002, "hresult": -2147467259}
+        elif not records:
+            error = {"code": 9003, "hresult": -2147467259}
+        srv.append({"domain": d, "name": name, "records": records, "error": error})
+    candidates: list[dict[str, t.Any]] = []
+
+    def add(source: str, name: t.Any, port: t.Any) -> None:
+        if name:
+            candidates.append({"source": source, "host": str(name).rstrip("."), "port": int(port) if port and int(port) > 0 else 1688})
+
+    if not _licensing_blocked(host):
+        svc = host.service
+        add("service", svc.get("KeyManagementServiceMachine"), svc.get("KeyManagementServicePort"))
+        add("discovered", svc.get("DiscoveredKeyManagementServiceMachineName"), svc.get("DiscoveredKeyManagementServiceMachinePort"))
+        for p in host.products:
+            add(f"product:{p['ID']}", p.get("KeyManagementServiceMachine"), p.get("KeyManagementServicePort"))
+    for s in srv:
+        for r in s["records"]:
+            add(f"srv:{s['domain']}", r["NameTarget"], r["Port"])
+    for c in params.get("candidates") or []:
+        add("controller", c.get("host"), c.get("port"))
+    resolved: dict[str, t.Any] = {}
+    tcp: dict[str, t.Any] = {}
+    timeout = int(params.get("timeout_ms", 2000))
+    for c in candidates:
+        name = c["host"].lower()
+        if name not in resolved:
+            addresses = [] if host.dns_failure else fleet.resolve(name)
+            resolved[name] = {"addresses": addresses, "error": None if addresses else {"code": 11001, "hresult": -2147467259}}
+        key = f"{name}:{c['port']}"
+        if key in tcp:
+            continue
+        if not resolved[name]["addresses"]:
+            tcp[key] = {"open": False, "error": "unresolved", "code": None, "ms": None}
+            continue
+        ok, code = fleet.tcp_open(host, name, c["port"])
+        if ok:
+            tcp[key] = {"open": True, "error": None, "code": 0, "ms": 1}
+        elif code == 10060:
+            tcp[key] = {"open": False, "error": "timeout", "code": 10060, "ms": timeout}
+        else:
+            tcp[key] = {"open": False, "error": "refused_or_unreachable", "code": code, "ms": 1}
+    return {
+        "primary_suffix": host.domain,
+        "search_list": ",".join(host.dns_suffixes),
+        "ad_domain": host.domain if host.part_of_domain else None,
+        "adapters": [{"Index": 1, "DNSDomain": host.domain, "DNSServerSearchOrder": ["127.0.0.53"]}],
+        "domains": domains,
+        "srv": srv,
+        "candidates": candidates,
+        "resolved": resolved,
+        "tcp": tcp,
+        "timeout_ms": timeout,
+    }

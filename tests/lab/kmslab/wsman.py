@@ -1,0 +1,344 @@
+"""A WS-Management endpoint that answers pywinrm as Windows does (WinRS shell: Create, Command, Send, Receive,
+Signal, Delete; SOAP faults), over HTTP/1.1 with keep-alive, Basic and NTLM authentication.
+
+Windows behaviour it keeps: the command line is run through cmd.exe, so one over 8,191 characters fails with
+"The command line is too long." and rc 1; output comes back in Receive responses of bounded size until the command
+state is Done with its exit code; Signal and Delete answers relate to the request's MessageID; an unknown shell is a
+SOAP fault with HTTP 500.
+"""
+from __future__ import annotations
+
+import base64
+import http.server
+import socket
+import threading
+import time
+import typing as t
+import uuid
+import xml.etree.ElementTree as ET
+
+from . import scripts
+from .model import Fleet, Host
+
+NS = {
+    "s": "http://www.w3.org/2003/05/soap-envelope",
+    "a": "http://schemas.xmlsoap.org/ws/2004/08/addressing",
+    "w": "http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd",
+    "rsp": "http://schemas.microsoft.com/wbem/wsman/1/windows/shell",
+    "p": "http://schemas.microsoft.com/wbem/wsman/1/wsman.xsd",
+    "x": "http://schemas.xmlsoap.org/ws/2004/09/transfer",
+}
+ACTION_CREATE = "http://schemas.xmlsoap.org/ws/2004/09/transfer/Create"
+ACTION_DELETE = "http://schemas.xmlsoap.org/ws/2004/09/transfer/Delete"
+ACTION_COMMAND = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/Command"
+ACTION_SEND = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/Send"
+ACTION_RECEIVE = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/Receive"
+ACTION_SIGNAL = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/Signal"
+STATE_DONE = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/CommandState/Done"
+STATE_RUNNING = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/CommandState/Running"
+
+#: cmd.exe's maximum command-line length (WinRS runs commands through it).
+COMMAND_LINE_LIMIT = 8191
+#: Bytes of stdout per Receive response (Windows streams output in pieces; pywinrm loops until Done).
+RECEIVE_CHUNK = 64 * 1024
+_ENVELOPE = ('<s:Envelope xml:lang="en-US" xmlns:s="{s}" xmlns:a="{a}" xmlns:x="{x}" xmlns:w="{w}" xmlns:rsp="{rsp}" '
+             'xmlns:p="{p}">').format(**NS)
+
+
+class Command:
+    """One WinRS command: its command line, stdin so far, and its output once computed."""
+
+    def __init__(self, command_line: str) -> None:
+        self.id = str(uuid.uuid4()).upper()
+        self.command_line = command_line
+        self.stdin = bytearray()
+        self.result: scripts.CommandResult | None = None
+        self.sent = 0
+        self.stderr_sent = False
+
+
+class Shell:
+    """One WinRS shell and its commands."""
+
+    def __init__(self) -> None:
+        self.id = str(uuid.uuid4()).upper()
+        self.commands: dict[str, Command] = {}
+
+
+def _text(root: ET.Element, path: str) -> str | None:
+    node = root.find(path, NS)
+    return node.text if node is not None else None
+
+
+def _envelope(action: str, relates_to: str | None, body: str) -> bytes:
+    header = (f"<s:Header><a:Action>{action}</a:Action><a:MessageID>uuid:{str(uuid.uuid4()).upper()}</a:MessageID>"
+              "<a:To>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:To>"
+              f"<a:RelatesTo>{relates_to or ''}</a:RelatesTo></s:Header>")
+    return f"{_ENVELOPE}{header}<s:Body>{body}</s:Body></s:Envelope>".encode("utf-8")
+
+
+def fault(relates_to: str | None, subcode: str, reason: str, code: int, machine: str) -> bytes:
+    """A WS-Management SOAP fault as Windows returns it (with HTTP 500)."""
+    reason = reason.replace("&", "&amp;").replace("<", "&lt;")
+    body = ("<s:Fault><s:Code><s:Value>s:Receiver</s:Value><s:Subcode><s:Value>" + subcode + "</s:Value></s:Subcode>"
+            f"</s:Code><s:Reason><s:Text xml:lang=\"en-US\">{reason}</s:Text></s:Reason><s:Detail>"
+            f"<f:WSManFault xmlns:f=\"http://schemas.microsoft.com/wbem/wsman/1/wsmanfault\" Code=\"{code}\" "
+            f"Machine=\"{machine}\"><f:Message>{reason}</f:Message></f:WSManFault></s:Detail></s:Fault>")
+    return _envelope("http://schemas.dmtf.org/wbem/wsman/1/wsman/fault", relates_to, body)
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    """HTTP/1.1 keep-alive handler for one connection; NTLM state lives on the connection, like on Windows."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    server: "WSManServer"
+
+    def log_message(self, format: str, *args: t.Any) -> None:  # noqa: A002 - the base class's signature
+        """Quiet: the lab's counters say what happened."""
+
+    # -- plumbing -----------------------------------------------------------------------------------------------
+
+    def _send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
+        host = self.server.host
+        if host.transport.fault == "slow" and host.transport.delay_ms:
+            time.sleep(host.transport.delay_ms / 1000)
+        self.send_response(status)
+        self.send_header("Server", "Microsoft-HTTPAPI/2.0")
+        self.send_header("Content-Length", str(len(body)))
+        if body:
+            self.send_header("Content-Type", "application/soap+xml;charset=UTF-8")
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+        host.counters.bytes_out += len(body)
+
+    def _unauthorized(self) -> None:
+        self.server.host.counters.auth_failures += 1
+        self.send_response(401)
+        self.send_header("Server", "Microsoft-HTTPAPI/2.0")
+        self.send_header("WWW-Authenticate", "Negotiate")
+        self.send_header("WWW-Authenticate", 'Basic realm="WSMAN"')
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _authenticated(self) -> bool:
+        """Basic, or NTLM through pyspnego's server side (one handshake per connection)."""
+        fleet, host = self.server.fleet, self.server.host
+        if host.transport.fault == "auth":
+            self._unauthorized()
+            return False
+        if getattr(self, "_ntlm_done", False):
+            return True
+        header = self.headers.get("Authorization", "")
+        scheme, _sep, token = header.partition(" ")
+        if scheme.lower() == "basic":
+            try:
+                user, _sep2, password = base64.b64decode(token).decode("utf-8").partition(":")
+            except (ValueError, UnicodeDecodeError):
+                user, password = "", ""
+            if user.split("\\")[-1].lower() == fleet.username.lower() and password == fleet.password:
+                return True
+            self._unauthorized()
+            return False
+        if scheme.lower() in ("negotiate", "ntlm"):
+            return self._ntlm(scheme, token)
+        self._unauthorized()
+        return False
+
+    def _ntlm(self, scheme: str, token: str) -> bool:
+        import spnego  # pyspnego: the server side of NTLM, users from NTLM_USER_FILE (set by the lab)
+        import spnego.exceptions
+
+        ctx = getattr(self, "_ntlm_ctx", None)
+        if ctx is None:
+            ctx = spnego.server(protocol="ntlm")
+            self._ntlm_ctx = ctx
+        try:
+            out = ctx.step(base64.b64decode(token))
+        except (spnego.exceptions.SpnegoError, ValueError):
+            self._ntlm_ctx = None
+            self._unauthorized()
+            return False
+        if not ctx.complete:
+            self.server.host.counters.http_requests += 0
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", f"{scheme} {base64.b64encode(out).decode()}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return False
+        self._ntlm_done = True
+        return True
+
+    # -- the protocol ---------------------------------------------------------------------------------------------
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        """One WS-Management message."""
+        host = self.server.host
+        length = int(self.headers.get("Content-Length", "0"))
+        raw = self.rfile.read(length) if length else b""
+        host.counters.http_requests += 1
+        host.counters.bytes_in += len(raw)
+        transport = host.transport
+        if transport.fault == "vanish" and transport.vanish_after and host.counters.http_requests > transport.vanish_after:
+            self.server.vanish()
+            self.close_connection = True
+            return
+        if transport.fault == "hang":
+            self.server.stopping.wait(600)
+            self.close_connection = True
+            return
+        if not self._authenticated():
+            return
+        if not raw:
+            self._send(200)  # the empty request of an auth handshake
+            return
+        try:
+            root = ET.fromstring(raw)
+        except ET.ParseError:
+            self._send(400)
+            return
+        action = _text(root, "s:Header/a:Action") or ""
+        message_id = _text(root, "s:Header/a:MessageID")
+        with self.server.lock:
+            status, body = self.server.dispatch(action, message_id, root)
+        self._send(status, body)
+
+
+class WSManServer(http.server.ThreadingHTTPServer):
+    """The WS-Management endpoint of one simulated host."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, fleet: Fleet, host: Host, address: tuple[str, int] = ("127.0.0.1", 0),
+                 on_change: t.Callable[[], None] | None = None) -> None:
+        super().__init__(address, _Handler)
+        self.fleet = fleet
+        self.host = host
+        self.shells: dict[str, Shell] = {}
+        self.lock = threading.RLock()
+        self.stopping = threading.Event()
+        self.on_change = on_change
+        self.thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return self.server_address[1]
+
+    def start(self) -> "WSManServer":
+        self.thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.2},
+                                       name=f"wsman-{self.host.name}", daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.shutdown()
+        self.server_close()
+
+    def vanish(self) -> None:
+        """The host disappears: stop listening, so later connections are refused."""
+        threading.Thread(target=self.stop, daemon=True).start()
+
+    def dispatch(self, action: str, message_id: str | None, root: ET.Element) -> tuple[int, bytes]:
+        """Answer one action; returns HTTP status and body."""
+        machine = self.host.fqdn
+        if action == ACTION_CREATE:
+            shell = Shell()
+            self.shells[shell.id] = shell
+            body = (f"<x:ResourceCreated><a:Address>http://{machine}:5985/wsman</a:Address><a:ReferenceParameters>"
+                    "<w:ResourceURI>http://schemas.microsoft.com/wbem/wsman/1/windows/shell/cmd</w:ResourceURI>"
+                    f"<w:SelectorSet><w:Selector Name=\"ShellId\">{shell.id}</w:Selector></w:SelectorSet>"
+                    f"</a:ReferenceParameters></x:ResourceCreated><rsp:Shell><rsp:ShellId>{shell.id}</rsp:ShellId>"
+                    "<rsp:ResourceUri>http://schemas.microsoft.com/wbem/wsman/1/windows/shell/cmd</rsp:ResourceUri>"
+                    "<rsp:State>Connected</rsp:State></rsp:Shell>")
+            return 200, _envelope("http://schemas.xmlsoap.org/ws/2004/09/transfer/CreateResponse", message_id, body)
+        shell_id = next((n.text for n in root.iter(f"{{{NS['w']}}}Selector") if n.get("Name") == "ShellId"), None)
+        shell = self.shells.get(shell_id or "")
+        if shell is None:
+            return 500, fault(message_id, "w:InvalidSelectors", "The WS-Management service cannot process the request "
+                              "because the request contained invalid selectors for the resource.", 2150858843, machine)
+        if action == ACTION_DELETE:
+            del self.shells[shell.id]
+            return 200, _envelope("http://schemas.xmlsoap.org/ws/2004/09/transfer/DeleteResponse", message_id, "")
+        if action == ACTION_COMMAND:
+            if self.host.transport.fault == "http500":
+                return 500, fault(message_id, "w:InternalError", "The WS-Management service cannot process the request. "
+                                  "The service is configured to reject remote connection requests for this plugin.",
+                                  2150858843, machine)
+            line = _text(root, "s:Body/rsp:CommandLine/rsp:Command") or ""
+            args = [n.text or "" for n in root.findall("s:Body/rsp:CommandLine/rsp:Arguments", NS)]
+            command = Command(" ".join([line.strip()] + args))
+            shell.commands[command.id] = command
+            self.host.counters.commands += 1
+            body = f"<rsp:CommandResponse><rsp:CommandId>{command.id}</rsp:CommandId></rsp:CommandResponse>"
+            return 200, _envelope(ACTION_COMMAND + "Response", message_id, body)
+        if action == ACTION_SEND:
+            stream = root.find("s:Body/rsp:Send/rsp:Stream", NS)
+            command = shell.commands.get(stream.get("CommandId", "") if stream is not None else "")
+            if command is None:
+                return 500, fault(message_id, "w:InvalidParameter", "Unknown command", 2150858843, machine)
+            if stream is not None and stream.text:
+                command.stdin.extend(base64.b64decode(stream.text))
+            return 200, _envelope(ACTION_SEND + "Response", message_id, "<rsp:SendResponse/>")
+        if action == ACTION_RECEIVE:
+            desired = root.find("s:Body/rsp:Receive/rsp:DesiredStream", NS)
+            command = shell.commands.get(desired.get("CommandId", "") if desired is not None else "")
+            if command is None:
+                return 500, fault(message_id, "w:InvalidParameter", "Unknown command", 2150858843, machine)
+            return 200, _envelope(ACTION_RECEIVE + "Response", message_id, self._receive(command))
+        if action == ACTION_SIGNAL:
+            signal = root.find("s:Body/rsp:Signal", NS)
+            shell.commands.pop(signal.get("CommandId", "") if signal is not None else "", None)
+            return 200, _envelope(ACTION_SIGNAL + "Response", message_id, "<rsp:SignalResponse/>")
+        return 500, fault(message_id, "w:ActionNotSupported", f"The action {action} is not supported.", 2150858755, machine)
+
+    def _run(self, command: Command) -> scripts.CommandResult:
+        """Run the command line as cmd.exe would: refuse one that is too long, else answer it."""
+        if len(command.command_line) > COMMAND_LINE_LIMIT:
+            return scripts.CommandResult(b"", b"The command line is too long.\r\n", 1)
+        before = self.host.counters.mutating_calls
+        result = scripts.run(self.fleet, self.host, command.command_line, bytes(command.stdin))
+        if self.host.counters.mutating_calls != before and self.on_change:
+            self.on_change()
+        fault_kind = self.host.transport.fault
+        if fault_kind == "truncated" and result.stdout:
+            result = result._replace(stdout=result.stdout[: max(1, len(result.stdout) // 2)])
+        elif fault_kind == "garbled" and result.stdout:
+            out = bytearray(result.stdout)
+            start = out.find(b">>{")
+            if start >= 0:
+                out[start + 3:start + 13] = b"\x00garbled\x01\x02"[: len(out[start + 3:start + 13])]
+            result = result._replace(stdout=bytes(out))
+        return result
+
+    def _receive(self, command: Command) -> str:
+        if command.result is None:
+            command.result = self._run(command)
+        result = command.result
+        chunk = result.stdout[command.sent:command.sent + RECEIVE_CHUNK]
+        command.sent += len(chunk)
+        done = command.sent >= len(result.stdout)
+        parts = []
+        if chunk:
+            parts.append(f'<rsp:Stream Name="stdout" CommandId="{command.id}">{base64.b64encode(chunk).decode()}</rsp:Stream>')
+        if done:
+            parts.append(f'<rsp:Stream Name="stdout" CommandId="{command.id}" End="true"></rsp:Stream>')
+            if result.stderr and not command.stderr_sent:
+                parts.append(f'<rsp:Stream Name="stderr" CommandId="{command.id}">{base64.b64encode(result.stderr).decode()}</rsp:Stream>')
+                command.stderr_sent = True
+            parts.append(f'<rsp:Stream Name="stderr" CommandId="{command.id}" End="true"></rsp:Stream>')
+            parts.append(f'<rsp:CommandState CommandId="{command.id}" State="{STATE_DONE}">'
+                         f"<rsp:ExitCode>{result.rc}</rsp:ExitCode></rsp:CommandState>")
+        else:
+            parts.append(f'<rsp:CommandState CommandId="{command.id}" State="{STATE_RUNNING}"/>')
+        return "<rsp:ReceiveResponse>" + "".join(parts) + "</rsp:ReceiveResponse>"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now (for a host whose fault is 'refused')."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
