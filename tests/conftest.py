@@ -20,3 +20,4 @@ def _collections_root() -> pathlib.Path:
 
 
 sys.path.insert(0, str(_collections_root()))
+sys.path.insert(0, str(ROOT / "tests" / "lab"))  # the lab package, kmslab

@@ -25,9 +25,8 @@ run changelog antsibull-changelog lint
 run units "$PY" -m pytest -q -p no:cacheprovider tests/unit
 run sanity tools/ansible-test.sh sanity --local --requirements --python "$pyver"
 run ansible-lint ansible-lint --profile production --offline
-if [ -d tests/integration ] && ls tests/integration/test_*.py >/dev/null 2>&1; then
-    run integration "$PY" -m pytest -q -p no:cacheprovider tests/integration
-fi
+run lab "$PY" -m pytest -q -p no:cacheprovider tests/lab
+run integration "$PY" -m pytest -q -p no:cacheprovider tests/integration
 
 echo
 echo "summary:"

@@ -50,6 +50,8 @@ class Lab:
         if self.transport == "ntlm":
             handle, self._ntlm_file = tempfile.mkstemp(prefix="kmslab-ntlm-")
             with os.fdopen(handle, "w") as out:
+                # pyspnego matches the domain too: accept a bare user name and LAB\user
+                out.write(f":{self.fleet.username}:{self.fleet.password}\n")
                 out.write(f"LAB:{self.fleet.username}:{self.fleet.password}\n")
             os.environ["NTLM_USER_FILE"] = self._ntlm_file
         for host in self.fleet.hosts.values():

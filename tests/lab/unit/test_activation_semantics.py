@@ -1,0 +1,208 @@
+"""The lab's activation rules: each documented cause gives the documented HRESULT (Microsoft's troubleshooting docs).
+
+[TS] Troubleshoot activation error codes; [PLAN] KMS activation planning; [GEN] KMS general troubleshooting;
+[DNS] common KMS DNS troubleshooting; [OPT] slmgr.vbs options.
+"""
+from __future__ import annotations
+
+import pytest
+
+from kmslab import catalog as C
+from kmslab import fleet as fleet_mod
+from kmslab.model import ActivationError
+
+
+def _fleet(hosts, kms_hosts=None):
+    definition = {
+        "name": "t",
+        "domain": "corp.example.jp",
+        "kms_hosts": kms_hosts if kms_hosts is not None else [
+            {"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022", "office2021"], "base_count": 40}},
+        ],
+        "hosts": hosts,
+    }
+    return fleet_mod.build(definition)
+
+
+def _inner(host):
+    """The inner HRESULT of the newest 12288 event, as an int."""
+    last = max((e for e in host.events if e["Id"] == 12288), key=lambda e: e["RecordId"])
+    return int(last["Data"][0].split(",")[0], 16)
+
+
+def _has_response(host):
+    return any(e["Id"] == 12289 for e in host.events)
+
+
+def _activate_fails(fleet, name):
+    with pytest.raises(ActivationError) as exc:
+        fleet.activate(fleet.hosts[name])
+    return exc.value.hresult
+
+
+def test_healthy_client_activates_through_srv_and_caches_the_host():
+    f = _fleet([{"name": "pc1", "edition": "win11-pro"}])
+    host = f.hosts["pc1"]
+    win = host.windows_product()
+    assert win["LicenseStatus"] == C.LICENSED and win["GracePeriodRemaining"] == 180 * 1440      # [PLAN] 180 days
+    assert host.service["DiscoveredKeyManagementServiceMachineName"] == "kms01.corp.example.jp"
+    assert _inner(host) == 0 and _has_response(host)                                           # [GEN] 12288 + 12289
+    assert f.activate(host) == 0                                                                # renewal works again
+
+
+def test_no_srv_record_gives_0x8007232B_behind_0xC004F074():
+    f = _fleet([{"name": "pc1", "domain": "branch.example.jp", "dns_suffixes": ["branch.example.jp"]}])
+    assert _activate_fails(f, "pc1") == 0xC004F074
+    assert _inner(f.hosts["pc1"]) == 0x8007232B and not _has_response(f.hosts["pc1"])          # [DNS][TS]
+
+
+def test_dns_server_failure_gives_0x8007232A():
+    f = _fleet([{"name": "pc1", "dns_failure": True}])
+    assert _activate_fails(f, "pc1") == 0xC004F074 and _inner(f.hosts["pc1"]) == 0x8007232A    # [TS]
+
+
+def test_port_blocked_gives_0x800706BA_and_no_response_event():
+    f = _fleet([{"name": "pc1", "blocked": ["*:1688"]}])
+    assert _activate_fails(f, "pc1") == 0xC004F074
+    assert _inner(f.hosts["pc1"]) == 0x800706BA and not _has_response(f.hosts["pc1"])          # [GEN] no 12289
+
+
+def test_kms_host_with_sppsvc_stopped_is_unreachable():
+    kms = [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"]},
+            "spp": {"state": "Stopped", "start_mode": "Disabled"}}]
+    f = _fleet([{"name": "pc1"}], kms)
+    assert _activate_fails(f, "pc1") == 0xC004F074 and _inner(f.hosts["pc1"]) == 0x800706BA    # [F074]
+
+
+@pytest.mark.parametrize("hours, ok", [(3.9, True), (-3.9, True), (4.1, False), (-4.5, False)])
+def test_clock_skew_over_four_hours_gives_0xC004F06C(hours, ok):
+    f = _fleet([{"name": "pc1", "clock_offset_hours": hours}])
+    host = f.hosts["pc1"]
+    if ok:
+        assert host.windows_product()["LicenseStatus"] == C.LICENSED
+    else:
+        assert _activate_fails(f, "pc1") == 0xC004F074
+        assert _inner(host) == 0xC004F06C and _has_response(host)                              # [TS] 4 h, UTC
+
+
+def test_clock_skew_is_relative_to_the_kms_host_not_absolute():
+    kms = [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"]}, "clock_offset_hours": 6}]
+    f = _fleet([{"name": "pc1", "clock_offset_hours": 5}], kms)
+    assert f.hosts["pc1"].windows_product()["LicenseStatus"] == C.LICENSED
+
+
+def test_csvlk_too_old_gives_0xC004F042():
+    kms = [{"name": "kms01", "edition": "ws2019-datacenter", "kms": {"csvlk": ["ws2019"]}}]
+    f = _fleet([{"name": "w11", "edition": "win11-pro"}, {"name": "w10", "edition": "win10-pro"},
+                {"name": "s25", "edition": "ws2025-standard"}], kms)
+    assert f.hosts["w10"].windows_product()["LicenseStatus"] == C.LICENSED                      # [PLAN] 2019 covers Win10
+    for name in ("w11", "s25"):
+        assert _activate_fails(f, name) == 0xC004F074 and _inner(f.hosts[name]) == 0xC004F042
+
+
+def test_count_below_threshold_gives_0xC004F038_clients_25_servers_5():
+    kms = [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 3}}]
+    f = _fleet([{"name": "pc1", "edition": "win11-pro"}, {"name": "srv1", "edition": "ws2022-standard"},
+                {"name": "srv2", "edition": "ws2022-standard"}], kms)
+    assert _inner(f.hosts["pc1"]) == 0xC004F038                                                 # 3 + 1..3 < 25
+    # servers need 5: the first server request made the count 5 (3 seeded + pc1 + srv1)
+    assert f.hosts["srv1"].windows_product()["LicenseStatus"] == C.LICENSED
+    assert f.hosts["srv2"].windows_product()["LicenseStatus"] == C.LICENSED
+
+
+def test_count_grows_with_unique_clients_until_25():
+    kms = [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 20}}]
+    f = _fleet([{"name": "pc{n}", "repeat": 6, "edition": "win11-pro"}], kms)
+    statuses = [f.hosts[f"pc{n}"].windows_product()["LicenseStatus"] for n in range(1, 7)]
+    assert statuses == [C.OOB_GRACE] * 4 + [C.LICENSED] * 2                                    # 21..24 fail, 25, 26 ok
+    assert f.activate(f.hosts["pc1"]) == 0                                                      # the early ones succeed on retry
+
+
+def test_kms_host_not_activated_gives_0xC004F041():
+    kms = [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "activated": False}}]
+    f = _fleet([{"name": "pc1"}], kms)
+    assert _activate_fails(f, "pc1") == 0xC004F074 and _inner(f.hosts["pc1"]) == 0xC004F041
+
+
+def test_manual_override_wins_over_dns_and_a_stale_one_fails():
+    f = _fleet([{"name": "pc1", "kms_machine": "kms-retired.corp.example.jp"}])
+    assert _activate_fails(f, "pc1") == 0xC004F074 and _inner(f.hosts["pc1"]) == 0x800706BA    # [OPT] /skms wins
+    f.set_kms_machine(f.hosts["pc1"], None, None)                                                # /ckms
+    assert f.activate(f.hosts["pc1"]) == 0
+
+
+def test_product_level_override_outranks_service_level():
+    f = _fleet([{"name": "pc1", "kms_machine": "kms01.corp.example.jp", "product_kms_machine": "nowhere.corp.example.jp"}])
+    assert _inner(f.hosts["pc1"]) == 0x800706BA
+    host = f.hosts["pc1"]
+    f.set_kms_machine(host, None, None, host.windows_product()["ID"])
+    assert f.activate(host) == 0
+
+
+def test_office_and_windows_are_activated_separately():
+    f = _fleet([{"name": "pc1", "edition": "win11-pro", "office": "office2024-proplus"}])
+    host = f.hosts["pc1"]
+    office = next(p for p in host.products if p["ApplicationID"] == C.OFFICE_APP)
+    assert host.windows_product()["LicenseStatus"] == C.LICENSED
+    assert office["LicenseStatus"] == C.OOB_GRACE                                                # office2021 CSVLK < 2024
+    with pytest.raises(ActivationError):
+        f.activate(host, office["ID"])
+    assert _inner(host) == 0xC004F042
+
+
+def test_disabled_sppsvc_fails_with_0x80070422_and_no_request():
+    f = _fleet([{"name": "pc1", "spp": {"state": "Stopped", "start_mode": "Disabled"}}])
+    assert _activate_fails(f, "pc1") == 0x80070422 and f.hosts["pc1"].events == []
+
+
+def test_corrupt_license_store_and_non_genuine_leave_their_reason():
+    f = _fleet([{"name": "pc1", "license_store_corrupt": True}, {"name": "pc2", "non_genuine": True}])
+    assert _activate_fails(f, "pc1") == 0xC004E015
+    assert f.hosts["pc1"].windows_product()["LicenseStatusReason"] == 0xC004E015
+    assert _activate_fails(f, "pc2") == 0x8004FE21
+    assert f.hosts["pc2"].windows_product()["LicenseStatus"] == C.NON_GENUINE_GRACE
+
+
+def test_mak_is_not_activated_by_kms_and_keeps_its_state():
+    f = _fleet([{"name": "pc1", "channel": "MAK"}, {"name": "pc2", "channel": "MAK", "licensed": False}])
+    assert f.activate(f.hosts["pc1"]) == 0 and f.hosts["pc1"].events == []
+    assert _activate_fails(f, "pc2") == 0xC004F050
+
+
+def test_install_product_key_and_activate_change_the_model():
+    f = _fleet([{"name": "pc1", "channel": "MAK", "licensed": False}])
+    host = f.hosts["pc1"]
+    f.install_product_key(host, C.EDITIONS["win11-pro"])                                         # /ipk GVLK
+    assert host.windows_product()["ProductKeyChannel"] == "Volume:GVLK"
+    assert f.activate(host) == 0 and host.windows_product()["LicenseStatus"] == C.LICENSED
+    assert host.counters.mutating_calls == 2
+
+
+def test_generated_fleet_is_reproducible_and_mixes_faults():
+    a = fleet_mod.generate(200, seed=7)
+    b = fleet_mod.generate(200, seed=7)
+    assert a == b
+    expects = {h["expect"][0] for h in a["hosts"]}
+    assert {"ACTIVATED", "KMS_PORT_BLOCKED", "CLOCK_SKEW"} <= expects
+    f = fleet_mod.build(a)
+    licensed = sum(1 for h in f.hosts.values() if h.kms is None and h.windows_product()["LicenseStatus"] == C.LICENSED)
+    healthy = sum(1 for h in a["hosts"] if h["expect"] == ["ACTIVATED"])
+    mak = sum(1 for h in a["hosts"] if h["expect"] == ["NOT_KMS_CHANNEL"])
+    assert licensed == healthy + mak
+
+
+def test_bad_fleet_definitions_are_refused_with_a_reason():
+    with pytest.raises(fleet_mod.FleetError, match="unknown edition 'win95'"):
+        _fleet([{"name": "pc1", "edition": "win95"}])
+    with pytest.raises(fleet_mod.FleetError, match="channel must be one of"):
+        _fleet([{"name": "pc1", "channel": "PIRATE"}])
+    with pytest.raises(fleet_mod.FleetError, match="defined twice"):
+        _fleet([{"name": "pc1"}, {"name": "pc1"}])
+
+
+def test_demo_fleet_loads_with_expectations_for_every_client():
+    f = fleet_mod.load("demo")
+    clients = [h for h in f.hosts.values() if h.kms is None]
+    assert len(f.hosts) >= 40
+    assert all(h.expect for h in clients)
+    assert any(h.language == "ja-JP" for h in clients)
