@@ -27,6 +27,7 @@ run sanity tools/ansible-test.sh sanity --local --requirements --python "$pyver"
 run ansible-lint ansible-lint --profile production --offline
 run lab "$PY" -m pytest -q -p no:cacheprovider tests/lab
 run integration "$PY" -m pytest -q -p no:cacheprovider tests/integration
+run molecule bash -c 'cd extensions && molecule test --all' 
 
 echo
 echo "summary:"
