@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible.errors import AnsibleActionFail
-
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _options, _snapshot
 from ansible_collections.winactivation.kms.plugins.plugin_utils._info_action import InfoActionBase
 
 
@@ -25,8 +23,7 @@ class ActionModule(InfoActionBase):
 
     def probe_params(self, args: dict[str, t.Any]) -> dict[str, dict[str, t.Any]]:
         """The probe reads at most ``max_events`` KMS client events."""
-        if not 0 <= args["max_events"] <= 100:
-            raise AnsibleActionFail(f"max_events must be between 0 and 100, got {args['max_events']}")
+        _options.in_range("max_events", args["max_events"], 0, 100)
         return {"activation": {"max_events": args["max_events"]}}
 
     def build_result(self, args: dict[str, t.Any], snapshot: dict[str, t.Any],

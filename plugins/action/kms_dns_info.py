@@ -8,18 +8,8 @@ import typing as t
 
 from ansible.errors import AnsibleActionFail
 
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _options
 from ansible_collections.winactivation.kms.plugins.plugin_utils._info_action import InfoActionBase
-
-
-def parse_endpoint(value: str) -> dict[str, t.Any]:
-    """Parse ``host`` or ``host:port`` (port 1..65535, default 1688) as given in the ``candidates`` option."""
-    text = value.strip()
-    host, sep, port = text.rpartition(":")
-    if not sep:
-        host, port = text, "1688"
-    if not host or not port.isdigit() or not 0 < int(port) < 65536 or any(c.isspace() for c in host):
-        raise AnsibleActionFail(f"candidates: {value!r} is not a valid 'host' or 'host:port' (port 1-65535)")
-    return {"host": host, "port": int(port)}
 
 
 class ActionModule(InfoActionBase):
@@ -35,14 +25,13 @@ class ActionModule(InfoActionBase):
 
     def probe_params(self, args: dict[str, t.Any]) -> dict[str, dict[str, t.Any]]:
         """Extra domains and candidates from the controller, and the connect timeout."""
-        if not 100 <= args["timeout_ms"] <= 30000:
-            raise AnsibleActionFail(f"timeout_ms must be between 100 and 30000, got {args['timeout_ms']}")
+        _options.in_range("timeout_ms", args["timeout_ms"], 100, 30000)
         for domain in args["domains"]:
             if not domain or any(c.isspace() for c in domain):
                 raise AnsibleActionFail(f"domains: {domain!r} is not a DNS domain name")
         return {"kms_dns": {
             "domains": args["domains"],
-            "candidates": [parse_endpoint(c) for c in args["candidates"]],
+            "candidates": [_options.endpoint("candidates", c) for c in args["candidates"]],
             "timeout_ms": args["timeout_ms"],
         }}
 

@@ -1,0 +1,75 @@
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action plugin for winactivation.kms.diagnose (documentation in plugins/modules/diagnose.py)."""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible.errors import AnsibleConnectionFailure
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _collect, _controller, _options, _runner, _snapshot
+
+
+class ActionModule(ActionBase):
+    """Snapshot in one remote call, controller observations, then the pure analysis. Never changes the host."""
+
+    _supports_check_mode = True
+    _supports_async = False
+    TRANSFERS_FILES = False
+
+    ARGUMENT_SPEC = {
+        "dns_servers": {"type": "list", "elements": "str", "default": []},
+        "controller_checks": {"type": "bool", "default": True},
+        "timeout": {"type": "float", "default": 2.0},
+        "expiring_days": {"type": "int", "default": 30},
+        "language": {"type": "str", "choices": ["en", "ja"], "default": "en"},
+        "candidates": {"type": "list", "elements": "str", "default": []},
+    }
+
+    def _validated(self) -> dict[str, t.Any]:
+        _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
+        _options.in_range("timeout", args["timeout"], 0.1, 30, "seconds")
+        _options.in_range("expiring_days", args["expiring_days"], 1, 180)
+        args["_servers"] = [_options.dns_server("dns_servers", s) for s in args["dns_servers"]]
+        args["_candidates"] = [_options.endpoint("candidates", c) for c in args["candidates"]]
+        return args
+
+    def run(self, tmp: t.Any = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
+        """Diagnose the host; the result holds the snapshot, the observations and the diagnosis."""
+        result = super().run(tmp, task_vars)
+        del tmp
+        result.update({"changed": False, "snapshot": None, "observations": None, "diagnosis": None})
+        args = self._validated()
+        host = (task_vars or {}).get("inventory_hostname") or "unknown"
+        probes = {
+            "activation": {"max_events": 20},
+            "time": {},
+            "kms_dns": {"candidates": args["_candidates"], "timeout_ms": int(args["timeout"] * 1000)},
+        }
+        try:
+            snapshot = _collect.collect_snapshot(self._connection, host, probes, self._task.action)
+        except AnsibleConnectionFailure as exc:
+            result.update({"unreachable": True, "msg": f"Failed to connect to the host: {exc}",
+                           "diagnosis": _analyze.unreachable(host, str(exc))})
+            return result
+        except _runner.RemoteScriptError as exc:
+            result.update({"failed": True, "msg": f"Could not read the host: {exc}", "rc": exc.rc, "stderr": exc.stderr})
+            return result
+        observations: dict[str, t.Any] = {}
+        if args["controller_checks"]:
+            view = _snapshot.normalise_kms_dns((snapshot["probes"].get("kms_dns") or {}))
+            own = _analyze.self_endpoint(snapshot)
+            observations = _controller.observe(view, args["_servers"] or None, args["timeout"], [own] if own else None)
+        diagnosis = _analyze.analyze(snapshot, observations, {"expiring_days": args["expiring_days"]})
+        lang = args["language"]
+        result.update({
+            "snapshot": snapshot,
+            "observations": observations,
+            "diagnosis": diagnosis,
+            "status": diagnosis["status"],
+            "codes": diagnosis["codes"],
+            "msg": "; ".join(f["message"][lang] for f in diagnosis["findings"][:3]),
+        })
+        return result

@@ -1,0 +1,64 @@
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filters: diagnose a snapshot offline, build and merge fleet diagnoses, render reports."""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _report, _snapshot
+
+
+def diagnose(snapshot: t.Any, observations: dict[str, t.Any] | None = None, expiring_days: int = 30) -> dict[str, t.Any]:
+    """Diagnose a host snapshot (dict or JSON text) without contacting anything."""
+    try:
+        return _analyze.analyze(_snapshot.read_snapshot(snapshot), observations or {}, {"expiring_days": int(expiring_days)})
+    except _snapshot.SnapshotError as exc:
+        raise AnsibleFilterError(f"diagnose: {exc}") from exc
+
+
+def fleet_diagnosis(task_results: dict[str, t.Any], generated_at: str | None = None) -> dict[str, t.Any]:
+    """The fleet document from registered diagnose results keyed by host (unreachable hosts included)."""
+    if not isinstance(task_results, dict):
+        raise AnsibleFilterError("fleet_diagnosis: expects a mapping of host -> registered diagnose result")
+    return _report.fleet_document(_report.from_task_results(task_results), generated_at)
+
+
+def merge_diagnoses(documents: list[t.Any]) -> dict[str, t.Any]:
+    """Merge fleet documents (from AWX job slices or earlier runs): per host the newest diagnosis wins."""
+    try:
+        return _report.merge(list(documents))
+    except ValueError as exc:
+        raise AnsibleFilterError(f"merge_diagnoses: {exc}") from exc
+
+
+def report(document: dict[str, t.Any], report_format: str = "html", language: str = "en") -> str:
+    """Render a fleet document as json, csv, markdown or html, in en or ja."""
+    renderers = {"json": lambda d, _lang: _report.to_json(d), "csv": _report.to_csv, "markdown": _report.to_markdown,
+                 "html": _report.to_html}
+    if report_format not in renderers:
+        raise AnsibleFilterError(f"report: format must be one of {', '.join(renderers)}, got {report_format!r}")
+    try:
+        return renderers[report_format](document, language)
+    except ValueError as exc:
+        raise AnsibleFilterError(f"report: {exc}") from exc
+
+
+def report_stats(document: dict[str, t.Any]) -> dict[str, t.Any]:
+    """Counts for AWX set_stats (no host data)."""
+    return _report.stats(document)
+
+
+class FilterModule:
+    """winactivation.kms filters."""
+
+    def filters(self) -> dict[str, t.Callable[..., t.Any]]:
+        return {
+            "diagnose": diagnose,
+            "fleet_diagnosis": fleet_diagnosis,
+            "merge_diagnoses": merge_diagnoses,
+            "report": report,
+            "report_stats": report_stats,
+        }

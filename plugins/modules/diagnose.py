@@ -1,0 +1,111 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: diagnose
+short_description: Find out why Windows or Office KMS activation fails on a host, with evidence
+version_added: 0.1.0
+description:
+  - Reads everything the diagnosis needs from the host in one remote call (activation state, KMS client events,
+    clock, DNS suffixes, SRV records and KMS candidates with TCP reachability from the host).
+  - Adds what only the controller can see, unless I(controller_checks=false) - its own C(_vlmcs._tcp) SRV look-ups with
+    dnspython (asking I(dns_servers) when given) and a TCP connect to every KMS candidate - and uses the
+    controller's clock as the time reference.
+  - Then diagnoses the host with a pure function of that snapshot (also available offline as the
+    C(winactivation.kms.diagnose) filter), returning ranked findings with stable codes, the evidence for each, the
+    remedy that applies and the text in English and Japanese. See the finding catalog in docs/findings.md.
+  - Never changes anything on the host.
+options:
+  dns_servers:
+    description:
+      - DNS servers the controller asks for its own SRV and A look-ups, as C(address) or C(address:port). When empty,
+        the controller's system resolver is used. Give the clients' DNS servers to see what they see.
+    type: list
+    elements: str
+    default: []
+  controller_checks:
+    description:
+      - Whether the controller does its own SRV look-ups and TCP connects. Without them a port that is closed from
+        the client cannot be told apart from a KMS host that is down (the finding then has low confidence).
+    type: bool
+    default: true
+  timeout:
+    description: Seconds to wait for each DNS answer and TCP connect, on the host and on the controller (0.1 to 30).
+    type: float
+    default: 2.0
+  expiring_days:
+    description: An activated product with fewer days left than this (1 to 180) is reported as ACTIVATION_EXPIRING.
+    type: int
+    default: 30
+  language:
+    description: Language of C(msg), C(en) or C(ja). Findings always carry both languages.
+    type: str
+    choices: [en, ja]
+    default: en
+  candidates:
+    description: Extra KMS hosts to test from the host and the controller, as C(host) or C(host:port).
+    type: list
+    elements: str
+    default: []
+extends_documentation_fragment:
+  - winactivation.kms.info_module
+seealso:
+  - module: winactivation.kms.activation_info
+  - module: winactivation.kms.kms_dns_info
+  - module: winactivation.kms.time_info
+author:
+  - winactivation.kms maintainers (@winactivation)
+"""
+
+EXAMPLES = r"""
+- name: Diagnose every Windows host, unreachable ones included
+  winactivation.kms.diagnose:
+    dns_servers: [10.0.0.10]
+  register: diagnosis
+  ignore_unreachable: true
+
+- name: Show the findings
+  ansible.builtin.debug:
+    msg: "{{ diagnosis.diagnosis.findings | map(attribute='message.en') | list }}"
+
+- name: Japanese messages
+  winactivation.kms.diagnose:
+    language: ja
+"""
+
+RETURN = r"""
+status:
+  description: healthy, warning, failing or critical.
+  returned: success
+  type: str
+  sample: failing
+codes:
+  description: The finding codes of this host, sorted.
+  returned: success
+  type: list
+  elements: str
+  sample: [IN_GRACE, KMS_PORT_BLOCKED]
+diagnosis:
+  description:
+    - C(host), C(fqdn), C(status), C(codes), C(findings) (ranked, most serious first), C(products) (each with the KMS
+      host it uses and its product family), C(os), C(is_kms_host) and C(kms_host_info) (CSVLK generations, what they
+      cover, current count) for KMS hosts.
+    - Each finding has C(code), C(severity) (critical, error, warning, info, ok), C(confidence) (high when the host's
+      own error proves it), C(product), C(evidence), C(remedy) (the remedy class, or null), C(needs_person),
+      C(message) and C(remedy_text) (each with C(en) and C(ja)).
+  returned: always
+  type: dict
+snapshot:
+  description: The host snapshot (schema C(winactivation.kms/snapshot/1)); diagnose it again offline with the filter.
+  returned: success
+  type: dict
+observations:
+  description: The controller's own SRV look-ups (C(srv)) and TCP connects (C(tcp), keyed C(host:port)).
+  returned: success
+  type: dict
+msg:
+  description: The three most serious findings, in I(language).
+  returned: always
+  type: str
+"""

@@ -1,0 +1,163 @@
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fleet correlation: group clients by the KMS host they use, check them against the KMS hosts of the same run,
+and state causes for the fleet as "N clients fail because ...", in English and Japanese."""
+
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the winactivation.kms collection and may change in any release.
+
+from __future__ import annotations
+
+import collections
+import copy
+import typing as t
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _findings
+
+#: Codes that describe a state, not a cause.
+STATUS_CODES = {"ACTIVATED", "IN_GRACE"}
+
+_CAUSE_TEXT = {
+    "KMS_SRV_MISSING": ("no _vlmcs._tcp SRV record is published in their DNS domain", "DNS ドメインに _vlmcs._tcp SRV レコードがない"),
+    "KMS_DNS_FAILURE": ("their DNS server fails", "DNS サーバーが応答に失敗する"),
+    "KMS_HOST_UNRESOLVABLE": ("their KMS host name does not resolve", "KMS ホスト名を名前解決できない"),
+    "KMS_PORT_BLOCKED": ("a firewall on their side blocks TCP 1688", "クライアント側のファイアウォールが TCP 1688 を遮断している"),
+    "KMS_HOST_DOWN": ("their KMS host does not answer", "KMS ホストが応答しない"),
+    "STALE_KMS_OVERRIDE": ("a stale manual KMS setting hides the working host in DNS", "古い手動 KMS 設定が DNS 上の正常なホストを隠している"),
+    "CLOCK_SKEW": ("their clock is more than 4 hours off", "時刻が 4 時間以上ずれている"),
+    "KMS_COUNT_INSUFFICIENT": ("their KMS host has too few clients", "KMS ホストのクライアント数が不足している"),
+    "KMS_HOST_CANNOT_ACTIVATE_PRODUCT": ("their KMS host's key (CSVLK) is too old for their version",
+                                         "KMS ホストのキー (CSVLK) がそのバージョンに対して古い"),
+    "KMS_HOST_NOT_ACTIVATED": ("their KMS host is not activated", "KMS ホストがライセンス認証されていない"),
+    "SPP_SERVICE_UNAVAILABLE": ("the Software Protection service is disabled", "Software Protection サービスが無効になっている"),
+    "LICENSE_STORE_CORRUPT": ("their license store is corrupt", "ライセンスストアが破損している"),
+    "ACCESS_DENIED": ("access to licensing data is denied", "ライセンス情報へのアクセスが拒否される"),
+    "INVALID_PRODUCT_KEY": ("their product key is refused", "プロダクトキーが拒否される"),
+    "NOT_KMS_CHANNEL": ("not on a KMS client key (MAK, retail or OEM), so KMS does not apply",
+                        "KMS クライアントキーではない (MAK、リテール、OEM) ため KMS の対象外"),
+    "NO_GVLK_FOR_EDITION": ("their edition has no KMS client key", "エディションに KMS クライアントキーがない"),
+    "NON_GENUINE": ("Windows is reported as not genuine", "Windows が正規品ではないと報告されている"),
+    "ACTIVATION_EXPIRING": ("their activation expires soon and renewals fail", "ライセンス認証の期限が近く、更新が失敗している"),
+    "UNKNOWN_ACTIVATION_ERROR": ("of an activation error this collection does not know", "未知のライセンス認証エラー"),
+    "UNREACHABLE": ("they could not be reached for diagnosis", "診断のために接続できなかった"),
+}
+
+
+def _kms_name(target: str | None) -> str | None:
+    return target.rsplit(":", 1)[0].lower() if target else None
+
+
+def _index_kms_hosts(results: list[dict[str, t.Any]]) -> dict[str, dict[str, t.Any]]:
+    """KMS hosts of the run by every name a client may use for them (FQDN, short name, inventory name)."""
+    index: dict[str, dict[str, t.Any]] = {}
+    for result in results:
+        info = result.get("kms_host_info")
+        if not info:
+            continue
+        entry = dict(info, host=result["host"], fqdn=result.get("fqdn"))
+        for name in (result.get("fqdn"), (result.get("fqdn") or "").split(".")[0], result["host"]):
+            if name:
+                index[name.lower()] = entry
+    return index
+
+
+def correlate(results: list[dict[str, t.Any]]) -> tuple[list[dict[str, t.Any]], dict[str, t.Any]]:
+    """Return the host results, enriched with what the KMS hosts in the run say, and the fleet summary."""
+    results = copy.deepcopy(results)
+    kms_index = _index_kms_hosts(results)
+    by_kms: dict[str, dict[str, t.Any]] = {}
+    for result in results:
+        if result.get("is_kms_host"):
+            continue
+        for product in result.get("products") or []:
+            name = _kms_name(product.get("kms_target"))
+            if not name:
+                continue
+            group = by_kms.setdefault(name, {"kms_host": name, "in_run": name in kms_index, "clients": set(),
+                                             "activated": set(), "failing": set(), "codes": collections.Counter()})
+            group["clients"].add(result["host"])
+            product_codes = [f["code"] for f in result["findings"] if (f.get("product") or {}).get("id") == product["id"]]
+            if "ACTIVATED" in product_codes:
+                group["activated"].add(result["host"])
+            causes = [c for c in product_codes if c not in STATUS_CODES]
+            if causes:
+                group["failing"].add(result["host"])
+                group["codes"].update(causes)
+            _check_against_kms_host(result, product, kms_index.get(name))
+    summary = summarise(results, by_kms, kms_index)
+    return results, summary
+
+
+def _check_against_kms_host(result: dict[str, t.Any], product: dict[str, t.Any], kms: dict[str, t.Any] | None) -> None:
+    """Confirm or add findings a client's own data cannot prove: the host key's coverage, the host's count."""
+    if kms is None or not product.get("family"):
+        return
+    covered = product["family"] in set(kms.get("covers") or [])
+    findings = result["findings"]
+    mine = [f for f in findings if (f.get("product") or {}).get("id") == product["id"]]
+    existing = next((f for f in mine if f["code"] == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT"), None)
+    if existing is not None:
+        existing["evidence"]["csvlk"] = kms.get("csvlk")
+        existing["evidence"]["csvlk_covers"] = kms.get("covers")
+        existing["evidence"]["confirmed_by_kms_host"] = not covered
+        return
+    if not covered and kms.get("csvlk") and not any(f["code"] == "ACTIVATED" for f in mine):
+        ref = next((f.get("product") for f in mine if f.get("product")), None) or {"application": product["application"],
+                                                                                   "id": product["id"], "display": product.get("name")}
+        finding = _findings.make("KMS_HOST_CANNOT_ACTIVATE_PRODUCT", ref,
+                                 {"kms_host": kms.get("fqdn") or kms.get("host"), "os_release": product["family"],
+                                  "csvlk": kms.get("csvlk"), "csvlk_covers": kms.get("covers")},
+                                 {"product": ref.get("display"), "csvlk": f" ({', '.join(kms['csvlk'])})",
+                                  "csvlk_ja": f" ({', '.join(kms['csvlk'])})"}, confidence="medium")
+        findings.append(finding)
+        result["findings"] = _findings.rank(findings)
+        result["codes"] = sorted({f["code"] for f in result["findings"]})
+
+
+def _sentence(severity: str, count: int, phrases: tuple[str, str], where: str) -> tuple[str, str]:
+    """One fleet statement in English and Japanese, worded by severity (fail / at risk / note)."""
+    en_phrase, ja_phrase = phrases
+    noun = "host" if count == 1 else "hosts"
+    if severity in ("critical", "error"):
+        return (f"{count} {noun} {'fails' if count == 1 else 'fail'} because {en_phrase}{where}.",
+                f"{count} 台が失敗しています。原因: {ja_phrase}{where}。")
+    if severity == "warning":
+        return (f"{count} {noun} {'is' if count == 1 else 'are'} at risk because {en_phrase}{where}.",
+                f"{count} 台に注意が必要です。理由: {ja_phrase}{where}。")
+    return f"{count} {noun}: {en_phrase}{where}.", f"{count} 台: {ja_phrase}{where}。"
+
+
+def summarise(results: list[dict[str, t.Any]], by_kms: dict[str, dict[str, t.Any]],
+              kms_index: dict[str, dict[str, t.Any]]) -> dict[str, t.Any]:
+    """Counts per status and code, the groups per KMS host, and the cause statements."""
+    status_counts = collections.Counter(r["status"] for r in results)
+    code_hosts: dict[str, set[str]] = collections.defaultdict(set)
+    for result in results:
+        for code in result.get("codes") or []:
+            code_hosts[code].add(result["host"])
+    statements = []
+    for code, hosts in code_hosts.items():
+        if code in STATUS_CODES or code not in _CAUSE_TEXT:
+            continue
+        kms_names = sorted({name for name, g in by_kms.items() if g["codes"].get(code)})
+        tied_to_kms_host = code.startswith("KMS_HOST") or code == "KMS_COUNT_INSUFFICIENT"
+        where = f" ({', '.join(kms_names)})" if kms_names and tied_to_kms_host else ""
+        severity = _findings.CATALOG[code].severity
+        en, ja = _sentence(severity, len(hosts), _CAUSE_TEXT[code], where)
+        statements.append({"code": code, "severity": severity, "count": len(hosts), "hosts": sorted(hosts),
+                           "kms_hosts": kms_names, "en": en, "ja": ja})
+    statements.sort(key=lambda s: (_findings.SEVERITIES.index(s["severity"]), -s["count"], s["code"]))
+    groups = {
+        name: {"kms_host": name, "in_run": g["in_run"], "clients": len(g["clients"]), "activated": len(g["activated"]),
+               "failing": len(g["failing"]), "codes": dict(g["codes"]),
+               "csvlk": (kms_index.get(name) or {}).get("csvlk"), "current_count": (kms_index.get(name) or {}).get("current_count")}
+        for name, g in sorted(by_kms.items())
+    }
+    return {
+        "hosts": len(results),
+        "status_counts": dict(status_counts),
+        "code_counts": {code: len(hosts) for code, hosts in sorted(code_hosts.items())},
+        "statements": statements,
+        "by_kms_host": groups,
+        "kms_hosts": sorted({v["host"] for v in kms_index.values()}),
+    }

@@ -1,0 +1,145 @@
+"""Fleet correlation and the reports (JSON, CSV, Markdown, HTML; en and ja; merging AWX slices)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _correlate, _report
+
+import snapshots as S
+
+
+def _kms_host(name="kms01", csvlk="2019", count=40):
+    snap = S.healthy()
+    act = snap["probes"]["activation"]
+    snap["host"] = name
+    act["products"] = [S.product(Description=f"Windows(R) Operating System, VOLUME_KMS_{csvlk} channel",
+                                 ProductKeyChannel="Volume:CSVLK", LicenseFamily="ServerDatacenter")]
+    act["service"].update(IsKeyManagementServiceMachine=1, KeyManagementServiceCurrentCount=count, RequiredClientCount=25,
+                          KeyManagementServiceListeningPort=1688)
+    act["os"].update(ProductType=3, BuildNumber="17763")
+    act["computer"].update(Name=name.upper(), DNSHostName=name)
+    return _analyze.analyze(snap, {"tcp": {f"{name}.corp.example.jp:1688": {"open": True}}})
+
+
+def _client(name, snap=None, obs=None):
+    snap = snap or S.healthy()
+    snap["host"] = name
+    return _analyze.analyze(snap, obs if obs is not None else S.OPEN)
+
+
+def test_clients_grouped_by_kms_host_and_checked_against_its_csvlk():
+    results = [_kms_host(csvlk="2019"), _client("pc1"), _client("pc2", S.failing("0xC004F042")), _client("pc3", S.failing("0xC004F06C"))]
+    enriched, summary = _correlate.correlate(results)
+    by_host = {r["host"]: r for r in enriched}
+    confirmed = next(f for f in by_host["pc2"]["findings"] if f["code"] == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT")
+    assert confirmed["evidence"]["csvlk"] == ["ws2019"] and confirmed["evidence"]["confirmed_by_kms_host"] is True
+    group = summary["by_kms_host"]["kms01.corp.example.jp"]
+    assert group == {"kms_host": "kms01.corp.example.jp", "in_run": True, "clients": 3, "activated": 1, "failing": 2,
+                     "codes": {"KMS_HOST_CANNOT_ACTIVATE_PRODUCT": 1, "CLOCK_SKEW": 1}, "csvlk": ["ws2019"], "current_count": 40}
+    assert summary["kms_hosts"] == ["kms01"]
+
+
+def test_correlation_adds_what_only_the_kms_host_can_prove():
+    never_asked = S.failing("0x0")
+    never_asked["probes"]["activation"]["events"] = []
+    never_asked["probes"]["activation"]["products"][0].update(KeyManagementServiceMachine="kms01.corp.example.jp", KeyManagementServicePort=1688)
+    results = [_kms_host(csvlk="2019"), _client("pc1", never_asked)]
+    enriched, _summary = _correlate.correlate(results)
+    pc1 = next(r for r in enriched if r["host"] == "pc1")
+    added = next(f for f in pc1["findings"] if f["code"] == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT")
+    assert added["confidence"] == "medium" and added["evidence"]["csvlk"] == ["ws2019"]
+    # a 2022 CSVLK covers Windows 11: nothing added
+    enriched, _summary = _correlate.correlate([_kms_host(csvlk="2022"), _client("pc1", never_asked)])
+    assert "KMS_HOST_CANNOT_ACTIVATE_PRODUCT" not in next(r for r in enriched if r["host"] == "pc1")["codes"]
+
+
+def test_fleet_statements_count_hosts_per_cause_in_both_languages():
+    results = [_client("pc1"), _client("pc2", S.failing("0xC004F06C")), _client("pc3", S.failing("0xC004F06C")),
+               _analyze.unreachable("pc4", "refused")]
+    _enriched, summary = _correlate.correlate(results)
+    skew = next(s for s in summary["statements"] if s["code"] == "CLOCK_SKEW")
+    assert skew["en"] == "2 hosts fail because their clock is more than 4 hours off."
+    assert skew["ja"] == "2 台が失敗しています。原因: 時刻が 4 時間以上ずれている。"
+    assert skew["hosts"] == ["pc2", "pc3"]
+    assert summary["status_counts"] == {"healthy": 1, "failing": 2, "unreachable": 1}
+    assert all(s["code"] not in ("ACTIVATED", "IN_GRACE") for s in summary["statements"])
+
+
+def _document():
+    tasks = {
+        "pc1": {"diagnosis": _client("pc1")},
+        "pc2": {"diagnosis": _client("pc2", S.failing("0xC004F06C"))},
+        "pc<3>&\"x": {"diagnosis": _client("pc3", S.failing("0x8007232B"))},
+        "pc4": {"unreachable": True, "msg": "Failed to connect to the host: refused"},
+        "pc5": {"failed": True, "msg": "Could not read the host: garbled"},
+    }
+    return _report.fleet_document(_report.from_task_results(tasks), "2026-11-25T07:00:00Z")
+
+
+def test_task_results_become_host_diagnoses_unreachable_and_failed_included():
+    doc = _document()
+    status = {r["host"]: r["status"] for r in doc["results"]}
+    assert status == {"pc1": "healthy", "pc2": "failing", 'pc<3>&"x': "failing", "pc4": "unreachable", "pc5": "error"}
+    assert doc["schema"] == "winactivation.kms/diagnosis/1"
+
+
+def test_json_report_round_trips():
+    doc = _document()
+    assert json.loads(_report.to_json(doc)) == json.loads(json.dumps(doc, default=str))
+
+
+@pytest.mark.parametrize("lang, header", [("en", "Host"), ("ja", "ホスト")])
+def test_csv_report_has_one_row_per_finding(lang, header):
+    doc = _document()
+    text = _report.to_csv(doc, lang)
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0][0] == header
+    assert len(rows) - 1 == sum(len(r["findings"]) for r in doc["results"])
+    skew = next(r for r in rows if r[3] == "CLOCK_SKEW")
+    assert skew[0] == "pc2" and json.loads(skew[7])["last_request_hresult"] == "0xC004F06C"
+
+
+@pytest.mark.parametrize("lang, title", [("en", "# KMS activation diagnosis"), ("ja", "# KMS ライセンス認証 診断レポート")])
+def test_markdown_report(lang, title):
+    text = _report.to_markdown(_document(), lang)
+    assert text.startswith(title)
+    assert "### pc2" in text and "### pc1 " not in text            # healthy hosts are not listed
+    assert "CLOCK_SKEW" in text and "pc<3>&\\\"x" not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_html_report_is_self_contained_and_escaped(lang):
+    page = _report.to_html(_document(), lang)
+    assert page.startswith("<!DOCTYPE html>") and f'<html lang="{lang}">' in page
+    for external in ("http://", "https://", "src=", "<link"):
+        assert external not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "pc&lt;3&gt;&amp;&quot;x" in page and 'pc<3>&"x' not in page
+    assert page.count("<tr data-host=") == 5
+    assert "<svg" in page
+
+
+def test_reports_refuse_an_unknown_language():
+    with pytest.raises(ValueError, match="language must be one of en, ja"):
+        _report.to_html(_document(), "fr")
+
+
+def test_awx_slices_merge_and_the_newest_wins():
+    slice1 = _report.fleet_document([_client("pc1", S.failing("0xC004F06C")), _client("pc2")], "2026-11-25T07:00:00Z")
+    slice2 = _report.fleet_document([_client("pc1"), _client("pc3")], "2026-11-25T08:00:00Z")
+    merged = _report.merge([json.dumps(slice1), slice2])
+    assert [r["host"] for r in merged["results"]] == ["pc1", "pc2", "pc3"]
+    assert next(r for r in merged["results"] if r["host"] == "pc1")["status"] == "healthy"
+    assert merged["summary"]["hosts"] == 3 and merged["generated_at"] == "2026-11-25T08:00:00Z"
+    with pytest.raises(ValueError, match="diagnosis/1"):
+        _report.merge([{"schema": "other"}])
+
+
+def test_stats_hold_counts_only():
+    stats = _report.stats(_document())["winactivation_kms"]
+    assert stats["hosts"] == 5 and stats["code_counts"]["CLOCK_SKEW"] == 1
+    assert "results" not in json.dumps(stats)
