@@ -14,7 +14,7 @@ import tree_sitter
 import tree_sitter_powershell
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-SEARCH = ("plugins", "roles", "playbooks", "files")
+SEARCH = ("plugins", "roles", "playbooks", "extras")
 
 
 def _errors(node: tree_sitter.Node) -> list[str]:

@@ -63,11 +63,16 @@ def diagnosis_failed(host: str, message: str) -> dict[str, t.Any]:
 
 
 def from_task_results(task_results: dict[str, t.Any]) -> list[dict[str, t.Any]]:
-    """Host diagnoses from registered diagnose results (host -> result), unreachable and failed hosts included."""
+    """Host diagnoses from registered diagnose results (host -> result), unreachable and failed hosts included.
+
+    A value may also be a diagnosis itself (the output of the diagnose filter), as when snapshots are diagnosed offline.
+    """
     out = []
     for host, result in sorted(task_results.items()):
         if not isinstance(result, dict):
             out.append(diagnosis_failed(host, "no result"))
+        elif "findings" in result and "status" in result:
+            out.append(dict(result, host=host))
         elif isinstance(result.get("diagnosis"), dict):
             diag = dict(result["diagnosis"])
             diag["host"] = host
@@ -189,7 +194,7 @@ h1{font-size:1.4rem;margin:0 0 .3rem}h2{font-size:1.1rem;margin-top:1.6rem}
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border-bottom:1px solid #e0e0e0;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f5f5f5;cursor:pointer;user-select:none}th.sorted-asc::after{content:" \\25B2"}th.sorted-desc::after{content:" \\25BC"}
 .badge{display:inline-block;padding:0 .4rem;border-radius:.6rem;font-size:.75rem;margin:0 .15rem .15rem 0;background:#eceff1}
-.status{color:#fff;border-radius:.3rem;padding:0 .4rem}.controls{display:flex;gap:.6rem;margin:.6rem 0;flex-wrap:wrap}
+.status{color:#fff;border-radius:.3rem;padding:0 .4rem;white-space:nowrap}.controls{display:flex;gap:.6rem;margin:.6rem 0;flex-wrap:wrap}
 details{margin:.2rem 0}pre{background:#fafafa;border:1px solid #eee;padding:.4rem;white-space:pre-wrap;font-size:.78rem;margin:.2rem 0}
 .sev-critical{color:#7b1fa2}.sev-error{color:#c62828}.sev-warning{color:#b28704}.sev-info{color:#1565c0}.sev-ok{color:#2e7d32}
 """

@@ -15,6 +15,7 @@ from kmslab.control import Lab
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "unit"))  # snapshot builders shared with the unit tests
 
 
 class PlaybookRun(t.NamedTuple):

@@ -54,3 +54,12 @@ function Get-WakLicensing {
     }
     return [ordered]@{ products = $WakCache['products']; service = $WakCache['service'] }
 }
+
+function Get-WakParam {
+    <# A parameter from the controller's JSON, or the default when it was not sent (safe under StrictMode). #>
+    param($Params, [string]$Name, $Default = $null)
+    if ($null -ne $Params -and $null -ne $Params.PSObject.Properties[$Name] -and $null -ne $Params.$Name) {
+        return $Params.$Name
+    }
+    return $Default
+}

@@ -75,8 +75,7 @@ $sppService = if ($spp) {
     Get-WakCimProperty $spp @('Name', 'State', 'StartMode', 'ExitCode', 'ProcessId', 'DelayedAutoStart')
 } else { $null }
 
-$maxEvents = 10
-if ($Params -and $Params.max_events) { $maxEvents = [int]$Params.max_events }
+$maxEvents = [int](Get-WakParam $Params 'max_events' 10)
 $events = @()
 $eventsError = $null
 try {

@@ -5,8 +5,7 @@
 # resolved to addresses, and a TCP connect to each candidate, all in parallel with a short timeout.
 param($Params)
 
-$timeoutMs = 2000
-if ($Params -and $Params.timeout_ms) { $timeoutMs = [int]$Params.timeout_ms }
+$timeoutMs = [int](Get-WakParam $Params 'timeout_ms' 2000)
 
 function Add-WakUnique {
     param($List, [string]$Value)
@@ -27,7 +26,7 @@ $primary = if ($policy.Contains('PrimaryDnsSuffix')) { $policy['PrimaryDnsSuffix
 $searchList = if ($policy.Contains('SearchList')) { $policy['SearchList'] } else { $tcpip['SearchList'] }
 
 $domains = New-Object System.Collections.ArrayList
-if ($Params -and $Params.domains) { foreach ($d in @($Params.domains)) { Add-WakUnique $domains $d } }
+foreach ($d in @(Get-WakParam $Params 'domains' @())) { Add-WakUnique $domains $d }
 Add-WakUnique $domains $primary
 if ($computer.PartOfDomain) { Add-WakUnique $domains $computer.Domain }
 foreach ($a in $adapters) { if ($a.Contains('DNSDomain')) { Add-WakUnique $domains $a['DNSDomain'] } }
@@ -72,9 +71,7 @@ catch {
     $null = $_
 }
 foreach ($s in $srv) { foreach ($r in $s.records) { Add-WakCandidate "srv:$($s.domain)" $r.NameTarget $r.Port } }
-if ($Params -and $Params.candidates) {
-    foreach ($c in @($Params.candidates)) { Add-WakCandidate 'controller' $c.host $c.port }
-}
+foreach ($c in @(Get-WakParam $Params 'candidates' @())) { Add-WakCandidate 'controller' $c.host $c.port }
 
 # Resolve every distinct name, then connect to every distinct host:port, all at once.
 $names = @($candidates | ForEach-Object { $_.host.ToLowerInvariant() } | Sort-Object -Unique)

@@ -278,3 +278,13 @@ def test_recorded_japanese_capture_is_diagnosed():
     # but kms01 is not offered by DNS (no SRV), so this is not a stale override - the host is down
     assert "KMS_HOST_DOWN" in result["codes"]
     assert result["findings"][0]["evidence"]["kms_host"] == "kms-old.corp.example.jp"
+
+
+def test_findings_documentation_is_generated_from_the_catalog():
+    import pathlib
+    import subprocess
+    import sys
+    root = pathlib.Path(__file__).resolve().parents[4]
+    proc = subprocess.run([sys.executable, str(root / "tools" / "build_docs.py"), "--check"], capture_output=True, text=True,
+                          check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -166,3 +166,24 @@ def test_command_decodes_to_utf16_bootstrap():
     cmd = _runner.build_command()
     script = base64.b64decode(cmd.rsplit(" ", 1)[-1]).decode("utf-16-le")
     assert script.startswith("# winactivation.kms bootstrap v1")
+
+
+def test_probes_read_parameters_only_through_get_wakparam():
+    # library.ps1 runs under Set-StrictMode 2.0, where reading a parameter that was not sent throws
+    import re
+    for name in ("activation", "time", "kms_dns"):
+        source = _runner.probe(name).source
+        assert not re.search(r"\$Params\.", source), name
+
+
+def test_standalone_snapshot_script_is_generated_from_the_probes():
+    import pathlib
+    import subprocess
+    import sys
+    root = pathlib.Path(__file__).resolve().parents[4]
+    proc = subprocess.run([sys.executable, str(root / "tools" / "build_standalone.py"), "--check"], capture_output=True,
+                          text=True, check=False)
+    assert proc.returncode == 0, proc.stdout
+    text = (root / "extras" / "Get-KmsActivationSnapshot.ps1").read_text(encoding="ascii")
+    for name in ("activation", "time", "kms_dns"):
+        assert _runner.probe(name).source.splitlines()[0] in text

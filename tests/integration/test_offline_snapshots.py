@@ -1,0 +1,23 @@
+"""playbooks/diagnose_snapshots.yml: snapshots taken by hand are diagnosed without contacting any host."""
+from __future__ import annotations
+
+import json
+
+from conftest import ROOT, run_playbook
+
+import snapshots as S  # tests/unit/snapshots.py, on sys.path through tests/unit/conftest.py
+
+
+def test_a_folder_of_snapshots_becomes_a_report(tmp_path, demo_lab):
+    folder = tmp_path / "snaps"
+    folder.mkdir()
+    (folder / "PC-A-kms-snapshot.json").write_text(json.dumps(S.failing("0xC004F06C")), encoding="utf-8")
+    healthy = S.healthy()
+    (folder / "PC-B-kms-snapshot.json").write_text("\ufeff" + json.dumps(healthy), encoding="utf-8")
+    before = demo_lab.counters()
+    run = run_playbook(demo_lab.inventory_path, ROOT / "playbooks" / "diagnose_snapshots.yml", tmp_path, extra=[
+        "-e", json.dumps({"snapshot_dir": str(folder), "report_dir": str(tmp_path / "out"), "report_language": "ja"})])
+    assert run.rc == 0, run.output[-3000:]
+    doc = json.loads((tmp_path / "out" / "diagnosis.json").read_text(encoding="utf-8"))
+    assert {r["host"]: r["codes"] for r in doc["results"]} == {"PC-A": ["CLOCK_SKEW", "IN_GRACE"], "PC-B": ["ACTIVATED"]}
+    assert demo_lab.counters() == before          # no host was contacted
