@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make demo: start the lab's demo fleet (45 simulated Windows and KMS hosts on loopback), run the collection's
-# main playbook against it, print a short summary and where the reports are, and stop the lab.
+# diagnosis and remediation playbooks against it, print a short summary and where the reports are, and stop the lab.
 set -euo pipefail
 cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
@@ -43,7 +43,33 @@ for statement in summary["statements"]:
     print(f"  - {statement[lang]}")
 PY
 echo
+echo "==> ansible-playbook playbooks/remediate.yml (fixes what can be fixed, diagnoses again)"
+start=$SECONDS
+ansible-playbook -i "$STATE/inventory.yml" playbooks/remediate.yml -f 20 \
+    -e '{"diagnose_dns_servers": ["{{ lab_dns_server }}"]}' \
+    -e "report_dir=$REPORTS" -e "report_language=$LANGUAGE" > "$STATE/remediate.log" 2>&1 || {
+    echo "the playbook failed; its output is in $STATE/remediate.log" >&2
+    tail -40 "$STATE/remediate.log" >&2
+    exit 1
+}
+elapsed=$((SECONDS - start))
+"$VENV/bin/python" - "$REPORTS/remediation.json" "$LANGUAGE" "$elapsed" <<'PY'
+import json
+import sys
+
+doc = json.load(open(sys.argv[1], encoding="utf-8"))
+lang, elapsed = sys.argv[2], sys.argv[3]
+counts = doc["summary"]
+print(f"\nremediation in {elapsed} s: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(counts.items())))
+for host in doc["hosts"]:
+    if host["outcome"] == "fixed":
+        ops = ", ".join(op["op"] for op in host["operations"]) or "KMS host fixed"
+        print(f"  fixed  {host['host']:<18} {', '.join(host['before']['codes'])}  ->  {ops}")
+left = [h for h in doc["hosts"] if h["outcome"] != "fixed" and h["instructions"][lang]]
+print(f"\n{len(left)} hosts need a person; their instructions are in remediation.{lang}.md")
+PY
+echo
 echo "Reports:"
-for f in "$REPORTS"/diagnosis.*; do echo "  $f"; done
+for f in "$REPORTS"/diagnosis.* "$REPORTS"/remediation.*; do echo "  $f"; done
 echo "(open the .html file in a browser; the playbook log is $STATE/diagnose.log)"
 echo "==> stopping the lab"

@@ -46,6 +46,17 @@ def report(document: dict[str, t.Any], report_format: str = "html", language: st
         raise AnsibleFilterError(f"report: {exc}") from exc
 
 
+def remediation_report(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict[str, t.Any] | None = None,
+                       report_format: str = "json", language: str = "en") -> t.Any:
+    """Before/after per host with what was done and what is left; as a dict (json) or Markdown text."""
+    document = _report.remediation(before, after, actions or {})
+    if report_format == "json":
+        return document
+    if report_format == "markdown":
+        return _report.remediation_markdown(document, language)
+    raise AnsibleFilterError(f"remediation_report: format must be json or markdown, got {report_format!r}")
+
+
 def report_stats(document: dict[str, t.Any]) -> dict[str, t.Any]:
     """Counts for AWX set_stats (no host data)."""
     return _report.stats(document)
@@ -61,4 +72,5 @@ class FilterModule:
             "merge_diagnoses": merge_diagnoses,
             "report": report,
             "report_stats": report_stats,
+            "remediation_report": remediation_report,
         }

@@ -313,3 +313,63 @@ def stats(document: dict[str, t.Any]) -> dict[str, t.Any]:
     return {"winactivation_kms": {"hosts": summary["hosts"], "status_counts": summary["status_counts"],
                                   "code_counts": summary["code_counts"],
                                   "causes": [{"code": s["code"], "count": s["count"]} for s in summary["statements"]]}}
+
+
+REMEDIATION_SCHEMA = "winactivation.kms/remediation/1"
+_REMEDIATION_LABELS = {
+    "en": {"title": "KMS activation remediation", "host": "Host", "before": "Before", "after": "After", "done": "What was done",
+           "todo": "What a person must do", "fixed": "fixed", "unchanged": "unchanged", "changed_not_fixed": "changed, not fixed",
+           "failed": "failed", "nothing": "-", "summary": "Summary"},
+    "ja": {"title": "KMS ライセンス認証 修復レポート", "host": "ホスト", "before": "修復前", "after": "修復後", "done": "実施内容",
+           "todo": "担当者の対応が必要な事項", "fixed": "解決", "unchanged": "変更なし", "changed_not_fixed": "変更したが未解決",
+           "failed": "失敗", "nothing": "-", "summary": "概要"},
+}
+
+
+def remediation(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict[str, t.Any]) -> dict[str, t.Any]:
+    """Before and after per host, what was done (operations, failures) and what is left for a person."""
+    old = {r["host"]: r for r in before.get("results") or []}
+    hosts = []
+    for result in after.get("results") or []:
+        name = result["host"]
+        was = old.get(name) or {"status": None, "codes": []}
+        action = actions.get(name) or {}
+        if action.get("failed"):
+            outcome = "failed"
+        elif was.get("status") != "healthy" and result["status"] == "healthy":
+            outcome = "fixed"
+        elif action.get("changed"):
+            outcome = "changed_not_fixed"
+        else:
+            outcome = "unchanged"
+        hosts.append({
+            "host": name, "outcome": outcome,
+            "before": {"status": was.get("status"), "codes": was.get("codes") or []},
+            "after": {"status": result["status"], "codes": result.get("codes") or []},
+            "operations": action.get("operations") or [], "failed": action.get("failed"),
+            # what is still wrong after the run, and how to fix it (a person, or a remedy class left switched off)
+            "instructions": {lang: sorted({f["remedy_text"][lang] for f in result["findings"]
+                                           if f["severity"] in ("critical", "error", "warning") and f["code"] != "IN_GRACE"})
+                             for lang in LANGUAGES},
+        })
+    counts: dict[str, int] = {}
+    for host in hosts:
+        counts[host["outcome"]] = counts.get(host["outcome"], 0) + 1
+    return {"schema": REMEDIATION_SCHEMA, "generated_at": after.get("generated_at"), "hosts": hosts, "summary": counts}
+
+
+def remediation_markdown(document: dict[str, t.Any], language: str = "en") -> str:
+    """The remediation document as a ticket-ready Markdown table."""
+    lang = _check_language(language)
+    labels = _REMEDIATION_LABELS[lang]
+    lines = [f"# {labels['title']}", "", f"{document['generated_at']}", "", f"## {labels['summary']}", ""]
+    lines += [f"- {labels.get(k, k)}: {v}" for k, v in sorted(document["summary"].items())]
+    lines += ["", f"| {labels['host']} | {labels['before']} | {labels['done']} | {labels['after']} | {labels['todo']} |",
+              "|---|---|---|---|---|"]
+    for host in document["hosts"]:
+        done = ", ".join(f"{op.get('op')} ({op.get('target')})" for op in host["operations"]) or labels["nothing"]
+        if host["failed"]:
+            done += f" - {labels['failed']}: {host['failed']}"
+        lines.append(f"| {_md(host['host'])} | {', '.join(host['before']['codes'])} | {_md(done)} | "
+                     f"{labels[host['outcome']]}: {', '.join(host['after']['codes'])} | {_md(' / '.join(host['instructions'][lang])) or labels['nothing']} |")
+    return "\n".join(lines) + "\n"

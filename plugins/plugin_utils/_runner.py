@@ -159,6 +159,11 @@ def probe(name: str, params: dict[str, t.Any] | None = None) -> RemoteScript:
     return RemoteScript(name=name, source=load_script(f"probes/{name}"), params=params or {})
 
 
+def remedy(name: str, params: dict[str, t.Any] | None = None) -> RemoteScript:
+    """Return the state-changing script ``name`` (``powershell/remedies/<name>.ps1``) ready to run."""
+    return RemoteScript(name=name, source=load_script(f"remedies/{name}"), params=params or {})
+
+
 def build_command() -> str:
     """Return the command line that starts the bootstrap: far below cmd.exe's 8,191 characters."""
     encoded = base64.b64encode(load_script("bootstrap").encode("utf-16-le")).decode("ascii")

@@ -23,7 +23,7 @@ from ansible.errors import AnsibleError
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _hresult
 
 SCHEMA = "winactivation.kms/snapshot/1"
-PROBES = ("activation", "time", "kms_dns")
+PROBES = ("activation", "time", "kms_dns", "firewall", "kms_host")
 
 WINDOWS_APPLICATION_ID = "55c92734-d682-4d71-983e-d6ec3f16059f"
 OFFICE_APPLICATION_ID = "0ff1ce15-a989-479d-af46-f275c6370663"
@@ -306,9 +306,11 @@ def _reference_time(snapshot: dict[str, t.Any]) -> datetime.datetime | None:
 def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | None = None) -> dict[str, t.Any]:
     """Return the normalised view of the activation probe's output."""
     products = [normalise_product(p, reference) for p in as_list(raw.get("products")) if isinstance(p, dict)]
+    # Newest first by RecordId, which only grows: TimeCreated follows the host's clock, and when a skewed clock is
+    # corrected the success logged afterwards carries an earlier time than the failures before it.
     events = sorted(
         (parse_kms_event(e) for e in as_list(raw.get("events")) if isinstance(e, dict)),
-        key=lambda e: (e["time"] or "", e["record_id"] or 0),
+        key=lambda e: (e["record_id"] if e["record_id"] is not None else -1, e["time"] or ""),
         reverse=True,
     )
     os_info = raw.get("os") or {}
@@ -530,4 +532,52 @@ def normalise_snapshot(snapshot: dict[str, t.Any]) -> dict[str, t.Any]:
         views["time"] = normalise_time(probes["time"], (snapshot.get("controller") or {}).get("time"))
     if isinstance(probes.get("kms_dns"), dict):
         views["kms_dns"] = normalise_kms_dns(probes["kms_dns"])
+    if isinstance(probes.get("firewall"), dict):
+        views["firewall"] = normalise_firewall(probes["firewall"])
+    if isinstance(probes.get("kms_host"), dict):
+        views["kms_host"] = normalise_kms_host(probes["kms_host"])
     return views
+
+
+# --- firewall and KMS host -------------------------------------------------------------------------------------------
+
+#: NetSecurity enum values as the probe reads them.
+FW_ENABLED, FW_INBOUND, FW_OUTBOUND, FW_ALLOW, FW_BLOCK = 1, 1, 2, 2, 4
+
+
+def normalise_firewall(raw: dict[str, t.Any]) -> dict[str, t.Any]:
+    """Profiles (enabled, default actions by name) and the looked-up rules (None when absent)."""
+    actions = {0: "NotConfigured", 2: "Allow", 4: "Block"}
+    profiles = [{"name": as_str(p.get("Name")), "enabled": as_int(p.get("Enabled")) == 1,
+                 "default_inbound": actions.get(as_int(p.get("DefaultInboundAction")), "NotConfigured"),
+                 "default_outbound": actions.get(as_int(p.get("DefaultOutboundAction")), "NotConfigured")}
+                for p in as_list(raw.get("profiles")) if isinstance(p, dict)]
+    rules: dict[str, t.Any] = {}
+    for name, rule in (raw.get("rules") or {}).items():
+        if not isinstance(rule, dict):
+            rules[name] = None
+            continue
+        rules[name] = {"enabled": as_int(rule.get("Enabled")) == FW_ENABLED,
+                       "direction": "inbound" if as_int(rule.get("Direction")) == FW_INBOUND else "outbound",
+                       "action": "allow" if as_int(rule.get("Action")) == FW_ALLOW else "block",
+                       "protocol": as_str(rule.get("Protocol")),
+                       "local_port": [str(x) for x in as_list(rule.get("LocalPort"))],
+                       "remote_port": [str(x) for x in as_list(rule.get("RemotePort"))],
+                       "remote_address": [str(x) for x in as_list(rule.get("RemoteAddress"))]}
+    return {"profiles": profiles, "rules": rules,
+            "outbound_filtered": any(p["enabled"] and p["default_outbound"] == "Block" for p in profiles)}
+
+
+def normalise_kms_host(raw: dict[str, t.Any]) -> dict[str, t.Any]:
+    """A KMS host's own registry settings and recent events (12290 requests, 12293 DNS publishing failures)."""
+    registry = raw.get("registry") or {}
+    events = [{"id": as_int(e.get("Id")), "time": iso(parse_datetime(e.get("TimeCreated"))),
+               "data": ",".join(str(d) for d in as_list(e.get("Data")))}
+              for e in as_list(raw.get("events")) if isinstance(e, dict)]
+    publish_list = as_str(registry.get("DnsDomainPublishList"))
+    return {"disable_dns_publishing": bool(as_int(registry.get("DisableDnsPublishing"))),
+            "dns_publish_list": [d for d in re.split(r"[,\s]+", publish_list or "") if d],
+            "listening_port_registry": as_int(registry.get("KeyManagementServiceListeningPort")),
+            "requests_24h": as_int(raw.get("requests_24h")),
+            "events": events,
+            "dns_publishing_failures": [e for e in events if e["id"] == 12293]}

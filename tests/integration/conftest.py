@@ -29,6 +29,7 @@ class PlaybookRun(t.NamedTuple):
 def run_playbook(inventory: str, playbook: pathlib.Path, tmp: pathlib.Path, forks: int = 10,
                  extra: list[str] | None = None) -> PlaybookRun:
     """Run ansible-playbook from the project venv with the collection on its path; record the results."""
+    tmp.mkdir(parents=True, exist_ok=True)
     record = tmp / f"results-{playbook.stem}.json"
     env = dict(os.environ)
     env.update({

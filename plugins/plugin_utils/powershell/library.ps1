@@ -63,3 +63,48 @@ function Get-WakParam {
     }
     return $Default
 }
+
+function Get-WakErrorCode {
+    <# The HRESULT of an exception: the WMI error code when the provider gave one, else the exception's own. #>
+    param($Exception)
+    if ($Exception.PSObject.Properties['ErrorData'] -and $Exception.ErrorData -and $Exception.ErrorData.CimInstanceProperties['error_Code']) {
+        return [int64]$Exception.ErrorData.CimInstanceProperties['error_Code'].Value
+    }
+    return [int64]$Exception.HResult
+}
+
+function Invoke-WakCimMethod {
+    <# Call a CIM method and return its ReturnValue (0 on success); an exception's HRESULT is returned too, not thrown. #>
+    param($Instance, [string]$Method, [hashtable]$Arguments = @{})
+    try {
+        $answer = Invoke-CimMethod -InputObject $Instance -MethodName $Method -Arguments $Arguments
+        if ($null -eq $answer) { return 0 }
+        return [int64]$answer.ReturnValue
+    }
+    catch {
+        return Get-WakErrorCode $_.Exception
+    }
+}
+
+function Get-WakLicensingTarget {
+    <# The licensing service ('service') or one product by its activation ID (validated as a GUID, never pasted raw). #>
+    param([string]$Target)
+    if ($Target -eq 'service') { return Get-CimInstance -ClassName SoftwareLicensingService }
+    $id = [guid]::Parse($Target).ToString()
+    return Get-CimInstance -Query "SELECT * FROM SoftwareLicensingProduct WHERE ID = '$id'"
+}
+
+function Enable-WakSppService {
+    <# Put the Software Protection service back to its default start type (Automatic, delayed) and start it. #>
+    $key = 'HKLM:\SYSTEM\CurrentControlSet\Services\sppsvc'
+    Set-ItemProperty -LiteralPath $key -Name 'Start' -Value 2 -Type DWord
+    Set-ItemProperty -LiteralPath $key -Name 'DelayedAutostart' -Value 1 -Type DWord
+    Start-Service -Name 'sppsvc'
+}
+
+function Get-WakExitCode {
+    <# Run a native tool for its exit code only (its output is localized and never read). #>
+    param([string]$FilePath, [string[]]$ArgumentList)
+    $process = Start-Process -FilePath $FilePath -ArgumentList $ArgumentList -NoNewWindow -Wait -PassThru -RedirectStandardOutput 'NUL'
+    return [int64]$process.ExitCode
+}

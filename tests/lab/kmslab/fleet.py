@@ -16,7 +16,7 @@ import uuid
 import yaml
 
 from . import catalog as C
-from .model import ActivationError, Fleet, Host, KmsRole, Transport, new_product, new_service
+from .model import ActivationError, Fleet, Host, KmsRole, Transport, firewall_rule, new_product, new_service
 
 FLEETS = pathlib.Path(__file__).resolve().parent.parent / "fleets"
 
@@ -68,6 +68,7 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
         license_store_corrupt=bool(spec.get("license_store_corrupt", False)),
         non_genuine=bool(spec.get("non_genuine", False)),
         expect=list(spec.get("expect", [])),
+        expect_after=list(spec.get("expect_after", spec.get("expect", []))),
         transport=Transport(**(spec.get("transport") or {})),
     )
     if host.language not in C.LANGUAGES:
@@ -79,8 +80,12 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
                     "NtpServer": "time.windows.com,0x9"}
     host.w32time.update(spec.get("w32time") or {})
     host.service = new_service(_cmid(fleet.name, host.name))
-    host.firewall_rules = {"kms_inbound": True}
-    host.firewall_rules.update(spec.get("firewall") or {})
+    firewall = spec.get("firewall") or {}
+    # the built-in Key Management Service rules; Windows creates them disabled, KMS host setup usually enables one
+    host.firewall_rules = {
+        "SPPSVC-In-TCP": firewall_rule("inbound", 1688, enabled=firewall.get("kms_inbound", True)),
+        "SPPSVC-In-TCP-NoScope": firewall_rule("inbound", 1688, enabled=False),
+    }
     channel = spec.get("channel", "KMS_CLIENT")
     if channel not in C.PRODUCT_KEY_CHANNEL:
         raise FleetError(f"{where}: channel must be one of {', '.join(C.PRODUCT_KEY_CHANNEL)}, got {channel!r}")

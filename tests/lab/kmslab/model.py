@@ -86,6 +86,7 @@ class Host:
     transport: Transport = dataclasses.field(default_factory=Transport)
     counters: Counters = dataclasses.field(default_factory=Counters)
     expect: list[str] = dataclasses.field(default_factory=list)
+    expect_after: list[str] = dataclasses.field(default_factory=list)
     winrm_port: int = 0
     record_id: int = 1000
 
@@ -126,6 +127,7 @@ class KmsRole:
     port: int = 1688
     dns_publishing: bool = True
     address: str = "127.0.1.1"
+    publish_list: list[str] = dataclasses.field(default_factory=list)
     clients: dict[str, set[str]] = dataclasses.field(default_factory=lambda: {"windows": set(), "office": set()})
     requests: int = 0
     failed_requests: int = 0
@@ -137,6 +139,29 @@ class KmsRole:
     def count(self, application: str) -> int:
         """[PLAN] the current count: unique client machine IDs seen (kept for 30 days), plus the seeded ones."""
         return self.base_count + len(self.clients[application])
+
+
+def firewall_rule(direction: str, port: int | str, enabled: bool = True, remote: list[str] | None = None) -> dict[str, t.Any]:
+    """A firewall rule in the numbers the firewall probe reads (Enabled 1/2, Direction 1 in / 2 out, Action 2 allow)."""
+    inbound = direction == "inbound"
+    return {"Enabled": 1 if enabled else 2, "Direction": 1 if inbound else 2, "Action": 2, "Protocol": "TCP",
+            "LocalPort": [str(port)] if inbound else ["Any"], "RemotePort": ["Any"] if inbound else [str(port)],
+            "RemoteAddress": list(remote or ["Any"])}
+
+
+def allows(host: Host, direction: str, port: int, addresses: list[str]) -> bool:
+    """Does an enabled allow rule of ``host`` let TCP ``port`` through in ``direction`` (to one of ``addresses``)?"""
+    wanted = 1 if direction == "inbound" else 2
+    for rule in host.firewall_rules.values():
+        if rule["Enabled"] != 1 or rule["Direction"] != wanted or rule["Action"] != 2:
+            continue
+        ports = rule["LocalPort"] if direction == "inbound" else rule["RemotePort"]
+        if str(port) not in ports and "Any" not in ports:
+            continue
+        remote = [a.lower() for a in rule["RemoteAddress"]]
+        if "any" in remote or not addresses or any(a in remote for a in addresses):
+            return True
+    return False
 
 
 def new_product(edition: C.Edition, channel: str, status: int = C.OOB_GRACE, grace_minutes: int = 30 * 24 * 60,
@@ -254,20 +279,24 @@ class Fleet:
 
     def tcp_open(self, client: Host, name: str, port: int) -> tuple[bool, int | None]:
         """Can ``client`` open a TCP connection to name:port? (open, Winsock error: 11001 no name, 10061 refused, 10060 timeout)."""
-        if not self.resolve(name) and self.host_by_name(name) is None:
+        addresses = self.resolve(name)
+        if not addresses and self.host_by_name(name) is None:
             return False, 11001
         if f"{name.lower()}:{port}" in client.blocked or f"*:{port}" in client.blocked:
-            return False, 10060          # dropped by the client's firewall or the path: a timeout
+            if not allows(client, "outbound", port, addresses):
+                return False, 10060      # dropped by the client's outbound filtering: a timeout
         target = self.host_by_name(name)
         if target is None or target.kms is None:
             return False, 10061
-        if not self.kms_listening(target) or target.kms.port != port:
-            return False, 10061 if target.firewall_rules.get("kms_inbound", True) else 10060
+        if not allows(target, "inbound", target.kms.port, []):
+            return False, 10060          # dropped by the KMS host's firewall
+        if target.spp_state != "Running" or target.kms.port != port:
+            return False, 10061          # nothing listens there
         return True, None
 
     def kms_listening(self, host: Host) -> bool:
-        """[F074] a KMS host answers only while sppsvc runs and its inbound rule for the port is enabled."""
-        return host.kms is not None and host.spp_state == "Running" and host.firewall_rules.get("kms_inbound", True)
+        """[F074] a KMS host answers only while sppsvc runs and an inbound rule allows its port."""
+        return host.kms is not None and host.spp_state == "Running" and allows(host, "inbound", host.kms.port, [])
 
     # --- activation -------------------------------------------------------------------------------------------------
 

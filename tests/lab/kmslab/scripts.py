@@ -256,3 +256,214 @@ def probe_kms_dns(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[st
         "tcp": tcp,
         "timeout_ms": timeout,
     }
+
+
+# --- remedies ----------------------------------------------------------------------------------------------------
+
+def _signed(code: int) -> int:
+    return code - (1 << 32) if code >= 1 << 31 else code
+
+
+def _licensing_target(host: Host, target: str) -> dict[str, t.Any]:
+    if _licensing_blocked(host):
+        raise ActivationError(C.HR["SERVICE_DISABLED"])
+    found = host.service if target == "service" else host.product(target)
+    if found is None:
+        raise ActivationError(C.HR["NOT_FOUND"])
+    return found
+
+
+def _enable_spp(fleet: Fleet, host: Host) -> None:
+    """Enable-WakSppService: default start type (Automatic, delayed) and started."""
+    with fleet.lock:
+        host.counters.mutating_calls += 1
+        host.spp_start_mode, host.spp_state = "Auto", "Running"
+
+
+def _kms_client_step(fleet: Fleet, host: Host, op: dict[str, t.Any]) -> None:
+    """One operation of remedies/kms_client.ps1, as the CIM method would do it."""
+    name, target_id = op["op"], op["target"]
+    if name == "enable_spp":
+        _enable_spp(fleet, host)
+        return
+    target = _licensing_target(host, target_id)
+    with fleet.lock:
+        host.counters.mutating_calls += 1
+        if name == "set_kms_machine":
+            target["KeyManagementServiceMachine"] = op["value"]
+            if target_id == "service":
+                host.registry["KeyManagementServiceName"] = op["value"]
+        elif name == "set_kms_port":
+            target["KeyManagementServicePort"] = int(op["value"])
+            if target_id == "service":
+                host.registry["KeyManagementServicePort"] = str(op["value"])
+        elif name == "clear_kms_machine":
+            target["KeyManagementServiceMachine"] = None
+            if target_id == "service":
+                host.registry.pop("KeyManagementServiceName", None)
+        elif name == "clear_kms_port":
+            target["KeyManagementServicePort"] = 0
+            if target_id == "service":
+                host.registry.pop("KeyManagementServicePort", None)
+        elif name == "set_lookup_domain":
+            target["KeyManagementServiceLookupDomain"] = op["value"]
+        elif name == "clear_lookup_domain":
+            target["KeyManagementServiceLookupDomain"] = None
+        elif name == "host_caching":
+            target["KeyManagementServiceHostCaching"] = bool(op["value"])
+        elif name == "install_key":
+            key = str(op["value"]).upper()
+            match = [e for e in C.EDITIONS.values() if e.gvlk_last5 and e.gvlk_last5 == key[-5:]
+                     and e.application == host.edition.application and e.family == host.edition.family]
+            if not match:
+                raise ActivationError(C.HR["INVALID_KEY"], "The product key is invalid")      # [TS] 0xC004F050
+            host.counters.mutating_calls -= 1                    # install_product_key counts itself
+            fleet.install_product_key(host, match[0])
+        elif name == "activate":
+            host.counters.mutating_calls -= 1                    # activate counts itself
+            fleet.activate(host, target_id)
+        else:
+            raise ActivationError(0x80070057)                    # E_INVALIDARG
+
+
+@handler("remedy", "kms_client")
+def remedy_kms_client(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
+    """remedies/kms_client.ps1: the slmgr-equivalent CIM methods, in order, stopping at the first failure."""
+    steps = []
+    for op in params.get("operations") or []:
+        step = {"op": op.get("op"), "target": op.get("target"), "hresult": 0}
+        try:
+            _kms_client_step(fleet, host, op)
+        except ActivationError as exc:
+            step["hresult"] = _signed(exc.hresult)
+        steps.append(step)
+        if step["hresult"]:
+            break
+    return {"steps": steps}
+
+
+@handler("remedy", "time_sync")
+def remedy_time_sync(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
+    """remedies/time_sync.ps1: the registry values w32tm /config writes, the service, and /resync.
+
+    A resync succeeds when the service runs and the source can be reached: the domain hierarchy when the host is
+    in a domain, NTP peers unless the host is marked ntp_unreachable; then the clock is right (offset 0).
+    """
+    steps = []
+    w = host.w32time
+    for op in params.get("operations") or []:
+        step = {"op": op.get("op"), "target": "W32Time", "hresult": 0}
+        with fleet.lock:
+            host.counters.mutating_calls += 1
+            if op["op"] == "set_source":
+                w["Type"] = op["value"]["type"]
+                if op["value"]["type"] == "NTP":
+                    w["NtpServer"] = op["value"]["ntp_server"]
+            elif op["op"] == "set_start_mode":
+                w["StartMode"] = "Auto" if op["value"] == "Automatic" else op["value"]
+            elif op["op"] == "start_service":
+                w["State"] = "Running"
+            elif op["op"] == "resync":
+                reachable = (w.get("Type") == "NT5DS" and host.part_of_domain) or (w.get("Type") == "NTP" and not w.get("ntp_unreachable"))
+                if w.get("State") != "Running":
+                    step["hresult"] = _signed(0x80070426)          # ERROR_SERVICE_NOT_ACTIVE
+                elif not reachable:
+                    step["hresult"] = _signed(0x800705B4)          # ERROR_TIMEOUT: no time data was available
+                else:
+                    host.clock_offset = 0.0
+            else:
+                step["hresult"] = _signed(0x80070057)
+        steps.append(step)
+        if step["hresult"]:
+            break
+    return {"steps": steps}
+
+
+@handler("probe", "firewall")
+def probe_firewall(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
+    """probes/firewall.ps1: profiles as numbers; outbound is filtered (default Block) where the host has blocks."""
+    outbound = 4 if host.blocked else 0
+    profiles = [{"Name": n, "Enabled": 1, "DefaultInboundAction": 4, "DefaultOutboundAction": outbound}
+                for n in ("Domain", "Private", "Public")]
+    names = ["SPPSVC-In-TCP", "SPPSVC-In-TCP-NoScope"] + list(params.get("rule_names") or [])
+    rules = {}
+    for name in names:
+        rule = host.firewall_rules.get(name)
+        rules[name] = dict(rule, Name=name) if rule else None
+    return {"profiles": profiles, "rules": rules}
+
+
+@handler("remedy", "kms_firewall")
+def remedy_kms_firewall(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
+    """remedies/kms_firewall.ps1: New/Set/Enable/Remove-NetFirewallRule by Name."""
+    from .model import firewall_rule
+    steps = []
+    for op in params.get("operations") or []:
+        step = {"op": op.get("op"), "target": op.get("target"), "hresult": 0}
+        name = op.get("target")
+        with fleet.lock:
+            host.counters.mutating_calls += 1
+            if op["op"] in ("create_rule", "update_rule"):
+                v = op["value"]
+                if op["op"] == "update_rule" and name not in host.firewall_rules:
+                    step["hresult"] = _signed(0x80070490)
+                else:
+                    direction = v["direction"].lower()
+                    port = v["remote_port"] if direction == "outbound" else v["local_port"]
+                    host.firewall_rules[name] = firewall_rule(direction, port, True, v["remote_addresses"])
+            elif op["op"] == "enable_rule":
+                if name in host.firewall_rules:
+                    host.firewall_rules[name]["Enabled"] = 1
+                else:
+                    step["hresult"] = _signed(0x80070490)
+            elif op["op"] == "remove_rule":
+                host.firewall_rules.pop(name, None)
+            else:
+                step["hresult"] = _signed(0x80070057)
+        steps.append(step)
+        if step["hresult"]:
+            break
+    return {"steps": steps}
+
+
+@handler("probe", "kms_host")
+def probe_kms_host(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
+    """probes/kms_host.ps1: registry settings and recent 12290/12293 events of a KMS host."""
+    kms = host.kms
+    registry: dict[str, t.Any] = {}
+    if kms is not None:
+        registry["DisableDnsPublishing"] = 0 if kms.dns_publishing else 1
+        if kms.publish_list:
+            registry["DnsDomainPublishList"] = ",".join(kms.publish_list)
+        if kms.port != 1688:
+            registry["KeyManagementServiceListeningPort"] = kms.port
+    return {"registry": registry, "events": [], "requests_24h": kms.requests if kms else 0}
+
+
+@handler("remedy", "kms_host")
+def remedy_kms_host(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
+    """remedies/kms_host.ps1: /sprt, /sdns /cdns, the publish list, sppsvc."""
+    steps = []
+    for op in params.get("operations") or []:
+        step = {"op": op.get("op"), "target": "service", "hresult": 0}
+        if op["op"] == "enable_spp":
+            _enable_spp(fleet, host)
+        elif host.kms is None or _licensing_blocked(host):
+            step["hresult"] = _signed(C.HR["SERVICE_DISABLED"] if _licensing_blocked(host) else C.HR["NOT_FOUND"])
+        else:
+            with fleet.lock:
+                host.counters.mutating_calls += 1
+                if op["op"] == "set_listening_port":
+                    host.kms.port = int(op["value"])
+                    host.service["KeyManagementServiceListeningPort"] = host.kms.port
+                elif op["op"] == "dns_publishing":
+                    host.kms.dns_publishing = bool(op["value"])
+                    host.service["KeyManagementServiceDnsPublishing"] = host.kms.dns_publishing
+                elif op["op"] == "set_publish_list":
+                    host.kms.publish_list = list(op["value"])
+                elif op["op"] != "restart_spp":
+                    step["hresult"] = _signed(0x80070057)
+        steps.append(step)
+        if step["hresult"]:
+            break
+    return {"steps": steps}

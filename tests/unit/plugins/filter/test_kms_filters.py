@@ -32,4 +32,5 @@ def test_report_filter_rejects_unknown_format_and_language():
 
 
 def test_filters_are_registered():
-    assert set(kms.FilterModule().filters()) == {"diagnose", "fleet_diagnosis", "merge_diagnoses", "report", "report_stats"}
+    assert set(kms.FilterModule().filters()) == {"diagnose", "fleet_diagnosis", "merge_diagnoses", "report", "report_stats",
+                                                 "remediation_report"}

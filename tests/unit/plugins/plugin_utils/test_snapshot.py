@@ -187,3 +187,13 @@ def test_each_product_gets_its_own_last_request():
     assert view["office"][0]["last_request"]["hresult"] == "0x00000000"
     assert view["windows"]["last_request"]["record_id"] == 4120
     assert view["windows"]["last_request"]["hresult"] == "0x800706BA"
+
+
+def test_newest_event_is_by_record_id_not_by_a_clock_that_was_corrected():
+    # the failures were logged while the clock was 6 hours ahead; the success after the resync has an earlier time
+    raw = {"events": [
+        {"Id": 12288, "RecordId": 10, "TimeCreated": "2025-11-25T12:00:00Z", "Data": ["0xC004F06C, 0x0, kms01:1688"]},
+        {"Id": 12288, "RecordId": 11, "TimeCreated": "2025-11-25T06:05:00Z", "Data": ["0x0, 0x0, kms01:1688"]},
+    ]}
+    view = _snapshot.normalise_activation(raw)
+    assert view["last_request"]["record_id"] == 11 and view["last_request"]["hresult"] == "0x00000000"

@@ -1,0 +1,41 @@
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action plugin for winactivation.kms.kms_host (documentation in plugins/modules/kms_host.py)."""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _kms_host, _options
+from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan, RemedyActionBase
+
+_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", re.I)
+
+
+class ActionModule(RemedyActionBase):
+    """KMS host: listening port, DNS publishing and publish list, Software Protection service (slmgr /sprt /sdns /cdns)."""
+
+    REMEDY = "kms_host"
+    PROBES = ("activation", "kms_host", "firewall")
+    ARGUMENT_SPEC = {
+        "listening_port": {"type": "int"},
+        "dns_publishing": {"type": "bool"},
+        "dns_publish_domains": {"type": "list", "elements": "str"},
+        "spp_service": {"type": "bool", "default": True},
+    }
+
+    def check_args(self, args: dict[str, t.Any]) -> None:
+        if args.get("listening_port") is not None:
+            _options.in_range("listening_port", args["listening_port"], 1, 65535)
+        for domain in args.get("dns_publish_domains") or []:
+            if not _DOMAIN_RE.match(domain):
+                raise AnsibleActionFail(f"dns_publish_domains: {domain!r} is not a DNS domain name")
+
+    def probe_params(self, args: dict[str, t.Any]) -> dict[str, dict[str, t.Any]]:
+        return {"activation": {"max_events": 0}, "kms_host": {"max_events": 5}, "firewall": {}}
+
+    def plan(self, args: dict[str, t.Any], views: dict[str, t.Any], snapshot: dict[str, t.Any]) -> Plan:
+        return _kms_host.plan(args, views)

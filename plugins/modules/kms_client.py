@@ -1,0 +1,140 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: kms_client
+short_description: Configure and activate a Windows KMS client (slmgr /skms /ckms /skms-domain /skhc /ipk /ato)
+version_added: 0.1.0
+description:
+  - Sets or clears the KMS host and port at service level or for one product (Windows, Office or an activation ID),
+    sets the DNS lookup domain and KMS host caching, installs the KMS client setup key (GVLK) for the host's edition
+    or a given key, and activates with bounded retries; the same CIM methods slmgr.vbs calls, no slmgr text.
+  - Never replaces a MAK, retail, OEM or AVMA key unless I(allow_channel_change=true); never activates an already
+    licensed product again unless I(force_activation=true).
+  - The GVLK is chosen from Microsoft's public table by the edition (EditionID / LicenseFamily) and the build number.
+options:
+  kms_host:
+    description:
+      - KMS host to use, as C(host) or C(host:port). Setting it disables DNS auto-discovery for the scope
+        (a manual setting hides later DNS changes; prefer I(state=absent) when DNS works).
+    type: str
+  kms_port:
+    description: TCP port of the KMS host (1-65535); 1688 when neither this nor a port in I(kms_host) is given.
+    type: int
+  state:
+    description:
+      - C(present) applies I(kms_host). C(absent) clears the manual KMS host and port so the client finds its host
+        through DNS again (slmgr /ckms).
+    type: str
+    choices: [present, absent]
+    default: present
+  scope:
+    description:
+      - Where KMS host, port and lookup domain are set - C(service) (the whole machine), C(windows), C(office)
+        (every Office product with a key) or one product by its activation ID. A product-level setting outranks the
+        service-level one. Activation covers the KMS client products in scope.
+    type: str
+    default: service
+  lookup_domain:
+    description: DNS domain the client searches for C(_vlmcs._tcp) (slmgr /skms-domain); an empty string clears it.
+    type: str
+  host_caching:
+    description: Whether the client caches the KMS host it found (slmgr /skhc, /ckhc). Service scope only.
+    type: bool
+  install_gvlk:
+    description: Install the KMS client setup key (GVLK) for this edition and build, from Microsoft's table.
+    type: bool
+    default: false
+  product_key:
+    description:
+      - A product key to install instead of the table's GVLK. Validated, passed as data and never shown (only its
+        last five characters appear in results). Use C(no_log) on the task as well.
+    type: str
+  allow_channel_change:
+    description: Allow replacing a MAK, retail, OEM or AVMA key with a KMS client key.
+    type: bool
+    default: false
+  activate:
+    description: Activate the KMS client products in scope that are not licensed (slmgr /ato).
+    type: bool
+    default: true
+  force_activation:
+    description: Activate even products that are already licensed.
+    type: bool
+    default: false
+  activation_retries:
+    description: How many times to retry a failed activation (0-10).
+    type: int
+    default: 2
+  retry_delay:
+    description: Seconds to wait between activation attempts (0-300).
+    type: float
+    default: 5.0
+  spp_service:
+    description:
+      - When the Software Protection service (sppsvc) is disabled, set it back to its default start type (Automatic,
+        delayed) and start it. Nothing else can be read or changed until it runs, so the other settings are applied
+        by the next run.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - winactivation.kms.remedy_module
+seealso:
+  - module: winactivation.kms.diagnose
+  - module: winactivation.kms.activation_info
+author:
+  - winactivation.kms maintainers (@winactivation)
+"""
+
+EXAMPLES = r"""
+- name: Clear a stale manual KMS host and use DNS again (slmgr /ckms, /ato)
+  winactivation.kms.kms_client:
+    state: absent
+
+- name: Point Office at a KMS host that has the Office host key
+  winactivation.kms.kms_client:
+    kms_host: kms-office.corp.example.com:1688
+    scope: office
+
+- name: Convert a MAK machine to a KMS client with the GVLK of its edition
+  winactivation.kms.kms_client:
+    install_gvlk: true
+    allow_channel_change: true
+
+- name: Install a given key (never shown)
+  winactivation.kms.kms_client:
+    product_key: "{{ vault_kms_client_key }}"
+  no_log: true
+"""
+
+RETURN = r"""
+operations:
+  description: The operations planned (and, outside check mode, run), with C(op), C(target) and C(value) (a key as its last five characters).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{op: clear_kms_machine, target: service}, {op: activate, target: 2de67392-b7a7-462a-b1ca-108dd189f588}]
+steps:
+  description: Each remote step with C(ok), C(hresult) and C(hresult_text).
+  returned: when changes were applied
+  type: list
+  elements: dict
+activation:
+  description: Per activated product, C(attempts), C(hresult), C(hresult_text).
+  returned: when an activation ran
+  type: list
+  elements: dict
+last_request:
+  description: The product's latest KMS request (event 12288) when activation failed, with its inner HRESULT explained.
+  returned: when activation failed
+  type: dict
+before:
+  description: The managed settings before (service level and per product; keys as their last five characters).
+  returned: always
+  type: dict
+after:
+  description: The managed settings after (read back from the host; predicted in check mode).
+  returned: always
+  type: dict
+"""

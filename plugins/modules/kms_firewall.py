@@ -1,0 +1,94 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: kms_firewall
+short_description: Allow exactly the KMS port through Windows Firewall, never disabling it
+version_added: 0.1.0
+description:
+  - On KMS clients, allows outbound TCP to the KMS port (1688 unless changed) where outbound traffic is filtered
+    (an enabled profile blocks outbound by default); where it is not, nothing is created.
+  - On KMS hosts, allows inbound TCP to the KMS port - by enabling the built-in Key Management Service rule
+    (Name C(SPPSVC-In-TCP), which Windows creates disabled) when the port is 1688 and no scope is asked for, else
+    with a rule of its own scoped to I(remote_addresses).
+  - Rules are found by their Name, never by their localized display name. A firewall profile is never disabled.
+options:
+  direction:
+    description: C(outbound) on clients, C(inbound) on KMS hosts.
+    type: str
+    choices: [outbound, inbound]
+    required: true
+  port:
+    description: The KMS TCP port (1-65535).
+    type: int
+    default: 1688
+  remote_addresses:
+    description:
+      - Outbound - the KMS hosts' addresses or networks; inbound - the clients' networks. C(Any), C(LocalSubnet),
+        addresses and CIDR networks.
+    type: list
+    elements: str
+    default: [Any]
+  state:
+    description: C(absent) removes the collection's own rule (the built-in rule is never removed).
+    type: str
+    choices: [present, absent]
+    default: present
+  name:
+    description: Name of the collection's own rule; C(winactivation.kms-KMS-TCP<port>-Out) or C(-In) by default.
+    type: str
+  use_builtin:
+    description: Inbound on port 1688 with no scope - enable the built-in SPPSVC-In-TCP rule instead of creating one.
+    type: bool
+    default: true
+  only_if_filtered:
+    description: Outbound - create the rule only where outbound traffic is filtered.
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - winactivation.kms.remedy_module
+seealso:
+  - module: winactivation.kms.kms_host
+  - module: community.windows.win_firewall_rule
+author:
+  - winactivation.kms maintainers (@winactivation)
+"""
+
+EXAMPLES = r"""
+- name: Clients - allow TCP 1688 to the KMS hosts where outbound is filtered
+  winactivation.kms.kms_firewall:
+    direction: outbound
+    remote_addresses: [10.0.5.21, 10.0.5.22]
+
+- name: KMS host - enable the built-in Key Management Service rule
+  winactivation.kms.kms_firewall:
+    direction: inbound
+
+- name: KMS host listening on 1689, for the office networks only
+  winactivation.kms.kms_firewall:
+    direction: inbound
+    port: 1689
+    remote_addresses: [10.10.0.0/16]
+"""
+
+RETURN = r"""
+operations:
+  description: The operations planned (and, outside check mode, run) - create_rule, update_rule, enable_rule, remove_rule.
+  returned: always
+  type: list
+  elements: dict
+notes:
+  description: Why nothing was needed, when that is the case (for example, outbound traffic is not filtered).
+  returned: when relevant
+  type: list
+  elements: str
+before:
+  description: C(outbound_filtered), the collection's C(rule) and the C(builtin_inbound) rule before.
+  returned: always
+  type: dict
+after:
+  description: The same after (read back; predicted in check mode).
+  returned: always
+  type: dict
+"""

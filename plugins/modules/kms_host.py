@@ -1,0 +1,89 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: kms_host
+short_description: Configure a KMS host - listening port, DNS publishing, publish list, Software Protection service
+version_added: 0.1.0
+description:
+  - Sets the listening port (slmgr /sprt), turns DNS publishing of the C(_vlmcs._tcp) SRV record on or off
+    (slmgr /sdns, /cdns), sets the list of domains to publish in, and brings the Software Protection service back to
+    its default start type and running, with the CIM methods slmgr.vbs calls.
+  - Open the port with M(winactivation.kms.kms_firewall) (C(direction=inbound)). The SRV record itself, where the
+    host cannot publish it, is created with the modules users already have - C(ansible.windows.win_dns_record) on the
+    DNS server or C(community.general.nsupdate); see the examples.
+  - Installing or activating a KMS host key (CSVLK) needs a person (Microsoft's volume licensing site); this module
+    does not do it.
+options:
+  listening_port:
+    description: TCP port the KMS host listens on (1-65535).
+    type: int
+  dns_publishing:
+    description: Whether the host publishes its SRV record in DNS (it re-registers every 24 hours).
+    type: bool
+  dns_publish_domains:
+    description: DNS domains to publish in besides its own (registry DnsDomainPublishList).
+    type: list
+    elements: str
+  spp_service:
+    description: Set the Software Protection service back to its default start type and start it when it is not running.
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - winactivation.kms.remedy_module
+seealso:
+  - module: winactivation.kms.kms_host_info
+  - module: winactivation.kms.kms_firewall
+  - module: ansible.windows.win_dns_record
+  - module: community.general.nsupdate
+author:
+  - winactivation.kms maintainers (@winactivation)
+"""
+
+EXAMPLES = r"""
+- name: KMS host answers and publishes itself in two domains
+  winactivation.kms.kms_host:
+    dns_publishing: true
+    dns_publish_domains: [corp.example.com, branch.example.com]
+
+- name: And the firewall lets clients in
+  winactivation.kms.kms_firewall:
+    direction: inbound
+
+- name: Where the host cannot publish, create the SRV record on the Windows DNS server
+  ansible.windows.win_dns_record:
+    name: _vlmcs._tcp
+    zone: branch.example.com
+    type: SRV
+    value: kms01.corp.example.com
+    port: 1688
+    priority: 0
+    weight: 0
+  delegate_to: dns01.corp.example.com
+
+- name: Or on a BIND server with dynamic updates
+  community.general.nsupdate:
+    server: 10.0.0.53
+    zone: branch.example.com
+    record: _vlmcs._tcp
+    type: SRV
+    value: "0 0 1688 kms01.corp.example.com."
+  delegate_to: localhost
+"""
+
+RETURN = r"""
+operations:
+  description: The operations planned (and, outside check mode, run) - enable_spp, set_listening_port, dns_publishing, set_publish_list.
+  returned: always
+  type: list
+  elements: dict
+before:
+  description: C(listening_port), C(dns_publishing), C(dns_publish_list), C(spp_service) before.
+  returned: always
+  type: dict
+after:
+  description: The same after (read back; predicted in check mode).
+  returned: always
+  type: dict
+"""

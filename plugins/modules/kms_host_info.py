@@ -1,0 +1,60 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: kms_host_info
+short_description: Read a KMS host's key, what it can activate, its count, port, DNS publishing and firewall rule
+version_added: 0.1.0
+description:
+  - In one remote call reads the KMS host key (CSVLK) - its channel and generation (from the license description,
+    e.g. VOLUME_KMS_2022) and which client versions that generation activates - whether it is activated, the current
+    count against the required count (25 for client Windows, 5 for servers and Office), the listening port, DNS
+    publishing and the publish list, recent 12290 (client requests) and 12293 (DNS publishing failed) events, the
+    built-in Key Management Service firewall rule and the Software Protection service.
+  - Never changes anything on the host.
+options: {}
+extends_documentation_fragment:
+  - winactivation.kms.info_module
+seealso:
+  - module: winactivation.kms.kms_host
+author:
+  - winactivation.kms maintainers (@winactivation)
+"""
+
+EXAMPLES = r"""
+- name: Can our KMS hosts activate Windows 11?
+  winactivation.kms.kms_host_info:
+  register: kms
+  delegate_to: "{{ item }}"
+  loop: "{{ groups['kms_hosts'] }}"
+
+- name: Report a host whose key is too old for Windows 11
+  ansible.builtin.debug:
+    msg: "{{ inventory_hostname }} has CSVLK {{ kms.kms_host.csvlk }}, which does not cover Windows 11"
+  when: "'win11' not in kms.kms_host.covers"
+"""
+
+RETURN = r"""
+kms_host:
+  description:
+    - C(is_kms_host), C(licensing_readable), C(host_keys) (each with C(csvlk), C(license_status), C(partial_product_key)),
+      C(csvlk) (generations), C(covers) (product families - win10, win11, ws2016 ... ws2025, office2016 ... office2024),
+      C(activated), C(current_count), C(required_count), C(count_sufficient), C(listening_port), C(dns_publishing),
+      C(dns_publish_list), C(requests_24h), C(dns_publishing_failures), C(events), C(firewall_builtin_inbound),
+      C(spp_service).
+  returned: success
+  type: dict
+  sample:
+    is_kms_host: true
+    csvlk: [ws2022]
+    covers: [win10, win11, ws2016, ws2019, ws2022]
+    activated: true
+    current_count: 50
+    required_count: 25
+    listening_port: 1688
+snapshot:
+  description: The snapshot (schema C(winactivation.kms/snapshot/1)) this result was built from.
+  returned: success
+  type: dict
+"""

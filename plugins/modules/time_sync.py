@@ -1,0 +1,85 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: time_sync
+short_description: Set the Windows Time source and resync a host whose clock is off
+version_added: 0.1.0
+description:
+  - Sets the time source of the Windows Time service to the domain hierarchy (C(NT5DS)) or to NTP peers, the
+    service's start type, starts it, and resyncs (C(w32tm /resync /force)) when the clock is off against the
+    controller's by more than I(max_skew_seconds). KMS refuses requests whose clock differs from the KMS host's by
+    more than 4 hours (0xC004F06C).
+  - A source set by Group Policy is not changed (a warning says so) - change the policy instead.
+  - Only exit codes of C(w32tm) are used; its output is localized and never read.
+options:
+  source:
+    description: C(domain) (domain hierarchy, NT5DS) or C(ntp) (I(ntp_servers)). Left unchanged when omitted.
+    type: str
+    choices: [domain, ntp]
+  ntp_servers:
+    description: NTP peers for I(source=ntp), as host names or addresses (C(,0x9) flags are added).
+    type: list
+    elements: str
+    default: []
+  service_start_mode:
+    description: Start type of the Windows Time service; unchanged when omitted.
+    type: str
+    choices: [auto, manual]
+  service_state:
+    description: The Windows Time service is started.
+    type: str
+    choices: [started]
+    default: started
+  resync:
+    description:
+      - C(auto) resyncs when the clock is off by more than I(max_skew_seconds) (beyond the measurement's uncertainty)
+        or the source was changed; C(always) resyncs every run (then C(changed) is always true); C(never) does not.
+    type: str
+    choices: [auto, always, never]
+    default: auto
+  max_skew_seconds:
+    description: Offset against the controller's clock above which C(resync=auto) resyncs (1-86400).
+    type: float
+    default: 60.0
+extends_documentation_fragment:
+  - winactivation.kms.remedy_module
+seealso:
+  - module: winactivation.kms.time_info
+author:
+  - winactivation.kms maintainers (@winactivation)
+"""
+
+EXAMPLES = r"""
+- name: Domain members follow the domain hierarchy and resync when off
+  winactivation.kms.time_sync:
+    source: domain
+
+- name: Workgroup machines use NTP
+  winactivation.kms.time_sync:
+    source: ntp
+    ntp_servers: [ntp.nict.jp, time.windows.com]
+    service_start_mode: auto
+"""
+
+RETURN = r"""
+operations:
+  description: The operations planned (and, outside check mode, run) - set_source, set_start_mode, start_service, resync.
+  returned: always
+  type: list
+  elements: dict
+steps:
+  description: Each remote step with C(ok), C(hresult) and C(hresult_text).
+  returned: when changes were applied
+  type: list
+  elements: dict
+before:
+  description: C(source_type), C(ntp_peers), C(service_state), C(service_start_mode), C(offset_seconds), C(set_by_policy) before.
+  returned: always
+  type: dict
+after:
+  description: The same after (read back; predicted in check mode).
+  returned: always
+  type: dict
+"""

@@ -1,0 +1,88 @@
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Planning firewall changes for KMS: open exactly TCP <port> in one direction; never disable a firewall.
+
+Outbound (clients): a rule is only needed where outbound traffic is filtered (an enabled profile whose default
+outbound action is Block); elsewhere nothing is created. Inbound (KMS hosts): the built-in Key Management Service
+rule (Name SPPSVC-In-TCP) is enabled when the port is 1688 and no scope is asked for, else a scoped rule is kept.
+"""
+
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the winactivation.kms collection and may change in any release.
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan
+
+BUILTIN_INBOUND = "SPPSVC-In-TCP"
+
+
+def rule_name(args: dict[str, t.Any]) -> str:
+    """The Name of the collection's own rule (Names are not localized; DisplayName is only for people)."""
+    return args.get("name") or f"winactivation.kms-KMS-TCP{args['port']}-{'Out' if args['direction'] == 'outbound' else 'In'}"
+
+
+def _wanted(args: dict[str, t.Any]) -> dict[str, t.Any]:
+    outbound = args["direction"] == "outbound"
+    return {"display_name": f"KMS TCP {args['port']} ({'outbound' if outbound else 'inbound'}, winactivation.kms)",
+            "direction": "Outbound" if outbound else "Inbound",
+            "remote_port": str(args["port"]) if outbound else "Any",
+            "local_port": "Any" if outbound else str(args["port"]),
+            "remote_addresses": list(args["remote_addresses"])}
+
+
+def view(firewall: dict[str, t.Any], name: str) -> dict[str, t.Any]:
+    return {"outbound_filtered": firewall.get("outbound_filtered"), "rule": (firewall.get("rules") or {}).get(name),
+            "builtin_inbound": (firewall.get("rules") or {}).get(BUILTIN_INBOUND)}
+
+
+def _rule_matches(rule: dict[str, t.Any], wanted: dict[str, t.Any]) -> bool:
+    addresses = sorted(a.lower() for a in rule.get("remote_address") or ["any"])
+    return (rule.get("enabled") and rule.get("action") == "allow"
+            and rule.get("direction") == wanted["direction"].lower()
+            and [p.lower() for p in rule.get("remote_port") or ["any"]] == [wanted["remote_port"].lower()]
+            and [p.lower() for p in rule.get("local_port") or ["any"]] == [wanted["local_port"].lower()]
+            and addresses == sorted(a.lower() for a in wanted["remote_addresses"]))
+
+
+def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:
+    name = rule_name(args)
+    before = view(firewall, name)
+    result = Plan(before=before)
+    ops = result.operations
+    rules = firewall.get("rules") or {}
+    wanted = _wanted(args)
+    use_builtin = (args["direction"] == "inbound" and args["use_builtin"] and args["port"] == 1688
+                   and [a.lower() for a in args["remote_addresses"]] == ["any"])
+    if args["state"] == "absent":
+        if rules.get(name):
+            ops.append({"op": "remove_rule", "target": name})
+    elif use_builtin:
+        builtin = rules.get(BUILTIN_INBOUND)
+        if builtin is None:
+            result.warnings.append("the built-in Key Management Service rule (SPPSVC-In-TCP) is missing; "
+                                   "set use_builtin: false to create a rule of our own")
+        elif not builtin.get("enabled"):
+            ops.append({"op": "enable_rule", "target": BUILTIN_INBOUND})
+    elif args["direction"] == "outbound" and args["only_if_filtered"] and not firewall.get("outbound_filtered"):
+        result.notes.append("outbound traffic is not filtered (no enabled profile blocks it by default): no rule is needed")
+    else:
+        current = rules.get(name)
+        if current is None:
+            ops.append({"op": "create_rule", "target": name, "value": wanted})
+        elif not _rule_matches(current, wanted):
+            ops.append({"op": "update_rule", "target": name, "value": wanted})
+    after = dict(before)
+    for op in ops:
+        if op["op"] in ("create_rule", "update_rule"):
+            after["rule"] = {"enabled": True, "direction": wanted["direction"].lower(), "action": "allow",
+                             "remote_port": [wanted["remote_port"]], "local_port": [wanted["local_port"]],
+                             "remote_address": wanted["remote_addresses"]}
+        elif op["op"] == "enable_rule":
+            after["builtin_inbound"] = dict(before["builtin_inbound"] or {}, enabled=True)
+        elif op["op"] == "remove_rule":
+            after["rule"] = None
+    result.after = after
+    return result

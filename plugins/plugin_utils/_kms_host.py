@@ -1,0 +1,85 @@
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A KMS host's state (host key, what it covers, count, port, DNS publishing, events) and planning its changes."""
+
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the winactivation.kms collection and may change in any release.
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze
+from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan
+
+
+def info(views: dict[str, t.Any]) -> dict[str, t.Any]:
+    """The normalised KMS host view: key generations and coverage, activation, count, port, DNS, events, firewall, sppsvc."""
+    activation = views.get("activation") or {}
+    host = views.get("kms_host") or {}
+    firewall = views.get("firewall") or {}
+    service = activation.get("service") or {}
+    spp = activation.get("spp_service") or {}
+    keys = [p for p in activation.get("products") or [] if p.get("channel") == "KMS_HOST"]
+    summary = _analyze.kms_host_info(activation) if service.get("is_kms_host") else {}
+    return {
+        "is_kms_host": bool(service.get("is_kms_host")),
+        "licensing_readable": activation.get("licensing_error") is None,
+        "host_keys": [{"application": p["application"], "name": p.get("name"), "description": p.get("description"),
+                       "partial_product_key": p.get("partial_product_key"), "license_status": p.get("license_status_name"),
+                       "csvlk": _analyze.csvlk_generation(p)} for p in keys],
+        "csvlk": summary.get("csvlk", []),
+        "covers": summary.get("covers", []),
+        "activated": summary.get("activated", False),
+        "current_count": service.get("kms_current_count"),
+        "required_count": service.get("kms_required_client_count"),
+        "count_sufficient": (service.get("kms_current_count") or 0) >= (service.get("kms_required_client_count") or 25),
+        "listening_port": service.get("kms_listening_port") or 1688,
+        "dns_publishing": service.get("kms_dns_publishing"),
+        "dns_publish_list": host.get("dns_publish_list") or [],
+        "requests_24h": host.get("requests_24h"),
+        "dns_publishing_failures": host.get("dns_publishing_failures") or [],
+        "events": host.get("events") or [],
+        "firewall_builtin_inbound": ((firewall.get("rules") or {}).get("SPPSVC-In-TCP") or {}).get("enabled"),
+        "spp_service": {"state": spp.get("state"), "start_mode": spp.get("start_mode")},
+    }
+
+
+def plan(args: dict[str, t.Any], views: dict[str, t.Any]) -> Plan:
+    """Compare the KMS host with the arguments."""
+    state = info(views)
+    before = {k: state[k] for k in ("listening_port", "dns_publishing", "dns_publish_list", "spp_service")}
+    result = Plan(before=before)
+    ops = result.operations
+    spp = state["spp_service"]
+    if args["spp_service"] and (not state["licensing_readable"] or (spp.get("state") or "").lower() != "running"
+                                or (spp.get("start_mode") or "").lower() == "disabled"):
+        ops.append({"op": "enable_spp", "target": "service"})
+    if state["licensing_readable"] and not state["is_kms_host"]:
+        raise AnsibleActionFail("this host is not a KMS host (no KMS host key, CSVLK, is installed)")
+    if not state["licensing_readable"]:
+        if not ops:
+            raise AnsibleActionFail("licensing cannot be read (the Software Protection service is disabled); set spp_service: true")
+        result.notes.append("the other settings are applied by the next run, once licensing can be read")
+    else:
+        if args.get("listening_port") and state["listening_port"] != args["listening_port"]:
+            ops.append({"op": "set_listening_port", "target": "service", "value": args["listening_port"]})
+        if args.get("dns_publishing") is not None and state["dns_publishing"] != args["dns_publishing"]:
+            ops.append({"op": "dns_publishing", "target": "service", "value": args["dns_publishing"]})
+        if args.get("dns_publish_domains") is not None and \
+                sorted(d.lower() for d in state["dns_publish_list"]) != sorted(d.lower() for d in args["dns_publish_domains"]):
+            ops.append({"op": "set_publish_list", "target": "service", "value": list(args["dns_publish_domains"])})
+    after = dict(before)
+    for op in ops:
+        if op["op"] == "enable_spp":
+            after["spp_service"] = {"state": "Running", "start_mode": "Auto"}
+        elif op["op"] == "set_listening_port":
+            after["listening_port"] = op["value"]
+        elif op["op"] == "dns_publishing":
+            after["dns_publishing"] = op["value"]
+        elif op["op"] == "set_publish_list":
+            after["dns_publish_list"] = op["value"]
+    result.after = after
+    return result

@@ -1,0 +1,154 @@
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Base class for the action plugins that change a host: read, compare, change only the difference, verify.
+
+Every subclass reads the host with probes, plans the operations that would bring it to the wanted state, and:
+* in check mode sends no change at all (the lab's counters prove it) and reports what it would do;
+* otherwise runs the plan in one remote call, reads the host again and compares with the wanted state;
+* reports ``changed`` only when an operation ran, and ``diff`` (before/after) when diff mode is on.
+Secrets never enter the result: plans carry product keys only as their last five characters.
+"""
+
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the winactivation.kms collection and may change in any release.
+
+from __future__ import annotations
+
+import dataclasses
+import typing as t
+
+from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _collect, _hresult, _runner, _snapshot
+
+
+@dataclasses.dataclass
+class Plan:
+    """What a module would change: operations for the remote script, before/after views, warnings."""
+
+    operations: list[dict[str, t.Any]] = dataclasses.field(default_factory=list)
+    before: dict[str, t.Any] = dataclasses.field(default_factory=dict)
+    after: dict[str, t.Any] = dataclasses.field(default_factory=dict)
+    warnings: list[str] = dataclasses.field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)
+
+
+def public_operations(operations: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
+    """Operations as they may appear in results and logs: a product key becomes '...' + its last five characters."""
+    out = []
+    for op in operations:
+        shown = {k: v for k, v in op.items() if k != "value"}
+        if "value" in op:
+            shown["value"] = f"...{str(op['value'])[-5:]}" if op.get("secret") else op["value"]
+        shown.pop("secret", None)
+        out.append(shown)
+    return out
+
+
+def step_results(steps: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
+    """The remote script's per-step HRESULTs, explained."""
+    out = []
+    for step in _snapshot.as_list(steps):
+        code = _hresult.normalise(step.get("hresult")) or 0
+        out.append({"op": step.get("op"), "target": step.get("target"), "ok": code == 0,
+                    "hresult": _hresult.to_hex(code), "hresult_text": _hresult.describe(code) if code else None})
+    return out
+
+
+class RemedyActionBase(ActionBase):
+    """Subclasses set ARGUMENT_SPEC, PROBES (read) and REMEDY (the remote script) and implement plan()."""
+
+    ARGUMENT_SPEC: dict[str, t.Any] = {}
+    MUTUALLY_EXCLUSIVE: list[list[str]] = []
+    PROBES: tuple[str, ...] = ("activation",)
+    REMEDY: str = ""
+
+    _supports_check_mode = True
+    _supports_async = False
+    TRANSFERS_FILES = False
+
+    # -- for subclasses ----------------------------------------------------------------------------------------
+
+    def check_args(self, args: dict[str, t.Any]) -> None:
+        """Validation beyond the argument spec; raise AnsibleActionFail naming the option."""
+
+    def probe_params(self, args: dict[str, t.Any]) -> dict[str, dict[str, t.Any]]:
+        return {name: {} for name in self.PROBES}
+
+    def plan(self, args: dict[str, t.Any], views: dict[str, t.Any], snapshot: dict[str, t.Any]) -> Plan:
+        raise NotImplementedError
+
+    def verify(self, args: dict[str, t.Any], plan: Plan, views: dict[str, t.Any], snapshot: dict[str, t.Any]) -> str | None:
+        """After applying: None when what was planned took effect, else what is still to do.
+
+        Only the planned operations are checked: a first pass that, say, starts sppsvc may reveal more to change,
+        which the next run applies.
+        """
+        again = self.plan(args, views, snapshot)
+        planned = {(op["op"], op["target"]) for op in plan.operations}
+        remaining = [op for op in again.operations if op.get("op") != "activate" and (op["op"], op["target"]) in planned]
+        if remaining:
+            return "still to change after applying: " + ", ".join(f"{op['op']} on {op['target']}" for op in public_operations(remaining))
+        return None
+
+    def apply(self, args: dict[str, t.Any], plan: Plan, result: dict[str, t.Any]) -> None:
+        """Run the plan's operations in one remote call; fail on the first step that failed."""
+        call = _runner.run_scripts(self._connection, [_runner.remedy(self.REMEDY, {"operations": plan.operations})], self._task.action)
+        outcome = call[self.REMEDY]
+        if not outcome.ok:
+            raise AnsibleActionFail(f"{self.REMEDY} failed on the host: {outcome.error.describe() if outcome.error else 'no answer'}")
+        steps = step_results((outcome.value or {}).get("steps"))
+        result["steps"] = result.get("steps", []) + steps
+        failed = [s for s in steps if not s["ok"]]
+        if failed:
+            step = failed[0]
+            raise AnsibleActionFail(f"{step['op']} on {step['target']} failed: {step['hresult_text']}")
+
+    # -- the flow ------------------------------------------------------------------------------------------------
+
+    def _read(self, args: dict[str, t.Any], host: str) -> tuple[dict[str, t.Any], dict[str, t.Any]]:
+        snapshot = _collect.collect_snapshot(self._connection, host, self.probe_params(args), self._task.action)
+        if snapshot["errors"]:
+            name, err = next(iter(snapshot["errors"].items()))
+            raise AnsibleActionFail(f"reading the host failed ({name}): {err.get('message')} {err.get('hresult') or ''}".strip())
+        return snapshot, _snapshot.normalise_snapshot(snapshot)
+
+    def run(self, tmp: t.Any = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
+        """Read, plan, (apply, verify), report."""
+        result = super().run(tmp, task_vars)
+        del tmp
+        result.update({"changed": False, "operations": [], "before": None, "after": None})
+        _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC,
+                                                        mutually_exclusive=self.MUTUALLY_EXCLUSIVE)
+        self.check_args(args)
+        host = (task_vars or {}).get("inventory_hostname") or "unknown"
+        try:
+            snapshot, views = self._read(args, host)
+            plan = self.plan(args, views, snapshot)
+            result.update({"operations": public_operations(plan.operations), "before": plan.before, "after": plan.after})
+            if plan.warnings:
+                result["warnings"] = list(plan.warnings)
+            if plan.notes:
+                result["notes"] = list(plan.notes)
+            if plan.operations:
+                result["changed"] = True
+                if not self._task.check_mode:
+                    self.apply(args, plan, result)
+                    snapshot, views = self._read(args, host)
+                    problem = self.verify(args, plan, views, snapshot)
+                    result["after"] = self.plan(args, views, snapshot).before
+                    if problem:
+                        raise AnsibleActionFail(f"verification failed: {problem}")
+        except AnsibleConnectionFailure as exc:
+            result.update({"unreachable": True, "msg": f"Failed to connect to the host: {exc}"})
+            return result
+        except _runner.RemoteScriptError as exc:
+            result.update({"failed": True, "msg": str(exc), "rc": exc.rc})
+            return result
+        except AnsibleActionFail as exc:
+            result.update({"failed": True, "msg": str(exc)})
+            return result
+        if self._task.diff and result["changed"]:
+            result["diff"] = {"before": result["before"], "after": result["after"]}
+        return result

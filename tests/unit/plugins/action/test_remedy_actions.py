@@ -1,0 +1,199 @@
+"""The state-changing modules over a fake connection: plans, channel safety, check mode, diff, validation, secrets."""
+from __future__ import annotations
+
+import copy
+import json
+from unittest import mock
+
+import pytest
+from ansible.errors import AnsibleActionFail
+from ansible.playbook.play_context import PlayContext
+
+from ansible_collections.winactivation.kms.plugins.action import kms_client, kms_firewall, kms_host, time_sync
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot
+
+from fakes import FakeConnection
+import snapshots as S
+
+KEY = "W269N-WFGWX-YVC9B-4J6C9-T83GX"
+
+
+class Host:
+    """A tiny stateful host: probes answer from raw dicts, remedies record their operations and may change state."""
+
+    def __init__(self, probes, on_remedy=None):
+        self.probes = probes
+        self.remedies = []
+        self.on_remedy = on_remedy
+
+    def handlers(self):
+        handlers = {name: (lambda params, n=name: copy.deepcopy(self.probes[n])) for name in self.probes}
+        for remedy in ("kms_client", "time_sync", "kms_firewall", "kms_host"):
+            handlers[f"remedy:{remedy}"] = self._remedy(remedy)
+        return handlers
+
+    def _remedy(self, name):
+        def run(params):
+            self.remedies.append((name, params["operations"]))
+            if self.on_remedy:
+                self.on_remedy(self, name, params["operations"])
+            return {"steps": [{"op": o["op"], "target": o["target"], "hresult": 0} for o in params["operations"]]}
+        return run
+
+
+def _run(module, args, host, check_mode=False, diff=False):
+    task = mock.MagicMock()
+    task.args = args
+    task.action = "winactivation.kms.x"
+    task.async_val = 0
+    task.check_mode = check_mode
+    task.diff = diff
+    conn = FakeConnection(host.handlers())
+    action = module.ActionModule(task, conn, PlayContext(), loader=mock.MagicMock(), templar=mock.MagicMock(), shared_loader_obj=None)
+    return action.run(task_vars={"inventory_hostname": "pc1"}), conn
+
+
+def _stale_host():
+    snap = S.failing("0x800706BA")
+    act = snap["probes"]["activation"]
+    act["service"].update(KeyManagementServiceMachine="kms-old.corp.example.jp", KeyManagementServicePort=1688)
+
+    def fix(host, name, ops):
+        for op in ops:
+            if op["op"] == "clear_kms_machine":
+                host.probes["activation"]["service"]["KeyManagementServiceMachine"] = None
+            if op["op"] == "clear_kms_port":
+                host.probes["activation"]["service"]["KeyManagementServicePort"] = 0
+            if op["op"] == "activate":
+                host.probes["activation"]["products"][0].update(LicenseStatus=1, GracePeriodRemaining=259200)
+    return Host({"activation": act}, fix)
+
+
+def test_clear_override_then_activate_then_nothing_to_do():
+    host = _stale_host()
+    result, _conn = _run(kms_client, {"state": "absent"}, host)
+    assert result["changed"] is True and not result.get("failed"), result.get("msg")
+    assert [op["op"] for ops in (o for _n, o in host.remedies) for op in ops] == ["clear_kms_machine", "clear_kms_port", "activate"]
+    assert result["after"]["service"]["kms_machine"] is None
+    again, _conn = _run(kms_client, {"state": "absent"}, host)
+    assert again["changed"] is False and again["operations"] == []
+
+
+def test_check_mode_sends_no_change_and_predicts_the_result():
+    host = _stale_host()
+    result, conn = _run(kms_client, {"state": "absent"}, host, check_mode=True, diff=True)
+    assert result["changed"] is True and host.remedies == []
+    assert all("remedy" not in item["script"].split("\n", 1)[0] for call in conn.calls for item in call["payload"]["items"])
+    assert result["diff"]["before"]["service"]["kms_machine"] == "kms-old.corp.example.jp"
+    assert result["diff"]["after"]["service"]["kms_machine"] is None
+
+
+def test_mak_is_not_replaced_without_allow_channel_change():
+    act = S.healthy()["probes"]["activation"]
+    act["products"][0].update(ProductKeyChannel="Volume:MAK", Description="Windows(R) Operating System, VOLUME_MAK channel",
+                              PartialProductKey="Q4XB2")
+    host = Host({"activation": act})
+    result, _conn = _run(kms_client, {"install_gvlk": True}, host)
+    assert result["changed"] is False and host.remedies == []
+    assert "left in place" in result["warnings"][0] and "allow_channel_change" in result["warnings"][0]
+    result, _conn = _run(kms_client, {"install_gvlk": True, "allow_channel_change": True}, host, check_mode=True)
+    assert [op["op"] for op in result["operations"]] == ["install_key", "activate"]
+
+
+def test_licensed_product_is_not_activated_again_unless_forced():
+    host = Host({"activation": S.healthy()["probes"]["activation"]})
+    result, _conn = _run(kms_client, {}, host)
+    assert result["changed"] is False and host.remedies == []
+    result, _conn = _run(kms_client, {"force_activation": True}, host, check_mode=True)
+    assert [op["op"] for op in result["operations"]] == ["activate"]
+
+
+def test_gvlk_is_chosen_from_the_edition_and_never_shown():
+    act = S.healthy()["probes"]["activation"]
+    act["products"][0].update(ProductKeyChannel="Retail", Description="Windows(R) Operating System, RETAIL channel", PartialProductKey="ZZZZZ")
+    host = Host({"activation": act})
+    result, conn = _run(kms_client, {"install_gvlk": True, "allow_channel_change": True, "activate": False}, host)
+    sent = host.remedies[0][1][0]
+    assert sent == {"op": "install_key", "target": "service", "value": KEY, "secret": True}
+    text = json.dumps(result)
+    assert KEY not in text and "...T83GX" in text
+    assert result["notes"] == ["install the GVLK of Windows 11 Pro (...T83GX)"]
+
+
+def test_explicit_key_is_validated_without_echoing_it():
+    host = Host({"activation": S.healthy()["probes"]["activation"]})
+    with pytest.raises(AnsibleActionFail) as exc:
+        _run(kms_client, {"product_key": "SECRET-NOT-A-KEY"}, host)
+    assert "product_key must be five groups" in str(exc.value) and "SECRET" not in str(exc.value)
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"state": "absent", "kms_host": "kms01"}, "kms_host cannot be given with state: absent"),
+    ({"kms_host": "kms01:99999"}, "kms_host: 'kms01:99999' is not a valid"),
+    ({"kms_port": 0, "kms_host": "kms01"}, "kms_port must be between 1 and 65535"),
+    ({"scope": "visio"}, "scope must be service, windows, office or an activation ID"),
+    ({"host_caching": True, "scope": "windows"}, "host_caching is a service-level setting"),
+    ({"activation_retries": 50}, "activation_retries must be between 0 and 10"),
+    ({"install_gvlk": True, "product_key": KEY}, "mutually exclusive"),
+    ({"bogus": 1}, "bogus"),
+])
+def test_kms_client_input_validation(args, message):
+    host = Host({"activation": S.healthy()["probes"]["activation"]})
+    with pytest.raises(AnsibleActionFail, match=message):
+        _run(kms_client, args, host)
+    assert host.remedies == []
+
+
+def test_product_scope_sets_the_override_on_that_product_only():
+    host = Host({"activation": S.healthy()["probes"]["activation"]})
+    result, _conn = _run(kms_client, {"kms_host": "kms02.corp.example.jp:1689", "scope": S.WIN_ID, "activate": False}, host,
+                         check_mode=True, diff=True)
+    assert result["operations"] == [
+        {"op": "set_kms_machine", "target": S.WIN_ID, "value": "kms02.corp.example.jp"},
+        {"op": "set_kms_port", "target": S.WIN_ID, "value": 1689}]
+    assert result["diff"]["after"][S.WIN_ID]["kms_machine"] == "kms02.corp.example.jp"
+    assert result["diff"]["after"]["service"]["kms_machine"] is None
+
+
+def test_time_sync_resyncs_only_when_skewed_and_respects_policy():
+    skewed = {"utc_now": "2026-11-25T12:00:00Z", "parameters": {"Type": "NT5DS"}, "policy": {},
+              "service": {"State": "Running", "StartMode": "Manual"}}
+    host = Host({"time": skewed})
+    result, _conn = _run(time_sync, {"source": "domain"}, host, check_mode=True)
+    assert [op["op"] for op in result["operations"]] == ["resync"]
+    fine = dict(skewed, utc_now=_snapshot.iso(_snapshot.utc_from_timestamp(__import__("time").time())))
+    result, _conn = _run(time_sync, {"source": "domain"}, Host({"time": fine}), check_mode=True)
+    assert result["operations"] == [] and result["changed"] is False
+    policy = dict(fine, policy={"Type": "NT5DS"})
+    result, _conn = _run(time_sync, {"source": "ntp", "ntp_servers": ["ntp.nict.jp"]}, Host({"time": policy}), check_mode=True)
+    assert "Group Policy" in result["warnings"][0]
+    with pytest.raises(AnsibleActionFail, match="ntp_servers is required when source is ntp"):
+        _run(time_sync, {"source": "ntp"}, Host({"time": fine}))
+
+
+def test_firewall_outbound_only_where_filtered_and_inbound_enables_the_builtin_rule():
+    open_profiles = {"profiles": [{"Name": "Domain", "Enabled": 1, "DefaultInboundAction": 4, "DefaultOutboundAction": 2}],
+                     "rules": {"SPPSVC-In-TCP": {"Enabled": 2, "Direction": 1, "Action": 2, "LocalPort": ["1688"]}}}
+    result, _conn = _run(kms_firewall, {"direction": "outbound"}, Host({"firewall": open_profiles}), check_mode=True)
+    assert result["operations"] == [] and "not filtered" in result["notes"][0]
+    filtered = copy.deepcopy(open_profiles)
+    filtered["profiles"][0]["DefaultOutboundAction"] = 4
+    result, _conn = _run(kms_firewall, {"direction": "outbound", "remote_addresses": ["10.0.5.21"]}, Host({"firewall": filtered}),
+                         check_mode=True)
+    assert result["operations"][0]["op"] == "create_rule" and result["operations"][0]["value"]["remote_addresses"] == ["10.0.5.21"]
+    result, _conn = _run(kms_firewall, {"direction": "inbound"}, Host({"firewall": open_profiles}), check_mode=True)
+    assert result["operations"] == [{"op": "enable_rule", "target": "SPPSVC-In-TCP"}]
+    with pytest.raises(AnsibleActionFail, match="remote_addresses: 'nonsense' is not an address"):
+        _run(kms_firewall, {"direction": "inbound", "remote_addresses": ["nonsense"]}, Host({"firewall": open_profiles}))
+
+
+def test_kms_host_refuses_a_client_and_revives_sppsvc():
+    client = Host({"activation": S.healthy()["probes"]["activation"], "kms_host": {}, "firewall": {}})
+    result, _conn = _run(kms_host, {"dns_publishing": True}, client)
+    assert result["failed"] is True and "not a KMS host" in result["msg"]
+    act = copy.deepcopy(S.healthy()["probes"]["activation"])
+    act.update(products=[], service=None, licensing_error={"hresult": -2147023838})
+    act["spp_service"].update(State="Stopped", StartMode="Disabled")
+    dead = Host({"activation": act, "kms_host": {}, "firewall": {}})
+    result, _conn = _run(kms_host, {}, dead, check_mode=True)
+    assert result["operations"] == [{"op": "enable_spp", "target": "service"}]
