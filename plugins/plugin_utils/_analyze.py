@@ -242,13 +242,18 @@ def _product_findings(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str
     if channel != "KMS_CLIENT":
         found.append(_findings.make("NOT_KMS_CHANNEL", ref, {"channel": channel, "partial_key": product.get("partial_product_key"),
                                                              "description": product.get("description")}, texts))
-        if product["application"] == "windows" and _gvlk.find(os_info.get("build"), os_info.get("edition_id") or product.get("license_family"),
-                                                              os_info.get("product_type")) is None:
+        # only with the build known: without it there is no evidence that Microsoft publishes no key
+        if product["application"] == "windows" and os_info.get("build") and \
+                _gvlk.find(os_info.get("build"), os_info.get("edition_id") or product.get("license_family"), os_info.get("product_type")) is None:
             found.append(_findings.make("NO_GVLK_FOR_EDITION", ref, {"edition_id": os_info.get("edition_id") or product.get("license_family"),
                                                                      "build": os_info.get("build")}, texts))
         if status != LICENSED and reason in KEY_REFUSED:
             found.append(_findings.make("INVALID_PRODUCT_KEY", ref, {"partial_key": product.get("partial_product_key"),
                                                                      "hresult": _hresult.to_hex(reason)}, texts))
+        elif status != LICENSED and reason:
+            # not licensed for a reason this collection does not turn into a finding of its own: report it as itself
+            found.append(_findings.make("UNKNOWN_ACTIVATION_ERROR", ref, {"hresult": _hresult.to_hex(reason),
+                                                                          "hresult_text": _hresult.describe(reason)}, texts))
         if status in GRACE_STATES and days_left:
             found.append(_findings.make("IN_GRACE", ref, {"license_status": status, "grace_remaining_minutes": product.get("grace_remaining_minutes")}, texts))
         return found

@@ -177,12 +177,22 @@ def channel_of(product: dict[str, t.Any]) -> str:
 
 
 def application_of(product: dict[str, t.Any]) -> str:
-    """Return 'windows', 'office' or 'other' from the product's ApplicationID."""
+    """Return 'windows', 'office' or 'other' from the product's ApplicationID.
+
+    A pasted capture may lack the ApplicationID (columns selected by hand) or have it redacted; then the product Name
+    decides, which comes from the license and is the same on Windows in every language ("Windows(R), ..." / "Office ...").
+    """
     app = (as_str(product.get("ApplicationID")) or "").lower()
     if app == WINDOWS_APPLICATION_ID:
         return "windows"
     if app == OFFICE_APPLICATION_ID:
         return "office"
+    if not _GUID_RE.fullmatch(app):
+        name = as_str(product.get("Name")) or ""
+        if name.startswith("Windows"):
+            return "windows"
+        if name.startswith("Office"):
+            return "office"
     return "other"
 
 
