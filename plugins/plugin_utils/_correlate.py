@@ -40,6 +40,7 @@ _CAUSE_TEXT = {
     "ACTIVATION_EXPIRING": ("their activation expires soon and renewals fail", "ライセンス認証の期限が近く、更新が失敗している"),
     "UNKNOWN_ACTIVATION_ERROR": ("of an activation error this collection does not know", "未知のライセンス認証エラー"),
     "UNREACHABLE": ("they could not be reached for diagnosis", "診断のために接続できなかった"),
+    "DIAGNOSIS_FAILED": ("they answered but could not be read", "接続できたが情報を読み取れなかった"),
 }
 
 

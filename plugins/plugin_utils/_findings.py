@@ -177,6 +177,13 @@ _SPECS = [
          "Look the code up in Microsoft's activation error reference and the Application log (event 12288).",
          "Microsoft のライセンス認証エラー一覧とアプリケーションログ (イベント 12288) でコードを確認してください。",
          ("hresult",)),
+    Spec("DIAGNOSIS_FAILED", "error", None, True,
+         "The host was reached but could not be read: {reason}.",
+         "ホストには接続できましたが、情報を読み取れませんでした: {reason}。",
+         "Check WinRM on the host (quotas, plugin configuration, a profile that prints to the console) and the task output "
+         "with -vvv; then diagnose again.",
+         "ホストの WinRM (クォータ、プラグイン設定、コンソールに出力するプロファイル) と -vvv のタスク出力を確認し、再度診断してください。",
+         ("reason",)),
     Spec("UNREACHABLE", "error", None, True,
          "The host could not be reached over its Ansible connection: {reason}.",
          "Ansible の接続でホストに到達できませんでした: {reason}。",

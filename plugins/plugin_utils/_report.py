@@ -57,9 +57,8 @@ def _check_language(language: str) -> str:
 
 def diagnosis_failed(host: str, message: str) -> dict[str, t.Any]:
     """A host whose task failed before it could be diagnosed (the probes could not run or answer)."""
-    finding = _findings.make("UNKNOWN_ACTIVATION_ERROR", None, {"hresult": None, "message": message},
-                             {"product": "diagnosis", "hresult": "no answer"})
-    return {"host": host, "status": "error", "findings": [finding], "codes": ["UNKNOWN_ACTIVATION_ERROR"], "products": []}
+    finding = _findings.make("DIAGNOSIS_FAILED", None, {"reason": message})
+    return {"host": host, "status": "error", "findings": [finding], "codes": ["DIAGNOSIS_FAILED"], "products": []}
 
 
 def from_task_results(task_results: dict[str, t.Any]) -> list[dict[str, t.Any]]:

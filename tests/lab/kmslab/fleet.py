@@ -181,16 +181,16 @@ def load(path: str | pathlib.Path, address_prefix: str = "127.0.1") -> Fleet:
 
 
 #: The fault mix of generated fleets: fault -> (weight, host spec fragment, expected finding).
-FAULT_MIX: dict[str, tuple[int, dict[str, t.Any], str]] = {
-    "healthy": (60, {}, "ACTIVATED"),
-    "port_blocked": (6, {"blocked": ["*:1688"]}, "KMS_PORT_BLOCKED"),
-    "clock_skew": (6, {"clock_offset_hours": 6}, "CLOCK_SKEW"),
-    "no_srv": (6, {"domain": "branch.example.jp", "dns_suffixes": ["branch.example.jp"]}, "KMS_SRV_MISSING"),
-    "stale_override": (6, {"kms_machine": "kms-retired.corp.example.jp"}, "STALE_KMS_OVERRIDE"),
-    "mak": (4, {"channel": "MAK"}, "NOT_KMS_CHANNEL"),
-    "spp_disabled": (3, {"spp": {"state": "Stopped", "start_mode": "Disabled"}}, "SPP_SERVICE_UNAVAILABLE"),
-    "old_os_on_new": (3, {"edition": "win11-enterprise", "kms_machine": "kms-2019.corp.example.jp"},
-                      "KMS_HOST_CANNOT_ACTIVATE_PRODUCT"),
+FAULT_MIX: dict[str, tuple[int, dict[str, t.Any], list[str]]] = {
+    "healthy": (60, {}, ["ACTIVATED"]),
+    "port_blocked": (6, {"blocked": ["*:1688"]}, ["KMS_PORT_BLOCKED", "IN_GRACE"]),
+    "clock_skew": (6, {"clock_offset_hours": 6}, ["CLOCK_SKEW", "IN_GRACE"]),
+    "no_srv": (6, {"domain": "branch.example.jp", "dns_suffixes": ["branch.example.jp"]}, ["KMS_SRV_MISSING", "IN_GRACE"]),
+    "stale_override": (6, {"kms_machine": "kms-retired.corp.example.jp"}, ["STALE_KMS_OVERRIDE", "IN_GRACE"]),
+    "mak": (4, {"channel": "MAK"}, ["NOT_KMS_CHANNEL"]),
+    "spp_disabled": (3, {"spp": {"state": "Stopped", "start_mode": "Disabled"}}, ["SPP_SERVICE_UNAVAILABLE"]),
+    "old_os_on_new": (3, {"edition": "win11-enterprise", "domain": "branch.example.jp", "dns_suffixes": ["branch.example.jp"],
+                          "kms_machine": "kms-2019.corp.example.jp"}, ["KMS_HOST_CANNOT_ACTIVATE_PRODUCT", "IN_GRACE"]),
 }
 
 
@@ -204,17 +204,24 @@ def generate(count: int, seed: int, transport_faults: float = 0.0) -> dict[str, 
         fault = rng.choices(names, weights)[0]
         spec: dict[str, t.Any] = {"name": f"gen{i:04d}", "edition": rng.choice(["win10-pro", "win11-pro", "win11-enterprise"])}
         spec.update(copy.deepcopy(FAULT_MIX[fault][1]))
-        spec["expect"] = [FAULT_MIX[fault][2]]
+        spec["expect"] = list(FAULT_MIX[fault][2])
         if transport_faults and rng.random() < transport_faults:
-            spec["transport"] = {"fault": rng.choice(["refused", "http500", "slow"]), "delay_ms": 200}
+            fault = rng.choice(["refused", "http500", "slow"])
+            spec["transport"] = {"fault": fault, "delay_ms": 100}
+            if fault == "refused":
+                spec["expect"] = ["UNREACHABLE"]
+            elif fault == "http500":
+                spec["expect"] = ["DIAGNOSIS_FAILED"]
         hosts.append(spec)
     digest = hashlib.sha256(f"{count}/{seed}".encode()).hexdigest()[:8]
     return {
         "name": f"generated-{digest}",
         "domain": "corp.example.jp",
         "kms_hosts": [
-            {"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022", "office2021"], "base_count": 60}},
-            {"name": "kms-2019", "edition": "ws2019-datacenter", "kms": {"csvlk": ["ws2019"], "base_count": 60, "dns_publishing": False}},
+            {"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022", "office2021"], "base_count": 60},
+             "expect": ["ACTIVATED"]},
+            {"name": "kms-2019", "edition": "ws2019-datacenter", "kms": {"csvlk": ["ws2019"], "base_count": 60, "dns_publishing": False},
+             "expect": ["ACTIVATED"]},
         ],
         "hosts": hosts,
     }
