@@ -79,10 +79,24 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _running_pid(state: pathlib.Path) -> int | None:
+    """The pid of the lab serving ``state``, if it is still alive."""
+    try:
+        pid = json.loads((state / "lab.json").read_text(encoding="utf-8"))["pid"]
+        os.kill(pid, 0)
+        return pid
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 def start(args: argparse.Namespace) -> int:
     """Start ``serve`` as a background process and wait until it is ready."""
     state = pathlib.Path(args.state_dir)
     state.mkdir(parents=True, exist_ok=True)
+    running = _running_pid(state)
+    if running:
+        print(f"a lab is already running in {state} (pid {running}); stop it first", file=sys.stderr)
+        return 1
     (state / "lab.json").unlink(missing_ok=True)
     # The child keeps the log file open after we return, so no context manager here.
     log = open(state / "lab.log", "ab")  # pylint: disable=consider-using-with

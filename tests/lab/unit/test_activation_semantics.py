@@ -206,3 +206,29 @@ def test_demo_fleet_loads_with_expectations_for_every_client():
     assert len(f.hosts) >= 40
     assert all(h.expect for h in clients)
     assert any(h.language == "ja-JP" for h in clients)
+
+
+def test_cli_starts_stops_and_refuses_a_second_lab_in_the_same_place(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(fleet_mod.__file__)))
+    cli = [sys.executable, "-m", "kmslab"]
+    state = str(tmp_path / "lab")
+    started = subprocess.run(cli + ["start", "--fleet", "molecule", "--state-dir", state], env=env, capture_output=True, text=True,
+                             timeout=60, check=False)
+    try:
+        assert started.returncode == 0, started.stderr
+        info = json.loads((tmp_path / "lab" / "lab.json").read_text())
+        assert (tmp_path / "lab" / "inventory.yml").exists() and info["hosts"] == 5
+        again = subprocess.run(cli + ["start", "--fleet", "molecule", "--state-dir", state], env=env, capture_output=True,
+                               text=True, timeout=60, check=False)
+        assert again.returncode == 1 and "already running" in again.stderr
+        counters = subprocess.run(cli + ["counters", "--state-dir", state], env=env, capture_output=True, text=True, timeout=30,
+                                  check=False)
+        assert set(json.loads(counters.stdout)) == {"kms01", "mol-ok-1", "mol-ok-2", "mol-skew", "mol-blocked"}
+    finally:
+        stopped = subprocess.run(cli + ["stop", "--state-dir", state], env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert stopped.returncode == 0 and "stopped" in stopped.stdout
+    assert not (tmp_path / "lab" / "lab.json").exists()
