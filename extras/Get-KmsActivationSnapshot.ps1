@@ -132,6 +132,49 @@ function Get-WakExitCode {
     return [int64]$process.ExitCode
 }
 
+function Invoke-WakOperations {
+    <#
+    Run the controller's operations in order with $Apply (a scriptblock taking one operation and returning 0 or an
+    HRESULT); stop at the first failure. An exception's HRESULT counts as the step's result.
+    #>
+    param($Params, [scriptblock]$Apply)
+    $steps = @()
+    foreach ($op in @(Get-WakParam $Params 'operations' @())) {
+        $step = [ordered]@{ op = [string]$op.op; target = [string]$op.target; hresult = 0 }
+        try {
+            $code = @(& $Apply $op) | Select-Object -Last 1
+            if ($code) { $step.hresult = [int64]$code }
+        }
+        catch {
+            $step.hresult = Get-WakErrorCode $_.Exception
+        }
+        $steps += $step
+        if ($step.hresult -ne 0) { break }
+    }
+    return [ordered]@{ steps = $steps }
+}
+
+function Get-WakEvent {
+    <# Recent events as {Id, RecordId, TimeCreated, Data}; "no events" is not an error (told apart by its error id). #>
+    param([hashtable]$Filter, [int]$MaxEvents)
+    $out = [ordered]@{ events = @(); error = $null }
+    if ($MaxEvents -le 0) { return $out }
+    try {
+        $out.events = @(Get-WinEvent -FilterHashtable $Filter -MaxEvents $MaxEvents -ErrorAction Stop | ForEach-Object {
+            [ordered]@{
+                Id = $_.Id
+                RecordId = $_.RecordId
+                TimeCreated = ConvertTo-WakValue $_.TimeCreated
+                Data = @($_.Properties | ForEach-Object { [string]$_.Value })
+            }
+        })
+    }
+    catch {
+        if ($_.FullyQualifiedErrorId -notlike 'NoMatchingEventsFound*') { $out.error = $_.Exception.HResult }
+    }
+    return $out
+}
+
 $probes = [ordered]@{
     activation = {
     # winactivation.kms probe: activation v1
@@ -212,23 +255,9 @@ $probes = [ordered]@{
     } else { $null }
 
     $maxEvents = [int](Get-WakParam $Params 'max_events' 10)
-    $events = @()
-    $eventsError = $null
-    try {
-        $filter = @{ LogName = 'Application'; ProviderName = 'Microsoft-Windows-Security-SPP'; Id = 12288, 12289 }
-        $events = @(Get-WinEvent -FilterHashtable $filter -MaxEvents $maxEvents -ErrorAction Stop | ForEach-Object {
-            [ordered]@{
-                Id = $_.Id
-                RecordId = $_.RecordId
-                TimeCreated = ConvertTo-WakValue $_.TimeCreated
-                Data = @($_.Properties | ForEach-Object { [string]$_.Value })
-            }
-        })
-    }
-    catch {
-        # "No events found" is an error too; it is told apart by its error id, which is not localized.
-        if ($_.FullyQualifiedErrorId -notlike 'NoMatchingEventsFound*') { $eventsError = $_.Exception.HResult }
-    }
+    $read = Get-WakEvent @{ LogName = 'Application'; ProviderName = 'Microsoft-Windows-Security-SPP'; Id = 12288, 12289 } $maxEvents
+    $events = $read.events
+    $eventsError = $read.error
 
     [ordered]@{
         products = $products
@@ -270,21 +299,9 @@ $probes = [ordered]@{
     $policy = Get-WakRegistryValue 'HKLM:\SOFTWARE\Policies\Microsoft\W32Time\Parameters' @('Type', 'NtpServer')
 
     # 35: time source set; 37: receiving valid data; 129/134: NTP source unreachable / name not resolved; 36: not synced.
-    $events = @()
-    $eventsError = $null
-    try {
-        $filter = @{ LogName = 'System'; ProviderName = 'Microsoft-Windows-Time-Service'; Id = 35, 36, 37, 129, 134 }
-        $events = @(Get-WinEvent -FilterHashtable $filter -MaxEvents 10 -ErrorAction Stop | ForEach-Object {
-            [ordered]@{
-                Id = $_.Id
-                TimeCreated = ConvertTo-WakValue $_.TimeCreated
-                Data = @($_.Properties | ForEach-Object { [string]$_.Value })
-            }
-        })
-    }
-    catch {
-        if ($_.FullyQualifiedErrorId -notlike 'NoMatchingEventsFound*') { $eventsError = $_.Exception.HResult }
-    }
+    $read = Get-WakEvent @{ LogName = 'System'; ProviderName = 'Microsoft-Windows-Time-Service'; Id = 35, 36, 37, 129, 134 } 10
+    $events = $read.events
+    $eventsError = $read.error
 
     [ordered]@{
         utc_now = $utcNow

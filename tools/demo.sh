@@ -15,19 +15,24 @@ export PYTHONPATH="$ROOT/tests/lab${PYTHONPATH:+:$PYTHONPATH}"
 stop_lab() { "$VENV/bin/python" -m kmslab stop --state-dir "$STATE" >/dev/null 2>&1 || true; }
 trap stop_lab EXIT
 
+# run_playbook NAME: playbooks/NAME.yml against the lab, output in $STATE/NAME.log, seconds taken in $elapsed
+run_playbook() {
+    local start=$SECONDS
+    ansible-playbook -i "$STATE/inventory.yml" "playbooks/$1.yml" -f 20 \
+        -e '{"diagnose_dns_servers": ["{{ lab_dns_server }}"]}' \
+        -e "report_dir=$REPORTS" -e "report_language=$LANGUAGE" > "$STATE/$1.log" 2>&1 || {
+        echo "the playbook failed; its output is in $STATE/$1.log" >&2
+        tail -40 "$STATE/$1.log" >&2
+        exit 1
+    }
+    elapsed=$((SECONDS - start))
+}
+
 echo "==> starting the demo fleet"
 "$VENV/bin/python" -m kmslab start --fleet demo --state-dir "$STATE"
 
 echo "==> ansible-playbook playbooks/diagnose.yml (forks 20)"
-start=$SECONDS
-ansible-playbook -i "$STATE/inventory.yml" playbooks/diagnose.yml -f 20 \
-    -e '{"diagnose_dns_servers": ["{{ lab_dns_server }}"]}' \
-    -e "report_dir=$REPORTS" -e "report_language=$LANGUAGE" > "$STATE/diagnose.log" 2>&1 || {
-    echo "the playbook failed; its output is in $STATE/diagnose.log" >&2
-    tail -40 "$STATE/diagnose.log" >&2
-    exit 1
-}
-elapsed=$((SECONDS - start))
+run_playbook diagnose
 
 "$VENV/bin/python" - "$REPORTS/diagnosis.json" "$LANGUAGE" "$elapsed" <<'PY'
 import json
@@ -44,15 +49,7 @@ for statement in summary["statements"]:
 PY
 echo
 echo "==> ansible-playbook playbooks/remediate.yml (fixes what can be fixed, diagnoses again)"
-start=$SECONDS
-ansible-playbook -i "$STATE/inventory.yml" playbooks/remediate.yml -f 20 \
-    -e '{"diagnose_dns_servers": ["{{ lab_dns_server }}"]}' \
-    -e "report_dir=$REPORTS" -e "report_language=$LANGUAGE" > "$STATE/remediate.log" 2>&1 || {
-    echo "the playbook failed; its output is in $STATE/remediate.log" >&2
-    tail -40 "$STATE/remediate.log" >&2
-    exit 1
-}
-elapsed=$((SECONDS - start))
+run_playbook remediate
 "$VENV/bin/python" - "$REPORTS/remediation.json" "$LANGUAGE" "$elapsed" <<'PY'
 import json
 import sys

@@ -108,3 +108,46 @@ function Get-WakExitCode {
     $process = Start-Process -FilePath $FilePath -ArgumentList $ArgumentList -NoNewWindow -Wait -PassThru -RedirectStandardOutput 'NUL'
     return [int64]$process.ExitCode
 }
+
+function Invoke-WakOperations {
+    <#
+    Run the controller's operations in order with $Apply (a scriptblock taking one operation and returning 0 or an
+    HRESULT); stop at the first failure. An exception's HRESULT counts as the step's result.
+    #>
+    param($Params, [scriptblock]$Apply)
+    $steps = @()
+    foreach ($op in @(Get-WakParam $Params 'operations' @())) {
+        $step = [ordered]@{ op = [string]$op.op; target = [string]$op.target; hresult = 0 }
+        try {
+            $code = @(& $Apply $op) | Select-Object -Last 1
+            if ($code) { $step.hresult = [int64]$code }
+        }
+        catch {
+            $step.hresult = Get-WakErrorCode $_.Exception
+        }
+        $steps += $step
+        if ($step.hresult -ne 0) { break }
+    }
+    return [ordered]@{ steps = $steps }
+}
+
+function Get-WakEvent {
+    <# Recent events as {Id, RecordId, TimeCreated, Data}; "no events" is not an error (told apart by its error id). #>
+    param([hashtable]$Filter, [int]$MaxEvents)
+    $out = [ordered]@{ events = @(); error = $null }
+    if ($MaxEvents -le 0) { return $out }
+    try {
+        $out.events = @(Get-WinEvent -FilterHashtable $Filter -MaxEvents $MaxEvents -ErrorAction Stop | ForEach-Object {
+            [ordered]@{
+                Id = $_.Id
+                RecordId = $_.RecordId
+                TimeCreated = ConvertTo-WakValue $_.TimeCreated
+                Data = @($_.Properties | ForEach-Object { [string]$_.Value })
+            }
+        })
+    }
+    catch {
+        if ($_.FullyQualifiedErrorId -notlike 'NoMatchingEventsFound*') { $out.error = $_.Exception.HResult }
+    }
+    return $out
+}

@@ -264,6 +264,21 @@ def _signed(code: int) -> int:
     return code - (1 << 32) if code >= 1 << 31 else code
 
 
+def _run_operations(params: dict[str, t.Any], apply: t.Callable[[dict[str, t.Any]], int]) -> dict[str, t.Any]:
+    """Invoke-WakOperations: apply each operation in order (0 or an HRESULT; ActivationError counts), stop at the first failure."""
+    steps = []
+    for op in params.get("operations") or []:
+        step = {"op": op.get("op"), "target": op.get("target"), "hresult": 0}
+        try:
+            step["hresult"] = _signed(apply(op) or 0)
+        except ActivationError as exc:
+            step["hresult"] = _signed(exc.hresult)
+        steps.append(step)
+        if step["hresult"]:
+            break
+    return {"steps": steps}
+
+
 def _licensing_target(host: Host, target: str) -> dict[str, t.Any]:
     if _licensing_blocked(host):
         raise ActivationError(C.HR["SERVICE_DISABLED"])
@@ -329,17 +344,10 @@ def _kms_client_step(fleet: Fleet, host: Host, op: dict[str, t.Any]) -> None:
 @handler("remedy", "kms_client")
 def remedy_kms_client(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
     """remedies/kms_client.ps1: the slmgr-equivalent CIM methods, in order, stopping at the first failure."""
-    steps = []
-    for op in params.get("operations") or []:
-        step = {"op": op.get("op"), "target": op.get("target"), "hresult": 0}
-        try:
-            _kms_client_step(fleet, host, op)
-        except ActivationError as exc:
-            step["hresult"] = _signed(exc.hresult)
-        steps.append(step)
-        if step["hresult"]:
-            break
-    return {"steps": steps}
+    def apply(op: dict[str, t.Any]) -> int:
+        _kms_client_step(fleet, host, op)
+        return 0
+    return _run_operations(params, apply)
 
 
 @handler("remedy", "time_sync")
@@ -349,10 +357,9 @@ def remedy_time_sync(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict
     A resync succeeds when the service runs and the source can be reached: the domain hierarchy when the host is
     in a domain, NTP peers unless the host is marked ntp_unreachable; then the clock is right (offset 0).
     """
-    steps = []
     w = host.w32time
-    for op in params.get("operations") or []:
-        step = {"op": op.get("op"), "target": "W32Time", "hresult": 0}
+
+    def apply(op: dict[str, t.Any]) -> int:
         with fleet.lock:
             host.counters.mutating_calls += 1
             if op["op"] == "set_source":
@@ -366,17 +373,14 @@ def remedy_time_sync(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict
             elif op["op"] == "resync":
                 reachable = (w.get("Type") == "NT5DS" and host.part_of_domain) or (w.get("Type") == "NTP" and not w.get("ntp_unreachable"))
                 if w.get("State") != "Running":
-                    step["hresult"] = _signed(0x80070426)          # ERROR_SERVICE_NOT_ACTIVE
-                elif not reachable:
-                    step["hresult"] = _signed(0x800705B4)          # ERROR_TIMEOUT: no time data was available
-                else:
-                    host.clock_offset = 0.0
+                    return 0x80070426          # ERROR_SERVICE_NOT_ACTIVE
+                if not reachable:
+                    return 0x800705B4          # ERROR_TIMEOUT: no time data was available
+                host.clock_offset = 0.0
             else:
-                step["hresult"] = _signed(0x80070057)
-        steps.append(step)
-        if step["hresult"]:
-            break
-    return {"steps": steps}
+                return 0x80070057
+        return 0
+    return _run_operations(params, apply)
 
 
 @handler("probe", "firewall")
@@ -397,33 +401,28 @@ def probe_firewall(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[s
 def remedy_kms_firewall(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
     """remedies/kms_firewall.ps1: New/Set/Enable/Remove-NetFirewallRule by Name."""
     from .model import firewall_rule
-    steps = []
-    for op in params.get("operations") or []:
-        step = {"op": op.get("op"), "target": op.get("target"), "hresult": 0}
+
+    def apply(op: dict[str, t.Any]) -> int:
         name = op.get("target")
         with fleet.lock:
             host.counters.mutating_calls += 1
             if op["op"] in ("create_rule", "update_rule"):
                 v = op["value"]
                 if op["op"] == "update_rule" and name not in host.firewall_rules:
-                    step["hresult"] = _signed(0x80070490)
-                else:
-                    direction = v["direction"].lower()
-                    port = v["remote_port"] if direction == "outbound" else v["local_port"]
-                    host.firewall_rules[name] = firewall_rule(direction, port, True, v["remote_addresses"])
+                    return 0x80070490
+                direction = v["direction"].lower()
+                port = v["remote_port"] if direction == "outbound" else v["local_port"]
+                host.firewall_rules[name] = firewall_rule(direction, port, True, v["remote_addresses"])
             elif op["op"] == "enable_rule":
-                if name in host.firewall_rules:
-                    host.firewall_rules[name]["Enabled"] = 1
-                else:
-                    step["hresult"] = _signed(0x80070490)
+                if name not in host.firewall_rules:
+                    return 0x80070490
+                host.firewall_rules[name]["Enabled"] = 1
             elif op["op"] == "remove_rule":
                 host.firewall_rules.pop(name, None)
             else:
-                step["hresult"] = _signed(0x80070057)
-        steps.append(step)
-        if step["hresult"]:
-            break
-    return {"steps": steps}
+                return 0x80070057
+        return 0
+    return _run_operations(params, apply)
 
 
 @handler("probe", "kms_host")
@@ -443,27 +442,25 @@ def probe_kms_host(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[s
 @handler("remedy", "kms_host")
 def remedy_kms_host(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
     """remedies/kms_host.ps1: /sprt, /sdns /cdns, the publish list, sppsvc."""
-    steps = []
-    for op in params.get("operations") or []:
-        step = {"op": op.get("op"), "target": "service", "hresult": 0}
+    def apply(op: dict[str, t.Any]) -> int:
         if op["op"] == "enable_spp":
             _enable_spp(fleet, host)
-        elif host.kms is None or _licensing_blocked(host):
-            step["hresult"] = _signed(C.HR["SERVICE_DISABLED"] if _licensing_blocked(host) else C.HR["NOT_FOUND"])
-        else:
-            with fleet.lock:
-                host.counters.mutating_calls += 1
-                if op["op"] == "set_listening_port":
-                    host.kms.port = int(op["value"])
-                    host.service["KeyManagementServiceListeningPort"] = host.kms.port
-                elif op["op"] == "dns_publishing":
-                    host.kms.dns_publishing = bool(op["value"])
-                    host.service["KeyManagementServiceDnsPublishing"] = host.kms.dns_publishing
-                elif op["op"] == "set_publish_list":
-                    host.kms.publish_list = list(op["value"])
-                elif op["op"] != "restart_spp":
-                    step["hresult"] = _signed(0x80070057)
-        steps.append(step)
-        if step["hresult"]:
-            break
-    return {"steps": steps}
+            return 0
+        if _licensing_blocked(host):
+            return C.HR["SERVICE_DISABLED"]
+        if host.kms is None:
+            return C.HR["NOT_FOUND"]
+        with fleet.lock:
+            host.counters.mutating_calls += 1
+            if op["op"] == "set_listening_port":
+                host.kms.port = int(op["value"])
+                host.service["KeyManagementServiceListeningPort"] = host.kms.port
+            elif op["op"] == "dns_publishing":
+                host.kms.dns_publishing = bool(op["value"])
+                host.service["KeyManagementServiceDnsPublishing"] = host.kms.dns_publishing
+            elif op["op"] == "set_publish_list":
+                host.kms.publish_list = list(op["value"])
+            elif op["op"] != "restart_spp":
+                return 0x80070057
+        return 0
+    return _run_operations(params, apply)

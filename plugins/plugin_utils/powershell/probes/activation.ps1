@@ -76,23 +76,9 @@ $sppService = if ($spp) {
 } else { $null }
 
 $maxEvents = [int](Get-WakParam $Params 'max_events' 10)
-$events = @()
-$eventsError = $null
-try {
-    $filter = @{ LogName = 'Application'; ProviderName = 'Microsoft-Windows-Security-SPP'; Id = 12288, 12289 }
-    $events = @(Get-WinEvent -FilterHashtable $filter -MaxEvents $maxEvents -ErrorAction Stop | ForEach-Object {
-        [ordered]@{
-            Id = $_.Id
-            RecordId = $_.RecordId
-            TimeCreated = ConvertTo-WakValue $_.TimeCreated
-            Data = @($_.Properties | ForEach-Object { [string]$_.Value })
-        }
-    })
-}
-catch {
-    # "No events found" is an error too; it is told apart by its error id, which is not localized.
-    if ($_.FullyQualifiedErrorId -notlike 'NoMatchingEventsFound*') { $eventsError = $_.Exception.HResult }
-}
+$read = Get-WakEvent @{ LogName = 'Application'; ProviderName = 'Microsoft-Windows-Security-SPP'; Id = 12288, 12289 } $maxEvents
+$events = $read.events
+$eventsError = $read.error
 
 [ordered]@{
     products = $products

@@ -10,23 +10,10 @@ $registry = Get-WakRegistryValue $spp @('DisableDnsPublishing', 'DnsDomainPublis
 if ($registry.Contains('DnsDomainPublishList')) { $registry['DnsDomainPublishList'] = @($registry['DnsDomainPublishList']) -join ',' }
 
 $maxEvents = [int](Get-WakParam $Params 'max_events' 20)
-$events = @()
-$requests24h = 0
-foreach ($query in @(
-        @{ LogName = 'Key Management Service'; Id = 12290 },
-        @{ LogName = 'Application'; ProviderName = 'Microsoft-Windows-Security-SPP'; Id = 12293 })) {
-    try {
-        $found = @(Get-WinEvent -FilterHashtable $query -MaxEvents $maxEvents -ErrorAction Stop)
-        foreach ($e in $found) {
-            $events += [ordered]@{ Id = $e.Id; TimeCreated = ConvertTo-WakValue $e.TimeCreated; Data = @($e.Properties | ForEach-Object { [string]$_.Value }) }
-        }
-        if ($query.Id -eq 12290) {
-            $since = (Get-Date).AddHours(-24)
-            $requests24h = @($found | Where-Object { $_.TimeCreated -ge $since }).Count
-        }
-    }
-    catch {
-        $null = $_   # no such event (or log) is not an error for a read-only probe
-    }
-}
+$requests = Get-WakEvent @{ LogName = 'Key Management Service'; Id = 12290 } $maxEvents
+$publishing = Get-WakEvent @{ LogName = 'Application'; ProviderName = 'Microsoft-Windows-Security-SPP'; Id = 12293 } $maxEvents
+$since = [DateTime]::UtcNow.AddHours(-24).ToString('o')
+$requests24h = @($requests.events | Where-Object { $_.TimeCreated -ge $since }).Count
+$events = @($requests.events) + @($publishing.events)
+
 [ordered]@{ registry = $registry; events = $events; requests_24h = $requests24h }

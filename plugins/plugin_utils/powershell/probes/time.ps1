@@ -24,21 +24,9 @@ $timeZone = Get-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Control\TimeZon
 $policy = Get-WakRegistryValue 'HKLM:\SOFTWARE\Policies\Microsoft\W32Time\Parameters' @('Type', 'NtpServer')
 
 # 35: time source set; 37: receiving valid data; 129/134: NTP source unreachable / name not resolved; 36: not synced.
-$events = @()
-$eventsError = $null
-try {
-    $filter = @{ LogName = 'System'; ProviderName = 'Microsoft-Windows-Time-Service'; Id = 35, 36, 37, 129, 134 }
-    $events = @(Get-WinEvent -FilterHashtable $filter -MaxEvents 10 -ErrorAction Stop | ForEach-Object {
-        [ordered]@{
-            Id = $_.Id
-            TimeCreated = ConvertTo-WakValue $_.TimeCreated
-            Data = @($_.Properties | ForEach-Object { [string]$_.Value })
-        }
-    })
-}
-catch {
-    if ($_.FullyQualifiedErrorId -notlike 'NoMatchingEventsFound*') { $eventsError = $_.Exception.HResult }
-}
+$read = Get-WakEvent @{ LogName = 'System'; ProviderName = 'Microsoft-Windows-Time-Service'; Id = 35, 36, 37, 129, 134 } 10
+$events = $read.events
+$eventsError = $read.error
 
 [ordered]@{
     utc_now = $utcNow

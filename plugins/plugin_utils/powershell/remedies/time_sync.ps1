@@ -5,30 +5,20 @@
 param($Params)
 
 $parameters = 'HKLM:\SYSTEM\CurrentControlSet\Services\W32Time\Parameters'
-$steps = @()
-foreach ($op in @(Get-WakParam $Params 'operations' @())) {
-    $step = [ordered]@{ op = $op.op; target = 'W32Time'; hresult = 0 }
-    try {
-        switch ([string]$op.op) {
-            'set_source' {
-                Set-ItemProperty -LiteralPath $parameters -Name 'Type' -Value ([string]$op.value.type) -Type String
-                if ($op.value.type -eq 'NTP') {
-                    Set-ItemProperty -LiteralPath $parameters -Name 'NtpServer' -Value ([string]$op.value.ntp_server) -Type String
-                }
-                if ((Get-Service -Name 'W32Time').Status -eq 'Running') {
-                    $step.hresult = Get-WakExitCode 'w32tm.exe' @('/config', '/update')
-                }
+Invoke-WakOperations $Params {
+    param($op)
+    switch ([string]$op.op) {
+        'set_source' {
+            Set-ItemProperty -LiteralPath $parameters -Name 'Type' -Value ([string]$op.value.type) -Type String
+            if ($op.value.type -eq 'NTP') {
+                Set-ItemProperty -LiteralPath $parameters -Name 'NtpServer' -Value ([string]$op.value.ntp_server) -Type String
             }
-            'set_start_mode' { Set-Service -Name 'W32Time' -StartupType ([string]$op.value) }
-            'start_service' { Start-Service -Name 'W32Time' }
-            'resync' { $step.hresult = Get-WakExitCode 'w32tm.exe' @('/resync', '/force') }
-            default { $step.hresult = -2147024809 }
+            if ((Get-Service -Name 'W32Time').Status -eq 'Running') { return Get-WakExitCode 'w32tm.exe' @('/config', '/update') }
+            return 0
         }
+        'set_start_mode' { Set-Service -Name 'W32Time' -StartupType ([string]$op.value); return 0 }
+        'start_service' { Start-Service -Name 'W32Time'; return 0 }
+        'resync' { return Get-WakExitCode 'w32tm.exe' @('/resync', '/force') }
+        default { return -2147024809 }   # E_INVALIDARG: an operation this script does not know
     }
-    catch {
-        $step.hresult = Get-WakErrorCode $_.Exception
-    }
-    $steps += $step
-    if ($step.hresult -ne 0) { break }
 }
-[ordered]@{ steps = $steps }
