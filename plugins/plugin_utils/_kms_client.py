@@ -122,10 +122,11 @@ def plan(args: dict[str, t.Any], activation: dict[str, t.Any]) -> Plan:
     # /ipk
     installed_key = False
     if args.get("install_gvlk") or args.get("_product_key"):
-        windows = activation.get("windows")
-        if windows is None:
-            raise AnsibleActionFail("install_gvlk/product_key: the host has no Windows product with a key to replace")
+        # no Windows product with a key (e.g. after the license store was rebuilt): the OS says which edition it is
+        windows = activation.get("windows") or {"channel": None, "partial_product_key": None, "license_family": None}
         os_info = activation.get("os") or {}
+        if activation.get("windows") is None and not (os_info.get("edition_id") and os_info.get("build")):
+            raise AnsibleActionFail("install_gvlk/product_key: the host has no Windows product with a key and its edition is unknown")
         if args.get("_product_key"):
             key, label = args["_product_key"], "the given key"
         else:

@@ -80,3 +80,23 @@ def test_remediation_report_in_both_forms(remediation):
     text = (remediation["tmp"] / "first" / "remediation.en.md").read_text(encoding="utf-8")
     assert text.startswith("# KMS activation remediation") and "- fixed: 12" in text
     assert "| pc-stale |" in text and "clear_kms_machine (service)" in text
+
+
+def test_heavy_repair_runs_only_when_enabled(tmp_path):
+    definition = {"name": "tokens", "domain": "corp.example.jp",
+                  "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 40}}],
+                  "hosts": [{"name": "pc-tokens", "edition": "win11-pro", "license_store_corrupt": True}]}
+    fleet = fleet_mod.build(definition, address_prefix=Lab.address_prefix())
+    with Lab(fleet) as lab:
+        inventory = lab.write_inventory(str(tmp_path / "inventory.yml"))
+        base = {"diagnose_dns_servers": ["{{ lab_dns_server }}"], "report_dir": str(tmp_path / "r"), "report_formats": ["json"]}
+        default = run_playbook(inventory, PLAYBOOK, tmp_path / "a", extra=["-e", json.dumps(base)])
+        assert default.rc == 0 and _managed_changes(default) == []
+        assert fleet.hosts["pc-tokens"].license_store_corrupt is True
+        enabled = run_playbook(inventory, PLAYBOOK, tmp_path / "b", extra=[
+            "-e", json.dumps(dict(base, remediate_rebuild_license_store=True, remediate_system_files=True))])
+        assert enabled.rc == 0, enabled.output[-3000:]
+        doc = json.loads((tmp_path / "r" / "remediation.json").read_text(encoding="utf-8"))
+        pc = next(h for h in doc["hosts"] if h["host"] == "pc-tokens")
+        assert pc["outcome"] == "fixed" and pc["after"]["codes"] == ["ACTIVATED"]
+        assert [op["op"] for op in pc["operations"]][:3] == ["dism", "sfc", "rebuild_license_store"]

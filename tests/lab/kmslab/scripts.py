@@ -464,3 +464,25 @@ def remedy_kms_host(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[
                 return 0x80070057
         return 0
     return _run_operations(params, apply)
+
+
+@handler("remedy", "system_repair")
+def remedy_system_repair(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
+    """remedies/system_repair.ps1: DISM and SFC succeed; the rebuild gives the host a sound license store.
+
+    After the rebuild the products keep their keys but lose their activation until activated again, as on Windows.
+    """
+    def apply(op: dict[str, t.Any]) -> int:
+        with fleet.lock:
+            host.counters.mutating_calls += 1
+            if op["op"] == "rebuild_license_store":
+                if _licensing_blocked(host):
+                    return C.HR["SERVICE_DISABLED"]
+                host.license_store_corrupt = False
+                for product in host.products:
+                    if product["LicenseStatusReason"] == C.HR["LICENSE_CORRUPT"]:
+                        product["LicenseStatusReason"] = 0
+            elif op["op"] not in ("dism", "sfc"):
+                return 0x80070057
+        return 0
+    return _run_operations(params, apply)

@@ -197,3 +197,23 @@ def test_kms_host_refuses_a_client_and_revives_sppsvc():
     dead = Host({"activation": act, "kms_host": {}, "firewall": {}})
     result, _conn = _run(kms_host, {}, dead, check_mode=True)
     assert result["operations"] == [{"op": "enable_spp", "target": "service"}]
+
+
+def test_system_repair_runs_only_on_a_corrupt_store_and_in_a_safe_order():
+    from ansible_collections.winactivation.kms.plugins.action import system_repair
+    healthy = Host({"activation": S.healthy()["probes"]["activation"]})
+    result, _conn = _run(system_repair, {"repairs": ["rebuild_license_store", "sfc"]}, healthy)
+    assert result["changed"] is False and healthy.remedies == [] and "nothing to repair" in result["notes"][0]
+    corrupt = Host({"activation": S.failing("0x0", LicenseStatusReason=0xC004E015)["probes"]["activation"]})
+    result, _conn = _run(system_repair, {"repairs": ["rebuild_license_store", "sfc", "dism"]}, corrupt, check_mode=True)
+    assert [op["op"] for op in result["operations"]] == ["dism", "sfc", "rebuild_license_store"] and corrupt.remedies == []
+    with pytest.raises(AnsibleActionFail, match="repairs"):
+        _run(system_repair, {"repairs": ["format_c"]}, corrupt)
+
+
+def test_install_gvlk_after_a_rebuild_when_windows_has_no_key_left():
+    act = S.healthy()["probes"]["activation"]
+    act["products"] = []
+    host = Host({"activation": act})
+    result, _conn = _run(kms_client, {"install_gvlk": True, "activate": False}, host, check_mode=True)
+    assert result["operations"] == [{"op": "install_key", "target": "service", "value": "...T83GX"}]

@@ -288,3 +288,47 @@ def test_findings_documentation_is_generated_from_the_catalog():
     proc = subprocess.run([sys.executable, str(root / "tools" / "build_docs.py"), "--check"], capture_output=True, text=True,
                           check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _kms_host_snapshot(count, required=25):
+    def kms_host(p):
+        p["activation"]["products"] = [S.product(Description="Windows(R) Operating System, VOLUME_KMS_2022 channel",
+                                                 ProductKeyChannel="Volume:CSVLK", LicenseFamily="ServerDatacenter")]
+        p["activation"]["service"].update(IsKeyManagementServiceMachine=1, KeyManagementServiceCurrentCount=count,
+                                          RequiredClientCount=required, KeyManagementServiceListeningPort=1688)
+        p["activation"]["os"].update(ProductType=3, BuildNumber="20348")
+    return S.edit(S.healthy(), kms_host)
+
+
+# Near misses: a situation close to the finding's own that must NOT raise it.
+NEAR_MISSES = {
+    "KMS_COUNT_INSUFFICIENT": lambda: (_kms_host_snapshot(25), {"tcp": {"pc1.corp.example.jp:1688": {"open": True}}}),
+    "KMS_HOST_DOWN": lambda: (_kms_host_snapshot(40), {"tcp": {"pc1.corp.example.jp:1688": {"open": True}}}),
+    "KMS_HOST_NOT_ACTIVATED": lambda: (S.failing("0xC004F042"), S.OPEN),
+    "KMS_HOST_CANNOT_ACTIVATE_PRODUCT": lambda: (S.failing("0xC004F041"), S.OPEN),
+    "NON_GENUINE": lambda: (S.failing("0x800706BA", LicenseStatus=5), S.OPEN),
+    "LICENSE_STORE_CORRUPT": lambda: (S.failing("0xC004F074", LicenseStatusReason=0xC004F074), S.OPEN),
+    "ACCESS_DENIED": lambda: (S.failing("0x80070422"), S.OPEN),
+    "INVALID_PRODUCT_KEY": lambda: (S.failing("0xC004F038"), S.OPEN),
+    "KMS_DNS_FAILURE": lambda: (S.failing("0x8007251D"), S.OPEN),
+    "KMS_SRV_MISSING": lambda: (S.failing("0x8007232A"), S.OPEN),
+    "KMS_HOST_UNRESOLVABLE": lambda: (S.edit(S.failing("0x800706BA"), _block_client), S.OPEN),
+    "SPP_SERVICE_UNAVAILABLE": lambda: (S.edit(S.healthy(), lambda p: p["activation"]["spp_service"].update(State="Stopped")), S.OPEN),
+    "IN_GRACE": lambda: (S.failing("0x800706BA", GracePeriodRemaining=0, LicenseStatus=5), S.CLOSED),
+    "UNKNOWN_ACTIVATION_ERROR": lambda: (S.failing("0xC004F06C"), S.OPEN),
+    "UNREACHABLE": lambda: (S.failing("0x800706BA"), S.CLOSED),
+    "DIAGNOSIS_FAILED": lambda: (S.failing("0x800706BA"), S.CLOSED),
+    "ACTIVATED": lambda: (S.failing("0x0", LicenseStatus=2), S.OPEN),
+}
+
+
+@pytest.mark.parametrize("code", sorted(NEAR_MISSES))
+def test_near_miss_does_not_raise(code):
+    snap, obs = NEAR_MISSES[code]()
+    assert code not in codes(snap, obs)
+
+
+def test_every_finding_has_a_negative_test():
+    covered = set(NEAR_MISSES) | {"ACTIVATION_EXPIRING", "NOT_KMS_CHANNEL", "NO_GVLK_FOR_EDITION", "KMS_PORT_BLOCKED",
+                                  "STALE_KMS_OVERRIDE", "CLOCK_SKEW"}          # negatives inside their positive tests above
+    assert covered == set(_findings.CATALOG)

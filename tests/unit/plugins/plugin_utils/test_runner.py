@@ -187,3 +187,14 @@ def test_standalone_snapshot_script_is_generated_from_the_probes():
     text = (root / "extras" / "Get-KmsActivationSnapshot.ps1").read_text(encoding="ascii")
     for name in ("activation", "time", "kms_dns"):
         assert _runner.probe(name).source.splitlines()[0] in text
+
+
+def test_the_psrp_connection_path_sees_the_bootstrap_and_one_stdin_line():
+    # ansible's psrp plugin decodes an -EncodedCommand command line itself and feeds stdin as splitlines()
+    script_mod = pytest.importorskip("ansible._internal._powershell._script")
+    parsed = script_mod.parse_encoded_cmdline(_runner.build_command())
+    assert parsed == (_runner.load_script("bootstrap"), [])
+    payload = _runner.build_payload([_runner.probe("time"), _runner.RemoteScript("x", "# winactivation.kms probe: x v1\n",
+                                                                                 {"v": HOSTILE})], "<<b>>", "<<e>>")
+    lines = payload.decode("ascii").splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["items"][1]["params"]["v"] == HOSTILE

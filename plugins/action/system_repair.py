@@ -1,0 +1,45 @@
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action plugin for winactivation.kms.system_repair (documentation in plugins/modules/system_repair.py)."""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan, RemedyActionBase
+
+_ORDER = ("dism", "sfc", "rebuild_license_store")
+
+
+class ActionModule(RemedyActionBase):
+    """Heavy repairs for a corrupt license store: DISM, SFC, rebuilding tokens.dat. Runs only what it is told to."""
+
+    REMEDY = "system_repair"
+    PROBES = ("activation",)
+    ARGUMENT_SPEC = {
+        "repairs": {"type": "list", "elements": "str", "required": True, "choices": list(_ORDER)},
+        "only_if_corrupt": {"type": "bool", "default": True},
+    }
+
+    def check_args(self, args: dict[str, t.Any]) -> None:
+        if not args["repairs"]:
+            raise AnsibleActionFail("repairs must name at least one of dism, sfc, rebuild_license_store")
+
+    def plan(self, args: dict[str, t.Any], views: dict[str, t.Any], snapshot: dict[str, t.Any]) -> Plan:
+        """Repairs run in a safe order (DISM, SFC, then the store); with only_if_corrupt, only when the store shows 0xC004E015."""
+        activation = views.get("activation") or {}
+        reasons = {p.get("license_status_reason") for p in activation.get("products") or []}
+        corrupt = "0xC004E015" in reasons
+        result = Plan(before={"license_store_corrupt": corrupt})
+        if args["only_if_corrupt"] and not corrupt:
+            result.notes.append("no product reports a corrupt license store (0xC004E015): nothing to repair")
+        else:
+            result.operations = [{"op": name, "target": "system"} for name in _ORDER if name in args["repairs"]]
+        result.after = {"license_store_corrupt": False if result.operations else corrupt}
+        return result
+
+    def verify(self, args: dict[str, t.Any], plan: Plan, views: dict[str, t.Any], snapshot: dict[str, t.Any]) -> str | None:
+        """The repairs ran without error; whether the store is healthy shows once the key is installed and activated."""
+        return None

@@ -1,0 +1,74 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: system_repair
+short_description: Heavy repairs for a corrupt license store - DISM, SFC, rebuilding tokens.dat
+version_added: 0.1.0
+description:
+  - Runs, in this order and only those named in I(repairs), C(DISM /Online /Cleanup-Image /RestoreHealth), C(sfc /scannow)
+    and a rebuild of the license store - Software Protection stopped, C(tokens.dat) moved aside (kept as
+    C(tokens.dat.<UTC timestamp>.bak)), the service started and the system license files installed again, as
+    C(slmgr /rilc) does.
+  - By default it runs only when a product reports a corrupt license store (0xC004E015, the LICENSE_STORE_CORRUPT
+    finding). Afterwards install the KMS client key again and activate (M(winactivation.kms.kms_client) with
+    I(install_gvlk=true) and I(force_activation=true)); the remediate role does that when I(remediate_rebuild_license_store) is on.
+  - These repairs take minutes (SFC and DISM can take much longer; use C(async)) and DISM may need Windows Update or a
+    repair source. Only exit codes are read; the tools' text is localized and never parsed.
+options:
+  repairs:
+    description: Which repairs to run.
+    type: list
+    elements: str
+    choices: [dism, sfc, rebuild_license_store]
+    required: true
+  only_if_corrupt:
+    description: Run only when a licensing product reports a corrupt license store (0xC004E015).
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - winactivation.kms.remedy_module
+seealso:
+  - module: winactivation.kms.kms_client
+author:
+  - winactivation.kms maintainers (@winactivation)
+"""
+
+EXAMPLES = r"""
+- name: Rebuild a corrupt license store, then reinstall the KMS client key and activate
+  winactivation.kms.system_repair:
+    repairs: [rebuild_license_store]
+
+- name: Reinstall the KMS client key and activate
+  winactivation.kms.kms_client:
+    install_gvlk: true
+    force_activation: true
+
+- name: Repair system files first when the store keeps breaking
+  winactivation.kms.system_repair:
+    repairs: [dism, sfc, rebuild_license_store]
+  async: 7200
+  poll: 30
+"""
+
+RETURN = r"""
+operations:
+  description: The repairs planned (and, outside check mode, run), in order.
+  returned: always
+  type: list
+  elements: dict
+steps:
+  description: Each repair with C(ok), C(hresult) (a tool's exit code or an HRESULT) and C(hresult_text).
+  returned: when repairs ran
+  type: list
+  elements: dict
+before:
+  description: C(license_store_corrupt) before.
+  returned: always
+  type: dict
+after:
+  description: C(license_store_corrupt) after (read back; predicted in check mode).
+  returned: always
+  type: dict
+"""
