@@ -12,7 +12,8 @@ if ($job.library) { . ([ScriptBlock]::Create($job.library)) }
 foreach ($item in $job.items) {
     $watch = [Diagnostics.Stopwatch]::StartNew()
     try {
-        $value = & ([ScriptBlock]::Create($item.script)) $item.params
+        # a script answers with one object; anything it printed by mistake before that is dropped
+        $value = @(& ([ScriptBlock]::Create($item.script)) $item.params) | Select-Object -Last 1
         $results[$item.name] = [ordered]@{ ok = $true; ms = $watch.ElapsedMilliseconds; value = $value }
     }
     catch {
