@@ -22,6 +22,7 @@ run() {
 
 run pwsh-syntax "$PY" tools/pwsh_syntax.py
 run changelog antsibull-changelog lint
+run typing bash -c "cd .cache/collections && MYPYPATH=. '$PWD/$PY' -m mypy --config-file '$PWD/mypy.ini' -p ansible_collections.winactivation.kms.plugins"
 run units "$PY" -m pytest -q -p no:cacheprovider tests/unit
 run sanity tools/ansible-test.sh sanity --local --requirements --python "$pyver"
 run ansible-lint ansible-lint --profile production --offline

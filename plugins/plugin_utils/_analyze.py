@@ -210,7 +210,7 @@ def _release_label(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str:
     build = os_info.get("build")
     if os_info.get("is_server"):
         names = {14393: "Windows Server 2016", 17763: "Windows Server 2019", 20348: "Windows Server 2022", 26100: "Windows Server 2025"}
-        return names.get(build, f"Windows Server build {build}")
+        return names.get(build or 0, f"Windows Server build {build}")
     if build and build >= 22000:
         return f"Windows 11 build {build}"
     return f"Windows 10 build {build}" if build and build >= 10240 else f"Windows build {build}"

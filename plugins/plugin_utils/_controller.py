@@ -72,7 +72,7 @@ def _addresses(name: str, servers: list[tuple[str, int]] | None, timeout: float)
         except dns.exception.DNSException:
             return []
     try:
-        return sorted({info[4][0] for info in socket.getaddrinfo(name, None, proto=socket.IPPROTO_TCP)})
+        return sorted({str(info[4][0]) for info in socket.getaddrinfo(name, None, proto=socket.IPPROTO_TCP)})
     except socket.gaierror:
         return []
 

@@ -136,7 +136,7 @@ def summarise(results: list[dict[str, t.Any]], by_kms: dict[str, dict[str, t.Any
     for result in results:
         for code in result.get("codes") or []:
             code_hosts[code].add(result["host"])
-    statements = []
+    statements: list[dict[str, t.Any]] = []
     for code, hosts in code_hosts.items():
         if code in STATUS_CODES or code not in _CAUSE_TEXT:
             continue

@@ -187,4 +187,7 @@ def find(build: int | None, edition_id: str | None, product_type: int | None = 1
 
 def is_gvlk(partial_key: str | None) -> bool:
     """True when a PartialProductKey (last five characters) is the end of a published GVLK."""
-    return bool(partial_key) and any(row.last5 == partial_key.upper() for row in table())
+    if not partial_key:
+        return False
+    wanted = partial_key.upper()
+    return any(row.last5 == wanted for row in table())

@@ -40,11 +40,11 @@ def view(firewall: dict[str, t.Any], name: str) -> dict[str, t.Any]:
 
 def _rule_matches(rule: dict[str, t.Any], wanted: dict[str, t.Any]) -> bool:
     addresses = sorted(a.lower() for a in rule.get("remote_address") or ["any"])
-    return (rule.get("enabled") and rule.get("action") == "allow"
-            and rule.get("direction") == wanted["direction"].lower()
-            and [p.lower() for p in rule.get("remote_port") or ["any"]] == [wanted["remote_port"].lower()]
-            and [p.lower() for p in rule.get("local_port") or ["any"]] == [wanted["local_port"].lower()]
-            and addresses == sorted(a.lower() for a in wanted["remote_addresses"]))
+    return bool(rule.get("enabled") and rule.get("action") == "allow"
+                and rule.get("direction") == wanted["direction"].lower()
+                and [p.lower() for p in rule.get("remote_port") or ["any"]] == [wanted["remote_port"].lower()]
+                and [p.lower() for p in rule.get("local_port") or ["any"]] == [wanted["local_port"].lower()]
+                and addresses == sorted(a.lower() for a in wanted["remote_addresses"]))
 
 
 def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:

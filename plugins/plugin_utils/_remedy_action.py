@@ -46,7 +46,7 @@ def public_operations(operations: list[dict[str, t.Any]]) -> list[dict[str, t.An
     return out
 
 
-def step_results(steps: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
+def step_results(steps: t.Any) -> list[dict[str, t.Any]]:
     """The remote script's per-step HRESULTs, explained."""
     out = []
     for step in _snapshot.as_list(steps):

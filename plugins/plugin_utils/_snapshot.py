@@ -417,12 +417,17 @@ def normalise_time(raw: dict[str, t.Any], controller: dict[str, t.Any] | None = 
         "set_by_policy": bool(policy),
         "last_known_good_sync": iso(parse_datetime(raw.get("last_known_good_sync"))),
         "time_zone": as_str(tz.get("TimeZoneKeyName")),
-        "utc_bias_minutes": -as_int(tz.get("ActiveTimeBias")) if as_int(tz.get("ActiveTimeBias")) is not None else None,
+        "utc_bias_minutes": _negated(as_int(tz.get("ActiveTimeBias"))),
         "events": [
             {"id": as_int(e.get("Id")), "time": iso(parse_datetime(e.get("TimeCreated")))}
             for e in as_list(raw.get("events")) if isinstance(e, dict)
         ],
     }
+
+
+def _negated(value: int | None) -> int | None:
+    """Windows stores the UTC bias with the opposite sign (UTC = local + bias)."""
+    return None if value is None else -value
 
 
 # --- KMS DNS ---------------------------------------------------------------------------------------------------------
@@ -559,8 +564,8 @@ def normalise_firewall(raw: dict[str, t.Any]) -> dict[str, t.Any]:
     """Profiles (enabled, default actions by name) and the looked-up rules (None when absent)."""
     actions = {0: "NotConfigured", 2: "Allow", 4: "Block"}
     profiles = [{"name": as_str(p.get("Name")), "enabled": as_int(p.get("Enabled")) == 1,
-                 "default_inbound": actions.get(as_int(p.get("DefaultInboundAction")), "NotConfigured"),
-                 "default_outbound": actions.get(as_int(p.get("DefaultOutboundAction")), "NotConfigured")}
+                 "default_inbound": actions.get(as_int(p.get("DefaultInboundAction")) or 0, "NotConfigured"),
+                 "default_outbound": actions.get(as_int(p.get("DefaultOutboundAction")) or 0, "NotConfigured")}
                 for p in as_list(raw.get("profiles")) if isinstance(p, dict)]
     rules: dict[str, t.Any] = {}
     for name, rule in (raw.get("rules") or {}).items():

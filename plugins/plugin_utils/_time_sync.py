@@ -46,7 +46,7 @@ def plan(args: dict[str, t.Any], time_view: dict[str, t.Any]) -> Plan:
         elif differs:
             ops.append({"op": "set_source", "target": "W32Time",
                         "value": {"type": wanted_type, "ntp_server": ntp_server_value(args.get("ntp_servers") or [])}})
-    wanted_mode = args.get("service_start_mode")
+    wanted_mode: str = args.get("service_start_mode") or ""
     if wanted_mode and (time_view.get("service_start_mode") or "").lower() != CIM_START_MODE[wanted_mode].lower():
         ops.append({"op": "set_start_mode", "target": "W32Time", "value": START_MODE[args["service_start_mode"]]})
     if args.get("service_state") == "started" and (time_view.get("service_state") or "").lower() != "running":
