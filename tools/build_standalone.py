@@ -6,6 +6,9 @@ from __future__ import annotations
 import pathlib
 import sys
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from generated import write_or_check  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "plugins" / "plugin_utils" / "powershell"
 TARGET = ROOT / "extras" / "Get-KmsActivationSnapshot.ps1"
@@ -73,16 +76,7 @@ def build() -> str:
 
 
 def main() -> int:
-    text = build()
-    if "--check" in sys.argv:
-        if not TARGET.exists() or TARGET.read_text(encoding="ascii") != text:
-            print(f"{TARGET.relative_to(ROOT)} is stale: run tools/build_standalone.py")
-            return 1
-        print(f"{TARGET.relative_to(ROOT)} is up to date")
-        return 0
-    TARGET.write_text(text, encoding="ascii")
-    print(f"wrote {TARGET.relative_to(ROOT)} ({len(text)} characters)")
-    return 0
+    return write_or_check(TARGET, build(), ROOT, "build_standalone.py", encoding="ascii")
 
 
 if __name__ == "__main__":
