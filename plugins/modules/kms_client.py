@@ -49,7 +49,8 @@ options:
   product_key:
     description:
       - A product key to install instead of the table's GVLK. Validated, passed as data and never shown (only its
-        last five characters appear in results). Use C(no_log) on the task as well.
+        last five characters appear in results). Keep it in a vault or vars file, not in C(-e) on the command line
+        (ansible-playbook itself prints command-line extra vars at high verbosity), and use C(no_log) on the task.
     type: str
   allow_channel_change:
     description: Allow replacing a MAK, retail, OEM or AVMA key with a KMS client key.
