@@ -3,6 +3,10 @@
 # document from stdin: {begin, end, library, items: [{name, script, params}]}, runs every item with its params as
 # data, and writes one framed JSON answer: begin + {name: {ok, value | error}} + end. Nothing else it prints can
 # corrupt the answer; non-ASCII is escaped so the console code page does not matter.
+if ($PSVersionTable.PSVersion -lt [Version]'5.1') {
+    [Console]::Error.WriteLine('winactivation.kms needs Windows PowerShell 5.1 on the host')
+    exit 1
+}
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $job = ConvertFrom-Json -InputObject (@($input) -join "`n")
@@ -13,7 +17,9 @@ foreach ($item in $job.items) {
     $watch = [Diagnostics.Stopwatch]::StartNew()
     try {
         # a script answers with one object; anything it printed by mistake before that is dropped
-        $value = @(& ([ScriptBlock]::Create($item.script)) $item.params) | Select-Object -Last 1
+        # parsed with its name, so that errors point at e.g. activation.ps1 and its line
+        $block = [Management.Automation.Language.Parser]::ParseInput($item.script, "$($item.name).ps1", [ref]$null, [ref]$null).GetScriptBlock()
+        $value = @(& $block $item.params) | Select-Object -Last 1
         $results[$item.name] = [ordered]@{ ok = $true; ms = $watch.ElapsedMilliseconds; value = $value }
     }
     catch {
