@@ -100,3 +100,19 @@ def test_heavy_repair_runs_only_when_enabled(tmp_path):
         pc = next(h for h in doc["hosts"] if h["host"] == "pc-tokens")
         assert pc["outcome"] == "fixed" and pc["after"]["codes"] == ["ACTIVATED"]
         assert [op["op"] for op in pc["operations"]][:3] == ["dism", "sfc", "rebuild_license_store"]
+
+
+def test_workgroup_clock_is_fixed_through_ntp(tmp_path):
+    definition = {"name": "workgroup", "domain": "corp.example.jp",
+                  "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 40}}],
+                  "hosts": [{"name": "kiosk", "edition": "win11-pro", "part_of_domain": False, "clock_offset_hours": 7,
+                             "w32time": {"Type": "NoSync"}}]}
+    fleet = fleet_mod.build(definition, address_prefix=Lab.address_prefix())
+    with Lab(fleet) as lab:
+        inventory = lab.write_inventory(str(tmp_path / "inventory.yml"))
+        run = run_playbook(inventory, PLAYBOOK, tmp_path, extra=["-e", json.dumps({
+            "diagnose_dns_servers": ["{{ lab_dns_server }}"], "report_dir": str(tmp_path / "r"), "report_formats": ["json"]})])
+        assert run.rc == 0, run.output[-3000:]
+        kiosk = fleet.hosts["kiosk"]
+        assert kiosk.w32time["Type"] == "NTP" and kiosk.w32time["NtpServer"] == "time.windows.com,0x9"
+        assert kiosk.clock_offset == 0.0 and kiosk.windows_product()["LicenseStatus"] == 1
