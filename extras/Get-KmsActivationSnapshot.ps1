@@ -128,8 +128,14 @@ function Enable-WakSppService {
 function Get-WakExitCode {
     <# Run a native tool for its exit code only (its output is localized and never read). #>
     param([string]$FilePath, [string[]]$ArgumentList)
-    $process = Start-Process -FilePath $FilePath -ArgumentList $ArgumentList -NoNewWindow -Wait -PassThru -RedirectStandardOutput 'NUL'
-    return [int64]$process.ExitCode
+    $null = & $FilePath @ArgumentList 2>&1
+    return [int64]$LASTEXITCODE
+}
+
+function Get-WakComputerSystem {
+    <# Win32_ComputerSystem, read once per remote call and shared by the probes batched in it (like Get-WakLicensing). #>
+    if (-not $WakCache.Contains('computer')) { $WakCache['computer'] = Get-CimInstance -ClassName Win32_ComputerSystem }
+    return $WakCache['computer']
 }
 
 function Invoke-WakOperations {
@@ -231,7 +237,7 @@ $probes = [ordered]@{
         'Version', 'BuildNumber', 'OperatingSystemSKU', 'ProductType', 'OSLanguage', 'MUILanguages', 'Locale',
         'OSArchitecture', 'LocalDateTime', 'CurrentTimeZone'
     )
-    $computer = Get-WakCimProperty (Get-CimInstance -ClassName Win32_ComputerSystem) @(
+    $computer = Get-WakCimProperty (Get-WakComputerSystem) @(
         'Name', 'DNSHostName', 'Domain', 'PartOfDomain', 'DomainRole'
     )
     $currentVersion = Get-WakRegistryValue 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion' @(
@@ -335,7 +341,7 @@ $probes = [ordered]@{
 
     $tcpip = Get-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters' @('Domain', 'NV Domain', 'SearchList', 'Hostname')
     $policy = Get-WakRegistryValue 'HKLM:\SOFTWARE\Policies\Microsoft\System\DNSClient' @('PrimaryDnsSuffix', 'SearchList')
-    $computer = Get-CimInstance -ClassName Win32_ComputerSystem
+    $computer = Get-WakComputerSystem
     $adapters = @(Get-CimInstance -ClassName Win32_NetworkAdapterConfiguration -Filter 'IPEnabled = TRUE' | ForEach-Object {
         Get-WakCimProperty $_ @('Index', 'DNSDomain', 'DNSServerSearchOrder', 'DNSDomainSuffixSearchOrder')
     })

@@ -59,8 +59,9 @@ class ActionModule(ActionBase):
             return result
         observations: dict[str, t.Any] = {}
         if args["controller_checks"]:
-            view = _snapshot.normalise_kms_dns((snapshot["probes"].get("kms_dns") or {}))
-            own = _analyze.self_endpoint(snapshot)
+            views = _snapshot.normalise_snapshot(snapshot)
+            view = views.get("kms_dns") or {}
+            own = _analyze.self_endpoint(views.get("activation") or {})
             observations = _controller.observe(view, args["_servers"] or None, args["timeout"], [own] if own else None)
         diagnosis = _analyze.analyze(snapshot, observations, {"expiring_days": args["expiring_days"]})
         lang = args["language"]

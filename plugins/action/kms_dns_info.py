@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible.errors import AnsibleActionFail
-
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _options
 from ansible_collections.winactivation.kms.plugins.plugin_utils._info_action import InfoActionBase
 
@@ -26,9 +24,7 @@ class ActionModule(InfoActionBase):
     def probe_params(self, args: dict[str, t.Any]) -> dict[str, dict[str, t.Any]]:
         """Extra domains and candidates from the controller, and the connect timeout."""
         _options.in_range("timeout_ms", args["timeout_ms"], 100, 30000)
-        for domain in args["domains"]:
-            if not domain or any(c.isspace() for c in domain):
-                raise AnsibleActionFail(f"domains: {domain!r} is not a DNS domain name")
+        args["domains"] = [_options.domain("domains", d) for d in args["domains"]]
         return {"kms_dns": {
             "domains": args["domains"],
             "candidates": [_options.endpoint("candidates", c) for c in args["candidates"]],

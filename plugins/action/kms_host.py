@@ -4,15 +4,10 @@
 
 from __future__ import annotations
 
-import re
 import typing as t
-
-from ansible.errors import AnsibleActionFail
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _kms_host, _options
 from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan, RemedyActionBase
-
-_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", re.I)
 
 
 class ActionModule(RemedyActionBase):
@@ -30,9 +25,8 @@ class ActionModule(RemedyActionBase):
     def check_args(self, args: dict[str, t.Any]) -> None:
         if args.get("listening_port") is not None:
             _options.in_range("listening_port", args["listening_port"], 1, 65535)
-        for domain in args.get("dns_publish_domains") or []:
-            if not _DOMAIN_RE.match(domain):
-                raise AnsibleActionFail(f"dns_publish_domains: {domain!r} is not a DNS domain name")
+        if args.get("dns_publish_domains") is not None:
+            args["dns_publish_domains"] = [_options.domain("dns_publish_domains", d) for d in args["dns_publish_domains"]]
 
     def probe_params(self, args: dict[str, t.Any]) -> dict[str, dict[str, t.Any]]:
         return {"activation": {"max_events": 0}, "kms_host": {"max_events": 5}, "firewall": {}}

@@ -354,15 +354,9 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
     findings = _dedupe(findings)
     findings = _findings.rank(findings)
     windows = ctx.activation.get("windows")
-    computer = ctx.activation.get("computer") or {}
-    fqdn = None
-    if computer.get("dns_host_name"):
-        fqdn = computer["dns_host_name"].lower()
-        if computer.get("part_of_domain") and computer.get("domain"):
-            fqdn = f"{fqdn}.{computer['domain'].lower()}"
     return {
         "host": snapshot.get("host"),
-        "fqdn": fqdn,
+        "fqdn": _fqdn(ctx.activation),
         "status": _status(findings),
         "findings": findings,
         "codes": sorted({f["code"] for f in findings}),
@@ -376,16 +370,23 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
     }
 
 
-def self_endpoint(snapshot: dict[str, t.Any]) -> tuple[str, int] | None:
-    """For a KMS host: the name and port its clients connect to (FQDN and listening port), else None."""
-    activation = _snapshot.normalise_snapshot(snapshot).get("activation") or {}
-    service = activation.get("service") or {}
+def _fqdn(activation: dict[str, t.Any]) -> str | None:
+    """The host's DNS name: host name plus domain when it is in a domain."""
     computer = activation.get("computer") or {}
-    if not service.get("is_kms_host") or not computer.get("dns_host_name"):
+    if not computer.get("dns_host_name"):
         return None
     name = computer["dns_host_name"].lower()
     if computer.get("part_of_domain") and computer.get("domain"):
         name = f"{name}.{computer['domain'].lower()}"
+    return name
+
+
+def self_endpoint(activation: dict[str, t.Any]) -> tuple[str, int] | None:
+    """For a KMS host (its normalised activation view): the name and port clients connect to, else None."""
+    service = activation.get("service") or {}
+    name = _fqdn(activation)
+    if not service.get("is_kms_host") or not name:
+        return None
     return name, service.get("kms_listening_port") or 1688
 
 
@@ -394,7 +395,7 @@ def _kms_host_findings(ctx: _Context) -> list[dict[str, t.Any]]:
     found = []
     service = ctx.service
     count, required = service.get("kms_current_count"), service.get("kms_required_client_count")
-    endpoint = self_endpoint(ctx.snapshot)
+    endpoint = self_endpoint(ctx.activation)
     name = endpoint[0] if endpoint else "this host"
     if count is not None and required and count < required:
         found.append(_findings.make("KMS_COUNT_INSUFFICIENT", None, {"kms_host": name, "count": count, "required": required},

@@ -15,15 +15,6 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _collect, _runner, _snapshot
 
 
-def _describe_error(name: str, error: dict[str, t.Any]) -> str:
-    """One readable line for a probe's error: its message and, when known, the HRESULT and its meaning."""
-    text = f"{name}: {error.get('message') or 'unknown error'}"
-    if error.get("hresult"):
-        meaning = " ".join(x for x in (error.get("hresult_symbol"), error.get("hresult_text")) if x)
-        text += f" ({error['hresult']}{' ' + meaning if meaning else ''})"
-    return text
-
-
 class InfoActionBase(ActionBase):
     """Runs the probes a subclass names and returns its view of the snapshot. Never changes the host.
 
@@ -68,7 +59,7 @@ class InfoActionBase(ActionBase):
         result["snapshot"] = snapshot
         failed = {name: err for name, err in snapshot["errors"].items() if name in self.PROBES}
         if failed:
-            details = "; ".join(_describe_error(name, err) for name, err in failed.items())
+            details = "; ".join(f"{name}: {err.get('text') or err.get('message')}" for name, err in failed.items())
             result.update({"failed": True, "msg": f"probe failed on the host - {details}", "errors": failed})
             return result
         result.update(self.build_result(args, snapshot, _snapshot.normalise_snapshot(snapshot)))

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import re
 import typing as t
 
 from ansible.errors import AnsibleActionFail
@@ -36,6 +37,17 @@ def dns_server(option: str, value: str) -> tuple[str, int]:
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
         raise AnsibleActionFail(f"{option}: {value!r} is not 'address', 'address:port' or '[ipv6]:port'")
     return host, int(port)
+
+
+_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.?$", re.I)
+
+
+def domain(option: str, value: str) -> str:
+    """Check a DNS domain name for ``option``; return it lower-cased without a trailing dot."""
+    text = str(value).strip()
+    if not _DOMAIN_RE.match(text):
+        raise AnsibleActionFail(f"{option}: {value!r} is not a DNS domain name")
+    return text.rstrip(".").lower()
 
 
 def in_range(option: str, value: float, low: float, high: float, unit: str = "") -> None:

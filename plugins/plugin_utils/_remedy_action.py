@@ -111,7 +111,7 @@ class RemedyActionBase(ActionBase):
         snapshot = _collect.collect_snapshot(self._connection, host, self.probe_params(args), self._task.action)
         if snapshot["errors"]:
             name, err = next(iter(snapshot["errors"].items()))
-            raise AnsibleActionFail(f"reading the host failed ({name}): {err.get('message')} {err.get('hresult') or ''}".strip())
+            raise AnsibleActionFail(f"reading the host failed ({name}): {err.get('text') or err.get('message')}")
         return snapshot, _snapshot.normalise_snapshot(snapshot)
 
     def run(self, tmp: t.Any = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:

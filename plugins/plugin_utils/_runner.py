@@ -93,7 +93,7 @@ class RemoteError:
         """One readable line: the message, then the HRESULT and what it means when known."""
         text = self.message.strip() or "(no message)"
         if self.hresult is not None:
-            text += f" [{_hresult.describe(self.hresult)}]"
+            text += f" ({_hresult.describe(self.hresult)})"
         return text
 
     def as_dict(self) -> dict[str, t.Any]:
@@ -106,6 +106,7 @@ class RemoteError:
             "hresult_text": info.en if info else None,
             "exception_type": self.exception_type,
             "line": self.line,
+            "text": self.describe(),
         }
 
 

@@ -105,8 +105,14 @@ function Enable-WakSppService {
 function Get-WakExitCode {
     <# Run a native tool for its exit code only (its output is localized and never read). #>
     param([string]$FilePath, [string[]]$ArgumentList)
-    $process = Start-Process -FilePath $FilePath -ArgumentList $ArgumentList -NoNewWindow -Wait -PassThru -RedirectStandardOutput 'NUL'
-    return [int64]$process.ExitCode
+    $null = & $FilePath @ArgumentList 2>&1
+    return [int64]$LASTEXITCODE
+}
+
+function Get-WakComputerSystem {
+    <# Win32_ComputerSystem, read once per remote call and shared by the probes batched in it (like Get-WakLicensing). #>
+    if (-not $WakCache.Contains('computer')) { $WakCache['computer'] = Get-CimInstance -ClassName Win32_ComputerSystem }
+    return $WakCache['computer']
 }
 
 function Invoke-WakOperations {

@@ -52,7 +52,7 @@ $os = Get-WakCimProperty (Get-CimInstance -ClassName Win32_OperatingSystem) @(
     'Version', 'BuildNumber', 'OperatingSystemSKU', 'ProductType', 'OSLanguage', 'MUILanguages', 'Locale',
     'OSArchitecture', 'LocalDateTime', 'CurrentTimeZone'
 )
-$computer = Get-WakCimProperty (Get-CimInstance -ClassName Win32_ComputerSystem) @(
+$computer = Get-WakCimProperty (Get-WakComputerSystem) @(
     'Name', 'DNSHostName', 'Domain', 'PartOfDomain', 'DomainRole'
 )
 $currentVersion = Get-WakRegistryValue 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion' @(

@@ -16,7 +16,7 @@ function Add-WakUnique {
 
 $tcpip = Get-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters' @('Domain', 'NV Domain', 'SearchList', 'Hostname')
 $policy = Get-WakRegistryValue 'HKLM:\SOFTWARE\Policies\Microsoft\System\DNSClient' @('PrimaryDnsSuffix', 'SearchList')
-$computer = Get-CimInstance -ClassName Win32_ComputerSystem
+$computer = Get-WakComputerSystem
 $adapters = @(Get-CimInstance -ClassName Win32_NetworkAdapterConfiguration -Filter 'IPEnabled = TRUE' | ForEach-Object {
     Get-WakCimProperty $_ @('Index', 'DNSDomain', 'DNSServerSearchOrder', 'DNSDomainSuffixSearchOrder')
 })

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _findings
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _findings, _snapshot
 
 import snapshots as S
 
@@ -245,7 +245,7 @@ def test_kms_host_findings():
                                           RequiredClientCount=25, KeyManagementServiceListeningPort=1688)
         p["activation"]["os"].update(ProductType=3, BuildNumber="17763")
     snap = S.edit(S.healthy(), kms_host)
-    own = _analyze.self_endpoint(snap)
+    own = _analyze.self_endpoint(_snapshot.normalise_snapshot(snap)["activation"])
     assert own == ("pc1.corp.example.jp", 1688)
     result = _analyze.analyze(snap, {"tcp": {"pc1.corp.example.jp:1688": {"open": False, "error": "timeout"}}})
     assert set(result["codes"]) == {"ACTIVATED", "KMS_COUNT_INSUFFICIENT", "KMS_HOST_DOWN"}
