@@ -8,7 +8,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.cache/collections
 export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv system-deps collection-link demo test sanity units lint pwsh-syntax changelog-lint integration molecule clean
+.PHONY: help venv system-deps collection-link demo test sanity units lint pwsh-syntax changelog-lint integration molecule galaxy-import clean
 
 help:
 	@echo "make demo   - set up, start the lab demo fleet, run the collection's playbooks against it, stop the lab"
@@ -46,6 +46,9 @@ changelog-lint: venv
 
 integration: venv collection-link
 	$(PY) -m pytest tests/integration
+
+galaxy-import:
+	@tools/galaxy-import.sh
 
 demo: venv collection-link
 	@tools/demo.sh

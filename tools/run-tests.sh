@@ -29,6 +29,7 @@ run ansible-lint ansible-lint --profile production --offline
 run lab "$PY" -m pytest -q -p no:cacheprovider tests/lab
 run integration "$PY" -m pytest -q -p no:cacheprovider tests/integration
 run molecule bash -c 'cd extensions && molecule test --all' 
+run galaxy-import tools/galaxy-import.sh
 
 echo
 echo "summary:"
