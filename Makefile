@@ -8,7 +8,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.cache/collections
 export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv system-deps collection-link demo test sanity units lint pwsh-syntax changelog-lint integration molecule galaxy-import clean
+.PHONY: help venv system-deps collection-link demo test sanity units lint pwsh-syntax changelog-lint integration molecule galaxy-import ee-check clean
 
 help:
 	@echo "make demo   - set up, start the lab demo fleet, run the collection's playbooks against it, stop the lab"
@@ -49,6 +49,9 @@ integration: venv collection-link
 
 galaxy-import:
 	@tools/galaxy-import.sh
+
+ee-check:
+	@tools/ee-check.sh
 
 demo: venv collection-link
 	@tools/demo.sh

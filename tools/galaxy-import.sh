@@ -1,16 +1,10 @@
 #!/usr/bin/env bash
 # Build the collection tarball and run Galaxy's own importer on it, offline (no container engine: the importer's
 # ansible-test step is off, its ansible-lint step runs in --offline mode). Fails when the importer reports an error.
-# galaxy-importer pins its own ansible-core and ansible-lint, so it lives in a virtual environment of its own.
+# galaxy-importer pins its own ansible-core and ansible-lint: it runs from tools/release-tools.sh's environment.
 set -euo pipefail
 cd "$(dirname "$0")/.." || exit 1
-GI_VENV=.cache/galaxy-importer
-GI_VERSION=0.4.44
-if [ ! -x "$GI_VENV/bin/python" ] || ! "$GI_VENV/bin/python" -c "import galaxy_importer" 2>/dev/null; then
-    python3 -m venv "$GI_VENV"
-    "$GI_VENV/bin/python" -m pip install --quiet --disable-pip-version-check "galaxy-importer==$GI_VERSION" \
-        2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
-fi
+bin=$(tools/release-tools.sh)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 cat > "$out/importer.cfg" <<'CFG'
@@ -21,7 +15,7 @@ OFFLINE_ANSIBLE_LINT = True
 RUN_FLAKE8 = False
 CHECK_REQUIRED_TAGS = False
 CFG
-export PATH="$PWD/$GI_VENV/bin:$PATH"
+export PATH="$bin:$PATH"
 ansible-galaxy collection build --force --output-path "$out" . >/dev/null
 tarball=$(ls "$out"/*.tar.gz)
 # What a developer checkout must never ship.
@@ -37,4 +31,4 @@ if [ "$rc" != 0 ] || grep -q '^ERROR' "$out/import.log"; then
     echo "galaxy-import: the importer failed (rc=$rc)" >&2
     exit 1
 fi
-echo "galaxy-import: $(basename "$tarball") imports cleanly with galaxy-importer $GI_VERSION"
+echo "galaxy-import: $(basename "$tarball") imports cleanly with $(python -m pip show galaxy-importer 2>/dev/null | sed -n "s/^Version: /galaxy-importer /p")"

@@ -30,6 +30,7 @@ run lab "$PY" -m pytest -q -p no:cacheprovider tests/lab
 run integration "$PY" -m pytest -q -p no:cacheprovider tests/integration
 run molecule bash -c 'cd extensions && molecule test --all' 
 run galaxy-import tools/galaxy-import.sh
+run ee tools/ee-check.sh
 
 echo
 echo "summary:"
