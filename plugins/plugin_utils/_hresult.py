@@ -3,9 +3,14 @@
 """HRESULT catalog for Windows activation: code -> symbol and meaning in English and Japanese.
 
 The host returns numbers; this module turns them into text on the controller, so nothing depends on the
-language of the Windows host. Sources: Microsoft's "Troubleshoot activation error codes" and KMS troubleshooting
-articles (MicrosoftDocs/SupportArticles-docs, support/windows-server/licensing-and-activation/), and winerror.h
-for the generic Win32/COM codes.
+language of the Windows host. Sources: the texts follow Microsoft's "Troubleshoot activation error codes" and KMS
+troubleshooting articles (MicrosoftDocs/SupportArticles-docs, support/windows-server/licensing-and-activation/).
+The symbols are the Windows SDK's: ``SL_E_*`` as ``#define``d in ``um/slerror.h`` ("error code definitions for the
+Software Licensing", checked code by code against a public copy of the header and the generated windows-sys /
+Vanara bindings, e.g. ``SL_E_VL_BINDING_SERVICE_UNAVAILABLE = -1073418124`` = 0xC004F074), the Win32, DNS, Winsock,
+WMI and COM codes as in ``winerror.h`` / ``wbemcli.h`` / ``corerror.h``. Two codes Microsoft documents only by their
+message (0x8004FE21 "This computer is not running genuine Windows", 0x80092328 "DNS name does not exist") have no
+symbol in any public header, so their symbol is empty rather than invented.
 """
 
 # FOR INTERNAL COLLECTION USE ONLY
@@ -27,16 +32,16 @@ class HResultInfo(t.NamedTuple):
 
 _CATALOG: tuple[HResultInfo, ...] = (
     HResultInfo(0x00000000, "S_OK", "Success.", "成功しました。"),
-    HResultInfo(0xC004F074, "SL_E_VL_KEY_MANAGEMENT_SERVICE_NOT_ACTIVATED",
+    HResultInfo(0xC004F074, "SL_E_VL_BINDING_SERVICE_UNAVAILABLE",
                 "No Key Management Service (KMS) could be contacted.",
                 "キー管理サービス (KMS) に接続できませんでした。"),
     HResultInfo(0xC004F038, "SL_E_VL_NOT_ENOUGH_COUNT",
                 "The KMS host's count of clients is too low (25 client OS / 5 server or Office needed).",
                 "KMS ホストのクライアント数が不足しています (クライアント OS は 25、サーバーと Office は 5 が必要)。"),
-    HResultInfo(0xC004F039, "SL_E_VL_NOT_WINDOWS_SLP",
+    HResultInfo(0xC004F039, "SL_E_VL_BINDING_SERVICE_NOT_ENABLED",
                 "The KMS host did not respond: KMS is not enabled or the request did not reach it.",
                 "KMS ホストが応答しません。KMS が有効でないか、要求が届いていません。"),
-    HResultInfo(0xC004F041, "SL_E_VL_MACHINE_NOT_BOUND",
+    HResultInfo(0xC004F041, "SL_E_VL_KEY_MANAGEMENT_SERVICE_NOT_ACTIVATED",
                 "The KMS host is not activated.",
                 "KMS ホスト自体のライセンス認証が行われていません。"),
     HResultInfo(0xC004F042, "SL_E_VL_KEY_MANAGEMENT_SERVICE_ID_MISMATCH",
@@ -45,7 +50,7 @@ _CATALOG: tuple[HResultInfo, ...] = (
     HResultInfo(0xC004F06C, "SL_E_VL_INVALID_TIMESTAMP",
                 "The request timestamp is invalid: client and KMS host clocks differ by more than 4 hours (UTC).",
                 "要求のタイムスタンプが無効です。クライアントと KMS ホストの時刻 (UTC) が 4 時間以上ずれています。"),
-    HResultInfo(0xC004F035, "SL_E_VL_INVALID_VOLUME_LICENSE_KEY",
+    HResultInfo(0xC004F035, "SL_E_VL_NOT_WINDOWS_SLP",
                 "Invalid volume license key: this computer has no qualifying operating system license (MAK or retail key needed).",
                 "ボリュームライセンスキーが無効です。対象となる OS ライセンスがありません (MAK またはリテールキーが必要)。"),
     HResultInfo(0xC004F014, "SL_E_PKEY_NOT_INSTALLED",
@@ -54,16 +59,16 @@ _CATALOG: tuple[HResultInfo, ...] = (
     HResultInfo(0xC004C003, "SL_E_CHPA_PRODUCT_KEY_BLOCKED",
                 "The product key is blocked.",
                 "プロダクトキーがブロックされています。"),
-    HResultInfo(0xC004C008, "SL_E_CHPA_DYNAMICALLY_BLOCKED_PRODUCT_KEY",
+    HResultInfo(0xC004C008, "SL_E_CHPA_MAXIMUM_UNLOCK_EXCEEDED",
                 "The KMS host key (CSVLK) has exceeded its activation limit.",
                 "KMS ホストキー (CSVLK) のライセンス認証回数の上限を超えています。"),
-    HResultInfo(0xC004E015, "SL_E_LICENSE_MANAGEMENT_DATA_CORRUPTED",
+    HResultInfo(0xC004E015, "SL_E_EUL_CONSUMPTION_FAILED",
                 "License consumption failed: the license store (tokens.dat) may be corrupt.",
                 "ライセンスの使用に失敗しました。ライセンスストア (tokens.dat) が破損している可能性があります。"),
     HResultInfo(0xC004F050, "SL_E_INVALID_PRODUCT_KEY",
                 "The product key is invalid (or the KMS host does not know this key yet).",
                 "プロダクトキーが無効です (または KMS ホストがこのキーに未対応です)。"),
-    HResultInfo(0x8004FE21, "SL_E_NOT_GENUINE",
+    HResultInfo(0x8004FE21, "",
                 "This computer is not running genuine Windows.",
                 "この Windows は正規品ではありません。"),
     HResultInfo(0x8007232A, "DNS_ERROR_RCODE_SERVER_FAILURE",
@@ -78,7 +83,7 @@ _CATALOG: tuple[HResultInfo, ...] = (
     HResultInfo(0x8007251D, "DNS_INFO_NO_RECORDS",
                 "No records found for the DNS query (no _vlmcs._tcp SRV record).",
                 "DNS クエリに一致するレコードがありません (_vlmcs._tcp SRV レコードがありません)。"),
-    HResultInfo(0x80092328, "DNS_ERROR_NO_RECORDS",
+    HResultInfo(0x80092328, "",
                 "No DNS records found for the KMS host.",
                 "KMS ホストの DNS レコードが見つかりません。"),
     HResultInfo(0x800706BA, "RPC_S_SERVER_UNAVAILABLE",
@@ -166,7 +171,7 @@ def describe(code: t.Any, language: str = "en") -> str:
     if entry is None:
         return f"{to_hex(value)} (unknown code)" if language != "ja" else f"{to_hex(value)} (不明なコード)"
     text = entry.ja if language == "ja" else entry.en
-    return f"{to_hex(value)} {entry.symbol}: {text}"
+    return f"{to_hex(value)} {entry.symbol}: {text}" if entry.symbol else f"{to_hex(value)}: {text}"
 
 
 def catalog() -> tuple[HResultInfo, ...]:
