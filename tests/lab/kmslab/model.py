@@ -550,6 +550,15 @@ class Fleet:
             if host.kms is not None:
                 host.kms.apply_configured()
             host.booted_at = host.utc_now()
+            # assumed: the restarted client makes its automatic activation attempt (an unactivated KMS client retries
+            # every 2 hours [PLAN]; the lab makes that attempt at boot, as it does once when a fleet is built)
+            if host.kms is None and host.spp_start_mode != "Disabled":
+                for product in list(host.products):
+                    if product["_channel"] == "KMS_CLIENT" and product["LicenseStatus"] != C.LICENSED:
+                        try:
+                            self.activate(host, product["ID"])
+                        except ActivationError:
+                            pass
 
     # --- the other licensing methods slmgr.vbs calls -------------------------------------------------------------
 
