@@ -1,6 +1,8 @@
 """The remediation report shows a change that waits for a restart as its own outcome, with what a person must do."""
 from __future__ import annotations
 
+import pytest
+
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _report, _restart
 
 
@@ -62,3 +64,41 @@ def test_restart_state_reads_the_boot_start_type_and_rebuilds_after_the_last_boo
     assert view["reboot_required"] is False and view["license_store_rebuilt"] is None
     del raw["last_boot"]
     assert _restart.state(raw)["reboot_required"] is None          # a copy set aside, boot time unknown: cannot tell
+
+
+# --- the analyzer rule that reads the firewall probe (review B2) ----------------------------------------------------
+
+def _blocked_snapshot(firewall):
+    import snapshots as S
+
+    def block(p):
+        p["kms_dns"]["tcp"]["kms01.corp.example.jp:1688"] = {"open": False, "error": "timeout", "code": 10060}
+        if firewall is not None:
+            p["firewall"] = firewall
+    return S.edit(S.failing("0x800706BA"), block), S.OPEN
+
+
+def _firewall(allow_local, blocks=()):
+    return {"active_profiles": 1, "port": 1688, "rules": {},
+            "profiles": [{"Name": "Domain", "Enabled": 1, "DefaultInboundAction": 4, "DefaultOutboundAction": 4,
+                          "AllowLocalFirewallRules": allow_local}],
+            "policy_blocks": [{"Name": b, "Enabled": 1, "Direction": 2, "Action": 4, "Protocol": "TCP", "RemotePort": ["1688"],
+                               "Store": "ActiveStore", "PolicyStoreSourceType": 2} for b in blocks]}
+
+
+@pytest.mark.parametrize("firewall, code", [
+    (None, "KMS_PORT_BLOCKED"),                                  # not collected: nothing is assumed about policy
+    (_firewall(2), "KMS_PORT_BLOCKED"),                          # local rules apply: kms_firewall can help
+    (_firewall(0), "KMS_PORT_BLOCKED_BY_POLICY"),
+    (_firewall(2, ["GPO-Block-KMS"]), "KMS_PORT_BLOCKED_BY_POLICY"),
+])
+def test_port_blocked_by_group_policy_is_a_finding_for_a_person(firewall, code):
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _findings
+    snap, obs = _blocked_snapshot(firewall)
+    result = _analyze.analyze(snap, obs)
+    assert set(result["codes"]) == {code, "IN_GRACE"}
+    found = next(f for f in result["findings"] if f["code"] == code)
+    if code == "KMS_PORT_BLOCKED_BY_POLICY":
+        assert _findings.CATALOG[code].needs_person and _findings.CATALOG[code].remedy is None
+        assert "Have the GPO allow outbound TCP 1688" in found["remedy_text"]["en"] and "GPO" in found["remedy_text"]["ja"]
+        assert found["evidence"]["policy"]
