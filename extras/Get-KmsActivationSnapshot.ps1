@@ -162,19 +162,60 @@ function Get-WakLicensingTarget {
     return Get-CimInstance -Query "SELECT * FROM SoftwareLicensingProduct WHERE ID = '$id'"
 }
 
-function Enable-WakSppService {
-    <# Put the Software Protection service back to its default start type (Automatic, delayed) and start it. #>
-    $key = 'HKLM:\SYSTEM\CurrentControlSet\Services\sppsvc'
-    Set-ItemProperty -LiteralPath $key -Name 'Start' -Value 2 -Type DWord
-    Set-ItemProperty -LiteralPath $key -Name 'DelayedAutostart' -Value 1 -Type DWord
-    Start-Service -Name 'sppsvc'
+function Get-WakExitCode {
+    <#
+    Run a native tool for its exit code only (its output is localized and never read). Windows PowerShell 5.1 turns
+    each redirected stderr line of a native command into an error record that $ErrorActionPreference applies to (only
+    PowerShell 7.2 stopped that, PSNotApplyErrorActionToStderr); under the bootstrap's 'Stop' the first stderr line
+    would end the call and the real exit code would be lost, so this function's own scope uses 'Continue'.
+    #>
+    param([string]$FilePath, [string[]]$ArgumentList)
+    $tool = Get-Command -Name $FilePath -CommandType Application -ErrorAction Stop | Select-Object -First 1   # missing: an error, never "exit 0"
+    $ErrorActionPreference = 'Continue'
+    $null = & $tool @ArgumentList 2>&1
+    return [int64]$LASTEXITCODE
 }
 
-function Get-WakExitCode {
-    <# Run a native tool for its exit code only (its output is localized and never read). #>
-    param([string]$FilePath, [string[]]$ArgumentList)
-    $null = & $FilePath @ArgumentList 2>&1
-    return [int64]$LASTEXITCODE
+function Test-WakAccessDenied {
+    <# True when an exception (or the Win32 error inside it) is ERROR_ACCESS_DENIED (5, HRESULT 0x80070005). #>
+    param($Exception)
+    for ($e = $Exception; $null -ne $e; $e = $e.InnerException) {
+        if ($e -is [System.ComponentModel.Win32Exception] -and $e.NativeErrorCode -eq 5) { return $true }
+        if ([int64]$e.HResult -eq -2147024891) { return $true }
+    }
+    return $false
+}
+
+function Enable-WakSppService {
+    <#
+    Put the Software Protection service back to its default start type, Automatic (Delayed Start), through the Service
+    Control Manager, then start it. Editing the Start registry value does not change the service ("use the
+    ChangeServiceConfig API or Sc.exe", TechNet "Start Entry" cc959920): Set-Service calls ChangeServiceConfig, and
+    sc.exe sets the delayed start that Windows PowerShell 5.1's Set-Service cannot. Returns 0 once it runs, an HRESULT
+    when a step fails, or 'reboot_required' when the host refuses the change (sppsvc is a protected service): then the
+    values the SCM reads at the next boot are written and the service starts after the computer restarts.
+    #>
+    $denied = $false
+    try {
+        Set-Service -Name 'sppsvc' -StartupType Automatic -ErrorAction Stop
+    }
+    catch {
+        if (-not (Test-WakAccessDenied $_.Exception)) { throw }
+        $denied = $true
+    }
+    if (-not $denied) {
+        $code = Get-WakExitCode (Join-Path $env:SystemRoot 'System32\sc.exe') @('config', 'sppsvc', 'start=', 'delayed-auto')
+        if ($code -eq 5) { $denied = $true }
+        elseif ($code -ne 0) { return [int64](-2147024896 + $code) }   # HRESULT_FROM_WIN32(sc.exe's Win32 error)
+    }
+    if ($denied) {
+        $key = 'HKLM:\SYSTEM\CurrentControlSet\Services\sppsvc'
+        Set-ItemProperty -LiteralPath $key -Name 'Start' -Value 2 -Type DWord
+        Set-ItemProperty -LiteralPath $key -Name 'DelayedAutostart' -Value 1 -Type DWord
+        return 'reboot_required'
+    }
+    Start-Service -Name 'sppsvc'
+    return 0
 }
 
 function Get-WakComputerSystem {
@@ -185,16 +226,18 @@ function Get-WakComputerSystem {
 
 function Invoke-WakOperations {
     <#
-    Run the controller's operations in order with $Apply (a scriptblock taking one operation and returning 0 or an
-    HRESULT); stop at the first failure. An exception's HRESULT counts as the step's result.
+    Run the controller's operations in order with $Apply (a scriptblock taking one operation and returning 0, an
+    HRESULT, or the name of a pending state such as 'reboot_required' when the step is done but takes effect only
+    after a restart); stop at the first failure. An exception's HRESULT counts as the step's result.
     #>
     param($Params, [scriptblock]$Apply)
     $steps = @()
     foreach ($op in @(Get-WakParam $Params 'operations' @())) {
-        $step = [ordered]@{ op = [string]$op.op; target = [string]$op.target; hresult = 0 }
+        $step = [ordered]@{ op = [string]$op.op; target = [string]$op.target; hresult = 0; pending = $null }
         try {
             $code = @(& $Apply $op) | Select-Object -Last 1
-            if ($code) { $step.hresult = [int64]$code }
+            if ($code -is [string]) { $step.pending = $code }     # done, takes effect after a restart ('reboot_required')
+            elseif ($code) { $step.hresult = [int64]$code }
         }
         catch {
             $step.hresult = Get-WakErrorCode $_.Exception

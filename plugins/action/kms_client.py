@@ -9,7 +9,7 @@ import typing as t
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _hresult, _kms_client, _options, _runner
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _hresult, _kms_client, _options, _restart, _runner
 from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan, RemedyActionBase, step_results
 
 
@@ -53,8 +53,15 @@ class ActionModule(RemedyActionBase):
         _options.in_range("retry_delay", args["retry_delay"], 0, 300, "seconds")
         args["_product_key"] = _kms_client.check_key(args["product_key"]) if args.get("product_key") else None
 
+    def probe_params(self, args: dict[str, t.Any]) -> dict[str, dict[str, t.Any]]:
+        """The licensing state; with spp_service also what waits for a restart (a start type set for the next boot)."""
+        probes: dict[str, dict[str, t.Any]] = {"activation": {}}
+        if args.get("spp_service"):
+            probes[_restart.PROBE] = {}
+        return probes
+
     def plan(self, args: dict[str, t.Any], views: dict[str, t.Any], snapshot: dict[str, t.Any]) -> Plan:
-        return _kms_client.plan(args, views.get("activation") or {})
+        return _kms_client.plan(args, views.get("activation") or {}, _restart.from_snapshot(snapshot))
 
     def apply(self, args: dict[str, t.Any], plan: Plan, result: dict[str, t.Any]) -> None:
         """Settings and key first, in one call; then each activation with bounded retries on the controller."""

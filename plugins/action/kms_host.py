@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _kms_host, _options
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _kms_host, _options, _restart
 from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan, RemedyActionBase
 
 
@@ -14,7 +14,7 @@ class ActionModule(RemedyActionBase):
     """KMS host: listening port, DNS publishing and publish list, Software Protection service (slmgr /sprt /sdns /cdns)."""
 
     REMEDY = "kms_host"
-    PROBES = ("activation", "kms_host", "firewall")
+    PROBES = ("activation", "kms_host", "firewall", _restart.PROBE)
     ARGUMENT_SPEC = {
         "listening_port": {"type": "int"},
         "dns_publishing": {"type": "bool"},
@@ -29,7 +29,7 @@ class ActionModule(RemedyActionBase):
             args["dns_publish_domains"] = [_options.domain("dns_publish_domains", d) for d in args["dns_publish_domains"]]
 
     def probe_params(self, args: dict[str, t.Any]) -> dict[str, dict[str, t.Any]]:
-        return {"activation": {"max_events": 0}, "kms_host": {"max_events": 5}, "firewall": {}}
+        return {"activation": {"max_events": 0}, "kms_host": {"max_events": 5}, "firewall": {}, _restart.PROBE: {}}
 
     def plan(self, args: dict[str, t.Any], views: dict[str, t.Any], snapshot: dict[str, t.Any]) -> Plan:
-        return _kms_host.plan(args, views)
+        return _kms_host.plan(args, views, _restart.from_snapshot(snapshot))

@@ -8,6 +8,7 @@ import typing as t
 
 from ansible.errors import AnsibleActionFail
 
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _restart
 from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan, RemedyActionBase
 
 _ORDER = ("dism", "sfc", "rebuild_license_store")
@@ -17,7 +18,7 @@ class ActionModule(RemedyActionBase):
     """Heavy repairs for a corrupt license store: DISM, SFC, rebuilding tokens.dat. Runs only what it is told to."""
 
     REMEDY = "system_repair"
-    PROBES = ("activation",)
+    PROBES = ("activation", _restart.PROBE)
     ARGUMENT_SPEC = {
         "repairs": {"type": "list", "elements": "str", "required": True, "choices": list(_ORDER)},
         "only_if_corrupt": {"type": "bool", "default": True},
@@ -28,16 +29,22 @@ class ActionModule(RemedyActionBase):
             raise AnsibleActionFail("repairs must name at least one of dism, sfc, rebuild_license_store")
 
     def plan(self, args: dict[str, t.Any], views: dict[str, t.Any], snapshot: dict[str, t.Any]) -> Plan:
-        """Repairs run in a safe order (DISM, SFC, then the store); with only_if_corrupt, only when the store shows 0xC004E015."""
+        """Repairs run in a safe order (DISM, SFC, then the store); with only_if_corrupt, only when the store shows 0xC004E015.
+
+        A rebuild that waits for the restart of the computer (KB 2736303) is not repeated: the result says a restart
+        is required (the store shows 0xC004E015 until then)."""
         activation = views.get("activation") or {}
         reasons = {p.get("license_status_reason") for p in activation.get("products") or []}
         corrupt = "0xC004E015" in reasons
-        result = Plan(before={"license_store_corrupt": corrupt})
-        if args["only_if_corrupt"] and not corrupt:
+        restart = _restart.from_snapshot(snapshot)
+        result = Plan(before={"license_store_corrupt": corrupt, "license_store_rebuilt": restart.get("license_store_rebuilt")})
+        if restart.get("license_store_rebuilt"):
+            _restart.waiting(result, _restart.REBOOT_STORE)
+        elif args["only_if_corrupt"] and not corrupt:
             result.notes.append("no product reports a corrupt license store (0xC004E015): nothing to repair")
         else:
             result.operations = [{"op": name, "target": "system"} for name in _ORDER if name in args["repairs"]]
-        result.after = {"license_store_corrupt": False if result.operations else corrupt}
+        result.after = dict(result.before, license_store_corrupt=False if result.operations else corrupt)
         return result
 
     def verify(self, args: dict[str, t.Any], plan: Plan, views: dict[str, t.Any], snapshot: dict[str, t.Any]) -> str | None:

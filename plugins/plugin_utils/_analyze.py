@@ -135,11 +135,27 @@ def _connectivity(ctx: _Context, product: dict[str, t.Any], inner: int | None) -
         evidence["resolve_error"] = err.get("text") or err.get("hresult") or "no address"
         return [_findings.make("KMS_HOST_UNRESOLVABLE", ref, evidence)]
     if ctrl is not None and ctrl.get("open"):
-        return [_findings.make("KMS_PORT_BLOCKED", ref, evidence)]
+        return [_port_blocked(ctx, ref, evidence)]
     if ctrl is not None:
         return [_findings.make("KMS_HOST_DOWN", ref, evidence)]
     # No controller observation (offline diagnosis): the client's side is all we know.
-    return [_findings.make("KMS_PORT_BLOCKED", ref, evidence, confidence="low")]
+    return [_port_blocked(ctx, ref, evidence, confidence="low")]
+
+
+def _port_blocked(ctx: _Context, ref: dict[str, t.Any], evidence: dict[str, t.Any], **kwargs: t.Any) -> dict[str, t.Any]:
+    """KMS_PORT_BLOCKED, or KMS_PORT_BLOCKED_BY_POLICY when the firewall probe (when it was collected) shows that
+    Group Policy ignores local rules or blocks the port outbound: a local rule would not help, a person must change
+    the GPO (review B2)."""
+    firewall = ctx.views.get("firewall") or {}
+    why = []
+    if firewall.get("local_rules_ignored") and firewall.get("outbound_filtered"):
+        why.append("AllowLocalFirewallRules False: " + ", ".join(firewall.get("local_rules_ignored_in") or []))
+    blocks = [r.get("name") or "?" for r in firewall.get("policy_blocks") or [] if r.get("enabled")]
+    if blocks:
+        why.append("GPO block rule " + ", ".join(blocks))
+    if why:
+        return _findings.make("KMS_PORT_BLOCKED_BY_POLICY", ref, dict(evidence, policy="; ".join(why)), **kwargs)
+    return _findings.make("KMS_PORT_BLOCKED", ref, evidence, **kwargs)
 
 
 def _from_inner(ctx: _Context, product: dict[str, t.Any], inner: int) -> list[dict[str, t.Any]]:

@@ -22,6 +22,8 @@ _CAUSE_TEXT = {
     "KMS_DNS_FAILURE": ("their DNS server fails", "DNS サーバーが応答に失敗する"),
     "KMS_HOST_UNRESOLVABLE": ("their KMS host name does not resolve", "KMS ホスト名を名前解決できない"),
     "KMS_PORT_BLOCKED": ("a firewall on their side blocks TCP 1688", "クライアント側のファイアウォールが TCP 1688 を遮断している"),
+    "KMS_PORT_BLOCKED_BY_POLICY": ("Group Policy's firewall blocks TCP 1688 on their side",
+                                   "クライアント側でグループ ポリシーのファイアウォールが TCP 1688 を遮断している"),
     "KMS_HOST_DOWN": ("their KMS host does not answer", "KMS ホストが応答しない"),
     "STALE_KMS_OVERRIDE": ("a stale manual KMS setting hides the working host in DNS", "古い手動 KMS 設定が DNS 上の正常なホストを隠している"),
     "CLOCK_SKEW": ("their clock is more than 4 hours off", "時刻が 4 時間以上ずれている"),

@@ -94,6 +94,16 @@ _SPECS = [
          "Do not disable the firewall.",
          "クライアントで KMS ホストへの送信 TCP {port} を許可し (kms_firewall)、経路を確認してください。ファイアウォールは無効にしないでください。",
          ("kms_host", "port", "client_tcp", "controller_tcp")),
+    Spec("KMS_PORT_BLOCKED_BY_POLICY", "error", None, True,
+         "The client cannot reach {kms_host}:{port} (TCP {client_tcp}), but the controller can, and Group Policy decides "
+         "the client's firewall ({policy}): a local firewall rule would have no effect.",
+         "クライアントから {kms_host}:{port} に接続できません (TCP {client_tcp}) が、コントローラーからは接続できます。"
+         "クライアントのファイアウォールはグループ ポリシーで管理されています ({policy})。ローカルの規則は効果がありません。",
+         "Have the GPO allow outbound TCP {port} to the KMS host (the GPO's firewall rules, or \"Apply local firewall "
+         "rules: Yes\"). Do not disable the firewall.",
+         "GPO で KMS ホストへの送信 TCP {port} を許可してください (GPO のファイアウォール規則、または「ローカル ファイアウォール規則の適用: はい」)。"
+         "ファイアウォールは無効にしないでください。",
+         ("kms_host", "port", "client_tcp", "controller_tcp", "policy")),
     Spec("KMS_HOST_DOWN", "error", "kms_host", False,
          "The KMS host {kms_host}:{port} answers neither the client nor the controller: it is down, sppsvc is stopped "
          "or its Key Management Service firewall rule is not enabled.",

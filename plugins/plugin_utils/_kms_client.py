@@ -19,7 +19,7 @@ import typing as t
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk, _restart
 from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan
 
 KEY_RE = re.compile(r"^[BCDFGHJKMNPQRTVWXY2-9]{5}(-[BCDFGHJKMNPQRTVWXY2-9]{5}){4}$")
@@ -75,8 +75,11 @@ def view(activation: dict[str, t.Any], scope: str) -> dict[str, t.Any]:
     return out
 
 
-def plan(args: dict[str, t.Any], activation: dict[str, t.Any]) -> Plan:
-    """Compare the host with the arguments and list the operations, in the order slmgr would run them."""
+def plan(args: dict[str, t.Any], activation: dict[str, t.Any], restart: dict[str, t.Any] | None = None) -> Plan:
+    """Compare the host with the arguments and list the operations, in the order slmgr would run them.
+
+    ``restart`` is the restart_pending view: a disabled sppsvc already set to start at the next boot is not changed
+    again (the result says a restart is required)."""
     scope = args["scope"]
     before = view(activation, scope)
     spp = activation.get("spp_service") or {}
@@ -85,6 +88,10 @@ def plan(args: dict[str, t.Any], activation: dict[str, t.Any]) -> Plan:
     ops = result.operations
     service = activation.get("service") or {}
     if args.get("spp_service") and ((spp.get("start_mode") or "").lower() == "disabled" or activation.get("licensing_error")):
+        if _restart.spp_waits_for_restart(restart or {}):
+            _restart.waiting(result, _restart.REBOOT_SPP)
+            result.after = dict(before)
+            return result
         ops.append({"op": "enable_spp", "target": "service"})
         result.notes.append("the Software Protection service was disabled: it is set back to its default start type and started; "
                             "run again to apply the remaining settings once licensing can be read")

@@ -2,9 +2,16 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Planning firewall changes for KMS: open exactly TCP <port> in one direction; never disable a firewall.
 
-Outbound (clients): a rule is only needed where outbound traffic is filtered (an enabled profile whose default
-outbound action is Block); elsewhere nothing is created. Inbound (KMS hosts): the built-in Key Management Service
-rule (Name SPPSVC-In-TCP) is enabled when the port is 1688 and no scope is asked for, else a scoped rule is kept.
+Outbound (clients): a rule is only needed where outbound traffic is filtered (an enabled, active profile whose
+default outbound action is Block, as the ActiveStore enforces it); elsewhere nothing is created. Inbound (KMS hosts):
+the built-in Key Management Service rule (Name SPPSVC-In-TCP) is enabled when the port is 1688 and no scope is asked
+for, else a scoped rule is kept.
+
+Group Policy decides over local rules: where it sets "Apply local firewall rules: No" (AllowLocalFirewallRules False:
+"the firewall rules defined by the local administrator are ignored, and only firewall rules from GPOs are applied",
+Set-NetFirewallProfile) or enforces an outbound Block rule on the port (a block rule wins over allow rules), a local
+rule would change nothing: none is created or changed, and the result says what a person must do (the GPO must allow
+TCP <port>).
 """
 
 # FOR INTERNAL COLLECTION USE ONLY
@@ -17,6 +24,33 @@ import typing as t
 from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan
 
 BUILTIN_INBOUND = "SPPSVC-In-TCP"
+
+POLICY_TEXT = {
+    "en": "Group Policy decides this host's firewall: {why}. A local rule would have no effect, so none was created. "
+          "The GPO must allow {direction} TCP {port} to the KMS host (a person must change it).",
+    "ja": "このホストのファイアウォールはグループ ポリシーで管理されています ({why})。ローカル規則は効果がないため作成していません。"
+          "GPO で KMS ホストへの{direction_ja} TCP {port} を許可してください (担当者による変更が必要です)。",
+}
+
+
+def policy_problem(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> dict[str, str] | None:
+    """Why a local rule would not take effect (en/ja texts for a person), or None when it would or nothing says otherwise."""
+    why_en, why_ja = [], []
+    if firewall.get("local_rules_ignored"):
+        profiles = ", ".join(firewall.get("local_rules_ignored_in") or []) or "?"
+        why_en.append(f"local firewall rules are not applied (AllowLocalFirewallRules False: {profiles})")
+        why_ja.append(f"ローカルのファイアウォール規則は適用されません (AllowLocalFirewallRules が False: {profiles})")
+    if args["direction"] == "outbound":
+        blocks = [r.get("name") or "?" for r in firewall.get("policy_blocks") or [] if r.get("enabled")]
+        if blocks:
+            why_en.append(f"a Group Policy rule blocks outbound TCP {args['port']} ({', '.join(blocks)})")
+            why_ja.append(f"グループ ポリシーの規則が送信 TCP {args['port']} をブロックしています ({', '.join(blocks)})")
+    if not why_en:
+        return None
+    outbound = args["direction"] == "outbound"
+    values = {"port": args["port"], "direction": "outbound" if outbound else "inbound", "direction_ja": "送信" if outbound else "受信"}
+    return {"en": POLICY_TEXT["en"].format(why="; ".join(why_en), **values),
+            "ja": POLICY_TEXT["ja"].format(why="、".join(why_ja), **values)}
 
 
 def rule_name(args: dict[str, t.Any]) -> str:
@@ -56,9 +90,14 @@ def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:
     wanted = _wanted(args)
     use_builtin = (args["direction"] == "inbound" and args["use_builtin"] and args["port"] == 1688
                    and [a.lower() for a in args["remote_addresses"]] == ["any"])
+    policy = policy_problem(args, firewall) if args["state"] == "present" else None
     if args["state"] == "absent":
         if rules.get(name):
             ops.append({"op": "remove_rule", "target": name})
+    elif policy is not None and not (args["direction"] == "outbound" and args["only_if_filtered"]
+                                     and not firewall.get("outbound_filtered") and not firewall.get("policy_blocks")):
+        result.warnings.append(policy["en"])
+        result.person.append(policy)
     elif use_builtin:
         builtin = rules.get(BUILTIN_INBOUND)
         if builtin is None:

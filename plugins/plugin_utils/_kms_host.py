@@ -11,7 +11,7 @@ import typing as t
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _restart
 from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan
 
 
@@ -47,8 +47,14 @@ def info(views: dict[str, t.Any]) -> dict[str, t.Any]:
     }
 
 
-def plan(args: dict[str, t.Any], views: dict[str, t.Any]) -> Plan:
-    """Compare the KMS host with the arguments."""
+#: Operations that take effect only when sppsvc restarts: slmgr.vbs prints L_MsgWarningKmsReboot ("a KMS reboot is
+#: needed for this setting to take effect") after SetKmsListenPort and SetDnsPublishingDisabled; the publish list is
+#: read by the same DNS publishing of the service.
+NEEDS_SPP_RESTART = ("set_listening_port", "dns_publishing", "set_publish_list")
+
+
+def plan(args: dict[str, t.Any], views: dict[str, t.Any], restart: dict[str, t.Any] | None = None) -> Plan:
+    """Compare the KMS host with the arguments; port and DNS publishing changes are followed by an sppsvc restart."""
     state = info(views)
     before = {k: state[k] for k in ("listening_port", "dns_publishing", "dns_publish_list", "spp_service")}
     result = Plan(before=before)
@@ -56,6 +62,10 @@ def plan(args: dict[str, t.Any], views: dict[str, t.Any]) -> Plan:
     spp = state["spp_service"]
     if args["spp_service"] and (not state["licensing_readable"] or (spp.get("state") or "").lower() != "running"
                                 or (spp.get("start_mode") or "").lower() == "disabled"):
+        if _restart.spp_waits_for_restart(restart or {}):
+            _restart.waiting(result, _restart.REBOOT_SPP)
+            result.after = dict(before)
+            return result
         ops.append({"op": "enable_spp", "target": "service"})
     if state["licensing_readable"] and not state["is_kms_host"]:
         raise AnsibleActionFail("this host is not a KMS host (no KMS host key, CSVLK, is installed)")
@@ -71,6 +81,8 @@ def plan(args: dict[str, t.Any], views: dict[str, t.Any]) -> Plan:
         if args.get("dns_publish_domains") is not None and \
                 sorted(d.lower() for d in state["dns_publish_list"]) != sorted(d.lower() for d in args["dns_publish_domains"]):
             ops.append({"op": "set_publish_list", "target": "service", "value": list(args["dns_publish_domains"])})
+        if any(op["op"] in NEEDS_SPP_RESTART for op in ops):
+            ops.append({"op": "restart_spp", "target": "service"})
     after = dict(before)
     for op in ops:
         if op["op"] == "enable_spp":

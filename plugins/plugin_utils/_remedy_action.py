@@ -5,7 +5,10 @@
 Every subclass reads the host with probes, plans the operations that would bring it to the wanted state, and:
 * in check mode sends no change at all (the lab's counters prove it) and reports what it would do;
 * otherwise runs the plan in one remote call, reads the host again and compares with the wanted state;
-* reports ``changed`` only when an operation ran, and ``diff`` (before/after) when diff mode is on.
+* reports ``changed`` only when an operation ran, and ``diff`` (before/after) when diff mode is on;
+* reports ``reboot_required`` when a change takes effect only after a restart of the computer (a step answered
+  'reboot_required', or the restart_pending probe shows an earlier one still waiting): a second run sees the waiting
+  change and does not repeat it.
 Secrets never enter the result: plans carry product keys only as their last five characters.
 """
 
@@ -32,6 +35,8 @@ class Plan:
     after: dict[str, t.Any] = dataclasses.field(default_factory=dict)
     warnings: list[str] = dataclasses.field(default_factory=list)
     notes: list[str] = dataclasses.field(default_factory=list)
+    reboot_required: bool = False
+    person: list[dict[str, str]] = dataclasses.field(default_factory=list)   # what a person must do, {"en": ..., "ja": ...}
 
 
 def public_operations(operations: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
@@ -51,8 +56,10 @@ def step_results(steps: t.Any) -> list[dict[str, t.Any]]:
     out = []
     for step in _snapshot.as_list(steps):
         code = _hresult.normalise(step.get("hresult")) or 0
+        pending = step.get("pending") if isinstance(step.get("pending"), str) else None
         out.append({"op": step.get("op"), "target": step.get("target"), "ok": code == 0,
-                    "hresult": _hresult.to_hex(code), "hresult_text": _hresult.describe(code) if code else None})
+                    "hresult": _hresult.to_hex(code), "hresult_text": _hresult.describe(code) if code else None,
+                    "pending": pending})
     return out
 
 
@@ -118,7 +125,7 @@ class RemedyActionBase(ActionBase):
         """Read, plan, (apply, verify), report."""
         result = super().run(tmp, task_vars)
         del tmp
-        result.update({"changed": False, "operations": [], "before": None, "after": None})
+        result.update({"changed": False, "operations": [], "before": None, "after": None, "reboot_required": False})
         _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC,
                                                         mutually_exclusive=self.MUTUALLY_EXCLUSIVE)
         self.check_args(args)
@@ -131,13 +138,25 @@ class RemedyActionBase(ActionBase):
                 result["warnings"] = list(plan.warnings)
             if plan.notes:
                 result["notes"] = list(plan.notes)
+            result["reboot_required"] = plan.reboot_required
+            if plan.person:
+                result["needs_person"] = list(plan.person)
             if plan.operations:
                 result["changed"] = True
                 if not self._task.check_mode:
                     self.apply(args, plan, result)
+                    if any(step.get("pending") == "reboot_required" for step in result.get("steps") or []):
+                        result["reboot_required"] = True
                     snapshot, views = self._read(args, host)
                     problem = self.verify(args, plan, views, snapshot)
-                    result["after"] = self.plan(args, views, snapshot).before
+                    later = self.plan(args, views, snapshot)
+                    result["after"] = later.before
+                    if later.reboot_required:
+                        # what waits for the restart, as the next run will see it (and will not repeat)
+                        result["reboot_required"] = True
+                        result["warnings"] = list(dict.fromkeys(result.get("warnings", []) + later.warnings))
+                        result["needs_person"] = result.get("needs_person", []) + [p for p in later.person
+                                                                                  if p not in result.get("needs_person", [])]
                     if problem:
                         raise AnsibleActionFail(f"verification failed: {problem}")
         except AnsibleConnectionFailure as exc:

@@ -318,11 +318,20 @@ REMEDIATION_SCHEMA = "winactivation.kms/remediation/1"
 _REMEDIATION_LABELS = {
     "en": {"title": "KMS activation remediation", "host": "Host", "before": "Before", "after": "After", "done": "What was done",
            "todo": "What a person must do", "fixed": "fixed", "unchanged": "unchanged", "changed_not_fixed": "changed, not fixed",
-           "failed": "failed", "nothing": "-", "summary": "Summary"},
+           "failed": "failed", "reboot_required": "restart required", "nothing": "-", "summary": "Summary"},
     "ja": {"title": "KMS ライセンス認証 修復レポート", "host": "ホスト", "before": "修復前", "after": "修復後", "done": "実施内容",
            "todo": "担当者の対応が必要な事項", "fixed": "解決", "unchanged": "変更なし", "changed_not_fixed": "変更したが未解決",
-           "failed": "失敗", "nothing": "-", "summary": "概要"},
+           "failed": "失敗", "reboot_required": "再起動が必要", "nothing": "-", "summary": "概要"},
 }
+
+
+def _person_texts(action: dict[str, t.Any]) -> list[dict[str, str]]:
+    """The remedies' texts for a person ({"en": ..., "ja": ...}), once each, in order."""
+    out: list[dict[str, str]] = []
+    for text in action.get("needs_person") or []:
+        if isinstance(text, dict) and text not in out:
+            out.append(text)
+    return out
 
 
 def remediation(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -337,6 +346,8 @@ def remediation(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict
             outcome = "failed"
         elif was.get("status") != "healthy" and result["status"] == "healthy":
             outcome = "fixed"
+        elif action.get("reboot_required"):
+            outcome = "reboot_required"          # a change waits for a restart of the computer; a second run does not repeat it
         elif action.get("changed"):
             outcome = "changed_not_fixed"
         else:
@@ -346,9 +357,12 @@ def remediation(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict
             "before": {"status": was.get("status"), "codes": was.get("codes") or []},
             "after": {"status": result["status"], "codes": result.get("codes") or []},
             "operations": action.get("operations") or [], "failed": action.get("failed"),
-            # what is still wrong after the run, and how to fix it (a person, or a remedy class left switched off)
-            "instructions": {lang: sorted({f["remedy_text"][lang] for f in result["findings"]
-                                           if f["severity"] in ("critical", "error", "warning") and f["code"] != "IN_GRACE"})
+            "reboot_required": bool(action.get("reboot_required")),
+            # what is still wrong after the run, and how to fix it (a person, or a remedy class left switched off),
+            # first what the remedies said a person must do (restart the computer, change a GPO)
+            "instructions": {lang: [t[lang] for t in _person_texts(action) if t.get(lang)]
+                             + sorted({f["remedy_text"][lang] for f in result["findings"]
+                                       if f["severity"] in ("critical", "error", "warning") and f["code"] != "IN_GRACE"})
                              for lang in LANGUAGES},
         })
     counts: dict[str, int] = {}

@@ -23,7 +23,7 @@ from ansible.errors import AnsibleError
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _hresult
 
 SCHEMA = "winactivation.kms/snapshot/1"
-PROBES = ("activation", "time", "kms_dns", "firewall", "kms_host")
+PROBES = ("activation", "time", "kms_dns", "firewall", "kms_host", "restart_pending")
 
 WINDOWS_APPLICATION_ID = "55c92734-d682-4d71-983e-d6ec3f16059f"
 OFFICE_APPLICATION_ID = "0ff1ce15-a989-479d-af46-f275c6370663"
@@ -576,27 +576,64 @@ def normalise_snapshot(snapshot: dict[str, t.Any]) -> dict[str, t.Any]:
 FW_ENABLED, FW_INBOUND, FW_OUTBOUND, FW_ALLOW, FW_BLOCK = 1, 1, 2, 2, 4
 
 
+#: MSFT_NetFirewallRule.PolicyStoreSourceType (FW_RULE_ORIGIN_TYPE in MS-FASP 2.2.32: 1 local, 2 GP, 3 dynamic, ...).
+FW_SOURCES = {1: "local", 2: "group_policy", 3: "dynamic", 4: "generated", 5: "hardcoded", 6: "mdm"}
+#: Get-NetFirewallSetting ActiveProfile flags (NET_FW_PROFILE2: 1 Domain, 2 Private, 4 Public).
+FW_PROFILE_FLAGS = {"domain": 1, "private": 2, "public": 4}
+
+
+def _firewall_rule(rule: dict[str, t.Any]) -> dict[str, t.Any]:
+    source = as_int(rule.get("PolicyStoreSourceType"))
+    return {"name": as_str(rule.get("Name")),
+            "enabled": as_int(rule.get("Enabled")) == FW_ENABLED,
+            "direction": "inbound" if as_int(rule.get("Direction")) == FW_INBOUND else "outbound",
+            "action": "allow" if as_int(rule.get("Action")) == FW_ALLOW else "block",
+            "protocol": as_str(rule.get("Protocol")),
+            "local_port": [str(x) for x in as_list(rule.get("LocalPort"))],
+            "remote_port": [str(x) for x in as_list(rule.get("RemotePort"))],
+            "remote_address": [str(x) for x in as_list(rule.get("RemoteAddress"))],
+            # which store answered (ActiveStore: enforced; PersistentStore: a local rule that is not enforced) and
+            # where an enforced rule comes from; None when the probe did not say (absent, not "local")
+            "store": as_str(rule.get("Store")),
+            "policy_source": FW_SOURCES.get(source) if source is not None else None}
+
+
 def normalise_firewall(raw: dict[str, t.Any]) -> dict[str, t.Any]:
-    """Profiles (enabled, default actions by name) and the looked-up rules (None when absent)."""
+    """Profiles (enabled, active, default actions by name, whether local rules apply), the looked-up rules (None when
+    absent) and the Group Policy rules that block the KMS port outbound.
+
+    ``outbound_filtered`` and ``local_rules_ignored`` look at the enabled profiles that are active (all enabled ones
+    when the probe did not say which are active); ``local_rules_ignored`` is None when AllowLocalFirewallRules was
+    not read.
+    """
     actions = {0: "NotConfigured", 2: "Allow", 4: "Block"}
-    profiles = [{"name": as_str(p.get("Name")), "enabled": as_int(p.get("Enabled")) == 1,
-                 "default_inbound": actions.get(as_int(p.get("DefaultInboundAction")) or 0, "NotConfigured"),
-                 "default_outbound": actions.get(as_int(p.get("DefaultOutboundAction")) or 0, "NotConfigured")}
-                for p in as_list(raw.get("profiles")) if isinstance(p, dict)]
+    active_flags = as_int(raw.get("active_profiles"))
+    profiles = []
+    for p in as_list(raw.get("profiles")):
+        if not isinstance(p, dict):
+            continue
+        name = as_str(p.get("Name"))
+        flag = FW_PROFILE_FLAGS.get((name or "").lower())
+        allow_local = as_int(p.get("AllowLocalFirewallRules"))      # GpoBoolean: 0 False, 1 True, 2 NotConfigured (= True)
+        profiles.append({"name": name, "enabled": as_int(p.get("Enabled")) == 1,
+                         "active": None if active_flags is None or flag is None else bool(active_flags & flag),
+                         "default_inbound": actions.get(as_int(p.get("DefaultInboundAction")) or 0, "NotConfigured"),
+                         "default_outbound": actions.get(as_int(p.get("DefaultOutboundAction")) or 0, "NotConfigured"),
+                         "allow_local_rules": None if allow_local is None else allow_local != 0})
     rules: dict[str, t.Any] = {}
     for name, rule in (raw.get("rules") or {}).items():
-        if not isinstance(rule, dict):
-            rules[name] = None
-            continue
-        rules[name] = {"enabled": as_int(rule.get("Enabled")) == FW_ENABLED,
-                       "direction": "inbound" if as_int(rule.get("Direction")) == FW_INBOUND else "outbound",
-                       "action": "allow" if as_int(rule.get("Action")) == FW_ALLOW else "block",
-                       "protocol": as_str(rule.get("Protocol")),
-                       "local_port": [str(x) for x in as_list(rule.get("LocalPort"))],
-                       "remote_port": [str(x) for x in as_list(rule.get("RemotePort"))],
-                       "remote_address": [str(x) for x in as_list(rule.get("RemoteAddress"))]}
+        rules[name] = _firewall_rule(rule) if isinstance(rule, dict) else None
+    enforcing = [p for p in profiles if p["enabled"] and p["active"] is not False]
+    ignored: bool | None = None
+    if any(p["allow_local_rules"] is False for p in enforcing):
+        ignored = True
+    elif enforcing and all(p["allow_local_rules"] is not None for p in enforcing):
+        ignored = False
     return {"profiles": profiles, "rules": rules,
-            "outbound_filtered": any(p["enabled"] and p["default_outbound"] == "Block" for p in profiles)}
+            "outbound_filtered": any(p["default_outbound"] == "Block" for p in enforcing),
+            "local_rules_ignored": ignored,
+            "local_rules_ignored_in": [p["name"] for p in enforcing if p["allow_local_rules"] is False],
+            "policy_blocks": [_firewall_rule(r) for r in as_list(raw.get("policy_blocks")) if isinstance(r, dict)]}
 
 
 def normalise_kms_host(raw: dict[str, t.Any]) -> dict[str, t.Any]:

@@ -82,24 +82,61 @@ def test_remediation_report_in_both_forms(remediation):
     assert "| pc-stale |" in text and "clear_kms_machine (service)" in text
 
 
-def test_heavy_repair_runs_only_when_enabled(tmp_path):
-    definition = {"name": "tokens", "domain": "corp.example.jp",
+def _remediation_hosts(path):
+    return {h["host"]: h for h in json.loads((path / "remediation.json").read_text(encoding="utf-8"))["hosts"]}
+
+
+def test_restart_required_and_group_policy_are_reported_and_never_looped(tmp_path):
+    """A rebuilt license store (KB 2736303) and an sppsvc start type the SCM refused wait for a restart: the run says
+    "restart required", a second run changes nothing, after the restart a run fixes both. Where Group Policy ignores
+    local firewall rules no rule is created; the report tells a person to change the GPO."""
+    definition = {"name": "restart", "domain": "corp.example.jp",
                   "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 40}}],
-                  "hosts": [{"name": "pc-tokens", "edition": "win11-pro", "license_store_corrupt": True}]}
+                  "hosts": [{"name": "pc-tokens", "edition": "win11-pro", "license_store_corrupt": True},
+                            {"name": "pc-spp-locked", "edition": "win11-pro",
+                             "spp": {"state": "Stopped", "start_mode": "Disabled", "scm_refuses": True}},
+                            {"name": "pc-gpo", "edition": "win11-pro",
+                             "firewall": {"gpo": {"default_outbound": "Block", "allow_local_rules": False}}}]}
     fleet = fleet_mod.build(definition, address_prefix=Lab.address_prefix())
     with Lab(fleet) as lab:
         inventory = lab.write_inventory(str(tmp_path / "inventory.yml"))
-        base = {"diagnose_dns_servers": ["{{ lab_dns_server }}"], "report_dir": str(tmp_path / "r"), "report_formats": ["json"]}
-        default = run_playbook(inventory, PLAYBOOK, tmp_path / "a", extra=["-e", json.dumps(base)])
-        assert default.rc == 0 and _managed_changes(default) == []
-        assert fleet.hosts["pc-tokens"].license_store_corrupt is True
-        enabled = run_playbook(inventory, PLAYBOOK, tmp_path / "b", extra=[
-            "-e", json.dumps(dict(base, remediate_rebuild_license_store=True, remediate_system_files=True))])
-        assert enabled.rc == 0, enabled.output[-3000:]
-        doc = json.loads((tmp_path / "r" / "remediation.json").read_text(encoding="utf-8"))
-        pc = next(h for h in doc["hosts"] if h["host"] == "pc-tokens")
-        assert pc["outcome"] == "fixed" and pc["after"]["codes"] == ["ACTIVATED"]
-        assert [op["op"] for op in pc["operations"]][:3] == ["dism", "sfc", "rebuild_license_store"]
+
+        def run(name, **variables):
+            extra = {"diagnose_dns_servers": ["{{ lab_dns_server }}"], "report_dir": str(tmp_path / name), "report_formats": ["json"]}
+            result = run_playbook(inventory, PLAYBOOK, tmp_path / f"pb-{name}", extra=["-e", json.dumps(dict(extra, **variables))])
+            assert result.rc == 0, result.output[-3000:]
+            return result, _remediation_hosts(tmp_path / name)
+
+        default, hosts = run("default")
+        assert _managed_changes(default) == ["pc-spp-locked"] and fleet.hosts["pc-tokens"].license_store_corrupt is True
+        locked = hosts["pc-spp-locked"]
+        assert locked["outcome"] == "reboot_required" and locked["reboot_required"] is True
+        assert [op["op"] for op in locked["operations"]] == ["enable_spp"]
+        assert locked["instructions"]["en"][0].startswith("Restart required") and locked["instructions"]["ja"][0].startswith("再起動が必要です")
+        gpo = hosts["pc-gpo"]
+        assert gpo["outcome"] == "unchanged" and gpo["operations"] == [] and gpo["after"]["codes"] == ["IN_GRACE", "KMS_PORT_BLOCKED"]
+        assert "The GPO must allow outbound TCP 1688" in gpo["instructions"]["en"][0] and "GPO" in gpo["instructions"]["ja"][0]
+        assert lab.counters()["pc-gpo"]["mutating_calls"] == 0
+
+        enabled = dict(remediate_rebuild_license_store=True, remediate_system_files=True)
+        first, hosts = run("rebuild", **enabled)
+        assert _managed_changes(first) == ["pc-tokens"]
+        tokens = hosts["pc-tokens"]
+        assert tokens["outcome"] == "reboot_required" and "KB 2736303" in tokens["instructions"]["en"][0]
+        assert [op["op"] for op in tokens["operations"]] == ["dism", "sfc", "rebuild_license_store"]   # no rekey or activation yet
+        assert hosts["pc-spp-locked"]["outcome"] == "reboot_required" and hosts["pc-spp-locked"]["operations"] == []
+
+        again, hosts = run("again", **enabled)
+        assert _managed_changes(again) == []
+        assert {h["outcome"] for n, h in hosts.items() if n in ("pc-tokens", "pc-spp-locked")} == {"reboot_required"}
+
+        # the restart (the lab's clients make their automatic activation attempt at boot): nothing waits any more
+        fleet.reboot(fleet.hosts["pc-tokens"])
+        fleet.reboot(fleet.hosts["pc-spp-locked"])
+        after, hosts = run("after-restart", **enabled)
+        for name in ("pc-tokens", "pc-spp-locked"):
+            assert hosts[name]["after"]["codes"] == ["ACTIVATED"] and hosts[name]["reboot_required"] is False, hosts[name]
+            assert hosts[name]["operations"] == [] and hosts[name]["outcome"] == "unchanged"
 
 
 def test_workgroup_clock_is_fixed_through_ntp(tmp_path):

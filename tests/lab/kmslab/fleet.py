@@ -7,6 +7,7 @@ are what Windows would show after its last automatic retry.
 from __future__ import annotations
 
 import copy
+import datetime
 import hashlib
 import pathlib
 import random
@@ -16,7 +17,7 @@ import uuid
 import yaml
 
 from . import catalog as C
-from .model import ActivationError, Fleet, Host, KmsRole, Transport, firewall_rule, new_product, new_service
+from .model import ActivationError, Fleet, FirewallPolicy, Host, KmsRole, Transport, firewall_rule, new_product, new_service
 
 FLEETS = pathlib.Path(__file__).resolve().parent.parent / "fleets"
 
@@ -76,7 +77,18 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
         raise FleetError(f"{where}: unknown language {host.language!r}; known: {', '.join(C.LANGUAGES)}")
     spp = spec.get("spp") or {}
     host.spp_state = spp.get("state", "Running")
-    host.spp_start_mode = spp.get("start_mode", "Manual")     # assumed (review C4: real default is Automatic, delayed)
+    # C4: Automatic (Delayed Start) by default; the registry Start value matches what the SCM holds at boot
+    host.spp_start_mode = spp.get("start_mode", "Auto")
+    if host.spp_start_mode not in Fleet.START_MODES.values():
+        raise FleetError(f"{where}: spp.start_mode must be one of {', '.join(Fleet.START_MODES.values())}")
+    host.spp_delayed = host.spp_boot_delayed = host.spp_start_mode == "Auto"
+    host.spp_boot_start = {v: k for k, v in Fleet.START_MODES.items()}[host.spp_start_mode]
+    host.spp_scm_refuses = bool(spp.get("scm_refuses", False))
+    host.booted_at = host.utc_now() - datetime.timedelta(days=1)
+    store = spp.get("tokens_folder", "2.0")
+    if store not in ("2.0", "store"):
+        raise FleetError(f"{where}: spp.tokens_folder must be '2.0' (spp\\store\\2.0) or 'store' (spp\\store), got {store!r}")
+    host.tokens_folders = ["System32\\spp\\store\\2.0" if store == "2.0" else "System32\\spp\\store"]
     # [W32TM] Type NT5DS for domain members, NTP with time.windows.com,0x9 for workgroup computers (the defaults)
     host.w32time = {"State": "Running", "StartMode": "Manual", "Type": "NT5DS" if host.part_of_domain else "NTP",
                     "NtpServer": "time.windows.com,0x9"}
@@ -89,6 +101,20 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
         "SPPSVC-In-TCP": firewall_rule("inbound", 1688, enabled=firewall.get("kms_inbound", True)),
         "SPPSVC-In-TCP-NoScope": firewall_rule("inbound", 1688, enabled=False),
     }
+    gpo = firewall.get("gpo") or {}
+    if gpo:
+        # C9: what Group Policy sets, e.g. {default_outbound: Block, allow_local_rules: false,
+        # rules: [{name: ..., direction: outbound, port: 1688, action: block}]}
+        if gpo.get("default_outbound") not in (None, "Block", "Allow"):
+            raise FleetError(f"{where}: firewall.gpo.default_outbound must be Block or Allow")
+        rules = {}
+        for rule in gpo.get("rules") or []:
+            if rule.get("action", "allow") not in ("allow", "block") or rule.get("direction") not in ("inbound", "outbound"):
+                raise FleetError(f"{where}: a firewall.gpo rule needs direction inbound/outbound and action allow/block")
+            rules[str(rule["name"])] = firewall_rule(rule["direction"], rule.get("port", 1688), rule.get("enabled", True),
+                                                     rule.get("remote_addresses"), rule.get("action", "allow"))
+        host.firewall_policy = FirewallPolicy(default_outbound=gpo.get("default_outbound"),
+                                              allow_local_rules=gpo.get("allow_local_rules"), rules=rules)
     channel = spec.get("channel", "KMS_CLIENT")
     if channel not in C.PRODUCT_KEY_CHANNEL:
         raise FleetError(f"{where}: channel must be one of {', '.join(C.PRODUCT_KEY_CHANNEL)}, got {channel!r}")

@@ -69,7 +69,17 @@ class Host:
     service: dict[str, t.Any] = dataclasses.field(default_factory=dict)
     registry: dict[str, t.Any] = dataclasses.field(default_factory=dict)
     spp_state: str = "Running"
-    spp_start_mode: str = "Manual"
+    # C4: sppsvc's default start type is Automatic (Delayed Start): published exports of its service key show Start=2,
+    # DelayedAutoStart=1 (fidelity review C4). spp_start_mode is what the Service Control Manager holds (Win32_Service
+    # StartMode); spp_boot_start the registry Start value it reads at the next boot - editing it "cannot change the
+    # starting rules for a service" (TechNet "Start Entry", cc959920), only ChangeServiceConfig / sc.exe can (C5).
+    spp_start_mode: str = "Auto"
+    spp_delayed: bool = True
+    spp_boot_start: int = 2
+    spp_boot_delayed: bool = True
+    # assumed: whether the SCM lets Administrators change the protected sppsvc (StartProtected=1) is not documented;
+    # by default it does, a fleet can make it refuse (spp: {scm_refuses: true}) to exercise the restart path
+    spp_scm_refuses: bool = False
     clock_offset: float = 0.0
     w32time: dict[str, t.Any] = dataclasses.field(default_factory=dict)
     time_zone: str = "Tokyo Standard Time"
@@ -80,10 +90,17 @@ class Host:
     #: server answers; Resolve-DnsName gives ERROR_TIMEOUT 1460 - assumed, see docs/lab-assumptions.md)
     dns_failure_kind: str = "servfail"
     blocked: set[str] = dataclasses.field(default_factory=set)     # "host:port" or "*:port" the client cannot reach
-    firewall_rules: dict[str, bool] = dataclasses.field(default_factory=dict)
+    firewall_rules: dict[str, dict[str, t.Any]] = dataclasses.field(default_factory=dict)   # the local PersistentStore
+    firewall_policy: "FirewallPolicy" = dataclasses.field(default_factory=lambda: FirewallPolicy())
     events: list[dict[str, t.Any]] = dataclasses.field(default_factory=list)
     time_events: list[dict[str, t.Any]] = dataclasses.field(default_factory=list)
     license_store_corrupt: bool = False
+    # KB 2736303: tokens.dat lives in spp\store\2.0 (8.1 / 2012 R2 and later) or, on a Windows 8.1 upgraded from
+    # Windows 8, still in spp\store; the rebuild sets it aside and ends with "Restart the computer" (C7)
+    tokens_folders: list[str] = dataclasses.field(default_factory=lambda: ["System32\\spp\\store\\2.0"])
+    tokens_set_aside: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    store_rebuild_pending: bool = False
+    booted_at: datetime.datetime | None = None
     non_genuine: bool = False
     kms: "KmsRole | None" = None
     transport: Transport = dataclasses.field(default_factory=Transport)
@@ -134,6 +151,21 @@ class KmsRole:
     clients: dict[str, set[str]] = dataclasses.field(default_factory=lambda: {"windows": set(), "office": set()})
     requests: int = 0
     failed_requests: int = 0
+    # C6: SetKeyManagementServiceListeningPort / DisableKeyManagementServiceDnsPublishing (and the publish list) are
+    # stored at once but take effect when sppsvc restarts - slmgr.vbs prints L_MsgWarningKmsReboot "a KMS reboot is
+    # needed for this setting to take effect" after /sprt, /sdns, /cdns. assumed: the service's CIM properties and the
+    # registry show the stored (configured) value straight away; the listener and the SRV records follow the restart.
+    configured: dict[str, t.Any] = dataclasses.field(default_factory=dict)
+
+    def setting(self, name: str) -> t.Any:
+        """A setting as stored (configured), which may still wait for the sppsvc restart."""
+        return self.configured.get(name, getattr(self, name))
+
+    def apply_configured(self) -> None:
+        """sppsvc restarted: the stored port, publishing and publish list take effect."""
+        for name, value in self.configured.items():
+            setattr(self, name, value)
+        self.configured.clear()
 
     def covers(self, family: str) -> bool:
         """[PLAN] True when one of this host's CSVLKs activates the product family."""
@@ -144,20 +176,45 @@ class KmsRole:
         return self.base_count + len(self.clients[application])
 
 
-def firewall_rule(direction: str, port: int | str, enabled: bool = True, remote: list[str] | None = None) -> dict[str, t.Any]:
-    """A firewall rule in the numbers the firewall probe reads (Enabled 1/2, Direction 1 in / 2 out, Action 2 allow:
-    MSFT_NetFirewallRule, Learn wfascimprov/msft-netfirewallrule)."""
+def firewall_rule(direction: str, port: int | str, enabled: bool = True, remote: list[str] | None = None,
+                  action: str = "allow") -> dict[str, t.Any]:
+    """A firewall rule in the numbers the firewall probe reads (Enabled 1/2, Direction 1 in / 2 out, Action 2 allow /
+    4 block: MSFT_NetFirewallRule, Learn wfascimprov/msft-netfirewallrule)."""
     inbound = direction == "inbound"
-    return {"Enabled": 1 if enabled else 2, "Direction": 1 if inbound else 2, "Action": 2, "Protocol": "TCP",
-            "LocalPort": [str(port)] if inbound else ["Any"], "RemotePort": ["Any"] if inbound else [str(port)],
+    return {"Enabled": 1 if enabled else 2, "Direction": 1 if inbound else 2, "Action": 4 if action == "block" else 2,
+            "Protocol": "TCP", "LocalPort": [str(port)] if inbound else ["Any"], "RemotePort": ["Any"] if inbound else [str(port)],
             "RemoteAddress": list(remote or ["Any"])}
 
 
-def allows(host: Host, direction: str, port: int, addresses: list[str]) -> bool:
-    """Does an enabled allow rule of ``host`` let TCP ``port`` through in ``direction`` (to one of ``addresses``)?"""
+@dataclasses.dataclass
+class FirewallPolicy:
+    """C9: the firewall settings Group Policy gives the host (the GP store of the resultant policy, MS-FASP 2.2.1).
+
+    * default_outbound: the GPO's default outbound action ("Block" / "Allow"), None when the GPO does not set it;
+    * allow_local_rules: AllowLocalFirewallRules - False: "The firewall rules defined by the local administrator are
+      ignored, and only firewall rules from GPOs are applied to the computer" (Set-NetFirewallProfile); None: not
+      configured, local rules apply;
+    * rules: GPO rules by Name (firewall_rule form). A matching block rule wins over allow rules (assumed here from
+      Windows Firewall's rule precedence: explicit block before allow).
+    """
+
+    default_outbound: str | None = None
+    allow_local_rules: bool | None = None
+    rules: dict[str, dict[str, t.Any]] = dataclasses.field(default_factory=dict)
+
+
+def enforced_rules(host: Host) -> list[dict[str, t.Any]]:
+    """The rules in force (ActiveStore): Group Policy's, plus the local ones unless Group Policy ignores them."""
+    rules = list(host.firewall_policy.rules.values())
+    if host.firewall_policy.allow_local_rules is not False:
+        rules += list(host.firewall_rules.values())
+    return rules
+
+
+def _matching(host: Host, direction: str, port: int, addresses: list[str], action: int) -> bool:
     wanted = 1 if direction == "inbound" else 2
-    for rule in host.firewall_rules.values():
-        if rule["Enabled"] != 1 or rule["Direction"] != wanted or rule["Action"] != 2:
+    for rule in enforced_rules(host):
+        if rule["Enabled"] != 1 or rule["Direction"] != wanted or rule["Action"] != action:
             continue
         ports = rule["LocalPort"] if direction == "inbound" else rule["RemotePort"]
         if str(port) not in ports and "Any" not in ports:
@@ -166,6 +223,24 @@ def allows(host: Host, direction: str, port: int, addresses: list[str]) -> bool:
         if "any" in remote or not addresses or any(a in remote for a in addresses):
             return True
     return False
+
+
+def allows(host: Host, direction: str, port: int, addresses: list[str]) -> bool:
+    """Does an enforced allow rule of ``host`` let TCP ``port`` through in ``direction`` (to one of ``addresses``),
+    with no enforced block rule for it?"""
+    if _matching(host, direction, port, addresses, 4):
+        return False
+    return _matching(host, direction, port, addresses, 2)
+
+
+def outbound_dropped(client: Host, name: str, port: int, addresses: list[str]) -> bool:
+    """Does the client's firewall drop TCP to name:port? Filtered outbound (the lab's ``blocked`` entries or a GPO
+    default outbound Block) unless an enforced rule allows it; an enforced block rule drops it in any case."""
+    if _matching(client, "outbound", port, addresses, 4):
+        return True
+    filtered = (f"{name.lower()}:{port}" in client.blocked or f"*:{port}" in client.blocked
+                or client.firewall_policy.default_outbound == "Block")
+    return filtered and not allows(client, "outbound", port, addresses)
 
 
 def new_product(edition: C.Edition, channel: str, status: int = C.OOB_GRACE, grace_minutes: int = 30 * 24 * 60,
@@ -286,9 +361,8 @@ class Fleet:
         addresses = self.resolve(name)
         if not addresses and self.host_by_name(name) is None:
             return False, 11001
-        if f"{name.lower()}:{port}" in client.blocked or f"*:{port}" in client.blocked:
-            if not allows(client, "outbound", port, addresses):
-                return False, 10060      # dropped by the client's outbound filtering: WSAETIMEDOUT [SLERR] (assumed drop)
+        if outbound_dropped(client, name, port, addresses):
+            return False, 10060          # dropped by the client's outbound filtering: WSAETIMEDOUT [SLERR] (assumed drop)
         target = self.host_by_name(name)
         if target is None or target.kms is None:
             return False, 10061
@@ -449,6 +523,66 @@ class Fleet:
             "DiscoveredKeyManagementServiceMachineName": name,
             "DiscoveredKeyManagementServiceMachinePort": port,
         })
+
+    # --- the Software Protection service, restarts ------------------------------------------------------------------
+
+    START_MODES = {2: "Auto", 3: "Manual", 4: "Disabled"}
+
+    def scm_set_start(self, host: Host, mode: str, delayed: bool = False) -> None:
+        """ChangeServiceConfig (Set-Service -StartupType, sc.exe config start=): the SCM and the registry change
+        together ("sc config modifies the value of a service's entries in the registry and in the Service Control
+        Manager database", TechNet cc990290). Refused with ERROR_ACCESS_DENIED where the host protects sppsvc (assumed)."""
+        with self.lock:
+            if host.spp_scm_refuses:
+                raise ActivationError(C.HR["ACCESS_DENIED"], "Access is denied")
+            host.spp_start_mode, host.spp_delayed = mode, delayed and mode == "Auto"
+            host.spp_boot_start = {v: k for k, v in self.START_MODES.items()}[mode]
+            host.spp_boot_delayed = host.spp_delayed
+
+    def registry_set_start(self, host: Host, start: int, delayed: bool) -> None:
+        """Set-ItemProperty on Services\\sppsvc\\Start: only what the SCM reads at the next boot changes (C5)."""
+        with self.lock:
+            host.spp_boot_start, host.spp_boot_delayed = start, delayed
+
+    def start_spp(self, host: Host) -> None:
+        """Start-Service sppsvc: ERROR_SERVICE_DISABLED (0x80070422) while the SCM holds it Disabled."""
+        with self.lock:
+            if host.spp_start_mode == "Disabled":
+                raise ActivationError(C.HR["SERVICE_DISABLED"], "The service cannot be started, either because it is disabled")
+            host.spp_state = "Running"
+
+    def restart_spp(self, host: Host) -> None:
+        """Restart-Service sppsvc: a KMS host's stored port and DNS publishing take effect (C6)."""
+        with self.lock:
+            self.start_spp(host)
+            if host.kms is not None:
+                host.kms.apply_configured()
+
+    def reboot(self, host: Host) -> None:
+        """Restart the computer: the SCM reloads start types from the registry, Automatic services start, a rebuilt
+        license store is in use (KB 2736303 "Restart the computer"), a KMS host's stored settings take effect."""
+        with self.lock:
+            host.spp_start_mode = self.START_MODES.get(host.spp_boot_start, "Manual")
+            host.spp_delayed = host.spp_boot_delayed and host.spp_start_mode == "Auto"
+            host.spp_state = "Running" if host.spp_start_mode == "Auto" else "Stopped"
+            if host.store_rebuild_pending:
+                host.store_rebuild_pending = False
+                host.license_store_corrupt = False
+                for product in host.products:
+                    if product["LicenseStatusReason"] == C.HR["LICENSE_CORRUPT"]:
+                        product["LicenseStatusReason"] = 0
+            if host.kms is not None:
+                host.kms.apply_configured()
+            host.booted_at = host.utc_now()
+            # assumed: the restarted client makes its automatic activation attempt (an unactivated KMS client retries
+            # every 2 hours [PLAN]; the lab makes that attempt at boot, as it does once when a fleet is built)
+            if host.kms is None and host.spp_start_mode != "Disabled":
+                for product in list(host.products):
+                    if product["_channel"] == "KMS_CLIENT" and product["LicenseStatus"] != C.LICENSED:
+                        try:
+                            self.activate(host, product["ID"])
+                        except ActivationError:
+                            pass
 
     # --- the other licensing methods slmgr.vbs calls -------------------------------------------------------------
 

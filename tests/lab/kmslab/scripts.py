@@ -169,8 +169,7 @@ def probe_activation(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict
                             "CurrentBuild": str(ed.build), "UBR": 2000},             # UBR: assumed value
         "registry": {"spp": dict(host.registry), "overrides": []},
         "spp_service": {"Name": "sppsvc", "State": host.spp_state, "StartMode": host.spp_start_mode,
-                        "ExitCode": 0, "ProcessId": 4242 if host.spp_state == "Running" else 0,
-                        "DelayedAutoStart": False},                                     # assumed (review C4)
+                        "ExitCode": 0, "ProcessId": 4242 if host.spp_state == "Running" else 0, "DelayedAutoStart": host.spp_delayed},
         "events": [dict(e, TimeCreated=iso7(e["TimeCreated"])) for e in events],
         "events_error": None,
     }
@@ -299,13 +298,18 @@ def _signed(code: int) -> int:
     return code - (1 << 32) if code >= 1 << 31 else code
 
 
-def _run_operations(params: dict[str, t.Any], apply: t.Callable[[dict[str, t.Any]], int]) -> dict[str, t.Any]:
-    """Invoke-WakOperations: apply each operation in order (0 or an HRESULT; ActivationError counts), stop at the first failure."""
+def _run_operations(params: dict[str, t.Any], apply: t.Callable[[dict[str, t.Any]], int | str]) -> dict[str, t.Any]:
+    """Invoke-WakOperations: apply each operation in order (0, an HRESULT, or a pending state's name; ActivationError
+    counts), stop at the first failure."""
     steps = []
     for op in params.get("operations") or []:
-        step = {"op": op.get("op"), "target": op.get("target"), "hresult": 0}
+        step: dict[str, t.Any] = {"op": op.get("op"), "target": op.get("target"), "hresult": 0, "pending": None}
         try:
-            step["hresult"] = _signed(apply(op) or 0)
+            code = apply(op)
+            if isinstance(code, str):
+                step["pending"] = code               # done; takes effect after a restart ('reboot_required')
+            else:
+                step["hresult"] = _signed(code or 0)
         except ActivationError as exc:
             step["hresult"] = _signed(exc.hresult)
         steps.append(step)
@@ -323,19 +327,28 @@ def _licensing_target(host: Host, target: str) -> dict[str, t.Any]:
     return found
 
 
-def _enable_spp(fleet: Fleet, host: Host) -> None:
-    """Enable-WakSppService: default start type (Automatic, delayed) and started."""
+def _enable_spp(fleet: Fleet, host: Host) -> int | str:
+    """Enable-WakSppService: Set-Service -StartupType Automatic and sc.exe config start= delayed-auto (the SCM), then
+    Start-Service; where the SCM refuses (ERROR_ACCESS_DENIED), the registry values for the next boot and
+    'reboot_required' (C5: the registry write does not change the running service)."""
     with fleet.lock:
         host.counters.mutating_calls += 1
-        host.spp_start_mode, host.spp_state = "Auto", "Running"
+        try:
+            fleet.scm_set_start(host, "Auto", delayed=True)
+        except ActivationError as exc:
+            if exc.hresult != C.HR["ACCESS_DENIED"]:
+                raise
+            fleet.registry_set_start(host, 2, delayed=True)
+            return "reboot_required"
+        fleet.start_spp(host)
+        return 0
 
 
-def _kms_client_step(fleet: Fleet, host: Host, op: dict[str, t.Any]) -> None:
+def _kms_client_step(fleet: Fleet, host: Host, op: dict[str, t.Any]) -> int | str | None:
     """One operation of remedies/kms_client.ps1, as the CIM method would do it."""
     name, target_id = op["op"], op["target"]
     if name == "enable_spp":
-        _enable_spp(fleet, host)
-        return
+        return _enable_spp(fleet, host)
     target = _licensing_target(host, target_id)
     with fleet.lock:
         host.counters.mutating_calls += 1
@@ -379,9 +392,8 @@ def _kms_client_step(fleet: Fleet, host: Host, op: dict[str, t.Any]) -> None:
 @handler("remedy", "kms_client")
 def remedy_kms_client(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
     """remedies/kms_client.ps1: the slmgr-equivalent CIM methods, in order, stopping at the first failure."""
-    def apply(op: dict[str, t.Any]) -> int:
-        _kms_client_step(fleet, host, op)
-        return 0
+    def apply(op: dict[str, t.Any]) -> int | str:
+        return _kms_client_step(fleet, host, op) or 0
     return _run_operations(params, apply)
 
 
@@ -420,16 +432,35 @@ def remedy_time_sync(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict
 
 @handler("probe", "firewall")
 def probe_firewall(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
-    """probes/firewall.ps1: profiles as numbers; outbound is filtered (default Block) where the host has blocks."""
-    outbound = 4 if host.blocked else 0
-    profiles = [{"Name": n, "Enabled": 1, "DefaultInboundAction": 4, "DefaultOutboundAction": outbound}
-                for n in ("Domain", "Private", "Public")]
+    """probes/firewall.ps1: the ActiveStore - profiles as numbers, rules by Name with the store they come from, GPO
+    outbound block rules on the port (C9).
+
+    Outbound is filtered (default Block) where the host has blocks or Group Policy sets it. AllowLocalFirewallRules is
+    0 where Group Policy ignores local rules, 2 (NotConfigured) otherwise. assumed: the active profile is Domain for
+    domain members and Private for the others (Get-NetFirewallSetting ActiveProfile flags 1 / 2); a local rule that
+    Group Policy ignores is answered from the PersistentStore (it is not in the resultant policy).
+    """
+    policy = host.firewall_policy
+    outbound = 4 if host.blocked or policy.default_outbound == "Block" else 0
+    allow_local = {None: 2, True: 1, False: 0}[policy.allow_local_rules]
+    profiles = [{"Name": n, "Enabled": 1, "DefaultInboundAction": 4, "DefaultOutboundAction": outbound,
+                 "AllowLocalFirewallRules": allow_local} for n in ("Domain", "Private", "Public")]
+    port = str(params.get("port", 1688))
     names = ["SPPSVC-In-TCP", "SPPSVC-In-TCP-NoScope"] + list(params.get("rule_names") or [])
-    rules = {}
+    rules: dict[str, t.Any] = {}
     for name in names:
-        rule = host.firewall_rules.get(name)
-        rules[name] = dict(rule, Name=name) if rule else None
-    return {"profiles": profiles, "rules": rules}
+        if name in policy.rules:
+            rules[name] = dict(policy.rules[name], Name=name, Store="ActiveStore", PolicyStoreSourceType=2)
+        elif name in host.firewall_rules:
+            store = "PersistentStore" if policy.allow_local_rules is False else "ActiveStore"
+            rules[name] = dict(host.firewall_rules[name], Name=name, Store=store, PolicyStoreSourceType=1)
+        else:
+            rules[name] = None
+    blocks = [dict(rule, Name=name, Store="ActiveStore", PolicyStoreSourceType=2) for name, rule in policy.rules.items()
+              if rule["Enabled"] == 1 and rule["Direction"] == 2 and rule["Action"] == 4
+              and (port in rule["RemotePort"] or "Any" in rule["RemotePort"])]
+    return {"active_profiles": 1 if host.part_of_domain else 2, "profiles": profiles, "rules": rules,
+            "policy_blocks": blocks, "port": int(port)}
 
 
 @handler("remedy", "kms_firewall")
@@ -442,6 +473,8 @@ def remedy_kms_firewall(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> d
         with fleet.lock:
             host.counters.mutating_calls += 1
             if op["op"] in ("create_rule", "update_rule"):
+                # New-NetFirewallRule / Set-NetFirewallRule -Direction -Protocol -LocalPort -RemotePort -RemoteAddress,
+                # in the local PersistentStore (the cmdlets' default); Group Policy may ignore it (C9)
                 v = op["value"]
                 if op["op"] == "update_rule" and name not in host.firewall_rules:
                     return 0x80070490
@@ -466,21 +499,25 @@ def probe_kms_host(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[s
     kms = host.kms
     registry: dict[str, t.Any] = {}
     if kms is not None:
-        registry["DisableDnsPublishing"] = 0 if kms.dns_publishing else 1
-        if kms.publish_list:
-            registry["DnsDomainPublishList"] = ",".join(kms.publish_list)
-        if kms.port != 1688:
-            registry["KeyManagementServiceListeningPort"] = kms.port
+        # the stored settings (C6: they take effect when sppsvc restarts)
+        registry["DisableDnsPublishing"] = 0 if kms.setting("dns_publishing") else 1
+        if kms.setting("publish_list"):
+            registry["DnsDomainPublishList"] = ",".join(kms.setting("publish_list"))
+        if kms.setting("port") != 1688:
+            registry["KeyManagementServiceListeningPort"] = kms.setting("port")
     return {"registry": registry, "events": [], "requests_24h": kms.requests if kms else 0}
 
 
 @handler("remedy", "kms_host")
 def remedy_kms_host(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
-    """remedies/kms_host.ps1: /sprt, /sdns /cdns, the publish list, sppsvc."""
-    def apply(op: dict[str, t.Any]) -> int:
+    """remedies/kms_host.ps1: /sprt, /sdns /cdns, the publish list, sppsvc.
+
+    C6: the port, publishing and publish list are stored at once (the service's CIM properties show them) and take
+    effect when sppsvc restarts (restart_spp, or a reboot) - slmgr.vbs L_MsgWarningKmsReboot.
+    """
+    def apply(op: dict[str, t.Any]) -> int | str:
         if op["op"] == "enable_spp":
-            _enable_spp(fleet, host)
-            return 0
+            return _enable_spp(fleet, host)
         if _licensing_blocked(host):
             return C.HR["SERVICE_DISABLED"]
         if host.kms is None:
@@ -488,14 +525,16 @@ def remedy_kms_host(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[
         with fleet.lock:
             host.counters.mutating_calls += 1
             if op["op"] == "set_listening_port":
-                host.kms.port = int(op["value"])
-                host.service["KeyManagementServiceListeningPort"] = host.kms.port
+                host.kms.configured["port"] = int(op["value"])
+                host.service["KeyManagementServiceListeningPort"] = int(op["value"])
             elif op["op"] == "dns_publishing":
-                host.kms.dns_publishing = bool(op["value"])
-                host.service["KeyManagementServiceDnsPublishing"] = host.kms.dns_publishing
+                host.kms.configured["dns_publishing"] = bool(op["value"])
+                host.service["KeyManagementServiceDnsPublishing"] = bool(op["value"])
             elif op["op"] == "set_publish_list":
-                host.kms.publish_list = list(op["value"])
-            elif op["op"] != "restart_spp":
+                host.kms.configured["publish_list"] = list(op["value"])
+            elif op["op"] == "restart_spp":
+                fleet.restart_spp(host)
+            else:
                 return 0x80070057
         return 0
     return _run_operations(params, apply)
@@ -503,21 +542,40 @@ def remedy_kms_host(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[
 
 @handler("remedy", "system_repair")
 def remedy_system_repair(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
-    """remedies/system_repair.ps1: DISM and SFC succeed; the rebuild gives the host a sound license store.
+    """remedies/system_repair.ps1: DISM and SFC succeed; the rebuild follows KB 2736303.
 
-    After the rebuild the products keep their keys but lose their activation until activated again, as on Windows.
+    tokens.dat is set aside in whichever store folder holds it (ERROR_FILE_NOT_FOUND when neither does), sppsvc must
+    start (ERROR_SERVICE_DISABLED otherwise) and the step answers 'reboot_required'. C7: the rebuilt store is in use
+    after the restart the KB ends with (assumed: until then the products still report 0xC004E015); after it the
+    products keep their keys but lose their activation until activated again, as on Windows.
     """
-    def apply(op: dict[str, t.Any]) -> int:
+    def apply(op: dict[str, t.Any]) -> int | str:
         with fleet.lock:
             host.counters.mutating_calls += 1
             if op["op"] == "rebuild_license_store":
-                if _licensing_blocked(host):
-                    return C.HR["SERVICE_DISABLED"]
-                host.license_store_corrupt = False
-                for product in host.products:
-                    if product["LicenseStatusReason"] == C.HR["LICENSE_CORRUPT"]:
-                        product["LicenseStatusReason"] = 0
-            elif op["op"] not in ("dism", "sfc"):
+                if not host.tokens_folders:
+                    return 0x80070002
+                fleet.start_spp(host)
+                stamp = host.utc_now().strftime("%Y%m%d%H%M%S")
+                for folder in host.tokens_folders:
+                    host.tokens_set_aside.setdefault(folder, []).append(f"tokens.dat.{stamp}.bak")
+                host.store_rebuild_pending = True
+                return "reboot_required"
+            if op["op"] not in ("dism", "sfc"):
                 return 0x80070057
         return 0
     return _run_operations(params, apply)
+
+
+@handler("probe", "restart_pending")
+def probe_restart_pending(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
+    """probes/restart_pending.ps1: sppsvc's start type at the next boot (registry) and now (SCM), the last boot, and
+    tokens.dat with its set-aside copies in both store folders."""
+    folders = ["System32\\spp\\store\\2.0", "System32\\spp\\store"]
+    return {
+        "last_boot": iso7(host.booted_at or host.utc_now()),
+        "spp_registry": {"Start": host.spp_boot_start, "DelayedAutostart": 1 if host.spp_boot_delayed else 0},
+        "spp_service": {"State": host.spp_state, "StartMode": host.spp_start_mode, "DelayedAutoStart": host.spp_delayed},
+        "stores": [{"folder": f, "tokens": f in host.tokens_folders, "set_aside": list(host.tokens_set_aside.get(f, []))}
+                   for f in folders],
+    }

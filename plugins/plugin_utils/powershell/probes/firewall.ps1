@@ -1,34 +1,65 @@
 # winactivation.kms probe: firewall v1
-# Read-only. Windows Firewall profiles (enabled, default inbound/outbound action as numbers) and the rules the
-# collection manages, looked up by their Name (not the localized DisplayName): the built-in Key Management
-# Service rules (SPPSVC-In-TCP, SPPSVC-In-TCP-NoScope) and any rule names the controller asks about.
+# Read-only. Windows Firewall as it is enforced: the profiles of the ActiveStore, the resultant set of policy ("the
+# ActiveStore ... is the resultant set of policy"; the default PersistentStore "is not from GPOs" - NetSecurity
+# Get-NetFirewallProfile / Get-NetFirewallRule, -PolicyStore), with AllowLocalFirewallRules ("False: The firewall
+# rules defined by the local administrator are ignored, and only firewall rules from GPOs are applied" -
+# Set-NetFirewallProfile) and the active profiles (Get-NetFirewallSetting ActiveProfile). Rules are looked up by
+# their Name (not the localized DisplayName): the built-in Key Management Service rules (SPPSVC-In-TCP,
+# SPPSVC-In-TCP-NoScope) and any rule names the controller asks about, in the ActiveStore (with the store they come
+# from, PolicyStoreSourceType) and, when not enforced, in the local PersistentStore. Enabled outbound Block rules
+# that Group Policy enforces on the KMS port are listed too: a block rule wins over any allow rule.
 param($Params)
 
-$profiles = @(Get-NetFirewallProfile | ForEach-Object {
+$port = [string](Get-WakParam $Params 'port' 1688)
+$active = $null
+try { $active = [int64](Get-NetFirewallSetting -PolicyStore ActiveStore).ActiveProfile } catch { $active = $null }   # 1 Domain, 2 Private, 4 Public
+
+$profiles = @(Get-NetFirewallProfile -PolicyStore ActiveStore | ForEach-Object {
     [ordered]@{
         Name = [string]$_.Name
         Enabled = [int64]$_.Enabled                         # GpoBoolean: 1 True, 0 False, 2 NotConfigured
         DefaultInboundAction = [int64]$_.DefaultInboundAction   # 0 NotConfigured, 2 Allow, 4 Block
         DefaultOutboundAction = [int64]$_.DefaultOutboundAction
+        AllowLocalFirewallRules = [int64]$_.AllowLocalFirewallRules   # GpoBoolean; NotConfigured: local rules apply
     }
 })
+
+function Get-WakFirewallRuleView {
+    <# One rule in numbers, with the store it came from (PolicyStoreSourceType: 1 Local, 2 GroupPolicy, 3 Dynamic, ...). #>
+    param($Rule, [string]$Store)
+    $portFilter = $Rule | Get-NetFirewallPortFilter
+    $address = $Rule | Get-NetFirewallAddressFilter
+    return [ordered]@{
+        Name = [string]$Rule.Name
+        Enabled = [int64]$Rule.Enabled                    # 1 True, 2 False
+        Direction = [int64]$Rule.Direction                # 1 Inbound, 2 Outbound
+        Action = [int64]$Rule.Action                      # 2 Allow, 4 Block
+        Protocol = [string]$portFilter.Protocol
+        LocalPort = @($portFilter.LocalPort | ForEach-Object { [string]$_ })
+        RemotePort = @($portFilter.RemotePort | ForEach-Object { [string]$_ })
+        RemoteAddress = @($address.RemoteAddress | ForEach-Object { [string]$_ })
+        Store = $Store
+        PolicyStoreSourceType = [int64]$Rule.PolicyStoreSourceType
+    }
+}
 
 $names = @('SPPSVC-In-TCP', 'SPPSVC-In-TCP-NoScope') + @(Get-WakParam $Params 'rule_names' @())
 $rules = [ordered]@{}
 foreach ($name in $names) {
-    $rule = Get-NetFirewallRule -Name $name -ErrorAction SilentlyContinue
-    if ($null -eq $rule) { $rules[$name] = $null; continue }
-    $port = $rule | Get-NetFirewallPortFilter
-    $address = $rule | Get-NetFirewallAddressFilter
-    $rules[$name] = [ordered]@{
-        Name = $rule.Name
-        Enabled = [int64]$rule.Enabled                    # 1 True, 2 False
-        Direction = [int64]$rule.Direction                # 1 Inbound, 2 Outbound
-        Action = [int64]$rule.Action                      # 2 Allow, 4 Block
-        Protocol = [string]$port.Protocol
-        LocalPort = @($port.LocalPort | ForEach-Object { [string]$_ })
-        RemotePort = @($port.RemotePort | ForEach-Object { [string]$_ })
-        RemoteAddress = @($address.RemoteAddress | ForEach-Object { [string]$_ })
+    $rule = Get-NetFirewallRule -PolicyStore ActiveStore -Name $name -ErrorAction SilentlyContinue | Select-Object -First 1
+    $store = 'ActiveStore'
+    if ($null -eq $rule) {
+        $rule = Get-NetFirewallRule -Name $name -ErrorAction SilentlyContinue | Select-Object -First 1   # local, not enforced
+        $store = 'PersistentStore'
     }
+    $rules[$name] = if ($null -eq $rule) { $null } else { Get-WakFirewallRuleView $rule $store }
 }
-[ordered]@{ profiles = $profiles; rules = $rules }
+
+$policyBlocks = @(Get-NetFirewallRule -PolicyStore ActiveStore -Direction Outbound -Action Block -Enabled True -ErrorAction SilentlyContinue |
+    Where-Object { [int64]$_.PolicyStoreSourceType -eq 2 } | ForEach-Object {
+        $view = Get-WakFirewallRuleView $_ 'ActiveStore'
+        $ports = @($view.RemotePort)
+        if (@('TCP', 'Any') -contains $view.Protocol -and ($ports -contains $port -or $ports -contains 'Any')) { $view }
+    })
+
+[ordered]@{ active_profiles = $active; profiles = $profiles; rules = $rules; policy_blocks = $policyBlocks; port = [int64]$port }

@@ -2,7 +2,8 @@
 # Applies KMS client changes decided on the controller, in order, with the CIM methods slmgr.vbs calls:
 # /skms /ckms (Set/ClearKeyManagementServiceMachine, Set/ClearKeyManagementServicePort) at service or product
 # level, /skms-domain, /skhc /ckhc, /ipk (InstallProductKey + RefreshLicenseStatus), /ato (Activate +
-# RefreshLicenseStatus), and the Software Protection service's default start type. Stops at the first failure and returns each step's HRESULT. The product key arrives as
+# RefreshLicenseStatus), and the Software Protection service's default start type (through the SCM, see
+# Enable-WakSppService). Stops at the first failure and returns each step's HRESULT. The product key arrives as
 # data and is never written to output.
 param($Params)
 
@@ -10,8 +11,7 @@ Invoke-WakOperations $Params {
     param($op)
     if ([string]$op.op -eq 'enable_spp') {
         # before any licensing object can be read, the Software Protection service must be able to start
-        Enable-WakSppService
-        return 0
+        return Enable-WakSppService
     }
     $target = Get-WakLicensingTarget ([string]$op.target)
     if ($null -eq $target) { return -2147023728 }   # ERROR_NOT_FOUND: no product with that activation ID

@@ -1,6 +1,8 @@
 # winactivation.kms remedy: kms_firewall v1
-# Creates, updates, enables or removes the firewall rules decided on the controller, by rule Name. It never
-# disables a firewall profile: it opens exactly the KMS port, in one direction, to the given addresses.
+# Creates, updates, enables or removes the firewall rules decided on the controller, by rule Name, in the local
+# PersistentStore (the cmdlets' default). It never disables a firewall profile: it opens exactly the KMS port, in one
+# direction, to the given addresses. The controller plans no local rule where Group Policy ignores local rules
+# (AllowLocalFirewallRules False) or blocks the port: a person must change the GPO.
 param($Params)
 
 Invoke-WakOperations $Params {
@@ -17,9 +19,10 @@ Invoke-WakOperations $Params {
         }
         'update_rule' {
             $v = $op.value
-            Set-NetFirewallRule -Name $name -Enabled True -Action Allow -RemoteAddress @($v.remote_addresses)
-            Get-NetFirewallRule -Name $name | Get-NetFirewallPortFilter |
-                Set-NetFirewallPortFilter -Protocol TCP -RemotePort ([string]$v.remote_port) -LocalPort ([string]$v.local_port)
+            # Set-NetFirewallRule takes the direction and the port filter directly (windows-powershell-docs
+            # winserver2016-ps/NetSecurity/Set-NetFirewallRule.md): a rule that had the wrong direction is corrected, not "updated" forever
+            Set-NetFirewallRule -Name $name -Direction ([string]$v.direction) -Enabled True -Action Allow -Protocol TCP `
+                -RemotePort ([string]$v.remote_port) -LocalPort ([string]$v.local_port) -RemoteAddress @($v.remote_addresses)
             return 0
         }
         'enable_rule' { Enable-NetFirewallRule -Name $name; return 0 }

@@ -1,8 +1,13 @@
 # winactivation.kms remedy: system_repair v1
 # Heavy repairs, run only when the controller asks for them (remediate_rebuild_license_store, remediate_system_files):
-# - rebuild_license_store: stop sppsvc, move tokens.dat aside (kept as tokens.dat.<timestamp>.bak), start sppsvc and
-#   reinstall the system license files (what slmgr /rilc does: InstallLicense for every .xrm-ms under spp\tokens);
-#   the KMS client key is installed again and activated by the caller afterwards;
+# - rebuild_license_store, Microsoft's procedure (KB 2736303, "Rebuild the Tokens.dat file"): stop sppsvc; rename
+#   tokens.dat in %windir%\System32\spp\store\2.0 (Windows 8.1 / Server 2012 R2 and later) and in spp\store (where a
+#   Windows 8.1 upgraded from Windows 8 may still keep it), kept as tokens.dat.<UTC yyyyMMddHHmmss>.bak; start sppsvc;
+#   reinstall the system license files as slmgr /rilc does (InstallLicense for every .xrm-ms under spp\tokens, then
+#   under System32\oem); the step answers 'reboot_required': the KB ends with "Restart the computer", and the
+#   restart_pending probe sees the renamed file until the computer has restarted. No tokens.dat in either folder is
+#   an error (ERROR_FILE_NOT_FOUND), never a silent success. The KMS client key is installed again and activated by
+#   the caller after the restart;
 # - sfc: sfc.exe /scannow; dism: DISM.exe /Online /Cleanup-Image /RestoreHealth - exit codes only.
 param($Params)
 
@@ -10,23 +15,28 @@ Invoke-WakOperations $Params {
     param($op)
     switch ([string]$op.op) {
         'rebuild_license_store' {
-            $store = Join-Path $env:SystemRoot 'System32\spp\store\2.0'
-            $tokens = Join-Path $store 'tokens.dat'
-            Stop-Service -Name 'sppsvc' -Force
-            if (Test-Path -LiteralPath $tokens) {
-                Move-Item -LiteralPath $tokens -Destination ("$tokens." + (Get-Date).ToUniversalTime().ToString('yyyyMMddHHmmss') + '.bak')
+            $stamp = (Get-Date).ToUniversalTime().ToString('yyyyMMddHHmmss')
+            $found = @()
+            foreach ($folder in @('System32\spp\store\2.0', 'System32\spp\store')) {
+                $tokens = Join-Path (Join-Path $env:SystemRoot $folder) 'tokens.dat'
+                if (Test-Path -LiteralPath $tokens -PathType Leaf) { $found += $tokens }
             }
+            if ($found.Count -eq 0) { return -2147024894 }   # ERROR_FILE_NOT_FOUND: no tokens.dat where Windows keeps it
+            Stop-Service -Name 'sppsvc' -Force
+            foreach ($tokens in $found) { Move-Item -LiteralPath $tokens -Destination ("$tokens.$stamp.bak") }
             Start-Service -Name 'sppsvc'
             $service = Get-CimInstance -ClassName SoftwareLicensingService
-            $folder = Join-Path $env:SystemRoot 'System32\spp\tokens'
-            foreach ($file in @(Get-ChildItem -LiteralPath $folder -Recurse -Filter '*.xrm-ms' -ErrorAction SilentlyContinue)) {
-                $code = Invoke-WakCimMethod $service 'InstallLicense' @{ License = [IO.File]::ReadAllText($file.FullName) }
-                if ($code -ne 0) { return $code }
+            foreach ($folder in @('System32\spp\tokens', 'System32\oem')) {
+                $path = Join-Path $env:SystemRoot $folder
+                foreach ($file in @(Get-ChildItem -LiteralPath $path -Recurse -Filter '*.xrm-ms' -ErrorAction SilentlyContinue)) {
+                    $code = Invoke-WakCimMethod $service 'InstallLicense' @{ License = [IO.File]::ReadAllText($file.FullName) }
+                    if ($code -ne 0) { return $code }
+                }
             }
-            return 0
+            return 'reboot_required'
         }
         'sfc' { return Get-WakExitCode (Join-Path $env:SystemRoot 'System32\sfc.exe') @('/scannow') }
         'dism' { return Get-WakExitCode (Join-Path $env:SystemRoot 'System32\Dism.exe') @('/Online', '/Cleanup-Image', '/RestoreHealth') }
-        default { return -2147024809 }
+        default { return -2147024809 }   # E_INVALIDARG: an operation this script does not know
     }
 }

@@ -12,10 +12,16 @@ from ansible.playbook.play_context import PlayContext
 from ansible_collections.winactivation.kms.plugins.action import kms_client, kms_firewall, kms_host, time_sync
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot
 
-from fakes import FakeConnection
+from fakes import FakeConnection, fixture
 import snapshots as S
 
 KEY = "W269N-WFGWX-YVC9B-4J6C9-T83GX"
+#: restart_pending as a host shows it with nothing waiting for a restart (composed: the probe's fields, sppsvc at its
+#: default start type, one tokens.dat in spp\store\2.0 and no copy set aside)
+NO_RESTART = {"last_boot": "2026-11-29T08:00:00.0000000Z", "spp_registry": {"Start": 2, "DelayedAutostart": 1},
+              "spp_service": {"State": "Running", "StartMode": "Auto", "DelayedAutoStart": True},
+              "stores": [{"folder": "System32\\spp\\store\\2.0", "tokens": True, "set_aside": []},
+                         {"folder": "System32\\spp\\store", "tokens": False, "set_aside": []}]}
 
 
 class Host:
@@ -28,16 +34,17 @@ class Host:
 
     def handlers(self):
         handlers = {name: (lambda params, n=name: copy.deepcopy(self.probes[n])) for name in self.probes}
-        for remedy in ("kms_client", "time_sync", "kms_firewall", "kms_host"):
+        for remedy in ("kms_client", "time_sync", "kms_firewall", "kms_host", "system_repair"):
             handlers[f"remedy:{remedy}"] = self._remedy(remedy)
         return handlers
 
     def _remedy(self, name):
         def run(params):
             self.remedies.append((name, params["operations"]))
+            steps = None
             if self.on_remedy:
-                self.on_remedy(self, name, params["operations"])
-            return {"steps": [{"op": o["op"], "target": o["target"], "hresult": 0} for o in params["operations"]]}
+                steps = self.on_remedy(self, name, params["operations"])
+            return {"steps": steps or [{"op": o["op"], "target": o["target"], "hresult": 0} for o in params["operations"]]}
         return run
 
 
@@ -188,23 +195,23 @@ def test_firewall_outbound_only_where_filtered_and_inbound_enables_the_builtin_r
 
 
 def test_kms_host_refuses_a_client_and_revives_sppsvc():
-    client = Host({"activation": S.healthy()["probes"]["activation"], "kms_host": {}, "firewall": {}})
+    client = Host({"activation": S.healthy()["probes"]["activation"], "kms_host": {}, "firewall": {}, "restart_pending": NO_RESTART})
     result, _conn = _run(kms_host, {"dns_publishing": True}, client)
     assert result["failed"] is True and "not a KMS host" in result["msg"]
     act = copy.deepcopy(S.healthy()["probes"]["activation"])
     act.update(products=[], service=None, licensing_error={"hresult": -2147023838})
     act["spp_service"].update(State="Stopped", StartMode="Disabled")
-    dead = Host({"activation": act, "kms_host": {}, "firewall": {}})
+    dead = Host({"activation": act, "kms_host": {}, "firewall": {}, "restart_pending": NO_RESTART})
     result, _conn = _run(kms_host, {}, dead, check_mode=True)
     assert result["operations"] == [{"op": "enable_spp", "target": "service"}]
 
 
 def test_system_repair_runs_only_on_a_corrupt_store_and_in_a_safe_order():
     from ansible_collections.winactivation.kms.plugins.action import system_repair
-    healthy = Host({"activation": S.healthy()["probes"]["activation"]})
+    healthy = Host({"activation": S.healthy()["probes"]["activation"], "restart_pending": NO_RESTART})
     result, _conn = _run(system_repair, {"repairs": ["rebuild_license_store", "sfc"]}, healthy)
     assert result["changed"] is False and healthy.remedies == [] and "nothing to repair" in result["notes"][0]
-    corrupt = Host({"activation": S.failing("0x0", LicenseStatusReason=0xC004E015)["probes"]["activation"]})
+    corrupt = Host({"activation": S.failing("0x0", LicenseStatusReason=0xC004E015)["probes"]["activation"], "restart_pending": NO_RESTART})
     result, _conn = _run(system_repair, {"repairs": ["rebuild_license_store", "sfc", "dism"]}, corrupt, check_mode=True)
     assert [op["op"] for op in result["operations"]] == ["dism", "sfc", "rebuild_license_store"] and corrupt.remedies == []
     with pytest.raises(AnsibleActionFail, match="repairs"):
@@ -217,3 +224,133 @@ def test_install_gvlk_after_a_rebuild_when_windows_has_no_key_left():
     host = Host({"activation": act})
     result, _conn = _run(kms_client, {"install_gvlk": True, "activate": False}, host, check_mode=True)
     assert result["operations"] == [{"op": "install_key", "target": "service", "value": "...T83GX"}]
+
+
+# --- restart required, policy-managed firewalls, sppsvc restarts (review A2, B2, B7, B8, D) ------------------------
+
+def _disabled_spp_host(scm_refuses):
+    """sppsvc disabled; enable_spp either starts it (the SCM accepts) or answers reboot_required and leaves the
+    registry set for the next boot while the SCM still says Disabled (what Enable-WakSppService does when refused)."""
+    act = copy.deepcopy(S.healthy()["probes"]["activation"])
+    healthy_products, healthy_service = act["products"], act["service"]
+    act.update(products=[], service=None, licensing_error={"hresult": -2147023838})
+    act["spp_service"].update(State="Stopped", StartMode="Disabled")
+    restart = copy.deepcopy(NO_RESTART)
+    restart["spp_registry"]["Start"] = 4
+    restart["spp_service"].update(State="Stopped", StartMode="Disabled")
+
+    def enable(host, name, ops):
+        if [o["op"] for o in ops] != ["enable_spp"]:
+            return None
+        if scm_refuses:
+            host.probes["restart_pending"]["spp_registry"].update(Start=2, DelayedAutostart=1)
+            return [{"op": "enable_spp", "target": "service", "hresult": 0, "pending": "reboot_required"}]
+        host.probes["activation"].update(products=healthy_products, service=healthy_service, licensing_error=None)
+        host.probes["activation"]["spp_service"].update(State="Running", StartMode="Auto")
+        host.probes["restart_pending"]["spp_registry"].update(Start=2)
+        host.probes["restart_pending"]["spp_service"].update(State="Running", StartMode="Auto")
+        return None
+    return Host({"activation": act, "restart_pending": restart}, enable)
+
+
+def test_enable_spp_refused_by_the_scm_reports_restart_required_and_a_second_run_does_not_loop():
+    host = _disabled_spp_host(scm_refuses=True)
+    result, _conn = _run(kms_client, {"spp_service": True, "activate": False}, host)
+    assert not result.get("failed"), result.get("msg")
+    assert result["changed"] is True and result["reboot_required"] is True
+    assert result["steps"] == [{"op": "enable_spp", "target": "service", "ok": True, "hresult": "0x00000000",
+                                "hresult_text": None, "pending": "reboot_required"}]
+    assert "Restart required" in result["warnings"][0]
+    assert result["needs_person"][0]["ja"].startswith("再起動が必要です")
+    again, _conn = _run(kms_client, {"spp_service": True, "activate": False}, host)
+    assert again["changed"] is False and again["operations"] == [] and again["reboot_required"] is True
+    assert len(host.remedies) == 1                       # the second run sent nothing
+
+
+def test_enable_spp_accepted_by_the_scm_needs_no_restart():
+    host = _disabled_spp_host(scm_refuses=False)
+    result, _conn = _run(kms_client, {"spp_service": True, "activate": False}, host)
+    assert not result.get("failed"), result.get("msg")
+    assert result["changed"] is True and result["reboot_required"] is False and "needs_person" not in result
+
+
+def test_kms_host_restarts_sppsvc_after_port_or_publishing_changes():
+    act = fixture("activation_kms_host_2022.json")
+    host = Host({"activation": act, "kms_host": {}, "firewall": {}, "restart_pending": NO_RESTART})
+    port = (act.get("service") or {}).get("KeyManagementServiceListeningPort") or 1688
+    result, _conn = _run(kms_host, {"listening_port": port + 1}, host, check_mode=True)
+    assert [op["op"] for op in result["operations"]] == ["set_listening_port", "restart_spp"]
+    result, _conn = _run(kms_host, {"dns_publish_domains": ["corp.example.jp"]}, host, check_mode=True)
+    assert [op["op"] for op in result["operations"]] == ["set_publish_list", "restart_spp"]
+    result, _conn = _run(kms_host, {"listening_port": port}, host, check_mode=True)
+    assert result["operations"] == []                    # nothing changed: no restart either
+
+
+def test_rebuild_reports_restart_required_and_is_not_repeated_before_the_restart():
+    from ansible_collections.winactivation.kms.plugins.action import system_repair
+    corrupt = S.failing("0x0", LicenseStatusReason=0xC004E015)["probes"]["activation"]
+
+    def rebuild(host, name, ops):
+        host.probes["restart_pending"]["stores"][0]["set_aside"] = ["tokens.dat.20261130093000.bak"]
+        return [{"op": o["op"], "target": o["target"], "hresult": 0,
+                 "pending": "reboot_required" if o["op"] == "rebuild_license_store" else None} for o in ops]
+    host = Host({"activation": corrupt, "restart_pending": copy.deepcopy(NO_RESTART)}, rebuild)
+    result, _conn = _run(system_repair, {"repairs": ["rebuild_license_store"]}, host)
+    assert not result.get("failed"), result.get("msg")
+    assert result["changed"] is True and result["reboot_required"] is True
+    assert "KB 2736303" in result["warnings"][0]
+    again, _conn = _run(system_repair, {"repairs": ["rebuild_license_store"]}, host)
+    assert again["changed"] is False and again["operations"] == [] and again["reboot_required"] is True
+    assert len(host.remedies) == 1
+    # after the restart (boot later than the set-aside copy) the store is judged on its own again
+    host.probes["restart_pending"]["last_boot"] = "2026-11-30T10:00:00.0000000Z"
+    after, _conn = _run(system_repair, {"repairs": ["rebuild_license_store"]}, host, check_mode=True)
+    assert after["reboot_required"] is False and [op["op"] for op in after["operations"]] == ["rebuild_license_store"]
+
+
+def _policy_firewall(**profile):
+    domain = {"Name": "Domain", "Enabled": 1, "DefaultInboundAction": 4, "DefaultOutboundAction": 4, "AllowLocalFirewallRules": 2}
+    domain.update(profile)
+    return {"active_profiles": 1, "port": 1688,
+            "profiles": [domain, {"Name": "Public", "Enabled": 1, "DefaultInboundAction": 4, "DefaultOutboundAction": 2,
+                                  "AllowLocalFirewallRules": 0}],
+            "rules": {"SPPSVC-In-TCP": None, "SPPSVC-In-TCP-NoScope": None}, "policy_blocks": []}
+
+
+def test_firewall_creates_no_local_rule_that_group_policy_ignores():
+    # the active Domain profile filters outbound and local rules apply (NotConfigured); the inactive Public one ignores them
+    result, _conn = _run(kms_firewall, {"direction": "outbound"}, Host({"firewall": _policy_firewall()}), check_mode=True)
+    assert [op["op"] for op in result["operations"]] == ["create_rule"] and "needs_person" not in result
+    ignored = Host({"firewall": _policy_firewall(AllowLocalFirewallRules=0)})
+    result, _conn = _run(kms_firewall, {"direction": "outbound"}, ignored)
+    assert result["changed"] is False and result["operations"] == [] and ignored.remedies == []
+    assert "AllowLocalFirewallRules False: Domain" in result["warnings"][0]
+    assert "The GPO must allow outbound TCP 1688" in result["needs_person"][0]["en"]
+    assert "GPO で KMS ホストへの送信 TCP 1688 を許可してください" in result["needs_person"][0]["ja"]
+
+
+def test_firewall_gpo_block_rule_is_reported_not_worked_around():
+    fw = _policy_firewall()
+    fw["policy_blocks"] = [{"Name": "{5D1C-GPO}", "Enabled": 1, "Direction": 2, "Action": 4, "Protocol": "TCP",
+                            "LocalPort": ["Any"], "RemotePort": ["1688"], "RemoteAddress": ["Any"],
+                            "Store": "ActiveStore", "PolicyStoreSourceType": 2}]
+    result, _conn = _run(kms_firewall, {"direction": "outbound"}, Host({"firewall": fw}), check_mode=True)
+    assert result["operations"] == [] and "a Group Policy rule blocks outbound TCP 1688 ({5D1C-GPO})" in result["warnings"][0]
+
+
+def test_firewall_rule_with_the_wrong_direction_is_updated_once():
+    fw = _policy_firewall()
+    name = "winactivation.kms-KMS-TCP1688-Out"
+    fw["rules"][name] = {"Name": name, "Enabled": 1, "Direction": 1, "Action": 2, "Protocol": "TCP", "LocalPort": ["Any"],
+                         "RemotePort": ["1688"], "RemoteAddress": ["Any"], "Store": "ActiveStore", "PolicyStoreSourceType": 1}
+
+    def fix(host, remedy, ops):
+        rule = host.probes["firewall"]["rules"][name]
+        rule["Direction"] = 2 if ops[0]["value"]["direction"] == "Outbound" else 1
+    host = Host({"firewall": fw}, fix)
+    result, _conn = _run(kms_firewall, {"direction": "outbound"}, host)
+    assert not result.get("failed"), result.get("msg")
+    assert [op["op"] for op in result["operations"]] == ["update_rule"]
+    assert result["operations"][0]["value"]["direction"] == "Outbound"
+    again, _conn = _run(kms_firewall, {"direction": "outbound"}, host)
+    assert again["changed"] is False

@@ -1,0 +1,101 @@
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What waits for a restart of the computer, from the restart_pending probe: read-compare-change for changes that
+Windows applies only at the next boot.
+
+* The Software Protection service's start type: the Service Control Manager reads the registry ``Start`` value at
+  boot; editing it does not change the running configuration ("You cannot change the starting rules for a service by
+  editing this entry", TechNet "Start Entry"). A ``Start`` that differs from Win32_Service.StartMode is a change
+  waiting for the restart (Enable-WakSppService writes it only when the host refuses ChangeServiceConfig).
+* The license store rebuild (KB 2736303 ends with "Restart the computer"): a tokens.dat copy set aside after the last
+  boot means the rebuild waits for the restart.
+
+Absent means not collected: without the probe every answer is None, never "nothing pending".
+"""
+
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the winactivation.kms collection and may change in any release.
+
+from __future__ import annotations
+
+import datetime
+import re
+import typing as t
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils._snapshot import as_int, as_list, as_str, iso, parse_datetime
+
+PROBE = "restart_pending"
+#: The registry Start value and the Win32_Service.StartMode it shows as (Services registry tree, Start entry).
+START_VALUES = {0: "Boot", 1: "System", 2: "Auto", 3: "Manual", 4: "Disabled"}
+_SET_ASIDE = re.compile(r"^tokens\.dat\.(\d{14})\.bak$", re.IGNORECASE)
+
+REBOOT_SPP = {
+    "en": "Restart required: the Software Protection service (sppsvc) is set to start automatically (Delayed Start) at the "
+          "next restart; the host refused the change through the Service Control Manager. Restart the computer, then run "
+          "remediate again.",
+    "ja": "再起動が必要です: Software Protection サービス (sppsvc) は次回の再起動で自動 (遅延開始) で開始するよう設定されました "
+          "(サービス コントロール マネージャーでの変更はホストに拒否されました)。コンピューターを再起動してから、もう一度修復を実行してください。",
+}
+REBOOT_STORE = {
+    "en": "Restart required: the license store (tokens.dat) was rebuilt and Microsoft's procedure ends with a restart "
+          "(KB 2736303). Restart the computer, then run remediate again to install the KMS client key and activate.",
+    "ja": "再起動が必要です: ライセンス ストア (tokens.dat) を再構築しました。Microsoft の手順 (KB 2736303) では最後に再起動します。"
+          "コンピューターを再起動してから、もう一度修復を実行して KMS クライアント キーのインストールとライセンス認証を行ってください。",
+}
+
+
+def waiting(plan: t.Any, text: dict[str, str]) -> None:
+    """Mark a plan as waiting for a restart of the computer: no operation, a warning and the text for a person."""
+    plan.reboot_required = True
+    plan.warnings.append(text["en"])
+    plan.person.append(dict(text))
+
+
+def _set_aside_time(name: str) -> datetime.datetime | None:
+    match = _SET_ASIDE.match(name)
+    if not match:
+        return None
+    try:
+        return datetime.datetime.strptime(match.group(1), "%Y%m%d%H%M%S").replace(tzinfo=datetime.timezone.utc)
+    except ValueError:
+        return None
+
+
+def state(raw: t.Any) -> dict[str, t.Any]:
+    """The normalised view: the sppsvc start type now and at boot, the last rebuild waiting for a restart, and
+    ``reboot_required`` (None when the probe was not collected or the answer cannot tell)."""
+    if not isinstance(raw, dict):
+        return {"collected": False, "last_boot": None, "spp_start_mode": None, "spp_start_at_boot": None,
+                "spp_start_pending": None, "license_store_rebuilt": None, "reboot_required": None, "reasons": []}
+    last_boot = parse_datetime(raw.get("last_boot"))
+    registry = raw.get("spp_registry") or {}
+    service = raw.get("spp_service") or {}
+    start = as_int(registry.get("Start"))
+    at_boot = START_VALUES.get(start) if start is not None else None
+    now = as_str(service.get("StartMode"))
+    spp_pending = None if at_boot is None or now is None else at_boot.lower() != now.lower()
+    rebuilt = [when for store in as_list(raw.get("stores")) if isinstance(store, dict)
+               for when in (_set_aside_time(str(n)) for n in as_list(store.get("set_aside"))) if when is not None]
+    latest = max(rebuilt) if rebuilt else None
+    store_pending: bool | None
+    if latest is None:
+        store_pending = False
+    elif last_boot is None:
+        store_pending = None
+    else:
+        store_pending = latest > last_boot
+    reasons = [name for name, pending in (("spp_start_type", spp_pending), ("license_store", store_pending)) if pending]
+    unknown = spp_pending is None or store_pending is None
+    return {"collected": True, "last_boot": iso(last_boot), "spp_start_mode": now, "spp_start_at_boot": at_boot,
+            "spp_start_pending": spp_pending, "license_store_rebuilt": iso(latest) if store_pending else None,
+            "reboot_required": True if reasons else (None if unknown else False), "reasons": reasons}
+
+
+def from_snapshot(snapshot: dict[str, t.Any]) -> dict[str, t.Any]:
+    """The restart view of a snapshot (not collected when the probe did not run)."""
+    return state((snapshot.get("probes") or {}).get(PROBE))
+
+
+def spp_waits_for_restart(restart: dict[str, t.Any]) -> bool:
+    """True when sppsvc is disabled now but set to start automatically at the next boot."""
+    return bool(restart.get("spp_start_pending") and (restart.get("spp_start_at_boot") or "").lower() == "auto")

@@ -1,0 +1,104 @@
+"""The remediation report shows a change that waits for a restart as its own outcome, with what a person must do."""
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _report, _restart
+
+
+def _doc(status, codes):
+    findings = [{"code": c, "severity": "error", "remedy_text": {"en": f"fix {c}", "ja": f"{c} を修正"}} for c in codes]
+    return {"generated_at": "2026-11-30T10:00:00Z", "results": [{"host": "pc1", "status": status, "codes": codes, "findings": findings}]}
+
+
+def test_restart_required_is_an_outcome_with_the_instruction_first():
+    before = _doc("failing", ["LICENSE_STORE_CORRUPT"])
+    after = _doc("failing", ["LICENSE_STORE_CORRUPT"])
+    action = {"changed": True, "operations": [{"op": "rebuild_license_store", "target": "system"}],
+              "reboot_required": True, "needs_person": [_restart.REBOOT_STORE, _restart.REBOOT_STORE]}
+    doc = _report.remediation(before, after, {"pc1": action})
+    host = doc["hosts"][0]
+    assert host["outcome"] == "reboot_required" and host["reboot_required"] is True
+    assert host["instructions"]["en"] == [_restart.REBOOT_STORE["en"], "fix LICENSE_STORE_CORRUPT"]
+    assert host["instructions"]["ja"][0].startswith("再起動が必要です")
+    assert doc["summary"] == {"reboot_required": 1}
+    en = _report.remediation_markdown(doc, "en")
+    assert "- restart required: 1" in en and "restart required: LICENSE_STORE_CORRUPT" in en and "KB 2736303" in en
+    assert "- 再起動が必要: 1" in _report.remediation_markdown(doc, "ja")
+
+
+def test_a_second_run_that_changes_nothing_still_says_restart_required():
+    doc = _report.remediation(_doc("failing", ["SPP_SERVICE_UNAVAILABLE"]), _doc("failing", ["SPP_SERVICE_UNAVAILABLE"]),
+                              {"pc1": {"changed": False, "operations": [], "reboot_required": True,
+                                       "needs_person": [_restart.REBOOT_SPP]}})
+    assert doc["hosts"][0]["outcome"] == "reboot_required" and doc["hosts"][0]["operations"] == []
+
+
+def test_fixed_and_failed_outrank_restart_required():
+    fixed = _report.remediation(_doc("failing", ["SPP_SERVICE_UNAVAILABLE"]), _doc("healthy", []),
+                                {"pc1": {"changed": True, "reboot_required": True}})
+    assert fixed["hosts"][0]["outcome"] == "fixed"
+    failed = _report.remediation(_doc("failing", ["X"]), _doc("failing", ["X"]),
+                                 {"pc1": {"changed": True, "reboot_required": True, "failed": "boom"}})
+    assert failed["hosts"][0]["outcome"] == "failed"
+
+
+def test_restart_state_absent_means_not_collected():
+    view = _restart.state(None)
+    assert view["collected"] is False and view["reboot_required"] is None
+
+
+def test_restart_state_reads_the_boot_start_type_and_rebuilds_after_the_last_boot():
+    raw = {"last_boot": "2026-11-30T08:00:00.0000000Z", "spp_registry": {"Start": 2, "DelayedAutostart": 1},
+           "spp_service": {"State": "Stopped", "StartMode": "Disabled", "DelayedAutoStart": False},
+           "stores": [{"folder": "System32\\spp\\store\\2.0", "tokens": True,
+                       "set_aside": ["tokens.dat.20261129120000.bak", "tokens.dat.20261130090000.bak", "tokens.dat.bak"]},
+                      {"folder": "System32\\spp\\store", "tokens": False, "set_aside": []}]}
+    view = _restart.state(raw)
+    assert view["spp_start_at_boot"] == "Auto" and view["spp_start_pending"] is True and _restart.spp_waits_for_restart(view)
+    assert view["license_store_rebuilt"] == "2026-11-30T09:00:00Z"
+    assert view["reboot_required"] is True and view["reasons"] == ["spp_start_type", "license_store"]
+    raw["last_boot"] = "2026-11-30T09:30:00Z"
+    raw["spp_service"]["StartMode"] = "Auto"
+    view = _restart.state(raw)
+    assert view["reboot_required"] is False and view["license_store_rebuilt"] is None
+    del raw["last_boot"]
+    assert _restart.state(raw)["reboot_required"] is None          # a copy set aside, boot time unknown: cannot tell
+
+
+# --- the analyzer rule that reads the firewall probe (review B2) ----------------------------------------------------
+
+def _blocked_snapshot(firewall):
+    import snapshots as S
+
+    def block(p):
+        p["kms_dns"]["tcp"]["kms01.corp.example.jp:1688"] = {"open": False, "error": "timeout", "code": 10060}
+        if firewall is not None:
+            p["firewall"] = firewall
+    return S.edit(S.failing("0x800706BA"), block), S.OPEN
+
+
+def _firewall(allow_local, blocks=()):
+    return {"active_profiles": 1, "port": 1688, "rules": {},
+            "profiles": [{"Name": "Domain", "Enabled": 1, "DefaultInboundAction": 4, "DefaultOutboundAction": 4,
+                          "AllowLocalFirewallRules": allow_local}],
+            "policy_blocks": [{"Name": b, "Enabled": 1, "Direction": 2, "Action": 4, "Protocol": "TCP", "RemotePort": ["1688"],
+                               "Store": "ActiveStore", "PolicyStoreSourceType": 2} for b in blocks]}
+
+
+@pytest.mark.parametrize("firewall, code", [
+    (None, "KMS_PORT_BLOCKED"),                                  # not collected: nothing is assumed about policy
+    (_firewall(2), "KMS_PORT_BLOCKED"),                          # local rules apply: kms_firewall can help
+    (_firewall(0), "KMS_PORT_BLOCKED_BY_POLICY"),
+    (_firewall(2, ["GPO-Block-KMS"]), "KMS_PORT_BLOCKED_BY_POLICY"),
+])
+def test_port_blocked_by_group_policy_is_a_finding_for_a_person(firewall, code):
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _findings
+    snap, obs = _blocked_snapshot(firewall)
+    result = _analyze.analyze(snap, obs)
+    assert set(result["codes"]) == {code, "IN_GRACE"}
+    found = next(f for f in result["findings"] if f["code"] == code)
+    if code == "KMS_PORT_BLOCKED_BY_POLICY":
+        assert _findings.CATALOG[code].needs_person and _findings.CATALOG[code].remedy is None
+        assert "Have the GPO allow outbound TCP 1688" in found["remedy_text"]["en"] and "GPO" in found["remedy_text"]["ja"]
+        assert found["evidence"]["policy"]

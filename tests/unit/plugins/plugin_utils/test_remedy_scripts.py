@@ -1,0 +1,122 @@
+"""The remote remedy scripts, read as PowerShell syntax trees (tree-sitter-powershell; no PowerShell runs here).
+
+These check what the review (windows-fidelity-review.md A2, B1, B2, B8, D) found wrong in the scripts themselves -
+the order and parameters of the cmdlets and native tools they call - since the lab answers for the scripts and
+never runs them.
+"""
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+import tree_sitter
+import tree_sitter_powershell
+
+PS = pathlib.Path(__file__).resolve().parents[4] / "plugins" / "plugin_utils" / "powershell"
+_PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
+
+
+def _tree(name: str) -> tree_sitter.Node:
+    return _PARSER.parse((PS / name).read_bytes()).root_node
+
+
+def _walk(node: tree_sitter.Node):
+    yield node
+    for child in node.children:
+        yield from _walk(child)
+
+
+def _function(root: tree_sitter.Node, name: str) -> tree_sitter.Node:
+    for node in _walk(root):
+        if node.type == "function_statement" and any(c.type == "function_name" and c.text.decode() == name for c in node.children):
+            return node
+    raise AssertionError(f"function {name} not found")
+
+
+def _steps(node: tree_sitter.Node) -> list[tuple[str, str, list[str]]]:
+    """Commands and assignments in source order: ("command", name, elements) / ("assign", variable, [value])."""
+    out: list[tuple[str, str, list[str]]] = []
+    for n in _walk(node):
+        if n.type == "command":
+            name = next((c.text.decode() for c in n.children if c.type in ("command_name", "command_name_expr")), "")
+            elements = next((c for c in n.children if c.type == "command_elements"), None)
+            words = [c.text.decode() for c in elements.children if c.type != "command_argument_sep"] if elements else []
+            out.append(("command", name, words))
+        elif n.type == "assignment_expression":
+            left, value = n.children[0].text.decode(), n.children[-1].text.decode()
+            out.append(("assign", left, [value]))
+    return out
+
+
+def _index(steps, kind, name, *words):
+    for i, (k, n, w) in enumerate(steps):
+        if k == kind and n.lower() == name.lower() and all(x in w for x in words):
+            return i
+    return None
+
+
+def test_get_wak_exit_code_keeps_the_exit_code_when_the_tool_writes_to_stderr():
+    """B1: in Windows PowerShell 5.1 redirected stderr lines are error records; under 'Stop' the first one would end the
+    call. The function's own scope must use 'Continue' before it runs the tool."""
+    steps = _steps(_function(_tree("library.ps1"), "Get-WakExitCode"))
+    eap = _index(steps, "assign", "$ErrorActionPreference", "'Continue'")
+    call = next(i for i, (k, n, w) in enumerate(steps) if k == "command" and "2>&1" in w)
+    assert eap is not None and eap < call, steps
+    assert _index(steps, "command", "Get-Command", "-ErrorAction", "Stop") is not None   # a missing tool is an error, not exit 0
+
+
+def test_enable_spp_changes_the_start_type_through_the_scm_and_checks_sc_exe():
+    """A2: Set-Service (ChangeServiceConfig), then sc.exe config start= delayed-auto with its exit code checked, then
+    Start-Service; the registry is written only as the fallback for the next boot."""
+    fn = _function(_tree("library.ps1"), "Enable-WakSppService")
+    steps = _steps(fn)
+    scm = _index(steps, "command", "Set-Service", "'sppsvc'", "-StartupType", "Automatic")
+    sc = _index(steps, "command", "Get-WakExitCode", "@('config', 'sppsvc', 'start=', 'delayed-auto')")
+    start = _index(steps, "command", "Start-Service", "'sppsvc'")
+    registry = _index(steps, "command", "Set-ItemProperty", "'Start'")
+    assert None not in (scm, sc, start, registry), steps
+    assert scm < sc < registry < start
+    text = fn.text.decode()
+    assert "if ($code -eq 5)" in text and "elseif ($code -ne 0)" in text          # sc.exe's exit code is read
+    assert "return 'reboot_required'" in text
+    # the registry fallback sits in the refused branch only
+    assert text.index("if ($denied) {") < text.index("Set-ItemProperty")
+
+
+def test_invoke_operations_passes_a_pending_state_through():
+    text = _function(_tree("library.ps1"), "Invoke-WakOperations").text.decode()
+    assert "if ($code -is [string]) { $step.pending = $code }" in text
+
+
+def test_rebuild_follows_kb_2736303_in_both_store_folders_with_the_oem_licences():
+    """B8: both folders, a missing tokens.dat is an error, spp\\tokens and System32\\oem reinstalled, restart reported."""
+    text = (PS / "remedies" / "system_repair.ps1").read_text(encoding="ascii")
+    body = text[text.index("'rebuild_license_store' {"):text.index("'sfc' {")]
+    assert "@('System32\\spp\\store\\2.0', 'System32\\spp\\store')" in body
+    assert "@('System32\\spp\\tokens', 'System32\\oem')" in body
+    assert "return -2147024894" in body and "return 'reboot_required'" in body
+    assert body.index("Stop-Service") < body.index("Move-Item") < body.index("Start-Service") < body.index("InstallLicense")
+
+
+def test_update_rule_sets_the_direction_with_set_netfirewallrule():
+    """D: the direction of an existing rule is corrected (Set-NetFirewallRule -Direction exists in 5.1's NetSecurity)."""
+    steps = _steps(_tree("remedies/kms_firewall.ps1"))
+    update = _index(steps, "command", "Set-NetFirewallRule", "-Direction", "-Protocol", "-RemotePort", "-LocalPort", "-RemoteAddress")
+    assert update is not None, steps
+
+
+@pytest.mark.parametrize("cmdlet", ["Get-NetFirewallProfile", "Get-NetFirewallSetting"])
+def test_firewall_probe_reads_the_enforced_policy(cmdlet):
+    """B2: profiles and settings come from the ActiveStore (resultant policy), not the default PersistentStore."""
+    steps = _steps(_tree("probes/firewall.ps1"))
+    calls = [w for k, n, w in steps if k == "command" and n == cmdlet]
+    assert calls and all("-PolicyStore" in w and "ActiveStore" in w for w in calls), calls
+
+
+def test_firewall_probe_reports_where_rules_come_from_and_whether_local_rules_apply():
+    text = (PS / "probes" / "firewall.ps1").read_text(encoding="ascii")
+    assert "AllowLocalFirewallRules = [int64]$_.AllowLocalFirewallRules" in text
+    assert "PolicyStoreSourceType = [int64]$Rule.PolicyStoreSourceType" in text
+    steps = _steps(_tree("probes/firewall.ps1"))
+    assert _index(steps, "command", "Get-NetFirewallRule", "-PolicyStore", "ActiveStore", "-Name") is not None
+    assert _index(steps, "command", "Get-NetFirewallRule", "-PolicyStore", "ActiveStore", "-Direction", "Outbound", "-Action", "Block") is not None
