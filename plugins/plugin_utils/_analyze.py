@@ -339,12 +339,15 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
     if status == NON_GENUINE_GRACE or reason in NOT_GENUINE:
         return [_findings.make("NON_GENUINE", ref, {"license_status": status, "hresult": _hresult.to_hex(reason or 0x8004FE21)}, texts)]
 
-    unlicensed = status is not None and status != LICENSED
+    # LicenseStatus absent but a failure code as the reason (ospp /dstatus "ERROR CODE") is evidence of not licensed
+    unlicensed = (status is not None and status != LICENSED) or (status is None and reason is not None and bool(reason & 0x80000000))
     if channel == "EVALUATION":
         found.append(_findings.make("EVALUATION_EDITION", ref, {"partial_key": product.get("partial_product_key"), "description": product.get("description"),
                                                                 "license_status": status}, texts))
         if unlicensed:
-            found.extend(_reason_findings(ctx, product, reason))
+            specific = _reason_findings(ctx, product, reason)
+            found.extend(specific or ([_failed(ref, reason, [("the cause behind this code", "このコードの原因")], "LicenseStatusReason")]
+                                      if reason and reason not in SUCCESS else []))
         if status in GRACE_STATES and days_left:
             found.append(_findings.make("IN_GRACE", ref, {"license_status": status, "grace_remaining_minutes": product.get("grace_remaining_minutes")}, texts))
         return found

@@ -35,8 +35,8 @@ class Spec(t.NamedTuple):
 
 _SPECS = [
     Spec("ACTIVATED", "ok", None, False,
-         "{product} is activated{through}{via}{left}{renewal}.",
-         "{product} は{through_ja}{via_ja}ライセンス認証済みです{left_ja}{renewal_ja}。",
+         "{product} is activated{how}{left}{renewal}.",
+         "{product} は{how_ja}ライセンス認証済みです{left_ja}{renewal_ja}。",
          "Nothing to do.", "対応は不要です。",
          ("license_status", "grace_remaining_minutes", "kms_host")),
     Spec("IN_GRACE", "warning", None, False,

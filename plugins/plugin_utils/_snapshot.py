@@ -212,6 +212,10 @@ def channel_evidence(product: dict[str, t.Any], requested: bool = False) -> tupl
         return "KMS_CLIENT", "high", ["PartialProductKey is a published GVLK"]
     if as_int(product.get("IsKeyManagementServiceMachine")):
         return "KMS_HOST", "high", ["IsKeyManagementServiceMachine"]
+    license_name = (as_str(product.get("Name")) or "").upper()
+    if "KMS_CLIENT" in license_name or "KMSCLIENT" in license_name:
+        # the license name (Office "...VL_KMS_Client_AE edition", "OfficeProPlus-KMS_Client edition") is not localized
+        return "KMS_CLIENT", "medium", ["license Name"]
     basis = [name for name in ("KeyManagementServiceMachine", "DiscoveredKeyManagementServiceMachineName")
              if as_str(product.get(name)) and not (as_str(product.get(name)) or "").startswith("<")]
     basis += [name for name in ("VLActivationInterval", "VLRenewalInterval") if _interval(product.get(name))]
