@@ -661,12 +661,14 @@ def _kms_host_findings(ctx: _Context) -> list[dict[str, t.Any]]:
 
 
 def _dedupe(findings: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
-    """One finding per code and product (the same cause found twice is one finding)."""
-    seen: set[tuple[str, str | None]] = set()
+    """One finding per code and product (the same cause found twice is one finding); unexplained codes stay apart."""
+    seen: set[tuple[str, str | None, str | None]] = set()
     out = []
     for finding in findings:
         product = finding.get("product") or {}
-        key = (finding["code"], product.get("key") or product.get("id"))
+        # two different codes that neither could explain are two findings
+        code = finding["evidence"].get("hresult") if finding["code"] in ("ACTIVATION_FAILED", "UNKNOWN_ACTIVATION_ERROR") else None
+        key = (finding["code"], product.get("key") or product.get("id"), code)
         if key not in seen:
             seen.add(key)
             out.append(finding)
