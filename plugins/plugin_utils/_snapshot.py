@@ -23,6 +23,9 @@ from ansible.errors import AnsibleError
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _hresult
 
 SCHEMA = "winactivation.kms/snapshot/1"
+#: Additive revisions of the same schema (docs/snapshot-format.md): 2 adds activation_attempts, product-level KMS host
+#: fields, 12290/12293 events and the rule that absent means not collected. A document without one is revision 1.
+SCHEMA_REVISION = 2
 PROBES = ("activation", "time", "kms_dns", "firewall", "kms_host")
 
 WINDOWS_APPLICATION_ID = "55c92734-d682-4d71-983e-d6ec3f16059f"
@@ -648,6 +651,7 @@ def build_snapshot(host: str, probes: dict[str, t.Any], errors: dict[str, t.Any]
     """Assemble a snapshot document from the probes' raw output and the controller's observations."""
     return {
         "schema": SCHEMA,
+        "revision": SCHEMA_REVISION,
         "host": host,
         "collected_at": iso(utc_from_timestamp(collected_at)),
         "probes": {name: probes[name] for name in PROBES if name in probes},
