@@ -10,11 +10,17 @@
     or a folder of them with playbooks/diagnose_snapshots.yml.
 .PARAMETER Path
     Where to write the snapshot; <COMPUTERNAME>-kms-snapshot.json in the current folder by default.
+.PARAMETER TryActivate
+    The one change this script may make, off by default: call Activate() on every unlicensed KMS client product
+    (Description VOLUME_KMSCLIENT) first and record each attempt and the HRESULT it returned in the snapshot
+    (probes.activation.activation_attempts), so the diagnosis can explain it. Run as an administrator.
 .EXAMPLE
     powershell -NoProfile -ExecutionPolicy Bypass -File .\Get-KmsActivationSnapshot.ps1
+.EXAMPLE
+    powershell -NoProfile -ExecutionPolicy Bypass -File .\Get-KmsActivationSnapshot.ps1 -TryActivate
 #>
 [CmdletBinding()]
-param([string]$Path = (Join-Path (Get-Location) "$env:COMPUTERNAME-kms-snapshot.json"))
+param([string]$Path = (Join-Path (Get-Location) "$env:COMPUTERNAME-kms-snapshot.json"), [switch]$TryActivate)
 
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -187,6 +193,8 @@ $probes = [ordered]@{
     # Read-only. Licensing products (Windows and Office, by ApplicationID) and the licensing service as raw CIM
     # properties, the OS identity, the SoftwareProtectionPlatform registry values, sppsvc and the recent KMS client
     # events 12288/12289 with their raw data. Never reads a full product key; never parses localized text.
+    # The one exception to read-only, opt-in (attempt_activation, off by default): Activate() on unlicensed KMS client
+    # products, each attempt recorded with its HRESULT (activation_attempts), then the products read again.
     param($Params)
 
     $productProperties = @(
@@ -233,6 +241,22 @@ $probes = [ordered]@{
         }
     }
 
+    $attempts = @()
+    if ($null -eq $licensingError -and [bool](Get-WakParam $Params 'attempt_activation' $false)) {
+        foreach ($product in @($licensing.products)) {
+            # Description carries the channel token (VOLUME_KMSCLIENT), which is not localized
+            if ($product.LicenseStatus -ne 1 -and [string]$product.Description -like '*VOLUME_KMSCLIENT*') {
+                $code = Invoke-WakCimMethod $product 'Activate'
+                $attempts += [ordered]@{ ID = $product.ID; ApplicationID = $product.ApplicationID; HResult = $code
+                                         Tool = 'Activate'; At = [DateTime]::UtcNow.ToString('o') }
+            }
+        }
+        if ($attempts.Count -gt 0) {
+            $null = $WakCache.Remove('products')
+            $products = @((Get-WakLicensing).products | ForEach-Object { Get-WakCimProperty $_ $productProperties })
+        }
+    }
+
     $os = Get-WakCimProperty (Get-CimInstance -ClassName Win32_OperatingSystem) @(
         'Version', 'BuildNumber', 'OperatingSystemSKU', 'ProductType', 'OSLanguage', 'MUILanguages', 'Locale',
         'OSArchitecture', 'LocalDateTime', 'CurrentTimeZone'
@@ -276,6 +300,7 @@ $probes = [ordered]@{
         spp_service = $sppService
         events = $events
         events_error = $eventsError
+        activation_attempts = $attempts
     }
     }
     time = {
@@ -463,6 +488,7 @@ $probes = [ordered]@{
 
 $snapshot = [ordered]@{
     schema = 'winactivation.kms/snapshot/1'
+    revision = 2
     host = $env:COMPUTERNAME
     collected_at = [DateTime]::UtcNow.ToString('o')
     probes = [ordered]@{}
@@ -471,7 +497,8 @@ $snapshot = [ordered]@{
 }
 foreach ($name in $probes.Keys) {
     try {
-        $snapshot.probes[$name] = & $probes[$name] ([pscustomobject]@{})
+        $params = if ($name -eq 'activation' -and $TryActivate) { [pscustomobject]@{ attempt_activation = $true } } else { [pscustomobject]@{} }
+        $snapshot.probes[$name] = & $probes[$name] $params
     }
     catch {
         $snapshot.errors[$name] = [ordered]@{ message = $_.Exception.Message; hresult = $_.Exception.HResult }
