@@ -41,6 +41,8 @@ KMS_OUTER = {0xC004F074, 0xC004F056}
 SUCCESS = {0x0, 0x4004F040}
 LICENSED, NON_GENUINE_GRACE = 1, 4
 GRACE_STATES = {2, 3, 6}
+#: Codes that name a cause on their own (used when a product's reason is all the evidence there is).
+CAUSE_CODES = DNS_MISSING | DNS_FAILURE | UNREACHABLE_HOST | NOT_GENUINE | {0xC004F06C, 0xC004F042, 0xC004F038, 0xC004F041, 0x80070005}
 #: Findings that describe a product without explaining why it is not activated.
 _NOT_A_CAUSE = {"IN_GRACE", "NOT_KMS_CHANNEL", "CHANNEL_UNKNOWN", "EVIDENCE_MISSING", "EVALUATION_EDITION", "NO_GVLK_FOR_EDITION"}
 
@@ -296,9 +298,9 @@ def _product_findings(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str
     """Every finding about one product; an unlicensed product always gets a cause or an honest 'not determined'."""
     found = _product_findings_raw(ctx, product)
     status = product.get("license_status")
-    if status is not None and status != LICENSED and not any(f["code"] not in _NOT_A_CAUSE for f in found) \
-            and product.get("channel") not in ("EVALUATION",):
-        reason = _hresult.normalise(product.get("license_status_reason"))
+    reason = _hresult.normalise(product.get("license_status_reason"))
+    failed = (status is not None and status != LICENSED) or (status is None and reason is not None and bool(reason & 0x80000000))
+    if failed and not any(f["code"] not in _NOT_A_CAUSE for f in found) and product.get("channel") not in ("EVALUATION",):
         missing = [("the reason it is not licensed", "ライセンスされていない理由")]
         if product.get("channel") in ("KMS_CLIENT", "UNKNOWN") and not product.get("last_request"):
             missing.append(_events_missing(ctx))
@@ -395,13 +397,16 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
 
     if status in GRACE_STATES and days_left:
         found.append(_findings.make("IN_GRACE", ref, {"license_status": status, "grace_remaining_minutes": product.get("grace_remaining_minutes")}, texts))
-    if status is None and not request:
+    if status is None and not request and not unlicensed:
         return found
     specific = _reason_findings(ctx, product, reason)
     if specific:
         found.extend(specific)
     elif inner:
         found.extend(_from_inner(ctx, product, inner))
+    elif reason is not None and reason in CAUSE_CODES:
+        # no request of its own, but the reason names the cause (a pasted "error code" line is often all there is)
+        found.extend(_from_inner(ctx, product, reason))
     elif request and channel == "KMS_CLIENT":
         # the request went out without an error of its own, but the product is not licensed
         response = ctx.activation.get("last_response")
