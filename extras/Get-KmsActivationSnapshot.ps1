@@ -76,9 +76,16 @@ function Get-WakLicensing {
     call: probes batched in one call share them through $WakCache, which the bootstrap creates.
     #>
     if (-not $WakCache.Contains('products')) {
+        # Windows, Office 2013+ and any other Office license (KMS host license packs) by its license Name, which is
+        # not localized; Office 2010 keeps its licenses in OfficeSoftwareProtectionProduct (absent elsewhere).
         $query = "SELECT * FROM SoftwareLicensingProduct WHERE PartialProductKey IS NOT NULL AND " +
-            "(ApplicationID = '55c92734-d682-4d71-983e-d6ec3f16059f' OR ApplicationID = '0ff1ce15-a989-479d-af46-f275c6370663')"
-        $WakCache['products'] = @(Get-CimInstance -Query $query)
+            "(ApplicationID = '55c92734-d682-4d71-983e-d6ec3f16059f' OR ApplicationID = '0ff1ce15-a989-479d-af46-f275c6370663' OR Name LIKE 'Office%')"
+        $products = @(Get-CimInstance -Query $query)
+        try {
+            $products += @(Get-CimInstance -Query 'SELECT * FROM OfficeSoftwareProtectionProduct WHERE PartialProductKey IS NOT NULL' -ErrorAction Stop)
+        }
+        catch { $null = $_ }    # no Office 2010 on this host: the class does not exist
+        $WakCache['products'] = $products
         $WakCache['service'] = Get-CimInstance -ClassName SoftwareLicensingService
     }
     return [ordered]@{ products = $WakCache['products']; service = $WakCache['service'] }
