@@ -10,11 +10,17 @@
     or a folder of them with playbooks/diagnose_snapshots.yml.
 .PARAMETER Path
     Where to write the snapshot; <COMPUTERNAME>-kms-snapshot.json in the current folder by default.
+.PARAMETER TryActivate
+    The one change this script may make, off by default: call Activate() on every unlicensed KMS client product
+    (Description VOLUME_KMSCLIENT) first and record each attempt and the HRESULT it returned in the snapshot
+    (probes.activation.activation_attempts), so the diagnosis can explain it. Run as an administrator.
 .EXAMPLE
     powershell -NoProfile -ExecutionPolicy Bypass -File .\Get-KmsActivationSnapshot.ps1
+.EXAMPLE
+    powershell -NoProfile -ExecutionPolicy Bypass -File .\Get-KmsActivationSnapshot.ps1 -TryActivate
 #>
 [CmdletBinding()]
-param([string]$Path = (Join-Path (Get-Location) "$env:COMPUTERNAME-kms-snapshot.json"))
+param([string]$Path = (Join-Path (Get-Location) "$env:COMPUTERNAME-kms-snapshot.json"), [switch]$TryActivate)
 
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -114,10 +120,17 @@ function Get-WakLicensing {
     call: probes batched in one call share them through $WakCache, which the bootstrap creates.
     #>
     if (-not $WakCache.Contains('products')) {
+        # Windows, Office 2013+ and any other Office license (KMS host license packs) by its license Name, which is
+        # not localized; Office 2010 keeps its licenses in OfficeSoftwareProtectionProduct (absent elsewhere).
         $where = "FROM SoftwareLicensingProduct WHERE PartialProductKey IS NOT NULL AND " +
-            "(ApplicationID = '55c92734-d682-4d71-983e-d6ec3f16059f' OR ApplicationID = '0ff1ce15-a989-479d-af46-f275c6370663')"
+            "(ApplicationID = '55c92734-d682-4d71-983e-d6ec3f16059f' OR ApplicationID = '0ff1ce15-a989-479d-af46-f275c6370663' OR Name LIKE 'Office%')"
         # @(): a function's output is unrolled, so none would be $null and one a lone instance.
-        $WakCache['products'] = @(Get-WakCimQuery ($WakProductProperties -join ', ') $where)
+        $products = @(Get-WakCimQuery ($WakProductProperties -join ', ') $where)
+        try {
+            $products += @(Get-CimInstance -Query 'SELECT * FROM OfficeSoftwareProtectionProduct WHERE PartialProductKey IS NOT NULL' -ErrorAction Stop)
+        }
+        catch { $null = $_ }    # no Office 2010 on this host: the class does not exist
+        $WakCache['products'] = $products
         $WakCache['service'] = @(Get-WakCimQuery ($WakServiceProperties -join ', ') 'FROM SoftwareLicensingService')[0]
     }
     return [ordered]@{ products = $WakCache['products']; service = $WakCache['service'] }
@@ -275,6 +288,8 @@ $probes = [ordered]@{
     # Read-only. Licensing products (Windows and Office, by ApplicationID) and the licensing service as raw CIM
     # properties, the OS identity, the SoftwareProtectionPlatform registry values, sppsvc and the recent KMS client
     # events 12288/12289 with their raw data. Never reads a full product key; never parses localized text.
+    # The one exception to read-only, opt-in (attempt_activation, off by default): Activate() on unlicensed KMS client
+    # products, each attempt recorded with its HRESULT (activation_attempts), then the products read again.
     param($Params)
 
     # The licensing properties read: $WakProductProperties and $WakServiceProperties (library.ps1, also the query's columns).
@@ -301,6 +316,22 @@ $probes = [ordered]@{
         $licensingError = [ordered]@{ hresult = $_.Exception.HResult; type = $_.Exception.GetType().FullName; message = $_.Exception.Message }
         if ($_.Exception.PSObject.Properties['ErrorData'] -and $_.Exception.ErrorData -and $_.Exception.ErrorData.CimInstanceProperties['error_Code']) {
             $licensingError.hresult = [int64]$_.Exception.ErrorData.CimInstanceProperties['error_Code'].Value
+        }
+    }
+
+    $attempts = @()
+    if ($null -eq $licensingError -and [bool](Get-WakParam $Params 'attempt_activation' $false)) {
+        foreach ($product in @($licensing.products)) {
+            # Description carries the channel token (VOLUME_KMSCLIENT), which is not localized
+            if ($product.LicenseStatus -ne 1 -and [string]$product.Description -like '*VOLUME_KMSCLIENT*') {
+                $code = Invoke-WakCimMethod $product 'Activate'
+                $attempts += [ordered]@{ ID = $product.ID; ApplicationID = $product.ApplicationID; HResult = $code
+                                         Tool = 'Activate'; At = [DateTime]::UtcNow.ToString('o') }
+            }
+        }
+        if ($attempts.Count -gt 0) {
+            $null = $WakCache.Remove('products')
+            $products = @((Get-WakLicensing).products | ForEach-Object { Get-WakCimProperty $_ $productProperties })
         }
     }
 
@@ -347,6 +378,7 @@ $probes = [ordered]@{
         spp_service = $sppService
         events = $events
         events_error = $eventsError
+        activation_attempts = $attempts
     }
     }
     time = {
@@ -624,6 +656,7 @@ $probes = [ordered]@{
 
 $snapshot = [ordered]@{
     schema = 'winactivation.kms/snapshot/1'
+    revision = 2
     host = $env:COMPUTERNAME
     collected_at = [DateTime]::UtcNow.ToString('o')
     probes = [ordered]@{}
@@ -632,7 +665,8 @@ $snapshot = [ordered]@{
 }
 foreach ($name in $probes.Keys) {
     try {
-        $snapshot.probes[$name] = & $probes[$name] ([pscustomobject]@{})
+        $params = if ($name -eq 'activation' -and $TryActivate) { [pscustomobject]@{ attempt_activation = $true } } else { [pscustomobject]@{} }
+        $snapshot.probes[$name] = & $probes[$name] $params
     }
     catch {
         $snapshot.errors[$name] = [ordered]@{ message = $_.Exception.Message; hresult = $_.Exception.HResult }

@@ -26,11 +26,17 @@ HEADER = """# winactivation.kms standalone snapshot v1
     or a folder of them with playbooks/diagnose_snapshots.yml.
 .PARAMETER Path
     Where to write the snapshot; <COMPUTERNAME>-kms-snapshot.json in the current folder by default.
+.PARAMETER TryActivate
+    The one change this script may make, off by default: call Activate() on every unlicensed KMS client product
+    (Description VOLUME_KMSCLIENT) first and record each attempt and the HRESULT it returned in the snapshot
+    (probes.activation.activation_attempts), so the diagnosis can explain it. Run as an administrator.
 .EXAMPLE
     powershell -NoProfile -ExecutionPolicy Bypass -File .\\Get-KmsActivationSnapshot.ps1
+.EXAMPLE
+    powershell -NoProfile -ExecutionPolicy Bypass -File .\\Get-KmsActivationSnapshot.ps1 -TryActivate
 #>
 [CmdletBinding()]
-param([string]$Path = (Join-Path (Get-Location) "$env:COMPUTERNAME-kms-snapshot.json"))
+param([string]$Path = (Join-Path (Get-Location) "$env:COMPUTERNAME-kms-snapshot.json"), [switch]$TryActivate)
 
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -40,6 +46,7 @@ $WakCache = [ordered]@{}
 FOOTER = """
 $snapshot = [ordered]@{
     schema = 'winactivation.kms/snapshot/1'
+    revision = 2
     host = $env:COMPUTERNAME
     collected_at = [DateTime]::UtcNow.ToString('o')
     probes = [ordered]@{}
@@ -48,7 +55,8 @@ $snapshot = [ordered]@{
 }
 foreach ($name in $probes.Keys) {
     try {
-        $snapshot.probes[$name] = & $probes[$name] ([pscustomobject]@{})
+        $params = if ($name -eq 'activation' -and $TryActivate) { [pscustomobject]@{ attempt_activation = $true } } else { [pscustomobject]@{} }
+        $snapshot.probes[$name] = & $probes[$name] $params
     }
     catch {
         $snapshot.errors[$name] = [ordered]@{ message = $_.Exception.Message; hresult = $_.Exception.HResult }

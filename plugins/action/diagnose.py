@@ -13,7 +13,10 @@ from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze,
 
 
 class ActionModule(ActionBase):
-    """Snapshot in one remote call, controller observations, then the pure analysis. Never changes the host."""
+    """Snapshot in one remote call, controller observations, then the pure analysis.
+
+    Changes the host only with attempt_activation (off by default, never in check mode).
+    """
 
     _supports_check_mode = True
     _supports_async = False
@@ -26,6 +29,7 @@ class ActionModule(ActionBase):
         "expiring_days": {"type": "int", "default": 30},
         "language": {"type": "str", "choices": ["en", "ja"], "default": "en"},
         "candidates": {"type": "list", "elements": "str", "default": []},
+        "attempt_activation": {"type": "bool", "default": False},
     }
 
     def _validated(self) -> dict[str, t.Any]:
@@ -43,8 +47,10 @@ class ActionModule(ActionBase):
         result.update({"changed": False, "snapshot": None, "observations": None, "diagnosis": None})
         args = self._validated()
         host = (task_vars or {}).get("inventory_hostname") or "unknown"
+        # the one change diagnose may make, opt-in and never in check mode: Activate() on unlicensed KMS clients
+        attempt = bool(args["attempt_activation"]) and not self._task.check_mode
         probes = {
-            "activation": {"max_events": 20},
+            "activation": {"max_events": 20, **({"attempt_activation": True} if attempt else {})},
             "time": {},
             "kms_dns": {"candidates": args["_candidates"], "timeout_ms": int(args["timeout"] * 1000)},
         }
@@ -65,7 +71,9 @@ class ActionModule(ActionBase):
             observations = _controller.observe(view, args["_servers"] or None, args["timeout"], [own] if own else None)
         diagnosis = _analyze.analyze(snapshot, observations, {"expiring_days": args["expiring_days"]})
         lang = args["language"]
+        attempts = ((snapshot.get("probes") or {}).get("activation") or {}).get("activation_attempts") or []
         result.update({
+            "changed": bool(attempts),
             "snapshot": snapshot,
             "observations": observations,
             "diagnosis": diagnosis,

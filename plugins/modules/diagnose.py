@@ -15,7 +15,7 @@ description:
   - Then diagnoses the host with a pure function of that snapshot (also available offline as the
     C(winactivation.kms.diagnose) filter), returning ranked findings with stable codes, the evidence for each, the
     remedy that applies and the text in English and Japanese. See the finding catalog in docs/findings.md.
-  - Never changes anything on the host.
+  - Never changes anything on the host, except with I(attempt_activation=true), the one thing it may change.
 options:
   dns_servers:
     description:
@@ -48,6 +48,14 @@ options:
     type: list
     elements: str
     default: []
+  attempt_activation:
+    description:
+      - The one thing diagnose may change, off by default. When true, calls C(Activate()) on every unlicensed KMS
+        client product (Description C(VOLUME_KMSCLIENT)) before reading the rest, and records each attempt and the
+        HRESULT it returned directly in C(snapshot.probes.activation.activation_attempts); the diagnosis explains each.
+      - Never in check mode (nothing is attempted then). The task reports C(changed) when an attempt was made.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - winactivation.kms.info_module
 seealso:
@@ -72,6 +80,10 @@ EXAMPLES = r"""
 - name: Japanese messages
   winactivation.kms.diagnose:
     language: ja
+
+- name: Also try to activate unlicensed KMS clients (the one change diagnose may make; skipped in check mode)
+  winactivation.kms.diagnose:
+    attempt_activation: true
 """
 
 RETURN = r"""

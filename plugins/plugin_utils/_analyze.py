@@ -31,17 +31,47 @@ DNS_MISSING = {0x8007232B, 0x8007251D, 0x8007007B, 0x80092328}
 DNS_FAILURE = {0x8007232A}
 UNREACHABLE_HOST = {0x800706BA, 0xC004F039}
 KEY_REFUSED = {0xC004F050, 0xC004C003, 0xC004F035}
+#: 0x8004FE21 (SL_E_NOT_GENUINE, the older form) and 0xC004F200 (SL_E_NOT_GENUINE, "current state is not genuine",
+#: slmgr's "Notification Reason: 0xC004F200 (non-genuine)" in Microsoft KB 4487266).
+NOT_GENUINE = {0x8004FE21, 0xC004F200}
+OUT_OF_TOLERANCE = 0xC004F00F
+#: Outer codes that say only "KMS activation failed": the cause is the inner HRESULT of event 12288.
+KMS_OUTER = {0xC004F074, 0xC004F056}
+#: Success, and success with a note (SL_E_VL_INFO_PRODUCT_USER_RIGHT, "for information purposes only").
+SUCCESS = {0x0, 0x4004F040}
 LICENSED, NON_GENUINE_GRACE = 1, 4
 GRACE_STATES = {2, 3, 6}
+#: Codes that name a cause on their own (used when a product's reason is all the evidence there is).
+CAUSE_CODES = DNS_MISSING | DNS_FAILURE | UNREACHABLE_HOST | NOT_GENUINE | {0xC004F06C, 0xC004F042, 0xC004F038, 0xC004F041, 0x80070005}
+#: Findings that describe a product without explaining why it is not activated.
+_NOT_A_CAUSE = {"IN_GRACE", "NOT_KMS_CHANNEL", "CHANNEL_UNKNOWN", "EVIDENCE_MISSING", "EVALUATION_EDITION", "NO_GVLK_FOR_EDITION"}
 
 _APP_NAME = {"windows": "Windows", "office": "Office", "other": "Product"}
 
 
 def _product_ref(product: dict[str, t.Any]) -> dict[str, t.Any]:
-    """How a finding names its product."""
+    """How a finding names its product (a product this collection does not classify is named by its license Name)."""
     family = product.get("license_family") or ""
+    if product["application"] == "other" and product.get("name"):
+        display = product["name"]
+    else:
+        display = f"{_APP_NAME.get(product['application'], 'Product')} {family}".strip()
     return {"application": product["application"], "id": product.get("id"), "name": product.get("name"),
-            "display": f"{_APP_NAME.get(product['application'], 'Product')} {family}".strip()}
+            "key": product.get("key") or product.get("id"), "display": display}
+
+
+def _interval_text(minutes: int | None) -> tuple[str, str]:
+    """A renewal interval as English and Japanese text (whole days when it is whole days)."""
+    if not minutes or minutes <= 0 or minutes >= 0xFFFFFFFF:
+        return "", ""
+    if minutes % 1440 == 0:
+        return f", renewed every {minutes // 1440} days", f" ({minutes // 1440} 日ごとに更新)"
+    return f", renewed every {minutes} minutes", f" ({minutes} 分ごとに更新)"
+
+
+def _missing_text(items: list[tuple[str, str]]) -> dict[str, str]:
+    """Evidence and template values naming what is missing, in both languages."""
+    return {"missing": "; ".join(en for en, _ja in items), "missing_ja": "、".join(ja for _en, ja in items)}
 
 
 def _days(minutes: t.Any) -> int | None:
@@ -197,11 +227,14 @@ def _from_inner(ctx: _Context, product: dict[str, t.Any], inner: int) -> list[di
                                {"product": ref["display"]})]
     if inner == 0xC004E015:
         return [_findings.make("LICENSE_STORE_CORRUPT", ref, {"hresult": hex_inner}, {"product": ref["display"]})]
-    if inner == 0x8004FE21:
+    if inner in NOT_GENUINE:
         return [_findings.make("NON_GENUINE", ref, {"hresult": hex_inner, "license_status": product.get("license_status")},
                                {"product": ref["display"]})]
-    return [_findings.make("UNKNOWN_ACTIVATION_ERROR", ref, {"hresult": hex_inner, "hresult_text": _hresult.describe(inner)},
-                           {"product": ref["display"]})]
+    if inner == OUT_OF_TOLERANCE:
+        return [_findings.make("HARDWARE_OUT_OF_TOLERANCE", ref, {"hresult": hex_inner, "license_status": product.get("license_status")},
+                               {"product": ref["display"]})]
+    return [_failed(ref, inner, [("what this code means for KMS activation", "このコードが KMS のライセンス認証で意味すること")],
+                    "event 12288" if request else "LicenseStatusReason")]
 
 
 def _controller_srv_summary(ctx: _Context) -> list[dict[str, t.Any]] | None:
@@ -235,7 +268,72 @@ def _release_label(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str:
 
 # --- per product --------------------------------------------------------------------------------------------------
 
+def _activated(ctx: _Context, product: dict[str, t.Any], ref: dict[str, t.Any], texts: dict[str, t.Any],
+               evidence: dict[str, t.Any], how: tuple[str, str]) -> dict[str, t.Any]:
+    """ACTIVATED, its renewal interval read from the product (VLRenewalInterval) or the host's last 12289 answer."""
+    response = ctx.activation.get("last_response") or {}
+    renewal = product.get("vl_renewal_interval") or (response.get("renewal_interval") if product.get("channel") == "KMS_CLIENT" else None)
+    renewal_en, renewal_ja = _interval_text(renewal if product.get("channel") == "KMS_CLIENT" else None)
+    days = texts.get("days_left")
+    left_en, left_ja = (f"; {days} days left", f"。残り {days} 日") if days else ("", "")
+    evidence = dict(evidence, vl_renewal_interval=renewal)
+    return _findings.make("ACTIVATED", ref, evidence, dict(texts, how=how[0], how_ja=how[1], left=left_en, left_ja=left_ja,
+                                                           renewal=renewal_en, renewal_ja=renewal_ja))
+
+
+def _reason_findings(ctx: _Context, product: dict[str, t.Any], reason: int | None) -> list[dict[str, t.Any]]:
+    """What LicenseStatusReason alone proves for a product that is not licensed, whatever its channel."""
+    ref = _product_ref(product)
+    texts = {"product": ref["display"]}
+    hex_reason = _hresult.to_hex(reason)
+    if reason is None or reason in SUCCESS:
+        return []
+    if reason == OUT_OF_TOLERANCE:
+        return [_findings.make("HARDWARE_OUT_OF_TOLERANCE", ref, {"hresult": hex_reason, "license_status": product.get("license_status")}, texts)]
+    if reason in KEY_REFUSED:
+        return [_findings.make("INVALID_PRODUCT_KEY", ref, {"partial_key": product.get("partial_product_key"), "hresult": hex_reason}, texts)]
+    if reason == 0xC004E015:
+        return [_findings.make("LICENSE_STORE_CORRUPT", ref, {"hresult": hex_reason}, texts)]
+    return []
+
+
+def _failed(ref: dict[str, t.Any], code: int | None, missing: list[tuple[str, str]], source: str,
+            confidence: str = "high") -> dict[str, t.Any]:
+    """A failure this collection cannot explain: a known code as ACTIVATION_FAILED, an unknown one as itself."""
+    hex_code = _hresult.to_hex(code)
+    if code is not None and not _hresult.is_known(code):
+        return _findings.make("UNKNOWN_ACTIVATION_ERROR", ref, {"hresult": hex_code, "hresult_text": _hresult.describe(code), "source": source},
+                              {"product": ref["display"]}, confidence=confidence)
+    words = _missing_text(missing)
+    text = _hresult.describe(code) if code is not None else "no error code recorded"
+    text_ja = _hresult.describe(code, "ja") if code is not None else "エラーコードの記録なし"
+    return _findings.make("ACTIVATION_FAILED", ref, {"hresult": hex_code, "hresult_text": text, "missing": words["missing"], "source": source},
+                          {"product": ref["display"], "missing_ja": words["missing_ja"], "hresult_text_ja": text_ja}, confidence=confidence)
+
+
 def _product_findings(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str, t.Any]]:
+    """Every finding about one product; an unlicensed product always gets a cause or an honest 'not determined'."""
+    found = _product_findings_raw(ctx, product)
+    status = product.get("license_status")
+    reason = _hresult.normalise(product.get("license_status_reason"))
+    failed = (status is not None and status != LICENSED) or (status is None and reason is not None and bool(reason & 0x80000000))
+    if failed and not any(f["code"] not in _NOT_A_CAUSE for f in found) and product.get("channel") not in ("EVALUATION",):
+        missing = [("the reason it is not licensed", "ライセンスされていない理由")]
+        if product.get("channel") in ("KMS_CLIENT", "UNKNOWN") and not product.get("last_request"):
+            missing.append(_events_missing(ctx))
+        found.append(_failed(_product_ref(product), reason, missing, "LicenseStatusReason" if reason else "LicenseStatus",
+                             confidence="medium"))
+    return found
+
+
+def _events_missing(ctx: _Context) -> tuple[str, str]:
+    """Why no KMS request is known: the events were not collected, or none was recorded."""
+    if not ctx.activation.get("events_collected"):
+        return ("event 12288 (events not collected)", "イベント 12288 (イベントは未収集)")
+    return ("event 12288 (no KMS request recorded for this product)", "イベント 12288 (この製品の KMS 要求の記録なし)")
+
+
+def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str, t.Any]]:
     ref = _product_ref(product)
     found: list[dict[str, t.Any]] = []
     status = product.get("license_status")
@@ -245,18 +343,35 @@ def _product_findings(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str
     os_info = ctx.activation.get("os") or {}
     texts = {"product": ref["display"], "days_left": days_left, "expires": product.get("grace_expires") or "?"}
 
-    if channel == "KMS_HOST":
+    if status is None:
+        words = _missing_text([(f"LicenseStatus of {ref['display']}", f"{ref['display']} の LicenseStatus")])
+        found.append(_findings.make("EVIDENCE_MISSING", ref, {"missing": words["missing"]}, {"missing_ja": words["missing_ja"]}))
+
+    if channel == "KMS_HOST" or product.get("is_kms_host"):
         if status == LICENSED:
-            found.append(_findings.make("ACTIVATED", ref, {"license_status": status, "grace_remaining_minutes": product.get("grace_remaining_minutes"),
-                                                           "kms_host": "self"}, dict(texts, via=" (this is a KMS host)", via_ja=" (KMS ホスト)")))
-        else:
+            found.append(_activated(ctx, product, ref, texts, {"license_status": status, "grace_remaining_minutes": product.get("grace_remaining_minutes"),
+                                                               "kms_host": "self"}, (" (this is a KMS host)", " (KMS ホスト) ")))
+        elif status is not None:
             found.append(_findings.make("KMS_HOST_NOT_ACTIVATED", ref, {"kms_host": "this host", "hresult": _hresult.to_hex(reason)}))
         return found
 
-    if status == NON_GENUINE_GRACE or reason == 0x8004FE21:
+    if status == NON_GENUINE_GRACE or reason in NOT_GENUINE:
         return [_findings.make("NON_GENUINE", ref, {"license_status": status, "hresult": _hresult.to_hex(reason or 0x8004FE21)}, texts)]
 
-    if channel != "KMS_CLIENT":
+    # LicenseStatus absent but a failure code as the reason (ospp /dstatus "ERROR CODE") is evidence of not licensed
+    unlicensed = (status is not None and status != LICENSED) or (status is None and reason is not None and bool(reason & 0x80000000))
+    if channel == "EVALUATION":
+        found.append(_findings.make("EVALUATION_EDITION", ref, {"partial_key": product.get("partial_product_key"), "description": product.get("description"),
+                                                                "license_status": status}, texts))
+        if unlicensed:
+            specific = _reason_findings(ctx, product, reason)
+            found.extend(specific or ([_failed(ref, reason, [("the cause behind this code", "このコードの原因")], "LicenseStatusReason")]
+                                      if reason and reason not in SUCCESS else []))
+        if status in GRACE_STATES and days_left:
+            found.append(_findings.make("IN_GRACE", ref, {"license_status": status, "grace_remaining_minutes": product.get("grace_remaining_minutes")}, texts))
+        return found
+
+    if channel not in ("KMS_CLIENT", "UNKNOWN"):
         found.append(_findings.make("NOT_KMS_CHANNEL", ref, {"channel": channel, "partial_key": product.get("partial_product_key"),
                                                              "description": product.get("description")}, texts))
         # only with the build known: without it there is no evidence that Microsoft publishes no key
@@ -264,17 +379,19 @@ def _product_findings(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str
                 _gvlk.find(os_info.get("build"), os_info.get("edition_id") or product.get("license_family"), os_info.get("product_type")) is None:
             found.append(_findings.make("NO_GVLK_FOR_EDITION", ref, {"edition_id": os_info.get("edition_id") or product.get("license_family"),
                                                                      "build": os_info.get("build")}, texts))
-        if status != LICENSED and reason in KEY_REFUSED:
-            found.append(_findings.make("INVALID_PRODUCT_KEY", ref, {"partial_key": product.get("partial_product_key"),
-                                                                     "hresult": _hresult.to_hex(reason)}, texts))
-        elif status != LICENSED and reason:
-            # not licensed for a reason this collection does not turn into a finding of its own: report it as itself
-            found.append(_findings.make("UNKNOWN_ACTIVATION_ERROR", ref, {"hresult": _hresult.to_hex(reason),
-                                                                          "hresult_text": _hresult.describe(reason)}, texts))
+        if unlicensed:
+            specific = _reason_findings(ctx, product, reason)
+            found.extend(specific)
+            if not specific and reason and reason not in SUCCESS:
+                # not licensed for a reason without a finding of its own: its documented meaning, or the code as itself
+                found.append(_failed(ref, reason, [("the cause behind this code", "このコードの原因")], "LicenseStatusReason"))
         if status in GRACE_STATES and days_left:
             found.append(_findings.make("IN_GRACE", ref, {"license_status": status, "grace_remaining_minutes": product.get("grace_remaining_minutes")}, texts))
         return found
 
+    if channel == "UNKNOWN":
+        found.append(_findings.make("CHANNEL_UNKNOWN", ref, {"partial_key": product.get("partial_product_key"),
+                                                             "channel_basis": product.get("channel_basis") or []}, texts))
     request = product.get("last_request") or {}
     inner = _hresult.normalise(request.get("hresult")) if request else None
     if status == LICENSED:
@@ -285,25 +402,46 @@ def _product_findings(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str
             found.append(_findings.make("ACTIVATION_EXPIRING", ref, {"grace_remaining_minutes": remaining,
                                                                      "last_request_hresult": _hresult.to_hex(inner)}, texts))
         else:
-            found.append(_findings.make("ACTIVATED", ref, {"license_status": status, "grace_remaining_minutes": remaining, "kms_host": via},
-                                        dict(texts, via=f" ({via})" if via else "", via_ja=f" ({via})" if via else "")))
+            if channel == "KMS_CLIENT":
+                how = (" through KMS" + (f" ({via})" if via else ""), " KMS" + (f" ({via})" if via else "") + " により")
+            else:
+                how = ("", "")
+            found.append(_activated(ctx, product, ref, texts, {"license_status": status, "grace_remaining_minutes": remaining, "kms_host": via,
+                                                               "channel_confidence": product.get("channel_confidence")}, how))
         if inner:
             found.extend(_from_inner(ctx, product, inner))     # renewals failing: the cause, before it expires
         return found
 
     if status in GRACE_STATES and days_left:
         found.append(_findings.make("IN_GRACE", ref, {"license_status": status, "grace_remaining_minutes": product.get("grace_remaining_minutes")}, texts))
-    if reason in (0xC004E015,) or reason in KEY_REFUSED:
-        found.extend(_from_inner(ctx, product, reason))
+    if status is None and not request and not unlicensed:
+        return found
+    specific = _reason_findings(ctx, product, reason)
+    if specific:
+        found.extend(specific)
     elif inner:
         found.extend(_from_inner(ctx, product, inner))
-    elif not request:
-        found.extend(_no_request_causes(ctx, product))
+    elif reason is not None and reason in CAUSE_CODES:
+        # no request of its own, but the reason names the cause (a pasted "error code" line is often all there is)
+        found.extend(_from_inner(ctx, product, reason))
+    elif request and channel == "KMS_CLIENT":
+        # the request went out without an error of its own, but the product is not licensed
+        response = ctx.activation.get("last_response")
+        if response is None and ctx.activation.get("events_collected"):
+            # "12288 without a corresponding 12289: the KMS client couldn't reach the KMS host" (windowsserverdocs KMS guide)
+            found.extend(dict(f, confidence="medium") for f in _connectivity(ctx, product, 0x800706BA))
+    elif not request and channel == "KMS_CLIENT":
+        if ctx.activation.get("events_collected"):
+            found.extend(_no_request_causes(ctx, product))
+        else:
+            words = _missing_text([_events_missing(ctx)])
+            found.append(_findings.make("EVIDENCE_MISSING", ref, {"missing": words["missing"]}, {"missing_ja": words["missing_ja"]}))
+            found.extend(f for f in _no_request_causes(ctx, product) if f["code"] != "ACTIVATION_FAILED")
     return found
 
 
 def _no_request_causes(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str, t.Any]]:
-    """A KMS client that never logged a request: infer from what the probes saw, with lower confidence."""
+    """A KMS client without a recorded request: infer from what the probes saw, with lower confidence."""
     ref = _product_ref(product)
     queried = [s for s in ctx.dns.get("srv") or [] if not s.get("skipped")]     # skipped: not asked, so no evidence
     if not ctx.manual_setting(product) and ctx.dns and queried and not ctx.dns.get("srv_found"):
@@ -316,8 +454,57 @@ def _no_request_causes(ctx: _Context, product: dict[str, t.Any]) -> list[dict[st
         cand = ctx.client_candidate(host, port)
         if cand and not cand.get("tcp_open"):
             return [dict(f, confidence="medium") for f in _connectivity(ctx, product, 0x800706BA)]
-    return [_findings.make("UNKNOWN_ACTIVATION_ERROR", ref, {"hresult": "no KMS request recorded"}, {"product": ref["display"]},
-                           confidence="low")]
+    return [_failed(ref, _hresult.normalise(product.get("license_status_reason")), [_events_missing(ctx)], "LicenseStatus", confidence="low")]
+
+
+def _attempt_product(ctx: _Context, attempt: dict[str, t.Any]) -> dict[str, t.Any] | None:
+    """The product an activation attempt was about: by ID, else by ApplicationID, else the Windows product."""
+    products = ctx.activation.get("products") or []
+    if attempt.get("id"):
+        return next((p for p in products if p.get("id") == attempt["id"]), None)
+    if attempt.get("application_id"):
+        application = _snapshot.application_of({"ApplicationID": attempt["application_id"]})
+        return next((p for p in products if p["application"] == application and not p.get("is_addon")), None)
+    return ctx.activation.get("windows")
+
+
+def _attempt_findings(ctx: _Context) -> list[dict[str, t.Any]]:
+    """Activation attempts (slmgr /ato, ospp /act, Activate(), Settings) and their direct results: never silent."""
+    found: list[dict[str, t.Any]] = []
+    for attempt in ctx.activation.get("activation_attempts") or []:
+        code = _hresult.normalise(attempt.get("hresult"))
+        if code is None or code in SUCCESS:
+            continue
+        product = _attempt_product(ctx, attempt)
+        if product is not None and product.get("license_status") == LICENSED:
+            continue    # activated since: the attempt is history
+        stub = product or {"application": "windows" if not attempt.get("application_id") else
+                           _snapshot.application_of({"ApplicationID": attempt["application_id"]}),
+                           "id": attempt.get("id"), "key": attempt.get("id") or "attempt", "name": None, "license_family": None}
+        ref = _product_ref(stub)
+        source = f"activation attempt ({attempt.get('tool') or 'tool not named'})"
+        if code in KMS_OUTER:
+            request = stub.get("last_request") or {}
+            inner = _hresult.normalise(request.get("hresult")) if request else None
+            if inner:
+                found.extend(_from_inner(ctx, stub, inner))
+            elif product is not None and ctx.dns:
+                found.extend(f for f in _no_request_causes(ctx, stub) if f["code"] not in ("ACTIVATION_FAILED", "UNKNOWN_ACTIVATION_ERROR"))
+                found.append(_failed(ref, code, [_events_missing(ctx)], source, confidence="medium"))
+            else:
+                found.append(_failed(ref, code, [_events_missing(ctx), ("the KMS DNS probe", "KMS の DNS の情報")], source, confidence="medium"))
+        elif code == OUT_OF_TOLERANCE or code in KEY_REFUSED or code in NOT_GENUINE or code in DNS_MISSING | DNS_FAILURE | UNREACHABLE_HOST \
+                or code in (0xC004F06C, 0xC004F042, 0xC004F038, 0xC004F041, 0x80070005, 0xC004E015):
+            if code == OUT_OF_TOLERANCE:
+                found.append(_findings.make("HARDWARE_OUT_OF_TOLERANCE", ref, {"hresult": _hresult.to_hex(code), "license_status": stub.get("license_status")},
+                                            {"product": ref["display"]}))
+            else:
+                found.extend(_from_inner(ctx, stub, code))
+        else:
+            found.append(_failed(ref, code, [("what this code means for KMS activation", "このコードが KMS のライセンス認証で意味すること")], source))
+    for finding in found:
+        finding["evidence"].setdefault("source", "activation attempt")
+    return found
 
 
 # --- the host -----------------------------------------------------------------------------------------------------
@@ -363,9 +550,14 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
             findings.append(_findings.make("UNKNOWN_ACTIVATION_ERROR", None, {"hresult": _hresult.to_hex(code),
                                                                               "message": licensing_error.get("message")}, {"product": "licensing"}))
     products = [p for p in ctx.activation.get("products") or [] if not p.get("is_addon")]
+    missing = _host_evidence_missing(ctx, errors, products)
+    if missing:
+        words = _missing_text(missing)
+        findings.append(_findings.make("EVIDENCE_MISSING", None, {"missing": words["missing"]}, {"missing_ja": words["missing_ja"]}))
     for product in products:
         findings.extend(_product_findings(ctx, product))
-    if (ctx.activation.get("service") or {}).get("is_kms_host"):
+    findings.extend(_attempt_findings(ctx))
+    if is_kms_host(ctx.activation):
         findings.extend(_kms_host_findings(ctx))
     offset = ctx.time.get("offset_seconds")
     if offset is not None and abs(offset) > MAX_SKEW_SECONDS and not any(f["code"] == "CLOCK_SKEW" for f in findings):
@@ -373,20 +565,35 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
     findings = _dedupe(findings)
     findings = _findings.rank(findings)
     windows = ctx.activation.get("windows")
+    known = [p for p in products if p.get("license_status") is not None]
     return {
         "host": snapshot.get("host"),
         "fqdn": _fqdn(ctx.activation),
-        "status": _status(findings),
+        "status": _status(findings, positive=bool(known)),
         "findings": findings,
         "codes": sorted({f["code"] for f in findings}),
         "kms_target": "%s:%s" % ctx.kms_target(windows) if windows and ctx.kms_target(windows)[0] else None,
         "products": [{"application": p["application"], "id": p["id"], "name": p.get("name"), "channel": p.get("channel"),
+                      "channel_confidence": p.get("channel_confidence"),
                       "license_status_name": p.get("license_status_name"), "kms_target": "%s:%s" % ctx.kms_target(p) if ctx.kms_target(p)[0] else None,
                       "family": product_family(ctx.activation.get("os") or {}, p)} for p in products],
         "os": ctx.activation.get("os"),
-        "is_kms_host": bool((ctx.activation.get("service") or {}).get("is_kms_host")),
-        "kms_host_info": kms_host_info(ctx.activation) if (ctx.activation.get("service") or {}).get("is_kms_host") else None,
+        "is_kms_host": is_kms_host(ctx.activation),
+        "kms_host_info": kms_host_info(ctx.activation) if is_kms_host(ctx.activation) else None,
     }
+
+
+def _host_evidence_missing(ctx: _Context, errors: dict[str, t.Any], products: list[dict[str, t.Any]]) -> list[tuple[str, str]]:
+    """What the snapshot lacks to say anything positive about licensing (absent means not collected)."""
+    if "activation" in errors or ctx.activation.get("licensing_error"):
+        return []     # the failure to read is a finding of its own
+    if not ctx.activation:
+        return [("the activation probe (no licensing data at all)", "ライセンス認証の情報 (ライセンスのデータがまったくありません)")]
+    if not products and not ctx.activation.get("activation_attempts"):
+        if not ctx.activation.get("products_collected"):
+            return [("the licensing products (SoftwareLicensingProduct)", "ライセンス製品 (SoftwareLicensingProduct)")]
+        return [("a licensing product with a product key (the list is empty)", "プロダクトキーのあるライセンス製品 (一覧が空です)")]
+    return []
 
 
 def _fqdn(activation: dict[str, t.Any]) -> str | None:
@@ -400,46 +607,101 @@ def _fqdn(activation: dict[str, t.Any]) -> str | None:
     return name
 
 
+def is_kms_host(activation: dict[str, t.Any]) -> bool:
+    """True when the service or a product says this machine is a KMS host (slmgr /dli reads it from the product)."""
+    if (activation.get("service") or {}).get("is_kms_host"):
+        return True
+    return any(p.get("is_kms_host") for p in activation.get("products") or [])
+
+
+def _kms_count(activation: dict[str, t.Any]) -> tuple[int | None, int | None]:
+    """The KMS host's current count and required count, from the service or the host's product."""
+    service = activation.get("service") or {}
+    count, required = service.get("kms_current_count"), service.get("kms_required_client_count")
+    for product in activation.get("products") or []:
+        if product.get("is_kms_host") or product.get("channel") == "KMS_HOST":
+            count = count if count is not None else product.get("kms_current_count")
+            required = required if required is not None else product.get("kms_required_client_count")
+    return count, required
+
+
 def self_endpoint(activation: dict[str, t.Any]) -> tuple[str, int] | None:
     """For a KMS host (its normalised activation view): the name and port clients connect to, else None."""
     service = activation.get("service") or {}
     name = _fqdn(activation)
-    if not service.get("is_kms_host") or not name:
+    if not is_kms_host(activation) or not name:
         return None
-    return name, service.get("kms_listening_port") or 1688
+    port = service.get("kms_listening_port") or next((p.get("kms_listening_port") for p in activation.get("products") or []
+                                                      if p.get("kms_listening_port")), None)
+    return name, port or 1688
+
+
+def _kms_host_events(ctx: _Context) -> list[dict[str, t.Any]]:
+    """The KMS host's own events (12290 requests, 12293 DNS publishing), from the kms_host probe or pasted with the rest."""
+    raw = ((ctx.snapshot.get("probes") or {}).get("kms_host") or {}).get("events")
+    parsed = [_snapshot.parse_kms_event(e) for e in _snapshot.as_list(raw) if isinstance(e, dict)]
+    seen = {(e["id"], e["record_id"], e["raw"]) for e in parsed}
+    parsed += [e for e in ctx.activation.get("kms_host_events") or [] if (e["id"], e["record_id"], e["raw"]) not in seen]
+    return parsed
 
 
 def _kms_host_findings(ctx: _Context) -> list[dict[str, t.Any]]:
-    """A KMS host's own problems: too few clients for its clients to activate, its port closed to the controller."""
+    """A KMS host's own problems: too few clients, its port closed, DNS publishing failing, client requests refused."""
     found = []
-    service = ctx.service
-    count, required = service.get("kms_current_count"), service.get("kms_required_client_count")
+    count, required = _kms_count(ctx.activation)
     endpoint = self_endpoint(ctx.activation)
     name = endpoint[0] if endpoint else "this host"
-    if count is not None and required and count < required:
-        found.append(_findings.make("KMS_COUNT_INSUFFICIENT", None, {"kms_host": name, "count": count, "required": required},
-                                    {"product_kind": "client Windows", "product_kind_ja": "クライアント Windows"}))
+    if count is not None:
+        # Without RequiredClientCount (slmgr /dli shows only the count) Microsoft's thresholds apply: 5 for servers
+        # and Office, 25 for client Windows.
+        if required:
+            short = count < required
+            kind = ("client Windows", "クライアント Windows") if required >= _snapshot.KMS_THRESHOLD_CLIENT else ("servers and Office", "サーバーと Office")
+        elif count < _snapshot.KMS_THRESHOLD_SERVER:
+            short, required, kind = True, _snapshot.KMS_THRESHOLD_SERVER, ("servers and Office (client Windows from 25)",
+                                                                           "サーバーと Office (クライアント Windows は 25)")
+        else:
+            short, required, kind = count < _snapshot.KMS_THRESHOLD_CLIENT, _snapshot.KMS_THRESHOLD_CLIENT, ("client Windows", "クライアント Windows")
+        if short:
+            found.append(_findings.make("KMS_COUNT_INSUFFICIENT", None, {"kms_host": name, "count": count, "required": required},
+                                        {"product_kind": kind[0], "product_kind_ja": kind[1]}))
     if endpoint:
         ctrl = ctx.controller_tcp(*endpoint)
         if ctrl is not None and not ctrl.get("open"):
             found.append(_findings.make("KMS_HOST_DOWN", None, {"kms_host": name, "port": endpoint[1], "client_tcp": "not tested",
                                                                 "controller_tcp": ctrl.get("error") or "closed"}))
+    events = _kms_host_events(ctx)
+    publishing = [e for e in events if e["id"] == 12293]
+    if publishing:
+        latest = publishing[0]
+        found.append(_findings.make("KMS_DNS_PUBLISHING_FAILED", None, {"domain": latest.get("domain") or "?", "hresult": latest.get("hresult"),
+                                                                         "events": len(publishing)}))
+    handled = [e for e in events if e["id"] == 12290]
+    failed = [e for e in handled if _hresult.normalise(e.get("hresult")) not in (None, 0)]
+    if failed:
+        common = max({e["hresult"] for e in failed}, key=lambda code: sum(1 for e in failed if e["hresult"] == code))
+        found.append(_findings.make("KMS_HOST_REQUESTS_FAILING", None, {"failed": len(failed), "total": len(handled), "hresult": common}))
     return found
 
 
 def _dedupe(findings: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
-    """One finding per code and product (the same cause found twice is one finding)."""
-    seen: set[tuple[str, str | None]] = set()
+    """One finding per code and product (the same cause found twice is one finding); unexplained codes stay apart."""
+    seen: set[tuple[str, str | None, str | None]] = set()
     out = []
     for finding in findings:
-        key = (finding["code"], (finding.get("product") or {}).get("id"))
+        product = finding.get("product") or {}
+        # two different codes that neither could explain are two findings
+        code = finding["evidence"].get("hresult") if finding["code"] in ("ACTIVATION_FAILED", "UNKNOWN_ACTIVATION_ERROR") else None
+        key = (finding["code"], product.get("key") or product.get("id"), code)
         if key not in seen:
             seen.add(key)
             out.append(finding)
     return out
 
 
-def _status(findings: list[dict[str, t.Any]]) -> str:
+def _status(findings: list[dict[str, t.Any]], positive: bool) -> str:
+    """The host's status: the worst finding; healthy only on positive evidence (a product with a known status and
+    nothing missing), else unknown."""
     severities = {f["severity"] for f in findings}
     if "critical" in severities:
         return "critical"
@@ -447,6 +709,8 @@ def _status(findings: list[dict[str, t.Any]]) -> str:
         return "failing"
     if "warning" in severities:
         return "warning"
+    if not positive or any(f["code"] == "EVIDENCE_MISSING" for f in findings):
+        return "unknown"
     return "healthy"
 
 
@@ -503,14 +767,15 @@ def kms_host_info(activation: dict[str, t.Any]) -> dict[str, t.Any]:
     """What a KMS host's own snapshot says about its keys and count."""
     service = activation.get("service") or {}
     keys = [p for p in activation.get("products") or [] if p.get("channel") == "KMS_HOST"]
+    count, required = _kms_count(activation)
     generations = sorted({g for g in (csvlk_generation(p) for p in keys) if g})
     covers = sorted(set().union(*(CSVLK_COVERAGE.get(g, set()) for g in generations))) if generations else []
     return {
         "csvlk": generations,
         "covers": covers,
         "activated": all(p.get("license_status") == LICENSED for p in keys) if keys else False,
-        "current_count": service.get("kms_current_count"),
-        "required_count": service.get("kms_required_client_count"),
+        "current_count": count,
+        "required_count": required,
         "listening_port": service.get("kms_listening_port"),
         "dns_publishing": service.get("kms_dns_publishing"),
     }

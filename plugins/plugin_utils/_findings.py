@@ -35,8 +35,8 @@ class Spec(t.NamedTuple):
 
 _SPECS = [
     Spec("ACTIVATED", "ok", None, False,
-         "{product} is activated through KMS{via}; {days_left} days left, renewed every 7 days.",
-         "{product} は KMS{via_ja} によりライセンス認証済みです。残り {days_left} 日 (7 日ごとに更新)。",
+         "{product} is activated{how}{left}{renewal}.",
+         "{product} は{how_ja}ライセンス認証済みです{left_ja}{renewal_ja}。",
          "Nothing to do.", "対応は不要です。",
          ("license_status", "grace_remaining_minutes", "kms_host")),
     Spec("IN_GRACE", "warning", None, False,
@@ -187,6 +187,60 @@ _SPECS = [
          "Look the code up in Microsoft's activation error reference and the Application log (event 12288).",
          "Microsoft のライセンス認証エラー一覧とアプリケーションログ (イベント 12288) でコードを確認してください。",
          ("hresult",)),
+    Spec("ACTIVATION_FAILED", "error", None, True,
+         "{product} is not activated ({hresult_text}); the cause could not be determined from the evidence: {missing}.",
+         "{product} はライセンス認証されていません ({hresult_text})。証拠から原因を特定できませんでした: {missing_ja}。",
+         "Collect what is missing (the activation probe with its events, or paste slmgr /dlv and the Application log's "
+         "event 12288) and diagnose again; the inner HRESULT of event 12288 names the cause.",
+         "不足している情報を収集して (イベントを含むライセンス認証の情報、または slmgr /dlv とアプリケーションログのイベント 12288) "
+         "再度診断してください。イベント 12288 の内部 HRESULT が原因を示します。",
+         ("hresult", "missing", "source")),
+    Spec("EVIDENCE_MISSING", "info", None, True,
+         "Not in the snapshot: {missing}. Without it the host cannot be called healthy.",
+         "スナップショットに含まれていません: {missing_ja}。これがないため正常とは判断できません。",
+         "Collect again with the activation probe (or run extras/Get-KmsActivationSnapshot.ps1 on the host) and diagnose again.",
+         "ライセンス認証の情報を再収集して (またはホストで extras/Get-KmsActivationSnapshot.ps1 を実行して) 再度診断してください。",
+         ("missing",)),
+    Spec("CHANNEL_UNKNOWN", "info", None, False,
+         "{product}: the key channel cannot be read (no Description or ProductKeyChannel; key …{partial_key} is not a "
+         "published KMS client key); it is analysed without assuming one.",
+         "{product}: キーのチャネルを読み取れません (Description と ProductKeyChannel がなく、キー …{partial_key} は公開されている "
+         "KMS クライアントキーではありません)。チャネルを仮定せずに分析しています。",
+         "Read the product's Description (slmgr /dlv) to know whether it should use KMS.",
+         "製品の Description (slmgr /dlv) を確認し、KMS を使うべきかどうかを判断してください。",
+         ("partial_key", "channel_basis")),
+    Spec("HARDWARE_OUT_OF_TOLERANCE", "error", "activate", False,
+         "{product}: the hardware changed beyond tolerance since activation ({hresult}); it must activate again.",
+         "{product}: ライセンス認証後のハードウェアの変更が許容範囲を超えました ({hresult})。再度ライセンス認証が必要です。",
+         "Activate again (slmgr /ato): a KMS client activates again against its KMS host.",
+         "再度ライセンス認証してください (slmgr /ato)。KMS クライアントは KMS ホストで再度ライセンス認証されます。",
+         ("hresult", "license_status")),
+    Spec("EVALUATION_EDITION", "warning", None, True,
+         "{product} is an evaluation edition (…{partial_key}): it cannot take a KMS client key until the edition is converted.",
+         "{product} は評価版 (…{partial_key}) です。エディションを変換するまで KMS クライアントキーはインストールできません。",
+         "Convert the edition first (Windows Server: DISM /Online /Set-Edition:<edition> /ProductKey:<GVLK> /AcceptEula; "
+         "client evaluation editions need a reinstall from volume media), then activate through KMS.",
+         "先にエディションを変換してください (Windows Server: DISM /Online /Set-Edition:<エディション> /ProductKey:<GVLK> /AcceptEula、"
+         "クライアントの評価版はボリュームライセンスのメディアから再インストールが必要)。その後 KMS でライセンス認証します。",
+         ("partial_key", "description", "license_status")),
+    Spec("KMS_DNS_PUBLISHING_FAILED", "warning", None, True,
+         "The KMS host could not publish its _vlmcs._tcp SRV record in {domain} ({hresult}, event 12293): clients that "
+         "find KMS through DNS will not find it.",
+         "KMS ホストは {domain} に _vlmcs._tcp SRV レコードを発行できませんでした ({hresult}、イベント 12293)。DNS で KMS を探す"
+         "クライアントはこのホストを見つけられません。",
+         "Allow the KMS host to update the record (secure dynamic updates, permissions on _vlmcs._tcp in the zone), or create "
+         "the SRV record by hand and turn publishing off (slmgr /cdns).",
+         "KMS ホストにレコードの更新を許可する (セキュリティで保護された動的更新、ゾーンの _vlmcs._tcp のアクセス許可) か、"
+         "SRV レコードを手動で作成して発行を無効にしてください (slmgr /cdns)。",
+         ("domain", "hresult", "events")),
+    Spec("KMS_HOST_REQUESTS_FAILING", "warning", None, True,
+         "The KMS host answered {failed} of {total} recorded client requests (event 12290) with an error, most often {hresult}.",
+         "KMS ホストは記録されたクライアント要求 {total} 件のうち {failed} 件にエラーで応答しました (イベント 12290)。最も多いのは {hresult} です。",
+         "Look the code up (it is the client's error too): an old host key (CSVLK) for the clients' version, a count below "
+         "the threshold, or the host not activated.",
+         "コードを確認してください (クライアント側のエラーと同じです)。クライアントのバージョンに対して古いホストキー (CSVLK)、"
+         "しきい値未満のカウント、またはホスト自体が未認証である可能性があります。",
+         ("failed", "total", "hresult")),
     Spec("DIAGNOSIS_FAILED", "error", None, True,
          "The host was reached but could not be read: {reason}.",
          "ホストには接続できましたが、情報を読み取れませんでした: {reason}。",

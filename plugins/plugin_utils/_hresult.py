@@ -122,6 +122,38 @@ _CATALOG: tuple[HResultInfo, ...] = (
     HResultInfo(0x800705B4, "ERROR_TIMEOUT",
                 "The operation timed out.",
                 "操作がタイムアウトしました。"),
+    # Codes seen as LicenseStatusReason or as the direct result of an activation attempt in published captures
+    # (slerror.h from the Windows SDK for the SL_ codes, winerror.h for the others).
+    HResultInfo(0xC004F056, "SL_E_VL_MACHINE_NOT_BOUND",
+                "The product could not be activated using the Key Management Service (KMS).",
+                "キー管理サービス (KMS) を使用して製品をライセンス認証できませんでした。"),
+    HResultInfo(0xC004F00F, "SL_E_OUT_OF_TOLERANCE",
+                "The hardware ID binding is beyond the level of tolerance (the hardware changed since activation).",
+                "ハードウェア ID の変化が許容範囲を超えています (ライセンス認証後にハードウェアが変更されました)。"),
+    HResultInfo(0xC004F034, "SL_E_EUL_NOT_AVAILABLE",
+                "The license could not be found or was invalid.",
+                "ライセンスが見つからないか無効です。"),
+    HResultInfo(0xC004F200, "SL_E_NOT_GENUINE",
+                "The current state is not genuine.",
+                "現在の状態は正規品ではありません。"),
+    HResultInfo(0xC004F009, "SL_E_GRACE_TIME_EXPIRED",
+                "The grace period expired.",
+                "猶予期間が終了しました。"),
+    HResultInfo(0xC004F017, "SL_E_PUBLISHING_LICENSE_NOT_INSTALLED",
+                "The license is not installed.",
+                "ライセンスがインストールされていません。"),
+    HResultInfo(0xC004F069, "SL_E_MISMATCHED_PRODUCT_SKU",
+                "The product SKU is not found.",
+                "製品 SKU が見つかりません。"),
+    HResultInfo(0x4004F040, "SL_E_VL_INFO_PRODUCT_USER_RIGHT",
+                "The product was activated but the owner should verify the Product Use Rights (information only).",
+                "製品はライセンス認証されましたが、所有者は製品使用権利を確認してください (情報のみ)。"),
+    HResultInfo(0x80080005, "CO_E_SERVER_EXEC_FAILURE",
+                "Server execution failed (the licensing COM server could not be started).",
+                "サーバーの実行に失敗しました (ライセンスの COM サーバーを起動できませんでした)。"),
+    HResultInfo(0x80072338, "DNS_ERROR_RCODE_BADSIG",
+                "The DNS server refused the update: bad signature (secure dynamic update not allowed for this host).",
+                "DNS サーバーが更新を拒否しました: 署名が不正です (このホストにはセキュリティで保護された動的更新が許可されていません)。"),
 )
 
 _BY_CODE: dict[int, HResultInfo] = {entry.code: entry for entry in _CATALOG}
@@ -172,6 +204,11 @@ def describe(code: t.Any, language: str = "en") -> str:
         return f"{to_hex(value)} (unknown code)" if language != "ja" else f"{to_hex(value)} (不明なコード)"
     text = entry.ja if language == "ja" else entry.en
     return f"{to_hex(value)} {entry.symbol}: {text}" if entry.symbol else f"{to_hex(value)}: {text}"
+
+
+def is_known(code: t.Any) -> bool:
+    """True when ``code`` is in this catalog (a known code is never reported as unknown)."""
+    return lookup(code) is not None
 
 
 def catalog() -> tuple[HResultInfo, ...]:

@@ -32,7 +32,7 @@ LABELS = {
         "by_kms": "By KMS host", "kms_host": "KMS host", "clients": "Clients", "activated": "Activated",
         "failing": "Failing", "all": "All", "search": "Search hosts", "none": "No cause found: every host is activated.",
         "healthy": "healthy", "warning": "warning", "failing_s": "failing", "critical": "critical", "unreachable": "unreachable",
-        "error": "error", "shown": "shown", "csvlk": "CSVLK", "count": "Count",
+        "unknown": "unknown (evidence missing)", "error": "error", "shown": "shown", "csvlk": "CSVLK", "count": "Count",
     },
     "ja": {
         "title": "KMS ライセンス認証 診断レポート", "generated": "作成日時", "hosts": "ホスト数", "status": "状態",
@@ -41,12 +41,12 @@ LABELS = {
         "by_kms": "KMS ホスト別", "kms_host": "KMS ホスト", "clients": "クライアント", "activated": "認証済み",
         "failing": "失敗", "all": "すべて", "search": "ホストを検索", "none": "原因は見つかりませんでした。すべてのホストが認証済みです。",
         "healthy": "正常", "warning": "警告", "failing_s": "失敗", "critical": "重大", "unreachable": "接続不可",
-        "error": "エラー", "shown": "件表示", "csvlk": "CSVLK", "count": "カウント",
+        "unknown": "不明 (情報不足)", "error": "エラー", "shown": "件表示", "csvlk": "CSVLK", "count": "カウント",
     },
 }
-STATUS_ORDER = ("critical", "failing", "unreachable", "error", "warning", "healthy")
+STATUS_ORDER = ("critical", "failing", "unreachable", "error", "warning", "unknown", "healthy")
 STATUS_COLOURS = {"critical": "#7b1fa2", "failing": "#c62828", "unreachable": "#6d4c41", "error": "#ef6c00",
-                  "warning": "#f9a825", "healthy": "#2e7d32"}
+                  "warning": "#f9a825", "unknown": "#616161", "healthy": "#2e7d32"}
 
 
 def _check_language(language: str) -> str:

@@ -23,10 +23,21 @@ from ansible.errors import AnsibleError
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _hresult
 
 SCHEMA = "winactivation.kms/snapshot/1"
+#: Additive revisions of the same schema (docs/snapshot-format.md): 2 adds activation_attempts, product-level KMS host
+#: fields, 12290/12293 events and the rule that absent means not collected. A document without one is revision 1.
+SCHEMA_REVISION = 2
 PROBES = ("activation", "time", "kms_dns", "firewall", "kms_host", "restart_pending")
 
 WINDOWS_APPLICATION_ID = "55c92734-d682-4d71-983e-d6ec3f16059f"
 OFFICE_APPLICATION_ID = "0ff1ce15-a989-479d-af46-f275c6370663"
+#: Office 2010 licenses live in OfficeSoftwareProtectionProduct under this ApplicationID (Office 2010 volume activation
+#: technical reference; ospp.vbs /dstatus lists them).
+OFFICE2010_APPLICATION_ID = "59a52881-a989-479d-af46-f275c6370663"
+OFFICE_APPLICATION_IDS = (OFFICE_APPLICATION_ID, OFFICE2010_APPLICATION_ID)
+
+#: Microsoft's KMS client thresholds (count of distinct clients a KMS host needs): servers and Office from 5,
+#: client Windows from 25 (Volume Activation planning guide; kms-activation-facts "Numbers").
+KMS_THRESHOLD_SERVER, KMS_THRESHOLD_CLIENT = 5, 25
 
 #: SoftwareLicensingProduct.LicenseStatus values.
 LICENSE_STATUS = {
@@ -152,10 +163,11 @@ def utc_from_timestamp(value: float) -> datetime.datetime:
 # --- activation ---------------------------------------------------------------------------------------------------
 
 def channel_of(product: dict[str, t.Any]) -> str:
-    """Return the key channel of a licensing product.
+    """Return the key channel of a licensing product as the product itself states it.
 
     One of KMS_CLIENT (a GVLK), KMS_HOST (a CSVLK), MAK, RETAIL, OEM, AVMA, EVALUATION or UNKNOWN, from
     ProductKeyChannel and, where that is missing or vague, the channel named in Description (not localized).
+    :func:`channel_evidence` adds what the rest of the evidence says when both are missing.
     """
     pkc = (as_str(product.get("ProductKeyChannel")) or "").lower()
     desc = (as_str(product.get("Description")) or "").upper()
@@ -176,23 +188,65 @@ def channel_of(product: dict[str, t.Any]) -> str:
     return "UNKNOWN"
 
 
+def _interval(value: t.Any) -> int | None:
+    """A VL interval in minutes; absent, 0 and the uint32 'not set' value are None."""
+    number = as_int(value)
+    return number if number is not None and 0 < number < 0xFFFFFFFF else None
+
+
+def channel_evidence(product: dict[str, t.Any], requested: bool = False) -> tuple[str, str, list[str]]:
+    """Return (channel, confidence, basis) for one raw product row, from all the evidence it carries.
+
+    Description and ProductKeyChannel are the product's own statement (high). Without them: the partial key
+    against Microsoft's published GVLK table (high: the five characters are that key's end), the product being the
+    KMS host (IsKeyManagementServiceMachine), then the KMS client fields - a KMS host name set or discovered for this
+    product, a VL activation or renewal interval, a 12288 request for its activation ID (``requested``) - (medium).
+    Nothing of that: UNKNOWN with confidence "none"; unknown stays unknown.
+    """
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk   # local: _gvlk imports nothing of ours
+
+    stated = channel_of(product)
+    if stated != "UNKNOWN":
+        stated_by = "ProductKeyChannel" if as_str(product.get("ProductKeyChannel")) and \
+            not (as_str(product.get("ProductKeyChannel")) or "").startswith("<") else "Description"
+        return stated, "high", [stated_by]
+    partial = as_str(product.get("PartialProductKey"))
+    if partial and _gvlk.is_gvlk(partial):
+        return "KMS_CLIENT", "high", ["PartialProductKey is a published GVLK"]
+    if as_int(product.get("IsKeyManagementServiceMachine")):
+        return "KMS_HOST", "high", ["IsKeyManagementServiceMachine"]
+    license_name = (as_str(product.get("Name")) or "").upper()
+    if "KMS_CLIENT" in license_name or "KMSCLIENT" in license_name:
+        # the license name (Office "...VL_KMS_Client_AE edition", "OfficeProPlus-KMS_Client edition") is not localized
+        return "KMS_CLIENT", "medium", ["license Name"]
+    basis = [name for name in ("KeyManagementServiceMachine", "DiscoveredKeyManagementServiceMachineName")
+             if as_str(product.get(name)) and not (as_str(product.get(name)) or "").startswith("<")]
+    basis += [name for name in ("VLActivationInterval", "VLRenewalInterval") if _interval(product.get(name))]
+    if requested:
+        basis.append("event 12288 for this activation ID")
+    if basis:
+        return "KMS_CLIENT", "medium", basis
+    return "UNKNOWN", "none", []
+
+
 def application_of(product: dict[str, t.Any]) -> str:
     """Return 'windows', 'office' or 'other' from the product's ApplicationID.
 
-    A pasted capture may lack the ApplicationID (columns selected by hand) or have it redacted; then the product Name
-    decides, which comes from the license and is the same on Windows in every language ("Windows(R), ..." / "Office ...").
+    Office 2013 and later use 0ff1ce15-..., Office 2010 59a52881-... (OfficeSoftwareProtectionProduct). A pasted
+    capture may lack the ApplicationID (columns selected by hand), have it redacted, or carry an Office ApplicationID
+    this collection does not list (KMS host license packs); then the product Name decides, which comes from the
+    license and is the same on Windows in every language ("Windows(R), ..." / "Office ...").
     """
     app = (as_str(product.get("ApplicationID")) or "").lower()
     if app == WINDOWS_APPLICATION_ID:
         return "windows"
-    if app == OFFICE_APPLICATION_ID:
+    if app in OFFICE_APPLICATION_IDS:
         return "office"
-    if not _GUID_RE.fullmatch(app):
-        name = as_str(product.get("Name")) or ""
-        if name.startswith("Windows"):
-            return "windows"
-        if name.startswith("Office"):
-            return "office"
+    name = as_str(product.get("Name")) or ""
+    if name.startswith("Office") or (as_str(product.get("Description")) or "").startswith("Office"):
+        return "office"
+    if not _GUID_RE.fullmatch(app) and name.startswith("Windows"):
+        return "windows"
     return "other"
 
 
@@ -207,17 +261,20 @@ def normalise_product(product: dict[str, t.Any], reference: datetime.datetime | 
     if grace is not None and grace > 0 and reference is not None:
         expires = iso(reference + datetime.timedelta(minutes=grace))
     reason = as_int(product.get("LicenseStatusReason"))
+    channel, channel_confidence, channel_basis = channel_evidence(product)
     return {
-        "id": (as_str(product.get("ID")) or "").lower() or None,
+        "id": _guid(product.get("ID")),
         "application": application_of(product),
         "name": as_str(product.get("Name")),
         "description": as_str(product.get("Description")),
         "license_family": as_str(product.get("LicenseFamily")),
         "partial_product_key": as_str(product.get("PartialProductKey")),
-        "channel": channel_of(product),
+        "channel": channel,
+        "channel_confidence": channel_confidence,
+        "channel_basis": channel_basis,
         "license_status": status,
         "license_status_name": LICENSE_STATUS.get(status, "Unknown") if status is not None else None,
-        "license_status_reason": _hresult.to_hex(_hresult.normalise(reason)) if reason else None,
+        "license_status_reason": _hresult.to_hex(_hresult.normalise(product.get("LicenseStatusReason"))) if reason else None,
         "grace_remaining_minutes": grace,
         "grace_expires": expires,
         "is_addon": as_bool(product.get("LicenseIsAddon")),
@@ -229,7 +286,31 @@ def normalise_product(product: dict[str, t.Any], reference: datetime.datetime | 
         "discovered_kms_address": as_str(product.get("DiscoveredKeyManagementServiceMachineIpAddress")),
         "vl_activation_interval": as_int(product.get("VLActivationInterval")),
         "vl_renewal_interval": as_int(product.get("VLRenewalInterval")),
+        # slmgr /dli reads the KMS host side from the product (the CSVLK's row), not only from the service
+        "is_kms_host": bool(as_int(product.get("IsKeyManagementServiceMachine"))),
+        "kms_current_count": _count(product.get("KeyManagementServiceCurrentCount")),
+        "kms_required_client_count": _count(product.get("RequiredClientCount")),
+        "kms_listening_port": as_int(product.get("KeyManagementServiceListeningPort")) or None,
+        "kms_dns_publishing": as_bool(product.get("KeyManagementServiceDnsPublishing")),
     }
+
+
+def _guid(value: t.Any) -> str | None:
+    """A GUID in lower case; a placeholder or redaction (``<REDACTED>``, ``xxxx``) is absent, not an ID."""
+    text = as_str(value)
+    if not text:
+        return None
+    match = _GUID_RE.search(text)
+    if match:
+        return match.group(0).lower()
+    return None if _is_placeholder(text) else text.lower()
+
+
+def _is_placeholder(text: str) -> bool:
+    """A redaction or placeholder people put in published captures: <CMID>, <KMS Host FQDN>, xxxxx, ***, [removed]."""
+    text = text.strip()
+    return (text.startswith("<") and text.endswith(">")) or (text.startswith("[") and text.endswith("]")) or \
+        bool(re.fullmatch(r"[xX*#?.\-]+", text)) or text.lower() in ("removed", "redacted", "n/a")
 
 
 def _count(value: t.Any) -> int | None:
@@ -259,14 +340,28 @@ def normalise_service(service: dict[str, t.Any]) -> dict[str, t.Any]:
     }
 
 
-def parse_kms_event(event: dict[str, t.Any]) -> dict[str, t.Any]:
-    """Parse a Security-SPP 12288 (request) or 12289 (response) event from its raw data.
+def _field(fields: list[str], index: int) -> str | None:
+    """One comma-separated field, None when missing, empty or a placeholder (``<CMID>``)."""
+    if -len(fields) <= index < len(fields):
+        text = fields[index].strip()
+        if text and not _is_placeholder(text):
+            return text
+    return None
 
-    The data is one comma-delimited string of numbers, names and GUIDs (Microsoft's "KMS events" table):
-    12288: HRESULT, status flags, host:port, client machine ID, client time, VM info, license status, minutes to
-    expiration, activation ID, N-policy; 12289: HRESULT, status flags, activated flag, unused, current count,
-    activation interval, renewal interval. Only numbers, names and GUIDs are read: the client time is written
-    in the host's locale and is ignored (TimeCreated is used instead).
+
+def parse_kms_event(event: dict[str, t.Any]) -> dict[str, t.Any]:
+    """Parse a KMS event from its raw data, field by field in Microsoft's documented order.
+
+    Microsoft's "KMS events" table (Volume Activation technical reference, TechNet ff793440, Table 11) documents the
+    comma-delimited Info fields:
+    12288 (client request): HRESULT, Status, Server:Port, CMID, Client Time, VM Info, Licensing Status, Time to
+    Expiration, ActID, N-Policy; 12289 (client, response): HRESULT, Status, fBound, Unused, Count, Activation Interval,
+    Renewal Interval, Client Time; 12290 (KMS host, each request, "Key Management Service" log): HRESULT, N-Policy,
+    Machine name, CMID, Client Time, VM Info, Licensing Status, Time to Expiration, ActID; 12293 (KMS host, DNS
+    publishing failed): HRESULT, DNS domain.
+    The client time is written in the host's locale (it may itself contain a comma in some locales), so 12288 and
+    12290 are read from both ends: the fields before the time from the start, the ones after it from the end.
+    Placeholders and redactions people put in published captures (``<CMID>``, ``<KMS Host FQDN>``) are absent.
     """
     event_id = as_int(event.get("Id"))
     data = ",".join(str(d) for d in as_list(event.get("Data")))
@@ -279,29 +374,63 @@ def parse_kms_event(event: dict[str, t.Any]) -> dict[str, t.Any]:
         "hresult_text": None,
         "raw": data,
     }
-    if fields and fields[0]:
-        code = _hresult.normalise(fields[0])
+    first = _field(fields, 0)
+    if first:
+        code = _hresult.normalise(first)
         parsed["hresult"] = _hresult.to_hex(code)
         parsed["hresult_text"] = _hresult.describe(code) if code else None
     if event_id == 12288:
-        server = fields[2] if len(fields) > 2 else ""
-        host, _sep, port = server.rpartition(":")
-        guids = _GUID_RE.findall(data)
+        server = _field(fields, 2) or ""
+        name, _sep, port = server.rpartition(":")
+        if not name and not _sep:
+            name = server
+        host = None if not name or _is_placeholder(name) else name
+        tail = len(fields) >= 9
         parsed.update({
-            "kms_host": host or server or None,
-            "kms_port": as_int(port) if host else None,
-            "client_machine_id": guids[0].lower() if guids else None,
-            "activation_id": guids[1].lower() if len(guids) > 1 else None,
-            "required_count": as_int(fields[-1]) if len(fields) >= 10 else None,
+            "kms_host": host,
+            "kms_port": as_int(port) if _sep else None,
+            "client_machine_id": _guid(_field(fields, 3)),
+            "license_status": as_int(_field(fields, -4)) if tail else None,
+            "minutes_to_expiration": as_int(_field(fields, -3)) if tail else None,
+            "activation_id": _guid(_field(fields, -2)) if tail else None,
+            "required_count": as_int(_field(fields, -1)) if tail else None,
         })
     elif event_id == 12289:
         parsed.update({
-            "activated": as_bool(fields[2]) if len(fields) > 2 else None,
-            "kms_current_count": as_int(fields[4]) if len(fields) > 4 else None,
-            "activation_interval": as_int(fields[5]) if len(fields) > 5 else None,
-            "renewal_interval": as_int(fields[6]) if len(fields) > 6 else None,
+            "activated": as_bool(_field(fields, 2)),
+            "kms_current_count": as_int(_field(fields, 4)),
+            "activation_interval": as_int(_field(fields, 5)),
+            "renewal_interval": as_int(_field(fields, 6)),
         })
+    elif event_id == 12290:
+        tail = len(fields) >= 9
+        parsed.update({
+            "required_count": as_int(_field(fields, 1)),
+            "client": _field(fields, 2),
+            "client_machine_id": _guid(_field(fields, 3)),
+            "license_status": as_int(_field(fields, -3)) if tail else None,
+            "activation_id": _guid(_field(fields, -1)) if tail else None,
+        })
+    elif event_id == 12293:
+        parsed["domain"] = _field(fields, 1) or as_str(event.get("Domain"))
     return parsed
+
+
+#: The tools an activation attempt can come from (probes.activation.activation_attempts[].Tool).
+ATTEMPT_TOOLS = ("slmgr /ato", "ospp /act", "Activate", "Settings")
+
+
+def normalise_attempt(attempt: dict[str, t.Any]) -> dict[str, t.Any]:
+    """One activation attempt: what a person (or the diagnose module) ran and the HRESULT it returned directly."""
+    code = _hresult.normalise(attempt.get("HResult"))
+    return {
+        "id": _guid(attempt.get("ID")),
+        "application_id": _guid(attempt.get("ApplicationID")),
+        "hresult": _hresult.to_hex(code),
+        "hresult_text": _hresult.describe(code) if code is not None else None,
+        "tool": as_str(attempt.get("Tool")),
+        "at": iso(parse_datetime(attempt.get("At"))) or as_str(attempt.get("At")),
+    }
 
 
 def _reference_time(snapshot: dict[str, t.Any]) -> datetime.datetime | None:
@@ -327,11 +456,24 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
     cv = raw.get("current_version") or {}
     computer = raw.get("computer") or {}
     spp = raw.get("spp_service") or {}
-    for product in products:
-        # Windows and Office are judged separately: each product gets its own latest request and response.
-        requests = [e for e in events if e["id"] == 12288 and e.get("activation_id") == product["id"]]
-        product["last_request"] = requests[0] if requests else None
+    requests = [e for e in events if e["id"] == 12288]
+    for index, product in enumerate(products):
+        # Windows and Office are judged separately: each product gets its own latest request, linked by activation ID
+        # (never by both being absent: two products without IDs stay two products).
+        product["key"] = product["id"] or f"product-{index + 1}"
+        own = [e for e in requests if product["id"] and e.get("activation_id") == product["id"]]
+        product["last_request"] = own[0] if own else None
+        product["request_link"] = "activation_id" if own else None
+        if own and product["channel"] == "UNKNOWN":
+            product.update(channel="KMS_CLIENT", channel_confidence="medium",
+                           channel_basis=["event 12288 for this activation ID"])
     windows = [p for p in products if p["application"] == "windows" and not p["is_addon"]]
+    # A request whose activation ID is absent or redacted: it belongs to the Windows product when there is exactly
+    # one and it has no request of its own (assumed: Windows is what most published 12288 captures are about).
+    unlinked = [e for e in requests if not e.get("activation_id")]
+    if unlinked and len(windows) == 1 and windows[0]["last_request"] is None:
+        windows[0]["last_request"] = unlinked[0]
+        windows[0]["request_link"] = "assumed: only Windows product"
     registry = raw.get("registry") or {}
     licensing_error = raw.get("licensing_error")
     if isinstance(licensing_error, dict):
@@ -376,6 +518,12 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
             "exit_code": as_int(spp.get("ExitCode")),
         } if spp else None,
         "events": events,
+        # absent means not collected: a probe that ran and found none says [] (events_error null)
+        "events_collected": "events" in raw and not raw.get("events_error"),
+        "events_error": _hresult.to_hex(_hresult.normalise(raw.get("events_error"))) if raw.get("events_error") else None,
+        "activation_attempts": [normalise_attempt(a) for a in as_list(raw.get("activation_attempts")) if isinstance(a, dict)],
+        "products_collected": "products" in raw,
+        "kms_host_events": [e for e in events if e["id"] in (12290, 12293)],
         "last_request": next((e for e in events if e["id"] == 12288), None),
         "last_response": next((e for e in events if e["id"] == 12289), None),
     }
@@ -519,6 +667,7 @@ def build_snapshot(host: str, probes: dict[str, t.Any], errors: dict[str, t.Any]
     """Assemble a snapshot document from the probes' raw output and the controller's observations."""
     return {
         "schema": SCHEMA,
+        "revision": SCHEMA_REVISION,
         "host": host,
         "collected_at": iso(utc_from_timestamp(collected_at)),
         "probes": {name: probes[name] for name in PROBES if name in probes},

@@ -21,3 +21,20 @@ def test_a_folder_of_snapshots_becomes_a_report(tmp_path, demo_lab):
     doc = json.loads((tmp_path / "out" / "diagnosis.json").read_text(encoding="utf-8"))
     assert {r["host"]: r["codes"] for r in doc["results"]} == {"PC-A": ["CLOCK_SKEW", "IN_GRACE"], "PC-B": ["ACTIVATED"]}
     assert demo_lab.counters() == before          # no host was contacted
+
+
+def test_pasted_text_beside_json_is_diagnosed(tmp_path, demo_lab):
+    """Issue 9: *.txt pasted console output (verbatim published slmgr /dlv) is read with snapshot_from_text."""
+    folder = tmp_path / "snaps"
+    folder.mkdir()
+    (folder / "PC-A-kms-snapshot.json").write_text(json.dumps(S.healthy()), encoding="utf-8")
+    published = ROOT / "tests" / "unit" / "fixtures" / "text" / "en_kb4487266_dlv.txt"
+    (folder / "PC-W7.txt").write_text(published.read_text(encoding="utf-8"), encoding="utf-8")
+    before = demo_lab.counters()
+    run = run_playbook(demo_lab.inventory_path, ROOT / "playbooks" / "diagnose_snapshots.yml", tmp_path, extra=[
+        "-e", json.dumps({"snapshot_dir": str(folder), "report_dir": str(tmp_path / "out")})])
+    assert run.rc == 0, run.output[-3000:]
+    doc = json.loads((tmp_path / "out" / "diagnosis.json").read_text(encoding="utf-8"))
+    assert {r["host"]: (r["status"], r["codes"]) for r in doc["results"]} == {
+        "PC-A": ("healthy", ["ACTIVATED"]), "PC-W7": ("critical", ["NON_GENUINE"])}
+    assert demo_lab.counters() == before

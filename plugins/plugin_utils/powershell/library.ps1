@@ -91,10 +91,17 @@ function Get-WakLicensing {
     call: probes batched in one call share them through $WakCache, which the bootstrap creates.
     #>
     if (-not $WakCache.Contains('products')) {
+        # Windows, Office 2013+ and any other Office license (KMS host license packs) by its license Name, which is
+        # not localized; Office 2010 keeps its licenses in OfficeSoftwareProtectionProduct (absent elsewhere).
         $where = "FROM SoftwareLicensingProduct WHERE PartialProductKey IS NOT NULL AND " +
-            "(ApplicationID = '55c92734-d682-4d71-983e-d6ec3f16059f' OR ApplicationID = '0ff1ce15-a989-479d-af46-f275c6370663')"
+            "(ApplicationID = '55c92734-d682-4d71-983e-d6ec3f16059f' OR ApplicationID = '0ff1ce15-a989-479d-af46-f275c6370663' OR Name LIKE 'Office%')"
         # @(): a function's output is unrolled, so none would be $null and one a lone instance.
-        $WakCache['products'] = @(Get-WakCimQuery ($WakProductProperties -join ', ') $where)
+        $products = @(Get-WakCimQuery ($WakProductProperties -join ', ') $where)
+        try {
+            $products += @(Get-CimInstance -Query 'SELECT * FROM OfficeSoftwareProtectionProduct WHERE PartialProductKey IS NOT NULL' -ErrorAction Stop)
+        }
+        catch { $null = $_ }    # no Office 2010 on this host: the class does not exist
+        $WakCache['products'] = $products
         $WakCache['service'] = @(Get-WakCimQuery ($WakServiceProperties -join ', ') 'FROM SoftwareLicensingService')[0]
     }
     return [ordered]@{ products = $WakCache['products']; service = $WakCache['service'] }

@@ -2,6 +2,8 @@
 # Read-only. Licensing products (Windows and Office, by ApplicationID) and the licensing service as raw CIM
 # properties, the OS identity, the SoftwareProtectionPlatform registry values, sppsvc and the recent KMS client
 # events 12288/12289 with their raw data. Never reads a full product key; never parses localized text.
+# The one exception to read-only, opt-in (attempt_activation, off by default): Activate() on unlicensed KMS client
+# products, each attempt recorded with its HRESULT (activation_attempts), then the products read again.
 param($Params)
 
 # The licensing properties read: $WakProductProperties and $WakServiceProperties (library.ps1, also the query's columns).
@@ -28,6 +30,22 @@ catch {
     $licensingError = [ordered]@{ hresult = $_.Exception.HResult; type = $_.Exception.GetType().FullName; message = $_.Exception.Message }
     if ($_.Exception.PSObject.Properties['ErrorData'] -and $_.Exception.ErrorData -and $_.Exception.ErrorData.CimInstanceProperties['error_Code']) {
         $licensingError.hresult = [int64]$_.Exception.ErrorData.CimInstanceProperties['error_Code'].Value
+    }
+}
+
+$attempts = @()
+if ($null -eq $licensingError -and [bool](Get-WakParam $Params 'attempt_activation' $false)) {
+    foreach ($product in @($licensing.products)) {
+        # Description carries the channel token (VOLUME_KMSCLIENT), which is not localized
+        if ($product.LicenseStatus -ne 1 -and [string]$product.Description -like '*VOLUME_KMSCLIENT*') {
+            $code = Invoke-WakCimMethod $product 'Activate'
+            $attempts += [ordered]@{ ID = $product.ID; ApplicationID = $product.ApplicationID; HResult = $code
+                                     Tool = 'Activate'; At = [DateTime]::UtcNow.ToString('o') }
+        }
+    }
+    if ($attempts.Count -gt 0) {
+        $null = $WakCache.Remove('products')
+        $products = @((Get-WakLicensing).products | ForEach-Object { Get-WakCimProperty $_ $productProperties })
     }
 }
 
@@ -74,4 +92,5 @@ $eventsError = $read.error
     spp_service = $sppService
     events = $events
     events_error = $eventsError
+    activation_attempts = $attempts
 }

@@ -319,6 +319,16 @@ NEAR_MISSES = {
     "UNREACHABLE": lambda: (S.failing("0x800706BA"), S.CLOSED),
     "DIAGNOSIS_FAILED": lambda: (S.failing("0x800706BA"), S.CLOSED),
     "ACTIVATED": lambda: (S.failing("0x0", LicenseStatus=2), S.OPEN),
+    # issue 9: a licensed KMS client with every piece of evidence raises none of these
+    "EVIDENCE_MISSING": lambda: (S.healthy(), S.OPEN),
+    "CHANNEL_UNKNOWN": lambda: (S.edit(S.healthy(), lambda p: p["activation"]["products"][0].update(
+        Description=None, ProductKeyChannel=None)), S.OPEN),
+    "ACTIVATION_FAILED": lambda: (S.failing("0xC004F06C"), S.OPEN),
+    "HARDWARE_OUT_OF_TOLERANCE": lambda: (S.failing("0xC004F06C", LicenseStatusReason=0xC004F074), S.OPEN),
+    "EVALUATION_EDITION": lambda: (S.edit(S.healthy(), lambda p: p["activation"]["products"][0].update(
+        Description="Windows(R) Operating System, RETAIL channel", ProductKeyChannel="Retail")), S.OPEN),
+    "KMS_DNS_PUBLISHING_FAILED": lambda: (_kms_host_snapshot(40), {"tcp": {"pc1.corp.example.jp:1688": {"open": True}}}),
+    "KMS_HOST_REQUESTS_FAILING": lambda: (_kms_host_snapshot(40), {"tcp": {"pc1.corp.example.jp:1688": {"open": True}}}),
 }
 
 

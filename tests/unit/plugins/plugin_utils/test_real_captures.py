@@ -19,14 +19,15 @@ def test_kolide_oem_laptop_is_licensed_oem_and_not_a_kms_client():
     assert result["codes"] == ["NOT_KMS_CHANNEL"] and result["status"] == "healthy"
 
 
-def test_ansible_windows_834_unlicensed_retail_reports_its_reason_as_itself():
+def test_ansible_windows_834_unlicensed_retail_reports_its_known_reason_with_its_meaning():
     view = _snapshot.normalise_activation(fixture("capture_ansible_windows_834.json"))
     win = view["windows"]
     assert win["channel"] == "RETAIL" and win["license_status_name"] == "Unlicensed"
     assert win["license_status_reason"] == "0xC004F014" and win["is_addon"] is False
     result = _analyze.analyze(_snap("capture_ansible_windows_834"))
-    assert set(result["codes"]) == {"NOT_KMS_CHANNEL", "UNKNOWN_ACTIVATION_ERROR"}
-    unknown = next(f for f in result["findings"] if f["code"] == "UNKNOWN_ACTIVATION_ERROR")
+    # 0xC004F014 is in our HRESULT table: reported with its meaning, never as unknown
+    assert set(result["codes"]) == {"NOT_KMS_CHANNEL", "ACTIVATION_FAILED"} and result["status"] == "failing"
+    unknown = next(f for f in result["findings"] if f["code"] == "ACTIVATION_FAILED")
     assert unknown["evidence"]["hresult"] == "0xC004F014"
     assert "SL_E_PKEY_NOT_INSTALLED" in unknown["evidence"]["hresult_text"]
     # the localized text date in the capture is ignored, not misread

@@ -1,0 +1,313 @@
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pasted console output -> a partial snapshot (the snapshot_from_text filter).
+
+Takes whole transcripts as they come - ``slmgr /dlv``, ``/dli``, ``/xpr``, ``/ato``, ``cscript ospp.vbs /dstatus`` and
+``/act``, the Info data of events 12288/12289/12290/12293 and ``nslookup -type=srv _vlmcs._tcp...`` - and returns
+what they show as snapshot probes. What the text does not show stays absent.
+
+It anchors on what no Windows language changes: GUIDs, ``0x`` codes, the five-character partial key, the license
+Name and Description (``Windows(R), Professional edition``, ``..., VOLUME_KMSCLIENT channel``), ``host:port``,
+numbers, the shape of event data and nslookup's field names. Labels are read only where two lines look alike
+(Activation ID / Application ID, the two intervals, the KMS host names, the status word); the label table per
+language holds only labels seen in real published output, each with its source. Lines that were not understood are
+returned with their numbers; a full product key in them is masked to its last five characters.
+"""
+
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the winactivation.kms collection and may change in any release.
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot
+
+_GUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_GUID_RE = re.compile(_GUID)
+# no \b: in CJK text the code runs into the next word ("0xC004F074软件授权...")
+_HEX_RE = re.compile(r"(?<![0-9A-Za-z])0x[0-9A-Fa-f]{1,8}(?![0-9A-Fa-f])")
+_LABEL_RE = re.compile(r"^\s*[-*•]?\s*(?P<label>[^:：]{1,70}?)\s*[:：]\s*(?P<value>.*?)\s*$")
+_CHANNEL_RE = re.compile(r"\b(VOLUME_[A-Z_]+|RETAIL|OEM_[A-Z_]+|TIMEBASED_[A-Z_]+|VIRTUAL_MACHINE_ACTIVATION)\b[^,]*\bchannel\b", re.I)
+_NAME_RE = re.compile(r"^(Windows|Office)\b.*\b(edition|add-on)\s*$")
+_PARTIAL_RE = re.compile(r"^(?:[A-Z0-9Xx*]{5}-){0,4}([A-Z0-9]{5})$")
+_FULL_KEY_RE = re.compile(r"\b(?:[A-Z0-9]{5}-){4}([A-Z0-9]{5})\b")
+_HOSTPORT_RE = re.compile(r"^(?P<host>[A-Za-z0-9][A-Za-z0-9.\-_]*):(?P<port>\d{1,5})$")
+_NUMBER_RE = re.compile(r"(\d+)")
+_NOISE_RE = re.compile(r"^[\s\-=*_#~.]*$")
+_ATTEMPT_RE = re.compile(rf"(?:Windows|Office).*?[(（](?P<id>{_GUID})[)）]")
+_LONE_CODE_RE = re.compile(r"^(?:Info\s*[:：]\s*)?(0x[0-9A-Fa-f]{1,8})\s*$")
+_QUOTED_DOMAIN_RE = re.compile(r"['‘’\"「](?P<domain>[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)['‘’\"」]")
+_EVENT_DATA_RE = re.compile(r"^\s*(?:Info\s*[:：]\s*)?(?P<data>0x[0-9A-Fa-f]{1,8}\s*,.*)$")
+_SRV_RE = re.compile(r"(?P<name>_vlmcs\._tcp(?:\.(?P<domain>[A-Za-z0-9.\-]+?))?)\.?\s+SRV\b", re.I)
+_SRV_FIELD_RE = re.compile(r"^\s*(priority|weight|port|svr hostname)\s*=\s*(\S+)\s*$", re.I)
+_EVENT_ID_RE = re.compile(r"\b(1228[89]|12290|12293)\b")
+
+#: Labels seen in real published output, per language, mapped to the CIM property they show. Only where the value
+#: alone is ambiguous. Sources:
+#: en slmgr /dli, /dlv - Microsoft, "Managing License States" (TechNet ff793426) and KB 4487266's slmgr /dlv text;
+#: en ospp.vbs - github.com/Wind4/vlmcsd/issues/20 (/dstatus), github.com/reeddoy/Microsoft-office-LTSC-2024/issues/4 (/act);
+#: zh-CN Office licence views - github.com/YerongAI/Office-Tool/issues/580, /260, /331 (许可证说明, 许可证状态, 错误代码, ...);
+#: de - support.microsoft.com/kb/942962/de ("Fehlercode"); ja - support.microsoft.com/kb/942962/ja ("エラー コード").
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "name": "Name", "description": "Description", "activation id": "ID", "application id": "ApplicationID",
+        "partial product key": "PartialProductKey", "product key channel": "ProductKeyChannel",
+        "license status": "LicenseStatus", "notification reason": "LicenseStatusReason",
+        "volume activation expiration": "GracePeriodRemaining", "client machine id (cmid)": "ClientMachineID",
+        "kms machine name from dns": "DiscoveredKeyManagementServiceMachineName",
+        "registered kms machine name": "KeyManagementServiceMachine",
+        "activation interval": "VLActivationInterval", "renewal interval": "VLRenewalInterval",
+        "current count": "KeyManagementServiceCurrentCount", "listening on port": "KeyManagementServiceListeningPort",
+        "sku id": "ID", "license name": "Name", "license description": "Description",
+        "last 5 characters of installed product key": "PartialProductKey", "error code": "LicenseStatusReason",
+        "remaining grace": "GracePeriodRemaining",
+    },
+    "zh-CN": {
+        "许可证说明": "Description", "许可证状态": "LicenseStatus", "产品密钥的最后五个字符": "PartialProductKey",
+        "错误代码": "LicenseStatusReason", "错误": "LicenseStatusReason",
+    },
+    "de": {"fehlercode": "LicenseStatusReason"},
+    "ja": {"エラー コード": "LicenseStatusReason"},
+}
+
+#: Status words as published (same sources): slmgr's words and ospp.vbs's ---WORD--- forms.
+STATUS_WORDS: dict[str, int] = {
+    "licensed": 1, "unlicensed": 0, "notification": 5, "initial grace period": 2,
+    "---licensed---": 1, "---unlicensed---": 0, "---notifications---": 5, "---oob_grace---": 2, "---oot_grace---": 3,
+    "---未许可---": 0,
+}
+
+_LABEL_TO_FIELD = {label: field for table in LABELS.values() for label, field in table.items()}
+_PRODUCT_FIELDS = {"Name", "Description", "ID", "ApplicationID", "PartialProductKey", "ProductKeyChannel", "LicenseStatus",
+                   "LicenseStatusReason", "GracePeriodRemaining", "DiscoveredKeyManagementServiceMachineName",
+                   "KeyManagementServiceMachine", "VLActivationInterval", "VLRenewalInterval", "KeyManagementServiceCurrentCount",
+                   "KeyManagementServiceListeningPort"}
+
+
+def mask_keys(text: str) -> str:
+    """Mask every full product key to its last five characters (keys are secrets in every output)."""
+    return _FULL_KEY_RE.sub(lambda m: "XXXXX-XXXXX-XXXXX-XXXXX-" + m.group(1), text)
+
+
+class _Reader:
+    """One pass over the lines; products start at a license Name (or an ospp SKU ID)."""
+
+    def __init__(self) -> None:
+        self.products: list[dict[str, t.Any]] = []
+        self.service: dict[str, t.Any] = {}
+        self.events: list[dict[str, t.Any]] = []
+        self.attempts: list[dict[str, t.Any]] = []
+        self.srv: list[dict[str, t.Any]] = []
+        self.unread: list[dict[str, t.Any]] = []
+        self.pending_attempt: dict[str, t.Any] | None = None
+        self.event_id: int | None = None
+        self.quoted_domain: str | None = None
+        self.ospp = False
+
+    # -- products ------------------------------------------------------------------------------------------------
+
+    def _current(self, starts: bool = False) -> dict[str, t.Any]:
+        if starts or not self.products:
+            self.products.append({})
+        return self.products[-1]
+
+    def _set(self, field: str, value: t.Any) -> None:
+        """Put a value on the current product; a field seen twice starts a new product."""
+        product = self._current()
+        if field in product and field not in ("LicenseStatusReason",):
+            product = self._current(starts=True)
+        product[field] = value
+
+    def _value(self, field: str, raw: str) -> t.Any:
+        """A label's value as the CIM property would hold it, or None when the text is not what the field holds."""
+        text = raw.strip()
+        if field in ("ID", "ApplicationID", "ClientMachineID"):
+            match = _GUID_RE.search(text)
+            return match.group(0).lower() if match else None
+        if field == "LicenseStatusReason":
+            match = _HEX_RE.search(text)
+            return match.group(0) if match else None
+        if field == "LicenseStatus":
+            return STATUS_WORDS.get(text.lower().rstrip("."))
+        if field == "PartialProductKey":
+            match = _PARTIAL_RE.match(text)
+            return match.group(1) if match else None
+        if field in ("GracePeriodRemaining",):
+            minutes = re.search(r"(\d+)\s*minute", text)
+            return int(minutes.group(1)) if minutes else None
+        if field in ("VLActivationInterval", "VLRenewalInterval", "KeyManagementServiceCurrentCount", "KeyManagementServiceListeningPort"):
+            number = _NUMBER_RE.search(text)
+            return int(number.group(1)) if number else None
+        if field in ("DiscoveredKeyManagementServiceMachineName", "KeyManagementServiceMachine"):
+            return text or None
+        return text or None
+
+    def _labelled(self, label: str, value: str) -> bool:
+        field = _LABEL_TO_FIELD.get(label.strip().lower()) or _LABEL_TO_FIELD.get(label.strip())
+        if field is None:
+            return False
+        parsed = self._value(field, value)
+        if parsed is None:
+            return False
+        if field == "ClientMachineID":
+            self.service["ClientMachineID"] = parsed
+            return True
+        if field == "ID" and label.strip().lower() == "sku id":
+            self.ospp = True
+            self._current(starts=True)["ID"] = parsed
+            return True
+        if field == "Name":
+            self._current(starts="Name" in self._current())["Name"] = parsed
+            return True
+        if field in ("DiscoveredKeyManagementServiceMachineName", "KeyManagementServiceMachine"):
+            hostport = _HOSTPORT_RE.match(parsed)
+            port_field = "DiscoveredKeyManagementServiceMachinePort" if field.startswith("Discovered") else "KeyManagementServicePort"
+            if hostport:
+                self._set(field, hostport.group("host"))
+                self._current()[port_field] = int(hostport.group("port"))
+            else:
+                self._set(field, parsed)
+            return True
+        self._set(field, parsed)
+        return True
+
+    # -- one line -----------------------------------------------------------------------------------------------
+
+    def line(self, number: int, text: str) -> None:
+        stripped = text.strip()
+        if _NOISE_RE.match(stripped):
+            return
+        if self._event_or_srv(stripped) or self._attempt(stripped):
+            return
+        match = _LABEL_RE.match(stripped)
+        if match and self._labelled(match.group("label"), match.group("value")):
+            return
+        value = match.group("value") if match else stripped
+        # anchors that need no label
+        if _CHANNEL_RE.search(value):
+            self._set("Description", value)
+            return
+        if _NAME_RE.match(value):
+            self._current(starts=bool(self.products and "Name" in self.products[-1]))["Name"] = value
+            return
+        if "Key Management Service is enabled on this machine" in stripped:
+            self._set("IsKeyManagementServiceMachine", 1)
+            return
+        self.unread.append({"line": number, "text": mask_keys(stripped)})
+
+    def _attempt(self, text: str) -> bool:
+        """slmgr /ato: '<license Name> (<activation ID>)' then a line with the code it returned."""
+        match = _ATTEMPT_RE.search(text)
+        if match:
+            self.pending_attempt = {"ID": match.group("id").lower(), "Tool": "slmgr /ato"}
+            code = _HEX_RE.search(text[match.end():])
+            if code:
+                self._finish_attempt(code.group(0))
+            return True
+        if self.pending_attempt is not None:
+            code = _HEX_RE.search(text)
+            if code:
+                self._finish_attempt(code.group(0))
+                return True
+            self.pending_attempt = None      # no code on the next line: the result is not shown (success is localized text)
+        return False
+
+    def _finish_attempt(self, code: str) -> None:
+        attempt = dict(self.pending_attempt or {}, HResult=code)
+        self.attempts.append(attempt)
+        self.pending_attempt = None
+
+    def _event_or_srv(self, text: str) -> bool:
+        if self._srv(text):
+            return True
+        if self.event_id == 12293:
+            # 12293's message names the domain in quotes; its Info is the HRESULT alone
+            quoted = _QUOTED_DOMAIN_RE.search(text)
+            if quoted:
+                self.quoted_domain = quoted.group("domain")
+                return True
+            lone = _LONE_CODE_RE.match(text)
+            if lone:
+                self.events.append({"Id": 12293, "RecordId": None, "Data": [lone.group(1), self.quoted_domain or ""]})
+                return True
+        if _EVENT_ID_RE.search(text) and not _EVENT_DATA_RE.match(text) and len(text) < 60:
+            self.event_id = int(_EVENT_ID_RE.search(text).group(1))     # type: ignore[union-attr]
+            return True
+        data = _EVENT_DATA_RE.match(text)
+        if not data:
+            return False
+        fields = [f.strip() for f in data.group("data").split(",")]
+        if len(fields) >= 9 and _HEX_RE.fullmatch(fields[1]) and ":" in fields[2]:
+            event_id = 12288
+        elif len(fields) >= 9 and fields[1].isdigit():
+            event_id = 12290
+        elif 7 <= len(fields) <= 8 and _HEX_RE.fullmatch(fields[1]):
+            event_id = 12289
+        elif self.event_id == 12293 and len(fields) <= 2:
+            event_id = 12293
+        else:
+            return False
+        self.events.append({"Id": event_id, "RecordId": None, "Data": [data.group("data")]})
+        return True
+
+    def _srv(self, text: str) -> bool:
+        match = _SRV_RE.search(text)
+        if match:
+            self.srv.append({"domain": match.group("domain"), "name": match.group("name"), "records": [{}], "error": None})
+            return True
+        field = _SRV_FIELD_RE.match(text)
+        if field and self.srv:
+            record = self.srv[-1]["records"][-1]
+            name = {"priority": "Priority", "weight": "Weight", "port": "Port", "svr hostname": "NameTarget"}[field.group(1).lower()]
+            record[name] = field.group(2) if name == "NameTarget" else int(field.group(2)) if field.group(2).isdigit() else None
+            return True
+        return False
+
+    # -- result -----------------------------------------------------------------------------------------------------
+
+    def result(self) -> dict[str, t.Any]:
+        products = [p for p in self.products if p]
+        if self.ospp:
+            # ospp.vbs /act prints ERROR CODE without LICENSE STATUS: that code is the activation's result
+            for product in products:
+                if "LicenseStatusReason" in product and "LicenseStatus" not in product and product.get("ID"):
+                    self.attempts.append({"ID": product["ID"], "HResult": product.pop("LicenseStatusReason"), "Tool": "ospp /act"})
+        activation: dict[str, t.Any] = {}
+        if products:
+            activation["products"] = products
+        if self.service:
+            activation["service"] = self.service
+        if self.events:
+            activation["events"] = [e for e in self.events if e["Id"] in (12288, 12289)]
+        if self.attempts:
+            activation["activation_attempts"] = self.attempts
+        probes: dict[str, t.Any] = {}
+        if activation:
+            probes["activation"] = activation
+        host_events = [e for e in self.events if e["Id"] in (12290, 12293)]
+        if host_events:
+            probes["kms_host"] = {"events": host_events}
+        if self.srv:
+            probes["kms_dns"] = {"srv": self.srv, "domains": [s["domain"] for s in self.srv if s["domain"]]}
+        return probes
+
+
+def snapshot_from_text(text: str, host: str | None = None) -> dict[str, t.Any]:
+    """Return a partial snapshot (schema revision 2) from pasted console output; see the module docstring."""
+    if not isinstance(text, str):
+        raise TypeError(f"snapshot_from_text expects text, got {type(text).__name__}")
+    reader = _Reader()
+    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        reader.line(number, line)
+    probes = reader.result()
+    return {
+        "schema": _snapshot.SCHEMA,
+        "revision": _snapshot.SCHEMA_REVISION,
+        "host": host or "pasted",
+        "collected_at": None,
+        "probes": probes,
+        "errors": {},
+        "text_reader": {"unread_lines": reader.unread, "read_lines": sum(1 for line in text.splitlines() if line.strip()) - len(reader.unread)},
+    }
