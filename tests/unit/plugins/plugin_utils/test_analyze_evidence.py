@@ -200,3 +200,13 @@ def test_renewal_interval_comes_from_the_product():
     assert "renewed every 7 days" in finding(run(week), "ACTIVATED")["message"]["en"]
     custom = S.edit(S.healthy(), lambda p: p["activation"]["products"][0].update(VLRenewalInterval=25))
     assert "renewed every 25 minutes" in finding(run(custom), "ACTIVATED")["message"]["en"]
+
+
+def test_an_unknown_host_is_counted_and_labelled_in_the_reports():
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _report
+    empty = S.edit(S.healthy(), lambda p: p["activation"].update(products=[]))
+    results = [dict(run(empty), host="pc-unknown"), dict(run(S.healthy()), host="pc-ok")]
+    document = _report.fleet_document(results, "2026-11-25T07:00:00Z")
+    assert document["summary"]["status_counts"] == {"unknown": 1, "healthy": 1}
+    assert "unknown (evidence missing)" in _report.to_markdown(document, "en")
+    assert "不明 (情報不足)" in _report.to_markdown(document, "ja")
