@@ -674,8 +674,8 @@ def _kms_host_findings(ctx: _Context) -> list[dict[str, t.Any]]:
     publishing = [e for e in events if e["id"] == 12293]
     if publishing:
         latest = publishing[0]
-        found.append(_findings.make("KMS_DNS_PUBLISHING_FAILED", None, {"domain": latest.get("domain") or "?", "hresult": latest.get("hresult"),
-                                                                         "events": len(publishing)}))
+        evidence = {"domain": latest.get("domain") or "?", "hresult": latest.get("hresult"), "events": len(publishing)}
+        found.append(_findings.make("KMS_DNS_PUBLISHING_FAILED", None, evidence))
     handled = [e for e in events if e["id"] == 12290]
     failed = [e for e in handled if _hresult.normalise(e.get("hresult")) not in (None, 0)]
     if failed:

@@ -115,8 +115,8 @@ def test_12293_and_failing_12290_on_the_kms_host():
         _host(p, 40)
         p["kms_host"] = {"events": [
             {"Id": 12293, "RecordId": 9, "Data": ["0x80072338", "corp.example.jp"]},
-            {"Id": 12290, "RecordId": 8, "Data": ["0xC004F042, 25, pc7.corp.example.jp, 08c3bda0-c556-4b61-9e4e-7bf6d4df80be, 2026/11/25 6:00, 0, 2, 40000, 2de67392-b7a7-462a-b1ca-108dd189f588"]},
-            {"Id": 12290, "RecordId": 7, "Data": ["0x0, 25, pc8.corp.example.jp, 18c3bda0-c556-4b61-9e4e-7bf6d4df80be, 2026/11/25 6:00, 0, 1, 40000, 2de67392-b7a7-462a-b1ca-108dd189f588"]},
+            {"Id": 12290, "RecordId": 8, "Data": [f"0xC004F042, 25, pc7.corp.example.jp, {S.CMID}, 2026/11/25 6:00, 0, 2, 40000, {S.WIN_ID}"]},
+            {"Id": 12290, "RecordId": 7, "Data": [f"0x0, 25, pc8.corp.example.jp, {S.CMID}, 2026/11/25 6:00, 0, 1, 40000, {S.WIN_ID}"]},
         ]}
     result = run(S.edit(S.healthy(), change))
     publishing = finding(result, "KMS_DNS_PUBLISHING_FAILED")
@@ -200,3 +200,13 @@ def test_renewal_interval_comes_from_the_product():
     assert "renewed every 7 days" in finding(run(week), "ACTIVATED")["message"]["en"]
     custom = S.edit(S.healthy(), lambda p: p["activation"]["products"][0].update(VLRenewalInterval=25))
     assert "renewed every 25 minutes" in finding(run(custom), "ACTIVATED")["message"]["en"]
+
+
+def test_an_unknown_host_is_counted_and_labelled_in_the_reports():
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _report
+    empty = S.edit(S.healthy(), lambda p: p["activation"].update(products=[]))
+    results = [dict(run(empty), host="pc-unknown"), dict(run(S.healthy()), host="pc-ok")]
+    document = _report.fleet_document(results, "2026-11-25T07:00:00Z")
+    assert document["summary"]["status_counts"] == {"unknown": 1, "healthy": 1}
+    assert "unknown (evidence missing)" in _report.to_markdown(document, "en")
+    assert "不明 (情報不足)" in _report.to_markdown(document, "ja")
