@@ -40,6 +40,17 @@ SDK_SYMBOLS = {
     0x8007274D: "WSAECONNREFUSED",                    # 10061
     0x8007274C: "WSAETIMEDOUT",                       # 10060
     0x800705B4: "ERROR_TIMEOUT",                      # 1460
+    # added with the real-evidence cases (issue 9); checked against slerror.h copies and the windows-sys bindings
+    0xC004F056: "SL_E_VL_MACHINE_NOT_BOUND",
+    0xC004F00F: "SL_E_OUT_OF_TOLERANCE",
+    0xC004F034: "SL_E_EUL_NOT_AVAILABLE",
+    0xC004F200: "SL_E_NOT_GENUINE",
+    0xC004F009: "SL_E_GRACE_TIME_EXPIRED",
+    0xC004F017: "SL_E_PUBLISHING_LICENSE_NOT_INSTALLED",
+    0xC004F069: "SL_E_MISMATCHED_PRODUCT_SKU",
+    0x4004F040: "SL_E_VL_INFO_PRODUCT_USER_RIGHT",     # informational severity, named SL_E_ in slerror.h
+    0x80080005: "CO_E_SERVER_EXEC_FAILURE",
+    0x80072338: "DNS_ERROR_RCODE_BADSIG",             # 9016
 }
 
 
