@@ -98,7 +98,7 @@ function Get-WakLicensing {
         # @(): a function's output is unrolled, so none would be $null and one a lone instance.
         $products = @(Get-WakCimQuery ($WakProductProperties -join ', ') $where)
         try {
-            $products += @(Get-CimInstance -Query 'SELECT * FROM OfficeSoftwareProtectionProduct WHERE PartialProductKey IS NOT NULL' -ErrorAction Stop)
+            $products += @(Get-WakCimQuery ($WakProductProperties -join ', ') 'FROM OfficeSoftwareProtectionProduct WHERE PartialProductKey IS NOT NULL')
         }
         catch { $null = $_ }    # no Office 2010 on this host: the class does not exist
         $WakCache['products'] = $products
