@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import typing as t
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _findings, _gvlk, _hresult, _snapshot
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _findings, _gvlk, _hresult, _product_names, _snapshot
 
 #: Microsoft's clock tolerance between KMS client and host (UTC).
 MAX_SKEW_SECONDS = 4 * 3600
@@ -34,14 +34,12 @@ KEY_REFUSED = {0xC004F050, 0xC004C003, 0xC004F035}
 LICENSED, NON_GENUINE_GRACE = 1, 4
 GRACE_STATES = {2, 3, 6}
 
-_APP_NAME = {"windows": "Windows", "office": "Office", "other": "Product"}
 
 
-def _product_ref(product: dict[str, t.Any]) -> dict[str, t.Any]:
-    """How a finding names its product."""
-    family = product.get("license_family") or ""
+def _product_ref(product: dict[str, t.Any], os_info: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
+    """How a finding names its product: "Windows 11 Pro", "Office LTSC Professional Plus 2021" (see _product_names)."""
     return {"application": product["application"], "id": product.get("id"), "name": product.get("name"),
-            "display": f"{_APP_NAME.get(product['application'], 'Product')} {family}".strip()}
+            "display": _product_names.product_name(product, os_info)}
 
 
 def _days(minutes: t.Any) -> int | None:
@@ -115,7 +113,7 @@ class _Context:
 
 def _connectivity(ctx: _Context, product: dict[str, t.Any], inner: int | None) -> list[dict[str, t.Any]]:
     """0x800706BA and friends: which host, and is it the name, the client's path or the host itself."""
-    ref = _product_ref(product)
+    ref = _product_ref(product, ctx.activation.get("os"))
     host, port = ctx.kms_target(product)
     manual = ctx.manual_setting(product)
     hex_inner = _hresult.to_hex(inner)
@@ -144,7 +142,7 @@ def _connectivity(ctx: _Context, product: dict[str, t.Any], inner: int | None) -
 
 def _from_inner(ctx: _Context, product: dict[str, t.Any], inner: int) -> list[dict[str, t.Any]]:
     """Findings from the inner HRESULT of the product's latest KMS request."""
-    ref = _product_ref(product)
+    ref = _product_ref(product, ctx.activation.get("os"))
     request = product.get("last_request") or {}
     host, _port = ctx.kms_target(product)
     hex_inner = _hresult.to_hex(inner)
@@ -219,7 +217,7 @@ def _release_label(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str:
 # --- per product --------------------------------------------------------------------------------------------------
 
 def _product_findings(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str, t.Any]]:
-    ref = _product_ref(product)
+    ref = _product_ref(product, ctx.activation.get("os"))
     found: list[dict[str, t.Any]] = []
     status = product.get("license_status")
     reason = _hresult.normalise(product.get("license_status_reason"))
@@ -287,7 +285,7 @@ def _product_findings(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str
 
 def _no_request_causes(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str, t.Any]]:
     """A KMS client that never logged a request: infer from what the probes saw, with lower confidence."""
-    ref = _product_ref(product)
+    ref = _product_ref(product, ctx.activation.get("os"))
     if not ctx.manual_setting(product) and ctx.dns and not ctx.dns.get("srv_found"):
         errors = {(_snapshot.as_int((s.get("error") or {}).get("code")) or 0) for s in ctx.dns.get("srv") or []}
         code = "KMS_DNS_FAILURE" if 9002 in errors else "KMS_SRV_MISSING"
@@ -361,7 +359,8 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
         "findings": findings,
         "codes": sorted({f["code"] for f in findings}),
         "kms_target": "%s:%s" % ctx.kms_target(windows) if windows and ctx.kms_target(windows)[0] else None,
-        "products": [{"application": p["application"], "id": p["id"], "name": p.get("name"), "channel": p.get("channel"),
+        "products": [{"application": p["application"], "id": p["id"], "name": p.get("name"),
+                      "display": _product_names.product_name(p, ctx.activation.get("os")), "channel": p.get("channel"),
                       "license_status_name": p.get("license_status_name"), "kms_target": "%s:%s" % ctx.kms_target(p) if ctx.kms_target(p)[0] else None,
                       "family": product_family(ctx.activation.get("os") or {}, p)} for p in products],
         "os": ctx.activation.get("os"),
