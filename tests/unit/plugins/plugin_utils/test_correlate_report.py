@@ -122,7 +122,7 @@ def test_html_report_is_self_contained_and_escaped(lang):
     assert page.startswith("<!DOCTYPE html>") and f'<html lang="{lang}">' in page
     for external in ("http://", "https://", "src=", "<link"):
         assert external not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
-    assert "pc&lt;3&gt;&amp;&quot;x" in page and 'pc<3>&"x' not in page
+    assert "pc&lt;3&gt;&amp;&#34;x" in page and 'pc<3>&"x' not in page
     assert page.count("<tr data-host=") == 5
     assert "<svg" in page
 
