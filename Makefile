@@ -47,7 +47,7 @@ changelog-lint: venv
 integration: venv collection-link
 	$(PY) -m pytest tests/integration
 
-demo: venv collection-link
+demo: venv system-deps collection-link
 	@tools/demo.sh
 
 clean:

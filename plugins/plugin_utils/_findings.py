@@ -117,7 +117,7 @@ _SPECS = [
          ("source", "kms_host", "hresult", "dns_host")),
     Spec("CLOCK_SKEW", "error", "time_sync", False,
          "The clock differs by {skew} from {reference}; KMS refuses requests beyond 4 hours (UTC).",
-         "時刻が {reference} と {skew} ずれています。KMS は 4 時間 (UTC) を超えるずれの要求を拒否します。",
+         "時刻が{reference}と {skew}ずれています。KMS は 4 時間 (UTC) を超えるずれの要求を拒否します。",
          "Synchronise the clock: domain hierarchy or NTP peers, the Windows Time service running, then resync "
          "(time_sync).",
          "時刻同期を行ってください。ドメイン階層または NTP ピアを設定し、Windows Time サービスを実行して再同期します (time_sync)。",
@@ -131,8 +131,8 @@ _SPECS = [
          "または小規模拠点では MAK や Active Directory ベースのライセンス認証を使ってください。",
          ("kms_host", "count", "required")),
     Spec("KMS_HOST_CANNOT_ACTIVATE_PRODUCT", "error", None, True,
-         "The KMS host {kms_host} cannot activate {product} ({os_release}): its host key (CSVLK) is too old for it{csvlk}.",
-         "KMS ホスト {kms_host} は {product} ({os_release}) をライセンス認証できません。ホストキー (CSVLK) が古すぎます{csvlk_ja}。",
+         "The KMS host {kms_host} cannot activate {product}{release}: its host key (CSVLK) is too old for it{csvlk}.",
+         "KMS ホスト {kms_host} は {product}{release} をライセンス認証できません。ホストキー (CSVLK) が古すぎます{csvlk_ja}。",
          "Install a newer CSVLK on the KMS host ({csvlk_needed}), or point these clients at a KMS host that covers them.",
          "KMS ホストに新しい CSVLK をインストールしてください ({csvlk_needed})。または、この製品に対応した KMS ホストを"
          "クライアントに指定してください。",
@@ -145,7 +145,8 @@ _SPECS = [
          ("kms_host", "hresult")),
     Spec("SPP_SERVICE_UNAVAILABLE", "error", "enable_spp", False,
          "The Software Protection service (sppsvc) is {state} (start mode {start_mode}); licensing cannot run ({hresult}).",
-         "Software Protection サービス (sppsvc) は {state} です (スタートアップの種類 {start_mode})。ライセンス処理が実行できません ({hresult})。",
+         "Software Protection サービス (sppsvc) の状態は「{state}」、スタートアップの種類は「{start_mode}」です。"
+         "ライセンス処理を実行できません ({hresult})。",
          "Set sppsvc back to its default start type (Automatic, delayed start) and start it.",
          "sppsvc のスタートアップの種類を既定 (自動 (遅延開始)) に戻し、開始してください。",
          ("state", "start_mode", "hresult")),
@@ -377,11 +378,22 @@ def _shaped(key: str, value: str, lang: str) -> str:
         return f"{stamp.group(1)} {stamp.group(2)} UTC"
     described = _DESCRIBED.match(value)
     if described:
-        return _hresult.describe(described.group(1), lang)
+        return _hresult.describe(described.group(1), lang).rstrip("。.")
     if key == "os_release":
         value = _RELEASES.get(value) or _product_names.office_name(value) or value
         return value if lang == "en" else value.replace(" build ", " ビルド ")
     return value
+
+
+def _release_note(values: dict[str, t.Any]) -> dict[str, str]:
+    """ " (Windows 11 build 22631)" after the product name, unless it would only repeat the name or is unknown."""
+    note = {}
+    for lang in LANGUAGES:
+        release = values.get("os_release")
+        text = _value("os_release", release, lang) if release not in (None, "?", "") else ""
+        product = _value("product", values.get("product"), lang)
+        note[lang] = f" ({text})" if text and text not in product else ""
+    return note
 
 
 def _value(key: str, value: t.Any, lang: str) -> str:
@@ -428,8 +440,9 @@ def make(code: str, product: dict[str, t.Any] | None, evidence: dict[str, t.Any]
         text = dict(text or {}, cause={"en": cause_en, "ja": cause_ja})
     values = dict(evidence)
     values.update(text or {})
-    if code == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT" and "csvlk_needed" not in values:
-        values["csvlk_needed"] = _csvlk_needed(values)
+    if code == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT":
+        values.setdefault("csvlk_needed", _csvlk_needed(values))
+        values.setdefault("release", _release_note(values))
     en, ja, remedy_en, remedy_ja = _texts(spec, values)
     return {
         "code": code,
