@@ -362,9 +362,16 @@ def _csvlk_needed(values: dict[str, t.Any]) -> dict[str, str]:
 _SKEW = re.compile(r"^([+-])(\d+)h(\d\d)m$")
 _DESCRIBED = re.compile(r"^(0x[0-9A-Fa-f]{8}) [A-Z0-9_]+: ")
 _TIMESTAMP = re.compile(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)[:.\d]*Z?$")
-_RELEASES = {"win10": "Windows 10", "win11": "Windows 11", "ws2016": "Windows Server 2016", "ws2019": "Windows Server 2019",
+_RELEASES = {"win10": "Windows 10", "win11": "Windows 11", "ws2012": "Windows Server 2012", "ws2016": "Windows Server 2016", "ws2019": "Windows Server 2019",
              "ws2022": "Windows Server 2022", "ws2025": "Windows Server 2025", "office2016": "Office 2016",
              "office2019": "Office 2019", "office2021": "Office LTSC 2021", "office2024": "Office LTSC 2024"}
+
+
+def release_name(family: str) -> str:
+    """A product family or CSVLK generation token (win11, ws2022, ws2012r2, office2021) by its product name."""
+    if family.endswith("r2") and family[:-2] in _RELEASES:
+        return f"{_RELEASES[family[:-2]]} R2"
+    return _RELEASES.get(family, family)
 
 
 def _shaped(key: str, value: str, lang: str) -> str:
@@ -379,8 +386,10 @@ def _shaped(key: str, value: str, lang: str) -> str:
     described = _DESCRIBED.match(value)
     if described:
         return _hresult.describe(described.group(1), lang).rstrip("。.")
+    if key in ("csvlk", "csvlk_ja"):
+        return re.sub(r"\b(ws20\d\d(?:r2)?|win1[01]|office20\d\d)\b", lambda m: release_name(m.group(1)), value)
     if key == "os_release":
-        value = _RELEASES.get(value) or _product_names.office_name(value) or value
+        value = release_name(value) if value in _RELEASES else (_product_names.office_name(value) or value)
         return value if lang == "en" else value.replace(" build ", " ビルド ")
     return value
 

@@ -148,6 +148,11 @@ def to_csv(document: dict[str, t.Any], language: str = "en") -> str:
     return "\ufeff" + buffer.getvalue()
 
 
+def csvlk_names(generations: list[str] | None) -> str:
+    """CSVLK generations by their product names: ws2022 -> Windows Server 2022, office2021 -> Office LTSC 2021."""
+    return ", ".join(_findings.release_name(g) for g in generations or [])
+
+
 def _md(text: t.Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
@@ -173,7 +178,7 @@ def to_markdown(document: dict[str, t.Any], language: str = "en") -> str:
                   f"{labels['failing']} | {labels['csvlk']} |", "|---|---:|---:|---:|---|"]
         for name, group in summary["by_kms_host"].items():
             lines.append(f"| {_md(name)} | {group['clients']} | {group['activated']} | {group['failing']} | "
-                         f"{', '.join(group.get('csvlk') or []) or '-'} |")
+                         f"{csvlk_names(group.get('csvlk')) or labels['not_known']} |")
     lines += ["", f"## {labels['findings']}", ""]
     for result in document["results"]:
         if result["status"] == "healthy":
@@ -259,7 +264,7 @@ def to_html(document: dict[str, t.Any], language: str = "en", template: str | No
     summary = document["summary"]
     page = _template("diagnosis.html.j2", template, "report_html_template")
     return _render(page, "report_html_template", lang=lang, labels=LABELS[lang], generated_at=str(document["generated_at"]),
-                   summary=summary, chart=_chart(summary, lang),
+                   summary=summary, chart=_chart(summary, lang), csvlk_names=csvlk_names,
                    codes=[(c, summary["code_counts"][c]) for c in sorted(summary["code_counts"])],
                    statuses=[(s, _status_label(s, lang)) for s in STATUS_ORDER if summary["status_counts"].get(s)],
                    hosts=[_host_view(r, lang) for r in document["results"]])
