@@ -230,6 +230,18 @@ def _render(template: jinja2.Template, option: str, **context: t.Any) -> str:
         raise ValueError(f"{option}: the template {template.name} failed: {exc}") from exc
 
 
+def _when(stamp: t.Any) -> str:
+    """A document's ISO 8601 UTC time as people read it (2026-11-30 10:00 UTC); other text as it is."""
+    text = str(stamp or "")
+    try:
+        moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
 def _chart(summary: dict[str, t.Any], lang: str) -> dict[str, t.Any]:
     """The bars of the hosts-per-status chart (drawn as inline SVG by the template)."""
     counts = [(s, summary["status_counts"].get(s, 0)) for s in STATUS_ORDER if summary["status_counts"].get(s)]
@@ -263,7 +275,7 @@ def to_html(document: dict[str, t.Any], language: str = "en", template: str | No
     lang = _check_language(language)
     summary = document["summary"]
     page = _template("diagnosis.html.j2", template, "report_html_template")
-    return _render(page, "report_html_template", lang=lang, labels=LABELS[lang], generated_at=str(document["generated_at"]),
+    return _render(page, "report_html_template", lang=lang, labels=LABELS[lang], generated_at=_when(document["generated_at"]),
                    summary=summary, chart=_chart(summary, lang), csvlk_names=csvlk_names,
                    codes=[(c, summary["code_counts"][c]) for c in sorted(summary["code_counts"])],
                    statuses=[(s, _status_label(s, lang)) for s in STATUS_ORDER if summary["status_counts"].get(s)],
@@ -365,5 +377,5 @@ def remediation_html(document: dict[str, t.Any], language: str = "en", template:
               "instructions": h["instructions"][lang]} for h in document["hosts"]]
     summary = [(o, labels.get(o, o), document["summary"][o]) for o in _OUTCOME_ORDER if document["summary"].get(o)]
     page = _template("remediation.html.j2", template, "report_html_template")
-    return _render(page, "report_html_template", lang=lang, labels=labels, generated_at=document.get("generated_at"),
+    return _render(page, "report_html_template", lang=lang, labels=labels, generated_at=_when(document.get("generated_at")),
                    summary=summary, hosts=hosts)

@@ -24,7 +24,8 @@ def _remediation():
     after_results = [dict(r) for r in before["results"]]
     after_results[1] = _analyze.analyze(dict(S.healthy(), host="pc<2>"), S.OPEN)
     after = _report.fleet_document(after_results, "2026-11-30T09:05:00Z")
-    actions = {"pc<2>": {"changed": True, "operations": [{"op": "resync", "target": "w32time", "ok": True}]}}
+    actions = {"pc<2>": {"changed": True, "operations": [{"op": "resync", "target": "w32time", "ok": True},
+                                                        {"op": "create_rule", "target": "r", "value": {"direction": "<Out>"}}]}}
     return before, after, actions
 
 
@@ -86,6 +87,8 @@ def test_remediation_page_before_after_done_and_left(lang):
     labels = _report._REMEDIATION_LABELS[lang]
     assert page.startswith("<!DOCTYPE html>") and f"<title>{labels['title']}</title>" in page
     assert 'data-host="pc&lt;2&gt;" data-outcome="fixed"' in page and "<code>resync</code> &middot; w32time" in page
+    assert '<code>{"direction": "\\u003cOut\\u003e"}</code>' in page      # a structured value as JSON, escaped
+    assert f"{labels['generated']}: 2026-11-30 09:05 UTC" in page
     assert 'data-outcome="unchanged"' in page            # pc3 still unreachable: what is left for a person
     left = next(h for h in document["hosts"] if h["host"] == "pc3")["instructions"][lang]
     assert left and f'<p class="left">{left[0]}</p>' in page
