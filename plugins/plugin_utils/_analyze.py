@@ -35,7 +35,6 @@ LICENSED, NON_GENUINE_GRACE = 1, 4
 GRACE_STATES = {2, 3, 6}
 
 
-
 def _product_ref(product: dict[str, t.Any], os_info: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
     """How a finding names its product: "Windows 11 Pro", "Office LTSC Professional Plus 2021" (see _product_names)."""
     return {"application": product["application"], "id": product.get("id"), "name": product.get("name"),

@@ -95,5 +95,3 @@ def lab_documents() -> tuple[dict[str, t.Any], ...]:
 
 def lab_findings() -> list[dict[str, t.Any]]:
     return [f for doc in lab_documents() for r in doc["results"] for f in r["findings"]]
-
-

@@ -34,8 +34,6 @@ JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}|\?|\bNone\b|\bnull\b|\bnan\b")
 
 
-
-
 def _names_in(finding: dict[str, t.Any]) -> list[str]:
     """Values a Japanese sentence shows as they are: host and domain names, editions, product names."""
     evidence = finding["evidence"]

@@ -24,8 +24,9 @@ def _remediation():
     after_results = [dict(r) for r in before["results"]]
     after_results[1] = _analyze.analyze(dict(S.healthy(), host="pc<2>"), S.OPEN)
     after = _report.fleet_document(after_results, "2026-11-30T09:05:00Z")
-    actions = {"pc<2>": {"changed": True, "operations": [{"op": "resync", "target": "w32time", "ok": True},
-                                                        {"op": "create_rule", "target": "r", "value": {"direction": "<Out>"}}]}}
+    operations = [{"op": "resync", "target": "w32time", "ok": True},
+                  {"op": "create_rule", "target": "r", "value": {"direction": "<Out>"}}]
+    actions = {"pc<2>": {"changed": True, "operations": operations}}
     return before, after, actions
 
 
