@@ -53,7 +53,7 @@ galaxy-import:
 ee-check:
 	@tools/ee-check.sh
 
-demo: venv collection-link
+demo: venv system-deps collection-link
 	@tools/demo.sh
 
 clean:

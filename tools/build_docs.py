@@ -41,6 +41,12 @@ def build() -> str:
                   f"- evidence: {', '.join(f'`{e}`' for e in spec.evidence)}", "",
                   f"**en** {spec.en}  ", f"**ja** {spec.ja}", "",
                   f"What to do (en): {spec.remedy_en}  ", f"対処 (ja): {spec.remedy_ja}", ""]
+    lines += ["## Causes of UNREACHABLE and DIAGNOSIS_FAILED", "",
+              "The finding states a short cause read from the connection's raw error text; the raw text stays in the evidence "
+              "as `reason`, the cause id as `cause`.", "", "| cause | en | ja |", "|---|---|---|"]
+    for cause, _needles, en, ja in _findings._CAUSES:
+        lines.append(f"| `{cause}` | {en} | {ja} |")
+    lines += [f"| `other` | {_findings._OTHER_CAUSE[0]} | {_findings._OTHER_CAUSE[1]} |", ""]
     lines += ["## HRESULT catalog", "", "| HRESULT | symbol | meaning | 意味 |", "|---|---|---|---|"]
     for entry in _hresult.catalog():
         lines.append(f"| {_hresult.to_hex(entry.code)} | {entry.symbol} | {entry.en} | {entry.ja} |")

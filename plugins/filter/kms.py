@@ -34,10 +34,12 @@ def merge_diagnoses(documents: list[t.Any]) -> dict[str, t.Any]:
         raise AnsibleFilterError(f"merge_diagnoses: {exc}") from exc
 
 
-def report(document: dict[str, t.Any], report_format: str = "html", language: str = "en") -> str:
-    """Render a fleet document as json, csv, markdown or html, in en or ja."""
-    renderers = {"json": lambda d, _lang: _report.to_json(d), "csv": _report.to_csv, "markdown": _report.to_markdown,
-                 "html": _report.to_html}
+def report(document: dict[str, t.Any], report_format: str = "html", language: str = "en", html_template: str | None = None) -> str:
+    """Render a fleet document as json, csv, markdown or html, in en or ja; html from the user's Jinja2 template
+    ``html_template`` (a file path) instead of the collection's diagnosis.html.j2 when given."""
+    renderers: dict[str, t.Callable[[dict[str, t.Any], str], str]] = {
+        "json": lambda d, _lang: _report.to_json(d), "csv": _report.to_csv, "markdown": _report.to_markdown,
+        "html": lambda d, lang: _report.to_html(d, lang, html_template or None)}
     if report_format not in renderers:
         raise AnsibleFilterError(f"report: format must be one of {', '.join(renderers)}, got {report_format!r}")
     try:
@@ -47,14 +49,20 @@ def report(document: dict[str, t.Any], report_format: str = "html", language: st
 
 
 def remediation_report(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict[str, t.Any] | None = None,
-                       report_format: str = "json", language: str = "en") -> t.Any:
-    """Before/after per host with what was done and what is left; as a dict (json) or Markdown text."""
+                       report_format: str = "json", language: str = "en", html_template: str | None = None) -> t.Any:
+    """Before/after per host with what was done and what is left; as a dict (json), Markdown text or an HTML page
+    (from ``html_template``, a user's Jinja2 file, instead of the collection's remediation.html.j2 when given)."""
+    if report_format not in ("json", "markdown", "html"):
+        raise AnsibleFilterError(f"remediation_report: format must be json, markdown or html, got {report_format!r}")
     document = _report.remediation(before, after, actions or {})
-    if report_format == "json":
-        return document
-    if report_format == "markdown":
-        return _report.remediation_markdown(document, language)
-    raise AnsibleFilterError(f"remediation_report: format must be json or markdown, got {report_format!r}")
+    try:
+        if report_format == "markdown":
+            return _report.remediation_markdown(document, language)
+        if report_format == "html":
+            return _report.remediation_html(document, language, html_template or None)
+    except ValueError as exc:
+        raise AnsibleFilterError(f"remediation_report: {exc}") from exc
+    return document
 
 
 def report_stats(document: dict[str, t.Any]) -> dict[str, t.Any]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import typing as t
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _findings, _gvlk, _hresult, _snapshot
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _findings, _gvlk, _hresult, _product_names, _snapshot
 
 #: Microsoft's clock tolerance between KMS client and host (UTC).
 MAX_SKEW_SECONDS = 4 * 3600
@@ -46,18 +46,13 @@ CAUSE_CODES = DNS_MISSING | DNS_FAILURE | UNREACHABLE_HOST | NOT_GENUINE | {0xC0
 #: Findings that describe a product without explaining why it is not activated.
 _NOT_A_CAUSE = {"IN_GRACE", "NOT_KMS_CHANNEL", "CHANNEL_UNKNOWN", "EVIDENCE_MISSING", "EVALUATION_EDITION", "NO_GVLK_FOR_EDITION"}
 
-_APP_NAME = {"windows": "Windows", "office": "Office", "other": "Product"}
 
+def _product_ref(product: dict[str, t.Any], os_info: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
+    """How a finding names its product: "Windows 11 Pro", "Office LTSC Professional Plus 2021" (see _product_names).
 
-def _product_ref(product: dict[str, t.Any]) -> dict[str, t.Any]:
-    """How a finding names its product (a product this collection does not classify is named by its license Name)."""
-    family = product.get("license_family") or ""
-    if product["application"] == "other" and product.get("name"):
-        display = product["name"]
-    else:
-        display = f"{_APP_NAME.get(product['application'], 'Product')} {family}".strip()
+    ``key`` tells products apart when they have no ID (two such products are never merged into one)."""
     return {"application": product["application"], "id": product.get("id"), "name": product.get("name"),
-            "key": product.get("key") or product.get("id"), "display": display}
+            "key": product.get("key") or product.get("id"), "display": _product_names.product_name(product, os_info)}
 
 
 def _interval_text(minutes: int | None) -> tuple[str, str]:
@@ -145,7 +140,7 @@ class _Context:
 
 def _connectivity(ctx: _Context, product: dict[str, t.Any], inner: int | None) -> list[dict[str, t.Any]]:
     """0x800706BA and friends: which host, and is it the name, the client's path or the host itself."""
-    ref = _product_ref(product)
+    ref = _product_ref(product, ctx.activation.get("os"))
     host, port = ctx.kms_target(product)
     manual = ctx.manual_setting(product)
     hex_inner = _hresult.to_hex(inner)
@@ -190,7 +185,7 @@ def _port_blocked(ctx: _Context, ref: dict[str, t.Any], evidence: dict[str, t.An
 
 def _from_inner(ctx: _Context, product: dict[str, t.Any], inner: int) -> list[dict[str, t.Any]]:
     """Findings from the inner HRESULT of the product's latest KMS request."""
-    ref = _product_ref(product)
+    ref = _product_ref(product, ctx.activation.get("os"))
     request = product.get("last_request") or {}
     host, _port = ctx.kms_target(product)
     hex_inner = _hresult.to_hex(inner)
@@ -283,7 +278,7 @@ def _activated(ctx: _Context, product: dict[str, t.Any], ref: dict[str, t.Any], 
 
 def _reason_findings(ctx: _Context, product: dict[str, t.Any], reason: int | None) -> list[dict[str, t.Any]]:
     """What LicenseStatusReason alone proves for a product that is not licensed, whatever its channel."""
-    ref = _product_ref(product)
+    ref = _product_ref(product, ctx.activation.get("os"))
     texts = {"product": ref["display"]}
     hex_reason = _hresult.to_hex(reason)
     if reason is None or reason in SUCCESS:
@@ -321,7 +316,7 @@ def _product_findings(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str
         missing = [("the reason it is not licensed", "ライセンスされていない理由")]
         if product.get("channel") in ("KMS_CLIENT", "UNKNOWN") and not product.get("last_request"):
             missing.append(_events_missing(ctx))
-        found.append(_failed(_product_ref(product), reason, missing, "LicenseStatusReason" if reason else "LicenseStatus",
+        found.append(_failed(_product_ref(product, ctx.activation.get("os")), reason, missing, "LicenseStatusReason" if reason else "LicenseStatus",
                              confidence="medium"))
     return found
 
@@ -334,7 +329,7 @@ def _events_missing(ctx: _Context) -> tuple[str, str]:
 
 
 def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str, t.Any]]:
-    ref = _product_ref(product)
+    ref = _product_ref(product, ctx.activation.get("os"))
     found: list[dict[str, t.Any]] = []
     status = product.get("license_status")
     reason = _hresult.normalise(product.get("license_status_reason"))
@@ -442,7 +437,7 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
 
 def _no_request_causes(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str, t.Any]]:
     """A KMS client without a recorded request: infer from what the probes saw, with lower confidence."""
-    ref = _product_ref(product)
+    ref = _product_ref(product, ctx.activation.get("os"))
     queried = [s for s in ctx.dns.get("srv") or [] if not s.get("skipped")]     # skipped: not asked, so no evidence
     if not ctx.manual_setting(product) and ctx.dns and queried and not ctx.dns.get("srv_found"):
         errors = {(_snapshot.as_int((s.get("error") or {}).get("code")) or 0) for s in queried}
@@ -481,7 +476,7 @@ def _attempt_findings(ctx: _Context) -> list[dict[str, t.Any]]:
         stub = product or {"application": "windows" if not attempt.get("application_id") else
                            _snapshot.application_of({"ApplicationID": attempt["application_id"]}),
                            "id": attempt.get("id"), "key": attempt.get("id") or "attempt", "name": None, "license_family": None}
-        ref = _product_ref(stub)
+        ref = _product_ref(stub, ctx.activation.get("os"))
         source = f"activation attempt ({attempt.get('tool') or 'tool not named'})"
         if code in KMS_OUTER:
             request = stub.get("last_request") or {}
@@ -574,6 +569,7 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
         "codes": sorted({f["code"] for f in findings}),
         "kms_target": "%s:%s" % ctx.kms_target(windows) if windows and ctx.kms_target(windows)[0] else None,
         "products": [{"application": p["application"], "id": p["id"], "name": p.get("name"), "channel": p.get("channel"),
+                      "display": _product_names.product_name(p, ctx.activation.get("os")),
                       "channel_confidence": p.get("channel_confidence"),
                       "license_status_name": p.get("license_status_name"), "kms_target": "%s:%s" % ctx.kms_target(p) if ctx.kms_target(p)[0] else None,
                       "family": product_family(ctx.activation.get("os") or {}, p)} for p in products],

@@ -106,7 +106,8 @@ def _check_against_kms_host(result: dict[str, t.Any], product: dict[str, t.Any],
         return
     if not covered and kms.get("csvlk") and not any(f["code"] == "ACTIVATED" for f in mine):
         ref = next((f.get("product") for f in mine if f.get("product")), None) or {"application": product["application"],
-                                                                                   "id": product["id"], "display": product.get("name")}
+                                                                                   "id": product["id"],
+                                                                                   "display": product.get("display") or product.get("name")}
         finding = _findings.make("KMS_HOST_CANNOT_ACTIVATE_PRODUCT", ref,
                                  {"kms_host": kms.get("fqdn") or kms.get("host"), "os_release": product["family"],
                                   "csvlk": kms.get("csvlk"), "csvlk_covers": kms.get("covers")},

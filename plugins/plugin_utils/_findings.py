@@ -4,7 +4,9 @@
 
 A finding is one conclusion about one host or one product on it, with the evidence that triggered it. Codes are
 stable (reports, AWX surveys and remediation key on them). Messages and remedy texts are templates filled from the
-evidence; a value the evidence lacks prints as "?", never raises. docs/findings.md documents each code.
+evidence, each in its own language: values the analyzer gives as words (``not tested``, ``the controller``, a key
+channel, a service state) are put into Japanese for the Japanese text, and a value the evidence lacks reads as "not
+recorded" in the sentence's language (absent is never shown as zero, empty or "?"). docs/findings.md documents each code.
 """
 
 # FOR INTERNAL COLLECTION USE ONLY
@@ -12,8 +14,11 @@ evidence; a value the evidence lacks prints as "?", never raises. docs/findings.
 
 from __future__ import annotations
 
+import re
 import string
 import typing as t
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _hresult, _product_names
 
 #: Severity order, most serious first.
 SEVERITIES = ("critical", "error", "warning", "info", "ok")
@@ -76,7 +81,7 @@ _SPECS = [
     Spec("KMS_DNS_FAILURE", "error", None, True,
          "The client's DNS server failed to answer ({hresult}) while looking up _vlmcs._tcp in {domains}.",
          "_vlmcs._tcp を {domains} で検索中に、クライアントの DNS サーバーが応答に失敗しました ({hresult})。",
-         "Check the DNS servers configured on the client and that they answer for these domains (名前解決).",
+         "Check the DNS servers configured on the client and that they answer name queries for these domains.",
          "クライアントに設定された DNS サーバーと、これらのドメインに対する名前解決を確認してください。",
          ("domains", "hresult")),
     Spec("KMS_HOST_UNRESOLVABLE", "error", "set_kms_host", False,
@@ -122,8 +127,8 @@ _SPECS = [
          ("source", "kms_host", "hresult", "dns_host")),
     Spec("CLOCK_SKEW", "error", "time_sync", False,
          "The clock differs by {skew} from {reference}; KMS refuses requests beyond 4 hours (UTC).",
-         "時刻が {reference} と {skew} ずれています。KMS は 4 時間 (UTC) を超えるずれの要求を拒否します。",
-         "Synchronise time (時刻同期): domain hierarchy or NTP peers, Windows Time service running, then resync "
+         "時刻が{reference}と {skew}ずれています。KMS は 4 時間 (UTC) を超えるずれの要求を拒否します。",
+         "Synchronise the clock: domain hierarchy or NTP peers, the Windows Time service running, then resync "
          "(time_sync).",
          "時刻同期を行ってください。ドメイン階層または NTP ピアを設定し、Windows Time サービスを実行して再同期します (time_sync)。",
          ("offset_seconds", "last_request_hresult", "time_source")),
@@ -133,15 +138,14 @@ _SPECS = [
          "Wait until more clients have asked (the count keeps 30 days), check for duplicate client machine IDs from "
          "images that were not sysprepped, or use MAK/AD-based activation for small sites.",
          "クライアントが増えるまで待つ (カウントは 30 日間保持)、sysprep していないイメージによる重複 CMID を確認する、"
-         "または小規模拠点では MAK や AD ベースのライセンス認証を使ってください。",
+         "または小規模拠点では MAK や Active Directory ベースのライセンス認証を使ってください。",
          ("kms_host", "count", "required")),
     Spec("KMS_HOST_CANNOT_ACTIVATE_PRODUCT", "error", None, True,
-         "The KMS host {kms_host} cannot activate {product} ({os_release}): its host key (CSVLK) is too old for it{csvlk}.",
-         "KMS ホスト {kms_host} は {product} ({os_release}) をライセンス認証できません。ホストキー (CSVLK) が古すぎます{csvlk_ja}。",
-         "Install a newer CSVLK on the KMS host (Windows 11 needs a Server 2022 or 2025 CSVLK; update Server 2016/2019 hosts "
-         "with KB5003638 / KB5003646, KB5034768 / KB5034765), or point these clients at a KMS host that covers them.",
-         "KMS ホストに新しい CSVLK をインストールしてください (Windows 11 には Server 2022 以降の CSVLK が必要。Server 2016/2019 は "
-         "KB5003638 / KB5003646、KB5034768 / KB5034765 を適用)。または対応する KMS ホストを指定してください。",
+         "The KMS host {kms_host} cannot activate {product}{release}: its host key (CSVLK) is too old for it{csvlk}.",
+         "KMS ホスト {kms_host} は {product}{release} をライセンス認証できません。ホストキー (CSVLK) が古すぎます{csvlk_ja}。",
+         "Install a newer CSVLK on the KMS host ({csvlk_needed}), or point these clients at a KMS host that covers them.",
+         "KMS ホストに新しい CSVLK をインストールしてください ({csvlk_needed})。または、この製品に対応した KMS ホストを"
+         "クライアントに指定してください。",
          ("kms_host", "os_release", "csvlk")),
     Spec("KMS_HOST_NOT_ACTIVATED", "error", None, True,
          "The KMS host {kms_host} is not activated itself, so it refuses clients.",
@@ -151,17 +155,20 @@ _SPECS = [
          ("kms_host", "hresult")),
     Spec("SPP_SERVICE_UNAVAILABLE", "error", "enable_spp", False,
          "The Software Protection service (sppsvc) is {state} (start mode {start_mode}); licensing cannot run ({hresult}).",
-         "Software Protection サービス (sppsvc) は {state} です (スタートアップの種類 {start_mode})。ライセンス処理が実行できません ({hresult})。",
+         "Software Protection サービス (sppsvc) の状態は「{state}」、スタートアップの種類は「{start_mode}」です。"
+         "ライセンス処理を実行できません ({hresult})。",
          "Set sppsvc back to its default start type (Automatic, delayed start) and start it.",
          "sppsvc のスタートアップの種類を既定 (自動 (遅延開始)) に戻し、開始してください。",
          ("state", "start_mode", "hresult")),
     Spec("LICENSE_STORE_CORRUPT", "error", "rebuild_license_store", True,
          "{product}: license consumption failed ({hresult}); the license store (tokens.dat) is likely corrupt.",
          "{product}: ライセンスの使用に失敗しました ({hresult})。ライセンスストア (tokens.dat) が破損している可能性があります。",
-         "Rebuild the license store (stop sppsvc, rename tokens.dat, slmgr /rilc), reinstall the GVLK and activate; "
-         "only when explicitly enabled. sfc /scannow and DISM /RestoreHealth may be needed first.",
-         "ライセンスストアを再構築し (sppsvc を停止、tokens.dat の名前変更、slmgr /rilc)、GVLK を再インストールしてライセンス認証します "
-         "(明示的に有効にした場合のみ)。先に sfc /scannow と DISM /RestoreHealth が必要な場合があります。",
+         "Rebuild the license store (stop sppsvc, rename tokens.dat, slmgr /rilc), reinstall the GVLK and activate. The "
+         "remediate playbook does this only with remediate_rebuild_license_store: true (off by default); "
+         "sfc /scannow and DISM /RestoreHealth may be needed first (remediate_system_files: true).",
+         "ライセンスストアを再構築し (sppsvc を停止、tokens.dat の名前変更、slmgr /rilc)、GVLK を再インストールしてライセンス認証します。"
+         "remediate プレイブックでは remediate_rebuild_license_store: true を指定した場合のみ実行します (既定は無効)。"
+         "先に sfc /scannow と DISM /RestoreHealth が必要な場合があります (remediate_system_files: true)。",
          ("hresult",)),
     Spec("ACCESS_DENIED", "error", None, True,
          "Access denied reading licensing data ({hresult}): the account is not elevated or lacks rights.",
@@ -242,44 +249,274 @@ _SPECS = [
          "しきい値未満のカウント、またはホスト自体が未認証である可能性があります。",
          ("failed", "total", "hresult")),
     Spec("DIAGNOSIS_FAILED", "error", None, True,
-         "The host was reached but could not be read: {reason}.",
-         "ホストには接続できましたが、情報を読み取れませんでした: {reason}。",
+         "The host was reached but could not be read: {cause}.",
+         "ホストには接続できましたが、情報を読み取れませんでした。原因: {cause}。",
          "Check WinRM on the host (quotas, plugin configuration, a profile that prints to the console) and the task output "
          "with -vvv; then diagnose again.",
          "ホストの WinRM (クォータ、プラグイン設定、コンソールに出力するプロファイル) と -vvv のタスク出力を確認し、再度診断してください。",
-         ("reason",)),
+         ("cause", "reason")),
     Spec("UNREACHABLE", "error", None, True,
-         "The host could not be reached over its Ansible connection: {reason}.",
-         "Ansible の接続でホストに到達できませんでした: {reason}。",
+         "The host could not be reached over its Ansible connection: {cause}.",
+         "Ansible の接続でホストに到達できませんでした。原因: {cause}。",
          "Check that the host is on, WinRM (or SSH) listens and the credentials are right; then diagnose again.",
          "ホストの電源、WinRM (または SSH) の待ち受け、資格情報を確認し、再度診断してください。",
-         ("reason",)),
+         ("cause", "reason")),
 ]
 
 CATALOG: dict[str, Spec] = {spec.code: spec for spec in _SPECS}
 
 
-class _Blank(dict):
-    """format_map helper: a missing evidence key prints as '?'."""
+LANGUAGES = ("en", "ja")
 
-    def __missing__(self, key: str) -> str:
-        return "?"
+#: What an absent value reads as, per evidence key (en, ja); other keys read as "not recorded".
+_ABSENT: dict[str, tuple[str, str]] = {
+    "hresult": ("no error code recorded", "エラーコードの記録なし"),
+    "last_request_hresult": ("no error code recorded", "エラーコードの記録なし"),
+    "domains": ("no DNS suffix", "DNS サフィックスなし"),
+    "days_left": ("an unknown number of", "不明な"),
+    "expires": ("date not recorded", "期限の記録なし"),
+    "count": ("an unknown number of", "不明な数の"),
+    "kms_host": ("(name not recorded)", "(名前の記録なし)"),
+    "dns_host": ("(name not recorded)", "(名前の記録なし)"),
+    "product": ("This host", "このホスト"),
+}
+_NOT_RECORDED = ("not recorded", "記録なし")
+
+#: Words the analyzer puts into the evidence, per key: value -> (en, ja). Values not listed are names, numbers or
+#: codes and read the same in both languages.
+_WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    "client_tcp": {"open": ("open", "接続可"), "closed": ("closed", "接続不可"), "not tested": ("not tested", "未確認"),
+                   "timeout": ("timed out", "タイムアウト"), "refused_or_unreachable": ("refused or unreachable", "拒否または到達不能"),
+                   "unresolved": ("name not resolved", "名前解決できず")},
+    "source": {"product": ("set for this product", "製品単位の設定"), "service": ("set for the whole machine", "コンピューター全体の設定"),
+               "discovered": ("found through DNS", "DNS による自動検出")},
+    "reference": {"the controller": ("the controller", "コントローラー"), "the KMS host": ("the KMS host", "KMS ホスト")},
+    "skew": {"more than 4 hours": ("more than 4 hours", "4 時間以上")},
+    "hresult": {"no KMS request recorded": ("no KMS request recorded", "KMS 要求の記録なし")},
+    "product": {"licensing": ("The licensing service", "ライセンス サービス")},
+    "resolve_error": {"no address": ("no address", "アドレスなし")},
+    "channel": {"MAK": ("MAK", "MAK"), "RETAIL": ("retail", "リテール"), "OEM": ("OEM", "OEM"), "AVMA": ("AVMA", "AVMA"),
+                "EVALUATION": ("evaluation", "評価版"), "UNKNOWN": ("unknown", "種類不明の")},
+    "state": {"Stopped": ("stopped", "停止"), "Running": ("running", "実行中"), "Paused": ("paused", "一時停止"),
+              "Start Pending": ("starting", "開始中"), "Stop Pending": ("stopping", "停止中")},
+    "start_mode": {"Disabled": ("Disabled", "無効"), "Auto": ("Automatic", "自動"), "Manual": ("Manual", "手動"),
+                   "Boot": ("Boot", "ブート"), "System": ("System", "システム")},
+}
+_WORDS["controller_tcp"] = _WORDS["client_tcp"]
+
+#: A KMS host's finding about itself (the analyzer names it "this host" when its DNS name is unknown).
+_SELF_NAMES = {"this host", "self"}
+_SELF_TEXT: dict[str, tuple[str, str, str, str]] = {
+    "KMS_HOST_NOT_ACTIVATED": (
+        "This KMS host is not activated itself, so it refuses clients.",
+        "この KMS ホスト自体がライセンス認証されていないため、クライアントを拒否しています。",
+        "Activate this KMS host's own host key (CSVLK), online or by phone.",
+        "この KMS ホストのホストキー (CSVLK) をライセンス認証してください (オンラインまたは電話)。"),
+    "KMS_COUNT_INSUFFICIENT": (
+        "This KMS host has {count} clients; it activates {product_kind} from {required}.",
+        "この KMS ホストのクライアント数は {count} です。{product_kind_ja} のライセンス認証には {required} 以上が必要です。",
+        "", ""),
+    "KMS_HOST_DOWN": (
+        "This KMS host does not answer on TCP {port} from the controller: sppsvc is stopped or its Key Management "
+        "Service firewall rule is not enabled.",
+        "この KMS ホストはコントローラーからの TCP {port} に応答しません。sppsvc が停止しているか、"
+        "キー管理サービスのファイアウォール規則が有効になっていません。",
+        "", ""),
+}
+
+#: Why a host could not be reached or read, from the connection's or runner's error text (raw text stays in the
+#: evidence as ``reason``). First match wins; patterns are lower case. Texts: pywinrm/requests/urllib3 (winrm),
+#: pypsrp (psrp), OpenSSH (ssh), ansible.plugins.connection.winrm and _runner.
+_CAUSES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
+    ("auth_failed", ("credentials were rejected", "code 401", "401 unauthorized", "permission denied (", "authentication failed",
+                     "kerberos auth failure", "access is denied", "failed to authenticate"),
+     "authentication failed (user name, password or authentication method not accepted)",
+     "認証に失敗しました (ユーザー名、パスワードまたは認証方式が受け付けられません)"),
+    ("dns_failed", ("name or service not known", "temporary failure in name resolution", "nodename nor servname",
+                    "getaddrinfo failed", "could not resolve hostname", "no address associated with hostname"),
+     "the host name does not resolve on the controller", "コントローラーでホスト名を名前解決できません"),
+    ("refused", ("connection refused", "errno 111", "actively refused", "10061"),
+     "connection refused (nothing listens on the port, or a firewall rejects it)",
+     "接続が拒否されました (ポートで待ち受けていないか、ファイアウォールが拒否しています)"),
+    ("timed_out", ("timed out", "timeout", "errno 110", "10060"),
+     "the connection timed out (host off, or traffic dropped on the way)",
+     "接続がタイムアウトしました (ホストの電源が切れているか、経路で通信が破棄されています)"),
+    ("no_route", ("no route to host", "network is unreachable", "errno 113", "errno 101", "host is down"),
+     "no network route to the host", "ホストへのネットワーク経路がありません"),
+    ("tls_failed", ("certificate verify failed", "sslerror", "ssl:", "wrong version number", "certificate"),
+     "the TLS (HTTPS) handshake failed: certificate or protocol not accepted",
+     "TLS (HTTPS) のハンドシェイクに失敗しました (証明書またはプロトコルが受け付けられません)"),
+    ("reset", ("connection reset", "connection aborted", "remotedisconnected", "broken pipe", "eof occurred"),
+     "the host closed the connection", "ホストが接続を切断しました"),
+    ("answer_damaged", ("answer was cut off", "not valid json", "not a json object", "end marker missing"),
+     "the host's answer was cut off or damaged", "ホストからの応答が途中で切れているか、破損しています"),
+    ("wsman_fault", ("code 500", "wsmanfault", "bad http response", "soap fault", "internalerror"),
+     "the WinRM service answered with an error (HTTP 500)", "WinRM サービスがエラー (HTTP 500) を返しました"),
+    ("powershell_failed", ("powershell exited with rc", "gave no answer", "powershell 5.1", "the remote call failed"),
+     "PowerShell on the host failed or gave no answer", "ホストの PowerShell が失敗したか、応答がありませんでした"),
+    ("no_result", ("no result",), "no result was recorded for this host", "このホストの結果が記録されていません"),
+)
+_OTHER_CAUSE = ("an error this collection does not classify (its text is in the evidence)",
+                "分類できないエラーです (エラーの本文は根拠を参照)")
 
 
-def _render(template: str, values: dict[str, t.Any]) -> str:
-    formatter = string.Formatter()
-    return formatter.vformat(template, (), _Blank({k: ("?" if v is None else v) for k, v in values.items()}))
+_CAUSE_TEXT = {cause: (cause, en, ja) for cause, _needles, en, ja in _CAUSES}
+_CAUSE_TEXT["other"] = ("other", *_OTHER_CAUSE)
+
+
+def connection_cause(reason: t.Any) -> tuple[str, str, str]:
+    """The short cause (id, en, ja) of an unreachable or unreadable host from its raw error text."""
+    text = str(reason or "").lower()
+    for cause, needles, en, ja in _CAUSES:
+        if any(needle in text for needle in needles):
+            return cause, en, ja
+    return "other", _OTHER_CAUSE[0], _OTHER_CAUSE[1]
+
+
+#: CSVLKs that activate each product family (Microsoft's KMS activation planning; collection's CSVLK_COVERAGE).
+_CSVLK_NEEDED: tuple[tuple[str, str, str], ...] = (
+    ("ws2025", "Windows Server 2025 needs a Windows Server 2025 CSVLK",
+     "Windows Server 2025 には Windows Server 2025 の CSVLK が必要"),
+    ("ws2022", "Windows Server 2022 needs a Windows Server 2022 or 2025 CSVLK",
+     "Windows Server 2022 には Windows Server 2022 以降の CSVLK が必要"),
+    ("ws2019", "Windows Server 2019 needs a Windows Server 2019 or newer CSVLK",
+     "Windows Server 2019 には Windows Server 2019 以降の CSVLK が必要"),
+    ("ws2016", "Windows Server 2016 needs a Windows Server 2016 or newer CSVLK",
+     "Windows Server 2016 には Windows Server 2016 以降の CSVLK が必要"),
+    ("win11", "Windows 11 needs a Windows Server 2022 or 2025 CSVLK; Server 2016/2019 hosts also need KB5003638 / "
+     "KB5003646 or KB5034768 / KB5034765",
+     "Windows 11 には Windows Server 2022 以降の CSVLK が必要。Server 2016/2019 の KMS ホストには KB5003638 / KB5003646 "
+     "または KB5034768 / KB5034765 も必要"),
+    ("win10", "Windows 10 needs a Windows Server 2016 or newer CSVLK", "Windows 10 には Windows Server 2016 以降の CSVLK が必要"),
+    ("office2024", "Office LTSC 2024 needs an Office LTSC 2024 CSVLK", "Office LTSC 2024 には Office LTSC 2024 の CSVLK が必要"),
+    ("office2021", "Office LTSC 2021 needs an Office LTSC 2021 or 2024 CSVLK",
+     "Office LTSC 2021 には Office LTSC 2021 以降の CSVLK が必要"),
+    ("office2019", "Office 2019 needs an Office 2019 or newer CSVLK", "Office 2019 には Office 2019 以降の CSVLK が必要"),
+    ("office2016", "Office 2016 needs an Office 2016 or newer CSVLK", "Office 2016 には Office 2016 以降の CSVLK が必要"),
+)
+
+
+def _family_of(release: str) -> str | None:
+    """The product family (win11, ws2025, office2024 ...) named by an os_release text or family token."""
+    text = release.lower().replace(" ", "")
+    for prefix, family in (("windowsserver", "ws"), ("ws", "ws")):
+        match = re.match(prefix + r"(20\d\d)", text)
+        if match:
+            return family + match.group(1)
+    match = re.match(r"(?:windows|win)(1[01])", text)
+    if match:
+        return "win" + match.group(1)
+    match = re.match(r"office(?:ltsc)?(?:professionalplus|standard)?(20\d\d|\d\d)", text)
+    if match:
+        year = match.group(1)
+        return "office" + (year if len(year) == 4 else "20" + year)
+    return None
+
+
+def _csvlk_needed(values: dict[str, t.Any]) -> dict[str, str]:
+    """Which CSVLK the product needs, for KMS_HOST_CANNOT_ACTIVATE_PRODUCT's remedy."""
+    for source in (values.get("os_release"), values.get("product")):
+        family = _family_of(str(source or ""))
+        for name, en, ja in _CSVLK_NEEDED:
+            if family == name:
+                return {"en": en, "ja": ja}
+    return {"en": "one whose generation covers this product", "ja": "この製品に対応する世代のもの"}
+
+
+_SKEW = re.compile(r"^([+-])(\d+)h(\d\d)m$")
+_DESCRIBED = re.compile(r"^(0x[0-9A-Fa-f]{8}) [A-Z0-9_]+: ")
+_TIMESTAMP = re.compile(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)[:.\d]*Z?$")
+_RELEASES = {"win10": "Windows 10", "win11": "Windows 11", "ws2012": "Windows Server 2012", "ws2016": "Windows Server 2016", "ws2019": "Windows Server 2019",
+             "ws2022": "Windows Server 2022", "ws2025": "Windows Server 2025", "office2016": "Office 2016",
+             "office2019": "Office 2019", "office2021": "Office LTSC 2021", "office2024": "Office LTSC 2024"}
+
+
+def release_name(family: str) -> str:
+    """A product family or CSVLK generation token (win11, ws2022, ws2012r2, office2021) by its product name."""
+    if family.endswith("r2") and family[:-2] in _RELEASES:
+        return f"{_RELEASES[family[:-2]]} R2"
+    return _RELEASES.get(family, family)
+
+
+def _shaped(key: str, value: str, lang: str) -> str:
+    """Values with a shape of their own: clock offsets, timestamps, described HRESULTs, release names."""
+    skew = _SKEW.match(value)
+    if skew:
+        return f"{skew.group(1)}{skew.group(2)}h{skew.group(3)}m" if lang == "en" else \
+            f"{skew.group(1)}{int(skew.group(2))} 時間 {skew.group(3)} 分"
+    stamp = _TIMESTAMP.match(value)
+    if stamp:
+        return f"{stamp.group(1)} {stamp.group(2)} UTC"
+    described = _DESCRIBED.match(value)
+    if described:
+        return _hresult.describe(described.group(1), lang).rstrip("。.")
+    if key in ("csvlk", "csvlk_ja"):
+        return re.sub(r"\b(ws20\d\d(?:r2)?|win1[01]|office20\d\d)\b", lambda m: release_name(m.group(1)), value)
+    if key == "os_release":
+        value = release_name(value) if value in _RELEASES else (_product_names.office_name(value) or value)
+        return value if lang == "en" else value.replace(" build ", " ビルド ")
+    return value
+
+
+def _release_note(values: dict[str, t.Any]) -> dict[str, str]:
+    """ " (Windows 11 build 22631)" after the product name, unless it would only repeat the name or is unknown."""
+    note = {}
+    for lang in LANGUAGES:
+        release = values.get("os_release")
+        text = _value("os_release", release, lang) if release not in (None, "?", "") else ""
+        product = _value("product", values.get("product"), lang)
+        note[lang] = f" ({text})" if text and text not in product else ""
+    return note
+
+
+def _value(key: str, value: t.Any, lang: str) -> str:
+    """One template value in the sentence's language; absent (None or "?") reads as not recorded."""
+    index = LANGUAGES.index(lang)
+    if isinstance(value, dict) and set(LANGUAGES) <= set(value):
+        value = value[lang]
+    if value is None or value == "?" or value == []:
+        return (_ABSENT.get(key) or _NOT_RECORDED)[index]
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, str) and value in _WORDS.get(key, {}):
+        return _WORDS[key][value][index]
+    return _shaped(key, value, lang) if isinstance(value, str) else str(value)
+
+
+def _render(template: str, values: dict[str, t.Any], lang: str) -> str:
+    """Fill a template's fields from the values, each in the template's language."""
+    fields = {name for _text, name, _spec, _conv in string.Formatter().parse(template) if name}
+    return template.format_map({name: _value(name, values.get(name), lang) for name in fields})
+
+
+def _texts(spec: Spec, values: dict[str, t.Any]) -> tuple[str, str, str, str]:
+    """The spec's four templates, or the variant for a KMS host's finding about itself."""
+    texts = (spec.en, spec.ja, spec.remedy_en, spec.remedy_ja)
+    if spec.code in _SELF_TEXT and str(values.get("kms_host") or "").lower() in _SELF_NAMES:
+        variant = _SELF_TEXT[spec.code]
+        return t.cast("tuple[str, str, str, str]", tuple(v or default for v, default in zip(variant, texts)))
+    return texts
 
 
 def make(code: str, product: dict[str, t.Any] | None, evidence: dict[str, t.Any], text: dict[str, t.Any] | None = None,
          confidence: str = "high") -> dict[str, t.Any]:
     """Build a finding: its spec, the product it concerns, the evidence, and the texts in both languages.
 
-    ``text`` holds extra values used only to fill the templates (display forms of the evidence).
+    ``text`` holds extra values used only to fill the templates (display forms of the evidence); a value may be a
+    ``{"en": ..., "ja": ...}`` mapping. UNREACHABLE and DIAGNOSIS_FAILED gain ``cause`` in their evidence: the short
+    cause read from the raw ``reason``, which stays as it was.
     """
     spec = CATALOG[code]
+    if code in ("UNREACHABLE", "DIAGNOSIS_FAILED"):
+        cause, cause_en, cause_ja = _CAUSE_TEXT.get(evidence.get("cause") or "") or connection_cause(evidence.get("reason"))
+        evidence = dict(evidence, cause=cause)
+        text = dict(text or {}, cause={"en": cause_en, "ja": cause_ja})
     values = dict(evidence)
     values.update(text or {})
+    if code == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT":
+        values.setdefault("csvlk_needed", _csvlk_needed(values))
+        values.setdefault("release", _release_note(values))
+    en, ja, remedy_en, remedy_ja = _texts(spec, values)
     return {
         "code": code,
         "severity": spec.severity,
@@ -288,8 +525,8 @@ def make(code: str, product: dict[str, t.Any] | None, evidence: dict[str, t.Any]
         "evidence": evidence,
         "remedy": spec.remedy,
         "needs_person": spec.needs_person,
-        "message": {"en": _render(spec.en, values), "ja": _render(spec.ja, values)},
-        "remedy_text": {"en": _render(spec.remedy_en, values), "ja": _render(spec.remedy_ja, values)},
+        "message": {"en": _render(en, values, "en"), "ja": _render(ja, values, "ja")},
+        "remedy_text": {"en": _render(remedy_en, values, "en"), "ja": _render(remedy_ja, values, "ja")},
     }
 
 

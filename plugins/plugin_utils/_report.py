@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import csv
 import datetime
-import html
 import io
 import json
+import pathlib
 import typing as t
+
+import jinja2
+import jinja2.sandbox
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _correlate, _findings
 
@@ -32,7 +35,8 @@ LABELS = {
         "by_kms": "By KMS host", "kms_host": "KMS host", "clients": "Clients", "activated": "Activated",
         "failing": "Failing", "all": "All", "search": "Search hosts", "none": "No cause found: every host is activated.",
         "healthy": "healthy", "warning": "warning", "failing_s": "failing", "critical": "critical", "unreachable": "unreachable",
-        "unknown": "unknown (evidence missing)", "error": "error", "shown": "shown", "csvlk": "CSVLK", "count": "Count",
+        "unknown": "unknown (evidence missing)", "error": "error", "shown": "shown", "csvlk": "CSVLK", "count": "Count", "expand_all": "Expand all",
+        "collapse_all": "Collapse all", "print": "Print", "not_known": "not known", "host_scope": "whole host",
     },
     "ja": {
         "title": "KMS ライセンス認証 診断レポート", "generated": "作成日時", "hosts": "ホスト数", "status": "状態",
@@ -41,7 +45,8 @@ LABELS = {
         "by_kms": "KMS ホスト別", "kms_host": "KMS ホスト", "clients": "クライアント", "activated": "認証済み",
         "failing": "失敗", "all": "すべて", "search": "ホストを検索", "none": "原因は見つかりませんでした。すべてのホストが認証済みです。",
         "healthy": "正常", "warning": "警告", "failing_s": "失敗", "critical": "重大", "unreachable": "接続不可",
-        "unknown": "不明 (情報不足)", "error": "エラー", "shown": "件表示", "csvlk": "CSVLK", "count": "カウント",
+        "unknown": "不明 (情報不足)", "error": "エラー", "shown": "件表示", "csvlk": "CSVLK", "count": "カウント", "expand_all": "すべて展開",
+        "collapse_all": "すべて折りたたむ", "print": "印刷", "not_known": "不明", "host_scope": "ホスト全体",
     },
 }
 STATUS_ORDER = ("critical", "failing", "unreachable", "error", "warning", "unknown", "healthy")
@@ -120,9 +125,10 @@ def to_json(document: dict[str, t.Any]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False, default=str) + "\n"
 
 
-def _product_label(finding: dict[str, t.Any]) -> str:
+def _product_label(finding: dict[str, t.Any], lang: str = "en") -> str:
+    """The product a finding concerns by its name; a finding about the whole host says so."""
     product = finding.get("product") or {}
-    return product.get("display") or product.get("name") or "-"
+    return product.get("display") or product.get("name") or LABELS[lang]["host_scope"]
 
 
 def to_csv(document: dict[str, t.Any], language: str = "en") -> str:
@@ -135,11 +141,16 @@ def to_csv(document: dict[str, t.Any], language: str = "en") -> str:
                      labels["remedy"], labels["evidence"]])
     for result in document["results"]:
         for finding in result["findings"]:
-            writer.writerow([result["host"], result["status"], _product_label(finding), finding["code"], finding["severity"],
+            writer.writerow([result["host"], result["status"], _product_label(finding, lang), finding["code"], finding["severity"],
                              finding["message"][lang], finding["remedy_text"][lang],
                              json.dumps(finding["evidence"], ensure_ascii=False, sort_keys=True, default=str)])
     # A byte-order mark so that Excel opens UTF-8 (Japanese) correctly.
     return "\ufeff" + buffer.getvalue()
+
+
+def csvlk_names(generations: list[str] | None) -> str:
+    """CSVLK generations by their product names: ws2022 -> Windows Server 2022, office2021 -> Office LTSC 2021."""
+    return ", ".join(_findings.release_name(g) for g in generations or [])
 
 
 def _md(text: t.Any) -> str:
@@ -167,7 +178,7 @@ def to_markdown(document: dict[str, t.Any], language: str = "en") -> str:
                   f"{labels['failing']} | {labels['csvlk']} |", "|---|---:|---:|---:|---|"]
         for name, group in summary["by_kms_host"].items():
             lines.append(f"| {_md(name)} | {group['clients']} | {group['activated']} | {group['failing']} | "
-                         f"{', '.join(group.get('csvlk') or []) or '-'} |")
+                         f"{csvlk_names(group.get('csvlk')) or labels['not_known']} |")
     lines += ["", f"## {labels['findings']}", ""]
     for result in document["results"]:
         if result["status"] == "healthy":
@@ -175,7 +186,7 @@ def to_markdown(document: dict[str, t.Any], language: str = "en") -> str:
         lines += [f"### {_md(result['host'])} ({_status_label(result['status'], lang)})", "",
                   f"| {labels['finding']} | {labels['product']} | {labels['message']} | {labels['remedy']} |", "|---|---|---|---|"]
         for finding in result["findings"]:
-            lines.append(f"| {finding['code']} | {_md(_product_label(finding))} | {_md(finding['message'][lang])} | "
+            lines.append(f"| {finding['code']} | {_md(_product_label(finding, lang))} | {_md(finding['message'][lang])} | "
                          f"{_md(finding['remedy_text'][lang])} |")
         lines.append("")
     return "\n".join(lines) + "\n"
@@ -186,124 +197,89 @@ def _status_label(status: str, lang: str) -> str:
     return labels.get("failing_s" if status == "failing" else status, status)
 
 
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI","Yu Gothic UI","Meiryo",sans-serif;margin:1.5rem;color:#212121}
-h1{font-size:1.4rem;margin:0 0 .3rem}h2{font-size:1.1rem;margin-top:1.6rem}
-.meta{color:#616161;font-size:.9rem}.chart{display:flex;gap:1.5rem;align-items:flex-end;flex-wrap:wrap}
-table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border-bottom:1px solid #e0e0e0;padding:.35rem .5rem;text-align:left;vertical-align:top}
-th{background:#f5f5f5;cursor:pointer;user-select:none}th.sorted-asc::after{content:" \\25B2"}th.sorted-desc::after{content:" \\25BC"}
-.badge{display:inline-block;padding:0 .4rem;border-radius:.6rem;font-size:.75rem;margin:0 .15rem .15rem 0;background:#eceff1}
-.status{color:#fff;border-radius:.3rem;padding:0 .4rem;white-space:nowrap}.controls{display:flex;gap:.6rem;margin:.6rem 0;flex-wrap:wrap}
-details{margin:.2rem 0}pre{background:#fafafa;border:1px solid #eee;padding:.4rem;white-space:pre-wrap;font-size:.78rem;margin:.2rem 0}
-.sev-critical{color:#7b1fa2}.sev-error{color:#c62828}.sev-warning{color:#b28704}.sev-info{color:#1565c0}.sev-ok{color:#2e7d32}
-"""
-
-_JS = """
-(function(){
-  var table=document.getElementById('hosts'),body=table.tBodies[0],rows=[].slice.call(body.rows);
-  var q=document.getElementById('q'),code=document.getElementById('code'),status=document.getElementById('status'),
-      count=document.getElementById('count');
-  function apply(){
-    var text=q.value.toLowerCase(),c=code.value,s=status.value,n=0;
-    rows.forEach(function(r){
-      var show=(!text||r.dataset.host.indexOf(text)>=0)&&(!c||(' '+r.dataset.codes+' ').indexOf(' '+c+' ')>=0)&&(!s||r.dataset.status===s);
-      r.style.display=show?'':'none'; if(show){n++;}
-    });
-    count.textContent=n;
-  }
-  [q,code,status].forEach(function(el){el.addEventListener('input',apply);el.addEventListener('change',apply);});
-  [].forEach.call(table.tHead.rows[0].cells,function(th,i){
-    th.addEventListener('click',function(){
-      var asc=!th.classList.contains('sorted-asc');
-      [].forEach.call(table.tHead.rows[0].cells,function(o){o.classList.remove('sorted-asc','sorted-desc');});
-      th.classList.add(asc?'sorted-asc':'sorted-desc');
-      rows.sort(function(a,b){var x=a.cells[i].dataset.sort||a.cells[i].textContent,y=b.cells[i].dataset.sort||b.cells[i].textContent;
-        var r=x.localeCompare(y,undefined,{numeric:true});return asc?r:-r;});
-      rows.forEach(function(r){body.appendChild(r);});
-    });
-  });
-  apply();
-})();
-"""
+#: The default templates (diagnosis.html.j2, remediation.html.j2 and the frame they share, _page.html.j2).
+TEMPLATES = pathlib.Path(__file__).resolve().parent / "templates"
 
 
-def _chart(summary: dict[str, t.Any], lang: str) -> str:
-    """An inline SVG bar chart of hosts per status."""
+def _template(name: str, template: str | None, option: str) -> jinja2.Template:
+    """The page template: the user's file when given, else the default ``name``.
+
+    A user's template may extend a default one as ``default/<name>`` (or plain ``<name>`` when named differently).
+    Autoescaping is on for every template; the sandboxed environment keeps a template away from Python internals.
+    """
+    loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(TEMPLATES))})]
+    if template:
+        path = pathlib.Path(template).expanduser()
+        if not path.is_file():
+            raise ValueError(f"{option} must be the path of a Jinja2 template file, got {template!r} (no such file)")
+        loaders.append(jinja2.FileSystemLoader(str(path.resolve().parent)))
+        name = path.name
+    loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
+                                                       undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateError as exc:
+        raise ValueError(f"{option}: cannot load the template {template or name}: {exc}") from exc
+
+
+def _render(template: jinja2.Template, option: str, **context: t.Any) -> str:
+    try:
+        return template.render(**context)
+    except jinja2.TemplateError as exc:
+        raise ValueError(f"{option}: the template {template.name} failed: {exc}") from exc
+
+
+def _when(stamp: t.Any) -> str:
+    """A document's ISO 8601 UTC time as people read it (2026-11-30 10:00 UTC); other text as it is."""
+    text = str(stamp or "")
+    try:
+        moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _chart(summary: dict[str, t.Any], lang: str) -> dict[str, t.Any]:
+    """The bars of the hosts-per-status chart (drawn as inline SVG by the template)."""
     counts = [(s, summary["status_counts"].get(s, 0)) for s in STATUS_ORDER if summary["status_counts"].get(s)]
-    if not counts:
-        return ""
-    top = max(c for _s, c in counts)
-    width, bar_width, gap, height = 60 * len(counts) + 20, 40, 20, 160
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height + 40}" '
-             f'aria-label="{html.escape(LABELS[lang]["status"])}">']
-    for i, (status, count) in enumerate(counts):
-        h = int(height * count / top) if top else 0
-        x = 10 + i * (bar_width + gap)
-        parts.append(f'<rect x="{x}" y="{height - h + 15}" width="{bar_width}" height="{h}" fill="{STATUS_COLOURS[status]}">'
-                     f'<title>{html.escape(_status_label(status, lang))}: {count}</title></rect>')
-        parts.append(f'<text x="{x + bar_width / 2}" y="{height - h + 11}" text-anchor="middle" font-size="12">{count}</text>')
-        parts.append(f'<text x="{x + bar_width / 2}" y="{height + 32}" text-anchor="middle" font-size="11">'
-                     f'{html.escape(_status_label(status, lang))}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+    top = max((c for _s, c in counts), default=0)
+    bar_width, gap, height = 40, 20, 160
+    bars = [{"x": 10 + i * (bar_width + gap), "h": int(height * count / top) if top else 0, "count": count,
+             "colour": STATUS_COLOURS[status], "label": _status_label(status, lang)} for i, (status, count) in enumerate(counts)]
+    return {"bars": bars, "width": 60 * len(counts) + 20, "height": height, "bar_width": bar_width}
 
 
-def to_html(document: dict[str, t.Any], language: str = "en") -> str:
-    """One self-contained HTML page: status chart, causes, KMS hosts, a sortable and filterable host table with
-    per-host findings and evidence. No external assets; works without network."""
+def _host_view(result: dict[str, t.Any], lang: str) -> dict[str, t.Any]:
+    status = result["status"]
+    return {
+        "host": result["host"], "status": status, "status_label": _status_label(status, lang),
+        "status_colour": STATUS_COLOURS.get(status, "#616161"),
+        "status_rank": STATUS_ORDER.index(status) if status in STATUS_ORDER else 9, "codes": result.get("codes") or [],
+        "findings": [{"code": f["code"], "severity": f["severity"], "product": _product_label(f, lang),
+                      "message": f["message"][lang], "remedy": f["remedy_text"][lang],
+                      "evidence_json": json.dumps(f["evidence"], ensure_ascii=False, indent=1, sort_keys=True, default=str)}
+                     for f in result["findings"]],
+    }
+
+
+def to_html(document: dict[str, t.Any], language: str = "en", template: str | None = None) -> str:
+    """One self-contained HTML page from a Jinja2 template (autoescaped; no external assets, works offline): status
+    chart, causes, KMS hosts, a sortable and filterable host table whose findings show their message and remedy,
+    evidence on demand, an expand-all control and a print view.
+
+    ``template`` is the path of a user's template replacing diagnosis.html.j2 (it may ``{% extends "diagnosis.html.j2" %}``).
+    """
     lang = _check_language(language)
-    labels = LABELS[lang]
-    esc = html.escape
     summary = document["summary"]
-    codes = sorted(summary["code_counts"])
-    out = [f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
-           f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(labels["title"])}</title>'
-           f"<style>{_CSS}</style></head><body>",
-           f"<h1>{esc(labels['title'])}</h1>",
-           f'<p class="meta">{esc(labels["generated"])}: {esc(str(document["generated_at"]))} &middot; '
-           f'{esc(labels["hosts"])}: {summary["hosts"]}</p>',
-           f'<div class="chart" id="chart">{_chart(summary, lang)}</div>',
-           f"<h2>{esc(labels['causes'])}</h2><ul id=\"causes\">"]
-    if summary["statements"]:
-        out += [f'<li><span class="badge">{esc(s["code"])}</span> {esc(s[lang])}</li>' for s in summary["statements"]]
-    else:
-        out.append(f"<li>{esc(labels['none'])}</li>")
-    out.append("</ul>")
-    if summary["by_kms_host"]:
-        out.append(f"<h2>{esc(labels['by_kms'])}</h2><table id=\"kms\"><thead><tr><th>{esc(labels['kms_host'])}</th>"
-                   f"<th>{esc(labels['clients'])}</th><th>{esc(labels['activated'])}</th><th>{esc(labels['failing'])}</th>"
-                   f"<th>{esc(labels['csvlk'])}</th><th>{esc(labels['count'])}</th></tr></thead><tbody>")
-        for name, group in summary["by_kms_host"].items():
-            out.append(f"<tr><td>{esc(name)}</td><td>{group['clients']}</td><td>{group['activated']}</td><td>{group['failing']}</td>"
-                       f"<td>{esc(', '.join(group.get('csvlk') or []) or '-')}</td><td>{esc(str(group.get('current_count') or '-'))}</td></tr>")
-        out.append("</tbody></table>")
-    out.append(f"<h2>{esc(labels['findings'])}</h2><div class=\"controls\">"
-               f'<input id="q" type="search" placeholder="{esc(labels["search"])}">'
-               f'<select id="code"><option value="">{esc(labels["finding"])}: {esc(labels["all"])}</option>'
-               + "".join(f'<option value="{esc(c)}">{esc(c)} ({summary["code_counts"][c]})</option>' for c in codes)
-               + f'</select><select id="status"><option value="">{esc(labels["status"])}: {esc(labels["all"])}</option>'
-               + "".join(f'<option value="{s}">{esc(_status_label(s, lang))}</option>' for s in STATUS_ORDER
-                         if summary["status_counts"].get(s))
-               + f'</select><span><span id="count">{len(document["results"])}</span> {esc(labels["shown"])}</span></div>')
-    out.append(f'<table id="hosts"><thead><tr><th>{esc(labels["host"])}</th><th>{esc(labels["status"])}</th>'
-               f'<th>{esc(labels["findings"])}</th><th>{esc(labels["message"])}</th></tr></thead><tbody>')
-    for result in document["results"]:
-        status = result["status"]
-        findings = result["findings"]
-        badges = "".join(f'<span class="badge sev-{esc(f["severity"])}">{esc(f["code"])}</span>' for f in findings)
-        details = []
-        for f in findings:
-            details.append(
-                f'<details><summary class="sev-{esc(f["severity"])}">{esc(f["code"])} &middot; {esc(_product_label(f))}'
-                f'</summary><p>{esc(f["message"][lang])}</p><p><b>{esc(labels["remedy"])}:</b> {esc(f["remedy_text"][lang])}</p>'
-                f'<pre>{esc(json.dumps(f["evidence"], ensure_ascii=False, indent=1, sort_keys=True, default=str))}</pre></details>')
-        out.append(f'<tr data-host="{esc(result["host"].lower())}" data-status="{esc(status)}" '
-                   f'data-codes="{esc(" ".join(result.get("codes") or []))}"><td>{esc(result["host"])}</td>'
-                   f'<td data-sort="{STATUS_ORDER.index(status) if status in STATUS_ORDER else 9}">'
-                   f'<span class="status" style="background:{STATUS_COLOURS.get(status, "#616161")}">{esc(_status_label(status, lang))}</span></td>'
-                   f"<td>{badges}</td><td>{''.join(details)}</td></tr>")
-    out.append(f"</tbody></table><script>{_JS}</script></body></html>")
-    return "\n".join(out)
+    page = _template("diagnosis.html.j2", template, "report_html_template")
+    return _render(page, "report_html_template", lang=lang, labels=LABELS[lang], generated_at=_when(document["generated_at"]),
+                   summary=summary, chart=_chart(summary, lang), csvlk_names=csvlk_names,
+                   codes=[(c, summary["code_counts"][c]) for c in sorted(summary["code_counts"])],
+                   statuses=[(s, _status_label(s, lang)) for s in STATUS_ORDER if summary["status_counts"].get(s)],
+                   hosts=[_host_view(r, lang) for r in document["results"]])
 
 
 def stats(document: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -318,10 +294,14 @@ REMEDIATION_SCHEMA = "winactivation.kms/remediation/1"
 _REMEDIATION_LABELS = {
     "en": {"title": "KMS activation remediation", "host": "Host", "before": "Before", "after": "After", "done": "What was done",
            "todo": "What a person must do", "fixed": "fixed", "unchanged": "unchanged", "changed_not_fixed": "changed, not fixed",
-           "failed": "failed", "reboot_required": "restart required", "nothing": "-", "summary": "Summary"},
+           "failed": "failed", "reboot_required": "restart required", "nothing": "-", "summary": "Summary", "generated": "Generated", "hosts": "Hosts",
+           "outcome": "Outcome", "operations": "operations", "expand_all": "Expand all", "collapse_all": "Collapse all",
+           "print": "Print"},
     "ja": {"title": "KMS ライセンス認証 修復レポート", "host": "ホスト", "before": "修復前", "after": "修復後", "done": "実施内容",
            "todo": "担当者の対応が必要な事項", "fixed": "解決", "unchanged": "変更なし", "changed_not_fixed": "変更したが未解決",
-           "failed": "失敗", "reboot_required": "再起動が必要", "nothing": "-", "summary": "概要"},
+           "failed": "失敗", "reboot_required": "再起動が必要", "nothing": "-", "summary": "概要", "generated": "作成日時", "hosts": "ホスト数",
+           "outcome": "結果", "operations": "件の操作", "expand_all": "すべて展開", "collapse_all": "すべて折りたたむ",
+           "print": "印刷"},
 }
 
 
@@ -386,3 +366,30 @@ def remediation_markdown(document: dict[str, t.Any], language: str = "en") -> st
         lines.append(f"| {_md(host['host'])} | {', '.join(host['before']['codes'])} | {_md(done)} | "
                      f"{labels[host['outcome']]}: {', '.join(host['after']['codes'])} | {_md(' / '.join(host['instructions'][lang])) or labels['nothing']} |")
     return "\n".join(lines) + "\n"
+
+
+_OUTCOME_ORDER = ("failed", "changed_not_fixed", "unchanged", "fixed")
+_OUTCOME_COLOURS = {"failed": "#c62828", "changed_not_fixed": "#ef6c00", "unchanged": "#616161", "fixed": "#2e7d32"}
+
+
+def _state_view(state: dict[str, t.Any], lang: str) -> dict[str, t.Any]:
+    status = state.get("status")
+    return {"status": status, "codes": state.get("codes") or [],
+            "status_label": _status_label(status, lang) if status else _REMEDIATION_LABELS[lang]["nothing"]}
+
+
+def remediation_html(document: dict[str, t.Any], language: str = "en", template: str | None = None) -> str:
+    """The remediation document as one self-contained HTML page: per host the state before and after, what was done
+    (operations, failures) and what is left for a person; expand-all and a print view. ``template`` as in to_html
+    (replacing remediation.html.j2)."""
+    lang = _check_language(language)
+    labels = dict(_REMEDIATION_LABELS[lang])
+    hosts = [{"host": h["host"], "outcome": h["outcome"], "outcome_label": labels.get(h["outcome"], h["outcome"]),
+              "outcome_colour": _OUTCOME_COLOURS.get(h["outcome"], "#616161"),
+              "before": _state_view(h["before"], lang), "after": _state_view(h["after"], lang),
+              "operations": h.get("operations") or [], "failed": h.get("failed"),
+              "instructions": h["instructions"][lang]} for h in document["hosts"]]
+    summary = [(o, labels.get(o, o), document["summary"][o]) for o in _OUTCOME_ORDER if document["summary"].get(o)]
+    page = _template("remediation.html.j2", template, "report_html_template")
+    return _render(page, "report_html_template", lang=lang, labels=labels, generated_at=_when(document.get("generated_at")),
+                   summary=summary, hosts=hosts)

@@ -147,7 +147,7 @@ def test_clock_skew_from_the_event_and_from_the_controller_clock():
     ahead = S.edit(S.healthy(), lambda p: p["time"].update(utc_now="2026-11-25T12:00:00Z"))
     skew = finding(ahead, "CLOCK_SKEW")
     assert skew["evidence"]["offset_seconds"] == pytest.approx(5 * 3600, abs=1)
-    assert "+5h00m" in skew["message"]["en"] and "+5h00m" in skew["message"]["ja"]
+    assert "+5h00m" in skew["message"]["en"] and "+5 時間 00 分" in skew["message"]["ja"]
     near = S.edit(S.healthy(), lambda p: p["time"].update(utc_now="2026-11-25T10:54:00Z"))
     assert "CLOCK_SKEW" not in codes(near)
 

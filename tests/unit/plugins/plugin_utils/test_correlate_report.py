@@ -85,7 +85,9 @@ def test_task_results_become_host_diagnoses_unreachable_and_failed_included():
     status = {r["host"]: r["status"] for r in doc["results"]}
     assert status == {"pc1": "healthy", "pc2": "failing", 'pc<3>&"x': "failing", "pc4": "unreachable", "pc5": "error"}
     pc5 = next(r for r in doc["results"] if r["host"] == "pc5")
-    assert pc5["codes"] == ["DIAGNOSIS_FAILED"] and "garbled" in pc5["findings"][0]["message"]["en"]
+    # the raw text stays in the evidence; the headline is a short cause (this one is not a known transport error)
+    assert pc5["codes"] == ["DIAGNOSIS_FAILED"] and "garbled" in pc5["findings"][0]["evidence"]["reason"]
+    assert "garbled" not in pc5["findings"][0]["message"]["en"] and pc5["findings"][0]["evidence"]["cause"] == "other"
     assert doc["schema"] == "winactivation.kms/diagnosis/1"
 
 
@@ -120,7 +122,7 @@ def test_html_report_is_self_contained_and_escaped(lang):
     assert page.startswith("<!DOCTYPE html>") and f'<html lang="{lang}">' in page
     for external in ("http://", "https://", "src=", "<link"):
         assert external not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
-    assert "pc&lt;3&gt;&amp;&quot;x" in page and 'pc<3>&"x' not in page
+    assert "pc&lt;3&gt;&amp;&#34;x" in page and 'pc<3>&"x' not in page
     assert page.count("<tr data-host=") == 5
     assert "<svg" in page
 

@@ -1,0 +1,104 @@
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Product names people recognise ("Windows 11 Pro", "Office LTSC Professional Plus 2024") from what the licensing
+service reports: the release from Win32_OperatingSystem (BuildNumber, ProductType), the edition from the registry
+EditionID / SoftwareLicensingProduct.LicenseFamily, Office products from their LicenseFamily.
+
+Edition and release names are Microsoft's, as printed in "Key Management Services (KMS) client activation and product
+keys" (learn.microsoft.com/windows-server/get-started/kms-client-activation-keys) for Windows, and in "GVLKs for
+KMS and Active Directory-based activation of Office, Project, and Visio"
+(learn.microsoft.com/office/volume-license-activation/gvlks) for Office. Never the localized Caption, never a raw
+SKU string or activation GUID: when nothing is known the name says only the application.
+"""
+
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the winactivation.kms collection and may change in any release.
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk
+
+#: Editions that have no GVLK row but appear on hosts (Home is sold retail/OEM only); EditionID -> Microsoft's name.
+_EXTRA_EDITIONS = {
+    "core": "Home", "coren": "Home N", "coresinglelanguage": "Home Single Language", "corecountryspecific": "Home China",
+    "professional": "Pro", "enterprises": "Enterprise LTSC", "iotenterprise": "IoT Enterprise",
+    "iotenterprises": "IoT Enterprise LTSC", "serverstandard": "Standard", "serverdatacenter": "Datacenter",
+    "serverstandardeval": "Standard Evaluation", "serverdatacentereval": "Datacenter Evaluation",
+    "serversolution": "Essentials", "serverturbine": "Datacenter: Azure Edition",
+}
+
+#: Office LicenseFamily stems -> (product name, whether releases from 2021 on carry "LTSC" in the name).
+_OFFICE_PRODUCTS = {
+    "proplus": ("Office {ltsc}Professional Plus {year}", True),
+    "standard": ("Office {ltsc}Standard {year}", True),
+    "projectpro": ("Project Professional {year}", False),
+    "projectstd": ("Project Standard {year}", False),
+    "visiopro": ("Visio {ltsc}Professional {year}", True),
+    "visiostd": ("Visio {ltsc}Standard {year}", True),
+}
+_OFFICE_FAMILY = re.compile(r"^office(?P<major>\d\d)(?P<stem>[a-z]+?)(?P<year>20\d\d)?(?:vl|volume|r_|_|$)", re.I)
+#: Long-term servicing builds of Windows Server (the GVLK table's releases).
+_SERVER_RELEASES = {14393: "Windows Server 2016", 17763: "Windows Server 2019", 20348: "Windows Server 2022",
+                    26100: "Windows Server 2025"}
+_WINDOWS_NAME = re.compile(r"^Windows\(R\),\s*(?P<edition>[A-Za-z]+) edition$")
+
+
+def windows_release(os_info: dict[str, t.Any] | None) -> str | None:
+    """ "Windows 11", "Windows Server 2022" ... from the build number and product type; None when the build is unknown."""
+    os_info = os_info or {}
+    build = os_info.get("build")
+    if not isinstance(build, int):
+        return None
+    server = bool(os_info.get("is_server")) or (os_info.get("product_type") or 1) != 1
+    if server:
+        return _SERVER_RELEASES.get(build)
+    if build >= 22000:
+        return "Windows 11"
+    if build >= 10240:
+        return "Windows 10"
+    return None
+
+
+def windows_edition(edition_id: str | None) -> str | None:
+    """Microsoft's edition name for a registry EditionID ("Professional" -> "Pro"), or None when unknown."""
+    if not edition_id:
+        return None
+    key = edition_id.lower()
+    if key in _EXTRA_EDITIONS:
+        return _EXTRA_EDITIONS[key]
+    for row in _gvlk.table():
+        if row.edition_id.lower() == key:
+            return row.edition
+    return None
+
+
+def office_name(license_family: str | None) -> str | None:
+    """ "Office LTSC Professional Plus 2024" from a LicenseFamily such as Office24ProPlus2024VL_KMS_Client_AE."""
+    match = _OFFICE_FAMILY.match(license_family or "")
+    if not match:
+        return None
+    stem = match.group("stem").lower()
+    year = match.group("year") or {"16": "2016"}.get(match.group("major"))
+    if stem not in _OFFICE_PRODUCTS or not year:
+        return None
+    template, ltsc = _OFFICE_PRODUCTS[stem]
+    return template.format(ltsc="LTSC " if ltsc and int(year) >= 2021 else "", year=year)
+
+
+def product_name(product: dict[str, t.Any], os_info: dict[str, t.Any] | None = None) -> str:
+    """The name a person recognises for a licensing product (normalised view), with the host's OS for Windows."""
+    application = product.get("application")
+    if application == "office":
+        return office_name(product.get("license_family")) or "Office"
+    if application == "windows":
+        edition_id = product.get("license_family") or (os_info or {}).get("edition_id")
+        if not edition_id:
+            match = _WINDOWS_NAME.match(product.get("name") or "")
+            edition_id = match.group("edition") if match else None
+        release = windows_release(os_info) or "Windows"
+        edition = windows_edition(edition_id)
+        return f"{release} {edition}" if edition else release
+    return "Product"

@@ -1,0 +1,178 @@
+"""Every finding text, read in English and Japanese, for every code in the catalog and every evidence shape the lab
+produces: no placeholders, no "?", no empty text, no English words inside Japanese sentences (other than the explicit
+allowlist of technical tokens below) and no Japanese inside English ones.
+
+The shapes come from the lab's own fleets (tests/lab/fleets/*.yml and generated fleets), diagnosed in-process: each
+simulated host's probe answers (kmslab.scripts, the same functions the lab's WS-Management endpoint runs) are wrapped
+into a snapshot as the collection does, with the controller's TCP observation taken from the lab's rule for a KMS host
+listening (Fleet.kms_listening). Codes the lab does not produce are rendered with every value the lab gives their
+evidence keys, and with their evidence absent.
+"""
+from __future__ import annotations
+
+import re
+import typing as t
+
+import pytest
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _findings
+
+from lab_documents import TRANSPORT_REASONS, lab_documents, lab_findings
+
+#: Latin-script tokens a Japanese admin reads as they are in Japanese text: product, protocol, tool and command
+#: names, key types, option values. Anything else in Latin letters inside a Japanese sentence fails the test.
+JA_ALLOWED = frozenset("""
+KMS DNS SRV TCP UTC NTP HTTP HTTPS TLS WinRM SSH PowerShell Ansible Microsoft Windows Office Server LTSC Pro Enterprise
+Education Standard Datacenter Professional Plus Home Project Visio Azure Edition GVLK CSVLK MAK OEM AVMA CMID KB
+Software Protection Time sppsvc slmgr skms ckms ato rilc sfc scannow DISM RestoreHealth sysprep tokens dat vlmcs tcp
+state absent true allow_channel_change kms_client kms_firewall kms_host time_sync remediate_rebuild_license_store
+remediate_system_files remediate A vvv Active Directory
+HRESULT dlv cdns GPO Description ProductKeyChannel DISM Online Set Edition ProductKey AcceptEula extras Get
+KmsActivationSnapshot ps
+""".split())
+
+#: Words that do not belong in an English sentence: any Japanese script.
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
+PLACEHOLDER = re.compile(r"\{[a-z_]*\}|\?|\bNone\b|\bnull\b|\bnan\b")
+
+
+def _names_in(finding: dict[str, t.Any]) -> list[str]:
+    """Values a Japanese sentence shows as they are: host and domain names, editions, product names."""
+    evidence = finding["evidence"]
+    names = [str(evidence.get(k)) for k in ("kms_host", "dns_host", "domains", "edition_id") if evidence.get(k)]
+    names += [str(v) for v in (evidence.get("csvlk") or []) if isinstance(evidence.get("csvlk"), list)]
+    if finding.get("product"):
+        names.append(str(finding["product"].get("display")))
+    return sorted(names, key=len, reverse=True)
+
+
+def problems_in(text: str, lang: str, names: list[str]) -> list[str]:
+    """What a reader would stumble over in one text."""
+    found = []
+    if not text.strip():
+        return ["empty text"]
+    if PLACEHOLDER.search(text):
+        found.append(f"placeholder {PLACEHOLDER.search(text).group(0)!r}")
+    if lang == "en":
+        if JAPANESE.search(text):
+            found.append(f"Japanese inside English: {JAPANESE.search(text).group(0)!r}")
+        return found
+    rest = text
+    for name in names:
+        rest = rest.replace(name, " ")
+    rest = re.sub(r"0x[0-9A-Fa-f]{8}|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\b[\w-]+(\.[\w-]+)+\b|…\w{5}|[+-]?\d+", " ", rest)   # codes, dotted names, key tails
+    latin = [w for w in re.findall(r"[A-Za-z][A-Za-z_]*", rest) if w not in JA_ALLOWED]
+    if latin:
+        found.append(f"English words inside Japanese: {sorted(set(latin))}")
+    if not JAPANESE.search(text):
+        found.append("no Japanese at all")
+    return found
+
+
+def _all_problems(findings: t.Iterable[dict[str, t.Any]]) -> dict[str, list[str]]:
+    bad: dict[str, list[str]] = {}
+    for finding in findings:
+        names = _names_in(finding)
+        for field in ("message", "remedy_text"):
+            for lang in ("en", "ja"):
+                for problem in problems_in(finding[field][lang], lang, names):
+                    bad.setdefault(f"{finding['code']} {field} {lang}: {finding[field][lang]}", []).append(problem)
+    return bad
+
+
+def test_the_checker_catches_what_it_is_for():
+    """The reader itself: each kind of problem is caught (a test that cannot fail proves nothing)."""
+    assert problems_in("", "en", []) == ["empty text"]
+    assert problems_in("The clock differs by ? from the controller.", "en", [])
+    assert problems_in("Check the DNS servers (名前解決).", "en", [])
+    assert problems_in("KMS ホスト this host 自体がライセンス認証されていません。", "ja", [])
+    assert problems_in("KMS ホスト {kms_host} が応答しません。", "ja", [])
+    assert problems_in("KMS ホスト kms01.corp.example.jp が応答しません (0xC004F074)。", "ja", []) == []
+    assert problems_in("名前解決できません (0x80072AF9 WSAHOST_NOT_FOUND: Host name not found.)。", "ja", [])
+    assert problems_in("Windows 11 Pro は KMS によりライセンス認証済みです。", "ja", ["Windows 11 Pro"]) == []
+
+
+def test_lab_findings_read_well_in_both_languages():
+    findings = lab_findings()
+    assert len(findings) > 300
+    assert _all_problems(findings) == {}
+
+
+def test_fleet_statements_read_well_in_both_languages():
+    bad = {}
+    for doc in lab_documents():
+        for statement in doc["summary"]["statements"]:
+            names = [*statement.get("kms_hosts", [])]
+            for lang in ("en", "ja"):
+                problems = problems_in(statement[lang], lang, names)
+                if problems:
+                    bad[statement[lang]] = problems
+    assert bad == {}
+
+
+def _value_pool() -> dict[str, list[t.Any]]:
+    """Every distinct value the lab gave each evidence key."""
+    pool: dict[str, list[t.Any]] = {}
+    for finding in lab_findings():
+        for key, value in finding["evidence"].items():
+            values = pool.setdefault(key, [])
+            if value not in values:
+                values.append(value)
+    return pool
+
+
+PRODUCTS = [None, {"application": "windows", "id": "x", "display": "Windows 11 Pro"},
+            {"application": "office", "id": "y", "display": "Office LTSC Professional Plus 2024"}]
+
+
+@pytest.mark.parametrize("code", sorted(_findings.CATALOG))
+def test_every_catalog_code_reads_well_with_every_lab_value_and_with_absent_evidence(code):
+    spec = _findings.CATALOG[code]
+    pool = _value_pool()
+    keys = sorted(set(spec.evidence) | {k for text in (spec.en, spec.ja, spec.remedy_en, spec.remedy_ja)
+                                        for k in re.findall(r"\{(\w+)\}", text)})
+    findings = []
+    for product in PRODUCTS:
+        text = {"product": product["display"]} if product else {}
+        findings.append(_findings.make(code, product, {k: None for k in keys}, text))
+        for key in keys:
+            for value in pool.get(key, [])[:40]:
+                base = {k: (pool.get(k) or [None])[0] for k in keys}
+                findings.append(_findings.make(code, product, dict(base, **{key: value}), text))
+    assert _all_problems(findings) == {}
+
+
+def test_unreachable_headline_is_a_short_cause_and_the_raw_text_stays_in_the_evidence():
+    unreachable = [f for f in lab_findings() if f["code"] == "UNREACHABLE"]
+    assert unreachable
+    for finding in unreachable:
+        assert "HTTPConnectionPool" not in finding["message"]["en"] and "urllib3" not in finding["message"]["en"]
+        assert finding["evidence"]["cause"] != "other" and finding["evidence"]["reason"]
+    cause = {fault: _findings.connection_cause(reason)[0] for fault, reason in TRANSPORT_REASONS.items()}
+    assert cause == {"refused": "refused", "auth": "auth_failed", "hang": "timed_out", "http500": "wsman_fault",
+                     "truncated": "answer_damaged", "garbled": "answer_damaged", "vanish": "timed_out"}
+
+
+def test_a_real_refused_connection_reads_as_refused():
+    """A real pywinrm/requests error text (a loopback port nothing listens on), not a composed one."""
+    import socket
+
+    winrm = pytest.importorskip("winrm")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    protocol = winrm.Protocol(f"http://127.0.0.1:{port}/wsman", transport="basic", username="u", password="p",
+                              read_timeout_sec=3, operation_timeout_sec=2)
+    with pytest.raises(Exception) as exc:
+        protocol.open_shell()
+    assert _findings.connection_cause(str(exc.value))[0] == "refused"
+    finding = _analyze.unreachable("pc1", f"basic: {exc.value}")["findings"][0]
+    assert finding["message"]["ja"].startswith("Ansible の接続でホストに到達できませんでした。原因: 接続が拒否されました")
+
+
+def test_product_names_not_sku_strings_or_guids():
+    displays = {f["product"]["display"] for f in lab_findings() if f.get("product")}
+    guid = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-", re.I)
+    assert displays >= {"Windows 11 Pro", "Windows 10 Enterprise", "Windows Server 2022 Datacenter",
+                        "Office LTSC Professional Plus 2021"}
+    assert not [d for d in displays if guid.search(d) or "(R)" in d or "_" in d or d in ("Windows", "Office")]

@@ -1,0 +1,36 @@
+"""Product names from what the licensing service reports (LicenseFamily, Name, build, product type)."""
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _product_names as N
+
+CLIENT_11 = {"build": 22631, "product_type": 1, "is_server": False, "edition_id": "Professional"}
+
+
+@pytest.mark.parametrize("product, os_info, name", [
+    ({"application": "windows", "license_family": "Professional"}, CLIENT_11, "Windows 11 Pro"),
+    ({"application": "windows", "license_family": "Enterprise"}, dict(CLIENT_11, build=19045), "Windows 10 Enterprise"),
+    ({"application": "windows", "license_family": "Core"}, CLIENT_11, "Windows 11 Home"),
+    ({"application": "windows", "license_family": "ProfessionalWorkstation"}, CLIENT_11, "Windows 11 Pro for Workstations"),
+    ({"application": "windows", "license_family": "ServerDatacenter"}, {"build": 26100, "product_type": 3, "is_server": True},
+     "Windows Server 2025 Datacenter"),
+    ({"application": "windows", "license_family": "ServerStandard"}, {"build": 20348, "product_type": 2, "is_server": True},
+     "Windows Server 2022 Standard"),
+    # LicenseFamily missing: the edition from Name ("Windows(R), Professional edition"), the release from the build
+    ({"application": "windows", "name": "Windows(R), Professional edition"}, {"build": 22631}, "Windows 11 Pro"),
+    # nothing known: the application only, never a guess
+    ({"application": "windows"}, None, "Windows"),
+    ({"application": "windows", "license_family": "SomethingNew"}, {"build": 99999, "is_server": True}, "Windows"),
+    ({"application": "office", "license_family": "Office24ProPlus2024VL_KMS_Client_AE"}, None, "Office LTSC Professional Plus 2024"),
+    ({"application": "office", "license_family": "Office21ProPlus2021VL_KMS_Client_AE"}, None, "Office LTSC Professional Plus 2021"),
+    ({"application": "office", "license_family": "Office19ProPlus2019VL_KMS_Client_AE"}, None, "Office Professional Plus 2019"),
+    ({"application": "office", "license_family": "Office16ProPlusVL_KMS_Client"}, None, "Office Professional Plus 2016"),
+    ({"application": "office", "license_family": "Office21VisioPro2021VL_KMS_Client_AE"}, None, "Visio LTSC Professional 2021"),
+    ({"application": "office", "license_family": "Office24ProjectPro2024VL_KMS_Client_AE"}, None, "Project Professional 2024"),
+    ({"application": "office", "license_family": "Office21Standard2021VL_KMS_Client_AE"}, None, "Office LTSC Standard 2021"),
+    ({"application": "office", "license_family": "O365ProPlusR_Subscription1"}, None, "Office"),
+    ({"application": "other", "license_family": "x"}, None, "Product"),
+])
+def test_product_name(product, os_info, name):
+    assert N.product_name(product, os_info) == name
