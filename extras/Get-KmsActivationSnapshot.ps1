@@ -346,8 +346,9 @@ $probes = [ordered]@{
         Get-WakCimProperty $_ @('Index', 'DNSDomain', 'DNSServerSearchOrder', 'DNSDomainSuffixSearchOrder')
     })
 
-    $primary = if ($policy.Contains('PrimaryDnsSuffix')) { $policy['PrimaryDnsSuffix'] }
-        elseif ($tcpip.Contains('NV Domain')) { $tcpip['NV Domain'] } else { $tcpip['Domain'] }
+    $primary = $tcpip['Domain']
+    if ($policy.Contains('PrimaryDnsSuffix')) { $primary = $policy['PrimaryDnsSuffix'] }
+    elseif ($tcpip.Contains('NV Domain')) { $primary = $tcpip['NV Domain'] }
     $searchList = if ($policy.Contains('SearchList')) { $policy['SearchList'] } else { $tcpip['SearchList'] }
 
     $domains = New-Object System.Collections.ArrayList

@@ -1,0 +1,182 @@
+#!/usr/bin/env python
+"""Windows PowerShell 5.1 only: every command and named parameter our scripts use is on an allowlist taken from
+Microsoft's 5.1 reference, and no PowerShell 6+ syntax appears.
+
+The scripts run on Windows PowerShell 5.1 (Windows 8.1 / Server 2012 R2 and later), never on PowerShell 7, and no
+PowerShell runs here; tools/pwsh_syntax.py checks that they parse, this checks what they call. Commands and
+parameters come from the tree-sitter-powershell syntax tree, not from regular expressions: a command is a
+``command`` node with a literal name, a parameter a ``command_parameter`` node of it. Functions the scripts define
+themselves (library.ps1 and each script) are skipped. The allowlist, tools/pwsh51-allowlist.yml, names the
+Microsoft page each entry was taken from.
+
+PowerShell 6+ syntax refused (the review's E.1): pipeline chains ``&&`` / ``||`` (7.0), ``foreach -Parallel``
+(the keyword form; and ``ForEach-Object -Parallel`` is not on the allowlist), the 7.0 operators ``??``, ``??=``,
+``?.``, ``?[`` and the ternary ``a ? b : c`` (tree-sitter-powershell parses none of them in 5.1 mode: they show as
+ERROR nodes holding ``?``), and the PowerShell 6+ automatic variables ($IsWindows, $IsLinux, $IsMacOS, $IsCoreCLR,
+$PSStyle).
+
+Usage: pwsh_compat.py [FILE.ps1 ...]   (default: plugins/plugin_utils/powershell/**/*.ps1 and extras/*.ps1)
+"""
+from __future__ import annotations
+
+import pathlib
+import sys
+import typing as t
+
+import tree_sitter
+import tree_sitter_powershell
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+ALLOWLIST = pathlib.Path(__file__).resolve().parent / "pwsh51-allowlist.yml"
+DEFAULT_GLOBS = (("plugins/plugin_utils/powershell", "**/*.ps1"), ("extras", "*.ps1"))
+PS6_VARIABLES = {"$iswindows", "$islinux", "$ismacos", "$iscoreclr", "$psstyle"}
+#: tree-sitter-powershell reads ``elseif``/``else`` on a line of its own as a command (PowerShell does not): such a
+#: script cannot be checked, so the keyword must follow the closing brace on the same line.
+KEYWORDS_AS_COMMANDS = {"elseif", "else"}
+
+
+class Use(t.NamedTuple):
+    """One command use in a script."""
+
+    line: int
+    name: str
+    parameters: list[str]
+
+
+def _parser() -> tree_sitter.Parser:
+    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
+
+
+def _walk(node: tree_sitter.Node) -> t.Iterator[tree_sitter.Node]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.children))
+
+
+def _text(node: tree_sitter.Node) -> str:
+    return (node.text or b"").decode("utf-8", "replace")
+
+
+def defined_functions(tree: tree_sitter.Tree) -> set[str]:
+    """Names of the functions a script defines (lower case)."""
+    names = set()
+    for node in _walk(tree.root_node):
+        if node.type == "function_statement":
+            names.update(_text(c).lower() for c in node.children if c.type == "function_name")
+    return names
+
+
+def command_uses(tree: tree_sitter.Tree) -> list[Use]:
+    """Every command with a literal name (``Get-Item``, ``& sc.exe``) and the named parameters it is given."""
+    uses = []
+    for node in _walk(tree.root_node):
+        if node.type != "command":
+            continue
+        name = None
+        parameters: list[str] = []
+        for child in node.children:
+            if child.type == "command_name":
+                name = _text(child)
+            elif child.type == "command_name_expr":
+                name = next((_text(c) for c in child.children if c.type == "command_name"), None)
+            elif child.type == "command_elements":
+                parameters.extend(_text(c).lstrip("-").rstrip(":") for c in child.children if c.type == "command_parameter")
+        if name:
+            uses.append(Use(node.start_point[0] + 1, name, parameters))
+    return uses
+
+
+def ps6_syntax(tree: tree_sitter.Tree) -> list[str]:
+    """PowerShell 6+ syntax in a script, one description per finding."""
+    found = []
+    for node in _walk(tree.root_node):
+        line = node.start_point[0] + 1
+        if node.type == "pipeline_chain_tail":
+            found.append(f"line {line}: pipeline chain operator {_text(node).strip()!r} (PowerShell 7)")
+        elif node.type == "foreach_parameter":
+            found.append(f"line {line}: foreach {_text(node)} (PowerShell 7)")
+        elif node.type == "ERROR" and "?" in _text(node):
+            found.append(f"line {line}: {_text(node).strip()[:20]!r}: the ??, ??=, ?., ?[ or ternary operator (PowerShell 7)")
+        elif node.type == "variable" and _text(node).lower() in PS6_VARIABLES:
+            found.append(f"line {line}: {_text(node)} exists only in PowerShell 6+")
+    return found
+
+
+def load_allowlist(path: pathlib.Path = ALLOWLIST) -> dict[str, t.Any]:
+    """The allowlist as {'common': set, 'commands': {name: set of parameters}, 'native': set} (lower case)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    commands = {}
+    for name, entry in (data.get("commands") or {}).items():
+        if not entry.get("source"):
+            raise ValueError(f"{path.name}: {name} has no source")
+        parameters = entry.get("parameters") or []
+        if not all(isinstance(p, str) for p in parameters):
+            raise ValueError(f"{path.name}: {name}: quote every parameter name (YAML reads Off/On/Yes/No as booleans)")
+        commands[name.lower()] = {p.lower() for p in parameters}
+    for name, entry in (data.get("native") or {}).items():
+        if not entry.get("source"):
+            raise ValueError(f"{path.name}: {name} has no source")
+    common = data.get("common_parameters") or {}
+    if not common.get("source"):
+        raise ValueError(f"{path.name}: common_parameters has no source")
+    return {"common": {p.lower() for p in common.get("parameters") or []}, "commands": commands,
+            "native": {n.lower() for n in data.get("native") or {}}}
+
+
+def check_source(source: bytes, allow: dict[str, t.Any], own: set[str] | None = None,
+                 parser: tree_sitter.Parser | None = None) -> list[str]:
+    """Problems in one script: commands or parameters not in Windows PowerShell 5.1, PowerShell 6+ syntax.
+
+    ``own``: functions defined elsewhere that this script may call (library.ps1's, for the remote scripts).
+    """
+    tree = (parser or _parser()).parse(source)
+    functions = defined_functions(tree) | (own or set())
+    problems = ps6_syntax(tree)
+    for use in command_uses(tree):
+        name = use.name.lower()
+        if name in functions:
+            continue
+        if name in KEYWORDS_AS_COMMANDS:
+            problems.append(f"line {use.line}: put {use.name!r} on the line of the closing brace before it "
+                            "(the syntax tree reads it as a command there)")
+            continue
+        if name in allow["native"]:
+            continue
+        if name not in allow["commands"]:
+            problems.append(f"line {use.line}: command {use.name!r} is not on the Windows PowerShell 5.1 allowlist "
+                            f"(tools/{ALLOWLIST.name})")
+            continue
+        for parameter in use.parameters:
+            if parameter.lower() not in allow["commands"][name] and parameter.lower() not in allow["common"]:
+                problems.append(f"line {use.line}: {use.name} -{parameter} is not a Windows PowerShell 5.1 parameter "
+                                f"on the allowlist (tools/{ALLOWLIST.name})")
+    return problems
+
+
+def _default_files() -> list[pathlib.Path]:
+    return sorted(p for top, pattern in DEFAULT_GLOBS for p in (ROOT / top).glob(pattern))
+
+
+def main(argv: list[str]) -> int:
+    """Check the given scripts (default: every shipped remote script and the extras)."""
+    parser = _parser()
+    allow = load_allowlist()
+    library = ROOT / "plugins" / "plugin_utils" / "powershell" / "library.ps1"
+    own = defined_functions(parser.parse(library.read_bytes()))
+    files = [pathlib.Path(a) for a in argv] or _default_files()
+    failed = 0
+    for path in files:
+        problems = check_source(path.read_bytes(), allow, own, parser)
+        if problems:
+            failed += 1
+            for problem in problems:
+                print(f"{path}: {problem}")
+    print(f"pwsh-compat: {len(files)} scripts checked against Windows PowerShell 5.1, {failed} with problems")
+    return 1 if failed or not files else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
