@@ -27,11 +27,15 @@ $WakCache = [ordered]@{}
 Set-StrictMode -Version 2.0
 
 function ConvertTo-WakValue {
-    <# Normalise one value for JSON: dates as ISO-8601 UTC, enums as numbers, everything else as is. #>
+    <#
+    Normalise one value for JSON: dates as ISO-8601 UTC, enums as numbers, everything else as is. An array keeps its
+    shape (`return ,$Value`): the pipeline would turn a one-element array into its element and an empty one into null.
+    #>
     param($Value)
     if ($null -eq $Value) { return $null }
     if ($Value -is [datetime]) { return $Value.ToUniversalTime().ToString('o') }
     if ($Value -is [enum]) { return [int64]$Value }
+    if ($Value -is [array]) { return ,$Value }
     return $Value
 }
 
@@ -64,16 +68,53 @@ function Get-WakUtcNow {
     return [DateTime]::UtcNow.ToString('o')
 }
 
+# The licensing properties the probes read. Named in the query (as slmgr.vbs does with its select clauses) so the
+# provider does not compute every property, e.g. OfflineInstallationId, for each SKU.
+$WakProductProperties = @(
+    'ID', 'ApplicationID', 'Name', 'Description', 'LicenseFamily', 'PartialProductKey', 'ProductKeyChannel',
+    'ProductKeyID', 'LicenseStatus', 'LicenseStatusReason', 'GracePeriodRemaining', 'EvaluationEndDate',
+    'LicenseIsAddon', 'GenuineStatus', 'VLActivationInterval', 'VLRenewalInterval', 'VLActivationType',
+    'VLActivationTypeEnabled', 'KeyManagementServiceMachine', 'KeyManagementServicePort',
+    'KeyManagementServiceLookupDomain', 'KeyManagementServiceProductKeyID', 'DiscoveredKeyManagementServiceMachineName',
+    'DiscoveredKeyManagementServiceMachinePort', 'DiscoveredKeyManagementServiceMachineIpAddress',
+    'IsKeyManagementServiceMachine', 'KeyManagementServiceCurrentCount', 'RequiredClientCount', 'TrustedTime',
+    'ADActivationObjectName', 'ADActivationCsvlkPid'
+)
+$WakServiceProperties = @(
+    'Version', 'ClientMachineID', 'KeyManagementServiceMachine', 'KeyManagementServicePort',
+    'KeyManagementServiceLookupDomain', 'DiscoveredKeyManagementServiceMachineName',
+    'DiscoveredKeyManagementServiceMachinePort', 'DiscoveredKeyManagementServiceMachineIpAddress',
+    'KeyManagementServiceHostCaching', 'IsKeyManagementServiceMachine', 'KeyManagementServiceCurrentCount',
+    'RequiredClientCount', 'KeyManagementServiceListeningPort', 'KeyManagementServiceDnsPublishing',
+    'KeyManagementServiceLowPriority', 'KeyManagementServiceProductKeyID', 'KeyManagementServiceTotalRequests',
+    'KeyManagementServiceFailedRequests', 'KeyManagementServiceLicensedRequests', 'VLActivationInterval',
+    'VLRenewalInterval', 'PolicyCacheRefreshRequired', 'RemainingWindowsReArmCount'
+)
+
+function Get-WakCimQuery {
+    <#
+    Run a WQL query that names its columns; when the provider refuses the column list (a WBEM_E_* error such as
+    WBEM_E_INVALID_QUERY on a build that lacks one of the properties), run it once more with SELECT *.
+    #>
+    param([string]$Columns, [string]$Rest)
+    try { return @(Get-CimInstance -Query "SELECT $Columns $Rest" -ErrorAction Stop) }
+    catch {
+        # Decimal masks: 5.1 reads a 32-bit hex literal as a signed Int32. 4294967040 = 0xFFFFFF00, 2147749888 = 0x80041000.
+        if (((Get-WakErrorCode $_.Exception) -band 4294967040) -ne 2147749888) { throw }
+    }
+    return @(Get-CimInstance -Query "SELECT * $Rest" -ErrorAction Stop)
+}
+
 function Get-WakLicensing {
     <#
     The Windows and Office licensing products that have a key, and the licensing service, read once per remote
     call: probes batched in one call share them through $WakCache, which the bootstrap creates.
     #>
     if (-not $WakCache.Contains('products')) {
-        $query = "SELECT * FROM SoftwareLicensingProduct WHERE PartialProductKey IS NOT NULL AND " +
+        $where = "FROM SoftwareLicensingProduct WHERE PartialProductKey IS NOT NULL AND " +
             "(ApplicationID = '55c92734-d682-4d71-983e-d6ec3f16059f' OR ApplicationID = '0ff1ce15-a989-479d-af46-f275c6370663')"
-        $WakCache['products'] = @(Get-CimInstance -Query $query)
-        $WakCache['service'] = Get-CimInstance -ClassName SoftwareLicensingService
+        $WakCache['products'] = Get-WakCimQuery ($WakProductProperties -join ', ') $where
+        $WakCache['service'] = @(Get-WakCimQuery ($WakServiceProperties -join ', ') 'FROM SoftwareLicensingService')[0]
     }
     return [ordered]@{ products = $WakCache['products']; service = $WakCache['service'] }
 }
@@ -189,26 +230,9 @@ $probes = [ordered]@{
     # events 12288/12289 with their raw data. Never reads a full product key; never parses localized text.
     param($Params)
 
-    $productProperties = @(
-        'ID', 'ApplicationID', 'Name', 'Description', 'LicenseFamily', 'PartialProductKey', 'ProductKeyChannel',
-        'ProductKeyID', 'LicenseStatus', 'LicenseStatusReason', 'GracePeriodRemaining', 'EvaluationEndDate',
-        'LicenseIsAddon', 'GenuineStatus', 'VLActivationInterval', 'VLRenewalInterval', 'VLActivationType',
-        'VLActivationTypeEnabled', 'KeyManagementServiceMachine', 'KeyManagementServicePort',
-        'KeyManagementServiceLookupDomain', 'KeyManagementServiceProductKeyID', 'DiscoveredKeyManagementServiceMachineName',
-        'DiscoveredKeyManagementServiceMachinePort', 'DiscoveredKeyManagementServiceMachineIpAddress',
-        'IsKeyManagementServiceMachine', 'KeyManagementServiceCurrentCount', 'RequiredClientCount', 'TrustedTime',
-        'ADActivationObjectName', 'ADActivationCsvlkPid'
-    )
-    $serviceProperties = @(
-        'Version', 'ClientMachineID', 'KeyManagementServiceMachine', 'KeyManagementServicePort',
-        'KeyManagementServiceLookupDomain', 'DiscoveredKeyManagementServiceMachineName',
-        'DiscoveredKeyManagementServiceMachinePort', 'DiscoveredKeyManagementServiceMachineIpAddress',
-        'KeyManagementServiceHostCaching', 'IsKeyManagementServiceMachine', 'KeyManagementServiceCurrentCount',
-        'RequiredClientCount', 'KeyManagementServiceListeningPort', 'KeyManagementServiceDnsPublishing',
-        'KeyManagementServiceLowPriority', 'KeyManagementServiceProductKeyID', 'KeyManagementServiceTotalRequests',
-        'KeyManagementServiceFailedRequests', 'KeyManagementServiceLicensedRequests', 'VLActivationInterval',
-        'VLRenewalInterval', 'PolicyCacheRefreshRequired', 'RemainingWindowsReArmCount'
-    )
+    # The licensing properties read: $WakProductProperties and $WakServiceProperties (library.ps1, also the query's columns).
+    $productProperties = $WakProductProperties
+    $serviceProperties = $WakServiceProperties
     $sppKey = 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion\SoftwareProtectionPlatform'
     # Only these value names: the key also holds BackupProductKeyDefault, a full product key, which is never read.
     $sppValues = @(
@@ -281,8 +305,8 @@ $probes = [ordered]@{
     time = {
     # winactivation.kms probe: time v1
     # Read-only. The host's UTC clock at the moment of the call (the controller compares it with its own clock,
-    # corrected for the round trip), the Windows Time service, its configured source (registry), the last known good
-    # sync time and recent Time-Service events as numbers. Never parses w32tm output, which is localized.
+    # corrected for the round trip), the Windows Time service, its configured source (registry), LastKnownGoodTime
+    # and recent Time-Service events as numbers. Never parses w32tm output, which is localized.
     param($Params)
 
     $utcNow = Get-WakUtcNow
@@ -295,7 +319,9 @@ $probes = [ordered]@{
     )
     $lastKnownGood = $null
     if ($config.Contains('LastKnownGoodTime')) {
-        # REG_QWORD FILETIME (100 ns since 1601-01-01 UTC).
+        # REG_QWORD FILETIME (100 ns since 1601-01-01 UTC). Undocumented by Microsoft (not in the W32Time registry
+        # reference); published evidence shows the time service rewrites it. Read as the last time the service trusted
+        # its clock, not as the time of the last successful sync.
         $lastKnownGood = [DateTime]::FromFileTimeUtc([int64]$config['LastKnownGoodTime']).ToString('o')
     }
     $ntpClient = Get-WakRegistryValue "$w32Key\TimeProviders\NtpClient" @('Enabled', 'SpecialPollInterval', 'CrossSiteSyncFlags')
@@ -316,7 +342,7 @@ $probes = [ordered]@{
         policy = $policy
         config = $config
         ntp_client = $ntpClient
-        last_known_good_sync = $lastKnownGood
+        last_known_good_time = $lastKnownGood
         time_zone = $timeZone
         events = $events
         events_error = $eventsError
@@ -324,18 +350,104 @@ $probes = [ordered]@{
     }
     kms_dns = {
     # winactivation.kms probe: kms_dns v1
-    # Read-only. What the KMS client would use to find its host: DNS suffixes (primary, connection-specific,
-    # search list), the _vlmcs._tcp SRV records under each (with the numeric DNS error on failure), every KMS candidate
-    # (manual setting at service and product level, discovered host, SRV targets, extra names from the controller)
-    # resolved to addresses, and a TCP connect to each candidate, all in parallel with a short timeout.
+    # Read-only. What the KMS client would use to find its host: the KMS lookup domain (slmgr /skms-domain, service and
+    # product level: when one is set the client searches only there), DNS suffixes (effective and pending primary,
+    # connection-specific, search list), the _vlmcs._tcp SRV records under each (with the numeric DNS error on failure),
+    # every KMS candidate (manual setting at service and product level, discovered host at service and product level,
+    # SRV targets, extra names from the controller; a candidate that cannot be read carries its own error) resolved to
+    # addresses, and a TCP connect to each candidate (IPv4 or IPv6), all in parallel with a short timeout.
+    # Time bound: SRV queries use Resolve-DnsName -QuickTimeout ("Uses shorter timeouts for this query", DnsClient since
+    # Windows Server 2012 R2: MicrosoftDocs/windows-powershell-docs docset/winserver2012r2-ps/dnsclient/Resolve-DnsName.md)
+    # and none starts after srv_budget_ms; name look-ups and connects run in parallel, each phase bounded by timeout_ms.
     param($Params)
 
     $timeoutMs = [int](Get-WakParam $Params 'timeout_ms' 2000)
+    $srvBudgetMs = [int](Get-WakParam $Params 'srv_budget_ms' 8000)
 
     function Add-WakUnique {
         param($List, [string]$Value)
         if ($Value -and -not ($List -contains $Value.TrimEnd('.').ToLowerInvariant())) {
             [void]$List.Add($Value.TrimEnd('.').ToLowerInvariant())
+        }
+    }
+
+    function Split-WakEndpoint {
+        <# Host and port of a KMS setting: name, name:port, IPv4:port, bare IPv6, or [IPv6]:port (slmgr /skms syntax). #>
+        param([string]$Value, $Port)
+        $name = $Value.Trim().TrimEnd('.')
+        $p = $Port
+        if ($name.StartsWith('[')) {
+            $close = $name.IndexOf(']')
+            if ($close -gt 0) {
+                $rest = $name.Substring($close + 1)
+                $name = $name.Substring(1, $close - 1)
+                if ($rest.StartsWith(':') -and $rest.Length -gt 1) { $p = $rest.Substring(1) }
+            }
+        }
+        elseif (($name.Split(':').Count - 1) -eq 1) {
+            $i = $name.IndexOf(':')
+            $p = $name.Substring($i + 1)
+            $name = $name.Substring(0, $i)
+        }
+        $number = 0
+        if (-not ($p -and [int]::TryParse([string]$p, [ref]$number) -and $number -gt 0)) { $number = 1688 }
+        return [ordered]@{ host = $name; port = $number }
+    }
+
+    # Candidates: where each came from, host, port (and an error when that source could not be read).
+    $candidates = New-Object System.Collections.ArrayList
+    function Add-WakCandidate {
+        param([string]$Source, [string]$HostName, $Port)
+        if (-not $HostName) { return }
+        $endpoint = Split-WakEndpoint $HostName $Port
+        [void]$candidates.Add([ordered]@{ source = $Source; host = $endpoint.host; port = $endpoint.port; error = $null })
+    }
+    function Add-WakCimCandidate {
+        <# One licensing candidate read from a CIM instance; a failure is recorded on that candidate alone. #>
+        param([string]$Source, $Instance, [string]$NameProperty, [string]$PortProperty)
+        try {
+            $values = Get-WakCimProperty $Instance @($NameProperty, $PortProperty)
+            if ($values.Contains($NameProperty)) {
+                $port = if ($values.Contains($PortProperty)) { $values[$PortProperty] } else { $null }
+                Add-WakCandidate $Source ([string]$values[$NameProperty]) $port
+            }
+        }
+        catch {
+            [void]$candidates.Add([ordered]@{ source = $Source; host = $null; port = $null; error = [ordered]@{ hresult = Get-WakErrorCode $_.Exception } })
+        }
+    }
+
+    # The licensing service and products: manual and discovered hosts, and the lookup domain (service and product level).
+    $lookupDomains = New-Object System.Collections.ArrayList
+    $licensing = $null
+    try { $licensing = Get-WakLicensing }
+    catch {
+        # The licensing service cannot be read (the activation probe reports why): recorded, DNS and SRV candidates still count.
+        [void]$candidates.Add([ordered]@{ source = 'licensing'; host = $null; port = $null; error = [ordered]@{ hresult = Get-WakErrorCode $_.Exception } })
+    }
+    if ($null -ne $licensing) {
+        $svc = $licensing.service
+        Add-WakCimCandidate 'service' $svc 'KeyManagementServiceMachine' 'KeyManagementServicePort'
+        Add-WakCimCandidate 'discovered' $svc 'DiscoveredKeyManagementServiceMachineName' 'DiscoveredKeyManagementServiceMachinePort'
+        $sources = @(@{ source = 'service'; instance = $svc })
+        foreach ($p in $licensing.products) {
+            $ids = Get-WakCimProperty $p @('ID')
+            $id = if ($ids.Contains('ID')) { [string]$ids['ID'] } else { '?' }
+            Add-WakCimCandidate "product:$id" $p 'KeyManagementServiceMachine' 'KeyManagementServicePort'
+            # slmgr /dlv reads the discovered host from the product (DisplayKMSClientInformation).
+            Add-WakCimCandidate "discovered:$id" $p 'DiscoveredKeyManagementServiceMachineName' 'DiscoveredKeyManagementServiceMachinePort'
+            $sources += @{ source = "product:$id"; instance = $p }
+        }
+        foreach ($s in $sources) {
+            try {
+                $value = Get-WakCimProperty $s.instance @('KeyManagementServiceLookupDomain')
+                if ($value.Contains('KeyManagementServiceLookupDomain') -and $value['KeyManagementServiceLookupDomain']) {
+                    [void]$lookupDomains.Add([ordered]@{ source = $s.source; domain = ([string]$value['KeyManagementServiceLookupDomain']).TrimEnd('.').ToLowerInvariant(); error = $null })
+                }
+            }
+            catch {
+                [void]$lookupDomains.Add([ordered]@{ source = $s.source; domain = $null; error = [ordered]@{ hresult = Get-WakErrorCode $_.Exception } })
+            }
         }
     }
 
@@ -346,24 +458,35 @@ $probes = [ordered]@{
         Get-WakCimProperty $_ @('Index', 'DNSDomain', 'DNSServerSearchOrder', 'DNSDomainSuffixSearchOrder')
     })
 
-    $primary = $tcpip['Domain']
+    # `Domain` is the suffix the DNS client uses now; `NV Domain` the one it will use after the next restart.
+    $primary = $null
     if ($policy.Contains('PrimaryDnsSuffix')) { $primary = $policy['PrimaryDnsSuffix'] }
-    elseif ($tcpip.Contains('NV Domain')) { $primary = $tcpip['NV Domain'] }
+    elseif ($tcpip.Contains('Domain')) { $primary = $tcpip['Domain'] }
+    $pending = if ($tcpip.Contains('NV Domain')) { $tcpip['NV Domain'] } else { $null }
     $searchList = if ($policy.Contains('SearchList')) { $policy['SearchList'] } else { $tcpip['SearchList'] }
 
     $domains = New-Object System.Collections.ArrayList
+    foreach ($l in $lookupDomains) { Add-WakUnique $domains $l.domain }
     foreach ($d in @(Get-WakParam $Params 'domains' @())) { Add-WakUnique $domains $d }
     Add-WakUnique $domains $primary
     if ($computer.PartOfDomain) { Add-WakUnique $domains $computer.Domain }
     foreach ($a in $adapters) { if ($a.Contains('DNSDomain')) { Add-WakUnique $domains $a['DNSDomain'] } }
     if ($searchList) { foreach ($d in ($searchList -split '[,\s]+')) { Add-WakUnique $domains $d } }
+    $lookupSet = @($lookupDomains | Where-Object { $_.domain } | ForEach-Object { $_.domain })
 
+    $srvDeadline = [DateTime]::UtcNow.AddMilliseconds($srvBudgetMs)
     $srv = @(foreach ($d in $domains) {
         $name = "_vlmcs._tcp.$d"
+        $isLookup = $lookupSet -contains $d
+        if ([DateTime]::UtcNow -gt $srvDeadline) {
+            # Not queried: the probe's time budget ran out (records stay null: not collected, not "none").
+            [ordered]@{ domain = $d; name = $name; lookup_domain = $isLookup; records = $null; error = $null; skipped = 'time_budget' }
+            continue
+        }
         try {
-            $answers = @(Resolve-DnsName -Name $name -Type SRV -DnsOnly -ErrorAction Stop | Where-Object { $_.QueryType -eq 33 })
+            $answers = @(Resolve-DnsName -Name $name -Type SRV -DnsOnly -QuickTimeout -ErrorAction Stop | Where-Object { $_.QueryType -eq 33 })
             [ordered]@{
-                domain = $d; name = $name; error = $null
+                domain = $d; name = $name; lookup_domain = $isLookup; error = $null; skipped = $null
                 records = @($answers | ForEach-Object {
                     [ordered]@{ NameTarget = $_.NameTarget; Port = [int]$_.Port; Priority = [int]$_.Priority; Weight = [int]$_.Weight; TTL = [int]$_.TTL }
                 })
@@ -371,49 +494,32 @@ $probes = [ordered]@{
         }
         catch {
             $native = if ($_.Exception.PSObject.Properties['NativeErrorCode']) { $_.Exception.NativeErrorCode } else { $null }
-            [ordered]@{ domain = $d; name = $name; records = @(); error = [ordered]@{ code = $native; hresult = $_.Exception.HResult } }
+            [ordered]@{ domain = $d; name = $name; lookup_domain = $isLookup; records = @(); skipped = $null
+                error = [ordered]@{ code = $native; hresult = $_.Exception.HResult } }
         }
     })
-
-    # Candidates: where each came from, host, port.
-    $candidates = New-Object System.Collections.ArrayList
-    function Add-WakCandidate {
-        param([string]$Source, [string]$HostName, $Port)
-        if (-not $HostName) { return }
-        $p = if ($Port -and [int]$Port -gt 0) { [int]$Port } else { 1688 }
-        [void]$candidates.Add([ordered]@{ source = $Source; host = $HostName.TrimEnd('.'); port = $p })
-    }
-    try {
-        $licensing = Get-WakLicensing
-        $svc = $licensing.service
-        Add-WakCandidate 'service' $svc.KeyManagementServiceMachine $svc.KeyManagementServicePort
-        Add-WakCandidate 'discovered' $svc.DiscoveredKeyManagementServiceMachineName $svc.DiscoveredKeyManagementServiceMachinePort
-        foreach ($p in $licensing.products) {
-            Add-WakCandidate "product:$($p.ID)" $p.KeyManagementServiceMachine $p.KeyManagementServicePort
-        }
-    }
-    catch {
-        # The licensing service cannot be read (the activation probe reports why); DNS and SRV candidates still count.
-        $null = $_
-    }
-    foreach ($s in $srv) { foreach ($r in $s.records) { Add-WakCandidate "srv:$($s.domain)" $r.NameTarget $r.Port } }
+    foreach ($s in $srv) { if ($s.records) { foreach ($r in $s.records) { Add-WakCandidate "srv:$($s.domain)" $r.NameTarget $r.Port } } }
     foreach ($c in @(Get-WakParam $Params 'candidates' @())) { Add-WakCandidate 'controller' $c.host $c.port }
 
     # Resolve every distinct name, then connect to every distinct host:port, all at once.
-    $names = @($candidates | ForEach-Object { $_.host.ToLowerInvariant() } | Sort-Object -Unique)
+    $named = @($candidates | Where-Object { $_.host })
+    $names = @($named | ForEach-Object { $_.host.ToLowerInvariant() } | Sort-Object -Unique)
     $lookups = @{}
     foreach ($n in $names) { $lookups[$n] = [System.Net.Dns]::GetHostAddressesAsync($n) }
     $deadline = [DateTime]::UtcNow.AddMilliseconds($timeoutMs)
     $resolved = [ordered]@{}
+    $addressOf = @{}
     foreach ($n in $names) {
         $task = $lookups[$n]
-        try { [void]$task.Wait([Math]::Max(0, [int]($deadline - [DateTime]::UtcNow).TotalMilliseconds)) } catch { }
+        try { [void]$task.Wait([Math]::Max(0, [int]($deadline - [DateTime]::UtcNow).TotalMilliseconds)) } catch { $null = $_ }
         if ($task.Status -eq 'RanToCompletion') {
             $resolved[$n] = [ordered]@{ addresses = @($task.Result | ForEach-Object { $_.IPAddressToString }); error = $null }
+            if (@($task.Result).Count -gt 0) { $addressOf[$n] = @($task.Result)[0] }
         }
         elseif ($task.IsFaulted) {
             $inner = $task.Exception.InnerException
-            $resolved[$n] = [ordered]@{ addresses = @(); error = [ordered]@{ code = [int]$inner.NativeErrorCode; hresult = $inner.HResult } }
+            $code = if ($inner.PSObject.Properties['NativeErrorCode']) { [int]$inner.NativeErrorCode } else { $null }
+            $resolved[$n] = [ordered]@{ addresses = @(); error = [ordered]@{ code = $code; hresult = $inner.HResult } }
         }
         else {
             # ERROR_TIMEOUT: the name did not resolve within the timeout.
@@ -421,20 +527,23 @@ $probes = [ordered]@{
         }
     }
 
-    $endpoints = @($candidates | ForEach-Object { "$($_.host.ToLowerInvariant()):$($_.port)" } | Sort-Object -Unique)
+    # TcpClient() is IPv4-only on .NET Framework; TcpClient(AddressFamily) with the resolved address works for IPv6 too.
+    $endpoints = @($named | ForEach-Object { "$($_.host.ToLowerInvariant()):$($_.port)" } | Sort-Object -Unique)
     $connects = @{}
     foreach ($e in $endpoints) {
-        $hostName, $port = $e -split ':'
-        if ($resolved[$hostName].addresses.Count -eq 0) { continue }
-        $client = New-Object System.Net.Sockets.TcpClient
-        $connects[$e] = @{ client = $client; task = $client.ConnectAsync($hostName, [int]$port); watch = [Diagnostics.Stopwatch]::StartNew() }
+        $cut = $e.LastIndexOf(':')
+        $hostName = $e.Substring(0, $cut)
+        if (-not $addressOf.ContainsKey($hostName)) { continue }
+        $address = $addressOf[$hostName]
+        $client = New-Object System.Net.Sockets.TcpClient($address.AddressFamily)
+        $connects[$e] = @{ client = $client; task = $client.ConnectAsync($address, [int]$e.Substring($cut + 1)); watch = [Diagnostics.Stopwatch]::StartNew() }
     }
     $deadline = [DateTime]::UtcNow.AddMilliseconds($timeoutMs)
     $tcp = [ordered]@{}
     foreach ($e in $endpoints) {
         if (-not $connects.ContainsKey($e)) { $tcp[$e] = [ordered]@{ open = $false; error = 'unresolved'; code = $null; ms = $null }; continue }
         $c = $connects[$e]
-        try { [void]$c.task.Wait([Math]::Max(0, [int]($deadline - [DateTime]::UtcNow).TotalMilliseconds)) } catch { }
+        try { [void]$c.task.Wait([Math]::Max(0, [int]($deadline - [DateTime]::UtcNow).TotalMilliseconds)) } catch { $null = $_ }
         if ($c.task.Status -eq 'RanToCompletion') {
             $tcp[$e] = [ordered]@{ open = $true; error = $null; code = 0; ms = $c.watch.ElapsedMilliseconds }
         }
@@ -444,20 +553,24 @@ $probes = [ordered]@{
             $tcp[$e] = [ordered]@{ open = $false; error = 'refused_or_unreachable'; code = $code; ms = $c.watch.ElapsedMilliseconds }
         }
         else { $tcp[$e] = [ordered]@{ open = $false; error = 'timeout'; code = 10060; ms = $timeoutMs } }
-        $c.client.Dispose()
+        # Close() exists on every .NET Framework; the public Dispose() only from 4.6.
+        $c.client.Close()
     }
 
     [ordered]@{
         primary_suffix = $primary
+        pending_primary_suffix = $pending
         search_list = $searchList
         ad_domain = if ($computer.PartOfDomain) { $computer.Domain } else { $null }
         adapters = $adapters
+        lookup_domains = @($lookupDomains)
         domains = @($domains)
         srv = $srv
         candidates = @($candidates)
         resolved = $resolved
         tcp = $tcp
         timeout_ms = $timeoutMs
+        srv_budget_ms = $srvBudgetMs
     }
     }
 }

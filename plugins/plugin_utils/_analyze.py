@@ -152,7 +152,8 @@ def _from_inner(ctx: _Context, product: dict[str, t.Any], inner: int) -> list[di
     if inner in DNS_MISSING:
         return [_findings.make("KMS_SRV_MISSING", ref, {"domains": ctx.srv_domains(), "hresult": hex_inner,
                                                         "controller_srv": _controller_srv_summary(ctx)})]
-    if inner in DNS_FAILURE:
+    if inner in DNS_FAILURE or (inner == 0x800705B4 and not request.get("kms_host")):
+        # ERROR_TIMEOUT with no KMS host named in the request: discovery timed out (no DNS server answered)
         return [_findings.make("KMS_DNS_FAILURE", ref, {"domains": ctx.srv_domains(), "hresult": hex_inner})]
     if inner in UNREACHABLE_HOST:
         return _connectivity(ctx, product, inner)
@@ -288,9 +289,11 @@ def _product_findings(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str
 def _no_request_causes(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str, t.Any]]:
     """A KMS client that never logged a request: infer from what the probes saw, with lower confidence."""
     ref = _product_ref(product)
-    if not ctx.manual_setting(product) and ctx.dns and not ctx.dns.get("srv_found"):
-        errors = {(_snapshot.as_int((s.get("error") or {}).get("code")) or 0) for s in ctx.dns.get("srv") or []}
-        code = "KMS_DNS_FAILURE" if 9002 in errors else "KMS_SRV_MISSING"
+    queried = [s for s in ctx.dns.get("srv") or [] if not s.get("skipped")]     # skipped: not asked, so no evidence
+    if not ctx.manual_setting(product) and ctx.dns and queried and not ctx.dns.get("srv_found"):
+        errors = {(_snapshot.as_int((s.get("error") or {}).get("code")) or 0) for s in queried}
+        # 9002: a DNS server answered SERVFAIL; 1460 (ERROR_TIMEOUT): no DNS server answered at all
+        code = "KMS_DNS_FAILURE" if errors & {9002, 1460} else "KMS_SRV_MISSING"
         return [_findings.make(code, ref, {"domains": ctx.srv_domains(), "hresult": None}, confidence="medium")]
     host, port = ctx.kms_target(product)
     if host:

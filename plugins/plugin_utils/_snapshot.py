@@ -415,7 +415,9 @@ def normalise_time(raw: dict[str, t.Any], controller: dict[str, t.Any] | None = 
         "source_type": source_type,
         "ntp_peers": peers,
         "set_by_policy": bool(policy),
-        "last_known_good_sync": iso(parse_datetime(raw.get("last_known_good_sync"))),
+        # W32Time\Config\LastKnownGoodTime: when the service last trusted its clock, not a last-sync time
+        # (snapshots from before 2026-11 name it last_known_good_sync).
+        "last_known_good_time": iso(parse_datetime(raw.get("last_known_good_time") or raw.get("last_known_good_sync"))),
         "time_zone": as_str(tz.get("TimeZoneKeyName")),
         "utc_bias_minutes": _negated(as_int(tz.get("ActiveTimeBias"))),
         "events": [
@@ -460,12 +462,16 @@ def normalise_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
         srv.append({
             "domain": as_str(entry.get("domain")),
             "name": as_str(entry.get("name")),
+            "lookup_domain": bool(as_bool(entry.get("lookup_domain"))),
             "records": records,
             "error": _dns_error(entry.get("error")),
+            "skipped": as_str(entry.get("skipped")),
         })
+    # slmgr /skms-domain: with a lookup domain set the client searches only there, so only those records count.
+    searched = [s for s in srv if s["lookup_domain"]] or srv
     resolved = raw.get("resolved") or {}
     tcp = raw.get("tcp") or {}
-    candidates = []
+    candidates: list[dict[str, t.Any]] = []
     for cand in as_list(raw.get("candidates")):
         if not isinstance(cand, dict):
             continue
@@ -473,6 +479,13 @@ def normalise_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
         port = as_int(cand.get("port")) or 1688
         res = resolved.get(host) or {}
         conn = tcp.get(f"{host}:{port}") or {}
+        if not host:
+            # a source whose setting could not be read: kept with its error, never as a host
+            error = cand.get("error")
+            code = _hresult.normalise(error.get("hresult")) if isinstance(error, dict) else None
+            candidates.append({"source": as_str(cand.get("source")), "host": None, "port": None,
+                               "error": {"hresult": _hresult.to_hex(code), "text": _hresult.describe(code) if code else None}})
+            continue
         candidates.append({
             "source": as_str(cand.get("source")),
             "host": host,
@@ -486,11 +499,14 @@ def normalise_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
         })
     return {
         "primary_suffix": as_str(raw.get("primary_suffix")),
+        "pending_primary_suffix": as_str(raw.get("pending_primary_suffix")),
+        "lookup_domains": [{"source": as_str(d.get("source")), "domain": as_str(d.get("domain"))}
+                           for d in as_list(raw.get("lookup_domains")) if isinstance(d, dict) and d.get("domain")],
         "search_list": [s for s in re.split(r"[,\s]+", as_str(raw.get("search_list")) or "") if s],
         "ad_domain": as_str(raw.get("ad_domain")),
         "domains": [str(d) for d in as_list(raw.get("domains"))],
         "srv": srv,
-        "srv_found": any(s["records"] for s in srv),
+        "srv_found": any(s["records"] for s in searched),
         "candidates": candidates,
         "timeout_ms": as_int(raw.get("timeout_ms")),
     }

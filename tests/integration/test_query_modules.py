@@ -88,6 +88,10 @@ def test_kms_dns_info_matches_the_fleet_dns_and_network(query_run, demo_lab):
         by_key = {(c["host"], c["port"]): c for c in view["candidates"]}
         assert ("kms01.corp.example.jp", 1688) in by_key
         for (cand_host, port), cand in by_key.items():
+            if cand_host is None:
+                # a licensing source that could not be read (sppsvc disabled): kept with its error, not as a host
+                assert cand["error"]["hresult"] == "0x80070422" and host.spp_start_mode == "Disabled", name
+                continue
             if host.dns_failure or not fleet.resolve(cand_host):
                 assert cand["addresses"] == [] and cand["tcp_open"] is False, (name, cand_host)
             else:

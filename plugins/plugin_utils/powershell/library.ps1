@@ -4,11 +4,15 @@
 Set-StrictMode -Version 2.0
 
 function ConvertTo-WakValue {
-    <# Normalise one value for JSON: dates as ISO-8601 UTC, enums as numbers, everything else as is. #>
+    <#
+    Normalise one value for JSON: dates as ISO-8601 UTC, enums as numbers, everything else as is. An array keeps its
+    shape (`return ,$Value`): the pipeline would turn a one-element array into its element and an empty one into null.
+    #>
     param($Value)
     if ($null -eq $Value) { return $null }
     if ($Value -is [datetime]) { return $Value.ToUniversalTime().ToString('o') }
     if ($Value -is [enum]) { return [int64]$Value }
+    if ($Value -is [array]) { return ,$Value }
     return $Value
 }
 
@@ -41,16 +45,53 @@ function Get-WakUtcNow {
     return [DateTime]::UtcNow.ToString('o')
 }
 
+# The licensing properties the probes read. Named in the query (as slmgr.vbs does with its select clauses) so the
+# provider does not compute every property, e.g. OfflineInstallationId, for each SKU.
+$WakProductProperties = @(
+    'ID', 'ApplicationID', 'Name', 'Description', 'LicenseFamily', 'PartialProductKey', 'ProductKeyChannel',
+    'ProductKeyID', 'LicenseStatus', 'LicenseStatusReason', 'GracePeriodRemaining', 'EvaluationEndDate',
+    'LicenseIsAddon', 'GenuineStatus', 'VLActivationInterval', 'VLRenewalInterval', 'VLActivationType',
+    'VLActivationTypeEnabled', 'KeyManagementServiceMachine', 'KeyManagementServicePort',
+    'KeyManagementServiceLookupDomain', 'KeyManagementServiceProductKeyID', 'DiscoveredKeyManagementServiceMachineName',
+    'DiscoveredKeyManagementServiceMachinePort', 'DiscoveredKeyManagementServiceMachineIpAddress',
+    'IsKeyManagementServiceMachine', 'KeyManagementServiceCurrentCount', 'RequiredClientCount', 'TrustedTime',
+    'ADActivationObjectName', 'ADActivationCsvlkPid'
+)
+$WakServiceProperties = @(
+    'Version', 'ClientMachineID', 'KeyManagementServiceMachine', 'KeyManagementServicePort',
+    'KeyManagementServiceLookupDomain', 'DiscoveredKeyManagementServiceMachineName',
+    'DiscoveredKeyManagementServiceMachinePort', 'DiscoveredKeyManagementServiceMachineIpAddress',
+    'KeyManagementServiceHostCaching', 'IsKeyManagementServiceMachine', 'KeyManagementServiceCurrentCount',
+    'RequiredClientCount', 'KeyManagementServiceListeningPort', 'KeyManagementServiceDnsPublishing',
+    'KeyManagementServiceLowPriority', 'KeyManagementServiceProductKeyID', 'KeyManagementServiceTotalRequests',
+    'KeyManagementServiceFailedRequests', 'KeyManagementServiceLicensedRequests', 'VLActivationInterval',
+    'VLRenewalInterval', 'PolicyCacheRefreshRequired', 'RemainingWindowsReArmCount'
+)
+
+function Get-WakCimQuery {
+    <#
+    Run a WQL query that names its columns; when the provider refuses the column list (a WBEM_E_* error such as
+    WBEM_E_INVALID_QUERY on a build that lacks one of the properties), run it once more with SELECT *.
+    #>
+    param([string]$Columns, [string]$Rest)
+    try { return @(Get-CimInstance -Query "SELECT $Columns $Rest" -ErrorAction Stop) }
+    catch {
+        # Decimal masks: 5.1 reads a 32-bit hex literal as a signed Int32. 4294967040 = 0xFFFFFF00, 2147749888 = 0x80041000.
+        if (((Get-WakErrorCode $_.Exception) -band 4294967040) -ne 2147749888) { throw }
+    }
+    return @(Get-CimInstance -Query "SELECT * $Rest" -ErrorAction Stop)
+}
+
 function Get-WakLicensing {
     <#
     The Windows and Office licensing products that have a key, and the licensing service, read once per remote
     call: probes batched in one call share them through $WakCache, which the bootstrap creates.
     #>
     if (-not $WakCache.Contains('products')) {
-        $query = "SELECT * FROM SoftwareLicensingProduct WHERE PartialProductKey IS NOT NULL AND " +
+        $where = "FROM SoftwareLicensingProduct WHERE PartialProductKey IS NOT NULL AND " +
             "(ApplicationID = '55c92734-d682-4d71-983e-d6ec3f16059f' OR ApplicationID = '0ff1ce15-a989-479d-af46-f275c6370663')"
-        $WakCache['products'] = @(Get-CimInstance -Query $query)
-        $WakCache['service'] = Get-CimInstance -ClassName SoftwareLicensingService
+        $WakCache['products'] = Get-WakCimQuery ($WakProductProperties -join ', ') $where
+        $WakCache['service'] = @(Get-WakCimQuery ($WakServiceProperties -join ', ') 'FROM SoftwareLicensingService')[0]
     }
     return [ordered]@{ products = $WakCache['products']; service = $WakCache['service'] }
 }

@@ -4,26 +4,9 @@
 # events 12288/12289 with their raw data. Never reads a full product key; never parses localized text.
 param($Params)
 
-$productProperties = @(
-    'ID', 'ApplicationID', 'Name', 'Description', 'LicenseFamily', 'PartialProductKey', 'ProductKeyChannel',
-    'ProductKeyID', 'LicenseStatus', 'LicenseStatusReason', 'GracePeriodRemaining', 'EvaluationEndDate',
-    'LicenseIsAddon', 'GenuineStatus', 'VLActivationInterval', 'VLRenewalInterval', 'VLActivationType',
-    'VLActivationTypeEnabled', 'KeyManagementServiceMachine', 'KeyManagementServicePort',
-    'KeyManagementServiceLookupDomain', 'KeyManagementServiceProductKeyID', 'DiscoveredKeyManagementServiceMachineName',
-    'DiscoveredKeyManagementServiceMachinePort', 'DiscoveredKeyManagementServiceMachineIpAddress',
-    'IsKeyManagementServiceMachine', 'KeyManagementServiceCurrentCount', 'RequiredClientCount', 'TrustedTime',
-    'ADActivationObjectName', 'ADActivationCsvlkPid'
-)
-$serviceProperties = @(
-    'Version', 'ClientMachineID', 'KeyManagementServiceMachine', 'KeyManagementServicePort',
-    'KeyManagementServiceLookupDomain', 'DiscoveredKeyManagementServiceMachineName',
-    'DiscoveredKeyManagementServiceMachinePort', 'DiscoveredKeyManagementServiceMachineIpAddress',
-    'KeyManagementServiceHostCaching', 'IsKeyManagementServiceMachine', 'KeyManagementServiceCurrentCount',
-    'RequiredClientCount', 'KeyManagementServiceListeningPort', 'KeyManagementServiceDnsPublishing',
-    'KeyManagementServiceLowPriority', 'KeyManagementServiceProductKeyID', 'KeyManagementServiceTotalRequests',
-    'KeyManagementServiceFailedRequests', 'KeyManagementServiceLicensedRequests', 'VLActivationInterval',
-    'VLRenewalInterval', 'PolicyCacheRefreshRequired', 'RemainingWindowsReArmCount'
-)
+# The licensing properties read: $WakProductProperties and $WakServiceProperties (library.ps1, also the query's columns).
+$productProperties = $WakProductProperties
+$serviceProperties = $WakServiceProperties
 $sppKey = 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion\SoftwareProtectionPlatform'
 # Only these value names: the key also holds BackupProductKeyDefault, a full product key, which is never read.
 $sppValues = @(

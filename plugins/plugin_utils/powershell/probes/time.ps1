@@ -1,7 +1,7 @@
 # winactivation.kms probe: time v1
 # Read-only. The host's UTC clock at the moment of the call (the controller compares it with its own clock,
-# corrected for the round trip), the Windows Time service, its configured source (registry), the last known good
-# sync time and recent Time-Service events as numbers. Never parses w32tm output, which is localized.
+# corrected for the round trip), the Windows Time service, its configured source (registry), LastKnownGoodTime
+# and recent Time-Service events as numbers. Never parses w32tm output, which is localized.
 param($Params)
 
 $utcNow = Get-WakUtcNow
@@ -14,7 +14,9 @@ $config = Get-WakRegistryValue "$w32Key\Config" @(
 )
 $lastKnownGood = $null
 if ($config.Contains('LastKnownGoodTime')) {
-    # REG_QWORD FILETIME (100 ns since 1601-01-01 UTC).
+    # REG_QWORD FILETIME (100 ns since 1601-01-01 UTC). Undocumented by Microsoft (not in the W32Time registry
+    # reference); published evidence shows the time service rewrites it. Read as the last time the service trusted
+    # its clock, not as the time of the last successful sync.
     $lastKnownGood = [DateTime]::FromFileTimeUtc([int64]$config['LastKnownGoodTime']).ToString('o')
 }
 $ntpClient = Get-WakRegistryValue "$w32Key\TimeProviders\NtpClient" @('Enabled', 'SpecialPollInterval', 'CrossSiteSyncFlags')
@@ -35,7 +37,7 @@ $eventsError = $read.error
     policy = $policy
     config = $config
     ntp_client = $ntpClient
-    last_known_good_sync = $lastKnownGood
+    last_known_good_time = $lastKnownGood
     time_zone = $timeZone
     events = $events
     events_error = $eventsError

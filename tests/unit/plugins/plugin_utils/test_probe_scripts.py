@@ -1,0 +1,106 @@
+"""What the remote probes ask Windows, read from their syntax tree (no PowerShell runs here).
+
+Review items: B3 lookup domain, B4 per-candidate errors and product-level discovered hosts, B5 bounded DNS time,
+B6 IPv6 and Close(), B9 named columns, B11 LastKnownGoodTime, B12 effective primary suffix, D array shape.
+"""
+from __future__ import annotations
+
+import importlib.util
+import pathlib
+
+import tree_sitter
+import tree_sitter_powershell
+
+ROOT = pathlib.Path(__file__).resolve().parents[4]
+PS = ROOT / "plugins" / "plugin_utils" / "powershell"
+_spec = importlib.util.spec_from_file_location("pwsh_compat", ROOT / "tools" / "pwsh_compat.py")
+assert _spec and _spec.loader
+pwsh_compat = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(pwsh_compat)
+PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
+
+
+def _tree(name: str) -> tree_sitter.Tree:
+    return PARSER.parse((PS / name).read_bytes())
+
+
+def _strings(name: str) -> set[str]:
+    """Every string literal of a script, without its quotes."""
+    out = set()
+    stack = [_tree(name).root_node]
+    while stack:
+        node = stack.pop()
+        if node.type in ("verbatim_string_characters", "expandable_string_literal", "verbatim_string_literal"):
+            out.add(node.text.decode().strip("'\""))
+        stack.extend(node.children)
+    return out
+
+
+def _function(name: str, function: str) -> str:
+    stack = [_tree(name).root_node]
+    while stack:
+        node = stack.pop()
+        if node.type == "function_statement" and any(c.type == "function_name" and c.text.decode() == function for c in node.children):
+            return node.text.decode()
+        stack.extend(node.children)
+    raise AssertionError(f"{function} not in {name}")
+
+
+def _hash_keys(name: str) -> set[str]:
+    """Keys of the hashtable literals of a script."""
+    keys = set()
+    stack = [_tree(name).root_node]
+    while stack:
+        node = stack.pop()
+        if node.type == "key_expression":
+            keys.add(node.text.decode())
+        stack.extend(node.children)
+    return keys
+
+
+def test_srv_queries_use_quick_timeout_and_a_time_budget():
+    uses = [u for u in pwsh_compat.command_uses(_tree("probes/kms_dns.ps1")) if u.name == "Resolve-DnsName"]
+    assert uses and all("QuickTimeout" in u.parameters for u in uses)
+    assert "srv_budget_ms" in _strings("probes/kms_dns.ps1") and "time_budget" in _strings("probes/kms_dns.ps1")
+
+
+def test_lookup_domain_is_read_at_service_and_product_level_and_marked():
+    assert "KeyManagementServiceLookupDomain" in _strings("probes/kms_dns.ps1")
+    assert {"lookup_domains", "lookup_domain"} <= _hash_keys("probes/kms_dns.ps1")
+
+
+def test_each_licensing_candidate_has_its_own_error_and_discovered_hosts_come_from_products_too():
+    body = _function("probes/kms_dns.ps1", "Add-WakCimCandidate")
+    assert "try" in body and "catch" in body and "error" in body
+    assert "discovered:$id" in (PS / "probes" / "kms_dns.ps1").read_text(encoding="ascii")
+    assert "error" in _hash_keys("probes/kms_dns.ps1")
+
+
+def test_sockets_work_with_ipv6_and_are_closed_not_disposed():
+    text = (PS / "probes" / "kms_dns.ps1").read_text(encoding="ascii")
+    assert ".Dispose()" not in text and ".Close()" in text
+    assert "TcpClient($address.AddressFamily)" in text           # TcpClient() is IPv4-only on .NET Framework
+    assert "-split ':'" not in text and "LastIndexOf(':')" in text
+    assert "Split-WakEndpoint" in text                            # [v6]:port as slmgr /skms writes it
+
+
+def test_effective_primary_suffix_first_pending_one_reported_apart():
+    text = (PS / "probes" / "kms_dns.ps1").read_text(encoding="ascii")
+    assert "$primary = $tcpip['Domain']" in text and "$pending = if ($tcpip.Contains('NV Domain'))" in text
+    assert "pending_primary_suffix" in _hash_keys("probes/kms_dns.ps1")
+
+
+def test_licensing_queries_name_their_columns():
+    body = _function("library.ps1", "Get-WakLicensing")
+    assert "SELECT *" not in body and "$WakProductProperties" in body and "$WakServiceProperties" in body
+    activation = (PS / "probes" / "activation.ps1").read_text(encoding="ascii")
+    assert "$productProperties = $WakProductProperties" in activation
+
+
+def test_arrays_keep_their_shape():
+    assert "return ,$Value" in _function("library.ps1", "ConvertTo-WakValue")
+
+
+def test_last_known_good_time_is_not_called_a_sync_time():
+    assert "last_known_good_time" in _hash_keys("probes/time.ps1")
+    assert "last_known_good_sync" not in _hash_keys("probes/time.ps1")
