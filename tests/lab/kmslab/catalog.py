@@ -1,11 +1,34 @@
 """Static Windows facts the lab needs: editions, builds, CSVLK coverage and thresholds, with their sources.
 
-Sources:
+The lab's sources. Every behaviour in tests/lab/kmslab cites one of these keys beside its code, or says "assumed";
+the assumptions are listed, with why no source exists, in docs/lab-assumptions.md.
+
 [PLAN] Microsoft, "Plan for volume activation / KMS activation planning" (windowsserverdocs kms-activation-planning.md):
        thresholds, which CSVLK activates which Windows, 180-day validity, intervals.
 [KEYS] Microsoft, "Key Management Services (KMS) client activation and product keys" (kms-client-activation-keys.md):
        the public GVLKs; only their last five characters are used here.
 [SPP]  Microsoft, SoftwareLicensingProduct / SoftwareLicensingService class documentation (sppwmi).
+[TS]   Microsoft, "Troubleshoot activation error codes" (SupportArticles-docs
+       support/windows-server/licensing-and-activation/troubleshoot-activation-error-codes.md).
+[F074] Microsoft, "Error 0xC004F074 when you activate Windows" (same folder, error-0xc004f074-activate-windows.md).
+[GEN]  Microsoft, "Guidelines for troubleshooting the Key Management Service (KMS)" (activation-troubleshoot-kms-general.md).
+[DNS]  Microsoft, "Common troubleshooting procedures for KMS and DNS issues" (common-troubleshooting-procedures-kms-dns.md).
+[OPT]  Microsoft, "Slmgr.vbs options for obtaining volume activation information" (activation-slmgr-vbs-options.md) and
+       slmgr.vbs itself (%SystemRoot%\System32\slmgr.vbs: /skms, /skms-domain, /dlv's "KMS machine name from DNS").
+[EVT]  Microsoft TechNet, "KMS Events Logged in the Windows Event Log" (Volume Activation 2.0 Operations Guide,
+       ff793440): 12288/12289 data as one comma-separated string, their fields and order.
+[REG]  Microsoft, "Registry Settings for Volume Activation" (Volume Activation Technical Reference, ee355153).
+[W32TM] Microsoft, "Windows Time service tools and settings" (windowsserverdocs networking/windows-time-service/
+       windows-time-service-tools-and-settings.md): W32Time registry values and their defaults.
+[WSMV] Microsoft Open Specifications [MS-WSMV] "Web Services Management Protocol Extensions for Windows Vista":
+       WinRS Create/Command/Send/Receive/Signal/Delete, CommandState Done, ExitCode, SOAP faults.
+[CMDLEN] Microsoft, "Command prompt (Cmd.exe) command-line string limitation" (SupportArticles-docs, KB 830473):
+       8,191 characters.
+[PSRP] Microsoft Open Specifications [MS-PSRP] "PowerShell Remoting Protocol" 2.2.5 (serialization): the CLIXML that
+       powershell.exe writes on stderr when its output is redirected.
+[SLERR] Windows SDK um/slerror.h and winerror.h: the numeric values of the HRESULTs.
+[SRV]  IETF RFC 2782 (DNS SRV) and RFC 1035 (NXDOMAIN): the lab's DNS server; Microsoft names the record
+       "_vlmcs._tcp" [DNS].
 """
 from __future__ import annotations
 
@@ -43,7 +66,7 @@ class Edition:
 
     @property
     def activation_id(self) -> str:
-        """A stable activation ID for the edition (the lab's own; real IDs differ per release)."""
+        """A stable activation ID for the edition (assumed: the lab's own GUIDs; real IDs differ per release)."""
         return str(uuid.uuid5(uuid.NAMESPACE_URL, f"kmslab/{self.key}"))
 
     @property
@@ -57,6 +80,9 @@ class Edition:
         return CLIENT_THRESHOLD if self.application == "windows" and not self.is_server else SERVER_THRESHOLD
 
 
+# Build numbers and OperatingSystemSKU values as Windows reports them (Win32_OperatingSystem BuildNumber /
+# OperatingSystemSKU, sppwmi and "Win32_OperatingSystem class" on Learn); Name and LicenseFamily as in the real
+# captures under tests/unit/fixtures ([SPP]).
 _EDITIONS = [
     Edition("win10-pro", "windows", "win10", "Windows(R), Professional edition", "Professional", "T83GX", 19045, 48),
     Edition("win10-enterprise", "windows", "win10", "Windows(R), Enterprise edition", "Enterprise", "2YT43", 19045, 4),
@@ -95,7 +121,8 @@ CSVLK_COVERAGE: dict[str, frozenset[str]] = {
     "office2024": frozenset({"office2019", "office2021", "office2024"}),
 }
 
-#: SoftwareLicensingProduct.Description per channel ([SPP]; the text of the license, not localized).
+#: SoftwareLicensingProduct.Description per channel ([SPP]; the text of the license, not localized; the exact wording
+#: follows the real captures in tests/unit/fixtures, the CSVLK generation suffix is assumed).
 CHANNEL_DESCRIPTION = {
     "KMS_CLIENT": "{os}, VOLUME_KMSCLIENT channel",
     "KMS_HOST": "{os}, VOLUME_KMS_{gen} channel",
@@ -109,7 +136,7 @@ PRODUCT_KEY_CHANNEL = {"KMS_CLIENT": "Volume:GVLK", "KMS_HOST": "Volume:CSVLK", 
 #: LicenseStatus values ([SPP]).
 UNLICENSED, LICENSED, OOB_GRACE, OOT_GRACE, NON_GENUINE_GRACE, NOTIFICATION, EXTENDED_GRACE = range(7)
 
-#: HRESULTs the lab produces ([TS] Microsoft, "Troubleshoot activation error codes").
+#: HRESULTs the lab produces ([TS] Microsoft, "Troubleshoot activation error codes"; values per [SLERR]).
 HR = {
     "NO_KMS": 0xC004F074,
     "COUNT": 0xC004F038,
@@ -118,6 +145,9 @@ HR = {
     "TIMESTAMP": 0xC004F06C,
     "DNS_NAME": 0x8007232B,
     "DNS_SERVER": 0x8007232A,
+    "DNS_NO_RECORDS": 0x8007251D,
+    "DNS_INVALID_NAME": 0x8007007B,
+    "TIMEOUT": 0x800705B4,          # ERROR_TIMEOUT (winerror.h); its use for "no DNS server answers" is assumed
     "RPC_UNAVAILABLE": 0x800706BA,
     "SERVICE_DISABLED": 0x80070422,
     "INVALID_KEY": 0xC004F050,
@@ -127,4 +157,5 @@ HR = {
     "NOT_FOUND": 0x80070490,
 }
 
+#: Win32_OperatingSystem.OSLanguage LCIDs ([MS-LCID] Windows Language Code Identifier reference).
 LANGUAGES = {"en-US": 1033, "ja-JP": 1041, "de-DE": 1031, "fr-FR": 1036}

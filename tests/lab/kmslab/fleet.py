@@ -64,6 +64,7 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
         clock_offset=float(spec.get("clock_offset_hours", 0)) * 3600 + float(spec.get("clock_offset_seconds", 0)),
         dns_suffixes=[s.lower() for s in spec.get("dns_suffixes", [domain])],
         dns_failure=bool(spec.get("dns_failure", False)),
+        dns_failure_kind="timeout" if spec.get("dns_failure") == "timeout" else "servfail",
         blocked=set(spec.get("blocked", [])),
         license_store_corrupt=bool(spec.get("license_store_corrupt", False)),
         non_genuine=bool(spec.get("non_genuine", False)),
@@ -75,13 +76,15 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
         raise FleetError(f"{where}: unknown language {host.language!r}; known: {', '.join(C.LANGUAGES)}")
     spp = spec.get("spp") or {}
     host.spp_state = spp.get("state", "Running")
-    host.spp_start_mode = spp.get("start_mode", "Manual")
+    host.spp_start_mode = spp.get("start_mode", "Manual")     # assumed (review C4: real default is Automatic, delayed)
+    # [W32TM] Type NT5DS for domain members, NTP with time.windows.com,0x9 for workgroup computers (the defaults)
     host.w32time = {"State": "Running", "StartMode": "Manual", "Type": "NT5DS" if host.part_of_domain else "NTP",
                     "NtpServer": "time.windows.com,0x9"}
     host.w32time.update(spec.get("w32time") or {})
     host.service = new_service(_cmid(fleet.name, host.name))
     firewall = spec.get("firewall") or {}
-    # the built-in Key Management Service rules; Windows creates them disabled, KMS host setup usually enables one
+    # the built-in Key Management Service rules: "the host's firewall exception exists but is not enabled by default"
+    # [GEN]; the rule name SPPSVC-In-TCP is Microsoft's (KMS host setup: Set-NetFirewallRule -Name SPPSVC-In-TCP)
     host.firewall_rules = {
         "SPPSVC-In-TCP": firewall_rule("inbound", 1688, enabled=firewall.get("kms_inbound", True)),
         "SPPSVC-In-TCP-NoScope": firewall_rule("inbound", 1688, enabled=False),
@@ -120,6 +123,8 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
         host.service["KeyManagementServiceMachine"] = machine
         host.service["KeyManagementServicePort"] = int(port or 1688)
         host.registry.update({"KeyManagementServiceName": machine, "KeyManagementServicePort": port or "1688"})
+    if spec.get("kms_lookup_domain"):
+        host.service["KeyManagementServiceLookupDomain"] = str(spec["kms_lookup_domain"]).lower()   # slmgr /skms-domain
     product_kms = spec.get("product_kms_machine")
     if product_kms:
         machine, _sep, port = str(product_kms).partition(":")

@@ -76,6 +76,9 @@ class Host:
     utc_bias_minutes: int = 540
     dns_suffixes: list[str] = dataclasses.field(default_factory=list)
     dns_failure: bool = False
+    #: how DNS fails when dns_failure is set: "servfail" (a server answers SERVFAIL, Win32 9002) or "timeout" (no
+    #: server answers; Resolve-DnsName gives ERROR_TIMEOUT 1460 - assumed, see docs/lab-assumptions.md)
+    dns_failure_kind: str = "servfail"
     blocked: set[str] = dataclasses.field(default_factory=set)     # "host:port" or "*:port" the client cannot reach
     firewall_rules: dict[str, bool] = dataclasses.field(default_factory=dict)
     events: list[dict[str, t.Any]] = dataclasses.field(default_factory=list)
@@ -142,7 +145,8 @@ class KmsRole:
 
 
 def firewall_rule(direction: str, port: int | str, enabled: bool = True, remote: list[str] | None = None) -> dict[str, t.Any]:
-    """A firewall rule in the numbers the firewall probe reads (Enabled 1/2, Direction 1 in / 2 out, Action 2 allow)."""
+    """A firewall rule in the numbers the firewall probe reads (Enabled 1/2, Direction 1 in / 2 out, Action 2 allow:
+    MSFT_NetFirewallRule, Learn wfascimprov/msft-netfirewallrule)."""
     inbound = direction == "inbound"
     return {"Enabled": 1 if enabled else 2, "Direction": 1 if inbound else 2, "Action": 2, "Protocol": "TCP",
             "LocalPort": [str(port)] if inbound else ["Any"], "RemotePort": ["Any"] if inbound else [str(port)],
@@ -182,7 +186,7 @@ def new_product(edition: C.Edition, channel: str, status: int = C.OOB_GRACE, gra
         "ProductKeyID": f"00330-80000-00000-AA{uuid.uuid5(uuid.NAMESPACE_DNS, edition.key).hex[:3].upper()}",
         "LicenseStatus": status,
         "LicenseStatusReason": 0,
-        "GracePeriodRemaining": grace_minutes if status != C.LICENSED else C.VALID_MINUTES,
+        "GracePeriodRemaining": grace_minutes if status != C.LICENSED else C.VALID_MINUTES,    # [PLAN] minutes
         "LicenseIsAddon": False,
         "GenuineStatus": 0,
         "VLActivationInterval": C.RETRY_MINUTES,
@@ -210,9 +214,9 @@ def new_service(host_cmid: str) -> dict[str, t.Any]:
         "DiscoveredKeyManagementServiceMachineName": None,
         "DiscoveredKeyManagementServiceMachinePort": 0,
         "DiscoveredKeyManagementServiceMachineIpAddress": None,
-        "KeyManagementServiceHostCaching": True,
+        "KeyManagementServiceHostCaching": True,        # [OPT] caching is on until /ckhc
         "IsKeyManagementServiceMachine": 0,
-        "KeyManagementServiceCurrentCount": 4294967295,
+        "KeyManagementServiceCurrentCount": 4294967295,     # [SPP] -1 (uint32 max) on a machine that is not a host
         "RequiredClientCount": 4294967295,
         "KeyManagementServiceListeningPort": 0,
         "KeyManagementServiceDnsPublishing": True,
@@ -284,14 +288,14 @@ class Fleet:
             return False, 11001
         if f"{name.lower()}:{port}" in client.blocked or f"*:{port}" in client.blocked:
             if not allows(client, "outbound", port, addresses):
-                return False, 10060      # dropped by the client's outbound filtering: a timeout
+                return False, 10060      # dropped by the client's outbound filtering: WSAETIMEDOUT [SLERR] (assumed drop)
         target = self.host_by_name(name)
         if target is None or target.kms is None:
             return False, 10061
         if not allows(target, "inbound", target.kms.port, []):
-            return False, 10060          # dropped by the KMS host's firewall
+            return False, 10060          # dropped by the KMS host's firewall (Windows Firewall drops, assumed: no RST)
         if target.spp_state != "Running" or target.kms.port != port:
-            return False, 10061          # nothing listens there
+            return False, 10061          # nothing listens there: WSAECONNREFUSED [SLERR]
         return True, None
 
     def kms_listening(self, host: Host) -> bool:
@@ -300,28 +304,38 @@ class Fleet:
 
     # --- activation -------------------------------------------------------------------------------------------------
 
-    def _candidates(self, client: Host, product: dict[str, t.Any]) -> tuple[list[tuple[str, int]], int | None]:
+    def _candidates(self, client: Host, product: dict[str, t.Any]) -> tuple[list[tuple[str, int, str]], int | None]:
         """[OPT][DNS] where the client looks: product-level /skms, then service-level /skms, then the cached host,
-        then _vlmcs._tcp SRV records in its DNS suffixes. Returns the candidates and the DNS error when discovery failed."""
+        then _vlmcs._tcp SRV records - only in the lookup domain when /skms-domain is set ([OPT] "/skms-domain: Set
+        the specific DNS domain in which all KMS SRV records can be found"), else in its DNS suffixes.
+        Returns (name, port, origin) with origin manual/cache/dns, and the DNS error when discovery failed:
+        [TS] 0x8007232B no SRV record ("DNS name does not exist"), 0x8007232A DNS server failure, 0x8007007B no
+        domain to search (no primary DNS suffix); no DNS server answering at all: 0x800705B4 ERROR_TIMEOUT (assumed)."""
         svc = client.service
         for machine, port in ((product.get("KeyManagementServiceMachine"), product.get("KeyManagementServicePort")),
                               (svc.get("KeyManagementServiceMachine"), svc.get("KeyManagementServicePort"))):
             if machine:
-                return [(machine, int(port or 1688))], None
-        candidates: list[tuple[str, int]] = []
+                return [(machine, int(port or 1688), "manual")], None
+        candidates: list[tuple[str, int, str]] = []
         cached = svc.get("DiscoveredKeyManagementServiceMachineName")
         if cached and svc.get("KeyManagementServiceHostCaching", True):
-            candidates.append((cached, int(svc.get("DiscoveredKeyManagementServiceMachinePort") or 1688)))
-        if client.dns_failure:
-            return candidates, C.HR["DNS_SERVER"]
+            # [GEN] "the KMS client caches the same KMS host ... If the client can't contact the cached KMS host, it queries DNS"
+            candidates.append((cached, int(svc.get("DiscoveredKeyManagementServiceMachinePort") or 1688), "cache"))
         lookup = product.get("KeyManagementServiceLookupDomain") or svc.get("KeyManagementServiceLookupDomain")
         domains = [lookup] if lookup else client.dns_suffixes
+        if not domains:
+            return candidates, C.HR["DNS_INVALID_NAME"]
+        if client.dns_failure:
+            return candidates, C.HR["DNS_SERVER"] if client.dns_failure_kind == "servfail" else C.HR["TIMEOUT"]
+        before = len(candidates)
+        seen = {(name, port) for name, port, _origin in candidates}
         for domain in domains:
             for record in sorted(self.srv_records(domain), key=lambda r: (r["Priority"], -r["Weight"])):
                 pair = (record["NameTarget"], int(record["Port"]))
-                if pair not in candidates:
-                    candidates.append(pair)
-        return candidates, (None if candidates else C.HR["DNS_NAME"])
+                if pair not in seen:
+                    seen.add(pair)
+                    candidates.append((pair[0], pair[1], "dns"))
+        return candidates, (None if len(candidates) > before else C.HR["DNS_NAME"])
 
     def _try_host(self, client: Host, product: dict[str, t.Any], name: str, port: int) -> tuple[int, Host | None]:
         """One KMS request: the inner HRESULT (0 on success) and the host that answered, if any."""
@@ -354,11 +368,19 @@ class Fleet:
         Rules (cited beside each check):
         * [GEN] only a KMS client key (GVLK) uses KMS; other channels are not activated here (MAK/retail go online).
         * [F074] sppsvc disabled: the call fails with 0x80070422; [TS] corrupt tokens.dat: 0xC004E015.
-        * [OPT][DNS] candidates: product-level /skms, service-level /skms, cached host, SRV records.
+        * [OPT][DNS] candidates: product-level /skms, service-level /skms, cached host, SRV records (lookup domain only
+          when one is set).
         * each request is logged as event 12288 with its inner HRESULT, and 12289 when a host answered [GEN].
-        * when no host activates the product, Activate() returns 0xC004F074 and the inner cause stays in 12288 [F074]
-          (0x8007232B no SRV, 0x800706BA unreachable, 0xC004F06C skew, 0xC004F041, 0xC004F042, 0xC004F038).
-        * success: Licensed, 180 days, discovered host cached, renewal every 7 days [PLAN].
+        * discovery finds no KMS host at all: Activate() itself returns the DNS error - [TS] lists 0x8007232B,
+          0x8007232A, 0x8007251D and 0x8007007B as errors of the KMS client activation ("This error message appears
+          when the KMS client can't find KMS server resource records (SRV RRs) in DNS") - logged in 12288 as well.
+        * hosts were tried and none activated the product: Activate() returns 0xC004F074 ("occurs when all the KMS
+          host systems your client tries to contact return errors" [TS][F074]) and the inner cause stays in 12288
+          (0x800706BA unreachable, 0xC004F06C skew, 0xC004F041, 0xC004F042, 0xC004F038).
+        * a cached host failed and discovery failed too: 0xC004F074 (a host was tried; assumed).
+        * success: Licensed, 180 days, host cached, renewal every 7 days [PLAN]; Discovered* only when the host came
+          from DNS or the cache (slmgr /dlv shows "KMS machine name from DNS" only without /skms; whether a manual
+          activation fills it is undocumented: assumed not).
         """
         with self.lock:
             client.counters.mutating_calls += 1
@@ -380,22 +402,23 @@ class Fleet:
                 product["LicenseStatusReason"] = C.HR["INVALID_KEY"]          # [TS] 0xC004F050 key not accepted
                 raise ActivationError(C.HR["INVALID_KEY"], "The product key is invalid")
             candidates, dns_error = self._candidates(client, product)
-            last = dns_error if dns_error is not None else C.HR["NO_KMS"]
-            for name, port in candidates:
+            for name, port, origin in candidates:
                 inner, answered = self._try_host(client, product, name, port)
                 self._log_request(client, product, inner, name, port, answered)
-                last = inner
                 if inner == 0:
-                    self._licensed(client, product, name, port, answered)
+                    self._licensed(client, product, name, port, answered, discovered=origin != "manual")
                     return 0
+            result = C.HR["NO_KMS"] if candidates else (dns_error or C.HR["DNS_NAME"])
             if not candidates:
-                self._log_request(client, product, last, "", 0, None)
-            product["LicenseStatusReason"] = C.HR["NO_KMS"]
+                self._log_request(client, product, result, "", 0, None)      # [TS] the DNS error, in 12288 too
+            # assumed: LicenseStatusReason keeps the result of the last attempt (Microsoft does not say)
+            product["LicenseStatusReason"] = result
             if product["LicenseStatus"] == C.LICENSED:
                 pass                                      # a licensed client keeps its 180 days until they run out
             elif product["GracePeriodRemaining"] <= 0:
                 product["LicenseStatus"] = C.NOTIFICATION
-            raise ActivationError(C.HR["NO_KMS"], "No Key Management Service (KMS) could be contacted")
+            raise ActivationError(result, "No Key Management Service (KMS) could be contacted" if candidates
+                                  else "The KMS host could not be located in DNS")
 
     def _log_request(self, client: Host, product: dict[str, t.Any], inner: int, name: str, port: int,
                      answered: Host | None) -> None:
@@ -412,11 +435,12 @@ class Fleet:
                                     f"{C.RENEWAL_MINUTES}")
 
     @staticmethod
-    def _licensed(client: Host, product: dict[str, t.Any], name: str, port: int, host: Host | None) -> None:
+    def _licensed(client: Host, product: dict[str, t.Any], name: str, port: int, host: Host | None,
+                  discovered: bool = True) -> None:
+        product.update({"LicenseStatus": C.LICENSED, "LicenseStatusReason": 0, "GracePeriodRemaining": C.VALID_MINUTES})
+        if not discovered:
+            return          # [OPT] /skms host: not a "KMS machine name from DNS" (assumed: Discovered* untouched)
         product.update({
-            "LicenseStatus": C.LICENSED,
-            "LicenseStatusReason": 0,
-            "GracePeriodRemaining": C.VALID_MINUTES,
             "DiscoveredKeyManagementServiceMachineName": name,
             "DiscoveredKeyManagementServiceMachinePort": port,
             "DiscoveredKeyManagementServiceMachineIpAddress": host.kms.address if host and host.kms else None,
@@ -446,7 +470,9 @@ class Fleet:
                     client.registry.pop("KeyManagementServicePort", None)
 
     def install_product_key(self, client: Host, edition: C.Edition, channel: str = "KMS_CLIENT") -> dict[str, t.Any]:
-        """InstallProductKey (/ipk): replaces the application's product with a new one in grace, not yet activated."""
+        """InstallProductKey (/ipk): replaces the application's product with a new one in grace, not yet activated.
+
+        [OPT] /ipk = SoftwareLicensingService.InstallProductKey; the fresh 30-day grace is assumed (review C3)."""
         with self.lock:
             client.counters.mutating_calls += 1
             app = C.WINDOWS_APP if edition.application == "windows" else C.OFFICE_APP

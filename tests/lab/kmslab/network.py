@@ -2,6 +2,9 @@
 
 Both read the same model as the simulated hosts, so what the controller finds with dnspython or a TCP connect is
 what the simulated clients see (apart from faults that are on the client's side: its firewall, its DNS failure).
+The DNS server answers _vlmcs._tcp SRV and A queries authoritatively, NXDOMAIN for unknown names ([SRV], [DNS]);
+a KMS listener accepts and closes (assumed: the lab speaks no RPC; the collection only tests that TCP connects).
+Source keys: kmslab/catalog.py.
 """
 from __future__ import annotations
 

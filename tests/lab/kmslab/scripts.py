@@ -3,7 +3,12 @@
 A command is recognised when it is ``PowerShell ... -EncodedCommand <b64>`` and the decoded script starts with the
 collection's bootstrap marker; its stdin then holds the JSON job (library + items). Each item is recognised by its
 first line (``# winactivation.kms <kind>: <name> v<N>``) and answered by a handler computing the value from the host
-model. Anything else gets what Windows gives an unknown command: an error on stderr (CLIXML) and rc 1.
+model. Anything else gets what Windows gives an unknown command: an error on stderr (CLIXML [PSRP]) and rc 1
+(assumed: powershell.exe's exit code after a terminating error).
+
+Each probe answer is built from the model in the property names and types the real probe returns ([SPP] for CIM,
+[REG] for registry values, [EVT] for events); values Windows would add that the model does not keep are marked
+"assumed". Source keys: kmslab/catalog.py; the assumptions: docs/lab-assumptions.md.
 """
 from __future__ import annotations
 
@@ -41,7 +46,7 @@ class CommandResult(t.NamedTuple):
 
 
 def clixml_error(message: str) -> bytes:
-    """stderr as powershell.exe writes an error record when its output is redirected."""
+    """stderr as powershell.exe writes an error record when its output is redirected ([PSRP] CLIXML)."""
     escaped = message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "_x000A_")
     return ('#< CLIXML\r\n<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">'
             f'<S S="Error">{escaped}_x000D__x000A_</S></Objs>').encode("utf-8")
@@ -146,7 +151,7 @@ def probe_activation(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict
                            "type": "Microsoft.Management.Infrastructure.CimException",
                            "message": "The service cannot be started, either because it is disabled or because it has no enabled devices associated with it."}
     else:
-        host.spp_state = "Running"                    # a licensing query starts the demand-start service
+        host.spp_state = "Running"                    # a licensing query starts sppsvc (trigger start; assumed)
         products = [{k: p.get(k) for k in _PRODUCT_PROPS} for p in host.products if p.get("PartialProductKey")]
         service = _service_view(fleet, host)
     ed = host.edition
@@ -161,10 +166,11 @@ def probe_activation(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict
         "computer": {"Name": host.name.upper(), "DNSHostName": host.name, "Domain": host.domain if host.part_of_domain else "WORKGROUP",
                      "PartOfDomain": host.part_of_domain, "DomainRole": (3 if ed.is_server else 1) if host.part_of_domain else 0},
         "current_version": {"EditionID": ed.license_family, "InstallationType": "Server" if ed.is_server else "Client",
-                            "CurrentBuild": str(ed.build), "UBR": 2000},
+                            "CurrentBuild": str(ed.build), "UBR": 2000},             # UBR: assumed value
         "registry": {"spp": dict(host.registry), "overrides": []},
         "spp_service": {"Name": "sppsvc", "State": host.spp_state, "StartMode": host.spp_start_mode,
-                        "ExitCode": 0, "ProcessId": 4242 if host.spp_state == "Running" else 0, "DelayedAutoStart": False},
+                        "ExitCode": 0, "ProcessId": 4242 if host.spp_state == "Running" else 0,
+                        "DelayedAutoStart": False},                                     # assumed (review C4)
         "events": [dict(e, TimeCreated=iso7(e["TimeCreated"])) for e in events],
         "events_error": None,
     }
@@ -179,45 +185,69 @@ def probe_time(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, 
         "service": {"Name": "W32Time", "State": w.get("State", "Running"), "StartMode": w.get("StartMode", "Manual"), "ExitCode": 0},
         "parameters": {"Type": w.get("Type", "NT5DS"), "NtpServer": w.get("NtpServer", "time.windows.com,0x9")},
         "policy": {},
+        # [W32TM] domain-member defaults: AnnounceFlags 10, Max*PhaseCorrection 172800 s (48 h)
         "config": {"AnnounceFlags": 10, "MaxPosPhaseCorrection": 172800, "MaxNegPhaseCorrection": 172800},
         "ntp_client": {"Enabled": 1},
-        "last_known_good_sync": iso7(host.utc_now() - datetime.timedelta(hours=2)),
+        "last_known_good_time": iso7(host.utc_now() - datetime.timedelta(hours=2)),     # assumed: trusted 2 h ago
         "time_zone": {"TimeZoneKeyName": host.time_zone, "Bias": -host.utc_bias_minutes, "ActiveTimeBias": -host.utc_bias_minutes},
-        "events": [],
+        "events": [],                                   # assumed: the model keeps no Time-Service events
         "events_error": None,
     }
 
 
 @handler("probe", "kms_dns")
 def probe_kms_dns(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
-    """probes/kms_dns.ps1: the same look-ups, answered from the fleet's DNS zone and network model."""
-    domains: list[str] = []
-    for d in list(params.get("domains") or []) + host.dns_suffixes:
-        d = str(d).lower().rstrip(".")
-        if d and d not in domains:
-            domains.append(d)
-    srv = []
-    for d in domains:
-        name = f"_vlmcs._tcp.{d}"
-        records = [] if host.dns_failure else fleet.srv_records(d)
-        error = None
-        if host.dns_failure:
-            error = {"code": 9002, "hresult": -2147467259}
-        elif not records:
-            error = {"code": 9003, "hresult": -2147467259}
-        srv.append({"domain": d, "name": name, "records": records, "error": error})
+    """probes/kms_dns.ps1: the same look-ups, answered from the fleet's DNS zone and network model.
+
+    Follows the real probe: lookup domains (KeyManagementServiceLookupDomain, service and product level) are searched
+    first and marked; candidates come from the service and every product, discovered ones from both levels
+    (slmgr.vbs DisplayKMSClientInformation reads them from the product); a licensing read that fails is a candidate
+    with an error. SRV errors are the Win32 codes Resolve-DnsName reports (NativeErrorCode): 9003 no such name
+    (DNS_ERROR_RCODE_NAME_ERROR, winerror.h), 9002 when the server answers SERVFAIL (DNS_ERROR_RCODE_SERVER_FAILURE),
+    1460 ERROR_TIMEOUT when no server answers (assumed: not verified on a device, see docs/lab-assumptions.md).
+    """
     candidates: list[dict[str, t.Any]] = []
+    lookup_domains: list[dict[str, t.Any]] = []
 
     def add(source: str, name: t.Any, port: t.Any) -> None:
         if name:
-            candidates.append({"source": source, "host": str(name).rstrip("."), "port": int(port) if port and int(port) > 0 else 1688})
+            candidates.append({"source": source, "host": str(name).rstrip("."),
+                               "port": int(port) if port and int(port) > 0 else 1688, "error": None})
 
-    if not _licensing_blocked(host):
+    if _licensing_blocked(host):
+        # Get-WakLicensing fails as the activation probe's licensing query does (sppsvc disabled)
+        candidates.append({"source": "licensing", "host": None, "port": None,
+                           "error": {"hresult": C.HR["SERVICE_DISABLED"] - (1 << 32)}})
+    else:
         svc = host.service
         add("service", svc.get("KeyManagementServiceMachine"), svc.get("KeyManagementServicePort"))
         add("discovered", svc.get("DiscoveredKeyManagementServiceMachineName"), svc.get("DiscoveredKeyManagementServiceMachinePort"))
+        sources = [("service", svc)]
         for p in host.products:
             add(f"product:{p['ID']}", p.get("KeyManagementServiceMachine"), p.get("KeyManagementServicePort"))
+            add(f"discovered:{p['ID']}", p.get("DiscoveredKeyManagementServiceMachineName"),
+                p.get("DiscoveredKeyManagementServiceMachinePort"))
+            sources.append((f"product:{p['ID']}", p))
+        for source, instance in sources:
+            if instance.get("KeyManagementServiceLookupDomain"):
+                lookup_domains.append({"source": source, "domain": str(instance["KeyManagementServiceLookupDomain"]).lower().rstrip("."),
+                                       "error": None})
+    domains: list[str] = []
+    for d in [entry["domain"] for entry in lookup_domains] + list(params.get("domains") or []) + host.dns_suffixes:
+        d = str(d).lower().rstrip(".")
+        if d and d not in domains:
+            domains.append(d)
+    lookup_set = {entry["domain"] for entry in lookup_domains}
+    srv = []
+    for d in domains:
+        records = [] if host.dns_failure else fleet.srv_records(d)
+        error = None
+        if host.dns_failure:
+            error = {"code": 9002 if host.dns_failure_kind == "servfail" else 1460, "hresult": -2147467259}
+        elif not records:
+            error = {"code": 9003, "hresult": -2147467259}
+        srv.append({"domain": d, "name": f"_vlmcs._tcp.{d}", "lookup_domain": d in lookup_set, "records": records,
+                    "error": error, "skipped": None})
     for s in srv:
         for r in s["records"]:
             add(f"srv:{s['domain']}", r["NameTarget"], r["Port"])
@@ -227,6 +257,8 @@ def probe_kms_dns(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[st
     tcp: dict[str, t.Any] = {}
     timeout = int(params.get("timeout_ms", 2000))
     for c in candidates:
+        if not c["host"]:
+            continue
         name = c["host"].lower()
         if name not in resolved:
             addresses = [] if host.dns_failure else fleet.resolve(name)
@@ -246,15 +278,18 @@ def probe_kms_dns(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[st
             tcp[key] = {"open": False, "error": "refused_or_unreachable", "code": code, "ms": 1}
     return {
         "primary_suffix": host.domain,
+        "pending_primary_suffix": host.domain,
         "search_list": ",".join(host.dns_suffixes),
         "ad_domain": host.domain if host.part_of_domain else None,
         "adapters": [{"Index": 1, "DNSDomain": host.domain, "DNSServerSearchOrder": ["127.0.0.53"]}],
+        "lookup_domains": lookup_domains,
         "domains": domains,
         "srv": srv,
         "candidates": candidates,
         "resolved": resolved,
         "tcp": tcp,
         "timeout_ms": timeout,
+        "srv_budget_ms": int(params.get("srv_budget_ms", 8000)),
     }
 
 

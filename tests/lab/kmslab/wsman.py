@@ -2,9 +2,10 @@
 Signal, Delete; SOAP faults), over HTTP/1.1 with keep-alive, Basic and NTLM authentication.
 
 Windows behaviour it keeps: the command line is run through cmd.exe, so one over 8,191 characters fails with
-"The command line is too long." and rc 1; output comes back in Receive responses of bounded size until the command
-state is Done with its exit code; Signal and Delete answers relate to the request's MessageID; an unknown shell is a
-SOAP fault with HTTP 500.
+"The command line is too long." [CMDLEN] and rc 1 (assumed: cmd.exe's exit code for it is not documented); output
+comes back in Receive responses of bounded size until the command state is Done with its exit code [WSMV]; Signal
+and Delete answers relate to the request's MessageID [WSMV]; an unknown shell is a SOAP fault with HTTP 500 [WSMV].
+The Receive chunk size and the fault texts are assumed. Source keys: kmslab/catalog.py.
 """
 from __future__ import annotations
 
@@ -37,9 +38,9 @@ ACTION_SIGNAL = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/Signal"
 STATE_DONE = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/CommandState/Done"
 STATE_RUNNING = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/CommandState/Running"
 
-#: cmd.exe's maximum command-line length (WinRS runs commands through it).
+#: cmd.exe's maximum command-line length (WinRS runs commands through it) [CMDLEN].
 COMMAND_LINE_LIMIT = 8191
-#: Bytes of stdout per Receive response (Windows streams output in pieces; pywinrm loops until Done).
+#: Bytes of stdout per Receive response (Windows streams output in pieces [WSMV]; the size is assumed).
 RECEIVE_CHUNK = 64 * 1024
 _ENVELOPE = ('<s:Envelope xml:lang="en-US" xmlns:s="{s}" xmlns:a="{a}" xmlns:x="{x}" xmlns:w="{w}" xmlns:rsp="{rsp}" '
              'xmlns:p="{p}">').format(**NS)

@@ -50,15 +50,51 @@ def test_healthy_client_activates_through_srv_and_caches_the_host():
     assert f.activate(host) == 0                                                                # renewal works again
 
 
-def test_no_srv_record_gives_0x8007232B_behind_0xC004F074():
+def test_no_srv_record_makes_activate_return_0x8007232B_itself():
+    # [TS] 0x8007232B is returned by the KMS client activation when it finds no SRV record (not 0xC004F074)
     f = _fleet([{"name": "pc1", "domain": "branch.example.jp", "dns_suffixes": ["branch.example.jp"]}])
-    assert _activate_fails(f, "pc1") == 0xC004F074
+    assert _activate_fails(f, "pc1") == 0x8007232B
     assert _inner(f.hosts["pc1"]) == 0x8007232B and not _has_response(f.hosts["pc1"])          # [DNS][TS]
 
 
-def test_dns_server_failure_gives_0x8007232A():
+def test_dns_server_failure_makes_activate_return_0x8007232A():
     f = _fleet([{"name": "pc1", "dns_failure": True}])
-    assert _activate_fails(f, "pc1") == 0xC004F074 and _inner(f.hosts["pc1"]) == 0x8007232A    # [TS]
+    assert _activate_fails(f, "pc1") == 0x8007232A and _inner(f.hosts["pc1"]) == 0x8007232A    # [TS]
+
+
+def test_no_dns_server_answering_is_a_timeout_not_a_server_failure():
+    f = _fleet([{"name": "pc1", "dns_failure": "timeout"}])
+    assert _activate_fails(f, "pc1") == 0x800705B4 and _inner(f.hosts["pc1"]) == 0x800705B4    # assumed
+
+
+def test_no_domain_to_search_gives_0x8007007B():
+    f = _fleet([{"name": "pc1", "part_of_domain": False, "dns_suffixes": []}])
+    assert _activate_fails(f, "pc1") == 0x8007007B and _inner(f.hosts["pc1"]) == 0x8007007B    # [TS]
+
+
+def test_a_failing_cached_host_is_still_0xC004F074_when_discovery_fails_too():
+    f = _fleet([{"name": "pc1"}])
+    host = f.hosts["pc1"]
+    host.dns_failure = True
+    host.blocked.add("*:1688")
+    assert _activate_fails(f, "pc1") == 0xC004F074 and _inner(host) == 0x800706BA              # cache tried (assumed)
+
+
+def test_lookup_domain_is_the_only_domain_searched():
+    # [OPT] /skms-domain: "the specific DNS domain in which all KMS SRV records can be found"
+    f = _fleet([{"name": "pc1", "kms_lookup_domain": "branch.example.jp"}])
+    assert _activate_fails(f, "pc1") == 0x8007232B
+    f.hosts["pc1"].service["KeyManagementServiceLookupDomain"] = "corp.example.jp"
+    assert f.activate(f.hosts["pc1"]) == 0
+
+
+def test_manual_activation_leaves_discovered_host_empty():
+    # slmgr /dlv shows "KMS machine name from DNS" only without /skms (assumed: activation via /skms does not fill it)
+    f = _fleet([{"name": "pc1", "kms_machine": "kms01.corp.example.jp"}])
+    host = f.hosts["pc1"]
+    assert host.windows_product()["LicenseStatus"] == C.LICENSED
+    assert host.service["DiscoveredKeyManagementServiceMachineName"] is None
+    assert host.windows_product()["DiscoveredKeyManagementServiceMachineName"] is None
 
 
 def test_port_blocked_gives_0x800706BA_and_no_response_event():
