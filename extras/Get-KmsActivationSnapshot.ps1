@@ -97,12 +97,15 @@ function Get-WakCimQuery {
     WBEM_E_INVALID_QUERY on a build that lacks one of the properties), run it once more with SELECT *.
     #>
     param([string]$Columns, [string]$Rest)
-    try { return @(Get-CimInstance -Query "SELECT $Columns $Rest" -ErrorAction Stop) }
+    try {
+        $found = @(Get-CimInstance -Query "SELECT $Columns $Rest" -ErrorAction Stop)
+        return $found
+    }
     catch {
         # Decimal masks: 5.1 reads a 32-bit hex literal as a signed Int32. 4294967040 = 0xFFFFFF00, 2147749888 = 0x80041000.
         if (((Get-WakErrorCode $_.Exception) -band 4294967040) -ne 2147749888) { throw }
     }
-    return @(Get-CimInstance -Query "SELECT * $Rest" -ErrorAction Stop)
+    return Get-CimInstance -Query "SELECT * $Rest" -ErrorAction Stop
 }
 
 function Get-WakLicensing {
@@ -113,7 +116,8 @@ function Get-WakLicensing {
     if (-not $WakCache.Contains('products')) {
         $where = "FROM SoftwareLicensingProduct WHERE PartialProductKey IS NOT NULL AND " +
             "(ApplicationID = '55c92734-d682-4d71-983e-d6ec3f16059f' OR ApplicationID = '0ff1ce15-a989-479d-af46-f275c6370663')"
-        $WakCache['products'] = Get-WakCimQuery ($WakProductProperties -join ', ') $where
+        # @(): a function's output is unrolled, so none would be $null and one a lone instance.
+        $WakCache['products'] = @(Get-WakCimQuery ($WakProductProperties -join ', ') $where)
         $WakCache['service'] = @(Get-WakCimQuery ($WakServiceProperties -join ', ') 'FROM SoftwareLicensingService')[0]
     }
     return [ordered]@{ products = $WakCache['products']; service = $WakCache['service'] }

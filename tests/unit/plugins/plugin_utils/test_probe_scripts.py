@@ -93,6 +93,7 @@ def test_effective_primary_suffix_first_pending_one_reported_apart():
 def test_licensing_queries_name_their_columns():
     body = _function("library.ps1", "Get-WakLicensing")
     assert "SELECT *" not in body and "$WakProductProperties" in body and "$WakServiceProperties" in body
+    assert "$WakCache['products'] = @(Get-WakCimQuery" in body        # none or one product is still a list
     activation = (PS / "probes" / "activation.ps1").read_text(encoding="ascii")
     assert "$productProperties = $WakProductProperties" in activation
 
