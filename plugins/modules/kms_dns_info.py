@@ -65,10 +65,14 @@ kms_dns:
   type: dict
 normalized:
   description:
-    - C(primary_suffix), C(search_list), C(ad_domain), C(domains) (searched, in order), C(srv) (per domain,
+    - C(primary_suffix) (the effective one), C(pending_primary_suffix) (after the next restart), C(search_list),
+      C(ad_domain), C(lookup_domains) (C(KeyManagementServiceLookupDomain), slmgr C(/skms-domain), with its
+      C(source)), C(domains) (searched, in order, lookup domains first), C(srv) (per domain, C(lookup_domain),
       C(records) with C(target), C(port), C(priority), C(weight), C(ttl), or C(error) with the numeric DNS code
-      and its meaning), C(srv_found), and C(candidates), each with C(source), C(host), C(port), C(addresses),
-      C(resolve_error), C(tcp_open), C(tcp_error) and C(tcp_ms).
+      and its meaning, or C(skipped) when the time budget ran out), C(srv_found) (only the lookup domains count
+      when one is set), and C(candidates), each with C(source), C(host), C(port), C(addresses),
+      C(resolve_error), C(tcp_open), C(tcp_error) and C(tcp_ms); a source that could not be read has C(host)
+      null and an C(error).
   returned: success
   type: dict
 snapshot:
