@@ -14,7 +14,7 @@ the assumptions are listed, with why no source exists, in docs/lab-assumptions.m
 [GEN]  Microsoft, "Guidelines for troubleshooting the Key Management Service (KMS)" (activation-troubleshoot-kms-general.md).
 [DNS]  Microsoft, "Common troubleshooting procedures for KMS and DNS issues" (common-troubleshooting-procedures-kms-dns.md).
 [OPT]  Microsoft, "Slmgr.vbs options for obtaining volume activation information" (activation-slmgr-vbs-options.md) and
-       slmgr.vbs itself (%SystemRoot%\System32\slmgr.vbs: /skms, /skms-domain, /dlv's "KMS machine name from DNS").
+       slmgr.vbs itself (in System32: /skms, /skms-domain, /dlv's "KMS machine name from DNS").
 [EVT]  Microsoft TechNet, "KMS Events Logged in the Windows Event Log" (Volume Activation 2.0 Operations Guide,
        ff793440): 12288/12289 data as one comma-separated string, their fields and order.
 [REG]  Microsoft, "Registry Settings for Volume Activation" (Volume Activation Technical Reference, ee355153).
