@@ -78,8 +78,10 @@ def default_shell(command: str, depth: int = 0) -> str:
     (ansible-core 2.16/2.17's extra wrapping) is unwrapped. What remains is returned as is: ``scripts.run`` decides
     whether it is something the lab answers, and anything else fails there as on Windows.
     """
-    statements = [part.strip() for part in command.split(";") if part.strip()] if '"' not in command and "'" not in command \
-        else [command.strip()]
+    if '"' in command or "'" in command:
+        statements = [command.strip()]  # quoted text may hold ';': not split (the collection sends no quotes)
+    else:
+        statements = [part.strip() for part in command.split(";") if part.strip()]
     statements = [s for s in statements if not _CHCP.match(s)]
     if len(statements) != 1:
         return command
