@@ -181,7 +181,7 @@ def test_slow_truncated_garbled_and_banner(lab):
 
 
 def test_vanish_after_its_commands_then_refused(lab):
-    for _ in range(2):
+    for _call in range(2):
         assert _runner.run_scripts(_conn(lab, "vanish"), [_runner.probe("time")])["time"].ok
     with pytest.raises(AnsibleConnectionFailure):
         _runner.run_scripts(_conn(lab, "vanish"), [_runner.probe("time")])
