@@ -61,9 +61,11 @@ def serve(args: argparse.Namespace) -> int:
     state.mkdir(parents=True, exist_ok=True)
     prefix = Lab.address_prefix()
     fleet = fleet_mod.load(args.fleet, address_prefix=prefix)
-    lab = Lab(fleet, transport=args.transport).start()
+    lab = Lab(fleet, transport=args.transport, ssh=args.ssh).start()
     control = _control_server(lab)
     inventory = lab.write_inventory(str(state / "inventory.yml"))
+    if args.ssh:
+        lab.write_inventory(str(state / "inventory-ssh.yml"), connection="ssh")
     info = {"pid": os.getpid(), "control_port": control.server_address[1], "inventory": str(pathlib.Path(inventory).resolve()),
             "dns": f"127.0.0.1:{lab.dns.port}" if lab.dns else None, "fleet": fleet.name, "hosts": len(fleet.hosts)}
     (state / "lab.json.tmp").write_text(json.dumps(info), encoding="utf-8")
@@ -103,7 +105,8 @@ def start(args: argparse.Namespace) -> int:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(pathlib.Path(__file__).resolve().parent.parent)]
                                                       + [p for p in [os.environ.get("PYTHONPATH")] if p]))
     proc = subprocess.Popen([sys.executable, "-m", "kmslab", "serve", "--fleet", args.fleet, "--state-dir", str(state),
-                             "--transport", args.transport], stdout=log, stderr=log, stdin=subprocess.DEVNULL,
+                             "--transport", args.transport] + (["--ssh"] if args.ssh else []),
+                            stdout=log, stderr=log, stdin=subprocess.DEVNULL,
                             start_new_session=True, env=env)
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -168,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--fleet", default="demo", help="fleet file, or the name of one in tests/lab/fleets/")
         p.add_argument("--state-dir", default=".cache/lab")
         p.add_argument("--transport", choices=["basic", "ntlm"], default="basic")
+        p.add_argument("--ssh", action="store_true", help="also serve every host over SSH (inventory-ssh.yml)")
         p.set_defaults(func=func)
     for name, func in (("stop", stop), ("counters", counters)):
         p = sub.add_parser(name)

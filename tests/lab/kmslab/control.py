@@ -1,4 +1,5 @@
-"""Start and stop a fleet: one WS-Management endpoint per host, the DNS server, the KMS listeners, the inventory."""
+"""Start and stop a fleet: one WS-Management endpoint per host (and, with ``ssh=True``, one Windows OpenSSH endpoint
+per host), the DNS server, the KMS listeners, the inventory."""
 from __future__ import annotations
 
 import concurrent.futures
@@ -12,6 +13,7 @@ import yaml
 
 from .model import Fleet
 from .network import DnsServer, KmsListeners
+from .ssh import SSHService
 from .wsman import WSManServer, free_port
 
 
@@ -32,11 +34,12 @@ def _address_prefix() -> str:
 class Lab:
     """A running fleet. Use as a context manager, or start()/stop()."""
 
-    def __init__(self, fleet: Fleet, transport: str = "basic") -> None:
+    def __init__(self, fleet: Fleet, transport: str = "basic", ssh: bool = False) -> None:
         if transport not in ("basic", "ntlm"):
             raise ValueError(f"transport must be basic or ntlm, got {transport!r}")
         self.fleet = fleet
         self.transport = transport
+        self.ssh: SSHService | None = SSHService(fleet) if ssh else None
         self.servers: dict[str, WSManServer] = {}
         self.dns: DnsServer | None = None
         self.listeners = KmsListeners(fleet)
@@ -62,6 +65,9 @@ class Lab:
             server = WSManServer(self.fleet, host, on_change=self.listeners.sync).start()
             host.winrm_port = server.port
             self.servers[host.name] = server
+        if self.ssh is not None:
+            self.ssh.on_change = self.listeners.sync
+            self.ssh.start()
         self.dns = DnsServer(self.fleet).start()
         self.listeners.sync()
         return self
@@ -73,6 +79,8 @@ class Lab:
             with concurrent.futures.ThreadPoolExecutor(max_workers=min(64, len(running))) as pool:
                 list(pool.map(lambda server: server.stop(), running))
         self.servers.clear()
+        if self.ssh is not None:
+            self.ssh.stop()
         if self.dns:
             self.dns.stop()
             self.dns = None
@@ -90,8 +98,18 @@ class Lab:
         """Per-host counters (HTTP requests, bytes, commands, script calls, mutating calls, auth failures)."""
         return {name: host.counters.as_dict() for name, host in self.fleet.hosts.items()}
 
-    def inventory(self, read_timeout: int = 20) -> dict[str, t.Any]:
-        """An Ansible YAML inventory: group windows with kms_clients and kms_hosts, winrm over http on loopback."""
+    def inventory(self, read_timeout: int = 20, connection: str = "winrm", ssh_auth: str = "key",
+                  key_dir: str | None = None) -> dict[str, t.Any]:
+        """An Ansible YAML inventory: group windows with kms_clients and kms_hosts, on loopback.
+
+        ``connection`` is ``winrm`` (http, the lab's WinRM auth) or ``ssh`` (the Windows OpenSSH endpoints, with
+        ``ansible_shell_type: powershell``; ``ssh_auth`` ``key`` writes the lab's private key into ``key_dir``,
+        ``password`` uses Ansible's ssh_askpass mechanism, ansible-core 2.19 and later, no sshpass needed).
+        """
+        if connection == "ssh":
+            return self._ssh_inventory(ssh_auth, key_dir)
+        if connection != "winrm":
+            raise ValueError(f"connection must be winrm or ssh, got {connection!r}")
         common: dict[str, t.Any] = {
             "ansible_connection": "winrm",
             "ansible_host": "127.0.0.1",
@@ -112,7 +130,41 @@ class Lab:
         return {"all": {"children": {"windows": {"vars": common, "children": {
             "kms_clients": {"hosts": clients}, "kms_hosts": {"hosts": kms}}}}}}
 
-    def write_inventory(self, path: str, read_timeout: int = 20) -> str:
+    def _ssh_inventory(self, ssh_auth: str, key_dir: str | None) -> dict[str, t.Any]:
+        """The inventory for the ssh connection to every host's OpenSSH endpoint."""
+        if self.ssh is None:
+            raise ValueError("this lab was started without ssh=True: it has no SSH endpoints")
+        if ssh_auth not in ("key", "password"):
+            raise ValueError(f"ssh_auth must be key or password, got {ssh_auth!r}")
+        common: dict[str, t.Any] = {
+            "ansible_connection": "ssh",
+            "ansible_shell_type": "powershell",
+            "ansible_host": "127.0.0.1",
+            "ansible_user": self.fleet.username,
+            "ansible_ssh_timeout": 5,
+            "ansible_host_key_checking": False,
+            # the lab's host keys are new on every start: never remembered, never checked
+            "ansible_ssh_common_args": "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR",
+            "lab_dns_server": f"127.0.0.1:{self.dns.port}" if self.dns else None,
+            "lab_fleet": self.fleet.name,
+        }
+        if ssh_auth == "key":
+            common["ansible_ssh_private_key_file"] = self.ssh.write_client_key(key_dir or tempfile.gettempdir())
+            common["ansible_ssh_common_args"] += " -o PreferredAuthentications=publickey -o IdentitiesOnly=yes"
+        else:
+            common["ansible_password"] = self.fleet.password
+            common["ansible_ssh_password_mechanism"] = "ssh_askpass"
+            common["ansible_ssh_common_args"] += " -o PreferredAuthentications=password,keyboard-interactive"
+        ports = self.ssh.ports
+        clients = {h.name: {"ansible_port": ports[h.name]} for h in self.fleet.hosts.values() if h.kms is None}
+        kms = {h.name: {"ansible_port": ports[h.name], "kms_fqdn": h.fqdn} for h in self.fleet.hosts.values() if h.kms}
+        return {"all": {"children": {"windows": {"vars": common, "children": {
+            "kms_clients": {"hosts": clients}, "kms_hosts": {"hosts": kms}}}}}}
+
+    def write_inventory(self, path: str, read_timeout: int = 20, connection: str = "winrm", ssh_auth: str = "key") -> str:
+        """Write the inventory (see ``inventory``) to ``path``; an ssh key goes beside it."""
+        document = self.inventory(read_timeout, connection=connection, ssh_auth=ssh_auth,
+                                  key_dir=os.path.dirname(os.path.abspath(path)))
         with open(path, "w", encoding="utf-8") as out:
-            yaml.safe_dump(self.inventory(read_timeout), out, sort_keys=False)
+            yaml.safe_dump(document, out, sort_keys=False)
         return path

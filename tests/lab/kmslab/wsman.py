@@ -300,20 +300,7 @@ class WSManServer(http.server.ThreadingHTTPServer):
         """Run the command line as cmd.exe would: refuse one that is too long, else answer it."""
         if len(command.command_line) > COMMAND_LINE_LIMIT:
             return scripts.CommandResult(b"", b"The command line is too long.\r\n", 1)
-        before = self.host.counters.mutating_calls
-        result = scripts.run(self.fleet, self.host, command.command_line, bytes(command.stdin))
-        if self.host.counters.mutating_calls != before and self.on_change:
-            self.on_change()
-        fault_kind = self.host.transport.fault
-        if fault_kind == "truncated" and result.stdout:
-            result = result._replace(stdout=result.stdout[: max(1, len(result.stdout) // 2)])
-        elif fault_kind == "garbled" and result.stdout:
-            out = bytearray(result.stdout)
-            start = out.find(b">>{")
-            if start >= 0:
-                out[start + 3:start + 13] = b"\x00garbled\x01\x02"[: len(out[start + 3:start + 13])]
-            result = result._replace(stdout=bytes(out))
-        return result
+        return run_command(self.fleet, self.host, command.command_line, bytes(command.stdin), self.on_change)
 
     def _receive(self, command: Command) -> str:
         if command.result is None:
@@ -336,6 +323,25 @@ class WSManServer(http.server.ThreadingHTTPServer):
         else:
             parts.append(f'<rsp:CommandState CommandId="{command.id}" State="{STATE_RUNNING}"/>')
         return "<rsp:ReceiveResponse>" + "".join(parts) + "</rsp:ReceiveResponse>"
+
+
+def run_command(fleet: Fleet, host: Host, command_line: str, stdin: bytes,
+                on_change: t.Callable[[], None] | None = None) -> scripts.CommandResult:
+    """Answer one command line on ``host`` with the output faults of its transport (shared by WS-Man and SSH)."""
+    before = host.counters.mutating_calls
+    result = scripts.run(fleet, host, command_line, stdin)
+    if host.counters.mutating_calls != before and on_change:
+        on_change()
+    fault_kind = host.transport.fault
+    if fault_kind == "truncated" and result.stdout:
+        result = result._replace(stdout=result.stdout[: max(1, len(result.stdout) // 2)])
+    elif fault_kind == "garbled" and result.stdout:
+        out = bytearray(result.stdout)
+        start = out.find(b">>{")
+        if start >= 0:
+            out[start + 3:start + 13] = b"\x00garbled\x01\x02"[: len(out[start + 3:start + 13])]
+        result = result._replace(stdout=bytes(out))
+    return result
 
 
 def free_port() -> int:

@@ -1,0 +1,136 @@
+"""diagnose.yml and remediate.yml through Ansible's own ssh connection (``ansible_shell_type: powershell``) against the
+lab's Windows OpenSSH endpoints: every host gets the causes the fleet gave it, remediation fixes what it should and a
+second run changes nothing; key and password authentication; unreachable hosts over SSH are reported as such."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from conftest import ROOT, run_playbook
+from kmslab import fleet as fleet_mod
+from kmslab.control import Lab
+
+DIAGNOSE = ROOT / "playbooks" / "diagnose.yml"
+REMEDIATE = ROOT / "playbooks" / "remediate.yml"
+
+#: A small fleet with a cause of each remedy class, a Japanese host, a slow one and three that cannot be managed.
+FLEET = {
+    "name": "ssh", "domain": "corp.example.jp",
+    "credentials": {"username": "labadmin", "password": "Lab-Passw0rd!"},
+    "kms_hosts": [
+        {"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022", "office2021"], "base_count": 40},
+         "expect": ["ACTIVATED"]},
+        {"name": "kms-fw", "edition": "ws2022-standard", "kms": {"csvlk": ["ws2022"], "dns_publishing": False},
+         "firewall": {"kms_inbound": False}, "expect": ["ACTIVATED", "KMS_HOST_DOWN"], "expect_after": ["ACTIVATED"]},
+    ],
+    "hosts": [
+        {"name": "pc-ok", "edition": "win11-pro", "expect": ["ACTIVATED"]},
+        {"name": "pc-ja-office", "edition": "win11-pro", "language": "ja-JP", "office": "office2021-proplus",
+         "expect": ["ACTIVATED"]},
+        {"name": "pc-slow", "edition": "win11-pro", "transport": {"fault": "slow", "delay_ms": 150}, "expect": ["ACTIVATED"]},
+        {"name": "pc-stale", "edition": "win11-pro", "kms_machine": "kms-retired.corp.example.jp",
+         "expect": ["STALE_KMS_OVERRIDE", "IN_GRACE"], "expect_after": ["ACTIVATED"]},
+        {"name": "pc-blocked", "edition": "win11-pro", "blocked": ["*:1688"], "expect": ["KMS_PORT_BLOCKED", "IN_GRACE"],
+         "expect_after": ["ACTIVATED"]},
+        {"name": "pc-hostfw", "edition": "win11-pro", "domain": "branch.example.jp", "kms_machine": "kms-fw.corp.example.jp",
+         "expect": ["KMS_HOST_DOWN", "IN_GRACE"], "expect_after": ["ACTIVATED"]},
+        {"name": "pc-skew", "edition": "win11-pro", "clock_offset_hours": 6, "expect": ["CLOCK_SKEW", "IN_GRACE"],
+         "expect_after": ["ACTIVATED"]},
+        {"name": "pc-spp-off", "edition": "win11-pro", "spp": {"state": "Stopped", "start_mode": "Disabled"},
+         "expect": ["SPP_SERVICE_UNAVAILABLE"], "expect_after": ["ACTIVATED"]},
+        {"name": "pc-mak", "edition": "win11-pro", "channel": "MAK", "expect": ["NOT_KMS_CHANNEL"]},
+        {"name": "pc-offline", "edition": "win11-pro", "transport": {"fault": "refused"}, "expect": ["UNREACHABLE"]},
+        {"name": "pc-noauth", "edition": "win11-pro", "transport": {"fault": "auth"}, "expect": ["UNREACHABLE"]},
+        {"name": "pc-hang", "edition": "win11-pro", "transport": {"fault": "hang"}, "expect": ["UNREACHABLE"]},
+    ],
+}
+
+
+def _extra(tmp, name):
+    return ["-e", json.dumps({"diagnose_dns_servers": ["{{ lab_dns_server }}"], "report_dir": str(tmp / name)})]
+
+
+def _managed_changes(run):
+    return sorted({host for host, tasks in run.results.items() if host != "localhost"
+                   and any(t.get("changed") for t in tasks.values())})
+
+
+@pytest.fixture(scope="module")
+def ssh_lab(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("ssh")
+    fleet = fleet_mod.build(FLEET, address_prefix=Lab.address_prefix())
+    with Lab(fleet, ssh=True) as lab:
+        lab.tmp = tmp
+        lab.inventory_path = lab.write_inventory(str(tmp / "inventory.yml"), connection="ssh", ssh_auth="key")
+        yield lab
+
+
+@pytest.fixture(scope="module")
+def remediation(ssh_lab):
+    tmp = ssh_lab.tmp
+    before = ssh_lab.counters()
+    diagnosis = run_playbook(ssh_lab.inventory_path, DIAGNOSE, tmp / "d", forks=8, extra=_extra(tmp, "diagnose"))
+    after_diagnosis = ssh_lab.counters()
+    check = run_playbook(ssh_lab.inventory_path, REMEDIATE, tmp / "c", forks=8, extra=["--check"] + _extra(tmp, "check"))
+    after_check = ssh_lab.counters()
+    first = run_playbook(ssh_lab.inventory_path, REMEDIATE, tmp / "1", forks=8, extra=_extra(tmp, "first"))
+    second = run_playbook(ssh_lab.inventory_path, REMEDIATE, tmp / "2", forks=8, extra=_extra(tmp, "second"))
+    return {"diagnosis": diagnosis, "check": check, "first": first, "second": second, "before": before,
+            "after_diagnosis": after_diagnosis, "after_check": after_check, "tmp": tmp}
+
+
+def test_the_inventory_uses_the_ssh_connection_with_powershell(ssh_lab):
+    inventory = yaml.safe_load(open(ssh_lab.inventory_path, encoding="utf-8"))
+    common = inventory["all"]["children"]["windows"]["vars"]
+    assert common["ansible_connection"] == "ssh" and common["ansible_shell_type"] == "powershell"
+    assert "ansible_winrm_transport" not in common and "ansible_password" not in common
+
+
+def test_diagnosis_over_ssh_gives_every_host_its_causes_in_one_call(remediation, ssh_lab):
+    run = remediation["diagnosis"]
+    assert run.rc == 0, run.output[-4000:]
+    document = json.loads((remediation["tmp"] / "diagnose" / "diagnosis.json").read_text(encoding="utf-8"))
+    got = {r["host"]: sorted(r["codes"]) for r in document["results"]}
+    expected = {name: sorted(host.expect) for name, host in ssh_lab.fleet.hosts.items()}
+    assert got == expected
+    before, after = remediation["before"], remediation["after_diagnosis"]
+    for name, host in ssh_lab.fleet.hosts.items():
+        assert after[name]["mutating_calls"] == before[name]["mutating_calls"], name
+        calls = after[name]["script_calls"] - before[name]["script_calls"]
+        assert calls == (0 if host.transport.fault in ("refused", "auth", "hang") else 1), name
+    # nothing reached the WS-Management endpoints: every call came over SSH
+    assert all(after[n]["http_requests"] == 0 for n in after)
+    assert after["pc-noauth"]["auth_failures"] > 0
+
+
+def test_check_mode_over_ssh_changes_nothing(remediation):
+    assert remediation["check"].rc == 0, remediation["check"].output[-3000:]
+    before, after = remediation["after_diagnosis"], remediation["after_check"]
+    assert {h: c["mutating_calls"] for h, c in after.items()} == {h: c["mutating_calls"] for h, c in before.items()}
+
+
+def test_remediation_over_ssh_fixes_what_it_should_and_a_second_run_changes_nothing(remediation, ssh_lab):
+    first, second = remediation["first"], remediation["second"]
+    assert first.rc == 0, first.output[-3000:]
+    doc = json.loads((remediation["tmp"] / "first" / "remediation.json").read_text(encoding="utf-8"))
+    got = {h["host"]: h for h in doc["hosts"]}
+    wrong = {name: {"expected": sorted(host.expect_after), "got": got[name]["after"]["codes"]}
+             for name, host in ssh_lab.fleet.hosts.items() if sorted(host.expect_after) != got[name]["after"]["codes"]}
+    assert wrong == {}
+    fixed = {name for name, host in ssh_lab.fleet.hosts.items() if sorted(host.expect_after) != sorted(host.expect)}
+    assert {h for h, r in got.items() if r["outcome"] == "fixed"} == fixed
+    assert second.rc == 0, second.output[-3000:]
+    assert _managed_changes(first)
+    assert _managed_changes(second) == []
+
+
+def test_password_authentication_through_ssh_askpass(ssh_lab, tmp_path):
+    inventory = ssh_lab.write_inventory(str(tmp_path / "inventory.yml"), connection="ssh", ssh_auth="password")
+    playbook = ROOT / "tests" / "integration" / "playbooks" / "query_modules.yml"
+    run = run_playbook(inventory, playbook, tmp_path, extra=["--limit", "pc-ok,pc-noauth"])
+    assert run.results["pc-ok"]["Activation"]["_status"] == "ok", run.output[-3000:]
+    assert run.results["pc-noauth"]["Activation"]["_status"] == "unreachable"
+    assert "password" in json.dumps(run.results["pc-noauth"]["Activation"]).lower() \
+        or "permission denied" in json.dumps(run.results["pc-noauth"]["Activation"]).lower()

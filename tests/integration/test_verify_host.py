@@ -1,0 +1,67 @@
+"""playbooks/verify_host.yml against the lab: every probe of every host is read, checked against
+docs/snapshot.schema.json, and one file per host says exactly what differs (here: nothing); nothing is changed."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import ROOT, run_playbook
+from kmslab import fleet as fleet_mod
+from kmslab.control import Lab
+
+PLAYBOOK = ROOT / "playbooks" / "verify_host.yml"
+FLEET = {
+    "name": "verify", "domain": "corp.example.jp",
+    "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022", "office2021"], "base_count": 40}}],
+    "hosts": [
+        {"name": "pc-ja-office", "edition": "win11-pro", "language": "ja-JP", "office": "office2021-proplus"},
+        {"name": "pc-stale", "edition": "win11-pro", "kms_machine": "kms-retired.corp.example.jp"},
+        {"name": "pc-spp-off", "edition": "win11-pro", "spp": {"state": "Stopped", "start_mode": "Disabled"}},
+        {"name": "pc-blocked", "edition": "win10-enterprise", "blocked": ["*:1688"]},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def verified(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("verify")
+    fleet = fleet_mod.build(FLEET, address_prefix=Lab.address_prefix())
+    with Lab(fleet) as lab:
+        inventory = lab.write_inventory(str(tmp / "inventory.yml"))
+        before = lab.counters()
+        run = run_playbook(inventory, PLAYBOOK, tmp, extra=["-e", json.dumps({"verify_dir": str(tmp / "out")})])
+        after = lab.counters()
+        yield {"run": run, "tmp": tmp, "fleet": fleet, "before": before, "after": after}
+
+
+def test_every_host_conforms_and_gets_its_file(verified):
+    run, out = verified["run"], verified["tmp"] / "out"
+    assert run.rc == 0, run.output[-4000:]
+    summary = json.loads((out / "verify_host.json").read_text(encoding="utf-8"))
+    assert summary["hosts"] == {name: 0 for name in verified["fleet"].hosts}
+    for name in verified["fleet"].hosts:
+        report = json.loads((out / f"verify-{name}.json").read_text(encoding="utf-8"))
+        assert report["host"] == name and report["collected"] is True
+        assert report["differences"] == []
+        assert report["probes"] == ["activation", "firewall", "kms_dns", "kms_host", "time"], name
+
+
+def test_a_host_whose_licensing_cannot_be_read_reports_it_and_still_conforms(verified):
+    report = json.loads((verified["tmp"] / "out" / "verify-pc-spp-off.json").read_text(encoding="utf-8"))
+    assert report["differences"] == [] and report["collected"] is True
+
+
+def test_verify_host_changes_nothing(verified):
+    before, after = verified["before"], verified["after"]
+    assert {h: c["mutating_calls"] for h, c in after.items()} == {h: c["mutating_calls"] for h, c in before.items()}
+    assert all(after[h]["script_calls"] - before[h]["script_calls"] == 2 for h in after)
+
+
+def test_a_bad_variable_is_refused_before_any_host_is_contacted(tmp_path):
+    fleet = fleet_mod.build(FLEET, address_prefix=Lab.address_prefix())
+    with Lab(fleet) as lab:
+        inventory = lab.write_inventory(str(tmp_path / "inventory.yml"))
+        run = run_playbook(inventory, PLAYBOOK, tmp_path, extra=["-e", json.dumps({"verify_dir": ""})])
+        assert run.rc != 0 and "verify_dir must be a non-empty path" in run.output
+        assert all(c["http_requests"] == 0 for c in lab.counters().values())
