@@ -22,6 +22,7 @@ removed by the next run.
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -159,7 +160,7 @@ def srv_lookup(domains: list[str], servers: list[tuple[str, int]] | None, timeou
         return [{"domain": d, "records": [], "error": "dnspython is not installed on the controller"} for d in domains]
     cache = cache or RunCache(None)
     resolver = _resolver(servers, timeout)
-    return [cache.get(("srv", domain.lower(), servers, timeout), lambda d=domain: _srv_one(resolver, d)) for domain in domains]
+    return [cache.get(("srv", domain.lower(), servers, timeout), functools.partial(_srv_one, resolver, domain)) for domain in domains]
 
 
 def _addresses(name: str, servers: list[tuple[str, int]] | None, timeout: float) -> list[str]:

@@ -318,10 +318,12 @@ REMEDIATION_SCHEMA = "winactivation.kms/remediation/1"
 _REMEDIATION_LABELS = {
     "en": {"title": "KMS activation remediation", "host": "Host", "before": "Before", "after": "After", "done": "What was done",
            "todo": "What a person must do", "fixed": "fixed", "unchanged": "unchanged", "changed_not_fixed": "changed, not fixed",
-           "failed": "failed", "nothing": "-", "summary": "Summary"},
+           "failed": "failed", "nothing": "-", "summary": "Summary",
+           "predicted_change": "would change, the result cannot be foreseen"},
     "ja": {"title": "KMS ライセンス認証 修復レポート", "host": "ホスト", "before": "修復前", "after": "修復後", "done": "実施内容",
            "todo": "担当者の対応が必要な事項", "fixed": "解決", "unchanged": "変更なし", "changed_not_fixed": "変更したが未解決",
-           "failed": "失敗", "nothing": "-", "summary": "概要"},
+           "failed": "失敗", "nothing": "-", "summary": "概要",
+           "predicted_change": "変更予定 (結果は予測できません)"},
 }
 
 
