@@ -335,6 +335,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--analyzer", type=int, default=20000, help="snapshots for the analyzer rate; 0 for none")
     parser.add_argument("--write", help="Markdown file whose bench section to replace (docs/performance.md)")
     parser.add_argument("--json", help="write every run as JSON here")
+    parser.add_argument("--include", action="append", default=[],
+                        help="also report the runs, analyzer rate and synthetic figures of an earlier --json file")
     args = parser.parse_args(argv)
     if args.command == "synthetic":
         print(json.dumps(synthetic(args.hosts)))
@@ -349,6 +351,11 @@ def main(argv: list[str] | None = None) -> int:
         runs += fleet_runs(size, args.repeat, args.forks, variants, args.seed)
     analyzer = analyzer_rate(args.analyzer) if args.analyzer else None
     synth = [_synthetic_subprocess(int(n)) for n in args.synthetic.split(",") if n]
+    for earlier in args.include:
+        old = json.loads(pathlib.Path(earlier).read_text(encoding="utf-8"))
+        runs = old.get("runs", []) + runs
+        analyzer = analyzer or old.get("analyzer")
+        synth = old.get("synthetic", []) + synth
     loads = [r["load"] for r in runs] or [os.getloadavg()[0]]
     result = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
               "command": "tools/bench.py " + " ".join(argv if argv is not None else sys.argv[1:]), "machine": _machine(),
