@@ -96,8 +96,7 @@ def _machine() -> dict[str, t.Any]:
 
 def _playbook(variant: str, work: pathlib.Path, report_dir: pathlib.Path) -> tuple[list[str], list[str]]:
     """The playbook and extra arguments of a variant."""
-    dns = ["-e", json.dumps({"diagnose_dns_servers": ["{{ lab_dns_server }}"], "report_dir": str(report_dir),
-                             "report_set_stats": False})]
+    dns = ["-e", json.dumps({"diagnose_dns_servers": ["{{ lab_dns_server }}"], "report_dir": str(report_dir)})]
     if variant == "floor":
         path = work / "floor.yml"
         path.write_text(_FLOOR, encoding="utf-8")
