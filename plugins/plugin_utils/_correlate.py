@@ -109,8 +109,9 @@ def _check_against_kms_host(result: dict[str, t.Any], product: dict[str, t.Any],
     existing = next((f for f in mine if f["code"] == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT"), None)
     if existing is not None:
         # copy-on-write: the caller's finding and its evidence stay as they were
-        enriched = dict(existing, evidence=dict(existing.get("evidence") or {}, csvlk=kms.get("csvlk"),
-                                                  csvlk_covers=kms.get("covers"), confirmed_by_kms_host=not covered))
+        evidence = dict(existing.get("evidence") or {}, csvlk=kms.get("csvlk"), csvlk_covers=kms.get("covers"),
+                        confirmed_by_kms_host=not covered)
+        enriched = dict(existing, evidence=evidence)
         findings[next(i for i, f in enumerate(findings) if f is existing)] = enriched
         return
     if not covered and kms.get("csvlk") and not any(f["code"] == "ACTIVATED" for f in mine):
