@@ -320,6 +320,15 @@ def write_doc(path: pathlib.Path, text: str) -> None:
     path.write_text(head + text + tail, encoding="utf-8")
 
 
+def _earlier(path: pathlib.Path) -> dict[str, t.Any]:
+    """An earlier bench's --json file, or the per-run JSON lines it printed before it was interrupted."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        return t.cast(dict, json.loads(text))
+    except json.JSONDecodeError:
+        return {"runs": [json.loads(line) for line in text.splitlines() if line.startswith('{"variant"')]}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command")
@@ -335,7 +344,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", help="Markdown file whose bench section to replace (docs/performance.md)")
     parser.add_argument("--json", help="write every run as JSON here")
     parser.add_argument("--include", action="append", default=[],
-                        help="also report the runs, analyzer rate and synthetic figures of an earlier --json file")
+                        help="also report the runs, analyzer rate and synthetic figures of an earlier --json file, or the "
+                             "per-run lines an interrupted bench printed")
     args = parser.parse_args(argv)
     if args.command == "synthetic":
         print(json.dumps(synthetic(args.hosts)))
@@ -351,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     analyzer = analyzer_rate(args.analyzer) if args.analyzer else None
     synth = [_synthetic_subprocess(int(n)) for n in args.synthetic.split(",") if n]
     for earlier in args.include:
-        old = json.loads(pathlib.Path(earlier).read_text(encoding="utf-8"))
+        old = _earlier(pathlib.Path(earlier))
         runs = old.get("runs", []) + runs
         analyzer = analyzer or old.get("analyzer")
         synth = old.get("synthetic", []) + synth
