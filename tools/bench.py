@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Fleet-scale benchmark of the collection (``make bench``; not part of ``make test``, which runs a smoke of it).
 
 Two parts, both measured, never estimated:

@@ -114,7 +114,7 @@ def test_check_mode_writes_a_marked_prediction_into_its_own_folder(tmp_path):
                                           "pc0": {}, "pc2": {}})}, check_mode=True)
     folder = pathlib.Path(result["dir"])
     assert folder.parent == tmp_path and folder.name.startswith("check-") and folder.is_dir()
-    assert [p for p in tmp_path.iterdir()] == [folder]  # nothing beside the check folder
+    assert list(tmp_path.iterdir()) == [folder]  # nothing beside the check folder
     assert result["check_mode"] is True and result["console"][-1].startswith(f"Prediction (check mode), nothing was changed; reports in {folder}")
     assert json.loads((folder / "diagnosis.json").read_text(encoding="utf-8"))["check_mode"] is True
     assert (folder / "diagnosis.en.md").read_text(encoding="utf-8").startswith("> Prediction (check mode)")

@@ -97,10 +97,10 @@ def _worker_tcp(scope, port, base, queue):
 
 def _run_workers(target, scope, port, base, count=6):
     queue = FORK.Queue()
-    procs = [FORK.Process(target=target, args=(scope, port, base, queue)) for _ in range(count)]
+    procs = [FORK.Process(target=target, args=(scope, port, base, queue)) for _worker in range(count)]
     for proc in procs:
         proc.start()
-    answers = [queue.get(timeout=30) for _ in procs]
+    answers = [queue.get(timeout=30) for _proc in procs]
     for proc in procs:
         proc.join(timeout=30)
     return answers
@@ -144,7 +144,7 @@ def test_one_connect_per_endpoint_per_task_and_a_new_task_connects_again(listene
 def test_outside_a_worker_the_cache_is_this_process_only(listener, tmp_path):
     cache = _controller.RunCache("diagnose:x", base=str(tmp_path))
     assert not cache.shared
-    for _ in range(3):
+    for _attempt in range(3):
         assert _controller.tcp_check([("127.0.0.1", listener.port)], None, 1.0, cache)[f"127.0.0.1:{listener.port}"]["open"]
     assert listener.accepted == 1
     assert list(tmp_path.iterdir()) == []
