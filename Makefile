@@ -8,7 +8,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.cache/collections
 export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv system-deps collection-link demo test sanity units lint pwsh-syntax changelog-lint integration molecule galaxy-import ee-check clean
+.PHONY: help venv system-deps collection-link demo test sanity units lint pwsh-syntax changelog-lint integration molecule galaxy-import ee-check clean bench
 
 help:
 	@echo "make demo   - set up, start the lab demo fleet, run the collection's playbooks against it, stop the lab"
@@ -55,6 +55,10 @@ ee-check:
 
 demo: venv system-deps collection-link
 	@tools/demo.sh
+
+# Fleet-scale benchmark (not part of make test; takes long): writes the measured section of docs/performance.md.
+bench: venv collection-link
+	$(PY) tools/bench.py --sizes 10,100,300,1000 --repeat 3 --synthetic 10000,50000 --json .cache/bench.json --write docs/performance.md
 
 clean:
 	rm -rf .venv .cache tests/output reports

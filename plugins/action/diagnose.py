@@ -68,7 +68,9 @@ class ActionModule(ActionBase):
             views = _snapshot.normalise_snapshot(snapshot)
             view = views.get("kms_dns") or {}
             own = _analyze.self_endpoint(views.get("activation") or {})
-            observations = _controller.observe(view, args["_servers"] or None, args["timeout"], [own] if own else None)
+            # shared by the workers of this task in this run: one look-up per domain and one connect per endpoint
+            cache = _controller.RunCache(f"diagnose:{self._task._uuid}")
+            observations = _controller.observe(view, args["_servers"] or None, args["timeout"], [own] if own else None, cache)
         diagnosis = _analyze.analyze(snapshot, observations, {"expiring_days": args["expiring_days"]})
         lang = args["language"]
         attempts = ((snapshot.get("probes") or {}).get("activation") or {}).get("activation_attempts") or []

@@ -5,6 +5,15 @@ its own _vlmcs._tcp SRV look-ups (dnspython) and TCP connects to every KMS candi
 
 dnspython is used rather than the system resolver because the check must be able to ask specific DNS servers
 (the clients' own, given with ``dns_servers``), and SRV records need a real DNS client.
+
+One look-up or connect per run, not per host: Ansible runs each host's task in its own forked worker process, so a
+cache in this module's memory dies with the worker. ``RunCache`` shares the answers between the workers of one task
+in one playbook run through small files, one per question (SRV domain, or endpoint with the DNS servers and timeout
+that produced it), each guarded by an exclusive ``flock``: the first worker asks, the others wait on the lock and read
+its answer. A DNS server or KMS host that never answers therefore costs one timeout per task and run, whatever the
+fleet's size. The scope is the task (its uuid) inside the run (the ansible-playbook process that forked the workers,
+by pid and start time), so the diagnosis after a remediation asks again. Folders of runs whose process has ended are
+removed by the next run.
 """
 
 # FOR INTERNAL COLLECTION USE ONLY
@@ -13,8 +22,21 @@ dnspython is used rather than the system resolver because the check must be able
 from __future__ import annotations
 
 import concurrent.futures
+import functools
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
 import socket
+import tempfile
 import typing as t
+
+try:
+    import fcntl
+    HAS_FCNTL = True
+except ImportError:  # pragma: no cover - Ansible's controller is POSIX
+    HAS_FCNTL = False
 
 try:
     import dns.exception
@@ -22,6 +44,83 @@ try:
     HAS_DNSPYTHON = True
 except ImportError:  # pragma: no cover - dnspython is in requirements.txt
     HAS_DNSPYTHON = False
+
+
+def _process_start(pid: int) -> str:
+    """The start time of a process in clock ticks since boot (Linux), to tell a pid reused by a later run apart."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return "0"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class RunCache:
+    """Answers shared by every worker process of one task in one playbook run (see the module docstring).
+
+    Outside a forked worker (no multiprocessing parent, as in a unit test or a direct call) it is an in-memory cache
+    of this process only.
+    """
+
+    def __init__(self, scope: str | None, base: str | None = None) -> None:
+        self._memory: dict[str, t.Any] = {}
+        self._dir: str | None = None
+        parent = multiprocessing.parent_process()
+        if scope and parent is not None and parent.pid and HAS_FCNTL:
+            root = os.path.join(base or tempfile.gettempdir(), f"winactivation.kms-{os.getuid()}")
+            run = f"{parent.pid}-{_process_start(parent.pid)}"
+            os.makedirs(root, mode=0o700, exist_ok=True)
+            self._dir = os.path.join(root, run, hashlib.sha256(scope.encode()).hexdigest()[:16])
+            if not os.path.isdir(os.path.join(root, run)):
+                _sweep(root)
+            os.makedirs(self._dir, mode=0o700, exist_ok=True)
+
+    @property
+    def shared(self) -> bool:
+        """Whether answers are shared with the other workers of the run (False: this process only)."""
+        return self._dir is not None
+
+    def get(self, key: tuple[t.Any, ...], compute: t.Callable[[], t.Any]) -> t.Any:
+        """The answer for ``key``: from this process, from another worker of the run, or computed once (under lock)."""
+        name = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()
+        if name in self._memory:
+            return self._memory[name]
+        if self._dir is None:
+            value = self._memory[name] = compute()
+            return value
+        fd = os.open(os.path.join(self._dir, name), os.O_RDWR | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "r+", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                text = handle.read()
+                if text:
+                    value = json.loads(text)
+                else:
+                    value = compute()
+                    handle.write(json.dumps(value))
+                    handle.flush()
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        self._memory[name] = value
+        return value
+
+
+def _sweep(root: str) -> None:
+    """Remove the cache folders of runs whose ansible-playbook process has ended."""
+    for entry in os.listdir(root):
+        pid = entry.split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(os.path.join(root, entry), ignore_errors=True)
 
 
 def _resolver(servers: list[tuple[str, int]] | None, timeout: float) -> "dns.resolver.Resolver":
@@ -36,28 +135,32 @@ def _resolver(servers: list[tuple[str, int]] | None, timeout: float) -> "dns.res
     return resolver
 
 
-def srv_lookup(domains: list[str], servers: list[tuple[str, int]] | None, timeout: float = 2.0) -> list[dict[str, t.Any]]:
+def _srv_one(resolver: "dns.resolver.Resolver", domain: str) -> dict[str, t.Any]:
+    """One domain's _vlmcs._tcp SRV records, or the DNS error by name."""
+    entry: dict[str, t.Any] = {"domain": domain, "records": [], "error": None}
+    try:
+        answer = resolver.resolve(f"_vlmcs._tcp.{domain}", "SRV")
+        entry["records"] = [{"target": r.target.to_text().rstrip(".").lower(), "port": r.port, "priority": r.priority,
+                             "weight": r.weight} for r in answer]
+    except dns.resolver.NXDOMAIN:
+        entry["error"] = "NXDOMAIN"
+    except dns.resolver.NoAnswer:
+        entry["error"] = "NOANSWER"
+    except dns.resolver.NoNameservers:
+        entry["error"] = "SERVFAIL"
+    except dns.exception.Timeout:
+        entry["error"] = "TIMEOUT"
+    return entry
+
+
+def srv_lookup(domains: list[str], servers: list[tuple[str, int]] | None, timeout: float = 2.0,
+               cache: RunCache | None = None) -> list[dict[str, t.Any]]:
     """The controller's own _vlmcs._tcp SRV look-up in each domain: records, or the DNS error by name."""
     if not HAS_DNSPYTHON:
         return [{"domain": d, "records": [], "error": "dnspython is not installed on the controller"} for d in domains]
+    cache = cache or RunCache(None)
     resolver = _resolver(servers, timeout)
-    out = []
-    for domain in domains:
-        entry: dict[str, t.Any] = {"domain": domain, "records": [], "error": None}
-        try:
-            answer = resolver.resolve(f"_vlmcs._tcp.{domain}", "SRV")
-            entry["records"] = [{"target": r.target.to_text().rstrip(".").lower(), "port": r.port, "priority": r.priority,
-                                 "weight": r.weight} for r in answer]
-        except dns.resolver.NXDOMAIN:
-            entry["error"] = "NXDOMAIN"
-        except dns.resolver.NoAnswer:
-            entry["error"] = "NOANSWER"
-        except dns.resolver.NoNameservers:
-            entry["error"] = "SERVFAIL"
-        except dns.exception.Timeout:
-            entry["error"] = "TIMEOUT"
-        out.append(entry)
-    return out
+    return [cache.get(("srv", domain.lower(), servers, timeout), functools.partial(_srv_one, resolver, domain)) for domain in domains]
 
 
 def _addresses(name: str, servers: list[tuple[str, int]] | None, timeout: float) -> list[str]:
@@ -93,22 +196,28 @@ def _connect(name: str, port: int, servers: list[tuple[str, int]] | None, timeou
 
 
 def tcp_check(endpoints: list[tuple[str, int]], servers: list[tuple[str, int]] | None,
-              timeout: float = 2.0) -> dict[str, dict[str, t.Any]]:
+              timeout: float = 2.0, cache: RunCache | None = None) -> dict[str, dict[str, t.Any]]:
     """TCP connect from the controller to each host:port, all at once; keyed "host:port"."""
     unique = sorted(set(endpoints))
     if not unique:
         return {}
+    run_cache = cache or RunCache(None)
+
+    def _shared(host: str, port: int) -> dict[str, t.Any]:
+        return t.cast(dict, run_cache.get(("tcp", host.lower(), port, servers, timeout),
+                                          lambda: _connect(host, port, servers, timeout)))
+
     with concurrent.futures.ThreadPoolExecutor(max_workers=min(16, len(unique))) as pool:
-        futures = {f"{h}:{p}": pool.submit(_connect, h, p, servers, timeout) for h, p in unique}
+        futures = {f"{h}:{p}": pool.submit(_shared, h, p) for h, p in unique}
         return {key: future.result() for key, future in futures.items()}
 
 
 def observe(kms_dns_view: dict[str, t.Any], servers: list[tuple[str, int]] | None, timeout: float,
-            extra: list[tuple[str, int]] | None = None) -> dict[str, t.Any]:
+            extra: list[tuple[str, int]] | None = None, cache: RunCache | None = None) -> dict[str, t.Any]:
     """The controller's observations for one host: SRV in the host's domains and TCP to its candidates
-    (and to ``extra`` endpoints, such as a KMS host's own listening port)."""
+    (and to ``extra`` endpoints, such as a KMS host's own listening port); answers shared through ``cache``."""
     domains = kms_dns_view.get("domains") or []
     endpoints = [(c["host"], c["port"]) for c in kms_dns_view.get("candidates") or [] if c.get("host")]
     endpoints.extend(extra or [])
-    return {"srv": srv_lookup(domains, servers, timeout), "tcp": tcp_check(endpoints, servers, timeout),
+    return {"srv": srv_lookup(domains, servers, timeout, cache), "tcp": tcp_check(endpoints, servers, timeout, cache),
             "dns_servers": [f"{h}:{p}" for h, p in servers] if servers else "system"}

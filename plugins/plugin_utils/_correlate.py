@@ -9,7 +9,6 @@ and state causes for the fleet as "N clients fail because ...", in English and J
 from __future__ import annotations
 
 import collections
-import copy
 import typing as t
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _findings
@@ -65,8 +64,12 @@ def _index_kms_hosts(results: list[dict[str, t.Any]]) -> dict[str, dict[str, t.A
 
 
 def correlate(results: list[dict[str, t.Any]]) -> tuple[list[dict[str, t.Any]], dict[str, t.Any]]:
-    """Return the host results, enriched with what the KMS hosts in the run say, and the fleet summary."""
-    results = copy.deepcopy(results)
+    """Return the host results, enriched with what the KMS hosts in the run say, and the fleet summary.
+
+    The input is not changed and not deep-copied: each host's result is copied shallowly, and a finding is copied
+    only when it is enriched (see ``_check_against_kms_host``), so the work is O(hosts) in time and memory.
+    """
+    results = [_plain_result(r) for r in results]
     kms_index = _index_kms_hosts(results)
     by_kms: dict[str, dict[str, t.Any]] = {}
     for result in results:
@@ -91,6 +94,13 @@ def correlate(results: list[dict[str, t.Any]]) -> tuple[list[dict[str, t.Any]], 
     return results, summary
 
 
+def _plain_result(result: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """A shallow copy of one host's result with its own list of findings (the findings themselves are shared)."""
+    copied = dict(result)
+    copied["findings"] = list(result.get("findings") or [])
+    return copied
+
+
 def _check_against_kms_host(result: dict[str, t.Any], product: dict[str, t.Any], kms: dict[str, t.Any] | None) -> None:
     """Confirm or add findings a client's own data cannot prove: the host key's coverage, the host's count."""
     if kms is None or not product.get("family"):
@@ -100,9 +110,11 @@ def _check_against_kms_host(result: dict[str, t.Any], product: dict[str, t.Any],
     mine = [f for f in findings if (f.get("product") or {}).get("id") == product["id"]]
     existing = next((f for f in mine if f["code"] == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT"), None)
     if existing is not None:
-        existing["evidence"]["csvlk"] = kms.get("csvlk")
-        existing["evidence"]["csvlk_covers"] = kms.get("covers")
-        existing["evidence"]["confirmed_by_kms_host"] = not covered
+        # copy-on-write: the caller's finding and its evidence stay as they were
+        evidence = dict(existing.get("evidence") or {}, csvlk=kms.get("csvlk"), csvlk_covers=kms.get("covers"),
+                        confirmed_by_kms_host=not covered)
+        enriched = dict(existing, evidence=evidence)
+        findings[next(i for i, f in enumerate(findings) if f is existing)] = enriched
         return
     if not covered and kms.get("csvlk") and not any(f["code"] == "ACTIVATED" for f in mine):
         ref = next((f.get("product") for f in mine if f.get("product")), None) or {"application": product["application"],

@@ -296,12 +296,14 @@ _REMEDIATION_LABELS = {
            "todo": "What a person must do", "fixed": "fixed", "unchanged": "unchanged", "changed_not_fixed": "changed, not fixed",
            "failed": "failed", "reboot_required": "restart required", "nothing": "-", "summary": "Summary", "generated": "Generated", "hosts": "Hosts",
            "outcome": "Outcome", "operations": "operations", "expand_all": "Expand all", "collapse_all": "Collapse all",
-           "print": "Print"},
+           "print": "Print",
+           "predicted_change": "would change, the result cannot be foreseen"},
     "ja": {"title": "KMS ライセンス認証 修復レポート", "host": "ホスト", "before": "修復前", "after": "修復後", "done": "実施内容",
            "todo": "担当者の対応が必要な事項", "fixed": "解決", "unchanged": "変更なし", "changed_not_fixed": "変更したが未解決",
            "failed": "失敗", "reboot_required": "再起動が必要", "nothing": "-", "summary": "概要", "generated": "作成日時", "hosts": "ホスト数",
            "outcome": "結果", "operations": "件の操作", "expand_all": "すべて展開", "collapse_all": "すべて折りたたむ",
-           "print": "印刷"},
+           "print": "印刷",
+           "predicted_change": "変更予定 (結果は予測できません)"},
 }
 
 

@@ -147,3 +147,22 @@ def test_stats_hold_counts_only():
     stats = _report.stats(_document())["winactivation_kms"]
     assert stats["hosts"] == 5 and stats["code_counts"]["CLOCK_SKEW"] == 1
     assert "results" not in json.dumps(stats)
+
+
+def test_correlation_copies_only_what_it_changes(monkeypatch):
+    """O(hosts): no deep copy of the fleet (issue 13), and the caller's diagnoses are left as they were."""
+    import copy
+
+    def _no_deepcopy(*_args, **_kwargs):
+        raise AssertionError("correlate must not deep-copy the fleet")
+
+    results = [_kms_host(csvlk="2019"), _client("pc1"), _client("pc2", S.failing("0xC004F042"))]
+    pristine = json.dumps(results, sort_keys=True, default=str)
+    monkeypatch.setattr(copy, "deepcopy", _no_deepcopy)
+    enriched, _summary = _correlate.correlate(results)
+    assert json.dumps(results, sort_keys=True, default=str) == pristine
+    pc2 = next(r for r in enriched if r["host"] == "pc2")
+    confirmed = next(f for f in pc2["findings"] if f["code"] == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT")
+    assert confirmed["evidence"]["confirmed_by_kms_host"] is True
+    original = next(f for f in results[2]["findings"] if f["code"] == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT")
+    assert "confirmed_by_kms_host" not in original["evidence"]

@@ -1,0 +1,127 @@
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action plugin for winactivation.kms.fleet_report (documentation in plugins/modules/fleet_report.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import typing as t
+
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _report
+
+
+class ActionModule(ActionBase):
+    """Write the fleet's reports on the controller, once, from plain data; check mode writes into its own folder."""
+
+    _supports_check_mode = True
+    _supports_async = False
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    ARGUMENT_SPEC = {
+        "document": {"type": "dict"},
+        "sources": {"type": "list", "elements": "path", "default": []},
+        "dir": {"type": "path", "required": True},
+        "name": {"type": "str", "default": "diagnosis"},
+        "formats": {"type": "list", "elements": "str", "choices": list(_fleet.FORMATS), "default": list(_fleet.FORMATS)},
+        "language": {"type": "str", "choices": ["en", "ja"], "default": "en"},
+        "before": {"type": "dict"},
+        "remediation": {"type": "bool", "default": True},
+        "action_vars": {"type": "list", "elements": "str", "default": ["remediate_summary", "kms_host_summary"]},
+        "stats_max_hosts": {"type": "int", "default": _fleet.STATS_MAX_HOSTS},
+        "stats_max_bytes": {"type": "int", "default": _fleet.STATS_MAX_BYTES},
+    }
+
+    def _validated(self) -> dict[str, t.Any]:
+        _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
+        if not args["name"] or os.sep in args["name"] or args["name"] in (".", ".."):
+            raise AnsibleActionFail(f"name: {args['name']!r} must be a file name stem without {os.sep!r}")
+        if not 0 <= args["stats_max_hosts"] <= 10000:
+            raise AnsibleActionFail(f"stats_max_hosts must be between 0 and 10000, got {args['stats_max_hosts']}")
+        if not 1024 <= args["stats_max_bytes"] <= 1048576:
+            raise AnsibleActionFail(f"stats_max_bytes must be between 1024 and 1048576, got {args['stats_max_bytes']}")
+        for source in args["sources"]:
+            if not os.path.isfile(source):
+                raise AnsibleActionFail(f"sources: {source!r} is not a file")
+        return args
+
+    @staticmethod
+    def _document(args: dict[str, t.Any]) -> dict[str, t.Any]:
+        """This run's document as it is (already correlated), or merged with saved ones (one correlation)."""
+        if not args["sources"]:
+            if not args["document"]:
+                raise AnsibleActionFail("Nothing to report: run the diagnose role first or set report_sources to saved "
+                                        "diagnosis.json files.")
+            return t.cast(dict, args["document"])
+        documents: list[t.Any] = []
+        for source in args["sources"]:
+            with open(source, encoding="utf-8") as handle:
+                documents.append(handle.read())
+        if args["document"]:
+            documents.append(args["document"])
+        try:
+            return _report.merge(documents)
+        except (ValueError, json.JSONDecodeError) as exc:
+            raise AnsibleActionFail(f"sources: {exc}") from exc
+
+    def _actions(self, task_vars: dict[str, t.Any], hosts: list[str], names: list[str]) -> dict[str, t.Any]:
+        """What the remediate and kms_host roles did on each host (their summary variables), read once per host."""
+        hostvars = task_vars.get("hostvars")
+        actions: dict[str, t.Any] = {}
+        if hostvars is None or not hasattr(hostvars, "raw_get"):
+            return actions
+        for host in hosts:
+            if host not in hostvars:
+                continue
+            variables = hostvars.raw_get(host)
+            for name in names:
+                value = variables.get(name) if isinstance(variables, t.Mapping) else None
+                if isinstance(value, t.Mapping) and value:
+                    actions[host] = dict(value)
+        return actions
+
+    def run(self, tmp: t.Any = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
+        """Write the reports; return where, which files, the causes in ``language`` and the set_stats payload."""
+        result = super().run(tmp, task_vars)
+        del tmp
+        args = self._validated()
+        document = self._document(args)
+        check = bool(self._task.check_mode)
+        lang = args["language"]
+        folder = _fleet.check_folder(args["dir"]) if check else args["dir"]
+        os.makedirs(folder, mode=0o755, exist_ok=True)
+        files: list[str] = []
+        changed = False
+
+        def _write(name: str, text: str) -> None:
+            nonlocal changed
+            changed = _fleet.write_text(os.path.join(folder, name), text) or changed
+            files.append(name)
+
+        stem = args["name"]
+        before = args["before"] if args["before"] else None
+        for report_format in args["formats"]:
+            _write(_fleet.file_name(stem, report_format, lang), _fleet.render(document, report_format, lang, check))
+            if before is not None:
+                _write(_fleet.file_name(f"{stem}-before", report_format, lang), _fleet.render(before, report_format, lang, check))
+        if before is not None and args["remediation"]:
+            hosts = [r["host"] for r in document.get("results") or []]
+            remediation = _report.remediation(before, document, self._actions(task_vars or {}, hosts, args["action_vars"]))
+            if check:
+                remediation = _fleet.predicted_remediation(remediation)
+            _write("remediation.json", json.dumps(remediation, ensure_ascii=False, indent=2, default=str) + "\n")
+            _write(f"remediation.{lang}.md", _fleet.remediation_markdown(remediation, lang))
+        result.update({
+            "changed": changed, "dir": folder, "files": files, "check_mode": check,
+            "hosts": len(document.get("results") or []), "unread": _fleet.unread(document),
+            "status_counts": (document.get("summary") or {}).get("status_counts") or {},
+            "statements": _fleet.statements(document, lang),
+            "console": _fleet.console(document, before, lang, folder, files, check),
+            "unread_msg": _fleet.unread_message(document, lang, folder),
+            "stats": _fleet.bounded_stats(document, args["stats_max_hosts"], args["stats_max_bytes"]),
+        })
+        return result

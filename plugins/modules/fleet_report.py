@@ -1,0 +1,147 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: fleet_report
+short_description: Write the fleet diagnosis as JSON, CSV, Markdown and HTML reports on the controller
+version_added: 0.2.0
+description:
+  - The C(winactivation.kms.report) role's writer. Writes I(document) as it is (it is already correlated) or, with
+    I(sources), merged with saved documents (per host the newest wins), once, in plain Python.
+  - With I(before), the state before a remediation goes to its own files (C(<name>-before.*)), the state after to
+    C(<name>.*), and C(remediation.json) and C(remediation.<lang>.md) compare them per host with what the
+    C(remediate_summary) and C(kms_host_summary) variables of each host say was done.
+  - In check mode the reports go to a folder of their own, C(<dir>/check-<UTC timestamp>), and say they are a
+    prediction; in the remediation report a host with planned changes has an after-state that cannot be foreseen.
+  - A file is rewritten only when its content differs.
+  - Contacts no host.
+options:
+  document:
+    description: This run's fleet document (C(diagnose_fleet) of C(localhost), from the diagnose role).
+    type: dict
+  sources:
+    description: Saved C(diagnosis.json) documents (other AWX job slices, earlier runs) to merge with I(document).
+    type: list
+    elements: path
+    default: []
+  dir:
+    description: The report folder (created if missing).
+    type: path
+    required: true
+  name:
+    description: File name stem of the reports.
+    type: str
+    default: diagnosis
+  formats:
+    description: Which reports to write.
+    type: list
+    elements: str
+    choices: [json, csv, markdown, html]
+    default: [json, csv, markdown, html]
+  language:
+    description: Language of the CSV, Markdown and HTML reports and of C(console). The JSON holds both languages.
+    type: str
+    choices: [en, ja]
+    default: en
+  before:
+    description: The fleet document before a remediation run.
+    type: dict
+  remediation:
+    description: Write C(remediation.json) and C(remediation.<lang>.md) when I(before) is given.
+    type: bool
+    default: true
+  action_vars:
+    description: Host variables that say what a remediation did on each host.
+    type: list
+    elements: str
+    default: [remediate_summary, kms_host_summary]
+  stats_max_hosts:
+    description: At most this many hosts (those that need attention, worst first) in C(stats.winactivation_kms.per_host), 0 to 10000.
+    type: int
+    default: 200
+  stats_max_bytes:
+    description: At most this many bytes of JSON in C(stats), 1024 to 1048576; hosts beyond it are counted, not listed.
+    type: int
+    default: 65536
+attributes:
+  check_mode:
+    support: full
+    description: Writes the reports into C(<dir>/check-<UTC timestamp>), marked as a prediction; the hosts are not contacted.
+  diff_mode:
+    support: none
+    description: The reports are whole documents; no diff is shown.
+  platform:
+    support: full
+    platforms: posix
+    description: Runs on the controller only.
+seealso:
+  - module: winactivation.kms.fleet
+author:
+  - winactivation.kms maintainers (@winactivation)
+"""
+
+EXAMPLES = r"""
+- name: Write the reports in Japanese
+  winactivation.kms.fleet_report:
+    document: "{{ hostvars['localhost']['diagnose_fleet'] }}"
+    dir: /srv/reports
+    language: ja
+  register: written
+  run_once: true
+  delegate_to: localhost
+
+- name: Publish the counts and the hosts that need attention to AWX
+  ansible.builtin.set_stats:
+    data: "{{ written.stats }}"
+  run_once: true
+"""
+
+RETURN = r"""
+dir:
+  description: The folder the reports were written to (in check mode C(<dir>/check-<UTC timestamp>)).
+  returned: always
+  type: str
+files:
+  description: The file names written in C(dir).
+  returned: always
+  type: list
+  elements: str
+check_mode:
+  description: Whether the reports are a prediction.
+  returned: always
+  type: bool
+hosts:
+  description: How many hosts the report holds.
+  returned: always
+  type: int
+unread:
+  description: How many of them could not be read.
+  returned: always
+  type: int
+unread_msg:
+  description: When no host could be read, the failure text in I(language) (the report role fails with it); else null.
+  returned: always
+  type: str
+status_counts:
+  description: Hosts per status.
+  returned: always
+  type: dict
+statements:
+  description: The fleet's causes in I(language).
+  returned: always
+  type: list
+  elements: str
+console:
+  description: What to print, in I(language) - the causes (before and after when I(before) is given) and where the reports are.
+  returned: always
+  type: list
+  elements: str
+stats:
+  description:
+    - The set_stats payload C(winactivation_kms) - counts per status and code, causes, and C(per_host) (status and
+      codes) of at most I(stats_max_hosts) hosts that need attention within I(stats_max_bytes), with
+      C(per_host_left_out) counting the others.
+  returned: always
+  type: dict
+"""

@@ -1,0 +1,198 @@
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The fleet step of the roles, in plain Python, once per run: gather each host's diagnosis from the play's results,
+correlate once, write the report files (check mode into their own folder, before and after apart), and the small
+per-run outputs (console lines in the report language, a bounded set_stats payload).
+
+Why here and not in Jinja: an expression over ``hostvars`` hands every host's whole registered result to a filter
+as Ansible's lazy containers; the filter then copies them with the templating context attached. Here the action reads
+each host's raw variables once (``HostVars.raw_get``, no templating), keeps only the diagnosis, and the work is
+O(hosts) in time and memory.
+"""
+
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the winactivation.kms collection and may change in any release.
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import typing as t
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _report
+
+#: Formats of the fleet reports and their file names (stem, language).
+FORMATS = ("json", "csv", "markdown", "html")
+_SUFFIX = {"csv": "csv", "markdown": "md", "html": "html"}
+#: Statuses of hosts that could not be read.
+UNREAD = ("unreachable", "error")
+#: Defaults of the set_stats bound (documented in the report role and docs/performance.md).
+STATS_MAX_HOSTS = 200
+STATS_MAX_BYTES = 65536
+
+_TEXT = {
+    "en": {"none": "no cause found", "prediction": "Prediction (check mode): nothing was changed; results of changes that "
+           "depend on an earlier change cannot be foreseen.", "before": "Before: ", "after": "After: ",
+           "where": "Reports in {dir}: {files}", "where_check": "Prediction (check mode), nothing was changed; reports in {dir}: {files}",
+           "unread": "None of the {hosts} hosts could be read ({unread} unreachable or unreadable); reports in {dir}"},
+    "ja": {"none": "原因は見つかりませんでした", "prediction": "予測 (チェックモード): 何も変更していません。前の変更に依存する変更の結果は"
+           "予測できません。", "before": "修復前: ", "after": "修復後: ",
+           "where": "レポートの場所: {dir}: {files}", "where_check": "予測 (チェックモード)、何も変更していません。レポートの場所: {dir}: {files}",
+           "unread": "全 {hosts} 台のいずれからも情報を読み取れませんでした (接続不可または読み取り不可: {unread} 台)。レポートの場所: {dir}"},
+}
+
+
+def minimal_result(result: t.Any) -> dict[str, t.Any] | None:
+    """Only what the fleet step needs from one registered diagnose result: the diagnosis, or why there is none."""
+    if not isinstance(result, t.Mapping):
+        return None
+    if "findings" in result and "status" in result:
+        return dict(result)
+    keep = {"diagnosis": result.get("diagnosis") if isinstance(result.get("diagnosis"), t.Mapping) else None,
+            "unreachable": bool(result.get("unreachable")), "failed": bool(result.get("failed")), "msg": result.get("msg")}
+    if keep["diagnosis"] is None:
+        del keep["diagnosis"]
+    return keep
+
+
+def gather(raw_vars: t.Callable[[str], t.Any], hosts: t.Iterable[str], var: str) -> dict[str, t.Any]:
+    """host -> minimal registered result, reading each host's raw (untemplated) variables once."""
+    gathered: dict[str, t.Any] = {}
+    for host in hosts:
+        variables = raw_vars(host)
+        value = variables.get(var) if isinstance(variables, t.Mapping) else None
+        gathered[host] = minimal_result(value)
+    return gathered
+
+
+def fleet(task_results: dict[str, t.Any], generated_at: str | None = None) -> dict[str, t.Any]:
+    """The fleet document from gathered results: one correlation."""
+    return _report.fleet_document(_report.from_task_results(task_results), generated_at)
+
+
+def statements(document: t.Mapping[str, t.Any], language: str) -> list[str]:
+    """The fleet's causes in ``language``, or a line saying none was found."""
+    lines = [str(s[language]) for s in (document.get("summary") or {}).get("statements") or []]
+    return lines or [_TEXT[language]["none"]]
+
+
+def console(document: t.Mapping[str, t.Any], before: t.Mapping[str, t.Any] | None, language: str, folder: str,
+            files: list[str], check: bool) -> list[str]:
+    """What the report role prints, in the report language: the causes (before and after when both are known, so the
+    console says the same as the files) and where the reports are."""
+    text = _TEXT[language]
+    lines = []
+    if before is not None:
+        lines.append(text["before"] + " ".join(statements(before, language)))
+        lines.append(text["after"] + " ".join(statements(document, language)))
+    else:
+        lines.extend(statements(document, language))
+    lines.append(text["where_check" if check else "where"].format(dir=folder, files=", ".join(files)))
+    return lines
+
+
+def unread_message(document: t.Mapping[str, t.Any], language: str, folder: str) -> str | None:
+    """The failure text of a run in which no host could be read, or None."""
+    hosts = len(document.get("results") or [])
+    count = unread(document)
+    if not hosts or count < hosts:
+        return None
+    return _TEXT[language]["unread"].format(hosts=hosts, unread=count, dir=folder)
+
+
+def unread(document: t.Mapping[str, t.Any]) -> int:
+    """How many hosts of the document could not be read (unreachable, or answered but unreadable)."""
+    counts = (document.get("summary") or {}).get("status_counts") or {}
+    return sum(int(counts.get(status) or 0) for status in UNREAD)
+
+
+def bounded_stats(document: t.Mapping[str, t.Any], max_hosts: int = STATS_MAX_HOSTS,
+                  max_bytes: int = STATS_MAX_BYTES) -> dict[str, t.Any]:
+    """The set_stats payload: the fleet's counts and causes plus a per-host summary (status and codes) of at most
+    ``max_hosts`` hosts that need attention (worst first) and ``max_bytes`` of JSON; what was left out is counted."""
+    data = _report.stats(t.cast(dict, document))
+    order = {status: i for i, status in enumerate(_report.STATUS_ORDER)}
+    attention = sorted((r for r in document.get("results") or [] if r.get("status") != "healthy"),
+                       key=lambda r: (order.get(r.get("status"), len(order)), r.get("host")))
+    per_host: dict[str, t.Any] = {}
+    # what the two per-host keys cost when empty, with room for the count
+    budget = max_bytes - len(json.dumps(data, default=str)) - len(', "per_host": {}, "per_host_left_out": 0000000')
+    for result in attention[:max_hosts]:
+        entry = {"status": result.get("status"), "codes": list(result.get("codes") or [])}
+        cost = len(json.dumps({str(result.get("host")): entry}, default=str))  # the ", " separator offsets the braces
+        if cost > budget:
+            break
+        per_host[str(result.get("host"))] = entry
+        budget -= cost
+    data["winactivation_kms"]["per_host"] = per_host
+    data["winactivation_kms"]["per_host_left_out"] = len(attention) - len(per_host)
+    return data
+
+
+def check_folder(report_dir: str, now: datetime.datetime | None = None) -> str:
+    """The folder of a check-mode run's reports: ``<report_dir>/check-<UTC timestamp>``."""
+    stamp = (now or datetime.datetime.now(datetime.timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    return os.path.join(report_dir, f"check-{stamp}")
+
+
+def _mark_prediction(text: str, report_format: str, language: str) -> str:
+    """Say at the top of a check-mode report that it is a prediction."""
+    note = _TEXT[language]["prediction"]
+    if report_format == "markdown":
+        return f"> {note}\n\n{text}"
+    if report_format == "html":
+        return text.replace("<body>", f'<body><p class="prediction" role="note"><b>{note}</b></p>', 1)
+    return text
+
+
+def render(document: dict[str, t.Any], report_format: str, language: str, prediction: bool = False) -> str:
+    """One report as text; check-mode reports say they are a prediction (JSON: a ``check_mode`` key)."""
+    if report_format == "json":
+        return _report.to_json(dict(document, check_mode=True) if prediction else document)
+    renderers = {"csv": _report.to_csv, "markdown": _report.to_markdown, "html": _report.to_html}
+    text = renderers[report_format](document, language)
+    return _mark_prediction(text, report_format, language) if prediction else text
+
+
+def file_name(stem: str, report_format: str, language: str) -> str:
+    """``diagnosis.json`` (both languages), ``diagnosis.<lang>.csv|md|html``."""
+    return f"{stem}.json" if report_format == "json" else f"{stem}.{language}.{_SUFFIX[report_format]}"
+
+
+def predicted_remediation(document: dict[str, t.Any]) -> dict[str, t.Any]:
+    """A check-mode remediation document: hosts with planned operations have an after-state that cannot be foreseen
+    (their later steps, such as activation, depend on the changes that were not made)."""
+    hosts = []
+    for host in document.get("hosts") or []:
+        if host.get("operations") or host.get("outcome") in ("fixed", "changed_not_fixed"):
+            host = dict(host, outcome="predicted_change",
+                        after={"status": None, "codes": [], "cannot_be_foreseen": True})
+        hosts.append(host)
+    counts: dict[str, int] = {}
+    for host in hosts:
+        counts[host["outcome"]] = counts.get(host["outcome"], 0) + 1
+    return dict(document, hosts=hosts, summary=counts, check_mode=True, prediction=True)
+
+
+def remediation_markdown(document: dict[str, t.Any], language: str) -> str:
+    """The remediation report as Markdown; a prediction says so at the top."""
+    text = _report.remediation_markdown(document, language)
+    return _mark_prediction(text, "markdown", language) if document.get("prediction") else text
+
+
+def write_text(path: str, text: str) -> bool:
+    """Write ``text`` to ``path`` (0644) unless it already holds exactly that; True when written."""
+    data = text.encode("utf-8")
+    try:
+        with open(path, "rb") as existing:
+            if existing.read() == data:
+                return False
+    except FileNotFoundError:
+        pass
+    tmp = f"{path}.tmp-{os.getpid()}"
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+    return True

@@ -1,0 +1,172 @@
+"""The fleet step (winactivation.kms.fleet) and the report writer (winactivation.kms.fleet_report): plain data once,
+check mode into its own folder, before and after apart, a run with no readable host named, set_stats bounded."""
+from __future__ import annotations
+
+import json
+import pathlib
+from unittest import mock
+
+import pytest
+from ansible.errors import AnsibleActionFail
+from ansible.playbook.play_context import PlayContext
+
+from ansible_collections.winactivation.kms.plugins.action import fleet, fleet_report
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _fleet, _report
+
+import snapshots as S
+
+
+class _HostVars:
+    """Like Ansible's HostVars: ``raw_get`` returns a host's variables untemplated; counts the reads."""
+
+    def __init__(self, variables):
+        self.variables = variables
+        self.reads = []
+
+    def raw_get(self, host):
+        self.reads.append(host)
+        return self.variables[host]
+
+    def __contains__(self, host):
+        return host in self.variables
+
+
+def _run(module, args, task_vars, check_mode=False):
+    task = mock.MagicMock()
+    task.args = args
+    task.action = f"winactivation.kms.{module.__name__.rsplit('.', 1)[-1]}"
+    task.async_val = 0
+    task.check_mode = check_mode
+    task.diff = False
+    action = module.ActionModule(task, mock.MagicMock(), PlayContext(), loader=mock.MagicMock(), templar=mock.MagicMock(),
+                                 shared_loader_obj=None)
+    return action.run(task_vars=task_vars)
+
+
+def _registered(name, snap=None):
+    snap = snap or S.healthy()
+    snap["host"] = name
+    diagnosis = _analyze.analyze(snap, S.OPEN)
+    # a whole registered result: the fleet step must keep only the diagnosis
+    return {"changed": False, "snapshot": snap, "observations": S.OPEN, "diagnosis": diagnosis, "status": diagnosis["status"]}
+
+
+def _fleet_vars():
+    hostvars = _HostVars({
+        "pc1": {"diagnose_result": _registered("pc1")},
+        "pc2": {"diagnose_result": _registered("pc2", S.failing("0xC004F06C"))},
+        "pc3": {"diagnose_result": {"unreachable": True, "msg": "Failed to connect to the host: refused"}},
+        "pc4": {},
+    })
+    return {"hostvars": hostvars, "ansible_play_hosts_all": ["pc1", "pc2", "pc3", "pc4"]}
+
+
+def test_fleet_gathers_only_the_diagnosis_of_each_host_once():
+    task_vars = _fleet_vars()
+    result = _run(fleet, {"language": "ja"}, task_vars)
+    assert task_vars["hostvars"].reads == ["pc1", "pc2", "pc3", "pc4"]
+    doc = result["document"]
+    assert [r["host"] for r in doc["results"]] == ["pc1", "pc2", "pc3", "pc4"]
+    assert {r["host"]: r["status"] for r in doc["results"]} == {"pc1": "healthy", "pc2": "failing", "pc3": "unreachable",
+                                                                "pc4": "error"}
+    assert "snapshot" not in json.dumps(doc)
+    assert result["statements"][0].startswith("1 台が失敗しています")
+    assert result["unread"] == 2 and result["hosts"] == 4
+
+
+def test_fleet_and_the_filter_agree():
+    task_vars = _fleet_vars()
+    result = _run(fleet, {}, task_vars)
+    registered = {h: v.get("diagnose_result") for h, v in task_vars["hostvars"].variables.items()}
+    via_filter = _report.fleet_document(_report.from_task_results(registered))
+    assert via_filter["results"] == result["document"]["results"]
+    assert via_filter["summary"] == result["document"]["summary"]
+
+
+def _document(statuses=("healthy", "failing", "unreachable")):
+    regs = {}
+    for i, status in enumerate(statuses):
+        name = f"pc{i}"
+        if status == "healthy":
+            regs[name] = _registered(name)
+        elif status == "failing":
+            regs[name] = _registered(name, S.failing("0xC004F06C"))
+        else:
+            regs[name] = {"unreachable": True, "msg": "refused"}
+    return _fleet.fleet({h: _fleet.minimal_result(r) for h, r in regs.items()}, "2026-11-30T10:00:00Z")
+
+
+def test_reports_are_written_once_and_rewritten_only_when_they_differ(tmp_path):
+    args = {"document": _document(), "dir": str(tmp_path), "language": "ja"}
+    first = _run(fleet_report, args, {})
+    assert first["changed"] is True and first["dir"] == str(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["diagnosis.ja.csv", "diagnosis.ja.html", "diagnosis.ja.md",
+                                                          "diagnosis.json"]
+    assert json.loads((tmp_path / "diagnosis.json").read_text(encoding="utf-8")) == json.loads(_report.to_json(args["document"]))
+    assert _run(fleet_report, args, {})["changed"] is False
+    assert first["console"][-1].startswith(f"レポートの場所: {tmp_path}")
+
+
+def test_check_mode_writes_a_marked_prediction_into_its_own_folder(tmp_path):
+    before = _document()
+    result = _run(fleet_report, {"document": before, "before": before, "dir": str(tmp_path)},
+                  {"hostvars": _HostVars({"pc1": {"remediate_summary": {"changed": True, "operations": [{"op": "open_port"}]}},
+                                          "pc0": {}, "pc2": {}})}, check_mode=True)
+    folder = pathlib.Path(result["dir"])
+    assert folder.parent == tmp_path and folder.name.startswith("check-") and folder.is_dir()
+    assert list(tmp_path.iterdir()) == [folder]  # nothing beside the check folder
+    assert result["check_mode"] is True and result["console"][-1].startswith(f"Prediction (check mode), nothing was changed; reports in {folder}")
+    assert json.loads((folder / "diagnosis.json").read_text(encoding="utf-8"))["check_mode"] is True
+    assert (folder / "diagnosis.en.md").read_text(encoding="utf-8").startswith("> Prediction (check mode)")
+    assert '<p class="prediction"' in (folder / "diagnosis.en.html").read_text(encoding="utf-8")
+    remediation = json.loads((folder / "remediation.json").read_text(encoding="utf-8"))
+    pc1 = next(h for h in remediation["hosts"] if h["host"] == "pc1")
+    assert remediation["prediction"] is True and pc1["outcome"] == "predicted_change"
+    assert pc1["after"] == {"status": None, "codes": [], "cannot_be_foreseen": True}
+    assert "the result cannot be foreseen" in (folder / "remediation.en.md").read_text(encoding="utf-8")
+
+
+def test_before_and_after_go_to_separate_files_and_the_console_says_both(tmp_path):
+    before = _document(("failing", "failing"))
+    after = _document(("healthy", "failing"))
+    result = _run(fleet_report, {"document": after, "before": before, "dir": str(tmp_path), "formats": ["json", "markdown"]},
+                  {"hostvars": _HostVars({"pc0": {"remediate_summary": {"changed": True, "operations": []}}, "pc1": {}})})
+    assert sorted(result["files"]) == ["diagnosis-before.en.md", "diagnosis-before.json", "diagnosis.en.md", "diagnosis.json",
+                                       "remediation.en.md", "remediation.json"]
+    assert json.loads((tmp_path / "diagnosis-before.json").read_text(encoding="utf-8"))["summary"]["status_counts"] == {"failing": 2}
+    assert json.loads((tmp_path / "diagnosis.json").read_text(encoding="utf-8"))["summary"]["status_counts"] == {"healthy": 1, "failing": 1}
+    assert result["console"][0] == "Before: 2 hosts fail because their clock is more than 4 hours off."
+    assert result["console"][1] == "After: 1 host fails because their clock is more than 4 hours off."
+    fixed = json.loads((tmp_path / "remediation.json").read_text(encoding="utf-8"))
+    assert {h["host"]: h["outcome"] for h in fixed["hosts"]} == {"pc0": "fixed", "pc1": "unchanged"}
+
+
+def test_a_run_with_no_readable_host_has_its_failure_text_after_the_files_are_written(tmp_path):
+    result = _run(fleet_report, {"document": _document(("unreachable", "unreachable")), "dir": str(tmp_path)}, {})
+    assert (tmp_path / "diagnosis.json").exists()
+    assert result["unread_msg"] == f"None of the 2 hosts could be read (2 unreachable or unreadable); reports in {tmp_path}"
+    assert _run(fleet_report, {"document": _document(("unreachable", "healthy")), "dir": str(tmp_path)}, {})["unread_msg"] is None
+
+
+def test_set_stats_payload_is_bounded_worst_first():
+    doc = _document(("failing",) * 30 + ("unreachable",) * 5 + ("healthy",) * 5)
+    stats = _fleet.bounded_stats(doc, max_hosts=10)["winactivation_kms"]
+    assert len(stats["per_host"]) == 10 and stats["per_host_left_out"] == 25
+    assert all(v["status"] == "failing" for v in stats["per_host"].values())
+    small = _fleet.bounded_stats(doc, max_hosts=1000, max_bytes=2048)
+    assert len(json.dumps(small)) <= 2048 and small["winactivation_kms"]["per_host_left_out"] > 0
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"dir": "/tmp/x", "formats": ["pdf"]}, "formats"),
+    ({"dir": "/tmp/x", "language": "fr"}, "language"),
+    ({"dir": "/tmp/x", "name": "a/b"}, "name: 'a/b'"),
+    ({"dir": "/tmp/x", "stats_max_hosts": -1}, "stats_max_hosts must be between 0 and 10000"),
+    ({"dir": "/tmp/x", "sources": ["/nonexistent/diagnosis.json"]}, "sources: '/nonexistent/diagnosis.json' is not a file"),
+    ({"dir": "/tmp/x"}, "Nothing to report"),
+])
+def test_bad_input_names_the_option_and_writes_nothing(tmp_path, args, message):
+    args = dict(args, dir=str(tmp_path / "out"))
+    with pytest.raises(AnsibleActionFail, match=message):
+        _run(fleet_report, args, {})
+    assert not (tmp_path / "out").exists()

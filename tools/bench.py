@@ -1,0 +1,385 @@
+"""Fleet-scale benchmark of the collection (``make bench``; not part of ``make test``, which runs a smoke of it).
+
+Two parts, both measured, never estimated:
+
+* **Playbooks against generated lab fleets** (``tests/lab``, ``kmslab generate``): for each fleet size, in the same run
+  on the same fleet, the variants run interleaved (the order rotates every repetition) and repeated: the floor (one
+  ``raw`` task), the diagnose playbook with its reports, the diagnose module alone, remediate in check mode, and the
+  obvious playbook (the three query modules). Per run: wall time, controller CPU (user + system of ansible-playbook
+  and every worker it forked, from ``wait4``), peak RSS (the largest process of that tree), the lab's HTTP requests,
+  bytes and remote commands per host, the machine's load average when it started.
+* **The controller's pure work** (``synthetic``, in a fresh process per size so its peak RSS is its own): analyzer
+  snapshots per second, and the fleet step (correlation) plus every report format for N synthetic hosts.
+
+    tools/bench.py --sizes 10,100,300,1000 --repeat 3 --synthetic 10000,50000 --write docs/performance.md
+    tools/bench.py synthetic --hosts 50000          # one synthetic measurement as JSON
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import datetime
+import json
+import os
+import pathlib
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import typing as t
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+COLLECTIONS = ROOT / ".cache" / "collections"
+sys.path[:0] = [str(ROOT / "tests" / "lab"), str(ROOT / "tests" / "unit"), str(COLLECTIONS)]
+
+VARIANTS = ("floor", "diagnose", "module", "remediate_check", "obvious")
+BEGIN, END = "<!-- bench:begin (written by tools/bench.py) -->", "<!-- bench:end -->"
+
+_FLOOR = """- name: Floor - one raw command per host
+  hosts: windows
+  gather_facts: false
+  tasks:
+    - name: One remote command
+      ansible.builtin.raw: "$PSVersionTable.PSVersion.Major"
+      changed_when: false
+      failed_when: false
+"""
+_MODULE = """- name: The diagnose module alone
+  hosts: windows
+  gather_facts: false
+  tasks:
+    - name: Diagnose
+      winactivation.kms.diagnose:
+        dns_servers: ["{{ lab_dns_server }}"]
+      ignore_unreachable: true
+      failed_when: false
+"""
+_OBVIOUS = """- name: The obvious playbook - three query modules
+  hosts: windows
+  gather_facts: false
+  tasks:
+    - name: Activation
+      winactivation.kms.activation_info:
+      ignore_unreachable: true
+      failed_when: false
+    - name: Time
+      winactivation.kms.time_info:
+      ignore_unreachable: true
+      failed_when: false
+    - name: KMS DNS
+      winactivation.kms.kms_dns_info:
+      ignore_unreachable: true
+      failed_when: false
+"""
+
+
+def _machine() -> dict[str, t.Any]:
+    """The machine the figures come from."""
+    model = "unknown"
+    try:
+        for line in pathlib.Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        mem = next(int(line.split()[1]) for line in pathlib.Path("/proc/meminfo").read_text(encoding="utf-8").splitlines()
+                   if line.startswith("MemTotal"))
+    except (OSError, StopIteration, ValueError):
+        mem = 0
+    import ansible  # pylint: disable=import-outside-toplevel
+    return {"cpus": os.cpu_count(), "cpu_model": model, "mem_gib": round(mem / 1048576, 1), "python": platform.python_version(),
+            "ansible_core": ansible.__version__, "system": platform.platform()}
+
+
+def _playbook(variant: str, work: pathlib.Path, report_dir: pathlib.Path) -> tuple[list[str], list[str]]:
+    """The playbook and extra arguments of a variant."""
+    dns = ["-e", json.dumps({"diagnose_dns_servers": ["{{ lab_dns_server }}"], "report_dir": str(report_dir)})]
+    if variant == "floor":
+        path = work / "floor.yml"
+        path.write_text(_FLOOR, encoding="utf-8")
+        return [str(path)], []
+    if variant == "module":
+        path = work / "module.yml"
+        path.write_text(_MODULE, encoding="utf-8")
+        return [str(path)], []
+    if variant == "obvious":
+        path = work / "obvious.yml"
+        path.write_text(_OBVIOUS, encoding="utf-8")
+        return [str(path)], []
+    if variant == "diagnose":
+        return [str(ROOT / "playbooks" / "diagnose.yml")], dns
+    if variant == "remediate_check":
+        return [str(ROOT / "playbooks" / "remediate.yml")], ["--check"] + dns
+    raise ValueError(f"unknown variant {variant!r}")
+
+
+def _totals(counters: dict[str, dict[str, int]]) -> dict[str, int]:
+    keys = ("http_requests", "bytes_in", "bytes_out", "commands", "mutating_calls")
+    return {k: sum(int(c.get(k) or 0) for c in counters.values()) for k in keys}
+
+
+def _run_one(lab: t.Any, inventory: str, variant: str, work: pathlib.Path, forks: int) -> dict[str, t.Any]:
+    """One ansible-playbook run: wall, CPU and peak RSS of its process tree, lab traffic per host."""
+    playbook, extra = _playbook(variant, work, work / f"reports-{variant}")
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS), ANSIBLE_HOST_KEY_CHECKING="False",
+               ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="False", ANSIBLE_FORKS=str(forks))
+    binary = pathlib.Path(sys.executable).parent / "ansible-playbook"
+    before = _totals(lab.counters())
+    load = os.getloadavg()[0]
+    log = work / f"{variant}.log"
+    start = time.perf_counter()
+    with open(log, "w", encoding="utf-8") as out:
+        proc = subprocess.Popen([str(binary), "-i", inventory, *playbook, "-f", str(forks), *extra],  # pylint: disable=consider-using-with
+                                stdout=out, stderr=subprocess.STDOUT, env=env, cwd=str(work))
+        _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    after = _totals(lab.counters())
+    hosts = len(lab.fleet.hosts)
+    delta = {k: after[k] - before[k] for k in after}
+    return {"variant": variant, "rc": proc.returncode, "wall_s": round(wall, 3), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
+            "peak_rss_mib": round(usage.ru_maxrss / 1024, 1), "load": round(load, 2),
+            "http_requests_per_host": round(delta["http_requests"] / hosts, 2),
+            "bytes_per_host": round((delta["bytes_in"] + delta["bytes_out"]) / hosts),
+            "commands_per_host": round(delta["commands"] / hosts, 2), "mutating_calls": delta["mutating_calls"], "log": str(log)}
+
+
+def fleet_runs(size: int, repeat: int, forks: int, variants: list[str], seed: int) -> list[dict[str, t.Any]]:
+    """Every variant, ``repeat`` times, interleaved, against one generated fleet of ``size`` clients."""
+    from kmslab import fleet as fleet_mod  # pylint: disable=import-outside-toplevel
+    from kmslab.control import Lab  # pylint: disable=import-outside-toplevel
+    definition = fleet_mod.generate(size, seed)
+    fleet = fleet_mod.build(definition, address_prefix=Lab.address_prefix())
+    runs = []
+    with tempfile.TemporaryDirectory(prefix=f"kms-bench-{size}-") as tmp, Lab(fleet) as lab:
+        work = pathlib.Path(tmp)
+        inventory = lab.write_inventory(str(work / "inventory.yml"), read_timeout=60)
+        for rep in range(repeat):
+            order = variants[rep % len(variants):] + variants[:rep % len(variants)]
+            for variant in order:
+                result = _run_one(lab, inventory, variant, work, forks)
+                result.update({"size": size, "hosts": len(fleet.hosts), "repetition": rep})
+                if result["rc"] != 0:
+                    result["tail"] = pathlib.Path(result["log"]).read_text(encoding="utf-8")[-1500:]
+                print(json.dumps({k: v for k, v in result.items() if k != "tail"}), flush=True)
+                runs.append(result)
+    return runs
+
+
+def _diagnoses(count: int) -> list[dict[str, t.Any]]:
+    """``count`` host diagnoses of a realistic mix (each analysed, so each is its own data), KMS hosts included."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze  # pylint: disable=import-outside-toplevel
+    import snapshots as S  # pylint: disable=import-outside-toplevel
+    templates = [(S.healthy(), S.OPEN)] * 6 + [(S.failing("0xC004F06C"), S.OPEN), (S.failing("0x800706BA"), {}),
+                                               (S.failing("0xC004F074"), S.OPEN), (S.failing("0xC004F042"), S.OPEN)]
+    out = []
+    for i in range(count):
+        if i % 50 == 49:
+            out.append(_analyze.unreachable(f"host{i:06d}", "refused"))
+            continue
+        snap, obs = templates[i % len(templates)]
+        snap = copy.deepcopy(snap)
+        snap["host"] = f"host{i:06d}"
+        snap["probes"]["activation"]["computer"]["Name"] = snap["host"].upper()
+        snap["probes"]["activation"]["computer"]["DNSHostName"] = snap["host"]
+        out.append(_analyze.analyze(snap, obs))
+    return out
+
+
+def analyzer_rate(count: int) -> dict[str, t.Any]:
+    """Snapshots analysed per second (the snapshots are built before the clock starts)."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze  # pylint: disable=import-outside-toplevel
+    import snapshots as S  # pylint: disable=import-outside-toplevel
+    templates = [S.healthy(), S.failing("0xC004F06C"), S.failing("0x800706BA"), S.failing("0xC004F074")]
+    snaps = [copy.deepcopy(templates[i % len(templates)]) for i in range(count)]
+    start, cpu = time.perf_counter(), time.process_time()
+    for snap in snaps:
+        _analyze.analyze(snap, S.OPEN)
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    # on a shared machine the wall rate says how busy it was; the CPU rate is what the analyzer costs
+    return {"snapshots": count, "seconds": round(elapsed, 3), "per_second": round(count / elapsed),
+            "cpu_seconds": round(cpu, 3), "per_cpu_second": round(count / cpu)}
+
+
+def synthetic(hosts: int) -> dict[str, t.Any]:
+    """The fleet step and every report for ``hosts`` synthetic hosts; seconds each and the process's peak RSS."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet  # pylint: disable=import-outside-toplevel
+    diagnoses = _diagnoses(hosts)
+    registered = {d["host"]: {"changed": False, "diagnosis": d} for d in diagnoses}
+    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    timings: dict[str, float] = {}
+    cpu = time.process_time()
+    start = time.perf_counter()
+    # what the fleet action does with each host's raw variables
+    gathered = _fleet.gather({h: {"diagnose_result": r} for h, r in registered.items()}.__getitem__, list(registered),
+                             "diagnose_result")
+    document = _fleet.fleet(gathered)
+    timings["fleet_step"] = time.perf_counter() - start
+    sizes = {}
+    for report_format in _fleet.FORMATS:
+        start = time.perf_counter()
+        text = _fleet.render(document, report_format, "ja")
+        timings[report_format] = time.perf_counter() - start
+        sizes[report_format] = len(text.encode("utf-8"))
+        del text
+    start = time.perf_counter()
+    stats = _fleet.bounded_stats(document)
+    timings["set_stats"] = time.perf_counter() - start
+    cpu = time.process_time() - cpu
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"hosts": hosts, "seconds": {k: round(v, 3) for k, v in timings.items()},
+            "total_s": round(sum(timings.values()), 3), "total_cpu_s": round(cpu, 3), "report_bytes": sizes, "stats_bytes": len(json.dumps(stats)),
+            "peak_rss_mib": round(peak / 1024, 1), "rss_before_fleet_step_mib": round(base_rss / 1024, 1)}
+
+
+def _synthetic_subprocess(hosts: int) -> dict[str, t.Any]:
+    """One synthetic measurement in a fresh process (so its peak RSS is its own)."""
+    out = subprocess.run([sys.executable, __file__, "synthetic", "--hosts", str(hosts)], capture_output=True, text=True,
+                         check=True, timeout=1800)
+    return t.cast(dict, json.loads(out.stdout))
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def summarise(runs: list[dict[str, t.Any]]) -> dict[int, dict[str, dict[str, t.Any]]]:
+    """Per size and variant: medians, ranges and ratios to the floor's median."""
+    table: dict[int, dict[str, dict[str, t.Any]]] = {}
+    for size in sorted({r["size"] for r in runs}):
+        rows: dict[str, dict[str, t.Any]] = {}
+        for variant in VARIANTS:
+            mine = [r for r in runs if r["size"] == size and r["variant"] == variant]
+            if not mine:
+                continue
+            rows[variant] = {
+                "runs": len(mine), "hosts": mine[0]["hosts"], "rc": sorted({r["rc"] for r in mine}),
+                "wall_s": _median([r["wall_s"] for r in mine]), "wall_min": min(r["wall_s"] for r in mine),
+                "wall_max": max(r["wall_s"] for r in mine), "cpu_s": _median([r["cpu_s"] for r in mine]),
+                "peak_rss_mib": max(r["peak_rss_mib"] for r in mine),
+                "http_requests_per_host": _median([r["http_requests_per_host"] for r in mine]),
+                "bytes_per_host": _median([r["bytes_per_host"] for r in mine]),
+                "commands_per_host": _median([r["commands_per_host"] for r in mine]),
+                "load": (min(r["load"] for r in mine), max(r["load"] for r in mine)),
+            }
+        floor = rows.get("floor")
+        for row in rows.values():
+            row["wall_ratio"] = row["wall_s"] / floor["wall_s"] if floor else None
+            row["cpu_ratio"] = row["cpu_s"] / floor["cpu_s"] if floor else None
+        table[size] = rows
+    return table
+
+
+def markdown(result: dict[str, t.Any]) -> str:
+    """The measured figures as Markdown (the part of docs/performance.md between the bench markers)."""
+    machine = result["machine"]
+    lines = [BEGIN, "", f"Measured {result['date']} with `{result['command']}`", "",
+             f"Machine: {machine['cpus']} CPUs ({machine['cpu_model']}), {machine['mem_gib']} GiB, {machine['system']}; "
+             f"Python {machine['python']}, ansible-core {machine['ansible_core']}; forks {result['forks']}. "
+             f"Load average (1 min) when runs started: {result['load'][0]:.2f} to {result['load'][1]:.2f} "
+             "(the machine is shared: figures are noisy).", ""]
+    if result["table"]:
+        lines += ["| hosts | variant | runs | wall s (median, min-max) | x floor | controller CPU s | x floor | peak RSS MiB | "
+                  "HTTP req/host | bytes/host | commands/host | rc |",
+                  "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+        for size, rows in result["table"].items():
+            for variant, row in rows.items():
+                lines.append(f"| {row['hosts']} | {variant} | {row['runs']} | {row['wall_s']:.1f} ({row['wall_min']:.1f}-"
+                             f"{row['wall_max']:.1f}) | {row['wall_ratio']:.2f} | {row['cpu_s']:.1f} | {row['cpu_ratio']:.2f} | "
+                             f"{row['peak_rss_mib']:.0f} | {row['http_requests_per_host']:.1f} | {row['bytes_per_host']:.0f} | "
+                             f"{row['commands_per_host']:.1f} | {','.join(map(str, row['rc']))} |")
+            del size
+        lines.append("")
+    rate = result.get("analyzer")
+    if rate:
+        lines += [f"Analyzer: {rate['per_second']:,} snapshots/s of wall time, {rate['per_cpu_second']:,} per CPU second "
+                  f"({rate['snapshots']:,} snapshots in {rate['seconds']} s, {rate['cpu_seconds']} s CPU).", ""]
+    if result.get("synthetic"):
+        lines += ["| synthetic hosts | fleet step s | json s | csv s | markdown s | html s | set_stats s | total s | "
+                  "total CPU s | peak RSS MiB | html MiB |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for row in result["synthetic"]:
+            sec = row["seconds"]
+            lines.append(f"| {row['hosts']:,} | {sec['fleet_step']:.2f} | {sec['json']:.2f} | {sec['csv']:.2f} | "
+                         f"{sec['markdown']:.2f} | {sec['html']:.2f} | {sec['set_stats']:.3f} | {row['total_s']:.2f} | {row['total_cpu_s']:.2f} | "
+                         f"{row['peak_rss_mib']:.0f} | {row['report_bytes']['html'] / 1048576:.1f} |")
+        lines.append("")
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def write_doc(path: pathlib.Path, text: str) -> None:
+    """Replace the measured part of ``path`` (between the markers), keeping the prose around it."""
+    doc = path.read_text(encoding="utf-8") if path.exists() else f"# Performance\n\n{BEGIN}\n{END}\n"
+    if BEGIN not in doc or END not in doc:
+        doc = doc.rstrip("\n") + f"\n\n{BEGIN}\n{END}\n"
+    head, rest = doc.split(BEGIN, 1)
+    _old, tail = rest.split(END, 1)
+    path.write_text(head + text + tail, encoding="utf-8")
+
+
+def _earlier(path: pathlib.Path) -> dict[str, t.Any]:
+    """An earlier bench's --json file, or the per-run JSON lines it printed before it was interrupted."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        return t.cast(dict, json.loads(text))
+    except json.JSONDecodeError:
+        return {"runs": [json.loads(line) for line in text.splitlines() if line.startswith('{"variant"')]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command")
+    one = sub.add_parser("synthetic", help="one synthetic measurement, as JSON")
+    one.add_argument("--hosts", type=int, required=True)
+    parser.add_argument("--sizes", default="10,100,300,1000", help="lab fleet sizes (clients), comma-separated; '' for none")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--forks", type=int, default=20)
+    parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--synthetic", default="10000,50000", help="synthetic fleet sizes; '' for none")
+    parser.add_argument("--analyzer", type=int, default=20000, help="snapshots for the analyzer rate; 0 for none")
+    parser.add_argument("--write", help="Markdown file whose bench section to replace (docs/performance.md)")
+    parser.add_argument("--json", help="write every run as JSON here")
+    parser.add_argument("--include", action="append", default=[],
+                        help="also report the runs, analyzer rate and synthetic figures of an earlier --json file, or the "
+                             "per-run lines an interrupted bench printed")
+    args = parser.parse_args(argv)
+    if args.command == "synthetic":
+        print(json.dumps(synthetic(args.hosts)))
+        return 0
+    variants = [v for v in args.variants.split(",") if v]
+    unknown = sorted(set(variants) - set(VARIANTS))
+    if unknown:
+        parser.error(f"--variants: unknown {', '.join(unknown)}; allowed: {', '.join(VARIANTS)}")
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    runs: list[dict[str, t.Any]] = []
+    for size in sizes:
+        runs += fleet_runs(size, args.repeat, args.forks, variants, args.seed)
+    analyzer = analyzer_rate(args.analyzer) if args.analyzer else None
+    synth = [_synthetic_subprocess(int(n)) for n in args.synthetic.split(",") if n]
+    for earlier in args.include:
+        old = _earlier(pathlib.Path(earlier))
+        runs = old.get("runs", []) + runs
+        analyzer = analyzer or old.get("analyzer")
+        synth = old.get("synthetic", []) + synth
+    loads = [r["load"] for r in runs] or [os.getloadavg()[0]]
+    result = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+              "command": "tools/bench.py " + " ".join(argv if argv is not None else sys.argv[1:]), "machine": _machine(),
+              "forks": args.forks, "load": (min(loads), max(loads)), "table": summarise(runs), "analyzer": analyzer,
+              "synthetic": synth, "runs": runs}
+    text = markdown(result)
+    print(text)
+    if args.json:
+        pathlib.Path(args.json).write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
+    if args.write:
+        write_doc(pathlib.Path(args.write), text)
+    bad = [r for r in runs if r["rc"] != 0]
+    for run in bad:
+        print(f"{run['variant']} at {run['size']} hosts exited {run['rc']}:\n{run.get('tail', '')}", file=sys.stderr)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
