@@ -31,6 +31,7 @@ class ActionModule(ActionBase):
         "language": {"type": "str", "choices": ["en", "ja"], "default": "en"},
         "before": {"type": "dict"},
         "remediation": {"type": "bool", "default": True},
+        "html_template": {"type": "path"},
         "action_vars": {"type": "list", "elements": "str", "default": ["remediate_summary", "kms_host_summary"]},
         "stats_max_hosts": {"type": "int", "default": _fleet.STATS_MAX_HOSTS},
         "stats_max_bytes": {"type": "int", "default": _fleet.STATS_MAX_BYTES},
@@ -105,9 +106,11 @@ class ActionModule(ActionBase):
         stem = args["name"]
         before = args["before"] if args["before"] else None
         for report_format in args["formats"]:
-            _write(_fleet.file_name(stem, report_format, lang), _fleet.render(document, report_format, lang, check))
+            template = args["html_template"]
+            _write(_fleet.file_name(stem, report_format, lang), _fleet.render(document, report_format, lang, check, template))
             if before is not None:
-                _write(_fleet.file_name(f"{stem}-before", report_format, lang), _fleet.render(before, report_format, lang, check))
+                _write(_fleet.file_name(f"{stem}-before", report_format, lang),
+                       _fleet.render(before, report_format, lang, check, template))
         if before is not None and args["remediation"]:
             hosts = [r["host"] for r in document.get("results") or []]
             remediation = _report.remediation(before, document, self._actions(task_vars or {}, hosts, args["action_vars"]))
@@ -115,6 +118,8 @@ class ActionModule(ActionBase):
                 remediation = _fleet.predicted_remediation(remediation)
             _write("remediation.json", json.dumps(remediation, ensure_ascii=False, indent=2, default=str) + "\n")
             _write(f"remediation.{lang}.md", _fleet.remediation_markdown(remediation, lang))
+            if "html" in args["formats"]:
+                _write(f"remediation.{lang}.html", _fleet.remediation_html(remediation, lang, check))
         result.update({
             "changed": changed, "dir": folder, "files": files, "check_mode": check,
             "hosts": len(document.get("results") or []), "unread": _fleet.unread(document),

@@ -48,9 +48,16 @@ options:
     description: The fleet document before a remediation run.
     type: dict
   remediation:
-    description: Write C(remediation.json) and C(remediation.<lang>.md) when I(before) is given.
+    description:
+      - Write C(remediation.json), C(remediation.<lang>.md) and, with C(html) in I(formats), C(remediation.<lang>.html)
+        when I(before) is given.
     type: bool
     default: true
+  html_template:
+    description:
+      - A Jinja2 template file that replaces (or, with C({% extends "default/diagnosis.html.j2" %}), extends) the
+        default HTML page of the diagnosis; the remediation page keeps its default template.
+    type: path
   action_vars:
     description: Host variables that say what a remediation did on each host.
     type: list

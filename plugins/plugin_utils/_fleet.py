@@ -146,13 +146,22 @@ def _mark_prediction(text: str, report_format: str, language: str) -> str:
     return text
 
 
-def render(document: dict[str, t.Any], report_format: str, language: str, prediction: bool = False) -> str:
+def render(document: dict[str, t.Any], report_format: str, language: str, prediction: bool = False,
+           html_template: str | None = None) -> str:
     """One report as text; check-mode reports say they are a prediction (JSON: a ``check_mode`` key)."""
     if report_format == "json":
         return _report.to_json(dict(document, check_mode=True) if prediction else document)
-    renderers = {"csv": _report.to_csv, "markdown": _report.to_markdown, "html": _report.to_html}
-    text = renderers[report_format](document, language)
+    if report_format == "html":
+        text = _report.to_html(document, language, html_template)
+    else:
+        text = {"csv": _report.to_csv, "markdown": _report.to_markdown}[report_format](document, language)
     return _mark_prediction(text, report_format, language) if prediction else text
+
+
+def remediation_html(document: dict[str, t.Any], language: str, prediction: bool = False) -> str:
+    """The remediation page (before/after per host, what was done, what is left for a person)."""
+    text = _report.remediation_html(document, language)
+    return _mark_prediction(text, "html", language) if prediction else text
 
 
 def file_name(stem: str, report_format: str, language: str) -> str:
