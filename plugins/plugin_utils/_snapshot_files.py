@@ -36,12 +36,13 @@ def resolve_folder(folder: str, cwd: str | None = None) -> str:
 def decode(data: bytes) -> str:
     """Text of a snapshot file: UTF-8 (with or without BOM) or UTF-16/32 with BOM, as PowerShell 5.1's ``>`` writes.
 
-    UTF-16 LE without a BOM (every other byte NUL in ASCII JSON) is read too; anything else must be UTF-8.
+    UTF-16 LE without a BOM (JSON text never holds NUL bytes in UTF-8; in UTF-16 LE most odd bytes are NUL) is read
+    too; anything else must be UTF-8.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(encoding)
-    if len(data) >= 4 and len(data) % 2 == 0 and data[1::2].count(0) == len(data) // 2:
+    if len(data) >= 2 and len(data) % 2 == 0 and data[0] != 0 and data[1::2].count(0) * 2 > len(data) // 2:
         return data.decode("utf-16-le")
     return data.decode("utf-8")
 
