@@ -181,3 +181,24 @@ def test_remediate_writes_its_reports_when_hosts_fail(tmp_path):
         assert got["pc-garbled"]["before"]["codes"] == ["DIAGNOSIS_FAILED"]
     first = {h["host"]: h for h in json.loads((tmp_path / "r1" / "remediation.json").read_text(encoding="utf-8"))["hosts"]}
     assert "CLOCK_SKEW" in first["pc-skew"]["before"]["codes"] and "CLOCK_SKEW" not in first["pc-skew"]["after"]["codes"]
+
+
+def test_reports_are_delivered_to_an_inventory_host(tmp_path):
+    folder = tmp_path / "snapshots"
+    folder.mkdir()
+    (folder / "PC-A-kms-snapshot.json").write_text(json.dumps(S.healthy()), encoding="utf-8")
+    inventory = tmp_path / "inventory.yml"
+    inventory.write_text(yaml.safe_dump({"all": {"hosts": {"depot": {
+        "ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"}}}}), encoding="utf-8")
+    run = run_playbook(str(inventory), SNAPSHOTS, tmp_path / "rec", extra=["-e", json.dumps({
+        "snapshot_dir": str(folder), "report_dir": str(tmp_path / "out"), "report_formats": ["json", "markdown"],
+        "report_deliver_to": "depot", "report_deliver_dir": str(tmp_path / "delivered")})])
+    assert run.rc == 0, run.output[-3000:]
+    assert sorted(p.name for p in (tmp_path / "delivered").iterdir()) == ["diagnosis.en.md", "diagnosis.json"]
+    assert (tmp_path / "delivered" / "diagnosis.json").read_bytes() == (tmp_path / "out" / "diagnosis.json").read_bytes()
+
+    run = run_playbook(str(inventory), SNAPSHOTS, tmp_path / "rec2", extra=["-e", json.dumps({
+        "snapshot_dir": str(folder), "report_dir": str(tmp_path / "out2"), "report_deliver_to": "nas01"})])
+    assert run.rc != 0 and not (tmp_path / "out2").exists()
+    (fatal,) = _fatal_lines(run.output)
+    assert "report_deliver_to: no host of the inventory matches 'nas01'" in fatal
