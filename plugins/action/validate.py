@@ -97,4 +97,3 @@ def _empty_target(target: dict[str, t.Any]) -> str:
     hint = (f"put the hosts in a group {group!r} or set -e {variable}=<group or host pattern>"
             if group and pattern == group else f"set -e {variable}=<group or host pattern> to hosts of the inventory")
     return f"{variable}: no host of the inventory matches {pattern!r}; {hint}"
-
