@@ -14,8 +14,9 @@ description:
   - By default it runs only when a product reports a corrupt license store (0xC004E015, the LICENSE_STORE_CORRUPT
     finding). Afterwards install the KMS client key again and activate (M(winactivation.kms.kms_client) with
     I(install_gvlk=true) and I(force_activation=true)); the remediate role does that when I(remediate_rebuild_license_store) is on.
-  - These repairs take minutes (SFC and DISM can take much longer; use C(async)) and DISM may need Windows Update or a
-    repair source. Only exit codes are read; the tools' text is localized and never parsed.
+  - These repairs take minutes (SFC and DISM can take much longer) and DISM may need Windows Update or a repair source.
+    The action waits for them in one remote call; C(async) is not supported (the action refuses it). Do not set the task
+    keyword C(timeout) below the repairs' duration. Only exit codes are read; the tools' text is localized and never parsed.
 options:
   repairs:
     description: Which repairs to run.
@@ -48,8 +49,6 @@ EXAMPLES = r"""
 - name: Repair system files first when the store keeps breaking
   winactivation.kms.system_repair:
     repairs: [dism, sfc, rebuild_license_store]
-  async: 7200
-  poll: 30
 """
 
 RETURN = r"""

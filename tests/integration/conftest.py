@@ -27,8 +27,11 @@ class PlaybookRun(t.NamedTuple):
 
 
 def run_playbook(inventory: str, playbook: pathlib.Path, tmp: pathlib.Path, forks: int = 10,
-                 extra: list[str] | None = None) -> PlaybookRun:
-    """Run ansible-playbook from the project venv with the collection on its path; record the results."""
+                 extra: list[str] | None = None, cwd: pathlib.Path | None = None) -> PlaybookRun:
+    """Run ansible-playbook from the project venv with the collection on its path; record the results.
+
+    ``cwd``: the directory ansible-playbook runs in, as a shell would start it there (PWD set too).
+    """
     tmp.mkdir(parents=True, exist_ok=True)
     record = tmp / f"results-{playbook.stem}.json"
     env = dict(os.environ)
@@ -41,9 +44,11 @@ def run_playbook(inventory: str, playbook: pathlib.Path, tmp: pathlib.Path, fork
         "ANSIBLE_RETRY_FILES_ENABLED": "False",
         "RECORD_RESULTS_FILE": str(record),
     })
+    if cwd is not None:
+        env["PWD"] = str(cwd)
     binary = pathlib.Path(sys.executable).parent / "ansible-playbook"
     proc = subprocess.run([str(binary), "-i", inventory, str(playbook), "-f", str(forks)] + (extra or []),
-                          capture_output=True, text=True, env=env, timeout=600, check=False)
+                          capture_output=True, text=True, env=env, timeout=600, check=False, cwd=cwd)
     results = json.loads(record.read_text(encoding="utf-8")) if record.exists() else {}
     return PlaybookRun(proc.returncode, proc.stdout + proc.stderr, results)
 

@@ -123,6 +123,10 @@ class Lab:
             "lab_dns_server": f"127.0.0.1:{self.dns.port}" if self.dns else None,
             "lab_fleet": self.fleet.name,
         }
+        if self.dns:
+            # inventory, not host behaviour: the controller's own SRV look-ups go to the lab's DNS server, the only one
+            # that knows the lab's domains, as a site's controller asks the site's DNS servers
+            common["diagnose_dns_servers"] = [common["lab_dns_server"]]
         if self.transport == "ntlm":
             common["ansible_winrm_message_encryption"] = "never"
         clients = {h.name: {"ansible_port": h.winrm_port} for h in self.fleet.hosts.values() if h.kms is None}

@@ -1,0 +1,99 @@
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action plugin for winactivation.kms.validate (documentation in plugins/modules/validate.py)."""
+
+from __future__ import annotations
+
+import json
+import typing as t
+
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _validate
+
+
+class ActionModule(ActionBase):
+    """Every role's variables, for every host it will run on, against the role's argument spec; nothing is contacted."""
+
+    _supports_check_mode = True
+    _supports_async = False
+    TRANSFERS_FILES = False
+
+    ARGUMENT_SPEC = {
+        "roles": {"type": "dict", "required": True},
+        "variables": {"type": "dict", "default": {}},
+        "targets": {"type": "list", "elements": "dict", "default": [],
+                    "options": {"variable": {"type": "str", "required": True},
+                                "pattern": {"type": "str", "required": True},
+                                "hosts": {"type": "list", "elements": "str", "default": []},
+                                "default_group": {"type": "str"}}},
+    }
+
+    def run(self, tmp: t.Any = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
+        """Fail with one line per distinct error, or report what was validated."""
+        result = super().run(tmp, task_vars)
+        del tmp
+        task_vars = task_vars or {}
+        _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
+        this_host = str(task_vars.get("inventory_hostname") or "localhost")
+        errors: dict[str, list[str]] = {}
+        for target in args["targets"]:
+            if not target["hosts"]:
+                errors.setdefault(_empty_target(target), [])
+        checked = 0
+        for role, hosts in args["roles"].items():
+            spec = _validate.role_spec(str(role))
+            checked += self._validate_on_hosts(spec, list(hosts or []) or [this_host], task_vars, errors)
+        if args["variables"]:
+            spec = _validate.strip_docs(args["variables"])
+            checked += self._validate_on_hosts(spec, [this_host], task_vars, errors)
+        result["changed"] = False
+        if errors:
+            result.update({"failed": True, "msg": _validate.summarise(errors), "errors": list(errors)})
+        else:
+            result.update({"msg": f"{len(args['roles'])} role(s) validated, {checked} distinct setting(s) checked",
+                           "roles": sorted(args["roles"])})
+        return result
+
+    def _validate_on_hosts(self, spec: dict[str, t.Any], hosts: list[str], task_vars: dict[str, t.Any],
+                           errors: dict[str, list[str]]) -> int:
+        """Validate the spec's variables as each host sees them; hosts with the same values are validated once."""
+        seen: dict[str, list[str]] = {}
+        for host in hosts:
+            values, problems = _host_values(spec, host, task_vars)
+            for problem in problems:
+                errors.setdefault(problem, []).append(host)
+            key = json.dumps(values, sort_keys=True, default=repr)
+            if key in seen:
+                for error in seen[key]:
+                    errors.setdefault(error, []).append(host)
+                continue
+            seen[key] = _validate.validate(spec, values)
+            for error in seen[key]:
+                errors.setdefault(error, []).append(host)
+        return len(seen)
+
+
+def _host_values(spec: dict[str, t.Any], host: str, task_vars: dict[str, t.Any]) -> tuple[dict[str, t.Any], list[str]]:
+    """The spec's variables as ``host`` sees them (templated), and the ones that cannot be templated."""
+    hostvars = task_vars.get("hostvars")
+    view: t.Any = hostvars[host] if hostvars is not None and host in hostvars else task_vars
+    values: dict[str, t.Any] = {}
+    problems = []
+    for name in spec:
+        if name not in view:
+            continue
+        try:
+            values[name] = view[name]
+        except Exception as exc:  # pylint: disable=broad-exception-caught  # any templating error names the variable
+            problems.append(f"{name}: cannot be resolved: {' '.join(str(exc).split())[:300]}")
+    return values, problems
+
+
+def _empty_target(target: dict[str, t.Any]) -> str:
+    """The error for a host pattern that matches no host of the inventory."""
+    variable, pattern = target["variable"], target["pattern"]
+    group = target.get("default_group")
+    hint = (f"put the hosts in a group {group!r} or set -e {variable}=<group or host pattern>"
+            if group and pattern == group else f"set -e {variable}=<group or host pattern> to hosts of the inventory")
+    return f"{variable}: no host of the inventory matches {pattern!r}; {hint}"

@@ -1,0 +1,68 @@
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Lookup plugin winactivation.kms.snapshots: diagnose a folder of snapshot files, a bad file kept with its reason."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: snapshots
+short_description: Diagnose every snapshot file of a folder offline; bad files are kept with the reason they were skipped
+version_added: 0.1.0
+description:
+  - Reads every C(*.json) file of a folder (snapshots taken with C(extras/Get-KmsActivationSnapshot.ps1)) and diagnoses
+    each one without contacting any host.
+  - A relative folder is taken from the directory ansible-playbook runs in, not from the playbook's or the collection's.
+  - Files may be UTF-8 (with or without a byte order mark) or UTF-16 with a byte order mark, as Windows PowerShell 5.1's
+    C(>) writes them.
+  - A file that cannot be read (empty, not JSON, not a JSON object, another schema, undecodable) does not stop the batch;
+    its entry is a failed result naming the file and the reason, which the fleet diagnosis reports as DIAGNOSIS_FAILED.
+  - Fails only when the folder does not exist or holds no C(*.json) file.
+options:
+  _terms:
+    description: The folder(s).
+    required: true
+    type: list
+    elements: path
+  expiring_days:
+    description: Days below which an activated product is ACTIVATION_EXPIRING.
+    type: int
+    default: 30
+author:
+  - winactivation.kms maintainers (@winactivation)
+"""
+
+EXAMPLES = r"""
+- name: Diagnose a folder of snapshots into the fleet document
+  ansible.builtin.set_fact:
+    diagnose_fleet: >-
+      {{ dict(snaps | map(attribute='host') | zip(snaps | map(attribute='result'))) | winactivation.kms.fleet_diagnosis }}
+  vars:
+    snaps: "{{ query('winactivation.kms.snapshots', './snapshots') }}"
+"""
+
+RETURN = r"""
+_list:
+  description:
+    - One entry per file, sorted by file name - C(host) (the file name without C(-kms-snapshot.json)), C(path), and
+      C(result), the diagnosis, or C({failed, msg, skipped_file}) for a file that was skipped.
+  type: list
+  elements: dict
+"""
+
+import typing as t
+
+from ansible.plugins.lookup import LookupBase
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot_files
+
+
+class LookupModule(LookupBase):
+    """Diagnose every snapshot file of the folders given."""
+
+    def run(self, terms: list[t.Any], variables: dict[str, t.Any] | None = None, **kwargs: t.Any) -> list[t.Any]:
+        """One entry per file of every folder."""
+        self.set_options(var_options=variables, direct=kwargs)
+        entries: list[t.Any] = []
+        for folder in terms:
+            entries.extend(_snapshot_files.read_folder(str(folder), expiring_days=self.get_option("expiring_days")))
+        return entries

@@ -1,0 +1,108 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: validate
+short_description: Check a run's variables against the roles' argument specs on the controller, before any host is contacted
+version_added: 0.1.0
+description:
+  - Validates, on the controller, the variables of every role a run will use - including the roles of later plays - against
+    each role's own C(meta/argument_specs.yml) (types, choices, defaults, with Ansible's C(ArgumentSpecValidator)) and the
+    value checks the roles' modules make (ranges, C(host:port), DNS server and domain syntax).
+  - Each role's variables are read as every host it will run on sees them (inventory, group and extra variables);
+    hosts with the same values are validated once.
+  - Fails with one line naming each bad variable and what is allowed, without an argument-spec dump, so a bad value
+    stops the run before anything is read or changed anywhere. Host patterns that match no host fail the same way.
+  - The playbooks of this collection run it in their first play and then import their roles with
+    C(rolespec_validate=false), so argument validation runs once per run instead of once per host and play.
+  - Never contacts any host and never changes anything.
+options:
+  roles:
+    description:
+      - Role name (C(diagnose), C(report), C(remediate), C(kms_host)) -> the inventory hosts whose variables are checked
+        for it; an empty list means the host the task runs on.
+    type: dict
+    required: true
+  variables:
+    description: An argument spec (as in C(meta/argument_specs.yml)) of further variables, checked on the host the task runs on.
+    type: dict
+    default: {}
+  targets:
+    description: Host patterns the run targets; each must match at least one host of the inventory.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      variable:
+        description: The variable that sets the pattern, named in the error.
+        type: str
+        required: true
+      pattern:
+        description: The pattern.
+        type: str
+        required: true
+      hosts:
+        description: The hosts it matches (C(query('ansible.builtin.inventory_hostnames', pattern))).
+        type: list
+        elements: str
+        default: []
+      default_group:
+        description: The group used when the variable is not set, named in the error.
+        type: str
+attributes:
+  check_mode:
+    support: full
+    description: Nothing is changed, so check mode runs it unchanged.
+  diff_mode:
+    support: none
+    description: Nothing is changed, so there is nothing to diff.
+  platform:
+    support: full
+    platforms: all
+    description: Runs on the controller.
+notes:
+  - Runs entirely on the controller; C(hosts) are only looked up in the inventory.
+seealso:
+  - module: ansible.builtin.validate_argument_spec
+author:
+  - winactivation.kms maintainers (@winactivation)
+"""
+
+EXAMPLES = r"""
+- name: Check every setting before any host is contacted
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  vars:
+    targets: "{{ query('ansible.builtin.inventory_hostnames', diagnose_hosts | default('windows')) }}"
+  tasks:
+    - name: Validate the run's variables
+      winactivation.kms.validate:
+        roles:
+          diagnose: "{{ targets }}"
+          report: []
+        targets:
+          - variable: diagnose_hosts
+            pattern: "{{ diagnose_hosts | default('windows') }}"
+            default_group: windows
+            hosts: "{{ targets }}"
+"""
+
+RETURN = r"""
+msg:
+  description: What was validated, or one line naming every bad variable, what is allowed and the hosts concerned.
+  returned: always
+  type: str
+  sample: "Invalid settings, nothing was changed: value of report_language must be one of: en, ja, got: fr"
+errors:
+  description: Each distinct error, one line each.
+  returned: failed
+  type: list
+  elements: str
+roles:
+  description: The roles validated.
+  returned: success
+  type: list
+  elements: str
+"""

@@ -1,0 +1,109 @@
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A folder of snapshot files taken by hand, read one by one: a bad file is kept with its reason, never stops the batch."""
+
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the winactivation.kms collection and may change in any release.
+
+from __future__ import annotations
+
+import codecs
+import glob
+import os
+import re
+import typing as t
+
+from ansible.errors import AnsibleError
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _snapshot, _text
+
+MAX_BYTES = 64 * 1024 * 1024
+_SUFFIX_RE = re.compile(r"((-kms-snapshot)?\.json|\.txt)$", re.IGNORECASE)
+#: what a batch reads: snapshots (JSON) and pasted console output (slmgr, ospp.vbs, events, nslookup) as text
+_EXTENSIONS = (".json", ".txt")
+
+# Byte order marks, longest first (UTF-32 LE starts with the UTF-16 LE mark).
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+def resolve_folder(folder: str, cwd: str | None = None) -> str:
+    """The absolute folder: ``~`` expanded, a relative path taken from where ansible-playbook runs (``cwd``)."""
+    path = os.path.expanduser(str(folder))
+    if not os.path.isabs(path):
+        path = os.path.join(cwd or os.getcwd(), path)
+    return os.path.normpath(path)
+
+
+def decode(data: bytes) -> str:
+    """Text of a snapshot file: UTF-8 (with or without BOM) or UTF-16/32 with BOM, as PowerShell 5.1's ``>`` writes.
+
+    UTF-16 LE without a BOM (JSON text never holds NUL bytes in UTF-8; in UTF-16 LE most odd bytes are NUL) is read
+    too; anything else must be UTF-8.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(encoding)
+    if len(data) >= 2 and len(data) % 2 == 0 and data[0] != 0 and data[1::2].count(0) * 2 > len(data) // 2:
+        return data.decode("utf-16-le")
+    return data.decode("utf-8")
+
+
+def read_file(path: str, expiring_days: int = 30) -> dict[str, t.Any]:
+    """One file's diagnosis, or a failed result naming the file and why it was skipped."""
+    name = os.path.basename(path)
+    try:
+        size = os.path.getsize(path)
+        if size == 0:
+            raise _Skip("the file is empty")
+        if size > MAX_BYTES:
+            raise _Skip(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        with open(path, "rb") as handle:
+            data = handle.read()
+        try:
+            text = decode(data)
+        except UnicodeDecodeError as exc:
+            raise _Skip(f"not UTF-8 or UTF-16 text ({exc.reason} at byte {exc.start})") from None
+        if not text.strip():
+            raise _Skip("the file holds only white space")
+        if name.lower().endswith(".txt"):
+            snapshot = _text.snapshot_from_text(text, host=_SUFFIX_RE.sub("", name) or name)
+        else:
+            snapshot = _snapshot.read_snapshot(text)
+        return _analyze.analyze(snapshot, {}, {"expiring_days": int(expiring_days)})
+    except _Skip as exc:
+        reason = str(exc)
+    except _snapshot.SnapshotError as exc:
+        reason = exc.message
+    except OSError as exc:
+        reason = f"cannot be read: {exc.strerror or exc}"
+    except Exception as exc:  # pylint: disable=broad-exception-caught  # one odd file must not stop the batch
+        reason = f"cannot be diagnosed: {type(exc).__name__}: {exc}"
+    return {"failed": True, "skipped_file": name, "msg": f"snapshot file {name} skipped: {' '.join(str(reason).split())}"}
+
+
+class _Skip(Exception):
+    """A file that is not a snapshot, with the reason."""
+
+
+def read_folder(folder: str, cwd: str | None = None, expiring_days: int = 30) -> list[dict[str, t.Any]]:
+    """Every ``*.json`` snapshot and ``*.txt`` pasted output of ``folder`` as ``{host, path, result}``, sorted; host
+    names from the file names.
+
+    Raises AnsibleError naming the folder when it does not exist or holds no such file.
+    """
+    path = resolve_folder(folder, cwd)
+    if not os.path.isdir(path):
+        raise AnsibleError(f"snapshot_dir: {path} is not a folder (relative paths are taken from {cwd or os.getcwd()})")
+    files = sorted(p for p in glob.glob(os.path.join(glob.escape(path), "*")) if p.lower().endswith(_EXTENSIONS) and os.path.isfile(p))
+    if not files:
+        raise AnsibleError(f"snapshot_dir: no *.json snapshot or *.txt pasted output in {path}")
+    entries: list[dict[str, t.Any]] = []
+    seen: set[str] = set()
+    for file in files:
+        host = _SUFFIX_RE.sub("", os.path.basename(file)) or os.path.basename(file)
+        if host.lower() in seen:
+            host = os.path.basename(file)
+        seen.add(host.lower())
+        entries.append({"host": host, "path": file, "result": read_file(file, expiring_days)})
+    return entries

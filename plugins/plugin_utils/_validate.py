@@ -1,0 +1,120 @@
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Validate a run's variables against the roles' own argument specs, on the controller, before any host is contacted.
+
+The playbooks call this once, in a first play on localhost, with every role the run will use (including the roles
+of later plays) and the hosts each role will run on. The roles are then imported with ``rolespec_validate: false``:
+their per-host validation task would repeat, once per host and per play, what was checked here once.
+"""
+
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the winactivation.kms collection and may change in any release.
+
+from __future__ import annotations
+
+import os
+import typing as t
+
+import yaml
+from ansible.errors import AnsibleActionFail
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _options
+
+ROLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "roles")
+
+# Keys of a role's argument spec that are documentation, not validation.
+_DOC_KEYS = frozenset(("description", "short_description", "version_added"))
+
+
+def role_spec(role: str, roles_dir: str = ROLES_DIR) -> dict[str, t.Any]:
+    """The ``main`` entry point options of a role of this collection, from its meta/argument_specs.yml."""
+    if not role or os.sep in role or role.startswith("."):
+        raise AnsibleActionFail(f"roles: {role!r} is not a role of winactivation.kms")
+    path = os.path.join(roles_dir, role, "meta", "argument_specs.yml")
+    if not os.path.isfile(path):
+        known = sorted(d for d in os.listdir(roles_dir) if os.path.isfile(os.path.join(roles_dir, d, "meta", "argument_specs.yml")))
+        raise AnsibleActionFail(f"roles: {role!r} is not a role of winactivation.kms (known: {', '.join(known)})")
+    with open(path, encoding="utf-8") as handle:
+        document = yaml.safe_load(handle) or {}
+    return strip_docs(((document.get("argument_specs") or {}).get("main") or {}).get("options") or {})
+
+
+def strip_docs(options: dict[str, t.Any]) -> dict[str, t.Any]:
+    """An argument spec without its documentation keys (nested options included)."""
+    out = {}
+    for name, spec in options.items():
+        clean = {k: v for k, v in (spec or {}).items() if k not in _DOC_KEYS}
+        if isinstance(clean.get("options"), dict):
+            clean["options"] = strip_docs(clean["options"])
+        out[name] = clean
+    return out
+
+
+def _each(check: t.Callable[[str, t.Any], t.Any]) -> t.Callable[[str, t.Any], None]:
+    """Apply a one-value check to every element of a list value."""
+    def run(name: str, value: t.Any) -> None:
+        for item in value or []:
+            check(name, item)
+    return run
+
+
+def _range(low: float, high: float, unit: str = "") -> t.Callable[[str, t.Any], None]:
+    """A range check, as the modules the roles call make it."""
+    def run(name: str, value: t.Any) -> None:
+        if value is not None:
+            _options.in_range(name, value, low, high, unit)
+    return run
+
+
+def _endpoint_or_empty(name: str, value: t.Any) -> None:
+    """``host`` or ``host:port``; empty means not set."""
+    if value:
+        _options.endpoint(name, value)
+
+
+# What the roles' modules check beyond type and choices, checked here with the same helpers so a bad value fails
+# before any host is contacted instead of on every host.
+VALUE_CHECKS: dict[str, t.Callable[[str, t.Any], None]] = {
+    "diagnose_dns_servers": _each(_options.dns_server),
+    "diagnose_candidates": _each(_options.endpoint),
+    "diagnose_timeout": _range(0.1, 30, "seconds"),
+    "diagnose_expiring_days": _range(1, 180),
+    "remediate_kms_host": _endpoint_or_empty,
+    "remediate_activation_retries": _range(0, 10),
+    "remediate_retry_delay": _range(0, 300, "seconds"),
+    "kms_host_listening_port": _range(1, 65535),
+    "kms_host_dns_publish_domains": _each(_options.domain),
+}
+
+
+def validate(spec: dict[str, t.Any], values: dict[str, t.Any]) -> list[str]:
+    """Errors (one line each, naming the variable and what is allowed) of ``values`` against ``spec``."""
+    provided = {name: value for name, value in values.items() if name in spec}
+    result = ArgumentSpecValidator(spec).validate(provided)
+    errors = [_one_line(str(msg)) for msg in result.error_messages]
+    failed = {name for name in spec if any(name in e for e in errors)}
+    for name, check in VALUE_CHECKS.items():
+        if name in spec and name not in failed:
+            try:
+                check(name, result.validated_parameters.get(name))
+            except AnsibleActionFail as exc:
+                errors.append(_one_line(exc.message))
+    return errors
+
+
+def _one_line(text: str) -> str:
+    """A message on one line."""
+    return " ".join(text.split())
+
+
+def summarise(errors: dict[str, list[str]]) -> str:
+    """One line for every distinct error, with the hosts it was seen for (error -> hosts)."""
+    parts = []
+    for error, hosts in errors.items():
+        where = ""
+        if hosts and hosts != ["localhost"]:
+            shown = ", ".join(hosts[:3]) + (f" and {len(hosts) - 3} more" if len(hosts) > 3 else "")
+            where = f" (host {shown})" if len(hosts) == 1 else f" (hosts {shown})"
+        parts.append(error + where)
+    return "Invalid settings, nothing was changed: " + "; ".join(parts)

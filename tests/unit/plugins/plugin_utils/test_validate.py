@@ -1,0 +1,97 @@
+"""Validate-first: the roles' own argument specs and the modules' value checks, one line per bad variable."""
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from ansible.errors import AnsibleActionFail
+from ansible.playbook.play_context import PlayContext
+
+from ansible_collections.winactivation.kms.plugins.action import validate as validate_action
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _validate
+
+
+def test_role_specs_are_read_from_the_roles_meta():
+    spec = _validate.role_spec("remediate")
+    assert spec["remediate_time_source"]["choices"] == ["auto", "domain", "ntp"]
+    assert "description" not in spec["remediate_time_source"]
+    assert set(_validate.role_spec("report")) >= {"report_language", "report_dir", "report_formats"}
+
+
+def test_unknown_role_names_the_known_ones():
+    with pytest.raises(AnsibleActionFail, match=r"'nope' is not a role of winactivation.kms \(known: diagnose, kms_host, remediate, report\)"):
+        _validate.role_spec("nope")
+    with pytest.raises(AnsibleActionFail):
+        _validate.role_spec("../roles/report")
+
+
+@pytest.mark.parametrize("role, values, expected", [
+    ("report", {"report_language": "fr"}, "value of report_language must be one of: en, ja, got: fr"),
+    ("remediate", {"remediate_time_source": "chrony"}, "value of remediate_time_source must be one of: auto, domain, ntp, got: chrony"),
+    ("report", {"report_formats": ["json", "pdf"]}, "report_formats"),
+    ("diagnose", {"diagnose_timeout": 99}, "diagnose_timeout must be between 0.1 and 30 seconds, got 99"),
+    ("diagnose", {"diagnose_dns_servers": ["10.0.0.1:99999"]}, "diagnose_dns_servers: '10.0.0.1:99999'"),
+    ("diagnose", {"diagnose_candidates": ["kms01:0"]}, "diagnose_candidates: 'kms01:0' is not a valid"),
+    ("remediate", {"remediate_kms_host": "kms 01"}, "remediate_kms_host: 'kms 01' is not a valid"),
+    ("remediate", {"remediate_activation_retries": 11}, "remediate_activation_retries must be between 0 and 10"),
+    ("kms_host", {"kms_host_dns_publish_domains": ["-bad-"]}, "kms_host_dns_publish_domains: '-bad-' is not a DNS domain name"),
+    ("diagnose", {"diagnose_timeout": "soon"}, "diagnose_timeout"),
+])
+def test_bad_values_give_one_line_naming_the_variable(role, values, expected):
+    errors = _validate.validate(_validate.role_spec(role), values)
+    assert len(errors) == 1 and expected in errors[0] and "\n" not in errors[0]
+
+
+def test_good_values_and_unrelated_variables_pass():
+    spec = _validate.role_spec("diagnose")
+    assert _validate.validate(spec, {"diagnose_dns_servers": ["127.0.0.1:5353"], "diagnose_timeout": "2.5",
+                                     "report_language": "fr", "inventory_hostname": "x"}) == []
+    assert _validate.validate(_validate.role_spec("remediate"), {"remediate_kms_host": ""}) == []
+
+
+def test_summary_names_hosts_briefly():
+    line = _validate.summarise({"a bad": ["pc1", "pc2", "pc3", "pc4", "pc5"], "b bad": ["localhost"], "c bad": ["pc9"]})
+    assert line == ("Invalid settings, nothing was changed: a bad (hosts pc1, pc2, pc3 and 2 more); b bad; "
+                    "c bad (host pc9)")
+
+
+class _HostVars(dict):
+    """hostvars as the action sees them: host -> that host's variables."""
+
+
+def _run(args, hostvars, this_host="localhost"):
+    task = mock.MagicMock()
+    task.args = args
+    task.action = "winactivation.kms.validate"
+    task.async_val = 0
+    task.check_mode = False
+    task.diff = False
+    action = validate_action.ActionModule(task, mock.MagicMock(), PlayContext(), loader=mock.MagicMock(),
+                                          templar=mock.MagicMock(), shared_loader_obj=None)
+    return action.run(task_vars={"inventory_hostname": this_host, "hostvars": _HostVars(hostvars)})
+
+
+def test_action_validates_each_role_on_its_hosts_once_per_distinct_value_set():
+    hostvars = {"localhost": {"report_language": "ja"},
+                **{f"pc{i}": {"remediate_time_source": "ntp"} for i in range(300)},
+                "pc-odd": {"remediate_time_source": "chrony"}}
+    with mock.patch.object(_validate, "validate", wraps=_validate.validate) as spy:
+        result = _run({"roles": {"remediate": sorted(h for h in hostvars if h.startswith("pc")), "report": []}}, hostvars)
+    assert result["failed"] is True
+    assert result["msg"] == ("Invalid settings, nothing was changed: value of remediate_time_source must be one of: "
+                             "auto, domain, ntp, got: chrony (host pc-odd)")
+    assert spy.call_count == 3          # remediate: two distinct value sets; report: one
+
+
+def test_action_names_an_empty_target_group_and_passes_good_runs():
+    result = _run({"roles": {"report": []}, "targets": [
+        {"variable": "diagnose_hosts", "pattern": "windows", "default_group": "windows", "hosts": []}]}, {"localhost": {}})
+    assert result["failed"] is True
+    assert result["msg"].endswith("diagnose_hosts: no host of the inventory matches 'windows'; put the hosts in a group "
+                                  "'windows' or set -e diagnose_hosts=<group or host pattern>")
+    ok = _run({"roles": {"report": [], "diagnose": ["pc1"]}, "variables": {"remediate_fix_kms_hosts": {"type": "bool"}}},
+              {"localhost": {"remediate_fix_kms_hosts": "yes"}, "pc1": {"diagnose_timeout": 3}})
+    assert not ok.get("failed") and ok["changed"] is False and ok["roles"] == ["diagnose", "report"]
+    bad = _run({"roles": {"report": []}, "variables": {"remediate_fix_kms_hosts": {"type": "bool"}}},
+               {"localhost": {"remediate_fix_kms_hosts": "perhaps"}})
+    assert bad["failed"] is True and "remediate_fix_kms_hosts" in bad["msg"]
