@@ -68,6 +68,8 @@ def read_file(path: str, expiring_days: int = 30) -> dict[str, t.Any]:
             raise _Skip("the file holds only white space")
         if name.lower().endswith(".txt"):
             snapshot = _text.snapshot_from_text(text, host=_SUFFIX_RE.sub("", name) or name)
+            if not (snapshot.get("text_reader") or {}).get("read_lines"):
+                raise _Skip("no slmgr, ospp.vbs, event or nslookup output recognised in the text")
         else:
             snapshot = _snapshot.read_snapshot(text)
         return _analyze.analyze(snapshot, {}, {"expiring_days": int(expiring_days)})

@@ -46,9 +46,10 @@ def test_read_folder_keeps_bad_files_with_their_reason(tmp_path, monkeypatch):
     (folder / "list.json").write_text("[]", encoding="utf-8")
     (folder / "schema.json").write_text(json.dumps({"schema": "x/9", "probes": {}}), encoding="utf-8")
     (folder / "notes.txt").write_text("ignored", encoding="utf-8")
+    (folder / "readme.md").write_text("not read at all", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     entries = {e["host"]: e["result"] for e in _snapshot_files.read_folder("snapshots")}
-    assert sorted(entries) == ["PC-A", "PC-B", "blank", "empty", "garbage", "list", "schema"]
+    assert sorted(entries) == ["PC-A", "PC-B", "blank", "empty", "garbage", "list", "notes", "schema"]
     assert entries["PC-A"]["codes"] == ["CLOCK_SKEW", "IN_GRACE"]
     assert entries["PC-B"]["codes"] == ["ACTIVATED"]
     reasons = {h: r["msg"] for h, r in entries.items() if r.get("failed")}
@@ -57,6 +58,7 @@ def test_read_folder_keeps_bad_files_with_their_reason(tmp_path, monkeypatch):
         "empty": "snapshot file empty.json skipped: the file is empty",
         "garbage": "snapshot file garbage.json skipped: not UTF-8 or UTF-16 text (invalid start byte at byte 0)",
         "list": "snapshot file list.json skipped: snapshot must be a JSON object, got list",
+        "notes": "snapshot file notes.txt skipped: no slmgr, ospp.vbs, event or nslookup output recognised in the text",
         "schema": ("snapshot file schema.json skipped: snapshot schema 'x/9' is not supported; this collection reads "
                    "'winactivation.kms/snapshot/1'"),
     }
@@ -65,7 +67,7 @@ def test_read_folder_keeps_bad_files_with_their_reason(tmp_path, monkeypatch):
 def test_read_folder_fails_only_without_a_folder_or_a_json_file(tmp_path):
     with pytest.raises(AnsibleError, match=r"snapshot_dir: .*/missing is not a folder \(relative paths are taken from"):
         _snapshot_files.read_folder("missing", str(tmp_path))
-    with pytest.raises(AnsibleError, match=r"snapshot_dir: no \*.json snapshot in"):
+    with pytest.raises(AnsibleError, match=r"snapshot_dir: no \*.json snapshot or \*.txt pasted output in"):
         _snapshot_files.read_folder(str(tmp_path))
 
 
