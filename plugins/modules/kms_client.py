@@ -140,8 +140,9 @@ after:
   type: dict
 reboot_required:
   description:
-    - True when a change takes effect only after a restart of the computer (the Software Protection service's start type, where the host refused to change it at once); the next run sees the waiting change
-      and does not repeat it. The module never restarts the computer.
+    - True when a change takes effect only after a restart of the computer (the Software Protection service's start
+      type, where the host refused to change it at once).
+    - The next run sees the waiting change and does not repeat it. The module never restarts the computer.
   returned: always
   type: bool
 needs_person:

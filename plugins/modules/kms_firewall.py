@@ -97,12 +97,14 @@ after:
   type: dict
 reboot_required:
   description:
-    - True when a change takes effect only after a restart of the computer (never for this module); the next run sees the waiting change
-      and does not repeat it. The module never restarts the computer.
+    - True when a change takes effect only after a restart of the computer (never for this module).
+    - The next run sees the waiting change and does not repeat it. The module never restarts the computer.
   returned: always
   type: bool
 needs_person:
-  description: What a person must do (have the GPO allow the KMS port where Group Policy ignores local rules or blocks it), in English (C(en)) and Japanese (C(ja)).
+  description:
+    - What a person must do (have the GPO allow the KMS port where Group Policy ignores local rules or blocks it), in
+      English (C(en)) and Japanese (C(ja)).
   returned: when a person must act
   type: list
   elements: dict

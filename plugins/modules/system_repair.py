@@ -11,7 +11,7 @@ description:
     and a rebuild of the license store as Microsoft's KB 2736303 describes it - Software Protection stopped,
     C(tokens.dat) moved aside in C(spp\\store\\2.0) or C(spp\\store) (kept as C(tokens.dat.<UTC timestamp>.bak)), the
     service started and the system and OEM license files installed again, as C(slmgr /rilc) does.
-  - The rebuild takes effect after a restart of the computer: the result has I(reboot_required=true) and a run before
+  - The rebuild takes effect after a restart of the computer - the result has I(reboot_required=true) and a run before
     the restart does not rebuild again. After the restart install the KMS client key again if needed and activate
     (M(winactivation.kms.kms_client) with I(install_gvlk=true)); the module never restarts the computer.
   - By default it runs only when a product reports a corrupt license store (0xC004E015, the LICENSE_STORE_CORRUPT
@@ -75,8 +75,8 @@ after:
   type: dict
 reboot_required:
   description:
-    - True when a change takes effect only after a restart of the computer (a rebuilt license store, KB 2736303); the next run sees the waiting change
-      and does not repeat it. The module never restarts the computer.
+    - True when a change takes effect only after a restart of the computer (a rebuilt license store, KB 2736303).
+    - The next run sees the waiting change and does not repeat it. The module never restarts the computer.
   returned: always
   type: bool
 needs_person:
