@@ -138,4 +138,16 @@ after:
   description: The managed settings after (read back from the host; predicted in check mode).
   returned: always
   type: dict
+reboot_required:
+  description:
+    - True when a change takes effect only after a restart of the computer (the Software Protection service's start
+      type, where the host refused to change it at once).
+    - The next run sees the waiting change and does not repeat it. The module never restarts the computer.
+  returned: always
+  type: bool
+needs_person:
+  description: What a person must do (restart the computer), in English (C(en)) and Japanese (C(ja)).
+  returned: when a person must act
+  type: list
+  elements: dict
 """

@@ -13,6 +13,10 @@ description:
     (Name C(SPPSVC-In-TCP), which Windows creates disabled) when the port is 1688 and no scope is asked for, else
     with a rule of its own scoped to I(remote_addresses).
   - Rules are found by their Name, never by their localized display name. A firewall profile is never disabled.
+  - The firewall is read as it is enforced (the ActiveStore). Where Group Policy ignores local rules
+    (AllowLocalFirewallRules false on an active profile) or a Group Policy rule blocks the port outbound, no local rule
+    is created or changed - it would have no effect; the result warns and returns I(needs_person) (the GPO must allow
+    the port).
 options:
   direction:
     description: C(outbound) on clients, C(inbound) on KMS hosts.
@@ -91,4 +95,17 @@ after:
   description: The same after (read back; predicted in check mode).
   returned: always
   type: dict
+reboot_required:
+  description:
+    - True when a change takes effect only after a restart of the computer (never for this module).
+    - The next run sees the waiting change and does not repeat it. The module never restarts the computer.
+  returned: always
+  type: bool
+needs_person:
+  description:
+    - What a person must do (have the GPO allow the KMS port where Group Policy ignores local rules or blocks it), in
+      English (C(en)) and Japanese (C(ja)).
+  returned: when a person must act
+  type: list
+  elements: dict
 """

@@ -74,7 +74,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 operations:
-  description: The operations planned (and, outside check mode, run) - enable_spp, set_listening_port, dns_publishing, set_publish_list.
+  description:
+    - The operations planned (and, outside check mode, run) - enable_spp, set_listening_port, dns_publishing, set_publish_list,
+      then restart_spp (port and publishing take effect when sppsvc restarts).
   returned: always
   type: list
   elements: dict
@@ -86,4 +88,16 @@ after:
   description: The same after (read back; predicted in check mode).
   returned: always
   type: dict
+reboot_required:
+  description:
+    - True when a change takes effect only after a restart of the computer (the Software Protection service's start
+      type, where the host refused to change it at once).
+    - The next run sees the waiting change and does not repeat it. The module never restarts the computer.
+  returned: always
+  type: bool
+needs_person:
+  description: What a person must do (restart the computer), in English (C(en)) and Japanese (C(ja)).
+  returned: when a person must act
+  type: list
+  elements: dict
 """

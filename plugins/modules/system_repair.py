@@ -8,12 +8,14 @@ short_description: Heavy repairs for a corrupt license store - DISM, SFC, rebuil
 version_added: 0.1.0
 description:
   - Runs, in this order and only those named in I(repairs), C(DISM /Online /Cleanup-Image /RestoreHealth), C(sfc /scannow)
-    and a rebuild of the license store - Software Protection stopped, C(tokens.dat) moved aside (kept as
-    C(tokens.dat.<UTC timestamp>.bak)), the service started and the system license files installed again, as
-    C(slmgr /rilc) does.
+    and a rebuild of the license store as Microsoft's KB 2736303 describes it - Software Protection stopped,
+    C(tokens.dat) moved aside in C(spp\\store\\2.0) or C(spp\\store) (kept as C(tokens.dat.<UTC timestamp>.bak)), the
+    service started and the system and OEM license files installed again, as C(slmgr /rilc) does.
+  - The rebuild takes effect after a restart of the computer - the result has I(reboot_required=true) and a run before
+    the restart does not rebuild again. After the restart install the KMS client key again if needed and activate
+    (M(winactivation.kms.kms_client) with I(install_gvlk=true)); the module never restarts the computer.
   - By default it runs only when a product reports a corrupt license store (0xC004E015, the LICENSE_STORE_CORRUPT
-    finding). Afterwards install the KMS client key again and activate (M(winactivation.kms.kms_client) with
-    I(install_gvlk=true) and I(force_activation=true)); the remediate role does that when I(remediate_rebuild_license_store) is on.
+    finding). The remediate role runs it when I(remediate_rebuild_license_store) is on.
   - These repairs take minutes (SFC and DISM can take much longer) and DISM may need Windows Update or a repair source.
     The action waits for them in one remote call; C(async) is not supported (the action refuses it). Do not set the task
     keyword C(timeout) below the repairs' duration. Only exit codes are read; the tools' text is localized and never parsed.
@@ -70,4 +72,15 @@ after:
   description: C(license_store_corrupt) after (read back; predicted in check mode).
   returned: always
   type: dict
+reboot_required:
+  description:
+    - True when a change takes effect only after a restart of the computer (a rebuilt license store, KB 2736303).
+    - The next run sees the waiting change and does not repeat it. The module never restarts the computer.
+  returned: always
+  type: bool
+needs_person:
+  description: What a person must do (restart the computer), in English (C(en)) and Japanese (C(ja)).
+  returned: when a person must act
+  type: list
+  elements: dict
 """

@@ -82,4 +82,10 @@ after:
   description: The same after (read back; predicted in check mode).
   returned: always
   type: dict
+reboot_required:
+  description:
+    - True when a change takes effect only after a restart of the computer (never for this module).
+    - The next run sees the waiting change and does not repeat it. The module never restarts the computer.
+  returned: always
+  type: bool
 """

@@ -155,8 +155,8 @@ class RemedyActionBase(ActionBase):
                         # what waits for the restart, as the next run will see it (and will not repeat)
                         result["reboot_required"] = True
                         result["warnings"] = list(dict.fromkeys(result.get("warnings", []) + later.warnings))
-                        result["needs_person"] = result.get("needs_person", []) + [p for p in later.person
-                                                                                  if p not in result.get("needs_person", [])]
+                        known = result.get("needs_person", [])
+                        result["needs_person"] = known + [p for p in later.person if p not in known]
                     if problem:
                         raise AnsibleActionFail(f"verification failed: {problem}")
         except AnsibleConnectionFailure as exc:

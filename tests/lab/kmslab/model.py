@@ -57,6 +57,23 @@ class Transport:
 
 
 @dataclasses.dataclass
+class FirewallPolicy:
+    """C9: the firewall settings Group Policy gives the host (the GP store of the resultant policy, MS-FASP 2.2.1).
+
+    * default_outbound: the GPO's default outbound action ("Block" / "Allow"), None when the GPO does not set it;
+    * allow_local_rules: AllowLocalFirewallRules - False: "The firewall rules defined by the local administrator are
+      ignored, and only firewall rules from GPOs are applied to the computer" (Set-NetFirewallProfile); None: not
+      configured, local rules apply;
+    * rules: GPO rules by Name (firewall_rule form). A matching block rule wins over allow rules (assumed here from
+      Windows Firewall's rule precedence: explicit block before allow).
+    """
+
+    default_outbound: str | None = None
+    allow_local_rules: bool | None = None
+    rules: dict[str, dict[str, t.Any]] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
 class Host:
     """One simulated Windows machine (a KMS client, or a KMS host when ``kms`` is set)."""
 
@@ -91,7 +108,7 @@ class Host:
     dns_failure_kind: str = "servfail"
     blocked: set[str] = dataclasses.field(default_factory=set)     # "host:port" or "*:port" the client cannot reach
     firewall_rules: dict[str, dict[str, t.Any]] = dataclasses.field(default_factory=dict)   # the local PersistentStore
-    firewall_policy: "FirewallPolicy" = dataclasses.field(default_factory=lambda: FirewallPolicy())
+    firewall_policy: FirewallPolicy = dataclasses.field(default_factory=FirewallPolicy)
     events: list[dict[str, t.Any]] = dataclasses.field(default_factory=list)
     time_events: list[dict[str, t.Any]] = dataclasses.field(default_factory=list)
     license_store_corrupt: bool = False
@@ -184,23 +201,6 @@ def firewall_rule(direction: str, port: int | str, enabled: bool = True, remote:
     return {"Enabled": 1 if enabled else 2, "Direction": 1 if inbound else 2, "Action": 4 if action == "block" else 2,
             "Protocol": "TCP", "LocalPort": [str(port)] if inbound else ["Any"], "RemotePort": ["Any"] if inbound else [str(port)],
             "RemoteAddress": list(remote or ["Any"])}
-
-
-@dataclasses.dataclass
-class FirewallPolicy:
-    """C9: the firewall settings Group Policy gives the host (the GP store of the resultant policy, MS-FASP 2.2.1).
-
-    * default_outbound: the GPO's default outbound action ("Block" / "Allow"), None when the GPO does not set it;
-    * allow_local_rules: AllowLocalFirewallRules - False: "The firewall rules defined by the local administrator are
-      ignored, and only firewall rules from GPOs are applied to the computer" (Set-NetFirewallProfile); None: not
-      configured, local rules apply;
-    * rules: GPO rules by Name (firewall_rule form). A matching block rule wins over allow rules (assumed here from
-      Windows Firewall's rule precedence: explicit block before allow).
-    """
-
-    default_outbound: str | None = None
-    allow_local_rules: bool | None = None
-    rules: dict[str, dict[str, t.Any]] = dataclasses.field(default_factory=dict)
 
 
 def enforced_rules(host: Host) -> list[dict[str, t.Any]]:
