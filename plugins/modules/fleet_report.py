@@ -55,7 +55,7 @@ options:
     default: true
   html_template:
     description:
-      - A Jinja2 template file that replaces (or, with C({% extends "default/diagnosis.html.j2" %}), extends) the
+      - A Jinja2 template file that replaces (or, with an C(extends) of C(default/diagnosis.html.j2), extends) the
         default HTML page of the diagnosis; the remediation page keeps its default template.
     type: path
   action_vars:
