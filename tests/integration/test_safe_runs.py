@@ -144,7 +144,7 @@ def test_a_run_in_which_no_host_could_be_read_ends_red_with_its_reports(tmp_path
     path.write_text(yaml.safe_dump(inventory), encoding="utf-8")
     run = run_playbook(str(path), DIAGNOSE, tmp_path, extra=["-e", json.dumps({"report_dir": str(tmp_path / "r")})])
     assert run.rc != 0
-    assert "No host could be read: 2 of 2 host(s) (2 unreachable, 0 failed)" in run.output
+    assert "None of the 2 hosts could be read (2 unreachable or unreadable)" in run.output
     document = json.loads((tmp_path / "r" / "diagnosis.json").read_text(encoding="utf-8"))
     assert sorted((r["host"], r["status"]) for r in document["results"]) == [("pc-a", "unreachable"), ("pc-b", "unreachable")]
 
