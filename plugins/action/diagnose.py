@@ -45,6 +45,8 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp
         result.update({"changed": False, "snapshot": None, "observations": None, "diagnosis": None})
+        if _collect.become_warnings(self._play_context):
+            result["warnings"] = _collect.become_warnings(self._play_context)
         args = self._validated()
         host = (task_vars or {}).get("inventory_hostname") or "unknown"
         # the one change diagnose may make, opt-in and never in check mode: Activate() on unlicensed KMS clients

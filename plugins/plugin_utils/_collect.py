@@ -12,6 +12,17 @@ import typing as t
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _runner, _snapshot
 
 
+#: Why ``become`` changes nothing here: the scripts run through the connection's own session.
+BECOME_WARNING = ("become is set but winactivation.kms does not use it: its scripts run in the session of the host's "
+                  "connection (winrm, psrp, ssh), which must be an administrator's; connect as an administrator and "
+                  "drop become for these tasks")
+
+
+def become_warnings(play_context: t.Any) -> list[str]:
+    """The warning for a task that set ``become`` (task or play keyword, or ``ansible_become``), else none."""
+    return [BECOME_WARNING] if getattr(play_context, "become", False) else []
+
+
 def collect_snapshot(connection: t.Any, host: str, probes: dict[str, dict[str, t.Any]],
                      task_action: str) -> dict[str, t.Any]:
     """Run ``probes`` (name -> params) on the host in one call and return the snapshot document.

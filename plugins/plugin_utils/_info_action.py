@@ -43,6 +43,8 @@ class InfoActionBase(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp
         result.update({"changed": False, "snapshot": None})
+        if _collect.become_warnings(self._play_context):
+            result["warnings"] = _collect.become_warnings(self._play_context)
         result.update({key: None for key in self.RESULT_KEYS})
         _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
 

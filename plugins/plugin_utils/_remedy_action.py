@@ -126,6 +126,8 @@ class RemedyActionBase(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp
         result.update({"changed": False, "operations": [], "before": None, "after": None, "reboot_required": False})
+        if _collect.become_warnings(self._play_context):
+            result["warnings"] = _collect.become_warnings(self._play_context)
         _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC,
                                                         mutually_exclusive=self.MUTUALLY_EXCLUSIVE)
         self.check_args(args)
@@ -135,7 +137,7 @@ class RemedyActionBase(ActionBase):
             plan = self.plan(args, views, snapshot)
             result.update({"operations": public_operations(plan.operations), "before": plan.before, "after": plan.after})
             if plan.warnings:
-                result["warnings"] = list(plan.warnings)
+                result["warnings"] = result.get("warnings", []) + list(plan.warnings)
             if plan.notes:
                 result["notes"] = list(plan.notes)
             result["reboot_required"] = plan.reboot_required

@@ -12,14 +12,16 @@ from ansible_collections.winactivation.kms.plugins.action import activation_info
 from fakes import FakeConnection, HostError, fixture
 
 
-def _run(module, args, connection, check_mode=False):
+def _run(module, args, connection, check_mode=False, become=False):
     task = mock.MagicMock()
     task.args = args
     task.action = f"winactivation.kms.{module.__name__.rsplit('.', 1)[-1]}"
     task.async_val = 0
     task.check_mode = check_mode
     task.diff = False
-    action = module.ActionModule(task, connection, PlayContext(), loader=mock.MagicMock(), templar=mock.MagicMock(),
+    play_context = PlayContext()
+    play_context.become = become
+    action = module.ActionModule(task, connection, play_context, loader=mock.MagicMock(), templar=mock.MagicMock(),
                                  shared_loader_obj=None)
     return action.run(task_vars={"inventory_hostname": "pc-sales-017"})
 
@@ -35,6 +37,15 @@ def test_activation_info_returns_raw_and_normalised():
     assert result["snapshot"]["schema"] == "winactivation.kms/snapshot/1"
     assert result["snapshot"]["host"] == "pc-sales-017"
     assert conn.calls[0]["payload"]["items"][0]["params"] == {"max_events": 10}
+
+
+def test_become_is_not_used_and_says_so():
+    conn = FakeConnection({"activation": lambda p: fixture("activation_win11_pro_ja_failing.json")})
+    assert "warnings" not in _run(activation_info, {}, conn)
+    result = _run(activation_info, {}, conn, become=True)
+    assert not result.get("failed") and len(result["warnings"]) == 1
+    assert "become is set but winactivation.kms does not use it" in result["warnings"][0]
+    assert len(conn.calls) == 2          # the scripts ran the same way: through the connection's own session
 
 
 def test_activation_info_windows_only():
