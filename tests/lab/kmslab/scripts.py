@@ -1,9 +1,18 @@
 """What a simulated host answers to a command line: the collection's scripts are recognised, nothing is executed.
 
 A command is recognised when it is ``PowerShell ... -EncodedCommand <b64>`` and the decoded script starts with the
-collection's bootstrap marker; its stdin then holds the JSON job (library + items). Each item is recognised by its
-first line (``# winactivation.kms <kind>: <name> v<N>``) and answered by a handler computing the value from the host
-model. Anything else gets what Windows gives an unknown command: an error on stderr (CLIXML) and rc 1.
+collection's stub marker; its stdin then holds the JSON job (bootstrap + library + items), whose bootstrap must start
+with the bootstrap marker. Each item is recognised by its first line (``# winactivation.kms <kind>: <name> v<N>``)
+and answered by a handler computing the value from the host model. Anything else gets what Windows gives an unknown
+command: an error on stderr (CLIXML) and rc 1.
+
+The winrm plugin of ansible-core 2.16-2.18 encodes the command line it is given once more
+(``_encode_script(cmd, strict_mode=False, preserve_rc=False)`` in ``plugins/connection/winrm.py`` ``exec_command``;
+removed by ansible/ansible PR #84868 for 2.19), so the outer powershell.exe runs a one-line script that is itself the
+collection's ``PowerShell ... -EncodedCommand`` command line: it starts that powershell.exe as a native command, which
+inherits the redirected stdin. Ansible ran every Windows module that way before 2.19 (the double-wrapped
+``-EncodedCommand`` in ansible/ansible#32850's log, its bootstrap reading the module from stdin). The lab unwraps
+exactly that one nested form; the length limit applies to the outer command line, as cmd.exe's does.
 """
 from __future__ import annotations
 
@@ -16,9 +25,12 @@ import typing as t
 from . import catalog as C
 from .model import ActivationError, Fleet, Host
 
-BOOTSTRAP_MARKER = "# winactivation.kms bootstrap v1"
+STUB_MARKER = "# winactivation.kms stub v1"
+BOOTSTRAP_MARKER = "# winactivation.kms bootstrap v2"
 _ITEM_MARKER = re.compile(r"^# winactivation\.kms (?P<kind>[a-z]+): (?P<name>[a-z_]+) v(?P<version>\d+)")
 _ENCODED = re.compile(r"-EncodedCommand\s+(?P<b64>[A-Za-z0-9+/=]+)", re.IGNORECASE)
+#: A script that is nothing but a powershell.exe command line with -EncodedCommand (pre-2.19 winrm double encoding).
+_NESTED = re.compile(r"PowerShell(?:\.exe)?(?: -[A-Za-z]+(?: [A-Za-z]+)?)*? -EncodedCommand [A-Za-z0-9+/=]+", re.IGNORECASE)
 
 Handler = t.Callable[[Fleet, Host, dict[str, t.Any]], t.Any]
 HANDLERS: dict[tuple[str, str, int], Handler] = {}
@@ -77,7 +89,9 @@ def _ps_json(value: t.Any) -> str:
 def run(fleet: Fleet, host: Host, command_line: str, stdin: bytes) -> CommandResult:
     """Answer one command on ``host``."""
     script = decode_command(command_line)
-    if script is None or not script.startswith(BOOTSTRAP_MARKER):
+    if script is not None and _NESTED.fullmatch(script.strip()):
+        script = decode_command(script.strip())
+    if script is None or not script.startswith(STUB_MARKER):
         first = command_line.split()[0] if command_line.split() else command_line
         if script is not None:
             first = script.strip().splitlines()[0][:80] if script.strip() else "(empty script)"
@@ -90,6 +104,9 @@ def run(fleet: Fleet, host: Host, command_line: str, stdin: bytes) -> CommandRes
         job = None
     if not isinstance(job, dict) or "items" not in job:
         return CommandResult(b"", clixml_error("ConvertFrom-Json : Invalid JSON primitive."), 1)
+    if not str(job.get("bootstrap") or "").startswith(BOOTSTRAP_MARKER):
+        # the stub runs whatever bootstrap stdin carries; the lab only knows the collection's (assumed error text)
+        return CommandResult(b"", clixml_error("kmslab: the job carries no winactivation.kms bootstrap; the lab cannot run it"), 1)
     host.counters.script_calls += 1
     results: dict[str, t.Any] = {}
     for item in job["items"]:
