@@ -104,6 +104,8 @@ def run(fleet: Fleet, host: Host, command_line: str, stdin: bytes) -> CommandRes
         job = None
     if not isinstance(job, dict) or "items" not in job:
         return CommandResult(b"", clixml_error("ConvertFrom-Json : Invalid JSON primitive."), 1)
+    if host.transport.language_mode != "FullLanguage":
+        return _constrained(host, job)
     if not str(job.get("bootstrap") or "").startswith(BOOTSTRAP_MARKER):
         # the stub runs whatever bootstrap stdin carries; the lab only knows the collection's (assumed error text)
         return CommandResult(b"", clixml_error("kmslab: the job carries no winactivation.kms bootstrap; the lab cannot run it"), 1)
@@ -126,6 +128,21 @@ def run(fleet: Fleet, host: Host, command_line: str, stdin: bytes) -> CommandRes
     body = _ps_json(results)
     out = f"{host.transport.banner}\n{job['begin']}{body}{job['end']}\n"
     return CommandResult(out.encode("utf-8"), b"", 0)
+
+
+def _constrained(host: Host, job: dict[str, t.Any]) -> CommandResult:
+    """What the stub answers in a session that is not in FullLanguage: it runs nothing and says why, in the frame.
+
+    Microsoft, about_Language_Modes (PowerShell 5.1): "The ConstrainedLanguage mode permits all cmdlets and a subset
+    of PowerShell language elements, but it limits the object types that can be used", with method calls allowed
+    only on the permitted types; "When PowerShell detects an application control policy ... it runs in
+    ConstrainedLanguage mode" (AppLocker, WDAC); the mode is read from $ExecutionContext.SessionState.LanguageMode.
+    So the stub's first lines (version check, ConvertFrom-Json, the mode test, a hashtable through ConvertTo-Json,
+    exit 1) run, and nothing after them. The banner before the frame is the profile's, as in run().
+    """
+    body = _ps_json({"_fatal": {"reason": "language_mode", "language_mode": host.transport.language_mode}})
+    out = f"{host.transport.banner}\n{job['begin']}{body}{job['end']}\n"
+    return CommandResult(out.encode("utf-8"), b"", 1)
 
 
 # --- probes ------------------------------------------------------------------------------------------------------
