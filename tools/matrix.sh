@@ -2,7 +2,9 @@
 # The ansible-core version matrix: one virtual environment per supported ansible-core line, and per line the unit
 # tests, ansible-test sanity and an end-to-end smoke against the lab (or, with --full, the lab and integration suites).
 #
-#   tools/matrix.sh [--full] [LINE...]      LINE: 2.16 2.17 2.18 2.19 2.20 2.21 (default: all)
+#   tools/matrix.sh [--full] [--only SUITE,...] [LINE...]
+#       LINE: 2.16 2.17 2.18 2.19 2.20 2.21 (default: all); SUITE: units sanity e2e-smoke (or, with --full, lab
+#       integration); --only runs just those suites, e.g. --only units,e2e-smoke for a quick look
 #
 # Why a plain script and not nox or tox: the venvs need specific interpreters (pyenv's shims refuse to run without
 # PYENV_VERSION, so the binaries under ~/.pyenv/versions are picked directly, as tools/venv.sh does), ansible-test
@@ -20,14 +22,21 @@ ROOT=$PWD
 export ANSIBLE_COLLECTIONS_PATH="$ROOT/.cache/collections"
 export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
 
+usage() {
+    echo "usage: $0 [--full] [--only units,sanity,e2e-smoke,lab,integration] [2.16|2.17|2.18|2.19|2.20|2.21 ...]" >&2
+    exit 2
+}
 full=0
+only=""
 lines=()
-for arg in "$@"; do
-    case "$arg" in
+while [ $# -gt 0 ]; do
+    case "$1" in
         --full) full=1 ;;
-        2.1[6-9]|2.2[01]) lines+=("$arg") ;;
-        *) echo "usage: $0 [--full] [2.16|2.17|2.18|2.19|2.20|2.21 ...]" >&2; exit 2 ;;
+        --only) [ $# -ge 2 ] || usage; only=",$2,"; shift ;;
+        2.1[6-9]|2.2[01]) lines+=("$1") ;;
+        *) usage ;;
     esac
+    shift
 done
 [ ${#lines[@]} -gt 0 ] || lines=(2.16 2.17 2.18 2.19 2.20 2.21)
 
@@ -86,6 +95,9 @@ record() {  # line core python suite rc seconds
 
 suite() {  # line core python name command...
     local line=$1 core=$2 pyver=$3 name=$4; shift 4
+    if [ -n "$only" ] && [[ "$only" != *",$name,"* ]]; then
+        return 0
+    fi
     echo "==> [$line] $name: $*"
     local start=$SECONDS
     "$@"
