@@ -8,11 +8,12 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.cache/collections
 export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv system-deps collection-link demo test sanity units lint pwsh-syntax changelog-lint integration molecule galaxy-import ee-check clean bench
+.PHONY: help venv system-deps collection-link demo test matrix sanity units lint pwsh-syntax changelog-lint integration molecule galaxy-import ee-check clean bench
 
 help:
 	@echo "make demo   - set up, start the lab demo fleet, run the collection's playbooks against it, stop the lab"
-	@echo "make test   - set up and run every test (sanity, units, lint, PowerShell syntax, lab, molecule)"
+	@echo "make test   - set up and run every test (sanity, units, lint, PowerShell syntax, lab, molecule) and the smoke on older ansible-core"
+	@echo "make matrix - release check: units, sanity, lab and integration on every supported ansible-core (2.16-2.21)"
 
 venv:
 	@tools/venv.sh
@@ -28,6 +29,10 @@ collection-link:
 
 test: venv system-deps collection-link
 	@tools/run-tests.sh
+
+# Every suite that depends on ansible-core, on every supported line, each in its own venv under .cache/matrix.
+matrix: venv system-deps collection-link
+	@tools/matrix.sh --full
 
 sanity: venv system-deps
 	tools/ansible-test.sh sanity --local --requirements --python $$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')

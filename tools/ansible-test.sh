@@ -21,19 +21,27 @@ print(re.search(r"pip='([0-9.]+)'", inspect.getsource(r.get_venv_packages)).grou
 PY
 )
 cache="$HOME/.ansible/test/cache/get_pip_${pip_version//./_}.py"
-if [ ! -f "$cache" ] || ! grep -q "winactivation.kms offline stand-in" "$cache"; then
+if [ ! -f "$cache" ] || ! grep -q "winactivation.kms offline stand-in v2" "$cache"; then
     mkdir -p "$(dirname "$cache")"
     cat > "$cache" <<'PY'
-"""winactivation.kms offline stand-in for ansible-test's get-pip bootstrap: pip from the bundled wheel (ensurepip)."""
+"""winactivation.kms offline stand-in v2 for ansible-test's get-pip bootstrap: pip from the bundled wheel (ensurepip).
+
+Older ansible-test (2.16-2.18) runs this bootstrap with PIP_CONFIG_FILE=/dev/null, which hides the machine's pip
+configuration (its index and CA bundle); the extra packages it asks for (setuptools, wheel) are installed with it.
+"""
 import ensurepip
+import os
 import subprocess
 import sys
 
 ensurepip.bootstrap(upgrade=True, default_pip=True)
 args = [a for a in sys.argv[1:] if a not in ("--no-setuptools", "--no-wheel") and not a.startswith("pip==")]
 packages = [a for a in args if not a.startswith("-")]
+env = dict(os.environ)
+if env.get("PIP_CONFIG_FILE") == os.devnull:
+    del env["PIP_CONFIG_FILE"]
 if packages:
-    subprocess.check_call([sys.executable, "-m", "pip", "install"] + args)
+    subprocess.check_call([sys.executable, "-m", "pip", "install"] + args, env=env)
 PY
 fi
 

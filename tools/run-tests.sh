@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Run every test suite of the collection, in order, and report each one. Used by `make test` (and so by CI).
+# The suites run on the project venv (the newest ansible-core); the last one, matrix, runs the unit tests, sanity
+# and the end-to-end smoke on every older supported ansible-core line (tools/matrix.sh).
 # Each suite runs even when an earlier one failed; the exit code is non-zero when any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -32,6 +34,11 @@ run integration "$PY" -m pytest -q -p no:cacheprovider tests/integration
 run molecule bash -c 'cd extensions && molecule test --all' 
 run galaxy-import tools/galaxy-import.sh
 run ee tools/ee-check.sh
+# every older supported ansible-core line, in its own venv (tools/matrix.sh): the unit tests and the lab end-to-end
+# smoke (sanity on every line is `make matrix`, for the CI time budget); MATRIX_LINES="" skips it,
+# MATRIX_LINES="2.16" runs one line, MATRIX_SUITES="units,sanity,e2e-smoke" adds sanity
+read -r -a matrix_lines <<< "${MATRIX_LINES-2.16 2.17 2.18 2.19 2.20}"
+[ ${#matrix_lines[@]} -eq 0 ] || run matrix tools/matrix.sh --only "${MATRIX_SUITES:-units,e2e-smoke}" "${matrix_lines[@]}"
 
 echo
 echo "summary:"

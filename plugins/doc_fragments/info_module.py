@@ -29,7 +29,9 @@ attributes:
 notes:
   - Runs as an action plugin on the controller; the PowerShell it sends reads CIM properties, registry values
     and event data as numbers, so the result is the same on Windows in any display language.
-  - The script travels on stdin behind a short C(-EncodedCommand) bootstrap, so it works within the 8,191
-    character command-line limit of cmd.exe, and parameters are passed as data, never pasted into code.
+  - The script travels on stdin behind a short C(-EncodedCommand) stub, so it works within the 8,191
+    character command-line limit of cmd.exe (also when the winrm connection of ansible-core 2.16 to 2.18 encodes
+    the command line a second time), and parameters are passed as data, never pasted into code.
+  - A host whose PowerShell runs in Constrained Language Mode fails with an error saying so; nothing is read.
   - All probes of one task run in one remote call.
 """

@@ -4,12 +4,15 @@
 
 How a call travels:
 
-* The command line is a small bootstrap (``powershell/bootstrap.ps1``) sent as ``-EncodedCommand``. On real
-  Windows WinRS runs it through cmd.exe, which refuses command lines over 8,191 characters; a 3,000-character
-  script sent that way already fails, so the scripts themselves never go on the command line.
-* The scripts, the shared library and every parameter travel on stdin as one JSON document on one line (the
-  psrp connection feeds stdin to PowerShell line by line). Parameters are data: the bootstrap hands them to each
-  script as an object, nothing is pasted into PowerShell source, so a hostile string stays inert.
+* The command line is a stub (``powershell/stub.ps1``, about 600 characters of PowerShell) sent as
+  ``-EncodedCommand``; it only reads stdin and runs the bootstrap (``powershell/bootstrap.ps1``) carried there.
+  On real Windows WinRS runs the command line through cmd.exe, which refuses more than 8,191 characters; a
+  3,000-character script sent that way already fails, and the winrm plugin of ansible-core 2.16-2.18 encodes
+  whatever it is given a second time (about 2.7 characters per character, twice), so everything but the stub
+  travels on stdin. The stub also refuses Constrained Language Mode with an answer in the frame.
+* The bootstrap, the scripts, the shared library and every parameter travel on stdin as one JSON document on one
+  line (the psrp connection feeds stdin to PowerShell line by line). Parameters are data: the bootstrap hands them
+  to each script as an object, nothing is pasted into PowerShell source, so a hostile string stays inert.
 * The answer is one JSON document between two markers that hold a random nonce, so banners, warnings or
   progress that the host prints around it cannot corrupt it.
 * Several scripts can be batched into one call; each gets its own result or error.
@@ -49,6 +52,9 @@ display = Display()
 
 #: cmd.exe's limit for one command line on Windows (WinRS runs commands through it).
 COMMAND_LINE_LIMIT = 8191
+#: The most our own command line may be: once the winrm plugin of ansible-core 2.16-2.18 has encoded it again
+#: (outer = 85 + 4 * ceil(2 * inner / 3) characters), 2,900 characters become at most 7,821, under 8,191 with a margin.
+STUB_COMMAND_LIMIT = 2900
 
 _POWERSHELL = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand "
 _SCRIPT_DIR = os.path.join(os.path.dirname(__file__), "powershell")
@@ -165,23 +171,30 @@ def remedy(name: str, params: dict[str, t.Any] | None = None) -> RemoteScript:
     return RemoteScript(name=name, source=load_script(f"remedies/{name}"), params=params or {})
 
 
-def build_command() -> str:
-    """Return the command line that starts the bootstrap: far below cmd.exe's 8,191 characters.
-
-    Comment lines (but the first, the marker) are dropped: every character costs about 2.7 on the command line.
-    """
-    marker, _sep, body = load_script("bootstrap").partition("\n")
+def _strip_comments(source: str) -> str:
+    """Return ``source`` without blank and comment lines, but its first line (the marker)."""
+    marker, _sep, body = source.partition("\n")
     lines = [marker] + [line for line in body.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    encoded = base64.b64encode("\n".join(lines).encode("utf-16-le")).decode("ascii")
+    return "\n".join(lines)
+
+
+def build_command() -> str:
+    """Return the command line that starts the stub: far below cmd.exe's 8,191 characters, even encoded twice.
+
+    Comment lines (but the first, the marker) are dropped: every character costs about 2.7 on the command line,
+    and about 7.1 once the winrm plugin of ansible-core 2.16-2.18 has encoded the line a second time.
+    """
+    encoded = base64.b64encode(_strip_comments(load_script("stub")).encode("utf-16-le")).decode("ascii")
     command = _POWERSHELL + encoded
-    if len(command) >= COMMAND_LINE_LIMIT:
-        raise AnsibleError(f"internal error: bootstrap command line is {len(command)} characters")
+    if len(command) >= STUB_COMMAND_LIMIT:
+        raise AnsibleError(f"internal error: stub command line is {len(command)} characters (limit {STUB_COMMAND_LIMIT})")
     return command
 
 
 def build_payload(scripts: t.Sequence[RemoteScript], begin: str, end: str) -> bytes:
-    """Return the stdin document: one line of ASCII JSON with the library, the scripts and their parameters."""
+    """Return the stdin document: one line of ASCII JSON with the bootstrap, the library, the scripts and their parameters."""
     document = {
+        "bootstrap": load_script("bootstrap"),
         "begin": begin,
         "end": end,
         "library": load_script("library"),
@@ -221,6 +234,17 @@ def parse_answer(stdout: str, begin: str, end: str) -> dict[str, t.Any] | None:
     if not isinstance(answer, dict):
         raise RemoteScriptError("the host's answer is not a JSON object", stdout=stdout)
     return answer
+
+
+def _fatal_message(fatal: t.Any) -> str:
+    """The error for an answer in which the host refused to run any script (``_fatal`` from stub.ps1)."""
+    reason = fatal.get("reason") if isinstance(fatal, dict) else None
+    if reason == "language_mode":
+        mode = to_text(fatal.get("language_mode") or "unknown")
+        return (f"PowerShell on the host runs in {mode} mode, not FullLanguage (Constrained Language Mode is set by "
+                "AppLocker or WDAC script enforcement, or __PSLockdownPolicy); winactivation.kms needs FullLanguage "
+                "for its scripts, so nothing was read or changed on this host")
+    return f"the host refused to run the scripts: {to_text(json.dumps(fatal))[:500]}"
 
 
 def _script_result(name: str, raw: t.Any) -> ScriptResult:
@@ -291,5 +315,8 @@ def run_scripts(connection: t.Any, scripts: t.Sequence[RemoteScript], task_actio
             raise RemoteScriptError(f"PowerShell exited with rc {rc}: {detail}", rc=rc, stdout=stdout, stderr=stderr)
         raise RemoteScriptError(f"the host gave no answer (rc 0): {detail[:500]}", rc=rc, stdout=stdout, stderr=stderr)
 
+    fatal = answer.get("_fatal")
+    if fatal is not None:
+        raise RemoteScriptError(_fatal_message(fatal), rc=rc, stdout=stdout, stderr=stderr)
     results = {name: _script_result(name, answer.get(name)) for name in names}
     return CallResult(results=results, rc=rc, started=started, finished=finished, stderr=stderr)

@@ -26,8 +26,9 @@ class FakeConnection:
     """
 
     def __init__(self, handlers: dict[str, t.Any] | None = None, *, noise: str = "", raise_exc: Exception | None = None,
-                 raw: tuple[int, bytes, bytes] | None = None) -> None:
+                 raw: tuple[int, bytes, bytes] | None = None, language_mode: str = "FullLanguage") -> None:
         self.handlers = handlers or {}
+        self.language_mode = language_mode
         self.noise = noise
         self.raise_exc = raise_exc
         self.raw = raw
@@ -35,15 +36,20 @@ class FakeConnection:
         self._shell = types.SimpleNamespace(tmpdir=None)  # ActionBase.run looks at it
 
     def exec_command(self, cmd: str, in_data: bytes | None = None, sudoable: bool = True) -> tuple[int, bytes, bytes]:
-        """Decode the bootstrap and payload, run the handlers and frame the answer."""
+        """Decode the stub and payload, run the handlers and frame the answer."""
         encoded = cmd.rsplit(" ", 1)[-1]
-        bootstrap = base64.b64decode(encoded).decode("utf-16-le")
+        stub = base64.b64decode(encoded).decode("utf-16-le")
         payload = json.loads(in_data.decode("ascii")) if in_data else None
-        self.calls.append({"cmd": cmd, "bootstrap": bootstrap, "in_data": in_data, "payload": payload})
+        bootstrap = payload.get("bootstrap") if payload else None
+        self.calls.append({"cmd": cmd, "stub": stub, "bootstrap": bootstrap, "in_data": in_data, "payload": payload})
         if self.raise_exc is not None:
             raise self.raise_exc
         if self.raw is not None:
             return self.raw
+        if self.language_mode != "FullLanguage":
+            # what stub.ps1 answers before running anything when the session is not in FullLanguage
+            body = json.dumps({"_fatal": {"reason": "language_mode", "language_mode": self.language_mode}})
+            return 1, f"{self.noise}\n{payload['begin']}{body}{payload['end']}\n".encode("utf-8"), b""
         results = {}
         for item in payload["items"]:
             # like the lab: recognise a shipped script by its marker line ("remedy:kms_host"), else by its name

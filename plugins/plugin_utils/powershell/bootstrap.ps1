@@ -1,19 +1,16 @@
-# winactivation.kms bootstrap v1
-# Sent as -EncodedCommand (kept small: cmd.exe limits a command line to 8191 characters). Reads one JSON
-# document from stdin: {begin, end, library, items: [{name, script, params}]}, runs every item with its params as
-# data, and writes one framed JSON answer: begin + {name: {ok, value | error}} + end. Nothing else it prints can
-# corrupt the answer; non-ASCII is escaped so the console code page does not matter.
-if ($PSVersionTable.PSVersion -lt [Version]'5.1') {
-    [Console]::Error.WriteLine('winactivation.kms needs Windows PowerShell 5.1 on the host')
-    exit 1
-}
+# winactivation.kms bootstrap v2
+# Travels on stdin inside the job it runs; stub.ps1 (the command line) parses it as bootstrap.ps1 and calls it with
+# the job: {bootstrap, begin, end, library, items: [{name, script, params}]}. The stub has already checked the
+# PowerShell version and the language mode. Runs every item with its params as data, and writes one framed JSON
+# answer: begin + {name: {ok, value | error}} + end. Nothing else it prints can corrupt the answer; non-ASCII is
+# escaped so the console code page does not matter.
+param($Job)
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
-$job = ConvertFrom-Json -InputObject (@($input) -join "`n")
 $results = [ordered]@{}
 $WakCache = [ordered]@{}
-if ($job.library) { . ([ScriptBlock]::Create($job.library)) }
-foreach ($item in $job.items) {
+if ($Job.library) { . ([ScriptBlock]::Create($Job.library)) }
+foreach ($item in $Job.items) {
     $watch = [Diagnostics.Stopwatch]::StartNew()
     try {
         # a script answers with one object; anything it printed by mistake before that is dropped
@@ -36,4 +33,4 @@ foreach ($item in $job.items) {
 }
 $json = ConvertTo-Json -InputObject $results -Depth 20 -Compress
 $json = [regex]::Replace($json, '[^\x00-\x7F]', { param($m) '\u{0:x4}' -f [int][char]$m.Value })
-"`n$($job.begin)$json$($job.end)"
+"`n$($Job.begin)$json$($Job.end)"

@@ -48,12 +48,16 @@ class Transport:
     fault: None, 'refused' (nothing listens), 'auth' (401 whatever the credentials), 'http500' (WS-Man SOAP fault),
     'hang' (accepts, never answers), 'slow' (delay_ms per reply), 'truncated' / 'garbled' (the answer is cut or
     corrupted), 'vanish' (the host disappears after vanish_after HTTP requests).
+
+    language_mode: the PowerShell language mode of the host's sessions, as ``$ExecutionContext.SessionState.LanguageMode``
+    reports it ('FullLanguage'; 'ConstrainedLanguage' where AppLocker or WDAC enforce script rules; see scripts.run).
     """
 
     fault: str | None = None
     delay_ms: int = 0
     vanish_after: int = 0
     banner: str = ""
+    language_mode: str = "FullLanguage"
 
 
 @dataclasses.dataclass

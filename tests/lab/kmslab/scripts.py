@@ -1,10 +1,19 @@
 """What a simulated host answers to a command line: the collection's scripts are recognised, nothing is executed.
 
 A command is recognised when it is ``PowerShell ... -EncodedCommand <b64>`` and the decoded script starts with the
-collection's bootstrap marker; its stdin then holds the JSON job (library + items). Each item is recognised by its
-first line (``# winactivation.kms <kind>: <name> v<N>``) and answered by a handler computing the value from the host
-model. Anything else gets what Windows gives an unknown command: an error on stderr (CLIXML [PSRP]) and rc 1
+collection's stub marker; its stdin then holds the JSON job (bootstrap + library + items), whose bootstrap must start
+with the bootstrap marker. Each item is recognised by its first line (``# winactivation.kms <kind>: <name> v<N>``)
+and answered by a handler computing the value from the host model. Anything else gets what Windows gives an unknown
+command: an error on stderr (CLIXML [PSRP]) and rc 1
 (assumed: powershell.exe's exit code after a terminating error).
+
+The winrm plugin of ansible-core 2.16-2.18 encodes the command line it is given once more
+(``_encode_script(cmd, strict_mode=False, preserve_rc=False)`` in ``plugins/connection/winrm.py`` ``exec_command``;
+removed by ansible/ansible PR #84868 for 2.19), so the outer powershell.exe runs a one-line script that is itself the
+collection's ``PowerShell ... -EncodedCommand`` command line: it starts that powershell.exe as a native command, which
+inherits the redirected stdin. Ansible ran every Windows module that way before 2.19 (the double-wrapped
+``-EncodedCommand`` in ansible/ansible#32850's log, its bootstrap reading the module from stdin). The lab unwraps
+exactly that one nested form; the length limit applies to the outer command line, as cmd.exe's does.
 
 Each probe answer is built from the model in the property names and types the real probe returns ([SPP] for CIM,
 [REG] for registry values, [EVT] for events); values Windows would add that the model does not keep are marked
@@ -21,9 +30,12 @@ import typing as t
 from . import catalog as C
 from .model import ActivationError, Fleet, Host
 
-BOOTSTRAP_MARKER = "# winactivation.kms bootstrap v1"
+STUB_MARKER = "# winactivation.kms stub v1"
+BOOTSTRAP_MARKER = "# winactivation.kms bootstrap v2"
 _ITEM_MARKER = re.compile(r"^# winactivation\.kms (?P<kind>[a-z]+): (?P<name>[a-z_]+) v(?P<version>\d+)")
 _ENCODED = re.compile(r"-EncodedCommand\s+(?P<b64>[A-Za-z0-9+/=]+)", re.IGNORECASE)
+#: A script that is nothing but a powershell.exe command line with -EncodedCommand (pre-2.19 winrm double encoding).
+_NESTED = re.compile(r"PowerShell(?:\.exe)?(?: -[A-Za-z]+(?: [A-Za-z]+)?)*? -EncodedCommand [A-Za-z0-9+/=]+", re.IGNORECASE)
 
 Handler = t.Callable[[Fleet, Host, dict[str, t.Any]], t.Any]
 HANDLERS: dict[tuple[str, str, int], Handler] = {}
@@ -82,7 +94,9 @@ def _ps_json(value: t.Any) -> str:
 def run(fleet: Fleet, host: Host, command_line: str, stdin: bytes) -> CommandResult:
     """Answer one command on ``host``."""
     script = decode_command(command_line)
-    if script is None or not script.startswith(BOOTSTRAP_MARKER):
+    if script is not None and _NESTED.fullmatch(script.strip()):
+        script = decode_command(script.strip())
+    if script is None or not script.startswith(STUB_MARKER):
         first = command_line.split()[0] if command_line.split() else command_line
         if script is not None:
             first = script.strip().splitlines()[0][:80] if script.strip() else "(empty script)"
@@ -95,6 +109,11 @@ def run(fleet: Fleet, host: Host, command_line: str, stdin: bytes) -> CommandRes
         job = None
     if not isinstance(job, dict) or "items" not in job:
         return CommandResult(b"", clixml_error("ConvertFrom-Json : Invalid JSON primitive."), 1)
+    if host.transport.language_mode != "FullLanguage":
+        return _constrained(host, job)
+    if not str(job.get("bootstrap") or "").startswith(BOOTSTRAP_MARKER):
+        # the stub runs whatever bootstrap stdin carries; the lab only knows the collection's (assumed error text)
+        return CommandResult(b"", clixml_error("kmslab: the job carries no winactivation.kms bootstrap; the lab cannot run it"), 1)
     host.counters.script_calls += 1
     results: dict[str, t.Any] = {}
     for item in job["items"]:
@@ -114,6 +133,21 @@ def run(fleet: Fleet, host: Host, command_line: str, stdin: bytes) -> CommandRes
     body = _ps_json(results)
     out = f"{host.transport.banner}\n{job['begin']}{body}{job['end']}\n"
     return CommandResult(out.encode("utf-8"), b"", 0)
+
+
+def _constrained(host: Host, job: dict[str, t.Any]) -> CommandResult:
+    """What the stub answers in a session that is not in FullLanguage: it runs nothing and says why, in the frame.
+
+    Microsoft, about_Language_Modes (PowerShell 5.1): "The ConstrainedLanguage mode permits all cmdlets and a subset
+    of PowerShell language elements, but it limits the object types that can be used", with method calls allowed
+    only on the permitted types; "When PowerShell detects an application control policy ... it runs in
+    ConstrainedLanguage mode" (AppLocker, WDAC); the mode is read from $ExecutionContext.SessionState.LanguageMode.
+    So the stub's first lines (version check, ConvertFrom-Json, the mode test, a hashtable through ConvertTo-Json,
+    exit 1) run, and nothing after them. The banner before the frame is the profile's, as in run().
+    """
+    body = _ps_json({"_fatal": {"reason": "language_mode", "language_mode": host.transport.language_mode}})
+    out = f"{host.transport.banner}\n{job['begin']}{body}{job['end']}\n"
+    return CommandResult(out.encode("utf-8"), b"", 1)
 
 
 # --- probes ------------------------------------------------------------------------------------------------------

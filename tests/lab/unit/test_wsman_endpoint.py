@@ -32,6 +32,7 @@ def lab():
         refused={"fault": "refused"}, auth={"fault": "auth"}, err500={"fault": "http500"}, hang={"fault": "hang"},
         slow={"fault": "slow", "delay_ms": 300}, truncated={"fault": "truncated"}, garbled={"fault": "garbled"},
         vanish={"fault": "vanish", "vanish_after": 6}, banner={"banner": "Windows PowerShell\r\nCopyright (C) Microsoft"},
+        clm={"language_mode": "ConstrainedLanguage"},
     )
     with Lab(fleet_mod.build(definition, address_prefix=Lab.address_prefix())) as running:
         yield running
@@ -181,3 +182,35 @@ def test_dns_server_serves_the_fleet_zone(lab):
 
 def test_counters_are_json_serialisable(lab):
     assert json.loads(json.dumps(lab.counters()))["pc1"]["http_requests"] > 0
+
+
+def test_constrained_language_host_is_a_clear_error_and_nothing_runs(lab):
+    host = lab.fleet.hosts["clm"]
+    before = host.counters.as_dict()
+    with pytest.raises(_runner.RemoteScriptError, match="runs in ConstrainedLanguage mode, not FullLanguage") as exc:
+        _runner.run_scripts(_conn(lab, "clm"), [_runner.probe("time"), _runner.probe("activation")])
+    assert exc.value.rc == 1
+    after = host.counters.as_dict()
+    assert after["script_calls"] == before["script_calls"] and after["mutating_calls"] == before["mutating_calls"]
+
+
+def test_the_pre_2_19_winrm_double_encoding_is_unwrapped_once_and_still_limited(lab):
+    # what the winrm plugin of ansible-core 2.16-2.18 sends: our command line, encoded once more
+    def wrap(cmd):
+        return _runner._POWERSHELL + base64.b64encode(cmd.encode("utf-16-le")).decode()  # pylint: disable=protected-access
+
+    class Twice(PywinrmConnection):
+        def exec_command(self, cmd, in_data=None, sudoable=True):
+            return super().exec_command(wrap(cmd), in_data, sudoable)
+
+    call = _runner.run_scripts(Twice(lab.fleet.hosts["pc1"].winrm_port, lab.fleet.username, lab.fleet.password),
+                               [_runner.probe("time")])
+    assert call["time"].ok
+    # the former command line (the whole bootstrap) wrapped the same way is over cmd.exe's limit, and refused
+    old = wrap("#" * 1586)
+    assert len(wrap(old)) > 8191
+    rc, stdout, stderr = _conn(lab, "pc1").exec_command(wrap(old), in_data=b"{}\n")
+    assert rc == 1 and stderr.decode().strip() == "The command line is too long." and stdout == b""
+    # a nested command line that is not the collection's stub is refused like any unknown command
+    rc, _stdout, stderr = _conn(lab, "pc1").exec_command(wrap(wrap("Get-Process")), in_data=b"{}\n")
+    assert rc == 1 and b"is not recognized" in stderr

@@ -23,6 +23,7 @@ def _run(module, args, connection, check_mode=False, become=False):
     play_context.become = become
     action = module.ActionModule(task, connection, play_context, loader=mock.MagicMock(), templar=mock.MagicMock(),
                                  shared_loader_obj=None)
+    action._load_name = task.action  # the plugin loader sets it; ansible-core < 2.19 has no class default
     return action.run(task_vars={"inventory_hostname": "pc-sales-017"})
 
 

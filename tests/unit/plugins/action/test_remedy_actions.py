@@ -57,6 +57,7 @@ def _run(module, args, host, check_mode=False, diff=False):
     task.diff = diff
     conn = FakeConnection(host.handlers())
     action = module.ActionModule(task, conn, PlayContext(), loader=mock.MagicMock(), templar=mock.MagicMock(), shared_loader_obj=None)
+    action._load_name = task.action  # the plugin loader sets it; ansible-core < 2.19 has no class default
     return action.run(task_vars={"inventory_hostname": "pc1"}), conn
 
 

@@ -30,17 +30,57 @@ def test_command_line_is_short_and_fixed_whatever_the_script_size():
     assert cmd.startswith("PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand ")
     # the script travels on stdin, intact; it is not on the command line
     assert conn.calls[0]["payload"]["items"][0]["script"] == big
-    assert "$x2999" not in conn.calls[0]["bootstrap"]
+    assert "$x2999" not in conn.calls[0]["stub"]
 
 
-def test_bootstrap_is_what_is_encoded_on_the_command_line_without_its_comments():
+def test_stub_is_what_is_encoded_on_the_command_line_without_its_comments():
     conn = FakeConnection({"p": _echo})
     _runner.run_scripts(conn, [_runner.RemoteScript("p", "# winactivation.kms probe: p v1\n", {})])
-    sent = conn.calls[0]["bootstrap"].splitlines()
-    source = [line for line in _runner.load_script("bootstrap").splitlines() if line.strip()]
-    assert sent[0] == "# winactivation.kms bootstrap v1"
+    sent = conn.calls[0]["stub"].splitlines()
+    source = [line for line in _runner.load_script("stub").splitlines() if line.strip()]
+    assert sent[0] == "# winactivation.kms stub v1"
     assert sent[1:] == [line for line in source[1:] if not line.lstrip().startswith("#")]
-    assert len(conn.calls[0]["cmd"]) < 4500
+    assert len(conn.calls[0]["cmd"]) < 2000
+
+
+def test_the_bootstrap_travels_whole_on_stdin():
+    conn = FakeConnection({"p": _echo})
+    _runner.run_scripts(conn, [_runner.RemoteScript("p", "# winactivation.kms probe: p v1\n", {})])
+    assert conn.calls[0]["bootstrap"] == _runner.load_script("bootstrap")
+    assert conn.calls[0]["bootstrap"].startswith("# winactivation.kms bootstrap v2\n")
+    assert "ParseInput($item.script" in conn.calls[0]["bootstrap"]
+    assert "ParseInput($item.script" not in conn.calls[0]["stub"]
+
+
+def test_the_stub_checks_version_and_language_mode_before_any_dotnet_call():
+    stub = _runner.load_script("stub")
+    code = [line for line in stub.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    version = next(i for i, line in enumerate(code) if "$PSVersionTable.PSVersion -lt [Version]'5.1'" in line)
+    mode = next(i for i, line in enumerate(code) if "$ExecutionContext.SessionState.LanguageMode" in line)
+    dotnet = next(i for i, line in enumerate(code) if "[Management.Automation.Language.Parser]::ParseInput" in line)
+    assert version < mode < dotnet
+    # the bootstrap is parsed under its own name, so its errors point at bootstrap.ps1 and a line
+    assert "'bootstrap.ps1'" in code[dotnet]
+
+
+@pytest.mark.parametrize("mode", ["ConstrainedLanguage", "RestrictedLanguage", "NoLanguage"])
+def test_constrained_language_mode_is_a_clear_error_not_a_parse_error(mode):
+    conn = FakeConnection({"time": lambda p: {"ok": 1}}, noise="WARNING: banner", language_mode=mode)
+    with pytest.raises(_runner.RemoteScriptError) as exc:
+        _runner.run_scripts(conn, [_runner.probe("time")])
+    text = str(exc.value)
+    assert f"runs in {mode} mode" in text and "FullLanguage" in text and "AppLocker or WDAC" in text
+    assert "nothing was read or changed" in text
+
+
+def test_an_unknown_fatal_answer_is_an_error_with_its_data():
+    class Refusing(FakeConnection):
+        def exec_command(self, cmd, in_data=None, sudoable=True):
+            payload = json.loads(in_data)
+            return 1, f"{payload['begin']}{{\"_fatal\": {{\"reason\": \"other\"}}}}{payload['end']}".encode(), b""
+
+    with pytest.raises(_runner.RemoteScriptError, match="refused to run the scripts.*other"):
+        _runner.run_scripts(Refusing(), [_runner.probe("time")])
 
 
 def test_hostile_parameters_arrive_unchanged_as_data_and_never_in_code():
@@ -51,7 +91,7 @@ def test_hostile_parameters_arrive_unchanged_as_data_and_never_in_code():
     sent = conn.calls[0]
     assert sent["payload"]["items"][0]["params"] == params
     # not in the command line, not in any script source, and the stdin document is one line of ASCII
-    assert "Remove-Item" not in sent["cmd"] and "Remove-Item" not in sent["bootstrap"]
+    assert "Remove-Item" not in sent["cmd"] and "Remove-Item" not in sent["stub"] and "Remove-Item" not in sent["bootstrap"]
     assert all("Remove-Item" not in item["script"] for item in sent["payload"]["items"])
     assert "Remove-Item" not in sent["payload"]["library"]
     raw = sent["in_data"]
@@ -166,10 +206,10 @@ def test_verbose_log_shows_names_and_timing_not_parameters(monkeypatch):
     assert "SECRET" not in text
 
 
-def test_command_decodes_to_utf16_bootstrap():
+def test_command_decodes_to_utf16_stub():
     cmd = _runner.build_command()
     script = base64.b64decode(cmd.rsplit(" ", 1)[-1]).decode("utf-16-le")
-    assert script.startswith("# winactivation.kms bootstrap v1")
+    assert script.startswith("# winactivation.kms stub v1")
 
 
 def test_probes_read_parameters_only_through_get_wakparam():
@@ -193,11 +233,11 @@ def test_standalone_snapshot_script_is_generated_from_the_probes():
         assert _runner.probe(name).source.splitlines()[0] in text
 
 
-def test_the_psrp_connection_path_sees_the_bootstrap_and_one_stdin_line():
+def test_the_psrp_connection_path_sees_the_stub_and_one_stdin_line():
     # ansible's psrp plugin decodes an -EncodedCommand command line itself and feeds stdin as splitlines()
     script_mod = pytest.importorskip("ansible._internal._powershell._script")
     parsed = script_mod.parse_encoded_cmdline(_runner.build_command())
-    assert parsed is not None and parsed[1] == [] and parsed[0].startswith("# winactivation.kms bootstrap v1\n")
+    assert parsed is not None and parsed[1] == [] and parsed[0].startswith("# winactivation.kms stub v1\n")
     payload = _runner.build_payload([_runner.probe("time"), _runner.RemoteScript("x", "# winactivation.kms probe: x v1\n",
                                                                                  {"v": HOSTILE})], "<<b>>", "<<e>>")
     lines = payload.decode("ascii").splitlines()
