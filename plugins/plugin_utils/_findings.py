@@ -364,8 +364,17 @@ _CAUSE_TEXT = {cause: (cause, en, ja) for cause, _needles, en, ja in _CAUSES}
 _CAUSE_TEXT["other"] = ("other", *_OTHER_CAUSE)
 
 
+#: A file of an offline batch that is not a snapshot (_snapshot_files.read_file writes this reason).
+_SKIPPED_FILE_RE = re.compile(r"^snapshot file (?P<name>.+?) skipped: (?P<why>.+)$", re.DOTALL)
+
+
 def connection_cause(reason: t.Any) -> tuple[str, str, str]:
     """The short cause (id, en, ja) of an unreachable or unreadable host from its raw error text."""
+    skipped = _SKIPPED_FILE_RE.match(str(reason or ""))
+    if skipped:
+        name = skipped.group("name")
+        return ("snapshot_file", f"the snapshot file {name} was skipped ({skipped.group('why')})",
+                f"スナップショットファイル {name} は診断できないため飛ばしました (理由は根拠 reason を参照)")
     text = str(reason or "").lower()
     for cause, needles, en, ja in _CAUSES:
         if any(needle in text for needle in needles):
