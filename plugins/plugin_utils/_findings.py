@@ -364,17 +364,15 @@ _CAUSE_TEXT = {cause: (cause, en, ja) for cause, _needles, en, ja in _CAUSES}
 _CAUSE_TEXT["other"] = ("other", *_OTHER_CAUSE)
 
 
-#: A file of an offline batch that is not a snapshot (_snapshot_files.read_file writes this reason).
-_SKIPPED_FILE_RE = re.compile(r"^snapshot file (?P<name>.+?) skipped: (?P<why>.+)$", re.DOTALL)
+def _skipped_file_cause(evidence: dict[str, t.Any]) -> tuple[str, str, str]:
+    """The cause (id, en, ja) of a file of an offline batch that is not a snapshot (evidence ``file`` and ``why``)."""
+    name, why = evidence.get("file"), evidence.get("why")
+    return ("snapshot_file", f"the snapshot file {name} was skipped ({why})",
+            f"スナップショットファイル {name} は診断できないため飛ばしました (理由は根拠 why を参照)")
 
 
 def connection_cause(reason: t.Any) -> tuple[str, str, str]:
     """The short cause (id, en, ja) of an unreachable or unreadable host from its raw error text."""
-    skipped = _SKIPPED_FILE_RE.match(str(reason or ""))
-    if skipped:
-        name = skipped.group("name")
-        return ("snapshot_file", f"the snapshot file {name} was skipped ({skipped.group('why')})",
-                f"スナップショットファイル {name} は診断できないため飛ばしました (理由は根拠 reason を参照)")
     text = str(reason or "").lower()
     for cause, needles, en, ja in _CAUSES:
         if any(needle in text for needle in needles):
@@ -517,7 +515,10 @@ def make(code: str, product: dict[str, t.Any] | None, evidence: dict[str, t.Any]
     """
     spec = CATALOG[code]
     if code in ("UNREACHABLE", "DIAGNOSIS_FAILED"):
-        cause, cause_en, cause_ja = _CAUSE_TEXT.get(evidence.get("cause") or "") or connection_cause(evidence.get("reason"))
+        if evidence.get("cause") == "snapshot_file":
+            cause, cause_en, cause_ja = _skipped_file_cause(evidence)
+        else:
+            cause, cause_en, cause_ja = _CAUSE_TEXT.get(evidence.get("cause") or "") or connection_cause(evidence.get("reason"))
         evidence = dict(evidence, cause=cause)
         text = dict(text or {}, cause={"en": cause_en, "ja": cause_ja})
     values = dict(evidence)

@@ -51,6 +51,9 @@ def minimal_result(result: t.Any) -> dict[str, t.Any] | None:
         return dict(result)
     keep = {"diagnosis": result.get("diagnosis") if isinstance(result.get("diagnosis"), t.Mapping) else None,
             "unreachable": bool(result.get("unreachable")), "failed": bool(result.get("failed")), "msg": result.get("msg")}
+    for key in ("skipped_file", "skipped_reason"):
+        if result.get(key) is not None:
+            keep[key] = result[key]
     if keep["diagnosis"] is None:
         del keep["diagnosis"]
     return keep

@@ -60,9 +60,16 @@ def _check_language(language: str) -> str:
     return language
 
 
-def diagnosis_failed(host: str, message: str) -> dict[str, t.Any]:
-    """A host whose task failed before it could be diagnosed (the probes could not run or answer)."""
-    finding = _findings.make("DIAGNOSIS_FAILED", None, {"reason": message})
+def diagnosis_failed(host: str, message: str, skipped_file: t.Any = None, skipped_reason: t.Any = None) -> dict[str, t.Any]:
+    """A host whose task failed before it could be diagnosed (the probes could not run or answer).
+
+    ``skipped_file`` names the file of an offline batch that was skipped (``_snapshot_files.read_file``): the cause is
+    then ``snapshot_file`` by that fact, not by reading the message text.
+    """
+    evidence: dict[str, t.Any] = {"reason": message}
+    if skipped_file is not None:
+        evidence.update(cause="snapshot_file", file=str(skipped_file), why=str(skipped_reason or message))
+    finding = _findings.make("DIAGNOSIS_FAILED", None, evidence)
     return {"host": host, "status": "error", "findings": [finding], "codes": ["DIAGNOSIS_FAILED"], "products": []}
 
 
@@ -84,7 +91,8 @@ def from_task_results(task_results: dict[str, t.Any]) -> list[dict[str, t.Any]]:
         elif result.get("unreachable"):
             out.append(_analyze.unreachable(host, str(result.get("msg") or "unreachable")))
         else:
-            out.append(diagnosis_failed(host, str(result.get("msg") or "the diagnose task failed")))
+            out.append(diagnosis_failed(host, str(result.get("msg") or "the diagnose task failed"),
+                                        result.get("skipped_file"), result.get("skipped_reason")))
     return out
 
 

@@ -81,7 +81,8 @@ def read_file(path: str, expiring_days: int = 30) -> dict[str, t.Any]:
         reason = f"cannot be read: {exc.strerror or exc}"
     except Exception as exc:  # pylint: disable=broad-exception-caught  # one odd file must not stop the batch
         reason = f"cannot be diagnosed: {type(exc).__name__}: {exc}"
-    return {"failed": True, "skipped_file": name, "msg": f"snapshot file {name} skipped: {' '.join(str(reason).split())}"}
+    why = " ".join(str(reason).split())
+    return {"failed": True, "skipped_file": name, "skipped_reason": why, "msg": f"snapshot file {name} skipped: {why}"}
 
 
 class _Skip(Exception):

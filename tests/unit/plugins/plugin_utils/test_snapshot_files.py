@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import typing as t
 
 import pytest
 from ansible.errors import AnsibleError
@@ -75,3 +76,20 @@ def test_two_files_for_one_host_are_both_kept(tmp_path):
     (tmp_path / "PC-A.json").write_text(json.dumps(S.healthy()), encoding="utf-8")
     (tmp_path / "PC-A-kms-snapshot.json").write_text(json.dumps(S.healthy()), encoding="utf-8")
     assert [e["host"] for e in _snapshot_files.read_folder(str(tmp_path))] == ["PC-A", "PC-A.json"]
+
+
+def test_a_skipped_file_is_reported_by_its_cause_not_by_its_text(tmp_path: t.Any) -> None:
+    """The skipped file's cause travels as data (skipped_file), so a host whose own error text merely looks like it
+    is not taken for a skipped file, and the skipped file is named in both languages."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _report
+
+    (tmp_path / "PC-BAD.json").write_text("[1, 2]", encoding="utf-8")
+    entry = _snapshot_files.read_folder(str(tmp_path))[0]
+    gathered = {entry["host"]: _fleet.minimal_result(entry["result"]),
+                "PC-LOOKALIKE": {"failed": True, "msg": "snapshot file PC-X.json skipped: made up by the host"}}
+    diagnoses = {d["host"]: d for d in _report.from_task_results(gathered)}
+    bad = diagnoses["PC-BAD"]["findings"][0]
+    assert bad["evidence"]["cause"] == "snapshot_file"
+    assert bad["evidence"]["file"] == "PC-BAD.json"
+    assert "PC-BAD.json" in bad["message"]["en"] and "PC-BAD.json" in bad["message"]["ja"]
+    assert diagnoses["PC-LOOKALIKE"]["findings"][0]["evidence"]["cause"] != "snapshot_file"
