@@ -184,6 +184,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 - http.server's naming
         """One WS-Management message."""
         host = self.server.host
+        self.server.requests += 1
         length = int(self.headers.get("Content-Length", "0"))
         raw = self.rfile.read(length) if length else b""
         host.counters.http_requests += 1
@@ -224,6 +225,8 @@ class WSManServer(http.server.ThreadingHTTPServer):
                  on_change: t.Callable[[], None] | None = None, ssl_context: ssl.SSLContext | None = None) -> None:
         super().__init__(address, _Handler)
         self.ssl_context = ssl_context
+        #: HTTP requests this endpoint (not the host: a host may have an HTTP and an HTTPS endpoint) answered
+        self.requests = 0
         self.fleet = fleet
         self.host = host
         self.shells: dict[str, Shell] = {}
