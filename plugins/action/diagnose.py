@@ -25,6 +25,7 @@ class ActionModule(ActionBase):
     ARGUMENT_SPEC = {
         "dns_servers": {"type": "list", "elements": "str", "default": []},
         "controller_checks": {"type": "bool", "default": True},
+        "controller_check_targets": {"type": "str", "choices": ["known", "any"], "default": "known"},
         "timeout": {"type": "float", "default": 2.0},
         "expiring_days": {"type": "int", "default": 30},
         "language": {"type": "str", "choices": ["en", "ja"], "default": "en"},
@@ -72,7 +73,12 @@ class ActionModule(ActionBase):
             own = _analyze.self_endpoint(views.get("activation") or {})
             # shared by the workers of this task in this run: one look-up per domain and one connect per endpoint
             cache = _controller.RunCache(f"diagnose:{self._task._uuid}")
-            observations = _controller.observe(view, args["_servers"] or None, args["timeout"], [own] if own else None, cache)
+            # connect only where the inventory, the task or the controller's own DNS answers point (issue 14 item 8)
+            known = None
+            if args["controller_check_targets"] == "known":
+                known = _controller.inventory_names(task_vars or {}) | {c["host"] for c in args["_candidates"]}
+            observations = _controller.observe(view, args["_servers"] or None, args["timeout"], [own] if own else None,
+                                               cache, known)
         diagnosis = _analyze.analyze(snapshot, observations, {"expiring_days": args["expiring_days"]})
         lang = args["language"]
         attempts = ((snapshot.get("probes") or {}).get("activation") or {}).get("activation_attempts") or []

@@ -30,6 +30,19 @@ options:
         the client cannot be told apart from a KMS host that is down (the finding then has low confidence).
     type: bool
     default: true
+  controller_check_targets:
+    description:
+      - Which KMS candidates the controller itself may open a TCP connection to. The names in a host's snapshot come
+        from the host, and a compromised host could otherwise make the controller connect to any address it names.
+      - C(known) connects only to a known KMS candidate - a host of the inventory's C(kms_hosts) group (its inventory
+        name, C(ansible_host) or C(kms_fqdn)), this host's own inventory names, a name in I(candidates), or a target of
+        the SRV records the controller got itself (from I(dns_servers)). Any other endpoint is listed in
+        C(observations.not_checked) as C(not checked from the controller - not a known KMS candidate) and is never
+        counted as down.
+      - C(any) connects to every candidate a snapshot names (the behaviour before 0.1.0).
+    type: str
+    choices: [known, any]
+    default: known
   timeout:
     description: Seconds to wait for each DNS answer and TCP connect, on the host and on the controller (0.1 to 30).
     type: float

@@ -14,6 +14,14 @@ its answer. A DNS server or KMS host that never answers therefore costs one time
 fleet's size. The scope is the task (its uuid) inside the run (the ansible-playbook process that forked the workers,
 by pid and start time), so the diagnosis after a remediation asks again. Folders of runs whose process has ended are
 removed by the next run.
+
+What the controller connects to is bounded (issue 14 item 8): the names in a host's snapshot (its KmsMachineName,
+the SRV targets it saw) come from the host, and a compromised host could otherwise make the controller open TCP
+connections to any address it names. With ``known`` given, ``observe`` connects only to endpoints whose name is a
+known KMS candidate - the inventory's ``kms_hosts`` group (names, ``ansible_host``, ``kms_fqdn``), the host's own
+inventory names, the task's ``candidates``, and the SRV targets the controller itself got from its configured DNS
+servers - and reports every other endpoint under ``not_checked`` ("not checked from the controller: not a known
+KMS candidate"): absent, not down.
 """
 
 # FOR INTERNAL COLLECTION USE ONLY
@@ -31,6 +39,8 @@ import shutil
 import socket
 import tempfile
 import typing as t
+
+from ansible.errors import AnsibleError
 
 try:
     import fcntl
@@ -212,12 +222,64 @@ def tcp_check(endpoints: list[tuple[str, int]], servers: list[tuple[str, int]] |
         return {key: future.result() for key, future in futures.items()}
 
 
+#: Why an endpoint named by a host's snapshot was not connected to (see the module docstring).
+NOT_KNOWN = "not checked from the controller: not a known KMS candidate"
+
+
+def _name(value: t.Any) -> str | None:
+    """A host name or address as compared here: text, lower case, no trailing dot; None when empty."""
+    text = str(value).strip().rstrip(".").lower() if value is not None else ""
+    return text or None
+
+
+def inventory_names(task_vars: dict[str, t.Any], group: str = "kms_hosts") -> set[str]:
+    """The names the inventory gives the KMS hosts (``group``) and the current host: inventory names,
+    ``ansible_host`` and ``kms_fqdn``."""
+    names: set[str] = set()
+    hostvars = task_vars.get("hostvars") or {}
+    members = list((task_vars.get("groups") or {}).get(group) or [])
+    for member in members + [task_vars.get("inventory_hostname")]:
+        if not member:
+            continue
+        names.add(str(member))
+        try:
+            variables = hostvars[member]
+            values = [variables.get(key) for key in ("ansible_host", "kms_fqdn")]
+        except (KeyError, TypeError, AnsibleError):
+            continue
+        names.update(str(value) for value in values if value)
+    if task_vars.get("ansible_host"):
+        names.add(str(task_vars["ansible_host"]))
+    return {n for n in (_name(v) for v in names) if n}
+
+
+def _bounded(endpoints: list[tuple[str, int]], known: set[str] | None,
+             srv: list[dict[str, t.Any]]) -> tuple[list[tuple[str, int]], dict[str, str]]:
+    """Split ``endpoints`` into those the controller may connect to and those it must not (with the reason).
+
+    ``known`` None: every endpoint (the option that widens it). Else the known names plus the SRV targets in the
+    controller's own answers."""
+    if known is None:
+        return endpoints, {}
+    allowed = {n for n in (_name(k) for k in known) if n}
+    allowed.update(n for n in (_name(r.get("target")) for e in srv for r in e.get("records") or []) if n)
+    checked = [(h, p) for h, p in endpoints if _name(h) in allowed]
+    skipped = {f"{h}:{p}": NOT_KNOWN for h, p in endpoints if _name(h) not in allowed}
+    return checked, skipped
+
+
 def observe(kms_dns_view: dict[str, t.Any], servers: list[tuple[str, int]] | None, timeout: float,
-            extra: list[tuple[str, int]] | None = None, cache: RunCache | None = None) -> dict[str, t.Any]:
+            extra: list[tuple[str, int]] | None = None, cache: RunCache | None = None,
+            known: t.Iterable[str] | None = None) -> dict[str, t.Any]:
     """The controller's observations for one host: SRV in the host's domains and TCP to its candidates
-    (and to ``extra`` endpoints, such as a KMS host's own listening port); answers shared through ``cache``."""
+    (and to ``extra`` endpoints, such as a KMS host's own listening port); answers shared through ``cache``.
+
+    ``known``: when given, TCP goes only to endpoints named there or in the controller's own SRV answers; the
+    others are listed under ``not_checked`` with the reason (see the module docstring). None connects to every one."""
     domains = kms_dns_view.get("domains") or []
     endpoints = [(c["host"], c["port"]) for c in kms_dns_view.get("candidates") or [] if c.get("host")]
     endpoints.extend(extra or [])
-    return {"srv": srv_lookup(domains, servers, timeout, cache), "tcp": tcp_check(endpoints, servers, timeout, cache),
+    srv = srv_lookup(domains, servers, timeout, cache)
+    checked, skipped = _bounded(endpoints, set(known) if known is not None else None, srv)
+    return {"srv": srv, "tcp": tcp_check(checked, servers, timeout, cache), "not_checked": skipped,
             "dns_servers": [f"{h}:{p}" for h, p in servers] if servers else "system"}

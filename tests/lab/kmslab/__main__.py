@@ -4,6 +4,7 @@
     python -m kmslab counters --state-dir .cache/lab
     python -m kmslab stop --state-dir .cache/lab
     python -m kmslab serve --fleet demo --state-dir .cache/lab      # in the foreground (what start runs)
+    python -m kmslab start --fleet demo --https                     # also WinRM over HTTPS (inventory-https.yml)
     python -m kmslab generate --count 200 --seed 7 > fleet.yml
 """
 from __future__ import annotations
@@ -61,11 +62,13 @@ def serve(args: argparse.Namespace) -> int:
     state.mkdir(parents=True, exist_ok=True)
     prefix = Lab.address_prefix()
     fleet = fleet_mod.load(args.fleet, address_prefix=prefix)
-    lab = Lab(fleet, transport=args.transport, ssh=args.ssh).start()
+    lab = Lab(fleet, transport=args.transport, ssh=args.ssh, https=args.https).start()
     control = _control_server(lab)
     inventory = lab.write_inventory(str(state / "inventory.yml"))
     if args.ssh:
         lab.write_inventory(str(state / "inventory-ssh.yml"), connection="ssh")
+    if args.https:
+        lab.write_inventory(str(state / "inventory-https.yml"), scheme="https")
     info = {"pid": os.getpid(), "control_port": control.server_address[1], "inventory": str(pathlib.Path(inventory).resolve()),
             "dns": f"127.0.0.1:{lab.dns.port}" if lab.dns else None, "fleet": fleet.name, "hosts": len(fleet.hosts)}
     (state / "lab.json.tmp").write_text(json.dumps(info), encoding="utf-8")
@@ -105,7 +108,8 @@ def start(args: argparse.Namespace) -> int:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(pathlib.Path(__file__).resolve().parent.parent)]
                                                       + [p for p in [os.environ.get("PYTHONPATH")] if p]))
     proc = subprocess.Popen([sys.executable, "-m", "kmslab", "serve", "--fleet", args.fleet, "--state-dir", str(state),
-                             "--transport", args.transport] + (["--ssh"] if args.ssh else []),
+                             "--transport", args.transport] + (["--ssh"] if args.ssh else [])
+                            + (["--https"] if args.https else []),
                             stdout=log, stderr=log, stdin=subprocess.DEVNULL,
                             start_new_session=True, env=env)
     deadline = time.time() + 60
@@ -172,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--state-dir", default=".cache/lab")
         p.add_argument("--transport", choices=["basic", "ntlm"], default="basic")
         p.add_argument("--ssh", action="store_true", help="also serve every host over SSH (inventory-ssh.yml)")
+        p.add_argument("--https", action="store_true",
+                       help="also serve WinRM over HTTPS with a CA generated at start (inventory-https.yml)")
         p.set_defaults(func=func)
     for name, func in (("stop", stop), ("counters", counters)):
         p = sub.add_parser(name)

@@ -26,6 +26,11 @@ the assumptions are listed, with why no source exists, in docs/lab-assumptions.m
        8,191 characters.
 [PSRP] Microsoft Open Specifications [MS-PSRP] "PowerShell Remoting Protocol" 2.2.5 (serialization): the CLIXML that
        powershell.exe writes on stderr when its output is redirected.
+[WINRMHTTPS] Microsoft, "Installation and configuration for Windows Remote Management" (learn.microsoft.com/windows/
+       win32/winrm/installation-and-configuration-for-windows-remote-management) and "How to configure WINRM for HTTPS"
+       (learn.microsoft.com/troubleshoot/windows-client/system-management-components/configure-winrm-for-https): the
+       HTTPS listener's default port 5986 (HTTP 5985); its certificate is a Server Authentication certificate whose
+       CN matches the host name, not expired, revoked or self-signed.
 [SLERR] Windows SDK um/slerror.h and winerror.h: the numeric values of the HRESULTs.
 [SRV]  IETF RFC 2782 (DNS SRV) and RFC 1035 (NXDOMAIN): the lab's DNS server; Microsoft names the record
        "_vlmcs._tcp" [DNS].

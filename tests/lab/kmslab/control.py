@@ -1,10 +1,12 @@
-"""Start and stop a fleet: one WS-Management endpoint per host (and, with ``ssh=True``, one Windows OpenSSH endpoint
-per host), the DNS server, the KMS listeners, the inventory."""
+"""Start and stop a fleet: one WS-Management endpoint per host (and, with ``https=True``, a second one over HTTPS with a
+CA generated at start; with ``ssh=True``, one Windows OpenSSH endpoint per host), the DNS server, the KMS listeners,
+the inventory."""
 from __future__ import annotations
 
 import concurrent.futures
 import os
 import random
+import shutil
 import socket
 import tempfile
 import typing as t
@@ -13,6 +15,7 @@ import yaml
 
 from .model import Fleet
 from .network import DnsServer, KmsListeners
+from . import tls
 from .ssh import SSHService
 from .wsman import WSManServer, free_port
 
@@ -34,7 +37,8 @@ def _address_prefix() -> str:
 class Lab:
     """A running fleet. Use as a context manager, or start()/stop()."""
 
-    def __init__(self, fleet: Fleet, transport: str = "basic", ssh: bool = False) -> None:
+    def __init__(self, fleet: Fleet, transport: str = "basic", ssh: bool = False, https: bool = False,
+                 record: bool = False) -> None:
         if transport not in ("basic", "ntlm"):
             raise ValueError(f"transport must be basic or ntlm, got {transport!r}")
         self.fleet = fleet
@@ -44,6 +48,12 @@ class Lab:
         self.dns: DnsServer | None = None
         self.listeners = KmsListeners(fleet)
         self._ntlm_file: str | None = None
+        self.https = https
+        self.https_servers: dict[str, WSManServer] = {}
+        self.pki: tls.Pki | None = None
+        self._pki_dir: str | None = None
+        if record:
+            fleet.received = []
 
     @staticmethod
     def address_prefix() -> str:
@@ -65,6 +75,8 @@ class Lab:
             server = WSManServer(self.fleet, host, on_change=self.listeners.sync).start()
             host.winrm_port = server.port
             self.servers[host.name] = server
+        if self.https:
+            self._start_https()
         if self.ssh is not None:
             self.ssh.on_change = self.listeners.sync
             self.ssh.start()
@@ -72,13 +84,33 @@ class Lab:
         self.listeners.sync()
         return self
 
+    def _start_https(self) -> None:
+        """A second WS-Management endpoint per host over HTTPS, its certificate signed by a CA generated now.
+
+        The certificate names 127.0.0.1 (the inventory's ansible_host) and every host's FQDN [WINRMHTTPS]; each host
+        gets its own port, as each Windows host has its own 5986 listener."""
+        self._pki_dir = tempfile.mkdtemp(prefix="kmslab-pki-")
+        names = sorted({h.fqdn for h in self.fleet.hosts.values()})
+        self.pki = tls.generate(self._pki_dir, names, ["127.0.0.1"])
+        context = self.pki.server_context()
+        for host in self.fleet.hosts.values():
+            if host.transport.fault == "refused":
+                continue
+            self.https_servers[host.name] = WSManServer(self.fleet, host, on_change=self.listeners.sync,
+                                                        ssl_context=context).start()
+
     def stop(self) -> None:
         # each server's loop polls every 0.2 s: stop them all at once, not one after another
-        running = [server for server in self.servers.values() if not server.stopping.is_set()]
+        running = [server for server in list(self.servers.values()) + list(self.https_servers.values())
+                   if not server.stopping.is_set()]
         if running:
             with concurrent.futures.ThreadPoolExecutor(max_workers=min(64, len(running))) as pool:
                 list(pool.map(lambda server: server.stop(), running))
         self.servers.clear()
+        self.https_servers.clear()
+        if self._pki_dir:
+            shutil.rmtree(self._pki_dir, ignore_errors=True)
+            self._pki_dir = None
         if self.ssh is not None:
             self.ssh.stop()
         if self.dns:
@@ -99,23 +131,29 @@ class Lab:
         return {name: host.counters.as_dict() for name, host in self.fleet.hosts.items()}
 
     def inventory(self, read_timeout: int = 20, connection: str = "winrm", ssh_auth: str = "key",
-                  key_dir: str | None = None) -> dict[str, t.Any]:
+                  key_dir: str | None = None, scheme: str = "http", ca_trust_path: str | None = None) -> dict[str, t.Any]:
         """An Ansible YAML inventory: group windows with kms_clients and kms_hosts, on loopback.
 
-        ``connection`` is ``winrm`` (http, the lab's WinRM auth) or ``ssh`` (the Windows OpenSSH endpoints, with
-        ``ansible_shell_type: powershell``; ``ssh_auth`` ``key`` writes the lab's private key into ``key_dir``,
-        ``password`` uses Ansible's ssh_askpass mechanism, ansible-core 2.19 and later, no sshpass needed).
+        ``connection`` is ``winrm`` (the lab's WinRM auth; ``scheme`` ``http``, or ``https`` for a lab started with
+        ``https=True``: the HTTPS ports, certificate validation on, the generated CA, or ``ca_trust_path``, as the trust
+        store) or ``ssh`` (the Windows OpenSSH endpoints, with ``ansible_shell_type: powershell``; ``ssh_auth`` ``key``
+        writes the lab's private key into ``key_dir``, ``password`` uses Ansible's ssh_askpass mechanism,
+        ansible-core 2.19 and later, no sshpass needed).
         """
         if connection == "ssh":
             return self._ssh_inventory(ssh_auth, key_dir)
         if connection != "winrm":
             raise ValueError(f"connection must be winrm or ssh, got {connection!r}")
+        if scheme not in ("http", "https"):
+            raise ValueError(f"scheme must be http or https, got {scheme!r}")
+        if scheme == "https" and self.pki is None:
+            raise ValueError("this lab was started without https=True: it has no HTTPS endpoints")
         common: dict[str, t.Any] = {
             "ansible_connection": "winrm",
             "ansible_host": "127.0.0.1",
             "ansible_user": self.fleet.username,
             "ansible_password": self.fleet.password,
-            "ansible_winrm_scheme": "http",
+            "ansible_winrm_scheme": scheme,
             "ansible_winrm_transport": self.transport,
             "ansible_winrm_read_timeout_sec": read_timeout,
             "ansible_winrm_operation_timeout_sec": max(1, read_timeout - 5),
@@ -127,10 +165,16 @@ class Lab:
             # inventory, not host behaviour: the controller's own SRV look-ups go to the lab's DNS server, the only one
             # that knows the lab's domains, as a site's controller asks the site's DNS servers
             common["diagnose_dns_servers"] = [common["lab_dns_server"]]
-        if self.transport == "ntlm":
+        if self.transport == "ntlm" and scheme == "http":
             common["ansible_winrm_message_encryption"] = "never"
-        clients = {h.name: {"ansible_port": h.winrm_port} for h in self.fleet.hosts.values() if h.kms is None}
-        kms = {h.name: {"ansible_port": h.winrm_port, "kms_fqdn": h.fqdn} for h in self.fleet.hosts.values() if h.kms}
+        ports = {h.name: h.winrm_port for h in self.fleet.hosts.values()}
+        if scheme == "https" and self.pki is not None:
+            common["ansible_winrm_server_cert_validation"] = "validate"
+            common["ansible_winrm_ca_trust_path"] = ca_trust_path or self.pki.ca_cert
+            # a host without an HTTPS listener ('refused') keeps a port nothing listens on
+            ports = {name: (self.https_servers[name].port if name in self.https_servers else port) for name, port in ports.items()}
+        clients = {h.name: {"ansible_port": ports[h.name]} for h in self.fleet.hosts.values() if h.kms is None}
+        kms = {h.name: {"ansible_port": ports[h.name], "kms_fqdn": h.fqdn} for h in self.fleet.hosts.values() if h.kms}
         return {"all": {"children": {"windows": {"vars": common, "children": {
             "kms_clients": {"hosts": clients}, "kms_hosts": {"hosts": kms}}}}}}
 
@@ -165,10 +209,12 @@ class Lab:
         return {"all": {"children": {"windows": {"vars": common, "children": {
             "kms_clients": {"hosts": clients}, "kms_hosts": {"hosts": kms}}}}}}
 
-    def write_inventory(self, path: str, read_timeout: int = 20, connection: str = "winrm", ssh_auth: str = "key") -> str:
+    def write_inventory(self, path: str, read_timeout: int = 20, connection: str = "winrm", ssh_auth: str = "key",
+                        scheme: str = "http", ca_trust_path: str | None = None) -> str:
         """Write the inventory (see ``inventory``) to ``path``; an ssh key goes beside it."""
         document = self.inventory(read_timeout, connection=connection, ssh_auth=ssh_auth,
-                                  key_dir=os.path.dirname(os.path.abspath(path)))
+                                  key_dir=os.path.dirname(os.path.abspath(path)), scheme=scheme,
+                                  ca_trust_path=ca_trust_path)
         with open(path, "w", encoding="utf-8") as out:
             yaml.safe_dump(document, out, sort_keys=False)
         return path

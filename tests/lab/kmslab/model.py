@@ -36,6 +36,7 @@ class Counters:
     script_calls: int = 0
     mutating_calls: int = 0
     auth_failures: int = 0
+    tls_failures: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return dataclasses.asdict(self)
@@ -325,6 +326,9 @@ class Fleet:
     username: str = "labadmin"
     password: str = "Lab-Passw0rd!"
     lock: threading.RLock = dataclasses.field(default_factory=threading.RLock)
+    #: when a list (``Lab(record=True)``): every command line and stdin a host received, over any transport, so tests
+    #: can show what travelled where (a product key on stdin only, never on a command line)
+    received: list[dict[str, t.Any]] | None = None
 
     # --- DNS --------------------------------------------------------------------------------------------------------
 

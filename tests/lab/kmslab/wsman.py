@@ -6,12 +6,19 @@ Windows behaviour it keeps: the command line is run through cmd.exe, so one over
 comes back in Receive responses of bounded size until the command state is Done with its exit code [WSMV]; Signal
 and Delete answers relate to the request's MessageID [WSMV]; an unknown shell is a SOAP fault with HTTP 500 [WSMV].
 The Receive chunk size and the fault texts are assumed. Source keys: kmslab/catalog.py.
+
+Over HTTPS (``ssl_context``, see kmslab/tls.py) the same endpoint sits behind TLS on its own port, as a Windows HTTPS
+listener does (5986 by default, beside the HTTP listener's 5985 [WINRMHTTPS]): the handshake runs in the
+connection's own thread, and a client that refuses the certificate never reaches WS-Management (counted in
+``tls_failures``, no HTTP request, nothing run).
 """
 from __future__ import annotations
 
 import base64
 import http.server
 import socket
+import ssl
+import sys
 import threading
 import time
 import typing as t
@@ -177,6 +184,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 - http.server's naming
         """One WS-Management message."""
         host = self.server.host
+        self.server.requests += 1
         length = int(self.headers.get("Content-Length", "0"))
         raw = self.rfile.read(length) if length else b""
         host.counters.http_requests += 1
@@ -214,8 +222,11 @@ class WSManServer(http.server.ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, fleet: Fleet, host: Host, address: tuple[str, int] = ("127.0.0.1", 0),
-                 on_change: t.Callable[[], None] | None = None) -> None:
+                 on_change: t.Callable[[], None] | None = None, ssl_context: ssl.SSLContext | None = None) -> None:
         super().__init__(address, _Handler)
+        self.ssl_context = ssl_context
+        #: HTTP requests this endpoint (not the host: a host may have an HTTP and an HTTPS endpoint) answered
+        self.requests = 0
         self.fleet = fleet
         self.host = host
         self.shells: dict[str, Shell] = {}
@@ -227,6 +238,27 @@ class WSManServer(http.server.ThreadingHTTPServer):
     @property
     def port(self) -> int:
         return self.server_address[1]
+
+    @property
+    def scheme(self) -> str:
+        """http, or https with a TLS context."""
+        return "https" if self.ssl_context else "http"
+
+    def get_request(self) -> tuple[socket.socket, t.Any]:
+        """Accept a connection; over HTTPS wrap it without handshaking here (the handler's thread does it on its first
+        read), so one slow or refusing client does not hold up the others."""
+        sock, address = self.socket.accept()
+        if self.ssl_context is None:
+            return sock, address
+        return self.ssl_context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), address
+
+    def handle_error(self, request: t.Any, client_address: t.Any) -> None:
+        """A failed TLS handshake (the client refused the certificate, or spoke plain HTTP) is counted, not printed."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ssl.SSLError, ConnectionResetError, BrokenPipeError)):
+            self.host.counters.tls_failures += 1
+            return
+        super().handle_error(request, client_address)
 
     def start(self) -> "WSManServer":
         self.thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.2},
@@ -249,7 +281,8 @@ class WSManServer(http.server.ThreadingHTTPServer):
         if action == ACTION_CREATE:
             shell = Shell()
             self.shells[shell.id] = shell
-            body = (f"<x:ResourceCreated><a:Address>http://{machine}:5985/wsman</a:Address><a:ReferenceParameters>"
+            port = 5986 if self.ssl_context else 5985  # the listener's default port [WINRMHTTPS]
+            body = (f"<x:ResourceCreated><a:Address>{self.scheme}://{machine}:{port}/wsman</a:Address><a:ReferenceParameters>"
                     "<w:ResourceURI>http://schemas.microsoft.com/wbem/wsman/1/windows/shell/cmd</w:ResourceURI>"
                     f"<w:SelectorSet><w:Selector Name=\"ShellId\">{shell.id}</w:Selector></w:SelectorSet>"
                     f"</a:ReferenceParameters></x:ResourceCreated><rsp:Shell><rsp:ShellId>{shell.id}</rsp:ShellId>"
@@ -328,6 +361,8 @@ class WSManServer(http.server.ThreadingHTTPServer):
 def run_command(fleet: Fleet, host: Host, command_line: str, stdin: bytes,
                 on_change: t.Callable[[], None] | None = None) -> scripts.CommandResult:
     """Answer one command line on ``host`` with the output faults of its transport (shared by WS-Man and SSH)."""
+    if fleet.received is not None:
+        fleet.received.append({"host": host.name, "command_line": command_line, "stdin": bytes(stdin)})
     before = host.counters.mutating_calls
     result = scripts.run(fleet, host, command_line, stdin)
     if host.counters.mutating_calls != before and on_change:

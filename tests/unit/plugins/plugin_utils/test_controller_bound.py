@@ -1,0 +1,133 @@
+"""What the controller connects to is bounded (issue 14 item 8): a snapshot that names an arbitrary address does not
+make the controller open a TCP connection to it; only known KMS candidates (the inventory's kms_hosts group, the
+task's candidates, the SRV targets the controller got itself) are checked, the rest reported as not checked."""
+from __future__ import annotations
+
+import socket
+import threading
+from unittest import mock
+
+import pytest
+from ansible.errors import AnsibleActionFail
+from ansible.playbook.play_context import PlayContext
+
+from ansible_collections.winactivation.kms.plugins.action import diagnose
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller
+
+from fakes import FakeConnection
+
+import snapshots as S
+
+
+class _CountingListener:
+    """A TCP listener on 127.0.0.1 that counts the connections it accepts: the "arbitrary address" a host names."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.accepted = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _addr = self.sock.accept()
+            except socket.timeout:
+                continue
+            self.accepted += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sock.close()
+
+
+@pytest.fixture
+def listener():
+    server = _CountingListener()
+    yield server
+    server.close()
+
+
+def _view(host: str, port: int) -> dict:
+    """A normalised kms_dns view whose only candidate is what the host's KmsMachineName says."""
+    return {"domains": [], "candidates": [{"source": "service", "host": host, "port": port}]}
+
+
+def test_an_address_named_by_a_snapshot_is_not_connected_to(listener):
+    obs = _controller.observe(_view("127.0.0.1", listener.port), None, 1.0, known={"kms01.corp.example.jp"})
+    assert listener.accepted == 0
+    assert obs["tcp"] == {}
+    assert obs["not_checked"] == {f"127.0.0.1:{listener.port}": _controller.NOT_KNOWN}
+
+
+def test_any_widens_it_to_every_name_a_snapshot_gives(listener):
+    obs = _controller.observe(_view("127.0.0.1", listener.port), None, 1.0, known=None)
+    assert listener.accepted == 1
+    assert obs["tcp"][f"127.0.0.1:{listener.port}"]["open"] is True and obs["not_checked"] == {}
+
+
+def test_a_known_candidate_is_connected_to(listener):
+    obs = _controller.observe(_view("127.0.0.1", listener.port), None, 1.0, known={"127.0.0.1"})
+    assert listener.accepted == 1 and obs["not_checked"] == {}
+
+
+def test_srv_targets_of_the_controllers_own_answers_are_known():
+    srv = [{"domain": "corp.example.jp", "records": [{"target": "kms01.corp.example.jp", "port": 1688}], "error": None}]
+    checked, skipped = _controller._bounded(  # pylint: disable=protected-access
+        [("KMS01.corp.example.jp.", 1688), ("evil.example", 1688)], set(), srv)
+    assert checked == [("KMS01.corp.example.jp.", 1688)]
+    assert skipped == {"evil.example:1688": _controller.NOT_KNOWN}
+
+
+def test_inventory_names_are_the_kms_hosts_group_and_this_host():
+    task_vars = {"inventory_hostname": "pc1", "groups": {"kms_hosts": ["kms01", "kms02"]},
+                 "hostvars": {"kms01": {"ansible_host": "10.0.5.21", "kms_fqdn": "KMS01.corp.example.jp."},
+                              "kms02": {}, "pc1": {"ansible_host": "10.0.9.9"}}}
+    assert _controller.inventory_names(task_vars) == {"kms01", "kms02", "10.0.5.21", "kms01.corp.example.jp", "pc1",
+                                                      "10.0.9.9"}
+    assert _controller.inventory_names({}) == set()
+
+
+def _run(args, task_vars):
+    task = mock.MagicMock()
+    task.args = args
+    task.action = "winactivation.kms.diagnose"
+    task.async_val = 0
+    task.check_mode = False
+    task.diff = False
+    task._uuid = "bound-test"
+    probes = S.failing("0x800706BA")["probes"]
+    kms_dns = dict(probes["kms_dns"])
+    kms_dns["candidates"] = [{"source": "service", "host": "attacker.example", "port": 4444},
+                             {"source": "service", "host": "kms01.corp.example.jp", "port": 1688}]
+    conn = FakeConnection({"activation": lambda p: probes["activation"], "time": lambda p: probes["time"],
+                           "kms_dns": lambda p: kms_dns})
+    action = diagnose.ActionModule(task, conn, PlayContext(), loader=mock.MagicMock(), templar=mock.MagicMock(),
+                                   shared_loader_obj=None)
+    with mock.patch.object(_controller, "_connect", return_value={"open": True, "error": None, "addresses": []}) as connect, \
+            mock.patch.object(_controller, "srv_lookup", return_value=[]):
+        result = action.run(task_vars=task_vars)
+    return result, [call.args[:2] for call in connect.call_args_list]
+
+
+def test_diagnose_connects_only_to_the_inventorys_kms_hosts():
+    task_vars = {"inventory_hostname": "pc1", "groups": {"kms_hosts": ["kms01.corp.example.jp"]}, "hostvars": {}}
+    result, connects = _run({}, task_vars)
+    assert not result.get("failed"), result.get("msg")
+    assert connects == [("kms01.corp.example.jp", 1688)]
+    assert result["observations"]["not_checked"] == {"attacker.example:4444": _controller.NOT_KNOWN}
+    # the task's candidates are known too, and "any" is the way to connect wherever a snapshot points
+    _result, connects = _run({"candidates": ["attacker.example:4444"]}, task_vars)
+    assert sorted(connects) == [("attacker.example", 4444), ("kms01.corp.example.jp", 1688)]
+    _result, connects = _run({"controller_check_targets": "any"}, {"inventory_hostname": "pc1"})
+    assert sorted(connects) == [("attacker.example", 4444), ("kms01.corp.example.jp", 1688)]
+
+
+def test_bad_controller_check_targets_is_refused_before_anything_runs():
+    with pytest.raises(AnsibleActionFail, match="controller_check_targets must be one of: known, any"):
+        _run({"controller_check_targets": "everywhere"}, {"inventory_hostname": "pc1"})
