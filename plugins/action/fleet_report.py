@@ -44,16 +44,13 @@ class ActionModule(ActionBase):
         _options.path("dir", args["dir"])
         for option in ("sources", "html_template"):
             for value in args[option] if isinstance(args[option], list) else [args[option]] if args[option] else []:
-                _options.path(option, value)
+                _options.existing_file(option, value)
         for name in args["action_vars"]:
             _options.variable_name("action_vars", name)
         if not 0 <= args["stats_max_hosts"] <= 10000:
             raise AnsibleActionFail(f"stats_max_hosts must be between 0 and 10000, got {args['stats_max_hosts']}")
         if not 1024 <= args["stats_max_bytes"] <= 1048576:
             raise AnsibleActionFail(f"stats_max_bytes must be between 1024 and 1048576, got {args['stats_max_bytes']}")
-        for source in args["sources"]:
-            if not os.path.isfile(source):
-                raise AnsibleActionFail(f"sources: {source!r} is not a file")
         return args
 
     @staticmethod

@@ -55,7 +55,7 @@ class ActionModule(RemedyActionBase):
             raise AnsibleActionFail("host_caching is a service-level setting: use it with scope: service")
         _options.in_range("activation_retries", args["activation_retries"], 0, 10)
         _options.in_range("retry_delay", args["retry_delay"], 0, 300, "seconds")
-        args["_product_key"] = _kms_client.check_key(args["product_key"]) if args.get("product_key") else None
+        args["_product_key"] = _kms_client.check_key(args["product_key"]) if args.get("product_key") is not None else None
 
     def probe_params(self, args: dict[str, t.Any]) -> dict[str, dict[str, t.Any]]:
         """The licensing state; with spp_service also what waits for a restart (a start type set for the next boot)."""

@@ -39,6 +39,12 @@ class ActionModule(ActionBase):
         this_host = str(task_vars.get("inventory_hostname") or "localhost")
         errors: dict[str, list[str]] = {}
         for target in args["targets"]:
+            _options.variable_name("targets.variable", target["variable"])
+            _options.host_pattern("targets.pattern", target["pattern"])
+            for name in target["hosts"]:
+                _options.inventory_name("targets.hosts", name)
+            if target.get("default_group") is not None:
+                _options.variable_name("targets.default_group", target["default_group"])
             if not target["hosts"]:
                 errors.setdefault(_empty_target(target), [])
         checked = 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import os
 import re
 import typing as t
 import unicodedata
@@ -73,7 +74,7 @@ def port(option: str, value: t.Any) -> int:
     return value
 
 
-def check_raw(spec: dict[str, t.Any], args: t.Mapping[str, t.Any]) -> None:
+def check_raw(spec: dict[str, t.Any], args: t.Mapping[str, t.Any], prefix: str = "") -> None:
     """Check the values as given, before Ansible's type conversion: no booleans for numbers, ASCII decimal numbers,
     strings (not lists, dicts, numbers or booleans) for string options, finite floats.
 
@@ -86,7 +87,10 @@ def check_raw(spec: dict[str, t.Any], args: t.Mapping[str, t.Any]) -> None:
         if kind == "list":
             kind = option.get("elements", "str")
         for value in values:
-            _check_raw_one(name, kind, value)
+            if kind == "dict" and isinstance(value, t.Mapping) and option.get("options"):
+                check_raw(option["options"], value, f"{prefix}{name}.")
+            else:
+                _check_raw_one(prefix + name, kind, value)
 
 
 def _check_raw_one(name: str, kind: str, value: t.Any) -> None:
@@ -328,6 +332,13 @@ def path(option: str, value: t.Any) -> str:
     return text
 
 
+def existing_file(option: str, value: t.Any) -> str:
+    """A path (as :func:`path`) of a file that exists on the controller."""
+    if not os.path.isfile(path(option, value)):
+        raise AnsibleActionFail(f"{option}: {shown(value)} is not a file")
+    return str(value)
+
+
 _STEM = re.compile(r"[^\\/:*?\"<>|]{1,100}")
 
 
@@ -349,6 +360,15 @@ def variable_name(option: str, value: t.Any) -> str:
         raise AnsibleActionFail(f"{option}: {shown(value)} is not a variable name (ASCII letters, digits and _, "
                                 "not starting with a digit, up to 100 characters)")
     return value
+
+
+def host_pattern(option: str, value: t.Any) -> str:
+    """An Ansible host pattern (``all``, ``kms_clients:!pc1``, ``web*``): 1-1000 characters, no control characters."""
+    text = _string(option, value, "a host pattern")
+    if len(text) > 1000 or text != text.strip():
+        raise AnsibleActionFail(f"{option}: {shown(value)} is not a host pattern (1-1000 characters, no leading or "
+                                "trailing spaces)")
+    return text
 
 
 def inventory_name(option: str, value: t.Any) -> str:

@@ -75,6 +75,14 @@ def _unless_empty(check: t.Callable[[str, t.Any], t.Any]) -> t.Callable[[str, t.
     return run
 
 
+def _when_set(check: t.Callable[[str, t.Any], t.Any]) -> t.Callable[[str, t.Any], None]:
+    """A check of a value that may be left unset (None)."""
+    def run(name: str, value: t.Any) -> None:
+        if value is not None:
+            check(name, value)
+    return run
+
+
 # What the roles' modules check beyond type and choices, checked here with the same validators (plugin_utils/_options)
 # so a bad value fails before any host is contacted instead of on every host.
 VALUE_CHECKS: dict[str, t.Callable[[str, t.Any], None]] = {
@@ -90,10 +98,10 @@ VALUE_CHECKS: dict[str, t.Callable[[str, t.Any], None]] = {
     "kms_host_listening_port": _unless_empty(_options.port),
     "kms_host_dns_publish_domains": _each(_options.domain),
     "kms_host_firewall_remote_addresses": _each(_options.firewall_address),
-    "report_dir": _unless_empty(_options.path),
-    "report_name": _options.file_stem,
-    "report_sources": _each(_options.path),
-    "report_html_template": _unless_empty(_options.path),
+    "report_dir": _when_set(_options.path),
+    "report_name": _when_set(_options.file_stem),
+    "report_sources": _each(_options.existing_file),
+    "report_html_template": _unless_empty(_options.existing_file),
 }
 
 
