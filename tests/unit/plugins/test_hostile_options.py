@@ -461,3 +461,30 @@ def test_role_variable_hostile_values(key, tmp_path, monkeypatch):
         module = _module_outcome(module_key, value, tmp_path)
         if module == "error":
             assert errors, f"{variable} = {_id(value)}: the module refuses it but validate lets it through"
+
+
+def test_filters_refuse_hostile_options(tmp_path, monkeypatch):
+    """The filters that take options use the same validators: a filter error naming the option, never a crash."""
+    from ansible.errors import AnsibleFilterError
+    from ansible_collections.winactivation.kms.plugins.filter import kms as kms_filters
+    import snapshots as S
+    monkeypatch.chdir(tmp_path)
+    snapshot = S.healthy()
+    document = _REPORT_DOC
+    for value in HOSTILE:
+        calls = {
+            "expiring_days": lambda v: kms_filters.diagnose(snapshot, None, v),
+            "html_template": lambda v: kms_filters.report(document, "html", "en", v),
+        }
+        for option, call in calls.items():
+            try:
+                result = call(value)
+            except AnsibleFilterError as exc:
+                assert option in str(exc.message), exc.message
+                continue
+            except Exception as exc:  # pylint: disable=broad-exception-caught
+                pytest.fail(f"{option} = {_id(value)} crashed: {type(exc).__name__}: {exc}")
+            if option == "expiring_days":
+                assert isinstance(value, int) and 1 <= value <= 180 and result["status"], (option, value)
+            else:
+                assert value in (None, "") and isinstance(result, str), (option, value)
