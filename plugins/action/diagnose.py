@@ -34,6 +34,7 @@ class ActionModule(ActionBase):
     }
 
     def _validated(self) -> dict[str, t.Any]:
+        _options.check_raw(self.ARGUMENT_SPEC, self._task.args)
         _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
         _options.in_range("timeout", args["timeout"], 0.1, 30, "seconds")
         _options.in_range("expiring_days", args["expiring_days"], 1, 180)

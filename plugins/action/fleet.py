@@ -9,7 +9,7 @@ import typing as t
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _options
 
 
 class ActionModule(ActionBase):
@@ -30,7 +30,11 @@ class ActionModule(ActionBase):
         """The fleet document of the play's hosts (``document``) and its causes in ``language`` (``statements``)."""
         result = super().run(tmp, task_vars)
         del tmp
+        _options.check_raw(self.ARGUMENT_SPEC, self._task.args)
         _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
+        for name in args["hosts"] or []:
+            _options.inventory_name("hosts", name)
+        _options.variable_name("result_var", args["result_var"])
         task_vars = task_vars or {}
         hosts = args["hosts"] if args["hosts"] is not None else task_vars.get("ansible_play_hosts_all") or []
         hostvars = task_vars.get("hostvars")

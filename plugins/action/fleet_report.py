@@ -11,7 +11,7 @@ import typing as t
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _report
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _options, _report
 
 
 class ActionModule(ActionBase):
@@ -38,16 +38,19 @@ class ActionModule(ActionBase):
     }
 
     def _validated(self) -> dict[str, t.Any]:
+        _options.check_raw(self.ARGUMENT_SPEC, self._task.args)
         _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
-        if not args["name"] or os.sep in args["name"] or args["name"] in (".", ".."):
-            raise AnsibleActionFail(f"name: {args['name']!r} must be a file name stem without {os.sep!r}")
+        _options.file_stem("name", args["name"])
+        _options.path("dir", args["dir"])
+        for option in ("sources", "html_template"):
+            for value in args[option] if isinstance(args[option], list) else [args[option]] if args[option] else []:
+                _options.existing_file(option, value)
+        for name in args["action_vars"]:
+            _options.variable_name("action_vars", name)
         if not 0 <= args["stats_max_hosts"] <= 10000:
             raise AnsibleActionFail(f"stats_max_hosts must be between 0 and 10000, got {args['stats_max_hosts']}")
         if not 1024 <= args["stats_max_bytes"] <= 1048576:
             raise AnsibleActionFail(f"stats_max_bytes must be between 1024 and 1048576, got {args['stats_max_bytes']}")
-        for source in args["sources"]:
-            if not os.path.isfile(source):
-                raise AnsibleActionFail(f"sources: {source!r} is not a file")
         return args
 
     @staticmethod

@@ -38,20 +38,24 @@ class ActionModule(RemedyActionBase):
 
     def check_args(self, args: dict[str, t.Any]) -> None:
         args["scope"] = _kms_client.check_scope(args["scope"])
-        if args["state"] == "absent" and args.get("kms_host"):
+        if args["state"] == "absent" and args.get("kms_host") is not None:
             raise AnsibleActionFail("kms_host cannot be given with state: absent (absent clears the manual KMS host)")
         if args.get("kms_port") is not None:
-            _options.in_range("kms_port", args["kms_port"], 1, 65535)
-        if args.get("kms_host"):
+            args["kms_port"] = _options.port("kms_port", args["kms_port"])
+        if args.get("kms_host") is not None:
             endpoint = _options.endpoint("kms_host", args["kms_host"], args.get("kms_port") or 1688)
-            if args.get("kms_port") is not None and ":" in args["kms_host"] and endpoint["port"] != args["kms_port"]:
+            given_port = args["kms_host"].startswith("[") and "]:" in args["kms_host"] or args["kms_host"].count(":") == 1
+            if args.get("kms_port") is not None and given_port and endpoint["port"] != args["kms_port"]:
                 raise AnsibleActionFail("kms_host holds a port that differs from kms_port; give the port once")
-            args["_kms_host"] = endpoint
+            # the name or address as slmgr /skms hands it to SetKeyManagementServiceMachine ([IPv6] keeps its brackets)
+            args["_kms_host"] = {"host": _options.machine_name(endpoint["host"]), "port": endpoint["port"]}
+        if args.get("lookup_domain"):
+            args["lookup_domain"] = _options.domain("lookup_domain", args["lookup_domain"])
         if args.get("host_caching") is not None and args["scope"] != "service":
             raise AnsibleActionFail("host_caching is a service-level setting: use it with scope: service")
         _options.in_range("activation_retries", args["activation_retries"], 0, 10)
         _options.in_range("retry_delay", args["retry_delay"], 0, 300, "seconds")
-        args["_product_key"] = _kms_client.check_key(args["product_key"]) if args.get("product_key") else None
+        args["_product_key"] = _kms_client.check_key(args["product_key"]) if args.get("product_key") is not None else None
 
     def probe_params(self, args: dict[str, t.Any]) -> dict[str, dict[str, t.Any]]:
         """The licensing state; with spp_service also what waits for a restart (a start type set for the next boot)."""

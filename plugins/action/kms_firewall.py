@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import typing as t
 
 from ansible.errors import AnsibleActionFail
@@ -29,18 +28,13 @@ class ActionModule(RemedyActionBase):
     }
 
     def check_args(self, args: dict[str, t.Any]) -> None:
-        _options.in_range("port", args["port"], 1, 65535)
+        args["port"] = _options.port("port", args["port"])
         if not args["remote_addresses"]:
             raise AnsibleActionFail("remote_addresses must not be empty (use ['Any'])")
         for value in args["remote_addresses"]:
-            if value.lower() in ("any", "localsubnet"):
-                continue
-            try:
-                ipaddress.ip_network(value, strict=False)
-            except ValueError:
-                raise AnsibleActionFail(f"remote_addresses: {value!r} is not an address, a network (CIDR), Any or LocalSubnet") from None
-        if args.get("name") is not None and (not args["name"] or len(args["name"]) > 200):
-            raise AnsibleActionFail("name must be 1 to 200 characters")
+            _options.firewall_address("remote_addresses", value)
+        if args.get("name") is not None:
+            _options.firewall_rule_name("name", args["name"])
 
     def probe_params(self, args: dict[str, t.Any]) -> dict[str, dict[str, t.Any]]:
         return {"firewall": {"rule_names": [_kms_firewall.rule_name(args)]}}

@@ -24,7 +24,7 @@ class ActionModule(RemedyActionBase):
 
     def check_args(self, args: dict[str, t.Any]) -> None:
         if args.get("listening_port") is not None:
-            _options.in_range("listening_port", args["listening_port"], 1, 65535)
+            args["listening_port"] = _options.port("listening_port", args["listening_port"])
         if args.get("dns_publish_domains") is not None:
             args["dns_publish_domains"] = [_options.domain("dns_publish_domains", d) for d in args["dns_publish_domains"]]
 

@@ -32,8 +32,7 @@ class ActionModule(RemedyActionBase):
         if args.get("source") != "ntp" and args["ntp_servers"]:
             raise AnsibleActionFail("ntp_servers is only used with source: ntp")
         for server in args["ntp_servers"]:
-            if not server or any(c.isspace() for c in server):
-                raise AnsibleActionFail(f"ntp_servers: {server!r} is not a host name or address")
+            _options.ntp_server("ntp_servers", server)
         _options.in_range("max_skew_seconds", args["max_skew_seconds"], 1, 86400, "seconds")
 
     def plan(self, args: dict[str, t.Any], views: dict[str, t.Any], snapshot: dict[str, t.Any]) -> Plan:

@@ -9,7 +9,7 @@ import typing as t
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _validate
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _options, _validate
 
 
 class ActionModule(ActionBase):
@@ -34,10 +34,17 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp
         task_vars = task_vars or {}
+        _options.check_raw(self.ARGUMENT_SPEC, self._task.args)
         _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
         this_host = str(task_vars.get("inventory_hostname") or "localhost")
         errors: dict[str, list[str]] = {}
         for target in args["targets"]:
+            _options.variable_name("targets.variable", target["variable"])
+            _options.host_pattern("targets.pattern", target["pattern"])
+            for name in target["hosts"]:
+                _options.inventory_name("targets.hosts", name)
+            if target.get("default_group") is not None:
+                _options.variable_name("targets.default_group", target["default_group"])
             if not target["hosts"]:
                 errors.setdefault(_empty_target(target), [])
         checked = 0

@@ -6,15 +6,36 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible.errors import AnsibleFilterError
+from ansible.errors import AnsibleActionFail, AnsibleFilterError
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _report, _snapshot
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _options, _report, _snapshot
+
+
+def _options_of(name: str, **values: t.Any) -> dict[str, t.Any]:
+    """The filter's options checked by the collection's validators (plugin_utils/_options); a bad one is a filter
+    error naming the filter and the option."""
+    checked = dict(values)
+    try:
+        if "expiring_days" in values:
+            days = values["expiring_days"]
+            _options.check_raw({"expiring_days": {"type": "int"}}, values)
+            days = int(days) if isinstance(days, str) else days
+            if isinstance(days, bool) or not isinstance(days, int):
+                raise AnsibleActionFail(f"expiring_days: expected an integer 1-180, got {_options.shown(days)}")
+            _options.in_range("expiring_days", days, 1, 180)
+            checked["expiring_days"] = days
+        if values.get("html_template") not in (None, ""):
+            _options.path("html_template", values["html_template"])  # whether it is a template file: _report says
+    except AnsibleActionFail as exc:
+        raise AnsibleFilterError(f"{name}: {exc.message}") from None
+    return checked
 
 
 def diagnose(snapshot: t.Any, observations: dict[str, t.Any] | None = None, expiring_days: int = 30) -> dict[str, t.Any]:
     """Diagnose a host snapshot (dict or JSON text) without contacting anything."""
+    days = _options_of("diagnose", expiring_days=expiring_days)["expiring_days"]
     try:
-        return _analyze.analyze(_snapshot.read_snapshot(snapshot), observations or {}, {"expiring_days": int(expiring_days)})
+        return _analyze.analyze(_snapshot.read_snapshot(snapshot), observations or {}, {"expiring_days": days})
     except _snapshot.SnapshotError as exc:
         raise AnsibleFilterError(f"diagnose: {exc}") from exc
 
@@ -42,6 +63,7 @@ def report(document: dict[str, t.Any], report_format: str = "html", language: st
         "html": lambda d, lang: _report.to_html(d, lang, html_template or None)}
     if report_format not in renderers:
         raise AnsibleFilterError(f"report: format must be one of {', '.join(renderers)}, got {report_format!r}")
+    _options_of("report", html_template=html_template)
     try:
         return renderers[report_format](document, language)
     except ValueError as exc:
@@ -54,6 +76,7 @@ def remediation_report(before: dict[str, t.Any], after: dict[str, t.Any], action
     (from ``html_template``, a user's Jinja2 file, instead of the collection's remediation.html.j2 when given)."""
     if report_format not in ("json", "markdown", "html"):
         raise AnsibleFilterError(f"remediation_report: format must be json, markdown or html, got {report_format!r}")
+    _options_of("remediation_report", html_template=html_template)
     document = _report.remediation(before, after, actions or {})
     try:
         if report_format == "markdown":

@@ -19,7 +19,8 @@ description:
 options:
   dns_servers:
     description:
-      - DNS servers the controller asks for its own SRV and A look-ups, as C(address) or C(address:port). When empty,
+      - DNS servers the controller asks for its own SRV and A look-ups, as C(address), C(IPv4:port), C([IPv6]) or
+        C([IPv6]:port) - IP addresses only, a DNS server given by name is refused. When empty,
         the controller's system resolver is used. Give the clients' DNS servers to see what they see.
     type: list
     elements: str
@@ -57,7 +58,7 @@ options:
     choices: [en, ja]
     default: en
   candidates:
-    description: Extra KMS hosts to test from the host and the controller, as C(host) or C(host:port).
+    description: Extra KMS hosts to test from the host and the controller, as C(host), C(host:port), C(IPv6), C([IPv6]) or C([IPv6]:port) (the forms of I(kms_host) of M(winactivation.kms.kms_client)).
     type: list
     elements: str
     default: []

@@ -18,9 +18,13 @@ options:
     description:
       - KMS host to use, as C(host) or C(host:port). Setting it disables DNS auto-discovery for the scope
         (a manual setting hides later DNS changes; prefer I(state=absent) when DNS works).
+      - C(host) is a host name (RFC 1123 letters, digits and hyphens, internationalized names allowed, labels that mix
+        Latin with look-alike Cyrillic or Greek letters refused), an IPv4 address, or an IPv6 address as C(IPv6),
+        C([IPv6]) or C([IPv6]:port) (zone ids such as C(%12) allowed; an IPv6 address without brackets has no port).
+        An IPv6 address is set with its brackets, as C(slmgr /skms) does. See docs/input-validation.md.
     type: str
   kms_port:
-    description: TCP port of the KMS host (1-65535); 1688 when neither this nor a port in I(kms_host) is given.
+    description: TCP port of the KMS host (1-65535; booleans are refused); 1688 when neither this nor a port in I(kms_host) is given.
     type: int
   state:
     description:
@@ -37,7 +41,7 @@ options:
     type: str
     default: service
   lookup_domain:
-    description: DNS domain the client searches for C(_vlmcs._tcp) (slmgr /skms-domain); an empty string clears it.
+    description: DNS domain the client searches for C(_vlmcs._tcp) (slmgr /skms-domain; letters, digits and hyphens per label, internationalized names allowed, no wildcard; set lower-case without a trailing dot); an empty string clears it.
     type: str
   host_caching:
     description: Whether the client caches the KMS host it found (slmgr /skhc, /ckhc). Service scope only.

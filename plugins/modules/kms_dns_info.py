@@ -17,14 +17,15 @@ description:
 options:
   domains:
     description:
-      - Extra DNS domains to look up C(_vlmcs._tcp) SRV records in, before the host's own suffixes.
+      - Extra DNS domains to look up C(_vlmcs._tcp) SRV records in, before the host's own suffixes (letters, digits and
+        hyphens per label, internationalized names allowed, no wildcard).
     type: list
     elements: str
     default: []
   candidates:
     description:
-      - Extra KMS hosts to resolve and connect to from the host, as C(host) or C(host:port) (port 1688 when left
-        out).
+      - Extra KMS hosts to resolve and connect to from the host, as C(host), C(host:port), C(IPv6), C([IPv6]) or
+        C([IPv6]:port) (port 1688 when left out).
     type: list
     elements: str
     default: []

@@ -24,13 +24,13 @@ options:
     choices: [outbound, inbound]
     required: true
   port:
-    description: The KMS TCP port (1-65535).
+    description: The KMS TCP port (1-65535; booleans are refused).
     type: int
     default: 1688
   remote_addresses:
     description:
       - Outbound - the KMS hosts' addresses or networks; inbound - the clients' networks. C(Any), C(LocalSubnet),
-        addresses and CIDR networks.
+        IPv4/IPv6 addresses and CIDR networks (no zone ids).
     type: list
     elements: str
     default: [Any]
@@ -40,7 +40,9 @@ options:
     choices: [present, absent]
     default: present
   name:
-    description: Name of the collection's own rule; C(winactivation.kms-KMS-TCP<port>-Out) or C(-In) by default.
+    description:
+      - Name of the collection's own rule; C(winactivation.kms-KMS-TCP<port>-Out) or C(-In) by default.
+      - 1-200 printable characters, no C(|), no leading or trailing space.
     type: str
   use_builtin:
     description: Inbound on port 1688 with no scope - enable the built-in SPPSVC-In-TCP rule instead of creating one.

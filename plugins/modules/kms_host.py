@@ -17,13 +17,15 @@ description:
     does not do it.
 options:
   listening_port:
-    description: TCP port the KMS host listens on (1-65535).
+    description: TCP port the KMS host listens on (1-65535; booleans are refused).
     type: int
   dns_publishing:
     description: Whether the host publishes its SRV record in DNS (it re-registers every 24 hours).
     type: bool
   dns_publish_domains:
-    description: DNS domains to publish in besides its own (registry DnsDomainPublishList).
+    description:
+      - DNS domains to publish in besides its own (registry DnsDomainPublishList).
+      - Letters, digits and hyphens per label, internationalized names allowed, no wildcard.
     type: list
     elements: str
   spp_service:

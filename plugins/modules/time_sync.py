@@ -19,7 +19,10 @@ options:
     type: str
     choices: [domain, ntp]
   ntp_servers:
-    description: NTP peers for I(source=ntp), as host names or addresses (C(,0x9) flags are added).
+    description:
+      - NTP peers for I(source=ntp), as C(host) or C(host,0x<flags>) (W32Time's NtpServer syntax, flags 0x1-0xF;
+        C(,0x9) is added when no flags are given).
+      - The host is a host name, an IPv4 address or an IPv6 address without brackets.
     type: list
     elements: str
     default: []

@@ -14,33 +14,29 @@ Safety rules:
 
 from __future__ import annotations
 
-import re
 import typing as t
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk, _restart
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk, _options, _restart
 from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan
 
-KEY_RE = re.compile(r"^[BCDFGHJKMNPQRTVWXY2-9]{5}(-[BCDFGHJKMNPQRTVWXY2-9]{5}){4}$")
-GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+KEY_RE = _options.KEY_RE
 PROTECTED_CHANNELS = {"MAK", "RETAIL", "OEM", "AVMA"}
 
 
-def check_key(value: str) -> str:
+def check_key(value: t.Any) -> str:
     """Validate a product key's form (5 groups of 5 from the product-key alphabet); never echo it in the error."""
-    key = value.strip().upper()
-    if not KEY_RE.match(key):
-        raise AnsibleActionFail("product_key must be five groups of five characters (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX) "
-                                "from the product-key alphabet; the value given is not (it is not shown)")
-    return key
+    return _options.product_key("product_key", value)
 
 
-def check_scope(value: str) -> str:
+def check_scope(value: t.Any) -> str:
     """scope: service, windows, office or an activation ID."""
-    if value in ("service", "windows", "office") or GUID_RE.match(value):
-        return value.lower()
-    raise AnsibleActionFail(f"scope must be service, windows, office or an activation ID (GUID), got {value!r}")
+    if value in ("service", "windows", "office"):
+        return str(value)
+    if _options.is_activation_id(value):
+        return str(value).lower()
+    raise AnsibleActionFail(f"scope must be service, windows, office or an activation ID (GUID), got {_options.shown(value)}")
 
 
 def _targets(scope: str, activation: dict[str, t.Any]) -> list[dict[str, t.Any]]:

@@ -1,57 +1,379 @@
 # Copyright: (c) 2026, winactivation.kms contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Parsing of option values shared by several modules; errors name the option and what is allowed."""
+"""The collection's validators: one per kind of value, used by every option of that kind (modules, roles, filters).
+
+Each validator takes the option's name and the value, returns the value in the form the rest of the collection uses,
+and raises ``AnsibleActionFail`` with a message that names the option and what is allowed. Values that pass travel to
+the host unchanged as JSON data (never in a command line); docs/input-validation.md lists the accepted forms.
+"""
 
 # FOR INTERNAL COLLECTION USE ONLY
 # The interfaces in this file are meant for use within the winactivation.kms collection and may change in any release.
 
 from __future__ import annotations
 
+import ipaddress
+import math
+import os
 import re
 import typing as t
+import unicodedata
 
 from ansible.errors import AnsibleActionFail
 
+try:
+    import idna  # IDNA 2008 (RFC 5891); installed with pywinrm (through requests)
+    HAS_IDNA = True
+except ImportError:  # pragma: no cover - the stdlib's IDNA 2003 codec below
+    HAS_IDNA = False
 
-def endpoint(option: str, value: str, default_port: int = 1688) -> dict[str, t.Any]:
-    """Parse ``host`` or ``host:port`` (port 1-65535, ``default_port`` when left out) for ``option``."""
-    text = str(value).strip()
-    host, sep, port = text.rpartition(":")
-    if not sep:
-        host, port = text, str(default_port)
-    if not host or not port.isdigit() or not 0 < int(port) < 65536 or any(c.isspace() for c in host):
-        raise AnsibleActionFail(f"{option}: {value!r} is not a valid 'host' or 'host:port' (port 1-65535)")
-    return {"host": host, "port": int(port)}
+_MAX_SHOWN = 60
 
 
-def dns_server(option: str, value: str) -> tuple[str, int]:
-    """Parse ``address``, ``address:port`` or ``[ipv6]:port`` of a DNS server for ``option``."""
-    text = str(value).strip()
+def shown(value: t.Any) -> str:
+    """A value for an error message: repr, cut to a readable length."""
+    text = repr(value)
+    return text if len(text) <= _MAX_SHOWN else f"{text[:_MAX_SHOWN]}... ({len(str(value))} characters)"
+
+
+def _string(option: str, value: t.Any, what: str) -> str:
+    """``value`` as a non-empty string without control, format (RTL marks, zero-width) or separator characters."""
+    if not isinstance(value, str):
+        raise AnsibleActionFail(f"{option}: expected {what} as a string, got {type(value).__name__} {shown(value)}")
+    if not value:
+        raise AnsibleActionFail(f"{option}: expected {what}, got an empty string")
+    for char in value:
+        if char != " " and unicodedata.category(char)[0] in "CZ":
+            raise AnsibleActionFail(f"{option}: {shown(value)} holds the character U+{ord(char):04X} "
+                                    f"({unicodedata.category(char)}); expected {what}")
+    return value
+
+
+# --- numbers ---------------------------------------------------------------------------------------------------------
+
+def in_range(option: str, value: float, low: float, high: float, unit: str = "") -> None:
+    """Fail unless low <= value <= high (NaN and infinities fail)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        suffix = f" {unit}" if unit else ""
+        shown = f"{value:g}" if isinstance(value, (int, float)) and not isinstance(value, bool) else shown(value)
+        raise AnsibleActionFail(f"{option} must be between {low:g} and {high:g}{suffix}, got {shown}")
+
+
+_ASCII_INT = re.compile(r"-?(0|[1-9][0-9]*)")
+_ASCII_FLOAT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def port(option: str, value: t.Any) -> int:
+    """A TCP/UDP port 1-65535: an integer, or a string of ASCII digits without sign, spaces or leading zeros.
+
+    Booleans are refused (``true`` is not port 1)."""
+    if isinstance(value, str) and _ASCII_INT.fullmatch(value) and not value.startswith("-"):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 65536:
+        raise AnsibleActionFail(f"{option}: {shown(value)} is not a port (an integer 1-65535)")
+    return value
+
+
+def check_raw(spec: dict[str, t.Any], args: t.Mapping[str, t.Any], prefix: str = "") -> None:
+    """Check the values as given, before Ansible's type conversion: no booleans for numbers, ASCII decimal numbers,
+    strings (not lists, dicts, numbers or booleans) for string options, finite floats.
+
+    Ansible would otherwise turn ``true`` into 1, ``"1688 "`` or ``"١٦٨٨"`` into 1688 and a list into its text."""
+    for name, option in spec.items():
+        if name not in args or args[name] is None:
+            continue
+        kind = option.get("type", "str")
+        values = args[name] if kind == "list" and isinstance(args[name], list) else [args[name]]
+        if kind == "list":
+            kind = option.get("elements", "str")
+        for value in values:
+            if kind == "dict" and isinstance(value, t.Mapping) and option.get("options"):
+                check_raw(option["options"], value, f"{prefix}{name}.")
+            else:
+                _check_raw_one(prefix + name, kind, value)
+
+
+def _check_raw_one(name: str, kind: str, value: t.Any) -> None:
+    """One value of ``kind`` (int, float, str or path) as given."""
+    if kind in ("int", "float") and isinstance(value, bool):
+        raise AnsibleActionFail(f"{name}: expected a number, got the boolean {value!r}")
+    if kind == "int" and isinstance(value, str) and not _ASCII_INT.fullmatch(value):
+        raise AnsibleActionFail(f"{name}: {shown(value)} is not an integer (ASCII digits, no spaces or leading zeros)")
+    if kind == "float":
+        if isinstance(value, str) and not _ASCII_FLOAT.fullmatch(value):
+            raise AnsibleActionFail(f"{name}: {shown(value)} is not a decimal number")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise AnsibleActionFail(f"{name}: expected a finite number, got {value!r}")
+    if kind in ("str", "path") and not isinstance(value, str):
+        raise AnsibleActionFail(f"{name}: expected a string, got {type(value).__name__} {shown(value)}")
+
+
+# --- names and addresses ---------------------------------------------------------------------------------------------
+
+# RFC 1123 section 2.1 / RFC 952: letters, digits and hyphens, 1-63 per label, not starting or ending with a hyphen.
+_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)", re.I)
+_CONFUSABLE_SCRIPTS = ("CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE")
+
+
+def _scripts(label: str) -> set[str]:
+    """The scripts of a label's letters (the first word of each letter's Unicode name)."""
+    return {("LATIN" if c.isascii() else unicodedata.name(c, "?").split(" ")[0]) for c in label if c.isalpha()}
+
+
+def _a_label(option: str, label: str, value: str) -> str:
+    """One label as ASCII (its IDNA A-label when it holds other characters)."""
+    if label.isascii() and not label.lower().startswith("xn--"):
+        return label
+    scripts = _scripts(label)
+    if "LATIN" in scripts and scripts & set(_CONFUSABLE_SCRIPTS):
+        raise AnsibleActionFail(f"{option}: {shown(value)} mixes Latin letters with {'/'.join(sorted(scripts - {'LATIN'}))} "
+                                "letters that look alike in one label (a spoofable name); write each label in one script")
+    try:
+        if label.isascii():  # an A-label given as such must decode (RFC 5891 section 5.4)
+            _ = idna.ulabel(label) if HAS_IDNA else label.encode("ascii").decode("idna")
+            return label
+        return idna.alabel(label).decode("ascii") if HAS_IDNA else label.encode("idna").decode("ascii")
+    except (UnicodeError, ValueError) as exc:
+        raise AnsibleActionFail(f"{option}: {shown(value)} is not a valid internationalized name ({exc})") from None
+
+
+def _dns_name(option: str, value: t.Any, what: str, allow_underscore: bool = False) -> str:
+    """A DNS name (host name or domain): LDH labels 1-63 (IDN allowed), 253 characters in all, one trailing dot."""
+    text = _string(option, value, what)
+    if " " in text:
+        raise AnsibleActionFail(f"{option}: {shown(value)} holds a space; expected {what}")
+    body = text[:-1] if text.endswith(".") else text
+    labels = body.split(".")
+    ascii_labels = [_a_label(option, label, value) for label in labels]
+    pattern = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)", re.I) if allow_underscore else _LABEL
+    bad = [label for label, a in zip(labels, ascii_labels) if not pattern.fullmatch(a)]
+    if bad:
+        raise AnsibleActionFail(f"{option}: {shown(value)} is not {what}: label {shown(bad[0])} must be 1-63 letters, "
+                                "digits or hyphens, not starting or ending with a hyphen")
+    if len(".".join(ascii_labels)) > 253:
+        raise AnsibleActionFail(f"{option}: {shown(value)} is longer than 253 characters; expected {what}")
+    if ascii_labels[-1].isdigit():
+        # RFC 3696 section 2: a top-level domain is never all-numeric (and an all-numeric name is an address)
+        raise AnsibleActionFail(f"{option}: {shown(value)} is not {what}: a name's last label is never all digits, and an "
+                                "IPv4 address is four decimal numbers 0-255 without leading zeros")
+    return text
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """An IPv4 address (dotted decimal, no leading zeros) or an IPv6 address (zone id allowed), else None."""
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+# A zone id as Windows writes it (an interface index, %12) or as other systems do (an interface name, %eth0).
+_ZONE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+
+
+def _ipv6(option: str, text: str, value: t.Any) -> str:
+    """An IPv6 literal without brackets; zone ids are letters, digits, ``_.-``."""
+    address = _ip(text)
+    if not isinstance(address, ipaddress.IPv6Address) or (address.scope_id is not None and not _ZONE.fullmatch(address.scope_id)):
+        raise AnsibleActionFail(f"{option}: {shown(value)} is not an IPv6 address (e.g. [2001:db8::1] or [fe80::1%12])")
+    return text
+
+
+def host(option: str, value: t.Any) -> str:
+    """A host name (RFC 1123, IDN allowed), an IPv4 address or an IPv6 address (brackets optional); returned as
+    given, an IPv6 address without its brackets."""
+    text = _string(option, value, "a host name or an IP address")
+    if text.startswith("[") and text.endswith("]"):
+        return _ipv6(option, text[1:-1], value)
+    if ":" in text:
+        return _ipv6(option, text, value)
+    if _ip(text) is not None:
+        return text
+    return _dns_name(option, value, "a host name or an IP address")
+
+
+def endpoint(option: str, value: t.Any, default_port: int = 1688) -> dict[str, t.Any]:
+    """``host``, ``host:port``, ``IPv6``, ``[IPv6]`` or ``[IPv6]:port`` (port 1-65535, ``default_port`` when left out).
+
+    An IPv6 address without brackets has no port (``::1:1688`` is one address). The host comes back without brackets."""
+    allowed = "a valid 'host', 'host:port', 'IPv6', '[IPv6]' or '[IPv6]:port' (port 1-65535)"
+    text = _string(option, value, allowed)
     if text.startswith("["):
-        host, _sep, rest = text[1:].partition("]")
-        port = rest.lstrip(":") or "53"
-    elif text.count(":") == 1:
-        host, port = text.split(":")
-    else:
-        host, port = text, "53"
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise AnsibleActionFail(f"{option}: {value!r} is not 'address', 'address:port' or '[ipv6]:port'")
-    return host, int(port)
+        inside, sep, rest = text[1:].partition("]")
+        if not sep or (rest and not rest.startswith(":")):
+            raise AnsibleActionFail(f"{option}: {shown(value)} is not {allowed}")
+        return {"host": _ipv6(option, inside, value), "port": _port_of(option, rest[1:], value, allowed) if rest else default_port}
+    if text.count(":") > 1:
+        return {"host": _ipv6(option, text, value), "port": default_port}
+    name, sep, port_text = text.partition(":")
+    return {"host": host(option, name), "port": _port_of(option, port_text, value, allowed) if sep else default_port}
 
 
-_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.?$", re.I)
+def _port_of(option: str, text: str, value: t.Any, allowed: str) -> int:
+    """The port part of an endpoint; the error shows the whole value."""
+    try:
+        return port(option, text)
+    except AnsibleActionFail:
+        raise AnsibleActionFail(f"{option}: {shown(value)} is not {allowed}") from None
 
 
-def domain(option: str, value: str) -> str:
-    """Check a DNS domain name for ``option``; return it lower-cased without a trailing dot."""
-    text = str(value).strip()
-    if not _DOMAIN_RE.match(text):
-        raise AnsibleActionFail(f"{option}: {value!r} is not a DNS domain name")
+def machine_name(host_value: str) -> str:
+    """The host as SetKeyManagementServiceMachine takes it: slmgr.vbs /skms passes an IPv6 address with its
+    brackets and the port separately (SetKmsMachineName: ``strKmsName = Left(strKmsNamePort, nBracketEnd)``;
+    usage text: "IPv6 address must be specified in the format [hostname]:port")."""
+    address = _ip(host_value)
+    return f"[{host_value}]" if isinstance(address, ipaddress.IPv6Address) else host_value
+
+
+def dns_server(option: str, value: t.Any) -> tuple[str, int]:
+    """A DNS server the controller asks: ``address``, ``IPv4:port``, ``IPv6``, ``[IPv6]`` or ``[IPv6]:port``.
+
+    Addresses only: dnspython's Resolver.nameservers takes IP addresses, and a server named by a name would itself
+    need a DNS server."""
+    result = endpoint(option, value, 53)
+    if _ip(result["host"]) is None:
+        raise AnsibleActionFail(f"{option}: {shown(value)} is a name; give the DNS server's IP address "
+                                "('address', 'IPv4:port' or '[IPv6]:port')")
+    return result["host"], result["port"]
+
+
+def domain(option: str, value: t.Any) -> str:
+    """A DNS domain name (IDN allowed, one trailing dot allowed); returned lower-cased without the trailing dot."""
+    text = _dns_name(option, value, "a DNS domain name")
     return text.rstrip(".").lower()
 
 
-def in_range(option: str, value: float, low: float, high: float, unit: str = "") -> None:
-    """Fail unless low <= value <= high."""
-    if not low <= value <= high:
-        suffix = f" {unit}" if unit else ""
-        raise AnsibleActionFail(f"{option} must be between {low:g} and {high:g}{suffix}, got {value:g}")
+# W32Time NtpServer flags (learn.microsoft.com "Windows Time service tools and settings", NtpServer / w32tm
+# /manualpeerlist: "<peer>,0x<flags>", 0x1 SpecialInterval, 0x2 UseAsFallbackOnly, 0x4 SymmetricActive, 0x8 Client).
+_NTP_FLAGS = re.compile(r"0x(?:[0-9a-f]{1,2})", re.I)
+
+
+def ntp_server(option: str, value: t.Any) -> str:
+    """An NTP peer for W32Time: ``host`` or ``host,0x<flags>`` (flags 0x1-0xF); host as :func:`host`."""
+    text = _string(option, value, "'host' or 'host,0x<flags>'")
+    name, sep, flags = text.partition(",")
+    if sep and (not _NTP_FLAGS.fullmatch(flags) or not 0 < int(flags, 16) < 16):
+        raise AnsibleActionFail(f"{option}: {shown(value)} has flags {shown(flags)}; W32Time takes 'host,0x<flags>' with "
+                                "flags 0x1-0xF (0x1 SpecialInterval, 0x2 UseAsFallbackOnly, 0x4 SymmetricActive, 0x8 Client)")
+    if name.startswith("["):
+        # assumed: W32Time's documented peer syntax is 'name,0x<flags>'; an IPv6 peer is written without brackets
+        raise AnsibleActionFail(f"{option}: {shown(value)}: write an IPv6 peer without brackets ('address,0x<flags>')")
+    host(option, name)
+    return text
+
+
+# --- identifiers and secrets -----------------------------------------------------------------------------------------
+
+_GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+
+
+def is_activation_id(value: t.Any) -> bool:
+    """Whether ``value`` is an activation ID (a GUID, SoftwareLicensingProduct.ID)."""
+    return isinstance(value, str) and bool(_GUID.fullmatch(value))
+
+
+def activation_id(option: str, value: t.Any) -> str:
+    """An activation ID (GUID, 8-4-4-4-12 hexadecimal digits), lower-cased as slmgr compares it."""
+    if not is_activation_id(value):
+        raise AnsibleActionFail(f"{option}: {shown(value)} is not an activation ID (a GUID such as "
+                                "2de67392-b7a7-462a-b1ca-108dd189f588)")
+    return str(value).lower()
+
+
+# Product keys: five groups of five from the product-key alphabet (consonants and digits 2-9, with N, which Windows 8
+# and later keys use: GVLKs such as W269N-WFGWX-YVC9B-4J6C9-T83GX; tests/unit check every GVLK of Microsoft's table).
+KEY_RE = re.compile(r"^[BCDFGHJKMNPQRTVWXY2-9]{5}(-[BCDFGHJKMNPQRTVWXY2-9]{5}){4}$")
+
+
+def product_key(option: str, value: t.Any) -> str:
+    """A product key (5x5); the error never shows more than the key's last five characters."""
+    key = value.strip().upper() if isinstance(value, str) else None
+    if key is None or not KEY_RE.match(key):
+        tail = f" ending in {value[-5:]!r}" if isinstance(value, str) and len(value) > 10 and value[-5:].isprintable() else ""
+        raise AnsibleActionFail(f"{option} must be five groups of five characters (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX) from the "
+                                f"product-key alphabet; the value given{tail} is not (it is not shown)")
+    return key
+
+
+# --- firewall --------------------------------------------------------------------------------------------------------
+
+def firewall_rule_name(option: str, value: t.Any) -> str:
+    """A firewall rule Name: 1-200 printable characters without ``|`` (the field separator of the rule strings
+    Windows stores, [MS-GPFAS] 2.2.2.10 "Firewall Rule and the Firewall Rule Grammar Rule"), no leading or trailing
+    space. The 200-character limit is assumed (Microsoft documents none for New-NetFirewallRule -Name)."""
+    text = _string(option, value, "a firewall rule name")
+    if len(text) > 200 or "|" in text or text != text.strip():
+        raise AnsibleActionFail(f"{option}: {shown(value)} is not a firewall rule name (1-200 printable characters, "
+                                "no '|', no leading or trailing spaces)")
+    return text
+
+
+def firewall_address(option: str, value: t.Any) -> str:
+    """A firewall remote address: Any, LocalSubnet, an IPv4/IPv6 address or network (CIDR)."""
+    text = _string(option, value, "an address, a network (CIDR), Any or LocalSubnet")
+    if text.lower() in ("any", "localsubnet"):
+        return text
+    try:
+        network = ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        network = None
+    if network is None or "%" in text:
+        raise AnsibleActionFail(f"{option}: {shown(value)} is not an address, a network (CIDR), Any or LocalSubnet")
+    return text
+
+
+# --- controller-side names -------------------------------------------------------------------------------------------
+
+def path(option: str, value: t.Any) -> str:
+    """A path on the controller: 1-4096 characters, no control characters."""
+    text = _string(option, value, "a path")
+    if len(text) > 4096 or text != text.strip():
+        raise AnsibleActionFail(f"{option}: {shown(value)} is not a path (1-4096 characters, no leading or trailing spaces)")
+    return text
+
+
+def existing_file(option: str, value: t.Any) -> str:
+    """A path (as :func:`path`) of a file that exists on the controller."""
+    if not os.path.isfile(path(option, value)):
+        raise AnsibleActionFail(f"{option}: {shown(value)} is not a file")
+    return str(value)
+
+
+_STEM = re.compile(r"[^\\/:*?\"<>|]{1,100}")
+
+
+def file_stem(option: str, value: t.Any) -> str:
+    """A file name stem: 1-100 characters, none of ``\\ / : * ? " < > |``, not ``.``/``..``, no leading dot or space."""
+    text = _string(option, value, "a file name stem")
+    if not _STEM.fullmatch(text) or text.startswith((".", " ")) or text.endswith((".", " ")):
+        raise AnsibleActionFail(f"{option}: {shown(value)} is not a file name stem (1-100 characters, none of "
+                                "\\ / : * ? \" < > |, not starting with a dot and not ending with a dot or space)")
+    return text
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
+
+
+def variable_name(option: str, value: t.Any) -> str:
+    """An Ansible variable name: ASCII letters, digits and _, not starting with a digit."""
+    if not isinstance(value, str) or not _IDENTIFIER.fullmatch(value):
+        raise AnsibleActionFail(f"{option}: {shown(value)} is not a variable name (ASCII letters, digits and _, "
+                                "not starting with a digit, up to 100 characters)")
+    return value
+
+
+def host_pattern(option: str, value: t.Any) -> str:
+    """An Ansible host pattern (``all``, ``kms_clients:!pc1``, ``web*``): 1-1000 characters, no control characters."""
+    text = _string(option, value, "a host pattern")
+    if len(text) > 1000 or text != text.strip():
+        raise AnsibleActionFail(f"{option}: {shown(value)} is not a host pattern (1-1000 characters, no leading or "
+                                "trailing spaces)")
+    return text
+
+
+def inventory_name(option: str, value: t.Any) -> str:
+    """An inventory host name as the play knows it: 1-255 characters, no control characters."""
+    text = _string(option, value, "an inventory host name")
+    if len(text) > 255 or " " in text:
+        raise AnsibleActionFail(f"{option}: {shown(value)} is not an inventory host name (1-255 characters, no spaces)")
+    return text

@@ -23,7 +23,7 @@ import typing as t
 from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _collect, _hresult, _runner, _snapshot
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _collect, _hresult, _options, _runner, _snapshot
 
 
 @dataclasses.dataclass
@@ -128,6 +128,7 @@ class RemedyActionBase(ActionBase):
         result.update({"changed": False, "operations": [], "before": None, "after": None, "reboot_required": False})
         if _collect.become_warnings(self._play_context):
             result["warnings"] = _collect.become_warnings(self._play_context)
+        _options.check_raw(self.ARGUMENT_SPEC, self._task.args)
         _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC,
                                                         mutually_exclusive=self.MUTUALLY_EXCLUSIVE)
         self.check_args(args)

@@ -67,32 +67,56 @@ def _range(low: float, high: float, unit: str = "") -> t.Callable[[str, t.Any], 
     return run
 
 
-def _endpoint_or_empty(name: str, value: t.Any) -> None:
-    """``host`` or ``host:port``; empty means not set."""
-    if value:
-        _options.endpoint(name, value)
+def _unless_empty(check: t.Callable[[str, t.Any], t.Any]) -> t.Callable[[str, t.Any], None]:
+    """A check of a value where empty (or unset) means not set."""
+    def run(name: str, value: t.Any) -> None:
+        if value not in (None, ""):
+            check(name, value)
+    return run
 
 
-# What the roles' modules check beyond type and choices, checked here with the same helpers so a bad value fails
-# before any host is contacted instead of on every host.
+def _when_set(check: t.Callable[[str, t.Any], t.Any]) -> t.Callable[[str, t.Any], None]:
+    """A check of a value that may be left unset (None)."""
+    def run(name: str, value: t.Any) -> None:
+        if value is not None:
+            check(name, value)
+    return run
+
+
+# What the roles' modules check beyond type and choices, checked here with the same validators (plugin_utils/_options)
+# so a bad value fails before any host is contacted instead of on every host.
 VALUE_CHECKS: dict[str, t.Callable[[str, t.Any], None]] = {
     "diagnose_dns_servers": _each(_options.dns_server),
     "diagnose_candidates": _each(_options.endpoint),
     "diagnose_timeout": _range(0.1, 30, "seconds"),
     "diagnose_expiring_days": _range(1, 180),
-    "remediate_kms_host": _endpoint_or_empty,
+    "remediate_kms_host": _unless_empty(_options.endpoint),
+    "remediate_ntp_servers": _each(_options.ntp_server),
+    "remediate_kms_addresses": _each(_options.firewall_address),
     "remediate_activation_retries": _range(0, 10),
     "remediate_retry_delay": _range(0, 300, "seconds"),
-    "kms_host_listening_port": _range(1, 65535),
+    "kms_host_listening_port": _unless_empty(_options.port),
     "kms_host_dns_publish_domains": _each(_options.domain),
+    "kms_host_firewall_remote_addresses": _each(_options.firewall_address),
+    "report_dir": _when_set(_options.path),
+    "report_name": _when_set(_options.file_stem),
+    "report_sources": _each(_options.existing_file),
+    "report_html_template": _unless_empty(_options.existing_file),
 }
 
 
 def validate(spec: dict[str, t.Any], values: dict[str, t.Any]) -> list[str]:
     """Errors (one line each, naming the variable and what is allowed) of ``values`` against ``spec``."""
     provided = {name: value for name, value in values.items() if name in spec}
-    result = ArgumentSpecValidator(spec).validate(provided)
-    errors = [_one_line(str(msg)) for msg in result.error_messages]
+    errors = []
+    for name in provided:
+        try:
+            _options.check_raw({name: spec[name]}, provided)
+        except AnsibleActionFail as exc:
+            errors.append(_one_line(exc.message))
+    failed = {error.split(":", 1)[0] for error in errors}
+    result = ArgumentSpecValidator(spec).validate({k: v for k, v in provided.items() if k not in failed})
+    errors += [_one_line(str(msg)) for msg in result.error_messages]
     failed = {name for name in spec if any(name in e for e in errors)}
     for name, check in VALUE_CHECKS.items():
         if name in spec and name not in failed:

@@ -138,7 +138,7 @@ def test_explicit_key_is_validated_without_echoing_it():
 @pytest.mark.parametrize("args, message", [
     ({"state": "absent", "kms_host": "kms01"}, "kms_host cannot be given with state: absent"),
     ({"kms_host": "kms01:99999"}, "kms_host: 'kms01:99999' is not a valid"),
-    ({"kms_port": 0, "kms_host": "kms01"}, "kms_port must be between 1 and 65535"),
+    ({"kms_port": 0, "kms_host": "kms01"}, "kms_port: 0 is not a port \\(an integer 1-65535\\)"),
     ({"scope": "visio"}, "scope must be service, windows, office or an activation ID"),
     ({"host_caching": True, "scope": "windows"}, "host_caching is a service-level setting"),
     ({"activation_retries": 50}, "activation_retries must be between 0 and 10"),

@@ -32,7 +32,7 @@ def test_unknown_role_names_the_known_ones():
     ("diagnose", {"diagnose_timeout": 99}, "diagnose_timeout must be between 0.1 and 30 seconds, got 99"),
     ("diagnose", {"diagnose_dns_servers": ["10.0.0.1:99999"]}, "diagnose_dns_servers: '10.0.0.1:99999'"),
     ("diagnose", {"diagnose_candidates": ["kms01:0"]}, "diagnose_candidates: 'kms01:0' is not a valid"),
-    ("remediate", {"remediate_kms_host": "kms 01"}, "remediate_kms_host: 'kms 01' is not a valid"),
+    ("remediate", {"remediate_kms_host": "kms 01"}, "remediate_kms_host: 'kms 01' holds a space; expected a host name or an IP address"),
     ("remediate", {"remediate_activation_retries": 11}, "remediate_activation_retries must be between 0 and 10"),
     ("kms_host", {"kms_host_dns_publish_domains": ["-bad-"]}, "kms_host_dns_publish_domains: '-bad-' is not a DNS domain name"),
     ("diagnose", {"diagnose_timeout": "soon"}, "diagnose_timeout"),
