@@ -291,6 +291,8 @@ MODULE_CASES: dict[tuple[str, str], Case] = {
     ("diagnose", "candidates"): Case(diagnose, {"controller_checks": False}, _in_list("candidates"),
                                      _probe_list("probe:kms_dns", "candidates", _candidate)),
     ("diagnose", "language"): Case(diagnose, {"controller_checks": False}, _as("language"), _unset_only),
+    ("diagnose", "controller_check_targets"): Case(diagnose, {"controller_checks": False}, _as("controller_check_targets"),
+                                                   _unset_only),
     ("kms_firewall", "direction"): Case(kms_firewall, {"direction": "outbound"}, _as("direction"), _unset_only),
     ("kms_firewall", "remote_addresses"): Case(kms_firewall, {"direction": "inbound", "use_builtin": False},
                                                _in_list("remote_addresses"), _remote_address),
@@ -361,6 +363,7 @@ ROLE_CASES: dict[tuple[str, str], t.Callable[[t.Any], t.Any]] = {
     ("diagnose", "diagnose_dns_servers"): lambda v: [v],
     ("diagnose", "diagnose_language"): lambda v: v,
     ("diagnose", "diagnose_candidates"): lambda v: [v],
+    ("diagnose", "diagnose_controller_check_targets"): lambda v: v,
     ("kms_host", "kms_host_dns_publish_domains"): lambda v: [v],
     ("kms_host", "kms_host_firewall_remote_addresses"): lambda v: [v],
     ("remediate", "remediate_kms_host"): lambda v: v,
@@ -379,7 +382,8 @@ ROLE_CASES: dict[tuple[str, str], t.Callable[[t.Any], t.Any]] = {
 #: the role variable -> the module option its value reaches (the roles pass it on unchanged)
 ROLE_TO_MODULE = {
     "diagnose_dns_servers": ("diagnose", "dns_servers"), "diagnose_candidates": ("diagnose", "candidates"),
-    "diagnose_language": ("diagnose", "language"), "kms_host_dns_publish_domains": ("kms_host", "dns_publish_domains"),
+    "diagnose_language": ("diagnose", "language"),
+    "diagnose_controller_check_targets": ("diagnose", "controller_check_targets"), "kms_host_dns_publish_domains": ("kms_host", "dns_publish_domains"),
     "kms_host_firewall_remote_addresses": ("kms_firewall", "remote_addresses"),
     "remediate_kms_host": ("kms_client", "kms_host"), "remediate_ntp_servers": ("time_sync", "ntp_servers"),
     "remediate_kms_addresses": ("kms_firewall", "remote_addresses"), "remediate_language": ("fleet", "language"),
