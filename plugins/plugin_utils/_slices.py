@@ -80,7 +80,7 @@ def merge(payloads: t.Mapping[str, t.Any], expected_hosts: t.Iterable[str] = (),
     seen: set[str] = set()
     for doc in docs:
         parsed = json.loads(doc) if isinstance(doc, (str, bytes)) else doc
-        seen.update(r.get("host") for r in (parsed.get("results") or []) if isinstance(r, dict))
+        seen.update(str(r["host"]) for r in (parsed.get("results") or []) if isinstance(r, dict) and "host" in r)
     missing = sorted(set(expected_hosts) - seen)
     if missing:
         # the oldest stamp: a real result of the same host always wins in _report.merge
