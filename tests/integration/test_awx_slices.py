@@ -108,7 +108,7 @@ def _summary(doc: dict[str, t.Any]) -> dict[str, t.Any]:
 def test_sliced_job_merges_into_the_unsliced_report(tmp_path):
     fleet = fleet_mod.build(_fleet_definition(), address_prefix=Lab.address_prefix())
     with Lab(fleet) as lab:
-        inventory = lab.inventory(read_timeout=10)
+        inventory = lab.inventory()  # the lab's default read timeout (20 s): room for a loaded machine
         common = {"report_formats": ["json"], "report_language": "en"}
         artifacts: dict[str, t.Any] = {}
         slice_hosts: list[list[str]] = []
