@@ -8,7 +8,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.cache/collections
 export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv system-deps collection-link demo test matrix sanity units lint pwsh-syntax changelog-lint integration molecule galaxy-import ee-check clean bench
+.PHONY: help venv system-deps collection-link demo test matrix sanity units lint pwsh-syntax changelog-lint integration molecule galaxy-import ee-check clean bench ansible-pkg
 
 help:
 	@echo "make demo   - set up, start the lab demo fleet, run the collection's playbooks against it, stop the lab"
@@ -22,12 +22,17 @@ venv:
 system-deps:
 	@tools/system-deps.sh
 
+# microsoft.ad and ansible.windows from the pinned `ansible` package on PyPI, into .cache/ansible-pkg (not the venv):
+# the AD inventory example and report delivery to Windows are tested with them.
+ansible-pkg: venv
+	@tools/ansible-pkg.sh
+
 # Make the collection importable as winactivation.kms for ansible-playbook, pytest and ansible-lint.
 collection-link:
 	@mkdir -p .cache/collections/ansible_collections/winactivation
 	@ln -sfn $(CURDIR) .cache/collections/ansible_collections/winactivation/kms
 
-test: venv system-deps collection-link
+test: venv system-deps collection-link ansible-pkg
 	@tools/run-tests.sh
 
 # Every suite that depends on ansible-core, on every supported line, each in its own venv under .cache/matrix.
@@ -37,7 +42,7 @@ matrix: venv system-deps collection-link
 sanity: venv system-deps
 	tools/ansible-test.sh sanity --local --requirements --python $$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 
-units: venv collection-link
+units: venv collection-link ansible-pkg
 	$(PY) -m pytest tests/unit
 
 lint: venv collection-link

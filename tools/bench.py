@@ -13,6 +13,7 @@ Two parts, both measured, never estimated:
 
     tools/bench.py --sizes 10,100,300,1000 --repeat 3 --synthetic 10000,50000 --write docs/performance.md
     tools/bench.py synthetic --hosts 50000          # one synthetic measurement as JSON
+    tools/bench.py slices --slices 10 --per-slice 5000   # AWX job slices: payloads, then their merge (fresh processes)
 """
 from __future__ import annotations
 
@@ -234,6 +235,76 @@ def synthetic(hosts: int) -> dict[str, t.Any]:
             "peak_rss_mib": round(peak / 1024, 1), "rss_before_fleet_step_mib": round(base_rss / 1024, 1)}
 
 
+def slices_pack(slices: int, per_slice: int, out: str) -> dict[str, t.Any]:
+    """AWX job slices, the slices' side: ``slices`` x ``per_slice`` synthetic hosts split round-robin by name as AWX
+    does; per slice the fleet step and its set_stats payload (seconds, bytes). The payloads go to ``out`` as the merge
+    node's extra_vars would hold them; the unsliced document's summary too, to compare the merge with."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _slices  # pylint: disable=import-outside-toplevel
+    registered = {d["host"]: {"diagnosis": d} for d in _diagnoses(slices * per_slice)}
+    names = sorted(registered)
+    payloads: dict[str, t.Any] = {}
+    per: list[dict[str, t.Any]] = []
+    for number in range(1, slices + 1):
+        part = {h: registered[h] for h in names[number - 1::slices]}
+        start = time.perf_counter()
+        document = _fleet.fleet(part)
+        fleet_s = time.perf_counter() - start
+        start = time.perf_counter()
+        payload = _slices.pack(document, max_bytes=256 * 1024 * 1024)
+        pack_s = time.perf_counter() - start
+        payloads[f"{_slices.KEY_PREFIX}{number}"] = payload
+        per.append({"hosts": len(part), "fleet_step_s": round(fleet_s, 3), "pack_s": round(pack_s, 3),
+                    "json_bytes": payload["bytes"], "payload_bytes": len(payload["data"])})
+    whole = _fleet.fleet(registered)
+    pathlib.Path(out).write_text(json.dumps({"slices": payloads, "hosts": names,
+                                             "whole": _merge_view(whole)}), encoding="utf-8")
+    return {"slices": per, "artifacts_bytes": len(json.dumps(payloads)), "peak_rss_mib": round(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+
+
+def _merge_view(document: dict[str, t.Any]) -> dict[str, t.Any]:
+    """What must be equal between the merged and the unsliced document: hosts, status, codes, counts, causes."""
+    summary = document["summary"]
+    return {"hosts": {r["host"]: [r["status"], sorted(r["codes"])] for r in document["results"]},
+            "status_counts": summary["status_counts"], "code_counts": summary["code_counts"],
+            "causes": sorted([s["code"], s["count"]] for s in summary["statements"])}
+
+
+def slices_merge(path: str) -> dict[str, t.Any]:
+    """AWX job slices, the merge node's side, in a fresh process: read the extra_vars file, unpack, correlate once, and
+    render the JSON report; seconds, peak RSS, and whether the result equals the unsliced run's."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _slices  # pylint: disable=import-outside-toplevel
+    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start, cpu = time.perf_counter(), time.process_time()
+    data = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))
+    read_s = time.perf_counter() - start
+    start = time.perf_counter()
+    merged = _slices.merge(data["slices"], data["hosts"])
+    merge_s = time.perf_counter() - start
+    start = time.perf_counter()
+    report_bytes = len(_fleet.render(merged, "json", "en").encode("utf-8"))
+    render_s = time.perf_counter() - start
+    cpu = time.process_time() - cpu
+    return {"hosts": len(merged["results"]), "read_s": round(read_s, 3), "merge_s": round(merge_s, 3),
+            "json_report_s": round(render_s, 3), "cpu_s": round(cpu, 3), "json_report_bytes": report_bytes,
+            "identical_to_unsliced": _merge_view(merged) == data["whole"],
+            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "rss_before_mib": round(base_rss / 1024, 1)}
+
+
+def slices_measure(slices: int, per_slice: int) -> dict[str, t.Any]:
+    """Both sides of a sliced run, each in its own fresh process (so each peak RSS is its own)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "extra_vars.json")
+        sides = {}
+        for side in ("pack", "merge"):
+            out = subprocess.run([sys.executable, __file__, f"slices-{side}", "--slices", str(slices), "--per-slice",
+                                  str(per_slice), "--file", path], capture_output=True, text=True, check=True, timeout=3600)
+            sides[side] = json.loads(out.stdout)
+    return {"slices": slices, "per_slice": per_slice, "date": datetime.datetime.now(datetime.timezone.utc).strftime(
+        "%Y-%m-%d %H:%M UTC"), "load": os.getloadavg()[0], "machine": _machine(), **sides}
+
+
 def _synthetic_subprocess(hosts: int) -> dict[str, t.Any]:
     """One synthetic measurement in a fresh process (so its peak RSS is its own)."""
     out = subprocess.run([sys.executable, __file__, "synthetic", "--hosts", str(hosts)], capture_output=True, text=True,
@@ -333,6 +404,12 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command")
     one = sub.add_parser("synthetic", help="one synthetic measurement, as JSON")
     one.add_argument("--hosts", type=int, required=True)
+    for name, text in (("slices", "AWX job slices: the slices' payloads, then their merge, as JSON"),
+                       ("slices-pack", "(internal) the slices' side"), ("slices-merge", "(internal) the merge node's side")):
+        cmd = sub.add_parser(name, help=text)
+        cmd.add_argument("--slices", type=int, default=10)
+        cmd.add_argument("--per-slice", type=int, default=5000)
+        cmd.add_argument("--file", help="the merge node's extra_vars file (internal)")
     parser.add_argument("--sizes", default="10,100,300,1000", help="lab fleet sizes (clients), comma-separated; '' for none")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--forks", type=int, default=20)
@@ -348,6 +425,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "synthetic":
         print(json.dumps(synthetic(args.hosts)))
+        return 0
+    if args.command == "slices":
+        print(json.dumps(slices_measure(args.slices, args.per_slice), indent=1))
+        return 0
+    if args.command == "slices-pack":
+        print(json.dumps(slices_pack(args.slices, args.per_slice, args.file)))
+        return 0
+    if args.command == "slices-merge":
+        print(json.dumps(slices_merge(args.file)))
         return 0
     variants = [v for v in args.variants.split(",") if v]
     unknown = sorted(set(variants) - set(VARIANTS))

@@ -11,7 +11,7 @@ import typing as t
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _options, _report
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _options, _report, _slices
 
 
 class ActionModule(ActionBase):
@@ -35,6 +35,10 @@ class ActionModule(ActionBase):
         "action_vars": {"type": "list", "elements": "str", "default": ["remediate_summary", "kms_host_summary"]},
         "stats_max_hosts": {"type": "int", "default": _fleet.STATS_MAX_HOSTS},
         "stats_max_bytes": {"type": "int", "default": _fleet.STATS_MAX_BYTES},
+        "slice": {"type": "bool", "default": False},
+        "slice_max_bytes": {"type": "int", "default": _slices.MAX_BYTES},
+        "slices": {"type": "dict", "default": {}},
+        "expected_hosts": {"type": "list", "elements": "str", "default": []},
     }
 
     def _validated(self) -> dict[str, t.Any]:
@@ -51,12 +55,19 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail(f"stats_max_hosts must be between 0 and 10000, got {args['stats_max_hosts']}")
         if not 1024 <= args["stats_max_bytes"] <= 1048576:
             raise AnsibleActionFail(f"stats_max_bytes must be between 1024 and 1048576, got {args['stats_max_bytes']}")
+        if not 1024 <= args["slice_max_bytes"] <= 268435456:
+            raise AnsibleActionFail(f"slice_max_bytes must be between 1024 and 268435456, got {args['slice_max_bytes']}")
+        for name, payload in args["slices"].items():
+            if not isinstance(payload, t.Mapping) or payload.get("schema") != _slices.SCHEMA:
+                raise AnsibleActionFail(f"slices: {name!r} is not a {_slices.SCHEMA} payload (set_stats of a slice)")
         return args
 
     @staticmethod
     def _document(args: dict[str, t.Any]) -> dict[str, t.Any]:
-        """This run's document as it is (already correlated), or merged with saved ones (one correlation)."""
-        if not args["sources"]:
+        """This run's document as it is (already correlated), or merged with saved ones and AWX slices' payloads
+        (one correlation); hosts of ``expected_hosts`` that no slice reported are reported as not collected."""
+        merging = args["sources"] or args["slices"] or args["expected_hosts"]
+        if not merging:
             if not args["document"]:
                 raise AnsibleActionFail("Nothing to report: run the diagnose role first or set report_sources to saved "
                                         "diagnosis.json files.")
@@ -68,9 +79,11 @@ class ActionModule(ActionBase):
         if args["document"]:
             documents.append(args["document"])
         try:
+            if args["slices"] or args["expected_hosts"]:
+                return _slices.merge(args["slices"], args["expected_hosts"], documents)
             return _report.merge(documents)
         except (ValueError, json.JSONDecodeError) as exc:
-            raise AnsibleActionFail(f"sources: {exc}") from exc
+            raise AnsibleActionFail(f"{'slices' if args['slices'] else 'sources'}: {exc}") from exc
 
     def _actions(self, task_vars: dict[str, t.Any], hosts: list[str], names: list[str]) -> dict[str, t.Any]:
         """What the remediate and kms_host roles did on each host (their summary variables), read once per host."""
@@ -94,6 +107,12 @@ class ActionModule(ActionBase):
         del tmp
         args = self._validated()
         document = self._document(args)
+        packed = None
+        if args["slice"]:
+            try:
+                packed = _slices.pack(document, args["slice_max_bytes"])
+            except ValueError as exc:
+                raise AnsibleActionFail(f"slice: {exc}") from exc
         check = bool(self._task.check_mode)
         lang = args["language"]
         folder = _fleet.check_folder(args["dir"]) if check else args["dir"]
@@ -132,4 +151,6 @@ class ActionModule(ActionBase):
             "unread_msg": _fleet.unread_message(document, lang, folder),
             "stats": _fleet.bounded_stats(document, args["stats_max_hosts"], args["stats_max_bytes"]),
         })
+        if packed is not None:
+            result["slice"] = packed
         return result

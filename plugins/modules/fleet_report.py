@@ -71,6 +71,29 @@ options:
     description: At most this many bytes of JSON in C(stats), 1024 to 1048576; hosts beyond it are counted, not listed.
     type: int
     default: 65536
+  slice:
+    description:
+      - Also return this run's hosts' whole diagnoses as C(slice), a compact payload an AWX job slice publishes with
+        set_stats for the merge node of its workflow (see docs/awx.md).
+    type: bool
+    default: false
+  slice_max_bytes:
+    description: Fail when the C(slice) payload would be larger than this (1024 to 268435456); slice the job more finely.
+    type: int
+    default: 4194304
+  slices:
+    description:
+      - Payloads published by AWX job slices (name -> C(slice) payload), merged with I(document) and I(sources) into one
+        fleet document, correlated once, so the reports equal those of an unsliced run.
+    type: dict
+    default: {}
+  expected_hosts:
+    description:
+      - The hosts the merged reports must cover; a host no slice or source reported is reported as not collected
+        (status C(error), C(DIAGNOSIS_FAILED)), never as healthy.
+    type: list
+    elements: str
+    default: []
 attributes:
   check_mode:
     support: full
@@ -150,5 +173,11 @@ stats:
       codes) of at most I(stats_max_hosts) hosts that need attention within I(stats_max_bytes), with
       C(per_host_left_out) counting the others.
   returned: always
+  type: dict
+slice:
+  description:
+    - This run's diagnoses for the merge node of an AWX workflow - C(schema), C(generated_at), C(hosts), C(status_counts),
+      C(encoding) (C(zlib+base64)), C(bytes) (the JSON before compression) and C(data).
+  returned: when I(slice) is true
   type: dict
 """

@@ -27,10 +27,12 @@ class PlaybookRun(t.NamedTuple):
 
 
 def run_playbook(inventory: str, playbook: pathlib.Path, tmp: pathlib.Path, forks: int = 10,
-                 extra: list[str] | None = None, cwd: pathlib.Path | None = None) -> PlaybookRun:
+                 extra: list[str] | None = None, cwd: pathlib.Path | None = None,
+                 env_extra: dict[str, str] | None = None) -> PlaybookRun:
     """Run ansible-playbook from the project venv with the collection on its path; record the results.
 
     ``cwd``: the directory ansible-playbook runs in, as a shell would start it there (PWD set too).
+    ``env_extra``: further environment variables (they win over the ones set here).
     """
     tmp.mkdir(parents=True, exist_ok=True)
     record = tmp / f"results-{playbook.stem}.json"
@@ -46,6 +48,7 @@ def run_playbook(inventory: str, playbook: pathlib.Path, tmp: pathlib.Path, fork
     })
     if cwd is not None:
         env["PWD"] = str(cwd)
+    env.update(env_extra or {})
     binary = pathlib.Path(sys.executable).parent / "ansible-playbook"
     proc = subprocess.run([str(binary), "-i", inventory, str(playbook), "-f", str(forks)] + (extra or []),
                           capture_output=True, text=True, env=env, timeout=600, check=False, cwd=cwd)

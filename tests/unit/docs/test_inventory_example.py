@@ -1,6 +1,6 @@
 """docs/examples/inventory-from-ad.microsoft.ad.ldap.yml puts KMS hosts in kms_hosts and every computer in windows.
 
-microsoft.ad is a Galaxy collection and Galaxy is not reachable here, so its plugin is not run: the test replays what
+The real plugin runs against a mocked directory in test_inventory_example_ldap.py; this test replays what
 microsoft.ad.ldap's InventoryModule.parse does with the example's options (ansible-collections/microsoft.ad,
 plugins/inventory/ldap.py): it requests only ``name``, ``dNSHostName`` and the attributes named under ``attributes``
 from the directory; for each one it sets ``this`` to the attribute's values (a list for multi-valued attributes such as

@@ -1,0 +1,151 @@
+"""AWX job slicing (issue 12): a sliced diagnose job, run as AWX runs it, merges into the report of an unsliced run.
+
+What AWX does, from its source (ansible/awx, checked at e21dd0a0933fd544d1fe2513c54fe41203775eb5):
+
+* A sliced job template runs one job per slice, each with its own inventory: the hosts ordered by name, slice n
+  (1-based) of N keeps ``hosts[n-1::N]`` - round-robin by index (awx/main/models/inventory.py, Inventory.get_sliced_hosts
+  and get_script_data, ``order_by('name')``); groups keep only the slice's hosts.
+* Each job runs through ansible-runner in its own private data directory (no shared disk); its set_stats data is the
+  ``artifact_data`` of the ``playbook_on_stats`` event (ansible-runner's awx_display callback), which AWX saves as the
+  job's ``artifacts`` (awx/main/tasks/callback.py, RunnerCallback.event_handler).
+* The next workflow node gets, as extra_vars, the ``dict.update`` of the slices' artifacts in the order they finished
+  (awx/main/models/workflow.py, WorkflowJobNode.get_job_kwargs and WorkflowJob.get_effective_artifacts).
+
+This test does exactly that with ansible-runner (pinned in requirements-dev.txt): 12 lab hosts in 3 slices, the KMS
+hosts in other slices than their clients (so the fleet correlation must happen at the merge), then the merge node,
+and compares its diagnosis.json with an unsliced run's.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import typing as t
+
+import yaml
+
+from conftest import ROOT
+from kmslab import fleet as fleet_mod
+from kmslab.control import Lab
+
+
+SLICES = 3
+# 10 clients + 2 KMS hosts: faults from the lab's generated mix, one client unreachable; old_os_on_new needs the
+# KMS host kms-2019's CSVLK, which only the correlation across the whole fleet knows
+FAULTS = ["healthy", "old_os_on_new", "port_blocked", "healthy", "clock_skew", "stale_override", "refused", "mak",
+          "old_os_on_new", "no_srv"]
+
+
+def _fleet_definition() -> dict[str, t.Any]:
+    definition = fleet_mod.generate(len(FAULTS), 20261130)
+    for spec, fault in zip(definition["hosts"], FAULTS):
+        for key in list(spec):
+            if key not in ("name", "edition"):
+                del spec[key]
+        if fault == "refused":
+            spec.update({"transport": {"fault": "refused", "delay_ms": 100}, "expect": ["UNREACHABLE"]})
+        else:
+            spec.update(copy.deepcopy(fleet_mod.FAULT_MIX[fault][1]))
+            spec["expect"] = list(fleet_mod.FAULT_MIX[fault][2])
+    return definition
+
+
+def _hosts(group: dict[str, t.Any]) -> list[str]:
+    names = list((group.get("hosts") or {}))
+    for child in (group.get("children") or {}).values():
+        names += _hosts(child)
+    return names
+
+
+def _keep(group: dict[str, t.Any], keep: set[str]) -> dict[str, t.Any]:
+    """The group with only the hosts in ``keep`` (its variables and children kept), as AWX's slice inventory."""
+    out = {k: v for k, v in group.items() if k not in ("hosts", "children")}
+    if group.get("hosts"):
+        out["hosts"] = {h: v for h, v in group["hosts"].items() if h in keep}
+    if group.get("children"):
+        out["children"] = {name: _keep(child, keep) for name, child in group["children"].items()}
+    return out
+
+
+def slice_inventory(document: dict[str, t.Any], number: int, count: int) -> dict[str, t.Any]:
+    """Slice ``number`` (1-based) of ``count``: hosts ordered by name, every count-th from number-1."""
+    names = sorted(set(_hosts(document["all"])))
+    return {"all": _keep(document["all"], set(names[number - 1::count]))}
+
+
+def _run(tmp: pathlib.Path, ident: str, playbook: pathlib.Path, inventory: dict[str, t.Any],
+         extravars: dict[str, t.Any]) -> tuple[int, str, dict[str, t.Any]]:
+    """One AWX job: ``ansible-runner run`` in its own private data directory and its own process (as AWX's worker
+    runs it); returns the exit code, the output and the job's artifact_data."""
+    private = tmp / ident
+    for folder, name, data in (("inventory", "hosts.yml", inventory), ("env", "extravars", extravars),
+                               ("env", "envvars", {"ANSIBLE_COLLECTIONS_PATH": str(ROOT / ".cache" / "collections"),
+                                                   "ANSIBLE_NOCOLOR": "1", "ANSIBLE_RETRY_FILES_ENABLED": "False"})):
+        (private / folder).mkdir(parents=True, exist_ok=True)
+        (private / folder / name).write_text(yaml.safe_dump(data), encoding="utf-8")
+    runner = pathlib.Path(sys.executable).parent / "ansible-runner"
+    env = dict(os.environ, PATH=f"{runner.parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    proc = subprocess.run([str(runner), "run", str(private), "--ident", ident, "-p", str(playbook), "--forks", "12"],
+                          capture_output=True, text=True, env=env, timeout=300, check=False)
+    artifacts: dict[str, t.Any] = {}
+    for path in sorted((private / "artifacts" / ident / "job_events").glob("*.json")):
+        event = json.loads(path.read_text(encoding="utf-8"))
+        if event.get("event") == "playbook_on_stats":
+            # what AWX saves as the job's artifacts (RunnerCallback.event_handler)
+            artifacts.update((event.get("event_data") or {}).get("artifact_data") or {})
+    return proc.returncode, proc.stdout[-4000:] + proc.stderr[-2000:], artifacts
+
+
+def _summary(doc: dict[str, t.Any]) -> dict[str, t.Any]:
+    return {"hosts": {r["host"]: (r["status"], sorted(r["codes"])) for r in doc["results"]},
+            "status_counts": doc["summary"]["status_counts"], "code_counts": doc["summary"]["code_counts"],
+            "causes": sorted((s["code"], s["count"]) for s in doc["summary"]["statements"])}
+
+
+def test_sliced_job_merges_into_the_unsliced_report(tmp_path):
+    fleet = fleet_mod.build(_fleet_definition(), address_prefix=Lab.address_prefix())
+    with Lab(fleet) as lab:
+        inventory = lab.inventory()  # the lab's default read timeout (20 s): room for a loaded machine
+        common = {"report_formats": ["json"], "report_language": "en"}
+        artifacts: dict[str, t.Any] = {}
+        slice_hosts: list[list[str]] = []
+        for number in range(1, SLICES + 1):
+            part = slice_inventory(inventory, number, SLICES)
+            slice_hosts.append(sorted(_hosts(part["all"])))
+            rc, out, published = _run(tmp_path, f"slice{number}", ROOT / "playbooks" / "diagnose.yml", part,
+                                  dict(common, awx_job_id=100 + number, report_slice_publish=True,
+                                       report_dir=str(tmp_path / f"slice{number}-reports")))
+            assert rc == 0, out
+            assert f"winactivation_kms_slice_{100 + number}" in published
+            artifacts.update(published)  # WorkflowJob.get_effective_artifacts: dict.update, job by job
+        rc, out, _ = _run(tmp_path, "unsliced", ROOT / "playbooks" / "diagnose.yml", inventory,
+                           dict(common, report_dir=str(tmp_path / "unsliced-reports")))
+        assert rc == 0, out
+    # the merge node contacts no host: the lab is gone
+    rc, out, merged_artifacts = _run(tmp_path, "merge", ROOT / "playbooks" / "merge_slices.yml", inventory,
+                                   dict(artifacts, report_formats=["json"], report_dir=str(tmp_path / "merged")))
+    assert rc == 0, out
+
+    names = sorted(fleet.hosts)
+    assert slice_hosts == [names[0::3], names[1::3], names[2::3]]
+    # every slice only knew its own hosts; the KMS hosts are not with their clients
+    assert {"kms-2019", "kms01"} & set(slice_hosts[0]) == set()
+    merged = json.loads((tmp_path / "merged" / "diagnosis.json").read_text(encoding="utf-8"))
+    whole = json.loads((tmp_path / "unsliced-reports" / "diagnosis.json").read_text(encoding="utf-8"))
+    assert _summary(merged) == _summary(whole)
+    assert {r["host"]: sorted(r["codes"]) for r in merged["results"]} == {n: sorted(h.expect) for n, h in fleet.hosts.items()}
+    # the merge node publishes the merged counts in turn
+    assert merged_artifacts["winactivation_kms"]["status_counts"] == whole["summary"]["status_counts"]
+    # a slice alone could not have told: gen0008 (Windows 11 on kms-2019) is in slice 3, kms-2019 in slice 2; only the
+    # merge confirms the finding with the KMS host's CSVLK, as the unsliced run does
+    def evidence(doc: dict[str, t.Any]) -> dict[str, t.Any]:
+        result = next(r for r in doc["results"] if r["host"] == "gen0008")
+        return next(f for f in result["findings"] if f["code"] == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT")["evidence"]
+    third = json.loads((tmp_path / "slice3-reports" / "diagnosis.json").read_text(encoding="utf-8"))
+    assert "gen0008" in slice_hosts[2] and "kms-2019" in slice_hosts[1]
+    assert evidence(merged) == evidence(whole)
+    assert evidence(merged).get("confirmed_by_kms_host") is True and evidence(merged).get("csvlk") == ["ws2019"]
+    assert evidence(third).get("confirmed_by_kms_host") is None

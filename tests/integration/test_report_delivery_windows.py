@@ -1,0 +1,87 @@
+"""report_deliver_to a Windows inventory host (issue 11): the reports go with ansible.windows.win_copy over that host's
+own connection into report_deliver_dir, which must be a Windows folder (refused before any host is contacted);
+a POSIX delivery host still gets ansible.builtin.copy.
+
+The lab cannot play win_copy (it recognises only the collection's scripts by their marker line and answers anything
+else with an error, tests/lab/README.md), so the Windows case is tested up to the wire: the win_copy task is the one
+that runs, delegated to the Windows host, over its winrm connection (a closed port here: it is unreachable), and the
+POSIX copy is skipped. ansible.windows comes from .cache/ansible-pkg (tools/ansible-pkg.sh).
+"""
+from __future__ import annotations
+
+import json
+import socket
+
+import yaml
+
+from conftest import ROOT, run_playbook
+
+PLAYBOOK = ROOT / "playbooks" / "diagnose.yml"
+WITH_ANSIBLE_WINDOWS = {"ANSIBLE_COLLECTIONS_PATH": f"{ROOT / '.cache' / 'collections'}:{ROOT / '.cache' / 'ansible-pkg'}"}
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _inventory(tmp_path):
+    winrm = {"ansible_connection": "winrm", "ansible_host": "127.0.0.1", "ansible_user": "u", "ansible_password": "p",
+             "ansible_winrm_scheme": "http", "ansible_winrm_transport": "basic", "ansible_winrm_connection_timeout": 2}
+    doc = {"all": {"children": {
+        "windows": {"vars": winrm, "hosts": {"pc-a": {"ansible_port": _closed_port()}}},
+        "report_hosts": {"hosts": {
+            "fileserver-win": dict(winrm, ansible_port=_closed_port()),
+            "fileserver-posix": {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"}}}}}}
+    path = tmp_path / "inventory.yml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    return str(path)
+
+
+def _vars(tmp_path, **more):
+    return ["-e", json.dumps(dict({"report_dir": str(tmp_path / "reports"), "report_formats": ["json"]}, **more))]
+
+
+def test_a_windows_delivery_host_without_a_windows_folder_is_refused_first(tmp_path):
+    run = run_playbook(_inventory(tmp_path), PLAYBOOK, tmp_path / "run",
+                       extra=_vars(tmp_path, report_deliver_to="fileserver-win", report_deliver_dir="/srv/reports"))
+    assert run.rc != 0
+    assert "report_deliver_dir: fileserver-win is a Windows host; set report_deliver_dir to an absolute Windows" in run.output
+    assert "got /srv/reports" in run.output
+    assert not (tmp_path / "reports").exists()  # nothing read, nothing written
+    assert "pc-a" not in run.results
+
+
+def test_a_windows_delivery_host_gets_win_copy_over_its_own_connection(tmp_path):
+    inventory = _inventory(tmp_path)
+    port = yaml.safe_load(open(inventory, encoding="utf-8"))["all"]["children"]["report_hosts"]["hosts"]["fileserver-win"]["ansible_port"]
+    run = run_playbook(inventory, PLAYBOOK, tmp_path / "run", env_extra=WITH_ANSIBLE_WINDOWS,
+                       extra=_vars(tmp_path, report_deliver_to="fileserver-win", report_deliver_dir="C:\\Reports\\kms"))
+    assert (tmp_path / "reports" / "diagnosis.json").is_file()
+    local = run.results["localhost"]
+    # the recorder keeps what ran (ok, failed, unreachable): a skipped task is absent
+    assert "Deliver the reports to a POSIX inventory host (report_deliver_to)" not in local
+    copied = local["Copy the reports with win_copy over the delivery host's own connection"]
+    # delegated to the Windows host and sent over its winrm connection (closed port: unreachable)
+    assert copied["_status"] == "unreachable", copied
+    assert f"port={port}): Max retries exceeded with url: /wsman" in copied["msg"], copied
+    assert run.rc != 0
+
+
+def test_a_posix_delivery_host_still_gets_copy(tmp_path):
+    run = run_playbook(_inventory(tmp_path), PLAYBOOK, tmp_path / "run",
+                       extra=_vars(tmp_path, report_deliver_to="fileserver-posix", report_deliver_dir=str(tmp_path / "delivered")))
+    assert json.loads((tmp_path / "delivered" / "diagnosis.json").read_text(encoding="utf-8"))["summary"]["hosts"] == 1
+    local = run.results["localhost"]
+    assert "Copy the reports with win_copy over the delivery host's own connection" not in local
+    assert "Deliver the reports to a Windows inventory host (report_deliver_to)" not in local
+    assert local["Deliver the reports to a POSIX inventory host (report_deliver_to)"]["_status"] == "ok"
+
+
+def test_a_slice_key_the_merge_node_would_not_find_is_refused_first(tmp_path):
+    run = run_playbook(_inventory(tmp_path), PLAYBOOK, tmp_path / "run",
+                       extra=_vars(tmp_path, report_slice_publish=True, report_slice_key="kms_slice_1"))
+    assert run.rc != 0
+    assert "report_slice_key: must start with winactivation_kms_slice_ and differ between the slices, got kms_slice_1" in run.output
+    assert not (tmp_path / "reports").exists()
