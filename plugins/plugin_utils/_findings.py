@@ -14,6 +14,7 @@ recorded" in the sentence's language (absent is never shown as zero, empty or "?
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 import typing as t
@@ -494,8 +495,13 @@ def _value(key: str, value: t.Any, lang: str) -> str:
 
 def _render(template: str, values: dict[str, t.Any], lang: str) -> str:
     """Fill a template's fields from the values, each in the template's language."""
-    fields = {name for _text, name, _spec, _conv in string.Formatter().parse(template) if name}
-    return template.format_map({name: _value(name, values.get(name), lang) for name in fields})
+    return template.format_map({name: _value(name, values.get(name), lang) for name in _fields(template)})
+
+
+@functools.lru_cache(maxsize=1024)
+def _fields(template: str) -> frozenset[str]:
+    """The names of a template's fields (parsed once per template: the templates are the catalog's)."""
+    return frozenset(name for _text, name, _spec, _conv in string.Formatter().parse(template) if name)
 
 
 def _texts(spec: Spec, values: dict[str, t.Any]) -> tuple[str, str, str, str]:
