@@ -24,7 +24,7 @@ from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action i
 
 KEY_RE = re.compile(r"^[BCDFGHJKMNPQRTVWXY2-9]{5}(-[BCDFGHJKMNPQRTVWXY2-9]{5}){4}$")
 GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-PROTECTED_CHANNELS = {"MAK", "RETAIL", "OEM", "AVMA"}
+PROTECTED_CHANNELS = {"MAK", "RETAIL", "OEM", "AVMA", "SUBSCRIPTION"}
 
 
 def check_key(value: str) -> str:

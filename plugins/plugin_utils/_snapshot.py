@@ -171,7 +171,8 @@ def utc_from_timestamp(value: float) -> datetime.datetime:
 def channel_of(product: dict[str, t.Any]) -> str:
     """Return the key channel of a licensing product as the product itself states it.
 
-    One of KMS_CLIENT (a GVLK), KMS_HOST (a CSVLK), MAK, RETAIL, OEM, AVMA, EVALUATION or UNKNOWN, from
+    One of KMS_CLIENT (a GVLK), KMS_HOST (a CSVLK), MAK, RETAIL, OEM, AVMA, EVALUATION (TIMEBASED_EVAL),
+    SUBSCRIPTION (TIMEBASED_SUB: Microsoft 365 Apps) or UNKNOWN, from
     ProductKeyChannel and, where that is missing or vague, the channel named in Description (not localized).
     :func:`channel_evidence` adds what the rest of the evidence says when both are missing.
     """
@@ -185,6 +186,11 @@ def channel_of(product: dict[str, t.Any]) -> str:
         return "AVMA"
     if pkc == "volume:mak" or "VOLUME_MAK" in desc:
         return "MAK"
+    if "TIMEBASED_SUB" in desc:
+        # Microsoft 365 Apps / Office 365 ProPlus ("Office 16, TIMEBASED_SUB channel", license Name "..._Subscription..
+        # edition"): a per-user subscription license activated through the Office Licensing Service, not a time-limited
+        # evaluation ("Overview of licensing and activation in Office 365 ProPlus", TechNet gg982959(v=office.15)).
+        return "SUBSCRIPTION"
     if "TIMEBASED" in desc:
         return "EVALUATION"
     if pkc.startswith("oem") or "OEM_" in desc:
