@@ -68,7 +68,8 @@ demo: venv system-deps collection-link
 
 # Fleet-scale benchmark (not part of make test; takes long): writes the measured section of docs/performance.md.
 bench: venv collection-link
-	$(PY) tools/bench.py --sizes 10,100,300,1000 --repeat 3 --synthetic 10000,50000 --json .cache/bench.json --write docs/performance.md
+	$(PY) -m pip install -q -r tools/requirements-bench.txt
+	$(PY) tools/bench.py --sizes 10,100,300,1000 --repeat 3 --once remediate_check --profile --synthetic 10000,50000 --json .cache/bench.json --write docs/performance.md
 
 clean:
 	rm -rf .venv .cache tests/output reports

@@ -11,9 +11,16 @@ Two parts, both measured, never estimated:
 * **The controller's pure work** (``synthetic``, in a fresh process per size so its peak RSS is its own): analyzer
   snapshots per second, and the fleet step (correlation) plus every report format for N synthetic hosts.
 
+* **The remote cost** (``payload``): the bytes each module sends on stdin per host and call (bootstrap, library,
+  scripts, parameters), built by the collection's own runner.
+* **Profiles** (``--profile``, needs py-spy from tools/requirements-bench.txt): py-spy samples of one more diagnose
+  playbook run at the largest size (ansible-playbook and every worker it forks) and of the analyzer, summarised as
+  where the time goes; the raw samples are kept beside the --json file.
+
     tools/bench.py --sizes 10,100,300,1000 --repeat 3 --synthetic 10000,50000 --write docs/performance.md
     tools/bench.py synthetic --hosts 50000          # one synthetic measurement as JSON
     tools/bench.py slices --slices 10 --per-slice 5000   # AWX job slices: payloads, then their merge (fresh processes)
+    tools/bench.py analyzer --count 20000           # the analyzer rate alone, as JSON
 """
 from __future__ import annotations
 
@@ -121,8 +128,10 @@ def _totals(counters: dict[str, dict[str, int]]) -> dict[str, int]:
     return {k: sum(int(c.get(k) or 0) for c in counters.values()) for k in keys}
 
 
-def _run_one(lab: t.Any, inventory: str, variant: str, work: pathlib.Path, forks: int) -> dict[str, t.Any]:
-    """One ansible-playbook run: wall, CPU and peak RSS of its process tree, lab traffic per host."""
+def _run_one(lab: t.Any, inventory: str, variant: str, work: pathlib.Path, forks: int,
+             profile: pathlib.Path | None = None) -> dict[str, t.Any]:
+    """One ansible-playbook run: wall, CPU and peak RSS of its process tree, lab traffic per host (with ``profile``:
+    under py-spy, its raw samples written there; then CPU and RSS include py-spy's and are not figures)."""
     playbook, extra = _playbook(variant, work, work / f"reports-{variant}")
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS), ANSIBLE_HOST_KEY_CHECKING="False",
                ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="False", ANSIBLE_FORKS=str(forks))
@@ -132,7 +141,8 @@ def _run_one(lab: t.Any, inventory: str, variant: str, work: pathlib.Path, forks
     log = work / f"{variant}.log"
     start = time.perf_counter()
     with open(log, "w", encoding="utf-8") as out:
-        proc = subprocess.Popen([str(binary), "-i", inventory, *playbook, "-f", str(forks), *extra],  # pylint: disable=consider-using-with
+        spy = _py_spy(profile) if profile is not None else []
+        proc = subprocess.Popen([*spy, str(binary), "-i", inventory, *playbook, "-f", str(forks), *extra],  # pylint: disable=consider-using-with
                                 stdout=out, stderr=subprocess.STDOUT, env=env, cwd=str(work))
         _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
@@ -147,8 +157,13 @@ def _run_one(lab: t.Any, inventory: str, variant: str, work: pathlib.Path, forks
             "commands_per_host": round(delta["commands"] / hosts, 2), "mutating_calls": delta["mutating_calls"], "log": str(log)}
 
 
-def fleet_runs(size: int, repeat: int, forks: int, variants: list[str], seed: int) -> list[dict[str, t.Any]]:
-    """Every variant, ``repeat`` times, interleaved, against one generated fleet of ``size`` clients."""
+def fleet_runs(size: int, repeat: int, forks: int, variants: list[str], seed: int, once: t.Sequence[str] = (),
+               profile: pathlib.Path | None = None) -> list[dict[str, t.Any]]:
+    """Every variant, ``repeat`` times, interleaved, against one generated fleet of ``size`` clients.
+
+    With ``profile``, one more diagnose run follows under py-spy (not counted in the figures), its samples written
+    there. Variants in ``once`` run once, last (remediate --check at 1,000 hosts takes long).
+    """
     from kmslab import fleet as fleet_mod  # pylint: disable=import-outside-toplevel
     from kmslab.control import Lab  # pylint: disable=import-outside-toplevel
     definition = fleet_mod.generate(size, seed)
@@ -157,15 +172,23 @@ def fleet_runs(size: int, repeat: int, forks: int, variants: list[str], seed: in
     with tempfile.TemporaryDirectory(prefix=f"kms-bench-{size}-") as tmp, Lab(fleet) as lab:
         work = pathlib.Path(tmp)
         inventory = lab.write_inventory(str(work / "inventory.yml"), read_timeout=60)
-        for rep in range(repeat):
-            order = variants[rep % len(variants):] + variants[:rep % len(variants)]
-            for variant in order:
-                result = _run_one(lab, inventory, variant, work, forks)
-                result.update({"size": size, "hosts": len(fleet.hosts), "repetition": rep})
-                if result["rc"] != 0:
-                    result["tail"] = pathlib.Path(result["log"]).read_text(encoding="utf-8")[-1500:]
-                print(json.dumps({k: v for k, v in result.items() if k != "tail"}), flush=True)
-                runs.append(result)
+        repeated = [v for v in variants if v not in once]
+        schedule = [(rep, variant) for rep in range(repeat)
+                    for variant in repeated[rep % len(repeated):] + repeated[:rep % len(repeated)]] if repeated else []
+        schedule += [(-1, "profile")] if profile is not None else []
+        schedule += [(0, variant) for variant in variants if variant in once]
+        for rep, variant in schedule:
+            if variant == "profile":
+                result = _run_one(lab, inventory, "diagnose", work, forks, profile=profile)
+                print(json.dumps({"profiled": result["variant"], "size": size, "rc": result["rc"], "wall_s": result["wall_s"]}),
+                      flush=True)
+                continue
+            result = _run_one(lab, inventory, variant, work, forks)
+            result.update({"size": size, "hosts": len(fleet.hosts), "repetition": rep})
+            if result["rc"] != 0:
+                result["tail"] = pathlib.Path(result["log"]).read_text(encoding="utf-8")[-1500:]
+            print(json.dumps({k: v for k, v in result.items() if k != "tail"}), flush=True)
+            runs.append(result)
     return runs
 
 
@@ -186,6 +209,81 @@ def _diagnoses(count: int) -> list[dict[str, t.Any]]:
         snap["probes"]["activation"]["computer"]["Name"] = snap["host"].upper()
         snap["probes"]["activation"]["computer"]["DNSHostName"] = snap["host"]
         out.append(_analyze.analyze(snap, obs))
+    return out
+
+
+def _py_spy(output: pathlib.Path) -> list[str]:
+    """The py-spy command line that records a program and the processes it forks, as raw collapsed stacks."""
+    binary = pathlib.Path(sys.executable).parent / "py-spy"
+    if not binary.exists():
+        raise SystemExit("--profile needs py-spy: .venv/bin/pip install -r tools/requirements-bench.txt")
+    return [str(binary), "record", "--subprocesses", "--nonblocking", "--full-filenames", "--format", "raw", "--rate", "50",
+            "--output", str(output), "--"]
+
+
+#: Where a sample's time goes: the first category (in this order) that one of its frames belongs to.
+PROFILE_CATEGORIES = (
+    ("analysis (_analyze, _snapshot, _findings, _hresult, _product_names)",
+     ("/_analyze.py", "/_snapshot.py", "/_findings.py", "/_hresult.py", "/_product_names.py", "/_gvlk.py")),
+    ("fleet step and reports (_fleet, _correlate, _report)", ("/_fleet.py", "/_correlate.py", "/_report.py")),
+    ("controller look-ups (_controller: SRV, TCP)", ("/_controller.py",)),
+    ("remote call: WinRM client (pywinrm, requests, urllib3, spnego)",
+     ("/winrm/", "/requests/", "/urllib3/", "/spnego/", "/ntlm")),
+    ("remote call: the collection's runner (_runner)", ("/_runner.py",)),
+    ("templating (Jinja2, ansible._internal._templating)", ("/jinja2/", "/_templating/", "/template/")),
+    ("argument validation (validate-first, arg specs)", ("/_validate.py", "/validate.py", "argument_spec")),
+    ("start-up (imports, inventory, playbook parsing)", ("<frozen importlib", "/inventory/", "/parsing/", "/yaml/")),
+    ("callbacks and results (display, callback plugins)", ("/callback", "/display.py")),
+    ("task queue and forks (strategy, worker, multiprocessing)",
+     ("/strategy/", "/process/worker.py", "/multiprocessing/", "/task_queue_manager.py")),
+)
+
+
+def profile_summary(path: pathlib.Path, top: int = 12) -> dict[str, t.Any]:
+    """Where the samples of a py-spy raw file go: per category (inclusive of the first matching frame, in the order of
+    PROFILE_CATEGORIES; the rest is "other ansible-core") and the functions with the most samples of their own."""
+    categories: dict[str, int] = {name: 0 for name, _marks in PROFILE_CATEGORIES}
+    categories["other (ansible-core task execution, Python)"] = 0
+    own: dict[str, int] = {}
+    total = 0
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _sep, count_text = line.rpartition(" ")
+        if not stack or not count_text.isdigit():
+            continue
+        count = int(count_text)
+        total += count
+        frames = stack.split(";")
+        category = next((name for name, marks in PROFILE_CATEGORIES if any(m in f for f in frames for m in marks)),
+                        "other (ansible-core task execution, Python)")
+        categories[category] += count
+        leaf = frames[-1] if len(frames) > 1 else "(no Python frame)"
+        name, _sep, where = leaf.partition(" (")
+        leaf = f"{name} ({where.rsplit('/', 1)[-1]}" if where else name
+        own[leaf] = own.get(leaf, 0) + count
+    share = {name: round(100 * n / total, 1) for name, n in categories.items()} if total else {}
+    functions = [{"function": name, "percent": round(100 * n / total, 1)}
+                 for name, n in sorted(own.items(), key=lambda item: -item[1])[:top]] if total else []
+    return {"samples": total, "categories": share, "top_functions": functions, "file": str(path)}
+
+
+def payload_sizes() -> list[dict[str, t.Any]]:
+    """The bytes each module's call sends on stdin (one line of JSON: bootstrap, library, scripts, parameters) and the
+    length of the command line, built by the collection's runner as it builds them for a host."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _runner  # pylint: disable=import-outside-toplevel
+    calls = {
+        "diagnose (activation, time, kms_dns)": [("activation", {"max_events": 20}), ("time", {}),
+                                                 ("kms_dns", {"candidates": [], "timeout_ms": 3000})],
+        "activation_info": [("activation", {"max_events": 20})],
+        "time_info": [("time", {})],
+        "kms_dns_info": [("kms_dns", {"candidates": [], "timeout_ms": 3000})],
+    }
+    command = _runner.build_command()
+    out = []
+    for name, probes in calls.items():
+        scripts = [_runner.probe(probe, params) for probe, params in probes]
+        payload = _runner.build_payload(scripts, "B" * 32, "E" * 32)
+        out.append({"call": name, "stdin_bytes": len(payload), "command_chars": len(command),
+                    "scripts_bytes": sum(len(s.source) for s in scripts)})
     return out
 
 
@@ -367,6 +465,16 @@ def markdown(result: dict[str, t.Any]) -> str:
     if rate:
         lines += [f"Analyzer: {rate['per_second']:,} snapshots/s of wall time, {rate['per_cpu_second']:,} per CPU second "
                   f"({rate['snapshots']:,} snapshots in {rate['seconds']} s, {rate['cpu_seconds']} s CPU).", ""]
+    if result.get("payload"):
+        lines += ["| call | stdin bytes per host | of which the scripts | command line chars |", "|---|---:|---:|---:|"]
+        for row in result["payload"]:
+            lines.append(f"| {row['call']} | {row['stdin_bytes']:,} | {row['scripts_bytes']:,} | {row['command_chars']:,} |")
+        lines.append("")
+    for label, summary in (result.get("profiles") or {}).items():
+        lines += [f"Profile of {label} (py-spy, {summary['samples']:,} samples of running Python, every process): "
+                  + "; ".join(f"{name} {pct}%" for name, pct in sorted(summary["categories"].items(), key=lambda i: -i[1]) if pct)
+                  + ". Most samples of their own: " + "; ".join(f"`{f['function']}` {f['percent']}%" for f in summary["top_functions"][:8])
+                  + ".", ""]
     if result.get("synthetic"):
         lines += ["| synthetic hosts | fleet step s | json s | csv s | markdown s | html s | set_stats s | total s | "
                   "total CPU s | peak RSS MiB | html MiB |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -410,10 +518,16 @@ def main(argv: list[str] | None = None) -> int:
         cmd.add_argument("--slices", type=int, default=10)
         cmd.add_argument("--per-slice", type=int, default=5000)
         cmd.add_argument("--file", help="the merge node's extra_vars file (internal)")
+    rate = sub.add_parser("analyzer", help="the analyzer rate alone, as JSON")
+    rate.add_argument("--count", type=int, required=True)
     parser.add_argument("--sizes", default="10,100,300,1000", help="lab fleet sizes (clients), comma-separated; '' for none")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--forks", type=int, default=20)
     parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--once", default="", help="variants to run in the first repetition only (comma-separated)")
+    parser.add_argument("--profile", action="store_true",
+                        help="py-spy profiles of one more diagnose run at the largest size and of the analyzer "
+                             "(pip install -r tools/requirements-bench.txt); raw samples beside --json")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--synthetic", default="10000,50000", help="synthetic fleet sizes; '' for none")
     parser.add_argument("--analyzer", type=int, default=20000, help="snapshots for the analyzer rate; 0 for none")
@@ -435,26 +549,43 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "slices-merge":
         print(json.dumps(slices_merge(args.file)))
         return 0
+    if args.command == "analyzer":
+        print(json.dumps(analyzer_rate(args.count)))
+        return 0
     variants = [v for v in args.variants.split(",") if v]
     unknown = sorted(set(variants) - set(VARIANTS))
     if unknown:
         parser.error(f"--variants: unknown {', '.join(unknown)}; allowed: {', '.join(VARIANTS)}")
+    once = [v for v in args.once.split(",") if v]
     sizes = [int(s) for s in args.sizes.split(",") if s]
+    samples = pathlib.Path(args.json or ".cache/bench.json").resolve().parent
+    if args.profile:
+        samples.mkdir(parents=True, exist_ok=True)
+    profiles: dict[str, t.Any] = {}
     runs: list[dict[str, t.Any]] = []
     for size in sizes:
-        runs += fleet_runs(size, args.repeat, args.forks, variants, args.seed)
+        profile = samples / f"profile-diagnose-{size}.txt" if args.profile and size == max(sizes) else None
+        runs += fleet_runs(size, args.repeat, args.forks, variants, args.seed, once, profile)
+        if profile is not None and profile.exists():
+            profiles[f"the diagnose playbook at {size} hosts"] = profile_summary(profile)
     analyzer = analyzer_rate(args.analyzer) if args.analyzer else None
+    if args.profile and args.analyzer:
+        path = samples / "profile-analyzer.txt"
+        subprocess.run([*_py_spy(path), sys.executable, __file__, "analyzer", "--count", str(args.analyzer)],
+                       check=True, capture_output=True, timeout=1800)
+        profiles[f"the analyzer ({args.analyzer:,} snapshots)"] = profile_summary(path)
     synth = [_synthetic_subprocess(int(n)) for n in args.synthetic.split(",") if n]
     for earlier in args.include:
         old = _earlier(pathlib.Path(earlier))
         runs = old.get("runs", []) + runs
         analyzer = analyzer or old.get("analyzer")
         synth = old.get("synthetic", []) + synth
+        profiles = {**old.get("profiles", {}), **profiles}
     loads = [r["load"] for r in runs] or [os.getloadavg()[0]]
     result = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
               "command": "tools/bench.py " + " ".join(argv if argv is not None else sys.argv[1:]), "machine": _machine(),
               "forks": args.forks, "load": (min(loads), max(loads)), "table": summarise(runs), "analyzer": analyzer,
-              "synthetic": synth, "runs": runs}
+              "synthetic": synth, "payload": payload_sizes(), "profiles": profiles, "runs": runs}
     text = markdown(result)
     print(text)
     if args.json:

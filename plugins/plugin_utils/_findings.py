@@ -14,6 +14,7 @@ recorded" in the sentence's language (absent is never shown as zero, empty or "?
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 import typing as t
@@ -296,7 +297,8 @@ _WORDS: dict[str, dict[str, tuple[str, str]]] = {
     "product": {"licensing": ("The licensing service", "ライセンス サービス")},
     "resolve_error": {"no address": ("no address", "アドレスなし")},
     "channel": {"MAK": ("MAK", "MAK"), "RETAIL": ("retail", "リテール"), "OEM": ("OEM", "OEM"), "AVMA": ("AVMA", "AVMA"),
-                "EVALUATION": ("evaluation", "評価版"), "UNKNOWN": ("unknown", "種類不明の")},
+                "EVALUATION": ("evaluation", "評価版"), "SUBSCRIPTION": ("subscription (Microsoft 365 Apps)", "サブスクリプション (Microsoft 365 Apps)"),
+                "UNKNOWN": ("unknown", "種類不明の")},
     "state": {"Stopped": ("stopped", "停止"), "Running": ("running", "実行中"), "Paused": ("paused", "一時停止"),
               "Start Pending": ("starting", "開始中"), "Stop Pending": ("stopping", "停止中")},
     "start_mode": {"Disabled": ("Disabled", "無効"), "Auto": ("Automatic", "自動"), "Manual": ("Manual", "手動"),
@@ -492,8 +494,13 @@ def _value(key: str, value: t.Any, lang: str) -> str:
 
 def _render(template: str, values: dict[str, t.Any], lang: str) -> str:
     """Fill a template's fields from the values, each in the template's language."""
-    fields = {name for _text, name, _spec, _conv in string.Formatter().parse(template) if name}
-    return template.format_map({name: _value(name, values.get(name), lang) for name in fields})
+    return template.format_map({name: _value(name, values.get(name), lang) for name in _fields(template)})
+
+
+@functools.lru_cache(maxsize=1024)
+def _fields(template: str) -> frozenset[str]:
+    """The names of a template's fields (parsed once per template: the templates are the catalog's)."""
+    return frozenset(name for _text, name, _spec, _conv in string.Formatter().parse(template) if name)
 
 
 def _texts(spec: Spec, values: dict[str, t.Any]) -> tuple[str, str, str, str]:

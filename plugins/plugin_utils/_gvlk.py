@@ -16,6 +16,7 @@ repeats) and its release (Win32_OperatingSystem.BuildNumber, ProductType), never
 
 from __future__ import annotations
 
+import functools
 import typing as t
 
 
@@ -146,10 +147,22 @@ _WIN10_11_MIN_BUILD = 10240
 
 def table() -> list[Gvlk]:
     """Every key in Microsoft's table, as rows (Windows 10/11 client editions once)."""
+    return list(_rows())
+
+
+@functools.lru_cache(maxsize=None)
+def _rows() -> tuple[Gvlk, ...]:
+    """The table's rows, built once (the table is constant; the analyzer asks for it per product)."""
     rows = [Gvlk("Windows 10/11", edition, edition_id, key) for edition, edition_id, key in _WIN10_11]
     for release, _builds, _ptype, entries in _TABLE:
         rows.extend(Gvlk(release, edition, edition_id, key) for edition, edition_id, key in entries)
-    return rows
+    return tuple(rows)
+
+
+@functools.lru_cache(maxsize=None)
+def _last5() -> frozenset[str]:
+    """The last five characters of every published GVLK."""
+    return frozenset(row.last5 for row in _rows())
 
 
 def _normalise_edition(edition_id: str, product_type: int) -> str:
@@ -190,4 +203,4 @@ def is_gvlk(partial_key: str | None) -> bool:
     if not partial_key:
         return False
     wanted = partial_key.upper()
-    return any(row.last5 == wanted for row in table())
+    return wanted in _last5()

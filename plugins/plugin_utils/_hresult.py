@@ -18,6 +18,7 @@ symbol in any public header, so their symbol is empty rather than invented.
 
 from __future__ import annotations
 
+import functools
 import typing as t
 
 
@@ -199,6 +200,12 @@ def describe(code: t.Any, language: str = "en") -> str:
     value = normalise(code)
     if value is None:
         return str(code)
+    return _describe(value, language)
+
+
+@functools.lru_cache(maxsize=4096)
+def _describe(value: int, language: str) -> str:
+    """The text of a normalised code (cached: a fleet's codes are few)."""
     entry = _BY_CODE.get(value)
     if entry is None:
         return f"{to_hex(value)} (unknown code)" if language != "ja" else f"{to_hex(value)} (不明なコード)"

@@ -22,7 +22,7 @@ from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk, _o
 from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan
 
 KEY_RE = _options.KEY_RE
-PROTECTED_CHANNELS = {"MAK", "RETAIL", "OEM", "AVMA"}
+PROTECTED_CHANNELS = {"MAK", "RETAIL", "OEM", "AVMA", "SUBSCRIPTION"}
 
 
 def check_key(value: t.Any) -> str:

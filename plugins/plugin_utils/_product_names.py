@@ -16,6 +16,7 @@ SKU string or activation GUID: when nothing is known the name says only the appl
 
 from __future__ import annotations
 
+import functools
 import re
 import typing as t
 
@@ -69,10 +70,16 @@ def windows_edition(edition_id: str | None) -> str | None:
     key = edition_id.lower()
     if key in _EXTRA_EDITIONS:
         return _EXTRA_EDITIONS[key]
+    return _table_editions().get(key)
+
+
+@functools.lru_cache(maxsize=None)
+def _table_editions() -> dict[str, str]:
+    """EditionID (lower case) -> edition name, the first row of the GVLK table that names it (built once)."""
+    editions: dict[str, str] = {}
     for row in _gvlk.table():
-        if row.edition_id.lower() == key:
-            return row.edition
-    return None
+        editions.setdefault(row.edition_id.lower(), row.edition)
+    return editions
 
 
 def office_name(license_family: str | None) -> str | None:

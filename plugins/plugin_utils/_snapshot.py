@@ -52,6 +52,10 @@ LICENSE_STATUS = {
 
 _MS_DATE_RE = re.compile(r"^\\?/Date\((?P<ms>-?\d+)(?P<tz>[+-]\d{4})?\)\\?/$")
 _DMTF_RE = re.compile(r"^(?P<ts>\d{14})\.(?P<us>\d{6})(?P<sign>[+-])(?P<off>\d{3})$")
+_FRACTION_RE = re.compile(r"(\.\d{6})\d+")
+_PLACEHOLDER_RE = re.compile(r"[xX*#?.\-]+")
+_PLACEHOLDER_WORDS = frozenset(("removed", "redacted", "n/a"))
+_PLACEHOLDER_FIRST = frozenset("<[xX*#?.-")
 _GUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _UTC = datetime.timezone.utc
 
@@ -75,6 +79,8 @@ def as_int(value: t.Any) -> int | None:
     """Return ``value`` as an int (numbers, numeric strings, 0x hex strings, booleans), None otherwise."""
     if value is None:
         return None
+    if type(value) is int:  # pylint: disable=unidiomatic-typecheck  # the common case first (not bool)
+        return value
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
@@ -111,7 +117,7 @@ def as_str(value: t.Any) -> str | None:
     """Return ``value`` as a stripped string, None for None or an empty string."""
     if value is None:
         return None
-    text = str(value).strip()
+    text = (value if type(value) is str else str(value)).strip()  # pylint: disable=unidiomatic-typecheck
     return text or None
 
 
@@ -140,7 +146,7 @@ def parse_datetime(value: t.Any) -> datetime.datetime | None:
         return (local - datetime.timedelta(minutes=offset)).replace(tzinfo=_UTC)
     iso = text.replace("Z", "+00:00").replace("z", "+00:00")
     # Python < 3.11 accepts at most 6 fractional digits; .NET's "o" format writes 7.
-    iso = re.sub(r"(\.\d{6})\d+", r"\1", iso)
+    iso = _FRACTION_RE.sub(r"\1", iso)
     try:
         parsed = datetime.datetime.fromisoformat(iso)
     except ValueError:
@@ -165,7 +171,8 @@ def utc_from_timestamp(value: float) -> datetime.datetime:
 def channel_of(product: dict[str, t.Any]) -> str:
     """Return the key channel of a licensing product as the product itself states it.
 
-    One of KMS_CLIENT (a GVLK), KMS_HOST (a CSVLK), MAK, RETAIL, OEM, AVMA, EVALUATION or UNKNOWN, from
+    One of KMS_CLIENT (a GVLK), KMS_HOST (a CSVLK), MAK, RETAIL, OEM, AVMA, EVALUATION (TIMEBASED_EVAL),
+    SUBSCRIPTION (TIMEBASED_SUB: Microsoft 365 Apps) or UNKNOWN, from
     ProductKeyChannel and, where that is missing or vague, the channel named in Description (not localized).
     :func:`channel_evidence` adds what the rest of the evidence says when both are missing.
     """
@@ -179,6 +186,11 @@ def channel_of(product: dict[str, t.Any]) -> str:
         return "AVMA"
     if pkc == "volume:mak" or "VOLUME_MAK" in desc:
         return "MAK"
+    if "TIMEBASED_SUB" in desc:
+        # Microsoft 365 Apps / Office 365 ProPlus ("Office 16, TIMEBASED_SUB channel", license Name "..._Subscription..
+        # edition"): a per-user subscription license activated through the Office Licensing Service, not a time-limited
+        # evaluation ("Overview of licensing and activation in Office 365 ProPlus", TechNet gg982959(v=office.15)).
+        return "SUBSCRIPTION"
     if "TIMEBASED" in desc:
         return "EVALUATION"
     if pkc.startswith("oem") or "OEM_" in desc:
@@ -309,8 +321,10 @@ def _guid(value: t.Any) -> str | None:
 def _is_placeholder(text: str) -> bool:
     """A redaction or placeholder people put in published captures: <CMID>, <KMS Host FQDN>, xxxxx, ***, [removed]."""
     text = text.strip()
+    if text[:1] not in _PLACEHOLDER_FIRST:      # most values: none of the shapes below can match
+        return text.lower() in _PLACEHOLDER_WORDS
     return (text.startswith("<") and text.endswith(">")) or (text.startswith("[") and text.endswith("]")) or \
-        bool(re.fullmatch(r"[xX*#?.\-]+", text)) or text.lower() in ("removed", "redacted", "n/a")
+        bool(_PLACEHOLDER_RE.fullmatch(text)) or text.lower() in _PLACEHOLDER_WORDS
 
 
 def _count(value: t.Any) -> int | None:

@@ -168,6 +168,21 @@ def test_office_2010_and_evaluation_editions():
     assert finding(result, "EVALUATION_EDITION")["remedy"] is None
 
 
+def test_microsoft_365_apps_subscription_is_not_an_evaluation():
+    """ "Office 16, TIMEBASED_SUB channel" is Microsoft 365 Apps' subscription license (ospp.vbs /dstatus shows it with
+    the license Name "..._Subscription1 edition"): not an evaluation edition, and not a KMS client."""
+    snap = S.edit(S.healthy(), lambda p: p["activation"]["products"].append(S.office(
+        Name="Office 16, Office16O365ProPlusR_Subscription1 edition", Description="Office 16, TIMEBASED_SUB channel",
+        LicenseFamily="Office16O365ProPlusR_Subscription1", ProductKeyChannel=None, PartialProductKey="XXXXX",
+        LicenseStatus=1)))
+    result = run(snap)
+    assert "EVALUATION_EDITION" not in result["codes"]
+    office = next(p for p in result["products"] if p["application"] == "office")
+    assert office["channel"] == "SUBSCRIPTION"
+    message = finding(result, "NOT_KMS_CHANNEL")["message"]
+    assert "subscription (Microsoft 365 Apps)" in message["en"] and "サブスクリプション" in message["ja"]
+
+
 # --- class 7: activation attempts --------------------------------------------------------------------------------
 
 def test_attempt_outer_0xc004f074_uses_the_inner_code_of_12288():

@@ -48,6 +48,9 @@ def test_as_list_wraps_a_lone_object():
     ({"ProductKeyChannel": "OEM:DM", "Description": "Windows(R) Operating System, OEM_DM channel"}, "OEM"),
     ({"Description": "Windows(R) Operating System, VIRTUAL_MACHINE_ACTIVATION channel"}, "AVMA"),
     ({"Description": "Windows(R) Operating System, TIMEBASED_EVAL channel"}, "EVALUATION"),
+    # Microsoft 365 Apps' subscription license, as ospp.vbs /dstatus shows it: not an evaluation
+    ({"Name": "Office 16, Office16O365ProPlusR_Subscription1 edition", "Description": "Office 16, TIMEBASED_SUB channel"},
+     "SUBSCRIPTION"),
     ({}, "UNKNOWN"),
 ])
 def test_channel_from_product_key_channel_and_description(product, channel):
