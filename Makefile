@@ -8,7 +8,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.cache/collections
 export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv system-deps collection-link demo test matrix sanity units lint pwsh-syntax changelog-lint integration molecule galaxy-import ee-check clean bench ansible-pkg
+.PHONY: help venv system-deps collection-link demo test matrix sanity units lint pwsh-syntax changelog-lint integration molecule galaxy-import ee-check clean bench release-changelog docs docs-rst ansible-pkg
 
 help:
 	@echo "make demo   - set up, start the lab demo fleet, run the collection's playbooks against it, stop the lab"
@@ -53,6 +53,18 @@ pwsh-syntax: venv
 
 changelog-lint: venv
 	$(VENV)/bin/antsibull-changelog lint
+
+# The docs site (antsibull-docs, offline): .cache/docs/build/html/collections/winactivation/kms/index.html.
+# docs-rst regenerates the site's RST guides (docs/docsite/rst/) from the Markdown guides (pandoc).
+docs: venv system-deps collection-link
+	@tools/docs-build.sh
+
+docs-rst: venv system-deps
+	$(PY) tools/docs_rst.py
+
+# Release the changelog for galaxy.yml's version (re-runnable until that version is published; see the script).
+release-changelog: venv collection-link
+	@tools/release-changelog.sh
 
 integration: venv collection-link
 	$(PY) -m pytest tests/integration

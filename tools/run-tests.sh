@@ -25,6 +25,7 @@ run() {
 run pwsh-syntax "$PY" tools/pwsh_syntax.py
 run pwsh-compat "$PY" tools/pwsh_compat.py
 run changelog antsibull-changelog lint
+run docs-site tools/docs-build.sh
 run typing bash -c "cd .cache/collections && MYPYPATH=. '$PWD/$PY' -m mypy --config-file '$PWD/mypy.ini' -p ansible_collections.winactivation.kms.plugins"
 run units "$PY" -m pytest -q -p no:cacheprovider tests/unit
 run sanity tools/ansible-test.sh sanity --local --requirements --python "$pyver"

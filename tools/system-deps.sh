@@ -4,11 +4,13 @@
 # chromium opens the HTML reports in the integration tests; fonts-ipafont-gothic lets it (and any browser on this
 # machine showing make demo's Japanese pages) draw Japanese instead of boxes.
 # libkrb5-dev (krb5-config) lets tools/ee-check.sh resolve the Kerberos packages the execution environment installs.
+# pandoc turns the Markdown guides into the docs site's RST (tools/docs_rst.py, make docs).
 set -u
 missing=()
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v krb5-config >/dev/null 2>&1 || missing+=(libkrb5-dev)
+command -v pandoc >/dev/null 2>&1 || missing+=(pandoc)
 # a Japanese font for the Japanese reports (make demo, the browser checks): any font fontconfig says covers Japanese
 command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
 if ! { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=ja family 2>/dev/null)" ]; }; then
