@@ -51,6 +51,8 @@ class ActionModule(ActionBase):
                 _options.existing_file(option, value)
         for name in args["action_vars"]:
             _options.variable_name("action_vars", name)
+        for name in args["expected_hosts"]:
+            _options.inventory_name("expected_hosts", name)
         if not 0 <= args["stats_max_hosts"] <= 10000:
             raise AnsibleActionFail(f"stats_max_hosts must be between 0 and 10000, got {args['stats_max_hosts']}")
         if not 1024 <= args["stats_max_bytes"] <= 1048576:

@@ -19,7 +19,7 @@ import yaml
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _options
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _options, _slices
 
 ROLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "roles")
 
@@ -83,6 +83,14 @@ def _when_set(check: t.Callable[[str, t.Any], t.Any]) -> t.Callable[[str, t.Any]
     return run
 
 
+def _slice_key(name: str, value: t.Any) -> None:
+    """An AWX slice's set_stats key: a variable name that merge_slices finds by its prefix."""
+    _options.variable_name(name, value)
+    if not str(value).startswith(_slices.KEY_PREFIX):
+        raise AnsibleActionFail(f"{name} must start with {_slices.KEY_PREFIX} and differ between the slices, got "
+                                f"{_options.shown(value)}")
+
+
 # What the roles' modules check beyond type and choices, checked here with the same validators (plugin_utils/_options)
 # so a bad value fails before any host is contacted instead of on every host.
 VALUE_CHECKS: dict[str, t.Callable[[str, t.Any], None]] = {
@@ -102,6 +110,8 @@ VALUE_CHECKS: dict[str, t.Callable[[str, t.Any], None]] = {
     "report_name": _when_set(_options.file_stem),
     "report_sources": _each(_options.existing_file),
     "report_html_template": _unless_empty(_options.existing_file),
+    "report_slice_key": _when_set(_slice_key),
+    "report_expected_hosts": _each(_options.inventory_name),
 }
 
 

@@ -234,6 +234,11 @@ def _fleet_hosts(value: t.Any, result: t.Any, conn: LabConnection, lab: t.Any) -
     assert [r["host"] for r in result["document"]["results"]] == [value if value is not None else "pc1"]
 
 
+def _expected_hosts(value: t.Any, result: t.Any, conn: LabConnection, lab: t.Any) -> None:
+    """An accepted expected host is an inventory name, reported (as not collected when no slice had it)."""
+    assert value is None or (isinstance(value, str) and value == value.strip() and value.isprintable() and value)
+
+
 def _result_var(value: t.Any, result: t.Any, conn: LabConnection, lab: t.Any) -> None:
     assert value is None or value.isidentifier()
 
@@ -321,6 +326,8 @@ MODULE_CASES: dict[tuple[str, str], Case] = {
                                             _as("html_template"), _unset_or_empty),
     ("fleet_report", "action_vars"): Case(fleet_report, {"document": _REPORT_DOC, "dir": "r", "formats": ["json"]},
                                           _in_list("action_vars"), _action_vars),
+    ("fleet_report", "expected_hosts"): Case(fleet_report, {"document": _REPORT_DOC, "dir": "r", "formats": ["json"]},
+                                             _in_list("expected_hosts"), _expected_hosts),
     ("validate", "targets.variable"): Case(validate, {"roles": {}}, _target("variable"), _validate_target),
     ("validate", "targets.pattern"): Case(validate, {"roles": {}}, _target("pattern"), _validate_target),
     ("validate", "targets.hosts"): Case(validate, {"roles": {}}, _target("hosts"), _validate_target),
@@ -377,6 +384,8 @@ ROLE_CASES: dict[tuple[str, str], t.Callable[[t.Any], t.Any]] = {
     ("report", "report_name"): lambda v: v,
     ("report", "report_sources"): lambda v: [v],
     ("report", "report_html_template"): lambda v: v,
+    ("report", "report_slice_key"): lambda v: v,
+    ("report", "report_expected_hosts"): lambda v: [v],
 }
 
 #: the role variable -> the module option its value reaches (the roles pass it on unchanged)
@@ -389,7 +398,8 @@ ROLE_TO_MODULE = {
     "remediate_kms_addresses": ("kms_firewall", "remote_addresses"), "remediate_language": ("fleet", "language"),
     "report_language": ("fleet_report", "language"), "report_dir": ("fleet_report", "dir"),
     "report_formats": ("fleet_report", "formats"), "report_name": ("fleet_report", "name"),
-    "report_sources": ("fleet_report", "sources"), "report_html_template": ("fleet_report", "html_template"),
+    "report_sources": ("fleet_report", "sources"),
+    "report_expected_hosts": ("fleet_report", "expected_hosts"), "report_html_template": ("fleet_report", "html_template"),
 }
 
 
