@@ -58,7 +58,9 @@ options:
     choices: [en, ja]
     default: en
   candidates:
-    description: Extra KMS hosts to test from the host and the controller, as C(host), C(host:port), C(IPv6), C([IPv6]) or C([IPv6]:port) (the forms of I(kms_host) of M(winactivation.kms.kms_client)).
+    description:
+      - Extra KMS hosts to test from the host and the controller, as C(host), C(host:port), C(IPv6), C([IPv6]) or
+        C([IPv6]:port) (the forms of I(kms_host) of M(winactivation.kms.kms_client)).
     type: list
     elements: str
     default: []

@@ -30,7 +30,9 @@ options:
     type: path
     required: true
   name:
-    description: File name stem of the reports (1-100 characters without path separators or the characters Windows refuses in file names, not starting with a dot).
+    description:
+      - File name stem of the reports (1-100 characters without path separators or the characters Windows refuses in
+        file names, not starting with a dot).
     type: str
     default: diagnosis
   formats:

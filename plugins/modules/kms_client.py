@@ -41,7 +41,10 @@ options:
     type: str
     default: service
   lookup_domain:
-    description: DNS domain the client searches for C(_vlmcs._tcp) (slmgr /skms-domain; letters, digits and hyphens per label, internationalized names allowed, no wildcard; set lower-case without a trailing dot); an empty string clears it.
+    description:
+      - DNS domain the client searches for C(_vlmcs._tcp) (slmgr /skms-domain); an empty string clears it.
+      - Letters, digits and hyphens per label, internationalized names allowed, no wildcard; set lower-case without a
+        trailing dot.
     type: str
   host_caching:
     description: Whether the client caches the KMS host it found (slmgr /skhc, /ckhc). Service scope only.

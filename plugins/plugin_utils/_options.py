@@ -130,7 +130,10 @@ def _a_label(option: str, label: str, value: str) -> str:
                                 "letters that look alike in one label (a spoofable name); write each label in one script")
     try:
         if label.isascii():  # an A-label given as such must decode (RFC 5891 section 5.4)
-            _ = idna.ulabel(label) if HAS_IDNA else label.encode("ascii").decode("idna")
+            if HAS_IDNA:
+                idna.ulabel(label)
+            else:
+                label.encode("ascii").decode("idna")
             return label
         return idna.alabel(label).decode("ascii") if HAS_IDNA else label.encode("idna").decode("ascii")
     except (UnicodeError, ValueError) as exc:

@@ -413,7 +413,7 @@ def _id(value: t.Any) -> str:
     return text if len(text) <= 30 else f"{text[:20]}...{len(str(value))}"
 
 
-@pytest.mark.parametrize("key", sorted(MODULE_CASES), ids=lambda k: ".".join(k))
+@pytest.mark.parametrize("key", sorted(MODULE_CASES), ids=".".join)
 def test_module_option_hostile_values(key, tmp_path, monkeypatch):
     """Every hostile value: a clean error naming the option before anything reaches the host, or the documented
     round-trip. No other exception (a crash) is allowed."""
@@ -451,7 +451,7 @@ def _module_outcome(module_key: tuple[str, str], value: t.Any, tmp_path: pathlib
     return "error" if isinstance(result, AnsibleActionFail) or result.get("failed") else "accepted"
 
 
-@pytest.mark.parametrize("key", sorted(ROLE_CASES), ids=lambda k: ".".join(k))
+@pytest.mark.parametrize("key", sorted(ROLE_CASES), ids=".".join)
 def test_role_variable_hostile_values(key, tmp_path, monkeypatch):
     """The validate step (once, on the controller, before any host) refuses in one line naming the variable what
     the module would refuse, and lets through what the module takes."""
