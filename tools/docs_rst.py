@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Generate the docs site's RST guides (docs/docsite/rst/) from the Markdown guides under docs/.
 
 antsibull-docs 2.28 takes extra docs as RST only, and the guides are written (and read on GitHub) in Markdown. This
@@ -78,7 +78,7 @@ def rewrite_link(url: str, source: str, guides_by_path: dict[str, str]) -> tuple
     """
     if "://" in url or url.startswith(("#", "mailto:")):
         return "url", url
-    path, _, _anchor = url.partition("#")
+    path = url.partition("#")[0]
     target = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
     if target in guides_by_path:
         return "ref", label_for(guides_by_path[target])
