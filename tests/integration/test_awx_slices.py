@@ -127,8 +127,8 @@ def test_sliced_job_merges_into_the_unsliced_report(tmp_path):
             assert rc == 0, out
             assert f"winactivation_kms_slice_{100 + number}" in published
             artifacts.update(published)  # WorkflowJob.get_effective_artifacts: dict.update, job by job
-        rc, out, _ = _run(tmp_path, "unsliced", ROOT / "playbooks" / "diagnose.yml", inventory,
-                          dict(common, report_dir=str(tmp_path / "unsliced-reports")))
+        unsliced_vars = dict(common, report_dir=str(tmp_path / "unsliced-reports"))
+        rc, out, _unsliced_artifacts = _run(tmp_path, "unsliced", ROOT / "playbooks" / "diagnose.yml", inventory, unsliced_vars)
         assert rc == 0, out
     # the merge node contacts no host: the lab is gone
     rc, out, merged_artifacts = _run(tmp_path, "merge", ROOT / "playbooks" / "merge_slices.yml", inventory,
