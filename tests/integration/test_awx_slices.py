@@ -99,6 +99,12 @@ def _run(tmp: pathlib.Path, ident: str, playbook: pathlib.Path, inventory: dict[
     return proc.returncode, proc.stdout[-4000:] + proc.stderr[-2000:], artifacts
 
 
+def evidence(doc: dict[str, t.Any]) -> dict[str, t.Any]:
+    """The evidence of gen0008's KMS_HOST_CANNOT_ACTIVATE_PRODUCT finding."""
+    result = next(r for r in doc["results"] if r["host"] == "gen0008")
+    return t.cast(dict, next(f for f in result["findings"] if f["code"] == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT")["evidence"])
+
+
 def _summary(doc: dict[str, t.Any]) -> dict[str, t.Any]:
     return {"hosts": {r["host"]: (r["status"], sorted(r["codes"])) for r in doc["results"]},
             "status_counts": doc["summary"]["status_counts"], "code_counts": doc["summary"]["code_counts"],
@@ -115,18 +121,18 @@ def test_sliced_job_merges_into_the_unsliced_report(tmp_path):
         for number in range(1, SLICES + 1):
             part = slice_inventory(inventory, number, SLICES)
             slice_hosts.append(sorted(_hosts(part["all"])))
-            rc, out, published = _run(tmp_path, f"slice{number}", ROOT / "playbooks" / "diagnose.yml", part,
-                                  dict(common, awx_job_id=100 + number, report_slice_publish=True,
-                                       report_dir=str(tmp_path / f"slice{number}-reports")))
+            slice_vars = dict(common, awx_job_id=100 + number, report_slice_publish=True,
+                              report_dir=str(tmp_path / f"slice{number}-reports"))
+            rc, out, published = _run(tmp_path, f"slice{number}", ROOT / "playbooks" / "diagnose.yml", part, slice_vars)
             assert rc == 0, out
             assert f"winactivation_kms_slice_{100 + number}" in published
             artifacts.update(published)  # WorkflowJob.get_effective_artifacts: dict.update, job by job
-        rc, out, _ = _run(tmp_path, "unsliced", ROOT / "playbooks" / "diagnose.yml", inventory,
-                           dict(common, report_dir=str(tmp_path / "unsliced-reports")))
+        unsliced_vars = dict(common, report_dir=str(tmp_path / "unsliced-reports"))
+        rc, out, _unsliced_artifacts = _run(tmp_path, "unsliced", ROOT / "playbooks" / "diagnose.yml", inventory, unsliced_vars)
         assert rc == 0, out
     # the merge node contacts no host: the lab is gone
     rc, out, merged_artifacts = _run(tmp_path, "merge", ROOT / "playbooks" / "merge_slices.yml", inventory,
-                                   dict(artifacts, report_formats=["json"], report_dir=str(tmp_path / "merged")))
+                                     dict(artifacts, report_formats=["json"], report_dir=str(tmp_path / "merged")))
     assert rc == 0, out
 
     names = sorted(fleet.hosts)
@@ -141,9 +147,6 @@ def test_sliced_job_merges_into_the_unsliced_report(tmp_path):
     assert merged_artifacts["winactivation_kms"]["status_counts"] == whole["summary"]["status_counts"]
     # a slice alone could not have told: gen0008 (Windows 11 on kms-2019) is in slice 3, kms-2019 in slice 2; only the
     # merge confirms the finding with the KMS host's CSVLK, as the unsliced run does
-    def evidence(doc: dict[str, t.Any]) -> dict[str, t.Any]:
-        result = next(r for r in doc["results"] if r["host"] == "gen0008")
-        return next(f for f in result["findings"] if f["code"] == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT")["evidence"]
     third = json.loads((tmp_path / "slice3-reports" / "diagnosis.json").read_text(encoding="utf-8"))
     assert "gen0008" in slice_hosts[2] and "kms-2019" in slice_hosts[1]
     assert evidence(merged) == evidence(whole)

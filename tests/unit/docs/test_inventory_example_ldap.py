@@ -137,7 +137,7 @@ def _directory() -> t.Iterator[tuple[int, list[str]]]:
     def _accept() -> None:
         while True:
             try:
-                conn, _ = listener.accept()
+                conn, _address = listener.accept()
             except OSError:
                 return
             threading.Thread(target=_serve, args=(conn, binds), daemon=True).start()
