@@ -12,7 +12,7 @@ version_added: 0.1.0
 description:
   - A playbook run stopped with Ctrl-C (SIGINT), or ended by any error before its last play, never reaches the play
     that writes the reports. With this callback enabled, such a run still writes C(remediation.json),
-    C(remediation.<language>.md) and C(remediation.<language>.html) in the report folder when it exits: every host the
+    C(remediation.<language>.md) and C(remediation.<language>.html) in the report folder when it exits, listing every host the
     run had started on, marked C(interrupted), with the operations each host confirmed and those that were sent but
     whose outcome is unknown (the call in flight when the run stopped), from the operation journal the remedies write
     before and after each state-changing call. The state before the run is the first diagnosis of the run when it had
