@@ -8,7 +8,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.cache/collections
 export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv system-deps collection-link demo test matrix sanity units lint pwsh-syntax changelog-lint integration molecule galaxy-import ee-check clean bench
+.PHONY: help venv system-deps collection-link demo test matrix sanity units lint pwsh-syntax changelog-lint integration molecule galaxy-import ee-check clean bench faults
 
 help:
 	@echo "make demo   - set up, start the lab demo fleet, run the collection's playbooks against it, stop the lab"
@@ -64,6 +64,11 @@ demo: venv system-deps collection-link
 # Fleet-scale benchmark (not part of make test; takes long): writes the measured section of docs/performance.md.
 bench: venv collection-link
 	$(PY) tools/bench.py --sizes 10,100,300,1000 --repeat 3 --synthetic 10000,50000 --json .cache/bench.json --write docs/performance.md
+
+# The fault suite (docs/reliability.md): 200 generated hosts with every transport fault of the lab, diagnose, remediate
+# --check, remediate, remediate again, each report checked against the lab's truth. Long: not part of make test.
+faults: venv collection-link
+	KMSLAB_FAULT_HOSTS=$${KMSLAB_FAULT_HOSTS:-200} $(PY) -m pytest -q -s -p no:cacheprovider tests/integration/test_fault_suite.py
 
 clean:
 	rm -rf .venv .cache tests/output reports
