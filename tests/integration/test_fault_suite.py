@@ -20,6 +20,9 @@ from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk
 
 COUNT = int(os.environ.get("KMSLAB_FAULT_HOSTS", "0"))
 SEED = int(os.environ.get("KMSLAB_SEED", "20261130"))
+RATE = float(os.environ.get("KMSLAB_TRANSPORT_FAULTS", "0.13"))
+#: seconds each playbook run may take (200 hosts on 2 shared cores: well over ansible-playbook's usual 10 minutes)
+TIMEOUT = int(os.environ.get("KMSLAB_FAULT_TIMEOUT", "3600"))
 KINDS = ("refused", "auth", "http500", "hang", "slow", "truncated", "garbled", "vanish")
 REMEDIATE = ROOT / "playbooks" / "remediate.yml"
 DIAGNOSE = ROOT / "playbooks" / "diagnose.yml"
@@ -54,7 +57,7 @@ def _misreported(document, fleet, since, upto=None):
 
 
 def test_fault_suite(tmp_path):
-    definition = fleet_mod.generate(COUNT, SEED, transport_faults=0.13, transport_kinds=KINDS)
+    definition = fleet_mod.generate(COUNT, SEED, transport_faults=RATE, transport_kinds=KINDS)
     fleet = fleet_mod.build(definition, address_prefix=Lab.address_prefix())
     faults: dict[str, int] = {}
     for host in fleet.hosts.values():
@@ -66,19 +69,19 @@ def test_fault_suite(tmp_path):
     armed = {name: host.transport.vanish_after for name, host in fleet.hosts.items() if host.transport.fault == "vanish"}
     for name in armed:
         fleet.hosts[name].transport.fault = None
-    figures: dict[str, object] = {"hosts": len(fleet.hosts), "faults": faults, "seed": SEED}
+    figures: dict[str, object] = {"hosts": len(fleet.hosts), "faults": faults, "seed": SEED, "rate": RATE}
     timings = {}
     extra = {"diagnose_dns_servers": ["{{ lab_dns_server }}"], "report_formats": ["json", "markdown"]}
     with Lab(fleet) as lab:
         inventory = lab.write_inventory(str(tmp_path / "inventory.yml"), read_timeout=8)
 
         started = time.monotonic()
-        diagnosed = run_playbook(inventory, DIAGNOSE, tmp_path / "d", forks=20, extra=[
+        diagnosed = run_playbook(inventory, DIAGNOSE, tmp_path / "d", forks=20, timeout=TIMEOUT, extra=[
             "-e", json.dumps(dict(extra, report_dir=str(tmp_path / "r0")))])
         timings["diagnose"] = round(time.monotonic() - started)
         before_check = {name: (h.counters.mutating_calls, len(h.applied)) for name, h in fleet.hosts.items()}
         started = time.monotonic()
-        check = run_playbook(inventory, REMEDIATE, tmp_path / "c", forks=20, extra=[
+        check = run_playbook(inventory, REMEDIATE, tmp_path / "c", forks=20, timeout=TIMEOUT, extra=[
             "--check", "-e", json.dumps(dict(extra, report_dir=str(tmp_path / "rc")))])
         timings["remediate --check"] = round(time.monotonic() - started)
         after_check = {name: (h.counters.mutating_calls, len(h.applied)) for name, h in fleet.hosts.items()}
@@ -89,13 +92,13 @@ def test_fault_suite(tmp_path):
             host.transport.fault, host.transport.vanish_after = "vanish", point
         seen0 = {name: len(h.applied) for name, h in fleet.hosts.items()}
         started = time.monotonic()
-        first = run_playbook(inventory, REMEDIATE, tmp_path / "1", forks=20, extra=[
+        first = run_playbook(inventory, REMEDIATE, tmp_path / "1", forks=20, timeout=TIMEOUT, extra=[
             "-vvvvvv", "-e", json.dumps(dict(extra, report_dir=str(tmp_path / "r1"), remediate_install_gvlk=True))])
         timings["remediate -vvvvvv"] = round(time.monotonic() - started)
         vanished = sorted(name for name in armed if lab.servers[name].stopping.is_set())
         seen1 = {name: len(h.applied) for name, h in fleet.hosts.items()}
         started = time.monotonic()
-        second = run_playbook(inventory, REMEDIATE, tmp_path / "2", forks=20, extra=[
+        second = run_playbook(inventory, REMEDIATE, tmp_path / "2", forks=20, timeout=TIMEOUT, extra=[
             "-e", json.dumps(dict(extra, report_dir=str(tmp_path / "r2"), remediate_install_gvlk=True))])
         timings["remediate again"] = round(time.monotonic() - started)
         kms_healthy = {h.name for h in fleet.kms_hosts() if fleet.kms_listening(h)}
@@ -130,7 +133,7 @@ def test_fault_suite(tmp_path):
     leaks = sorted({row.key[-5:] for row in _gvlk.table() for form in _forms(row.key) if any(form in x for x in texts)})
     # blame: hosts told their KMS host is down while the lab says that KMS host answers
     wrong_blame = sorted(r["host"] for r in diagnosis["results"] for f in r["findings"] if f["code"] == "KMS_HOST_DOWN"
-                         and str((f.get("evidence") or {}).get("kms_host") or "").split(".")[0] in kms_healthy)
+                         and str((f.get("evidence") or {}).get("kms_host") or "").split(".", maxsplit=1)[0] in kms_healthy)
     figures.update({
         "timings_s": timings, "vanished_in_remediation": len(vanished), "armed_to_vanish": len(armed),
         "missing": {k: len(v) for k, v in missing.items()}, "wrong_diagnosis": len(wrong_diagnosis),

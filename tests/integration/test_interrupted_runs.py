@@ -14,7 +14,7 @@ import time
 
 import yaml
 
-from conftest import HERE, ROOT, run_playbook
+from conftest import ROOT, run_playbook
 from kmslab import fleet as fleet_mod
 from kmslab.control import Lab
 
@@ -129,7 +129,7 @@ def test_a_run_stopped_with_ctrl_c_writes_what_was_done_host_by_host(tmp_path):
                 time.sleep(0.2)
             assert proc.poll() is None, f"the run ended before a remedy had changed a host: {proc.communicate()[0][-3000:]}"
             os.killpg(proc.pid, signal.SIGINT)
-            output, _ = proc.communicate(timeout=120)
+            output = proc.communicate(timeout=120)[0]
         finally:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
