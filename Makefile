@@ -8,7 +8,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.cache/collections
 export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv system-deps collection-link demo test matrix sanity units lint pwsh-syntax changelog-lint integration molecule galaxy-import ee-check clean bench release-changelog docs docs-rst ansible-pkg
+.PHONY: help venv system-deps collection-link demo test matrix sanity units lint pwsh-syntax changelog-lint integration molecule galaxy-import ee-check clean bench release-changelog docs docs-rst ansible-pkg faults
 
 help:
 	@echo "make demo   - set up, start the lab demo fleet, run the collection's playbooks against it, stop the lab"
@@ -82,6 +82,11 @@ demo: venv system-deps collection-link
 bench: venv collection-link
 	$(PY) -m pip install -q -r tools/requirements-bench.txt
 	$(PY) tools/bench.py --sizes 10,100,300,1000 --repeat 3 --once remediate_check --profile --synthetic 10000,50000 --json .cache/bench.json --write docs/performance.md
+
+# The fault suite (docs/reliability.md): 200 generated hosts with every transport fault of the lab, diagnose, remediate
+# --check, remediate, remediate again, each report checked against the lab's truth. Long: not part of make test.
+faults: venv collection-link
+	KMSLAB_FAULT_HOSTS=$${KMSLAB_FAULT_HOSTS:-200} $(PY) -m pytest -q -s -p no:cacheprovider tests/integration/test_fault_suite.py
 
 clean:
 	rm -rf .venv .cache tests/output reports

@@ -9,8 +9,8 @@ import typing as t
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _hresult, _kms_client, _options, _restart, _runner
-from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan, RemedyActionBase, step_results
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _hresult, _kms_client, _options, _restart
+from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan, RemedyActionBase
 
 
 class ActionModule(RemedyActionBase):
@@ -78,10 +78,7 @@ class ActionModule(RemedyActionBase):
             attempts, code = 0, None
             while True:
                 attempts += 1
-                call = _runner.run_scripts(self._connection, [_runner.remedy(self.REMEDY, {"operations": [op]})], self._task.action)
-                outcome = call[self.REMEDY]
-                steps = step_results((outcome.value or {}).get("steps")) if outcome.ok else []
-                result["steps"] = result.get("steps", []) + steps
+                outcome, steps = self.send([op], result)
                 code = _hresult.normalise(steps[0]["hresult"]) if steps else _hresult.normalise(outcome.error.hresult if outcome.error else None)
                 if code == 0 or attempts > args["activation_retries"]:
                     break

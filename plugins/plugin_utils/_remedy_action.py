@@ -6,6 +6,10 @@ Every subclass reads the host with probes, plans the operations that would bring
 * in check mode sends no change at all (the lab's counters prove it) and reports what it would do;
 * otherwise runs the plan in one remote call, reads the host again and compares with the wanted state;
 * reports ``changed`` only when an operation ran, and ``diff`` (before/after) when diff mode is on;
+* reports what each state-changing call did the moment it is over: ``operations_done`` (confirmed by the host's
+  answer) and ``operations_unconfirmed`` (sent, but the connection was lost or the answer unreadable, so their outcome
+  is unknown); each call is journalled before it leaves and after (``_journal``), so a run stopped half-way still
+  knows what it sent;
 * reports ``reboot_required`` when a change takes effect only after a restart of the computer (a step answered
   'reboot_required', or the restart_pending probe shows an earlier one still waiting): a second run sees the waiting
   change and does not repeat it.
@@ -23,7 +27,7 @@ import typing as t
 from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _collect, _hresult, _options, _runner, _snapshot
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _collect, _hresult, _journal, _options, _runner, _snapshot
 
 
 @dataclasses.dataclass
@@ -101,16 +105,56 @@ class RemedyActionBase(ActionBase):
 
     def apply(self, args: dict[str, t.Any], plan: Plan, result: dict[str, t.Any]) -> None:
         """Run the plan's operations in one remote call; fail on the first step that failed."""
-        call = _runner.run_scripts(self._connection, [_runner.remedy(self.REMEDY, {"operations": plan.operations})], self._task.action)
-        outcome = call[self.REMEDY]
+        outcome, steps = self.send(plan.operations, result)
         if not outcome.ok:
             raise AnsibleActionFail(f"{self.REMEDY} failed on the host: {outcome.error.describe() if outcome.error else 'no answer'}")
-        steps = step_results((outcome.value or {}).get("steps"))
-        result["steps"] = result.get("steps", []) + steps
         failed = [s for s in steps if not s["ok"]]
         if failed:
             step = failed[0]
             raise AnsibleActionFail(f"{step['op']} on {step['target']} failed: {step['hresult_text']}")
+
+    # -- one state-changing call ------------------------------------------------------------------------------------
+
+    _journal_folder: str | None = None
+    _journal_host: str = "unknown"
+
+    def _journal(self, event: str, operations: list[dict[str, t.Any]], detail: str | None = None) -> None:
+        _journal.record(self._journal_folder, self._journal_host, event, self._task.get_name(), operations, detail)
+
+    def send(self, operations: list[dict[str, t.Any]], result: dict[str, t.Any]) -> tuple[_runner.ScriptResult, list[dict[str, t.Any]]]:
+        """Send ``operations`` to the host in one call of REMEDY and account for them as soon as it is over.
+
+        Journalled ``sent`` before the call leaves; then the operations the host's answer confirms go to
+        ``operations_done`` (journal ``done`` / ``failed``), and when no usable answer came back (connection lost,
+        answer cut or garbled, the script stopped by an exception) all of them go to ``operations_unconfirmed``
+        (journal ``lost``): attempted, outcome unknown. Returns the script's result and its explained steps.
+        """
+        shown = public_operations(operations)
+        self._journal("sent", shown)
+        try:
+            call = _runner.run_scripts(self._connection, [_runner.remedy(self.REMEDY, {"operations": operations})], self._task.action)
+        except (AnsibleConnectionFailure, _runner.RemoteScriptError) as exc:
+            result["operations_unconfirmed"] = result.get("operations_unconfirmed", []) + shown
+            self._journal("lost", [], str(exc))
+            raise
+        outcome = call[self.REMEDY]
+        if not outcome.ok:
+            result["operations_unconfirmed"] = result.get("operations_unconfirmed", []) + shown
+            self._journal("lost", [], outcome.error.describe() if outcome.error else "no answer")
+            return outcome, []
+        steps = step_results((outcome.value or {}).get("steps"))
+        result["steps"] = result.get("steps", []) + steps
+        confirmed = {(s["op"], s["target"]) for s in steps if s["ok"]}
+        done = [op for op in shown if (op.get("op"), op.get("target")) in confirmed]
+        result["operations_done"] = result.get("operations_done", []) + done
+        # a retried call (activation) that now succeeds settles what an earlier attempt left unknown
+        result["operations_unconfirmed"] = [op for op in result.get("operations_unconfirmed", []) if op not in done]
+        failed = next((s for s in steps if not s["ok"]), None)
+        if failed is None:
+            self._journal("done", done)
+        else:
+            self._journal("failed", done, f"{failed['op']} on {failed['target']} failed: {failed['hresult_text']}")
+        return outcome, steps
 
     # -- the flow ------------------------------------------------------------------------------------------------
 
@@ -125,7 +169,8 @@ class RemedyActionBase(ActionBase):
         """Read, plan, (apply, verify), report."""
         result = super().run(tmp, task_vars)
         del tmp
-        result.update({"changed": False, "operations": [], "before": None, "after": None, "reboot_required": False})
+        result.update({"changed": False, "operations": [], "before": None, "after": None, "reboot_required": False,
+                       "operations_done": [], "operations_unconfirmed": []})
         if _collect.become_warnings(self._play_context):
             result["warnings"] = _collect.become_warnings(self._play_context)
         _options.check_raw(self.ARGUMENT_SPEC, self._task.args)
@@ -133,6 +178,7 @@ class RemedyActionBase(ActionBase):
                                                         mutually_exclusive=self.MUTUALLY_EXCLUSIVE)
         self.check_args(args)
         host = (task_vars or {}).get("inventory_hostname") or "unknown"
+        self._journal_folder, self._journal_host = _journal.run_folder(), host
         try:
             snapshot, views = self._read(args, host)
             plan = self.plan(args, views, snapshot)
@@ -163,13 +209,15 @@ class RemedyActionBase(ActionBase):
                     if problem:
                         raise AnsibleActionFail(f"verification failed: {problem}")
         except AnsibleConnectionFailure as exc:
-            result.update({"unreachable": True, "msg": f"Failed to connect to the host: {exc}"})
+            # a host lost half-way: what the host confirmed stays in operations_done, what was in flight is unconfirmed
+            result.update({"unreachable": True, "msg": f"Failed to connect to the host: {exc}",
+                           "changed": bool(result["operations_done"])})
             return result
         except _runner.RemoteScriptError as exc:
-            result.update({"failed": True, "msg": str(exc), "rc": exc.rc})
+            result.update({"failed": True, "msg": str(exc), "rc": exc.rc, "changed": bool(result["operations_done"])})
             return result
         except AnsibleActionFail as exc:
-            result.update({"failed": True, "msg": str(exc)})
+            result.update({"failed": True, "msg": str(exc), "changed": bool(result["operations_done"])})
             return result
         if self._task.diff and result["changed"]:
             result["diff"] = {"before": result["before"], "after": result["after"]}

@@ -305,13 +305,17 @@ _REMEDIATION_LABELS = {
            "failed": "failed", "reboot_required": "restart required", "nothing": "-", "summary": "Summary", "generated": "Generated", "hosts": "Hosts",
            "outcome": "Outcome", "operations": "operations", "expand_all": "Expand all", "collapse_all": "Collapse all",
            "print": "Print",
-           "predicted_change": "would change, the result cannot be foreseen"},
+           "predicted_change": "would change, the result cannot be foreseen",
+           "unreachable": "lost during the run", "interrupted": "run interrupted",
+           "unconfirmed": "attempted, outcome unknown", "state": "State", "not_read": "not read again"},
     "ja": {"title": "KMS ライセンス認証 修復レポート", "host": "ホスト", "before": "修復前", "after": "修復後", "done": "実施内容",
            "todo": "担当者の対応が必要な事項", "fixed": "解決", "unchanged": "変更なし", "changed_not_fixed": "変更したが未解決",
            "failed": "失敗", "reboot_required": "再起動が必要", "nothing": "-", "summary": "概要", "generated": "作成日時", "hosts": "ホスト数",
            "outcome": "結果", "operations": "件の操作", "expand_all": "すべて展開", "collapse_all": "すべて折りたたむ",
            "print": "印刷",
-           "predicted_change": "変更予定 (結果は予測できません)"},
+           "predicted_change": "変更予定 (結果は予測できません)",
+           "unreachable": "実行中に接続不能", "interrupted": "実行が中断された",
+           "unconfirmed": "実行したが結果不明", "state": "状態", "not_read": "再取得なし"},
 }
 
 
@@ -324,15 +328,30 @@ def _person_texts(action: dict[str, t.Any]) -> list[dict[str, str]]:
     return out
 
 
+def _after_state(result: dict[str, t.Any], was: dict[str, t.Any], action: dict[str, t.Any]) -> dict[str, t.Any]:
+    """The host's state after the run: the second diagnosis, unless the host was lost half-way or the run interrupted
+    and no second diagnosis was made - then "unreachable", never the diagnosis from before the remedies (a copy of it
+    would read as their result)."""
+    if action.get("interrupted") or (action.get("unreachable") and result == was):
+        return {"status": "unreachable", "codes": []}
+    return {"status": result["status"], "codes": result.get("codes") or []}
+
+
 def remediation(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict[str, t.Any]) -> dict[str, t.Any]:
-    """Before and after per host, what was done (operations, failures) and what is left for a person."""
+    """Before and after per host, what was done (operations confirmed, operations attempted whose outcome is unknown,
+    failures) and what is left for a person. A host lost half-way has outcome "unreachable", one of a run stopped
+    half-way "interrupted" (``actions[host]["interrupted"]``); both keep what was done before."""
     old = {r["host"]: r for r in before.get("results") or []}
     hosts = []
     for result in after.get("results") or []:
         name = result["host"]
         was = old.get(name) or {"status": None, "codes": []}
         action = actions.get(name) or {}
-        if action.get("failed"):
+        if action.get("interrupted"):
+            outcome = "interrupted"
+        elif action.get("unreachable"):
+            outcome = "unreachable"              # lost half-way: operations says what it confirmed, unconfirmed the rest
+        elif action.get("failed"):
             outcome = "failed"
         elif was.get("status") != "healthy" and result["status"] == "healthy":
             outcome = "fixed"
@@ -345,8 +364,9 @@ def remediation(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict
         hosts.append({
             "host": name, "outcome": outcome,
             "before": {"status": was.get("status"), "codes": was.get("codes") or []},
-            "after": {"status": result["status"], "codes": result.get("codes") or []},
-            "operations": action.get("operations") or [], "failed": action.get("failed"),
+            "after": _after_state(result, old.get(name) or {}, action),
+            "operations": action.get("operations") or [], "unconfirmed": action.get("unconfirmed") or [],
+            "failed": action.get("failed"),
             "reboot_required": bool(action.get("reboot_required")),
             # what is still wrong after the run, and how to fix it (a person, or a remedy class left switched off),
             # first what the remedies said a person must do (restart the computer, change a GPO)
@@ -371,6 +391,8 @@ def remediation_markdown(document: dict[str, t.Any], language: str = "en") -> st
               "|---|---|---|---|---|"]
     for host in document["hosts"]:
         done = ", ".join(f"{op.get('op')} ({op.get('target')})" for op in host["operations"]) or labels["nothing"]
+        if host.get("unconfirmed"):
+            done += f" - {labels['unconfirmed']}: " + ", ".join(f"{op.get('op')} ({op.get('target')})" for op in host["unconfirmed"])
         if host["failed"]:
             done += f" - {labels['failed']}: {host['failed']}"
         lines.append(f"| {_md(host['host'])} | {', '.join(host['before']['codes'])} | {_md(done)} | "
@@ -378,8 +400,9 @@ def remediation_markdown(document: dict[str, t.Any], language: str = "en") -> st
     return "\n".join(lines) + "\n"
 
 
-_OUTCOME_ORDER = ("failed", "changed_not_fixed", "unchanged", "fixed")
-_OUTCOME_COLOURS = {"failed": "#c62828", "changed_not_fixed": "#ef6c00", "unchanged": "#616161", "fixed": "#2e7d32"}
+_OUTCOME_ORDER = ("interrupted", "unreachable", "failed", "changed_not_fixed", "reboot_required", "unchanged", "fixed")
+_OUTCOME_COLOURS = {"interrupted": "#6a1b9a", "unreachable": "#4a148c", "failed": "#c62828", "changed_not_fixed": "#ef6c00",
+                    "unchanged": "#616161", "fixed": "#2e7d32"}
 
 
 def _state_view(state: dict[str, t.Any], lang: str) -> dict[str, t.Any]:
@@ -397,7 +420,7 @@ def remediation_html(document: dict[str, t.Any], language: str = "en", template:
     hosts = [{"host": h["host"], "outcome": h["outcome"], "outcome_label": labels.get(h["outcome"], h["outcome"]),
               "outcome_colour": _OUTCOME_COLOURS.get(h["outcome"], "#616161"),
               "before": _state_view(h["before"], lang), "after": _state_view(h["after"], lang),
-              "operations": h.get("operations") or [], "failed": h.get("failed"),
+              "operations": h.get("operations") or [], "unconfirmed": h.get("unconfirmed") or [], "failed": h.get("failed"),
               "instructions": h["instructions"][lang]} for h in document["hosts"]]
     summary = [(o, labels.get(o, o), document["summary"][o]) for o in _OUTCOME_ORDER if document["summary"].get(o)]
     page = _template("remediation.html.j2", template, "report_html_template")

@@ -59,6 +59,9 @@ STUB_COMMAND_LIMIT = 2900
 _POWERSHELL = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand "
 _SCRIPT_DIR = os.path.join(os.path.dirname(__file__), "powershell")
 _MARKER_RE = re.compile(r"^# winactivation\.kms (?P<kind>[a-z]+)(?:: (?P<name>[a-z_]+))? v(?P<version>\d+)\s*$")
+#: Plain AnsibleErrors of the connection plugins that mean the connection dropped during the call (winrm.py raises
+#: "winrm send_input failed" when the stdin push fails and no answer came back).
+_LOST_RE = re.compile(r"winrm send_input failed|connection (?:was )?(?:reset|closed|aborted)|Connection aborted", re.IGNORECASE)
 _CLIXML_RE = re.compile(r"<S S=\"Error\">(?P<text>.*?)</S>", re.DOTALL)
 
 
@@ -294,8 +297,17 @@ def run_scripts(connection: t.Any, scripts: t.Sequence[RemoteScript], task_actio
     started = time.time()
     try:
         rc, b_stdout, b_stderr = connection.exec_command(command, in_data=payload, sudoable=False)
-    except AnsibleError:
-        raise  # AnsibleConnectionFailure included: the caller marks the host unreachable
+    except AnsibleConnectionFailure:
+        raise  # the caller marks the host unreachable
+    except AnsibleError as exc:
+        # ansible-core's winrm plugin raises a plain AnsibleError ("winrm send_input failed") when the connection drops
+        # while stdin is sent; escaping the action as such, it fails the task past failed_when and rescue. The host
+        # was lost mid-call: say so as a lost connection (unreachable). Any other plain AnsibleError of the connection
+        # plugin becomes a clean per-host failure of this call.
+        message = to_text(exc)
+        if _LOST_RE.search(message):
+            raise AnsibleConnectionFailure(f"the connection was lost during the call: {message[:300]}") from exc
+        raise RemoteScriptError(f"the remote call failed: {message[:500]}") from exc
     except _TransportError as exc:
         raise AnsibleConnectionFailure(f"failed to reach the host: {exc}") from exc
     except Exception as exc:  # pylint: disable=broad-exception-caught

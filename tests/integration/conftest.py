@@ -28,7 +28,7 @@ class PlaybookRun(t.NamedTuple):
 
 def run_playbook(inventory: str, playbook: pathlib.Path, tmp: pathlib.Path, forks: int = 10,
                  extra: list[str] | None = None, cwd: pathlib.Path | None = None,
-                 env_extra: dict[str, str] | None = None) -> PlaybookRun:
+                 env_extra: dict[str, str] | None = None, timeout: int = 900) -> PlaybookRun:
     """Run ansible-playbook from the project venv with the collection on its path; record the results.
 
     ``cwd``: the directory ansible-playbook runs in, as a shell would start it there (PWD set too).
@@ -51,7 +51,7 @@ def run_playbook(inventory: str, playbook: pathlib.Path, tmp: pathlib.Path, fork
     env.update(env_extra or {})
     binary = pathlib.Path(sys.executable).parent / "ansible-playbook"
     proc = subprocess.run([str(binary), "-i", inventory, str(playbook), "-f", str(forks)] + (extra or []),
-                          capture_output=True, text=True, env=env, timeout=600, check=False, cwd=cwd)
+                          capture_output=True, text=True, env=env, timeout=timeout, check=False, cwd=cwd)
     results = json.loads(record.read_text(encoding="utf-8")) if record.exists() else {}
     return PlaybookRun(proc.returncode, proc.stdout + proc.stderr, results)
 

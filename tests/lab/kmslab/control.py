@@ -120,6 +120,18 @@ class Lab:
         if self._ntlm_file and os.path.exists(self._ntlm_file):
             os.unlink(self._ntlm_file)
 
+    def revive(self, name: str) -> None:
+        """A host that vanished comes back (its network restored): its transport fault is cleared and a new
+        WS-Management endpoint listens for it (a new port: write the inventory again)."""
+        host = self.fleet.hosts[name]
+        host.transport.fault = None
+        old = self.servers.pop(name, None)
+        if old is not None and not old.stopping.is_set():
+            old.stop()
+        server = WSManServer(self.fleet, host, on_change=self.listeners.sync).start()
+        host.winrm_port = server.port
+        self.servers[name] = server
+
     def __enter__(self) -> "Lab":
         return self.start()
 

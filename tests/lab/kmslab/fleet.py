@@ -225,8 +225,24 @@ FAULT_MIX: dict[str, tuple[int, dict[str, t.Any], list[str]]] = {
 }
 
 
-def generate(count: int, seed: int, transport_faults: float = 0.0) -> dict[str, t.Any]:
-    """A fleet definition of ``count`` clients with faults drawn from FAULT_MIX by ``seed`` (reproducible)."""
+#: Transport faults of generated fleets -> the findings their diagnosis must show. The default draw is the first three
+#: (the generated-fleet test's mix); the fault suite draws from all of them.
+TRANSPORT_EXPECT: dict[str, list[str] | None] = {
+    "refused": ["UNREACHABLE"], "http500": ["DIAGNOSIS_FAILED"], "slow": None,
+    "auth": ["UNREACHABLE"], "hang": ["UNREACHABLE"], "truncated": ["DIAGNOSIS_FAILED"], "garbled": ["DIAGNOSIS_FAILED"],
+    "vanish": None,
+}
+#: After how many HTTP requests a generated 'vanish' host disappears (counted from when the fault is armed).
+VANISH_POINTS = (4, 8, 12, 16, 20, 24, 28)
+
+
+def generate(count: int, seed: int, transport_faults: float = 0.0,
+             transport_kinds: tuple[str, ...] = ("refused", "http500", "slow")) -> dict[str, t.Any]:
+    """A fleet definition of ``count`` clients with faults drawn from FAULT_MIX by ``seed`` (reproducible).
+
+    ``transport_faults`` of the clients also get a transport fault drawn from ``transport_kinds`` (TRANSPORT_EXPECT);
+    a 'vanish' host disappears after one of VANISH_POINTS requests and keeps its expected findings (it is read first).
+    """
     rng = random.Random(seed)
     names = list(FAULT_MIX)
     weights = [FAULT_MIX[n][0] for n in names]
@@ -237,12 +253,12 @@ def generate(count: int, seed: int, transport_faults: float = 0.0) -> dict[str, 
         spec.update(copy.deepcopy(FAULT_MIX[fault][1]))
         spec["expect"] = list(FAULT_MIX[fault][2])
         if transport_faults and rng.random() < transport_faults:
-            fault = rng.choice(["refused", "http500", "slow"])
+            fault = rng.choice(list(transport_kinds))
             spec["transport"] = {"fault": fault, "delay_ms": 100}
-            if fault == "refused":
-                spec["expect"] = ["UNREACHABLE"]
-            elif fault == "http500":
-                spec["expect"] = ["DIAGNOSIS_FAILED"]
+            if fault == "vanish":
+                spec["transport"]["vanish_after"] = rng.choice(VANISH_POINTS)
+            if TRANSPORT_EXPECT.get(fault):
+                spec["expect"] = list(TRANSPORT_EXPECT[fault] or [])
         hosts.append(spec)
     digest = hashlib.sha256(f"{count}/{seed}".encode()).hexdigest()[:8]
     return {

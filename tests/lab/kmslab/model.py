@@ -127,6 +127,9 @@ class Host:
     kms: "KmsRole | None" = None
     transport: Transport = dataclasses.field(default_factory=Transport)
     counters: Counters = dataclasses.field(default_factory=Counters)
+    #: the lab's own record (a witness, not a Windows behaviour): every step of a remedy script this host carried
+    #: out, {"op", "target"}, in order - what a report of the run must account for (tests/integration/test_interrupted_runs.py)
+    applied: list[dict[str, t.Any]] = dataclasses.field(default_factory=list)
     expect: list[str] = dataclasses.field(default_factory=list)
     expect_after: list[str] = dataclasses.field(default_factory=list)
     winrm_port: int = 0

@@ -126,6 +126,9 @@ def run(fleet: Fleet, host: Host, command_line: str, stdin: bytes) -> CommandRes
         try:
             value = func(fleet, host, item.get("params") or {})
             results[item["name"]] = {"ok": True, "ms": 3, "value": value}
+            if key[0] == "remedy" and isinstance(value, dict):
+                host.applied += [{"op": s.get("op"), "target": s.get("target")} for s in value.get("steps") or []
+                                 if not s.get("hresult")]
         except ActivationError as exc:
             results[item["name"]] = {"ok": False, "ms": 3, "error": {
                 "message": str(exc), "hresult": exc.hresult - (1 << 32) if exc.hresult >= 1 << 31 else exc.hresult,

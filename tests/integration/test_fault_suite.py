@@ -1,0 +1,161 @@
+"""The fault suite (issue 14): a generated fleet of >= 200 hosts with every transport fault the lab has, diagnosed,
+remediated in check mode, remediated, and remediated again; every report is compared with the lab's own truth.
+
+Long: not part of ``make test``; run it with ``make faults`` (KMSLAB_FAULT_HOSTS, KMSLAB_SEED to change the fleet).
+The figures it prints are the ones in docs/reliability.md."""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import time
+
+import pytest
+
+from conftest import ROOT, run_playbook
+from kmslab import fleet as fleet_mod
+from kmslab.control import Lab
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk
+
+COUNT = int(os.environ.get("KMSLAB_FAULT_HOSTS", "0"))
+SEED = int(os.environ.get("KMSLAB_SEED", "20261130"))
+RATE = float(os.environ.get("KMSLAB_TRANSPORT_FAULTS", "0.13"))
+#: seconds each playbook run may take (200 hosts on 2 shared cores: well over ansible-playbook's usual 10 minutes)
+TIMEOUT = int(os.environ.get("KMSLAB_FAULT_TIMEOUT", "3600"))
+KINDS = ("refused", "auth", "http500", "hang", "slow", "truncated", "garbled", "vanish")
+REMEDIATE = ROOT / "playbooks" / "remediate.yml"
+DIAGNOSE = ROOT / "playbooks" / "diagnose.yml"
+
+pytestmark = pytest.mark.skipif(COUNT < 1, reason="the fault suite is long: run it with make faults (KMSLAB_FAULT_HOSTS=200)")
+
+
+def _forms(secret: str) -> list[str]:
+    """A key as text and in the encodings a log could carry it."""
+    forms = [secret, secret.replace("-", "")]
+    for raw in (secret.encode("utf-8"), secret.encode("utf-16-le")):
+        encoded = base64.b64encode(raw).decode()
+        forms.append(encoded[:-4])
+    return forms
+
+
+def _key(op):
+    return (op.get("op"), op.get("target"))
+
+
+def _misreported(document, fleet, since, upto=None):
+    """Hosts whose remediation report does not match the steps the lab says they carried out in that run."""
+    wrong = {}
+    for entry in document["hosts"]:
+        host = fleet.hosts[entry["host"]]
+        truth = [_key(op) for op in host.applied[since.get(host.name, 0):(upto or {}).get(host.name)]]
+        done = [_key(op) for op in entry["operations"]]
+        unknown = [_key(op) for op in entry.get("unconfirmed") or []]
+        if [op for op in done if op not in truth] or [op for op in truth if op not in done and op not in unknown]:
+            wrong[host.name] = {"truth": truth, "done": done, "unknown": unknown, "outcome": entry["outcome"]}
+    return wrong
+
+
+def test_fault_suite(tmp_path):
+    definition = fleet_mod.generate(COUNT, SEED, transport_faults=RATE, transport_kinds=KINDS)
+    fleet = fleet_mod.build(definition, address_prefix=Lab.address_prefix())
+    faults: dict[str, int] = {}
+    for host in fleet.hosts.values():
+        if host.transport.fault:
+            faults[host.transport.fault] = faults.get(host.transport.fault, 0) + 1
+    assert set(faults) == set(KINDS), f"seed {SEED} drew {faults}"
+    # a vanishing host is armed just before the real remediation (its counter restarts there), so it vanishes at
+    # its point inside that run; before, it answers
+    armed = {name: host.transport.vanish_after for name, host in fleet.hosts.items() if host.transport.fault == "vanish"}
+    for name in armed:
+        fleet.hosts[name].transport.fault = None
+    figures: dict[str, object] = {"hosts": len(fleet.hosts), "faults": faults, "seed": SEED, "rate": RATE}
+    timings = {}
+    extra = {"diagnose_dns_servers": ["{{ lab_dns_server }}"], "report_formats": ["json", "markdown"]}
+    with Lab(fleet) as lab:
+        inventory = lab.write_inventory(str(tmp_path / "inventory.yml"), read_timeout=8)
+
+        started = time.monotonic()
+        diagnosed = run_playbook(inventory, DIAGNOSE, tmp_path / "d", forks=20, timeout=TIMEOUT, extra=[
+            "-e", json.dumps(dict(extra, report_dir=str(tmp_path / "r0")))])
+        timings["diagnose"] = round(time.monotonic() - started)
+        before_check = {name: (h.counters.mutating_calls, len(h.applied)) for name, h in fleet.hosts.items()}
+        started = time.monotonic()
+        check = run_playbook(inventory, REMEDIATE, tmp_path / "c", forks=20, timeout=TIMEOUT, extra=[
+            "--check", "-e", json.dumps(dict(extra, report_dir=str(tmp_path / "rc")))])
+        timings["remediate --check"] = round(time.monotonic() - started)
+        after_check = {name: (h.counters.mutating_calls, len(h.applied)) for name, h in fleet.hosts.items()}
+
+        for name, point in armed.items():
+            host = fleet.hosts[name]
+            host.counters.http_requests = 0
+            host.transport.fault, host.transport.vanish_after = "vanish", point
+        seen0 = {name: len(h.applied) for name, h in fleet.hosts.items()}
+        started = time.monotonic()
+        first = run_playbook(inventory, REMEDIATE, tmp_path / "1", forks=20, timeout=TIMEOUT, extra=[
+            "-vvvvvv", "-e", json.dumps(dict(extra, report_dir=str(tmp_path / "r1"), remediate_install_gvlk=True))])
+        timings["remediate -vvvvvv"] = round(time.monotonic() - started)
+        vanished = sorted(name for name in armed if lab.servers[name].stopping.is_set())
+        seen1 = {name: len(h.applied) for name, h in fleet.hosts.items()}
+        started = time.monotonic()
+        second = run_playbook(inventory, REMEDIATE, tmp_path / "2", forks=20, timeout=TIMEOUT, extra=[
+            "-e", json.dumps(dict(extra, report_dir=str(tmp_path / "r2"), remediate_install_gvlk=True))])
+        timings["remediate again"] = round(time.monotonic() - started)
+        kms_healthy = {h.name for h in fleet.kms_hosts() if fleet.kms_listening(h)}
+
+    names = sorted(fleet.hosts)
+    diagnosis = json.loads((tmp_path / "r0" / "diagnosis.json").read_text(encoding="utf-8"))
+    reports = {label: json.loads((tmp_path / folder / "remediation.json").read_text(encoding="utf-8"))
+               for label, folder in (("first", "r1"), ("second", "r2"))}
+    missing = {"diagnosis": sorted(set(names) - {r["host"] for r in diagnosis["results"]})}
+    missing.update({label: sorted(set(names) - {h["host"] for h in doc["hosts"]}) for label, doc in reports.items()})
+
+    # diagnosis: each host's findings are what the lab built it to show (transport faults included)
+    got = {r["host"]: sorted(r["codes"]) for r in diagnosis["results"]}
+    wrong_diagnosis = {n: {"expected": sorted(fleet.hosts[n].expect), "got": got.get(n)} for n in names
+                       if fleet.hosts[n].expect and sorted(fleet.hosts[n].expect) != got.get(n)}
+    # remediation: the steps each host carried out are all accounted for, nothing is claimed that did not happen;
+    # hosts that vanished are reported lost with an "after" of unreachable
+    misreported = {"first": _misreported(reports["first"], fleet, seen0, seen1),
+                   "second": _misreported(reports["second"], fleet, seen1)}
+    first_hosts = {h["host"]: h for h in reports["first"]["hosts"]}
+    lost_misreported = {n: first_hosts[n]["outcome"] for n in vanished
+                        if first_hosts[n]["outcome"] != "unreachable" or first_hosts[n]["after"]["status"] != "unreachable"}
+    # the second remediation changes nothing on the hosts that are reachable and were not lost
+    reachable = [n for n in names if fleet.hosts[n].transport.fault in (None, "slow")]
+    changed_again = {n: fleet.hosts[n].applied[seen1[n]:] for n in reachable if fleet.hosts[n].applied[seen1[n]:]}
+    # check mode
+    check_calls = sum(after_check[n][0] - before_check[n][0] for n in names)
+    # secrets: no GVLK in any output or report
+    texts = [diagnosed.output, check.output, first.output, second.output]
+    texts += [p.read_text(encoding="utf-8", errors="replace") for p in tmp_path.rglob("*") if p.is_file()
+              and p.suffix in (".json", ".md")]
+    leaks = sorted({row.key[-5:] for row in _gvlk.table() for form in _forms(row.key) if any(form in x for x in texts)})
+    # blame: hosts told their KMS host is down while the lab says that KMS host answers
+    wrong_blame = sorted(r["host"] for r in diagnosis["results"] for f in r["findings"] if f["code"] == "KMS_HOST_DOWN"
+                         and str((f.get("evidence") or {}).get("kms_host") or "").split(".", maxsplit=1)[0] in kms_healthy)
+    figures.update({
+        "timings_s": timings, "vanished_in_remediation": len(vanished), "armed_to_vanish": len(armed),
+        "missing": {k: len(v) for k, v in missing.items()}, "wrong_diagnosis": len(wrong_diagnosis),
+        "misreported": {k: len(v) for k, v in misreported.items()}, "lost_misreported": len(lost_misreported),
+        "check_mode_state_changing_calls": check_calls, "second_run_changed_reachable": len(changed_again),
+        "key_leaks": len(leaks), "wrong_blame": len(wrong_blame),
+        "lost_with_unconfirmed": sum(1 for n in vanished if first_hosts[n]["unconfirmed"]),
+        "lost_with_done": sum(1 for n in vanished if first_hosts[n]["operations"]),
+    })
+    print("FAULT SUITE FIGURES", json.dumps(figures, sort_keys=True))
+    (ROOT / ".cache").mkdir(exist_ok=True)
+    (ROOT / ".cache" / "fault-suite.json").write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+    assert missing == {"diagnosis": [], "first": [], "second": []}
+    assert wrong_diagnosis == {}, f"seed {SEED}"
+    assert misreported == {"first": {}, "second": {}}, f"seed {SEED}"
+    assert lost_misreported == {}
+    assert check_calls == 0 and all(after_check[n][1] == before_check[n][1] for n in names)
+    assert changed_again == {}, f"seed {SEED}"
+    assert leaks == []
+    # -vvvvvv prints the tracebacks of handled transport errors (the http500 hosts); an unhandled one reads so
+    assert not [o for o in (first.output, second.output) if "Unexpected Exception" in o or "has no attribute 'get'" in o]
+    if wrong_blame:
+        pytest.xfail(f"{len(wrong_blame)} host(s) blamed on a KMS host the lab says answers ({', '.join(wrong_blame[:5])}): "
+                     "waits for the blame engineer's fix of wrong KMS_HOST_DOWN (issue 14 items 1 and 7)")

@@ -1,0 +1,147 @@
+"""Issue 14 item 2 and issue 11's Ctrl-C: hosts lost half-way and runs stopped half-way are reported with what was done.
+
+The lab is the witness: each host records every remedy step it carried out (``Host.applied``); a report must account
+for each of them (confirmed, or attempted with outcome unknown) and claim nothing the host did not do."""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import time
+
+import yaml
+
+from conftest import ROOT, run_playbook
+from kmslab import fleet as fleet_mod
+from kmslab.control import Lab
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _journal
+
+REMEDIATE = ROOT / "playbooks" / "remediate.yml"
+#: HTTP requests after which a host vanishes: in the first diagnosis, between the remedy's read and its call, during
+#: the state-changing call, after it (before activation), during activation, during the second diagnosis
+#: (measured on this fleet with winrm/basic: ~31 requests for diagnose, remediate and diagnose again)
+VANISH_POINTS = (8, 12, 16, 20, 24, 28)
+FAULTS = {"fw": {"blocked": ["*:1688"]}, "stale": {"kms_machine": "kms-retired.corp.example.jp"}}
+
+
+def _fleet(tmp: pathlib.Path) -> fleet_mod.Fleet:
+    hosts = [{"name": f"pc-{kind}-{n}", "edition": "win11-pro", **spec, "transport": {"fault": "vanish", "vanish_after": n}}
+             for n in VANISH_POINTS for kind, spec in FAULTS.items()]
+    hosts += [{"name": f"pc-{kind}-ok", "edition": "win11-pro", **spec} for kind, spec in FAULTS.items()]
+    definition = {"name": "interrupted", "domain": "corp.example.jp",
+                  "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter",
+                                 "kms": {"csvlk": ["ws2022", "office2021"], "base_count": 40}}],
+                  "hosts": hosts}
+    path = tmp / "fleet.yml"
+    path.write_text(yaml.safe_dump(definition), encoding="utf-8")
+    return fleet_mod.load(str(path), address_prefix=Lab.address_prefix())
+
+
+def _key(op):
+    return (op.get("op"), op.get("target"))
+
+
+def _misreported(document, fleet, upto: dict[str, int] | None = None, since: dict[str, int] | None = None) -> dict[str, dict]:
+    """Hosts whose report does not match what the lab says they carried out in that run: applied[since:upto]."""
+    wrong = {}
+    for entry in document["hosts"]:
+        host = fleet.hosts[entry["host"]]
+        truth = [_key(op) for op in host.applied[(since or {}).get(host.name, 0):(upto or {}).get(host.name)]]
+        done = [_key(op) for op in entry["operations"]]
+        unknown = [_key(op) for op in entry.get("unconfirmed") or []]
+        claimed_not_done = [op for op in done if op not in truth]
+        unaccounted = [op for op in truth if op not in done and op not in unknown]
+        if claimed_not_done or unaccounted:
+            wrong[host.name] = {"truth": truth, "done": done, "unknown": unknown}
+    return wrong
+
+
+def test_hosts_lost_at_each_point_are_reported_with_what_they_received_and_a_rerun_converges(tmp_path):
+    fleet = _fleet(tmp_path)
+    with Lab(fleet) as lab:
+        inventory = lab.write_inventory(str(tmp_path / "inventory.yml"), read_timeout=8)
+        run = run_playbook(inventory, REMEDIATE, tmp_path / "run1", extra=["-e", json.dumps({"report_dir": str(tmp_path / "r1")})])
+        vanished = [name for name, host in fleet.hosts.items() if host.transport.fault == "vanish"]
+        # the hosts come back: the rerun finishes the work and repeats no change that was made
+        seen = {name: len(host.applied) for name, host in fleet.hosts.items()}
+        for name in vanished:
+            lab.revive(name)
+        inventory = lab.write_inventory(str(tmp_path / "inventory2.yml"), read_timeout=8)
+        rerun = run_playbook(inventory, REMEDIATE, tmp_path / "run2", extra=["-e", json.dumps({"report_dir": str(tmp_path / "r2")})])
+    assert run.rc != 0                                          # lost hosts end the run red
+    assert "Traceback" not in run.output and "NoneType" not in run.output
+    document = json.loads((tmp_path / "r1" / "remediation.json").read_text(encoding="utf-8"))
+    got = {h["host"]: h for h in document["hosts"]}
+    assert sorted(got) == sorted(fleet.hosts)                   # every host in the report
+    assert _misreported(document, fleet, upto=seen) == {}
+    for name in vanished:
+        assert got[name]["outcome"] == "unreachable", (name, got[name])
+        assert got[name]["after"]["status"] == "unreachable", (name, got[name])
+        assert got[name]["failed"]
+    # at least one host received a change the controller never saw confirmed, and says so
+    assert any(got[n]["unconfirmed"] for n in vanished) and any(got[n]["operations"] for n in vanished)
+    for name in ("pc-fw-ok", "pc-stale-ok"):
+        assert got[name]["outcome"] == "fixed" and got[name]["after"]["codes"] == ["ACTIVATED"]
+
+    assert rerun.rc == 0, rerun.output[-3000:]
+    second = json.loads((tmp_path / "r2" / "remediation.json").read_text(encoding="utf-8"))
+    assert _misreported(second, fleet, since=seen) == {}
+    assert {h["host"]: h["after"]["codes"] for h in second["hosts"]} == {name: ["ACTIVATED"] for name in fleet.hosts}
+    for name in vanished:
+        repeated = [op for op in fleet.hosts[name].applied[seen[name]:] if op["op"] != "activate"
+                    and op in fleet.hosts[name].applied[:seen[name]]]
+        assert repeated == [], name
+
+
+def test_a_run_stopped_with_ctrl_c_writes_what_was_done_host_by_host(tmp_path):
+    """SIGINT to ansible-playbook (as Ctrl-C sends it to the terminal's process group) once a remedy has changed a
+    host: the interrupted_report callback writes remediation.json with the hosts already changed, their operations,
+    each host marked interrupted."""
+    hosts = [{"name": f"pc-{i}", "edition": "win11-pro", "blocked": ["*:1688"],
+              "transport": {"fault": "slow", "delay_ms": 150 if i < 2 else 600}} for i in range(4)]
+    path = tmp_path / "fleet.yml"
+    path.write_text(yaml.safe_dump({"name": "ctrlc", "domain": "corp.example.jp", "kms_hosts": [
+        {"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022", "office2021"], "base_count": 40}}],
+        "hosts": hosts}), encoding="utf-8")
+    fleet = fleet_mod.load(str(path), address_prefix=Lab.address_prefix())
+    reports = tmp_path / "r"
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".cache" / "collections"), ANSIBLE_NOCOLOR="1",
+               ANSIBLE_HOST_KEY_CHECKING="False", ANSIBLE_RETRY_FILES_ENABLED="False",
+               ANSIBLE_CALLBACKS_ENABLED="winactivation.kms.interrupted_report")
+    with Lab(fleet) as lab:
+        inventory = lab.write_inventory(str(tmp_path / "inventory.yml"), read_timeout=20)
+        proc = subprocess.Popen(  # pylint: disable=consider-using-with
+            [str(pathlib.Path(sys.executable).parent / "ansible-playbook"), "-i", inventory, str(REMEDIATE), "-f", "4",
+             "-e", json.dumps({"report_dir": str(reports)})],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, start_new_session=True)
+        folder = None
+        deadline = time.monotonic() + 300
+        try:
+            while time.monotonic() < deadline and proc.poll() is None:
+                folder = folder or _journal.run_folder(proc.pid)
+                events = _journal.read(folder)
+                if any(e["event"] == "done" for entries in events.values() for e in entries):
+                    break
+                time.sleep(0.2)
+            assert proc.poll() is None, f"the run ended before a remedy had changed a host: {proc.communicate()[0][-3000:]}"
+            os.killpg(proc.pid, signal.SIGINT)
+            output = proc.communicate(timeout=120)[0]
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+    assert proc.returncode != 0
+    document = json.loads((reports / "remediation.json").read_text(encoding="utf-8"))
+    assert document["interrupted"] is True, output[-3000:]
+    got = {h["host"]: h for h in document["hosts"]}
+    assert set(got) == {h["name"] for h in hosts} | {"kms01"}
+    assert all(h["outcome"] == "interrupted" and h["after"]["status"] == "unreachable" for h in got.values())
+    changed = sorted(name for name, host in fleet.hosts.items() if host.applied)
+    assert changed and sorted(name for name, h in got.items() if h["operations"] or h["unconfirmed"]) == changed
+    assert _misreported(document, fleet) == {}
+    assert (reports / "remediation.en.md").exists() and (reports / "remediation.en.html").exists()
+    assert "interrupted" in output
