@@ -28,6 +28,10 @@ options:
     description:
       - Whether the controller does its own SRV look-ups and TCP connects. Without them a port that is closed from
         the client cannot be told apart from a KMS host that is down (the finding then has low confidence).
+      - The controller's view is a witness of limited standing (it often sits outside AD DNS or behind another
+        firewall) - when neither the client nor the controller can connect, KMS_HOST_DOWN has medium confidence, low
+        when the controller cannot resolve the name; the fleet step (M(winactivation.kms.fleet)) weighs it against
+        the other clients of the run. See docs/findings.md.
     type: bool
     default: true
   timeout:
@@ -102,7 +106,8 @@ diagnosis:
   description:
     - C(host), C(fqdn), C(status), C(codes), C(findings) (ranked, most serious first), C(products) (each with the KMS
       host it uses and its product family), C(os), C(is_kms_host) and C(kms_host_info) (CSVLK generations, what they
-      cover, current count) for KMS hosts.
+      cover, current count, C(controller_tcp) what the controller saw of its port) for KMS hosts, and C(kms_reach)
+      (C(host:port) of each KMS candidate the host tested itself -> C(open) or the error).
     - Each finding has C(code), C(severity) (critical, error, warning, info, ok), C(confidence) (high when the host's
       own error proves it), C(product), C(evidence), C(remedy) (the remedy class, or null), C(needs_person),
       C(message) and C(remedy_text) (each with C(en) and C(ja)).
