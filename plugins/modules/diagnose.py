@@ -60,6 +60,16 @@ options:
       - Never in check mode (nothing is attempted then). The task reports C(changed) when an attempt was made.
     type: bool
     default: false
+  time_budget:
+    description:
+      - Seconds this task may spend on the host (0.1 to 86400), checked between its steps. The host's own DNS and TCP
+        tests wait at most the remaining budget each; when the remote call has used up the budget the controller's
+        checks are skipped (C(observations) is null: not collected) and the result says C(timed_out) with
+        C(time_budget) (seconds, elapsed, the steps not taken); the diagnosis is made from what was collected.
+      - The remote call itself is bounded by the connection's own timeouts, not by this option (a hung host costs
+        the connection's read timeout); see "Timeouts and a hung host" in docs/reliability.md.
+      - Unset, no budget.
+    type: float
 extends_documentation_fragment:
   - winactivation.kms.info_module
 seealso:
@@ -91,6 +101,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+timed_out:
+  description: True when the task's O(time_budget) was spent before its last step (see C(time_budget)).
+  returned: when a step was skipped for the time budget
+  type: bool
+time_budget:
+  description: C(seconds) allowed, C(elapsed) seconds and the steps C(skipped) for the budget.
+  returned: when O(time_budget) is set
+  type: dict
 status:
   description: healthy, warning, failing or critical.
   returned: success

@@ -72,3 +72,29 @@ def test_remediate_pays_the_hung_host_once(hung_runs):
     # the diagnosis after remediation did not contact the hung host again: the same requests as one diagnose run
     assert runs["remediate"]["requests"] == runs["diagnose"]["requests"], (runs["remediate"]["requests"], run.output[-2000:])
     assert "not contacted again" in json.dumps(run.results.get("pc-hang", {}))
+
+
+@pytest.fixture(scope="module")
+def budget_run(tmp_path_factory):
+    """remediate.yml with budgets too small for anything but the first read of each task."""
+    tmp = tmp_path_factory.mktemp("budget")
+    definition = dict(FLEET, hosts=[h for h in FLEET["hosts"] if h["name"] != "pc-hang"])
+    fleet = fleet_mod.build(definition, address_prefix=Lab.address_prefix())
+    with Lab(fleet) as lab:
+        inventory = lab.write_inventory(str(tmp / "inventory.yml"))
+        before = lab.counters()["pc-skew"]["mutating_calls"]
+        run = run_playbook(inventory, ROOT / "playbooks" / "remediate.yml", tmp / "run", forks=4, extra=[
+            "-e", json.dumps({"diagnose_dns_servers": ["{{ lab_dns_server }}"], "report_dir": str(tmp / "reports"),
+                              "diagnose_time_budget": 0.1, "remediate_time_budget": 0.1})])
+        yield run, tmp, lab.counters()["pc-skew"]["mutating_calls"] - before
+
+
+def test_role_budgets_stop_before_the_next_step_and_say_so(budget_run):
+    run, tmp, mutating = budget_run
+    assert run.rc != 0                                     # a host could not be remediated: the run ends red
+    assert mutating == 0                                   # over budget after its read: nothing was changed
+    doc = json.loads((tmp / "reports" / "remediation.json").read_text(encoding="utf-8"))
+    skew = {h["host"]: h for h in doc["hosts"]}["pc-skew"]
+    assert "time_budget of 0.1 s spent" in json.dumps(skew), skew
+    diagnosed = next(r for name, r in run.results["pc-ok"].items() if name.endswith("Diagnose KMS activation on the host"))
+    assert diagnosed["timed_out"] is True and diagnosed["observations"] is None
