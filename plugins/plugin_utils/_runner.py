@@ -268,7 +268,7 @@ def _script_result(name: str, raw: t.Any) -> ScriptResult:
 
 
 #: What a call to a host lost earlier in the run says after the original error.
-NOT_AGAIN = "not contacted again: the connection failed earlier in this run"
+NOT_AGAIN = "not contacted again: it failed earlier in this run"
 
 
 def connection_endpoint(connection: t.Any) -> str:
@@ -328,6 +328,12 @@ def run_scripts(connection: t.Any, scripts: t.Sequence[RemoteScript], task_actio
         raise AnsibleConnectionFailure(f"failed to reach the host: {exc}") from exc
     except Exception as exc:  # pylint: disable=broad-exception-caught
         raise RemoteScriptError(f"the remote call failed: {type(exc).__name__}: {exc}") from exc
+    except BaseException as exc:
+        # the task's timeout keyword fired during the call (TaskTimeoutError, a BaseException in every ansible-core
+        # we support): the host is as good as hung for this run
+        if type(exc).__name__ == "TaskTimeoutError":
+            lost.set(endpoint, f"the task timed out after {time.time() - started:.0f} s waiting for the host")
+        raise
     finished = time.time()
 
     rc = rc or 0

@@ -62,3 +62,12 @@ def test_outside_a_run_nothing_is_kept():
     mark = _controller.RunMarks("lost-hosts")
     mark.set("winrm://h:1", "gone")
     assert mark.get("winrm://h:1") is None
+
+
+def test_a_task_timeout_during_the_call_marks_the_host_too(marks):
+    class TaskTimeoutError(BaseException):
+        """As ansible-core raises it when the task's timeout keyword fires."""
+    with pytest.raises(TaskTimeoutError):
+        _runner.run_scripts(_Conn(5990, raise_exc=TaskTimeoutError()), [_runner.probe("time")])
+    with pytest.raises(AnsibleConnectionFailure, match="the task timed out after .*not contacted again"):
+        _runner.run_scripts(_Conn(5990, handlers={"time": lambda p: {}}), [_runner.probe("time")])
