@@ -64,7 +64,7 @@ options:
     description:
       - Seconds this task may spend on the host (0.1 to 86400), checked between its steps. The host's own DNS and TCP
         tests wait at most the remaining budget each; when the remote call has used up the budget the controller's
-        checks are skipped (C(observations) is null: not collected) and the result says C(timed_out) with
+        checks are skipped (C(observations) is null, not collected) and the result says C(timed_out) with
         C(time_budget) (seconds, elapsed, the steps not taken); the diagnosis is made from what was collected.
       - The remote call itself is bounded by the connection's own timeouts, not by this option (a hung host costs
         the connection's read timeout); see "Timeouts and a hung host" in docs/reliability.md.

@@ -50,7 +50,8 @@ def _healthy_client(name):
     return snap
 
 
-def _issue_fleet(observations=BLIND):
+def _issue_fleet(observations=None):
+    observations = observations or BLIND
     results = [_analyze.analyze(_kms_host("kms01"), observations), _analyze.analyze(_kms_host("kms02"), observations)]
     results += [_analyze.analyze(_healthy_client(f"pc-ok-{n}"), observations) for n in range(4)]
     results.append(_analyze.analyze(_blocked_client(), observations))
