@@ -26,6 +26,24 @@ person must act (`needs_person`), and `message` and `remedy_text` in English and
 
 How the analyzer reasons is described in `docs/architecture.md`; the evidence keys below are what each finding
 carries.
+
+**The controller's view is a witness of limited standing.** The controller often sits outside AD DNS or behind
+another firewall, so its own look-ups and connects never prove on their own that a KMS host is down:
+
+* A client that cannot connect to its KMS host while the controller can: `KMS_PORT_BLOCKED` (or
+  `_BY_POLICY`), high confidence.
+* Neither the client nor the controller can connect: `KMS_HOST_DOWN`, **medium** confidence when the controller
+  resolved the name and could not connect, **low** when it could not even resolve it (`controller_view`: "cannot
+  see the host"); never high. The evidence keeps the client-side alternative (`client_side_code`).
+* The fleet step then weighs it against what the fleet proves: when other clients of the same run reached that host
+  with their own TCP test, or activated through it, the host is up and the finding becomes the client-side one
+  (`KMS_PORT_BLOCKED` or `_BY_POLICY`, naming those clients in `fleet_reached` / `fleet_activated`): high confidence
+  when another client reached it now, medium when clients only activated through it. The remediate role acts on the
+  weighed findings (it opens the client's outbound port instead of waiting for a KMS host that is up).
+* A KMS host never reports itself down because the controller cannot connect to it; what the controller saw is
+  kept in its `kms_host_info.controller_tcp`. The fleet step gives a KMS host of the run `KMS_HOST_DOWN` (medium
+  confidence) only when the controller could not connect to it, clients of the run tested it themselves and all
+  failed (`fleet_unreached`), and none reached it or activated through it.
 """
 
 

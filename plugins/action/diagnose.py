@@ -9,7 +9,7 @@ import typing as t
 from ansible.errors import AnsibleConnectionFailure
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _collect, _controller, _options, _runner, _snapshot
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _budget, _collect, _controller, _options, _runner, _snapshot
 
 
 class ActionModule(ActionBase):
@@ -31,6 +31,7 @@ class ActionModule(ActionBase):
         "language": {"type": "str", "choices": ["en", "ja"], "default": "en"},
         "candidates": {"type": "list", "elements": "str", "default": []},
         "attempt_activation": {"type": "bool", "default": False},
+        "time_budget": _budget.SPEC,
     }
 
     def _validated(self) -> dict[str, t.Any]:
@@ -50,13 +51,15 @@ class ActionModule(ActionBase):
         if _collect.become_warnings(self._play_context):
             result["warnings"] = _collect.become_warnings(self._play_context)
         args = self._validated()
+        budget = _budget.Budget(args["time_budget"])
         host = (task_vars or {}).get("inventory_hostname") or "unknown"
         # the one change diagnose may make, opt-in and never in check mode: Activate() on unlicensed KMS clients
         attempt = bool(args["attempt_activation"]) and not self._task.check_mode
         probes = {
             "activation": {"max_events": 20, **({"attempt_activation": True} if attempt else {})},
             "time": {},
-            "kms_dns": {"candidates": args["_candidates"], "timeout_ms": int(args["timeout"] * 1000)},
+            # each of the host's own DNS and TCP tests waits at most the timeout, and never longer than the budget
+            "kms_dns": {"candidates": args["_candidates"], "timeout_ms": int(min(args["timeout"], budget.left() or args["timeout"]) * 1000)},
         }
         try:
             snapshot = _collect.collect_snapshot(self._connection, host, probes, self._task.action)
@@ -67,8 +70,10 @@ class ActionModule(ActionBase):
         except _runner.RemoteScriptError as exc:
             result.update({"failed": True, "msg": f"Could not read the host: {exc}", "rc": exc.rc, "stderr": exc.stderr})
             return result
-        observations: dict[str, t.Any] = {}
-        if args["controller_checks"]:
+        observations: dict[str, t.Any] | None = {}
+        if args["controller_checks"] and not budget.allows("controller_checks"):
+            observations = None     # not collected: absent, never "nothing seen"
+        elif args["controller_checks"]:
             views = _snapshot.normalise_snapshot(snapshot)
             view = views.get("kms_dns") or {}
             own = _analyze.self_endpoint(views.get("activation") or {})
@@ -83,6 +88,10 @@ class ActionModule(ActionBase):
         diagnosis = _analyze.analyze(snapshot, observations, {"expiring_days": args["expiring_days"]})
         lang = args["language"]
         attempts = ((snapshot.get("probes") or {}).get("activation") or {}).get("activation_attempts") or []
+        if args["time_budget"] is not None:
+            result["time_budget"] = budget.report()
+        if budget.timed_out:
+            result["timed_out"] = True
         result.update({
             "changed": bool(attempts),
             "snapshot": snapshot,

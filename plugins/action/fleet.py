@@ -43,5 +43,5 @@ class ActionModule(ActionBase):
         document = _fleet.fleet(_fleet.gather(hostvars.raw_get, hosts, args["result_var"]))
         lines = _fleet.statements(document, args["language"])
         result.update({"changed": False, "document": document, "statements": lines, "unread": _fleet.unread(document),
-                       "hosts": len(document["results"]), "msg": lines})
+                       "hosts": len(document["results"]), "msg": lines, "reweighed": _fleet.reweighed(document)})
         return result

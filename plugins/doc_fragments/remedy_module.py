@@ -9,7 +9,17 @@ class ModuleDocFragment:
     """Attributes and notes common to every state-changing module of winactivation.kms."""
 
     DOCUMENTATION = r"""
-options: {}
+options:
+  time_budget:
+    description:
+      - Seconds this task may spend on the host (0.1 to 86400), checked between its steps (read, change, read again).
+        Over budget after the read, nothing is changed; over budget after the change, the host is not read again
+        (C(after) is null). Either way the task fails with C(timed_out) and C(time_budget) (seconds, elapsed, the
+        steps not taken) and reports the operations it planned or made.
+      - A step that has begun is bounded by the connection's own timeouts, not by this option (a hung host costs
+        the connection's read timeout); see "Timeouts and a hung host" in docs/reliability.md.
+      - Unset, no budget.
+    type: float
 attributes:
   check_mode:
     support: full

@@ -29,6 +29,10 @@ options:
     description:
       - Whether the controller does its own SRV look-ups and TCP connects. Without them a port that is closed from
         the client cannot be told apart from a KMS host that is down (the finding then has low confidence).
+      - The controller's view is a witness of limited standing (it often sits outside AD DNS or behind another
+        firewall) - when neither the client nor the controller can connect, KMS_HOST_DOWN has medium confidence, low
+        when the controller cannot resolve the name; the fleet step (M(winactivation.kms.fleet)) weighs it against
+        the other clients of the run. See docs/findings.md.
     type: bool
     default: true
   controller_check_targets:
@@ -72,6 +76,16 @@ options:
       - Never in check mode (nothing is attempted then). The task reports C(changed) when an attempt was made.
     type: bool
     default: false
+  time_budget:
+    description:
+      - Seconds this task may spend on the host (0.1 to 86400), checked between its steps. The host's own DNS and TCP
+        tests wait at most the remaining budget each; when the remote call has used up the budget the controller's
+        checks are skipped (C(observations) is null, not collected) and the result says C(timed_out) with
+        C(time_budget) (seconds, elapsed, the steps not taken); the diagnosis is made from what was collected.
+      - The remote call itself is bounded by the connection's own timeouts, not by this option (a hung host costs
+        the connection's read timeout); see "Timeouts and a hung host" in docs/reliability.md.
+      - Unset, no budget.
+    type: float
 extends_documentation_fragment:
   - winactivation.kms.info_module
 seealso:
@@ -103,6 +117,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+timed_out:
+  description: True when the task's O(time_budget) was spent before its last step (see C(time_budget)).
+  returned: when a step was skipped for the time budget
+  type: bool
+time_budget:
+  description: C(seconds) allowed, C(elapsed) seconds and the steps C(skipped) for the budget.
+  returned: when O(time_budget) is set
+  type: dict
 status:
   description: healthy, warning, failing or critical.
   returned: success
@@ -118,7 +140,8 @@ diagnosis:
   description:
     - C(host), C(fqdn), C(status), C(codes), C(findings) (ranked, most serious first), C(products) (each with the KMS
       host it uses and its product family), C(os), C(is_kms_host) and C(kms_host_info) (CSVLK generations, what they
-      cover, current count) for KMS hosts.
+      cover, current count, C(controller_tcp) what the controller saw of its port) for KMS hosts, and C(kms_reach)
+      (C(host:port) of each KMS candidate the host tested itself -> C(open) or the error).
     - Each finding has C(code), C(severity) (critical, error, warning, info, ok), C(confidence) (high when the host's
       own error proves it), C(product), C(evidence), C(remedy) (the remedy class, or null), C(needs_person),
       C(message) and C(remedy_text) (each with C(en) and C(ja)).

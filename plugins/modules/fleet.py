@@ -85,4 +85,11 @@ unread:
   description: How many of them could not be read (unreachable, or answered but unreadable).
   returned: always
   type: int
+reweighed:
+  description:
+    - The hosts whose findings the fleet changed (host -> C(findings) and C(codes)); empty when none.
+    - A client's KMS_HOST_DOWN that rests on the controller's view becomes KMS_PORT_BLOCKED (or KMS_PORT_BLOCKED_BY_POLICY)
+      when other clients of the run reached that KMS host or activated through it; the remediate role acts on these.
+  returned: always
+  type: dict
 """

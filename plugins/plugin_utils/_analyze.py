@@ -7,8 +7,9 @@ How it reasons (not a lookup table):
 * The inner HRESULT of the product's latest KMS request (event 12288) is the host's own account of what failed and
   outranks every guess; observations then say *why* (which host, which path, which domain).
 * A KMS host the client cannot reach: closed from the client but open from the controller is a client-side path
-  or firewall (KMS_PORT_BLOCKED); closed from both is the host being down (KMS_HOST_DOWN); a name that does not
-  resolve is KMS_HOST_UNRESOLVABLE.
+  or firewall (KMS_PORT_BLOCKED); closed from both may be the host being down (KMS_HOST_DOWN, never at high
+  confidence: the controller is a witness of limited standing, and the fleet may prove the host up, see
+  _correlate); a name that does not resolve is KMS_HOST_UNRESOLVABLE.
 * A manual KMS setting (product or service level) that fails while DNS offers a host the client can reach is a
   stale override: it replaces the connectivity finding (the override is what to fix).
 * Windows and each Office product are judged separately; a host gets every finding that applies, ranked.
@@ -162,12 +163,39 @@ def _connectivity(ctx: _Context, product: dict[str, t.Any], inner: int | None) -
     if ctrl is not None and ctrl.get("open"):
         return [_port_blocked(ctx, ref, evidence)]
     if ctrl is not None:
-        return [_findings.make("KMS_HOST_DOWN", ref, evidence)]
+        return [_host_down_or_path(ctx, ref, evidence, ctrl)]
     # No controller observation (offline diagnosis): the client's side is all we know.
     return [_port_blocked(ctx, ref, evidence, confidence="low")]
 
 
-def _port_blocked(ctx: _Context, ref: dict[str, t.Any], evidence: dict[str, t.Any], **kwargs: t.Any) -> dict[str, t.Any]:
+def _host_down_or_path(ctx: _Context, ref: dict[str, t.Any], evidence: dict[str, t.Any],
+                       ctrl: dict[str, t.Any]) -> dict[str, t.Any]:
+    """The client and the controller both fail to connect: the host may be down, or each has its own blocked path.
+
+    The controller is a witness of limited standing (issue 14): it often sits outside AD DNS or behind another
+    firewall. When it could not even resolve the name it saw nothing of the host (low confidence); when it resolved
+    the name and could not connect, two witnesses agree (medium). Never high: only the fleet can prove more (other
+    clients reaching or activating through the host in the same run, see _correlate), and it may turn this finding
+    into the client-side one kept in ``client_side_code``.
+    """
+    client_side = _port_blocked(ctx, ref, evidence)
+    standing = "cannot see the host" if ctrl.get("error") == "unresolved" else "cannot connect"
+    evidence = dict(evidence, controller_view=standing, client_side_code=client_side["code"])
+    if client_side["code"] == "KMS_PORT_BLOCKED_BY_POLICY":
+        evidence["policy"] = client_side["evidence"].get("policy")
+    return _findings.make("KMS_HOST_DOWN", ref, evidence, confidence="low" if standing == "cannot see the host" else "medium")
+
+
+def _at_most(finding: dict[str, t.Any], confidence: str) -> dict[str, t.Any]:
+    """The finding with its confidence lowered to ``confidence`` (never raised)."""
+    order = ("high", "medium", "low")
+    if order.index(finding.get("confidence") or "high") >= order.index(confidence):
+        return finding
+    return dict(finding, confidence=confidence)
+
+
+def _port_blocked(ctx: _Context, ref: dict[str, t.Any], evidence: dict[str, t.Any], witness: t.Any = "the controller",
+                  **kwargs: t.Any) -> dict[str, t.Any]:
     """KMS_PORT_BLOCKED, or KMS_PORT_BLOCKED_BY_POLICY when the firewall probe (when it was collected) shows that
     Group Policy ignores local rules or blocks the port outbound: a local rule would not help, a person must change
     the GPO (review B2)."""
@@ -179,8 +207,8 @@ def _port_blocked(ctx: _Context, ref: dict[str, t.Any], evidence: dict[str, t.An
     if blocks:
         why.append("GPO block rule " + ", ".join(blocks))
     if why:
-        return _findings.make("KMS_PORT_BLOCKED_BY_POLICY", ref, dict(evidence, policy="; ".join(why)), **kwargs)
-    return _findings.make("KMS_PORT_BLOCKED", ref, evidence, **kwargs)
+        return _findings.make("KMS_PORT_BLOCKED_BY_POLICY", ref, dict(evidence, policy="; ".join(why)), {"witness": witness}, **kwargs)
+    return _findings.make("KMS_PORT_BLOCKED", ref, evidence, {"witness": witness}, **kwargs)
 
 
 def _from_inner(ctx: _Context, product: dict[str, t.Any], inner: int) -> list[dict[str, t.Any]]:
@@ -424,7 +452,7 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
         response = ctx.activation.get("last_response")
         if response is None and ctx.activation.get("events_collected"):
             # "12288 without a corresponding 12289: the KMS client couldn't reach the KMS host" (windowsserverdocs KMS guide)
-            found.extend(dict(f, confidence="medium") for f in _connectivity(ctx, product, 0x800706BA))
+            found.extend(_at_most(f, "medium") for f in _connectivity(ctx, product, 0x800706BA))
     elif not request and channel == "KMS_CLIENT":
         if ctx.activation.get("events_collected"):
             found.extend(_no_request_causes(ctx, product))
@@ -448,7 +476,7 @@ def _no_request_causes(ctx: _Context, product: dict[str, t.Any]) -> list[dict[st
     if host:
         cand = ctx.client_candidate(host, port)
         if cand and not cand.get("tcp_open"):
-            return [dict(f, confidence="medium") for f in _connectivity(ctx, product, 0x800706BA)]
+            return [_at_most(f, "medium") for f in _connectivity(ctx, product, 0x800706BA)]
     return [_failed(ref, _hresult.normalise(product.get("license_status_reason")), [_events_missing(ctx)], "LicenseStatus", confidence="low")]
 
 
@@ -575,8 +603,27 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
                       "family": product_family(ctx.activation.get("os") or {}, p)} for p in products],
         "os": ctx.activation.get("os"),
         "is_kms_host": is_kms_host(ctx.activation),
-        "kms_host_info": kms_host_info(ctx.activation) if is_kms_host(ctx.activation) else None,
+        "kms_host_info": _own_kms_host_info(ctx) if is_kms_host(ctx.activation) else None,
+        "kms_reach": _client_reach(ctx),
     }
+
+
+def _own_kms_host_info(ctx: _Context) -> dict[str, t.Any]:
+    """A KMS host's keys and count, with what the controller saw of its endpoint (None: not checked)."""
+    info = kms_host_info(ctx.activation)
+    endpoint = self_endpoint(ctx.activation)
+    ctrl = ctx.controller_tcp(*endpoint) if endpoint else None
+    info["controller_tcp"] = None if ctrl is None else ("open" if ctrl.get("open") else ctrl.get("error") or "closed")
+    return info
+
+
+def _client_reach(ctx: _Context) -> dict[str, str]:
+    """"host:port" -> "open" or the error of the host's own TCP test of each KMS candidate (only those it tested)."""
+    reach = {}
+    for cand in ctx.dns.get("candidates") or []:
+        if cand.get("host") and cand.get("tcp_open") is not None:
+            reach[f"{cand['host']}:{cand['port']}"] = "open" if cand["tcp_open"] else (cand.get("tcp_error") or "closed")
+    return reach
 
 
 def _host_evidence_missing(ctx: _Context, errors: dict[str, t.Any], products: list[dict[str, t.Any]]) -> list[tuple[str, str]]:
@@ -661,11 +708,9 @@ def _kms_host_findings(ctx: _Context) -> list[dict[str, t.Any]]:
         if short:
             found.append(_findings.make("KMS_COUNT_INSUFFICIENT", None, {"kms_host": name, "count": count, "required": required},
                                         {"product_kind": kind[0], "product_kind_ja": kind[1]}))
-    if endpoint:
-        ctrl = ctx.controller_tcp(*endpoint)
-        if ctrl is not None and not ctrl.get("open"):
-            found.append(_findings.make("KMS_HOST_DOWN", None, {"kms_host": name, "port": endpoint[1], "client_tcp": "not tested",
-                                                                "controller_tcp": ctrl.get("error") or "closed"}))
+    # The controller failing to connect to this host is no finding of the host's own (issue 14): the controller often
+    # sits outside AD DNS or behind another firewall. What it saw is kept in kms_host_info (controller_tcp); the fleet
+    # weighs it against the clients' own connects and activations through this host (_correlate).
     events = _kms_host_events(ctx)
     publishing = [e for e in events if e["id"] == 12293]
     if publishing:

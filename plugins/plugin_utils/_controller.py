@@ -125,6 +125,54 @@ class RunCache:
         return value
 
 
+class RunMarks:
+    """Short notes shared by every worker of one playbook run, whatever the task (see RunCache for the run's scope):
+    one file per key, written once. Outside a forked worker it keeps nothing (each call stands alone).
+
+    Used for hosts lost in the run (``_runner``): a host whose call failed at the connection is not contacted again
+    by later tasks of the same run, so a hung host costs its read timeout once per run.
+    """
+
+    def __init__(self, name: str, base: str | None = None, run: str | None = None) -> None:
+        self._dir: str | None = None
+        parent = multiprocessing.parent_process()
+        if run is None and parent is not None and parent.pid and HAS_FCNTL:
+            run = f"{parent.pid}-{_process_start(parent.pid)}"
+        if run is not None:
+            root = os.path.join(base or tempfile.gettempdir(), f"winactivation.kms-{os.getuid()}")
+            os.makedirs(root, mode=0o700, exist_ok=True)
+            if not os.path.isdir(os.path.join(root, run)):
+                _sweep(root)
+            self._dir = os.path.join(root, run, f"marks-{name}")
+            os.makedirs(self._dir, mode=0o700, exist_ok=True)
+
+    def _path(self, key: str) -> str | None:
+        if self._dir is None:
+            return None
+        return os.path.join(self._dir, hashlib.sha256(key.encode()).hexdigest()[:32])
+
+    def get(self, key: str) -> str | None:
+        """The note kept for ``key`` in this run, or None."""
+        path = self._path(key)
+        if path is None:
+            return None
+        try:
+            with open(path, encoding="utf-8") as handle:
+                return handle.read()
+        except FileNotFoundError:
+            return None
+
+    def set(self, key: str, note: str) -> None:
+        """Keep ``note`` for ``key`` for the rest of the run (atomically; the first note stays)."""
+        path = self._path(key)
+        if path is None or os.path.exists(path):
+            return
+        tmp = f"{path}.{os.getpid()}"
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(note)
+        os.replace(tmp, path)
+
+
 def _sweep(root: str) -> None:
     """Remove the cache folders of runs whose ansible-playbook process has ended."""
     for entry in os.listdir(root):

@@ -71,6 +71,12 @@ def correlate(results: list[dict[str, t.Any]]) -> tuple[list[dict[str, t.Any]], 
     """
     results = [_plain_result(r) for r in results]
     kms_index = _index_kms_hosts(results)
+    proof = _fleet_proof(results)
+    for result in results:
+        if result.get("is_kms_host"):
+            _confirm_host_down(result, proof)
+        else:
+            _weigh_host_down(result, proof)
     by_kms: dict[str, dict[str, t.Any]] = {}
     for result in results:
         if result.get("is_kms_host"):
@@ -92,6 +98,87 @@ def correlate(results: list[dict[str, t.Any]]) -> tuple[list[dict[str, t.Any]], 
             _check_against_kms_host(result, product, kms_index.get(name))
     summary = summarise(results, by_kms, kms_index)
     return results, summary
+
+
+def _fleet_proof(results: list[dict[str, t.Any]]) -> dict[str, dict[str, t.Any]]:
+    """What the fleet itself proves about each KMS host (by the name clients use): the clients whose own TCP test
+    reached it in this run (``reached``) or failed (``unreached``: client -> error), and the clients with a product
+    activated through it (``activated``)."""
+    proof: dict[str, dict[str, t.Any]] = collections.defaultdict(lambda: {"reached": set(), "activated": set(), "unreached": {}})
+    for result in results:
+        if result.get("is_kms_host"):
+            continue
+        for endpoint, state in (result.get("kms_reach") or {}).items():
+            if state == "open":
+                proof[_kms_name(endpoint) or ""]["reached"].add(result["host"])
+            else:
+                proof[_kms_name(endpoint) or ""]["unreached"][result["host"]] = state
+        activated = {(f.get("product") or {}).get("id") for f in result.get("findings") or [] if f["code"] == "ACTIVATED"}
+        for product in result.get("products") or []:
+            name = _kms_name(product.get("kms_target"))
+            if name and product.get("id") in activated:
+                proof[name]["activated"].add(result["host"])
+    return proof
+
+
+def _weigh_host_down(result: dict[str, t.Any], proof: dict[str, dict[str, t.Any]]) -> None:
+    """A client's KMS_HOST_DOWN that rests on the controller's view is weighed against the fleet (issue 14).
+
+    When other clients of the run reach the host now (their own TCP test), or activated through it, the host is up:
+    the finding becomes the client-side one the analyzer kept (KMS_PORT_BLOCKED or _BY_POLICY), with the fleet as
+    the witness - high confidence when another client reached it now, medium when clients only activated through it
+    (an activation may be older than the run). Otherwise the finding stays as the analyzer made it (never high).
+    """
+    findings = result["findings"]
+    changed = False
+    for index, finding in enumerate(findings):
+        evidence = finding.get("evidence") or {}
+        if finding["code"] != "KMS_HOST_DOWN" or not evidence.get("client_side_code"):
+            continue
+        seen = proof.get(str(evidence.get("kms_host") or "").lower())
+        if not seen:
+            continue
+        reached = sorted(seen["reached"] - {result["host"]})
+        activated = sorted(seen["activated"] - {result["host"]})
+        if not reached and not activated:
+            continue
+        count = len(reached) or len(activated)
+        clients = f"{count} other client{'s' if count != 1 else ''} of this run"
+        witness = ({"en": f"{clients} (their own TCP test)", "ja": f"この実行の他のクライアント {count} 台 (各自の TCP テスト)"}
+                   if reached else
+                   {"en": f"{clients} (activated through it)", "ja": f"この実行の他のクライアント {count} 台 (このホストでライセンス認証済み)"})
+        new_evidence = {k: v for k, v in evidence.items() if k not in ("client_side_code", "controller_view")}
+        new_evidence.update(controller_view=evidence.get("controller_view"), fleet_reached=reached, fleet_activated=activated)
+        findings[index] = _findings.make(evidence["client_side_code"], finding.get("product"), new_evidence, {"witness": witness},
+                                         confidence="high" if reached else "medium")
+        changed = True
+    if changed:
+        result["findings"] = _findings.rank(findings)
+        result["codes"] = sorted({f["code"] for f in result["findings"]})
+        result["reweighed"] = True
+
+
+def _confirm_host_down(result: dict[str, t.Any], proof: dict[str, dict[str, t.Any]]) -> None:
+    """A KMS host of the run that the controller could not connect to is reported down only when the fleet agrees:
+    clients of the run tested it themselves, all failed, and none reached it or activated through it. Then
+    KMS_HOST_DOWN at medium confidence (several witnesses, none of them the host itself); else nothing."""
+    info = result.get("kms_host_info") or {}
+    if info.get("controller_tcp") in (None, "open") or "KMS_HOST_DOWN" in (result.get("codes") or []):
+        return
+    names = {n.lower() for n in (result.get("fqdn"), (result.get("fqdn") or "").split(".")[0], result["host"]) if n}
+    seen = [proof[n] for n in names if n in proof]
+    unreached = {client: error for entry in seen for client, error in entry["unreached"].items()}
+    if not unreached or any(entry["reached"] or entry["activated"] for entry in seen):
+        return
+    clients = sorted(unreached)
+    finding = _findings.make("KMS_HOST_DOWN", None, {
+        "kms_host": result.get("fqdn") or result["host"], "port": info.get("listening_port") or 1688,
+        "client_tcp": unreached[clients[0]], "controller_tcp": info["controller_tcp"], "fleet_unreached": clients,
+    }, confidence="medium")
+    result["findings"] = _findings.rank(result["findings"] + [finding])
+    result["codes"] = sorted({f["code"] for f in result["findings"]})
+    if result.get("status") in ("healthy", "warning", "unknown"):
+        result["status"] = "failing"
 
 
 def _plain_result(result: t.Mapping[str, t.Any]) -> dict[str, t.Any]:

@@ -92,32 +92,36 @@ _SPECS = [
          "クライアントの KMS ホスト名を修正する (slmgr /skms) か、DNS に A レコードを追加してください。",
          ("kms_host", "source", "resolve_error")),
     Spec("KMS_PORT_BLOCKED", "error", "open_firewall", False,
-         "The client cannot reach {kms_host}:{port} (TCP {client_tcp}), but the controller can: a firewall or the "
+         "The client cannot reach {kms_host}:{port} (TCP {client_tcp}), but {witness} can: a firewall or the "
          "network path on the client side blocks it.",
-         "クライアントから {kms_host}:{port} に接続できません (TCP {client_tcp}) が、コントローラーからは接続できます。"
+         "クライアントから {kms_host}:{port} に接続できません (TCP {client_tcp}) が、{witness}からは接続できます。"
          "クライアント側のファイアウォールまたは経路が遮断しています。",
          "Allow outbound TCP {port} to the KMS host on the client (kms_firewall) and check the path between them. "
          "Do not disable the firewall.",
          "クライアントで KMS ホストへの送信 TCP {port} を許可し (kms_firewall)、経路を確認してください。ファイアウォールは無効にしないでください。",
-         ("kms_host", "port", "client_tcp", "controller_tcp")),
+         ("kms_host", "port", "client_tcp", "controller_tcp", "fleet_reached", "fleet_activated")),
     Spec("KMS_PORT_BLOCKED_BY_POLICY", "error", None, True,
-         "The client cannot reach {kms_host}:{port} (TCP {client_tcp}), but the controller can, and Group Policy decides "
+         "The client cannot reach {kms_host}:{port} (TCP {client_tcp}), but {witness} can, and Group Policy decides "
          "the client's firewall ({policy}): a local firewall rule would have no effect.",
-         "クライアントから {kms_host}:{port} に接続できません (TCP {client_tcp}) が、コントローラーからは接続できます。"
+         "クライアントから {kms_host}:{port} に接続できません (TCP {client_tcp}) が、{witness}からは接続できます。"
          "クライアントのファイアウォールはグループ ポリシーで管理されています ({policy})。ローカルの規則は効果がありません。",
          "Have the GPO allow outbound TCP {port} to the KMS host (the GPO's firewall rules, or \"Apply local firewall "
          "rules: Yes\"). Do not disable the firewall.",
          "GPO で KMS ホストへの送信 TCP {port} を許可してください (GPO のファイアウォール規則、または「ローカル ファイアウォール規則の適用: はい」)。"
          "ファイアウォールは無効にしないでください。",
-         ("kms_host", "port", "client_tcp", "controller_tcp", "policy")),
+         ("kms_host", "port", "client_tcp", "controller_tcp", "policy", "fleet_reached", "fleet_activated")),
     Spec("KMS_HOST_DOWN", "error", "kms_host", False,
-         "The KMS host {kms_host}:{port} answers neither the client nor the controller: it is down, sppsvc is stopped "
-         "or its Key Management Service firewall rule is not enabled.",
-         "KMS ホスト {kms_host}:{port} はクライアントにもコントローラーにも応答しません。停止しているか、sppsvc が停止しているか、"
-         "キー管理サービスのファイアウォール規則が有効になっていません。",
-         "On the KMS host: start the Software Protection service and enable the inbound rule for TCP {port} (kms_host role).",
-         "KMS ホストで Software Protection サービスを開始し、TCP {port} の受信規則を有効にしてください (kms_host ロール)。",
-         ("kms_host", "port", "client_tcp", "controller_tcp")),
+         "The KMS host {kms_host}:{port} answers neither the client (TCP {client_tcp}) nor the controller (TCP "
+         "{controller_tcp}), and no other client of the run is known to reach it: it is down, sppsvc is stopped or its Key "
+         "Management Service firewall rule is not enabled - or both paths to it are blocked (see the confidence).",
+         "KMS ホスト {kms_host}:{port} はクライアント (TCP {client_tcp}) にもコントローラー (TCP {controller_tcp}) にも応答せず、"
+         "この実行で接続できた他のクライアントも確認されていません。停止しているか、sppsvc が停止しているか、キー管理サービスの"
+         "ファイアウォール規則が有効になっていません。または両方の経路が遮断されています (確度を参照)。",
+         "On the KMS host: start the Software Protection service and enable the inbound rule for TCP {port} (kms_host role). "
+         "If the KMS host serves other clients, check this client's path to it instead (outbound TCP {port}).",
+         "KMS ホストで Software Protection サービスを開始し、TCP {port} の受信規則を有効にしてください (kms_host ロール)。"
+         "KMS ホストが他のクライアントに応答している場合は、代わりにこのクライアントからの経路 (送信 TCP {port}) を確認してください。",
+         ("kms_host", "port", "client_tcp", "controller_tcp", "controller_view", "client_side_code", "fleet_unreached")),
     Spec("STALE_KMS_OVERRIDE", "error", "clear_kms_override", False,
          "A manual KMS setting ({source}: {kms_host}) fails ({hresult}) while DNS offers a working KMS host "
          "({dns_host}): the override is stale.",
@@ -288,7 +292,8 @@ _NOT_RECORDED = ("not recorded", "記録なし")
 _WORDS: dict[str, dict[str, tuple[str, str]]] = {
     "client_tcp": {"open": ("open", "接続可"), "closed": ("closed", "接続不可"), "not tested": ("not tested", "未確認"),
                    "timeout": ("timed out", "タイムアウト"), "refused_or_unreachable": ("refused or unreachable", "拒否または到達不能"),
-                   "unresolved": ("name not resolved", "名前解決できず")},
+                   "unresolved": ("name not resolved", "名前解決できず"), "refused": ("refused", "拒否")},
+    "witness": {"the controller": ("the controller", "コントローラー")},
     "source": {"product": ("set for this product", "製品単位の設定"), "service": ("set for the whole machine", "コンピューター全体の設定"),
                "discovered": ("found through DNS", "DNS による自動検出")},
     "reference": {"the controller": ("the controller", "コントローラー"), "the KMS host": ("the KMS host", "KMS ホスト")},
@@ -317,12 +322,6 @@ _SELF_TEXT: dict[str, tuple[str, str, str, str]] = {
     "KMS_COUNT_INSUFFICIENT": (
         "This KMS host has {count} clients; it activates {product_kind} from {required}.",
         "この KMS ホストのクライアント数は {count} です。{product_kind_ja} のライセンス認証には {required} 以上が必要です。",
-        "", ""),
-    "KMS_HOST_DOWN": (
-        "This KMS host does not answer on TCP {port} from the controller: sppsvc is stopped or its Key Management "
-        "Service firewall rule is not enabled.",
-        "この KMS ホストはコントローラーからの TCP {port} に応答しません。sppsvc が停止しているか、"
-        "キー管理サービスのファイアウォール規則が有効になっていません。",
         "", ""),
 }
 

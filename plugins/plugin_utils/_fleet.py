@@ -74,6 +74,13 @@ def fleet(task_results: dict[str, t.Any], generated_at: str | None = None) -> di
     return _report.fleet_document(_report.from_task_results(task_results), generated_at)
 
 
+def reweighed(document: t.Mapping[str, t.Any]) -> dict[str, dict[str, t.Any]]:
+    """host -> findings and codes of the hosts whose findings the fleet weighed and changed (see _correlate), so a
+    host's remediation acts on what the fleet proved rather than on its own view alone."""
+    return {str(r["host"]): {"findings": r.get("findings") or [], "codes": r.get("codes") or []}
+            for r in document.get("results") or [] if r.get("reweighed")}
+
+
 def statements(document: t.Mapping[str, t.Any], language: str) -> list[str]:
     """The fleet's causes in ``language``, or a line saying none was found."""
     lines = [str(s[language]) for s in (document.get("summary") or {}).get("statements") or []]

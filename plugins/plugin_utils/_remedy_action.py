@@ -27,7 +27,7 @@ import typing as t
 from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _collect, _hresult, _journal, _options, _runner, _snapshot
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _budget, _collect, _hresult, _journal, _options, _runner, _snapshot
 
 
 @dataclasses.dataclass
@@ -174,9 +174,10 @@ class RemedyActionBase(ActionBase):
         if _collect.become_warnings(self._play_context):
             result["warnings"] = _collect.become_warnings(self._play_context)
         _options.check_raw(self.ARGUMENT_SPEC, self._task.args)
-        _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC,
+        _validation, args = self.validate_argument_spec(argument_spec=dict(self.ARGUMENT_SPEC, time_budget=_budget.SPEC),
                                                         mutually_exclusive=self.MUTUALLY_EXCLUSIVE)
         self.check_args(args)
+        budget = _budget.Budget(args["time_budget"])
         host = (task_vars or {}).get("inventory_hostname") or "unknown"
         self._journal_folder, self._journal_host = _journal.run_folder(), host
         try:
@@ -190,12 +191,21 @@ class RemedyActionBase(ActionBase):
             result["reboot_required"] = plan.reboot_required
             if plan.person:
                 result["needs_person"] = list(plan.person)
+            if plan.operations and not self._task.check_mode and not budget.allows("apply"):
+                # over budget after the read: nothing is changed, the plan says what was left undone
+                result.update(self._over_budget(budget, "nothing was changed"))
+                return result
             if plan.operations:
                 result["changed"] = True
                 if not self._task.check_mode:
                     self.apply(args, plan, result)
                     if any(step.get("pending") == "reboot_required" for step in result.get("steps") or []):
                         result["reboot_required"] = True
+                    if not budget.allows("verify"):
+                        # changed but not read again: the state after is not known (absent, not "as planned")
+                        result["after"] = None
+                        result.update(self._over_budget(budget, "the change was made but not verified"))
+                        return result
                     snapshot, views = self._read(args, host)
                     problem = self.verify(args, plan, views, snapshot)
                     later = self.plan(args, views, snapshot)
@@ -221,4 +231,12 @@ class RemedyActionBase(ActionBase):
             return result
         if self._task.diff and result["changed"]:
             result["diff"] = {"before": result["before"], "after": result["after"]}
+        if args["time_budget"] is not None:
+            result["time_budget"] = budget.report()
         return result
+
+    @staticmethod
+    def _over_budget(budget: _budget.Budget, what: str) -> dict[str, t.Any]:
+        """The result of a task stopped by its time budget: failed, ``timed_out``, with what was done."""
+        return {"failed": True, "timed_out": True, "time_budget": budget.report(),
+                "msg": f"time_budget of {budget.seconds:g} s spent ({budget.elapsed():.1f} s): {what}"}

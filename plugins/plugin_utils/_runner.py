@@ -40,7 +40,7 @@ from ansible.errors import AnsibleConnectionFailure, AnsibleError
 from ansible.module_utils.common.text.converters import to_text
 from ansible.utils.display import Display
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _hresult
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller, _hresult
 
 try:
     from requests.exceptions import RequestException as _TransportError
@@ -270,6 +270,22 @@ def _script_result(name: str, raw: t.Any) -> ScriptResult:
     )
 
 
+#: What a call to a host lost earlier in the run says after the original error.
+NOT_AGAIN = "not contacted again: it failed earlier in this run"
+
+
+def connection_endpoint(connection: t.Any) -> str:
+    """The host and port a connection talks to (its remote_addr and port options), to know it again in the run."""
+    values = []
+    for option in ("remote_addr", "port"):
+        try:
+            value = connection.get_option(option)
+        except Exception:  # pylint: disable=broad-exception-caught  # an option this connection plugin lacks
+            value = getattr(getattr(connection, "_play_context", None), option, None)
+        values.append(str(value))
+    return f"{getattr(connection, 'transport', '?')}://{values[0]}:{values[1]}"
+
+
 def run_scripts(connection: t.Any, scripts: t.Sequence[RemoteScript], task_action: str = "winactivation.kms") -> CallResult:
     """Run ``scripts`` on the host in one remote call through ``connection`` and return their results.
 
@@ -282,7 +298,9 @@ def run_scripts(connection: t.Any, scripts: t.Sequence[RemoteScript], task_actio
         The results by script name, with rc and the controller-side start and finish times.
 
     Raises:
-        AnsibleConnectionFailure: The host could not be reached (the task should be marked unreachable).
+        AnsibleConnectionFailure: The host could not be reached (the task should be marked unreachable). Such a
+            host is not contacted again by later calls in the same playbook run: they raise at once with the first
+            error and NOT_AGAIN (a hung host costs its read timeout once per run, not once per task).
         RemoteScriptError: PowerShell failed or its output held no valid answer.
     """
     names = [s.name for s in scripts]
@@ -294,11 +312,18 @@ def run_scripts(connection: t.Any, scripts: t.Sequence[RemoteScript], task_actio
     payload = build_payload(scripts, begin, end)
     display.vvv(f"{task_action}: running {', '.join(names)} (command line {len(command)} chars, stdin {len(payload)} bytes)")
 
+    lost = _controller.RunMarks("lost-hosts")
+    endpoint = connection_endpoint(connection)
+    earlier = lost.get(endpoint)
+    if earlier is not None:
+        display.vvv(f"{task_action}: {endpoint} failed earlier in this run; not contacted again")
+        raise AnsibleConnectionFailure(f"{earlier} ({NOT_AGAIN})")
     started = time.time()
     try:
         rc, b_stdout, b_stderr = connection.exec_command(command, in_data=payload, sudoable=False)
-    except AnsibleConnectionFailure:
-        raise  # the caller marks the host unreachable
+    except AnsibleConnectionFailure as exc:
+        lost.set(endpoint, str(exc))  # the caller marks the host unreachable; later tasks of the run skip it
+        raise
     except AnsibleError as exc:
         # ansible-core's winrm plugin raises a plain AnsibleError ("winrm send_input failed") when the connection drops
         # while stdin is sent; escaping the action as such, it fails the task past failed_when and rescue. The host
@@ -306,12 +331,20 @@ def run_scripts(connection: t.Any, scripts: t.Sequence[RemoteScript], task_actio
         # plugin becomes a clean per-host failure of this call.
         message = to_text(exc)
         if _LOST_RE.search(message):
+            lost.set(endpoint, f"the connection was lost during the call: {message[:300]}")
             raise AnsibleConnectionFailure(f"the connection was lost during the call: {message[:300]}") from exc
         raise RemoteScriptError(f"the remote call failed: {message[:500]}") from exc
     except _TransportError as exc:
+        lost.set(endpoint, f"failed to reach the host: {exc}")
         raise AnsibleConnectionFailure(f"failed to reach the host: {exc}") from exc
     except Exception as exc:  # pylint: disable=broad-exception-caught
         raise RemoteScriptError(f"the remote call failed: {type(exc).__name__}: {exc}") from exc
+    except BaseException as exc:
+        # the task's timeout keyword fired during the call (TaskTimeoutError, a BaseException in every ansible-core
+        # we support): the host is as good as hung for this run
+        if type(exc).__name__ == "TaskTimeoutError":
+            lost.set(endpoint, f"the task timed out after {time.time() - started:.0f} s waiting for the host")
+        raise
     finished = time.time()
 
     rc = rc or 0

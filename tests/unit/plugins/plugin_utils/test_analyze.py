@@ -248,7 +248,9 @@ def test_kms_host_findings():
     own = _analyze.self_endpoint(_snapshot.normalise_snapshot(snap)["activation"])
     assert own == ("pc1.corp.example.jp", 1688)
     result = _analyze.analyze(snap, {"tcp": {"pc1.corp.example.jp:1688": {"open": False, "error": "timeout"}}})
-    assert set(result["codes"]) == {"ACTIVATED", "KMS_COUNT_INSUFFICIENT", "KMS_HOST_DOWN"}
+    # the controller failing to connect is no finding of the KMS host's own (issue 14): it is kept as evidence
+    assert set(result["codes"]) == {"ACTIVATED", "KMS_COUNT_INSUFFICIENT"}
+    assert result["kms_host_info"]["controller_tcp"] == "timeout"
     assert result["kms_host_info"]["csvlk"] == ["ws2019"] and "win11" not in result["kms_host_info"]["covers"]
 
 
