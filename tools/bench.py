@@ -179,8 +179,9 @@ def fleet_runs(size: int, repeat: int, forks: int, variants: list[str], seed: in
         for rep, variant in schedule:
             if variant == "profile":
                 result = _run_one(lab, inventory, "diagnose", work, forks, profile=profile)
-                print(json.dumps({"profiled": result["variant"], "size": size, "rc": result["rc"], "wall_s": result["wall_s"]}),
-                      flush=True)
+                summary = profile_summary(profile) if profile.exists() else {}
+                print(json.dumps({"profile": f"the diagnose playbook at {size} hosts", "rc": result["rc"],
+                                  "wall_s": result["wall_s"], "summary": summary}), flush=True)
                 continue
             result = _run_one(lab, inventory, variant, work, forks)
             result.update({"size": size, "hosts": len(fleet.hosts), "repetition": rep})
@@ -433,7 +434,9 @@ def _earlier(path: pathlib.Path) -> dict[str, t.Any]:
     try:
         return t.cast(dict, json.loads(text))
     except json.JSONDecodeError:
-        return {"runs": [json.loads(line) for line in text.splitlines() if line.startswith('{"variant"')]}
+        lines = [json.loads(line) for line in text.splitlines() if line.startswith(('{"variant"', '{"profile"'))]
+        return {"runs": [line for line in lines if "variant" in line],
+                "profiles": {line["profile"]: line["summary"] for line in lines if line.get("summary")}}
 
 
 def main(argv: list[str] | None = None) -> int:
