@@ -31,6 +31,7 @@ import os
 import pathlib
 import platform
 import resource
+import shlex
 import statistics
 import subprocess
 import sys
@@ -500,7 +501,7 @@ def main(argv: list[str] | None = None) -> int:
         profiles = {**old.get("profiles", {}), **profiles}
     loads = [r["load"] for r in runs] or [os.getloadavg()[0]]
     result = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-              "command": "tools/bench.py " + " ".join(argv if argv is not None else sys.argv[1:]), "machine": _machine(),
+              "command": "tools/bench.py " + shlex.join(argv if argv is not None else sys.argv[1:]), "machine": _machine(),
               "forks": args.forks, "load": (min(loads), max(loads)), "table": summarise(runs), "analyzer": analyzer,
               "synthetic": synth, "payload": payload_sizes(), "profiles": profiles, "runs": runs}
     text = markdown(result)
