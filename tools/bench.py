@@ -382,14 +382,15 @@ def markdown(result: dict[str, t.Any]) -> str:
              "(the machine is shared: figures are noisy).", ""]
     if result["table"]:
         lines += ["| hosts | variant | runs | wall s (median, min-max) | x floor | controller CPU s | x floor | peak RSS MiB | "
-                  "HTTP req/host | bytes/host | commands/host | rc |",
-                  "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+                  "HTTP req/host | bytes/host | commands/host | rc | load at start |",
+                  "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
         for size, rows in result["table"].items():
             for variant, row in rows.items():
                 lines.append(f"| {row['hosts']} | {variant} | {row['runs']} | {row['wall_s']:.1f} ({row['wall_min']:.1f}-"
                              f"{row['wall_max']:.1f}) | {row['wall_ratio']:.2f} | {row['cpu_s']:.1f} | {row['cpu_ratio']:.2f} | "
                              f"{row['peak_rss_mib']:.0f} | {row['http_requests_per_host']:.1f} | {row['bytes_per_host']:.0f} | "
-                             f"{row['commands_per_host']:.1f} | {','.join(map(str, row['rc']))} |")
+                             f"{row['commands_per_host']:.1f} | {','.join(map(str, row['rc']))} | "
+                             f"{row['load'][0]:.0f}-{row['load'][1]:.0f} |")
             del size
         lines.append("")
     rate = result.get("analyzer")
