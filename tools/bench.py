@@ -32,6 +32,7 @@ import os
 import pathlib
 import platform
 import resource
+import shlex
 import statistics
 import subprocess
 import sys
@@ -180,8 +181,9 @@ def fleet_runs(size: int, repeat: int, forks: int, variants: list[str], seed: in
         for rep, variant in schedule:
             if variant == "profile":
                 result = _run_one(lab, inventory, "diagnose", work, forks, profile=profile)
-                print(json.dumps({"profiled": result["variant"], "size": size, "rc": result["rc"], "wall_s": result["wall_s"]}),
-                      flush=True)
+                summary = profile_summary(profile) if profile.exists() else {}
+                print(json.dumps({"profile": f"the diagnose playbook at {size} hosts", "rc": result["rc"],
+                                  "wall_s": result["wall_s"], "summary": summary}), flush=True)
                 continue
             result = _run_one(lab, inventory, variant, work, forks)
             result.update({"size": size, "hosts": len(fleet.hosts), "repetition": rep})
@@ -451,14 +453,15 @@ def markdown(result: dict[str, t.Any]) -> str:
              "(the machine is shared: figures are noisy).", ""]
     if result["table"]:
         lines += ["| hosts | variant | runs | wall s (median, min-max) | x floor | controller CPU s | x floor | peak RSS MiB | "
-                  "HTTP req/host | bytes/host | commands/host | rc |",
-                  "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+                  "HTTP req/host | bytes/host | commands/host | rc | load at start |",
+                  "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
         for size, rows in result["table"].items():
             for variant, row in rows.items():
                 lines.append(f"| {row['hosts']} | {variant} | {row['runs']} | {row['wall_s']:.1f} ({row['wall_min']:.1f}-"
                              f"{row['wall_max']:.1f}) | {row['wall_ratio']:.2f} | {row['cpu_s']:.1f} | {row['cpu_ratio']:.2f} | "
                              f"{row['peak_rss_mib']:.0f} | {row['http_requests_per_host']:.1f} | {row['bytes_per_host']:.0f} | "
-                             f"{row['commands_per_host']:.1f} | {','.join(map(str, row['rc']))} |")
+                             f"{row['commands_per_host']:.1f} | {','.join(map(str, row['rc']))} | "
+                             f"{row['load'][0]:.0f}-{row['load'][1]:.0f} |")
             del size
         lines.append("")
     rate = result.get("analyzer")
@@ -504,7 +507,9 @@ def _earlier(path: pathlib.Path) -> dict[str, t.Any]:
     try:
         return t.cast(dict, json.loads(text))
     except json.JSONDecodeError:
-        return {"runs": [json.loads(line) for line in text.splitlines() if line.startswith('{"variant"')]}
+        lines = [json.loads(line) for line in text.splitlines() if line.startswith(('{"variant"', '{"profile"'))]
+        return {"runs": [line for line in lines if "variant" in line],
+                "profiles": {line["profile"]: line["summary"] for line in lines if line.get("summary")}}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -583,7 +588,7 @@ def main(argv: list[str] | None = None) -> int:
         profiles = {**old.get("profiles", {}), **profiles}
     loads = [r["load"] for r in runs] or [os.getloadavg()[0]]
     result = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-              "command": "tools/bench.py " + " ".join(argv if argv is not None else sys.argv[1:]), "machine": _machine(),
+              "command": "tools/bench.py " + shlex.join(argv if argv is not None else sys.argv[1:]), "machine": _machine(),
               "forks": args.forks, "load": (min(loads), max(loads)), "table": summarise(runs), "analyzer": analyzer,
               "synthetic": synth, "payload": payload_sizes(), "profiles": profiles, "runs": runs}
     text = markdown(result)

@@ -86,8 +86,8 @@ def _lab() -> t.Iterator[tuple[str, dict[str, t.Any], dict[str, t.Any]]]:
                 raw = {"activation": L.scripts.probe_activation(fleet, host, {"max_events": 20}),
                        "time": L.scripts.probe_time(fleet, host, {}),
                        "kms_dns": L.scripts.probe_kms_dns(fleet, host, {})}
-                snapshot = snap.build_snapshot(host.name, raw, {}, {"time": {"before": FROZEN_NOW, "after": FROZEN_NOW},
-                                                                   "elapsed_ms": 1}, FROZEN_NOW)
+                controller = {"time": {"before": FROZEN_NOW, "after": FROZEN_NOW}, "elapsed_ms": 1}
+                snapshot = snap.build_snapshot(host.name, raw, {}, controller, FROZEN_NOW)
                 yield f"lab:{label}:{name}:offline", snapshot, {}
                 yield f"lab:{label}:{name}", copy.deepcopy(snapshot), L._observations(fleet, snapshot)  # pylint: disable=protected-access
     finally:

@@ -183,17 +183,21 @@ def probe_activation(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict
     """probes/activation.ps1"""
     max_events = int(params.get("max_events", 10))
     products, service, licensing_error = [], None, None
+    attempts: list[dict[str, t.Any]] = []
     if _licensing_blocked(host):
         licensing_error = {"hresult": C.HR["SERVICE_DISABLED"] - (1 << 32),
                            "type": "Microsoft.Management.Infrastructure.CimException",
                            "message": "The service cannot be started, either because it is disabled or because it has no enabled devices associated with it."}
     else:
         host.spp_state = "Running"                    # a licensing query starts sppsvc (trigger start; assumed)
+        if params.get("attempt_activation"):
+            attempts = _attempt_activation(fleet, host)
         products = [{k: p.get(k) for k in _PRODUCT_PROPS} for p in host.products if p.get("PartialProductKey")]
         service = _service_view(fleet, host)
     ed = host.edition
     events = sorted(host.events, key=lambda e: e["RecordId"], reverse=True)[:max_events]
     return {
+        "activation_attempts": attempts,             # the probe always writes the list (empty without the opt-in)
         "products": products,
         "service": service,
         "licensing_error": licensing_error,
@@ -210,6 +214,26 @@ def probe_activation(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict
         "events": [dict(e, TimeCreated=iso7(e["TimeCreated"])) for e in events],
         "events_error": None,
     }
+
+
+def _attempt_activation(fleet: Fleet, host: Host) -> list[dict[str, t.Any]]:
+    """activation.ps1's opt-in attempt (attempt_activation): Activate() on every product with a key that is not
+    Licensed and whose Description names the VOLUME_KMSCLIENT channel, each recorded with the code it returned
+    (Invoke-WakCimMethod: 0, or the error's HRESULT); the products are then read again (by the caller).
+
+    Activate() is SoftwareLicensingProduct's method that slmgr /ato calls ("Activates the product", sppwmi
+    SoftwareLicensingProduct class); what it returns and logs is the model's (Fleet.activate, cited there)."""
+    attempts = []
+    for product in [p for p in host.products if p.get("PartialProductKey")]:
+        if product.get("LicenseStatus") == C.LICENSED or "VOLUME_KMSCLIENT" not in str(product.get("Description") or ""):
+            continue
+        try:
+            code = fleet.activate(host, product["ID"])
+        except ActivationError as exc:
+            code = exc.hresult
+        attempts.append({"ID": product["ID"], "ApplicationID": product["ApplicationID"], "HResult": _signed(code or 0),
+                         "Tool": "Activate", "At": iso7(host.utc_now())})
+    return attempts
 
 
 @handler("probe", "time")

@@ -42,6 +42,23 @@ def test_en_dli_kms_client():
     assert result["codes"] == ["ACTIVATED"] and result["status"] == "healthy"
 
 
+def test_en_dlv_office_with_values_removed_and_the_expiry_line():
+    """A real /dlv whose reporter removed the minutes: the expiration stays absent (never the 180 days read as
+    minutes), and the /xpr-style "Volume activation will expire <date>" line, which no snapshot field holds, is
+    returned unread rather than guessed."""
+    snap = read("en_mas_71_office2019_dlv_expire.txt", "pc1")
+    product = snap["probes"]["activation"]["products"][0]
+    assert product == {"Name": "Office 19, Office19ProPlus2019VL_KMS_Client_AE edition",
+                       "Description": "Office 19, VOLUME_KMSCLIENT channel", "ProductKeyChannel": "Volume:GVLK",
+                       "LicenseStatus": 1, "KeyManagementServiceMachine": "0.0.0.0", "KeyManagementServicePort": 1688,
+                       "VLActivationInterval": 120, "VLRenewalInterval": 10080}
+    unread = [u["text"] for u in snap["text_reader"]["unread_lines"]]
+    assert "Volume activation expiration:  minute(s) (180 day(s))" in unread
+    assert "Volume activation will expire 2022-03-28" in unread
+    result = _analyze.analyze(snap, {})
+    assert result["products"][0]["channel"] == "KMS_CLIENT" and result["products"][0]["license_status_name"] == "Licensed"
+
+
 def test_en_dli_kms_host_count_two():
     result = diagnose("en_technet_dli_kms_host.txt")
     assert set(result["codes"]) == {"ACTIVATED", "KMS_COUNT_INSUFFICIENT"} and result["is_kms_host"]
