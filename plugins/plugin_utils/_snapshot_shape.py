@@ -21,8 +21,10 @@ import math
 import typing as t
 
 #: The kinds a node may be required to have: an object (its listed keys checked, the others taken as they are), an
-#: object whose every value is an object (``MAP``: keyed by host name or probe name), a finite number, a string.
-OBJECT, MAP, NUMBER, STRING = "object", "map", "number", "string"
+#: object whose every value is an object (``MAP``: keyed by host name or probe name), a POSIX time in seconds (finite,
+#: within the years 1 to 9999, as ``datetime`` can hold it), a string.
+OBJECT, MAP, TIMESTAMP, STRING = "object", "map", "timestamp", "string"
+_SECONDS = (-62135596800.0, 253402300799.0)
 
 #: A node's rule: its kind and, for objects, the rules of the keys under it (None: nothing under it is checked).
 Rule = t.Tuple[str, t.Optional[t.Dict[str, t.Any]]]
@@ -46,11 +48,11 @@ _RULES: dict[str, Rule] = {
         restart_pending=_LEAF,
     ),
     "errors": (MAP, {"message": (STRING, None)}),
-    "controller": _object(time=_object(before=(NUMBER, None), after=(NUMBER, None))),
+    "controller": _object(time=_object(before=(TIMESTAMP, None), after=(TIMESTAMP, None))),
 }
 
 _TYPE_NAMES = {dict: "object", list: "list", str: "string", bool: "boolean", int: "number", float: "number"}
-_WANT = {OBJECT: "an object", MAP: "an object", NUMBER: "a finite number", STRING: "a string"}
+_WANT = {OBJECT: "an object", MAP: "an object", TIMESTAMP: "a POSIX time in seconds", STRING: "a string"}
 
 
 def _kind(value: t.Any) -> str:
@@ -66,7 +68,7 @@ def _fits(value: t.Any, kind: str) -> bool:
         return isinstance(value, dict)
     if kind is STRING:
         return isinstance(value, str)
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and _SECONDS[0] <= value <= _SECONDS[1]
 
 
 def _clean(value: dict[str, t.Any], rules: dict[str, Rule], path: str, unreadable: list[str]) -> dict[str, t.Any]:

@@ -74,7 +74,7 @@ def _parent(doc: t.Any, path: tuple[t.Any, ...]) -> t.Any:
 def mutated(draw: st.DrawFn, seeds: list[t.Any] | None = None, max_mutations: int = 3) -> t.Any:
     """One seed with 1..max_mutations nodes replaced, dropped or duplicated."""
     doc = copy.deepcopy(draw(st.sampled_from(seeds or SEEDS)))
-    for _ in range(draw(st.integers(1, max_mutations))):
+    for _round in range(draw(st.integers(1, max_mutations))):
         paths = _paths(doc)
         if not paths:
             break
@@ -103,7 +103,7 @@ snapshot_shapes = st.one_of(mutated(), mutated(max_mutations=8),
 def mutated_text(draw: st.DrawFn) -> str:
     """A published console capture with lines dropped, duplicated or changed, or arbitrary text."""
     lines = draw(st.sampled_from(TEXTS)).splitlines()
-    for _ in range(draw(st.integers(1, 4))):
+    for _round in range(draw(st.integers(1, 4))):
         if not lines:
             break
         index = draw(st.integers(0, len(lines) - 1))

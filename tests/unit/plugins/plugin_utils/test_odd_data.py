@@ -10,7 +10,7 @@ import math
 import pytest
 
 import snapshots as S
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _hresult, _runner, _snapshot
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _correlate, _hresult, _runner, _snapshot
 
 BEGIN, END = "<<b>>", "<<e>>"
 
@@ -31,7 +31,8 @@ def test_the_issue_example_service_list_of_null_is_unreadable_not_a_crash():
     (("probes", "activation", "registry", "spp"), 5, "snapshot.probes.activation.registry.spp: number"),
     (("probes", "kms_dns", "resolved", "kms01.corp.example.jp"), [], "snapshot.probes.kms_dns.resolved.kms01.corp.example.jp: list"),
     (("errors",), [None], "snapshot.errors: list"),
-    (("controller", "time", "before"), math.nan, "snapshot.controller.time.before: nan, not a finite number"),
+    (("controller", "time", "before"), math.nan, "snapshot.controller.time.before: nan, not a POSIX time in seconds"),
+    (("controller", "time", "after"), 2 ** 64, "snapshot.controller.time.after: number, not a POSIX time in seconds"),
 ])
 def test_wrong_typed_nodes_are_named_and_the_rest_is_diagnosed(where, value, path):
     snap = S.healthy()
@@ -105,3 +106,10 @@ def test_a_script_error_of_the_wrong_shape_is_a_failure_with_no_message():
 def test_answers_that_are_not_json_are_refused(body):
     with pytest.raises(_runner.RemoteScriptError, match="not valid JSON"):
         _runner.parse_answer(f"{BEGIN}{body}{END}", BEGIN, END)
+
+
+def test_results_without_a_host_name_are_correlated():
+    results = [_analyze.analyze(S.failing(code), {}) for code in ("0x8007232B", "0xC004F06C", "0x800706BA")]
+    results += [dict(r, host=None) for r in results]
+    _enriched, summary = _correlate.correlate(results)
+    assert summary["statements"] and all(s["hosts"] == [None, "pc1"] for s in summary["statements"])

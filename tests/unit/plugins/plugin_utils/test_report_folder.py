@@ -42,7 +42,7 @@ def _sets(index):
 
 
 def _run(folder: str, index: int) -> None:
-    for _ in range(5):
+    for _round in range(5):
         _report_folder.publish(folder, {name: f"run {index}" for name in _sets(index)}, "diagnosis")
 
 
