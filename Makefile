@@ -8,7 +8,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.cache/collections
 export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv system-deps collection-link demo test matrix sanity units lint pwsh-syntax changelog-lint integration molecule galaxy-import ee-check clean bench release-changelog docs docs-rst ansible-pkg faults
+.PHONY: help venv system-deps collection-link demo test matrix sanity units lint pwsh-syntax changelog-lint integration molecule galaxy-import ee-check clean bench release-changelog docs docs-rst ansible-pkg faults fuzz fuzz-long
 
 help:
 	@echo "make demo   - set up, start the lab demo fleet, run the collection's playbooks against it, stop the lab"
@@ -44,6 +44,14 @@ sanity: venv system-deps
 
 units: venv collection-link ansible-pkg
 	$(PY) -m pytest tests/unit
+
+# The hypothesis fuzz suites as make test runs them: derandomized, a fixed example budget (tests/fuzz/conftest.py).
+fuzz: venv collection-link
+	$(PY) -m pytest -q -p no:cacheprovider tests/fuzz
+
+# Release time: random inputs, 5,000 examples per test (FUZZ_EXAMPLES=N to change); see docs/reliability.md, Fuzzing.
+fuzz-long: venv collection-link
+	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q -p no:cacheprovider tests/fuzz
 
 lint: venv collection-link
 	$(VENV)/bin/ansible-lint --profile production

@@ -28,6 +28,8 @@ run changelog antsibull-changelog lint
 run docs-site tools/docs-build.sh
 run typing bash -c "cd .cache/collections && MYPYPATH=. '$PWD/$PY' -m mypy --config-file '$PWD/mypy.ini' -p ansible_collections.winactivation.kms.plugins"
 run units "$PY" -m pytest -q -p no:cacheprovider tests/unit
+# hypothesis fuzz suites (tests/fuzz), derandomized with a fixed example budget; `make fuzz-long` for release time
+run fuzz "$PY" -m pytest -q -p no:cacheprovider tests/fuzz
 run sanity tools/ansible-test.sh sanity --local --requirements --python "$pyver"
 run ansible-lint ansible-lint --profile production --offline
 run lab "$PY" -m pytest -q -p no:cacheprovider tests/lab

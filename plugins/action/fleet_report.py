@@ -11,7 +11,7 @@ import typing as t
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _options, _report, _slices
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _options, _report, _report_folder, _slices
 
 
 class ActionModule(ActionBase):
@@ -118,13 +118,11 @@ class ActionModule(ActionBase):
         check = bool(self._task.check_mode)
         lang = args["language"]
         folder = _fleet.check_folder(args["dir"]) if check else args["dir"]
-        os.makedirs(folder, mode=0o755, exist_ok=True)
         files: list[str] = []
-        changed = False
+        texts: dict[str, str] = {}
 
         def _write(name: str, text: str) -> None:
-            nonlocal changed
-            changed = _fleet.write_text(os.path.join(folder, name), text) or changed
+            texts[name] = text
             files.append(name)
 
         stem = args["name"]
@@ -144,6 +142,8 @@ class ActionModule(ActionBase):
             _write(f"remediation.{lang}.md", _fleet.remediation_markdown(remediation, lang))
             if "html" in args["formats"]:
                 _write(f"remediation.{lang}.html", _fleet.remediation_html(remediation, lang, check))
+        # this run's whole set at once: stale files of an earlier run in the same folder never stay beside it
+        changed = _report_folder.publish(folder, texts, stem)
         result.update({
             "changed": changed, "dir": folder, "files": files, "check_mode": check,
             "hosts": len(document.get("results") or []), "unread": _fleet.unread(document),

@@ -556,7 +556,7 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
     findings: list[dict[str, t.Any]] = []
     errors = snapshot.get("errors") or {}
     if "activation" in errors:
-        err = errors["activation"]
+        err = errors["activation"] or {}
         code = _hresult.normalise(err.get("hresult"))
         findings.append(_findings.make("ACCESS_DENIED" if code == 0x80070005 else "UNKNOWN_ACTIVATION_ERROR", None,
                                        {"hresult": _hresult.to_hex(code), "message": err.get("message")}, {"product": "licensing"}))
@@ -573,7 +573,7 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
             findings.append(_findings.make("UNKNOWN_ACTIVATION_ERROR", None, {"hresult": _hresult.to_hex(code),
                                                                               "message": licensing_error.get("message")}, {"product": "licensing"}))
     products = [p for p in ctx.activation.get("products") or [] if not p.get("is_addon")]
-    missing = _host_evidence_missing(ctx, errors, products)
+    missing = _host_evidence_missing(ctx, errors, products) + _unreadable(snapshot)
     if missing:
         words = _missing_text(missing)
         findings.append(_findings.make("EVIDENCE_MISSING", None, {"missing": words["missing"]}, {"missing_ja": words["missing_ja"]}))
@@ -637,6 +637,11 @@ def _host_evidence_missing(ctx: _Context, errors: dict[str, t.Any], products: li
             return [("the licensing products (SoftwareLicensingProduct)", "ライセンス製品 (SoftwareLicensingProduct)")]
         return [("a licensing product with a product key (the list is empty)", "プロダクトキーのあるライセンス製品 (一覧が空です)")]
     return []
+
+
+def _unreadable(snapshot: dict[str, t.Any]) -> list[tuple[str, str]]:
+    """What the read step removed as the wrong type (``unreadable``): not collected, so named as missing."""
+    return [(f"{line} (unreadable)", f"{line} (読み取れません)") for line in _snapshot.as_list(snapshot.get("unreadable"))]
 
 
 def _fqdn(activation: dict[str, t.Any]) -> str | None:

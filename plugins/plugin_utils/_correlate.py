@@ -247,7 +247,7 @@ def summarise(results: list[dict[str, t.Any]], by_kms: dict[str, dict[str, t.Any
         where = f" ({', '.join(kms_names)})" if kms_names and tied_to_kms_host else ""
         severity = _findings.CATALOG[code].severity
         en, ja = _sentence(severity, len(hosts), _CAUSE_TEXT[code], where)
-        statements.append({"code": code, "severity": severity, "count": len(hosts), "hosts": sorted(hosts),
+        statements.append({"code": code, "severity": severity, "count": len(hosts), "hosts": sorted(hosts, key=str),
                            "kms_hosts": kms_names, "en": en, "ja": ja})
     statements.sort(key=lambda s: (_findings.SEVERITIES.index(s["severity"]), -s["count"], s["code"]))
     groups = {
@@ -262,5 +262,5 @@ def summarise(results: list[dict[str, t.Any]], by_kms: dict[str, dict[str, t.Any
         "code_counts": {code: len(hosts) for code, hosts in sorted(code_hosts.items())},
         "statements": statements,
         "by_kms_host": groups,
-        "kms_hosts": sorted({v["host"] for v in kms_index.values()}),
+        "kms_hosts": sorted({v["host"] for v in kms_index.values()}, key=str),
     }

@@ -19,6 +19,7 @@ symbol in any public header, so their symbol is empty rather than invented.
 from __future__ import annotations
 
 import functools
+import math
 import typing as t
 
 
@@ -174,7 +175,7 @@ def normalise(code: t.Any) -> int | None:
             value = int(text, 16) if text.lower().startswith("0x") else int(text)
         except ValueError:
             return None
-    elif isinstance(code, (int, float)):
+    elif isinstance(code, int) or (isinstance(code, float) and math.isfinite(code)):
         value = int(code)
     else:
         return None

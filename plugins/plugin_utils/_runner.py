@@ -231,12 +231,36 @@ def parse_answer(stdout: str, begin: str, end: str) -> dict[str, t.Any] | None:
         raise RemoteScriptError("the host's answer was cut off (end marker missing)", stdout=stdout)
     body = stdout[start + len(begin):stop]
     try:
-        answer = json.loads(body)
-    except ValueError as exc:
+        answer = json.loads(body, parse_constant=_not_json)
+    except (ValueError, RecursionError) as exc:
         raise RemoteScriptError(f"the host's answer is not valid JSON: {exc}", stdout=stdout) from None
     if not isinstance(answer, dict):
         raise RemoteScriptError("the host's answer is not a JSON object", stdout=stdout)
     return answer
+
+
+def _not_json(constant: str) -> t.NoReturn:
+    """NaN, Infinity and -Infinity are not JSON (RFC 8259); ConvertTo-Json never writes them bare."""
+    raise ValueError(f"{constant} is not a JSON value")
+
+
+def _int_or_none(value: t.Any) -> int | None:
+    """An integer of the answer (``ms``, ``line``): a JSON integer, never a boolean, a string or a fraction."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def read_answer(stdout: str, begin: str, end: str, names: t.Sequence[str]) -> dict[str, ScriptResult] | None:
+    """The result of each script in ``names`` from the framed answer in ``stdout``; None when there is no frame.
+
+    Raises RemoteScriptError when the frame is garbled or the host refused to run the scripts (``_fatal``).
+    """
+    answer = parse_answer(stdout, begin, end)
+    if answer is None:
+        return None
+    fatal = answer.get("_fatal")
+    if fatal is not None:
+        raise RemoteScriptError(_fatal_message(fatal), stdout=stdout)
+    return {name: _script_result(name, answer.get(name)) for name in names}
 
 
 def _fatal_message(fatal: t.Any) -> str:
@@ -254,19 +278,26 @@ def _script_result(name: str, raw: t.Any) -> ScriptResult:
     """Turn one entry of the host's answer into a ScriptResult."""
     if not isinstance(raw, dict) or "ok" not in raw:
         return ScriptResult(name=name, ok=False, error=RemoteError(message="no result for this script"))
-    if raw.get("ok"):
-        return ScriptResult(name=name, ok=True, value=raw.get("value"), elapsed_ms=raw.get("ms"))
-    err = raw.get("error") or {}
+    ok = raw["ok"]
+    if ok is True:      # the JSON value true only: "false", 1 or "yes" is not a success
+        return ScriptResult(name=name, ok=True, value=raw.get("value"), elapsed_ms=_int_or_none(raw.get("ms")))
+    if ok is not False:
+        return ScriptResult(name=name, ok=False, elapsed_ms=_int_or_none(raw.get("ms")), error=RemoteError(
+            message=f"the host's result for this script is malformed: 'ok' is {to_text(json.dumps(ok))[:100]}, not true or false"))
+    err = raw.get("error")
+    err = err if isinstance(err, dict) else {}
+    message = err.get("message")
+    kind = err.get("type")
     return ScriptResult(
         name=name,
         ok=False,
         error=RemoteError(
-            message=to_text(err.get("message") or ""),
+            message=to_text(message) if isinstance(message, str) else "",
             hresult=_hresult.normalise(err.get("hresult")),
-            exception_type=err.get("type"),
-            line=err.get("line"),
+            exception_type=kind if isinstance(kind, str) else None,
+            line=_int_or_none(err.get("line")),
         ),
-        elapsed_ms=raw.get("ms"),
+        elapsed_ms=_int_or_none(raw.get("ms")),
     )
 
 
@@ -352,16 +383,14 @@ def run_scripts(connection: t.Any, scripts: t.Sequence[RemoteScript], task_actio
     stderr = decode_stderr(b_stderr)
     display.vvv(f"{task_action}: {', '.join(names)} finished in {(finished - started) * 1000:.0f} ms, rc={rc}")
 
-    answer = parse_answer(stdout, begin, end)
-    if answer is None:
+    try:
+        results = read_answer(stdout, begin, end, names)
+    except RemoteScriptError as exc:
+        raise RemoteScriptError(exc.message, rc=rc, stdout=stdout, stderr=stderr) from None
+    if results is None:
         display.vvvvv(f"{task_action}: rc={rc} stderr={stderr!r}")
         detail = stderr or stdout.strip() or "no output"
         if rc != 0:
             raise RemoteScriptError(f"PowerShell exited with rc {rc}: {detail}", rc=rc, stdout=stdout, stderr=stderr)
         raise RemoteScriptError(f"the host gave no answer (rc 0): {detail[:500]}", rc=rc, stdout=stdout, stderr=stderr)
-
-    fatal = answer.get("_fatal")
-    if fatal is not None:
-        raise RemoteScriptError(_fatal_message(fatal), rc=rc, stdout=stdout, stderr=stderr)
-    results = {name: _script_result(name, answer.get(name)) for name in names}
     return CallResult(results=results, rc=rc, started=started, finished=finished, stderr=stderr)

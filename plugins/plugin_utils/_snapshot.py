@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 import re
 import typing as t
 
 from ansible.errors import AnsibleError
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _hresult
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _hresult, _snapshot_shape
 
 SCHEMA = "winactivation.kms/snapshot/1"
 #: Additive revisions of the same schema (docs/snapshot-format.md): 2 adds activation_attempts, product-level KMS host
@@ -84,16 +85,21 @@ def as_int(value: t.Any) -> int | None:
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
-        return value
+        return _cim_int(value)
     if isinstance(value, float):
-        return int(value)
+        return _cim_int(int(value)) if math.isfinite(value) else None
     if isinstance(value, str):
         text = value.strip()
         try:
-            return int(text, 16) if text.lower().startswith("0x") else int(float(text))
-        except ValueError:
+            return _cim_int(int(text, 16) if text.lower().startswith("0x") else int(float(text)))
+        except (ValueError, OverflowError):   # "NaN", "1e999": not a number a CIM property holds
             return None
     return None
+
+
+def _cim_int(value: int) -> int | None:
+    """``value`` when a CIM integer can hold it (sint64 to uint64), else None: not a reading, not collected."""
+    return value if -(2 ** 63) <= value < 2 ** 64 else None
 
 
 def as_bool(value: t.Any) -> bool | None:
@@ -103,7 +109,7 @@ def as_bool(value: t.Any) -> bool | None:
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)):
-        return bool(value)
+        return bool(value) if math.isfinite(value) else None
     if isinstance(value, str):
         text = value.strip().lower()
         if text in ("true", "1", "yes"):
@@ -136,14 +142,17 @@ def parse_datetime(value: t.Any) -> datetime.datetime | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
-    match = _MS_DATE_RE.match(text)
-    if match:
-        return datetime.datetime(1970, 1, 1, tzinfo=_UTC) + datetime.timedelta(milliseconds=int(match.group("ms")))
-    match = _DMTF_RE.match(text)
-    if match:
-        local = datetime.datetime.strptime(match.group("ts"), "%Y%m%d%H%M%S").replace(microsecond=int(match.group("us")))
-        offset = int(match.group("off")) * (1 if match.group("sign") == "+" else -1)
-        return (local - datetime.timedelta(minutes=offset)).replace(tzinfo=_UTC)
+    try:    # a date past year 9999 or a DMTF stamp that is no date (month 13) is no reading: None, not an error
+        match = _MS_DATE_RE.match(text)
+        if match:
+            return datetime.datetime(1970, 1, 1, tzinfo=_UTC) + datetime.timedelta(milliseconds=int(match.group("ms")))
+        match = _DMTF_RE.match(text)
+        if match:
+            local = datetime.datetime.strptime(match.group("ts"), "%Y%m%d%H%M%S").replace(microsecond=int(match.group("us")))
+            offset = int(match.group("off")) * (1 if match.group("sign") == "+" else -1)
+            return (local - datetime.timedelta(minutes=offset)).replace(tzinfo=_UTC)
+    except (OverflowError, ValueError):
+        return None
     iso = text.replace("Z", "+00:00").replace("z", "+00:00")
     # Python < 3.11 accepts at most 6 fractional digits; .NET's "o" format writes 7.
     iso = _FRACTION_RE.sub(r"\1", iso)
@@ -271,7 +280,10 @@ def normalise_product(product: dict[str, t.Any], reference: datetime.datetime | 
     grace = as_int(product.get("GracePeriodRemaining"))
     expires = None
     if grace is not None and grace > 0 and reference is not None:
-        expires = iso(reference + datetime.timedelta(minutes=grace))
+        try:
+            expires = iso(reference + datetime.timedelta(minutes=grace))
+        except OverflowError:   # past year 9999: no date to show
+            expires = None
     reason = as_int(product.get("LicenseStatusReason"))
     channel, channel_confidence, channel_basis = channel_evidence(product)
     return {
@@ -712,7 +724,7 @@ def read_snapshot(document: t.Any) -> dict[str, t.Any]:
     probes = document.get("probes")
     if not isinstance(probes, dict):
         raise SnapshotError("snapshot 'probes' must be an object with activation, time and/or kms_dns")
-    return document
+    return _snapshot_shape.readable(document)
 
 
 def normalise_snapshot(snapshot: dict[str, t.Any]) -> dict[str, t.Any]:

@@ -1,0 +1,107 @@
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One run's report files land in the report folder as one complete set (issue 14 item 6).
+
+Two runs into the same folder used to leave a mixed set: files a run did not write this time (another language,
+fewer formats, the remediation files of an earlier remediate run) stayed beside its new ones, and two runs at the
+same time interleaved their files. ``publish`` writes a run's files into a staging folder first, then, holding an
+exclusive lock on the folder (``fcntl.flock`` on the folder itself, so no lock file is left behind), renames each
+into place (``os.replace``, atomic per file) and removes the report files of the same name stem that this run did not
+write: ``<stem>[-before].json``, ``<stem>[-before].<language>.<csv|md|html>`` and ``remediation.json``,
+``remediation.<language>.<md|html>``. Nothing else in the folder is touched (other stems, the user's own files,
+check-mode folders). Two runs publish one after the other, so the folder always ends with exactly one run's set.
+"""
+
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the winactivation.kms collection and may change in any release.
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import shutil
+import tempfile
+import typing as t
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _report
+
+STAGING_PREFIX = ".winactivation-kms-staging-"
+
+
+@contextlib.contextmanager
+def _locked(folder: str) -> t.Iterator[None]:
+    """Hold the folder's exclusive publish lock (released when the block ends or the process dies)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _plain_name(name: t.Any) -> bool:
+    """A file name of the folder itself: no folder part, not hidden, not . or .."""
+    return isinstance(name, str) and bool(name) and name == os.path.basename(name) and not name.startswith(".") \
+        and "/" not in name and "\\" not in name
+
+
+def report_set(stem: str) -> re.Pattern[str]:
+    """The names of every report file a run with name stem ``stem`` may write (any language, any format)."""
+    languages = "|".join(re.escape(lang) for lang in _report.LANGUAGES)
+    return re.compile(rf"(?:{re.escape(stem)}(?:-before)?\.(?:json|(?:{languages})\.(?:csv|md|html))"
+                      rf"|remediation\.(?:json|(?:{languages})\.(?:md|html)))")
+
+
+def stale_files(folder: str, stem: str, files: t.Iterable[str]) -> list[str]:
+    """Report files of ``stem`` in ``folder`` that are not in ``files`` (an earlier run's), sorted."""
+    pattern, keep = report_set(stem), set(files)
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    return sorted(n for n in names if n not in keep and pattern.fullmatch(n) and os.path.isfile(os.path.join(folder, n))
+                  and not os.path.islink(os.path.join(folder, n)))
+
+
+def _same(path: str, data: bytes) -> bool:
+    """Whether ``path`` already holds exactly ``data``."""
+    try:
+        with open(path, "rb") as existing:
+            return existing.read() == data
+    except OSError:
+        return False
+
+
+def publish(folder: str, files: dict[str, str], stem: str) -> bool:
+    """Make ``folder`` hold exactly this run's report ``files`` (name -> text) among the report files of ``stem``.
+
+    Returns True when anything in the folder changed (a file written or a stale one removed).
+    """
+    for name in files:
+        if not _plain_name(name):
+            raise ValueError(f"report file name {name!r} must be a plain file name")
+    os.makedirs(folder, mode=0o755, exist_ok=True)
+    stage = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder)
+    changed = False
+    try:
+        staged: dict[str, bytes] = {}
+        for name, text in files.items():
+            data = text.encode("utf-8")
+            with open(os.path.join(stage, name), "wb") as handle:
+                handle.write(data)
+            os.chmod(os.path.join(stage, name), 0o644)
+            staged[name] = data
+        with _locked(folder):
+            for name, data in staged.items():
+                target = os.path.join(folder, name)
+                if not _same(target, data):
+                    os.replace(os.path.join(stage, name), target)
+                    changed = True
+            for name in stale_files(folder, stem, files):
+                os.remove(os.path.join(folder, name))
+                changed = True
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return changed

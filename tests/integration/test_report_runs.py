@@ -1,0 +1,97 @@
+"""Issue 14 item 6: every run writes its reports, one complete set per folder.
+
+An offline batch in which one snapshot is odd still diagnoses the others and names the odd one; ``--limit`` without
+localhost and ``--check --limit`` still write their reports; two runs into one report folder leave exactly the
+second run's set. No lab needed: the hosts' WinRM ports are closed, and the snapshots are files.
+"""
+from __future__ import annotations
+
+import json
+import math
+import socket
+
+import yaml
+
+from conftest import ROOT, run_playbook
+
+import snapshots as S  # tests/unit/snapshots.py, on sys.path through tests/unit/conftest.py
+
+DIAGNOSE = ROOT / "playbooks" / "diagnose.yml"
+OFFLINE = ROOT / "playbooks" / "diagnose_snapshots.yml"
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _inventory(tmp_path):
+    common = {"ansible_connection": "winrm", "ansible_host": "127.0.0.1", "ansible_user": "u", "ansible_password": "p",
+              "ansible_winrm_scheme": "http", "ansible_winrm_transport": "basic", "ansible_winrm_connection_timeout": 2}
+    hosts = {name: {"ansible_port": _closed_port()} for name in ("pc-a", "pc-b")}
+    path = tmp_path / "inventory.yml"
+    path.write_text(yaml.safe_dump({"all": {"children": {"windows": {"vars": common, "hosts": hosts}}}}), encoding="utf-8")
+    return str(path)
+
+
+def _files(folder):
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_one_odd_snapshot_does_not_stop_the_batch(tmp_path):
+    folder = tmp_path / "snaps"
+    folder.mkdir()
+    (folder / "PC-A-kms-snapshot.json").write_text(json.dumps(S.healthy()), encoding="utf-8")
+    odd = S.healthy()          # shapes the fuzz suite found: valid JSON, wrong types inside
+    odd["probes"]["activation"]["service"] = [None]
+    odd["probes"]["time"] = "x"
+    odd["controller"]["time"]["before"] = math.nan
+    (folder / "PC-B-kms-snapshot.json").write_text(json.dumps(odd), encoding="utf-8")
+    (folder / "PC-C-kms-snapshot.json").write_text('{"schema": "winactivation.kms/snapshot/1", "probes": []}', encoding="utf-8")
+    (folder / "PC-D-kms-snapshot.json").write_text('{"probes": {"activation": ', encoding="utf-8")
+    run = run_playbook(_inventory(tmp_path), OFFLINE, tmp_path / "run", extra=[
+        "-e", json.dumps({"snapshot_dir": str(folder), "report_dir": str(tmp_path / "out")})])
+    assert run.rc == 0, run.output[-3000:]
+    doc = json.loads((tmp_path / "out" / "diagnosis.json").read_text(encoding="utf-8"))
+    results = {r["host"]: r for r in doc["results"]}
+    assert sorted(results) == ["PC-A", "PC-B", "PC-C", "PC-D"]
+    assert results["PC-A"]["codes"] == ["ACTIVATED"]
+    assert "ACTIVATED" in results["PC-B"]["codes"] and "EVIDENCE_MISSING" in results["PC-B"]["codes"]
+    missing = next(f for f in results["PC-B"]["findings"] if f["code"] == "EVIDENCE_MISSING")["evidence"]["missing"]
+    assert "snapshot.probes.activation.service: list, not an object (unreadable)" in missing
+    assert "snapshot.probes.time: string, not an object (unreadable)" in missing
+    for host in ("PC-C", "PC-D"):
+        assert results[host]["status"] == "error"
+        assert f"snapshot file {host}-kms-snapshot.json skipped" in results[host]["findings"][0]["evidence"]["reason"]
+    json.loads((tmp_path / "out" / "diagnosis.json").read_text(encoding="utf-8"), parse_constant=lambda c: 1 / 0)
+
+
+def test_limit_without_localhost_writes_the_report(tmp_path):
+    run = run_playbook(_inventory(tmp_path), DIAGNOSE, tmp_path / "run", extra=[
+        "--limit", "pc-a", "-e", json.dumps({"report_dir": str(tmp_path / "reports"), "report_formats": ["json", "markdown"]})])
+    assert "None of the 1 hosts could be read (1 unreachable or unreadable)" in run.output, run.output[-3000:]
+    doc = json.loads((tmp_path / "reports" / "diagnosis.json").read_text(encoding="utf-8"))
+    assert [r["host"] for r in doc["results"]] == ["pc-a"]
+    assert _files(tmp_path / "reports") == ["diagnosis.en.md", "diagnosis.json"]
+
+
+def test_check_mode_with_limit_writes_its_report(tmp_path):
+    run = run_playbook(_inventory(tmp_path), DIAGNOSE, tmp_path / "run", extra=[
+        "--check", "--limit", "pc-b", "-e", json.dumps({"report_dir": str(tmp_path / "reports"), "report_formats": ["json"]})])
+    folders = list((tmp_path / "reports").iterdir())
+    assert len(folders) == 1 and folders[0].name.startswith("check-"), run.output[-3000:]
+    doc = json.loads((folders[0] / "diagnosis.json").read_text(encoding="utf-8"))
+    assert doc["check_mode"] is True and [r["host"] for r in doc["results"]] == ["pc-b"]
+
+
+def test_two_runs_into_one_folder_leave_the_second_runs_set(tmp_path):
+    inventory = _inventory(tmp_path)
+    reports = tmp_path / "reports"
+    run_playbook(inventory, DIAGNOSE, tmp_path / "run1", extra=["-e", json.dumps({"report_dir": str(reports)})])
+    assert _files(reports) == ["diagnosis.en.csv", "diagnosis.en.html", "diagnosis.en.md", "diagnosis.json"]
+    run_playbook(inventory, DIAGNOSE, tmp_path / "run2", extra=["--limit", "pc-b,localhost", "-e", json.dumps(
+        {"report_dir": str(reports), "report_language": "ja", "report_formats": ["json", "markdown"]})])
+    assert _files(reports) == ["diagnosis.ja.md", "diagnosis.json"]
+    doc = json.loads((reports / "diagnosis.json").read_text(encoding="utf-8"))
+    assert [r["host"] for r in doc["results"]] == ["pc-b"]
