@@ -48,6 +48,22 @@ def test_remediate_with_one_bad_variable_contacts_no_host(demo_lab, tmp_path, ba
     assert list(run.results) == ["localhost"]
 
 
+@pytest.mark.parametrize("playbook", [REMEDIATE, DIAGNOSE], ids=["remediate", "diagnose"])
+def test_limit_without_localhost_is_validated_too(demo_lab, tmp_path, playbook):
+    """--limit that leaves localhost out skips the first (localhost) play: the first play of the hosts validates
+    then, once on the controller, before any task reaches a host."""
+    client = sorted(demo_lab.inventory()["all"]["children"]["windows"]["children"]["kms_clients"]["hosts"])[0]
+    before = demo_lab.counters()
+    run = run_playbook(demo_lab.inventory_path, playbook, tmp_path,
+                       extra=["--limit", client, "-e", json.dumps({"report_language": "fr",
+                                                                   "report_dir": str(tmp_path / "r")})])
+    after = demo_lab.counters()
+    assert run.rc != 0
+    assert _contacted(before, after) == []
+    assert sum(c["mutating_calls"] for c in after.values()) == sum(c["mutating_calls"] for c in before.values())
+    assert "report_language must be one of: en, ja, got: fr" in run.output
+
+
 def test_diagnose_with_report_language_fr_contacts_no_host(demo_lab, tmp_path):
     before = demo_lab.counters()
     run = run_playbook(demo_lab.inventory_path, DIAGNOSE, tmp_path,
