@@ -81,7 +81,7 @@ def as_int(value: t.Any) -> int | None:
     if value is None:
         return None
     if type(value) is int:  # pylint: disable=unidiomatic-typecheck  # the common case first (not bool)
-        return value
+        return value if _CIM_INT_MIN <= value < _CIM_INT_END else None
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
@@ -97,9 +97,13 @@ def as_int(value: t.Any) -> int | None:
     return None
 
 
+#: The range of CIM integers (sint64 to uint64): a number outside it is no reading of a CIM property.
+_CIM_INT_MIN, _CIM_INT_END = -(2 ** 63), 2 ** 64
+
+
 def _cim_int(value: int) -> int | None:
     """``value`` when a CIM integer can hold it (sint64 to uint64), else None: not a reading, not collected."""
-    return value if -(2 ** 63) <= value < 2 ** 64 else None
+    return value if _CIM_INT_MIN <= value < _CIM_INT_END else None
 
 
 def as_bool(value: t.Any) -> bool | None:
