@@ -126,6 +126,11 @@ class _Context:
     def controller_tcp(self, host: str, port: int) -> dict[str, t.Any] | None:
         return (self.obs.get("tcp") or {}).get(f"{host}:{port}")
 
+    def controller_not_checked(self, host: str, port: int) -> str | None:
+        """Why the controller did not test this endpoint (not a known KMS candidate), None when it was not skipped."""
+        reason = (self.obs.get("not_checked") or {}).get(f"{host}:{port}")
+        return str(reason) if reason else None
+
     def dns_working_host(self) -> str | None:
         """A KMS host that DNS (SRV) offers and that the client can open a connection to."""
         for cand in self.dns.get("candidates") or []:
@@ -156,6 +161,9 @@ def _connectivity(ctx: _Context, product: dict[str, t.Any], inner: int | None) -
     evidence = {"kms_host": host, "port": port, "hresult": hex_inner, "source": manual[0] if manual else "discovered",
                 "client_tcp": "open" if cand.get("tcp_open") else (cand.get("tcp_error") or "not tested"),
                 "controller_tcp": None if ctrl is None else ("open" if ctrl.get("open") else ctrl.get("error") or "closed")}
+    not_checked = ctx.controller_not_checked(host, port)
+    if ctrl is None and not_checked:
+        evidence["controller_not_checked"] = not_checked
     if cand and not cand.get("addresses"):
         err = cand.get("resolve_error") or {}
         evidence["resolve_error"] = err.get("text") or err.get("hresult") or "no address"

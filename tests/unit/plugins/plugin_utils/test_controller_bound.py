@@ -140,3 +140,15 @@ def test_diagnose_connects_only_to_the_inventorys_kms_hosts():
 def test_bad_controller_check_targets_is_refused_before_anything_runs():
     with pytest.raises(AnsibleActionFail, match="controller_check_targets must be one of: known, any"):
         _run({"controller_check_targets": "everywhere"}, {"inventory_hostname": "pc1"})
+
+
+def test_a_finding_says_the_controller_did_not_check_an_unknown_endpoint():
+    """The finding's evidence says why the controller has nothing to say of that endpoint (absent, not down)."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze
+    snapshot = S.failing("0x800706BA")
+    endpoints = [f"{c['host']}:{c['port']}" for c in snapshot["probes"]["kms_dns"].get("candidates") or []]
+    assert endpoints
+    result = _analyze.analyze(snapshot, {"tcp": {}, "srv": [], "not_checked": {e: _controller.NOT_KNOWN for e in endpoints}})
+    evidence = [f["evidence"] for f in result["findings"] if "controller_tcp" in f["evidence"]]
+    assert evidence and all(e["controller_tcp"] is None for e in evidence)
+    assert all(e.get("controller_not_checked") == _controller.NOT_KNOWN for e in evidence)
