@@ -10,6 +10,7 @@ import typing as t
 
 import pytest
 
+import browser as browser_mod
 from kmslab import fleet as fleet_mod
 from kmslab.control import Lab
 
@@ -64,3 +65,13 @@ def demo_lab(tmp_path_factory):
     with Lab(fleet) as lab:
         lab.inventory_path = lab.write_inventory(str(tmp / "inventory.yml"))
         yield lab
+
+
+@pytest.fixture(scope="module")
+def browser() -> t.Iterator[t.Any]:
+    """One headless Chromium per test module (tests/integration/browser.py says where it is and how it starts)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=browser_mod.CHROMIUM, args=browser_mod.ARGS)
+        yield chromium
+        chromium.close()

@@ -7,35 +7,17 @@ ansible-playbook run (test_diagnose.py opens the pages the report role writes).
 """
 from __future__ import annotations
 
-import shutil
-import subprocess
 import typing as t
 
 import pytest
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _report
 
+from browser import NO_CHROMIUM, japanese_fonts
+
 from lab_documents import LAB, lab_document
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make system-deps installs it)")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--disable-quic"]
-
-
-def _japanese_fonts() -> set[str]:
-    """Families fontconfig says cover Japanese (every name of each family, e.g. IPAGothic and IPAゴシック)."""
-    out = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True, text=True, check=False).stdout
-    return {name.strip() for line in out.splitlines() for name in line.split(",") if name.strip()}
-
-
-@pytest.fixture(scope="module")
-def browser() -> t.Iterator[t.Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+pytestmark = NO_CHROMIUM
 
 
 def _demo_document() -> dict[str, t.Any]:
@@ -118,7 +100,7 @@ def test_remediation_page_renders(browser, tmp_path):
 
 
 def test_japanese_page_is_drawn_with_a_japanese_font(browser, tmp_path):
-    japanese = _japanese_fonts()
+    japanese = japanese_fonts()
     if not japanese:
         pytest.skip("no Japanese font installed (make system-deps installs fonts-ipafont-gothic)")
     page, problems, _requests = _open(browser, tmp_path, "diagnosis.ja.html", _report.to_html(_demo_document(), "ja"))

@@ -5,6 +5,9 @@ import base64
 import json
 import pathlib
 import re
+import socket
+import threading
+import time
 import types
 import typing as t
 
@@ -75,3 +78,38 @@ class HostError(Exception):
     def __init__(self, message: str, hresult: int) -> None:
         super().__init__(message)
         self.hresult = hresult
+
+
+class CountingListener:
+    """A TCP listener on 127.0.0.1 that counts the connections it accepts (in a thread of its own)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.accepted = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _addr = self.sock.accept()
+            except socket.timeout:
+                continue
+            self.accepted += 1
+            conn.close()
+
+    def wait_for(self, count: int, seconds: float = 10.0) -> int:
+        """The accepted count once it reaches ``count`` (or after ``seconds``): the accept runs in another thread,
+        which a loaded machine may not have scheduled yet when the client's connect has already returned."""
+        deadline = time.monotonic() + seconds
+        while self.accepted < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self.accepted
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sock.close()

@@ -3,9 +3,6 @@ make the controller open a TCP connection to it; only known KMS candidates (the 
 task's candidates, the SRV targets the controller got itself) are checked, the rest reported as not checked."""
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from unittest import mock
 
 import pytest
@@ -15,49 +12,14 @@ from ansible.playbook.play_context import PlayContext
 from ansible_collections.winactivation.kms.plugins.action import diagnose
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller
 
-from fakes import FakeConnection
+from fakes import CountingListener, FakeConnection
 
 import snapshots as S
 
 
-class _CountingListener:
-    """A TCP listener on 127.0.0.1 that counts the connections it accepts: the "arbitrary address" a host names."""
-
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.1)
-        self.port = self.sock.getsockname()[1]
-        self.accepted = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _addr = self.sock.accept()
-            except socket.timeout:
-                continue
-            self.accepted += 1
-            conn.close()
-
-    def wait_for(self, count: int, seconds: float = 10.0) -> int:
-        """The accepted count once it reaches ``count`` (or after ``seconds``): the accept runs in another thread,
-        which a loaded machine may not have scheduled yet when the client's connect has already returned."""
-        deadline = time.monotonic() + seconds
-        while self.accepted < count and time.monotonic() < deadline:
-            time.sleep(0.01)
-        return self.accepted
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.sock.close()
-
-
 @pytest.fixture
 def listener():
-    server = _CountingListener()
+    server = CountingListener()
     yield server
     server.close()
 

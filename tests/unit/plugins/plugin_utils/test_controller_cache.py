@@ -11,6 +11,8 @@ import pytest
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller
 
+from fakes import CountingListener
+
 # the listeners are threads; the forked workers never touch them
 pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 
@@ -44,33 +46,6 @@ class _SilentDns:
         self.sock.close()
 
 
-class _CountingListener:
-    """A TCP listener that counts the connections it accepts."""
-
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.1)
-        self.port = self.sock.getsockname()[1]
-        self.accepted = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _addr = self.sock.accept()
-            except socket.timeout:
-                continue
-            self.accepted += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.sock.close()
-
-
 @pytest.fixture
 def silent_dns():
     server = _SilentDns()
@@ -80,7 +55,7 @@ def silent_dns():
 
 @pytest.fixture
 def listener():
-    server = _CountingListener()
+    server = CountingListener()
     yield server
     server.close()
 
@@ -135,10 +110,10 @@ def test_without_a_scope_every_worker_asks(silent_dns, tmp_path):
 def test_one_connect_per_endpoint_per_task_and_a_new_task_connects_again(listener, tmp_path):
     first = _run_workers(_worker_tcp, "diagnose:before", listener.port, str(tmp_path))
     assert all(answer[f"127.0.0.1:{listener.port}"]["open"] for answer in first)
-    assert listener.accepted == 1
+    assert listener.wait_for(1) == 1
     # the diagnosis after a remediation is another task: it must see the endpoint as it is now
     _run_workers(_worker_tcp, "diagnose:after", listener.port, str(tmp_path))
-    assert listener.accepted == 2
+    assert listener.wait_for(2) == 2
 
 
 def test_outside_a_worker_the_cache_is_this_process_only(listener, tmp_path):
@@ -146,7 +121,7 @@ def test_outside_a_worker_the_cache_is_this_process_only(listener, tmp_path):
     assert not cache.shared
     for _attempt in range(3):
         assert _controller.tcp_check([("127.0.0.1", listener.port)], None, 1.0, cache)[f"127.0.0.1:{listener.port}"]["open"]
-    assert listener.accepted == 1
+    assert listener.wait_for(1) == 1
     assert list(tmp_path.iterdir()) == []
 
 
