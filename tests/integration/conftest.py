@@ -4,11 +4,13 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import socket
 import subprocess
 import sys
 import typing as t
 
 import pytest
+import yaml
 
 import browser as browser_mod
 from kmslab import fleet as fleet_mod
@@ -65,6 +67,23 @@ def demo_lab(tmp_path_factory):
     with Lab(fleet) as lab:
         lab.inventory_path = lab.write_inventory(str(tmp / "inventory.yml"))
         yield lab
+
+
+def closed_port() -> int:
+    """A loopback TCP port nothing listens on (bound, read, released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def unreachable_inventory(tmp_path: pathlib.Path, names: tuple[str, ...] = ("pc-a", "pc-b")) -> str:
+    """An inventory of Windows hosts on loopback ports nothing listens on: every host unreachable at once, no lab."""
+    common = {"ansible_connection": "winrm", "ansible_host": "127.0.0.1", "ansible_user": "u", "ansible_password": "p",
+              "ansible_winrm_scheme": "http", "ansible_winrm_transport": "basic", "ansible_winrm_connection_timeout": 2}
+    hosts = {name: {"ansible_port": closed_port()} for name in names}
+    path = tmp_path / "inventory.yml"
+    path.write_text(yaml.safe_dump({"all": {"children": {"windows": {"vars": common, "hosts": hosts}}}}), encoding="utf-8")
+    return str(path)
 
 
 @pytest.fixture(scope="module")

@@ -4,32 +4,17 @@ WinRM ports are closed."""
 from __future__ import annotations
 
 import json
-import socket
 
-import yaml
 
-from conftest import ROOT, run_playbook
+from conftest import ROOT, run_playbook, unreachable_inventory
 
 PLAYBOOK = ROOT / "playbooks" / "diagnose.yml"
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _inventory(tmp_path):
-    common = {"ansible_connection": "winrm", "ansible_host": "127.0.0.1", "ansible_user": "u", "ansible_password": "p",
-              "ansible_winrm_scheme": "http", "ansible_winrm_transport": "basic", "ansible_winrm_connection_timeout": 2}
-    hosts = {name: {"ansible_port": _closed_port()} for name in ("pc-a", "pc-b")}
-    path = tmp_path / "inventory.yml"
-    path.write_text(yaml.safe_dump({"all": {"children": {"windows": {"vars": common, "hosts": hosts}}}}), encoding="utf-8")
-    return str(path)
 
 
 def test_no_readable_host_fails_with_the_count_after_writing_the_reports(tmp_path):
-    run = run_playbook(_inventory(tmp_path), PLAYBOOK, tmp_path / "run", extra=[
+    run = run_playbook(unreachable_inventory(tmp_path), PLAYBOOK, tmp_path / "run", extra=[
         "-e", json.dumps({"report_dir": str(tmp_path / "reports"), "report_formats": ["json", "markdown"]})])
     assert run.rc != 0
     assert f"None of the 2 hosts could be read (2 unreachable or unreadable); reports in {tmp_path / 'reports'}" in run.output
@@ -38,7 +23,7 @@ def test_no_readable_host_fails_with_the_count_after_writing_the_reports(tmp_pat
 
 
 def test_check_mode_reports_go_to_their_own_folder_named_in_the_console(tmp_path):
-    run = run_playbook(_inventory(tmp_path), PLAYBOOK, tmp_path / "run", extra=[
+    run = run_playbook(unreachable_inventory(tmp_path), PLAYBOOK, tmp_path / "run", extra=[
         "--check", "-e", json.dumps({"report_dir": str(tmp_path / "reports"), "report_language": "ja"})])
     folders = list((tmp_path / "reports").iterdir())
     assert len(folders) == 1 and folders[0].name.startswith("check-") and folders[0].is_dir()

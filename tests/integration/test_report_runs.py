@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import json
 import math
-import socket
 
-import yaml
 
-from conftest import ROOT, run_playbook
+from conftest import ROOT, run_playbook, unreachable_inventory
 
 import snapshots as S  # tests/unit/snapshots.py, on sys.path through tests/unit/conftest.py
 
@@ -20,19 +18,6 @@ DIAGNOSE = ROOT / "playbooks" / "diagnose.yml"
 OFFLINE = ROOT / "playbooks" / "diagnose_snapshots.yml"
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _inventory(tmp_path):
-    common = {"ansible_connection": "winrm", "ansible_host": "127.0.0.1", "ansible_user": "u", "ansible_password": "p",
-              "ansible_winrm_scheme": "http", "ansible_winrm_transport": "basic", "ansible_winrm_connection_timeout": 2}
-    hosts = {name: {"ansible_port": _closed_port()} for name in ("pc-a", "pc-b")}
-    path = tmp_path / "inventory.yml"
-    path.write_text(yaml.safe_dump({"all": {"children": {"windows": {"vars": common, "hosts": hosts}}}}), encoding="utf-8")
-    return str(path)
 
 
 def _files(folder):
@@ -50,7 +35,7 @@ def test_one_odd_snapshot_does_not_stop_the_batch(tmp_path):
     (folder / "PC-B-kms-snapshot.json").write_text(json.dumps(odd), encoding="utf-8")
     (folder / "PC-C-kms-snapshot.json").write_text('{"schema": "winactivation.kms/snapshot/1", "probes": []}', encoding="utf-8")
     (folder / "PC-D-kms-snapshot.json").write_text('{"probes": {"activation": ', encoding="utf-8")
-    run = run_playbook(_inventory(tmp_path), OFFLINE, tmp_path / "run", extra=[
+    run = run_playbook(unreachable_inventory(tmp_path), OFFLINE, tmp_path / "run", extra=[
         "-e", json.dumps({"snapshot_dir": str(folder), "report_dir": str(tmp_path / "out")})])
     assert run.rc == 0, run.output[-3000:]
     doc = json.loads((tmp_path / "out" / "diagnosis.json").read_text(encoding="utf-8"))
@@ -68,7 +53,7 @@ def test_one_odd_snapshot_does_not_stop_the_batch(tmp_path):
 
 
 def test_limit_without_localhost_writes_the_report(tmp_path):
-    run = run_playbook(_inventory(tmp_path), DIAGNOSE, tmp_path / "run", extra=[
+    run = run_playbook(unreachable_inventory(tmp_path), DIAGNOSE, tmp_path / "run", extra=[
         "--limit", "pc-a", "-e", json.dumps({"report_dir": str(tmp_path / "reports"), "report_formats": ["json", "markdown"]})])
     assert "None of the 1 hosts could be read (1 unreachable or unreadable)" in run.output, run.output[-3000:]
     doc = json.loads((tmp_path / "reports" / "diagnosis.json").read_text(encoding="utf-8"))
@@ -77,7 +62,7 @@ def test_limit_without_localhost_writes_the_report(tmp_path):
 
 
 def test_check_mode_with_limit_writes_its_report(tmp_path):
-    run = run_playbook(_inventory(tmp_path), DIAGNOSE, tmp_path / "run", extra=[
+    run = run_playbook(unreachable_inventory(tmp_path), DIAGNOSE, tmp_path / "run", extra=[
         "--check", "--limit", "pc-b", "-e", json.dumps({"report_dir": str(tmp_path / "reports"), "report_formats": ["json"]})])
     folders = list((tmp_path / "reports").iterdir())
     assert len(folders) == 1 and folders[0].name.startswith("check-"), run.output[-3000:]
@@ -86,7 +71,7 @@ def test_check_mode_with_limit_writes_its_report(tmp_path):
 
 
 def test_two_runs_into_one_folder_leave_the_second_runs_set(tmp_path):
-    inventory = _inventory(tmp_path)
+    inventory = unreachable_inventory(tmp_path)
     reports = tmp_path / "reports"
     run_playbook(inventory, DIAGNOSE, tmp_path / "run1", extra=["-e", json.dumps({"report_dir": str(reports)})])
     assert _files(reports) == ["diagnosis.en.csv", "diagnosis.en.html", "diagnosis.en.md", "diagnosis.json"]
