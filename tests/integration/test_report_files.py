@@ -11,8 +11,6 @@ from conftest import ROOT, run_playbook, unreachable_inventory
 PLAYBOOK = ROOT / "playbooks" / "diagnose.yml"
 
 
-
-
 def test_no_readable_host_fails_with_the_count_after_writing_the_reports(tmp_path):
     run = run_playbook(unreachable_inventory(tmp_path), PLAYBOOK, tmp_path / "run", extra=[
         "-e", json.dumps({"report_dir": str(tmp_path / "reports"), "report_formats": ["json", "markdown"]})])

@@ -18,8 +18,6 @@ DIAGNOSE = ROOT / "playbooks" / "diagnose.yml"
 OFFLINE = ROOT / "playbooks" / "diagnose_snapshots.yml"
 
 
-
-
 def _files(folder):
     return sorted(p.name for p in folder.iterdir())
 
