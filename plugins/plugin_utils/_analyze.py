@@ -21,6 +21,7 @@ How it reasons (not a lookup table):
 
 from __future__ import annotations
 
+import collections
 import re
 import typing as t
 
@@ -733,7 +734,9 @@ def _kms_host_findings(ctx: _Context) -> list[dict[str, t.Any]]:
     handled = [e for e in events if e["id"] == 12290]
     failed = [e for e in handled if _hresult.normalise(e.get("hresult")) not in (None, 0)]
     if failed:
-        common = max({e["hresult"] for e in failed}, key=lambda code: sum(1 for e in failed if e["hresult"] == code))
+        # the most frequent code; a tie goes to the newest event's (events are newest first): not to set order
+        common = collections.Counter(str(e["hresult"]) for e in failed).most_common(1)[0][0]
+        common = next(e["hresult"] for e in failed if str(e["hresult"]) == common)
         found.append(_findings.make("KMS_HOST_REQUESTS_FAILING", None, {"failed": len(failed), "total": len(handled), "hresult": common}))
     return found
 

@@ -126,6 +126,22 @@ def test_12293_and_failing_12290_on_the_kms_host():
     assert "DNS_ERROR_RCODE_BADSIG" in _snapshot.parse_kms_event({"Id": 12293, "Data": ["0x80072338", "x"]})["hresult_text"]
 
 
+def test_a_tie_between_failing_codes_goes_to_the_newest_event():
+    """The most frequent code of the failing 12290 events; a tie goes to the newest event's, whatever set order says."""
+    def change(codes):
+        def edit(p):
+            _host(p, 40)
+            p["kms_host"] = {"events": [
+                {"Id": 12290, "RecordId": 20 - i, "Data": [f"{code}, 25, pc{i}.corp.example.jp, {S.CMID}, 2026/11/25 6:00, "
+                                                          f"0, 2, 40000, {S.WIN_ID}"]} for i, code in enumerate(codes)]}
+        return edit
+    for codes in (["0xC004F042", "0xC004F06C"], ["0xC004F06C", "0xC004F042"]):
+        failing = finding(run(S.edit(S.healthy(), change(codes))), "KMS_HOST_REQUESTS_FAILING")
+        assert failing["evidence"]["hresult"] == codes[0]
+    failing = finding(run(S.edit(S.healthy(), change(["0xC004F06C", "0xC004F042", "0xC004F042"]))), "KMS_HOST_REQUESTS_FAILING")
+    assert failing["evidence"]["hresult"] == "0xC004F042"
+
+
 # --- class 5: events by field order, products by ID ------------------------------------------------------------
 
 def test_12288_placeholders_are_absent_and_the_activation_id_still_links():
