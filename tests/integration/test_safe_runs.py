@@ -9,7 +9,7 @@ import socket
 import pytest
 import yaml
 
-from conftest import ROOT, run_playbook
+from conftest import ROOT, run_playbook, unreachable_inventory
 from kmslab import fleet as fleet_mod
 from kmslab.control import Lab
 
@@ -218,3 +218,13 @@ def test_reports_are_delivered_to_an_inventory_host(tmp_path):
     assert run.rc != 0 and not (tmp_path / "out2").exists()
     (fatal,) = _fatal_lines(run.output)
     assert "report_deliver_to: no host of the inventory matches 'nas01'" in fatal
+
+
+def test_diagnose_refuses_a_delivery_host_the_inventory_does_not_have(tmp_path):
+    """The diagnose playbook checks report_deliver_to's pattern in its first play too, before any host."""
+    run = run_playbook(unreachable_inventory(tmp_path), DIAGNOSE, tmp_path / "rec", extra=["-e", json.dumps({
+        "report_dir": str(tmp_path / "out"), "report_deliver_to": "nas01"})])
+    assert run.rc != 0 and not (tmp_path / "out").exists()
+    (fatal,) = _fatal_lines(run.output)
+    assert "report_deliver_to: no host of the inventory matches 'nas01'" in fatal
+    assert list(run.results) == ["localhost"]
