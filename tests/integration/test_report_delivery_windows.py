@@ -83,5 +83,7 @@ def test_a_slice_key_the_merge_node_would_not_find_is_refused_first(tmp_path):
     run = run_playbook(_inventory(tmp_path), PLAYBOOK, tmp_path / "run",
                        extra=_vars(tmp_path, report_slice_publish=True, report_slice_key="kms_slice_1"))
     assert run.rc != 0
-    assert "report_slice_key: must start with winactivation_kms_slice_ and differ between the slices, got kms_slice_1" in run.output
+    assert ("report_slice_key must start with winactivation_kms_slice_ and differ between the slices, got 'kms_slice_1'"
+            in run.output)
+    assert list(run.results) == ["localhost"]
     assert not (tmp_path / "reports").exists()
