@@ -156,6 +156,4 @@ def test_fault_suite(tmp_path):
     assert leaks == []
     # -vvvvvv prints the tracebacks of handled transport errors (the http500 hosts); an unhandled one reads so
     assert not [o for o in (first.output, second.output) if "Unexpected Exception" in o or "has no attribute 'get'" in o]
-    if wrong_blame:
-        pytest.xfail(f"{len(wrong_blame)} host(s) blamed on a KMS host the lab says answers ({', '.join(wrong_blame[:5])}): "
-                     "waits for the blame engineer's fix of wrong KMS_HOST_DOWN (issue 14 items 1 and 7)")
+    assert wrong_blame == [], f"hosts blamed on a KMS host the lab says answers, seed {SEED}"
