@@ -131,9 +131,9 @@ def test_a_tie_between_failing_codes_goes_to_the_newest_event():
     def change(codes):
         def edit(p):
             _host(p, 40)
-            p["kms_host"] = {"events": [
-                {"Id": 12290, "RecordId": 20 - i, "Data": [f"{code}, 25, pc{i}.corp.example.jp, {S.CMID}, 2026/11/25 6:00, "
-                                                          f"0, 2, 40000, {S.WIN_ID}"]} for i, code in enumerate(codes)]}
+            data = [f"{code}, 25, pc{i}.corp.example.jp, {S.CMID}, 2026/11/25 6:00, 0, 2, 40000, {S.WIN_ID}"
+                    for i, code in enumerate(codes)]
+            p["kms_host"] = {"events": [{"Id": 12290, "RecordId": 20 - i, "Data": [line]} for i, line in enumerate(data)]}
         return edit
     for codes in (["0xC004F042", "0xC004F06C"], ["0xC004F06C", "0xC004F042"]):
         failing = finding(run(S.edit(S.healthy(), change(codes))), "KMS_HOST_REQUESTS_FAILING")
