@@ -17,6 +17,7 @@ from ansible_collections.winactivation.kms.plugins.plugin_utils import _runner
 from kmslab import fleet as fleet_mod
 from kmslab import tls
 from kmslab.control import Lab
+from pywinrm_connection import PywinrmConnection
 
 
 @pytest.fixture(scope="module")
@@ -28,27 +29,15 @@ def lab():
         yield running
 
 
-class _HttpsConnection:
+class _HttpsConnection(PywinrmConnection):
     """exec_command over pywinrm to a lab host's HTTPS endpoint, validating its certificate against ``ca``."""
 
-    def __init__(self, lab: Lab, name: str, ca: str, address: str = "127.0.0.1") -> None:
+    def __init__(self, lab: Lab, name: str, ca: str, address: str = "127.0.0.1") -> None:  # pylint: disable=super-init-not-called
         port = lab.https_servers[name].port
         self.protocol = winrm.Protocol(
             endpoint=f"https://{address}:{port}/wsman", transport="basic", username=lab.fleet.username,
             password=lab.fleet.password, server_cert_validation="validate", ca_trust_path=ca,
             read_timeout_sec=10, operation_timeout_sec=5)
-
-    def exec_command(self, cmd: str, in_data: bytes | None = None, sudoable: bool = True) -> tuple[int, bytes, bytes]:
-        shell = self.protocol.open_shell(codepage=65001)
-        try:
-            command = self.protocol.run_command(shell, cmd, console_mode_stdin=in_data is None)
-            if in_data:
-                self.protocol.send_command_input(shell, command, in_data, end=True)
-            stdout, stderr, rc = self.protocol.get_command_output(shell, command)
-            self.protocol.cleanup_command(shell, command)
-            return rc, stdout, stderr
-        finally:
-            self.protocol.close_shell(shell)
 
 
 def test_certificate_is_a_server_authentication_certificate_for_the_inventory_address(lab):
