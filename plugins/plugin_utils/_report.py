@@ -109,18 +109,36 @@ def fleet_document(results: list[dict[str, t.Any]], generated_at: str | None = N
     }
 
 
+def _mergeable(doc: t.Any, index: int) -> tuple[str, list[dict[str, t.Any]]]:
+    """The generation stamp and results of the ``index``-th document to merge, or a ValueError naming what is wrong
+    (a hand-edited or truncated slice must be refused as a whole, not crash half-way with a KeyError)."""
+    if isinstance(doc, (str, bytes)):
+        try:
+            doc = json.loads(doc)
+        except ValueError as exc:
+            raise ValueError(f"document {index} is not JSON: {exc}") from None
+    if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
+        raise ValueError(f"document {index} is not a {SCHEMA} document")
+    stamp = doc.get("generated_at") or ""
+    if not isinstance(stamp, str):
+        raise ValueError(f"document {index}: generated_at must be a date-time string, got {type(stamp).__name__}")
+    results = doc.get("results")
+    if not isinstance(results, list):
+        raise ValueError(f"document {index}: results must be a list of host results, got {type(results).__name__}")
+    for position, result in enumerate(results, 1):
+        if not isinstance(result, dict) or not isinstance(result.get("host"), str) or not result["host"]:
+            raise ValueError(f"document {index}: result {position} has no host name")
+    return stamp, results
+
+
 def merge(documents: list[t.Any]) -> dict[str, t.Any]:
     """Merge fleet documents (dicts or JSON text) from several runs or AWX slices: per host the newest wins."""
     latest: dict[str, tuple[str, dict[str, t.Any]]] = {}
     newest = ""
-    for doc in documents:
-        if isinstance(doc, (str, bytes)):
-            doc = json.loads(doc)
-        if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
-            raise ValueError(f"not a {SCHEMA} document")
-        stamp = doc.get("generated_at") or ""
+    for index, doc in enumerate(documents, 1):
+        stamp, results = _mergeable(doc, index)
         newest = max(newest, stamp)
-        for result in doc.get("results") or []:
+        for result in results:
             current = latest.get(result["host"])
             if current is None or stamp >= current[0]:
                 latest[result["host"]] = (stamp, result)

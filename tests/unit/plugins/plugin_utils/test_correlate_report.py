@@ -143,6 +143,22 @@ def test_awx_slices_merge_and_the_newest_wins():
         _report.merge([{"schema": "other"}])
 
 
+@pytest.mark.parametrize(("bad", "message"), [
+    ({"schema": _report.SCHEMA, "generated_at": "2026-11-25T07:00:00Z", "results": [{"status": "healthy"}]},
+     "document 2: result 1 has no host name"),
+    ({"schema": _report.SCHEMA, "generated_at": "2026-11-25T07:00:00Z", "results": [None]}, "document 2: result 1 has no host"),
+    ({"schema": _report.SCHEMA, "generated_at": "2026-11-25T07:00:00Z", "results": {"pc9": {}}}, "results must be a list"),
+    ({"schema": _report.SCHEMA, "generated_at": "2026-11-25T07:00:00Z"}, "results must be a list"),
+    ({"schema": _report.SCHEMA, "generated_at": 20261125, "results": []}, "generated_at must be a date-time string"),
+    ('{"schema": "' + _report.SCHEMA + '", "results": [', "document 2 is not JSON"),
+])
+def test_merge_refuses_a_malformed_slice_naming_it(bad, message):
+    # A hand-edited or truncated slice document raised KeyError/TypeError half-way through the merge.
+    good = _report.fleet_document([_client("pc1")], "2026-11-25T07:00:00Z")
+    with pytest.raises(ValueError, match=message):
+        _report.merge([good, bad])
+
+
 def test_stats_hold_counts_only():
     stats = _report.stats(_document())["winactivation_kms"]
     assert stats["hosts"] == 5 and stats["code_counts"]["CLOCK_SKEW"] == 1
