@@ -140,6 +140,7 @@ def _run_one(lab: t.Any, inventory: str, variant: str, work: pathlib.Path, forks
     before = _totals(lab.counters())
     load = os.getloadavg()[0]
     log = work / f"{variant}.log"
+    lab_cpu = time.process_time()  # the lab serves from this process's threads: its CPU is not the controller's
     start = time.perf_counter()
     with open(log, "w", encoding="utf-8") as out:
         spy = _py_spy(profile) if profile is not None else []
@@ -147,13 +148,14 @@ def _run_one(lab: t.Any, inventory: str, variant: str, work: pathlib.Path, forks
                                 stdout=out, stderr=subprocess.STDOUT, env=env, cwd=str(work))
         _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
+    lab_cpu = time.process_time() - lab_cpu
     proc.returncode = os.waitstatus_to_exitcode(status)
     after = _totals(lab.counters())
     hosts = len(lab.fleet.hosts)
     delta = {k: after[k] - before[k] for k in after}
     return {"variant": variant, "rc": proc.returncode, "wall_s": round(wall, 3), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
             "peak_rss_mib": round(usage.ru_maxrss / 1024, 1), "load": round(load, 2),
-            "http_requests_per_host": round(delta["http_requests"] / hosts, 2),
+            "lab_cpu_s": round(lab_cpu, 3), "http_requests_per_host": round(delta["http_requests"] / hosts, 2),
             "bytes_per_host": round((delta["bytes_in"] + delta["bytes_out"]) / hosts),
             "commands_per_host": round(delta["commands"] / hosts, 2), "mutating_calls": delta["mutating_calls"], "log": str(log)}
 
@@ -430,6 +432,7 @@ def summarise(runs: list[dict[str, t.Any]]) -> dict[int, dict[str, dict[str, t.A
                 "wall_s": _median([r["wall_s"] for r in mine]), "wall_min": min(r["wall_s"] for r in mine),
                 "wall_max": max(r["wall_s"] for r in mine), "cpu_s": _median([r["cpu_s"] for r in mine]),
                 "peak_rss_mib": max(r["peak_rss_mib"] for r in mine),
+                "lab_cpu_s": _median([r["lab_cpu_s"] for r in mine]) if all("lab_cpu_s" in r for r in mine) else None,
                 "http_requests_per_host": _median([r["http_requests_per_host"] for r in mine]),
                 "bytes_per_host": _median([r["bytes_per_host"] for r in mine]),
                 "commands_per_host": _median([r["commands_per_host"] for r in mine]),
@@ -443,6 +446,11 @@ def summarise(runs: list[dict[str, t.Any]]) -> dict[int, dict[str, dict[str, t.A
     return table
 
 
+def _figure(value: float | None) -> str:
+    """A measured figure with one decimal, or "-" where a run did not measure it (runs recorded before it existed)."""
+    return "-" if value is None else f"{value:.1f}"
+
+
 def markdown(result: dict[str, t.Any]) -> str:
     """The measured figures as Markdown (the part of docs/performance.md between the bench markers)."""
     machine = result["machine"]
@@ -452,14 +460,15 @@ def markdown(result: dict[str, t.Any]) -> str:
              f"Load average (1 min) when runs started: {result['load'][0]:.2f} to {result['load'][1]:.2f} "
              "(the machine is shared: figures are noisy).", ""]
     if result["table"]:
-        lines += ["| hosts | variant | runs | wall s (median, min-max) | x floor | controller CPU s | x floor | peak RSS MiB | "
-                  "HTTP req/host | bytes/host | commands/host | rc | load at start |",
-                  "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
+        lines += ["| hosts | variant | runs | wall s (median, min-max) | x floor | controller CPU s | x floor | lab CPU s | "
+                  "peak RSS MiB | HTTP req/host | bytes/host | commands/host | rc | load at start |",
+                  "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
         for size, rows in result["table"].items():
             for variant, row in rows.items():
                 lines.append(f"| {row['hosts']} | {variant} | {row['runs']} | {row['wall_s']:.1f} ({row['wall_min']:.1f}-"
                              f"{row['wall_max']:.1f}) | {row['wall_ratio']:.2f} | {row['cpu_s']:.1f} | {row['cpu_ratio']:.2f} | "
-                             f"{row['peak_rss_mib']:.0f} | {row['http_requests_per_host']:.1f} | {row['bytes_per_host']:.0f} | "
+                             f"{_figure(row['lab_cpu_s'])} | {row['peak_rss_mib']:.0f} | {row['http_requests_per_host']:.1f} | "
+                             f"{row['bytes_per_host']:.0f} | "
                              f"{row['commands_per_host']:.1f} | {','.join(map(str, row['rc']))} | "
                              f"{row['load'][0]:.0f}-{row['load'][1]:.0f} |")
             del size

@@ -22,6 +22,7 @@ def test_bench_smoke_measures_every_variant(tmp_path):
     assert sorted(r["variant"] for r in runs) == sorted(["floor", "diagnose", "module", "remediate_check", "obvious"])
     for run in runs:
         assert run["rc"] == 0 and run["wall_s"] > 0 and run["cpu_s"] > 0 and run["peak_rss_mib"] > 0
+        assert run["lab_cpu_s"] > 0  # the lab answered from the bench's process: its CPU is kept apart
         assert run["http_requests_per_host"] > 0 and run["commands_per_host"] >= 1
     by_variant = {r["variant"]: r for r in runs}
     assert by_variant["module"]["commands_per_host"] == 1  # the diagnosis is one remote command per host
