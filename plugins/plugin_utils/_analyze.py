@@ -582,7 +582,7 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
             findings.append(_findings.make("UNKNOWN_ACTIVATION_ERROR", None, {"hresult": _hresult.to_hex(code),
                                                                               "message": licensing_error.get("message")}, {"product": "licensing"}))
     products = [p for p in ctx.activation.get("products") or [] if not p.get("is_addon")]
-    missing = _host_evidence_missing(ctx, errors, products) + _unreadable(snapshot)
+    missing = _host_evidence_missing(ctx, errors, products) + _office2010_missing(ctx) + _unreadable(snapshot)
     if missing:
         words = _missing_text(missing)
         findings.append(_findings.make("EVIDENCE_MISSING", None, {"missing": words["missing"]}, {"missing_ja": words["missing_ja"]}))
@@ -646,6 +646,19 @@ def _host_evidence_missing(ctx: _Context, errors: dict[str, t.Any], products: li
             return [("the licensing products (SoftwareLicensingProduct)", "ライセンス製品 (SoftwareLicensingProduct)")]
         return [("a licensing product with a product key (the list is empty)", "プロダクトキーのあるライセンス製品 (一覧が空です)")]
     return []
+
+
+def _office2010_missing(ctx: _Context) -> list[tuple[str, str]]:
+    """Office 2010's products could not be read although its class exists (osppsvc disabled, ...): not collected,
+    never "no Office 2010" (absent means not collected)."""
+    error = ctx.activation.get("office2010_error")
+    if not error:
+        return []
+    code = error.get("hresult")
+    why = " ".join(x for x in (code, _hresult.describe(code) if code else None) if x)
+    why_ja = " ".join(x for x in (code, _hresult.describe(code, "ja") if code else None) if x)
+    return [(f"Office 2010's products (OfficeSoftwareProtectionProduct could not be read: {why})",
+             f"Office 2010 の製品 (OfficeSoftwareProtectionProduct を読み取れませんでした: {why_ja})")]
 
 
 def _unreadable(snapshot: dict[str, t.Any]) -> list[tuple[str, str]]:
