@@ -126,10 +126,18 @@ function Get-WakLicensing {
             "(ApplicationID = '55c92734-d682-4d71-983e-d6ec3f16059f' OR ApplicationID = '0ff1ce15-a989-479d-af46-f275c6370663' OR Name LIKE 'Office%')"
         # @(): a function's output is unrolled, so none would be $null and one a lone instance.
         $products = @(Get-WakCimQuery ($WakProductProperties -join ', ') $where)
+        # Office 2010's class lacks some of the columns (ProductKeyChannel, KeyManagementServiceLookupDomain, ...): the
+        # provider refuses the column list and Get-WakCimQuery reads every column. A missing class means no Office 2010;
+        # any other failure (osppsvc disabled: 0x80070422) is evidence, kept as office2010_error, never "no Office".
+        $WakCache['office2010_error'] = $null
         try {
             $products += @(Get-WakCimQuery ($WakProductProperties -join ', ') 'FROM OfficeSoftwareProtectionProduct WHERE PartialProductKey IS NOT NULL')
         }
-        catch { $null = $_ }    # no Office 2010 on this host: the class does not exist
+        catch {
+            if (-not (Test-WakMissingClass $_.Exception)) {
+                $WakCache['office2010_error'] = [ordered]@{ hresult = Get-WakErrorCode $_.Exception; message = $_.Exception.Message }
+            }
+        }
         $WakCache['products'] = $products
         $WakCache['service'] = @(Get-WakCimQuery ($WakServiceProperties -join ', ') 'FROM SoftwareLicensingService')[0]
     }
@@ -167,12 +175,40 @@ function Invoke-WakCimMethod {
     }
 }
 
+function Test-WakMissingClass {
+    <# True when a CIM error is WBEM_E_INVALID_CLASS (0x80041010): the class is not registered on this host. #>
+    param($Exception)
+    # decimal masks: 5.1 reads a 32-bit hex literal as a signed Int32. 4294967295 = 0xFFFFFFFF, 2147749904 = 0x80041010.
+    return (((Get-WakErrorCode $Exception) -band 4294967295) -eq 2147749904)
+}
+
 function Get-WakLicensingTarget {
-    <# The licensing service ('service') or one product by its activation ID (validated as a GUID, never pasted raw). #>
+    <#
+    The licensing service ('service') or one product by its activation ID (validated as a GUID, never pasted raw):
+    a SoftwareLicensingProduct, or an Office 2010 product in OfficeSoftwareProtectionProduct (osppsvc), the class
+    ospp.vbs /act calls Activate() on. $null when neither holds it (or Office 2010's class is not registered).
+    #>
     param([string]$Target)
     if ($Target -eq 'service') { return Get-CimInstance -ClassName SoftwareLicensingService }
     $id = [guid]::Parse($Target).ToString()
-    return Get-CimInstance -Query "SELECT * FROM SoftwareLicensingProduct WHERE ID = '$id'"
+    $found = Get-CimInstance -Query "SELECT * FROM SoftwareLicensingProduct WHERE ID = '$id'"
+    if ($null -ne $found) { return $found }
+    try {
+        return Get-CimInstance -Query "SELECT * FROM OfficeSoftwareProtectionProduct WHERE ID = '$id'" -ErrorAction Stop
+    }
+    catch {
+        if (-not (Test-WakMissingClass $_.Exception)) { throw }
+    }
+    return $null
+}
+
+function Get-WakLicensingServiceOf {
+    <# The licensing service that owns a product: OfficeSoftwareProtectionService for Office 2010's products. #>
+    param($Product)
+    if ($Product.CimSystemProperties.ClassName -eq 'OfficeSoftwareProtectionProduct') {
+        return Get-CimInstance -ClassName OfficeSoftwareProtectionService
+    }
+    return Get-CimInstance -ClassName SoftwareLicensingService
 }
 
 function Get-WakExitCode {
@@ -285,9 +321,10 @@ function Get-WakEvent {
 $probes = [ordered]@{
     activation = {
     # winactivation.kms probe: activation v1
-    # Read-only. Licensing products (Windows and Office, by ApplicationID) and the licensing service as raw CIM
-    # properties, the OS identity, the SoftwareProtectionPlatform registry values, sppsvc and the recent KMS client
-    # events 12288/12289 with their raw data. Never reads a full product key; never parses localized text.
+    # Read-only. Licensing products (Windows and Office, by ApplicationID; Office 2010 from OfficeSoftwareProtectionProduct)
+    # and the licensing service as raw CIM properties, the OS identity, the SoftwareProtectionPlatform registry values,
+    # sppsvc and the recent KMS client events 12288/12289 with their raw data. Never reads a full product key; never
+    # parses localized text.
     # The one exception to read-only, opt-in (attempt_activation, off by default): Activate() on unlicensed KMS client
     # products, each attempt recorded with its HRESULT (activation_attempts), then the products read again.
     param($Params)
@@ -335,6 +372,9 @@ $probes = [ordered]@{
         }
     }
 
+    # Office 2010's products (OfficeSoftwareProtectionProduct) could not be read although the class exists: not "no Office".
+    $office2010Error = $WakCache['office2010_error']
+
     $os = Get-WakCimProperty (Get-CimInstance -ClassName Win32_OperatingSystem) @(
         'Version', 'BuildNumber', 'OperatingSystemSKU', 'ProductType', 'OSLanguage', 'MUILanguages', 'Locale',
         'OSArchitecture', 'LocalDateTime', 'CurrentTimeZone'
@@ -371,6 +411,7 @@ $probes = [ordered]@{
         products = $products
         service = $service
         licensing_error = $licensingError
+        office2010_error = $office2010Error
         os = $os
         computer = $computer
         current_version = $currentVersion

@@ -539,6 +539,23 @@ def _attempt_findings(ctx: _Context) -> list[dict[str, t.Any]]:
     return found
 
 
+def _lone_request_findings(ctx: _Context, products: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
+    """A failed KMS request (event 12288) with no product and no attempt beside it - an event pasted alone: its inner
+    HRESULT names the cause as it would for a product (the product itself stays unknown)."""
+    if products or ctx.activation.get("activation_attempts"):
+        return []
+    request = ctx.activation.get("last_request") or {}
+    inner = _hresult.normalise(request.get("hresult"))
+    if not inner or inner not in CAUSE_CODES:
+        return []
+    stub = {"application": "other", "id": request.get("activation_id"), "key": request.get("activation_id") or "request",
+            "name": None, "license_family": None, "last_request": request}
+    found = _from_inner(ctx, stub, inner)
+    for finding in found:
+        finding["evidence"].setdefault("source", "event 12288")
+    return found
+
+
 # --- the host -----------------------------------------------------------------------------------------------------
 
 def unreachable(host: str, reason: str) -> dict[str, t.Any]:
@@ -582,14 +599,17 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
             findings.append(_findings.make("UNKNOWN_ACTIVATION_ERROR", None, {"hresult": _hresult.to_hex(code),
                                                                               "message": licensing_error.get("message")}, {"product": "licensing"}))
     products = [p for p in ctx.activation.get("products") or [] if not p.get("is_addon")]
-    missing = _host_evidence_missing(ctx, errors, products) + _unreadable(snapshot)
+    missing = _host_evidence_missing(ctx, errors, products) + _office2010_missing(ctx) + _unreadable(snapshot)
     if missing:
         words = _missing_text(missing)
         findings.append(_findings.make("EVIDENCE_MISSING", None, {"missing": words["missing"]}, {"missing_ja": words["missing_ja"]}))
     for product in products:
         findings.extend(_product_findings(ctx, product))
     findings.extend(_attempt_findings(ctx))
-    if is_kms_host(ctx.activation):
+    findings.extend(_lone_request_findings(ctx, products))
+    # only a KMS host logs 12290 and 12293 ([EVT] "Logged by KMS"): a pasted event alone makes the machine one
+    kms_host = is_kms_host(ctx.activation) or bool(_kms_host_events(ctx))
+    if kms_host:
         findings.extend(_kms_host_findings(ctx))
     offset = ctx.time.get("offset_seconds")
     if offset is not None and abs(offset) > MAX_SKEW_SECONDS and not any(f["code"] == "CLOCK_SKEW" for f in findings):
@@ -611,7 +631,7 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
                       "license_status_name": p.get("license_status_name"), "kms_target": "%s:%s" % ctx.kms_target(p) if ctx.kms_target(p)[0] else None,
                       "family": product_family(ctx.activation.get("os") or {}, p)} for p in products],
         "os": ctx.activation.get("os"),
-        "is_kms_host": is_kms_host(ctx.activation),
+        "is_kms_host": kms_host,
         "kms_host_info": _own_kms_host_info(ctx) if is_kms_host(ctx.activation) else None,
         "kms_reach": _client_reach(ctx),
     }
@@ -646,6 +666,19 @@ def _host_evidence_missing(ctx: _Context, errors: dict[str, t.Any], products: li
             return [("the licensing products (SoftwareLicensingProduct)", "ライセンス製品 (SoftwareLicensingProduct)")]
         return [("a licensing product with a product key (the list is empty)", "プロダクトキーのあるライセンス製品 (一覧が空です)")]
     return []
+
+
+def _office2010_missing(ctx: _Context) -> list[tuple[str, str]]:
+    """Office 2010's products could not be read although its class exists (osppsvc disabled, ...): not collected,
+    never "no Office 2010" (absent means not collected)."""
+    error = ctx.activation.get("office2010_error")
+    if not error:
+        return []
+    code = error.get("hresult")
+    why = " ".join(x for x in (code, _hresult.describe(code) if code else None) if x)
+    why_ja = " ".join(x for x in (code, _hresult.describe(code, "ja") if code else None) if x)
+    return [(f"Office 2010's products (OfficeSoftwareProtectionProduct could not be read: {why})",
+             f"Office 2010 の製品 (OfficeSoftwareProtectionProduct を読み取れませんでした: {why_ja})")]
 
 
 def _unreadable(snapshot: dict[str, t.Any]) -> list[tuple[str, str]]:

@@ -41,6 +41,15 @@ _OFFICE_PRODUCTS = {
     "visiostd": ("Visio {ltsc}Standard {year}", True),
 }
 _OFFICE_FAMILY = re.compile(r"^office(?P<major>\d\d)(?P<stem>[a-z]+?)(?P<year>20\d\d)?(?:vl|volume|r_|_|$)", re.I)
+#: Office 2010 (version 14; OfficeSoftwareProtectionProduct, ApplicationID 59a52881-...): its license Name is
+#: "Office 14, OfficeProPlus-KMS_Client edition" and its LicenseFamily "OfficeProPlus" (no version in it). Names as
+#: Microsoft's Office 2010 GVLK table prints them (TechNet, "Deploy volume activation of Office 2010", ee624355).
+_OFFICE2010_PRODUCTS = {
+    "proplus": "Office Professional Plus 2010", "standard": "Office Standard 2010",
+    "projectpro": "Project Professional 2010", "projectstd": "Project Standard 2010",
+    "visioprem": "Visio Premium 2010", "visiopro": "Visio Professional 2010", "visiostd": "Visio Standard 2010",
+}
+_OFFICE14_NAME = re.compile(r"^Office 14, Office(?P<stem>[A-Za-z]+?)(?:-|_| edition|$)")
 #: Long-term servicing builds of Windows Server (the GVLK table's releases).
 _SERVER_RELEASES = {14393: "Windows Server 2016", 17763: "Windows Server 2019", 20348: "Windows Server 2022",
                     26100: "Windows Server 2025"}
@@ -95,11 +104,23 @@ def office_name(license_family: str | None) -> str | None:
     return template.format(ltsc="LTSC " if ltsc and int(year) >= 2021 else "", year=year)
 
 
+def office2010_name(license_family: str | None, name: str | None = None) -> str | None:
+    """ "Office Professional Plus 2010" from Office 2010's LicenseFamily ("OfficeProPlus") or license Name
+    ("Office 14, OfficeProPlus-KMS_Client edition"); None for anything else."""
+    family = license_family or ""
+    stem = family[len("Office"):] if family.startswith("Office") and family[len("Office"):].isalpha() else None
+    if stem is None or stem.lower() not in _OFFICE2010_PRODUCTS:
+        match = _OFFICE14_NAME.match(name or "")
+        stem = match.group("stem") if match else None
+    return _OFFICE2010_PRODUCTS.get((stem or "").lower())
+
+
 def product_name(product: dict[str, t.Any], os_info: dict[str, t.Any] | None = None) -> str:
     """The name a person recognises for a licensing product (normalised view), with the host's OS for Windows."""
     application = product.get("application")
     if application == "office":
-        return office_name(product.get("license_family")) or "Office"
+        return (office_name(product.get("license_family"))
+                or office2010_name(product.get("license_family"), product.get("name")) or "Office")
     if application == "windows":
         edition_id = product.get("license_family") or (os_info or {}).get("edition_id")
         if not edition_id:

@@ -275,6 +275,15 @@ def application_of(product: dict[str, t.Any]) -> str:
     return "other"
 
 
+def _probe_error(error: t.Any) -> dict[str, t.Any] | None:
+    """An error a probe caught on the host (licensing_error, office2010_error): HRESULT, its text and the message."""
+    if not isinstance(error, dict):
+        return None
+    code = _hresult.normalise(error.get("hresult"))
+    return {"hresult": _hresult.to_hex(code), "text": _hresult.describe(code) if code is not None else None,
+            "message": as_str(error.get("message"))}
+
+
 def normalise_product(product: dict[str, t.Any], reference: datetime.datetime | None = None) -> dict[str, t.Any]:
     """Return the normalised view of one SoftwareLicensingProduct row.
 
@@ -505,15 +514,9 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
         windows[0]["last_request"] = unlinked[0]
         windows[0]["request_link"] = "assumed: only Windows product"
     registry = raw.get("registry") or {}
-    licensing_error = raw.get("licensing_error")
-    if isinstance(licensing_error, dict):
-        code = _hresult.normalise(licensing_error.get("hresult"))
-        licensing_error = {"hresult": _hresult.to_hex(code), "text": _hresult.describe(code) if code is not None else None,
-                           "message": as_str(licensing_error.get("message"))}
-    else:
-        licensing_error = None
     return {
-        "licensing_error": licensing_error,
+        "licensing_error": _probe_error(raw.get("licensing_error")),
+        "office2010_error": _probe_error(raw.get("office2010_error")),
         "windows": windows[0] if windows else None,
         "office": [p for p in products if p["application"] == "office"],
         "products": products,

@@ -97,10 +97,18 @@ function Get-WakLicensing {
             "(ApplicationID = '55c92734-d682-4d71-983e-d6ec3f16059f' OR ApplicationID = '0ff1ce15-a989-479d-af46-f275c6370663' OR Name LIKE 'Office%')"
         # @(): a function's output is unrolled, so none would be $null and one a lone instance.
         $products = @(Get-WakCimQuery ($WakProductProperties -join ', ') $where)
+        # Office 2010's class lacks some of the columns (ProductKeyChannel, KeyManagementServiceLookupDomain, ...): the
+        # provider refuses the column list and Get-WakCimQuery reads every column. A missing class means no Office 2010;
+        # any other failure (osppsvc disabled: 0x80070422) is evidence, kept as office2010_error, never "no Office".
+        $WakCache['office2010_error'] = $null
         try {
             $products += @(Get-WakCimQuery ($WakProductProperties -join ', ') 'FROM OfficeSoftwareProtectionProduct WHERE PartialProductKey IS NOT NULL')
         }
-        catch { $null = $_ }    # no Office 2010 on this host: the class does not exist
+        catch {
+            if (-not (Test-WakMissingClass $_.Exception)) {
+                $WakCache['office2010_error'] = [ordered]@{ hresult = Get-WakErrorCode $_.Exception; message = $_.Exception.Message }
+            }
+        }
         $WakCache['products'] = $products
         $WakCache['service'] = @(Get-WakCimQuery ($WakServiceProperties -join ', ') 'FROM SoftwareLicensingService')[0]
     }
@@ -138,12 +146,40 @@ function Invoke-WakCimMethod {
     }
 }
 
+function Test-WakMissingClass {
+    <# True when a CIM error is WBEM_E_INVALID_CLASS (0x80041010): the class is not registered on this host. #>
+    param($Exception)
+    # decimal masks: 5.1 reads a 32-bit hex literal as a signed Int32. 4294967295 = 0xFFFFFFFF, 2147749904 = 0x80041010.
+    return (((Get-WakErrorCode $Exception) -band 4294967295) -eq 2147749904)
+}
+
 function Get-WakLicensingTarget {
-    <# The licensing service ('service') or one product by its activation ID (validated as a GUID, never pasted raw). #>
+    <#
+    The licensing service ('service') or one product by its activation ID (validated as a GUID, never pasted raw):
+    a SoftwareLicensingProduct, or an Office 2010 product in OfficeSoftwareProtectionProduct (osppsvc), the class
+    ospp.vbs /act calls Activate() on. $null when neither holds it (or Office 2010's class is not registered).
+    #>
     param([string]$Target)
     if ($Target -eq 'service') { return Get-CimInstance -ClassName SoftwareLicensingService }
     $id = [guid]::Parse($Target).ToString()
-    return Get-CimInstance -Query "SELECT * FROM SoftwareLicensingProduct WHERE ID = '$id'"
+    $found = Get-CimInstance -Query "SELECT * FROM SoftwareLicensingProduct WHERE ID = '$id'"
+    if ($null -ne $found) { return $found }
+    try {
+        return Get-CimInstance -Query "SELECT * FROM OfficeSoftwareProtectionProduct WHERE ID = '$id'" -ErrorAction Stop
+    }
+    catch {
+        if (-not (Test-WakMissingClass $_.Exception)) { throw }
+    }
+    return $null
+}
+
+function Get-WakLicensingServiceOf {
+    <# The licensing service that owns a product: OfficeSoftwareProtectionService for Office 2010's products. #>
+    param($Product)
+    if ($Product.CimSystemProperties.ClassName -eq 'OfficeSoftwareProtectionProduct') {
+        return Get-CimInstance -ClassName OfficeSoftwareProtectionService
+    }
+    return Get-CimInstance -ClassName SoftwareLicensingService
 }
 
 function Get-WakExitCode {

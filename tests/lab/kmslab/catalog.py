@@ -32,6 +32,17 @@ the assumptions are listed, with why no source exists, in docs/lab-assumptions.m
        HTTPS listener's default port 5986 (HTTP 5985); its certificate is a Server Authentication certificate whose
        CN matches the host name, not expired, revoked or self-signed.
 [SLERR] Windows SDK um/slerror.h and winerror.h: the numeric values of the HRESULTs.
+[O14]  Microsoft TechNet, Office 2010 volume activation ("Plan volume activation of Office 2010" ee624357, "Deploy
+       volume activation of Office 2010" ee624355, "Tools to configure client computers in Office 2010" ee624350):
+       Office 2010 KMS clients are activated by a KMS host that has the Office 2010 KMS host key (the Office 2010 KMS
+       Host License Pack), count 5, 180 days; the Office Software Protection Platform service (osppsvc) and ospp.vbs
+       (/act, /dstatus) manage them; the Office 2010 GVLKs (only their last five characters are used here).
+[OSPP] Office 2010's licensing WMI classes OfficeSoftwareProtectionProduct / OfficeSoftwareProtectionService (namespace root/cimv2,
+       osppsvc), as Microsoft's ospp.vbs (Office14) uses them: products by ApplicationID 59a52881-a989-479d-af46-
+       f275c6370663, Activate() on the product (/act), InstallProductKey and RefreshLicenseStatus on the service. The
+       class is the Windows 7 generation of the licensing classes: it has no ProductKeyChannel,
+       KeyManagementServiceLookupDomain, VLActivationTypeEnabled or DiscoveredKeyManagementServiceMachineIpAddress
+       (public tools read those four from SoftwareLicensingProduct only and only on Windows 8 / 8.1 and later).
 [SRV]  IETF RFC 2782 (DNS SRV) and RFC 1035 (NXDOMAIN): the lab's DNS server; Microsoft names the record
        "_vlmcs._tcp" [DNS].
 """
@@ -42,6 +53,18 @@ import uuid
 
 WINDOWS_APP = "55c92734-d682-4d71-983e-d6ec3f16059f"
 OFFICE_APP = "0ff1ce15-a989-479d-af46-f275c6370663"
+#: [O14][OSPP] Office 2010's ApplicationID; its products live in OfficeSoftwareProtectionProduct, not SoftwareLicensingProduct
+OFFICE2010_APP = "59a52881-a989-479d-af46-f275c6370663"
+OSPP_PRODUCT_CLASS = "OfficeSoftwareProtectionProduct"
+#: [OSPP] the product properties the collection reads that OfficeSoftwareProtectionProduct has (the probe's column list
+#: is refused for the others and it reads SELECT *). assumed: LicenseFamily, LicenseIsAddon and GenuineStatus are there
+#: as in the Windows 7 SoftwareLicensingProduct the class follows.
+OSPP_PRODUCT_PROPS = (
+    "ID", "ApplicationID", "Name", "Description", "LicenseFamily", "PartialProductKey", "ProductKeyID", "LicenseStatus",
+    "LicenseStatusReason", "GracePeriodRemaining", "LicenseIsAddon", "GenuineStatus", "VLActivationInterval",
+    "VLRenewalInterval", "KeyManagementServiceMachine", "KeyManagementServicePort",
+    "DiscoveredKeyManagementServiceMachineName", "DiscoveredKeyManagementServiceMachinePort",
+)
 
 #: [PLAN] activation is valid 180 days; clients renew every 7 days and retry every 2 hours while unactivated.
 VALID_MINUTES = 180 * 24 * 60
@@ -103,6 +126,9 @@ _EDITIONS = [
     Edition("ws2022-datacenter", "windows", "ws2022", "Windows(R), ServerDatacenter edition", "ServerDatacenter", "6VM33", 20348, 8, 3),
     Edition("ws2025-standard", "windows", "ws2025", "Windows(R), ServerStandard edition", "ServerStandard", "MY832", 26100, 7, 3),
     Edition("ws2025-datacenter", "windows", "ws2025", "Windows(R), ServerDatacenter edition", "ServerDatacenter", "YP6DF", 26100, 8, 3),
+    # [O14] Office 2010: Name "Office 14, OfficeProPlus-KMS_Client edition" (as in the published capture in
+    # tests/unit/fixtures/real/issue9_captures.json), LicenseFamily "OfficeProPlus"; GVLK ...-H3GVB
+    Edition("office2010-proplus", "office", "office2010", "Office 14, OfficeProPlus-KMS_Client edition", "OfficeProPlus", "H3GVB"),
     Edition("office2019-proplus", "office", "office2019", "Office 19, Office19ProPlus2019VL_KMS_Client_AE edition",
             "Office19ProPlus2019VL_KMS_Client_AE", "6MWKP"),
     Edition("office2021-proplus", "office", "office2021", "Office 21, Office21ProPlus2021VL_KMS_Client_AE edition",
@@ -121,6 +147,9 @@ CSVLK_COVERAGE: dict[str, frozenset[str]] = {
     "ws2025": frozenset({"win10", "win11", "ws2016", "ws2019", "ws2022", "ws2025"}),
     "win10": frozenset({"win10"}),
     "win11": frozenset({"win10", "win11"}),
+    # [O14] the Office 2010 KMS host key (its own host license pack) activates Office 2010; assumed: no later Office
+    # host key in this table activates Office 2010 (the lab's other Office rows do not list it)
+    "office2010": frozenset({"office2010"}),
     "office2019": frozenset({"office2019"}),
     "office2021": frozenset({"office2019", "office2021"}),
     "office2024": frozenset({"office2019", "office2021", "office2024"}),

@@ -141,8 +141,19 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
             host.products[-1].update({"LicenseStatus": C.LICENSED, "GracePeriodRemaining": int(spec["licensed_days_left"]) * 1440})
     if spec.get("office"):
         office = _edition(spec["office"], where)
+        if office.application != "office":
+            raise FleetError(f"{where}: office must be an Office edition, got {spec['office']!r}")
         host.products.append(new_product(office, "KMS_CLIENT", status=C.OOB_GRACE,
                                          grace_minutes=int(spec.get("grace_days", 25)) * 24 * 60))
+    ospp = spec.get("ospp") or {}
+    if ospp:
+        # [OSPP] osppsvc, the service of Office 2010's products: {start_mode: Manual|Auto|Disabled, state: Running|Stopped}
+        if not host.ospp_products():
+            raise FleetError(f"{where}: ospp is the service of Office 2010's products; set office: office2010-proplus too")
+        host.ospp_start_mode = ospp.get("start_mode", "Manual")
+        if host.ospp_start_mode not in Fleet.START_MODES.values():
+            raise FleetError(f"{where}: ospp.start_mode must be one of {', '.join(Fleet.START_MODES.values())}")
+        host.ospp_state = "Stopped" if host.ospp_start_mode == "Disabled" else ospp.get("state", "Stopped")
     kms_machine = spec.get("kms_machine")
     if kms_machine:
         machine, _sep, port = str(kms_machine).partition(":")

@@ -102,6 +102,11 @@ class Host:
     # assumed: whether the SCM lets Administrators change the protected sppsvc (StartProtected=1) is not documented;
     # by default it does, a fleet can make it refuse (spp: {scm_refuses: true}) to exercise the restart path
     spp_scm_refuses: bool = False
+    # [O14][OSPP] the Office Software Protection Platform service (osppsvc) that owns Office 2010's products.
+    # assumed: start type Manual and a licensing query starts it (as the lab plays sppsvc); "Disabled" makes every
+    # OfficeSoftwareProtectionProduct call fail with ERROR_SERVICE_DISABLED (0x80070422)
+    ospp_state: str = "Stopped"
+    ospp_start_mode: str = "Manual"
     clock_offset: float = 0.0
     w32time: dict[str, t.Any] = dataclasses.field(default_factory=dict)
     time_zone: str = "Tokyo Standard Time"
@@ -142,6 +147,10 @@ class Host:
     def utc_now(self) -> datetime.datetime:
         """The host's clock."""
         return datetime.datetime.fromtimestamp(_now() + self.clock_offset, tz=UTC)
+
+    def ospp_products(self) -> list[dict[str, t.Any]]:
+        """Office 2010's products, which live in OfficeSoftwareProtectionProduct (osppsvc) [OSPP]."""
+        return [p for p in self.products if is_ospp(p)]
 
     def windows_product(self) -> dict[str, t.Any] | None:
         """The Windows product with a key, as slmgr.vbs picks it (ApplicationID, PartialProductKey, not an add-on)."""
@@ -251,6 +260,11 @@ def outbound_dropped(client: Host, name: str, port: int, addresses: list[str]) -
     return filtered and not allows(client, "outbound", port, addresses)
 
 
+def is_ospp(product: dict[str, t.Any]) -> bool:
+    """True for an Office 2010 product (OfficeSoftwareProtectionProduct, osppsvc) [OSPP]."""
+    return product.get("_class") == C.OSPP_PRODUCT_CLASS
+
+
 def new_product(edition: C.Edition, channel: str, status: int = C.OOB_GRACE, grace_minutes: int = 30 * 24 * 60,
                 csvlk: str | None = None, partial: str | None = None) -> dict[str, t.Any]:
     """A SoftwareLicensingProduct row with the properties the collection reads."""
@@ -258,9 +272,11 @@ def new_product(edition: C.Edition, channel: str, status: int = C.OOB_GRACE, gra
     desc = C.CHANNEL_DESCRIPTION[channel].format(os=os_name, gen=(csvlk or "").upper().replace("WS", ""))
     if partial is None:
         partial = edition.gvlk_last5 if channel == "KMS_CLIENT" else uuid.uuid5(uuid.NAMESPACE_DNS, edition.key + channel).hex[-5:].upper()
+    office2010 = edition.family == "office2010"
+    application_id = C.WINDOWS_APP if edition.application == "windows" else C.OFFICE2010_APP if office2010 else C.OFFICE_APP
     return {
         "ID": edition.activation_id,
-        "ApplicationID": C.WINDOWS_APP if edition.application == "windows" else C.OFFICE_APP,
+        "ApplicationID": application_id,
         "Name": edition.name,
         "Description": desc,
         "LicenseFamily": edition.license_family,
@@ -283,6 +299,7 @@ def new_product(edition: C.Edition, channel: str, status: int = C.OOB_GRACE, gra
         "_family": edition.family,
         "_threshold": edition.threshold,
         "_channel": channel,
+        "_class": C.OSPP_PRODUCT_CLASS if office2010 else "SoftwareLicensingProduct",
     }
 
 
@@ -469,16 +486,22 @@ class Fleet:
         """
         with self.lock:
             client.counters.mutating_calls += 1
-            if client.spp_start_mode == "Disabled":
-                raise ActivationError(C.HR["SERVICE_DISABLED"], "The service cannot be started, either because it is disabled")
-            client.spp_state = "Running"                 # sppsvc is demand-start: a licensing call starts it
             product = client.product(activation_id) if activation_id else client.windows_product()
+            if product is not None and is_ospp(product):
+                # [OSPP] Office 2010's Activate() is served by osppsvc, not sppsvc
+                if client.ospp_start_mode == "Disabled":
+                    raise ActivationError(C.HR["SERVICE_DISABLED"], "The service cannot be started, either because it is disabled")
+                client.ospp_state = "Running"            # assumed: demand-start like sppsvc
+            else:
+                if client.spp_start_mode == "Disabled":
+                    raise ActivationError(C.HR["SERVICE_DISABLED"], "The service cannot be started, either because it is disabled")
+                client.spp_state = "Running"             # sppsvc is demand-start: a licensing call starts it
             if product is None:
                 raise ActivationError(C.HR["NOT_FOUND"], "No product with a key found")
-            if client.license_store_corrupt:
+            if client.license_store_corrupt and not is_ospp(product):     # sppsvc's tokens.dat (osppsvc keeps its own)
                 product["LicenseStatusReason"] = C.HR["LICENSE_CORRUPT"]     # [TS] 0xC004E015 tokens.dat
                 raise ActivationError(C.HR["LICENSE_CORRUPT"], "License consumption failed")
-            if client.non_genuine:
+            if client.non_genuine and not is_ospp(product):
                 product.update({"LicenseStatus": C.NON_GENUINE_GRACE, "LicenseStatusReason": C.HR["NOT_GENUINE"]})
                 raise ActivationError(C.HR["NOT_GENUINE"], "Not genuine")
             if product["_channel"] != "KMS_CLIENT":
@@ -507,7 +530,12 @@ class Fleet:
 
     def _log_request(self, client: Host, product: dict[str, t.Any], inner: int, name: str, port: int,
                      answered: Host | None) -> None:
-        """Events 12288 (request) and, when a host answered, 12289 (response), in Microsoft's documented layout."""
+        """Events 12288 (request) and, when a host answered, 12289 (response), in Microsoft's documented layout.
+
+        assumed: none for Office 2010's products - [EVT] documents these events for the Software Licensing service
+        (Microsoft-Windows-Security-SPP); what osppsvc logs is not documented there, and the probe reads only SPP's."""
+        if is_ospp(product):
+            return
         stamp = client.utc_now().strftime("%Y/%m/%d %H:%M:%S")
         server = f"{name}:{port}" if name else ""
         client.add_event(12288, f"0x{inner:X}, 0x0, {server}, {client.service['ClientMachineID']}, {stamp}, 0, "

@@ -28,7 +28,7 @@ import re
 import typing as t
 
 from . import catalog as C
-from .model import ActivationError, Fleet, Host
+from .model import ActivationError, Fleet, Host, is_ospp
 
 STUB_MARKER = "# winactivation.kms stub v1"
 BOOTSTRAP_MARKER = "# winactivation.kms bootstrap v2"
@@ -182,7 +182,7 @@ def _service_view(fleet: Fleet, host: Host) -> dict[str, t.Any]:
 def probe_activation(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
     """probes/activation.ps1"""
     max_events = int(params.get("max_events", 10))
-    products, service, licensing_error = [], None, None
+    products, service, licensing_error, office2010_error = [], None, None, None
     attempts: list[dict[str, t.Any]] = []
     if _licensing_blocked(host):
         licensing_error = {"hresult": C.HR["SERVICE_DISABLED"] - (1 << 32),
@@ -192,7 +192,10 @@ def probe_activation(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict
         host.spp_state = "Running"                    # a licensing query starts sppsvc (trigger start; assumed)
         if params.get("attempt_activation"):
             attempts = _attempt_activation(fleet, host)
-        products = [{k: p.get(k) for k in _PRODUCT_PROPS} for p in host.products if p.get("PartialProductKey")]
+        products = [{k: p.get(k) for k in _PRODUCT_PROPS} for p in host.products
+                    if p.get("PartialProductKey") and not is_ospp(p)]
+        products += _ospp_products(host)
+        office2010_error = _ospp_error(host)
         service = _service_view(fleet, host)
     ed = host.edition
     events = sorted(host.events, key=lambda e: e["RecordId"], reverse=True)[:max_events]
@@ -201,6 +204,7 @@ def probe_activation(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict
         "products": products,
         "service": service,
         "licensing_error": licensing_error,
+        "office2010_error": office2010_error,
         "os": {"Version": f"10.0.{ed.build}", "BuildNumber": str(ed.build), "OperatingSystemSKU": ed.sku,
                "ProductType": ed.product_type, "OSLanguage": C.LANGUAGES[host.language], "MUILanguages": [host.language],
                "Locale": f"{C.LANGUAGES[host.language]:04x}", "OSArchitecture": "64-bit"},
@@ -216,6 +220,25 @@ def probe_activation(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict
     }
 
 
+def _ospp_products(host: Host) -> list[dict[str, t.Any]]:
+    """Office 2010's rows of OfficeSoftwareProtectionProduct as the probe reads them: the query names columns this class
+    lacks, the provider refuses it and the probe reads SELECT * (Get-WakCimQuery), so only the class's own properties
+    come back [OSPP]. None when osppsvc is disabled (see _ospp_error); a query starts a stopped osppsvc (assumed)."""
+    if not host.ospp_products() or host.ospp_start_mode == "Disabled":
+        return []
+    host.ospp_state = "Running"
+    return [{k: p.get(k) for k in C.OSPP_PRODUCT_PROPS} for p in host.ospp_products() if p.get("PartialProductKey")]
+
+
+def _ospp_error(host: Host) -> dict[str, t.Any] | None:
+    """office2010_error: the class is registered (Office 2010 installed) but osppsvc is disabled, so the query fails
+    with ERROR_SERVICE_DISABLED as sppsvc's does (assumed: osppsvc answers like sppsvc; Microsoft documents neither)."""
+    if not host.ospp_products() or host.ospp_start_mode != "Disabled":
+        return None
+    return {"hresult": C.HR["SERVICE_DISABLED"] - (1 << 32),
+            "message": "The service cannot be started, either because it is disabled or because it has no enabled devices associated with it."}
+
+
 def _attempt_activation(fleet: Fleet, host: Host) -> list[dict[str, t.Any]]:
     """activation.ps1's opt-in attempt (attempt_activation): Activate() on every product with a key that is not
     Licensed and whose Description names the VOLUME_KMSCLIENT channel, each recorded with the code it returned
@@ -224,7 +247,8 @@ def _attempt_activation(fleet: Fleet, host: Host) -> list[dict[str, t.Any]]:
     Activate() is SoftwareLicensingProduct's method that slmgr /ato calls ("Activates the product", sppwmi
     SoftwareLicensingProduct class); what it returns and logs is the model's (Fleet.activate, cited there)."""
     attempts = []
-    for product in [p for p in host.products if p.get("PartialProductKey")]:
+    readable = [p for p in host.products if not is_ospp(p)] + (host.ospp_products() if host.ospp_start_mode != "Disabled" else [])
+    for product in [p for p in readable if p.get("PartialProductKey")]:
         if product.get("LicenseStatus") == C.LICENSED or "VOLUME_KMSCLIENT" not in str(product.get("Description") or ""):
             continue
         try:
@@ -380,9 +404,13 @@ def _run_operations(params: dict[str, t.Any], apply: t.Callable[[dict[str, t.Any
 
 
 def _licensing_target(host: Host, target: str) -> dict[str, t.Any]:
+    """Get-WakLicensingTarget: the service, a SoftwareLicensingProduct, or else an OfficeSoftwareProtectionProduct
+    [OSPP]; the Office 2010 query fails while osppsvc is disabled (ERROR_SERVICE_DISABLED, as _ospp_error)."""
     if _licensing_blocked(host):
         raise ActivationError(C.HR["SERVICE_DISABLED"])
     found = host.service if target == "service" else host.product(target)
+    if found is not None and is_ospp(found) and host.ospp_start_mode == "Disabled":
+        raise ActivationError(C.HR["SERVICE_DISABLED"])
     if found is None:
         raise ActivationError(C.HR["NOT_FOUND"])
     return found
@@ -429,6 +457,9 @@ def _kms_client_step(fleet: Fleet, host: Host, op: dict[str, t.Any]) -> int | st
             target["KeyManagementServicePort"] = 0
             if target_id == "service":
                 host.registry.pop("KeyManagementServicePort", None)
+        elif name in ("set_lookup_domain", "clear_lookup_domain") and is_ospp(target):
+            # [OSPP] the Windows 7 generation class has no lookup domain methods; assumed: WBEM_E_INVALID_METHOD
+            raise ActivationError(0x8004102E, "Method not found")
         elif name == "set_lookup_domain":
             target["KeyManagementServiceLookupDomain"] = op["value"]
         elif name == "clear_lookup_domain":

@@ -1,7 +1,8 @@
 # winactivation.kms probe: activation v1
-# Read-only. Licensing products (Windows and Office, by ApplicationID) and the licensing service as raw CIM
-# properties, the OS identity, the SoftwareProtectionPlatform registry values, sppsvc and the recent KMS client
-# events 12288/12289 with their raw data. Never reads a full product key; never parses localized text.
+# Read-only. Licensing products (Windows and Office, by ApplicationID; Office 2010 from OfficeSoftwareProtectionProduct)
+# and the licensing service as raw CIM properties, the OS identity, the SoftwareProtectionPlatform registry values,
+# sppsvc and the recent KMS client events 12288/12289 with their raw data. Never reads a full product key; never
+# parses localized text.
 # The one exception to read-only, opt-in (attempt_activation, off by default): Activate() on unlicensed KMS client
 # products, each attempt recorded with its HRESULT (activation_attempts), then the products read again.
 param($Params)
@@ -49,6 +50,9 @@ if ($null -eq $licensingError -and [bool](Get-WakParam $Params 'attempt_activati
     }
 }
 
+# Office 2010's products (OfficeSoftwareProtectionProduct) could not be read although the class exists: not "no Office".
+$office2010Error = $WakCache['office2010_error']
+
 $os = Get-WakCimProperty (Get-CimInstance -ClassName Win32_OperatingSystem) @(
     'Version', 'BuildNumber', 'OperatingSystemSKU', 'ProductType', 'OSLanguage', 'MUILanguages', 'Locale',
     'OSArchitecture', 'LocalDateTime', 'CurrentTimeZone'
@@ -85,6 +89,7 @@ $eventsError = $read.error
     products = $products
     service = $service
     licensing_error = $licensingError
+    office2010_error = $office2010Error
     os = $os
     computer = $computer
     current_version = $currentVersion

@@ -30,7 +30,8 @@ Invoke-WakOperations $Params {
         }
         'activate' {
             $code = Invoke-WakCimMethod $target 'Activate'
-            $null = Invoke-WakCimMethod (Get-CimInstance -ClassName SoftwareLicensingService) 'RefreshLicenseStatus'
+            # slmgr /ato and ospp.vbs /act refresh the service that owns the product (Office 2010: osppsvc's)
+            $null = Invoke-WakCimMethod (Get-WakLicensingServiceOf $target) 'RefreshLicenseStatus'
             return $code
         }
         default { return -2147024809 }   # E_INVALIDARG: an operation this script does not know
