@@ -43,6 +43,7 @@ _EVENT_DATA_RE = re.compile(r"^\s*(?:Info\s*[:：]\s*)?(?P<data>0x[0-9A-Fa-f]{1,
 _SRV_RE = re.compile(r"(?P<name>_vlmcs\._tcp(?:\.(?P<domain>[A-Za-z0-9.\-]+?))?)\.?\s+SRV\b", re.I)
 _SRV_FIELD_RE = re.compile(r"^\s*(priority|weight|port|svr hostname)\s*=\s*(\S+)\s*$", re.I)
 _EVENT_ID_RE = re.compile(r"\b(1228[89]|12290|12293)\b")
+_ADDON_RE = re.compile(r"^(?:Windows|Office)\b[^,]*,\s*\S+ add-on\b")
 _FORUM_UNDERSCORE_RE = re.compile(r"(?<=[A-Za-z0-9])_ (?=[A-Za-z0-9])")
 _XPR_HEADER_RE = re.compile(r"^(?P<name>(?:Windows|Office)\b.*\b(?:edition|add-on))\s*[:：]$")
 
@@ -347,6 +348,11 @@ class _Reader:
     def result(self) -> dict[str, t.Any]:
         self._flush_xpr_name()
         products = [p for p in self.products if p]
+        for product in products:
+            # slmgr does not print LicenseIsAddon, but an add-on license says so in its Name ("Windows(R), Client-ESU-Year1
+            # add-on for Education,...", github.com/alygcode/windows10esu/issues/3): never the host's own licence
+            if _ADDON_RE.search(str(product.get("Name") or "")):
+                product["LicenseIsAddon"] = True
         if self.ospp:
             # ospp.vbs /act prints ERROR CODE without LICENSE STATUS: that code is the activation's result
             for product in products:

@@ -236,6 +236,20 @@ def test_en_kms_vl_all_22_reads_as_its_hand_transcription():
     assert finding["evidence"]["hresult"] == "0xC004F034"
 
 
+def test_en_dlv_of_an_esu_add_on_is_not_the_hosts_licence():
+    """github.com/alygcode/windows10esu/issues/3: /dlv of the ESU add-on alone. The Name says add-on, so the product is
+    LicenseIsAddon; the host's own Windows licence is not in the paste, so the host is unknown, not healthy (as the
+    hand transcription of MAS issue 1125, the same kind of paste, is diagnosed)."""
+    snap = read("en_windows10esu_3_dlv_esu_addon.txt")
+    product = snap["probes"]["activation"]["products"][0]
+    assert product["LicenseIsAddon"] is True and product["ID"] == "f520e45e-7413-4a34-a497-d2765967d094"
+    assert product["ProductKeyChannel"] == "Volume:MAK" and product["LicenseStatus"] == 1 and product["PartialProductKey"] == "4C6R8"
+    assert product["Name"].endswith("IoTEnterprise,PPIPro")
+    result = _analyze.analyze(snap, {})
+    assert result["codes"] == ["EVIDENCE_MISSING"] and result["status"] == "unknown"
+    assert "LicenseIsAddon" not in read("en_technet_dli_kms_client.txt")["probes"]["activation"]["products"][0]
+
+
 # -- label rows without a published transcript (composed lines, SOURCES.md) --------------------------------------------
 
 @pytest.mark.parametrize("text, fields", [
