@@ -43,6 +43,9 @@ _EVENT_DATA_RE = re.compile(r"^\s*(?:Info\s*[:：]\s*)?(?P<data>0x[0-9A-Fa-f]{1,
 _SRV_RE = re.compile(r"(?P<name>_vlmcs\._tcp(?:\.(?P<domain>[A-Za-z0-9.\-]+?))?)\.?\s+SRV\b", re.I)
 _SRV_FIELD_RE = re.compile(r"^\s*(priority|weight|port|svr hostname)\s*=\s*(\S+)\s*$", re.I)
 _EVENT_ID_RE = re.compile(r"\b(1228[89]|12290|12293)\b")
+_ADDON_RE = re.compile(r"^(?:Windows|Office)\b[^,]*,\s*\S+ add-on\b")
+_FORUM_UNDERSCORE_RE = re.compile(r"(?<=[A-Za-z0-9])_ (?=[A-Za-z0-9])")
+_XPR_HEADER_RE = re.compile(r"^(?P<name>(?:Windows|Office)\b.*\b(?:edition|add-on))\s*[:：]$")
 
 #: Labels seen in real published output, per language, mapped to the CIM property they show. Only where the value
 #: alone is ambiguous. Sources:
@@ -50,6 +53,14 @@ _EVENT_ID_RE = re.compile(r"\b(1228[89]|12290|12293)\b")
 #: en ospp.vbs - github.com/Wind4/vlmcsd/issues/20 (/dstatus), github.com/reeddoy/Microsoft-office-LTSC-2024/issues/4 (/act);
 #: zh-CN Office licence views - github.com/YerongAI/Office-Tool/issues/580, /260, /331 (许可证说明, 许可证状态, 错误代码, ...);
 #: de - support.microsoft.com/kb/942962/de ("Fehlercode"); ja - support.microsoft.com/kb/942962/ja ("エラー コード").
+#: No localized slmgr.ini (System32\slmgr\<LCID>\slmgr.ini, where slmgr.vbs reads its words) is published in the
+#: corpora searched, and no Korean, German or Japanese slmgr /dli transcript; these labels come from public programs
+#: that read real localized slmgr /dli and /dlv output, each found with the search index's find_string (the index
+#: names the file by id, not by repository - tests/unit/fixtures/text/SOURCES.md lists them):
+#: ko - "부분 제품 키:", "라이선스 상태", "정품 인증 ID", "사용 허가됨" (a Korean ESU activation tool parsing /dli and
+#: /dlv, index ids 62503268362, 28408958823); ja - "ライセンスの状態:" and "ライセンスされています" (a Japanese
+#: inventory script that keeps that line of slmgr -dli, index id 21137339454); de - "Lizenzstatus: Lizenziert" (a
+#: German KMS check script, index id 38804472328).
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "name": "Name", "description": "Description", "activation id": "ID", "application id": "ApplicationID",
@@ -68,16 +79,39 @@ LABELS: dict[str, dict[str, str]] = {
         "许可证说明": "Description", "许可证状态": "LicenseStatus", "产品密钥的最后五个字符": "PartialProductKey",
         "错误代码": "LicenseStatusReason", "错误": "LicenseStatusReason",
     },
-    "de": {"fehlercode": "LicenseStatusReason"},
-    "ja": {"エラー コード": "LicenseStatusReason"},
+    "de": {"fehlercode": "LicenseStatusReason", "lizenzstatus": "LicenseStatus"},
+    "ja": {"エラー コード": "LicenseStatusReason", "ライセンスの状態": "LicenseStatus"},
+    "ko": {"부분 제품 키": "PartialProductKey", "라이선스 상태": "LicenseStatus", "정품 인증 id": "ID"},
 }
 
-#: Status words as published (same sources): slmgr's words and ospp.vbs's ---WORD--- forms.
+#: Status words as published (same sources): slmgr's words and ospp.vbs's ---WORD--- forms (read without the blanks
+#: a forum's formatting puts in them: "---OOB_ GRACE---", github.com/massgravel/Microsoft-Activation-Scripts/issues/269).
 STATUS_WORDS: dict[str, int] = {
     "licensed": 1, "unlicensed": 0, "notification": 5, "initial grace period": 2,
     "---licensed---": 1, "---unlicensed---": 0, "---notifications---": 5, "---oob_grace---": 2, "---oot_grace---": 3,
     "---未许可---": 0,
+    "lizenziert": 1, "ライセンスされています": 1, "사용 허가됨": 1,
 }
+
+#: slmgr /xpr: "<license Name>:" then one indented line that depends only on LicenseStatus and GracePeriodRemaining
+#: (slmgr.vbs, Sub ExpirationDatime: 0 Unlicensed; 1 with GracePeriodRemaining 0 "permanently activated", else
+#: "... activation will expire <date>"; 2 initial, 3 additional, 4 non-genuine, 6 extended grace "... ends <date>";
+#: 5 "Notification mode"). Words: en - Microsoft's slmgr\0409\slmgr.ini (L_MsgLicenseStatus*, a published copy:
+#: github.com/abduyevelvin/first_app, slmgr/0409/slmgr.ini); zh-CN - "计算机已永久激活" (programs that test
+#: slmgr /xpr output for it beside "permanently activated", index ids 59123422725, 68308412231). The <date> is
+#: the host's local time in its own format, relative to when slmgr ran: it is not turned into minutes, so
+#: GracePeriodRemaining stays absent for "will expire" (and is 0 only for "permanently activated", as slmgr.vbs says).
+XPR_PHRASES: tuple[tuple[re.Pattern[str], int, int | None], ...] = (
+    (re.compile(r"^The machine is permanently activated\.?$", re.I), 1, 0),
+    (re.compile(r"^计算机已永久激活[。.]?$"), 1, 0),
+    (re.compile(r"^(?:Volume|Timebased) activation will expire\s+\S.*$", re.I), 1, None),
+    (re.compile(r"^Unlicensed\.?$", re.I), 0, None),
+    (re.compile(r"^Initial grace period ends\s+\S.*$", re.I), 2, None),
+    (re.compile(r"^Additional grace period ends\s+\S.*$", re.I), 3, None),
+    (re.compile(r"^Non-genuine grace period ends\s+\S.*$", re.I), 4, None),
+    (re.compile(r"^Windows is in Notification mode\.?$", re.I), 5, None),
+    (re.compile(r"^Extended grace period ends\s+\S.*$", re.I), 6, None),
+)
 
 _LABEL_TO_FIELD = {label: field for table in LABELS.values() for label, field in table.items()}
 _PRODUCT_FIELDS = {"Name", "Description", "ID", "ApplicationID", "PartialProductKey", "ProductKeyChannel", "LicenseStatus",
@@ -104,6 +138,7 @@ class _Reader:
         self.pending_attempt: dict[str, t.Any] | None = None
         self.event_id: int | None = None
         self.quoted_domain: str | None = None
+        self.xpr_name: str | None = None
         self.ospp = False
 
     # -- products ------------------------------------------------------------------------------------------------
@@ -130,7 +165,8 @@ class _Reader:
             match = _HEX_RE.search(text)
             return match.group(0) if match else None
         if field == "LicenseStatus":
-            return STATUS_WORDS.get(text.lower().rstrip("."))
+            word = re.sub(r"\s+", "", text) if text.startswith("---") else text
+            return STATUS_WORDS.get(word.lower().rstrip(".。"))
         if field == "PartialProductKey":
             match = _PARTIAL_RE.match(text)
             return match.group(1) if match else None
@@ -142,6 +178,10 @@ class _Reader:
             return int(number.group(1)) if number else None
         if field in ("DiscoveredKeyManagementServiceMachineName", "KeyManagementServiceMachine"):
             return text or None
+        if field in ("Name", "Description"):
+            # no license Name or channel has "_ ": a forum's formatting put the blank there ("TIMEBASED_ SUB channel",
+            # github.com/massgravel/Microsoft-Activation-Scripts/issues/269)
+            text = _FORUM_UNDERSCORE_RE.sub("_", text)
         return text or None
 
     def _labelled(self, label: str, value: str) -> bool:
@@ -179,7 +219,7 @@ class _Reader:
         stripped = text.strip()
         if _NOISE_RE.match(stripped):
             return
-        if self._event_or_srv(stripped) or self._attempt(stripped):
+        if self._event_or_srv(stripped) or self._attempt(stripped) or self._xpr(stripped):
             return
         match = _LABEL_RE.match(stripped)
         if match and self._labelled(match.group("label"), match.group("value")):
@@ -213,6 +253,44 @@ class _Reader:
                 return True
             self.pending_attempt = None      # no code on the next line: the result is not shown (success is localized text)
         return False
+
+    def _xpr(self, text: str) -> bool:
+        """slmgr /xpr: '<license Name>:' then the status line (XPR_PHRASES); the line alone applies to the product
+        before it (a /dlv transcript that ends with it)."""
+        header = _XPR_HEADER_RE.match(text)
+        if header:
+            self._flush_xpr_name()
+            self.xpr_name = header.group("name")
+            return True
+        for pattern, status, grace in XPR_PHRASES:
+            if pattern.match(text):
+                return self._xpr_status(status, grace)
+        self._flush_xpr_name()
+        return False
+
+    def _flush_xpr_name(self) -> None:
+        """A '<Name>:' line that no /xpr status followed is still that license's Name."""
+        if self.xpr_name is not None:
+            self._current(starts=bool(self.products and "Name" in self.products[-1]))["Name"] = self.xpr_name
+            self.xpr_name = None
+
+    def _xpr_status(self, status: int, grace: int | None) -> bool:
+        """Put an /xpr status on its product; a status that contradicts what the transcript showed before is not read."""
+        name, self.xpr_name = self.xpr_name, None
+        if name is None:
+            product = self._current()
+        else:
+            named = [p for p in self.products if p.get("Name") == name]
+            product = named[-1] if named else self._current(starts=True)
+            product.setdefault("Name", name)
+        known_grace = product.get("GracePeriodRemaining")
+        if product.get("LicenseStatus", status) != status or (grace is not None and known_grace not in (None, grace)) \
+                or (grace is None and status == 1 and known_grace == 0):
+            return False
+        product["LicenseStatus"] = status
+        if grace is not None:
+            product["GracePeriodRemaining"] = grace
+        return True
 
     def _finish_attempt(self, code: str) -> None:
         attempt = dict(self.pending_attempt or {}, HResult=code)
@@ -268,7 +346,13 @@ class _Reader:
     # -- result -----------------------------------------------------------------------------------------------------
 
     def result(self) -> dict[str, t.Any]:
+        self._flush_xpr_name()
         products = [p for p in self.products if p]
+        for product in products:
+            # slmgr does not print LicenseIsAddon, but an add-on license says so in its Name ("Windows(R), Client-ESU-Year1
+            # add-on for Education,...", github.com/alygcode/windows10esu/issues/3): never the host's own licence
+            if _ADDON_RE.search(str(product.get("Name") or "")):
+                product["LicenseIsAddon"] = True
         if self.ospp:
             # ospp.vbs /act prints ERROR CODE without LICENSE STATUS: that code is the activation's result
             for product in products:

@@ -28,13 +28,19 @@ def test_pasted_text_beside_json_is_diagnosed(tmp_path, demo_lab):
     folder = tmp_path / "snaps"
     folder.mkdir()
     (folder / "PC-A-kms-snapshot.json").write_text(json.dumps(S.healthy()), encoding="utf-8")
-    published = ROOT / "tests" / "unit" / "fixtures" / "text" / "en_kb4487266_dlv.txt"
-    (folder / "PC-W7.txt").write_text(published.read_text(encoding="utf-8"), encoding="utf-8")
+    published = ROOT / "tests" / "unit" / "fixtures" / "text"
+    (folder / "PC-W7.txt").write_text((published / "en_kb4487266_dlv.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "PC-KVA22.txt").write_text((published / "en_kms_vl_all_22_notification.txt").read_text(encoding="utf-8"),
+                                         encoding="utf-8")
+    # composed (no Korean transcript was found, SOURCES.md): the lines of slmgr /dli whose Korean labels are known
+    (folder / "PC-KO.txt").write_text("정품 인증 ID: 2de67392-b7a7-462a-b1ca-108dd189f588\n부분 제품 키: T83GX\n"
+                                      "라이선스 상태: 사용 허가됨\n", encoding="utf-8")
     before = demo_lab.counters()
     run = run_playbook(demo_lab.inventory_path, ROOT / "playbooks" / "diagnose_snapshots.yml", tmp_path, extra=[
         "-e", json.dumps({"snapshot_dir": str(folder), "report_dir": str(tmp_path / "out")})])
     assert run.rc == 0, run.output[-3000:]
     doc = json.loads((tmp_path / "out" / "diagnosis.json").read_text(encoding="utf-8"))
-    assert {r["host"]: (r["status"], r["codes"]) for r in doc["results"]} == {
-        "PC-A": ("healthy", ["ACTIVATED"]), "PC-W7": ("critical", ["NON_GENUINE"])}
+    assert {r["host"]: (r["status"], sorted(r["codes"])) for r in doc["results"]} == {
+        "PC-A": ("healthy", ["ACTIVATED"]), "PC-W7": ("critical", ["NON_GENUINE"]),
+        "PC-KVA22": ("failing", ["ACTIVATION_FAILED", "NOT_KMS_CHANNEL"]), "PC-KO": ("healthy", ["ACTIVATED"])}
     assert demo_lab.counters() == before

@@ -1,6 +1,7 @@
 """snapshot_from_text on verbatim published console output (tests/unit/fixtures/text, sources in SOURCES.md)."""
 from __future__ import annotations
 
+import json
 import pathlib
 
 import pytest
@@ -14,6 +15,10 @@ TEXTS = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "text"
 
 def read(name, host=None):
     return _text.snapshot_from_text((TEXTS / name).read_text(encoding="utf-8"), host)
+
+
+def read_text_fixture(name):
+    return (TEXTS / name).read_text(encoding="utf-8")
 
 
 def diagnose(name):
@@ -44,8 +49,8 @@ def test_en_dli_kms_client():
 
 def test_en_dlv_office_with_values_removed_and_the_expiry_line():
     """A real /dlv whose reporter removed the minutes: the expiration stays absent (never the 180 days read as
-    minutes), and the /xpr-style "Volume activation will expire <date>" line, which no snapshot field holds, is
-    returned unread rather than guessed."""
+    minutes, nor the /xpr date turned into minutes), and the /xpr line "Volume activation will expire <date>" agrees
+    with the product's License Status, so it is read and changes nothing."""
     snap = read("en_mas_71_office2019_dlv_expire.txt", "pc1")
     product = snap["probes"]["activation"]["products"][0]
     assert product == {"Name": "Office 19, Office19ProPlus2019VL_KMS_Client_AE edition",
@@ -54,7 +59,7 @@ def test_en_dlv_office_with_values_removed_and_the_expiry_line():
                        "VLActivationInterval": 120, "VLRenewalInterval": 10080}
     unread = [u["text"] for u in snap["text_reader"]["unread_lines"]]
     assert "Volume activation expiration:  minute(s) (180 day(s))" in unread
-    assert "Volume activation will expire 2022-03-28" in unread
+    assert "Volume activation will expire 2022-03-28" not in unread       # /xpr's line: Licensed, as the product says
     result = _analyze.analyze(snap, {})
     assert result["products"][0]["channel"] == "KMS_CLIENT" and result["products"][0]["license_status_name"] == "Licensed"
 
@@ -142,3 +147,118 @@ def test_nothing_understood_is_unknown_and_bad_input_is_named():
         text_filter.snapshot_from_text({"a": 1})
     with pytest.raises(AnsibleFilterError, match="host must be a non-empty string"):
         text_filter.snapshot_from_text("x", host="  ")
+
+
+# -- slmgr /xpr ----------------------------------------------------------------------------------------------------
+# Composed: no verbatim /xpr transcript with an address was found (SOURCES.md). The lines are slmgr.vbs's own output
+# format (Sub ExpirationDatime: "<Name>:" then four blanks and the L_MsgLicenseStatus* text of slmgr\0409\slmgr.ini)
+# with a date in the machine's format; zh-CN's "计算机已永久激活" from programs that test /xpr output for it.
+XPR_HEAD = "Microsoft (R) Windows Script Host Version 5.812\nCopyright (C) Microsoft Corporation. All rights reserved.\n\n"
+
+
+@pytest.mark.parametrize("line, status, grace", [
+    ("The machine is permanently activated.", 1, 0),
+    ("计算机已永久激活。", 1, 0),
+    ("Volume activation will expire 2026/05/28 14:03:11", 1, None),
+    ("Timebased activation will expire 2027-01-01 00:00:00", 1, None),
+    ("Unlicensed", 0, None),
+    ("Initial grace period ends 12/24/2026 9:00:00 AM", 2, None),
+    ("Additional grace period ends 12/24/2026 9:00:00 AM", 3, None),
+    ("Non-genuine grace period ends 2026/12/24 9:00:00", 4, None),
+    ("Windows is in Notification mode", 5, None),
+    ("Extended grace period ends 24.12.2026 09:00:00", 6, None),
+])
+def test_xpr_status_lines(line, status, grace):
+    snap = _text.snapshot_from_text(XPR_HEAD + f"Windows(R), Professional edition:\n    {line}\n")
+    expected = {"Name": "Windows(R), Professional edition", "LicenseStatus": status}
+    if grace is not None:
+        expected["GracePeriodRemaining"] = grace
+    assert snap["probes"]["activation"]["products"] == [expected]
+    assert [u["text"] for u in snap["text_reader"]["unread_lines"]] == [
+        "Microsoft (R) Windows Script Host Version 5.812", "Copyright (C) Microsoft Corporation. All rights reserved."]
+
+
+def test_xpr_after_dli_joins_its_product_and_a_contradiction_is_not_read():
+    dli = read_text_fixture("en_technet_dli_kms_client.txt")
+    snap = _text.snapshot_from_text(dli + "\nWindows(R) 7, Enterprise edition:\n    Volume activation will expire 2010/05/01 10:00:00\n")
+    assert len(snap["probes"]["activation"]["products"]) == 1
+    assert snap["probes"]["activation"]["products"][0]["GracePeriodRemaining"] == 243720
+    assert _analyze.analyze(snap, {})["codes"] == ["ACTIVATED"]
+    contradicted = _text.snapshot_from_text(dli + "\nWindows(R) 7, Enterprise edition:\n    The machine is permanently activated.\n")
+    product = contradicted["probes"]["activation"]["products"][0]
+    assert product["GracePeriodRemaining"] == 243720 and product["LicenseStatus"] == 1
+    assert "The machine is permanently activated." in [u["text"] for u in contradicted["text_reader"]["unread_lines"]]
+
+
+def test_xpr_name_without_status_is_still_the_name():
+    snap = _text.snapshot_from_text("Windows(R), Professional edition:\n")
+    assert snap["probes"]["activation"]["products"] == [{"Name": "Windows(R), Professional edition"}]
+
+
+def test_xpr_unlicensed_kms_client_is_not_healthy():
+    """/xpr alone says Unlicensed: the host is not healthy; what was not shown (channel, key, events) stays absent."""
+    snap = _text.snapshot_from_text(XPR_HEAD + "Windows(R), Enterprise edition:\n    Unlicensed\n")
+    assert snap["probes"]["activation"]["products"] == [{"Name": "Windows(R), Enterprise edition", "LicenseStatus": 0}]
+    assert _analyze.analyze(snap, {})["status"] != "healthy"
+
+
+# -- more published captures -----------------------------------------------------------------------------------------
+
+def test_en_ospp_dstatus_grace_with_the_forums_blanks():
+    """github.com/massgravel/Microsoft-Activation-Scripts/issues/269: '---OOB_ GRACE---', 'TIMEBASED_ SUB' as the issue
+    shows them; the blanks after '_' are the forum's, not Windows' (a subscription, not an evaluation)."""
+    snap = read("en_mas_269_ospp_dstatus_oob_grace.txt")
+    assert snap["probes"]["activation"]["products"] == [{
+        "ID": "149dbce7-a48e-44db-8364-a53386cd4580", "Name": "Office 16, Office16O365ProPlusR_Subscription1 edition",
+        "Description": "Office 16, TIMEBASED_SUB channel", "LicenseStatus": 2, "LicenseStatusReason": "0x4004F00C",
+        "GracePeriodRemaining": 14316, "PartialProductKey": "M96P2"}]
+    assert "activation_attempts" not in snap["probes"]["activation"]          # /dstatus, not /act: a status, not an attempt
+    result = _analyze.analyze(snap, {})
+    # a Microsoft 365 subscription in its grace period: not KMS, in grace, not activated with the informational
+    # SL_I_OOB_GRACE_PERIOD (slerror.h) as the reason - a code of the catalog, never "unknown"
+    assert sorted(result["codes"]) == ["ACTIVATION_FAILED", "IN_GRACE", "NOT_KMS_CHANNEL"] and result["status"] == "failing"
+    failed = next(f for f in result["findings"] if f["code"] == "ACTIVATION_FAILED")
+    assert failed["evidence"]["hresult"] == "0x4004F00C" and "SL_I_OOB_GRACE_PERIOD" in failed["message"]["en"]
+    assert next(f for f in result["findings"] if f["code"] == "NOT_KMS_CHANNEL")["evidence"]["channel"] == "SUBSCRIPTION"
+
+
+def test_en_kms_vl_all_22_reads_as_its_hand_transcription():
+    """The verbatim text of KMS_VL_ALL_AIO issue 22 diagnoses as the hand-made transcription of the same capture."""
+    case = next(c for c in json.loads((TEXTS.parent / "real" / "issue9_captures.json").read_text(encoding="utf-8"))["cases"]
+                if c["id"] == "kms-vl-all-aio-22-retail-notification")
+    snap = read("en_kms_vl_all_22_notification.txt", "pc1")
+    transcribed = case["probes"]["activation"]["products"][0]
+    product = snap["probes"]["activation"]["products"][0]
+    assert product == transcribed
+    result = _analyze.analyze(snap, {})
+    assert sorted(result["codes"]) == case["expect"]["codes"] and result["status"] == case["expect"]["status"]
+    finding = next(f for f in result["findings"] if f["code"] == "ACTIVATION_FAILED")
+    assert finding["evidence"]["hresult"] == "0xC004F034"
+
+
+def test_en_dlv_of_an_esu_add_on_is_not_the_hosts_licence():
+    """github.com/alygcode/windows10esu/issues/3: /dlv of the ESU add-on alone. The Name says add-on, so the product is
+    LicenseIsAddon; the host's own Windows licence is not in the paste, so the host is unknown, not healthy (as the
+    hand transcription of MAS issue 1125, the same kind of paste, is diagnosed)."""
+    snap = read("en_windows10esu_3_dlv_esu_addon.txt")
+    product = snap["probes"]["activation"]["products"][0]
+    assert product["LicenseIsAddon"] is True and product["ID"] == "f520e45e-7413-4a34-a497-d2765967d094"
+    assert product["ProductKeyChannel"] == "Volume:MAK" and product["LicenseStatus"] == 1 and product["PartialProductKey"] == "4C6R8"
+    assert product["Name"].endswith("IoTEnterprise,PPIPro")
+    result = _analyze.analyze(snap, {})
+    assert result["codes"] == ["EVIDENCE_MISSING"] and result["status"] == "unknown"
+    assert "LicenseIsAddon" not in read("en_technet_dli_kms_client.txt")["probes"]["activation"]["products"][0]
+
+
+# -- label rows without a published transcript (composed lines, SOURCES.md) --------------------------------------------
+
+@pytest.mark.parametrize("text, fields", [
+    ("정품 인증 ID: 2de67392-b7a7-462a-b1ca-108dd189f588\n부분 제품 키: T83GX\n라이선스 상태: 사용 허가됨\n",
+     {"ID": "2de67392-b7a7-462a-b1ca-108dd189f588", "PartialProductKey": "T83GX", "LicenseStatus": 1}),
+    ("ライセンスの状態: ライセンスされています\n", {"LicenseStatus": 1}),
+    ("Lizenzstatus: Lizenziert\n", {"LicenseStatus": 1}),
+])
+def test_label_rows_ko_ja_de(text, fields):
+    snap = _text.snapshot_from_text(text)
+    assert snap["probes"]["activation"]["products"] == [fields]
+    assert snap["text_reader"]["unread_lines"] == []
