@@ -19,6 +19,7 @@ Two checks, neither runs PowerShell:
 """
 from __future__ import annotations
 
+import functools
 import json
 import pathlib
 import re
@@ -75,9 +76,46 @@ def _name(variable: tree_sitter.Node) -> str:
     return text.split(":", 1)[1] if text.split(":", 1)[0] in ("script", "global", "local", "private") and ":" in text else text
 
 
-def _uses(node: tree_sitter.Node, tainted: set[str]) -> bool:
-    """Whether ``node`` reads a tainted variable (nested script blocks are separate code, checked on their own)."""
-    return any(n.type == "variable" and _name(n) in tainted for n in _walk(node, into_blocks=False))
+def _text(node: tree_sitter.Node) -> str:
+    return " ".join(node.text.decode().split())
+
+
+def _is_match(node: tree_sitter.Node) -> bool:
+    """A comparison with -match (-imatch, -cmatch): PowerShell sets $Matches from it."""
+    return any(c.type == "comparison_operator" and _MATCH_OPERATORS.fullmatch(c.text.decode()) for c in node.children)
+
+
+class _Script:
+    """One script's syntax tree, its nodes in source order and the variables each node reads (outside nested script
+    blocks, which are separate code checked on their own), computed once."""
+
+    def __init__(self, name: str, text: str) -> None:
+        self.name = name
+        self.nodes: list[tree_sitter.Node] = []
+        stack = [_PARSER.parse(text.encode("ascii")).root_node]
+        while stack:
+            node = stack.pop()
+            self.nodes.append(node)
+            stack.extend(reversed(node.children))
+        self.reads: dict[int, frozenset[str]] = {}
+        for node in reversed(self.nodes):
+            names = {_name(node)} if node.type == "variable" else set()
+            for child in node.children:
+                if child.type != "script_block":
+                    names |= self.reads[child.id]
+            self.reads[node.id] = frozenset(names)
+        # nodes inside a DECLASSIFIED assignment do not spread taint
+        declassified = {n.id for top in self.nodes
+                        if top.type == "assignment_expression" and (name, _text(top)) in DECLASSIFIED for n in _walk(top)}
+        #: the nodes that can spread taint (assignments, foreach, .NET calls, -match), and those that can leak it
+        self.flow = [n for n in self.nodes if n.id not in declassified and (
+            n.type in ("assignment_expression", "foreach_statement", "invokation_expression")
+            or (n.type in ("comparison_expression", "comparison_argument_expression") and _is_match(n)))]
+        self.sinks = [n for n in self.nodes if n.type in ("command", "pipeline_chain", "flow_control_statement", "pipeline")]
+
+    def uses(self, node: tree_sitter.Node, tainted: set[str]) -> bool:
+        """Whether ``node`` reads a tainted variable."""
+        return not self.reads[node.id].isdisjoint(tainted)
 
 
 def _root_variable(node: tree_sitter.Node) -> str | None:
@@ -85,93 +123,86 @@ def _root_variable(node: tree_sitter.Node) -> str | None:
     return next((_name(n) for n in _walk(node, into_blocks=False) if n.type == "variable"), None)
 
 
-def _text(node: tree_sitter.Node) -> str:
-    return " ".join(node.text.decode().split())
-
-
-def _walk_outside_declassified(name: str, node: tree_sitter.Node) -> t.Iterator[tree_sitter.Node]:
-    """Every node of a script but those inside a DECLASSIFIED assignment."""
-    if node.type == "assignment_expression" and (name, _text(node)) in DECLASSIFIED:
-        return
-    yield node
-    for child in node.children:
-        yield from _walk_outside_declassified(name, child)
-
-
-def _propagate(trees: dict[str, tree_sitter.Node]) -> set[str]:
+def _propagate(scripts: list[_Script]) -> set[str]:
     """The variables that may hold stdin's text or a secret cut from it, to a fixed point over every script."""
     tainted = {"input"}
     while True:
         before = len(tainted)
-        for name, root in trees.items():
-            for node in _walk_outside_declassified(name, root):
+        for script in scripts:
+            for node in script.flow:
                 if node.type == "assignment_expression":
                     target = _root_variable(node.children[0])
-                    if target and target != "null" and _uses(node.children[-1], tainted):
+                    if target and target != "null" and script.uses(node.children[-1], tainted):
                         tainted.add(target)
                 elif node.type == "foreach_statement":
                     loop = next((c for c in node.children if c.type == "variable"), None)
                     source = next((c for c in node.children if c.type == "pipeline"), None)
-                    if loop is not None and source is not None and _uses(source, tainted):
+                    if loop is not None and source is not None and script.uses(source, tainted):
                         tainted.add(_name(loop))
                 elif node.type == "invokation_expression":
                     # a .NET call given a secret may keep it in its object ($collection.Add($secret))
                     arguments = next((c for c in node.children if c.type == "argument_list"), None)
                     target = _root_variable(node.children[0]) if node.children[0].type != "type_literal" else None
-                    if arguments is not None and target and _uses(arguments, tainted):
+                    if arguments is not None and target and script.uses(arguments, tainted):
                         tainted.add(target)
-                if node.type in ("comparison_expression", "comparison_argument_expression") and _MATCH_OPERATORS.search(
-                        node.text.decode()) and _uses(node, tainted):
+                elif script.uses(node, tainted):          # a -match comparison
                     tainted.add("matches")
         if len(tainted) == before:
             return tainted
 
 
-def _violations(trees: dict[str, tree_sitter.Node], tainted: set[str]) -> list[str]:
+def _violations(scripts: list[_Script], tainted: set[str]) -> list[str]:
     """Where a tainted value reaches a command (argument or pipeline input), the output, or return/throw/exit."""
     found = []
-    for name, root in trees.items():
-        for node in _walk(root):
+    for script in scripts:
+        name = script.name
+        for node in script.sinks:
             line = node.start_point[0] + 1
-            if node.type == "command" and _uses(node, tainted) and (name, _text(node)) not in SAFE_SINKS:
+            if node.type == "command" and script.uses(node, tainted) and (name, _text(node)) not in SAFE_SINKS:
                 found.append(f"{name}:{line}: a command gets a secret as an argument: {_text(node)[:120]}")
             elif node.type == "pipeline_chain":
                 elements = [c for c in node.children if c.type != "|"]
                 for index, element in enumerate(elements[1:], start=1):
-                    if element.type == "command" and any(_uses(e, tainted) for e in elements[:index]):
+                    if element.type == "command" and any(script.uses(e, tainted) for e in elements[:index]):
                         found.append(f"{name}:{line}: a command gets a secret as pipeline input: {_text(node)[:120]}")
                         break
-            elif node.type == "flow_control_statement" and node.children[0].type in ("return", "throw", "exit") and _uses(node, tainted):
+            elif node.type == "flow_control_statement" and node.children[0].type in ("return", "throw", "exit") \
+                    and script.uses(node, tainted):
                 found.append(f"{name}:{line}: a secret is returned or thrown: {_text(node)[:120]}")
             elif node.type == "pipeline" and node.parent is not None and node.parent.type == "statement_list" and \
                     node.parent.parent is not None and node.parent.parent.type not in ("array_expression", "sub_expression"):
                 # a statement of a script, function or block writes its value to the output; inside @(...) or $(...)
                 # it is the value of the enclosing expression, followed from there
                 first = node.children[0] if node.children else None
-                text = _text(node)
                 if (first is not None and first.type == "pipeline_chain" and len(first.children) == 1
-                        and first.children[0].type != "command" and not text.lower().startswith("[void]")
-                        and _uses(node, tainted)):
-                    found.append(f"{name}:{line}: a secret is written to the output: {text[:120]}")
+                        and first.children[0].type != "command" and script.uses(node, tainted)
+                        and not _text(node).lower().startswith("[void]")):
+                    found.append(f"{name}:{line}: a secret is written to the output: {_text(node)[:120]}")
     return found
 
 
-def _check(sources: dict[str, str]) -> list[str]:
-    trees = {name: _PARSER.parse(text.encode("ascii")).root_node for name, text in sources.items()}
-    return _violations(trees, _propagate(trees))
+@functools.lru_cache(maxsize=1)
+def _shipped() -> tuple[_Script, ...]:
+    """Every script the collection sends, parsed once for the whole module."""
+    return tuple(_Script(name, text) for name, text in _scripts().items())
+
+
+def _check(extra: dict[str, str] | None = None) -> list[str]:
+    """The violations in the shipped scripts, plus ``extra`` scripts (name -> text) analysed with them."""
+    scripts = list(_shipped()) + [_Script(name, text) for name, text in (extra or {}).items()]
+    return _violations(scripts, _propagate(scripts))
 
 
 def test_no_script_gives_a_secret_to_a_command():
     """Fails on the code before this change: the stub gave ConvertFrom-Json the whole stdin line
     (``ConvertFrom-Json -InputObject (@($input) -join "`n")``), and the job it parsed, key included, went on to the
     bootstrap and the scripts as command arguments."""
-    assert _check(_scripts()) == []
+    assert _check() == []
 
 
 def test_the_secret_is_followed_into_the_install_call():
     """The analysis really follows the key: $WakSecrets and the parameter collection holding it are tainted."""
-    trees = {name: _PARSER.parse(text.encode("ascii")).root_node for name, text in _scripts().items()}
-    tainted = _propagate(trees)
+    tainted = _propagate(list(_shipped()))
     assert {"input", "raw", "matches", "waksecrets", "secretparameters"} <= tainted
     assert not {"job", "item", "op", "params", "answer", "session", "results", "arguments"} & tainted
 
@@ -192,16 +223,14 @@ def test_the_secret_is_followed_into_the_install_call():
 ])
 def test_a_secret_given_to_a_command_is_found(leak):
     """The check can fail: each of these would put the key in a 4103 ParameterBinding line, or in the answer."""
-    sources = _scripts()
-    sources["remedies/leak.ps1"] = f"# winactivation.kms remedy: leak v1\nparam($Params)\n{leak}\n"
-    assert _check(sources) != []
+    assert _check({"remedies/leak.ps1": f"# winactivation.kms remedy: leak v1\nparam($Params)\n{leak}\n"}) != []
 
 
 def _stub_regex() -> re.Pattern[str] | None:
     """The pattern stub.ps1 matches stdin against with ``-match`` (case-insensitive, as -match is), from its syntax tree."""
     root = _PARSER.parse((PS / "stub.ps1").read_bytes()).root_node
     for node in _walk(root):
-        if node.type == "comparison_expression" and _MATCH_OPERATORS.search(node.text.decode()):
+        if node.type == "comparison_expression" and _is_match(node):
             literal = next(n for n in _walk(node) if n.type == "verbatim_string_characters")
             return re.compile(literal.text.decode()[1:-1].replace("''", "'"), re.IGNORECASE)
     return None
