@@ -49,6 +49,17 @@ CAUSE_CODES = DNS_MISSING | DNS_FAILURE | UNREACHABLE_HOST | NOT_GENUINE | {0xC0
 _NOT_A_CAUSE = {"IN_GRACE", "NOT_KMS_CHANNEL", "CHANNEL_UNKNOWN", "EVIDENCE_MISSING", "EVALUATION_EDITION", "NO_GVLK_FOR_EDITION"}
 
 
+def _unbracket(host: str) -> str:
+    """An IPv6 host without the brackets slmgr /skms stores it with (``[fe80::1]`` -> ``fe80::1``)."""
+    return host[1:-1] if host.startswith("[") and host.endswith("]") else host
+
+
+def _target_text(target: tuple[str | None, int]) -> str | None:
+    """A KMS target as ``host:port`` (``[IPv6]:port``), None without a host."""
+    host, port = target
+    return _snapshot.join_host_port(host, port) if host else None
+
+
 def _product_ref(product: dict[str, t.Any], os_info: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
     """How a finding names its product: "Windows 11 Pro", "Office LTSC Professional Plus 2021" (see _product_names).
 
@@ -106,16 +117,19 @@ class _Context:
         return None
 
     def kms_target(self, product: dict[str, t.Any]) -> tuple[str | None, int]:
-        """The KMS host the product last tried (event 12288), else its manual or discovered host."""
+        """The KMS host the product last tried (event 12288), else its manual or discovered host.
+
+        An IPv6 host comes back without the brackets slmgr /skms stores it with (``[fe80::1]``), as the kms_dns
+        probe's candidates have it."""
         request = product.get("last_request") or {}
         if request.get("kms_host"):
-            return request["kms_host"].lower(), request.get("kms_port") or 1688
+            return _unbracket(request["kms_host"].lower()), request.get("kms_port") or 1688
         manual = self.manual_setting(product)
         if manual:
-            return manual[1], manual[2]
+            return _unbracket(manual[1]), manual[2]
         discovered = product.get("discovered_kms_machine") or self.service.get("discovered_kms_machine")
         if discovered:
-            return discovered.lower(), product.get("discovered_kms_port") or self.service.get("discovered_kms_port") or 1688
+            return _unbracket(discovered.lower()), product.get("discovered_kms_port") or self.service.get("discovered_kms_port") or 1688
         return None, 1688
 
     def client_candidate(self, host: str, port: int) -> dict[str, t.Any] | None:
@@ -624,11 +638,12 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
         "status": _status(findings, positive=bool(known)),
         "findings": findings,
         "codes": sorted({f["code"] for f in findings}),
-        "kms_target": "%s:%s" % ctx.kms_target(windows) if windows and ctx.kms_target(windows)[0] else None,
+        "kms_target": _target_text(ctx.kms_target(windows)) if windows else None,
         "products": [{"application": p["application"], "id": p["id"], "name": p.get("name"), "channel": p.get("channel"),
                       "display": _product_names.product_name(p, ctx.activation.get("os")),
                       "channel_confidence": p.get("channel_confidence"),
-                      "license_status_name": p.get("license_status_name"), "kms_target": "%s:%s" % ctx.kms_target(p) if ctx.kms_target(p)[0] else None,
+                      "license_status_name": p.get("license_status_name"),
+                      "kms_target": _target_text(ctx.kms_target(p)),
                       "family": product_family(ctx.activation.get("os") or {}, p)} for p in products],
         "os": ctx.activation.get("os"),
         "is_kms_host": kms_host,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import collections
 import typing as t
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _findings
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _findings, _snapshot
 
 #: Codes that describe a state, not a cause.
 STATUS_CODES = {"ACTIVATED", "IN_GRACE"}
@@ -46,7 +46,9 @@ _CAUSE_TEXT = {
 
 
 def _kms_name(target: str | None) -> str | None:
-    return target.rsplit(":", 1)[0].lower() if target else None
+    """The host of a product's ``kms_target`` (``host:port``, ``[IPv6]:port``), lower-cased."""
+    host, _port = _snapshot.split_host_port(target)
+    return host.lower() if host else None
 
 
 def _index_kms_hosts(results: list[dict[str, t.Any]]) -> dict[str, dict[str, t.Any]]:

@@ -18,7 +18,7 @@ import typing as t
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk, _options, _restart
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk, _options, _restart, _runner
 from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan
 
 KEY_RE = _options.KEY_RE
@@ -144,7 +144,7 @@ def plan(args: dict[str, t.Any], activation: dict[str, t.Any], restart: dict[str
             result.warnings.append(f"Windows uses a {windows['channel']} key (...{windows.get('partial_product_key')}); it was left in place. "
                                    "Set allow_channel_change: true to replace it with a KMS client key.")
         else:
-            ops.append({"op": "install_key", "target": "service", "value": key, "secret": True})
+            ops.append({"op": "install_key", "target": "service", "value": _runner.Secret(key), "secret": True})   # outside the JSON the host parses
             result.notes.append(f"install {label} (...{key[-5:]})")
             installed_key = True
 

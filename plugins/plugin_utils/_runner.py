@@ -13,6 +13,10 @@ How a call travels:
 * The bootstrap, the scripts, the shared library and every parameter travel on stdin as one JSON document on one
   line (the psrp connection feeds stdin to PowerShell line by line). Parameters are data: the bootstrap hands them
   to each script as an object, nothing is pasted into PowerShell source, so a hostile string stays inert.
+* Secrets (product keys, given as ``Secret``) travel in the same line but outside what ``ConvertFrom-Json`` reads: in
+  the document's first member, ``"secrets"``, which the stub cuts off the raw text before it parses the rest; a
+  script's parameters hold ``{"secret": <index>}`` in their place. Module logging (event 4103) records the value of
+  every parameter a logged cmdlet binds, ``ConvertFrom-Json -InputObject`` included (docs/security.md).
 * The answer is one JSON document between two markers that hold a random nonce, so banners, warnings or
   progress that the host prints around it cannot corrupt it.
 * Several scripts can be batched into one call; each gets its own result or error.
@@ -73,6 +77,34 @@ class RemoteScriptError(AnsibleError):
         self.rc = rc
         self.stdout = stdout
         self.stderr = stderr
+
+
+#: What a secret may hold: the stub cuts the ``secrets`` member with ``^\{"secrets":"([A-Za-z0-9,-]*)",`` (stub.ps1), so
+#: a value needs no JSON escaping and holds no separator. Product keys (five groups of five) are of this form.
+_SECRET_RE = re.compile(r"[A-Za-z0-9-]{1,64}")
+
+
+@dataclasses.dataclass(frozen=True)
+class Secret:
+    """A value the host must get without any PowerShell command seeing it: a product key.
+
+    ``build_payload`` puts it in the stdin document's leading ``secrets`` member, which the stub cuts off before
+    ``ConvertFrom-Json`` (a cmdlet whose parameters module logging records), and leaves ``{"secret": <index>}`` in the
+    script's parameters; the script reads ``$WakSecrets[<index>]``. ``str()`` and ``repr()`` show only the last five
+    characters, and ``json.dumps`` refuses it, so it cannot reach an output or a log by accident.
+    """
+
+    value: str = dataclasses.field(repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.value, str) or not _SECRET_RE.fullmatch(self.value):
+            raise AnsibleError("internal error: a secret must be 1-64 letters, digits or '-' (it is not shown)")
+
+    def __str__(self) -> str:
+        return f"...{self.value[-5:]}"
+
+    def __repr__(self) -> str:
+        return f"Secret(...{self.value[-5:]})"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -194,15 +226,35 @@ def build_command() -> str:
     return command
 
 
+def _lift_secrets(value: t.Any, secrets: list[str]) -> t.Any:
+    """``value`` with every Secret replaced by ``{"secret": <index>}``, its text appended to ``secrets``."""
+    if isinstance(value, Secret):
+        secrets.append(value.value)
+        return {"secret": len(secrets) - 1}
+    if isinstance(value, dict):
+        return {key: _lift_secrets(item, secrets) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_lift_secrets(item, secrets) for item in value]
+    return value
+
+
 def build_payload(scripts: t.Sequence[RemoteScript], begin: str, end: str) -> bytes:
-    """Return the stdin document: one line of ASCII JSON with the bootstrap, the library, the scripts and their parameters."""
-    document = {
+    """Return the stdin document: one line of ASCII JSON with the bootstrap, the library, the scripts and their parameters.
+
+    Secrets go first, as ``"secrets":"<value>,<value>"``, so that the stub can cut them off the raw line before
+    ``ConvertFrom-Json`` parses the rest; the parameters hold ``{"secret": <index>}`` instead. Without a secret the
+    member is left out.
+    """
+    secrets: list[str] = []
+    items = [{"name": s.name, "script": s.source, "params": _lift_secrets(s.params, secrets)} for s in scripts]
+    document: dict[str, t.Any] = {"secrets": ",".join(secrets)} if secrets else {}
+    document.update({
         "bootstrap": load_script("bootstrap"),
         "begin": begin,
         "end": end,
         "library": load_script("library"),
-        "items": [{"name": s.name, "script": s.source, "params": s.params} for s in scripts],
-    }
+        "items": items,
+    })
     return json.dumps(document, separators=(",", ":"), ensure_ascii=True).encode("ascii") + b"\n"
 
 

@@ -14,6 +14,7 @@ WMI (DMTF) dates, numbers as numbers or strings, and a lone object where a list 
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import json
 import math
 import re
@@ -348,8 +349,46 @@ def _is_placeholder(text: str) -> bool:
     text = text.strip()
     if text[:1] not in _PLACEHOLDER_FIRST:      # most values: none of the shapes below can match
         return text.lower() in _PLACEHOLDER_WORDS
-    return (text.startswith("<") and text.endswith(">")) or (text.startswith("[") and text.endswith("]")) or \
+    return (text.startswith("<") and text.endswith(">")) or \
+        (text.startswith("[") and text.endswith("]") and not is_ipv6(text[1:-1])) or \
         bool(_PLACEHOLDER_RE.fullmatch(text)) or text.lower() in _PLACEHOLDER_WORDS
+
+
+def is_ipv6(text: str) -> bool:
+    """Whether ``text`` is an IPv6 address, with or without a zone id (``fe80::1%12``)."""
+    try:
+        return isinstance(ipaddress.ip_address(text), ipaddress.IPv6Address)
+    except ValueError:
+        return False
+
+
+def split_host_port(text: str | None) -> tuple[str | None, int | None]:
+    """Host and port of ``name``, ``name:port``, ``IPv4:port``, ``[IPv6]``, ``[IPv6]:port`` or a bare IPv6 address.
+
+    A bare IPv6 address (more than one colon, no brackets) has no port: ``fe80::1:1688`` is one address, as in RFC
+    5952 section 6 and slmgr.vbs, which takes an IPv6 KMS host only as ``[address]:port``. The host comes back
+    without brackets, zone id kept; the port is None when there is none or it is not a number."""
+    value = (text or "").strip()
+    if not value:
+        return None, None
+    if value.startswith("["):
+        inside, sep, rest = value[1:].partition("]")
+        if sep:
+            return inside or None, _port(rest[1:]) if rest.startswith(":") else None
+    if value.count(":") > 1:
+        return value, None
+    name, sep, port = value.partition(":")
+    return name or None, _port(port) if sep else None
+
+
+def join_host_port(host: str, port: int | str) -> str:
+    """``host:port``, an IPv6 address in brackets (``[fe80::1]:1688``) so that ``split_host_port`` reads it back."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _port(text: str) -> int | None:
+    """A TCP port number 1-65535 from text, else None."""
+    return int(text) if text.isdigit() and 0 < int(text) < 65536 else None
 
 
 def _count(value: t.Any) -> int | None:
@@ -419,15 +458,14 @@ def parse_kms_event(event: dict[str, t.Any]) -> dict[str, t.Any]:
         parsed["hresult"] = _hresult.to_hex(code)
         parsed["hresult_text"] = _hresult.describe(code) if code else None
     if event_id == 12288:
-        server = _field(fields, 2) or ""
-        name, _sep, port = server.rpartition(":")
-        if not name and not _sep:
-            name = server
+        # Server:Port; an IPv6 host in brackets or bare (split_host_port; how Windows writes an IPv6 host here is
+        # assumed: no published 12288 with one was found)
+        name, port = split_host_port(_field(fields, 2))
         host = None if not name or _is_placeholder(name) else name
         tail = len(fields) >= 9
         parsed.update({
             "kms_host": host,
-            "kms_port": as_int(port) if _sep else None,
+            "kms_port": port,
             "client_machine_id": _guid(_field(fields, 3)),
             "license_status": as_int(_field(fields, -4)) if tail else None,
             "minutes_to_expiration": as_int(_field(fields, -3)) if tail else None,

@@ -153,6 +153,41 @@ function Test-WakMissingClass {
     return (((Get-WakErrorCode $Exception) -band 4294967295) -eq 2147749904)
 }
 
+function Invoke-WakCimMethodSecret {
+    <#
+    Call a CIM method whose one parameter is a secret (InstallProductKey's ProductKey) and return its ReturnValue, or
+    an exception's HRESULT, as Invoke-WakCimMethod does. $Ref is the controller's {secret: <index>}; the value is the
+    stub's $WakSecrets[<index>], cut out of stdin before ConvertFrom-Json. It never becomes a command's argument or
+    input: module logging (event 4103) records those ("ParameterBinding(<cmdlet>): name=...; value=..."), and a
+    hashtable given to Invoke-CimMethod -Arguments would be bound there. The call goes through the CIM .NET API
+    instead (CimSession.Create(null): the local computer; CimSession.InvokeMethod(namespace, instance, method,
+    CimMethodParametersCollection), Microsoft.Management.Infrastructure, the assembly CimCmdlets use), a method call
+    that PowerShell 5.1 does not log. InstallProductKey has no out parameter, so its result holds only ReturnValue.
+    #>
+    param($Instance, [string]$Method, [string]$Parameter, $Ref)
+    $index = [int](Get-WakParam $Ref 'secret' -1)
+    if ($index -lt 0 -or $index -ge @($WakSecrets).Count -or -not $WakSecrets[$index]) { return -2147024809 }   # E_INVALIDARG
+    $session = $null
+    try {
+        $session = [Microsoft.Management.Infrastructure.CimSession]::Create([System.Management.Automation.Language.NullString]::Value)
+        $secretParameters = New-Object Microsoft.Management.Infrastructure.CimMethodParametersCollection
+        [void]$secretParameters.Add([Microsoft.Management.Infrastructure.CimMethodParameter]::Create($Parameter, $WakSecrets[$index], [Microsoft.Management.Infrastructure.CimType]::String, [Microsoft.Management.Infrastructure.CimFlags]::In))
+        $answer = $session.InvokeMethod('root\cimv2', $Instance, $Method, $secretParameters)
+        if ($null -eq $answer -or $null -eq $answer.ReturnValue) { return 0 }
+        return [int64]$answer.ReturnValue.Value
+    }
+    catch {
+        # a .NET method's exception reaches PowerShell wrapped in a MethodInvocationException; the CimException inside
+        # carries the provider's error code
+        $e = $_.Exception
+        if ($e -is [System.Management.Automation.MethodInvocationException] -and $null -ne $e.InnerException) { $e = $e.InnerException }
+        return Get-WakErrorCode $e
+    }
+    finally {
+        if ($null -ne $session) { $session.Dispose() }
+    }
+}
+
 function Get-WakLicensingTarget {
     <#
     The licensing service ('service') or one product by its activation ID (validated as a GUID, never pasted raw):

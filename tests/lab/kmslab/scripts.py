@@ -22,6 +22,7 @@ Each probe answer is built from the model in the property names and types the re
 from __future__ import annotations
 
 import base64
+import contextvars
 import datetime
 import json
 import re
@@ -36,6 +37,12 @@ _ITEM_MARKER = re.compile(r"^# winactivation\.kms (?P<kind>[a-z]+): (?P<name>[a-
 _ENCODED = re.compile(r"-EncodedCommand\s+(?P<b64>[A-Za-z0-9+/=]+)", re.IGNORECASE)
 #: A script that is nothing but a powershell.exe command line with -EncodedCommand (pre-2.19 winrm double encoding).
 _NESTED = re.compile(r"PowerShell(?:\.exe)?(?: -[A-Za-z]+(?: [A-Za-z]+)?)*? -EncodedCommand [A-Za-z0-9+/=]+", re.IGNORECASE)
+
+#: stub.ps1 cuts the secrets (product keys) off the raw stdin line before ConvertFrom-Json with this pattern ($WakSecrets);
+#: the lab does the same, so a key sent any other way is not found, as on Windows. PowerShell's -match ignores case.
+_STUB_SECRETS = re.compile(r'^\{"secrets":"([A-Za-z0-9,-]*)",', re.IGNORECASE)
+#: $WakSecrets of the call being answered (read by remedies/kms_client.ps1's install_key through its index).
+_SECRETS: contextvars.ContextVar[list[str]] = contextvars.ContextVar("kmslab_secrets", default=[])
 
 Handler = t.Callable[[Fleet, Host, dict[str, t.Any]], t.Any]
 HANDLERS: dict[tuple[str, str, int], Handler] = {}
@@ -115,6 +122,8 @@ def run(fleet: Fleet, host: Host, command_line: str, stdin: bytes) -> CommandRes
         # the stub runs whatever bootstrap stdin carries; the lab only knows the collection's (assumed error text)
         return CommandResult(b"", clixml_error("kmslab: the job carries no winactivation.kms bootstrap; the lab cannot run it"), 1)
     host.counters.script_calls += 1
+    cut = _STUB_SECRETS.match(stdin.decode("utf-8").split("\n", 1)[0])
+    _SECRETS.set(cut.group(1).split(",") if cut else [])
     results: dict[str, t.Any] = {}
     for item in job["items"]:
         marker = _ITEM_MARKER.match(item.get("script", ""))
@@ -467,7 +476,14 @@ def _kms_client_step(fleet: Fleet, host: Host, op: dict[str, t.Any]) -> int | st
         elif name == "host_caching":
             target["KeyManagementServiceHostCaching"] = bool(op["value"])
         elif name == "install_key":
-            key = str(op["value"]).upper()
+            # Invoke-WakCimMethodSecret: the key is $WakSecrets[op.value.secret]; anything else is E_INVALIDARG (library.ps1)
+            ref = op.get("value")
+            index = ref.get("secret") if isinstance(ref, dict) and isinstance(ref.get("secret"), int) else -1
+            secrets = _SECRETS.get()
+            if not 0 <= index < len(secrets) or not secrets[index]:
+                host.counters.mutating_calls -= 1
+                return 0x80070057
+            key = secrets[index].upper()
             match = [e for e in C.EDITIONS.values() if e.gvlk_last5 and e.gvlk_last5 == key[-5:]
                      and e.application == host.edition.application and e.family == host.edition.family]
             if not match:

@@ -176,7 +176,9 @@ foreach ($n in $names) {
     }
 }
 
-# TcpClient() is IPv4-only on .NET Framework; TcpClient(AddressFamily) with the resolved address works for IPv6 too.
+# TcpClient() is IPv4-only on .NET Framework ("On .NET Framework, this constructor works only with IPv4 address types",
+# learn.microsoft.com/dotnet/api/system.net.sockets.tcpclient.-ctor?view=netframework-4.8); TcpClient(AddressFamily)
+# with the family of the resolved address (InterNetwork or InterNetworkV6) works for IPv6 too.
 $endpoints = @($named | ForEach-Object { "$($_.host.ToLowerInvariant()):$($_.port)" } | Sort-Object -Unique)
 $connects = @{}
 foreach ($e in $endpoints) {

@@ -3,8 +3,8 @@
 # /skms /ckms (Set/ClearKeyManagementServiceMachine, Set/ClearKeyManagementServicePort) at service or product
 # level, /skms-domain, /skhc /ckhc, /ipk (InstallProductKey + RefreshLicenseStatus), /ato (Activate +
 # RefreshLicenseStatus), and the Software Protection service's default start type (through the SCM, see
-# Enable-WakSppService). Stops at the first failure and returns each step's HRESULT. The product key arrives as
-# data and is never written to output.
+# Enable-WakSppService). Stops at the first failure and returns each step's HRESULT. The product key arrives
+# outside the JSON document (the stub's $WakSecrets, by index), is never a command's argument and never output.
 param($Params)
 
 Invoke-WakOperations $Params {
@@ -24,7 +24,8 @@ Invoke-WakOperations $Params {
         'clear_lookup_domain' { return Invoke-WakCimMethod $target 'ClearKeyManagementServiceLookupDomain' }
         'host_caching' { return Invoke-WakCimMethod $target 'DisableKeyManagementServiceHostCaching' @{ DisableCaching = -not [bool]$op.value } }
         'install_key' {
-            $code = Invoke-WakCimMethod $target 'InstallProductKey' @{ ProductKey = [string]$op.value }
+            # the key is the stub's $WakSecrets[$op.value.secret], never a command's argument (event 4103 logs those)
+            $code = Invoke-WakCimMethodSecret $target 'InstallProductKey' 'ProductKey' $op.value
             if ($code -ne 0) { return $code }
             return Invoke-WakCimMethod $target 'RefreshLicenseStatus'
         }

@@ -122,7 +122,11 @@ def test_gvlk_is_chosen_from_the_edition_and_never_shown():
     host = Host({"activation": act})
     result, conn = _run(kms_client, {"install_gvlk": True, "allow_channel_change": True, "activate": False}, host)
     sent = host.remedies[0][1][0]
-    assert sent == {"op": "install_key", "target": "service", "value": KEY, "secret": True}
+    # the key travels in stdin's leading "secrets" member (cut off before ConvertFrom-Json), the operation holds its index
+    assert sent == {"op": "install_key", "target": "service", "value": {"secret": 0}, "secret": True}
+    remedy_call = next(c for c in conn.calls if any(i["name"] == "kms_client" for i in c["payload"]["items"]))
+    assert remedy_call["in_data"].startswith(b'{"secrets":"' + KEY.encode() + b'",')
+    assert remedy_call["in_data"].count(KEY.encode()) == 1
     text = json.dumps(result)
     assert KEY not in text and "...T83GX" in text
     assert result["notes"] == ["install the GVLK of Windows 11 Pro (...T83GX)"]

@@ -40,7 +40,7 @@ def test_stub_is_what_is_encoded_on_the_command_line_without_its_comments():
     source = [line for line in _runner.load_script("stub").splitlines() if line.strip()]
     assert sent[0] == "# winactivation.kms stub v1"
     assert sent[1:] == [line for line in source[1:] if not line.lstrip().startswith("#")]
-    assert len(conn.calls[0]["cmd"]) < 2000
+    assert len(conn.calls[0]["cmd"]) < 2300      # 2,216 since the stub cuts the secrets off stdin (issue 14 item 8)
 
 
 def test_the_bootstrap_travels_whole_on_stdin():
