@@ -63,8 +63,6 @@ from psrpcore.types import (
     PSVersion,
 )
 
-from . import scripts
-
 if t.TYPE_CHECKING:
     from .wsman import WSManServer
 
