@@ -26,6 +26,9 @@ the assumptions are listed, with why no source exists, in docs/lab-assumptions.m
        8,191 characters.
 [PSRP] Microsoft Open Specifications [MS-PSRP] "PowerShell Remoting Protocol" 2.2.5 (serialization): the CLIXML that
        powershell.exe writes on stderr when its output is redirected.
+[MSPSRP] Microsoft Open Specifications [MS-PSRP] "PowerShell Remoting Protocol" (learn.microsoft.com/openspecs/
+       windows_protocols/ms-psrp): the RunspacePool and pipeline messages (2.2.2), host method identifiers (2.2.3.17)
+       and their use over WS-Management, wxf:Create/Command/Send/Receive/Signal (3.1.5.3, 3.2.5.3).
 [WINRMHTTPS] Microsoft, "Installation and configuration for Windows Remote Management" (learn.microsoft.com/windows/
        win32/winrm/installation-and-configuration-for-windows-remote-management) and "How to configure WINRM for HTTPS"
        (learn.microsoft.com/troubleshoot/windows-client/system-management-components/configure-winrm-for-https): the

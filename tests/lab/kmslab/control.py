@@ -148,14 +148,15 @@ class Lab:
 
         ``connection`` is ``winrm`` (the lab's WinRM auth; ``scheme`` ``http``, or ``https`` for a lab started with
         ``https=True``: the HTTPS ports, certificate validation on, the generated CA, or ``ca_trust_path``, as the trust
-        store) or ``ssh`` (the Windows OpenSSH endpoints, with ``ansible_shell_type: powershell``; ``ssh_auth`` ``key``
+        store), ``psrp`` (the same endpoints and choices through ansible-core's psrp connection and pypsrp: the
+        PowerShell resource URI, kmslab/psrp.py) or ``ssh`` (the Windows OpenSSH endpoints, with ``ansible_shell_type: powershell``; ``ssh_auth`` ``key``
         writes the lab's private key into ``key_dir``, ``password`` uses Ansible's ssh_askpass mechanism,
         ansible-core 2.19 and later, no sshpass needed).
         """
         if connection == "ssh":
             return self._ssh_inventory(ssh_auth, key_dir)
-        if connection != "winrm":
-            raise ValueError(f"connection must be winrm or ssh, got {connection!r}")
+        if connection not in ("winrm", "psrp"):
+            raise ValueError(f"connection must be winrm, psrp or ssh, got {connection!r}")
         if scheme not in ("http", "https"):
             raise ValueError(f"scheme must be http or https, got {scheme!r}")
         if scheme == "https" and self.pki is None:
@@ -185,10 +186,34 @@ class Lab:
             common["ansible_winrm_ca_trust_path"] = ca_trust_path or self.pki.ca_cert
             # a host without an HTTPS listener ('refused') keeps a port nothing listens on
             ports = {name: (self.https_servers[name].port if name in self.https_servers else port) for name, port in ports.items()}
+        if connection == "psrp":
+            common = self._psrp_vars(common, scheme, read_timeout)
         clients = {h.name: {"ansible_port": ports[h.name]} for h in self.fleet.hosts.values() if h.kms is None}
         kms = {h.name: {"ansible_port": ports[h.name], "kms_fqdn": h.fqdn} for h in self.fleet.hosts.values() if h.kms}
         return {"all": {"children": {"windows": {"vars": common, "children": {
             "kms_clients": {"hosts": clients}, "kms_hosts": {"hosts": kms}}}}}}
+
+    def _psrp_vars(self, winrm: dict[str, t.Any], scheme: str, read_timeout: int) -> dict[str, t.Any]:
+        """The winrm connection variables as ansible-core's psrp connection spells them (its options:
+        ansible_psrp_protocol, _auth, _cert_validation, _ca_cert, _message_encryption and the timeouts)."""
+        common = {k: v for k, v in winrm.items() if not k.startswith("ansible_winrm_")}
+        common.update({
+            "ansible_connection": "psrp",
+            "ansible_psrp_protocol": scheme,
+            "ansible_psrp_auth": self.transport,
+            "ansible_psrp_read_timeout": read_timeout,
+            "ansible_psrp_operation_timeout": max(1, read_timeout - 5),
+            "ansible_psrp_connection_timeout": 5,
+            "ansible_psrp_reconnection_retries": 0,
+        })
+        if scheme == "https":
+            common["ansible_psrp_cert_validation"] = "validate"
+            common["ansible_psrp_ca_cert"] = winrm["ansible_winrm_ca_trust_path"]
+        else:
+            # the lab does not implement WinRM message encryption ([WSMV]); pypsrp refuses Basic over HTTP unless
+            # encryption is "never", and NTLM over HTTP would encrypt by default
+            common["ansible_psrp_message_encryption"] = "never"
+        return common
 
     def _ssh_inventory(self, ssh_auth: str, key_dir: str | None) -> dict[str, t.Any]:
         """The inventory for the ssh connection to every host's OpenSSH endpoint."""

@@ -98,29 +98,56 @@ def _ps_json(value: t.Any) -> str:
     return json.dumps(value, default=default, separators=(",", ":"), ensure_ascii=True)
 
 
+class Answer(t.NamedTuple):
+    """What the stub did in a PowerShell session: the one string it wrote to its output (the framed answer), or the
+    message of the error that stopped it; and its exit code."""
+
+    output: str | None
+    error: str | None
+    rc: int
+
+
 def run(fleet: Fleet, host: Host, command_line: str, stdin: bytes) -> CommandResult:
-    """Answer one command on ``host``."""
+    """Answer one command on ``host``: powershell.exe with the stub as ``-EncodedCommand``, stdin redirected."""
     script = decode_command(command_line)
     if script is not None and _NESTED.fullmatch(script.strip()):
         script = decode_command(script.strip())
-    if script is None or not script.startswith(STUB_MARKER):
+    if script is None:
         first = command_line.split()[0] if command_line.split() else command_line
-        if script is not None:
-            first = script.strip().splitlines()[0][:80] if script.strip() else "(empty script)"
-        return CommandResult(b"", clixml_error(
-            f"{first} : The term '{first}' is not recognized as the name of a cmdlet, function, script file, or "
-            "operable program. (kmslab: this simulated host only runs winactivation.kms scripts)"), 1)
+        return CommandResult(b"", clixml_error(_not_recognized(first)), 1)
     try:
-        job = json.loads(stdin.decode("utf-8")) if stdin.strip() else None
-    except (ValueError, UnicodeDecodeError):
+        text = stdin.decode("utf-8")
+    except UnicodeDecodeError:
+        text = ""
+    answer = run_stub(fleet, host, script, text)
+    if answer.output is None:
+        return CommandResult(b"", clixml_error(answer.error or ""), answer.rc)
+    # what the transport prints around the answer (Transport.banner: a banner, warnings; assumed text)
+    return CommandResult(f"{host.transport.banner}{answer.output}\n".encode("utf-8"), b"", answer.rc)
+
+
+def _not_recognized(first: str) -> str:
+    return (f"{first} : The term '{first}' is not recognized as the name of a cmdlet, function, script file, or "
+            "operable program. (kmslab: this simulated host only runs winactivation.kms scripts)")
+
+
+def run_stub(fleet: Fleet, host: Host, script: str, stdin_text: str) -> Answer:
+    """Run ``script`` in a session whose input is ``stdin_text`` (the stub reads ``@($input) -join "`n"``): the
+    collection's stub is recognised by its marker, anything else is an error (shared by powershell.exe over WinRS
+    and SSH, and by a PSRP runspace, kmslab/psrp.py)."""
+    if not script.startswith(STUB_MARKER):
+        return Answer(None, _not_recognized(script.strip().splitlines()[0][:80] if script.strip() else "(empty script)"), 1)
+    try:
+        job = json.loads(stdin_text) if stdin_text.strip() else None
+    except ValueError:
         job = None
     if not isinstance(job, dict) or "items" not in job:
-        return CommandResult(b"", clixml_error("ConvertFrom-Json : Invalid JSON primitive."), 1)
+        return Answer(None, "ConvertFrom-Json : Invalid JSON primitive.", 1)
     if host.transport.language_mode != "FullLanguage":
         return _constrained(host, job)
     if not str(job.get("bootstrap") or "").startswith(BOOTSTRAP_MARKER):
         # the stub runs whatever bootstrap stdin carries; the lab only knows the collection's (assumed error text)
-        return CommandResult(b"", clixml_error("kmslab: the job carries no winactivation.kms bootstrap; the lab cannot run it"), 1)
+        return Answer(None, "kmslab: the job carries no winactivation.kms bootstrap; the lab cannot run it", 1)
     host.counters.script_calls += 1
     cut = _STUB_SECRETS.match(stdin.decode("utf-8").split("\n", 1)[0])
     _SECRETS.set(cut.group(1).split(",") if cut else [])
@@ -131,7 +158,7 @@ def run(fleet: Fleet, host: Host, command_line: str, stdin: bytes) -> CommandRes
         func = HANDLERS.get(key) if key else None
         if func is None:
             label = item.get("script", "").splitlines()[0][:80] if item.get("script") else "(empty)"
-            return CommandResult(b"", clixml_error(f"kmslab: unknown script {label!r}; the lab cannot run it"), 1)
+            return Answer(None, f"kmslab: unknown script {label!r}; the lab cannot run it", 1)
         try:
             value = func(fleet, host, item.get("params") or {})
             results[item["name"]] = {"ok": True, "ms": 3, "value": value}
@@ -142,12 +169,11 @@ def run(fleet: Fleet, host: Host, command_line: str, stdin: bytes) -> CommandRes
             results[item["name"]] = {"ok": False, "ms": 3, "error": {
                 "message": str(exc), "hresult": exc.hresult - (1 << 32) if exc.hresult >= 1 << 31 else exc.hresult,
                 "type": "Microsoft.Management.Infrastructure.CimException", "line": 1}}
-    body = _ps_json(results)
-    out = f"{host.transport.banner}\n{job['begin']}{body}{job['end']}\n"
-    return CommandResult(out.encode("utf-8"), b"", 0)
+    # the bootstrap's last line: "`n$($Job.begin)$json$($Job.end)", one string on the output
+    return Answer(f"\n{job['begin']}{_ps_json(results)}{job['end']}", None, 0)
 
 
-def _constrained(host: Host, job: dict[str, t.Any]) -> CommandResult:
+def _constrained(host: Host, job: dict[str, t.Any]) -> Answer:
     """What the stub answers in a session that is not in FullLanguage: it runs nothing and says why, in the frame.
 
     Microsoft, about_Language_Modes (PowerShell 5.1): "The ConstrainedLanguage mode permits all cmdlets and a subset
@@ -155,11 +181,10 @@ def _constrained(host: Host, job: dict[str, t.Any]) -> CommandResult:
     only on the permitted types; "When PowerShell detects an application control policy ... it runs in
     ConstrainedLanguage mode" (AppLocker, WDAC); the mode is read from $ExecutionContext.SessionState.LanguageMode.
     So the stub's first lines (version check, ConvertFrom-Json, the mode test, a hashtable through ConvertTo-Json,
-    exit 1) run, and nothing after them. The banner before the frame is the profile's, as in run().
+    exit 1) run, and nothing after them. run() puts the profile's banner before the frame.
     """
     body = _ps_json({"_fatal": {"reason": "language_mode", "language_mode": host.transport.language_mode}})
-    out = f"{host.transport.banner}\n{job['begin']}{body}{job['end']}\n"
-    return CommandResult(out.encode("utf-8"), b"", 1)
+    return Answer(f"\n{job['begin']}{body}{job['end']}", None, 1)
 
 
 # --- probes ------------------------------------------------------------------------------------------------------

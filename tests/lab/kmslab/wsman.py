@@ -25,7 +25,7 @@ import typing as t
 import uuid
 import xml.etree.ElementTree as ET
 
-from . import scripts
+from . import psrp, scripts
 from .model import Fleet, Host
 
 NS = {
@@ -83,6 +83,10 @@ def _envelope(action: str, relates_to: str | None, body: str) -> bytes:
               "<a:To>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:To>"
               f"<a:RelatesTo>{relates_to or ''}</a:RelatesTo></s:Header>")
     return f"{_ENVELOPE}{header}<s:Body>{body}</s:Body></s:Envelope>".encode("utf-8")
+
+
+#: the same envelope for the PowerShell endpoint (kmslab/psrp.py)
+envelope = _envelope
 
 
 def fault(relates_to: str | None, subcode: str, reason: str, code: int, machine: str) -> bytes:
@@ -234,6 +238,8 @@ class WSManServer(http.server.ThreadingHTTPServer):
         self.stopping = threading.Event()
         self.on_change = on_change
         self.thread: threading.Thread | None = None
+        #: the Microsoft.PowerShell resource URI on the same listener, as on Windows [WSMV] (kmslab/psrp.py)
+        self.psrp = psrp.Endpoint(self)
 
     @property
     def port(self) -> int:
@@ -278,6 +284,14 @@ class WSManServer(http.server.ThreadingHTTPServer):
     def dispatch(self, action: str, message_id: str | None, root: ET.Element) -> tuple[int, bytes]:
         """Answer one action; returns HTTP status and body."""
         machine = self.host.fqdn
+        resource_uri = _text(root, "s:Header/w:ResourceURI") or ""
+        if resource_uri.lower().startswith(psrp.RESOURCE_URI.rsplit("/", 1)[0].lower() + "/"):
+            if resource_uri.lower() != psrp.RESOURCE_URI.lower():
+                # only the default session configuration is registered (assumed fault text)
+                return 500, fault(message_id, "w:InvalidResourceURI", "The WS-Management service cannot process the "
+                                  f"request. Cannot find the {resource_uri.rsplit('/', 1)[-1]} session configuration.",
+                                  2150858752, machine)
+            return self.psrp.dispatch(action, message_id, root)
         if action == ACTION_CREATE:
             shell = Shell()
             self.shells[shell.id] = shell
@@ -367,16 +381,36 @@ def run_command(fleet: Fleet, host: Host, command_line: str, stdin: bytes,
     result = scripts.run(fleet, host, command_line, stdin)
     if host.counters.mutating_calls != before and on_change:
         on_change()
-    fault_kind = host.transport.fault
-    if fault_kind == "truncated" and result.stdout:
-        result = result._replace(stdout=result.stdout[: max(1, len(result.stdout) // 2)])
-    elif fault_kind == "garbled" and result.stdout:
-        out = bytearray(result.stdout)
+    return result._replace(stdout=_damaged(host.transport.fault, result.stdout))
+
+
+def run_pipeline(fleet: Fleet, host: Host, script: str, lines: list[str],
+                 on_change: t.Callable[[], None] | None = None) -> scripts.Answer:
+    """Answer one PSRP pipeline on ``host`` (kmslab/psrp.py): its script and its pipeline input, with the output
+    faults of its transport. Recorded as the script and the input lines joined as the stub joins them."""
+    text = "\n".join(lines)
+    if fleet.received is not None:
+        fleet.received.append({"host": host.name, "command_line": "", "script": script, "stdin": text.encode("utf-8")})
+    before = host.counters.mutating_calls
+    answer = scripts.run_stub(fleet, host, script, text)
+    if host.counters.mutating_calls != before and on_change:
+        on_change()
+    if answer.output is None:
+        return answer
+    return answer._replace(output=_damaged(host.transport.fault, answer.output.encode("utf-8")).decode("utf-8", "replace"))
+
+
+def _damaged(fault_kind: str | None, stdout: bytes) -> bytes:
+    """The answer as the output faults leave it: cut in half ('truncated') or its frame corrupted ('garbled')."""
+    if fault_kind == "truncated" and stdout:
+        return stdout[: max(1, len(stdout) // 2)]
+    if fault_kind == "garbled" and stdout:
+        out = bytearray(stdout)
         start = out.find(b">>{")
         if start >= 0:
             out[start + 3:start + 13] = b"\x00garbled\x01\x02"[: len(out[start + 3:start + 13])]
-        result = result._replace(stdout=bytes(out))
-    return result
+        return bytes(out)
+    return stdout
 
 
 def free_port() -> int:
