@@ -173,7 +173,9 @@ def iso(value: datetime.datetime | None) -> str | None:
     """Format an aware datetime as ISO-8601 UTC with a Z suffix."""
     if value is None:
         return None
-    return value.astimezone(_UTC).isoformat().replace("+00:00", "Z")
+    if value.tzinfo is not _UTC:    # the readers' datetimes are in UTC already
+        value = value.astimezone(_UTC)
+    return value.isoformat().replace("+00:00", "Z")
 
 
 def utc_from_timestamp(value: float) -> datetime.datetime:
