@@ -291,12 +291,34 @@ def payload_sizes() -> list[dict[str, t.Any]]:
     return out
 
 
-def analyzer_rate(count: int) -> dict[str, t.Any]:
-    """Snapshots analysed per second (the snapshots are built before the clock starts)."""
-    from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze  # pylint: disable=import-outside-toplevel
+def _analyzer_snapshots(count: int) -> list[dict[str, t.Any]]:
+    """``count`` snapshots of the bench's four kinds (a healthy client, three failing ones), each a host of its own:
+    its name, machine ID, grace minutes and event record numbers differ from every other's, as in a fleet, so no
+    cache of the analyzer's can answer a host from an identical one before it."""
     import snapshots as S  # pylint: disable=import-outside-toplevel
     templates = [S.healthy(), S.failing("0xC004F06C"), S.failing("0x800706BA"), S.failing("0xC004F074")]
-    snaps = [copy.deepcopy(templates[i % len(templates)]) for i in range(count)]
+    snaps = []
+    for i in range(count):
+        snap = copy.deepcopy(templates[i % len(templates)])
+        activation = snap["probes"]["activation"]
+        snap["host"] = f"pc{i:06d}"
+        activation["computer"].update(Name=f"PC{i:06d}", DNSHostName=f"pc{i:06d}")
+        activation["service"]["ClientMachineID"] = f"{i:08x}-c556-4b61-9e4e-7bf6d4df80be"
+        for product in activation["products"]:
+            product["GracePeriodRemaining"] += i % 1440
+        for event in activation["events"]:
+            event["RecordId"] += 2 * i
+        snaps.append(snap)
+    return snaps
+
+
+def analyzer_rate(count: int) -> dict[str, t.Any]:
+    """Snapshots analysed per second: everything ``_analyze.analyze`` does for one host (the read step, the normalised
+    views, the reasoning and every finding's texts in English and Japanese), the snapshots built before the clock
+    starts."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze  # pylint: disable=import-outside-toplevel
+    import snapshots as S  # pylint: disable=import-outside-toplevel
+    snaps = _analyzer_snapshots(count)
     start, cpu = time.perf_counter(), time.process_time()
     for snap in snaps:
         _analyze.analyze(snap, S.OPEN)

@@ -105,6 +105,16 @@ class _Context:
         self.obs = observations or {}
         self.options = options
         self.service = self.activation.get("service") or {}
+        #: id(product) -> (product, its reference): each product is named once per diagnosis (the product is kept
+        #: with its reference, so its id cannot be reused by another while the context lives)
+        self._refs: dict[int, tuple[dict[str, t.Any], dict[str, t.Any]]] = {}
+
+    def ref(self, product: dict[str, t.Any]) -> dict[str, t.Any]:
+        """How findings name the product (a fresh copy each time: findings never share one)."""
+        known = self._refs.get(id(product))
+        if known is None or known[0] is not product:
+            known = self._refs[id(product)] = (product, _product_ref(product, self.activation.get("os")))
+        return dict(known[1])
 
     # -- where the client goes -------------------------------------------------------------------------------------
 
@@ -161,7 +171,7 @@ class _Context:
 
 def _connectivity(ctx: _Context, product: dict[str, t.Any], inner: int | None) -> list[dict[str, t.Any]]:
     """0x800706BA and friends: which host, and is it the name, the client's path or the host itself."""
-    ref = _product_ref(product, ctx.activation.get("os"))
+    ref = ctx.ref(product)
     host, port = ctx.kms_target(product)
     manual = ctx.manual_setting(product)
     hex_inner = _hresult.to_hex(inner)
@@ -236,7 +246,7 @@ def _port_blocked(ctx: _Context, ref: dict[str, t.Any], evidence: dict[str, t.An
 
 def _from_inner(ctx: _Context, product: dict[str, t.Any], inner: int) -> list[dict[str, t.Any]]:
     """Findings from the inner HRESULT of the product's latest KMS request."""
-    ref = _product_ref(product, ctx.activation.get("os"))
+    ref = ctx.ref(product)
     request = product.get("last_request") or {}
     host, _port = ctx.kms_target(product)
     hex_inner = _hresult.to_hex(inner)
@@ -329,7 +339,7 @@ def _activated(ctx: _Context, product: dict[str, t.Any], ref: dict[str, t.Any], 
 
 def _reason_findings(ctx: _Context, product: dict[str, t.Any], reason: int | None) -> list[dict[str, t.Any]]:
     """What LicenseStatusReason alone proves for a product that is not licensed, whatever its channel."""
-    ref = _product_ref(product, ctx.activation.get("os"))
+    ref = ctx.ref(product)
     texts = {"product": ref["display"]}
     hex_reason = _hresult.to_hex(reason)
     if reason is None or reason in SUCCESS:
@@ -367,7 +377,7 @@ def _product_findings(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str
         missing = [("the reason it is not licensed", "ライセンスされていない理由")]
         if product.get("channel") in ("KMS_CLIENT", "UNKNOWN") and not product.get("last_request"):
             missing.append(_events_missing(ctx))
-        found.append(_failed(_product_ref(product, ctx.activation.get("os")), reason, missing, "LicenseStatusReason" if reason else "LicenseStatus",
+        found.append(_failed(ctx.ref(product), reason, missing, "LicenseStatusReason" if reason else "LicenseStatus",
                              confidence="medium"))
     return found
 
@@ -380,7 +390,7 @@ def _events_missing(ctx: _Context) -> tuple[str, str]:
 
 
 def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str, t.Any]]:
-    ref = _product_ref(product, ctx.activation.get("os"))
+    ref = ctx.ref(product)
     found: list[dict[str, t.Any]] = []
     status = product.get("license_status")
     reason = _hresult.normalise(product.get("license_status_reason"))
@@ -488,7 +498,7 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
 
 def _no_request_causes(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str, t.Any]]:
     """A KMS client without a recorded request: infer from what the probes saw, with lower confidence."""
-    ref = _product_ref(product, ctx.activation.get("os"))
+    ref = ctx.ref(product)
     queried = [s for s in ctx.dns.get("srv") or [] if not s.get("skipped")]     # skipped: not asked, so no evidence
     if not ctx.manual_setting(product) and ctx.dns and queried and not ctx.dns.get("srv_found"):
         errors = {(_snapshot.as_int((s.get("error") or {}).get("code")) or 0) for s in queried}
@@ -527,7 +537,7 @@ def _attempt_findings(ctx: _Context) -> list[dict[str, t.Any]]:
         stub = product or {"application": "windows" if not attempt.get("application_id") else
                            _snapshot.application_of({"ApplicationID": attempt["application_id"]}),
                            "id": attempt.get("id"), "key": attempt.get("id") or "attempt", "name": None, "license_family": None}
-        ref = _product_ref(stub, ctx.activation.get("os"))
+        ref = ctx.ref(stub)
         source = f"activation attempt ({attempt.get('tool') or 'tool not named'})"
         if code in KMS_OUTER:
             request = stub.get("last_request") or {}
@@ -640,7 +650,7 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
         "codes": sorted({f["code"] for f in findings}),
         "kms_target": _target_text(ctx.kms_target(windows)) if windows else None,
         "products": [{"application": p["application"], "id": p["id"], "name": p.get("name"), "channel": p.get("channel"),
-                      "display": _product_names.product_name(p, ctx.activation.get("os")),
+                      "display": ctx.ref(p)["display"],
                       "channel_confidence": p.get("channel_confidence"),
                       "license_status_name": p.get("license_status_name"),
                       "kms_target": _target_text(ctx.kms_target(p)),

@@ -447,17 +447,23 @@ def release_name(family: str) -> str:
 
 
 def _shaped(key: str, value: str, lang: str) -> str:
-    """Values with a shape of their own: clock offsets, timestamps, described HRESULTs, release names."""
-    skew = _SKEW.match(value)
-    if skew:
-        return f"{skew.group(1)}{skew.group(2)}h{skew.group(3)}m" if lang == "en" else \
-            f"{skew.group(1)}{int(skew.group(2))} 時間 {skew.group(3)} 分"
-    stamp = _TIMESTAMP.match(value)
-    if stamp:
-        return f"{stamp.group(1)} {stamp.group(2)} UTC"
-    described = _DESCRIBED.match(value)
-    if described:
-        return _hresult.describe(described.group(1), lang).rstrip("。.")
+    """Values with a shape of their own: clock offsets, timestamps, described HRESULTs, release names.
+
+    The shapes are anchored at the value's first character (a sign, a digit, "0x"), so each is tried only where that
+    character can begin it: most values are names, hosts and words, and none of the patterns is tried in vain."""
+    first = value[:1]
+    if first == "+" or first == "-":
+        skew = _SKEW.match(value)
+        if skew:
+            return f"{skew.group(1)}{skew.group(2)}h{skew.group(3)}m" if lang == "en" else \
+                f"{skew.group(1)}{int(skew.group(2))} 時間 {skew.group(3)} 分"
+    elif first.isdigit():       # isdigit() holds for every character \d matches (and a few more)
+        stamp = _TIMESTAMP.match(value)
+        if stamp:
+            return f"{stamp.group(1)} {stamp.group(2)} UTC"
+        described = _DESCRIBED.match(value)
+        if described:
+            return _hresult.describe(described.group(1), lang).rstrip("。.")
     if key in ("csvlk", "csvlk_ja"):
         return re.sub(r"\b(ws20\d\d(?:r2)?|win1[01]|office20\d\d)\b", lambda m: release_name(m.group(1)), value)
     if key == "os_release":
@@ -479,27 +485,41 @@ def _release_note(values: dict[str, t.Any]) -> dict[str, str]:
 
 def _value(key: str, value: t.Any, lang: str) -> str:
     """One template value in the sentence's language; absent (None or "?") reads as not recorded."""
-    index = LANGUAGES.index(lang)
-    if isinstance(value, dict) and set(LANGUAGES) <= set(value):
+    index = 0 if lang == "en" else LANGUAGES.index(lang)
+    if type(value) is int:  # pylint: disable=unidiomatic-typecheck  # the common cases first (not bool, not a subclass)
+        return str(value)
+    if isinstance(value, dict) and "en" in value and "ja" in value:
         value = value[lang]
     if value is None or value == "?" or value == []:
         return (_ABSENT.get(key) or _NOT_RECORDED)[index]
+    if isinstance(value, str):
+        words = _WORDS.get(key)
+        if words is not None and value in words:
+            return words[value][index]
+        return _shaped(key, value, lang)
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value)
-    if isinstance(value, str) and value in _WORDS.get(key, {}):
-        return _WORDS[key][value][index]
-    return _shaped(key, value, lang) if isinstance(value, str) else str(value)
+    return str(value)
 
 
 def _render(template: str, values: dict[str, t.Any], lang: str) -> str:
     """Fill a template's fields from the values, each in the template's language."""
-    return template.format_map({name: _value(name, values.get(name), lang) for name in _fields(template)})
+    fields = _fields(template)
+    if not fields:
+        return _literal(template)
+    return template.format_map({name: _value(name, values.get(name), lang) for name in fields})
 
 
 @functools.lru_cache(maxsize=1024)
-def _fields(template: str) -> frozenset[str]:
-    """The names of a template's fields (parsed once per template: the templates are the catalog's)."""
-    return frozenset(name for _text, name, _spec, _conv in string.Formatter().parse(template) if name)
+def _fields(template: str) -> tuple[str, ...]:
+    """The names of a template's fields, each once, in order (parsed once per template)."""
+    return tuple(dict.fromkeys(name for _text, name, _spec, _conv in string.Formatter().parse(template) if name))
+
+
+@functools.lru_cache(maxsize=1024)
+def _literal(template: str) -> str:
+    """A template without fields as it reads (``{{`` and ``}}`` unescaped)."""
+    return template.format_map({})
 
 
 def _texts(spec: Spec, values: dict[str, t.Any]) -> tuple[str, str, str, str]:

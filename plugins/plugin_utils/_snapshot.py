@@ -148,10 +148,12 @@ def parse_datetime(value: t.Any) -> datetime.datetime | None:
         return None
     text = value.strip()
     try:    # a date past year 9999 or a DMTF stamp that is no date (month 13) is no reading: None, not an error
-        match = _MS_DATE_RE.match(text)
+        # each form is tried only where it can be: /Date(..)/ begins with "/" or "\", a DMTF stamp has "." after 14
+        # digits (an ISO date, the common case, has neither)
+        match = _MS_DATE_RE.match(text) if text[:1] in ("/", "\\") else None
         if match:
             return datetime.datetime(1970, 1, 1, tzinfo=_UTC) + datetime.timedelta(milliseconds=int(match.group("ms")))
-        match = _DMTF_RE.match(text)
+        match = _DMTF_RE.match(text) if text[14:15] == "." else None
         if match:
             local = datetime.datetime.strptime(match.group("ts"), "%Y%m%d%H%M%S").replace(microsecond=int(match.group("us")))
             offset = int(match.group("off")) * (1 if match.group("sign") == "+" else -1)
@@ -172,7 +174,9 @@ def iso(value: datetime.datetime | None) -> str | None:
     """Format an aware datetime as ISO-8601 UTC with a Z suffix."""
     if value is None:
         return None
-    return value.astimezone(_UTC).isoformat().replace("+00:00", "Z")
+    if value.tzinfo is not _UTC:    # the readers' datetimes are in UTC already
+        value = value.astimezone(_UTC)
+    return value.isoformat().replace("+00:00", "Z")
 
 
 def utc_from_timestamp(value: float) -> datetime.datetime:

@@ -78,7 +78,14 @@ def _clean(value: dict[str, t.Any], rules: dict[str, Rule], path: str, unreadabl
         item = value.get(key)
         if item is None:
             continue
-        if not _fits(item, kind):
+        if kind is OBJECT and type(item) is dict:  # pylint: disable=unidiomatic-typecheck  # the common case first
+            if inner is None:
+                continue
+            new = _clean(item, inner, f"{path}.{key}", unreadable)
+            if new is not item:
+                changed = dict(value) if changed is None else changed
+                changed[key] = new
+        elif not _fits(item, kind):
             unreadable.append(f"{path}.{key}: {_kind(item)}, not {_WANT[kind]}")
             changed = dict(value) if changed is None else changed
             del changed[key]
