@@ -272,6 +272,8 @@ def generate(count: int, seed: int, transport_faults: float = 0.0,
         ],
         "hosts": hosts,
     }
+
+
 #: Findings whose remedies change the host (an outbound rule for the KMS port; the stale KMS settings cleared): a
 #: remediation sends such a host its state-changing calls, activation and a second diagnosis, about 31 HTTP requests
 #: with winrm/basic (measured by tests/integration/test_interrupted_runs.py), past every point of VANISH_POINTS.
