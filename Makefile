@@ -92,7 +92,7 @@ bench: venv collection-link
 	$(PY) tools/bench.py --sizes 10,100,300,1000 --repeat 3 --once remediate_check --profile --synthetic 10000,50000 --json .cache/bench.json --write docs/performance.md
 
 # The fault suite (docs/reliability.md): 200 generated hosts with every transport fault of the lab, diagnose, remediate
-# --check, remediate, remediate again, each report checked against the lab's truth. Long: not part of make test.
+# --check, remediate, remediate again, each report checked against the lab's truth. make test runs it too (suite faults).
 faults: venv collection-link
 	KMSLAB_FAULT_HOSTS=$${KMSLAB_FAULT_HOSTS:-200} $(PY) -m pytest -q -s -p no:cacheprovider tests/integration/test_fault_suite.py
 

@@ -5,6 +5,8 @@
 #   tools/matrix.sh [--full] [--only SUITE,...] [LINE...]
 #       LINE: 2.16 2.17 2.18 2.19 2.20 2.21 (default: all); SUITE: units sanity e2e-smoke (or, with --full, lab
 #       integration); --only runs just those suites, e.g. --only units,e2e-smoke for a quick look
+#   tools/matrix.sh --venvs-only [LINE...]
+#       only create or refresh the lines' venvs (tools/run-tests.sh does it in the background, early)
 #
 # Why a plain script and not nox or tox: the venvs need specific interpreters (pyenv's shims refuse to run without
 # PYENV_VERSION, so the binaries under ~/.pyenv/versions are picked directly, as tools/venv.sh does), ansible-test
@@ -23,15 +25,17 @@ export ANSIBLE_COLLECTIONS_PATH="$ROOT/.cache/collections"
 export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
 
 usage() {
-    echo "usage: $0 [--full] [--only units,sanity,e2e-smoke,lab,integration] [2.16|2.17|2.18|2.19|2.20|2.21 ...]" >&2
+    echo "usage: $0 [--full | --venvs-only] [--only units,sanity,e2e-smoke,lab,integration] [2.16|2.17|2.18|2.19|2.20|2.21 ...]" >&2
     exit 2
 }
 full=0
 only=""
+venvs_only=0
 lines=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --full) full=1 ;;
+        --venvs-only) venvs_only=1 ;;
         --only) [ $# -ge 2 ] || usage; only=",$2,"; shift ;;
         2.1[6-9]|2.2[01]) lines+=("$1") ;;
         *) usage ;;
@@ -110,6 +114,15 @@ suite() {  # line core python name command...
 }
 
 mkdir -p "$ROOT/.cache/matrix" "$ANSIBLE_COLLECTIONS_PATH/ansible_collections/winactivation"
+if [ "$venvs_only" = 1 ]; then
+    rc=0
+    for line in "${lines[@]}"; do
+        start=$SECONDS
+        venv_for "$line" >/dev/null || rc=1
+        echo "venv $line: $((SECONDS - start)) s"
+    done
+    exit "$rc"
+fi
 ln -sfn "$ROOT" "$ANSIBLE_COLLECTIONS_PATH/ansible_collections/winactivation/kms"
 started=$SECONDS
 for line in "${lines[@]}"; do

@@ -20,7 +20,8 @@ def _managed_changes(run):
 
 
 @pytest.fixture(scope="module")
-def remediation(tmp_path_factory):
+def remediate_lab(tmp_path_factory):
+    """A fresh demo fleet for this module, its inventory, and the extra variables of a run writing into ``name``."""
     tmp = tmp_path_factory.mktemp("remediate")
     fleet = fleet_mod.load("demo", address_prefix=Lab.address_prefix())
     with Lab(fleet) as lab:
@@ -29,18 +30,32 @@ def remediation(tmp_path_factory):
         def extra(name):
             return ["-e", json.dumps({"diagnose_dns_servers": ["{{ lab_dns_server }}"], "report_dir": str(tmp / name)})]
 
-        before = lab.counters()
-        check = run_playbook(inventory, PLAYBOOK, tmp / "c", forks=20, extra=["--check"] + extra("check"))
-        after_check = lab.counters()
-        first = run_playbook(inventory, PLAYBOOK, tmp / "1", forks=20, extra=extra("first"))
-        second = run_playbook(inventory, PLAYBOOK, tmp / "2", forks=20, extra=extra("second"))
-        yield {"lab": lab, "tmp": tmp, "check": check, "first": first, "second": second,
-               "before": before, "after_check": after_check}
+        yield {"lab": lab, "tmp": tmp, "inventory": inventory, "extra": extra, "remediated": False}
 
 
-def test_check_mode_makes_no_state_changing_call(remediation):
-    assert remediation["check"].rc == 0, remediation["check"].output[-3000:]
-    before, after = remediation["before"], remediation["after_check"]
+@pytest.fixture(scope="module")
+def check_run(remediate_lab):
+    """remediate --check on the fresh fleet, with the lab's counters before and after. Its own fixture so that a
+    selection without the check-mode test (the matrix's e2e smoke) does not pay for the run."""
+    assert not remediate_lab["remediated"], "check mode is tried on the fresh fleet: run this module in file order"
+    before = remediate_lab["lab"].counters()
+    check = run_playbook(remediate_lab["inventory"], PLAYBOOK, remediate_lab["tmp"] / "c", forks=20,
+                         extra=["--check"] + remediate_lab["extra"]("check"))
+    return {"check": check, "before": before, "after_check": remediate_lab["lab"].counters()}
+
+
+@pytest.fixture(scope="module")
+def remediation(remediate_lab):
+    remediate_lab["remediated"] = True
+    inventory, tmp, extra = remediate_lab["inventory"], remediate_lab["tmp"], remediate_lab["extra"]
+    first = run_playbook(inventory, PLAYBOOK, tmp / "1", forks=20, extra=extra("first"))
+    second = run_playbook(inventory, PLAYBOOK, tmp / "2", forks=20, extra=extra("second"))
+    return {"lab": remediate_lab["lab"], "tmp": tmp, "first": first, "second": second}
+
+
+def test_check_mode_makes_no_state_changing_call(check_run):
+    assert check_run["check"].rc == 0, check_run["check"].output[-3000:]
+    before, after = check_run["before"], check_run["after_check"]
     assert {h: c["mutating_calls"] for h, c in after.items()} == {h: c["mutating_calls"] for h, c in before.items()}
     assert sum(c["script_calls"] for c in after.values()) > sum(c["script_calls"] for c in before.values())
 

@@ -283,3 +283,60 @@ def generate(count: int, seed: int, transport_faults: float = 0.0,
         ],
         "hosts": hosts,
     }
+
+
+#: Findings whose remedies change the host (an outbound rule for the KMS port; the stale KMS settings cleared): a
+#: remediation sends such a host its state-changing calls, activation and a second diagnosis, about 31 HTTP requests
+#: with winrm/basic (measured by tests/integration/test_interrupted_runs.py), past every point of VANISH_POINTS.
+#: deal_transport_faults makes its 'vanish' hosts from these, so each of them disappears inside the remediation.
+VANISH_CANDIDATES = ("KMS_PORT_BLOCKED", "STALE_KMS_OVERRIDE")
+
+
+def _spread(points: tuple[int, ...], count: int) -> list[int]:
+    """``count`` entries of ``points`` from its first to its last, evenly (the middle one for a single entry)."""
+    if count == 1:
+        return [points[len(points) // 2]]
+    return [points[round(i * (len(points) - 1) / (count - 1))] for i in range(count)]
+
+
+def deal_transport_faults(definition: dict[str, t.Any], seed: int, rate: float,
+                          kinds: tuple[str, ...]) -> dict[str, dict[str, t.Any]]:
+    """Give ``rate`` of the clients of a generated ``definition`` a transport fault, dealt rather than drawn.
+
+    ``max(len(kinds), round(rate x clients))`` clients get one: the kinds in turn (so each kind is given at least
+    once, and the counts differ by one at most), the hosts picked by ``seed`` (reproducible). A 'vanish' host is
+    picked among the clients whose findings are in VANISH_CANDIDATES, and the vanishing points are spread over
+    VANISH_POINTS, so every one of them disappears inside a remediation (``generate``'s random draw left a vanishing
+    host healthy, and it then never received enough requests to vanish). A faulted host's expected findings become
+    TRANSPORT_EXPECT's where that names any, as in ``generate``. The definition is changed in place.
+
+    Returns the schedule: host name -> the transport setting it was given.
+    """
+    clients = definition.get("hosts") or []
+    if any(spec.get("transport") for spec in clients):
+        raise FleetError("the fleet already has transport faults: generate it with transport_faults=0")
+    unknown = sorted(set(kinds) - set(TRANSPORT_EXPECT))
+    if not kinds or unknown:
+        raise FleetError(f"transport kinds must be some of {', '.join(TRANSPORT_EXPECT)}, got {', '.join(unknown) or 'none'}")
+    total = max(len(kinds), round(rate * len(clients)))
+    dealt = [kinds[i % len(kinds)] for i in range(total)]
+    vanishing = dealt.count("vanish")
+    candidates = [i for i, spec in enumerate(clients) if set(spec.get("expect") or []) & set(VANISH_CANDIDATES)]
+    if total > len(clients) or vanishing > len(candidates):
+        raise FleetError(f"{len(clients)} clients ({len(candidates)} with {' or '.join(VANISH_CANDIDATES)}) are too few "
+                         f"for {total} transport faults ({vanishing} 'vanish')")
+    rng = random.Random(f"transport/{seed}")
+    picked = rng.sample(candidates, vanishing)
+    others = sorted(set(range(len(clients))) - set(picked))
+    picked += rng.sample(others, total - vanishing)
+    settings: list[dict[str, t.Any]] = [{"fault": "vanish", "delay_ms": 100, "vanish_after": point}
+                                        for point in (_spread(VANISH_POINTS, vanishing) if vanishing else [])]
+    settings += [{"fault": kind, "delay_ms": 100} for kind in dealt if kind != "vanish"]
+    schedule = {}
+    for index, transport in zip(picked, settings):
+        spec = clients[index]
+        spec["transport"] = transport
+        if TRANSPORT_EXPECT.get(transport["fault"]):
+            spec["expect"] = list(TRANSPORT_EXPECT[transport["fault"]] or [])
+        schedule[str(spec["name"])] = dict(transport)
+    return schedule

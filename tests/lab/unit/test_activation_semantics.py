@@ -227,6 +227,34 @@ def test_generated_fleet_is_reproducible_and_mixes_faults():
     assert licensed == healthy + mak
 
 
+def test_dealt_transport_faults_give_every_kind_and_vanish_inside_a_remediation():
+    kinds = ("refused", "auth", "http500", "hang", "slow", "truncated", "garbled", "vanish")
+    a = fleet_mod.generate(200, seed=20261130)
+    schedule = fleet_mod.deal_transport_faults(a, 20261130, 0.13, kinds)
+    b = fleet_mod.generate(200, seed=20261130)
+    assert fleet_mod.deal_transport_faults(b, 20261130, 0.13, kinds) == schedule and a == b    # reproducible
+    counts = {kind: sum(1 for s in schedule.values() if s["fault"] == kind) for kind in kinds}
+    assert sum(counts.values()) == 26 and min(counts.values()) == 3 and max(counts.values()) == 4, counts
+    specs = {h["name"]: h for h in a["hosts"]}
+    vanishing = {name: s["vanish_after"] for name, s in schedule.items() if s["fault"] == "vanish"}
+    # each vanishing host is one the remediation changes, and the points run from early to late in the run
+    assert all(set(specs[n]["expect"]) & set(fleet_mod.VANISH_CANDIDATES) for n in vanishing)
+    assert sorted(vanishing.values()) == [4, 16, 28]
+    assert {specs[n]["expect"][0] for n, s in schedule.items() if s["fault"] == "hang"} == {"UNREACHABLE"}
+    # a small fleet still gets one of each kind
+    small = fleet_mod.generate(40, seed=3)
+    assert {s["fault"] for s in fleet_mod.deal_transport_faults(small, 3, 0.01, kinds).values()} == set(kinds)
+
+
+def test_dealing_transport_faults_refuses_what_it_cannot_do():
+    with pytest.raises(fleet_mod.FleetError, match="transport kinds must be some of"):
+        fleet_mod.deal_transport_faults(fleet_mod.generate(10, seed=1), 1, 0.5, ("refused", "flaky"))
+    with pytest.raises(fleet_mod.FleetError, match="already has transport faults"):
+        fleet_mod.deal_transport_faults(fleet_mod.generate(50, seed=1, transport_faults=0.5), 1, 0.1, ("refused",))
+    with pytest.raises(fleet_mod.FleetError, match="too few"):
+        fleet_mod.deal_transport_faults(fleet_mod.generate(3, seed=1), 1, 0.1, ("refused", "auth", "hang", "slow"))
+
+
 def test_bad_fleet_definitions_are_refused_with_a_reason():
     with pytest.raises(fleet_mod.FleetError, match="unknown edition 'win95'"):
         _fleet([{"name": "pc1", "edition": "win95"}])
