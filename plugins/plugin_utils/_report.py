@@ -369,6 +369,8 @@ def remediation(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict
             outcome = "interrupted"
         elif action.get("unreachable"):
             outcome = "unreachable"              # lost half-way: operations says what it confirmed, unconfirmed the rest
+        elif result.get("status") == "unreachable":
+            outcome = "unreachable"              # lost before any remedy ran (inside the first diagnosis), or never reached
         elif action.get("failed"):
             outcome = "failed"
         elif was.get("status") != "healthy" and result["status"] == "healthy":

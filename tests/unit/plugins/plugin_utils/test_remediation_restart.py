@@ -102,3 +102,16 @@ def test_port_blocked_by_group_policy_is_a_finding_for_a_person(firewall, code):
         assert _findings.CATALOG[code].needs_person and _findings.CATALOG[code].remedy is None
         assert "Have the GPO allow outbound TCP 1688" in found["remedy_text"]["en"] and "GPO" in found["remedy_text"]["ja"]
         assert found["evidence"]["policy"]
+
+
+def test_a_host_lost_inside_the_first_diagnosis_is_unreachable_not_unchanged():
+    # The 200-host fault suite (seed 20261130): gen0009 vanished after 4 requests, inside remediate's first diagnosis;
+    # no remedy ran, it was not contacted again, and the report called it "unchanged" - a claim about a host of which
+    # nothing is known after the run.
+    lost = _doc("unreachable", ["UNREACHABLE"])
+    doc = _report.remediation(lost, lost, {})
+    host = doc["hosts"][0]
+    assert host["outcome"] == "unreachable" and host["after"]["status"] == "unreachable" and host["operations"] == []
+    assert doc["summary"] == {"unreachable": 1}
+    # a reachable host that needed nothing stays "unchanged"
+    assert _report.remediation(_doc("healthy", []), _doc("healthy", []), {})["hosts"][0]["outcome"] == "unchanged"
