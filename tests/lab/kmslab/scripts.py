@@ -149,7 +149,7 @@ def run_stub(fleet: Fleet, host: Host, script: str, stdin_text: str) -> Answer:
         # the stub runs whatever bootstrap stdin carries; the lab only knows the collection's (assumed error text)
         return Answer(None, "kmslab: the job carries no winactivation.kms bootstrap; the lab cannot run it", 1)
     host.counters.script_calls += 1
-    cut = _STUB_SECRETS.match(stdin.decode("utf-8").split("\n", 1)[0])
+    cut = _STUB_SECRETS.match(stdin_text.split("\n", 1)[0])
     _SECRETS.set(cut.group(1).split(",") if cut else [])
     results: dict[str, t.Any] = {}
     for item in job["items"]:
