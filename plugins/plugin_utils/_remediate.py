@@ -2,8 +2,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The remediate role's decisions for one host, in plain Python: which remedy runs, with what, and the summary.
 
-Issue 13: the role had one templated task per remedy (eleven per host, most of them skipped), and ansible-core's
-per-task cost (a fork, the task's templating and conditions) made remediate --check cost 14x the floor's controller
+Issue 13: the role had fifteen templated tasks per host (ten remedy tasks, most of them skipped, and five set_fact),
+and ansible-core's per-task cost (a fork, the task's templating and conditions) made remediate --check cost 14x the floor's controller
 CPU at 100 hosts. The role now runs one action per host (``remediate_host``), which takes these decisions and runs
 the remedy actions (kms_client, kms_firewall, time_sync, system_repair, kms_dns_info) in order, as the tasks did.
 
