@@ -208,3 +208,14 @@ def test_a_bad_value_is_refused_before_any_remedy_runs(args, option):
     with pytest.raises(AnsibleActionFail, match=option):
         _run(dict(args, set_kms_host=True), _vars(diagnosis), loader)
     assert loader.calls == []
+
+
+def test_diff_mode_shows_each_remedys_before_and_after():
+    diagnosis = _diagnosis(_finding("STALE_KMS_OVERRIDE", evidence={"source": "service"}), _finding("CLOCK_SKEW"))
+    answer = {"changed": True, "operations": [{"op": "x", "target": "service"}], "operations_done": [],
+              "operations_unconfirmed": [], "reboot_required": False}
+    loader = Loader({"kms_client": dict(answer, diff={"before": {"kms": "old"}, "after": {"kms": None}}),
+                     "time_sync": dict(answer, diff={"before": {"source": "NoSync"}, "after": {"source": "NT5DS"}})})
+    result = _run({"activate": False}, _vars(diagnosis), loader, check_mode=True)
+    assert result["diff"] == [{"before": {"kms": "old"}, "after": {"kms": None}},
+                              {"before": {"source": "NoSync"}, "after": {"source": "NT5DS"}}]
