@@ -167,7 +167,7 @@ class _Lexer:
             raise ValueError("unterminated <# block comment")
         inner = self.src[self.pos:end + 2]
         self.pos = end + 2
-        for _ in range(inner.count("\n")):
+        for _newline in range(inner.count("\n")):
             self._newline()
         self._emit(" ")
         self.boundary = True
