@@ -44,7 +44,7 @@ from ansible.errors import AnsibleConnectionFailure, AnsibleError
 from ansible.module_utils.common.text.converters import to_text
 from ansible.utils.display import Display
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller, _hresult
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller, _hresult, _ps_comments
 
 try:
     from requests.exceptions import RequestException as _TransportError
@@ -206,20 +206,15 @@ def remedy(name: str, params: dict[str, t.Any] | None = None) -> RemoteScript:
     return RemoteScript(name=name, source=load_script(f"remedies/{name}"), params=params or {})
 
 
-def _strip_comments(source: str) -> str:
-    """Return ``source`` without blank and comment lines, but its first line (the marker)."""
-    marker, _sep, body = source.partition("\n")
-    lines = [marker] + [line for line in body.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    return "\n".join(lines)
-
-
 def build_command() -> str:
     """Return the command line that starts the stub: far below cmd.exe's 8,191 characters, even encoded twice.
 
-    Comment lines (but the first, the marker) are dropped: every character costs about 2.7 on the command line,
-    and about 7.1 once the winrm plugin of ansible-core 2.16-2.18 has encoded the line a second time.
+    Comments, indentation and blank lines (but the first line, the marker) are dropped (``_ps_comments``): every
+    character costs about 2.7 on the command line, and about 7.1 once the winrm plugin of ansible-core 2.16-2.18 has
+    encoded the line a second time.
     """
-    encoded = base64.b64encode(_strip_comments(load_script("stub")).encode("utf-16-le")).decode("ascii")
+    stub = _ps_comments.strip_cached(load_script("stub"), keep_lines=False)
+    encoded = base64.b64encode(stub.encode("utf-16-le")).decode("ascii")
     command = _POWERSHELL + encoded
     if len(command) >= STUB_COMMAND_LIMIT:
         raise AnsibleError(f"internal error: stub command line is {len(command)} characters (limit {STUB_COMMAND_LIMIT})")
@@ -244,18 +239,33 @@ def build_payload(scripts: t.Sequence[RemoteScript], begin: str, end: str) -> by
     Secrets go first, as ``"secrets":"<value>,<value>"``, so that the stub can cut them off the raw line before
     ``ConvertFrom-Json`` parses the rest; the parameters hold ``{"secret": <index>}`` instead. Without a secret the
     member is left out.
+
+    The scripts travel without their comments and indentation (``_ps_comments``, about a third of their bytes); each
+    line stays where it was, so the line numbers PowerShell reports in errors match the repository's files.
     """
     secrets: list[str] = []
-    items = [{"name": s.name, "script": s.source, "params": _lift_secrets(s.params, secrets)} for s in scripts]
+    items = [{"name": s.name, "script": _sent(s.source), "params": _lift_secrets(s.params, secrets)} for s in scripts]
     document: dict[str, t.Any] = {"secrets": ",".join(secrets)} if secrets else {}
     document.update({
-        "bootstrap": load_script("bootstrap"),
+        "bootstrap": _sent(load_script("bootstrap")),
         "begin": begin,
         "end": end,
-        "library": load_script("library"),
+        "library": _sent(load_script("library")),
         "items": items,
     })
     return json.dumps(document, separators=(",", ":"), ensure_ascii=True).encode("ascii") + b"\n"
+
+
+def _sent(source: str) -> str:
+    """A script as it travels: stripped of comments, indentation and trailing blanks, its lines where they were.
+
+    A script the lexer cannot read to its end (an unclosed string: never one the collection ships, the unit tests
+    strip each of them) travels as it is: sending comments costs bytes, cutting a string would change the script.
+    """
+    try:
+        return _ps_comments.strip_cached(source, keep_lines=True)
+    except ValueError:
+        return source
 
 
 def decode_stderr(stderr: bytes | str) -> str:

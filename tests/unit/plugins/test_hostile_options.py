@@ -25,8 +25,8 @@ from kmslab import fleet as fleet_mod
 from kmslab import scripts
 
 from ansible_collections.winactivation.kms.plugins.action import (
-    activation_info, diagnose, fleet, fleet_report, kms_client, kms_dns_info, kms_firewall, kms_host, system_repair,
-    time_sync, validate)
+    activation_info, diagnose, fleet, fleet_report, kms_client, kms_dns_info, kms_firewall, kms_host, remediate_host,
+    system_repair, time_sync, validate)
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _validate
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
@@ -252,6 +252,15 @@ def _validate_target(value: t.Any, result: t.Any, conn: LabConnection, lab: t.An
     assert value is None or (isinstance(value, str) and value.isprintable() and value == value.strip())
 
 
+def _as_remedy(module_key: tuple[str, str]) -> Expect:
+    """remediate_host takes what the remedy module it hands the value to takes (without a diagnosis: no host call)."""
+    def check(value: t.Any, result: t.Any, conn: LabConnection, lab: t.Any) -> None:
+        assert conn.calls == []
+        if value not in (None, ""):
+            assert _module_outcome(module_key, value) == "accepted", f"remediate_host accepted {value!r}"
+    return check
+
+
 class Case(t.NamedTuple):
     """How to try one option: the module, the other arguments, where the value goes, what arrival must look like."""
     module: t.Any
@@ -328,6 +337,13 @@ MODULE_CASES: dict[tuple[str, str], Case] = {
                                           _in_list("action_vars"), _action_vars),
     ("fleet_report", "expected_hosts"): Case(fleet_report, {"document": _REPORT_DOC, "dir": "r", "formats": ["json"]},
                                              _in_list("expected_hosts"), _expected_hosts),
+    ("remediate_host", "result_var"): Case(remediate_host, {}, _as("result_var"), _result_var),
+    ("remediate_host", "kms_host"): Case(remediate_host, {}, _as("kms_host"), _as_remedy(("kms_client", "kms_host"))),
+    ("remediate_host", "kms_addresses"): Case(remediate_host, {}, _in_list("kms_addresses"),
+                                              _as_remedy(("kms_firewall", "remote_addresses"))),
+    ("remediate_host", "ntp_servers"): Case(remediate_host, {}, _in_list("ntp_servers"), _as_remedy(("time_sync", "ntp_servers"))),
+    ("remediate_host", "time_source"): Case(remediate_host, {}, _as("time_source"), _unset_only),
+    ("remediate_host", "language"): Case(remediate_host, {}, _as("language"), _unset_only),
     ("validate", "targets.variable"): Case(validate, {"roles": {}}, _target("variable"), _validate_target),
     ("validate", "targets.pattern"): Case(validate, {"roles": {}}, _target("pattern"), _validate_target),
     ("validate", "targets.hosts"): Case(validate, {"roles": {}}, _target("hosts"), _validate_target),
@@ -444,7 +460,7 @@ def test_module_option_hostile_values(key, tmp_path, monkeypatch):
     assert outcomes["error"] >= 1, outcomes
 
 
-def _module_outcome(module_key: tuple[str, str], value: t.Any, tmp_path: pathlib.Path) -> str:
+def _module_outcome(module_key: tuple[str, str], value: t.Any, tmp_path: pathlib.Path | None = None) -> str:
     """What the module says of a value: 'error' or 'accepted' (for the role/module agreement)."""
     case = MODULE_CASES[module_key]
     result, _conn, _lab = _run(case.module, dict(case.base, **case.place(value)), case.task_vars, case.host)

@@ -8,7 +8,7 @@ import pytest
 import requests
 from ansible.errors import AnsibleConnectionFailure
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _runner
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _ps_comments, _runner
 
 from fakes import FakeConnection, HostError
 
@@ -37,16 +37,19 @@ def test_stub_is_what_is_encoded_on_the_command_line_without_its_comments():
     conn = FakeConnection({"p": _echo})
     _runner.run_scripts(conn, [_runner.RemoteScript("p", "# winactivation.kms probe: p v1\n", {})])
     sent = conn.calls[0]["stub"].splitlines()
-    source = [line for line in _runner.load_script("stub").splitlines() if line.strip()]
+    source = [line.strip() for line in _runner.load_script("stub").splitlines() if line.strip()]
     assert sent[0] == "# winactivation.kms stub v1"
-    assert sent[1:] == [line for line in source[1:] if not line.lstrip().startswith("#")]
-    assert len(conn.calls[0]["cmd"]) < 2300      # 2,216 since the stub cuts the secrets off stdin (issue 14 item 8)
+    # every code line, without its indentation; no comment and no blank line (every character costs ~2.7 encoded)
+    assert sent[1:] == [line for line in source[1:] if not line.startswith("#")]
+    assert conn.calls[0]["stub"] == _ps_comments.strip(_runner.load_script("stub"), keep_lines=False)
+    assert len(conn.calls[0]["cmd"]) < 2200      # 2,152: indentation stripped, the secrets cut added (issue 14 item 8)
 
 
 def test_the_bootstrap_travels_whole_on_stdin():
     conn = FakeConnection({"p": _echo})
     _runner.run_scripts(conn, [_runner.RemoteScript("p", "# winactivation.kms probe: p v1\n", {})])
-    assert conn.calls[0]["bootstrap"] == _runner.load_script("bootstrap")
+    # whole: every line of it, without comments and indentation (test_ps_comments.py proves the parse is the same)
+    assert conn.calls[0]["bootstrap"] == _ps_comments.strip(_runner.load_script("bootstrap"))
     assert conn.calls[0]["bootstrap"].startswith("# winactivation.kms bootstrap v2\n")
     assert "ParseInput($item.script" in conn.calls[0]["bootstrap"]
     assert "ParseInput($item.script" not in conn.calls[0]["stub"]

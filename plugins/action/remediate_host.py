@@ -1,0 +1,140 @@
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action plugin for winactivation.kms.remediate_host (documentation in plugins/modules/remediate_host.py)."""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure, AnsibleError
+from ansible.module_utils.common.text.converters import to_text
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _budget, _options, _remediate
+
+_PREFIX = "winactivation.kms."
+
+
+class ActionModule(ActionBase):
+    """Apply the remedies one host's diagnosis calls for, with the remedy actions, in one task (issue 13)."""
+
+    _supports_check_mode = True
+    _supports_async = False
+    TRANSFERS_FILES = False
+
+    ARGUMENT_SPEC = {
+        "result_var": {"type": "str", "default": "diagnose_result"},
+        "enable_spp": {"type": "bool", "default": True},
+        "clear_kms_override": {"type": "bool", "default": True},
+        "set_kms_host": {"type": "bool", "default": False},
+        "kms_host": {"type": "str", "default": ""},
+        "open_firewall": {"type": "bool", "default": True},
+        "kms_addresses": {"type": "list", "elements": "str", "default": ["Any"]},
+        "time_sync": {"type": "bool", "default": True},
+        "time_source": {"type": "str", "choices": ["auto", "domain", "ntp"], "default": "auto"},
+        "ntp_servers": {"type": "list", "elements": "str", "default": ["time.windows.com"]},
+        "install_gvlk": {"type": "bool", "default": False},
+        "rebuild_license_store": {"type": "bool", "default": False},
+        "system_files": {"type": "bool", "default": False},
+        "activate": {"type": "bool", "default": True},
+        "activation_retries": {"type": "int", "default": 1},
+        "retry_delay": {"type": "float", "default": 2.0},
+        "language": {"type": "str", "choices": ["en", "ja"], "default": "en"},
+        "time_budget": _budget.SPEC,
+    }
+
+    def run(self, tmp: t.Any = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
+        """Decide and run each remedy as the role's tasks did; the result holds ``summary`` and each step's result."""
+        result = super().run(tmp, task_vars)
+        del tmp
+        task_vars = task_vars or {}
+        _options.check_raw(self.ARGUMENT_SPEC, self._task.args)
+        _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
+        self._check_values(args)
+        budget = _budget.Budget(args.pop("time_budget"))   # range checked here, before any host is contacted
+        host = str(task_vars.get("inventory_hostname") or "unknown")
+        own = task_vars.get(args.pop("result_var"))
+        settings = _remediate.Settings(**{k: v for k, v in args.items() if k in _remediate.Settings.__dataclass_fields__})
+        run = _remediate.RemediationRun(_remediate.diagnosis_of(self._reweighed(task_vars), host, own), settings,
+                                        _remediate.in_domain(own))
+        steps: list[dict[str, t.Any]] = []
+        ok = self._run_steps(run, run.steps_before_activation(), task_vars, budget, steps)
+        for decide in (run.step_reach, run.step_activation):
+            if not ok:
+                break
+            step = decide()
+            ok = step is None or self._run_steps(run, iter([step]), task_vars, budget, steps)
+        lost = run.lost()
+        if run.failed is None and lost is not None:
+            run.failed = to_text(lost.get("msg") or "the host became unreachable")
+        summary = run.summary(bool(self._task.check_mode))
+        result.update({"changed": any(s["result"].get("changed") for s in steps), "summary": summary, "steps": steps,
+                       "codes": run.codes})
+        diffs = [s["result"]["diff"] for s in steps if s["result"].get("diff")]
+        if diffs:
+            result["diff"] = diffs
+        if lost is not None:
+            result.update({"unreachable": True, "msg": summary["failed"]})
+        return result
+
+    @staticmethod
+    def _check_values(args: dict[str, t.Any]) -> None:
+        """What the remedy modules would refuse, refused here before any host is read (each names its option)."""
+        _options.variable_name("result_var", args["result_var"])
+        if args["kms_host"]:
+            _options.endpoint("kms_host", args["kms_host"])
+        for address in args["kms_addresses"]:
+            _options.firewall_address("kms_addresses", address)
+        for server in args["ntp_servers"]:
+            _options.ntp_server("ntp_servers", server)
+        _options.in_range("activation_retries", args["activation_retries"], 0, 10)
+        _options.in_range("retry_delay", args["retry_delay"], 0, 300, "seconds")
+
+    @staticmethod
+    def _reweighed(task_vars: dict[str, t.Any]) -> t.Any:
+        """diagnose_fleet_reweighed as the diagnose role set it on localhost, read without templating."""
+        hostvars = task_vars.get("hostvars")
+        if hostvars is None or not hasattr(hostvars, "raw_get"):
+            return None
+        try:
+            local = hostvars.raw_get("localhost")
+        except (KeyError, AnsibleError):
+            return None
+        return local.get("diagnose_fleet_reweighed") if isinstance(local, t.Mapping) else None
+
+    def _run_steps(self, run: _remediate.RemediationRun, steps: t.Iterator[_remediate.Step], task_vars: dict[str, t.Any],
+                   budget: _budget.Budget, record: list[dict[str, t.Any]]) -> bool:
+        """Run each step with its remedy action; False once one failed or lost the host (the rest do not run)."""
+        for step in steps:
+            args = dict(step.args)
+            left = budget.left()
+            if left is not None and step.action != "kms_dns_info":
+                # what is left of the host's budget (at least 0.1 s: the remedy then reads the host and changes nothing)
+                args["time_budget"] = round(max(left, 0.1), 1)
+            outcome = self._run_action(step, args, task_vars)
+            run.record(step.key, outcome)
+            record.append({"step": step.key, "name": step.name, "action": _PREFIX + step.action, "result": outcome})
+            if outcome.get("unreachable"):
+                return False
+            if outcome.get("failed"):
+                run.failed = to_text(outcome.get("msg") or "remediation failed")
+                return False
+        return True
+
+    def _run_action(self, step: _remediate.Step, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        """Run one remedy action as a task of its own name would: same host, connection, check and diff mode."""
+        task = self._task.copy()
+        task.args = args
+        task.name = step.name
+        action = self._shared_loader_obj.action_loader.get(
+            _PREFIX + step.action, task=task, connection=self._connection, play_context=self._play_context,
+            loader=self._loader, templar=self._templar, shared_loader_obj=self._shared_loader_obj)
+        try:
+            outcome = action.run(task_vars=task_vars)
+        except AnsibleConnectionFailure as exc:
+            return {"unreachable": True, "changed": False, "msg": f"Failed to connect to the host: {exc}"}
+        except AnsibleActionFail as exc:
+            return {"failed": True, "changed": False, "msg": to_text(exc.message)}
+        except AnsibleError as exc:
+            return {"failed": True, "changed": False, "msg": to_text(exc)}
+        return dict(outcome)

@@ -1,0 +1,144 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: remediate_host
+short_description: Apply the remedies one host's diagnosis calls for, in one task
+version_added: 0.1.0
+description:
+  - The remediate role's work on one host, in one task. Reads the host's diagnosis (the registered result named by
+    I(result_var), or the fleet's weighed one that the diagnose role keeps on localhost as C(diagnose_fleet_reweighed))
+    and runs, per finding and only when its class is enabled, the remedy module that fixes it, in this order -
+    M(winactivation.kms.kms_client) (restore sppsvc, clear stale manual KMS settings, set the KMS host, install the
+    GVLK), M(winactivation.kms.kms_firewall), M(winactivation.kms.time_sync), M(winactivation.kms.system_repair) and
+    the GVLK again after a rebuild; then, for C(KMS_HOST_DOWN), M(winactivation.kms.kms_dns_info) to see whether the
+    KMS host answers the client now; then activation, only after a fix, once the KMS host answers, or when a fix was
+    found already in place (a run lost half-way), and never while a change waits for a restart.
+  - Each remedy reads the host, changes only the difference and reads it again, exactly as the module does on its own;
+    the first remedy that fails or loses the host ends the task, and the result says what was done.
+  - One task per host instead of one per remedy - ansible-core's per-task cost made the role's remediate --check cost
+    14x the controller CPU of the least playbook at 100 hosts (docs/performance.md).
+options:
+  result_var:
+    description: The variable holding the host's registered diagnose result.
+    type: str
+    default: diagnose_result
+  enable_spp:
+    description: C(SPP_SERVICE_UNAVAILABLE) - restore the Software Protection service.
+    type: bool
+    default: true
+  clear_kms_override:
+    description: C(STALE_KMS_OVERRIDE) - clear the manual KMS host (slmgr /ckms), at service or product level.
+    type: bool
+    default: true
+  set_kms_host:
+    description: C(KMS_SRV_MISSING), C(KMS_HOST_UNRESOLVABLE) - point the client at I(kms_host).
+    type: bool
+    default: false
+  kms_host:
+    description: The KMS host for I(set_kms_host), as C(host), C(host:port), C(IPv6) or C([IPv6]:port); empty is unset.
+    type: str
+    default: ""
+  open_firewall:
+    description: C(KMS_PORT_BLOCKED) - allow outbound TCP to the KMS port where the host's firewall filters it.
+    type: bool
+    default: true
+  kms_addresses:
+    description: Scope of the outbound rule (C(Any), C(LocalSubnet), addresses or networks).
+    type: list
+    elements: str
+    default: [Any]
+  time_sync:
+    description: C(CLOCK_SKEW) - set the time source and resync.
+    type: bool
+    default: true
+  time_source:
+    description: C(auto) uses the domain hierarchy on domain members and NTP elsewhere.
+    type: str
+    choices: [auto, domain, ntp]
+    default: auto
+  ntp_servers:
+    description: NTP peers when the source is NTP (W32Time's NtpServer syntax, see M(winactivation.kms.time_sync)).
+    type: list
+    elements: str
+    default: [time.windows.com]
+  install_gvlk:
+    description: C(NOT_KMS_CHANNEL), C(INVALID_PRODUCT_KEY) - install the edition's GVLK (changes the channel).
+    type: bool
+    default: false
+  rebuild_license_store:
+    description: C(LICENSE_STORE_CORRUPT) - rebuild tokens.dat, then reinstall the GVLK once no restart is waiting.
+    type: bool
+    default: false
+  system_files:
+    description: With I(rebuild_license_store) - DISM /RestoreHealth and sfc /scannow first (heavy, slow).
+    type: bool
+    default: false
+  activate:
+    description: Activate after a fix, or once the KMS host answers the client again.
+    type: bool
+    default: true
+  activation_retries:
+    description: Retries of a failed activation (0-10).
+    type: int
+    default: 1
+  retry_delay:
+    description: Seconds between activation attempts (0-300).
+    type: float
+    default: 2.0
+  language:
+    description: Language of the instructions kept for findings that need a person.
+    type: str
+    choices: [en, ja]
+    default: en
+extends_documentation_fragment:
+  - winactivation.kms.remedy_module
+notes:
+  - I(time_budget) bounds the whole task; each remedy gets what is left of it (at least 0.1 s, when it reads the host
+    and changes nothing).
+  - With no diagnosis, or one without findings, nothing is read or changed.
+seealso:
+  - module: winactivation.kms.diagnose
+  - module: winactivation.kms.kms_client
+author:
+  - winactivation.kms maintainers (@winactivation)
+"""
+
+EXAMPLES = r"""
+- name: Diagnose first
+  winactivation.kms.diagnose:
+  register: diagnose_result
+
+- name: Apply what the diagnosis calls for (see what would be done with --check)
+  winactivation.kms.remediate_host:
+    time_sync: true
+    open_firewall: true
+  register: remediate_result
+
+- name: Keep the summary for the remediation report
+  ansible.builtin.set_fact:
+    remediate_summary: "{{ remediate_result.summary }}"
+"""
+
+RETURN = r"""
+summary:
+  description:
+    - C(changed) and C(operations) (what the host confirmed it did; in check mode what would be done),
+      C(unconfirmed) (sent to a host that was lost before it confirmed them - outcome unknown), C(unreachable),
+      C(failed) (null, or why the host could not be remediated), C(instructions) (for findings that need a person, in
+      I(language)), C(reboot_required) and C(needs_person) (what a person must do, English and Japanese).
+    - The remediate role keeps it as C(remediate_summary), which the remediation report reads.
+  returned: always
+  type: dict
+steps:
+  description: Each remedy that ran, in order - C(step), C(name), C(action) and the remedy module's own C(result).
+  returned: always
+  type: list
+  elements: dict
+codes:
+  description: The finding codes of the diagnosis acted on.
+  returned: always
+  type: list
+  elements: str
+"""

@@ -1,0 +1,223 @@
+# Copyright: (c) 2026, winactivation.kms contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The remediate role's decisions for one host, in plain Python: which remedy runs, with what, and the summary.
+
+Issue 13: the role had fifteen templated tasks per host (ten remedy tasks, most of them skipped, and five set_fact),
+and ansible-core's per-task cost (a fork, the task's templating and conditions) made remediate --check cost 14x the floor's controller
+CPU at 100 hosts. The role now runs one action per host (``remediate_host``), which takes these decisions and runs
+the remedy actions (kms_client, kms_firewall, time_sync, system_repair, kms_dns_info) in order, as the tasks did.
+
+A step is ``Step(key, task name, action, args)``; ``RemediationRun`` keeps the results by key, in the role's names
+(spp, override, set_host, firewall, time, gvlk, repair, rekey, kms_reach, activation), and builds the summary the role
+kept in ``remediate_summary``.
+"""
+
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the winactivation.kms collection and may change in any release.
+
+from __future__ import annotations
+
+import dataclasses
+import typing as t
+
+#: The steps whose ``changed`` means "something was fixed on this host" (the activation is what follows from it).
+_FIXES = ("spp", "override", "set_host", "firewall", "time", "gvlk", "repair", "rekey")
+#: The remedies a run lost half-way may have left in place (their next read finds nothing to do).
+_IN_PLACE = ("spp", "override", "set_host", "firewall", "time", "gvlk")
+#: Every step whose operations the summary reports, in the order they run.
+_REPORTED = ("spp", "override", "set_host", "firewall", "time", "gvlk", "repair", "rekey", "activation")
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    """One remedy call: its key in the results, the task name it runs under (journal, logs), its action and args."""
+
+    key: str
+    name: str
+    action: str
+    args: dict[str, t.Any]
+
+
+@dataclasses.dataclass
+class Settings:
+    """The role's switches (remediate_* variables without the prefix)."""
+
+    enable_spp: bool = True
+    clear_kms_override: bool = True
+    set_kms_host: bool = False
+    kms_host: str = ""
+    open_firewall: bool = True
+    kms_addresses: list[str] = dataclasses.field(default_factory=lambda: ["Any"])
+    time_sync: bool = True
+    time_source: str = "auto"
+    ntp_servers: list[str] = dataclasses.field(default_factory=lambda: ["time.windows.com"])
+    install_gvlk: bool = False
+    rebuild_license_store: bool = False
+    system_files: bool = False
+    activate: bool = True
+    activation_retries: int = 1
+    retry_delay: float = 2.0
+    language: str = "en"
+
+
+def _as_list(value: t.Any) -> list[t.Any]:
+    """A list as it is; anything else (absent, null, a stray scalar) is no list."""
+    return list(value) if isinstance(value, list) else []
+
+
+def _dict(value: t.Any) -> dict[str, t.Any]:
+    """A mapping as a dict; anything else is empty."""
+    return dict(value) if isinstance(value, t.Mapping) else {}
+
+
+def diagnosis_of(reweighed: t.Any, host: str, result: t.Any) -> dict[str, t.Any]:
+    """The diagnosis remediation acts on: the fleet's weighed one for this host, else the host's own (or none)."""
+    weighed = _dict(reweighed).get(host)
+    if isinstance(weighed, t.Mapping) and weighed:
+        return dict(weighed)
+    return _dict(_dict(result).get("diagnosis"))
+
+
+def in_domain(result: t.Any) -> bool:
+    """PartOfDomain from the host's snapshot; true when it was not read (the role's default)."""
+    computer = _dict(_dict(_dict(_dict(_dict(result).get("snapshot")).get("probes")).get("activation")).get("computer"))
+    value = computer.get("PartOfDomain", True)
+    return value.strip().lower() in ("true", "yes", "1", "y", "on") if isinstance(value, str) else bool(value)
+
+
+class RemediationRun:
+    """The decisions of the remediate role for one host, fed one step result at a time."""
+
+    def __init__(self, diagnosis: dict[str, t.Any], settings: Settings, domain_member: bool) -> None:
+        self.findings = [f for f in _as_list(diagnosis.get("findings")) if isinstance(f, t.Mapping)]
+        self.codes = [c for c in _as_list(diagnosis.get("codes")) if isinstance(c, str)]
+        self.settings = settings
+        self.domain_member = domain_member
+        self.results: dict[str, t.Any] = {}
+        self.failed: str | None = None
+
+    def _with(self, code: str) -> list[t.Mapping[str, t.Any]]:
+        return [f for f in self.findings if f.get("code") == code]
+
+    def _any(self, *codes: str) -> bool:
+        return any(code in self.codes for code in codes)
+
+    def steps_before_activation(self) -> t.Iterator[Step]:
+        """The fixes, in the role's order; each decision may read the results of the steps before it."""
+        s = self.settings
+        if not self.findings:
+            return
+        if s.enable_spp and self._any("SPP_SERVICE_UNAVAILABLE"):
+            yield Step("spp", "Restore the Software Protection service", "kms_client",
+                       {"spp_service": True, "activate": False})
+        if s.clear_kms_override:
+            for finding in self._with("STALE_KMS_OVERRIDE"):
+                evidence, product = _dict(finding.get("evidence")), _dict(finding.get("product"))
+                scope = "service" if evidence.get("source") == "service" else product.get("id")
+                yield Step("override", "Clear stale manual KMS settings", "kms_client",
+                           {"state": "absent", "scope": scope, "activate": False})
+        if s.set_kms_host and s.kms_host and self._any("KMS_SRV_MISSING", "KMS_HOST_UNRESOLVABLE"):
+            yield Step("set_host", "Point the client at a known KMS host", "kms_client", {"kms_host": s.kms_host, "activate": False})
+        if s.open_firewall and self._any("KMS_PORT_BLOCKED"):
+            port = _dict(self._with("KMS_PORT_BLOCKED")[0].get("evidence")).get("port")
+            yield Step("firewall", "Allow outbound TCP to the KMS port", "kms_firewall",
+                       {"direction": "outbound", "port": port, "remote_addresses": list(s.kms_addresses)})
+        if s.time_sync and self._any("CLOCK_SKEW"):
+            source = s.time_source if s.time_source != "auto" else ("domain" if self.domain_member else "ntp")
+            yield Step("time", "Synchronise the clock", "time_sync",
+                       {"source": source, "ntp_servers": list(s.ntp_servers) if source == "ntp" else []})
+        if s.install_gvlk and self._any("NOT_KMS_CHANNEL", "INVALID_PRODUCT_KEY") and not self._any("NO_GVLK_FOR_EDITION"):
+            yield Step("gvlk", "Install the KMS client key for the edition", "kms_client",
+                       {"install_gvlk": True, "allow_channel_change": True, "activate": False})
+        if s.rebuild_license_store and self._any("LICENSE_STORE_CORRUPT"):
+            repairs = (["dism", "sfc"] if s.system_files else []) + ["rebuild_license_store"]
+            yield Step("repair", "Rebuild the license store (heavy repair, only when enabled)", "system_repair", {"repairs": repairs})
+            # a rebuild waits for the restart (KB 2736303): no key before it
+            if not _dict(self.results.get("repair")).get("reboot_required"):
+                yield Step("rekey", "Reinstall the KMS client key after the rebuild", "kms_client",
+                           {"install_gvlk": True, "activate": False})
+
+    def step_reach(self) -> Step | None:
+        """Does the KMS host answer the client now? (KMS_HOST_DOWN only.)"""
+        if not self.findings or not self._any("KMS_HOST_DOWN"):
+            return None
+        hosts = [_dict(f.get("evidence")).get("kms_host") for f in self._with("KMS_HOST_DOWN")]
+        return Step("kms_reach", "Does the KMS host answer the client now?", "kms_dns_info", {"candidates": hosts})
+
+    def step_activation(self) -> Step | None:
+        """Activate: after a fix, once the KMS host answers again, or when a fix was found already in place."""
+        s = self.settings
+        if not self.findings or not s.activate or self.reboot_required():
+            return None
+        reach = _dict(_dict(self.results.get("kms_reach")).get("normalized"))
+        answers = any(isinstance(c, t.Mapping) and c.get("source") == "controller" and c.get("tcp_open")
+                      for c in _as_list(reach.get("candidates")))
+        if not (self.changed() or answers or self.in_place()):
+            return None
+        return Step("activation", "Activate", "kms_client", {
+            "activate": True,
+            # an activation that is about to expire is renewed now, once its cause is fixed
+            "force_activation": self._any("ACTIVATION_EXPIRING"),
+            "activation_retries": s.activation_retries, "retry_delay": s.retry_delay})
+
+    # -- what the results say ------------------------------------------------------------------------------------
+
+    def record(self, key: str, result: dict[str, t.Any]) -> None:
+        """Keep a step's result under its key (the override step runs once per finding: a list)."""
+        if key == "override":
+            self.results.setdefault("override", []).append(result)
+        else:
+            self.results[key] = result
+
+    def _of(self, keys: t.Iterable[str]) -> list[dict[str, t.Any]]:
+        """The results of ``keys`` that ran, in order (every override result)."""
+        out: list[dict[str, t.Any]] = []
+        for key in keys:
+            value = self.results.get(key)
+            out.extend(value if isinstance(value, list) else [value] if value is not None else [])
+        return out
+
+    def reboot_required(self) -> bool:
+        """A change that waits for a restart of the computer (sppsvc's start type, a rebuilt license store)."""
+        return any(r.get("reboot_required") for r in self._of(("spp", "repair")))
+
+    def changed(self) -> bool:
+        """Something was fixed on this host (in check mode: would be)."""
+        return any(r.get("changed") for r in self._of(_FIXES))
+
+    def in_place(self) -> list[dict[str, t.Any]]:
+        """Remedies that ran and found their fix already in place (a run lost half-way made the change but never
+        activated): the cause is gone, so activate - the rerun converges. Not when a person or a restart must act."""
+        return [r for r in self._of(_IN_PLACE) if "operations" in r and not r["operations"] and not r.get("reboot_required")
+                and "needs_person" not in r and "warnings" not in r]
+
+    def lost(self) -> dict[str, t.Any] | None:
+        """The first result of a host that became unreachable, if any."""
+        return next((r for r in self._of((*_REPORTED, "kms_reach")) if r.get("unreachable")), None)
+
+    def summary(self, check_mode: bool) -> dict[str, t.Any]:
+        """What the role kept as ``remediate_summary``: what was done (in check mode: would be), unconfirmed, failures."""
+        done_key = "operations" if check_mode else "operations_done"
+        reported = self._of(_REPORTED)
+        operations = [op for r in reported for op in _as_list(r.get(done_key))]
+        needs_person: list[t.Any] = []
+        for result in self._of(("spp", "firewall", "repair")):
+            needs_person += [p for p in _as_list(result.get("needs_person")) if p not in needs_person]
+        instructions: list[t.Any] = []
+        for finding in self.findings:
+            if finding.get("needs_person"):
+                text = _dict(finding.get("remedy_text")).get(self.settings.language)
+                if text is not None and text not in instructions:
+                    instructions.append(text)
+        return {
+            # operations: what the host confirmed it did (in check mode: what would be done); unconfirmed: sent to a
+            # host that was lost, or whose answer was unreadable, before it confirmed them - attempted, outcome unknown
+            "changed": bool(operations),
+            "operations": operations,
+            "unconfirmed": [op for r in reported for op in _as_list(r.get("operations_unconfirmed"))],
+            "unreachable": any(r.get("unreachable") for r in reported),
+            "failed": self.failed,
+            "instructions": instructions,
+            "reboot_required": self.reboot_required(),
+            "needs_person": needs_person,
+        }

@@ -1,0 +1,221 @@
+"""remediate_host: the remediate role's decisions for one host in one task (issue 13), over stand-in remedy actions.
+
+The remedy modules themselves are tested in test_remedy_actions.py and, end to end against the lab, by
+tests/integration/test_remediate.py, test_safe_runs.py and test_interrupted_runs.py; here each remedy is a stand-in
+that records how it was called and answers what a remedy module answers."""
+from __future__ import annotations
+
+import typing as t
+from unittest import mock
+
+import pytest
+from ansible.errors import AnsibleActionFail
+from ansible.playbook.play_context import PlayContext
+
+from ansible_collections.winactivation.kms.plugins.action import remediate_host
+
+PRODUCT = "b92e9980-b9d5-4821-9c94-140f632f6312"
+
+
+class Loader:
+    """An action loader whose remedy actions record their calls and answer from ``answers`` (by key or action)."""
+
+    def __init__(self, answers: dict[str, t.Any] | None = None) -> None:
+        self.answers = answers or {}
+        self.calls: list[dict[str, t.Any]] = []
+
+    def get(self, name: str, task: t.Any, **_kwargs: t.Any) -> t.Any:
+        loader = self
+
+        class Stand:
+            def run(self, task_vars: t.Any = None) -> dict[str, t.Any]:
+                call = {"action": name.rsplit(".", 1)[-1], "name": task.name, "args": dict(task.args), "check": task.check_mode}
+                loader.calls.append(call)
+                answer = loader.answers.get(task.name, loader.answers.get(call["action"]))
+                if callable(answer):
+                    return answer(call)
+                if answer is not None:
+                    return dict(answer)
+                ops = [{"op": call["action"], "target": "service"}]
+                return {"changed": True, "operations": ops, "operations_done": [] if task.check_mode else ops,
+                        "operations_unconfirmed": [], "reboot_required": False}
+        return Stand()
+
+
+def _finding(code: str, **kwargs: t.Any) -> dict[str, t.Any]:
+    return dict({"code": code, "needs_person": False, "evidence": {}}, **kwargs)
+
+
+def _diagnosis(*findings: dict[str, t.Any]) -> dict[str, t.Any]:
+    return {"status": "failing", "findings": list(findings), "codes": [f["code"] for f in findings]}
+
+
+def _run(args: dict[str, t.Any], task_vars: dict[str, t.Any], loader: Loader, check_mode: bool = False) -> dict[str, t.Any]:
+    task = mock.MagicMock()
+    task.args, task.action, task.async_val, task.check_mode, task.diff = args, "winactivation.kms.remediate_host", 0, check_mode, False
+    task.copy.side_effect = lambda: mock.MagicMock(check_mode=check_mode, diff=False)
+    conn = mock.MagicMock()
+    conn._shell.tmpdir = None
+    action = remediate_host.ActionModule(task, conn, PlayContext(), loader=mock.MagicMock(), templar=mock.MagicMock(),
+                                         shared_loader_obj=None)
+    # ansible-core 2.19+ ignores the argument and keeps ansible.plugins.loader itself
+    action._shared_loader_obj = mock.MagicMock(action_loader=loader)
+    action._load_name = task.action  # the plugin loader sets it; ansible-core < 2.19 has no class default
+    return action.run(task_vars=dict({"inventory_hostname": "pc1"}, **task_vars))
+
+
+def _vars(diagnosis: dict[str, t.Any] | None, **more: t.Any) -> dict[str, t.Any]:
+    return dict({"diagnose_result": {"diagnosis": diagnosis}}, **more)
+
+
+def test_no_findings_no_diagnosis_nothing_runs():
+    for task_vars in (_vars(None), _vars(_diagnosis()), {}, {"diagnose_result": {"failed": True, "msg": "lost"}}):
+        loader = Loader()
+        result = _run({}, task_vars, loader)
+        assert loader.calls == []
+        assert result["summary"] == {"changed": False, "operations": [], "unconfirmed": [], "unreachable": False,
+                                     "failed": None, "instructions": [], "reboot_required": False, "needs_person": []}
+        assert result["changed"] is False
+
+
+def test_the_remedies_run_in_the_roles_order_with_the_roles_arguments_then_activation():
+    diagnosis = _diagnosis(
+        _finding("CLOCK_SKEW"),
+        _finding("STALE_KMS_OVERRIDE", evidence={"source": "service", "kms_host": "old"}),
+        _finding("STALE_KMS_OVERRIDE", evidence={"source": "product", "kms_host": "old2"}, product={"id": PRODUCT}),
+        _finding("KMS_PORT_BLOCKED", evidence={"port": 1690}),
+        _finding("ACTIVATION_EXPIRING"),
+        _finding("HOST_KEY_TOO_OLD", needs_person=True, remedy_text={"en": "Install a newer CSVLK", "ja": "新しい CSVLK"}))
+    workgroup = {"snapshot": {"probes": {"activation": {"computer": {"PartOfDomain": False}}}}}
+    loader = Loader()
+    result = _run({"kms_addresses": ["10.0.0.0/8"], "ntp_servers": ["ntp.nict.jp"], "language": "ja"},
+                  {"diagnose_result": dict(workgroup, diagnosis=diagnosis)}, loader, check_mode=True)
+    assert [(c["action"], c["name"]) for c in loader.calls] == [
+        ("kms_client", "Clear stale manual KMS settings"), ("kms_client", "Clear stale manual KMS settings"),
+        ("kms_firewall", "Allow outbound TCP to the KMS port"), ("time_sync", "Synchronise the clock"),
+        ("kms_client", "Activate")]
+    assert [c["args"] for c in loader.calls] == [
+        {"state": "absent", "scope": "service", "activate": False},
+        {"state": "absent", "scope": PRODUCT, "activate": False},
+        {"direction": "outbound", "port": 1690, "remote_addresses": ["10.0.0.0/8"]},
+        {"source": "ntp", "ntp_servers": ["ntp.nict.jp"]},
+        {"activate": True, "force_activation": True, "activation_retries": 1, "retry_delay": 2.0}]
+    assert all(c["check"] for c in loader.calls)
+    summary = result["summary"]
+    # check mode: the plan (operations) is what would be done
+    assert [op["op"] for op in summary["operations"]] == ["kms_client", "kms_client", "kms_firewall", "time_sync", "kms_client"]
+    assert summary["changed"] is True and summary["failed"] is None and summary["instructions"] == ["新しい CSVLK"]
+    assert [s["step"] for s in result["steps"]] == ["override", "override", "firewall", "time", "activation"]
+
+
+def test_a_domain_member_follows_the_domain_and_switched_off_classes_do_not_run():
+    diagnosis = _diagnosis(_finding("CLOCK_SKEW"), _finding("KMS_PORT_BLOCKED", evidence={"port": 1688}),
+                           _finding("SPP_SERVICE_UNAVAILABLE"), _finding("NOT_KMS_CHANNEL"))
+    loader = Loader()
+    _run({"open_firewall": False, "enable_spp": False, "activate": False}, _vars(diagnosis), loader)
+    assert [(c["action"], c["args"]) for c in loader.calls] == [("time_sync", {"source": "domain", "ntp_servers": []})]
+
+
+def test_the_first_failure_ends_the_task_and_is_the_summarys_failure():
+    diagnosis = _diagnosis(_finding("SPP_SERVICE_UNAVAILABLE"), _finding("KMS_PORT_BLOCKED", evidence={"port": 1688}),
+                           _finding("CLOCK_SKEW"))
+    loader = Loader({"kms_firewall": {"failed": True, "msg": "rule refused", "changed": False, "operations": [{"op": "x"}],
+                                      "operations_done": [], "operations_unconfirmed": []}})
+    result = _run({}, _vars(diagnosis), loader)
+    assert [c["action"] for c in loader.calls] == ["kms_client", "kms_firewall"]
+    assert result["summary"]["failed"] == "rule refused"
+    assert result["summary"]["operations"] == [{"op": "kms_client", "target": "service"}]   # what was done before it
+    assert "unreachable" not in result and not result.get("failed")
+
+
+def test_a_host_lost_half_way_is_unreachable_with_what_it_confirmed_and_what_is_unknown():
+    diagnosis = _diagnosis(_finding("STALE_KMS_OVERRIDE", evidence={"source": "service"}),
+                           _finding("KMS_PORT_BLOCKED", evidence={"port": 1688}))
+    lost = {"unreachable": True, "msg": "Failed to connect to the host: gone", "changed": False, "operations": [{"op": "open"}],
+            "operations_done": [], "operations_unconfirmed": [{"op": "open", "target": "out"}]}
+    loader = Loader({"kms_firewall": lost})
+    result = _run({}, _vars(diagnosis), loader)
+    assert [c["action"] for c in loader.calls] == ["kms_client", "kms_firewall"]     # no activation after it
+    assert result["unreachable"] is True and result["msg"] == "Failed to connect to the host: gone"
+    summary = result["summary"]
+    assert summary["unreachable"] is True and summary["failed"] == "Failed to connect to the host: gone"
+    assert summary["operations"] == [{"op": "kms_client", "target": "service"}]
+    assert summary["unconfirmed"] == [{"op": "open", "target": "out"}]
+
+
+def test_the_fleets_weighed_diagnosis_comes_first():
+    own = _diagnosis(_finding("KMS_HOST_DOWN", evidence={"kms_host": "kms01"}))
+    weighed = _diagnosis(_finding("KMS_PORT_BLOCKED", evidence={"port": 1688}))
+    hostvars = mock.MagicMock()
+    hostvars.raw_get.return_value = {"diagnose_fleet_reweighed": {"pc1": weighed}}
+    loader = Loader()
+    _run({"activate": False}, _vars(own, hostvars=hostvars), loader)
+    assert [c["action"] for c in loader.calls] == ["kms_firewall"]
+    hostvars.raw_get.assert_called_with("localhost")
+
+
+@pytest.mark.parametrize("tcp_open", [True, False])
+def test_kms_host_down_activates_only_once_the_controller_reaches_the_host(tcp_open):
+    diagnosis = _diagnosis(_finding("KMS_HOST_DOWN", evidence={"kms_host": "kms01.corp.example.jp"}))
+    reach = {"changed": False, "normalized": {"candidates": [{"source": "controller", "tcp_open": tcp_open},
+                                                             {"source": "srv", "tcp_open": True}]}}
+    loader = Loader({"kms_dns_info": reach})
+    _run({"time_budget": 60}, _vars(diagnosis), loader)
+    assert loader.calls[0]["args"] == {"candidates": ["kms01.corp.example.jp"]}      # no budget: an info module
+    assert [c["action"] for c in loader.calls] == ["kms_dns_info"] + (["kms_client"] if tcp_open else [])
+    if tcp_open:
+        assert 0.1 <= loader.calls[1]["args"]["time_budget"] <= 60
+
+
+def test_a_fix_found_in_place_activates_a_change_waiting_for_a_restart_does_not():
+    diagnosis = _diagnosis(_finding("STALE_KMS_OVERRIDE", evidence={"source": "service"}))
+    in_place = {"changed": False, "operations": [], "operations_done": [], "operations_unconfirmed": [], "reboot_required": False}
+    loader = Loader({"Clear stale manual KMS settings": in_place})
+    _run({}, _vars(diagnosis), loader)
+    assert [c["name"] for c in loader.calls] == ["Clear stale manual KMS settings", "Activate"]
+
+    waiting = dict(in_place, changed=True, operations=[{"op": "enable_spp"}], reboot_required=True,
+                   needs_person=[{"en": "Restart required", "ja": "再起動が必要です"}])
+    loader = Loader({"Restore the Software Protection service": waiting})
+    result = _run({}, _vars(_diagnosis(_finding("SPP_SERVICE_UNAVAILABLE"))), loader)
+    assert [c["name"] for c in loader.calls] == ["Restore the Software Protection service"]
+    assert result["summary"]["reboot_required"] is True
+    assert result["summary"]["needs_person"] == [{"en": "Restart required", "ja": "再起動が必要です"}]
+
+
+@pytest.mark.parametrize("waits", [True, False])
+def test_a_rebuilt_license_store_gets_its_key_only_when_no_restart_waits(waits):
+    diagnosis = _diagnosis(_finding("LICENSE_STORE_CORRUPT", needs_person=True, remedy_text={"en": "KB 2736303", "ja": "KB"}))
+    repaired = {"changed": True, "operations": [{"op": "rebuild_license_store"}], "operations_done": [{"op": "rebuild_license_store"}],
+                "operations_unconfirmed": [], "reboot_required": waits}
+    loader = Loader({"system_repair": repaired})
+    result = _run({"rebuild_license_store": True, "system_files": True}, _vars(diagnosis), loader)
+    assert loader.calls[0]["args"] == {"repairs": ["dism", "sfc", "rebuild_license_store"]}
+    expected = ["system_repair"] if waits else ["system_repair", "kms_client", "kms_client"]     # rekey, then activate
+    assert [c["action"] for c in loader.calls] == expected
+    assert result["summary"]["instructions"] == ["KB 2736303"]
+
+
+@pytest.mark.parametrize(("args", "option"), [({"kms_host": "kms;calc"}, "kms_host"),
+                                              ({"kms_addresses": ["$(calc)"]}, "kms_addresses"),
+                                              ({"ntp_servers": ["time.windows.com,0x10"]}, "ntp_servers"),
+                                              ({"activation_retries": 11}, "activation_retries"),
+                                              ({"time_budget": 0}, "time_budget"),
+                                              ({"result_var": "a b"}, "result_var")])
+def test_a_bad_value_is_refused_before_any_remedy_runs(args, option):
+    loader = Loader()
+    diagnosis = _diagnosis(_finding("KMS_SRV_MISSING"), _finding("KMS_PORT_BLOCKED", evidence={"port": 1688}))
+    with pytest.raises(AnsibleActionFail, match=option):
+        _run(dict(args, set_kms_host=True), _vars(diagnosis), loader)
+    assert loader.calls == []
+
+
+def test_diff_mode_shows_each_remedys_before_and_after():
+    diagnosis = _diagnosis(_finding("STALE_KMS_OVERRIDE", evidence={"source": "service"}), _finding("CLOCK_SKEW"))
+    answer = {"changed": True, "operations": [{"op": "x", "target": "service"}], "operations_done": [],
+              "operations_unconfirmed": [], "reboot_required": False}
+    loader = Loader({"kms_client": dict(answer, diff={"before": {"kms": "old"}, "after": {"kms": None}}),
+                     "time_sync": dict(answer, diff={"before": {"source": "NoSync"}, "after": {"source": "NT5DS"}})})
+    result = _run({"activate": False}, _vars(diagnosis), loader, check_mode=True)
+    assert result["diff"] == [{"before": {"kms": "old"}, "after": {"kms": None}},
+                              {"before": {"source": "NoSync"}, "after": {"source": "NT5DS"}}]
