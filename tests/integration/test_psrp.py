@@ -135,7 +135,8 @@ def test_product_key_over_psrp_is_never_shown_and_travels_only_as_pipeline_input
             continue
         document = json.loads(stdin)
         holders = [path for path, value in _paths_of(document) if KEY in value]
-        assert holders and all(path.startswith(".items[") and ".params." in path for path in holders), holders
+        # only in the leading "secrets" member the stub cuts off before ConvertFrom-Json (issue 14 item 8), as over WinRS
+        assert holders == [".secrets"] and stdin.startswith('{"secrets":"'), holders
         carried.append(holders)
     assert carried, "the key never reached the host as pipeline input"
 
