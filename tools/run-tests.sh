@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run every test suite of the collection, in order, and report each one. Used by `make test` (and so by CI).
-# The suites run on the project venv (the newest ansible-core); the last one, matrix, runs the unit tests, sanity
-# and the end-to-end smoke on every older supported ansible-core line (tools/matrix.sh).
+# The suites run on the project venv (the newest ansible-core); the last one, matrix, runs the unit tests
+# and the end-to-end smoke on every older supported ansible-core line (tools/matrix.sh; sanity there is make matrix).
 # Each suite runs even when an earlier one failed; the exit code is non-zero when any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
