@@ -31,6 +31,20 @@ def _leaks(text: str) -> list[str]:
     return [form for form in _forms(KEY) if form in text]
 
 
+def key_holders(stdin: bytes) -> list[str]:
+    """Where the product key sits in one stdin document the lab received ([] when it holds no key), asserting the only
+    place is the leading "secrets" member the stub cuts off - never a script's params nor PowerShell source."""
+    text = stdin.decode("utf-8")
+    if KEY not in text:
+        return []
+    document = json.loads(text)
+    holders = [path for path, value in _paths_of(document) if KEY in value]
+    assert holders == [".secrets"] and text.startswith('{"secrets":"'), holders
+    sources = [document["bootstrap"], document["library"]] + [item["script"] for item in document["items"]]
+    assert _leaks("\n".join(sources)) == []
+    return holders
+
+
 def _paths_of(value, path=""):
     """Every (path, string) leaf of a JSON document."""
     if isinstance(value, dict):
@@ -74,14 +88,7 @@ def test_product_key_is_never_shown_and_travels_only_as_stdin_data(tmp_path, tra
         decoded = scripts.decode_command(line) or ""
         nested = scripts.decode_command(decoded.strip()) or ""       # ansible-core 2.16-2.18 encode the line twice
         assert _leaks(line + decoded + nested) == [], "product key on a command line"
-        stdin = call["stdin"].decode("utf-8")
-        if KEY not in stdin:
-            continue
-        document = json.loads(stdin)
-        holders = [path for path, value in _paths_of(document) if KEY in value]
-        # the only place: the leading "secrets" member the stub cuts off, never a script's params nor PowerShell source
-        assert holders == [".secrets"] and stdin.startswith('{"secrets":"'), holders
-        sources = [document["bootstrap"], document["library"]] + [item["script"] for item in document["items"]]
-        assert _leaks("\n".join(sources)) == []
-        carried.append(holders)
+        holders = key_holders(call["stdin"])
+        if holders:
+            carried.append(holders)
     assert carried, "the key never reached the host on stdin"
