@@ -475,6 +475,11 @@ def _figure(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
+def _ratio(value: float | None) -> str:
+    """A ratio to the floor with two decimals, or "-" when the run had no floor to compare with."""
+    return "-" if value is None else f"{value:.2f}"
+
+
 def markdown(result: dict[str, t.Any]) -> str:
     """The measured figures as Markdown (the part of docs/performance.md between the bench markers)."""
     machine = result["machine"]
@@ -490,7 +495,7 @@ def markdown(result: dict[str, t.Any]) -> str:
         for size, rows in result["table"].items():
             for variant, row in rows.items():
                 lines.append(f"| {row['hosts']} | {variant} | {row['runs']} | {row['wall_s']:.1f} ({row['wall_min']:.1f}-"
-                             f"{row['wall_max']:.1f}) | {row['wall_ratio']:.2f} | {row['cpu_s']:.1f} | {row['cpu_ratio']:.2f} | "
+                             f"{row['wall_max']:.1f}) | {_ratio(row['wall_ratio'])} | {row['cpu_s']:.1f} | {_ratio(row['cpu_ratio'])} | "
                              f"{_figure(row['lab_cpu_s'])} | {row['peak_rss_mib']:.0f} | {row['http_requests_per_host']:.1f} | "
                              f"{row['bytes_per_host']:.0f} | "
                              f"{row['commands_per_host']:.1f} | {','.join(map(str, row['rc']))} | "

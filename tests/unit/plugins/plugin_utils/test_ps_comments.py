@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import pathlib
 import typing as t
 
@@ -160,3 +161,39 @@ def test_the_diagnose_call_sends_the_stripped_scripts_and_is_a_third_smaller():
     whole = {**sent, "bootstrap": _runner.load_script("bootstrap"), "library": _runner.load_script("library"),
              "items": [{**i, "script": s.source} for i, s in zip(sent["items"], scripts)]}
     assert len(conn.calls[0]["in_data"]) < 0.75 * len(json.dumps(whole, separators=(",", ":")))
+
+
+def test_importing_the_runner_strips_every_script_once_so_forked_workers_do_not(tmp_path: pathlib.Path) -> None:
+    """Issue 13: stripping in every forked worker cost the diagnose playbook about 35 ms of CPU per host.
+
+    ansible-core imports the action plugin (and so the runner) in the process that forks the workers: a fresh
+    interpreter that has only imported the runner must build every call's payload and the command line with the
+    lexer switched off, i.e. from the caches the import filled.
+    """
+    import subprocess
+    import sys
+
+    script = tmp_path / "child.py"
+    script.write_text(
+        "import json, sys\n"
+        "from ansible_collections.winactivation.kms.plugins.plugin_utils import _ps_comments, _runner\n"
+        "def refuse(*args, **kwargs):\n"
+        "    raise AssertionError('stripped after import')\n"
+        "_ps_comments.strip = refuse\n"
+        "names = json.loads(sys.argv[1])\n"
+        "scripts = [_runner.RemoteScript(name=n.split('/')[-1], source=_runner.load_script(n), params={})\n"
+        "           for n in names if '/' in n]\n"
+        "payload = _runner.build_payload(scripts, 'B', 'E')\n"
+        "command = _runner.build_command()\n"
+        "print(json.dumps({'names': names, 'bytes': len(payload), 'command': len(command)}))\n",
+        encoding="ascii",
+    )
+    shipped = sorted(p.relative_to(SCRIPT_DIR).with_suffix("").as_posix() for p in SCRIPT_DIR.rglob("*.ps1"))
+    assert _runner._shipped_scripts() == shipped
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    done = subprocess.run([sys.executable, str(script), json.dumps(shipped)], capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["names"] == shipped
+    assert len(shipped) >= 14
+    assert seen["command"] < _runner.STUB_COMMAND_LIMIT
