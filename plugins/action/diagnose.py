@@ -82,7 +82,7 @@ class ActionModule(ActionBase):
             # connect only where the inventory, the task or the controller's own DNS answers point (issue 14 item 8)
             known = None
             if args["controller_check_targets"] == "known":
-                known = _controller.inventory_names(task_vars or {}) | {c["host"] for c in args["_candidates"]}
+                known = _controller.inventory_names(task_vars or {}, cache=cache) | {c["host"] for c in args["_candidates"]}
             observations = _controller.observe(view, args["_servers"] or None, args["timeout"], [own] if own else None,
                                                cache, known)
         diagnosis = _analyze.analyze(snapshot, observations, {"expiring_days": args["expiring_days"]})

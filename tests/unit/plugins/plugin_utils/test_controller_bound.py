@@ -56,12 +56,35 @@ def test_srv_targets_of_the_controllers_own_answers_are_known():
 
 
 def test_inventory_names_are_the_kms_hosts_group_and_this_host():
-    task_vars = {"inventory_hostname": "pc1", "groups": {"kms_hosts": ["kms01", "kms02"]},
+    task_vars = {"inventory_hostname": "pc1", "ansible_host": "10.0.9.9", "groups": {"kms_hosts": ["kms01", "kms02"]},
                  "hostvars": {"kms01": {"ansible_host": "10.0.5.21", "kms_fqdn": "KMS01.corp.example.jp."},
                               "kms02": {}, "pc1": {"ansible_host": "10.0.9.9"}}}
     assert _controller.inventory_names(task_vars) == {"kms01", "kms02", "10.0.5.21", "kms01.corp.example.jp", "pc1",
                                                       "10.0.9.9"}
     assert _controller.inventory_names({}) == set()
+
+
+class _CountingHostVars(dict):
+    """hostvars that count their look-ups (each is a full variable computation in ansible-core)."""
+
+    reads = 0
+
+    def __getitem__(self, key):
+        type(self).reads += 1
+        return super().__getitem__(key)
+
+
+def test_the_kms_hosts_names_are_read_once_per_run_not_once_per_host():
+    """Issue 13: every client read hostvars of every KMS host and its own (about 3 ms each) for the known targets."""
+    hostvars = _CountingHostVars({"kms01": {"ansible_host": "10.0.5.21"}, "kms02": {"kms_fqdn": "kms02.corp.example.jp"}})
+    cache = _controller.RunCache(None)
+    seen = []
+    for number in range(50):
+        task_vars = {"inventory_hostname": f"pc{number}", "ansible_host": f"10.0.9.{number}", "kms_fqdn": None,
+                     "groups": {"kms_hosts": ["kms01", "kms02"]}, "hostvars": hostvars}
+        seen.append(_controller.inventory_names(task_vars, cache=cache))
+    assert _CountingHostVars.reads == 2
+    assert seen[7] == {"kms01", "kms02", "10.0.5.21", "kms02.corp.example.jp", "pc7", "10.0.9.7"}
 
 
 def _run(args, task_vars):
