@@ -32,15 +32,24 @@ class ActionModule(ActionBase):
         "candidates": {"type": "list", "elements": "str", "default": []},
         "attempt_activation": {"type": "bool", "default": False},
         "time_budget": _budget.SPEC,
+        "variables_prefix": _options.VARIABLES_PREFIX_SPEC,
     }
 
-    def _validated(self) -> dict[str, t.Any]:
+    def _validated(self, task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        """The options: the task's arguments, the role's variables (``variables_prefix``), then the defaults."""
+        merged, origin = _options.from_variables(self.ARGUMENT_SPEC, self._task.args, task_vars, self._templar.template,
+                                                 exclude=("attempt_activation",))
         _options.check_raw(self.ARGUMENT_SPEC, self._task.args)
         _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
-        _options.in_range("timeout", args["timeout"], 0.1, 30, "seconds")
-        _options.in_range("expiring_days", args["expiring_days"], 1, 180)
-        args["_servers"] = [_options.dns_server("dns_servers", s) for s in args["dns_servers"]]
-        args["_candidates"] = [_options.endpoint("candidates", c) for c in args["candidates"]]
+        args.update(_options.validate_variables(self.ARGUMENT_SPEC, merged, origin))
+
+        def name(option: str) -> str:
+            return origin.get(option, option)
+
+        _options.in_range(name("timeout"), args["timeout"], 0.1, 30, "seconds")
+        _options.in_range(name("expiring_days"), args["expiring_days"], 1, 180)
+        args["_servers"] = [_options.dns_server(name("dns_servers"), s) for s in args["dns_servers"]]
+        args["_candidates"] = [_options.endpoint(name("candidates"), c) for c in args["candidates"]]
         return args
 
     def run(self, tmp: t.Any = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
@@ -50,7 +59,7 @@ class ActionModule(ActionBase):
         result.update({"changed": False, "snapshot": None, "observations": None, "diagnosis": None})
         if _collect.become_warnings(self._play_context):
             result["warnings"] = _collect.become_warnings(self._play_context)
-        args = self._validated()
+        args = self._validated(task_vars or {})
         budget = _budget.Budget(args["time_budget"])
         host = (task_vars or {}).get("inventory_hostname") or "unknown"
         # the one change diagnose may make, opt-in and never in check mode: Activate() on unlicensed KMS clients

@@ -86,6 +86,18 @@ options:
         the connection's read timeout); see "Timeouts and a hung host" in docs/reliability.md.
       - Unset, no budget.
     type: float
+  variables_prefix:
+    description:
+      - Take every option this task leaves out, except I(attempt_activation), from the variable named
+        C(<variables_prefix><option>) when it is defined and not null (C(diagnose_) reads C(diagnose_timeout),
+        C(diagnose_dns_servers)...); an option given in the task wins, an undefined variable leaves the default. An
+        error names the variable.
+      - The role C(winactivation.kms.diagnose) passes its variables this way. Written as templates (the option
+        C(timeout) set to C({{ diagnose_timeout }})), every argument is compiled again by ansible-core in every
+        forked worker, about 2.5 ms of controller CPU per argument and host on ansible-core 2.21 (see
+        docs/performance.md); a variable holding no template is read as it is.
+      - Lower-case letters, digits and underscores, ending in C(_).
+    type: str
 extends_documentation_fragment:
   - winactivation.kms.info_module
 seealso:

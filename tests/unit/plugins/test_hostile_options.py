@@ -99,13 +99,13 @@ class _HostVars:
 
 
 def _run(module: t.Any, args: dict[str, t.Any], task_vars: dict[str, t.Any] | None = None,
-         host: str = "pc1") -> tuple[t.Any, LabConnection, t.Any]:
+         host: str = "pc1", templar: t.Any = None) -> tuple[t.Any, LabConnection, t.Any]:
     """Run one action against a fresh lab host; returns (result or the AnsibleActionFail, connection, lab)."""
     lab = _lab()
     conn = LabConnection(lab, host)
     task = mock.MagicMock()
     task.args, task.action, task.async_val, task.check_mode, task.diff = args, "winactivation.kms.x", 0, False, False
-    action = module.ActionModule(task, conn, PlayContext(), loader=mock.MagicMock(), templar=mock.MagicMock(),
+    action = module.ActionModule(task, conn, PlayContext(), loader=mock.MagicMock(), templar=templar or mock.MagicMock(),
                                  shared_loader_obj=None)
     action._load_name = task.action
     try:
@@ -247,6 +247,12 @@ def _action_vars(value: t.Any, result: t.Any, conn: LabConnection, lab: t.Any) -
     assert value is None or value.isidentifier()
 
 
+def _prefix(value: t.Any, result: t.Any, conn: LabConnection, lab: t.Any) -> None:
+    """An accepted variables_prefix is a lower-case variable name prefix ending in an underscore."""
+    assert value is None or (isinstance(value, str) and value.endswith("_") and value[0].isalpha()
+                             and value.isascii() and value == value.lower() and value.replace("_", "").isalnum())
+
+
 def _validate_target(value: t.Any, result: t.Any, conn: LabConnection, lab: t.Any) -> None:
     """An accepted target field is plain printable text."""
     assert value is None or (isinstance(value, str) and value.isprintable() and value == value.strip())
@@ -305,6 +311,7 @@ MODULE_CASES: dict[tuple[str, str], Case] = {
     ("diagnose", "candidates"): Case(diagnose, {"controller_checks": False}, _in_list("candidates"),
                                      _probe_list("probe:kms_dns", "candidates", _candidate)),
     ("diagnose", "language"): Case(diagnose, {"controller_checks": False}, _as("language"), _unset_only),
+    ("diagnose", "variables_prefix"): Case(diagnose, {"controller_checks": False}, _as("variables_prefix"), _prefix),
     ("diagnose", "controller_check_targets"): Case(diagnose, {"controller_checks": False}, _as("controller_check_targets"),
                                                    _unset_only),
     ("kms_firewall", "direction"): Case(kms_firewall, {"direction": "outbound"}, _as("direction"), _unset_only),
@@ -491,6 +498,32 @@ def test_role_variable_hostile_values(key, tmp_path, monkeypatch):
         module = _module_outcome(module_key, value, tmp_path)
         if module == "error":
             assert errors, f"{variable} = {_id(value)}: the module refuses it but validate lets it through"
+
+
+class _PassThrough:
+    """A templar for variables that hold no template: gives each value back as it is."""
+
+    @staticmethod
+    def template(value: t.Any) -> t.Any:
+        return value
+
+
+@pytest.mark.parametrize("variable", sorted(v for v, (m, _o) in ROLE_TO_MODULE.items() if m == "diagnose"))
+def test_the_diagnose_role_variables_read_through_variables_prefix_are_checked_as_the_options(variable):
+    """The role passes its variables with variables_prefix (issue 13): each hostile value is refused or taken exactly
+    as the same value given as the module's option, and a refusal names the variable, before any call to the host."""
+    option = ROLE_TO_MODULE[variable][1]
+    for value in HOSTILE:
+        if value is None:
+            continue
+        placed = MODULE_CASES[("diagnose", option)].place(value)[option]
+        direct = _module_outcome(("diagnose", option), value)
+        base = dict(MODULE_CASES[("diagnose", option)].base, variables_prefix="diagnose_")
+        result, conn, _lab = _run(diagnose, base, {variable: placed}, templar=_PassThrough())
+        through = "error" if isinstance(result, AnsibleActionFail) or result.get("failed") else "accepted"
+        assert through == direct, (variable, _id(value), through, direct)
+        if isinstance(result, AnsibleActionFail):
+            assert variable in str(result.message) and conn.calls == [], (variable, _id(value), result.message)
 
 
 def test_filters_refuse_hostile_options(tmp_path, monkeypatch):
