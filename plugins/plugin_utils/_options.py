@@ -81,12 +81,25 @@ def from_variables(spec: dict[str, t.Any], args: t.Mapping[str, t.Any], task_var
         if name == "variables_prefix" or name in exclude or name in args or variable not in task_vars:
             continue
         try:
-            value = template(task_vars[variable])
+            value = task_vars[variable]
+            value = template(value) if _may_hold_template(value) else value
         except AnsibleError as exc:
             raise AnsibleActionFail(f"{variable}: {exc.message}") from None
         if value is not None:
             merged[name], origin[name] = value, variable
     return merged, origin
+
+
+def _may_hold_template(value: t.Any) -> bool:
+    """Whether ``value`` holds a string with a ``{`` (a Jinja2 template could start there): a value without one is
+    what templating would give back, and each template call costs a fixed half millisecond on ansible-core 2.21."""
+    if isinstance(value, str):
+        return "{" in value
+    if isinstance(value, t.Mapping):
+        return any(_may_hold_template(k) or _may_hold_template(v) for k, v in value.items())
+    if isinstance(value, (list, tuple, set)):
+        return any(_may_hold_template(v) for v in value)
+    return False
 
 
 def validate_variables(spec: dict[str, t.Any], args: t.Mapping[str, t.Any], origin: t.Mapping[str, str]) -> dict[str, t.Any]:

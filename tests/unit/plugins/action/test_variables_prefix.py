@@ -108,3 +108,15 @@ def test_the_role_passes_no_templated_argument_to_the_diagnose_module():
     tasks = yaml.safe_load((pathlib.Path(diagnose.__file__).parents[2] / "roles/diagnose/tasks/main.yml").read_text())
     task = next(t for t in tasks if "winactivation.kms.diagnose" in t)
     assert task["winactivation.kms.diagnose"] == {"variables_prefix": "diagnose_"}
+
+
+def test_only_a_variable_that_may_hold_a_template_goes_through_the_templar():
+    """Each template call has a fixed cost per host: plain values are read as they are."""
+    task_vars = {"inventory_hostname": "pc1", "diagnose_timeout": 3, "diagnose_dns_servers": ["10.0.0.53"],
+                 "diagnose_language": "{{ lang }}", "diagnose_candidates": [{"odd": "{x}"}]}
+    action = _action({"variables_prefix": "diagnose_"}, task_vars)
+    seen = []
+    with mock.patch.object(action._templar, "template", side_effect=lambda v: seen.append(v) or ("en" if isinstance(v, str) else [])):
+        args = action._validated(task_vars)
+    assert seen == ["{{ lang }}", [{"odd": "{x}"}]]
+    assert args["timeout"] == 3.0 and args["dns_servers"] == ["10.0.0.53"] and args["language"] == "en"
