@@ -217,8 +217,14 @@ def srv_lookup(domains: list[str], servers: list[tuple[str, int]] | None, timeou
     if not HAS_DNSPYTHON:
         return [{"domain": d, "records": [], "error": "dnspython is not installed on the controller"} for d in domains]
     cache = cache or RunCache(None)
-    resolver = _resolver(servers, timeout)
-    return [cache.get(("srv", domain.lower(), servers, timeout), functools.partial(_srv_one, resolver, domain)) for domain in domains]
+    resolvers: list["dns.resolver.Resolver"] = []
+
+    def _answer(domain: str) -> dict[str, t.Any]:
+        # the resolver only when a worker has to ask (the other workers of the run read the answer from the cache)
+        resolvers[:] = resolvers or [_resolver(servers, timeout)]
+        return _srv_one(resolvers[0], domain)
+
+    return [cache.get(("srv", domain.lower(), servers, timeout), functools.partial(_answer, domain)) for domain in domains]
 
 
 def _addresses(name: str, servers: list[tuple[str, int]] | None, timeout: float) -> list[str]:
@@ -265,6 +271,8 @@ def tcp_check(endpoints: list[tuple[str, int]], servers: list[tuple[str, int]] |
         return t.cast(dict, run_cache.get(("tcp", host.lower(), port, servers, timeout),
                                           lambda: _connect(host, port, servers, timeout)))
 
+    if len(unique) == 1:        # the common case: no thread pool to start for one connect (or one cached answer)
+        return {f"{unique[0][0]}:{unique[0][1]}": _shared(*unique[0])}
     with concurrent.futures.ThreadPoolExecutor(max_workers=min(16, len(unique))) as pool:
         futures = {f"{h}:{p}": pool.submit(_shared, h, p) for h, p in unique}
         return {key: future.result() for key, future in futures.items()}
