@@ -41,6 +41,7 @@ class ActionModule(ActionBase):
         "retry_delay": {"type": "float", "default": 2.0},
         "language": {"type": "str", "choices": ["en", "ja"], "default": "en"},
         "time_budget": _budget.SPEC,
+        "variables_prefix": _options.VARIABLES_PREFIX_SPEC,
     }
 
     def run(self, tmp: t.Any = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
@@ -48,10 +49,11 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp
         task_vars = task_vars or {}
-        _options.check_raw(self.ARGUMENT_SPEC, self._task.args)
-        _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
-        self._check_values(args)
-        budget = _budget.Budget(args.pop("time_budget"))   # range checked here, before any host is contacted
+        args, origin = self._validated(task_vars)
+        try:
+            budget = _budget.Budget(args.pop("time_budget"))   # range checked here, before any host is contacted
+        except AnsibleActionFail as exc:
+            raise AnsibleActionFail(exc.message.replace("time_budget", origin.get("time_budget", "time_budget"), 1)) from None
         host = str(task_vars.get("inventory_hostname") or "unknown")
         own = task_vars.get(args.pop("result_var"))
         settings = _remediate.Settings(**{k: v for k, v in args.items() if k in _remediate.Settings.__dataclass_fields__})
@@ -77,18 +79,36 @@ class ActionModule(ActionBase):
             result.update({"unreachable": True, "msg": summary["failed"]})
         return result
 
+    def _validated(self, task_vars: dict[str, t.Any]) -> tuple[dict[str, t.Any], dict[str, str]]:
+        """The options - the task's arguments, the role's variables (``variables_prefix``; never ``result_var``), then
+        the defaults - checked before any host is read, and which of them came from which variable."""
+        merged, origin = _options.from_variables(self.ARGUMENT_SPEC, self._task.args, task_vars, self._templar.template,
+                                                 exclude=("result_var",))
+        _options.check_raw(self.ARGUMENT_SPEC, self._task.args)
+        _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
+        args.update(_options.validate_variables(self.ARGUMENT_SPEC, merged, origin))
+        args.pop("variables_prefix", None)
+        self._check_values(args, origin)
+        return args, origin
+
     @staticmethod
-    def _check_values(args: dict[str, t.Any]) -> None:
-        """What the remedy modules would refuse, refused here before any host is read (each names its option)."""
+    def _check_values(args: dict[str, t.Any], origin: t.Mapping[str, str] | None = None) -> None:
+        """What the remedy modules would refuse, refused here before any host is read (each names its option, or the
+        variable it came from)."""
+        origin = origin or {}
+
+        def name(option: str) -> str:
+            return origin.get(option, option)
+
         _options.variable_name("result_var", args["result_var"])
         if args["kms_host"]:
-            _options.endpoint("kms_host", args["kms_host"])
+            _options.endpoint(name("kms_host"), args["kms_host"])
         for address in args["kms_addresses"]:
-            _options.firewall_address("kms_addresses", address)
+            _options.firewall_address(name("kms_addresses"), address)
         for server in args["ntp_servers"]:
-            _options.ntp_server("ntp_servers", server)
-        _options.in_range("activation_retries", args["activation_retries"], 0, 10)
-        _options.in_range("retry_delay", args["retry_delay"], 0, 300, "seconds")
+            _options.ntp_server(name("ntp_servers"), server)
+        _options.in_range(name("activation_retries"), args["activation_retries"], 0, 10)
+        _options.in_range(name("retry_delay"), args["retry_delay"], 0, 300, "seconds")
 
     @staticmethod
     def _reweighed(task_vars: dict[str, t.Any]) -> t.Any:

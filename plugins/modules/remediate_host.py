@@ -92,6 +92,18 @@ options:
     type: str
     choices: [en, ja]
     default: en
+  variables_prefix:
+    description:
+      - Take every option this task leaves out, except I(result_var), from the variable named
+        C(<variables_prefix><option>) when it is defined and not null (C(remediate_) reads C(remediate_activate),
+        C(remediate_ntp_servers)...); an option given in the task wins, an undefined variable leaves the default. An
+        error names the variable.
+      - The role C(winactivation.kms.remediate) passes its variables this way. Written as templates, its seventeen
+        arguments were compiled again by ansible-core in every forked worker, about 2.5 ms of controller CPU per
+        argument and host on ansible-core 2.21 (see docs/performance.md); a variable holding no template is read as it
+        is.
+      - Lower-case letters, digits and underscores, ending in C(_).
+    type: str
 extends_documentation_fragment:
   - winactivation.kms.remedy_module
 notes:

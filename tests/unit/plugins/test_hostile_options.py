@@ -345,6 +345,7 @@ MODULE_CASES: dict[tuple[str, str], Case] = {
     ("fleet_report", "expected_hosts"): Case(fleet_report, {"document": _REPORT_DOC, "dir": "r", "formats": ["json"]},
                                              _in_list("expected_hosts"), _expected_hosts),
     ("remediate_host", "result_var"): Case(remediate_host, {}, _as("result_var"), _result_var),
+    ("remediate_host", "variables_prefix"): Case(remediate_host, {}, _as("variables_prefix"), _prefix),
     ("remediate_host", "kms_host"): Case(remediate_host, {}, _as("kms_host"), _as_remedy(("kms_client", "kms_host"))),
     ("remediate_host", "kms_addresses"): Case(remediate_host, {}, _in_list("kms_addresses"),
                                               _as_remedy(("kms_firewall", "remote_addresses"))),

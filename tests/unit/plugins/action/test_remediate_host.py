@@ -219,3 +219,60 @@ def test_diff_mode_shows_each_remedys_before_and_after():
     result = _run({"activate": False}, _vars(diagnosis), loader, check_mode=True)
     assert result["diff"] == [{"before": {"kms": "old"}, "after": {"kms": None}},
                               {"before": {"source": "NoSync"}, "after": {"source": "NT5DS"}}]
+
+
+class _PassThrough:
+    """A templar for variables that hold no template."""
+
+    @staticmethod
+    def template(value: t.Any) -> t.Any:
+        return value
+
+
+def _run_with_templar(args: dict[str, t.Any], task_vars: dict[str, t.Any], loader: Loader) -> dict[str, t.Any]:
+    task = mock.MagicMock()
+    task.args, task.action, task.async_val, task.check_mode, task.diff = args, "winactivation.kms.remediate_host", 0, True, False
+    task.copy.side_effect = lambda: mock.MagicMock(check_mode=True, diff=False)
+    conn = mock.MagicMock()
+    conn._shell.tmpdir = None
+    action = remediate_host.ActionModule(task, conn, PlayContext(), loader=mock.MagicMock(), templar=_PassThrough(),
+                                         shared_loader_obj=None)
+    action._shared_loader_obj = mock.MagicMock(action_loader=loader)
+    action._load_name = task.action
+    return action.run(task_vars=dict({"inventory_hostname": "pc1"}, **task_vars))
+
+
+def test_variables_prefix_gives_the_remedies_the_same_arguments_as_the_templated_role_did():
+    """Issue 13: the role passes variables_prefix: remediate_ instead of seventeen templated arguments."""
+    diagnosis = _diagnosis(_finding("CLOCK_SKEW"), _finding("KMS_PORT_BLOCKED", evidence={"port": 1690}))
+    settings = {"ntp_servers": ["ntp.nict.jp"], "time_source": "ntp", "kms_addresses": ["10.0.0.0/8"], "activation_retries": 3,
+                "retry_delay": 5, "language": "ja"}
+    by_args, by_vars = Loader(), Loader()
+    first = _run_with_templar(settings, _vars(diagnosis), by_args)
+    second = _run_with_templar({"variables_prefix": "remediate_"},
+                               _vars(diagnosis, **{f"remediate_{k}": v for k, v in settings.items()},
+                                     remediate_time_budget=None, remediate_result_var="elsewhere"), by_vars)
+    assert by_vars.calls == by_args.calls and by_vars.calls
+    assert second["summary"] == first["summary"]
+    assert {"source": "ntp", "ntp_servers": ["ntp.nict.jp"]} in [c["args"] for c in by_vars.calls]
+
+
+@pytest.mark.parametrize("extra, needle", [
+    ({"remediate_activation_retries": 99}, "remediate_activation_retries must be between 0 and 10"),
+    ({"remediate_ntp_servers": ["ntp;calc"]}, "remediate_ntp_servers"),
+    ({"remediate_time_budget": 0}, "remediate_time_budget must be between"),
+    ({"remediate_activate": "perhaps"}, "remediate_activate"),
+])
+def test_a_bad_role_variable_is_named_before_any_remedy_runs(extra, needle):
+    loader = Loader()
+    with pytest.raises(AnsibleActionFail, match=needle):
+        _run_with_templar({"variables_prefix": "remediate_"}, _vars(_diagnosis(_finding("CLOCK_SKEW")), **extra), loader)
+    assert loader.calls == []
+
+
+def test_the_remediate_role_passes_no_templated_argument():
+    import pathlib
+    import yaml
+    tasks = yaml.safe_load((pathlib.Path(remediate_host.__file__).parents[2] / "roles/remediate/tasks/main.yml").read_text())
+    task = next(t for t in tasks if "winactivation.kms.remediate_host" in t)
+    assert task["winactivation.kms.remediate_host"] == {"variables_prefix": "remediate_"}
