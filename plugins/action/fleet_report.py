@@ -102,6 +102,24 @@ class ActionModule(ActionBase):
                     actions[host] = dict(value)
         return actions
 
+    @staticmethod
+    def _failed(task_vars: dict[str, t.Any], hosts: list[str], names: list[str]) -> list[str]:
+        """The hosts whose remediate or kms_host summary says it failed, in the document's order, read without
+        templating (``raw_get``) once per host: what the remediate playbook's last check used to extract from every
+        host's variables with Jinja."""
+        hostvars = task_vars.get("hostvars")
+        if hostvars is None or not hasattr(hostvars, "raw_get"):
+            return []
+        failed = []
+        for host in hosts:
+            variables = hostvars.raw_get(host) if host in hostvars else None
+            if not isinstance(variables, t.Mapping):
+                continue
+            summaries = [variables.get(name) for name in names]
+            if any(isinstance(s, t.Mapping) and s.get("failed") is not None for s in summaries):
+                failed.append(host)
+        return failed
+
     def run(self, tmp: t.Any = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
         """Write the reports; return where, which files, the causes in ``language`` and the set_stats payload."""
         result = super().run(tmp, task_vars)
@@ -151,6 +169,8 @@ class ActionModule(ActionBase):
             "console": _fleet.console(document, before, lang, folder, files, check),
             "unread_msg": _fleet.unread_message(document, lang, folder),
             "stats": _fleet.bounded_stats(document, args["stats_max_hosts"], args["stats_max_bytes"]),
+            "failed_hosts": self._failed(task_vars or {}, [r["host"] for r in document.get("results") or []],
+                                         args["action_vars"]),
         })
         if packed is not None:
             result["slice"] = packed

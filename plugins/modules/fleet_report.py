@@ -176,6 +176,13 @@ stats:
       C(per_host_left_out) counting the others.
   returned: always
   type: dict
+failed_hosts:
+  description:
+    - The hosts of the document whose remediation or KMS-host convergence failed (their O(action_vars) summary has
+      C(failed) set), in the document's order; empty when none did or no summary was set.
+  returned: always
+  type: list
+  elements: str
 slice:
   description:
     - This run's diagnoses for the merge node of an AWX workflow - C(schema), C(generated_at), C(hosts), C(status_counts),

@@ -170,3 +170,18 @@ def test_bad_input_names_the_option_and_writes_nothing(tmp_path, args, message):
     with pytest.raises(AnsibleActionFail, match=message):
         _run(fleet_report, args, {})
     assert not (tmp_path / "out").exists()
+
+
+def test_failed_hosts_are_read_once_per_host_without_templating(tmp_path):
+    """The remediate playbook ends red on ``failed_hosts`` (issue 13: it used Jinja over every host's variables)."""
+    document = _document(("healthy", "failing", "failing", "unreachable"))
+    hostvars = _HostVars({
+        "pc0": {"remediate_summary": {"failed": None, "operations": []}},
+        "pc1": {"remediate_summary": {"failed": "activation failed: 0xC004F074"}},
+        "pc2": {"kms_host_summary": {"failed": "the KMS host could not be converged"}, "remediate_summary": {"failed": None}},
+        "pc3": {},
+    })
+    result = _run(fleet_report, {"document": document, "dir": str(tmp_path), "formats": ["json"]}, {"hostvars": hostvars})
+    assert result["failed_hosts"] == ["pc1", "pc2"]
+    assert sorted(hostvars.reads) == ["pc0", "pc1", "pc2", "pc3"]
+    assert _run(fleet_report, {"document": document, "dir": str(tmp_path), "formats": ["json"]}, {})["failed_hosts"] == []
