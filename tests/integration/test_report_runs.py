@@ -78,3 +78,24 @@ def test_two_runs_into_one_folder_leave_the_second_runs_set(tmp_path):
     assert _files(reports) == ["diagnosis.ja.md", "diagnosis.json"]
     doc = json.loads((reports / "diagnosis.json").read_text(encoding="utf-8"))
     assert [r["host"] for r in doc["results"]] == ["pc-b"]
+
+
+def test_the_report_step_gathers_what_the_diagnose_play_could_not_in_python(tmp_path):
+    """playbooks/tasks/report.yml's own gathering (issue 13: the fleet action, not a filter over hostvars): a host
+    with a registered result keeps its diagnosis, one without is not collected - never healthy."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze  # pylint: disable=import-outside-toplevel
+
+    snap = S.failing("0xC004F074")
+    snap["host"] = "pc-a"
+    results = {"pc-a": {"changed": False, "snapshot": snap, "observations": S.OPEN, "diagnosis": _analyze.analyze(snap, S.OPEN)},
+               "pc-b": {"unreachable": True, "msg": "Failed to connect to the host: refused"}}
+    inventory = unreachable_inventory(tmp_path, ("pc-a", "pc-b", "pc-c"))
+    extra = tmp_path / "extra.json"
+    extra.write_text(json.dumps({"gather_results": results, "report_dir": str(tmp_path / "reports"), "report_formats": ["json"]}),
+                     encoding="utf-8")
+    run = run_playbook(inventory, ROOT / "tests" / "integration" / "playbooks" / "report_gather.yml", tmp_path, extra=["-e", f"@{extra}"])
+    document = json.loads((tmp_path / "reports" / "diagnosis.json").read_text(encoding="utf-8"))
+    status = {r["host"]: r["status"] for r in document["results"]}
+    assert status["pc-a"] == "failing" and status["pc-b"] == "unreachable", run.output[-2000:]
+    assert status["pc-c"] not in ("healthy", "failing"), status
+    assert run.rc == 0, run.output[-2000:]
