@@ -431,8 +431,11 @@ def _field(fields: list[str], index: int) -> str | None:
     return None
 
 
-def parse_kms_event(event: dict[str, t.Any]) -> dict[str, t.Any]:
+def parse_kms_event(event: dict[str, t.Any], with_time: bool = True) -> dict[str, t.Any]:
     """Parse a KMS event from its raw data, field by field in Microsoft's documented order.
+
+    ``with_time=False`` leaves out ``time`` (TimeCreated as ISO text), which no rule of the analyzer reads: the
+    analysis views (:func:`analysis_views`) order events by RecordId and read TimeCreated only to break a tie.
 
     Microsoft's "KMS events" table (Volume Activation technical reference, TechNet ff793440, Table 11) documents the
     comma-delimited Info fields:
@@ -448,14 +451,10 @@ def parse_kms_event(event: dict[str, t.Any]) -> dict[str, t.Any]:
     event_id = as_int(event.get("Id"))
     data = ",".join(str(d) for d in as_list(event.get("Data")))
     fields = [f.strip() for f in data.split(",")]
-    parsed: dict[str, t.Any] = {
-        "id": event_id,
-        "record_id": as_int(event.get("RecordId")),
-        "time": iso(parse_datetime(event.get("TimeCreated"))),
-        "hresult": None,
-        "hresult_text": None,
-        "raw": data,
-    }
+    parsed: dict[str, t.Any] = {"id": event_id, "record_id": as_int(event.get("RecordId"))}
+    if with_time:
+        parsed["time"] = iso(parse_datetime(event.get("TimeCreated")))
+    parsed.update(hresult=None, hresult_text=None, raw=data)
     first = _field(fields, 0)
     if first:
         code = _hresult.normalise(first)
@@ -523,16 +522,36 @@ def _reference_time(snapshot: dict[str, t.Any]) -> datetime.datetime | None:
     return parse_datetime(snapshot.get("collected_at"))
 
 
-def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | None = None) -> dict[str, t.Any]:
-    """Return the normalised view of the activation probe's output."""
+def _kms_events(raw: t.Any, with_time: bool = True) -> list[dict[str, t.Any]]:
+    """The activation probe's KMS events, parsed, newest first.
+
+    Newest first by RecordId, which only grows: TimeCreated follows the host's clock, and when a skewed clock is
+    corrected the success logged afterwards carries an earlier time than the failures before it. TimeCreated only
+    breaks a tie (equal or absent RecordIds); without ``with_time`` it is read only then, and the events carry no
+    ``time`` (the order is the same: when every RecordId differs, the time never decides a comparison).
+    """
+    rows = [e for e in as_list(raw) if isinstance(e, dict)]
+    if with_time:
+        return sorted((parse_kms_event(e) for e in rows),
+                      key=lambda e: (e["record_id"] if e["record_id"] is not None else -1, e["time"] or ""), reverse=True)
+    events = [parse_kms_event(e, with_time=False) for e in rows]
+    ids = [e["record_id"] if e["record_id"] is not None else -1 for e in events]
+    if len(set(ids)) == len(ids):
+        order = sorted(range(len(events)), key=ids.__getitem__, reverse=True)
+    else:
+        times = [iso(parse_datetime(e.get("TimeCreated"))) or "" for e in rows]
+        order = sorted(range(len(events)), key=lambda i: (ids[i], times[i]), reverse=True)
+    return [events[i] for i in order]
+
+
+def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | None = None,
+                         lean: bool = False) -> dict[str, t.Any]:
+    """Return the normalised view of the activation probe's output.
+
+    ``lean`` (the analysis views): what the analyzer reads, no more - the events carry no ``time`` and the view has no
+    ``events``, ``office`` or ``registry`` (:func:`analysis_views`)."""
     products = [normalise_product(p, reference) for p in as_list(raw.get("products")) if isinstance(p, dict)]
-    # Newest first by RecordId, which only grows: TimeCreated follows the host's clock, and when a skewed clock is
-    # corrected the success logged afterwards carries an earlier time than the failures before it.
-    events = sorted(
-        (parse_kms_event(e) for e in as_list(raw.get("events")) if isinstance(e, dict)),
-        key=lambda e: (e["record_id"] if e["record_id"] is not None else -1, e["time"] or ""),
-        reverse=True,
-    )
+    events = _kms_events(raw.get("events"), with_time=not lean)
     os_info = raw.get("os") or {}
     cv = raw.get("current_version") or {}
     computer = raw.get("computer") or {}
@@ -555,44 +574,49 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
     if unlinked and len(windows) == 1 and windows[0]["last_request"] is None:
         windows[0]["last_request"] = unlinked[0]
         windows[0]["request_link"] = "assumed: only Windows product"
-    registry = raw.get("registry") or {}
-    return {
+    view: dict[str, t.Any] = {
         "licensing_error": _probe_error(raw.get("licensing_error")),
         "office2010_error": _probe_error(raw.get("office2010_error")),
         "windows": windows[0] if windows else None,
-        "office": [p for p in products if p["application"] == "office"],
-        "products": products,
-        "service": normalise_service(raw.get("service") or {}),
-        "os": {
-            "version": as_str(os_info.get("Version")),
-            "build": as_int(os_info.get("BuildNumber")),
-            "sku": as_int(os_info.get("OperatingSystemSKU")),
-            "product_type": as_int(os_info.get("ProductType")),
-            "is_server": (as_int(os_info.get("ProductType")) or 1) != 1,
-            "language": as_int(os_info.get("OSLanguage")),
-            "mui_languages": [str(x) for x in as_list(os_info.get("MUILanguages"))],
-            "edition_id": as_str(cv.get("EditionID")),
-            "installation_type": as_str(cv.get("InstallationType")),
-            "display_version": as_str(cv.get("DisplayVersion")),
-            "ubr": as_int(cv.get("UBR")),
-        },
-        "computer": {
-            "name": as_str(computer.get("Name")),
-            "dns_host_name": as_str(computer.get("DNSHostName")),
-            "domain": as_str(computer.get("Domain")),
-            "part_of_domain": as_bool(computer.get("PartOfDomain")),
-        },
-        "registry": {
+    }
+    if not lean:
+        view["office"] = [p for p in products if p["application"] == "office"]
+    view["products"] = products
+    view["service"] = normalise_service(raw.get("service") or {})
+    view["os"] = {
+        "version": as_str(os_info.get("Version")),
+        "build": as_int(os_info.get("BuildNumber")),
+        "sku": as_int(os_info.get("OperatingSystemSKU")),
+        "product_type": as_int(os_info.get("ProductType")),
+        "is_server": (as_int(os_info.get("ProductType")) or 1) != 1,
+        "language": as_int(os_info.get("OSLanguage")),
+        "mui_languages": [str(x) for x in as_list(os_info.get("MUILanguages"))],
+        "edition_id": as_str(cv.get("EditionID")),
+        "installation_type": as_str(cv.get("InstallationType")),
+        "display_version": as_str(cv.get("DisplayVersion")),
+        "ubr": as_int(cv.get("UBR")),
+    }
+    view["computer"] = {
+        "name": as_str(computer.get("Name")),
+        "dns_host_name": as_str(computer.get("DNSHostName")),
+        "domain": as_str(computer.get("Domain")),
+        "part_of_domain": as_bool(computer.get("PartOfDomain")),
+    }
+    if not lean:
+        registry = raw.get("registry") or {}
+        view["registry"] = {
             "kms_machine": as_str((registry.get("spp") or {}).get("KeyManagementServiceName")),
             "kms_port": as_int((registry.get("spp") or {}).get("KeyManagementServicePort")),
             "overrides": [o for o in as_list(registry.get("overrides")) if isinstance(o, dict)],
-        },
-        "spp_service": {
-            "state": as_str(spp.get("State")),
-            "start_mode": as_str(spp.get("StartMode")),
-            "exit_code": as_int(spp.get("ExitCode")),
-        } if spp else None,
-        "events": events,
+        }
+    view["spp_service"] = {
+        "state": as_str(spp.get("State")),
+        "start_mode": as_str(spp.get("StartMode")),
+        "exit_code": as_int(spp.get("ExitCode")),
+    } if spp else None
+    if not lean:
+        view["events"] = events
+    view.update({
         # absent means not collected: a probe that ran and found none says [] (events_error null)
         "events_collected": "events" in raw and not raw.get("events_error"),
         "events_error": _hresult.to_hex(_hresult.normalise(raw.get("events_error"))) if raw.get("events_error") else None,
@@ -601,7 +625,8 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
         "kms_host_events": [e for e in events if e["id"] in (12290, 12293)],
         "last_request": next((e for e in events if e["id"] == 12288), None),
         "last_response": next((e for e in events if e["id"] == 12289), None),
-    }
+    })
+    return view
 
 
 # --- time -----------------------------------------------------------------------------------------------------------
@@ -613,17 +638,10 @@ def normalise_time(raw: dict[str, t.Any], controller: dict[str, t.Any] | None = 
     POSIX seconds); the host clock is compared with their midpoint, and half the round trip is the uncertainty.
     """
     host_now = parse_datetime(raw.get("utc_now"))
-    offset = uncertainty = None
-    midpoint = None
-    if controller and controller.get("before") is not None and controller.get("after") is not None:
-        before, after = float(controller["before"]), float(controller["after"])
-        midpoint = utc_from_timestamp((before + after) / 2)
-        uncertainty = round((after - before) / 2, 3)
-        if host_now is not None:
-            offset = round((host_now - midpoint).total_seconds(), 3)
+    midpoint, offset, uncertainty = _clock_offset(host_now, controller)
     params = raw.get("parameters") or {}
     policy = raw.get("policy") or {}
-    source_type = as_str(policy.get("Type")) or as_str(params.get("Type"))
+    source_type = _time_source(raw)
     ntp = as_str(policy.get("NtpServer")) or as_str(params.get("NtpServer")) or ""
     peers = [p.split(",")[0] for p in ntp.split() if p.split(",")[0]]
     service = raw.get("service") or {}
@@ -650,6 +668,32 @@ def normalise_time(raw: dict[str, t.Any], controller: dict[str, t.Any] | None = 
     }
 
 
+def _clock_offset(host_now: datetime.datetime | None, controller: dict[str, t.Any] | None
+                  ) -> tuple[datetime.datetime | None, float | None, float | None]:
+    """The controller's midpoint clock, the host clock's offset from it and half the round trip (None: not known)."""
+    offset = uncertainty = None
+    midpoint = None
+    if controller and controller.get("before") is not None and controller.get("after") is not None:
+        before, after = float(controller["before"]), float(controller["after"])
+        midpoint = utc_from_timestamp((before + after) / 2)
+        uncertainty = round((after - before) / 2, 3)
+        if host_now is not None:
+            offset = round((host_now - midpoint).total_seconds(), 3)
+    return midpoint, offset, uncertainty
+
+
+def _time_source(raw: dict[str, t.Any]) -> str | None:
+    """W32Time's Type (NT5DS, NTP, ...): the policy's when set, else the service's parameters."""
+    return as_str((raw.get("policy") or {}).get("Type")) or as_str((raw.get("parameters") or {}).get("Type"))
+
+
+def _analysis_time(raw: dict[str, t.Any], controller: dict[str, t.Any] | None,
+                   host_now: datetime.datetime | None) -> dict[str, t.Any]:
+    """The time view's fields the analyzer reads (``host_now``: the probe's utc_now, parsed once by the caller)."""
+    return {"offset_seconds": _clock_offset(host_now, controller)[1], "source_type": _time_source(raw),
+            "service_state": as_str((raw.get("service") or {}).get("State"))}
+
+
 def _negated(value: int | None) -> int | None:
     """Windows stores the UTC bias with the opposite sign (UTC = local + bias)."""
     return None if value is None else -value
@@ -668,6 +712,38 @@ def _dns_error(error: t.Any) -> dict[str, t.Any] | None:
 
 def normalise_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
     """Return the normalised view of the kms_dns probe's output: SRV per domain and every KMS candidate."""
+    srv = _srv_entries(raw)
+    return {
+        "primary_suffix": as_str(raw.get("primary_suffix")),
+        "pending_primary_suffix": as_str(raw.get("pending_primary_suffix")),
+        "lookup_domains": [{"source": as_str(d.get("source")), "domain": as_str(d.get("domain"))}
+                           for d in as_list(raw.get("lookup_domains")) if isinstance(d, dict) and d.get("domain")],
+        "search_list": [s for s in re.split(r"[,\s]+", as_str(raw.get("search_list")) or "") if s],
+        "ad_domain": as_str(raw.get("ad_domain")),
+        "domains": [str(d) for d in as_list(raw.get("domains"))],
+        "srv": srv,
+        "srv_found": _srv_found(srv),
+        "candidates": _dns_candidates(raw),
+        "timeout_ms": as_int(raw.get("timeout_ms")),
+    }
+
+
+def _analysis_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
+    """The kms_dns view's fields the analyzer reads: the SRV look-ups, whether they found a host, the candidates."""
+    srv = _srv_entries(raw)
+    return {"srv": srv, "srv_found": _srv_found(srv), "candidates": _dns_candidates(raw)}
+
+
+def _srv_found(srv: list[dict[str, t.Any]]) -> bool:
+    """Whether the SRV look-ups the client makes found a record.
+
+    slmgr /skms-domain: with a lookup domain set the client searches only there, so only those records count."""
+    searched = [s for s in srv if s["lookup_domain"]] or srv
+    return any(s["records"] for s in searched)
+
+
+def _srv_entries(raw: dict[str, t.Any]) -> list[dict[str, t.Any]]:
+    """The kms_dns probe's SRV look-ups, one per domain, with their records."""
     srv = []
     for entry in as_list(raw.get("srv")):
         if not isinstance(entry, dict):
@@ -690,8 +766,11 @@ def normalise_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
             "error": _dns_error(entry.get("error")),
             "skipped": as_str(entry.get("skipped")),
         })
-    # slmgr /skms-domain: with a lookup domain set the client searches only there, so only those records count.
-    searched = [s for s in srv if s["lookup_domain"]] or srv
+    return srv
+
+
+def _dns_candidates(raw: dict[str, t.Any]) -> list[dict[str, t.Any]]:
+    """Every KMS host the client may go to, with what the host saw of its name and port."""
     resolved = raw.get("resolved") or {}
     tcp = raw.get("tcp") or {}
     candidates: list[dict[str, t.Any]] = []
@@ -720,19 +799,7 @@ def normalise_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
             "tcp_error_code": as_int(conn.get("code")),
             "tcp_ms": as_int(conn.get("ms")),
         })
-    return {
-        "primary_suffix": as_str(raw.get("primary_suffix")),
-        "pending_primary_suffix": as_str(raw.get("pending_primary_suffix")),
-        "lookup_domains": [{"source": as_str(d.get("source")), "domain": as_str(d.get("domain"))}
-                           for d in as_list(raw.get("lookup_domains")) if isinstance(d, dict) and d.get("domain")],
-        "search_list": [s for s in re.split(r"[,\s]+", as_str(raw.get("search_list")) or "") if s],
-        "ad_domain": as_str(raw.get("ad_domain")),
-        "domains": [str(d) for d in as_list(raw.get("domains"))],
-        "srv": srv,
-        "srv_found": any(s["records"] for s in searched),
-        "candidates": candidates,
-        "timeout_ms": as_int(raw.get("timeout_ms")),
-    }
+    return candidates
 
 
 # --- the snapshot document ------------------------------------------------------------------------------------------
@@ -791,6 +858,31 @@ def normalise_snapshot(snapshot: dict[str, t.Any]) -> dict[str, t.Any]:
         views["firewall"] = normalise_firewall(probes["firewall"])
     if isinstance(probes.get("kms_host"), dict):
         views["kms_host"] = normalise_kms_host(probes["kms_host"])
+    return views
+
+
+def analysis_views(snapshot: dict[str, t.Any]) -> dict[str, t.Any]:
+    """The normalised views the analyzer reads, and only what it reads of them (the analysis views).
+
+    Each field has the value :func:`normalise_snapshot` gives it (the same functions compute both); what no rule reads
+    is left out rather than computed: of ``activation`` the ``events``, ``office`` and ``registry`` (and each KMS
+    event's ``time``), of ``time`` everything but ``offset_seconds``, ``source_type`` and ``service_state``, of
+    ``kms_dns`` everything but ``srv``, ``srv_found`` and ``candidates``, the ``kms_host`` view (the analyzer parses
+    the probe's events itself). The host's clock (``utc_now``) is parsed once, for the grace dates and the offset.
+    """
+    probes = snapshot.get("probes") or {}
+    views: dict[str, t.Any] = {}
+    time_raw = probes.get("time")
+    host_now = parse_datetime(time_raw.get("utc_now")) if isinstance(time_raw, dict) else None
+    reference = host_now if host_now is not None else parse_datetime(snapshot.get("collected_at"))
+    if isinstance(probes.get("activation"), dict):
+        views["activation"] = normalise_activation(probes["activation"], reference, lean=True)
+    if isinstance(time_raw, dict):
+        views["time"] = _analysis_time(time_raw, (snapshot.get("controller") or {}).get("time"), host_now)
+    if isinstance(probes.get("kms_dns"), dict):
+        views["kms_dns"] = _analysis_kms_dns(probes["kms_dns"])
+    if isinstance(probes.get("firewall"), dict):
+        views["firewall"] = normalise_firewall(probes["firewall"])
     return views
 
 
