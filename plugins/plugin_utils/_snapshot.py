@@ -448,9 +448,24 @@ def parse_kms_event(event: dict[str, t.Any], with_time: bool = True) -> dict[str
     12290 are read from both ends: the fields before the time from the start, the ones after it from the end.
     Placeholders and redactions people put in published captures (``<CMID>``, ``<KMS Host FQDN>``) are absent.
     """
-    event_id = as_int(event.get("Id"))
+    return _parse_event(event, *_event_data(event), with_time=with_time)
+
+
+def _event_data(event: dict[str, t.Any]) -> tuple[str, list[str]]:
+    """A KMS event's data as one text and its comma-separated fields."""
     data = ",".join(str(d) for d in as_list(event.get("Data")))
-    fields = [f.strip() for f in data.split(",")]
+    return data, [f.strip() for f in data.split(",")]
+
+
+def _request_activation_id(fields: list[str]) -> str | None:
+    """A 12288 event's ActID: the second field from the end (read from the end: see :func:`parse_kms_event`)."""
+    return _guid(_field(fields, -2)) if len(fields) >= 9 else None
+
+
+def _parse_event(event: dict[str, t.Any], data: str, fields: list[str], with_time: bool,
+                 activation_id: str | None = None) -> dict[str, t.Any]:
+    """:func:`parse_kms_event` of an event whose data is split already (and a 12288's ActID read, when not None)."""
+    event_id = as_int(event.get("Id"))
     parsed: dict[str, t.Any] = {"id": event_id, "record_id": as_int(event.get("RecordId"))}
     if with_time:
         parsed["time"] = iso(parse_datetime(event.get("TimeCreated")))
@@ -472,7 +487,7 @@ def parse_kms_event(event: dict[str, t.Any], with_time: bool = True) -> dict[str
             "client_machine_id": _guid(_field(fields, 3)),
             "license_status": as_int(_field(fields, -4)) if tail else None,
             "minutes_to_expiration": as_int(_field(fields, -3)) if tail else None,
-            "activation_id": _guid(_field(fields, -2)) if tail else None,
+            "activation_id": activation_id or _request_activation_id(fields),
             "required_count": as_int(_field(fields, -1)) if tail else None,
         })
     elif event_id == 12289:
@@ -522,26 +537,71 @@ def _reference_time(snapshot: dict[str, t.Any]) -> datetime.datetime | None:
     return parse_datetime(snapshot.get("collected_at"))
 
 
-def _kms_events(raw: t.Any, with_time: bool = True) -> list[dict[str, t.Any]]:
-    """The activation probe's KMS events, parsed, newest first.
+class _KmsEvents:
+    """The activation probe's KMS events, newest first, each parsed once.
 
     Newest first by RecordId, which only grows: TimeCreated follows the host's clock, and when a skewed clock is
     corrected the success logged afterwards carries an earlier time than the failures before it. TimeCreated only
-    breaks a tie (equal or absent RecordIds); without ``with_time`` it is read only then, and the events carry no
-    ``time`` (the order is the same: when every RecordId differs, the time never decides a comparison).
+    breaks a tie (equal or absent RecordIds).
+
+    The full view (``lazy`` False) lists every event, so it parses them all. The analysis views read a few: each
+    product's latest request, the latest unlinked one, the latest request and response, the KMS host's own events.
+    Lazily, an event is ordered by its Id and RecordId (TimeCreated only on a tie), a request's ActID is read to link
+    it, and the rest of an event is parsed when it is first read, without ``time`` (no rule reads it); the order is
+    the same as the full view's (when every RecordId differs, the time never decides a comparison).
     """
-    rows = [e for e in as_list(raw) if isinstance(e, dict)]
-    if with_time:
-        return sorted((parse_kms_event(e) for e in rows),
-                      key=lambda e: (e["record_id"] if e["record_id"] is not None else -1, e["time"] or ""), reverse=True)
-    events = [parse_kms_event(e, with_time=False) for e in rows]
-    ids = [e["record_id"] if e["record_id"] is not None else -1 for e in events]
-    if len(set(ids)) == len(ids):
-        order = sorted(range(len(events)), key=ids.__getitem__, reverse=True)
-    else:
-        times = [iso(parse_datetime(e.get("TimeCreated"))) or "" for e in rows]
-        order = sorted(range(len(events)), key=lambda i: (ids[i], times[i]), reverse=True)
-    return [events[i] for i in order]
+
+    def __init__(self, raw: t.Any, lazy: bool = False) -> None:
+        rows = [e for e in as_list(raw) if isinstance(e, dict)]
+        if not lazy:
+            parsed = sorted((parse_kms_event(e) for e in rows),
+                            key=lambda e: (e["record_id"] if e["record_id"] is not None else -1, e["time"] or ""), reverse=True)
+            self._parsed: list[dict[str, t.Any] | None] = list(parsed)
+            self._ids = [e["id"] for e in parsed]
+            self._links = [e.get("activation_id") for e in parsed]
+            return
+        heads = [(as_int(e.get("RecordId")), as_int(e.get("Id")), e) for e in rows]
+        keys = [-1 if head[0] is None else head[0] for head in heads]
+        if len(set(keys)) == len(keys):
+            heads.sort(key=lambda head: -1 if head[0] is None else head[0], reverse=True)
+        else:
+            times = {id(e): iso(parse_datetime(e.get("TimeCreated"))) or "" for e in rows}
+            heads.sort(key=lambda head: (-1 if head[0] is None else head[0], times[id(head[2])]), reverse=True)
+        self._rows = [head[2] for head in heads]
+        self._ids = [head[1] for head in heads]
+        self._data = [_event_data(head[2]) if head[1] == 12288 else None for head in heads]
+        self._links = [_request_activation_id(data[1]) if data else None for data in self._data]
+        self._parsed = [None] * len(heads)
+
+    def _at(self, index: int) -> dict[str, t.Any]:
+        """The event at ``index`` of the order, parsed."""
+        event = self._parsed[index]
+        if event is None:
+            row = self._rows[index]
+            data = self._data[index] or _event_data(row)
+            event = self._parsed[index] = _parse_event(row, data[0], data[1], False, self._links[index])
+        return event
+
+    def all(self) -> list[dict[str, t.Any]]:
+        """Every event, newest first."""
+        return [self._at(i) for i in range(len(self._ids))]
+
+    def latest(self, event_id: int) -> dict[str, t.Any] | None:
+        """The newest event of ``event_id``, None when there is none."""
+        if event_id in self._ids:
+            return self._at(self._ids.index(event_id))
+        return None
+
+    def of(self, event_ids: tuple[int, ...]) -> list[dict[str, t.Any]]:
+        """Every event of those ids, newest first."""
+        return [self._at(i) for i, one in enumerate(self._ids) if one in event_ids]
+
+    def request_for(self, activation_id: str | None) -> dict[str, t.Any] | None:
+        """The newest request (12288) for the activation ID; with None, the newest whose ActID is absent or redacted."""
+        for index, link in enumerate(self._links):
+            if link == activation_id and self._ids[index] == 12288:
+                return self._at(index)
+        return None
 
 
 def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | None = None,
@@ -551,18 +611,17 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
     ``lean`` (the analysis views): what the analyzer reads, no more - the events carry no ``time`` and the view has no
     ``events``, ``office`` or ``registry`` (:func:`analysis_views`)."""
     products = [normalise_product(p, reference) for p in as_list(raw.get("products")) if isinstance(p, dict)]
-    events = _kms_events(raw.get("events"), with_time=not lean)
+    events = _KmsEvents(raw.get("events"), lazy=lean)
     os_info = raw.get("os") or {}
     cv = raw.get("current_version") or {}
     computer = raw.get("computer") or {}
     spp = raw.get("spp_service") or {}
-    requests = [e for e in events if e["id"] == 12288]
     for index, product in enumerate(products):
         # Windows and Office are judged separately: each product gets its own latest request, linked by activation ID
         # (never by both being absent: two products without IDs stay two products).
         product["key"] = product["id"] or f"product-{index + 1}"
-        own = [e for e in requests if product["id"] and e.get("activation_id") == product["id"]]
-        product["last_request"] = own[0] if own else None
+        own = events.request_for(product["id"]) if product["id"] else None
+        product["last_request"] = own
         product["request_link"] = "activation_id" if own else None
         if own and product["channel"] == "UNKNOWN":
             product.update(channel="KMS_CLIENT", channel_confidence="medium",
@@ -570,10 +629,11 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
     windows = [p for p in products if p["application"] == "windows" and not p["is_addon"]]
     # A request whose activation ID is absent or redacted: it belongs to the Windows product when there is exactly
     # one and it has no request of its own (assumed: Windows is what most published 12288 captures are about).
-    unlinked = [e for e in requests if not e.get("activation_id")]
-    if unlinked and len(windows) == 1 and windows[0]["last_request"] is None:
-        windows[0]["last_request"] = unlinked[0]
-        windows[0]["request_link"] = "assumed: only Windows product"
+    if len(windows) == 1 and windows[0]["last_request"] is None:
+        unlinked = events.request_for(None)
+        if unlinked is not None:
+            windows[0]["last_request"] = unlinked
+            windows[0]["request_link"] = "assumed: only Windows product"
     view: dict[str, t.Any] = {
         "licensing_error": _probe_error(raw.get("licensing_error")),
         "office2010_error": _probe_error(raw.get("office2010_error")),
@@ -615,16 +675,16 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
         "exit_code": as_int(spp.get("ExitCode")),
     } if spp else None
     if not lean:
-        view["events"] = events
+        view["events"] = events.all()
     view.update({
         # absent means not collected: a probe that ran and found none says [] (events_error null)
         "events_collected": "events" in raw and not raw.get("events_error"),
         "events_error": _hresult.to_hex(_hresult.normalise(raw.get("events_error"))) if raw.get("events_error") else None,
         "activation_attempts": [normalise_attempt(a) for a in as_list(raw.get("activation_attempts")) if isinstance(a, dict)],
         "products_collected": "products" in raw,
-        "kms_host_events": [e for e in events if e["id"] in (12290, 12293)],
-        "last_request": next((e for e in events if e["id"] == 12288), None),
-        "last_response": next((e for e in events if e["id"] == 12289), None),
+        "kms_host_events": events.of((12290, 12293)),
+        "last_request": events.latest(12288),
+        "last_response": events.latest(12289),
     })
     return view
 
