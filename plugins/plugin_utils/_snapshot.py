@@ -546,9 +546,10 @@ class _KmsEvents:
 
     The full view (``lazy`` False) lists every event, so it parses them all. The analysis views read a few: each
     product's latest request, the latest unlinked one, the latest request and response, the KMS host's own events.
-    Lazily, an event is ordered by its Id and RecordId (TimeCreated only on a tie), a request's ActID is read to link
-    it, and the rest of an event is parsed when it is first read, without ``time`` (no rule reads it); the order is
-    the same as the full view's (when every RecordId differs, the time never decides a comparison).
+    Lazily, an event is ordered by its Id and RecordId (TimeCreated only on a tie), a request's ActID is read when a
+    product is linked to its newest request (newest first, until one matches), and the rest of an event is parsed
+    when it is first read, without ``time`` (no rule reads it); the order is the same as the full view's (when every
+    RecordId differs, the time never decides a comparison).
     """
 
     def __init__(self, raw: t.Any, lazy: bool = False) -> None:
@@ -559,6 +560,7 @@ class _KmsEvents:
             self._parsed: list[dict[str, t.Any] | None] = list(parsed)
             self._ids = [e["id"] for e in parsed]
             self._links = [e.get("activation_id") for e in parsed]
+            self._linked = [True] * len(parsed)
             return
         heads = [(as_int(e.get("RecordId")), as_int(e.get("Id")), e) for e in rows]
         keys = [-1 if head[0] is None else head[0] for head in heads]
@@ -569,9 +571,17 @@ class _KmsEvents:
             heads.sort(key=lambda head: (-1 if head[0] is None else head[0], times[id(head[2])]), reverse=True)
         self._rows = [head[2] for head in heads]
         self._ids = [head[1] for head in heads]
-        self._data = [_event_data(head[2]) if head[1] == 12288 else None for head in heads]
-        self._links = [_request_activation_id(data[1]) if data else None for data in self._data]
+        self._data: list[tuple[str, list[str]] | None] = [None] * len(heads)
+        self._links = [None] * len(heads)
+        self._linked = [False] * len(heads)
         self._parsed = [None] * len(heads)
+
+    def _link(self, index: int) -> str | None:
+        """The ActID of the request at ``index`` of the order, read when first asked for."""
+        if not self._linked[index]:
+            data = self._data[index] = _event_data(self._rows[index])
+            self._links[index], self._linked[index] = _request_activation_id(data[1]), True
+        return self._links[index]
 
     def _at(self, index: int) -> dict[str, t.Any]:
         """The event at ``index`` of the order, parsed."""
@@ -598,8 +608,8 @@ class _KmsEvents:
 
     def request_for(self, activation_id: str | None) -> dict[str, t.Any] | None:
         """The newest request (12288) for the activation ID; with None, the newest whose ActID is absent or redacted."""
-        for index, link in enumerate(self._links):
-            if link == activation_id and self._ids[index] == 12288:
+        for index, one in enumerate(self._ids):
+            if one == 12288 and self._link(index) == activation_id:
                 return self._at(index)
         return None
 
