@@ -22,6 +22,7 @@ Two parts, both measured, never estimated:
     tools/bench.py slices --slices 10 --per-slice 5000   # AWX job slices: payloads, then their merge (fresh processes)
     tools/bench.py analyzer --count 20000           # the analyzer rate alone, as JSON
     tools/bench.py analyzer --count 20000 --events 20   # ... each host with 20 KMS events, as diagnose reads them
+    valgrind --tool=callgrind tools/bench.py analyzer-work --count 200 [--build-only]   # instructions (the difference)
 """
 from __future__ import annotations
 
@@ -348,6 +349,19 @@ def analyzer_rate(count: int, events: int = 0) -> dict[str, t.Any]:
             "per_second": round(count / elapsed), "cpu_seconds": round(cpu, 3), "per_cpu_second": round(count / cpu)}
 
 
+def analyzer_work(count: int, events: int = 0, analyse: bool = True) -> None:
+    """The analyzer's work alone, untimed, for a counter outside (callgrind): 8 warm-up analyses (the catalog's and
+    the HRESULT texts' caches filled), then ``count`` bench hosts built and, unless ``analyse`` is False, analysed.
+    Instructions per snapshot = (the run analysing - the run not analysing) / count."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze  # pylint: disable=import-outside-toplevel
+    import snapshots as S  # pylint: disable=import-outside-toplevel
+    snaps = _analyzer_snapshots(count, events)
+    for snap in _analyzer_snapshots(8):
+        _analyze.analyze(snap, S.OPEN)
+    for snap in snaps if analyse else []:
+        _analyze.analyze(snap, S.OPEN)
+
+
 def synthetic(hosts: int) -> dict[str, t.Any]:
     """The fleet step and every report for ``hosts`` synthetic hosts; seconds each and the process's peak RSS."""
     from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet  # pylint: disable=import-outside-toplevel
@@ -585,6 +599,10 @@ def main(argv: list[str] | None = None) -> int:
     rate.add_argument("--count", type=int, required=True)
     rate.add_argument("--events", type=int, default=0,
                       help="KMS events per host, as the diagnose module reads up to 20 (default: the templates' one or two)")
+    work = sub.add_parser("analyzer-work", help="the analyzer's work alone, untimed, for callgrind (see analyzer_work)")
+    work.add_argument("--count", type=int, required=True)
+    work.add_argument("--events", type=int, default=0)
+    work.add_argument("--build-only", action="store_true", help="build the hosts without analysing them")
     parser.add_argument("--sizes", default="10,100,300,1000", help="lab fleet sizes (clients), comma-separated; '' for none")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--forks", type=int, default=20)
@@ -616,6 +634,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "analyzer":
         print(json.dumps(analyzer_rate(args.count, args.events)))
+        return 0
+    if args.command == "analyzer-work":
+        analyzer_work(args.count, args.events, analyse=not args.build_only)
         return 0
     variants = [v for v in args.variants.split(",") if v]
     unknown = sorted(set(variants) - set(VARIANTS))
