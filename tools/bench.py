@@ -21,6 +21,8 @@ Two parts, both measured, never estimated:
     tools/bench.py synthetic --hosts 50000          # one synthetic measurement as JSON
     tools/bench.py slices --slices 10 --per-slice 5000   # AWX job slices: payloads, then their merge (fresh processes)
     tools/bench.py analyzer --count 20000           # the analyzer rate alone, as JSON
+    tools/bench.py analyzer --count 20000 --events 20   # ... each host with 20 KMS events, as diagnose reads them
+    valgrind --tool=callgrind tools/bench.py analyzer-work --count 200 [--build-only]   # instructions (the difference)
 """
 from __future__ import annotations
 
@@ -293,12 +295,29 @@ def payload_sizes() -> list[dict[str, t.Any]]:
     return out
 
 
-def _analyzer_snapshots(count: int) -> list[dict[str, t.Any]]:
+def _history(events: list[dict[str, t.Any]], count: int) -> list[dict[str, t.Any]]:
+    """``count`` KMS events: the template's own, newest, then older copies of them (lower RecordIds, hours earlier),
+    as a host's Application log holds them: the diagnose module reads up to 20 (activation probe's max_events)."""
+    out = list(events)
+    lowest = min((e["RecordId"] for e in events), default=100)
+    for i in range(count - len(events)):
+        older = copy.deepcopy(events[i % len(events)])
+        older["RecordId"] = lowest - 1 - i
+        older["TimeCreated"] = (datetime.datetime.fromisoformat(older["TimeCreated"]) - datetime.timedelta(hours=2 * (i + 1))).isoformat()
+        out.append(older)
+    return out
+
+
+def _analyzer_snapshots(count: int, events: int = 0) -> list[dict[str, t.Any]]:
     """``count`` snapshots of the bench's four kinds (a healthy client, three failing ones), each a host of its own:
     its name, machine ID, grace minutes and event record numbers differ from every other's, as in a fleet, so no
-    cache of the analyzer's can answer a host from an identical one before it."""
+    cache of the analyzer's can answer a host from an identical one before it. ``events``: each host's KMS events
+    (its template's one or two, then older ones), 0 for the template's alone."""
     import snapshots as S  # pylint: disable=import-outside-toplevel
     templates = [S.healthy(), S.failing("0xC004F06C"), S.failing("0x800706BA"), S.failing("0xC004F074")]
+    for template in templates if events else []:
+        activation = template["probes"]["activation"]
+        activation["events"] = _history(activation["events"], events)
     snaps = []
     for i in range(count):
         snap = copy.deepcopy(templates[i % len(templates)])
@@ -314,20 +333,33 @@ def _analyzer_snapshots(count: int) -> list[dict[str, t.Any]]:
     return snaps
 
 
-def analyzer_rate(count: int) -> dict[str, t.Any]:
+def analyzer_rate(count: int, events: int = 0) -> dict[str, t.Any]:
     """Snapshots analysed per second: everything ``_analyze.analyze`` does for one host (the read step, the normalised
     views, the reasoning and every finding's texts in English and Japanese), the snapshots built before the clock
-    starts."""
+    starts; ``events``: KMS events per host (0: the templates' one or two)."""
     from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze  # pylint: disable=import-outside-toplevel
     import snapshots as S  # pylint: disable=import-outside-toplevel
-    snaps = _analyzer_snapshots(count)
+    snaps = _analyzer_snapshots(count, events)
     start, cpu = time.perf_counter(), time.process_time()
     for snap in snaps:
         _analyze.analyze(snap, S.OPEN)
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     # on a shared machine the wall rate says how busy it was; the CPU rate is what the analyzer costs
-    return {"snapshots": count, "seconds": round(elapsed, 3), "per_second": round(count / elapsed),
-            "cpu_seconds": round(cpu, 3), "per_cpu_second": round(count / cpu)}
+    return {"snapshots": count, **({"events": events} if events else {}), "seconds": round(elapsed, 3),
+            "per_second": round(count / elapsed), "cpu_seconds": round(cpu, 3), "per_cpu_second": round(count / cpu)}
+
+
+def analyzer_work(count: int, events: int = 0, analyse: bool = True) -> None:
+    """The analyzer's work alone, untimed, for a counter outside (callgrind): 8 warm-up analyses (the catalog's and
+    the HRESULT texts' caches filled), then ``count`` bench hosts built and, unless ``analyse`` is False, analysed.
+    Instructions per snapshot = (the run analysing - the run not analysing) / count."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze  # pylint: disable=import-outside-toplevel
+    import snapshots as S  # pylint: disable=import-outside-toplevel
+    snaps = _analyzer_snapshots(count, events)
+    for snap in _analyzer_snapshots(8):
+        _analyze.analyze(snap, S.OPEN)
+    for snap in snaps if analyse else []:
+        _analyze.analyze(snap, S.OPEN)
 
 
 def synthetic(hosts: int) -> dict[str, t.Any]:
@@ -565,6 +597,12 @@ def main(argv: list[str] | None = None) -> int:
         cmd.add_argument("--file", help="the merge node's extra_vars file (internal)")
     rate = sub.add_parser("analyzer", help="the analyzer rate alone, as JSON")
     rate.add_argument("--count", type=int, required=True)
+    rate.add_argument("--events", type=int, default=0,
+                      help="KMS events per host, as the diagnose module reads up to 20 (default: the templates' one or two)")
+    work = sub.add_parser("analyzer-work", help="the analyzer's work alone, untimed, for callgrind (see analyzer_work)")
+    work.add_argument("--count", type=int, required=True)
+    work.add_argument("--events", type=int, default=0)
+    work.add_argument("--build-only", action="store_true", help="build the hosts without analysing them")
     parser.add_argument("--sizes", default="10,100,300,1000", help="lab fleet sizes (clients), comma-separated; '' for none")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--forks", type=int, default=20)
@@ -595,7 +633,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(slices_merge(args.file)))
         return 0
     if args.command == "analyzer":
-        print(json.dumps(analyzer_rate(args.count)))
+        print(json.dumps(analyzer_rate(args.count, args.events)))
+        return 0
+    if args.command == "analyzer-work":
+        analyzer_work(args.count, args.events, analyse=not args.build_only)
         return 0
     variants = [v for v in args.variants.split(",") if v]
     unknown = sorted(set(variants) - set(VARIANTS))

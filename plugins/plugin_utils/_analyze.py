@@ -98,7 +98,7 @@ class _Context:
 
     def __init__(self, snapshot: dict[str, t.Any], observations: dict[str, t.Any], options: dict[str, t.Any]) -> None:
         self.snapshot = snapshot
-        self.views = _snapshot.normalise_snapshot(snapshot)
+        self.views = _snapshot.analysis_views(snapshot)
         self.activation = self.views.get("activation") or {}
         self.time = self.views.get("time") or {}
         self.dns = self.views.get("kms_dns") or {}

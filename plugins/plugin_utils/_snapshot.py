@@ -431,8 +431,11 @@ def _field(fields: list[str], index: int) -> str | None:
     return None
 
 
-def parse_kms_event(event: dict[str, t.Any]) -> dict[str, t.Any]:
+def parse_kms_event(event: dict[str, t.Any], with_time: bool = True) -> dict[str, t.Any]:
     """Parse a KMS event from its raw data, field by field in Microsoft's documented order.
+
+    ``with_time=False`` leaves out ``time`` (TimeCreated as ISO text), which no rule of the analyzer reads: the
+    analysis views (:func:`analysis_views`) order events by RecordId and read TimeCreated only to break a tie.
 
     Microsoft's "KMS events" table (Volume Activation technical reference, TechNet ff793440, Table 11) documents the
     comma-delimited Info fields:
@@ -445,17 +448,28 @@ def parse_kms_event(event: dict[str, t.Any]) -> dict[str, t.Any]:
     12290 are read from both ends: the fields before the time from the start, the ones after it from the end.
     Placeholders and redactions people put in published captures (``<CMID>``, ``<KMS Host FQDN>``) are absent.
     """
-    event_id = as_int(event.get("Id"))
+    return _parse_event(event, *_event_data(event), with_time=with_time)
+
+
+def _event_data(event: dict[str, t.Any]) -> tuple[str, list[str]]:
+    """A KMS event's data as one text and its comma-separated fields."""
     data = ",".join(str(d) for d in as_list(event.get("Data")))
-    fields = [f.strip() for f in data.split(",")]
-    parsed: dict[str, t.Any] = {
-        "id": event_id,
-        "record_id": as_int(event.get("RecordId")),
-        "time": iso(parse_datetime(event.get("TimeCreated"))),
-        "hresult": None,
-        "hresult_text": None,
-        "raw": data,
-    }
+    return data, [f.strip() for f in data.split(",")]
+
+
+def _request_activation_id(fields: list[str]) -> str | None:
+    """A 12288 event's ActID: the second field from the end (read from the end: see :func:`parse_kms_event`)."""
+    return _guid(_field(fields, -2)) if len(fields) >= 9 else None
+
+
+def _parse_event(event: dict[str, t.Any], data: str, fields: list[str], with_time: bool,
+                 activation_id: str | None = None) -> dict[str, t.Any]:
+    """:func:`parse_kms_event` of an event whose data is split already (and a 12288's ActID read, when not None)."""
+    event_id = as_int(event.get("Id"))
+    parsed: dict[str, t.Any] = {"id": event_id, "record_id": as_int(event.get("RecordId"))}
+    if with_time:
+        parsed["time"] = iso(parse_datetime(event.get("TimeCreated")))
+    parsed.update(hresult=None, hresult_text=None, raw=data)
     first = _field(fields, 0)
     if first:
         code = _hresult.normalise(first)
@@ -473,7 +487,7 @@ def parse_kms_event(event: dict[str, t.Any]) -> dict[str, t.Any]:
             "client_machine_id": _guid(_field(fields, 3)),
             "license_status": as_int(_field(fields, -4)) if tail else None,
             "minutes_to_expiration": as_int(_field(fields, -3)) if tail else None,
-            "activation_id": _guid(_field(fields, -2)) if tail else None,
+            "activation_id": activation_id or _request_activation_id(fields),
             "required_count": as_int(_field(fields, -1)) if tail else None,
         })
     elif event_id == 12289:
@@ -523,27 +537,101 @@ def _reference_time(snapshot: dict[str, t.Any]) -> datetime.datetime | None:
     return parse_datetime(snapshot.get("collected_at"))
 
 
-def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | None = None) -> dict[str, t.Any]:
-    """Return the normalised view of the activation probe's output."""
+class _KmsEvents:
+    """The activation probe's KMS events, newest first, each parsed once.
+
+    Newest first by RecordId, which only grows: TimeCreated follows the host's clock, and when a skewed clock is
+    corrected the success logged afterwards carries an earlier time than the failures before it. TimeCreated only
+    breaks a tie (equal or absent RecordIds).
+
+    The full view (``lazy`` False) lists every event, so it parses them all. The analysis views read a few: each
+    product's latest request, the latest unlinked one, the latest request and response, the KMS host's own events.
+    Lazily, an event is ordered by its Id and RecordId (TimeCreated only on a tie), a request's ActID is read when a
+    product is linked to its newest request (newest first, until one matches), and the rest of an event is parsed
+    when it is first read, without ``time`` (no rule reads it); the order is the same as the full view's (when every
+    RecordId differs, the time never decides a comparison).
+    """
+
+    def __init__(self, raw: t.Any, lazy: bool = False) -> None:
+        rows = [e for e in as_list(raw) if isinstance(e, dict)]
+        if not lazy:
+            parsed = sorted((parse_kms_event(e) for e in rows),
+                            key=lambda e: (e["record_id"] if e["record_id"] is not None else -1, e["time"] or ""), reverse=True)
+            self._parsed: list[dict[str, t.Any] | None] = list(parsed)
+            self._ids = [e["id"] for e in parsed]
+            self._links = [e.get("activation_id") for e in parsed]
+            self._linked = [True] * len(parsed)
+            return
+        heads = [(as_int(e.get("RecordId")), as_int(e.get("Id")), e) for e in rows]
+        keys = [-1 if head[0] is None else head[0] for head in heads]
+        if len(set(keys)) == len(keys):
+            heads.sort(key=lambda head: -1 if head[0] is None else head[0], reverse=True)
+        else:
+            times = {id(e): iso(parse_datetime(e.get("TimeCreated"))) or "" for e in rows}
+            heads.sort(key=lambda head: (-1 if head[0] is None else head[0], times[id(head[2])]), reverse=True)
+        self._rows = [head[2] for head in heads]
+        self._ids = [head[1] for head in heads]
+        self._data: list[tuple[str, list[str]] | None] = [None] * len(heads)
+        self._links = [None] * len(heads)
+        self._linked = [False] * len(heads)
+        self._parsed = [None] * len(heads)
+
+    def _link(self, index: int) -> str | None:
+        """The ActID of the request at ``index`` of the order, read when first asked for."""
+        if not self._linked[index]:
+            data = self._data[index] = _event_data(self._rows[index])
+            self._links[index], self._linked[index] = _request_activation_id(data[1]), True
+        return self._links[index]
+
+    def _at(self, index: int) -> dict[str, t.Any]:
+        """The event at ``index`` of the order, parsed."""
+        event = self._parsed[index]
+        if event is None:
+            row = self._rows[index]
+            data = self._data[index] or _event_data(row)
+            event = self._parsed[index] = _parse_event(row, data[0], data[1], False, self._links[index])
+        return event
+
+    def all(self) -> list[dict[str, t.Any]]:
+        """Every event, newest first."""
+        return [self._at(i) for i in range(len(self._ids))]
+
+    def latest(self, event_id: int) -> dict[str, t.Any] | None:
+        """The newest event of ``event_id``, None when there is none."""
+        if event_id in self._ids:
+            return self._at(self._ids.index(event_id))
+        return None
+
+    def of(self, event_ids: tuple[int, ...]) -> list[dict[str, t.Any]]:
+        """Every event of those ids, newest first."""
+        return [self._at(i) for i, one in enumerate(self._ids) if one in event_ids]
+
+    def request_for(self, activation_id: str | None) -> dict[str, t.Any] | None:
+        """The newest request (12288) for the activation ID; with None, the newest whose ActID is absent or redacted."""
+        for index, one in enumerate(self._ids):
+            if one == 12288 and self._link(index) == activation_id:
+                return self._at(index)
+        return None
+
+
+def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | None = None,
+                         lean: bool = False) -> dict[str, t.Any]:
+    """Return the normalised view of the activation probe's output.
+
+    ``lean`` (the analysis views): what the analyzer reads, no more - the events carry no ``time`` and the view has no
+    ``events``, ``office`` or ``registry`` (:func:`analysis_views`)."""
     products = [normalise_product(p, reference) for p in as_list(raw.get("products")) if isinstance(p, dict)]
-    # Newest first by RecordId, which only grows: TimeCreated follows the host's clock, and when a skewed clock is
-    # corrected the success logged afterwards carries an earlier time than the failures before it.
-    events = sorted(
-        (parse_kms_event(e) for e in as_list(raw.get("events")) if isinstance(e, dict)),
-        key=lambda e: (e["record_id"] if e["record_id"] is not None else -1, e["time"] or ""),
-        reverse=True,
-    )
+    events = _KmsEvents(raw.get("events"), lazy=lean)
     os_info = raw.get("os") or {}
     cv = raw.get("current_version") or {}
     computer = raw.get("computer") or {}
     spp = raw.get("spp_service") or {}
-    requests = [e for e in events if e["id"] == 12288]
     for index, product in enumerate(products):
         # Windows and Office are judged separately: each product gets its own latest request, linked by activation ID
         # (never by both being absent: two products without IDs stay two products).
         product["key"] = product["id"] or f"product-{index + 1}"
-        own = [e for e in requests if product["id"] and e.get("activation_id") == product["id"]]
-        product["last_request"] = own[0] if own else None
+        own = events.request_for(product["id"]) if product["id"] else None
+        product["last_request"] = own
         product["request_link"] = "activation_id" if own else None
         if own and product["channel"] == "UNKNOWN":
             product.update(channel="KMS_CLIENT", channel_confidence="medium",
@@ -551,57 +639,64 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
     windows = [p for p in products if p["application"] == "windows" and not p["is_addon"]]
     # A request whose activation ID is absent or redacted: it belongs to the Windows product when there is exactly
     # one and it has no request of its own (assumed: Windows is what most published 12288 captures are about).
-    unlinked = [e for e in requests if not e.get("activation_id")]
-    if unlinked and len(windows) == 1 and windows[0]["last_request"] is None:
-        windows[0]["last_request"] = unlinked[0]
-        windows[0]["request_link"] = "assumed: only Windows product"
-    registry = raw.get("registry") or {}
-    return {
+    if len(windows) == 1 and windows[0]["last_request"] is None:
+        unlinked = events.request_for(None)
+        if unlinked is not None:
+            windows[0]["last_request"] = unlinked
+            windows[0]["request_link"] = "assumed: only Windows product"
+    view: dict[str, t.Any] = {
         "licensing_error": _probe_error(raw.get("licensing_error")),
         "office2010_error": _probe_error(raw.get("office2010_error")),
         "windows": windows[0] if windows else None,
-        "office": [p for p in products if p["application"] == "office"],
-        "products": products,
-        "service": normalise_service(raw.get("service") or {}),
-        "os": {
-            "version": as_str(os_info.get("Version")),
-            "build": as_int(os_info.get("BuildNumber")),
-            "sku": as_int(os_info.get("OperatingSystemSKU")),
-            "product_type": as_int(os_info.get("ProductType")),
-            "is_server": (as_int(os_info.get("ProductType")) or 1) != 1,
-            "language": as_int(os_info.get("OSLanguage")),
-            "mui_languages": [str(x) for x in as_list(os_info.get("MUILanguages"))],
-            "edition_id": as_str(cv.get("EditionID")),
-            "installation_type": as_str(cv.get("InstallationType")),
-            "display_version": as_str(cv.get("DisplayVersion")),
-            "ubr": as_int(cv.get("UBR")),
-        },
-        "computer": {
-            "name": as_str(computer.get("Name")),
-            "dns_host_name": as_str(computer.get("DNSHostName")),
-            "domain": as_str(computer.get("Domain")),
-            "part_of_domain": as_bool(computer.get("PartOfDomain")),
-        },
-        "registry": {
+    }
+    if not lean:
+        view["office"] = [p for p in products if p["application"] == "office"]
+    view["products"] = products
+    view["service"] = normalise_service(raw.get("service") or {})
+    view["os"] = {
+        "version": as_str(os_info.get("Version")),
+        "build": as_int(os_info.get("BuildNumber")),
+        "sku": as_int(os_info.get("OperatingSystemSKU")),
+        "product_type": as_int(os_info.get("ProductType")),
+        "is_server": (as_int(os_info.get("ProductType")) or 1) != 1,
+        "language": as_int(os_info.get("OSLanguage")),
+        "mui_languages": [str(x) for x in as_list(os_info.get("MUILanguages"))],
+        "edition_id": as_str(cv.get("EditionID")),
+        "installation_type": as_str(cv.get("InstallationType")),
+        "display_version": as_str(cv.get("DisplayVersion")),
+        "ubr": as_int(cv.get("UBR")),
+    }
+    view["computer"] = {
+        "name": as_str(computer.get("Name")),
+        "dns_host_name": as_str(computer.get("DNSHostName")),
+        "domain": as_str(computer.get("Domain")),
+        "part_of_domain": as_bool(computer.get("PartOfDomain")),
+    }
+    if not lean:
+        registry = raw.get("registry") or {}
+        view["registry"] = {
             "kms_machine": as_str((registry.get("spp") or {}).get("KeyManagementServiceName")),
             "kms_port": as_int((registry.get("spp") or {}).get("KeyManagementServicePort")),
             "overrides": [o for o in as_list(registry.get("overrides")) if isinstance(o, dict)],
-        },
-        "spp_service": {
-            "state": as_str(spp.get("State")),
-            "start_mode": as_str(spp.get("StartMode")),
-            "exit_code": as_int(spp.get("ExitCode")),
-        } if spp else None,
-        "events": events,
+        }
+    view["spp_service"] = {
+        "state": as_str(spp.get("State")),
+        "start_mode": as_str(spp.get("StartMode")),
+        "exit_code": as_int(spp.get("ExitCode")),
+    } if spp else None
+    if not lean:
+        view["events"] = events.all()
+    view.update({
         # absent means not collected: a probe that ran and found none says [] (events_error null)
         "events_collected": "events" in raw and not raw.get("events_error"),
         "events_error": _hresult.to_hex(_hresult.normalise(raw.get("events_error"))) if raw.get("events_error") else None,
         "activation_attempts": [normalise_attempt(a) for a in as_list(raw.get("activation_attempts")) if isinstance(a, dict)],
         "products_collected": "products" in raw,
-        "kms_host_events": [e for e in events if e["id"] in (12290, 12293)],
-        "last_request": next((e for e in events if e["id"] == 12288), None),
-        "last_response": next((e for e in events if e["id"] == 12289), None),
-    }
+        "kms_host_events": events.of((12290, 12293)),
+        "last_request": events.latest(12288),
+        "last_response": events.latest(12289),
+    })
+    return view
 
 
 # --- time -----------------------------------------------------------------------------------------------------------
@@ -613,17 +708,10 @@ def normalise_time(raw: dict[str, t.Any], controller: dict[str, t.Any] | None = 
     POSIX seconds); the host clock is compared with their midpoint, and half the round trip is the uncertainty.
     """
     host_now = parse_datetime(raw.get("utc_now"))
-    offset = uncertainty = None
-    midpoint = None
-    if controller and controller.get("before") is not None and controller.get("after") is not None:
-        before, after = float(controller["before"]), float(controller["after"])
-        midpoint = utc_from_timestamp((before + after) / 2)
-        uncertainty = round((after - before) / 2, 3)
-        if host_now is not None:
-            offset = round((host_now - midpoint).total_seconds(), 3)
+    midpoint, offset, uncertainty = _clock_offset(host_now, controller)
     params = raw.get("parameters") or {}
     policy = raw.get("policy") or {}
-    source_type = as_str(policy.get("Type")) or as_str(params.get("Type"))
+    source_type = _time_source(raw)
     ntp = as_str(policy.get("NtpServer")) or as_str(params.get("NtpServer")) or ""
     peers = [p.split(",")[0] for p in ntp.split() if p.split(",")[0]]
     service = raw.get("service") or {}
@@ -650,6 +738,32 @@ def normalise_time(raw: dict[str, t.Any], controller: dict[str, t.Any] | None = 
     }
 
 
+def _clock_offset(host_now: datetime.datetime | None, controller: dict[str, t.Any] | None
+                  ) -> tuple[datetime.datetime | None, float | None, float | None]:
+    """The controller's midpoint clock, the host clock's offset from it and half the round trip (None: not known)."""
+    offset = uncertainty = None
+    midpoint = None
+    if controller and controller.get("before") is not None and controller.get("after") is not None:
+        before, after = float(controller["before"]), float(controller["after"])
+        midpoint = utc_from_timestamp((before + after) / 2)
+        uncertainty = round((after - before) / 2, 3)
+        if host_now is not None:
+            offset = round((host_now - midpoint).total_seconds(), 3)
+    return midpoint, offset, uncertainty
+
+
+def _time_source(raw: dict[str, t.Any]) -> str | None:
+    """W32Time's Type (NT5DS, NTP, ...): the policy's when set, else the service's parameters."""
+    return as_str((raw.get("policy") or {}).get("Type")) or as_str((raw.get("parameters") or {}).get("Type"))
+
+
+def _analysis_time(raw: dict[str, t.Any], controller: dict[str, t.Any] | None,
+                   host_now: datetime.datetime | None) -> dict[str, t.Any]:
+    """The time view's fields the analyzer reads (``host_now``: the probe's utc_now, parsed once by the caller)."""
+    return {"offset_seconds": _clock_offset(host_now, controller)[1], "source_type": _time_source(raw),
+            "service_state": as_str((raw.get("service") or {}).get("State"))}
+
+
 def _negated(value: int | None) -> int | None:
     """Windows stores the UTC bias with the opposite sign (UTC = local + bias)."""
     return None if value is None else -value
@@ -668,6 +782,38 @@ def _dns_error(error: t.Any) -> dict[str, t.Any] | None:
 
 def normalise_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
     """Return the normalised view of the kms_dns probe's output: SRV per domain and every KMS candidate."""
+    srv = _srv_entries(raw)
+    return {
+        "primary_suffix": as_str(raw.get("primary_suffix")),
+        "pending_primary_suffix": as_str(raw.get("pending_primary_suffix")),
+        "lookup_domains": [{"source": as_str(d.get("source")), "domain": as_str(d.get("domain"))}
+                           for d in as_list(raw.get("lookup_domains")) if isinstance(d, dict) and d.get("domain")],
+        "search_list": [s for s in re.split(r"[,\s]+", as_str(raw.get("search_list")) or "") if s],
+        "ad_domain": as_str(raw.get("ad_domain")),
+        "domains": [str(d) for d in as_list(raw.get("domains"))],
+        "srv": srv,
+        "srv_found": _srv_found(srv),
+        "candidates": _dns_candidates(raw),
+        "timeout_ms": as_int(raw.get("timeout_ms")),
+    }
+
+
+def _analysis_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
+    """The kms_dns view's fields the analyzer reads: the SRV look-ups, whether they found a host, the candidates."""
+    srv = _srv_entries(raw)
+    return {"srv": srv, "srv_found": _srv_found(srv), "candidates": _dns_candidates(raw)}
+
+
+def _srv_found(srv: list[dict[str, t.Any]]) -> bool:
+    """Whether the SRV look-ups the client makes found a record.
+
+    slmgr /skms-domain: with a lookup domain set the client searches only there, so only those records count."""
+    searched = [s for s in srv if s["lookup_domain"]] or srv
+    return any(s["records"] for s in searched)
+
+
+def _srv_entries(raw: dict[str, t.Any]) -> list[dict[str, t.Any]]:
+    """The kms_dns probe's SRV look-ups, one per domain, with their records."""
     srv = []
     for entry in as_list(raw.get("srv")):
         if not isinstance(entry, dict):
@@ -690,8 +836,11 @@ def normalise_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
             "error": _dns_error(entry.get("error")),
             "skipped": as_str(entry.get("skipped")),
         })
-    # slmgr /skms-domain: with a lookup domain set the client searches only there, so only those records count.
-    searched = [s for s in srv if s["lookup_domain"]] or srv
+    return srv
+
+
+def _dns_candidates(raw: dict[str, t.Any]) -> list[dict[str, t.Any]]:
+    """Every KMS host the client may go to, with what the host saw of its name and port."""
     resolved = raw.get("resolved") or {}
     tcp = raw.get("tcp") or {}
     candidates: list[dict[str, t.Any]] = []
@@ -720,19 +869,7 @@ def normalise_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
             "tcp_error_code": as_int(conn.get("code")),
             "tcp_ms": as_int(conn.get("ms")),
         })
-    return {
-        "primary_suffix": as_str(raw.get("primary_suffix")),
-        "pending_primary_suffix": as_str(raw.get("pending_primary_suffix")),
-        "lookup_domains": [{"source": as_str(d.get("source")), "domain": as_str(d.get("domain"))}
-                           for d in as_list(raw.get("lookup_domains")) if isinstance(d, dict) and d.get("domain")],
-        "search_list": [s for s in re.split(r"[,\s]+", as_str(raw.get("search_list")) or "") if s],
-        "ad_domain": as_str(raw.get("ad_domain")),
-        "domains": [str(d) for d in as_list(raw.get("domains"))],
-        "srv": srv,
-        "srv_found": any(s["records"] for s in searched),
-        "candidates": candidates,
-        "timeout_ms": as_int(raw.get("timeout_ms")),
-    }
+    return candidates
 
 
 # --- the snapshot document ------------------------------------------------------------------------------------------
@@ -791,6 +928,31 @@ def normalise_snapshot(snapshot: dict[str, t.Any]) -> dict[str, t.Any]:
         views["firewall"] = normalise_firewall(probes["firewall"])
     if isinstance(probes.get("kms_host"), dict):
         views["kms_host"] = normalise_kms_host(probes["kms_host"])
+    return views
+
+
+def analysis_views(snapshot: dict[str, t.Any]) -> dict[str, t.Any]:
+    """The normalised views the analyzer reads, and only what it reads of them (the analysis views).
+
+    Each field has the value :func:`normalise_snapshot` gives it (the same functions compute both); what no rule reads
+    is left out rather than computed: of ``activation`` the ``events``, ``office`` and ``registry`` (and each KMS
+    event's ``time``), of ``time`` everything but ``offset_seconds``, ``source_type`` and ``service_state``, of
+    ``kms_dns`` everything but ``srv``, ``srv_found`` and ``candidates``, the ``kms_host`` view (the analyzer parses
+    the probe's events itself). The host's clock (``utc_now``) is parsed once, for the grace dates and the offset.
+    """
+    probes = snapshot.get("probes") or {}
+    views: dict[str, t.Any] = {}
+    time_raw = probes.get("time")
+    host_now = parse_datetime(time_raw.get("utc_now")) if isinstance(time_raw, dict) else None
+    reference = host_now if host_now is not None else parse_datetime(snapshot.get("collected_at"))
+    if isinstance(probes.get("activation"), dict):
+        views["activation"] = normalise_activation(probes["activation"], reference, lean=True)
+    if isinstance(time_raw, dict):
+        views["time"] = _analysis_time(time_raw, (snapshot.get("controller") or {}).get("time"), host_now)
+    if isinstance(probes.get("kms_dns"), dict):
+        views["kms_dns"] = _analysis_kms_dns(probes["kms_dns"])
+    if isinstance(probes.get("firewall"), dict):
+        views["firewall"] = normalise_firewall(probes["firewall"])
     return views
 
 

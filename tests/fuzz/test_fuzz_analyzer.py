@@ -11,6 +11,7 @@ from hypothesis import given, settings, strategies as st
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _correlate, _fleet, _report, _schema, _snapshot
 from shapes import mutated, snapshot_shapes, strict_json
+from lean_views import assert_same_values
 
 
 def _diagnose(snapshot):
@@ -28,6 +29,15 @@ def test_diagnose_any_shape(snapshot):
     strict_json(result)
     assert result["status"] in _report.STATUS_ORDER
     assert all(isinstance(code, str) for code in result["codes"])
+
+
+@given(snapshot_shapes)
+def test_analysis_views_hold_the_full_views_values(snapshot):
+    try:
+        _snapshot.read_snapshot(snapshot)
+    except _snapshot.SnapshotError:
+        return
+    assert_same_values(snapshot)
 
 
 @given(snapshot_shapes)

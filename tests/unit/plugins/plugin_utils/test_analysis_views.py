@@ -1,0 +1,94 @@
+"""The analysis views (what the analyzer reads of the normalised views, and nothing else) hold exactly the values
+the full views hold: the analyzer reads the same snapshot the *_info modules show, only less of it."""
+from __future__ import annotations
+
+import typing as t
+
+import analyze_corpus
+import snapshots as S
+from lean_views import assert_same_values, without_time
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot
+
+
+def test_every_corpus_snapshot_reads_the_same():
+    cases = analyze_corpus.corpus()
+    assert len(cases) >= 700
+    for _name, snapshot, _observations in cases:
+        assert_same_values(snapshot)
+
+
+def test_the_lean_views_leave_out_what_no_rule_reads():
+    views = _snapshot.analysis_views(S.healthy())
+    assert set(views["time"]) == {"offset_seconds", "source_type", "service_state"}
+    assert set(views["kms_dns"]) == {"srv", "srv_found", "candidates"}
+    assert not {"events", "office", "registry"} & set(views["activation"])
+    assert "time" not in views["activation"]["last_request"]
+
+
+def _event(event_id: int, record: int | None, created: str, hresult: str) -> dict[str, t.Any]:
+    event = S.request(hresult) if event_id == 12288 else S.response(hresult)
+    event.update(RecordId=record, TimeCreated=created)
+    return event
+
+
+def test_equal_record_ids_are_ordered_by_time_as_in_the_full_view():
+    # a tie (equal or absent RecordIds, as in a capture pasted without them) is broken by TimeCreated, newest first
+    for records in ((7, 7, 7), (None, None, None), (None, 5, None)):
+        snap = S.healthy()
+        snap["probes"]["activation"]["events"] = [
+            _event(12288, records[0], "2026-11-25T05:00:00Z", "0xC004F074"),
+            _event(12288, records[1], "2026-11-25T06:30:00Z", "0x800706BA"),
+            _event(12288, records[2], "/Date(1795581000000)/", "0xC004F06C"),
+        ]
+        lean = _snapshot.analysis_views(_snapshot.read_snapshot(snap))["activation"]
+        full = _snapshot.normalise_snapshot(_snapshot.read_snapshot(snap))["activation"]
+        assert lean["last_request"] == without_time(full["last_request"]), records
+        assert_same_values(snap)
+        # 1795581000000 ms is 2026-11-25T04:30:00Z: the oldest; 06:30 is the latest of equal RecordIds, and RecordId 5
+        # outranks absent ones
+        assert lean["last_request"]["hresult"] == "0x800706BA", records
+
+
+def _history() -> dict[str, t.Any]:
+    """Windows and Office, each with its own requests, unlinked (redacted ActID) ones and responses: 20 events."""
+    snap = S.healthy()
+    act = snap["probes"]["activation"]
+    act["products"] = [S.product(LicenseStatus=2, LicenseStatusReason=0xC004F074), S.office(LicenseStatus=2)]
+    events = []
+    for i in range(20):
+        kind = i % 4
+        if kind == 0:
+            event = S.request("0x800706BA", record=200 - i)
+        elif kind == 1:
+            event = S.request("0xC004F06C", act=S.OFFICE_ID, record=200 - i)
+        elif kind == 2:
+            event = S.request("0xC004F074", act="<ActID>", record=200 - i)
+        else:
+            event = S.response("0x0", record=200 - i)
+        events.append(event)
+    act["events"] = events[::-1]        # oldest first, as a paste may have them
+    return snap
+
+
+def test_a_history_reads_the_same_and_parses_only_the_events_a_rule_reads(monkeypatch):
+    snap = _history()
+    assert_same_values(snap)
+    parsed = []
+    real = _snapshot._parse_event  # pylint: disable=protected-access
+
+    def counting(event, *args, **kwargs):
+        parsed.append(event["RecordId"])
+        return real(event, *args, **kwargs)
+
+    monkeypatch.setattr(_snapshot, "_parse_event", counting)
+    lean = _snapshot.analysis_views(_snapshot.read_snapshot(snap))["activation"]
+    windows, office = lean["products"]
+    assert windows["last_request"]["hresult"] == "0x800706BA" and windows["last_request"]["record_id"] == 200
+    assert office["last_request"]["hresult"] == "0xC004F06C" and office["last_request"]["record_id"] == 199
+    assert lean["last_response"]["record_id"] == 197
+    # the newest request of each product, the newest response; never the 16 older ones
+    assert sorted(parsed) == [197, 199, 200]
+    parsed.clear()
+    _snapshot.normalise_snapshot(_snapshot.read_snapshot(snap))
+    assert len(parsed) == 20        # the full view lists every event
