@@ -83,9 +83,12 @@ class ActionModule(ActionBase):
         if args["controller_checks"] and not budget.allows("controller_checks"):
             observations = None     # not collected: absent, never "nothing seen"
         elif args["controller_checks"]:
-            views = _snapshot.normalise_snapshot(snapshot)
-            view = views.get("kms_dns") or {}
-            own = _analyze.self_endpoint(views.get("activation") or {})
+            # only the two views the controller's checks read (the activation view lean: its KMS events unparsed)
+            probes_raw = snapshot.get("probes") or {}
+            dns_raw, activation_raw = probes_raw.get("kms_dns"), probes_raw.get("activation")
+            view = _snapshot.normalise_kms_dns(dns_raw) if isinstance(dns_raw, dict) else {}
+            own = _analyze.self_endpoint(_snapshot.normalise_activation(activation_raw, lean=True)) \
+                if isinstance(activation_raw, dict) else None
             # shared by the workers of this task in this run: one look-up per domain and one connect per endpoint
             cache = _controller.RunCache(f"diagnose:{self._task._uuid}")
             # connect only where the inventory, the task or the controller's own DNS answers point (issue 14 item 8)

@@ -10,7 +10,7 @@ from ansible.errors import AnsibleActionFail
 from ansible.playbook.play_context import PlayContext
 
 from ansible_collections.winactivation.kms.plugins.action import diagnose
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _controller, _snapshot
 
 from fakes import CountingListener, FakeConnection
 
@@ -137,3 +137,20 @@ def test_a_finding_says_the_controller_did_not_check_an_unknown_endpoint():
     evidence = [f["evidence"] for f in result["findings"] if "controller_tcp" in f["evidence"]]
     assert evidence and all(e["controller_tcp"] is None for e in evidence)
     assert all(e.get("controller_not_checked") == _controller.NOT_KNOWN for e in evidence)
+
+
+def test_the_controller_checks_read_two_views_not_every_normalised_view():
+    """The analyzer found every host's events parsed a second time for the controller's checks (issue 13): the action
+    builds the kms_dns view and a lean activation view only, and a KMS host still names its own endpoint."""
+    import json
+    import pathlib
+    with mock.patch.object(_snapshot, "normalise_snapshot", side_effect=AssertionError("every view built")):
+        result, connects = _run({"dns_servers": [], "controller_check_targets": "any"},
+                                {"inventory_hostname": "pc1", "groups": {}, "hostvars": {}})
+    assert not result.get("failed"), result.get("msg")
+    assert sorted(connects) == [("attacker.example", 4444), ("kms01.corp.example.jp", 1688)]
+    fixture = pathlib.Path(__file__).parents[2] / "fixtures" / "activation_kms_host_2022.json"
+    raw = json.loads(fixture.read_text(encoding="utf-8"))
+    raw = raw.get("probes", {}).get("activation", raw) if isinstance(raw, dict) else raw
+    own = _analyze.self_endpoint(_snapshot.normalise_activation(raw, lean=True))
+    assert own is not None and own == _analyze.self_endpoint(_snapshot.normalise_activation(raw))
