@@ -12,8 +12,11 @@ Documents from several runs (AWX job slices) merge into one: per host the newest
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
+import functools
+import gc
 import io
 import json
 import pathlib
@@ -227,26 +230,63 @@ def _status_label(status: str, lang: str) -> str:
 TEMPLATES = pathlib.Path(__file__).resolve().parent / "templates"
 
 
+_JINJA_OPTIONS: dict[str, t.Any] = {"autoescape": True, "undefined": jinja2.StrictUndefined, "trim_blocks": True,
+                                     "lstrip_blocks": True}
+
+
+@functools.lru_cache(maxsize=1)
+def _default_environment() -> jinja2.Environment:
+    """The environment of the shipped templates, made once per process (it keeps their compiled code).
+
+    Not sandboxed: these templates are ours and render only data (autoescaped); the sandbox's check of every
+    attribute look-up cost a third of the page at 50,000 hosts. A user's template gets the sandbox (``_template``).
+    """
+    loader = jinja2.ChoiceLoader([jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(TEMPLATES))}),
+                                  jinja2.FileSystemLoader(str(TEMPLATES))])
+    return jinja2.Environment(loader=loader, **_JINJA_OPTIONS)
+
+
 def _template(name: str, template: str | None, option: str) -> jinja2.Template:
     """The page template: the user's file when given, else the default ``name``.
 
     A user's template may extend a default one as ``default/<name>`` (or plain ``<name>`` when named differently).
-    Autoescaping is on for every template; the sandboxed environment keeps a template away from Python internals.
+    Autoescaping is on for every template; a user's template renders in a sandboxed environment, which keeps it away
+    from Python internals (the defaults it extends are compiled there too).
     """
-    loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(TEMPLATES))})]
-    if template:
-        path = pathlib.Path(template).expanduser()
-        if not path.is_file():
-            raise ValueError(f"{option} must be the path of a Jinja2 template file, got {template!r} (no such file)")
-        loaders.append(jinja2.FileSystemLoader(str(path.resolve().parent)))
-        name = path.name
-    loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
-    env = jinja2.sandbox.ImmutableSandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
-                                                       undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    if not template:
+        try:
+            return _default_environment().get_template(name)
+        except jinja2.TemplateError as exc:
+            raise ValueError(f"{option}: cannot load the template {name}: {exc}") from exc
+    path = pathlib.Path(template).expanduser()
+    if not path.is_file():
+        raise ValueError(f"{option} must be the path of a Jinja2 template file, got {template!r} (no such file)")
+    loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(TEMPLATES))}),
+                                        jinja2.FileSystemLoader(str(path.resolve().parent)),
+                                        jinja2.FileSystemLoader(str(TEMPLATES))]
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), **_JINJA_OPTIONS)
     try:
-        return env.get_template(name)
+        return env.get_template(path.name)
     except jinja2.TemplateError as exc:
-        raise ValueError(f"{option}: cannot load the template {template or name}: {exc}") from exc
+        raise ValueError(f"{option}: cannot load the template {template}: {exc}") from exc
+
+
+@contextlib.contextmanager
+def _collector_paused() -> t.Iterator[None]:
+    """Pause Python's cyclic garbage collector while a page is built, as it was before afterwards.
+
+    Building a page allocates a few objects per host (views, Jinja's buffers) that live until the page is done; each
+    time they pile up, the collector walks every object of the process, the whole fleet document included. At 50,000
+    hosts that was five full passes and more than half of the page's time. A page makes no reference cycles to reclaim;
+    plain reference counting frees everything as before.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _render(template: jinja2.Template, option: str, **context: t.Any) -> str:
@@ -278,6 +318,11 @@ def _chart(summary: dict[str, t.Any], lang: str) -> dict[str, t.Any]:
     return {"bars": bars, "width": 60 * len(counts) + 20, "height": height, "bar_width": bar_width}
 
 
+#: A finding's evidence as the page shows it (one encoder for every finding: ``json.dumps`` with options makes a new
+#: one per call).
+_EVIDENCE_PAGE = json.JSONEncoder(ensure_ascii=False, indent=1, sort_keys=True, default=str)
+
+
 def _host_view(result: dict[str, t.Any], lang: str) -> dict[str, t.Any]:
     status = result["status"]
     return {
@@ -286,7 +331,7 @@ def _host_view(result: dict[str, t.Any], lang: str) -> dict[str, t.Any]:
         "status_rank": STATUS_ORDER.index(status) if status in STATUS_ORDER else 9, "codes": result.get("codes") or [],
         "findings": [{"code": f["code"], "severity": f["severity"], "product": _product_label(f, lang),
                       "message": f["message"][lang], "remedy": f["remedy_text"][lang],
-                      "evidence_json": json.dumps(f["evidence"], ensure_ascii=False, indent=1, sort_keys=True, default=str)}
+                      "evidence_json": _EVIDENCE_PAGE.encode(f["evidence"])}
                      for f in result["findings"]],
     }
 
@@ -301,11 +346,12 @@ def to_html(document: dict[str, t.Any], language: str = "en", template: str | No
     lang = _check_language(language)
     summary = document["summary"]
     page = _template("diagnosis.html.j2", template, "report_html_template")
-    return _render(page, "report_html_template", lang=lang, labels=LABELS[lang], generated_at=_when(document["generated_at"]),
-                   summary=summary, chart=_chart(summary, lang), csvlk_names=csvlk_names,
-                   codes=[(c, summary["code_counts"][c]) for c in sorted(summary["code_counts"])],
-                   statuses=[(s, _status_label(s, lang)) for s in STATUS_ORDER if summary["status_counts"].get(s)],
-                   hosts=[_host_view(r, lang) for r in document["results"]])
+    with _collector_paused():
+        return _render(page, "report_html_template", lang=lang, labels=LABELS[lang], generated_at=_when(document["generated_at"]),
+                       summary=summary, chart=_chart(summary, lang), csvlk_names=csvlk_names,
+                       codes=[(c, summary["code_counts"][c]) for c in sorted(summary["code_counts"])],
+                       statuses=[(s, _status_label(s, lang)) for s in STATUS_ORDER if summary["status_counts"].get(s)],
+                       hosts=[_host_view(r, lang) for r in document["results"]])
 
 
 def stats(document: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -436,6 +482,12 @@ def remediation_html(document: dict[str, t.Any], language: str = "en", template:
     (operations, failures) and what is left for a person; expand-all and a print view. ``template`` as in to_html
     (replacing remediation.html.j2)."""
     lang = _check_language(language)
+    with _collector_paused():
+        return _remediation_page(document, lang, template)
+
+
+def _remediation_page(document: dict[str, t.Any], lang: str, template: str | None) -> str:
+    """The remediation page's views, rendered."""
     labels = dict(_REMEDIATION_LABELS[lang])
     hosts = [{"host": h["host"], "outcome": h["outcome"], "outcome_label": labels.get(h["outcome"], h["outcome"]),
               "outcome_colour": _OUTCOME_COLOURS.get(h["outcome"], "#616161"),
