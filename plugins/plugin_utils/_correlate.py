@@ -92,8 +92,10 @@ def correlate(results: list[dict[str, t.Any]]) -> tuple[list[dict[str, t.Any]], 
             name = _kms_name(product.get("kms_target"))
             if not name:
                 continue
-            group = by_kms.setdefault(name, {"kms_host": name, "in_run": name in kms_index, "clients": set(),
-                                             "activated": set(), "failing": set(), "codes": collections.Counter()})
+            group = by_kms.get(name)
+            if group is None:       # made once per KMS host, not once per product (a setdefault argument would be)
+                group = by_kms[name] = {"kms_host": name, "in_run": name in kms_index, "clients": set(),
+                                        "activated": set(), "failing": set(), "codes": collections.Counter()}
             group["clients"].add(result["host"])
             product_codes = [f["code"] for f in result["findings"] if (f.get("product") or {}).get("id") == product["id"]]
             if "ACTIVATED" in product_codes:

@@ -79,7 +79,8 @@ def gather(raw_vars: t.Callable[[str], t.Any], hosts: t.Iterable[str], var: str)
 
 def fleet(task_results: dict[str, t.Any], generated_at: str | None = None) -> dict[str, t.Any]:
     """The fleet document from gathered results: one correlation."""
-    return _report.fleet_document(_report.from_task_results(task_results), generated_at)
+    with _report.collector_paused():
+        return _report.fleet_document(_report.from_task_results(task_results), generated_at)
 
 
 def reweighed(document: t.Mapping[str, t.Any]) -> dict[str, dict[str, t.Any]]:
