@@ -255,10 +255,9 @@ def _status_label(status: str, lang: str) -> str:
 
 #: The default templates (diagnosis.html.j2, remediation.html.j2 and the frame they share, _page.html.j2).
 TEMPLATES = pathlib.Path(__file__).resolve().parent / "templates"
-
-
+#: The options of every report environment, the shipped templates' and a user's alike.
 _JINJA_OPTIONS: dict[str, t.Any] = {"autoescape": True, "undefined": jinja2.StrictUndefined, "trim_blocks": True,
-                                     "lstrip_blocks": True}
+                                    "lstrip_blocks": True}
 
 
 @functools.lru_cache(maxsize=1)
