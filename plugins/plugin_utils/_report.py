@@ -171,10 +171,7 @@ def merge(documents: list[t.Any]) -> dict[str, t.Any]:
 
 def to_json(document: dict[str, t.Any]) -> str:
     """The document as JSON (UTF-8 text, Japanese kept readable)."""
-    text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False, default=str)
-    # appended in place (the only reference, a local): ``text + "\n"`` copied all of it (140 MB at 50,000 hosts)
-    text += "\n"
-    return text
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False, default=str) + "\n"
 
 
 def _product_label(finding: dict[str, t.Any], lang: str = "en") -> str:
