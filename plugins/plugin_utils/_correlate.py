@@ -9,6 +9,7 @@ and state causes for the fleet as "N clients fail because ...", in English and J
 from __future__ import annotations
 
 import collections
+import functools
 import typing as t
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _findings, _snapshot
@@ -45,8 +46,12 @@ _CAUSE_TEXT = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def _kms_name(target: str | None) -> str | None:
-    """The host of a product's ``kms_target`` (``host:port``, ``[IPv6]:port``), lower-cased."""
+    """The host of a product's ``kms_target`` (``host:port``, ``[IPv6]:port``), lower-cased.
+
+    Cached: a fleet has a few KMS targets, each named by thousands of products (147,000 look-ups at 50,000 hosts).
+    """
     host, _port = _snapshot.split_host_port(target)
     return host.lower() if host else None
 
@@ -83,14 +88,19 @@ def correlate(results: list[dict[str, t.Any]]) -> tuple[list[dict[str, t.Any]], 
     for result in results:
         if result.get("is_kms_host"):
             continue
+        codes_of: dict[t.Any, list[str]] | None = None
         for product in result.get("products") or []:
             name = _kms_name(product.get("kms_target"))
             if not name:
                 continue
-            group = by_kms.setdefault(name, {"kms_host": name, "in_run": name in kms_index, "clients": set(),
-                                             "activated": set(), "failing": set(), "codes": collections.Counter()})
+            if codes_of is None or codes_of[_INDEXED] != (id(result["findings"]), len(result["findings"])):
+                codes_of = _codes_by_product(result["findings"])
+            group = by_kms.get(name)
+            if group is None:       # made once per KMS host, not once per product (a setdefault argument would be)
+                group = by_kms[name] = {"kms_host": name, "in_run": name in kms_index, "clients": set(),
+                                        "activated": set(), "failing": set(), "codes": collections.Counter()}
             group["clients"].add(result["host"])
-            product_codes = [f["code"] for f in result["findings"] if (f.get("product") or {}).get("id") == product["id"]]
+            product_codes = _product_codes(codes_of, result["findings"], product["id"])
             if "ACTIVATED" in product_codes:
                 group["activated"].add(result["host"])
             causes = [c for c in product_codes if c not in STATUS_CODES]
@@ -100,6 +110,32 @@ def correlate(results: list[dict[str, t.Any]]) -> tuple[list[dict[str, t.Any]], 
             _check_against_kms_host(result, product, kms_index.get(name))
     summary = summarise(results, by_kms, kms_index)
     return results, summary
+
+
+#: The key under which ``_codes_by_product`` keeps which list of findings it indexed, and its length then (an object
+#: no product id equals): a finding added by ``_check_against_kms_host`` makes the index be built again.
+_INDEXED: t.Any = object()
+
+
+def _codes_by_product(findings: list[dict[str, t.Any]]) -> dict[t.Any, t.Any]:
+    """Product id -> the codes of the host's findings about it, in order (None: about the whole host); one pass over
+    the findings instead of one per product. Ids that cannot be dict keys (a hand-edited document) are left out and
+    looked up by ``_product_codes`` the slow way."""
+    index: dict[t.Any, t.Any] = {_INDEXED: (id(findings), len(findings))}
+    for finding in findings:
+        try:
+            index.setdefault((finding.get("product") or {}).get("id"), []).append(finding["code"])
+        except TypeError:
+            continue
+    return index
+
+
+def _product_codes(index: dict[t.Any, t.Any], findings: list[dict[str, t.Any]], product_id: t.Any) -> list[str]:
+    """The codes of the findings about the product ``product_id``, in the findings' order."""
+    try:
+        return index.get(product_id) or []
+    except TypeError:
+        return [f["code"] for f in findings if (f.get("product") or {}).get("id") == product_id]
 
 
 def _fleet_proof(results: list[dict[str, t.Any]]) -> dict[str, dict[str, t.Any]]:
