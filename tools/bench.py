@@ -520,11 +520,13 @@ def _ratio(value: float | None) -> str:
 def markdown(result: dict[str, t.Any]) -> str:
     """The measured figures as Markdown (the part of docs/performance.md between the bench markers)."""
     machine = result["machine"]
-    lines = [BEGIN, "", f"Measured {result['date']} with `{result['command']}`", "",
-             f"Machine: {machine['cpus']} CPUs ({machine['cpu_model']}), {machine['mem_gib']} GiB, {machine['system']}; "
-             f"Python {machine['python']}, ansible-core {machine['ansible_core']}; forks {result['forks']}. "
-             f"Load average (1 min) when runs started: {result['load'][0]:.2f} to {result['load'][1]:.2f} "
-             "(the machine is shared: figures are noisy).", ""]
+    lines = [BEGIN, "", f"Measured {result['date']} with `{result['command']}`", ""]
+    sources = [f"Figures from the run of {s['date']}: `{s['command']}`" for s in result.get("sources") or []]
+    lines += sources + ([""] if sources else [])
+    lines += [f"Machine: {machine['cpus']} CPUs ({machine['cpu_model']}), {machine['mem_gib']} GiB, {machine['system']}; "
+              f"Python {machine['python']}, ansible-core {machine['ansible_core']}; forks {result['forks']}. "
+              f"Load average (1 min) when runs started: {result['load'][0]:.2f} to {result['load'][1]:.2f} "
+              "(the machine is shared: figures are noisy).", ""]
     if result["table"]:
         lines += ["| hosts | variant | runs | wall s (median, min-max) | x floor | controller CPU s | x floor | lab CPU s | "
                   "peak RSS MiB | HTTP req/host | bytes/host | commands/host | rc | load at start |",
@@ -666,8 +668,10 @@ def main(argv: list[str] | None = None) -> int:
                        check=True, capture_output=True, timeout=1800)
         profiles[f"the analyzer ({args.analyzer:,} snapshots)"] = profile_summary(path)
     synth = [_synthetic_subprocess(int(n)) for n in args.synthetic.split(",") if n]
+    sources: list[dict[str, t.Any]] = []
     for earlier in args.include:
         old = _earlier(pathlib.Path(earlier))
+        sources += old.get("sources") or [{"date": old.get("date"), "command": old.get("command")}]
         runs = old.get("runs", []) + runs
         analyzer = analyzer or old.get("analyzer")
         synth = old.get("synthetic", []) + synth
@@ -676,7 +680,7 @@ def main(argv: list[str] | None = None) -> int:
     result = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
               "command": "tools/bench.py " + shlex.join(argv if argv is not None else sys.argv[1:]), "machine": _machine(),
               "forks": args.forks, "load": (min(loads), max(loads)), "table": summarise(runs), "analyzer": analyzer,
-              "synthetic": synth, "payload": payload_sizes(), "profiles": profiles, "runs": runs}
+              "synthetic": synth, "payload": payload_sizes(), "profiles": profiles, "runs": runs, "sources": sources}
     text = markdown(result)
     print(text)
     if args.json:
