@@ -50,6 +50,8 @@ class ActionModule(ActionBase):
         _options.in_range(name("expiring_days"), args["expiring_days"], 1, 180)
         args["_servers"] = [_options.dns_server(name("dns_servers"), s) for s in args["dns_servers"]]
         args["_candidates"] = [_options.endpoint(name("candidates"), c) for c in args["candidates"]]
+        if args["time_budget"] is not None:     # checked again by Budget; here so that the error names the variable
+            _options.in_range(name("time_budget"), args["time_budget"], 0.1, _budget.MAX_SECONDS, "seconds")
         return args
 
     def run(self, tmp: t.Any = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
@@ -94,7 +96,7 @@ class ActionModule(ActionBase):
             # connect only where the inventory, the task or the controller's own DNS answers point (issue 14 item 8)
             known = None
             if args["controller_check_targets"] == "known":
-                known = _controller.inventory_names(task_vars or {}, cache=cache) | {c["host"] for c in args["_candidates"]}
+                known = _controller.inventory_names(task_vars or {}, cache=cache, template=self._templar.template) | {c["host"] for c in args["_candidates"]}
             observations = _controller.observe(view, args["_servers"] or None, args["timeout"], [own] if own else None,
                                                cache, known)
         diagnosis = _analyze.analyze(snapshot, observations, {"expiring_days": args["expiring_days"]})

@@ -96,8 +96,10 @@ options:
     description:
       - Take every option this task leaves out, except I(result_var), from the variable named
         C(<variables_prefix><option>) when it is defined and not null (C(remediate_) reads C(remediate_activate),
-        C(remediate_ntp_servers)...); an option given in the task wins, an undefined variable leaves the default. An
-        error names the variable.
+        C(remediate_ntp_servers)...); such a variable wins over the task's own argument and
+        over C(module_defaults), as the role's templated arguments did; an undefined, null or omitted variable leaves
+        the option to them or to its default. A list option may be given as a string holding a list literal (a
+        key=value extra variable). An error names the variable.
       - The role C(winactivation.kms.remediate) passes its variables this way. Written as templates, its seventeen
         arguments were compiled again by ansible-core in every forked worker, about 2.5 ms of controller CPU per
         argument and host on ansible-core 2.21 (see docs/performance.md); a variable holding no template is read as it

@@ -288,19 +288,22 @@ def _name(value: t.Any) -> str | None:
     return text or None
 
 
-def inventory_names(task_vars: dict[str, t.Any], group: str = "kms_hosts", cache: RunCache | None = None) -> set[str]:
+def inventory_names(task_vars: dict[str, t.Any], group: str = "kms_hosts", cache: RunCache | None = None,
+                    template: t.Callable[[t.Any], t.Any] | None = None) -> set[str]:
     """The names the inventory gives the KMS hosts (``group``) and the current host: inventory names,
     ``ansible_host`` and ``kms_fqdn``.
 
     The group's names are the same for every host of a task: with ``cache`` they are read once per run (each
     ``hostvars[member]`` makes ansible-core compute that host's variables, about 3 ms each, issue 13); the current
-    host's come from its own task variables.
+    host's come from its own task variables, through ``template`` (the action's templar) when they hold a template.
     """
     def _group() -> list[str]:
         return sorted(_group_names(task_vars, group))
 
     names = set(cache.get(("inventory_names", group), _group) if cache is not None else _group())
     own = [task_vars.get(key) for key in ("inventory_hostname", "ansible_host", "kms_fqdn")]
+    if template is not None:    # task variables are untemplated: ansible_host may be "{{ inventory_hostname }}.corp..."
+        own = [template(value) if isinstance(value, str) and "{" in value else value for value in own]
     names.update(str(value) for value in own if value)
     return {n for n in (_name(v) for v in names) if n}
 

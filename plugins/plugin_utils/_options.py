@@ -12,6 +12,7 @@ the host unchanged as JSON data (never in a command line); docs/input-validation
 
 from __future__ import annotations
 
+import ast
 import ipaddress
 import math
 import os
@@ -20,6 +21,11 @@ import typing as t
 import unicodedata
 
 from ansible.errors import AnsibleActionFail, AnsibleError
+try:  # ansible-core 2.19+: templating a value that is omit raises this
+    from ansible.errors import AnsibleValueOmittedError as _OMITTED
+except ImportError:  # 2.16-2.18: the omit placeholder string comes back (see _without_omit)
+    class _OMITTED(Exception):  # type: ignore[no-redef]
+        """Stand-in: never raised before ansible-core 2.19."""
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 try:
@@ -63,9 +69,16 @@ def from_variables(spec: dict[str, t.Any], args: t.Mapping[str, t.Any], task_var
 
     A role passes its variables this way rather than as ``option: "{{ role_option }}"``: ansible-core compiles every
     templated argument with Jinja2 in every forked worker (about 2.5 ms each on 2.21, issue 13), while a variable
-    that holds no template is read as it is. An option the task gives wins; a variable that is not defined or is
-    null leaves the option's default. ``template`` is the action's templar (a variable may hold a template). The
-    options in ``exclude`` (those that change a host) are only ever taken from the task itself.
+    that holds no template is read as it is. It does what those templated arguments did:
+
+    * a variable that is defined and not null (nor ``omit``) wins over the task's arguments, ``module_defaults``
+      included (ansible-core merges those into the arguments; the role's arguments used to override them);
+    * an undefined, null or omitted variable leaves the option to the task, ``module_defaults`` or the default;
+    * a list option given as a string that reads as a list literal (``-e 'diagnose_dns_servers=["10.0.0.1"]'``: a
+      key=value extra variable is always a string) is that list, as ansible-core 2.16-2.18's templating made it.
+
+    ``template`` is the action's templar (a variable may hold a template). The options in ``exclude`` (those that
+    change a host, or say where to read from) are only ever taken from the task itself.
     Returns ``(arguments, {option: variable})`` for the options taken from variables.
     """
     prefix = args.get("variables_prefix")
@@ -75,19 +88,49 @@ def from_variables(spec: dict[str, t.Any], args: t.Mapping[str, t.Any], task_var
     if not isinstance(prefix, str) or not _PREFIX.fullmatch(prefix):
         raise AnsibleActionFail(f"variables_prefix: expected a variable name prefix of lower-case letters, digits and "
                                 f"underscores that ends in '_' (e.g. 'diagnose_'), got {shown(prefix)}")
+    omit = task_vars.get("omit")
     origin: dict[str, str] = {}
-    for name in spec:
+    for name, option in spec.items():
         variable = prefix + name
-        if name == "variables_prefix" or name in exclude or name in args or variable not in task_vars:
+        if name == "variables_prefix" or name in exclude or variable not in task_vars:
             continue
         try:
             value = task_vars[variable]
             value = template(value) if _may_hold_template(value) else value
+        except _OMITTED:
+            continue
         except AnsibleError as exc:
             raise AnsibleActionFail(f"{variable}: {exc.message}") from None
-        if value is not None:
-            merged[name], origin[name] = value, variable
+        value = _without_omit(value, omit)
+        if value is None:
+            continue
+        if option.get("type") == "list":
+            value = _list_literal(value)
+        merged[name], origin[name] = value, variable
     return merged, origin
+
+
+def _without_omit(value: t.Any, omit: t.Any) -> t.Any:
+    """``value`` with ansible-core 2.16-2.18's omit placeholder taken out (None when it is the placeholder)."""
+    if not isinstance(omit, str) or not omit:
+        return value
+    if isinstance(value, str) and value == omit:
+        return None
+    if isinstance(value, list):
+        return [item for item in value if not (isinstance(item, str) and item == omit)]
+    return value
+
+
+def _list_literal(value: t.Any) -> t.Any:
+    """A string that reads as a Python/JSON list literal as that list; any other value as it is."""
+    if isinstance(value, str) and value.lstrip().startswith("["):
+        try:
+            parsed = ast.literal_eval(value.strip())
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return value
+        if isinstance(parsed, list):
+            return parsed
+    return value
 
 
 def _may_hold_template(value: t.Any) -> bool:

@@ -20,8 +20,9 @@ def test_three_hundred_idle_endpoints_use_no_cpu_and_stop_promptly():
         start = time.process_time()
         time.sleep(1.0)
         idle = time.process_time() - start
-        # polling every 0.2 s, 300 endpoints took about 0.035 s of CPU a second here
-        assert idle < 0.012, f"{idle:.3f} s of CPU in 1 s with no client"
+        # polling every 0.2 s, 300 endpoints took 0.035-0.041 s of CPU a second here; sleeping, about 0.001 s (the
+        # lab's one DNS server still polls: a margin of 15x over the sleeping figure, a third of the polling one)
+        assert idle < 0.015, f"{idle:.3f} s of CPU in 1 s with no client"
         stopping = time.perf_counter()
     assert time.perf_counter() - stopping < 30
 

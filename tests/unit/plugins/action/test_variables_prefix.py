@@ -71,9 +71,42 @@ def test_a_variable_holding_a_template_is_templated_and_null_or_undefined_leaves
     assert args["time_budget"] is None and args["timeout"] == 2.0 and args["expiring_days"] == 30
 
 
-def test_the_tasks_own_argument_wins_over_the_variable():
-    args = _validated({"variables_prefix": "diagnose_", "timeout": 7}, {"diagnose_timeout": 3})
-    assert args["timeout"] == 7.0
+def test_a_defined_variable_wins_over_the_tasks_arguments_and_module_defaults_as_the_templated_role_did():
+    """ansible-core merges module_defaults into the task's arguments; the role's templated arguments overrode them."""
+    args = _validated({"variables_prefix": "diagnose_", "timeout": 7, "language": "ja"},
+                      {"diagnose_timeout": 3, "diagnose_language": None})
+    assert args["timeout"] == 3.0            # the variable, as `timeout: "{{ diagnose_timeout }}"` gave
+    assert args["language"] == "ja"          # a null variable leaves the option to the task / module_defaults
+
+
+def test_an_omitted_variable_leaves_the_option_to_its_default_on_every_line():
+    """`diagnose_time_budget: "{{ omit }}"` dropped the argument: 2.19+ raise, 2.16-2.18 give the placeholder."""
+    placeholder = "__omit_place_holder__0123abcd"
+    args = _validated({"variables_prefix": "diagnose_"},
+                      {"omit": placeholder, "diagnose_time_budget": placeholder,
+                       "diagnose_dns_servers": ["10.0.0.53", placeholder]})
+    assert args["time_budget"] is None and args["dns_servers"] == ["10.0.0.53"]
+    omitted = pytest.importorskip("ansible.errors").__dict__.get("AnsibleValueOmittedError")
+    if omitted is None:      # 2.16-2.18: templating gives the placeholder back, the case above
+        return
+    task_vars = {"inventory_hostname": "pc1", "diagnose_timeout": trust_as_template("{{ omit }}")}
+    action = _action({"variables_prefix": "diagnose_"}, task_vars)
+    with mock.patch.object(action._templar, "template", side_effect=omitted("omitted")):
+        assert action._validated(task_vars)["timeout"] == 2.0
+
+
+def test_a_list_given_as_a_string_literal_is_that_list():
+    """-e 'diagnose_dns_servers=["10.0.0.1","10.0.0.2"]' (key=value extra vars are strings) worked through 2.16-2.18's
+    templating of the role's arguments."""
+    args = _validated({"variables_prefix": "diagnose_"},
+                      {"diagnose_dns_servers": '["10.0.0.1", "10.0.0.2"]', "diagnose_candidates": "kms01,kms02:1688"})
+    assert args["dns_servers"] == ["10.0.0.1", "10.0.0.2"]
+    assert args["candidates"] == ["kms01", "kms02:1688"]     # a plain comma list, as before
+
+
+def test_a_bad_time_budget_variable_is_named():
+    with pytest.raises(AnsibleActionFail, match="diagnose_time_budget must be between"):
+        _validated({"variables_prefix": "diagnose_"}, {"diagnose_time_budget": 0})
 
 
 def test_attempt_activation_is_never_taken_from_a_variable():

@@ -154,3 +154,10 @@ def test_the_controller_checks_read_two_views_not_every_normalised_view():
     raw = raw.get("probes", {}).get("activation", raw) if isinstance(raw, dict) else raw
     own = _analyze.self_endpoint(_snapshot.normalise_activation(raw, lean=True))
     assert own is not None and own == _analyze.self_endpoint(_snapshot.normalise_activation(raw))
+
+
+def test_the_hosts_own_templated_names_are_templated_as_hostvars_did():
+    """Task variables are untemplated: an ansible_host written as a template must still be a known target."""
+    task_vars = {"inventory_hostname": "pc1", "ansible_host": "{{ inventory_hostname }}.corp.example.jp", "groups": {}}
+    names = _controller.inventory_names(task_vars, template=lambda v: v.replace("{{ inventory_hostname }}", "pc1"))
+    assert names == {"pc1", "pc1.corp.example.jp"}
