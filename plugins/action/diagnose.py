@@ -37,11 +37,7 @@ class ActionModule(ActionBase):
 
     def _validated(self, task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         """The options: the task's arguments, the role's variables (``variables_prefix``), then the defaults."""
-        merged, origin = _options.from_variables(self.ARGUMENT_SPEC, self._task.args, task_vars, self._templar.template,
-                                                 exclude=("attempt_activation",))
-        _options.check_raw(self.ARGUMENT_SPEC, self._task.args)
-        _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
-        args.update(_options.validate_variables(self.ARGUMENT_SPEC, merged, origin))
+        args, origin = _options.options_of(self, self.ARGUMENT_SPEC, task_vars, exclude=("attempt_activation",))
 
         def name(option: str) -> str:
             return origin.get(option, option)

@@ -49,11 +49,8 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp
         task_vars = task_vars or {}
-        args, origin = self._validated(task_vars)
-        try:
-            budget = _budget.Budget(args.pop("time_budget"))   # range checked here, before any host is contacted
-        except AnsibleActionFail as exc:
-            raise AnsibleActionFail(exc.message.replace("time_budget", origin.get("time_budget", "time_budget"), 1)) from None
+        args, _origin = self._validated(task_vars)
+        budget = _budget.Budget(args.pop("time_budget"))   # range checked in _check_values, before any host is contacted
         host = str(task_vars.get("inventory_hostname") or "unknown")
         own = task_vars.get(args.pop("result_var"))
         settings = _remediate.Settings(**{k: v for k, v in args.items() if k in _remediate.Settings.__dataclass_fields__})
@@ -82,11 +79,7 @@ class ActionModule(ActionBase):
     def _validated(self, task_vars: dict[str, t.Any]) -> tuple[dict[str, t.Any], dict[str, str]]:
         """The options - the task's arguments, the role's variables (``variables_prefix``; never ``result_var``), then
         the defaults - checked before any host is read, and which of them came from which variable."""
-        merged, origin = _options.from_variables(self.ARGUMENT_SPEC, self._task.args, task_vars, self._templar.template,
-                                                 exclude=("result_var",))
-        _options.check_raw(self.ARGUMENT_SPEC, self._task.args)
-        _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
-        args.update(_options.validate_variables(self.ARGUMENT_SPEC, merged, origin))
+        args, origin = _options.options_of(self, self.ARGUMENT_SPEC, task_vars, exclude=("result_var",))
         args.pop("variables_prefix", None)
         self._check_values(args, origin)
         return args, origin
@@ -109,6 +102,8 @@ class ActionModule(ActionBase):
             _options.ntp_server(name("ntp_servers"), server)
         _options.in_range(name("activation_retries"), args["activation_retries"], 0, 10)
         _options.in_range(name("retry_delay"), args["retry_delay"], 0, 300, "seconds")
+        if args["time_budget"] is not None:
+            _options.in_range(name("time_budget"), args["time_budget"], 0.1, _budget.MAX_SECONDS, "seconds")
 
     @staticmethod
     def _reweighed(task_vars: dict[str, t.Any]) -> t.Any:

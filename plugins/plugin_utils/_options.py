@@ -145,6 +145,18 @@ def _may_hold_template(value: t.Any) -> bool:
     return False
 
 
+def options_of(action: t.Any, spec: dict[str, t.Any], task_vars: t.Mapping[str, t.Any],
+               exclude: t.Collection[str] = ()) -> tuple[dict[str, t.Any], dict[str, str]]:
+    """An action's options: its task's arguments checked and converted as ``ActionBase.validate_argument_spec`` does,
+    completed by the ``variables_prefix`` variables (``from_variables``, ``validate_variables``). Returns
+    ``(options, {option: variable})``."""
+    merged, origin = from_variables(spec, action._task.args, task_vars, action._templar.template, exclude)
+    check_raw(spec, action._task.args)
+    _validation, args = action.validate_argument_spec(argument_spec=spec)
+    args.update(validate_variables(spec, merged, origin))
+    return args, origin
+
+
 def validate_variables(spec: dict[str, t.Any], args: t.Mapping[str, t.Any], origin: t.Mapping[str, str]) -> dict[str, t.Any]:
     """The options taken from variables (``origin``, see ``from_variables``), checked (``check_raw``) and converted
     by ansible's ArgumentSpecValidator under the variables' names, so that an error names what the user set.
