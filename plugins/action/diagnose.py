@@ -31,13 +31,17 @@ class ActionModule(ActionBase):
         "language": {"type": "str", "choices": ["en", "ja"], "default": "en"},
         "candidates": {"type": "list", "elements": "str", "default": []},
         "attempt_activation": {"type": "bool", "default": False},
+        "return_snapshot": {"type": "bool", "default": True},
         "time_budget": _budget.SPEC,
         "variables_prefix": _options.VARIABLES_PREFIX_SPEC,
     }
+    #: With variables_prefix: the variable an option follows when neither the task nor ``<prefix><option>`` sets it.
+    FALLBACKS = {"language": "report_language"}
 
     def _validated(self, task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         """The options: the task's arguments, the role's variables (``variables_prefix``), then the defaults."""
-        args, origin = _options.options_of(self, self.ARGUMENT_SPEC, task_vars, exclude=("attempt_activation",))
+        args, origin = _options.options_of(self, self.ARGUMENT_SPEC, task_vars, exclude=("attempt_activation",),
+                                           fallbacks=self.FALLBACKS)
 
         def name(option: str) -> str:
             return origin.get(option, option)
@@ -54,10 +58,12 @@ class ActionModule(ActionBase):
         """Diagnose the host; the result holds the snapshot, the observations and the diagnosis."""
         result = super().run(tmp, task_vars)
         del tmp
-        result.update({"changed": False, "snapshot": None, "observations": None, "diagnosis": None})
+        result.update({"changed": False, "observations": None, "diagnosis": None})
         if _collect.become_warnings(self._play_context):
             result["warnings"] = _collect.become_warnings(self._play_context)
         args = self._validated(task_vars or {})
+        if args["return_snapshot"]:
+            result["snapshot"] = None   # not collected (yet)
         budget = _budget.Budget(args["time_budget"])
         host = (task_vars or {}).get("inventory_hostname") or "unknown"
         # the one change diagnose may make, opt-in and never in check mode: Activate() on unlicensed KMS clients
@@ -96,6 +102,7 @@ class ActionModule(ActionBase):
             observations = _controller.observe(view, args["_servers"] or None, args["timeout"], [own] if own else None,
                                                cache, known)
         diagnosis = _analyze.analyze(snapshot, observations, {"expiring_days": args["expiring_days"]})
+        computer = ((snapshot.get("probes") or {}).get("activation") or {}).get("computer")
         lang = args["language"]
         attempts = ((snapshot.get("probes") or {}).get("activation") or {}).get("activation_attempts") or []
         if args["time_budget"] is not None:
@@ -104,11 +111,17 @@ class ActionModule(ActionBase):
             result["timed_out"] = True
         result.update({
             "changed": bool(attempts),
-            "snapshot": snapshot,
+            # what remediation reads of the host besides its diagnosis; null when PartOfDomain was not read
+            "domain_member": _snapshot.as_bool(computer.get("PartOfDomain")) if isinstance(computer, dict) else None,
             "observations": observations,
             "diagnosis": diagnosis,
             "status": diagnosis["status"],
             "codes": diagnosis["codes"],
             "msg": "; ".join(f["message"][lang] for f in diagnosis["findings"][:3]),
         })
+        # without return_snapshot the key is left out (absent, never null: null says "not collected"): the registered
+        # result is what ansible-core's one strategy process converts per host, and the snapshot is 65% of its nodes
+        # (issue 13, docs/performance.md)
+        if args["return_snapshot"]:
+            result["snapshot"] = snapshot
         return result

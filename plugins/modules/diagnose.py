@@ -76,6 +76,14 @@ options:
       - Never in check mode (nothing is attempted then). The task reports C(changed) when an attempt was made.
     type: bool
     default: false
+  return_snapshot:
+    description:
+      - Whether the result holds C(snapshot), the raw data the diagnosis was made from. When false the key is left
+        out of the result (the snapshot was still read and diagnosed); a registered result without it is about a third
+        of the size, and ansible-core's one strategy process converts every host's result, so at fleet scale the size
+        is run time (the role C(winactivation.kms.diagnose) sets it false by default; see docs/performance.md).
+    type: bool
+    default: true
   time_budget:
     description:
       - Seconds this task may spend on the host (0.1 to 86400), checked between its steps. The host's own DNS and TCP
@@ -94,6 +102,8 @@ options:
         over C(module_defaults), as the role's templated arguments did; an undefined, null or omitted variable leaves
         the option to them or to its default. A list option may be given as a string holding a list literal (a
         key=value extra variable). An error names the variable.
+      - I(language), when neither the task nor C(<variables_prefix>language) sets it, follows the variable
+        C(report_language) (the language of the reports).
       - The role C(winactivation.kms.diagnose) passes its variables this way. Written as templates (the option
         C(timeout) set to C({{ diagnose_timeout }})), every argument is compiled again by ansible-core in every
         forked worker, about 2.5 ms of controller CPU per argument and host on ansible-core 2.21 (see
@@ -163,8 +173,15 @@ diagnosis:
   type: dict
 snapshot:
   description: The host snapshot (schema C(winactivation.kms/snapshot/1)); diagnose it again offline with the filter.
-  returned: success
+  returned: when O(return_snapshot) is true (the default); null when the host could not be read
   type: dict
+domain_member:
+  description:
+    - Whether the host is joined to a domain (C(PartOfDomain) of Win32_ComputerSystem), what remediation reads besides
+      the diagnosis (the remediate role's time source C(auto) uses the domain hierarchy on a domain member). Null when
+      it was not read.
+  returned: success
+  type: bool
 observations:
   description: The controller's own SRV look-ups (C(srv)) and TCP connects (C(tcp), keyed C(host:port)).
   returned: success

@@ -20,6 +20,8 @@ from __future__ import annotations
 import dataclasses
 import typing as t
 
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot
+
 #: The steps whose ``changed`` means "something was fixed on this host" (the activation is what follows from it).
 _FIXES = ("spp", "override", "set_host", "firewall", "time", "gvlk", "repair", "rekey")
 #: The remedies a run lost half-way may have left in place (their next read finds nothing to do).
@@ -79,10 +81,15 @@ def diagnosis_of(reweighed: t.Any, host: str, result: t.Any) -> dict[str, t.Any]
 
 
 def in_domain(result: t.Any) -> bool:
-    """PartOfDomain from the host's snapshot; true when it was not read (the role's default)."""
-    computer = _dict(_dict(_dict(_dict(_dict(result).get("snapshot")).get("probes")).get("activation")).get("computer"))
-    value = computer.get("PartOfDomain", True)
-    return value.strip().lower() in ("true", "yes", "1", "y", "on") if isinstance(value, str) else bool(value)
+    """Whether the host is a domain member: the diagnose result's ``domain_member``, else PartOfDomain from its
+    snapshot (a result registered with one); true when it was not read (the role's default)."""
+    result = _dict(result)
+    if "domain_member" in result:
+        value = _snapshot.as_bool(result["domain_member"])
+    else:
+        computer = _dict(_dict(_dict(_dict(result.get("snapshot")).get("probes")).get("activation")).get("computer"))
+        value = _snapshot.as_bool(computer.get("PartOfDomain"))
+    return True if value is None else value
 
 
 class RemediationRun:

@@ -1,0 +1,127 @@
+"""What diagnose registers (issue 13): the role's result leaves the snapshot out, and remediation still reads what it
+needs (``domain_member``); the role's defaults hold no template for the action to compile in every worker.
+
+ansible-core's single strategy process converts every host's registered result (at 1,000 hosts, the default
+callback's conversion alone was 5.7% of the run's samples, and the workers' finalisation of the registered value
+12%: docs/performance.md), and the snapshot was 65% of its nodes."""
+from __future__ import annotations
+
+import pathlib
+import typing as t
+from unittest import mock
+
+import pytest
+import yaml
+from ansible.parsing.dataloader import DataLoader
+from ansible.playbook.play_context import PlayContext
+from ansible.template import Templar
+
+from ansible_collections.winactivation.kms.plugins.action import diagnose
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _remediate
+
+from fakes import FakeConnection
+
+import snapshots as S
+
+ROLE = pathlib.Path(diagnose.__file__).parents[2] / "roles" / "diagnose"
+
+
+def _connection(part_of_domain: t.Any = True) -> FakeConnection:
+    probes = S.failing("0x8007232B")["probes"]
+
+    def activation(_params: t.Any) -> dict[str, t.Any]:
+        raw = S.failing("0x8007232B")["probes"]["activation"]
+        if part_of_domain is None:
+            del raw["computer"]["PartOfDomain"]
+        else:
+            raw["computer"]["PartOfDomain"] = part_of_domain
+        return raw
+    return FakeConnection({"activation": activation, "time": lambda p: probes["time"], "kms_dns": lambda p: probes["kms_dns"]})
+
+
+def _run(args: dict[str, t.Any], extra: dict[str, t.Any] | None = None, part_of_domain: t.Any = True) -> dict[str, t.Any]:
+    task = mock.MagicMock()
+    task.args, task.action, task.async_val, task.check_mode, task.diff = args, "winactivation.kms.diagnose", 0, False, False
+    task._uuid = "diagnose-result-test"
+    task_vars = {"inventory_hostname": "pc1", **(extra or {})}
+    action = diagnose.ActionModule(task, _connection(part_of_domain), PlayContext(), loader=mock.MagicMock(),
+                                   templar=Templar(loader=DataLoader(), variables=task_vars), shared_loader_obj=None)
+    return action.run(task_vars=task_vars)
+
+
+def _role_defaults() -> dict[str, t.Any]:
+    return yaml.safe_load((ROLE / "defaults" / "main.yml").read_text(encoding="utf-8"))
+
+
+def test_the_module_returns_the_snapshot_by_default_and_leaves_it_out_when_asked():
+    full = _run({"controller_checks": False})
+    lean = _run({"controller_checks": False, "return_snapshot": False})
+    assert full["snapshot"]["probes"]["activation"]["computer"]["PartOfDomain"] is True
+    assert "snapshot" not in lean                       # left out, not null: null says "not collected"
+    # the same diagnosis (the clock offset is measured against the controller's clock at each call, so not compared)
+    assert [(f["code"], f["severity"], f["product"]) for f in lean["diagnosis"]["findings"]] == \
+        [(f["code"], f["severity"], f["product"]) for f in full["diagnosis"]["findings"]]
+    assert lean["status"] == full["status"] and lean["codes"] == full["codes"] and lean["msg"] == full["msg"]
+    assert full["domain_member"] is True and lean["domain_member"] is True
+
+
+def test_the_roles_result_has_no_snapshot_unless_the_role_variable_asks_for_it():
+    defaults = _role_defaults()
+    assert defaults["diagnose_return_snapshot"] is False
+    assert "snapshot" not in _run({"variables_prefix": "diagnose_"}, defaults)
+    assert "snapshot" in _run({"variables_prefix": "diagnose_"}, {**defaults, "diagnose_return_snapshot": True})
+
+
+@pytest.mark.parametrize("value, member", [(True, True), (False, False), ("False", False), (None, None), ("maybe", None)])
+def test_domain_member_is_what_the_host_said_and_null_when_it_was_not_read(value, member):
+    assert _run({"controller_checks": False, "return_snapshot": False}, part_of_domain=value)["domain_member"] is member
+
+
+@pytest.mark.parametrize("member, source", [(False, "ntp"), (True, "domain"), (None, "domain")])
+def test_remediation_reads_domain_member_from_a_result_without_its_snapshot(member, source):
+    """The remediate role's time source auto: the domain hierarchy on a member, NTP elsewhere, the domain when not
+    read (as before, when the snapshot did not say)."""
+    result = _run({"controller_checks": False, "return_snapshot": False}, part_of_domain=member)
+    assert "snapshot" not in result
+    settings = _remediate.Settings()
+    run = _remediate.RemediationRun({"findings": [{"code": "CLOCK_SKEW", "needs_person": False, "evidence": {}}],
+                                     "codes": ["CLOCK_SKEW"]}, settings, _remediate.in_domain(result))
+    assert [step.args["source"] for step in run.steps_before_activation() if step.action == "time_sync"] == [source]
+
+
+def test_a_result_registered_with_its_snapshot_is_still_read_as_before():
+    """A registered result of the module (snapshot, no domain_member key) and the new one agree."""
+    for member in (True, False):
+        old_shape = {"snapshot": {"probes": {"activation": {"computer": {"PartOfDomain": member}}}}}
+        assert _remediate.in_domain(old_shape) is member
+        assert _remediate.in_domain({"domain_member": member}) is member
+    assert _remediate.in_domain({}) is True and _remediate.in_domain(None) is True
+
+
+def test_the_roles_defaults_hold_no_template():
+    """Each templated default is compiled by Jinja2 in every forked worker (issue 13): the role's language follows
+    report_language in the action, not as the default "{{ report_language }}"."""
+    assert [name for name, value in _role_defaults().items() if "{" in str(value)] == []
+
+
+@pytest.mark.parametrize("extra, task_args, language", [
+    ({}, {}, "en"),                                                      # nothing set: the module's default
+    ({"report_language": "ja"}, {}, "ja"),                               # the reports' language, as the role did
+    ({"report_language": "ja", "diagnose_language": "en"}, {}, "en"),    # the deprecated alias, when set, wins
+    ({"report_language": "ja"}, {"language": "en"}, "en"),               # the task's own argument beats the fallback
+])
+def test_the_roles_language_follows_report_language_without_a_template(extra, task_args, language):
+    task_vars = {"inventory_hostname": "pc1", **_role_defaults(), **extra}
+    task = mock.MagicMock()
+    task.args, task.action, task.async_val, task.check_mode, task.diff = \
+        {"variables_prefix": "diagnose_", **task_args}, "winactivation.kms.diagnose", 0, False, False
+    action = diagnose.ActionModule(task, _connection(), PlayContext(), loader=mock.MagicMock(),
+                                   templar=Templar(loader=DataLoader(), variables=task_vars), shared_loader_obj=None)
+    with mock.patch.object(action._templar, "template", side_effect=AssertionError("templated")):
+        assert action._validated(task_vars)["language"] == language
+
+
+def test_a_bad_report_language_is_named_as_report_language():
+    from ansible.errors import AnsibleActionFail
+    with pytest.raises(AnsibleActionFail, match="report_language"):
+        _run({"variables_prefix": "diagnose_"}, {**_role_defaults(), "report_language": "fr"})
