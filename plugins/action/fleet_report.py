@@ -23,6 +23,7 @@ class ActionModule(ActionBase):
 
     ARGUMENT_SPEC = {
         "document": {"type": "dict"},
+        "document_var": {"type": "str"},
         "sources": {"type": "list", "elements": "path", "default": []},
         "dir": {"type": "path", "required": True},
         "name": {"type": "str", "default": "diagnosis"},
@@ -44,6 +45,11 @@ class ActionModule(ActionBase):
         _options.check_raw(self.ARGUMENT_SPEC, self._task.args)
         _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
         _options.file_stem("name", args["name"])
+        if args["document_var"] is not None:
+            _options.variable_name("document_var", args["document_var"])
+            if args["document"] is not None:
+                raise AnsibleActionFail("document and document_var are mutually exclusive: give the document or the name "
+                                        "of the variable of localhost that holds it")
         _options.path("dir", args["dir"])
         for option in ("sources", "html_template"):
             for value in args[option] if isinstance(args[option], list) else [args[option]] if args[option] else []:
@@ -86,6 +92,19 @@ class ActionModule(ActionBase):
         except (ValueError, json.JSONDecodeError) as exc:
             raise AnsibleActionFail(f"{'slices' if args['slices'] else 'sources'}: {exc}") from exc
 
+    @staticmethod
+    def _document_of(task_vars: dict[str, t.Any], name: str) -> dict[str, t.Any] | None:
+        """The variable ``name`` of localhost (``document_var``), read without templating (``raw_get``): a templated
+        argument is copied node by node in this worker on ansible-core 2.19+ (issue 13). None when undefined."""
+        hostvars = task_vars.get("hostvars")
+        if hostvars is None or not hasattr(hostvars, "raw_get"):
+            raise AnsibleActionFail("document_var: the play's hostvars are not available to this task")
+        variables = hostvars.raw_get("localhost") if "localhost" in hostvars else None
+        value = variables.get(name) if isinstance(variables, t.Mapping) else None
+        if value is not None and not isinstance(value, t.Mapping):
+            raise AnsibleActionFail(f"document_var: localhost's {name} is not a fleet document (a {type(value).__name__})")
+        return dict(value) if value is not None else None
+
     def _actions(self, task_vars: dict[str, t.Any], hosts: list[str], names: list[str]) -> dict[str, t.Any]:
         """What the remediate and kms_host roles did on each host (their summary variables), read once per host."""
         hostvars = task_vars.get("hostvars")
@@ -125,6 +144,8 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp
         args = self._validated()
+        if args["document_var"] is not None:
+            args["document"] = self._document_of(task_vars or {}, args["document_var"])
         document = self._document(args)
         packed = None
         if args["slice"]:

@@ -20,6 +20,15 @@ options:
   document:
     description: This run's fleet document (C(diagnose_fleet) of C(localhost), from the diagnose role).
     type: dict
+  document_var:
+    description:
+      - The name of the variable of C(localhost) that holds this run's fleet document (C(diagnose_fleet)), read from
+        the controller's memory without templating; the same as I(document) given that variable, without the cost.
+        ansible-core 2.19 and later template an argument node by node, in one worker while every other host of the
+        play waits, so at 1,000 hosts the argument I(document) costs seconds (docs/performance.md). The
+        C(winactivation.kms.report) role passes C(diagnose_fleet) this way.
+      - Mutually exclusive with I(document). An undefined variable is no document.
+    type: str
   sources:
     description: Saved C(diagnosis.json) documents (other AWX job slices, earlier runs) to merge with I(document).
     type: list
@@ -116,7 +125,7 @@ author:
 EXAMPLES = r"""
 - name: Write the reports in Japanese
   winactivation.kms.fleet_report:
-    document: "{{ hostvars['localhost']['diagnose_fleet'] }}"
+    document_var: diagnose_fleet
     dir: /srv/reports
     language: ja
   register: written

@@ -289,6 +289,17 @@ _REPORT_DOC = _fleet.fleet({"pc1": {"unreachable": True, "msg": "composed: no an
 _FLEET_VARS = {"hostvars": _HostVars({"pc1": {}}), "ansible_play_hosts_all": ["pc1"]}
 
 
+class _AnyDocument(dict):
+    """localhost's variables as document_var reads them: every name holds the document (an accepted value is
+    then written, whatever it names)."""
+
+    def get(self, key: t.Any, default: t.Any = None) -> t.Any:
+        return _REPORT_DOC
+
+
+_REPORT_VARS = {"hostvars": _HostVars({"localhost": _AnyDocument()})}
+
+
 def _target(field: str) -> t.Callable[[t.Any], dict[str, t.Any]]:
     def place(v: t.Any) -> dict[str, t.Any]:
         target: dict[str, t.Any] = {"variable": "kms_clients", "pattern": "kms_clients", "hosts": ["pc1"]}
@@ -332,6 +343,9 @@ MODULE_CASES: dict[tuple[str, str], Case] = {
     ("fleet", "hosts"): Case(fleet, {}, _in_list("hosts"), _fleet_hosts, _FLEET_VARS),
     ("fleet", "result_var"): Case(fleet, {}, _as("result_var"), _result_var, _FLEET_VARS),
     ("fleet", "language"): Case(fleet, {}, _as("language"), _unset_only, _FLEET_VARS),
+    ("fleet_report", "document_var"): Case(fleet_report, {"dir": "r", "formats": ["json"]},
+                                           lambda v: {"document": _REPORT_DOC} if v is None else {"document_var": v},
+                                           _result_var, _REPORT_VARS),
     ("fleet_report", "dir"): Case(fleet_report, {"document": _REPORT_DOC, "formats": ["json"]}, _as("dir"), _report_dir),
     ("fleet_report", "sources"): Case(fleet_report, {"document": _REPORT_DOC, "dir": "r"}, _in_list("sources"), _unset_only),
     ("fleet_report", "name"): Case(fleet_report, {"document": _REPORT_DOC, "dir": "r", "formats": ["json"]}, _as("name"),

@@ -185,3 +185,49 @@ def test_failed_hosts_are_read_once_per_host_without_templating(tmp_path):
     assert result["failed_hosts"] == ["pc1", "pc2"]
     assert sorted(hostvars.reads) == ["pc0", "pc1", "pc2", "pc3"]
     assert _run(fleet_report, {"document": document, "dir": str(tmp_path), "formats": ["json"]}, {})["failed_hosts"] == []
+
+
+# --- the report role reads the fleet document by name, without templating it (issue 13) --------------------------
+# ansible-core 2.19+ templates every argument node by node, in one worker while the rest of the run waits: as the
+# argument "{{ hostvars['localhost']['diagnose_fleet'] }}" the whole fleet document was copied that way once more.
+
+def test_fleet_report_reads_the_document_from_localhosts_variable_as_the_argument_would_give_it(tmp_path):
+    document = _document()
+    by_argument, by_variable = tmp_path / "arg", tmp_path / "var"
+    _run(fleet_report, {"document": document, "dir": str(by_argument), "language": "ja"}, {})
+    hostvars = _HostVars({"localhost": {"diagnose_fleet": document}})
+    result = _run(fleet_report, {"document_var": "diagnose_fleet", "dir": str(by_variable), "language": "ja"},
+                  {"hostvars": hostvars})
+    assert hostvars.reads == ["localhost"]
+    assert result["hosts"] == 3
+    names = sorted(p.name for p in by_argument.iterdir())
+    assert names == sorted(p.name for p in by_variable.iterdir())
+    for name in names:
+        assert (by_argument / name).read_bytes() == (by_variable / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("localhost, args, message", [
+    ({}, {}, "Nothing to report"),                                              # undefined: no document
+    ({"diagnose_fleet": ["not", "a", "document"]}, {}, "document_var: localhost's diagnose_fleet is not a fleet document"),
+    ({"diagnose_fleet": {}}, {"document": {"results": []}}, "mutually exclusive"),
+])
+def test_fleet_report_document_var_errors_name_what_is_wrong_and_write_nothing(tmp_path, localhost, args, message):
+    with pytest.raises(AnsibleActionFail, match=message):
+        _run(fleet_report, {"document_var": "diagnose_fleet", "dir": str(tmp_path / "r"), **args},
+             {"hostvars": _HostVars({"localhost": localhost})})
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("name", ["", "1st", "diagnose-fleet", "a b", "{{ x }}"])
+def test_fleet_report_refuses_a_document_var_that_is_no_variable_name(tmp_path, name):
+    with pytest.raises(AnsibleActionFail, match="document_var"):
+        _run(fleet_report, {"document_var": name, "dir": str(tmp_path / "r")}, {"hostvars": _HostVars({"localhost": {}})})
+
+
+def test_the_report_role_reads_the_fleet_document_by_name():
+    import yaml
+
+    root = pathlib.Path(fleet.__file__).parents[2]
+    report = yaml.safe_load((root / "roles/report/tasks/main.yml").read_text(encoding="utf-8"))
+    writer = next(t for t in report if "winactivation.kms.fleet_report" in t)["winactivation.kms.fleet_report"]
+    assert writer["document_var"] == "diagnose_fleet" and "document" not in writer
