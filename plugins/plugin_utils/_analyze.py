@@ -362,7 +362,8 @@ def _failed(ref: dict[str, t.Any], code: int | None, missing: list[tuple[str, st
         return _findings.make("ACTIVATION_FAILED", ref, {"hresult": None, "hresult_text": f"no error code recorded; {_hresult.describe(code)}",
                                                          "missing": words["missing"], "source": source},
                               {"product": ref["display"], "missing_ja": words["missing_ja"],
-                               "hresult_text_ja": f"エラーコードの記録なし。{_hresult.describe(code, 'ja')}"}, confidence=confidence)
+                               "hresult_text": {"en": f"no error code recorded; {_hresult.describe(code)}",
+                                                "ja": f"エラーコードの記録なし。{_hresult.describe(code, 'ja')}"}}, confidence=confidence)
     hex_code = _hresult.to_hex(code)
     if code is not None and not _hresult.is_known(code):
         return _findings.make("UNKNOWN_ACTIVATION_ERROR", ref, {"hresult": hex_code, "hresult_text": _hresult.describe(code), "source": source},

@@ -103,6 +103,7 @@ def test_an_unlicensed_product_with_an_informational_reason_is_not_activated_but
     failed = next(f for f in result["findings"] if f["code"] == "ACTIVATION_FAILED")
     assert failed["evidence"]["hresult"] is None and not _cites_as_failure(result, code)
     assert "no error code recorded" in failed["message"]["en"] and code in failed["message"]["en"]
+    assert "エラーコードの記録なし" in failed["message"]["ja"] and "no error code" not in failed["message"]["ja"]
 
 
 @pytest.mark.parametrize("code", INFORMATIONAL)
