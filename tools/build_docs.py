@@ -44,6 +44,15 @@ another firewall, so its own look-ups and connects never prove on their own that
   kept in its `kms_host_info.controller_tcp`. The fleet step gives a KMS host of the run `KMS_HOST_DOWN` (medium
   confidence) only when the controller could not connect to it, clients of the run tested it themselves and all
   failed (`fleet_unreached`), and none reached it or activated through it.
+
+**A code that is no error is never reported as a failure.** An HRESULT whose severity bit is clear is a success
+("0 represents success and 1 represents failure", MS-DTYP 2.2.18 HRESULT): S_OK and the informational codes
+0x4004F00C SL_I_OOB_GRACE_PERIOD ("The application is running within the valid grace period", slerror.h),
+0x4004F00D and 0x4004F040. A product in a grace state (LicenseStatus 2, 3, 6) whose reason is such a code is in
+grace: `IN_GRACE` (also with less than a day left), with any cause the evidence shows, never `ACTIVATION_FAILED`.
+A request (event 12288), an activation attempt or a KMS host's event 12290 with such a result failed nothing; a
+product that is not licensed and not in grace with such a reason gets `ACTIVATION_FAILED` that cites no error code
+(the reason is shown beside "no error code recorded" as information).
 """
 
 

@@ -9,7 +9,7 @@ import typing as t
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _options
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _fleet_check, _options
 
 
 class ActionModule(ActionBase):
@@ -40,7 +40,8 @@ class ActionModule(ActionBase):
         hostvars = task_vars.get("hostvars")
         if hostvars is None or not hasattr(hostvars, "raw_get"):
             raise AnsibleActionFail("fleet: the play's hostvars are not available to this task")
-        document = _fleet.fleet(_fleet.gather(hostvars.raw_get, hosts, args["result_var"]))
+        # a diagnosis that cannot be read (a result variable set by hand) keeps its host as unreadable, naming why
+        document = _fleet.fleet(_fleet_check.unreadable_diagnoses(_fleet.gather(hostvars.raw_get, hosts, args["result_var"])))
         lines = _fleet.statements(document, args["language"])
         result.update({"changed": False, "document": document, "statements": lines, "unread": _fleet.unread(document),
                        "hosts": len(document["results"]), "msg": lines, "reweighed": _fleet.reweighed(document)})

@@ -10,7 +10,7 @@ import typing as t
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _options, _report, _report_folder, _slices
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _fleet_check, _options, _report, _report_folder, _slices
 
 
 class ActionModule(ActionBase):
@@ -82,10 +82,15 @@ class ActionModule(ActionBase):
         documents: list[t.Any] = []
         for source in args["sources"]:
             with open(source, encoding="utf-8") as handle:
-                documents.append(handle.read())
+                try:
+                    documents.append(json.load(handle))
+                except ValueError as exc:
+                    raise AnsibleActionFail(f"sources: {source} is not JSON: {exc}") from None
         if args["document"]:
             documents.append(args["document"])
         try:
+            # a saved document with a host result that cannot be read is refused, naming the file and the host
+            _fleet_check.check_mergeable(documents, _report.SCHEMA, [*args["sources"], "document"])
             if args["slices"] or args["expected_hosts"]:
                 return _slices.merge(args["slices"], args["expected_hosts"], documents)
             return _report.merge(documents)

@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
+import json
 import typing as t
 
 from ansible.errors import AnsibleActionFail, AnsibleFilterError
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _options, _report, _snapshot
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _fleet_check, _options, _report, _snapshot
 
 
 def _options_of(name: str, **values: t.Any) -> dict[str, t.Any]:
@@ -44,15 +45,42 @@ def fleet_diagnosis(task_results: dict[str, t.Any], generated_at: str | None = N
     """The fleet document from registered diagnose results keyed by host (unreachable hosts included)."""
     if not isinstance(task_results, dict):
         raise AnsibleFilterError("fleet_diagnosis: expects a mapping of host -> registered diagnose result")
-    return _report.fleet_document(_report.from_task_results(task_results), generated_at)
+    odd = next((host for host in task_results if not isinstance(host, str) or not host), None)
+    if odd is not None or "" in task_results:
+        raise AnsibleFilterError(f"fleet_diagnosis: host names must be non-empty strings, got {odd!r}")
+    # a diagnosis that cannot be read keeps its host as unreadable (DIAGNOSIS_FAILED naming what is wrong)
+    return _report.fleet_document(_report.from_task_results(_fleet_check.unreadable_diagnoses(task_results)), generated_at)
+
+
+def _parsed(document: t.Any, index: int) -> t.Any:
+    """A document to merge: JSON text parsed once here (so its results can be checked), anything else as it is."""
+    if isinstance(document, (str, bytes)):
+        try:
+            return json.loads(document)
+        except ValueError as exc:
+            raise AnsibleFilterError(f"merge_diagnoses: document {index} is not JSON: {exc}") from None
+    return document
 
 
 def merge_diagnoses(documents: list[t.Any]) -> dict[str, t.Any]:
     """Merge fleet documents (from AWX job slices or earlier runs): per host the newest diagnosis wins."""
+    if not isinstance(documents, (list, tuple)):
+        raise AnsibleFilterError("merge_diagnoses: expects a list of fleet documents (mappings or their JSON text), "
+                                 f"got {type(documents).__name__}")
+    parsed = [_parsed(document, index) for index, document in enumerate(documents, 1)]
     try:
-        return _report.merge(list(documents))
+        # a document with one malformed host is refused as a whole, naming the host and what is wrong
+        _fleet_check.check_mergeable(parsed, _report.SCHEMA)
+        return _report.merge(parsed)
     except ValueError as exc:
         raise AnsibleFilterError(f"merge_diagnoses: {exc}") from exc
+
+
+def _renderable(name: str, document: t.Any) -> None:
+    """A filter error naming what is wrong with a fleet document a report is made from."""
+    problem = _fleet_check.document_problem(document)
+    if problem:
+        raise AnsibleFilterError(f"{name}: {problem}")
 
 
 def report(document: dict[str, t.Any], report_format: str = "html", language: str = "en", html_template: str | None = None) -> str:
@@ -64,6 +92,7 @@ def report(document: dict[str, t.Any], report_format: str = "html", language: st
     if report_format not in renderers:
         raise AnsibleFilterError(f"report: format must be one of {', '.join(renderers)}, got {report_format!r}")
     _options_of("report", html_template=html_template)
+    _renderable("report", document)
     try:
         return renderers[report_format](document, language)
     except ValueError as exc:
@@ -77,6 +106,14 @@ def remediation_report(before: dict[str, t.Any], after: dict[str, t.Any], action
     if report_format not in ("json", "markdown", "html"):
         raise AnsibleFilterError(f"remediation_report: format must be json, markdown or html, got {report_format!r}")
     _options_of("remediation_report", html_template=html_template)
+    for label, value in (("before", before), ("after", after)):
+        if not isinstance(value, dict):
+            raise AnsibleFilterError(f"remediation_report: {label} must be a fleet document (a mapping), got {type(value).__name__}")
+        problem = _fleet_check.results_problem(value.get("results"), rendered=True)
+        if problem:
+            raise AnsibleFilterError(f"remediation_report: {label}: {problem}")
+    if actions is not None and not isinstance(actions, dict):
+        raise AnsibleFilterError(f"remediation_report: actions must be a mapping of host -> remediate result, got {type(actions).__name__}")
     document = _report.remediation(before, after, actions or {})
     try:
         if report_format == "markdown":
@@ -90,6 +127,7 @@ def remediation_report(before: dict[str, t.Any], after: dict[str, t.Any], action
 
 def report_stats(document: dict[str, t.Any]) -> dict[str, t.Any]:
     """Counts for AWX set_stats (no host data)."""
+    _renderable("report_stats", document)
     return _report.stats(document)
 
 

@@ -39,8 +39,6 @@ NOT_GENUINE = {0x8004FE21, 0xC004F200}
 OUT_OF_TOLERANCE = 0xC004F00F
 #: Outer codes that say only "KMS activation failed": the cause is the inner HRESULT of event 12288.
 KMS_OUTER = {0xC004F074, 0xC004F056}
-#: Success, and success with a note (SL_E_VL_INFO_PRODUCT_USER_RIGHT, "for information purposes only").
-SUCCESS = {0x0, 0x4004F040}
 LICENSED, NON_GENUINE_GRACE = 1, 4
 GRACE_STATES = {2, 3, 6}
 #: Codes that name a cause on their own (used when a product's reason is all the evidence there is).
@@ -342,7 +340,7 @@ def _reason_findings(ctx: _Context, product: dict[str, t.Any], reason: int | Non
     ref = ctx.ref(product)
     texts = {"product": ref["display"]}
     hex_reason = _hresult.to_hex(reason)
-    if reason is None or reason in SUCCESS:
+    if not _hresult.is_failure(reason):
         return []
     if reason == OUT_OF_TOLERANCE:
         return [_findings.make("HARDWARE_OUT_OF_TOLERANCE", ref, {"hresult": hex_reason, "license_status": product.get("license_status")}, texts)]
@@ -355,7 +353,17 @@ def _reason_findings(ctx: _Context, product: dict[str, t.Any], reason: int | Non
 
 def _failed(ref: dict[str, t.Any], code: int | None, missing: list[tuple[str, str]], source: str,
             confidence: str = "high") -> dict[str, t.Any]:
-    """A failure this collection cannot explain: a known code as ACTIVATION_FAILED, an unknown one as itself."""
+    """A failure this collection cannot explain: a known code as ACTIVATION_FAILED, an unknown one as itself.
+
+    A code that is no error (S_OK, an informational SL_I_* code: severity bit clear, see _hresult.is_failure) is never
+    presented as the failure: the finding cites no error code and shows the code beside that, as information."""
+    if code is not None and not _hresult.is_failure(code):
+        words = _missing_text(missing)
+        return _findings.make("ACTIVATION_FAILED", ref, {"hresult": None, "hresult_text": f"no error code recorded; {_hresult.describe(code)}",
+                                                         "missing": words["missing"], "source": source},
+                              {"product": ref["display"], "missing_ja": words["missing_ja"],
+                               "hresult_text": {"en": f"no error code recorded; {_hresult.describe(code)}",
+                                                "ja": f"エラーコードの記録なし。{_hresult.describe(code, 'ja')}"}}, confidence=confidence)
     hex_code = _hresult.to_hex(code)
     if code is not None and not _hresult.is_known(code):
         return _findings.make("UNKNOWN_ACTIVATION_ERROR", ref, {"hresult": hex_code, "hresult_text": _hresult.describe(code), "source": source},
@@ -372,7 +380,13 @@ def _product_findings(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str
     found = _product_findings_raw(ctx, product)
     status = product.get("license_status")
     reason = _hresult.normalise(product.get("license_status_reason"))
-    failed = (status is not None and status != LICENSED) or (status is None and reason is not None and bool(reason & 0x80000000))
+    failed = (status is not None and status != LICENSED) or (status is None and _hresult.is_failure(reason))
+    if failed and not any(f["code"] not in _NOT_A_CAUSE for f in found) and _in_grace(product):
+        # no cause found, and Windows' own account is "running within the grace period" (SL_I_OOB_GRACE_PERIOD...):
+        # in grace, not failed (IN_GRACE also with less than a whole day left)
+        if not any(f["code"] == "IN_GRACE" for f in found):
+            found.append(_grace(ctx, product))
+        return found
     if failed and not any(f["code"] not in _NOT_A_CAUSE for f in found) and product.get("channel") not in ("EVALUATION",):
         missing = [("the reason it is not licensed", "ライセンスされていない理由")]
         if product.get("channel") in ("KMS_CLIENT", "UNKNOWN") and not product.get("last_request"):
@@ -380,6 +394,22 @@ def _product_findings(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str
         found.append(_failed(ctx.ref(product), reason, missing, "LicenseStatusReason" if reason else "LicenseStatus",
                              confidence="medium"))
     return found
+
+
+def _in_grace(product: dict[str, t.Any]) -> bool:
+    """A grace state (LicenseStatus 2, 3, 6) whose LicenseStatusReason is no error: S_OK or an informational code such
+    as 0x4004F00C SL_I_OOB_GRACE_PERIOD, "The application is running within the valid grace period" (slerror.h;
+    severity bit clear: a success, MS-DTYP 2.2.18). Such a product is in grace, not failed."""
+    reason = _hresult.normalise(product.get("license_status_reason"))
+    return product.get("license_status") in GRACE_STATES and reason is not None and not _hresult.is_failure(reason)
+
+
+def _grace(ctx: _Context, product: dict[str, t.Any]) -> dict[str, t.Any]:
+    """IN_GRACE for a product: its status and the grace period left."""
+    ref = ctx.ref(product)
+    texts = {"product": ref["display"], "days_left": _days(product.get("grace_remaining_minutes")), "expires": product.get("grace_expires") or "?"}
+    return _findings.make("IN_GRACE", ref, {"license_status": product.get("license_status"),
+                                            "grace_remaining_minutes": product.get("grace_remaining_minutes")}, texts)
 
 
 def _events_missing(ctx: _Context) -> tuple[str, str]:
@@ -415,14 +445,14 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
         return [_findings.make("NON_GENUINE", ref, {"license_status": status, "hresult": _hresult.to_hex(reason or 0x8004FE21)}, texts)]
 
     # LicenseStatus absent but a failure code as the reason (ospp /dstatus "ERROR CODE") is evidence of not licensed
-    unlicensed = (status is not None and status != LICENSED) or (status is None and reason is not None and bool(reason & 0x80000000))
+    unlicensed = (status is not None and status != LICENSED) or (status is None and _hresult.is_failure(reason))
     if channel == "EVALUATION":
         found.append(_findings.make("EVALUATION_EDITION", ref, {"partial_key": product.get("partial_product_key"), "description": product.get("description"),
                                                                 "license_status": status}, texts))
         if unlicensed:
             specific = _reason_findings(ctx, product, reason)
             found.extend(specific or ([_failed(ref, reason, [("the cause behind this code", "このコードの原因")], "LicenseStatusReason")]
-                                      if reason and reason not in SUCCESS else []))
+                                      if _hresult.is_failure(reason) else []))
         if status in GRACE_STATES and days_left:
             found.append(_findings.make("IN_GRACE", ref, {"license_status": status, "grace_remaining_minutes": product.get("grace_remaining_minutes")}, texts))
         return found
@@ -438,7 +468,7 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
         if unlicensed:
             specific = _reason_findings(ctx, product, reason)
             found.extend(specific)
-            if not specific and reason and reason not in SUCCESS:
+            if not specific and _hresult.is_failure(reason):
                 # not licensed for a reason without a finding of its own: its documented meaning, or the code as itself
                 found.append(_failed(ref, reason, [("the cause behind this code", "このコードの原因")], "LicenseStatusReason"))
         if status in GRACE_STATES and days_left:
@@ -464,7 +494,7 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
                 how = ("", "")
             found.append(_activated(ctx, product, ref, texts, {"license_status": status, "grace_remaining_minutes": remaining, "kms_host": via,
                                                                "channel_confidence": product.get("channel_confidence")}, how))
-        if inner:
+        if inner is not None and _hresult.is_failure(inner):
             found.extend(_from_inner(ctx, product, inner))     # renewals failing: the cause, before it expires
         return found
 
@@ -475,7 +505,7 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
     specific = _reason_findings(ctx, product, reason)
     if specific:
         found.extend(specific)
-    elif inner:
+    elif inner is not None and _hresult.is_failure(inner):      # a request that succeeded (0x0, informational codes) failed nothing
         found.extend(_from_inner(ctx, product, inner))
     elif reason is not None and reason in CAUSE_CODES:
         # no request of its own, but the reason names the cause (a pasted "error code" line is often all there is)
@@ -510,6 +540,8 @@ def _no_request_causes(ctx: _Context, product: dict[str, t.Any]) -> list[dict[st
         cand = ctx.client_candidate(host, port)
         if cand and not cand.get("tcp_open"):
             return [_at_most(f, "medium") for f in _connectivity(ctx, product, 0x800706BA)]
+    if _in_grace(product):
+        return []       # in grace, not failed (_in_grace): nothing here names a cause
     return [_failed(ref, _hresult.normalise(product.get("license_status_reason")), [_events_missing(ctx)], "LicenseStatus", confidence="low")]
 
 
@@ -529,8 +561,8 @@ def _attempt_findings(ctx: _Context) -> list[dict[str, t.Any]]:
     found: list[dict[str, t.Any]] = []
     for attempt in ctx.activation.get("activation_attempts") or []:
         code = _hresult.normalise(attempt.get("hresult"))
-        if code is None or code in SUCCESS:
-            continue
+        if not _hresult.is_failure(code):
+            continue    # S_OK or an informational code (severity bit clear): the attempt failed nothing
         product = _attempt_product(ctx, attempt)
         if product is not None and product.get("license_status") == LICENSED:
             continue    # activated since: the attempt is history
@@ -542,7 +574,7 @@ def _attempt_findings(ctx: _Context) -> list[dict[str, t.Any]]:
         if code in KMS_OUTER:
             request = stub.get("last_request") or {}
             inner = _hresult.normalise(request.get("hresult")) if request else None
-            if inner:
+            if inner is not None and _hresult.is_failure(inner):
                 found.extend(_from_inner(ctx, stub, inner))
             elif product is not None and ctx.dns:
                 found.extend(f for f in _no_request_causes(ctx, stub) if f["code"] not in ("ACTIVATION_FAILED", "UNKNOWN_ACTIVATION_ERROR"))
@@ -790,7 +822,7 @@ def _kms_host_findings(ctx: _Context) -> list[dict[str, t.Any]]:
         evidence = {"domain": latest.get("domain") or "?", "hresult": latest.get("hresult"), "events": len(publishing)}
         found.append(_findings.make("KMS_DNS_PUBLISHING_FAILED", None, evidence))
     handled = [e for e in events if e["id"] == 12290]
-    failed = [e for e in handled if _hresult.normalise(e.get("hresult")) not in (None, 0)]
+    failed = [e for e in handled if _hresult.is_failure(e.get("hresult"))]     # S_OK and informational codes: served
     if failed:
         # the most frequent code; a tie goes to the newest event's (events are newest first): not to set order
         common = collections.Counter(str(e["hresult"]) for e in failed).most_common(1)[0][0]

@@ -225,6 +225,18 @@ def is_known(code: t.Any) -> bool:
     return lookup(code) is not None
 
 
+def is_failure(code: t.Any) -> bool:
+    """True when ``code`` reports a failure: its severity bit (the top bit) is set.
+
+    "A 1-bit code that indicates severity, where 0 represents success and 1 represents failure" (MS-DTYP 2.2.18
+    HRESULT, https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-dtyp/a9046ed2-bfb2-4d56-a719-2824afce59ac;
+    winerror.h's ``HRESULT_SEVERITY`` and ``FAILED``). So 0x4004F00C SL_I_OOB_GRACE_PERIOD, 0x4004F00D and 0x4004F040
+    are successes with information, never errors. False for anything that is not a number (absent is no failure).
+    """
+    value = normalise(code)
+    return value is not None and bool(value & 0x80000000)
+
+
 def catalog() -> tuple[HResultInfo, ...]:
     """Every known entry, in catalog order."""
     return _CATALOG

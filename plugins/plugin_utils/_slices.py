@@ -25,7 +25,7 @@ import json
 import typing as t
 import zlib
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _report
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet_check, _report
 
 SCHEMA = "winactivation.kms/slice/1"
 #: The prefix of every slice's set_stats key; the merge node finds the slices by it.
@@ -63,6 +63,9 @@ def unpack(payload: t.Any, name: str = "slice") -> dict[str, t.Any]:
     results = inner.get("results") if isinstance(inner, dict) else None
     if not isinstance(results, list) or not all(isinstance(r, dict) and isinstance(r.get("host"), str) for r in results):
         raise ValueError(f"{name}: the data holds no list of host results")
+    problem = _fleet_check.results_problem(results)
+    if problem:
+        raise ValueError(f"{name}: {problem}")
     if len(results) != payload.get("hosts"):
         raise ValueError(f"{name}: {len(results)} host results, the payload says {payload.get('hosts')}")
     return {"schema": _report.SCHEMA, "generated_at": inner.get("generated_at") or payload.get("generated_at"),

@@ -38,7 +38,11 @@ _NUMBER_RE = re.compile(r"(\d+)")
 _NOISE_RE = re.compile(r"^[\s\-=*_#~.]*$")
 _ATTEMPT_RE = re.compile(rf"(?:Windows|Office).*?[(（](?P<id>{_GUID})[)）]")
 _LONE_CODE_RE = re.compile(r"^(?:Info\s*[:：]\s*)?(0x[0-9A-Fa-f]{1,8})\s*$")
-_QUOTED_DOMAIN_RE = re.compile("['\u2018\u2019\"\u300c](?P<domain>[A-Za-z0-9\\-]+(?:\\.[A-Za-z0-9\\-]+)+)['\u2018\u2019\"\u300d]")
+_QUOTED_DOMAIN_RE = re.compile("['\u2018\u2019\"\u300c`](?P<domain>[A-Za-z0-9\\-]+(?:\\.[A-Za-z0-9\\-]+)+)['\u2018\u2019\"\u300d`]")
+#: A DNS domain name standing alone in a sentence, as Microsoft publishes event 12293 ("Publishing the Key Managment
+#: Service (KMS) to DNS in the contoso.com domain failed.", KB 2553863): labels joined by dots, the last one starting
+#: with a letter (a top-level domain, so "6.1" or "0x8007.1" are no domain), not part of a longer token.
+_BARE_DOMAIN_RE = re.compile(r"(?<![\w.\-@/\\])(?P<domain>(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z][A-Za-z0-9\-]*)(?![\w\-]|\.[\w\-])")
 _EVENT_DATA_RE = re.compile(r"^\s*(?:Info\s*[:：]\s*)?(?P<data>0x[0-9A-Fa-f]{1,8}\s*,.*)$")
 _SRV_RE = re.compile(r"(?P<name>_vlmcs\._tcp(?:\.(?P<domain>[A-Za-z0-9.\-]+?))?)\.?\s+SRV\b", re.I)
 _SRV_FIELD_RE = re.compile(r"^\s*(priority|weight|port|svr hostname)\s*=\s*(\S+)\s*$", re.I)
@@ -138,6 +142,7 @@ class _Reader:
         self.pending_attempt: dict[str, t.Any] | None = None
         self.event_id: int | None = None
         self.quoted_domain: str | None = None
+        self.bare_domain: str | None = None
         self.xpr_name: str | None = None
         self.ospp = False
 
@@ -301,17 +306,21 @@ class _Reader:
         if self._srv(text):
             return True
         if self.event_id == 12293:
-            # 12293's message names the domain in quotes; its Info is the HRESULT alone
+            # 12293's message names the domain, quoted or not; its Info is the HRESULT alone
             quoted = _QUOTED_DOMAIN_RE.search(text)
             if quoted:
                 self.quoted_domain = quoted.group("domain")
                 return True
             lone = _LONE_CODE_RE.match(text)
             if lone:
-                self.events.append({"Id": 12293, "RecordId": None, "Data": [lone.group(1), self.quoted_domain or ""]})
+                domain = self.quoted_domain or self.bare_domain or ""       # absent stays absent
+                self.events.append({"Id": 12293, "RecordId": None, "Data": [lone.group(1), domain]})
+                return True
+            if self.bare_domain is None and self._bare_domain(text):
                 return True
         if _EVENT_ID_RE.search(text) and not _EVENT_DATA_RE.match(text) and len(text) < 60:
             self.event_id = int(_EVENT_ID_RE.search(text).group(1))     # type: ignore[union-attr]
+            self.quoted_domain = self.bare_domain = None        # a new event: the last one's domain is not its own
             return True
         data = _EVENT_DATA_RE.match(text)
         if not data:
@@ -328,6 +337,22 @@ class _Reader:
         else:
             return False
         self.events.append({"Id": event_id, "RecordId": None, "Data": [data.group("data")]})
+        return True
+
+    def _bare_domain(self, text: str) -> bool:
+        """The unquoted domain of a 12293 message ("... to DNS in the contoso.com domain failed.", KB 2553863).
+
+        A line whose value is a DNS name and nothing else is a field of the event's header (Event Viewer's
+        "Computer: kms01.contoso.com", the machine's own name), not the message: it is left alone."""
+        label = _LABEL_RE.match(text)
+        if label and _BARE_DOMAIN_RE.fullmatch(label.group("value").rstrip(".")):
+            return False
+        if _BARE_DOMAIN_RE.fullmatch(text.rstrip(".")):
+            return False
+        bare = _BARE_DOMAIN_RE.search(text)
+        if bare is None:
+            return False
+        self.bare_domain = bare.group("domain")
         return True
 
     def _srv(self, text: str) -> bool:

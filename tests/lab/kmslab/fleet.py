@@ -17,7 +17,7 @@ import uuid
 import yaml
 
 from . import catalog as C
-from .model import ActivationError, Fleet, FirewallPolicy, Host, KmsRole, Transport, firewall_rule, new_product, new_service
+from .model import ActivationError, Fleet, FirewallPolicy, Host, KmsRole, Transport, firewall_rule, ip_literal, new_product, new_service
 
 FLEETS = pathlib.Path(__file__).resolve().parent.parent / "fleets"
 
@@ -48,6 +48,19 @@ def _expand(entries: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
             item["name"] = str(entry["name"]).format(n=n)
             out.append(item)
     return out
+
+
+def _skms(value: str) -> tuple[str, str]:
+    """A fleet's KMS setting in slmgr /skms syntax ("<Name[:Port] | [IPv6][:Port]>", slmgr.vbs L_optSetKmsNameUsage):
+    the name as stored (an IPv6 address keeps its brackets, as the collection reads it) and the port ("" for none).
+    A bare IPv6 address (more than one colon) has no port."""
+    if value.startswith("["):
+        name, _sep, rest = value.partition("]")
+        return name + "]", rest[1:] if rest.startswith(":") else ""
+    if value.count(":") > 1:
+        return value, ""
+    name, _sep, port = value.partition(":")
+    return name, port
 
 
 def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, address_prefix: str) -> Host:
@@ -126,7 +139,9 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
                 raise FleetError(f"{where}: unknown csvlk {gen!r}; known: {', '.join(C.CSVLK_COVERAGE)}")
         host.kms = KmsRole(csvlk=csvlk, activated=kms.get("activated", True), base_count=int(kms.get("base_count", 50)),
                            port=int(kms.get("port", 1688)), dns_publishing=kms.get("dns_publishing", True),
-                           address=f"{address_prefix}.{kms_index + 1}")
+                           address=f"{address_prefix}.{kms_index + 1}", ipv6=ip_literal(str(kms["ipv6"])) if kms.get("ipv6") else None)
+        if kms.get("ipv6") and (host.kms.ipv6 is None or ":" not in host.kms.ipv6):
+            raise FleetError(f"{where}: kms.ipv6 must be an IPv6 address, got {kms['ipv6']!r}")
         windows_gen = next((g for g in csvlk if not g.startswith("office")), csvlk[0])
         host.products.append(new_product(edition, "KMS_HOST", status=C.LICENSED if host.kms.activated else C.OOB_GRACE,
                                          csvlk=windows_gen))
@@ -156,7 +171,7 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
         host.ospp_state = "Stopped" if host.ospp_start_mode == "Disabled" else ospp.get("state", "Stopped")
     kms_machine = spec.get("kms_machine")
     if kms_machine:
-        machine, _sep, port = str(kms_machine).partition(":")
+        machine, port = _skms(str(kms_machine))
         host.service["KeyManagementServiceMachine"] = machine
         host.service["KeyManagementServicePort"] = int(port or 1688)
         host.registry.update({"KeyManagementServiceName": machine, "KeyManagementServicePort": port or "1688"})
@@ -164,7 +179,7 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
         host.service["KeyManagementServiceLookupDomain"] = str(spec["kms_lookup_domain"]).lower()   # slmgr /skms-domain
     product_kms = spec.get("product_kms_machine")
     if product_kms:
-        machine, _sep, port = str(product_kms).partition(":")
+        machine, port = _skms(str(product_kms))
         win = host.windows_product()
         win["KeyManagementServiceMachine"] = machine
         win["KeyManagementServicePort"] = int(port or 1688)

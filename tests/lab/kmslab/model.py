@@ -10,6 +10,7 @@ The activation rules, each with the document it follows, are in :meth:`Fleet.act
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import datetime
 import threading
 import time
@@ -23,6 +24,17 @@ UTC = datetime.timezone.utc
 
 def _now() -> float:
     return time.time()
+
+
+def ip_literal(name: str) -> str | None:
+    """``name`` as an IP address in its canonical text (an IPv6 address with or without slmgr's brackets), else None."""
+    text = name.strip()
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
 
 
 @dataclasses.dataclass
@@ -181,6 +193,9 @@ class KmsRole:
     port: int = 1688
     dns_publishing: bool = True
     address: str = "127.0.1.1"
+    #: assumed: an IPv6 address the KMS host also listens on (a fleet's kms.ipv6); reached only as an address (the
+    #: lab's zone answers names with the IPv4 listener address alone)
+    ipv6: str | None = None
     publish_list: list[str] = dataclasses.field(default_factory=list)
     clients: dict[str, set[str]] = dataclasses.field(default_factory=lambda: {"windows": set(), "office": set()})
     requests: int = 0
@@ -375,6 +390,20 @@ class Fleet:
             return [self.a_records[name]]
         return []
 
+    def lookup(self, name: str) -> list[str]:
+        """What the client's resolver returns for ``name`` (Dns.GetHostAddresses, as the kms_dns probe calls it): an IP
+        address, IPv4 or IPv6, "is returned without querying the DNS server" (learn.microsoft.com/dotnet/api/
+        system.net.dns.gethostaddresses, Remarks); a name is looked up in the fleet's zone."""
+        literal = ip_literal(name)
+        return [literal] if literal else self.resolve(name)
+
+    def host_at(self, name: str) -> Host | None:
+        """The host a connection to ``name`` reaches: by its name, or for an IP address the KMS host listening on it."""
+        literal = ip_literal(name)
+        if literal is None:
+            return self.host_by_name(name)
+        return next((h for h in self.kms_hosts() if h.kms is not None and literal in (h.kms.address, h.kms.ipv6)), None)
+
     def host_by_name(self, name: str) -> Host | None:
         name = name.lower().rstrip(".")
         for h in self.hosts.values():
@@ -386,12 +415,14 @@ class Fleet:
 
     def tcp_open(self, client: Host, name: str, port: int) -> tuple[bool, int | None]:
         """Can ``client`` open a TCP connection to name:port? (open, Winsock error: 11001 no name, 10061 refused, 10060 timeout)."""
-        addresses = self.resolve(name)
-        if not addresses and self.host_by_name(name) is None:
+        addresses = self.lookup(name)
+        if not addresses and self.host_at(name) is None:
             return False, 11001
         if outbound_dropped(client, name, port, addresses):
             return False, 10060          # dropped by the client's outbound filtering: WSAETIMEDOUT [SLERR] (assumed drop)
-        target = self.host_by_name(name)
+        target = self.host_at(name)
+        if target is None and ip_literal(name):
+            return False, 10060          # assumed: no host has that address, nothing answers the SYN (WSAETIMEDOUT)
         if target is None or target.kms is None:
             return False, 10061
         if not allows(target, "inbound", target.kms.port, []):
@@ -441,12 +472,12 @@ class Fleet:
 
     def _try_host(self, client: Host, product: dict[str, t.Any], name: str, port: int) -> tuple[int, Host | None]:
         """One KMS request: the inner HRESULT (0 on success) and the host that answered, if any."""
-        if not self.resolve(name) and self.host_by_name(name) is None:
+        if not self.lookup(name) and self.host_at(name) is None:
             return C.HR["RPC_UNAVAILABLE"], None        # [TS] name does not resolve: RPC server unavailable
         ok, _err = self.tcp_open(client, name, port)
         if not ok:
             return C.HR["RPC_UNAVAILABLE"], None        # [TS][GEN] 0x800706BA: port blocked, host down, sppsvc stopped
-        host = self.host_by_name(name)
+        host = self.host_at(name)
         assert host is not None and host.kms is not None
         host.kms.requests += 1
         if abs(client.clock_offset - host.clock_offset) > C.MAX_SKEW_SECONDS:

@@ -29,7 +29,7 @@ import re
 import typing as t
 
 from . import catalog as C
-from .model import ActivationError, Fleet, Host, is_ospp
+from .model import ActivationError, Fleet, Host, ip_literal, is_ospp
 
 STUB_MARKER = "# winactivation.kms stub v1"
 BOOTSTRAP_MARKER = "# winactivation.kms bootstrap v2"
@@ -329,7 +329,12 @@ def probe_kms_dns(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[st
 
     def add(source: str, name: t.Any, port: t.Any) -> None:
         if name:
-            candidates.append({"source": source, "host": str(name).rstrip("."),
+            # Split-WakEndpoint: "[IPv6]" or "[IPv6]:port" (slmgr /skms syntax) is the address without its brackets
+            text = str(name).strip().rstrip(".")
+            if text.startswith("[") and "]" in text:
+                text, _sep, rest = text[1:].partition("]")
+                port = rest[1:] if rest.startswith(":") and rest[1:].isdigit() else port
+            candidates.append({"source": source, "host": text,
                                "port": int(port) if port and int(port) > 0 else 1688, "error": None})
 
     if _licensing_blocked(host):
@@ -379,7 +384,8 @@ def probe_kms_dns(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[st
             continue
         name = c["host"].lower()
         if name not in resolved:
-            addresses = [] if host.dns_failure else fleet.resolve(name)
+            # an IP address needs no DNS (Dns.GetHostAddresses returns it as it is: fleet.lookup)
+            addresses = [] if host.dns_failure and not ip_literal(name) else fleet.lookup(name)
             resolved[name] = {"addresses": addresses, "error": None if addresses else {"code": 11001, "hresult": -2147467259}}
         key = f"{name}:{c['port']}"
         if key in tcp:

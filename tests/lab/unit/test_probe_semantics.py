@@ -48,3 +48,46 @@ def test_servfail_and_no_answer_are_told_apart():
     f = _fleet([{"name": "pc1", "dns_failure": True}, {"name": "pc2", "dns_failure": "timeout"}])
     assert {s["error"]["code"] for s in _probe(f, "pc1")["srv"]} == {9002}     # DNS_ERROR_RCODE_SERVER_FAILURE
     assert {s["error"]["code"] for s in _probe(f, "pc2")["srv"]} == {1460}     # ERROR_TIMEOUT (assumed)
+
+
+# --- IP address candidates (review B6) -------------------------------------------------------------------------------
+# The probe resolves each candidate with Dns.GetHostAddressesAsync: "If hostNameOrAddress is an IP address, this address
+# is returned without querying the DNS server" (learn.microsoft.com/dotnet/api/system.net.dns.gethostaddresses,
+# Remarks), and connects with TcpClient(address.AddressFamily), so an IPv6 address is reached as IPv6 (the parameterless
+# TcpClient() "works only with IPv4 address types" on .NET Framework, .ctor() remarks).
+
+def _v6_fleet(hosts):
+    return fleet_mod.build({
+        "name": "t", "domain": "corp.example.jp",
+        "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 40, "ipv6": "fd00::10"}}],
+        "hosts": hosts,
+    })
+
+
+def test_an_ipv6_kms_candidate_resolves_to_itself_and_connects():
+    f = _v6_fleet([{"name": "pc1", "kms_machine": "[fd00::10]", "kms_port": 1688}])
+    out = _probe(f, "pc1")
+    service = next(c for c in out["candidates"] if c["source"] == "service")
+    assert (service["host"], service["port"]) == ("fd00::10", 1688)          # Split-WakEndpoint: slmgr's brackets off
+    assert out["resolved"]["fd00::10"] == {"addresses": ["fd00::10"], "error": None}
+    assert out["tcp"]["fd00::10:1688"]["open"] is True
+
+
+def test_an_ipv4_literal_and_an_unknown_ipv6_address():
+    f = _v6_fleet([{"name": "pc1", "kms_machine": "fd00::99"}, {"name": "pc2", "kms_machine": "127.0.1.1"}])
+    nobody = _probe(f, "pc1")
+    assert nobody["resolved"]["fd00::99"]["addresses"] == ["fd00::99"]       # an address needs no DNS...
+    assert nobody["tcp"]["fd00::99:1688"] == {"open": False, "error": "timeout", "code": 10060, "ms": 2000}  # ...nobody answers
+    assert _probe(f, "pc2")["tcp"]["127.0.1.1:1688"]["open"] is True
+
+
+def test_an_address_needs_no_dns_even_when_dns_fails():
+    f = _v6_fleet([{"name": "pc1", "kms_machine": "fd00::10", "dns_failure": True}])
+    out = _probe(f, "pc1")
+    assert out["tcp"]["fd00::10:1688"]["open"] is True
+
+
+def test_a_client_activates_through_an_ipv6_kms_address():
+    f = _v6_fleet([{"name": "pc1", "kms_machine": "[fd00::10]"}])
+    fleet_mod.initial_activation(f)
+    assert f.hosts["pc1"].windows_product()["LicenseStatus"] == 1

@@ -26,13 +26,13 @@ def _finding(result, code):
 
 
 def test_kb2553863_12293_dns_publishing_failed():
-    """Microsoft's rendering drops the quotes Windows puts around the domain ('%2'); the reader anchors on them (no
-    English words), so the domain stays unread here - absent, never guessed - and the HRESULT still decides."""
+    """Microsoft's published text names the domain unquoted ("to DNS in the contoso.com domain failed."): the reader
+    takes the DNS name standing in the message (no English words needed), and the HRESULT decides."""
     snap = _read("en_kb2553863_event_12293.txt")
-    assert snap["probes"]["kms_host"]["events"] == [{"Id": 12293, "RecordId": None, "Data": ["0x80072338", ""]}]
+    assert snap["probes"]["kms_host"]["events"] == [{"Id": 12293, "RecordId": None, "Data": ["0x80072338", "contoso.com"]}]
     result = _diagnose("en_kb2553863_event_12293.txt")
     publishing = _finding(result, "KMS_DNS_PUBLISHING_FAILED")
-    assert publishing["evidence"]["hresult"] == "0x80072338" and publishing["evidence"]["domain"] == "?"
+    assert publishing["evidence"]["hresult"] == "0x80072338" and publishing["evidence"]["domain"] == "contoso.com"
     assert result["is_kms_host"]
     assert result["status"] != "healthy"
 

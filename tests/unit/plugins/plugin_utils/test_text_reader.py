@@ -133,10 +133,49 @@ def test_event_data_and_a_full_key_in_an_unread_line_is_masked():
     assert "W269N" not in str(snap) and "XXXXX-XXXXX-XXXXX-XXXXX-T83GX" in str(snap["text_reader"])
 
 
-def test_12293_with_its_domain():
-    text = "Event ID: 12293\nPublishing the Key Management Service (KMS) to DNS in the 'corp.example.jp' domain failed.\nInfo:\n0x80072338\n"
+@pytest.mark.parametrize("domain", ["'corp.example.jp'", "\u2018corp.example.jp\u2019", "`corp.example.jp`", "corp.example.jp"])
+def test_12293_with_its_domain(domain):
+    """Quoted, in a code span (the Markdown source of KB 2553863) or unquoted (the published page): the same domain."""
+    text = f"Event ID: 12293\nPublishing the Key Management Service (KMS) to DNS in the {domain} domain failed.\nInfo:\n0x80072338\n"
     snap = _text.snapshot_from_text(text)
     assert snap["probes"]["kms_host"]["events"] == [{"Id": 12293, "RecordId": None, "Data": ["0x80072338", "corp.example.jp"]}]
+    assert not [u for u in snap["text_reader"]["unread_lines"] if "domain failed" in u["text"]]
+
+
+# Composed: the layout of Event Viewer's "Copy" of an event (fields, then Description), with KB 2553863's message.
+EVENT_VIEWER_12293 = """Log Name:      Application
+Source:        Microsoft-Windows-Security-SPP
+Date:          11/30/2026 10:15:22 AM
+Event ID:      12293
+Task Category: None
+Level:         Error
+Computer:      kms01.corp.example.jp
+Description:
+{message}
+Info:
+0x80072338
+"""
+
+
+@pytest.mark.parametrize("message, domain", [
+    ("Publishing the Key Management Service (KMS) to DNS in the corp.example.jp domain failed.", "corp.example.jp"),
+    ("Publishing the Key Management Service (KMS) to DNS in the 'example.jp' domain failed.", "example.jp"),
+    ("KMS を DNS の example.jp ドメインに発行できませんでした。", "example.jp"),     # composed wording: no English needed
+    # no domain in the message: absent, not the machine's own name from the Computer line
+    ("Publishing the Key Management Service (KMS) to DNS failed.", ""),
+    ("Publishing the Key Management Service (KMS) 6.1 to DNS failed.", ""),
+])
+def test_12293_domain_is_the_messages_never_the_computers(message, domain):
+    snap = _text.snapshot_from_text(EVENT_VIEWER_12293.format(message=message))
+    assert snap["probes"]["kms_host"]["events"] == [{"Id": 12293, "RecordId": None, "Data": ["0x80072338", domain]}]
+
+
+def test_12293_domain_belongs_to_its_own_event():
+    """Two pasted 12293 events: the second, without a domain, does not take the first one's."""
+    text = ("Event ID: 12293\nPublishing the Key Management Service (KMS) to DNS in the corp.example.jp domain failed.\n"
+            "Info: 0x80072338\nEvent ID: 12293\nPublishing the Key Management Service (KMS) to DNS failed.\nInfo: 0x8007232A\n")
+    events = _text.snapshot_from_text(text)["probes"]["kms_host"]["events"]
+    assert [e["Data"] for e in events] == [["0x80072338", "corp.example.jp"], ["0x8007232A", ""]]
 
 
 def test_nothing_understood_is_unknown_and_bad_input_is_named():
@@ -214,11 +253,10 @@ def test_en_ospp_dstatus_grace_with_the_forums_blanks():
         "GracePeriodRemaining": 14316, "PartialProductKey": "M96P2"}]
     assert "activation_attempts" not in snap["probes"]["activation"]          # /dstatus, not /act: a status, not an attempt
     result = _analyze.analyze(snap, {})
-    # a Microsoft 365 subscription in its grace period: not KMS, in grace, not activated with the informational
-    # SL_I_OOB_GRACE_PERIOD (slerror.h) as the reason - a code of the catalog, never "unknown"
-    assert sorted(result["codes"]) == ["ACTIVATION_FAILED", "IN_GRACE", "NOT_KMS_CHANNEL"] and result["status"] == "failing"
-    failed = next(f for f in result["findings"] if f["code"] == "ACTIVATION_FAILED")
-    assert failed["evidence"]["hresult"] == "0x4004F00C" and "SL_I_OOB_GRACE_PERIOD" in failed["message"]["en"]
+    # a Microsoft 365 subscription in its grace period: not KMS, in grace. Its reason, SL_I_OOB_GRACE_PERIOD ("The
+    # application is running within the valid grace period", slerror.h), is informational (severity bit clear): in
+    # grace, not failed - no ACTIVATION_FAILED citing it (test_informational_codes.py)
+    assert sorted(result["codes"]) == ["IN_GRACE", "NOT_KMS_CHANNEL"] and result["status"] == "warning"
     assert next(f for f in result["findings"] if f["code"] == "NOT_KMS_CHANNEL")["evidence"]["channel"] == "SUBSCRIPTION"
 
 

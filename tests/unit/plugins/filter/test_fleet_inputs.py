@@ -1,0 +1,212 @@
+"""Hand-made and damaged fleet inputs: the fleet filters, the fleet action and the report writer name what is wrong
+(or keep the host as unreadable), never fail with a traceback (a KeyError or TypeError from deep inside)."""
+from __future__ import annotations
+
+import json
+import re
+from unittest import mock
+
+import pytest
+from ansible.errors import AnsibleActionFail, AnsibleFilterError
+from ansible.playbook.play_context import PlayContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ansible_collections.winactivation.kms.plugins.action import fleet, fleet_report
+from ansible_collections.winactivation.kms.plugins.filter import kms as F
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _report, _slices
+
+import snapshots as S
+
+SCHEMA = _report.SCHEMA
+
+
+def _diagnosis(name="pc1", snap=None):
+    snap = snap or S.healthy()
+    snap["host"] = name
+    return _analyze.analyze(snap, S.OPEN)
+
+
+def _document(**hosts):
+    return F.fleet_diagnosis({name: {"diagnosis": diag} for name, diag in hosts.items()}, "2026-11-30T10:00:00Z")
+
+
+def _with_result(**changes):
+    """A fleet document whose only result has ``changes`` (None removes the key)."""
+    result = dict(_diagnosis(), host="pc1")
+    for key, value in changes.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = value
+    return {"schema": SCHEMA, "generated_at": "2026-11-30T10:00:00Z", "results": [result], "summary": _document(pc1=_diagnosis())["summary"]}
+
+
+BROKEN = [
+    ({"host": None}, "result 1: host must be a non-empty string, got null"),
+    ({"host": 7}, "result 1: host must be a non-empty string, got a number"),
+    ({"status": None}, "result 1 (pc1): status must be a non-empty string, got null"),
+    ({"findings": "ACTIVATED"}, "result 1 (pc1): findings must be a list, got a string"),
+    ({"findings": ["ACTIVATED"]}, "result 1 (pc1): finding 1 must be a mapping, got a string"),
+    ({"findings": [{"severity": "ok"}]}, "result 1 (pc1): finding 1: code must be a non-empty string, got null"),
+    ({"findings": [{"code": "ACTIVATED", "evidence": "x"}]}, "result 1 (pc1): finding 1 (ACTIVATED): evidence must be a mapping, got a string"),
+    ({"codes": 3}, "result 1 (pc1): codes must be a list, got a number"),
+    ({"products": "Windows"}, "result 1 (pc1): products must be a list, got a string"),
+]
+
+
+@pytest.mark.parametrize("changes, message", BROKEN)
+def test_merge_names_the_host_and_what_is_wrong(changes, message):
+    with pytest.raises(AnsibleFilterError, match=rf"^merge_diagnoses: document 2: {re.escape(message)}$"):
+        F.merge_diagnoses([_document(pc2=_diagnosis("pc2")), _with_result(**changes)])
+    with pytest.raises(AnsibleFilterError, match=rf"^merge_diagnoses: document 1: {re.escape(message)}$"):
+        F.merge_diagnoses([json.dumps(_with_result(**changes))])     # JSON text too
+
+
+@pytest.mark.parametrize("documents, message", [
+    (None, "expects a list of fleet documents (mappings or their JSON text), got NoneType"),
+    ("[]", "expects a list of fleet documents (mappings or their JSON text), got str"),
+    ({"schema": SCHEMA}, "expects a list of fleet documents (mappings or their JSON text), got dict"),
+    (["{not json"], "document 1 is not JSON"),
+    ([{"results": []}], f"document 1 is not a {SCHEMA} document"),
+])
+def test_merge_refuses_what_is_not_a_list_of_documents(documents, message):
+    with pytest.raises(AnsibleFilterError, match=re.escape(message)):
+        F.merge_diagnoses(documents)
+
+
+@pytest.mark.parametrize("changes, message", BROKEN)
+def test_fleet_diagnosis_keeps_a_host_it_cannot_read_as_unreadable(changes, message):
+    """The registered result of pc1 holds a damaged diagnosis: pc1 is DIAGNOSIS_FAILED naming why, pc2 is diagnosed."""
+    if "host" in changes:
+        pytest.skip("the host name of a registered result is its key")
+    damaged = {k: v for k, v in dict(_diagnosis(), **changes).items() if v is not None}
+    # a registered result, or a diagnosis itself (without a status it is not one: a failed task, as before)
+    for value in ({"diagnosis": damaged}, damaged) if "status" in damaged else ({"diagnosis": damaged},):
+        document = F.fleet_diagnosis({"pc1": value, "pc2": {"diagnosis": _diagnosis("pc2")}})
+        by_host = {r["host"]: r for r in document["results"]}
+        assert by_host["pc1"]["status"] == "error" and by_host["pc1"]["codes"] == ["DIAGNOSIS_FAILED"]
+        reason = by_host["pc1"]["findings"][0]["evidence"]["reason"]
+        assert reason == "the diagnosis of this host cannot be read: " + message.split(": ", 1)[1]
+        assert by_host["pc2"]["status"] == "healthy"
+        assert document["summary"]["status_counts"]["error"] == 1
+
+
+def test_fleet_diagnosis_refuses_host_names_that_are_not_strings():
+    with pytest.raises(AnsibleFilterError, match="host names must be non-empty strings, got 5"):
+        F.fleet_diagnosis({5: {"diagnosis": _diagnosis()}, "pc1": {"diagnosis": _diagnosis()}})
+
+
+@pytest.mark.parametrize("name, call", [
+    ("report", lambda d: F.report(d, "csv")), ("report", lambda d: F.report(d, "markdown")),
+    ("report", lambda d: F.report(d, "html")), ("report", lambda d: F.report(d, "json")),
+    ("report_stats", F.report_stats),
+])
+def test_reports_name_what_is_wrong(name, call):
+    good = _document(pc1=_diagnosis())
+    assert call(good)
+    cases = [("x", "the fleet document must be a mapping, got a string"),
+             (dict(good, results=None), "results must be a list of host results, got null"),
+             (_with_result(findings=[{"code": "ACTIVATED", "severity": "ok"}]),
+              "result 1 (pc1): finding 1 (ACTIVATED): message must be a mapping of language -> text, got null"),
+             (dict(good, summary=None), "summary must be a mapping (the fleet step's), got null"),
+             (dict(good, summary=dict(good["summary"], statements="x")), "summary: statements must be a list, got a string")]
+    for document, message in cases:
+        with pytest.raises(AnsibleFilterError, match=rf"^{name}: {re.escape(message)}$"):
+            call(document)
+
+
+def test_remediation_report_names_what_is_wrong():
+    good = _document(pc1=_diagnosis())
+    assert F.remediation_report(good, good)["hosts"]
+    for before, after, actions, message in [
+            ("x", good, None, "before must be a fleet document (a mapping), got str"),
+            (good, {"results": [{"status": "ok"}]}, None, "after: result 1: host must be a non-empty string, got null"),
+            (good, good, ["x"], "actions must be a mapping of host -> remediate result, got list")]:
+        with pytest.raises(AnsibleFilterError, match=rf"^remediation_report: {re.escape(message)}$"):
+            F.remediation_report(before, after, actions)
+
+
+def test_a_slice_with_a_damaged_host_is_refused_naming_it():
+    payload = _slices.pack(_with_result(findings="x"))
+    with pytest.raises(ValueError, match=r"^slice-2: result 1 \(pc1\): findings must be a list, got a string$"):
+        _slices.unpack(payload, "slice-2")
+
+
+def _run(module, args, task_vars):
+    task = mock.MagicMock()
+    task.args = args
+    task.action = f"winactivation.kms.{module.__name__.rsplit('.', 1)[-1]}"
+    task.async_val = 0
+    task.check_mode = False
+    task.diff = False
+    action = module.ActionModule(task, mock.MagicMock(), PlayContext(), loader=mock.MagicMock(), templar=mock.MagicMock(),
+                                 shared_loader_obj=None)
+    return action.run(task_vars=task_vars)
+
+
+class _HostVars:
+    def __init__(self, variables):
+        self.variables = variables
+
+    def raw_get(self, host):
+        return self.variables[host]
+
+
+def test_the_fleet_action_keeps_a_damaged_registered_result_as_unreadable():
+    hostvars = _HostVars({"pc1": {"diagnose_result": {"diagnosis": dict(_diagnosis(), findings=[{"severity": "ok"}])}},
+                          "pc2": {"diagnose_result": {"diagnosis": _diagnosis("pc2")}}})
+    result = _run(fleet, {}, {"hostvars": hostvars, "ansible_play_hosts_all": ["pc1", "pc2"]})
+    by_host = {r["host"]: r for r in result["document"]["results"]}
+    assert by_host["pc1"]["codes"] == ["DIAGNOSIS_FAILED"] and by_host["pc2"]["status"] == "healthy"
+    assert "finding 1: code must be a non-empty string" in by_host["pc1"]["findings"][0]["evidence"]["reason"]
+
+
+def test_the_report_writer_names_a_saved_file_with_a_damaged_host(tmp_path):
+    saved = tmp_path / "old.json"
+    saved.write_text(json.dumps(_with_result(codes="ACTIVATED")), encoding="utf-8")
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(AnsibleActionFail, match=rf"^sources: {re.escape(str(saved))}: result 1 \(pc1\): codes must be a list, got a string$"):
+        _run(fleet_report, {"dir": str(out), "sources": [str(saved)]}, {})
+    with pytest.raises(AnsibleActionFail, match=rf"^sources: {re.escape(str(broken))} is not JSON"):
+        _run(fleet_report, {"dir": str(out), "sources": [str(broken)]}, {})
+    assert list(out.iterdir()) == []
+
+
+# --- any shape at all: an error naming it, or a result; never another exception ----------------------------------
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+                     max_leaves=8)
+_FINDING = st.fixed_dictionaries({}, optional={"code": _JSON | st.sampled_from(["ACTIVATED", "KMS_PORT_BLOCKED"]),
+                                               "severity": _JSON, "evidence": _JSON, "product": _JSON,
+                                               "message": _JSON, "remedy_text": _JSON})
+_RESULT = st.fixed_dictionaries({}, optional={"host": _JSON | st.sampled_from(["pc1", "pc2"]),
+                                              "status": _JSON | st.just("failing"),
+                                              "findings": _JSON | st.lists(_FINDING | _JSON, max_size=3),
+                                              "codes": _JSON, "products": _JSON, "diagnosis": _JSON})
+_DOCUMENT = st.fixed_dictionaries({"schema": st.just(SCHEMA)}, optional={
+    "generated_at": _JSON, "results": _JSON | st.lists(_RESULT | _JSON, max_size=3), "summary": _JSON})
+
+
+def _only_filter_errors(call, *args):
+    try:
+        call(*args)
+    except AnsibleFilterError:
+        pass
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents=st.lists(_DOCUMENT | _JSON, max_size=3),
+       results=st.dictionaries(st.sampled_from(["pc1", "pc2", "pc3"]), _RESULT | _JSON, max_size=3))
+def test_no_shape_makes_a_fleet_filter_fail_otherwise(documents, results):
+    _only_filter_errors(F.merge_diagnoses, documents)
+    _only_filter_errors(F.fleet_diagnosis, results)
+    for document in documents:
+        _only_filter_errors(F.report, document, "csv")
+        _only_filter_errors(F.report, document, "markdown")
+        _only_filter_errors(F.report_stats, document)
+        _only_filter_errors(F.remediation_report, document, document)
