@@ -50,7 +50,10 @@ def _finding_ok(finding: t.Any, rendered: bool) -> bool:
     if type(finding) is not dict and not _is_mapping(finding):  # pylint: disable=unidiomatic-typecheck
         return False
     code, evidence, product = finding.get("code"), finding.get("evidence"), finding.get("product")
-    if type(code) is not str or not code or (evidence is not None and not _is_mapping(evidence)) \
+    # a str first (the fleet step's own), else any str subclass (ansible-core 2.19+ tags strings that went through
+    # set_fact or a template): both are codes
+    if (type(code) is not str and not isinstance(code, str)) or not code \
+            or (evidence is not None and not _is_mapping(evidence)) \
             or (product is not None and not _is_mapping(product)):  # pylint: disable=unidiomatic-typecheck
         return False
     return not rendered or (isinstance(finding.get("severity"), str) and _is_mapping(finding.get("message"))
@@ -71,8 +74,10 @@ def _finding_problem(finding: t.Any, position: int, rendered: bool) -> str | Non
             return f"{where} ({finding['code']}): {key} must be a mapping, got {_kind(finding[key])}"
     if not isinstance(finding.get("severity"), str):
         return f"{where} ({finding['code']}): severity must be a string, got {_kind(finding.get('severity'))}"
-    key = "message" if not _is_mapping(finding.get("message")) else "remedy_text"
-    return f"{where} ({finding['code']}): {key} must be a mapping of language -> text, got {_kind(finding.get(key))}"
+    for key in ("message", "remedy_text"):
+        if not _is_mapping(finding.get(key)):
+            return f"{where} ({finding['code']}): {key} must be a mapping of language -> text, got {_kind(finding.get(key))}"
+    return None
 
 
 def diagnosis_problem(diagnosis: t.Any, rendered: bool = False) -> str | None:
@@ -90,7 +95,7 @@ def diagnosis_problem(diagnosis: t.Any, rendered: bool = False) -> str | None:
     for key, value in (("codes", codes), ("products", products)):
         if value is not None and not isinstance(value, (list, tuple)):
             return f"{key} must be a list, got {_kind(value)}"
-    if codes and not all(type(code) is str for code in codes):  # pylint: disable=unidiomatic-typecheck
+    if codes and not all(isinstance(code, str) for code in codes):
         return "codes must be a list of strings"
     if products and not all(_is_mapping(product) for product in products):
         return "products must be a list of mappings"

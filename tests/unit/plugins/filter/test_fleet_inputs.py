@@ -162,6 +162,41 @@ def test_the_fleet_action_keeps_a_damaged_registered_result_as_unreadable():
     assert "finding 1: code must be a non-empty string" in by_host["pc1"]["findings"][0]["evidence"]["reason"]
 
 
+class _TaggedStr(str):
+    """Like ansible-core 2.19+'s tagged strings (a str subclass), as a value that went through set_fact holds them."""
+
+
+class _TaggedDict(dict):
+    """Like ansible-core 2.19+'s tagged dict (a dict subclass)."""
+
+
+class _TaggedList(list):
+    """Like ansible-core 2.19+'s tagged list (a list subclass)."""
+
+
+def _tagged(value):
+    if isinstance(value, dict):
+        return _TaggedDict({_tagged(k): _tagged(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return _TaggedList(_tagged(v) for v in value)
+    return _TaggedStr(value) if isinstance(value, str) else value
+
+
+def test_a_sound_result_held_in_subclassed_types_is_read_as_it_is():
+    """The quick checks take exact types; a str, dict or list subclass (a result set with set_fact on ansible-core
+    2.19+) must take the exact path and pass, not be kept as unreadable (found by the report step's integration test)."""
+    failing = S.failing("0xC004F06C")
+    failing["host"] = "pc1"
+    registered = {"diagnosis": _analyze.analyze(failing, S.OPEN)}
+    hostvars = _HostVars({"pc1": {"diagnose_result": _tagged(registered)}, "pc2": {"diagnose_result": registered}})
+    result = _run(fleet, {}, {"hostvars": hostvars, "ansible_play_hosts_all": ["pc1", "pc2"]})
+    by_host = {r["host"]: r for r in result["document"]["results"]}
+    assert by_host["pc1"]["status"] == by_host["pc2"]["status"] == "failing"
+    assert by_host["pc1"]["codes"] == by_host["pc2"]["codes"] and "DIAGNOSIS_FAILED" not in by_host["pc1"]["codes"]
+    document = _tagged(result["document"])
+    assert _report.to_json(document) == _report.to_json(result["document"])
+
+
 def test_the_report_writer_names_a_saved_file_with_a_damaged_host(tmp_path):
     saved = tmp_path / "old.json"
     saved.write_text(json.dumps(_with_result(codes="ACTIVATED")), encoding="utf-8")
