@@ -50,11 +50,9 @@ def _finding_ok(finding: t.Any, rendered: bool) -> bool:
     if type(finding) is not dict and not _is_mapping(finding):  # pylint: disable=unidiomatic-typecheck
         return False
     code, evidence, product = finding.get("code"), finding.get("evidence"), finding.get("product")
-    # a str first (the fleet step's own), else any str subclass (ansible-core 2.19+ tags strings that went through
-    # set_fact or a template): both are codes
-    if (type(code) is not str and not isinstance(code, str)) or not code \
-            or (evidence is not None and not _is_mapping(evidence)) \
-            or (product is not None and not _is_mapping(product)):  # pylint: disable=unidiomatic-typecheck
+    # any str, subclasses included (ansible-core 2.19+ tags strings that went through set_fact or a template)
+    if not isinstance(code, str) or not code or (evidence is not None and not _is_mapping(evidence)) \
+            or (product is not None and not _is_mapping(product)):
         return False
     return not rendered or (isinstance(finding.get("severity"), str) and _is_mapping(finding.get("message"))
                             and _is_mapping(finding.get("remedy_text")))
