@@ -39,7 +39,7 @@ def test_escape_output_writes_what_markupsafe_writes(value):
     assert _report.escape_output(value) == str(markupsafe.escape(value))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_escape_output_writes_what_markupsafe_writes_for_any_text(text):
     assert _report.escape_output(text) == str(markupsafe.escape(text))
@@ -115,6 +115,18 @@ def _options_of(name):
 @pytest.mark.parametrize("document", _DOCUMENTS, ids=repr)
 def test_evidence_encoders_write_what_json_dumps_writes(name, document):
     assert getattr(_report, name)(document) == json.dumps(document, **_options_of(name))
+
+
+_JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+                            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+                            max_leaves=10)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_JSON_VALUES)
+def test_evidence_encoders_write_what_json_dumps_writes_for_any_json_value(value):
+    for name in ("_EVIDENCE_CELL", "_EVIDENCE_PAGE"):
+        assert getattr(_report, name)(value) == json.dumps(value, **_options_of(name)), name
 
 
 def test_nan_is_written_as_json_dumps_writes_it():
