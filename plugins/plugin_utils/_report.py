@@ -173,7 +173,7 @@ def merge(documents: list[t.Any]) -> dict[str, t.Any]:
 
 def to_json(document: dict[str, t.Any]) -> str:
     """The document as JSON (UTF-8 text, Japanese kept readable)."""
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False, default=str) + "\n"
+    return _DOCUMENT_JSON(document) + "\n"
 
 
 def _product_label(finding: dict[str, t.Any], lang: str = "en") -> str:
@@ -221,13 +221,118 @@ def _encoder(**options: t.Any) -> t.Callable[[t.Any], str]:
                     markers.clear()
                 raise
 
-        if fast(_ENCODER_PROBE) == "".join(encoder.iterencode(_ENCODER_PROBE)):  # (the Python encoder's chunks)
+        reference = "".join(encoder.iterencode(_ENCODER_PROBE))  # (the Python encoder's chunks)
+        if fast(_ENCODER_PROBE) == reference:
             return fast
+        if indent is not None and encoder.default is str and not encoder.ensure_ascii:
+            indenting = _IndentingEncoder(make, indent, encoder.sort_keys)
+            if indenting.encode(_ENCODER_PROBE) == reference:
+                return indenting.encode
     except (TypeError, ValueError):
         pass
     return encoder.encode
 
 
+#: A string as JSON (``ensure_ascii=False``): json's own function, its C version where there is one.
+_encode_string = json.encoder.encode_basestring
+
+
+class _Fallback(Exception):
+    """A value ``_IndentingEncoder`` leaves to ``json``'s own encoder (a dict key that is not a string)."""
+
+
+class _IndentingEncoder:
+    """``json.dumps(value, ensure_ascii=False, indent=..., sort_keys=..., default=str)`` where the C encoder cannot
+    indent (Python 3.11 and 3.12): the Python encoder's layout, written by Python for the containers that hold
+    containers and by the C encoder for every other container (a finding's product, message and evidence, a host's
+    codes) and every single value.
+
+    A container without containers is written by a C encoder made for its depth, whose item separator is the comma,
+    the newline and the indentation of that depth; its braces get the newlines the Python encoder puts there. The
+    Python part follows ``json.encoder._make_iterencode``: containers as ``isinstance`` finds them, other values
+    through ``default`` (``str``), circular references refused. A dict key that is not a string in a container of
+    containers is left to ``json`` (the whole value).
+    """
+
+    def __init__(self, make: t.Callable[..., t.Any], indent: str, sort_keys: bool) -> None:
+        self._make, self._indent, self._sort_keys = make, indent, sort_keys
+        self._value = make(None, str, json.encoder.encode_basestring, None, ": ", ", ", sort_keys, False, True)
+        self._flat: list[t.Any] = []
+
+    def encode(self, value: t.Any) -> str:
+        """``value`` as JSON text."""
+        out: list[str] = []
+        try:
+            self._write(value, 0, out, set())
+        except _Fallback:
+            return json.dumps(value, ensure_ascii=False, indent=self._indent, sort_keys=self._sort_keys, default=str)
+        return "".join(out)
+
+    def _flat_encoder(self, level: int) -> t.Any:
+        """The C encoder of the containers without containers at depth ``level``."""
+        while len(self._flat) <= level:
+            self._flat.append(self._make(None, str, json.encoder.encode_basestring, None, ": ",
+                                         ",\n" + self._indent * (len(self._flat) + 1), self._sort_keys, False, True))
+        return self._flat[level]
+
+    def _write(self, value: t.Any, level: int, out: list[str], seen: set[int]) -> None:
+        kind = type(value)
+        if kind is str:
+            out.append(_encode_string(value))
+            return
+        if kind is dict:
+            members: t.Iterable[t.Any] = value.values()
+            opening, closing = "{", "}"
+        elif kind is list:
+            members = value
+            opening, closing = "[", "]"
+        elif isinstance(value, (str, int, float)) or value is None:
+            out.append("".join(self._value(value, 0)))
+            return
+        elif isinstance(value, dict):
+            members = value.values()
+            opening, closing = "{", "}"
+        elif isinstance(value, (list, tuple)):
+            members = value
+            opening, closing = "[", "]"
+        else:
+            self._write(str(value), level, out, seen)
+            return
+        if not value:
+            out.append(opening + closing)
+            return
+        for member in members:
+            if isinstance(member, (dict, list, tuple)):
+                break
+        else:
+            text = "".join(self._flat_encoder(level)(value, 0))
+            out.append(opening + "\n" + self._indent * (level + 1) + text[1:-1] + "\n" + self._indent * level + closing)
+            return
+        if id(value) in seen:
+            raise ValueError("Circular reference detected")
+        seen.add(id(value))
+        inner = "\n" + self._indent * (level + 1)
+        separator = opening + inner
+        after = "," + inner
+        write = self._write
+        if opening == "{":
+            for key, member in (sorted(value.items()) if self._sort_keys else value.items()):
+                if type(key) is not str and not isinstance(key, str):
+                    raise _Fallback
+                out.append(separator + _encode_string(key) + ": ")
+                write(member, level + 1, out, seen)
+                separator = after
+        else:
+            for member in value:
+                out.append(separator)
+                write(member, level + 1, out, seen)
+                separator = after
+        out.append("\n" + self._indent * level + closing)
+        seen.discard(id(value))
+
+
+#: The fleet document as ``to_json`` writes it (``json.dumps(document, ensure_ascii=False, indent=2, default=str)``).
+_DOCUMENT_JSON = _encoder(ensure_ascii=False, indent=2, default=str)
 #: A finding's evidence in its CSV cell (one encoder for every finding: ``json.dumps`` with options makes a new one per
 #: call).
 _EVIDENCE_CELL = _encoder(ensure_ascii=False, sort_keys=True, default=str)

@@ -169,3 +169,49 @@ def test_a_c_encoder_that_writes_otherwise_is_not_used(monkeypatch):
     assert _is_bound_encode(_report._encoder(ensure_ascii=False, sort_keys=True, default=str))
     monkeypatch.setattr(json.encoder, "c_make_encoder", None)
     assert _is_bound_encode(_report._encoder(ensure_ascii=False, sort_keys=True, default=str))
+
+
+def _indenting(indent, sort_keys):
+    return _report._IndentingEncoder(json.encoder.c_make_encoder, indent, sort_keys).encode
+
+
+_INDENTED = {"document": ("  ", False), "evidence": (" ", True)}
+
+
+@pytest.mark.parametrize("layout", list(_INDENTED))
+@pytest.mark.parametrize("document", _DOCUMENTS + [(1, (2, [3]), ()), {"t": ("a", {"b": ()})}], ids=repr)
+def test_the_indenting_encoder_writes_what_json_dumps_writes(layout, document):
+    """The encoder Python 3.11 and 3.12 use for indented JSON (tested on every version: it is plain Python around
+    the C encoder, which every CPython has)."""
+    indent, sort_keys = _INDENTED[layout]
+    expected = json.dumps(document, ensure_ascii=False, indent=indent, sort_keys=sort_keys, default=str)
+    assert _indenting(indent, sort_keys)(document) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(_JSON_VALUES)
+def test_the_indenting_encoder_writes_what_json_dumps_writes_for_any_json_value(value):
+    for indent, sort_keys in _INDENTED.values():
+        expected = json.dumps(value, ensure_ascii=False, indent=indent, sort_keys=sort_keys, default=str)
+        assert _indenting(indent, sort_keys)(value) == expected
+
+
+def test_the_indenting_encoder_on_a_fleet_document_and_its_edges():
+    document = _hostile_document()
+    document["results"][0]["odd_keys"] = {1: "one", "nested": {"x": [1]}}      # a key json converts: json writes it
+    assert _indenting("  ", False)(document) == json.dumps(document, ensure_ascii=False, indent=2, default=str)
+    cyclic: list = [[1]]
+    cyclic.append(cyclic)
+    with pytest.raises(ValueError, match="Circular"):
+        _indenting("  ", False)(cyclic)
+
+
+def test_to_json_is_json_dumps_with_a_newline():
+    document = _hostile_document()
+    assert _report.to_json(document) == json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def test_the_indenting_encoder_is_used_where_the_c_encoder_cannot_indent():
+    kinds = {name: type(getattr(getattr(_report, name), "__self__", None)) for name in ("_DOCUMENT_JSON", "_EVIDENCE_PAGE")}
+    expected = _report._IndentingEncoder if sys.version_info < (3, 13) else type(None)
+    assert kinds == {"_DOCUMENT_JSON": expected, "_EVIDENCE_PAGE": expected}
