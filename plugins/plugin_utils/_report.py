@@ -317,7 +317,7 @@ class _IndentingEncoder:
         write = self._write
         if opening == "{":
             for key, member in (sorted(value.items()) if self._sort_keys else value.items()):
-                if type(key) is not str and not isinstance(key, str):
+                if not isinstance(key, str):
                     raise _Fallback
                 out.append(separator + _encode_string(key) + ": ")
                 write(member, level + 1, out, seen)
