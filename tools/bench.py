@@ -19,6 +19,7 @@ Two parts, both measured, never estimated:
 
     tools/bench.py --sizes 10,100,300,1000 --repeat 3 --synthetic 10000,50000 --write docs/performance.md
     tools/bench.py synthetic --hosts 50000          # one synthetic measurement as JSON
+    tools/bench.py synthetic --hosts 50000 --kms-hosts 5   # ... with 5 KMS hosts of the run among them
     tools/bench.py slices --slices 10 --per-slice 5000   # AWX job slices: payloads, then their merge (fresh processes)
     tools/bench.py analyzer --count 20000           # the analyzer rate alone, as JSON
     tools/bench.py analyzer --count 20000 --events 20   # ... each host with 20 KMS events, as diagnose reads them
@@ -200,14 +201,34 @@ def fleet_runs(size: int, repeat: int, forks: int, variants: list[str], seed: in
     return runs
 
 
-def _diagnoses(count: int) -> list[dict[str, t.Any]]:
-    """``count`` host diagnoses of a realistic mix (each analysed, so each is its own data), KMS hosts included."""
+def _kms_host_diagnosis(index: int) -> dict[str, t.Any]:
+    """The diagnosis of the run's KMS host ``kms<NN>`` (``index`` from 1): kms01, the one every synthetic client
+    uses, holds a Windows Server 2022 CSVLK (it covers their Windows 11); the others alternate 2019 and 2022 CSVLKs
+    and serve no client of the run (standby hosts). As tests/unit's KMS host, from the shared snapshot."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze  # pylint: disable=import-outside-toplevel
+    import snapshots as S  # pylint: disable=import-outside-toplevel
+    name, csvlk = f"kms{index:02d}", "2022" if index % 2 else "2019"
+    snap = S.healthy()
+    act = snap["probes"]["activation"]
+    snap["host"] = name
+    act["products"] = [S.product(Description=f"Windows(R) Operating System, VOLUME_KMS_{csvlk} channel",
+                                 ProductKeyChannel="Volume:CSVLK", LicenseFamily="ServerDatacenter")]
+    act["service"].update(IsKeyManagementServiceMachine=1, KeyManagementServiceCurrentCount=50, RequiredClientCount=25,
+                          KeyManagementServiceListeningPort=1688)
+    act["os"].update(ProductType=3, BuildNumber="20348")
+    act["computer"].update(Name=name.upper(), DNSHostName=name)
+    return _analyze.analyze(snap, {"tcp": {f"{name}.corp.example.jp:1688": {"open": True}}})
+
+
+def _diagnoses(count: int, kms_hosts: int = 0) -> list[dict[str, t.Any]]:
+    """``count`` host diagnoses of a realistic mix (each analysed, so each is its own data): ``kms_hosts`` KMS hosts
+    (``_kms_host_diagnosis``), then clients of ten kinds (six healthy, four failing) and one unreachable host in 50."""
     from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze  # pylint: disable=import-outside-toplevel
     import snapshots as S  # pylint: disable=import-outside-toplevel
     templates = [(S.healthy(), S.OPEN)] * 6 + [(S.failing("0xC004F06C"), S.OPEN), (S.failing("0x800706BA"), {}),
                                                (S.failing("0xC004F074"), S.OPEN), (S.failing("0xC004F042"), S.OPEN)]
-    out = []
-    for i in range(count):
+    out = [_kms_host_diagnosis(i) for i in range(1, min(kms_hosts, count) + 1)]
+    for i in range(len(out), count):
         if i % 50 == 49:
             out.append(_analyze.unreachable(f"host{i:06d}", "refused"))
             continue
@@ -364,10 +385,11 @@ def analyzer_work(count: int, events: int = 0, analyse: bool = True) -> None:
         _analyze.analyze(snap, S.OPEN)
 
 
-def synthetic(hosts: int) -> dict[str, t.Any]:
-    """The fleet step and every report for ``hosts`` synthetic hosts; seconds each and the process's peak RSS."""
+def synthetic(hosts: int, kms_hosts: int = 0) -> dict[str, t.Any]:
+    """The fleet step and every report for ``hosts`` synthetic hosts (``kms_hosts`` of them KMS hosts of the run, so
+    that the correlation checks the clients against them); seconds each and the process's peak RSS."""
     from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet  # pylint: disable=import-outside-toplevel
-    diagnoses = _diagnoses(hosts)
+    diagnoses = _diagnoses(hosts, kms_hosts)
     registered = {d["host"]: {"changed": False, "diagnosis": d} for d in diagnoses}
     # each host's raw variables as Ansible holds them before the fleet action runs (made before the clock starts: not
     # the fleet step's work)
@@ -394,7 +416,7 @@ def synthetic(hosts: int) -> dict[str, t.Any]:
     cpu = time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     # per step, wall seconds and CPU seconds (on a shared machine the CPU is the figure to compare)
-    return {"hosts": hosts, "seconds": {k: round(v, 3) for k, v in timings.items()},
+    return {"hosts": hosts, **({"kms_hosts": kms_hosts} if kms_hosts else {}), "seconds": {k: round(v, 3) for k, v in timings.items()},
             "cpu_seconds": {k: round(v, 3) for k, v in cpu_timings.items()},
             "total_s": round(sum(timings.values()), 3), "total_cpu_s": round(cpu, 3), "report_bytes": sizes, "stats_bytes": len(json.dumps(stats)),
             "peak_rss_mib": round(peak / 1024, 1), "rss_before_fleet_step_mib": round(base_rss / 1024, 1)}
@@ -598,6 +620,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command")
     one = sub.add_parser("synthetic", help="one synthetic measurement, as JSON")
     one.add_argument("--hosts", type=int, required=True)
+    one.add_argument("--kms-hosts", type=int, default=0,
+                     help="how many of the hosts are KMS hosts of the run (kms01 serves every client; default: none)")
     for name, text in (("slices", "AWX job slices: the slices' payloads, then their merge, as JSON"),
                        ("slices-pack", "(internal) the slices' side"), ("slices-merge", "(internal) the merge node's side")):
         cmd = sub.add_parser(name, help=text)
@@ -630,7 +654,7 @@ def main(argv: list[str] | None = None) -> int:
                              "per-run lines an interrupted bench printed")
     args = parser.parse_args(argv)
     if args.command == "synthetic":
-        print(json.dumps(synthetic(args.hosts)))
+        print(json.dumps(synthetic(args.hosts, args.kms_hosts)))
         return 0
     if args.command == "slices":
         print(json.dumps(slices_measure(args.slices, args.per_slice), indent=1))

@@ -23,7 +23,9 @@ import pathlib
 import typing as t
 
 import jinja2
+import jinja2.compiler
 import jinja2.sandbox
+import markupsafe
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _correlate, _findings
 
@@ -171,7 +173,7 @@ def merge(documents: list[t.Any]) -> dict[str, t.Any]:
 
 def to_json(document: dict[str, t.Any]) -> str:
     """The document as JSON (UTF-8 text, Japanese kept readable)."""
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False, default=str) + "\n"
+    return _DOCUMENT_JSON(document) + "\n"
 
 
 def _product_label(finding: dict[str, t.Any], lang: str = "en") -> str:
@@ -180,9 +182,160 @@ def _product_label(finding: dict[str, t.Any], lang: str = "en") -> str:
     return product.get("display") or product.get("name") or LABELS[lang]["host_scope"]
 
 
+#: What a fast encoder must write as ``json.JSONEncoder`` does before it is used: non-ASCII text (one character
+#: outside the BMP), characters JSON escapes, nested and empty containers, floats, None, booleans, keys to sort, an
+#: empty key and a value only ``default`` can write.
+_ENCODER_PROBE: dict[t.Any, t.Any] = {
+    "z": [1, -2.5, 1e-07, 1e+22, None, True, False, [], {}, [[]], {"b": {}, "a": [{}]}], "a": "ライセンス \U0001f600 \"\\/\n\x00\x1f",
+    "m": {"y": datetime.datetime(2026, 11, 30, 1, 2, 3), "x": float("inf")}, "n": {}, "": "",
+}
+
+
+def _encoder(**options: t.Any) -> t.Callable[[t.Any], str]:
+    """``json.JSONEncoder(**options).encode``, or, where it writes the same text, the C encoder that ``json`` itself
+    uses, made once instead of once per call.
+
+    ``encode`` makes a new C encoder for every value it writes (``iterencode``), which is most of the cost of the
+    69,000 small evidence objects of a 50,000-host report. The C encoder is ``json.encoder.c_make_encoder``, called
+    with the arguments ``iterencode`` gives it. It is used only when it writes ``_ENCODER_PROBE`` exactly as the
+    Python encoder does (``iterencode`` without ``_one_shot``): Python 3.11 and 3.12's C encoder cannot indent
+    (``iterencode`` uses the Python one then), and a Python without the C module, or with another signature, keeps
+    ``encode``.
+    """
+    encoder = json.JSONEncoder(**options)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return encoder.encode
+    indent = encoder.indent if encoder.indent is None or isinstance(encoder.indent, str) else " " * encoder.indent
+    strings = json.encoder.encode_basestring_ascii if encoder.ensure_ascii else json.encoder.encode_basestring
+    markers: dict[int, t.Any] | None = {} if encoder.check_circular else None
+    try:
+        c_encode = make(markers, encoder.default, strings, indent, encoder.key_separator, encoder.item_separator,
+                        encoder.sort_keys, encoder.skipkeys, encoder.allow_nan)
+
+        def fast(value: t.Any) -> str:
+            try:
+                return "".join(c_encode(value, 0))
+            except BaseException:
+                if markers:                 # an error half-way leaves the containers it was in marked
+                    markers.clear()
+                raise
+
+        reference = "".join(encoder.iterencode(_ENCODER_PROBE))  # (the Python encoder's chunks)
+        if fast(_ENCODER_PROBE) == reference:
+            return fast
+        if indent is not None and encoder.default is str and not encoder.ensure_ascii:
+            indenting = _IndentingEncoder(make, indent, encoder.sort_keys)
+            if indenting.encode(_ENCODER_PROBE) == reference:
+                return indenting.encode
+    except (TypeError, ValueError):
+        pass
+    return encoder.encode
+
+
+#: A string as JSON (``ensure_ascii=False``): json's own function, its C version where there is one.
+_encode_string = json.encoder.encode_basestring
+
+
+class _Fallback(Exception):
+    """A value ``_IndentingEncoder`` leaves to ``json``'s own encoder (a dict key that is not a string)."""
+
+
+class _IndentingEncoder:
+    """``json.dumps(value, ensure_ascii=False, indent=..., sort_keys=..., default=str)`` where the C encoder cannot
+    indent (Python 3.11 and 3.12): the Python encoder's layout, written by Python for the containers that hold
+    containers and by the C encoder for every other container (a finding's product, message and evidence, a host's
+    codes) and every single value.
+
+    A container without containers is written by a C encoder made for its depth, whose item separator is the comma,
+    the newline and the indentation of that depth; its braces get the newlines the Python encoder puts there. The
+    Python part follows ``json.encoder._make_iterencode``: containers as ``isinstance`` finds them, other values
+    through ``default`` (``str``), circular references refused. A dict key that is not a string in a container of
+    containers is left to ``json`` (the whole value).
+    """
+
+    def __init__(self, make: t.Callable[..., t.Any], indent: str, sort_keys: bool) -> None:
+        self._make, self._indent, self._sort_keys = make, indent, sort_keys
+        self._value = make(None, str, json.encoder.encode_basestring, None, ": ", ", ", sort_keys, False, True)
+        self._flat: list[t.Any] = []
+
+    def encode(self, value: t.Any) -> str:
+        """``value`` as JSON text."""
+        out: list[str] = []
+        try:
+            self._write(value, 0, out, set())
+        except _Fallback:
+            return json.dumps(value, ensure_ascii=False, indent=self._indent, sort_keys=self._sort_keys, default=str)
+        return "".join(out)
+
+    def _flat_encoder(self, level: int) -> t.Any:
+        """The C encoder of the containers without containers at depth ``level``."""
+        while len(self._flat) <= level:
+            self._flat.append(self._make(None, str, json.encoder.encode_basestring, None, ": ",
+                                         ",\n" + self._indent * (len(self._flat) + 1), self._sort_keys, False, True))
+        return self._flat[level]
+
+    def _write(self, value: t.Any, level: int, out: list[str], seen: set[int]) -> None:
+        kind = type(value)
+        if kind is str:
+            out.append(_encode_string(value))
+            return
+        if kind is dict:
+            members: t.Iterable[t.Any] = value.values()
+            opening, closing = "{", "}"
+        elif kind is list:
+            members = value
+            opening, closing = "[", "]"
+        elif isinstance(value, (str, int, float)) or value is None:
+            out.append("".join(self._value(value, 0)))
+            return
+        elif isinstance(value, dict):
+            members = value.values()
+            opening, closing = "{", "}"
+        elif isinstance(value, (list, tuple)):
+            members = value
+            opening, closing = "[", "]"
+        else:
+            self._write(str(value), level, out, seen)
+            return
+        if not value:
+            out.append(opening + closing)
+            return
+        for member in members:
+            if isinstance(member, (dict, list, tuple)):
+                break
+        else:
+            text = "".join(self._flat_encoder(level)(value, 0))
+            out.append(opening + "\n" + self._indent * (level + 1) + text[1:-1] + "\n" + self._indent * level + closing)
+            return
+        if id(value) in seen:
+            raise ValueError("Circular reference detected")
+        seen.add(id(value))
+        inner = "\n" + self._indent * (level + 1)
+        separator = opening + inner
+        after = "," + inner
+        write = self._write
+        if opening == "{":
+            for key, member in (sorted(value.items()) if self._sort_keys else value.items()):
+                if not isinstance(key, str):
+                    raise _Fallback
+                out.append(separator + _encode_string(key) + ": ")
+                write(member, level + 1, out, seen)
+                separator = after
+        else:
+            for member in value:
+                out.append(separator)
+                write(member, level + 1, out, seen)
+                separator = after
+        out.append("\n" + self._indent * level + closing)
+        seen.discard(id(value))
+
+
+#: The fleet document as ``to_json`` writes it (``json.dumps(document, ensure_ascii=False, indent=2, default=str)``).
+_DOCUMENT_JSON = _encoder(ensure_ascii=False, indent=2, default=str)
 #: A finding's evidence in its CSV cell (one encoder for every finding: ``json.dumps`` with options makes a new one per
 #: call).
-_EVIDENCE_CELL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
+_EVIDENCE_CELL = _encoder(ensure_ascii=False, sort_keys=True, default=str)
 
 
 def to_csv(document: dict[str, t.Any], language: str = "en") -> str:
@@ -196,7 +349,7 @@ def to_csv(document: dict[str, t.Any], language: str = "en") -> str:
     for result in document["results"]:
         for finding in result["findings"]:
             writer.writerow([result["host"], result["status"], _product_label(finding, lang), finding["code"], finding["severity"],
-                             finding["message"][lang], finding["remedy_text"][lang], _EVIDENCE_CELL.encode(finding["evidence"])])
+                             finding["message"][lang], finding["remedy_text"][lang], _EVIDENCE_CELL(finding["evidence"])])
     # A byte-order mark so that Excel opens UTF-8 (Japanese) correctly.
     return "\ufeff" + buffer.getvalue()
 
@@ -257,16 +410,64 @@ _JINJA_OPTIONS: dict[str, t.Any] = {"autoescape": True, "undefined": jinja2.Stri
                                     "lstrip_blocks": True}
 
 
+def escape_output(value: t.Any) -> str:
+    """What an autoescaped ``{{ ... }}`` of the shipped templates writes: the same text as ``markupsafe.escape``.
+
+    ``markupsafe.escape`` makes a ``Markup`` object of every value (a Python-level constructor); an output is only
+    joined into the page, so plain text does. A ``str`` without ``& < > ' "`` is written as it is, one with them gets
+    markupsafe's entities (``&amp; &lt; &gt; &#39; &#34;``), a plain ``int`` its digits, a ``Markup`` itself (already
+    safe); anything else goes to ``markupsafe.escape``. At 50,000 hosts the page writes 1.1 million values.
+    """
+    kind = type(value)
+    if kind is str:
+        if "&" in value or "<" in value or ">" in value or "'" in value or '"' in value:
+            return (value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;")
+                    .replace('"', "&#34;"))
+        return value
+    if kind is int:
+        return str(value)
+    if kind is markupsafe.Markup:
+        return t.cast(str, value)
+    return markupsafe.escape(value)
+
+
+class _OutputCodeGenerator(jinja2.compiler.CodeGenerator):
+    """Jinja's code generator, but an autoescaped output calls ``escape_output`` (through the template's
+    ``environment``) instead of ``markupsafe.escape``; the text written is the same.
+
+    ``Environment.code_generator_class`` is Jinja's documented way to change the Python code templates compile to;
+    ``_output_child_pre`` is where its generator writes ``escape(`` (Jinja 3.0 and later). Should a Jinja release
+    stop calling it, outputs are escaped by ``markupsafe.escape`` as before: the same text, slower
+    (``test_report_fast_paths`` checks the compiled code).
+    """
+
+    def _output_child_pre(self, node: t.Any, frame: t.Any, finalize: t.Any) -> None:
+        if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile:
+            self.write("environment.escape_output(")
+            if finalize.src is not None:
+                self.write(finalize.src)
+            return
+        super()._output_child_pre(node, frame, finalize)
+
+
+class _ShippedEnvironment(jinja2.Environment):
+    """The environment of the shipped templates: ``escape_output`` for their autoescaped outputs."""
+
+    code_generator_class = _OutputCodeGenerator
+    escape_output = staticmethod(escape_output)
+
+
 @functools.lru_cache(maxsize=1)
 def _default_environment() -> jinja2.Environment:
     """The environment of the shipped templates, made once per process (it keeps their compiled code).
 
     Not sandboxed: these templates are ours and render only data (autoescaped); the sandbox's check of every
-    attribute look-up cost a third of the page at 50,000 hosts. A user's template gets the sandbox (``_template``).
+    attribute look-up cost a third of the page at 50,000 hosts. A user's template gets the sandbox (``_template``),
+    and Jinja's own escaping.
     """
     loader = jinja2.ChoiceLoader([jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(TEMPLATES))}),
                                   jinja2.FileSystemLoader(str(TEMPLATES))])
-    return jinja2.Environment(loader=loader, **_JINJA_OPTIONS)
+    return _ShippedEnvironment(loader=loader, **_JINJA_OPTIONS)
 
 
 def _template(name: str, template: str | None, option: str) -> jinja2.Template:
@@ -325,7 +526,7 @@ def _chart(summary: dict[str, t.Any], lang: str) -> dict[str, t.Any]:
 
 #: A finding's evidence as the page shows it (one encoder for every finding: ``json.dumps`` with options makes a new
 #: one per call).
-_EVIDENCE_PAGE = json.JSONEncoder(ensure_ascii=False, indent=1, sort_keys=True, default=str)
+_EVIDENCE_PAGE = _encoder(ensure_ascii=False, indent=1, sort_keys=True, default=str)
 
 
 def _host_view(result: dict[str, t.Any], lang: str) -> dict[str, t.Any]:
@@ -336,7 +537,7 @@ def _host_view(result: dict[str, t.Any], lang: str) -> dict[str, t.Any]:
         "status_rank": STATUS_ORDER.index(status) if status in STATUS_ORDER else 9, "codes": result.get("codes") or [],
         "findings": [{"code": f["code"], "severity": f["severity"], "product": _product_label(f, lang),
                       "message": f["message"][lang], "remedy": f["remedy_text"][lang],
-                      "evidence_json": _EVIDENCE_PAGE.encode(f["evidence"])}
+                      "evidence_json": _EVIDENCE_PAGE(f["evidence"])}
                      for f in result["findings"]],
     }
 
