@@ -134,10 +134,13 @@ def test_nan_is_written_as_json_dumps_writes_it():
 
 
 def test_the_c_encoder_is_used_where_it_writes_the_same():
-    """Compact output (CSV cells) uses the C encoder on every CPython; indented output (the page's evidence) only
-    where the C encoder indents (3.13 and later)."""
+    """Compact output (CSV cells) uses the C encoder on every CPython; indented output (the page's evidence) uses it
+    where the C encoder indents (3.13 and later), and ``_IndentingEncoder`` (the C encoder for the containers without
+    containers) where it cannot (3.11, 3.12): never json's own ``encode`` on CPython."""
     assert not _is_bound_encode(_report._EVIDENCE_CELL)
-    assert _is_bound_encode(_report._EVIDENCE_PAGE) is (sys.version_info < (3, 13))
+    assert not _is_bound_encode(_report._EVIDENCE_PAGE)
+    indenting = isinstance(getattr(_report._EVIDENCE_PAGE, "__self__", None), _report._IndentingEncoder)
+    assert indenting is (sys.version_info < (3, 13))
 
 
 def _is_bound_encode(function) -> bool:
