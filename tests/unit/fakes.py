@@ -113,3 +113,19 @@ class CountingListener:
         self._stop.set()
         self._thread.join()
         self.sock.close()
+
+
+def run_action(module: t.Any, args: dict[str, t.Any], task_vars: dict[str, t.Any] | None = None,
+               connection: t.Any = None, check_mode: bool = False) -> dict[str, t.Any]:
+    """Run an action plugin of the collection (``module``: its module object) as a task with ``args`` would."""
+    from unittest import mock  # pylint: disable=import-outside-toplevel
+
+    from ansible.playbook.play_context import PlayContext  # pylint: disable=import-outside-toplevel
+
+    task = mock.MagicMock()
+    task.args, task.async_val, task.check_mode, task.diff = args, 0, check_mode, False
+    task.action = f"winactivation.kms.{module.__name__.rsplit('.', 1)[-1]}"
+    action = module.ActionModule(task, connection if connection is not None else mock.MagicMock(), PlayContext(),
+                                 loader=mock.MagicMock(), templar=mock.MagicMock(), shared_loader_obj=None)
+    action._load_name = task.action  # the plugin loader sets it; ansible-core < 2.19 has no class default
+    return action.run(task_vars=task_vars)

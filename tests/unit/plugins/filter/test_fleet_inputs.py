@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-from unittest import mock
 
 import pytest
 from ansible.errors import AnsibleActionFail, AnsibleFilterError
-from ansible.playbook.play_context import PlayContext
 
 from ansible_collections.winactivation.kms.plugins.action import fleet, fleet_report
 from ansible_collections.winactivation.kms.plugins.filter import kms as F
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _report, _slices
 
 import snapshots as S
+from fakes import run_action
 
 SCHEMA = _report.SCHEMA
 
@@ -132,15 +131,7 @@ def test_a_slice_with_a_damaged_host_is_refused_naming_it():
 
 
 def _run(module, args, task_vars):
-    task = mock.MagicMock()
-    task.args = args
-    task.action = f"winactivation.kms.{module.__name__.rsplit('.', 1)[-1]}"
-    task.async_val = 0
-    task.check_mode = False
-    task.diff = False
-    action = module.ActionModule(task, mock.MagicMock(), PlayContext(), loader=mock.MagicMock(), templar=mock.MagicMock(),
-                                 shared_loader_obj=None)
-    return action.run(task_vars=task_vars)
+    return run_action(module, args, task_vars)
 
 
 class _HostVars:
