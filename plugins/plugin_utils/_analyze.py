@@ -454,7 +454,7 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
             found.extend(specific or ([_failed(ref, reason, [("the cause behind this code", "このコードの原因")], "LicenseStatusReason")]
                                       if _hresult.is_failure(reason) else []))
         if status in GRACE_STATES and days_left:
-            found.append(_findings.make("IN_GRACE", ref, {"license_status": status, "grace_remaining_minutes": product.get("grace_remaining_minutes")}, texts))
+            found.append(_grace(ctx, product))
         return found
 
     if channel not in ("KMS_CLIENT", "UNKNOWN"):
@@ -472,7 +472,7 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
                 # not licensed for a reason without a finding of its own: its documented meaning, or the code as itself
                 found.append(_failed(ref, reason, [("the cause behind this code", "このコードの原因")], "LicenseStatusReason"))
         if status in GRACE_STATES and days_left:
-            found.append(_findings.make("IN_GRACE", ref, {"license_status": status, "grace_remaining_minutes": product.get("grace_remaining_minutes")}, texts))
+            found.append(_grace(ctx, product))
         return found
 
     if channel == "UNKNOWN":
@@ -499,7 +499,7 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
         return found
 
     if status in GRACE_STATES and days_left:
-        found.append(_findings.make("IN_GRACE", ref, {"license_status": status, "grace_remaining_minutes": product.get("grace_remaining_minutes")}, texts))
+        found.append(_grace(ctx, product))
     if status is None and not request and not unlicensed:
         return found
     specific = _reason_findings(ctx, product, reason)

@@ -1,8 +1,7 @@
 """Any shape at all handed to the fleet filters: an error naming it, or a result; never another exception.
 
-Moved from tests/unit/plugins/filter/test_fleet_inputs.py (hypothesis runs only here: the ansible-core 2.16-2.20
-lines of the matrix run tests/unit without it). The budget is the profile's (conftest.py: 150 derandomized examples
-in make test, more with make fuzz-long)."""
+Kept with the other fuzz suites (tests/fuzz/conftest.py's profiles set its budget: 150 derandomized examples in
+make test, more with make fuzz-long); the hand-made cases are in tests/unit/plugins/filter/test_fleet_inputs.py."""
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
