@@ -128,18 +128,20 @@ def _result_ok(result: t.Any, rendered: bool) -> bool:
     """The quick test of a host result as the fleet step and the reports make it (the exact checks, and the text of
     what is wrong, only for one that fails it)."""
     # pylint: disable=unidiomatic-typecheck
-    # exact types on purpose: a dict, list or str as the fleet step makes them; anything else takes the slow path
+    # exact types on purpose: a dict or list as the fleet step makes them; anything else takes the slow path. Strings
+    # as the exact checks take them, subclasses included: ansible-core 2.16-2.18 hold every string of a registered
+    # result or a fact as AnsibleUnsafeText (with exact types every host of such a document took the slow path)
     if type(result) is not dict:
         return False
     host, status, findings = result.get("host"), result.get("status"), result.get("findings")
     codes, products = result.get("codes"), result.get("products")
-    if type(host) is not str or not host or type(status) is not str or not status or type(findings) is not list \
+    if not isinstance(host, str) or not host or not isinstance(status, str) or not status or type(findings) is not list \
             or (codes is not None and type(codes) is not list) or (products is not None and type(products) is not list):
         return False
     for finding in findings:
         if not _finding_ok(finding, rendered):
             return False
-    return all(type(code) is str for code in codes or ()) and all(type(p) is dict for p in products or ())
+    return all(isinstance(code, str) for code in codes or ()) and all(type(p) is dict for p in products or ())
 
 
 def document_problem(document: t.Any) -> str | None:

@@ -286,7 +286,11 @@ class _IndentingEncoder:
         elif kind is list:
             members = value
             opening, closing = "[", "]"
-        elif isinstance(value, (str, int, float)) or value is None:
+        elif isinstance(value, str):
+            # a str subclass (ansible-core 2.16-2.18's unsafe text, 2.19+'s tagged strings): json writes its text
+            out.append(_encode_string(value))
+            return
+        elif isinstance(value, (int, float)) or value is None:
             out.append("".join(self._value(value, 0)))
             return
         elif isinstance(value, dict):
@@ -360,7 +364,11 @@ def csvlk_names(generations: list[str] | None) -> str:
 
 
 def _md(text: t.Any) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """``text`` in a Markdown table cell (``|`` escaped, on one line)."""
+    text = str(text)
+    if type(text) is not str:   # ansible-core 2.16-2.18's unsafe text: its str() is itself, its replace a Python method
+        text = str.__str__(text)
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def to_markdown(document: dict[str, t.Any], language: str = "en") -> str:
@@ -416,19 +424,34 @@ def escape_output(value: t.Any) -> str:
     ``markupsafe.escape`` makes a ``Markup`` object of every value (a Python-level constructor); an output is only
     joined into the page, so plain text does. A ``str`` without ``& < > ' "`` is written as it is, one with them gets
     markupsafe's entities (``&amp; &lt; &gt; &#39; &#34;``), a plain ``int`` its digits, a ``Markup`` itself (already
-    safe); anything else goes to ``markupsafe.escape``. At 50,000 hosts the page writes 1.1 million values.
+    safe); a ``str`` subclass without ``__html__`` (ansible-core 2.16-2.18's unsafe text, 2.19+'s tagged strings)
+    its ``str()`` as markupsafe reads it, escaped the same way; anything else (a value with ``__html__`` keeps its
+    meaning) goes to ``markupsafe.escape``. At 50,000 hosts the page writes 1.1 million values.
     """
     kind = type(value)
     if kind is str:
-        if "&" in value or "<" in value or ">" in value or "'" in value or '"' in value:
-            return (value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;")
-                    .replace('"', "&#34;"))
-        return value
-    if kind is int:
+        text = value
+    elif kind is int:
         return str(value)
-    if kind is markupsafe.Markup:
+    elif kind is markupsafe.Markup:
         return t.cast(str, value)
-    return markupsafe.escape(value)
+    elif isinstance(value, str) and not hasattr(value, "__html__"):
+        text = _plain_text(value)
+    else:
+        return markupsafe.escape(value)
+    if "&" in text or "<" in text or ">" in text or "'" in text or '"' in text:
+        return (text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;")
+                .replace('"', "&#34;"))
+    return text
+
+
+def _plain_text(value: str) -> str:
+    """The text of a ``str`` subclass without ``__html__`` as ``markupsafe.escape`` reads it (``str(value)``), as a
+    plain ``str``: ansible-core 2.16-2.18's ``AnsibleUnsafeText`` (every string of a registered result; its ``__str__``
+    is the value itself and its ``replace`` a Python method that wraps again), 2.19+'s tagged strings.
+    """
+    text = str(value)
+    return text if type(text) is str else str.__str__(text)
 
 
 class _OutputCodeGenerator(jinja2.compiler.CodeGenerator):
