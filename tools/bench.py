@@ -20,6 +20,8 @@ Two parts, both measured, never estimated:
     tools/bench.py --sizes 10,100,300,1000 --repeat 3 --synthetic 10000,50000 --write docs/performance.md
     tools/bench.py synthetic --hosts 50000          # one synthetic measurement as JSON
     tools/bench.py synthetic --hosts 50000 --kms-hosts 5   # ... with 5 KMS hosts of the run among them
+    tools/bench.py synthetic --hosts 50000 --unsafe        # ... strings wrap_var'd (AnsibleUnsafeText on 2.16-2.18)
+    tools/bench.py synthetic --hosts 50000 --strings tagged   # ... strings Origin-tagged (2.19+)
     tools/bench.py slices --slices 10 --per-slice 5000   # AWX job slices: payloads, then their merge (fresh processes)
     tools/bench.py analyzer --count 20000           # the analyzer rate alone, as JSON
     tools/bench.py analyzer --count 20000 --events 20   # ... each host with 20 KMS events, as diagnose reads them
@@ -385,12 +387,47 @@ def analyzer_work(count: int, events: int = 0, analyse: bool = True) -> None:
         _analyze.analyze(snap, S.OPEN)
 
 
-def synthetic(hosts: int, kms_hosts: int = 0) -> dict[str, t.Any]:
+#: How the synthetic fleet's strings reach the fleet step and the reports (``synthetic --strings``).
+STRINGS = ("plain", "unsafe", "tagged")
+
+
+def _tag_strings(value: t.Any, tag: t.Any) -> t.Any:
+    """``value`` with every string value (not the keys) tagged with ``tag`` (ansible-core 2.19+), containers copied."""
+    if isinstance(value, dict):
+        return {k: _tag_strings(v, tag) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_tag_strings(v, tag) for v in value]
+    return tag.tag(value) if isinstance(value, str) else value
+
+
+def _as_held(value: t.Any, strings: str) -> t.Any:
+    """``value`` as Ansible holds it (``synthetic --strings``): ``plain`` as it is; ``unsafe``: ``wrap_var``'d, as
+    ansible-core 2.16-2.18 hold every registered result and fact (``AnsibleUnsafeText`` keys and values; 2.19+'s
+    ``wrap_var`` returns plain copies); ``tagged``: every string value with an ``Origin`` tag, as 2.19+ hold text
+    that came from a file (2.19+ only)."""
+    if strings == "unsafe":
+        from ansible.utils.unsafe_proxy import wrap_var  # pylint: disable=import-outside-toplevel
+        return wrap_var(value)
+    if strings == "tagged":
+        try:
+            from ansible._internal._datatag._tags import Origin  # pylint: disable=import-outside-toplevel
+        except ImportError:
+            raise SystemExit("synthetic --strings tagged needs ansible-core 2.19 or later (data tagging)") from None
+        return _tag_strings(value, Origin(path="/bench/synthetic.yml", line_num=1, col_num=1))
+    return value
+
+
+def synthetic(hosts: int, kms_hosts: int = 0, strings: str = "plain") -> dict[str, t.Any]:
     """The fleet step and every report for ``hosts`` synthetic hosts (``kms_hosts`` of them KMS hosts of the run, so
-    that the correlation checks the clients against them); seconds each and the process's peak RSS."""
+    that the correlation checks the clients against them); seconds each and the process's peak RSS.
+
+    ``strings`` (``STRINGS``): the registered results and the document the reports render as Ansible holds them
+    (``_as_held``), each made before its clock starts: on 2.16-2.18 the fleet action reads ``wrap_var``'d results, and
+    the report role's document comes back through set_fact, wrapped again.
+    """
     from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet  # pylint: disable=import-outside-toplevel
     diagnoses = _diagnoses(hosts, kms_hosts)
-    registered = {d["host"]: {"changed": False, "diagnosis": d} for d in diagnoses}
+    registered = _as_held({d["host"]: {"changed": False, "diagnosis": d} for d in diagnoses}, strings)
     # each host's raw variables as Ansible holds them before the fleet action runs (made before the clock starts: not
     # the fleet step's work)
     host_vars = {h: {"diagnose_result": r} for h, r in registered.items()}
@@ -403,6 +440,10 @@ def synthetic(hosts: int, kms_hosts: int = 0) -> dict[str, t.Any]:
     gathered = _fleet.gather(host_vars.__getitem__, list(registered), "diagnose_result")
     document = _fleet.fleet(gathered)
     timings["fleet_step"], cpu_timings["fleet_step"] = time.perf_counter() - start, time.process_time() - step_cpu
+    if strings != "plain":
+        held_cpu = time.process_time()
+        document = _as_held(document, strings)      # (not timed: set_fact's work, not the reports')
+        cpu -= time.process_time() - held_cpu
     sizes = {}
     for report_format in _fleet.FORMATS:
         start, step_cpu = time.perf_counter(), time.process_time()
@@ -416,7 +457,8 @@ def synthetic(hosts: int, kms_hosts: int = 0) -> dict[str, t.Any]:
     cpu = time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     # per step, wall seconds and CPU seconds (on a shared machine the CPU is the figure to compare)
-    return {"hosts": hosts, **({"kms_hosts": kms_hosts} if kms_hosts else {}), "seconds": {k: round(v, 3) for k, v in timings.items()},
+    return {"hosts": hosts, **({"kms_hosts": kms_hosts} if kms_hosts else {}),
+            **({"strings": strings} if strings != "plain" else {}), "seconds": {k: round(v, 3) for k, v in timings.items()},
             "cpu_seconds": {k: round(v, 3) for k, v in cpu_timings.items()},
             "total_s": round(sum(timings.values()), 3), "total_cpu_s": round(cpu, 3), "report_bytes": sizes, "stats_bytes": len(json.dumps(stats)),
             "peak_rss_mib": round(peak / 1024, 1), "rss_before_fleet_step_mib": round(base_rss / 1024, 1)}
@@ -622,6 +664,10 @@ def main(argv: list[str] | None = None) -> int:
     one.add_argument("--hosts", type=int, required=True)
     one.add_argument("--kms-hosts", type=int, default=0,
                      help="how many of the hosts are KMS hosts of the run (kms01 serves every client; default: none)")
+    one.add_argument("--strings", choices=STRINGS, default="plain",
+                     help="the strings as Ansible holds them: unsafe = wrap_var'd (AnsibleUnsafeText on ansible-core "
+                          "2.16-2.18), tagged = Origin-tagged (2.19+); default: plain str")
+    one.add_argument("--unsafe", dest="strings", action="store_const", const="unsafe", help="the same as --strings unsafe")
     for name, text in (("slices", "AWX job slices: the slices' payloads, then their merge, as JSON"),
                        ("slices-pack", "(internal) the slices' side"), ("slices-merge", "(internal) the merge node's side")):
         cmd = sub.add_parser(name, help=text)
@@ -654,7 +700,7 @@ def main(argv: list[str] | None = None) -> int:
                              "per-run lines an interrupted bench printed")
     args = parser.parse_args(argv)
     if args.command == "synthetic":
-        print(json.dumps(synthetic(args.hosts, args.kms_hosts)))
+        print(json.dumps(synthetic(args.hosts, args.kms_hosts, args.strings)))
         return 0
     if args.command == "slices":
         print(json.dumps(slices_measure(args.slices, args.per_slice), indent=1))
