@@ -110,6 +110,20 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail(f"document_var: localhost's {name} is not a fleet document (a {type(value).__name__})")
         return dict(value) if value is not None else None
 
+    @staticmethod
+    def _no_document(args: dict[str, t.Any]) -> list[str]:
+        """``document_var`` names a variable localhost does not have (or holds null): a warning naming both when the
+        reports still have ``sources``, ``slices`` or ``expected_hosts`` to work from (a merge of saved documents or
+        AWX slices), else an error naming the option, before anything is written."""
+        name = args["document_var"]
+        missing = f"document_var: localhost has no variable {name!r} (not defined, or null)"
+        inputs = [option for option in ("sources", "slices", "expected_hosts") if args[option]]
+        if not inputs:
+            raise AnsibleActionFail(f"{missing}, and there is nothing else to report (no sources, slices or expected_hosts): "
+                                    f"run the diagnose role first in this play (it sets {name} on localhost), name the "
+                                    "variable that holds the fleet document, or give saved documents in sources")
+        return [f"{missing}: the reports are made from {' and '.join(inputs)} only, without this run's fleet document"]
+
     def _actions(self, task_vars: dict[str, t.Any], hosts: list[str], names: list[str]) -> dict[str, t.Any]:
         """What the remediate and kms_host roles did on each host (their summary variables), read once per host."""
         hostvars = task_vars.get("hostvars")
@@ -151,6 +165,8 @@ class ActionModule(ActionBase):
         args = self._validated()
         if args["document_var"] is not None:
             args["document"] = self._document_of(task_vars or {}, args["document_var"])
+            if args["document"] is None:
+                result.setdefault("warnings", []).extend(self._no_document(args))
         document = self._document(args)
         packed = None
         if args["slice"]:

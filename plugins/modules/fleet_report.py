@@ -27,7 +27,10 @@ options:
         ansible-core 2.19 and later template an argument node by node, in one worker while every other host of the
         play waits, so at 1,000 hosts the argument I(document) costs seconds (docs/performance.md). The
         C(winactivation.kms.report) role passes C(diagnose_fleet) this way.
-      - Mutually exclusive with I(document). An undefined variable is no document.
+      - Mutually exclusive with I(document).
+      - A variable that is not defined (or is null) is no document. With I(sources), I(slices) or I(expected_hosts)
+        the reports are made from them and the result's C(warnings) name I(document_var) and the variable; with
+        nothing else to report the task fails naming I(document_var) and the variable, and writes nothing.
     type: str
   sources:
     description: Saved C(diagnosis.json) documents (other AWX job slices, earlier runs) to merge with I(document).

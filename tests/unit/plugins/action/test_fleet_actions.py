@@ -207,7 +207,10 @@ def test_fleet_report_reads_the_document_from_localhosts_variable_as_the_argumen
 
 
 @pytest.mark.parametrize("localhost, args, message", [
-    ({}, {}, "Nothing to report"),                                              # undefined: no document
+    # undefined or null, and nothing else to report: an error naming the option and the variable (it said only
+    # "Nothing to report" before)
+    ({}, {}, "document_var: localhost has no variable 'diagnose_fleet' .*nothing else to report"),
+    ({"diagnose_fleet": None}, {}, "document_var: localhost has no variable 'diagnose_fleet' .*nothing else to report"),
     ({"diagnose_fleet": ["not", "a", "document"]}, {}, "document_var: localhost's diagnose_fleet is not a fleet document"),
     ({"diagnose_fleet": {}}, {"document": {"results": []}}, "mutually exclusive"),
 ])
@@ -216,6 +219,24 @@ def test_fleet_report_document_var_errors_name_what_is_wrong_and_write_nothing(t
         _run(fleet_report, {"document_var": "diagnose_fleet", "dir": str(tmp_path / "r"), **args},
              {"hostvars": _HostVars({"localhost": localhost})})
     assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("localhost", [{}, {"diagnose_fleet": None}], ids=["undefined", "null"])
+def test_fleet_report_warns_when_document_var_names_no_document_but_sources_remain(tmp_path, localhost):
+    """A merge of saved documents (or AWX slices) still reports what it has, and says the variable gave nothing."""
+    saved = tmp_path / "old.json"
+    saved.write_text(_report.to_json(_document()), encoding="utf-8")
+    result = _run(fleet_report, {"document_var": "diagnose_fleet", "sources": [str(saved)], "dir": str(tmp_path / "r"),
+                                 "formats": ["json"]}, {"hostvars": _HostVars({"localhost": localhost})})
+    assert result["hosts"] == 3 and (tmp_path / "r" / "diagnosis.json").is_file()
+    assert result["warnings"] == ["document_var: localhost has no variable 'diagnose_fleet' (not defined, or null): the "
+                                  "reports are made from sources only, without this run's fleet document"]
+
+
+def test_fleet_report_gives_no_warning_when_document_var_names_a_document(tmp_path):
+    result = _run(fleet_report, {"document_var": "diagnose_fleet", "dir": str(tmp_path / "r"), "formats": ["json"]},
+                  {"hostvars": _HostVars({"localhost": {"diagnose_fleet": _document()}})})
+    assert not result.get("warnings")
 
 
 @pytest.mark.parametrize("name", ["", "1st", "diagnose-fleet", "a b", "{{ x }}"])
