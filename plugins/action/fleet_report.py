@@ -46,7 +46,7 @@ class ActionModule(ActionBase):
         _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
         _options.file_stem("name", args["name"])
         if args["document_var"] is not None:
-            _options.variable_name("document_var", args["document_var"])
+            _options.variable_path("document_var", args["document_var"])
             if args["document"] is not None:
                 raise AnsibleActionFail("document and document_var are mutually exclusive: give the document or the name "
                                         "of the variable of localhost that holds it")
@@ -99,13 +99,22 @@ class ActionModule(ActionBase):
 
     @staticmethod
     def _document_of(task_vars: dict[str, t.Any], name: str) -> dict[str, t.Any] | None:
-        """The variable ``name`` of localhost (``document_var``), read without templating (``raw_get``): a templated
-        argument is copied node by node in this worker on ansible-core 2.19+ (issue 13). None when undefined."""
+        """The variable ``name`` of localhost (``document_var``), or the key path ``variable.key...`` into it (the
+        fleet step's registered ``diagnose_fleet_result.document``), read without templating (``raw_get``): a
+        templated argument is copied node by node in this worker on ansible-core 2.19+ (issue 13). None when
+        undefined."""
         hostvars = task_vars.get("hostvars")
         if hostvars is None or not hasattr(hostvars, "raw_get"):
             raise AnsibleActionFail("document_var: the play's hostvars are not available to this task")
-        variables = hostvars.raw_get("localhost") if "localhost" in hostvars else None
-        value = variables.get(name) if isinstance(variables, t.Mapping) else None
+        value: t.Any = hostvars.raw_get("localhost") if "localhost" in hostvars else None
+        path = name.split(".")
+        for depth, part in enumerate(path):
+            if value is None:
+                break
+            if not isinstance(value, t.Mapping):
+                raise AnsibleActionFail(f"document_var: localhost's {'.'.join(path[:depth])} is not a mapping (a "
+                                        f"{type(value).__name__}), so it holds no {part}")
+            value = value.get(part)
         if value is not None and not isinstance(value, t.Mapping):
             raise AnsibleActionFail(f"document_var: localhost's {name} is not a fleet document (a {type(value).__name__})")
         return dict(value) if value is not None else None

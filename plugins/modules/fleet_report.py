@@ -22,11 +22,12 @@ options:
     type: dict
   document_var:
     description:
-      - The name of the variable of C(localhost) that holds this run's fleet document (C(diagnose_fleet)), read from
-        the controller's memory without templating; the same as I(document) given that variable, without the cost.
+      - The name of the variable of C(localhost) that holds this run's fleet document (C(diagnose_fleet)), or a key
+        path into one (C(diagnose_fleet_result.document), the fleet step's registered result), read from the
+        controller's memory without templating; the same as I(document) given that variable, without the cost.
         ansible-core 2.19 and later template an argument node by node, in one worker while every other host of the
         play waits, so at 1,000 hosts the argument I(document) costs seconds (docs/performance.md). The
-        C(winactivation.kms.report) role passes C(diagnose_fleet) this way.
+        C(winactivation.kms.report) role passes its C(report_document_var) (C(diagnose_fleet)) this way.
       - Mutually exclusive with I(document).
       - A variable that is not defined (or is null) is no document. With I(sources), I(slices) or I(expected_hosts)
         the reports are made from them and the result's C(warnings) name I(document_var) and the variable; with

@@ -514,6 +514,15 @@ def variable_name(option: str, value: t.Any) -> str:
     return value
 
 
+def variable_path(option: str, value: t.Any) -> str:
+    """A variable name, or a key path into a variable (``diagnose_fleet_result.document``): variable names joined
+    by dots."""
+    if not isinstance(value, str) or not all(_IDENTIFIER.fullmatch(part) for part in value.split(".")):
+        raise AnsibleActionFail(f"{option}: {shown(value)} is not a variable name or a key path into one (variable "
+                                "names - ASCII letters, digits and _, not starting with a digit - joined by dots)")
+    return value
+
+
 def host_pattern(option: str, value: t.Any) -> str:
     """An Ansible host pattern (``all``, ``kms_clients:!pc1``, ``web*``): 1-1000 characters, no control characters."""
     text = _string(option, value, "a host pattern")

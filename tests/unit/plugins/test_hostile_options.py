@@ -243,6 +243,11 @@ def _result_var(value: t.Any, result: t.Any, conn: LabConnection, lab: t.Any) ->
     assert value is None or value.isidentifier()
 
 
+def _document_var(value: t.Any, result: t.Any, conn: LabConnection, lab: t.Any) -> None:
+    """An accepted document_var is a variable name or a key path into one (names joined by dots)."""
+    assert value is None or all(part.isidentifier() and part.isascii() for part in value.split("."))
+
+
 def _action_vars(value: t.Any, result: t.Any, conn: LabConnection, lab: t.Any) -> None:
     assert value is None or value.isidentifier()
 
@@ -345,7 +350,7 @@ MODULE_CASES: dict[tuple[str, str], Case] = {
     ("fleet", "language"): Case(fleet, {}, _as("language"), _unset_only, _FLEET_VARS),
     ("fleet_report", "document_var"): Case(fleet_report, {"dir": "r", "formats": ["json"]},
                                            lambda v: {"document": _REPORT_DOC} if v is None else {"document_var": v},
-                                           _result_var, _REPORT_VARS),
+                                           _document_var, _REPORT_VARS),
     ("fleet_report", "dir"): Case(fleet_report, {"document": _REPORT_DOC, "formats": ["json"]}, _as("dir"), _report_dir),
     ("fleet_report", "sources"): Case(fleet_report, {"document": _REPORT_DOC, "dir": "r"}, _in_list("sources"), _unset_only),
     ("fleet_report", "name"): Case(fleet_report, {"document": _REPORT_DOC, "dir": "r", "formats": ["json"]}, _as("name"),
@@ -409,6 +414,7 @@ ROLE_CASES: dict[tuple[str, str], t.Callable[[t.Any], t.Any]] = {
     ("diagnose", "diagnose_language"): lambda v: v,
     ("diagnose", "diagnose_candidates"): lambda v: [v],
     ("diagnose", "diagnose_controller_check_targets"): lambda v: v,
+    ("diagnose", "diagnose_fleet_hosts"): lambda v: [v],
     ("kms_host", "kms_host_dns_publish_domains"): lambda v: [v],
     ("kms_host", "kms_host_firewall_remote_addresses"): lambda v: [v],
     ("remediate", "remediate_kms_host"): lambda v: v,
@@ -424,6 +430,9 @@ ROLE_CASES: dict[tuple[str, str], t.Callable[[t.Any], t.Any]] = {
     ("report", "report_html_template"): lambda v: v,
     ("report", "report_slice_key"): lambda v: v,
     ("report", "report_expected_hosts"): lambda v: [v],
+    # not in ROLE_TO_MODULE: what fleet_report does with a well-formed name depends on localhost's variables, not on
+    # the value alone (test_the_validate_step_refuses_a_report_document_var_that_is_no_key_path checks the form)
+    ("report", "report_document_var"): lambda v: v,
 }
 
 #: the role variable -> the module option its value reaches (the roles pass it on unchanged)
@@ -437,6 +446,7 @@ ROLE_TO_MODULE = {
     "report_language": ("fleet_report", "language"), "report_dir": ("fleet_report", "dir"),
     "report_formats": ("fleet_report", "formats"), "report_name": ("fleet_report", "name"),
     "report_sources": ("fleet_report", "sources"),
+    "diagnose_fleet_hosts": ("fleet", "hosts"),
     "report_expected_hosts": ("fleet_report", "expected_hosts"), "report_html_template": ("fleet_report", "html_template"),
 }
 
@@ -566,3 +576,11 @@ def test_filters_refuse_hostile_options(tmp_path, monkeypatch):
                 assert isinstance(value, int) and 1 <= value <= 180 and result["status"], (option, value)
             else:
                 assert value in (None, "") and isinstance(result, str), (option, value)
+
+
+@pytest.mark.parametrize("value, ok", [("diagnose_fleet", True), ("diagnose_fleet_result.document", True), ("", True), ("a..b", False),
+                                       ("a.", False), ("1st", False), ("diagnose-fleet", False), ("a[0]", False)])
+def test_the_validate_step_refuses_a_report_document_var_that_is_no_key_path(value, ok):
+    errors = _validate.validate(_validate.role_spec("report"), {"report_document_var": value})
+    assert (errors == []) is ok, errors
+    assert all(e.startswith("report_document_var:") for e in errors), errors

@@ -138,3 +138,49 @@ def test_each_roles_defaults_pass_its_own_argument_spec(role):
     defaults = yaml.safe_load((root / "defaults" / "main.yml").read_text(encoding="utf-8")) or {}
     values = {name: value for name, value in defaults.items() if name in spec and "{" not in str(value)}
     assert ArgumentSpecValidator(spec).validate(values).error_messages == []
+
+
+def _host_task_args() -> dict[str, t.Any]:
+    """The arguments of the role's per-host step (tasks/host.yml), which the playbooks import by path, without the role."""
+    tasks = yaml.safe_load((ROLE / "tasks" / "host.yml").read_text(encoding="utf-8"))
+    return dict(next(task for task in tasks if "winactivation.kms.diagnose" in task)["winactivation.kms.diagnose"])
+
+
+def _options(args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+    task = mock.MagicMock()
+    task.args, task.action, task.async_val, task.check_mode, task.diff = args, "winactivation.kms.diagnose", 0, False, False
+    task_vars = {"inventory_hostname": "pc1", **task_vars}
+    action = diagnose.ActionModule(task, _connection(), PlayContext(), loader=mock.MagicMock(),
+                                   templar=Templar(loader=DataLoader(), variables=task_vars), shared_loader_obj=None)
+    return action._validated(task_vars)
+
+
+@pytest.mark.parametrize("user", [{}, {"diagnose_return_snapshot": True, "diagnose_timeout": 5.0, "report_language": "ja"},
+                                  {"diagnose_candidates": ["kms9:1688"], "diagnose_controller_checks": False}])
+def test_the_per_host_step_imported_without_the_role_runs_as_it_does_with_the_roles_defaults(user):
+    """diagnose.yml and remediate.yml import tasks/host.yml by path, not through the role (whose implicit role_complete
+    step costs a variable look-up per host in the strategy process, issue 13): without the role's defaults the step
+    must resolve every option as it does with them, and a user's diagnose_* variable must still win."""
+    args = _host_task_args()
+    assert args["variables_prefix"] == "diagnose_"
+    without_role = _options(args, user)
+    with_role = _options(args, {**_role_defaults(), **user})
+    assert without_role == with_role
+    assert without_role["return_snapshot"] is bool(user.get("diagnose_return_snapshot", False))
+
+
+def test_the_playbooks_per_host_plays_import_the_step_by_path_and_leave_the_fleet_step_to_localhost():
+    """The per-host plays of diagnose.yml and remediate.yml's second diagnosis hold no role (no role_complete step per
+    host) and no fleet step (each of its run_once steps went through every host): the report step gathers on
+    localhost, from the hosts the play kept (diagnose_run_hosts), so that --limit leaves the others out."""
+    root = ROLE.parents[1] / "playbooks"
+    for name, play_index in (("diagnose.yml", 1), ("remediate.yml", 4)):
+        play = yaml.safe_load((root / name).read_text(encoding="utf-8"))[play_index]
+        text = yaml.safe_dump(play)
+        assert "import_role" not in text and "include_role" not in text and "winactivation.kms.fleet" not in text, name
+        assert "../roles/diagnose/tasks/host.yml" in text, name
+        keep = next(task for task in play["tasks"] if "diagnose_run_hosts" in str(task.get("ansible.builtin.set_fact")))
+        assert keep["run_once"] and keep["delegate_facts"] and keep["delegate_to"] == "localhost"
+    report = yaml.safe_load((root / "tasks" / "report.yml").read_text(encoding="utf-8"))
+    gather = next(task for task in report if task.get("ansible.builtin.import_role", {}).get("tasks_from") == "fleet.yml")
+    assert gather["vars"]["diagnose_fleet_hosts"] == "{{ report_run_hosts }}"

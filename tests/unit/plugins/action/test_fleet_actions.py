@@ -206,6 +206,35 @@ def test_fleet_report_reads_the_document_from_localhosts_variable_as_the_argumen
         assert (by_argument / name).read_bytes() == (by_variable / name).read_bytes(), name
 
 
+def test_fleet_report_reads_a_key_path_into_the_fleet_steps_registered_result(tmp_path):
+    """The playbooks' report step gives ``diagnose_fleet_result.document``: the fleet step's registered result read as
+    it is, where a set_fact copy into diagnose_fleet templated the whole document node by node once more (issue 13)."""
+    document = _document()
+    by_argument, by_path = tmp_path / "arg", tmp_path / "path"
+    _run(fleet_report, {"document": document, "dir": str(by_argument)}, {})
+    registered = {"changed": False, "document": document, "statements": ["..."], "reweighed": {}}
+    hostvars = _HostVars({"localhost": {"diagnose_fleet_result": registered}})
+    result = _run(fleet_report, {"document_var": "diagnose_fleet_result.document", "dir": str(by_path)}, {"hostvars": hostvars})
+    assert hostvars.reads == ["localhost"] and result["hosts"] == 3
+    names = sorted(p.name for p in by_argument.iterdir())
+    assert names == sorted(p.name for p in by_path.iterdir())
+    for name in names:
+        assert (by_argument / name).read_bytes() == (by_path / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("localhost, message", [
+    ({"diagnose_fleet_result": "text"}, "document_var: localhost's diagnose_fleet_result is not a mapping"),
+    ({"diagnose_fleet_result": {"document": [1]}}, "document_var: localhost's diagnose_fleet_result.document is not a fleet document"),
+    ({"diagnose_fleet_result": {"msg": "skipped"}},                             # a path to nothing: no document
+     "document_var: localhost has no variable 'diagnose_fleet_result.document'"),
+])
+def test_fleet_report_key_path_errors_name_the_part_that_is_wrong(tmp_path, localhost, message):
+    with pytest.raises(AnsibleActionFail, match=message):
+        _run(fleet_report, {"document_var": "diagnose_fleet_result.document", "dir": str(tmp_path / "r")},
+             {"hostvars": _HostVars({"localhost": localhost})})
+    assert not (tmp_path / "r").exists()
+
+
 @pytest.mark.parametrize("localhost, args, message", [
     # undefined or null, and nothing else to report: an error naming the option and the variable (it said only
     # "Nothing to report" before)
@@ -239,7 +268,7 @@ def test_fleet_report_gives_no_warning_when_document_var_names_a_document(tmp_pa
     assert not result.get("warnings")
 
 
-@pytest.mark.parametrize("name", ["", "1st", "diagnose-fleet", "a b", "{{ x }}"])
+@pytest.mark.parametrize("name", ["", "1st", "diagnose-fleet", "a b", "{{ x }}", "a..b", "a.", ".a", "a.1b", "a[0]"])
 def test_fleet_report_refuses_a_document_var_that_is_no_variable_name(tmp_path, name):
     with pytest.raises(AnsibleActionFail, match="document_var"):
         _run(fleet_report, {"document_var": name, "dir": str(tmp_path / "r")}, {"hostvars": _HostVars({"localhost": {}})})
@@ -251,4 +280,6 @@ def test_the_report_role_reads_the_fleet_document_by_name():
     root = pathlib.Path(fleet.__file__).parents[2]
     report = yaml.safe_load((root / "roles/report/tasks/main.yml").read_text(encoding="utf-8"))
     writer = next(t for t in report if "winactivation.kms.fleet_report" in t)["winactivation.kms.fleet_report"]
-    assert writer["document_var"] == "diagnose_fleet" and "document" not in writer
+    assert writer["document_var"] == "{{ report_document_var | default(omit, true) }}" and "document" not in writer
+    defaults = yaml.safe_load((root / "roles/report/defaults/main.yml").read_text(encoding="utf-8"))
+    assert defaults["report_document_var"] == "diagnose_fleet"
