@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 import math
 
+import pytest
+
 
 from conftest import ROOT, run_playbook, unreachable_inventory
 
 import snapshots as S  # tests/unit/snapshots.py, on sys.path through tests/unit/conftest.py
 
 DIAGNOSE = ROOT / "playbooks" / "diagnose.yml"
+REMEDIATE = ROOT / "playbooks" / "remediate.yml"
 OFFLINE = ROOT / "playbooks" / "diagnose_snapshots.yml"
 
 
@@ -66,6 +69,21 @@ def test_check_mode_with_limit_writes_its_report(tmp_path):
     assert len(folders) == 1 and folders[0].name.startswith("check-"), run.output[-3000:]
     doc = json.loads((folders[0] / "diagnosis.json").read_text(encoding="utf-8"))
     assert doc["check_mode"] is True and [r["host"] for r in doc["results"]] == ["pc-b"]
+
+
+@pytest.mark.parametrize("limit", ["pc-b", "pc-b,localhost"])
+def test_remediate_with_limit_reports_the_limited_hosts_before_and_after(tmp_path, limit):
+    """The fleet step runs in the report play (issue 13), on the hosts the second diagnose play kept
+    (diagnose_run_hosts): with --limit without localhost the report is written from that play, and with --limit
+    naming localhost the report play gathers only the limited host, not every host of the inventory's pattern."""
+    run = run_playbook(unreachable_inventory(tmp_path, ("pc-a", "pc-b", "pc-c")), REMEDIATE, tmp_path / "run", extra=[
+        "--check", "--limit", limit, "-e", json.dumps({"report_dir": str(tmp_path / "reports"), "report_formats": ["json"]})])
+    folders = list((tmp_path / "reports").iterdir())
+    assert len(folders) == 1 and folders[0].name.startswith("check-"), run.output[-3000:]
+    for name in ("diagnosis.json", "diagnosis-before.json"):
+        doc = json.loads((folders[0] / name).read_text(encoding="utf-8"))
+        assert [r["host"] for r in doc["results"]] == ["pc-b"], (name, run.output[-3000:])
+        assert doc["results"][0]["status"] == "unreachable"
 
 
 def test_two_runs_into_one_folder_leave_the_second_runs_set(tmp_path):
