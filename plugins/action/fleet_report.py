@@ -24,6 +24,8 @@ class ActionModule(ActionBase):
     ARGUMENT_SPEC = {
         "document": {"type": "dict"},
         "document_var": {"type": "str"},
+        "hosts": {"type": "list", "elements": "str"},
+        "result_var": {"type": "str", "default": "diagnose_result"},
         "sources": {"type": "list", "elements": "path", "default": []},
         "dir": {"type": "path", "required": True},
         "name": {"type": "str", "default": "diagnosis"},
@@ -50,6 +52,14 @@ class ActionModule(ActionBase):
             if args["document"] is not None:
                 raise AnsibleActionFail("document and document_var are mutually exclusive: give the document or the name "
                                         "of the variable of localhost that holds it")
+        if args["hosts"] is not None:
+            for name in args["hosts"]:
+                _options.inventory_name("hosts", name)
+            given = [option for option in ("document", "document_var") if args[option] is not None]
+            if given:
+                raise AnsibleActionFail(f"hosts and {given[0]} are mutually exclusive: gather this run's fleet from the "
+                                        f"hosts' registered {args['result_var']}, or give its document")
+        _options.variable_name("result_var", args["result_var"])
         _options.path("dir", args["dir"])
         for option in ("sources", "html_template"):
             for value in args[option] if isinstance(args[option], list) else [args[option]] if args[option] else []:
@@ -133,16 +143,42 @@ class ActionModule(ActionBase):
                                     "variable that holds the fleet document, or give saved documents in sources")
         return [f"{missing}: the reports are made from {' and '.join(inputs)} only, without this run's fleet document"]
 
-    def _actions(self, task_vars: dict[str, t.Any], hosts: list[str], names: list[str]) -> dict[str, t.Any]:
-        """What the remediate and kms_host roles did on each host (their summary variables), read once per host."""
+    @staticmethod
+    def _reader(task_vars: dict[str, t.Any]) -> t.Callable[[str], t.Any]:
+        """Each host's variables as stored (``raw_get``, no templating), read at most once per host in this task: the
+        gathering, the remediation report and the failed hosts read the same hosts (each ``raw_get`` makes
+        ansible-core compute all of that host's variables, about a millisecond). None for a host the play does not
+        know."""
+        hostvars: t.Any = task_vars.get("hostvars")
+        usable = hostvars is not None and hasattr(hostvars, "raw_get")
+        read: dict[str, t.Any] = {}
+
+        def variables(host: str) -> t.Any:
+            if host not in read:
+                read[host] = hostvars.raw_get(host) if usable and host in hostvars else None
+            return read[host]
+        return variables
+
+    @staticmethod
+    def _gathered(task_vars: dict[str, t.Any], reader: t.Callable[[str], t.Any], args: dict[str, t.Any]) -> dict[str, t.Any]:
+        """This run's fleet document from the hosts' registered results (``hosts``, ``result_var``): the fleet step
+        (``winactivation.kms.fleet``) in this task, so that the document is not handed from task to task (as a
+        registered result ansible-core templates it node by node, pickles it to its strategy process and converts it
+        again for the callbacks: seconds at 1,000 hosts; issue 13)."""
         hostvars = task_vars.get("hostvars")
-        actions: dict[str, t.Any] = {}
         if hostvars is None or not hasattr(hostvars, "raw_get"):
-            return actions
+            raise AnsibleActionFail("hosts: the play's hostvars are not available to this task")
+        # a diagnosis that cannot be read (a result variable set by hand) keeps its host as unreadable, naming why
+        return _fleet.fleet(_fleet_check.unreadable_diagnoses(_fleet.gather(reader, args["hosts"], args["result_var"])))
+
+    @staticmethod
+    def _actions(reader: t.Callable[[str], t.Any], hosts: list[str], names: list[str]) -> dict[str, t.Any]:
+        """What the remediate and kms_host roles did on each host (their summary variables), read once per host."""
+        actions: dict[str, t.Any] = {}
         for host in hosts:
-            if host not in hostvars:
+            variables = reader(host)
+            if variables is None:
                 continue
-            variables = hostvars.raw_get(host)
             for name in names:
                 value = variables.get(name) if isinstance(variables, t.Mapping) else None
                 if isinstance(value, t.Mapping) and value:
@@ -150,16 +186,13 @@ class ActionModule(ActionBase):
         return actions
 
     @staticmethod
-    def _failed(task_vars: dict[str, t.Any], hosts: list[str], names: list[str]) -> list[str]:
+    def _failed(reader: t.Callable[[str], t.Any], hosts: list[str], names: list[str]) -> list[str]:
         """The hosts whose remediate or kms_host summary says it failed, in the document's order, read without
         templating (``raw_get``) once per host: what the remediate playbook's last check used to extract from every
         host's variables with Jinja."""
-        hostvars = task_vars.get("hostvars")
-        if hostvars is None or not hasattr(hostvars, "raw_get"):
-            return []
         failed = []
         for host in hosts:
-            variables = hostvars.raw_get(host) if host in hostvars else None
+            variables = reader(host)
             if not isinstance(variables, t.Mapping):
                 continue
             summaries = [variables.get(name) for name in names]
@@ -172,7 +205,10 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp
         args = self._validated()
-        if args["document_var"] is not None:
+        reader = self._reader(task_vars or {})
+        if args["hosts"] is not None:
+            args["document"] = self._gathered(task_vars or {}, reader, args)
+        elif args["document_var"] is not None:
             args["document"] = self._document_of(task_vars or {}, args["document_var"])
             if args["document"] is None:
                 result.setdefault("warnings", []).extend(self._no_document(args))
@@ -203,7 +239,7 @@ class ActionModule(ActionBase):
                        _fleet.render(before, report_format, lang, check, template))
         if before is not None and args["remediation"]:
             hosts = [r["host"] for r in document.get("results") or []]
-            remediation = _report.remediation(before, document, self._actions(task_vars or {}, hosts, args["action_vars"]))
+            remediation = _report.remediation(before, document, self._actions(reader, hosts, args["action_vars"]))
             if check:
                 remediation = _fleet.predicted_remediation(remediation)
             _write("remediation.json", json.dumps(remediation, ensure_ascii=False, indent=2, default=str) + "\n")
@@ -220,8 +256,7 @@ class ActionModule(ActionBase):
             "console": _fleet.console(document, before, lang, folder, files, check),
             "unread_msg": _fleet.unread_message(document, lang, folder),
             "stats": _fleet.bounded_stats(document, args["stats_max_hosts"], args["stats_max_bytes"]),
-            "failed_hosts": self._failed(task_vars or {}, [r["host"] for r in document.get("results") or []],
-                                         args["action_vars"]),
+            "failed_hosts": self._failed(reader, [r["host"] for r in document.get("results") or []], args["action_vars"]),
         })
         if packed is not None:
             result["slice"] = packed

@@ -33,6 +33,23 @@ options:
         the reports are made from them and the result's C(warnings) name I(document_var) and the variable; with
         nothing else to report the task fails naming I(document_var) and the variable, and writes nothing.
     type: str
+  hosts:
+    description:
+      - Gather this run's fleet document here, from these hosts' registered I(result_var) (inventory names), as
+        M(winactivation.kms.fleet) does - read from the controller's memory once per host, without templating, and
+        correlated once - instead of being given it with I(document) or I(document_var). A host without that variable
+        is reported as not collected, never healthy.
+      - The fleet step and the reports in one task, so the document is not handed from task to task - as a registered
+        result ansible-core 2.19 and later template it node by node, pickle it to the strategy process and convert it
+        again for the callbacks, seconds at 1,000 hosts (docs/performance.md). The collection's playbooks gather this
+        way.
+      - Mutually exclusive with I(document) and I(document_var).
+    type: list
+    elements: str
+  result_var:
+    description: The registered variable I(hosts) are read from (what M(winactivation.kms.diagnose) registered).
+    type: str
+    default: diagnose_result
   sources:
     description: Saved C(diagnosis.json) documents (other AWX job slices, earlier runs) to merge with I(document).
     type: list

@@ -111,6 +111,7 @@ VALUE_CHECKS: dict[str, t.Callable[[str, t.Any], None]] = {
     "report_name": _when_set(_options.file_stem),
     "report_sources": _each(_options.existing_file),
     "report_document_var": _unless_empty(_options.variable_path),
+    "report_hosts": _each(_options.inventory_name),
     "report_html_template": _unless_empty(_options.existing_file),
     "report_slice_key": _when_set(_slice_key),
     "report_expected_hosts": _each(_options.inventory_name),

@@ -234,6 +234,12 @@ def _fleet_hosts(value: t.Any, result: t.Any, conn: LabConnection, lab: t.Any) -
     assert [r["host"] for r in result["document"]["results"]] == [value if value is not None else "pc1"]
 
 
+def _report_hosts(value: t.Any, result: t.Any, conn: LabConnection, lab: t.Any) -> None:
+    """An accepted host of fleet_report's gathering is an inventory name, reported (as not collected: no result)."""
+    assert value is None or (isinstance(value, str) and value == value.strip() and value.isprintable() and value)
+    assert result["hosts"] == 1
+
+
 def _expected_hosts(value: t.Any, result: t.Any, conn: LabConnection, lab: t.Any) -> None:
     """An accepted expected host is an inventory name, reported (as not collected when no slice had it)."""
     assert value is None or (isinstance(value, str) and value == value.strip() and value.isprintable() and value)
@@ -351,6 +357,10 @@ MODULE_CASES: dict[tuple[str, str], Case] = {
     ("fleet_report", "document_var"): Case(fleet_report, {"dir": "r", "formats": ["json"]},
                                            lambda v: {"document": _REPORT_DOC} if v is None else {"document_var": v},
                                            _document_var, _REPORT_VARS),
+    ("fleet_report", "hosts"): Case(fleet_report, {"dir": "r", "formats": ["json"]},
+                                    lambda v: {"hosts": ["pc1"]} if v is None else {"hosts": [v]}, _report_hosts, _FLEET_VARS),
+    ("fleet_report", "result_var"): Case(fleet_report, {"dir": "r", "formats": ["json"], "hosts": ["pc1"]}, _as("result_var"),
+                                         _result_var, _FLEET_VARS),
     ("fleet_report", "dir"): Case(fleet_report, {"document": _REPORT_DOC, "formats": ["json"]}, _as("dir"), _report_dir),
     ("fleet_report", "sources"): Case(fleet_report, {"document": _REPORT_DOC, "dir": "r"}, _in_list("sources"), _unset_only),
     ("fleet_report", "name"): Case(fleet_report, {"document": _REPORT_DOC, "dir": "r", "formats": ["json"]}, _as("name"),
@@ -433,6 +443,7 @@ ROLE_CASES: dict[tuple[str, str], t.Callable[[t.Any], t.Any]] = {
     # not in ROLE_TO_MODULE: what fleet_report does with a well-formed name depends on localhost's variables, not on
     # the value alone (test_the_validate_step_refuses_a_report_document_var_that_is_no_key_path checks the form)
     ("report", "report_document_var"): lambda v: v,
+    ("report", "report_hosts"): lambda v: [v],
 }
 
 #: the role variable -> the module option its value reaches (the roles pass it on unchanged)
@@ -446,7 +457,7 @@ ROLE_TO_MODULE = {
     "report_language": ("fleet_report", "language"), "report_dir": ("fleet_report", "dir"),
     "report_formats": ("fleet_report", "formats"), "report_name": ("fleet_report", "name"),
     "report_sources": ("fleet_report", "sources"),
-    "diagnose_fleet_hosts": ("fleet", "hosts"),
+    "diagnose_fleet_hosts": ("fleet", "hosts"), "report_hosts": ("fleet_report", "hosts"),
     "report_expected_hosts": ("fleet_report", "expected_hosts"), "report_html_template": ("fleet_report", "html_template"),
 }
 

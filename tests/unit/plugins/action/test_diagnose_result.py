@@ -171,8 +171,8 @@ def test_the_per_host_step_imported_without_the_role_runs_as_it_does_with_the_ro
 
 def test_the_playbooks_per_host_plays_import_the_step_by_path_and_leave_the_fleet_step_to_localhost():
     """The per-host plays of diagnose.yml and remediate.yml's second diagnosis hold no role (no role_complete step per
-    host) and no fleet step (each of its run_once steps went through every host): the report step gathers on
-    localhost, from the hosts the play kept (diagnose_run_hosts), so that --limit leaves the others out."""
+    host) and no fleet step (each of its run_once steps went through every host): the report gathers on localhost, from
+    the hosts the play kept (diagnose_run_hosts), so that --limit leaves the others out."""
     root = ROLE.parents[1] / "playbooks"
     for name, play_index in (("diagnose.yml", 1), ("remediate.yml", 4)):
         play = yaml.safe_load((root / name).read_text(encoding="utf-8"))[play_index]
@@ -181,6 +181,6 @@ def test_the_playbooks_per_host_plays_import_the_step_by_path_and_leave_the_flee
         assert "../roles/diagnose/tasks/host.yml" in text, name
         keep = next(task for task in play["tasks"] if "diagnose_run_hosts" in str(task.get("ansible.builtin.set_fact")))
         assert keep["run_once"] and keep["delegate_facts"] and keep["delegate_to"] == "localhost"
-    report = yaml.safe_load((root / "tasks" / "report.yml").read_text(encoding="utf-8"))
-    gather = next(task for task in report if task.get("ansible.builtin.import_role", {}).get("tasks_from") == "fleet.yml")
-    assert gather["vars"]["diagnose_fleet_hosts"] == "{{ report_run_hosts }}"
+    for name, var in (("diagnose.yml", "diagnose_hosts"), ("remediate.yml", "remediate_hosts")):
+        report_play = yaml.safe_load((root / name).read_text(encoding="utf-8"))[-1]
+        assert "hostvars['localhost']['diagnose_run_hosts']" in report_play["vars"]["report_run_hosts"], name
