@@ -10,6 +10,7 @@ import json
 from hypothesis import given, settings, strategies as st
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _correlate, _fleet, _report, _schema, _snapshot
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot_shape
 from shapes import mutated, snapshot_shapes, strict_json
 from lean_views import assert_same_values
 
@@ -38,6 +39,18 @@ def test_analysis_views_hold_the_full_views_values(snapshot):
     except _snapshot.SnapshotError:
         return
     assert_same_values(snapshot)
+
+
+@given(snapshot_shapes)
+def test_the_read_steps_quick_check_passes_only_what_it_would_keep(snapshot):
+    # _well_formed lets the common, well-typed document skip the careful walk: it must never pass a document from
+    # which the careful walk (_clean) removes a node
+    if not isinstance(snapshot, dict):
+        return
+    unreadable: list[str] = []
+    cleaned = _snapshot_shape._clean(snapshot, _snapshot_shape._RULES, "snapshot", unreadable)  # pylint: disable=protected-access
+    if _snapshot_shape._well_formed(snapshot, _snapshot_shape._RULES):  # pylint: disable=protected-access
+        assert cleaned is snapshot and not unreadable
 
 
 @given(snapshot_shapes)
