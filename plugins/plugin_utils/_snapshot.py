@@ -83,6 +83,8 @@ def as_int(value: t.Any) -> int | None:
         return None
     if type(value) is int:  # pylint: disable=unidiomatic-typecheck  # the common case first (not bool)
         return value if _CIM_INT_MIN <= value < _CIM_INT_END else None
+    if type(value) is str:  # pylint: disable=unidiomatic-typecheck  # then event fields and pasted numbers
+        return _int_of_text(value)
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
@@ -90,12 +92,17 @@ def as_int(value: t.Any) -> int | None:
     if isinstance(value, float):
         return _cim_int(int(value)) if math.isfinite(value) else None
     if isinstance(value, str):
-        text = value.strip()
-        try:
-            return _cim_int(int(text, 16) if text.lower().startswith("0x") else int(float(text)))
-        except (ValueError, OverflowError):   # "NaN", "1e999": not a number a CIM property holds
-            return None
+        return _int_of_text(value)
     return None
+
+
+def _int_of_text(value: str) -> int | None:
+    """:func:`as_int` of a string: decimal (through float, as "1e3" and "12.0" read), or 0x hex."""
+    text = value.strip()
+    try:
+        return _cim_int(int(text, 16) if text.lower().startswith("0x") else int(float(text)))
+    except (ValueError, OverflowError):   # "NaN", "1e999": not a number a CIM property holds
+        return None
 
 
 #: The range of CIM integers (sint64 to uint64): a number outside it is no reading of a CIM property.
@@ -423,11 +430,17 @@ def normalise_service(service: dict[str, t.Any]) -> dict[str, t.Any]:
 
 
 def _field(fields: list[str], index: int) -> str | None:
-    """One comma-separated field, None when missing, empty or a placeholder (``<CMID>``)."""
+    """One comma-separated field, None when missing, empty or a placeholder (``<CMID>``).
+
+    ``fields`` are stripped already (:func:`_event_data`); a field whose first character begins no placeholder shape
+    is checked against the placeholder words only, as :func:`_is_placeholder` would."""
     if -len(fields) <= index < len(fields):
-        text = fields[index].strip()
-        if text and not _is_placeholder(text):
-            return text
+        text = fields[index]
+        if not text:
+            return None
+        if text[0] not in _PLACEHOLDER_FIRST:
+            return None if text.lower() in _PLACEHOLDER_WORDS else text
+        return None if _is_placeholder(text) else text
     return None
 
 
