@@ -483,9 +483,23 @@ def _release_note(values: dict[str, t.Any]) -> dict[str, str]:
     return note
 
 
+#: The keys whose values :func:`_shaped` rewrites whatever their first character.
+_SHAPED_KEYS = frozenset(("csvlk", "csvlk_ja", "os_release"))
+
+
 def _value(key: str, value: t.Any, lang: str) -> str:
     """One template value in the sentence's language; absent (None or "?") reads as not recorded."""
     index = 0 if lang == "en" else LANGUAGES.index(lang)
+    if type(value) is str:  # pylint: disable=unidiomatic-typecheck  # the most common case: names, hosts, codes, words
+        if value == "?":
+            return (_ABSENT.get(key) or _NOT_RECORDED)[index]
+        words = _WORDS.get(key)
+        if words is not None and value in words:
+            return words[value][index]
+        first = value[:1]
+        if first != "+" and first != "-" and not first.isdigit() and key not in _SHAPED_KEYS:
+            return value        # no shape of its own: _shaped would give it back as it is
+        return _shaped(key, value, lang)
     if type(value) is int:  # pylint: disable=unidiomatic-typecheck  # the common cases first (not bool, not a subclass)
         return str(value)
     if isinstance(value, dict) and "en" in value and "ja" in value:
