@@ -582,5 +582,7 @@ def make(code: str, product: dict[str, t.Any] | None, evidence: dict[str, t.Any]
 
 def rank(findings: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
     """Order findings most serious first; among equals, causes proven by the host's own error before inferred ones."""
-    confidence = {"high": 0, "medium": 1, "low": 2}
-    return sorted(findings, key=lambda f: (SEVERITIES.index(f["severity"]), confidence.get(f["confidence"], 3)))
+    return sorted(findings, key=lambda f: (SEVERITIES.index(f["severity"]), _CONFIDENCE_ORDER.get(f["confidence"], 3)))
+
+
+_CONFIDENCE_ORDER = {"high": 0, "medium": 1, "low": 2}

@@ -22,7 +22,7 @@ import typing as t
 
 from ansible.errors import AnsibleError
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _hresult, _snapshot_shape
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk, _hresult, _snapshot_shape
 
 SCHEMA = "winactivation.kms/snapshot/1"
 #: Additive revisions of the same schema (docs/snapshot-format.md): 2 adds activation_attempts, product-level KMS host
@@ -168,8 +168,9 @@ def parse_datetime(value: t.Any) -> datetime.datetime | None:
     except (OverflowError, ValueError):
         return None
     iso = text.replace("Z", "+00:00").replace("z", "+00:00")
-    # Python < 3.11 accepts at most 6 fractional digits; .NET's "o" format writes 7.
-    iso = _FRACTION_RE.sub(r"\1", iso)
+    # Python < 3.11 accepts at most 6 fractional digits; .NET's "o" format writes 7 (no fraction without a ".")
+    if "." in iso:
+        iso = _FRACTION_RE.sub(r"\1", iso)
     try:
         parsed = datetime.datetime.fromisoformat(iso)
     except ValueError:
@@ -240,8 +241,6 @@ def channel_evidence(product: dict[str, t.Any], requested: bool = False) -> tupl
     product, a VL activation or renewal interval, a 12288 request for its activation ID (``requested``) - (medium).
     Nothing of that: UNKNOWN with confidence "none"; unknown stays unknown.
     """
-    from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk   # local: _gvlk imports nothing of ours
-
     stated = channel_of(product)
     if stated != "UNKNOWN":
         stated_by = "ProductKeyChannel" if as_str(product.get("ProductKeyChannel")) and \
