@@ -99,6 +99,8 @@ def as_int(value: t.Any) -> int | None:
 def _int_of_text(value: str) -> int | None:
     """:func:`as_int` of a string: decimal (through float, as "1e3" and "12.0" read), or 0x hex."""
     text = value.strip()
+    if len(text) < 16 and text.isdigit() and text.isascii():
+        return int(text)    # plain decimal digits below 2 ** 53: exactly what int(float(text)) reads, in range
     try:
         return _cim_int(int(text, 16) if text.lower().startswith("0x") else int(float(text)))
     except (ValueError, OverflowError):   # "NaN", "1e999": not a number a CIM property holds
@@ -465,7 +467,11 @@ def parse_kms_event(event: dict[str, t.Any], with_time: bool = True) -> dict[str
 
 def _event_data(event: dict[str, t.Any]) -> tuple[str, list[str]]:
     """A KMS event's data as one text and its comma-separated fields."""
-    data = ",".join(str(d) for d in as_list(event.get("Data")))
+    raw = event.get("Data")
+    if type(raw) is list and len(raw) == 1 and type(raw[0]) is str:  # pylint: disable=unidiomatic-typecheck
+        data = raw[0]       # the probe's form: one string (the join below of one string is that string)
+    else:
+        data = ",".join(str(d) for d in as_list(raw))
     return data, [f.strip() for f in data.split(",")]
 
 

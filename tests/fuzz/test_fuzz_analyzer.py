@@ -101,3 +101,19 @@ def test_correlate_any_shape(snaps):
     enriched, summary = _correlate.correlate(results)
     strict_json(enriched)
     strict_json(summary)
+
+
+def _as_int_of_text_reference(text):
+    """as_int of a string as it read before its digits-only fast path: 0x hex, else through float."""
+    text = text.strip()
+    try:
+        value = int(text, 16) if text.lower().startswith("0x") else int(float(text))
+    except (ValueError, OverflowError):
+        return None
+    return value if -(2 ** 63) <= value < 2 ** 64 else None
+
+
+@given(st.one_of(st.text(alphabet="0123456789 +-.xXeE\u00b2\u0663", max_size=20), st.integers(0, 10 ** 20).map(str)))
+def test_as_int_reads_digits_as_through_float(text):
+    assert _snapshot.as_int(text) == _as_int_of_text_reference(text)
+    assert _snapshot.as_int(f" 0{text} ") == _as_int_of_text_reference(f" 0{text} ")
