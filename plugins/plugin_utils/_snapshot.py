@@ -297,10 +297,13 @@ def _probe_error(error: t.Any) -> dict[str, t.Any] | None:
             "message": as_str(error.get("message"))}
 
 
-def normalise_product(product: dict[str, t.Any], reference: datetime.datetime | None = None) -> dict[str, t.Any]:
+def normalise_product(product: dict[str, t.Any], reference: datetime.datetime | None = None,
+                      lean: bool = False) -> dict[str, t.Any]:
     """Return the normalised view of one SoftwareLicensingProduct row.
 
-    ``reference`` is the moment the grace remaining is counted from (the host's clock at collection).
+    ``reference`` is the moment the grace remaining is counted from (the host's clock at collection). ``lean`` (the
+    analysis views): without the fields no rule reads (``kms_lookup_domain``, ``discovered_kms_address``,
+    ``vl_activation_interval``, ``kms_dns_publishing``).
     """
     status = as_int(product.get("LicenseStatus"))
     grace = as_int(product.get("GracePeriodRemaining"))
@@ -312,7 +315,7 @@ def normalise_product(product: dict[str, t.Any], reference: datetime.datetime | 
             expires = None
     reason = as_int(product.get("LicenseStatusReason"))
     channel, channel_confidence, channel_basis = channel_evidence(product)
-    return {
+    view = {
         "id": _guid(product.get("ID")),
         "application": application_of(product),
         "name": as_str(product.get("Name")),
@@ -330,18 +333,34 @@ def normalise_product(product: dict[str, t.Any], reference: datetime.datetime | 
         "is_addon": as_bool(product.get("LicenseIsAddon")),
         "kms_machine": as_str(product.get("KeyManagementServiceMachine")),
         "kms_port": as_int(product.get("KeyManagementServicePort")) or None,
+    }
+    if lean:
+        view.update(discovered_kms_machine=as_str(product.get("DiscoveredKeyManagementServiceMachineName")),
+                    discovered_kms_port=as_int(product.get("DiscoveredKeyManagementServiceMachinePort")) or None,
+                    vl_renewal_interval=as_int(product.get("VLRenewalInterval")))
+        view.update(_product_kms_host(product))
+        return view
+    view.update({
         "kms_lookup_domain": as_str(product.get("KeyManagementServiceLookupDomain")),
         "discovered_kms_machine": as_str(product.get("DiscoveredKeyManagementServiceMachineName")),
         "discovered_kms_port": as_int(product.get("DiscoveredKeyManagementServiceMachinePort")) or None,
         "discovered_kms_address": as_str(product.get("DiscoveredKeyManagementServiceMachineIpAddress")),
         "vl_activation_interval": as_int(product.get("VLActivationInterval")),
         "vl_renewal_interval": as_int(product.get("VLRenewalInterval")),
-        # slmgr /dli reads the KMS host side from the product (the CSVLK's row), not only from the service
+    })
+    view.update(_product_kms_host(product))
+    view["kms_dns_publishing"] = as_bool(product.get("KeyManagementServiceDnsPublishing"))
+    return view
+
+
+def _product_kms_host(product: dict[str, t.Any]) -> dict[str, t.Any]:
+    """A product row's KMS host fields (slmgr /dli reads the KMS host side from the product, the CSVLK's row, not
+    only from the service)."""
+    return {
         "is_kms_host": bool(as_int(product.get("IsKeyManagementServiceMachine"))),
         "kms_current_count": _count(product.get("KeyManagementServiceCurrentCount")),
         "kms_required_client_count": _count(product.get("RequiredClientCount")),
         "kms_listening_port": as_int(product.get("KeyManagementServiceListeningPort")) or None,
-        "kms_dns_publishing": as_bool(product.get("KeyManagementServiceDnsPublishing")),
     }
 
 
@@ -411,23 +430,35 @@ def _count(value: t.Any) -> int | None:
     return number
 
 
-def normalise_service(service: dict[str, t.Any]) -> dict[str, t.Any]:
-    """Return the normalised view of SoftwareLicensingService."""
-    return {
-        "version": as_str(service.get("Version")),
-        "client_machine_id": as_str(service.get("ClientMachineID")),
-        "kms_machine": as_str(service.get("KeyManagementServiceMachine")),
-        "kms_port": as_int(service.get("KeyManagementServicePort")) or None,
-        "kms_lookup_domain": as_str(service.get("KeyManagementServiceLookupDomain")),
-        "discovered_kms_machine": as_str(service.get("DiscoveredKeyManagementServiceMachineName")),
-        "discovered_kms_port": as_int(service.get("DiscoveredKeyManagementServiceMachinePort")) or None,
-        "host_caching": as_bool(service.get("KeyManagementServiceHostCaching")),
+def normalise_service(service: dict[str, t.Any], lean: bool = False) -> dict[str, t.Any]:
+    """Return the normalised view of SoftwareLicensingService; ``lean`` (the analysis views): without the fields no
+    rule reads (``version``, ``client_machine_id``, ``kms_lookup_domain``, ``host_caching``)."""
+    if lean:
+        view = {
+            "kms_machine": as_str(service.get("KeyManagementServiceMachine")),
+            "kms_port": as_int(service.get("KeyManagementServicePort")) or None,
+            "discovered_kms_machine": as_str(service.get("DiscoveredKeyManagementServiceMachineName")),
+            "discovered_kms_port": as_int(service.get("DiscoveredKeyManagementServiceMachinePort")) or None,
+        }
+    else:
+        view = {
+            "version": as_str(service.get("Version")),
+            "client_machine_id": as_str(service.get("ClientMachineID")),
+            "kms_machine": as_str(service.get("KeyManagementServiceMachine")),
+            "kms_port": as_int(service.get("KeyManagementServicePort")) or None,
+            "kms_lookup_domain": as_str(service.get("KeyManagementServiceLookupDomain")),
+            "discovered_kms_machine": as_str(service.get("DiscoveredKeyManagementServiceMachineName")),
+            "discovered_kms_port": as_int(service.get("DiscoveredKeyManagementServiceMachinePort")) or None,
+            "host_caching": as_bool(service.get("KeyManagementServiceHostCaching")),
+        }
+    view.update({
         "is_kms_host": bool(as_int(service.get("IsKeyManagementServiceMachine"))),
         "kms_current_count": _count(service.get("KeyManagementServiceCurrentCount")),
         "kms_required_client_count": _count(service.get("RequiredClientCount")),
         "kms_listening_port": as_int(service.get("KeyManagementServiceListeningPort")) or None,
         "kms_dns_publishing": as_bool(service.get("KeyManagementServiceDnsPublishing")),
-    }
+    })
+    return view
 
 
 def _field(fields: list[str], index: int) -> str | None:
@@ -638,7 +669,7 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
 
     ``lean`` (the analysis views): what the analyzer reads, no more - the events carry no ``time`` and the view has no
     ``events``, ``office`` or ``registry`` (:func:`analysis_views`)."""
-    products = [normalise_product(p, reference) for p in as_list(raw.get("products")) if isinstance(p, dict)]
+    products = [normalise_product(p, reference, lean) for p in as_list(raw.get("products")) if isinstance(p, dict)]
     events = _KmsEvents(raw.get("events"), lazy=lean)
     os_info = raw.get("os") or {}
     cv = raw.get("current_version") or {}
@@ -670,7 +701,7 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
     if not lean:
         view["office"] = [p for p in products if p["application"] == "office"]
     view["products"] = products
-    view["service"] = normalise_service(raw.get("service") or {})
+    view["service"] = normalise_service(raw.get("service") or {}, lean)
     view["os"] = {
         "version": as_str(os_info.get("Version")),
         "build": as_int(os_info.get("BuildNumber")),
@@ -819,7 +850,7 @@ def normalise_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
 def _analysis_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
     """The kms_dns view's fields the analyzer reads: the SRV look-ups, whether they found a host, the candidates."""
     srv = _srv_entries(raw)
-    return {"srv": srv, "srv_found": _srv_found(srv), "candidates": _dns_candidates(raw)}
+    return {"srv": srv, "srv_found": _srv_found(srv), "candidates": _dns_candidates(raw, lean=True)}
 
 
 def _srv_found(srv: list[dict[str, t.Any]]) -> bool:
@@ -857,8 +888,9 @@ def _srv_entries(raw: dict[str, t.Any]) -> list[dict[str, t.Any]]:
     return srv
 
 
-def _dns_candidates(raw: dict[str, t.Any]) -> list[dict[str, t.Any]]:
-    """Every KMS host the client may go to, with what the host saw of its name and port."""
+def _dns_candidates(raw: dict[str, t.Any], lean: bool = False) -> list[dict[str, t.Any]]:
+    """Every KMS host the client may go to, with what the host saw of its name and port (``lean``: without the TCP
+    test's error code and milliseconds, which no rule reads)."""
     resolved = raw.get("resolved") or {}
     tcp = raw.get("tcp") or {}
     candidates: list[dict[str, t.Any]] = []
@@ -876,7 +908,7 @@ def _dns_candidates(raw: dict[str, t.Any]) -> list[dict[str, t.Any]]:
             candidates.append({"source": as_str(cand.get("source")), "host": None, "port": None,
                                "error": {"hresult": _hresult.to_hex(code), "text": _hresult.describe(code) if code else None}})
             continue
-        candidates.append({
+        candidate = {
             "source": as_str(cand.get("source")),
             "host": host,
             "port": port,
@@ -884,9 +916,10 @@ def _dns_candidates(raw: dict[str, t.Any]) -> list[dict[str, t.Any]]:
             "resolve_error": _dns_error(res.get("error")),
             "tcp_open": as_bool(conn.get("open")),
             "tcp_error": as_str(conn.get("error")),
-            "tcp_error_code": as_int(conn.get("code")),
-            "tcp_ms": as_int(conn.get("ms")),
-        })
+        }
+        if not lean:
+            candidate.update(tcp_error_code=as_int(conn.get("code")), tcp_ms=as_int(conn.get("ms")))
+        candidates.append(candidate)
     return candidates
 
 
