@@ -109,10 +109,18 @@ class _Context:
 
     def ref(self, product: dict[str, t.Any]) -> dict[str, t.Any]:
         """How findings name the product (a fresh copy each time: findings never share one)."""
+        return dict(self._ref(product))
+
+    def display(self, product: dict[str, t.Any]) -> str:
+        """The product's name as findings show it (``ref(product)["display"]``, without a copy of the reference)."""
+        return t.cast(str, self._ref(product)["display"])
+
+    def _ref(self, product: dict[str, t.Any]) -> dict[str, t.Any]:
+        """The product's reference, made once per diagnosis (callers copy it before handing it out)."""
         known = self._refs.get(id(product))
         if known is None or known[0] is not product:
             known = self._refs[id(product)] = (product, _product_ref(product, self.activation.get("os")))
-        return dict(known[1])
+        return known[1]
 
     # -- where the client goes -------------------------------------------------------------------------------------
 
@@ -664,7 +672,8 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
     findings.extend(_attempt_findings(ctx))
     findings.extend(_lone_request_findings(ctx, products))
     # only a KMS host logs 12290 and 12293 ([EVT] "Logged by KMS"): a pasted event alone makes the machine one
-    kms_host = is_kms_host(ctx.activation) or bool(_kms_host_events(ctx))
+    own_kms_host = is_kms_host(ctx.activation)
+    kms_host = own_kms_host or _has_kms_host_events(ctx)
     if kms_host:
         findings.extend(_kms_host_findings(ctx))
     offset = ctx.time.get("offset_seconds")
@@ -682,14 +691,14 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
         "codes": sorted({f["code"] for f in findings}),
         "kms_target": _target_text(ctx.kms_target(windows)) if windows else None,
         "products": [{"application": p["application"], "id": p["id"], "name": p.get("name"), "channel": p.get("channel"),
-                      "display": ctx.ref(p)["display"],
+                      "display": ctx.display(p),
                       "channel_confidence": p.get("channel_confidence"),
                       "license_status_name": p.get("license_status_name"),
                       "kms_target": _target_text(ctx.kms_target(p)),
                       "family": product_family(ctx.activation.get("os") or {}, p)} for p in products],
         "os": ctx.activation.get("os"),
         "is_kms_host": kms_host,
-        "kms_host_info": _own_kms_host_info(ctx) if is_kms_host(ctx.activation) else None,
+        "kms_host_info": _own_kms_host_info(ctx) if own_kms_host else None,
         "kms_reach": _client_reach(ctx),
     }
 
@@ -790,6 +799,13 @@ def _kms_host_events(ctx: _Context) -> list[dict[str, t.Any]]:
     seen = {(e["id"], e["record_id"], e["raw"]) for e in parsed}
     parsed += [e for e in ctx.activation.get("kms_host_events") or [] if (e["id"], e["record_id"], e["raw"]) not in seen]
     return parsed
+
+
+def _has_kms_host_events(ctx: _Context) -> bool:
+    """``bool(_kms_host_events(ctx))`` without parsing them: an event object in the kms_host probe, or a KMS host's
+    event among the activation probe's."""
+    raw = ((ctx.snapshot.get("probes") or {}).get("kms_host") or {}).get("events")
+    return any(isinstance(e, dict) for e in _snapshot.as_list(raw)) or bool(ctx.activation.get("kms_host_events"))
 
 
 def _kms_host_findings(ctx: _Context) -> list[dict[str, t.Any]]:

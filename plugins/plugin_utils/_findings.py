@@ -483,9 +483,23 @@ def _release_note(values: dict[str, t.Any]) -> dict[str, str]:
     return note
 
 
+#: The keys whose values :func:`_shaped` rewrites whatever their first character.
+_SHAPED_KEYS = frozenset(("csvlk", "csvlk_ja", "os_release"))
+
+
 def _value(key: str, value: t.Any, lang: str) -> str:
     """One template value in the sentence's language; absent (None or "?") reads as not recorded."""
     index = 0 if lang == "en" else LANGUAGES.index(lang)
+    if type(value) is str:  # pylint: disable=unidiomatic-typecheck  # the most common case: names, hosts, codes, words
+        if value == "?":
+            return (_ABSENT.get(key) or _NOT_RECORDED)[index]
+        words = _WORDS.get(key)
+        if words is not None and value in words:
+            return words[value][index]
+        first = value[:1]
+        if first != "+" and first != "-" and not first.isdigit() and key not in _SHAPED_KEYS:
+            return value        # no shape of its own: _shaped would give it back as it is
+        return _shaped(key, value, lang)
     if type(value) is int:  # pylint: disable=unidiomatic-typecheck  # the common cases first (not bool, not a subclass)
         return str(value)
     if isinstance(value, dict) and "en" in value and "ja" in value:
@@ -568,5 +582,7 @@ def make(code: str, product: dict[str, t.Any] | None, evidence: dict[str, t.Any]
 
 def rank(findings: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
     """Order findings most serious first; among equals, causes proven by the host's own error before inferred ones."""
-    confidence = {"high": 0, "medium": 1, "low": 2}
-    return sorted(findings, key=lambda f: (SEVERITIES.index(f["severity"]), confidence.get(f["confidence"], 3)))
+    return sorted(findings, key=lambda f: (SEVERITIES.index(f["severity"]), _CONFIDENCE_ORDER.get(f["confidence"], 3)))
+
+
+_CONFIDENCE_ORDER = {"high": 0, "medium": 1, "low": 2}

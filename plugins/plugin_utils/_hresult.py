@@ -173,6 +173,9 @@ def normalise(code: t.Any) -> int | None:
     Accepts signed or unsigned integers, decimal or ``0x`` hex strings (as found in event data), and small Win32
     error codes (converted with HRESULT_FROM_WIN32). Returns None for anything that is not a number.
     """
+    if type(code) is int:  # pylint: disable=unidiomatic-typecheck  # the common case first (not bool)
+        value = code & 0xFFFFFFFF
+        return 0x80070000 | value if 0 < value <= 0xFFFF else value
     if code is None or isinstance(code, bool):
         return None
     if isinstance(code, str):
@@ -204,6 +207,8 @@ def lookup(code: t.Any) -> HResultInfo | None:
 
 def describe(code: t.Any, language: str = "en") -> str:
     """Return readable text for ``code``: '0xC004F074 SYMBOL: meaning', or the bare code when unknown."""
+    if type(code) is int and (code == 0 or 0xFFFF < code <= 0xFFFFFFFF):  # pylint: disable=unidiomatic-typecheck
+        return _describe(code, language)        # normalised already (what the views pass)
     value = normalise(code)
     if value is None:
         return str(code)

@@ -22,7 +22,7 @@ import typing as t
 
 from ansible.errors import AnsibleError
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _hresult, _snapshot_shape
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk, _hresult, _snapshot_shape
 
 SCHEMA = "winactivation.kms/snapshot/1"
 #: Additive revisions of the same schema (docs/snapshot-format.md): 2 adds activation_attempts, product-level KMS host
@@ -83,6 +83,8 @@ def as_int(value: t.Any) -> int | None:
         return None
     if type(value) is int:  # pylint: disable=unidiomatic-typecheck  # the common case first (not bool)
         return value if _CIM_INT_MIN <= value < _CIM_INT_END else None
+    if type(value) is str:  # pylint: disable=unidiomatic-typecheck  # then event fields and pasted numbers
+        return _int_of_text(value)
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
@@ -90,12 +92,19 @@ def as_int(value: t.Any) -> int | None:
     if isinstance(value, float):
         return _cim_int(int(value)) if math.isfinite(value) else None
     if isinstance(value, str):
-        text = value.strip()
-        try:
-            return _cim_int(int(text, 16) if text.lower().startswith("0x") else int(float(text)))
-        except (ValueError, OverflowError):   # "NaN", "1e999": not a number a CIM property holds
-            return None
+        return _int_of_text(value)
     return None
+
+
+def _int_of_text(value: str) -> int | None:
+    """:func:`as_int` of a string: decimal (through float, as "1e3" and "12.0" read), or 0x hex."""
+    text = value.strip()
+    if len(text) < 16 and text.isdigit() and text.isascii():
+        return int(text)    # plain decimal digits below 2 ** 53: exactly what int(float(text)) reads, in range
+    try:
+        return _cim_int(int(text, 16) if text.lower().startswith("0x") else int(float(text)))
+    except (ValueError, OverflowError):   # "NaN", "1e999": not a number a CIM property holds
+        return None
 
 
 #: The range of CIM integers (sint64 to uint64): a number outside it is no reading of a CIM property.
@@ -161,8 +170,9 @@ def parse_datetime(value: t.Any) -> datetime.datetime | None:
     except (OverflowError, ValueError):
         return None
     iso = text.replace("Z", "+00:00").replace("z", "+00:00")
-    # Python < 3.11 accepts at most 6 fractional digits; .NET's "o" format writes 7.
-    iso = _FRACTION_RE.sub(r"\1", iso)
+    # Python < 3.11 accepts at most 6 fractional digits; .NET's "o" format writes 7 (no fraction without a ".")
+    if "." in iso:
+        iso = _FRACTION_RE.sub(r"\1", iso)
     try:
         parsed = datetime.datetime.fromisoformat(iso)
     except ValueError:
@@ -233,8 +243,6 @@ def channel_evidence(product: dict[str, t.Any], requested: bool = False) -> tupl
     product, a VL activation or renewal interval, a 12288 request for its activation ID (``requested``) - (medium).
     Nothing of that: UNKNOWN with confidence "none"; unknown stays unknown.
     """
-    from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk   # local: _gvlk imports nothing of ours
-
     stated = channel_of(product)
     if stated != "UNKNOWN":
         stated_by = "ProductKeyChannel" if as_str(product.get("ProductKeyChannel")) and \
@@ -289,10 +297,13 @@ def _probe_error(error: t.Any) -> dict[str, t.Any] | None:
             "message": as_str(error.get("message"))}
 
 
-def normalise_product(product: dict[str, t.Any], reference: datetime.datetime | None = None) -> dict[str, t.Any]:
+def normalise_product(product: dict[str, t.Any], reference: datetime.datetime | None = None,
+                      lean: bool = False) -> dict[str, t.Any]:
     """Return the normalised view of one SoftwareLicensingProduct row.
 
-    ``reference`` is the moment the grace remaining is counted from (the host's clock at collection).
+    ``reference`` is the moment the grace remaining is counted from (the host's clock at collection). ``lean`` (the
+    analysis views): without the fields no rule reads (``kms_lookup_domain``, ``discovered_kms_address``,
+    ``vl_activation_interval``, ``kms_dns_publishing``).
     """
     status = as_int(product.get("LicenseStatus"))
     grace = as_int(product.get("GracePeriodRemaining"))
@@ -304,7 +315,7 @@ def normalise_product(product: dict[str, t.Any], reference: datetime.datetime | 
             expires = None
     reason = as_int(product.get("LicenseStatusReason"))
     channel, channel_confidence, channel_basis = channel_evidence(product)
-    return {
+    view = {
         "id": _guid(product.get("ID")),
         "application": application_of(product),
         "name": as_str(product.get("Name")),
@@ -322,18 +333,34 @@ def normalise_product(product: dict[str, t.Any], reference: datetime.datetime | 
         "is_addon": as_bool(product.get("LicenseIsAddon")),
         "kms_machine": as_str(product.get("KeyManagementServiceMachine")),
         "kms_port": as_int(product.get("KeyManagementServicePort")) or None,
+    }
+    if lean:
+        view.update(discovered_kms_machine=as_str(product.get("DiscoveredKeyManagementServiceMachineName")),
+                    discovered_kms_port=as_int(product.get("DiscoveredKeyManagementServiceMachinePort")) or None,
+                    vl_renewal_interval=as_int(product.get("VLRenewalInterval")))
+        view.update(_product_kms_host(product))
+        return view
+    view.update({
         "kms_lookup_domain": as_str(product.get("KeyManagementServiceLookupDomain")),
         "discovered_kms_machine": as_str(product.get("DiscoveredKeyManagementServiceMachineName")),
         "discovered_kms_port": as_int(product.get("DiscoveredKeyManagementServiceMachinePort")) or None,
         "discovered_kms_address": as_str(product.get("DiscoveredKeyManagementServiceMachineIpAddress")),
         "vl_activation_interval": as_int(product.get("VLActivationInterval")),
         "vl_renewal_interval": as_int(product.get("VLRenewalInterval")),
-        # slmgr /dli reads the KMS host side from the product (the CSVLK's row), not only from the service
+    })
+    view.update(_product_kms_host(product))
+    view["kms_dns_publishing"] = as_bool(product.get("KeyManagementServiceDnsPublishing"))
+    return view
+
+
+def _product_kms_host(product: dict[str, t.Any]) -> dict[str, t.Any]:
+    """A product row's KMS host fields (slmgr /dli reads the KMS host side from the product, the CSVLK's row, not
+    only from the service)."""
+    return {
         "is_kms_host": bool(as_int(product.get("IsKeyManagementServiceMachine"))),
         "kms_current_count": _count(product.get("KeyManagementServiceCurrentCount")),
         "kms_required_client_count": _count(product.get("RequiredClientCount")),
         "kms_listening_port": as_int(product.get("KeyManagementServiceListeningPort")) or None,
-        "kms_dns_publishing": as_bool(product.get("KeyManagementServiceDnsPublishing")),
     }
 
 
@@ -403,31 +430,49 @@ def _count(value: t.Any) -> int | None:
     return number
 
 
-def normalise_service(service: dict[str, t.Any]) -> dict[str, t.Any]:
-    """Return the normalised view of SoftwareLicensingService."""
-    return {
-        "version": as_str(service.get("Version")),
-        "client_machine_id": as_str(service.get("ClientMachineID")),
-        "kms_machine": as_str(service.get("KeyManagementServiceMachine")),
-        "kms_port": as_int(service.get("KeyManagementServicePort")) or None,
-        "kms_lookup_domain": as_str(service.get("KeyManagementServiceLookupDomain")),
-        "discovered_kms_machine": as_str(service.get("DiscoveredKeyManagementServiceMachineName")),
-        "discovered_kms_port": as_int(service.get("DiscoveredKeyManagementServiceMachinePort")) or None,
-        "host_caching": as_bool(service.get("KeyManagementServiceHostCaching")),
+def normalise_service(service: dict[str, t.Any], lean: bool = False) -> dict[str, t.Any]:
+    """Return the normalised view of SoftwareLicensingService; ``lean`` (the analysis views): without the fields no
+    rule reads (``version``, ``client_machine_id``, ``kms_lookup_domain``, ``host_caching``)."""
+    if lean:
+        view = {
+            "kms_machine": as_str(service.get("KeyManagementServiceMachine")),
+            "kms_port": as_int(service.get("KeyManagementServicePort")) or None,
+            "discovered_kms_machine": as_str(service.get("DiscoveredKeyManagementServiceMachineName")),
+            "discovered_kms_port": as_int(service.get("DiscoveredKeyManagementServiceMachinePort")) or None,
+        }
+    else:
+        view = {
+            "version": as_str(service.get("Version")),
+            "client_machine_id": as_str(service.get("ClientMachineID")),
+            "kms_machine": as_str(service.get("KeyManagementServiceMachine")),
+            "kms_port": as_int(service.get("KeyManagementServicePort")) or None,
+            "kms_lookup_domain": as_str(service.get("KeyManagementServiceLookupDomain")),
+            "discovered_kms_machine": as_str(service.get("DiscoveredKeyManagementServiceMachineName")),
+            "discovered_kms_port": as_int(service.get("DiscoveredKeyManagementServiceMachinePort")) or None,
+            "host_caching": as_bool(service.get("KeyManagementServiceHostCaching")),
+        }
+    view.update({
         "is_kms_host": bool(as_int(service.get("IsKeyManagementServiceMachine"))),
         "kms_current_count": _count(service.get("KeyManagementServiceCurrentCount")),
         "kms_required_client_count": _count(service.get("RequiredClientCount")),
         "kms_listening_port": as_int(service.get("KeyManagementServiceListeningPort")) or None,
         "kms_dns_publishing": as_bool(service.get("KeyManagementServiceDnsPublishing")),
-    }
+    })
+    return view
 
 
 def _field(fields: list[str], index: int) -> str | None:
-    """One comma-separated field, None when missing, empty or a placeholder (``<CMID>``)."""
+    """One comma-separated field, None when missing, empty or a placeholder (``<CMID>``).
+
+    ``fields`` are stripped already (:func:`_event_data`); a field whose first character begins no placeholder shape
+    is checked against the placeholder words only, as :func:`_is_placeholder` would."""
     if -len(fields) <= index < len(fields):
-        text = fields[index].strip()
-        if text and not _is_placeholder(text):
-            return text
+        text = fields[index]
+        if not text:
+            return None
+        if text[0] not in _PLACEHOLDER_FIRST:
+            return None if text.lower() in _PLACEHOLDER_WORDS else text
+        return None if _is_placeholder(text) else text
     return None
 
 
@@ -453,7 +498,11 @@ def parse_kms_event(event: dict[str, t.Any], with_time: bool = True) -> dict[str
 
 def _event_data(event: dict[str, t.Any]) -> tuple[str, list[str]]:
     """A KMS event's data as one text and its comma-separated fields."""
-    data = ",".join(str(d) for d in as_list(event.get("Data")))
+    raw = event.get("Data")
+    if type(raw) is list and len(raw) == 1 and type(raw[0]) is str:  # pylint: disable=unidiomatic-typecheck
+        data = raw[0]       # the probe's form: one string (the join below of one string is that string)
+    else:
+        data = ",".join(str(d) for d in as_list(raw))
     return data, [f.strip() for f in data.split(",")]
 
 
@@ -620,7 +669,7 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
 
     ``lean`` (the analysis views): what the analyzer reads, no more - the events carry no ``time`` and the view has no
     ``events``, ``office`` or ``registry`` (:func:`analysis_views`)."""
-    products = [normalise_product(p, reference) for p in as_list(raw.get("products")) if isinstance(p, dict)]
+    products = [normalise_product(p, reference, lean) for p in as_list(raw.get("products")) if isinstance(p, dict)]
     events = _KmsEvents(raw.get("events"), lazy=lean)
     os_info = raw.get("os") or {}
     cv = raw.get("current_version") or {}
@@ -652,7 +701,7 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
     if not lean:
         view["office"] = [p for p in products if p["application"] == "office"]
     view["products"] = products
-    view["service"] = normalise_service(raw.get("service") or {})
+    view["service"] = normalise_service(raw.get("service") or {}, lean)
     view["os"] = {
         "version": as_str(os_info.get("Version")),
         "build": as_int(os_info.get("BuildNumber")),
@@ -801,7 +850,7 @@ def normalise_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
 def _analysis_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
     """The kms_dns view's fields the analyzer reads: the SRV look-ups, whether they found a host, the candidates."""
     srv = _srv_entries(raw)
-    return {"srv": srv, "srv_found": _srv_found(srv), "candidates": _dns_candidates(raw)}
+    return {"srv": srv, "srv_found": _srv_found(srv), "candidates": _dns_candidates(raw, lean=True)}
 
 
 def _srv_found(srv: list[dict[str, t.Any]]) -> bool:
@@ -839,8 +888,9 @@ def _srv_entries(raw: dict[str, t.Any]) -> list[dict[str, t.Any]]:
     return srv
 
 
-def _dns_candidates(raw: dict[str, t.Any]) -> list[dict[str, t.Any]]:
-    """Every KMS host the client may go to, with what the host saw of its name and port."""
+def _dns_candidates(raw: dict[str, t.Any], lean: bool = False) -> list[dict[str, t.Any]]:
+    """Every KMS host the client may go to, with what the host saw of its name and port (``lean``: without the TCP
+    test's error code and milliseconds, which no rule reads)."""
     resolved = raw.get("resolved") or {}
     tcp = raw.get("tcp") or {}
     candidates: list[dict[str, t.Any]] = []
@@ -858,7 +908,7 @@ def _dns_candidates(raw: dict[str, t.Any]) -> list[dict[str, t.Any]]:
             candidates.append({"source": as_str(cand.get("source")), "host": None, "port": None,
                                "error": {"hresult": _hresult.to_hex(code), "text": _hresult.describe(code) if code else None}})
             continue
-        candidates.append({
+        candidate = {
             "source": as_str(cand.get("source")),
             "host": host,
             "port": port,
@@ -866,9 +916,10 @@ def _dns_candidates(raw: dict[str, t.Any]) -> list[dict[str, t.Any]]:
             "resolve_error": _dns_error(res.get("error")),
             "tcp_open": as_bool(conn.get("open")),
             "tcp_error": as_str(conn.get("error")),
-            "tcp_error_code": as_int(conn.get("code")),
-            "tcp_ms": as_int(conn.get("ms")),
-        })
+        }
+        if not lean:
+            candidate.update(tcp_error_code=as_int(conn.get("code")), tcp_ms=as_int(conn.get("ms")))
+        candidates.append(candidate)
     return candidates
 
 

@@ -102,6 +102,28 @@ def _clean(value: dict[str, t.Any], rules: dict[str, Rule], path: str, unreadabl
     return value if changed is None else changed
 
 
+def _well_formed(value: dict[str, t.Any], rules: dict[str, Rule]) -> bool:
+    """True when no node under ``value`` has the wrong type (the common case), checked without building a path or a
+    copy; False when one may have, and :func:`_clean` decides. Plain dicts only: anything else (a dict subclass, a
+    None in a map) goes the careful way, so this answers True only where ``_clean`` would return ``value`` itself."""
+    for key, (kind, inner) in rules.items():
+        item = value.get(key)
+        if item is None:
+            continue
+        if kind is OBJECT:
+            if type(item) is not dict or (inner is not None and not _well_formed(item, inner)):  # pylint: disable=unidiomatic-typecheck
+                return False
+        elif kind is MAP:
+            if type(item) is not dict:  # pylint: disable=unidiomatic-typecheck
+                return False
+            for one in item.values():
+                if type(one) is not dict or (inner is not None and not _well_formed(one, inner)):  # pylint: disable=unidiomatic-typecheck
+                    return False
+        elif not _fits(item, kind):
+            return False
+    return True
+
+
 def _clean_map(value: dict[str, t.Any], inner: dict[str, Rule] | None, path: str, unreadable: list[str]) -> dict[str, t.Any]:
     """An object whose every value must be an object (checked by ``inner`` when given)."""
     rules = {key: (OBJECT, inner) for key in value}
@@ -114,6 +136,8 @@ def readable(document: dict[str, t.Any]) -> dict[str, t.Any]:
     Returns the same object when every node has its type; otherwise a copy holding ``unreadable``, one line per
     removed node (``snapshot.probes.activation.service: list, not an object``), added to any it already had.
     """
+    if _well_formed(document, _RULES):
+        return document
     unreadable: list[str] = []
     cleaned = _clean(document, _RULES, "snapshot", unreadable)
     if not unreadable:

@@ -10,6 +10,7 @@ import json
 from hypothesis import given, settings, strategies as st
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _correlate, _fleet, _report, _schema, _snapshot
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot_shape
 from shapes import mutated, snapshot_shapes, strict_json
 from lean_views import assert_same_values
 
@@ -38,6 +39,18 @@ def test_analysis_views_hold_the_full_views_values(snapshot):
     except _snapshot.SnapshotError:
         return
     assert_same_values(snapshot)
+
+
+@given(snapshot_shapes)
+def test_the_read_steps_quick_check_passes_only_what_it_would_keep(snapshot):
+    # _well_formed lets the common, well-typed document skip the careful walk: it must never pass a document from
+    # which the careful walk (_clean) removes a node
+    if not isinstance(snapshot, dict):
+        return
+    unreadable: list[str] = []
+    cleaned = _snapshot_shape._clean(snapshot, _snapshot_shape._RULES, "snapshot", unreadable)  # pylint: disable=protected-access
+    if _snapshot_shape._well_formed(snapshot, _snapshot_shape._RULES):  # pylint: disable=protected-access
+        assert cleaned is snapshot and not unreadable
 
 
 @given(snapshot_shapes)
@@ -88,3 +101,19 @@ def test_correlate_any_shape(snaps):
     enriched, summary = _correlate.correlate(results)
     strict_json(enriched)
     strict_json(summary)
+
+
+def _as_int_of_text_reference(text):
+    """as_int of a string as it read before its digits-only fast path: 0x hex, else through float."""
+    text = text.strip()
+    try:
+        value = int(text, 16) if text.lower().startswith("0x") else int(float(text))
+    except (ValueError, OverflowError):
+        return None
+    return value if -(2 ** 63) <= value < 2 ** 64 else None
+
+
+@given(st.one_of(st.text(alphabet="0123456789 +-.xXeE\u00b2\u0663", max_size=20), st.integers(0, 10 ** 20).map(str)))
+def test_as_int_reads_digits_as_through_float(text):
+    assert _snapshot.as_int(text) == _as_int_of_text_reference(text)
+    assert _snapshot.as_int(f" 0{text} ") == _as_int_of_text_reference(f" 0{text} ")

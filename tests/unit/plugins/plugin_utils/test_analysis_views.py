@@ -24,6 +24,17 @@ def test_the_lean_views_leave_out_what_no_rule_reads():
     assert set(views["kms_dns"]) == {"srv", "srv_found", "candidates"}
     assert not {"events", "office", "registry"} & set(views["activation"])
     assert "time" not in views["activation"]["last_request"]
+    unread = {"kms_lookup_domain", "discovered_kms_address", "vl_activation_interval", "kms_dns_publishing"}
+    assert not unread & set(views["activation"]["products"][0])
+    assert not {"version", "client_machine_id", "kms_lookup_domain", "host_caching"} & set(views["activation"]["service"])
+    assert not {"tcp_error_code", "tcp_ms"} & {key for cand in views["kms_dns"]["candidates"] for key in cand}
+    full = _snapshot.normalise_snapshot(S.healthy())      # the full views keep every field, in their order
+    keys = list(full["activation"]["products"][0])
+    assert keys[keys.index("kms_port") + 1:keys.index("kms_port") + 12] == [
+        "kms_lookup_domain", "discovered_kms_machine", "discovered_kms_port", "discovered_kms_address", "vl_activation_interval",
+        "vl_renewal_interval", "is_kms_host", "kms_current_count", "kms_required_client_count", "kms_listening_port", "kms_dns_publishing"]
+    assert list(full["activation"]["service"])[:2] == ["version", "client_machine_id"]
+    assert list(full["kms_dns"]["candidates"][0])[-2:] == ["tcp_error_code", "tcp_ms"]
 
 
 def _event(event_id: int, record: int | None, created: str, hresult: str) -> dict[str, t.Any]:
