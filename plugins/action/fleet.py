@@ -32,6 +32,9 @@ class ActionModule(ActionBase):
         del tmp
         _options.check_raw(self.ARGUMENT_SPEC, self._task.args)
         _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
+        if args["hosts"] is not None and not args["hosts"]:
+            raise AnsibleActionFail("hosts: empty - name at least one inventory host to gather, or leave hosts out "
+                                    "(the play's hosts)")
         for name in args["hosts"] or []:
             _options.inventory_name("hosts", name)
         _options.variable_name("result_var", args["result_var"])

@@ -53,6 +53,8 @@ class ActionModule(ActionBase):
                 raise AnsibleActionFail("document and document_var are mutually exclusive: give the document or the name "
                                         "of the variable of localhost that holds it")
         if args["hosts"] is not None:
+            if not args["hosts"]:
+                raise AnsibleActionFail("hosts: empty - name at least one inventory host to gather, or leave hosts out")
             for name in args["hosts"]:
                 _options.inventory_name("hosts", name)
             given = [option for option in ("document", "document_var") if args[option] is not None]

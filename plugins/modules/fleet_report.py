@@ -43,7 +43,7 @@ options:
         result ansible-core 2.19 and later template it node by node, pickle it to the strategy process and convert it
         again for the callbacks, seconds at 1,000 hosts (docs/performance.md). The collection's playbooks gather this
         way.
-      - Mutually exclusive with I(document) and I(document_var).
+      - Mutually exclusive with I(document) and I(document_var); an empty list is refused.
     type: list
     elements: str
   result_var:

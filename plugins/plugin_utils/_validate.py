@@ -59,6 +59,15 @@ def _each(check: t.Callable[[str, t.Any], t.Any]) -> t.Callable[[str, t.Any], No
     return run
 
 
+def _each_of_some(check: t.Callable[[str, t.Any], t.Any]) -> t.Callable[[str, t.Any], None]:
+    """``_each``, for a list that must not be empty when it is set (None: not set)."""
+    def run(name: str, value: t.Any) -> None:
+        if value is not None and not value:
+            raise AnsibleActionFail(f"{name}: empty - name at least one inventory host, or leave it unset")
+        _each(check)(name, value)
+    return run
+
+
 def _range(low: float, high: float, unit: str = "") -> t.Callable[[str, t.Any], None]:
     """A range check, as the modules the roles call make it."""
     def run(name: str, value: t.Any) -> None:
@@ -98,7 +107,7 @@ VALUE_CHECKS: dict[str, t.Callable[[str, t.Any], None]] = {
     "diagnose_candidates": _each(_options.endpoint),
     "diagnose_timeout": _range(0.1, 30, "seconds"),
     "diagnose_expiring_days": _range(1, 180),
-    "diagnose_fleet_hosts": _each(_options.inventory_name),
+    "diagnose_fleet_hosts": _each_of_some(_options.inventory_name),
     "remediate_kms_host": _unless_empty(_options.endpoint),
     "remediate_ntp_servers": _each(_options.ntp_server),
     "remediate_kms_addresses": _each(_options.firewall_address),

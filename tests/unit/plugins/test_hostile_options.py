@@ -595,3 +595,8 @@ def test_the_validate_step_refuses_a_report_document_var_that_is_no_key_path(val
     errors = _validate.validate(_validate.role_spec("report"), {"report_document_var": value})
     assert (errors == []) is ok, errors
     assert all(e.startswith("report_document_var:") for e in errors), errors
+
+
+def test_the_validate_step_refuses_an_empty_diagnose_fleet_hosts():
+    errors = _validate.validate(_validate.role_spec("diagnose"), {"diagnose_fleet_hosts": []})
+    assert errors == ["diagnose_fleet_hosts: empty - name at least one inventory host, or leave it unset"]

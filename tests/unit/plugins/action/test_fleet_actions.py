@@ -74,6 +74,11 @@ def test_fleet_gathers_only_the_diagnosis_of_each_host_once():
     assert result["unread"] == 2 and result["hosts"] == 4
 
 
+def test_fleet_refuses_an_empty_list_of_hosts():
+    with pytest.raises(AnsibleActionFail, match="hosts: empty - name at least one inventory host"):
+        _run(fleet, {"hosts": []}, _fleet_vars())
+
+
 def test_fleet_and_the_filter_agree():
     task_vars = _fleet_vars()
     result = _run(fleet, {}, task_vars)
@@ -227,6 +232,7 @@ def test_fleet_report_reads_each_hosts_variables_once_for_the_gathering_the_reme
     ({"hosts": ["pc1"], "document": {"results": []}}, "hosts and document are mutually exclusive"),
     ({"hosts": ["pc1"], "document_var": "diagnose_fleet"}, "hosts and document_var are mutually exclusive"),
     ({"hosts": ["pc 1"]}, "hosts: 'pc 1'"),
+    ({"hosts": []}, "hosts: empty - name at least one inventory host"),
     ({"hosts": ["pc1"], "result_var": "diagnose-result"}, "result_var"),
 ])
 def test_fleet_report_gathering_refuses_what_it_cannot_take_and_writes_nothing(tmp_path, args, message):
@@ -235,7 +241,7 @@ def test_fleet_report_gathering_refuses_what_it_cannot_take_and_writes_nothing(t
     assert not (tmp_path / "r").exists()
 
 
-def test_the_report_role_gathers_the_hosts_it_is_given_and_reads_the_document_by_name_otherwise():
+def test_the_report_role_passes_report_hosts_or_else_the_document_variable_and_the_playbooks_pass_the_run_hosts():
     import yaml
 
     root = pathlib.Path(fleet.__file__).parents[2]
@@ -272,8 +278,9 @@ def test_fleet_report_reads_the_document_from_localhosts_variable_as_the_argumen
 
 
 def test_fleet_report_reads_a_key_path_into_the_fleet_steps_registered_result(tmp_path):
-    """The playbooks' report step gives ``diagnose_fleet_result.document``: the fleet step's registered result read as
-    it is, where a set_fact copy into diagnose_fleet templated the whole document node by node once more (issue 13)."""
+    """A key path into a variable of localhost: the fleet step's registered result (``diagnose_fleet_result.document``,
+    for those who run the role's fleet entry point and hand its result to the report role's report_document_var)
+    read as it is, where a set_fact copy into diagnose_fleet templates the whole document node by node once more."""
     document = _document()
     by_argument, by_path = tmp_path / "arg", tmp_path / "path"
     _run(fleet_report, {"document": document, "dir": str(by_argument)}, {})
