@@ -220,3 +220,13 @@ def test_the_correlation_looks_a_held_kms_target_up_once_per_text():
     names = [_correlate._kms_name(_SelfStr("KMS01.corp.example.jp:1688")) for _ in range(3)]
     assert names == ["kms01.corp.example.jp"] * 3
     assert _correlate._kms_name.cache_info().misses == 1
+
+
+def test_the_kinds_whose_text_is_their_own_are_read_without_a_python_call():
+    """AnsibleUnsafeText (2.16-2.18: its __str__ returns the value) and 2.19+'s tagged strings (str's own __str__) are
+    read with str.__str__; a subclass with a __str__ of its own keeps markupsafe's reading, str()."""
+    assert _report._is_own_text(str) and not _report._is_own_text(_SelfStr) and not _report._is_own_text(_OtherStr)
+    if _UNSAFE_IS_A_SUBCLASS:
+        assert _report._is_own_text(type(wrap_var("x")))
+    if Origin is not None:
+        assert _report._is_own_text(type(Origin(description="test").tag("x")))
