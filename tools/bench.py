@@ -427,7 +427,12 @@ def synthetic(hosts: int, kms_hosts: int = 0, strings: str = "plain") -> dict[st
     """
     from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet  # pylint: disable=import-outside-toplevel
     diagnoses = _diagnoses(hosts, kms_hosts)
-    registered = _as_held({d["host"]: {"changed": False, "diagnosis": d} for d in diagnoses}, strings)
+    registered = {}
+    diagnoses.reverse()
+    while diagnoses:        # held one by one, each plain diagnosis dropped as its held copy is made (peak RSS)
+        held = _as_held({"changed": False, "diagnosis": diagnoses.pop()}, strings)
+        registered[held["diagnosis"]["host"]] = held
+    held = None
     # each host's raw variables as Ansible holds them before the fleet action runs (made before the clock starts: not
     # the fleet step's work)
     host_vars = {h: {"diagnose_result": r} for h, r in registered.items()}
