@@ -10,6 +10,9 @@ encoder call, no exact-check slow path) and write the same bytes as a plain docu
 """
 from __future__ import annotations
 
+# pylint: disable=unidiomatic-typecheck
+# (exact types on purpose: which strings are plain str and which are subclasses is what these tests are about)
+
 import json
 
 import markupsafe
@@ -33,7 +36,7 @@ _UNSAFE_IS_A_SUBCLASS = type(wrap_var("x")) is not str
 class _SelfStr(str):
     """A str subclass whose ``__str__`` is the value itself, as AnsibleUnsafeText's is (on every line)."""
 
-    def __str__(self):
+    def __str__(self):  # pylint: disable=invalid-str-returned
         return self
 
 
@@ -217,7 +220,7 @@ def test_the_fleet_step_neither_copies_nor_rewraps_the_held_nodes(held):
 def test_the_correlation_looks_a_held_kms_target_up_once_per_text():
     """Every product of a held document names its KMS target with its own string object: one look-up per text."""
     _correlate._kms_name.cache_clear()
-    names = [_correlate._kms_name(_SelfStr("KMS01.corp.example.jp:1688")) for _ in range(3)]
+    names = [_correlate._kms_name(_SelfStr(target)) for target in ["KMS01.corp.example.jp:1688"] * 3]
     assert names == ["kms01.corp.example.jp"] * 3
     assert _correlate._kms_name.cache_info().misses == 1
 
