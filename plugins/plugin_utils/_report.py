@@ -439,13 +439,14 @@ def escape_output(value: t.Any) -> str:
     elif hasattr(value, "__html__") or not isinstance(value, str):
         return markupsafe.escape(value)
     elif _OWN_TEXT.get(kind) or _OWN_TEXT.setdefault(kind, _is_own_text(kind)):
-        text = str.__str__(value)           # what str(value) gives, as a plain str, without a Python call
+        text = value                        # what str(value) gives, without a Python call or a copy
     else:
         text = str(value)                   # what markupsafe.escape reads
         if type(text) is not str:  # pylint: disable=unidiomatic-typecheck
             text = str.__str__(text)
     if "&" in text or "<" in text or ">" in text or "'" in text or '"' in text:
-        return (text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;")
+        # str's own replace (AnsibleUnsafeText's is a Python method that wraps again); a plain str from there on
+        return (str.replace(text, "&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;")
                 .replace('"', "&#34;"))
     return text
 
@@ -470,10 +471,10 @@ _OWN_TEXT: dict[type, bool] = {}
 
 
 def _is_own_text(kind: type) -> bool:
-    """Whether ``str()`` of a ``kind`` is the value's own text: a str subclass that keeps ``str.__str__`` (2.19+'s
-    tagged strings) or is 2.16-2.18's ``AnsibleUnsafeText`` (its ``__str__`` returns the value itself: ``str()``
-    would be one more Python call per value)."""
-    return any(kind.__str__ is own for own in _OWN_TEXT_STR)
+    """Whether ``str()`` of a ``kind`` is the value's own text, which ``in`` reads as it is: a str subclass that keeps
+    ``str.__str__`` (2.19+'s tagged strings) or is 2.16-2.18's ``AnsibleUnsafeText`` (its ``__str__`` returns the
+    value itself: ``str()`` would be one more Python call per value), and keeps ``str.__contains__``."""
+    return kind.__contains__ is str.__contains__ and any(kind.__str__ is own for own in _OWN_TEXT_STR)
 
 
 class _OutputCodeGenerator(jinja2.compiler.CodeGenerator):
