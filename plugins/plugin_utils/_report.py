@@ -366,7 +366,8 @@ def csvlk_names(generations: list[str] | None) -> str:
 def _md(text: t.Any) -> str:
     """``text`` in a Markdown table cell (``|`` escaped, on one line)."""
     text = str(text)
-    if type(text) is not str:   # ansible-core 2.16-2.18's unsafe text: its str() is itself, its replace a Python method
+    # ansible-core 2.16-2.18's unsafe text: its str() is itself, its replace a Python method
+    if type(text) is not str:  # pylint: disable=unidiomatic-typecheck
         text = str.__str__(text)
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -435,23 +436,45 @@ def escape_output(value: t.Any) -> str:
         return str(value)
     elif kind is markupsafe.Markup:
         return t.cast(str, value)
-    elif isinstance(value, str) and not hasattr(value, "__html__"):
-        text = _plain_text(value)
-    else:
+    elif hasattr(value, "__html__") or not isinstance(value, str):
         return markupsafe.escape(value)
+    elif _OWN_TEXT.get(kind) or _OWN_TEXT.setdefault(kind, _is_own_text(kind)):
+        text = value                        # what str(value) gives, without a Python call or a copy
+    else:
+        text = str(value)                   # what markupsafe.escape reads
+        if type(text) is not str:  # pylint: disable=unidiomatic-typecheck
+            text = str.__str__(text)
     if "&" in text or "<" in text or ">" in text or "'" in text or '"' in text:
-        return (text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;")
+        # str's own replace (AnsibleUnsafeText's is a Python method that wraps again); a plain str from there on
+        return (str.replace(text, "&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;")
                 .replace('"', "&#34;"))
     return text
 
 
-def _plain_text(value: str) -> str:
-    """The text of a ``str`` subclass without ``__html__`` as ``markupsafe.escape`` reads it (``str(value)``), as a
-    plain ``str``: ansible-core 2.16-2.18's ``AnsibleUnsafeText`` (every string of a registered result; its ``__str__``
-    is the value itself and its ``replace`` a Python method that wraps again), 2.19+'s tagged strings.
-    """
-    text = str(value)
-    return text if type(text) is str else str.__str__(text)
+def _unsafe_text_str() -> t.Any:
+    """ansible-core 2.16-2.18's ``AnsibleUnsafeText.__str__`` (it returns the value itself), or None where there is
+    no such str subclass (2.19+: ``wrap_var`` returns plain strings) or it behaves otherwise."""
+    try:
+        from ansible.utils.unsafe_proxy import AnsibleUnsafeText  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        return None
+    sample = AnsibleUnsafeText("x")
+    if type(sample) is str or str(sample) is not sample:  # pylint: disable=unidiomatic-typecheck
+        return None
+    return AnsibleUnsafeText.__str__
+
+
+#: ``__str__`` methods that give the value's own text (see ``_is_own_text``).
+_OWN_TEXT_STR = tuple(f for f in (str.__str__, _unsafe_text_str()) if f is not None)
+#: str subclass -> whether its ``str()`` is the value's own text (filled as ``escape_output`` meets them).
+_OWN_TEXT: dict[type, bool] = {}
+
+
+def _is_own_text(kind: type) -> bool:
+    """Whether ``str()`` of a ``kind`` is the value's own text, which ``in`` reads as it is: a str subclass that keeps
+    ``str.__str__`` (2.19+'s tagged strings) or is 2.16-2.18's ``AnsibleUnsafeText`` (its ``__str__`` returns the
+    value itself: ``str()`` would be one more Python call per value), and keeps ``str.__contains__``."""
+    return kind.__contains__ is str.__contains__ and any(kind.__str__ is own for own in _OWN_TEXT_STR)
 
 
 class _OutputCodeGenerator(jinja2.compiler.CodeGenerator):

@@ -10,6 +10,9 @@ encoder call, no exact-check slow path) and write the same bytes as a plain docu
 """
 from __future__ import annotations
 
+# pylint: disable=unidiomatic-typecheck
+# (exact types on purpose: which strings are plain str and which are subclasses is what these tests are about)
+
 import json
 
 import markupsafe
@@ -33,7 +36,7 @@ _UNSAFE_IS_A_SUBCLASS = type(wrap_var("x")) is not str
 class _SelfStr(str):
     """A str subclass whose ``__str__`` is the value itself, as AnsibleUnsafeText's is (on every line)."""
 
-    def __str__(self):
+    def __str__(self):  # pylint: disable=invalid-str-returned
         return self
 
 
@@ -148,8 +151,9 @@ def test_escape_output_writes_what_markupsafe_writes_for_held_strings(held, slow
     assert not [v for v in values if type(v) is str]          # each a str subclass (this line's kind)
     written = [_report.escape_output(v) for v in values]
     assert slow_escapes == []
-    assert written == [str(markupsafe.Markup.escape(t)) for t in texts]
-    assert all(type(w) is str for w in written)
+    # text to be joined into the page: a str (a held value itself when it has nothing to escape)
+    assert all(isinstance(w, str) for w in written)
+    assert [str.__str__(w) for w in written] == [str(markupsafe.Markup.escape(t)) for t in texts]
 
 
 def test_a_str_subclass_with_other_text_or_its_own_html_keeps_markupsafes_meaning(slow_escapes):
@@ -217,6 +221,16 @@ def test_the_fleet_step_neither_copies_nor_rewraps_the_held_nodes(held):
 def test_the_correlation_looks_a_held_kms_target_up_once_per_text():
     """Every product of a held document names its KMS target with its own string object: one look-up per text."""
     _correlate._kms_name.cache_clear()
-    names = [_correlate._kms_name(_SelfStr("KMS01.corp.example.jp:1688")) for _ in range(3)]
+    names = [_correlate._kms_name(_SelfStr(target)) for target in ["KMS01.corp.example.jp:1688"] * 3]
     assert names == ["kms01.corp.example.jp"] * 3
     assert _correlate._kms_name.cache_info().misses == 1
+
+
+def test_the_kinds_whose_text_is_their_own_are_read_without_a_python_call():
+    """AnsibleUnsafeText (2.16-2.18: its __str__ returns the value) and 2.19+'s tagged strings (str's own __str__) are
+    read with str.__str__; a subclass with a __str__ of its own keeps markupsafe's reading, str()."""
+    assert _report._is_own_text(str) and not _report._is_own_text(_SelfStr) and not _report._is_own_text(_OtherStr)
+    if _UNSAFE_IS_A_SUBCLASS:
+        assert _report._is_own_text(type(wrap_var("x")))
+    if Origin is not None:
+        assert _report._is_own_text(type(Origin(description="test").tag("x")))
