@@ -140,8 +140,8 @@ def test_the_role_passes_no_templated_argument_to_the_diagnose_module():
     import yaml
 
     role = pathlib.Path(diagnose.__file__).parents[2] / "roles/diagnose/tasks"
-    assert {"ansible.builtin.import_tasks": "host.yml"} in [{k: v for k, v in t.items() if k != "name"}
-                                                           for t in yaml.safe_load((role / "main.yml").read_text())]
+    imports = [{k: v for k, v in t.items() if k != "name"} for t in yaml.safe_load((role / "main.yml").read_text())]
+    assert {"ansible.builtin.import_tasks": "host.yml"} in imports
     tasks = yaml.safe_load((role / "host.yml").read_text())
     task = next(t for t in tasks if "winactivation.kms.diagnose" in t)
     assert task["winactivation.kms.diagnose"] == {"variables_prefix": "diagnose_", "return_snapshot": False}
