@@ -474,7 +474,8 @@ def _is_own_text(kind: type) -> bool:
     """Whether ``str()`` of a ``kind`` is the value's own text, which ``in`` reads as it is: a str subclass that keeps
     ``str.__str__`` (2.19+'s tagged strings) or is 2.16-2.18's ``AnsibleUnsafeText`` (its ``__str__`` returns the
     value itself: ``str()`` would be one more Python call per value), and keeps ``str.__contains__``."""
-    return kind.__contains__ is str.__contains__ and any(kind.__str__ is own for own in _OWN_TEXT_STR)
+    contains, text = getattr(kind, "__contains__", None), getattr(kind, "__str__", None)
+    return contains is str.__contains__ and any(text is own for own in _OWN_TEXT_STR)
 
 
 class _OutputCodeGenerator(jinja2.compiler.CodeGenerator):
