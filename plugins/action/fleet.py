@@ -9,7 +9,7 @@ import typing as t
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _fleet_check, _options
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _options
 
 
 class ActionModule(ActionBase):
@@ -32,19 +32,15 @@ class ActionModule(ActionBase):
         del tmp
         _options.check_raw(self.ARGUMENT_SPEC, self._task.args)
         _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
-        if args["hosts"] is not None and not args["hosts"]:
-            raise AnsibleActionFail("hosts: empty - name at least one inventory host to gather, or leave hosts out "
-                                    "(the play's hosts)")
-        for name in args["hosts"] or []:
-            _options.inventory_name("hosts", name)
+        if args["hosts"] is not None:
+            _options.gather_hosts("hosts", args["hosts"])
         _options.variable_name("result_var", args["result_var"])
         task_vars = task_vars or {}
         hosts = args["hosts"] if args["hosts"] is not None else task_vars.get("ansible_play_hosts_all") or []
         hostvars = task_vars.get("hostvars")
         if hostvars is None or not hasattr(hostvars, "raw_get"):
             raise AnsibleActionFail("fleet: the play's hostvars are not available to this task")
-        # a diagnosis that cannot be read (a result variable set by hand) keeps its host as unreadable, naming why
-        document = _fleet.fleet(_fleet_check.unreadable_diagnoses(_fleet.gather(hostvars.raw_get, hosts, args["result_var"])))
+        document = _fleet.gathered(hostvars.raw_get, hosts, args["result_var"])
         lines = _fleet.statements(document, args["language"])
         result.update({"changed": False, "document": document, "statements": lines, "unread": _fleet.unread(document),
                        "hosts": len(document["results"]), "msg": lines, "reweighed": _fleet.reweighed(document)})

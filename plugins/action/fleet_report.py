@@ -53,10 +53,7 @@ class ActionModule(ActionBase):
                 raise AnsibleActionFail("document and document_var are mutually exclusive: give the document or the name "
                                         "of the variable of localhost that holds it")
         if args["hosts"] is not None:
-            if not args["hosts"]:
-                raise AnsibleActionFail("hosts: empty - name at least one inventory host to gather, or leave hosts out")
-            for name in args["hosts"]:
-                _options.inventory_name("hosts", name)
+            _options.gather_hosts("hosts", args["hosts"])
             given = [option for option in ("document", "document_var") if args[option] is not None]
             if given:
                 raise AnsibleActionFail(f"hosts and {given[0]} are mutually exclusive: gather this run's fleet from the "
@@ -170,8 +167,7 @@ class ActionModule(ActionBase):
         hostvars = task_vars.get("hostvars")
         if hostvars is None or not hasattr(hostvars, "raw_get"):
             raise AnsibleActionFail("hosts: the play's hostvars are not available to this task")
-        # a diagnosis that cannot be read (a result variable set by hand) keeps its host as unreadable, naming why
-        return _fleet.fleet(_fleet_check.unreadable_diagnoses(_fleet.gather(reader, args["hosts"], args["result_var"])))
+        return _fleet.gathered(reader, args["hosts"], args["result_var"])
 
     @staticmethod
     def _actions(reader: t.Callable[[str], t.Any], hosts: list[str], names: list[str]) -> dict[str, t.Any]:

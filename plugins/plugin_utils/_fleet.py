@@ -21,7 +21,7 @@ import json
 import os
 import typing as t
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _report
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet_check, _report
 
 #: Formats of the fleet reports and their file names (stem, language).
 FORMATS = ("json", "csv", "markdown", "html")
@@ -81,6 +81,13 @@ def fleet(task_results: dict[str, t.Any], generated_at: str | None = None) -> di
     """The fleet document from gathered results: one correlation."""
     with _report.collector_paused():
         return _report.fleet_document(_report.from_task_results(task_results), generated_at)
+
+
+def gathered(raw_vars: t.Callable[[str], t.Any], hosts: t.Iterable[str], var: str) -> dict[str, t.Any]:
+    """The fleet document of ``hosts`` from their registered ``var`` (``gather``, then one correlation): what the
+    fleet module and fleet_report's ``hosts`` make. A diagnosis that cannot be read (a result variable set by hand)
+    keeps its host as unreadable, naming why."""
+    return fleet(_fleet_check.unreadable_diagnoses(gather(raw_vars, hosts, var)))
 
 
 def reweighed(document: t.Mapping[str, t.Any]) -> dict[str, dict[str, t.Any]]:

@@ -523,6 +523,14 @@ def variable_path(option: str, value: t.Any) -> str:
     return value
 
 
+def gather_hosts(option: str, value: t.Sequence[t.Any]) -> list[str]:
+    """The hosts a fleet step gathers (``fleet`` and ``fleet_report`` ``hosts``): inventory names, at least one (an
+    empty list would make a report of no host)."""
+    if not value:
+        raise AnsibleActionFail(f"{option}: empty - name at least one inventory host to gather, or leave {option} out")
+    return [inventory_name(option, name) for name in value]
+
+
 def host_pattern(option: str, value: t.Any) -> str:
     """An Ansible host pattern (``all``, ``kms_clients:!pc1``, ``web*``): 1-1000 characters, no control characters."""
     text = _string(option, value, "a host pattern")
