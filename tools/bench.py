@@ -243,12 +243,13 @@ def _diagnoses(count: int, kms_hosts: int = 0) -> list[dict[str, t.Any]]:
     return out
 
 
-def _py_spy(output: pathlib.Path) -> list[str]:
-    """The py-spy command line that records a program and the processes it forks, as raw collapsed stacks."""
+def _py_spy(output: pathlib.Path, rate: int = 50) -> list[str]:
+    """The py-spy command line that records a program and the processes it forks, as raw collapsed stacks, ``rate``
+    samples a second (the analyzer's profile, one process for a few seconds, samples at 250)."""
     binary = pathlib.Path(sys.executable).parent / "py-spy"
     if not binary.exists():
         raise SystemExit("--profile needs py-spy: .venv/bin/pip install -r tools/requirements-bench.txt")
-    return [str(binary), "record", "--subprocesses", "--nonblocking", "--full-filenames", "--format", "raw", "--rate", "50",
+    return [str(binary), "record", "--subprocesses", "--nonblocking", "--full-filenames", "--format", "raw", "--rate", str(rate),
             "--output", str(output), "--"]
 
 
@@ -270,23 +271,54 @@ PROFILE_CATEGORIES = (
 )
 
 
-def profile_summary(path: pathlib.Path, top: int = 12) -> dict[str, t.Any]:
+#: The analyzer's profile, inside ``analyze()`` only: the module of the innermost frame of the collection's analysis
+#: decides (a sample in ``as_int`` called by ``normalise_product`` is the views'), in the order the analyzer runs.
+ANALYZER_CATEGORIES = (
+    ("the read step (_snapshot_shape)", ("/_snapshot_shape.py",)),
+    ("the normalised views (_snapshot)", ("/_snapshot.py",)),
+    ("the reasoning (_analyze)", ("/_analyze.py",)),
+    ("the findings and their texts (_findings)", ("/_findings.py",)),
+    ("HRESULTs (_hresult)", ("/_hresult.py",)),
+    ("product names and GVLKs (_product_names, _gvlk)", ("/_product_names.py", "/_gvlk.py")),
+)
+
+#: The frame a sample of the analyzer's profile must be inside to count (the bench building its snapshots is not).
+ANALYZER_FRAME = ("analyze (", "/_analyze.py:")
+
+
+def _sample_category(frames: list[str], innermost: bool) -> str:
+    """The category of one py-spy stack: the first of PROFILE_CATEGORIES one of its frames belongs to or, for the
+    analyzer's profile (``innermost``), the ANALYZER_CATEGORIES entry of the innermost frame that belongs to one."""
+    if not innermost:
+        return next((name for name, marks in PROFILE_CATEGORIES if any(m in f for f in frames for m in marks)),
+                    "other (ansible-core task execution, Python)")
+    for frame in reversed(frames):
+        for name, marks in ANALYZER_CATEGORIES:
+            if any(m in frame for m in marks):
+                return name
+    return "other (Python, called from analyze())"
+
+
+def profile_summary(path: pathlib.Path, top: int = 12, analyzer: bool = False) -> dict[str, t.Any]:
     """Where the samples of a py-spy raw file go: per category (inclusive of the first matching frame, in the order of
-    PROFILE_CATEGORIES; the rest is "other ansible-core") and the functions with the most samples of their own."""
-    categories: dict[str, int] = {name: 0 for name, _marks in PROFILE_CATEGORIES}
-    categories["other (ansible-core task execution, Python)"] = 0
+    PROFILE_CATEGORIES; the rest is "other ansible-core") and the functions with the most samples of their own.
+    ``analyzer``: only the samples inside ``_analyze.analyze()``, each given to the analyzer module of its innermost
+    frame (ANALYZER_CATEGORIES), so the bench building its snapshots is not counted."""
+    names = [name for name, _marks in (ANALYZER_CATEGORIES if analyzer else PROFILE_CATEGORIES)]
+    categories: dict[str, int] = {name: 0 for name in names}
+    categories["other (Python, called from analyze())" if analyzer else "other (ansible-core task execution, Python)"] = 0
     own: dict[str, int] = {}
     total = 0
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
         stack, _sep, count_text = line.rpartition(" ")
         if not stack or not count_text.isdigit():
             continue
+        frames = stack.split(";")
+        if analyzer and not any(ANALYZER_FRAME[0] in f and ANALYZER_FRAME[1] in f for f in frames):
+            continue
         count = int(count_text)
         total += count
-        frames = stack.split(";")
-        category = next((name for name, marks in PROFILE_CATEGORIES if any(m in f for f in frames for m in marks)),
-                        "other (ansible-core task execution, Python)")
-        categories[category] += count
+        categories[_sample_category(frames, analyzer)] += count
         leaf = frames[-1] if len(frames) > 1 else "(no Python frame)"
         name, _sep, where = leaf.partition(" (")
         leaf = f"{name} ({where.rsplit('/', 1)[-1]}" if where else name
@@ -294,7 +326,8 @@ def profile_summary(path: pathlib.Path, top: int = 12) -> dict[str, t.Any]:
     share = {name: round(100 * n / total, 1) for name, n in categories.items()} if total else {}
     functions = [{"function": name, "percent": round(100 * n / total, 1)}
                  for name, n in sorted(own.items(), key=lambda item: -item[1])[:top]] if total else []
-    return {"samples": total, "categories": share, "top_functions": functions, "file": str(path)}
+    return {"samples": total, "categories": share, "top_functions": functions, "file": str(path),
+            **({"within": "analyze()"} if analyzer else {})}
 
 
 def payload_sizes() -> list[dict[str, t.Any]]:
@@ -624,7 +657,9 @@ def markdown(result: dict[str, t.Any]) -> str:
             lines.append(f"| {row['call']} | {row['stdin_bytes']:,} | {row['scripts_bytes']:,}{source} | {row['command_chars']:,} |")
         lines.append("")
     for label, summary in (result.get("profiles") or {}).items():
-        lines += [f"Profile of {label} (py-spy, {summary['samples']:,} samples of running Python, every process): "
+        where = ("samples inside analyze(), each given to the module of its innermost analysis frame" if summary.get("within")
+                 else "samples of running Python, every process")
+        lines += [f"Profile of {label} (py-spy, {summary['samples']:,} {where}): "
                   + "; ".join(f"{name} {pct}%" for name, pct in sorted(summary["categories"].items(), key=lambda i: -i[1]) if pct)
                   + ". Most samples of their own: " + "; ".join(f"`{f['function']}` {f['percent']}%" for f in summary["top_functions"][:8])
                   + ".", ""]
@@ -741,9 +776,9 @@ def main(argv: list[str] | None = None) -> int:
     analyzer = analyzer_rate(args.analyzer) if args.analyzer else None
     if args.profile and args.analyzer:
         path = samples / "profile-analyzer.txt"
-        subprocess.run([*_py_spy(path), sys.executable, __file__, "analyzer", "--count", str(args.analyzer)],
+        subprocess.run([*_py_spy(path, rate=250), sys.executable, __file__, "analyzer", "--count", str(args.analyzer)],
                        check=True, capture_output=True, timeout=1800)
-        profiles[f"the analyzer ({args.analyzer:,} snapshots)"] = profile_summary(path)
+        profiles[f"the analyzer ({args.analyzer:,} snapshots)"] = profile_summary(path, analyzer=True)
     synth = [_synthetic_subprocess(int(n)) for n in args.synthetic.split(",") if n]
     sources: list[dict[str, t.Any]] = []
     for earlier in args.include:

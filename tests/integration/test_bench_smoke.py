@@ -32,3 +32,38 @@ def test_bench_smoke_measures_every_variant(tmp_path):
     assert result["analyzer"]["per_cpu_second"] > 0
     text = doc.read_text(encoding="utf-8")
     assert text.startswith("# Performance\n\nprose kept\n") and "| 12 | diagnose | 1 |" in text
+
+
+def _bench_module():
+    """tools/bench.py imported as a module (its profile summary is a pure function of a py-spy raw file)."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import bench  # pylint: disable=import-outside-toplevel,import-error
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    return bench
+
+
+def test_analyzer_profile_counts_only_samples_inside_analyze(tmp_path):
+    """The analyzer's profile leaves out the bench building its snapshots (deepcopy) and gives each sample to the
+    analysis module of its innermost frame; the playbook's profile keeps every sample."""
+    pu = "/c/ansible_collections/winactivation/kms/plugins/plugin_utils"
+    raw = tmp_path / "profile.txt"
+    raw.write_text("\n".join([
+        "<module> (bench.py:1);main (bench.py:700);_analyzer_snapshots (bench.py:350);deepcopy (copy.py:137) 60",
+        f"<module> (bench.py:1);analyzer_rate (bench.py:370);analyze ({pu}/_analyze.py:631);"
+        f"analysis_views ({pu}/_snapshot.py:985);as_int ({pu}/_snapshot.py:80) 30",
+        f"<module> (bench.py:1);analyzer_rate (bench.py:370);analyze ({pu}/_analyze.py:631);"
+        f"make ({pu}/_findings.py:548);_render ({pu}/_findings.py:519);describe ({pu}/_hresult.py:200) 8",
+        f"<module> (bench.py:1);analyzer_rate (bench.py:370);analyze ({pu}/_analyze.py:631) 2",
+    ]) + "\n", encoding="utf-8")
+    bench = _bench_module()
+    summary = bench.profile_summary(raw, analyzer=True)
+    assert summary["samples"] == 40 and summary["within"] == "analyze()"
+    assert summary["categories"]["the normalised views (_snapshot)"] == 75.0
+    assert summary["categories"]["HRESULTs (_hresult)"] == 20.0
+    assert summary["categories"]["the reasoning (_analyze)"] == 5.0
+    assert not any("deepcopy" in f["function"] for f in summary["top_functions"])
+    whole = bench.profile_summary(raw)
+    assert whole["samples"] == 100 and "within" not in whole
+    assert whole["top_functions"][0]["function"] == "deepcopy (copy.py:137)"
