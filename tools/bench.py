@@ -726,7 +726,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--forks", type=int, default=20)
     parser.add_argument("--variants", default=",".join(VARIANTS))
-    parser.add_argument("--once", default="", help="variants to run in the first repetition only (comma-separated)")
+    parser.add_argument("--once", default="", help="variants to run once per size, last: after the repetitions and the profiled run (comma-separated)")
     parser.add_argument("--profile", action="store_true",
                         help="py-spy profiles of one more diagnose run at the largest size and of the analyzer "
                              "(pip install -r tools/requirements-bench.txt); raw samples beside --json")
