@@ -285,18 +285,21 @@ ANALYZER_CATEGORIES = (
 #: The frame a sample of the analyzer's profile must be inside to count (the bench building its snapshots is not).
 ANALYZER_FRAME = ("analyze (", "/_analyze.py:")
 
+#: The category of a sample no entry claims: of the playbook's profile (False) and of the analyzer's (True).
+OTHER_CATEGORY = {False: "other (ansible-core task execution, Python)", True: "other (Python, called from analyze())"}
+
 
 def _sample_category(frames: list[str], innermost: bool) -> str:
     """The category of one py-spy stack: the first of PROFILE_CATEGORIES one of its frames belongs to or, for the
     analyzer's profile (``innermost``), the ANALYZER_CATEGORIES entry of the innermost frame that belongs to one."""
     if not innermost:
         return next((name for name, marks in PROFILE_CATEGORIES if any(m in f for f in frames for m in marks)),
-                    "other (ansible-core task execution, Python)")
+                    OTHER_CATEGORY[False])
     for frame in reversed(frames):
         for name, marks in ANALYZER_CATEGORIES:
             if any(m in frame for m in marks):
                 return name
-    return "other (Python, called from analyze())"
+    return OTHER_CATEGORY[True]
 
 
 def profile_summary(path: pathlib.Path, top: int = 12, analyzer: bool = False) -> dict[str, t.Any]:
@@ -306,7 +309,7 @@ def profile_summary(path: pathlib.Path, top: int = 12, analyzer: bool = False) -
     frame (ANALYZER_CATEGORIES), so the bench building its snapshots is not counted."""
     names = [name for name, _marks in (ANALYZER_CATEGORIES if analyzer else PROFILE_CATEGORIES)]
     categories: dict[str, int] = {name: 0 for name in names}
-    categories["other (Python, called from analyze())" if analyzer else "other (ansible-core task execution, Python)"] = 0
+    categories[OTHER_CATEGORY[analyzer]] = 0
     own: dict[str, int] = {}
     total = 0
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
