@@ -378,9 +378,11 @@ def _failed(ref: dict[str, t.Any], code: int | None, missing: list[tuple[str, st
                               {"product": ref["display"]}, confidence=confidence)
     words = _missing_text(missing)
     text = _hresult.describe(code) if code is not None else "no error code recorded"
-    text_ja = _hresult.describe(code, "ja") if code is not None else "エラーコードの記録なし"
     return _findings.make("ACTIVATION_FAILED", ref, {"hresult": hex_code, "hresult_text": text, "missing": words["missing"], "source": source},
-                          {"product": ref["display"], "missing_ja": words["missing_ja"], "hresult_text_ja": text_ja}, confidence=confidence)
+                          {"product": ref["display"], "missing_ja": words["missing_ja"],
+                           # no code: the words in each language (a code is described in the sentence's language anyway)
+                           **({"hresult_text": {"en": text, "ja": "エラーコードの記録なし"}} if code is None else {})},
+                          confidence=confidence)
 
 
 def _product_findings(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str, t.Any]]:
@@ -412,10 +414,22 @@ def _in_grace(product: dict[str, t.Any]) -> bool:
     return product.get("license_status") in GRACE_STATES and reason is not None and not _hresult.is_failure(reason)
 
 
+def _days_text(days: int, within: bool = False) -> dict[str, str]:
+    """A number of whole days as read in a sentence, "less than a day" for 0; ``within``: when something happens
+    ("in 12 days", "12 日後"; "within a day", "1 日以内")."""
+    if days <= 0:
+        return {"en": "within a day", "ja": "1 日以内"} if within else {"en": "less than a day", "ja": "1 日未満"}
+    unit = "day" if days == 1 else "days"
+    return {"en": f"in {days} {unit}", "ja": f"{days} 日後"} if within else {"en": f"{days} {unit}", "ja": f"{days} 日"}
+
+
 def _grace(ctx: _Context, product: dict[str, t.Any]) -> dict[str, t.Any]:
-    """IN_GRACE for a product: its status and the grace period left."""
+    """IN_GRACE for a product: its status and the grace period left (in whole days, "less than a day" under one; said
+    to be not recorded when GracePeriodRemaining was not collected), with its end when known."""
     ref = ctx.ref(product)
-    texts = {"product": ref["display"], "days_left": _days(product.get("grace_remaining_minutes")), "expires": product.get("grace_expires") or "?"}
+    days = _days(product.get("grace_remaining_minutes"))
+    texts = {"product": ref["display"], "days_left": None if days is None else _days_text(days),
+             "until": _findings.until(product.get("grace_expires"))}
     return _findings.make("IN_GRACE", ref, {"license_status": product.get("license_status"),
                                             "grace_remaining_minutes": product.get("grace_remaining_minutes")}, texts)
 
@@ -461,7 +475,7 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
             specific = _reason_findings(ctx, product, reason)
             found.extend(specific or ([_failed(ref, reason, [("the cause behind this code", "このコードの原因")], "LicenseStatusReason")]
                                       if _hresult.is_failure(reason) else []))
-        if status in GRACE_STATES and days_left:
+        if status in GRACE_STATES:
             found.append(_grace(ctx, product))
         return found
 
@@ -479,7 +493,7 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
             if not specific and _hresult.is_failure(reason):
                 # not licensed for a reason without a finding of its own: its documented meaning, or the code as itself
                 found.append(_failed(ref, reason, [("the cause behind this code", "このコードの原因")], "LicenseStatusReason"))
-        if status in GRACE_STATES and days_left:
+        if status in GRACE_STATES:
             found.append(_grace(ctx, product))
         return found
 
@@ -494,7 +508,8 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
         remaining = _snapshot.as_int(product.get("grace_remaining_minutes")) or 0
         if remaining and remaining < expiring_minutes:
             found.append(_findings.make("ACTIVATION_EXPIRING", ref, {"grace_remaining_minutes": remaining,
-                                                                     "last_request_hresult": _hresult.to_hex(inner)}, texts))
+                                                                     "last_request_hresult": _hresult.to_hex(inner)},
+                                        dict(texts, expires_in=_days_text(remaining // 1440, within=True))))
         else:
             if channel == "KMS_CLIENT":
                 how = (" through KMS" + (f" ({via})" if via else ""), " KMS" + (f" ({via})" if via else "") + " により")
@@ -506,7 +521,7 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
             found.extend(_from_inner(ctx, product, inner))     # renewals failing: the cause, before it expires
         return found
 
-    if status in GRACE_STATES and days_left:
+    if status in GRACE_STATES:
         found.append(_grace(ctx, product))
     if status is None and not request and not unlicensed:
         return found

@@ -46,14 +46,14 @@ _SPECS = [
          "Nothing to do.", "対応は不要です。",
          ("license_status", "grace_remaining_minutes", "kms_host")),
     Spec("IN_GRACE", "warning", None, False,
-         "{product} is not activated: {days_left} days of grace period left (until {expires}).",
-         "{product} はライセンス認証されていません。猶予期間の残りは {days_left} 日 ({expires} まで) です。",
+         "{product} is not activated: {days_left} of grace period left{until}.",
+         "{product} はライセンス認証されていません。猶予期間の残りは {days_left}{until} です。",
          "Fix the cause reported with it; activation then happens at the next retry (every 2 hours).",
          "併せて報告された原因を解消してください。解消後、次回の再試行 (2 時間ごと) でライセンス認証されます。",
          ("license_status", "grace_remaining_minutes")),
     Spec("ACTIVATION_EXPIRING", "warning", "activate", False,
-         "{product} activation expires in {days_left} days ({expires}): renewals have been failing.",
-         "{product} のライセンス認証は {days_left} 日後 ({expires}) に期限切れになります。更新が失敗し続けています。",
+         "{product} activation expires {expires_in} ({expires}): renewals have been failing.",
+         "{product} のライセンス認証は {expires_in} ({expires}) に期限切れになります。更新が失敗し続けています。",
          "Fix the renewal failure reported with it, then activate again (slmgr /ato).",
          "併せて報告された更新失敗の原因を解消し、再度ライセンス認証してください (slmgr /ato)。",
          ("grace_remaining_minutes", "last_request_hresult")),
@@ -278,9 +278,9 @@ _ABSENT: dict[str, tuple[str, str]] = {
     "hresult": ("no error code recorded", "エラーコードの記録なし"),
     "last_request_hresult": ("no error code recorded", "エラーコードの記録なし"),
     "domains": ("no DNS suffix", "DNS サフィックスなし"),
-    "days_left": ("an unknown number of", "不明な"),
     "expires": ("date not recorded", "期限の記録なし"),
-    "count": ("an unknown number of", "不明な数の"),
+    "expires_in": ("soon", "まもなく"),
+    "count": ("an unknown number of", "不明"),     # "has {count} clients" / "クライアント数は {count} です"
     "kms_host": ("(name not recorded)", "(名前の記録なし)"),
     "dns_host": ("(name not recorded)", "(名前の記録なし)"),
     "product": ("This host", "このホスト"),
@@ -324,6 +324,13 @@ _SELF_TEXT: dict[str, tuple[str, str, str, str]] = {
         "この KMS ホストのクライアント数は {count} です。{product_kind_ja} のライセンス認証には {required} 以上が必要です。",
         "", ""),
 }
+
+#: IN_GRACE when the product's status says grace but its time left (GracePeriodRemaining) was not collected: said so,
+#: not read as a number of days.
+_GRACE_UNKNOWN = (
+    "{product} is not activated: it is in its grace period{until}; the time left was not recorded.",
+    "{product} はライセンス認証されていません。猶予期間中です{until}。残り期間は記録されていません。",
+)
 
 #: Why a host could not be reached or read, from the connection's or runner's error text (raw text stays in the
 #: evidence as ``reason``). First match wins; patterns are lower case. Texts: pywinrm/requests/urllib3 (winrm),
@@ -472,6 +479,13 @@ def _shaped(key: str, value: str, lang: str) -> str:
     return value
 
 
+def until(expires: t.Any) -> dict[str, str]:
+    """" (until 2026-12-20 07:00 UTC)" after a period left, in each language; nothing when its end is not known."""
+    if expires in (None, "", "?"):
+        return {"en": "", "ja": ""}
+    return {"en": f" (until {_value('expires', expires, 'en')})", "ja": f" ({_value('expires', expires, 'ja')} まで)"}
+
+
 def _release_note(values: dict[str, t.Any]) -> dict[str, str]:
     """ " (Windows 11 build 22631)" after the product name, unless it would only repeat the name or is unknown."""
     note = {}
@@ -537,8 +551,11 @@ def _literal(template: str) -> str:
 
 
 def _texts(spec: Spec, values: dict[str, t.Any]) -> tuple[str, str, str, str]:
-    """The spec's four templates, or the variant for a KMS host's finding about itself."""
+    """The spec's four templates, or the variant for a KMS host's finding about itself, or for a grace period whose
+    time left was not collected."""
     texts = (spec.en, spec.ja, spec.remedy_en, spec.remedy_ja)
+    if spec.code == "IN_GRACE" and values.get("days_left") is None:
+        return (_GRACE_UNKNOWN[0], _GRACE_UNKNOWN[1], spec.remedy_en, spec.remedy_ja)
     if spec.code in _SELF_TEXT and str(values.get("kms_host") or "").lower() in _SELF_NAMES:
         variant = _SELF_TEXT[spec.code]
         return t.cast("tuple[str, str, str, str]", tuple(v or default for v, default in zip(variant, texts)))

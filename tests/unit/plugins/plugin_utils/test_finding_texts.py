@@ -34,6 +34,11 @@ KmsActivationSnapshot ps
 #: Words that do not belong in an English sentence: any Japanese script.
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}|\?|\bNone\b|\bnull\b|\bnan\b")
+#: An absent value's words where the sentence wanted a number or a date: a modifier left hanging before a space and
+#: the next word ("不明な 日", "の です"), "... まで" after "not recorded" ("期限の記録なし まで"), "until" or "days"
+#: around an unknown (the IN_GRACE sentence of a real OSPP capture read so, before 0.1.0).
+JA_BROKEN = re.compile(r"[なの] [\u3040-\u30ff\u3400-\u9fff]|なし ?まで|不明な ")
+EN_BROKEN = re.compile(r"until (date|time|end date) not recorded|unknown number of days|\b0 days\b|in 0 day")
 
 
 def _names_in(finding: dict[str, t.Any]) -> list[str]:
@@ -56,7 +61,11 @@ def problems_in(text: str, lang: str, names: list[str]) -> list[str]:
     if lang == "en":
         if JAPANESE.search(text):
             found.append(f"Japanese inside English: {JAPANESE.search(text).group(0)!r}")
+        if EN_BROKEN.search(text):
+            found.append(f"an absent value read as a number or a date: {EN_BROKEN.search(text).group(0)!r}")
         return found
+    if JA_BROKEN.search(text):
+        found.append(f"an absent value read as a number or a date: {JA_BROKEN.search(text).group(0)!r}")
     rest = text
     for name in names:
         rest = rest.replace(name, " ")
@@ -90,6 +99,13 @@ def test_the_checker_catches_what_it_is_for():
     assert problems_in("KMS ホスト kms01.corp.example.jp が応答しません (0xC004F074)。", "ja", []) == []
     assert problems_in("名前解決できません (0x80072AF9 WSAHOST_NOT_FOUND: Host name not found.)。", "ja", [])
     assert problems_in("Windows 11 Pro は KMS によりライセンス認証済みです。", "ja", ["Windows 11 Pro"]) == []
+    # what 0.1.0's first texts said of a grace period or a count that was not collected
+    assert problems_in("Office はライセンス認証されていません。猶予期間の残りは 9 日 (期限の記録なし まで) です。", "ja", ["Office"])
+    assert problems_in("Office はライセンス認証されていません。猶予期間の残りは 不明な 日 です。", "ja", ["Office"])
+    assert problems_in("KMS ホスト kms01 のクライアント数は 不明な数の です。", "ja", ["kms01"])
+    assert problems_in("Office is not activated: an unknown number of days of grace period left (until date not recorded).", "en", [])
+    assert problems_in("Office activation expires in 0 days (2026-11-25 08:40 UTC).", "en", [])
+    assert problems_in("Office はライセンス認証されていません。猶予期間の残りは 9 日 です。", "ja", ["Office"]) == []
 
 
 def test_lab_findings_read_well_in_both_languages():
