@@ -316,10 +316,14 @@ def _clock_skew(ctx: _Context, ref: dict[str, t.Any] | None, offset: float | Non
     return _findings.make("CLOCK_SKEW", ref, evidence, {"skew": skew, "reference": reference})
 
 
-def _release_label(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str:
+def _release_label(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str | None:
+    """The client's release as a KMS host's CSVLK covers it ("Windows 11 build 22631"); None when the build was not
+    collected (absent, not "build None")."""
     if product["application"] == "office":
         return product.get("license_family") or "Office"
     build = os_info.get("build")
+    if build is None:
+        return None
     if os_info.get("is_server"):
         names = {14393: "Windows Server 2016", 17763: "Windows Server 2019", 20348: "Windows Server 2022", 26100: "Windows Server 2025"}
         return names.get(build or 0, f"Windows Server build {build}")

@@ -1,0 +1,74 @@
+"""Absent means not collected, in the texts too: every field of the bench's snapshots (a healthy client and a failing
+client for every HRESULT of the catalog) removed, and set to null, one at a time, is diagnosed without an error and
+every finding reads as a sentence in both languages - no "None", no placeholder, no hanging modifier, no English in
+Japanese (the checker of test_finding_texts). Before, a client whose OS probe was missing read "Windows build None"
+in KMS_HOST_CANNOT_ACTIVATE_PRODUCT."""
+from __future__ import annotations
+
+import copy
+import typing as t
+
+import pytest
+
+import snapshots as S
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _hresult
+
+from test_finding_texts import _all_problems
+
+
+def _templates() -> list[tuple[str, dict[str, t.Any]]]:
+    failing = [(f"failing:{_hresult.to_hex(info.code)}", S.failing(_hresult.to_hex(info.code) or "0x0")) for info in _hresult.catalog()]
+    return [("healthy", S.healthy()), *failing]
+
+
+def _paths(node: t.Any, prefix: tuple[t.Any, ...] = ()) -> t.Iterator[tuple[t.Any, ...]]:
+    """Every key path of ``node`` (the first two items of each list)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield (*prefix, key)
+            yield from _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node[:2]):
+            yield from _paths(value, (*prefix, index))
+
+
+def _without(snapshot: dict[str, t.Any], path: tuple[t.Any, ...], mode: str) -> dict[str, t.Any] | None:
+    """``snapshot`` with the field at ``path`` removed (``del``) or null (``none``); None when it cannot be removed
+    (a list item) or the snapshot would be no snapshot (no probes at all: refused, as test_odd_data shows)."""
+    if path == ("probes",) or (mode == "del" and isinstance(path[-1], int)):
+        return None
+    changed = copy.deepcopy(snapshot)
+    parent = changed
+    for key in path[:-1]:
+        parent = parent[key]
+    if mode == "del":
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = None
+    return changed
+
+
+@pytest.mark.parametrize("name, snapshot", _templates(), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_field_absent_reads_as_not_collected(name, snapshot):
+    bad: dict[str, t.Any] = {}
+    for path in list(_paths(snapshot)):
+        for mode in ("del", "none"):
+            changed = _without(snapshot, path, mode)
+            if changed is None:
+                continue
+            for observation in (S.OPEN, {}):
+                result = _analyze.analyze(changed, observation)
+                for text, problems in _all_problems(result["findings"]).items():
+                    bad.setdefault(text, (".".join(map(str, path)), mode, problems))
+    assert bad == {}, name
+
+
+def test_a_missing_os_probe_gives_no_build_none():
+    """The example: 0xC004F042 (the KMS host cannot activate this product) with the client's OS not collected."""
+    snapshot = S.failing("0xC004F042")
+    del snapshot["probes"]["activation"]["os"]
+    result = _analyze.analyze(snapshot, S.OPEN)
+    texts = [f["message"][lang] for f in result["findings"] for lang in ("en", "ja")]
+    assert texts and not [text for text in texts if "None" in text]
+    finding = next(f for f in result["findings"] if f["code"] == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT")
+    assert finding["evidence"]["os_release"] is None
