@@ -41,7 +41,8 @@ def check_run(remediate_lab):
     before = remediate_lab["lab"].counters()
     check = run_playbook(remediate_lab["inventory"], PLAYBOOK, remediate_lab["tmp"] / "c", forks=20,
                          extra=["--check"] + remediate_lab["extra"]("check"))
-    return {"check": check, "before": before, "after_check": remediate_lab["lab"].counters()}
+    return {"check": check, "before": before, "after_check": remediate_lab["lab"].counters(),
+            "report": next((remediate_lab["tmp"] / "check").glob("check-*/remediation.json"), None)}
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +59,20 @@ def test_check_mode_makes_no_state_changing_call(check_run):
     before, after = check_run["before"], check_run["after_check"]
     assert {h: c["mutating_calls"] for h, c in after.items()} == {h: c["mutating_calls"] for h, c in before.items()}
     assert sum(c["script_calls"] for c in after.values()) > sum(c["script_calls"] for c in before.values())
+
+
+def test_check_mode_reads_a_healthy_client_once(check_run, remediate_lab):
+    """--check does not diagnose again (nothing was changed): a healthy client, which no remedy and no KMS host step
+    reads, gets one remote call, its diagnosis, and the report keeps that diagnosis as its state (before, every host
+    was read a second time)."""
+    before, after = check_run["before"], check_run["after_check"]
+    calls = {h: after[h]["script_calls"] - before[h]["script_calls"] for h in after}
+    doc = json.loads(check_run["report"].read_text(encoding="utf-8"))
+    kms_hosts = {h.name for h in remediate_lab["lab"].fleet.kms_hosts()}
+    healthy = {h["host"]: h for h in doc["hosts"] if h["before"]["status"] == "healthy" and h["host"] not in kms_hosts}
+    assert len(healthy) >= 15, sorted(healthy)
+    assert {h: calls[h] for h in healthy if calls[h] != 1} == {}
+    assert all(h["outcome"] == "unchanged" and h["after"]["codes"] == h["before"]["codes"] for h in healthy.values())
 
 
 def test_every_remediable_host_is_fixed_and_the_others_are_unchanged(remediation):
