@@ -1,7 +1,8 @@
 # Copyright: (c) 2026, winactivation.kms contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """What the controller observes itself, to tell a client-side problem from a KMS-host-side one:
-its own _vlmcs._tcp SRV look-ups (dnspython) and TCP connects to every KMS candidate, in parallel.
+its own _vlmcs._tcp SRV look-ups (dnspython) and TCP connects to every KMS candidate, in parallel - to every address
+of a candidate's name (A and AAAA) at once, the endpoint open when any of them answers (``_connect``).
 
 dnspython is used rather than the system resolver because the check must be able to ask specific DNS servers
 (the clients' own, given with ``dns_servers``), and SRV records need a real DNS client.
@@ -32,6 +33,7 @@ from __future__ import annotations
 import concurrent.futures
 import functools
 import hashlib
+import ipaddress
 import json
 import multiprocessing
 import os
@@ -227,41 +229,117 @@ def srv_lookup(domains: list[str], servers: list[tuple[str, int]] | None, timeou
     return [cache.get(("srv", domain.lower(), servers, timeout), functools.partial(_answer, domain)) for domain in domains]
 
 
-def _addresses(name: str, servers: list[tuple[str, int]] | None, timeout: float) -> list[str]:
+#: RFC 6724 section 2.1 default policy table (prefix, precedence), longest prefix first: the order a resolver that
+#: follows it (Windows's getaddrinfo does by default: "By default, Windows favors IPv6 global unicast addresses over
+#: IPv4 addresses", learn.microsoft.com/troubleshoot/windows-server/networking/configure-ipv6-in-windows) gives the
+#: addresses of one name. Only the precedence is applied (no source-address rules): the controller's own DNS answers
+#: are put in the order a dual-stack client would try them, which decides ``error`` when every address fails.
+_PRECEDENCE: tuple[tuple[ipaddress.IPv6Network, int], ...] = tuple(sorted(
+    ((ipaddress.IPv6Network(prefix), precedence) for prefix, precedence in (
+        ("::1/128", 50), ("::/0", 40), ("::ffff:0:0/96", 35), ("2002::/16", 30), ("2001::/32", 5), ("fc00::/7", 3),
+        ("::/96", 1), ("fec0::/10", 1), ("3ffe::/16", 1))),
+    key=lambda entry: -entry[0].prefixlen))
+
+#: At most this many addresses of one name are connected to (each in its own thread, all at once).
+MAX_ADDRESSES = 32
+
+
+def _precedence(address: str) -> int:
+    """The RFC 6724 default precedence of ``address`` (an IPv4 address as its IPv4-mapped IPv6 form)."""
     try:
-        socket.inet_pton(socket.AF_INET, name)
-        return [name]
-    except OSError:
-        pass
-    if servers and HAS_DNSPYTHON:
+        parsed = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return 0
+    mapped = ipaddress.IPv6Address(f"::ffff:{parsed}") if parsed.version == 4 else parsed
+    return next((precedence for network, precedence in _PRECEDENCE if mapped in network), 0)
+
+
+def _unique(addresses: t.Iterable[str]) -> list[str]:
+    """``addresses`` without repeats, in their first order (a resolver's order is the order a client tries)."""
+    return list(dict.fromkeys(addresses))
+
+
+def _literal(name: str) -> bool:
+    """Whether ``name`` is an IPv4 or IPv6 address (an IPv6 one may carry a zone id, fe80::1%12), not a name."""
+    try:
+        ipaddress.ip_address(name.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
+def _dns_addresses(name: str, servers: list[tuple[str, int]], timeout: float) -> list[str]:
+    """A and AAAA of ``name`` from the given DNS servers, both asked at once (each within ``timeout``).
+
+    A name with only AAAA records is resolved (a dual-stack or IPv6-only KMS host registers AAAA: "Registers all of the
+    IP addresses on the computer onto the configured DNS server", learn.microsoft.com/powershell/module/dnsclient/
+    register-dnsclient). A type that does not answer (NoAnswer, NXDOMAIN, no server, timeout) adds nothing; when
+    neither answers the name is unresolved, as before. Ordered by RFC 6724 precedence (``_PRECEDENCE``), otherwise in
+    the server's order, A before AAAA (a server may rotate its records, round robin: ``tried`` says which came first)."""
+    def _ask(rdtype: str) -> list[str]:
         try:
-            return [r.to_text() for r in _resolver(servers, timeout).resolve(name, "A")]
+            return [r.to_text() for r in _resolver(servers, timeout).resolve(name, rdtype)]
         except dns.exception.DNSException:
             return []
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(_ask, ("A", "AAAA")))
+    return sorted(_unique(answers[0] + answers[1]), key=lambda address: -_precedence(address))
+
+
+def _addresses(name: str, servers: list[tuple[str, int]] | None, timeout: float) -> list[str]:
+    """Every address of ``name`` in the order a client tries them: an address is itself; with ``servers`` (and
+    dnspython) the A and AAAA answers of those servers; else the system resolver's ``getaddrinfo`` in its own order
+    (RFC 6724 sorted), repeats removed. Empty when the name does not resolve."""
+    if _literal(name):
+        return [name]
+    if servers and HAS_DNSPYTHON:
+        return _dns_addresses(name, servers, timeout)
     try:
-        return sorted({str(info[4][0]) for info in socket.getaddrinfo(name, None, proto=socket.IPPROTO_TCP)})
-    except socket.gaierror:
+        return _unique(str(info[4][0]) for info in socket.getaddrinfo(name, None, proto=socket.IPPROTO_TCP))
+    except (socket.gaierror, UnicodeError):
         return []
 
 
+def _connect_one(address: str, port: int, timeout: float) -> dict[str, t.Any]:
+    """One TCP connect to one address: ``{address, open, error}`` (error: timeout, refused or the OS's words)."""
+    try:
+        with socket.create_connection((address, port), timeout=timeout):
+            return {"address": address, "open": True, "error": None}
+    except socket.timeout:
+        return {"address": address, "open": False, "error": "timeout"}
+    except ConnectionRefusedError:
+        return {"address": address, "open": False, "error": "refused"}
+    except OSError as exc:
+        return {"address": address, "open": False, "error": exc.strerror or str(exc)}
+
+
 def _connect(name: str, port: int, servers: list[tuple[str, int]] | None, timeout: float) -> dict[str, t.Any]:
+    """TCP connect to every address of ``name`` at once, so the check takes one ``timeout`` however many there are.
+
+    ``open``: some address answered (a client that tries the next address on failure gets through; the Windows RPC
+    runtime does, [MS-RPCE] 2.1.1.1). ``address``: the first address in the resolver's order that answered (None when
+    none did). ``tried``: ``[{address, open, error}]`` for each address, in the resolver's order. ``error`` when none
+    answered: the first address's error - the one a client tries first - or ``unresolved`` with no address at all.
+    ``addresses``: every address of the name, as before."""
     addresses = _addresses(name, servers, timeout)
     if not addresses:
-        return {"open": False, "error": "unresolved", "addresses": []}
-    try:
-        with socket.create_connection((addresses[0], port), timeout=timeout):
-            return {"open": True, "error": None, "addresses": addresses}
-    except socket.timeout:
-        return {"open": False, "error": "timeout", "addresses": addresses}
-    except ConnectionRefusedError:
-        return {"open": False, "error": "refused", "addresses": addresses}
-    except OSError as exc:
-        return {"open": False, "error": exc.strerror or str(exc), "addresses": addresses}
+        return {"open": False, "error": "unresolved", "addresses": [], "address": None, "tried": []}
+    targets = addresses[:MAX_ADDRESSES]
+    if len(targets) == 1:
+        tried = [_connect_one(targets[0], port, timeout)]
+    else:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(targets)) as pool:
+            tried = list(pool.map(lambda address: _connect_one(address, port, timeout), targets))
+    answered = next((entry["address"] for entry in tried if entry["open"]), None)
+    return {"open": answered is not None, "error": None if answered is not None else tried[0]["error"],
+            "addresses": addresses, "address": answered, "tried": tried}
 
 
 def tcp_check(endpoints: list[tuple[str, int]], servers: list[tuple[str, int]] | None,
               timeout: float = 2.0, cache: RunCache | None = None) -> dict[str, dict[str, t.Any]]:
-    """TCP connect from the controller to each host:port, all at once; keyed "host:port"."""
+    """TCP connect from the controller to each host:port (every address of its name), all at once; keyed "host:port",
+    each ``{open, error, addresses, address, tried}`` (see ``_connect``)."""
     unique = sorted(set(endpoints))
     if not unique:
         return {}
