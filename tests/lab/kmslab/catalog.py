@@ -48,6 +48,21 @@ the assumptions are listed, with why no source exists, in docs/lab-assumptions.m
        (public tools read those four from SoftwareLicensingProduct only and only on Windows 8 / 8.1 and later).
 [SRV]  IETF RFC 2782 (DNS SRV) and RFC 1035 (NXDOMAIN): the lab's DNS server; Microsoft names the record
        "_vlmcs._tcp" [DNS].
+[DNSREG] Microsoft, Register-DnsClient (learn.microsoft.com/powershell/module/dnsclient/register-dnsclient):
+       "Registers all of the IP addresses on the computer onto the configured DNS server" (the DNS client's dynamic
+       update, ipconfig /registerdns): a dual-stack host's name has its A and its AAAA records.
+[GHA]  Microsoft, Dns.GetHostAddresses (learn.microsoft.com/dotnet/api/system.net.dns.gethostaddresses): "Returns
+       the Internet Protocol (IP) addresses for the specified host", all of them, as an array; an IP address "is
+       returned without querying the DNS server" (Remarks).
+[ADDRSEL] Microsoft, "Configure IPv6 in Windows for advanced users" (learn.microsoft.com/troubleshoot/windows-server/
+       networking/configure-ipv6-in-windows, KB 929852): "A prefix table is used to determine which address to use
+       when multiple addresses are available for a DNS name. By default, Windows favors IPv6 global unicast addresses
+       over IPv4 addresses"; the default table's precedences are RFC 6724 section 2.1's.
+[RPCE] Microsoft Open Specifications [MS-RPCE] 2.1.1.1 "RPC over TCP/IP (ncacn_ip_tcp)" (learn.microsoft.com/
+       openspecs/windows_protocols/ms-rpce/95fbfb56-d67a-47df-900c-e263d6031f22): a server name is resolved "by using
+       GetAddrInfo or equivalent Windows APIs, which return a list of IP addresses"; each address is tried "in
+       sequential order, a single address at a time. If the connection fails, [it] MUST attempt to connect to the
+       next IP address in the list."
 """
 from __future__ import annotations
 

@@ -142,6 +142,16 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
                            address=f"{address_prefix}.{kms_index + 1}", ipv6=ip_literal(str(kms["ipv6"])) if kms.get("ipv6") else None)
         if kms.get("ipv6") and (host.kms.ipv6 is None or ":" not in host.kms.ipv6):
             raise FleetError(f"{where}: kms.ipv6 must be an IPv6 address, got {kms['ipv6']!r}")
+        # [DNSREG] kms.register_ipv6: the host's name has an AAAA record for kms.ipv6 beside its A record;
+        # kms.blocked_addresses: its own addresses on which its firewall drops TCP to the KMS port
+        host.kms.register_ipv6 = bool(kms.get("register_ipv6", False))
+        if host.kms.register_ipv6 and host.kms.ipv6 is None:
+            raise FleetError(f"{where}: kms.register_ipv6 needs kms.ipv6")
+        host.kms.blocked_addresses = [ip_literal(str(a)) or str(a) for a in kms.get("blocked_addresses") or []]
+        unknown = [a for a in host.kms.blocked_addresses if a not in (host.kms.address, host.kms.ipv6)]
+        if unknown:
+            raise FleetError(f"{where}: kms.blocked_addresses must be the host's own addresses "
+                             f"({host.kms.address}, {host.kms.ipv6}), got {', '.join(unknown)}")
         windows_gen = next((g for g in csvlk if not g.startswith("office")), csvlk[0])
         host.products.append(new_product(edition, "KMS_HOST", status=C.LICENSED if host.kms.activated else C.OOB_GRACE,
                                          csvlk=windows_gen))

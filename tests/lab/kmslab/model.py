@@ -26,6 +26,22 @@ def _now() -> float:
     return time.time()
 
 
+#: [ADDRSEL] the default prefix policy table (RFC 6724 section 2.1): (prefix, precedence), longest prefix first
+_POLICY = tuple(sorted(((ipaddress.IPv6Network(prefix), precedence) for prefix, precedence in (
+    ("::1/128", 50), ("::/0", 40), ("::ffff:0:0/96", 35), ("2002::/16", 30), ("2001::/32", 5), ("fc00::/7", 3),
+    ("::/96", 1), ("fec0::/10", 1), ("3ffe::/16", 1))), key=lambda entry: -entry[0].prefixlen))
+
+
+def _precedence(address: str) -> int:
+    """[ADDRSEL] the default precedence of ``address`` (an IPv4 address as its IPv4-mapped IPv6 form)."""
+    try:
+        parsed = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return 0
+    mapped = ipaddress.IPv6Address(f"::ffff:{parsed}") if parsed.version == 4 else parsed
+    return next(precedence for network, precedence in _POLICY if mapped in network)
+
+
 def ip_literal(name: str) -> str | None:
     """``name`` as an IP address in its canonical text (an IPv6 address with or without slmgr's brackets), else None."""
     text = name.strip()
@@ -194,8 +210,14 @@ class KmsRole:
     dns_publishing: bool = True
     address: str = "127.0.1.1"
     #: assumed: an IPv6 address the KMS host also listens on (a fleet's kms.ipv6); reached only as an address (the
-    #: lab's zone answers names with the IPv4 listener address alone)
+    #: lab's zone answers names with the IPv4 listener address alone) unless ``register_ipv6`` is set
     ipv6: str | None = None
+    #: [DNSREG] the host registered its IPv6 address too (a fleet's kms.register_ipv6): its name has an AAAA record
+    #: beside the A record, so it resolves to both addresses
+    register_ipv6: bool = False
+    #: its own addresses on which TCP to the KMS port is dropped (a fleet's kms.blocked_addresses), as an inbound
+    #: Windows Firewall block rule scoped with New-NetFirewallRule -LocalAddress would; the other addresses answer
+    blocked_addresses: list[str] = dataclasses.field(default_factory=list)
     publish_list: list[str] = dataclasses.field(default_factory=list)
     clients: dict[str, set[str]] = dataclasses.field(default_factory=lambda: {"windows": set(), "office": set()})
     requests: int = 0
@@ -381,11 +403,12 @@ class Fleet:
         return records
 
     def resolve(self, name: str) -> list[str]:
-        """A/AAAA look-up in the fleet's zone (KMS hosts' listener addresses and static records)."""
+        """A/AAAA look-up in the fleet's zone (KMS hosts' listener addresses and static records), in zone order: a
+        KMS host's IPv4 address, then its IPv6 address when it registered it [DNSREG]."""
         name = name.lower().rstrip(".")
         for h in self.kms_hosts():
             if name in (h.fqdn, h.name.lower()):
-                return [h.kms.address]
+                return [h.kms.address] + ([h.kms.ipv6] if h.kms.register_ipv6 and h.kms.ipv6 else [])
         if name in self.a_records:
             return [self.a_records[name]]
         return []
@@ -393,9 +416,11 @@ class Fleet:
     def lookup(self, name: str) -> list[str]:
         """What the client's resolver returns for ``name`` (Dns.GetHostAddresses, as the kms_dns probe calls it): an IP
         address, IPv4 or IPv6, "is returned without querying the DNS server" (learn.microsoft.com/dotnet/api/
-        system.net.dns.gethostaddresses, Remarks); a name is looked up in the fleet's zone."""
+        system.net.dns.gethostaddresses, Remarks); a name is looked up in the fleet's zone and gives all its addresses
+        [GHA], in the order of Windows's default prefix policy [ADDRSEL] (assumed: the client has a source address of
+        each family, so only the precedence orders them; equal ones keep the zone's order)."""
         literal = ip_literal(name)
-        return [literal] if literal else self.resolve(name)
+        return [literal] if literal else sorted(self.resolve(name), key=lambda address: -_precedence(address))
 
     def host_at(self, name: str) -> Host | None:
         """The host a connection to ``name`` reaches: by its name, or for an IP address the KMS host listening on it."""
@@ -413,23 +438,43 @@ class Fleet:
 
     # --- reachability -----------------------------------------------------------------------------------------------
 
-    def tcp_open(self, client: Host, name: str, port: int) -> tuple[bool, int | None]:
-        """Can ``client`` open a TCP connection to name:port? (open, Winsock error: 11001 no name, 10061 refused, 10060 timeout)."""
-        addresses = self.lookup(name)
-        if not addresses and self.host_at(name) is None:
-            return False, 11001
-        if outbound_dropped(client, name, port, addresses):
+    def _tcp_connect(self, client: Host, name: str, address: str | None, port: int) -> tuple[bool, int | None]:
+        """One TCP connect of ``client`` to one ``address`` of ``name`` (None: a host the zone does not know by that
+        name): (open, Winsock error: 10061 refused, 10060 timeout)."""
+        if outbound_dropped(client, name, port, [address] if address else []):
             return False, 10060          # dropped by the client's outbound filtering: WSAETIMEDOUT [SLERR] (assumed drop)
         target = self.host_at(name)
         if target is None and ip_literal(name):
             return False, 10060          # assumed: no host has that address, nothing answers the SYN (WSAETIMEDOUT)
         if target is None or target.kms is None:
             return False, 10061
-        if not allows(target, "inbound", target.kms.port, []):
+        if not allows(target, "inbound", target.kms.port, []) or address in target.kms.blocked_addresses:
             return False, 10060          # dropped by the KMS host's firewall (Windows Firewall drops, assumed: no RST)
         if target.spp_state != "Running" or target.kms.port != port:
             return False, 10061          # nothing listens there: WSAECONNREFUSED [SLERR]
         return True, None
+
+    def tcp_attempts(self, client: Host, name: str, port: int) -> list[tuple[str | None, bool, int | None]]:
+        """A TCP connect of ``client`` to every address of name:port, in the resolver's order [GHA][ADDRSEL]:
+        (address, open, Winsock error) each; empty when the name does not resolve."""
+        addresses: list[str | None] = list(self.lookup(name))
+        if not addresses:
+            if self.host_at(name) is None:
+                return []
+            addresses = [None]
+        return [(address, *self._tcp_connect(client, name, address, port)) for address in addresses]
+
+    def tcp_open(self, client: Host, name: str, port: int) -> tuple[bool, int | None]:
+        """Can ``client`` open a TCP connection to name:port? (open, Winsock error: 11001 no name, 10061 refused, 10060
+        timeout). The addresses are tried one after the other until one answers, as the RPC runtime does over TCP
+        [RPCE] (assumed: the KMS client's RPC connection is made that way; Microsoft documents only "anonymous RPC"
+        over TCP 1688 [GEN]); when none answers, the first address's error."""
+        attempts = self.tcp_attempts(client, name, port)
+        if not attempts:
+            return False, 11001
+        if any(ok for _address, ok, _code in attempts):
+            return True, None
+        return False, attempts[0][2]
 
     def kms_listening(self, host: Host) -> bool:
         """[F074] a KMS host answers only while sppsvc runs and an inbound rule allows its port."""

@@ -2,7 +2,7 @@
 
 Both read the same model as the simulated hosts, so what the controller finds with dnspython or a TCP connect is
 what the simulated clients see (apart from faults that are on the client's side: its firewall, its DNS failure).
-The DNS server answers _vlmcs._tcp SRV and A queries authoritatively, NXDOMAIN for unknown names ([SRV], [DNS]);
+The DNS server answers _vlmcs._tcp SRV, A and AAAA queries authoritatively, NXDOMAIN for unknown names ([SRV], [DNS]);
 a KMS listener accepts and closes (assumed: the lab speaks no RPC; the collection only tests that TCP connects).
 Source keys: kmslab/catalog.py.
 """
@@ -35,7 +35,8 @@ class _DnsHandler(socketserver.BaseRequestHandler):
 
 
 class DnsServer(socketserver.ThreadingUDPServer):
-    """Authoritative answers for the fleet: _vlmcs._tcp SRV records and the KMS hosts' A records; NXDOMAIN else."""
+    """Authoritative answers for the fleet: _vlmcs._tcp SRV records and the KMS hosts' A (and registered AAAA)
+    records; NXDOMAIN else."""
 
     daemon_threads = True
     allow_reuse_address = True
@@ -64,10 +65,13 @@ class DnsServer(socketserver.ThreadingUDPServer):
                                                 *[f"{r['Priority']} {r['Weight']} {r['Port']} {r['NameTarget']}." for r in records])
                     response.answer.append(rrset)
                     return response
-            elif question.rdtype == dns.rdatatype.A:
-                addresses = self.fleet.resolve(name)
+            elif question.rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
+                # A for the IPv4 addresses, AAAA for the IPv6 ones a KMS host registered [DNSREG]; a known name without
+                # addresses of the asked family is an answer without records (NOERROR), not NXDOMAIN
+                ipv6 = question.rdtype == dns.rdatatype.AAAA
+                addresses = [a for a in self.fleet.resolve(name) if (":" in a) == ipv6]
                 if addresses:
-                    response.answer.append(dns.rrset.from_text(question.name, 3600, dns.rdataclass.IN, dns.rdatatype.A, *addresses))
+                    response.answer.append(dns.rrset.from_text(question.name, 3600, dns.rdataclass.IN, question.rdtype, *addresses))
                     return response
             known = name in {h.fqdn for h in self.fleet.hosts.values()} or name in self.fleet.a_records
         if not known:

@@ -391,15 +391,21 @@ def probe_kms_dns(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[st
         if key in tcp:
             continue
         if not resolved[name]["addresses"]:
-            tcp[key] = {"open": False, "error": "unresolved", "code": None, "ms": None}
+            tcp[key] = {"open": False, "error": "unresolved", "code": None, "ms": None, "address": None, "tried": []}
             continue
-        ok, code = fleet.tcp_open(host, name, c["port"])
-        if ok:
-            tcp[key] = {"open": True, "error": None, "code": 0, "ms": 1}
-        elif code == 10060:
-            tcp[key] = {"open": False, "error": "timeout", "code": 10060, "ms": timeout}
-        else:
-            tcp[key] = {"open": False, "error": "refused_or_unreachable", "code": code, "ms": 1}
+        # every address of the name at once, as the probe does ([GHA]: all the addresses, in the resolver's order);
+        # open when one answers, else the first address's error; each address's outcome under "tried"
+        tried = []
+        for address, ok, code in fleet.tcp_attempts(host, name, c["port"]):
+            if ok:
+                tried.append({"address": address, "open": True, "error": None, "code": 0, "ms": 1})
+            elif code == 10060:
+                tried.append({"address": address, "open": False, "error": "timeout", "code": 10060, "ms": timeout})
+            else:
+                tried.append({"address": address, "open": False, "error": "refused_or_unreachable", "code": code, "ms": 1})
+        first = next((t for t in tried if t["open"]), tried[0])
+        tcp[key] = {"open": first["open"], "error": first["error"], "code": first["code"], "ms": first["ms"],
+                    "address": first["address"] if first["open"] else None, "tried": tried}
     return {
         "primary_suffix": host.domain,
         "pending_primary_suffix": host.domain,

@@ -2,7 +2,12 @@
 product-level discovered hosts, and the DNS error codes Windows reports (review items B3, B4, C8)."""
 from __future__ import annotations
 
+import dns.message
+import dns.rdatatype
+import pytest
+
 from kmslab import fleet as fleet_mod
+from kmslab import network
 from kmslab import scripts
 
 
@@ -77,7 +82,10 @@ def test_an_ipv4_literal_and_an_unknown_ipv6_address():
     f = _v6_fleet([{"name": "pc1", "kms_machine": "fd00::99"}, {"name": "pc2", "kms_machine": "127.0.1.1"}])
     nobody = _probe(f, "pc1")
     assert nobody["resolved"]["fd00::99"]["addresses"] == ["fd00::99"]       # an address needs no DNS...
-    assert nobody["tcp"]["fd00::99:1688"] == {"open": False, "error": "timeout", "code": 10060, "ms": 2000}  # ...nobody answers
+    assert nobody["tcp"]["fd00::99:1688"] == {"open": False, "error": "timeout", "code": 10060, "ms": 2000,  # ...nobody answers
+                                              "address": None,
+                                              "tried": [{"address": "fd00::99", "open": False, "error": "timeout",
+                                                         "code": 10060, "ms": 2000}]}
     assert _probe(f, "pc2")["tcp"]["127.0.1.1:1688"]["open"] is True
 
 
@@ -91,3 +99,62 @@ def test_a_client_activates_through_an_ipv6_kms_address():
     f = _v6_fleet([{"name": "pc1", "kms_machine": "[fd00::10]"}])
     fleet_mod.initial_activation(f)
     assert f.hosts["pc1"].windows_product()["LicenseStatus"] == 1
+
+
+# --- a name with several addresses ------------------------------------------------------------------------------------
+# A dual-stack KMS host registers its IPv4 and IPv6 addresses [DNSREG]; Dns.GetHostAddresses returns all of them [GHA],
+# global IPv6 before IPv4 by Windows's default prefix policy [ADDRSEL]; the probe connects to each. Here the KMS host's
+# firewall drops TCP 1688 on its IPv6 address only: the client still reaches it over IPv4.
+
+def _dual_fleet(hosts, blocked=("2001:db8::10",)):
+    return fleet_mod.build({
+        "name": "t", "domain": "corp.example.jp",
+        "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter",
+                       "kms": {"csvlk": ["ws2022"], "base_count": 40, "ipv6": "2001:db8::10", "register_ipv6": True,
+                               "blocked_addresses": list(blocked)}}],
+        "hosts": hosts,
+    })
+
+
+def test_a_dual_stack_kms_host_with_ipv6_blocked_is_open_over_ipv4():
+    f = _dual_fleet([{"name": "pc1"}])
+    out = _probe(f, "pc1")
+    name = "kms01.corp.example.jp"
+    assert out["resolved"][name]["addresses"] == ["2001:db8::10", "127.0.1.1"]     # both records, IPv6 first
+    assert out["tcp"][f"{name}:1688"] == {
+        "open": True, "error": None, "code": 0, "ms": 1, "address": "127.0.1.1",
+        "tried": [{"address": "2001:db8::10", "open": False, "error": "timeout", "code": 10060, "ms": 2000},
+                  {"address": "127.0.1.1", "open": True, "error": None, "code": 0, "ms": 1}]}
+
+
+def test_a_dual_stack_kms_host_blocked_on_both_addresses_reports_the_first_address_error():
+    f = _dual_fleet([{"name": "pc1"}], blocked=("2001:db8::10", "127.0.1.1"))
+    entry = _probe(f, "pc1")["tcp"]["kms01.corp.example.jp:1688"]
+    assert (entry["open"], entry["error"], entry["code"], entry["address"]) == (False, "timeout", 10060, None)
+    assert [t["address"] for t in entry["tried"]] == ["2001:db8::10", "127.0.1.1"]
+
+
+def test_a_client_activates_through_the_address_that_answers():
+    """[RPCE] the RPC runtime tries the next address when a connection fails (assumed: the KMS client's RPC does)."""
+    f = _dual_fleet([{"name": "pc1"}])
+    fleet_mod.initial_activation(f)
+    assert f.hosts["pc1"].windows_product()["LicenseStatus"] == 1
+
+
+def test_the_lab_dns_server_answers_aaaa_for_a_registered_ipv6_address():
+    f = _dual_fleet([{"name": "pc1"}])
+    server = network.DnsServer(f)
+    try:
+        def _answer(rdtype):
+            reply = server.answer(dns.message.make_query("kms01.corp.example.jp", rdtype))
+            return [r.to_text() for rrset in reply.answer for r in rrset]
+        assert _answer(dns.rdatatype.A) == ["127.0.1.1"] and _answer(dns.rdatatype.AAAA) == ["2001:db8::10"]
+    finally:
+        server.server_close()
+    single = _v6_fleet([{"name": "pc1"}])          # kms.ipv6 without register_ipv6: no AAAA, as before
+    assert single.resolve("kms01.corp.example.jp") == ["127.0.1.1"]
+
+
+def test_an_unregistered_or_foreign_blocked_address_is_refused_by_the_fleet_builder():
+    with pytest.raises(fleet_mod.FleetError, match="blocked_addresses"):
+        _dual_fleet([{"name": "pc1"}], blocked=("2001:db8::99",))

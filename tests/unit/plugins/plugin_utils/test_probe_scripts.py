@@ -79,9 +79,18 @@ def test_each_licensing_candidate_has_its_own_error_and_discovered_hosts_come_fr
 def test_sockets_work_with_ipv6_and_are_closed_not_disposed():
     text = (PS / "probes" / "kms_dns.ps1").read_text(encoding="ascii")
     assert ".Dispose()" not in text and ".Close()" in text
-    assert "TcpClient($address.AddressFamily)" in text           # TcpClient() is IPv4-only on .NET Framework
+    assert "tcpclient($address.addressfamily)" in text.lower()   # TcpClient() is IPv4-only on .NET Framework
     assert "-split ':'" not in text and "LastIndexOf(':')" in text
     assert "Split-WakEndpoint" in text                            # [v6]:port as slmgr /skms writes it
+
+
+def test_every_address_of_a_name_is_connected_to():
+    """A name with A and AAAA (or several A) is tried on each address, with each outcome kept: the probe connected to
+    the first address only and could read "blocked" for a host that answers on another."""
+    text = (PS / "probes" / "kms_dns.ps1").read_text(encoding="ascii")
+    assert "@($task.Result)[0]" not in text
+    assert "foreach ($address in $addressesOf[$hostName]) { Start-WakConnect $address $port }" in text
+    assert {"tried", "address"} <= _hash_keys("probes/kms_dns.ps1")
 
 
 def test_effective_primary_suffix_first_pending_one_reported_apart():
