@@ -10,7 +10,7 @@ description:
   - Reads everything the diagnosis needs from the host in one remote call (activation state, KMS client events,
     clock, DNS suffixes, SRV records and KMS candidates with TCP reachability from the host).
   - Adds what only the controller can see, unless I(controller_checks=false) - its own C(_vlmcs._tcp) SRV look-ups with
-    dnspython (asking I(dns_servers) when given) and a TCP connect to every KMS candidate - and uses the
+    dnspython (asking I(dns_servers) when given) and a TCP connect to every address of every KMS candidate - and uses the
     controller's clock as the time reference.
   - Then diagnoses the host with a pure function of that snapshot (also available offline as the
     C(winactivation.kms.diagnose) filter), returning ranked findings with stable codes, the evidence for each, the
@@ -183,7 +183,12 @@ domain_member:
   returned: success
   type: bool
 observations:
-  description: The controller's own SRV look-ups (C(srv)) and TCP connects (C(tcp), keyed C(host:port)).
+  description:
+    - The controller's own SRV look-ups (C(srv)) and TCP connects (C(tcp), keyed C(host:port)).
+    - Each C(tcp) entry has C(open) (true when any address of the name answered), C(error) (when none answered, the
+      first address's, the one a client tries first; C(unresolved) when the name has no address), C(addresses) (A
+      and AAAA, in the resolver's order), C(address) (the first that answered) and C(tried) (each address with
+      C(open) and C(error)).
   returned: success
   type: dict
 msg:

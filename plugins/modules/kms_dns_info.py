@@ -11,8 +11,9 @@ description:
     the C(_vlmcs._tcp) SRV record under each, as the KMS client does, reporting the records or the numeric DNS
     error.
   - Collects every KMS candidate (the manual setting at service and at product level, the discovered host, the
-    SRV targets and any names given in I(candidates)), resolves each to its addresses and opens a TCP
-    connection to each candidate's port, all in parallel with a short timeout.
+    SRV targets and any names given in I(candidates)), resolves each to all its addresses (A and AAAA) and opens a
+    TCP connection to each candidate's port on every address, all in parallel with a short timeout; a candidate is
+    reachable when one of its addresses answers, and each address's outcome is kept (C(tried)).
   - Never changes anything on the host.
 options:
   domains:
@@ -72,8 +73,10 @@ normalized:
       C(records) with C(target), C(port), C(priority), C(weight), C(ttl), or C(error) with the numeric DNS code
       and its meaning, or C(skipped) when the time budget ran out), C(srv_found) (only the lookup domains count
       when one is set), and C(candidates), each with C(source), C(host), C(port), C(addresses),
-      C(resolve_error), C(tcp_open), C(tcp_error) and C(tcp_ms); a source that could not be read has C(host)
-      null and an C(error).
+      C(resolve_error), C(tcp_open) (true when any address answered), C(tcp_error) and C(tcp_ms) (the first
+      address's when none answered), and C(tcp_tried) (each address with C(open) and C(error), in the resolver's
+      order; absent when the probe did not record it); a source that could not be read has C(host) null and an
+      C(error).
   returned: success
   type: dict
 snapshot:

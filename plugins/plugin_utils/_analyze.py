@@ -195,6 +195,7 @@ def _connectivity(ctx: _Context, product: dict[str, t.Any], inner: int | None) -
     not_checked = ctx.controller_not_checked(host, port)
     if ctrl is None and not_checked:
         evidence["controller_not_checked"] = not_checked
+    evidence.update(_per_address(cand.get("tcp_tried"), ctrl.get("tried") if ctrl is not None else None))
     if cand and not cand.get("addresses"):
         err = cand.get("resolve_error") or {}
         evidence["resolve_error"] = err.get("text") or err.get("hresult") or "no address"
@@ -205,6 +206,19 @@ def _connectivity(ctx: _Context, product: dict[str, t.Any], inner: int | None) -
         return [_host_down_or_path(ctx, ref, evidence, ctrl)]
     # No controller observation (offline diagnosis): the client's side is all we know.
     return [_port_blocked(ctx, ref, evidence, confidence="low")]
+
+
+def _per_address(client: t.Any, controller: t.Any) -> dict[str, t.Any]:
+    """Which address of a name with several answered and which did not, from each side's TCP test (``tried``), as
+    evidence: ``client_tcp_addresses`` and ``controller_tcp_addresses``, ``[{address, open, error}]`` in the order the
+    addresses were tried. Only for a name with more than one address (one address says no more than ``client_tcp``);
+    absent when the test did not record them (snapshots before 2026-12: not collected)."""
+    evidence = {}
+    for key, tried in (("client_tcp_addresses", client), ("controller_tcp_addresses", controller)):
+        outcomes = _snapshot.address_outcomes(tried) if tried is not None else []
+        if len(outcomes) > 1:
+            evidence[key] = outcomes
+    return evidence
 
 
 def _host_down_or_path(ctx: _Context, ref: dict[str, t.Any], evidence: dict[str, t.Any],

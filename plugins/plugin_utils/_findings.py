@@ -99,7 +99,8 @@ _SPECS = [
          "Allow outbound TCP {port} to the KMS host on the client (kms_firewall) and check the path between them. "
          "Do not disable the firewall.",
          "クライアントで KMS ホストへの送信 TCP {port} を許可し (kms_firewall)、経路を確認してください。ファイアウォールは無効にしないでください。",
-         ("kms_host", "port", "client_tcp", "controller_tcp", "fleet_reached", "fleet_activated")),
+         ("kms_host", "port", "client_tcp", "controller_tcp",
+          "client_tcp_addresses", "controller_tcp_addresses", "fleet_reached", "fleet_activated")),
     Spec("KMS_PORT_BLOCKED_BY_POLICY", "error", None, True,
          "The client cannot reach {kms_host}:{port} (TCP {client_tcp}), but {witness} can, and Group Policy decides "
          "the client's firewall ({policy}): a local firewall rule would have no effect.",
@@ -109,7 +110,8 @@ _SPECS = [
          "rules: Yes\"). Do not disable the firewall.",
          "GPO で KMS ホストへの送信 TCP {port} を許可してください (GPO のファイアウォール規則、または「ローカル ファイアウォール規則の適用: はい」)。"
          "ファイアウォールは無効にしないでください。",
-         ("kms_host", "port", "client_tcp", "controller_tcp", "policy", "fleet_reached", "fleet_activated")),
+         ("kms_host", "port", "client_tcp", "controller_tcp",
+          "client_tcp_addresses", "controller_tcp_addresses", "policy", "fleet_reached", "fleet_activated")),
     Spec("KMS_HOST_DOWN", "error", "kms_host", False,
          "The KMS host {kms_host}:{port} answers neither the client (TCP {client_tcp}) nor the controller (TCP "
          "{controller_tcp}), and no other client of the run is known to reach it: it is down, sppsvc is stopped or its Key "
@@ -121,7 +123,8 @@ _SPECS = [
          "If the KMS host serves other clients, check this client's path to it instead (outbound TCP {port}).",
          "KMS ホストで Software Protection サービスを開始し、TCP {port} の受信規則を有効にしてください (kms_host ロール)。"
          "KMS ホストが他のクライアントに応答している場合は、代わりにこのクライアントからの経路 (送信 TCP {port}) を確認してください。",
-         ("kms_host", "port", "client_tcp", "controller_tcp", "controller_view", "client_side_code", "fleet_unreached")),
+         ("kms_host", "port", "client_tcp", "controller_tcp",
+          "client_tcp_addresses", "controller_tcp_addresses", "controller_view", "client_side_code", "fleet_unreached")),
     Spec("STALE_KMS_OVERRIDE", "error", "clear_kms_override", False,
          "A manual KMS setting ({source}: {kms_host}) fails ({hresult}) while DNS offers a working KMS host "
          "({dns_host}): the override is stale.",

@@ -908,7 +908,7 @@ def _dns_candidates(raw: dict[str, t.Any], lean: bool = False) -> list[dict[str,
             candidates.append({"source": as_str(cand.get("source")), "host": None, "port": None,
                                "error": {"hresult": _hresult.to_hex(code), "text": _hresult.describe(code) if code else None}})
             continue
-        candidate = {
+        candidate: dict[str, t.Any] = {
             "source": as_str(cand.get("source")),
             "host": host,
             "port": port,
@@ -919,8 +919,18 @@ def _dns_candidates(raw: dict[str, t.Any], lean: bool = False) -> list[dict[str,
         }
         if not lean:
             candidate.update(tcp_error_code=as_int(conn.get("code")), tcp_ms=as_int(conn.get("ms")))
+        if "tried" in conn:
+            # the probe connects to every address of the name (since 2026-12); absent in older snapshots: not collected
+            candidate["tcp_tried"] = address_outcomes(conn.get("tried"))
         candidates.append(candidate)
     return candidates
+
+
+def address_outcomes(tried: t.Any) -> list[dict[str, t.Any]]:
+    """A TCP test's per-address outcomes (``tried``: the kms_dns probe's or the controller's), in the order the
+    addresses were given: ``[{address, open, error}]``; entries that are not objects are left out."""
+    return [{"address": as_str(entry.get("address")), "open": as_bool(entry.get("open")), "error": as_str(entry.get("error"))}
+            for entry in as_list(tried) if isinstance(entry, dict)]
 
 
 # --- the snapshot document ------------------------------------------------------------------------------------------
