@@ -210,13 +210,12 @@ function Start-WakConnect {
 }
 
 function Complete-WakConnect {
-    <# The outcome of one started connect once it ended or the deadline passed: address, open, error, code, ms. #>
-    param($Attempt, [DateTime]$Deadline)
+    <# The outcome of one started connect after the wait: address, open, error, code, ms (when it ended). #>
+    param($Attempt)
     if ($null -eq $Attempt.task) {
         if ($Attempt.client) { $Attempt.client.Close() }
         return [ordered]@{ address = $Attempt.address; open = $false; error = 'refused_or_unreachable'; code = $Attempt.code; ms = 0 }
     }
-    try { [void]$Attempt.task.Wait([Math]::Max(0, [int]($Deadline - [DateTime]::UtcNow).TotalMilliseconds)) } catch { $null = $_ }
     if ($Attempt.task.Status -eq 'RanToCompletion') {
         $outcome = [ordered]@{ address = $Attempt.address; open = $true; error = $null; code = 0; ms = $Attempt.watch.ElapsedMilliseconds }
     }
@@ -240,13 +239,25 @@ foreach ($e in $endpoints) {
     $connects[$e] = @(foreach ($address in $addressesOf[$hostName]) { Start-WakConnect $address $port })
 }
 # One deadline for every connect of every endpoint: the phase takes timeout_ms however many addresses there are.
+# Task.WaitAny returns as each connect ends, so its stopwatch stops then (ms is its own, not the wait for the others).
+$pending = New-Object System.Collections.ArrayList
+foreach ($list in $connects.Values) { foreach ($a in $list) { if ($a.task) { [void]$pending.Add($a) } } }
+$deadline = [DateTime]::UtcNow.AddMilliseconds($timeoutMs)
+while ($pending.Count -gt 0) {
+    $left = [int]($deadline - [DateTime]::UtcNow).TotalMilliseconds
+    if ($left -le 0) { break }
+    $i = -1
+    try { $i = [System.Threading.Tasks.Task]::WaitAny([System.Threading.Tasks.Task[]]@($pending | ForEach-Object { $_.task }), $left) } catch { $null = $_ }
+    if ($i -lt 0) { break }
+    $pending[$i].watch.Stop()
+    $pending.RemoveAt($i)
+}
 # An endpoint is open when one of its addresses answered (address: the first that did, in the resolver's order); else
 # error, code and ms are the first address's, the one a client tries first. tried: each address's outcome, in order.
-$deadline = [DateTime]::UtcNow.AddMilliseconds($timeoutMs)
 $tcp = [ordered]@{}
 foreach ($e in $endpoints) {
     if (-not $connects.ContainsKey($e)) { $tcp[$e] = [ordered]@{ open = $false; error = 'unresolved'; code = $null; ms = $null; address = $null; tried = @() }; continue }
-    $tried = @(foreach ($a in $connects[$e]) { Complete-WakConnect $a $deadline })
+    $tried = @(foreach ($a in $connects[$e]) { Complete-WakConnect $a })
     $answered = @($tried | Where-Object { $_.open })
     $first = if ($answered.Count -gt 0) { $answered[0] } else { $tried[0] }
     $tcp[$e] = [ordered]@{ open = $first.open; error = $first.error; code = $first.code; ms = $first.ms

@@ -104,3 +104,18 @@ def test_one_address_or_an_older_snapshot_adds_no_evidence():
     for key in ("address", "tried"):
         del stripped["probes"]["kms_dns"]["tcp"][KMS][key]
     assert _analyze.analyze(one, S.OPEN) == _analyze.analyze(stripped, S.OPEN)
+
+
+def test_odd_tried_values_are_read_or_left_out():
+    """A hand-edited or damaged ``tried`` (a string, a lone object, entries that are not objects) never breaks the
+    diagnosis: entries that are not objects are left out, a lone object is a list of one."""
+    for odd in ("x", 7, None, [1, None, "y"], {"address": "10.0.5.21", "open": "True", "error": None},
+                [{"address": ["a"], "open": "maybe"}, V4_OPEN]):
+        snap, obs = _unreachable_with_addresses([V6_DROPPED, V4_OPEN])
+        snap["probes"]["kms_dns"]["tcp"][KMS]["tried"] = odd
+        obs["tcp"][KMS]["tried"] = odd
+        result = _analyze.analyze(snap, obs)
+        assert set(result["codes"]) & BLOCKED
+        for finding in result["findings"]:
+            for key in ("client_tcp_addresses", "controller_tcp_addresses"):
+                assert key not in finding["evidence"] or len(finding["evidence"][key]) > 1
