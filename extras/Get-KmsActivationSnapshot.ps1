@@ -510,7 +510,7 @@ $probes = [ordered]@{
     # connection-specific, search list), the _vlmcs._tcp SRV records under each (with the numeric DNS error on failure),
     # every KMS candidate (manual setting at service and product level, discovered host at service and product level,
     # SRV targets, extra names from the controller; a candidate that cannot be read carries its own error) resolved to
-    # addresses, and a TCP connect to each candidate (IPv4 or IPv6), all in parallel with a short timeout.
+    # addresses, and a TCP connect to every address of each candidate (IPv4 and IPv6), all in parallel with a short timeout.
     # Time bound: SRV queries use Resolve-DnsName -QuickTimeout ("Uses shorter timeouts for this query", DnsClient since
     # Windows Server 2012 R2: MicrosoftDocs/windows-powershell-docs docset/winserver2012r2-ps/dnsclient/Resolve-DnsName.md)
     # and none starts after srv_budget_ms; name look-ups and connects run in parallel, each phase bounded by timeout_ms.
@@ -656,20 +656,29 @@ $probes = [ordered]@{
     foreach ($s in $srv) { if ($s.records) { foreach ($r in $s.records) { Add-WakCandidate "srv:$($s.domain)" $r.NameTarget $r.Port } } }
     foreach ($c in @(Get-WakParam $Params 'candidates' @())) { Add-WakCandidate 'controller' $c.host $c.port }
 
-    # Resolve every distinct name, then connect to every distinct host:port, all at once.
+    # Resolve every distinct name, then connect to every address of every distinct host:port, all at once.
+    # Dns.GetHostAddresses returns all the addresses of a name ("An array of type IPAddress that holds the IP addresses for
+    # the host", learn.microsoft.com/dotnet/api/system.net.dns.gethostaddresses): a dual-stack KMS host registers A and
+    # AAAA ("Registers all of the IP addresses on the computer onto the configured DNS server", learn.microsoft.com/
+    # powershell/module/dnsclient/register-dnsclient), and the RPC runtime tries them one after the other ([MS-RPCE]
+    # 2.1.1.1, learn.microsoft.com/openspecs/windows_protocols/ms-rpce/95fbfb56-d67a-47df-900c-e263d6031f22). So each
+    # address is tried, the endpoint is open when one answers, and `tried` says which answered and which did not.
     $named = @($candidates | Where-Object { $_.host })
     $names = @($named | ForEach-Object { $_.host.ToLowerInvariant() } | Sort-Object -Unique)
     $lookups = @{}
     foreach ($n in $names) { $lookups[$n] = [System.Net.Dns]::GetHostAddressesAsync($n) }
     $deadline = [DateTime]::UtcNow.AddMilliseconds($timeoutMs)
     $resolved = [ordered]@{}
-    $addressOf = @{}
+    $addressesOf = @{}
     foreach ($n in $names) {
         $task = $lookups[$n]
         try { [void]$task.Wait([Math]::Max(0, [int]($deadline - [DateTime]::UtcNow).TotalMilliseconds)) } catch { $null = $_ }
         if ($task.Status -eq 'RanToCompletion') {
             $resolved[$n] = [ordered]@{ addresses = @($task.Result | ForEach-Object { $_.IPAddressToString }); error = $null }
-            if (@($task.Result).Count -gt 0) { $addressOf[$n] = @($task.Result)[0] }
+            # In the resolver's order (the order a client tries them); at most 32 connects per name.
+            $all = @($task.Result)
+            if ($all.Count -gt 32) { $all = $all[0..31] }
+            if ($all.Count -gt 0) { $addressesOf[$n] = $all }
         }
         elseif ($task.IsFaulted) {
             $inner = $task.Exception.InnerException
@@ -682,36 +691,83 @@ $probes = [ordered]@{
         }
     }
 
-    # TcpClient() is IPv4-only on .NET Framework ("On .NET Framework, this constructor works only with IPv4 address types",
-    # learn.microsoft.com/dotnet/api/system.net.sockets.tcpclient.-ctor?view=netframework-4.8); TcpClient(AddressFamily)
-    # with the family of the resolved address (InterNetwork or InterNetworkV6) works for IPv6 too.
+    function Get-WakSocketCode {
+        <# The Winsock code of a failed connect (SocketException.NativeErrorCode, e.g. 10061 refused), else the HRESULT. #>
+        param($Exception)
+        $e = $Exception
+        while ($e.InnerException -and -not $e.PSObject.Properties['NativeErrorCode']) { $e = $e.InnerException }
+        if ($e.PSObject.Properties['NativeErrorCode']) { return [int]$e.NativeErrorCode }
+        return $e.HResult
+    }
+
+    function Start-WakConnect {
+        <# Start one TCP connect to one address (not awaited); one that cannot even start carries its code. #>
+        param($Address, [int]$Port)
+        # TcpClient() is IPv4-only on .NET Framework ("On .NET Framework, this constructor works only with IPv4 address
+        # types", learn.microsoft.com/dotnet/api/system.net.sockets.tcpclient.-ctor?view=netframework-4.8);
+        # TcpClient(AddressFamily) with the family of the address (InterNetwork or InterNetworkV6) works for IPv6 too.
+        $attempt = @{ address = $Address.IPAddressToString; client = $null; task = $null; code = $null; watch = [Diagnostics.Stopwatch]::StartNew() }
+        try {
+            $attempt.client = New-Object System.Net.Sockets.TcpClient($Address.AddressFamily)
+            $attempt.task = $attempt.client.ConnectAsync($Address, $Port)
+        }
+        catch { $attempt.code = Get-WakSocketCode $_.Exception }
+        return $attempt
+    }
+
+    function Complete-WakConnect {
+        <# The outcome of one started connect after the wait: address, open, error, code, ms (when it ended). #>
+        param($Attempt)
+        if ($null -eq $Attempt.task) {
+            if ($Attempt.client) { $Attempt.client.Close() }
+            return [ordered]@{ address = $Attempt.address; open = $false; error = 'refused_or_unreachable'; code = $Attempt.code; ms = 0 }
+        }
+        if ($Attempt.task.Status -eq 'RanToCompletion') {
+            $outcome = [ordered]@{ address = $Attempt.address; open = $true; error = $null; code = 0; ms = $Attempt.watch.ElapsedMilliseconds }
+        }
+        elseif ($Attempt.task.IsFaulted) {
+            $outcome = [ordered]@{ address = $Attempt.address; open = $false; error = 'refused_or_unreachable'
+                code = Get-WakSocketCode $Attempt.task.Exception; ms = $Attempt.watch.ElapsedMilliseconds }
+        }
+        else { $outcome = [ordered]@{ address = $Attempt.address; open = $false; error = 'timeout'; code = 10060; ms = $timeoutMs } }
+        # Close() exists on every .NET Framework; the public Dispose() only from 4.6.
+        $Attempt.client.Close()
+        return $outcome
+    }
+
     $endpoints = @($named | ForEach-Object { "$($_.host.ToLowerInvariant()):$($_.port)" } | Sort-Object -Unique)
     $connects = @{}
     foreach ($e in $endpoints) {
         $cut = $e.LastIndexOf(':')
         $hostName = $e.Substring(0, $cut)
-        if (-not $addressOf.ContainsKey($hostName)) { continue }
-        $address = $addressOf[$hostName]
-        $client = New-Object System.Net.Sockets.TcpClient($address.AddressFamily)
-        $connects[$e] = @{ client = $client; task = $client.ConnectAsync($address, [int]$e.Substring($cut + 1)); watch = [Diagnostics.Stopwatch]::StartNew() }
+        if (-not $addressesOf.ContainsKey($hostName)) { continue }
+        $port = [int]$e.Substring($cut + 1)
+        $connects[$e] = @(foreach ($address in $addressesOf[$hostName]) { Start-WakConnect $address $port })
     }
+    # One deadline for every connect of every endpoint: the phase takes timeout_ms however many addresses there are.
+    # Task.WaitAny returns as each connect ends, so its stopwatch stops then (ms is its own, not the wait for the others).
+    $pending = New-Object System.Collections.ArrayList
+    foreach ($list in $connects.Values) { foreach ($a in $list) { if ($a.task) { [void]$pending.Add($a) } } }
     $deadline = [DateTime]::UtcNow.AddMilliseconds($timeoutMs)
+    while ($pending.Count -gt 0) {
+        $left = [int]($deadline - [DateTime]::UtcNow).TotalMilliseconds
+        if ($left -le 0) { break }
+        $i = -1
+        try { $i = [System.Threading.Tasks.Task]::WaitAny([System.Threading.Tasks.Task[]]@($pending | ForEach-Object { $_.task }), $left) } catch { $null = $_ }
+        if ($i -lt 0) { break }
+        $pending[$i].watch.Stop()
+        $pending.RemoveAt($i)
+    }
+    # An endpoint is open when one of its addresses answered (address: the first that did, in the resolver's order); else
+    # error, code and ms are the first address's, the one a client tries first. tried: each address's outcome, in order.
     $tcp = [ordered]@{}
     foreach ($e in $endpoints) {
-        if (-not $connects.ContainsKey($e)) { $tcp[$e] = [ordered]@{ open = $false; error = 'unresolved'; code = $null; ms = $null }; continue }
-        $c = $connects[$e]
-        try { [void]$c.task.Wait([Math]::Max(0, [int]($deadline - [DateTime]::UtcNow).TotalMilliseconds)) } catch { $null = $_ }
-        if ($c.task.Status -eq 'RanToCompletion') {
-            $tcp[$e] = [ordered]@{ open = $true; error = $null; code = 0; ms = $c.watch.ElapsedMilliseconds }
-        }
-        elseif ($c.task.IsFaulted) {
-            $inner = $c.task.Exception.InnerException
-            $code = if ($inner.PSObject.Properties['NativeErrorCode']) { [int]$inner.NativeErrorCode } else { $inner.HResult }
-            $tcp[$e] = [ordered]@{ open = $false; error = 'refused_or_unreachable'; code = $code; ms = $c.watch.ElapsedMilliseconds }
-        }
-        else { $tcp[$e] = [ordered]@{ open = $false; error = 'timeout'; code = 10060; ms = $timeoutMs } }
-        # Close() exists on every .NET Framework; the public Dispose() only from 4.6.
-        $c.client.Close()
+        if (-not $connects.ContainsKey($e)) { $tcp[$e] = [ordered]@{ open = $false; error = 'unresolved'; code = $null; ms = $null; address = $null; tried = @() }; continue }
+        $tried = @(foreach ($a in $connects[$e]) { Complete-WakConnect $a })
+        $answered = @($tried | Where-Object { $_.open })
+        $first = if ($answered.Count -gt 0) { $answered[0] } else { $tried[0] }
+        $tcp[$e] = [ordered]@{ open = $first.open; error = $first.error; code = $first.code; ms = $first.ms
+            address = if ($first.open) { $first.address } else { $null }; tried = $tried }
     }
 
     [ordered]@{
