@@ -174,13 +174,19 @@ def test_the_playbooks_per_host_plays_import_the_step_by_path_and_leave_the_flee
     host) and no fleet step (each of its run_once steps went through every host): the report gathers on localhost, from
     the hosts the play kept (diagnose_run_hosts), so that --limit leaves the others out."""
     root = ROLE.parents[1] / "playbooks"
-    for name, play_index in (("diagnose.yml", 1), ("remediate.yml", 4)):
-        play = yaml.safe_load((root / name).read_text(encoding="utf-8"))[play_index]
+    # remediate.yml keeps the hosts in a play of its own, after the second diagnosis: that play is left out in check
+    # mode (its hosts are [] then), the keeping and the --limit report path are not
+    for name, play_index, keep_index in (("diagnose.yml", 1, 1), ("remediate.yml", 4, 5)):
+        plays = yaml.safe_load((root / name).read_text(encoding="utf-8"))
+        play = plays[play_index]
         text = yaml.safe_dump(play)
         assert "import_role" not in text and "include_role" not in text and "winactivation.kms.fleet" not in text, name
         assert "../roles/diagnose/tasks/host.yml" in text, name
-        keep = next(task for task in play["tasks"] if "diagnose_run_hosts" in str(task.get("ansible.builtin.set_fact")))
+        keep = next(task for task in plays[keep_index]["tasks"] if "diagnose_run_hosts" in str(task.get("ansible.builtin.set_fact")))
         assert keep["run_once"] and keep["delegate_facts"] and keep["delegate_to"] == "localhost"
+        assert "ansible_check_mode" not in str(plays[keep_index]["hosts"]), name
+    remediate = yaml.safe_load((root / "remediate.yml").read_text(encoding="utf-8"))
+    assert remediate[4]["hosts"].startswith("{{ [] if ansible_check_mode else "), "the second diagnosis runs in check mode"
     for name in ("diagnose.yml", "remediate.yml"):
         report_play = yaml.safe_load((root / name).read_text(encoding="utf-8"))[-1]
         # no inventory pattern as a fallback: the inventory_hostnames lookup does not apply --limit
