@@ -200,12 +200,35 @@ def _connectivity(ctx: _Context, product: dict[str, t.Any], inner: int | None) -
         err = cand.get("resolve_error") or {}
         evidence["resolve_error"] = err.get("text") or err.get("hresult") or "no address"
         return [_findings.make("KMS_HOST_UNRESOLVABLE", ref, evidence)]
+    if cand.get("tcp_open"):
+        # The client's own test reaches the host now, so the request's failure is not what the test sees: the address
+        # the client tries first may not answer (a later one did), or the failure has passed. Said so, with low
+        # confidence, never "cannot reach (TCP open)" nor "answers neither the client (TCP open)".
+        reached = _reached_now(cand.get("tcp_tried"))
+        finding = _port_blocked(ctx, ref, evidence, text=reached, confidence="low")
+        # every address the client tries before the one that answers answered too: no rule of the client's to open
+        return [finding if reached.get("tcp_failed") else dict(finding, remedy=None)]
     if ctrl is not None and ctrl.get("open"):
         return [_port_blocked(ctx, ref, evidence)]
     if ctrl is not None:
         return [_host_down_or_path(ctx, ref, evidence, ctrl)]
     # No controller observation (offline diagnosis): the client's side is all we know.
     return [_port_blocked(ctx, ref, evidence, confidence="low")]
+
+
+def _reached_now(tried: t.Any) -> dict[str, t.Any]:
+    """The template values of a KMS host the client's TCP test reaches: ``tcp_answered``, the first address that
+    answered, and when an address before it did not (the one the client tries first), ``tcp_failed`` and
+    ``tcp_failed_error``; empty without per-address outcomes (one address, or a snapshot before 2026-12)."""
+    outcomes = _snapshot.address_outcomes(tried) if tried is not None else []
+    answered = next((index for index, outcome in enumerate(outcomes) if outcome["open"]), None)
+    if answered is None:
+        return {}
+    failed = [outcome for outcome in outcomes[:answered] if not outcome["open"]]
+    if not failed:
+        return {"tcp_answered": outcomes[answered]["address"]}
+    return {"tcp_answered": outcomes[answered]["address"], "tcp_failed": failed[0]["address"],
+            "tcp_failed_error": failed[0]["error"] or "closed"}
 
 
 def _per_address(client: t.Any, controller: t.Any) -> dict[str, t.Any]:
@@ -248,10 +271,10 @@ def _at_most(finding: dict[str, t.Any], confidence: str) -> dict[str, t.Any]:
 
 
 def _port_blocked(ctx: _Context, ref: dict[str, t.Any], evidence: dict[str, t.Any], witness: t.Any = "the controller",
-                  **kwargs: t.Any) -> dict[str, t.Any]:
+                  text: dict[str, t.Any] | None = None, **kwargs: t.Any) -> dict[str, t.Any]:
     """KMS_PORT_BLOCKED, or KMS_PORT_BLOCKED_BY_POLICY when the firewall probe (when it was collected) shows that
     Group Policy ignores local rules or blocks the port outbound: a local rule would not help, a person must change
-    the GPO (review B2)."""
+    the GPO (review B2). ``text``: more template values (``_reached_now``)."""
     firewall = ctx.views.get("firewall") or {}
     why = []
     if firewall.get("local_rules_ignored") and firewall.get("outbound_filtered"):
@@ -260,8 +283,9 @@ def _port_blocked(ctx: _Context, ref: dict[str, t.Any], evidence: dict[str, t.An
     if blocks:
         why.append("GPO block rule " + ", ".join(blocks))
     if why:
-        return _findings.make("KMS_PORT_BLOCKED_BY_POLICY", ref, dict(evidence, policy="; ".join(why)), {"witness": witness}, **kwargs)
-    return _findings.make("KMS_PORT_BLOCKED", ref, evidence, {"witness": witness}, **kwargs)
+        return _findings.make("KMS_PORT_BLOCKED_BY_POLICY", ref, dict(evidence, policy="; ".join(why)),
+                              {"witness": witness, **(text or {})}, **kwargs)
+    return _findings.make("KMS_PORT_BLOCKED", ref, evidence, {"witness": witness, **(text or {})}, **kwargs)
 
 
 def _from_inner(ctx: _Context, product: dict[str, t.Any], inner: int) -> list[dict[str, t.Any]]:
@@ -355,7 +379,7 @@ def _activated(ctx: _Context, product: dict[str, t.Any], ref: dict[str, t.Any], 
     renewal = product.get("vl_renewal_interval") or (response.get("renewal_interval") if product.get("channel") == "KMS_CLIENT" else None)
     renewal_en, renewal_ja = _interval_text(renewal if product.get("channel") == "KMS_CLIENT" else None)
     days = texts.get("days_left")
-    left_en, left_ja = (f"; {days} days left", f"。残り {days} 日") if days else ("", "")
+    left_en, left_ja = (f"; {days} day{'s' if days != 1 else ''} left", f"。残り {days} 日") if days else ("", "")
     evidence = dict(evidence, vl_renewal_interval=renewal)
     return _findings.make("ACTIVATED", ref, evidence, dict(texts, how=how[0], how_ja=how[1], left=left_en, left_ja=left_ja,
                                                            renewal=renewal_en, renewal_ja=renewal_ja))
@@ -441,6 +465,14 @@ def _days_text(days: int, within: bool = False) -> dict[str, str]:
     return {"en": f"in {days} {unit}", "ja": f"{days} 日後"} if within else {"en": f"{days} {unit}", "ja": f"{days} 日"}
 
 
+def _grace_left(product: dict[str, t.Any]) -> bool:
+    """Whether a product in a grace state has grace left to report: any time left, or its time left not collected;
+    not 0 minutes (the grace has run out: SL_E_GRACE_TIME_EXPIRED beside it says so, "less than a day left" would
+    contradict it)."""
+    minutes = _snapshot.as_int(product.get("grace_remaining_minutes"))
+    return minutes is None or minutes > 0
+
+
 def _grace(ctx: _Context, product: dict[str, t.Any]) -> dict[str, t.Any]:
     """IN_GRACE for a product: its status and the grace period left (in whole days, "less than a day" under one; said
     to be not recorded when GracePeriodRemaining was not collected), with its end when known."""
@@ -493,7 +525,7 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
             specific = _reason_findings(ctx, product, reason)
             found.extend(specific or ([_failed(ref, reason, [("the cause behind this code", "このコードの原因")], "LicenseStatusReason")]
                                       if _hresult.is_failure(reason) else []))
-        if status in GRACE_STATES:
+        if status in GRACE_STATES and _grace_left(product):
             found.append(_grace(ctx, product))
         return found
 
@@ -511,7 +543,7 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
             if not specific and _hresult.is_failure(reason):
                 # not licensed for a reason without a finding of its own: its documented meaning, or the code as itself
                 found.append(_failed(ref, reason, [("the cause behind this code", "このコードの原因")], "LicenseStatusReason"))
-        if status in GRACE_STATES:
+        if status in GRACE_STATES and _grace_left(product):
             found.append(_grace(ctx, product))
         return found
 
@@ -539,7 +571,7 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
             found.extend(_from_inner(ctx, product, inner))     # renewals failing: the cause, before it expires
         return found
 
-    if status in GRACE_STATES:
+    if status in GRACE_STATES and _grace_left(product):
         found.append(_grace(ctx, product))
     if status is None and not request and not unlicensed:
         return found

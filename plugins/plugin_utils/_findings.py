@@ -313,6 +313,7 @@ _WORDS: dict[str, dict[str, tuple[str, str]]] = {
                    "Boot": ("Boot", "ブート"), "System": ("System", "システム")},
 }
 _WORDS["controller_tcp"] = _WORDS["client_tcp"]
+_WORDS["tcp_failed_error"] = _WORDS["client_tcp"]
 
 #: A KMS host's finding about itself (the analyzer names it "this host" when its DNS name is unknown).
 _SELF_NAMES = {"this host", "self"}
@@ -326,6 +327,28 @@ _SELF_TEXT: dict[str, tuple[str, str, str, str]] = {
         "This KMS host has {count} clients; it activates {product_kind} from {required}.",
         "この KMS ホストのクライアント数は {count} です。{product_kind_ja} のライセンス認証には {required} 以上が必要です。",
         "", ""),
+}
+
+#: KMS_PORT_BLOCKED(_BY_POLICY) when the client's own TCP test reaches the KMS host (client_tcp "open") although its
+#: request failed: ``partial`` when an address it tries before the one that answered does not answer (tcp_failed),
+#: ``open`` otherwise (the failure has passed, or comes and goes). (en, ja, remedy en, remedy ja)
+_REACHED_TEXT: dict[str, tuple[str, str, str, str]] = {
+    "partial": (
+        "The client reaches {kms_host}:{port} on {tcp_answered} only: {tcp_failed}, which it tries first, does not "
+        "answer (TCP {tcp_failed_error}), and its last request failed ({hresult}).",
+        "クライアントは {kms_host}:{port} に {tcp_answered} でのみ接続できます。最初に試す {tcp_failed} は応答せず "
+        "(TCP {tcp_failed_error})、前回の要求は失敗しています ({hresult})。",
+        "Allow TCP {port} to every address of the KMS host ({tcp_failed} too), on the host and on the path, or stop "
+        "publishing the address that does not answer; then activate again (slmgr /ato).",
+        "KMS ホストのすべてのアドレス ({tcp_failed} を含む) への TCP {port} を、ホストと経路の両方で許可するか、応答しない"
+        "アドレスを DNS に登録しないようにしてください。その後、再度ライセンス認証してください (slmgr /ato)。"),
+    "open": (
+        "The client's last request to {kms_host}:{port} failed ({hresult}), but the client reaches it now (TCP open): "
+        "the failure has passed, or comes and goes.",
+        "{kms_host}:{port} への前回の要求は失敗しました ({hresult}) が、現在はクライアントから接続できます (TCP 接続可)。"
+        "障害は解消したか、断続的に発生しています。",
+        "Activate again (slmgr /ato); if it fails again, check the KMS host and the path to it at that moment.",
+        "再度ライセンス認証してください (slmgr /ato)。再び失敗する場合は、その時点の KMS ホストと経路を確認してください。"),
 }
 
 #: IN_GRACE when the product's status says grace but its time left (GracePeriodRemaining) was not collected: said so,
@@ -554,11 +577,13 @@ def _literal(template: str) -> str:
 
 
 def _texts(spec: Spec, values: dict[str, t.Any]) -> tuple[str, str, str, str]:
-    """The spec's four templates, or the variant for a KMS host's finding about itself, or for a grace period whose
-    time left was not collected."""
+    """The spec's four templates, or the variant for a KMS host's finding about itself, for a grace period whose time
+    left was not collected, or for a KMS host the client's own TCP test reaches (``_REACHED_TEXT``)."""
     texts = (spec.en, spec.ja, spec.remedy_en, spec.remedy_ja)
     if spec.code == "IN_GRACE" and values.get("days_left") is None:
         return (_GRACE_UNKNOWN[0], _GRACE_UNKNOWN[1], spec.remedy_en, spec.remedy_ja)
+    if spec.code in ("KMS_PORT_BLOCKED", "KMS_PORT_BLOCKED_BY_POLICY") and values.get("client_tcp") == "open":
+        return _REACHED_TEXT["partial" if values.get("tcp_failed") else "open"]
     if spec.code in _SELF_TEXT and str(values.get("kms_host") or "").lower() in _SELF_NAMES:
         variant = _SELF_TEXT[spec.code]
         return t.cast("tuple[str, str, str, str]", tuple(v or default for v, default in zip(variant, texts)))

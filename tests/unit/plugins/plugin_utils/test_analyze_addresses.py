@@ -119,3 +119,44 @@ def test_odd_tried_values_are_read_or_left_out():
         for finding in result["findings"]:
             for key in ("client_tcp_addresses", "controller_tcp_addresses"):
                 assert key not in finding["evidence"] or len(finding["evidence"][key]) > 1
+
+
+def test_the_address_tried_first_not_answering_is_named_with_the_one_that_did():
+    """0x800706BA with the client's IPv6 attempt timing out and IPv4 answering: the finding says the client reaches the
+    host on 10.0.5.21 only and that 2001:db8::10, tried first, does not answer - never "cannot reach (TCP open)" - with
+    low confidence and the firewall remedy kept (the path to one address is blocked)."""
+    snap, obs = _unreachable_with_addresses([V6_DROPPED, V4_OPEN])
+    for observations in (obs, {}):
+        finding = next(f for f in _analyze.analyze(snap, observations)["findings"] if f["code"] in BLOCKED)
+        assert finding["code"] == "KMS_PORT_BLOCKED" and finding["confidence"] == "low"
+        assert finding["remedy"] == "open_firewall"
+        assert finding["message"]["en"].startswith(
+            "The client reaches kms01.corp.example.jp:1688 on 10.0.5.21 only: 2001:db8::10, which it tries first, does not "
+            "answer (TCP timed out)")
+        assert "最初に試す 2001:db8::10 は応答せず (TCP タイムアウト)" in finding["message"]["ja"]
+        assert "2001:db8::10 too" in finding["remedy_text"]["en"]
+
+
+def test_an_address_failing_after_the_one_that_answered_explains_nothing():
+    """IPv4 tried first and open, IPv6 after it timing out: the client got through on its first try, so the request's
+    failure has passed; no firewall remedy."""
+    snap, obs = _unreachable_with_addresses([V4_OPEN, V6_DROPPED])
+    finding = next(f for f in _analyze.analyze(snap, obs)["findings"] if f["code"] in BLOCKED)
+    assert "but the client reaches it now (TCP open)" in finding["message"]["en"]
+    assert finding["remedy"] is None
+
+
+def test_no_outbound_rule_for_a_client_that_reaches_the_host():
+    """The remediation plan opens the client's firewall only for a KMS_PORT_BLOCKED that carries the remedy; one without
+    it (reached now) changes nothing, and a finding from an older document (no remedy key) keeps the step."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _remediate   # pylint: disable=import-outside-toplevel
+
+    def steps(*findings):
+        diagnosis = {"status": "failing", "findings": list(findings), "codes": [f["code"] for f in findings]}
+        run = _remediate.RemediationRun(diagnosis, _remediate.Settings(), domain_member=True)
+        return [step.key for step in run.steps_before_activation()]
+
+    blocked = {"code": "KMS_PORT_BLOCKED", "needs_person": False, "evidence": {"port": 1688}}
+    assert "firewall" in steps(dict(blocked, remedy="open_firewall"))
+    assert "firewall" in steps(blocked)
+    assert "firewall" not in steps(dict(blocked, remedy=None))

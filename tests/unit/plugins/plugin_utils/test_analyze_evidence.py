@@ -201,11 +201,28 @@ def test_microsoft_365_apps_subscription_is_not_an_evaluation():
 
 # --- class 7: activation attempts --------------------------------------------------------------------------------
 
+def _client_tcp_timeout(probes):
+    """The client's own TCP test does not reach the KMS host either (the bench template's client reaches it)."""
+    probes["kms_dns"]["tcp"]["kms01.corp.example.jp:1688"] = {"open": False, "error": "timeout", "code": 10060, "ms": 2000}
+
+
 def test_attempt_outer_0xc004f074_uses_the_inner_code_of_12288():
-    snap = S.edit(S.failing("0x800706BA"), lambda p: p["activation"].update(
-        activation_attempts=[{"HResult": "0xC004F074", "Tool": "slmgr /ato", "At": "2026-11-25T06:00:00Z"}]))
+    snap = S.edit(S.failing("0x800706BA"), lambda p: (p["activation"].update(
+        activation_attempts=[{"HResult": "0xC004F074", "Tool": "slmgr /ato", "At": "2026-11-25T06:00:00Z"}]), _client_tcp_timeout(p)))
     result = run(snap, S.CLOSED)
     assert "KMS_HOST_DOWN" in result["codes"]
+
+
+def test_a_request_that_failed_while_the_client_reaches_the_host_now_says_so():
+    """0x800706BA in the client's last request, its own TCP test open now: not "cannot reach (TCP open)" nor "answers
+    neither the client (TCP open)" (what the composed bench client read before), but the failure that has passed, with
+    low confidence and no firewall remedy, whatever the controller saw."""
+    for observed in (S.OPEN, S.CLOSED, {}):
+        finding = next(f for f in run(S.failing("0x800706BA"), observed)["findings"] if f["code"] != "IN_GRACE")
+        assert finding["code"] == "KMS_PORT_BLOCKED" and finding["confidence"] == "low" and finding["remedy"] is None
+        assert "but the client reaches it now (TCP open)" in finding["message"]["en"]
+        assert "現在はクライアントから接続できます (TCP 接続可)" in finding["message"]["ja"]
+        assert "cannot reach" not in finding["message"]["en"] and "neither" not in finding["message"]["en"]
 
 
 def test_attempt_codes_are_never_silent():

@@ -98,3 +98,11 @@ def test_every_status_time_and_reason_reads_well(status, minutes, reason):
     """The class: every LicenseStatus, time left and reason reads without a hanging modifier, an English word in
     Japanese, a placeholder or "0 days", in both languages."""
     assert _all_problems(_diagnose(status, minutes, reason)["findings"]) == {}
+
+
+def test_no_grace_left_is_not_less_than_a_day():
+    """GracePeriodRemaining 0 beside SL_E_GRACE_TIME_EXPIRED (0xC004F009): the grace has run out, so no IN_GRACE
+    saying "less than a day of grace period left" beside the failure that says it expired."""
+    result = _diagnose(2, 0, 0xC004F009)
+    assert "IN_GRACE" not in result["codes"]
+    assert result["status"] == "failing"
