@@ -661,8 +661,9 @@ $probes = [ordered]@{
     # the host", learn.microsoft.com/dotnet/api/system.net.dns.gethostaddresses): a dual-stack KMS host registers A and
     # AAAA ("Registers all of the IP addresses on the computer onto the configured DNS server", learn.microsoft.com/
     # powershell/module/dnsclient/register-dnsclient), and the RPC runtime tries them one after the other ([MS-RPCE]
-    # 2.1.1.1, learn.microsoft.com/openspecs/windows_protocols/ms-rpce/95fbfb56-d67a-47df-900c-e263d6031f22). So each
-    # address is tried, the endpoint is open when one answers, and `tried` says which answered and which did not.
+    # 2.1.1.1, learn.microsoft.com/openspecs/windows_protocols/ms-rpce/95fbfb56-d67a-47df-900c-e263d6031f22; assumed for
+    # the KMS client's own connection, which Microsoft does not document). So each address is tried, the endpoint is open
+    # when one answers, and `tried` says which answered and which did not.
     $named = @($candidates | Where-Object { $_.host })
     $names = @($named | ForEach-Object { $_.host.ToLowerInvariant() } | Sort-Object -Unique)
     $lookups = @{}

@@ -186,9 +186,10 @@ observations:
   description:
     - The controller's own SRV look-ups (C(srv)) and TCP connects (C(tcp), keyed C(host:port)).
     - Each C(tcp) entry has C(open) (true when any address of the name answered), C(error) (when none answered, the
-      first address's, the one a client tries first; C(unresolved) when the name has no address), C(addresses) (A
-      and AAAA, in the resolver's order), C(address) (the first that answered) and C(tried) (each address with
-      C(open) and C(error)).
+      error of the first address the controller could try, the one a client tries first; C(unresolved) when the name
+      has no address), C(addresses) (A and AAAA, in the order a client tries them - the system resolver's, or with
+      I(dns_servers) the RFC 6724 default precedence), C(address) (the first that answered) and C(tried) (each
+      address with C(open) and C(error), and C(untried) when the controller has no route to it).
   returned: success
   type: dict
 msg:

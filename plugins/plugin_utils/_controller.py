@@ -31,6 +31,7 @@ KMS candidate"): absent, not down.
 from __future__ import annotations
 
 import concurrent.futures
+import errno
 import functools
 import hashlib
 import ipaddress
@@ -301,8 +302,14 @@ def _addresses(name: str, servers: list[tuple[str, int]] | None, timeout: float)
         return []
 
 
+#: Errors that say the controller itself has no way to the address (no route or no address of that family: an
+#: IPv6 address from a controller without IPv6), not what the KMS host or the path does.
+_CANNOT_TRY = frozenset({errno.ENETUNREACH, errno.EAFNOSUPPORT, errno.EADDRNOTAVAIL})
+
+
 def _connect_one(address: str, port: int, timeout: float) -> dict[str, t.Any]:
-    """One TCP connect to one address: ``{address, open, error}`` (error: timeout, refused or the OS's words)."""
+    """One TCP connect to one address: ``{address, open, error}`` (error: timeout, refused or the OS's words), and
+    ``untried`` when the controller had no way to that address (``_CANNOT_TRY``)."""
     try:
         with socket.create_connection((address, port), timeout=timeout):
             return {"address": address, "open": True, "error": None}
@@ -311,16 +318,19 @@ def _connect_one(address: str, port: int, timeout: float) -> dict[str, t.Any]:
     except ConnectionRefusedError:
         return {"address": address, "open": False, "error": "refused"}
     except OSError as exc:
-        return {"address": address, "open": False, "error": exc.strerror or str(exc)}
+        outcome = {"address": address, "open": False, "error": exc.strerror or str(exc)}
+        return dict(outcome, untried=True) if exc.errno in _CANNOT_TRY else outcome
 
 
 def _connect(name: str, port: int, servers: list[tuple[str, int]] | None, timeout: float) -> dict[str, t.Any]:
     """TCP connect to every address of ``name`` at once, so the check takes one ``timeout`` however many there are.
 
-    ``open``: some address answered (a client that tries the next address on failure gets through; the Windows RPC
-    runtime does, [MS-RPCE] 2.1.1.1). ``address``: the first address in the resolver's order that answered (None when
-    none did). ``tried``: ``[{address, open, error}]`` for each address, in the resolver's order. ``error`` when none
-    answered: the first address's error - the one a client tries first - or ``unresolved`` with no address at all.
+    ``open``: some address answered (a client that tries the next address on failure gets through: [MS-RPCE] 2.1.1.1
+    says the RPC runtime over TCP does; that the KMS client's RPC connection goes that way is assumed, Microsoft does
+    not document it, docs/lab-assumptions.md). ``address``: the first address in the resolver's order that answered
+    (None when none did). ``tried``: ``[{address, open, error}]`` for each address, in the resolver's order
+    (``untried``: the controller has no way to that address). ``error`` when none answered: the error of the first
+    address the controller could try - the one a client tries first - or ``unresolved`` with no address at all.
     ``addresses``: every address of the name, as before."""
     addresses = _addresses(name, servers, timeout)
     if not addresses:
@@ -332,7 +342,9 @@ def _connect(name: str, port: int, servers: list[tuple[str, int]] | None, timeou
         with concurrent.futures.ThreadPoolExecutor(max_workers=len(targets)) as pool:
             tried = list(pool.map(lambda address: _connect_one(address, port, timeout), targets))
     answered = next((entry["address"] for entry in tried if entry["open"]), None)
-    return {"open": answered is not None, "error": None if answered is not None else tried[0]["error"],
+    # the first address the controller could try at all: an IPv6 address it has no route to says nothing of the host
+    first = next((entry for entry in tried if not entry.get("untried")), tried[0])
+    return {"open": answered is not None, "error": None if answered is not None else first["error"],
             "addresses": addresses, "address": answered, "tried": tried}
 
 

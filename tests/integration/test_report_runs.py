@@ -75,9 +75,10 @@ def test_check_mode_with_limit_writes_its_report(tmp_path):
 
 @pytest.mark.parametrize("limit", ["pc-b", "pc-b,localhost"])
 def test_remediate_with_limit_reports_the_limited_hosts_before_and_after(tmp_path, limit):
-    """The fleet step runs in the report play (issue 13), on the hosts the second diagnose play kept
-    (diagnose_run_hosts): with --limit without localhost the report is written from that play, and with --limit
-    naming localhost the report play gathers only the limited host, not every host of the inventory's pattern."""
+    """The fleet step runs in the report play (issue 13), on the hosts the play after the second diagnosis kept
+    (diagnose_run_hosts, also in check mode, where the second diagnosis is left out): with --limit without localhost
+    the report is written from that play, and with --limit naming localhost the report play gathers only the limited
+    host, not every host of the inventory's pattern."""
     run = run_playbook(unreachable_inventory(tmp_path, ("pc-a", "pc-b", "pc-c")), REMEDIATE, tmp_path / "run", extra=[
         "--check", "--limit", limit, "-e", json.dumps({"report_dir": str(tmp_path / "reports"), "report_formats": ["json"]})])
     folders = list((tmp_path / "reports").iterdir())

@@ -60,9 +60,11 @@ the assumptions are listed, with why no source exists, in docs/lab-assumptions.m
        over IPv4 addresses"; the default table's precedences are RFC 6724 section 2.1's.
 [RPCE] Microsoft Open Specifications [MS-RPCE] 2.1.1.1 "RPC over TCP/IP (ncacn_ip_tcp)" (learn.microsoft.com/
        openspecs/windows_protocols/ms-rpce/95fbfb56-d67a-47df-900c-e263d6031f22): a server name is resolved "by using
-       GetAddrInfo or equivalent Windows APIs, which return a list of IP addresses"; each address is tried "in
-       sequential order, a single address at a time. If the connection fails, [it] MUST attempt to connect to the
-       next IP address in the list."
+       GetAddrInfo or equivalent Windows APIs, which return a list of IP addresses. The server MUST attempt to connect
+       to each IP address returned in the list. Connections are attempted in sequential order, a single address at a
+       time. If the connection fails, the server MUST attempt to connect to the next IP address in the list." (The
+       spec says "the server" for the side that resolves the name and connects, the RPC client here.) That the KMS
+       client's "anonymous RPC" over TCP 1688 ([GEN]) goes this way is assumed (docs/lab-assumptions.md).
 """
 from __future__ import annotations
 

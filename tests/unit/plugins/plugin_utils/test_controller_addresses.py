@@ -221,3 +221,22 @@ def test_an_address_candidate_keeps_the_old_keys(live):
     result = _check("127.0.0.1", live, None)
     assert result == {"open": True, "error": None, "addresses": ["127.0.0.1"], "address": "127.0.0.1",
                       "tried": [{"address": "127.0.0.1", "open": True, "error": None}]}
+
+
+def test_an_address_the_controller_cannot_try_does_not_give_the_error(zone, live):
+    """A controller without IPv6 (ENETUNREACH at once) and a KMS host refusing on IPv4: the endpoint reads "refused"
+    (what the host does), not the controller's "Network is unreachable"; the IPv6 attempt stays in ``tried``."""
+    import errno  # pylint: disable=import-outside-toplevel
+    real = socket.create_connection
+
+    def _no_ipv6(address, timeout=None):
+        if ":" in address[0]:
+            raise OSError(errno.ENETUNREACH, "Network is unreachable")
+        return real(address, timeout=timeout)
+
+    servers = zone({"kms01.corp.example.jp": {"A": ["127.0.0.2"], "AAAA": ["2001:db8::10"]}})
+    with mock.patch.object(_controller.socket, "create_connection", _no_ipv6):
+        result = _check("kms01.corp.example.jp", live, servers)
+    assert (result["open"], result["error"]) == (False, "refused")
+    assert result["tried"][0] == {"address": "2001:db8::10", "open": False, "error": "Network is unreachable", "untried": True}
+    assert result["tried"][1] == {"address": "127.0.0.2", "open": False, "error": "refused"}
