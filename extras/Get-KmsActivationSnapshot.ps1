@@ -747,17 +747,17 @@ $probes = [ordered]@{
     }
     # One deadline for every connect of every endpoint: the phase takes timeout_ms however many addresses there are.
     # Task.WaitAny returns as each connect ends, so its stopwatch stops then (ms is its own, not the wait for the others).
-    $pending = New-Object System.Collections.ArrayList
-    foreach ($list in $connects.Values) { foreach ($a in $list) { if ($a.task) { [void]$pending.Add($a) } } }
+    $waiting = New-Object System.Collections.ArrayList
+    foreach ($list in $connects.Values) { foreach ($a in $list) { if ($a.task) { [void]$waiting.Add($a) } } }
     $deadline = [DateTime]::UtcNow.AddMilliseconds($timeoutMs)
-    while ($pending.Count -gt 0) {
+    while ($waiting.Count -gt 0) {
         $left = [int]($deadline - [DateTime]::UtcNow).TotalMilliseconds
         if ($left -le 0) { break }
         $i = -1
-        try { $i = [System.Threading.Tasks.Task]::WaitAny([System.Threading.Tasks.Task[]]@($pending | ForEach-Object { $_.task }), $left) } catch { $null = $_ }
+        try { $i = [System.Threading.Tasks.Task]::WaitAny([System.Threading.Tasks.Task[]]@($waiting | ForEach-Object { $_.task }), $left) } catch { $null = $_ }
         if ($i -lt 0) { break }
-        $pending[$i].watch.Stop()
-        $pending.RemoveAt($i)
+        $waiting[$i].watch.Stop()
+        $waiting.RemoveAt($i)
     }
     # An endpoint is open when one of its addresses answered (address: the first that did, in the resolver's order); else
     # error, code and ms are the first address's, the one a client tries first. tried: each address's outcome, in order.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import pathlib
+import re
 
 import tree_sitter
 import tree_sitter_powershell
@@ -114,3 +115,26 @@ def test_arrays_keep_their_shape():
 def test_last_known_good_time_is_not_called_a_sync_time():
     assert "last_known_good_time" in _hash_keys("probes/time.ps1")
     assert "last_known_good_sync" not in _hash_keys("probes/time.ps1")
+
+
+def _output_variables(text: str) -> set[str]:
+    """The variables a probe's answer reports as they are: ``key = $name`` lines of its last top-level hashtable."""
+    answer = text[text.rindex("\n[ordered]@{"):]
+    return set(re.findall(r"^\s+\w+ = \$(\w+)\s*$", answer, flags=re.MULTILINE))
+
+
+def test_what_an_answer_reports_is_not_overwritten_at_the_top_level():
+    """A variable a probe's answer reports is set at most once at the top level of its script: a second top-level
+    assignment overwrites it before the answer is built (kms_dns.ps1 reused $pending, the pending primary DNS suffix,
+    for its list of connects, so pending_primary_suffix would have carried TcpClient objects or an empty list)."""
+    overwritten = {}
+    for path in sorted((PS / "probes").glob("*.ps1")):
+        text = path.read_text(encoding="ascii")
+        if "\n[ordered]@{" not in text:
+            continue
+        for name in _output_variables(text):
+            count = len(re.findall(rf"^\${name}\s*=", text, flags=re.MULTILINE))
+            if count > 1:
+                overwritten[f"{path.name}: ${name}"] = count
+    assert overwritten == {}
+    assert "pending" in _output_variables((PS / "probes" / "kms_dns.ps1").read_text(encoding="ascii"))
