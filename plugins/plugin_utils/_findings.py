@@ -47,7 +47,7 @@ _SPECS = [
          ("license_status", "grace_remaining_minutes", "kms_host")),
     Spec("IN_GRACE", "warning", None, False,
          "{product} is not activated: {days_left} of grace period left{until}.",
-         "{product} はライセンス認証されていません。猶予期間の残りは {days_left}{until} です。",
+         "{product} はライセンス認証されていません。猶予期間の残りは {days_left}{until}です。",
          "Fix the cause reported with it; activation then happens at the next retry (every 2 hours).",
          "併せて報告された原因を解消してください。解消後、次回の再試行 (2 時間ごと) でライセンス認証されます。",
          ("license_status", "grace_remaining_minutes")),
@@ -354,8 +354,8 @@ _REACHED_TEXT: dict[str, tuple[str, str, str, str]] = {
 #: IN_GRACE when the product's status says grace but its time left (GracePeriodRemaining) was not collected: said so,
 #: not read as a number of days.
 _GRACE_UNKNOWN = (
-    "{product} is not activated: it is in its grace period{until}; the time left was not recorded.",
-    "{product} はライセンス認証されていません。猶予期間中です{until}。残り期間は記録されていません。",
+    "{product} is not activated: it is in its grace period; the time left was not recorded.",
+    "{product} はライセンス認証されていません。猶予期間中です。残り期間は記録されていません。",
 )
 
 #: Why a host could not be reached or read, from the connection's or runner's error text (raw text stays in the
@@ -506,10 +506,11 @@ def _shaped(key: str, value: str, lang: str) -> str:
 
 
 def until(expires: t.Any) -> dict[str, str]:
-    """" (until 2026-12-20 07:00 UTC)" after a period left, in each language; nothing when its end is not known."""
+    """" (until 2026-12-20 07:00 UTC)" after a period left, in each language (in Japanese with the space before
+    what follows: "25 日 (... まで) です", "25 日です"); nothing when its end is not known."""
     if expires in (None, "", "?"):
         return {"en": "", "ja": ""}
-    return {"en": f" (until {_value('expires', expires, 'en')})", "ja": f" ({_value('expires', expires, 'ja')} まで)"}
+    return {"en": f" (until {_value('expires', expires, 'en')})", "ja": f" ({_value('expires', expires, 'ja')} まで) "}
 
 
 def _release_note(values: dict[str, t.Any]) -> dict[str, str]:

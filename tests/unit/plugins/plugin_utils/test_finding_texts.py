@@ -38,7 +38,7 @@ PLACEHOLDER = re.compile(r"\{[a-z_]*\}|\?|\bNone\b|\bnull\b|\bnan\b")
 #: An absent value's words where the sentence wanted a number or a date: a modifier left hanging before a space and
 #: the next word ("不明な 日", "の です"), "... まで" after "not recorded" ("期限の記録なし まで"), "until" or "days"
 #: around an unknown (the IN_GRACE sentence of a real OSPP capture read so, before 0.1.0).
-JA_BROKEN = re.compile(r"[なの] [\u3040-\u30ff\u3400-\u9fff]|なし ?まで|不明な ")
+JA_BROKEN = re.compile(r"[なの] [\u3040-\u30ff\u3400-\u9fff]|なし ?まで|不明な |日 です|未満 です")
 EN_BROKEN = re.compile(r"until (date|time|end date) not recorded|unknown number of days|\b0 days\b|in 0 day")
 
 
@@ -106,7 +106,8 @@ def test_the_checker_catches_what_it_is_for():
     assert problems_in("KMS ホスト kms01 のクライアント数は 不明な数の です。", "ja", ["kms01"])
     assert problems_in("Office is not activated: an unknown number of days of grace period left (until date not recorded).", "en", [])
     assert problems_in("Office activation expires in 0 days (2026-11-25 08:40 UTC).", "en", [])
-    assert problems_in("Office はライセンス認証されていません。猶予期間の残りは 9 日 です。", "ja", ["Office"]) == []
+    assert problems_in("Office はライセンス認証されていません。猶予期間の残りは 9 日 です。", "ja", ["Office"])
+    assert problems_in("Office はライセンス認証されていません。猶予期間の残りは 9 日です。", "ja", ["Office"]) == []
 
 
 def test_lab_findings_read_well_in_both_languages():

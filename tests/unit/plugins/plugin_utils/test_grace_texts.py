@@ -106,3 +106,15 @@ def test_no_grace_left_is_not_less_than_a_day():
     result = _diagnose(2, 0, 0xC004F009)
     assert "IN_GRACE" not in result["codes"]
     assert result["status"] == "failing"
+
+
+def test_a_real_ospp_capture_without_an_end_date_reads_as_a_sentence():
+    """The published ``ospp.vbs /dstatus`` text of an Office in out-of-box grace (fixtures/text, massgravel MAS #269)
+    gives 9 days and no end date: no "(until date not recorded)", no space before です."""
+    import pathlib  # pylint: disable=import-outside-toplevel
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _text  # pylint: disable=import-outside-toplevel
+    path = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "text" / "en_mas_269_ospp_dstatus_oob_grace.txt"
+    result = _analyze.analyze(_text.snapshot_from_text(path.read_text(encoding="utf-8"), path.stem), {})
+    grace = _finding(result, "IN_GRACE")
+    assert grace["message"]["en"] == "Office is not activated: 9 days of grace period left."
+    assert grace["message"]["ja"] == "Office はライセンス認証されていません。猶予期間の残りは 9 日です。"
