@@ -483,7 +483,10 @@ def _shaped(key: str, value: str, lang: str) -> str:
     """Values with a shape of their own: clock offsets, timestamps, described HRESULTs, release names.
 
     The shapes are anchored at the value's first character (a sign, a digit, "0x"), so each is tried only where that
-    character can begin it: most values are names, hosts and words, and none of the patterns is tried in vain."""
+    character can begin it: most values are names, hosts and words, and none of the patterns is tried in vain. The
+    analyzer's own sentences of a time left ("25 days", "1 日未満") have no shape to find."""
+    if key in _SENTENCE_KEYS:
+        return value
     first = value[:1]
     if first == "+" or first == "-":
         skew = _SKEW.match(value)
@@ -523,6 +526,9 @@ def _release_note(values: dict[str, t.Any]) -> dict[str, str]:
         note[lang] = f" ({text})" if text and text not in product else ""
     return note
 
+
+#: The keys whose values the analyzer gives as finished words in each language (a time left): never reshaped.
+_SENTENCE_KEYS = frozenset(("days_left", "expires_in"))
 
 #: The keys whose values :func:`_shaped` rewrites whatever their first character.
 _SHAPED_KEYS = frozenset(("csvlk", "csvlk_ja", "os_release"))
