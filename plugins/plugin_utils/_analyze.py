@@ -204,10 +204,10 @@ def _connectivity(ctx: _Context, product: dict[str, t.Any], inner: int | None) -
         # The client's own test reaches the host now, so the request's failure is not what the test sees: the address
         # the client tries first may not answer (a later one did), or the failure has passed. Said so, with low
         # confidence, never "cannot reach (TCP open)" nor "answers neither the client (TCP open)".
-        reached = _reached_now(cand.get("tcp_tried"))
-        finding = _port_blocked(ctx, ref, evidence, text=reached, confidence="low")
-        # every address the client tries before the one that answers answered too: no rule of the client's to open
-        return [finding if reached.get("tcp_failed") else dict(finding, remedy=None)]
+        # The remedy stays: where outbound is not filtered the firewall step changes nothing and finds its fix in
+        # place, which is what lets remediation activate again (the request's failure has passed; a run lost after
+        # opening the port converges on the rerun).
+        return [_port_blocked(ctx, ref, evidence, text=_reached_now(cand.get("tcp_tried")), confidence="low")]
     if ctrl is not None and ctrl.get("open"):
         return [_port_blocked(ctx, ref, evidence)]
     if ctrl is not None:

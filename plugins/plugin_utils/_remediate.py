@@ -125,11 +125,8 @@ class RemediationRun:
                            {"state": "absent", "scope": scope, "activate": False})
         if s.set_kms_host and s.kms_host and self._any("KMS_SRV_MISSING", "KMS_HOST_UNRESOLVABLE"):
             yield Step("set_host", "Point the client at a known KMS host", "kms_client", {"kms_host": s.kms_host, "activate": False})
-        # not for a finding without the remedy: the client's own TCP test reaches the KMS host (the analyzer's "reached
-        # now" KMS_PORT_BLOCKED), so an outbound rule would change the host for nothing
-        blocked = [f for f in self._with("KMS_PORT_BLOCKED") if f.get("remedy", "open_firewall") == "open_firewall"]
-        if s.open_firewall and blocked:
-            port = _dict(blocked[0].get("evidence")).get("port")
+        if s.open_firewall and self._any("KMS_PORT_BLOCKED"):
+            port = _dict(self._with("KMS_PORT_BLOCKED")[0].get("evidence")).get("port")
             yield Step("firewall", "Allow outbound TCP to the KMS port", "kms_firewall",
                        {"direction": "outbound", "port": port, "remote_addresses": list(s.kms_addresses)})
         if s.time_sync and self._any("CLOCK_SKEW"):

@@ -139,24 +139,7 @@ def test_the_address_tried_first_not_answering_is_named_with_the_one_that_did():
 
 def test_an_address_failing_after_the_one_that_answered_explains_nothing():
     """IPv4 tried first and open, IPv6 after it timing out: the client got through on its first try, so the request's
-    failure has passed; no firewall remedy."""
+    failure has passed."""
     snap, obs = _unreachable_with_addresses([V4_OPEN, V6_DROPPED])
     finding = next(f for f in _analyze.analyze(snap, obs)["findings"] if f["code"] in BLOCKED)
     assert "but the client reaches it now (TCP open)" in finding["message"]["en"]
-    assert finding["remedy"] is None
-
-
-def test_no_outbound_rule_for_a_client_that_reaches_the_host():
-    """The remediation plan opens the client's firewall only for a KMS_PORT_BLOCKED that carries the remedy; one without
-    it (reached now) changes nothing, and a finding from an older document (no remedy key) keeps the step."""
-    from ansible_collections.winactivation.kms.plugins.plugin_utils import _remediate   # pylint: disable=import-outside-toplevel
-
-    def steps(*findings):
-        diagnosis = {"status": "failing", "findings": list(findings), "codes": [f["code"] for f in findings]}
-        run = _remediate.RemediationRun(diagnosis, _remediate.Settings(), domain_member=True)
-        return [step.key for step in run.steps_before_activation()]
-
-    blocked = {"code": "KMS_PORT_BLOCKED", "needs_person": False, "evidence": {"port": 1688}}
-    assert "firewall" in steps(dict(blocked, remedy="open_firewall"))
-    assert "firewall" in steps(blocked)
-    assert "firewall" not in steps(dict(blocked, remedy=None))

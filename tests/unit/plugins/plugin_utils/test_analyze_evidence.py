@@ -216,10 +216,11 @@ def test_attempt_outer_0xc004f074_uses_the_inner_code_of_12288():
 def test_a_request_that_failed_while_the_client_reaches_the_host_now_says_so():
     """0x800706BA in the client's last request, its own TCP test open now: not "cannot reach (TCP open)" nor "answers
     neither the client (TCP open)" (what the composed bench client read before), but the failure that has passed, with
-    low confidence and no firewall remedy, whatever the controller saw."""
+    low confidence, whatever the controller saw. The firewall remedy stays: where outbound is not filtered it changes
+    nothing and finds its fix in place, which lets remediation activate again."""
     for observed in (S.OPEN, S.CLOSED, {}):
         finding = next(f for f in run(S.failing("0x800706BA"), observed)["findings"] if f["code"] != "IN_GRACE")
-        assert finding["code"] == "KMS_PORT_BLOCKED" and finding["confidence"] == "low" and finding["remedy"] is None
+        assert finding["code"] == "KMS_PORT_BLOCKED" and finding["confidence"] == "low" and finding["remedy"] == "open_firewall"
         assert "but the client reaches it now (TCP open)" in finding["message"]["en"]
         assert "現在はクライアントから接続できます (TCP 接続可)" in finding["message"]["ja"]
         assert "cannot reach" not in finding["message"]["en"] and "neither" not in finding["message"]["en"]
