@@ -351,6 +351,34 @@ _REACHED_TEXT: dict[str, tuple[str, str, str, str]] = {
         "再度ライセンス認証してください (slmgr /ato)。再び失敗する場合は、その時点の KMS ホストと経路を確認してください。"),
 }
 
+#: KMS_PORT_BLOCKED(_BY_POLICY) when no one else tested the port: the controller did not (an offline diagnosis of a
+#: snapshot, a candidate it may not connect to) and no client of the run is its witness. Said so, never "but the
+#: controller can". (en, ja, remedy en, remedy ja; the remedies as the spec's, with a test from elsewhere first)
+_UNWITNESSED_TEXT: dict[str, tuple[str, str, str, str]] = {
+    "KMS_PORT_BLOCKED": (
+        "The client cannot reach {kms_host}:{port} (TCP {client_tcp}), and nothing else tested it (the controller did "
+        "not): the cause is a firewall or the path on the client side, or the KMS host itself.",
+        "クライアントから {kms_host}:{port} に接続できません (TCP {client_tcp})。ほかに接続を確認したもの (コントローラー"
+        "など) はありません。クライアント側のファイアウォールや経路、または KMS ホスト自体のいずれかが原因です。",
+        "Test TCP {port} to the KMS host from another computer: if it answers there, allow outbound TCP {port} to it on "
+        "the client (kms_firewall) and check the path; if not, check the KMS host. Do not disable the firewall.",
+        "別のコンピューターから KMS ホストへの TCP {port} を確認してください。そこで応答する場合は、クライアントで KMS ホストへの"
+        "送信 TCP {port} を許可し (kms_firewall)、経路を確認してください。応答しない場合は KMS ホストを確認してください。"
+        "ファイアウォールは無効にしないでください。"),
+    "KMS_PORT_BLOCKED_BY_POLICY": (
+        "The client cannot reach {kms_host}:{port} (TCP {client_tcp}), nothing else tested it (the controller did not), "
+        "and Group Policy decides the client's firewall ({policy}): a local firewall rule would have no effect.",
+        "クライアントから {kms_host}:{port} に接続できません (TCP {client_tcp})。ほかに接続を確認したもの (コントローラー"
+        "など) はありません。クライアントのファイアウォールはグループ ポリシーで管理されています ({policy})。ローカルの規則は"
+        "効果がありません。",
+        "Test TCP {port} to the KMS host from another computer: if it answers there, have the GPO allow outbound TCP "
+        "{port} to it (the GPO's firewall rules, or \"Apply local firewall rules: Yes\"); if not, check the KMS host. "
+        "Do not disable the firewall.",
+        "別のコンピューターから KMS ホストへの TCP {port} を確認してください。そこで応答する場合は、GPO で KMS ホストへの送信 "
+        "TCP {port} を許可してください (GPO のファイアウォール規則、または「ローカル ファイアウォール規則の適用: はい」)。"
+        "応答しない場合は KMS ホストを確認してください。ファイアウォールは無効にしないでください。"),
+}
+
 #: IN_GRACE when the product's status says grace but its time left (GracePeriodRemaining) was not collected: said so,
 #: not read as a number of days.
 _GRACE_UNKNOWN = (
@@ -585,12 +613,16 @@ def _literal(template: str) -> str:
 
 def _texts(spec: Spec, values: dict[str, t.Any]) -> tuple[str, str, str, str]:
     """The spec's four templates, or the variant for a KMS host's finding about itself, for a grace period whose time
-    left was not collected, or for a KMS host the client's own TCP test reaches (``_REACHED_TEXT``)."""
+    left was not collected, for a KMS host the client's own TCP test reaches (``_REACHED_TEXT``) or whose port no one
+    but the client tested (``_UNWITNESSED_TEXT``)."""
     texts = (spec.en, spec.ja, spec.remedy_en, spec.remedy_ja)
     if spec.code == "IN_GRACE" and values.get("days_left") is None:
         return (_GRACE_UNKNOWN[0], _GRACE_UNKNOWN[1], spec.remedy_en, spec.remedy_ja)
-    if spec.code in ("KMS_PORT_BLOCKED", "KMS_PORT_BLOCKED_BY_POLICY") and values.get("client_tcp") == "open":
-        return _REACHED_TEXT["partial" if values.get("tcp_failed") else "open"]
+    if spec.code in _UNWITNESSED_TEXT:
+        if values.get("client_tcp") == "open":
+            return _REACHED_TEXT["partial" if values.get("tcp_failed") else "open"]
+        if values.get("controller_tcp") is None and values.get("witness") == "the controller":
+            return _UNWITNESSED_TEXT[spec.code]
     if spec.code in _SELF_TEXT and str(values.get("kms_host") or "").lower() in _SELF_NAMES:
         variant = _SELF_TEXT[spec.code]
         return t.cast("tuple[str, str, str, str]", tuple(v or default for v, default in zip(variant, texts)))

@@ -72,3 +72,36 @@ def test_a_missing_os_probe_gives_no_build_none():
     assert texts and not [text for text in texts if "None" in text]
     finding = next(f for f in result["findings"] if f["code"] == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT")
     assert finding["evidence"]["os_release"] is None
+
+
+def test_what_the_controller_did_not_test_is_not_said_to_answer_it():
+    """Absent means not collected, for the controller's own test too: every case of the equality corpus diagnosed
+    without controller observations (snapshots diagnosed offline, as the helpdesk path does; real captures; the lab's
+    hosts offline) never says the controller can or cannot reach a KMS host. Before, KMS_PORT_BLOCKED read "..., but
+    the controller can" there (15 outputs, among them a recorded probe of a Japanese client)."""
+    import analyze_corpus  # pylint: disable=import-outside-toplevel
+    claims = ("the controller can", "nor the controller", "コントローラーからは接続できます", "コントローラー (TCP")
+    said = {}
+    cases = [(name, snapshot) for name, snapshot, observed in analyze_corpus.corpus() if not observed]
+    assert len(cases) > 100
+    for name, snapshot in cases:
+        for finding in _analyze.analyze(snapshot, {})["findings"]:
+            texts = [finding["message"]["en"], finding["message"]["ja"]]
+            if any(claim in text for claim in claims for text in texts):
+                said[name] = texts
+    assert said == {}
+
+
+def test_a_port_no_one_else_tested_reads_so_in_both_languages():
+    snapshot = S.edit(S.failing("0x800706BA"), lambda p: p["kms_dns"]["tcp"].update(
+        {"kms01.corp.example.jp:1688": {"open": False, "error": "timeout", "code": 10060, "ms": 2000}}))
+    not_checked = {"tcp": {}, "not_checked": {"kms01.corp.example.jp:1688": "not checked from the controller: not a known KMS candidate"}}
+    for observed in ({}, not_checked):
+        blocked = next(f for f in _analyze.analyze(snapshot, observed)["findings"] if f["code"] == "KMS_PORT_BLOCKED")
+        assert blocked["confidence"] == "low"
+        assert blocked["message"]["en"].startswith("The client cannot reach kms01.corp.example.jp:1688 (TCP timed out), "
+                                                   "and nothing else tested it (the controller did not)")
+        assert "ほかに接続を確認したもの (コントローラーなど) はありません" in blocked["message"]["ja"]
+        assert blocked["remedy_text"]["en"].startswith("Test TCP 1688 to the KMS host from another computer")
+    witnessed = next(f for f in _analyze.analyze(snapshot, S.OPEN)["findings"] if f["code"] == "KMS_PORT_BLOCKED")
+    assert "but the controller can" in witnessed["message"]["en"]
