@@ -170,6 +170,10 @@ class _Context:
         return None
 
     def srv_domains(self) -> str:
+        """The domains the client searched for _vlmcs._tcp; "?" when it has none, "not collected" when its DNS
+        settings were not read (no kms_dns probe: a finding from the request's code alone), never "no DNS suffix"."""
+        if not self.dns:
+            return "not collected"
         return ", ".join(s["domain"] for s in self.dns.get("srv") or [] if s.get("domain")) or "?"
 
 

@@ -304,6 +304,7 @@ _WORDS: dict[str, dict[str, tuple[str, str]]] = {
     "hresult": {"no KMS request recorded": ("no KMS request recorded", "KMS 要求の記録なし")},
     "product": {"licensing": ("The licensing service", "ライセンス サービス")},
     "resolve_error": {"no address": ("no address", "アドレスなし")},
+    "domains": {"not collected": ("the client's DNS domains (not collected)", "クライアントの DNS ドメイン (未収集)")},
     "channel": {"MAK": ("MAK", "MAK"), "RETAIL": ("retail", "リテール"), "OEM": ("OEM", "OEM"), "AVMA": ("AVMA", "AVMA"),
                 "EVALUATION": ("evaluation", "評価版"), "SUBSCRIPTION": ("subscription (Microsoft 365 Apps)", "サブスクリプション (Microsoft 365 Apps)"),
                 "UNKNOWN": ("unknown", "種類不明の")},

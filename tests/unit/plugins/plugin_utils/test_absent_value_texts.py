@@ -105,3 +105,23 @@ def test_a_port_no_one_else_tested_reads_so_in_both_languages():
         assert blocked["remedy_text"]["en"].startswith("Test TCP 1688 to the KMS host from another computer")
     witnessed = next(f for f in _analyze.analyze(snapshot, S.OPEN)["findings"] if f["code"] == "KMS_PORT_BLOCKED")
     assert "but the controller can" in witnessed["message"]["en"]
+
+
+def test_dns_suffixes_not_collected_are_not_no_suffix():
+    """A finding from the request's code alone (0x8007232B in a pasted slmgr output, no kms_dns probe) read "No
+    _vlmcs._tcp SRV record in no DNS suffix": the client's suffixes were not collected, not absent. Four real
+    captures of the corpus read so; no case without a kms_dns probe may say "no DNS suffix" now."""
+    import analyze_corpus  # pylint: disable=import-outside-toplevel
+    said, named = {}, []
+    for name, snapshot, observed in analyze_corpus.corpus():
+        if "kms_dns" in (snapshot.get("probes") or {}):
+            continue
+        for finding in _analyze.analyze(snapshot, observed)["findings"]:
+            texts = [finding["message"]["en"], finding["message"]["ja"]]
+            if any("no DNS suffix" in text or "DNS サフィックスなし" in text for text in texts):
+                said[name] = texts
+            if "(not collected)" in texts[0] and finding["code"] == "KMS_SRV_MISSING":
+                named.append(name)
+                assert "クライアントの DNS ドメイン (未収集)" in texts[1]
+    assert said == {}
+    assert "real:py-kms-org-60-ato-dns" in named
