@@ -199,7 +199,10 @@ def _connectivity(ctx: _Context, product: dict[str, t.Any], inner: int | None) -
     not_checked = ctx.controller_not_checked(host, port)
     if ctrl is None and not_checked:
         evidence["controller_not_checked"] = not_checked
-    evidence.update(_per_address(cand.get("tcp_tried"), ctrl.get("tried") if ctrl is not None else None))
+    # each side's per-address outcomes, read once: the client's are the view's already, the controller's are raw
+    client_tried = cand.get("tcp_tried") or []
+    controller_tried = _snapshot.address_outcomes(ctrl.get("tried")) if ctrl is not None and ctrl.get("tried") is not None else []
+    evidence.update(_per_address(client_tried, controller_tried))
     if cand and not cand.get("addresses"):
         err = cand.get("resolve_error") or {}
         evidence["resolve_error"] = err.get("text") or err.get("hresult") or "no address"
@@ -211,7 +214,7 @@ def _connectivity(ctx: _Context, product: dict[str, t.Any], inner: int | None) -
         # The remedy stays: where outbound is not filtered the firewall step changes nothing and finds its fix in
         # place, which is what lets remediation activate again (the request's failure has passed; a run lost after
         # opening the port converges on the rerun).
-        return [_port_blocked(ctx, ref, evidence, text=_reached_now(cand.get("tcp_tried")), confidence="low")]
+        return [_port_blocked(ctx, ref, evidence, text=_reached_now(client_tried), confidence="low")]
     if ctrl is not None and ctrl.get("open"):
         return [_port_blocked(ctx, ref, evidence)]
     if ctrl is not None:
@@ -220,11 +223,11 @@ def _connectivity(ctx: _Context, product: dict[str, t.Any], inner: int | None) -
     return [_port_blocked(ctx, ref, evidence, confidence="low")]
 
 
-def _reached_now(tried: t.Any) -> dict[str, t.Any]:
-    """The template values of a KMS host the client's TCP test reaches: ``tcp_answered``, the first address that
-    answered, and when an address before it did not (the one the client tries first), ``tcp_failed`` and
-    ``tcp_failed_error``; empty without per-address outcomes (one address, or a snapshot before 2026-12)."""
-    outcomes = _snapshot.address_outcomes(tried) if tried is not None else []
+def _reached_now(outcomes: list[dict[str, t.Any]]) -> dict[str, t.Any]:
+    """The template values of a KMS host the client's TCP test reaches, from its per-address ``outcomes``
+    (``_snapshot.address_outcomes``): ``tcp_answered``, the first address that answered, and when an address before
+    it did not (the one the client tries first), ``tcp_failed`` and ``tcp_failed_error``; empty without per-address
+    outcomes (one address, or a snapshot before 2026-12)."""
     answered = next((index for index, outcome in enumerate(outcomes) if outcome["open"]), None)
     if answered is None:
         return {}
@@ -235,17 +238,14 @@ def _reached_now(tried: t.Any) -> dict[str, t.Any]:
             "tcp_failed_error": failed[0]["error"] or "closed"}
 
 
-def _per_address(client: t.Any, controller: t.Any) -> dict[str, t.Any]:
-    """Which address of a name with several answered and which did not, from each side's TCP test (``tried``), as
-    evidence: ``client_tcp_addresses`` and ``controller_tcp_addresses``, ``[{address, open, error}]`` in the order the
-    addresses were tried. Only for a name with more than one address (one address says no more than ``client_tcp``);
-    absent when the test did not record them (snapshots before 2026-12: not collected)."""
-    evidence = {}
-    for key, tried in (("client_tcp_addresses", client), ("controller_tcp_addresses", controller)):
-        outcomes = _snapshot.address_outcomes(tried) if tried is not None else []
-        if len(outcomes) > 1:
-            evidence[key] = outcomes
-    return evidence
+def _per_address(client: list[dict[str, t.Any]], controller: list[dict[str, t.Any]]) -> dict[str, t.Any]:
+    """Which address of a name with several answered and which did not, from each side's per-address outcomes
+    (``_snapshot.address_outcomes``), as evidence: ``client_tcp_addresses`` and ``controller_tcp_addresses``,
+    ``[{address, open, error}]`` in the order the addresses were tried. Only for a name with more than one address
+    (one address says no more than ``client_tcp``); absent when the test did not record them (snapshots before
+    2026-12: not collected)."""
+    return {key: outcomes for key, outcomes in (("client_tcp_addresses", client), ("controller_tcp_addresses", controller))
+            if len(outcomes) > 1}
 
 
 def _host_down_or_path(ctx: _Context, ref: dict[str, t.Any], evidence: dict[str, t.Any],

@@ -26,7 +26,9 @@ def _now() -> float:
     return time.time()
 
 
-#: [ADDRSEL] the default prefix policy table (RFC 6724 section 2.1): (prefix, precedence), longest prefix first
+#: [ADDRSEL] the default prefix policy table (RFC 6724 section 2.1): (prefix, precedence), longest prefix first.
+#: Written from the source here, not imported from the collection's _controller: the lab is a witness of what the
+#: collection does, so it keeps its own reading of Windows' address order.
 _POLICY = tuple(sorted(((ipaddress.IPv6Network(prefix), precedence) for prefix, precedence in (
     ("::1/128", 50), ("::/0", 40), ("::ffff:0:0/96", 35), ("2002::/16", 30), ("2001::/32", 5), ("fc00::/7", 3),
     ("::/96", 1), ("fec0::/10", 1), ("3ffe::/16", 1))), key=lambda entry: -entry[0].prefixlen))
