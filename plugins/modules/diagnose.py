@@ -45,6 +45,10 @@ options:
         C(observations.not_checked) as C(not checked from the controller - not a known KMS candidate) and is never
         counted as down.
       - C(any) connects to every candidate a snapshot names (the behaviour before 0.1.0).
+      - Whatever this option, a link-local address (C(fe80::/10) with or without a zone id, C(169.254.0.0/16)) is never
+        connected to - it names a machine only on the diagnosed host's own link - and an endpoint none of whose
+        addresses the controller has a way to (no route, no address of that family) is not an observation; both are
+        listed in C(observations.not_checked) with the reason, never counted as down.
     type: str
     choices: [known, any]
     default: known

@@ -166,7 +166,7 @@ class _Context:
         """A KMS host that DNS (SRV) offers and that the client can open a connection to."""
         for cand in self.dns.get("candidates") or []:
             if (cand.get("source") or "").startswith("srv:") and cand.get("tcp_open"):
-                return f"{cand['host']}:{cand['port']}"
+                return _snapshot.join_host_port(cand["host"], cand["port"])
         return None
 
     def srv_domains(self) -> str:
@@ -190,8 +190,8 @@ def _connectivity(ctx: _Context, product: dict[str, t.Any], inner: int | None) -
     cand = ctx.client_candidate(host, port) or {}
     ctrl = ctx.controller_tcp(host, port)
     working = ctx.dns_working_host()
-    if manual and manual[1] == host and working and working != f"{host}:{port}":
-        return [_findings.make("STALE_KMS_OVERRIDE", ref, {"source": manual[0], "kms_host": f"{host}:{port}",
+    if manual and manual[1] == host and working and working != _snapshot.join_host_port(host, port):
+        return [_findings.make("STALE_KMS_OVERRIDE", ref, {"source": manual[0], "kms_host": _snapshot.join_host_port(host, port),
                                                            "hresult": hex_inner, "dns_host": working})]
     evidence = {"kms_host": host, "port": port, "hresult": hex_inner, "source": manual[0] if manual else "discovered",
                 "client_tcp": "open" if cand.get("tcp_open") else (cand.get("tcp_error") or "not tested"),

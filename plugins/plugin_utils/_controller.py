@@ -269,6 +269,20 @@ def _literal(name: str) -> bool:
     return True
 
 
+def _link_local(address: str) -> bool:
+    """Whether ``address`` is a link-local address (IPv6 fe80::/10 with or without a zone id, IPv4 169.254.0.0/16).
+
+    Such an address names a machine only on the link of the host that gave it: "Link-Local addresses are designed to
+    be used for addressing on a single link" (RFC 4291 section 2.5.6), and an IPv6 one's zone id (``%12``) is an
+    interface index of that host ("zone indices are local to a node", RFC 4007 section 6), which may be another
+    interface or none on the controller; IPv4 169.254/16 the same (RFC 3927 section 1.6). A connect from the
+    controller says nothing of the KMS host: not tried."""
+    try:
+        return ipaddress.ip_address(address.split("%", 1)[0]).is_link_local
+    except ValueError:
+        return False
+
+
 def _dns_addresses(name: str, servers: list[tuple[str, int]], timeout: float) -> list[str]:
     """A and AAAA of ``name`` from the given DNS servers, both asked at once (each within ``timeout``).
 
@@ -309,7 +323,10 @@ _CANNOT_TRY = frozenset({errno.ENETUNREACH, errno.EAFNOSUPPORT, errno.EADDRNOTAV
 
 def _connect_one(address: str, port: int, timeout: float) -> dict[str, t.Any]:
     """One TCP connect to one address: ``{address, open, error}`` (error: timeout, refused or the OS's words), and
-    ``untried`` when the controller had no way to that address (``_CANNOT_TRY``)."""
+    ``untried`` when the controller had no way to that address (``_CANNOT_TRY``) or it is link-local
+    (``_link_local``: not connected to at all)."""
+    if _link_local(address):
+        return {"address": address, "open": False, "error": LINK_LOCAL_ERROR, "untried": True}
     try:
         with socket.create_connection((address, port), timeout=timeout):
             return {"address": address, "open": True, "error": None}
@@ -370,6 +387,11 @@ def tcp_check(endpoints: list[tuple[str, int]], servers: list[tuple[str, int]] |
 
 #: Why an endpoint named by a host's snapshot was not connected to (see the module docstring).
 NOT_KNOWN = "not checked from the controller: not a known KMS candidate"
+#: Why a link-local address (``_link_local``) was not connected to, as an endpoint and as one address of a name.
+LINK_LOCAL = "not checked from the controller: a link-local address means something only on the host's own link"
+LINK_LOCAL_ERROR = "link-local address: not tried from the controller"
+#: Why an endpoint none of whose addresses the controller had a way to (``_CANNOT_TRY``) was not checked.
+CANNOT_TRY = "not checked from the controller: it has no way to any address of the name"
 
 
 def _name(value: t.Any) -> str | None:
@@ -420,14 +442,27 @@ def _bounded(endpoints: list[tuple[str, int]], known: set[str] | None,
     """Split ``endpoints`` into those the controller may connect to and those it must not (with the reason).
 
     ``known`` None: every endpoint (the option that widens it). Else the known names plus the SRV targets in the
-    controller's own answers."""
+    controller's own answers. A link-local address (``_link_local``) is never connected to, whatever ``known``."""
+    local = {f"{h}:{p}": LINK_LOCAL for h, p in endpoints if _link_local(h)}
+    endpoints = [(h, p) for h, p in endpoints if f"{h}:{p}" not in local]
     if known is None:
-        return endpoints, {}
+        return endpoints, local
     allowed = {n for n in (_name(k) for k in known) if n}
     allowed.update(n for n in (_name(r.get("target")) for e in srv for r in e.get("records") or []) if n)
     checked = [(h, p) for h, p in endpoints if _name(h) in allowed]
     skipped = {f"{h}:{p}": NOT_KNOWN for h, p in endpoints if _name(h) not in allowed}
-    return checked, skipped
+    return checked, {**skipped, **local}
+
+
+def _untried(result: dict[str, t.Any]) -> str | None:
+    """Why the controller tried none of an endpoint's addresses (each link-local, or of a family or network it has
+    no way to: ``_CANNOT_TRY``), None when it tried at least one or resolved none (unresolved is an observation)."""
+    tried = result.get("tried") or []
+    if not tried or not all(entry.get("untried") for entry in tried):
+        return None
+    if all(entry.get("error") == LINK_LOCAL_ERROR for entry in tried):
+        return LINK_LOCAL
+    return f"{CANNOT_TRY}: {tried[0]['error']}"
 
 
 def observe(kms_dns_view: dict[str, t.Any], servers: list[tuple[str, int]] | None, timeout: float,
@@ -443,5 +478,11 @@ def observe(kms_dns_view: dict[str, t.Any], servers: list[tuple[str, int]] | Non
     endpoints.extend(extra or [])
     srv = srv_lookup(domains, servers, timeout, cache)
     checked, skipped = _bounded(endpoints, set(known) if known is not None else None, srv)
-    return {"srv": srv, "tcp": tcp_check(checked, servers, timeout, cache), "not_checked": skipped,
+    tcp = tcp_check(checked, servers, timeout, cache)
+    for key, result in list(tcp.items()):
+        reason = _untried(result)
+        if reason:      # the controller could try none of its addresses: no observation, not "closed"
+            del tcp[key]
+            skipped[key] = reason
+    return {"srv": srv, "tcp": tcp, "not_checked": skipped,
             "dns_servers": [f"{h}:{p}" for h, p in servers] if servers else "system"}

@@ -593,11 +593,28 @@ def _value(key: str, value: t.Any, lang: str) -> str:
 
 
 def _render(template: str, values: dict[str, t.Any], lang: str) -> str:
-    """Fill a template's fields from the values, each in the template's language."""
+    """Fill a template's fields from the values, each in the template's language; an IPv6 address before a port
+    (``{kms_host}:{port}``) in brackets (``_bracketed``)."""
     fields = _fields(template)
     if not fields:
         return _literal(template)
-    return template.format_map({name: _value(name, values.get(name), lang) for name in fields})
+    filled = {name: _value(name, values.get(name), lang) for name in fields}
+    for name in _host_fields(template):
+        filled[name] = _bracketed(filled[name])
+    return template.format_map(filled)
+
+
+def _bracketed(host: str) -> str:
+    """``host`` as it reads before ``:port``: an IPv6 address in brackets ("[fe80::1%12]:1688", RFC 5952 section 6,
+    as slmgr /skms takes it), a name or IPv4 address as it is; a host already in brackets is left as it is."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+@functools.lru_cache(maxsize=1024)
+def _host_fields(template: str) -> tuple[str, ...]:
+    """The fields of a template that a port follows (``{kms_host}:{port}``): each is a host (parsed once per
+    template)."""
+    return tuple(name for name in _fields(template) if "{" + name + "}:{" in template)
 
 
 @functools.lru_cache(maxsize=1024)

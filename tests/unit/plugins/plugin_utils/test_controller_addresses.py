@@ -240,3 +240,68 @@ def test_an_address_the_controller_cannot_try_does_not_give_the_error(zone, live
     assert (result["open"], result["error"]) == (False, "refused")
     assert result["tried"][0] == {"address": "2001:db8::10", "open": False, "error": "Network is unreachable", "untried": True}
     assert result["tried"][1] == {"address": "127.0.0.2", "open": False, "error": "refused"}
+
+
+@pytest.mark.parametrize("address, local", [
+    ("fe80::1", True), ("fe80::1%12", True), ("FE80::abcd%eth0", True), ("169.254.10.20", True),
+    ("2001:db8::10", False), ("10.0.5.21", False), ("127.0.0.1", False), ("kms01.corp.example.jp", False),
+])
+def test_link_local_addresses(address, local):
+    assert _controller._link_local(address) is local   # pylint: disable=protected-access
+
+
+def _refuse_to_connect(address, timeout=None):
+    raise AssertionError(f"the controller connected to {address}")
+
+
+@pytest.mark.parametrize("endpoint", ["fe80::1%12", "fe80::1", "169.254.10.20"])
+@pytest.mark.parametrize("known", [None, {"fe80::1%12", "fe80::1", "169.254.10.20"}])
+def test_a_link_local_kms_host_is_not_connected_to_and_is_not_checked(endpoint, known):
+    """A host's KmsMachineName of fe80::1%12 names an interface of that host (RFC 4007 section 6): from the controller
+    the zone is another interface or none, so a connect would say nothing of the KMS host. Not tried, even when the
+    name is known or every name is allowed; reported as not checked (absent), never as closed."""
+    view = {"domains": [], "candidates": [{"source": "service", "host": endpoint, "port": 1688}]}
+    with mock.patch.object(_controller.socket, "create_connection", _refuse_to_connect):
+        obs = _controller.observe(view, None, 0.5, known=known)
+    assert obs["tcp"] == {}
+    assert obs["not_checked"] == {f"{endpoint}:1688": _controller.LINK_LOCAL}
+
+
+def test_a_link_local_address_of_a_name_is_left_untried(zone, live):
+    """A name whose DNS answer holds a link-local AAAA and a live A: the live one decides, the link-local one is kept in
+    ``tried`` as untried, without a connect to it."""
+    real = socket.create_connection
+
+    def _not_link_local(address, timeout=None):
+        assert not address[0].startswith("fe80"), "connected to a link-local address"
+        return real(address, timeout=timeout)
+
+    servers = zone({"kms01.corp.example.jp": {"A": ["127.0.0.1"], "AAAA": ["fe80::10"]}})
+    with mock.patch.object(_controller.socket, "create_connection", _not_link_local):
+        result = _check("kms01.corp.example.jp", live, servers)
+    assert result["open"] is True
+    assert {"address": "fe80::10", "open": False, "error": _controller.LINK_LOCAL_ERROR, "untried": True} in result["tried"]
+
+
+def test_an_endpoint_with_no_address_the_controller_can_try_is_not_checked(zone, live):
+    """A controller without IPv6 and a KMS host with only AAAA: the controller tried nothing, so it observed nothing.
+    The endpoint is not checked (with the controller's reason), not "Network is unreachable" as if the host were."""
+    import errno  # pylint: disable=import-outside-toplevel
+
+    def _no_ipv6(address, timeout=None):
+        raise OSError(errno.ENETUNREACH, "Network is unreachable")
+
+    servers = zone({"kms01.corp.example.jp": {"AAAA": ["2001:db8::10"]}})
+    view = {"domains": [], "candidates": [{"source": "service", "host": "kms01.corp.example.jp", "port": live}]}
+    with mock.patch.object(_controller.socket, "create_connection", _no_ipv6):
+        obs = _controller.observe(view, servers, 1.0, known=None)
+    assert obs["tcp"] == {}
+    assert obs["not_checked"] == {f"kms01.corp.example.jp:{live}": f"{_controller.CANNOT_TRY}: Network is unreachable"}
+
+
+def test_an_unresolved_name_is_still_an_observation(zone, live):
+    """Unresolved from the controller is something it saw (no address at all), so it stays under ``tcp``."""
+    servers = zone({})
+    view = {"domains": [], "candidates": [{"source": "service", "host": "gone.corp.example.jp", "port": live}]}
+    obs = _controller.observe(view, servers, 0.5, known=None)
+    assert obs["tcp"][f"gone.corp.example.jp:{live}"]["error"] == "unresolved" and obs["not_checked"] == {}
