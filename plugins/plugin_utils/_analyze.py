@@ -194,7 +194,7 @@ def _connectivity(ctx: _Context, product: dict[str, t.Any], inner: int | None) -
         return [_findings.make("STALE_KMS_OVERRIDE", ref, {"source": manual[0], "kms_host": _snapshot.join_host_port(host, port),
                                                            "hresult": hex_inner, "dns_host": working})]
     evidence = {"kms_host": host, "port": port, "hresult": hex_inner, "source": manual[0] if manual else "discovered",
-                "client_tcp": "open" if cand.get("tcp_open") else (cand.get("tcp_error") or "not tested"),
+                "client_tcp": _client_tcp(cand),
                 "controller_tcp": None if ctrl is None else ("open" if ctrl.get("open") else ctrl.get("error") or "closed")}
     not_checked = ctx.controller_not_checked(host, port)
     if ctrl is None and not_checked:
@@ -223,6 +223,15 @@ def _connectivity(ctx: _Context, product: dict[str, t.Any], inner: int | None) -
     return [_port_blocked(ctx, ref, evidence, confidence="low")]
 
 
+def _client_tcp(cand: dict[str, t.Any]) -> str:
+    """What the client's own TCP test of a candidate gave: "open", its error, "closed" for a failed connect without
+    one, "not tested" when the probe recorded no outcome (no candidate, or ``open`` absent)."""
+    state = cand.get("tcp_open")
+    if state is None:
+        return "not tested"
+    return "open" if state else (cand.get("tcp_error") or "closed")
+
+
 def _reached_now(outcomes: list[dict[str, t.Any]]) -> dict[str, t.Any]:
     """The template values of a KMS host the client's TCP test reaches, from its per-address ``outcomes``
     (``_snapshot.address_outcomes``): ``tcp_answered``, the first address that answered, and when an address before
@@ -231,7 +240,7 @@ def _reached_now(outcomes: list[dict[str, t.Any]]) -> dict[str, t.Any]:
     answered = next((index for index, outcome in enumerate(outcomes) if outcome["open"]), None)
     if answered is None:
         return {}
-    failed = [outcome for outcome in outcomes[:answered] if not outcome["open"]]
+    failed = [outcome for outcome in outcomes[:answered] if outcome["open"] is False]   # None: not recorded
     if not failed:
         return {"tcp_answered": outcomes[answered]["address"]}
     return {"tcp_answered": outcomes[answered]["address"], "tcp_failed": failed[0]["address"],
@@ -615,7 +624,7 @@ def _no_request_causes(ctx: _Context, product: dict[str, t.Any]) -> list[dict[st
     host, port = ctx.kms_target(product)
     if host:
         cand = ctx.client_candidate(host, port)
-        if cand and not cand.get("tcp_open"):
+        if cand and cand.get("tcp_open") is False:     # untested (None) is no evidence of a blocked path
             return [_at_most(f, "medium") for f in _connectivity(ctx, product, 0x800706BA)]
     if _in_grace(product):
         return []       # in grace, not failed (_in_grace): nothing here names a cause

@@ -125,3 +125,41 @@ def test_dns_suffixes_not_collected_are_not_no_suffix():
                 assert "クライアントの DNS ドメイン (未収集)" in texts[1]
     assert said == {}
     assert "real:py-kms-org-60-ato-dns" in named
+
+
+def _no_request(tcp: dict[str, t.Any] | None) -> dict[str, t.Any]:
+    """A KMS client in notification (no grace left) that logged no request, its KMS host found through DNS; the
+    kms_dns probe's TCP result for kms01 is ``tcp`` (None: absent)."""
+    def _edit(probes: dict[str, t.Any]) -> None:
+        probes["activation"]["products"][0].update(LicenseStatus=5, GracePeriodRemaining=0, LicenseStatusReason=0xC004F074)
+        probes["activation"]["events"] = []
+        probes["kms_dns"]["tcp"] = {} if tcp is None else {"kms01.corp.example.jp:1688": tcp}
+    return S.edit(S.healthy(), _edit)
+
+
+@pytest.mark.parametrize("tcp", [None, {"error": None}, {"open": None, "error": None}])
+def test_a_client_tcp_test_not_recorded_is_no_blocked_path(tcp):
+    """Without a request of its own, a KMS client's connectivity findings are inferred from its TCP test. A test whose
+    outcome is not recorded (no result, or ``open`` absent) inferred "cannot reach kms01:1688 (TCP not tested)" as if
+    the test had failed; now nothing is inferred from it."""
+    result = _analyze.analyze(_no_request(tcp), {})
+    assert not {"KMS_PORT_BLOCKED", "KMS_HOST_DOWN", "KMS_HOST_UNRESOLVABLE"} & set(result["codes"]), result["codes"]
+    assert "ACTIVATION_FAILED" in result["codes"]
+
+
+def test_a_failed_client_test_without_an_error_reads_closed():
+    """A failed connect the probe recorded without an error is "closed" (接続不可), not "not tested"."""
+    result = _analyze.analyze(_no_request({"open": False, "error": None}), {})
+    blocked = next(f for f in result["findings"] if f["code"] == "KMS_PORT_BLOCKED")
+    assert blocked["evidence"]["client_tcp"] == "closed"
+    assert "(TCP closed)" in blocked["message"]["en"] and "(TCP 接続不可)" in blocked["message"]["ja"]
+
+
+def test_an_address_outcome_not_recorded_is_not_a_failed_first_address():
+    """The client reaches kms01 on its second address; the first address's outcome has no ``open``: it is not said to
+    be the address that does not answer."""
+    tried = [{"address": "2001:db8::10", "error": None}, {"address": "10.0.5.21", "open": True, "error": None}]
+    snapshot = S.edit(S.failing("0x800706BA"), lambda p: p["kms_dns"]["tcp"].update(
+        {"kms01.corp.example.jp:1688": {"open": True, "error": None, "address": "10.0.5.21", "tried": tried}}))
+    blocked = next(f for f in _analyze.analyze(snapshot, {})["findings"] if f["code"] == "KMS_PORT_BLOCKED")
+    assert "2001:db8::10" not in blocked["message"]["en"] and "does not answer" not in blocked["message"]["en"]
