@@ -77,6 +77,9 @@ normalized:
       address's when none answered), and C(tcp_tried) (each address with C(open) and C(error), in the resolver's
       order; absent when the probe did not record it); a source that could not be read has C(host) null and an
       C(error).
+    - Absent means not collected - C(srv) and C(srv_found) are null when the probe's answer has no SRV look-ups,
+      and a candidate's C(addresses) is null when it recorded no look-up of that name (an empty list is a look-up that
+      found no address).
   returned: success
   type: dict
 snapshot:

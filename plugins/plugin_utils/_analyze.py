@@ -171,8 +171,9 @@ class _Context:
 
     def srv_domains(self) -> str:
         """The domains the client searched for _vlmcs._tcp; "?" when it has none, "not collected" when its DNS
-        settings were not read (no kms_dns probe: a finding from the request's code alone), never "no DNS suffix"."""
-        if not self.dns:
+        settings were not read (no kms_dns probe: a finding from the request's code alone, or an answer without its
+        SRV look-ups), never "no DNS suffix"."""
+        if not self.dns or self.dns.get("srv") is None:
             return "not collected"
         return ", ".join(s["domain"] for s in self.dns.get("srv") or [] if s.get("domain")) or "?"
 
@@ -203,7 +204,7 @@ def _connectivity(ctx: _Context, product: dict[str, t.Any], inner: int | None) -
     client_tried = cand.get("tcp_tried") or []
     controller_tried = _snapshot.address_outcomes(ctrl.get("tried")) if ctrl is not None and ctrl.get("tried") is not None else []
     evidence.update(_per_address(client_tried, controller_tried))
-    if cand and not cand.get("addresses"):
+    if cand and cand.get("addresses") == []:      # None: the look-up was not recorded, no evidence either way
         err = cand.get("resolve_error") or {}
         evidence["resolve_error"] = err.get("text") or err.get("hresult") or "no address"
         return [_findings.make("KMS_HOST_UNRESOLVABLE", ref, evidence)]

@@ -830,7 +830,10 @@ def _dns_error(error: t.Any) -> dict[str, t.Any] | None:
 
 
 def normalise_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
-    """Return the normalised view of the kms_dns probe's output: SRV per domain and every KMS candidate."""
+    """Return the normalised view of the kms_dns probe's output: SRV per domain and every KMS candidate.
+
+    ``srv`` and ``srv_found`` are None when the answer has no ``srv`` (not collected: never "no record in no
+    domain"), a candidate's ``addresses`` None when the answer recorded no look-up of its name."""
     srv = _srv_entries(raw)
     return {
         "primary_suffix": as_str(raw.get("primary_suffix")),
@@ -841,7 +844,7 @@ def normalise_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
         "ad_domain": as_str(raw.get("ad_domain")),
         "domains": [str(d) for d in as_list(raw.get("domains"))],
         "srv": srv,
-        "srv_found": _srv_found(srv),
+        "srv_found": None if srv is None else _srv_found(srv),
         "candidates": _dns_candidates(raw),
         "timeout_ms": as_int(raw.get("timeout_ms")),
     }
@@ -850,7 +853,7 @@ def normalise_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
 def _analysis_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
     """The kms_dns view's fields the analyzer reads: the SRV look-ups, whether they found a host, the candidates."""
     srv = _srv_entries(raw)
-    return {"srv": srv, "srv_found": _srv_found(srv), "candidates": _dns_candidates(raw, lean=True)}
+    return {"srv": srv, "srv_found": None if srv is None else _srv_found(srv), "candidates": _dns_candidates(raw, lean=True)}
 
 
 def _srv_found(srv: list[dict[str, t.Any]]) -> bool:
@@ -861,8 +864,11 @@ def _srv_found(srv: list[dict[str, t.Any]]) -> bool:
     return any(s["records"] for s in searched)
 
 
-def _srv_entries(raw: dict[str, t.Any]) -> list[dict[str, t.Any]]:
-    """The kms_dns probe's SRV look-ups, one per domain, with their records."""
+def _srv_entries(raw: dict[str, t.Any]) -> list[dict[str, t.Any]] | None:
+    """The kms_dns probe's SRV look-ups, one per domain, with their records; None when the answer has no ``srv``
+    (the probe always writes it, [] for no domain: absent is not collected)."""
+    if raw.get("srv") is None:
+        return None
     srv = []
     for entry in as_list(raw.get("srv")):
         if not isinstance(entry, dict):
@@ -891,7 +897,8 @@ def _srv_entries(raw: dict[str, t.Any]) -> list[dict[str, t.Any]]:
 def _dns_candidates(raw: dict[str, t.Any], lean: bool = False) -> list[dict[str, t.Any]]:
     """Every KMS host the client may go to, with what the host saw of its name and port (``lean``: without the TCP
     test's error code and milliseconds, which no rule reads)."""
-    resolved = raw.get("resolved") or {}
+    resolved = raw.get("resolved")
+    resolved = resolved if isinstance(resolved, dict) else {}
     tcp = raw.get("tcp") or {}
     candidates: list[dict[str, t.Any]] = []
     for cand in as_list(raw.get("candidates")):
@@ -899,7 +906,7 @@ def _dns_candidates(raw: dict[str, t.Any], lean: bool = False) -> list[dict[str,
             continue
         host = (as_str(cand.get("host")) or "").lower()
         port = as_int(cand.get("port")) or 1688
-        res = resolved.get(host) or {}
+        res = resolved.get(host)
         conn = tcp.get(f"{host}:{port}") or {}
         if not host:
             # a source whose setting could not be read: kept with its error, never as a host
@@ -912,8 +919,9 @@ def _dns_candidates(raw: dict[str, t.Any], lean: bool = False) -> list[dict[str,
             "source": as_str(cand.get("source")),
             "host": host,
             "port": port,
-            "addresses": [str(a) for a in as_list(res.get("addresses"))],
-            "resolve_error": _dns_error(res.get("error")),
+            # None: the answer recorded no look-up of this name (not collected), never "no address"
+            "addresses": [str(a) for a in as_list(res.get("addresses"))] if isinstance(res, dict) else None,
+            "resolve_error": _dns_error(res.get("error")) if isinstance(res, dict) else None,
             "tcp_open": as_bool(conn.get("open")),
             "tcp_error": as_str(conn.get("error")),
         }

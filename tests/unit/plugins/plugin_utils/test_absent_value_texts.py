@@ -11,7 +11,7 @@ import typing as t
 import pytest
 
 import snapshots as S
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _hresult
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _hresult, _snapshot
 
 from test_finding_texts import _all_problems
 
@@ -163,3 +163,39 @@ def test_an_address_outcome_not_recorded_is_not_a_failed_first_address():
         {"kms01.corp.example.jp:1688": {"open": True, "error": None, "address": "10.0.5.21", "tried": tried}}))
     blocked = next(f for f in _analyze.analyze(snapshot, {})["findings"] if f["code"] == "KMS_PORT_BLOCKED")
     assert "2001:db8::10" not in blocked["message"]["en"] and "does not answer" not in blocked["message"]["en"]
+
+
+def _dns_without(key: str) -> dict[str, t.Any]:
+    """A KMS client that logged no request and whose KMS host the client's DNS settings name, its kms_dns answer
+    without ``key`` (a damaged or hand-edited snapshot: the probe always writes it)."""
+    def _edit(probes: dict[str, t.Any]) -> None:
+        probes["activation"]["products"][0].update(LicenseStatus=5, GracePeriodRemaining=0, LicenseStatusReason=0xC004F074)
+        probes["activation"]["events"] = []
+        probes["kms_dns"]["tcp"] = {"kms01.corp.example.jp:1688": {"open": False, "error": "timeout"}}
+        del probes["kms_dns"][key]
+    return S.edit(S.healthy(), _edit)
+
+
+def test_an_answer_without_its_srv_look_ups_is_not_no_dns_suffix():
+    """Without ``srv`` the view's ``srv`` and ``srv_found`` are None (not collected), and no finding says the client
+    has no DNS suffix or no SRV record."""
+    snapshot = _dns_without("srv")
+    view = _snapshot.normalise_snapshot(snapshot)["kms_dns"]
+    assert (view["srv"], view["srv_found"]) == (None, None)
+    result = _analyze.analyze(snapshot, {})
+    assert "KMS_SRV_MISSING" not in result["codes"]
+    texts = [f["message"][lang] for f in result["findings"] for lang in ("en", "ja")]
+    assert not [text for text in texts if "no DNS suffix" in text or "DNS サフィックスなし" in text]
+
+
+def test_an_answer_without_its_look_ups_of_names_is_not_unresolvable():
+    """Without ``resolved`` (or without an entry for the name) a candidate's ``addresses`` is None (not collected):
+    no KMS_HOST_UNRESOLVABLE "does not resolve from the client (no address)"; the failed TCP test still counts."""
+    snapshot = _dns_without("resolved")
+    candidate = _snapshot.normalise_snapshot(snapshot)["kms_dns"]["candidates"][0]
+    assert (candidate["addresses"], candidate["resolve_error"]) == (None, None)
+    result = _analyze.analyze(snapshot, {})
+    assert "KMS_HOST_UNRESOLVABLE" not in result["codes"] and "KMS_PORT_BLOCKED" in result["codes"]
+    recorded = S.edit(snapshot, lambda p: p["kms_dns"].update(
+        resolved={"kms01.corp.example.jp": {"addresses": [], "error": {"code": 9003, "hresult": None}}}))
+    assert "KMS_HOST_UNRESOLVABLE" in _analyze.analyze(recorded, {})["codes"]
