@@ -66,6 +66,14 @@ def _product_ref(product: dict[str, t.Any], os_info: dict[str, t.Any] | None = N
             "key": product.get("key") or product.get("id"), "display": _product_names.product_name(product, os_info)}
 
 
+def _distinct(product: dict[str, t.Any]) -> str:
+    """What tells a product apart from another of the same name: its partial key (…PG343), else its activation ID,
+    else its place in the list (``key``: product-2)."""
+    if product.get("partial_product_key"):
+        return f"…{product['partial_product_key']}"
+    return str(product.get("id") or product.get("key"))
+
+
 def _interval_text(minutes: int | None) -> tuple[str, str]:
     """A renewal interval as English and Japanese text (whole days when it is whole days)."""
     if not minutes or minutes <= 0 or minutes >= 0xFFFFFFFF:
@@ -106,6 +114,7 @@ class _Context:
         #: id(product) -> (product, its reference): each product is named once per diagnosis (the product is kept
         #: with its reference, so its id cannot be reused by another while the context lives)
         self._refs: dict[int, tuple[dict[str, t.Any], dict[str, t.Any]]] = {}
+        self._shared: frozenset[str] | None = None
 
     def ref(self, product: dict[str, t.Any]) -> dict[str, t.Any]:
         """How findings name the product (a fresh copy each time: findings never share one)."""
@@ -119,8 +128,20 @@ class _Context:
         """The product's reference, made once per diagnosis (callers copy it before handing it out)."""
         known = self._refs.get(id(product))
         if known is None or known[0] is not product:
-            known = self._refs[id(product)] = (product, _product_ref(product, self.activation.get("os")))
+            ref = _product_ref(product, self.activation.get("os"))
+            if ref["display"] in self._shared_displays():
+                ref["display"] = f"{ref['display']} ({_distinct(product)})"
+            known = self._refs[id(product)] = (product, ref)
         return known[1]
+
+    def _shared_displays(self) -> frozenset[str]:
+        """The names two or more of the host's products would read by (two Office licences whose names were not
+        recorded both read "Office"): findings add what tells them apart (``_distinct``)."""
+        if self._shared is None:
+            products = self.activation.get("products") or []
+            names = [_product_names.product_name(p, self.activation.get("os")) for p in products] if len(products) > 1 else []
+            self._shared = frozenset(name for name in names if names.count(name) > 1)
+        return self._shared
 
     # -- where the client goes -------------------------------------------------------------------------------------
 
@@ -632,14 +653,28 @@ def _no_request_causes(ctx: _Context, product: dict[str, t.Any]) -> list[dict[st
     return [_failed(ref, _hresult.normalise(product.get("license_status_reason")), [_events_missing(ctx)], "LicenseStatus", confidence="low")]
 
 
+def _attempt_application(attempt: dict[str, t.Any]) -> str:
+    """The application an activation attempt was about: its ApplicationID's, else Office for ospp.vbs (it manages
+    Office only: "The Office Software Protection Platform script (ospp.vbs) enables you to configure volume licensed
+    versions of Office", learn.microsoft.com/office/volume-license-activation/tools-to-manage-volume-activation-of-office),
+    else Windows (slmgr /ato without an activation ID activates Windows)."""
+    if attempt.get("application_id"):
+        return _snapshot.application_of({"ApplicationID": attempt["application_id"]})
+    return "office" if (attempt.get("tool") or "").startswith("ospp") else "windows"
+
+
 def _attempt_product(ctx: _Context, attempt: dict[str, t.Any]) -> dict[str, t.Any] | None:
-    """The product an activation attempt was about: by ID, else by ApplicationID, else the Windows product."""
+    """The product an activation attempt was about: by ID, else by ApplicationID, else the only Office product for
+    ospp.vbs (none when there are several: which one is not known), else the Windows product."""
     products = ctx.activation.get("products") or []
     if attempt.get("id"):
         return next((p for p in products if p.get("id") == attempt["id"]), None)
+    application = _attempt_application(attempt)
     if attempt.get("application_id"):
-        application = _snapshot.application_of({"ApplicationID": attempt["application_id"]})
         return next((p for p in products if p["application"] == application and not p.get("is_addon")), None)
+    if application == "office":
+        office = [p for p in products if p["application"] == "office" and not p.get("is_addon")]
+        return office[0] if len(office) == 1 else None
     return ctx.activation.get("windows")
 
 
@@ -653,8 +688,7 @@ def _attempt_findings(ctx: _Context) -> list[dict[str, t.Any]]:
         product = _attempt_product(ctx, attempt)
         if product is not None and product.get("license_status") == LICENSED:
             continue    # activated since: the attempt is history
-        stub = product or {"application": "windows" if not attempt.get("application_id") else
-                           _snapshot.application_of({"ApplicationID": attempt["application_id"]}),
+        stub = product or {"application": _attempt_application(attempt),
                            "id": attempt.get("id"), "key": attempt.get("id") or "attempt", "name": None, "license_family": None}
         ref = ctx.ref(stub)
         source = f"activation attempt ({attempt.get('tool') or 'tool not named'})"

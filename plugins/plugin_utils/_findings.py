@@ -58,7 +58,7 @@ _SPECS = [
          "併せて報告された更新失敗の原因を解消し、再度ライセンス認証してください (slmgr /ato)。",
          ("grace_remaining_minutes", "last_request_hresult")),
     Spec("NOT_KMS_CHANNEL", "info", "install_gvlk", False,
-         "{product} uses a {channel} key (…{partial_key}), not a KMS client key: KMS is never used.",
+         "{product} uses {a} {channel} key (…{partial_key}), not a KMS client key: KMS is never used.",
          "{product} は KMS クライアントキーではなく {channel} キー (…{partial_key}) を使用しています。KMS は使われません。",
          "If this machine should use KMS, install the KMS client setup key (GVLK) for its edition "
          "(kms_client with allow_channel_change: true). Otherwise nothing to do.",
@@ -387,6 +387,15 @@ _GRACE_UNKNOWN = (
     "{product} はライセンス認証されていません。猶予期間中です。残り期間は記録されていません。",
 )
 
+#: CHANNEL_UNKNOWN when the partial product key was not recorded either: no key to call "not a published KMS client
+#: key" (the catalog's text judges a key it read).
+_CHANNEL_NO_KEY = (
+    "{product}: the key channel cannot be read (no Description, ProductKeyChannel or partial product key recorded); "
+    "it is analysed without assuming one.",
+    "{product}: キーのチャネルを読み取れません (Description、ProductKeyChannel、部分プロダクトキーの記録がありません)。"
+    "チャネルを仮定せずに分析しています。",
+)
+
 #: Why a host could not be reached or read, from the connection's or runner's error text (raw text stays in the
 #: evidence as ``reason``). First match wins; patterns are lower case. Texts: pywinrm/requests/urllib3 (winrm),
 #: pypsrp (psrp), OpenSSH (ssh), ansible.plugins.connection.winrm and _runner.
@@ -636,6 +645,8 @@ def _texts(spec: Spec, values: dict[str, t.Any]) -> tuple[str, str, str, str]:
     texts = (spec.en, spec.ja, spec.remedy_en, spec.remedy_ja)
     if spec.code == "IN_GRACE" and values.get("days_left") is None:
         return (_GRACE_UNKNOWN[0], _GRACE_UNKNOWN[1], spec.remedy_en, spec.remedy_ja)
+    if spec.code == "CHANNEL_UNKNOWN" and values.get("partial_key") in (None, "", "?"):
+        return (_CHANNEL_NO_KEY[0], _CHANNEL_NO_KEY[1], spec.remedy_en, spec.remedy_ja)
     if spec.code in _UNWITNESSED_TEXT:
         if values.get("client_tcp") == "open":
             return _REACHED_TEXT["partial" if values.get("tcp_failed") else "open"]
@@ -665,6 +676,8 @@ def make(code: str, product: dict[str, t.Any] | None, evidence: dict[str, t.Any]
         text = dict(text or {}, cause={"en": cause_en, "ja": cause_ja})
     values = dict(evidence)
     values.update(text or {})
+    if code == "NOT_KMS_CHANNEL":      # "an OEM key", "a MAK key", "a retail key"
+        values.setdefault("a", "an" if _value("channel", values.get("channel"), "en")[:1].lower() in "aeiou" else "a")
     if code == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT":
         values.setdefault("csvlk_needed", _csvlk_needed(values))
         values.setdefault("release", _release_note(values))
