@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import collections
 import difflib
+import functools
 import json
 import pathlib
 import re
@@ -67,6 +68,12 @@ def load_cases(extra: bool = True) -> list[tuple[str, dict[str, t.Any], dict[str
     return analyze_corpus.corpus() + (list(extra_cases()) if extra else [])
 
 
+def _block(kms: str, fw: dict[str, t.Any], probes: dict[str, t.Any]) -> None:
+    """The client's TCP test of ``kms`` timing out, and the firewall probe's answer ``fw``."""
+    probes["kms_dns"]["tcp"][kms] = {"open": False, "error": "timeout", "code": 10060, "ms": 2000}
+    probes["firewall"] = fw
+
+
 def extra_cases() -> t.Iterator[tuple[str, dict[str, t.Any], dict[str, t.Any]]]:
     import snapshots as S  # pylint: disable=import-outside-toplevel
     kms = "kms01.corp.example.jp:1688"
@@ -85,10 +92,7 @@ def extra_cases() -> t.Iterator[tuple[str, dict[str, t.Any], dict[str, t.Any]]]:
 
     for name, fw in (("gpo-local-ignored", firewall(0)), ("gpo-block-rule", firewall(2, ("GPO-Block-KMS",))),
                      ("local-rules-apply", firewall(2))):
-        def block(p: dict[str, t.Any], fw: dict[str, t.Any] = fw) -> None:
-            p["kms_dns"]["tcp"][kms] = {"open": False, "error": "timeout", "code": 10060, "ms": 2000}
-            p["firewall"] = fw
-        snap = S.edit(S.failing("0x800706BA"), block)
+        snap = S.edit(S.failing("0x800706BA"), functools.partial(_block, kms, fw))
         for seen, obs in (("open", S.OPEN), ("none", {})):
             yield f"extra:firewall:{name}:{seen}", snap, obs
     v6 = {"address": "2001:db8::10", "open": False, "error": "timeout", "code": 10060, "ms": 2000}
@@ -255,7 +259,7 @@ def _top(result: dict[str, t.Any]) -> dict[str, t.Any]:
     info = result.get("kms_host_info") or {}
     return {"is_kms_host": result.get("is_kms_host"), "kms_target": result.get("kms_target"),
             "kms_reach": json.dumps(result.get("kms_reach"), sort_keys=True),
-            "kms_host_info": json.dumps({k: v for k, v in info.items()}, sort_keys=True, default=str),
+            "kms_host_info": json.dumps(dict(info.items()), sort_keys=True, default=str),
             "products": [(p.get("channel"), p.get("license_status_name"), p.get("kms_target"), p.get("family"))
                          for p in result.get("products") or []]}
 
@@ -302,7 +306,7 @@ def compare(orig: dict[str, t.Any], new: dict[str, t.Any]) -> list[dict[str, t.A
             if literal and len(literal) > len(_LITERAL.findall(was_shown)):
                 flags.append({"kind": "literal", "code": key[0], "words": f"{lang}: {', '.join(sorted(set(literal)))}",
                               "message": finding["message"][lang]})
-        inserted = [w for w in _inserted(_text(old), _text(finding))]
+        inserted = list(_inserted(_text(old), _text(finding)))
         factual = [w for w in inserted if _FACT.search(w) and not _HONEST.search(w)]
         if factual:
             flags.append({"kind": "fact_text", "code": key[0], "words": " | ".join(factual)[:200],
@@ -495,9 +499,10 @@ def main(argv: list[str] | None = None) -> int:
                 out.write(json.dumps(flag, ensure_ascii=False, default=str) + "\n")
     print(summary(flagged, args.top))
     print(class_summary(flagged))
+    kinds = ('crash', 'healthy', 'new_code', 'raised', 'fact_text', 'literal', 'evidence', 'top_fact', 'masked')
     print(f"\ncases {counts['cases']}  variants {counts['variants']}  flagged variants {counts['flagged_variants']}  "
-          f"flags {sum(counts[k] for k in ('crash', 'healthy', 'new_code', 'raised', 'fact_text', 'literal', 'evidence', 'top_fact', 'masked'))}  "
-          + "  ".join(f"{k} {counts[k]}" for k in ("crash", "refused", 'healthy', 'new_code', 'raised', 'fact_text', 'literal', 'evidence', 'top_fact', 'masked'))
+          f"flags {sum(counts[k] for k in kinds)}  "
+          + "  ".join(f"{k} {counts[k]}" for k in ("crash", "refused", *kinds[1:]))
           + f"  ({time.monotonic() - started:.1f}s)")
     return 0
 

@@ -348,11 +348,12 @@ def _from_inner(ctx: _Context, product: dict[str, t.Any], inner: int) -> list[di
                                {"product": ref["display"], "csvlk": "", "csvlk_ja": ""})]
     if inner == 0xC004F038:
         required = request.get("required_count")
-        is_client_os = product["application"] == "windows" and not (ctx.activation.get("os") or {}).get("is_server")
+        server = (ctx.activation.get("os") or {}).get("is_server") if product["application"] == "windows" else True
+        kind = {False: ("client Windows", "クライアント Windows", 25), True: ("servers and Office", "サーバーと Office", 5),
+                None: ("Windows", "Windows", None)}[server]     # None: the OS's ProductType was not collected
         return [_findings.make("KMS_COUNT_INSUFFICIENT", ref,
-                               {"kms_host": host, "count": response.get("kms_current_count"), "required": required or (25 if is_client_os else 5)},
-                               {"product_kind": "client Windows" if is_client_os else "servers and Office",
-                                "product_kind_ja": "クライアント Windows" if is_client_os else "サーバーと Office"})]
+                               {"kms_host": host, "count": response.get("kms_current_count"), "required": required or kind[2]},
+                               {"product_kind": kind[0], "product_kind_ja": kind[1]})]
     if inner == 0xC004F041:
         return [_findings.make("KMS_HOST_NOT_ACTIVATED", ref, {"kms_host": host, "hresult": hex_inner})]
     if inner == 0x80070005:
@@ -389,6 +390,14 @@ def _clock_skew(ctx: _Context, ref: dict[str, t.Any] | None, offset: float | Non
     return _findings.make("CLOCK_SKEW", ref, evidence, {"skew": skew, "reference": reference})
 
 
+def _no_gvlk(os_info: dict[str, t.Any], edition: str | None) -> bool:
+    """Whether Microsoft publishes no KMS client key for the edition on this build; with the OS's ProductType not
+    collected, only when it publishes none for a client or a server edition of that name."""
+    if os_info.get("product_type") is not None:
+        return _gvlk.find(os_info.get("build"), edition, os_info.get("product_type")) is None
+    return all(_gvlk.find(os_info.get("build"), edition, product_type) is None for product_type in (1, 3))
+
+
 def _release_label(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str | None:
     """The client's release as a KMS host's CSVLK covers it ("Windows 11 build 22631"); None when the build was not
     collected (absent, not "build None")."""
@@ -400,6 +409,8 @@ def _release_label(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str 
     if os_info.get("is_server"):
         names = {14393: "Windows Server 2016", 17763: "Windows Server 2019", 20348: "Windows Server 2022", 26100: "Windows Server 2025"}
         return names.get(build or 0, f"Windows Server build {build}")
+    if os_info.get("is_server") is None:
+        return f"Windows build {build}"     # ProductType not collected: client or server is not known
     if build and build >= 22000:
         return f"Windows 11 build {build}"
     return f"Windows 10 build {build}" if build and build >= 10240 else f"Windows build {build}"
@@ -415,6 +426,9 @@ def _activated(ctx: _Context, product: dict[str, t.Any], ref: dict[str, t.Any], 
     renewal_en, renewal_ja = _interval_text(renewal if product.get("channel") == "KMS_CLIENT" else None)
     days = texts.get("days_left")
     left_en, left_ja = (f"; {days} day{'s' if days != 1 else ''} left", f"。残り {days} 日") if days else ("", "")
+    if product.get("channel") == "KMS_CLIENT" and product.get("grace_remaining_minutes") is None:
+        # a KMS activation lasts 180 days and is renewed: without its time left, whether it ends soon is not known
+        left_en, left_ja = "; the time left was not recorded", "。残り期間は記録されていません"
     evidence = dict(evidence, vl_renewal_interval=renewal)
     return _findings.make("ACTIVATED", ref, evidence, dict(texts, how=how[0], how_ja=how[1], left=left_en, left_ja=left_ja,
                                                            renewal=renewal_en, renewal_ja=renewal_ja))
@@ -477,7 +491,7 @@ def _product_findings(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str
     if failed and not any(f["code"] not in _NOT_A_CAUSE for f in found) and product.get("channel") not in ("EVALUATION",):
         missing = [("the reason it is not licensed", "ライセンスされていない理由")]
         if product.get("channel") in ("KMS_CLIENT", "UNKNOWN") and not product.get("last_request"):
-            missing.append(_events_missing(ctx))
+            missing.append(_events_missing(ctx, product))
         found.append(_failed(ctx.ref(product), reason, missing, "LicenseStatusReason" if reason else "LicenseStatus",
                              confidence="medium"))
     return found
@@ -519,10 +533,14 @@ def _grace(ctx: _Context, product: dict[str, t.Any]) -> dict[str, t.Any]:
                                             "grace_remaining_minutes": product.get("grace_remaining_minutes")}, texts)
 
 
-def _events_missing(ctx: _Context) -> tuple[str, str]:
-    """Why no KMS request is known: the events were not collected, or none was recorded."""
+def _events_missing(ctx: _Context, product: dict[str, t.Any] | None = None) -> tuple[str, str]:
+    """Why no KMS request is known: the events were not collected, none was recorded, or (``product``) requests were
+    recorded but the product's activation ID was not, so none can be linked to it."""
     if not ctx.activation.get("events_collected"):
         return ("event 12288 (events not collected)", "イベント 12288 (イベントは未収集)")
+    if product is not None and not product.get("id") and ctx.activation.get("last_request") is not None:
+        return ("event 12288 for this product (its activation ID was not recorded, so the recorded requests cannot be "
+                "linked to it)", "この製品のイベント 12288 (製品のアクティベーション ID の記録がなく、記録された要求と結び付けられません)")
     return ("event 12288 (no KMS request recorded for this product)", "イベント 12288 (この製品の KMS 要求の記録なし)")
 
 
@@ -569,7 +587,7 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
                                                              "description": product.get("description")}, texts))
         # only with the build known: without it there is no evidence that Microsoft publishes no key
         if product["application"] == "windows" and os_info.get("build") and \
-                _gvlk.find(os_info.get("build"), os_info.get("edition_id") or product.get("license_family"), os_info.get("product_type")) is None:
+                _no_gvlk(os_info, os_info.get("edition_id") or product.get("license_family")):
             found.append(_findings.make("NO_GVLK_FOR_EDITION", ref, {"edition_id": os_info.get("edition_id") or product.get("license_family"),
                                                                      "build": os_info.get("build")}, texts))
         if unlicensed:
@@ -590,7 +608,8 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
     if status == LICENSED:
         via = request.get("kms_host") or product.get("discovered_kms_machine")
         expiring_minutes = ctx.options.get("expiring_days", 30) * 1440
-        remaining = _snapshot.as_int(product.get("grace_remaining_minutes")) or 0
+        # None: GracePeriodRemaining not collected, never 0 (which is how Windows says "does not expire")
+        remaining = _snapshot.as_int(product.get("grace_remaining_minutes"))
         if remaining and remaining < expiring_minutes:
             found.append(_findings.make("ACTIVATION_EXPIRING", ref, {"grace_remaining_minutes": remaining,
                                                                      "last_request_hresult": _hresult.to_hex(inner)},
@@ -618,6 +637,11 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
     elif reason is not None and reason in CAUSE_CODES:
         # no request of its own, but the reason names the cause (a pasted "error code" line is often all there is)
         found.extend(_from_inner(ctx, product, reason))
+    elif request and request.get("hresult") is None and channel == "KMS_CLIENT":
+        # a request whose result (its event data) was not recorded: what it returned is not known
+        found.append(_failed(ref, reason, [("the result of the last KMS request (event 12288 without its data)",
+                                            "前回の KMS 要求の結果 (データのないイベント 12288)")],
+                             "LicenseStatusReason" if reason else "LicenseStatus", confidence="low"))
     elif request and channel == "KMS_CLIENT":
         # the request went out without an error of its own, but the product is not licensed
         response = ctx.activation.get("last_response")
@@ -628,7 +652,7 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
         if ctx.activation.get("events_collected"):
             found.extend(_no_request_causes(ctx, product))
         else:
-            words = _missing_text([_events_missing(ctx)])
+            words = _missing_text([_events_missing(ctx, product)])
             found.append(_findings.make("EVIDENCE_MISSING", ref, {"missing": words["missing"]}, {"missing_ja": words["missing_ja"]}))
             found.extend(f for f in _no_request_causes(ctx, product) if f["code"] != "ACTIVATION_FAILED")
     return found
@@ -650,7 +674,7 @@ def _no_request_causes(ctx: _Context, product: dict[str, t.Any]) -> list[dict[st
             return [_at_most(f, "medium") for f in _connectivity(ctx, product, 0x800706BA)]
     if _in_grace(product):
         return []       # in grace, not failed (_in_grace): nothing here names a cause
-    return [_failed(ref, _hresult.normalise(product.get("license_status_reason")), [_events_missing(ctx)], "LicenseStatus", confidence="low")]
+    return [_failed(ref, _hresult.normalise(product.get("license_status_reason")), [_events_missing(ctx, product)], "LicenseStatus", confidence="low")]
 
 
 def _attempt_application(attempt: dict[str, t.Any]) -> str:
@@ -1001,6 +1025,8 @@ def product_family(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str 
                 return name
         return None
     build = os_info.get("build") or 0
+    if os_info.get("is_server") is None:
+        return None         # ProductType not collected: which family (client or server) is not known
     if os_info.get("is_server"):
         return {14393: "ws2016", 17763: "ws2019", 20348: "ws2022", 26100: "ws2025"}.get(build)
     if build >= 22000:

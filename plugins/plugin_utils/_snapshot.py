@@ -707,7 +707,8 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
         "build": as_int(os_info.get("BuildNumber")),
         "sku": as_int(os_info.get("OperatingSystemSKU")),
         "product_type": as_int(os_info.get("ProductType")),
-        "is_server": (as_int(os_info.get("ProductType")) or 1) != 1,
+        # None: ProductType not collected (neither a client nor a server)
+        "is_server": None if as_int(os_info.get("ProductType")) is None else as_int(os_info.get("ProductType")) != 1,
         "language": as_int(os_info.get("OSLanguage")),
         "mui_languages": [str(x) for x in as_list(os_info.get("MUILanguages"))],
         "edition_id": as_str(cv.get("EditionID")),
@@ -737,10 +738,10 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
         view["events"] = events.all()
     view.update({
         # absent means not collected: a probe that ran and found none says [] (events_error null)
-        "events_collected": "events" in raw and not raw.get("events_error"),
+        "events_collected": raw.get("events") is not None and not raw.get("events_error"),
         "events_error": _hresult.to_hex(_hresult.normalise(raw.get("events_error"))) if raw.get("events_error") else None,
         "activation_attempts": [normalise_attempt(a) for a in as_list(raw.get("activation_attempts")) if isinstance(a, dict)],
-        "products_collected": "products" in raw,
+        "products_collected": raw.get("products") is not None,
         "kms_host_events": events.of((12290, 12293)),
         "last_request": events.latest(12288),
         "last_response": events.latest(12289),

@@ -199,3 +199,62 @@ def test_an_answer_without_its_look_ups_of_names_is_not_unresolvable():
     recorded = S.edit(snapshot, lambda p: p["kms_dns"].update(
         resolved={"kms01.corp.example.jp": {"addresses": [], "error": {"code": 9003, "hresult": None}}}))
     assert "KMS_HOST_UNRESOLVABLE" in _analyze.analyze(recorded, {})["codes"]
+
+
+# -- the audit's classes (tools/absent_audit.py) ---------------------------------------------------------------------
+
+def _texts_of(result: dict[str, t.Any]) -> list[str]:
+    return [f["message"][lang] for f in result["findings"] for lang in ("en", "ja")]
+
+
+def test_a_kms_activation_without_its_time_left_is_not_permanent():
+    """GracePeriodRemaining not collected read as 0 (Windows's "does not expire"): ACTIVATED with
+    grace_remaining_minutes 0 and no word of the time left (a real /dlv whose reporter removed the minutes read so)."""
+    snapshot = S.edit(S.healthy(), lambda p: p["activation"]["products"][0].pop("GracePeriodRemaining"))
+    activated = next(f for f in _analyze.analyze(snapshot, S.OPEN)["findings"] if f["code"] == "ACTIVATED")
+    assert activated["evidence"]["grace_remaining_minutes"] is None
+    assert "the time left was not recorded" in activated["message"]["en"]
+    assert "残り期間は記録されていません" in activated["message"]["ja"]
+
+
+def test_a_product_without_its_activation_id_is_not_without_a_request():
+    """A product whose ID was not collected cannot be linked to the 12288 recorded beside it: that is said, not "no KMS
+    request recorded for this product"."""
+    snapshot = S.edit(S.failing("0x800706BA"), lambda p: p["activation"]["products"][0].pop("ID"))
+    texts = _texts_of(_analyze.analyze(snapshot, S.OPEN))
+    assert not [text for text in texts if "no KMS request recorded for this product" in text]
+    assert [text for text in texts if "its activation ID was not recorded" in text]
+
+
+@pytest.mark.parametrize("key, words", [("events", "events not collected"), ("products", "the licensing products (SoftwareLicensingProduct)")])
+def test_a_null_list_is_not_collected_not_empty(key, words):
+    """``events: null`` read as "no KMS request recorded", ``products: null`` as "the list is empty"."""
+    snapshot = S.edit(S.failing("0x800706BA"), lambda p: p["activation"].update({key: None}))
+    texts = _texts_of(_analyze.analyze(snapshot, S.OPEN))
+    assert not [text for text in texts if "no KMS request recorded" in text or "the list is empty" in text]
+    assert [text for text in texts if words in text]
+
+
+def test_a_request_without_its_data_is_no_invented_code():
+    """A 12288 without its Data was taken as a request sent without error, and an invented 0x800706BA shown as its
+    code ("The client's last request ... failed (0x800706BA)")."""
+    snapshot = S.edit(S.failing("0xC004F074"), lambda p: p["activation"]["events"][0].pop("Data"))
+    result = _analyze.analyze(snapshot, S.OPEN)
+    assert not [text for text in _texts_of(result) if "0x800706BA" in text]
+    failed = next(f for f in result["findings"] if f["code"] == "ACTIVATION_FAILED")
+    assert failed["confidence"] == "low" and "event 12288 without its data" in failed["message"]["en"]
+
+
+def test_an_os_product_type_not_collected_is_neither_client_nor_server():
+    """ProductType not collected read as a client: "Windows 10 Standard: Microsoft publishes no KMS client key for
+    edition ServerStandard (build 20348)"."""
+    def _server(probes: dict[str, t.Any]) -> None:
+        probes["activation"]["os"].update(BuildNumber="20348", Version="10.0.20348")
+        probes["activation"]["os"].pop("ProductType")
+        probes["activation"]["current_version"]["EditionID"] = "ServerStandard"
+        probes["activation"]["products"][0].update(Name="Windows(R), ServerStandard edition", LicenseFamily="ServerStandard",
+                                                   Description="Windows(R) Operating System, RETAIL channel")
+    result = _analyze.analyze(S.edit(S.healthy(), _server), S.OPEN)
+    assert "NO_GVLK_FOR_EDITION" not in result["codes"]
+    assert result["os"]["is_server"] is None
+    assert not [text for text in _texts_of(result) if "Windows 10" in text or "Windows 11" in text]
