@@ -50,6 +50,19 @@ _EVENT_ID_RE = re.compile(r"\b(1228[89]|12290|12293)\b")
 _ADDON_RE = re.compile(r"^(?:Windows|Office)\b[^,]*,\s*\S+ add-on\b")
 _FORUM_UNDERSCORE_RE = re.compile(r"(?<=[A-Za-z0-9])_ (?=[A-Za-z0-9])")
 _XPR_HEADER_RE = re.compile(r"^(?P<name>(?:Windows|Office)\b.*\b(?:edition|add-on))\s*[:：]$")
+#: The command line of the paste ("cscript //nologo ospp.vbs /inpkey:...", "slmgr.vbs -ato"): the tool and its option;
+#: a line that starts, after an optional prompt ("PS C:\\...>"), with the command, not ospp.vbs's hint "To view the
+#: activation event history run: cscript ospp.vbs /dhistorykms".
+_COMMAND_START_RE = re.compile(r"^(?:[^>]*>\s*)?(?:cscript|slmgr|ospp|[\"\\]|[A-Za-z]:[\\/])", re.I)
+_COMMAND_RE = re.compile(r"\b(?P<tool>ospp\.vbs|slmgr(?:\.vbs)?)\b\S*\s+(?:\S+\s+)*?[/-](?P<option>[A-Za-z]+)", re.I)
+#: slmgr's error line ("Error: 0xC004F074 The Software Licensing Service reported that the computer could not be
+#: activated...", github.com/Py-KMS-Organization/py-kms/issues/85).
+_SLMGR_ERROR_RE = re.compile(r"^Error\s*:\s*(?P<code>0x[0-9A-Fa-f]{1,8})(?![0-9A-Fa-f])(?P<text>.*)$")
+#: ospp.vbs prints its result labels in capitals whatever the language (fr_21z_office2021_1_ospp_inslic.txt).
+_OSPP_ERROR_CODE = "ERROR CODE"
+_OSPP_DESCRIPTION_RE = re.compile(r"^ERROR DESCRIPTION\s*:(?P<text>.*)$")
+#: A result message that is about activation ("... could not be activated", "activation").
+_ACTIVATION_WORD_RE = re.compile(r"activat", re.I)
 
 #: Labels seen in real published output, per language, mapped to the CIM property they show. Only where the value
 #: alone is ambiguous. Sources:
@@ -145,6 +158,10 @@ class _Reader:
         self.bare_domain: str | None = None
         self.xpr_name: str | None = None
         self.ospp = False
+        self.command: tuple[str, str, bool] | None = None     # (tool, option, Office 2010's ospp.vbs)
+        self.block_has_product = False
+        self.pending_ospp: tuple[int, str, str] | None = None
+        self.current_text = ""
 
     # -- products ------------------------------------------------------------------------------------------------
 
@@ -189,13 +206,16 @@ class _Reader:
             text = _FORUM_UNDERSCORE_RE.sub("_", text)
         return text or None
 
-    def _labelled(self, label: str, value: str) -> bool:
+    def _labelled(self, number: int, label: str, value: str) -> bool:
+        """Read a 'label: value' line whose label is in LABELS."""
         field = _LABEL_TO_FIELD.get(label.strip().lower()) or _LABEL_TO_FIELD.get(label.strip())
         if field is None:
             return False
         parsed = self._value(field, value)
         if parsed is None:
             return False
+        if label.strip() == _OSPP_ERROR_CODE and not self.block_has_product:
+            return self._lone_ospp_error(number, parsed)
         if field == "ClientMachineID":
             self.service["ClientMachineID"] = parsed
             return True
@@ -221,13 +241,37 @@ class _Reader:
     # -- one line -----------------------------------------------------------------------------------------------
 
     def line(self, number: int, text: str) -> None:
+        """Read one line of the paste."""
         stripped = text.strip()
-        if _NOISE_RE.match(stripped):
+        self._command(stripped)
+        if self.pending_ospp is not None and self._ospp_description(stripped):
             return
+        if _NOISE_RE.match(stripped):
+            self.block_has_product = False      # ospp.vbs's "-----" between licences, a blank line
+            return
+        before = self._fingerprint()
+        self._read(number, stripped)
+        if self._fingerprint() != before:
+            self.block_has_product = True
+
+    def _fingerprint(self) -> tuple[int, int]:
+        """How many products and fields of the last one there are (to tell whether a line added to a product)."""
+        return len(self.products), len(self.products[-1]) if self.products else 0
+
+    def _command(self, text: str) -> None:
+        """Remember the command line of the paste (ospp.vbs or slmgr and its option); the line is read as usual."""
+        match = _COMMAND_RE.search(text) if _COMMAND_START_RE.match(text) else None
+        if match:
+            tool = "ospp" if match.group("tool").lower().startswith("ospp") else "slmgr"
+            self.command = (tool, match.group("option").lower(), tool == "ospp" and "office14" in text.lower())
+
+    def _read(self, number: int, stripped: str) -> None:
+        """Read one line that is not noise; what is not understood is kept as unread."""
+        self.current_text = mask_keys(stripped)
         if self._event_or_srv(stripped) or self._attempt(stripped) or self._xpr(stripped):
             return
         match = _LABEL_RE.match(stripped)
-        if match and self._labelled(match.group("label"), match.group("value")):
+        if match and self._labelled(number, match.group("label"), match.group("value")):
             return
         value = match.group("value") if match else stripped
         # anchors that need no label
@@ -257,7 +301,61 @@ class _Reader:
                 self._finish_attempt(code.group(0))
                 return True
             self.pending_attempt = None      # no code on the next line: the result is not shown (success is localized text)
+        return self._lone_slmgr_error(text)
+
+    def _lone_slmgr_error(self, text: str) -> bool:
+        """slmgr's 'Error: 0x...' line with no 'Activating <Name> (<ID>)' line before it: an activation attempt whose
+        licence the paste does not name, when the command was /ato or, the command not shown, the message is about
+        activation (slmgr prints the same line for /ipk and the other commands)."""
+        match = _SLMGR_ERROR_RE.match(text)
+        if match is None or not self._is_activation("slmgr", "ato", match.group("text")):
+            return False
+        self.attempts.append({"HResult": match.group("code"), "Tool": "slmgr /ato"})
+        return True
+
+    def _is_activation(self, tool: str, option: str, message: str) -> bool:
+        """Whether a result with no licence before it is an activation attempt of ``tool``: its command line says
+        ``option``, or no command line of that tool is shown and the message speaks of activation."""
+        if self.command is not None and self.command[0] == tool:
+            return self.command[1] == option
+        return bool(_ACTIVATION_WORD_RE.search(message))
+
+    # -- ospp.vbs results without a licence ----------------------------------------------------------------------
+
+    def _lone_ospp_error(self, number: int, code: str) -> bool:
+        """ospp.vbs's ERROR CODE with no licence (SKU ID, LICENSE NAME, ...) before it in its block: the result of the
+        command, not a licence's state. /act: an attempt; any other command (/inpkey's 'the product SKU is not
+        found' is a key that was not installed): no licence state at all, left unread. Command not shown: decided by
+        the ERROR DESCRIPTION line that follows."""
+        if self.command is not None and self.command[0] == "ospp":
+            if self.command[1] != "act":
+                return False
+            self._ospp_attempt(code)
+            return True
+        self.pending_ospp = (number, code, self.current_text)
+        return True
+
+    def _ospp_description(self, text: str) -> bool:
+        """The line after a lone ospp ERROR CODE whose command was not shown: an ERROR DESCRIPTION about activation
+        makes it an ospp /act attempt; anything else leaves the ERROR CODE line unread."""
+        number, code, line = self.pending_ospp or (0, "", "")
+        self.pending_ospp = None
+        description = _OSPP_DESCRIPTION_RE.match(text)
+        if description and _ACTIVATION_WORD_RE.search(description.group("text")):
+            self._ospp_attempt(code)
+            return True
+        self.unread.append({"line": number, "text": line})
         return False
+
+    def _ospp_attempt(self, code: str, product_id: str | None = None) -> None:
+        """Record an ospp /act attempt. ospp.vbs acts on Office licences only (Office 2013 and later: ApplicationID
+        0ff1ce15-..., ospp.vbs's OfficeAppId; Office 2010's in the Office14 folder: 59a52881-...), so when the paste
+        shows the ospp.vbs command line the attempt carries Office's ApplicationID."""
+        attempt: dict[str, t.Any] = {} if product_id is None else {"ID": product_id}
+        if self.command is not None and self.command[0] == "ospp":
+            attempt["ApplicationID"] = _snapshot.OFFICE2010_APPLICATION_ID if self.command[2] else _snapshot.OFFICE_APPLICATION_ID
+        attempt.update(HResult=code, Tool="ospp /act")
+        self.attempts.append(attempt)
 
     def _xpr(self, text: str) -> bool:
         """slmgr /xpr: '<license Name>:' then the status line (XPR_PHRASES); the line alone applies to the product
@@ -371,7 +469,10 @@ class _Reader:
     # -- result -----------------------------------------------------------------------------------------------------
 
     def result(self) -> dict[str, t.Any]:
+        """The probes read, as a snapshot's ``probes``."""
         self._flush_xpr_name()
+        if self.pending_ospp is not None:
+            self._ospp_description("")
         products = [p for p in self.products if p]
         for product in products:
             # slmgr does not print LicenseIsAddon, but an add-on license says so in its Name ("Windows(R), Client-ESU-Year1
@@ -382,7 +483,7 @@ class _Reader:
             # ospp.vbs /act prints ERROR CODE without LICENSE STATUS: that code is the activation's result
             for product in products:
                 if "LicenseStatusReason" in product and "LicenseStatus" not in product and product.get("ID"):
-                    self.attempts.append({"ID": product["ID"], "HResult": product.pop("LicenseStatusReason"), "Tool": "ospp /act"})
+                    self._ospp_attempt(product.pop("LicenseStatusReason"), product["ID"])
         activation: dict[str, t.Any] = {}
         if products:
             activation["products"] = products

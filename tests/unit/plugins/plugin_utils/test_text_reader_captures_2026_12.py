@@ -11,6 +11,7 @@ SoftwareLicensingProduct properties (LicenseStatus 0..6, LicenseStatusReason uin
 """
 from __future__ import annotations
 
+import json
 import pathlib
 import re
 
@@ -126,24 +127,55 @@ def test_py_kms_server_log_is_not_read_as_the_clients_state():
 
 # -- defects ---------------------------------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="slmgr /ato's 'Error: 0x...' line without the 'Activating <Name> (<ID>)' line before it "
-                                       "is not read: the paste diagnoses as 'no licensing data at all'")
 def test_py_kms_org_85_lone_ato_error_line_is_a_failed_attempt():
     """Exactly the shape the project transcribed by hand for SystemRage/py-kms#111 (issue9_captures.json,
     py-kms-systemrage-111-ato): an attempt with 0xC004F074, diagnosed ACTIVATION_FAILED, failing."""
     snap = read("en_py_kms_org_85_ato_error_line.txt")
     assert snap["probes"]["activation"]["activation_attempts"] == [{"HResult": "0xC004F074", "Tool": "slmgr /ato"}]
+    case = next(c for c in json.loads((TEXTS.parent / "real" / "issue9_captures.json").read_text(encoding="utf-8"))["cases"]
+                if c["id"] == "py-kms-systemrage-111-ato")
+    assert snap["probes"] == case["probes"]
     result = diagnose(snap)
     assert result["codes"] == ["ACTIVATION_FAILED"] and result["status"] == "failing"
+    assert result["codes"] == case["expect"]["codes"] and result["status"] == case["expect"]["status"]
 
 
-@pytest.mark.xfail(strict=True, reason="ospp.vbs's ERROR CODE without a SKU ID line is read as a product's LicenseStatusReason "
-                                       "(a licence state), not as the ospp /act attempt it is")
+@pytest.mark.parametrize("text", [
+    "C:\\Windows\\system32>slmgr /ipk XXXXX-XXXXX-XXXXX-XXXXX-6F7TH\nError: 0xC004F069 On a computer running Microsoft "
+    "Windows non-core edition, run 'slui.exe 0x2a 0xC004F069' to display the error text.\n",
+    "Error: 0xC004F069 On a computer running Microsoft Windows non-core edition, run 'slui.exe 0x2a 0xC004F069' to "
+    "display the error text.\n"])
+def test_a_lone_slmgr_error_of_another_command_is_no_attempt(text):
+    """Composed: slmgr prints the same 'Error:' line for /ipk; with /ipk on the command line, or no word of activation
+    in the message, it is no activation attempt (left unread)."""
+    snap = _text.snapshot_from_text(text)
+    assert "activation" not in snap["probes"] and snap["text_reader"]["unread_lines"]
+
+
 def test_py_kms_org_25_ospp_error_code_without_sku_is_an_attempt():
+    """The reporter's sentence, then ospp.vbs's ERROR CODE and its description ('could not be activated') with no SKU ID
+    and no command line: the result of an activation, not a licence's state."""
     snap = read("en_py_kms_org_25_server_log_and_ospp_f074.txt")
     activation = snap["probes"]["activation"]
     assert activation["activation_attempts"] == [{"HResult": "0xC004F074", "Tool": "ospp /act"}]
     assert "products" not in activation
+
+
+@pytest.mark.parametrize("command, attempts", [
+    ("cscript ospp.vbs /act", [{"ApplicationID": _snapshot.OFFICE_APPLICATION_ID, "HResult": "0xC004F074", "Tool": "ospp /act"}]),
+    ('cscript "C:\\Program Files\\Microsoft Office\\Office14\\ospp.vbs" /act',
+     [{"ApplicationID": _snapshot.OFFICE2010_APPLICATION_ID, "HResult": "0xC004F074", "Tool": "ospp /act"}]),
+    ("cscript ospp.vbs /inpkey:XXXXX-XXXXX-XXXXX-XXXXX-6F7TH", None),
+    ("", None)])
+def test_a_lone_ospp_error_code_is_read_by_its_command(command, attempts):
+    """Composed from the shape of the captures above: with the ospp.vbs command line shown, /act makes the lone ERROR
+    CODE an attempt on Office (ospp.vbs acts on Office licences only), any other command no attempt and no licence
+    state; without the command line and without a description about activation, it is left unread."""
+    text = f"{command}\n---Processing--------------------------\n---------------------------------------\nERROR CODE: 0xC004F074\n"
+    snap = _text.snapshot_from_text(text)
+    assert snap["probes"].get("activation", {}).get("activation_attempts") == attempts
+    assert "products" not in snap["probes"].get("activation", {})
+    assert attempts or "ERROR CODE: 0xC004F074" in [u["text"] for u in snap["text_reader"]["unread_lines"]]
 
 
 @pytest.mark.xfail(strict=True, reason="an ospp /act attempt without SKU or application ID is attributed to the Windows "
@@ -155,8 +187,6 @@ def test_an_ospp_attempt_without_ids_is_not_windows():
     assert not messages(result, "ACTIVATION_FAILED")[0].startswith("Windows")
 
 
-@pytest.mark.xfail(strict=True, reason="ospp /inpkey's ERROR CODE (the key was not installed: 0xC004F069 SKU not found) is read "
-                                       "as a product's licence state and reported as 'Product is not activated'")
 def test_py_kms_109_inpkey_failure_is_no_licence_state():
     """The capture shows a key install that failed, not the state of any licence: no product may carry the code as
     its LicenseStatusReason, and no finding may say a product 'is not activated'."""
