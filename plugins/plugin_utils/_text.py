@@ -130,6 +130,45 @@ XPR_PHRASES: tuple[tuple[re.Pattern[str], int, int | None], ...] = (
     (re.compile(r"^Extended grace period ends\s+\S.*$", re.I), 6, None),
 )
 
+#: Get-CimInstance / Get-WmiObject SoftwareLicensingProduct and SoftwareLicensingService in Format-List
+#: ("LicenseStatus       : 0", github.com/ansible-collections/ansible.windows/issues/834,
+#: github.com/kolide/launcher/issues/505): the CIM property names themselves, read as the properties the probes collect
+#: ($WakProductProperties, $WakServiceProperties in powershell/library.ps1), with how PowerShell prints each value.
+#: Not read: the CIM datetimes (EvaluationEndDate, TrustedTime: printed in the host's local format) and properties the
+#: probes do not collect (left unread).
+CIM_PRODUCT_PROPERTIES: dict[str, str] = {
+    "ID": "guid", "ApplicationID": "guid", "Name": "text", "Description": "text", "LicenseFamily": "text",
+    "PartialProductKey": "partial", "ProductKeyChannel": "text", "ProductKeyID": "text", "LicenseStatus": "int",
+    "LicenseStatusReason": "hresult", "GracePeriodRemaining": "int", "LicenseIsAddon": "bool", "GenuineStatus": "int",
+    "VLActivationInterval": "int", "VLRenewalInterval": "int", "VLActivationType": "int", "VLActivationTypeEnabled": "int",
+    "KeyManagementServiceMachine": "text", "KeyManagementServicePort": "int", "KeyManagementServiceLookupDomain": "text",
+    "KeyManagementServiceProductKeyID": "text", "DiscoveredKeyManagementServiceMachineName": "text",
+    "DiscoveredKeyManagementServiceMachinePort": "int", "DiscoveredKeyManagementServiceMachineIpAddress": "text",
+    "IsKeyManagementServiceMachine": "int", "KeyManagementServiceCurrentCount": "int", "RequiredClientCount": "int",
+    "ADActivationObjectName": "text", "ADActivationCsvlkPid": "text",
+}
+CIM_SERVICE_PROPERTIES: dict[str, str] = {
+    "Version": "text", "ClientMachineID": "guid", "KeyManagementServiceMachine": "text", "KeyManagementServicePort": "int",
+    "KeyManagementServiceLookupDomain": "text", "DiscoveredKeyManagementServiceMachineName": "text",
+    "DiscoveredKeyManagementServiceMachinePort": "int", "DiscoveredKeyManagementServiceMachineIpAddress": "text",
+    "KeyManagementServiceHostCaching": "bool", "IsKeyManagementServiceMachine": "int", "KeyManagementServiceCurrentCount": "int",
+    "RequiredClientCount": "int", "KeyManagementServiceListeningPort": "int", "KeyManagementServiceDnsPublishing": "bool",
+    "KeyManagementServiceLowPriority": "bool", "KeyManagementServiceProductKeyID": "text",
+    "KeyManagementServiceTotalRequests": "int", "KeyManagementServiceFailedRequests": "int",
+    "KeyManagementServiceLicensedRequests": "int", "VLActivationInterval": "int", "VLRenewalInterval": "int",
+    "PolicyCacheRefreshRequired": "int", "RemainingWindowsReArmCount": "int",
+}
+#: Properties only SoftwareLicensingService has (Microsoft's class references): a listing with one of them is the
+#: service, not a product (SoftwareLicensingProduct has the KMS request counters too).
+_CIM_SERVICE_ONLY = frozenset({"Version", "ClientMachineID", "KeyManagementServiceHostCaching", "KeyManagementServiceListeningPort",
+                               "KeyManagementServiceDnsPublishing", "KeyManagementServiceLowPriority",
+                               "PolicyCacheRefreshRequired", "RemainingWindowsReArmCount"})
+#: One Format-List line: a property name, the blanks PowerShell pads it with, " : ", the value (slmgr's "Name: ..." has
+#: no blank before the colon and is not this).
+_CIM_LINE_RE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+:(?:\s(?P<value>.*))?$")
+#: A value the reporter redacted or a placeholder (<REDACTED>, [removed], xxxxx, ***): absent, not a value.
+_REDACTED_RE = re.compile(r"^(?:<[^>]*>|\[[^\]]*\]|[xX*]+)$")
+
 _LABEL_TO_FIELD = {label: field for table in LABELS.values() for label, field in table.items()}
 _PRODUCT_FIELDS = {"Name", "Description", "ID", "ApplicationID", "PartialProductKey", "ProductKeyChannel", "LicenseStatus",
                    "LicenseStatusReason", "GracePeriodRemaining", "DiscoveredKeyManagementServiceMachineName",
@@ -162,6 +201,7 @@ class _Reader:
         self.block_has_product = False
         self.pending_ospp: tuple[int, str, str] | None = None
         self.current_text = ""
+        self.cim_record: list[tuple[int, str, str, str]] = []
 
     # -- products ------------------------------------------------------------------------------------------------
 
@@ -243,6 +283,8 @@ class _Reader:
     def line(self, number: int, text: str) -> None:
         """Read one line of the paste."""
         stripped = text.strip()
+        if self._cim_line(number, stripped):
+            return
         self._command(stripped)
         if self.pending_ospp is not None and self._ospp_description(stripped):
             return
@@ -319,6 +361,42 @@ class _Reader:
         if self.command is not None and self.command[0] == tool:
             return self.command[1] == option
         return bool(_ACTIVATION_WORD_RE.search(message))
+
+    # -- Get-CimInstance / Get-WmiObject in Format-List -------------------------------------------------------------
+
+    def _cim_line(self, number: int, text: str) -> bool:
+        """Keep a Format-List line for the record it belongs to: a record starts at a property the probes collect and
+        goes on over the property lines after it; a blank line or any other line ends it."""
+        match = _CIM_LINE_RE.match(text)
+        if match and (self.cim_record or match.group("name") in CIM_PRODUCT_PROPERTIES or match.group("name") in CIM_SERVICE_PROPERTIES):
+            self.cim_record.append((number, match.group("name"), (match.group("value") or "").strip(), text))
+            return True
+        self._end_cim_record()
+        return False
+
+    def _end_cim_record(self) -> None:
+        """Read the record kept: the service when it has a property only the service has, else products (a property
+        seen twice starts the next product, as a new Name or ID does)."""
+        record, self.cim_record = self.cim_record, []
+        if not record:
+            return
+        service = any(name in _CIM_SERVICE_ONLY for _, name, _, _ in record)
+        table = CIM_SERVICE_PROPERTIES if service else CIM_PRODUCT_PROPERTIES
+        product: dict[str, t.Any] = {}
+        if not service:
+            product = self._current(starts=True)
+        for number, name, raw, text in record:
+            if raw == "" or _REDACTED_RE.match(raw):
+                continue                            # not shown: absent
+            value = _cim_value(table.get(name), raw)
+            if value is None:
+                self.unread.append({"line": number, "text": mask_keys(text)})
+            elif service:
+                self.service[name] = value
+            else:
+                if name in product:
+                    product = self._current(starts=True)
+                product[name] = value
 
     # -- ospp.vbs results without a licence ----------------------------------------------------------------------
 
@@ -470,6 +548,7 @@ class _Reader:
 
     def result(self) -> dict[str, t.Any]:
         """The probes read, as a snapshot's ``probes``."""
+        self._end_cim_record()
         self._flush_xpr_name()
         if self.pending_ospp is not None:
             self._ospp_description("")
@@ -502,6 +581,31 @@ class _Reader:
         if self.srv:
             probes["kms_dns"] = {"srv": self.srv, "domains": [s["domain"] for s in self.srv if s["domain"]]}
         return probes
+
+
+def _cim_value(kind: str | None, raw: str) -> t.Any:
+    """A Format-List value as the CIM property holds it, or None when the property is not read or the text is not such
+    a value. LicenseStatusReason (uint32, printed in decimal: 3221549076) becomes its 0x form (0xC004F014), as every
+    other reader of the code holds it."""
+    if kind in ("int", "hresult"):
+        if _HEX_RE.fullmatch(raw) and kind == "hresult":
+            return "0x" + raw[2:].upper().rjust(8, "0")
+        if not re.fullmatch(r"-?\d{1,20}", raw):
+            return None
+        number = int(raw)
+        if kind == "int":
+            return number
+        return f"0x{number & 0xFFFFFFFF:08X}" if -0x80000000 <= number <= 0xFFFFFFFF else None
+    if kind == "guid":
+        return raw.lower() if _GUID_RE.fullmatch(raw) else None
+    if kind == "bool":
+        return {"true": True, "false": False}.get(raw.lower())
+    if kind == "partial":
+        match = _PARTIAL_RE.match(raw)
+        return match.group(1) if match else None
+    if kind == "text":
+        return raw
+    return None
 
 
 def snapshot_from_text(text: str, host: str | None = None) -> dict[str, t.Any]:

@@ -210,9 +210,6 @@ def test_office_tool_282_one_line_licence_view():
     assert "LICENSE_STORE_CORRUPT" in result["codes"] and result["status"] == "failing"
 
 
-@pytest.mark.xfail(strict=True, reason="Get-CimInstance/Get-WmiObject Format-List lines ('LicenseStatus : 0', "
-                                       "'LicenseStatusReason : 3221549076') are not read: only Name, so an Unlicensed "
-                                       "Windows diagnoses as unknown")
 def test_ansible_windows_834_cim_format_list_unlicensed():
     """SoftwareLicensingProduct as PowerShell lists it: the CIM property names themselves. LicenseStatus 0
     (Unlicensed), LicenseStatusReason 3221549076 = 0xC004F014 SL_E_PKEY_NOT_INSTALLED; the redacted fields stay
@@ -226,8 +223,6 @@ def test_ansible_windows_834_cim_format_list_unlicensed():
     assert "ACTIVATION_FAILED" in result["codes"] and result["status"] == "failing"
 
 
-@pytest.mark.xfail(strict=True, reason="Get-CimInstance Format-List lines are not read: a Licensed OEM:DM Windows "
-                                       "diagnoses as unknown with its channel 'cannot be read'")
 def test_kolide_505_cim_format_list_oem_licensed():
     snap = read("en_kolide_launcher_505_cim_format_list_oem.txt")
     product = snap["probes"]["activation"]["products"][0]
@@ -235,6 +230,29 @@ def test_kolide_505_cim_format_list_oem_licensed():
     assert product["ProductKeyChannel"] == "OEM:DM" and product["PartialProductKey"] == "F6YP2"
     result = diagnose(snap)
     assert result["codes"] == ["NOT_KMS_CHANNEL"] and result["status"] == "healthy"
+
+
+def test_cim_format_list_records_products_and_service():
+    """Composed in the shape of the two captures above (Get-WmiObject prints the same lists): records end at a blank
+    line; a property seen again starts the next product; a record with a property only SoftwareLicensingService has is
+    the service; redacted and empty values stay absent; a property the probes do not collect is left unread."""
+    text = ("Name                : Windows(R), Enterprise edition\nID                  : 73111121-5638-40f6-bc11-f1d7b0d64300\n"
+            "LicenseStatus       : 5\nLicenseStatusReason : -1073418124\nPartialProductKey   : <REDACTED>\n"
+            "ProductKeyChannel   :\nRemainingAppReArmCount : 1001\n\n"
+            "Name                : Office 16, Office16ProPlusVL_KMS_Client edition\nLicenseStatus       : 1\n"
+            "Name                : Office 16, Office16VisioProVL_KMS_Client edition\nLicenseStatus       : 1\n\n"
+            "Version                           : 10.0.19041.1\nClientMachineID                   : 2FFCFC30-6A6A-49EC-92B8-F6150C7DF211\n"
+            "KeyManagementServiceMachine       : kms.example.com\nKeyManagementServiceHostCaching   : True\n")
+    snap = _text.snapshot_from_text(text)
+    activation = snap["probes"]["activation"]
+    assert activation["products"] == [
+        {"Name": "Windows(R), Enterprise edition", "ID": "73111121-5638-40f6-bc11-f1d7b0d64300", "LicenseStatus": 5,
+         "LicenseStatusReason": "0xC004F074"},
+        {"Name": "Office 16, Office16ProPlusVL_KMS_Client edition", "LicenseStatus": 1},
+        {"Name": "Office 16, Office16VisioProVL_KMS_Client edition", "LicenseStatus": 1}]
+    assert activation["service"] == {"Version": "10.0.19041.1", "ClientMachineID": "2ffcfc30-6a6a-49ec-92b8-f6150c7df211",
+                                     "KeyManagementServiceMachine": "kms.example.com", "KeyManagementServiceHostCaching": True}
+    assert [u["text"] for u in snap["text_reader"]["unread_lines"]] == ["RemainingAppReArmCount : 1001"]
 
 
 @pytest.mark.xfail(strict=True, reason="CHANNEL_UNKNOWN with no key read says 'key …not recorded is not a published KMS client "
