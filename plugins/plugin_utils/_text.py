@@ -170,6 +170,11 @@ _CIM_LINE_RE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+:(?:\s(?P<value>
 _REDACTED_RE = re.compile(r"^(?:<[^>]*>|\[[^\]]*\]|[xX*]+)$")
 
 _LABEL_TO_FIELD = {label: field for table in LABELS.values() for label, field in table.items()}
+#: A known label inside a line (after its start or a blank) with its colon: where a licence view pasted on one line
+#: ("... edition 许可证说明: Office 21, VOLUME_KMSCLIENT channel 产品密钥的最后五个字符: 6F7TH 错误代码: 0xC004E015 ...",
+#: github.com/YerongAI/Office-Tool/issues/282) is cut into its 'label: value' pairs; the longest label first.
+_INLINE_LABEL_RE = re.compile("(?:^|(?<=\\s))(?:" + "|".join(re.escape(label) for label in sorted(_LABEL_TO_FIELD, key=len, reverse=True))
+                              + ")\\s*[:：]", re.I)
 _PRODUCT_FIELDS = {"Name", "Description", "ID", "ApplicationID", "PartialProductKey", "ProductKeyChannel", "LicenseStatus",
                    "LicenseStatusReason", "GracePeriodRemaining", "DiscoveredKeyManagementServiceMachineName",
                    "KeyManagementServiceMachine", "VLActivationInterval", "VLRenewalInterval", "KeyManagementServiceCurrentCount",
@@ -308,7 +313,24 @@ class _Reader:
             self.command = (tool, match.group("option").lower(), tool == "ospp" and "office14" in text.lower())
 
     def _read(self, number: int, stripped: str) -> None:
-        """Read one line that is not noise; what is not understood is kept as unread."""
+        """Read one line that is not noise; what is not understood is kept as unread. A line with several known labels
+        is read as the lines it would be in the multi-line view: the text before the first label, then each
+        'label: value'; the parts not understood are kept as one unread line."""
+        segments = _label_segments(stripped)
+        if len(segments) < 3:
+            self._read_part(number, stripped)
+            return
+        unread = len(self.unread)
+        for segment in segments:
+            if segment:
+                self._read_part(number, segment)
+        parts = [u["text"] for u in self.unread[unread:]]
+        del self.unread[unread:]
+        if parts:
+            self.unread.append({"line": number, "text": " ".join(parts)})
+
+    def _read_part(self, number: int, stripped: str) -> None:
+        """Read one line, or one 'label: value' part of a line."""
         self.current_text = mask_keys(stripped)
         if self._event_or_srv(stripped) or self._attempt(stripped) or self._xpr(stripped):
             return
@@ -581,6 +603,16 @@ class _Reader:
         if self.srv:
             probes["kms_dns"] = {"srv": self.srv, "domains": [s["domain"] for s in self.srv if s["domain"]]}
         return probes
+
+
+def _label_segments(text: str) -> list[str]:
+    """The text before the first known label, then each 'label: value' up to the next known label (a single part when
+    the line holds fewer than two known labels)."""
+    starts = [m.start() for m in _INLINE_LABEL_RE.finditer(text)]
+    if len(starts) < 2:
+        return [text]
+    bounds = [0, *starts, len(text)]
+    return [text[a:b].strip() for a, b in zip(bounds, bounds[1:])]
 
 
 def _cim_value(kind: str | None, raw: str) -> t.Any:

@@ -196,8 +196,6 @@ def test_py_kms_109_inpkey_failure_is_no_licence_state():
     assert not [m for f in result["findings"] for m in [f["message"]["en"]] if "is not activated" in m]
 
 
-@pytest.mark.xfail(strict=True, reason="a licence view pasted on one line: the Description swallows the rest of the line, the "
-                                       "key and 0xC004E015 are lost, and the line counts as read (nothing unread)")
 def test_office_tool_282_one_line_licence_view():
     """Office Tool Plus's licence view of Office 2021 VL KMS client, key 6F7TH, 错误代码 0xC004E015 ("license
     consumption failed": the licence store, tokens.dat) - as the same tool's multi-line view is read
@@ -208,6 +206,16 @@ def test_office_tool_282_one_line_licence_view():
     assert product["PartialProductKey"] == "6F7TH" and product["LicenseStatusReason"] == "0xC004E015"
     result = diagnose(snap)
     assert "LICENSE_STORE_CORRUPT" in result["codes"] and result["status"] == "failing"
+
+
+def test_one_line_slmgr_view_reads_as_its_lines():
+    """Composed: slmgr /dli's labels on one line read as the lines would; a part not understood stays unread, once."""
+    snap = _text.snapshot_from_text("Foo bar: baz Name: Windows(R), Professional edition Description: Windows(R) Operating "
+                                    "System, RETAIL channel Partial Product Key: 3V66T License Status: Licensed")
+    assert snap["probes"]["activation"]["products"] == [{
+        "Name": "Windows(R), Professional edition", "Description": "Windows(R) Operating System, RETAIL channel",
+        "PartialProductKey": "3V66T", "LicenseStatus": 1}]
+    assert snap["text_reader"] == {"unread_lines": [{"line": 1, "text": "Foo bar: baz"}], "read_lines": 0}
 
 
 def test_ansible_windows_834_cim_format_list_unlicensed():
