@@ -3,8 +3,11 @@
 """Pasted console output -> a partial snapshot (the snapshot_from_text filter).
 
 Takes whole transcripts as they come - ``slmgr /dlv``, ``/dli``, ``/xpr``, ``/ato``, ``cscript ospp.vbs /dstatus`` and
-``/act``, the Info data of events 12288/12289/12290/12293 and ``nslookup -type=srv _vlmcs._tcp...`` - and returns
-what they show as snapshot probes. What the text does not show stays absent.
+``/act``, the Info data of events 12288/12289/12290/12293, ``nslookup -type=srv _vlmcs._tcp...`` and
+``Get-CimInstance``/``Get-WmiObject`` SoftwareLicensingProduct/-Service in Format-List - and returns what they show as
+snapshot probes. What the text does not show stays absent. A licence view pasted on one line is cut at its known
+labels; a result with no licence before it (slmgr's lone ``Error:``, ospp.vbs's ``ERROR CODE`` without SKU ID) is an
+activation attempt or, after another command (``ospp.vbs /inpkey``), left unread.
 
 It anchors on what no Windows language changes: GUIDs, ``0x`` codes, the five-character partial key, the license
 Name and Description (``Windows(R), Professional edition``, ``..., VOLUME_KMSCLIENT channel``), ``host:port``,
@@ -402,7 +405,7 @@ class _Reader:
         record, self.cim_record = self.cim_record, []
         if not record:
             return
-        service = any(name in _CIM_SERVICE_ONLY for _, name, _, _ in record)
+        service = any(entry[1] in _CIM_SERVICE_ONLY for entry in record)
         table = CIM_SERVICE_PROPERTIES if service else CIM_PRODUCT_PROPERTIES
         product: dict[str, t.Any] = {}
         if not service:
