@@ -3,8 +3,11 @@
 """Pasted console output -> a partial snapshot (the snapshot_from_text filter).
 
 Takes whole transcripts as they come - ``slmgr /dlv``, ``/dli``, ``/xpr``, ``/ato``, ``cscript ospp.vbs /dstatus`` and
-``/act``, the Info data of events 12288/12289/12290/12293 and ``nslookup -type=srv _vlmcs._tcp...`` - and returns
-what they show as snapshot probes. What the text does not show stays absent.
+``/act``, the Info data of events 12288/12289/12290/12293, ``nslookup -type=srv _vlmcs._tcp...`` and
+``Get-CimInstance``/``Get-WmiObject`` SoftwareLicensingProduct/-Service in Format-List - and returns what they show as
+snapshot probes. What the text does not show stays absent. A licence view pasted on one line is cut at its known
+labels; a result with no licence before it (slmgr's lone ``Error:``, ospp.vbs's ``ERROR CODE`` without SKU ID) is an
+activation attempt or, after another command (``ospp.vbs /inpkey``), left unread.
 
 It anchors on what no Windows language changes: GUIDs, ``0x`` codes, the five-character partial key, the license
 Name and Description (``Windows(R), Professional edition``, ``..., VOLUME_KMSCLIENT channel``), ``host:port``,
@@ -50,6 +53,19 @@ _EVENT_ID_RE = re.compile(r"\b(1228[89]|12290|12293)\b")
 _ADDON_RE = re.compile(r"^(?:Windows|Office)\b[^,]*,\s*\S+ add-on\b")
 _FORUM_UNDERSCORE_RE = re.compile(r"(?<=[A-Za-z0-9])_ (?=[A-Za-z0-9])")
 _XPR_HEADER_RE = re.compile(r"^(?P<name>(?:Windows|Office)\b.*\b(?:edition|add-on))\s*[:：]$")
+#: The command line of the paste ("cscript //nologo ospp.vbs /inpkey:...", "slmgr.vbs -ato"): the tool and its option;
+#: a line that starts, after an optional prompt ("PS C:\\...>"), with the command, not ospp.vbs's hint "To view the
+#: activation event history run: cscript ospp.vbs /dhistorykms".
+_COMMAND_START_RE = re.compile(r"^(?:[^>]*>\s*)?(?:cscript|slmgr|ospp|[\"\\]|[A-Za-z]:[\\/])", re.I)
+_COMMAND_RE = re.compile(r"\b(?P<tool>ospp\.vbs|slmgr(?:\.vbs)?)\b\S*\s+(?:\S+\s+)*?[/-](?P<option>[A-Za-z]+)", re.I)
+#: slmgr's error line ("Error: 0xC004F074 The Software Licensing Service reported that the computer could not be
+#: activated...", github.com/Py-KMS-Organization/py-kms/issues/85).
+_SLMGR_ERROR_RE = re.compile(r"^Error\s*:\s*(?P<code>0x[0-9A-Fa-f]{1,8})(?![0-9A-Fa-f])(?P<text>.*)$")
+#: ospp.vbs prints its result labels in capitals whatever the language (fr_21z_office2021_1_ospp_inslic.txt).
+_OSPP_ERROR_CODE = "ERROR CODE"
+_OSPP_DESCRIPTION_RE = re.compile(r"^ERROR DESCRIPTION\s*:(?P<text>.*)$")
+#: A result message that is about activation ("... could not be activated", "activation").
+_ACTIVATION_WORD_RE = re.compile(r"activat", re.I)
 
 #: Labels seen in real published output, per language, mapped to the CIM property they show. Only where the value
 #: alone is ambiguous. Sources:
@@ -117,7 +133,51 @@ XPR_PHRASES: tuple[tuple[re.Pattern[str], int, int | None], ...] = (
     (re.compile(r"^Extended grace period ends\s+\S.*$", re.I), 6, None),
 )
 
+#: Get-CimInstance / Get-WmiObject SoftwareLicensingProduct and SoftwareLicensingService in Format-List
+#: ("LicenseStatus       : 0", github.com/ansible-collections/ansible.windows/issues/834,
+#: github.com/kolide/launcher/issues/505): the CIM property names themselves, read as the properties the probes collect
+#: ($WakProductProperties, $WakServiceProperties in powershell/library.ps1), with how PowerShell prints each value.
+#: Not read: the CIM datetimes (EvaluationEndDate, TrustedTime: printed in the host's local format) and properties the
+#: probes do not collect (left unread).
+CIM_PRODUCT_PROPERTIES: dict[str, str] = {
+    "ID": "guid", "ApplicationID": "guid", "Name": "text", "Description": "text", "LicenseFamily": "text",
+    "PartialProductKey": "partial", "ProductKeyChannel": "text", "ProductKeyID": "text", "LicenseStatus": "int",
+    "LicenseStatusReason": "hresult", "GracePeriodRemaining": "int", "LicenseIsAddon": "bool", "GenuineStatus": "int",
+    "VLActivationInterval": "int", "VLRenewalInterval": "int", "VLActivationType": "int", "VLActivationTypeEnabled": "int",
+    "KeyManagementServiceMachine": "text", "KeyManagementServicePort": "int", "KeyManagementServiceLookupDomain": "text",
+    "KeyManagementServiceProductKeyID": "text", "DiscoveredKeyManagementServiceMachineName": "text",
+    "DiscoveredKeyManagementServiceMachinePort": "int", "DiscoveredKeyManagementServiceMachineIpAddress": "text",
+    "IsKeyManagementServiceMachine": "int", "KeyManagementServiceCurrentCount": "int", "RequiredClientCount": "int",
+    "ADActivationObjectName": "text", "ADActivationCsvlkPid": "text",
+}
+CIM_SERVICE_PROPERTIES: dict[str, str] = {
+    "Version": "text", "ClientMachineID": "guid", "KeyManagementServiceMachine": "text", "KeyManagementServicePort": "int",
+    "KeyManagementServiceLookupDomain": "text", "DiscoveredKeyManagementServiceMachineName": "text",
+    "DiscoveredKeyManagementServiceMachinePort": "int", "DiscoveredKeyManagementServiceMachineIpAddress": "text",
+    "KeyManagementServiceHostCaching": "bool", "IsKeyManagementServiceMachine": "int", "KeyManagementServiceCurrentCount": "int",
+    "RequiredClientCount": "int", "KeyManagementServiceListeningPort": "int", "KeyManagementServiceDnsPublishing": "bool",
+    "KeyManagementServiceLowPriority": "bool", "KeyManagementServiceProductKeyID": "text",
+    "KeyManagementServiceTotalRequests": "int", "KeyManagementServiceFailedRequests": "int",
+    "KeyManagementServiceLicensedRequests": "int", "VLActivationInterval": "int", "VLRenewalInterval": "int",
+    "PolicyCacheRefreshRequired": "int", "RemainingWindowsReArmCount": "int",
+}
+#: Properties only SoftwareLicensingService has (Microsoft's class references): a listing with one of them is the
+#: service, not a product (SoftwareLicensingProduct has the KMS request counters too).
+_CIM_SERVICE_ONLY = frozenset({"Version", "ClientMachineID", "KeyManagementServiceHostCaching", "KeyManagementServiceListeningPort",
+                               "KeyManagementServiceDnsPublishing", "KeyManagementServiceLowPriority",
+                               "PolicyCacheRefreshRequired", "RemainingWindowsReArmCount"})
+#: One Format-List line: a property name, the blanks PowerShell pads it with, " : ", the value (slmgr's "Name: ..." has
+#: no blank before the colon and is not this).
+_CIM_LINE_RE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+:(?:\s(?P<value>.*))?$")
+#: A value the reporter redacted or a placeholder (<REDACTED>, [removed], xxxxx, ***): absent, not a value.
+_REDACTED_RE = re.compile(r"^(?:<[^>]*>|\[[^\]]*\]|[xX*]+)$")
+
 _LABEL_TO_FIELD = {label: field for table in LABELS.values() for label, field in table.items()}
+#: A known label inside a line (after its start or a blank) with its colon: where a licence view pasted on one line
+#: ("... edition 许可证说明: Office 21, VOLUME_KMSCLIENT channel 产品密钥的最后五个字符: 6F7TH 错误代码: 0xC004E015 ...",
+#: github.com/YerongAI/Office-Tool/issues/282) is cut into its 'label: value' pairs; the longest label first.
+_INLINE_LABEL_RE = re.compile("(?:^|(?<=\\s))(?:" + "|".join(re.escape(label) for label in sorted(_LABEL_TO_FIELD, key=len, reverse=True))
+                              + ")\\s*[:：]", re.I)
 _PRODUCT_FIELDS = {"Name", "Description", "ID", "ApplicationID", "PartialProductKey", "ProductKeyChannel", "LicenseStatus",
                    "LicenseStatusReason", "GracePeriodRemaining", "DiscoveredKeyManagementServiceMachineName",
                    "KeyManagementServiceMachine", "VLActivationInterval", "VLRenewalInterval", "KeyManagementServiceCurrentCount",
@@ -145,6 +205,11 @@ class _Reader:
         self.bare_domain: str | None = None
         self.xpr_name: str | None = None
         self.ospp = False
+        self.command: tuple[str, str, bool] | None = None     # (tool, option, Office 2010's ospp.vbs)
+        self.block_has_product = False
+        self.pending_ospp: tuple[int, str, str] | None = None
+        self.current_text = ""
+        self.cim_record: list[tuple[int, str, str, str]] = []
 
     # -- products ------------------------------------------------------------------------------------------------
 
@@ -189,13 +254,16 @@ class _Reader:
             text = _FORUM_UNDERSCORE_RE.sub("_", text)
         return text or None
 
-    def _labelled(self, label: str, value: str) -> bool:
+    def _labelled(self, number: int, label: str, value: str) -> bool:
+        """Read a 'label: value' line whose label is in LABELS."""
         field = _LABEL_TO_FIELD.get(label.strip().lower()) or _LABEL_TO_FIELD.get(label.strip())
         if field is None:
             return False
         parsed = self._value(field, value)
         if parsed is None:
             return False
+        if label.strip() == _OSPP_ERROR_CODE and not self.block_has_product:
+            return self._lone_ospp_error(number, parsed)
         if field == "ClientMachineID":
             self.service["ClientMachineID"] = parsed
             return True
@@ -221,13 +289,56 @@ class _Reader:
     # -- one line -----------------------------------------------------------------------------------------------
 
     def line(self, number: int, text: str) -> None:
+        """Read one line of the paste."""
         stripped = text.strip()
-        if _NOISE_RE.match(stripped):
+        if self._cim_line(number, stripped):
             return
+        self._command(stripped)
+        if self.pending_ospp is not None and self._ospp_description(stripped):
+            return
+        if _NOISE_RE.match(stripped):
+            self.block_has_product = False      # ospp.vbs's "-----" between licences, a blank line
+            return
+        before = self._fingerprint()
+        self._read(number, stripped)
+        if self._fingerprint() != before:
+            self.block_has_product = True
+
+    def _fingerprint(self) -> tuple[int, int]:
+        """How many products and fields of the last one there are (to tell whether a line added to a product)."""
+        return len(self.products), len(self.products[-1]) if self.products else 0
+
+    def _command(self, text: str) -> None:
+        """Remember the command line of the paste (ospp.vbs or slmgr and its option); the line is read as usual."""
+        match = _COMMAND_RE.search(text) if _COMMAND_START_RE.match(text) else None
+        if match:
+            tool = "ospp" if match.group("tool").lower().startswith("ospp") else "slmgr"
+            self.command = (tool, match.group("option").lower(), tool == "ospp" and "office14" in text.lower())
+
+    def _read(self, number: int, stripped: str) -> None:
+        """Read one line that is not noise; what is not understood is kept as unread. A line with several known labels
+        is read as the lines it would be in the multi-line view: the text before the first label, then each
+        'label: value'; the parts not understood are kept as one unread line."""
+        segments = _label_segments(stripped)
+        if len(segments) < 3:
+            self._read_part(number, stripped)
+            return
+        unread = len(self.unread)
+        for segment in segments:
+            if segment:
+                self._read_part(number, segment)
+        parts = [u["text"] for u in self.unread[unread:]]
+        del self.unread[unread:]
+        if parts:
+            self.unread.append({"line": number, "text": " ".join(parts)})
+
+    def _read_part(self, number: int, stripped: str) -> None:
+        """Read one line, or one 'label: value' part of a line."""
+        self.current_text = mask_keys(stripped)
         if self._event_or_srv(stripped) or self._attempt(stripped) or self._xpr(stripped):
             return
         match = _LABEL_RE.match(stripped)
-        if match and self._labelled(match.group("label"), match.group("value")):
+        if match and self._labelled(number, match.group("label"), match.group("value")):
             return
         value = match.group("value") if match else stripped
         # anchors that need no label
@@ -257,7 +368,97 @@ class _Reader:
                 self._finish_attempt(code.group(0))
                 return True
             self.pending_attempt = None      # no code on the next line: the result is not shown (success is localized text)
+        return self._lone_slmgr_error(text)
+
+    def _lone_slmgr_error(self, text: str) -> bool:
+        """slmgr's 'Error: 0x...' line with no 'Activating <Name> (<ID>)' line before it: an activation attempt whose
+        licence the paste does not name, when the command was /ato or, the command not shown, the message is about
+        activation (slmgr prints the same line for /ipk and the other commands)."""
+        match = _SLMGR_ERROR_RE.match(text)
+        if match is None or not self._is_activation("slmgr", "ato", match.group("text")):
+            return False
+        self.attempts.append({"HResult": match.group("code"), "Tool": "slmgr /ato"})
+        return True
+
+    def _is_activation(self, tool: str, option: str, message: str) -> bool:
+        """Whether a result with no licence before it is an activation attempt of ``tool``: its command line says
+        ``option``, or no command line of that tool is shown and the message speaks of activation."""
+        if self.command is not None and self.command[0] == tool:
+            return self.command[1] == option
+        return bool(_ACTIVATION_WORD_RE.search(message))
+
+    # -- Get-CimInstance / Get-WmiObject in Format-List -------------------------------------------------------------
+
+    def _cim_line(self, number: int, text: str) -> bool:
+        """Keep a Format-List line for the record it belongs to: a record starts at a property the probes collect and
+        goes on over the property lines after it; a blank line or any other line ends it."""
+        match = _CIM_LINE_RE.match(text)
+        if match and (self.cim_record or match.group("name") in CIM_PRODUCT_PROPERTIES or match.group("name") in CIM_SERVICE_PROPERTIES):
+            self.cim_record.append((number, match.group("name"), (match.group("value") or "").strip(), text))
+            return True
+        self._end_cim_record()
         return False
+
+    def _end_cim_record(self) -> None:
+        """Read the record kept: the service when it has a property only the service has, else products (a property
+        seen twice starts the next product, as a new Name or ID does)."""
+        record, self.cim_record = self.cim_record, []
+        if not record:
+            return
+        service = any(entry[1] in _CIM_SERVICE_ONLY for entry in record)
+        table = CIM_SERVICE_PROPERTIES if service else CIM_PRODUCT_PROPERTIES
+        product: dict[str, t.Any] = {}
+        if not service:
+            product = self._current(starts=True)
+        for number, name, raw, text in record:
+            if raw == "" or _REDACTED_RE.match(raw):
+                continue                            # not shown: absent
+            value = _cim_value(table.get(name), raw)
+            if value is None:
+                self.unread.append({"line": number, "text": mask_keys(text)})
+            elif service:
+                self.service[name] = value
+            else:
+                if name in product:
+                    product = self._current(starts=True)
+                product[name] = value
+
+    # -- ospp.vbs results without a licence ----------------------------------------------------------------------
+
+    def _lone_ospp_error(self, number: int, code: str) -> bool:
+        """ospp.vbs's ERROR CODE with no licence (SKU ID, LICENSE NAME, ...) before it in its block: the result of the
+        command, not a licence's state. /act: an attempt; any other command (/inpkey's 'the product SKU is not
+        found' is a key that was not installed): no licence state at all, left unread. Command not shown: decided by
+        the ERROR DESCRIPTION line that follows."""
+        if self.command is not None and self.command[0] == "ospp":
+            if self.command[1] != "act":
+                return False
+            self._ospp_attempt(code)
+            return True
+        self.pending_ospp = (number, code, self.current_text)
+        return True
+
+    def _ospp_description(self, text: str) -> bool:
+        """The line after a lone ospp ERROR CODE whose command was not shown: an ERROR DESCRIPTION about activation
+        makes it an ospp /act attempt; anything else leaves the ERROR CODE line unread."""
+        number, code, line = self.pending_ospp or (0, "", "")
+        self.pending_ospp = None
+        description = _OSPP_DESCRIPTION_RE.match(text)
+        if description and _ACTIVATION_WORD_RE.search(description.group("text")):
+            self._ospp_attempt(code)
+            return True
+        self.unread.append({"line": number, "text": line})
+        return False
+
+    def _ospp_attempt(self, code: str, product_id: str | None = None) -> None:
+        """Record an ospp /act attempt. ospp.vbs acts on Office licences only (Office 2013 and later: ApplicationID
+        0ff1ce15-..., ospp.vbs's OfficeAppId; Office 2010's in the Office14 folder: 59a52881-...), so when the paste
+        shows the ospp.vbs command line the attempt carries Office's ApplicationID."""
+        attempt: dict[str, t.Any] = {} if product_id is None else {"ID": product_id}
+        if self.command is not None and self.command[0] == "ospp":
+            attempt["ApplicationID"] = _snapshot.OFFICE2010_APPLICATION_ID if self.command[2] else _snapshot.OFFICE_APPLICATION_ID
+        attempt.update(HResult=code, Tool="ospp /act")
+        self.attempts.append(attempt)
 
     def _xpr(self, text: str) -> bool:
         """slmgr /xpr: '<license Name>:' then the status line (XPR_PHRASES); the line alone applies to the product
@@ -371,7 +572,11 @@ class _Reader:
     # -- result -----------------------------------------------------------------------------------------------------
 
     def result(self) -> dict[str, t.Any]:
+        """The probes read, as a snapshot's ``probes``."""
+        self._end_cim_record()
         self._flush_xpr_name()
+        if self.pending_ospp is not None:
+            self._ospp_description("")
         products = [p for p in self.products if p]
         for product in products:
             # slmgr does not print LicenseIsAddon, but an add-on license says so in its Name ("Windows(R), Client-ESU-Year1
@@ -382,7 +587,7 @@ class _Reader:
             # ospp.vbs /act prints ERROR CODE without LICENSE STATUS: that code is the activation's result
             for product in products:
                 if "LicenseStatusReason" in product and "LicenseStatus" not in product and product.get("ID"):
-                    self.attempts.append({"ID": product["ID"], "HResult": product.pop("LicenseStatusReason"), "Tool": "ospp /act"})
+                    self._ospp_attempt(product.pop("LicenseStatusReason"), product["ID"])
         activation: dict[str, t.Any] = {}
         if products:
             activation["products"] = products
@@ -401,6 +606,41 @@ class _Reader:
         if self.srv:
             probes["kms_dns"] = {"srv": self.srv, "domains": [s["domain"] for s in self.srv if s["domain"]]}
         return probes
+
+
+def _label_segments(text: str) -> list[str]:
+    """The text before the first known label, then each 'label: value' up to the next known label (a single part when
+    the line holds fewer than two known labels)."""
+    starts = [m.start() for m in _INLINE_LABEL_RE.finditer(text)]
+    if len(starts) < 2:
+        return [text]
+    bounds = [0, *starts, len(text)]
+    return [text[a:b].strip() for a, b in zip(bounds, bounds[1:])]
+
+
+def _cim_value(kind: str | None, raw: str) -> t.Any:
+    """A Format-List value as the CIM property holds it, or None when the property is not read or the text is not such
+    a value. LicenseStatusReason (uint32, printed in decimal: 3221549076) becomes its 0x form (0xC004F014), as every
+    other reader of the code holds it."""
+    if kind in ("int", "hresult"):
+        if _HEX_RE.fullmatch(raw) and kind == "hresult":
+            return "0x" + raw[2:].upper().rjust(8, "0")
+        if not re.fullmatch(r"-?\d{1,20}", raw):
+            return None
+        number = int(raw)
+        if kind == "int":
+            return number
+        return f"0x{number & 0xFFFFFFFF:08X}" if -0x80000000 <= number <= 0xFFFFFFFF else None
+    if kind == "guid":
+        return raw.lower() if _GUID_RE.fullmatch(raw) else None
+    if kind == "bool":
+        return {"true": True, "false": False}.get(raw.lower())
+    if kind == "partial":
+        match = _PARTIAL_RE.match(raw)
+        return match.group(1) if match else None
+    if kind == "text":
+        return raw
+    return None
 
 
 def snapshot_from_text(text: str, host: str | None = None) -> dict[str, t.Any]:

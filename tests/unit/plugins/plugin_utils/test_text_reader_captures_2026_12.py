@@ -11,6 +11,7 @@ SoftwareLicensingProduct properties (LicenseStatus 0..6, LicenseStatusReason uin
 """
 from __future__ import annotations
 
+import json
 import pathlib
 import re
 
@@ -124,24 +125,55 @@ def test_py_kms_server_log_is_not_read_as_the_clients_state():
 
 # -- defects ---------------------------------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="slmgr /ato's 'Error: 0x...' line without the 'Activating <Name> (<ID>)' line before it "
-                                       "is not read: the paste diagnoses as 'no licensing data at all'")
 def test_py_kms_org_85_lone_ato_error_line_is_a_failed_attempt():
     """Exactly the shape the project transcribed by hand for SystemRage/py-kms#111 (issue9_captures.json,
     py-kms-systemrage-111-ato): an attempt with 0xC004F074, diagnosed ACTIVATION_FAILED, failing."""
     snap = read("en_py_kms_org_85_ato_error_line.txt")
     assert snap["probes"]["activation"]["activation_attempts"] == [{"HResult": "0xC004F074", "Tool": "slmgr /ato"}]
+    case = next(c for c in json.loads((TEXTS.parent / "real" / "issue9_captures.json").read_text(encoding="utf-8"))["cases"]
+                if c["id"] == "py-kms-systemrage-111-ato")
+    assert snap["probes"] == case["probes"]
     result = diagnose(snap)
     assert result["codes"] == ["ACTIVATION_FAILED"] and result["status"] == "failing"
+    assert result["codes"] == case["expect"]["codes"] and result["status"] == case["expect"]["status"]
 
 
-@pytest.mark.xfail(strict=True, reason="ospp.vbs's ERROR CODE without a SKU ID line is read as a product's LicenseStatusReason "
-                                       "(a licence state), not as the ospp /act attempt it is")
+@pytest.mark.parametrize("text", [
+    "C:\\Windows\\system32>slmgr /ipk XXXXX-XXXXX-XXXXX-XXXXX-6F7TH\nError: 0xC004F069 On a computer running Microsoft "
+    "Windows non-core edition, run 'slui.exe 0x2a 0xC004F069' to display the error text.\n",
+    "Error: 0xC004F069 On a computer running Microsoft Windows non-core edition, run 'slui.exe 0x2a 0xC004F069' to "
+    "display the error text.\n"])
+def test_a_lone_slmgr_error_of_another_command_is_no_attempt(text):
+    """Composed: slmgr prints the same 'Error:' line for /ipk; with /ipk on the command line, or no word of activation
+    in the message, it is no activation attempt (left unread)."""
+    snap = _text.snapshot_from_text(text)
+    assert "activation" not in snap["probes"] and snap["text_reader"]["unread_lines"]
+
+
 def test_py_kms_org_25_ospp_error_code_without_sku_is_an_attempt():
+    """The reporter's sentence, then ospp.vbs's ERROR CODE and its description ('could not be activated') with no SKU ID
+    and no command line: the result of an activation, not a licence's state."""
     snap = read("en_py_kms_org_25_server_log_and_ospp_f074.txt")
     activation = snap["probes"]["activation"]
     assert activation["activation_attempts"] == [{"HResult": "0xC004F074", "Tool": "ospp /act"}]
     assert "products" not in activation
+
+
+@pytest.mark.parametrize("command, attempts", [
+    ("cscript ospp.vbs /act", [{"ApplicationID": _snapshot.OFFICE_APPLICATION_ID, "HResult": "0xC004F074", "Tool": "ospp /act"}]),
+    ('cscript "C:\\Program Files\\Microsoft Office\\Office14\\ospp.vbs" /act',
+     [{"ApplicationID": _snapshot.OFFICE2010_APPLICATION_ID, "HResult": "0xC004F074", "Tool": "ospp /act"}]),
+    ("cscript ospp.vbs /inpkey:XXXXX-XXXXX-XXXXX-XXXXX-6F7TH", None),
+    ("", None)])
+def test_a_lone_ospp_error_code_is_read_by_its_command(command, attempts):
+    """Composed from the shape of the captures above: with the ospp.vbs command line shown, /act makes the lone ERROR
+    CODE an attempt on Office (ospp.vbs acts on Office licences only), any other command no attempt and no licence
+    state; without the command line and without a description about activation, it is left unread."""
+    text = f"{command}\n---Processing--------------------------\n---------------------------------------\nERROR CODE: 0xC004F074\n"
+    snap = _text.snapshot_from_text(text)
+    assert snap["probes"].get("activation", {}).get("activation_attempts") == attempts
+    assert "products" not in snap["probes"].get("activation", {})
+    assert attempts or "ERROR CODE: 0xC004F074" in [u["text"] for u in snap["text_reader"]["unread_lines"]]
 
 
 def test_an_ospp_attempt_without_ids_is_not_windows():
@@ -151,8 +183,6 @@ def test_an_ospp_attempt_without_ids_is_not_windows():
     assert not messages(result, "ACTIVATION_FAILED")[0].startswith("Windows")
 
 
-@pytest.mark.xfail(strict=True, reason="ospp /inpkey's ERROR CODE (the key was not installed: 0xC004F069 SKU not found) is read "
-                                       "as a product's licence state and reported as 'Product is not activated'")
 def test_py_kms_109_inpkey_failure_is_no_licence_state():
     """The capture shows a key install that failed, not the state of any licence: no product may carry the code as
     its LicenseStatusReason, and no finding may say a product 'is not activated'."""
@@ -162,8 +192,6 @@ def test_py_kms_109_inpkey_failure_is_no_licence_state():
     assert not [m for f in result["findings"] for m in [f["message"]["en"]] if "is not activated" in m]
 
 
-@pytest.mark.xfail(strict=True, reason="a licence view pasted on one line: the Description swallows the rest of the line, the "
-                                       "key and 0xC004E015 are lost, and the line counts as read (nothing unread)")
 def test_office_tool_282_one_line_licence_view():
     """Office Tool Plus's licence view of Office 2021 VL KMS client, key 6F7TH, 错误代码 0xC004E015 ("license
     consumption failed": the licence store, tokens.dat) - as the same tool's multi-line view is read
@@ -176,9 +204,16 @@ def test_office_tool_282_one_line_licence_view():
     assert "LICENSE_STORE_CORRUPT" in result["codes"] and result["status"] == "failing"
 
 
-@pytest.mark.xfail(strict=True, reason="Get-CimInstance/Get-WmiObject Format-List lines ('LicenseStatus : 0', "
-                                       "'LicenseStatusReason : 3221549076') are not read: only Name, so an Unlicensed "
-                                       "Windows diagnoses as unknown")
+def test_one_line_slmgr_view_reads_as_its_lines():
+    """Composed: slmgr /dli's labels on one line read as the lines would; a part not understood stays unread, once."""
+    snap = _text.snapshot_from_text("Foo bar: baz Name: Windows(R), Professional edition Description: Windows(R) Operating "
+                                    "System, RETAIL channel Partial Product Key: 3V66T License Status: Licensed")
+    assert snap["probes"]["activation"]["products"] == [{
+        "Name": "Windows(R), Professional edition", "Description": "Windows(R) Operating System, RETAIL channel",
+        "PartialProductKey": "3V66T", "LicenseStatus": 1}]
+    assert snap["text_reader"] == {"unread_lines": [{"line": 1, "text": "Foo bar: baz"}], "read_lines": 0}
+
+
 def test_ansible_windows_834_cim_format_list_unlicensed():
     """SoftwareLicensingProduct as PowerShell lists it: the CIM property names themselves. LicenseStatus 0
     (Unlicensed), LicenseStatusReason 3221549076 = 0xC004F014 SL_E_PKEY_NOT_INSTALLED; the redacted fields stay
@@ -192,8 +227,6 @@ def test_ansible_windows_834_cim_format_list_unlicensed():
     assert "ACTIVATION_FAILED" in result["codes"] and result["status"] == "failing"
 
 
-@pytest.mark.xfail(strict=True, reason="Get-CimInstance Format-List lines are not read: a Licensed OEM:DM Windows "
-                                       "diagnoses as unknown with its channel 'cannot be read'")
 def test_kolide_505_cim_format_list_oem_licensed():
     snap = read("en_kolide_launcher_505_cim_format_list_oem.txt")
     product = snap["probes"]["activation"]["products"][0]
@@ -201,6 +234,29 @@ def test_kolide_505_cim_format_list_oem_licensed():
     assert product["ProductKeyChannel"] == "OEM:DM" and product["PartialProductKey"] == "F6YP2"
     result = diagnose(snap)
     assert result["codes"] == ["NOT_KMS_CHANNEL"] and result["status"] == "healthy"
+
+
+def test_cim_format_list_records_products_and_service():
+    """Composed in the shape of the two captures above (Get-WmiObject prints the same lists): records end at a blank
+    line; a property seen again starts the next product; a record with a property only SoftwareLicensingService has is
+    the service; redacted and empty values stay absent; a property the probes do not collect is left unread."""
+    text = ("Name                : Windows(R), Enterprise edition\nID                  : 73111121-5638-40f6-bc11-f1d7b0d64300\n"
+            "LicenseStatus       : 5\nLicenseStatusReason : -1073418124\nPartialProductKey   : <REDACTED>\n"
+            "ProductKeyChannel   :\nRemainingAppReArmCount : 1001\n\n"
+            "Name                : Office 16, Office16ProPlusVL_KMS_Client edition\nLicenseStatus       : 1\n"
+            "Name                : Office 16, Office16VisioProVL_KMS_Client edition\nLicenseStatus       : 1\n\n"
+            "Version                           : 10.0.19041.1\nClientMachineID                   : 2FFCFC30-6A6A-49EC-92B8-F6150C7DF211\n"
+            "KeyManagementServiceMachine       : kms.example.com\nKeyManagementServiceHostCaching   : True\n")
+    snap = _text.snapshot_from_text(text)
+    activation = snap["probes"]["activation"]
+    assert activation["products"] == [
+        {"Name": "Windows(R), Enterprise edition", "ID": "73111121-5638-40f6-bc11-f1d7b0d64300", "LicenseStatus": 5,
+         "LicenseStatusReason": "0xC004F074"},
+        {"Name": "Office 16, Office16ProPlusVL_KMS_Client edition", "LicenseStatus": 1},
+        {"Name": "Office 16, Office16VisioProVL_KMS_Client edition", "LicenseStatus": 1}]
+    assert activation["service"] == {"Version": "10.0.19041.1", "ClientMachineID": "2ffcfc30-6a6a-49ec-92b8-f6150c7df211",
+                                     "KeyManagementServiceMachine": "kms.example.com", "KeyManagementServiceHostCaching": True}
+    assert [u["text"] for u in snap["text_reader"]["unread_lines"]] == ["RemainingAppReArmCount : 1001"]
 
 
 def test_channel_unknown_does_not_judge_a_key_it_never_read():
