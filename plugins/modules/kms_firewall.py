@@ -90,7 +90,11 @@ notes:
   type: list
   elements: str
 before:
-  description: C(outbound_filtered), the collection's C(rule) and the C(builtin_inbound) rule before.
+  description:
+    - C(outbound_filtered), the collection's C(rule) and the C(builtin_inbound) rule before.
+    - C(outbound_filtered) is null when it could not be read (no profiles, or an enabled profile's default outbound
+      action not read), and a rule is then planned as where outbound is filtered. A rule's C(enabled), C(direction) and
+      C(action) are null when not read.
   returned: always
   type: dict
 after:

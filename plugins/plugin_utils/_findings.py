@@ -281,6 +281,7 @@ _ABSENT: dict[str, tuple[str, str]] = {
     "hresult": ("no error code recorded", "エラーコードの記録なし"),
     "last_request_hresult": ("no error code recorded", "エラーコードの記録なし"),
     "domains": ("no DNS suffix", "DNS サフィックスなし"),
+    "domain": ("a DNS domain whose name was not recorded", "名前の記録がない DNS ドメイン"),
     "expires": ("date not recorded", "期限の記録なし"),
     "expires_in": ("soon", "まもなく"),
     "count": ("an unknown number of", "不明"),     # "has {count} clients" / "クライアント数は {count} です"
@@ -304,7 +305,8 @@ _WORDS: dict[str, dict[str, tuple[str, str]]] = {
     "hresult": {"no KMS request recorded": ("no KMS request recorded", "KMS 要求の記録なし")},
     "product": {"licensing": ("The licensing service", "ライセンス サービス")},
     "resolve_error": {"no address": ("no address", "アドレスなし")},
-    "domains": {"not collected": ("the client's DNS domains (not collected)", "クライアントの DNS ドメイン (未収集)")},
+    "domains": {"not collected": ("the client's DNS domains (not collected)", "クライアントの DNS ドメイン (未収集)"),
+                "not recorded": ("the client's DNS domains (not recorded)", "クライアントの DNS ドメイン (記録なし)")},
     "channel": {"MAK": ("MAK", "MAK"), "RETAIL": ("retail", "リテール"), "OEM": ("OEM", "OEM"), "AVMA": ("AVMA", "AVMA"),
                 "EVALUATION": ("evaluation", "評価版"), "SUBSCRIPTION": ("subscription (Microsoft 365 Apps)", "サブスクリプション (Microsoft 365 Apps)"),
                 "UNKNOWN": ("unknown", "種類不明の")},
