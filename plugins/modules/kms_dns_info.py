@@ -78,8 +78,10 @@ normalized:
       order; absent when the probe did not record it); a source that could not be read has C(host) null and an
       C(error).
     - Absent means not collected - C(srv) and C(srv_found) are null when the probe's answer has no SRV look-ups,
-      and a candidate's C(addresses) is null when it recorded no look-up of that name (an empty list is a look-up that
-      found no address).
+      a look-up's C(records) (or C(domain)) is null when they were not recorded (an empty list is a look-up that found
+      none), C(srv_found) is null when no look-up found a record and one's records were not recorded, and a
+      candidate's C(addresses) is null when it recorded no look-up of that name (an empty list is a look-up that found
+      no address).
   returned: success
   type: dict
 snapshot:

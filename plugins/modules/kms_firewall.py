@@ -49,7 +49,10 @@ options:
     type: bool
     default: true
   only_if_filtered:
-    description: Outbound - create the rule only where outbound traffic is filtered.
+    description:
+      - Outbound - create the rule only where outbound traffic is filtered (an enabled, active profile blocks it by
+        default). Where whether it is filtered could not be read, the rule is created (an allow rule changes nothing
+        where outbound traffic is not filtered).
     type: bool
     default: true
 extends_documentation_fragment:
@@ -90,7 +93,11 @@ notes:
   type: list
   elements: str
 before:
-  description: C(outbound_filtered), the collection's C(rule) and the C(builtin_inbound) rule before.
+  description:
+    - C(outbound_filtered), the collection's C(rule) and the C(builtin_inbound) rule before.
+    - C(outbound_filtered) is null when it could not be read (no profiles, or an enabled profile's default outbound
+      action not read), and a rule is then planned as where outbound is filtered. A rule's C(enabled), C(direction) and
+      C(action) are null when not read.
   returned: always
   type: dict
 after:

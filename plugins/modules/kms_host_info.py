@@ -43,6 +43,7 @@ kms_host:
       C(activated), C(current_count), C(required_count), C(count_sufficient), C(listening_port), C(dns_publishing),
       C(dns_publish_list), C(requests_24h), C(dns_publishing_failures), C(events), C(firewall_builtin_inbound),
       C(spp_service).
+    - C(firewall_builtin_inbound) is null when the rule, or whether it is enabled, was not read.
   returned: success
   type: dict
   sample:

@@ -176,7 +176,10 @@ class _Context:
         return None
 
     def controller_tcp(self, host: str, port: int) -> dict[str, t.Any] | None:
-        return (self.obs.get("tcp") or {}).get(f"{host}:{port}")
+        """The controller's TCP test of an endpoint; None when it did not test it or recorded no outcome (``open`` not
+        a bool: no observation, never "closed")."""
+        result = (self.obs.get("tcp") or {}).get(f"{host}:{port}")
+        return result if isinstance(result, dict) and isinstance(result.get("open"), bool) else None
 
     def controller_not_checked(self, host: str, port: int) -> str | None:
         """Why the controller did not test this endpoint (not a known KMS candidate), None when it was not skipped."""
@@ -193,10 +196,13 @@ class _Context:
     def srv_domains(self) -> str:
         """The domains the client searched for _vlmcs._tcp; "?" when it has none, "not collected" when its DNS
         settings were not read (no kms_dns probe: a finding from the request's code alone, or an answer without its
-        SRV look-ups), never "no DNS suffix"."""
+        SRV look-ups), "not recorded" when a look-up's domain was not recorded, never "no DNS suffix"."""
         if not self.dns or self.dns.get("srv") is None:
             return "not collected"
-        return ", ".join(s["domain"] for s in self.dns.get("srv") or [] if s.get("domain")) or "?"
+        srv = self.dns.get("srv") or []
+        if any(not s.get("domain") for s in srv):
+            return "not recorded"
+        return ", ".join(s["domain"] for s in srv) or "?"
 
 
 # --- causes -----------------------------------------------------------------------------------------------------
@@ -311,16 +317,54 @@ def _port_blocked(ctx: _Context, ref: dict[str, t.Any], evidence: dict[str, t.An
     Group Policy ignores local rules or blocks the port outbound: a local rule would not help, a person must change
     the GPO (review B2). ``text``: more template values (``_reached_now``)."""
     firewall = ctx.views.get("firewall") or {}
-    why = []
-    if firewall.get("local_rules_ignored") and firewall.get("outbound_filtered"):
-        why.append("AllowLocalFirewallRules False: " + ", ".join(firewall.get("local_rules_ignored_in") or []))
-    blocks = [r.get("name") or "?" for r in firewall.get("policy_blocks") or [] if r.get("enabled")]
-    if blocks:
-        why.append("GPO block rule " + ", ".join(blocks))
+    why, unsure = _policy_reasons(firewall)
     if why:
-        return _findings.make("KMS_PORT_BLOCKED_BY_POLICY", ref, dict(evidence, policy="; ".join(why)),
-                              {"witness": witness, **(text or {})}, **kwargs)
+        policy = {lang: "; ".join(part[lang] for part in why) for lang in ("en", "ja")}
+        finding = _findings.make("KMS_PORT_BLOCKED_BY_POLICY", ref, dict(evidence, policy=policy["en"]),
+                                 {"witness": witness, **(text or {}), "policy": policy}, **kwargs)
+        return _at_most(finding, "medium") if unsure else finding
     return _findings.make("KMS_PORT_BLOCKED", ref, evidence, {"witness": witness, **(text or {})}, **kwargs)
+
+
+#: How a firewall profile's or rule's value that the probe did not read is named in KMS_PORT_BLOCKED_BY_POLICY's policy.
+_FW_NOT_RECORDED = {
+    "name": {"en": "(name not recorded)", "ja": "(名前の記録なし)"},
+    "profile": {"en": "a profile (name not recorded)", "ja": "プロファイル (名前の記録なし)"},
+    "enabled": {"en": " (enabled: not recorded)", "ja": " (有効かどうかの記録なし)"},
+    "outbound": {"en": " (default outbound action not recorded)", "ja": " (既定の送信動作の記録なし)"},
+}
+
+
+def _policy_reasons(firewall: dict[str, t.Any]) -> tuple[list[dict[str, str]], bool]:
+    """Why Group Policy may decide the client's firewall (``_port_blocked``), each reason in both languages, and
+    whether one rests on a value the probe did not read.
+
+    A profile or Group Policy block rule whose Enabled was not read is not taken to be off (nor is a default outbound
+    action not read taken to allow): the reason stands, marked, at most medium confidence, so that no local rule is
+    planned on a firewall that may ignore it. A name not read reads "(name not recorded)", never None or "?"."""
+    why: list[dict[str, str]] = []
+    sure = False        # a reason that rests on values all read
+    filtered = firewall.get("outbound_filtered")
+    if firewall.get("local_rules_ignored") and filtered is not False:
+        enforcing = [p for p in firewall.get("profiles") or []
+                     if p.get("enabled") is not False and p.get("active") is not False]
+        ignoring = [p for p in enforcing if p.get("allow_local_rules") is False]
+        blocking = [p for p in enforcing if p.get("default_outbound") == "Block"]
+        reason = {}
+        for lang in ("en", "ja"):
+            names = [(p.get("name") or _FW_NOT_RECORDED["profile"][lang]) + (_FW_NOT_RECORDED["enabled"][lang] if p.get("enabled") is None else "")
+                     for p in ignoring]
+            reason[lang] = "AllowLocalFirewallRules False: " + ", ".join(names) + (_FW_NOT_RECORDED["outbound"][lang] if filtered is None else "")
+        why.append(reason)
+        sure = any(p.get("enabled") for p in ignoring) and any(p.get("enabled") for p in blocking)
+    blocks = [r for r in firewall.get("policy_blocks") or [] if r.get("enabled") is not False]
+    if blocks:
+        why.append({lang: "GPO block rule " + ", ".join((r.get("name") or _FW_NOT_RECORDED["name"][lang]) +
+                                                        (_FW_NOT_RECORDED["enabled"][lang] if r.get("enabled") is None else "")
+                                                        for r in blocks)
+                    for lang in ("en", "ja")})
+        sure = sure or any(r.get("enabled") for r in blocks)
+    return why, bool(why) and not sure
 
 
 def _from_inner(ctx: _Context, product: dict[str, t.Any], inner: int) -> list[dict[str, t.Any]]:
@@ -661,8 +705,9 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
 def _no_request_causes(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str, t.Any]]:
     """A KMS client without a recorded request: infer from what the probes saw, with lower confidence."""
     ref = ctx.ref(product)
-    queried = [s for s in ctx.dns.get("srv") or [] if not s.get("skipped")]     # skipped: not asked, so no evidence
-    if not ctx.manual_setting(product) and ctx.dns and queried and not ctx.dns.get("srv_found"):
+    # skipped: not asked, so no evidence; records not recorded (and no error): not known to have found nothing
+    queried = [s for s in ctx.dns.get("srv") or [] if not s.get("skipped") and (s.get("records") is not None or s.get("error"))]
+    if not ctx.manual_setting(product) and ctx.dns and queried and ctx.dns.get("srv_found") is False:
         errors = {(_snapshot.as_int((s.get("error") or {}).get("code")) or 0) for s in queried}
         # 9002: a DNS server answered SERVFAIL; 1460 (ERROR_TIMEOUT): no DNS server answered at all
         code = "KMS_DNS_FAILURE" if errors & {9002, 1460} else "KMS_SRV_MISSING"

@@ -37,14 +37,19 @@ def policy_problem(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> dict[s
     """Why a local rule would not take effect (en/ja texts for a person), or None when it would or nothing says otherwise."""
     why_en, why_ja = [], []
     if firewall.get("local_rules_ignored"):
-        profiles = ", ".join(firewall.get("local_rules_ignored_in") or []) or "?"
-        why_en.append(f"local firewall rules are not applied (AllowLocalFirewallRules False: {profiles})")
-        why_ja.append(f"ローカルのファイアウォール規則は適用されません (AllowLocalFirewallRules が False: {profiles})")
+        names = firewall.get("local_rules_ignored_in") or []
+        profiles_en = ", ".join(n or "(name not recorded)" for n in names) or "?"
+        profiles_ja = ", ".join(n or "(名前の記録なし)" for n in names) or "?"
+        why_en.append(f"local firewall rules are not applied (AllowLocalFirewallRules False: {profiles_en})")
+        why_ja.append(f"ローカルのファイアウォール規則は適用されません (AllowLocalFirewallRules が False: {profiles_ja})")
     if args["direction"] == "outbound":
-        blocks = [r.get("name") or "?" for r in firewall.get("policy_blocks") or [] if r.get("enabled")]
+        # a Group Policy block rule whose Enabled was not read is not taken to be off (absent is not collected)
+        blocks = [r.get("name") for r in firewall.get("policy_blocks") or [] if r.get("enabled") is not False]
         if blocks:
-            why_en.append(f"a Group Policy rule blocks outbound TCP {args['port']} ({', '.join(blocks)})")
-            why_ja.append(f"グループ ポリシーの規則が送信 TCP {args['port']} をブロックしています ({', '.join(blocks)})")
+            blocks_en = ", ".join(n or "(name not recorded)" for n in blocks)
+            blocks_ja = ", ".join(n or "(名前の記録なし)" for n in blocks)
+            why_en.append(f"a Group Policy rule blocks outbound TCP {args['port']} ({blocks_en})")
+            why_ja.append(f"グループ ポリシーの規則が送信 TCP {args['port']} をブロックしています ({blocks_ja})")
     if not why_en:
         return None
     outbound = args["direction"] == "outbound"
@@ -95,7 +100,7 @@ def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:
         if rules.get(name):
             ops.append({"op": "remove_rule", "target": name})
     elif policy is not None and not (args["direction"] == "outbound" and args["only_if_filtered"]
-                                     and not firewall.get("outbound_filtered") and not firewall.get("policy_blocks")):
+                                     and firewall.get("outbound_filtered") is False and not firewall.get("policy_blocks")):
         result.warnings.append(policy["en"])
         result.person.append(policy)
     elif use_builtin:
@@ -105,7 +110,7 @@ def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:
                                    "set use_builtin: false to create a rule of our own")
         elif not builtin.get("enabled"):
             ops.append({"op": "enable_rule", "target": BUILTIN_INBOUND})
-    elif args["direction"] == "outbound" and args["only_if_filtered"] and not firewall.get("outbound_filtered"):
+    elif args["direction"] == "outbound" and args["only_if_filtered"] and firewall.get("outbound_filtered") is False:
         result.notes.append("outbound traffic is not filtered (no enabled profile blocks it by default): no rule is needed")
     else:
         current = rules.get(name)

@@ -502,8 +502,14 @@ def _event_data(event: dict[str, t.Any]) -> tuple[str, list[str]]:
     if type(raw) is list and len(raw) == 1 and type(raw[0]) is str:  # pylint: disable=unidiomatic-typecheck
         data = raw[0]       # the probe's form: one string (the join below of one string is that string)
     else:
-        data = ",".join(str(d) for d in as_list(raw))
+        data = _joined_data(raw)
     return data, [f.strip() for f in data.split(",")]
+
+
+def _joined_data(raw: t.Any) -> str:
+    """An event's Data items as one comma-separated text; a null item is an empty field (not collected), never the
+    text "None"."""
+    return ",".join("" if d is None else str(d) for d in as_list(raw))
 
 
 def _request_activation_id(fields: list[str]) -> str | None:
@@ -857,33 +863,38 @@ def _analysis_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
     return {"srv": srv, "srv_found": None if srv is None else _srv_found(srv), "candidates": _dns_candidates(raw, lean=True)}
 
 
-def _srv_found(srv: list[dict[str, t.Any]]) -> bool:
-    """Whether the SRV look-ups the client makes found a record.
+def _srv_found(srv: list[dict[str, t.Any]]) -> bool | None:
+    """Whether the SRV look-ups the client makes found a record; None when none did and a look-up's records were not
+    recorded (neither an error nor skipped: it may have found one).
 
     slmgr /skms-domain: with a lookup domain set the client searches only there, so only those records count."""
     searched = [s for s in srv if s["lookup_domain"]] or srv
-    return any(s["records"] for s in searched)
+    if any(s["records"] for s in searched):
+        return True
+    if any(s["records"] is None and not s["error"] and not s["skipped"] for s in searched):
+        return None
+    return False
 
 
 def _srv_entries(raw: dict[str, t.Any]) -> list[dict[str, t.Any]] | None:
     """The kms_dns probe's SRV look-ups, one per domain, with their records; None when the answer has no ``srv``
-    (the probe always writes it, [] for no domain: absent is not collected)."""
+    (the probe always writes it, [] for no domain: absent is not collected).
+
+    A look-up's ``records`` is None when they were not recorded (the probe writes [] for a look-up that found none,
+    and null only for one it skipped), its ``domain`` None when that was not recorded; a null look-up is one with
+    nothing recorded, never no look-up (it would make the client's domains "no DNS suffix")."""
     if raw.get("srv") is None:
         return None
-    srv = []
+    srv: list[dict[str, t.Any]] = []
     for entry in as_list(raw.get("srv")):
+        if entry is None:
+            srv.append({"domain": None, "name": None, "lookup_domain": False, "records": None, "error": None, "skipped": None})
+            continue
         if not isinstance(entry, dict):
             continue
-        records = [
-            {
-                "target": (as_str(r.get("NameTarget")) or "").rstrip(".").lower() or None,
-                "port": as_int(r.get("Port")),
-                "priority": as_int(r.get("Priority")),
-                "weight": as_int(r.get("Weight")),
-                "ttl": as_int(r.get("TTL")),
-            }
-            for r in as_list(entry.get("records")) if isinstance(r, dict)
-        ]
+        # a null record is a record whose fields were not recorded, never no record
+        records = None if entry.get("records") is None else [
+            _srv_record(r or {}) for r in as_list(entry.get("records")) if r is None or isinstance(r, dict)]
         srv.append({
             "domain": as_str(entry.get("domain")),
             "name": as_str(entry.get("name")),
@@ -893,6 +904,12 @@ def _srv_entries(raw: dict[str, t.Any]) -> list[dict[str, t.Any]] | None:
             "skipped": as_str(entry.get("skipped")),
         })
     return srv
+
+
+def _srv_record(record: dict[str, t.Any]) -> dict[str, t.Any]:
+    """One SRV record of a look-up, each field None when not recorded."""
+    return {"target": (as_str(record.get("NameTarget")) or "").rstrip(".").lower() or None, "port": as_int(record.get("Port")),
+            "priority": as_int(record.get("Priority")), "weight": as_int(record.get("Weight")), "ttl": as_int(record.get("TTL"))}
 
 
 def _dns_candidates(raw: dict[str, t.Any], lean: bool = False) -> list[dict[str, t.Any]]:
@@ -1039,11 +1056,14 @@ FW_PROFILE_FLAGS = {"domain": 1, "private": 2, "public": 4}
 
 
 def _firewall_rule(rule: dict[str, t.Any]) -> dict[str, t.Any]:
+    """A firewall rule as the probe read it; ``name``, ``enabled``, ``direction`` and ``action`` are None when not
+    read (a rule whose Enabled was not read is not a disabled rule)."""
     source = as_int(rule.get("PolicyStoreSourceType"))
+    enabled, direction, action = (as_int(rule.get(key)) for key in ("Enabled", "Direction", "Action"))
     return {"name": as_str(rule.get("Name")),
-            "enabled": as_int(rule.get("Enabled")) == FW_ENABLED,
-            "direction": "inbound" if as_int(rule.get("Direction")) == FW_INBOUND else "outbound",
-            "action": "allow" if as_int(rule.get("Action")) == FW_ALLOW else "block",
+            "enabled": None if enabled is None else enabled == FW_ENABLED,
+            "direction": None if direction is None else "inbound" if direction == FW_INBOUND else "outbound",
+            "action": None if action is None else "allow" if action == FW_ALLOW else "block",
             "protocol": as_str(rule.get("Protocol")),
             "local_port": [str(x) for x in as_list(rule.get("LocalPort"))],
             "remote_port": [str(x) for x in as_list(rule.get("RemotePort"))],
@@ -1059,8 +1079,11 @@ def normalise_firewall(raw: dict[str, t.Any]) -> dict[str, t.Any]:
     absent) and the Group Policy rules that block the KMS port outbound.
 
     ``outbound_filtered`` and ``local_rules_ignored`` look at the enabled profiles that are active (all enabled ones
-    when the probe did not say which are active); ``local_rules_ignored`` is None when AllowLocalFirewallRules was
-    not read.
+    when the probe did not say which are active, and those whose Enabled was not read: not collected is not
+    disabled); ``local_rules_ignored`` is None when AllowLocalFirewallRules was not read, ``outbound_filtered`` None
+    when no such profile blocks outbound and one's DefaultOutboundAction (or the profiles) was not read. A profile's ``enabled``,
+    ``default_inbound`` and ``default_outbound`` are None when not read, its ``name`` None (also in
+    ``local_rules_ignored_in``) when Name was not read.
     """
     actions = {0: "NotConfigured", 2: "Allow", 4: "Block"}
     active_flags = as_int(raw.get("active_profiles"))
@@ -1071,22 +1094,28 @@ def normalise_firewall(raw: dict[str, t.Any]) -> dict[str, t.Any]:
         name = as_str(p.get("Name"))
         flag = FW_PROFILE_FLAGS.get((name or "").lower())
         allow_local = as_int(p.get("AllowLocalFirewallRules"))      # GpoBoolean: 0 False, 1 True, 2 NotConfigured (= True)
-        profiles.append({"name": name, "enabled": as_int(p.get("Enabled")) == 1,
+        enabled, inbound, outbound = (as_int(p.get(key)) for key in ("Enabled", "DefaultInboundAction", "DefaultOutboundAction"))
+        profiles.append({"name": name, "enabled": None if enabled is None else enabled == 1,
                          "active": None if active_flags is None or flag is None else bool(active_flags & flag),
-                         "default_inbound": actions.get(as_int(p.get("DefaultInboundAction")) or 0, "NotConfigured"),
-                         "default_outbound": actions.get(as_int(p.get("DefaultOutboundAction")) or 0, "NotConfigured"),
+                         "default_inbound": None if inbound is None else actions.get(inbound, "NotConfigured"),
+                         "default_outbound": None if outbound is None else actions.get(outbound, "NotConfigured"),
                          "allow_local_rules": None if allow_local is None else allow_local != 0})
     rules: dict[str, t.Any] = {}
     for name, rule in (raw.get("rules") or {}).items():
         rules[name] = _firewall_rule(rule) if isinstance(rule, dict) else None
-    enforcing = [p for p in profiles if p["enabled"] and p["active"] is not False]
+    enforcing = [p for p in profiles if p["enabled"] is not False and p["active"] is not False]
     ignored: bool | None = None
     if any(p["allow_local_rules"] is False for p in enforcing):
         ignored = True
     elif enforcing and all(p["allow_local_rules"] is not None for p in enforcing):
         ignored = False
+    filtered: bool | None = False
+    if any(p["default_outbound"] == "Block" for p in enforcing):
+        filtered = True
+    elif raw.get("profiles") is None or any(p["default_outbound"] is None for p in enforcing):
+        filtered = None
     return {"profiles": profiles, "rules": rules,
-            "outbound_filtered": any(p["default_outbound"] == "Block" for p in enforcing),
+            "outbound_filtered": filtered,
             "local_rules_ignored": ignored,
             "local_rules_ignored_in": [p["name"] for p in enforcing if p["allow_local_rules"] is False],
             "policy_blocks": [_firewall_rule(r) for r in as_list(raw.get("policy_blocks")) if isinstance(r, dict)]}
@@ -1096,7 +1125,7 @@ def normalise_kms_host(raw: dict[str, t.Any]) -> dict[str, t.Any]:
     """A KMS host's own registry settings and recent events (12290 requests, 12293 DNS publishing failures)."""
     registry = raw.get("registry") or {}
     events = [{"id": as_int(e.get("Id")), "time": iso(parse_datetime(e.get("TimeCreated"))),
-               "data": ",".join(str(d) for d in as_list(e.get("Data")))}
+               "data": _joined_data(e.get("Data"))}
               for e in as_list(raw.get("events")) if isinstance(e, dict)]
     publish_list = as_str(registry.get("DnsDomainPublishList"))
     return {"disable_dns_publishing": bool(as_int(registry.get("DisableDnsPublishing"))),

@@ -258,3 +258,176 @@ def test_an_os_product_type_not_collected_is_neither_client_nor_server():
     assert "NO_GVLK_FOR_EDITION" not in result["codes"]
     assert result["os"]["is_server"] is None
     assert not [text for text in _texts_of(result) if "Windows 10" in text or "Windows 11" in text]
+
+
+def _gpo_firewall(allow_local: int = 0, blocks: tuple[str, ...] = ()) -> dict[str, t.Any]:
+    """A client whose firewall probe shows Group Policy ignoring local rules on its active Domain profile (outbound
+    blocked there by default; ``allow_local`` 2: local rules apply) and enforcing ``blocks`` outbound on TCP 1688."""
+    return {"active_profiles": 1, "port": 1688, "rules": {},
+            "profiles": [{"Name": "Domain", "Enabled": 1, "DefaultInboundAction": 4, "DefaultOutboundAction": 4,
+                          "AllowLocalFirewallRules": allow_local},
+                         {"Name": "Public", "Enabled": 1, "DefaultInboundAction": 4, "DefaultOutboundAction": 2,
+                          "AllowLocalFirewallRules": 2}],
+            "policy_blocks": [{"Name": b, "Enabled": 1, "Direction": 2, "Action": 4, "Protocol": "TCP", "RemotePort": ["1688"],
+                               "Store": "ActiveStore", "PolicyStoreSourceType": 2} for b in blocks]}
+
+
+def _blocked_by_gpo(firewall: dict[str, t.Any], edit: t.Callable[[dict[str, t.Any]], None]) -> dict[str, t.Any]:
+    """The finding of a client that times out on kms01:1688 (the controller reaches it) behind ``firewall`` changed by
+    ``edit``: KMS_PORT_BLOCKED or KMS_PORT_BLOCKED_BY_POLICY."""
+    def _edit(probes: dict[str, t.Any]) -> None:
+        probes["kms_dns"]["tcp"]["kms01.corp.example.jp:1688"] = {"open": False, "error": "timeout", "code": 10060, "ms": 2000}
+        probes["firewall"] = copy.deepcopy(firewall)
+        edit(probes["firewall"])
+    result = _analyze.analyze(S.edit(S.failing("0x800706BA"), _edit), S.OPEN)
+    return next(f for f in result["findings"] if f["code"].startswith("KMS_PORT_BLOCKED"))
+
+
+def test_a_firewall_profile_without_a_name_does_not_crash():
+    """A profile whose Name was not read made ``local_rules_ignored_in`` hold None, and KMS_PORT_BLOCKED_BY_POLICY
+    crashed joining it (TypeError); the kms_firewall remedy's plan joined it too."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _kms_firewall  # pylint: disable=import-outside-toplevel
+    for mode in ("del", "none"):
+        def _unnamed(fw: dict[str, t.Any], mode: str = mode) -> None:
+            if mode == "del":
+                del fw["profiles"][0]["Name"]
+            else:
+                fw["profiles"][0]["Name"] = None
+        blocked = _blocked_by_gpo(_gpo_firewall(), _unnamed)
+        assert blocked["code"] == "KMS_PORT_BLOCKED_BY_POLICY" and blocked["remedy"] is None
+        assert blocked["evidence"]["policy"] == "AllowLocalFirewallRules False: a profile (name not recorded)"
+        assert "(AllowLocalFirewallRules False: a profile (name not recorded))" in blocked["message"]["en"]
+        assert "(AllowLocalFirewallRules False: プロファイル (名前の記録なし))" in blocked["message"]["ja"]
+        assert not [text for text in blocked["message"].values() if "None" in text or "?" in text]
+        firewall = _gpo_firewall()
+        _unnamed(firewall)
+        view = _snapshot.normalise_firewall(firewall)
+        assert view["local_rules_ignored_in"] == [None]
+        problem = _kms_firewall.policy_problem({"direction": "outbound", "port": 1688}, view)
+        assert "(AllowLocalFirewallRules False: (name not recorded))" in problem["en"]
+        assert "(AllowLocalFirewallRules が False: (名前の記録なし))" in problem["ja"]
+
+
+@pytest.mark.parametrize("where, key, en, ja", [
+    ("profiles", "Enabled", "AllowLocalFirewallRules False: Domain (enabled: not recorded)",
+     "AllowLocalFirewallRules False: Domain (有効かどうかの記録なし)"),
+    ("profiles", "DefaultOutboundAction", "AllowLocalFirewallRules False: Domain (default outbound action not recorded)",
+     "AllowLocalFirewallRules False: Domain (既定の送信動作の記録なし)"),
+    ("policy_blocks", "Enabled", "GPO block rule GPO-Block-KMS (enabled: not recorded)",
+     "GPO block rule GPO-Block-KMS (有効かどうかの記録なし)"),
+])
+@pytest.mark.parametrize("mode", ["del", "none"])
+def test_a_firewall_value_not_read_is_not_off(where, key, en, ja, mode):
+    """A profile's Enabled or DefaultOutboundAction, or a Group Policy block rule's Enabled, not read was read as
+    disabled / not configured: KMS_PORT_BLOCKED_BY_POLICY became KMS_PORT_BLOCKED, whose remedy (open_firewall) adds a
+    local rule Group Policy may ignore. The policy stands, marked not recorded, at most medium confidence."""
+    firewall = _gpo_firewall(2, ("GPO-Block-KMS",)) if where == "policy_blocks" else _gpo_firewall()
+
+    def _edit(fw: dict[str, t.Any]) -> None:
+        if mode == "del":
+            del fw[where][0][key]
+        else:
+            fw[where][0][key] = None
+    blocked = _blocked_by_gpo(firewall, _edit)
+    assert (blocked["code"], blocked["confidence"], blocked["remedy"]) == ("KMS_PORT_BLOCKED_BY_POLICY", "medium", None)
+    assert blocked["evidence"]["policy"] == en
+    assert f"({en})" in blocked["message"]["en"] and f"({ja})" in blocked["message"]["ja"]
+    assert _blocked_by_gpo(firewall, lambda fw: None)["confidence"] == "high"
+    view = _snapshot.normalise_firewall(S.edit({"probes": {"firewall": firewall}}, lambda p: _edit(p["firewall"]))["probes"]["firewall"])
+    field = {"Enabled": "enabled", "DefaultOutboundAction": "default_outbound"}[key]
+    assert view[where][0][field] is None
+
+
+def test_a_gpo_block_rule_without_a_name_reads_so():
+    """A Group Policy block rule whose Name was not read read "GPO block rule ?"."""
+    blocked = _blocked_by_gpo(_gpo_firewall(2, ("GPO-Block-KMS",)), lambda fw: fw["policy_blocks"][0].pop("Name"))
+    assert (blocked["code"], blocked["confidence"]) == ("KMS_PORT_BLOCKED_BY_POLICY", "high")
+    assert blocked["evidence"]["policy"] == "GPO block rule (name not recorded)"
+    assert "(GPO block rule (名前の記録なし))" in blocked["message"]["ja"]
+    assert not [text for text in blocked["message"].values() if "?" in text]
+
+
+def test_a_null_item_of_an_event_s_data_is_an_empty_field():
+    """A 12293 (DNS publishing failed) whose domain item is null read "publish its _vlmcs._tcp SRV record in None":
+    a null item is a field not collected."""
+    import analyze_corpus  # pylint: disable=import-outside-toplevel
+    snapshot = next(s for name, s, _obs in analyze_corpus.corpus() if name == "text:en_kb2553863_event_12293.txt")
+    snapshot = copy.deepcopy(snapshot)
+    snapshot["probes"]["kms_host"]["events"][0]["Data"][1] = None
+    assert _snapshot.normalise_kms_host(snapshot["probes"]["kms_host"])["events"][0]["data"] == "0x80072338,"
+    finding = next(f for f in _analyze.analyze(snapshot, {})["findings"] if f["code"] == "KMS_DNS_PUBLISHING_FAILED")
+    assert "SRV record in a DNS domain whose name was not recorded (0x80072338" in finding["message"]["en"]
+    assert finding["message"]["ja"].startswith("KMS ホストは 名前の記録がない DNS ドメイン に _vlmcs._tcp SRV レコードを発行できませんでした")
+    assert _all_problems([finding]) == {}
+
+
+def _srv_only(edit: t.Callable[[dict[str, t.Any]], None]) -> dict[str, t.Any]:
+    """A KMS client that logged no request and finds its KMS host only through DNS (one SRV look-up, in
+    corp.example.jp, that found kms01), the look-up changed by ``edit``."""
+    def _edit(probes: dict[str, t.Any]) -> None:
+        probes["activation"]["events"] = []
+        for where in (probes["activation"]["products"][0], probes["activation"]["service"]):
+            where.pop("DiscoveredKeyManagementServiceMachineName", None)
+            where.pop("DiscoveredKeyManagementServiceMachinePort", None)
+        probes["kms_dns"]["candidates"] = [c for c in probes["kms_dns"]["candidates"] if c["source"].startswith("srv:")]
+        edit(probes["kms_dns"]["srv"])
+    return S.edit(S.failing("0x800706BA"), _edit)
+
+
+@pytest.mark.parametrize("edit", [lambda srv: srv[0].pop("records"), lambda srv: srv[0].update(records=None),
+                                  lambda srv: srv[0].update(records=[None])], ids=["del", "none", "null-record"])
+def test_srv_records_not_recorded_are_not_no_record(edit):
+    """A look-up whose records were not recorded (no error, not skipped) was a look-up that found nothing: "No
+    _vlmcs._tcp SRV record in corp.example.jp". A null record is a record not read, not none."""
+    snapshot = _srv_only(edit)
+    assert "KMS_SRV_MISSING" in _analyze.analyze(_srv_only(lambda srv: srv[0].update(records=[])), S.OPEN)["codes"]
+    view = _snapshot.normalise_snapshot(snapshot)["kms_dns"]
+    assert view["srv_found"] is not False
+    for observed in (S.OPEN, {}):
+        result = _analyze.analyze(snapshot, observed)
+        assert not {"KMS_SRV_MISSING", "KMS_DNS_FAILURE"} & set(result["codes"]), result["codes"]
+
+
+@pytest.mark.parametrize("hresult, code", [("0x8007232B", "KMS_SRV_MISSING"), ("0x8007232A", "KMS_DNS_FAILURE")])
+@pytest.mark.parametrize("mode", ["del", "none", "null-look-up"])
+def test_an_srv_look_up_without_its_domain_is_not_no_dns_suffix(hresult, code, mode):
+    """A look-up whose domain was not recorded (or a null look-up) read "No _vlmcs._tcp SRV record in no DNS suffix"."""
+    def _edit(probes: dict[str, t.Any]) -> None:
+        if mode == "null-look-up":
+            probes["kms_dns"]["srv"][0] = None
+        elif mode == "del":
+            del probes["kms_dns"]["srv"][0]["domain"]
+        else:
+            probes["kms_dns"]["srv"][0]["domain"] = None
+    finding = next(f for f in _analyze.analyze(S.edit(S.failing(hresult), _edit), S.OPEN)["findings"] if f["code"] == code)
+    assert "the client's DNS domains (not recorded)" in finding["message"]["en"]
+    assert "クライアントの DNS ドメイン (記録なし)" in finding["message"]["ja"]
+    texts = list(finding["message"].values())
+    assert not [text for text in texts if "no DNS suffix" in text or "DNS サフィックスなし" in text]
+
+
+@pytest.mark.parametrize("ctrl", [{"error": None}, {"open": None, "error": None}, {"open": "yes"}])
+def test_a_controller_result_without_open_is_no_observation(ctrl):
+    """The controller's TCP result without ``open`` (or not a bool) was read as closed: controller_tcp "closed" and
+    KMS_HOST_DOWN ("answers neither the client nor the controller"), kms_host_info.controller_tcp "closed". Now it is
+    as if the controller did not test the endpoint."""
+    snapshot = S.edit(S.failing("0x800706BA"), lambda p: p["kms_dns"]["tcp"].update(
+        {"kms01.corp.example.jp:1688": {"open": False, "error": "timeout", "code": 10060, "ms": 2000}}))
+    result = _analyze.analyze(snapshot, {"tcp": {"kms01.corp.example.jp:1688": ctrl}})
+    assert "KMS_HOST_DOWN" not in result["codes"]
+    blocked = next(f for f in result["findings"] if f["code"] == "KMS_PORT_BLOCKED")
+    assert blocked["evidence"]["controller_tcp"] is None and blocked["confidence"] == "low"
+    assert "nothing else tested it (the controller did not)" in blocked["message"]["en"]
+    assert "ほかに接続を確認したもの (コントローラーなど) はありません" in blocked["message"]["ja"]
+    assert not [text for text in blocked["message"].values() if "closed" in text or "接続不可" in text]
+
+
+@pytest.mark.parametrize("ctrl", [{"error": None}, {"open": None, "error": "refused"}])
+def test_a_kms_host_s_own_endpoint_without_open_is_not_closed(ctrl):
+    """A KMS host's kms_host_info.controller_tcp read "closed" when the controller's result had no ``open``."""
+    import analyze_corpus  # pylint: disable=import-outside-toplevel
+    name, snapshot, observed = next(case for case in analyze_corpus.corpus() if case[0] == "lab:demo.yml:kms01")
+    endpoint = next(iter(observed["tcp"]))
+    assert _analyze.analyze(snapshot, observed)["kms_host_info"]["controller_tcp"] == "open", name
+    changed = dict(observed, tcp=dict(observed["tcp"], **{endpoint: ctrl}))
+    assert _analyze.analyze(snapshot, changed)["kms_host_info"]["controller_tcp"] is None
