@@ -392,9 +392,12 @@ def _from_inner(ctx: _Context, product: dict[str, t.Any], inner: int) -> list[di
                                {"product": ref["display"], "csvlk": "", "csvlk_ja": ""})]
     if inner == 0xC004F038:
         required = request.get("required_count")
-        server = (ctx.activation.get("os") or {}).get("is_server") if product["application"] == "windows" else True
+        # a request whose product is not known ("other": an event pasted alone) is neither client Windows nor a server
+        server = {"windows": (ctx.activation.get("os") or {}).get("is_server"), "office": True}.get(product["application"])
         kind = {False: ("client Windows", "クライアント Windows", 25), True: ("servers and Office", "サーバーと Office", 5),
                 None: ("Windows", "Windows", None)}[server]     # None: the OS's ProductType was not collected
+        if product["application"] not in ("windows", "office"):
+            kind = ("the requested product", "要求された製品", None)
         return [_findings.make("KMS_COUNT_INSUFFICIENT", ref,
                                {"kms_host": host, "count": response.get("kms_current_count"), "required": required or kind[2]},
                                {"product_kind": kind[0], "product_kind_ja": kind[1]})]
@@ -448,8 +451,8 @@ def _release_label(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str 
     if product["application"] == "office":
         return product.get("license_family") or "Office"
     build = os_info.get("build")
-    if build is None:
-        return None
+    if build is None or product["application"] != "windows":
+        return None         # the build not collected, or a request whose product is not known
     if os_info.get("is_server"):
         names = {14393: "Windows Server 2016", 17763: "Windows Server 2019", 20348: "Windows Server 2022", 26100: "Windows Server 2025"}
         return names.get(build or 0, f"Windows Server build {build}")
@@ -946,10 +949,14 @@ def _fqdn(activation: dict[str, t.Any]) -> str | None:
 
 
 def is_kms_host(activation: dict[str, t.Any]) -> bool:
-    """True when the service or a product says this machine is a KMS host (slmgr /dli reads it from the product)."""
+    """True when the service or a product says this machine is a KMS host (slmgr /dli reads it from the product), or,
+    with IsKeyManagementServiceMachine not collected, a KMS host key (CSVLK, channel KMS_HOST) is installed."""
     if (activation.get("service") or {}).get("is_kms_host"):
         return True
-    return any(p.get("is_kms_host") for p in activation.get("products") or [])
+    products = activation.get("products") or []
+    if any(p.get("is_kms_host") for p in products):
+        return True
+    return any(p.get("is_kms_host") is None and p.get("channel") == "KMS_HOST" for p in products)
 
 
 def _kms_count(activation: dict[str, t.Any]) -> tuple[int | None, int | None]:
@@ -1069,6 +1076,8 @@ def product_family(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str 
             if family.startswith(digits):
                 return name
         return None
+    if product.get("application") != "windows":
+        return None         # a request whose product is not known
     build = os_info.get("build") or 0
     if os_info.get("is_server") is None:
         return None         # ProductType not collected: which family (client or server) is not known
@@ -1120,7 +1129,9 @@ def kms_host_info(activation: dict[str, t.Any]) -> dict[str, t.Any]:
     return {
         "csvlk": generations,
         "covers": covers,
-        "activated": all(p.get("license_status") == LICENSED for p in keys) if keys else False,
+        # None: no KMS host key read, or one whose LicenseStatus was not collected (absent is not "not activated")
+        "activated": None if not keys or any(p.get("license_status") is None for p in keys)
+        else all(p.get("license_status") == LICENSED for p in keys),
         "current_count": count,
         "required_count": required,
         "listening_port": service.get("kms_listening_port"),

@@ -23,9 +23,11 @@ def info(views: dict[str, t.Any]) -> dict[str, t.Any]:
     service = activation.get("service") or {}
     spp = activation.get("spp_service") or {}
     keys = [p for p in activation.get("products") or [] if p.get("channel") == "KMS_HOST"]
-    summary = _analyze.kms_host_info(activation) if service.get("is_kms_host") else {}
+    kms_host = _analyze.is_kms_host(activation)     # the service's or a product's flag, else a CSVLK installed
+    summary = _analyze.kms_host_info(activation) if kms_host else {}
+    count, required = service.get("kms_current_count"), service.get("kms_required_client_count")
     return {
-        "is_kms_host": bool(service.get("is_kms_host")),
+        "is_kms_host": kms_host,
         "licensing_readable": activation.get("licensing_error") is None,
         "host_keys": [{"application": p["application"], "name": p.get("name"), "description": p.get("description"),
                        "partial_product_key": p.get("partial_product_key"), "license_status": p.get("license_status_name"),
@@ -35,7 +37,8 @@ def info(views: dict[str, t.Any]) -> dict[str, t.Any]:
         "activated": summary.get("activated", False),
         "current_count": service.get("kms_current_count"),
         "required_count": service.get("kms_required_client_count"),
-        "count_sufficient": (service.get("kms_current_count") or 0) >= (service.get("kms_required_client_count") or 25),
+        # None when either count was not read (never "insufficient" from a count not collected)
+        "count_sufficient": None if count is None or required is None else count >= required,
         "listening_port": service.get("kms_listening_port") or 1688,
         "dns_publishing": service.get("kms_dns_publishing"),
         "dns_publish_list": host.get("dns_publish_list") or [],

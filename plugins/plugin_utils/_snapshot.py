@@ -330,7 +330,7 @@ def normalise_product(product: dict[str, t.Any], reference: datetime.datetime | 
         "license_status_reason": _hresult.to_hex(_hresult.normalise(product.get("LicenseStatusReason"))) if reason else None,
         "grace_remaining_minutes": grace,
         "grace_expires": expires,
-        "is_addon": as_bool(product.get("LicenseIsAddon")),
+        "is_addon": _is_addon(product),
         "kms_machine": as_str(product.get("KeyManagementServiceMachine")),
         "kms_port": as_int(product.get("KeyManagementServicePort")) or None,
     }
@@ -357,11 +357,26 @@ def _product_kms_host(product: dict[str, t.Any]) -> dict[str, t.Any]:
     """A product row's KMS host fields (slmgr /dli reads the KMS host side from the product, the CSVLK's row, not
     only from the service)."""
     return {
-        "is_kms_host": bool(as_int(product.get("IsKeyManagementServiceMachine"))),
+        "is_kms_host": _flag(product.get("IsKeyManagementServiceMachine")),
         "kms_current_count": _count(product.get("KeyManagementServiceCurrentCount")),
         "kms_required_client_count": _count(product.get("RequiredClientCount")),
         "kms_listening_port": as_int(product.get("KeyManagementServiceListeningPort")) or None,
     }
+
+
+def _flag(value: t.Any) -> bool | None:
+    """A CIM flag read as a number (IsKeyManagementServiceMachine: 0 or 1): True or False, None when not collected."""
+    number = as_int(value)
+    return None if number is None else bool(number)
+
+
+def _is_addon(product: dict[str, t.Any]) -> bool | None:
+    """LicenseIsAddon; when it was not collected, True for a product Microsoft names an add-on ("Windows(R),
+    Client-ESU-Year1 add-on for ...", the ESU licences), else None (not collected: read as a base product)."""
+    addon = as_bool(product.get("LicenseIsAddon"))
+    if addon is None and "add-on" in (as_str(product.get("Name")) or "").lower():
+        return True
+    return addon
 
 
 def _guid(value: t.Any) -> str | None:
@@ -452,7 +467,7 @@ def normalise_service(service: dict[str, t.Any], lean: bool = False) -> dict[str
             "host_caching": as_bool(service.get("KeyManagementServiceHostCaching")),
         }
     view.update({
-        "is_kms_host": bool(as_int(service.get("IsKeyManagementServiceMachine"))),
+        "is_kms_host": _flag(service.get("IsKeyManagementServiceMachine")),
         "kms_current_count": _count(service.get("KeyManagementServiceCurrentCount")),
         "kms_required_client_count": _count(service.get("RequiredClientCount")),
         "kms_listening_port": as_int(service.get("KeyManagementServiceListeningPort")) or None,

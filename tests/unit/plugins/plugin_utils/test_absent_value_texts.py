@@ -431,3 +431,65 @@ def test_a_kms_host_s_own_endpoint_without_open_is_not_closed(ctrl):
     assert _analyze.analyze(snapshot, observed)["kms_host_info"]["controller_tcp"] == "open", name
     changed = dict(observed, tcp=dict(observed["tcp"], **{endpoint: ctrl}))
     assert _analyze.analyze(snapshot, changed)["kms_host_info"]["controller_tcp"] is None
+
+
+def _corpus_case(name: str) -> tuple[dict[str, t.Any], dict[str, t.Any]]:
+    import analyze_corpus  # pylint: disable=import-outside-toplevel
+    snapshot, observed = next((s, o) for n, s, o in analyze_corpus.corpus() if n == name)
+    return copy.deepcopy(snapshot), observed
+
+
+def test_a_kms_host_flag_not_collected_beside_a_kms_host_key_is_a_kms_host():
+    """Microsoft's slmgr /dli of a KMS host (count 2) without IsKeyManagementServiceMachine was no KMS host: its
+    KMS_COUNT_INSUFFICIENT went and the host read healthy, while ACTIVATED still said "this is a KMS host"."""
+    snapshot, observed = _corpus_case("real:technet-dli-kms-host-count-2")
+    del snapshot["probes"]["activation"]["products"][0]["IsKeyManagementServiceMachine"]
+    result = _analyze.analyze(snapshot, observed)
+    assert result["is_kms_host"] is True and "KMS_COUNT_INSUFFICIENT" in result["codes"] and result["status"] == "failing"
+
+
+def test_a_kms_host_key_whose_status_was_not_collected_is_not_unactivated():
+    """kms_host_info.activated read false for a CSVLK whose LicenseStatus was not collected."""
+    snapshot, observed = _corpus_case("real:technet-dli-kms-host-count-2")
+    del snapshot["probes"]["activation"]["products"][0]["LicenseStatus"]
+    assert _analyze.analyze(snapshot, observed)["kms_host_info"]["activated"] is None
+
+
+def test_an_add_on_named_so_is_an_add_on_without_license_is_addon():
+    """ESU add-ons ("Windows(R), Client-ESU-Year6 add-on") without LicenseIsAddon read as the base product: "Windows uses
+    a MAK key", the host healthy, where the add-ons alone say nothing of Windows's own licence."""
+    snapshot, observed = _corpus_case("real:mas-1125-esu-addons-redacted")
+    for product in snapshot["probes"]["activation"]["products"]:
+        del product["LicenseIsAddon"]
+    result = _analyze.analyze(snapshot, observed)
+    assert result["status"] == "unknown" and "NOT_KMS_CHANNEL" not in result["codes"]
+
+
+def test_a_request_whose_product_is_not_known_is_not_windows():
+    """A 12288 pasted alone (no product): 0xC004F042 named the client's release "Windows 11 build 22631" from the OS
+    probe, and 0xC004F038 said the host "activates servers and Office from 25"."""
+    def _alone(code: str) -> dict[str, t.Any]:
+        def _edit(probes: dict[str, t.Any]) -> None:
+            del probes["activation"]["products"]
+        return S.edit(S.failing(code), _edit)
+    cannot = next(f for f in _analyze.analyze(_alone("0xC004F042"), S.OPEN)["findings"]
+                  if f["code"] == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT")
+    assert cannot["evidence"]["os_release"] is None and "Windows 11" not in cannot["message"]["en"]
+    count = next(f for f in _analyze.analyze(_alone("0xC004F038"), S.OPEN)["findings"] if f["code"] == "KMS_COUNT_INSUFFICIENT")
+    assert "servers and Office" not in count["message"]["en"] and "the requested product" in count["message"]["en"]
+    assert "要求された製品" in count["message"]["ja"]
+
+
+def test_kms_host_info_says_not_collected_where_it_was_not():
+    """kms_host_info: a KMS host whose IsKeyManagementServiceMachine was not read was "not a KMS host" (and the
+    kms_host module refused it), and a count not read was "not sufficient" (count_sufficient from 0 >= 25)."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _kms_host  # pylint: disable=import-outside-toplevel
+    snapshot, _observed = _corpus_case("real:technet-dli-kms-host-count-2")
+    activation = snapshot["probes"]["activation"]
+    activation["products"][0].pop("IsKeyManagementServiceMachine")
+    activation.get("service", {}).pop("IsKeyManagementServiceMachine", None)
+    activation.get("service", {}).pop("RequiredClientCount", None)
+    activation["products"][0].pop("RequiredClientCount", None)
+    state = _kms_host.info(_snapshot.normalise_snapshot(snapshot))
+    assert state["is_kms_host"] is True
+    assert state["count_sufficient"] is None
