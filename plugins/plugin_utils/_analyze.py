@@ -1024,7 +1024,7 @@ def _kms_host_findings(ctx: _Context) -> list[dict[str, t.Any]]:
     publishing = [e for e in events if e["id"] == 12293]
     if publishing:
         latest = publishing[0]
-        evidence = {"domain": latest.get("domain") or "?", "hresult": latest.get("hresult"), "events": len(publishing)}
+        evidence = {"domain": latest.get("domain"), "hresult": latest.get("hresult"), "events": len(publishing)}   # None: not recorded
         found.append(_findings.make("KMS_DNS_PUBLISHING_FAILED", None, evidence))
     handled = [e for e in events if e["id"] == 12290]
     failed = [e for e in handled if _hresult.is_failure(e.get("hresult"))]     # S_OK and informational codes: served

@@ -953,7 +953,7 @@ def _dns_candidates(raw: dict[str, t.Any], lean: bool = False) -> list[dict[str,
             "host": host,
             "port": port,
             # None: the answer recorded no look-up of this name (not collected), never "no address"
-            "addresses": [str(a) for a in as_list(res.get("addresses"))] if isinstance(res, dict) else None,
+            "addresses": _addresses_of(res),
             "resolve_error": _dns_error(res.get("error")) if isinstance(res, dict) else None,
             "tcp_open": as_bool(conn.get("open")),
             "tcp_error": as_str(conn.get("error")),
@@ -965,6 +965,17 @@ def _dns_candidates(raw: dict[str, t.Any], lean: bool = False) -> list[dict[str,
             candidate["tcp_tried"] = address_outcomes(conn.get("tried"))
         candidates.append(candidate)
     return candidates
+
+
+def _addresses_of(resolved: t.Any) -> list[str] | None:
+    """A name's addresses from the kms_dns probe's look-up of it: None when no look-up was recorded, or one without
+    its addresses and without an error (not collected); [] for a look-up that failed or found none."""
+    if not isinstance(resolved, dict):
+        return None
+    addresses = resolved.get("addresses")
+    if addresses is None:
+        return [] if resolved.get("error") else None
+    return [str(a) for a in as_list(addresses) if a is not None]
 
 
 def address_outcomes(tried: t.Any) -> list[dict[str, t.Any]]:

@@ -359,6 +359,7 @@ def test_a_null_item_of_an_event_s_data_is_an_empty_field():
     assert "SRV record in a DNS domain whose name was not recorded (0x80072338" in finding["message"]["en"]
     assert finding["message"]["ja"].startswith("KMS ホストは 名前の記録がない DNS ドメイン に _vlmcs._tcp SRV レコードを発行できませんでした")
     assert _all_problems([finding]) == {}
+    assert finding["evidence"]["domain"] is None      # not "?": the evidence says not recorded the way JSON does
 
 
 def _srv_only(edit: t.Callable[[dict[str, t.Any]], None]) -> dict[str, t.Any]:
@@ -493,3 +494,15 @@ def test_kms_host_info_says_not_collected_where_it_was_not():
     state = _kms_host.info(_snapshot.normalise_snapshot(snapshot))
     assert state["is_kms_host"] is True
     assert state["count_sufficient"] is None
+
+
+@pytest.mark.parametrize("entry, addresses", [
+    ({"error": None}, None), ({"addresses": None, "error": None}, None),
+    ({"error": {"code": 9003, "hresult": None}}, []), ({"addresses": [], "error": None}, [])])
+def test_a_look_up_without_its_addresses_is_not_no_address(entry, addresses):
+    """A look-up of the name recorded without its addresses read "does not resolve from the client (no address)"; with
+    an error, or an empty list, it did not resolve."""
+    snapshot = S.edit(S.failing("0x800706BA"), lambda p: p["kms_dns"]["resolved"].update({"kms01.corp.example.jp": entry}))
+    candidate = _snapshot.normalise_snapshot(snapshot)["kms_dns"]["candidates"][0]
+    assert candidate["addresses"] == addresses
+    assert ("KMS_HOST_UNRESOLVABLE" in _analyze.analyze(snapshot, S.OPEN)["codes"]) is (addresses == [])
