@@ -456,8 +456,10 @@ def _release_label(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str 
     if os_info.get("is_server"):
         names = {14393: "Windows Server 2016", 17763: "Windows Server 2019", 20348: "Windows Server 2022", 26100: "Windows Server 2025"}
         return names.get(build or 0, f"Windows Server build {build}")
-    if os_info.get("is_server") is None:
-        return f"Windows build {build}"     # ProductType not collected: client or server is not known
+    if os_info.get("is_server") is None and _product_names.windows_release(os_info) is None:
+        return f"Windows build {build}"     # ProductType not collected and the build is a client's and a server's
+    if os_info.get("is_server") is None and build in _product_names.SERVER_RELEASES:
+        return _product_names.SERVER_RELEASES[build]
     if build and build >= 22000:
         return f"Windows 11 build {build}"
     return f"Windows 10 build {build}" if build and build >= 10240 else f"Windows build {build}"
@@ -1080,7 +1082,9 @@ def product_family(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str 
         return None         # a request whose product is not known
     build = os_info.get("build") or 0
     if os_info.get("is_server") is None:
-        return None         # ProductType not collected: which family (client or server) is not known
+        # ProductType not collected: the family only from a build that is a client's or a server's alone
+        release = _product_names.windows_release(os_info)
+        return {"Windows 11": "win11", "Windows 10": "win10", "Windows Server 2022": "ws2022"}.get(release or "")
     if os_info.get("is_server"):
         return {14393: "ws2016", 17763: "ws2019", 20348: "ws2022", 26100: "ws2025"}.get(build)
     if build >= 22000:

@@ -51,8 +51,8 @@ _OFFICE2010_PRODUCTS = {
 }
 _OFFICE14_NAME = re.compile(r"^Office 14, Office(?P<stem>[A-Za-z]+?)(?:-|_| edition|$)")
 #: Long-term servicing builds of Windows Server (the GVLK table's releases).
-_SERVER_RELEASES = {14393: "Windows Server 2016", 17763: "Windows Server 2019", 20348: "Windows Server 2022",
-                    26100: "Windows Server 2025"}
+SERVER_RELEASES = {14393: "Windows Server 2016", 17763: "Windows Server 2019", 20348: "Windows Server 2022",
+                   26100: "Windows Server 2025"}
 #: Builds that are both a client and a server release (Windows 10 1607 LTSB / Server 2016, 1809 LTSC / Server 2019,
 #: Windows 11 24H2 / Server 2025: Microsoft's release information pages): without ProductType, either.
 _SHARED_BUILDS = frozenset({14393, 17763, 26100})
@@ -69,11 +69,11 @@ def windows_release(os_info: dict[str, t.Any] | None) -> str | None:
         # ProductType not collected: only a build that is a client's or a server's alone names the release
         if build in _SHARED_BUILDS:
             return None
-        server = build in _SERVER_RELEASES
+        server = build in SERVER_RELEASES
     else:
         server = bool(os_info.get("is_server")) or (os_info.get("product_type") or 1) != 1
     if server:
-        return _SERVER_RELEASES.get(build)
+        return SERVER_RELEASES.get(build)
     if build >= 22000:
         return "Windows 11"
     if build >= 10240:

@@ -506,3 +506,18 @@ def test_a_look_up_without_its_addresses_is_not_no_address(entry, addresses):
     candidate = _snapshot.normalise_snapshot(snapshot)["kms_dns"]["candidates"][0]
     assert candidate["addresses"] == addresses
     assert ("KMS_HOST_UNRESOLVABLE" in _analyze.analyze(snapshot, S.OPEN)["codes"]) is (addresses == [])
+
+
+@pytest.mark.parametrize("build, release, family", [("22631", "Windows 11 build 22631", "win11"),
+                                                    ("20348", "Windows Server 2022", "ws2022"),
+                                                    ("26100", "Windows build 26100", None)])
+def test_a_build_of_one_kind_alone_names_the_release_without_product_type(build, release, family):
+    """Without ProductType, a build that is a client's alone (22631) or a server's alone (20348) still names the release;
+    26100 is Windows 11 24H2 and Windows Server 2025, so neither is said."""
+    def _edit(probes: dict[str, t.Any]) -> None:
+        probes["activation"]["os"].update(BuildNumber=build)
+        probes["activation"]["os"].pop("ProductType")
+    result = _analyze.analyze(S.edit(S.failing("0xC004F042"), _edit), S.OPEN)
+    cannot = next(f for f in result["findings"] if f["code"] == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT")
+    assert cannot["evidence"]["os_release"] == release
+    assert result["products"][0]["family"] == family
