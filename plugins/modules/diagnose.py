@@ -169,7 +169,7 @@ diagnosis:
     - C(host), C(fqdn), C(status), C(codes), C(findings) (ranked, most serious first), C(products) (each with the KMS
       host it uses and its product family), C(os), C(is_kms_host) and C(kms_host_info) (CSVLK generations, what they
       cover, current count, C(controller_tcp) what the controller saw of its port) for KMS hosts, and C(kms_reach)
-      (C(host:port) of each KMS candidate the host tested itself -> C(open) or the error).
+      (C(host:port), an IPv6 host as C([address]:port), of each KMS candidate the host tested itself -> C(open) or the error).
     - Each finding has C(code), C(severity) (critical, error, warning, info, ok), C(confidence) (high when the host's
       own error proves it), C(product), C(evidence), C(remedy) (the remedy class, or null), C(needs_person),
       C(message) and C(remedy_text) (each with C(en) and C(ja)).

@@ -45,8 +45,8 @@ kms_host:
       C(spp_service).
     - C(firewall_builtin_inbound) is null when the rule, or whether it is enabled, was not read.
     - C(count_sufficient) is null when the current or the required count was not read.
-    - C(activated) is null when no KMS host key was read or the LicenseStatus of one was not (absent means not
-      collected, never "not activated").
+    - C(activated) is null when the host is no KMS host, no KMS host key was read or the LicenseStatus of one was not
+      (absent means not collected, never "not activated").
   returned: success
   type: dict
   sample:

@@ -354,14 +354,16 @@ def _policy_reasons(firewall: dict[str, t.Any]) -> tuple[list[dict[str, str]], b
         for lang in ("en", "ja"):
             names = [(p.get("name") or _FW_NOT_RECORDED["profile"][lang]) + (_FW_NOT_RECORDED["enabled"][lang] if p.get("enabled") is None else "")
                      for p in ignoring]
-            reason[lang] = "AllowLocalFirewallRules False: " + ", ".join(names) + (_FW_NOT_RECORDED["outbound"][lang] if filtered is None else "")
+            lead = "AllowLocalFirewallRules False: " if lang == "en" else "AllowLocalFirewallRules が False のプロファイル: "
+            reason[lang] = lead + ", ".join(names) + (_FW_NOT_RECORDED["outbound"][lang] if filtered is None else "")
         why.append(reason)
         sure = any(p.get("enabled") for p in ignoring) and any(p.get("enabled") for p in blocking)
     blocks = [r for r in firewall.get("policy_blocks") or [] if r.get("enabled") is not False]
     if blocks:
-        why.append({lang: "GPO block rule " + ", ".join((r.get("name") or _FW_NOT_RECORDED["name"][lang]) +
-                                                        (_FW_NOT_RECORDED["enabled"][lang] if r.get("enabled") is None else "")
-                                                        for r in blocks)
+        lead = {"en": "GPO block rule ", "ja": "グループ ポリシーのブロック規則 "}
+        why.append({lang: lead[lang] + ", ".join((r.get("name") or _FW_NOT_RECORDED["name"][lang]) +
+                                                 (_FW_NOT_RECORDED["enabled"][lang] if r.get("enabled") is None else "")
+                                                 for r in blocks)
                     for lang in ("en", "ja")})
         sure = sure or any(r.get("enabled") for r in blocks)
     return why, bool(why) and not sure
@@ -393,7 +395,8 @@ def _from_inner(ctx: _Context, product: dict[str, t.Any], inner: int) -> list[di
     if inner == 0xC004F038:
         required = request.get("required_count")
         # a request whose product is not known ("other": an event pasted alone) is neither client Windows nor a server
-        server = {"windows": (ctx.activation.get("os") or {}).get("is_server"), "office": True}.get(product["application"])
+        server = {"windows": _product_names.is_server(ctx.activation.get("os") or {}, product.get("license_family")),
+                  "office": True}.get(product["application"])
         kind = {False: ("client Windows", "クライアント Windows", 25), True: ("servers and Office", "サーバーと Office", 5),
                 None: ("Windows", "Windows", None)}[server]     # None: the OS's ProductType was not collected
         if product["application"] not in ("windows", "office"):
@@ -453,13 +456,12 @@ def _release_label(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str 
     build = os_info.get("build")
     if build is None or product["application"] != "windows":
         return None         # the build not collected, or a request whose product is not known
-    if os_info.get("is_server"):
+    server = _product_names.is_server(os_info, product.get("license_family"))
+    if server is None:
+        return f"Windows build {build}"     # neither ProductType nor the edition says, and the build is both kinds'
+    if server:
         names = {14393: "Windows Server 2016", 17763: "Windows Server 2019", 20348: "Windows Server 2022", 26100: "Windows Server 2025"}
         return names.get(build or 0, f"Windows Server build {build}")
-    if os_info.get("is_server") is None and _product_names.windows_release(os_info) is None:
-        return f"Windows build {build}"     # ProductType not collected and the build is a client's and a server's
-    if os_info.get("is_server") is None and build in _product_names.SERVER_RELEASES:
-        return _product_names.SERVER_RELEASES[build]
     if build and build >= 22000:
         return f"Windows 11 build {build}"
     return f"Windows 10 build {build}" if build and build >= 10240 else f"Windows build {build}"
@@ -904,7 +906,7 @@ def _client_reach(ctx: _Context) -> dict[str, str]:
     reach = {}
     for cand in ctx.dns.get("candidates") or []:
         if cand.get("host") and cand.get("tcp_open") is not None:
-            reach[f"{cand['host']}:{cand['port']}"] = "open" if cand["tcp_open"] else (cand.get("tcp_error") or "closed")
+            reach[_snapshot.join_host_port(cand["host"], cand["port"])] = "open" if cand["tcp_open"] else (cand.get("tcp_error") or "closed")
     return reach
 
 
@@ -958,10 +960,12 @@ def is_kms_host(activation: dict[str, t.Any]) -> bool:
     products = activation.get("products") or []
     if any(p.get("is_kms_host") for p in products):
         return True
+    if (activation.get("service") or {}).get("is_kms_host") is False:
+        return False        # the service says it is none: a CSVLK's product whose flag was not read does not outweigh it
     return any(p.get("is_kms_host") is None and p.get("channel") == "KMS_HOST" for p in products)
 
 
-def _kms_count(activation: dict[str, t.Any]) -> tuple[int | None, int | None]:
+def kms_counts(activation: dict[str, t.Any]) -> tuple[int | None, int | None]:
     """The KMS host's current count and required count, from the service or the host's product."""
     service = activation.get("service") or {}
     count, required = service.get("kms_current_count"), service.get("kms_required_client_count")
@@ -1002,7 +1006,7 @@ def _has_kms_host_events(ctx: _Context) -> bool:
 def _kms_host_findings(ctx: _Context) -> list[dict[str, t.Any]]:
     """A KMS host's own problems: too few clients, its port closed, DNS publishing failing, client requests refused."""
     found = []
-    count, required = _kms_count(ctx.activation)
+    count, required = kms_counts(ctx.activation)
     endpoint = self_endpoint(ctx.activation)
     name = endpoint[0] if endpoint else "this host"
     if count is not None:
@@ -1081,11 +1085,10 @@ def product_family(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str 
     if product.get("application") != "windows":
         return None         # a request whose product is not known
     build = os_info.get("build") or 0
-    if os_info.get("is_server") is None:
-        # ProductType not collected: the family only from a build that is a client's or a server's alone
-        release = _product_names.windows_release(os_info)
-        return {"Windows 11": "win11", "Windows 10": "win10", "Windows Server 2022": "ws2022"}.get(release or "")
-    if os_info.get("is_server"):
+    server = _product_names.is_server(os_info, product.get("license_family"))
+    if server is None:
+        return None         # neither ProductType nor the edition says, and the build is both a client's and a server's
+    if server:
         return {14393: "ws2016", 17763: "ws2019", 20348: "ws2022", 26100: "ws2025"}.get(build)
     if build >= 22000:
         return "win11"
@@ -1127,7 +1130,7 @@ def kms_host_info(activation: dict[str, t.Any]) -> dict[str, t.Any]:
     """What a KMS host's own snapshot says about its keys and count."""
     service = activation.get("service") or {}
     keys = [p for p in activation.get("products") or [] if p.get("channel") == "KMS_HOST"]
-    count, required = _kms_count(activation)
+    count, required = kms_counts(activation)
     generations = sorted({g for g in (csvlk_generation(p) for p in keys) if g})
     covers = sorted(set().union(*(CSVLK_COVERAGE.get(g, set()) for g in generations))) if generations else []
     return {

@@ -462,7 +462,8 @@ def _untried(result: dict[str, t.Any]) -> str | None:
         return None
     if all(entry.get("error") == LINK_LOCAL_ERROR for entry in tried):
         return LINK_LOCAL
-    return f"{CANNOT_TRY}: {tried[0]['error']}"
+    reason = next(entry["error"] for entry in tried if entry.get("error") != LINK_LOCAL_ERROR)
+    return f"{CANNOT_TRY}: {reason}"       # the controller's own reason (its link-local addresses are not it)
 
 
 def observe(kms_dns_view: dict[str, t.Any], servers: list[tuple[str, int]] | None, timeout: float,

@@ -25,7 +25,7 @@ def info(views: dict[str, t.Any]) -> dict[str, t.Any]:
     keys = [p for p in activation.get("products") or [] if p.get("channel") == "KMS_HOST"]
     kms_host = _analyze.is_kms_host(activation)     # the service's or a product's flag, else a CSVLK installed
     summary = _analyze.kms_host_info(activation) if kms_host else {}
-    count, required = service.get("kms_current_count"), service.get("kms_required_client_count")
+    count, required = _analyze.kms_counts(activation)      # the service's, else the KMS host product's (slmgr /dli)
     return {
         "is_kms_host": kms_host,
         "licensing_readable": activation.get("licensing_error") is None,
@@ -34,9 +34,9 @@ def info(views: dict[str, t.Any]) -> dict[str, t.Any]:
                        "csvlk": _analyze.csvlk_generation(p)} for p in keys],
         "csvlk": summary.get("csvlk", []),
         "covers": summary.get("covers", []),
-        "activated": summary.get("activated", False),
-        "current_count": service.get("kms_current_count"),
-        "required_count": service.get("kms_required_client_count"),
+        "activated": summary.get("activated"),      # None: not a KMS host, or no key status read
+        "current_count": count,
+        "required_count": required,
         # None when either count was not read (never "insufficient" from a count not collected)
         "count_sufficient": None if count is None or required is None else count >= required,
         "listening_port": service.get("kms_listening_port") or 1688,

@@ -53,25 +53,49 @@ _OFFICE14_NAME = re.compile(r"^Office 14, Office(?P<stem>[A-Za-z]+?)(?:-|_| edit
 #: Long-term servicing builds of Windows Server (the GVLK table's releases).
 SERVER_RELEASES = {14393: "Windows Server 2016", 17763: "Windows Server 2019", 20348: "Windows Server 2022",
                    26100: "Windows Server 2025"}
-#: Builds that are both a client and a server release (Windows 10 1607 LTSB / Server 2016, 1809 LTSC / Server 2019,
-#: Windows 11 24H2 / Server 2025: Microsoft's release information pages): without ProductType, either.
-_SHARED_BUILDS = frozenset({14393, 17763, 26100})
+#: Builds that are both a client and a server release, so that without ProductType (or a server edition name) the build
+#: names neither: Windows 10 1607 LTSB / Server 2016, 1709 / Server 1709, 1803 / Server 1803, 1809 LTSC / Server 2019,
+#: 1903 / 1909 / 2004 / 20H2 and the Server Semi-Annual Channel releases of the same builds, Windows 11 24H2 / Server
+#: 2025 (Microsoft's release information pages of Windows 10, Windows 11 and Windows Server).
+_SHARED_BUILDS = frozenset({14393, 16299, 17134, 17763, 18362, 18363, 19041, 19042, 26100})
+#: Builds that are a server's alone: Windows Server 2022 and Windows Server 23H2 (Annual Channel).
+_SERVER_ONLY_BUILDS = frozenset({20348, 25398})
 _WINDOWS_NAME = re.compile(r"^Windows\(R\),\s*(?P<edition>[A-Za-z]+) edition$")
 
 
-def windows_release(os_info: dict[str, t.Any] | None) -> str | None:
-    """ "Windows 11", "Windows Server 2022" ... from the build number and product type; None when the build is unknown."""
+def _server_edition(os_info: dict[str, t.Any], edition: str | None = None) -> bool | None:
+    """Whether the OS is a server: ProductType's answer when collected, else its edition's name (EditionID, or the
+    licensing product's edition: every Windows Server edition's begins with "Server", ServerStandard, ServerDatacenter
+    ...), else None."""
+    if os_info.get("is_server") is not None or os_info.get("product_type") is not None:
+        return bool(os_info.get("is_server")) or (os_info.get("product_type") or 1) != 1
+    name = os_info.get("edition_id") or edition
+    return name.lower().startswith("server") if name else None
+
+
+def is_server(os_info: dict[str, t.Any], edition: str | None = None) -> bool | None:
+    """Whether the OS is a server (``_server_edition``), else whether its build is a server's alone; None when the
+    build is both a client's and a server's (``_SHARED_BUILDS``) or was not collected either."""
+    server = _server_edition(os_info, edition)
+    if server is not None:
+        return server
+    build = os_info.get("build")
+    if not isinstance(build, int) or build in _SHARED_BUILDS:
+        return None
+    return build in _SERVER_ONLY_BUILDS
+
+
+def windows_release(os_info: dict[str, t.Any] | None, edition: str | None = None) -> str | None:
+    """ "Windows 11", "Windows Server 2022" ... from the build number and product type (or, without it, the edition's
+    name, ``edition`` being the licensing product's); None when the build is unknown, or when neither says client or
+    server and the build is both a client's and a server's."""
     os_info = os_info or {}
     build = os_info.get("build")
     if not isinstance(build, int):
         return None
-    if os_info.get("is_server") is None and os_info.get("product_type") is None:
-        # ProductType not collected: only a build that is a client's or a server's alone names the release
-        if build in _SHARED_BUILDS:
-            return None
-        server = build in SERVER_RELEASES
-    else:
-        server = bool(os_info.get("is_server")) or (os_info.get("product_type") or 1) != 1
+    server = is_server(os_info, edition)
+    if server is None:
+        return None
     if server:
         return SERVER_RELEASES.get(build)
     if build >= 22000:
@@ -135,7 +159,7 @@ def product_name(product: dict[str, t.Any], os_info: dict[str, t.Any] | None = N
         if not edition_id:
             match = _WINDOWS_NAME.match(product.get("name") or "")
             edition_id = match.group("edition") if match else None
-        release = windows_release(os_info) or "Windows"
+        release = windows_release(os_info, edition_id) or "Windows"
         edition = windows_edition(edition_id)
         return f"{release} {edition}" if edition else release
     return "Product"

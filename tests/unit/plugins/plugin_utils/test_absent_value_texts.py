@@ -297,7 +297,7 @@ def test_a_firewall_profile_without_a_name_does_not_crash():
         assert blocked["code"] == "KMS_PORT_BLOCKED_BY_POLICY" and blocked["remedy"] is None
         assert blocked["evidence"]["policy"] == "AllowLocalFirewallRules False: a profile (name not recorded)"
         assert "(AllowLocalFirewallRules False: a profile (name not recorded))" in blocked["message"]["en"]
-        assert "(AllowLocalFirewallRules False: プロファイル (名前の記録なし))" in blocked["message"]["ja"]
+        assert "(AllowLocalFirewallRules が False のプロファイル: プロファイル (名前の記録なし))" in blocked["message"]["ja"]
         assert not [text for text in blocked["message"].values() if "None" in text or "?" in text]
         firewall = _gpo_firewall()
         _unnamed(firewall)
@@ -310,11 +310,11 @@ def test_a_firewall_profile_without_a_name_does_not_crash():
 
 @pytest.mark.parametrize("where, key, en, ja", [
     ("profiles", "Enabled", "AllowLocalFirewallRules False: Domain (enabled: not recorded)",
-     "AllowLocalFirewallRules False: Domain (有効かどうかの記録なし)"),
+     "AllowLocalFirewallRules が False のプロファイル: Domain (有効かどうかの記録なし)"),
     ("profiles", "DefaultOutboundAction", "AllowLocalFirewallRules False: Domain (default outbound action not recorded)",
-     "AllowLocalFirewallRules False: Domain (既定の送信動作の記録なし)"),
+     "AllowLocalFirewallRules が False のプロファイル: Domain (既定の送信動作の記録なし)"),
     ("policy_blocks", "Enabled", "GPO block rule GPO-Block-KMS (enabled: not recorded)",
-     "GPO block rule GPO-Block-KMS (有効かどうかの記録なし)"),
+     "グループ ポリシーのブロック規則 GPO-Block-KMS (有効かどうかの記録なし)"),
 ])
 @pytest.mark.parametrize("mode", ["del", "none"])
 def test_a_firewall_value_not_read_is_not_off(where, key, en, ja, mode):
@@ -343,7 +343,7 @@ def test_a_gpo_block_rule_without_a_name_reads_so():
     blocked = _blocked_by_gpo(_gpo_firewall(2, ("GPO-Block-KMS",)), lambda fw: fw["policy_blocks"][0].pop("Name"))
     assert (blocked["code"], blocked["confidence"]) == ("KMS_PORT_BLOCKED_BY_POLICY", "high")
     assert blocked["evidence"]["policy"] == "GPO block rule (name not recorded)"
-    assert "(GPO block rule (名前の記録なし))" in blocked["message"]["ja"]
+    assert "(グループ ポリシーのブロック規則 (名前の記録なし))" in blocked["message"]["ja"]
     assert not [text for text in blocked["message"].values() if "?" in text]
 
 
@@ -508,16 +508,32 @@ def test_a_look_up_without_its_addresses_is_not_no_address(entry, addresses):
     assert ("KMS_HOST_UNRESOLVABLE" in _analyze.analyze(snapshot, S.OPEN)["codes"]) is (addresses == [])
 
 
-@pytest.mark.parametrize("build, release, family", [("22631", "Windows 11 build 22631", "win11"),
-                                                    ("20348", "Windows Server 2022", "ws2022"),
-                                                    ("26100", "Windows build 26100", None)])
-def test_a_build_of_one_kind_alone_names_the_release_without_product_type(build, release, family):
-    """Without ProductType, a build that is a client's alone (22631) or a server's alone (20348) still names the release;
-    26100 is Windows 11 24H2 and Windows Server 2025, so neither is said."""
+@pytest.mark.parametrize("build, edition, release, family", [
+    ("22631", None, "Windows 11 build 22631", "win11"), ("20348", None, "Windows Server 2022", "ws2022"),
+    ("26100", None, "Windows build 26100", None), ("19041", None, "Windows build 19041", None),
+    ("25398", None, "Windows Server build 25398", None), ("26100", "ServerDatacenter", "Windows Server 2025", "ws2025"),
+    ("26100", "Enterprise", "Windows 11 build 26100", "win11"), ("25398", "ServerDatacenter", "Windows Server build 25398", None)])
+def test_a_build_of_one_kind_alone_names_the_release_without_product_type(build, edition, release, family):
+    """Without ProductType, the edition's name says client or server (every Server edition's begins with "Server");
+    without it too, a build that is a client's alone (22631) or a server's alone (20348, 25398) still names the
+    release; 26100 (Windows 11 24H2 and Server 2025) and 19041 (Windows 10 2004 and Server 2004) name neither."""
     def _edit(probes: dict[str, t.Any]) -> None:
         probes["activation"]["os"].update(BuildNumber=build)
         probes["activation"]["os"].pop("ProductType")
+        probes["activation"]["current_version"]["EditionID"] = edition
+        probes["activation"]["products"][0].update(LicenseFamily=edition, Name=f"Windows(R), {edition or 'Unknown'} edition")
     result = _analyze.analyze(S.edit(S.failing("0xC004F042"), _edit), S.OPEN)
     cannot = next(f for f in result["findings"] if f["code"] == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT")
     assert cannot["evidence"]["os_release"] == release
     assert result["products"][0]["family"] == family
+
+
+def test_kms_host_info_reads_the_counts_diagnose_reads():
+    """kms_host_info read the counts from the service only, where diagnose also reads the KMS host product's (slmgr
+    /dli prints them there): Microsoft's /dli of a KMS host gave current_count None beside diagnose's 2."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _kms_host  # pylint: disable=import-outside-toplevel
+    snapshot, observed = _corpus_case("real:technet-dli-kms-host-count-2")
+    state = _kms_host.info(_snapshot.normalise_snapshot(snapshot))
+    assert state["current_count"] == _analyze.analyze(snapshot, observed)["kms_host_info"]["current_count"] == 2
+    healthy = _kms_host.info(_snapshot.normalise_snapshot(S.healthy()))
+    assert healthy["is_kms_host"] is False and healthy["activated"] is None

@@ -77,3 +77,15 @@ def test_a_link_local_kms_host_is_judged_by_the_client_alone():
     assert finding["evidence"]["controller_tcp"] is None
     assert finding["evidence"]["controller_not_checked"] == _controller.LINK_LOCAL
     assert "[fe80::1%12]:1688" in finding["message"]["en"] and "the controller did not" in finding["message"]["en"]
+
+
+def test_kms_reach_writes_an_ipv6_host_so_that_the_fleet_reads_its_name():
+    """kms_reach was keyed "fe80::1:1688", which the fleet's proof read as the host "fe80::1:1688" (never the product's
+    KMS target fe80::1): a client reaching an IPv6 KMS host proved nothing for it."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _correlate  # pylint: disable=import-outside-toplevel
+    snapshot = S.edit(S.failing("0x800706BA"), lambda p: p["kms_dns"].update(
+        candidates=[{"source": "product", "host": "2001:db8::10", "port": 1688}],
+        tcp={"2001:db8::10:1688": {"open": True, "error": None}}))
+    result = _analyze.analyze(snapshot, {})
+    assert result["kms_reach"] == {"[2001:db8::10]:1688": "open"}
+    assert _correlate._kms_name(next(iter(result["kms_reach"]))) == "2001:db8::10"   # pylint: disable=protected-access
