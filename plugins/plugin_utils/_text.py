@@ -171,6 +171,10 @@ _CIM_SERVICE_ONLY = frozenset({"Version", "ClientMachineID", "KeyManagementServi
 _CIM_LINE_RE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+:(?:\s(?P<value>.*))?$")
 #: A value the reporter redacted or a placeholder (<REDACTED>, [removed], xxxxx, ***): absent, not a value.
 _REDACTED_RE = re.compile(r"^(?:<[^>]*>|\[[^\]]*\]|[xX*]+)$")
+#: One kept Format-List line: its number, the property name, the value as printed, the line.
+_CimEntry = tuple[int, str, str, str]
+#: A Format-List value that is not read (the property is not collected, or its text is not such a value).
+_UNREAD = object()
 
 _LABEL_TO_FIELD = {label: field for table in LABELS.values() for label, field in table.items()}
 #: A known label inside a line (after its start or a blank) with its colon: where a licence view pasted on one line
@@ -209,7 +213,8 @@ class _Reader:
         self.block_has_product = False
         self.pending_ospp: tuple[int, str, str] | None = None
         self.current_text = ""
-        self.cim_record: list[tuple[int, str, str, str]] = []
+        self.cim_record: list[_CimEntry] = []
+        self.skipped_keyless = 0       # Format-List products with an empty PartialProductKey (no key installed)
 
     # -- products ------------------------------------------------------------------------------------------------
 
@@ -401,26 +406,38 @@ class _Reader:
 
     def _end_cim_record(self) -> None:
         """Read the record kept: the service when it has a property only the service has, else products (a property
-        seen twice starts the next product, as a new Name or ID does)."""
+        seen twice starts the next product, as a new Name or ID does). A product whose PartialProductKey line is shown
+        empty has no key installed: the probes never collect it (their filter is ``Where PartialProductKey``), so it is
+        counted as skipped, not read."""
         record, self.cim_record = self.cim_record, []
         if not record:
             return
-        service = any(entry[1] in _CIM_SERVICE_ONLY for entry in record)
-        table = CIM_SERVICE_PROPERTIES if service else CIM_PRODUCT_PROPERTIES
-        product: dict[str, t.Any] = {}
-        if not service:
-            product = self._current(starts=True)
-        for number, name, raw, text in record:
-            if raw == "" or _REDACTED_RE.match(raw):
-                continue                            # not shown: absent
-            value = _cim_value(table.get(name), raw)
-            if value is None:
-                self.unread.append({"line": number, "text": mask_keys(text)})
-            elif service:
-                self.service[name] = value
+        if any(entry[1] in _CIM_SERVICE_ONLY for entry in record):
+            self._cim_service(record)
+            return
+        for listing in _cim_listings(record):
+            if _cim_keyless(listing):
+                self.skipped_keyless += 1
             else:
-                if name in product:
-                    product = self._current(starts=True)
+                self._cim_product(listing)
+
+    def _cim_service(self, record: list[_CimEntry]) -> None:
+        """Read a SoftwareLicensingService record into the service."""
+        for number, name, raw, text in record:
+            value = _cim_shown_value(CIM_SERVICE_PROPERTIES, name, raw)
+            if value is _UNREAD:
+                self.unread.append({"line": number, "text": mask_keys(text)})
+            elif value is not None:
+                self.service[name] = value
+
+    def _cim_product(self, listing: list[_CimEntry]) -> None:
+        """Read one SoftwareLicensingProduct listing into a new product."""
+        product = self._current(starts=True)
+        for number, name, raw, text in listing:
+            value = _cim_shown_value(CIM_PRODUCT_PROPERTIES, name, raw)
+            if value is _UNREAD:
+                self.unread.append({"line": number, "text": mask_keys(text)})
+            elif value is not None:
                 product[name] = value
 
     # -- ospp.vbs results without a licence ----------------------------------------------------------------------
@@ -618,6 +635,32 @@ def _label_segments(text: str) -> list[str]:
     return [text[a:b].strip() for a, b in zip(bounds, bounds[1:])]
 
 
+def _cim_listings(record: list[_CimEntry]) -> list[list[_CimEntry]]:
+    """Cut a product record into the listings it holds: Format-List prints each property once per object, so a
+    property seen again starts the next one (records pasted without the blank line between them)."""
+    listings: list[list[_CimEntry]] = [[]]
+    for entry in record:
+        if any(seen[1] == entry[1] for seen in listings[-1]):
+            listings.append([])
+        listings[-1].append(entry)
+    return listings
+
+
+def _cim_keyless(listing: list[_CimEntry]) -> bool:
+    """Whether a product listing shows its PartialProductKey line with no value: no key installed. A redacted value
+    (<REDACTED>, xxxxx) is an installed key the reporter hid; no PartialProductKey line at all is not collected."""
+    return any(entry[1] == "PartialProductKey" and entry[2] == "" for entry in listing)
+
+
+def _cim_shown_value(table: dict[str, str], name: str, raw: str) -> t.Any:
+    """A Format-List line's value: None when it is not shown (empty or redacted: absent), _UNREAD when the property is
+    not read or its text is not such a value."""
+    if raw == "" or _REDACTED_RE.match(raw):
+        return None
+    value = _cim_value(table.get(name), raw)
+    return _UNREAD if value is None else value
+
+
 def _cim_value(kind: str | None, raw: str) -> t.Any:
     """A Format-List value as the CIM property holds it, or None when the property is not read or the text is not such
     a value. LicenseStatusReason (uint32, printed in decimal: 3221549076) becomes its 0x form (0xC004F014), as every
@@ -658,5 +701,6 @@ def snapshot_from_text(text: str, host: str | None = None) -> dict[str, t.Any]:
         "collected_at": None,
         "probes": probes,
         "errors": {},
-        "text_reader": {"unread_lines": reader.unread, "read_lines": sum(1 for line in text.splitlines() if line.strip()) - len(reader.unread)},
+        "text_reader": {"unread_lines": reader.unread, "read_lines": sum(1 for line in text.splitlines() if line.strip()) - len(reader.unread),
+                        "skipped_keyless_licences": reader.skipped_keyless},
     }

@@ -1,0 +1,82 @@
+"""snapshot_from_text: the defects found by the review of the Format-List and lone-result reader changes (composed
+texts in the shapes the captures of tests/unit/fixtures/text show, and one of those captures double-spaced).
+
+The rule they hold the reader to: it does not read what it does not understand (those lines are reported unread), and
+what the text does not show stays absent (not collected).
+"""
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _snapshot, _text
+
+TEXTS = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "text"
+
+
+def diagnose(snap):
+    return _analyze.analyze(_snapshot.read_snapshot(snap), {})
+
+
+def format_list(*records):
+    """Records as PowerShell's Format-List prints them: names padded to one column, a blank line between records."""
+    width = max(len(entry[0]) for record in records for entry in record)
+    return "\n\n".join("\n".join(f"{name.ljust(width)} : {value}".rstrip() for name, value in record) for record in records) + "\n"
+
+
+# -- 1. a key-less SKU of a full SoftwareLicensingProduct listing is not a product ---------------------------------
+
+EDUCATION_NO_KEY = [
+    ("ApplicationID", "55c92734-d682-4d71-983e-d6ec3f16059f"),
+    ("Description", "Windows(R) Operating System, VOLUME_KMSCLIENT channel"),
+    ("GracePeriodRemaining", "0"), ("ID", "e0c42288-980c-4788-a014-c080d2e1926e"), ("LicenseFamily", "Education"),
+    ("LicenseStatus", "0"), ("LicenseStatusReason", "3221549076"), ("Name", "Windows(R), Education edition"),
+    ("PartialProductKey", ""), ("ProductKeyChannel", ""), ("RemainingAppReArmCount", "1001"),
+]
+PROFESSIONAL_T83GX = [
+    ("ApplicationID", "55c92734-d682-4d71-983e-d6ec3f16059f"),
+    ("Description", "Windows(R) Operating System, VOLUME_KMSCLIENT channel"),
+    ("GracePeriodRemaining", "259200"), ("ID", "2de67392-b7a7-462a-b1ca-108dd189f588"), ("LicenseFamily", "Professional"),
+    ("LicenseStatus", "1"), ("LicenseStatusReason", "0"), ("Name", "Windows(R), Professional edition"),
+    ("PartialProductKey", "T83GX"), ("ProductKeyChannel", "Volume:GVLK"), ("RemainingAppReArmCount", "1001"),
+]
+
+
+def test_format_list_of_every_sku_reads_only_the_licence_with_a_key():
+    """Get-CimInstance SoftwareLicensingProduct | Format-List lists every SKU of the edition family, most with an empty
+    PartialProductKey and LicenseStatus 0. The probes collect only products with a key (Where PartialProductKey): the
+    key-less Education SKU is not installed, is counted as skipped, and its lines are not reported unread."""
+    snap = _text.snapshot_from_text(format_list(EDUCATION_NO_KEY, PROFESSIONAL_T83GX))
+    products = snap["probes"]["activation"]["products"]
+    assert [p["Name"] for p in products] == ["Windows(R), Professional edition"]
+    assert products[0]["PartialProductKey"] == "T83GX" and products[0]["LicenseStatus"] == 1
+    assert snap["text_reader"]["skipped_keyless_licences"] == 1
+    assert [u["line"] for u in snap["text_reader"]["unread_lines"]] == [len(EDUCATION_NO_KEY) + 1 + len(PROFESSIONAL_T83GX)]
+    result = diagnose(snap)
+    assert result["codes"] == ["ACTIVATED"] and result["status"] == "healthy"
+
+
+def test_format_list_records_without_a_blank_line_are_cut_before_the_key_less_one_is_dropped():
+    text = format_list(EDUCATION_NO_KEY + PROFESSIONAL_T83GX)
+    snap = _text.snapshot_from_text(text)
+    assert [p["Name"] for p in snap["probes"]["activation"]["products"]] == ["Windows(R), Professional edition"]
+    assert snap["text_reader"]["skipped_keyless_licences"] == 1
+
+
+@pytest.mark.parametrize("key_line, product", [
+    ([("PartialProductKey", "<REDACTED>")], {"Name": "Windows(R), Education edition", "LicenseStatus": 0}),
+    ([("PartialProductKey", "xxxxx")], {"Name": "Windows(R), Education edition", "LicenseStatus": 0}),
+    ([], {"Name": "Windows(R), Education edition", "LicenseStatus": 0}),
+])
+def test_a_redacted_key_is_installed_and_no_key_line_is_not_collected(key_line, product):
+    """A redacted PartialProductKey is a key the reporter hid (installed, its value absent); a listing without the
+    PartialProductKey line does not say (the product stays, its key not collected). Neither is skipped."""
+    snap = _text.snapshot_from_text(format_list([("Name", "Windows(R), Education edition"), ("LicenseStatus", "0"), *key_line]))
+    assert snap["probes"]["activation"]["products"] == [product]
+    assert snap["text_reader"]["skipped_keyless_licences"] == 0
+
+
+def test_no_key_less_licence_is_skipped_in_other_output():
+    snap = _text.snapshot_from_text((TEXTS / "en_technet_dli_kms_client.txt").read_text(encoding="utf-8"))
+    assert snap["text_reader"]["skipped_keyless_licences"] == 0
