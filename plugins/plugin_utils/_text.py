@@ -169,6 +169,10 @@ _CIM_SERVICE_ONLY = frozenset({"Version", "ClientMachineID", "KeyManagementServi
 #: One Format-List line: a property name, the blanks PowerShell pads it with, " : ", the value (slmgr's "Name: ..." has
 #: no blank before the colon and is not this).
 _CIM_LINE_RE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+:(?:\s(?P<value>.*))?$")
+#: The CIM property names the reader knows. A run of 'Word : value' lines is Format-List only when two consecutive lines
+#: of it are named so: one such line alone is a label typed with a blank before its colon (French typography, "Nom :
+#: ...\nDescription : ...", or a forum's alignment) and goes the label path.
+_CIM_NAMES = frozenset(CIM_PRODUCT_PROPERTIES) | frozenset(CIM_SERVICE_PROPERTIES)
 #: A value the reporter redacted or a placeholder (<REDACTED>, [removed], xxxxx, ***): absent, not a value.
 _REDACTED_RE = re.compile(r"^(?:<[^>]*>|\[[^\]]*\]|[xX*]+)$")
 #: One kept Format-List line: its number, the property name, the value as printed, the line.
@@ -196,7 +200,8 @@ def mask_keys(text: str) -> str:
 class _Reader:
     """One pass over the lines; products start at a license Name (or an ospp SKU ID)."""
 
-    def __init__(self) -> None:
+    def __init__(self, format_list: frozenset[int] = frozenset()) -> None:
+        self.format_list = format_list      # the numbers of the lines in a Format-List block (_format_list_lines)
         self.products: list[dict[str, t.Any]] = []
         self.service: dict[str, t.Any] = {}
         self.events: list[dict[str, t.Any]] = []
@@ -395,10 +400,10 @@ class _Reader:
     # -- Get-CimInstance / Get-WmiObject in Format-List -------------------------------------------------------------
 
     def _cim_line(self, number: int, text: str) -> bool:
-        """Keep a Format-List line for the record it belongs to: a record starts at a property the probes collect and
-        goes on over the property lines after it; a blank line or any other line ends it."""
+        """Keep a line of a Format-List block (_format_list_lines) for the record it belongs to; a blank line or any
+        other line ends the record."""
         match = _CIM_LINE_RE.match(text)
-        if match and (self.cim_record or match.group("name") in CIM_PRODUCT_PROPERTIES or match.group("name") in CIM_SERVICE_PROPERTIES):
+        if match and number in self.format_list:
             self.cim_record.append((number, match.group("name"), (match.group("value") or "").strip(), text))
             return True
         self._end_cim_record()
@@ -635,6 +640,23 @@ def _label_segments(text: str) -> list[str]:
     return [text[a:b].strip() for a, b in zip(bounds, bounds[1:])]
 
 
+def _format_list_lines(lines: list[str]) -> frozenset[int]:
+    """The numbers (from 1) of the lines that are Format-List: each run of consecutive 'Name : value' lines
+    (_CIM_LINE_RE) in which two consecutive lines carry CIM property names (_CIM_NAMES); the other lines of such a
+    run are properties the reader does not collect."""
+    block: set[int] = set()
+    run: list[tuple[int, bool]] = []
+    for number, line in enumerate([*lines, ""], start=1):
+        match = _CIM_LINE_RE.match(line.strip())
+        if match:
+            run.append((number, match.group("name") in _CIM_NAMES))
+            continue
+        if any(first[1] and second[1] for first, second in zip(run, run[1:])):
+            block.update(entry[0] for entry in run)
+        run = []
+    return frozenset(block)
+
+
 def _cim_listings(record: list[_CimEntry]) -> list[list[_CimEntry]]:
     """Cut a product record into the listings it holds: Format-List prints each property once per object, so a
     property seen again starts the next one (records pasted without the blank line between them)."""
@@ -690,8 +712,9 @@ def snapshot_from_text(text: str, host: str | None = None) -> dict[str, t.Any]:
     """Return a partial snapshot (schema revision 2) from pasted console output; see the module docstring."""
     if not isinstance(text, str):
         raise TypeError(f"snapshot_from_text expects text, got {type(text).__name__}")
-    reader = _Reader()
-    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+    lines = text.lstrip("\ufeff").splitlines()
+    reader = _Reader(_format_list_lines(lines))
+    for number, line in enumerate(lines, start=1):
         reader.line(number, line)
     probes = reader.result()
     return {

@@ -80,3 +80,45 @@ def test_a_redacted_key_is_installed_and_no_key_line_is_not_collected(key_line, 
 def test_no_key_less_licence_is_skipped_in_other_output():
     snap = _text.snapshot_from_text((TEXTS / "en_technet_dli_kms_client.txt").read_text(encoding="utf-8"))
     assert snap["text_reader"]["skipped_keyless_licences"] == 0
+
+
+# -- 2. a label with a blank before its colon is not Format-List --------------------------------------------------
+
+SLMGR_DLI = [("Name", "Windows(R), Professional edition"),
+             ("Description", "Windows(R) Operating System, VOLUME_KMSCLIENT channel"),
+             ("Partial Product Key", "T83GX"), ("License Status", "Licensed")]
+
+
+def test_french_slmgr_typography_is_one_licence():
+    """French puts a blank before the colon ("Nom : ...", "Description : ..."): one licence, as before the Format-List
+    reader, not a second product started by a 'Description' property."""
+    snap = _text.snapshot_from_text("Nom : Windows(R), Professional edition\n"
+                                    "Description : Windows(R) Operating System, VOLUME_KMSCLIENT channel\n")
+    assert snap["probes"]["activation"]["products"] == [{
+        "Name": "Windows(R), Professional edition", "Description": "Windows(R) Operating System, VOLUME_KMSCLIENT channel"}]
+    assert snap["text_reader"]["unread_lines"] == []
+
+
+@pytest.mark.parametrize("layout", [
+    lambda label, width: f"{label} :" if label == "Description" else f"{label}:",     # one label aligned by hand
+    lambda label, width: f"{label.ljust(width)} :",                                  # every label aligned
+])
+def test_an_aligned_slmgr_paste_reads_as_slmgr_prints_it(layout):
+    """A forum-aligned slmgr /dli ('Description : ...', or every label padded to one column) reads as the same lines
+    without the blanks: one licence."""
+    plain = _text.snapshot_from_text("".join(f"{label}: {value}\n" for label, value in SLMGR_DLI))
+    width = max(len(entry[0]) for entry in SLMGR_DLI)
+    aligned = _text.snapshot_from_text("".join(f"{layout(label, width)} {value}\n" for label, value in SLMGR_DLI))
+    assert aligned["probes"] == plain["probes"]
+    assert aligned["probes"]["activation"]["products"] == [{
+        "Name": "Windows(R), Professional edition", "Description": "Windows(R) Operating System, VOLUME_KMSCLIENT channel",
+        "PartialProductKey": "T83GX", "LicenseStatus": 1}]
+    assert aligned["text_reader"] == plain["text_reader"]
+
+
+def test_a_run_with_two_cim_names_in_a_row_is_format_list():
+    """The gate itself: the lines of a run in which two consecutive lines are CIM property names are Format-List
+    (those with other names are properties the reader does not collect); a lone CIM name in a run is not."""
+    assert _text._format_list_lines(["Nom : x", "Description : y"]) == frozenset()
+    assert _text._format_list_lines(["Other : 1", "Name : x", "LicenseStatus : 1", "", "Description : y"]) == frozenset({1, 2, 3})
+    assert _text._format_list_lines(["Name : x", "Other : 1", "LicenseStatus : 1"]) == frozenset()
