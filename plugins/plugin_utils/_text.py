@@ -64,6 +64,10 @@ _SLMGR_ERROR_RE = re.compile(r"^Error\s*:\s*(?P<code>0x[0-9A-Fa-f]{1,8})(?![0-9A
 #: ospp.vbs prints its result labels in capitals whatever the language (fr_21z_office2021_1_ospp_inslic.txt).
 _OSPP_ERROR_CODE = "ERROR CODE"
 _OSPP_DESCRIPTION_RE = re.compile(r"^ERROR DESCRIPTION\s*:(?P<text>.*)$")
+#: ospp.vbs's own separators: "---Processing--------------------------" and "---Exiting-----------------------------"
+#: around its output, "---------------------------------------" between licences (ospp.vbs's line of dashes). They,
+#: not blank lines (a forum's or a CRLF paste doubles every line), end a licence block.
+_OSPP_SEPARATOR_RE = re.compile(r"^---(?:Processing|Exiting)?-{3,}$")
 #: A result message that is about activation ("... could not be activated", "activation").
 _ACTIVATION_WORD_RE = re.compile(r"activat", re.I)
 
@@ -304,10 +308,11 @@ class _Reader:
         if self._cim_line(number, stripped):
             return
         self._command(stripped)
-        if self.pending_ospp is not None and self._ospp_description(stripped):
-            return
+        if self.pending_ospp is not None and stripped and self._ospp_description(stripped):
+            return                              # a blank line does not settle a lone ERROR CODE: the next line does
+        if _OSPP_SEPARATOR_RE.match(stripped):
+            self.block_has_product = False      # ospp.vbs's separators end a licence block; blank lines do not
         if _NOISE_RE.match(stripped):
-            self.block_has_product = False      # ospp.vbs's "-----" between licences, a blank line
             return
         before = self._fingerprint()
         self._read(number, stripped)

@@ -122,3 +122,53 @@ def test_a_run_with_two_cim_names_in_a_row_is_format_list():
     assert _text._format_list_lines(["Nom : x", "Description : y"]) == frozenset()
     assert _text._format_list_lines(["Other : 1", "Name : x", "LicenseStatus : 1", "", "Description : y"]) == frozenset({1, 2, 3})
     assert _text._format_list_lines(["Name : x", "Other : 1", "LicenseStatus : 1"]) == frozenset()
+
+
+# -- 3. a double-spaced ospp.vbs paste keeps its licence blocks ---------------------------------------------------
+
+def double_spaced(text):
+    """A forum's or a CRLF paste's doubling: a blank line after every line."""
+    return text.replace("\n", "\n\n")
+
+
+def test_double_spaced_ospp_dstatus_diagnoses_as_single_spaced():
+    """MAS issue 269's ospp /dstatus with a blank line between every line: the ERROR CODE (0x4004F00C, informational)
+    is still the licence's reason, not a lone result; in grace and not KMS, as the single-spaced paste."""
+    text = (TEXTS / "en_mas_269_ospp_dstatus_oob_grace.txt").read_text(encoding="utf-8")
+    single, double = _text.snapshot_from_text(text), _text.snapshot_from_text(double_spaced(text))
+    assert double["probes"] == single["probes"]
+    assert double["probes"]["activation"]["products"][0]["LicenseStatusReason"] == "0x4004F00C"
+    single_result, double_result = diagnose(single), diagnose(double)
+    assert double_result["codes"] == single_result["codes"] == ["IN_GRACE", "NOT_KMS_CHANNEL"]
+    assert double_result["status"] == single_result["status"] == "warning"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in TEXTS.glob("*.txt") if "_cim_format_list" not in p.name))
+def test_every_console_capture_reads_the_same_double_spaced(name):
+    """Blank lines end no licence block of slmgr, ospp.vbs, events or nslookup (ospp.vbs's dashed separators do).
+    Format-List is left out: there a blank line is the record separator PowerShell prints."""
+    text = (TEXTS / name).read_text(encoding="utf-8")
+    assert _text.snapshot_from_text(double_spaced(text))["probes"] == _text.snapshot_from_text(text)["probes"]
+
+
+@pytest.mark.parametrize("between, attempts", [
+    ("\n\n", [{"HResult": "0xC004F074", "Tool": "ospp /act"}]),
+    ("\n---------------------------------------\n", None),
+])
+def test_a_lone_ospp_error_code_waits_over_blank_lines_for_its_description(between, attempts):
+    """ERROR CODE with no licence and no command shown: the ERROR DESCRIPTION after blank lines still decides it; a
+    separator line in between leaves the code unread."""
+    snap = _text.snapshot_from_text("ERROR CODE: 0xC004F074" + between + "ERROR DESCRIPTION: The Software Licensing "
+                                    "Service reported that the product could not be activated.\n")
+    assert snap["probes"].get("activation", {}).get("activation_attempts") == attempts
+
+
+def test_ospp_separators_end_a_licence_block():
+    """After ospp.vbs's dashed line, an ERROR CODE with no SKU ID before it is not the previous licence's."""
+    snap = _text.snapshot_from_text("SKU ID: 149dbce7-a48e-44db-8364-a53386cd4580\nLICENSE STATUS:  ---LICENSED---\n"
+                                    "---------------------------------------\nERROR CODE: 0xC004F074\n"
+                                    "ERROR DESCRIPTION: The Software Licensing Service reported that the product could "
+                                    "not be activated.\n")
+    activation = snap["probes"]["activation"]
+    assert activation["products"] == [{"ID": "149dbce7-a48e-44db-8364-a53386cd4580", "LicenseStatus": 1}]
+    assert activation["activation_attempts"] == [{"HResult": "0xC004F074", "Tool": "ospp /act"}]
