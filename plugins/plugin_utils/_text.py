@@ -170,6 +170,11 @@ CIM_SERVICE_PROPERTIES: dict[str, str] = {
 _CIM_SERVICE_ONLY = frozenset({"Version", "ClientMachineID", "KeyManagementServiceHostCaching", "KeyManagementServiceListeningPort",
                                "KeyManagementServiceDnsPublishing", "KeyManagementServiceLowPriority",
                                "PolicyCacheRefreshRequired", "RemainingWindowsReArmCount"})
+#: SoftwareLicensingService properties other CIM classes have too (Win32_OperatingSystem's Version): a record needs
+#: one of the service's other, licensing-specific properties (ClientMachineID, KeyManagementService*, ...) to be read as
+#: the licensing service.
+_CIM_GENERIC_SERVICE_PROPERTIES = frozenset({"Version"})
+_CIM_SERVICE_LICENSING = frozenset(CIM_SERVICE_PROPERTIES) - _CIM_GENERIC_SERVICE_PROPERTIES
 #: One Format-List line: a property name, the blanks PowerShell pads it with, " : ", the value (slmgr's "Name: ..." has
 #: no blank before the colon and is not this).
 _CIM_LINE_RE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+:(?:\s(?P<value>.*))?$")
@@ -432,9 +437,11 @@ class _Reader:
                 self._cim_product(listing)
 
     def _cim_service(self, record: list[_CimEntry]) -> None:
-        """Read a SoftwareLicensingService record into the service."""
+        """Read a SoftwareLicensingService record into the service; a record with no licensing-specific property
+        (Win32_OperatingSystem's 'Version : 10.0.19045') is another class: its lines are unread."""
+        licensing = any(entry[1] in _CIM_SERVICE_LICENSING for entry in record)
         for number, name, raw, text in record:
-            value = _cim_shown_value(CIM_SERVICE_PROPERTIES, name, raw)
+            value = _cim_shown_value(CIM_SERVICE_PROPERTIES, name, raw) if licensing else _UNREAD
             if value is _UNREAD:
                 self.unread.append({"line": number, "text": mask_keys(text)})
             elif value is not None:

@@ -172,3 +172,29 @@ def test_ospp_separators_end_a_licence_block():
     activation = snap["probes"]["activation"]
     assert activation["products"] == [{"ID": "149dbce7-a48e-44db-8364-a53386cd4580", "LicenseStatus": 1}]
     assert activation["activation_attempts"] == [{"HResult": "0xC004F074", "Tool": "ospp /act"}]
+
+
+# -- 4. another class's Version is not the licensing service's ------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "SystemDirectory : C:\\Windows\\system32\nBuildNumber : 19045\nVersion : 10.0.19045\n",
+    # Get-CimInstance Win32_OperatingSystem | Format-List Name, Version, BuildNumber: two CIM names in a row
+    "Name        : Microsoft Windows 10 Pro|C:\\WINDOWS|\\Device\\Harddisk0\\Partition3\nVersion     : 10.0.19045\n"
+    "BuildNumber : 19045\n",
+])
+def test_win32_operatingsystem_version_is_not_the_licensing_service(text):
+    """Win32_OperatingSystem in Format-List has a Version too: without a licensing-specific property (ClientMachineID,
+    KeyManagementService*, RemainingWindowsReArmCount, ...) the record is not SoftwareLicensingService and every line
+    of it is unread."""
+    snap = _text.snapshot_from_text(text)
+    assert snap["probes"] == {}
+    assert len(snap["text_reader"]["unread_lines"]) == len(text.splitlines())
+    assert snap["text_reader"]["read_lines"] == 0
+
+
+@pytest.mark.parametrize("licensing", ["ClientMachineID : 2ffcfc30-6a6a-49ec-92b8-f6150c7df211",
+                                       "RemainingWindowsReArmCount : 1001", "KeyManagementServiceMachine :"])
+def test_a_service_with_a_licensing_property_keeps_its_version(licensing):
+    snap = _text.snapshot_from_text(f"Version : 10.0.19041.1\n{licensing}\n")
+    assert snap["probes"]["activation"]["service"]["Version"] == "10.0.19041.1"
+    assert snap["text_reader"]["unread_lines"] == []
