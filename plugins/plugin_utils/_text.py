@@ -64,6 +64,10 @@ _SLMGR_ERROR_RE = re.compile(r"^Error\s*:\s*(?P<code>0x[0-9A-Fa-f]{1,8})(?![0-9A
 #: ospp.vbs prints its result labels in capitals whatever the language (fr_21z_office2021_1_ospp_inslic.txt).
 _OSPP_ERROR_CODE = "ERROR CODE"
 _OSPP_DESCRIPTION_RE = re.compile(r"^ERROR DESCRIPTION\s*:(?P<text>.*)$")
+#: ospp.vbs's own separators: "---Processing--------------------------" and "---Exiting-----------------------------"
+#: around its output, "---------------------------------------" between licences (ospp.vbs's line of dashes). They,
+#: not blank lines (a forum's or a CRLF paste doubles every line), end a licence block.
+_OSPP_SEPARATOR_RE = re.compile(r"^---(?:Processing|Exiting)?-{3,}$")
 #: A result message that is about activation ("... could not be activated", "activation").
 _ACTIVATION_WORD_RE = re.compile(r"activat", re.I)
 
@@ -166,11 +170,24 @@ CIM_SERVICE_PROPERTIES: dict[str, str] = {
 _CIM_SERVICE_ONLY = frozenset({"Version", "ClientMachineID", "KeyManagementServiceHostCaching", "KeyManagementServiceListeningPort",
                                "KeyManagementServiceDnsPublishing", "KeyManagementServiceLowPriority",
                                "PolicyCacheRefreshRequired", "RemainingWindowsReArmCount"})
+#: SoftwareLicensingService properties other CIM classes have too (Win32_OperatingSystem's Version): a record needs
+#: one of the service's other, licensing-specific properties (ClientMachineID, KeyManagementService*, ...) to be read as
+#: the licensing service.
+_CIM_GENERIC_SERVICE_PROPERTIES = frozenset({"Version"})
+_CIM_SERVICE_LICENSING = frozenset(CIM_SERVICE_PROPERTIES) - _CIM_GENERIC_SERVICE_PROPERTIES
 #: One Format-List line: a property name, the blanks PowerShell pads it with, " : ", the value (slmgr's "Name: ..." has
 #: no blank before the colon and is not this).
 _CIM_LINE_RE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+:(?:\s(?P<value>.*))?$")
+#: The CIM property names the reader knows. A run of 'Word : value' lines is Format-List only when two consecutive lines
+#: of it are named so: one such line alone is a label typed with a blank before its colon (French typography, "Nom :
+#: ...\nDescription : ...", or a forum's alignment) and goes the label path.
+_CIM_NAMES = frozenset(CIM_PRODUCT_PROPERTIES) | frozenset(CIM_SERVICE_PROPERTIES)
 #: A value the reporter redacted or a placeholder (<REDACTED>, [removed], xxxxx, ***): absent, not a value.
 _REDACTED_RE = re.compile(r"^(?:<[^>]*>|\[[^\]]*\]|[xX*]+)$")
+#: One kept Format-List line: its number, the property name, the value as printed, the line.
+_CimEntry = tuple[int, str, str, str]
+#: A Format-List value that is not read (the property is not collected, or its text is not such a value).
+_UNREAD = object()
 
 _LABEL_TO_FIELD = {label: field for table in LABELS.values() for label, field in table.items()}
 #: A known label inside a line (after its start or a blank) with its colon: where a licence view pasted on one line
@@ -192,7 +209,8 @@ def mask_keys(text: str) -> str:
 class _Reader:
     """One pass over the lines; products start at a license Name (or an ospp SKU ID)."""
 
-    def __init__(self) -> None:
+    def __init__(self, format_list: frozenset[int] = frozenset()) -> None:
+        self.format_list = format_list      # the numbers of the lines in a Format-List block (_format_list_lines)
         self.products: list[dict[str, t.Any]] = []
         self.service: dict[str, t.Any] = {}
         self.events: list[dict[str, t.Any]] = []
@@ -209,7 +227,8 @@ class _Reader:
         self.block_has_product = False
         self.pending_ospp: tuple[int, str, str] | None = None
         self.current_text = ""
-        self.cim_record: list[tuple[int, str, str, str]] = []
+        self.cim_record: list[_CimEntry] = []
+        self.skipped_keyless = 0       # Format-List products with an empty PartialProductKey (no key installed)
 
     # -- products ------------------------------------------------------------------------------------------------
 
@@ -294,10 +313,11 @@ class _Reader:
         if self._cim_line(number, stripped):
             return
         self._command(stripped)
-        if self.pending_ospp is not None and self._ospp_description(stripped):
-            return
+        if self.pending_ospp is not None and stripped and self._ospp_description(stripped):
+            return                              # a blank line does not settle a lone ERROR CODE: the next line does
+        if _OSPP_SEPARATOR_RE.match(stripped):
+            self.block_has_product = False      # ospp.vbs's separators end a licence block; blank lines do not
         if _NOISE_RE.match(stripped):
-            self.block_has_product = False      # ospp.vbs's "-----" between licences, a blank line
             return
         before = self._fingerprint()
         self._read(number, stripped)
@@ -390,10 +410,10 @@ class _Reader:
     # -- Get-CimInstance / Get-WmiObject in Format-List -------------------------------------------------------------
 
     def _cim_line(self, number: int, text: str) -> bool:
-        """Keep a Format-List line for the record it belongs to: a record starts at a property the probes collect and
-        goes on over the property lines after it; a blank line or any other line ends it."""
+        """Keep a line of a Format-List block (_format_list_lines) for the record it belongs to; a blank line or any
+        other line ends the record."""
         match = _CIM_LINE_RE.match(text)
-        if match and (self.cim_record or match.group("name") in CIM_PRODUCT_PROPERTIES or match.group("name") in CIM_SERVICE_PROPERTIES):
+        if match and number in self.format_list:
             self.cim_record.append((number, match.group("name"), (match.group("value") or "").strip(), text))
             return True
         self._end_cim_record()
@@ -401,26 +421,40 @@ class _Reader:
 
     def _end_cim_record(self) -> None:
         """Read the record kept: the service when it has a property only the service has, else products (a property
-        seen twice starts the next product, as a new Name or ID does)."""
+        seen twice starts the next product, as a new Name or ID does). A product whose PartialProductKey line is shown
+        empty has no key installed: the probes never collect it (their filter is ``Where PartialProductKey``), so it is
+        counted as skipped, not read."""
         record, self.cim_record = self.cim_record, []
         if not record:
             return
-        service = any(entry[1] in _CIM_SERVICE_ONLY for entry in record)
-        table = CIM_SERVICE_PROPERTIES if service else CIM_PRODUCT_PROPERTIES
-        product: dict[str, t.Any] = {}
-        if not service:
-            product = self._current(starts=True)
-        for number, name, raw, text in record:
-            if raw == "" or _REDACTED_RE.match(raw):
-                continue                            # not shown: absent
-            value = _cim_value(table.get(name), raw)
-            if value is None:
-                self.unread.append({"line": number, "text": mask_keys(text)})
-            elif service:
-                self.service[name] = value
+        if any(entry[1] in _CIM_SERVICE_ONLY for entry in record):
+            self._cim_service(record)
+            return
+        for listing in _cim_listings(record):
+            if _cim_keyless(listing):
+                self.skipped_keyless += 1
             else:
-                if name in product:
-                    product = self._current(starts=True)
+                self._cim_product(listing)
+
+    def _cim_service(self, record: list[_CimEntry]) -> None:
+        """Read a SoftwareLicensingService record into the service; a record with no licensing-specific property
+        (Win32_OperatingSystem's 'Version : 10.0.19045') is another class: its lines are unread."""
+        licensing = any(entry[1] in _CIM_SERVICE_LICENSING for entry in record)
+        for number, name, raw, text in record:
+            value = _cim_shown_value(CIM_SERVICE_PROPERTIES, name, raw) if licensing else _UNREAD
+            if value is _UNREAD:
+                self.unread.append({"line": number, "text": mask_keys(text)})
+            elif value is not None:
+                self.service[name] = value
+
+    def _cim_product(self, listing: list[_CimEntry]) -> None:
+        """Read one SoftwareLicensingProduct listing into a new product."""
+        product = self._current(starts=True)
+        for number, name, raw, text in listing:
+            value = _cim_shown_value(CIM_PRODUCT_PROPERTIES, name, raw)
+            if value is _UNREAD:
+                self.unread.append({"line": number, "text": mask_keys(text)})
+            elif value is not None:
                 product[name] = value
 
     # -- ospp.vbs results without a licence ----------------------------------------------------------------------
@@ -618,6 +652,49 @@ def _label_segments(text: str) -> list[str]:
     return [text[a:b].strip() for a, b in zip(bounds, bounds[1:])]
 
 
+def _format_list_lines(lines: list[str]) -> frozenset[int]:
+    """The numbers (from 1) of the lines that are Format-List: each run of consecutive 'Name : value' lines
+    (_CIM_LINE_RE) in which two consecutive lines carry CIM property names (_CIM_NAMES); the other lines of such a
+    run are properties the reader does not collect."""
+    block: set[int] = set()
+    run: list[tuple[int, bool]] = []
+    for number, line in enumerate([*lines, ""], start=1):
+        match = _CIM_LINE_RE.match(line.strip())
+        if match:
+            run.append((number, match.group("name") in _CIM_NAMES))
+            continue
+        if any(first[1] and second[1] for first, second in zip(run, run[1:])):
+            block.update(entry[0] for entry in run)
+        run = []
+    return frozenset(block)
+
+
+def _cim_listings(record: list[_CimEntry]) -> list[list[_CimEntry]]:
+    """Cut a product record into the listings it holds: Format-List prints each property once per object, so a
+    property seen again starts the next one (records pasted without the blank line between them)."""
+    listings: list[list[_CimEntry]] = [[]]
+    for entry in record:
+        if any(seen[1] == entry[1] for seen in listings[-1]):
+            listings.append([])
+        listings[-1].append(entry)
+    return listings
+
+
+def _cim_keyless(listing: list[_CimEntry]) -> bool:
+    """Whether a product listing shows its PartialProductKey line with no value: no key installed. A redacted value
+    (<REDACTED>, xxxxx) is an installed key the reporter hid; no PartialProductKey line at all is not collected."""
+    return any(entry[1] == "PartialProductKey" and entry[2] == "" for entry in listing)
+
+
+def _cim_shown_value(table: dict[str, str], name: str, raw: str) -> t.Any:
+    """A Format-List line's value: None when it is not shown (empty or redacted: absent), _UNREAD when the property is
+    not read or its text is not such a value."""
+    if raw == "" or _REDACTED_RE.match(raw):
+        return None
+    value = _cim_value(table.get(name), raw)
+    return _UNREAD if value is None else value
+
+
 def _cim_value(kind: str | None, raw: str) -> t.Any:
     """A Format-List value as the CIM property holds it, or None when the property is not read or the text is not such
     a value. LicenseStatusReason (uint32, printed in decimal: 3221549076) becomes its 0x form (0xC004F014), as every
@@ -647,8 +724,9 @@ def snapshot_from_text(text: str, host: str | None = None) -> dict[str, t.Any]:
     """Return a partial snapshot (schema revision 2) from pasted console output; see the module docstring."""
     if not isinstance(text, str):
         raise TypeError(f"snapshot_from_text expects text, got {type(text).__name__}")
-    reader = _Reader()
-    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+    lines = text.lstrip("\ufeff").splitlines()
+    reader = _Reader(_format_list_lines(lines))
+    for number, line in enumerate(lines, start=1):
         reader.line(number, line)
     probes = reader.result()
     return {
@@ -658,5 +736,6 @@ def snapshot_from_text(text: str, host: str | None = None) -> dict[str, t.Any]:
         "collected_at": None,
         "probes": probes,
         "errors": {},
-        "text_reader": {"unread_lines": reader.unread, "read_lines": sum(1 for line in text.splitlines() if line.strip()) - len(reader.unread)},
+        "text_reader": {"unread_lines": reader.unread, "read_lines": sum(1 for line in text.splitlines() if line.strip()) - len(reader.unread),
+                        "skipped_keyless_licences": reader.skipped_keyless},
     }

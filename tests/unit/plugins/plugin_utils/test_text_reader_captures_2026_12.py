@@ -211,7 +211,7 @@ def test_one_line_slmgr_view_reads_as_its_lines():
     assert snap["probes"]["activation"]["products"] == [{
         "Name": "Windows(R), Professional edition", "Description": "Windows(R) Operating System, RETAIL channel",
         "PartialProductKey": "3V66T", "LicenseStatus": 1}]
-    assert snap["text_reader"] == {"unread_lines": [{"line": 1, "text": "Foo bar: baz"}], "read_lines": 0}
+    assert snap["text_reader"] == {"unread_lines": [{"line": 1, "text": "Foo bar: baz"}], "read_lines": 0, "skipped_keyless_licences": 0}
 
 
 def test_ansible_windows_834_cim_format_list_unlicensed():
