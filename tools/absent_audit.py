@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Absent-means-not-collected audit of the analyzer, at every depth of the snapshot.
 
 For each case of the equality corpus (tests/unit/analyze_corpus.py) every path of the raw snapshot (dict keys at every
