@@ -360,8 +360,8 @@ def _policy_reasons(firewall: dict[str, t.Any]) -> tuple[list[dict[str, str]], b
         sure = any(p.get("enabled") for p in ignoring) and any(p.get("enabled") for p in blocking)
     blocks = [r for r in firewall.get("policy_blocks") or [] if r.get("enabled") is not False]
     if blocks:
-        lead = {"en": "GPO block rule ", "ja": "グループ ポリシーのブロック規則 "}
-        why.append({lang: lead[lang] + ", ".join((r.get("name") or _FW_NOT_RECORDED["name"][lang]) +
+        rule_words = {"en": "GPO block rule ", "ja": "グループ ポリシーのブロック規則 "}
+        why.append({lang: rule_words[lang] + ", ".join((r.get("name") or _FW_NOT_RECORDED["name"][lang]) +
                                                  (_FW_NOT_RECORDED["enabled"][lang] if r.get("enabled") is None else "")
                                                  for r in blocks)
                     for lang in ("en", "ja")})
