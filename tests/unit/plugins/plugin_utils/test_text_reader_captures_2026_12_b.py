@@ -46,10 +46,6 @@ def codes_read(snap):
 
 # -- KMS host not found in DNS (KB 929826, KB 3166553): ja, da, sv ------------------------------------------------------
 
-_LABEL_DEFECT = ("a localized result label before the code ('{label}') is not in the label table and the lone-error "
-                 "rule knows only the English 'Error:' with its sentence on the same line: the code stays unread")
-
-
 def test_ja_kb929826_win7_kms_host_not_in_dns():
     """Windows 7's activation error in Japanese: KMS host not found in DNS, "エラー: 0x8007232b", then "説明:" and the
     description on its own lines. Correct: the code is read and the client has no _vlmcs._tcp SRV record."""
