@@ -7,7 +7,9 @@ Takes whole transcripts as they come - ``slmgr /dlv``, ``/dli``, ``/xpr``, ``/at
 ``Get-CimInstance``/``Get-WmiObject`` SoftwareLicensingProduct/-Service in Format-List - and returns what they show as
 snapshot probes. What the text does not show stays absent. A licence view pasted on one line is cut at its known
 labels; a result with no licence before it (slmgr's lone ``Error:``, ospp.vbs's ``ERROR CODE`` without SKU ID) is an
-activation attempt or, after another command (``ospp.vbs /inpkey``), left unread.
+activation attempt or, after another command (``ospp.vbs /inpkey``), left unread. The localized activation error
+messages of Microsoft's KB articles ("エラー: 0x8007232b", "Kod błędu: 0xc004f035") are read by their result label; a
+code alone on its line only when the whole paste is its message (_Reader._lone_dialog_code).
 
 It anchors on what no Windows language changes: GUIDs, ``0x`` codes, the five-character partial key, the license
 Name and Description (``Windows(R), Professional edition``, ``..., VOLUME_KMSCLIENT channel``), ``host:port``,
@@ -25,7 +27,7 @@ from __future__ import annotations
 import re
 import typing as t
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _hresult, _snapshot
 
 _GUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 _GUID_RE = re.compile(_GUID)
@@ -77,6 +79,12 @@ _ACTIVATION_WORD_RE = re.compile(r"activat", re.I)
 #: en ospp.vbs - github.com/Wind4/vlmcsd/issues/20 (/dstatus), github.com/reeddoy/Microsoft-office-LTSC-2024/issues/4 (/act);
 #: zh-CN Office licence views - github.com/YerongAI/Office-Tool/issues/580, /260, /331 (许可证说明, 许可证状态, 错误代码, ...);
 #: de - support.microsoft.com/kb/942962/de ("Fehlercode"); ja - support.microsoft.com/kb/942962/ja ("エラー コード").
+#: The result label of the activation error messages in Microsoft's localized KB articles (read as "error code" is):
+#: ja - support.microsoft.com/kb/929826/ja ("エラー: 0x8007232b") and support.microsoft.com/ja-jp/help/3166553
+#: ("ライセンス認証のエラー: コード 0x8007232b"); da - support2.microsoft.com/kb/929826/da ("Fejl: 0x80092328",
+#: "Aktiveringsfejl: Code 0x8007232b"); sv - support2.microsoft.com/kb/929826/sv ("Fel: 0x8007232b"); pl -
+#: support.microsoft.com/pl-pl/kb/942962 ("Kod błędu: 0xc004f035"). The label of the message's description that
+#: follows them ("説明:", "Description:", "Beskrivning:", "Opis:") is no licence's Description (_labelled).
 #: No localized slmgr.ini (System32\slmgr\<LCID>\slmgr.ini, where slmgr.vbs reads its words) is published in the
 #: corpora searched, and no Korean, German or Japanese slmgr /dli transcript; these labels come from public programs
 #: that read real localized slmgr /dli and /dlv output, each found with the search index's find_string (the index
@@ -104,7 +112,11 @@ LABELS: dict[str, dict[str, str]] = {
         "错误代码": "LicenseStatusReason", "错误": "LicenseStatusReason",
     },
     "de": {"fehlercode": "LicenseStatusReason", "lizenzstatus": "LicenseStatus"},
-    "ja": {"エラー コード": "LicenseStatusReason", "ライセンスの状態": "LicenseStatus"},
+    "ja": {"エラー コード": "LicenseStatusReason", "エラー": "LicenseStatusReason", "ライセンス認証のエラー": "LicenseStatusReason",
+           "ライセンスの状態": "LicenseStatus"},
+    "da": {"fejl": "LicenseStatusReason", "aktiveringsfejl": "LicenseStatusReason"},
+    "sv": {"fel": "LicenseStatusReason"},
+    "pl": {"kod błędu": "LicenseStatusReason"},
     "ko": {"부분 제품 키": "PartialProductKey", "라이선스 상태": "LicenseStatus", "정품 인증 id": "ID"},
 }
 
@@ -116,6 +128,18 @@ STATUS_WORDS: dict[str, int] = {
     "---未许可---": 0,
     "lizenziert": 1, "ライセンスされています": 1, "사용 허가됨": 1,
 }
+
+#: The word a localized error message puts between its result label and the code ("ライセンス認証のエラー: コード
+#: 0x8007232b", support.microsoft.com/ja-jp/help/3166553; "Aktiveringsfejl: Code 0x8007232b", support2.microsoft.com/kb/
+#: 929826/da): an error label's value is the code, or one of these words and the code; any other text before the code
+#: is not read.
+CODE_WORDS: frozenset[str] = frozenset({"code", "コード"})
+_CODE_VALUE_RE = re.compile(r"^(?:(?P<word>[^\s\d][^\s]*)\s*)?(?P<code>0x[0-9A-Fa-f]{1,8})(?![0-9A-Fa-f])")
+#: A code alone on its line, as the "Windows is not genuine" dialog's text ends (support.microsoft.com/de-de/help/
+#: 4487266: "Windows ist kein Original" ... "0xC004F200"): read only as _lone_dialog_code allows.
+_DIALOG_CODE_RE = re.compile(r"^0x[0-9A-Fa-f]{8}$")
+#: The Software Licensing facility (0xC004xxxx: slerror.h's SL_E_* codes).
+_LICENSING_FACILITY = 0xC0040000
 
 #: slmgr /xpr: "<license Name>:" then one indented line that depends only on LicenseStatus and GracePeriodRemaining
 #: (slmgr.vbs, Sub ExpirationDatime: 0 Unlicensed; 1 with GracePeriodRemaining 0 "permanently activated", else
@@ -229,6 +253,7 @@ class _Reader:
         self.current_text = ""
         self.cim_record: list[_CimEntry] = []
         self.skipped_keyless = 0       # Format-List products with an empty PartialProductKey (no key installed)
+        self.lone_codes: list[tuple[int, str]] = []     # 0x codes alone on a line outside event data (_lone_dialog_code)
 
     # -- products ------------------------------------------------------------------------------------------------
 
@@ -251,8 +276,10 @@ class _Reader:
             match = _GUID_RE.search(text)
             return match.group(0).lower() if match else None
         if field == "LicenseStatusReason":
-            match = _HEX_RE.search(text)
-            return match.group(0) if match else None
+            match = _CODE_VALUE_RE.match(text)
+            if match is None or (match.group("word") is not None and match.group("word").lower() not in CODE_WORDS):
+                return None
+            return match.group("code")
         if field == "LicenseStatus":
             word = re.sub(r"\s+", "", text) if text.startswith("---") else text
             return STATUS_WORDS.get(word.lower().rstrip(".。"))
@@ -293,6 +320,8 @@ class _Reader:
         if field == "Name":
             self._current(starts="Name" in self._current())["Name"] = parsed
             return True
+        if field == "Description" and not self._in_licence():
+            return False        # an error message's description ("Description:" after "Fejl: 0x..."), not a licence's
         if field in ("DiscoveredKeyManagementServiceMachineName", "KeyManagementServiceMachine"):
             hostport = _HOSTPORT_RE.match(parsed)
             port_field = "DiscoveredKeyManagementServiceMachinePort" if field.startswith("Discovered") else "KeyManagementServicePort"
@@ -304,6 +333,11 @@ class _Reader:
             return True
         self._set(field, parsed)
         return True
+
+    def _in_licence(self) -> bool:
+        """Whether a licence is being read: the last product shows more than an error code (an error message's
+        'Fejl: 0x...' alone makes no licence whose Description could follow)."""
+        return bool(self.products) and any(field != "LicenseStatusReason" for field in self.products[-1])
 
     # -- one line -----------------------------------------------------------------------------------------------
 
@@ -371,7 +405,26 @@ class _Reader:
         if "Key Management Service is enabled on this machine" in stripped:
             self._set("IsKeyManagementServiceMachine", 1)
             return
+        if _DIALOG_CODE_RE.match(stripped) and self.event_id is None:
+            self.lone_codes.append((number, stripped))      # unread unless the whole paste is its message
         self.unread.append({"line": number, "text": mask_keys(stripped)})
+
+    def _lone_dialog_code(self) -> None:
+        """A code alone on its line with the text of a message around it (the not-genuine dialog of KB 4487266, de:
+        "Windows ist kein Original" ... "0xC004F200") is that message's error code, read as an "error code" label's
+        is, only when: it is the paste's one such line, no event was named before it, nothing else of the paste was
+        read (no licence, result, event, SRV record, /xpr or command line: no other format the reader takes), other
+        lines stand around it, and the code is a Software Licensing error (0xC004xxxx) in the catalog (_hresult).
+        Otherwise it stays unread."""
+        if len(self.lone_codes) != 1 or any(self.products) or self.service or self.events or self.attempts or self.srv \
+                or self.command is not None or self.event_id is not None or len(self.unread) < 2:
+            return
+        number, code = self.lone_codes[0]
+        value = _hresult.normalise(code)
+        if value is None or value & 0xFFFF0000 != _LICENSING_FACILITY or not _hresult.is_known(value):
+            return
+        self.unread = [u for u in self.unread if u["line"] != number]
+        self._current(starts=True)["LicenseStatusReason"] = code
 
     def _attempt(self, text: str) -> bool:
         """slmgr /ato: '<license Name> (<activation ID>)' then a line with the code it returned."""
@@ -611,6 +664,7 @@ class _Reader:
         self._flush_xpr_name()
         if self.pending_ospp is not None:
             self._ospp_description("")
+        self._lone_dialog_code()
         products = [p for p in self.products if p]
         for product in products:
             # slmgr does not print LicenseIsAddon, but an add-on license says so in its Name ("Windows(R), Client-ESU-Year1

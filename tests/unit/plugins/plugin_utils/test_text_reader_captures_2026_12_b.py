@@ -46,11 +46,6 @@ def codes_read(snap):
 
 # -- KMS host not found in DNS (KB 929826, KB 3166553): ja, da, sv ------------------------------------------------------
 
-_LABEL_DEFECT = ("a localized result label before the code ('{label}') is not in the label table and the lone-error "
-                 "rule knows only the English 'Error:' with its sentence on the same line: the code stays unread")
-
-
-@pytest.mark.xfail(strict=True, reason=_LABEL_DEFECT.format(label="エラー:"))
 def test_ja_kb929826_win7_kms_host_not_in_dns():
     """Windows 7's activation error in Japanese: KMS host not found in DNS, "エラー: 0x8007232b", then "説明:" and the
     description on its own lines. Correct: the code is read and the client has no _vlmcs._tcp SRV record."""
@@ -61,7 +56,6 @@ def test_ja_kb929826_win7_kms_host_not_in_dns():
     assert "0x8007232B" in messages(result, "KMS_SRV_MISSING")[0]
 
 
-@pytest.mark.xfail(strict=True, reason=_LABEL_DEFECT.format(label="エラー:"))
 def test_ja_kb929826_8007007b_is_the_same_dns_cause():
     """KB 929826's second message: "エラー: 0x8007007B" and the quoted syntax sentence. Microsoft files it under the same
     cause (no KMS host found through DNS); the analyzer's DNS_MISSING holds 0x8007007B."""
@@ -71,8 +65,6 @@ def test_ja_kb929826_8007007b_is_the_same_dns_cause():
     assert "KMS_SRV_MISSING" in result["codes"] and result["status"] == "failing"
 
 
-@pytest.mark.xfail(strict=True, reason="the Vista activation wizard's line 'ライセンス認証のエラー: コード 0x8007232b' "
-                                       "(label, then a word, then the code) is not read")
 def test_ja_kb3166553_vista_wizard_code_line():
     """The Vista / Server 2008 wizard's message as KB 3166553 gives it in Japanese: "ライセンス認証のエラー: コード
     0x8007232b" / "DNS 名がありません". Correct: 0x8007232B read, KMS_SRV_MISSING."""
@@ -81,7 +73,6 @@ def test_ja_kb3166553_vista_wizard_code_line():
     assert "KMS_SRV_MISSING" in diagnose(snap)["codes"]
 
 
-@pytest.mark.xfail(strict=True, reason=_LABEL_DEFECT.format(label="Fejl:"))
 def test_da_kb929826_microsofts_typo_code_is_still_the_dns_cause():
     """The Danish KB 929826 prints the Windows 7 message with Microsoft's typo "Fejl: 0x80092328" (for 0x8007232b) and an
     untranslated "Description:". The analyzer already lists 0x80092328 among the DNS causes; the reader has to read it."""
@@ -99,15 +90,12 @@ def test_da_kb929826_empty_english_description_label_is_not_a_licence_descriptio
     assert not any("Description" in p for p in products)
 
 
-@pytest.mark.xfail(strict=True, reason="the Vista activation wizard's line 'Aktiveringsfejl: Code 0x8007232b' is not "
-                                       "read (unknown label, code after a word)")
 def test_da_kb929826_vista_wizard_code_line():
     snap = read("da_kb929826_vista_dns_error_8007232b.txt")
     assert codes_read(snap) == ["0x8007232B"]
     assert "KMS_SRV_MISSING" in diagnose(snap)["codes"]
 
 
-@pytest.mark.xfail(strict=True, reason=_LABEL_DEFECT.format(label="Fel:"))
 def test_sv_kb929826_win7_kms_host_not_in_dns():
     """Swedish: "Fel: 0x8007232b", "Beskrivning:", "DNS-namnet finns inte." Correct: KMS_SRV_MISSING."""
     snap = read("sv_kb929826_win7_dns_error_8007232b.txt")
@@ -129,8 +117,6 @@ def test_localized_dns_messages_invent_nothing_today():
 
 # -- KB 942962 in Polish: 0xC004F035, 0xC004F059 ------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="'Kod błędu:' (pl) is not in the label table: the code KB 942962 shows in "
-                                       "Japanese and German is read, the Polish one is not")
 def test_pl_kb942962_volume_key_refused():
     """The same message as ja/de_kb942962_error.txt (read today), in Polish. Correct: as in ja and de, the code is the
     licence's status reason and the diagnosis INVALID_PRODUCT_KEY, failing."""
@@ -141,7 +127,6 @@ def test_pl_kb942962_volume_key_refused():
     assert len(snap["text_reader"]["unread_lines"]) == 1          # the Polish sentence, said not understood
 
 
-@pytest.mark.xfail(strict=True, reason="'Kod błędu:' (pl) is not in the label table: 0xC004F059 stays unread")
 def test_pl_kb942962_bios_licence_invalid():
     """"Kod błędu: 0xC004F059" then "Opis: ..." (the BIOS licence is invalid). Correct: the code read, failing, a
     finding that names 0xC004F059; "Opis:" is the error's description, not the licence's."""
@@ -154,8 +139,6 @@ def test_pl_kb942962_bios_licence_invalid():
 
 # -- KB 4487266 in German: the not-genuine dialog -----------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="a code alone on its own line is read only as an event's Info data; the "
-                                       "not-genuine dialog's 0xC004F200 after German text stays unread")
 def test_de_kb4487266_not_genuine_dialog():
     """The "Windows ist kein Original" dialog as KB 4487266 gives it in German, the code 0xC004F200 on the last line.
     Correct: the code read and the licence reported not genuine (NON_GENUINE, critical)."""
@@ -186,3 +169,49 @@ def test_zh_ipconfig_is_not_activation_data():
     assert len(snap["text_reader"]["unread_lines"]) == 20
     result = diagnose(snap)
     assert result["codes"] == ["EVIDENCE_MISSING"] and result["status"] == "unknown"
+
+
+# -- the limits of these readings (composed from the captures above) ----------------------------------------------------
+
+def test_error_message_description_label_is_not_a_licence_description():
+    """"Opis: ..." / "Description: ..." with its text on the same line after an error label: the error's description,
+    unread, not a licence's Description; a licence's Description after its Name is read as before."""
+    for label in ("Opis", "Description", "Beskrivning", "説明"):
+        snap = _text.snapshot_from_text(f"Kod błędu: 0xC004F059\n{label}: Usługa licencjonowania zgłosiła błąd.\n")
+        assert snap["probes"]["activation"]["products"] == [{"LicenseStatusReason": "0xC004F059"}], label
+        assert [u["line"] for u in snap["text_reader"]["unread_lines"]] == [2], label
+    snap = _text.snapshot_from_text("Name: Windows(R), Professional edition\nDescription: Windows(R) Operating System\n")
+    licence = {"Name": "Windows(R), Professional edition", "Description": "Windows(R) Operating System"}
+    assert snap["probes"]["activation"]["products"] == [licence]
+
+
+@pytest.mark.parametrize("value", ["Tjänsten svarar inte 0x8007232b", "siehe 0x8007232b", "Code", "0x"])
+def test_error_label_value_is_the_code_or_a_code_word_and_the_code(value):
+    """An error label's value is read when it is the code, or a word of CODE_WORDS ("Code", "コード") and the code;
+    a sentence holding a code is not a code the reader understands: the line stays unread."""
+    snap = _text.snapshot_from_text(f"Fel: {value}\n")
+    assert snap["probes"] == {} and len(snap["text_reader"]["unread_lines"]) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "0xC004F200\n",                                                       # no message around it
+    "Windows ist kein Original\n0x8007232B\n",                            # not a Software Licensing code
+    "Windows ist kein Original\n0xC004FFFF\n",                            # not in the catalog
+    "Windows ist kein Original\n0xC004F200\n0xC004F074\n",                # two lone codes: which is the message's?
+    "Name: Windows(R), Professional edition\nWindows ist kein Original\n0xC004F200\n",   # another format was read
+    "C:\\> slmgr /ato\nWindows ist kein Original\n0xC004F200\n",          # a command line: its own output rules
+    "Event ID: 12288\nWindows ist kein Original\n0xC004F200\n",           # an event's text
+])
+def test_lone_code_is_left_unread_outside_an_error_message(text):
+    snap = _text.snapshot_from_text(text)
+    assert not any("LicenseStatusReason" in p for p in (snap["probes"].get("activation") or {}).get("products") or [])
+    assert any(u["text"].startswith("0x") for u in snap["text_reader"]["unread_lines"])
+
+
+def test_lone_code_rule_leaves_event_info_data_alone():
+    """Event 12293's Info is the HRESULT alone on its line: still the event's data, never a licence's code."""
+    snap = _text.snapshot_from_text("Event ID: 12293\nPublishing the Key Management Service (KMS) to DNS in the "
+                                    "'contoso.com' domain failed.\nInfo:\n0x8007232B\n")
+    assert snap["probes"]["kms_host"]["events"] == [{"Id": 12293, "RecordId": None, "Data": ["0x8007232B", "contoso.com"]}]
+    assert "products" not in snap["probes"].get("activation", {})
+    assert not any("0x" in u["text"] for u in snap["text_reader"]["unread_lines"])
