@@ -362,8 +362,8 @@ def _policy_reasons(firewall: dict[str, t.Any]) -> tuple[list[dict[str, str]], b
     if blocks:
         rule_words = {"en": "GPO block rule ", "ja": "グループ ポリシーのブロック規則 "}
         why.append({lang: rule_words[lang] + ", ".join((r.get("name") or _FW_NOT_RECORDED["name"][lang]) +
-                                                 (_FW_NOT_RECORDED["enabled"][lang] if r.get("enabled") is None else "")
-                                                 for r in blocks)
+                                                       (_FW_NOT_RECORDED["enabled"][lang] if r.get("enabled") is None else "")
+                                                       for r in blocks)
                     for lang in ("en", "ja")})
         sure = sure or any(r.get("enabled") for r in blocks)
     return why, bool(why) and not sure
