@@ -33,7 +33,10 @@ _GUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F
 _GUID_RE = re.compile(_GUID)
 # no \b: in CJK text the code runs into the next word ("0xC004F074软件授权...")
 _HEX_RE = re.compile(r"(?<![0-9A-Za-z])0x[0-9A-Fa-f]{1,8}(?![0-9A-Fa-f])")
-_LABEL_RE = re.compile(r"^\s*[-*•]?\s*(?P<label>[^:：]{1,70}?)\s*[:：]\s*(?P<value>.*?)\s*$")
+#: "label: value" (a bullet before it allowed). Written so that a long run of blanks is not tried quadratically: the
+#: bullet's blanks belong to it, and the value ends at its last non-blank character (``(?:.*\S)?``), not at a lazy
+#: ``.*?`` tried before every blank of the run (a 20,000-blank line took seconds).
+_LABEL_RE = re.compile(r"^\s*(?:[-*•]\s*)?(?P<label>[^:：]{1,70}?)\s*[:：]\s*(?P<value>(?:.*\S)?)\s*$")
 _CHANNEL_RE = re.compile(r"\b(VOLUME_[A-Z_]+|RETAIL|OEM_[A-Z_]+|TIMEBASED_[A-Z_]+|VIRTUAL_MACHINE_ACTIVATION)\b[^,]*\bchannel\b", re.I)
 _NAME_RE = re.compile(r"^(Windows|Office)\b.*\b(edition|add-on)\s*$")
 _PARTIAL_RE = re.compile(r"^(?:[A-Z0-9Xx*]{5}-){0,4}([A-Z0-9]{5})$")
