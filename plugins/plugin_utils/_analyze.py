@@ -1003,12 +1003,33 @@ def _has_kms_host_events(ctx: _Context) -> bool:
     return any(isinstance(e, dict) for e in _snapshot.as_list(raw)) or bool(ctx.activation.get("kms_host_events"))
 
 
+def _reported_counts(ctx: _Context) -> list[int]:
+    """The KeyManagementServiceCurrentCount values the snapshot holds (the service's and the KMS host products'), as
+    reported, -1 included (the views read -1 as no count); empty when none was collected."""
+    activation = (ctx.snapshot.get("probes") or {}).get("activation") or {}
+    rows = [activation.get("service") or {}]
+    rows += [p for p in _snapshot.as_list(activation.get("products")) if isinstance(p, dict)
+             and (_snapshot.as_int(p.get("IsKeyManagementServiceMachine")) or _snapshot.channel_of(p) == "KMS_HOST")]
+    values = [_snapshot.as_int(row.get("KeyManagementServiceCurrentCount")) for row in rows if isinstance(row, dict)]
+    return [value for value in values if value is not None]
+
+
 def _kms_host_findings(ctx: _Context) -> list[dict[str, t.Any]]:
     """A KMS host's own problems: too few clients, its port closed, DNS publishing failing, client requests refused."""
     found = []
     count, required = kms_counts(ctx.activation)
     endpoint = self_endpoint(ctx.activation)
     name = endpoint[0] if endpoint else "this host"
+    if count is None and is_kms_host(ctx.activation):
+        reported = _reported_counts(ctx)
+        if any(value in (-1, 0xFFFFFFFF) for value in reported):
+            # "-1 indicates that the host is not enabled as a KMS or has not received any client licensing requests"
+            # (TechNet ff793441, Table 12): on a KMS host, no client has asked yet - a count of 0
+            count = 0
+        elif not reported:
+            words = _missing_text([("the client count of this KMS host (KeyManagementServiceCurrentCount)",
+                                    "この KMS ホストのクライアント数 (KeyManagementServiceCurrentCount)")])
+            found.append(_findings.make("EVIDENCE_MISSING", None, {"missing": words["missing"]}, {"missing_ja": words["missing_ja"]}))
     if count is not None:
         # Without RequiredClientCount (slmgr /dli shows only the count) Microsoft's thresholds apply: 5 for servers
         # and Office, 25 for client Windows.

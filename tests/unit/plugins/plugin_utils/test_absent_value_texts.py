@@ -537,3 +537,29 @@ def test_kms_host_info_reads_the_counts_diagnose_reads():
     assert state["current_count"] == _analyze.analyze(snapshot, observed)["kms_host_info"]["current_count"] == 2
     healthy = _kms_host.info(_snapshot.normalise_snapshot(S.healthy()))
     assert healthy["is_kms_host"] is False and healthy["activated"] is None
+
+
+def test_a_kms_host_whose_count_was_not_collected_is_not_healthy():
+    """Microsoft's /dli of a KMS host with 2 clients, its count cut out: KMS_COUNT_INSUFFICIENT went and the host read
+    healthy. The count not collected is said now; the host is not called healthy."""
+    snapshot, observed = _corpus_case("real:technet-dli-kms-host-count-2")
+    for row in [snapshot["probes"]["activation"].get("service") or {}, *snapshot["probes"]["activation"]["products"]]:
+        row.pop("KeyManagementServiceCurrentCount", None)
+    result = _analyze.analyze(snapshot, observed)
+    assert result["status"] != "healthy" and "KMS_COUNT_INSUFFICIENT" not in result["codes"]
+    missing = next(f for f in result["findings"] if f["code"] == "EVIDENCE_MISSING")
+    assert "KeyManagementServiceCurrentCount" in missing["message"]["en"] and "クライアント数" in missing["message"]["ja"]
+
+
+@pytest.mark.parametrize("reported", [-1, 4294967295, "-1"])
+def test_a_kms_host_that_has_had_no_request_has_no_clients(reported):
+    """-1 "indicates that the host is not enabled as a KMS or has not received any client licensing requests" (TechNet
+    ff793441, Table 12): on a KMS host that is no client yet - KMS_COUNT_INSUFFICIENT with a count of 0, where the
+    view's None (its reading of -1) gave no finding and a healthy host."""
+    snapshot, observed = _corpus_case("real:technet-dli-kms-host-count-2")
+    for row in [snapshot["probes"]["activation"].get("service") or {}, *snapshot["probes"]["activation"]["products"]]:
+        if "KeyManagementServiceCurrentCount" in row:
+            row["KeyManagementServiceCurrentCount"] = reported
+    result = _analyze.analyze(snapshot, observed)
+    count = next(f for f in result["findings"] if f["code"] == "KMS_COUNT_INSUFFICIENT")
+    assert count["evidence"]["count"] == 0
