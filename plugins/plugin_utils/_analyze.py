@@ -394,13 +394,7 @@ def _from_inner(ctx: _Context, product: dict[str, t.Any], inner: int) -> list[di
                                {"product": ref["display"], "csvlk": "", "csvlk_ja": ""})]
     if inner == 0xC004F038:
         required = request.get("required_count")
-        # a request whose product is not known ("other": an event pasted alone) is neither client Windows nor a server
-        server = {"windows": _product_names.is_server(ctx.activation.get("os") or {}, product.get("license_family")),
-                  "office": True}.get(product["application"])
-        kind = {False: ("client Windows", "クライアント Windows", 25), True: ("servers and Office", "サーバーと Office", 5),
-                None: ("Windows", "Windows", None)}[server]     # None: the OS's ProductType was not collected
-        if product["application"] not in ("windows", "office"):
-            kind = ("the requested product", "要求された製品", None)
+        kind = _count_kind(ctx, product)
         return [_findings.make("KMS_COUNT_INSUFFICIENT", ref,
                                {"kms_host": host, "count": response.get("kms_current_count"), "required": required or kind[2]},
                                {"product_kind": kind[0], "product_kind_ja": kind[1]})]
@@ -440,6 +434,20 @@ def _clock_skew(ctx: _Context, ref: dict[str, t.Any] | None, offset: float | Non
     return _findings.make("CLOCK_SKEW", ref, evidence, {"skew": skew, "reference": reference})
 
 
+def _count_kind(ctx: _Context, product: dict[str, t.Any]) -> tuple[str, str, int | None]:
+    """Which products a KMS host's threshold is about for ``product`` (en, ja) and that threshold: 25 for client
+    Windows, 5 for servers and Office; for Windows whose client or server kind is not known (_product_names.is_server)
+    and for a request whose product is not known ("other": an event pasted alone), no threshold."""
+    if product["application"] == "office":
+        return "servers and Office", "サーバーと Office", 5
+    if product["application"] != "windows":
+        return "the requested product", "要求された製品", None
+    server = _product_names.is_server(ctx.activation.get("os") or {}, product.get("license_family"))
+    if server is None:
+        return "Windows", "Windows", None
+    return ("servers and Office", "サーバーと Office", 5) if server else ("client Windows", "クライアント Windows", 25)
+
+
 def _no_gvlk(os_info: dict[str, t.Any], edition: str | None) -> bool:
     """Whether Microsoft publishes no KMS client key for the edition on this build; with the OS's ProductType not
     collected, only when it publishes none for a client or a server edition of that name."""
@@ -460,8 +468,7 @@ def _release_label(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str 
     if server is None:
         return f"Windows build {build}"     # neither ProductType nor the edition says, and the build is both kinds'
     if server:
-        names = {14393: "Windows Server 2016", 17763: "Windows Server 2019", 20348: "Windows Server 2022", 26100: "Windows Server 2025"}
-        return names.get(build or 0, f"Windows Server build {build}")
+        return _product_names.SERVER_RELEASES.get(build, f"Windows Server build {build}")
     if build and build >= 22000:
         return f"Windows 11 build {build}"
     return f"Windows 10 build {build}" if build and build >= 10240 else f"Windows build {build}"

@@ -284,10 +284,10 @@ _ABSENT: dict[str, tuple[str, str]] = {
     "domain": ("a DNS domain whose name was not recorded", "名前の記録がない DNS ドメイン"),
     "expires": ("date not recorded", "期限の記録なし"),
     "expires_in": ("soon", "まもなく"),
-    "count": ("an unknown number of", "不明"),
+    "count": ("an unknown number of", "不明"),     # "has {count} clients" / "クライアント数は {count} です"
     # KMS_COUNT_INSUFFICIENT without the request's count and with client or server not known
     "required": ("its threshold (25 for client Windows, 5 for servers and Office)",
-                 "しきい値 (クライアント Windows は 25、サーバーと Office は 5)"),     # "has {count} clients" / "クライアント数は {count} です"
+                 "しきい値 (クライアント Windows は 25、サーバーと Office は 5)"),
     "kms_host": ("(name not recorded)", "(名前の記録なし)"),
     "dns_host": ("(name not recorded)", "(名前の記録なし)"),
     "product": ("This host", "このホスト"),

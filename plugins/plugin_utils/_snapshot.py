@@ -387,10 +387,10 @@ def _guid(value: t.Any) -> str | None:
     match = _GUID_RE.search(text)
     if match:
         return match.group(0).lower()
-    return None if _is_placeholder(text) else text.lower()
+    return None if is_placeholder(text) else text.lower()
 
 
-def _is_placeholder(text: str) -> bool:
+def is_placeholder(text: str) -> bool:
     """A redaction or placeholder people put in published captures: <CMID>, <KMS Host FQDN>, xxxxx, ***, [removed]."""
     text = text.strip()
     if text[:1] not in _PLACEHOLDER_FIRST:      # most values: none of the shapes below can match
@@ -480,14 +480,14 @@ def _field(fields: list[str], index: int) -> str | None:
     """One comma-separated field, None when missing, empty or a placeholder (``<CMID>``).
 
     ``fields`` are stripped already (:func:`_event_data`); a field whose first character begins no placeholder shape
-    is checked against the placeholder words only, as :func:`_is_placeholder` would."""
+    is checked against the placeholder words only, as :func:`is_placeholder` would."""
     if -len(fields) <= index < len(fields):
         text = fields[index]
         if not text:
             return None
         if text[0] not in _PLACEHOLDER_FIRST:
             return None if text.lower() in _PLACEHOLDER_WORDS else text
-        return None if _is_placeholder(text) else text
+        return None if is_placeholder(text) else text
     return None
 
 
@@ -549,7 +549,7 @@ def _parse_event(event: dict[str, t.Any], data: str, fields: list[str], with_tim
         # Server:Port; an IPv6 host in brackets or bare (split_host_port; how Windows writes an IPv6 host here is
         # assumed: no published 12288 with one was found)
         name, port = split_host_port(_field(fields, 2))
-        host = None if not name or _is_placeholder(name) else name
+        host = None if not name or is_placeholder(name) else name
         tail = len(fields) >= 9
         parsed.update({
             "kms_host": host,
@@ -723,13 +723,14 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
         view["office"] = [p for p in products if p["application"] == "office"]
     view["products"] = products
     view["service"] = normalise_service(raw.get("service") or {}, lean)
+    product_type = as_int(os_info.get("ProductType"))
     view["os"] = {
         "version": as_str(os_info.get("Version")),
         "build": as_int(os_info.get("BuildNumber")),
         "sku": as_int(os_info.get("OperatingSystemSKU")),
-        "product_type": as_int(os_info.get("ProductType")),
+        "product_type": product_type,
         # None: ProductType not collected (neither a client nor a server)
-        "is_server": None if as_int(os_info.get("ProductType")) is None else as_int(os_info.get("ProductType")) != 1,
+        "is_server": None if product_type is None else product_type != 1,
         "language": as_int(os_info.get("OSLanguage")),
         "mui_languages": [str(x) for x in as_list(os_info.get("MUILanguages"))],
         "edition_id": as_str(cv.get("EditionID")),

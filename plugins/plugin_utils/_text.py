@@ -209,8 +209,6 @@ _CIM_LINE_RE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+:(?:\s(?P<value>
 #: of it are named so: one such line alone is a label typed with a blank before its colon (French typography, "Nom :
 #: ...\nDescription : ...", or a forum's alignment) and goes the label path.
 _CIM_NAMES = frozenset(CIM_PRODUCT_PROPERTIES) | frozenset(CIM_SERVICE_PROPERTIES)
-#: A value the reporter redacted or a placeholder (<REDACTED>, [removed], xxxxx, ***): absent, not a value.
-_REDACTED_RE = re.compile(r"^(?:<[^>]*>|\[[^\]]*\]|[xX*]+)$")
 #: One kept Format-List line: its number, the property name, the value as printed, the line.
 _CimEntry = tuple[int, str, str, str]
 #: A Format-List value that is not read (the property is not collected, or its text is not such a value).
@@ -746,7 +744,7 @@ def _cim_keyless(listing: list[_CimEntry]) -> bool:
 def _cim_shown_value(table: dict[str, str], name: str, raw: str) -> t.Any:
     """A Format-List line's value: None when it is not shown (empty or redacted: absent), _UNREAD when the property is
     not read or its text is not such a value."""
-    if raw == "" or _REDACTED_RE.match(raw):
+    if raw == "" or _snapshot.is_placeholder(raw):     # a redaction or placeholder (<REDACTED>, xxxxx): absent
         return None
     value = _cim_value(table.get(name), raw)
     return _UNREAD if value is None else value
