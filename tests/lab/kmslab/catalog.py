@@ -8,6 +8,9 @@ the assumptions are listed, with why no source exists, in docs/lab-assumptions.m
 [KEYS] Microsoft, "Key Management Services (KMS) client activation and product keys" (kms-client-activation-keys.md):
        the public GVLKs; only their last five characters are used here.
 [SPP]  Microsoft, SoftwareLicensingProduct / SoftwareLicensingService class documentation (sppwmi).
+[SPPT12] Microsoft TechNet, "WMI Properties and Methods for Volume Activation", Table 12 (Volume Activation Technical
+       Reference, learn.microsoft.com/en-us/previous-versions/ff793441(v=technet.10)): KeyManagementServiceCurrentCount
+       "-1 indicates that the host is not enabled as a KMS or has not received any client licensing requests".
 [TS]   Microsoft, "Troubleshoot activation error codes" (SupportArticles-docs
        support/windows-server/licensing-and-activation/troubleshoot-activation-error-codes.md).
 [F074] Microsoft, "Error 0xC004F074 when you activate Windows" (same folder, error-0xc004f074-activate-windows.md).

@@ -205,7 +205,11 @@ def _licensing_blocked(host: Host) -> bool:
 def _service_view(fleet: Fleet, host: Host) -> dict[str, t.Any]:
     svc = dict(host.service)
     if host.kms is not None:
-        svc["KeyManagementServiceCurrentCount"] = host.kms.count("windows")
+        count = host.kms.count("windows")
+        # [SPPT12] -1 (uint32 max, as CIM gives it) on a KMS host that "has not received any client licensing
+        # requests"; base_count stands for clients that asked before the lab started
+        no_request = count == 0 and host.kms.requests == 0
+        svc["KeyManagementServiceCurrentCount"] = 4294967295 if no_request else count
         svc["RequiredClientCount"] = C.CLIENT_THRESHOLD
         svc["KeyManagementServiceTotalRequests"] = host.kms.requests
         svc["KeyManagementServiceFailedRequests"] = host.kms.failed_requests

@@ -158,3 +158,44 @@ def test_the_lab_dns_server_answers_aaaa_for_a_registered_ipv6_address():
 def test_an_unregistered_or_foreign_blocked_address_is_refused_by_the_fleet_builder():
     with pytest.raises(fleet_mod.FleetError, match="blocked_addresses"):
         _dual_fleet([{"name": "pc1"}], blocked=("2001:db8::99",))
+
+
+# --- a KMS host's client count before any request ([SPPT12]) -------------------------------------------------------------
+# TechNet ff793441, Table 12: KeyManagementServiceCurrentCount "-1 indicates that the host is not enabled as a KMS or
+# has not received any client licensing requests"; CIM gives the uint32 as 4294967295.
+
+def _kms_only(base_count, hosts=()):
+    return fleet_mod.build({
+        "name": "t", "domain": "corp.example.jp",
+        "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": base_count}}],
+        "hosts": list(hosts),
+    })
+
+
+def _service_count(f):
+    return scripts.probe_activation(f, f.hosts["kms01"], {})["service"]["KeyManagementServiceCurrentCount"]
+
+
+def test_a_kms_host_no_client_has_asked_reports_minus_one():
+    assert _service_count(_kms_only(0)) == 4294967295
+
+
+def test_a_kms_host_reports_its_count_once_a_client_has_asked():
+    f = _kms_only(0, [{"name": "pc1", "edition": "win11-pro"}])
+    assert f.hosts["kms01"].kms.requests >= 1
+    assert _service_count(f) == 1                           # one unique client, below the threshold but counted
+
+
+def test_a_refused_request_is_a_request_the_count_stays_zero():
+    """A request the host refused (its CSVLK does not cover the client) was received: no longer -1, a count of 0."""
+    f = fleet_mod.build({
+        "name": "t", "domain": "corp.example.jp",
+        "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2019"], "base_count": 0}}],
+        "hosts": [{"name": "pc1", "edition": "win11-pro"}],
+    })
+    assert f.hosts["kms01"].kms.requests >= 1 and f.hosts["kms01"].kms.failed_requests >= 1
+    assert _service_count(f) == 0
+
+
+def test_seeded_clients_are_a_count_without_a_request_in_the_lab():
+    assert _service_count(_kms_only(40)) == 40
