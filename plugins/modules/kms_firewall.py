@@ -16,7 +16,8 @@ description:
   - The firewall is read as it is enforced (the ActiveStore). Where Group Policy ignores local rules
     (AllowLocalFirewallRules false on an active profile) or a Group Policy rule blocks the port outbound, no local rule
     is created or changed - it would have no effect; the result warns and returns I(needs_person) (the GPO must allow
-    the port).
+    the port). Where AllowLocalFirewallRules could not be read on an active profile, the rule is created or enabled
+    and the result's C(notes) say that Group Policy may ignore it; the next diagnosis tells.
 options:
   direction:
     description: C(outbound) on clients, C(inbound) on KMS hosts.

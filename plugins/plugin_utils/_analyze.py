@@ -323,16 +323,10 @@ def _port_blocked(ctx: _Context, ref: dict[str, t.Any], evidence: dict[str, t.An
         finding = _findings.make("KMS_PORT_BLOCKED_BY_POLICY", ref, dict(evidence, policy=policy["en"]),
                                  {"witness": witness, **(text or {}), "policy": policy}, **kwargs)
         return _at_most(finding, "medium") if unsure else finding
+    if firewall.get("outbound_filtered") is not False and _snapshot.local_rules_unread(firewall):
+        # the local rule the remedy creates may be ignored: said in the remedy, never assumed either way
+        evidence = dict(evidence, local_rules_applied=None)
     return _findings.make("KMS_PORT_BLOCKED", ref, evidence, {"witness": witness, **(text or {})}, **kwargs)
-
-
-#: How a firewall profile's or rule's value that the probe did not read is named in KMS_PORT_BLOCKED_BY_POLICY's policy.
-_FW_NOT_RECORDED = {
-    "name": {"en": "(name not recorded)", "ja": "(名前の記録なし)"},
-    "profile": {"en": "a profile (name not recorded)", "ja": "プロファイル (名前の記録なし)"},
-    "enabled": {"en": " (enabled: not recorded)", "ja": " (有効かどうかの記録なし)"},
-    "outbound": {"en": " (default outbound action not recorded)", "ja": " (既定の送信動作の記録なし)"},
-}
 
 
 def _policy_reasons(firewall: dict[str, t.Any]) -> tuple[list[dict[str, str]], bool]:
@@ -352,17 +346,17 @@ def _policy_reasons(firewall: dict[str, t.Any]) -> tuple[list[dict[str, str]], b
         blocking = [p for p in enforcing if p.get("default_outbound") == "Block"]
         reason = {}
         for lang in ("en", "ja"):
-            names = [(p.get("name") or _FW_NOT_RECORDED["profile"][lang]) + (_FW_NOT_RECORDED["enabled"][lang] if p.get("enabled") is None else "")
-                     for p in ignoring]
+            names = [(p.get("name") or _snapshot.FW_NOT_RECORDED["profile"][lang])
+                     + (_snapshot.FW_NOT_RECORDED["enabled"][lang] if p.get("enabled") is None else "") for p in ignoring]
             lead = "AllowLocalFirewallRules False: " if lang == "en" else "AllowLocalFirewallRules が False のプロファイル: "
-            reason[lang] = lead + ", ".join(names) + (_FW_NOT_RECORDED["outbound"][lang] if filtered is None else "")
+            reason[lang] = lead + ", ".join(names) + (_snapshot.FW_NOT_RECORDED["outbound"][lang] if filtered is None else "")
         why.append(reason)
         sure = any(p.get("enabled") for p in ignoring) and any(p.get("enabled") for p in blocking)
     blocks = [r for r in firewall.get("policy_blocks") or [] if r.get("enabled") is not False]
     if blocks:
         rule_words = {"en": "GPO block rule ", "ja": "グループ ポリシーのブロック規則 "}
-        why.append({lang: rule_words[lang] + ", ".join((r.get("name") or _FW_NOT_RECORDED["name"][lang]) +
-                                                       (_FW_NOT_RECORDED["enabled"][lang] if r.get("enabled") is None else "")
+        why.append({lang: rule_words[lang] + ", ".join((r.get("name") or _snapshot.FW_NOT_RECORDED["name"][lang]) +
+                                                       (_snapshot.FW_NOT_RECORDED["enabled"][lang] if r.get("enabled") is None else "")
                                                        for r in blocks)
                     for lang in ("en", "ja")})
         sure = sure or any(r.get("enabled") for r in blocks)

@@ -100,7 +100,7 @@ _SPECS = [
          "Do not disable the firewall.",
          "クライアントで KMS ホストへの送信 TCP {port} を許可し (kms_firewall)、経路を確認してください。ファイアウォールは無効にしないでください。",
          ("kms_host", "port", "client_tcp", "controller_tcp",
-          "client_tcp_addresses", "controller_tcp_addresses", "fleet_reached", "fleet_activated")),
+          "client_tcp_addresses", "controller_tcp_addresses", "fleet_reached", "fleet_activated", "local_rules_applied")),
     Spec("KMS_PORT_BLOCKED_BY_POLICY", "error", None, True,
          "The client cannot reach {kms_host}:{port} (TCP {client_tcp}), but {witness} can, and Group Policy decides "
          "the client's firewall ({policy}): a local firewall rule would have no effect.",
@@ -384,6 +384,15 @@ _UNWITNESSED_TEXT: dict[str, tuple[str, str, str, str]] = {
         "TCP {port} を許可してください (GPO のファイアウォール規則、または「ローカル ファイアウォール規則の適用: はい」)。"
         "応答しない場合は KMS ホストを確認してください。ファイアウォールは無効にしないでください。"),
 }
+
+#: Added to KMS_PORT_BLOCKED's remedy when the client's firewall was read but not whether Group Policy applies local
+#: rules (evidence ``local_rules_applied`` None): the local rule the remedy creates may then be ignored (en, ja).
+_LOCAL_RULES_UNREAD = (
+    " Whether Group Policy applies local firewall rules (AllowLocalFirewallRules) was not recorded: if it does not "
+    "(\"Apply local firewall rules: No\"), a local rule has no effect and the GPO must allow the port.",
+    "グループ ポリシーがローカルのファイアウォール規則を適用するかどうか (AllowLocalFirewallRules) は記録されていません。"
+    "適用しない場合 (「ローカル ファイアウォール規則の適用: いいえ」)、ローカルの規則は効果がなく、GPO でポートを許可する必要があります。",
+)
 
 #: IN_GRACE when the product's status says grace but its time left (GracePeriodRemaining) was not collected: said so,
 #: not read as a number of days.
@@ -687,6 +696,9 @@ def make(code: str, product: dict[str, t.Any] | None, evidence: dict[str, t.Any]
         values.setdefault("csvlk_needed", _csvlk_needed(values))
         values.setdefault("release", _release_note(values))
     en, ja, remedy_en, remedy_ja = _texts(spec, values)
+    if code == "KMS_PORT_BLOCKED" and "local_rules_applied" in evidence and evidence["local_rules_applied"] is None \
+            and values.get("client_tcp") != "open":
+        remedy_en, remedy_ja = remedy_en + _LOCAL_RULES_UNREAD[0], remedy_ja + _LOCAL_RULES_UNREAD[1]
     return {
         "code": code,
         "severity": spec.severity,

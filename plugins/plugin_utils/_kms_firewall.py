@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import typing as t
 
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot
 from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan
 
 BUILTIN_INBOUND = "SPPSVC-In-TCP"
@@ -33,21 +34,27 @@ POLICY_TEXT = {
 }
 
 
+#: The note of a rule created or updated where whether Group Policy applies local rules was not read.
+LOCAL_RULES_UNREAD = ("whether Group Policy applies local firewall rules (AllowLocalFirewallRules) was not read: if it does "
+                      "not (\"Apply local firewall rules: No\"), this rule has no effect and the GPO must allow the port; "
+                      "the next diagnosis tells")
+
+
 def policy_problem(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> dict[str, str] | None:
     """Why a local rule would not take effect (en/ja texts for a person), or None when it would or nothing says otherwise."""
     why_en, why_ja = [], []
     if firewall.get("local_rules_ignored"):
         names = firewall.get("local_rules_ignored_in") or []
-        profiles_en = ", ".join(n or "(name not recorded)" for n in names) or "?"
-        profiles_ja = ", ".join(n or "(名前の記録なし)" for n in names) or "?"
+        profiles_en = ", ".join(n or _snapshot.FW_NOT_RECORDED["name"]["en"] for n in names) or "?"
+        profiles_ja = ", ".join(n or _snapshot.FW_NOT_RECORDED["name"]["ja"] for n in names) or "?"
         why_en.append(f"local firewall rules are not applied (AllowLocalFirewallRules False: {profiles_en})")
         why_ja.append(f"ローカルのファイアウォール規則は適用されません (AllowLocalFirewallRules が False: {profiles_ja})")
     if args["direction"] == "outbound":
         # a Group Policy block rule whose Enabled was not read is not taken to be off (absent is not collected)
         blocks = [r.get("name") for r in firewall.get("policy_blocks") or [] if r.get("enabled") is not False]
         if blocks:
-            blocks_en = ", ".join(n or "(name not recorded)" for n in blocks)
-            blocks_ja = ", ".join(n or "(名前の記録なし)" for n in blocks)
+            blocks_en = ", ".join(n or _snapshot.FW_NOT_RECORDED["name"]["en"] for n in blocks)
+            blocks_ja = ", ".join(n or _snapshot.FW_NOT_RECORDED["name"]["ja"] for n in blocks)
             why_en.append(f"a Group Policy rule blocks outbound TCP {args['port']} ({blocks_en})")
             why_ja.append(f"グループ ポリシーの規則が送信 TCP {args['port']} をブロックしています ({blocks_ja})")
     if not why_en:
@@ -118,6 +125,8 @@ def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:
             ops.append({"op": "create_rule", "target": name, "value": wanted})
         elif not _rule_matches(current, wanted):
             ops.append({"op": "update_rule", "target": name, "value": wanted})
+    if args["state"] == "present" and ops and _snapshot.local_rules_unread(firewall):
+        result.notes.append(LOCAL_RULES_UNREAD)
     after = dict(before)
     for op in ops:
         if op["op"] in ("create_rule", "update_rule"):

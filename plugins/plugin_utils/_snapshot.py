@@ -1101,6 +1101,26 @@ def _firewall_rule(rule: dict[str, t.Any]) -> dict[str, t.Any]:
             "policy_source": FW_SOURCES.get(source) if source is not None else None}
 
 
+#: How a firewall profile's or rule's value that the probe did not read is named in texts for people (the analyzer's
+#: KMS_PORT_BLOCKED_BY_POLICY and kms_firewall's "a person must change the GPO"): never None or "?".
+FW_NOT_RECORDED = {
+    "name": {"en": "(name not recorded)", "ja": "(名前の記録なし)"},
+    "profile": {"en": "a profile (name not recorded)", "ja": "プロファイル (名前の記録なし)"},
+    "enabled": {"en": " (enabled: not recorded)", "ja": " (有効かどうかの記録なし)"},
+    "outbound": {"en": " (default outbound action not recorded)", "ja": " (既定の送信動作の記録なし)"},
+}
+
+
+def local_rules_unread(firewall: dict[str, t.Any]) -> bool:
+    """True when a firewall view (``normalise_firewall``) cannot say whether a local rule takes effect: no profile that
+    enforces (enabled and active, or not known not to be) says AllowLocalFirewallRules False, and one of them has it
+    not recorded. A local rule may then be ignored by Group Policy, or may not; False when the profiles were not read
+    at all (nothing is known of the firewall, and nothing is said of it)."""
+    enforcing = [p for p in firewall.get("profiles") or [] if p.get("enabled") is not False and p.get("active") is not False]
+    return (not any(p.get("allow_local_rules") is False for p in enforcing)
+            and any(p.get("allow_local_rules") is None for p in enforcing))
+
+
 def normalise_firewall(raw: dict[str, t.Any]) -> dict[str, t.Any]:
     """Profiles (enabled, active, default actions by name, whether local rules apply), the looked-up rules (None when
     absent) and the Group Policy rules that block the KMS port outbound.

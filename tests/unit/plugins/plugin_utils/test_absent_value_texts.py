@@ -338,6 +338,53 @@ def test_a_firewall_value_not_read_is_not_off(where, key, en, ja, mode):
     assert view[where][0][field] is None
 
 
+@pytest.mark.parametrize("mode", ["del", "none"])
+def test_local_rules_not_read_is_said_in_the_remedy_and_by_kms_firewall(mode):
+    """AllowLocalFirewallRules not read on the profile that blocks outbound: KMS_PORT_BLOCKED kept its local-rule
+    remedy as if local rules surely applied, and kms_firewall created the rule without a word. Now the remedy says
+    whether Group Policy applies local rules was not recorded (evidence ``local_rules_applied`` None), and
+    kms_firewall's result notes it; with the value read (2, NotConfigured: local rules apply) neither appears."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _kms_firewall  # pylint: disable=import-outside-toplevel
+
+    def _unread(fw: dict[str, t.Any]) -> None:
+        if mode == "del":
+            del fw["profiles"][0]["AllowLocalFirewallRules"]
+        else:
+            fw["profiles"][0]["AllowLocalFirewallRules"] = None
+    blocked = _blocked_by_gpo(_gpo_firewall(2), _unread)
+    assert (blocked["code"], blocked["remedy"]) == ("KMS_PORT_BLOCKED", "open_firewall")
+    assert blocked["evidence"]["local_rules_applied"] is None
+    assert blocked["remedy_text"]["en"].endswith("(AllowLocalFirewallRules) was not recorded: if it does not (\"Apply "
+                                                 "local firewall rules: No\"), a local rule has no effect and the GPO must "
+                                                 "allow the port.")
+    assert "(AllowLocalFirewallRules) は記録されていません" in blocked["remedy_text"]["ja"]
+    read = _blocked_by_gpo(_gpo_firewall(2), lambda fw: None)
+    assert read["code"] == "KMS_PORT_BLOCKED" and "local_rules_applied" not in read["evidence"]
+    assert "AllowLocalFirewallRules" not in read["remedy_text"]["en"]
+    args = {"state": "present", "direction": "outbound", "port": 1688, "remote_addresses": ["Any"], "use_builtin": True,
+            "only_if_filtered": True, "name": None}
+    firewall = _gpo_firewall(2)
+    _unread(firewall)
+    unread_plan = _kms_firewall.plan(args, _snapshot.normalise_firewall(firewall))
+    assert [op["op"] for op in unread_plan.operations] == ["create_rule"]
+    assert unread_plan.notes == [_kms_firewall.LOCAL_RULES_UNREAD]
+    read_plan = _kms_firewall.plan(args, _snapshot.normalise_firewall(_gpo_firewall(2)))
+    assert [op["op"] for op in read_plan.operations] == ["create_rule"] and read_plan.notes == []
+
+
+def test_local_rules_not_read_on_a_disabled_profile_says_nothing():
+    """Only the profiles that enforce count: AllowLocalFirewallRules not read on a disabled profile leaves the remedy
+    as it is (the enforcing profile's value was read)."""
+    def _edit(fw: dict[str, t.Any]) -> None:
+        fw["profiles"][1].update(Enabled=0)
+        del fw["profiles"][1]["AllowLocalFirewallRules"]
+    firewall = _gpo_firewall(2)
+    _edit(firewall)
+    assert not _snapshot.local_rules_unread(_snapshot.normalise_firewall(firewall))
+    blocked = _blocked_by_gpo(_gpo_firewall(2), _edit)
+    assert blocked["code"] == "KMS_PORT_BLOCKED" and "local_rules_applied" not in blocked["evidence"]
+
+
 def test_a_gpo_block_rule_without_a_name_reads_so():
     """A Group Policy block rule whose Name was not read read "GPO block rule ?"."""
     blocked = _blocked_by_gpo(_gpo_firewall(2, ("GPO-Block-KMS",)), lambda fw: fw["policy_blocks"][0].pop("Name"))

@@ -29,7 +29,7 @@ state absent true allow_channel_change kms_client kms_firewall kms_host time_syn
 remediate_system_files remediate A vvv Active Directory
 HRESULT dlv cdns GPO Description ProductKeyChannel DISM Online Set Edition ProductKey AcceptEula extras Get
 KmsActivationSnapshot ps
-WMI COM SKU NET WSAETIMEDOUT WSAECONNREFUSED SoftwareLicensingProduct LicenseStatus ID
+WMI COM SKU NET WSAETIMEDOUT WSAECONNREFUSED SoftwareLicensingProduct LicenseStatus ID AllowLocalFirewallRules
 """.split())
 
 #: Words that do not belong in an English sentence: any Japanese script.
