@@ -592,7 +592,8 @@ class Fleet:
                 inner, answered = self._try_host(client, product, name, port)
                 self._log_request(client, product, inner, name, port, answered)
                 if inner == 0:
-                    self._licensed(client, product, name, port, answered, discovered=origin != "manual")
+                    self._licensed(client, product, name, port, self._answering_address(client, name, port, answered),
+                                   discovered=origin != "manual")
                     return 0
             result = C.HR["NO_KMS"] if candidates else (dns_error or C.HR["DNS_NAME"])
             if not candidates:
@@ -625,8 +626,18 @@ class Fleet:
             client.add_event(12289, f"0x{inner:X}, 0x0, {bound}, 0, {answered.kms.count(app)}, {C.RETRY_MINUTES}, "
                                     f"{C.RENEWAL_MINUTES}")
 
+    def _answering_address(self, client: Host, name: str, port: int, host: Host | None) -> str | None:
+        """The address of ``name`` the client's request went to: the first, in the resolver's order, that answers
+        (``tcp_open``, [RPCE]); the host's IPv4 listener address when the name is no zone name (an address, or a host
+        the zone does not list). assumed: DiscoveredKeyManagementServiceMachineIpAddress is that address -
+        Microsoft names the property but does not describe it."""
+        answered = [address for address, ok, _code in self.tcp_attempts(client, name, port) if ok and address]
+        if answered:
+            return answered[0]
+        return host.kms.address if host is not None and host.kms is not None else None
+
     @staticmethod
-    def _licensed(client: Host, product: dict[str, t.Any], name: str, port: int, host: Host | None,
+    def _licensed(client: Host, product: dict[str, t.Any], name: str, port: int, address: str | None,
                   discovered: bool = True) -> None:
         product.update({"LicenseStatus": C.LICENSED, "LicenseStatusReason": 0, "GracePeriodRemaining": C.VALID_MINUTES})
         if not discovered:
@@ -634,7 +645,7 @@ class Fleet:
         product.update({
             "DiscoveredKeyManagementServiceMachineName": name,
             "DiscoveredKeyManagementServiceMachinePort": port,
-            "DiscoveredKeyManagementServiceMachineIpAddress": host.kms.address if host and host.kms else None,
+            "DiscoveredKeyManagementServiceMachineIpAddress": address,
         })
         client.service.update({
             "DiscoveredKeyManagementServiceMachineName": name,

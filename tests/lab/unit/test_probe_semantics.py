@@ -141,6 +141,17 @@ def test_a_client_activates_through_the_address_that_answers():
     assert f.hosts["pc1"].windows_product()["LicenseStatus"] == 1
 
 
+def test_the_discovered_address_is_the_one_that_answered():
+    """The product's DiscoveredKeyManagementServiceMachineIpAddress is the address the request went to (assumed):
+    the IPv6 address when it answers (global IPv6 first [ADDRSEL]), IPv4 when IPv6 is blocked - not always IPv4."""
+    open_v6 = _dual_fleet([{"name": "pc1"}], blocked=())
+    fleet_mod.initial_activation(open_v6)
+    assert open_v6.hosts["pc1"].windows_product()["DiscoveredKeyManagementServiceMachineIpAddress"] == "2001:db8::10"
+    blocked_v6 = _dual_fleet([{"name": "pc1"}])
+    fleet_mod.initial_activation(blocked_v6)
+    assert blocked_v6.hosts["pc1"].windows_product()["DiscoveredKeyManagementServiceMachineIpAddress"] == "127.0.1.1"
+
+
 def test_the_lab_dns_server_answers_aaaa_for_a_registered_ipv6_address():
     f = _dual_fleet([{"name": "pc1"}])
     server = network.DnsServer(f)
