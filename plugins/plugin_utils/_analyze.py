@@ -452,9 +452,9 @@ def _no_gvlk(os_info: dict[str, t.Any], edition: str | None) -> bool:
 
 def _release_label(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str | None:
     """The client's release as a KMS host's CSVLK covers it ("Windows 11 build 22631"); None when the build was not
-    collected (absent, not "build None")."""
+    collected (absent, not "build None"). Office 2010 by its family token (its LicenseFamily names no version)."""
     if product["application"] == "office":
-        return product.get("license_family") or "Office"
+        return "office2010" if is_office2010(product) else product.get("license_family") or "Office"
     build = os_info.get("build")
     if build is None or product["application"] != "windows":
         return None         # the build not collected, or a request whose product is not known
@@ -895,11 +895,19 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
 
 def _own_kms_host_info(ctx: _Context) -> dict[str, t.Any]:
     """A KMS host's keys and count, with what the controller saw of its endpoint (None: not checked)."""
-    info = kms_host_info(ctx.activation)
+    info = kms_host_info(ctx.activation, office2010_keys_read(ctx.snapshot))
     endpoint = self_endpoint(ctx.activation)
     ctrl = ctx.controller_tcp(*endpoint) if endpoint else None
     info["controller_tcp"] = None if ctrl is None else ("open" if ctrl.get("open") else ctrl.get("error") or "closed")
     return info
+
+
+def office2010_keys_read(snapshot: dict[str, t.Any]) -> bool:
+    """Whether the snapshot's product query reads the Office 2010 KMS host key: from revision 3 on (the key lives in
+    SoftwareLicensingProduct under Office 2010's ApplicationID with a Name not beginning "Office", which earlier
+    collectors did not select; docs/snapshot-format.md)."""
+    revision = snapshot.get("revision")
+    return isinstance(revision, int) and not isinstance(revision, bool) and revision >= 3
 
 
 def _client_reach(ctx: _Context) -> dict[str, str]:
@@ -1097,8 +1105,10 @@ def _status(findings: list[dict[str, t.Any]], positive: bool) -> str:
 # --- product families and KMS host keys (for fleet correlation) --------------------------------------------------
 
 def product_family(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str | None:
-    """The family a CSVLK must cover: win10, win11, ws2016 ... ws2025, office2016 ... office2024."""
+    """The family a CSVLK must cover: win10, win11, ws2016 ... ws2025, office2010, office2016 ... office2024."""
     if product.get("application") == "office":
+        if is_office2010(product):
+            return "office2010"
         family = (product.get("license_family") or "").lower()
         for digits, name in (("office24", "office2024"), ("office21", "office2021"), ("office19", "office2019"), ("office16", "office2016")):
             if family.startswith(digits):
@@ -1119,6 +1129,13 @@ def product_family(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str 
     return None
 
 
+def is_office2010(product: dict[str, t.Any]) -> bool:
+    """True for an Office 2010 (Office 14) product: its license Name or Description begins "Office 14, " ("Office 14,
+    OfficeProPlus-KMS_Client edition", "Office 14, VOLUME_KMSCLIENT channel", as ospp.vbs /act prints them in published
+    output). Its LicenseFamily ("OfficeProPlus") carries no version, so without those it is not told (False)."""
+    return any((product.get(key) or "").startswith("Office 14, ") for key in ("name", "description"))
+
+
 #: [PLAN] product families a CSVLK of each generation activates.
 CSVLK_COVERAGE = {
     "ws2012r2": {"win10", "ws2016"},
@@ -1132,12 +1149,26 @@ CSVLK_COVERAGE = {
     "office2019": {"office2016", "office2019"},
     "office2021": {"office2016", "office2019", "office2021"},
     "office2024": {"office2016", "office2019", "office2021", "office2024"},
+    # [PLAN][TechNet ee624357 / ee624355, "Plan/Deploy volume activation of Office 2010"] Office 2010 KMS clients are
+    # activated by a KMS host that has the Office 2010 KMS host key (the Office 2010 KMS Host License Pack). No later
+    # Office host key is documented to activate Office 2010: "install the Office Volume License Pack for each version
+    # of Office on the KMS host computer and activate a KMS host key for each version of Office" (Microsoft, "Configure
+    # a KMS host computer to activate volume licensed versions of Office"), so no other entry lists office2010.
+    "office2010": {"office2010"},
 }
+
+#: The Office 2010 KMS host key's Description as slmgr /dlv bfe7a195-4f8f-4f0b-a622-cf13c7d16864 prints it on a KMS host
+#: ("Microsoft Office 2010 KMS, VOLUME_KMS channel", Name "Microsoft Office 2010, KMSHost edition": Microsoft, "How to
+#: discover Office and Windows KMS hosts through DNS and remove unauthorized instances"): no year after VOLUME_KMS.
+_OFFICE2010_HOST_KEY = re.compile(r"^MICROSOFT OFFICE 2010 KMS, VOLUME_KMS CHANNEL\b")
 
 
 def csvlk_generation(product: dict[str, t.Any]) -> str | None:
-    """The CSVLK generation from a KMS host product's Description (VOLUME_KMS_2022, VOLUME_KMS_WS22, ...)."""
+    """The CSVLK generation from a KMS host product's Description (VOLUME_KMS_2022, VOLUME_KMS_WS22, ...; the Office
+    2010 host key's "Microsoft Office 2010 KMS, VOLUME_KMS channel")."""
     desc = (product.get("description") or "").upper()
+    if _OFFICE2010_HOST_KEY.match(desc):
+        return "office2010"
     match = re.search(r"VOLUME_KMS_(?:WS)?(20\d\d|\d\d)(-R2)?", desc)
     if not match:
         return None
@@ -1148,8 +1179,12 @@ def csvlk_generation(product: dict[str, t.Any]) -> str | None:
     return f"ws{year}{'r2' if match.group(2) else ''}"
 
 
-def kms_host_info(activation: dict[str, t.Any]) -> dict[str, t.Any]:
-    """What a KMS host's own snapshot says about its keys and count."""
+def kms_host_info(activation: dict[str, t.Any], office2010_read: bool = True) -> dict[str, t.Any]:
+    """What a KMS host's own snapshot says about its keys and count.
+
+    ``office2010_read``: whether the snapshot's product query could return the Office 2010 KMS host key (revision
+    3 on, see :func:`office2010_keys_read`). When it could not and none was read, ``not_read`` names office2010: the
+    snapshot says nothing about whether the host covers it (absent means not collected)."""
     service = activation.get("service") or {}
     keys = [p for p in activation.get("products") or [] if p.get("channel") == "KMS_HOST"]
     count, required = kms_counts(activation)
@@ -1158,6 +1193,7 @@ def kms_host_info(activation: dict[str, t.Any]) -> dict[str, t.Any]:
     return {
         "csvlk": generations,
         "covers": covers,
+        "not_read": [] if office2010_read or "office2010" in covers else ["office2010"],
         # None: no KMS host key read, or one whose LicenseStatus was not collected (absent is not "not activated")
         "activated": None if not keys or any(p.get("license_status") is None for p in keys)
         else all(p.get("license_status") == LICENSED for p in keys),

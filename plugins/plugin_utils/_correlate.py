@@ -28,8 +28,8 @@ _CAUSE_TEXT = {
     "STALE_KMS_OVERRIDE": ("a stale manual KMS setting hides the working host in DNS", "古い手動 KMS 設定が DNS 上の正常なホストを隠している"),
     "CLOCK_SKEW": ("their clock is more than 4 hours off", "時刻が 4 時間以上ずれている"),
     "KMS_COUNT_INSUFFICIENT": ("their KMS host has too few clients", "KMS ホストのクライアント数が不足している"),
-    "KMS_HOST_CANNOT_ACTIVATE_PRODUCT": ("their KMS host's key (CSVLK) is too old for their version",
-                                         "KMS ホストのキー (CSVLK) がそのバージョンに対して古い"),
+    "KMS_HOST_CANNOT_ACTIVATE_PRODUCT": ("their KMS host's key (CSVLK) does not cover their version",
+                                         "KMS ホストのキー (CSVLK) がそのバージョンに対応していない"),
     "KMS_HOST_NOT_ACTIVATED": ("their KMS host is not activated", "KMS ホストがライセンス認証されていない"),
     "SPP_SERVICE_UNAVAILABLE": ("the Software Protection service is disabled", "Software Protection サービスが無効になっている"),
     "LICENSE_STORE_CORRUPT": ("their license store is corrupt", "ライセンスストアが破損している"),
@@ -227,8 +227,11 @@ def _plain_result(result: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
 
 
 def _check_against_kms_host(result: dict[str, t.Any], product: dict[str, t.Any], kms: dict[str, t.Any] | None) -> None:
-    """Confirm or add findings a client's own data cannot prove: the host key's coverage, the host's count."""
-    if kms is None or not product.get("family"):
+    """Confirm or add findings a client's own data cannot prove: the host key's coverage, the host's count.
+
+    Nothing when the KMS host's snapshot could not have read the keys of the product's family (``not_read``: an Office
+    2010 host key before snapshot revision 3): its absence there is not collected, not missing."""
+    if kms is None or not product.get("family") or product["family"] in (kms.get("not_read") or []):
         return
     covered = product["family"] in set(kms.get("covers") or [])
     findings = result["findings"]

@@ -410,6 +410,19 @@ _CHANNEL_NO_KEY = (
     "チャネルを仮定せずに分析しています。",
 )
 
+#: KMS_HOST_CANNOT_ACTIVATE_PRODUCT for Office 2010: its host key is not "too old" - only the Office 2010 CSVLK (the Office
+#: 2010 KMS Host License Pack) activates Office 2010, and no later Office CSVLK does ([PLAN] in _analyze.CSVLK_COVERAGE).
+_OFFICE2010_HOST_TEXT = (
+    "The KMS host {kms_host} cannot activate {product}{release}: Office 2010 needs the Office 2010 host key (CSVLK), "
+    "which it does not have{csvlk}; a later Office host key does not activate Office 2010.",
+    "KMS ホスト {kms_host} は {product}{release} をライセンス認証できません。Office 2010 には Office 2010 のホストキー "
+    "(CSVLK) が必要ですが、このホストにはありません{csvlk_ja}。それ以降の Office のホストキーでは Office 2010 をライセンス認証できません。",
+    "Install the Office 2010 KMS Host License Pack and the Office 2010 CSVLK on the KMS host and activate it, or point "
+    "these clients at a KMS host that has it.",
+    "KMS ホストに Office 2010 KMS Host License Pack と Office 2010 の CSVLK をインストールしてライセンス認証してください。"
+    "または、それを持つ KMS ホストをクライアントに指定してください。",
+)
+
 #: Why a host could not be reached or read, from the connection's or runner's error text (raw text stays in the
 #: evidence as ``reason``). First match wins; patterns are lower case. Texts: pywinrm/requests/urllib3 (winrm),
 #: pypsrp (psrp), OpenSSH (ssh), ansible.plugins.connection.winrm and _runner.
@@ -520,7 +533,7 @@ _SKEW = re.compile(r"^([+-])(\d+)h(\d\d)m$")
 _DESCRIBED = re.compile(r"^(0x[0-9A-Fa-f]{8}) [A-Z0-9_]+: ")
 _TIMESTAMP = re.compile(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)[:.\d]*Z?$")
 _RELEASES = {"win10": "Windows 10", "win11": "Windows 11", "ws2012": "Windows Server 2012", "ws2016": "Windows Server 2016", "ws2019": "Windows Server 2019",
-             "ws2022": "Windows Server 2022", "ws2025": "Windows Server 2025", "office2016": "Office 2016",
+             "ws2022": "Windows Server 2022", "ws2025": "Windows Server 2025", "office2010": "Office 2010", "office2016": "Office 2016",
              "office2019": "Office 2019", "office2021": "Office LTSC 2021", "office2024": "Office LTSC 2024"}
 
 
@@ -655,7 +668,7 @@ def _literal(template: str) -> str:
 def _texts(spec: Spec, values: dict[str, t.Any]) -> tuple[str, str, str, str]:
     """The spec's four templates, or the variant for a KMS host's finding about itself, for a grace period whose time
     left was not collected, for a KMS host the client's own TCP test reaches (``_REACHED_TEXT``) or whose port no one
-    but the client tested (``_UNWITNESSED_TEXT``)."""
+    but the client tested (``_UNWITNESSED_TEXT``), for Office 2010, which no newer host key activates."""
     texts = (spec.en, spec.ja, spec.remedy_en, spec.remedy_ja)
     if spec.code == "IN_GRACE" and values.get("days_left") is None:
         return (_GRACE_UNKNOWN[0], _GRACE_UNKNOWN[1], spec.remedy_en, spec.remedy_ja)
@@ -666,6 +679,8 @@ def _texts(spec: Spec, values: dict[str, t.Any]) -> tuple[str, str, str, str]:
             return _REACHED_TEXT["partial" if values.get("tcp_failed") else "open"]
         if values.get("controller_tcp") is None and values.get("witness") == "the controller":
             return _UNWITNESSED_TEXT[spec.code]
+    if spec.code == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT" and _family_of(str(values.get("os_release") or "")) == "office2010":
+        return _OFFICE2010_HOST_TEXT
     if spec.code in _SELF_TEXT and str(values.get("kms_host") or "").lower() in _SELF_NAMES:
         variant = _SELF_TEXT[spec.code]
         return t.cast("tuple[str, str, str, str]", tuple(v or default for v, default in zip(variant, texts)))

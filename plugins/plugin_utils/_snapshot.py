@@ -26,8 +26,10 @@ from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk, _h
 
 SCHEMA = "winactivation.kms/snapshot/1"
 #: Additive revisions of the same schema (docs/snapshot-format.md): 2 adds activation_attempts, product-level KMS host
-#: fields, 12290/12293 events and the rule that absent means not collected. A document without one is revision 1.
-SCHEMA_REVISION = 2
+#: fields, 12290/12293 events and the rule that absent means not collected; 3 reads the Office 2010 KMS host key
+#: (SoftwareLicensingProduct under Office 2010's ApplicationID), which earlier revisions left out. A document without
+#: one is revision 1.
+SCHEMA_REVISION = 3
 PROBES = ("activation", "time", "kms_dns", "firewall", "kms_host", "restart_pending")
 
 WINDOWS_APPLICATION_ID = "55c92734-d682-4d71-983e-d6ec3f16059f"
@@ -267,13 +269,20 @@ def channel_evidence(product: dict[str, t.Any], requested: bool = False) -> tupl
     return "UNKNOWN", "none", []
 
 
+#: How Office license Names and Descriptions begin: "Office 16, ...", and the Office 2010 KMS host key's "Microsoft
+#: Office 2010, KMSHost edition" / "Microsoft Office 2010 KMS, VOLUME_KMS channel" (Microsoft, "How to discover Office
+#: and Windows KMS hosts through DNS and remove unauthorized instances", slmgr /dlv bfe7a195-...).
+_OFFICE_NAMES = ("Office", "Microsoft Office")
+
+
 def application_of(product: dict[str, t.Any]) -> str:
     """Return 'windows', 'office' or 'other' from the product's ApplicationID.
 
     Office 2013 and later use 0ff1ce15-..., Office 2010 59a52881-... (OfficeSoftwareProtectionProduct). A pasted
     capture may lack the ApplicationID (columns selected by hand), have it redacted, or carry an Office ApplicationID
     this collection does not list (KMS host license packs); then the product Name decides, which comes from the
-    license and is the same on Windows in every language ("Windows(R), ..." / "Office ...").
+    license and is the same on Windows in every language ("Windows(R), ..." / "Office ..."; the Office 2010 KMS host
+    key's "Microsoft Office 2010, KMSHost edition", as Microsoft prints it with its ApplicationID redacted).
     """
     app = (as_str(product.get("ApplicationID")) or "").lower()
     if app == WINDOWS_APPLICATION_ID:
@@ -281,7 +290,7 @@ def application_of(product: dict[str, t.Any]) -> str:
     if app in OFFICE_APPLICATION_IDS:
         return "office"
     name = as_str(product.get("Name")) or ""
-    if name.startswith("Office") or (as_str(product.get("Description")) or "").startswith("Office"):
+    if name.startswith(_OFFICE_NAMES) or (as_str(product.get("Description")) or "").startswith(_OFFICE_NAMES):
         return "office"
     if not _GUID_RE.fullmatch(app) and name.startswith("Windows"):
         return "windows"

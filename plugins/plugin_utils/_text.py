@@ -786,7 +786,9 @@ def snapshot_from_text(text: str, host: str | None = None) -> dict[str, t.Any]:
     probes = reader.result()
     return {
         "schema": _snapshot.SCHEMA,
-        "revision": _snapshot.SCHEMA_REVISION,
+        # 2, not 3: revision 3 promises the Office 2010 KMS host key's row whenever the host has one, and a paste holds
+        # only what was pasted (a KMS host's pasted /dlv without that key does not say the host lacks it)
+        "revision": 2,
         "host": host or "pasted",
         "collected_at": None,
         "probes": probes,

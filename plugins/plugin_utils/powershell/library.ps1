@@ -92,9 +92,13 @@ function Get-WakLicensing {
     #>
     if (-not $WakCache.Contains('products')) {
         # Windows, Office 2013+ and any other Office license (KMS host license packs) by its license Name, which is
-        # not localized; Office 2010 keeps its licenses in OfficeSoftwareProtectionProduct (absent elsewhere).
+        # not localized; Office 2010 keeps its client licenses in OfficeSoftwareProtectionProduct (below), but the Office
+        # 2010 KMS Host License Pack installs its host key here, under Office 2010's ApplicationID 59a52881-... and the
+        # Name "Microsoft Office 2010, KMSHost edition", which LIKE 'Office%' misses (Microsoft, "How to discover Office
+        # and Windows KMS hosts through DNS and remove unauthorized instances": slmgr /dlv bfe7a195-...).
         $where = "FROM SoftwareLicensingProduct WHERE PartialProductKey IS NOT NULL AND " +
-            "(ApplicationID = '55c92734-d682-4d71-983e-d6ec3f16059f' OR ApplicationID = '0ff1ce15-a989-479d-af46-f275c6370663' OR Name LIKE 'Office%')"
+            "(ApplicationID = '55c92734-d682-4d71-983e-d6ec3f16059f' OR ApplicationID = '0ff1ce15-a989-479d-af46-f275c6370663' OR " +
+            "ApplicationID = '59a52881-a989-479d-af46-f275c6370663' OR Name LIKE 'Office%')"
         # @(): a function's output is unrolled, so none would be $null and one a lone instance.
         $products = @(Get-WakCimQuery ($WakProductProperties -join ', ') $where)
         # Office 2010's class lacks some of the columns (ProductKeyChannel, KeyManagementServiceLookupDomain, ...): the
