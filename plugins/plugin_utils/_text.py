@@ -707,13 +707,50 @@ def _label_segments(text: str) -> list[str]:
     return [text[a:b].strip() for a, b in zip(bounds, bounds[1:])]
 
 
+def _doubling_blanks(lines: list[str]) -> frozenset[int]:
+    """The numbers (from 1) of the blank lines a double-spaced paste put into a Format-List block.
+
+    A forum or a CRLF paste doubles every line: each line L becomes L and a blank, so an original blank becomes two
+    blanks. In Format-List a blank line is PowerShell's separator between objects: doubled, the lines of one record
+    stand one blank apart and the records three apart (one blank plus its doubling). A group of 'Name : value' lines
+    (_CIM_LINE_RE) separated by exactly one blank each is read as double-spaced: those single blanks are the doubling
+    and are dropped; runs of two or more blanks (PowerShell's separators, doubled) still end a record. Each group is
+    judged alone (groups end at two or more blanks or any other line), so a paste doubled in part keeps its
+    single-spaced parts, and a group with two 'Name : value' lines in a row is single-spaced."""
+    doubling: set[int] = set()
+    gaps: list[int] = []            # the single blank lines between the lines of the current group
+    shown = 0                       # the 'Name : value' lines of the current group
+    uniform = True                  # every line of the group after the first is one blank after the one before
+    blanks: list[int] = []          # the blank lines since the last 'Name : value' line
+    for number, line in enumerate([*lines, "-"], start=1):
+        stripped = line.strip()
+        if not stripped:
+            blanks.append(number)
+            continue
+        if _CIM_LINE_RE.match(stripped) and len(blanks) < 2:
+            if shown and not blanks:
+                uniform = False
+            gaps.extend(blanks if shown else [])
+            shown += 1
+            blanks = []
+            continue
+        if uniform and shown >= 2:
+            doubling.update(gaps)
+        gaps, uniform, blanks = [], True, []
+        shown = 1 if _CIM_LINE_RE.match(stripped) else 0
+    return frozenset(doubling)
+
+
 def _format_list_lines(lines: list[str]) -> frozenset[int]:
     """The numbers (from 1) of the lines that are Format-List: each run of consecutive 'Name : value' lines
-    (_CIM_LINE_RE) in which two consecutive lines carry CIM property names (_CIM_NAMES); the other lines of such a
-    run are properties the reader does not collect."""
+    (_CIM_LINE_RE; the blank lines of a double-spaced paste, _doubling_blanks, left out) in which two consecutive lines
+    carry CIM property names (_CIM_NAMES); the other lines of such a run are properties the reader does not collect."""
+    doubling = _doubling_blanks(lines)
     block: set[int] = set()
     run: list[tuple[int, bool]] = []
     for number, line in enumerate([*lines, ""], start=1):
+        if number in doubling:
+            continue
         match = _CIM_LINE_RE.match(line.strip())
         if match:
             run.append((number, match.group("name") in _CIM_NAMES))
@@ -781,8 +818,10 @@ def snapshot_from_text(text: str, host: str | None = None) -> dict[str, t.Any]:
         raise TypeError(f"snapshot_from_text expects text, got {type(text).__name__}")
     lines = text.lstrip("\ufeff").splitlines()
     reader = _Reader(_format_list_lines(lines))
+    doubling = _doubling_blanks(lines)
     for number, line in enumerate(lines, start=1):
-        reader.line(number, line)
+        if number not in doubling:      # a double-spaced Format-List's blank is no record separator
+            reader.line(number, line)
     probes = reader.result()
     return {
         "schema": _snapshot.SCHEMA,
