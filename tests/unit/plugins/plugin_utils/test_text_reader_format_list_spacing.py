@@ -132,3 +132,67 @@ def test_doubled_and_blank_runs_are_read_in_linear_time():
         started = time.process_time()
         _text.snapshot_from_text(text)
         assert time.process_time() - started < 5
+
+
+# -- 2. another class in Format-List is no licence -----------------------------------------------------------------
+
+OTHER_CLASS_CAPTURES = ["en_powershell_one_win32_service_format_list.txt", "en_winintro_get_service_format_list.txt"]
+
+
+@pytest.mark.parametrize("spacing", [str, double_spaced])
+@pytest.mark.parametrize("name", OTHER_CLASS_CAPTURES)
+def test_a_real_service_listing_is_no_licence(name, spacing):
+    """Win32_Service (powershell.one) and Get-Service (Microsoft's help) in Format-List print 'Name : <service>' and
+    Win32_Service a 'Description : <sentence>': before, the Name was read as a licence's and the Description joined it
+    (a product 'AdobeARMservice'). Neither is a licence: nothing is read, every line is reported unread."""
+    text = spacing(capture(name))
+    snap = _text.snapshot_from_text(text)
+    assert snap["probes"] == {}
+    assert snap["text_reader"]["read_lines"] == 0
+    assert any(t.startswith("Name") for t in unread_texts(snap))
+
+
+def test_a_service_listing_after_slmgr_adds_no_licence():
+    """A real slmgr /dli, then the real Win32_Service listing: the one licence of /dli, its fields unchanged (the
+    service's Description does not start a second product)."""
+    dli = capture("en_technet_dli_kms_client.txt")
+    mixed = _text.snapshot_from_text(dli + "\n" + capture("en_powershell_one_win32_service_format_list.txt"))
+    assert mixed["probes"]["activation"]["products"] == _text.snapshot_from_text(dli)["probes"]["activation"]["products"]
+
+
+@pytest.mark.parametrize("text", [
+    # Get-CimInstance Win32_Service -Filter "Name='sppsvc'" | Format-List Name, Description: two CIM names in a row
+    "Name        : sppsvc\nDescription : Enables the download, installation and enforcement of digital licenses for "
+    "Windows and Windows applications.\n",
+    # Get-CimInstance Win32_Product | Format-List (its default list)
+    "IdentifyingNumber : {90160000-0011-0000-0000-0000000FF1CE}\nName              : Microsoft Office Professional Plus "
+    "2016\nVendor            : Microsoft Corporation\nVersion           : 16.0.4266.1001\nCaption           : Microsoft "
+    "Office Professional Plus 2016\n",
+    # Get-CimInstance Win32_OperatingSystem | Format-List Name, Description, Version
+    "Name        : Microsoft Windows 10 Pro|C:\\WINDOWS|\\Device\\Harddisk0\\Partition3\nDescription :\n"
+    "Version     : 10.0.19045\n",
+    # a GUID ID and a Name of another class (Get-CimInstance ... | Format-List ID, Name)
+    "ID   : 2de67392-b7a7-462a-b1ca-108dd189f588\nName : sppsvc\n",
+])
+def test_other_classes_with_name_and_description_are_no_licence(text):
+    """Composed, in the shapes PowerShell prints those classes: Name, Description (and an ID) are every class's; a
+    listing showing only those is a licence only when the values are a licence's."""
+    snap = _text.snapshot_from_text(text)
+    assert snap["probes"] == {}
+    assert snap["text_reader"]["read_lines"] == 0
+
+
+@pytest.mark.parametrize("text, product", [
+    # Get-CimInstance SoftwareLicensingProduct | where PartialProductKey | Format-List Name, Description
+    ("Name        : Windows(R), Professional edition\nDescription : Windows(R) Operating System, VOLUME_KMSCLIENT channel\n",
+     {"Name": "Windows(R), Professional edition", "Description": "Windows(R) Operating System, VOLUME_KMSCLIENT channel"}),
+    ("ID   : 2de67392-b7a7-462a-b1ca-108dd189f588\nName : Windows(R), Professional edition\n",
+     {"ID": "2de67392-b7a7-462a-b1ca-108dd189f588", "Name": "Windows(R), Professional edition"}),
+    # licensing properties alone
+    ("LicenseFamily : Professional\nLicenseStatus : 1\n", {"LicenseFamily": "Professional", "LicenseStatus": 1}),
+    ("Name          : sppsvc-like name\nLicenseStatus : 5\n", {"Name": "sppsvc-like name", "LicenseStatus": 5}),
+])
+def test_a_licensing_listing_is_still_a_licence(text, product):
+    """Composed: a listing with a licensing property, or whose Name or Description is a licence's, is read."""
+    assert _text.snapshot_from_text(text)["probes"]["activation"]["products"] == [product]
+
