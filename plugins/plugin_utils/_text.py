@@ -805,8 +805,9 @@ def _foreign_property(text: str) -> bool:
     colon: 'Name                : sppsvc', Get-Service, Win32_Service) whose value is no licence's: not read as a
     licence's label. slmgr prints 'Name: ...' with no blank; a licence's own values pass (_licence_text)."""
     match = _CIM_LINE_RE.match(text)
-    return bool(match) and match.group("name") in ("Name", "Description") and not _licence_text(
-        match.group("name"), (match.group("value") or "").strip())
+    if match is None or match.group("name") not in ("Name", "Description"):
+        return False
+    return not _licence_text(match.group("name"), (match.group("value") or "").strip())
 
 
 def _cim_keyless(listing: list[_CimEntry]) -> bool:

@@ -195,4 +195,3 @@ def test_other_classes_with_name_and_description_are_no_licence(text):
 def test_a_licensing_listing_is_still_a_licence(text, product):
     """Composed: a listing with a licensing property, or whose Name or Description is a licence's, is read."""
     assert _text.snapshot_from_text(text)["probes"]["activation"]["products"] == [product]
-
