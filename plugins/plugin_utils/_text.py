@@ -775,9 +775,12 @@ def _cim_listings(record: list[_CimEntry]) -> list[list[_CimEntry]]:
     """Cut a product record into the listings it holds: Format-List prints each property once per object, so a
     property seen again starts the next one (records pasted without the blank line between them)."""
     listings: list[list[_CimEntry]] = [[]]
+    names: set[str] = set()     # the properties of the last listing (a set: a long listing is cut in linear time)
     for entry in record:
-        if any(seen[1] == entry[1] for seen in listings[-1]):
+        if entry[1] in names:
             listings.append([])
+            names = set()
+        names.add(entry[1])
         listings[-1].append(entry)
     return listings
 
