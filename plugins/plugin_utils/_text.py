@@ -4,7 +4,8 @@
 
 Takes whole transcripts as they come - ``slmgr /dlv``, ``/dli``, ``/xpr``, ``/ato``, ``cscript ospp.vbs /dstatus`` and
 ``/act``, the Info data of events 12288/12289/12290/12293, ``nslookup -type=srv _vlmcs._tcp...`` and
-``Get-CimInstance``/``Get-WmiObject`` SoftwareLicensingProduct/-Service in Format-List - and returns what they show as
+``Get-CimInstance``/``Get-WmiObject`` SoftwareLicensingProduct/-Service in Format-List (double-spaced pastes too;
+other classes in Format-List, such as Win32_Service or Get-Service, are no licence) - and returns what they show as
 snapshot probes. What the text does not show stays absent. A licence view pasted on one line is cut at its known
 labels; a result with no licence before it (slmgr's lone ``Error:``, ospp.vbs's ``ERROR CODE`` without SKU ID) is an
 activation attempt or, after another command (``ospp.vbs /inpkey``), left unread. The localized activation error
@@ -202,6 +203,12 @@ _CIM_SERVICE_ONLY = frozenset({"Version", "ClientMachineID", "KeyManagementServi
 #: the licensing service.
 _CIM_GENERIC_SERVICE_PROPERTIES = frozenset({"Version"})
 _CIM_SERVICE_LICENSING = frozenset(CIM_SERVICE_PROPERTIES) - _CIM_GENERIC_SERVICE_PROPERTIES
+#: SoftwareLicensingProduct properties every CIM class or cmdlet object may print (Win32_Service, Win32_Product,
+#: Win32_OperatingSystem, Get-Service: Name, Description; an ID): a listing showing only these is a licence only when
+#: its Name or Description is a licence's (_licence_text); any other product property (ApplicationID,
+#: PartialProductKey, LicenseStatus, ProductKeyChannel, LicenseFamily, ...) is the licensing classes' own.
+_CIM_GENERIC_PRODUCT_PROPERTIES = frozenset({"ID", "Name", "Description"})
+_CIM_PRODUCT_LICENSING = frozenset(CIM_PRODUCT_PROPERTIES) - _CIM_GENERIC_PRODUCT_PROPERTIES
 #: One Format-List line: a property name, the blanks PowerShell pads it with, " : ", the value (slmgr's "Name: ..." has
 #: no blank before the colon and is not this).
 _CIM_LINE_RE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+:(?:\s(?P<value>.*))?$")
@@ -393,7 +400,7 @@ class _Reader:
         if self._event_or_srv(stripped) or self._attempt(stripped) or self._xpr(stripped):
             return
         match = _LABEL_RE.match(stripped)
-        if match and self._labelled(number, match.group("label"), match.group("value")):
+        if match and not _foreign_property(stripped) and self._labelled(number, match.group("label"), match.group("value")):
             return
         value = match.group("value") if match else stripped
         # anchors that need no label
@@ -475,9 +482,10 @@ class _Reader:
 
     def _end_cim_record(self) -> None:
         """Read the record kept: the service when it has a property only the service has, else products (a property
-        seen twice starts the next product, as a new Name or ID does). A product whose PartialProductKey line is shown
-        empty has no key installed: the probes never collect it (their filter is ``Where PartialProductKey``), so it is
-        counted as skipped, not read."""
+        seen twice starts the next product, as a new Name or ID does). A listing that is not a licensing class's
+        (_cim_licensing: Win32_Service's Name and Description) is unread. A product whose PartialProductKey line is
+        shown empty has no key installed: the probes never collect it (their filter is ``Where PartialProductKey``), so
+        it is counted as skipped, not read."""
         record, self.cim_record = self.cim_record, []
         if not record:
             return
@@ -485,7 +493,9 @@ class _Reader:
             self._cim_service(record)
             return
         for listing in _cim_listings(record):
-            if _cim_keyless(listing):
+            if not _cim_licensing(listing):
+                self.unread.extend({"line": number, "text": mask_keys(text)} for number, _name, _raw, text in listing)
+            elif _cim_keyless(listing):
                 self.skipped_keyless += 1
             else:
                 self._cim_product(listing)
@@ -707,13 +717,50 @@ def _label_segments(text: str) -> list[str]:
     return [text[a:b].strip() for a, b in zip(bounds, bounds[1:])]
 
 
+def _doubling_blanks(lines: list[str]) -> frozenset[int]:
+    """The numbers (from 1) of the blank lines a double-spaced paste put into a Format-List block.
+
+    A forum or a CRLF paste doubles every line: each line L becomes L and a blank, so an original blank becomes two
+    blanks. In Format-List a blank line is PowerShell's separator between objects: doubled, the lines of one record
+    stand one blank apart and the records three apart (one blank plus its doubling). A group of 'Name : value' lines
+    (_CIM_LINE_RE) separated by exactly one blank each is read as double-spaced: those single blanks are the doubling
+    and are dropped; runs of two or more blanks (PowerShell's separators, doubled) still end a record. Each group is
+    judged alone (groups end at two or more blanks or any other line), so a paste doubled in part keeps its
+    single-spaced parts, and a group with two 'Name : value' lines in a row is single-spaced."""
+    doubling: set[int] = set()
+    gaps: list[int] = []            # the single blank lines between the lines of the current group
+    shown = 0                       # the 'Name : value' lines of the current group
+    uniform = True                  # every line of the group after the first is one blank after the one before
+    blanks: list[int] = []          # the blank lines since the last 'Name : value' line
+    for number, line in enumerate([*lines, "-"], start=1):
+        stripped = line.strip()
+        if not stripped:
+            blanks.append(number)
+            continue
+        if _CIM_LINE_RE.match(stripped) and len(blanks) < 2:
+            if shown and not blanks:
+                uniform = False
+            gaps.extend(blanks if shown else [])
+            shown += 1
+            blanks = []
+            continue
+        if uniform and shown >= 2:
+            doubling.update(gaps)
+        gaps, uniform, blanks = [], True, []
+        shown = 1 if _CIM_LINE_RE.match(stripped) else 0
+    return frozenset(doubling)
+
+
 def _format_list_lines(lines: list[str]) -> frozenset[int]:
     """The numbers (from 1) of the lines that are Format-List: each run of consecutive 'Name : value' lines
-    (_CIM_LINE_RE) in which two consecutive lines carry CIM property names (_CIM_NAMES); the other lines of such a
-    run are properties the reader does not collect."""
+    (_CIM_LINE_RE; the blank lines of a double-spaced paste, _doubling_blanks, left out) in which two consecutive lines
+    carry CIM property names (_CIM_NAMES); the other lines of such a run are properties the reader does not collect."""
+    doubling = _doubling_blanks(lines)
     block: set[int] = set()
     run: list[tuple[int, bool]] = []
     for number, line in enumerate([*lines, ""], start=1):
+        if number in doubling:
+            continue
         match = _CIM_LINE_RE.match(line.strip())
         if match:
             run.append((number, match.group("name") in _CIM_NAMES))
@@ -728,11 +775,42 @@ def _cim_listings(record: list[_CimEntry]) -> list[list[_CimEntry]]:
     """Cut a product record into the listings it holds: Format-List prints each property once per object, so a
     property seen again starts the next one (records pasted without the blank line between them)."""
     listings: list[list[_CimEntry]] = [[]]
+    names: set[str] = set()     # the properties of the last listing (a set: a long listing is cut in linear time)
     for entry in record:
-        if any(seen[1] == entry[1] for seen in listings[-1]):
+        if entry[1] in names:
             listings.append([])
+            names = set()
+        names.add(entry[1])
         listings[-1].append(entry)
     return listings
+
+
+def _cim_licensing(listing: list[_CimEntry]) -> bool:
+    """Whether a product listing is SoftwareLicensingProduct's (or OfficeSoftwareProtectionProduct's): it shows a
+    licensing property (_CIM_PRODUCT_LICENSING), or its Name or Description is a licence's (_licence_text). Another
+    class printed with Name and Description in a row (Win32_Service | Format-List Name, Description) is not."""
+    return any(name in _CIM_PRODUCT_LICENSING or _licence_text(name, raw) for _number, name, raw, _text in listing)
+
+
+def _licence_text(name: str, value: str) -> bool:
+    """Whether a Name or Description value is a licence's, by the anchors the reader reads without labels: a Name
+    'Windows(R), Professional edition' or '..., Client-ESU-Year1 add-on for ...' (_NAME_RE, _ADDON_RE), a Description
+    naming its channel ('Windows(R) Operating System, VOLUME_KMSCLIENT channel', _CHANNEL_RE)."""
+    if name == "Name":
+        return bool(_NAME_RE.match(value) or _ADDON_RE.search(value))
+    if name == "Description":
+        return bool(_CHANNEL_RE.search(value))
+    return False
+
+
+def _foreign_property(text: str) -> bool:
+    """Whether a line is a Name or Description printed as PowerShell's Format-List prints any object (a blank before the
+    colon: 'Name                : sppsvc', Get-Service, Win32_Service) whose value is no licence's: not read as a
+    licence's label. slmgr prints 'Name: ...' with no blank; a licence's own values pass (_licence_text)."""
+    match = _CIM_LINE_RE.match(text)
+    if match is None or match.group("name") not in ("Name", "Description"):
+        return False
+    return not _licence_text(match.group("name"), (match.group("value") or "").strip())
 
 
 def _cim_keyless(listing: list[_CimEntry]) -> bool:
@@ -781,8 +859,10 @@ def snapshot_from_text(text: str, host: str | None = None) -> dict[str, t.Any]:
         raise TypeError(f"snapshot_from_text expects text, got {type(text).__name__}")
     lines = text.lstrip("\ufeff").splitlines()
     reader = _Reader(_format_list_lines(lines))
+    doubling = _doubling_blanks(lines)
     for number, line in enumerate(lines, start=1):
-        reader.line(number, line)
+        if number not in doubling:      # a double-spaced Format-List's blank is no record separator
+            reader.line(number, line)
     probes = reader.result()
     return {
         "schema": _snapshot.SCHEMA,
