@@ -41,12 +41,15 @@ kms_host:
     - C(is_kms_host), C(licensing_readable), C(host_keys) (each with C(csvlk), C(license_status), C(partial_product_key)),
       C(csvlk) (generations; C(office2010) is the Office 2010 KMS host key, Description "Microsoft Office 2010 KMS,
       VOLUME_KMS channel"), C(covers) (product families - win10, win11, ws2016 ... ws2025, office2010,
-      office2016 ... office2024; only the Office 2010 host key covers office2010),
+      office2016 ... office2024; only the Office 2010 host key covers office2010), C(coverage_unknown) (the families
+      a host key whose generation is not known may cover - its C(csvlk) is null - that C(covers) does not list),
       C(activated), C(current_count), C(required_count), C(count_sufficient), C(listening_port), C(dns_publishing),
       C(dns_publish_list), C(requests_24h), C(dns_publishing_failures), C(events), C(firewall_builtin_inbound),
       C(spp_service).
     - C(firewall_builtin_inbound) is null when the rule, or whether it is enabled, was not read.
     - C(count_sufficient) is null when the current or the required count was not read.
+    - An Office host key's generation comes from its Activation ID where Microsoft publishes it (Office 2010, 2016,
+      2019, LTSC 2021), as their Descriptions name no version ("Office 16, VOLUME_KMS channel"); another one's is null.
     - C(activated) is null when the host is no KMS host, no KMS host key was read or the LicenseStatus of one was not
       (absent means not collected, never "not activated").
   returned: success
@@ -55,6 +58,7 @@ kms_host:
     is_kms_host: true
     csvlk: [ws2022]
     covers: [win10, win11, ws2016, ws2019, ws2022]
+    coverage_unknown: []
     activated: true
     current_count: 50
     required_count: 25

@@ -1163,9 +1163,20 @@ CSVLK_COVERAGE = {
 _OFFICE2010_HOST_KEY = re.compile(r"^MICROSOFT OFFICE 2010 KMS, VOLUME_KMS CHANNEL\b")
 
 
+#: The product families a host key of each application may cover, for a key whose generation is not known.
+_FAMILIES = {
+    "windows": frozenset().union(*(v for k, v in CSVLK_COVERAGE.items() if not k.startswith("office"))),
+    "office": frozenset().union(*(v for k, v in CSVLK_COVERAGE.items() if k.startswith("office"))),
+}
+
+
 def csvlk_generation(product: dict[str, t.Any]) -> str | None:
-    """The CSVLK generation from a KMS host product's Description (VOLUME_KMS_2022, VOLUME_KMS_WS22, ...; the Office
-    2010 host key's "Microsoft Office 2010 KMS, VOLUME_KMS channel")."""
+    """The CSVLK generation of a KMS host key: by its Activation ID for the Office keys Microsoft lists
+    (``_product_names.OFFICE_HOST_KEY_IDS``), else from its Description (VOLUME_KMS_2022, VOLUME_KMS_WS22, ...; the
+    Office 2010 host key's "Microsoft Office 2010 KMS, VOLUME_KMS channel"); None when neither tells (never a guess)."""
+    by_id = _product_names.OFFICE_HOST_KEY_IDS.get(product.get("id") or "")
+    if by_id is not None:
+        return by_id
     desc = (product.get("description") or "").upper()
     if _OFFICE2010_HOST_KEY.match(desc):
         return "office2010"
@@ -1182,18 +1193,24 @@ def csvlk_generation(product: dict[str, t.Any]) -> str | None:
 def kms_host_info(activation: dict[str, t.Any], office2010_read: bool = True) -> dict[str, t.Any]:
     """What a KMS host's own snapshot says about its keys and count.
 
-    ``office2010_read``: whether the snapshot's product query could return the Office 2010 KMS host key (revision
-    3 on, see :func:`office2010_keys_read`). When it could not and none was read, ``not_read`` names office2010: the
-    snapshot says nothing about whether the host covers it (absent means not collected)."""
+    ``coverage_unknown``: the product families this snapshot cannot say the host covers or not (absent means not
+    collected): each family of its application that a host key of an unknown generation (``csvlk_generation`` None)
+    may cover, and office2010 when the snapshot's product query could not return the Office 2010 KMS host key
+    (``office2010_read`` False: before revision 3, see :func:`office2010_keys_read`); never a family it covers."""
     service = activation.get("service") or {}
     keys = [p for p in activation.get("products") or [] if p.get("channel") == "KMS_HOST"]
     count, required = kms_counts(activation)
-    generations = sorted({g for g in (csvlk_generation(p) for p in keys) if g})
+    by_key = [csvlk_generation(p) for p in keys]
+    generations = sorted({g for g in by_key if g})
     covers = sorted(set().union(*(CSVLK_COVERAGE.get(g, set()) for g in generations))) if generations else []
+    unknown: set[str] = set() if office2010_read else {"office2010"}
+    for key, generation in zip(keys, by_key):
+        if generation is None:
+            unknown |= _FAMILIES.get(key.get("application") or "", _FAMILIES["windows"] | _FAMILIES["office"])
     return {
         "csvlk": generations,
         "covers": covers,
-        "not_read": [] if office2010_read or "office2010" in covers else ["office2010"],
+        "coverage_unknown": sorted(unknown.difference(covers)),
         # None: no KMS host key read, or one whose LicenseStatus was not collected (absent is not "not activated")
         "activated": None if not keys or any(p.get("license_status") is None for p in keys)
         else all(p.get("license_status") == LICENSED for p in keys),

@@ -229,9 +229,10 @@ def _plain_result(result: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
 def _check_against_kms_host(result: dict[str, t.Any], product: dict[str, t.Any], kms: dict[str, t.Any] | None) -> None:
     """Confirm or add findings a client's own data cannot prove: the host key's coverage, the host's count.
 
-    Nothing when the KMS host's snapshot could not have read the keys of the product's family (``not_read``: an Office
-    2010 host key before snapshot revision 3): its absence there is not collected, not missing."""
-    if kms is None or not product.get("family") or product["family"] in (kms.get("not_read") or []):
+    Nothing when the KMS host's snapshot cannot say whether it covers the product's family (``coverage_unknown``: a
+    host key of an unknown generation, or an Office 2010 host key before snapshot revision 3): not collected is not
+    missing."""
+    if kms is None or not product.get("family") or product["family"] in (kms.get("coverage_unknown") or []):
         return
     covered = product["family"] in set(kms.get("covers") or [])
     findings = result["findings"]

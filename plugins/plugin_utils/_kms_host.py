@@ -34,6 +34,7 @@ def info(views: dict[str, t.Any]) -> dict[str, t.Any]:
                        "csvlk": _analyze.csvlk_generation(p)} for p in keys],
         "csvlk": summary.get("csvlk", []),
         "covers": summary.get("covers", []),
+        "coverage_unknown": summary.get("coverage_unknown", []),
         "activated": summary.get("activated"),      # None: not a KMS host, or no key status read
         "current_count": count,
         "required_count": required,

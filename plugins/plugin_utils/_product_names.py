@@ -124,6 +124,30 @@ def _table_editions() -> dict[str, str]:
     return editions
 
 
+#: The Office KMS host keys by their Activation ID, as Microsoft publishes them ("Configure a KMS host computer to
+#: activate volume licensed versions of Office", OfficeDocs-DeployOffice, ms.date 04/26/2024: "Activation ID for
+#: Office LTSC 2021 / 2019 / 2016", for slmgr /dti and /dlv; Office 2010's bfe7a195-...: "How to discover Office and
+#: Windows KMS hosts through DNS and remove unauthorized instances"). Their Descriptions name no version Microsoft tells
+#: apart: the Office 2016 key's reads "Office 16, VOLUME_KMS channel" (the same article's slmgr /dlv).
+OFFICE_HOST_KEY_IDS = {
+    "bfe7a195-4f8f-4f0b-a622-cf13c7d16864": "office2010",
+    "98ebfe73-2084-4c97-932c-c0cd1643bea7": "office2016",
+    "70512334-47b4-44db-a233-be5ea33b914c": "office2019",
+    "47f3b983-7c53-4d45-abc6-bcd91e2dd90a": "office2021",
+}
+_OFFICE_HOST_KEY_NAMES = {"office2010": "Office 2010", "office2016": "Office 2016", "office2019": "Office 2019",
+                          "office2021": "Office LTSC 2021"}
+
+
+def office_host_key_name(product: dict[str, t.Any]) -> str | None:
+    """ "Office LTSC 2021 KMS host key" for an Office KMS host key (channel KMS_HOST), by its Activation ID where
+    Microsoft publishes it, else "Office KMS host key"; None for any other product."""
+    if product.get("channel") != "KMS_HOST":
+        return None
+    release = _OFFICE_HOST_KEY_NAMES.get(OFFICE_HOST_KEY_IDS.get(product.get("id") or "") or "")
+    return f"{release} KMS host key" if release else "Office KMS host key"
+
+
 def office_name(license_family: str | None) -> str | None:
     """ "Office LTSC Professional Plus 2024" from a LicenseFamily such as Office24ProPlus2024VL_KMS_Client_AE."""
     match = _OFFICE_FAMILY.match(license_family or "")
@@ -152,7 +176,7 @@ def product_name(product: dict[str, t.Any], os_info: dict[str, t.Any] | None = N
     """The name a person recognises for a licensing product (normalised view), with the host's OS for Windows."""
     application = product.get("application")
     if application == "office":
-        return (office_name(product.get("license_family"))
+        return (office_host_key_name(product) or office_name(product.get("license_family"))
                 or office2010_name(product.get("license_family"), product.get("name")) or "Office")
     if application == "windows":
         edition_id = product.get("license_family") or (os_info or {}).get("edition_id")

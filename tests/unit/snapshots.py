@@ -104,3 +104,19 @@ def edit(snap: dict[str, t.Any], fn: t.Callable[[dict[str, t.Any]], None]) -> di
 
 OPEN = {"tcp": {"kms01.corp.example.jp:1688": {"open": True, "error": None}}}
 CLOSED = {"tcp": {"kms01.corp.example.jp:1688": {"open": False, "error": "refused"}}}
+
+
+def kms_host(products: list[dict[str, t.Any]], build: str = "17763", revision: int | None = 3) -> dict[str, t.Any]:
+    """composed: the snapshot of KMS host kms01 (a Windows Server of ``build``, count 40 of 25, port 1688) with its
+    host keys ``products``, collected at ``revision`` (None: a document without one)."""
+    snap = healthy()
+    snap["host"] = "kms01"
+    if revision is not None:
+        snap["revision"] = revision
+    act = snap["probes"]["activation"]
+    act["products"] = products
+    act["service"].update(IsKeyManagementServiceMachine=1, KeyManagementServiceCurrentCount=40, RequiredClientCount=25,
+                          KeyManagementServiceListeningPort=1688)
+    act["os"].update(ProductType=3, BuildNumber=build)
+    act["computer"].update(Name="KMS01", DNSHostName="kms01")
+    return snap

@@ -17,7 +17,7 @@ import uuid
 import yaml
 
 from . import catalog as C
-from .model import ActivationError, Fleet, FirewallPolicy, Host, KmsRole, Transport, firewall_rule, ip_literal, new_product, new_service
+from .model import ActivationError, Fleet, FirewallPolicy, Host, KmsRole, Transport, firewall_rule, ip_literal, new_product, new_service, office_host_key
 
 FLEETS = pathlib.Path(__file__).resolve().parent.parent / "fleets"
 
@@ -152,9 +152,17 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
         if unknown:
             raise FleetError(f"{where}: kms.blocked_addresses must be the host's own addresses "
                              f"({host.kms.address}, {host.kms.ipv6}), got {', '.join(unknown)}")
-        windows_gen = next((g for g in csvlk if not g.startswith("office")), csvlk[0])
+        windows_gen = next((g for g in csvlk if not g.startswith("office")), None)
+        if windows_gen is None:
+            raise FleetError(f"{where}: kms.csvlk needs a Windows host key (ws2016 ... ws2025, win10, win11) besides Office's")
         host.products.append(new_product(edition, "KMS_HOST", status=C.LICENSED if host.kms.activated else C.OOB_GRACE,
                                          csvlk=windows_gen))
+        for gen in csvlk:
+            if gen.startswith("office"):
+                if gen not in C.OFFICE_HOST_KEYS:
+                    raise FleetError(f"{where}: the lab has no {gen} KMS host key (Microsoft publishes no Activation ID "
+                                     f"for it); known: {', '.join(C.OFFICE_HOST_KEYS)}")
+                host.products.append(office_host_key(gen, host.kms.activated))
         host.service.update({"IsKeyManagementServiceMachine": 1, "KeyManagementServiceListeningPort": host.kms.port,
                              "KeyManagementServiceDnsPublishing": host.kms.dns_publishing})
     else:

@@ -304,6 +304,15 @@ def is_ospp(product: dict[str, t.Any]) -> bool:
     return product.get("_class") == C.OSPP_PRODUCT_CLASS
 
 
+def _unset_kms_fields() -> dict[str, t.Any]:
+    """The properties every product row starts with: no add-on, genuine, the [PLAN] intervals, no KMS host set or
+    discovered."""
+    return {"LicenseIsAddon": False, "GenuineStatus": 0, "VLActivationInterval": C.RETRY_MINUTES,
+            "VLRenewalInterval": C.RENEWAL_MINUTES, "KeyManagementServiceMachine": None, "KeyManagementServicePort": 0,
+            "KeyManagementServiceLookupDomain": None, "DiscoveredKeyManagementServiceMachineName": None,
+            "DiscoveredKeyManagementServiceMachinePort": 0, "DiscoveredKeyManagementServiceMachineIpAddress": None}
+
+
 def new_product(edition: C.Edition, channel: str, status: int = C.OOB_GRACE, grace_minutes: int = 30 * 24 * 60,
                 csvlk: str | None = None, partial: str | None = None) -> dict[str, t.Any]:
     """A SoftwareLicensingProduct row with the properties the collection reads."""
@@ -325,20 +334,35 @@ def new_product(edition: C.Edition, channel: str, status: int = C.OOB_GRACE, gra
         "LicenseStatus": status,
         "LicenseStatusReason": 0,
         "GracePeriodRemaining": grace_minutes if status != C.LICENSED else C.VALID_MINUTES,    # [PLAN] minutes
-        "LicenseIsAddon": False,
-        "GenuineStatus": 0,
-        "VLActivationInterval": C.RETRY_MINUTES,
-        "VLRenewalInterval": C.RENEWAL_MINUTES,
-        "KeyManagementServiceMachine": None,
-        "KeyManagementServicePort": 0,
-        "KeyManagementServiceLookupDomain": None,
-        "DiscoveredKeyManagementServiceMachineName": None,
-        "DiscoveredKeyManagementServiceMachinePort": 0,
-        "DiscoveredKeyManagementServiceMachineIpAddress": None,
+        **_unset_kms_fields(),
         "_family": edition.family,
         "_threshold": edition.threshold,
         "_channel": channel,
         "_class": C.OSPP_PRODUCT_CLASS if office2010 else "SoftwareLicensingProduct",
+    }
+
+
+def office_host_key(generation: str, activated: bool) -> dict[str, t.Any]:
+    """[OKMS] an Office KMS host key's SoftwareLicensingProduct row (the Office Volume License Pack installs it into
+    Windows's licensing service on the KMS host, Office 2010's under its own ApplicationID too)."""
+    activation_id, name, description = C.OFFICE_HOST_KEYS[generation]
+    return {
+        "ID": activation_id,
+        "ApplicationID": C.OFFICE2010_APP if generation == "office2010" else C.OFFICE_APP,
+        "Name": name,
+        "Description": description,
+        "LicenseFamily": None,       # assumed: Microsoft's /dlv prints none for these keys
+        "PartialProductKey": uuid.uuid5(uuid.NAMESPACE_DNS, "office-kms-host-" + generation).hex[-5:].upper(),
+        "ProductKeyChannel": C.PRODUCT_KEY_CHANNEL["KMS_HOST"],
+        "ProductKeyID": f"05426-00206-234-{uuid.uuid5(uuid.NAMESPACE_DNS, generation).hex[:6].upper()}",
+        "LicenseStatus": C.LICENSED if activated else C.OOB_GRACE,
+        "LicenseStatusReason": 0,
+        "GracePeriodRemaining": 0 if activated else 30 * 24 * 60,
+        **_unset_kms_fields(),
+        "_family": None,
+        "_threshold": None,
+        "_channel": "KMS_HOST",
+        "_class": "SoftwareLicensingProduct",
     }
 
 

@@ -210,3 +210,27 @@ def test_a_refused_request_is_a_request_the_count_stays_zero():
 
 def test_seeded_clients_are_a_count_without_a_request_in_the_lab():
     assert _service_count(_kms_only(40)) == 40
+
+
+# --- Office KMS host keys ([OKMS]) ---------------------------------------------------------------------------------------
+
+def test_a_kms_host_with_an_office_key_lists_its_row_as_microsoft_prints_it():
+    f = fleet_mod.build({
+        "name": "t", "domain": "corp.example.jp",
+        "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022", "office2021", "office2010"]}}],
+        "hosts": [],
+    })
+    rows = {p["ID"]: p for p in scripts.probe_activation(f, f.hosts["kms01"], {})["products"]}
+    ltsc = rows["47f3b983-7c53-4d45-abc6-bcd91e2dd90a"]           # Microsoft's Activation ID of the LTSC 2021 key
+    assert (ltsc["Name"], ltsc["Description"], ltsc["LicenseStatus"]) == (
+        "Office 16, OfficeKMSHostVL_KMS_Host edition", "Office 16, VOLUME_KMS channel", 1)
+    o14 = rows["bfe7a195-4f8f-4f0b-a622-cf13c7d16864"]
+    assert (o14["Name"], o14["ApplicationID"]) == ("Microsoft Office 2010, KMSHost edition", "59a52881-a989-479d-af46-f275c6370663")
+
+
+@pytest.mark.parametrize("csvlk, message", [(["office2021"], "needs a Windows host key"),
+                                            (["ws2022", "office2024"], "no office2024 KMS host key")])
+def test_office_host_keys_the_lab_cannot_show_are_refused(csvlk, message):
+    with pytest.raises(fleet_mod.FleetError, match=message):
+        fleet_mod.build({"name": "t", "domain": "corp.example.jp",
+                         "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": csvlk}}], "hosts": []})

@@ -45,17 +45,9 @@ def _office2016_host_key():
 def _kms_host(office_key, revision=3):
     """composed: a Windows Server 2019 KMS host (its CSVLK as the other correlation tests have it) with one Office
     host key, collected at ``revision``."""
-    snap = S.healthy()
-    snap["host"] = "kms01"
-    if revision is not None:
-        snap["revision"] = revision
-    act = snap["probes"]["activation"]
-    act["products"] = [S.product(Description="Windows(R) Operating System, VOLUME_KMS_2019 channel",
-                                 ProductKeyChannel="Volume:CSVLK", LicenseFamily="ServerDatacenter"), office_key]
-    act["service"].update(IsKeyManagementServiceMachine=1, KeyManagementServiceCurrentCount=40, RequiredClientCount=25,
-                          KeyManagementServiceListeningPort=1688)
-    act["os"].update(ProductType=3, BuildNumber="17763")
-    act["computer"].update(Name="KMS01", DNSHostName="kms01")
+    windows_key = S.product(Description="Windows(R) Operating System, VOLUME_KMS_2019 channel",
+                            ProductKeyChannel="Volume:CSVLK", LicenseFamily="ServerDatacenter")
+    snap = S.kms_host([windows_key, office_key], build="17763", revision=revision)
     return _analyze.analyze(snap, {"tcp": {"kms01.corp.example.jp:1688": {"open": True}}})
 
 
@@ -112,16 +104,16 @@ def test_microsofts_office_2010_kms_host_dlv_is_an_office_2010_host_key():
 
 def test_a_kms_host_without_the_office_2010_key_is_named_for_its_office_2010_clients():
     kms = _kms_host(_office2016_host_key())
-    assert kms["kms_host_info"]["csvlk"] == ["ws2019"] and kms["kms_host_info"]["not_read"] == []
+    assert kms["kms_host_info"]["csvlk"] == ["office2016", "ws2019"] and kms["kms_host_info"]["coverage_unknown"] == []
     enriched, summary = _correlate.correlate([kms, _office2010_client()])
     pc1 = next(r for r in enriched if r["host"] == "pc1")
     (added,) = [f for f in _office_findings(pc1) if f["code"] == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT"]
     assert added["confidence"] == "medium"
-    assert added["evidence"]["os_release"] == "office2010" and added["evidence"]["csvlk"] == ["ws2019"]
+    assert added["evidence"]["os_release"] == "office2010" and added["evidence"]["csvlk"] == ["office2016", "ws2019"]
     assert "office2010" not in added["evidence"]["csvlk_covers"]
     assert added["message"]["en"] == (
         "The KMS host kms01.corp.example.jp cannot activate Office Professional Plus 2010 (Office 2010): Office 2010 needs "
-        "the Office 2010 host key (CSVLK), which it does not have (Windows Server 2019); a later Office host key does not "
+        "the Office 2010 host key (CSVLK), which it does not have (Office 2016, Windows Server 2019); a later Office host key does not "
         "activate Office 2010.")
     assert "Office 2010 のホストキー (CSVLK) が必要" in added["message"]["ja"] and "古すぎます" not in added["message"]["ja"]
     assert "Office 2010 KMS Host License Pack" in added["remedy_text"]["en"]
@@ -146,11 +138,11 @@ def test_a_kms_host_snapshot_older_than_revision_3_is_not_named_for_office_2010(
     """Revisions 1 and 2 did not read the Office 2010 host key: its absence there is not collected."""
     for revision in (None, 2):
         kms = _kms_host(_office2016_host_key(), revision=revision)
-        assert kms["kms_host_info"]["not_read"] == ["office2010"]
+        assert kms["kms_host_info"]["coverage_unknown"] == ["office2010"]
         enriched, _summary = _correlate.correlate([kms, _office2010_client()])
         assert "KMS_HOST_CANNOT_ACTIVATE_PRODUCT" not in next(r for r in enriched if r["host"] == "pc1")["codes"]
     # an older snapshot that holds the key (a paste of slmgr /dlv all) still says the host covers Office 2010
-    assert _kms_host(_office2010_host_key(), revision=2)["kms_host_info"]["not_read"] == []
+    assert _kms_host(_office2010_host_key(), revision=2)["kms_host_info"]["coverage_unknown"] == []
 
 
 def test_the_clients_own_0xc004f042_for_office_2010_names_office_2010():

@@ -1,0 +1,120 @@
+"""Office KMS host keys told by their Activation ID, and host keys of an unknown generation never blamed.
+
+Evidence: Microsoft, "Configure a KMS host computer to activate volume licensed versions of Office"
+(MicrosoftDocs/OfficeDocs-DeployOffice, ms.date 04/26/2024) lists the Activation IDs of the Office LTSC 2021, 2019 and
+2016 KMS host keys, and prints the Office 2016 key's slmgr /dlv: "Name: Office 16, OfficeKMSHostVL_KMS_Host edition",
+"Description: Office 16, VOLUME_KMS channel" - no year for the VOLUME_KMS_<gen> pattern to read
+(tests/unit/fixtures/text/en_msdocs_office_kms_host_dlv.txt). Before this, a KMS host with that real key covered no
+Office, and the fleet step named it (KMS_HOST_CANNOT_ACTIVATE_PRODUCT) for every Office 2016 client it had not yet
+activated. The KMS hosts below are composed from those strings (marked so).
+"""
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _correlate, _text
+
+import snapshots as S
+
+TEXTS = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "text"
+OFFICE_APP = "0ff1ce15-a989-479d-af46-f275c6370663"
+
+
+@pytest.mark.parametrize("activation_id, generation", [
+    ("98EBFE73-2084-4C97-932C-C0CD1643BEA7", "office2016"),
+    ("70512334-47B4-44DB-A233-BE5EA33B914C", "office2019"),
+    ("47F3B983-7C53-4D45-ABC6-BCD91E2DD90A", "office2021"),
+    ("bfe7a195-4f8f-4f0b-a622-cf13c7d16864", "office2010"),
+])
+def test_office_host_keys_are_told_by_the_activation_ids_microsoft_publishes(activation_id, generation):
+    product = {"application": "office", "id": activation_id.lower(), "description": "Office 16, VOLUME_KMS channel"}
+    assert _analyze.csvlk_generation(product) == generation
+
+
+def test_an_office_host_key_microsoft_does_not_list_has_no_generation():
+    """Same Description, an Activation ID not published: unknown, not a guess."""
+    product = {"application": "office", "id": "00000000-0000-0000-0000-000000000001", "description": "Office 16, VOLUME_KMS channel"}
+    assert _analyze.csvlk_generation(product) is None
+
+
+def test_microsofts_office_2016_kms_host_dlv_covers_office_2016():
+    snap = _text.snapshot_from_text((TEXTS / "en_msdocs_office_kms_host_dlv.txt").read_text(encoding="utf-8"), "kms01")
+    info = _analyze.analyze(snap, {})["kms_host_info"]
+    assert info["csvlk"] == ["office2016"] and "office2016" in info["covers"]
+    assert info["coverage_unknown"] == ["office2010"]     # a paste shows only what was pasted (revision 2)
+
+
+def _kms_host(office_key):
+    """composed: a Windows Server 2022 KMS host (its CSVLK as the other correlation tests write it) with ``office_key``."""
+    windows_key = S.product(Description="Windows(R) Operating System, VOLUME_KMS_2022 channel",
+                            ProductKeyChannel="Volume:CSVLK", LicenseFamily="ServerDatacenter")
+    snap = S.kms_host([windows_key, office_key], build="20348")
+    return _analyze.analyze(snap, {"tcp": {"kms01.corp.example.jp:1688": {"open": True}}})
+
+
+def _office_host_key(activation_id):
+    """composed: an Office host key row as Microsoft prints the Office 2016 one, with ``activation_id``."""
+    return S.product(ID=activation_id, ApplicationID=OFFICE_APP, Name="Office 16, OfficeKMSHostVL_KMS_Host edition",
+                     Description="Office 16, VOLUME_KMS channel", LicenseFamily=None, PartialProductKey="KDQ2G",
+                     ProductKeyChannel=None, LicenseStatus=1)
+
+
+def _office_client(license_family, status=2):
+    """A Windows 11 client with an Office KMS client licence of ``license_family``, in grace, using kms01."""
+    snap = S.healthy()
+    snap["probes"]["activation"]["products"].append(S.product(
+        ID="d450596f-894d-49e0-966a-fd39ed4c4c64", ApplicationID=OFFICE_APP, Name=f"Office 16, {license_family} edition",
+        Description="Office 16, VOLUME_KMSCLIENT channel", LicenseFamily=license_family, PartialProductKey="WFG99",
+        ProductKeyChannel="Volume:GVLK", LicenseStatus=status, GracePeriodRemaining=36000))
+    return _analyze.analyze(snap, S.OPEN)
+
+
+def _blamed(kms, client):
+    enriched, _summary = _correlate.correlate([kms, client])
+    return "KMS_HOST_CANNOT_ACTIVATE_PRODUCT" in next(r for r in enriched if r["host"] == "pc1")["codes"]
+
+
+def test_a_kms_host_with_microsofts_office_2016_key_is_not_named_for_office_2016_clients():
+    """The real key: before, csvlk [ws2022] only, and the Office 2016 client's KMS host was named."""
+    kms = _kms_host(_office_host_key("98ebfe73-2084-4c97-932c-c0cd1643bea7"))
+    assert kms["kms_host_info"]["csvlk"] == ["office2016", "ws2022"]
+    assert not _blamed(kms, _office_client("Office16ProPlusVL_KMS_Client"))
+
+
+def test_an_office_host_key_of_unknown_generation_leaves_office_coverage_unknown():
+    """An Office host key whose Activation ID Microsoft does not publish (Office LTSC 2024's, say): the host may
+    cover any Office; its Office clients are not blamed, its Windows coverage still stands."""
+    kms = _kms_host(_office_host_key("00000000-0000-0000-0000-000000000024"))
+    info = kms["kms_host_info"]
+    assert info["csvlk"] == ["ws2022"]
+    assert {"office2010", "office2016", "office2019", "office2021", "office2024"} <= set(info["coverage_unknown"])
+    assert not set(info["coverage_unknown"]) & set(info["covers"])
+    assert not _blamed(kms, _office_client("Office16ProPlusVL_KMS_Client"))
+
+
+def test_a_known_office_key_does_not_cover_a_later_office():
+    """The Office 2016 key does not cover Office LTSC 2021 ([PLAN] coverage table): that client is named."""
+    kms = _kms_host(_office_host_key("98ebfe73-2084-4c97-932c-c0cd1643bea7"))
+    assert _blamed(kms, _office_client("Office21ProPlus2021VL_KMS_Client_AE"))
+
+
+def test_a_windows_host_key_of_unknown_generation_leaves_windows_coverage_unknown():
+    """A Windows CSVLK whose Description names no generation beside a known Office key: the Windows clients are not
+    blamed (before, csvlk [office2016] made every Windows client 'not covered')."""
+    kms = _kms_host(_office_host_key("98ebfe73-2084-4c97-932c-c0cd1643bea7"))
+    assert "win11" not in kms["kms_host_info"]["coverage_unknown"]      # its CSVLK's generation is read
+    info = _analyze.kms_host_info({"products": [
+        {"application": "windows", "channel": "KMS_HOST", "description": "Windows(R) Operating System, VOLUME_KMS_R2_C channel"},
+        {"application": "office", "channel": "KMS_HOST", "id": "98ebfe73-2084-4c97-932c-c0cd1643bea7"}]})
+    assert info["csvlk"] == ["office2016"] and "win11" in info["coverage_unknown"] and "office2016" not in info["coverage_unknown"]
+
+
+def test_an_office_host_key_is_named_as_one():
+    """A KMS host's Office key was named "Office" (no LicenseFamily to name it by): now by its generation."""
+    snap = _text.snapshot_from_text((TEXTS / "en_msdocs_office_kms_host_dlv.txt").read_text(encoding="utf-8"), "kms01")
+    (product,) = _analyze.analyze(snap, {})["products"]
+    assert product["display"] == "Office 2016 KMS host key"
+    kms = _kms_host(_office_host_key("00000000-0000-0000-0000-000000000024"))
+    assert "Office KMS host key" in {p["display"] for p in kms["products"]}
