@@ -44,10 +44,28 @@ def shown(value: t.Any) -> str:
     return text if len(text) <= _MAX_SHOWN else f"{text[:_MAX_SHOWN]}... ({len(str(value))} characters)"
 
 
+def kind_of(value: t.Any) -> str:
+    """What a value is, in words a user knows ("a list", "a mapping", "a number"): never a Python class name, which
+    ansible-core 2.19+ makes internal (``_AnsibleTaggedList``)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, t.Mapping):
+        return "a mapping"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return "a list"
+    return f"a value of type {type(value).__name__}"
+
+
 def _string(option: str, value: t.Any, what: str) -> str:
     """``value`` as a non-empty string without control, format (RTL marks, zero-width) or separator characters."""
     if not isinstance(value, str):
-        raise AnsibleActionFail(f"{option}: expected {what} as a string, got {type(value).__name__} {shown(value)}")
+        raise AnsibleActionFail(f"{option}: expected {what} as a string, got {kind_of(value)} {shown(value)}")
     if not value:
         raise AnsibleActionFail(f"{option}: expected {what}, got an empty string")
     for char in value:
@@ -239,22 +257,24 @@ def check_raw(spec: dict[str, t.Any], args: t.Mapping[str, t.Any], prefix: str =
             if kind == "dict" and isinstance(value, t.Mapping) and option.get("options"):
                 check_raw(option["options"], value, f"{prefix}{name}.")
             else:
-                _check_raw_one(prefix + name, kind, value)
+                _check_raw_one(prefix + name, kind, value, bool(option.get("no_log")))
 
 
-def _check_raw_one(name: str, kind: str, value: t.Any) -> None:
-    """One value of ``kind`` (int, float, str or path) as given."""
+def _check_raw_one(name: str, kind: str, value: t.Any, secret: bool = False) -> None:
+    """One value of ``kind`` (int, float, str or path) as given. A ``secret`` (a no_log option: a product key) is never
+    shown, whatever its type: only what it is."""
+    what = "(the value is not shown)" if secret else shown(value)
     if kind in ("int", "float") and isinstance(value, bool):
         raise AnsibleActionFail(f"{name}: expected a number, got the boolean {value!r}")
     if kind == "int" and isinstance(value, str) and not _ASCII_INT.fullmatch(value):
-        raise AnsibleActionFail(f"{name}: {shown(value)} is not an integer (ASCII digits, no spaces or leading zeros)")
+        raise AnsibleActionFail(f"{name}: {what} is not an integer (ASCII digits, no spaces or leading zeros)")
     if kind == "float":
         if isinstance(value, str) and not _ASCII_FLOAT.fullmatch(value):
-            raise AnsibleActionFail(f"{name}: {shown(value)} is not a decimal number")
+            raise AnsibleActionFail(f"{name}: {what} is not a decimal number")
         if isinstance(value, float) and not math.isfinite(value):
             raise AnsibleActionFail(f"{name}: expected a finite number, got {value!r}")
     if kind in ("str", "path") and not isinstance(value, str):
-        raise AnsibleActionFail(f"{name}: expected a string, got {type(value).__name__} {shown(value)}")
+        raise AnsibleActionFail(f"{name}: expected a string, got {kind_of(value)} {what}")
 
 
 # --- names and addresses ---------------------------------------------------------------------------------------------

@@ -139,6 +139,18 @@ def test_explicit_key_is_validated_without_echoing_it():
     assert "product_key must be five groups" in str(exc.value) and "SECRET" not in str(exc.value)
 
 
+@pytest.mark.parametrize("value, kind", [([KEY], "a list"), ({"key": KEY}, "a mapping"), ((KEY,), "a list")])
+def test_a_key_of_the_wrong_type_is_refused_without_echoing_it(value, kind):
+    """A vault variable holding a list put the whole key in the error ("expected a string, got _AnsibleTaggedList
+    ['NPPR9-...']"): a no_log option's value is never shown, whatever its type, nor a Python class name."""
+    host = Host({"activation": S.healthy()["probes"]["activation"]})
+    with pytest.raises(AnsibleActionFail) as exc:
+        _run(kms_client, {"product_key": value}, host)
+    message = str(exc.value)
+    assert message == f"product_key: expected a string, got {kind} (the value is not shown)"
+    assert KEY[:5] not in message and "T83GX" not in message
+
+
 @pytest.mark.parametrize("args, message", [
     ({"state": "absent", "kms_host": "kms01"}, "kms_host cannot be given with state: absent"),
     ({"kms_host": "kms01:99999"}, "kms_host: 'kms01:99999' is not a valid"),
