@@ -18,6 +18,7 @@ import ipaddress
 import math
 import os
 import re
+import tempfile
 import typing as t
 import unicodedata
 
@@ -501,6 +502,30 @@ def path(option: str, value: t.Any) -> str:
     text = _string(option, value, "a path")
     if len(text) > 4096 or text != text.strip():
         raise AnsibleActionFail(f"{option}: {shown(value)} is not a path (1-4096 characters, no leading or trailing spaces)")
+    return text
+
+
+def writable_folder(option: str, value: t.Any) -> str:
+    """A path (as :func:`path`) the controller can write a folder of files into: a folder it may write in, or a path
+    whose nearest existing parent is such a folder (the folders between are created). Checked before any host is
+    contacted, so a run never changes hosts and then fails to write its report."""
+    text = path(option, value)
+    target = os.path.abspath(os.path.expanduser(text))
+    probe = target
+    while not os.path.lexists(probe):
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            break
+        probe = parent
+    if not os.path.isdir(probe):
+        where = "is" if probe == target else f"cannot be created: {probe} is"
+        raise AnsibleActionFail(f"{option}: {shown(value)} {where} not a folder; give a folder the controller can write in")
+    try:    # a real write, undone at once: os.access says yes to root on a read-only or virtual file system
+        os.rmdir(tempfile.mkdtemp(prefix=".winactivation-kms-check-", dir=probe))
+    except OSError as exc:
+        where = "" if probe == target else f" (its nearest existing folder {probe})"
+        raise AnsibleActionFail(f"{option}: {shown(value)}{where} cannot be written by this user on the controller "
+                                f"({exc.strerror}); give a folder the controller can write in") from None
     return text
 
 

@@ -92,6 +92,20 @@ def _when_set(check: t.Callable[[str, t.Any], t.Any]) -> t.Callable[[str, t.Any]
     return run
 
 
+def _report_dir(name: str, value: t.Any) -> None:
+    """The report folder, given or not: unset, the report role's default, ./reports of the folder the run started in
+    (roles/report/defaults: the PWD, else the playbook's folder, which is where ansible-playbook runs)."""
+    if value is not None:
+        _options.writable_folder(name, value)
+        return
+    default = os.path.join(os.environ.get("PWD") or os.getcwd(), "reports")
+    try:
+        _options.writable_folder(name, default)
+    except AnsibleActionFail as exc:
+        raise AnsibleActionFail(f"{exc.message} (report_dir is not set: this is its default, ./reports of the current "
+                                "folder; set -e report_dir=<folder>)") from None
+
+
 def _slice_key(name: str, value: t.Any) -> None:
     """An AWX slice's set_stats key: a variable name that merge_slices finds by its prefix."""
     _options.variable_name(name, value)
@@ -116,7 +130,7 @@ VALUE_CHECKS: dict[str, t.Callable[[str, t.Any], None]] = {
     "kms_host_listening_port": _unless_empty(_options.port),
     "kms_host_dns_publish_domains": _each(_options.domain),
     "kms_host_firewall_remote_addresses": _each(_options.firewall_address),
-    "report_dir": _when_set(_options.path),
+    "report_dir": _report_dir,
     "report_name": _when_set(_options.file_stem),
     "report_sources": _each(_options.existing_file),
     "report_document_var": _unless_empty(_options.variable_path),

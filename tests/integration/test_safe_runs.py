@@ -30,12 +30,13 @@ def _contacted(before: dict[str, dict[str, int]], after: dict[str, dict[str, int
     return sorted(name for name in after if after[name] != before[name])
 
 
-@pytest.mark.parametrize("bad", [{"remediate_time_source": "chrony"}, {"report_language": "fr"}],
-                         ids=["remediate_time_source", "report_language"])
+@pytest.mark.parametrize("bad", [{"remediate_time_source": "chrony"}, {"report_language": "fr"},
+                                 {"report_dir": "/proc/winactivation-kms-reports"}],
+                         ids=["remediate_time_source", "report_language", "report_dir_unwritable"])
 def test_remediate_with_one_bad_variable_contacts_no_host(demo_lab, tmp_path, bad):
     before = demo_lab.counters()
     run = run_playbook(demo_lab.inventory_path, REMEDIATE, tmp_path, forks=20,
-                       extra=["-e", json.dumps(dict(bad, report_dir=str(tmp_path / "r")))])
+                       extra=["-e", json.dumps(dict({"report_dir": str(tmp_path / "r")}, **bad))])
     after = demo_lab.counters()
     assert run.rc != 0
     assert _contacted(before, after) == []

@@ -49,6 +49,28 @@ def test_good_values_and_unrelated_variables_pass():
     assert _validate.validate(_validate.role_spec("remediate"), {"remediate_kms_host": ""}) == []
 
 
+def test_a_report_folder_that_cannot_be_written_is_refused_before_any_host(tmp_path, monkeypatch):
+    """report_dir under a file was found only when the report was written: after the hosts were changed, and the
+    record of those changes lost. It is checked with the other variables, before any host is contacted."""
+    spec = _validate.role_spec("report")
+    blocker = tmp_path / "afile"
+    blocker.write_text("x", encoding="utf-8")
+    (error,) = _validate.validate(spec, {"report_dir": str(blocker / "reports")})
+    assert error.startswith("report_dir: ") and error.endswith(
+        f" cannot be created: {blocker} is not a folder; give a folder the controller can write in")
+    (error,) = _validate.validate(spec, {"report_dir": str(blocker)})
+    assert "is not a folder" in error
+    assert _validate.validate(spec, {"report_dir": str(tmp_path / "new" / "reports")}) == []
+    assert not (tmp_path / "new").exists()                      # checked, not created: validation changes nothing
+    assert [p.name for p in tmp_path.iterdir()] == ["afile"]    # the write test leaves nothing behind
+    # unset: its default, ./reports of the folder the run started in
+    monkeypatch.setenv("PWD", str(blocker))
+    (error,) = _validate.validate(spec, {})
+    assert "report_dir is not set: this is its default" in error
+    monkeypatch.setenv("PWD", str(tmp_path))
+    assert _validate.validate(spec, {}) == []
+
+
 def test_summary_names_hosts_briefly():
     line = _validate.summarise({"a bad": ["pc1", "pc2", "pc3", "pc4", "pc5"], "b bad": ["localhost"], "c bad": ["pc9"]})
     assert line == ("Invalid settings, nothing was changed: a bad (hosts pc1, pc2, pc3 and 2 more); b bad; "
