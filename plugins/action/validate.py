@@ -54,6 +54,8 @@ class ActionModule(ActionBase):
         if args["variables"]:
             spec = _validate.strip_docs(args["variables"])
             checked += self._validate_on_hosts(spec, [this_host], task_vars, errors)
+        for name, known in _validate.misspelt(self._names_seen(args["roles"], this_host, task_vars)).items():
+            errors.setdefault(f"{name}: not a variable of winactivation.kms; did you mean {known}?", [])
         result["changed"] = False
         if errors:
             result.update({"failed": True, "msg": _validate.summarise(errors), "errors": list(errors)})
@@ -61,6 +63,18 @@ class ActionModule(ActionBase):
             result.update({"msg": f"{len(args['roles'])} role(s) validated, {checked} distinct setting(s) checked",
                            "roles": sorted(args["roles"])})
         return result
+
+    @staticmethod
+    def _names_seen(roles: dict[str, t.Any], this_host: str, task_vars: dict[str, t.Any]) -> set[str]:
+        """The variable names the run's hosts see: the controller's (extra variables included) and each role host's
+        (inventory, group and host variables)."""
+        names = {str(name) for name in task_vars}
+        hostvars = task_vars.get("hostvars")
+        if hostvars is not None:
+            for host in {str(h) for hosts in roles.values() for h in (hosts or [])} | {this_host}:
+                if host in hostvars:
+                    names.update(str(name) for name in hostvars[host])
+        return names
 
     def _validate_on_hosts(self, spec: dict[str, t.Any], hosts: list[str], task_vars: dict[str, t.Any],
                            errors: dict[str, list[str]]) -> int:

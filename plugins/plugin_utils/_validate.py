@@ -12,7 +12,9 @@ their per-host validation task would repeat, once per host and per play, what wa
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import typing as t
 
 import yaml
@@ -38,6 +40,61 @@ def role_spec(role: str, roles_dir: str = ROLES_DIR) -> dict[str, t.Any]:
     with open(path, encoding="utf-8") as handle:
         document = yaml.safe_load(handle) or {}
     return strip_docs(((document.get("argument_specs") or {}).get("main") or {}).get("options") or {})
+
+
+#: The prefixes of the collection's variables; a name with one of them that the collection does not know, but that is
+#: one or two keystrokes from one it knows, is a typo (a misspelt -e report_langauge=ja was silently ignored).
+VARIABLE_PREFIXES = ("diagnose_", "remediate_", "report_", "kms_host_")
+_VARIABLE_NAME = re.compile(r"\b(?:diagnose|remediate|report|kms_host)_[a-z0-9_]*[a-z0-9]")
+
+
+@functools.lru_cache(maxsize=1)
+def known_variables(roles_dir: str = ROLES_DIR) -> frozenset[str]:
+    """Every variable name with the collection's prefixes that its roles and playbooks use or document (their YAML
+    read once): the roles' options, the playbooks' own variables, the facts and results the roles set."""
+    root = os.path.dirname(roles_dir)
+    names: set[str] = set()
+    for top in (roles_dir, os.path.join(root, "playbooks")):
+        for folder, _dirs, files in os.walk(top):
+            for name in files:
+                if name.endswith((".yml", ".yaml")):
+                    with open(os.path.join(folder, name), encoding="utf-8") as handle:
+                        names.update(_VARIABLE_NAME.findall(handle.read()))
+    return frozenset(names)
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """The optimal string alignment distance of ``a`` and ``b`` (insertions, deletions, substitutions and swaps of
+    two neighbours), or ``limit + 1`` once it is sure to exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        before, row = row, current
+    return row[-1]
+
+
+def misspelt(names: t.Iterable[str], known: frozenset[str] | None = None) -> dict[str, str]:
+    """The names with the collection's prefixes that it does not know and that are one keystroke (a letter added,
+    left out, changed, or two swapped; two for names of 14 characters or more) from one it knows: name -> that one.
+    Names further away are the user's own and are left alone ("report_date" is not "report_name")."""
+    known = known_variables() if known is None else known
+    found = {}
+    for name in names:
+        if name.startswith(VARIABLE_PREFIXES) and name not in known:
+            allowed = 1 if len(name) < 14 else 2     # two edits turn a short name into another word ("report_date")
+            close = sorted((_edits(name, k, allowed), k) for k in known if name[:4] == k[:4])
+            if close and close[0][0] <= allowed:
+                found[name] = close[0][1]
+    return found
 
 
 def strip_docs(options: dict[str, t.Any]) -> dict[str, t.Any]:

@@ -49,6 +49,20 @@ def test_remediate_with_one_bad_variable_contacts_no_host(demo_lab, tmp_path, ba
     assert list(run.results) == ["localhost"]
 
 
+@pytest.mark.parametrize("playbook, typo, meant", [(DIAGNOSE, "report_langauge", "report_language"),
+                                                    (REMEDIATE, "remediate_open_firewal", "remediate_open_firewall")],
+                         ids=["diagnose", "remediate"])
+def test_a_misspelt_variable_contacts_no_host(demo_lab, tmp_path, playbook, typo, meant):
+    """-e report_langauge=ja ran a whole diagnosis in English; -e remediate_open_firewal=false still opened firewalls."""
+    before = demo_lab.counters()
+    run = run_playbook(demo_lab.inventory_path, playbook, tmp_path,
+                       extra=["-e", json.dumps({typo: "ja", "report_dir": str(tmp_path / "r")})])
+    assert run.rc != 0
+    assert _contacted(before, demo_lab.counters()) == []
+    (fatal,) = _fatal_lines(run.output)
+    assert f"{typo}: not a variable of winactivation.kms; did you mean {meant}?" in fatal
+
+
 @pytest.mark.parametrize("playbook", [REMEDIATE, DIAGNOSE], ids=["remediate", "diagnose"])
 def test_limit_without_localhost_is_validated_too(demo_lab, tmp_path, playbook):
     """--limit that leaves localhost out skips the first (localhost) play: the first play of the hosts validates

@@ -117,3 +117,31 @@ def test_action_names_an_empty_target_group_and_passes_good_runs():
     bad = _run({"roles": {"report": []}, "variables": {"remediate_fix_kms_hosts": {"type": "bool"}}},
                {"localhost": {"remediate_fix_kms_hosts": "perhaps"}})
     assert bad["failed"] is True and "remediate_fix_kms_hosts" in bad["msg"]
+
+
+@pytest.mark.parametrize("name, meant", [("report_langauge", "report_language"), ("remediate_open_firewal", "remediate_open_firewall"),
+                                         ("diagnose_timout", "diagnose_timeout"), ("diagnose_host", "diagnose_hosts"),
+                                         ("kms_host_listening_prot", "kms_host_listening_port")])
+def test_a_misspelt_variable_stops_the_run_naming_the_one_meant(name, meant):
+    """-e report_langauge=ja ran in English and -e remediate_open_firewal=false still opened firewalls: a name with the
+    collection's prefix one keystroke from one of its variables stops the run before any host is contacted."""
+    result = _run({"roles": {"report": [], "remediate": ["pc1"]}}, {"localhost": {name: "x"}, "pc1": {}})
+    assert result["failed"] is True
+    assert result["msg"] == f"Invalid settings, nothing was changed: {name}: not a variable of winactivation.kms; did you mean {meant}?"
+    from_a_host = _run({"roles": {"report": [], "remediate": ["pc1"]}}, {"localhost": {}, "pc1": {name: "x"}})
+    assert from_a_host["failed"] is True and f"did you mean {meant}?" in from_a_host["msg"]
+
+
+@pytest.mark.parametrize("name", ["report_date", "report_email", "diagnose_owner", "remediate_window", "kms_hostname",
+                                  "report_language", "diagnose_result"])
+def test_the_users_own_and_the_collections_variables_pass(name):
+    """Names further from the collection's (a user's report_date, report_email), its own variables and the results its
+    roles register are not typos."""
+    assert _validate.misspelt([name]) == {}
+    assert not _run({"roles": {"report": []}}, {"localhost": {name: "x" if name != "report_language" else "en"}}).get("failed")
+
+
+def test_known_variables_are_read_from_the_roles_and_playbooks():
+    known = _validate.known_variables()
+    assert {"report_language", "remediate_open_firewall", "diagnose_hosts", "kms_host_listening_port",
+            "remediate_kms_hosts", "report_deliver_to", "diagnose_result"} <= known
