@@ -33,11 +33,11 @@ STATS_MAX_HOSTS = 200
 STATS_MAX_BYTES = 65536
 
 _TEXT = {
-    "en": {"none": "no cause found", "prediction": "Prediction (check mode): nothing was changed; results of changes that "
+    "en": {"prediction": "Prediction (check mode): nothing was changed; results of changes that "
            "depend on an earlier change cannot be foreseen.", "before": "Before: ", "after": "After: ",
            "where": "Reports in {dir}: {files}", "where_check": "Prediction (check mode), nothing was changed; reports in {dir}: {files}",
            "unread": "None of the {hosts} hosts could be read ({unread} unreachable or unreadable); reports in {dir}"},
-    "ja": {"none": "原因は見つかりませんでした", "prediction": "予測 (チェックモード): 何も変更していません。前の変更に依存する変更の結果は"
+    "ja": {"prediction": "予測 (チェックモード): 何も変更していません。前の変更に依存する変更の結果は"
            "予測できません。", "before": "修復前: ", "after": "修復後: ",
            "where": "レポートの場所: {dir}: {files}", "where_check": "予測 (チェックモード)、何も変更していません。レポートの場所: {dir}: {files}",
            "unread": "全 {hosts} 台のいずれからも情報を読み取れませんでした (接続不可または読み取り不可: {unread} 台)。レポートの場所: {dir}"},
@@ -99,8 +99,9 @@ def reweighed(document: t.Mapping[str, t.Any]) -> dict[str, dict[str, t.Any]]:
 
 def statements(document: t.Mapping[str, t.Any], language: str) -> list[str]:
     """The fleet's causes in ``language``, or a line saying none was found."""
-    lines = [str(s[language]) for s in (document.get("summary") or {}).get("statements") or []]
-    return lines or [_TEXT[language]["none"]]
+    summary = document.get("summary") or {}
+    lines = [str(s[language]) for s in summary.get("statements") or []]
+    return lines or [_report.no_cause_text(summary, language)]
 
 
 def console(document: t.Mapping[str, t.Any], before: t.Mapping[str, t.Any] | None, language: str, folder: str,

@@ -39,6 +39,7 @@ LABELS = {
         "message": "What is wrong", "remedy": "What to do", "evidence": "Evidence", "causes": "Causes across the fleet",
         "by_kms": "By KMS host", "kms_host": "KMS host", "clients": "Clients", "activated": "Activated",
         "failing": "Failing", "all": "All", "search": "Search hosts", "none": "No cause found: every host is activated.",
+        "no_cause": "No cause across the fleet could be named for the {n} {hosts} not activated; see each host below.",
         "healthy": "healthy", "warning": "warning", "failing_s": "failing", "critical": "critical", "unreachable": "unreachable",
         "unknown": "unknown (evidence missing)", "error": "error", "shown": "shown", "csvlk": "CSVLK", "count": "Count", "expand_all": "Expand all",
         "collapse_all": "Collapse all", "print": "Print", "not_known": "not known", "host_scope": "whole host",
@@ -49,6 +50,7 @@ LABELS = {
         "message": "問題", "remedy": "対処", "evidence": "根拠", "causes": "フリート全体の原因",
         "by_kms": "KMS ホスト別", "kms_host": "KMS ホスト", "clients": "クライアント", "activated": "認証済み",
         "failing": "失敗", "all": "すべて", "search": "ホストを検索", "none": "原因は見つかりませんでした。すべてのホストが認証済みです。",
+        "no_cause": "認証されていない {n} 台について、フリート全体の原因は特定できませんでした。各ホストの内容を参照してください。",
         "healthy": "正常", "warning": "警告", "failing_s": "失敗", "critical": "重大", "unreachable": "接続不可",
         "unknown": "不明 (情報不足)", "error": "エラー", "shown": "件表示", "csvlk": "CSVLK", "count": "カウント", "expand_all": "すべて展開",
         "collapse_all": "すべて折りたたむ", "print": "印刷", "not_known": "不明", "host_scope": "ホスト全体",
@@ -372,6 +374,21 @@ def _md(text: t.Any) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+#: Statuses of a host that is not activated, or not known to be: a report never says "every host is activated" then.
+NOT_ACTIVATED = ("critical", "failing", "unreachable", "error", "unknown")
+
+
+def no_cause_text(summary: t.Mapping[str, t.Any], language: str = "en") -> str:
+    """What a report says when the fleet step named no cause: that every host is activated only when it is so;
+    otherwise how many hosts are not (or not known to be) activated, and that each host's section says why."""
+    labels = LABELS[_check_language(language)]
+    counts = summary.get("status_counts") or {}
+    not_activated = sum(int(counts.get(status) or 0) for status in NOT_ACTIVATED)
+    if not not_activated:
+        return str(labels["none"])
+    return str(labels["no_cause"]).format(n=not_activated, hosts="host" if not_activated == 1 else "hosts")
+
+
 def to_markdown(document: dict[str, t.Any], language: str = "en") -> str:
     """A ticket-ready Markdown report: summary, causes, KMS hosts, then each host that needs attention."""
     lang = _check_language(language)
@@ -387,7 +404,7 @@ def to_markdown(document: dict[str, t.Any], language: str = "en") -> str:
         lines += [f"- **{s['code']}**: {_md(s[lang])} ({', '.join(s['hosts'][:10])}{' ...' if len(s['hosts']) > 10 else ''})"
                   for s in summary["statements"]]
     else:
-        lines.append(labels["none"])
+        lines.append(no_cause_text(summary, lang))
     if summary["by_kms_host"]:
         lines += ["", f"## {labels['by_kms']}", "", f"| {labels['kms_host']} | {labels['clients']} | {labels['activated']} | "
                   f"{labels['failing']} | {labels['csvlk']} |", "|---|---:|---:|---:|---|"]
@@ -602,6 +619,7 @@ def to_html(document: dict[str, t.Any], language: str = "en", template: str | No
     with collector_paused():
         return _render(page, "report_html_template", lang=lang, labels=LABELS[lang], generated_at=_when(document["generated_at"]),
                        summary=summary, chart=_chart(summary, lang), csvlk_names=csvlk_names,
+                       no_cause=no_cause_text(summary, lang),
                        codes=[(c, summary["code_counts"][c]) for c in sorted(summary["code_counts"])],
                        statuses=[(s, _status_label(s, lang)) for s in STATUS_ORDER if summary["status_counts"].get(s)],
                        hosts=[_host_view(r, lang) for r in document["results"]])

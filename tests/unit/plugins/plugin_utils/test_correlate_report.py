@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _correlate, _report
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _correlate, _fleet, _report
 
 import snapshots as S
 
@@ -182,3 +182,32 @@ def test_correlation_copies_only_what_it_changes(monkeypatch):
     assert confirmed["evidence"]["confirmed_by_kms_host"] is True
     original = next(f for f in results[2]["findings"] if f["code"] == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT")
     assert "confirmed_by_kms_host" not in original["evidence"]
+
+
+def _no_cause_document(failing: bool) -> dict:
+    """Two hosts and no fleet cause: activated, or failing with findings the fleet names no cause for (what a helpdesk
+    batch of two pasted slmgr texts gave: ACTIVATION_FAILED and EVIDENCE_MISSING only)."""
+    enriched, summary = _correlate.correlate([_client("pc0"), _client("pc1")])
+    if failing:
+        for result in enriched:
+            result["status"] = "failing"
+        summary = dict(summary, status_counts={"failing": 2}, statements=[])
+    return {"schema": "winactivation.kms/diagnosis/1", "generated_at": "2026-12-01T00:00:00Z", "results": enriched,
+            "summary": summary}
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_no_cause_is_never_every_host_is_activated_when_hosts_fail(lang):
+    """Two failing pasted hosts read "No cause found: every host is activated." under a status table counting them
+    failing, in the Markdown, the HTML and on the console: now how many are not activated, and where to look."""
+    doc = _no_cause_document(failing=True)
+    assert doc["summary"]["statements"] == [] and doc["summary"]["status_counts"].get("failing") == 2
+    said = {"en": "No cause across the fleet could be named for the 2 hosts not activated; see each host below.",
+            "ja": "認証されていない 2 台について、フリート全体の原因は特定できませんでした。各ホストの内容を参照してください。"}[lang]
+    assert said in _report.to_markdown(doc, lang) and said in _report.to_html(doc, lang)
+    assert _fleet.statements(doc, lang) == [said]
+    every = _report.LABELS[lang]["none"]
+    for text in (_report.to_markdown(doc, lang), _report.to_html(doc, lang), " ".join(_fleet.statements(doc, lang))):
+        assert every not in text
+    healthy = _no_cause_document(failing=False)
+    assert _fleet.statements(healthy, lang) == [every] and every in _report.to_markdown(healthy, lang)
