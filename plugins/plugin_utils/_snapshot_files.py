@@ -89,18 +89,33 @@ class _Skip(Exception):
     """A file that is not a snapshot, with the reason."""
 
 
+def _files(path: str) -> list[str]:
+    """The snapshot and pasted-text files of folder ``path``, sorted."""
+    return sorted(p for p in glob.glob(os.path.join(glob.escape(path), "*")) if p.lower().endswith(_EXTENSIONS) and os.path.isfile(p))
+
+
+def folder_problem(folder: str, cwd: str | None = None) -> str | None:
+    """Why ``folder`` cannot be read as a folder of snapshots (naming snapshot_dir), or None: it must be a folder
+    holding at least one ``*.json`` snapshot or ``*.txt`` pasted output. Checked by the playbook's validation before
+    anything is read, and by :func:`read_folder`."""
+    path = resolve_folder(folder, cwd)
+    if not os.path.isdir(path):
+        return f"snapshot_dir: {path} is not a folder (relative paths are taken from {cwd or os.getcwd()})"
+    if not _files(path):
+        return f"snapshot_dir: no *.json snapshot or *.txt pasted output in {path}"
+    return None
+
+
 def read_folder(folder: str, cwd: str | None = None, expiring_days: int = 30) -> list[dict[str, t.Any]]:
     """Every ``*.json`` snapshot and ``*.txt`` pasted output of ``folder`` as ``{host, path, result}``, sorted; host
     names from the file names.
 
     Raises AnsibleError naming the folder when it does not exist or holds no such file.
     """
-    path = resolve_folder(folder, cwd)
-    if not os.path.isdir(path):
-        raise AnsibleError(f"snapshot_dir: {path} is not a folder (relative paths are taken from {cwd or os.getcwd()})")
-    files = sorted(p for p in glob.glob(os.path.join(glob.escape(path), "*")) if p.lower().endswith(_EXTENSIONS) and os.path.isfile(p))
-    if not files:
-        raise AnsibleError(f"snapshot_dir: no *.json snapshot or *.txt pasted output in {path}")
+    problem = folder_problem(folder, cwd)
+    if problem:
+        raise AnsibleError(problem)
+    files = _files(resolve_folder(folder, cwd))
     entries: list[dict[str, t.Any]] = []
     seen: set[str] = set()
     for file in files:

@@ -21,7 +21,7 @@ import yaml
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _options, _slices
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _options, _slices, _snapshot_files
 
 ROLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "roles")
 
@@ -44,8 +44,8 @@ def role_spec(role: str, roles_dir: str = ROLES_DIR) -> dict[str, t.Any]:
 
 #: The prefixes of the collection's variables; a name with one of them that the collection does not know, but that is
 #: one or two keystrokes from one it knows, is a typo (a misspelt -e report_langauge=ja was silently ignored).
-VARIABLE_PREFIXES = ("diagnose_", "remediate_", "report_", "kms_host_")
-_VARIABLE_NAME = re.compile(r"\b(?:diagnose|remediate|report|kms_host)_[a-z0-9_]*[a-z0-9]")
+VARIABLE_PREFIXES = ("diagnose_", "remediate_", "report_", "kms_host_", "snapshot_")
+_VARIABLE_NAME = re.compile(r"\b(?:diagnose|remediate|report|kms_host|snapshot)_[a-z0-9_]*[a-z0-9]")
 
 
 @functools.lru_cache(maxsize=1)
@@ -163,6 +163,14 @@ def _report_dir(name: str, value: t.Any) -> None:
                                 "folder; set -e report_dir=<folder>)") from None
 
 
+def _snapshot_dir(name: str, value: t.Any) -> None:
+    """diagnose_snapshots' folder (``snapshots`` of the current folder when unset), as its lookup will read it."""
+    folder = "snapshots" if value is None else _options.path(name, value)
+    problem = _snapshot_files.folder_problem(folder)
+    if problem:
+        raise AnsibleActionFail(problem)
+
+
 def _slice_key(name: str, value: t.Any) -> None:
     """An AWX slice's set_stats key: a variable name that merge_slices finds by its prefix."""
     _options.variable_name(name, value)
@@ -195,6 +203,7 @@ VALUE_CHECKS: dict[str, t.Callable[[str, t.Any], None]] = {
     "report_html_template": _unless_empty(_options.existing_file),
     "report_slice_key": _when_set(_slice_key),
     "report_expected_hosts": _each(_options.inventory_name),
+    "snapshot_dir": _snapshot_dir,
 }
 
 

@@ -1,6 +1,7 @@
 """Validate-first: the roles' own argument specs and the modules' value checks, one line per bad variable."""
 from __future__ import annotations
 
+import os
 from unittest import mock
 
 import pytest
@@ -145,3 +146,18 @@ def test_known_variables_are_read_from_the_roles_and_playbooks():
     known = _validate.known_variables()
     assert {"report_language", "remediate_open_firewall", "diagnose_hosts", "kms_host_listening_port",
             "remediate_kms_hosts", "report_deliver_to", "diagnose_result"} <= known
+
+
+def test_a_snapshot_folder_is_checked_with_the_other_variables(tmp_path, monkeypatch):
+    """A missing snapshot_dir was named only inside the lookup's error, deep in Ansible's wording ("Finalization of
+    task args for 'ansible.builtin.set_fact' failed: ..."): diagnose_snapshots' validation says it first."""
+    spec = {"snapshot_dir": {"type": "str"}}
+    (error,) = _validate.validate(spec, {"snapshot_dir": str(tmp_path / "snapshotz")})
+    assert error == f"snapshot_dir: {tmp_path / 'snapshotz'} is not a folder (relative paths are taken from {os.getcwd()})"
+    (error,) = _validate.validate(spec, {"snapshot_dir": str(tmp_path)})
+    assert error == f"snapshot_dir: no *.json snapshot or *.txt pasted output in {tmp_path}"
+    (tmp_path / "pc1.txt").write_text("Name: Windows(R), Professional edition\n", encoding="utf-8")
+    assert _validate.validate(spec, {"snapshot_dir": str(tmp_path)}) == []
+    monkeypatch.chdir(tmp_path)                      # unset: ./snapshots of the current folder
+    (error,) = _validate.validate(spec, {})
+    assert error.startswith(f"snapshot_dir: {tmp_path / 'snapshots'} is not a folder")
