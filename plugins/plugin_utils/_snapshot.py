@@ -22,7 +22,7 @@ import typing as t
 
 from ansible.errors import AnsibleError
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk, _hresult, _snapshot_shape
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk, _hresult, _product_names, _snapshot_shape
 
 SCHEMA = "winactivation.kms/snapshot/1"
 #: Additive revisions of the same schema (docs/snapshot-format.md): 2 adds activation_attempts, product-level KMS host
@@ -255,7 +255,13 @@ def channel_evidence(product: dict[str, t.Any], requested: bool = False) -> tupl
         return "KMS_CLIENT", "high", ["PartialProductKey is a published GVLK"]
     if as_int(product.get("IsKeyManagementServiceMachine")):
         return "KMS_HOST", "high", ["IsKeyManagementServiceMachine"]
+    if _guid(product.get("ID")) in _product_names.OFFICE_HOST_KEY_IDS:
+        return "KMS_HOST", "high", ["ID is the activation ID Microsoft publishes for an Office KMS host key"]
     license_name = (as_str(product.get("Name")) or "").upper()
+    if "KMSHOST" in license_name or "KMS_HOST" in license_name:
+        # the host keys' license Names ("Office 16, OfficeKMSHostVL_KMS_Host edition", "Microsoft Office 2010,
+        # KMSHost edition", as Microsoft's slmgr /dlv prints them) are not localized either
+        return "KMS_HOST", "medium", ["license Name"]
     if "KMS_CLIENT" in license_name or "KMSCLIENT" in license_name:
         # the license name (Office "...VL_KMS_Client_AE edition", "OfficeProPlus-KMS_Client edition") is not localized
         return "KMS_CLIENT", "medium", ["license Name"]

@@ -118,3 +118,17 @@ def test_an_office_host_key_is_named_as_one():
     assert product["display"] == "Office 2016 KMS host key"
     kms = _kms_host(_office_host_key("00000000-0000-0000-0000-000000000024"))
     assert "Office KMS host key" in {p["display"] for p in kms["products"]}
+
+
+@pytest.mark.parametrize("drop", [("Description",), ("Description", "Name"), ("Description", "ID")])
+def test_an_office_host_key_without_its_description_is_still_a_host_key(drop):
+    """The absent-data audit: Microsoft's Office 2010 host key /dlv with its Description cut out read "Office is
+    activated", healthy, where the whole text is a KMS host with 0 clients. Its published Activation ID (high) or its
+    license Name ("KMSHost edition", medium) still make it a KMS host key."""
+    snap = _text.snapshot_from_text((TEXTS / "en_msdocs_office2010_kms_host_dlv.txt").read_text(encoding="utf-8"), "kms01")
+    for key in drop:
+        del snap["probes"]["activation"]["products"][0][key]
+    result = _analyze.analyze(snap, {})
+    assert result["status"] != "healthy" and "KMS_COUNT_INSUFFICIENT" in result["codes"]
+    (product,) = result["products"]
+    assert product["channel"] == "KMS_HOST"
