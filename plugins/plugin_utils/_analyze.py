@@ -793,6 +793,17 @@ def _attempt_findings(ctx: _Context) -> list[dict[str, t.Any]]:
     return found
 
 
+def _superseded_by_attempts(product_found: list[dict[str, t.Any]], attempt_found: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
+    """A product's findings without its "not activated, no error code recorded" one when an activation attempt on that
+    product gave a finding of its own: the attempt (slmgr /ato on the product, its code) and the product's state are one
+    failure, told once with the code the attempt returned. Every other finding of the product stays."""
+    attempted = {(f.get("product") or {}).get("key") for f in attempt_found
+                 if f["code"] not in _NOT_A_CAUSE and (f.get("product") or {}).get("key")}
+    return [f for f in product_found
+            if not (f["code"] == "ACTIVATION_FAILED" and f["evidence"].get("hresult") is None
+                    and (f.get("product") or {}).get("key") in attempted)]
+
+
 def _lone_request_findings(ctx: _Context, products: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
     """A failed KMS request (event 12288) with no product and no attempt beside it - an event pasted alone: its inner
     HRESULT names the cause as it would for a product (the product itself stays unknown)."""
@@ -857,9 +868,10 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
     if missing:
         words = _missing_text(missing)
         findings.append(_findings.make("EVIDENCE_MISSING", None, {"missing": words["missing"]}, {"missing_ja": words["missing_ja"]}))
-    for product in products:
-        findings.extend(_product_findings(ctx, product))
-    findings.extend(_attempt_findings(ctx))
+    product_found = [f for product in products for f in _product_findings(ctx, product)]
+    attempt_found = _attempt_findings(ctx)
+    findings.extend(_superseded_by_attempts(product_found, attempt_found))
+    findings.extend(attempt_found)
     findings.extend(_lone_request_findings(ctx, products))
     # only a KMS host logs 12290 and 12293 ([EVT] "Logged by KMS"): a pasted event alone makes the machine one
     own_kms_host = is_kms_host(ctx.activation)

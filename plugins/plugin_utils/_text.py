@@ -14,7 +14,8 @@ code alone on its line only when the whole paste is its message (_Reader._lone_d
 
 It anchors on what no Windows language changes: GUIDs, ``0x`` codes, the five-character partial key, the license
 Name and Description (``Windows(R), Professional edition``, ``..., VOLUME_KMSCLIENT channel``), ``host:port``,
-numbers, the shape of event data and nslookup's field names. Labels are read only where two lines look alike
+numbers, the shape of event data and nslookup's field names and failure lines ("*** ... _vlmcs._tcp...: Non-existent
+domain", whose sentence is localized and whose last words are not). Labels are read only where two lines look alike
 (Activation ID / Application ID, the two intervals, the KMS host names, the status word); the label table per
 language holds only labels seen in real published output, each with its source. Lines that were not understood are
 returned with their numbers; a full product key in them is masked to its last five characters.
@@ -55,6 +56,33 @@ _BARE_DOMAIN_RE = re.compile(r"(?<![\w.\-@/\\])(?P<domain>(?:[A-Za-z0-9][A-Za-z0
 _EVENT_DATA_RE = re.compile(r"^\s*(?:Info\s*[:：]\s*)?(?P<data>0x[0-9A-Fa-f]{1,8}\s*,.*)$")
 _SRV_RE = re.compile(r"(?P<name>_vlmcs\._tcp(?:\.(?P<domain>[A-Za-z0-9.\-]+?))?)\.?\s+SRV\b", re.I)
 _SRV_FIELD_RE = re.compile(r"^\s*(priority|weight|port|svr hostname)\s*=\s*(\S+)\s*$", re.I)
+#: The _vlmcs._tcp name in a line, the domain after it (None when the name was asked without one).
+_SRV_NAME = r"(?P<name>_vlmcs\._tcp(?:\.(?P<domain>[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*))?)\.?"
+#: nslookup's answer when the name does not exist: "*** <server> can't find <name>: Non-existent domain". The sentence
+#: around the name is localized and the response code's words are not: Japanese "*** UnKnown が hackroom.lab を見つけられ
+#: ません: Non-existent domain" (real pastes in the code index, ids 5901248121, 13144554668, 16916264831, 21363154445), French
+#: "*** dns.google ne parvient pas à trouver ... : Non-existent domain" (id 28578595527); English "*** UnKnown can't find
+#: ...: Non-existent domain" (id 66890674070). Microsoft's nslookup help lists "Non-existent domain: The computer or
+#: DNS domain name does not exist" (microsoft.com/windows/windows2000/en/advanced/help/nslookup__notes.htm). So the
+#: line is read by its shape: '***', the _vlmcs._tcp name (_SRV_FAILED_NAME_RE), the words after the last colon.
+_SRV_NXDOMAIN_RE = re.compile(r"^\*{3}\s.*[:：]\s*Non-existent domain\s*$", re.I)
+_SRV_FAILED_NAME_RE = re.compile(r"(?<![\w.\-])" + _SRV_NAME + r"(?=[\s:：])", re.I)
+#: nslookup's last line when no DNS server answered any of its tries ("DNS request timed out." per try, then "*** Request
+#: to UnKnown timed-out": real pastes in the code index, ids 16991627716, 56730668626). It does not name the query:
+#: read only after an nslookup command line that asks for _vlmcs._tcp (_NSLOOKUP_RE).
+_SRV_TIMED_OUT_RE = re.compile(r"^\*{3}\s*Request to \S.* timed-out\s*$", re.I)
+_NSLOOKUP_START_RE = re.compile(r"^(?:[^>]*>\s*)?nslookup(?:\.exe)?\b", re.I)
+_NSLOOKUP_RE = re.compile(r"\s(?<![\w.\-])" + _SRV_NAME + r"(?:\s|$)", re.I)
+#: The Win32 DNS errors the kms_dns probe records for a failed SRV look-up (Resolve-DnsName's NativeErrorCode, winerror.h):
+#: DNS_ERROR_RCODE_NAME_ERROR (the name does not exist) and ERROR_TIMEOUT (no server answered in time).
+DNS_NAME_ERROR = 9003
+DNS_TIMEOUT = 1460
+#: slmgr /dlv when the product holds no KMS host found through DNS (slmgr.vbs L_MsgKmsFromDnsUnavailable, Microsoft's
+#: slmgr/0409/slmgr.ini: "DNS auto-discovery: KMS name not available", printed when DiscoveredKeyManagementServiceMachineName
+#: is empty or its port 0; ospp.vbs prints the same line): the discovered host is empty, not unknown. It says nothing of
+#: a registered host: some slmgr.vbs print it only without one, the real /dlv of github.com/massgravel/
+#: Microsoft-Activation-Scripts/issues/71 prints it above "Registered KMS machine name: 0.0.0.0:1688".
+_KMS_NAME_UNAVAILABLE_RE = re.compile(r"^DNS auto-discovery\s*:\s*KMS name not available\.?$", re.I)
 _EVENT_ID_RE = re.compile(r"\b(1228[89]|12290|12293)\b")
 _ADDON_RE = re.compile(r"^(?:Windows|Office)\b[^,]*,\s*\S+ add-on\b")
 _FORUM_UNDERSCORE_RE = re.compile(r"(?<=[A-Za-z0-9])_ (?=[A-Za-z0-9])")
@@ -110,6 +138,12 @@ LABELS: dict[str, dict[str, str]] = {
         "sku id": "ID", "license name": "Name", "license description": "Description",
         "last 5 characters of installed product key": "PartialProductKey", "error code": "LicenseStatusReason",
         "remaining grace": "GracePeriodRemaining",
+        # slmgr /dlv's minutes left (slmgr.vbs and Microsoft's slmgr/0409/slmgr.ini, github.com/abduyevelvin/first_app):
+        # "Time remaining: %MINUTE% minute(s) (%DAY% day(s))" under a grace status (L_MsgLicenseStatusTimeRemaining),
+        # "Timebased activation expiration: ..." (L_MsgLicenseStatusTBL_1) and "Automatic VM activation expiration: ..."
+        # (L_MsgLicenseStatusAVMA_1) beside "Volume activation expiration: ..." (L_MsgLicenseStatusVL_1)
+        "time remaining": "GracePeriodRemaining", "timebased activation expiration": "GracePeriodRemaining",
+        "automatic vm activation expiration": "GracePeriodRemaining",
     },
     "zh-CN": {
         "许可证说明": "Description", "许可证状态": "LicenseStatus", "产品密钥的最后五个字符": "PartialProductKey",
@@ -128,6 +162,10 @@ LABELS: dict[str, dict[str, str]] = {
 #: a forum's formatting puts in them: "---OOB_ GRACE---", github.com/massgravel/Microsoft-Activation-Scripts/issues/269).
 STATUS_WORDS: dict[str, int] = {
     "licensed": 1, "unlicensed": 0, "notification": 5, "initial grace period": 2,
+    # slmgr /dlv's other grace statuses (L_MsgLicenseStatus*_1 of Microsoft's slmgr/0409/slmgr.ini; "License Status:
+    # Non-genuine grace period." ends with a full stop, read without it)
+    "additional grace period (kms license expired or hardware out of tolerance)": 3, "non-genuine grace period": 4,
+    "extended grace period": 6,
     "---licensed---": 1, "---unlicensed---": 0, "---notifications---": 5, "---oob_grace---": 2, "---oot_grace---": 3,
     "---未许可---": 0,
     "lizenziert": 1, "ライセンスされています": 1, "사용 허가됨": 1,
@@ -262,6 +300,8 @@ class _Reader:
         self.cim_record: list[_CimEntry] = []
         self.skipped_keyless = 0       # Format-List products with an empty PartialProductKey (no key installed)
         self.lone_codes: list[tuple[int, str]] = []     # 0x codes alone on a line outside event data (_lone_dialog_code)
+        self.nslookup: tuple[str, str | None] | None = None    # (name, domain) the last nslookup command line asks for
+        self.attempt_names: list[tuple[dict[str, t.Any], str]] = []     # slmgr /ato attempts and the licence Name they show
 
     # -- products ------------------------------------------------------------------------------------------------
 
@@ -371,11 +411,17 @@ class _Reader:
         return len(self.products), len(self.products[-1]) if self.products else 0
 
     def _command(self, text: str) -> None:
-        """Remember the command line of the paste (ospp.vbs or slmgr and its option); the line is read as usual."""
+        """Remember the command line of the paste (ospp.vbs or slmgr and its option, the _vlmcs._tcp name an nslookup
+        command line asks for); the line is read as usual."""
+        if _NSLOOKUP_START_RE.match(text):
+            name = _NSLOOKUP_RE.search(text)
+            self.nslookup = (name.group("name"), name.group("domain")) if name else None
+            return
         match = _COMMAND_RE.search(text) if _COMMAND_START_RE.match(text) else None
         if match:
             tool = "ospp" if match.group("tool").lower().startswith("ospp") else "slmgr"
             self.command = (tool, match.group("option").lower(), tool == "ospp" and "office14" in text.lower())
+            self.nslookup = None
 
     def _read(self, number: int, stripped: str) -> None:
         """Read one line that is not noise; what is not understood is kept as unread. A line with several known labels
@@ -413,9 +459,21 @@ class _Reader:
         if "Key Management Service is enabled on this machine" in stripped:
             self._set("IsKeyManagementServiceMachine", 1)
             return
+        if _KMS_NAME_UNAVAILABLE_RE.match(stripped) and self._in_licence():
+            self._set("DiscoveredKeyManagementServiceMachineName", "")
+            return
         if _DIALOG_CODE_RE.match(stripped) and self.event_id is None:
             self.lone_codes.append((number, stripped))      # unread unless the whole paste is its message
         self.unread.append({"line": number, "text": mask_keys(stripped)})
+
+    def _attempt_ids(self, products: list[dict[str, t.Any]]) -> None:
+        """Give a licence whose Activation ID line was not read the ID its slmgr /ato line shows: "<Name> (<ID>)" names
+        the licence and its activation ID together (a localized /dlv whose labels are not read still shows the Name),
+        so the attempt and the licence are one. Only for the one licence of that Name with no ID of its own."""
+        for attempt, name in self.attempt_names:
+            named = [p for p in products if p.get("Name") == name]
+            if len(named) == 1 and "ID" not in named[0] and not any(p.get("ID") == attempt["ID"] for p in products):
+                named[0]["ID"] = attempt["ID"]
 
     def _lone_dialog_code(self) -> None:
         """A code alone on its line with the text of a message around it (the not-genuine dialog of KB 4487266, de:
@@ -439,6 +497,8 @@ class _Reader:
         match = _ATTEMPT_RE.search(text)
         if match:
             self.pending_attempt = {"ID": match.group("id").lower(), "Tool": "slmgr /ato"}
+            # slmgr.vbs prints "Activating <objProduct.Name> (<objProduct.ID>) ...": the Name before the parenthesis
+            self.attempt_names.append((self.pending_attempt, text[match.start():match.start("id") - 1].strip()))
             code = _HEX_RE.search(text[match.end():])
             if code:
                 self._finish_attempt(code.group(0))
@@ -638,6 +698,25 @@ class _Reader:
         self.events.append({"Id": event_id, "RecordId": None, "Data": [data.group("data")]})
         return True
 
+    def _srv_failure(self, text: str) -> bool:
+        """nslookup's failed _vlmcs._tcp look-up, as the kms_dns probe records one: no record, the Win32 DNS error.
+
+        "Non-existent domain" (the name in the line): DNS_ERROR_RCODE_NAME_ERROR, no SRV record in that domain. "***
+        Request to <server> timed-out" after an nslookup command line asking for _vlmcs._tcp: ERROR_TIMEOUT, no DNS
+        server answered. nslookup's other failures ("No response from server", a server failure, a refusal) are not
+        read: no published transcript of them was found (tests/unit/fixtures/text/SOURCES.md), so they stay unread."""
+        failure = _SRV_FAILED_NAME_RE.search(text) if _SRV_NXDOMAIN_RE.match(text) else None
+        if failure:
+            name, domain, code = failure.group("name"), failure.group("domain"), DNS_NAME_ERROR
+        elif self.nslookup is not None and _SRV_TIMED_OUT_RE.match(text):
+            (name, domain), code = self.nslookup, DNS_TIMEOUT
+        else:
+            return False
+        # hresult: the probe's exception HResult, which nslookup does not print (not collected)
+        self.srv.append({"domain": domain, "name": name, "records": [], "error": {"code": code, "hresult": None}})
+        self.nslookup = None
+        return True
+
     def _bare_domain(self, text: str) -> bool:
         """The unquoted domain of a 12293 message ("... to DNS in the contoso.com domain failed.", KB 2553863).
 
@@ -658,6 +737,9 @@ class _Reader:
         match = _SRV_RE.search(text)
         if match:
             self.srv.append({"domain": match.group("domain"), "name": match.group("name"), "records": [{}], "error": None})
+            self.nslookup = None
+            return True
+        if self._srv_failure(text):
             return True
         field = _SRV_FIELD_RE.match(text)
         if field and self.srv:
@@ -677,6 +759,7 @@ class _Reader:
             self._ospp_description("")
         self._lone_dialog_code()
         products = [p for p in self.products if p]
+        self._attempt_ids(products)
         for product in products:
             # slmgr does not print LicenseIsAddon, but an add-on license says so in its Name ("Windows(R), Client-ESU-Year1
             # add-on for Education,...", github.com/alygcode/windows10esu/issues/3): never the host's own licence

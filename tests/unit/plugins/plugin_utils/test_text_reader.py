@@ -56,6 +56,7 @@ def test_en_dlv_office_with_values_removed_and_the_expiry_line():
     assert product == {"Name": "Office 19, Office19ProPlus2019VL_KMS_Client_AE edition",
                        "Description": "Office 19, VOLUME_KMSCLIENT channel", "ProductKeyChannel": "Volume:GVLK",
                        "LicenseStatus": 1, "KeyManagementServiceMachine": "0.0.0.0", "KeyManagementServicePort": 1688,
+                       "DiscoveredKeyManagementServiceMachineName": "",     # "DNS auto-discovery: KMS name not available"
                        "VLActivationInterval": 120, "VLRenewalInterval": 10080}
     unread = [u["text"] for u in snap["text_reader"]["unread_lines"]]
     assert "Volume activation expiration:  minute(s) (180 day(s))" in unread
