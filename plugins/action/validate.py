@@ -104,22 +104,17 @@ def _host_values(spec: dict[str, t.Any], host: str, task_vars: dict[str, t.Any])
     return values, problems
 
 
-def _check_target(target: dict[str, t.Any]) -> None:
-    """Fail on a ``targets`` entry whose names are not a variable, host pattern or inventory host name."""
-    _options.variable_name("targets.variable", target["variable"])
-    _options.host_pattern("targets.pattern", target["pattern"])
+def _check_target(target: dict[str, t.Any], option: str = "targets") -> None:
+    """Fail on a ``targets`` entry (or its ``within``) whose names are not a variable, host pattern or inventory host
+    name; ``option`` names it in the error."""
+    _options.variable_name(f"{option}.variable", target["variable"])
+    _options.host_pattern(f"{option}.pattern", target["pattern"])
     for name in target["hosts"]:
-        _options.inventory_name("targets.hosts", name)
+        _options.inventory_name(f"{option}.hosts", name)
     if target.get("default_group") is not None:
-        _options.variable_name("targets.default_group", target["default_group"])
-    within = target.get("within")
-    if within is not None:
-        _options.variable_name("targets.within.variable", within["variable"])
-        _options.host_pattern("targets.within.pattern", within["pattern"])
-        for name in within["hosts"]:
-            _options.inventory_name("targets.within.hosts", name)
-        if within.get("default_group") is not None:
-            _options.variable_name("targets.within.default_group", within["default_group"])
+        _options.variable_name(f"{option}.default_group", target["default_group"])
+    if target.get("within") is not None:
+        _check_target(target["within"], f"{option}.within")
 
 
 def _outside(hosts: list[str], within: list[str]) -> list[str]:
