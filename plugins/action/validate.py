@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import re
 import typing as t
 
 from ansible.plugins.action import ActionBase
@@ -26,7 +27,13 @@ class ActionModule(ActionBase):
                     "options": {"variable": {"type": "str", "required": True},
                                 "pattern": {"type": "str", "required": True},
                                 "hosts": {"type": "list", "elements": "str", "default": []},
-                                "default_group": {"type": "str"}}},
+                                "default_group": {"type": "str"},
+                                "required": {"type": "bool", "default": True},
+                                "within": {"type": "dict",
+                                           "options": {"variable": {"type": "str", "required": True},
+                                                       "pattern": {"type": "str", "required": True},
+                                                       "hosts": {"type": "list", "elements": "str", "default": []},
+                                                       "default_group": {"type": "str"}}}}},
     }
 
     def run(self, tmp: t.Any = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
@@ -39,14 +46,14 @@ class ActionModule(ActionBase):
         this_host = str(task_vars.get("inventory_hostname") or "localhost")
         errors: dict[str, list[str]] = {}
         for target in args["targets"]:
-            _options.variable_name("targets.variable", target["variable"])
-            _options.host_pattern("targets.pattern", target["pattern"])
-            for name in target["hosts"]:
-                _options.inventory_name("targets.hosts", name)
-            if target.get("default_group") is not None:
-                _options.variable_name("targets.default_group", target["default_group"])
+            _check_target(target)
             if not target["hosts"]:
-                errors.setdefault(_empty_target(target), [])
+                if target["required"]:
+                    errors.setdefault(_empty_target(target), [])
+            elif target.get("within") is not None:
+                outside = _outside(target["hosts"], target["within"]["hosts"])
+                if outside:
+                    errors.setdefault(_outside_target(target), []).extend(outside)
         checked = 0
         for role, hosts in args["roles"].items():
             spec = _validate.role_spec(str(role))
@@ -109,6 +116,44 @@ def _host_values(spec: dict[str, t.Any], host: str, task_vars: dict[str, t.Any])
         except Exception as exc:  # pylint: disable=broad-exception-caught  # any templating error names the variable
             problems.append(f"{name}: cannot be resolved: {' '.join(str(exc).split())[:300]}")
     return values, problems
+
+
+def _check_target(target: dict[str, t.Any], option: str = "targets") -> None:
+    """Fail on a ``targets`` entry (or its ``within``) whose names are not a variable, host pattern or inventory host
+    name; ``option`` names it in the error."""
+    _options.variable_name(f"{option}.variable", target["variable"])
+    _options.host_pattern(f"{option}.pattern", target["pattern"])
+    for name in target["hosts"]:
+        _options.inventory_name(f"{option}.hosts", name)
+    if target.get("default_group") is not None:
+        _options.variable_name(f"{option}.default_group", target["default_group"])
+    if target.get("within") is not None:
+        _check_target(target["within"], f"{option}.within")
+
+
+def _outside(hosts: list[str], within: list[str]) -> list[str]:
+    """The hosts of ``hosts`` that ``within`` does not hold, in their order, each once."""
+    inside = set(within)
+    return [name for name in dict.fromkeys(hosts) if name not in inside]
+
+
+def _outside_target(target: dict[str, t.Any]) -> str:
+    """The error for a pattern (the KMS hosts) whose hosts the run's own pattern leaves out: no play would read them,
+    and the report, which names the hosts of the run's pattern, would not name them."""
+    variable, pattern = target["variable"], target["pattern"]
+    within = target["within"]
+    run_variable, run_pattern = within["variable"], within["pattern"]
+    widen = f"set -e {run_variable}='{run_pattern}:{pattern}'"
+    if run_pattern == within.get("default_group") and _GROUP.fullmatch(pattern):
+        # the inventory's layout (the default group without the KMS hosts' group): the fix is in the inventory
+        widen = (f"make {pattern!r} a child group of {run_pattern!r} (in an INI inventory: [{run_pattern}:children] "
+                 f"then {pattern}; the connection variables of {run_pattern!r} then reach its hosts too), or {widen}")
+    return (f"{variable}: the hosts of {pattern!r} are not all among the hosts of this run ({run_variable} "
+            f"{run_pattern!r}): they would be neither read nor reported; {widen}")
+
+
+#: An inventory group name as the INI ``[group:children]`` hint can name it.
+_GROUP = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _empty_target(target: dict[str, t.Any]) -> str:

@@ -29,7 +29,10 @@ options:
     type: dict
     default: {}
   targets:
-    description: Host patterns the run targets; each must match at least one host of the inventory.
+    description:
+      - Host patterns the run targets; each must match at least one host of the inventory (unless I(required=false)),
+        and the hosts of one with I(within) must all be among I(within)'s hosts (the KMS hosts among the hosts of the
+        run, as a KMS host the run's pattern leaves out would be neither read nor reported).
     type: list
     elements: dict
     default: []
@@ -50,6 +53,30 @@ options:
       default_group:
         description: The group used when the variable is not set, named in the error.
         type: str
+      required:
+        description: Whether a pattern that matches no host is an error (false for a default group that may be absent).
+        type: bool
+        default: true
+      within:
+        description: The run's own pattern, whose hosts must include every host of this one.
+        type: dict
+        suboptions:
+          variable:
+            description: The variable that sets the run's pattern, named in the error.
+            type: str
+            required: true
+          pattern:
+            description: The run's pattern.
+            type: str
+            required: true
+          hosts:
+            description: The hosts it matches.
+            type: list
+            elements: str
+            default: []
+          default_group:
+            description: The group used when its variable is not set; the error then tells how to make this pattern's group a child of it.
+            type: str
 attributes:
   check_mode:
     support: full

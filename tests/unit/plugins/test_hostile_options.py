@@ -320,6 +320,16 @@ def _target(field: str) -> t.Callable[[t.Any], dict[str, t.Any]]:
     return place
 
 
+def _within(field: str) -> t.Callable[[t.Any], dict[str, t.Any]]:
+    """A value in the run's pattern a target must lie within (``targets.within``)."""
+    def place(v: t.Any) -> dict[str, t.Any]:
+        within: dict[str, t.Any] = {"variable": "diagnose_hosts", "pattern": "windows", "hosts": ["pc1"]}
+        if v is not None:
+            within[field] = [v, "pc1"] if field == "hosts" else v
+        return {"targets": [{"variable": "kms_hosts", "pattern": "kms_hosts", "hosts": ["pc1"], "within": within}]}
+    return place
+
+
 MODULE_CASES: dict[tuple[str, str], Case] = {
     ("kms_client", "kms_host"): Case(kms_client, {"activate": False}, _as("kms_host"), _kms_host),
     ("kms_client", "state"): Case(kms_client, {"activate": False}, _as("state"), _unset_only),
@@ -385,6 +395,10 @@ MODULE_CASES: dict[tuple[str, str], Case] = {
     ("validate", "targets.pattern"): Case(validate, {"roles": {}}, _target("pattern"), _validate_target),
     ("validate", "targets.hosts"): Case(validate, {"roles": {}}, _target("hosts"), _validate_target),
     ("validate", "targets.default_group"): Case(validate, {"roles": {}}, _target("default_group"), _validate_target),
+    ("validate", "targets.within.variable"): Case(validate, {"roles": {}}, _within("variable"), _validate_target),
+    ("validate", "targets.within.pattern"): Case(validate, {"roles": {}}, _within("pattern"), _validate_target),
+    ("validate", "targets.within.hosts"): Case(validate, {"roles": {}}, _within("hosts"), _validate_target),
+    ("validate", "targets.within.default_group"): Case(validate, {"roles": {}}, _within("default_group"), _validate_target),
 }
 
 

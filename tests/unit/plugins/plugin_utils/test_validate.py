@@ -161,3 +161,36 @@ def test_a_snapshot_folder_is_checked_with_the_other_variables(tmp_path, monkeyp
     monkeypatch.chdir(tmp_path)                      # unset: ./snapshots of the current folder
     (error,) = _validate.validate(spec, {})
     assert error.startswith(f"snapshot_dir: {tmp_path / 'snapshots'} is not a folder")
+
+
+def _kms_target(kms, run, run_pattern="windows", required=False):
+    return {"variable": "kms_hosts", "pattern": "kms_hosts", "required": required, "hosts": kms,
+            "within": {"variable": "diagnose_hosts", "pattern": run_pattern, "default_group": "windows", "hosts": run}}
+
+
+def test_action_refuses_kms_hosts_outside_the_runs_hosts_naming_them_and_the_fix():
+    """[kms_hosts] beside [windows]: the KMS hosts would be neither read nor reported (getting-started layout)."""
+    result = _run({"roles": {"report": []}, "targets": [_kms_target(["kms01", "kms02", "pc1"], ["pc1", "pc2"])]},
+                  {"localhost": {}})
+    assert result["failed"] is True
+    assert result["msg"] == (
+        "Invalid settings, nothing was changed: kms_hosts: the hosts of 'kms_hosts' are not all among the hosts of this "
+        "run (diagnose_hosts 'windows'): they would be neither read nor reported; make 'kms_hosts' a child group of "
+        "'windows' (in an INI inventory: [windows:children] then kms_hosts; the connection variables of 'windows' then "
+        "reach its hosts too), or set -e diagnose_hosts='windows:kms_hosts' (hosts kms01, kms02)")
+    # a pattern the operator gave: only the pattern to widen, no inventory layout advice
+    given = _run({"roles": {"report": []}, "targets": [_kms_target(["kms01"], ["pc1"], run_pattern="kms_clients")]},
+                 {"localhost": {}})
+    assert given["msg"].endswith("they would be neither read nor reported; set -e diagnose_hosts='kms_clients:kms_hosts' "
+                                 "(host kms01)")
+
+
+def test_action_passes_kms_hosts_inside_the_run_and_an_absent_optional_group():
+    inside = _run({"roles": {"report": []}, "targets": [_kms_target(["kms01"], ["pc1", "kms01"])]}, {"localhost": {}})
+    assert not inside.get("failed"), inside
+    absent = _run({"roles": {"report": []}, "targets": [_kms_target([], ["pc1"])]}, {"localhost": {}})
+    assert not absent.get("failed"), absent
+    required = _run({"roles": {"report": []}, "targets": [
+        {"variable": "remediate_kms_hosts", "pattern": "nosuch", "hosts": [], "required": True}]}, {"localhost": {}})
+    assert required["msg"].endswith("remediate_kms_hosts: no host of the inventory matches 'nosuch'; set "
+                                    "-e remediate_kms_hosts=<group or host pattern> to hosts of the inventory")
