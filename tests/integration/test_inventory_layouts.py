@@ -146,6 +146,18 @@ def test_a_host_pattern_variable_matching_nothing_stops_the_run(lab, tmp_path, p
     assert not (tmp_path / "r").exists() and not (tmp_path / "v").exists()
 
 
+def test_a_comma_separated_remediate_hosts_remediates_every_client(lab, tmp_path):
+    """remediate_hosts=pc-ok,pc-hostdown,kms_hosts: the clients play's pattern was remediate_hosts + ':!kms_hosts',
+    which Ansible splits at the commas only ('pc-ok', 'pc-hostdown', 'kms_hosts:!kms_hosts'): every client was
+    diagnosed, but a pattern term glued to the exclusion left hosts out of the remediation silently."""
+    run = run_playbook(lab.inventory_path, REMEDIATE, tmp_path, extra=["--check", "-e", json.dumps({
+        "remediate_hosts": "kms_hosts,pc-hostdown,pc-ok", "diagnose_dns_servers": ["{{ lab_dns_server }}"],
+        "report_dir": str(tmp_path / "r"), "report_formats": ["json"]})])
+    remedied = sorted(host for host, tasks in run.results.items()
+                      if any(name.endswith("Apply the remedies this host's diagnosis calls for") for name in tasks))
+    assert remedied == ["pc-hostdown", "pc-ok"], [line for line in run.output.splitlines() if "PLAY [" in line or "WARN" in line or "skipping: no hosts" in line]
+
+
 def test_the_guides_layout_reads_reports_and_remediates_the_kms_hosts(lab, tmp_path):
     """The guide's inventory: every KMS host diagnosed and in the reports; a client whose KMS host is down is
     KMS_HOST_DOWN (not a firewall on its side); the unreachable KMS host is a failure of the remediation report and of
