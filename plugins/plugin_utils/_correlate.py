@@ -98,15 +98,17 @@ def correlate(results: list[dict[str, t.Any]]) -> tuple[list[dict[str, t.Any]], 
             group = by_kms.get(name)
             if group is None:       # made once per KMS host, not once per product (a setdefault argument would be)
                 group = by_kms[name] = {"kms_host": name, "in_run": name in kms_index, "clients": set(),
-                                        "activated": set(), "failing": set(), "codes": collections.Counter()}
+                                        "activated": set(), "failing": set(), "neither": set(), "codes": collections.Counter()}
             group["clients"].add(result["host"])
             product_codes = _product_codes(codes_of, result["findings"], product["id"])
-            if "ACTIVATED" in product_codes:
-                group["activated"].add(result["host"])
             causes = [c for c in product_codes if c not in STATUS_CODES]
             if causes:
                 group["failing"].add(result["host"])
                 group["codes"].update(causes)
+            elif "ACTIVATED" in product_codes:
+                group["activated"].add(result["host"])
+            else:
+                group["neither"].add(result["host"])
             _check_against_kms_host(result, product, kms_index.get(name))
     summary = summarise(results, by_kms, kms_index)
     return results, summary
@@ -274,7 +276,12 @@ def _sentence(severity: str, count: int, phrases: tuple[str, str], where: str) -
 
 def summarise(results: list[dict[str, t.Any]], by_kms: dict[str, dict[str, t.Any]],
               kms_index: dict[str, dict[str, t.Any]]) -> dict[str, t.Any]:
-    """Counts per status and code, the groups per KMS host, and the cause statements."""
+    """Counts per status and code, the groups per KMS host, and the cause statements.
+
+    A KMS host's group counts each client once, by its worst product that uses that KMS host: ``failing`` when any of
+    them has a cause, else ``activated`` when every one is activated; the rest (in grace with no cause found, a
+    status not read) are in ``clients`` only, so ``activated + failing <= clients``. A client with Windows activated
+    and Office failing through the same KMS host is failing there, not both."""
     status_counts = collections.Counter(r["status"] for r in results)
     code_hosts: dict[str, set[str]] = collections.defaultdict(set)
     for result in results:
@@ -293,8 +300,9 @@ def summarise(results: list[dict[str, t.Any]], by_kms: dict[str, dict[str, t.Any
                            "kms_hosts": kms_names, "en": en, "ja": ja})
     statements.sort(key=lambda s: (_findings.SEVERITIES.index(s["severity"]), -s["count"], s["code"]))
     groups = {
-        name: {"kms_host": name, "in_run": g["in_run"], "clients": len(g["clients"]), "activated": len(g["activated"]),
-               "failing": len(g["failing"]), "codes": dict(g["codes"]),
+        name: {"kms_host": name, "in_run": g["in_run"], "clients": len(g["clients"]),
+               "activated": len(g["activated"] - g["failing"] - g["neither"]), "failing": len(g["failing"]),
+               "codes": dict(g["codes"]),
                "csvlk": (kms_index.get(name) or {}).get("csvlk"), "current_count": (kms_index.get(name) or {}).get("current_count")}
         for name, g in sorted(by_kms.items())
     }

@@ -42,6 +42,9 @@ LABELS = {
         "healthy": "healthy", "warning": "warning", "failing_s": "failing", "critical": "critical", "unreachable": "unreachable",
         "unknown": "unknown (evidence missing)", "error": "error", "shown": "shown", "csvlk": "CSVLK", "count": "Count", "expand_all": "Expand all",
         "collapse_all": "Collapse all", "print": "Print", "not_known": "not known", "host_scope": "whole host",
+        "kms_note": "Each client is counted once, by its worst product that uses this KMS host: failing when any of "
+                    "them has a cause, activated when all of them are activated; the rest (in grace with no cause "
+                    "found, status not read) are counted under clients only.",
     },
     "ja": {
         "title": "KMS ライセンス認証 診断レポート", "generated": "作成日時", "hosts": "ホスト数", "status": "状態",
@@ -52,6 +55,9 @@ LABELS = {
         "healthy": "正常", "warning": "警告", "failing_s": "失敗", "critical": "重大", "unreachable": "接続不可",
         "unknown": "不明 (情報不足)", "error": "エラー", "shown": "件表示", "csvlk": "CSVLK", "count": "カウント", "expand_all": "すべて展開",
         "collapse_all": "すべて折りたたむ", "print": "印刷", "not_known": "不明", "host_scope": "ホスト全体",
+        "kms_note": "各クライアントは、この KMS ホストを使う製品のうち最も悪い状態で 1 回だけ数えます。いずれかの製品に"
+                    "原因があれば失敗、すべての製品が認証済みなら認証済み、それ以外 (原因が見つからない猶予期間中、"
+                    "状態を読み取れなかったもの) はクライアント数にだけ含めます。",
     },
 }
 STATUS_ORDER = ("critical", "failing", "unreachable", "error", "warning", "unknown", "healthy")
@@ -394,6 +400,7 @@ def to_markdown(document: dict[str, t.Any], language: str = "en") -> str:
         for name, group in summary["by_kms_host"].items():
             lines.append(f"| {_md(name)} | {group['clients']} | {group['activated']} | {group['failing']} | "
                          f"{csvlk_names(group.get('csvlk')) or labels['not_known']} |")
+        lines += ["", labels["kms_note"]]
     lines += ["", f"## {labels['findings']}", ""]
     for result in document["results"]:
         if result["status"] == "healthy":

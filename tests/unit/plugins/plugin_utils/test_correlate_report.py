@@ -182,3 +182,25 @@ def test_correlation_copies_only_what_it_changes(monkeypatch):
     assert confirmed["evidence"]["confirmed_by_kms_host"] is True
     original = next(f for f in results[2]["findings"] if f["code"] == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT")
     assert "confirmed_by_kms_host" not in original["evidence"]
+
+
+def _office_failing_windows_activated():
+    """Windows activated through kms01, Office refused by it (the demo's pc-office2024)."""
+    snap = S.healthy()
+    act = snap["probes"]["activation"]
+    act["products"].append(S.office(LicenseStatus=2, GracePeriodRemaining=36000, LicenseStatusReason=0xC004F074))
+    act["events"].append(S.request("0xC004F042", act=S.OFFICE_ID, record=102))
+    return snap
+
+
+def test_kms_host_columns_count_each_client_once_by_its_worst_product():
+    """Activated + failing never exceed the clients: a client with one product activated and one failing through the
+    same KMS host is failing there, not both."""
+    results = [_client("pc1"), _client("pc2", _office_failing_windows_activated()), _client("pc3", S.failing("0xC004F06C"))]
+    pc2 = _correlate.correlate(results)[0][1]
+    assert {"ACTIVATED", "KMS_HOST_CANNOT_ACTIVATE_PRODUCT"} <= set(pc2["codes"])
+    group = _correlate.correlate(results)[1]["by_kms_host"]["kms01.corp.example.jp"]
+    assert (group["clients"], group["activated"], group["failing"]) == (3, 1, 2)
+    for lang, note in (("en", "Each client is counted once, by its worst product"), ("ja", "最も悪い状態で 1 回だけ数えます")):
+        doc = _report.fleet_document(results, "2026-11-25T07:00:00Z")
+        assert note in _report.to_markdown(doc, lang) and note in _report.to_html(doc, lang)
