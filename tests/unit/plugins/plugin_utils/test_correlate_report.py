@@ -204,3 +204,24 @@ def test_kms_host_columns_count_each_client_once_by_its_worst_product():
     for lang, note in (("en", "Each client is counted once, by its worst product"), ("ja", "最も悪い状態で 1 回だけ数えます")):
         doc = _report.fleet_document(results, "2026-11-25T07:00:00Z")
         assert note in _report.to_markdown(doc, lang) and note in _report.to_html(doc, lang)
+
+
+def test_fleet_statements_agree_with_their_count_and_do_not_call_unreachable_hosts_failing():
+    results = [_client("pc1", S.failing("0xC004F06C")), _analyze.unreachable("pc4", "refused"),
+               _client("pc2", S.failing("0x8007232A")), _client("pc3", S.failing("0x8007232A"))]
+    statements = {s["code"]: s for s in _correlate.correlate(results)[1]["statements"]}
+    assert statements["CLOCK_SKEW"]["en"] == "1 host fails because its clock is more than 4 hours off."
+    assert statements["KMS_DNS_FAILURE"]["en"] == "2 hosts fail because their DNS server fails."
+    assert statements["UNREACHABLE"]["en"] == "1 host could not be reached for diagnosis."
+    assert statements["UNREACHABLE"]["ja"] == "1 台は診断のために接続できませんでした。"
+
+
+def test_an_expiring_activation_names_the_cause_that_stops_its_renewals():
+    """pc-expiring: one product, still activated, renewals blocked by the firewall: in both statements, and the at-risk
+    one says the failing one is why."""
+    snap = S.failing("0x800706BA", LicenseStatus=1, GracePeriodRemaining=9 * 1440)
+    snap["probes"]["kms_dns"]["tcp"]["kms01.corp.example.jp:1688"] = {"open": False, "error": "timeout", "code": 10060}
+    statements = {s["code"]: s for s in _correlate.correlate([_client("pc1", snap)])[1]["statements"]}
+    assert statements["ACTIVATION_EXPIRING"]["en"] == ("1 host is at risk because its activation expires soon and renewals "
+                                                       "fail (cause: KMS_PORT_BLOCKED).")
+    assert statements["ACTIVATION_EXPIRING"]["ja"].endswith("(更新失敗の原因: KMS_PORT_BLOCKED)。")
