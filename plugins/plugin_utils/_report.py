@@ -349,13 +349,14 @@ _EVIDENCE_CELL = _encoder(ensure_ascii=False, sort_keys=True, default=str)
 
 
 def to_csv(document: dict[str, t.Any], language: str = "en") -> str:
-    """One row per finding: host, status, product, code, severity, message, remedy, evidence (JSON)."""
+    """One row per finding: host, status, product, finding (its code), severity, message, remedy, evidence (JSON); the
+    header in the report's language, as the Markdown and HTML tables name the columns."""
     lang = _check_language(language)
     labels = LABELS[lang]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([labels["host"], labels["status"], labels["product"], "code", labels["severity"], labels["message"],
-                     labels["remedy"], labels["evidence"]])
+    writer.writerow([labels["host"], labels["status"], labels["product"], labels["finding"], labels["severity"],
+                     labels["message"], labels["remedy"], labels["evidence"]])
     for result in document["results"]:
         for finding in result["findings"]:
             writer.writerow([result["host"], result["status"], _product_label(finding, lang), finding["code"], finding["severity"],

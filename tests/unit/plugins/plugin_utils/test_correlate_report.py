@@ -96,13 +96,16 @@ def test_json_report_round_trips():
     assert json.loads(_report.to_json(doc)) == json.loads(json.dumps(doc, default=str))
 
 
-@pytest.mark.parametrize("lang, header", [("en", "Host"), ("ja", "ホスト")])
+@pytest.mark.parametrize("lang, header", [
+    ("en", ["Host", "Status", "Product", "Finding", "Severity", "What is wrong", "What to do", "Evidence"]),
+    ("ja", ["ホスト", "状態", "製品", "検出事項", "重大度", "問題", "対処", "根拠"]),
+])
 def test_csv_report_has_one_row_per_finding(lang, header):
     doc = _document()
     text = _report.to_csv(doc, lang)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0][0] == header
+    assert rows[0] == header      # every column named in the report's language, capitalised alike
     assert len(rows) - 1 == sum(len(r["findings"]) for r in doc["results"])
     skew = next(r for r in rows if r[3] == "CLOCK_SKEW")
     assert skew[0] == "pc2" and json.loads(skew[7])["last_request_hresult"] == "0xC004F06C"
