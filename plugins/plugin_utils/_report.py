@@ -632,7 +632,7 @@ _REMEDIATION_LABELS = {
            "print": "Print",
            "predicted_change": "would change, the result cannot be foreseen",
            "unreachable": "unreachable", "lost": "lost during the run",
-           "not_reached": "not reached: nothing was attempted", "changed": "changed, healthy before and after",
+           "not_reached": "not reached (nothing attempted)", "changed": "changed, healthy before and after",
            "interrupted": "run interrupted",
            "unconfirmed": "attempted, outcome unknown", "state": "State", "not_read": "not read again"},
     "ja": {"title": "KMS ライセンス認証 修復レポート", "host": "ホスト", "before": "修復前", "after": "修復後", "done": "実施内容",
@@ -642,7 +642,7 @@ _REMEDIATION_LABELS = {
            "print": "印刷",
            "predicted_change": "変更予定 (結果は予測できません)",
            "unreachable": "接続不能", "lost": "実行中に接続不能",
-           "not_reached": "接続できず: 何も実行していません", "changed": "変更 (変更前も変更後も正常)",
+           "not_reached": "接続できず (何も実行していません)", "changed": "変更 (変更前も変更後も正常)",
            "interrupted": "実行が中断された",
            "unconfirmed": "実行したが結果不明", "state": "状態", "not_read": "再取得なし"},
 }

@@ -123,9 +123,9 @@ def test_a_host_never_reached_is_not_said_to_be_lost_during_the_run():
     doc = _report.remediation(never, never, {})
     assert doc["hosts"][0]["lost_during_run"] is False
     en, ja = _report.remediation_markdown(doc, "en"), _report.remediation_markdown(doc, "ja")
-    assert "not reached: nothing was attempted: UNREACHABLE" in en and "lost during the run" not in en
-    assert "接続できず: 何も実行していません" in ja and "実行中に接続不能" not in ja
-    assert "not reached: nothing was attempted" in _report.remediation_html(doc, "en")
+    assert "not reached (nothing attempted): UNREACHABLE" in en and "lost during the run" not in en
+    assert "接続できず (何も実行していません)" in ja and "実行中に接続不能" not in ja
+    assert "not reached (nothing attempted)" in _report.remediation_html(doc, "en")
     lost = _report.remediation(_doc("failing", ["X"]), _doc("failing", ["X"]),
                                {"pc1": {"unreachable": True, "operations": [{"op": "resync", "target": "W32Time"}]}})
     assert lost["hosts"][0]["lost_during_run"] is True
