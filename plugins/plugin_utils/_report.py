@@ -768,7 +768,8 @@ def remediation_markdown(document: dict[str, t.Any], language: str = "en") -> st
             parts.append(f"{labels['failed']}: {host['failed']}")
         done = " - ".join(parts) or labels["nothing"]
         lines.append(f"| {_md(host['host'])} | {', '.join(host['before']['codes'])} | {_md(done)} | "
-                     f"{_outcome_label(host, labels)}: {', '.join(host['after']['codes'])} | {_md(' / '.join(host['instructions'][lang])) or labels['nothing']} |")
+                     f"{_outcome_label(host, labels)}: {', '.join(host['after']['codes'])} | "
+                     f"{_md(' / '.join(host['instructions'][lang])) or labels['nothing']} |")
     return "\n".join(lines) + "\n"
 
 
