@@ -65,24 +65,13 @@ for host in doc["hosts"]:
 left = [h for h in doc["hosts"] if h["outcome"] != "fixed" and h["instructions"][lang]]
 print(f"\n{len(left)} hosts need a person; their instructions are in remediation.{lang}.md")
 PY
-# The remediation page (HTML) from remediation.json, until the report role writes it itself.
-PYTHONPATH="$ROOT/.cache/collections${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/python" - "$REPORTS" "$LANGUAGE" <<'PY'
-import json
-import pathlib
-import sys
-
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _report
-
-reports, lang = pathlib.Path(sys.argv[1]), sys.argv[2]
-document = json.loads((reports / "remediation.json").read_text(encoding="utf-8"))
-(reports / f"remediation.{lang}.html").write_text(_report.remediation_html(document, lang), encoding="utf-8")
-PY
 echo
 echo "Reports in $REPORTS:"
-for f in "$REPORTS"/diagnosis.* "$REPORTS"/remediation.*; do echo "  $f"; done
+# every file remediate leaves: the diagnosis before the remedies, the one after, and the remediation report
+for f in "$REPORTS"/diagnosis-before.* "$REPORTS"/diagnosis.* "$REPORTS"/remediation.*; do echo "  $f"; done
 echo
 echo "Open in a browser:"
-for f in "$REPORTS"/diagnosis."$LANGUAGE".html "$REPORTS"/remediation."$LANGUAGE".html; do
+for f in "$REPORTS"/diagnosis-before."$LANGUAGE".html "$REPORTS"/diagnosis."$LANGUAGE".html "$REPORTS"/remediation."$LANGUAGE".html; do
     [ -e "$f" ] && echo "  file://$f"
 done
 if [ "$LANGUAGE" = ja ] && ! { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=ja family 2>/dev/null)" ]; }; then

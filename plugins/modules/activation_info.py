@@ -113,7 +113,9 @@ normalized:
   description:
     - The normalised view. C(windows) is the Windows product (or null), C(office) the Office products,
       C(products) all of them, each with C(channel) (KMS_CLIENT, KMS_HOST, MAK, RETAIL, OEM, AVMA, EVALUATION,
-      UNKNOWN), C(license_status_name), C(grace_remaining_minutes) and C(grace_expires). Also C(service), C(os),
+      UNKNOWN), C(license_status_name), C(grace_remaining_minutes), C(grace_expires) (when the grace period ends, counted
+      from the controller's clock at collection) and C(grace_expires_clock) (C(controller), or C(host) when only the
+      host's own, unchecked clock was known; null with no end). Also C(service), C(os),
       C(computer), C(registry), C(spp_service), C(events), C(last_request) and C(last_response).
   returned: success
   type: dict

@@ -94,9 +94,12 @@ def _days(minutes: t.Any) -> int | None:
 
 
 def _fmt_skew(seconds: float) -> str:
+    """A clock offset in hours and minutes, rounded to the nearest minute ("+6h00m", "-5h00m"): the offset is measured
+    against the midpoint of the remote call, so it carries a few milliseconds of the call either way, and cutting them
+    off would turn a clock exactly 5 hours behind into "-4h59m"."""
     sign = "+" if seconds >= 0 else "-"
-    seconds = abs(seconds)
-    return f"{sign}{int(seconds // 3600)}h{int(seconds % 3600 // 60):02d}m"
+    minutes = round(abs(seconds) / 60)
+    return f"{sign}{minutes // 60}h{minutes % 60:02d}m"
 
 
 class _Context:
@@ -580,7 +583,7 @@ def _grace(ctx: _Context, product: dict[str, t.Any]) -> dict[str, t.Any]:
     ref = ctx.ref(product)
     days = _days(product.get("grace_remaining_minutes"))
     texts = {"product": ref["display"], "days_left": None if days is None else _days_text(days),
-             "until": _findings.until(product.get("grace_expires"))}
+             "until": _findings.until(product.get("grace_expires"), product.get("grace_expires_clock"))}
     return _findings.make("IN_GRACE", ref, {"license_status": product.get("license_status"),
                                             "grace_remaining_minutes": product.get("grace_remaining_minutes")}, texts)
 
@@ -604,7 +607,7 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
     days_left = _days(product.get("grace_remaining_minutes"))
     channel = product.get("channel")
     os_info = ctx.activation.get("os") or {}
-    texts = {"product": ref["display"], "days_left": days_left, "expires": product.get("grace_expires") or "?"}
+    texts = {"product": ref["display"], "days_left": days_left, "expires": _findings.expiry(product.get("grace_expires"), product.get("grace_expires_clock"))}
 
     if status is None:
         words = _missing_text([(f"LicenseStatus of {ref['display']}", f"{ref['display']} の LicenseStatus")])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import re
 import typing as t
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _findings, _snapshot
@@ -98,15 +99,17 @@ def correlate(results: list[dict[str, t.Any]]) -> tuple[list[dict[str, t.Any]], 
             group = by_kms.get(name)
             if group is None:       # made once per KMS host, not once per product (a setdefault argument would be)
                 group = by_kms[name] = {"kms_host": name, "in_run": name in kms_index, "clients": set(),
-                                        "activated": set(), "failing": set(), "codes": collections.Counter()}
+                                        "activated": set(), "failing": set(), "neither": set(), "codes": collections.Counter()}
             group["clients"].add(result["host"])
             product_codes = _product_codes(codes_of, result["findings"], product["id"])
-            if "ACTIVATED" in product_codes:
-                group["activated"].add(result["host"])
             causes = [c for c in product_codes if c not in STATUS_CODES]
             if causes:
                 group["failing"].add(result["host"])
                 group["codes"].update(causes)
+            elif "ACTIVATED" in product_codes:
+                group["activated"].add(result["host"])
+            else:
+                group["neither"].add(result["host"])
             _check_against_kms_host(result, product, kms_index.get(name))
     summary = summarise(results, by_kms, kms_index)
     return results, summary
@@ -259,22 +262,62 @@ def _check_against_kms_host(result: dict[str, t.Any], product: dict[str, t.Any],
         result["codes"] = sorted({f["code"] for f in result["findings"]})
 
 
-def _sentence(severity: str, count: int, phrases: tuple[str, str], where: str) -> tuple[str, str]:
-    """One fleet statement in English and Japanese, worded by severity (fail / at risk / note)."""
+#: Codes that say a host could not be diagnosed, not why it fails: their statements say so, not "fail because".
+_NOT_DIAGNOSED = {
+    "UNREACHABLE": (("host could not be reached for diagnosis", "hosts could not be reached for diagnosis"),
+                    "台は診断のために接続できませんでした"),
+    "DIAGNOSIS_FAILED": (("host answered but could not be read", "hosts answered but could not be read"),
+                         "台は接続できましたが、情報を読み取れませんでした"),
+}
+
+
+def _singular(phrase: str) -> str:
+    """A cause phrase about one host: "its" and "it" for the plural's "their" and "they"."""
+    return re.sub(r"\bthey\b", "it", re.sub(r"\btheir\b", "its", phrase))
+
+
+def _sentence(severity: str, count: int, phrases: tuple[str, str], where: str, code: str = "",
+              note: tuple[str, str] = ("", "")) -> tuple[str, str]:
+    """One fleet statement in English and Japanese, worded by severity (fail / at risk / note); the pronouns agree
+    with the count ("1 host fails because its ...", "2 hosts fail because their ..."). A host that could not be
+    diagnosed (``code`` UNREACHABLE, DIAGNOSIS_FAILED) is said to be that, not to fail because of it. ``note``
+    (en, ja) follows ``where``."""
+    if code in _NOT_DIAGNOSED:
+        (one, many), ja_text = _NOT_DIAGNOSED[code]
+        return f"{count} {one if count == 1 else many}{where}.", f"{count} {ja_text}{where}。"
     en_phrase, ja_phrase = phrases
+    where_en, where_ja = where + note[0], where + note[1]
+    if count == 1:
+        en_phrase = _singular(en_phrase)
     noun = "host" if count == 1 else "hosts"
     if severity in ("critical", "error"):
-        return (f"{count} {noun} {'fails' if count == 1 else 'fail'} because {en_phrase}{where}.",
-                f"{count} 台が失敗しています。原因: {ja_phrase}{where}。")
+        return (f"{count} {noun} {'fails' if count == 1 else 'fail'} because {en_phrase}{where_en}.",
+                f"{count} 台が失敗しています。原因: {ja_phrase}{where_ja}。")
     if severity == "warning":
-        return (f"{count} {noun} {'is' if count == 1 else 'are'} at risk because {en_phrase}{where}.",
-                f"{count} 台に注意が必要です。理由: {ja_phrase}{where}。")
-    return f"{count} {noun}: {en_phrase}{where}.", f"{count} 台: {ja_phrase}{where}。"
+        return (f"{count} {noun} {'is' if count == 1 else 'are'} at risk because {en_phrase}{where_en}.",
+                f"{count} 台に注意が必要です。理由: {ja_phrase}{where_ja}。")
+    return f"{count} {noun}: {en_phrase}{where_en}.", f"{count} 台: {ja_phrase}{where_ja}。"
+
+
+def _renewal_causes(results: list[dict[str, t.Any]], hosts: set[str]) -> tuple[str, str]:
+    """" (cause: KMS_PORT_BLOCKED)" (en, ja) after the statement of activations expiring: the causes
+    the same hosts' other statements name (a product still activated whose renewals those causes make fail, so the host
+    is in both), nothing when there is none."""
+    causes = sorted({code for r in results if r["host"] in hosts for code in r.get("codes") or []
+                     if code in _CAUSE_TEXT and code not in STATUS_CODES and code != "ACTIVATION_EXPIRING"})
+    if not causes:
+        return "", ""
+    return f" (cause: {', '.join(causes)})", f" (更新失敗の原因: {'、'.join(causes)})"
 
 
 def summarise(results: list[dict[str, t.Any]], by_kms: dict[str, dict[str, t.Any]],
               kms_index: dict[str, dict[str, t.Any]]) -> dict[str, t.Any]:
-    """Counts per status and code, the groups per KMS host, and the cause statements."""
+    """Counts per status and code, the groups per KMS host, and the cause statements.
+
+    A KMS host's group counts each client once, by its worst product that uses that KMS host: ``failing`` when any of
+    them has a cause, else ``activated`` when every one is activated; the rest (in grace with no cause found, a
+    status not read) are in ``clients`` only, so ``activated + failing <= clients``. A client with Windows activated
+    and Office failing through the same KMS host is failing there, not both."""
     status_counts = collections.Counter(r["status"] for r in results)
     code_hosts: dict[str, set[str]] = collections.defaultdict(set)
     for result in results:
@@ -288,13 +331,15 @@ def summarise(results: list[dict[str, t.Any]], by_kms: dict[str, dict[str, t.Any
         tied_to_kms_host = code.startswith("KMS_HOST") or code == "KMS_COUNT_INSUFFICIENT"
         where = f" ({', '.join(kms_names)})" if kms_names and tied_to_kms_host else ""
         severity = _findings.CATALOG[code].severity
-        en, ja = _sentence(severity, len(hosts), _CAUSE_TEXT[code], where)
+        note = _renewal_causes(results, hosts) if code == "ACTIVATION_EXPIRING" else ("", "")
+        en, ja = _sentence(severity, len(hosts), _CAUSE_TEXT[code], where, code, note)
         statements.append({"code": code, "severity": severity, "count": len(hosts), "hosts": sorted(hosts, key=str),
                            "kms_hosts": kms_names, "en": en, "ja": ja})
     statements.sort(key=lambda s: (_findings.SEVERITIES.index(s["severity"]), -s["count"], s["code"]))
     groups = {
-        name: {"kms_host": name, "in_run": g["in_run"], "clients": len(g["clients"]), "activated": len(g["activated"]),
-               "failing": len(g["failing"]), "codes": dict(g["codes"]),
+        name: {"kms_host": name, "in_run": g["in_run"], "clients": len(g["clients"]),
+               "activated": len(g["activated"] - g["failing"] - g["neither"]), "failing": len(g["failing"]),
+               "codes": dict(g["codes"]),
                "csvlk": (kms_index.get(name) or {}).get("csvlk"), "current_count": (kms_index.get(name) or {}).get("current_count")}
         for name, g in sorted(by_kms.items())
     }

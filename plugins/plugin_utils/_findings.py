@@ -573,12 +573,27 @@ def _shaped(key: str, value: str, lang: str) -> str:
     return value
 
 
-def until(expires: t.Any) -> dict[str, str]:
-    """" (until 2026-12-20 07:00 UTC)" after a period left, in each language (in Japanese with the space before
-    what follows: "25 日 (... まで) です", "25 日です"); nothing when its end is not known."""
+def expiry(expires: t.Any, clock: t.Any = "controller") -> t.Any:
+    """When a period left ends, in each language: "2026-12-20 07:00 UTC" on the controller's clock; on the host's own
+    clock (``clock`` "host": the controller's clock at collection was not recorded) "2026-12-20 07:00 by the host's
+    clock (not checked)", since a host's clock may be hours off; "?" (not recorded) when its end is not known."""
     if expires in (None, "", "?"):
+        return "?"
+    utc = _value("expires", expires, "en")
+    if clock != "host":
+        return {lang: utc for lang in LANGUAGES}
+    stamp = utc.removesuffix(" UTC")
+    return {"en": f"{stamp} by the host's clock (not checked)", "ja": f"ホストの時計 (未確認) で {stamp}"}
+
+
+def until(expires: t.Any, clock: t.Any = "controller") -> dict[str, str]:
+    """" (until 2026-12-20 07:00 UTC)" after a period left, in each language (in Japanese with the space before
+    what follows: "25 日 (... まで) です", "25 日です"); on the host's clock said to be (:func:`expiry`); nothing when
+    its end is not known."""
+    end = expiry(expires, clock)
+    if end == "?":
         return {"en": "", "ja": ""}
-    return {"en": f" (until {_value('expires', expires, 'en')})", "ja": f" ({_value('expires', expires, 'ja')} まで) "}
+    return {"en": f" (until {end['en']})", "ja": f" ({end['ja']} まで) "}
 
 
 def _release_note(values: dict[str, t.Any]) -> dict[str, str]:

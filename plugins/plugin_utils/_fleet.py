@@ -201,7 +201,7 @@ def predicted_remediation(document: dict[str, t.Any]) -> dict[str, t.Any]:
     (their later steps, such as activation, depend on the changes that were not made)."""
     hosts = []
     for host in document.get("hosts") or []:
-        if host.get("operations") or host.get("outcome") in ("fixed", "changed_not_fixed"):
+        if host.get("operations") or host.get("outcome") in ("fixed", "changed", "changed_not_fixed"):
             host = dict(host, outcome="predicted_change",
                         after={"status": None, "codes": [], "cannot_be_foreseen": True})
         hosts.append(host)

@@ -43,6 +43,9 @@ LABELS = {
         "healthy": "healthy", "warning": "warning", "failing_s": "failing", "critical": "critical", "unreachable": "unreachable",
         "unknown": "unknown (evidence missing)", "error": "error", "shown": "shown", "csvlk": "CSVLK", "count": "Count", "expand_all": "Expand all",
         "collapse_all": "Collapse all", "print": "Print", "not_known": "not known", "host_scope": "whole host",
+        "kms_note": "Each client is counted once, by its worst product that uses this KMS host: failing when any of "
+                    "them has a cause, activated when all of them are activated; the rest (in grace with no cause "
+                    "found, status not read) are counted under clients only.",
     },
     "ja": {
         "title": "KMS ライセンス認証 診断レポート", "generated": "作成日時", "hosts": "ホスト数", "status": "状態",
@@ -54,6 +57,9 @@ LABELS = {
         "healthy": "正常", "warning": "警告", "failing_s": "失敗", "critical": "重大", "unreachable": "接続不可",
         "unknown": "不明 (情報不足)", "error": "エラー", "shown": "件表示", "csvlk": "CSVLK", "count": "カウント", "expand_all": "すべて展開",
         "collapse_all": "すべて折りたたむ", "print": "印刷", "not_known": "不明", "host_scope": "ホスト全体",
+        "kms_note": "各クライアントは、この KMS ホストを使う製品のうち最も悪い状態で 1 回だけ数えます。いずれかの製品に"
+                    "原因があれば失敗、すべての製品が認証済みなら認証済み、それ以外 (原因が見つからない猶予期間中、"
+                    "状態を読み取れなかったもの) はクライアント数にだけ含めます。",
     },
 }
 STATUS_ORDER = ("critical", "failing", "unreachable", "error", "warning", "unknown", "healthy")
@@ -345,13 +351,14 @@ _EVIDENCE_CELL = _encoder(ensure_ascii=False, sort_keys=True, default=str)
 
 
 def to_csv(document: dict[str, t.Any], language: str = "en") -> str:
-    """One row per finding: host, status, product, code, severity, message, remedy, evidence (JSON)."""
+    """One row per finding: host, status, product, finding (its code), severity, message, remedy, evidence (JSON); the
+    header in the report's language, as the Markdown and HTML tables name the columns."""
     lang = _check_language(language)
     labels = LABELS[lang]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([labels["host"], labels["status"], labels["product"], "code", labels["severity"], labels["message"],
-                     labels["remedy"], labels["evidence"]])
+    writer.writerow([labels["host"], labels["status"], labels["product"], labels["finding"], labels["severity"],
+                     labels["message"], labels["remedy"], labels["evidence"]])
     for result in document["results"]:
         for finding in result["findings"]:
             writer.writerow([result["host"], result["status"], _product_label(finding, lang), finding["code"], finding["severity"],
@@ -411,6 +418,7 @@ def to_markdown(document: dict[str, t.Any], language: str = "en") -> str:
         for name, group in summary["by_kms_host"].items():
             lines.append(f"| {_md(name)} | {group['clients']} | {group['activated']} | {group['failing']} | "
                          f"{csvlk_names(group.get('csvlk')) or labels['not_known']} |")
+        lines += ["", labels["kms_note"]]
     lines += ["", f"## {labels['findings']}", ""]
     for result in document["results"]:
         if result["status"] == "healthy":
@@ -641,7 +649,9 @@ _REMEDIATION_LABELS = {
            "outcome": "Outcome", "operations": "operations", "expand_all": "Expand all", "collapse_all": "Collapse all",
            "print": "Print",
            "predicted_change": "would change, the result cannot be foreseen",
-           "unreachable": "lost during the run", "interrupted": "run interrupted",
+           "unreachable": "unreachable", "lost": "lost during the run",
+           "not_reached": "not reached (nothing attempted)", "changed": "changed, healthy before and after",
+           "interrupted": "run interrupted",
            "unconfirmed": "attempted, outcome unknown", "state": "State", "not_read": "not read again"},
     "ja": {"title": "KMS ライセンス認証 修復レポート", "host": "ホスト", "before": "修復前", "after": "修復後", "done": "実施内容",
            "todo": "担当者の対応が必要な事項", "fixed": "解決", "unchanged": "変更なし", "changed_not_fixed": "変更したが未解決",
@@ -649,7 +659,9 @@ _REMEDIATION_LABELS = {
            "outcome": "結果", "operations": "件の操作", "expand_all": "すべて展開", "collapse_all": "すべて折りたたむ",
            "print": "印刷",
            "predicted_change": "変更予定 (結果は予測できません)",
-           "unreachable": "実行中に接続不能", "interrupted": "実行が中断された",
+           "unreachable": "接続不能", "lost": "実行中に接続不能",
+           "not_reached": "接続できず (何も実行していません)", "changed": "変更 (変更前も変更後も正常)",
+           "interrupted": "実行が中断された",
            "unconfirmed": "実行したが結果不明", "state": "状態", "not_read": "再取得なし"},
 }
 
@@ -670,6 +682,39 @@ def _after_state(result: dict[str, t.Any], was: dict[str, t.Any], action: dict[s
     if action.get("interrupted") or (action.get("unreachable") and result == was):
         return {"status": "unreachable", "codes": []}
     return {"status": result["status"], "codes": result.get("codes") or []}
+
+
+def _product_names_of(*results: dict[str, t.Any]) -> dict[str, str]:
+    """The product names (Windows 11 Pro) of a host's diagnoses by activation ID, lower-cased."""
+    names: dict[str, str] = {}
+    for result in results:
+        for product in result.get("products") or []:
+            if product.get("id") and product.get("display"):
+                names.setdefault(str(product["id"]).lower(), product["display"])
+    return names
+
+
+def _named_operations(operations: t.Any, names: dict[str, str]) -> list[dict[str, t.Any]]:
+    """Operations as the remedies reported them, each whose target is a product's activation ID with that product's
+    name beside it (``product``)."""
+    out = []
+    for op in operations or []:
+        name = names.get(str(op.get("target") or "").lower()) if isinstance(op, dict) else None
+        out.append(dict(op, product=name) if name else op)
+    return out
+
+
+def _outcome_label(host: dict[str, t.Any], labels: dict[str, str]) -> str:
+    """A host's outcome in words; an unreachable host's says whether it was lost while remedies ran or never
+    reached (nothing was attempted)."""
+    if host["outcome"] == "unreachable" and host.get("lost_during_run") is not None:
+        return labels["lost"] if host["lost_during_run"] else labels["not_reached"]
+    return labels.get(host["outcome"], host["outcome"])
+
+
+def _op_text(op: dict[str, t.Any]) -> str:
+    """"activate (Windows 11 Pro)": an operation and what it acted on, by product name when it is a product."""
+    return f"{op.get('op')} ({op.get('product') or op.get('target')})"
 
 
 def remediation(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -694,15 +739,22 @@ def remediation(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict
             outcome = "fixed"
         elif action.get("reboot_required"):
             outcome = "reboot_required"          # a change waits for a restart of the computer; a second run does not repeat it
+        elif action.get("changed") and was.get("status") == "healthy" and result["status"] == "healthy":
+            outcome = "changed"                  # a change asked for (a MAK to KMS) on a host with nothing to fix
         elif action.get("changed"):
             outcome = "changed_not_fixed"
         else:
             outcome = "unchanged"
+        names = _product_names_of(was, result)
         hosts.append({
             "host": name, "outcome": outcome,
+            # unreachable: lost while remedies ran (what it confirmed is in operations), or never reached again after
+            # the first diagnosis or not at all (nothing was sent)
+            "lost_during_run": bool(action.get("unreachable")) if outcome == "unreachable" else None,
             "before": {"status": was.get("status"), "codes": was.get("codes") or []},
             "after": _after_state(result, old.get(name) or {}, action),
-            "operations": action.get("operations") or [], "unconfirmed": action.get("unconfirmed") or [],
+            "operations": _named_operations(action.get("operations"), names),
+            "unconfirmed": _named_operations(action.get("unconfirmed"), names),
             "failed": action.get("failed"),
             "reboot_required": bool(action.get("reboot_required")),
             # what is still wrong after the run, and how to fix it (a person, or a remedy class left switched off),
@@ -727,19 +779,22 @@ def remediation_markdown(document: dict[str, t.Any], language: str = "en") -> st
     lines += ["", f"| {labels['host']} | {labels['before']} | {labels['done']} | {labels['after']} | {labels['todo']} |",
               "|---|---|---|---|---|"]
     for host in document["hosts"]:
-        done = ", ".join(f"{op.get('op')} ({op.get('target')})" for op in host["operations"]) or labels["nothing"]
+        parts = [", ".join(_op_text(op) for op in host["operations"])] if host["operations"] else []
         if host.get("unconfirmed"):
-            done += f" - {labels['unconfirmed']}: " + ", ".join(f"{op.get('op')} ({op.get('target')})" for op in host["unconfirmed"])
+            parts.append(f"{labels['unconfirmed']}: " + ", ".join(_op_text(op) for op in host["unconfirmed"]))
         if host["failed"]:
-            done += f" - {labels['failed']}: {host['failed']}"
+            parts.append(f"{labels['failed']}: {host['failed']}")
+        done = " - ".join(parts) or labels["nothing"]
         lines.append(f"| {_md(host['host'])} | {', '.join(host['before']['codes'])} | {_md(done)} | "
-                     f"{labels[host['outcome']]}: {', '.join(host['after']['codes'])} | {_md(' / '.join(host['instructions'][lang])) or labels['nothing']} |")
+                     f"{_outcome_label(host, labels)}: {', '.join(host['after']['codes'])} | "
+                     f"{_md(' / '.join(host['instructions'][lang])) or labels['nothing']} |")
     return "\n".join(lines) + "\n"
 
 
-_OUTCOME_ORDER = ("interrupted", "unreachable", "failed", "changed_not_fixed", "reboot_required", "unchanged", "fixed")
+_OUTCOME_ORDER = ("interrupted", "unreachable", "failed", "changed_not_fixed", "reboot_required", "unchanged", "changed",
+                  "fixed")
 _OUTCOME_COLOURS = {"interrupted": "#6a1b9a", "unreachable": "#4a148c", "failed": "#c62828", "changed_not_fixed": "#ef6c00",
-                    "unchanged": "#616161", "fixed": "#2e7d32"}
+                    "unchanged": "#616161", "changed": "#1565c0", "fixed": "#2e7d32"}
 
 
 def _state_view(state: dict[str, t.Any], lang: str) -> dict[str, t.Any]:
@@ -760,7 +815,7 @@ def remediation_html(document: dict[str, t.Any], language: str = "en", template:
 def _remediation_page(document: dict[str, t.Any], lang: str, template: str | None) -> str:
     """The remediation page's views, rendered."""
     labels = dict(_REMEDIATION_LABELS[lang])
-    hosts = [{"host": h["host"], "outcome": h["outcome"], "outcome_label": labels.get(h["outcome"], h["outcome"]),
+    hosts = [{"host": h["host"], "outcome": h["outcome"], "outcome_label": _outcome_label(h, labels),
               "outcome_colour": _OUTCOME_COLOURS.get(h["outcome"], "#616161"),
               "before": _state_view(h["before"], lang), "after": _state_view(h["after"], lang),
               "operations": h.get("operations") or [], "unconfirmed": h.get("unconfirmed") or [], "failed": h.get("failed"),

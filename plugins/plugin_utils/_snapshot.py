@@ -312,13 +312,19 @@ def _probe_error(error: t.Any) -> dict[str, t.Any] | None:
             "message": as_str(error.get("message"))}
 
 
+#: Which clock a grace period's end is reckoned on (``grace_expires_clock``).
+REFERENCE_CONTROLLER, REFERENCE_HOST = "controller", "host"
+
+
 def normalise_product(product: dict[str, t.Any], reference: datetime.datetime | None = None,
-                      lean: bool = False) -> dict[str, t.Any]:
+                      lean: bool = False, clock: str = REFERENCE_HOST) -> dict[str, t.Any]:
     """Return the normalised view of one SoftwareLicensingProduct row.
 
-    ``reference`` is the moment the grace remaining is counted from (the host's clock at collection). ``lean`` (the
-    analysis views): without the fields no rule reads (``kms_lookup_domain``, ``discovered_kms_address``,
-    ``vl_activation_interval``, ``kms_dns_publishing``).
+    ``reference`` is the moment the grace remaining is counted from, read on ``clock``: ``controller`` (the controller's
+    clock at collection, :func:`reference_time`) or ``host`` (the host's own clock, not checked against the
+    controller's); ``grace_expires_clock`` says which clock ``grace_expires`` is on. ``lean`` (the analysis views):
+    without the fields no rule reads (``kms_lookup_domain``, ``discovered_kms_address``, ``vl_activation_interval``,
+    ``kms_dns_publishing``).
     """
     status = as_int(product.get("LicenseStatus"))
     grace = as_int(product.get("GracePeriodRemaining"))
@@ -345,6 +351,7 @@ def normalise_product(product: dict[str, t.Any], reference: datetime.datetime | 
         "license_status_reason": _hresult.to_hex(_hresult.normalise(product.get("LicenseStatusReason"))) if reason else None,
         "grace_remaining_minutes": grace,
         "grace_expires": expires,
+        "grace_expires_clock": clock if expires is not None else None,
         "is_addon": _is_addon(product),
         "kms_machine": as_str(product.get("KeyManagementServiceMachine")),
         "kms_port": as_int(product.get("KeyManagementServicePort")) or None,
@@ -613,13 +620,23 @@ def normalise_attempt(attempt: dict[str, t.Any]) -> dict[str, t.Any]:
     }
 
 
-def _reference_time(snapshot: dict[str, t.Any]) -> datetime.datetime | None:
-    """The best estimate of the host's clock at collection: the time probe, else the controller's clock."""
-    time_raw = (snapshot.get("probes") or {}).get("time") or {}
-    host_now = parse_datetime(time_raw.get("utc_now"))
-    if host_now is not None:
-        return host_now
-    return parse_datetime(snapshot.get("collected_at"))
+def reference_time(snapshot: dict[str, t.Any], host_now: datetime.datetime | None = None
+                   ) -> tuple[datetime.datetime | None, str | None]:
+    """The moment a product's GracePeriodRemaining is counted from, and whose clock it is on.
+
+    The controller's clock at collection (the midpoint of ``controller.time``, which a host's measured offset is
+    taken from) when it was recorded: a grace period's end is then true whatever the host's clock says. Otherwise
+    the host's own clock (the time probe's ``utc_now``, else ``collected_at``, which a snapshot collected on the host
+    by Get-KmsActivationSnapshot.ps1 takes from the host), said to be the host's: it was not checked. Neither: (None,
+    None). ``host_now``: the time probe's clock when the caller has parsed it already."""
+    midpoint = _clock_offset(None, (snapshot.get("controller") or {}).get("time"))[0]
+    if midpoint is not None:
+        return midpoint, REFERENCE_CONTROLLER
+    if host_now is None:
+        time_raw = (snapshot.get("probes") or {}).get("time")
+        host_now = parse_datetime(time_raw.get("utc_now")) if isinstance(time_raw, dict) else None
+    host_clock = host_now if host_now is not None else parse_datetime(snapshot.get("collected_at"))
+    return (host_clock, REFERENCE_HOST) if host_clock is not None else (None, None)
 
 
 class _KmsEvents:
@@ -700,12 +717,13 @@ class _KmsEvents:
 
 
 def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | None = None,
-                         lean: bool = False) -> dict[str, t.Any]:
-    """Return the normalised view of the activation probe's output.
+                         lean: bool = False, clock: str = REFERENCE_HOST) -> dict[str, t.Any]:
+    """Return the normalised view of the activation probe's output (``reference`` and ``clock``: the moment grace
+    periods are counted from and whose clock it is on, as :func:`normalise_product` reads them).
 
     ``lean`` (the analysis views): what the analyzer reads, no more - the events carry no ``time`` and the view has no
     ``events``, ``office`` or ``registry`` (:func:`analysis_views`)."""
-    products = [normalise_product(p, reference, lean) for p in as_list(raw.get("products")) if isinstance(p, dict)]
+    products = [normalise_product(p, reference, lean, clock) for p in as_list(raw.get("products")) if isinstance(p, dict)]
     events = _KmsEvents(raw.get("events"), lazy=lean)
     os_info = raw.get("os") or {}
     cv = raw.get("current_version") or {}
@@ -1046,9 +1064,9 @@ def normalise_snapshot(snapshot: dict[str, t.Any]) -> dict[str, t.Any]:
     """Return the normalised views of every probe present in a snapshot."""
     probes = snapshot.get("probes") or {}
     views: dict[str, t.Any] = {}
-    reference = _reference_time(snapshot)
+    reference, clock = reference_time(snapshot)
     if isinstance(probes.get("activation"), dict):
-        views["activation"] = normalise_activation(probes["activation"], reference)
+        views["activation"] = normalise_activation(probes["activation"], reference, clock=clock or REFERENCE_HOST)
     if isinstance(probes.get("time"), dict):
         views["time"] = normalise_time(probes["time"], (snapshot.get("controller") or {}).get("time"))
     if isinstance(probes.get("kms_dns"), dict):
@@ -1067,15 +1085,16 @@ def analysis_views(snapshot: dict[str, t.Any]) -> dict[str, t.Any]:
     is left out rather than computed: of ``activation`` the ``events``, ``office`` and ``registry`` (and each KMS
     event's ``time``), of ``time`` everything but ``offset_seconds``, ``source_type`` and ``service_state``, of
     ``kms_dns`` everything but ``srv``, ``srv_found`` and ``candidates``, the ``kms_host`` view (the analyzer parses
-    the probe's events itself). The host's clock (``utc_now``) is parsed once, for the grace dates and the offset.
+    the probe's events itself). The host's clock (``utc_now``) is parsed once, for the offset (and the grace dates when
+    the controller's clock was not recorded).
     """
     probes = snapshot.get("probes") or {}
     views: dict[str, t.Any] = {}
     time_raw = probes.get("time")
     host_now = parse_datetime(time_raw.get("utc_now")) if isinstance(time_raw, dict) else None
-    reference = host_now if host_now is not None else parse_datetime(snapshot.get("collected_at"))
+    reference, clock = reference_time(snapshot, host_now)
     if isinstance(probes.get("activation"), dict):
-        views["activation"] = normalise_activation(probes["activation"], reference, lean=True)
+        views["activation"] = normalise_activation(probes["activation"], reference, lean=True, clock=clock or REFERENCE_HOST)
     if isinstance(time_raw, dict):
         views["time"] = _analysis_time(time_raw, (snapshot.get("controller") or {}).get("time"), host_now)
     if isinstance(probes.get("kms_dns"), dict):

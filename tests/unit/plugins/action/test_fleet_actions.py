@@ -141,7 +141,7 @@ def test_before_and_after_go_to_separate_files_and_the_console_says_both(tmp_pat
     assert json.loads((tmp_path / "diagnosis-before.json").read_text(encoding="utf-8"))["summary"]["status_counts"] == {"failing": 2}
     assert json.loads((tmp_path / "diagnosis.json").read_text(encoding="utf-8"))["summary"]["status_counts"] == {"healthy": 1, "failing": 1}
     assert result["console"][0] == "Before: 2 hosts fail because their clock is more than 4 hours off."
-    assert result["console"][1] == "After: 1 host fails because their clock is more than 4 hours off."
+    assert result["console"][1] == "After: 1 host fails because its clock is more than 4 hours off."
     fixed = json.loads((tmp_path / "remediation.json").read_text(encoding="utf-8"))
     assert {h["host"]: h["outcome"] for h in fixed["hosts"]} == {"pc0": "fixed", "pc1": "unchanged"}
 

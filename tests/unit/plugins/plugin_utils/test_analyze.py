@@ -1,6 +1,8 @@
 """Every finding code, positive and near-miss negative, with messages in English and Japanese."""
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _findings, _snapshot
@@ -150,6 +152,43 @@ def test_clock_skew_from_the_event_and_from_the_controller_clock():
     assert "+5h00m" in skew["message"]["en"] and "+5 時間 00 分" in skew["message"]["ja"]
     near = S.edit(S.healthy(), lambda p: p["time"].update(utc_now="2026-11-25T10:54:00Z"))
     assert "CLOCK_SKEW" not in codes(near)
+
+
+def test_clock_offset_is_rounded_to_the_minute_not_cut():
+    """A clock exactly 5 hours behind, read 9 ms into the call (the lab's pc-skew-behind): -5h00m, never -4h59m."""
+    behind = S.edit(S.healthy(), lambda p: p["time"].update(utc_now="2026-11-25T02:00:00.009Z"))
+    skew = finding(behind, "CLOCK_SKEW")
+    assert skew["evidence"]["offset_seconds"] == pytest.approx(-17999.991, abs=0.02)
+    assert "-5h00m" in skew["message"]["en"] and "-5 時間 00 分" in skew["message"]["ja"]
+
+
+def _ahead(hours, controller=True):
+    """A client in grace whose clock is ``hours`` ahead; without the controller's clock readings when not ``controller``."""
+    def change(p):
+        p["time"]["utc_now"] = (S.NOW + datetime.timedelta(hours=hours)).isoformat()
+    snap = S.edit(S.failing("0xC004F06C"), change)
+    if not controller:
+        del snap["controller"]
+    return snap
+
+
+def test_grace_end_is_on_the_controllers_clock_whatever_the_hosts_clock_says():
+    """Hosts with 25 days left at the same moment end their grace at the same moment, named in true UTC."""
+    ends = {finding(_ahead(hours), "IN_GRACE")["message"]["en"] for hours in (0, 6, -5, 9)}
+    assert ends == {"Windows 11 Pro is not activated: 25 days of grace period left (until 2026-12-20 07:00 UTC)."}
+    ja = finding(_ahead(9), "IN_GRACE")["message"]["ja"]
+    assert "2026-12-20 07:00 UTC まで" in ja
+
+
+def test_grace_end_on_the_hosts_clock_alone_is_said_to_be_unchecked():
+    """No controller clock readings (a snapshot collected on the host): the end is by the host's clock, said so."""
+    f = finding(_ahead(6, controller=False), "IN_GRACE")
+    assert "(until 2026-12-20 13:00 by the host's clock (not checked))" in f["message"]["en"]
+    assert "ホストの時計 (未確認) で 2026-12-20 13:00 まで" in f["message"]["ja"]
+    expiring = S.edit(S.failing("0x800706BA", LicenseStatus=1, GracePeriodRemaining=9 * 1440), _block_client)
+    del expiring["controller"]
+    f = finding(expiring, "ACTIVATION_EXPIRING")
+    assert "(2026-12-04 07:00 by the host's clock (not checked))" in f["message"]["en"]
 
 
 def test_count_insufficient_with_the_hosts_count():

@@ -96,13 +96,16 @@ def test_json_report_round_trips():
     assert json.loads(_report.to_json(doc)) == json.loads(json.dumps(doc, default=str))
 
 
-@pytest.mark.parametrize("lang, header", [("en", "Host"), ("ja", "ホスト")])
+@pytest.mark.parametrize("lang, header", [
+    ("en", ["Host", "Status", "Product", "Finding", "Severity", "What is wrong", "What to do", "Evidence"]),
+    ("ja", ["ホスト", "状態", "製品", "検出事項", "重大度", "問題", "対処", "根拠"]),
+])
 def test_csv_report_has_one_row_per_finding(lang, header):
     doc = _document()
     text = _report.to_csv(doc, lang)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0][0] == header
+    assert rows[0] == header      # every column named in the report's language, capitalised alike
     assert len(rows) - 1 == sum(len(r["findings"]) for r in doc["results"])
     skew = next(r for r in rows if r[3] == "CLOCK_SKEW")
     assert skew[0] == "pc2" and json.loads(skew[7])["last_request_hresult"] == "0xC004F06C"
@@ -211,3 +214,46 @@ def test_no_cause_is_never_every_host_is_activated_when_hosts_fail(lang):
         assert every not in text
     healthy = _no_cause_document(failing=False)
     assert _fleet.statements(healthy, lang) == [every] and every in _report.to_markdown(healthy, lang)
+
+
+def _office_failing_windows_activated():
+    """Windows activated through kms01, Office refused by it (the demo's pc-office2024)."""
+    snap = S.healthy()
+    act = snap["probes"]["activation"]
+    act["products"].append(S.office(LicenseStatus=2, GracePeriodRemaining=36000, LicenseStatusReason=0xC004F074))
+    act["events"].append(S.request("0xC004F042", act=S.OFFICE_ID, record=102))
+    return snap
+
+
+def test_kms_host_columns_count_each_client_once_by_its_worst_product():
+    """Activated + failing never exceed the clients: a client with one product activated and one failing through the
+    same KMS host is failing there, not both."""
+    results = [_client("pc1"), _client("pc2", _office_failing_windows_activated()), _client("pc3", S.failing("0xC004F06C"))]
+    pc2 = _correlate.correlate(results)[0][1]
+    assert {"ACTIVATED", "KMS_HOST_CANNOT_ACTIVATE_PRODUCT"} <= set(pc2["codes"])
+    group = _correlate.correlate(results)[1]["by_kms_host"]["kms01.corp.example.jp"]
+    assert (group["clients"], group["activated"], group["failing"]) == (3, 1, 2)
+    for lang, note in (("en", "Each client is counted once, by its worst product"), ("ja", "最も悪い状態で 1 回だけ数えます")):
+        doc = _report.fleet_document(results, "2026-11-25T07:00:00Z")
+        assert note in _report.to_markdown(doc, lang) and note in _report.to_html(doc, lang)
+
+
+def test_fleet_statements_agree_with_their_count_and_do_not_call_unreachable_hosts_failing():
+    results = [_client("pc1", S.failing("0xC004F06C")), _analyze.unreachable("pc4", "refused"),
+               _client("pc2", S.failing("0x8007232A")), _client("pc3", S.failing("0x8007232A"))]
+    statements = {s["code"]: s for s in _correlate.correlate(results)[1]["statements"]}
+    assert statements["CLOCK_SKEW"]["en"] == "1 host fails because its clock is more than 4 hours off."
+    assert statements["KMS_DNS_FAILURE"]["en"] == "2 hosts fail because their DNS server fails."
+    assert statements["UNREACHABLE"]["en"] == "1 host could not be reached for diagnosis."
+    assert statements["UNREACHABLE"]["ja"] == "1 台は診断のために接続できませんでした。"
+
+
+def test_an_expiring_activation_names_the_cause_that_stops_its_renewals():
+    """pc-expiring: one product, still activated, renewals blocked by the firewall: in both statements, and the at-risk
+    one says the failing one is why."""
+    snap = S.failing("0x800706BA", LicenseStatus=1, GracePeriodRemaining=9 * 1440)
+    snap["probes"]["kms_dns"]["tcp"]["kms01.corp.example.jp:1688"] = {"open": False, "error": "timeout", "code": 10060}
+    statements = {s["code"]: s for s in _correlate.correlate([_client("pc1", snap)])[1]["statements"]}
+    assert statements["ACTIVATION_EXPIRING"]["en"] == ("1 host is at risk because its activation expires soon and renewals "
+                                                       "fail (cause: KMS_PORT_BLOCKED).")
+    assert statements["ACTIVATION_EXPIRING"]["ja"].endswith("(更新失敗の原因: KMS_PORT_BLOCKED)。")

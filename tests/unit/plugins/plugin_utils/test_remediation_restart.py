@@ -115,3 +115,48 @@ def test_a_host_lost_inside_the_first_diagnosis_is_unreachable_not_unchanged():
     assert doc["summary"] == {"unreachable": 1}
     # a reachable host that needed nothing stays "unchanged"
     assert _report.remediation(_doc("healthy", []), _doc("healthy", []), {})["hosts"][0]["outcome"] == "unchanged"
+
+
+def test_a_host_never_reached_is_not_said_to_be_lost_during_the_run():
+    """Refused at first contact: nothing was sent, so not "lost during the run" (which reads as a half-done change)."""
+    never = _doc("unreachable", ["UNREACHABLE"])
+    doc = _report.remediation(never, never, {})
+    assert doc["hosts"][0]["lost_during_run"] is False
+    en, ja = _report.remediation_markdown(doc, "en"), _report.remediation_markdown(doc, "ja")
+    assert "not reached (nothing attempted): UNREACHABLE" in en and "lost during the run" not in en
+    assert "接続できず (何も実行していません)" in ja and "実行中に接続不能" not in ja
+    assert "not reached (nothing attempted)" in _report.remediation_html(doc, "en")
+    lost = _report.remediation(_doc("failing", ["X"]), _doc("failing", ["X"]),
+                               {"pc1": {"unreachable": True, "operations": [{"op": "resync", "target": "W32Time"}]}})
+    assert lost["hosts"][0]["lost_during_run"] is True
+    assert "lost during the run" in _report.remediation_markdown(lost, "en")
+
+
+def _with_product(doc, product_id, name):
+    doc["results"][0]["products"] = [{"id": product_id, "display": name}]
+    return doc
+
+
+def test_what_was_done_names_products_and_says_nothing_only_when_nothing_was():
+    act = "b4684776-1955-50c4-b18d-760629a7726b"
+    before = _with_product(_doc("failing", ["CLOCK_SKEW"]), act, "Windows 11 Pro")
+    done = _report.remediation(before, _with_product(_doc("healthy", []), act, "Windows 11 Pro"),
+                               {"pc1": {"changed": True, "operations": [{"op": "activate", "target": act}]}})
+    en = _report.remediation_markdown(done, "en")
+    assert "activate (Windows 11 Pro)" in en and act not in en
+    assert f'title="{act}">Windows 11 Pro' in _report.remediation_html(done, "en")
+    failed = _report.remediation(_doc("failing", ["X"]), _doc("failing", ["X"]),
+                                 {"pc1": {"failed": "activation failed after 2 attempt(s)", "operations": []}})
+    row = next(line for line in _report.remediation_markdown(failed, "en").splitlines() if line.startswith("| pc1"))
+    assert "| failed: activation failed after 2 attempt(s) |" in row and "- - failed" not in row
+
+
+def test_a_change_on_a_healthy_host_that_stays_healthy_is_changed_not_changed_not_fixed():
+    """pc-mak (MAK, healthy) moved to its GVLK with allow_channel_change and activated: nothing was broken."""
+    doc = _report.remediation(_doc("healthy", ["NOT_KMS_CHANNEL"]), _doc("healthy", ["ACTIVATED"]),
+                              {"pc1": {"changed": True, "operations": [{"op": "install_gvlk", "target": "x"}]}})
+    assert doc["hosts"][0]["outcome"] == "changed" and doc["summary"] == {"changed": 1}
+    assert "changed, healthy before and after: ACTIVATED" in _report.remediation_markdown(doc, "en")
+    # a change that left a failing host failing is still "changed, not fixed"
+    assert _report.remediation(_doc("failing", ["X"]), _doc("failing", ["X"]),
+                               {"pc1": {"changed": True}})["hosts"][0]["outcome"] == "changed_not_fixed"

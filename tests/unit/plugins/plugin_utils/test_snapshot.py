@@ -153,13 +153,23 @@ def test_read_snapshot_checks_schema_and_accepts_json_text_with_bom():
         _snapshot.read_snapshot({"host": "x"})
 
 
-def test_normalise_snapshot_uses_host_clock_for_grace_dates():
-    time_raw = {"utc_now": "2025-11-25T06:00:00Z"}
+def test_normalise_snapshot_counts_grace_dates_on_the_controllers_clock():
+    """The host's clock is 5 hours ahead; the controller's at collection decides when the grace ends."""
+    start = datetime.datetime(2025, 11, 25, 6, 0, tzinfo=UTC).timestamp()
+    time_raw = {"utc_now": "2025-11-25T11:00:00Z"}
     doc = _snapshot.build_snapshot("h", {"activation": fixture("activation_win11_pro_ja_failing.json"), "time": time_raw},
-                                   {}, {"time": {"before": 0.0, "after": 0.1}}, 0)
-    views = _snapshot.normalise_snapshot(doc)
-    assert views["activation"]["office"][0]["grace_expires"] == "2026-05-12T06:00:00Z"
-    assert set(views) == {"activation", "time"}
+                                   {}, {"time": {"before": start - 0.1, "after": start + 0.1}}, start + 0.1)
+    for views in (_snapshot.normalise_snapshot(doc), _snapshot.analysis_views(doc)):
+        office = next(p for p in views["activation"]["products"] if p["application"] == "office")
+        assert office["grace_expires"] == "2026-05-12T06:00:00Z" and office["grace_expires_clock"] == "controller"
+    assert set(_snapshot.normalise_snapshot(doc)) == {"activation", "time"}
+    del doc["controller"]       # collected on the host (Get-KmsActivationSnapshot.ps1): its own clock, said so
+    office = _snapshot.normalise_snapshot(doc)["activation"]["office"][0]
+    assert office["grace_expires"] == "2026-05-12T11:00:00Z" and office["grace_expires_clock"] == "host"
+    del doc["probes"]["time"]
+    doc["collected_at"] = None  # no clock at all: no end
+    office = _snapshot.normalise_snapshot(doc)["activation"]["office"][0]
+    assert office["grace_expires"] is None and office["grace_expires_clock"] is None
 
 
 @pytest.mark.parametrize("code, text", [
