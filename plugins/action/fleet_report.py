@@ -237,9 +237,10 @@ class ActionModule(ActionBase):
                        _fleet.render(before, report_format, lang, check, template))
         if before is not None and args["remediation"]:
             hosts = [r["host"] for r in document.get("results") or []]
-            remediation = _report.remediation(before, document, self._actions(reader, hosts, args["action_vars"]))
+            actions = self._actions(reader, hosts, args["action_vars"])
+            remediation = _report.remediation(before, document, actions)
             if check:
-                remediation = _fleet.predicted_remediation(remediation)
+                remediation = _fleet.predicted_remediation(remediation, actions)
             _write("remediation.json", json.dumps(remediation, ensure_ascii=False, indent=2, default=str) + "\n")
             _write(f"remediation.{lang}.md", _fleet.remediation_markdown(remediation, lang))
             if "html" in args["formats"]:

@@ -10,7 +10,7 @@ from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure, AnsibleE
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _budget, _options, _remediate
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _budget, _options, _remediate, _snapshot
 
 _PREFIX = "winactivation.kms."
 
@@ -54,8 +54,11 @@ class ActionModule(ActionBase):
         host = str(task_vars.get("inventory_hostname") or "unknown")
         own = task_vars.get(args.pop("result_var"))
         settings = _remediate.Settings(**{k: v for k, v in args.items() if k in _remediate.Settings.__dataclass_fields__})
+        check_mode = bool(self._task.check_mode)
         run = _remediate.RemediationRun(_remediate.diagnosis_of(self._reweighed(task_vars), host, own), settings,
-                                        _remediate.in_domain(own))
+                                        _remediate.in_domain(own), check_mode)
+        if check_mode:
+            run.changing_kms_hosts = self._changing_kms_hosts(task_vars, run.down_kms_hosts())
         steps: list[dict[str, t.Any]] = []
         ok = self._run_steps(run, run.steps_before_activation(), task_vars, budget, steps)
         for decide in (run.step_reach, run.step_activation):
@@ -66,7 +69,7 @@ class ActionModule(ActionBase):
         lost = run.lost()
         if run.failed is None and lost is not None:
             run.failed = to_text(lost.get("msg") or "the host became unreachable")
-        summary = run.summary(bool(self._task.check_mode))
+        summary = run.summary(check_mode)
         result.update({"changed": any(s["result"].get("changed") for s in steps), "summary": summary, "steps": steps,
                        "codes": run.codes})
         diffs = [s["result"]["diff"] for s in steps if s["result"].get("diff")]
@@ -116,6 +119,32 @@ class ActionModule(ActionBase):
         except (KeyError, AnsibleError):
             return None
         return local.get("diagnose_fleet_reweighed") if isinstance(local, t.Mapping) else None
+
+    @staticmethod
+    def _changing_kms_hosts(task_vars: dict[str, t.Any], names: list[t.Any]) -> list[str]:
+        """Check mode: the KMS hosts among ``names`` (as a client names them) that the run's KMS host play would change
+        - an inventory host named so, or by the name's first label (unless its diagnosis gives another FQDN), whose
+        ``kms_host_summary`` says changed - by inventory name, read without templating."""
+        hostvars = task_vars.get("hostvars")
+        if not names or hostvars is None or not hasattr(hostvars, "raw_get"):
+            return []
+        found: list[str] = []
+        for name in names:
+            fqdn = (_snapshot.split_host_port(name if isinstance(name, str) else None)[0] or "").lower()
+            for inventory_name in _remediate.inventory_names(fqdn):
+                if inventory_name in found:
+                    break
+                try:
+                    # a name the inventory does not know: raw_get's undefined marker needs a template context
+                    variables = hostvars.raw_get(inventory_name) if inventory_name in hostvars else None
+                except (KeyError, AnsibleError):
+                    continue
+                if not isinstance(variables, t.Mapping):
+                    continue
+                if _remediate.kms_host_would_change(variables, fqdn, inventory_name):
+                    found.append(inventory_name)
+                    break
+        return found
 
     def _run_steps(self, run: _remediate.RemediationRun, steps: t.Iterator[_remediate.Step], task_vars: dict[str, t.Any],
                    budget: _budget.Budget, record: list[dict[str, t.Any]]) -> bool:

@@ -15,6 +15,9 @@ description:
     the GVLK again after a rebuild; then, for C(KMS_HOST_DOWN), M(winactivation.kms.kms_dns_info) to see whether the
     KMS host answers the client now; then activation, only after a fix, once the KMS host answers, or when a fix was
     found already in place (a run lost half-way), and never while a change waits for a restart.
+  - In check mode the KMS host play has changed nothing, so a client whose KMS host does not answer but which that
+    play would change (an inventory host of the client's KMS host name, or its first label, whose C(kms_host_summary)
+    says changed) gets the activation it would get, reported in C(summary.unforeseen) as cannot be foreseen.
   - Each remedy reads the host, changes only the difference and reads it again, exactly as the module does on its own;
     the first remedy that fails or loses the host ends the task, and the result says what was done.
   - One task per host instead of one per remedy - ansible-core's per-task cost made the role's remediate --check cost
@@ -139,6 +142,9 @@ RETURN = r"""
 summary:
   description:
     - C(changed) and C(operations) (what the host confirmed it did; in check mode what would be done),
+      C(unforeseen) (empty outside check mode - operations the real run would attempt once a change not made here takes
+      effect - the KMS host play's on the host of a C(KMS_HOST_DOWN), a restored sppsvc, a new key - each with
+      C(op), C(target) (null when the product is only known then) and C(because) (English and Japanese)),
       C(unconfirmed) (sent to a host that was lost before it confirmed them - outcome unknown), C(unreachable),
       C(failed) (null, or why the host could not be remediated), C(instructions) (for findings that need a person, in
       I(language)), C(reboot_required) and C(needs_person) (what a person must do, English and Japanese).

@@ -196,12 +196,19 @@ def file_name(stem: str, report_format: str, language: str) -> str:
     return f"{stem}.json" if report_format == "json" else f"{stem}.{language}.{_SUFFIX[report_format]}"
 
 
-def predicted_remediation(document: dict[str, t.Any]) -> dict[str, t.Any]:
+def predicted_remediation(document: dict[str, t.Any], actions: t.Mapping[str, t.Any] | None = None) -> dict[str, t.Any]:
     """A check-mode remediation document: hosts with planned operations have an after-state that cannot be foreseen
-    (their later steps, such as activation, depend on the changes that were not made)."""
+    (their later steps, such as activation, depend on the changes that were not made). ``actions`` (the hosts'
+    remediate summaries) add ``unforeseen``: operations the real run would attempt once a change not made here takes
+    effect (an earlier remedy's, or the KMS host play's), each with ``because`` ({"en", "ja"})."""
     hosts = []
     for host in document.get("hosts") or []:
-        if host.get("operations") or host.get("outcome") in ("fixed", "changed", "changed_not_fixed"):
+        action = (actions or {}).get(host.get("host"))
+        listed = action.get("unforeseen") if action is not None and _is_mapping(action) else None
+        unforeseen = [op for op in listed or [] if _is_mapping(op)]
+        if unforeseen:
+            host = dict(host, unforeseen=unforeseen)
+        if host.get("operations") or unforeseen or host.get("outcome") in ("fixed", "changed", "changed_not_fixed"):
             host = dict(host, outcome="predicted_change",
                         after={"status": None, "codes": [], "cannot_be_foreseen": True})
         hosts.append(host)

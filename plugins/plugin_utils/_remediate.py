@@ -18,6 +18,7 @@ kept in ``remediate_summary``.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import typing as t
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot
@@ -28,6 +29,16 @@ _FIXES = ("spp", "override", "set_host", "firewall", "time", "gvlk", "repair", "
 _IN_PLACE = ("spp", "override", "set_host", "firewall", "time", "gvlk")
 #: Every step whose operations the summary reports, in the order they run.
 _REPORTED = ("spp", "override", "set_host", "firewall", "time", "gvlk", "repair", "rekey", "activation")
+#: Check mode: why an operation the real run would attempt cannot be foreseen (it waits for a change not made).
+_WAITS_FOR = {
+    "kms_host": {"en": "would be attempted once the KMS host play's changes on {hosts} take effect (cannot be foreseen)",
+                 "ja": "KMS ホストのプレイによる {hosts} の変更が有効になった後に実行予定 (結果は予測できません)"},
+    "spp": {"en": "would be attempted once the Software Protection service runs, for the products licensing then shows "
+                  "(cannot be foreseen)",
+            "ja": "ソフトウェア保護サービスの起動後、その時点で読み取れる製品に対して実行予定 (結果は予測できません)"},
+    "key": {"en": "would be attempted once the KMS client key is installed, on the product it then makes (cannot be foreseen)",
+            "ja": "KMS クライアント キーのインストール後、その時点の製品に対して実行予定 (結果は予測できません)"},
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,16 +103,50 @@ def in_domain(result: t.Any) -> bool:
     return True if value is None else value
 
 
+def inventory_names(kms_host: str) -> list[str]:
+    """The inventory names a KMS host the client names ``kms_host`` (a lower-case name or address) may have in the run:
+    the name itself, then a DNS name's first label (an inventory of short names)."""
+    if not kms_host:
+        return []
+    try:
+        ipaddress.ip_address(kms_host)
+        return [kms_host]
+    except ValueError:
+        pass
+    short = kms_host.split(".", 1)[0]
+    return [kms_host] + ([short] if short and short != kms_host else [])
+
+
+def kms_host_would_change(variables: t.Mapping[str, t.Any], kms_host: str, inventory_name: str) -> bool:
+    """Check mode: whether the run's KMS host play predicted a change on this inventory host (its ``kms_host_summary``
+    says changed), the host the client names ``kms_host`` - a short inventory name only when the host's own diagnosis
+    gives no other FQDN."""
+    summary = variables.get("kms_host_summary")
+    if not isinstance(summary, t.Mapping) or _snapshot.as_bool(summary.get("changed")) is not True:
+        return False
+    if inventory_name.lower() == kms_host:
+        return True
+    fqdn = _dict(_dict(variables.get("diagnose_result")).get("diagnosis")).get("fqdn")
+    return not isinstance(fqdn, str) or not fqdn or fqdn.lower() == kms_host
+
+
 class RemediationRun:
     """The decisions of the remediate role for one host, fed one step result at a time."""
 
-    def __init__(self, diagnosis: dict[str, t.Any], settings: Settings, domain_member: bool) -> None:
+    def __init__(self, diagnosis: dict[str, t.Any], settings: Settings, domain_member: bool, check_mode: bool = False) -> None:
         self.findings = [f for f in _as_list(diagnosis.get("findings")) if isinstance(f, t.Mapping)]
         self.codes = [c for c in _as_list(diagnosis.get("codes")) if isinstance(c, str)]
         self.settings = settings
         self.domain_member = domain_member
+        self.check_mode = check_mode
+        #: check mode: the inventory names of the KMS hosts of ``down_kms_hosts`` that the run's KMS host play would
+        #: change (set by the action before ``step_activation``)
+        self.changing_kms_hosts: list[str] = []
         self.results: dict[str, t.Any] = {}
         self.failed: str | None = None
+        #: check mode: operations the real run would attempt whose outcome waits for a change not made (``unforeseen``)
+        self.unforeseen: list[dict[str, t.Any]] = []
+        self._activation_waits_for: dict[str, str] | None = None
 
     def _with(self, code: str) -> list[t.Mapping[str, t.Any]]:
         return [f for f in self.findings if f.get("code") == code]
@@ -140,27 +185,50 @@ class RemediationRun:
             repairs = (["dism", "sfc"] if s.system_files else []) + ["rebuild_license_store"]
             yield Step("repair", "Rebuild the license store (heavy repair, only when enabled)", "system_repair", {"repairs": repairs})
             # a rebuild waits for the restart (KB 2736303): no key before it
-            if not _dict(self.results.get("repair")).get("reboot_required"):
+            if not self._repair_waits():
                 yield Step("rekey", "Reinstall the KMS client key after the rebuild", "kms_client",
                            {"install_gvlk": True, "activate": False})
 
+    def down_kms_hosts(self) -> list[t.Any]:
+        """The KMS hosts of the KMS_HOST_DOWN findings, as the client names them (none without such a finding)."""
+        if not self.findings:
+            return []
+        return [_dict(f.get("evidence")).get("kms_host") for f in self._with("KMS_HOST_DOWN")]
+
     def step_reach(self) -> Step | None:
         """Does the KMS host answer the client now? (KMS_HOST_DOWN only.)"""
-        if not self.findings or not self._any("KMS_HOST_DOWN"):
+        hosts = self.down_kms_hosts()
+        if not hosts:
             return None
-        hosts = [_dict(f.get("evidence")).get("kms_host") for f in self._with("KMS_HOST_DOWN")]
         return Step("kms_reach", "Does the KMS host answer the client now?", "kms_dns_info", {"candidates": hosts})
 
     def step_activation(self) -> Step | None:
-        """Activate: after a fix, once the KMS host answers again, or when a fix was found already in place."""
+        """Activate: after a fix, once the KMS host answers again, or when a fix was found already in place.
+
+        Check mode foresees what it can: after a restored sppsvc (licensing unreadable until it runs) the activation is
+        not read but kept as ``unforeseen``; a KMS host that does not answer now but that the run's KMS host play would
+        change (``changing_kms_hosts``) gets the activation it would get once it answers, its operations ``unforeseen``.
+        """
         s = self.settings
         if not self.findings or not s.activate or self.reboot_required():
             return None
+        if self.check_mode and self._planned(("spp",)):
+            # the activation's read would find no product: what it activates is only known once sppsvc runs
+            self.unforeseen.append({"op": "activate", "target": None, "because": dict(_WAITS_FOR["spp"])})
+            return None
+        if self.check_mode and self._planned(("gvlk", "rekey"), "install_key"):
+            # the read sees the old key (a MAK or retail product, which is not activated by KMS); the new key makes
+            # another product (another ID), activated by the real run
+            self.unforeseen.append({"op": "activate", "target": None, "because": dict(_WAITS_FOR["key"])})
         reach = _dict(_dict(self.results.get("kms_reach")).get("normalized"))
         answers = any(isinstance(c, t.Mapping) and c.get("source") == "controller" and c.get("tcp_open")
                       for c in _as_list(reach.get("candidates")))
         if not (self.changed() or answers or self.in_place()):
-            return None
+            if not (self.check_mode and self.changing_kms_hosts):
+                return None
+            # the real run reads the reach after the KMS host play's changes: whether it answers then cannot be foreseen
+            names = ", ".join(self.changing_kms_hosts)
+            self._activation_waits_for = {lang: text.format(hosts=names) for lang, text in _WAITS_FOR["kms_host"].items()}
         return Step("activation", "Activate", "kms_client", {
             "activate": True,
             # an activation that is about to expire is renewed now, once its cause is fixed
@@ -184,9 +252,21 @@ class RemediationRun:
             out.extend(value if isinstance(value, list) else [value] if value is not None else [])
         return out
 
+    def _planned(self, keys: tuple[str, ...], op: str | None = None) -> bool:
+        """Check mode: whether the steps ``keys`` plan an operation (``op`` only, when given)."""
+        return any(isinstance(o, t.Mapping) and (op is None or o.get("op") == op)
+                   for r in self._of(keys) for o in _as_list(r.get("operations")))
+
+    def _repair_waits(self) -> bool:
+        """The license store rebuild waits for the restart: its step said so, or, in check mode, one is planned
+        (the rebuild always answers 'reboot_required': KB 2736303 ends with "Restart the computer")."""
+        if _dict(self.results.get("repair")).get("reboot_required"):
+            return True
+        return self.check_mode and self._planned(("repair",), "rebuild_license_store")
+
     def reboot_required(self) -> bool:
         """A change that waits for a restart of the computer (sppsvc's start type, a rebuilt license store)."""
-        return any(r.get("reboot_required") for r in self._of(("spp", "repair")))
+        return any(r.get("reboot_required") for r in self._of(("spp", "repair"))) or self._repair_waits()
 
     def changed(self) -> bool:
         """Something was fixed on this host (in check mode: would be)."""
@@ -206,7 +286,13 @@ class RemediationRun:
         """What the role kept as ``remediate_summary``: what was done (in check mode: would be), unconfirmed, failures."""
         done_key = "operations" if check_mode else "operations_done"
         reported = self._of(_REPORTED)
-        operations = [op for r in reported for op in _as_list(r.get(done_key))]
+        waits = self._activation_waits_for
+        foreseen = self._of(_REPORTED[:-1]) if waits is not None else reported
+        operations = [op for r in foreseen for op in _as_list(r.get(done_key))]
+        unforeseen = list(self.unforeseen)
+        if waits is not None:
+            unforeseen += [dict(op, because=dict(waits)) for r in self._of(("activation",)) for op in _as_list(r.get(done_key))
+                           if isinstance(op, t.Mapping)]
         needs_person: list[t.Any] = []
         for result in self._of(("spp", "firewall", "repair")):
             needs_person += [p for p in _as_list(result.get("needs_person")) if p not in needs_person]
@@ -221,6 +307,8 @@ class RemediationRun:
             # host that was lost, or whose answer was unreadable, before it confirmed them - attempted, outcome unknown
             "changed": bool(operations),
             "operations": operations,
+            # check mode only: what the real run would attempt once a change not made here takes effect ("because")
+            "unforeseen": unforeseen,
             "unconfirmed": [op for r in reported for op in _as_list(r.get("operations_unconfirmed"))],
             "unreachable": any(r.get("unreachable") for r in reported),
             "failed": self.failed,

@@ -652,7 +652,8 @@ _REMEDIATION_LABELS = {
            "unreachable": "unreachable", "lost": "lost during the run",
            "not_reached": "not reached (nothing attempted)", "changed": "changed, healthy before and after",
            "interrupted": "run interrupted",
-           "unconfirmed": "attempted, outcome unknown", "state": "State", "not_read": "not read again"},
+           "unconfirmed": "attempted, outcome unknown", "state": "State", "not_read": "not read again",
+           "unforeseen": "cannot be foreseen"},
     "ja": {"title": "KMS ライセンス認証 修復レポート", "host": "ホスト", "before": "修復前", "after": "修復後", "done": "実施内容",
            "todo": "担当者の対応が必要な事項", "fixed": "解決", "unchanged": "変更なし", "changed_not_fixed": "変更したが未解決",
            "failed": "失敗", "reboot_required": "再起動が必要", "nothing": "-", "summary": "概要", "generated": "作成日時", "hosts": "ホスト数",
@@ -662,7 +663,8 @@ _REMEDIATION_LABELS = {
            "unreachable": "接続不能", "lost": "実行中に接続不能",
            "not_reached": "接続できず (何も実行していません)", "changed": "変更 (変更前も変更後も正常)",
            "interrupted": "実行が中断された",
-           "unconfirmed": "実行したが結果不明", "state": "状態", "not_read": "再取得なし"},
+           "unconfirmed": "実行したが結果不明", "state": "状態", "not_read": "再取得なし",
+           "unforeseen": "予測できません"},
 }
 
 
@@ -770,6 +772,14 @@ def remediation(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict
     return {"schema": REMEDIATION_SCHEMA, "generated_at": after.get("generated_at"), "hosts": hosts, "summary": counts}
 
 
+def _unforeseen_text(op: t.Mapping[str, t.Any], lang: str) -> str:
+    """A check-mode operation whose outcome cannot be foreseen, as one line: ``activate (target): why``."""
+    target = f" ({op.get('target')})" if op.get("target") else ""
+    because = op.get("because")
+    text = because.get(lang) if isinstance(because, dict) else None
+    return f"{op.get('op')}{target}: {text or _REMEDIATION_LABELS[lang]['unforeseen']}"
+
+
 def remediation_markdown(document: dict[str, t.Any], language: str = "en") -> str:
     """The remediation document as a ticket-ready Markdown table."""
     lang = _check_language(language)
@@ -782,12 +792,15 @@ def remediation_markdown(document: dict[str, t.Any], language: str = "en") -> st
         parts = [", ".join(_op_text(op) for op in host["operations"])] if host["operations"] else []
         if host.get("unconfirmed"):
             parts.append(f"{labels['unconfirmed']}: " + ", ".join(_op_text(op) for op in host["unconfirmed"]))
+        parts += [_unforeseen_text(op, lang) for op in host.get("unforeseen") or []]
         if host["failed"]:
             parts.append(f"{labels['failed']}: {host['failed']}")
         done = " - ".join(parts) or labels["nothing"]
+        # the state after: its codes after a colon, only when there are any (a prediction has none: cannot be foreseen)
+        codes = ", ".join(host["after"]["codes"])
+        after = _outcome_label(host, labels) + (f": {codes}" if codes else "")
         lines.append(f"| {_md(host['host'])} | {', '.join(host['before']['codes'])} | {_md(done)} | "
-                     f"{_outcome_label(host, labels)}: {', '.join(host['after']['codes'])} | "
-                     f"{_md(' / '.join(host['instructions'][lang])) or labels['nothing']} |")
+                     f"{after} | {_md(' / '.join(host['instructions'][lang])) or labels['nothing']} |")
     return "\n".join(lines) + "\n"
 
 
@@ -819,6 +832,7 @@ def _remediation_page(document: dict[str, t.Any], lang: str, template: str | Non
               "outcome_colour": _OUTCOME_COLOURS.get(h["outcome"], "#616161"),
               "before": _state_view(h["before"], lang), "after": _state_view(h["after"], lang),
               "operations": h.get("operations") or [], "unconfirmed": h.get("unconfirmed") or [], "failed": h.get("failed"),
+              "unforeseen": [_unforeseen_text(op, lang) for op in h.get("unforeseen") or []],
               "instructions": h["instructions"][lang]} for h in document["hosts"]]
     summary = [(o, labels.get(o, o), document["summary"][o]) for o in _OUTCOME_ORDER if document["summary"].get(o)]
     page = _template("remediation.html.j2", template, "report_html_template")

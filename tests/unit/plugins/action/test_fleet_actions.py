@@ -344,3 +344,34 @@ def test_fleet_report_gives_no_warning_when_document_var_names_a_document(tmp_pa
 def test_fleet_report_refuses_a_document_var_that_is_no_variable_name(tmp_path, name):
     with pytest.raises(AnsibleActionFail, match="document_var"):
         _run(fleet_report, {"document_var": name, "dir": str(tmp_path / "r")}, {"hostvars": _HostVars({"localhost": {}})})
+
+
+def test_a_prediction_says_what_cannot_be_foreseen_and_ends_no_cell_in_a_bare_colon(tmp_path):
+    """The check-mode remediation report: an operation the real run would attempt once a change not made takes effect
+    (the remediate summary's ``unforeseen``) is shown with why, a host with only such an operation is a predicted
+    change, and the after cell of a prediction (no codes) has no colon with nothing after it."""
+    before = _document(("failing", "failing", "failing"))
+    because = {"en": "would be attempted once the KMS host play's changes on kms01 take effect (cannot be foreseen)",
+               "ja": "KMS ホストのプレイによる kms01 の変更が有効になった後に実行予定 (結果は予測できません)"}
+    summaries = {
+        "pc0": {"remediate_summary": {"changed": False, "operations": [],
+                                      "unforeseen": [{"op": "activate", "target": "prod-1", "because": because}]}},
+        "pc1": {"remediate_summary": {"changed": True, "operations": [{"op": "enable_spp", "target": "service"}],
+                                      "unforeseen": [{"op": "activate", "target": None, "because": because}]}},
+        "pc2": {"remediate_summary": {"changed": False, "operations": [], "unforeseen": []}}}
+    for lang in ("en", "ja"):
+        result = _run(fleet_report, {"document": before, "before": before, "dir": str(tmp_path / lang), "language": lang},
+                      {"hostvars": _HostVars(summaries)}, check_mode=True)
+        folder = pathlib.Path(result["dir"])
+        hosts = {h["host"]: h for h in json.loads((folder / "remediation.json").read_text(encoding="utf-8"))["hosts"]}
+        assert hosts["pc0"]["outcome"] == "predicted_change" and hosts["pc0"]["unforeseen"][0]["target"] == "prod-1"
+        assert hosts["pc2"]["outcome"] == "unchanged" and "unforeseen" not in hosts["pc2"]
+        rows = {line.split(" | ")[0][2:]: line for line in (folder / f"remediation.{lang}.md").read_text(encoding="utf-8").splitlines()
+                if line.startswith("| pc")}
+        predicted = _report._REMEDIATION_LABELS[lang]["predicted_change"]
+        assert f" | activate (prod-1): {because[lang]} | {predicted} | " in rows["pc0"]
+        assert f" | enable_spp (service) - activate: {because[lang]} | {predicted} | " in rows["pc1"]
+        assert f"{predicted}: " not in rows["pc0"] + rows["pc1"]
+        assert f" | {_report._REMEDIATION_LABELS[lang]['unchanged']}: " in rows["pc2"]        # codes after the colon
+        html = (folder / f"remediation.{lang}.html").read_text(encoding="utf-8")
+        assert html.count('<p class="unforeseen">') == 2

@@ -73,7 +73,7 @@ def test_no_findings_no_diagnosis_nothing_runs():
         loader = Loader()
         result = _run({}, task_vars, loader)
         assert loader.calls == []
-        assert result["summary"] == {"changed": False, "operations": [], "unconfirmed": [], "unreachable": False,
+        assert result["summary"] == {"changed": False, "operations": [], "unforeseen": [], "unconfirmed": [], "unreachable": False,
                                      "failed": None, "instructions": [], "reboot_required": False, "needs_person": []}
         assert result["changed"] is False
 
@@ -276,3 +276,109 @@ def test_the_remediate_role_passes_no_templated_argument():
     tasks = yaml.safe_load((pathlib.Path(remediate_host.__file__).parents[2] / "roles/remediate/tasks/main.yml").read_text())
     task = next(t for t in tasks if "winactivation.kms.remediate_host" in t)
     assert task["winactivation.kms.remediate_host"] == {"variables_prefix": "remediate_"}
+
+
+class _HostVars:
+    """Like Ansible's HostVars: ``raw_get`` of a host the inventory knows (``in``), untemplated; counts the reads."""
+
+    def __init__(self, variables: dict[str, t.Any]) -> None:
+        self.variables = variables
+        self.reads: list[str] = []
+
+    def raw_get(self, host: str) -> t.Any:
+        self.reads.append(host)
+        return self.variables[host]
+
+    def __contains__(self, host: str) -> bool:
+        return host in self.variables
+
+
+_DOWN = _diagnosis(_finding("KMS_HOST_DOWN", evidence={"kms_host": "kms-down.corp.example.jp:1688"}), _finding("IN_GRACE"))
+_NOT_ANSWERING = {"changed": False, "normalized": {"candidates": [{"source": "controller", "tcp_open": False}]}}
+_WOULD_ACTIVATE = {"changed": True, "operations": [{"op": "activate", "target": PRODUCT}], "operations_done": [],
+                   "operations_unconfirmed": [], "reboot_required": False}
+
+
+@pytest.mark.parametrize(("kms_host_vars", "foreseen"), [
+    ({"kms_host_summary": {"changed": True, "operations": [{"op": "enable_spp"}]}}, False),
+    # from a templated set_fact on older ansible-core: a string
+    ({"kms_host_summary": {"changed": "True", "operations": [{"op": "enable_spp"}]},
+      "diagnose_result": {"diagnosis": {"fqdn": "KMS-DOWN.corp.example.jp"}}}, False),
+    ({"kms_host_summary": {"changed": False, "operations": []}}, True),     # the KMS host play changes nothing
+    ({}, True),                                                             # not in the KMS host play
+    # a short inventory name whose diagnosis names another host
+    ({"kms_host_summary": {"changed": True}, "diagnose_result": {"diagnosis": {"fqdn": "kms-down.branch.example.jp"}}}, True),
+])
+def test_check_mode_foresees_the_activation_a_kms_host_plays_change_would_allow(kms_host_vars, foreseen):
+    """remediate --check predicted 'unchanged' for a client whose KMS host the run's KMS host play fixes; the real run
+    activates it (the reach is read after that play's changes): the prediction names the activation, unforeseen."""
+    hostvars = _HostVars({"localhost": {}, "kms-down": kms_host_vars})
+    loader = Loader({"kms_dns_info": _NOT_ANSWERING, "Activate": _WOULD_ACTIVATE})
+    summary = _run({}, _vars(_DOWN, hostvars=hostvars), loader, check_mode=True)["summary"]
+    assert "kms-down.corp.example.jp" not in hostvars.reads             # only names the inventory knows are read
+    assert summary["operations"] == [] and summary["changed"] is False
+    if foreseen:
+        assert [c["name"] for c in loader.calls] == ["Does the KMS host answer the client now?"]
+        assert summary["unforeseen"] == []
+        return
+    assert [c["name"] for c in loader.calls] == ["Does the KMS host answer the client now?", "Activate"]
+    assert all(c["check"] for c in loader.calls)
+    [op] = summary["unforeseen"]
+    assert (op["op"], op["target"]) == ("activate", PRODUCT)
+    assert op["because"]["en"] == "would be attempted once the KMS host play's changes on kms-down take effect (cannot be foreseen)"
+    assert "kms-down" in op["because"]["ja"] and "予測できません" in op["because"]["ja"]
+
+
+def test_the_real_run_activates_a_client_of_a_changed_kms_host_only_once_it_answers():
+    hostvars = _HostVars({"localhost": {}, "kms-down": {"kms_host_summary": {"changed": True}}})
+    loader = Loader({"kms_dns_info": _NOT_ANSWERING})
+    summary = _run({}, _vars(_DOWN, hostvars=hostvars), loader)["summary"]
+    assert [c["action"] for c in loader.calls] == ["kms_dns_info"] and summary["unforeseen"] == []
+    assert hostvars.reads == ["localhost"]                                  # the KMS hosts are not looked up
+
+
+def test_check_mode_keeps_the_activation_after_a_restored_sppsvc_unforeseen():
+    """remediate --check predicted enable_spp alone where the real run does enable_spp, activate: the activation's read
+    in check mode finds no product (licensing cannot be read while sppsvc is disabled)."""
+    diagnosis = _diagnosis(_finding("SPP_SERVICE_UNAVAILABLE"))
+    spp = {"changed": True, "operations": [{"op": "enable_spp", "target": "service"}], "operations_done": [],
+           "operations_unconfirmed": [], "reboot_required": False}
+    nothing_to_activate = {"changed": False, "operations": [], "operations_done": [], "operations_unconfirmed": [],
+                           "reboot_required": False}
+    loader = Loader({"Restore the Software Protection service": spp, "Activate": nothing_to_activate})
+    summary = _run({}, _vars(diagnosis), loader, check_mode=True)["summary"]
+    assert [c["name"] for c in loader.calls] == ["Restore the Software Protection service"]   # no blind read
+    assert summary["operations"] == [{"op": "enable_spp", "target": "service"}]
+    [op] = summary["unforeseen"]
+    assert (op["op"], op["target"]) == ("activate", None) and "cannot be foreseen" in op["because"]["en"]
+    # a restart pending: no activation is predicted, nor done by the real run
+    loader = Loader({"Restore the Software Protection service": dict(spp, reboot_required=True)})
+    assert _run({}, _vars(diagnosis), loader, check_mode=True)["summary"]["unforeseen"] == []
+    # the real run activates after the restored service (its read then sees the products)
+    loader = Loader({"Restore the Software Protection service": dict(spp, operations_done=spp["operations"])})
+    summary = _run({}, _vars(diagnosis), loader)["summary"]
+    assert [c["name"] for c in loader.calls] == ["Restore the Software Protection service", "Activate"]
+    assert summary["unforeseen"] == []
+
+
+def test_check_mode_foresees_what_a_new_key_and_a_rebuilt_store_leave_to_the_real_run():
+    """With remediate_install_gvlk, --check predicted install_key alone where the real run activates too (the read sees
+    the MAK product; the key makes another); with remediate_rebuild_license_store it predicted the key and activation
+    after a rebuild, which always waits for the restart (the real run does neither)."""
+    key = {"changed": True, "operations": [{"op": "install_key", "target": "service"}], "operations_done": [],
+           "operations_unconfirmed": [], "reboot_required": False}
+    nothing = {"changed": False, "operations": [], "operations_done": [], "operations_unconfirmed": [], "reboot_required": False}
+    loader = Loader({"Install the KMS client key for the edition": key, "Activate": nothing})
+    summary = _run({"install_gvlk": True}, _vars(_diagnosis(_finding("NOT_KMS_CHANNEL"))), loader, check_mode=True)["summary"]
+    assert [c["name"] for c in loader.calls] == ["Install the KMS client key for the edition", "Activate"]
+    assert summary["operations"] == [{"op": "install_key", "target": "service"}]
+    [op] = summary["unforeseen"]
+    assert (op["op"], op["target"]) == ("activate", None) and "KMS client key" in op["because"]["en"]
+
+    rebuild = {"changed": True, "operations": [{"op": "rebuild_license_store", "target": "system"}], "operations_done": [],
+               "operations_unconfirmed": [], "reboot_required": False}      # check mode: nothing ran to answer it
+    loader = Loader({"system_repair": rebuild})
+    summary = _run({"rebuild_license_store": True}, _vars(_diagnosis(_finding("LICENSE_STORE_CORRUPT"))), loader,
+                   check_mode=True)["summary"]
+    assert [c["action"] for c in loader.calls] == ["system_repair"]
+    assert summary["reboot_required"] is True and summary["unforeseen"] == []
