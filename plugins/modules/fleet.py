@@ -73,7 +73,10 @@ document:
   returned: always
   type: dict
 statements:
-  description: The fleet's causes in I(language) ("N hosts fail because ..."), or one line saying no cause was found.
+  description:
+    - The fleet's causes in I(language) ("N hosts fail because ..."; "N hosts fail, possibly because ..." when only
+      findings of low confidence back it - the document's statements carry their C(confidence)), or one line saying
+      no cause was found (that every host is activated only when none is failing, unknown or unreachable).
   returned: always
   type: list
   elements: str

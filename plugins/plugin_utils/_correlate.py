@@ -277,11 +277,12 @@ def _singular(phrase: str) -> str:
 
 
 def _sentence(severity: str, count: int, phrases: tuple[str, str], where: str, code: str = "",
-              note: tuple[str, str] = ("", "")) -> tuple[str, str]:
+              note: tuple[str, str] = ("", ""), possible: bool = False) -> tuple[str, str]:
     """One fleet statement in English and Japanese, worded by severity (fail / at risk / note); the pronouns agree
     with the count ("1 host fails because its ...", "2 hosts fail because their ..."). A host that could not be
     diagnosed (``code`` UNREACHABLE, DIAGNOSIS_FAILED) is said to be that, not to fail because of it. ``note``
-    (en, ja) follows ``where``."""
+    (en, ja) follows ``where``. ``possible``: every finding behind it is of low confidence (nothing but the client
+    saw it, or its witness saw nothing), so the cause is said to be possible, not certain."""
     if code in _NOT_DIAGNOSED:
         (one, many), ja_text = _NOT_DIAGNOSED[code]
         return f"{count} {one if count == 1 else many}{where}.", f"{count} {ja_text}{where}。"
@@ -290,12 +291,14 @@ def _sentence(severity: str, count: int, phrases: tuple[str, str], where: str, c
     if count == 1:
         en_phrase = _singular(en_phrase)
     noun = "host" if count == 1 else "hosts"
+    because, cause_ja, reason_ja = (", possibly because", "考えられる原因", "考えられる理由") if possible else \
+        (" because", "原因", "理由")
     if severity in ("critical", "error"):
-        return (f"{count} {noun} {'fails' if count == 1 else 'fail'} because {en_phrase}{where_en}.",
-                f"{count} 台が失敗しています。原因: {ja_phrase}{where_ja}。")
+        return (f"{count} {noun} {'fails' if count == 1 else 'fail'}{because} {en_phrase}{where_en}.",
+                f"{count} 台が失敗しています。{cause_ja}: {ja_phrase}{where_ja}。")
     if severity == "warning":
-        return (f"{count} {noun} {'is' if count == 1 else 'are'} at risk because {en_phrase}{where_en}.",
-                f"{count} 台に注意が必要です。理由: {ja_phrase}{where_ja}。")
+        return (f"{count} {noun} {'is' if count == 1 else 'are'} at risk{because} {en_phrase}{where_en}.",
+                f"{count} 台に注意が必要です。{reason_ja}: {ja_phrase}{where_ja}。")
     return f"{count} {noun}: {en_phrase}{where_en}.", f"{count} 台: {ja_phrase}{where_ja}。"
 
 
@@ -308,6 +311,13 @@ def _renewal_causes(results: list[dict[str, t.Any]], hosts: set[str]) -> tuple[s
     if not causes:
         return "", ""
     return f" (cause: {', '.join(causes)})", f" (更新失敗の原因: {'、'.join(causes)})"
+
+
+def _best_confidence(results: list[dict[str, t.Any]], hosts: set[str], code: str) -> str:
+    """The highest confidence of the findings of ``code`` on ``hosts`` (high, medium, low)."""
+    seen = {f.get("confidence") or "high" for r in results if r["host"] in hosts
+            for f in r.get("findings") or [] if f.get("code") == code}
+    return next((level for level in ("high", "medium", "low") if level in seen), "high")
 
 
 def summarise(results: list[dict[str, t.Any]], by_kms: dict[str, dict[str, t.Any]],
@@ -332,9 +342,10 @@ def summarise(results: list[dict[str, t.Any]], by_kms: dict[str, dict[str, t.Any
         where = f" ({', '.join(kms_names)})" if kms_names and tied_to_kms_host else ""
         severity = _findings.CATALOG[code].severity
         note = _renewal_causes(results, hosts) if code == "ACTIVATION_EXPIRING" else ("", "")
-        en, ja = _sentence(severity, len(hosts), _CAUSE_TEXT[code], where, code, note)
+        confidence = _best_confidence(results, hosts, code)
+        en, ja = _sentence(severity, len(hosts), _CAUSE_TEXT[code], where, code, note, possible=confidence == "low")
         statements.append({"code": code, "severity": severity, "count": len(hosts), "hosts": sorted(hosts, key=str),
-                           "kms_hosts": kms_names, "en": en, "ja": ja})
+                           "kms_hosts": kms_names, "confidence": confidence, "en": en, "ja": ja})
     statements.sort(key=lambda s: (_findings.SEVERITIES.index(s["severity"]), -s["count"], s["code"]))
     groups = {
         name: {"kms_host": name, "in_run": g["in_run"], "clients": len(g["clients"]),

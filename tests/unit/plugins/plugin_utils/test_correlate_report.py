@@ -257,3 +257,20 @@ def test_an_expiring_activation_names_the_cause_that_stops_its_renewals():
     assert statements["ACTIVATION_EXPIRING"]["en"] == ("1 host is at risk because its activation expires soon and renewals "
                                                        "fail (cause: KMS_PORT_BLOCKED).")
     assert statements["ACTIVATION_EXPIRING"]["ja"].endswith("(更新失敗の原因: KMS_PORT_BLOCKED)。")
+
+
+def test_a_cause_only_low_confidence_findings_back_is_said_to_be_possible():
+    """Clients whose TCP test to kms01 timed out, with nothing else to test the port (no controller check): each has a
+    low-confidence KMS_PORT_BLOCKED (the KMS host itself may be down), and the fleet said "2 hosts fail because a
+    firewall on their side blocks TCP 1688" as a certainty. Now "possibly", with the statement's confidence."""
+    def _timeout(probes):
+        probes["kms_dns"]["tcp"]["kms01.corp.example.jp:1688"] = {"open": False, "error": "timeout", "code": 10060, "ms": 2000}
+    results = [_client(name, S.edit(S.failing("0x800706BA"), _timeout), obs={}) for name in ("pc1", "pc2")]
+    _enriched, summary = _correlate.correlate(results)
+    (statement,) = [s for s in summary["statements"] if s["code"] == "KMS_PORT_BLOCKED"]
+    assert statement["confidence"] == "low"
+    assert statement["en"] == "2 hosts fail, possibly because a firewall on their side blocks TCP 1688."
+    assert statement["ja"].startswith("2 台が失敗しています。考えられる原因: ")
+    certain = [_client("pc3", S.failing("0xC004F06C"))]
+    (skew,) = _correlate.correlate(certain)[1]["statements"]
+    assert skew["confidence"] == "high" and " because " in skew["en"] and "possibly" not in skew["en"]
