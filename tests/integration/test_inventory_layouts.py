@@ -155,7 +155,7 @@ def test_a_comma_separated_remediate_hosts_remediates_every_client(lab, tmp_path
         "report_dir": str(tmp_path / "r"), "report_formats": ["json"]})])
     remedied = sorted(host for host, tasks in run.results.items()
                       if any(name.endswith("Apply the remedies this host's diagnosis calls for") for name in tasks))
-    assert remedied == ["pc-hostdown", "pc-ok"], [line for line in run.output.splitlines() if "PLAY [" in line or "WARN" in line or "skipping: no hosts" in line]
+    assert remedied == ["pc-hostdown", "pc-ok"], [line for line in run.output.splitlines() if "PLAY [" in line]
 
 
 def test_the_guides_layout_reads_reports_and_remediates_the_kms_hosts(lab, tmp_path):

@@ -49,9 +49,9 @@ def test_remediate_with_one_bad_variable_contacts_no_host(demo_lab, tmp_path, ba
     assert list(run.results) == ["localhost"]
 
 
-@pytest.mark.parametrize("playbook, typo, meant", [(DIAGNOSE, "report_langauge", "report_language"),
-                                                    (REMEDIATE, "remediate_open_firewal", "remediate_open_firewall")],
-                         ids=["diagnose", "remediate"])
+@pytest.mark.parametrize("playbook, typo, meant", [
+    (DIAGNOSE, "report_langauge", "report_language"), (REMEDIATE, "remediate_open_firewal", "remediate_open_firewall"),
+], ids=["diagnose", "remediate"])
 def test_a_misspelt_variable_contacts_no_host(demo_lab, tmp_path, playbook, typo, meant):
     """-e report_langauge=ja ran a whole diagnosis in English; -e remediate_open_firewal=false still opened firewalls."""
     before = demo_lab.counters()
