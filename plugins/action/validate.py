@@ -45,6 +45,7 @@ class ActionModule(ActionBase):
         _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
         this_host = str(task_vars.get("inventory_hostname") or "localhost")
         errors: dict[str, list[str]] = {}
+        warnings: list[str] = []
         for target in args["targets"]:
             _check_target(target)
             if not target["hosts"]:
@@ -52,8 +53,10 @@ class ActionModule(ActionBase):
                     errors.setdefault(_empty_target(target), [])
             elif target.get("within") is not None:
                 outside = _outside(target["hosts"], target["within"]["hosts"])
-                if outside:
+                if outside and target["within"]["pattern"] == target["within"].get("default_group"):
                     errors.setdefault(_outside_target(target), []).extend(outside)
+                elif outside:
+                    warnings.append(_left_out(target, outside))
         checked = 0
         for role, hosts in args["roles"].items():
             spec = _validate.role_spec(str(role))
@@ -64,6 +67,8 @@ class ActionModule(ActionBase):
         for name, known in _validate.misspelt(self._names_seen(args["roles"], this_host, task_vars)).items():
             errors.setdefault(f"{name}: not a variable of winactivation.kms; did you mean {known}?", [])
         result["changed"] = False
+        if warnings:
+            result["warnings"] = warnings
         if errors:
             result.update({"failed": True, "msg": _validate.summarise(errors), "errors": list(errors)})
         else:
@@ -96,7 +101,7 @@ class ActionModule(ActionBase):
                 for error in seen[key]:
                     errors.setdefault(error, []).append(host)
                 continue
-            seen[key] = _validate.validate(spec, values)
+            seen[key] = _validate.validate(spec, values, task_vars.get("playbook_dir"))
             for error in seen[key]:
                 errors.setdefault(error, []).append(host)
         return len(seen)
@@ -150,6 +155,16 @@ def _outside_target(target: dict[str, t.Any]) -> str:
                  f"then {pattern}; the connection variables of {run_pattern!r} then reach its hosts too), or {widen}")
     return (f"{variable}: the hosts of {pattern!r} are not all among the hosts of this run ({run_variable} "
             f"{run_pattern!r}): they would be neither read nor reported; {widen}")
+
+
+def _left_out(target: dict[str, t.Any], outside: list[str]) -> str:
+    """The warning for KMS hosts a run's own, narrower pattern leaves out (a site, one PC): they are neither read nor
+    changed - a run on its default group that leaves them out is refused instead (the inventory's layout)."""
+    within = target["within"]
+    names = ", ".join(outside[:10]) + (f" and {len(outside) - 10} more" if len(outside) > 10 else "")
+    return (f"{target['variable']}: {names} of {target['pattern']!r} are not among the hosts of this run "
+            f"({within['variable']} {within['pattern']!r}): they are neither read nor changed, and clients are not "
+            "checked against them")
 
 
 #: An inventory group name as the INI ``[group:children]`` hint can name it.

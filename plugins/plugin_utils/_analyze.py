@@ -1185,6 +1185,10 @@ _FAMILIES = {
 }
 
 
+#: The license Name or Description of an Office after 2010 ("Office 15, ...", "Office 16, ...").
+_LATER_OFFICE = re.compile(r"^Office 1[5-9]\b|^Office [2-9]\d\b")
+
+
 def csvlk_generation(product: dict[str, t.Any]) -> str | None:
     """The CSVLK generation of a KMS host key: by its Activation ID for the Office keys Microsoft lists
     (``_product_names.OFFICE_HOST_KEY_IDS``), else from its Description (VOLUME_KMS_2022, VOLUME_KMS_WS22, ...; the
@@ -1221,7 +1225,11 @@ def kms_host_info(activation: dict[str, t.Any], office2010_read: bool = True) ->
     unknown: set[str] = set() if office2010_read else {"office2010"}
     for key, generation in zip(keys, by_key):
         if generation is None:
-            unknown |= _FAMILIES.get(key.get("application") or "", _FAMILIES["windows"] | _FAMILIES["office"])
+            families = _FAMILIES.get(key.get("application") or "", _FAMILIES["windows"] | _FAMILIES["office"])
+            if key.get("id") or _LATER_OFFICE.match(key.get("name") or key.get("description") or ""):
+                # not the Office 2010 key: that one's Activation ID is listed, so a key with an ID is another
+                families = families - {"office2010"}
+            unknown |= families
     return {
         "csvlk": generations,
         "covers": covers,

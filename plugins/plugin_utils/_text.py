@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 import typing as t
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _hresult, _snapshot
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _hresult, _product_names, _snapshot
 
 _GUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 _GUID_RE = re.compile(_GUID)
@@ -40,7 +40,9 @@ _HEX_RE = re.compile(r"(?<![0-9A-Za-z])0x[0-9A-Fa-f]{1,8}(?![0-9A-Fa-f])")
 #: ``.*?`` tried before every blank of the run (a 20,000-blank line took seconds).
 _LABEL_RE = re.compile(r"^\s*(?:[-*•]\s*)?(?P<label>[^:：]{1,70}?)\s*[:：]\s*(?P<value>(?:.*\S)?)\s*$")
 _CHANNEL_RE = re.compile(r"\b(VOLUME_[A-Z_]+|RETAIL|OEM_[A-Z_]+|TIMEBASED_[A-Z_]+|VIRTUAL_MACHINE_ACTIVATION)\b[^,]*\bchannel\b", re.I)
-_NAME_RE = re.compile(r"^(Windows|Office)\b.*\b(edition|add-on)\s*$")
+#: A licence Name: "Windows(R), ... edition", "Office 16, ... edition", and the Office 2010 KMS host key's "Microsoft
+#: Office 2010, KMSHost edition" (Microsoft's slmgr /dlv bfe7a195-...).
+_NAME_RE = re.compile(r"^(?:Microsoft )?(Windows|Office)\b.*\b(edition|add-on)\s*$")
 _PARTIAL_RE = re.compile(r"^(?:[A-Z0-9Xx*]{5}-){0,4}([A-Z0-9]{5})$")
 _FULL_KEY_RE = re.compile(r"\b(?:[A-Z0-9]{5}-){4}([A-Z0-9]{5})\b")
 _HOSTPORT_RE = re.compile(r"^(?P<host>[A-Za-z0-9][A-Za-z0-9.\-_]*):(?P<port>\d{1,5})$")
@@ -456,7 +458,8 @@ class _Reader:
         if _NAME_RE.match(value):
             self._current(starts=bool(self.products and "Name" in self.products[-1]))["Name"] = value
             return
-        if "Key Management Service is enabled on this machine" in stripped:
+        if "Key Management Service is enabled on this machine" in stripped or \
+                "Key Management Service is enabled on this computer" in stripped:    # Microsoft's /dlv example words it so
             self._set("IsKeyManagementServiceMachine", 1)
             return
         if _KMS_NAME_UNAVAILABLE_RE.match(stripped) and self._in_licence():
@@ -883,6 +886,8 @@ def _licence_text(name: str, value: str) -> bool:
         return bool(_NAME_RE.match(value) or _ADDON_RE.search(value))
     if name == "Description":
         return bool(_CHANNEL_RE.search(value))
+    if name == "ID":    # an Office KMS host key's published Activation ID (its listing may show no other licence field)
+        return value.strip().lower() in _product_names.OFFICE_HOST_KEY_IDS
     return False
 
 

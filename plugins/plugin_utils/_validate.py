@@ -149,23 +149,24 @@ def _when_set(check: t.Callable[[str, t.Any], t.Any]) -> t.Callable[[str, t.Any]
     return run
 
 
-def _report_dir(name: str, value: t.Any) -> None:
-    """The report folder, given or not: unset, the report role's default, ./reports of the folder the run started in
-    (roles/report/defaults: the PWD, else the playbook's folder, which is where ansible-playbook runs)."""
+def _report_dir(name: str, value: t.Any, playbook_dir: str | None = None) -> None:
+    """The report folder, given or not: unset, the report role's default (roles/report/defaults: ./reports of the
+    PWD, else of the playbook's folder ``playbook_dir``; of the current folder when neither is known)."""
     if value is not None:
         _options.writable_folder(name, value)
         return
-    default = os.path.join(os.environ.get("PWD") or os.getcwd(), "reports")
+    default = os.path.join(os.environ.get("PWD") or playbook_dir or os.getcwd(), "reports")
     try:
         _options.writable_folder(name, default)
     except AnsibleActionFail as exc:
-        raise AnsibleActionFail(f"{exc.message} (report_dir is not set: this is its default, ./reports of the current "
-                                "folder; set -e report_dir=<folder>)") from None
+        raise AnsibleActionFail(f"{exc.message} (report_dir is not set: this is its default, ./reports of the folder the "
+                                "run started in; set -e report_dir=<folder>)") from None
 
 
 def _snapshot_dir(name: str, value: t.Any) -> None:
-    """diagnose_snapshots' folder (``snapshots`` of the current folder when unset), as its lookup will read it."""
-    folder = "snapshots" if value is None else _options.path(name, value)
+    """diagnose_snapshots' folder (``snapshots`` of the current folder when unset or empty, as a blank AWX survey
+    field gives it), as its lookup will read it."""
+    folder = "snapshots" if value in (None, "") else _options.path(name, value)    # '' as the lookup reads it
     problem = _snapshot_files.folder_problem(folder)
     if problem:
         raise AnsibleActionFail(problem)
@@ -207,8 +208,9 @@ VALUE_CHECKS: dict[str, t.Callable[[str, t.Any], None]] = {
 }
 
 
-def validate(spec: dict[str, t.Any], values: dict[str, t.Any]) -> list[str]:
-    """Errors (one line each, naming the variable and what is allowed) of ``values`` against ``spec``."""
+def validate(spec: dict[str, t.Any], values: dict[str, t.Any], playbook_dir: str | None = None) -> list[str]:
+    """Errors (one line each, naming the variable and what is allowed) of ``values`` against ``spec``;
+    ``playbook_dir`` as the run sees it (the report folder's default falls back to it, as the report role's does)."""
     provided = {name: value for name, value in values.items() if name in spec}
     errors = []
     for name in provided:
@@ -223,7 +225,10 @@ def validate(spec: dict[str, t.Any], values: dict[str, t.Any]) -> list[str]:
     for name, check in VALUE_CHECKS.items():
         if name in spec and name not in failed:
             try:
-                check(name, result.validated_parameters.get(name))
+                if check is _report_dir:
+                    _report_dir(name, result.validated_parameters.get(name), playbook_dir)
+                else:
+                    check(name, result.validated_parameters.get(name))
             except AnsibleActionFail as exc:
                 errors.append(_one_line(exc.message))
     return errors

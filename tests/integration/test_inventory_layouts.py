@@ -158,6 +158,18 @@ def test_a_comma_separated_remediate_hosts_remediates_every_client(lab, tmp_path
     assert remedied == ["pc-hostdown", "pc-ok"], [line for line in run.output.splitlines() if "PLAY [" in line]
 
 
+def test_a_narrowed_run_leaves_the_other_kms_hosts_alone_with_a_warning(lab, tmp_path):
+    """remediate_hosts=pc-ok,kms01 (one site): was refused until it took in every KMS host, and the KMS host play
+    converged kms-down all the same. Now kms-down and kms-off are named in a warning and never contacted."""
+    before = lab.counters()
+    run = run_playbook(lab.inventory_path, REMEDIATE, tmp_path, extra=["--check", "-e", json.dumps({
+        "remediate_hosts": "pc-ok,kms01", "diagnose_dns_servers": ["{{ lab_dns_server }}"],
+        "report_dir": str(tmp_path / "r"), "report_formats": ["json"]})])
+    assert run.rc == 0, run.output[-3000:]
+    assert "kms-down, kms-off of 'kms_hosts' are not among the hosts of this run" in " ".join(run.output.split())
+    assert set(_contacted(before, lab.counters())) <= {"kms01", "pc-ok"}
+
+
 def test_the_guides_layout_reads_reports_and_remediates_the_kms_hosts(lab, tmp_path):
     """The guide's inventory: every KMS host diagnosed and in the reports; a client whose KMS host is down is
     KMS_HOST_DOWN (not a firewall on its side); the unreachable KMS host is a failure of the remediation report and of

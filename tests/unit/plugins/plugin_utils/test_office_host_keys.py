@@ -89,7 +89,8 @@ def test_an_office_host_key_of_unknown_generation_leaves_office_coverage_unknown
     kms = _kms_host(_office_host_key("00000000-0000-0000-0000-000000000024"))
     info = kms["kms_host_info"]
     assert info["csvlk"] == ["ws2022"]
-    assert {"office2010", "office2016", "office2019", "office2021", "office2024"} <= set(info["coverage_unknown"])
+    assert {"office2016", "office2019", "office2021", "office2024"} <= set(info["coverage_unknown"])
+    assert "office2010" not in info["coverage_unknown"]         # its own Activation ID is listed: this is not it
     assert not set(info["coverage_unknown"]) & set(info["covers"])
     assert not _blamed(kms, _office_client("Office16ProPlusVL_KMS_Client"))
 
@@ -132,3 +133,36 @@ def test_an_office_host_key_without_its_description_is_still_a_host_key(drop):
     assert result["status"] != "healthy" and "KMS_COUNT_INSUFFICIENT" in result["codes"]
     (product,) = result["products"]
     assert product["channel"] == "KMS_HOST"
+
+
+def test_an_unknown_office_key_with_an_activation_id_is_not_the_office_2010_key():
+    """Review: an Office 2013 host key (its Activation ID not in Microsoft's list we cite) made office2010 unknown
+    too, so a KMS host without the Office 2010 key was never named for its Office 2010 clients. The Office 2010 key's
+    ID is listed: a key with another ID, or an "Office 15, ..." Name, is not it."""
+    office15 = {"application": "office", "channel": "KMS_HOST", "id": "2e28138a-847f-42bc-9752-61b03fff33cd",
+                "name": "Office 15, OfficeKMSHostVL_KMS_Host edition", "description": "Office 15, VOLUME_KMS channel"}
+    info = _analyze.kms_host_info({"products": [office15]})
+    assert "office2010" not in info["coverage_unknown"] and "office2016" in info["coverage_unknown"]
+    no_id = dict(office15, id=None)
+    assert "office2010" not in _analyze.kms_host_info({"products": [no_id]})["coverage_unknown"]
+    unknown = {"application": "office", "channel": "KMS_HOST", "id": None, "name": None, "description": None}
+    assert "office2010" in _analyze.kms_host_info({"products": [unknown]})["coverage_unknown"]
+
+
+@pytest.mark.parametrize("lines", [
+    ["Name : Microsoft Office 2010, KMSHost edition", "ID   : bfe7a195-4f8f-4f0b-a622-cf13c7d16864"],
+    ["ID   : bfe7a195-4f8f-4f0b-a622-cf13c7d16864", "Name : something the paste cut"],
+])
+def test_a_format_list_of_the_office_2010_host_key_is_read(lines):
+    """composed (Microsoft's Name and Activation ID): a Format-List of the key showing only Name and ID was read
+    before the check for non-licensing classes, then dropped by it ("Microsoft Office" was not a licence Name)."""
+    snap = _text.snapshot_from_text("\n".join(lines) + "\n", "kms01")
+    (row,) = snap["probes"]["activation"]["products"]
+    assert row["ID"] == "bfe7a195-4f8f-4f0b-a622-cf13c7d16864"
+
+
+def test_microsofts_wording_of_an_enabled_kms_host_is_read():
+    """Microsoft's Office 2010 host key /dlv says "Key Management Service is enabled on this computer"."""
+    snap = _text.snapshot_from_text((TEXTS / "en_msdocs_office2010_kms_host_dlv.txt").read_text(encoding="utf-8"), "kms01")
+    (row,) = snap["probes"]["activation"]["products"]
+    assert row.get("IsKeyManagementServiceMachine") == 1

@@ -70,6 +70,11 @@ def test_a_report_folder_that_cannot_be_written_is_refused_before_any_host(tmp_p
     assert "report_dir is not set: this is its default" in error
     monkeypatch.setenv("PWD", str(tmp_path))
     assert _validate.validate(spec, {}) == []
+    # no PWD: the role's default falls back to the playbook's folder, and so does the check
+    monkeypatch.delenv("PWD")
+    (error,) = _validate.validate(spec, {}, playbook_dir=str(blocker))
+    assert f"cannot be created: {blocker} is not a folder" in error and "report_dir is not set" in error
+    assert _validate.validate(spec, {}, playbook_dir=str(tmp_path)) == []
 
 
 def test_summary_names_hosts_briefly():
@@ -178,11 +183,18 @@ def test_action_refuses_kms_hosts_outside_the_runs_hosts_naming_them_and_the_fix
         "run (diagnose_hosts 'windows'): they would be neither read nor reported; make 'kms_hosts' a child group of "
         "'windows' (in an INI inventory: [windows:children] then kms_hosts; the connection variables of 'windows' then "
         "reach its hosts too), or set -e diagnose_hosts='windows:kms_hosts' (hosts kms01, kms02)")
-    # a pattern the operator gave: only the pattern to widen, no inventory layout advice
-    given = _run({"roles": {"report": []}, "targets": [_kms_target(["kms01"], ["pc1"], run_pattern="kms_clients")]},
+
+
+def test_kms_hosts_a_narrower_run_leaves_out_are_a_warning_not_a_refusal():
+    """A run the operator narrowed (-e diagnose_hosts=pc1 for one PC, -e remediate_hosts=tokyo for one site) was
+    refused until it took in every KMS host of the inventory - and, for remediate, converged the other sites' KMS
+    hosts. A narrower pattern leaves them out on purpose: a warning names them; --limit to the same hosts passes."""
+    given = _run({"roles": {"report": []}, "targets": [_kms_target(["kms01", "kms-osaka"], ["pc1"], run_pattern="pc1")]},
                  {"localhost": {}})
-    assert given["msg"].endswith("they would be neither read nor reported; set -e diagnose_hosts='kms_clients:kms_hosts' "
-                                 "(host kms01)")
+    assert not given.get("failed"), given
+    assert given["warnings"] == ["kms_hosts: kms01, kms-osaka of 'kms_hosts' are not among the hosts of this run "
+                                 "(diagnose_hosts 'pc1'): they are neither read nor changed, and clients are not checked "
+                                 "against them"]
 
 
 def test_action_passes_kms_hosts_inside_the_run_and_an_absent_optional_group():
