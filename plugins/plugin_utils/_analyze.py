@@ -1160,16 +1160,17 @@ CSVLK_COVERAGE = {
     "ws2025": {"win10", "win11", "ws2016", "ws2019", "ws2022", "ws2025"},
     "win10": {"win10"},
     "win11": {"win10", "win11"},
-    "office2016": {"office2016"},
-    "office2019": {"office2016", "office2019"},
-    "office2021": {"office2016", "office2019", "office2021"},
-    "office2024": {"office2016", "office2019", "office2021", "office2024"},
-    # [PLAN][TechNet ee624357 / ee624355, "Plan/Deploy volume activation of Office 2010"] Office 2010 KMS clients are
-    # activated by a KMS host that has the Office 2010 KMS host key (the Office 2010 KMS Host License Pack). No later
-    # Office host key is documented to activate Office 2010: "install the Office Volume License Pack for each version
-    # of Office on the KMS host computer and activate a KMS host key for each version of Office" (Microsoft, "Configure
-    # a KMS host computer to activate volume licensed versions of Office"), so no other entry lists office2010.
+    # An Office host key activates its own version of Office only: "you need to install the Office Volume License Pack
+    # for each version of Office on the KMS host computer and activate a KMS host key for each version of Office"
+    # (Microsoft, "Configure a KMS host computer to activate volume licensed versions of Office", OfficeDocs-DeployOffice,
+    # ms.date 04/26/2024). Office 2010's the same ([PLAN][TechNet ee624357 / ee624355, "Plan/Deploy volume activation of
+    # Office 2010"]: the Office 2010 KMS Host License Pack and its key). Unlike Windows CSVLKs, no later key is
+    # documented to activate an earlier Office.
     "office2010": {"office2010"},
+    "office2016": {"office2016"},
+    "office2019": {"office2019"},
+    "office2021": {"office2021"},
+    "office2024": {"office2024"},
 }
 
 #: The Office 2010 KMS host key's Description as slmgr /dlv bfe7a195-4f8f-4f0b-a622-cf13c7d16864 prints it on a KMS host

@@ -412,6 +412,19 @@ _CHANNEL_NO_KEY = (
 
 #: KMS_HOST_CANNOT_ACTIVATE_PRODUCT for Office 2010: its host key is not "too old" - only the Office 2010 CSVLK (the Office
 #: 2010 KMS Host License Pack) activates Office 2010, and no later Office CSVLK does ([PLAN] in _analyze.CSVLK_COVERAGE).
+#: KMS_HOST_CANNOT_ACTIVATE_PRODUCT for an Office client of 2016 or later: each Office version needs its own host key
+#: (Microsoft's DeployOffice text, _analyze.CSVLK_COVERAGE): never "too old" - the host's Office key may be newer.
+_OFFICE_HOST_TEXT = (
+    "The KMS host {kms_host} cannot activate {product}{release}: it needs the host key (CSVLK) of its own Office version, "
+    "which the host does not have{csvlk}; an Office host key activates its own version only.",
+    "KMS ホスト {kms_host} は {product}{release} をライセンス認証できません。この Office のバージョン用のホストキー (CSVLK) が"
+    "必要ですが、このホストにはありません{csvlk_ja}。Office のホストキーは同じバージョンの Office だけをライセンス認証します。",
+    "Install that version's Office Volume License Pack and its CSVLK on the KMS host and activate it ({csvlk_needed}), "
+    "or point these clients at a KMS host that has it.",
+    "KMS ホストにそのバージョンの Office ボリューム ライセンス パックと CSVLK をインストールしてライセンス認証してください "
+    "({csvlk_needed})。または、それを持つ KMS ホストをクライアントに指定してください。",
+)
+
 _OFFICE2010_HOST_TEXT = (
     "The KMS host {kms_host} cannot activate {product}{release}: Office 2010 needs the Office 2010 host key (CSVLK), "
     "which it does not have{csvlk}; a later Office host key does not activate Office 2010.",
@@ -494,11 +507,11 @@ _CSVLK_NEEDED: tuple[tuple[str, str, str], ...] = (
      "Windows 11 には Windows Server 2022 以降の CSVLK が必要。Server 2016/2019 の KMS ホストには KB5003638 / KB5003646 "
      "または KB5034768 / KB5034765 も必要"),
     ("win10", "Windows 10 needs a Windows Server 2016 or newer CSVLK", "Windows 10 には Windows Server 2016 以降の CSVLK が必要"),
-    ("office2024", "Office LTSC 2024 needs an Office LTSC 2024 CSVLK", "Office LTSC 2024 には Office LTSC 2024 の CSVLK が必要"),
-    ("office2021", "Office LTSC 2021 needs an Office LTSC 2021 or 2024 CSVLK",
-     "Office LTSC 2021 には Office LTSC 2021 以降の CSVLK が必要"),
-    ("office2019", "Office 2019 needs an Office 2019 or newer CSVLK", "Office 2019 には Office 2019 以降の CSVLK が必要"),
-    ("office2016", "Office 2016 needs an Office 2016 or newer CSVLK", "Office 2016 には Office 2016 以降の CSVLK が必要"),
+    # an Office host key activates its own version only (_analyze.CSVLK_COVERAGE, Microsoft's DeployOffice text)
+    ("office2024", "Office LTSC 2024 needs the Office LTSC 2024 CSVLK", "Office LTSC 2024 には Office LTSC 2024 の CSVLK が必要"),
+    ("office2021", "Office LTSC 2021 needs the Office LTSC 2021 CSVLK", "Office LTSC 2021 には Office LTSC 2021 の CSVLK が必要"),
+    ("office2019", "Office 2019 needs the Office 2019 CSVLK", "Office 2019 には Office 2019 の CSVLK が必要"),
+    ("office2016", "Office 2016 needs the Office 2016 CSVLK", "Office 2016 には Office 2016 の CSVLK が必要"),
 )
 
 
@@ -694,8 +707,12 @@ def _texts(spec: Spec, values: dict[str, t.Any]) -> tuple[str, str, str, str]:
             return _REACHED_TEXT["partial" if values.get("tcp_failed") else "open"]
         if values.get("controller_tcp") is None and values.get("witness") == "the controller":
             return _UNWITNESSED_TEXT[spec.code]
-    if spec.code == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT" and _family_of(str(values.get("os_release") or "")) == "office2010":
-        return _OFFICE2010_HOST_TEXT
+    if spec.code == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT":
+        family = _family_of(str(values.get("os_release") or "")) or ""
+        if family == "office2010":
+            return _OFFICE2010_HOST_TEXT
+        if family.startswith("office"):
+            return _OFFICE_HOST_TEXT
     if spec.code in _SELF_TEXT and str(values.get("kms_host") or "").lower() in _SELF_NAMES:
         variant = _SELF_TEXT[spec.code]
         return t.cast("tuple[str, str, str, str]", tuple(v or default for v, default in zip(variant, texts)))

@@ -190,12 +190,12 @@ CSVLK_COVERAGE: dict[str, frozenset[str]] = {
     "ws2025": frozenset({"win10", "win11", "ws2016", "ws2019", "ws2022", "ws2025"}),
     "win10": frozenset({"win10"}),
     "win11": frozenset({"win10", "win11"}),
-    # [O14] the Office 2010 KMS host key (its own host license pack) activates Office 2010; assumed: no later Office
-    # host key in this table activates Office 2010 (the lab's other Office rows do not list it)
+    # [O14][OKMS] an Office host key activates its own version: "activate a KMS host key for each version of Office";
+    # the Office 2010 key (its own host license pack) Office 2010
     "office2010": frozenset({"office2010"}),
     "office2019": frozenset({"office2019"}),
-    "office2021": frozenset({"office2019", "office2021"}),
-    "office2024": frozenset({"office2019", "office2021", "office2024"}),
+    "office2021": frozenset({"office2021"}),
+    "office2024": frozenset({"office2024"}),
 }
 
 #: SoftwareLicensingProduct.Description per channel ([SPP]; the text of the license, not localized; the exact wording

@@ -166,3 +166,17 @@ def test_microsofts_wording_of_an_enabled_kms_host_is_read():
     snap = _text.snapshot_from_text((TEXTS / "en_msdocs_office2010_kms_host_dlv.txt").read_text(encoding="utf-8"), "kms01")
     (row,) = snap["probes"]["activation"]["products"]
     assert row.get("IsKeyManagementServiceMachine") == 1
+
+
+def test_an_office_host_key_does_not_cover_an_earlier_office_either():
+    """Microsoft: "activate a KMS host key for each version of Office" - the table let an Office LTSC 2021 key cover
+    Office 2016 and 2019 (as Windows CSVLKs cover earlier Windows), so a host with only that key was never named for
+    its Office 2016 clients. Named now, in words that do not call the host's newer key "too old"."""
+    kms = _kms_host(_office_host_key("47f3b983-7c53-4d45-abc6-bcd91e2dd90a"))
+    assert kms["kms_host_info"]["covers"] == ["office2021", "win10", "win11", "ws2016", "ws2019", "ws2022"]
+    enriched, _summary = _correlate.correlate([kms, _office_client("Office16ProPlusVL_KMS_Client")])
+    pc1 = next(r for r in enriched if r["host"] == "pc1")
+    (finding,) = [f for f in pc1["findings"] if f["code"] == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT"]
+    assert finding["confidence"] == "medium"
+    assert "its own Office version" in finding["message"]["en"] and "too old" not in finding["message"]["en"]
+    assert "古すぎ" not in finding["message"]["ja"] and "Office 2016 needs the Office 2016 CSVLK" in finding["remedy_text"]["en"]
