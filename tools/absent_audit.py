@@ -49,7 +49,7 @@ _DYNAMIC_PARENTS = {"resolved", "tcp", "rules", "not_checked", "errors"}
 #: Finding codes whose appearance is an honest "not known" rather than a fact.
 _HONEST_CODES = {"EVIDENCE_MISSING", "CHANNEL_UNKNOWN"}
 _HONEST = re.compile(r"not recorded|not collected|unknown|unreadable|not tested|not determined|could not be determined|"
-                     r"nothing else tested|did not|no error code recorded|an unknown number|not known", re.I)
+                     r"nothing else tested|did not|no error code recorded|an unknown number|not known|not checked", re.I)
 #: A Python or JSON value shown as text: an absent value printed rather than worded.
 _LITERAL = re.compile(r"\bNone\b|\bnull\b|\bnan\b|\bTrue\b|\bFalse\b|\[\]|\{\}")
 #: Words of an honest code (EVIDENCE_MISSING) that say a thing was read and found empty.
