@@ -796,6 +796,34 @@ def _attempt_findings(ctx: _Context) -> list[dict[str, t.Any]]:
     return found
 
 
+#: Causes that explain an activation attempt's 0xC004F074 ("no Key Management Service could be contacted"): the client
+#: found no KMS host in DNS, or its DNS server failed ([TS] lists both among the reasons of 0xC004F074).
+_NO_KMS_CAUSES = ("KMS_SRV_MISSING", "KMS_DNS_FAILURE")
+_NO_KMS = 0xC004F074
+
+
+def _explained_attempts(product_found: list[dict[str, t.Any]],
+                        attempt_found: list[dict[str, t.Any]]) -> tuple[list[dict[str, t.Any]], list[dict[str, t.Any]]]:
+    """An attempt's ACTIVATION_FAILED for 0xC004F074 whose product has a DNS cause beside it (a pasted /ato with a
+    failing nslookup: "the cause could not be determined" next to "no SRV record") is that cause's: the attempt's
+    finding goes, and the cause carries the attempt's code where it had none ("last error 0xC004F074 ...")."""
+    causes = {(f.get("product") or {}).get("key"): f for f in product_found if f["code"] in _NO_KMS_CAUSES}
+    explained = [f for f in attempt_found if f["code"] == "ACTIVATION_FAILED"
+                 and _hresult.normalise(f["evidence"].get("hresult")) == _NO_KMS
+                 and (f.get("product") or {}).get("key") in causes]
+    if not explained:
+        return product_found, attempt_found
+    codes = {(f.get("product") or {}).get("key"): f["evidence"].get("hresult") for f in explained}
+    updated = []
+    for finding in product_found:
+        key = (finding.get("product") or {}).get("key")
+        if finding["code"] in _NO_KMS_CAUSES and key in codes and finding["evidence"].get("hresult") is None:
+            finding = _findings.make(finding["code"], finding.get("product"), dict(finding["evidence"], hresult=codes[key]),
+                                     confidence=finding["confidence"])
+        updated.append(finding)
+    return updated, [f for f in attempt_found if not any(f is e for e in explained)]
+
+
 def _superseded_by_attempts(product_found: list[dict[str, t.Any]], attempt_found: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
     """A product's findings without its "not activated, no error code recorded" one when an activation attempt on that
     product gave a finding of its own: the attempt (slmgr /ato on the product, its code) and the product's state are one
@@ -873,6 +901,7 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
         findings.append(_findings.make("EVIDENCE_MISSING", None, {"missing": words["missing"]}, {"missing_ja": words["missing_ja"]}))
     product_found = [f for product in products for f in _product_findings(ctx, product)]
     attempt_found = _attempt_findings(ctx)
+    product_found, attempt_found = _explained_attempts(product_found, attempt_found)
     findings.extend(_superseded_by_attempts(product_found, attempt_found))
     findings.extend(attempt_found)
     findings.extend(_lone_request_findings(ctx, products))

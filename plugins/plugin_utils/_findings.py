@@ -412,6 +412,12 @@ _CHANNEL_NO_KEY = (
 
 #: KMS_HOST_CANNOT_ACTIVATE_PRODUCT for Office 2010: its host key is not "too old" - only the Office 2010 CSVLK (the Office
 #: 2010 KMS Host License Pack) activates Office 2010, and no later Office CSVLK does ([PLAN] in _analyze.CSVLK_COVERAGE).
+#: KMS_SRV_MISSING without an error code to quote (en, ja).
+_SRV_MISSING_NO_CODE = (
+    "No _vlmcs._tcp SRV record in {domains}: the client cannot find a KMS host.",
+    "{domains} に _vlmcs._tcp SRV レコードがありません。クライアントは KMS ホストを見つけられません。",
+)
+
 #: KMS_HOST_CANNOT_ACTIVATE_PRODUCT for an Office client of 2016 or later: each Office version needs its own host key
 #: (Microsoft's DeployOffice text, _analyze.CSVLK_COVERAGE): never "too old" - the host's Office key may be newer.
 _OFFICE_HOST_TEXT = (
@@ -707,6 +713,9 @@ def _texts(spec: Spec, values: dict[str, t.Any]) -> tuple[str, str, str, str]:
             return _REACHED_TEXT["partial" if values.get("tcp_failed") else "open"]
         if values.get("controller_tcp") is None and values.get("witness") == "the controller":
             return _UNWITNESSED_TEXT[spec.code]
+    if spec.code == "KMS_SRV_MISSING" and values.get("hresult") is None:
+        # no code to quote (a look-up seen to fail, a request not recorded): not "(last error no error code recorded)"
+        return (_SRV_MISSING_NO_CODE[0], _SRV_MISSING_NO_CODE[1], spec.remedy_en, spec.remedy_ja)
     if spec.code == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT":
         family = _family_of(str(values.get("os_release") or "")) or ""
         if family == "office2010":

@@ -220,3 +220,21 @@ def test_ja_attempt_line_names_the_licence_so_findings_name_one_product():
     twice = "名前: Windows(R), Professional edition\n\n名前: Windows(R), Professional edition\n" + JA_DLV_ATO.split("\n\n")[1]
     products = _text.snapshot_from_text(twice)["probes"]["activation"]["products"]
     assert len(products) == 2 and all("ID" not in p for p in products)
+
+
+def test_an_ato_0xc004f074_with_a_failing_nslookup_is_the_missing_srv_record():
+    """The review's paste (composed): /dlv, /ato's 0xC004F074 and nslookup's Non-existent domain gave KMS_SRV_MISSING
+    "(last error no error code recorded)" beside ACTIVATION_FAILED "the cause could not be determined". The missing
+    record explains "no KMS could be contacted": one finding, with the attempt's code."""
+    result = diagnose(_text.snapshot_from_text(NSLOOKUP_NXDOMAIN + "\n" + DLV_GRACE + ATO_F074))
+    assert "ACTIVATION_FAILED" not in result["codes"]
+    (missing,) = [f for f in result["findings"] if f["code"] == "KMS_SRV_MISSING"]
+    assert missing["evidence"]["hresult"] == "0xC004F074" and "(last error 0xC004F074)" in missing["message"]["en"]
+
+
+def test_a_missing_srv_record_without_a_code_does_not_quote_one():
+    result = diagnose(_text.snapshot_from_text(NSLOOKUP_NXDOMAIN + "\n" + DLV_GRACE))
+    (missing,) = [f for f in result["findings"] if f["code"] == "KMS_SRV_MISSING"]
+    assert missing["evidence"]["hresult"] is None
+    assert "last error" not in missing["message"]["en"] and "最後のエラー" not in missing["message"]["ja"]
+    assert missing["message"]["en"].endswith("the client cannot find a KMS host.")
