@@ -58,13 +58,18 @@ class ActionModule(ActionBase):
                 elif outside:
                     warnings.append(_left_out(target, outside))
         checked = 0
+        # the variable names the run's hosts see (the misspelling check): the controller's, extra variables included,
+        # and each host's inventory, group and host variables, gathered as the hosts' values are read (one pass each)
+        names: dict[str, set[str]] = {"": {str(name) for name in task_vars}}
         for role, hosts in args["roles"].items():
             spec = _validate.role_spec(str(role))
-            checked += self._validate_on_hosts(spec, list(hosts or []) or [this_host], task_vars, errors)
+            checked += self._validate_on_hosts(spec, list(hosts or []) or [this_host], task_vars, errors, names)
         if args["variables"]:
             spec = _validate.strip_docs(args["variables"])
-            checked += self._validate_on_hosts(spec, [this_host], task_vars, errors)
-        for name, known in _validate.misspelt(self._names_seen(args["roles"], this_host, task_vars)).items():
+            checked += self._validate_on_hosts(spec, [this_host], task_vars, errors, names)
+        if this_host not in names:
+            _host_values({}, this_host, task_vars, names)
+        for name, known in _validate.misspelt(set().union(*names.values())).items():
             errors.setdefault(f"{name}: not a variable of winactivation.kms; did you mean {known}?", [])
         result["changed"] = False
         if warnings:
@@ -76,24 +81,13 @@ class ActionModule(ActionBase):
                            "roles": sorted(args["roles"])})
         return result
 
-    @staticmethod
-    def _names_seen(roles: dict[str, t.Any], this_host: str, task_vars: dict[str, t.Any]) -> set[str]:
-        """The variable names the run's hosts see: the controller's (extra variables included) and each role host's
-        (inventory, group and host variables)."""
-        names = {str(name) for name in task_vars}
-        hostvars = task_vars.get("hostvars")
-        if hostvars is not None:
-            for host in {str(h) for hosts in roles.values() for h in (hosts or [])} | {this_host}:
-                if host in hostvars:
-                    names.update(str(name) for name in hostvars[host])
-        return names
-
     def _validate_on_hosts(self, spec: dict[str, t.Any], hosts: list[str], task_vars: dict[str, t.Any],
-                           errors: dict[str, list[str]]) -> int:
-        """Validate the spec's variables as each host sees them; hosts with the same values are validated once."""
+                           errors: dict[str, list[str]], names: dict[str, set[str]]) -> int:
+        """Validate the spec's variables as each host sees them; hosts with the same values are validated once.
+        ``names``: host -> the variable names it sees, filled on the way (``_host_values``)."""
         seen: dict[str, list[str]] = {}
         for host in hosts:
-            values, problems = _host_values(spec, host, task_vars)
+            values, problems = _host_values(spec, host, task_vars, names)
             for problem in problems:
                 errors.setdefault(problem, []).append(host)
             key = json.dumps(values, sort_keys=True, default=repr)
@@ -107,10 +101,14 @@ class ActionModule(ActionBase):
         return len(seen)
 
 
-def _host_values(spec: dict[str, t.Any], host: str, task_vars: dict[str, t.Any]) -> tuple[dict[str, t.Any], list[str]]:
-    """The spec's variables as ``host`` sees them (templated), and the ones that cannot be templated."""
+def _host_values(spec: dict[str, t.Any], host: str, task_vars: dict[str, t.Any],
+                 names: dict[str, set[str]] | None = None) -> tuple[dict[str, t.Any], list[str]]:
+    """The spec's variables as ``host`` sees them (templated), and the ones that cannot be templated; ``names``
+    (host -> variable names) gains the names the host sees, the first time it is read."""
     hostvars = task_vars.get("hostvars")
     view: t.Any = hostvars[host] if hostvars is not None and host in hostvars else task_vars
+    if names is not None and host not in names:
+        names[host] = {str(name) for name in view}
     values: dict[str, t.Any] = {}
     problems = []
     for name in spec:
