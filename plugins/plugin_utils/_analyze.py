@@ -457,7 +457,7 @@ def _release_label(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str 
     """The client's release as a KMS host's CSVLK covers it ("Windows 11 build 22631"); None when the build was not
     collected (absent, not "build None"). Office 2010 by its family token (its LicenseFamily names no version)."""
     if product["application"] == "office":
-        return "office2010" if is_office2010(product) else product.get("license_family") or "Office"
+        return "office2010" if _product_names.is_office2010(product) else product.get("license_family") or "Office"
     build = os_info.get("build")
     if build is None or product["application"] != "windows":
         return None         # the build not collected, or a request whose product is not known
@@ -1151,7 +1151,7 @@ def _status(findings: list[dict[str, t.Any]], positive: bool) -> str:
 def product_family(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str | None:
     """The family a CSVLK must cover: win10, win11, ws2016 ... ws2025, office2010, office2016 ... office2024."""
     if product.get("application") == "office":
-        if is_office2010(product):
+        if _product_names.is_office2010(product):
             return "office2010"
         family = (product.get("license_family") or "").lower()
         for digits, name in (("office24", "office2024"), ("office21", "office2021"), ("office19", "office2019"), ("office16", "office2016")):
@@ -1171,13 +1171,6 @@ def product_family(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str 
     if build >= 10240:
         return "win10"
     return None
-
-
-def is_office2010(product: dict[str, t.Any]) -> bool:
-    """True for an Office 2010 (Office 14) product: its license Name or Description begins "Office 14, " ("Office 14,
-    OfficeProPlus-KMS_Client edition", "Office 14, VOLUME_KMSCLIENT channel", as ospp.vbs /act prints them in published
-    output). Its LicenseFamily ("OfficeProPlus") carries no version, so without those it is not told (False)."""
-    return any((product.get(key) or "").startswith("Office 14, ") for key in ("name", "description"))
 
 
 #: [PLAN] product families a CSVLK of each generation activates.
@@ -1213,10 +1206,6 @@ _FAMILIES = {
     "windows": frozenset().union(*(v for k, v in CSVLK_COVERAGE.items() if not k.startswith("office"))),
     "office": frozenset().union(*(v for k, v in CSVLK_COVERAGE.items() if k.startswith("office"))),
 }
-
-
-#: The license Name or Description of an Office after 2010 ("Office 15, ...", "Office 16, ...").
-_LATER_OFFICE = re.compile(r"^Office 1[5-9]\b|^Office [2-9]\d\b")
 
 
 def csvlk_generation(product: dict[str, t.Any]) -> str | None:
@@ -1256,7 +1245,7 @@ def kms_host_info(activation: dict[str, t.Any], office2010_read: bool = True) ->
     for key, generation in zip(keys, by_key):
         if generation is None:
             families = _FAMILIES.get(key.get("application") or "", _FAMILIES["windows"] | _FAMILIES["office"])
-            if key.get("id") or _LATER_OFFICE.match(key.get("name") or key.get("description") or ""):
+            if key.get("id") or _product_names.is_later_office(key.get("name") or key.get("description")):
                 # not the Office 2010 key: that one's Activation ID is listed, so a key with an ID is another
                 families = families - {"office2010"}
             unknown |= families

@@ -161,6 +161,22 @@ def office_name(license_family: str | None) -> str | None:
     return template.format(ltsc="LTSC " if ltsc and int(year) >= 2021 else "", year=year)
 
 
+def is_office2010(product: dict[str, t.Any]) -> bool:
+    """True for an Office 2010 (Office 14) product: its license Name or Description begins "Office 14, " ("Office 14,
+    OfficeProPlus-KMS_Client edition", "Office 14, VOLUME_KMSCLIENT channel", as ospp.vbs /act prints them in published
+    output). Its LicenseFamily ("OfficeProPlus") carries no version, so without those it is not told (False)."""
+    return any((product.get(key) or "").startswith("Office 14, ") for key in ("name", "description"))
+
+
+#: The license Name or Description of an Office after 2010 ("Office 15, ...", "Office 16, ...").
+_LATER_OFFICE = re.compile(r"^Office 1[5-9]\b|^Office [2-9]\d\b")
+
+
+def is_later_office(text: str | None) -> bool:
+    """Whether a license Name or Description is an Office after 2010's ("Office 15, ...", "Office 16, ...")."""
+    return bool(_LATER_OFFICE.match(text or ""))
+
+
 def office2010_name(license_family: str | None, name: str | None = None) -> str | None:
     """ "Office Professional Plus 2010" from Office 2010's LicenseFamily ("OfficeProPlus") or license Name
     ("Office 14, OfficeProPlus-KMS_Client edition"); None for anything else."""
