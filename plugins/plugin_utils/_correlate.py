@@ -313,10 +313,8 @@ def _renewal_causes(results: list[dict[str, t.Any]], hosts: set[str]) -> tuple[s
     return f" (cause: {', '.join(causes)})", f" (更新失敗の原因: {'、'.join(causes)})"
 
 
-def _best_confidence(results: list[dict[str, t.Any]], hosts: set[str], code: str) -> str:
-    """The highest confidence of the findings of ``code`` on ``hosts`` (high, medium, low)."""
-    seen = {f.get("confidence") or "high" for r in results if r["host"] in hosts
-            for f in r.get("findings") or [] if f.get("code") == code}
+def _best_confidence(seen: set[str]) -> str:
+    """The highest of the confidences ``seen`` (high, medium, low); high when none was given."""
     return next((level for level in ("high", "medium", "low") if level in seen), "high")
 
 
@@ -330,9 +328,12 @@ def summarise(results: list[dict[str, t.Any]], by_kms: dict[str, dict[str, t.Any
     and Office failing through the same KMS host is failing there, not both."""
     status_counts = collections.Counter(r["status"] for r in results)
     code_hosts: dict[str, set[str]] = collections.defaultdict(set)
+    confidences: dict[str, set[str]] = collections.defaultdict(set)     # code -> the confidences of its findings
     for result in results:
         for code in result.get("codes") or []:
             code_hosts[code].add(result["host"])
+        for finding in result.get("findings") or []:
+            confidences[finding.get("code")].add(finding.get("confidence") or "high")
     statements: list[dict[str, t.Any]] = []
     for code, hosts in code_hosts.items():
         if code in STATUS_CODES or code not in _CAUSE_TEXT:
@@ -342,7 +343,7 @@ def summarise(results: list[dict[str, t.Any]], by_kms: dict[str, dict[str, t.Any
         where = f" ({', '.join(kms_names)})" if kms_names and tied_to_kms_host else ""
         severity = _findings.CATALOG[code].severity
         note = _renewal_causes(results, hosts) if code == "ACTIVATION_EXPIRING" else ("", "")
-        confidence = _best_confidence(results, hosts, code)
+        confidence = _best_confidence(confidences[code])
         en, ja = _sentence(severity, len(hosts), _CAUSE_TEXT[code], where, code, note, possible=confidence == "low")
         statements.append({"code": code, "severity": severity, "count": len(hosts), "hosts": sorted(hosts, key=str),
                            "kms_hosts": kms_names, "confidence": confidence, "en": en, "ja": ja})
