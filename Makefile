@@ -8,7 +8,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.cache/collections
 export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_FORCE_COLOR := 0
 
-.PHONY: help venv system-deps collection-link demo test matrix sanity units lint pwsh-syntax changelog-lint integration molecule galaxy-import ee-check clean bench release-changelog docs docs-rst ansible-pkg faults fuzz fuzz-long absent-audit
+.PHONY: help venv system-deps collection-link demo test matrix sanity units lint pwsh-syntax changelog-lint integration molecule galaxy-import ee-check clean bench release-changelog docs docs-rst ansible-pkg faults fuzz fuzz-long absent-audit analyzer-compiled
 
 help:
 	@echo "make demo   - set up, start the lab demo fleet, run the collection's playbooks against it, stop the lab"
@@ -57,6 +57,11 @@ fuzz-long: venv collection-link
 # a review campaign, not part of make test: its flags are candidates for review; docs/reliability.md).
 absent-audit: venv collection-link
 	PYTHONPATH=.cache/collections:tests/unit $(PY) tools/absent_audit.py --limit 0
+
+# Issue 13's evidence: the analyzer's modules compiled with mypyc in a temporary copy, checked against the equality
+# corpus, and its rate alternated with the pure analyzer's (about 2 minutes; docs/performance.md, The analyzer compiled).
+analyzer-compiled: venv collection-link
+	$(PY) tools/analyzer_compiled.py --count 20000 --rounds 3
 
 lint: venv collection-link
 	$(VENV)/bin/ansible-lint --profile production
