@@ -50,8 +50,8 @@ the assumptions are listed, with why no source exists, in docs/lab-assumptions.m
        KeyManagementServiceLookupDomain, VLActivationTypeEnabled or DiscoveredKeyManagementServiceMachineIpAddress
        (public tools read those four from SoftwareLicensingProduct only and only on Windows 8 / 8.1 and later).
 [OKMS] Microsoft, "Configure a KMS host computer to activate volume licensed versions of Office" (OfficeDocs-
-       DeployOffice, ms.date 04/26/2024): the Office Volume License Pack and "a KMS host key for each version of
-       Office"; the Activation IDs of the Office LTSC 2021, 2019 and 2016 KMS host keys; the Office 2016 key's slmgr
+       DeployOffice, ms.date 09/18/2024): the Office Volume License Pack and "a KMS host key for each version of
+       Office"; the Activation IDs of the Office LTSC 2024, LTSC 2021, 2019 and 2016 KMS host keys; the Office 2016 key's slmgr
        /dlv ("Name: Office 16, OfficeKMSHostVL_KMS_Host edition", "Description: Office 16, VOLUME_KMS channel").
        And "How to discover Office and Windows KMS hosts through DNS and remove unauthorized instances"
        (SupportArticles-docs): the Office 2010 key's /dlv bfe7a195-... ("Microsoft Office 2010, KMSHost edition",
@@ -85,15 +85,16 @@ WINDOWS_APP = "55c92734-d682-4d71-983e-d6ec3f16059f"
 OFFICE_APP = "0ff1ce15-a989-479d-af46-f275c6370663"
 #: [OKMS] the Office KMS host keys the lab installs: generation -> (Activation ID, Name, Description). Microsoft prints
 #: the Office 2010 row, and the Office 2016 key's Name and Description ("Office 16, OfficeKMSHostVL_KMS_Host edition",
-#: "Office 16, VOLUME_KMS channel"); assumed: the 2019 and LTSC 2021 keys read as the 2016 one does (Microsoft
-#: publishes their Activation IDs, not their Names). Office LTSC 2024's Activation ID is not published: no row, and a
-#: fleet cannot give a KMS host that key.
+#: "Office 16, VOLUME_KMS channel"); assumed: the 2019, LTSC 2021 and LTSC 2024 keys read as the 2016 one does
+#: (Microsoft publishes their Activation IDs, not their Names). Office LTSC 2024's is F3D89BBF-... ([OKMS], ms.date
+#: 09/18/2024: Microsoft corrected an earlier 8D368FC1-... on 2024-09-17). Office 2013's is not published: no row.
 _OFFICE_16_HOST = ("Office 16, OfficeKMSHostVL_KMS_Host edition", "Office 16, VOLUME_KMS channel")
 OFFICE_HOST_KEYS: dict[str, tuple[str, str, str]] = {
     "office2010": ("bfe7a195-4f8f-4f0b-a622-cf13c7d16864", "Microsoft Office 2010, KMSHost edition",
                    "Microsoft Office 2010 KMS, VOLUME_KMS channel"),
     "office2019": ("70512334-47b4-44db-a233-be5ea33b914c", *_OFFICE_16_HOST),
     "office2021": ("47f3b983-7c53-4d45-abc6-bcd91e2dd90a", *_OFFICE_16_HOST),
+    "office2024": ("f3d89bbf-c0ec-47ce-a8fa-e5a5f97e447f", *_OFFICE_16_HOST),
 }
 
 #: [O14][OSPP] Office 2010's ApplicationID; its products live in OfficeSoftwareProtectionProduct, not SoftwareLicensingProduct

@@ -228,8 +228,21 @@ def test_a_kms_host_with_an_office_key_lists_its_row_as_microsoft_prints_it():
     assert (o14["Name"], o14["ApplicationID"]) == ("Microsoft Office 2010, KMSHost edition", "59a52881-a989-479d-af46-f275c6370663")
 
 
-@pytest.mark.parametrize("csvlk, message", [(["office2021"], "needs a Windows host key"),
-                                            (["ws2022", "office2024"], "no office2024 KMS host key")])
+def test_a_kms_host_with_the_office_ltsc_2024_key_lists_microsofts_activation_id():
+    """[OKMS] Microsoft publishes the Office LTSC 2024 KMS host key's Activation ID (F3D89BBF-..., corrected from
+    8D368FC1-... on 2024-09-17); before, the lab refused that key ("Microsoft publishes no Activation ID")."""
+    f = fleet_mod.build({
+        "name": "t", "domain": "corp.example.jp",
+        "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022", "office2024"]}}],
+        "hosts": [],
+    })
+    rows = {p["ID"]: p for p in scripts.probe_activation(f, f.hosts["kms01"], {})["products"]}
+    key = rows["f3d89bbf-c0ec-47ce-a8fa-e5a5f97e447f"]
+    assert (key["ApplicationID"], key["Description"], key["LicenseStatus"]) == (
+        "0ff1ce15-a989-479d-af46-f275c6370663", "Office 16, VOLUME_KMS channel", 1)
+
+
+@pytest.mark.parametrize("csvlk, message", [(["office2021"], "needs a Windows host key")])
 def test_office_host_keys_the_lab_cannot_show_are_refused(csvlk, message):
     with pytest.raises(fleet_mod.FleetError, match=message):
         fleet_mod.build({"name": "t", "domain": "corp.example.jp",
