@@ -8,7 +8,7 @@ short_description: Read a KMS host's key, what it can activate, its count, port,
 version_added: 0.1.0
 description:
   - In one remote call reads the KMS host key (CSVLK) - its channel and generation (from the license description,
-    e.g. VOLUME_KMS_2022) and which client versions that generation activates - whether it is activated, the current
+    e.g. VOLUME_KMS_WS22) and which client versions that generation activates - whether it is activated, the current
     count against the required count (25 for client Windows, 5 for servers and Office), the listening port, DNS
     publishing and the publish list, recent 12290 (client requests) and 12293 (DNS publishing failed) events, the
     built-in Key Management Service firewall rule and the Software Protection service.

@@ -200,7 +200,7 @@ CSVLK_COVERAGE: dict[str, frozenset[str]] = {
 }
 
 #: SoftwareLicensingProduct.Description per channel ([SPP]; the text of the license, not localized; the exact wording
-#: follows the real captures in tests/unit/fixtures, the CSVLK generation suffix is assumed).
+#: follows the real captures in tests/unit/fixtures; the CSVLK generation suffix is CSVLK_DESCRIPTION_SUFFIX's).
 CHANNEL_DESCRIPTION = {
     "KMS_CLIENT": "{os}, VOLUME_KMSCLIENT channel",
     "KMS_HOST": "{os}, VOLUME_KMS_{gen} channel",
@@ -208,6 +208,14 @@ CHANNEL_DESCRIPTION = {
     "RETAIL": "{os}, RETAIL channel",
     "OEM": "{os}, OEM_DM channel",
 }
+#: The generation in a Windows CSVLK's Description ("Windows(R) Operating System, VOLUME_KMS_<suffix> channel"). Real
+#: text: a published guide to a Windows Server 2022 KMS host (Windows OS Hub's, quoted in a public repository file the
+#: code index returns for "VOLUME_KMS_WS22", id 22774209596): "Run the command: slmgr.vbs /dlv Make sure the result
+#: includes: Description = VOLUME_KMS_WS22 channel and License status = Licensed". assumed: WS16, WS19 and WS25 by
+#: analogy, WIN10 and WIN11 (no published slmgr /dlv of those host keys was found); the lab printed
+#: "VOLUME_KMS_2022" before, which no capture shows.
+CSVLK_DESCRIPTION_SUFFIX = {"ws2016": "WS16", "ws2019": "WS19", "ws2022": "WS22", "ws2025": "WS25",
+                            "win10": "WIN10", "win11": "WIN11"}
 PRODUCT_KEY_CHANNEL = {"KMS_CLIENT": "Volume:GVLK", "KMS_HOST": "Volume:CSVLK", "MAK": "Volume:MAK",
                        "RETAIL": "Retail", "OEM": "OEM:DM"}
 

@@ -317,7 +317,7 @@ def new_product(edition: C.Edition, channel: str, status: int = C.OOB_GRACE, gra
                 csvlk: str | None = None, partial: str | None = None) -> dict[str, t.Any]:
     """A SoftwareLicensingProduct row with the properties the collection reads."""
     os_name = "Windows(R) Operating System" if edition.application == "windows" else edition.name.split(",")[0]
-    desc = C.CHANNEL_DESCRIPTION[channel].format(os=os_name, gen=(csvlk or "").upper().replace("WS", ""))
+    desc = C.CHANNEL_DESCRIPTION[channel].format(os=os_name, gen=C.CSVLK_DESCRIPTION_SUFFIX.get(csvlk or "", ""))
     if partial is None:
         partial = edition.gvlk_last5 if channel == "KMS_CLIENT" else uuid.uuid5(uuid.NAMESPACE_DNS, edition.key + channel).hex[-5:].upper()
     office2010 = edition.family == "office2010"

@@ -247,3 +247,13 @@ def test_office_host_keys_the_lab_cannot_show_are_refused(csvlk, message):
     with pytest.raises(fleet_mod.FleetError, match=message):
         fleet_mod.build({"name": "t", "domain": "corp.example.jp",
                          "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": csvlk}}], "hosts": []})
+
+
+def test_a_windows_server_2022_csvlk_reads_as_the_published_guide_shows_it():
+    """A Windows Server 2022 KMS host guide: "slmgr.vbs /dlv Make sure the result includes: Description = VOLUME_KMS_WS22
+    channel" (catalog.CSVLK_DESCRIPTION_SUFFIX). The lab printed "VOLUME_KMS_2022 channel", which no capture shows."""
+    f = fleet_mod.build({"name": "t", "domain": "corp.example.jp",
+                         "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"]}}],
+                         "hosts": []})
+    (key,) = [p for p in scripts.probe_activation(f, f.hosts["kms01"], {})["products"] if p["ProductKeyChannel"] == "Volume:CSVLK"]
+    assert key["Description"] == "Windows(R) Operating System, VOLUME_KMS_WS22 channel"

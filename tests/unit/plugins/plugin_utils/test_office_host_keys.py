@@ -204,3 +204,18 @@ def test_the_withdrawn_office_ltsc_2024_activation_id_is_not_read_as_that_key():
     (commit bde96c36 above); a key with it is not told (unknown), never taken for the Office LTSC 2024 key."""
     product = {"application": "office", "id": "8d368fc1-9470-4be2-8d66-90e836cbb051", "description": "Office 16, VOLUME_KMS channel"}
     assert _analyze.csvlk_generation(product) is None
+
+
+@pytest.mark.parametrize("description, generation", [
+    # real: a published Windows Server 2022 KMS host guide (Windows OS Hub's, quoted in a public repository file the code
+    # index returns for "VOLUME_KMS_WS22", id 22774209596): "Make sure the result includes: Description =
+    # VOLUME_KMS_WS22 channel"; slmgr prints the licence's Description whole, so the line reads as below
+    ("Windows(R) Operating System, VOLUME_KMS_WS22 channel", "ws2022"),
+    ("VOLUME_KMS_WS22 channel", "ws2022"),
+    # composed: the lab's (assumed) analogues and the form the unit fixtures use
+    ("Windows(R) Operating System, VOLUME_KMS_WS19 channel", "ws2019"),
+    ("Windows(R) Operating System, VOLUME_KMS_2022 channel", "ws2022"),
+])
+def test_a_windows_csvlk_description_in_the_published_form_is_read(description, generation):
+    """Guards the analyzer's reading of the real form (it already read it; the lab printed VOLUME_KMS_2022 until now)."""
+    assert _analyze.csvlk_generation({"application": "windows", "description": description}) == generation
