@@ -245,8 +245,9 @@ class KmsRole:
         return any(family in C.CSVLK_COVERAGE.get(gen, frozenset()) for gen in self.csvlk)
 
     def count(self, application: str) -> int:
-        """[PLAN] the current count: unique client machine IDs seen (kept for 30 days), plus the seeded ones."""
-        return self.base_count + len(self.clients[application])
+        """[PLAN] the current count: unique client machine IDs seen (kept for 30 days), plus the seeded ones, never more
+        than a KMS host keeps ([PLAN] 50 for Windows, [OKMS] 10 for Office: C.MAX_COUNT)."""
+        return min(self.base_count + len(self.clients[application]), C.MAX_COUNT[application])
 
 
 def firewall_rule(direction: str, port: int | str, enabled: bool = True, remote: list[str] | None = None,

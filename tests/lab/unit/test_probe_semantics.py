@@ -257,3 +257,16 @@ def test_a_windows_server_2022_csvlk_reads_as_the_published_guide_shows_it():
                          "hosts": []})
     (key,) = [p for p in scripts.probe_activation(f, f.hosts["kms01"], {})["products"] if p["ProductKeyChannel"] == "Volume:CSVLK"]
     assert key["Description"] == "Windows(R) Operating System, VOLUME_KMS_WS22 channel"
+
+
+def test_a_kms_hosts_current_count_stops_where_microsoft_says_it_does():
+    """[PLAN] "only stores the 50 most recent contacts"; [OKMS] Office: "The maximum current count is double the
+    activation threshold, or 10". The lab reported base_count plus its clients (60 for a seeded 60), which a KMS host
+    never shows."""
+    f = fleet_mod.build({"name": "t", "domain": "corp.example.jp",
+                         "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter",
+                                        "kms": {"csvlk": ["ws2022", "office2021"], "base_count": 60}}],
+                         "hosts": []})
+    kms = f.hosts["kms01"]
+    assert scripts.probe_activation(f, kms, {})["service"]["KeyManagementServiceCurrentCount"] == 50
+    assert kms.kms.count("office") == 10
