@@ -562,6 +562,8 @@ class Fleet:
             host.kms.failed_requests += 1
             return C.HR["CANNOT_ACTIVATE"], host         # [PLAN][TS] 0xC004F042: CSVLK does not cover this product
         app = "windows" if product["ApplicationID"] == C.WINDOWS_APP else "office"
+        # [PLAN] "the host adds the machine ID to its count"; assumed: only for a request it does not refuse above
+        # (0xC004F06C, 0xC004F041, 0xC004F042 leave the count as it was: 0, not -1, after a first refused request)
         host.kms.clients[app].add(client.service["ClientMachineID"])
         if host.kms.count(app) < product["_threshold"]:
             return C.HR["COUNT"], host                   # [PLAN][TS] 0xC004F038: count below 25 (clients) / 5 (servers, Office)
