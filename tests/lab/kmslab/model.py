@@ -349,6 +349,7 @@ def office_host_key(generation: str, activated: bool) -> dict[str, t.Any]:
     activation_id, name, description = C.OFFICE_HOST_KEYS[generation]
     return {
         "ID": activation_id,
+        # assumed for the later keys: Office's 0ff1ce15-... ([OKMS]'s example prints "0ff1ce16-...", no other source does)
         "ApplicationID": C.OFFICE2010_APP if generation == "office2010" else C.OFFICE_APP,
         "Name": name,
         "Description": description,
