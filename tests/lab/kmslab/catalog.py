@@ -97,6 +97,17 @@ OFFICE_HOST_KEYS: dict[str, tuple[str, str, str]] = {
     "office2024": ("f3d89bbf-c0ec-47ce-a8fa-e5a5f97e447f", *_OFFICE_16_HOST),
 }
 
+#: [OKMS] the KMS host operating systems an Office host key needs ("Office supports KMS host computers running on the
+#: following operating systems": Office LTSC 2024 "At least Windows Server 2022 or at least Windows 10 (volume
+#: editions)", Office LTSC 2021 "At least Windows Server 2016 or at least Windows 10", Office 2019 "At least Windows
+#: Server 2012 or at least Windows 8.1"): the lab's host families that qualify. assumed: Office 2010's key on any lab
+#: host (its host license pack's supported systems, [O14], predate the lab's Windows releases).
+OFFICE_HOST_OS = {
+    "office2024": frozenset({"ws2022", "ws2025", "win10", "win11"}),
+    "office2021": frozenset({"ws2016", "ws2019", "ws2022", "ws2025", "win10", "win11"}),
+    "office2019": frozenset({"ws2016", "ws2019", "ws2022", "ws2025", "win10", "win11"}),
+}
+
 #: [O14][OSPP] Office 2010's ApplicationID; its products live in OfficeSoftwareProtectionProduct, not SoftwareLicensingProduct
 OFFICE2010_APP = "59a52881-a989-479d-af46-f275c6370663"
 OSPP_PRODUCT_CLASS = "OfficeSoftwareProtectionProduct"

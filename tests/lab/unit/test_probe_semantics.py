@@ -242,11 +242,15 @@ def test_a_kms_host_with_the_office_ltsc_2024_key_lists_microsofts_activation_id
         "0ff1ce15-a989-479d-af46-f275c6370663", "Office 16, VOLUME_KMS channel", 1)
 
 
-@pytest.mark.parametrize("csvlk, message", [(["office2021"], "needs a Windows host key")])
-def test_office_host_keys_the_lab_cannot_show_are_refused(csvlk, message):
+@pytest.mark.parametrize("edition, csvlk, message", [
+    ("ws2022-datacenter", ["office2021"], "needs a Windows host key"),
+    # [OKMS] Office LTSC 2024's KMS host: "At least Windows Server 2022 or at least Windows 10 (volume editions)"
+    ("ws2019-datacenter", ["ws2019", "office2024"], "office2024 KMS host key needs a KMS host on"),
+])
+def test_office_host_keys_the_lab_cannot_show_are_refused(edition, csvlk, message):
     with pytest.raises(fleet_mod.FleetError, match=message):
         fleet_mod.build({"name": "t", "domain": "corp.example.jp",
-                         "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": csvlk}}], "hosts": []})
+                         "kms_hosts": [{"name": "kms01", "edition": edition, "kms": {"csvlk": csvlk}}], "hosts": []})
 
 
 def test_a_windows_server_2022_csvlk_reads_as_the_published_guide_shows_it():
