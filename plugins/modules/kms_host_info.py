@@ -8,7 +8,7 @@ short_description: Read a KMS host's key, what it can activate, its count, port,
 version_added: 0.1.0
 description:
   - In one remote call reads the KMS host key (CSVLK) - its channel and generation (from the license description,
-    e.g. VOLUME_KMS_2022) and which client versions that generation activates - whether it is activated, the current
+    e.g. VOLUME_KMS_WS22) and which client versions that generation activates - whether it is activated, the current
     count against the required count (25 for client Windows, 5 for servers and Office), the listening port, DNS
     publishing and the publish list, recent 12290 (client requests) and 12293 (DNS publishing failed) events, the
     built-in Key Management Service firewall rule and the Software Protection service.
@@ -49,7 +49,7 @@ kms_host:
     - C(firewall_builtin_inbound) is null when the rule, or whether it is enabled, was not read.
     - C(count_sufficient) is null when the current or the required count was not read.
     - An Office host key's generation comes from its Activation ID where Microsoft publishes it (Office 2010, 2016,
-      2019, LTSC 2021), as their Descriptions name no version ("Office 16, VOLUME_KMS channel"); another one's is null.
+      2019, LTSC 2021, LTSC 2024), as their Descriptions name no version ("Office 16, VOLUME_KMS channel"); another one's is null.
     - C(activated) is null when the host is no KMS host, no KMS host key was read or the LicenseStatus of one was not
       (absent means not collected, never "not activated").
   returned: success

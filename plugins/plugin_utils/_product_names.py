@@ -125,18 +125,24 @@ def _table_editions() -> dict[str, str]:
 
 
 #: The Office KMS host keys by their Activation ID, as Microsoft publishes them ("Configure a KMS host computer to
-#: activate volume licensed versions of Office", OfficeDocs-DeployOffice, ms.date 04/26/2024: "Activation ID for
-#: Office LTSC 2021 / 2019 / 2016", for slmgr /dti and /dlv; Office 2010's bfe7a195-...: "How to discover Office and
-#: Windows KMS hosts through DNS and remove unauthorized instances"). Their Descriptions name no version Microsoft tells
-#: apart: the Office 2016 key's reads "Office 16, VOLUME_KMS channel" (the same article's slmgr /dlv).
+#: activate volume licensed versions of Office", learn.microsoft.com/office/volume-license-activation/configure-a-kms-
+#: host-computer-for-office, OfficeDocs-DeployOffice, ms.date 09/18/2024: "Activation ID for Office LTSC 2024 / LTSC
+#: 2021 / 2019 / 2016", for slmgr /dti and /dlv; "Tools to manage volume activation of Office", ms.date 04/25/2025, lists
+#: the same four; Office 2010's bfe7a195-...: "How to discover Office and Windows KMS hosts through DNS and remove
+#: unauthorized instances"). Office LTSC 2024's is F3D89BBF-...: Microsoft's pages first said 8D368FC1-9470-4BE2-8D66-
+#: 90E836CBB051 and corrected it (OfficeDocs-DeployOffice commit bde96c36, 2024-09-17, "Update Activation ID for Office
+#: LTSC 2024"); the withdrawn ID is not listed. Office 2013's host key ID is not here: no Microsoft page giving it was
+#: found (only third-party scripts). Their Descriptions name no version Microsoft tells apart: the Office 2016 key's
+#: reads "Office 16, VOLUME_KMS channel" (the same article's slmgr /dlv).
 OFFICE_HOST_KEY_IDS = {
     "bfe7a195-4f8f-4f0b-a622-cf13c7d16864": "office2010",
     "98ebfe73-2084-4c97-932c-c0cd1643bea7": "office2016",
     "70512334-47b4-44db-a233-be5ea33b914c": "office2019",
     "47f3b983-7c53-4d45-abc6-bcd91e2dd90a": "office2021",
+    "f3d89bbf-c0ec-47ce-a8fa-e5a5f97e447f": "office2024",
 }
 _OFFICE_HOST_KEY_NAMES = {"office2010": "Office 2010", "office2016": "Office 2016", "office2019": "Office 2019",
-                          "office2021": "Office LTSC 2021"}
+                          "office2021": "Office LTSC 2021", "office2024": "Office LTSC 2024"}
 
 
 def office_host_key_name(product: dict[str, t.Any]) -> str | None:

@@ -50,8 +50,8 @@ the assumptions are listed, with why no source exists, in docs/lab-assumptions.m
        KeyManagementServiceLookupDomain, VLActivationTypeEnabled or DiscoveredKeyManagementServiceMachineIpAddress
        (public tools read those four from SoftwareLicensingProduct only and only on Windows 8 / 8.1 and later).
 [OKMS] Microsoft, "Configure a KMS host computer to activate volume licensed versions of Office" (OfficeDocs-
-       DeployOffice, ms.date 04/26/2024): the Office Volume License Pack and "a KMS host key for each version of
-       Office"; the Activation IDs of the Office LTSC 2021, 2019 and 2016 KMS host keys; the Office 2016 key's slmgr
+       DeployOffice, ms.date 09/18/2024): the Office Volume License Pack and "a KMS host key for each version of
+       Office"; the Activation IDs of the Office LTSC 2024, LTSC 2021, 2019 and 2016 KMS host keys; the Office 2016 key's slmgr
        /dlv ("Name: Office 16, OfficeKMSHostVL_KMS_Host edition", "Description: Office 16, VOLUME_KMS channel").
        And "How to discover Office and Windows KMS hosts through DNS and remove unauthorized instances"
        (SupportArticles-docs): the Office 2010 key's /dlv bfe7a195-... ("Microsoft Office 2010, KMSHost edition",
@@ -85,15 +85,27 @@ WINDOWS_APP = "55c92734-d682-4d71-983e-d6ec3f16059f"
 OFFICE_APP = "0ff1ce15-a989-479d-af46-f275c6370663"
 #: [OKMS] the Office KMS host keys the lab installs: generation -> (Activation ID, Name, Description). Microsoft prints
 #: the Office 2010 row, and the Office 2016 key's Name and Description ("Office 16, OfficeKMSHostVL_KMS_Host edition",
-#: "Office 16, VOLUME_KMS channel"); assumed: the 2019 and LTSC 2021 keys read as the 2016 one does (Microsoft
-#: publishes their Activation IDs, not their Names). Office LTSC 2024's Activation ID is not published: no row, and a
-#: fleet cannot give a KMS host that key.
+#: "Office 16, VOLUME_KMS channel"); assumed: the 2019, LTSC 2021 and LTSC 2024 keys read as the 2016 one does
+#: (Microsoft publishes their Activation IDs, not their Names). Office LTSC 2024's is F3D89BBF-... ([OKMS], ms.date
+#: 09/18/2024: Microsoft corrected an earlier 8D368FC1-... on 2024-09-17). Office 2013's is not published: no row.
 _OFFICE_16_HOST = ("Office 16, OfficeKMSHostVL_KMS_Host edition", "Office 16, VOLUME_KMS channel")
 OFFICE_HOST_KEYS: dict[str, tuple[str, str, str]] = {
     "office2010": ("bfe7a195-4f8f-4f0b-a622-cf13c7d16864", "Microsoft Office 2010, KMSHost edition",
                    "Microsoft Office 2010 KMS, VOLUME_KMS channel"),
     "office2019": ("70512334-47b4-44db-a233-be5ea33b914c", *_OFFICE_16_HOST),
     "office2021": ("47f3b983-7c53-4d45-abc6-bcd91e2dd90a", *_OFFICE_16_HOST),
+    "office2024": ("f3d89bbf-c0ec-47ce-a8fa-e5a5f97e447f", *_OFFICE_16_HOST),
+}
+
+#: [OKMS] the KMS host operating systems an Office host key needs ("Office supports KMS host computers running on the
+#: following operating systems": Office LTSC 2024 "At least Windows Server 2022 or at least Windows 10 (volume
+#: editions)", Office LTSC 2021 "At least Windows Server 2016 or at least Windows 10", Office 2019 "At least Windows
+#: Server 2012 or at least Windows 8.1"): the lab's host families that qualify. assumed: Office 2010's key on any lab
+#: host (its host license pack's supported systems, [O14], predate the lab's Windows releases).
+OFFICE_HOST_OS = {
+    "office2024": frozenset({"ws2022", "ws2025", "win10", "win11"}),
+    "office2021": frozenset({"ws2016", "ws2019", "ws2022", "ws2025", "win10", "win11"}),
+    "office2019": frozenset({"ws2016", "ws2019", "ws2022", "ws2025", "win10", "win11"}),
 }
 
 #: [O14][OSPP] Office 2010's ApplicationID; its products live in OfficeSoftwareProtectionProduct, not SoftwareLicensingProduct
@@ -116,6 +128,10 @@ RETRY_MINUTES = 120
 #: [PLAN] the host activates client OSes from a count of 25, server OSes and Office from 5.
 CLIENT_THRESHOLD = 25
 SERVER_THRESHOLD = 5
+#: The most a KMS host's current count reaches: [PLAN] "The KMS only counts unique connections from the past 30 days,
+#: and only stores the 50 most recent contacts" (Windows: double the client threshold); [OKMS] for Office "The maximum
+#: current count is double the activation threshold, or 10".
+MAX_COUNT = {"windows": 2 * CLIENT_THRESHOLD, "office": 2 * SERVER_THRESHOLD}
 #: [TS] 0xC004F06C: the request is refused when client and host clocks differ by more than 4 hours (UTC).
 MAX_SKEW_SECONDS = 4 * 3600
 
@@ -199,7 +215,7 @@ CSVLK_COVERAGE: dict[str, frozenset[str]] = {
 }
 
 #: SoftwareLicensingProduct.Description per channel ([SPP]; the text of the license, not localized; the exact wording
-#: follows the real captures in tests/unit/fixtures, the CSVLK generation suffix is assumed).
+#: follows the real captures in tests/unit/fixtures; the CSVLK generation suffix is CSVLK_DESCRIPTION_SUFFIX's).
 CHANNEL_DESCRIPTION = {
     "KMS_CLIENT": "{os}, VOLUME_KMSCLIENT channel",
     "KMS_HOST": "{os}, VOLUME_KMS_{gen} channel",
@@ -207,6 +223,14 @@ CHANNEL_DESCRIPTION = {
     "RETAIL": "{os}, RETAIL channel",
     "OEM": "{os}, OEM_DM channel",
 }
+#: The generation in a Windows CSVLK's Description ("Windows(R) Operating System, VOLUME_KMS_<suffix> channel"). Real
+#: text: a published guide to a Windows Server 2022 KMS host (Windows OS Hub's, quoted in a public repository file the
+#: code index returns for "VOLUME_KMS_WS22", id 22774209596): "Run the command: slmgr.vbs /dlv Make sure the result
+#: includes: Description = VOLUME_KMS_WS22 channel and License status = Licensed". assumed: WS16, WS19 and WS25 by
+#: analogy, WIN10 and WIN11 (no published slmgr /dlv of those host keys was found); the lab printed
+#: "VOLUME_KMS_2022" before, which no capture shows.
+CSVLK_DESCRIPTION_SUFFIX = {"ws2016": "WS16", "ws2019": "WS19", "ws2022": "WS22", "ws2025": "WS25",
+                            "win10": "WIN10", "win11": "WIN11"}
 PRODUCT_KEY_CHANNEL = {"KMS_CLIENT": "Volume:GVLK", "KMS_HOST": "Volume:CSVLK", "MAK": "Volume:MAK",
                        "RETAIL": "Retail", "OEM": "OEM:DM"}
 

@@ -162,6 +162,9 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
                 if gen not in C.OFFICE_HOST_KEYS:
                     raise FleetError(f"{where}: the lab has no {gen} KMS host key (Microsoft publishes no Activation ID "
                                      f"for it); known: {', '.join(C.OFFICE_HOST_KEYS)}")
+                if gen in C.OFFICE_HOST_OS and edition.family not in C.OFFICE_HOST_OS[gen]:
+                    raise FleetError(f"{where}: the {gen} KMS host key needs a KMS host on "
+                                     f"{', '.join(sorted(C.OFFICE_HOST_OS[gen]))} ([OKMS]), not {edition.family}")
                 host.products.append(office_host_key(gen, host.kms.activated))
         host.service.update({"IsKeyManagementServiceMachine": 1, "KeyManagementServiceListeningPort": host.kms.port,
                              "KeyManagementServiceDnsPublishing": host.kms.dns_publishing})

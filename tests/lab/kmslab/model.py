@@ -245,8 +245,9 @@ class KmsRole:
         return any(family in C.CSVLK_COVERAGE.get(gen, frozenset()) for gen in self.csvlk)
 
     def count(self, application: str) -> int:
-        """[PLAN] the current count: unique client machine IDs seen (kept for 30 days), plus the seeded ones."""
-        return self.base_count + len(self.clients[application])
+        """[PLAN] the current count: unique client machine IDs seen (kept for 30 days), plus the seeded ones, never more
+        than a KMS host keeps ([PLAN] 50 for Windows, [OKMS] 10 for Office: C.MAX_COUNT)."""
+        return min(self.base_count + len(self.clients[application]), C.MAX_COUNT[application])
 
 
 def firewall_rule(direction: str, port: int | str, enabled: bool = True, remote: list[str] | None = None,
@@ -317,7 +318,7 @@ def new_product(edition: C.Edition, channel: str, status: int = C.OOB_GRACE, gra
                 csvlk: str | None = None, partial: str | None = None) -> dict[str, t.Any]:
     """A SoftwareLicensingProduct row with the properties the collection reads."""
     os_name = "Windows(R) Operating System" if edition.application == "windows" else edition.name.split(",")[0]
-    desc = C.CHANNEL_DESCRIPTION[channel].format(os=os_name, gen=(csvlk or "").upper().replace("WS", ""))
+    desc = C.CHANNEL_DESCRIPTION[channel].format(os=os_name, gen=C.CSVLK_DESCRIPTION_SUFFIX.get(csvlk or "", ""))
     if partial is None:
         partial = edition.gvlk_last5 if channel == "KMS_CLIENT" else uuid.uuid5(uuid.NAMESPACE_DNS, edition.key + channel).hex[-5:].upper()
     office2010 = edition.family == "office2010"
@@ -348,6 +349,7 @@ def office_host_key(generation: str, activated: bool) -> dict[str, t.Any]:
     activation_id, name, description = C.OFFICE_HOST_KEYS[generation]
     return {
         "ID": activation_id,
+        # assumed for the later keys: Office's 0ff1ce15-... ([OKMS]'s example prints "0ff1ce16-...", no other source does)
         "ApplicationID": C.OFFICE2010_APP if generation == "office2010" else C.OFFICE_APP,
         "Name": name,
         "Description": description,
@@ -561,6 +563,8 @@ class Fleet:
             host.kms.failed_requests += 1
             return C.HR["CANNOT_ACTIVATE"], host         # [PLAN][TS] 0xC004F042: CSVLK does not cover this product
         app = "windows" if product["ApplicationID"] == C.WINDOWS_APP else "office"
+        # [PLAN] "the host adds the machine ID to its count"; assumed: only for a request it does not refuse above
+        # (0xC004F06C, 0xC004F041, 0xC004F042 leave the count as it was: 0, not -1, after a first refused request)
         host.kms.clients[app].add(client.service["ClientMachineID"])
         if host.kms.count(app) < product["_threshold"]:
             return C.HR["COUNT"], host                   # [PLAN][TS] 0xC004F038: count below 25 (clients) / 5 (servers, Office)

@@ -228,9 +228,49 @@ def test_a_kms_host_with_an_office_key_lists_its_row_as_microsoft_prints_it():
     assert (o14["Name"], o14["ApplicationID"]) == ("Microsoft Office 2010, KMSHost edition", "59a52881-a989-479d-af46-f275c6370663")
 
 
-@pytest.mark.parametrize("csvlk, message", [(["office2021"], "needs a Windows host key"),
-                                            (["ws2022", "office2024"], "no office2024 KMS host key")])
-def test_office_host_keys_the_lab_cannot_show_are_refused(csvlk, message):
+def test_a_kms_host_with_the_office_ltsc_2024_key_lists_microsofts_activation_id():
+    """[OKMS] Microsoft publishes the Office LTSC 2024 KMS host key's Activation ID (F3D89BBF-..., corrected from
+    8D368FC1-... on 2024-09-17); before, the lab refused that key ("Microsoft publishes no Activation ID")."""
+    f = fleet_mod.build({
+        "name": "t", "domain": "corp.example.jp",
+        "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022", "office2024"]}}],
+        "hosts": [],
+    })
+    rows = {p["ID"]: p for p in scripts.probe_activation(f, f.hosts["kms01"], {})["products"]}
+    key = rows["f3d89bbf-c0ec-47ce-a8fa-e5a5f97e447f"]
+    assert (key["ApplicationID"], key["Description"], key["LicenseStatus"]) == (
+        "0ff1ce15-a989-479d-af46-f275c6370663", "Office 16, VOLUME_KMS channel", 1)
+
+
+@pytest.mark.parametrize("edition, csvlk, message", [
+    ("ws2022-datacenter", ["office2021"], "needs a Windows host key"),
+    # [OKMS] Office LTSC 2024's KMS host: "At least Windows Server 2022 or at least Windows 10 (volume editions)"
+    ("ws2019-datacenter", ["ws2019", "office2024"], "office2024 KMS host key needs a KMS host on"),
+])
+def test_office_host_keys_the_lab_cannot_show_are_refused(edition, csvlk, message):
     with pytest.raises(fleet_mod.FleetError, match=message):
         fleet_mod.build({"name": "t", "domain": "corp.example.jp",
-                         "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": csvlk}}], "hosts": []})
+                         "kms_hosts": [{"name": "kms01", "edition": edition, "kms": {"csvlk": csvlk}}], "hosts": []})
+
+
+def test_a_windows_server_2022_csvlk_reads_as_the_published_guide_shows_it():
+    """A Windows Server 2022 KMS host guide: "slmgr.vbs /dlv Make sure the result includes: Description = VOLUME_KMS_WS22
+    channel" (catalog.CSVLK_DESCRIPTION_SUFFIX). The lab printed "VOLUME_KMS_2022 channel", which no capture shows."""
+    f = fleet_mod.build({"name": "t", "domain": "corp.example.jp",
+                         "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"]}}],
+                         "hosts": []})
+    (key,) = [p for p in scripts.probe_activation(f, f.hosts["kms01"], {})["products"] if p["ProductKeyChannel"] == "Volume:CSVLK"]
+    assert key["Description"] == "Windows(R) Operating System, VOLUME_KMS_WS22 channel"
+
+
+def test_a_kms_hosts_current_count_stops_where_microsoft_says_it_does():
+    """[PLAN] "only stores the 50 most recent contacts"; [OKMS] Office: "The maximum current count is double the
+    activation threshold, or 10". The lab reported base_count plus its clients (60 for a seeded 60), which a KMS host
+    never shows."""
+    f = fleet_mod.build({"name": "t", "domain": "corp.example.jp",
+                         "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter",
+                                        "kms": {"csvlk": ["ws2022", "office2021"], "base_count": 60}}],
+                         "hosts": []})
+    kms = f.hosts["kms01"]
+    assert scripts.probe_activation(f, kms, {})["service"]["KeyManagementServiceCurrentCount"] == 50
+    assert kms.kms.count("office") == 10

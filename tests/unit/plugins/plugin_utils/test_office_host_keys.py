@@ -27,6 +27,7 @@ OFFICE_APP = "0ff1ce15-a989-479d-af46-f275c6370663"
     ("70512334-47B4-44DB-A233-BE5EA33B914C", "office2019"),
     ("47F3B983-7C53-4D45-ABC6-BCD91E2DD90A", "office2021"),
     ("bfe7a195-4f8f-4f0b-a622-cf13c7d16864", "office2010"),
+    ("F3D89BBF-C0EC-47CE-A8FA-E5A5F97E447F", "office2024"),
 ])
 def test_office_host_keys_are_told_by_the_activation_ids_microsoft_publishes(activation_id, generation):
     product = {"application": "office", "id": activation_id.lower(), "description": "Office 16, VOLUME_KMS channel"}
@@ -84,7 +85,7 @@ def test_a_kms_host_with_microsofts_office_2016_key_is_not_named_for_office_2016
 
 
 def test_an_office_host_key_of_unknown_generation_leaves_office_coverage_unknown():
-    """An Office host key whose Activation ID Microsoft does not publish (Office LTSC 2024's, say): the host may
+    """An Office host key whose Activation ID Microsoft does not publish (Office 2013's, say): the host may
     cover any Office; its Office clients are not blamed, its Windows coverage still stands."""
     kms = _kms_host(_office_host_key("00000000-0000-0000-0000-000000000024"))
     info = kms["kms_host_info"]
@@ -180,3 +181,41 @@ def test_an_office_host_key_does_not_cover_an_earlier_office_either():
     assert finding["confidence"] == "medium"
     assert "its own Office version" in finding["message"]["en"] and "too old" not in finding["message"]["en"]
     assert "古すぎ" not in finding["message"]["ja"] and "Office 2016 needs the Office 2016 CSVLK" in finding["remedy_text"]["en"]
+
+
+def test_a_kms_host_with_the_office_ltsc_2024_key_covers_office_ltsc_2024():
+    """Microsoft publishes the Office LTSC 2024 KMS host key's Activation ID, F3D89BBF-C0EC-47CE-A8FA-E5A5F97E447F
+    ("Configure a KMS host computer ...", corrected from 8D368FC1-... in OfficeDocs-DeployOffice commit bde96c36,
+    2024-09-17, "Update Activation ID for Office LTSC 2024"; "Tools to manage volume activation of Office", ms.date
+    04/25/2025, lists the same). Before, that key's generation was unknown: the host covered no Office LTSC 2024 and its
+    Office LTSC 2024 clients were left "coverage unknown" instead of covered."""
+    kms = _kms_host(_office_host_key("f3d89bbf-c0ec-47ce-a8fa-e5a5f97e447f"))
+    info = kms["kms_host_info"]
+    assert info["csvlk"] == ["office2024", "ws2022"]
+    assert "office2024" in info["covers"] and not info["coverage_unknown"]
+    (key,) = [p for p in kms["products"] if p.get("channel") == "KMS_HOST" and p.get("application") == "office"]
+    assert key["display"] == "Office LTSC 2024 KMS host key"
+    assert not _blamed(kms, _office_client("Office24ProPlus2024VL_KMS_Client_AE"))
+    assert _blamed(kms, _office_client("Office21ProPlus2021VL_KMS_Client_AE"))   # its own version only
+
+
+def test_the_withdrawn_office_ltsc_2024_activation_id_is_not_read_as_that_key():
+    """8D368FC1-9470-4BE2-8D66-90E836CBB051 was on Microsoft's pages for Office LTSC 2024 until Microsoft corrected it
+    (commit bde96c36 above); a key with it is not told (unknown), never taken for the Office LTSC 2024 key."""
+    product = {"application": "office", "id": "8d368fc1-9470-4be2-8d66-90e836cbb051", "description": "Office 16, VOLUME_KMS channel"}
+    assert _analyze.csvlk_generation(product) is None
+
+
+@pytest.mark.parametrize("description, generation", [
+    # real: a published Windows Server 2022 KMS host guide (Windows OS Hub's, quoted in a public repository file the code
+    # index returns for "VOLUME_KMS_WS22", id 22774209596): "Make sure the result includes: Description =
+    # VOLUME_KMS_WS22 channel"; slmgr prints the licence's Description whole, so the line reads as below
+    ("Windows(R) Operating System, VOLUME_KMS_WS22 channel", "ws2022"),
+    ("VOLUME_KMS_WS22 channel", "ws2022"),
+    # composed: the lab's (assumed) analogues and the form the unit fixtures use
+    ("Windows(R) Operating System, VOLUME_KMS_WS19 channel", "ws2019"),
+    ("Windows(R) Operating System, VOLUME_KMS_2022 channel", "ws2022"),
+])
+def test_a_windows_csvlk_description_in_the_published_form_is_read(description, generation):
+    """Guards the analyzer's reading of the real form (it already read it; the lab printed VOLUME_KMS_2022 until now)."""
+    assert _analyze.csvlk_generation({"application": "windows", "description": description}) == generation
