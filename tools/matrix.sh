@@ -3,7 +3,8 @@
 # tests, ansible-test sanity and an end-to-end smoke against the lab (or, with --full, the lab and integration suites).
 #
 #   tools/matrix.sh [--full] [--only SUITE,...] [LINE...]
-#       LINE: 2.16 2.17 2.18 2.19 2.20 2.21 (default: all); SUITE: units sanity e2e-smoke (or, with --full, lab
+#       LINE: 2.16 2.17 2.18 2.19 2.20 2.21 2.22 (default: all; 2.22 is a pre-release, pinned in its requirements
+#       file); SUITE: units sanity e2e-smoke (or, with --full, lab
 #       integration); --only runs just those suites, e.g. --only units,e2e-smoke for a quick look
 #   tools/matrix.sh --venvs-only [LINE...]
 #       only create or refresh the lines' venvs (tools/run-tests.sh does it in the background, early)
@@ -25,7 +26,7 @@ export ANSIBLE_COLLECTIONS_PATH="$ROOT/.cache/collections"
 export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
 
 usage() {
-    echo "usage: $0 [--full | --venvs-only] [--only units,sanity,e2e-smoke,lab,integration] [2.16|2.17|2.18|2.19|2.20|2.21 ...]" >&2
+    echo "usage: $0 [--full | --venvs-only] [--only units,sanity,e2e-smoke,lab,integration] [2.16|2.17|2.18|2.19|2.20|2.21|2.22 ...]" >&2
     exit 2
 }
 full=0
@@ -37,12 +38,12 @@ while [ $# -gt 0 ]; do
         --full) full=1 ;;
         --venvs-only) venvs_only=1 ;;
         --only) [ $# -ge 2 ] || usage; only=",$2,"; shift ;;
-        2.1[6-9]|2.2[01]) lines+=("$1") ;;
+        2.1[6-9]|2.2[0-2]) lines+=("$1") ;;
         *) usage ;;
     esac
     shift
 done
-[ ${#lines[@]} -gt 0 ] || lines=(2.16 2.17 2.18 2.19 2.20 2.21)
+[ ${#lines[@]} -gt 0 ] || lines=(2.16 2.17 2.18 2.19 2.20 2.21 2.22)
 
 # The end-to-end smoke: the three query modules on every host, the diagnose playbook's per-host causes and
 # read-only run, remediate fixing what it can and its second run changing nothing; and diagnose once through the
@@ -55,7 +56,7 @@ SMOKE_K+=" or test_every_remediable_host_is_fixed_and_the_others_are_unchanged o
 SMOKE_K+=" or test_psrp_smoke_diagnose_runs_through_this_lines_psrp_plugin"
 
 python_for() {
-    # ansible-core 2.16-2.19 support Python 3.10-3.13 on the controller, 2.20 needs 3.12+, 2.21 3.12+ (3.13 here)
+    # ansible-core 2.16-2.19 support Python 3.10-3.13 on the controller, 2.20 needs 3.12+, 2.21 and 2.22 3.12+ (3.13 here)
     local want
     case "$1" in
         2.16|2.17|2.18|2.19) want=3.11 ;;

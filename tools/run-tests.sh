@@ -25,7 +25,7 @@ run() {
 # CI time budget: the environments of later suites (the older ansible-core lines' venvs, the release tools of
 # galaxy-import and ee) are built in the background while the first suites run; pip keeps one core busy, and those
 # suites leave it free. The matrix and galaxy-import suites wait for it ("prepare", its log printed then).
-read -r -a matrix_lines <<< "${MATRIX_LINES-2.16 2.17 2.18 2.19 2.20}"
+read -r -a matrix_lines <<< "${MATRIX_LINES-2.16 2.17 2.18 2.19 2.20 2.22}"
 prepare_log=$(mktemp)
 {
     tools/release-tools.sh >/dev/null
