@@ -684,6 +684,8 @@ def _value(key: str, value: t.Any, lang: str) -> str:
     """One template value in the sentence's language; absent (None or "?") reads as not recorded."""
     index = 0 if lang == "en" else LANGUAGES.index(lang)
     if type(value) is str:  # pylint: disable=unidiomatic-typecheck  # the most common case: names, hosts, codes, words
+        if index and key == "product":
+            value = _product_names.localized_display(value, lang)
         if value == "?":
             return (_ABSENT.get(key) or _NOT_RECORDED)[index]
         words = _WORDS.get(key)

@@ -202,4 +202,19 @@ def product_name(product: dict[str, t.Any], os_info: dict[str, t.Any] | None = N
         release = windows_release(os_info, edition_id) or "Windows"
         edition = windows_edition(edition_id)
         return f"{release} {edition}" if edition else release
-    return "Product"
+    return UNKNOWN_PRODUCT
+
+
+#: The name of a licence whose application (Windows or Office) is not known - a pasted error message alone shows only
+#: its code - and that name in Japanese.
+UNKNOWN_PRODUCT = "Product"
+_UNKNOWN_PRODUCT_JA = "製品"
+
+
+def localized_display(display: str, lang: str) -> str:
+    """A product's display name in a report's language: the name of a licence whose application is not known
+    (``Product``, or ``Product (...)`` told apart from another such licence) is ``製品`` in Japanese; the names of
+    Windows and Office products are product names in every language."""
+    if lang == "ja" and (display == UNKNOWN_PRODUCT or display.startswith(UNKNOWN_PRODUCT + " (")):
+        return _UNKNOWN_PRODUCT_JA + display[len(UNKNOWN_PRODUCT):]
+    return display

@@ -27,7 +27,7 @@ import jinja2.compiler
 import jinja2.sandbox
 import markupsafe
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _correlate, _findings
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _correlate, _findings, _product_names
 
 SCHEMA = "winactivation.kms/diagnosis/1"
 LANGUAGES = ("en", "ja")
@@ -187,7 +187,8 @@ def to_json(document: dict[str, t.Any]) -> str:
 def _product_label(finding: dict[str, t.Any], lang: str = "en") -> str:
     """The product a finding concerns by its name; a finding about the whole host says so."""
     product = finding.get("product") or {}
-    return product.get("display") or product.get("name") or LABELS[lang]["host_scope"]
+    name = product.get("display") or product.get("name")
+    return _product_names.localized_display(str(name), lang) if name else LABELS[lang]["host_scope"]
 
 
 #: What a fast encoder must write as ``json.JSONEncoder`` does before it is used: non-ASCII text (one character
