@@ -62,6 +62,11 @@ LABELS = {
                     "状態を読み取れなかったもの) はクライアント数にだけ含めます。",
     },
 }
+#: A finding's severity (_findings.SEVERITIES) as the CSV shows it, per language.
+_SEVERITY_LABELS = {
+    "en": {"critical": "critical", "error": "error", "warning": "warning", "info": "info", "ok": "ok"},
+    "ja": {"critical": "重大", "error": "エラー", "warning": "警告", "info": "情報", "ok": "問題なし"},
+}
 STATUS_ORDER = ("critical", "failing", "unreachable", "error", "warning", "unknown", "healthy")
 STATUS_COLOURS = {"critical": "#7b1fa2", "failing": "#c62828", "unreachable": "#6d4c41", "error": "#ef6c00",
                   "warning": "#f9a825", "unknown": "#616161", "healthy": "#2e7d32"}
@@ -353,16 +358,20 @@ _EVIDENCE_CELL = _encoder(ensure_ascii=False, sort_keys=True, default=str)
 
 def to_csv(document: dict[str, t.Any], language: str = "en") -> str:
     """One row per finding: host, status, product, finding (its code), severity, message, remedy, evidence (JSON); the
-    header in the report's language, as the Markdown and HTML tables name the columns."""
+    header, the status and the severity in the report's language, as the Markdown and HTML reports show them (the
+    JSON report keeps the status and severity codes)."""
     lang = _check_language(language)
     labels = LABELS[lang]
+    severities = _SEVERITY_LABELS[lang]
+    statuses = {status: _status_label(status, lang) for status in STATUS_ORDER}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([labels["host"], labels["status"], labels["product"], labels["finding"], labels["severity"],
                      labels["message"], labels["remedy"], labels["evidence"]])
     for result in document["results"]:
         for finding in result["findings"]:
-            writer.writerow([result["host"], result["status"], _product_label(finding, lang), finding["code"], finding["severity"],
+            writer.writerow([result["host"], statuses.get(result["status"], result["status"]), _product_label(finding, lang),
+                             finding["code"], severities.get(finding["severity"], finding["severity"]),
                              finding["message"][lang], finding["remedy_text"][lang], _EVIDENCE_CELL(finding["evidence"])])
     # A byte-order mark so that Excel opens UTF-8 (Japanese) correctly.
     return "\ufeff" + buffer.getvalue()
