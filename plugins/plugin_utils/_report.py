@@ -724,9 +724,37 @@ def _outcome_label(host: dict[str, t.Any], labels: dict[str, str]) -> str:
     return labels.get(host["outcome"], host["outcome"])
 
 
-def _op_text(op: dict[str, t.Any]) -> str:
-    """"activate (Windows 11 Pro)": an operation and what it acted on, by product name when it is a product."""
-    return f"{op.get('op')} ({op.get('product') or op.get('target')})"
+#: The remedies' operations (the cases of the remedy scripts, plugin_utils/powershell/remedies) in Japanese; the English
+#: reports name them by the operation itself.
+_OPERATION_LABELS_JA = {
+    "activate": "ライセンス認証", "install_key": "プロダクト キーのインストール",
+    "enable_spp": "ソフトウェア保護サービスの有効化", "restart_spp": "ソフトウェア保護サービスの再起動",
+    "set_kms_machine": "KMS ホスト名の設定", "clear_kms_machine": "KMS ホスト名の設定解除",
+    "set_kms_port": "KMS ポートの設定", "clear_kms_port": "KMS ポートの設定解除",
+    "set_lookup_domain": "KMS 検索ドメインの設定", "clear_lookup_domain": "KMS 検索ドメインの設定解除",
+    "host_caching": "KMS ホスト キャッシュの設定",
+    "create_rule": "ファイアウォール規則の作成", "update_rule": "ファイアウォール規則の更新",
+    "enable_rule": "ファイアウォール規則の有効化", "remove_rule": "ファイアウォール規則の削除",
+    "set_listening_port": "KMS 待ち受けポートの設定", "dns_publishing": "DNS への発行の設定",
+    "set_publish_list": "DNS 発行先ドメインの設定",
+    "set_source": "時刻ソースの設定", "set_start_mode": "サービスのスタートアップの種類の設定",
+    "start_service": "サービスの開始", "resync": "時刻の再同期",
+    "dism": "DISM による修復", "sfc": "システム ファイル チェッカー (SFC) による修復",
+    "rebuild_license_store": "ライセンス ストア (tokens.dat) の再構築",
+}
+
+
+def operation_label(op: t.Any, lang: str) -> str:
+    """A remedy's operation as a report in ``lang`` names it: the operation itself in English, its Japanese name in
+    Japanese (an operation without one keeps its own name)."""
+    name = str(op)
+    return _OPERATION_LABELS_JA.get(name, name) if lang == "ja" else name
+
+
+def _op_text(op: dict[str, t.Any], lang: str = "en") -> str:
+    """"activate (Windows 11 Pro)": an operation and what it acted on, by product name when it is a product; the
+    operation in the report's language ("ライセンス認証 (Windows 11 Pro)")."""
+    return f"{operation_label(op.get('op'), lang)} ({op.get('product') or op.get('target')})"
 
 
 def remediation(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -787,7 +815,7 @@ def _unforeseen_text(op: t.Mapping[str, t.Any], lang: str) -> str:
     target = f" ({op.get('target')})" if op.get("target") else ""
     because = op.get("because")
     text = because.get(lang) if isinstance(because, dict) else None
-    return f"{op.get('op')}{target}: {text or _REMEDIATION_LABELS[lang]['unforeseen']}"
+    return f"{operation_label(op.get('op'), lang)}{target}: {text or _REMEDIATION_LABELS[lang]['unforeseen']}"
 
 
 def remediation_markdown(document: dict[str, t.Any], language: str = "en") -> str:
@@ -799,9 +827,9 @@ def remediation_markdown(document: dict[str, t.Any], language: str = "en") -> st
     lines += ["", f"| {labels['host']} | {labels['before']} | {labels['done']} | {labels['after']} | {labels['todo']} |",
               "|---|---|---|---|---|"]
     for host in document["hosts"]:
-        parts = [", ".join(_op_text(op) for op in host["operations"])] if host["operations"] else []
+        parts = [", ".join(_op_text(op, lang) for op in host["operations"])] if host["operations"] else []
         if host.get("unconfirmed"):
-            parts.append(f"{labels['unconfirmed']}: " + ", ".join(_op_text(op) for op in host["unconfirmed"]))
+            parts.append(f"{labels['unconfirmed']}: " + ", ".join(_op_text(op, lang) for op in host["unconfirmed"]))
         parts += [_unforeseen_text(op, lang) for op in host.get("unforeseen") or []]
         if host["failed"]:
             parts.append(f"{labels['failed']}: {host['failed']}")
@@ -835,13 +863,19 @@ def remediation_html(document: dict[str, t.Any], language: str = "en", template:
         return _remediation_page(document, lang, template)
 
 
+def _labelled_operations(operations: t.Any, lang: str) -> list[t.Any]:
+    """Operations as the page shows them: each with ``label``, the operation in the page's language."""
+    return [dict(op, label=operation_label(op.get("op"), lang)) if isinstance(op, dict) else op for op in operations or []]
+
+
 def _remediation_page(document: dict[str, t.Any], lang: str, template: str | None) -> str:
     """The remediation page's views, rendered."""
     labels = dict(_REMEDIATION_LABELS[lang])
     hosts = [{"host": h["host"], "outcome": h["outcome"], "outcome_label": _outcome_label(h, labels),
               "outcome_colour": _OUTCOME_COLOURS.get(h["outcome"], "#616161"),
               "before": _state_view(h["before"], lang), "after": _state_view(h["after"], lang),
-              "operations": h.get("operations") or [], "unconfirmed": h.get("unconfirmed") or [], "failed": h.get("failed"),
+              "operations": _labelled_operations(h.get("operations"), lang),
+              "unconfirmed": _labelled_operations(h.get("unconfirmed"), lang), "failed": h.get("failed"),
               "unforeseen": [_unforeseen_text(op, lang) for op in h.get("unforeseen") or []],
               "instructions": h["instructions"][lang]} for h in document["hosts"]]
     summary = [(o, labels.get(o, o), document["summary"][o]) for o in _OUTCOME_ORDER if document["summary"].get(o)]
