@@ -411,7 +411,7 @@ def to_markdown(document: dict[str, t.Any], language: str = "en") -> str:
     lang = _check_language(language)
     labels = LABELS[lang]
     summary = document["summary"]
-    lines = [f"# {labels['title']}", "", f"{labels['generated']}: {document['generated_at']}  ",
+    lines = [f"# {labels['title']}", "", f"{labels['generated']}: {_when(document['generated_at'])}  ",
              f"{labels['hosts']}: {summary['hosts']}", "", f"| {labels['status']} | {labels['hosts']} |", "|---|---:|"]
     for status in STATUS_ORDER:
         if summary["status_counts"].get(status):
@@ -822,7 +822,8 @@ def remediation_markdown(document: dict[str, t.Any], language: str = "en") -> st
     """The remediation document as a ticket-ready Markdown table."""
     lang = _check_language(language)
     labels = _REMEDIATION_LABELS[lang]
-    lines = [f"# {labels['title']}", "", f"{document['generated_at']}", "", f"## {labels['summary']}", ""]
+    generated = _when(document.get("generated_at")) or LABELS[lang]["not_known"]
+    lines = [f"# {labels['title']}", "", f"{labels['generated']}: {generated}", "", f"## {labels['summary']}", ""]
     lines += [f"- {labels.get(k, k)}: {v}" for k, v in sorted(document["summary"].items())]
     lines += ["", f"| {labels['host']} | {labels['before']} | {labels['done']} | {labels['after']} | {labels['todo']} |",
               "|---|---|---|---|---|"]
