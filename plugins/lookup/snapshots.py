@@ -9,8 +9,9 @@ name: snapshots
 short_description: Diagnose every snapshot file of a folder offline; bad files are kept with the reason they were skipped
 version_added: 0.1.0
 description:
-  - Reads every C(*.json) file of a folder (snapshots taken with C(extras/Get-KmsActivationSnapshot.ps1)) and diagnoses
-    each one without contacting any host.
+  - Reads every C(*.json) file of a folder (snapshots taken with C(extras/Get-KmsActivationSnapshot.ps1)) and every
+    C(*.txt) file (pasted slmgr, ospp.vbs, event or nslookup output, read with the snapshot_from_text filter) and
+    diagnoses each one without contacting any host.
   - A relative folder is taken from the directory ansible-playbook runs in, not from the playbook's or the collection's.
   - Files may be UTF-8 (with or without a byte order mark) or UTF-16 with a byte order mark, as Windows PowerShell 5.1's
     C(>) writes them.
