@@ -28,6 +28,9 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
 #: Hiragana and katakana (U+3041-U+30FF): every Japanese console message has some; text of another code page decoded
 #: as cp932 by mistake (German cp850's "ü" is a cp932 lead byte) gives kanji and symbols, seldom kana.
 _KANA_RE = re.compile("[\u3041-\u30ff]")
+#: What text read from a file in another encoding holds: Python's escapes of the bytes that were not UTF-8 (U+DC80 to
+#: U+DCFF, as ansible-core's file lookup escapes them) and NUL characters (UTF-16 read as UTF-8).
+_MISREAD_RE = re.compile("[\x00\udc80-\udcff]")
 
 
 def resolve_folder(folder: str, cwd: str | None = None) -> str:
@@ -72,6 +75,22 @@ def decode_text(data: bytes) -> str:
     raise UnicodeDecodeError(utf8_error.encoding, utf8_error.object, utf8_error.start, utf8_error.end,
                              f"{utf8_error.reason} at byte {utf8_error.start}; as cp932 "
                              + ("it holds no Japanese text" if text else "it does not decode either"))
+
+
+def redecode(text: str) -> str:
+    """Pasted-output text as its file's own encoding gives it, when the file was read as UTF-8 with the bytes that were
+    not escaped (``lookup('ansible.builtin.file', ...)``): the bytes recovered and read by :func:`decode_text`; any
+    other text as it is.
+
+    Raises UnicodeDecodeError when the recovered bytes are no text :func:`decode_text` reads.
+    """
+    if not _MISREAD_RE.search(text):
+        return text
+    try:
+        data = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text         # a surrogate no decoder escaped: not a misread file
+    return decode_text(data)
 
 
 def read_file(path: str, expiring_days: int = 30) -> dict[str, t.Any]:
