@@ -35,3 +35,12 @@ def test_a_japanese_label_typed_with_a_full_width_space_is_read() -> None:
     pasted = JA_ERROR.replace("エラー コード", "エラー\u3000コード")
     assert pasted != JA_ERROR
     assert _probes(pasted) == _probes(JA_ERROR) == {"activation": {"products": [{"LicenseStatusReason": "0xc004f035"}]}}
+
+
+@pytest.mark.parametrize("mark", ["\ufeff", "\u200b"], ids=["bom", "zero-width-space"])
+def test_an_invisible_mark_at_the_start_of_a_line_is_not_part_of_the_label(mark: str) -> None:
+    """Two Notepad files (UTF-8 with a BOM) joined into one (`copy /b a.txt+b.txt`) hold a BOM where the second begins,
+    and text copied from a web ticket or chat holds zero-width spaces: '\\ufeffActivation ID' is still the label."""
+    pasted = JA_ERROR + "\n" + mark + DLV.replace("\nActivation ID", f"\n{mark}Activation ID")
+    assert _probes(pasted)["activation"]["products"][-1]["ID"] == "ae2ee509-1b34-41c0-acb7-6d4650168915"
+    assert _probes(pasted)["activation"]["products"][-1]["Name"] == "Windows(R) 7, Enterprise edition"
