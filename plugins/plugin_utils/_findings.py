@@ -515,6 +515,8 @@ _SKIP_REASONS_JA: tuple[tuple[re.Pattern[str], str], ...] = (
      "このコレクションが読まないスキーマ {schema} です (読むのは {ours})"),
     (re.compile(r"^snapshot 'probes' must be an object with activation, time and/or kms_dns$"),
      "スナップショットの probes が activation、time、kms_dns を持つオブジェクトではありません"),
+    (re.compile(r"^cannot be read: (?P<error>.*)$"), "ファイルを読めません ({error})"),
+    (re.compile(r"^cannot be diagnosed: (?P<error>.*)$"), "診断できません ({error})"),
 )
 
 

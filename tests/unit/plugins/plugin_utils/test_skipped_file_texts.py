@@ -54,9 +54,12 @@ def test_a_skipped_file_is_not_told_to_check_winrm(findings: dict[str, dict[str,
 
 
 def test_a_reason_without_a_japanese_text_is_shown_as_it_is() -> None:
-    """A reason this table does not know (an OS error) is quoted in the Japanese message, not hidden in the evidence."""
+    """A reason this table does not know is quoted in the Japanese message, not hidden in the evidence; an OS error's
+    is said in Japanese around the system's own words."""
+    finding = _report.diagnosis_failed("pc", "x", "pc.txt", "a reason of a later version")["findings"][0]
+    assert "a reason of a later version" in finding["message"]["ja"]
     finding = _report.diagnosis_failed("pc", "x", "pc.txt", "cannot be read: Permission denied")["findings"][0]
-    assert "cannot be read: Permission denied" in finding["message"]["ja"]
+    assert "ファイルを読めません (Permission denied)" in finding["message"]["ja"]
 
 
 def test_the_fleet_statement_says_files_were_skipped_not_that_hosts_answered(tmp_path: pathlib.Path) -> None:
