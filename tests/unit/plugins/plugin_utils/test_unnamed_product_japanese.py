@@ -32,3 +32,15 @@ def test_the_japanese_reports_name_the_product_in_japanese() -> None:
     assert all(row.split(",")[2] == "Product" for row in _report.to_csv(document, "en").splitlines()[1:])
     markdown = _report.to_markdown(document, "ja")
     assert "| Product |" not in markdown and "| 製品 |" in markdown
+
+
+def test_an_office_kms_host_key_is_named_in_japanese() -> None:
+    """An Office KMS host key's name ("Office 2010 KMS host key", "Office LTSC 2021 KMS host key") is a description, not a
+    product's proper name: "Office 2010 の KMS ホスト キー" in Japanese (the English fallback was in every Japanese
+    sentence about it: "Office 2010 KMS host key は (KMS ホスト) ライセンス認証済みです")."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _product_names
+
+    assert _product_names.localized_display("Office 2010 KMS host key", "ja") == "Office 2010 の KMS ホスト キー"
+    assert _product_names.localized_display("Office KMS host key (…ABCDE)", "ja") == "Office の KMS ホスト キー (…ABCDE)"
+    assert _product_names.localized_display("Office 2010 KMS host key", "en") == "Office 2010 KMS host key"
+    assert _product_names.localized_display("Office LTSC Professional Plus 2021", "ja") == "Office LTSC Professional Plus 2021"
