@@ -754,7 +754,9 @@ def operation_label(op: t.Any, lang: str) -> str:
 def _op_text(op: dict[str, t.Any], lang: str = "en") -> str:
     """"activate (Windows 11 Pro)": an operation and what it acted on, by product name when it is a product; the
     operation in the report's language ("ライセンス認証 (Windows 11 Pro)")."""
-    return f"{operation_label(op.get('op'), lang)} ({op.get('product') or op.get('target')})"
+    product = op.get("product")
+    target = _product_names.localized_display(str(product), lang) if product else op.get("target")
+    return f"{operation_label(op.get('op'), lang)} ({target})"
 
 
 def remediation(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -865,8 +867,16 @@ def remediation_html(document: dict[str, t.Any], language: str = "en", template:
 
 
 def _labelled_operations(operations: t.Any, lang: str) -> list[t.Any]:
-    """Operations as the page shows them: each with ``label``, the operation in the page's language."""
-    return [dict(op, label=operation_label(op.get("op"), lang)) if isinstance(op, dict) else op for op in operations or []]
+    """Operations as the page shows them: each with ``label``, the operation in the page's language, and its product's
+    name in that language."""
+    out: list[t.Any] = []
+    for op in operations or []:
+        if isinstance(op, dict):
+            op = dict(op, label=operation_label(op.get("op"), lang))
+            if op.get("product"):
+                op["product"] = _product_names.localized_display(str(op["product"]), lang)
+        out.append(op)
+    return out
 
 
 def _remediation_page(document: dict[str, t.Any], lang: str, template: str | None) -> str:
