@@ -8,7 +8,7 @@ import typing as t
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _text
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot_files, _text
 
 
 def snapshot_from_text(text: t.Any, host: str | None = None) -> dict[str, t.Any]:
@@ -17,6 +17,14 @@ def snapshot_from_text(text: t.Any, host: str | None = None) -> dict[str, t.Any]
         raise AnsibleFilterError(f"snapshot_from_text: the input must be text (pasted console output), got {type(text).__name__}")
     if host is not None and (not isinstance(host, str) or not host.strip()):
         raise AnsibleFilterError("snapshot_from_text: host must be a non-empty string when given")
+    try:
+        # a file that the file lookup read as UTF-8 although Windows saved it in cp932 or UTF-16: its own text
+        text = _snapshot_files.redecode(str(text))
+    except UnicodeDecodeError as exc:
+        raise AnsibleFilterError(
+            f"snapshot_from_text: the text is not UTF-8, UTF-16 or Japanese Shift_JIS (cp932) text ({exc.reason}); it "
+            "was read from a file in another code page: save the file as UTF-8 or convert it (iconv -f <code page> "
+            "-t UTF-8)") from None
     return _text.snapshot_from_text(text, host)
 
 

@@ -9,14 +9,17 @@ name: snapshots
 short_description: Diagnose every snapshot file of a folder offline; bad files are kept with the reason they were skipped
 version_added: 0.1.0
 description:
-  - Reads every C(*.json) file of a folder (snapshots taken with C(extras/Get-KmsActivationSnapshot.ps1)) and diagnoses
-    each one without contacting any host.
+  - Reads every C(*.json) file of a folder (snapshots taken with C(extras/Get-KmsActivationSnapshot.ps1)) and every
+    C(*.txt) file (pasted slmgr, ospp.vbs, event or nslookup output, read with the snapshot_from_text filter) and
+    diagnoses each one without contacting any host.
   - A relative folder is taken from the directory ansible-playbook runs in, not from the playbook's or the collection's.
   - Files may be UTF-8 (with or without a byte order mark) or UTF-16 with a byte order mark, as Windows PowerShell 5.1's
     C(>) writes them.
+  - Pasted console output (C(*.txt)) may also be Japanese Shift_JIS (cp932), as C(cscript slmgr.vbs /dlv > a.txt) in
+    cmd writes it on Japanese Windows (the OEM code page); a file in another code page is skipped with the reason.
   - A file that cannot be read (empty, not JSON, not a JSON object, another schema, undecodable) does not stop the batch;
     its entry is a failed result naming the file and the reason, which the fleet diagnosis reports as DIAGNOSIS_FAILED.
-  - Fails only when the folder does not exist or holds no C(*.json) file.
+  - Fails only when the folder does not exist or holds no C(*.json) or C(*.txt) file.
 options:
   _terms:
     description: The folder(s).

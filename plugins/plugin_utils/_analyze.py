@@ -610,7 +610,8 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
     texts = {"product": ref["display"], "days_left": days_left, "expires": _findings.expiry(product.get("grace_expires"), product.get("grace_expires_clock"))}
 
     if status is None:
-        words = _missing_text([(f"LicenseStatus of {ref['display']}", f"{ref['display']} の LicenseStatus")])
+        words = _missing_text([(f"LicenseStatus of {ref['display']}",
+                                f"{_product_names.localized_display(ref['display'], 'ja')} の LicenseStatus")])
         found.append(_findings.make("EVIDENCE_MISSING", ref, {"missing": words["missing"]}, {"missing_ja": words["missing_ja"]}))
 
     if channel == "KMS_HOST" or product.get("is_kms_host"):

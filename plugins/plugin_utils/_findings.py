@@ -482,11 +482,60 @@ _CAUSE_TEXT = {cause: (cause, en, ja) for cause, _needles, en, ja in _CAUSES}
 _CAUSE_TEXT["other"] = ("other", *_OTHER_CAUSE)
 
 
+#: DIAGNOSIS_FAILED for a file of an offline batch that was skipped (evidence ``file``, ``why``): no host was contacted,
+#: so the text names the file and why, and the remedy is about the file, not the host's WinRM.
+_SKIPPED_FILE_TEXT = (
+    "The snapshot file {file} was skipped: {cause}.",
+    "スナップショット ファイル {file} は診断できないため飛ばしました。理由: {cause}。",
+    "Check the file: save pasted console output again as UTF-8 (Notepad: Save As, Encoding UTF-8), or take the snapshot "
+    "again on the machine with extras/Get-KmsActivationSnapshot.ps1; then diagnose the folder again.",
+    "ファイルを確認してください。貼り付けたコンソール出力は UTF-8 で保存し直すか (メモ帳の [名前を付けて保存] で文字コード "
+    "UTF-8)、その PC で extras/Get-KmsActivationSnapshot.ps1 を実行してスナップショットを取り直し、フォルダーを再度診断してください。",
+)
+
+#: The reasons _snapshot_files.read_file and _snapshot.read_snapshot give for a skipped file, in Japanese (the English
+#: reason is the collection's own text; a reason not in this table is quoted as it is).
+_SKIP_REASONS_JA: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^the file is empty$"), "ファイルが空です"),
+    (re.compile(r"^the file is larger than (?P<mib>\d+) MiB$"), "ファイルが {mib} MiB を超えています"),
+    (re.compile(r"^the file holds only white space$"), "ファイルには空白しかありません"),
+    (re.compile(r"^no slmgr, ospp\.vbs, event or nslookup output recognised in the text$"),
+     "テキストに slmgr、ospp.vbs、イベント、nslookup の出力が見つかりません"),
+    (re.compile(r"^not UTF-8, UTF-16 or Japanese Shift_JIS \(cp932\) text \(.* at byte (?P<byte>\d+); as cp932 it "
+                r"(?:(?P<no_kana>holds no Japanese text)|does not decode either)\)"),
+     "UTF-8、UTF-16、シフト JIS (cp932) のどのテキストでもありません (UTF-8 としては {byte} バイト目で読めず、cp932 としては"
+     "{cp932})。UTF-8 で保存し直すか、コントローラーで UTF-8 に変換してください (iconv -f <コード ページ> -t UTF-8)"),
+    (re.compile(r"^not UTF-8 or UTF-16 text \(.* at byte (?P<byte>\d+)\)$"),
+     "UTF-8 または UTF-16 のテキストではありません ({byte} バイト目で読めません)"),
+    (re.compile(r"^snapshot is not valid JSON: (?P<error>.*)$"), "JSON として読めません ({error})"),
+    (re.compile(r"^snapshot must be a JSON object, got (?P<type>\w+)$"), "スナップショットが JSON オブジェクトではありません ({type})"),
+    (re.compile(r"^snapshot has neither 'schema' nor 'probes'; expected schema (?P<schema>.*)$"),
+     "スナップショットに schema も probes もありません (このコレクションが読むスキーマは {schema})"),
+    (re.compile(r"^snapshot schema (?P<schema>.*) is not supported; this collection reads (?P<ours>.*)$"),
+     "このコレクションが読まないスキーマ {schema} です (読むのは {ours})"),
+    (re.compile(r"^snapshot 'probes' must be an object with activation, time and/or kms_dns$"),
+     "スナップショットの probes が activation、time、kms_dns を持つオブジェクトではありません"),
+    (re.compile(r"^cannot be read: (?P<error>.*)$"), "ファイルを読めません ({error})"),
+    (re.compile(r"^cannot be diagnosed: (?P<error>.*)$"), "診断できません ({error})"),
+)
+
+
+def _skip_reason_ja(why: str) -> str:
+    """A skipped file's reason in Japanese (``_SKIP_REASONS_JA``), or the reason as it is when the table lacks it."""
+    for pattern, text in _SKIP_REASONS_JA:
+        match = pattern.match(why)
+        if match:
+            groups = {name: value or "" for name, value in match.groupdict().items()}
+            groups["cp932"] = "日本語のテキストがありません" if groups.get("no_kana") else "読めません"
+            return text.format_map(groups)
+    return why
+
+
 def _skipped_file_cause(evidence: dict[str, t.Any]) -> tuple[str, str, str]:
-    """The cause (id, en, ja) of a file of an offline batch that is not a snapshot (evidence ``file`` and ``why``)."""
-    name, why = evidence.get("file"), evidence.get("why")
-    return ("snapshot_file", f"the snapshot file {name} was skipped ({why})",
-            f"スナップショットファイル {name} は診断できないため飛ばしました (理由は根拠 why を参照)")
+    """The cause (id, en, ja) of a file of an offline batch that is not a snapshot (evidence ``file`` and ``why``): the
+    reason, in Japanese where the collection knows its text."""
+    why = str(evidence.get("why"))
+    return ("snapshot_file", why, _skip_reason_ja(why))
 
 
 def connection_cause(reason: t.Any) -> tuple[str, str, str]:
@@ -637,6 +686,8 @@ def _value(key: str, value: t.Any, lang: str) -> str:
     """One template value in the sentence's language; absent (None or "?") reads as not recorded."""
     index = 0 if lang == "en" else LANGUAGES.index(lang)
     if type(value) is str:  # pylint: disable=unidiomatic-typecheck  # the most common case: names, hosts, codes, words
+        if index and key == "product":
+            value = _product_names.localized_display(value, lang)
         if value == "?":
             return (_ABSENT.get(key) or _NOT_RECORDED)[index]
         words = _WORDS.get(key)
@@ -704,6 +755,8 @@ def _texts(spec: Spec, values: dict[str, t.Any]) -> tuple[str, str, str, str]:
     left was not collected, for a KMS host the client's own TCP test reaches (``_REACHED_TEXT``) or whose port no one
     but the client tested (``_UNWITNESSED_TEXT``), for Office 2010, which no newer host key activates."""
     texts = (spec.en, spec.ja, spec.remedy_en, spec.remedy_ja)
+    if spec.code == "DIAGNOSIS_FAILED" and values.get("file") is not None:
+        return _SKIPPED_FILE_TEXT
     if spec.code == "IN_GRACE" and values.get("days_left") is None:
         return (_GRACE_UNKNOWN[0], _GRACE_UNKNOWN[1], spec.remedy_en, spec.remedy_ja)
     if spec.code == "CHANNEL_UNKNOWN" and values.get("partial_key") in (None, "", "?"):

@@ -208,4 +208,27 @@ def product_name(product: dict[str, t.Any], os_info: dict[str, t.Any] | None = N
         release = windows_release(os_info, edition_id) or "Windows"
         edition = windows_edition(edition_id)
         return f"{release} {edition}" if edition else release
-    return "Product"
+    return UNKNOWN_PRODUCT
+
+
+#: The name of a licence whose application (Windows or Office) is not known - a pasted error message alone shows only
+#: its code - and that name in Japanese.
+UNKNOWN_PRODUCT = "Product"
+_UNKNOWN_PRODUCT_JA = "製品"
+#: An Office KMS host key's name (office_host_key_name), and what follows it when two are told apart ("(...)").
+_HOST_KEY_NAME = re.compile(r"^(?P<release>.+) KMS host key(?P<rest>(?: \(.*\))?)$")
+
+
+def localized_display(display: str, lang: str) -> str:
+    """A product's display name in a report's language: the name of a licence whose application is not known
+    (``Product``, or ``Product (...)`` told apart from another such licence) is ``製品`` in Japanese, an Office KMS host
+    key's ("Office 2010 KMS host key") ``Office 2010 の KMS ホスト キー``; the names of Windows and Office products are
+    product names in every language."""
+    if lang != "ja":
+        return display
+    if display == UNKNOWN_PRODUCT or display.startswith(UNKNOWN_PRODUCT + " ("):
+        return _UNKNOWN_PRODUCT_JA + display[len(UNKNOWN_PRODUCT):]
+    host_key = _HOST_KEY_NAME.match(display) if display.endswith(("key", ")")) else None
+    if host_key:
+        return f"{host_key.group('release')} の KMS ホスト キー{host_key.group('rest')}"
+    return display

@@ -27,7 +27,7 @@ import jinja2.compiler
 import jinja2.sandbox
 import markupsafe
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _correlate, _findings
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _correlate, _findings, _product_names
 
 SCHEMA = "winactivation.kms/diagnosis/1"
 LANGUAGES = ("en", "ja")
@@ -61,6 +61,11 @@ LABELS = {
                     "原因があれば失敗、すべての製品が認証済みなら認証済み、それ以外 (原因が見つからない猶予期間中、"
                     "状態を読み取れなかったもの) はクライアント数にだけ含めます。",
     },
+}
+#: A finding's severity (_findings.SEVERITIES) as the CSV shows it, per language.
+_SEVERITY_LABELS = {
+    "en": {"critical": "critical", "error": "error", "warning": "warning", "info": "info", "ok": "ok"},
+    "ja": {"critical": "重大", "error": "エラー", "warning": "警告", "info": "情報", "ok": "問題なし"},
 }
 STATUS_ORDER = ("critical", "failing", "unreachable", "error", "warning", "unknown", "healthy")
 STATUS_COLOURS = {"critical": "#7b1fa2", "failing": "#c62828", "unreachable": "#6d4c41", "error": "#ef6c00",
@@ -187,7 +192,8 @@ def to_json(document: dict[str, t.Any]) -> str:
 def _product_label(finding: dict[str, t.Any], lang: str = "en") -> str:
     """The product a finding concerns by its name; a finding about the whole host says so."""
     product = finding.get("product") or {}
-    return product.get("display") or product.get("name") or LABELS[lang]["host_scope"]
+    name = product.get("display") or product.get("name")
+    return _product_names.localized_display(str(name), lang) if name else LABELS[lang]["host_scope"]
 
 
 #: What a fast encoder must write as ``json.JSONEncoder`` does before it is used: non-ASCII text (one character
@@ -352,16 +358,20 @@ _EVIDENCE_CELL = _encoder(ensure_ascii=False, sort_keys=True, default=str)
 
 def to_csv(document: dict[str, t.Any], language: str = "en") -> str:
     """One row per finding: host, status, product, finding (its code), severity, message, remedy, evidence (JSON); the
-    header in the report's language, as the Markdown and HTML tables name the columns."""
+    header, the status and the severity in the report's language, as the Markdown and HTML reports show them (the
+    JSON report keeps the status and severity codes)."""
     lang = _check_language(language)
     labels = LABELS[lang]
+    severities = _SEVERITY_LABELS[lang]
+    statuses = {status: _status_label(status, lang) for status in STATUS_ORDER}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([labels["host"], labels["status"], labels["product"], labels["finding"], labels["severity"],
                      labels["message"], labels["remedy"], labels["evidence"]])
     for result in document["results"]:
         for finding in result["findings"]:
-            writer.writerow([result["host"], result["status"], _product_label(finding, lang), finding["code"], finding["severity"],
+            writer.writerow([result["host"], statuses.get(result["status"], result["status"]), _product_label(finding, lang),
+                             finding["code"], severities.get(finding["severity"], finding["severity"]),
                              finding["message"][lang], finding["remedy_text"][lang], _EVIDENCE_CELL(finding["evidence"])])
     # A byte-order mark so that Excel opens UTF-8 (Japanese) correctly.
     return "\ufeff" + buffer.getvalue()
@@ -401,7 +411,7 @@ def to_markdown(document: dict[str, t.Any], language: str = "en") -> str:
     lang = _check_language(language)
     labels = LABELS[lang]
     summary = document["summary"]
-    lines = [f"# {labels['title']}", "", f"{labels['generated']}: {document['generated_at']}  ",
+    lines = [f"# {labels['title']}", "", f"{labels['generated']}: {_when(document['generated_at'])}  ",
              f"{labels['hosts']}: {summary['hosts']}", "", f"| {labels['status']} | {labels['hosts']} |", "|---|---:|"]
     for status in STATUS_ORDER:
         if summary["status_counts"].get(status):
@@ -714,9 +724,39 @@ def _outcome_label(host: dict[str, t.Any], labels: dict[str, str]) -> str:
     return labels.get(host["outcome"], host["outcome"])
 
 
-def _op_text(op: dict[str, t.Any]) -> str:
-    """"activate (Windows 11 Pro)": an operation and what it acted on, by product name when it is a product."""
-    return f"{op.get('op')} ({op.get('product') or op.get('target')})"
+#: The remedies' operations (the cases of the remedy scripts, plugin_utils/powershell/remedies) in Japanese; the English
+#: reports name them by the operation itself.
+_OPERATION_LABELS_JA = {
+    "activate": "ライセンス認証", "install_key": "プロダクト キーのインストール",
+    "enable_spp": "ソフトウェア保護サービスの有効化", "restart_spp": "ソフトウェア保護サービスの再起動",
+    "set_kms_machine": "KMS ホスト名の設定", "clear_kms_machine": "KMS ホスト名の設定解除",
+    "set_kms_port": "KMS ポートの設定", "clear_kms_port": "KMS ポートの設定解除",
+    "set_lookup_domain": "KMS 検索ドメインの設定", "clear_lookup_domain": "KMS 検索ドメインの設定解除",
+    "host_caching": "KMS ホスト キャッシュの設定",
+    "create_rule": "ファイアウォール規則の作成", "update_rule": "ファイアウォール規則の更新",
+    "enable_rule": "ファイアウォール規則の有効化", "remove_rule": "ファイアウォール規則の削除",
+    "set_listening_port": "KMS 待ち受けポートの設定", "dns_publishing": "DNS への発行の設定",
+    "set_publish_list": "DNS 発行先ドメインの設定",
+    "set_source": "時刻ソースの設定", "set_start_mode": "サービスのスタートアップの種類の設定",
+    "start_service": "サービスの開始", "resync": "時刻の再同期",
+    "dism": "DISM による修復", "sfc": "システム ファイル チェッカー (SFC) による修復",
+    "rebuild_license_store": "ライセンス ストア (tokens.dat) の再構築",
+}
+
+
+def operation_label(op: t.Any, lang: str) -> str:
+    """A remedy's operation as a report in ``lang`` names it: the operation itself in English, its Japanese name in
+    Japanese (an operation without one keeps its own name)."""
+    name = str(op)
+    return _OPERATION_LABELS_JA.get(name, name) if lang == "ja" else name
+
+
+def _op_text(op: dict[str, t.Any], lang: str = "en") -> str:
+    """"activate (Windows 11 Pro)": an operation and what it acted on, by product name when it is a product; the
+    operation in the report's language ("ライセンス認証 (Windows 11 Pro)")."""
+    product = op.get("product")
+    target = _product_names.localized_display(str(product), lang) if product else op.get("target")
+    return f"{operation_label(op.get('op'), lang)} ({target})"
 
 
 def remediation(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -777,21 +817,22 @@ def _unforeseen_text(op: t.Mapping[str, t.Any], lang: str) -> str:
     target = f" ({op.get('target')})" if op.get("target") else ""
     because = op.get("because")
     text = because.get(lang) if isinstance(because, dict) else None
-    return f"{op.get('op')}{target}: {text or _REMEDIATION_LABELS[lang]['unforeseen']}"
+    return f"{operation_label(op.get('op'), lang)}{target}: {text or _REMEDIATION_LABELS[lang]['unforeseen']}"
 
 
 def remediation_markdown(document: dict[str, t.Any], language: str = "en") -> str:
     """The remediation document as a ticket-ready Markdown table."""
     lang = _check_language(language)
     labels = _REMEDIATION_LABELS[lang]
-    lines = [f"# {labels['title']}", "", f"{document['generated_at']}", "", f"## {labels['summary']}", ""]
+    generated = _when(document.get("generated_at")) or LABELS[lang]["not_known"]
+    lines = [f"# {labels['title']}", "", f"{labels['generated']}: {generated}", "", f"## {labels['summary']}", ""]
     lines += [f"- {labels.get(k, k)}: {v}" for k, v in sorted(document["summary"].items())]
     lines += ["", f"| {labels['host']} | {labels['before']} | {labels['done']} | {labels['after']} | {labels['todo']} |",
               "|---|---|---|---|---|"]
     for host in document["hosts"]:
-        parts = [", ".join(_op_text(op) for op in host["operations"])] if host["operations"] else []
+        parts = [", ".join(_op_text(op, lang) for op in host["operations"])] if host["operations"] else []
         if host.get("unconfirmed"):
-            parts.append(f"{labels['unconfirmed']}: " + ", ".join(_op_text(op) for op in host["unconfirmed"]))
+            parts.append(f"{labels['unconfirmed']}: " + ", ".join(_op_text(op, lang) for op in host["unconfirmed"]))
         parts += [_unforeseen_text(op, lang) for op in host.get("unforeseen") or []]
         if host["failed"]:
             parts.append(f"{labels['failed']}: {host['failed']}")
@@ -825,13 +866,27 @@ def remediation_html(document: dict[str, t.Any], language: str = "en", template:
         return _remediation_page(document, lang, template)
 
 
+def _labelled_operations(operations: t.Any, lang: str) -> list[t.Any]:
+    """Operations as the page shows them: each with ``label``, the operation in the page's language, and its product's
+    name in that language."""
+    out: list[t.Any] = []
+    for op in operations or []:
+        if isinstance(op, dict):
+            op = dict(op, label=operation_label(op.get("op"), lang))
+            if op.get("product"):
+                op["product"] = _product_names.localized_display(str(op["product"]), lang)
+        out.append(op)
+    return out
+
+
 def _remediation_page(document: dict[str, t.Any], lang: str, template: str | None) -> str:
     """The remediation page's views, rendered."""
     labels = dict(_REMEDIATION_LABELS[lang])
     hosts = [{"host": h["host"], "outcome": h["outcome"], "outcome_label": _outcome_label(h, labels),
               "outcome_colour": _OUTCOME_COLOURS.get(h["outcome"], "#616161"),
               "before": _state_view(h["before"], lang), "after": _state_view(h["after"], lang),
-              "operations": h.get("operations") or [], "unconfirmed": h.get("unconfirmed") or [], "failed": h.get("failed"),
+              "operations": _labelled_operations(h.get("operations"), lang),
+              "unconfirmed": _labelled_operations(h.get("unconfirmed"), lang), "failed": h.get("failed"),
               "unforeseen": [_unforeseen_text(op, lang) for op in h.get("unforeseen") or []],
               "instructions": h["instructions"][lang]} for h in document["hosts"]]
     summary = [(o, labels.get(o, o), document["summary"][o]) for o in _OUTCOME_ORDER if document["summary"].get(o)]

@@ -25,6 +25,12 @@ _EXTENSIONS = (".json", ".txt")
 # Byte order marks, longest first (UTF-32 LE starts with the UTF-16 LE mark).
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
          (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+#: Hiragana and katakana (U+3041-U+30FF): every Japanese console message has some; text of another code page decoded
+#: as cp932 by mistake (German cp850's "ü" is a cp932 lead byte) gives kanji and symbols, seldom kana.
+_KANA_RE = re.compile("[\u3041-\u30ff]")
+#: What text read from a file in another encoding holds: Python's escapes of the bytes that were not UTF-8 (U+DC80 to
+#: U+DCFF, as ansible-core's file lookup escapes them) and NUL characters (UTF-16 read as UTF-8).
+_MISREAD_RE = re.compile("[\x00\udc80-\udcff]")
 
 
 def resolve_folder(folder: str, cwd: str | None = None) -> str:
@@ -49,6 +55,44 @@ def decode(data: bytes) -> str:
     return data.decode("utf-8")
 
 
+def decode_text(data: bytes) -> str:
+    """Text of a pasted-output file: as :func:`decode`, else Japanese Shift_JIS (cp932) holding Japanese text.
+
+    ``cscript slmgr.vbs /dlv > a.txt`` writes in the OEM code page (cscript calls ``WideCharToMultiByte(CP_OEMCP)``
+    for redirected output), which is 932 on Japanese Windows. Other code pages are not guessed: bytes that are neither
+    UTF-8/16 nor cp932 with kana in it raise UnicodeDecodeError, whose reason names what was tried.
+    """
+    try:
+        return decode(data)
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        text = data.decode("cp932")
+    except UnicodeDecodeError:
+        text = ""
+    if _KANA_RE.search(text):
+        return text
+    raise UnicodeDecodeError(utf8_error.encoding, utf8_error.object, utf8_error.start, utf8_error.end,
+                             f"{utf8_error.reason} at byte {utf8_error.start}; as cp932 "
+                             + ("it holds no Japanese text" if text else "it does not decode either"))
+
+
+def redecode(text: str) -> str:
+    """Pasted-output text as its file's own encoding gives it, when the file was read as UTF-8 with the bytes that were
+    not escaped (``lookup('ansible.builtin.file', ...)``): the bytes recovered and read by :func:`decode_text`; any
+    other text as it is.
+
+    Raises UnicodeDecodeError when the recovered bytes are no text :func:`decode_text` reads.
+    """
+    if not _MISREAD_RE.search(text):
+        return text
+    try:
+        data = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text         # a surrogate no decoder escaped: not a misread file
+    return decode_text(data)
+
+
 def read_file(path: str, expiring_days: int = 30) -> dict[str, t.Any]:
     """One file's diagnosis, or a failed result naming the file and why it was skipped."""
     name = os.path.basename(path)
@@ -60,13 +104,18 @@ def read_file(path: str, expiring_days: int = 30) -> dict[str, t.Any]:
             raise _Skip(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
         with open(path, "rb") as handle:
             data = handle.read()
+        is_text = name.lower().endswith(".txt")
         try:
-            text = decode(data)
+            text = decode_text(data) if is_text else decode(data)
         except UnicodeDecodeError as exc:
+            if is_text:
+                raise _Skip(f"not UTF-8, UTF-16 or Japanese Shift_JIS (cp932) text ({exc.reason}): save it as UTF-8 "
+                            "(Notepad's Save As, Encoding UTF-8) or convert it to UTF-8 on the controller "
+                            "(iconv -f <code page> -t UTF-8)") from None
             raise _Skip(f"not UTF-8 or UTF-16 text ({exc.reason} at byte {exc.start})") from None
         if not text.strip():
             raise _Skip("the file holds only white space")
-        if name.lower().endswith(".txt"):
+        if is_text:
             snapshot = _text.snapshot_from_text(text, host=_SUFFIX_RE.sub("", name) or name)
             if not (snapshot.get("text_reader") or {}).get("read_lines"):
                 raise _Skip("no slmgr, ospp.vbs, event or nslookup output recognised in the text")

@@ -941,11 +941,21 @@ def _cim_value(kind: str | None, raw: str) -> t.Any:
     return None
 
 
+#: Unicode's other space separators (category Zs) as the console's blank: a ticket system's non-breaking space (HTML
+#: &nbsp;), the full-width space a Japanese IME types (U+3000), thin and narrow spaces. Labels are looked up by their
+#: text ("Activation ID", "エラー コード"), so "Activation\u00a0ID" was no label and its GUID was lost. Invisible marks are
+#: dropped: a byte order mark where a second Notepad file begins in two joined ones, zero-width spaces and word joiners
+#: of text copied from a web page or chat.
+_BLANKS = str.maketrans({**dict.fromkeys("\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+                                         "\u200a\u202f\u205f\u3000", " "),
+                         **dict.fromkeys("\ufeff\u200b\u2060")})
+
+
 def snapshot_from_text(text: str, host: str | None = None) -> dict[str, t.Any]:
     """Return a partial snapshot (schema revision 2) from pasted console output; see the module docstring."""
     if not isinstance(text, str):
         raise TypeError(f"snapshot_from_text expects text, got {type(text).__name__}")
-    lines = text.lstrip("\ufeff").splitlines()
+    lines = text.lstrip("\ufeff").translate(_BLANKS).splitlines()
     reader = _Reader(_format_list_lines(lines))
     doubling = _doubling_blanks(lines)
     for number, line in enumerate(lines, start=1):

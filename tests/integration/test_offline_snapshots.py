@@ -44,3 +44,25 @@ def test_pasted_text_beside_json_is_diagnosed(tmp_path, demo_lab):
         "PC-A": ("healthy", ["ACTIVATED"]), "PC-W7": ("critical", ["NON_GENUINE"]),
         "PC-KVA22": ("failing", ["ACTIVATION_FAILED", "NOT_KMS_CHANNEL"]), "PC-KO": ("healthy", ["ACTIVATED"])}
     assert demo_lab.counters() == before
+
+
+def test_pasted_text_as_japanese_windows_saves_it(tmp_path, demo_lab):
+    """Brief s1: the helpdesk's .txt files as Japanese Windows writes them - cscript's redirected output in cp932
+    (the OEM code page), PowerShell 5.1's UTF-16 LE with a BOM, Notepad's UTF-8 with a BOM - are each read; a German
+    cp850 file is skipped, and the console names it with the reason in Japanese."""
+    folder = tmp_path / "snaps"
+    folder.mkdir()
+    published = (ROOT / "tests" / "unit" / "fixtures" / "text" / "ja_kb929826_win7_dns_error_8007232b.txt").read_text(encoding="utf-8")
+    crlf = published.replace("\n", "\r\n")
+    (folder / "PC-SJIS.txt").write_bytes(crlf.encode("cp932"))
+    (folder / "PC-U16.txt").write_bytes(b"\xff\xfe" + crlf.encode("utf-16-le"))
+    (folder / "PC-BOM.txt").write_bytes(b"\xef\xbb\xbf" + published.encode("utf-8"))
+    (folder / "PC-DE.txt").write_bytes("Fehlercode: 0xc004f035 Überprüfen für über\r\n".encode("cp850"))
+    run = run_playbook(demo_lab.inventory_path, ROOT / "playbooks" / "diagnose_snapshots.yml", tmp_path, extra=[
+        "-e", json.dumps({"snapshot_dir": str(folder), "report_dir": str(tmp_path / "out"), "report_language": "ja"})])
+    assert run.rc == 0, run.output[-3000:]
+    doc = json.loads((tmp_path / "out" / "diagnosis.json").read_text(encoding="utf-8"))
+    codes = {r["host"]: sorted(r["codes"]) for r in doc["results"]}
+    assert codes.pop("PC-DE") == ["DIAGNOSIS_FAILED"]
+    assert codes == dict.fromkeys(("PC-BOM", "PC-SJIS", "PC-U16"), ["CHANNEL_UNKNOWN", "EVIDENCE_MISSING", "KMS_SRV_MISSING"])
+    assert "スナップショット ファイル PC-DE.txt は診断できないため飛ばしました" in run.output

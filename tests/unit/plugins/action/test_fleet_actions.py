@@ -369,8 +369,10 @@ def test_a_prediction_says_what_cannot_be_foreseen_and_ends_no_cell_in_a_bare_co
         rows = {line.split(" | ")[0][2:]: line for line in (folder / f"remediation.{lang}.md").read_text(encoding="utf-8").splitlines()
                 if line.startswith("| pc")}
         predicted = _report._REMEDIATION_LABELS[lang]["predicted_change"]
-        assert f" | activate (prod-1): {because[lang]} | {predicted} | " in rows["pc0"]
-        assert f" | enable_spp (service) - activate: {because[lang]} | {predicted} | " in rows["pc1"]
+        activate = "activate" if lang == "en" else "ライセンス認証"     # the operation in the report's language
+        assert f" | {activate} (prod-1): {because[lang]} | {predicted} | " in rows["pc0"]
+        enable_spp = "enable_spp" if lang == "en" else "ソフトウェア保護サービスの有効化"
+        assert f" | {enable_spp} (service) - {activate}: {because[lang]} | {predicted} | " in rows["pc1"]
         assert f"{predicted}: " not in rows["pc0"] + rows["pc1"]
         assert f" | {_report._REMEDIATION_LABELS[lang]['unchanged']}: " in rows["pc2"]        # codes after the colon
         html = (folder / f"remediation.{lang}.html").read_text(encoding="utf-8")

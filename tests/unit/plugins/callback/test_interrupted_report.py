@@ -27,7 +27,8 @@ def test_a_host_lost_half_way_is_unreachable_with_what_it_confirmed_and_what_is_
     assert host["after"]["status"] == "unreachable"
     for lang in ("en", "ja"):
         text = _report.remediation_markdown(document, lang)
-        assert "create_rule" in text and "activate (b4684776" in text
+        rule, activate = ("create_rule", "activate") if lang == "en" else ("ファイアウォール規則の作成", "ライセンス認証")
+        assert rule in text and f"{activate} (b4684776" in text
         assert _report._REMEDIATION_LABELS[lang]["unconfirmed"] in text
         page = _report.remediation_html(document, lang)
         assert 'data-outcome="unreachable"' in page and _report._REMEDIATION_LABELS[lang]["unconfirmed"] in page
@@ -58,5 +59,5 @@ def test_the_interrupted_document_lists_every_host_with_its_journal(tmp_path):
     assert got["pc-a"]["before"]["codes"] == ["STALE_KMS_OVERRIDE"] and got["pc-a"]["after"]["status"] == "unreachable"
     assert got["pc-b"]["operations"] == [] and got["pc-b"]["unconfirmed"] == [] and got["pc-b"]["before"]["status"] is None
     text = _fleet.remediation_markdown(document, "ja")
-    assert "実行が中断された" in text and "clear_kms_machine (service)" in text
+    assert "実行が中断された" in text and "KMS ホスト名の設定解除 (service)" in text
     json.dumps(document)
