@@ -356,10 +356,26 @@ _DOCUMENT_JSON = _encoder(ensure_ascii=False, indent=2, default=str)
 _EVIDENCE_CELL = _encoder(ensure_ascii=False, sort_keys=True, default=str)
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection",
+#: https://owasp.org/www-community/attacks/CSV_Injection, and CWE-1236: ``=``, ``+``, ``-``, ``@``, tab and carriage
+#: return); such a cell is led by an apostrophe, the mitigation both give.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: t.Any) -> str:
+    """``value`` as a CSV cell a spreadsheet shows as text: a cell that would start a formula (a host name, a
+    licence Name or a KMS host name a host reported, a snapshot file's name) is led by an apostrophe, which Excel and
+    LibreOffice read as "text" and do not show."""
+    if value is None:
+        return ""                   # as csv.writer writes None
+    text = value if type(value) is str else str.__str__(str(value))  # pylint: disable=unidiomatic-typecheck
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
 def to_csv(document: dict[str, t.Any], language: str = "en") -> str:
     """One row per finding: host, status, product, finding (its code), severity, message, remedy, evidence (JSON); the
     header, the status and the severity in the report's language, as the Markdown and HTML reports show them (the
-    JSON report keeps the status and severity codes)."""
+    JSON report keeps the status and severity codes). No cell starts a formula (:func:`_csv_cell`)."""
     lang = _check_language(language)
     labels = LABELS[lang]
     severities = _SEVERITY_LABELS[lang]
@@ -370,9 +386,10 @@ def to_csv(document: dict[str, t.Any], language: str = "en") -> str:
                      labels["message"], labels["remedy"], labels["evidence"]])
     for result in document["results"]:
         for finding in result["findings"]:
-            writer.writerow([result["host"], statuses.get(result["status"], result["status"]), _product_label(finding, lang),
-                             finding["code"], severities.get(finding["severity"], finding["severity"]),
-                             finding["message"][lang], finding["remedy_text"][lang], _EVIDENCE_CELL(finding["evidence"])])
+            writer.writerow([_csv_cell(cell) for cell in (
+                result["host"], statuses.get(result["status"], result["status"]), _product_label(finding, lang),
+                finding["code"], severities.get(finding["severity"], finding["severity"]),
+                finding["message"][lang], finding["remedy_text"][lang], _EVIDENCE_CELL(finding["evidence"]))])
     # A byte-order mark so that Excel opens UTF-8 (Japanese) correctly.
     return "\ufeff" + buffer.getvalue()
 
