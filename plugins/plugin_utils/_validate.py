@@ -44,8 +44,8 @@ def role_spec(role: str, roles_dir: str = ROLES_DIR) -> dict[str, t.Any]:
 
 #: The prefixes of the collection's variables; a name with one of them that the collection does not know, but that is
 #: one or two keystrokes from one it knows, is a typo (a misspelt -e report_langauge=ja was silently ignored).
-VARIABLE_PREFIXES = ("diagnose_", "remediate_", "report_", "kms_host_", "snapshot_")
-_VARIABLE_NAME = re.compile(r"\b(?:diagnose|remediate|report|kms_host|snapshot)_[a-z0-9_]*[a-z0-9]")
+VARIABLE_PREFIXES = ("diagnose_", "remediate_", "report_", "kms_host_", "snapshot_", "verify_")
+_VARIABLE_NAME = re.compile(r"\b(?:diagnose|remediate|report|kms_host|snapshot|verify)_[a-z0-9_]*[a-z0-9]")
 
 
 @functools.lru_cache(maxsize=1)

@@ -128,7 +128,8 @@ def test_action_names_an_empty_target_group_and_passes_good_runs():
 
 @pytest.mark.parametrize("name, meant", [("report_langauge", "report_language"), ("remediate_open_firewal", "remediate_open_firewall"),
                                          ("diagnose_timout", "diagnose_timeout"), ("diagnose_host", "diagnose_hosts"),
-                                         ("kms_host_listening_prot", "kms_host_listening_port")])
+                                         ("kms_host_listening_prot", "kms_host_listening_port"),
+                                         ("verify_dri", "verify_dir")])
 def test_a_misspelt_variable_stops_the_run_naming_the_one_meant(name, meant):
     """-e report_langauge=ja ran in English and -e remediate_open_firewal=false still opened firewalls: a name with the
     collection's prefix one keystroke from one of its variables stops the run before any host is contacted."""
