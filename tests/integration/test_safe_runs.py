@@ -271,6 +271,22 @@ def test_reports_are_delivered_to_an_inventory_host(tmp_path):
     assert "report_deliver_to: no host of the inventory matches 'nas01'" in fatal
 
 
+def test_reports_in_a_relative_report_dir_are_delivered(tmp_path):
+    """-e report_dir=./reports: the reports were written where ansible-playbook runs, then the delivery failed, "Could
+    not find or access './reports/'" (copy looks a relative src up in the playbook's own folders)."""
+    folder = tmp_path / "snapshots"
+    folder.mkdir()
+    (folder / "PC-A-kms-snapshot.json").write_text(json.dumps(S.healthy()), encoding="utf-8")
+    inventory = tmp_path / "inventory.yml"
+    inventory.write_text(yaml.safe_dump({"all": {"hosts": {"depot": {
+        "ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"}}}}), encoding="utf-8")
+    run = run_playbook(str(inventory), SNAPSHOTS, tmp_path / "rec", cwd=tmp_path, extra=["-e", json.dumps({
+        "snapshot_dir": "./snapshots", "report_dir": "./reports", "report_formats": ["json"],
+        "report_deliver_to": "depot", "report_deliver_dir": str(tmp_path / "delivered")})])
+    assert run.rc == 0, run.output[-3000:]
+    assert (tmp_path / "delivered" / "diagnosis.json").read_bytes() == (tmp_path / "reports" / "diagnosis.json").read_bytes()
+
+
 def test_diagnose_refuses_a_delivery_host_the_inventory_does_not_have(tmp_path):
     """The diagnose playbook checks report_deliver_to's pattern in its first play too, before any host."""
     run = run_playbook(unreachable_inventory(tmp_path), DIAGNOSE, tmp_path / "rec", extra=["-e", json.dumps({
