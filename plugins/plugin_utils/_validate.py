@@ -84,17 +84,41 @@ def _edits(a: str, b: str, limit: int) -> int:
 
 def misspelt(names: t.Iterable[str], known: frozenset[str] | None = None) -> dict[str, str]:
     """The names with the collection's prefixes that it does not know and that are one keystroke (a letter added,
-    left out, changed, or two swapped; two for names of 14 characters or more) from one it knows: name -> that one.
+    left out, changed, or two swapped; two for names of 14 characters or more) from one it knows, and the names whose
+    prefix alone is misspelt (``_prefix_typo``): name -> the one it knows.
     Names further away are the user's own and are left alone ("report_date" is not "report_name")."""
     known = known_variables() if known is None else known
     found = {}
     for name in names:
-        if name.startswith(VARIABLE_PREFIXES) and name not in known:
+        if name in known:
+            continue
+        if name.startswith(VARIABLE_PREFIXES):
             allowed = 1 if len(name) < 14 else 2     # two edits turn a short name into another word ("report_date")
             close = sorted((_edits(name, k, allowed), k) for k in known if name[:4] == k[:4])
             if close and close[0][0] <= allowed:
                 found[name] = close[0][1]
+        else:
+            meant = _prefix_typo(name, known)
+            if meant is not None:
+                found[name] = meant
     return found
+
+
+def _prefix_typo(name: str, known: frozenset[str]) -> str | None:
+    """The known variable that ``name`` is with only its prefix misspelt (``remidiate_open_firewall``,
+    ``reports_dir``): the same words after the prefix, the prefix one keystroke away (two for a prefix of nine
+    characters or more). None for any other name (``playbook_dir``, ``remote_dir``, ``kms_hosts``)."""
+    for candidate in sorted(known):
+        prefix = next((p for p in VARIABLE_PREFIXES if candidate.startswith(p)), None)
+        if prefix is None:
+            continue
+        rest = candidate[len(prefix):]
+        head = name[:len(name) - len(rest)]
+        if name.endswith(rest) and head:
+            allowed = 1 if len(prefix) < 9 else 2
+            if _edits(head, prefix, allowed) <= allowed:
+                return candidate
+    return None
 
 
 def strip_docs(options: dict[str, t.Any]) -> dict[str, t.Any]:

@@ -140,6 +140,25 @@ def test_a_misspelt_variable_stops_the_run_naming_the_one_meant(name, meant):
     assert from_a_host["failed"] is True and f"did you mean {meant}?" in from_a_host["msg"]
 
 
+@pytest.mark.parametrize("name, meant", [("remidiate_open_firewall", "remediate_open_firewall"),
+                                         ("remediateopen_firewall", "remediate_open_firewall"),
+                                         ("reports_dir", "report_dir"), ("diagnosis_hosts", "diagnose_hosts"),
+                                         ("kms_hots_listening_port", "kms_host_listening_port"),
+                                         ("verfy_dir", "verify_dir")])
+def test_a_misspelt_prefix_stops_the_run_too(name, meant):
+    """-e remidiate_open_firewall=false opened the firewalls all the same: only names that began with the collection's
+    prefixes were checked, so a typo in the prefix itself passed."""
+    result = _run({"roles": {"report": [], "remediate": ["pc1"]}}, {"localhost": {name: "x"}, "pc1": {}})
+    assert result["failed"] is True
+    assert result["msg"] == f"Invalid settings, nothing was changed: {name}: not a variable of winactivation.kms; did you mean {meant}?"
+
+
+@pytest.mark.parametrize("name", ["playbook_dir", "inventory_dir", "remote_dir", "import_name", "repo_dir", "kms_hosts",
+                                  "group_names", "inventory_hostname", "ansible_limit", "data_sources", "notify_hosts"])
+def test_names_that_only_end_like_the_collections_pass(name):
+    assert _validate.misspelt([name]) == {}
+
+
 @pytest.mark.parametrize("name", ["report_date", "report_email", "diagnose_owner", "remediate_window", "kms_hostname",
                                   "report_language", "diagnose_result"])
 def test_the_users_own_and_the_collections_variables_pass(name):
