@@ -174,4 +174,3 @@ def test_a_killed_run_sends_its_host_nothing_more(monkeypatch, kill_at, sent):
     assert [op for call in host.remedies for op in _ops(call[1])] == sent
     assert result["failed"] is True and "the run was stopped" in result["msg"]
     assert _ops(result["operations_done"]) == sent
-
