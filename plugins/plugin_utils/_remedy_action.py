@@ -207,6 +207,9 @@ class RemedyActionBase(ActionBase):
             if plan.operations:
                 result["changed"] = True
                 if not self._task.check_mode:
+                    # the state after a change is known only once read again: a call that fails or loses the host
+                    # leaves it absent, never the plan's prediction
+                    result["after"] = None
                     self.apply(args, plan, result)
                     if any(step.get("pending") == "reboot_required" for step in result.get("steps") or []):
                         result["reboot_required"] = True
