@@ -21,7 +21,7 @@ import yaml
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _options, _slices, _snapshot_files
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _budget, _fleet, _options, _slices, _snapshot_files
 
 ROLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "roles")
 
@@ -212,6 +212,8 @@ VALUE_CHECKS: dict[str, t.Callable[[str, t.Any], None]] = {
     "diagnose_timeout": _range(0.1, 30, "seconds"),
     "diagnose_expiring_days": _range(1, 180),
     "diagnose_fleet_hosts": _each_of_some(_options.inventory_name),
+    "diagnose_time_budget": _range(0.1, _budget.MAX_SECONDS, "seconds"),
+    "remediate_time_budget": _range(0.1, _budget.MAX_SECONDS, "seconds"),
     "remediate_kms_host": _unless_empty(_options.endpoint),
     "remediate_ntp_servers": _each(_options.ntp_server),
     "remediate_kms_addresses": _each(_options.firewall_address),
@@ -228,6 +230,9 @@ VALUE_CHECKS: dict[str, t.Callable[[str, t.Any], None]] = {
     "report_html_template": _unless_empty(_options.existing_file),
     "report_slice_key": _when_set(_slice_key),
     "report_expected_hosts": _each(_options.inventory_name),
+    "report_stats_max_hosts": _range(*_fleet.STATS_MAX_HOSTS_RANGE),
+    "report_stats_max_bytes": _range(*_fleet.STATS_MAX_BYTES_RANGE),
+    "report_slice_max_bytes": _range(*_slices.MAX_BYTES_RANGE),
     "snapshot_dir": _snapshot_dir,
 }
 

@@ -249,3 +249,20 @@ def test_each_hosts_variables_are_read_once_for_the_names_and_the_values():
     result = _run({"roles": {"remediate": ["pc0", "pc1", "pc2", "pc3"], "report": []}}, hostvars)
     assert hostvars.lookups == 5                      # pc0-pc3 for remediate, localhost for report: once each
     assert "report_langauge: not a variable of winactivation.kms; did you mean report_language?" in result["msg"]
+
+
+@pytest.mark.parametrize("role, name, value, allowed", [
+    ("diagnose", "diagnose_time_budget", -5, "between 0.1 and 86400 seconds"),
+    ("remediate", "remediate_time_budget", 1e9, "between 0.1 and 86400 seconds"),
+    ("report", "report_stats_max_hosts", -5, "between 0 and 10000"),
+    ("report", "report_stats_max_bytes", 10, "between 1024 and 1048576"),
+    ("report", "report_slice_max_bytes", 10**12, "between 1024 and 268435456"),
+])
+def test_the_validate_step_refuses_what_the_modules_refuse_by_range(role, name, value, allowed):
+    """-e report_stats_max_hosts=-5 passed the validate step: a remediate run changed its hosts, then the report step
+    refused the value and no report was written; a bad time budget failed on every host after the diagnosis had read
+    them all. Each is refused first, naming the variable and the range."""
+    hosts = [] if role == "report" else ["pc1"]
+    result = _run({"roles": {role: hosts}}, {"localhost": {name: value}, "pc1": {name: value}})
+    assert result["failed"] is True
+    assert f"{name} must be {allowed}" in result["msg"], result["msg"]
