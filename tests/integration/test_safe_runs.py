@@ -250,13 +250,19 @@ def test_remediate_writes_its_reports_when_hosts_fail(tmp_path):
     assert "CLOCK_SKEW" in first["pc-skew"]["before"]["codes"] and "CLOCK_SKEW" not in first["pc-skew"]["after"]["codes"]
 
 
-def test_reports_are_delivered_to_an_inventory_host(tmp_path):
+def _depot(tmp_path):
+    """A folder of one healthy snapshot and an inventory of one delivery host, the controller itself ("depot")."""
     folder = tmp_path / "snapshots"
     folder.mkdir()
     (folder / "PC-A-kms-snapshot.json").write_text(json.dumps(S.healthy()), encoding="utf-8")
     inventory = tmp_path / "inventory.yml"
     inventory.write_text(yaml.safe_dump({"all": {"hosts": {"depot": {
         "ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"}}}}), encoding="utf-8")
+    return folder, inventory
+
+
+def test_reports_are_delivered_to_an_inventory_host(tmp_path):
+    folder, inventory = _depot(tmp_path)
     run = run_playbook(str(inventory), SNAPSHOTS, tmp_path / "rec", extra=["-e", json.dumps({
         "snapshot_dir": str(folder), "report_dir": str(tmp_path / "out"), "report_formats": ["json", "markdown"],
         "report_deliver_to": "depot", "report_deliver_dir": str(tmp_path / "delivered")})])
@@ -274,12 +280,7 @@ def test_reports_are_delivered_to_an_inventory_host(tmp_path):
 def test_reports_in_a_relative_report_dir_are_delivered(tmp_path):
     """-e report_dir=./reports: the reports were written where ansible-playbook runs, then the delivery failed, "Could
     not find or access './reports/'" (copy looks a relative src up in the playbook's own folders)."""
-    folder = tmp_path / "snapshots"
-    folder.mkdir()
-    (folder / "PC-A-kms-snapshot.json").write_text(json.dumps(S.healthy()), encoding="utf-8")
-    inventory = tmp_path / "inventory.yml"
-    inventory.write_text(yaml.safe_dump({"all": {"hosts": {"depot": {
-        "ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"}}}}), encoding="utf-8")
+    _folder, inventory = _depot(tmp_path)
     run = run_playbook(str(inventory), SNAPSHOTS, tmp_path / "rec", cwd=tmp_path, extra=["-e", json.dumps({
         "snapshot_dir": "./snapshots", "report_dir": "./reports", "report_formats": ["json"],
         "report_deliver_to": "depot", "report_deliver_dir": str(tmp_path / "delivered")})])
