@@ -67,12 +67,9 @@ class ActionModule(ActionBase):
             _options.variable_name("action_vars", name)
         for name in args["expected_hosts"]:
             _options.inventory_name("expected_hosts", name)
-        if not 0 <= args["stats_max_hosts"] <= 10000:
-            raise AnsibleActionFail(f"stats_max_hosts must be between 0 and 10000, got {args['stats_max_hosts']}")
-        if not 1024 <= args["stats_max_bytes"] <= 1048576:
-            raise AnsibleActionFail(f"stats_max_bytes must be between 1024 and 1048576, got {args['stats_max_bytes']}")
-        if not 1024 <= args["slice_max_bytes"] <= 268435456:
-            raise AnsibleActionFail(f"slice_max_bytes must be between 1024 and 268435456, got {args['slice_max_bytes']}")
+        _options.in_range("stats_max_hosts", args["stats_max_hosts"], *_fleet.STATS_MAX_HOSTS_RANGE)
+        _options.in_range("stats_max_bytes", args["stats_max_bytes"], *_fleet.STATS_MAX_BYTES_RANGE)
+        _options.in_range("slice_max_bytes", args["slice_max_bytes"], *_slices.MAX_BYTES_RANGE)
         for name, payload in args["slices"].items():
             if not isinstance(payload, t.Mapping) or payload.get("schema") != _slices.SCHEMA:
                 raise AnsibleActionFail(f"slices: {name!r} is not a {_slices.SCHEMA} payload (set_stats of a slice)")

@@ -142,7 +142,9 @@ before:
   returned: always
   type: dict
 after:
-  description: The managed settings after (read back from the host; predicted in check mode).
+  description: >-
+    The managed settings after (read back from the host; predicted in check mode; null when a change failed or the
+    host was lost before it was read again).
   returned: always
   type: dict
 reboot_required:

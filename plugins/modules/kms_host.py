@@ -87,7 +87,7 @@ before:
   returned: always
   type: dict
 after:
-  description: The same after (read back; predicted in check mode).
+  description: The same after (read back; predicted in check mode; null when a change failed or the host was lost before it was read again).
   returned: always
   type: dict
 reboot_required:

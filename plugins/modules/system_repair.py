@@ -69,7 +69,7 @@ before:
   returned: always
   type: dict
 after:
-  description: C(license_store_corrupt) after (read back; predicted in check mode).
+  description: C(license_store_corrupt) after (read back; predicted in check mode; null when a change failed or the host was lost before it was read again).
   returned: always
   type: dict
 reboot_required:

@@ -68,6 +68,27 @@ def _process_start(pid: int) -> str:
         return "0"
 
 
+def run_process() -> int | None:
+    """The pid of the ansible-playbook process that forked this worker (ansible-core forks its workers itself: the
+    ``fork`` context of ansible.utils.multiprocessing, so while it runs it is the worker's parent); None outside a
+    forked worker (a unit test, a direct call): ``run_ended`` then says no."""
+    parent = multiprocessing.parent_process()
+    if parent is None or not parent.pid:
+        return None
+    return int(parent.pid)
+
+
+def run_ended(pid: int | None) -> bool:
+    """Whether the ansible-playbook process ``pid`` (``run_process``) has ended while this worker goes on.
+
+    ansible-core starts each worker in its own session (``setsid``), so killing ansible-playbook (SIGKILL, a cancelled
+    job) does not stop a worker half-way through its task: it is re-parented, and ``os.getppid`` no longer names
+    ``pid`` - at once, whether or not the ended process has been reaped. A worker forked just before the kill starts
+    its task after it: it is already re-parented then.
+    """
+    return pid is not None and os.getppid() != pid
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

@@ -31,6 +31,9 @@ UNREAD = ("unreachable", "error")
 #: Defaults of the set_stats bound (documented in the report role and docs/performance.md).
 STATS_MAX_HOSTS = 200
 STATS_MAX_BYTES = 65536
+#: Their allowed ranges (fleet_report, and the validate step before any host is contacted).
+STATS_MAX_HOSTS_RANGE = (0, 10000)
+STATS_MAX_BYTES_RANGE = (1024, 1048576)
 
 _TEXT = {
     "en": {"prediction": "Prediction (check mode): nothing was changed; results of changes that "

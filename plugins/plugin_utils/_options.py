@@ -223,8 +223,15 @@ def in_range(option: str, value: float, low: float, high: float, unit: str = "")
     """Fail unless low <= value <= high (NaN and infinities fail)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
         suffix = f" {unit}" if unit else ""
-        shown = f"{value:g}" if isinstance(value, (int, float)) and not isinstance(value, bool) else shown(value)
-        raise AnsibleActionFail(f"{option} must be between {low:g} and {high:g}{suffix}, got {shown}")
+        given = _number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else shown(value)
+        raise AnsibleActionFail(f"{option} must be between {_number(low)} and {_number(high)}{suffix}, got {given}")
+
+
+def _number(value: float) -> str:
+    """A number as a message shows it: whole numbers in full (1048576, not 1.04858e+06), others as ``:g``."""
+    if isinstance(value, int) or (math.isfinite(value) and value.is_integer() and abs(value) < 1e15):
+        return str(int(value))
+    return f"{value:g}"
 
 
 _ASCII_INT = re.compile(r"-?(0|[1-9][0-9]*)")

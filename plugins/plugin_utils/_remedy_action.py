@@ -10,6 +10,8 @@ Every subclass reads the host with probes, plans the operations that would bring
   answer) and ``operations_unconfirmed`` (sent, but the connection was lost or the answer unreadable, so their outcome
   is unknown); each call is journalled before it leaves and after (``_journal``), so a run stopped half-way still
   knows what it sent;
+* sends nothing more once the run's ansible-playbook process has ended: ansible-core runs each worker in its own
+  session, so a killed run's workers would otherwise go on changing their hosts to the end of their task;
 * reports ``reboot_required`` when a change takes effect only after a restart of the computer (a step answered
   'reboot_required', or the restart_pending probe shows an earlier one still waiting): a second run sees the waiting
   change and does not repeat it.
@@ -27,7 +29,8 @@ import typing as t
 from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _budget, _collect, _hresult, _journal, _options, _runner, _snapshot
+from ansible_collections.winactivation.kms.plugins.plugin_utils import (
+    _budget, _collect, _controller, _hresult, _journal, _options, _runner, _snapshot)
 
 
 @dataclasses.dataclass
@@ -117,6 +120,7 @@ class RemedyActionBase(ActionBase):
 
     _journal_folder: str | None = None
     _journal_host: str = "unknown"
+    _run_pid: int | None = None
 
     def _journal(self, event: str, operations: list[dict[str, t.Any]], detail: str | None = None) -> None:
         _journal.record(self._journal_folder, self._journal_host, event, self._task.get_name(), operations, detail)
@@ -130,6 +134,10 @@ class RemedyActionBase(ActionBase):
         (journal ``lost``): attempted, outcome unknown. Returns the script's result and its explained steps.
         """
         shown = public_operations(operations)
+        if _controller.run_ended(self._run_pid):
+            # ansible-playbook was killed (a worker runs on in its own session): stopping the run stops the changes
+            raise AnsibleActionFail("the run was stopped (its ansible-playbook process has ended): nothing more was sent "
+                                    f"to the host ({', '.join(op['op'] for op in shown)} not sent)")
         self._journal("sent", shown)
         try:
             call = _runner.run_scripts(self._connection, [_runner.remedy(self.REMEDY, {"operations": operations})], self._task.action)
@@ -180,6 +188,7 @@ class RemedyActionBase(ActionBase):
         budget = _budget.Budget(args["time_budget"])
         host = (task_vars or {}).get("inventory_hostname") or "unknown"
         self._journal_folder, self._journal_host = _journal.run_folder(), host
+        self._run_pid = _controller.run_process()
         try:
             snapshot, views = self._read(args, host)
             plan = self.plan(args, views, snapshot)
@@ -198,6 +207,9 @@ class RemedyActionBase(ActionBase):
             if plan.operations:
                 result["changed"] = True
                 if not self._task.check_mode:
+                    # the state after a change is known only once read again: a call that fails or loses the host
+                    # leaves it absent, never the plan's prediction
+                    result["after"] = None
                     self.apply(args, plan, result)
                     if any(step.get("pending") == "reboot_required" for step in result.get("steps") or []):
                         result["reboot_required"] = True

@@ -33,6 +33,8 @@ KEY_PREFIX = "winactivation_kms_slice_"
 ENCODING = "zlib+base64"
 #: Default bound of one slice's payload (characters of base64), see the report role's report_slice_max_bytes.
 MAX_BYTES = 4 * 1024 * 1024
+#: Its allowed range (fleet_report, and the validate step before any host is contacted).
+MAX_BYTES_RANGE = (1024, 268435456)
 NOT_COLLECTED = "not collected: no slice reported this host"
 
 

@@ -21,7 +21,7 @@ import yaml
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _options, _slices, _snapshot_files
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _budget, _fleet, _options, _slices, _snapshot_files
 
 ROLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "roles")
 
@@ -44,8 +44,8 @@ def role_spec(role: str, roles_dir: str = ROLES_DIR) -> dict[str, t.Any]:
 
 #: The prefixes of the collection's variables; a name with one of them that the collection does not know, but that is
 #: one or two keystrokes from one it knows, is a typo (a misspelt -e report_langauge=ja was silently ignored).
-VARIABLE_PREFIXES = ("diagnose_", "remediate_", "report_", "kms_host_", "snapshot_")
-_VARIABLE_NAME = re.compile(r"\b(?:diagnose|remediate|report|kms_host|snapshot)_[a-z0-9_]*[a-z0-9]")
+VARIABLE_PREFIXES = ("diagnose_", "remediate_", "report_", "kms_host_", "snapshot_", "verify_")
+_VARIABLE_NAME = re.compile(r"\b(?:diagnose|remediate|report|kms_host|snapshot|verify)_[a-z0-9_]*[a-z0-9]")
 
 
 @functools.lru_cache(maxsize=1)
@@ -84,17 +84,41 @@ def _edits(a: str, b: str, limit: int) -> int:
 
 def misspelt(names: t.Iterable[str], known: frozenset[str] | None = None) -> dict[str, str]:
     """The names with the collection's prefixes that it does not know and that are one keystroke (a letter added,
-    left out, changed, or two swapped; two for names of 14 characters or more) from one it knows: name -> that one.
+    left out, changed, or two swapped; two for names of 14 characters or more) from one it knows, and the names whose
+    prefix alone is misspelt (``_prefix_typo``): name -> the one it knows.
     Names further away are the user's own and are left alone ("report_date" is not "report_name")."""
     known = known_variables() if known is None else known
     found = {}
     for name in names:
-        if name.startswith(VARIABLE_PREFIXES) and name not in known:
+        if name in known:
+            continue
+        if name.startswith(VARIABLE_PREFIXES):
             allowed = 1 if len(name) < 14 else 2     # two edits turn a short name into another word ("report_date")
             close = sorted((_edits(name, k, allowed), k) for k in known if name[:4] == k[:4])
             if close and close[0][0] <= allowed:
                 found[name] = close[0][1]
+        else:
+            meant = _prefix_typo(name, known)
+            if meant is not None:
+                found[name] = meant
     return found
+
+
+def _prefix_typo(name: str, known: frozenset[str]) -> str | None:
+    """The known variable that ``name`` is with only its prefix misspelt (``remidiate_open_firewall``,
+    ``reports_dir``): the same words after the prefix, the prefix one keystroke away (two for a prefix of nine
+    characters or more). None for any other name (``playbook_dir``, ``remote_dir``, ``kms_hosts``)."""
+    for candidate in sorted(known):
+        prefix = next((p for p in VARIABLE_PREFIXES if candidate.startswith(p)), None)
+        if prefix is None:
+            continue
+        rest = candidate[len(prefix):]
+        head = name[:len(name) - len(rest)]
+        if name.endswith(rest) and head:
+            allowed = 1 if len(prefix) < 9 else 2
+            if _edits(head, prefix, allowed) <= allowed:
+                return candidate
+    return None
 
 
 def strip_docs(options: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -188,6 +212,8 @@ VALUE_CHECKS: dict[str, t.Callable[[str, t.Any], None]] = {
     "diagnose_timeout": _range(0.1, 30, "seconds"),
     "diagnose_expiring_days": _range(1, 180),
     "diagnose_fleet_hosts": _each_of_some(_options.inventory_name),
+    "diagnose_time_budget": _range(0.1, _budget.MAX_SECONDS, "seconds"),
+    "remediate_time_budget": _range(0.1, _budget.MAX_SECONDS, "seconds"),
     "remediate_kms_host": _unless_empty(_options.endpoint),
     "remediate_ntp_servers": _each(_options.ntp_server),
     "remediate_kms_addresses": _each(_options.firewall_address),
@@ -204,6 +230,9 @@ VALUE_CHECKS: dict[str, t.Callable[[str, t.Any], None]] = {
     "report_html_template": _unless_empty(_options.existing_file),
     "report_slice_key": _when_set(_slice_key),
     "report_expected_hosts": _each(_options.inventory_name),
+    "report_stats_max_hosts": _range(*_fleet.STATS_MAX_HOSTS_RANGE),
+    "report_stats_max_bytes": _range(*_fleet.STATS_MAX_BYTES_RANGE),
+    "report_slice_max_bytes": _range(*_slices.MAX_BYTES_RANGE),
     "snapshot_dir": _snapshot_dir,
 }
 

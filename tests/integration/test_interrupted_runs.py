@@ -145,3 +145,62 @@ def test_a_run_stopped_with_ctrl_c_writes_what_was_done_host_by_host(tmp_path):
     assert _misreported(document, fleet) == {}
     assert (reports / "remediation.en.md").exists() and (reports / "remediation.en.html").exists()
     assert "interrupted" in output
+
+
+def _journals(pid: int) -> dict[str, list[dict]]:
+    """Every journal event of the run of ansible-playbook ``pid``, per host (a worker that began its task once the
+    process was gone names the run by pid alone: ``<pid>-0``)."""
+    root = pathlib.Path(_journal.run_folder(pid)).parent.parent
+    events: dict[str, list[dict]] = {}
+    for folder in sorted(root.glob(f"{pid}-*")):
+        for host, entries in _journal.read(str(folder / "journal")).items():
+            events.setdefault(host, []).extend(entries)
+    return events
+
+
+def test_a_killed_run_changes_no_host_afterwards(tmp_path):
+    """kill -9 of ansible-playbook (a cancelled job, an operator stopping a bad run): ansible-core's workers run in
+    their own sessions and went on, each changing its host to the end of its task - activations sent seconds after
+    the run was gone. Now a remedy sends nothing once the run's process has ended: what a host carries out after the
+    kill is at most the one call that was in flight."""
+    hosts = [{"name": f"pc-{i}", "edition": "win11-pro", "blocked": ["*:1688"], "kms_machine": "kms-retired.corp.example.jp",
+              "clock_offset_hours": 6, "transport": {"fault": "slow", "delay_ms": 300 if i < 2 else 700}} for i in range(4)]
+    path = tmp_path / "fleet.yml"
+    path.write_text(yaml.safe_dump({"name": "killed", "domain": "corp.example.jp", "kms_hosts": [
+        {"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022", "office2021"], "base_count": 40}}],
+        "hosts": hosts}), encoding="utf-8")
+    fleet = fleet_mod.load(str(path), address_prefix=Lab.address_prefix())
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".cache" / "collections"), ANSIBLE_NOCOLOR="1",
+               ANSIBLE_HOST_KEY_CHECKING="False", ANSIBLE_RETRY_FILES_ENABLED="False")
+    with Lab(fleet) as lab:
+        inventory = lab.write_inventory(str(tmp_path / "inventory.yml"), read_timeout=20)
+        proc = subprocess.Popen(  # pylint: disable=consider-using-with
+            [str(pathlib.Path(sys.executable).parent / "ansible-playbook"), "-i", inventory, str(REMEDIATE), "-f", "4",
+             "-e", json.dumps({"report_dir": str(tmp_path / "r")})],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+        deadline = time.monotonic() + 300
+        try:
+            while time.monotonic() < deadline and proc.poll() is None:
+                events = _journals(proc.pid)
+                if any(e["event"] == "done" for entries in events.values() for e in entries):
+                    break
+                time.sleep(0.1)
+            assert proc.poll() is None, "the run ended before a remedy had changed a host"
+            killed_at = time.time()
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            at_kill = {name: len(host.applied) for name, host in fleet.hosts.items()}
+            time.sleep(30)                      # the workers' tasks would be over by now
+            events = _journals(proc.pid)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        late = {}
+        for name, host in fleet.hosts.items():
+            sent = [e for e in events.get(name, []) if e["event"] == "sent" and e["time"] <= killed_at]
+            in_flight = [_key(op) for op in sent[-1]["operations"]] if sent else []
+            after = [_key(op) for op in host.applied[at_kill[name]:] if _key(op) not in in_flight]
+            if after:
+                late[name] = after
+    assert late == {}

@@ -18,6 +18,8 @@ import snapshots as S  # tests/unit/snapshots.py
 DIAGNOSE = ROOT / "playbooks" / "diagnose.yml"
 REMEDIATE = ROOT / "playbooks" / "remediate.yml"
 SNAPSHOTS = ROOT / "playbooks" / "diagnose_snapshots.yml"
+VERIFY = ROOT / "playbooks" / "verify_host.yml"
+MERGE = ROOT / "playbooks" / "merge_slices.yml"
 
 
 def _fatal_lines(output: str) -> list[str]:
@@ -77,6 +79,40 @@ def test_limit_without_localhost_is_validated_too(demo_lab, tmp_path, playbook):
     assert _contacted(before, after) == []
     assert sum(c["mutating_calls"] for c in after.values()) == sum(c["mutating_calls"] for c in before.values())
     assert "report_language must be one of: en, ja, got: fr" in run.output
+
+
+@pytest.mark.parametrize("playbook", [DIAGNOSE, REMEDIATE, VERIFY, MERGE, SNAPSHOTS],
+                         ids=["diagnose", "remediate", "verify_host", "merge_slices", "diagnose_snapshots"])
+@pytest.mark.parametrize("bad, named", [
+    ({"report_langauge": "ja", "verify_dri": "./elsewhere"},
+     "report_langauge: not a variable of winactivation.kms; did you mean report_language?"),
+    ({"report_language": "fr", "verify_fail_on_differences": "perhaps"}, None),
+], ids=["misspelt", "bad_value"])
+def test_every_playbook_under_limit_refuses_bad_input_before_any_host(demo_lab, tmp_path, playbook, bad, named):
+    """--limit pc1 (how an operator narrows a run) leaves out localhost, where each playbook checks its variables:
+    verify_host read every host and wrote its files anyway (an empty verify_dir: to the root folder), merge_slices and
+    diagnose_snapshots ended green having checked, read and written nothing. Every playbook refuses the run, naming the
+    variable, before any host is contacted or anything is written."""
+    client = sorted(demo_lab.inventory()["all"]["children"]["windows"]["children"]["kms_clients"]["hosts"])[0]
+    folder = tmp_path / "snapshots"
+    folder.mkdir()
+    (folder / "PC-A-kms-snapshot.json").write_text(json.dumps(S.healthy()), encoding="utf-8")
+    out = {"report_dir": str(tmp_path / "r"), "verify_dir": str(tmp_path / "v"), "snapshot_dir": str(folder)}
+    before = demo_lab.counters()
+    run = run_playbook(demo_lab.inventory_path, playbook, tmp_path / "rec", cwd=tmp_path,
+                       extra=["--limit", client, "-e", json.dumps(dict(out, **bad))])
+    after = demo_lab.counters()
+    assert run.rc != 0, run.output[-3000:]
+    assert _contacted(before, after) == []
+    assert sum(c["mutating_calls"] for c in after.values()) == sum(c["mutating_calls"] for c in before.values())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rec", "snapshots"]
+    (fatal,) = _fatal_lines(run.output)
+    if named is None:
+        named = ("verify_fail_on_differences true or false (got perhaps)" if playbook == VERIFY
+                 else "report_language must be one of: en, ja, got: fr")
+    else:
+        assert "verify_dri: not a variable of winactivation.kms; did you mean verify_dir?" in fatal
+    assert named in fatal
 
 
 def test_diagnose_with_report_language_fr_contacts_no_host(demo_lab, tmp_path):
@@ -214,13 +250,19 @@ def test_remediate_writes_its_reports_when_hosts_fail(tmp_path):
     assert "CLOCK_SKEW" in first["pc-skew"]["before"]["codes"] and "CLOCK_SKEW" not in first["pc-skew"]["after"]["codes"]
 
 
-def test_reports_are_delivered_to_an_inventory_host(tmp_path):
+def _depot(tmp_path):
+    """A folder of one healthy snapshot and an inventory of one delivery host, the controller itself ("depot")."""
     folder = tmp_path / "snapshots"
     folder.mkdir()
     (folder / "PC-A-kms-snapshot.json").write_text(json.dumps(S.healthy()), encoding="utf-8")
     inventory = tmp_path / "inventory.yml"
     inventory.write_text(yaml.safe_dump({"all": {"hosts": {"depot": {
         "ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"}}}}), encoding="utf-8")
+    return folder, inventory
+
+
+def test_reports_are_delivered_to_an_inventory_host(tmp_path):
+    folder, inventory = _depot(tmp_path)
     run = run_playbook(str(inventory), SNAPSHOTS, tmp_path / "rec", extra=["-e", json.dumps({
         "snapshot_dir": str(folder), "report_dir": str(tmp_path / "out"), "report_formats": ["json", "markdown"],
         "report_deliver_to": "depot", "report_deliver_dir": str(tmp_path / "delivered")})])
@@ -233,6 +275,17 @@ def test_reports_are_delivered_to_an_inventory_host(tmp_path):
     assert run.rc != 0 and not (tmp_path / "out2").exists()
     (fatal,) = _fatal_lines(run.output)
     assert "report_deliver_to: no host of the inventory matches 'nas01'" in fatal
+
+
+def test_reports_in_a_relative_report_dir_are_delivered(tmp_path):
+    """-e report_dir=./reports: the reports were written where ansible-playbook runs, then the delivery failed, "Could
+    not find or access './reports/'" (copy looks a relative src up in the playbook's own folders)."""
+    _folder, inventory = _depot(tmp_path)
+    run = run_playbook(str(inventory), SNAPSHOTS, tmp_path / "rec", cwd=tmp_path, extra=["-e", json.dumps({
+        "snapshot_dir": "./snapshots", "report_dir": "./reports", "report_formats": ["json"],
+        "report_deliver_to": "depot", "report_deliver_dir": str(tmp_path / "delivered")})])
+    assert run.rc == 0, run.output[-3000:]
+    assert (tmp_path / "delivered" / "diagnosis.json").read_bytes() == (tmp_path / "reports" / "diagnosis.json").read_bytes()
 
 
 def test_diagnose_refuses_a_delivery_host_the_inventory_does_not_have(tmp_path):

@@ -65,3 +65,27 @@ def test_a_bad_variable_is_refused_before_any_host_is_contacted(tmp_path):
         run = run_playbook(inventory, PLAYBOOK, tmp_path, extra=["-e", json.dumps({"verify_dir": ""})])
         assert run.rc != 0 and "verify_dir must be a non-empty path" in run.output
         assert all(c["http_requests"] == 0 for c in lab.counters().values())
+
+
+def test_a_relative_verify_dir_is_taken_from_where_the_run_starts(tmp_path):
+    """-e verify_dir=./verify (the documented command) and the default wrote the files into the playbook's own folder
+    (playbooks/verify/ of the installed collection): the file and copy modules take a relative path from there. It is
+    taken from the directory ansible-playbook runs in, as report_dir is."""
+    fleet = fleet_mod.build(FLEET, address_prefix=Lab.address_prefix())
+    ours = [ROOT / "playbooks" / "verify", ROOT / "playbooks" / "out"]
+    assert not any(path.exists() for path in ours)
+    with Lab(fleet) as lab:
+        inventory = lab.write_inventory(str(tmp_path / "inventory.yml"))
+        runs = [run_playbook(inventory, PLAYBOOK, tmp_path / f"rec{i}", cwd=tmp_path,
+                             extra=["-e", json.dumps(dict({"verify_hosts": "pc-stale"}, **extra))])
+                for i, extra in enumerate(({}, {"verify_dir": "./out"}))]
+    leaked = [str(path) for path in ours if path.exists()]
+    for path in ours:
+        if path.exists():
+            for item in path.iterdir():
+                item.unlink()
+            path.rmdir()
+    assert all(run.rc == 0 for run in runs), runs[-1].output[-3000:]
+    assert leaked == []
+    for folder in ("verify", "out"):
+        assert sorted(p.name for p in (tmp_path / folder).iterdir()) == ["verify-pc-stale.json", "verify_host.json"]

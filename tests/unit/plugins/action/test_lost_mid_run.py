@@ -11,7 +11,7 @@ import pytest
 from ansible.errors import AnsibleConnectionFailure, AnsibleError
 
 from ansible_collections.winactivation.kms.plugins.action import kms_client
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _journal, _runner
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller, _journal, _runner
 
 from fakes import FakeConnection
 import test_remedy_actions as R
@@ -120,3 +120,57 @@ def test_a_call_the_run_never_settled_is_attempted_outcome_unknown_and_keys_stay
     assert _journal.summarise(events["pc/1"]) == {
         "operations": [], "unconfirmed": [{"op": "install_key", "target": "service", "value": "...T83GX"}], "failed": None}
     assert "W269N" not in json.dumps(events)
+
+
+class _Worker:
+    """This test process as a worker of a run whose ansible-playbook process is ``pid``: ``getppid`` answers ``pid``
+    until ``kill`` (the run is killed; the worker, in its own session, is re-parented)."""
+
+    def __init__(self, monkeypatch, pid=4242):
+        self.parent = pid
+        monkeypatch.setattr(_controller.multiprocessing, "parent_process", lambda: R.mock.Mock(pid=pid))
+        monkeypatch.setattr(_controller.os, "getppid", lambda: self.parent)
+
+    def kill(self):
+        self.parent = 1
+
+
+class KilledRunConnection(FakeConnection):
+    """A host whose run is killed while call ``kill_at`` (1-based) is answered."""
+
+    def __init__(self, handlers, worker, kill_at):
+        super().__init__(handlers)
+        self.worker, self.kill_at = worker, kill_at
+
+    def exec_command(self, cmd, in_data=None, sudoable=True):
+        answer = super().exec_command(cmd, in_data, sudoable)
+        if len(self.calls) == self.kill_at:
+            self.worker.kill()
+        return answer
+
+
+def _run_killed(host, worker, kill_at, args):
+    conn = KilledRunConnection(host.handlers(), worker, kill_at)
+    task = R.mock.MagicMock()
+    task.args, task.action, task.async_val, task.check_mode, task.diff = args, "winactivation.kms.kms_client", 0, False, False
+    task.get_name.return_value = "Clear stale manual KMS settings"
+    action = kms_client.ActionModule(task, conn, R.PlayContext(), loader=R.mock.MagicMock(), templar=R.mock.MagicMock(),
+                                     shared_loader_obj=None)
+    action._load_name = task.action
+    return action.run(task_vars={"inventory_hostname": "pc1"})
+
+
+@pytest.mark.parametrize("kill_at, sent", [(0, []), (1, []), (2, ["clear_kms_machine", "clear_kms_port"])],
+                         ids=["before_the_task", "during_the_read", "during_the_settings_call"])
+def test_a_killed_run_sends_its_host_nothing_more(monkeypatch, kill_at, sent):
+    """ansible-core starts each worker in its own session: killing ansible-playbook (kill -9, a cancelled job) left
+    the workers running, and each went on changing its host to the end of its task (the lab saw activations sent after
+    the run was gone). A remedy now sends nothing once the run's process has ended."""
+    worker = _Worker(monkeypatch)
+    if kill_at == 0:
+        worker.kill()                   # forked just before the kill, the worker begins its task after it
+    host = R._stale_host()
+    result = _run_killed(host, worker, kill_at, {"state": "absent"})
+    assert [op for call in host.remedies for op in _ops(call[1])] == sent
+    assert result["failed"] is True and "the run was stopped" in result["msg"]
+    assert _ops(result["operations_done"]) == sent

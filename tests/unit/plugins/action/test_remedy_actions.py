@@ -371,3 +371,25 @@ def test_firewall_rule_with_the_wrong_direction_is_updated_once():
     assert result["operations"][0]["value"]["direction"] == "Outbound"
     again, _conn = _run(kms_firewall, {"direction": "outbound"}, host)
     assert again["changed"] is False
+
+
+def _refusing_host(hresult):
+    """The stale host, whose remedy call fails at its first step with ``hresult`` (a CIM method error)."""
+    host = _stale_host()
+
+    def refuse(_host, _name, ops):
+        return [{"op": ops[0]["op"], "target": ops[0]["target"], "hresult": hresult}]
+    host.on_remedy = refuse
+    return host
+
+
+@pytest.mark.parametrize("args", [{"state": "absent"},
+                                  {"product_key": "NPPR9-FWDCX-D2C8J-H872K-2YT43", "allow_channel_change": True, "activate": False}],
+                         ids=["settings", "key"])
+def test_a_failed_change_reports_no_after_state(args):
+    """A key the host refused (0xC004F050) was reported failed with "after" showing the new key and channel, as
+    planned: the state after a failed call was not read, so it is absent (None), never the plan."""
+    result, _conn = _run(kms_client, args, _refusing_host(-1073418160))
+    assert result["failed"] is True and "0xC004F050" in result["msg"]
+    assert result["after"] is None
+    assert result["before"] is not None

@@ -128,7 +128,8 @@ def test_action_names_an_empty_target_group_and_passes_good_runs():
 
 @pytest.mark.parametrize("name, meant", [("report_langauge", "report_language"), ("remediate_open_firewal", "remediate_open_firewall"),
                                          ("diagnose_timout", "diagnose_timeout"), ("diagnose_host", "diagnose_hosts"),
-                                         ("kms_host_listening_prot", "kms_host_listening_port")])
+                                         ("kms_host_listening_prot", "kms_host_listening_port"),
+                                         ("verify_dri", "verify_dir")])
 def test_a_misspelt_variable_stops_the_run_naming_the_one_meant(name, meant):
     """-e report_langauge=ja ran in English and -e remediate_open_firewal=false still opened firewalls: a name with the
     collection's prefix one keystroke from one of its variables stops the run before any host is contacted."""
@@ -137,6 +138,25 @@ def test_a_misspelt_variable_stops_the_run_naming_the_one_meant(name, meant):
     assert result["msg"] == f"Invalid settings, nothing was changed: {name}: not a variable of winactivation.kms; did you mean {meant}?"
     from_a_host = _run({"roles": {"report": [], "remediate": ["pc1"]}}, {"localhost": {}, "pc1": {name: "x"}})
     assert from_a_host["failed"] is True and f"did you mean {meant}?" in from_a_host["msg"]
+
+
+@pytest.mark.parametrize("name, meant", [("remidiate_open_firewall", "remediate_open_firewall"),
+                                         ("remediateopen_firewall", "remediate_open_firewall"),
+                                         ("reports_dir", "report_dir"), ("diagnosis_hosts", "diagnose_hosts"),
+                                         ("kms_hots_listening_port", "kms_host_listening_port"),
+                                         ("verfy_dir", "verify_dir")])
+def test_a_misspelt_prefix_stops_the_run_too(name, meant):
+    """-e remidiate_open_firewall=false opened the firewalls all the same: only names that began with the collection's
+    prefixes were checked, so a typo in the prefix itself passed."""
+    result = _run({"roles": {"report": [], "remediate": ["pc1"]}}, {"localhost": {name: "x"}, "pc1": {}})
+    assert result["failed"] is True
+    assert result["msg"] == f"Invalid settings, nothing was changed: {name}: not a variable of winactivation.kms; did you mean {meant}?"
+
+
+@pytest.mark.parametrize("name", ["playbook_dir", "inventory_dir", "remote_dir", "import_name", "repo_dir", "kms_hosts",
+                                  "group_names", "inventory_hostname", "ansible_limit", "data_sources", "notify_hosts"])
+def test_names_that_only_end_like_the_collections_pass(name):
+    assert _validate.misspelt([name]) == {}
 
 
 @pytest.mark.parametrize("name", ["report_date", "report_email", "diagnose_owner", "remediate_window", "kms_hostname",
@@ -229,3 +249,20 @@ def test_each_hosts_variables_are_read_once_for_the_names_and_the_values():
     result = _run({"roles": {"remediate": ["pc0", "pc1", "pc2", "pc3"], "report": []}}, hostvars)
     assert hostvars.lookups == 5                      # pc0-pc3 for remediate, localhost for report: once each
     assert "report_langauge: not a variable of winactivation.kms; did you mean report_language?" in result["msg"]
+
+
+@pytest.mark.parametrize("role, name, value, allowed", [
+    ("diagnose", "diagnose_time_budget", -5, "between 0.1 and 86400 seconds"),
+    ("remediate", "remediate_time_budget", 1e9, "between 0.1 and 86400 seconds"),
+    ("report", "report_stats_max_hosts", -5, "between 0 and 10000"),
+    ("report", "report_stats_max_bytes", 10, "between 1024 and 1048576"),
+    ("report", "report_slice_max_bytes", 10**12, "between 1024 and 268435456"),
+])
+def test_the_validate_step_refuses_what_the_modules_refuse_by_range(role, name, value, allowed):
+    """-e report_stats_max_hosts=-5 passed the validate step: a remediate run changed its hosts, then the report step
+    refused the value and no report was written; a bad time budget failed on every host after the diagnosis had read
+    them all. Each is refused first, naming the variable and the range."""
+    hosts = [] if role == "report" else ["pc1"]
+    result = _run({"roles": {role: hosts}}, {"localhost": {name: value}, "pc1": {name: value}})
+    assert result["failed"] is True
+    assert f"{name} must be {allowed}" in result["msg"], result["msg"]
