@@ -259,4 +259,8 @@ class ActionModule(ActionBase):
         })
         if packed is not None:
             result["slice"] = packed
+            # the payload (up to slice_max_bytes of base64) is for the set_stats that follows, not for the job output:
+            # not printed with -v, as ansible-core's setup module keeps its facts out of it (the console is printed
+            # by the report role's next task)
+            result["_ansible_verbose_override"] = True
         return result
