@@ -377,4 +377,18 @@ def summarise(results: list[dict[str, t.Any]], by_kms: dict[str, dict[str, t.Any
         "statements": statements,
         "by_kms_host": groups,
         "kms_hosts": sorted({v["host"] for v in kms_index.values()}, key=str),
+        "same_machine": same_machine(results),
     }
+
+
+def same_machine(results: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
+    """The computers the run read under more than one inventory name: ``{"fqdn", "hosts"}`` for each FQDN that hosts
+    of different names reported as their own (an inventory from Active Directory may list a computer by its
+    dNSHostName and again by a stale computer object or a DNS alias). Only domain members' names count (a FQDN with
+    a domain, ``_analyze._fqdn``): workgroup computers may share a name. Each name stays a host of the run."""
+    names: dict[str, set[str]] = {}
+    for result in results:
+        fqdn = _key(result.get("fqdn"))
+        if "." in fqdn:
+            names.setdefault(fqdn, set()).add(str(result["host"]))
+    return [{"fqdn": fqdn, "hosts": sorted(hosts)} for fqdn, hosts in sorted(names.items()) if len(hosts) > 1]
