@@ -68,7 +68,7 @@ def _own_names(result: t.Mapping[str, t.Any]) -> set[str]:
     """Every name a client may give a KMS host of the run, as ``_key`` compares them: its FQDN, the FQDN's first
     label and its inventory name."""
     fqdn = _key(result.get("fqdn"))
-    names = {fqdn, fqdn.split(".")[0], _key(result.get("host"))}
+    names = {fqdn, fqdn.split(".", maxsplit=1)[0], _key(result.get("host"))}
     names.discard("")
     return names
 
