@@ -25,6 +25,7 @@ import subprocess
 import sys
 import typing as t
 
+import pytest
 import yaml
 
 from conftest import ROOT
@@ -177,3 +178,40 @@ def test_a_slice_payload_travels_only_in_the_artifacts(tmp_path):
         if data in json.dumps(event):
             carrying.append((event.get("event"), (event.get("event_data") or {}).get("task")))
     assert carrying == [("runner_on_ok", "Write the reports"), ("playbook_on_stats", None)]
+
+
+@pytest.mark.parametrize("given", [{"diagnose_hosts": "pc-a:pc-b"}, {"limit": "pc-a,pc-b"}])
+@pytest.mark.parametrize("published", [(1, 2), (1,)])
+def test_the_merge_node_expects_the_hosts_the_slices_were_asked_to_read(tmp_path, given, published):
+    """A survey answer (diagnose_hosts) or a limit on the sliced job template reaches the slices, not the next node of
+    the workflow. Fails before the fix: the merge node expected every host of the group windows and reported pc-c,
+    which no slice was asked to read, as not collected - every night, one "error" host per host left out. A slice
+    that published nothing (published = (1,)) still has its hosts reported as not collected. No lab: the hosts are
+    unreachable, which the slices publish all the same."""
+    from conftest import unreachable_inventory
+    inventory = yaml.safe_load(pathlib.Path(unreachable_inventory(tmp_path, ("pc-a", "pc-b", "pc-c"))).read_text(encoding="utf-8"))
+    artifacts: dict[str, t.Any] = {}
+    for number in (1, 2):
+        part = slice_inventory(inventory, number, 2)      # slice 1: pc-a, pc-c; slice 2: pc-b
+        extravars = {"awx_job_id": 200 + number, "report_slice_publish": True, "report_formats": ["json"],
+                     "report_dir": str(tmp_path / f"slice{number}"), **({k: v for k, v in given.items() if k != "limit"})}
+        options = ("--limit", given["limit"]) if "limit" in given else ()
+        _rc, out, artifact = _run(tmp_path, f"slice{number}", ROOT / "playbooks" / "diagnose.yml", part, extravars, options)
+        assert f"winactivation_kms_slice_{200 + number}" in artifact, out
+        if number in published:
+            artifacts.update(artifact)
+    _rc, out, _merged = _run(tmp_path, "merge", ROOT / "playbooks" / "merge_slices.yml", inventory,
+                             dict(artifacts, report_formats=["json"], report_dir=str(tmp_path / "merged")))
+    merged = json.loads((tmp_path / "merged" / "diagnosis.json").read_text(encoding="utf-8"))
+    statuses = {r["host"]: r["status"] for r in merged["results"]}
+    if published == (1, 2):
+        assert statuses == {"pc-a": "unreachable", "pc-b": "unreachable"}, out
+    else:
+        assert statuses == {"pc-a": "unreachable", "pc-b": "error"}, out
+        not_collected = next(r for r in merged["results"] if r["host"] == "pc-b")
+        assert _slices_not_collected() in json.dumps(not_collected)
+
+
+def _slices_not_collected() -> str:
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _slices
+    return _slices.NOT_COLLECTED
