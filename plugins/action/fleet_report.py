@@ -249,6 +249,9 @@ class ActionModule(ActionBase):
         changed = _report_folder.publish(folder, texts, stem)
         result.update({
             "changed": changed, "dir": folder, "files": files, "check_mode": check,
+            # every report file name of this stem (a regular expression): what a delivery removes beside this run's
+            # files, so that the delivery folder too ends with exactly one run's set
+            "report_set": f"^(?:{_report_folder.report_set(stem).pattern})$",
             "hosts": len(document.get("results") or []), "unread": _fleet.unread(document),
             "status_counts": (document.get("summary") or {}).get("status_counts") or {},
             "statements": _fleet.statements(document, lang),
