@@ -246,6 +246,9 @@ class ActionModule(ActionBase):
         changed = _report_folder.publish(folder, texts, stem)
         result.update({
             "changed": changed, "dir": folder, "files": files, "check_mode": check,
+            # every report file name of this stem (a regular expression): what a delivery removes beside this run's
+            # files, so that the delivery folder too ends with exactly one run's set
+            "report_set": f"^(?:{_report_folder.report_set(stem).pattern})$",
             "hosts": len(document.get("results") or []), "unread": _fleet.unread(document),
             "status_counts": (document.get("summary") or {}).get("status_counts") or {},
             "statements": _fleet.statements(document, lang),
@@ -256,4 +259,8 @@ class ActionModule(ActionBase):
         })
         if packed is not None:
             result["slice"] = packed
+            # the payload (up to slice_max_bytes of base64) is for the set_stats that follows, not for the job output:
+            # not printed with -v, as ansible-core's setup module keeps its facts out of it (the console is printed
+            # by the report role's next task)
+            result["_ansible_verbose_override"] = True
         return result

@@ -129,9 +129,16 @@ class ActionModule(ActionBase):
         if not names or hostvars is None or not hasattr(hostvars, "raw_get"):
             return []
         found: list[str] = []
+        by_key: dict[str, str] | None = None
         for name in names:
-            fqdn = (_snapshot.split_host_port(name if isinstance(name, str) else None)[0] or "").lower()
-            for inventory_name in _remediate.inventory_names(fqdn):
+            fqdn = _remediate.host_key(_snapshot.split_host_port(name if isinstance(name, str) else None)[0])
+            for candidate in _remediate.inventory_names(fqdn):
+                inventory_name = candidate
+                if candidate not in hostvars:
+                    # an inventory from Active Directory names hosts in upper case (KMS01.CORP.EXAMPLE.JP)
+                    if by_key is None:
+                        by_key = _remediate.inventory_by_key((task_vars.get("groups") or {}).get("all") or [])
+                    inventory_name = by_key.get(candidate, candidate)
                 if inventory_name in found:
                     break
                 try:

@@ -50,7 +50,7 @@ class ActionModule(ActionBase):
             _check_target(target)
             if not target["hosts"]:
                 if target["required"]:
-                    errors.setdefault(_empty_target(target), [])
+                    errors.setdefault(_empty_target(target, (task_vars.get("groups") or {}).get("all") or []), [])
             elif target.get("within") is not None:
                 outside = _outside(target["hosts"], target["within"]["hosts"])
                 if outside and target["within"]["pattern"] == target["within"].get("default_group"):
@@ -125,7 +125,8 @@ def _check_target(target: dict[str, t.Any], option: str = "targets") -> None:
     """Fail on a ``targets`` entry (or its ``within``) whose names are not a variable, host pattern or inventory host
     name; ``option`` names it in the error."""
     _options.variable_name(f"{option}.variable", target["variable"])
-    _options.host_pattern(f"{option}.pattern", target["pattern"])
+    # the variable the user set (an AWX survey's empty text field is ""), not this action's own option
+    _options.host_pattern(target["variable"], target["pattern"])
     for name in target["hosts"]:
         _options.inventory_name(f"{option}.hosts", name)
     if target.get("default_group") is not None:
@@ -169,10 +170,16 @@ def _left_out(target: dict[str, t.Any], outside: list[str]) -> str:
 _GROUP = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _empty_target(target: dict[str, t.Any]) -> str:
-    """The error for a host pattern that matches no host of the inventory."""
+def _empty_target(target: dict[str, t.Any], inventory: t.Iterable[t.Any] = ()) -> str:
+    """The error for a host pattern that matches no host of the inventory; the inventory's host names (``groups.all``)
+    that the pattern's names equal in another case are named (Ansible compares names in their case, and an inventory
+    from Active Directory writes them in upper case)."""
     variable, pattern = target["variable"], target["pattern"]
     group = target.get("default_group")
     hint = (f"put the hosts in a group {group!r} or set -e {variable}=<group or host pattern>"
             if group and pattern == group else f"set -e {variable}=<group or host pattern> to hosts of the inventory")
+    wanted = {part.strip().lstrip("&!").lower() for part in re.split(r"[,:]", pattern)} - {""}
+    near = sorted({str(name) for name in inventory if str(name).lower() in wanted and str(name) not in pattern})
+    if near:
+        hint += f" (Ansible compares names in their case: the inventory has {', '.join(repr(n) for n in near[:5])})"
     return f"{variable}: no host of the inventory matches {pattern!r}; {hint}"

@@ -169,6 +169,14 @@ files:
   returned: always
   type: list
   elements: str
+report_set:
+  description:
+    - A regular expression (anchored) that every report file name of this C(name) matches, in any language and
+      format, remediation files included; the playbooks remove the files a delivery folder holds that match it and
+      are not in C(files), so that it ends with exactly one run's set, as C(dir) does.
+  returned: always
+  type: str
+  sample: ^(?:diagnosis(?:-before)?\.(?:json|(?:en|ja)\.(?:csv|md|html))|remediation\.(?:json|(?:en|ja)\.(?:md|html)))$
 check_mode:
   description: Whether the reports are a prediction.
   returned: always

@@ -52,6 +52,13 @@ def _unbracket(host: str) -> str:
     return host[1:-1] if host.startswith("[") and host.endswith("]") else host
 
 
+def _same_endpoint(first: str, second: str) -> bool:
+    """Whether two ``host:port`` texts name one endpoint: host names compared in any case and without a DNS name's
+    trailing dot (``slmgr /skms KMS01.corp.example.jp.`` names the host DNS offers as ``kms01.corp.example.jp``)."""
+    (host1, port1), (host2, port2) = _snapshot.split_host_port(first), _snapshot.split_host_port(second)
+    return port1 == port2 and (host1 or "").rstrip(".").lower() == (host2 or "").rstrip(".").lower()
+
+
 def _target_text(target: tuple[str | None, int]) -> str | None:
     """A KMS target as ``host:port`` (``[IPv6]:port``), None without a host."""
     host, port = target
@@ -221,7 +228,7 @@ def _connectivity(ctx: _Context, product: dict[str, t.Any], inner: int | None) -
     cand = ctx.client_candidate(host, port) or {}
     ctrl = ctx.controller_tcp(host, port)
     working = ctx.dns_working_host()
-    if manual and manual[1] == host and working and working != _snapshot.join_host_port(host, port):
+    if manual and manual[1] == host and working and not _same_endpoint(working, _snapshot.join_host_port(host, port)):
         return [_findings.make("STALE_KMS_OVERRIDE", ref, {"source": manual[0], "kms_host": _snapshot.join_host_port(host, port),
                                                            "hresult": hex_inner, "dns_host": working})]
     evidence = {"kms_host": host, "port": port, "hresult": hex_inner, "source": manual[0] if manual else "discovered",

@@ -47,14 +47,30 @@ _CAUSE_TEXT = {
 }
 
 
+def _key(name: t.Any) -> str:
+    """A KMS host's name as the fleet compares it: lower case, without a DNS name's trailing dot (``KMS01.corp.`` is
+    ``kms01.corp``: an inventory from Active Directory writes names in upper case, ``slmgr /skms`` keeps a trailing
+    dot as it was typed, DNS writes names lower-case); empty when there is none."""
+    return str(name or "").rstrip(".").lower()
+
+
 @functools.lru_cache(maxsize=4096)
 def _kms_name(target: str | None) -> str | None:
-    """The host of a product's ``kms_target`` (``host:port``, ``[IPv6]:port``), lower-cased.
+    """The host of a product's ``kms_target`` (``host:port``, ``[IPv6]:port``) as ``_key`` compares it.
 
     Cached: a fleet has a few KMS targets, each named by thousands of products (147,000 look-ups at 50,000 hosts).
     """
     host, _port = _snapshot.split_host_port(target)
-    return host.lower() if host else None
+    return _key(host) or None
+
+
+def _own_names(result: t.Mapping[str, t.Any]) -> set[str]:
+    """Every name a client may give a KMS host of the run, as ``_key`` compares them: its FQDN, the FQDN's first
+    label and its inventory name."""
+    fqdn = _key(result.get("fqdn"))
+    names = {fqdn, fqdn.split(".", maxsplit=1)[0], _key(result.get("host"))}
+    names.discard("")
+    return names
 
 
 def _index_kms_hosts(results: list[dict[str, t.Any]]) -> dict[str, dict[str, t.Any]]:
@@ -65,9 +81,8 @@ def _index_kms_hosts(results: list[dict[str, t.Any]]) -> dict[str, dict[str, t.A
         if not info:
             continue
         entry = dict(info, host=result["host"], fqdn=result.get("fqdn"))
-        for name in (result.get("fqdn"), (result.get("fqdn") or "").split(".")[0], result["host"]):
-            if name:
-                index[name.lower()] = entry
+        for name in _own_names(result):
+            index[name] = entry
     return index
 
 
@@ -176,7 +191,7 @@ def _weigh_host_down(result: dict[str, t.Any], proof: dict[str, dict[str, t.Any]
         evidence = finding.get("evidence") or {}
         if finding["code"] != "KMS_HOST_DOWN" or not evidence.get("client_side_code"):
             continue
-        seen = proof.get(str(evidence.get("kms_host") or "").lower())
+        seen = proof.get(_key(evidence.get("kms_host")))
         if not seen:
             continue
         reached = sorted(seen["reached"] - {result["host"]})
@@ -206,7 +221,7 @@ def _confirm_host_down(result: dict[str, t.Any], proof: dict[str, dict[str, t.An
     info = result.get("kms_host_info") or {}
     if info.get("controller_tcp") in (None, "open") or "KMS_HOST_DOWN" in (result.get("codes") or []):
         return
-    names = {n.lower() for n in (result.get("fqdn"), (result.get("fqdn") or "").split(".")[0], result["host"]) if n}
+    names = _own_names(result)
     seen = [proof[n] for n in names if n in proof]
     unreached = {client: error for entry in seen for client, error in entry["unreached"].items()}
     if not unreached or any(entry["reached"] or entry["activated"] for entry in seen):
@@ -374,4 +389,18 @@ def summarise(results: list[dict[str, t.Any]], by_kms: dict[str, dict[str, t.Any
         "statements": statements,
         "by_kms_host": groups,
         "kms_hosts": sorted({v["host"] for v in kms_index.values()}, key=str),
+        "same_machine": same_machine(results),
     }
+
+
+def same_machine(results: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
+    """The computers the run read under more than one inventory name: ``{"fqdn", "hosts"}`` for each FQDN that hosts
+    of different names reported as their own (an inventory from Active Directory may list a computer by its
+    dNSHostName and again by a stale computer object or a DNS alias). Only domain members' names count (a FQDN with
+    a domain, ``_analyze._fqdn``): workgroup computers may share a name. Each name stays a host of the run."""
+    names: dict[str, set[str]] = {}
+    for result in results:
+        fqdn = _key(result.get("fqdn"))
+        if "." in fqdn:
+            names.setdefault(fqdn, set()).add(str(result["host"]))
+    return [{"fqdn": fqdn, "hosts": sorted(hosts)} for fqdn, hosts in sorted(names.items()) if len(hosts) > 1]

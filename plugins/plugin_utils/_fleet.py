@@ -39,11 +39,13 @@ _TEXT = {
     "en": {"prediction": "Prediction (check mode): nothing was changed; results of changes that "
            "depend on an earlier change cannot be foreseen.", "before": "Before: ", "after": "After: ",
            "where": "Reports in {dir}: {files}", "where_check": "Prediction (check mode), nothing was changed; reports in {dir}: {files}",
-           "unread": "None of the {hosts} hosts could be read ({unread} unreachable or unreadable); reports in {dir}"},
+           "unread": "None of the {hosts} hosts could be read ({unread} unreachable or unreadable); reports in {dir}",
+           "same_machine": "{n} computer(s) were read under more than one inventory name, each name counted as a host: {list}"},
     "ja": {"prediction": "予測 (チェックモード): 何も変更していません。前の変更に依存する変更の結果は"
            "予測できません。", "before": "修復前: ", "after": "修復後: ",
            "where": "レポートの場所: {dir}: {files}", "where_check": "予測 (チェックモード)、何も変更していません。レポートの場所: {dir}: {files}",
-           "unread": "全 {hosts} 台のいずれからも情報を読み取れませんでした (接続不可または読み取り不可: {unread} 台)。レポートの場所: {dir}"},
+           "unread": "全 {hosts} 台のいずれからも情報を読み取れませんでした (接続不可または読み取り不可: {unread} 台)。レポートの場所: {dir}",
+           "same_machine": "{n} 台のコンピューターを複数のインベントリ名で読み取りました (名前ごとに 1 台として集計): {list}"},
 }
 
 
@@ -118,8 +120,17 @@ def console(document: t.Mapping[str, t.Any], before: t.Mapping[str, t.Any] | Non
         lines.append(text["after"] + " ".join(statements(document, language)))
     else:
         lines.extend(statements(document, language))
+    same = (document.get("summary") or {}).get("same_machine") or []
+    if same:
+        shown = [f"{entry['fqdn']} ({', '.join(entry['hosts'])})" for entry in same[:_SAME_MACHINE_SHOWN]]
+        more = f"; +{len(same) - _SAME_MACHINE_SHOWN}" if len(same) > _SAME_MACHINE_SHOWN else ""
+        lines.append(text["same_machine"].format(n=len(same), list="; ".join(shown) + more))
     lines.append(text["where_check" if check else "where"].format(dir=folder, files=", ".join(files)))
     return lines
+
+
+#: How many computers read under several names the console names (the reports list every one).
+_SAME_MACHINE_SHOWN = 10
 
 
 def unread_message(document: t.Mapping[str, t.Any], language: str, folder: str) -> str | None:

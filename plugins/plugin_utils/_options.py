@@ -283,6 +283,15 @@ def _check_raw_one(name: str, kind: str, value: t.Any, secret: bool = False) -> 
             raise AnsibleActionFail(f"{name}: expected a finite number, got {value!r}")
     if kind in ("str", "path") and not isinstance(value, str):
         raise AnsibleActionFail(f"{name}: expected a string, got {kind_of(value)} {what}")
+    if kind == "bool" and isinstance(value, str) and value.lower() not in BOOLEAN_STRINGS:
+        raise AnsibleActionFail(f"{name}: {what} is not a boolean: expected true/false, yes/no, on/off or 1/0 "
+                                "(any case, no spaces)")
+
+
+#: The strings a boolean option takes: those ansible-core's ``bool`` filter reads as argument validation does (the
+#: playbooks test switches such as ``kms_host_firewall | bool``). Others - ``y``, ``t``, ``" true"`` - validation
+#: would take as true and the filter reads as false (2.19+: with a deprecation warning), so they are refused.
+BOOLEAN_STRINGS = frozenset(("true", "false", "yes", "no", "on", "off", "1", "0"))
 
 
 # --- names and addresses ---------------------------------------------------------------------------------------------

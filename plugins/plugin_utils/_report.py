@@ -46,6 +46,10 @@ LABELS = {
         "kms_note": "Each client is counted once, by its worst product that uses this KMS host: failing when any of "
                     "them has a cause, activated when all of them are activated; the rest (in grace with no cause "
                     "found, status not read) are counted under clients only.",
+        "same_machine": "Computers read under more than one inventory name",
+        "same_machine_note": "These inventory names reached the same computer (each reported the FQDN on the left as "
+                             "its own); each name is counted as a host above. Remove the names that are not the "
+                             "computer's own (a stale computer object, a DNS alias) from the inventory.",
     },
     "ja": {
         "title": "KMS ライセンス認証 診断レポート", "generated": "作成日時", "hosts": "ホスト数", "status": "状態",
@@ -60,6 +64,10 @@ LABELS = {
         "kms_note": "各クライアントは、この KMS ホストを使う製品のうち最も悪い状態で 1 回だけ数えます。いずれかの製品に"
                     "原因があれば失敗、すべての製品が認証済みなら認証済み、それ以外 (原因が見つからない猶予期間中、"
                     "状態を読み取れなかったもの) はクライアント数にだけ含めます。",
+        "same_machine": "複数のインベントリ名で読み取ったコンピューター",
+        "same_machine_note": "これらのインベントリ名は同じコンピューターに接続しました (どれも左の FQDN を自分の名前として"
+                             "報告しました)。上の集計では名前ごとに 1 台として数えています。コンピューター自身の名前でない"
+                             "もの (古いコンピューター オブジェクト、DNS の別名) をインベントリから外してください。",
     },
 }
 #: A finding's severity (_findings.SEVERITIES) as the CSV shows it, per language.
@@ -446,6 +454,10 @@ def to_markdown(document: dict[str, t.Any], language: str = "en") -> str:
             lines.append(f"| {_md(name)} | {group['clients']} | {group['activated']} | {group['failing']} | "
                          f"{csvlk_names(group.get('csvlk')) or labels['not_known']} |")
         lines += ["", labels["kms_note"]]
+    if summary.get("same_machine"):
+        lines += ["", f"## {labels['same_machine']}", "", f"| FQDN | {labels['hosts']} |", "|---|---|"]
+        lines += [f"| {_md(entry['fqdn'])} | {_md(', '.join(entry['hosts']))} |" for entry in summary["same_machine"]]
+        lines += ["", labels["same_machine_note"]]
     lines += ["", f"## {labels['findings']}", ""]
     for result in document["results"]:
         if result["status"] == "healthy":

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import typing as t
 
+import pytest
 import yaml
 
 from conftest import ROOT
@@ -77,7 +78,7 @@ def slice_inventory(document: dict[str, t.Any], number: int, count: int) -> dict
 
 
 def _run(tmp: pathlib.Path, ident: str, playbook: pathlib.Path, inventory: dict[str, t.Any],
-         extravars: dict[str, t.Any]) -> tuple[int, str, dict[str, t.Any]]:
+         extravars: dict[str, t.Any], options: tuple[str, ...] = ()) -> tuple[int, str, dict[str, t.Any]]:
     """One AWX job: ``ansible-runner run`` in its own private data directory and its own process (as AWX's worker
     runs it); returns the exit code, the output and the job's artifact_data."""
     private = tmp / ident
@@ -88,7 +89,7 @@ def _run(tmp: pathlib.Path, ident: str, playbook: pathlib.Path, inventory: dict[
         (private / folder / name).write_text(yaml.safe_dump(data), encoding="utf-8")
     runner = pathlib.Path(sys.executable).parent / "ansible-runner"
     env = dict(os.environ, PATH=f"{runner.parent}{os.pathsep}{os.environ.get('PATH', '')}")
-    proc = subprocess.run([str(runner), "run", str(private), "--ident", ident, "-p", str(playbook), "--forks", "12"],
+    proc = subprocess.run([str(runner), "run", str(private), "--ident", ident, "-p", str(playbook), "--forks", "12", *options],
                           capture_output=True, text=True, env=env, timeout=300, check=False)
     artifacts: dict[str, t.Any] = {}
     for path in sorted((private / "artifacts" / ident / "job_events").glob("*.json")):
@@ -152,3 +153,65 @@ def test_sliced_job_merges_into_the_unsliced_report(tmp_path):
     assert evidence(merged) == evidence(whole)
     assert evidence(merged).get("confirmed_by_kms_host") is True and evidence(merged).get("csvlk") == ["ws2019"]
     assert evidence(third).get("confirmed_by_kms_host") is None
+
+
+def test_a_slice_payload_travels_only_in_the_artifacts(tmp_path):
+    """At 5,000 hosts a slice's payload is hundreds of kilobytes of base64; AWX stores every job event (its stdout and
+    result) in its database. Run verbose (-v, a job template's "1 (Verbose)"), the payload was printed twice and kept
+    in two task events besides the artifacts: in the result of "Write the reports" and in the set_stats task's. Fails
+    before the fix. Now it is printed nowhere and kept in the artifacts and in the one event of "Write the reports",
+    whose result ansible-runner's awx_display empties above MAX_EVENT_RES (700,000 characters; docs/awx.md). No lab:
+    the hosts are unreachable, which a slice publishes all the same."""
+    from conftest import unreachable_inventory
+    inventory = yaml.safe_load(pathlib.Path(unreachable_inventory(tmp_path, ("pc-a", "pc-b"))).read_text(encoding="utf-8"))
+    rc, out, published = _run(tmp_path, "slice1", ROOT / "playbooks" / "diagnose.yml", inventory,
+                              {"awx_job_id": 41, "report_slice_publish": True, "report_formats": ["json"],
+                               "report_dir": str(tmp_path / "reports")}, options=("-v",))
+    assert rc == 2, out      # no host readable: the slice ends red after publishing
+    data = published["winactivation_kms_slice_41"]["data"]
+    assert published["winactivation_kms_slice_41"]["hosts"] == 2
+    folder = tmp_path / "slice1" / "artifacts" / "slice1"
+    assert data not in (folder / "stdout").read_text(encoding="utf-8")
+    carrying = []
+    for path in sorted((folder / "job_events").glob("*.json")):
+        event = json.loads(path.read_text(encoding="utf-8"))
+        if data in json.dumps(event):
+            carrying.append((event.get("event"), (event.get("event_data") or {}).get("task")))
+    assert carrying == [("runner_on_ok", "Write the reports"), ("playbook_on_stats", None)]
+
+
+@pytest.mark.parametrize("given", [{"diagnose_hosts": "pc-a:pc-b"}, {"limit": "pc-a,pc-b"}])
+@pytest.mark.parametrize("published", [(1, 2), (1,)])
+def test_the_merge_node_expects_the_hosts_the_slices_were_asked_to_read(tmp_path, given, published):
+    """A survey answer (diagnose_hosts) or a limit on the sliced job template reaches the slices, not the next node of
+    the workflow. Fails before the fix: the merge node expected every host of the group windows and reported pc-c,
+    which no slice was asked to read, as not collected - every night, one "error" host per host left out. A slice
+    that published nothing (published = (1,)) still has its hosts reported as not collected. No lab: the hosts are
+    unreachable, which the slices publish all the same."""
+    from conftest import unreachable_inventory
+    inventory = yaml.safe_load(pathlib.Path(unreachable_inventory(tmp_path, ("pc-a", "pc-b", "pc-c"))).read_text(encoding="utf-8"))
+    artifacts: dict[str, t.Any] = {}
+    for number in (1, 2):
+        part = slice_inventory(inventory, number, 2)      # slice 1: pc-a, pc-c; slice 2: pc-b
+        extravars = {"awx_job_id": 200 + number, "report_slice_publish": True, "report_formats": ["json"],
+                     "report_dir": str(tmp_path / f"slice{number}"), **({k: v for k, v in given.items() if k != "limit"})}
+        options = ("--limit", given["limit"]) if "limit" in given else ()
+        _rc, out, artifact = _run(tmp_path, f"slice{number}", ROOT / "playbooks" / "diagnose.yml", part, extravars, options)
+        assert f"winactivation_kms_slice_{200 + number}" in artifact, out
+        if number in published:
+            artifacts.update(artifact)
+    _rc, out, _merged = _run(tmp_path, "merge", ROOT / "playbooks" / "merge_slices.yml", inventory,
+                             dict(artifacts, report_formats=["json"], report_dir=str(tmp_path / "merged")))
+    merged = json.loads((tmp_path / "merged" / "diagnosis.json").read_text(encoding="utf-8"))
+    statuses = {r["host"]: r["status"] for r in merged["results"]}
+    if published == (1, 2):
+        assert statuses == {"pc-a": "unreachable", "pc-b": "unreachable"}, out
+    else:
+        assert statuses == {"pc-a": "unreachable", "pc-b": "error"}, out
+        not_collected = next(r for r in merged["results"] if r["host"] == "pc-b")
+        assert _slices_not_collected() in json.dumps(not_collected)
+
+
+def _slices_not_collected() -> str:
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _slices
+    return _slices.NOT_COLLECTED

@@ -87,3 +87,26 @@ def test_a_slice_key_the_merge_node_would_not_find_is_refused_first(tmp_path):
             in run.output)
     assert list(run.results) == ["localhost"]
     assert not (tmp_path / "reports").exists()
+
+
+def test_the_delivery_folder_ends_with_exactly_this_runs_report_set(tmp_path):
+    """In AWX the delivery folder is the only one that outlives the job (the job's report_dir is in an ephemeral
+    container). Fails before the fix: the copy added this run's files and left an earlier run's beside them - a
+    Japanese Markdown report of yesterday next to today's diagnosis.json, which it no longer matches. Files that are
+    not report files of this stem (the user's own, another report_name's) stay."""
+    delivered = tmp_path / "delivered"
+    delivered.mkdir()
+    (delivered / "notes.txt").write_text("mine", encoding="utf-8")
+    (delivered / "site2.json").write_text("{}", encoding="utf-8")
+    first = run_playbook(_inventory(tmp_path), PLAYBOOK, tmp_path / "run1",
+                         extra=_vars(tmp_path, report_deliver_to="fileserver-posix", report_deliver_dir=str(delivered),
+                                     report_dir=str(tmp_path / "job1"), report_language="ja", report_formats=["json", "markdown"]))
+    assert sorted(p.name for p in delivered.iterdir()) == ["diagnosis.ja.md", "diagnosis.json", "notes.txt", "site2.json"], first.output[-3000:]
+    second = run_playbook(_inventory(tmp_path), PLAYBOOK, tmp_path / "run2",
+                          extra=_vars(tmp_path, report_deliver_to="fileserver-posix", report_deliver_dir=str(delivered),
+                                      report_dir=str(tmp_path / "job2"), report_language="en", report_formats=["json"]))
+    assert sorted(p.name for p in delivered.iterdir()) == ["diagnosis.json", "notes.txt", "site2.json"], second.output[-3000:]
+    check = run_playbook(_inventory(tmp_path), PLAYBOOK, tmp_path / "run3",
+                         extra=_vars(tmp_path, report_deliver_to="fileserver-posix", report_deliver_dir=str(delivered),
+                                     report_dir=str(tmp_path / "job3"), report_formats=["markdown"]) + ["--check"])
+    assert sorted(p.name for p in delivered.iterdir()) == ["diagnosis.json", "notes.txt", "site2.json"], check.output[-3000:]

@@ -89,3 +89,21 @@ def test_a_relative_verify_dir_is_taken_from_where_the_run_starts(tmp_path):
     assert leaked == []
     for folder in ("verify", "out"):
         assert sorted(p.name for p in (tmp_path / folder).iterdir()) == ["verify-pc-stale.json", "verify_host.json"]
+
+
+@pytest.mark.parametrize("typed, taken", [("false", True), ("no", True), ("0", True), ("maybe", False), ("", False)])
+def test_verify_fail_on_differences_takes_a_typed_answer(tmp_path, typed, taken):
+    """``-e verify_fail_on_differences=false`` (as docs/real-hosts.md says) and an AWX survey's text answer arrive as
+    strings. Fails before the fix: the playbook's first check wanted a YAML boolean and refused "false" with "true or
+    false (got false)". A value that is no boolean is refused naming the variable before any host is contacted."""
+    from conftest import unreachable_inventory
+    inventory = unreachable_inventory(tmp_path, ("pc-a",))
+    run = run_playbook(inventory, PLAYBOOK, tmp_path,
+                       extra=["-e", f"verify_fail_on_differences={typed}", "-e", f"verify_dir={tmp_path / 'out'}"])
+    contacted = bool(run.results.get("pc-a"))
+    if taken:
+        assert all(r["_status"] == "ok" for r in run.results["localhost"].values()), run.output[-3000:]
+        assert contacted, run.output[-3000:]
+    else:
+        assert run.rc != 0 and "verify_fail_on_differences" in run.output and "true/false" in run.output, run.output[-3000:]
+        assert not contacted, run.output[-3000:]

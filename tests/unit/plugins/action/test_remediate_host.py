@@ -382,3 +382,18 @@ def test_check_mode_foresees_what_a_new_key_and_a_rebuilt_store_leave_to_the_rea
                    check_mode=True)["summary"]
     assert [c["action"] for c in loader.calls] == ["system_repair"]
     assert summary["reboot_required"] is True and summary["unforeseen"] == []
+
+
+@pytest.mark.parametrize("inventory_name", ["KMS-DOWN.CORP.EXAMPLE.JP", "Kms-Down.corp.example.jp.", "KMS-DOWN"])
+def test_check_mode_finds_the_kms_host_under_an_upper_case_inventory_name(inventory_name):
+    """An inventory from Active Directory (microsoft.ad.ldap: dNSHostName, sometimes upper case) names the KMS host
+    KMS-DOWN.CORP.EXAMPLE.JP; the client names it as DNS does, kms-down.corp.example.jp. Fails before the fix: hostvars
+    were looked up by the client's lower-case name only, and the activation the KMS host play would allow went
+    unforeseen."""
+    hostvars = _HostVars({"localhost": {}, inventory_name: {"kms_host_summary": {"changed": True}}})
+    loader = Loader({"kms_dns_info": _NOT_ANSWERING, "Activate": _WOULD_ACTIVATE})
+    task_vars = _vars(_DOWN, hostvars=hostvars, groups={"all": ["localhost", "pc1", inventory_name]})
+    summary = _run({}, task_vars, loader, check_mode=True)["summary"]
+    [op] = summary["unforeseen"]
+    assert (op["op"], op["target"]) == ("activate", PRODUCT)
+    assert inventory_name in op["because"]["en"]

@@ -87,7 +87,7 @@ class _HostVars(dict):
     """hostvars as the action sees them: host -> that host's variables."""
 
 
-def _run(args, hostvars, this_host="localhost"):
+def _run(args, hostvars, this_host="localhost", groups=None):
     task = mock.MagicMock()
     task.args = args
     task.action = "winactivation.kms.validate"
@@ -97,7 +97,10 @@ def _run(args, hostvars, this_host="localhost"):
     action = validate_action.ActionModule(task, mock.MagicMock(), PlayContext(), loader=mock.MagicMock(),
                                           templar=mock.MagicMock(), shared_loader_obj=None)
     hostvars = hostvars if isinstance(hostvars, _HostVars) else _HostVars(hostvars)
-    return action.run(task_vars={"inventory_hostname": this_host, "hostvars": hostvars})
+    task_vars = {"inventory_hostname": this_host, "hostvars": hostvars}
+    if groups is not None:
+        task_vars["groups"] = groups
+    return action.run(task_vars=task_vars)
 
 
 def test_action_validates_each_role_on_its_hosts_once_per_distinct_value_set():
@@ -266,3 +269,25 @@ def test_the_validate_step_refuses_what_the_modules_refuse_by_range(role, name, 
     result = _run({"roles": {role: hosts}}, {"localhost": {name: value}, "pc1": {name: value}})
     assert result["failed"] is True
     assert f"{name} must be {allowed}" in result["msg"], result["msg"]
+
+
+@pytest.mark.parametrize("pattern", ["", "  "])
+def test_an_empty_survey_answer_for_the_hosts_is_refused_naming_the_variable(pattern):
+    """An AWX survey's empty text field arrives as "". Fails before the fix: the error named the validate action's
+    own option (targets.pattern), which the user never set."""
+    with pytest.raises(AnsibleActionFail, match=r"^diagnose_hosts: .*host pattern"):
+        _run({"roles": {"report": []}, "targets": [
+            {"variable": "diagnose_hosts", "pattern": pattern, "default_group": "windows", "hosts": []}]}, {"localhost": {}})
+
+
+def test_a_pattern_that_differs_from_inventory_names_in_case_says_so():
+    """An inventory from Active Directory names hosts PC1.CORP.EXAMPLE.JP; Ansible matches host names and patterns
+    case-sensitively. Fails before the fix: "no host matches" without the name that almost did."""
+    result = _run({"roles": {"report": []}, "targets": [
+        {"variable": "diagnose_hosts", "pattern": "pc1.corp.example.jp", "default_group": "windows", "hosts": []}]},
+        {"localhost": {}}, groups={"all": ["localhost", "PC1.CORP.EXAMPLE.JP", "PC2.CORP.EXAMPLE.JP"],
+                                   "windows": ["PC1.CORP.EXAMPLE.JP", "PC2.CORP.EXAMPLE.JP"]})
+    assert result["failed"] is True
+    assert result["msg"].endswith("diagnose_hosts: no host of the inventory matches 'pc1.corp.example.jp'; set -e "
+                                  "diagnose_hosts=<group or host pattern> to hosts of the inventory (Ansible compares "
+                                  "names in their case: the inventory has 'PC1.CORP.EXAMPLE.JP')")
