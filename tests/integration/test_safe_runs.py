@@ -108,7 +108,7 @@ def test_every_playbook_under_limit_refuses_bad_input_before_any_host(demo_lab, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rec", "snapshots"]
     (fatal,) = _fatal_lines(run.output)
     if named is None:
-        named = ("verify_fail_on_differences true or false (got perhaps)" if playbook == VERIFY
+        named = ("verify_fail_on_differences: 'perhaps' is not a boolean" if playbook == VERIFY
                  else "report_language must be one of: en, ja, got: fr")
     else:
         assert "verify_dri: not a variable of winactivation.kms; did you mean verify_dir?" in fatal
