@@ -136,7 +136,6 @@ def test_vlmcsd_37_slui_output_is_unread_and_its_facility_numbers_are_no_codes()
 
 # -- the Settings page with 0xC004F025 (Wind4/vlmcsd#37) ----------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="0xC004F025 (SL_E_LUA_ACCESSDENIED) is not in the catalog: 'a code this collection does not know'")
 def test_vlmcsd_37_settings_c004f025_is_access_denied():
     """Windows Server 2019 Datacenter's Settings page: "Windows is not activated", "Error code: 0xC004F025". Microsoft:
     SL_E_LUA_ACCESSDENIED, "the action requires administrator privilege" (slerror.h; the SL API lists it beside
