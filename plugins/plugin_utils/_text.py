@@ -106,6 +106,15 @@ _OSPP_DESCRIPTION_RE = re.compile(r"^ERROR DESCRIPTION\s*:(?P<text>.*)$")
 _OSPP_SEPARATOR_RE = re.compile(r"^---(?:Processing|Exiting)?-{3,}$")
 #: A result message that is about activation ("... could not be activated", "activation").
 _ACTIVATION_WORD_RE = re.compile(r"activat", re.I)
+#: slmgr.vbs's L_MsgActivated after "Activating <Name> (<ID>) ...": its DisplayActivatedStatus prints it once
+#: objProduct.Activate() returned, and only when the licence's LicenseStatus is then 1 (Licensed; a non-genuine or
+#: notification state gets its own error text instead). English: slmgr.vbs's words are localized (slmgr.ini), these are
+#: the 0409 ones.
+_SLMGR_ACTIVATED_RE = re.compile(r"^Product activated successfully\.?$")
+#: ospp.vbs's MSG_ACTSUCCESS: /act calls instance.Activate for the licence it has just listed (SKU ID, LICENSE NAME, ...)
+#: and SppErrHandle prints this when Activate raised no error; a failure prints ERROR CODE instead. ospp.vbs is not
+#: localized (github.com/Py-KMS-Organization/py-kms/issues/126).
+_OSPP_ACTIVATED_RE = re.compile(r"^<Product activation successful>$")
 
 #: Labels seen in real published output, per language, mapped to the CIM property they show. Only where the value
 #: alone is ambiguous. Sources:
@@ -304,6 +313,7 @@ class _Reader:
         self.lone_codes: list[tuple[int, str]] = []     # 0x codes alone on a line outside event data (_lone_dialog_code)
         self.nslookup: tuple[str, str | None] | None = None    # (name, domain) the last nslookup command line asks for
         self.attempt_names: list[tuple[dict[str, t.Any], str]] = []     # slmgr /ato attempts and the licence Name they show
+        self.activated: list[dict[str, t.Any]] = []     # slmgr /ato attempts that printed "Product activated successfully."
 
     # -- products ------------------------------------------------------------------------------------------------
 
@@ -445,7 +455,7 @@ class _Reader:
     def _read_part(self, number: int, stripped: str) -> None:
         """Read one line, or one 'label: value' part of a line."""
         self.current_text = mask_keys(stripped)
-        if self._event_or_srv(stripped) or self._attempt(stripped) or self._xpr(stripped):
+        if self._event_or_srv(stripped) or self._attempt(stripped) or self._ospp_success(stripped) or self._xpr(stripped):
             return
         match = _LABEL_RE.match(stripped)
         if match and not _foreign_property(stripped) and self._labelled(number, match.group("label"), match.group("value")):
@@ -511,8 +521,34 @@ class _Reader:
             if code:
                 self._finish_attempt(code.group(0))
                 return True
-            self.pending_attempt = None      # no code on the next line: the result is not shown (success is localized text)
+            if _SLMGR_ACTIVATED_RE.match(text):
+                self.activated.append(self.pending_attempt)
+                self._finish_attempt("0x0")
+                return True
+            self.pending_attempt = None      # no code on the next line: the result is not shown (a localized success)
         return self._lone_slmgr_error(text)
+
+    def _ospp_success(self, text: str) -> bool:
+        """ospp.vbs /act's "<Product activation successful>" in the block of the licence it activated (SKU ID read):
+        an attempt that returned no error, and the licence is activated. Outside such a block it is left unread."""
+        if not _OSPP_ACTIVATED_RE.match(text) or not self.block_has_product or not self.products \
+                or not self.products[-1].get("ID") or self.products[-1].get("LicenseStatus", 1) != 1:
+            return False
+        self.products[-1]["LicenseStatus"] = 1
+        self._ospp_attempt("0x0", self.products[-1]["ID"])
+        return True
+
+    def _activated_licences(self, products: list[dict[str, t.Any]]) -> None:
+        """A licence slmgr /ato activated ("Product activated successfully.") is Licensed unless the paste shows its
+        state otherwise; a licence the paste shows only on the "Activating <Name> (<ID>) ..." line is added with that
+        Name and ID."""
+        for attempt in self.activated:
+            named = [p for p in products if p.get("ID") == attempt["ID"]]
+            if named:
+                named[0].setdefault("LicenseStatus", 1)
+                continue
+            name = next((n for a, n in self.attempt_names if a is attempt), None)
+            products.append({"ID": attempt["ID"], **({"Name": name} if name else {}), "LicenseStatus": 1})
 
     def _lone_slmgr_error(self, text: str) -> bool:
         """slmgr's 'Error: 0x...' line with no 'Activating <Name> (<ID>)' line before it: an activation attempt whose
@@ -763,6 +799,7 @@ class _Reader:
         self._lone_dialog_code()
         products = [p for p in self.products if p]
         self._attempt_ids(products)
+        self._activated_licences(products)
         for product in products:
             # slmgr does not print LicenseIsAddon, but an add-on license says so in its Name ("Windows(R), Client-ESU-Year1
             # add-on for Education,...", github.com/alygcode/windows10esu/issues/3): never the host's own licence

@@ -80,7 +80,6 @@ def test_stealthpuppy_nslookup_finds_one_kms_host():
 
 # -- ospp.vbs /act that succeeded (Py-KMS-Organization/py-kms#126) ------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="ospp.vbs's '<Product activation successful>' is left unread: two activated licences come out unknown")
 def test_py_kms_org_126_office_2024_activation_successful():
     """ospp.vbs /act on Office LTSC 2024: ProPlus 2024 and Visio Std 2024 each end with "<Product activation
     successful>" (ospp.vbs prints it when Activate() returned no error); the stored copy is cut in the third licence's
@@ -97,6 +96,34 @@ def test_py_kms_org_126_office_2024_activation_successful():
     result = diagnose(snap)
     assert set(result["codes"]) == {"ACTIVATED", "EVIDENCE_MISSING"} and result["status"] == "unknown"
     assert [f["product"]["id"] for f in result["findings"] if f["code"] == "EVIDENCE_MISSING"] == ["aaea0dc8-78e1-4343-9f25-b69b83dd1bce"]
+
+
+def test_stealthpuppy_slmgr_ato_success_is_an_attempt_without_error():
+    """The same post's slmgr /ato: "Activating Windows(TM) Server 2003 KMS, KmsW2k3Prs edition (aaaaaaaa-...) ..." then
+    "Product activated successfully." (slmgr prints it only when the licence is then Licensed). Correct: an attempt
+    with no error on that licence, which /dli then shows Licensed; the line is read, not left over."""
+    snap = read("en_stealthpuppy_kms_host_2003_ato_dli.txt")
+    activation = snap["probes"]["activation"]
+    assert activation["activation_attempts"] == [{"ID": "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa", "Tool": "slmgr /ato", "HResult": "0x0"}]
+    assert [p["ID"] for p in activation["products"]] == ["aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa"]
+    assert "Product activated successfully." not in unread(snap)
+
+
+def test_stealthpuppy_slmgr_ato_success_alone_is_an_activated_licence():
+    """The post's /ato part alone (its first seven lines, up to "Product activated successfully."): the licence the
+    "Activating <Name> (<ID>)" line names is activated, as slmgr says; nothing fails. A success line alone is no
+    licence (composed lines, below)."""
+    text = (TEXTS / "en_stealthpuppy_kms_host_2003_ato_dli.txt").read_text(encoding="utf-8")
+    snap = _text.snapshot_from_text("".join(text.splitlines(keepends=True)[:7]), "pc1")
+    assert snap["probes"]["activation"]["products"] == [
+        {"ID": "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa", "Name": "Windows(TM) Server 2003 KMS, KmsW2k3Prs edition", "LicenseStatus": 1}]
+    result = diagnose(snap)
+    assert "ACTIVATED" in result["codes"] and result["status"] != "failing"
+    # composed: the success lines with no licence before them (slmgr /ad-activation-online prints slmgr's too; ospp's
+    # outside a licence block) make no licence and stay visible
+    for line in ("Product activated successfully.", "<Product activation successful>"):
+        lone = _text.snapshot_from_text(line + "\n", "pc1")
+        assert "activation" not in lone["probes"] and unread(lone) == [line]
 
 
 # -- slmgr's error lines (Py-KMS-Organization/py-kms#105, SystemRage/py-kms#57, clong/DetectionLab#902) ------------------
@@ -162,7 +189,8 @@ def test_other_tools_output_invents_nothing(name):
     assert result["status"] == "unknown" and result["codes"] == ["EVIDENCE_MISSING"]
 
 
-@pytest.mark.xfail(strict=True, reason="the Office rules engine's 'failed VL activation attempt' events are not read: three failed attempts come out as 'no licensing data at all'")
+@pytest.mark.xfail(strict=True, reason="the Office rules engine's 'failed VL activation attempt' events are not read: "
+                                       "three failed attempts come out as 'no licensing data at all'")
 def test_mas_738_rules_engine_failed_vl_activation_attempts():
     """Three events "The rules engine reported a failed VL activation attempt." with "Reason:0x8007007B" (and 0x8007267C,
     0xC004F012), "AppId = 0ff1ce15-... (Office), SkuId = ...", "Trigger=TimerEvent". Correct: three failed activation
