@@ -30,7 +30,9 @@ from ansible_collections.winactivation.kms.plugins.plugin_utils import _findings
 #: Microsoft's clock tolerance between KMS client and host (UTC).
 MAX_SKEW_SECONDS = 4 * 3600
 DNS_MISSING = {0x8007232B, 0x8007251D, 0x8007007B, 0x80092328}
-DNS_FAILURE = {0x8007232A}
+#: The client's DNS failed: DNS_ERROR_RCODE_SERVER_FAILURE, and DNS_ERROR_NO_DNS_SERVERS ("No DNS servers configured for
+#: local system", winerror.h 9852; an automatic attempt's reason in github.com/massgravel/Microsoft-Activation-Scripts/issues/738).
+DNS_FAILURE = {0x8007232A, 0x8007267C}
 UNREACHABLE_HOST = {0x800706BA, 0xC004F039}
 KEY_REFUSED = {0xC004F050, 0xC004C003, 0xC004F035}
 #: 0x8004FE21 (SL_E_NOT_GENUINE, the older form) and 0xC004F200 (SL_E_NOT_GENUINE, "current state is not genuine",

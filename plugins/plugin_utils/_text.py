@@ -106,6 +106,17 @@ _OSPP_DESCRIPTION_RE = re.compile(r"^ERROR DESCRIPTION\s*:(?P<text>.*)$")
 _OSPP_SEPARATOR_RE = re.compile(r"^---(?:Processing|Exiting)?-{3,}$")
 #: A result message that is about activation ("... could not be activated", "activation").
 _ACTIVATION_WORD_RE = re.compile(r"activat", re.I)
+#: Windows' own activation attempts as the Application log prints them (Event Viewer, Get-WinEvent's Message), one
+#: attempt an event: Security-SPP's event 8198 "License Activation (slui.exe) failed with the following error code:",
+#: "hr=0x...", "Command-line arguments:", "RuleId=...;Action=AutoActivate;AppId=<guid>;SkuId=<guid>;..."
+#: (github.com/Azure-Samples/azuresandbox/issues/145), and the rules engine's "The rules engine reported a failed VL
+#: activation attempt.", "Reason:0x...", "AppId = <guid>, SkuId = <guid>", "Trigger=..."
+#: (github.com/massgravel/Microsoft-Activation-Scripts/issues/738); a paste may hold an event on one line.
+_AUTO_ATTEMPT_START_RE = re.compile(r"^(?:License Activation \(slui\.exe\) failed with the following error code"
+                                    r"|The rules engine reported a failed VL activation attempt)\b", re.I)
+_AUTO_ATTEMPT_CODE_RE = re.compile(r"\b(?:hr|Reason)\s*[=:]\s*(?P<code>0x[0-9A-Fa-f]{1,8})(?![0-9A-Fa-f])", re.I)
+_AUTO_ATTEMPT_IDS_RE = re.compile(rf"\bAppId\s*=\s*(?P<app>{_GUID})\s*[;,]\s*SkuId\s*=\s*(?P<sku>{_GUID})", re.I)
+_AUTO_ATTEMPT_OTHER_RE = re.compile(r"^(?:Command-line arguments\s*:|Trigger\s*=\s*\S+)$", re.I)
 #: slmgr.vbs's L_MsgActivated after "Activating <Name> (<ID>) ...": its DisplayActivatedStatus prints it once
 #: objProduct.Activate() returned, and only when the licence's LicenseStatus is then 1 (Licensed; a non-genuine or
 #: notification state gets its own error text instead). English: slmgr.vbs's words are localized (slmgr.ini), these are
@@ -314,6 +325,8 @@ class _Reader:
         self.nslookup: tuple[str, str | None] | None = None    # (name, domain) the last nslookup command line asks for
         self.attempt_names: list[tuple[dict[str, t.Any], str]] = []     # slmgr /ato attempts and the licence Name they show
         self.activated: list[dict[str, t.Any]] = []     # slmgr /ato attempts that printed "Product activated successfully."
+        self.auto_attempt: dict[str, t.Any] | None = None   # the automatic attempt (event 8198, rules engine) being read
+        self.auto_lines: list[dict[str, t.Any]] = []    # its lines, unread if the event ends before its code and licence
 
     # -- products ------------------------------------------------------------------------------------------------
 
@@ -455,6 +468,8 @@ class _Reader:
     def _read_part(self, number: int, stripped: str) -> None:
         """Read one line, or one 'label: value' part of a line."""
         self.current_text = mask_keys(stripped)
+        if self._auto_attempt(number, stripped):
+            return
         if self._event_or_srv(stripped) or self._attempt(stripped) or self._ospp_success(stripped) or self._xpr(stripped):
             return
         match = _LABEL_RE.match(stripped)
@@ -527,6 +542,39 @@ class _Reader:
                 return True
             self.pending_attempt = None      # no code on the next line: the result is not shown (a localized success)
         return self._lone_slmgr_error(text)
+
+    def _auto_attempt(self, number: int, text: str) -> bool:
+        """An event of Windows' own failed activation (_AUTO_ATTEMPT_START_RE): its first line, then the lines of its
+        code (hr= / Reason:), its licence (AppId, SkuId) and the rest of its text. Once the code and the SkuId are read
+        it is an activation attempt (Tool ``automatic``) of that licence; an event cut before both is left unread."""
+        start = _AUTO_ATTEMPT_START_RE.match(text)
+        if start:
+            self._end_auto_attempt()
+            self.auto_attempt = {}
+        elif self.auto_attempt is None:
+            return False
+        code = _AUTO_ATTEMPT_CODE_RE.search(text)
+        ids = _AUTO_ATTEMPT_IDS_RE.search(text)
+        if not (start or code or ids or _AUTO_ATTEMPT_OTHER_RE.match(text)):
+            self._end_auto_attempt()
+            return False
+        attempt = self.auto_attempt if self.auto_attempt is not None else {}
+        if code and "HResult" not in attempt:
+            attempt["HResult"] = code.group("code")
+        if ids and "ID" not in attempt:
+            attempt.update(ID=ids.group("sku").lower(), ApplicationID=ids.group("app").lower())
+        self.auto_lines.append({"line": number, "text": mask_keys(text)})
+        if "HResult" in attempt and "ID" in attempt and not attempt.get("recorded"):
+            self.attempts.append({"ID": attempt["ID"], "ApplicationID": attempt["ApplicationID"], "HResult": attempt["HResult"],
+                                  "Tool": "automatic"})
+            attempt["recorded"] = True
+        return True
+
+    def _end_auto_attempt(self) -> None:
+        """End the event being read: its lines stay unread when it gave no attempt."""
+        if self.auto_attempt is not None and not self.auto_attempt.get("recorded"):
+            self.unread.extend(self.auto_lines)
+        self.auto_attempt, self.auto_lines = None, []
 
     def _ospp_success(self, text: str) -> bool:
         """ospp.vbs /act's "<Product activation successful>" in the block of the licence it activated (SKU ID read):
@@ -794,6 +842,7 @@ class _Reader:
         """The probes read, as a snapshot's ``probes``."""
         self._end_cim_record()
         self._flush_xpr_name()
+        self._end_auto_attempt()
         if self.pending_ospp is not None:
             self._ospp_description("")
         self._lone_dialog_code()

@@ -17,33 +17,15 @@ requires administrator privilege"; SL_E_VL_BINDING_SERVICE_UNAVAILABLE 0xC004F07
 """
 from __future__ import annotations
 
-import pathlib
-
 import pytest
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _snapshot, _text
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _text
 
-TEXTS = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "text"
-
-
-def read(name):
-    return _text.snapshot_from_text((TEXTS / name).read_text(encoding="utf-8"), "pc1")
-
-
-def diagnose(snap):
-    return _analyze.analyze(_snapshot.read_snapshot(snap), {})
+from test_text_reader_captures_2026_12_b import TEXTS, codes_read, diagnose, read
 
 
 def unread(snap):
     return [u["text"] for u in snap["text_reader"]["unread_lines"]]
-
-
-def codes_read(snap):
-    """Every 0x code the reader took from the text: status reasons of licences and results of activation attempts."""
-    activation = snap["probes"].get("activation") or {}
-    found = [p.get("LicenseStatusReason") for p in activation.get("products") or []]
-    found += [a.get("HResult") for a in activation.get("activation_attempts") or []]
-    return sorted(c.upper().replace("0X", "0x") for c in found if c)
 
 
 # -- a KMS host and its SRV record (stealthpuppy.com, 2007) -------------------------------------------------------------
@@ -189,11 +171,41 @@ def test_other_tools_output_invents_nothing(name):
     assert result["status"] == "unknown" and result["codes"] == ["EVIDENCE_MISSING"]
 
 
-@pytest.mark.xfail(strict=True, reason="the Office rules engine's 'failed VL activation attempt' events are not read: "
-                                       "three failed attempts come out as 'no licensing data at all'")
 def test_mas_738_rules_engine_failed_vl_activation_attempts():
     """Three events "The rules engine reported a failed VL activation attempt." with "Reason:0x8007007B" (and 0x8007267C,
-    0xC004F012), "AppId = 0ff1ce15-... (Office), SkuId = ...", "Trigger=TimerEvent". Correct: three failed activation
-    attempts of Office licences are read with their codes (the licences' own state is not shown)."""
+    0xC004F012), "AppId = 0ff1ce15-... (Office), SkuId = ...", "Trigger=TimerEvent". Correct: three failed automatic
+    activation attempts of those Office licences, their state not shown: 0x8007007B is no KMS host found in DNS
+    (KMS_SRV_MISSING), 0x8007267C DNS_ERROR_NO_DNS_SERVERS (winerror.h: "No DNS servers configured for local system",
+    KMS_DNS_FAILURE), 0xC004F012 a code the collection does not know. Every line is read."""
     snap = read("en_mas_738_office_vl_renewal_events.txt")
     assert codes_read(snap) == ["0x8007007B", "0x8007267C", "0xC004F012"]
+    office = "0ff1ce15-a989-479d-af46-f275c6370663"
+    assert snap["probes"]["activation"]["activation_attempts"] == [
+        {"ID": "d450596f-894d-49e0-966a-fd39ed4c4c64", "ApplicationID": office, "HResult": "0x8007007B", "Tool": "automatic"},
+        {"ID": "4f414197-0fc2-4c01-b68a-86cbb9ac254c", "ApplicationID": office, "HResult": "0x8007267C", "Tool": "automatic"},
+        {"ID": "d450596f-894d-49e0-966a-fd39ed4c4c64", "ApplicationID": office, "HResult": "0xC004F012", "Tool": "automatic"}]
+    assert unread(snap) == []
+    result = diagnose(snap)
+    assert set(result["codes"]) == {"KMS_SRV_MISSING", "KMS_DNS_FAILURE", "UNKNOWN_ACTIVATION_ERROR"}
+    assert result["status"] == "failing"
+
+
+def test_azuresandbox_145_event_8198_slui_autoactivate_failed():
+    """Security-SPP event 8198 of a Windows Server in Azure: "License Activation (slui.exe) failed with the following
+    error code:", "hr=0x80004005", "Command-line arguments:", "RuleId=...;Action=AutoActivate;AppId=55c92734-...
+    (Windows);SkuId=c2e946d1-...;...". Correct: a failed automatic activation attempt of that Windows licence with
+    0x80004005 (E_FAIL, no cause named): failing, the code reported as one the collection does not know. An event cut
+    before its code and licence is no attempt."""
+    snap = read("en_azuresandbox_145_event_8198_slui_80004005.txt")
+    assert snap["probes"]["activation"]["activation_attempts"] == [
+        {"ID": "c2e946d1-cfa2-4523-8c87-30bc696ee584", "ApplicationID": "55c92734-d682-4d71-983e-d6ec3f16059f",
+         "HResult": "0x80004005", "Tool": "automatic"}]
+    assert unread(snap) == []
+    result = diagnose(snap)
+    assert result["codes"] == ["UNKNOWN_ACTIVATION_ERROR"] and result["status"] == "failing"
+    assert "0x80004005" in result["findings"][0]["message"]["en"]
+    # the event cut after its first line, or its first two (no licence yet): no attempt is made up, the lines stay visible
+    lines = (TEXTS / "en_azuresandbox_145_event_8198_slui_80004005.txt").read_text(encoding="utf-8").splitlines(keepends=True)
+    for cut in (1, 2):
+        cut_snap = _text.snapshot_from_text("".join(lines[:cut]), "pc1")
+        assert "activation" not in cut_snap["probes"] and unread(cut_snap) == [line.strip() for line in lines[:cut]]
