@@ -209,3 +209,41 @@ def test_azuresandbox_145_event_8198_slui_autoactivate_failed():
     for cut in (1, 2):
         cut_snap = _text.snapshot_from_text("".join(lines[:cut]), "pc1")
         assert "activation" not in cut_snap["probes"] and unread(cut_snap) == [line.strip() for line in lines[:cut]]
+
+
+# -- Office Tool Plus's licence views in zh-CN (YerongAI/Office-Tool#580, #331) -------------------------------------------
+
+def test_office_tool_580_bulleted_view_reads_as_the_plain_one():
+    """Office Tool Plus's view pasted with a bullet and a tab before each label ("•\t许可证说明: Office 16, RETAIL(Grace)
+    channel", "•\t错误代码: 0xC004F017"): read as the same view without bullets (zh_office_tool_260_licences.txt):
+    a retail Grace licence whose reason is 0xC004F017, not activated, not a KMS channel."""
+    snap = read("zh_office_tool_580_bulleted_grace_c004f017.txt")
+    assert snap["probes"]["activation"]["products"] == [{
+        "Name": "Office 16, Office16O365ProPlusR Grace edition", "Description": "Office 16, RETAIL(Grace) channel",
+        "PartialProductKey": "VMFTK", "LicenseStatusReason": "0xC004F017"}]
+    result = diagnose(snap)
+    assert set(result["codes"]) == {"ACTIVATION_FAILED", "EVIDENCE_MISSING", "NOT_KMS_CHANNEL"}
+
+
+@pytest.mark.xfail(strict=True, reason="Office Tool Plus prints SKU ID after the Name: it starts a new licence, so each "
+                                       "licence's ID, status and code go to the next licence's Name")
+def test_office_tool_331_each_licence_keeps_its_own_sku_id_and_status():
+    """Office Tool Plus's "Office 激活处理" view: for each licence its Name, "许可证说明:", then "SKU ID:", "许可证状态:
+    ---未许可---", "错误代码: 0xC004F014" (SL_E_PKEY_NOT_INSTALLED); the stored copy is cut after the seventh licence's
+    SKU ID. Correct: seven licences, each with its own Name, Description and SKU ID; six Unlicensed with 0xC004F014,
+    the seventh's state not shown."""
+    snap = read("zh_office_tool_331_unlicensed_subscriptions.txt")
+    products = snap["probes"]["activation"]["products"]
+    assert [((p.get("Name") or "").partition(", ")[2], (p.get("ID") or "")[:8], p.get("LicenseStatus")) for p in products] == [
+        ("Office16O365SmallBusPremR_SubTrial5 edition", "090506fc", 0),
+        ("Office16O365SmallBusPremR_Subscription2 edition", "0bc1dae4", 0),
+        ("Office16O365ProPlusR_Subscription1 edition", "149dbce7", 0),
+        ("Office16O365SmallBusPremDemoR_BypassTrial365 edition", "18c10ce7", 0),
+        ("Office16O365SmallBusPremR_SubTrial2 edition", "2030a84d", 0),
+        ("Office16O365ProPlusE5R_SubTrial edition", "24fc428e", 0),
+        ("Office16O365ProPlusR_SubTrial2 edition", "26b6a7ce", None)]
+    assert all(p.get("LicenseStatusReason") == "0xC004F014" for p in products[:6])
+    result = diagnose(snap)
+    assert sum(f["code"] == "ACTIVATION_FAILED" for f in result["findings"]) == 6
+    assert [f["product"]["id"] for f in result["findings"] if f["code"] == "EVIDENCE_MISSING"] == ["26b6a7ce-b174-40aa-a114-316aa56ba9fc"]
+    assert "CHANNEL_UNKNOWN" not in result["codes"]
