@@ -387,8 +387,7 @@ class _Reader:
             self.service["ClientMachineID"] = parsed
             return True
         if field == "ID" and label.strip().lower() == "sku id":
-            self.ospp = True
-            self._current(starts=True)["ID"] = parsed
+            self._sku_id(parsed)
             return True
         if field == "Name":
             self._current(starts="Name" in self._current())["Name"] = parsed
@@ -406,6 +405,18 @@ class _Reader:
             return True
         self._set(field, parsed)
         return True
+
+    def _sku_id(self, sku: str) -> None:
+        """A "SKU ID:" line. ospp.vbs prints it first in a licence's block (/dstatus, /act: SKU ID, LICENSE NAME, ...), so
+        there it starts the licence; Office Tool Plus's licence view prints it after the licence's Name and
+        "许可证说明:" (github.com/YerongAI/Office-Tool/issues/331), so a licence of this block that has a Name or a
+        Description and no ID yet is the one it belongs to."""
+        current = self.products[-1] if self.products else {}
+        if self.block_has_product and "ID" not in current and ("Name" in current or "Description" in current):
+            current["ID"] = sku
+            return
+        self.ospp = True
+        self._current(starts=True)["ID"] = sku
 
     def _in_licence(self) -> bool:
         """Whether a licence is being read: the last product shows more than an error code (an error message's

@@ -225,8 +225,6 @@ def test_office_tool_580_bulleted_view_reads_as_the_plain_one():
     assert set(result["codes"]) == {"ACTIVATION_FAILED", "EVIDENCE_MISSING", "NOT_KMS_CHANNEL"}
 
 
-@pytest.mark.xfail(strict=True, reason="Office Tool Plus prints SKU ID after the Name: it starts a new licence, so each "
-                                       "licence's ID, status and code go to the next licence's Name")
 def test_office_tool_331_each_licence_keeps_its_own_sku_id_and_status():
     """Office Tool Plus's "Office 激活处理" view: for each licence its Name, "许可证说明:", then "SKU ID:", "许可证状态:
     ---未许可---", "错误代码: 0xC004F014" (SL_E_PKEY_NOT_INSTALLED); the stored copy is cut after the seventh licence's
