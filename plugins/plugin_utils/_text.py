@@ -131,7 +131,8 @@ _OSPP_ACTIVATED_RE = re.compile(r"^<Product activation successful>$")
 #: alone is ambiguous. Sources:
 #: en slmgr /dli, /dlv - Microsoft, "Managing License States" (TechNet ff793426) and KB 4487266's slmgr /dlv text;
 #: en ospp.vbs - github.com/Wind4/vlmcsd/issues/20 (/dstatus), github.com/reeddoy/Microsoft-office-LTSC-2024/issues/4 (/act);
-#: zh-CN Office licence views - github.com/YerongAI/Office-Tool/issues/580, /260, /331 (许可证说明, 许可证状态, 错误代码, ...);
+#: zh-CN Office licence views - github.com/YerongAI/Office-Tool/issues/580, /260, /331, /601 (许可证说明, 许可证状态, 错误代码,
+#: 剩余期限, ...);
 #: de - support.microsoft.com/kb/942962/de ("Fehlercode"); ja - support.microsoft.com/kb/942962/ja ("エラー コード").
 #: The result label of the activation error messages in Microsoft's localized KB articles (read as "error code" is):
 #: ja - support.microsoft.com/kb/929826/ja ("エラー: 0x8007232b") and support.microsoft.com/ja-jp/help/3166553
@@ -170,6 +171,8 @@ LABELS: dict[str, dict[str, str]] = {
     "zh-CN": {
         "许可证说明": "Description", "许可证状态": "LicenseStatus", "产品密钥的最后五个字符": "PartialProductKey",
         "错误代码": "LicenseStatusReason", "错误": "LicenseStatusReason",
+        # Office Tool Plus's minutes left: "剩余期限: 4 天 (7054 分钟后到期)" (github.com/YerongAI/Office-Tool/issues/601)
+        "剩余期限": "GracePeriodRemaining",
     },
     "de": {"fehlercode": "LicenseStatusReason", "lizenzstatus": "LicenseStatus"},
     "ja": {"エラー コード": "LicenseStatusReason", "エラー": "LicenseStatusReason", "ライセンス認証のエラー": "LicenseStatusReason",
@@ -190,6 +193,9 @@ STATUS_WORDS: dict[str, int] = {
     "extended grace period": 6,
     "---licensed---": 1, "---unlicensed---": 0, "---notifications---": 5, "---oob_grace---": 2, "---oot_grace---": 3,
     "---未许可---": 0,
+    # Office Tool Plus 9.0 prints its zh-CN status words without the dashes (github.com/YerongAI/Office-Tool/issues/601:
+    # "许可证状态:  未许可 ", "许可证状态:  OOB_宽限期 " beside 0x4004F00C, "running in its grace period")
+    "未许可": 0, "oob_宽限期": 2,
     "lizenziert": 1, "ライセンスされています": 1, "사용 허가됨": 1,
 }
 
@@ -360,7 +366,7 @@ class _Reader:
             match = _PARTIAL_RE.match(text)
             return match.group(1) if match else None
         if field in ("GracePeriodRemaining",):
-            minutes = re.search(r"(\d+)\s*minute", text)
+            minutes = re.search(r"(\d+)\s*(?:minute|分钟)", text)
             return int(minutes.group(1)) if minutes else None
         if field in ("VLActivationInterval", "VLRenewalInterval", "KeyManagementServiceCurrentCount", "KeyManagementServiceListeningPort"):
             number = _NUMBER_RE.search(text)

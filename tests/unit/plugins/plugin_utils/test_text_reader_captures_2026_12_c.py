@@ -247,8 +247,6 @@ def test_office_tool_331_each_licence_keeps_its_own_sku_id_and_status():
     assert "CHANNEL_UNKNOWN" not in result["codes"]
 
 
-@pytest.mark.xfail(strict=True, reason="Office Tool Plus's newer status words ('未许可', 'OOB_宽限期') and its '剩余期限: 4 天 (7054 分钟后到期)' "
-                                       "are not read: four licences come out with no state")
 def test_office_tool_601_grace_licence_and_unlicensed_ones():
     """Office Tool Plus 9.0's view (Windows 11, Excel 2021): bullets, "SKU ID:" after the Name, the status words without
     dashes ("许可证状态:  未许可 ", "许可证状态:  OOB_宽限期 "), and for the Grace licence "错误代码: 0x4004F00C" (informational:
