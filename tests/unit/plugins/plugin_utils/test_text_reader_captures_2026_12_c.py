@@ -158,6 +158,14 @@ def test_vlmcsd_37_settings_c004f025_is_access_denied():
     assert denied["evidence"]["hresult"] == "0xC004F025"
 
 
+def test_mas_221_lone_hr_line_of_an_event_is_no_attempt():
+    """"hr=0xC004F074" alone (the reporter's copy of an event 8198 line; Windows was activated, as the issue's screenshot
+    shows): without the event's first line and its licence it is no attempt and no licence; left unread."""
+    snap = read("en_mas_221_lone_hr_line.txt")
+    assert snap["probes"] == {} and unread(snap) == ["hr=0xC004F074"]
+    assert diagnose(snap)["codes"] == ["EVIDENCE_MISSING"]
+
+
 # -- texts that are not licensing output --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["en_set_ntpconfig_w32tm_query_status.txt", "en_kms_vl_all_68_remaining_period.txt"])
