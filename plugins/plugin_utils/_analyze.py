@@ -30,7 +30,9 @@ from ansible_collections.winactivation.kms.plugins.plugin_utils import _findings
 #: Microsoft's clock tolerance between KMS client and host (UTC).
 MAX_SKEW_SECONDS = 4 * 3600
 DNS_MISSING = {0x8007232B, 0x8007251D, 0x8007007B, 0x80092328}
-DNS_FAILURE = {0x8007232A}
+#: The client's DNS failed: DNS_ERROR_RCODE_SERVER_FAILURE, and DNS_ERROR_NO_DNS_SERVERS ("No DNS servers configured for
+#: local system", winerror.h 9852; an automatic attempt's reason in github.com/massgravel/Microsoft-Activation-Scripts/issues/738).
+DNS_FAILURE = {0x8007232A, 0x8007267C}
 UNREACHABLE_HOST = {0x800706BA, 0xC004F039}
 KEY_REFUSED = {0xC004F050, 0xC004C003, 0xC004F035}
 #: 0x8004FE21 (SL_E_NOT_GENUINE, the older form) and 0xC004F200 (SL_E_NOT_GENUINE, "current state is not genuine",
@@ -41,8 +43,11 @@ OUT_OF_TOLERANCE = 0xC004F00F
 KMS_OUTER = {0xC004F074, 0xC004F056}
 LICENSED, NON_GENUINE_GRACE = 1, 4
 GRACE_STATES = {2, 3, 6}
+#: Access denied: E_ACCESSDENIED and the Software Licensing Service's own SL_E_LUA_ACCESSDENIED ("the action requires
+#: administrator privilege", slerror.h; the SL API lists it beside E_ACCESSDENIED, "API requires admin privileges").
+ACCESS_DENIED_CODES = frozenset({0x80070005, 0xC004F025})
 #: Codes that name a cause on their own (used when a product's reason is all the evidence there is).
-CAUSE_CODES = DNS_MISSING | DNS_FAILURE | UNREACHABLE_HOST | NOT_GENUINE | {0xC004F06C, 0xC004F042, 0xC004F038, 0xC004F041, 0x80070005}
+CAUSE_CODES = DNS_MISSING | DNS_FAILURE | UNREACHABLE_HOST | NOT_GENUINE | ACCESS_DENIED_CODES | {0xC004F06C, 0xC004F042, 0xC004F038, 0xC004F041}
 #: Findings that describe a product without explaining why it is not activated.
 _NOT_A_CAUSE = {"IN_GRACE", "NOT_KMS_CHANNEL", "CHANNEL_UNKNOWN", "EVIDENCE_MISSING", "EVALUATION_EDITION", "NO_GVLK_FOR_EDITION"}
 
@@ -404,7 +409,7 @@ def _from_inner(ctx: _Context, product: dict[str, t.Any], inner: int) -> list[di
                                {"product_kind": kind[0], "product_kind_ja": kind[1]})]
     if inner == 0xC004F041:
         return [_findings.make("KMS_HOST_NOT_ACTIVATED", ref, {"kms_host": host, "hresult": hex_inner})]
-    if inner == 0x80070005:
+    if inner in ACCESS_DENIED_CODES:
         return [_findings.make("ACCESS_DENIED", ref, {"hresult": hex_inner})]
     if inner in KEY_REFUSED:
         return [_findings.make("INVALID_PRODUCT_KEY", ref, {"partial_key": product.get("partial_product_key"), "hresult": hex_inner},
@@ -791,7 +796,7 @@ def _attempt_findings(ctx: _Context) -> list[dict[str, t.Any]]:
             else:
                 found.append(_failed(ref, code, [_events_missing(ctx), ("the KMS DNS probe", "KMS の DNS の情報")], source, confidence="medium"))
         elif code == OUT_OF_TOLERANCE or code in KEY_REFUSED or code in NOT_GENUINE or code in DNS_MISSING | DNS_FAILURE | UNREACHABLE_HOST \
-                or code in (0xC004F06C, 0xC004F042, 0xC004F038, 0xC004F041, 0x80070005, 0xC004E015):
+                or code in ACCESS_DENIED_CODES or code in (0xC004F06C, 0xC004F042, 0xC004F038, 0xC004F041, 0xC004E015):
             if code == OUT_OF_TOLERANCE:
                 found.append(_findings.make("HARDWARE_OUT_OF_TOLERANCE", ref, {"hresult": _hresult.to_hex(code), "license_status": stub.get("license_status")},
                                             {"product": ref["display"]}))
@@ -888,7 +893,7 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
     if "activation" in errors:
         err = errors["activation"] or {}
         code = _hresult.normalise(err.get("hresult"))
-        findings.append(_findings.make("ACCESS_DENIED" if code == 0x80070005 else "UNKNOWN_ACTIVATION_ERROR", None,
+        findings.append(_findings.make("ACCESS_DENIED" if code in ACCESS_DENIED_CODES else "UNKNOWN_ACTIVATION_ERROR", None,
                                        {"hresult": _hresult.to_hex(code), "message": err.get("message")}, {"product": "licensing"}))
     licensing_error = ctx.activation.get("licensing_error")
     spp = ctx.activation.get("spp_service") or {}
@@ -897,7 +902,7 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
         if code == 0x80070422 or (spp.get("start_mode") or "").lower() == "disabled":
             findings.append(_findings.make("SPP_SERVICE_UNAVAILABLE", None, {"state": spp.get("state"), "start_mode": spp.get("start_mode"),
                                                                              "hresult": _hresult.to_hex(code)}))
-        elif code == 0x80070005:
+        elif code in ACCESS_DENIED_CODES:
             findings.append(_findings.make("ACCESS_DENIED", None, {"hresult": _hresult.to_hex(code)}))
         else:
             findings.append(_findings.make("UNKNOWN_ACTIVATION_ERROR", None, {"hresult": _hresult.to_hex(code),

@@ -604,7 +604,7 @@ def _parse_event(event: dict[str, t.Any], data: str, fields: list[str], with_tim
 
 
 #: The tools an activation attempt can come from (probes.activation.activation_attempts[].Tool).
-ATTEMPT_TOOLS = ("slmgr /ato", "ospp /act", "Activate", "Settings")
+ATTEMPT_TOOLS = ("slmgr /ato", "ospp /act", "Activate", "Settings", "automatic")
 
 
 def normalise_attempt(attempt: dict[str, t.Any]) -> dict[str, t.Any]:

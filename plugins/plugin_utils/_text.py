@@ -106,12 +106,33 @@ _OSPP_DESCRIPTION_RE = re.compile(r"^ERROR DESCRIPTION\s*:(?P<text>.*)$")
 _OSPP_SEPARATOR_RE = re.compile(r"^---(?:Processing|Exiting)?-{3,}$")
 #: A result message that is about activation ("... could not be activated", "activation").
 _ACTIVATION_WORD_RE = re.compile(r"activat", re.I)
+#: Windows' own activation attempts as the Application log prints them (Event Viewer, Get-WinEvent's Message), one
+#: attempt an event: Security-SPP's event 8198 "License Activation (slui.exe) failed with the following error code:",
+#: "hr=0x...", "Command-line arguments:", "RuleId=...;Action=AutoActivate;AppId=<guid>;SkuId=<guid>;..."
+#: (github.com/Azure-Samples/azuresandbox/issues/145), and the rules engine's "The rules engine reported a failed VL
+#: activation attempt.", "Reason:0x...", "AppId = <guid>, SkuId = <guid>", "Trigger=..."
+#: (github.com/massgravel/Microsoft-Activation-Scripts/issues/738); a paste may hold an event on one line.
+_AUTO_ATTEMPT_START_RE = re.compile(r"^(?:License Activation \(slui\.exe\) failed with the following error code"
+                                    r"|The rules engine reported a failed VL activation attempt)\b", re.I)
+_AUTO_ATTEMPT_CODE_RE = re.compile(r"\b(?:hr|Reason)\s*[=:]\s*(?P<code>0x[0-9A-Fa-f]{1,8})(?![0-9A-Fa-f])", re.I)
+_AUTO_ATTEMPT_IDS_RE = re.compile(rf"\bAppId\s*=\s*(?P<app>{_GUID})\s*[;,]\s*SkuId\s*=\s*(?P<sku>{_GUID})", re.I)
+_AUTO_ATTEMPT_OTHER_RE = re.compile(r"^(?:Command-line arguments\s*:|Trigger\s*=\s*\S+)$", re.I)
+#: slmgr.vbs's L_MsgActivated after "Activating <Name> (<ID>) ...": its DisplayActivatedStatus prints it once
+#: objProduct.Activate() returned, and only when the licence's LicenseStatus is then 1 (Licensed; a non-genuine or
+#: notification state gets its own error text instead). English: slmgr.vbs's words are localized (slmgr.ini), these are
+#: the 0409 ones.
+_SLMGR_ACTIVATED_RE = re.compile(r"^Product activated successfully\.?$")
+#: ospp.vbs's MSG_ACTSUCCESS: /act calls instance.Activate for the licence it has just listed (SKU ID, LICENSE NAME, ...)
+#: and SppErrHandle prints this when Activate raised no error; a failure prints ERROR CODE instead. ospp.vbs is not
+#: localized (github.com/Py-KMS-Organization/py-kms/issues/126).
+_OSPP_ACTIVATED_RE = re.compile(r"^<Product activation successful>$")
 
 #: Labels seen in real published output, per language, mapped to the CIM property they show. Only where the value
 #: alone is ambiguous. Sources:
 #: en slmgr /dli, /dlv - Microsoft, "Managing License States" (TechNet ff793426) and KB 4487266's slmgr /dlv text;
 #: en ospp.vbs - github.com/Wind4/vlmcsd/issues/20 (/dstatus), github.com/reeddoy/Microsoft-office-LTSC-2024/issues/4 (/act);
-#: zh-CN Office licence views - github.com/YerongAI/Office-Tool/issues/580, /260, /331 (许可证说明, 许可证状态, 错误代码, ...);
+#: zh-CN Office licence views - github.com/YerongAI/Office-Tool/issues/580, /260, /331, /601 (许可证说明, 许可证状态, 错误代码,
+#: 剩余期限, ...);
 #: de - support.microsoft.com/kb/942962/de ("Fehlercode"); ja - support.microsoft.com/kb/942962/ja ("エラー コード").
 #: The result label of the activation error messages in Microsoft's localized KB articles (read as "error code" is):
 #: ja - support.microsoft.com/kb/929826/ja ("エラー: 0x8007232b") and support.microsoft.com/ja-jp/help/3166553
@@ -150,6 +171,8 @@ LABELS: dict[str, dict[str, str]] = {
     "zh-CN": {
         "许可证说明": "Description", "许可证状态": "LicenseStatus", "产品密钥的最后五个字符": "PartialProductKey",
         "错误代码": "LicenseStatusReason", "错误": "LicenseStatusReason",
+        # Office Tool Plus's minutes left: "剩余期限: 4 天 (7054 分钟后到期)" (github.com/YerongAI/Office-Tool/issues/601)
+        "剩余期限": "GracePeriodRemaining",
     },
     "de": {"fehlercode": "LicenseStatusReason", "lizenzstatus": "LicenseStatus"},
     "ja": {"エラー コード": "LicenseStatusReason", "エラー": "LicenseStatusReason", "ライセンス認証のエラー": "LicenseStatusReason",
@@ -170,6 +193,9 @@ STATUS_WORDS: dict[str, int] = {
     "extended grace period": 6,
     "---licensed---": 1, "---unlicensed---": 0, "---notifications---": 5, "---oob_grace---": 2, "---oot_grace---": 3,
     "---未许可---": 0,
+    # Office Tool Plus 9.0 prints its zh-CN status words without the dashes (github.com/YerongAI/Office-Tool/issues/601:
+    # "许可证状态:  未许可 ", "许可证状态:  OOB_宽限期 " beside 0x4004F00C, "running in its grace period")
+    "未许可": 0, "oob_宽限期": 2,
     "lizenziert": 1, "ライセンスされています": 1, "사용 허가됨": 1,
 }
 
@@ -304,6 +330,9 @@ class _Reader:
         self.lone_codes: list[tuple[int, str]] = []     # 0x codes alone on a line outside event data (_lone_dialog_code)
         self.nslookup: tuple[str, str | None] | None = None    # (name, domain) the last nslookup command line asks for
         self.attempt_names: list[tuple[dict[str, t.Any], str]] = []     # slmgr /ato attempts and the licence Name they show
+        self.activated: list[dict[str, t.Any]] = []     # slmgr /ato attempts that printed "Product activated successfully."
+        self.auto_attempt: dict[str, t.Any] | None = None   # the automatic attempt (event 8198, rules engine) being read
+        self.auto_lines: list[dict[str, t.Any]] = []    # its lines, unread if the event ends before its code and licence
 
     # -- products ------------------------------------------------------------------------------------------------
 
@@ -337,7 +366,7 @@ class _Reader:
             match = _PARTIAL_RE.match(text)
             return match.group(1) if match else None
         if field in ("GracePeriodRemaining",):
-            minutes = re.search(r"(\d+)\s*minute", text)
+            minutes = re.search(r"(\d+)\s*(?:minute|分钟)", text)
             return int(minutes.group(1)) if minutes else None
         if field in ("VLActivationInterval", "VLRenewalInterval", "KeyManagementServiceCurrentCount", "KeyManagementServiceListeningPort"):
             number = _NUMBER_RE.search(text)
@@ -364,8 +393,7 @@ class _Reader:
             self.service["ClientMachineID"] = parsed
             return True
         if field == "ID" and label.strip().lower() == "sku id":
-            self.ospp = True
-            self._current(starts=True)["ID"] = parsed
+            self._sku_id(parsed)
             return True
         if field == "Name":
             self._current(starts="Name" in self._current())["Name"] = parsed
@@ -383,6 +411,18 @@ class _Reader:
             return True
         self._set(field, parsed)
         return True
+
+    def _sku_id(self, sku: str) -> None:
+        """A "SKU ID:" line. ospp.vbs prints it first in a licence's block (/dstatus, /act: SKU ID, LICENSE NAME, ...), so
+        there it starts the licence; Office Tool Plus's licence view prints it after the licence's Name and
+        "许可证说明:" (github.com/YerongAI/Office-Tool/issues/331), so a licence of this block that has a Name or a
+        Description and no ID yet is the one it belongs to."""
+        current = self.products[-1] if self.products else {}
+        if self.block_has_product and "ID" not in current and ("Name" in current or "Description" in current):
+            current["ID"] = sku
+            return
+        self.ospp = True
+        self._current(starts=True)["ID"] = sku
 
     def _in_licence(self) -> bool:
         """Whether a licence is being read: the last product shows more than an error code (an error message's
@@ -445,7 +485,9 @@ class _Reader:
     def _read_part(self, number: int, stripped: str) -> None:
         """Read one line, or one 'label: value' part of a line."""
         self.current_text = mask_keys(stripped)
-        if self._event_or_srv(stripped) or self._attempt(stripped) or self._xpr(stripped):
+        if self._auto_attempt(number, stripped):
+            return
+        if self._event_or_srv(stripped) or self._attempt(stripped) or self._ospp_success(stripped) or self._xpr(stripped):
             return
         match = _LABEL_RE.match(stripped)
         if match and not _foreign_property(stripped) and self._labelled(number, match.group("label"), match.group("value")):
@@ -511,8 +553,67 @@ class _Reader:
             if code:
                 self._finish_attempt(code.group(0))
                 return True
-            self.pending_attempt = None      # no code on the next line: the result is not shown (success is localized text)
+            if _SLMGR_ACTIVATED_RE.match(text):
+                self.activated.append(self.pending_attempt)
+                self._finish_attempt("0x0")
+                return True
+            self.pending_attempt = None      # no code on the next line: the result is not shown (a localized success)
         return self._lone_slmgr_error(text)
+
+    def _auto_attempt(self, number: int, text: str) -> bool:
+        """An event of Windows' own failed activation (_AUTO_ATTEMPT_START_RE): its first line, then the lines of its
+        code (hr= / Reason:), its licence (AppId, SkuId) and the rest of its text. Once the code and the SkuId are read
+        it is an activation attempt (Tool ``automatic``) of that licence; an event cut before both is left unread."""
+        start = _AUTO_ATTEMPT_START_RE.match(text)
+        if start:
+            self._end_auto_attempt()
+            self.auto_attempt = {}
+        elif self.auto_attempt is None:
+            return False
+        code = _AUTO_ATTEMPT_CODE_RE.search(text)
+        ids = _AUTO_ATTEMPT_IDS_RE.search(text)
+        if not (start or code or ids or _AUTO_ATTEMPT_OTHER_RE.match(text)):
+            self._end_auto_attempt()
+            return False
+        attempt = self.auto_attempt if self.auto_attempt is not None else {}
+        if code and "HResult" not in attempt:
+            attempt["HResult"] = code.group("code")
+        if ids and "ID" not in attempt:
+            attempt.update(ID=ids.group("sku").lower(), ApplicationID=ids.group("app").lower())
+        self.auto_lines.append({"line": number, "text": mask_keys(text)})
+        if "HResult" in attempt and "ID" in attempt and not attempt.get("recorded"):
+            self.attempts.append({"ID": attempt["ID"], "ApplicationID": attempt["ApplicationID"], "HResult": attempt["HResult"],
+                                  "Tool": "automatic"})
+            attempt["recorded"] = True
+        return True
+
+    def _end_auto_attempt(self) -> None:
+        """End the event being read: its lines stay unread when it gave no attempt."""
+        if self.auto_attempt is not None and not self.auto_attempt.get("recorded"):
+            self.unread.extend(self.auto_lines)
+        self.auto_attempt, self.auto_lines = None, []
+
+    def _ospp_success(self, text: str) -> bool:
+        """ospp.vbs /act's "<Product activation successful>" in the block of the licence it activated (SKU ID read):
+        an attempt that returned no error, and the licence is activated. Outside such a block it is left unread."""
+        if not _OSPP_ACTIVATED_RE.match(text) or not self.block_has_product or not self.products \
+                or not self.products[-1].get("ID") or self.products[-1].get("LicenseStatus", 1) != 1:
+            return False
+        self.products[-1]["LicenseStatus"] = 1
+        self._ospp_attempt("0x0", self.products[-1]["ID"])
+        return True
+
+    def _activated_licences(self, products: list[dict[str, t.Any]]) -> None:
+        """A licence slmgr /ato activated ("Product activated successfully.") is Licensed unless the paste shows its
+        state otherwise; a licence the paste shows only on the "Activating <Name> (<ID>) ..." line is added with that
+        Name and ID."""
+        for attempt in self.activated:
+            named = [p for p in products if p.get("ID") == attempt["ID"]]
+            if named:
+                named[0].setdefault("LicenseStatus", 1)
+                continue
+            name = next((n for a, n in self.attempt_names if a is attempt), None)
+            products.append({"ID": attempt["ID"], **({"Name": name} if name else {}), "LicenseStatus": 1})
 
     def _lone_slmgr_error(self, text: str) -> bool:
         """slmgr's 'Error: 0x...' line with no 'Activating <Name> (<ID>)' line before it: an activation attempt whose
@@ -758,11 +859,13 @@ class _Reader:
         """The probes read, as a snapshot's ``probes``."""
         self._end_cim_record()
         self._flush_xpr_name()
+        self._end_auto_attempt()
         if self.pending_ospp is not None:
             self._ospp_description("")
         self._lone_dialog_code()
         products = [p for p in self.products if p]
         self._attempt_ids(products)
+        self._activated_licences(products)
         for product in products:
             # slmgr does not print LicenseIsAddon, but an add-on license says so in its Name ("Windows(R), Client-ESU-Year1
             # add-on for Education,...", github.com/alygcode/windows10esu/issues/3): never the host's own licence
