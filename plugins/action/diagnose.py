@@ -47,7 +47,7 @@ class ActionModule(ActionBase):
             return origin.get(option, option)
 
         _options.in_range(name("timeout"), args["timeout"], 0.1, 30, "seconds")
-        _options.in_range(name("expiring_days"), args["expiring_days"], 1, 180)
+        _options.in_range(name("expiring_days"), args["expiring_days"], *_options.EXPIRING_DAYS_RANGE)
         args["_servers"] = [_options.dns_server(name("dns_servers"), s) for s in args["dns_servers"]]
         args["_candidates"] = [_options.endpoint(name("candidates"), c) for c in args["candidates"]]
         if args["time_budget"] is not None:     # checked again by Budget; here so that the error names the variable

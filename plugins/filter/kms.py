@@ -23,7 +23,7 @@ def _options_of(name: str, **values: t.Any) -> dict[str, t.Any]:
             days = int(days) if isinstance(days, str) else days
             if isinstance(days, bool) or not isinstance(days, int):
                 raise AnsibleActionFail(f"expiring_days: expected an integer 1-180, got {_options.shown(days)}")
-            _options.in_range("expiring_days", days, 1, 180)
+            _options.in_range("expiring_days", days, *_options.EXPIRING_DAYS_RANGE)
             checked["expiring_days"] = days
         if values.get("html_template") not in (None, ""):
             _options.path("html_template", values["html_template"])  # whether it is a template file: _report says

@@ -210,7 +210,7 @@ VALUE_CHECKS: dict[str, t.Callable[[str, t.Any], None]] = {
     "diagnose_dns_servers": _each(_options.dns_server),
     "diagnose_candidates": _each(_options.endpoint),
     "diagnose_timeout": _range(0.1, 30, "seconds"),
-    "diagnose_expiring_days": _range(1, 180),
+    "diagnose_expiring_days": _range(*_options.EXPIRING_DAYS_RANGE),
     "diagnose_fleet_hosts": _each_of_some(_options.inventory_name),
     "diagnose_time_budget": _range(0.1, _budget.MAX_SECONDS, "seconds"),
     "remediate_time_budget": _range(0.1, _budget.MAX_SECONDS, "seconds"),
@@ -234,6 +234,7 @@ VALUE_CHECKS: dict[str, t.Callable[[str, t.Any], None]] = {
     "report_stats_max_bytes": _range(*_fleet.STATS_MAX_BYTES_RANGE),
     "report_slice_max_bytes": _range(*_slices.MAX_BYTES_RANGE),
     "snapshot_dir": _snapshot_dir,
+    "snapshot_expiring_days": _range(*_options.EXPIRING_DAYS_RANGE),
 }
 
 

@@ -266,3 +266,14 @@ def test_the_validate_step_refuses_what_the_modules_refuse_by_range(role, name, 
     result = _run({"roles": {role: hosts}}, {"localhost": {name: value}, "pc1": {name: value}})
     assert result["failed"] is True
     assert f"{name} must be {allowed}" in result["msg"], result["msg"]
+
+
+@pytest.mark.parametrize("value", [0, -5, 181, 100000])
+def test_snapshot_expiring_days_is_range_checked_before_any_file_is_read(value):
+    """diagnose_snapshots' -e snapshot_expiring_days=0 (no expiry ever flagged) or =100000 (every activation flagged
+    ACTIVATION_EXPIRING) ran green, where the diagnose module and filter refuse anything outside 1-180: the validate step
+    names it first."""
+    spec = {"snapshot_expiring_days": {"type": "int"}}
+    assert _validate.validate(spec, {"snapshot_expiring_days": value}) == [
+        f"snapshot_expiring_days must be between 1 and 180, got {value}"]
+    assert _validate.validate(spec, {"snapshot_expiring_days": 30}) == []
