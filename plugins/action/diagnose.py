@@ -47,7 +47,7 @@ class ActionModule(ActionBase):
             return origin.get(option, option)
 
         _options.in_range(name("timeout"), args["timeout"], 0.1, 30, "seconds")
-        _options.in_range(name("expiring_days"), args["expiring_days"], 1, 180)
+        _options.in_range(name("expiring_days"), args["expiring_days"], *_options.EXPIRING_DAYS_RANGE)
         args["_servers"] = [_options.dns_server(name("dns_servers"), s) for s in args["dns_servers"]]
         args["_candidates"] = [_options.endpoint(name("candidates"), c) for c in args["candidates"]]
         if args["time_budget"] is not None:     # checked again by Budget; here so that the error names the variable
@@ -68,6 +68,11 @@ class ActionModule(ActionBase):
         host = (task_vars or {}).get("inventory_hostname") or "unknown"
         # the one change diagnose may make, opt-in and never in check mode: Activate() on unlicensed KMS clients
         attempt = bool(args["attempt_activation"]) and not self._task.check_mode
+        if attempt and _controller.run_ended(_controller.run_process()):
+            # ansible-playbook was killed (a worker runs on in its own session): as a remedy, send no change once it ended
+            result.update({"failed": True, "msg": "the run was stopped (its ansible-playbook process has ended): nothing "
+                                                  "was sent to the host (attempt_activation not sent)"})
+            return result
         probes = {
             "activation": {"max_events": 20, **({"attempt_activation": True} if attempt else {})},
             "time": {},

@@ -9,7 +9,7 @@ import typing as t
 
 from ansible.errors import AnsibleActionFail, AnsibleFilterError
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _fleet_check, _options, _report, _snapshot
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _fleet_check, _options, _report, _snapshot, _snapshot_files
 
 
 def _options_of(name: str, **values: t.Any) -> dict[str, t.Any]:
@@ -23,7 +23,7 @@ def _options_of(name: str, **values: t.Any) -> dict[str, t.Any]:
             days = int(days) if isinstance(days, str) else days
             if isinstance(days, bool) or not isinstance(days, int):
                 raise AnsibleActionFail(f"expiring_days: expected an integer 1-180, got {_options.shown(days)}")
-            _options.in_range("expiring_days", days, 1, 180)
+            _options.in_range("expiring_days", days, *_options.EXPIRING_DAYS_RANGE)
             checked["expiring_days"] = days
         if values.get("html_template") not in (None, ""):
             _options.path("html_template", values["html_template"])  # whether it is a template file: _report says
@@ -36,7 +36,9 @@ def diagnose(snapshot: t.Any, observations: dict[str, t.Any] | None = None, expi
     """Diagnose a host snapshot (dict or JSON text) without contacting anything."""
     days = _options_of("diagnose", expiring_days=expiring_days)["expiring_days"]
     try:
-        return _analyze.analyze(_snapshot.read_snapshot(snapshot), observations or {}, {"expiring_days": days})
+        # JSON text of a UTF-16 file that the file lookup read as UTF-8 (its bytes escaped): read in its own encoding
+        document = _snapshot.read_snapshot(_snapshot_files.snapshot_document(snapshot))
+        return _analyze.analyze(document, observations or {}, {"expiring_days": days})
     except _snapshot.SnapshotError as exc:
         raise AnsibleFilterError(f"diagnose: {exc}") from exc
 

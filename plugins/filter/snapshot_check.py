@@ -8,7 +8,7 @@ import typing as t
 
 from ansible.errors import AnsibleError, AnsibleFilterError
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _schema, _snapshot
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _schema, _snapshot, _snapshot_files
 
 
 def snapshot_differences(snapshot: t.Any, shape: str = "collected") -> list[dict[str, t.Any]]:
@@ -16,7 +16,7 @@ def snapshot_differences(snapshot: t.Any, shape: str = "collected") -> list[dict
     if shape not in _schema.SHAPES:
         raise AnsibleFilterError(f"snapshot_differences: shape must be one of {', '.join(_schema.SHAPES)}, got {shape!r}")
     try:
-        document = _snapshot.read_snapshot(snapshot)
+        document = _snapshot.read_snapshot(_snapshot_files.snapshot_document(snapshot))
     except _snapshot.SnapshotError as exc:
         raise AnsibleFilterError(f"snapshot_differences: {exc}") from exc
     try:

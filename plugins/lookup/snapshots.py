@@ -27,7 +27,7 @@ options:
     type: list
     elements: path
   expiring_days:
-    description: Days below which an activated product is ACTIVATION_EXPIRING.
+    description: Days below which an activated product is ACTIVATION_EXPIRING (1-180, as the diagnose module allows).
     type: int
     default: 30
 author:
@@ -54,9 +54,10 @@ _list:
 
 import typing as t
 
+from ansible.errors import AnsibleActionFail, AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot_files
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _options, _snapshot_files
 
 
 class LookupModule(LookupBase):
@@ -65,7 +66,13 @@ class LookupModule(LookupBase):
     def run(self, terms: list[t.Any], variables: dict[str, t.Any] | None = None, **kwargs: t.Any) -> list[t.Any]:
         """One entry per file of every folder."""
         self.set_options(var_options=variables, direct=kwargs)
+        expiring_days = self.get_option("expiring_days")
+        try:
+            # as the diagnose module and filter check it: 0 or 100000 would silently drop or flag every expiry
+            _options.in_range("expiring_days", expiring_days, *_options.EXPIRING_DAYS_RANGE)
+        except AnsibleActionFail as exc:
+            raise AnsibleLookupError(f"snapshots: {exc.message}") from None
         entries: list[t.Any] = []
         for folder in terms:
-            entries.extend(_snapshot_files.read_folder(str(folder), expiring_days=self.get_option("expiring_days")))
+            entries.extend(_snapshot_files.read_folder(str(folder), expiring_days=expiring_days))
         return entries

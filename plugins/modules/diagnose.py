@@ -78,6 +78,8 @@ options:
         client product (Description C(VOLUME_KMSCLIENT)) before reading the rest, and records each attempt and the
         HRESULT it returned directly in C(snapshot.probes.activation.activation_attempts); the diagnosis explains each.
       - Never in check mode (nothing is attempted then). The task reports C(changed) when an attempt was made.
+      - Never once the run's ansible-playbook process has ended (killed outright, a cancelled job); the task then
+        fails and sends the host nothing.
     type: bool
     default: false
   return_snapshot:

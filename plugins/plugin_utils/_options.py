@@ -234,6 +234,10 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
+#: Days below which an activated product is ACTIVATION_EXPIRING: the range every entry point allows (the diagnose
+#: module, the diagnose filter, the snapshots lookup, and the validate step for diagnose_ and snapshot_expiring_days).
+EXPIRING_DAYS_RANGE = (1, 180)
+
 _ASCII_INT = re.compile(r"-?(0|[1-9][0-9]*)")
 _ASCII_FLOAT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 

@@ -77,12 +77,12 @@ def decode_text(data: bytes) -> str:
                              + ("it holds no Japanese text" if text else "it does not decode either"))
 
 
-def redecode(text: str) -> str:
-    """Pasted-output text as its file's own encoding gives it, when the file was read as UTF-8 with the bytes that were
-    not escaped (``lookup('ansible.builtin.file', ...)``): the bytes recovered and read by :func:`decode_text`; any
-    other text as it is.
+def redecode(text: str, pasted: bool = True) -> str:
+    """Text as its file's own encoding gives it, when the file was read as UTF-8 with the bytes that were not escaped
+    (``lookup('ansible.builtin.file', ...)``): the bytes recovered and read by :func:`decode_text` (``pasted``, console
+    output) or :func:`decode` (a JSON snapshot, which PowerShell 5.1's ``>`` writes in UTF-16); any other text as it is.
 
-    Raises UnicodeDecodeError when the recovered bytes are no text :func:`decode_text` reads.
+    Raises UnicodeDecodeError when the recovered bytes are no text that reader reads.
     """
     if not _MISREAD_RE.search(text):
         return text
@@ -90,7 +90,20 @@ def redecode(text: str) -> str:
         data = text.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:
         return text         # a surrogate no decoder escaped: not a misread file
-    return decode_text(data)
+    return decode_text(data) if pasted else decode(data)
+
+
+def snapshot_document(document: t.Any) -> t.Any:
+    """A snapshot as a filter receives it, JSON text read by ``lookup('ansible.builtin.file', ...)`` from a file
+    PowerShell 5.1's ``>`` wrote in UTF-16 included: such text in its own encoding (:func:`redecode`), anything else as
+    it is. Raises _snapshot.SnapshotError naming the encodings read when the text is in none of them."""
+    if not isinstance(document, str):
+        return document
+    try:
+        return redecode(document, pasted=False)
+    except UnicodeDecodeError as exc:
+        raise _snapshot.SnapshotError(
+            f"snapshot is not UTF-8 or UTF-16 text ({exc.reason} at byte {exc.start}): save the file as UTF-8") from None
 
 
 def read_file(path: str, expiring_days: int = 30) -> dict[str, t.Any]:

@@ -6,6 +6,7 @@ from unittest import mock
 from ansible.playbook.play_context import PlayContext
 
 from ansible_collections.winactivation.kms.plugins.action import diagnose
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller
 
 from fakes import FakeConnection
 
@@ -58,3 +59,22 @@ def test_check_mode_never_attempts():
     conn = _connection()
     result = _run({"controller_checks": False, "attempt_activation": True}, conn, check_mode=True)
     assert "attempt_activation" not in _activation_params(conn) and result["changed"] is False
+
+
+def test_a_killed_run_attempts_no_activation(monkeypatch):
+    """The killed-run guard of the remedies (a worker runs on in its own session once ansible-playbook is killed)
+    covers diagnose's one change too: a worker whose run has ended sends no Activate()."""
+    monkeypatch.setattr(_controller.multiprocessing, "parent_process", lambda: mock.Mock(pid=4242))
+    monkeypatch.setattr(_controller.os, "getppid", lambda: 1)      # re-parented: ansible-playbook (4242) is gone
+    conn = _connection()
+    result = _run({"controller_checks": False, "attempt_activation": True}, conn)
+    assert conn.calls == [] and result["failed"] is True and "the run was stopped" in result["msg"]
+
+
+def test_a_running_run_still_attempts(monkeypatch):
+    """The guard reads the run's process: while ansible-playbook is the worker's parent, the attempt is sent."""
+    monkeypatch.setattr(_controller.multiprocessing, "parent_process", lambda: mock.Mock(pid=4242))
+    monkeypatch.setattr(_controller.os, "getppid", lambda: 4242)
+    conn = _connection()
+    result = _run({"controller_checks": False, "attempt_activation": True}, conn)
+    assert _activation_params(conn)["attempt_activation"] is True and result["changed"] is True

@@ -291,3 +291,14 @@ def test_a_pattern_that_differs_from_inventory_names_in_case_says_so():
     assert result["msg"].endswith("diagnose_hosts: no host of the inventory matches 'pc1.corp.example.jp'; set -e "
                                   "diagnose_hosts=<group or host pattern> to hosts of the inventory (Ansible compares "
                                   "names in their case: the inventory has 'PC1.CORP.EXAMPLE.JP')")
+
+
+@pytest.mark.parametrize("value", [0, -5, 181, 100000])
+def test_snapshot_expiring_days_is_range_checked_before_any_file_is_read(value):
+    """diagnose_snapshots' -e snapshot_expiring_days=0 (no expiry ever flagged) or =100000 (every activation flagged
+    ACTIVATION_EXPIRING) ran green, where the diagnose module and filter refuse anything outside 1-180: the validate step
+    names it first."""
+    spec = {"snapshot_expiring_days": {"type": "int"}}
+    assert _validate.validate(spec, {"snapshot_expiring_days": value}) == [
+        f"snapshot_expiring_days must be between 1 and 180, got {value}"]
+    assert _validate.validate(spec, {"snapshot_expiring_days": 30}) == []
