@@ -106,8 +106,9 @@ def misspelt(names: t.Iterable[str], known: frozenset[str] | None = None) -> dic
 
 def _prefix_typo(name: str, known: frozenset[str]) -> str | None:
     """The known variable that ``name`` is with only its prefix misspelt (``remidiate_open_firewall``,
-    ``reports_dir``): the same words after the prefix, the prefix one keystroke away (two for a prefix of nine
-    characters or more). None for any other name (``playbook_dir``, ``remote_dir``, ``kms_hosts``)."""
+    ``reports_dir``): the same words after the prefix, the prefix one keystroke away. None for any other name
+    (``playbook_dir``, ``remote_dir``, ``kms_hosts``; ``my_host_summary`` and ``diagnosis_result``, two keystrokes
+    from ``kms_host_summary`` and ``diagnose_result``, are a user's own words, not typos)."""
     for candidate in sorted(known):
         prefix = next((p for p in VARIABLE_PREFIXES if candidate.startswith(p)), None)
         if prefix is None:
@@ -115,8 +116,7 @@ def _prefix_typo(name: str, known: frozenset[str]) -> str | None:
         rest = candidate[len(prefix):]
         head = name[:len(name) - len(rest)]
         if name.endswith(rest) and head:
-            allowed = 1 if len(prefix) < 9 else 2
-            if _edits(head, prefix, allowed) <= allowed:
+            if _edits(head, prefix, 1) <= 1:
                 return candidate
     return None
 
@@ -210,7 +210,7 @@ VALUE_CHECKS: dict[str, t.Callable[[str, t.Any], None]] = {
     "diagnose_dns_servers": _each(_options.dns_server),
     "diagnose_candidates": _each(_options.endpoint),
     "diagnose_timeout": _range(0.1, 30, "seconds"),
-    "diagnose_expiring_days": _range(1, 180),
+    "diagnose_expiring_days": _range(*_options.EXPIRING_DAYS_RANGE),
     "diagnose_fleet_hosts": _each_of_some(_options.inventory_name),
     "diagnose_time_budget": _range(0.1, _budget.MAX_SECONDS, "seconds"),
     "remediate_time_budget": _range(0.1, _budget.MAX_SECONDS, "seconds"),
@@ -234,6 +234,7 @@ VALUE_CHECKS: dict[str, t.Callable[[str, t.Any], None]] = {
     "report_stats_max_bytes": _range(*_fleet.STATS_MAX_BYTES_RANGE),
     "report_slice_max_bytes": _range(*_slices.MAX_BYTES_RANGE),
     "snapshot_dir": _snapshot_dir,
+    "snapshot_expiring_days": _range(*_options.EXPIRING_DAYS_RANGE),
 }
 
 

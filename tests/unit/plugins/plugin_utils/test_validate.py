@@ -145,7 +145,7 @@ def test_a_misspelt_variable_stops_the_run_naming_the_one_meant(name, meant):
 
 @pytest.mark.parametrize("name, meant", [("remidiate_open_firewall", "remediate_open_firewall"),
                                          ("remediateopen_firewall", "remediate_open_firewall"),
-                                         ("reports_dir", "report_dir"), ("diagnosis_hosts", "diagnose_hosts"),
+                                         ("reports_dir", "report_dir"), ("diagnoe_hosts", "diagnose_hosts"),
                                          ("kms_hots_listening_port", "kms_host_listening_port"),
                                          ("verfy_dir", "verify_dir")])
 def test_a_misspelt_prefix_stops_the_run_too(name, meant):
@@ -163,7 +163,7 @@ def test_names_that_only_end_like_the_collections_pass(name):
 
 
 @pytest.mark.parametrize("name", ["report_date", "report_email", "diagnose_owner", "remediate_window", "kms_hostname",
-                                  "report_language", "diagnose_result"])
+                                  "report_language", "diagnose_result", "my_host_summary", "diagnosis_result"])
 def test_the_users_own_and_the_collections_variables_pass(name):
     """Names further from the collection's (a user's report_date, report_email), its own variables and the results its
     roles register are not typos."""
