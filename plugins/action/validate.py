@@ -95,7 +95,7 @@ class ActionModule(ActionBase):
                 for error in seen[key]:
                     errors.setdefault(error, []).append(host)
                 continue
-            seen[key] = _validate.validate(spec, values, task_vars.get("playbook_dir"))
+            seen[key] = _validate.validate(spec, values)
             for error in seen[key]:
                 errors.setdefault(error, []).append(host)
         return len(seen)

@@ -173,13 +173,13 @@ def _when_set(check: t.Callable[[str, t.Any], t.Any]) -> t.Callable[[str, t.Any]
     return run
 
 
-def _report_dir(name: str, value: t.Any, playbook_dir: str | None = None) -> None:
+def _report_dir(name: str, value: t.Any) -> None:
     """The report folder, given or not: unset, the report role's default (roles/report/defaults: ./reports of the
-    PWD, else of the playbook's folder ``playbook_dir``; of the current folder when neither is known)."""
+    folder ansible-playbook runs in, its working folder, where a relative ``-e report_dir`` is taken from too)."""
     if value is not None:
         _options.writable_folder(name, value)
         return
-    default = os.path.join(os.environ.get("PWD") or playbook_dir or os.getcwd(), "reports")
+    default = os.path.realpath("reports")
     try:
         _options.writable_folder(name, default)
     except AnsibleActionFail as exc:
@@ -238,9 +238,8 @@ VALUE_CHECKS: dict[str, t.Callable[[str, t.Any], None]] = {
 }
 
 
-def validate(spec: dict[str, t.Any], values: dict[str, t.Any], playbook_dir: str | None = None) -> list[str]:
-    """Errors (one line each, naming the variable and what is allowed) of ``values`` against ``spec``;
-    ``playbook_dir`` as the run sees it (the report folder's default falls back to it, as the report role's does)."""
+def validate(spec: dict[str, t.Any], values: dict[str, t.Any]) -> list[str]:
+    """Errors (one line each, naming the variable and what is allowed) of ``values`` against ``spec``."""
     provided = {name: value for name, value in values.items() if name in spec}
     errors = []
     for name in provided:
@@ -255,10 +254,7 @@ def validate(spec: dict[str, t.Any], values: dict[str, t.Any], playbook_dir: str
     for name, check in VALUE_CHECKS.items():
         if name in spec and name not in failed:
             try:
-                if check is _report_dir:
-                    _report_dir(name, result.validated_parameters.get(name), playbook_dir)
-                else:
-                    check(name, result.validated_parameters.get(name))
+                check(name, result.validated_parameters.get(name))
             except AnsibleActionFail as exc:
                 errors.append(_one_line(exc.message))
     return errors

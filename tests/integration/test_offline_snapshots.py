@@ -66,3 +66,20 @@ def test_pasted_text_as_japanese_windows_saves_it(tmp_path, demo_lab):
     assert codes.pop("PC-DE") == ["DIAGNOSIS_FAILED"]
     assert codes == dict.fromkeys(("PC-BOM", "PC-SJIS", "PC-U16"), ["CHANNEL_UNKNOWN", "EVIDENCE_MISSING", "KMS_SRV_MISSING"])
     assert "スナップショット ファイル PC-DE.txt は診断できないため飛ばしました" in run.output
+
+
+def test_the_default_report_folder_is_in_the_folder_the_run_starts_in(tmp_path, demo_lab):
+    """report_dir unset: ./reports of the folder ansible-playbook runs in - its working folder. A program that starts
+    ansible-playbook with cwd= (ansible-runner, Python's subprocess) leaves $PWD as it was; the reports went to
+    $PWD/reports there (the fresh-eyes review), and with no $PWD into the installed collection's playbooks folder."""
+    work, stale = tmp_path / "work", tmp_path / "stale"
+    (work / "snapshots").mkdir(parents=True)
+    stale.mkdir()
+    (work / "snapshots" / "PC-A-kms-snapshot.json").write_text(json.dumps(S.healthy()), encoding="utf-8")
+    ours = ROOT / "playbooks" / "reports"
+    for env in ({"PWD": str(stale)}, {"PWD": ""}):
+        run = run_playbook(demo_lab.inventory_path, ROOT / "playbooks" / "diagnose_snapshots.yml", tmp_path / "rec",
+                           cwd=work, env_extra=env)
+        assert run.rc == 0, run.output[-3000:]
+        assert json.loads((work / "reports" / "diagnosis.json").read_text(encoding="utf-8"))["results"][0]["host"] == "PC-A"
+        assert not (stale / "reports").exists() and not ours.exists()

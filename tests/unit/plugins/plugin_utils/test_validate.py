@@ -64,17 +64,19 @@ def test_a_report_folder_that_cannot_be_written_is_refused_before_any_host(tmp_p
     assert _validate.validate(spec, {"report_dir": str(tmp_path / "new" / "reports")}) == []
     assert not (tmp_path / "new").exists()                      # checked, not created: validation changes nothing
     assert [p.name for p in tmp_path.iterdir()] == ["afile"]    # the write test leaves nothing behind
-    # unset: its default, ./reports of the folder the run started in
-    monkeypatch.setenv("PWD", str(blocker))
+    # unset: its default, ./reports of the folder ansible-playbook runs in - its working folder, not $PWD (which
+    # ansible-runner or Python's subprocess with cwd= leave pointing elsewhere)
+    stale, work = tmp_path / "stale", tmp_path / "work"
+    stale.mkdir()
+    work.mkdir()
+    (work / "reports").write_text("x", encoding="utf-8")        # ./reports is a file here: the default cannot be made
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("PWD", str(stale))
     (error,) = _validate.validate(spec, {})
-    assert "report_dir is not set: this is its default" in error
-    monkeypatch.setenv("PWD", str(tmp_path))
+    assert "report_dir is not set: this is its default" in error and "is not a folder" in error
+    monkeypatch.chdir(stale)
+    monkeypatch.setenv("PWD", str(work))
     assert _validate.validate(spec, {}) == []
-    # no PWD: the role's default falls back to the playbook's folder, and so does the check
-    monkeypatch.delenv("PWD")
-    (error,) = _validate.validate(spec, {}, playbook_dir=str(blocker))
-    assert f"cannot be created: {blocker} is not a folder" in error and "report_dir is not set" in error
-    assert _validate.validate(spec, {}, playbook_dir=str(tmp_path)) == []
 
 
 def test_summary_names_hosts_briefly():
