@@ -164,6 +164,8 @@ def test_vlmcsd_37_settings_c004f025_is_access_denied():
     assert result["status"] == "failing"
     denied = next(f for f in result["findings"] if f["code"] == "ACCESS_DENIED")
     assert denied["evidence"]["hresult"] == "0xC004F025"
+    # the Settings page's code is no read of licensing data: the text says what denied access, not what was read
+    assert "reading" not in denied["message"]["en"] and "読み取り" not in denied["message"]["ja"]
 
 
 def test_mas_221_lone_hr_line_of_an_event_is_no_attempt():
