@@ -131,7 +131,7 @@ class ActionModule(ActionBase):
         found: list[str] = []
         by_key: dict[str, str] | None = None
         for name in names:
-            fqdn = _remediate.host_key(_snapshot.split_host_port(name if isinstance(name, str) else None)[0])
+            fqdn = _snapshot.host_key(_snapshot.split_host_port(name if isinstance(name, str) else None)[0])
             for candidate in _remediate.inventory_names(fqdn):
                 inventory_name = candidate
                 if candidate not in hostvars:

@@ -61,7 +61,7 @@ def _same_endpoint(first: str, second: str) -> bool:
     """Whether two ``host:port`` texts name one endpoint: host names compared in any case and without a DNS name's
     trailing dot (``slmgr /skms KMS01.corp.example.jp.`` names the host DNS offers as ``kms01.corp.example.jp``)."""
     (host1, port1), (host2, port2) = _snapshot.split_host_port(first), _snapshot.split_host_port(second)
-    return port1 == port2 and (host1 or "").rstrip(".").lower() == (host2 or "").rstrip(".").lower()
+    return port1 == port2 and _snapshot.host_key(host1) == _snapshot.host_key(host2)
 
 
 def _target_text(target: tuple[str | None, int]) -> str | None:

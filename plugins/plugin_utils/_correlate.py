@@ -47,28 +47,21 @@ _CAUSE_TEXT = {
 }
 
 
-def _key(name: t.Any) -> str:
-    """A KMS host's name as the fleet compares it: lower case, without a DNS name's trailing dot (``KMS01.corp.`` is
-    ``kms01.corp``: an inventory from Active Directory writes names in upper case, ``slmgr /skms`` keeps a trailing
-    dot as it was typed, DNS writes names lower-case); empty when there is none."""
-    return str(name or "").rstrip(".").lower()
-
-
 @functools.lru_cache(maxsize=4096)
 def _kms_name(target: str | None) -> str | None:
-    """The host of a product's ``kms_target`` (``host:port``, ``[IPv6]:port``) as ``_key`` compares it.
+    """The host of a product's ``kms_target`` (``host:port``, ``[IPv6]:port``) as ``_snapshot.host_key`` compares it.
 
     Cached: a fleet has a few KMS targets, each named by thousands of products (147,000 look-ups at 50,000 hosts).
     """
     host, _port = _snapshot.split_host_port(target)
-    return _key(host) or None
+    return _snapshot.host_key(host) or None
 
 
 def _own_names(result: t.Mapping[str, t.Any]) -> set[str]:
-    """Every name a client may give a KMS host of the run, as ``_key`` compares them: its FQDN, the FQDN's first
+    """Every name a client may give a KMS host of the run, as ``_snapshot.host_key`` compares them: its FQDN, the FQDN's first
     label and its inventory name."""
-    fqdn = _key(result.get("fqdn"))
-    names = {fqdn, fqdn.split(".", maxsplit=1)[0], _key(result.get("host"))}
+    fqdn = _snapshot.host_key(result.get("fqdn"))
+    names = {fqdn, fqdn.split(".", maxsplit=1)[0], _snapshot.host_key(result.get("host"))}
     names.discard("")
     return names
 
@@ -191,7 +184,7 @@ def _weigh_host_down(result: dict[str, t.Any], proof: dict[str, dict[str, t.Any]
         evidence = finding.get("evidence") or {}
         if finding["code"] != "KMS_HOST_DOWN" or not evidence.get("client_side_code"):
             continue
-        seen = proof.get(_key(evidence.get("kms_host")))
+        seen = proof.get(_snapshot.host_key(evidence.get("kms_host")))
         if not seen:
             continue
         reached = sorted(seen["reached"] - {result["host"]})
@@ -400,7 +393,7 @@ def same_machine(results: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
     a domain, ``_analyze._fqdn``): workgroup computers may share a name. Each name stays a host of the run."""
     names: dict[str, set[str]] = {}
     for result in results:
-        fqdn = _key(result.get("fqdn"))
+        fqdn = _snapshot.host_key(result.get("fqdn"))
         if "." in fqdn:
             names.setdefault(fqdn, set()).add(str(result["host"]))
     return [{"fqdn": fqdn, "hosts": sorted(hosts)} for fqdn, hosts in sorted(names.items()) if len(hosts) > 1]

@@ -103,17 +103,12 @@ def in_domain(result: t.Any) -> bool:
     return True if value is None else value
 
 
-def host_key(name: t.Any) -> str:
-    """A host name or address as the run's names are compared: lower case, without a DNS name's trailing dot."""
-    return str(name or "").rstrip(".").lower()
-
-
 def inventory_by_key(names: t.Iterable[t.Any]) -> dict[str, str]:
-    """The inventory's host names by ``host_key`` (the first of two names that differ only in case wins)."""
+    """The inventory's host names by ``_snapshot.host_key`` (the first of two names that differ only in case wins)."""
     found: dict[str, str] = {}
     for name in names:
         if isinstance(name, str) and name:
-            found.setdefault(host_key(name), name)
+            found.setdefault(_snapshot.host_key(name), name)
     return found
 
 
@@ -138,10 +133,10 @@ def kms_host_would_change(variables: t.Mapping[str, t.Any], kms_host: str, inven
     summary = variables.get("kms_host_summary")
     if not isinstance(summary, t.Mapping) or _snapshot.as_bool(summary.get("changed")) is not True:
         return False
-    if host_key(inventory_name) == kms_host:
+    if _snapshot.host_key(inventory_name) == kms_host:
         return True
     fqdn = _dict(_dict(variables.get("diagnose_result")).get("diagnosis")).get("fqdn")
-    return not isinstance(fqdn, str) or not fqdn or host_key(fqdn) == kms_host
+    return not isinstance(fqdn, str) or not fqdn or _snapshot.host_key(fqdn) == kms_host
 
 
 class RemediationRun:

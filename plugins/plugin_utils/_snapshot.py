@@ -430,6 +430,13 @@ def is_ipv6(text: str) -> bool:
         return False
 
 
+def host_key(name: t.Any) -> str:
+    """A host name or address as names are compared across a run: lower case, without a DNS name's trailing dot
+    (``KMS01.corp.`` is ``kms01.corp``: an inventory from Active Directory writes names in upper case, ``slmgr /skms``
+    keeps a trailing dot as it was typed, DNS writes names lower-case); empty when there is none."""
+    return str(name or "").rstrip(".").lower()
+
+
 def split_host_port(text: str | None) -> tuple[str | None, int | None]:
     """Host and port of ``name``, ``name:port``, ``IPv4:port``, ``[IPv6]``, ``[IPv6]:port`` or a bare IPv6 address.
 
