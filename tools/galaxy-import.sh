@@ -19,7 +19,7 @@ export PATH="$bin:$PATH"
 ansible-galaxy collection build --force --output-path "$out" . >/dev/null
 tarball=$(ls "$out"/*.tar.gz)
 # What a developer checkout must never ship.
-if tar -tzf "$tarball" | grep -E '(^|/)(\.pytest_cache|\.venv|\.cache|\.mypy_cache|__pycache__|reports|tests/output)(/|$)'; then
+if tar -tzf "$tarball" | grep -E '(^|/)(\.pytest_cache|\.hypothesis|\.venv|\.cache|\.mypy_cache|__pycache__|reports|tests/output)(/|$)'; then
     echo "galaxy-import: the tarball contains development files (above); extend build_ignore in galaxy.yml" >&2
     exit 1
 fi
