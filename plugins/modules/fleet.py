@@ -5,7 +5,7 @@
 DOCUMENTATION = r"""
 module: fleet
 short_description: Gather the diagnoses of the play's hosts on the controller and correlate them once
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - The fleet step of the C(winactivation.kms.diagnose) role. Reads each host's registered
     M(winactivation.kms.diagnose) result from the controller's memory (its raw variables, without templating), keeps

@@ -5,7 +5,7 @@
 DOCUMENTATION = r"""
 module: fleet_report
 short_description: Write the fleet diagnosis as JSON, CSV, Markdown and HTML reports on the controller
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - The C(winactivation.kms.report) role's writer. Writes I(document) as it is (it is already correlated) or, with
     I(sources), merged with saved documents (per host the newest wins), once, in plain Python.
