@@ -15,10 +15,13 @@ import yaml
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 #: What the project's checks and tools leave in a checkout (each a file inside the folder that holds it): pytest, mypy,
-#: hypothesis (from the root and from a sub-folder a suite is run in), the lab's state and the built tarballs.
+#: hypothesis (from the root and from a sub-folder a suite is run in), the lab's state (``--state-dir`` defaults to
+#: ./.cache/lab of the folder it is started in, tests/lab when started from there: its inventories hold the lab's
+#: password) and the built tarballs.
 CACHES = (".hypothesis/constants/0123456789abcdef", "tests/fuzz/.hypothesis/constants/0123456789abcdef",
           "tests/lab/.hypothesis/constants/0123456789abcdef", ".pytest_cache/v/cache/nodeids",
           "tests/lab/.pytest_cache/v/cache/nodeids", ".mypy_cache/3.13/cache.db", ".cache/lab/lab.json",
+          "tests/lab/.cache/lab/inventory.yml", "tests/lab/.cache/lab/inventory-ssh.yml",
           "reports/diagnosis.json", "tests/output/junit.xml", "winactivation-kms-0.1.0.tar.gz")
 #: Files of the same tree that the tarball must keep (a hidden file of the collection's own included).
 KEPT = ("plugins/filter/kms.py", "tests/lab/kmslab/model.py", "tests/unit/fixtures/README.md", "docs/ja/guide.md")
