@@ -144,6 +144,7 @@ author:
 """
 
 EXAMPLES = r"""
+# After the diagnose role, which leaves the fleet document in localhost's diagnose_fleet
 - name: Write the reports in Japanese
   winactivation.kms.fleet_report:
     document_var: diagnose_fleet

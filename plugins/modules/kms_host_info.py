@@ -23,16 +23,15 @@ author:
 """
 
 EXAMPLES = r"""
+# In a play on the KMS hosts (hosts: kms_hosts)
 - name: Can our KMS hosts activate Windows 11?
   winactivation.kms.kms_host_info:
   register: kms
-  delegate_to: "{{ item }}"
-  loop: "{{ groups['kms_hosts'] }}"
 
-- name: Report a host whose key is too old for Windows 11
+- name: Report a KMS host whose keys do not cover Windows 11
   ansible.builtin.debug:
     msg: "{{ inventory_hostname }} has CSVLK {{ kms.kms_host.csvlk }}, which does not cover Windows 11"
-  when: "'win11' not in kms.kms_host.covers"
+  when: kms.kms_host.is_kms_host and 'win11' not in kms.kms_host.covers
 """
 
 RETURN = r"""
