@@ -134,3 +134,43 @@ def test_password_authentication_through_ssh_askpass(ssh_lab, tmp_path):
     assert run.results["pc-noauth"]["Activation"]["_status"] == "unreachable"
     assert "password" in json.dumps(run.results["pc-noauth"]["Activation"]).lower() \
         or "permission denied" in json.dumps(run.results["pc-noauth"]["Activation"]).lower()
+
+
+#: The ssh smoke case of every ansible-core line (tools/matrix.sh SMOKE_K): one diagnose run through that line's ssh
+#: connection plugin against two clients, one whose OpenSSH DefaultShell is powershell.exe (``ansible_shell_type:
+#: powershell``) and one where it is unset, so cmd.exe (``ansible_shell_type: cmd``), as Ansible's Windows SSH guide
+#: pairs them. ansible-core 2.16/2.17 send each a different command line (``chcp.com 65001 > $null ;`` or ``>nul 2>&1
+#: &&`` before a second ``-EncodedCommand``); 2.18 and later the same one. Key authentication (every line; the
+#: password mechanism ssh_askpass is 2.19+).
+SMOKE_FLEET = {
+    "name": "ssh-smoke", "domain": "corp.example.jp",
+    "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 40},
+                   "expect": ["ACTIVATED"]}],
+    "hosts": [
+        {"name": "pc-stale", "edition": "win11-pro", "kms_machine": "kms-retired.corp.example.jp",
+         "expect": ["STALE_KMS_OVERRIDE", "IN_GRACE"]},
+        {"name": "pc-cmd", "edition": "win11-pro", "language": "ja-JP", "ssh_default_shell": "cmd",
+         "clock_offset_hours": 6, "expect": ["CLOCK_SKEW", "IN_GRACE"]},
+    ],
+}
+
+
+def test_ssh_smoke_diagnose_runs_through_this_lines_ssh_plugin_with_powershell_and_cmd_shells(tmp_path):
+    fleet = fleet_mod.build(SMOKE_FLEET, address_prefix=Lab.address_prefix())
+    with Lab(fleet, ssh=True, record=True) as lab:
+        inventory = lab.write_inventory(str(tmp_path / "inventory.yml"), connection="ssh", ssh_auth="key")
+        run = run_playbook(inventory, DIAGNOSE, tmp_path / "run", extra=_extra(tmp_path, "reports"))
+        counters = lab.counters()
+        received = list(fleet.received or [])
+    assert run.rc == 0, run.output[-4000:]
+    hosts = yaml.safe_load(open(inventory, encoding="utf-8"))["all"]["children"]["windows"]["children"]
+    assert hosts["kms_clients"]["hosts"]["pc-cmd"]["ansible_shell_type"] == "cmd"
+    assert "ansible_shell_type" not in hosts["kms_clients"]["hosts"]["pc-stale"]  # the group's powershell
+    document = json.loads((tmp_path / "reports" / "diagnosis.json").read_text(encoding="utf-8"))
+    assert {r["host"]: sorted(r["codes"]) for r in document["results"]} == \
+        {name: sorted(host.expect) for name, host in fleet.hosts.items()}
+    assert {name: (c["script_calls"], c["commands"], c["mutating_calls"], c["http_requests"])
+            for name, c in counters.items()} == {name: (1, 1, 0, 0) for name in fleet.hosts}
+    # what PowerShell was started with on each host: the collection's stub, whichever shell started it
+    assert sorted(r["host"] for r in received) == sorted(fleet.hosts)
+    assert all(" -EncodedCommand " in r["command_line"] for r in received)
