@@ -39,6 +39,7 @@ import re
 import time
 import typing as t
 import uuid
+from xml.etree import ElementTree
 
 from ansible.errors import AnsibleConnectionFailure, AnsibleError
 from ansible.module_utils.common.text.converters import to_text
@@ -67,6 +68,7 @@ _MARKER_RE = re.compile(r"^# winactivation\.kms (?P<kind>[a-z]+)(?:: (?P<name>[a
 #: "winrm send_input failed" when the stdin push fails and no answer came back).
 _LOST_RE = re.compile(r"winrm send_input failed|connection (?:was )?(?:reset|closed|aborted)|Connection aborted", re.IGNORECASE)
 _CLIXML_RE = re.compile(r"<S S=\"Error\">(?P<text>.*?)</S>", re.DOTALL)
+_PS_ESCAPE_RE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 class RemoteScriptError(AnsibleError):
@@ -273,11 +275,21 @@ def decode_stderr(stderr: bytes | str) -> str:
     text = to_text(stderr, errors="surrogate_or_replace")
     if "#< CLIXML" not in text:
         return text.strip()
-    parts = []
-    for match in _CLIXML_RE.finditer(text):
-        part = match.group("text").replace("_x000D_", "").replace("_x000A_", "\n")
-        parts.append(part)
-    return "".join(parts).strip() or text.strip()
+    parts = [_clixml_string(match.group("text")) for match in _CLIXML_RE.finditer(text)]
+    return "".join(parts).replace("\r", "").strip() or text.strip()
+
+
+def _clixml_string(body: str) -> str:
+    """The text of one CLIXML ``<S>`` element: XML first (``&amp;``, ``&lt;``, ``&#x3042;``), then PowerShell's own
+    escapes ([MS-PSRP] 2.2.5.3.2 Encoding Strings: "Control characters and surrogate characters are escaped as
+    _xHHHH_", an underscore that would read as one as ``_x005F_``), a surrogate pair joined into its character.
+    A body that is not well-formed XML is left as it came."""
+    try:
+        text = ElementTree.fromstring(f"<S>{body}</S>").text or ""
+    except ElementTree.ParseError:
+        return body
+    text = _PS_ESCAPE_RE.sub(lambda match: chr(int(match.group(1), 16)), text)
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def parse_answer(stdout: str, begin: str, end: str) -> dict[str, t.Any] | None:

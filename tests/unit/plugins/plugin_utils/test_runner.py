@@ -140,6 +140,21 @@ def test_nonzero_rc_without_answer_reports_decoded_clixml_stderr():
     assert "CLIXML" not in str(exc.value)
 
 
+def test_clixml_stderr_is_decoded_as_xml_with_ps_string_escapes():
+    # composed: a parse error as Windows PowerShell 5.1 writes it when its output is redirected: the text of the <S>
+    # element is XML ("&&" is "&amp;&amp;"), control characters are _xHHHH_ escapes ([MS-PSRP] 2.2.5.3.2 Encoding
+    # Strings: "Control characters and surrogate characters are escaped as _xHHHH_"; "Order_x0020_ is encoded as
+    # Order_x005f_x0020_"), a character outside the BMP a surrogate pair
+    stderr = (b'#< CLIXML\r\n<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">'
+              b'<S S="Error">At line:1 char:26_x000D__x000A_</S>'
+              b'<S S="Error">+ chcp.com 65001 &gt;nul 2&gt;&amp;1 &amp;&amp; PowerShell_x000D__x000A_</S>'
+              b'<S S="Error">The token \'&amp;&amp;\' is not a valid statement separator &lt;here&gt;.'
+              b'_x0009_Order_x005F_x0020_ &#x3042; _xD83D__xDE00__x000D__x000A_</S></Objs>')
+    assert _runner.decode_stderr(stderr) == (
+        "At line:1 char:26\n+ chcp.com 65001 >nul 2>&1 && PowerShell\n"
+        "The token '&&' is not a valid statement separator <here>.\tOrder_x0020_ \u3042 \U0001F600")
+
+
 def test_rc_zero_without_answer_is_an_error_not_a_success():
     conn = FakeConnection(raw=(0, b"hello", b""))
     with pytest.raises(_runner.RemoteScriptError, match="no answer"):
