@@ -37,10 +37,13 @@ What it keeps from Windows, with the sources:
   ``_encode_script(cmd, strict_mode=False, preserve_rc=False)``: ``PowerShell -NoProfile -NonInteractive
   -ExecutionPolicy Unrestricted -EncodedCommand <the command as UTF-16-LE base64>``. From 2.18 the command is sent
   as it is. ``default_shell`` below unwraps both into the command line of the innermost ``PowerShell`` process, which
-  ``scripts.run`` answers as it does for WinRS; the endpoint itself recognises nothing of the collection.
+  ``scripts.run`` answers as it does for WinRS; the endpoint itself recognises nothing of the collection. A cmd.exe
+  line given to powershell.exe (``ansible_shell_type: cmd`` on a PowerShell host, 2.16/2.17) stops at Windows
+  PowerShell 5.1's parser: it has no ``&&`` (``powershell_parse_error``); a PowerShell line given to cmd.exe
+  (the other way round) stops at ``> $null``, a redirection to a file, which the lab does not play.
 * **The command-line limit.** The shell is started with CreateProcess, whose command line is at most 32,767
   characters (https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-createprocessw);
-  cmd.exe's 8,191 does not apply because cmd.exe is not in the chain. What sshd reports when CreateProcess refuses
+  with powershell.exe as the shell, cmd.exe's 8,191 does not apply (with cmd.exe it does, above). What sshd reports when CreateProcess refuses
   a longer one is assumed (an error on stderr, exit status 1).
 * **stdin.** The channel's data is the shell's standard input, and the child ``PowerShell`` it starts inherits it;
   end of file is the channel's EOF (RFC 4254 section 5.3, https://www.rfc-editor.org/rfc/rfc4254#section-5.3).
@@ -94,6 +97,10 @@ CMD_LIMIT = 8191
 CMD_NOT_FOUND = 9009
 
 _CHCP = re.compile(r"^chcp(?:\.com)?\s+\d+\s*(?:>\s*\$null)?$", re.IGNORECASE)
+#: Windows PowerShell 5.1 has no pipeline chain operators: "Beginning in PowerShell 7, PowerShell implements the &&
+#: and || operators" (learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_pipeline_chain_operators)
+_CHAIN = re.compile(r"&&|\|\|")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _POWERSHELL = re.compile(r"^(?:powershell(?:\.exe)?)\s", re.IGNORECASE)
 
 
@@ -226,6 +233,20 @@ def _program(line: str) -> str:
     return name[:-4] if name.endswith((".exe", ".com")) else name
 
 
+def powershell_parse_error(command: str) -> str | None:
+    """The parse error Windows PowerShell 5.1 stops ``-c <command>`` with before running any of it, or None.
+
+    Only the one the lab needs is played: ``&&`` or ``||`` outside quotes (what ansible-core 2.16/2.17 send for
+    ``ansible_shell_type: cmd``, ``chcp.com 65001 >nul 2>&1 && ...``), which 5.1 does not know (see ``_CHAIN``).
+    The message is the parser's (text assumed).
+    """
+    match = _CHAIN.search(_QUOTED.sub("", command))
+    if match is None:
+        return None
+    return (f"At line:1 char:{match.start() + 1}\n+ {command[:80]}\nThe token '{match.group()}' is not a valid statement "
+            "separator in this version.")
+
+
 def _user_matches(fleet: Fleet, username: str) -> bool:
     """``user``, ``DOMAIN\\user`` or ``user@domain`` against the fleet's user (case-insensitive user part)."""
     user = username.split("\\")[-1].split("@")[0]
@@ -320,6 +341,8 @@ class SSHEndpoint:
                                                 b"filename or extension is too long.\r\n", 1)
         elif cmd:
             result = await asyncio.get_running_loop().run_in_executor(None, self._cmd_exe, command, bytes(stdin))
+        elif powershell_parse_error(command):
+            result = scripts.CommandResult(b"", scripts.clixml_error(powershell_parse_error(command) or ""), 1)
         else:
             line = default_shell(command)
             result = await asyncio.get_running_loop().run_in_executor(

@@ -269,3 +269,12 @@ def test_a_command_over_cmd_exe_limit_is_refused_on_a_cmd_exe_host(lab):
     assert CMD_LIMIT < len(_long("")) < CREATE_PROCESS_LIMIT
     rc, out, err = _conn(lab, "pc-cmd", wrap=_long).exec_command("", in_data=b"")
     assert (rc, out, err) == (1, b"", b"The command line is too long.\r\n")
+
+
+def test_the_cmd_shell_types_2_16_wrapping_fails_on_a_powershell_host(lab):
+    # ansible_shell_type cmd on a host whose default shell is powershell.exe: Windows PowerShell 5.1 has no '&&'
+    host = lab.fleet.hosts["pc1"]
+    before = host.counters.script_calls
+    with pytest.raises(_runner.RemoteScriptError, match="'&&' is not a valid statement separator"):
+        _runner.run_scripts(_conn(lab, "pc1", wrap=_ansible_216_cmd), [_runner.probe("time")])
+    assert host.counters.script_calls == before
