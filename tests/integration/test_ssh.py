@@ -4,9 +4,11 @@ second run changes nothing; key and password authentication; unreachable hosts o
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import yaml
+from ansible.release import __version__ as ansible_version
 
 from conftest import ROOT, run_playbook
 from kmslab import fleet as fleet_mod
@@ -137,11 +139,12 @@ def test_password_authentication_through_ssh_askpass(ssh_lab, tmp_path):
 
 
 #: The ssh smoke case of every ansible-core line (tools/matrix.sh SMOKE_K): one diagnose run through that line's ssh
-#: connection plugin against two clients, one whose OpenSSH DefaultShell is powershell.exe (``ansible_shell_type:
-#: powershell``) and one where it is unset, so cmd.exe (``ansible_shell_type: cmd``), as Ansible's Windows SSH guide
-#: pairs them. ansible-core 2.16/2.17 send each a different command line (``chcp.com 65001 > $null ;`` or ``>nul 2>&1
-#: &&`` before a second ``-EncodedCommand``); 2.18 and later the same one. Key authentication (every line; the
-#: password mechanism ssh_askpass is 2.19+).
+#: connection plugin against three clients: one whose OpenSSH DefaultShell is powershell.exe (``ansible_shell_type:
+#: powershell``), one where it is unset, so cmd.exe (``ansible_shell_type: cmd``), as Ansible's Windows SSH guide pairs
+#: them, and one cmd.exe host that the inventory wrongly calls powershell. ansible-core 2.16/2.17 send each shell type
+#: a different command line (``chcp.com 65001 > $null ;`` or ``>nul 2>&1 &&`` before a second ``-EncodedCommand``), so
+#: the mismatched host is a DIAGNOSIS_FAILED whose reason says to match the shell type to DefaultShell; 2.18 and later
+#: send the same line for both, and it is diagnosed. Key authentication (every line; ssh_askpass is 2.19+).
 SMOKE_FLEET = {
     "name": "ssh-smoke", "domain": "corp.example.jp",
     "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 40},
@@ -151,26 +154,40 @@ SMOKE_FLEET = {
          "expect": ["STALE_KMS_OVERRIDE", "IN_GRACE"]},
         {"name": "pc-cmd", "edition": "win11-pro", "language": "ja-JP", "ssh_default_shell": "cmd",
          "clock_offset_hours": 6, "expect": ["CLOCK_SKEW", "IN_GRACE"]},
+        {"name": "pc-cmd-as-ps", "edition": "win11-pro", "ssh_default_shell": "cmd", "expect": ["ACTIVATED"]},
     ],
 }
+
+
+def _core_before_2_18():
+    return tuple(int(part) for part in re.match(r"(\d+)\.(\d+)", ansible_version).groups()) < (2, 18)
 
 
 def test_ssh_smoke_diagnose_runs_through_this_lines_ssh_plugin_with_powershell_and_cmd_shells(tmp_path):
     fleet = fleet_mod.build(SMOKE_FLEET, address_prefix=Lab.address_prefix())
     with Lab(fleet, ssh=True, record=True) as lab:
         inventory = lab.write_inventory(str(tmp_path / "inventory.yml"), connection="ssh", ssh_auth="key")
+        document = yaml.safe_load(open(inventory, encoding="utf-8"))
+        clients = document["all"]["children"]["windows"]["children"]["kms_clients"]["hosts"]
+        assert clients["pc-cmd"]["ansible_shell_type"] == "cmd" and "ansible_shell_type" not in clients["pc-stale"]
+        clients["pc-cmd-as-ps"]["ansible_shell_type"] = "powershell"  # the user's mistake: DefaultShell is unset
+        with open(inventory, "w", encoding="utf-8") as out:
+            yaml.safe_dump(document, out, sort_keys=False)
         run = run_playbook(inventory, DIAGNOSE, tmp_path / "run", extra=_extra(tmp_path, "reports"))
         counters = lab.counters()
         received = list(fleet.received or [])
     assert run.rc == 0, run.output[-4000:]
-    hosts = yaml.safe_load(open(inventory, encoding="utf-8"))["all"]["children"]["windows"]["children"]
-    assert hosts["kms_clients"]["hosts"]["pc-cmd"]["ansible_shell_type"] == "cmd"
-    assert "ansible_shell_type" not in hosts["kms_clients"]["hosts"]["pc-stale"]  # the group's powershell
-    document = json.loads((tmp_path / "reports" / "diagnosis.json").read_text(encoding="utf-8"))
-    assert {r["host"]: sorted(r["codes"]) for r in document["results"]} == \
-        {name: sorted(host.expect) for name, host in fleet.hosts.items()}
+    results = {r["host"]: r for r in json.loads((tmp_path / "reports" / "diagnosis.json").read_text(encoding="utf-8"))["results"]}
+    expected = {name: sorted(host.expect) for name, host in fleet.hosts.items()}
+    calls = {name: (1, 1, 0, 0) for name in fleet.hosts}
+    if _core_before_2_18():
+        expected["pc-cmd-as-ps"] = ["DIAGNOSIS_FAILED"]
+        calls["pc-cmd-as-ps"] = (0, 1, 0, 0)  # cmd.exe stopped at "> $null ;": no PowerShell was started
+        reason = results["pc-cmd-as-ps"]["findings"][0]["evidence"]["reason"]
+        assert "ansible_shell_type powershell must match the host's OpenSSH default shell" in reason, reason
+    assert {name: sorted(r["codes"]) for name, r in results.items()} == expected
     assert {name: (c["script_calls"], c["commands"], c["mutating_calls"], c["http_requests"])
-            for name, c in counters.items()} == {name: (1, 1, 0, 0) for name in fleet.hosts}
-    # what PowerShell was started with on each host: the collection's stub, whichever shell started it
-    assert sorted(r["host"] for r in received) == sorted(fleet.hosts)
+            for name, c in counters.items()} == calls
+    # what PowerShell was started with, whichever shell started it: the collection's stub
+    assert sorted(r["host"] for r in received) == sorted(name for name, c in calls.items() if c[0])
     assert all(" -EncodedCommand " in r["command_line"] for r in received)
