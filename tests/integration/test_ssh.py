@@ -1,6 +1,8 @@
-"""diagnose.yml and remediate.yml through Ansible's own ssh connection (``ansible_shell_type: powershell``) against the
-lab's Windows OpenSSH endpoints: every host gets the causes the fleet gave it, remediation fixes what it should and a
-second run changes nothing; key and password authentication; unreachable hosts over SSH are reported as such."""
+"""diagnose.yml and remediate.yml through Ansible's own ssh connection against the lab's Windows OpenSSH endpoints, a
+mixed fleet as sites have it: hosts whose DefaultShell is powershell.exe (``ansible_shell_type: powershell``) and hosts
+where it is unset, so cmd.exe (``ansible_shell_type: cmd``; a KMS host, a slow one, one that cannot be managed among
+them): every host gets the causes the fleet gave it, remediation fixes what it should and a second run changes
+nothing; key and password authentication; unreachable hosts over SSH are reported as such."""
 from __future__ import annotations
 
 import json
@@ -25,14 +27,15 @@ FLEET = {
         {"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022", "office2021"], "base_count": 40},
          "expect": ["ACTIVATED"]},
         {"name": "kms-fw", "edition": "ws2022-standard", "kms": {"csvlk": ["ws2022"], "dns_publishing": False},
-         "firewall": {"kms_inbound": False}, "expect": ["ACTIVATED", "KMS_HOST_DOWN"], "expect_after": ["ACTIVATED"]},
+         "firewall": {"kms_inbound": False}, "ssh_default_shell": "cmd", "expect": ["ACTIVATED", "KMS_HOST_DOWN"], "expect_after": ["ACTIVATED"]},
     ],
     "hosts": [
         {"name": "pc-ok", "edition": "win11-pro", "expect": ["ACTIVATED"]},
         {"name": "pc-ja-office", "edition": "win11-pro", "language": "ja-JP", "office": "office2021-proplus",
+         "ssh_default_shell": "cmd", "expect": ["ACTIVATED"]},
+        {"name": "pc-slow", "edition": "win11-pro", "transport": {"fault": "slow", "delay_ms": 150}, "ssh_default_shell": "cmd",
          "expect": ["ACTIVATED"]},
-        {"name": "pc-slow", "edition": "win11-pro", "transport": {"fault": "slow", "delay_ms": 150}, "expect": ["ACTIVATED"]},
-        {"name": "pc-stale", "edition": "win11-pro", "kms_machine": "kms-retired.corp.example.jp",
+        {"name": "pc-stale", "edition": "win11-pro", "kms_machine": "kms-retired.corp.example.jp", "ssh_default_shell": "cmd",
          "expect": ["STALE_KMS_OVERRIDE", "IN_GRACE"], "expect_after": ["ACTIVATED"]},
         {"name": "pc-blocked", "edition": "win11-pro", "blocked": ["*:1688"], "expect": ["KMS_PORT_BLOCKED", "IN_GRACE"],
          "expect_after": ["ACTIVATED"]},
@@ -40,11 +43,12 @@ FLEET = {
          "expect": ["KMS_HOST_DOWN", "IN_GRACE"], "expect_after": ["ACTIVATED"]},
         {"name": "pc-skew", "edition": "win11-pro", "clock_offset_hours": 6, "expect": ["CLOCK_SKEW", "IN_GRACE"],
          "expect_after": ["ACTIVATED"]},
-        {"name": "pc-spp-off", "edition": "win11-pro", "spp": {"state": "Stopped", "start_mode": "Disabled"},
+        {"name": "pc-spp-off", "edition": "win11-pro", "spp": {"state": "Stopped", "start_mode": "Disabled"}, "ssh_default_shell": "cmd",
          "expect": ["SPP_SERVICE_UNAVAILABLE"], "expect_after": ["ACTIVATED"]},
         {"name": "pc-mak", "edition": "win11-pro", "channel": "MAK", "expect": ["NOT_KMS_CHANNEL"]},
         {"name": "pc-offline", "edition": "win11-pro", "transport": {"fault": "refused"}, "expect": ["UNREACHABLE"]},
-        {"name": "pc-noauth", "edition": "win11-pro", "transport": {"fault": "auth"}, "expect": ["UNREACHABLE"]},
+        {"name": "pc-noauth", "edition": "win11-pro", "transport": {"fault": "auth"}, "ssh_default_shell": "cmd",
+         "expect": ["UNREACHABLE"]},
         {"name": "pc-hang", "edition": "win11-pro", "transport": {"fault": "hang"}, "expect": ["UNREACHABLE"]},
     ],
 }
@@ -83,11 +87,17 @@ def remediation(ssh_lab):
             "after_diagnosis": after_diagnosis, "after_check": after_check, "tmp": tmp}
 
 
-def test_the_inventory_uses_the_ssh_connection_with_powershell(ssh_lab):
+def test_the_inventory_uses_the_ssh_connection_with_each_hosts_shell_type(ssh_lab):
     inventory = yaml.safe_load(open(ssh_lab.inventory_path, encoding="utf-8"))
     common = inventory["all"]["children"]["windows"]["vars"]
     assert common["ansible_connection"] == "ssh" and common["ansible_shell_type"] == "powershell"
     assert "ansible_winrm_transport" not in common and "ansible_password" not in common
+    groups = inventory["all"]["children"]["windows"]["children"]
+    shell_types = {name: host.get("ansible_shell_type", common["ansible_shell_type"])
+                   for group in groups.values() for name, host in group["hosts"].items()}
+    assert shell_types == {name: host.ssh_default_shell for name, host in ssh_lab.fleet.hosts.items()}
+    assert sorted(name for name, shell in shell_types.items() if shell == "cmd") == \
+        ["kms-fw", "pc-ja-office", "pc-noauth", "pc-slow", "pc-spp-off", "pc-stale"]
 
 
 def test_diagnosis_over_ssh_gives_every_host_its_causes_in_one_call(remediation, ssh_lab):
