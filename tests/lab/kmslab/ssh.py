@@ -341,8 +341,8 @@ class SSHEndpoint:
                                                 b"filename or extension is too long.\r\n", 1)
         elif cmd:
             result = await asyncio.get_running_loop().run_in_executor(None, self._cmd_exe, command, bytes(stdin))
-        elif powershell_parse_error(command):
-            result = scripts.CommandResult(b"", scripts.clixml_error(powershell_parse_error(command) or ""), 1)
+        elif (parse_error := powershell_parse_error(command)) is not None:
+            result = scripts.CommandResult(b"", scripts.clixml_error(parse_error), 1)
         else:
             line = default_shell(command)
             result = await asyncio.get_running_loop().run_in_executor(
