@@ -46,14 +46,17 @@ done
 [ ${#lines[@]} -gt 0 ] || lines=(2.16 2.17 2.18 2.19 2.20 2.21 2.22)
 
 # The end-to-end smoke: the three query modules on every host, the diagnose playbook's per-host causes and
-# read-only run, remediate fixing what it can and its second run changing nothing; and diagnose once through the
-# line's psrp connection plugin (pypsrp) against the lab's PSRP endpoint.
+# read-only run, remediate fixing what it can and its second run changing nothing; diagnose once through the
+# line's psrp connection plugin (pypsrp) against the lab's PSRP endpoint; and diagnose once through the line's ssh
+# connection plugin against the lab's Windows OpenSSH endpoints, one host with powershell.exe as its DefaultShell
+# (ansible_shell_type powershell), one with cmd.exe (ansible_shell_type cmd).
 SMOKE_FILES=(tests/integration/test_query_modules.py tests/integration/test_diagnose.py tests/integration/test_remediate.py
-             tests/integration/test_psrp.py)
+             tests/integration/test_psrp.py tests/integration/test_ssh.py)
 SMOKE_K="test_every_host_answered_except_the_unreachable_one or test_query_and_check_mode_change_nothing"
 SMOKE_K+=" or test_every_host_gets_exactly_the_causes_the_fleet_gave_it or test_diagnosis_changes_nothing"
 SMOKE_K+=" or test_every_remediable_host_is_fixed_and_the_others_are_unchanged or test_second_run_changes_nothing"
 SMOKE_K+=" or test_psrp_smoke_diagnose_runs_through_this_lines_psrp_plugin"
+SMOKE_K+=" or test_ssh_smoke_diagnose_runs_through_this_lines_ssh_plugin_with_powershell_and_cmd_shells"
 
 python_for() {
     # ansible-core 2.16-2.19 support Python 3.10-3.13 on the controller, 2.20 needs 3.12+, 2.21 and 2.22 3.12+ (3.13 here)

@@ -39,9 +39,11 @@ import re
 import time
 import typing as t
 import uuid
+from xml.etree import ElementTree
 
 from ansible.errors import AnsibleConnectionFailure, AnsibleError
 from ansible.module_utils.common.text.converters import to_text
+from ansible.release import __version__ as _CORE_VERSION
 from ansible.utils.display import Display
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller, _hresult, _ps_comments
@@ -67,6 +69,7 @@ _MARKER_RE = re.compile(r"^# winactivation\.kms (?P<kind>[a-z]+)(?:: (?P<name>[a
 #: "winrm send_input failed" when the stdin push fails and no answer came back).
 _LOST_RE = re.compile(r"winrm send_input failed|connection (?:was )?(?:reset|closed|aborted)|Connection aborted", re.IGNORECASE)
 _CLIXML_RE = re.compile(r"<S S=\"Error\">(?P<text>.*?)</S>", re.DOTALL)
+_PS_ESCAPE_RE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 class RemoteScriptError(AnsibleError):
@@ -273,11 +276,21 @@ def decode_stderr(stderr: bytes | str) -> str:
     text = to_text(stderr, errors="surrogate_or_replace")
     if "#< CLIXML" not in text:
         return text.strip()
-    parts = []
-    for match in _CLIXML_RE.finditer(text):
-        part = match.group("text").replace("_x000D_", "").replace("_x000A_", "\n")
-        parts.append(part)
-    return "".join(parts).strip() or text.strip()
+    parts = [_clixml_string(match.group("text")) for match in _CLIXML_RE.finditer(text)]
+    return "".join(parts).replace("\r", "").strip() or text.strip()
+
+
+def _clixml_string(body: str) -> str:
+    """The text of one CLIXML ``<S>`` element: XML first (``&amp;``, ``&lt;``, ``&#x3042;``), then PowerShell's own
+    escapes ([MS-PSRP] 2.2.5.3.2 Encoding Strings: "Control characters and surrogate characters are escaped as
+    _xHHHH_", an underscore that would read as one as ``_x005F_``), a surrogate pair joined into its character.
+    A body that is not well-formed XML is left as it came."""
+    try:
+        text = ElementTree.fromstring(f"<S>{body}</S>").text or ""
+    except ElementTree.ParseError:
+        return body
+    text = _PS_ESCAPE_RE.sub(lambda match: chr(int(match.group(1), 16)), text)
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def parse_answer(stdout: str, begin: str, end: str) -> dict[str, t.Any] | None:
@@ -379,6 +392,26 @@ def connection_endpoint(connection: t.Any) -> str:
     return f"{getattr(connection, 'transport', '?')}://{values[0]}:{values[1]}"
 
 
+def ssh_shell_hint(connection: t.Any, core_version: str = _CORE_VERSION) -> str:
+    """What to check when a call over ssh came back without an answer, or ``""`` when the shell type cannot be why.
+
+    ansible-core 2.16 and 2.17 (``plugins/connection/ssh.py``, ``exec_command``) prefix a Windows shell's command
+    with ``chcp.com 65001`` and the shell plugin's own syntax (``> $null ;`` for powershell, ``>nul 2>&1 &&`` for
+    cmd): a PowerShell default shell stops at ``&&`` (Windows PowerShell 5.1 has no pipeline chain operators), cmd.exe
+    at ``> $null ;``. Ansible's Windows SSH guide: "The ansible_shell_type variable should reflect the DefaultShell
+    configured on the Windows host". From 2.18 the command is sent as it is, the same for both shell types.
+    """
+    if getattr(connection, "transport", None) != "ssh":
+        return ""
+    family = getattr(getattr(connection, "_shell", None), "SHELL_FAMILY", None)
+    version = re.match(r"(\d+)\.(\d+)", core_version or "")
+    if family not in ("powershell", "cmd") or version is None or (int(version[1]), int(version[2])) >= (2, 18):
+        return ""
+    return (f"; over ssh, ansible-core {core_version} sends a different command line for each shell type: "
+            f"ansible_shell_type {family} must match the host's OpenSSH default shell (powershell when "
+            "HKLM\\SOFTWARE\\OpenSSH\\DefaultShell names powershell.exe, cmd when it is unset, Windows' default)")
+
+
 def run_scripts(connection: t.Any, scripts: t.Sequence[RemoteScript], task_action: str = "winactivation.kms") -> CallResult:
     """Run ``scripts`` on the host in one remote call through ``connection`` and return their results.
 
@@ -452,9 +485,10 @@ def run_scripts(connection: t.Any, scripts: t.Sequence[RemoteScript], task_actio
     if results is None:
         display.vvvvv(f"{task_action}: rc={rc} stderr={stderr!r}")
         detail = stderr or stdout.strip() or "no output"
+        hint = ssh_shell_hint(connection)
         if rc != 0:
-            raise RemoteScriptError(f"PowerShell exited with rc {rc}: {detail}", rc=rc, stdout=stdout, stderr=stderr)
-        raise RemoteScriptError(f"the host gave no answer (rc 0): {detail[:500]}", rc=rc, stdout=stdout, stderr=stderr)
+            raise RemoteScriptError(f"PowerShell exited with rc {rc}: {detail}{hint}", rc=rc, stdout=stdout, stderr=stderr)
+        raise RemoteScriptError(f"the host gave no answer (rc 0): {detail[:500]}{hint}", rc=rc, stdout=stdout, stderr=stderr)
     return CallResult(results=results, rc=rc, started=started, finished=finished, stderr=stderr)
 
 

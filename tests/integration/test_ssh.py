@@ -1,12 +1,16 @@
-"""diagnose.yml and remediate.yml through Ansible's own ssh connection (``ansible_shell_type: powershell``) against the
-lab's Windows OpenSSH endpoints: every host gets the causes the fleet gave it, remediation fixes what it should and a
-second run changes nothing; key and password authentication; unreachable hosts over SSH are reported as such."""
+"""diagnose.yml and remediate.yml through Ansible's own ssh connection against the lab's Windows OpenSSH endpoints, a
+mixed fleet as sites have it: hosts whose DefaultShell is powershell.exe (``ansible_shell_type: powershell``) and hosts
+where it is unset, so cmd.exe (``ansible_shell_type: cmd``; a KMS host, a slow one, one that cannot be managed among
+them): every host gets the causes the fleet gave it, remediation fixes what it should and a second run changes
+nothing; key and password authentication; unreachable hosts over SSH are reported as such."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import yaml
+from ansible.release import __version__ as ansible_version
 
 from conftest import ROOT, run_playbook
 from kmslab import fleet as fleet_mod
@@ -23,14 +27,15 @@ FLEET = {
         {"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022", "office2021"], "base_count": 40},
          "expect": ["ACTIVATED"]},
         {"name": "kms-fw", "edition": "ws2022-standard", "kms": {"csvlk": ["ws2022"], "dns_publishing": False},
-         "firewall": {"kms_inbound": False}, "expect": ["ACTIVATED", "KMS_HOST_DOWN"], "expect_after": ["ACTIVATED"]},
+         "firewall": {"kms_inbound": False}, "ssh_default_shell": "cmd", "expect": ["ACTIVATED", "KMS_HOST_DOWN"], "expect_after": ["ACTIVATED"]},
     ],
     "hosts": [
         {"name": "pc-ok", "edition": "win11-pro", "expect": ["ACTIVATED"]},
         {"name": "pc-ja-office", "edition": "win11-pro", "language": "ja-JP", "office": "office2021-proplus",
+         "ssh_default_shell": "cmd", "expect": ["ACTIVATED"]},
+        {"name": "pc-slow", "edition": "win11-pro", "transport": {"fault": "slow", "delay_ms": 150}, "ssh_default_shell": "cmd",
          "expect": ["ACTIVATED"]},
-        {"name": "pc-slow", "edition": "win11-pro", "transport": {"fault": "slow", "delay_ms": 150}, "expect": ["ACTIVATED"]},
-        {"name": "pc-stale", "edition": "win11-pro", "kms_machine": "kms-retired.corp.example.jp",
+        {"name": "pc-stale", "edition": "win11-pro", "kms_machine": "kms-retired.corp.example.jp", "ssh_default_shell": "cmd",
          "expect": ["STALE_KMS_OVERRIDE", "IN_GRACE"], "expect_after": ["ACTIVATED"]},
         {"name": "pc-blocked", "edition": "win11-pro", "blocked": ["*:1688"], "expect": ["KMS_PORT_BLOCKED", "IN_GRACE"],
          "expect_after": ["ACTIVATED"]},
@@ -38,11 +43,12 @@ FLEET = {
          "expect": ["KMS_HOST_DOWN", "IN_GRACE"], "expect_after": ["ACTIVATED"]},
         {"name": "pc-skew", "edition": "win11-pro", "clock_offset_hours": 6, "expect": ["CLOCK_SKEW", "IN_GRACE"],
          "expect_after": ["ACTIVATED"]},
-        {"name": "pc-spp-off", "edition": "win11-pro", "spp": {"state": "Stopped", "start_mode": "Disabled"},
+        {"name": "pc-spp-off", "edition": "win11-pro", "spp": {"state": "Stopped", "start_mode": "Disabled"}, "ssh_default_shell": "cmd",
          "expect": ["SPP_SERVICE_UNAVAILABLE"], "expect_after": ["ACTIVATED"]},
         {"name": "pc-mak", "edition": "win11-pro", "channel": "MAK", "expect": ["NOT_KMS_CHANNEL"]},
         {"name": "pc-offline", "edition": "win11-pro", "transport": {"fault": "refused"}, "expect": ["UNREACHABLE"]},
-        {"name": "pc-noauth", "edition": "win11-pro", "transport": {"fault": "auth"}, "expect": ["UNREACHABLE"]},
+        {"name": "pc-noauth", "edition": "win11-pro", "transport": {"fault": "auth"}, "ssh_default_shell": "cmd",
+         "expect": ["UNREACHABLE"]},
         {"name": "pc-hang", "edition": "win11-pro", "transport": {"fault": "hang"}, "expect": ["UNREACHABLE"]},
     ],
 }
@@ -81,11 +87,17 @@ def remediation(ssh_lab):
             "after_diagnosis": after_diagnosis, "after_check": after_check, "tmp": tmp}
 
 
-def test_the_inventory_uses_the_ssh_connection_with_powershell(ssh_lab):
+def test_the_inventory_uses_the_ssh_connection_with_each_hosts_shell_type(ssh_lab):
     inventory = yaml.safe_load(open(ssh_lab.inventory_path, encoding="utf-8"))
     common = inventory["all"]["children"]["windows"]["vars"]
     assert common["ansible_connection"] == "ssh" and common["ansible_shell_type"] == "powershell"
     assert "ansible_winrm_transport" not in common and "ansible_password" not in common
+    groups = inventory["all"]["children"]["windows"]["children"]
+    shell_types = {name: host.get("ansible_shell_type", common["ansible_shell_type"])
+                   for group in groups.values() for name, host in group["hosts"].items()}
+    assert shell_types == {name: host.ssh_default_shell for name, host in ssh_lab.fleet.hosts.items()}
+    assert sorted(name for name, shell in shell_types.items() if shell == "cmd") == \
+        ["kms-fw", "pc-ja-office", "pc-noauth", "pc-slow", "pc-spp-off", "pc-stale"]
 
 
 def test_diagnosis_over_ssh_gives_every_host_its_causes_in_one_call(remediation, ssh_lab):
@@ -134,3 +146,58 @@ def test_password_authentication_through_ssh_askpass(ssh_lab, tmp_path):
     assert run.results["pc-noauth"]["Activation"]["_status"] == "unreachable"
     assert "password" in json.dumps(run.results["pc-noauth"]["Activation"]).lower() \
         or "permission denied" in json.dumps(run.results["pc-noauth"]["Activation"]).lower()
+
+
+#: The ssh smoke case of every ansible-core line (tools/matrix.sh SMOKE_K): one diagnose run through that line's ssh
+#: connection plugin against three clients: one whose OpenSSH DefaultShell is powershell.exe (``ansible_shell_type:
+#: powershell``), one where it is unset, so cmd.exe (``ansible_shell_type: cmd``), as Ansible's Windows SSH guide pairs
+#: them, and one cmd.exe host that the inventory wrongly calls powershell. ansible-core 2.16/2.17 send each shell type
+#: a different command line (``chcp.com 65001 > $null ;`` or ``>nul 2>&1 &&`` before a second ``-EncodedCommand``), so
+#: the mismatched host is a DIAGNOSIS_FAILED whose reason says to match the shell type to DefaultShell; 2.18 and later
+#: send the same line for both, and it is diagnosed. Key authentication (every line; ssh_askpass is 2.19+).
+SMOKE_FLEET = {
+    "name": "ssh-smoke", "domain": "corp.example.jp",
+    "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 40},
+                   "expect": ["ACTIVATED"]}],
+    "hosts": [
+        {"name": "pc-stale", "edition": "win11-pro", "kms_machine": "kms-retired.corp.example.jp",
+         "expect": ["STALE_KMS_OVERRIDE", "IN_GRACE"]},
+        {"name": "pc-cmd", "edition": "win11-pro", "language": "ja-JP", "ssh_default_shell": "cmd",
+         "clock_offset_hours": 6, "expect": ["CLOCK_SKEW", "IN_GRACE"]},
+        {"name": "pc-cmd-as-ps", "edition": "win11-pro", "ssh_default_shell": "cmd", "expect": ["ACTIVATED"]},
+    ],
+}
+
+
+def _core_before_2_18():
+    return tuple(int(part) for part in re.match(r"(\d+)\.(\d+)", ansible_version).groups()) < (2, 18)
+
+
+def test_ssh_smoke_diagnose_runs_through_this_lines_ssh_plugin_with_powershell_and_cmd_shells(tmp_path):
+    fleet = fleet_mod.build(SMOKE_FLEET, address_prefix=Lab.address_prefix())
+    with Lab(fleet, ssh=True, record=True) as lab:
+        inventory = lab.write_inventory(str(tmp_path / "inventory.yml"), connection="ssh", ssh_auth="key")
+        document = yaml.safe_load(open(inventory, encoding="utf-8"))
+        clients = document["all"]["children"]["windows"]["children"]["kms_clients"]["hosts"]
+        assert clients["pc-cmd"]["ansible_shell_type"] == "cmd" and "ansible_shell_type" not in clients["pc-stale"]
+        clients["pc-cmd-as-ps"]["ansible_shell_type"] = "powershell"  # the user's mistake: DefaultShell is unset
+        with open(inventory, "w", encoding="utf-8") as out:
+            yaml.safe_dump(document, out, sort_keys=False)
+        run = run_playbook(inventory, DIAGNOSE, tmp_path / "run", extra=_extra(tmp_path, "reports"))
+        counters = lab.counters()
+        received = list(fleet.received or [])
+    assert run.rc == 0, run.output[-4000:]
+    results = {r["host"]: r for r in json.loads((tmp_path / "reports" / "diagnosis.json").read_text(encoding="utf-8"))["results"]}
+    expected = {name: sorted(host.expect) for name, host in fleet.hosts.items()}
+    calls = {name: (1, 1, 0, 0) for name in fleet.hosts}
+    if _core_before_2_18():
+        expected["pc-cmd-as-ps"] = ["DIAGNOSIS_FAILED"]
+        calls["pc-cmd-as-ps"] = (0, 1, 0, 0)  # cmd.exe stopped at "> $null ;": no PowerShell was started
+        reason = results["pc-cmd-as-ps"]["findings"][0]["evidence"]["reason"]
+        assert "ansible_shell_type powershell must match the host's OpenSSH default shell" in reason, reason
+    assert {name: sorted(r["codes"]) for name, r in results.items()} == expected
+    assert {name: (c["script_calls"], c["commands"], c["mutating_calls"], c["http_requests"])
+            for name, c in counters.items()} == calls
+    # what PowerShell was started with, whichever shell started it: the collection's stub
+    assert sorted(r["host"] for r in received) == sorted(name for name, c in calls.items() if c[0])
+    assert all(" -EncodedCommand " in r["command_line"] for r in received)

@@ -75,6 +75,21 @@ the assumptions are listed, with why no source exists, in docs/lab-assumptions.m
        time. If the connection fails, the server MUST attempt to connect to the next IP address in the list." (The
        spec says "the server" for the side that resolves the name and connects, the RPC client here.) That the KMS
        client's "anonymous RPC" over TCP 1688 ([GEN]) goes this way is assumed (docs/lab-assumptions.md).
+[SSHD] Microsoft, "OpenSSH Server configuration for Windows" (learn.microsoft.com/windows-server/administration/openssh/
+       openssh_server_configuration): "The initial default Windows is the Windows Command shell (cmd.exe)"; the
+       DefaultShell registry value. And Microsoft's OpenSSH for Windows source, PowerShell/openssh-portable
+       contrib/win32/win32compat/w32-doexec.c (do_exec_windows): for cmd.exe the command option is "/c" and the
+       command is passed unescaped, in double quotes: sprintf_s(..., "%s %s \"%s\"", shell, "/c", exec_command).
+[CMD]  Microsoft, "cmd" (learn.microsoft.com/windows-server/administration/windows-commands/cmd): /c "Carries out the
+       command specified by string and then stops"; with /c "the quotation marks are preserved only if" exactly one
+       set, no special character (& < > ( ) @ ^ |) inside, white space inside and "The string within quotation marks
+       is the name of an executable file"; otherwise "If the first character is an opening quotation mark, it is
+       stripped along with the closing quotation mark. Any text following the closing quotation marks is preserved."
+[CMDSYN] Microsoft TechNet, "Command shell overview" (learn.microsoft.com/previous-versions/windows/it-pro/windows-xp/
+       bb490954(v=technet.10)): "command1 & command2 ... Cmd.exe runs the first command, and then the second command";
+       "command1 && command2 ... runs the second command only if the first command completed successfully". And
+       "Using command redirection operators" (bb490982(v=technet.10)): ">" writes a handle's output to a file or a
+       device, ">&" writes one handle's output to another's, 1 is STDOUT and 2 STDERR, ">" defaults to handle 1.
 """
 from __future__ import annotations
 

@@ -143,18 +143,21 @@ class Lab:
         return {name: host.counters.as_dict() for name, host in self.fleet.hosts.items()}
 
     def inventory(self, read_timeout: int = 20, connection: str = "winrm", ssh_auth: str = "key",
-                  key_dir: str | None = None, scheme: str = "http", ca_trust_path: str | None = None) -> dict[str, t.Any]:
+                  key_dir: str | None = None, scheme: str = "http", ca_trust_path: str | None = None,
+                  ssh_shell_type: str | None = None) -> dict[str, t.Any]:
         """An Ansible YAML inventory: group windows with kms_clients and kms_hosts, on loopback.
 
         ``connection`` is ``winrm`` (the lab's WinRM auth; ``scheme`` ``http``, or ``https`` for a lab started with
         ``https=True``: the HTTPS ports, certificate validation on, the generated CA, or ``ca_trust_path``, as the trust
         store), ``psrp`` (the same endpoints and choices through ansible-core's psrp connection and pypsrp: the
-        PowerShell resource URI, kmslab/psrp.py) or ``ssh`` (the Windows OpenSSH endpoints, with ``ansible_shell_type: powershell``; ``ssh_auth`` ``key``
+        PowerShell resource URI, kmslab/psrp.py) or ``ssh`` (the Windows OpenSSH endpoints; ``ssh_auth`` ``key``
         writes the lab's private key into ``key_dir``, ``password`` uses Ansible's ssh_askpass mechanism,
-        ansible-core 2.19 and later, no sshpass needed).
+        ansible-core 2.19 and later, no sshpass needed). Over ssh each host's ``ansible_shell_type`` is its default
+        shell (``powershell``, or ``cmd`` for a host with ``ssh_default_shell: cmd``), as Ansible's Windows SSH guide
+        says it should be; ``ssh_shell_type`` sets one for every host instead.
         """
         if connection == "ssh":
-            return self._ssh_inventory(ssh_auth, key_dir)
+            return self._ssh_inventory(ssh_auth, key_dir, ssh_shell_type)
         if connection not in ("winrm", "psrp"):
             raise ValueError(f"connection must be winrm, psrp or ssh, got {connection!r}")
         if scheme not in ("http", "https"):
@@ -215,7 +218,7 @@ class Lab:
             common["ansible_psrp_message_encryption"] = "never"
         return common
 
-    def _ssh_inventory(self, ssh_auth: str, key_dir: str | None) -> dict[str, t.Any]:
+    def _ssh_inventory(self, ssh_auth: str, key_dir: str | None, shell_type: str | None = None) -> dict[str, t.Any]:
         """The inventory for the ssh connection to every host's OpenSSH endpoint."""
         if self.ssh is None:
             raise ValueError("this lab was started without ssh=True: it has no SSH endpoints")
@@ -223,7 +226,7 @@ class Lab:
             raise ValueError(f"ssh_auth must be key or password, got {ssh_auth!r}")
         common: dict[str, t.Any] = {
             "ansible_connection": "ssh",
-            "ansible_shell_type": "powershell",
+            "ansible_shell_type": shell_type or "powershell",
             "ansible_host": "127.0.0.1",
             "ansible_user": self.fleet.username,
             "ansible_ssh_timeout": 5,
@@ -241,17 +244,24 @@ class Lab:
             common["ansible_ssh_password_mechanism"] = "ssh_askpass"
             common["ansible_ssh_common_args"] += " -o PreferredAuthentications=password,keyboard-interactive"
         ports = self.ssh.ports
-        clients = {h.name: {"ansible_port": ports[h.name]} for h in self.fleet.hosts.values() if h.kms is None}
-        kms = {h.name: {"ansible_port": ports[h.name], "kms_fqdn": h.fqdn} for h in self.fleet.hosts.values() if h.kms}
+        hosts: dict[str, dict[str, t.Any]] = {}
+        for host in self.fleet.hosts.values():
+            hosts[host.name] = {"ansible_port": ports[host.name]}
+            if shell_type is None and host.ssh_default_shell != "powershell":
+                hosts[host.name]["ansible_shell_type"] = host.ssh_default_shell
+            if host.kms:
+                hosts[host.name]["kms_fqdn"] = host.fqdn
+        clients = {h.name: hosts[h.name] for h in self.fleet.hosts.values() if h.kms is None}
+        kms = {h.name: hosts[h.name] for h in self.fleet.hosts.values() if h.kms}
         return {"all": {"children": {"windows": {"vars": common, "children": {
             "kms_clients": {"hosts": clients}, "kms_hosts": {"hosts": kms}}}}}}
 
     def write_inventory(self, path: str, read_timeout: int = 20, connection: str = "winrm", ssh_auth: str = "key",
-                        scheme: str = "http", ca_trust_path: str | None = None) -> str:
+                        scheme: str = "http", ca_trust_path: str | None = None, ssh_shell_type: str | None = None) -> str:
         """Write the inventory (see ``inventory``) to ``path``; an ssh key goes beside it."""
         document = self.inventory(read_timeout, connection=connection, ssh_auth=ssh_auth,
                                   key_dir=os.path.dirname(os.path.abspath(path)), scheme=scheme,
-                                  ca_trust_path=ca_trust_path)
+                                  ca_trust_path=ca_trust_path, ssh_shell_type=ssh_shell_type)
         with open(path, "w", encoding="utf-8") as out:
             yaml.safe_dump(document, out, sort_keys=False)
         return path

@@ -86,6 +86,9 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
         expect_after=list(spec.get("expect_after", spec.get("expect", []))),
         transport=Transport(**(spec.get("transport") or {})),
     )
+    host.ssh_default_shell = str(spec.get("ssh_default_shell", "powershell"))
+    if host.ssh_default_shell not in ("powershell", "cmd"):
+        raise FleetError(f"{where}: ssh_default_shell must be powershell or cmd, got {host.ssh_default_shell!r}")
     if host.language not in C.LANGUAGES:
         raise FleetError(f"{where}: unknown language {host.language!r}; known: {', '.join(C.LANGUAGES)}")
     spp = spec.get("spp") or {}

@@ -161,6 +161,11 @@ class Host:
     non_genuine: bool = False
     kms: "KmsRole | None" = None
     transport: Transport = dataclasses.field(default_factory=Transport)
+    #: what sshd starts for a command (kmslab/ssh.py): "powershell" when HKLM\SOFTWARE\OpenSSH\DefaultShell names
+    #: powershell.exe (as Ansible's Windows SSH guide sets it), "cmd" when the value is unset, Windows' own default
+    #: ("The initial default Windows is the Windows Command shell (cmd.exe)", Microsoft, "OpenSSH Server configuration
+    #: for Windows")
+    ssh_default_shell: str = "powershell"
     counters: Counters = dataclasses.field(default_factory=Counters)
     #: the lab's own record (a witness, not a Windows behaviour): every step of a remedy script this host carried
     #: out, {"op", "target"}, in order - what a report of the run must account for (tests/integration/test_interrupted_runs.py)

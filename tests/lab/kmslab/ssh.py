@@ -10,17 +10,40 @@ What it keeps from Windows, with the sources:
   "Configuring the default shell for OpenSSH in Windows"). A command sent with an ``exec`` request is passed to that
   shell after ``DefaultShellCommandOption``, ``-c`` by default
   (https://github.com/PowerShell/Win32-OpenSSH/wiki/DefaultShell). Ansible needs ``ansible_shell_type: powershell``
-  for such a host (https://docs.ansible.com/ansible/latest/os_guide/windows_ssh.html). The lab always has
-  PowerShell as the default shell; a cmd.exe default shell is not simulated.
+  for such a host (https://docs.ansible.com/ansible/latest/os_guide/windows_ssh.html). A host whose fleet entry
+  says ``ssh_default_shell: cmd`` plays the other case, DefaultShell unset (below).
+* **cmd.exe as the default shell.** "The initial default Windows is the Windows Command shell (cmd.exe)" [SSHD];
+  Ansible's guide then has ``ansible_shell_type: cmd`` ("should reflect the DefaultShell configured on the Windows
+  host"). sshd starts ``"<cmd.exe>" /c "<command>"``: option ``/c``, the command unescaped between double quotes
+  (w32-doexec.c, [SSHD]). cmd.exe takes the text after ``/c`` [CMD]: the quotation marks are kept only when that
+  text is the quoted name of an executable file, which a command with arguments is not (the lab has no files, so
+  it never keeps them: assumed for a bare quoted program name); otherwise the first quotation mark goes "along with
+  the closing quotation mark" - the last one, which is sshd's. What remains is at most 8,191 characters [CMDLEN]
+  ("The command line is too long." and exit code 1 beyond, as on WinRS, kmslab/wsman.py). ``cmd_commands`` then
+  splits it as cmd.exe does: ``&`` runs the next command after the previous one, ``&&`` only when it succeeded
+  [CMDSYN]; ``^`` takes the next character literally and double quotes protect what they hold (assumed: the
+  Microsoft pages above do not spell these two out); ``>nul``, ``1>nul``, ``2>nul``, ``2>&1`` send a handle to the
+  NUL device or to another handle [CMDSYN], from left to right (assumed order). Anything else cmd.exe knows
+  (``%VAR%`` expansion, ``|``, ``||``, ``<``, parentheses, redirection to a file) the collection never sends and the
+  lab refuses with a "kmslab: ... not simulated" error, exit code 1, rather than guess. Of the programs,
+  ``chcp``/``chcp.com <n>`` succeeds and prints ``Active code page: <n>`` (text assumed), a ``PowerShell`` command
+  line is answered by ``scripts.run`` with the channel's stdin, and any other program gets cmd.exe's "is not
+  recognized as an internal or external command" and exit code 9009 (text and code assumed). cmd.exe's exit code,
+  sent as ``exit-status``, is that of the last command it ran (assumed), so PowerShell's own exit code arrives
+  unchanged, not reduced to 1 as through ``powershell -c``.
 * **What Ansible sends.** ansible-core 2.16 and 2.17 (``plugins/connection/ssh.py``, ``exec_command``) prefix every
-  command for a ``_IS_WINDOWS`` shell with ``chcp.com 65001 > $null ;`` and wrap it once more with
+  command for a ``_IS_WINDOWS`` shell with ``chcp.com 65001 > $null ;`` (shell type powershell; ``chcp.com 65001
+  >nul 2>&1 &&`` for cmd: the shell plugin's ``_SHELL_REDIRECT_ALLNULL`` and ``_SHELL_AND``) and wrap it once more with
   ``_encode_script(cmd, strict_mode=False, preserve_rc=False)``: ``PowerShell -NoProfile -NonInteractive
   -ExecutionPolicy Unrestricted -EncodedCommand <the command as UTF-16-LE base64>``. From 2.18 the command is sent
   as it is. ``default_shell`` below unwraps both into the command line of the innermost ``PowerShell`` process, which
-  ``scripts.run`` answers as it does for WinRS; the endpoint itself recognises nothing of the collection.
+  ``scripts.run`` answers as it does for WinRS; the endpoint itself recognises nothing of the collection. A cmd.exe
+  line given to powershell.exe (``ansible_shell_type: cmd`` on a PowerShell host, 2.16/2.17) stops at Windows
+  PowerShell 5.1's parser: it has no ``&&`` (``powershell_parse_error``); a PowerShell line given to cmd.exe
+  (the other way round) stops at ``> $null``, a redirection to a file, which the lab does not play.
 * **The command-line limit.** The shell is started with CreateProcess, whose command line is at most 32,767
   characters (https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-createprocessw);
-  cmd.exe's 8,191 does not apply because cmd.exe is not in the chain. What sshd reports when CreateProcess refuses
+  with powershell.exe as the shell, cmd.exe's 8,191 does not apply (with cmd.exe it does, above). What sshd reports when CreateProcess refuses
   a longer one is assumed (an error on stderr, exit status 1).
 * **stdin.** The channel's data is the shell's standard input, and the child ``PowerShell`` it starts inherits it;
   end of file is the channel's EOF (RFC 4254 section 5.3, https://www.rfc-editor.org/rfc/rfc4254#section-5.3).
@@ -65,8 +88,19 @@ CREATE_PROCESS_LIMIT = 32767
 #: The default shell and its DefaultShellCommandOption, as sshd starts them.
 DEFAULT_SHELL = r"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe"
 DEFAULT_SHELL_OPTION = "-c"
+#: The shell when DefaultShell is unset, and the option sshd gives it (w32-doexec.c: "/c" for cmd.exe) [SSHD].
+CMD_SHELL = r"C:\Windows\System32\cmd.exe"
+CMD_SHELL_OPTION = "/c"
+#: cmd.exe's maximum command-line string [CMDLEN].
+CMD_LIMIT = 8191
+#: What cmd.exe exits with when it cannot find the program (assumed: the value is not documented by Microsoft).
+CMD_NOT_FOUND = 9009
 
 _CHCP = re.compile(r"^chcp(?:\.com)?\s+\d+\s*(?:>\s*\$null)?$", re.IGNORECASE)
+#: Windows PowerShell 5.1 has no pipeline chain operators: "Beginning in PowerShell 7, PowerShell implements the &&
+#: and || operators" (learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_pipeline_chain_operators)
+_CHAIN = re.compile(r"&&|\|\|")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _POWERSHELL = re.compile(r"^(?:powershell(?:\.exe)?)\s", re.IGNORECASE)
 
 
@@ -92,6 +126,125 @@ def default_shell(command: str, depth: int = 0) -> str:
         if _POWERSHELL.match(inner) and "\n" not in inner:
             return default_shell(inner, depth + 1)
     return statement
+
+
+class CmdNotSimulated(ValueError):
+    """A cmd.exe construct the lab does not play (the collection never sends it)."""
+
+
+class CmdCommand(t.NamedTuple):
+    """One command of a cmd.exe command line: ``after`` is ``""`` (the first), ``"&"`` (run it after the previous
+    one) or ``"&&"`` (only when the previous one succeeded); ``line`` is the command line its program is started
+    with (redirections and carets gone); ``stdout``/``stderr`` say where each handle goes: ``"stdout"``,
+    ``"stderr"`` or ``"nul"``."""
+
+    after: str
+    line: str
+    stdout: str = "stdout"
+    stderr: str = "stderr"
+
+
+def cmd_string(command: str) -> str:
+    """The text cmd.exe runs for an ``exec`` request: sshd's ``/c "<command>"`` after cmd.exe's quote rule [CMD].
+
+    The quotation marks would be kept only for the quoted name of an executable file; the lab has no files and never
+    keeps them (assumed). So the first one goes with the closing one, the last in the string - sshd's own.
+    """
+    string = f'"{command}"'
+    last = string.rfind('"')
+    return string[1:last] + string[last + 1:]
+
+
+def _redirect(text: str, start: int, handle: int, handles: dict[int, str]) -> int:
+    """Apply the redirection whose target starts at ``text[start]`` (after ``>``) to ``handles``; return where the
+    command line goes on. Only the NUL device and ``&1``/``&2`` are played [CMDSYN]; a file is not simulated."""
+    index = start
+    if text.startswith(">", index):
+        index += 1  # ">>" appends: to NUL, the same thing
+    while index < len(text) and text[index] in " \t":
+        index += 1
+    if text.startswith("&", index) and index + 1 < len(text) and text[index + 1] in "12":
+        handles[handle] = handles[int(text[index + 1])]
+        return index + 2
+    end = index
+    while end < len(text) and text[end] not in " \t&|<>^\"()":
+        end += 1
+    target = text[index:end]
+    if target.lower() not in ("nul", "nul:"):
+        raise CmdNotSimulated(f"redirection to {target!r} (not the NUL device)")
+    handles[handle] = "nul"
+    return end
+
+
+def cmd_commands(text: str) -> list[CmdCommand]:
+    """Split what cmd.exe runs into its commands, as ``cmd_string`` leaves it (see the module docstring).
+
+    Raises CmdNotSimulated for what cmd.exe knows but the lab does not play: ``%`` expansion, ``|``, ``||``, ``<``,
+    parentheses, redirection to a file, an empty command.
+    """
+    commands: list[CmdCommand] = []
+    after, buf, quoted, index = "", [], False, 0
+    handles = {1: "stdout", 2: "stderr"}
+
+    def finish(separator: str) -> None:
+        nonlocal after, buf, handles
+        line = "".join(buf).strip()
+        if not line:
+            raise CmdNotSimulated(f"an empty command before {separator or 'the end'!r}")
+        commands.append(CmdCommand(after, line, handles[1], handles[2]))
+        after, buf, handles = separator, [], {1: "stdout", 2: "stderr"}
+
+    while index < len(text):
+        char = text[index]
+        if char == "%":
+            raise CmdNotSimulated("'%' (environment variable expansion)")
+        if char == '"':
+            quoted = not quoted
+        elif quoted:
+            pass
+        elif char == "^":
+            buf.append(text[index + 1:index + 2])
+            index += 2
+            continue
+        elif char == "&":
+            double = text.startswith("&&", index)
+            finish("&&" if double else "&")
+            index += 2 if double else 1
+            continue
+        elif char in "|<()":
+            raise CmdNotSimulated(f"{char!r} ({'a pipe or ||' if char == '|' else 'input redirection' if char == '<' else 'a block'})")
+        elif char == ">":
+            handle = 1
+            if buf and buf[-1] in "12" and (len(buf) == 1 or buf[-2] in " \t"):
+                handle = int(buf.pop())
+            index = _redirect(text, index + 1, handle, handles)
+            continue
+        buf.append(char)
+        index += 1
+    finish("")
+    return commands
+
+
+def _program(line: str) -> str:
+    """The program a command line starts, lower case, without folder or extension (``"C:\\x\\PowerShell.exe"`` ->
+    ``powershell``)."""
+    first = line[1:].split('"', 1)[0] if line.startswith('"') else line.split()[0]
+    name = first.replace("/", "\\").rsplit("\\", 1)[-1].lower()
+    return name[:-4] if name.endswith((".exe", ".com")) else name
+
+
+def powershell_parse_error(command: str) -> str | None:
+    """The parse error Windows PowerShell 5.1 stops ``-c <command>`` with before running any of it, or None.
+
+    Only the one the lab needs is played: ``&&`` or ``||`` outside quotes (what ansible-core 2.16/2.17 send for
+    ``ansible_shell_type: cmd``, ``chcp.com 65001 >nul 2>&1 && ...``), which 5.1 does not know (see ``_CHAIN``).
+    The message is the parser's (text assumed).
+    """
+    match = _CHAIN.search(_QUOTED.sub("", command))
+    if match is None:
+        return None
+    return (f"At line:1 char:{match.start() + 1}\n+ {command[:80]}\nThe token '{match.group()}' is not a valid statement "
+            "separator in this version.")
 
 
 def _user_matches(fleet: Fleet, username: str) -> bool:
@@ -181,9 +334,15 @@ class SSHEndpoint:
             return
         stdin = await process.stdin.read()
         host.counters.bytes_in += len(command) + len(stdin)
-        if len(f'"{DEFAULT_SHELL}" {DEFAULT_SHELL_OPTION} "{command}"') >= CREATE_PROCESS_LIMIT:
+        cmd = host.ssh_default_shell == "cmd"
+        shell, option = (CMD_SHELL, CMD_SHELL_OPTION) if cmd else (DEFAULT_SHELL, DEFAULT_SHELL_OPTION)
+        if len(f'"{shell}" {option} "{command}"') >= CREATE_PROCESS_LIMIT:
             result = scripts.CommandResult(b"", b"kmslab (assumed): CreateProcess refused the command line: the "
                                                 b"filename or extension is too long.\r\n", 1)
+        elif cmd:
+            result = await asyncio.get_running_loop().run_in_executor(None, self._cmd_exe, command, bytes(stdin))
+        elif (parse_error := powershell_parse_error(command)) is not None:
+            result = scripts.CommandResult(b"", scripts.clixml_error(parse_error), 1)
         else:
             line = default_shell(command)
             result = await asyncio.get_running_loop().run_in_executor(
@@ -194,11 +353,46 @@ class SSHEndpoint:
         if result.stderr:
             process.stderr.write(result.stderr)
         host.counters.bytes_out += len(result.stdout) + len(result.stderr)
-        process.exit(0 if result.rc == 0 else 1)  # powershell -c: a child's non-zero exit code becomes 1
+        # powershell -c: a child's non-zero exit code becomes 1; cmd /c: the last command's exit code (assumed)
+        process.exit(result.rc if cmd else (0 if result.rc == 0 else 1))
 
     def _answer(self, line: str, stdin: bytes) -> scripts.CommandResult:
         with self.service.lock:
             return run_command(self.fleet, self.host, line, stdin, self.service.on_change)
+
+    def _cmd_exe(self, command: str, stdin: bytes) -> scripts.CommandResult:
+        """``cmd.exe /c "<command>"`` (see the module docstring): its commands in turn, their output where their
+        redirections send it, stdin to the first PowerShell, the exit code of the last command run."""
+        text = cmd_string(command)
+        if len(text) > CMD_LIMIT:
+            return scripts.CommandResult(b"", b"The command line is too long.\r\n", 1)  # [CMDLEN], as kmslab/wsman.py
+        try:
+            commands = cmd_commands(text)
+        except CmdNotSimulated as exc:
+            return scripts.CommandResult(b"", f"kmslab: cmd.exe: {exc} is not simulated\r\n".encode("utf-8"), 1)
+        out = {"stdout": bytearray(), "stderr": bytearray(), "nul": bytearray()}
+        rc = 0
+        for step in commands:
+            if step.after == "&&" and rc != 0:
+                continue
+            result = self._cmd_program(step.line, stdin)
+            if _program(step.line) == "powershell":
+                stdin = b""  # it read the channel's input to its end
+            out[step.stdout] += result.stdout
+            out[step.stderr] += result.stderr
+            rc = result.rc
+        return scripts.CommandResult(bytes(out["stdout"]), bytes(out["stderr"]), rc)
+
+    def _cmd_program(self, line: str, stdin: bytes) -> scripts.CommandResult:
+        """What one program cmd.exe starts answers: chcp, PowerShell (``scripts.run``), or nothing found."""
+        program = _program(line)
+        if program == "chcp" and len(line.split()) == 2 and line.split()[1].isdigit():
+            return scripts.CommandResult(f"Active code page: {line.split()[1]}\r\n".encode("ascii"), b"", 0)
+        if program == "powershell":
+            return self._answer(line, stdin)
+        first = line.split()[0]
+        return scripts.CommandResult(b"", (f"'{first}' is not recognized as an internal or external command,\r\n"
+                                           "operable program or batch file.\r\n").encode("utf-8"), CMD_NOT_FOUND)
 
     async def stop(self) -> None:
         """Stop listening and drop every connection (refused from now on)."""
@@ -266,4 +460,5 @@ class SSHService:
         return path
 
 
-__all__ = ["SSHService", "default_shell", "CREATE_PROCESS_LIMIT"]
+__all__ = ["SSHService", "default_shell", "cmd_string", "cmd_commands", "CmdCommand", "CmdNotSimulated",
+           "CREATE_PROCESS_LIMIT", "CMD_LIMIT"]

@@ -13,7 +13,7 @@ from ansible.errors import AnsibleConnectionFailure
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _runner
 from kmslab import fleet as fleet_mod
 from kmslab.control import Lab
-from kmslab.ssh import CREATE_PROCESS_LIMIT, default_shell
+from kmslab.ssh import CMD_LIMIT, CREATE_PROCESS_LIMIT, CmdCommand, CmdNotSimulated, cmd_commands, cmd_string, default_shell
 
 HOSTILE = "a'b\"c `$(Remove-Item C:\\ -Recurse) ; exit 1 \r\n @' '@ \u3042\u30ab }"
 _COMMON = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted"
@@ -27,6 +27,12 @@ def _ansible_216(command: str) -> str:
     """What ansible-core 2.16/2.17's ssh connection sends for a powershell shell (exec_command, _encode_script)."""
     script = "\n".join(line.strip() for line in command.splitlines() if line.strip())
     return f"chcp.com 65001 > $null ; {_COMMON} -EncodedCommand {_encode(script)}"
+
+
+def _ansible_216_cmd(command: str) -> str:
+    """The same for ``ansible_shell_type: cmd``: the cmd shell plugin's ``_SHELL_REDIRECT_ALLNULL`` and ``_SHELL_AND``."""
+    script = "\n".join(line.strip() for line in command.splitlines() if line.strip())
+    return f"chcp.com 65001 >nul 2>&1 && {_COMMON} -EncodedCommand {_encode(script)}"
 
 
 class AsyncSSHConnection:
@@ -66,6 +72,8 @@ def lab():
               "garbled": {"fault": "garbled"}, "vanish": {"fault": "vanish", "vanish_after": 2},
               "banner": {"banner": "Windows PowerShell\r\nCopyright (C) Microsoft"}}
     hosts += [{"name": name, "transport": fault} for name, fault in faults.items()]
+    hosts += [{"name": "pc-cmd", "edition": "win11-pro", "language": "ja-JP", "ssh_default_shell": "cmd"},
+              {"name": "cmd-constrained", "ssh_default_shell": "cmd", "transport": {"language_mode": "ConstrainedLanguage"}}]
     definition = {"name": "ssh", "domain": "corp.example.jp", "hosts": hosts,
                   "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"]}}]}
     with Lab(fleet_mod.build(definition, address_prefix=Lab.address_prefix()), ssh=True) as running:
@@ -193,3 +201,80 @@ def test_vanish_after_its_commands_then_refused(lab):
         _runner.run_scripts(_conn(lab, "vanish"), [_runner.probe("time")])
     with pytest.raises(AnsibleConnectionFailure):
         _runner.run_scripts(_conn(lab, "vanish"), [_runner.probe("time")])
+
+
+# --- cmd.exe as the default shell (DefaultShell unset) ---------------------------------------------------------
+
+def test_cmd_string_drops_the_quotes_sshd_put_around_the_command():
+    assert cmd_string("whoami") == "whoami"
+    assert cmd_string(f"{_COMMON} -EncodedCommand AAA=") == f"{_COMMON} -EncodedCommand AAA="
+    # the closing quotation mark is the last one: a command's own quotes stay as they are
+    assert cmd_string('"C:\\Program Files\\x.exe" /y') == '"C:\\Program Files\\x.exe" /y'
+
+
+def test_cmd_commands_split_at_ampersands_with_their_redirections():
+    assert cmd_commands("chcp.com 65001 >nul 2>&1 && PowerShell -c 1") == [
+        CmdCommand("", "chcp.com 65001", "nul", "nul"), CmdCommand("&&", "PowerShell -c 1")]
+    assert cmd_commands("a 2>&1 >nul & b 2>nul") == [CmdCommand("", "a", "nul", "stdout"), CmdCommand("&", "b", "stdout", "nul")]
+    # a caret or double quotes make a special character literal
+    assert cmd_commands('echo a^&b "c & d" x^>y') == [CmdCommand("", 'echo a&b "c & d" x>y')]
+
+
+def test_cmd_commands_refuse_what_the_lab_does_not_play():
+    for line in ("echo %PATH%", "a | b", "a || b", "sort < f", "(a & b)", "a > out.txt", "a && ", "& a"):
+        with pytest.raises(CmdNotSimulated):
+            cmd_commands(line)
+
+
+def test_runner_round_trip_through_cmd_exe_as_2_18_and_later_send_it(lab):
+    host = lab.fleet.hosts["pc-cmd"]
+    before = host.counters.as_dict()
+    call = _runner.run_scripts(_conn(lab, "pc-cmd"), [_runner.probe("time"), _runner.probe("activation")])
+    assert call["time"].ok and call["activation"].value["os"]["OSLanguage"] == 1041
+    after = host.counters.as_dict()
+    assert (after["commands"] - before["commands"], after["script_calls"] - before["script_calls"]) == (1, 1)
+
+
+def test_ansible_2_16_cmd_wrapping_runs_chcp_then_powershell_through_cmd_exe(lab):
+    call = _runner.run_scripts(_conn(lab, "pc-cmd", wrap=_ansible_216_cmd), [_runner.probe("time")])
+    assert call["time"].ok
+
+
+def test_the_powershell_shell_types_2_16_wrapping_fails_on_a_cmd_exe_host(lab):
+    # ansible_shell_type powershell on a host whose default shell is cmd.exe: '> $null' is a redirection to a file
+    # named $null for cmd.exe; whatever cmd.exe does with it, no answer comes back
+    with pytest.raises(_runner.RemoteScriptError):
+        _runner.run_scripts(_conn(lab, "pc-cmd", wrap=_ansible_216), [_runner.probe("time")])
+
+
+def test_cmd_exe_passes_powershells_exit_code_and_reports_unknown_programs(lab):
+    rc, out, err = _conn(lab, "pc-cmd").exec_command("whoami", in_data=b"")
+    # 9009 as an exit status seen by a client: 8 bits (asyncssh masks it, OpenSSH's ssh exits with it, an 8-bit value)
+    assert (rc, out) == (9009 & 0xFF, b"") and b"'whoami' is not recognized as an internal or external command" in err
+    rc, _out, err = _conn(lab, "pc-cmd").exec_command(f"chcp.com 65001 >nul 2>&1 && {_COMMON} -EncodedCommand AAA=",
+                                                      in_data=b"")
+    assert rc == 1 and b"is not recognized" in err and b"Active code page" not in _out
+    # the stub's own exit code in Constrained Language Mode arrives as it is, with the answer in the frame
+    with pytest.raises(_runner.RemoteScriptError, match="ConstrainedLanguage"):
+        _runner.run_scripts(_conn(lab, "cmd-constrained"), [_runner.probe("time")])
+
+
+def test_a_command_over_cmd_exe_limit_is_refused_on_a_cmd_exe_host(lab):
+    padded = _runner.load_script("stub") + "\n" + "# padding to make the command line long\n" * 200
+
+    def _long(command):
+        del command
+        return _runner._POWERSHELL + base64.b64encode(padded.encode("utf-16-le")).decode("ascii")
+
+    assert CMD_LIMIT < len(_long("")) < CREATE_PROCESS_LIMIT
+    rc, out, err = _conn(lab, "pc-cmd", wrap=_long).exec_command("", in_data=b"")
+    assert (rc, out, err) == (1, b"", b"The command line is too long.\r\n")
+
+
+def test_the_cmd_shell_types_2_16_wrapping_fails_on_a_powershell_host(lab):
+    # ansible_shell_type cmd on a host whose default shell is powershell.exe: Windows PowerShell 5.1 has no '&&'
+    host = lab.fleet.hosts["pc1"]
+    before = host.counters.script_calls
+    with pytest.raises(_runner.RemoteScriptError, match="'&&' is not a valid statement separator"):
+        _runner.run_scripts(_conn(lab, "pc1", wrap=_ansible_216_cmd), [_runner.probe("time")])
+    assert host.counters.script_calls == before

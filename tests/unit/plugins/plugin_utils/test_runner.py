@@ -4,8 +4,11 @@ from __future__ import annotations
 import base64
 import json
 
+import types
+
 import pytest
 import requests
+from ansible.release import __version__ as ansible_version
 from ansible.errors import AnsibleConnectionFailure
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _ps_comments, _runner
@@ -138,6 +141,49 @@ def test_nonzero_rc_without_answer_reports_decoded_clixml_stderr():
     assert exc.value.rc == 1
     assert "rc 1" in str(exc.value) and "The term 'Get-Foo' is not recognized" in str(exc.value)
     assert "CLIXML" not in str(exc.value)
+
+
+def test_clixml_stderr_is_decoded_as_xml_with_ps_string_escapes():
+    # composed: a parse error as Windows PowerShell 5.1 writes it when its output is redirected: the text of the <S>
+    # element is XML ("&&" is "&amp;&amp;"), control characters are _xHHHH_ escapes ([MS-PSRP] 2.2.5.3.2 Encoding
+    # Strings: "Control characters and surrogate characters are escaped as _xHHHH_"; "Order_x0020_ is encoded as
+    # Order_x005f_x0020_"), a character outside the BMP a surrogate pair
+    stderr = (b'#< CLIXML\r\n<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">'
+              b'<S S="Error">At line:1 char:26_x000D__x000A_</S>'
+              b'<S S="Error">+ chcp.com 65001 &gt;nul 2&gt;&amp;1 &amp;&amp; PowerShell_x000D__x000A_</S>'
+              b'<S S="Error">The token \'&amp;&amp;\' is not a valid statement separator &lt;here&gt;.'
+              b'_x0009_Order_x005F_x0020_ &#x3042; _xD83D__xDE00__x000D__x000A_</S></Objs>')
+    assert _runner.decode_stderr(stderr) == (
+        "At line:1 char:26\n+ chcp.com 65001 >nul 2>&1 && PowerShell\n"
+        "The token '&&' is not a valid statement separator <here>.\tOrder_x0020_ \u3042 \U0001F600")
+
+
+def _ssh_connection(family, raw):
+    """A FakeConnection that looks like ansible-core's ssh plugin with the ``family`` shell plugin."""
+    conn = FakeConnection(raw=raw)
+    conn.transport = "ssh"
+    conn._shell = types.SimpleNamespace(tmpdir=None, SHELL_FAMILY=family, _IS_WINDOWS=True)
+    return conn
+
+
+def test_ssh_shell_hint_names_the_shell_type_and_defaultshell_where_the_command_depends_on_them():
+    conn = _ssh_connection("cmd", (1, b"", b""))
+    for version in ("2.16.19", "2.17.14"):
+        hint = _runner.ssh_shell_hint(conn, version)
+        assert "ansible_shell_type cmd" in hint and "DefaultShell" in hint and f"ansible-core {version}" in hint
+    # 2.18 and later send the command as it is, the same for both shell types: nothing to match
+    assert _runner.ssh_shell_hint(conn, "2.18.0") == _runner.ssh_shell_hint(conn, "2.22.0rc1") == ""
+    # not over ssh, or a shell that is not Windows': no hint
+    assert _runner.ssh_shell_hint(FakeConnection(), "2.16.19") == ""
+    assert _runner.ssh_shell_hint(_ssh_connection("sh", None), "2.16.19") == ""
+
+
+def test_a_failed_ssh_call_without_answer_says_to_match_the_shell_type_on_ansible_core_2_16_and_2_17():
+    conn = _ssh_connection("powershell", (1, b"", b""))
+    with pytest.raises(_runner.RemoteScriptError) as exc:
+        _runner.run_scripts(conn, [_runner.probe("time")])
+    assert str(exc.value).startswith("PowerShell exited with rc 1: no output")
+    assert ("DefaultShell" in str(exc.value)) == (_runner.ssh_shell_hint(conn, ansible_version) != "")
 
 
 def test_rc_zero_without_answer_is_an_error_not_a_success():

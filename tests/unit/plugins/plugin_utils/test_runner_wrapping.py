@@ -1,4 +1,5 @@
-"""The stub command line survives every supported ansible-core's own wrapping (winrm double encoding before 2.19).
+"""The stub command line survives every supported ansible-core's own wrapping (winrm double encoding before 2.19, ssh's
+chcp prefix and second encoding before 2.18, per shell type).
 
 These tests use the installed ansible-core's real code: its powershell shell plugin and its winrm connection plugin's
 ``exec_command`` with pywinrm's ``Protocol`` mocked, so each venv of the version matrix (tools/matrix.sh) checks its
@@ -100,6 +101,33 @@ def test_the_old_bootstrap_on_the_command_line_would_not_have_fitted_before_2_19
         assert len(sent) == 11596 and len(sent) > _runner.COMMAND_LINE_LIMIT
     else:
         assert sent == old
+
+
+def _ssh_command_line(cmd: str, shell_type: str) -> str:
+    """The command this ansible-core's ssh plugin asks the OpenSSH client to run for ``cmd`` with ``shell_type``: its
+    real ``exec_command``, with ``_build_command`` and ``_run`` replaced by recorders (no ssh process is started)."""
+    conn = connection_loader.get("ssh", PlayContext(), None, shell=shell_loader.get(shell_type))
+    conn.set_options(direct={"host": "host"})
+    recorded: list[str] = []
+    conn._build_command = lambda binary, subsystem, *args: list(args)  # pylint: disable=protected-access
+    conn._run = lambda command, in_data, sudoable=True, checkrc=True: (recorded.append(command[-1]), (0, b"", b""))[1]  # pylint: disable=protected-access
+    conn.exec_command(cmd, in_data=b"{}\n", sudoable=False)
+    return recorded[0]
+
+
+@pytest.mark.parametrize("shell_type", ["powershell", "cmd"])
+def test_this_versions_ssh_plugin_sends_a_command_each_openssh_default_shell_runs(shell_type):
+    # sshd passes the command to the default shell: powershell.exe -c <command>, or cmd.exe /c "<command>", where
+    # cmd.exe's 8,191 characters apply (tests/lab/kmslab/ssh.py); 2.16/2.17 add chcp and a second -EncodedCommand
+    cmd = _runner.build_command()
+    sent = _ssh_command_line(cmd, shell_type)
+    if _VERSION < (2, 18):
+        prefix = "chcp.com 65001 >nul 2>&1 && " if shell_type == "cmd" else "chcp.com 65001 > $null ; "
+        assert sent.startswith(prefix + _runner._POWERSHELL)  # pylint: disable=protected-access
+        assert base64.b64decode(sent.rsplit(" ", 1)[-1]).decode("utf-16-le") == cmd
+    else:
+        assert sent == cmd
+    assert len(f'"{sent}"') <= _MARGIN_LIMIT, f"{ansible_version} {shell_type}: {len(sent)} characters"
 
 
 def test_the_psrp_plugin_runs_the_stub_in_its_runspace():
