@@ -75,6 +75,9 @@ SERVER_RELEASES = {14393: "Windows Server 2016", 17763: "Windows Server 2019", 2
 #: 1903 / 1909 / 2004 / 20H2 and the Server Semi-Annual Channel releases of the same builds, Windows 11 24H2 / Server
 #: 2025 (Microsoft's release information pages of Windows 10, Windows 11 and Windows Server).
 _SHARED_BUILDS = frozenset({14393, 16299, 17134, 17763, 18362, 18363, 19041, 19042, 26100})
+#: Builds whose Enterprise LTSC editions Microsoft calls LTSB: Windows 10 Enterprise LTSB 2015 and 2016 ("LTSB is
+#: Long-Term Servicing Branch", kms-client-activation-keys: "Windows 10 Enterprise LTSB 2016", "... LTSB 2015").
+_LTSB_BUILDS = frozenset({10240, 14393})
 #: Builds that are a server's alone: Windows Server 2022 and Windows Server 23H2 (Annual Channel).
 _SERVER_ONLY_BUILDS = frozenset({20348, 25398})
 _WINDOWS_NAME = re.compile(r"^Windows\(R\),\s*(?P<edition>[A-Za-z]+) edition$")
@@ -226,6 +229,8 @@ def product_name(product: dict[str, t.Any], os_info: dict[str, t.Any] | None = N
             edition_id = match.group("edition") if match else None
         release = windows_release(os_info, edition_id) or "Windows"
         edition = windows_edition(edition_id)
+        if edition and (os_info or {}).get("build") in _LTSB_BUILDS and edition.endswith(" LTSC"):
+            edition = edition[: -len("LTSC")] + "LTSB"
         return f"{release} {edition}" if edition else release
     return UNKNOWN_PRODUCT
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _correlate, _findings
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _correlate, _findings, _product_names
 
 import snapshots as S
 
@@ -134,3 +134,13 @@ def test_the_windows_11_remedy_names_each_hosts_update_as_microsoft_lists_it():
     a 2016/2019 host's as the text said."""
     needed = _findings._csvlk_needed({"os_release": "win11"})["en"]     # pylint: disable=protected-access
     assert "Server 2022: KB5034765" in needed and "Server 2016/2019 hosts also need" not in needed
+
+
+@pytest.mark.parametrize("build, edition, name", [
+    (14393, "EnterpriseS", "Windows 10 Enterprise LTSB"), (10240, "EnterpriseSN", "Windows 10 Enterprise N LTSB"),
+])
+def test_an_ltsb_is_named_as_microsoft_names_it(build, edition, name):
+    """Microsoft's key table: "Windows 10 Enterprise LTSB 2016", "Windows 10 Enterprise N LTSB 2015" ("LTSB is
+    Long-Term Servicing Branch"); they were called "Enterprise LTSC" like the later releases."""
+    product = {"application": "windows", "license_family": edition}
+    assert _product_names.product_name(product, {"build": build, "product_type": 1}) == name
