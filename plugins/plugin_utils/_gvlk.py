@@ -275,9 +275,16 @@ def _last5() -> frozenset[str]:
 
 
 def _normalise_edition(edition_id: str, product_type: int) -> str:
-    """Server Core installs report e.g. ServerStandardCore for the same license; client 'Core' is Home."""
+    """Server Core installs report e.g. ServerStandardCore for the same license; client 'Core' is Home.
+
+    Datacenter: Azure Edition's Server Core install reports ServerTurbineCor (GetProductInfo's
+    PRODUCT_DATACENTER_SERVER_CORE_AZURE_EDITION, 0x198, next to ServerTurbine's PRODUCT_DATACENTER_SERVER_AZURE_EDITION,
+    0x197; the EditionID spelling as public SKU-to-edition lists give it): Microsoft's table has one key for the edition.
+    The Semi-Annual Channel's ServerStandardACor / ServerDatacenterACor are editions of their own, with their own keys."""
     if product_type != 1 and edition_id.endswith("Core") and edition_id != "Core":
         return edition_id[: -len("Core")]
+    if product_type != 1 and edition_id.lower() == "serverturbinecor":
+        return "ServerTurbine"
     return edition_id
 
 

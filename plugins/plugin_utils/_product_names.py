@@ -29,6 +29,7 @@ _EXTRA_EDITIONS = {
     "iotenterprises": "IoT Enterprise LTSC", "serverstandard": "Standard", "serverdatacenter": "Datacenter",
     "serverstandardeval": "Standard Evaluation", "serverdatacentereval": "Datacenter Evaluation",
     "serversolution": "Essentials", "serverturbine": "Datacenter: Azure Edition",
+    "serverturbinecor": "Datacenter: Azure Edition",
 }
 
 #: Office LicenseFamily stems -> (product name, whether releases from 2021 on carry "LTSC" in the name). Every product of

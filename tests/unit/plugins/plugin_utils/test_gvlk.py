@@ -111,6 +111,14 @@ def test_no_key_where_microsoft_publishes_none(build, edition_id, ptype):
     assert _gvlk.find(build, edition_id, ptype) is None
 
 
+def test_azure_edition_server_core_uses_the_azure_edition_key():
+    """ServerTurbineCor (Datacenter: Azure Edition, Server Core) had no key: install_gvlk refused it and
+    NO_GVLK_FOR_EDITION was reported, though Microsoft's table gives the edition one key."""
+    assert _gvlk.find(20348, "ServerTurbineCor", 3).last5 == "KHMXV"
+    assert _gvlk.find(26100, "ServerTurbineCor", 3).last5 == "8MCRC"
+    assert _gvlk.find(20348, "ServerDatacenterACor", 3) is None      # a Semi-Annual Channel edition stays its own
+
+
 def test_server_core_and_domain_controllers_use_the_server_keys():
     assert _gvlk.find(20348, "ServerDatacenterCore", 3).last5 == "6VM33"
     assert _gvlk.find(17763, "ServerStandard", 2).last5 == "J464C"           # ProductType 2: domain controller
