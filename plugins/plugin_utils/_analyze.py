@@ -1241,6 +1241,11 @@ CSVLK_COVERAGE = {
     "office2024": {"office2024"},
 }
 
+#: Families a generation's Microsoft text neither gives nor denies it: KB 3086418 names Windows 10 Enterprise for the
+#: 2012 R2 key for Windows 10, not the LTSBs of its time (the Windows 10 CSVLK of the same time covers LTSB 2015, the
+#: 2016 CSVLK both): not known, so a host with that key is not blamed for them.
+CSVLK_UNSTATED = {"ws2012r2": frozenset({"win10ltsb2015", "win10ltsb2016"})}
+
 #: The Office 2010 KMS host key's Description as slmgr /dlv bfe7a195-4f8f-4f0b-a622-cf13c7d16864 prints it on a KMS host
 #: ("Microsoft Office 2010 KMS, VOLUME_KMS channel", Name "Microsoft Office 2010, KMSHost edition": Microsoft, "How to
 #: discover Office and Windows KMS hosts through DNS and remove unauthorized instances"): no year after VOLUME_KMS.
@@ -1279,8 +1284,9 @@ def kms_host_info(activation: dict[str, t.Any], office2010_read: bool = True) ->
 
     ``coverage_unknown``: the product families this snapshot cannot say the host covers or not (absent means not
     collected): each family of its application that a host key of an unknown generation (``csvlk_generation`` None)
-    may cover, and office2010 when the snapshot's product query could not return the Office 2010 KMS host key
-    (``office2010_read`` False: before revision 3, see :func:`office2010_keys_read`); never a family it covers."""
+    may cover, the families Microsoft's text leaves open for a known one (``CSVLK_UNSTATED``), and office2010 when
+    the snapshot's product query could not return the Office 2010 KMS host key (``office2010_read`` False: before
+    revision 3, see :func:`office2010_keys_read`); never a family it covers."""
     service = activation.get("service") or {}
     keys = [p for p in activation.get("products") or [] if p.get("channel") == "KMS_HOST"]
     count, required = kms_counts(activation)
@@ -1288,6 +1294,8 @@ def kms_host_info(activation: dict[str, t.Any], office2010_read: bool = True) ->
     generations = sorted({g for g in by_key if g})
     covers = sorted(set().union(*(CSVLK_COVERAGE.get(g, set()) for g in generations))) if generations else []
     unknown: set[str] = set() if office2010_read else {"office2010"}
+    for known in generations:
+        unknown |= CSVLK_UNSTATED.get(known, frozenset())
     for key, generation in zip(keys, by_key):
         if generation is None:
             families = _FAMILIES.get(key.get("application") or "", _FAMILIES["windows"] | _FAMILIES["office"])

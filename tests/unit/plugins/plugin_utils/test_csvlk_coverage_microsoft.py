@@ -108,6 +108,10 @@ def test_a_2022_csvlk_host_is_named_for_its_windows_11_ltsc_2024_clients_and_not
 def test_the_2012_r2_key_for_windows_10_does_not_cover_windows_server_2016():
     kms = _kms("Windows(R) Operating System, VOLUME_KMS_2012-R2_WIN10 channel")
     assert "ws2016" not in kms["kms_host_info"]["covers"] and "win10" in kms["kms_host_info"]["covers"]
+    # the LTSBs of its time: Microsoft's text names neither way - not known, so not blamed
+    assert {"win10ltsb2015", "win10ltsb2016"} <= set(kms["kms_host_info"]["coverage_unknown"])
+    assert not _blamed(kms, _ltsc_client(14393))
+    assert _blamed(kms, _ltsc_client(17763))        # LTSC 2019: not even a 2016 CSVLK covers it
 
 
 def test_a_refused_ltsc_client_is_told_which_csvlk_it_needs():
