@@ -39,8 +39,10 @@ kms_host:
   description:
     - C(is_kms_host), C(licensing_readable), C(host_keys) (each with C(csvlk), C(license_status), C(partial_product_key)),
       C(csvlk) (generations; C(office2010) is the Office 2010 KMS host key, Description "Microsoft Office 2010 KMS,
-      VOLUME_KMS channel"), C(covers) (product families - win10, win11, ws2016 ... ws2025, office2010,
-      office2016 ... office2024; only the Office 2010 host key covers office2010), C(coverage_unknown) (the families
+      VOLUME_KMS channel"), C(covers) (product families - win10, win11, the Enterprise LTSB/LTSC releases win10ltsb2015,
+      win10ltsb2016, win10ltsc2019, win10ltsc2021 and win11ltsc2024, ws2016 ... ws2025, office2010, office2016 ...
+      office2024, as Microsoft's KMS activation planning table lists them; only the Office 2010 host key covers
+      office2010), C(coverage_unknown) (the families
       a host key whose generation is not known may cover - its C(csvlk) is null - that C(covers) does not list),
       C(activated), C(current_count), C(required_count), C(count_sufficient), C(listening_port), C(dns_publishing),
       C(dns_publish_list), C(requests_24h), C(dns_publishing_failures), C(events), C(firewall_builtin_inbound),

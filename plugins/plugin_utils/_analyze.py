@@ -478,6 +478,10 @@ def _release_label(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str 
         return f"Windows build {build}"     # neither ProductType nor the edition says, and the build is both kinds'
     if server:
         return _product_names.SERVER_RELEASES.get(build, f"Windows Server build {build}")
+    family = product_family(os_info, product)
+    if family is not None and family in _LTSC_FAMILIES.values():
+        # an Enterprise LTSC is covered by other CSVLKs than its Windows' other editions ([PLAN], CSVLK_COVERAGE)
+        return f"{_findings.release_name(family)} build {build}"
     if build and build >= 22000:
         return f"Windows 11 build {build}"
     return f"Windows 10 build {build}" if build and build >= 10240 else f"Windows build {build}"
@@ -1162,7 +1166,9 @@ def _status(findings: list[dict[str, t.Any]], positive: bool) -> str:
 # --- product families and KMS host keys (for fleet correlation) --------------------------------------------------
 
 def product_family(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str | None:
-    """The family a CSVLK must cover: win10, win11, ws2016 ... ws2025, office2010, office2016 ... office2024."""
+    """The family a CSVLK must cover: win10, win11, the Enterprise LTSB/LTSC releases (win10ltsb2015 ...
+    win11ltsc2024: Microsoft lists them apart, ``CSVLK_COVERAGE``), ws2016 ... ws2025, office2010, office2016 ...
+    office2024; None when the release is not known or Microsoft names no CSVLK for it (IoT Enterprise LTSC)."""
     if product.get("application") == "office":
         if _product_names.is_office2010(product):
             return "office2010"
@@ -1179,6 +1185,11 @@ def product_family(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str 
         return None         # neither ProductType nor the edition says, and the build is both a client's and a server's
     if server:
         return {14393: "ws2016", 17763: "ws2019", 20348: "ws2022", 26100: "ws2025"}.get(build)
+    edition = (os_info.get("edition_id") or product.get("license_family") or "").lower()
+    if edition in _LTSC_EDITIONS:
+        return _LTSC_FAMILIES.get(build)    # an Enterprise LTSC of a build Microsoft lists no CSVLK for: not known
+    if edition in _NO_CSVLK_EDITIONS:
+        return None
     if build >= 22000:
         return "win11"
     if build >= 10240:
@@ -1186,15 +1197,37 @@ def product_family(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str 
     return None
 
 
-#: [PLAN] product families a CSVLK of each generation activates.
+#: The Enterprise LTSB/LTSC editions (registry EditionID / LicenseFamily) and their releases by build ([KEYS]: Windows 10
+#: LTSB 2015 10240, LTSB 2016 14393, LTSC 2019 17763, LTSC 2021 19044, Windows 11 LTSC 2024 26100). [PLAN] lists them
+#: apart from the other editions of their Windows: a Windows Server 2016 CSVLK activates "Windows 10 LTSB (2015 and
+#: 2016)" only, a 2019 or 2022 CSVLK "Windows 10 Enterprise LTSC/LTSC N/LTSB", and only a 2025 CSVLK "Windows 11
+#: Enterprise LTSC 2024".
+_LTSC_EDITIONS = frozenset({"enterprises", "enterprisesn"})
+_LTSC_FAMILIES = {10240: "win10ltsb2015", 14393: "win10ltsb2016", 17763: "win10ltsc2019", 19044: "win10ltsc2021",
+                  26100: "win11ltsc2024"}
+#: Editions no CSVLK group of [PLAN] names: Windows IoT Enterprise LTSC (its own GVLK, [KEYS]) and IoT Enterprise.
+_NO_CSVLK_EDITIONS = frozenset({"iotenterprises", "iotenterprise"})
+
+
+#: [PLAN] product families a CSVLK of each generation activates: Microsoft, "Key Management Services (KMS) activation
+#: planning", "Activation versions" (https://learn.microsoft.com/windows-server/get-started/kms-activation-planning,
+#: MicrosoftDocs/windowsserverdocs WindowsServerDocs/get-started/kms-activation-planning.md, ms.date 03/17/2025).
+#: Only the families this module tells apart (product_family); Windows 7/8.1 and Server 2008-2012 R2, which every
+#: group lists, are never asked. A generation [PLAN] does not list has no row: its coverage is not known.
+_WIN10_LTSC = {"win10ltsb2015", "win10ltsb2016", "win10ltsc2019", "win10ltsc2021"}
 CSVLK_COVERAGE = {
-    "ws2012r2": {"win10", "ws2016"},
-    "ws2016": {"win10", "ws2016"},
-    "ws2019": {"win10", "ws2016", "ws2019"},
-    "ws2022": {"win10", "win11", "ws2016", "ws2019", "ws2022"},
-    "ws2025": {"win10", "win11", "ws2016", "ws2019", "ws2022", "ws2025"},
-    "win10": {"win10"},
-    "win11": {"win10", "win11"},
+    # "Windows Srv 2012R2 DataCtr/Std KMS for Windows 10" (Description VOLUME_KMS_2012-R2_WIN10): Windows 10 Enterprise
+    # on a 2012 R2 / 2008 R2 KMS host (Microsoft, "Error 0xC004F015 when you activate Windows 10 Enterprise on a Windows
+    # Server 2012 R2 KMS host", KB 3086418, SupportArticles-docs). No Microsoft text says it activates Windows Server
+    # 2016 or an LTSB: a 2016 server needs the Windows Server 2016 CSVLK ([PLAN]'s 2016 group).
+    "ws2012r2": {"win10"},
+    "ws2016": {"win10", "win10ltsb2015", "win10ltsb2016", "ws2016"},
+    "ws2019": {"win10"} | _WIN10_LTSC | {"ws2016", "ws2019"},
+    "ws2022": {"win10", "win11"} | _WIN10_LTSC | {"ws2016", "ws2019", "ws2022"},
+    "ws2025": {"win10", "win11", "win11ltsc2024"} | _WIN10_LTSC | {"ws2016", "ws2019", "ws2022", "ws2025"},
+    # "Volume license for Windows 10": Windows 10 editions and "Windows 10 Enterprise LTSB/LTSB N (2015)"; [PLAN] has no
+    # Windows 11 client CSVLK group.
+    "win10": {"win10", "win10ltsb2015"},
     # An Office host key activates its own version of Office only: "you need to install the Office Volume License Pack
     # for each version of Office on the KMS host computer and activate a KMS host key for each version of Office"
     # (Microsoft, "Configure a KMS host computer to activate volume licensed versions of Office", OfficeDocs-DeployOffice,
@@ -1207,6 +1240,11 @@ CSVLK_COVERAGE = {
     "office2021": {"office2021"},
     "office2024": {"office2024"},
 }
+
+#: Families a generation's Microsoft text neither gives nor denies it: KB 3086418 names Windows 10 Enterprise for the
+#: 2012 R2 key for Windows 10, not the LTSBs of its time (the Windows 10 CSVLK of the same time covers LTSB 2015, the
+#: 2016 CSVLK both): not known, so a host with that key is not blamed for them.
+CSVLK_UNSTATED = {"ws2012r2": frozenset({"win10ltsb2015", "win10ltsb2016"})}
 
 #: The Office 2010 KMS host key's Description as slmgr /dlv bfe7a195-4f8f-4f0b-a622-cf13c7d16864 prints it on a KMS host
 #: ("Microsoft Office 2010 KMS, VOLUME_KMS channel", Name "Microsoft Office 2010, KMSHost edition": Microsoft, "How to
@@ -1246,8 +1284,9 @@ def kms_host_info(activation: dict[str, t.Any], office2010_read: bool = True) ->
 
     ``coverage_unknown``: the product families this snapshot cannot say the host covers or not (absent means not
     collected): each family of its application that a host key of an unknown generation (``csvlk_generation`` None)
-    may cover, and office2010 when the snapshot's product query could not return the Office 2010 KMS host key
-    (``office2010_read`` False: before revision 3, see :func:`office2010_keys_read`); never a family it covers."""
+    may cover, the families Microsoft's text leaves open for a known one (``CSVLK_UNSTATED``), and office2010 when
+    the snapshot's product query could not return the Office 2010 KMS host key (``office2010_read`` False: before
+    revision 3, see :func:`office2010_keys_read`); never a family it covers."""
     service = activation.get("service") or {}
     keys = [p for p in activation.get("products") or [] if p.get("channel") == "KMS_HOST"]
     count, required = kms_counts(activation)
@@ -1255,6 +1294,8 @@ def kms_host_info(activation: dict[str, t.Any], office2010_read: bool = True) ->
     generations = sorted({g for g in by_key if g})
     covers = sorted(set().union(*(CSVLK_COVERAGE.get(g, set()) for g in generations))) if generations else []
     unknown: set[str] = set() if office2010_read else {"office2010"}
+    for known in generations:
+        unknown |= CSVLK_UNSTATED.get(known, frozenset())
     for key, generation in zip(keys, by_key):
         if generation is None:
             families = _FAMILIES.get(key.get("application") or "", _FAMILIES["windows"] | _FAMILIES["office"])

@@ -557,11 +557,27 @@ _CSVLK_NEEDED: tuple[tuple[str, str, str], ...] = (
      "Windows Server 2019 には Windows Server 2019 以降の CSVLK が必要"),
     ("ws2016", "Windows Server 2016 needs a Windows Server 2016 or newer CSVLK",
      "Windows Server 2016 には Windows Server 2016 以降の CSVLK が必要"),
-    ("win11", "Windows 11 needs a Windows Server 2022 or 2025 CSVLK; Server 2016/2019 hosts also need KB5003638 / "
-     "KB5003646 or KB5034768 / KB5034765",
-     "Windows 11 には Windows Server 2022 以降の CSVLK が必要。Server 2016/2019 の KMS ホストには KB5003638 / KB5003646 "
-     "または KB5034768 / KB5034765 も必要"),
-    ("win10", "Windows 10 needs a Windows Server 2016 or newer CSVLK", "Windows 10 には Windows Server 2016 以降の CSVLK が必要"),
+    # [PLAN]'s "KMS host required updates": a KMS host on an older Windows Server activates newer Windows only with them
+    ("win11", "Windows 11 needs a Windows Server 2022 or 2025 CSVLK; a KMS host on an older Windows Server also needs "
+     "the update Microsoft lists for it (Server 2016: KB5003638; Server 2019: KB5003646, or KB5034768 for the 2025 "
+     "CSVLK; Server 2022: KB5034765 for the 2025 CSVLK)",
+     "Windows 11 には Windows Server 2022 以降の CSVLK が必要。古い Windows Server の KMS ホストには Microsoft が示す"
+     "更新プログラムも必要 (Server 2016: KB5003638、Server 2019: KB5003646、2025 の CSVLK には KB5034768、Server 2022: "
+     "2025 の CSVLK には KB5034765)"),
+    ("win11ltsc2024", "Windows 11 Enterprise LTSC 2024 needs a Windows Server 2025 CSVLK",
+     "Windows 11 Enterprise LTSC 2024 には Windows Server 2025 の CSVLK が必要"),
+    ("win10ltsc2021", "Windows 10 Enterprise LTSC 2021 needs a Windows Server 2019 or newer CSVLK",
+     "Windows 10 Enterprise LTSC 2021 には Windows Server 2019 以降の CSVLK が必要"),
+    ("win10ltsc2019", "Windows 10 Enterprise LTSC 2019 needs a Windows Server 2019 or newer CSVLK",
+     "Windows 10 Enterprise LTSC 2019 には Windows Server 2019 以降の CSVLK が必要"),
+    ("win10ltsb2016", "Windows 10 Enterprise LTSB 2016 needs a Windows Server 2016 or newer CSVLK",
+     "Windows 10 Enterprise LTSB 2016 には Windows Server 2016 以降の CSVLK が必要"),
+    ("win10ltsb2015", "Windows 10 Enterprise LTSB 2015 needs a Windows 10 or a Windows Server 2016 or newer CSVLK",
+     "Windows 10 Enterprise LTSB 2015 には Windows 10 または Windows Server 2016 以降の CSVLK が必要"),
+    ("win10", "Windows 10 needs a Windows 10 CSVLK, the Windows Server 2012 R2 CSVLK for Windows 10, or a Windows Server "
+     "2016 or newer CSVLK",
+     "Windows 10 には Windows 10 の CSVLK、Windows 10 用の Windows Server 2012 R2 の CSVLK、または Windows Server 2016 以降の "
+     "CSVLK が必要"),
     # an Office host key activates its own version only (_analyze.CSVLK_COVERAGE, Microsoft's DeployOffice text)
     ("office2024", "Office LTSC 2024 needs the Office LTSC 2024 CSVLK", "Office LTSC 2024 には Office LTSC 2024 の CSVLK が必要"),
     ("office2021", "Office LTSC 2021 needs the Office LTSC 2021 CSVLK", "Office LTSC 2021 には Office LTSC 2021 の CSVLK が必要"),
@@ -577,6 +593,9 @@ def _family_of(release: str) -> str | None:
         match = re.match(prefix + r"(20\d\d)", text)
         if match:
             return family + match.group(1)
+    match = re.match(r"(?:windows|win)(1[01])(?:enterprise)?(?:n)?lts([bc])(20\d\d)", text)
+    if match:
+        return f"win{match.group(1)}lts{match.group(2)}{match.group(3)}"
     match = re.match(r"(?:windows|win)(1[01])", text)
     if match:
         return "win" + match.group(1)
@@ -600,7 +619,10 @@ def _csvlk_needed(values: dict[str, t.Any]) -> dict[str, str]:
 _SKEW = re.compile(r"^([+-])(\d+)h(\d\d)m$")
 _DESCRIBED = re.compile(r"^(0x[0-9A-Fa-f]{8}) [A-Z0-9_]+: ")
 _TIMESTAMP = re.compile(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)[:.\d]*Z?$")
-_RELEASES = {"win10": "Windows 10", "win11": "Windows 11", "ws2012": "Windows Server 2012", "ws2016": "Windows Server 2016", "ws2019": "Windows Server 2019",
+_RELEASES = {"win10": "Windows 10", "win11": "Windows 11", "win10ltsb2015": "Windows 10 Enterprise LTSB 2015",
+             "win10ltsb2016": "Windows 10 Enterprise LTSB 2016", "win10ltsc2019": "Windows 10 Enterprise LTSC 2019",
+             "win10ltsc2021": "Windows 10 Enterprise LTSC 2021", "win11ltsc2024": "Windows 11 Enterprise LTSC 2024",
+             "ws2012": "Windows Server 2012", "ws2016": "Windows Server 2016", "ws2019": "Windows Server 2019",
              "ws2022": "Windows Server 2022", "ws2025": "Windows Server 2025", "office2010": "Office 2010", "office2016": "Office 2016",
              "office2019": "Office 2019", "office2021": "Office LTSC 2021", "office2024": "Office LTSC 2024"}
 
@@ -634,7 +656,7 @@ def _shaped(key: str, value: str, lang: str) -> str:
         if described:
             return _hresult.describe(described.group(1), lang).rstrip("。.")
     if key in ("csvlk", "csvlk_ja"):
-        return re.sub(r"\b(ws20\d\d(?:r2)?|win1[01]|office20\d\d)\b", lambda m: release_name(m.group(1)), value)
+        return re.sub(r"\b(ws20\d\d(?:r2)?|win1[01](?:lts[bc]20\d\d)?|office20\d\d)\b", lambda m: release_name(m.group(1)), value)
     if key == "os_release":
         value = release_name(value) if value in _RELEASES else (_product_names.office_name(value) or value)
         return value if lang == "en" else value.replace(" build ", " ビルド ")

@@ -3,7 +3,11 @@
 """Microsoft's public KMS client setup keys (GVLKs), and how to pick one for a host.
 
 Source: Microsoft, "Key Management Services (KMS) client activation and product keys"
-(MicrosoftDocs/windowsserverdocs, WindowsServerDocs/get-started/kms-client-activation-keys.md, ms.date 10/01/2024).
+(https://learn.microsoft.com/windows-server/get-started/kms-client-activation-keys; MicrosoftDocs/windowsserverdocs,
+WindowsServerDocs/get-started/kms-client-activation-keys.md, ms.date 06/25/2025: every row checked against it), and
+for Office, "GVLKs for KMS and Active Directory-based activation of Office, Project, and Visio"
+(https://learn.microsoft.com/office/volume-license-activation/gvlks; MicrosoftDocs/OfficeDocs-DeployOffice,
+office/volume-license-activation/gvlks.md, ms.date 09/18/2024).
 The keys are published by Microsoft for anyone to install on a KMS client; they are still product keys, so this
 collection never prints more than their last five characters.
 
@@ -90,6 +94,9 @@ _TABLE: list[tuple[str, tuple[int, ...], int, list[tuple[str, str, str]]]] = [
         ("Essentials", "ServerSolution", "KNC87-3J2TX-XB4WP-VCPJV-M4FWM"),
     ]),
     ("Windows Server 2012", (9200,), 3, [
+        # Microsoft's table also lists "Windows Server 2012", "Windows Server 2012 N", "... Single Language" and "...
+        # Country Specific" (BN3D2-...-27GG4, 8N2M2-...-GVGGY, 2WN2H-...-84YXQ, 4K36P-...-DYFKP); no server EditionID is
+        # published for them, so they are in _UNMAPPED (recognised as GVLKs, never chosen for a host).
         ("Standard", "ServerStandard", "XC9B7-NBPP2-83J2H-RHMBY-92BT4"),
         ("MultiPoint Standard", "ServerMultiPointStandard", "HM7DN-YVMH3-46JC3-XYTG7-CYQJJ"),
         ("MultiPoint Premium", "ServerMultiPointPremium", "XNH6W-2V9GX-RGJ4K-Y8X6F-QGJ2G"),
@@ -103,6 +110,21 @@ _TABLE: list[tuple[str, tuple[int, ...], int, list[tuple[str, str, str]]]] = [
         ("Enterprise", "ServerEnterprise", "489J6-VHDMP-X63PK-3K798-CPX3Y"),
         ("Datacenter", "ServerDatacenter", "74YFP-3QFB3-KQT8W-PMXWJ-7M648"),
         ("for Itanium-based Systems", "ServerEnterpriseIA64", "GT63C-RJFQ3-4GMB6-BRFB9-CB83V"),
+    ]),
+    # The EditionIDs of Windows Server 2008's editions are those of GetProductInfo's PRODUCT_* values (Microsoft Learn,
+    # "GetProductInfo function": PRODUCT_STANDARD_SERVER_V "Server Standard without Hyper-V" ...), spelled as the
+    # registry's EditionID (ServerStandardV ...) in public lists of edition names: Microsoft's key table names the
+    # editions only. Builds: Windows Server 2008 SP1 6001, SP2 6002 and 6003; Windows Vista RTM 6000, SP1 6001, SP2 6002.
+    ("Windows Server 2008", (6001, 6002, 6003), 3, [
+        ("Web", "ServerWeb", "WYR28-R7TFJ-3X2YQ-YCY4H-M249D"),
+        ("Standard", "ServerStandard", "TM24T-X9RMF-VWXK6-X8JC9-BFGM2"),
+        ("Standard without Hyper-V", "ServerStandardV", "W7VD6-7JFBR-RX26B-YKQ3Y-6FFFJ"),
+        ("Enterprise", "ServerEnterprise", "YQGMW-MPWTJ-34KDK-48M3W-X4Q6V"),
+        ("Enterprise without Hyper-V", "ServerEnterpriseV", "39BXF-X8Q23-P2WWT-38T2F-G3FPG"),
+        ("HPC", "ServerComputeCluster", "RCTX3-KWVHP-BR6TB-RB6DM-6X7HP"),
+        ("Datacenter", "ServerDatacenter", "7M67G-PC374-GR742-YH8V4-TCBY3"),
+        ("Datacenter without Hyper-V", "ServerDatacenterV", "22XQ2-VRXRG-P8D42-K34TD-G3QQC"),
+        ("for Itanium-Based Systems", "ServerEnterpriseIA64", "4DWFP-JF3DJ-B7DTH-78FJB-PDRHK"),
     ]),
     ("Windows 11 LTSC 2024 / Windows 10 LTSC 2021, 2019", (26100, 19044, 17763), 1, [
         ("Enterprise LTSC", "EnterpriseS", "M7XTQ-FN8P6-TTKYV-9D4CC-J462D"),
@@ -139,7 +161,87 @@ _TABLE: list[tuple[str, tuple[int, ...], int, list[tuple[str, str, str]]]] = [
         ("Enterprise N", "EnterpriseN", "YDRBP-3D83W-TY26F-D46B2-XCKRJ"),
         ("Enterprise E", "EnterpriseE", "C29WB-22CC8-VJ326-GHFJW-H9DH4"),
     ]),
+    ("Windows Vista", (6000, 6001, 6002), 1, [
+        ("Business", "Business", "YFKBB-PQJJV-G996G-VWGXY-2V3X8"),
+        ("Business N", "BusinessN", "HMBQG-8H2RH-C77VX-27R82-VMQBT"),
+        ("Enterprise", "Enterprise", "VKK3X-68KWM-X2YGT-QR4M6-4BWMV"),
+        ("Enterprise N", "EnterpriseN", "VTC42-BM838-43QHV-84HX6-XJXKV"),
+    ]),
 ]
+
+#: Rows of Microsoft's table whose edition has no published EditionID to choose them by: recognised as GVLKs only.
+_UNMAPPED = [
+    ("Windows Server 2012", "(no edition name)", "BN3D2-R7TKB-3YPBD-8DRP2-27GG4"),
+    ("Windows Server 2012", "N", "8N2M2-HWPGY-7PGT9-HGDD8-GVGGY"),
+    ("Windows Server 2012", "Single Language", "2WN2H-YGCQR-KFX6K-CD6TF-84YXQ"),
+    ("Windows Server 2012", "Country Specific", "4K36P-JN4VD-GDC6V-KDT89-DYFKP"),
+]
+
+#: Office's GVLKs ("GVLKs for KMS and Active Directory-based activation of Office, Project, and Visio", see the module
+#: docstring): release -> (product, key). Office installs and activates them itself; this collection only recognises
+#: them (a partial key read without the licence's Description), never installs them.
+OFFICE_GVLKS: dict[str, list[tuple[str, str]]] = {
+    "Office LTSC 2024": [
+        ("Office LTSC Professional Plus 2024", "XJ2XN-FW8RK-P4HMP-DKDBV-GCVGB"),
+        ("Office LTSC Standard 2024", "V28N4-JG22K-W66P8-VTMGK-H6HGR"),
+        ("Project Professional 2024", "FQQ23-N4YCY-73HQ3-FM9WC-76HF4"),
+        ("Project Standard 2024", "PD3TT-NTHQQ-VC7CY-MFXK3-G87F8"),
+        ("Visio LTSC Professional 2024", "B7TN8-FJ8V3-7QYCP-HQPMV-YY89G"),
+        ("Visio LTSC Standard 2024", "JMMVY-XFNQC-KK4HK-9H7R3-WQQTV"),
+        ("Access LTSC 2024", "82FTR-NCHR7-W3944-MGRHM-JMCWD"),
+        ("Excel LTSC 2024", "F4DYN-89BP2-WQTWJ-GR8YC-CKGJG"),
+        ("Outlook LTSC 2024", "D2F8D-N3Q3B-J28PV-X27HD-RJWB9"),
+        ("PowerPoint LTSC 2024", "CW94N-K6GJH-9CTXY-MG2VC-FYCWP"),
+        ("Skype for Business LTSC 2024", "4NKHF-9HBQF-Q3B6C-7YV34-F64P3"),
+        ("Word LTSC 2024", "MQ84N-7VYDM-FXV7C-6K7CC-VFW9J"),
+    ],
+    "Office LTSC 2021": [
+        ("Office LTSC Professional Plus 2021", "FXYTK-NJJ8C-GB6DW-3DYQT-6F7TH"),
+        ("Office LTSC Standard 2021", "KDX7X-BNVR8-TXXGX-4Q7Y8-78VT3"),
+        ("Project Professional 2021", "FTNWT-C6WBT-8HMGF-K9PRX-QV9H8"),
+        ("Project Standard 2021", "J2JDC-NJCYY-9RGQ4-YXWMH-T3D4T"),
+        ("Visio LTSC Professional 2021", "KNH8D-FGHT4-T8RK3-CTDYJ-K2HT4"),
+        ("Visio LTSC Standard 2021", "MJVNY-BYWPY-CWV6J-2RKRT-4M8QG"),
+        ("Access LTSC 2021", "WM8YG-YNGDD-4JHDC-PG3F4-FC4T4"),
+        ("Excel LTSC 2021", "NWG3X-87C9K-TC7YY-BC2G7-G6RVC"),
+        ("Outlook LTSC 2021", "C9FM6-3N72F-HFJXB-TM3V9-T86R9"),
+        ("PowerPoint LTSC 2021", "TY7XF-NFRBR-KJ44C-G83KF-GX27K"),
+        ("Publisher LTSC 2021", "2MW9D-N4BXM-9VBPG-Q7W6M-KFBGQ"),
+        ("Skype for Business LTSC 2021", "HWCXN-K3WBT-WJBKY-R8BD9-XK29P"),
+        ("Word LTSC 2021", "TN8H9-M34D3-Y64V9-TR72V-X79KV"),
+    ],
+    "Office 2019": [
+        ("Office Professional Plus 2019", "NMMKJ-6RK4F-KMJVX-8D9MJ-6MWKP"),
+        ("Office Standard 2019", "6NWWJ-YQWMR-QKGCB-6TMB3-9D9HK"),
+        ("Project Professional 2019", "B4NPR-3FKK7-T2MBV-FRQ4W-PKD2B"),
+        ("Project Standard 2019", "C4F7P-NCP8C-6CQPT-MQHV9-JXD2M"),
+        ("Visio Professional 2019", "9BGNQ-K37YR-RQHF2-38RQ3-7VCBB"),
+        ("Visio Standard 2019", "7TQNQ-K3YQQ-3PFH7-CCPPM-X4VQ2"),
+        ("Access 2019", "9N9PT-27V4Y-VJ2PD-YXFMF-YTFQT"),
+        ("Excel 2019", "TMJWT-YYNMB-3BKTF-644FC-RVXBD"),
+        ("Outlook 2019", "7HD7K-N4PVK-BHBCQ-YWQRW-XW4VK"),
+        ("PowerPoint 2019", "RRNCX-C64HY-W2MM7-MCH9G-TJHMQ"),
+        ("Publisher 2019", "G2KWX-3NW6P-PY93R-JXK2T-C9Y9V"),
+        ("Skype for Business 2019", "NCJ33-JHBBY-HTK98-MYCV8-HMKHJ"),
+        ("Word 2019", "PBX3G-NWMT6-Q7XBW-PYJGG-WXD33"),
+    ],
+    "Office 2016": [
+        ("Office Professional Plus 2016", "XQNVK-8JYDB-WJ9W3-YJ8YR-WFG99"),
+        ("Office Standard 2016", "JNRGM-WHDWX-FJJG3-K47QV-DRTFM"),
+        ("Project Professional 2016", "YG9NW-3K39V-2T3HJ-93F3Q-G83KT"),
+        ("Project Standard 2016", "GNFHQ-F6YQM-KQDGJ-327XX-KQBVC"),
+        ("Visio Professional 2016", "PD3PC-RHNGV-FXJ29-8JK7D-RJRJK"),
+        ("Visio Standard 2016", "7WHWN-4T7MP-G96JF-G33KR-W8GF4"),
+        ("Access 2016", "GNH9Y-D2J4T-FJHGG-QRVH7-QPFDW"),
+        ("Excel 2016", "9C2PK-NWTVB-JMPW8-BFT28-7FTBF"),
+        ("OneNote 2016", "DR92N-9HTF2-97XKM-XW2WJ-XW3J6"),
+        ("Outlook 2016", "R69KK-NTPKF-7M3Q4-QYBHW-6MT9B"),
+        ("PowerPoint 2016", "J7MQP-HNJ4Y-WJ7YM-PFYGF-BY6C6"),
+        ("Publisher 2016", "F47MM-N3XJP-TQXJ9-BP99D-8K837"),
+        ("Skype for Business 2016", "869NQ-FJ69K-466HW-QYCP2-DDBV6"),
+        ("Word 2016", "WXY84-JN2Q9-RBCCQ-3Q3J3-3PFJ6"),
+    ],
+}
 
 #: Builds of Windows 10 and 11 client releases (general availability channel).
 _WIN10_11_MIN_BUILD = 10240
@@ -159,16 +261,30 @@ def _rows() -> tuple[Gvlk, ...]:
     return tuple(rows)
 
 
+def published_keys() -> list[str]:
+    """Every GVLK Microsoft publishes that this module knows: Windows (with the rows it cannot choose by edition) and
+    Office. For checks that no key is ever shown whole."""
+    office = [key for rows in OFFICE_GVLKS.values() for _name, key in rows]
+    return [row.key for row in _rows()] + [key for _release, _name, key in _UNMAPPED] + office
+
+
 @functools.lru_cache(maxsize=None)
 def _last5() -> frozenset[str]:
-    """The last five characters of every published GVLK."""
-    return frozenset(row.last5 for row in _rows())
+    """The last five characters of every published GVLK, Windows' and Office's."""
+    return frozenset(key[-5:] for key in published_keys())
 
 
 def _normalise_edition(edition_id: str, product_type: int) -> str:
-    """Server Core installs report e.g. ServerStandardCore for the same license; client 'Core' is Home."""
+    """Server Core installs report e.g. ServerStandardCore for the same license; client 'Core' is Home.
+
+    Datacenter: Azure Edition's Server Core install reports ServerTurbineCor (GetProductInfo's
+    PRODUCT_DATACENTER_SERVER_CORE_AZURE_EDITION, 0x198, next to ServerTurbine's PRODUCT_DATACENTER_SERVER_AZURE_EDITION,
+    0x197; the EditionID spelling as public SKU-to-edition lists give it): Microsoft's table has one key for the edition.
+    The Semi-Annual Channel's ServerStandardACor / ServerDatacenterACor are editions of their own, with their own keys."""
     if product_type != 1 and edition_id.endswith("Core") and edition_id != "Core":
         return edition_id[: -len("Core")]
+    if product_type != 1 and edition_id.lower() == "serverturbinecor":
+        return "ServerTurbine"
     return edition_id
 
 
@@ -199,7 +315,7 @@ def find(build: int | None, edition_id: str | None, product_type: int | None = 1
 
 
 def is_gvlk(partial_key: str | None) -> bool:
-    """True when a PartialProductKey (last five characters) is the end of a published GVLK."""
+    """True when a PartialProductKey (last five characters) is the end of a published GVLK (Windows or Office)."""
     if not partial_key:
         return False
     wanted = partial_key.upper()

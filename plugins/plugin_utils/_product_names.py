@@ -29,9 +29,16 @@ _EXTRA_EDITIONS = {
     "iotenterprises": "IoT Enterprise LTSC", "serverstandard": "Standard", "serverdatacenter": "Datacenter",
     "serverstandardeval": "Standard Evaluation", "serverdatacentereval": "Datacenter Evaluation",
     "serversolution": "Essentials", "serverturbine": "Datacenter: Azure Edition",
+    "serverturbinecor": "Datacenter: Azure Edition",
 }
 
-#: Office LicenseFamily stems -> (product name, whether releases from 2021 on carry "LTSC" in the name).
+#: Office LicenseFamily stems -> (product name, whether releases from 2021 on carry "LTSC" in the name). Every product of
+#: Microsoft's Office GVLK table ("GVLKs for KMS and Active Directory-based activation of Office, Project, and Visio",
+#: learn.microsoft.com/office/volume-license-activation/gvlks, ms.date 09/18/2024: "Access LTSC 2024", "Excel 2019",
+#: "OneNote 2016", "Skype for Business LTSC 2021", "Project Professional 2024" ...). The stems are those of the licence
+#: names ospp.vbs prints ("Office 16, Office16WordVL_KMS_Client edition", "Office16OneNoteVL_KMS_Client", ... in a
+#: published ospp.vbs /act of Office 2016, code index id 33339862713; "Office21Word2021VL_KMS_Client_AE" in another,
+#: id 65760836360); Skype for Business's spelling was not seen in a capture (matched without regard to case).
 _OFFICE_PRODUCTS = {
     "proplus": ("Office {ltsc}Professional Plus {year}", True),
     "standard": ("Office {ltsc}Standard {year}", True),
@@ -39,7 +46,18 @@ _OFFICE_PRODUCTS = {
     "projectstd": ("Project Standard {year}", False),
     "visiopro": ("Visio {ltsc}Professional {year}", True),
     "visiostd": ("Visio {ltsc}Standard {year}", True),
+    "access": ("Access {ltsc}{year}", True),
+    "excel": ("Excel {ltsc}{year}", True),
+    "onenote": ("OneNote {ltsc}{year}", True),
+    "outlook": ("Outlook {ltsc}{year}", True),
+    "powerpoint": ("PowerPoint {ltsc}{year}", True),
+    "publisher": ("Publisher {ltsc}{year}", True),
+    "skypeforbusiness": ("Skype for Business {ltsc}{year}", True),
+    "word": ("Word {ltsc}{year}", True),
 }
+#: The LicenseFamily inside a later Office licence's Name ("Office 16, Office16WordVL_KMS_Client edition"), for a
+#: licence read without its LicenseFamily (ospp.vbs and slmgr /dlv print the Name only).
+_OFFICE_NAME_FAMILY = re.compile(r"^Office \d\d, (?P<family>Office\d\d[A-Za-z0-9_]+) edition$")
 _OFFICE_FAMILY = re.compile(r"^office(?P<major>\d\d)(?P<stem>[a-z]+?)(?P<year>20\d\d)?(?:vl|volume|r_|_|$)", re.I)
 #: Office 2010 (version 14; OfficeSoftwareProtectionProduct, ApplicationID 59a52881-...): its license Name is
 #: "Office 14, OfficeProPlus-KMS_Client edition" and its LicenseFamily "OfficeProPlus" (no version in it). Names as
@@ -58,6 +76,9 @@ SERVER_RELEASES = {14393: "Windows Server 2016", 17763: "Windows Server 2019", 2
 #: 1903 / 1909 / 2004 / 20H2 and the Server Semi-Annual Channel releases of the same builds, Windows 11 24H2 / Server
 #: 2025 (Microsoft's release information pages of Windows 10, Windows 11 and Windows Server).
 _SHARED_BUILDS = frozenset({14393, 16299, 17134, 17763, 18362, 18363, 19041, 19042, 26100})
+#: Builds whose Enterprise LTSC editions Microsoft calls LTSB: Windows 10 Enterprise LTSB 2015 and 2016 ("LTSB is
+#: Long-Term Servicing Branch", kms-client-activation-keys: "Windows 10 Enterprise LTSB 2016", "... LTSB 2015").
+_LTSB_BUILDS = frozenset({10240, 14393})
 #: Builds that are a server's alone: Windows Server 2022 and Windows Server 23H2 (Annual Channel).
 _SERVER_ONLY_BUILDS = frozenset({20348, 25398})
 _WINDOWS_NAME = re.compile(r"^Windows\(R\),\s*(?P<edition>[A-Za-z]+) edition$")
@@ -198,7 +219,9 @@ def product_name(product: dict[str, t.Any], os_info: dict[str, t.Any] | None = N
     """The name a person recognises for a licensing product (normalised view), with the host's OS for Windows."""
     application = product.get("application")
     if application == "office":
+        from_name = _OFFICE_NAME_FAMILY.match(product.get("name") or "")
         return (office_host_key_name(product) or office_name(product.get("license_family"))
+                or office_name(from_name.group("family") if from_name and not product.get("license_family") else None)
                 or office2010_name(product.get("license_family"), product.get("name")) or "Office")
     if application == "windows":
         edition_id = product.get("license_family") or (os_info or {}).get("edition_id")
@@ -207,6 +230,8 @@ def product_name(product: dict[str, t.Any], os_info: dict[str, t.Any] | None = N
             edition_id = match.group("edition") if match else None
         release = windows_release(os_info, edition_id) or "Windows"
         edition = windows_edition(edition_id)
+        if edition and (os_info or {}).get("build") in _LTSB_BUILDS and edition.endswith(" LTSC"):
+            edition = edition[: -len("LTSC")] + "LTSB"
         return f"{release} {edition}" if edition else release
     return UNKNOWN_PRODUCT
 

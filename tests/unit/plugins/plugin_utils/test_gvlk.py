@@ -74,6 +74,20 @@ TABLE = [
     (7601, "Enterprise", 1, "Windows 7", "Enterprise", "HVTHH"),
     (7601, "EnterpriseN", 1, "Windows 7", "Enterprise N", "XCKRJ"),
     (7601, "EnterpriseE", 1, "Windows 7", "Enterprise E", "H9DH4"),
+    # Windows Server 2008 and Windows Vista: rows of Microsoft's current table the collection did not have
+    (6002, "ServerWeb", 3, "Windows Server 2008", "Web", "M249D"),
+    (6003, "ServerStandard", 3, "Windows Server 2008", "Standard", "BFGM2"),
+    (6002, "ServerStandardV", 3, "Windows Server 2008", "Standard without Hyper-V", "6FFFJ"),
+    (6001, "ServerEnterprise", 3, "Windows Server 2008", "Enterprise", "X4Q6V"),
+    (6002, "ServerEnterpriseV", 3, "Windows Server 2008", "Enterprise without Hyper-V", "G3FPG"),
+    (6002, "ServerComputeCluster", 3, "Windows Server 2008", "HPC", "6X7HP"),
+    (6002, "ServerDatacenter", 3, "Windows Server 2008", "Datacenter", "TCBY3"),
+    (6002, "ServerDatacenterVCore", 3, "Windows Server 2008", "Datacenter without Hyper-V", "G3QQC"),
+    (6002, "ServerEnterpriseIA64", 3, "Windows Server 2008", "for Itanium-Based Systems", "PDRHK"),
+    (6002, "Business", 1, "Windows Vista", "Business", "2V3X8"),
+    (6001, "BusinessN", 1, "Windows Vista", "Business N", "VMQBT"),
+    (6000, "Enterprise", 1, "Windows Vista", "Enterprise", "4BWMV"),
+    (6002, "EnterpriseN", 1, "Windows Vista", "Enterprise N", "XJXKV"),
 ]
 
 
@@ -97,6 +111,14 @@ def test_no_key_where_microsoft_publishes_none(build, edition_id, ptype):
     assert _gvlk.find(build, edition_id, ptype) is None
 
 
+def test_azure_edition_server_core_uses_the_azure_edition_key():
+    """ServerTurbineCor (Datacenter: Azure Edition, Server Core) had no key: install_gvlk refused it and
+    NO_GVLK_FOR_EDITION was reported, though Microsoft's table gives the edition one key."""
+    assert _gvlk.find(20348, "ServerTurbineCor", 3).last5 == "KHMXV"
+    assert _gvlk.find(26100, "ServerTurbineCor", 3).last5 == "8MCRC"
+    assert _gvlk.find(20348, "ServerDatacenterACor", 3) is None      # a Semi-Annual Channel edition stays its own
+
+
 def test_server_core_and_domain_controllers_use_the_server_keys():
     assert _gvlk.find(20348, "ServerDatacenterCore", 3).last5 == "6VM33"
     assert _gvlk.find(17763, "ServerStandard", 2).last5 == "J464C"           # ProductType 2: domain controller
@@ -104,6 +126,23 @@ def test_server_core_and_domain_controllers_use_the_server_keys():
 
 def test_keys_are_well_formed_and_is_gvlk_knows_them():
     from ansible_collections.winactivation.kms.plugins.plugin_utils import _kms_client
-    for row in _gvlk.table():
-        assert _kms_client.KEY_RE.match(row.key), row
+    for key in _gvlk.published_keys():
+        assert _kms_client.KEY_RE.match(key), key
     assert _gvlk.is_gvlk("T83GX") and not _gvlk.is_gvlk("ABCDE")
+
+
+def test_every_key_of_microsofts_current_tables_is_recognised():
+    """Microsoft's current tables (kms-client-activation-keys.md, ms.date 06/25/2025; OfficeDocs-DeployOffice gvlks.md,
+    ms.date 09/18/2024): the Windows Server 2008 and Vista rows, the four Windows Server 2012 rows with no edition
+    name to choose them by, and Office's 2016-LTSC 2024 keys were missing, so a licence read with only such a partial
+    key (no Description, no ProductKeyChannel) had an unknown channel instead of KMS_CLIENT."""
+    tails = ["M249D", "6FFFJ", "G3QQC", "PDRHK", "2V3X8", "XJXKV",         # Server 2008, Vista
+             "27GG4", "GVGGY", "84YXQ", "DYFKP",                            # Server 2012 (N, Single Language, ...)
+             "GCVGB", "6F7TH", "6MWKP", "WFG99", "76HF4", "VFW9J", "XW3J6"]  # Office LTSC 2024, 2021, 2019, 2016 ...
+    assert [tail for tail in tails if not _gvlk.is_gvlk(tail)] == []
+    assert [len(rows) for rows in _gvlk.OFFICE_GVLKS.values()] == [12, 13, 13, 14]
+    # the Server 2012 rows with no edition name are recognised, never chosen for a host
+    assert all(_gvlk.find(9200, edition, ptype) is None for edition in ("", "N", "Core") for ptype in (1, 3))
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot
+    office = {"ApplicationID": "0ff1ce15-a989-479d-af46-f275c6370663", "PartialProductKey": "GCVGB"}
+    assert _snapshot.channel_evidence(office)[:2] == ("KMS_CLIENT", "high")

@@ -174,7 +174,8 @@ def test_an_office_host_key_does_not_cover_an_earlier_office_either():
     Office 2016 and 2019 (as Windows CSVLKs cover earlier Windows), so a host with only that key was never named for
     its Office 2016 clients. Named now, in words that do not call the host's newer key "too old"."""
     kms = _kms_host(_office_host_key("47f3b983-7c53-4d45-abc6-bcd91e2dd90a"))
-    assert kms["kms_host_info"]["covers"] == ["office2021", "win10", "win11", "ws2016", "ws2019", "ws2022"]
+    assert kms["kms_host_info"]["covers"] == ["office2021", "win10", "win10ltsb2015", "win10ltsb2016", "win10ltsc2019",
+                                              "win10ltsc2021", "win11", "ws2016", "ws2019", "ws2022"]
     enriched, _summary = _correlate.correlate([kms, _office_client("Office16ProPlusVL_KMS_Client")])
     pc1 = next(r for r in enriched if r["host"] == "pc1")
     (finding,) = [f for f in pc1["findings"] if f["code"] == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT"]
