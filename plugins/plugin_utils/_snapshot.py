@@ -914,9 +914,17 @@ def normalise_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
 
 
 def _analysis_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
-    """The kms_dns view's fields the analyzer reads: the SRV look-ups, whether they found a host, the candidates."""
+    """The kms_dns view's field the analyzer reads of every host: the candidates (the SRV look-ups are read only where
+    a rule asks for them, :func:`analysis_srv`)."""
+    return {"candidates": _dns_candidates(raw, lean=True)}
+
+
+def analysis_srv(raw: dict[str, t.Any]) -> dict[str, t.Any]:
+    """The kms_dns view's SRV look-ups and whether they found a host (``srv``, ``srv_found``), as
+    :func:`normalise_kms_dns` gives them. The analyzer reads them only for a product whose request names no KMS host
+    (the domains searched, whether DNS offers one), so it normalises them when a rule first asks, not for every host."""
     srv = _srv_entries(raw)
-    return {"srv": srv, "srv_found": None if srv is None else _srv_found(srv), "candidates": _dns_candidates(raw, lean=True)}
+    return {"srv": srv, "srv_found": None if srv is None else _srv_found(srv)}
 
 
 def _srv_found(srv: list[dict[str, t.Any]]) -> bool | None:
@@ -1091,7 +1099,7 @@ def analysis_views(snapshot: dict[str, t.Any]) -> dict[str, t.Any]:
     Each field has the value :func:`normalise_snapshot` gives it (the same functions compute both); what no rule reads
     is left out rather than computed: of ``activation`` the ``events``, ``office`` and ``registry`` (and each KMS
     event's ``time``), of ``time`` everything but ``offset_seconds``, ``source_type`` and ``service_state``, of
-    ``kms_dns`` everything but ``srv``, ``srv_found`` and ``candidates``, the ``kms_host`` view (the analyzer parses
+    ``kms_dns`` everything but ``candidates`` (the SRV look-ups: :func:`analysis_srv`, when a rule asks), the ``kms_host`` view (the analyzer parses
     the probe's events itself). The host's clock (``utc_now``) is parsed once, for the offset (and the grace dates when
     the controller's clock was not recorded).
     """

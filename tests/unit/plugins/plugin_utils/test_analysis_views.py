@@ -21,7 +21,7 @@ def test_every_corpus_snapshot_reads_the_same():
 def test_the_lean_views_leave_out_what_no_rule_reads():
     views = _snapshot.analysis_views(S.healthy())
     assert set(views["time"]) == {"offset_seconds", "source_type", "service_state"}
-    assert set(views["kms_dns"]) == {"srv", "srv_found", "candidates"}
+    assert set(views["kms_dns"]) == {"candidates"}      # the SRV look-ups when a rule asks (analysis_srv)
     assert not {"events", "office", "registry"} & set(views["activation"])
     assert "time" not in views["activation"]["last_request"]
     unread = {"kms_lookup_domain", "discovered_kms_address", "vl_activation_interval", "kms_dns_publishing"}
@@ -103,3 +103,23 @@ def test_a_history_reads_the_same_and_parses_only_the_events_a_rule_reads(monkey
     parsed.clear()
     _snapshot.normalise_snapshot(_snapshot.read_snapshot(snap))
     assert len(parsed) == 20        # the full view lists every event
+
+
+def test_the_srv_look_ups_are_read_only_where_a_rule_asks(monkeypatch):
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze  # pylint: disable=import-outside-toplevel
+    read = []
+    real = _snapshot.analysis_srv
+
+    def counting(raw):
+        read.append(raw)
+        return real(raw)
+
+    monkeypatch.setattr(_snapshot, "analysis_srv", counting)
+    # a request naming its KMS host: no rule asks which domains were searched
+    assert _analyze.analyze(S.healthy(), S.OPEN)["status"] == "healthy"
+    assert _analyze.analyze(S.failing("0x800706BA"), S.OPEN)["codes"]
+    assert not read
+    # no SRV record (0x8007232B): the finding names the domains searched, read once however often a rule asks
+    result = _analyze.analyze(S.failing("0x8007232B"), S.OPEN)
+    assert "KMS_SRV_MISSING" in result["codes"] and len(read) == 1
+    assert "corp.example.jp" in result["findings"][0]["evidence"]["domains"]
