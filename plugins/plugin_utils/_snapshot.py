@@ -869,10 +869,10 @@ def _time_source(raw: dict[str, t.Any]) -> str | None:
     return as_str((raw.get("policy") or {}).get("Type")) or as_str((raw.get("parameters") or {}).get("Type"))
 
 
-def _analysis_time(raw: dict[str, t.Any], controller: dict[str, t.Any] | None,
-                   host_now: datetime.datetime | None) -> dict[str, t.Any]:
-    """The time view's fields the analyzer reads (``host_now``: the probe's utc_now, parsed once by the caller)."""
-    return {"offset_seconds": _clock_offset(host_now, controller)[1], "source_type": _time_source(raw),
+def _analysis_time(raw: dict[str, t.Any], offset: float | None) -> dict[str, t.Any]:
+    """The time view's fields the analyzer reads (``offset``: the host clock's offset, :func:`_clock_offset`, computed
+    once by the caller with the controller's midpoint the grace periods are counted from)."""
+    return {"offset_seconds": offset, "source_type": _time_source(raw),
             "service_state": as_str((raw.get("service") or {}).get("State"))}
 
 
@@ -1101,17 +1101,19 @@ def analysis_views(snapshot: dict[str, t.Any]) -> dict[str, t.Any]:
     event's ``time``), of ``time`` everything but ``offset_seconds``, ``source_type`` and ``service_state``, of
     ``kms_dns`` everything but ``candidates`` (the SRV look-ups: :func:`analysis_srv`, when a rule asks), the ``kms_host`` view (the analyzer parses
     the probe's events itself). The host's clock (``utc_now``) is parsed once, for the offset (and the grace dates when
-    the controller's clock was not recorded).
+    the controller's clock was not recorded), and the controller's midpoint is computed once, for both.
     """
     probes = snapshot.get("probes") or {}
     views: dict[str, t.Any] = {}
     time_raw = probes.get("time")
     host_now = parse_datetime(time_raw.get("utc_now")) if isinstance(time_raw, dict) else None
-    reference, clock = reference_time(snapshot, host_now)
+    midpoint, offset, _uncertainty = _clock_offset(host_now, (snapshot.get("controller") or {}).get("time"))
+    # reference_time's answer: the controller's midpoint when it was recorded, else the host's own clock
+    reference, clock = (midpoint, REFERENCE_CONTROLLER) if midpoint is not None else reference_time(snapshot, host_now)
     if isinstance(probes.get("activation"), dict):
         views["activation"] = normalise_activation(probes["activation"], reference, lean=True, clock=clock or REFERENCE_HOST)
     if isinstance(time_raw, dict):
-        views["time"] = _analysis_time(time_raw, (snapshot.get("controller") or {}).get("time"), host_now)
+        views["time"] = _analysis_time(time_raw, offset)
     if isinstance(probes.get("kms_dns"), dict):
         views["kms_dns"] = _analysis_kms_dns(probes["kms_dns"])
     if isinstance(probes.get("firewall"), dict):

@@ -123,3 +123,23 @@ def test_the_srv_look_ups_are_read_only_where_a_rule_asks(monkeypatch):
     result = _analyze.analyze(S.failing("0x8007232B"), S.OPEN)
     assert "KMS_SRV_MISSING" in result["codes"] and len(read) == 1
     assert "corp.example.jp" in result["findings"][0]["evidence"]["domains"]
+
+
+def test_the_controllers_midpoint_is_computed_once(monkeypatch):
+    # the grace periods' reference and the host clock's offset come from one computation of the controller's clock
+    calls = []
+    real = _snapshot._clock_offset  # pylint: disable=protected-access
+
+    def counting(*args):
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(_snapshot, "_clock_offset", counting)
+    snap = _snapshot.read_snapshot(S.healthy())
+    views = _snapshot.analysis_views(snap)
+    assert len(calls) == 1
+    monkeypatch.undo()
+    full = _snapshot.normalise_snapshot(snap)
+    assert views["time"]["offset_seconds"] == full["time"]["offset_seconds"]
+    assert views["activation"]["products"][0]["grace_expires"] == full["activation"]["products"][0]["grace_expires"]
+    assert views["activation"]["products"][0]["grace_expires_clock"] == "controller"
