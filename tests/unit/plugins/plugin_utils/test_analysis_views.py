@@ -11,6 +11,19 @@ from lean_views import assert_same_values, without_time
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot
 
 
+def _counting(monkeypatch, name: str) -> list[tuple[t.Any, ...]]:
+    """The positional arguments of every call of ``_snapshot.<name>`` from now on (the function still runs)."""
+    calls: list[tuple[t.Any, ...]] = []
+    real = getattr(_snapshot, name)
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_snapshot, name, counting)
+    return calls
+
+
 def test_every_corpus_snapshot_reads_the_same():
     cases = analyze_corpus.corpus()
     assert len(cases) >= 700
@@ -85,36 +98,22 @@ def _history() -> dict[str, t.Any]:
 def test_a_history_reads_the_same_and_parses_only_the_events_a_rule_reads(monkeypatch):
     snap = _history()
     assert_same_values(snap)
-    parsed = []
-    real = _snapshot._parse_event  # pylint: disable=protected-access
-
-    def counting(event, *args, **kwargs):
-        parsed.append(event["RecordId"])
-        return real(event, *args, **kwargs)
-
-    monkeypatch.setattr(_snapshot, "_parse_event", counting)
+    calls = _counting(monkeypatch, "_parse_event")
     lean = _snapshot.analysis_views(_snapshot.read_snapshot(snap))["activation"]
     windows, office = lean["products"]
     assert windows["last_request"]["hresult"] == "0x800706BA" and windows["last_request"]["record_id"] == 200
     assert office["last_request"]["hresult"] == "0xC004F06C" and office["last_request"]["record_id"] == 199
     assert lean["last_response"]["record_id"] == 197
     # the newest request of each product, the newest response; never the 16 older ones
-    assert sorted(parsed) == [197, 199, 200]
-    parsed.clear()
+    assert sorted(args[0]["RecordId"] for args in calls) == [197, 199, 200]
+    calls.clear()
     _snapshot.normalise_snapshot(_snapshot.read_snapshot(snap))
-    assert len(parsed) == 20        # the full view lists every event
+    assert len(calls) == 20        # the full view lists every event
 
 
 def test_the_srv_look_ups_are_read_only_where_a_rule_asks(monkeypatch):
     from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze  # pylint: disable=import-outside-toplevel
-    read = []
-    real = _snapshot.analysis_srv
-
-    def counting(raw):
-        read.append(raw)
-        return real(raw)
-
-    monkeypatch.setattr(_snapshot, "analysis_srv", counting)
+    read = _counting(monkeypatch, "analysis_srv")
     # a request naming its KMS host: no rule asks which domains were searched
     assert _analyze.analyze(S.healthy(), S.OPEN)["status"] == "healthy"
     assert _analyze.analyze(S.failing("0x800706BA"), S.OPEN)["codes"]
@@ -127,14 +126,7 @@ def test_the_srv_look_ups_are_read_only_where_a_rule_asks(monkeypatch):
 
 def test_the_controllers_midpoint_is_computed_once(monkeypatch):
     # the grace periods' reference and the host clock's offset come from one computation of the controller's clock
-    calls = []
-    real = _snapshot._clock_offset  # pylint: disable=protected-access
-
-    def counting(*args):
-        calls.append(args)
-        return real(*args)
-
-    monkeypatch.setattr(_snapshot, "_clock_offset", counting)
+    calls = _counting(monkeypatch, "_clock_offset")
     snap = _snapshot.read_snapshot(S.healthy())
     views = _snapshot.analysis_views(snap)
     assert len(calls) == 1
