@@ -130,6 +130,7 @@ class _Context:
         #: with its reference, so its id cannot be reused by another while the context lives)
         self._refs: dict[int, tuple[dict[str, t.Any], dict[str, t.Any]]] = {}
         self._shared: frozenset[str] | None = None
+        self._srv: dict[str, t.Any] | None = None
 
     def ref(self, product: dict[str, t.Any]) -> dict[str, t.Any]:
         """How findings name the product (a fresh copy each time: findings never share one)."""
@@ -157,6 +158,14 @@ class _Context:
             names = [_product_names.product_name(p, self.activation.get("os")) for p in products] if len(products) > 1 else []
             self._shared = frozenset(name for name in names if names.count(name) > 1)
         return self._shared
+
+    def srv(self) -> dict[str, t.Any]:
+        """The kms_dns view's SRV look-ups (``srv``, ``srv_found``: ``_snapshot.analysis_srv``), normalised when a rule
+        first reads them; {} without a kms_dns probe."""
+        if self._srv is None:
+            raw = (self.snapshot.get("probes") or {}).get("kms_dns")
+            self._srv = _snapshot.analysis_srv(raw) if isinstance(raw, dict) else {}
+        return self._srv
 
     # -- where the client goes -------------------------------------------------------------------------------------
 
@@ -212,9 +221,9 @@ class _Context:
         """The domains the client searched for _vlmcs._tcp; "?" when it has none, "not collected" when its DNS
         settings were not read (no kms_dns probe: a finding from the request's code alone, or an answer without its
         SRV look-ups), "not recorded" when a look-up's domain was not recorded, never "no DNS suffix"."""
-        if not self.dns or self.dns.get("srv") is None:
+        if not self.dns or self.srv().get("srv") is None:
             return "not collected"
-        srv = self.dns.get("srv") or []
+        srv = self.srv().get("srv") or []
         if any(not s.get("domain") for s in srv):
             return "not recorded"
         return ", ".join(s["domain"] for s in srv) or "?"
@@ -734,8 +743,8 @@ def _no_request_causes(ctx: _Context, product: dict[str, t.Any]) -> list[dict[st
     """A KMS client without a recorded request: infer from what the probes saw, with lower confidence."""
     ref = ctx.ref(product)
     # skipped: not asked, so no evidence; records not recorded (and no error): not known to have found nothing
-    queried = [s for s in ctx.dns.get("srv") or [] if not s.get("skipped") and (s.get("records") is not None or s.get("error"))]
-    if not ctx.manual_setting(product) and ctx.dns and queried and ctx.dns.get("srv_found") is False:
+    queried = [s for s in ctx.srv().get("srv") or [] if not s.get("skipped") and (s.get("records") is not None or s.get("error"))]
+    if not ctx.manual_setting(product) and ctx.dns and queried and ctx.srv().get("srv_found") is False:
         errors = {(_snapshot.as_int((s.get("error") or {}).get("code")) or 0) for s in queried}
         # 9002: a DNS server answered SERVFAIL; 1460 (ERROR_TIMEOUT): no DNS server answered at all
         code = "KMS_DNS_FAILURE" if errors & {9002, 1460} else "KMS_SRV_MISSING"

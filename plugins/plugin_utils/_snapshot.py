@@ -869,10 +869,10 @@ def _time_source(raw: dict[str, t.Any]) -> str | None:
     return as_str((raw.get("policy") or {}).get("Type")) or as_str((raw.get("parameters") or {}).get("Type"))
 
 
-def _analysis_time(raw: dict[str, t.Any], controller: dict[str, t.Any] | None,
-                   host_now: datetime.datetime | None) -> dict[str, t.Any]:
-    """The time view's fields the analyzer reads (``host_now``: the probe's utc_now, parsed once by the caller)."""
-    return {"offset_seconds": _clock_offset(host_now, controller)[1], "source_type": _time_source(raw),
+def _analysis_time(raw: dict[str, t.Any], offset: float | None) -> dict[str, t.Any]:
+    """The time view's fields the analyzer reads (``offset``: the host clock's offset, :func:`_clock_offset`, computed
+    once by the caller with the controller's midpoint the grace periods are counted from)."""
+    return {"offset_seconds": offset, "source_type": _time_source(raw),
             "service_state": as_str((raw.get("service") or {}).get("State"))}
 
 
@@ -914,9 +914,17 @@ def normalise_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
 
 
 def _analysis_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
-    """The kms_dns view's fields the analyzer reads: the SRV look-ups, whether they found a host, the candidates."""
+    """The kms_dns view's field the analyzer reads of every host: the candidates (the SRV look-ups are read only where
+    a rule asks for them, :func:`analysis_srv`)."""
+    return {"candidates": _dns_candidates(raw, lean=True)}
+
+
+def analysis_srv(raw: dict[str, t.Any]) -> dict[str, t.Any]:
+    """The kms_dns view's SRV look-ups and whether they found a host (``srv``, ``srv_found``), as
+    :func:`normalise_kms_dns` gives them. The analyzer reads them only for a product whose request names no KMS host
+    (the domains searched, whether DNS offers one), so it normalises them when a rule first asks, not for every host."""
     srv = _srv_entries(raw)
-    return {"srv": srv, "srv_found": None if srv is None else _srv_found(srv), "candidates": _dns_candidates(raw, lean=True)}
+    return {"srv": srv, "srv_found": None if srv is None else _srv_found(srv)}
 
 
 def _srv_found(srv: list[dict[str, t.Any]]) -> bool | None:
@@ -1091,19 +1099,21 @@ def analysis_views(snapshot: dict[str, t.Any]) -> dict[str, t.Any]:
     Each field has the value :func:`normalise_snapshot` gives it (the same functions compute both); what no rule reads
     is left out rather than computed: of ``activation`` the ``events``, ``office`` and ``registry`` (and each KMS
     event's ``time``), of ``time`` everything but ``offset_seconds``, ``source_type`` and ``service_state``, of
-    ``kms_dns`` everything but ``srv``, ``srv_found`` and ``candidates``, the ``kms_host`` view (the analyzer parses
+    ``kms_dns`` everything but ``candidates`` (the SRV look-ups: :func:`analysis_srv`, when a rule asks), the ``kms_host`` view (the analyzer parses
     the probe's events itself). The host's clock (``utc_now``) is parsed once, for the offset (and the grace dates when
-    the controller's clock was not recorded).
+    the controller's clock was not recorded), and the controller's midpoint is computed once, for both.
     """
     probes = snapshot.get("probes") or {}
     views: dict[str, t.Any] = {}
     time_raw = probes.get("time")
     host_now = parse_datetime(time_raw.get("utc_now")) if isinstance(time_raw, dict) else None
-    reference, clock = reference_time(snapshot, host_now)
+    midpoint, offset, _uncertainty = _clock_offset(host_now, (snapshot.get("controller") or {}).get("time"))
+    # reference_time's answer: the controller's midpoint when it was recorded, else the host's own clock
+    reference, clock = (midpoint, REFERENCE_CONTROLLER) if midpoint is not None else reference_time(snapshot, host_now)
     if isinstance(probes.get("activation"), dict):
         views["activation"] = normalise_activation(probes["activation"], reference, lean=True, clock=clock or REFERENCE_HOST)
     if isinstance(time_raw, dict):
-        views["time"] = _analysis_time(time_raw, (snapshot.get("controller") or {}).get("time"), host_now)
+        views["time"] = _analysis_time(time_raw, offset)
     if isinstance(probes.get("kms_dns"), dict):
         views["kms_dns"] = _analysis_kms_dns(probes["kms_dns"])
     if isinstance(probes.get("firewall"), dict):

@@ -36,3 +36,8 @@ def assert_same_values(snapshot: dict[str, t.Any]) -> None:
     lean, full = _snapshot.analysis_views(snapshot), _snapshot.normalise_snapshot(snapshot)
     assert set(lean) == set(full) - {"kms_host"}
     _assert_within(lean, full, "views")
+    raw = snapshot["probes"].get("kms_dns")
+    if isinstance(raw, dict):       # the SRV look-ups, which the analyzer reads when a rule asks (analysis_srv)
+        srv = _snapshot.analysis_srv(raw)
+        assert set(srv) == {"srv", "srv_found"}
+        _assert_within(srv, full["kms_dns"], "views.kms_dns")

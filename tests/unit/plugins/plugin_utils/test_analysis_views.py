@@ -11,6 +11,19 @@ from lean_views import assert_same_values, without_time
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot
 
 
+def _counting(monkeypatch, name: str) -> list[tuple[t.Any, ...]]:
+    """The positional arguments of every call of ``_snapshot.<name>`` from now on (the function still runs)."""
+    calls: list[tuple[t.Any, ...]] = []
+    real = getattr(_snapshot, name)
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_snapshot, name, counting)
+    return calls
+
+
 def test_every_corpus_snapshot_reads_the_same():
     cases = analyze_corpus.corpus()
     assert len(cases) >= 700
@@ -21,7 +34,7 @@ def test_every_corpus_snapshot_reads_the_same():
 def test_the_lean_views_leave_out_what_no_rule_reads():
     views = _snapshot.analysis_views(S.healthy())
     assert set(views["time"]) == {"offset_seconds", "source_type", "service_state"}
-    assert set(views["kms_dns"]) == {"srv", "srv_found", "candidates"}
+    assert set(views["kms_dns"]) == {"candidates"}      # the SRV look-ups when a rule asks (analysis_srv)
     assert not {"events", "office", "registry"} & set(views["activation"])
     assert "time" not in views["activation"]["last_request"]
     unread = {"kms_lookup_domain", "discovered_kms_address", "vl_activation_interval", "kms_dns_publishing"}
@@ -85,21 +98,40 @@ def _history() -> dict[str, t.Any]:
 def test_a_history_reads_the_same_and_parses_only_the_events_a_rule_reads(monkeypatch):
     snap = _history()
     assert_same_values(snap)
-    parsed = []
-    real = _snapshot._parse_event  # pylint: disable=protected-access
-
-    def counting(event, *args, **kwargs):
-        parsed.append(event["RecordId"])
-        return real(event, *args, **kwargs)
-
-    monkeypatch.setattr(_snapshot, "_parse_event", counting)
+    calls = _counting(monkeypatch, "_parse_event")
     lean = _snapshot.analysis_views(_snapshot.read_snapshot(snap))["activation"]
     windows, office = lean["products"]
     assert windows["last_request"]["hresult"] == "0x800706BA" and windows["last_request"]["record_id"] == 200
     assert office["last_request"]["hresult"] == "0xC004F06C" and office["last_request"]["record_id"] == 199
     assert lean["last_response"]["record_id"] == 197
     # the newest request of each product, the newest response; never the 16 older ones
-    assert sorted(parsed) == [197, 199, 200]
-    parsed.clear()
+    assert sorted(args[0]["RecordId"] for args in calls) == [197, 199, 200]
+    calls.clear()
     _snapshot.normalise_snapshot(_snapshot.read_snapshot(snap))
-    assert len(parsed) == 20        # the full view lists every event
+    assert len(calls) == 20        # the full view lists every event
+
+
+def test_the_srv_look_ups_are_read_only_where_a_rule_asks(monkeypatch):
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze  # pylint: disable=import-outside-toplevel
+    read = _counting(monkeypatch, "analysis_srv")
+    # a request naming its KMS host: no rule asks which domains were searched
+    assert _analyze.analyze(S.healthy(), S.OPEN)["status"] == "healthy"
+    assert _analyze.analyze(S.failing("0x800706BA"), S.OPEN)["codes"]
+    assert not read
+    # no SRV record (0x8007232B): the finding names the domains searched, read once however often a rule asks
+    result = _analyze.analyze(S.failing("0x8007232B"), S.OPEN)
+    assert "KMS_SRV_MISSING" in result["codes"] and len(read) == 1
+    assert "corp.example.jp" in result["findings"][0]["evidence"]["domains"]
+
+
+def test_the_controllers_midpoint_is_computed_once(monkeypatch):
+    # the grace periods' reference and the host clock's offset come from one computation of the controller's clock
+    calls = _counting(monkeypatch, "_clock_offset")
+    snap = _snapshot.read_snapshot(S.healthy())
+    views = _snapshot.analysis_views(snap)
+    assert len(calls) == 1
+    monkeypatch.undo()
+    full = _snapshot.normalise_snapshot(snap)
+    assert views["time"]["offset_seconds"] == full["time"]["offset_seconds"]
+    assert views["activation"]["products"][0]["grace_expires"] == full["activation"]["products"][0]["grace_expires"]
+    assert views["activation"]["products"][0]["grace_expires_clock"] == "controller"
