@@ -132,6 +132,10 @@ class Host:
     # assumed: whether the SCM lets Administrators change the protected sppsvc (StartProtected=1) is not documented;
     # by default it does, a fleet can make it refuse (spp: {scm_refuses: true}) to exercise the restart path
     spp_scm_refuses: bool = False
+    # [WBEM] a WMI failure of the licensing classes (spp: {wmi_error: 0x80041003}): every query of
+    # SoftwareLicensingProduct/Service and every method call on them fails with this HRESULT, as a CimException, while
+    # sppsvc runs. 0 = none. Which faults of a real estate produce which code is assumed (docs/lab-assumptions.md).
+    spp_wmi_error: int = 0
     # [O14][OSPP] the Office Software Protection Platform service (osppsvc) that owns Office 2010's products.
     # assumed: start type Manual and a licensing query starts it (as the lab plays sppsvc); "Disabled" makes every
     # OfficeSoftwareProtectionProduct call fail with ERROR_SERVICE_DISABLED (0x80070422)
