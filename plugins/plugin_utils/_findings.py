@@ -446,6 +446,17 @@ _OFFICE2010_HOST_TEXT = (
 #: evidence as ``reason``). First match wins; patterns are lower case. Texts: pywinrm/requests/urllib3 (winrm),
 #: pypsrp (psrp), OpenSSH (ssh), ansible.plugins.connection.winrm and _runner.
 _CAUSES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
+    # WinRM's per-user quotas: WSManFault 2150859173 (winrs MaxShellsPerUser, refused at Create, [MS-WSMV] 3.1.4.5.2.1
+    # wsman:QuotaLimit) and 2150859174 (MaxConcurrentOperationsPerUser, ERROR_WSMAN_QUOTA_MAX_OPERATIONS), with the
+    # messages Windows gives (published reports, cited in tests/lab/kmslab/wsman.py); a WinRM fault, not an HTTP 500
+    ("winrm_quota", ("w:quotalimit", "2150859173", "2150859174", "concurrent shells", "concurrent operations",
+                     "concurrent commands per shell", "shells per plugin"),
+     "the WinRM service refused it because a quota for this user is exceeded (concurrent shells, MaxShellsPerUser, or "
+     "concurrent operations, MaxConcurrentOperationsPerUser): other sessions of the account hold them; retry later or "
+     "raise the quota",
+     "ユーザーごとの WinRM のクォータ (同時シェル数 MaxShellsPerUser、または同時操作数 MaxConcurrentOperationsPerUser) を"
+     "超えたため、WinRM サービスが拒否しました (同じアカウントの他のセッションが使用中です。時間をおいて再試行するか、"
+     "クォータを引き上げてください)"),
     ("auth_failed", ("credentials were rejected", "code 401", "401 unauthorized", "permission denied (", "authentication failed",
                      "kerberos auth failure", "access is denied", "failed to authenticate"),
      "authentication failed (user name, password or authentication method not accepted)",
@@ -464,7 +475,8 @@ _CAUSES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("tls_failed", ("certificate verify failed", "sslerror", "ssl:", "wrong version number", "certificate"),
      "the TLS (HTTPS) handshake failed: certificate or protocol not accepted",
      "TLS (HTTPS) のハンドシェイクに失敗しました (証明書またはプロトコルが受け付けられません)"),
-    ("reset", ("connection reset", "connection aborted", "remotedisconnected", "broken pipe", "eof occurred"),
+    ("reset", ("connection reset", "connection aborted", "remotedisconnected", "broken pipe", "eof occurred",
+               "connection broken", "incompleteread"),
      "the host closed the connection", "ホストが接続を切断しました"),
     ("answer_damaged", ("answer was cut off", "not valid json", "not a json object", "end marker missing"),
      "the host's answer was cut off or damaged", "ホストからの応答が途中で切れているか、破損しています"),

@@ -78,7 +78,10 @@ class Transport:
 
     fault: None, 'refused' (nothing listens), 'auth' (401 whatever the credentials), 'http500' (WS-Man SOAP fault),
     'hang' (accepts, never answers), 'slow' (delay_ms per reply), 'truncated' / 'garbled' (the answer is cut or
-    corrupted), 'vanish' (the host disappears after vanish_after HTTP requests).
+    corrupted), 'vanish' (the host disappears after vanish_after HTTP requests); and, each armed only once the host
+    has answered fault_after HTTP requests (0: from the first): 'quota_shells' (Create refused: MaxShellsPerUser),
+    'quota_operations' (Command refused: MaxConcurrentOperationsPerUser), 'reset' (a Receive answer cut off
+    mid-body and the connection closed), 'password_changed' (401 to the credentials that worked until then).
 
     language_mode: the PowerShell language mode of the host's sessions, as ``$ExecutionContext.SessionState.LanguageMode``
     reports it ('FullLanguage'; 'ConstrainedLanguage' where AppLocker or WDAC enforce script rules; see scripts.run).
@@ -87,6 +90,7 @@ class Transport:
     fault: str | None = None
     delay_ms: int = 0
     vanish_after: int = 0
+    fault_after: int = 0
     banner: str = ""
     language_mode: str = "FullLanguage"
 

@@ -171,6 +171,38 @@ def test_unreachable_headline_is_a_short_cause_and_the_raw_text_stays_in_the_evi
                      "truncated": "answer_damaged", "garbled": "answer_damaged", "vanish": "timed_out"}
 
 
+#: Reasons as ansible-core 2.21's winrm plugin, pywinrm 0.5.0 and _runner gave them for the lab's quota_shells,
+#: quota_operations and reset faults (the WSManFault texts are those of published reports, kmslab/wsman.py).
+_QUOTA_SHELLS = ("basic: The WS-Management service cannot process the request. This user is allowed a maximum number of 5 "
+                 "concurrent shells, which has been exceeded. Close existing shells or raise the quota for this user.  "
+                 "(extended fault data: {'transport_message': 'Bad HTTP response returned from server. Code 500', "
+                 "'http_status_code': 500, 'wsmanfault_code': 2150859173, 'fault_code': 's:Receiver', "
+                 "'fault_subcode': 'w:QuotaLimit'})")
+_QUOTA_OPERATIONS = ("Could not read the host: the remote call failed: WSManFaultError: The WS-Management service cannot "
+                     "process the request. This user is allowed a maximum number of 15 concurrent operations, which has "
+                     "been exceeded. Close existing operations for this user, or raise the quota for this user.  (extended "
+                     "fault data: {'transport_message': 'Bad HTTP response returned from server. Code 500', "
+                     "'http_status_code': 500, 'wsmanfault_code': 2150859174, 'fault_code': 's:Receiver', "
+                     "'fault_subcode': 'w:QuotaLimit'})")
+_CUT_OFF = ("failed to reach the host: ('Connection broken: IncompleteRead(3588 bytes read, 3588 more expected)', "
+            "IncompleteRead(3588 bytes read, 3588 more expected))")
+
+
+def test_winrm_quotas_and_an_answer_cut_off_name_their_cause():
+    """Before: "the WinRM service answered with an error (HTTP 500)" for both quotas (the operator could not tell a
+    quota, which clears when the account's other sessions end, from a broken service), and "an error this collection
+    does not classify" for a connection cut off in the middle of the host's answer."""
+    for reason in (_QUOTA_SHELLS, _QUOTA_OPERATIONS):
+        cause, en, ja = _findings.connection_cause(reason)
+        assert cause == "winrm_quota" and "MaxShellsPerUser" in en and "MaxConcurrentOperationsPerUser" in en, en
+        assert "クォータ" in ja
+    assert _findings.connection_cause(_CUT_OFF)[0] == "reset"
+    finding = _analyze.unreachable("pc1", _QUOTA_SHELLS)["findings"][0]
+    assert finding["message"]["en"].startswith("The host could not be reached over its Ansible connection: the WinRM "
+                                               "service refused it because a quota for this user is exceeded")
+    assert finding["evidence"]["reason"] == _QUOTA_SHELLS
+
+
 def test_a_real_refused_connection_reads_as_refused():
     """A real pywinrm/requests error text (a loopback port nothing listens on), not a composed one."""
     import socket
