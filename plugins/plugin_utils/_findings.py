@@ -472,6 +472,13 @@ _CAUSES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
      "接続がタイムアウトしました (ホストの電源が切れているか、経路で通信が破棄されています)"),
     ("no_route", ("no route to host", "network is unreachable", "errno 113", "errno 101", "host is down"),
      "no network route to the host", "ホストへのネットワーク経路がありません"),
+    # OpenSSL's verify errors X509_V_ERR_CERT_HAS_EXPIRED / _NOT_YET_VALID: the listener's certificate must not be
+    # expired ([WINRMHTTPS] in tests/lab/kmslab/catalog.py), so it is the certificate to renew, not the client's trust
+    ("tls_expired", ("certificate has expired", "certificate is not yet valid"),
+     "the TLS (HTTPS) handshake failed: the host's certificate has expired (or is not yet valid); renew the WinRM HTTPS "
+     "listener's certificate",
+     "TLS (HTTPS) のハンドシェイクに失敗しました。ホストの証明書の有効期限が切れています (またはまだ有効になっていません)。"
+     "WinRM の HTTPS リスナーの証明書を更新してください"),
     ("tls_failed", ("certificate verify failed", "sslerror", "ssl:", "wrong version number", "certificate"),
      "the TLS (HTTPS) handshake failed: certificate or protocol not accepted",
      "TLS (HTTPS) のハンドシェイクに失敗しました (証明書またはプロトコルが受け付けられません)"),

@@ -86,6 +86,8 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
         expect_after=list(spec.get("expect_after", spec.get("expect", []))),
         transport=Transport(**(spec.get("transport") or {})),
     )
+    if host.transport.certificate not in ("valid", "expired"):
+        raise FleetError(f"{where}: transport.certificate must be valid or expired, got {host.transport.certificate!r}")
     if host.language not in C.LANGUAGES:
         raise FleetError(f"{where}: unknown language {host.language!r}; known: {', '.join(C.LANGUAGES)}")
     spp = spec.get("spp") or {}

@@ -83,6 +83,9 @@ class Transport:
     'quota_operations' (Command refused: MaxConcurrentOperationsPerUser), 'reset' (a Receive answer cut off
     mid-body and the connection closed), 'password_changed' (401 to the credentials that worked until then).
 
+    certificate: the HTTPS endpoint's certificate (a lab started with https=True): 'valid', or 'expired' (the same
+    names and CA, valid until yesterday; kmslab/tls.py).
+
     language_mode: the PowerShell language mode of the host's sessions, as ``$ExecutionContext.SessionState.LanguageMode``
     reports it ('FullLanguage'; 'ConstrainedLanguage' where AppLocker or WDAC enforce script rules; see scripts.run).
     """
@@ -91,6 +94,7 @@ class Transport:
     delay_ms: int = 0
     vanish_after: int = 0
     fault_after: int = 0
+    certificate: str = "valid"
     banner: str = ""
     language_mode: str = "FullLanguage"
 

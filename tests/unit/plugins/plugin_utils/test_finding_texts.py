@@ -203,6 +203,23 @@ def test_winrm_quotas_and_an_answer_cut_off_name_their_cause():
     assert finding["evidence"]["reason"] == _QUOTA_SHELLS
 
 
+#: What ansible-core's winrm plugin raised for the lab's HTTPS endpoint with transport certificate: expired (pywinrm
+#: 0.5.0, requests 2.34, OpenSSL's verify error), the CA trusted and the name on the certificate.
+_EXPIRED = ("basic: HTTPSConnectionPool(host='127.0.0.1', port=32917): Max retries exceeded with url: /wsman (Caused by "
+            "SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+            "certificate has expired (_ssl.c:1020)')))")
+
+
+def test_an_expired_https_certificate_is_named_as_expired():
+    """Before: "the TLS (HTTPS) handshake failed: certificate or protocol not accepted", the same as an untrusted CA
+    or a wrong name; the renewal the listener needs was in the evidence only."""
+    cause, en, ja = _findings.connection_cause(_EXPIRED)
+    assert cause == "tls_expired" and "certificate has expired" in en and "renew" in en, en
+    assert "有効期限" in ja
+    untrusted = _EXPIRED.replace("certificate has expired", "unable to get local issuer certificate")
+    assert _findings.connection_cause(untrusted)[0] == "tls_failed"
+
+
 def test_a_real_refused_connection_reads_as_refused():
     """A real pywinrm/requests error text (a loopback port nothing listens on), not a composed one."""
     import socket
