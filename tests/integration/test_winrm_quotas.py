@@ -1,8 +1,9 @@
 """WinRM faults of a real estate through diagnose.yml and remediate.yml (kmslab/wsman.py, each with its source): the
 per-user quotas MaxShellsPerUser (WSManFault 2150859173 at Create) and MaxConcurrentOperationsPerUser (2150859174 at
-Command), an answer cut off mid-body (reset), and a password changed after the remedies began (password_changed).
+Command), an answer cut off mid-body (reset), HTTP.sys's 503 (http503) and a password changed after the remedies
+began (password_changed).
 
-Before the fix both quotas read "the WinRM service answered with an error (HTTP 500)", the cut-off answer "an error
+Before the fix both quotas and the 503 read "the WinRM service answered with an error (HTTP 500)", the cut-off answer "an error
 this collection does not classify", and the host whose password changed after two confirmed remedies was reported
 "not reached (nothing attempted)" beside those two operations.
 """
@@ -19,7 +20,7 @@ from kmslab.control import Lab
 #: after how many HTTP requests each fault arms: 0 from the start; pc-password after the 6 of diagnose.yml and the 15
 #: of remediate.yml's first diagnosis, the remedy's read and its first state-changing call (measured on the lab)
 FAULTS = {"pc-shells": ("quota_shells", 0), "pc-operations": ("quota_operations", 0), "pc-reset": ("reset", 0),
-          "pc-password": ("password_changed", 21)}
+          "pc-password": ("password_changed", 21), "pc-unavailable": ("http503", 0)}
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +46,7 @@ def test_diagnose_names_the_quota_and_the_cut_off_answer(quota_runs):
     assert runs["diagnose"].rc == 0, runs["diagnose"].output[-3000:]
     got = {r["host"]: r for r in json.loads((tmp / "diagnose" / "diagnosis.json").read_text(encoding="utf-8"))["results"]}
     expected = {"pc-shells": ("unreachable", "winrm_quota"), "pc-operations": ("error", "winrm_quota"),
-                "pc-reset": ("unreachable", "reset")}
+                "pc-reset": ("unreachable", "reset"), "pc-unavailable": ("unreachable", "service_unavailable")}
     for host, (status, cause) in expected.items():
         finding = got[host]["findings"][0]
         assert (got[host]["status"], finding["evidence"]["cause"]) == (status, cause), (host, finding)
@@ -66,5 +67,5 @@ def test_remediate_reports_a_host_lost_after_its_remedies_as_lost_with_what_it_d
     page = (tmp / "remediate" / "remediation.en.md").read_text(encoding="utf-8")
     line = next(row for row in page.splitlines() if row.startswith("| pc-password |"))
     assert "lost during the run" in line and "nothing attempted" not in line, line
-    for name in ("pc-shells", "pc-operations", "pc-reset"):
+    for name in ("pc-shells", "pc-operations", "pc-reset", "pc-unavailable"):
         assert got[name]["operations"] == [] and applied[name] == [], (name, got[name])

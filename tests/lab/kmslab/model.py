@@ -81,7 +81,8 @@ class Transport:
     corrupted), 'vanish' (the host disappears after vanish_after HTTP requests); and, each armed only once the host
     has answered fault_after HTTP requests (0: from the first): 'quota_shells' (Create refused: MaxShellsPerUser),
     'quota_operations' (Command refused: MaxConcurrentOperationsPerUser), 'reset' (a Receive answer cut off
-    mid-body and the connection closed), 'password_changed' (401 to the credentials that worked until then).
+    mid-body and the connection closed), 'password_changed' (401 to the credentials that worked until then),
+    'http503' (HTTP.sys's 503 Service Unavailable to every request: the WinRM service takes none).
 
     certificate: the HTTPS endpoint's certificate (a lab started with https=True): 'valid', or 'expired' (the same
     names and CA, valid until yesterday; kmslab/tls.py).

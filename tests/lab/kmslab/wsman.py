@@ -138,6 +138,19 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
         host.counters.bytes_out += len(body)
 
+    def _unavailable(self) -> None:
+        """'http503': HTTP.sys answers for a URL whose service takes no requests (assumed for WinRM: stopped,
+        restarting, its queue full); the body is the page Microsoft quotes for HTTP.sys's 503 ("HTTP Error 503. The
+        service is unavailable.", KB 4050891), no WS-Management envelope and no authentication asked."""
+        body = (b"<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\"><HTML><HEAD><TITLE>Service Unavailable</TITLE></HEAD>"
+                b"<BODY><h2>Service Unavailable</h2><hr><p>HTTP Error 503. The service is unavailable.</p></BODY></HTML>")
+        self.send_response(503)
+        self.send_header("Server", "Microsoft-HTTPAPI/2.0")
+        self.send_header("Content-Type", "text/html; charset=us-ascii")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def _unauthorized(self) -> None:
         self.server.host.counters.auth_failures += 1
         self.send_response(401)
@@ -217,6 +230,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if transport.fault == "hang":
             self.server.stopping.wait(600)
             self.close_connection = True
+            return
+        if armed(host, "http503"):
+            self._unavailable()
             return
         if not self._authenticated():
             return

@@ -1,6 +1,7 @@
 """The lab's WinRM faults of a real estate, through real pywinrm: the per-user quotas (quota_shells at Create,
 quota_operations at Command, with the WSManFault codes and texts Windows gives), an answer cut off mid-body (reset)
-and a password changed during the run (password_changed), each armed after ``fault_after`` HTTP requests."""
+a password changed during the run (password_changed) and HTTP.sys's 503 (http503), each armed after ``fault_after``
+HTTP requests."""
 from __future__ import annotations
 
 import pytest
@@ -16,7 +17,8 @@ from pywinrm_connection import PywinrmConnection
 @pytest.fixture(scope="module")
 def lab():
     faults = {"shells": ("quota_shells", 0), "operations": ("quota_operations", 0), "reset": ("reset", 0),
-              "password": ("password_changed", 6), "late": ("quota_shells", 6)}
+              "password": ("password_changed", 6), "late": ("quota_shells", 6),
+              "unavailable": ("http503", 0)}
     definition = {"name": "quota", "domain": "corp.example.jp",
                   "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"]}}],
                   "hosts": [{"name": name, "transport": {"fault": kind, "fault_after": after}}
@@ -59,3 +61,11 @@ def test_a_fault_armed_later_lets_the_first_call_through(lab, name, error):
     with pytest.raises(Exception) as exc:
         conn.exec_command("whoami")
     assert isinstance(exc.value, error)
+
+
+def test_http503_answers_before_authentication_and_runs_nothing(lab):
+    with pytest.raises(winrm.exceptions.WinRMTransportError) as exc:
+        _conn(lab, "unavailable").exec_command("whoami")
+    assert exc.value.code == 503 and "HTTP Error 503. The service is unavailable." in exc.value.response_text
+    counters = lab.fleet.hosts["unavailable"].counters
+    assert counters.commands == 0 and counters.auth_failures == 0

@@ -220,6 +220,19 @@ def test_an_expired_https_certificate_is_named_as_expired():
     assert _findings.connection_cause(untrusted)[0] == "tls_failed"
 
 
+def test_http_503_is_not_called_http_500():
+    """The lab's http503 fault (HTTP.sys's 503 Service Unavailable) as ansible-core's winrm plugin reports it at connect
+    ("basic: ...") and as _runner reports it mid-run: before, both read "the WinRM service answered with an error
+    (HTTP 500)" - a status code the host never sent."""
+    for reason in ("basic: Bad HTTP response returned from server. Code 503",
+                   "Could not read the host: the remote call failed: WinRMTransportError: Bad HTTP response returned from "
+                   "server. Code 503"):
+        cause, en, ja = _findings.connection_cause(reason)
+        assert cause == "service_unavailable" and "HTTP 503" in en and "500" not in en, en
+        assert "HTTP 503" in ja and "500" not in ja
+    assert _findings.connection_cause("basic: Bad HTTP response returned from server. Code 500")[0] == "wsman_fault"
+
+
 def test_a_real_refused_connection_reads_as_refused():
     """A real pywinrm/requests error text (a loopback port nothing listens on), not a composed one."""
     import socket
