@@ -467,6 +467,15 @@ _CAUSES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("refused", ("connection refused", "errno 111", "actively refused", "10061"),
      "connection refused (nothing listens on the port, or a firewall rejects it)",
      "接続が拒否されました (ポートで待ち受けていないか、ファイアウォールが拒否しています)"),
+    # the task keyword timeout: (ANSIBLE_TASK_TIMEOUT) fired while the host still answered: ansible-core 2.19+ "Task
+    # failed: Timed out after N second(s).", 2.16-2.18 "... failed to execute in the expected time frame (N) and was
+    # terminated", _runner's lost-host text; a command on the host that never ends, not a connection timeout
+    ("task_timeout", ("task failed: timed out after", "failed to execute in the expected time frame",
+                      "the task timed out after"),
+     "the task's time limit (timeout) ran out while the host was still working on the call: a command on the host did "
+     "not finish (a hung service such as the Software Protection service, or a stuck WMI query)",
+     "ホストが処理を続けている間にタスクの制限時間 (timeout) が過ぎました (タイムアウト)。ホストのコマンドが終了しませんでした "
+     "(Software Protection などのサービスの応答停止、または WMI の照会の停止)"),
     ("timed_out", ("timed out", "timeout", "errno 110", "10060"),
      "the connection timed out (host off, or traffic dropped on the way)",
      "接続がタイムアウトしました (ホストの電源が切れているか、経路で通信が破棄されています)"),

@@ -791,10 +791,11 @@ def _op_text(op: dict[str, t.Any], lang: str = "en") -> str:
 def _reached_then_lost(was: dict[str, t.Any], action: dict[str, t.Any]) -> bool:
     """Whether an unreachable host was lost during the run rather than never reached: lost while remedies ran, or its
     first diagnosis read it (then the remedies, or the diagnosis after them, lost it). "Not reached (nothing attempted)"
-    is only for a host the run never read, so never beside operations it confirmed."""
+    is only for a host the run never read (or could not read), so never beside operations it confirmed."""
     if action.get("unreachable") or action.get("operations") or action.get("unconfirmed"):
         return True
-    return was.get("status") not in (None, "unreachable")
+    # a first diagnosis that failed ("error": DIAGNOSIS_FAILED) gives the remedies nothing to act on: nothing attempted
+    return was.get("status") not in (None, "unreachable", "error")
 
 
 def remediation(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict[str, t.Any]) -> dict[str, t.Any]:

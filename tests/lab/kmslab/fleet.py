@@ -100,6 +100,7 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
     host.spp_boot_start = {v: k for k, v in Fleet.START_MODES.items()}[host.spp_start_mode]
     host.spp_scm_refuses = bool(spp.get("scm_refuses", False))
     host.spp_wmi_error = _wmi_error(where, spp.get("wmi_error", 0))
+    host.spp_unresponsive = spp.get("unresponsive", False) is True
     host.booted_at = host.utc_now() - datetime.timedelta(days=1)
     store = spp.get("tokens_folder", "2.0")
     if store not in ("2.0", "store"):

@@ -145,6 +145,10 @@ class Host:
     # SoftwareLicensingProduct/Service and every method call on them fails with this HRESULT, as a CimException, while
     # sppsvc runs. 0 = none. Which faults of a real estate produce which code is assumed (docs/lab-assumptions.md).
     spp_wmi_error: int = 0
+    # assumed: sppsvc hung (spp: {unresponsive: true}): a licensing query never returns, so the WinRS command that makes
+    # it stays Running and each Receive ends with the OperationTimeout fault ([WSMV] 3.1.4.14); the rest of the host
+    # answers. Microsoft documents no such state of sppsvc; a hung WMI provider host behaves so.
+    spp_unresponsive: bool = False
     # [O14][OSPP] the Office Software Protection Platform service (osppsvc) that owns Office 2010's products.
     # assumed: start type Manual and a licensing query starts it (as the lab plays sppsvc); "Disabled" makes every
     # OfficeSoftwareProtectionProduct call fail with ERROR_SERVICE_DISABLED (0x80070422)

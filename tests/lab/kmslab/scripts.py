@@ -126,6 +126,28 @@ def run(fleet: Fleet, host: Host, command_line: str, stdin: bytes) -> CommandRes
     return CommandResult(f"{host.transport.banner}{answer.output}\n".encode("utf-8"), b"", answer.rc)
 
 
+#: The collection's scripts that query or call the licensing classes (SoftwareLicensingProduct/Service): what waits on
+#: an unresponsive sppsvc (spp: {unresponsive: true}).
+LICENSING_SCRIPTS = frozenset({("probe", "activation"), ("probe", "kms_dns"), ("remedy", "kms_client"), ("remedy", "kms_host")})
+
+
+def waits_for_licensing(host: Host, stdin: bytes) -> bool:
+    """Whether this call would wait forever on ``host``: its sppsvc does not answer (spp: {unresponsive: true}, assumed)
+    and one of the call's scripts queries licensing (LICENSING_SCRIPTS)."""
+    if not host.spp_unresponsive:
+        return False
+    try:
+        job = json.loads(stdin.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return False
+    items = job.get("items") if isinstance(job, dict) else None
+    for item in items if isinstance(items, list) else []:
+        marker = _ITEM_MARKER.match(str(item.get("script", "")) if isinstance(item, dict) else "")
+        if marker and (marker.group("kind"), marker.group("name")) in LICENSING_SCRIPTS:
+            return True
+    return False
+
+
 def _not_recognized(first: str) -> str:
     return (f"{first} : The term '{first}' is not recognized as the name of a cmdlet, function, script file, or "
             "operable program. (kmslab: this simulated host only runs winactivation.kms scripts)")

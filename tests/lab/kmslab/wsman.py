@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import http.server
+import re
 import socket
 import ssl
 import sys
@@ -92,6 +93,17 @@ envelope = _envelope
 #: WSManFault codes of the quota faults (published reports, cited where they are used)
 QUOTA_SHELLS = 2150859173
 QUOTA_OPERATIONS = 2150859174
+
+
+#: [WSMV] 2.2.4.43 / 3.1.4.14: the fault of a Receive that waited its OperationTimeout (ERROR_WSMAN_OPERATION_TIMEDOUT).
+TIMED_OUT = 2150858793
+
+
+def _operation_timeout(root: ET.Element) -> float:
+    """The request's w:OperationTimeout (xs:duration "PT20.000S") in seconds, at most 60; 20 when absent or odd."""
+    text = _text(root, "s:Header/w:OperationTimeout") or ""
+    match = re.fullmatch(r"PT(\d+(?:\.\d+)?)S", text.strip())
+    return min(float(match.group(1)), 60.0) if match else 20.0
 
 
 def armed(host: Host, kind: str) -> bool:
@@ -422,6 +434,12 @@ class WSManServer(http.server.ThreadingHTTPServer):
             command = shell.commands.get(desired.get("CommandId", "") if desired is not None else "")
             if command is None:
                 return 500, fault(message_id, "w:InvalidParameter", "Unknown command", 2150858843, machine)
+            if command.result is None and scripts.waits_for_licensing(self.host, bytes(command.stdin)):
+                # [WSMV] 3.1.4.14: a Receive with no output within its OperationTimeout ends with this fault; the command
+                # runs on (sppsvc unresponsive, assumed) and the client asks again
+                self.stopping.wait(_operation_timeout(root))
+                return 500, fault(message_id, "w:TimedOut", "The WS-Management service cannot complete the operation "
+                                  "within the time specified in OperationTimeout.", TIMED_OUT, machine)
             return 200, _envelope(ACTION_RECEIVE + "Response", message_id, self._receive(command))
         if action == ACTION_SIGNAL:
             signal = root.find("s:Body/rsp:Signal", NS)

@@ -1,11 +1,12 @@
 """The lab's WinRM faults of a real estate, through real pywinrm: the per-user quotas (quota_shells at Create,
 quota_operations at Command, with the WSManFault codes and texts Windows gives), an answer cut off mid-body (reset)
 a password changed during the run (password_changed) and HTTP.sys's 503 (http503), each armed after ``fault_after``
-HTTP requests."""
+HTTP requests; and a licensing call that never ends (spp: {unresponsive: true})."""
 from __future__ import annotations
 
 import pytest
 import requests
+import winrm
 import winrm.exceptions
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _runner
@@ -23,6 +24,7 @@ def lab():
                   "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"]}}],
                   "hosts": [{"name": name, "transport": {"fault": kind, "fault_after": after}}
                             for name, (kind, after) in faults.items()]}
+    definition["hosts"].append({"name": "hung", "spp": {"unresponsive": True}})
     with Lab(fleet_mod.build(definition, address_prefix=Lab.address_prefix())) as running:
         yield running
 
@@ -69,3 +71,25 @@ def test_http503_answers_before_authentication_and_runs_nothing(lab):
     assert exc.value.code == 503 and "HTTP Error 503. The service is unavailable." in exc.value.response_text
     counters = lab.fleet.hosts["unavailable"].counters
     assert counters.commands == 0 and counters.auth_failures == 0
+
+
+def test_an_unresponsive_sppsvc_keeps_a_licensing_call_running_and_answers_the_rest(lab):
+    """spp: {unresponsive: true} (assumed): a call that queries licensing never ends; each Receive ends with the
+    OperationTimeout fault after the request's OperationTimeout ([WSMV] 3.1.4.14), which pywinrm raises as
+    WinRMOperationTimeoutError and its clients poll again; a call that does not touch licensing is answered."""
+    conn = _conn(lab, "hung")
+    assert _runner.run_scripts(conn, [_runner.probe("time")])["time"].ok
+    protocol = winrm.Protocol(endpoint=f"http://127.0.0.1:{lab.fleet.hosts['hung'].winrm_port}/wsman", transport="basic",
+                              username=lab.fleet.username, password=lab.fleet.password, read_timeout_sec=4,
+                              operation_timeout_sec=1)
+    shell = protocol.open_shell()
+    try:
+        command = protocol.run_command(shell, _runner.build_command(), console_mode_stdin=False)
+        protocol.send_command_input(shell, command, _runner.build_payload([_runner.probe("activation")], "<<b>>", "<<e>>"),
+                                    end=True)
+        for _poll in range(2):
+            with pytest.raises(winrm.exceptions.WinRMOperationTimeoutError):
+                protocol._raw_get_command_output(shell, command)  # pylint: disable=protected-access
+    finally:
+        protocol.close_shell(shell)
+    assert lab.fleet.hosts["hung"].counters.script_calls == 1           # only the time probe ran

@@ -233,6 +233,21 @@ def test_http_503_is_not_called_http_500():
     assert _findings.connection_cause("basic: Bad HTTP response returned from server. Code 500")[0] == "wsman_fault"
 
 
+def test_a_task_timeout_on_a_host_that_answers_is_not_a_connection_timeout():
+    """The lab's spp: {unresponsive: true} with ANSIBLE_TASK_TIMEOUT=20: the host answered every request (each Receive
+    ended with the OperationTimeout fault, [WSMV] 3.1.4.14) while its licensing query never returned, and the task's
+    timeout fired. Before: "the connection timed out (host off, or traffic dropped on the way)". The texts are
+    ansible-core 2.21's (AnsibleTimeoutError, "Task failed: ...") and 2.16-2.18's (task_executor), and _runner's."""
+    for reason in ("Task failed: Timed out after 20 second(s).",
+                   "The winactivation.kms.diagnose action failed to execute in the expected time frame (20) and was terminated",
+                   "the task timed out after 20 s waiting for the host (not contacted again: it failed earlier in this run)"):
+        cause, en, ja = _findings.connection_cause(reason)
+        assert cause == "task_timeout" and "host off" not in en and "time limit" in en, (reason, en)
+        assert "タイムアウト" in ja
+    assert _findings.connection_cause("HTTPConnectionPool(host='127.0.0.1', port=5985): Read timed out. (read timeout=15)")[0] \
+        == "timed_out"
+
+
 def test_a_real_refused_connection_reads_as_refused():
     """A real pywinrm/requests error text (a loopback port nothing listens on), not a composed one."""
     import socket
