@@ -263,6 +263,17 @@ def test_licensing_unreadable_with_sppsvc_stopped_names_spp_service():
     assert result["notes"][0].startswith("the Software Protection service was not running (state Stopped, start mode Manual)")
 
 
+def test_a_full_disk_on_the_host_is_named_in_the_failed_step():
+    """A remedy step refused with ERROR_DISK_FULL (0x80070070, the host's system drive full; composed: the step's
+    result as Invoke-WakOperations returns an HRESULT). Before: "clear_kms_machine on service failed: 0x80070070
+    (unknown code)"."""
+    host = _stale_host()
+    host.on_remedy = lambda _host, _name, ops: [{"op": ops[0]["op"], "target": ops[0]["target"], "hresult": -2147024784}]
+    result, _conn = _run(kms_client, {"state": "absent"}, host)
+    assert result["failed"] is True and result["operations_done"] == []
+    assert result["msg"] == "clear_kms_machine on service failed: 0x80070070 ERROR_DISK_FULL: There is not enough space on the disk."
+
+
 def test_system_repair_runs_only_on_a_corrupt_store_and_in_a_safe_order():
     from ansible_collections.winactivation.kms.plugins.action import system_repair
     healthy = Host({"activation": S.healthy()["probes"]["activation"], "restart_pending": NO_RESTART})
