@@ -497,8 +497,8 @@ _CAUSES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("answer_damaged", ("answer was cut off", "not valid json", "not a json object", "end marker missing"),
      "the host's answer was cut off or damaged", "ホストからの応答が途中で切れているか、破損しています"),
     # HTTP.sys's 503 for a URL whose service takes no requests (the WinRM service stopped, restarting or overloaded):
-    # "Bad HTTP response returned from server. Code 503" (pywinrm), no WS-Management fault in it
-    ("service_unavailable", ("code 503", "503 service unavailable", "http error 503"),
+    # "Bad HTTP response returned from server. Code 503" (pywinrm), "... Code: 503, Content: ..." (pypsrp), no WS-Man fault
+    ("service_unavailable", ("code 503", "code: 503", "503 service unavailable", "http error 503"),
      "the host's HTTP server answered HTTP 503 Service Unavailable: the WinRM service takes no requests (stopped, "
      "restarting or overloaded); retry later",
      "ホストの HTTP サーバーが HTTP 503 (Service Unavailable) を返しました。WinRM サービスが要求を受け付けていません "

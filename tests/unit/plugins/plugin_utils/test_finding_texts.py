@@ -225,6 +225,9 @@ def test_http_503_is_not_called_http_500():
     ("basic: ...") and as _runner reports it mid-run: before, both read "the WinRM service answered with an error
     (HTTP 500)" - a status code the host never sent."""
     for reason in ("basic: Bad HTTP response returned from server. Code 503",
+                   # pypsrp (the psrp connection), a 503 whose page is not HTTP.sys's
+                   "psrp connection failure during runspace open: Bad HTTP response returned from the server. Code: 503, "
+                   "Content: ''",
                    "Could not read the host: the remote call failed: WinRMTransportError: Bad HTTP response returned from "
                    "server. Code 503"):
         cause, en, ja = _findings.connection_cause(reason)
