@@ -243,7 +243,10 @@ class ActionModule(ActionBase):
             if "html" in args["formats"]:
                 _write(f"remediation.{lang}.html", _fleet.remediation_html(remediation, lang, check))
         # this run's whole set at once: stale files of an earlier run in the same folder never stay beside it
-        changed = _report_folder.publish(folder, texts, stem)
+        try:
+            changed = _report_folder.publish(folder, texts, stem)
+        except _report_folder.PublishError as exc:
+            raise AnsibleActionFail(f"dir: {exc}") from None
         result.update({
             "changed": changed, "dir": folder, "files": files, "check_mode": check,
             # every report file name of this stem (a regular expression): what a delivery removes beside this run's

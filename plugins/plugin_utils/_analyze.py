@@ -912,14 +912,12 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
     spp = ctx.activation.get("spp_service") or {}
     if licensing_error:
         code = _hresult.normalise(licensing_error.get("hresult"))
-        if code == 0x80070422 or (spp.get("start_mode") or "").lower() == "disabled":
+        if licensing_unreadable_because_of_spp(ctx.activation):
             findings.append(_findings.make("SPP_SERVICE_UNAVAILABLE", None, {"state": spp.get("state"), "start_mode": spp.get("start_mode"),
                                                                              "hresult": _hresult.to_hex(code)}))
         elif code in ACCESS_DENIED_CODES:
             findings.append(_findings.make("ACCESS_DENIED", None, {"hresult": _hresult.to_hex(code)}))
-        else:
-            findings.append(_findings.make("UNKNOWN_ACTIVATION_ERROR", None, {"hresult": _hresult.to_hex(code),
-                                                                              "message": licensing_error.get("message")}, {"product": "licensing"}))
+        # any other failure to read is no activation error: EVIDENCE_MISSING names it (_licensing_read_failed)
     products = [p for p in ctx.activation.get("products") or [] if not p.get("is_addon")]
     missing = _host_evidence_missing(ctx, errors, products) + _office2010_missing(ctx) + _unreadable(snapshot)
     if missing:
@@ -991,8 +989,10 @@ def _client_reach(ctx: _Context) -> dict[str, str]:
 
 def _host_evidence_missing(ctx: _Context, errors: dict[str, t.Any], products: list[dict[str, t.Any]]) -> list[tuple[str, str]]:
     """What the snapshot lacks to say anything positive about licensing (absent means not collected)."""
-    if "activation" in errors or ctx.activation.get("licensing_error"):
+    if "activation" in errors:
         return []     # the failure to read is a finding of its own
+    if ctx.activation.get("licensing_error"):
+        return _licensing_read_failed(ctx.activation)
     if not ctx.activation:
         return [("the activation probe (no licensing data at all)", "ライセンス認証の情報 (ライセンスのデータがまったくありません)")]
     if not products and not ctx.activation.get("activation_attempts"):
@@ -1000,6 +1000,67 @@ def _host_evidence_missing(ctx: _Context, errors: dict[str, t.Any], products: li
             return [("the licensing products (SoftwareLicensingProduct)", "ライセンス製品 (SoftwareLicensingProduct)")]
         return [("a licensing product with a product key (the list is empty)", "プロダクトキーのあるライセンス製品 (一覧が空です)")]
     return []
+
+
+def licensing_unreadable_because_of_spp(activation: dict[str, t.Any]) -> bool:
+    """Whether the licensing query failed because the Software Protection service cannot run: its error is
+    ERROR_SERVICE_DISABLED (0x80070422) or sppsvc's start type is Disabled. Any other licensing_error (a WMI error such
+    as 0x80041003 or 0x80041010, RPC_S_SERVER_UNAVAILABLE, a quota) is not the service's state, and starting the
+    service does not answer it."""
+    error = activation.get("licensing_error")
+    if not error:
+        return False
+    spp = activation.get("spp_service") or {}
+    return _hresult.normalise(error.get("hresult")) == 0x80070422 or (spp.get("start_mode") or "").lower() == "disabled"
+
+
+def spp_down(activation: dict[str, t.Any]) -> bool:
+    """Whether starting the Software Protection service is the remedy: its start type is Disabled, or licensing could not
+    be read because of the service (licensing_unreadable_because_of_spp), or it could not be read while sppsvc is known
+    not to run. A licensing query that fails while sppsvc runs (a WMI error) is not the service's to answer."""
+    spp = activation.get("spp_service") or {}
+    if (spp.get("start_mode") or "").lower() == "disabled" or licensing_unreadable_because_of_spp(activation):
+        return True
+    state = (spp.get("state") or "").lower()
+    return bool(activation.get("licensing_error")) and bool(state) and state != "running"
+
+
+def licensing_refusal(activation: dict[str, t.Any], spp_service: bool) -> str:
+    """Why a remedy changes nothing on a host whose licensing could not be read: the host's error, and what to set when
+    enabling the Software Protection service (``spp_service``) would be the remedy."""
+    text = f"licensing cannot be read on this host ({licensing_error_text(activation)}); nothing was changed"
+    if spp_down(activation) and not spp_service:
+        return text + " - the Software Protection service is not running: set spp_service: true to start it"
+    return text
+
+
+def licensing_error_text(activation: dict[str, t.Any], language: str = "en") -> str:
+    """The licensing query's failure as the host reported it: the code, its symbol and the host's own message.
+
+    Not the catalog's meaning of the code: that is written for an activation result (0x800706BA "the KMS host cannot be
+    reached on its port"), while here the query of the licensing classes on the host itself failed."""
+    error = activation.get("licensing_error") or {}
+    code = _hresult.normalise(error.get("hresult"))
+    info = _hresult.lookup(code)
+    message = " ".join(str(error.get("message") or "").split())[:200]
+    words = [x for x in (_hresult.to_hex(code), info.symbol if info else None) if x]
+    said = ("the host said: " if language != "ja" else "ホストのメッセージ: ") + message if message else ""
+    if not words:
+        return said or ("no code or message was returned" if language != "ja" else "コードもメッセージも返されませんでした")
+    return " ".join(words) + (f" ({said})" if said else "")
+
+
+def _licensing_read_failed(activation: dict[str, t.Any]) -> list[tuple[str, str]]:
+    """The licensing classes could not be read for a reason that has no finding of its own (not the disabled service,
+    not access denied): the licensing state was not collected, and the host says why (absent means not collected,
+    never an activation failure or "unlicensed")."""
+    code = _hresult.normalise((activation.get("licensing_error") or {}).get("hresult"))
+    if licensing_unreadable_because_of_spp(activation) or code in ACCESS_DENIED_CODES:
+        return []
+    return [(f"the licensing products and service (the query of SoftwareLicensingProduct failed on the host: "
+             f"{licensing_error_text(activation)})",
+             f"ライセンス製品とライセンス サービス (ホストで SoftwareLicensingProduct の照会が失敗しました: "
+             f"{licensing_error_text(activation, 'ja')})")]
 
 
 def _office2010_missing(ctx: _Context) -> list[tuple[str, str]]:

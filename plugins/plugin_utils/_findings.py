@@ -446,6 +446,17 @@ _OFFICE2010_HOST_TEXT = (
 #: evidence as ``reason``). First match wins; patterns are lower case. Texts: pywinrm/requests/urllib3 (winrm),
 #: pypsrp (psrp), OpenSSH (ssh), ansible.plugins.connection.winrm and _runner.
 _CAUSES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
+    # WinRM's per-user quotas: WSManFault 2150859173 (winrs MaxShellsPerUser, refused at Create, [MS-WSMV] 3.1.4.5.2.1
+    # wsman:QuotaLimit) and 2150859174 (MaxConcurrentOperationsPerUser, ERROR_WSMAN_QUOTA_MAX_OPERATIONS), with the
+    # messages Windows gives (published reports, cited in tests/lab/kmslab/wsman.py); a WinRM fault, not an HTTP 500
+    ("winrm_quota", ("w:quotalimit", "2150859173", "2150859174", "concurrent shells", "concurrent operations",
+                     "concurrent commands per shell", "shells per plugin"),
+     "the WinRM service refused it because a quota for this user is exceeded (concurrent shells, MaxShellsPerUser, or "
+     "concurrent operations, MaxConcurrentOperationsPerUser): other sessions of the account hold them; retry later or "
+     "raise the quota",
+     "ユーザーごとの WinRM のクォータ (同時シェル数 MaxShellsPerUser、または同時操作数 MaxConcurrentOperationsPerUser) を"
+     "超えたため、WinRM サービスが拒否しました (同じアカウントの他のセッションが使用中です。時間をおいて再試行するか、"
+     "クォータを引き上げてください)"),
     ("auth_failed", ("credentials were rejected", "code 401", "401 unauthorized", "permission denied (", "authentication failed",
                      "kerberos auth failure", "access is denied", "failed to authenticate"),
      "authentication failed (user name, password or authentication method not accepted)",
@@ -456,18 +467,42 @@ _CAUSES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("refused", ("connection refused", "errno 111", "actively refused", "10061"),
      "connection refused (nothing listens on the port, or a firewall rejects it)",
      "接続が拒否されました (ポートで待ち受けていないか、ファイアウォールが拒否しています)"),
+    # the task keyword timeout: (ANSIBLE_TASK_TIMEOUT) fired while the host still answered: ansible-core 2.19+ "Task
+    # failed: Timed out after N second(s).", 2.16-2.18 "... failed to execute in the expected time frame (N) and was
+    # terminated", _runner's lost-host text; a command on the host that never ends, not a connection timeout
+    ("task_timeout", ("task failed: timed out after", "failed to execute in the expected time frame",
+                      "the task timed out after"),
+     "the task's time limit (timeout) ran out while the host was still working on the call: a command on the host did "
+     "not finish (a hung service such as the Software Protection service, or a stuck WMI query)",
+     "ホストが処理を続けている間にタスクの制限時間 (timeout) が過ぎました (タイムアウト)。ホストのコマンドが終了しませんでした "
+     "(Software Protection などのサービスの応答停止、または WMI の照会の停止)"),
     ("timed_out", ("timed out", "timeout", "errno 110", "10060"),
      "the connection timed out (host off, or traffic dropped on the way)",
      "接続がタイムアウトしました (ホストの電源が切れているか、経路で通信が破棄されています)"),
     ("no_route", ("no route to host", "network is unreachable", "errno 113", "errno 101", "host is down"),
      "no network route to the host", "ホストへのネットワーク経路がありません"),
+    # OpenSSL's verify errors X509_V_ERR_CERT_HAS_EXPIRED / _NOT_YET_VALID: the listener's certificate must not be
+    # expired ([WINRMHTTPS] in tests/lab/kmslab/catalog.py), so it is the certificate to renew, not the client's trust
+    ("tls_expired", ("certificate has expired", "certificate is not yet valid"),
+     "the TLS (HTTPS) handshake failed: the host's certificate has expired (or is not yet valid); renew the WinRM HTTPS "
+     "listener's certificate",
+     "TLS (HTTPS) のハンドシェイクに失敗しました。ホストの証明書の有効期限が切れています (またはまだ有効になっていません)。"
+     "WinRM の HTTPS リスナーの証明書を更新してください"),
     ("tls_failed", ("certificate verify failed", "sslerror", "ssl:", "wrong version number", "certificate"),
      "the TLS (HTTPS) handshake failed: certificate or protocol not accepted",
      "TLS (HTTPS) のハンドシェイクに失敗しました (証明書またはプロトコルが受け付けられません)"),
-    ("reset", ("connection reset", "connection aborted", "remotedisconnected", "broken pipe", "eof occurred"),
+    ("reset", ("connection reset", "connection aborted", "remotedisconnected", "broken pipe", "eof occurred",
+               "connection broken", "incompleteread"),
      "the host closed the connection", "ホストが接続を切断しました"),
     ("answer_damaged", ("answer was cut off", "not valid json", "not a json object", "end marker missing"),
      "the host's answer was cut off or damaged", "ホストからの応答が途中で切れているか、破損しています"),
+    # HTTP.sys's 503 for a URL whose service takes no requests (the WinRM service stopped, restarting or overloaded):
+    # "Bad HTTP response returned from server. Code 503" (pywinrm), "... Code: 503, Content: ..." (pypsrp), no WS-Man fault
+    ("service_unavailable", ("code 503", "code: 503", "503 service unavailable", "http error 503"),
+     "the host's HTTP server answered HTTP 503 Service Unavailable: the WinRM service takes no requests (stopped, "
+     "restarting or overloaded); retry later",
+     "ホストの HTTP サーバーが HTTP 503 (Service Unavailable) を返しました。WinRM サービスが要求を受け付けていません "
+     "(停止中、再起動中または過負荷)。時間をおいて再試行してください"),
     ("wsman_fault", ("code 500", "wsmanfault", "bad http response", "soap fault", "internalerror"),
      "the WinRM service answered with an error (HTTP 500)", "WinRM サービスがエラー (HTTP 500) を返しました"),
     ("powershell_failed", ("powershell exited with rc", "gave no answer", "powershell 5.1", "the remote call failed"),

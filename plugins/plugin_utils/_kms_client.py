@@ -18,7 +18,7 @@ import typing as t
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk, _options, _restart, _runner
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _gvlk, _options, _restart, _runner
 from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan
 
 KEY_RE = _options.KEY_RE
@@ -83,16 +83,20 @@ def plan(args: dict[str, t.Any], activation: dict[str, t.Any], restart: dict[str
     result = Plan(before=before)
     ops = result.operations
     service = activation.get("service") or {}
-    if args.get("spp_service") and ((spp.get("start_mode") or "").lower() == "disabled" or activation.get("licensing_error")):
+    if args.get("spp_service") and _analyze.spp_down(activation):
         if _restart.spp_waits_for_restart(restart or {}):
             _restart.waiting(result, _restart.REBOOT_SPP)
             result.after = dict(before)
             return result
         ops.append({"op": "enable_spp", "target": "service"})
-        result.notes.append("the Software Protection service was disabled: it is set back to its default start type and started; "
+        result.notes.append(f"the Software Protection service was not running (state {spp.get('state') or 'not recorded'}, start mode "
+                            f"{spp.get('start_mode') or 'not recorded'}): it is set back to its default start type and started; "
                             "run again to apply the remaining settings once licensing can be read")
         result.after = dict(before, spp_service={"state": "Running", "start_mode": "Auto"})
         return result
+    if activation.get("licensing_error"):
+        # nothing is decided from settings that were not read (a blind /skms would be reported as a change)
+        raise AnsibleActionFail(_analyze.licensing_refusal(activation, bool(args.get("spp_service"))))
     settings_targets = [("service", service.get("kms_machine"), service.get("kms_port"), service.get("kms_lookup_domain"))]
     if scope != "service":
         settings_targets = [(p["id"], p.get("kms_machine"), p.get("kms_port"), p.get("kms_lookup_domain")) for p in _targets(scope, activation)]

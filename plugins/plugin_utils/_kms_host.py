@@ -64,8 +64,12 @@ def plan(args: dict[str, t.Any], views: dict[str, t.Any], restart: dict[str, t.A
     result = Plan(before=before)
     ops = result.operations
     spp = state["spp_service"]
-    if args["spp_service"] and (not state["licensing_readable"] or (spp.get("state") or "").lower() != "running"
-                                or (spp.get("start_mode") or "").lower() == "disabled"):
+    # licensing unreadable while sppsvc runs (a WMI error) is not the service's to answer: enable_spp would change
+    # nothing and be planned again by every run (_analyze.spp_down)
+    activation = views.get("activation") or {}
+    down = _analyze.spp_down(activation) if not state["licensing_readable"] else (
+        (spp.get("state") or "").lower() != "running" or (spp.get("start_mode") or "").lower() == "disabled")
+    if args["spp_service"] and down:
         if _restart.spp_waits_for_restart(restart or {}):
             _restart.waiting(result, _restart.REBOOT_SPP)
             result.after = dict(before)
@@ -75,7 +79,7 @@ def plan(args: dict[str, t.Any], views: dict[str, t.Any], restart: dict[str, t.A
         raise AnsibleActionFail("this host is not a KMS host (no KMS host key, CSVLK, is installed)")
     if not state["licensing_readable"]:
         if not ops:
-            raise AnsibleActionFail("licensing cannot be read (the Software Protection service is disabled); set spp_service: true")
+            raise AnsibleActionFail(_analyze.licensing_refusal(activation, args["spp_service"]))
         result.notes.append("the other settings are applied by the next run, once licensing can be read")
     else:
         if args.get("listening_port") and state["listening_port"] != args["listening_port"]:

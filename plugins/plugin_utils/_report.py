@@ -788,6 +788,16 @@ def _op_text(op: dict[str, t.Any], lang: str = "en") -> str:
     return f"{operation_label(op.get('op'), lang)} ({target})"
 
 
+def _reached_then_lost(was: dict[str, t.Any], action: dict[str, t.Any]) -> bool:
+    """Whether an unreachable host was lost during the run rather than never reached: lost while remedies ran, or its
+    first diagnosis read it (then the remedies, or the diagnosis after them, lost it). "Not reached (nothing attempted)"
+    is only for a host the run never read (or could not read), so never beside operations it confirmed."""
+    if action.get("unreachable") or action.get("operations") or action.get("unconfirmed"):
+        return True
+    # a first diagnosis that failed ("error": DIAGNOSIS_FAILED) gives the remedies nothing to act on: nothing attempted
+    return was.get("status") not in (None, "unreachable", "error")
+
+
 def remediation(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict[str, t.Any]) -> dict[str, t.Any]:
     """Before and after per host, what was done (operations confirmed, operations attempted whose outcome is unknown,
     failures) and what is left for a person. A host lost half-way has outcome "unreachable", one of a run stopped
@@ -803,7 +813,9 @@ def remediation(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict
         elif action.get("unreachable"):
             outcome = "unreachable"              # lost half-way: operations says what it confirmed, unconfirmed the rest
         elif result.get("status") == "unreachable":
-            outcome = "unreachable"              # lost before any remedy ran (inside the first diagnosis), or never reached
+            # lost before any remedy ran (inside the first diagnosis), never reached, or lost after the remedies (in the
+            # diagnosis after them: a restart, a password changed); _reached_then_lost tells them apart
+            outcome = "unreachable"
         elif action.get("failed"):
             outcome = "failed"
         elif was.get("status") != "healthy" and result["status"] == "healthy":
@@ -821,7 +833,7 @@ def remediation(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict
             "host": name, "outcome": outcome,
             # unreachable: lost while remedies ran (what it confirmed is in operations), or never reached again after
             # the first diagnosis or not at all (nothing was sent)
-            "lost_during_run": bool(action.get("unreachable")) if outcome == "unreachable" else None,
+            "lost_during_run": _reached_then_lost(was, action) if outcome == "unreachable" else None,
             "before": {"status": was.get("status"), "codes": was.get("codes") or []},
             "after": _after_state(result, old.get(name) or {}, action),
             "operations": _named_operations(action.get("operations"), names),

@@ -74,34 +74,64 @@ def _same(path: str, data: bytes) -> bool:
         return False
 
 
+class PublishError(Exception):
+    """The report files could not be written (a full disk, no permission): the message says why and what the folder
+    holds now - nothing changed when the failure came while the files were staged, part of this run's set after."""
+
+
 def publish(folder: str, files: dict[str, str], stem: str) -> bool:
     """Make ``folder`` hold exactly this run's report ``files`` (name -> text) among the report files of ``stem``.
 
-    Returns True when anything in the folder changed (a file written or a stale one removed).
+    Returns True when anything in the folder changed (a file written or a stale one removed). Raises PublishError
+    when the files cannot be written: while staging (the usual place of a full disk, the data is written there) the
+    folder is left as it was.
     """
     for name in files:
         if not _plain_name(name):
             raise ValueError(f"report file name {name!r} must be a plain file name")
-    os.makedirs(folder, mode=0o755, exist_ok=True)
-    stage = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder)
+    try:
+        os.makedirs(folder, mode=0o755, exist_ok=True)
+        stage = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder)
+    except OSError as exc:
+        raise PublishError(_failure(folder, exc, "nothing in the folder was changed (it keeps the reports it had)")) from exc
     changed = False
     try:
-        staged: dict[str, bytes] = {}
+        staged = _stage(folder, stage, files)
+        try:
+            with _locked(folder):
+                for name, data in staged.items():
+                    target = os.path.join(folder, name)
+                    if not _same(target, data):
+                        os.replace(os.path.join(stage, name), target)
+                        changed = True
+                for name in stale_files(folder, stem, files):
+                    os.remove(os.path.join(folder, name))
+                    changed = True
+        except OSError as exc:
+            what = ("part of this run's files replaced the earlier ones: run the reports again" if changed
+                    else "nothing in the folder was changed (it keeps the reports it had)")
+            raise PublishError(_failure(folder, exc, what)) from exc
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return changed
+
+
+def _stage(folder: str, stage: str, files: dict[str, str]) -> dict[str, bytes]:
+    """Write ``files`` into the staging folder ``stage``; their bytes by name. A PublishError says the folder is as it
+    was (nothing is in place yet)."""
+    staged: dict[str, bytes] = {}
+    try:
         for name, text in files.items():
             data = text.encode("utf-8")
             with open(os.path.join(stage, name), "wb") as handle:
                 handle.write(data)
             os.chmod(os.path.join(stage, name), 0o644)
             staged[name] = data
-        with _locked(folder):
-            for name, data in staged.items():
-                target = os.path.join(folder, name)
-                if not _same(target, data):
-                    os.replace(os.path.join(stage, name), target)
-                    changed = True
-            for name in stale_files(folder, stem, files):
-                os.remove(os.path.join(folder, name))
-                changed = True
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    return changed
+    except OSError as exc:
+        raise PublishError(_failure(folder, exc, "nothing in the folder was changed (it keeps the reports it had)")) from exc
+    return staged
+
+
+def _failure(folder: str, exc: OSError, what: str) -> str:
+    """The message of a PublishError: the folder, the system's reason (No space left on device) and ``what``."""
+    return f"the reports could not be written to {folder}: {exc.strerror or exc}; {what}"

@@ -56,6 +56,10 @@ the assumptions are listed, with why no source exists, in docs/lab-assumptions.m
        And "How to discover Office and Windows KMS hosts through DNS and remove unauthorized instances"
        (SupportArticles-docs): the Office 2010 key's /dlv bfe7a195-... ("Microsoft Office 2010, KMSHost edition",
        "Microsoft Office 2010 KMS, VOLUME_KMS channel", Application ID 59a52881-...).
+[WBEM] Microsoft, "WBEMSTATUS enumeration (wbemcli.h)" (learn.microsoft.com/windows/win32/api/wbemcli/
+       ne-wbemcli-wbemstatus): WBEM_E_ACCESS_DENIED = 0x80041003, WBEM_E_INVALID_CLASS = 0x80041010,
+       WBEM_E_QUOTA_VIOLATION = 0x8004106c; and "System Error Codes (1700-3999)" (learn.microsoft.com/windows/win32/
+       debug/system-error-codes--1700-3999-): RPC_S_SERVER_UNAVAILABLE 1722 (0x6BA), "The RPC server is unavailable."
 [SRV]  IETF RFC 2782 (DNS SRV) and RFC 1035 (NXDOMAIN): the lab's DNS server; Microsoft names the record
        "_vlmcs._tcp" [DNS].
 [DNSREG] Microsoft, Register-DnsClient (learn.microsoft.com/powershell/module/dnsclient/register-dnsclient):
@@ -271,6 +275,15 @@ HR = {
     "NOT_GENUINE": 0x8004FE21,
     "LICENSE_CORRUPT": 0xC004E015,
     "NOT_FOUND": 0x80070490,
+}
+
+#: [WBEM] the messages a CimException of these WMI failures carries (the symbols' meaning; the exact English text of
+#: the provider's message is assumed, docs/lab-assumptions.md); any other code gets a generic message.
+WMI_ERROR_MESSAGES = {
+    0x80041003: "Access denied ",
+    0x80041010: "Invalid class ",
+    0x8004106C: "Quota violation ",
+    0x800706BA: "The RPC server is unavailable. ",
 }
 
 #: Win32_OperatingSystem.OSLanguage LCIDs ([MS-LCID] Windows Language Code Identifier reference).

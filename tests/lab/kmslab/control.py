@@ -91,11 +91,13 @@ class Lab:
         gets its own port, as each Windows host has its own 5986 listener."""
         self._pki_dir = tempfile.mkdtemp(prefix="kmslab-pki-")
         names = sorted({h.fqdn for h in self.fleet.hosts.values()})
-        self.pki = tls.generate(self._pki_dir, names, ["127.0.0.1"])
-        context = self.pki.server_context()
+        expired = any(h.transport.certificate == "expired" for h in self.fleet.hosts.values())
+        self.pki = tls.generate(self._pki_dir, names, ["127.0.0.1"], expired=expired)
+        contexts = {False: self.pki.server_context(), True: self.pki.server_context(expired=True) if expired else None}
         for host in self.fleet.hosts.values():
             if host.transport.fault == "refused":
                 continue
+            context = contexts[host.transport.certificate == "expired"]
             self.https_servers[host.name] = WSManServer(self.fleet, host, on_change=self.listeners.sync,
                                                         ssl_context=context).start()
 

@@ -89,6 +89,8 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
     host.ssh_default_shell = str(spec.get("ssh_default_shell", "powershell"))
     if host.ssh_default_shell not in ("powershell", "cmd"):
         raise FleetError(f"{where}: ssh_default_shell must be powershell or cmd, got {host.ssh_default_shell!r}")
+    if host.transport.certificate not in ("valid", "expired"):
+        raise FleetError(f"{where}: transport.certificate must be valid or expired, got {host.transport.certificate!r}")
     if host.language not in C.LANGUAGES:
         raise FleetError(f"{where}: unknown language {host.language!r}; known: {', '.join(C.LANGUAGES)}")
     spp = spec.get("spp") or {}
@@ -100,6 +102,8 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
     host.spp_delayed = host.spp_boot_delayed = host.spp_start_mode == "Auto"
     host.spp_boot_start = {v: k for k, v in Fleet.START_MODES.items()}[host.spp_start_mode]
     host.spp_scm_refuses = bool(spp.get("scm_refuses", False))
+    host.spp_wmi_error = _wmi_error(where, spp.get("wmi_error", 0))
+    host.spp_unresponsive = spp.get("unresponsive", False) is True
     host.booted_at = host.utc_now() - datetime.timedelta(days=1)
     store = spp.get("tokens_folder", "2.0")
     if store not in ("2.0", "store"):
@@ -259,6 +263,17 @@ def load(path: str | pathlib.Path, address_prefix: str = "127.0.1") -> Fleet:
     if not candidate.exists():
         raise FleetError(f"fleet file {path} not found")
     return build(yaml.safe_load(candidate.read_text(encoding="utf-8")), address_prefix)
+
+
+def _wmi_error(where: str, value: t.Any) -> int:
+    """spp.wmi_error: an HRESULT (an integer, or "0x..." text) that the licensing classes fail with; 0 for none."""
+    try:
+        code = int(value, 0) if isinstance(value, str) else int(value)
+    except (TypeError, ValueError):
+        raise FleetError(f"{where}: spp.wmi_error must be an HRESULT such as 0x80041003, got {value!r}") from None
+    if code and not 0x80000000 <= code <= 0xFFFFFFFF:
+        raise FleetError(f"{where}: spp.wmi_error must be a failure HRESULT (0x80000000-0xFFFFFFFF), got {value!r}")
+    return code
 
 
 #: The fault mix of generated fleets: fault -> (weight, host spec fragment, expected finding).

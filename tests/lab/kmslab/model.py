@@ -78,7 +78,14 @@ class Transport:
 
     fault: None, 'refused' (nothing listens), 'auth' (401 whatever the credentials), 'http500' (WS-Man SOAP fault),
     'hang' (accepts, never answers), 'slow' (delay_ms per reply), 'truncated' / 'garbled' (the answer is cut or
-    corrupted), 'vanish' (the host disappears after vanish_after HTTP requests).
+    corrupted), 'vanish' (the host disappears after vanish_after HTTP requests); and, each armed only once the host
+    has answered fault_after HTTP requests (0: from the first): 'quota_shells' (Create refused: MaxShellsPerUser),
+    'quota_operations' (Command refused: MaxConcurrentOperationsPerUser), 'reset' (a Receive answer cut off
+    mid-body and the connection closed), 'password_changed' (401 to the credentials that worked until then),
+    'http503' (HTTP.sys's 503 Service Unavailable to every request: the WinRM service takes none).
+
+    certificate: the HTTPS endpoint's certificate (a lab started with https=True): 'valid', or 'expired' (the same
+    names and CA, valid until yesterday; kmslab/tls.py).
 
     language_mode: the PowerShell language mode of the host's sessions, as ``$ExecutionContext.SessionState.LanguageMode``
     reports it ('FullLanguage'; 'ConstrainedLanguage' where AppLocker or WDAC enforce script rules; see scripts.run).
@@ -87,6 +94,8 @@ class Transport:
     fault: str | None = None
     delay_ms: int = 0
     vanish_after: int = 0
+    fault_after: int = 0
+    certificate: str = "valid"
     banner: str = ""
     language_mode: str = "FullLanguage"
 
@@ -132,6 +141,14 @@ class Host:
     # assumed: whether the SCM lets Administrators change the protected sppsvc (StartProtected=1) is not documented;
     # by default it does, a fleet can make it refuse (spp: {scm_refuses: true}) to exercise the restart path
     spp_scm_refuses: bool = False
+    # [WBEM] a WMI failure of the licensing classes (spp: {wmi_error: 0x80041003}): every query of
+    # SoftwareLicensingProduct/Service and every method call on them fails with this HRESULT, as a CimException, while
+    # sppsvc runs. 0 = none. Which faults of a real estate produce which code is assumed (docs/lab-assumptions.md).
+    spp_wmi_error: int = 0
+    # assumed: sppsvc hung (spp: {unresponsive: true}): a licensing query never returns, so the WinRS command that makes
+    # it stays Running and each Receive ends with the OperationTimeout fault ([WSMV] 3.1.4.14); the rest of the host
+    # answers. Microsoft documents no such state of sppsvc; a hung WMI provider host behaves so.
+    spp_unresponsive: bool = False
     # [O14][OSPP] the Office Software Protection Platform service (osppsvc) that owns Office 2010's products.
     # assumed: start type Manual and a licensing query starts it (as the lab plays sppsvc); "Disabled" makes every
     # OfficeSoftwareProtectionProduct call fail with ERROR_SERVICE_DISABLED (0x80070422)

@@ -126,6 +126,28 @@ def run(fleet: Fleet, host: Host, command_line: str, stdin: bytes) -> CommandRes
     return CommandResult(f"{host.transport.banner}{answer.output}\n".encode("utf-8"), b"", answer.rc)
 
 
+#: The collection's scripts that query or call the licensing classes (SoftwareLicensingProduct/Service): what waits on
+#: an unresponsive sppsvc (spp: {unresponsive: true}).
+LICENSING_SCRIPTS = frozenset({("probe", "activation"), ("probe", "kms_dns"), ("remedy", "kms_client"), ("remedy", "kms_host")})
+
+
+def waits_for_licensing(host: Host, stdin: bytes) -> bool:
+    """Whether this call would wait forever on ``host``: its sppsvc does not answer (spp: {unresponsive: true}, assumed)
+    and one of the call's scripts queries licensing (LICENSING_SCRIPTS)."""
+    if not host.spp_unresponsive:
+        return False
+    try:
+        job = json.loads(stdin.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return False
+    items = job.get("items") if isinstance(job, dict) else None
+    for item in items if isinstance(items, list) else []:
+        marker = _ITEM_MARKER.match(str(item.get("script", "")) if isinstance(item, dict) else "")
+        if marker and (marker.group("kind"), marker.group("name")) in LICENSING_SCRIPTS:
+            return True
+    return False
+
+
 def _not_recognized(first: str) -> str:
     return (f"{first} : The term '{first}' is not recognized as the name of a cmdlet, function, script file, or "
             "operable program. (kmslab: this simulated host only runs winactivation.kms scripts)")
@@ -202,6 +224,11 @@ def _licensing_blocked(host: Host) -> bool:
     return host.spp_start_mode == "Disabled"
 
 
+def _wmi_message(code: int) -> str:
+    """[WBEM] the message of a CimException for ``code`` (assumed text: the symbol's meaning)."""
+    return C.WMI_ERROR_MESSAGES.get(code, f"WMI error 0x{code:08X} ")
+
+
 def _service_view(fleet: Fleet, host: Host) -> dict[str, t.Any]:
     svc = dict(host.service)
     if host.kms is not None:
@@ -226,6 +253,10 @@ def probe_activation(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict
         licensing_error = {"hresult": C.HR["SERVICE_DISABLED"] - (1 << 32),
                            "type": "Microsoft.Management.Infrastructure.CimException",
                            "message": "The service cannot be started, either because it is disabled or because it has no enabled devices associated with it."}
+    elif host.spp_wmi_error:
+        # [WBEM] the licensing query fails with the WMI error (spp: {wmi_error}); the probe keeps it as evidence
+        licensing_error = {"hresult": _signed(host.spp_wmi_error), "type": "Microsoft.Management.Infrastructure.CimException",
+                           "message": _wmi_message(host.spp_wmi_error)}
     else:
         host.spp_state = "Running"                    # a licensing query starts sppsvc (trigger start; assumed)
         if params.get("attempt_activation"):
@@ -341,10 +372,10 @@ def probe_kms_dns(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[st
             candidates.append({"source": source, "host": text,
                                "port": int(port) if port and int(port) > 0 else 1688, "error": None})
 
-    if _licensing_blocked(host):
-        # Get-WakLicensing fails as the activation probe's licensing query does (sppsvc disabled)
-        candidates.append({"source": "licensing", "host": None, "port": None,
-                           "error": {"hresult": C.HR["SERVICE_DISABLED"] - (1 << 32)}})
+    if _licensing_blocked(host) or host.spp_wmi_error:
+        # Get-WakLicensing fails as the activation probe's licensing query does (sppsvc disabled; [WBEM] spp.wmi_error)
+        code = _signed(host.spp_wmi_error) if host.spp_wmi_error and not _licensing_blocked(host) else C.HR["SERVICE_DISABLED"] - (1 << 32)
+        candidates.append({"source": "licensing", "host": None, "port": None, "error": {"hresult": code}})
     else:
         svc = host.service
         add("service", svc.get("KeyManagementServiceMachine"), svc.get("KeyManagementServicePort"))
@@ -458,6 +489,8 @@ def _licensing_target(host: Host, target: str) -> dict[str, t.Any]:
     [OSPP]; the Office 2010 query fails while osppsvc is disabled (ERROR_SERVICE_DISABLED, as _ospp_error)."""
     if _licensing_blocked(host):
         raise ActivationError(C.HR["SERVICE_DISABLED"])
+    if host.spp_wmi_error:
+        raise ActivationError(host.spp_wmi_error, _wmi_message(host.spp_wmi_error))      # [WBEM] spp: {wmi_error}
     found = host.service if target == "service" else host.product(target)
     if found is not None and is_ospp(found) and host.ospp_start_mode == "Disabled":
         raise ActivationError(C.HR["SERVICE_DISABLED"])
@@ -669,6 +702,8 @@ def remedy_kms_host(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[
             return _enable_spp(fleet, host)
         if _licensing_blocked(host):
             return C.HR["SERVICE_DISABLED"]
+        if host.spp_wmi_error:
+            return host.spp_wmi_error                 # [WBEM] spp.wmi_error: the service's methods fail too
         if host.kms is None:
             return C.HR["NOT_FOUND"]
         with fleet.lock:

@@ -33,12 +33,16 @@ class Pki:
     ca_cert: str
     server_cert: str
     server_key: str
+    #: the same names' certificate from the same CA, expired a day ago (``expired=True`` of ``generate``), else None
+    expired_cert: str | None = None
 
-    def server_context(self) -> ssl.SSLContext:
-        """A server-side TLS context presenting the server certificate (TLS 1.2 and later)."""
+    def server_context(self, expired: bool = False) -> ssl.SSLContext:
+        """A server-side TLS context presenting the server certificate (TLS 1.2 and later), or its expired twin."""
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.minimum_version = ssl.TLSVersion.TLSv1_2
-        context.load_cert_chain(self.server_cert, self.server_key)
+        if expired and self.expired_cert is None:
+            raise ValueError("this PKI was generated without an expired certificate (generate(..., expired=True))")
+        context.load_cert_chain(self.expired_cert if expired else self.server_cert, self.server_key)
         return context
 
 
@@ -57,11 +61,13 @@ def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
     return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
 
 
-def generate(folder: str, names: list[str], addresses: list[str], label: str = "kmslab") -> Pki:
+def generate(folder: str, names: list[str], addresses: list[str], label: str = "kmslab", expired: bool = False) -> Pki:
     """Write a new CA and a server certificate for ``names`` and ``addresses`` into ``folder``; return their paths.
 
     The CA is a basic-constraints CA with keyCertSign; the server certificate has Server Authentication as its
-    only extended key usage [WINRMHTTPS], CN the first name, and every name and address as SANs.
+    only extended key usage [WINRMHTTPS], CN the first name, and every name and address as SANs. ``expired``: also
+    the same certificate valid from three days ago to yesterday (a listener whose certificate was not renewed: "not
+    expired" is one of [WINRMHTTPS]'s requirements).
     """
     os.makedirs(folder, mode=0o700, exist_ok=True)
     now = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)
@@ -79,20 +85,26 @@ def generate(folder: str, names: list[str], addresses: list[str], label: str = "
     key = ec.generate_private_key(ec.SECP256R1())
     sans: list[x509.GeneralName] = [x509.DNSName(n) for n in names]
     sans += [x509.IPAddress(ipaddress.ip_address(a)) for a in addresses]
-    server = (x509.CertificateBuilder().subject_name(_name(names[0] if names else addresses[0])).issuer_name(ca_name)
-              .public_key(key.public_key()).serial_number(x509.random_serial_number()).not_valid_before(now)
-              .not_valid_after(now + datetime.timedelta(days=1))
-              .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-              .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=True,
-                                           data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                                           crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
-              .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-              .add_extension(x509.SubjectAlternativeName(sans), critical=False)
-              .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-              .sign(ca_key, hashes.SHA256()))
+
+    def server(not_before: datetime.datetime, not_after: datetime.datetime) -> x509.Certificate:
+        return (x509.CertificateBuilder().subject_name(_name(names[0] if names else addresses[0])).issuer_name(ca_name)
+                .public_key(key.public_key()).serial_number(x509.random_serial_number()).not_valid_before(not_before)
+                .not_valid_after(not_after)
+                .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+                .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=True,
+                                             data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                                             crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+                .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+                .add_extension(x509.SubjectAlternativeName(sans), critical=False)
+                .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+                .sign(ca_key, hashes.SHA256()))
     pki = Pki(ca_cert=os.path.join(folder, f"{label}-ca.pem"), server_cert=os.path.join(folder, f"{label}-server.pem"),
-              server_key=os.path.join(folder, f"{label}-server.key"))
+              server_key=os.path.join(folder, f"{label}-server.key"),
+              expired_cert=os.path.join(folder, f"{label}-server-expired.pem") if expired else None)
     _write(pki.ca_cert, ca.public_bytes(serialization.Encoding.PEM))
-    _write(pki.server_cert, server.public_bytes(serialization.Encoding.PEM))
+    _write(pki.server_cert, server(now, now + datetime.timedelta(days=1)).public_bytes(serialization.Encoding.PEM))
+    if pki.expired_cert is not None:
+        old = server(now - datetime.timedelta(days=3), now - datetime.timedelta(days=1))
+        _write(pki.expired_cert, old.public_bytes(serialization.Encoding.PEM))
     _write(pki.server_key, _key_pem(key))
     return pki

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import http.server
+import re
 import socket
 import ssl
 import sys
@@ -89,6 +90,29 @@ def _envelope(action: str, relates_to: str | None, body: str) -> bytes:
 envelope = _envelope
 
 
+#: WSManFault codes of the quota faults (published reports, cited where they are used)
+QUOTA_SHELLS = 2150859173
+QUOTA_OPERATIONS = 2150859174
+
+
+#: [WSMV] 2.2.4.43 / 3.1.4.14: the fault of a Receive that waited its OperationTimeout (ERROR_WSMAN_OPERATION_TIMEDOUT).
+TIMED_OUT = 2150858793
+
+
+def _operation_timeout(root: ET.Element) -> float:
+    """The request's w:OperationTimeout (xs:duration "PT20.000S") in seconds, at most 60; 20 when absent or odd."""
+    text = _text(root, "s:Header/w:OperationTimeout") or ""
+    match = re.fullmatch(r"PT(\d+(?:\.\d+)?)S", text.strip())
+    return min(float(match.group(1)), 60.0) if match else 20.0
+
+
+def armed(host: Host, kind: str) -> bool:
+    """Whether ``host``'s transport fault is ``kind`` and armed: the host has answered more than ``fault_after`` HTTP
+    requests (the request being served is counted already)."""
+    transport = host.transport
+    return transport.fault == kind and host.counters.http_requests > transport.fault_after
+
+
 def fault(relates_to: str | None, subcode: str, reason: str, code: int, machine: str) -> bytes:
     """A WS-Management SOAP fault as Windows returns it (with HTTP 500)."""
     reason = reason.replace("&", "&amp;").replace("<", "&lt;")
@@ -126,6 +150,19 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
         host.counters.bytes_out += len(body)
 
+    def _unavailable(self) -> None:
+        """'http503': HTTP.sys answers for a URL whose service takes no requests (assumed for WinRM: stopped,
+        restarting, its queue full); the body is the page Microsoft quotes for HTTP.sys's 503 ("HTTP Error 503. The
+        service is unavailable.", KB 4050891), no WS-Management envelope and no authentication asked."""
+        body = (b"<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\"><HTML><HEAD><TITLE>Service Unavailable</TITLE></HEAD>"
+                b"<BODY><h2>Service Unavailable</h2><hr><p>HTTP Error 503. The service is unavailable.</p></BODY></HTML>")
+        self.send_response(503)
+        self.send_header("Server", "Microsoft-HTTPAPI/2.0")
+        self.send_header("Content-Type", "text/html; charset=us-ascii")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def _unauthorized(self) -> None:
         self.server.host.counters.auth_failures += 1
         self.send_response(401)
@@ -138,7 +175,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _authenticated(self) -> bool:
         """Basic, or NTLM through pyspnego's server side (one handshake per connection)."""
         fleet, host = self.server.fleet, self.server.host
-        if host.transport.fault == "auth":
+        if host.transport.fault == "auth" or armed(host, "password_changed"):
+            # password_changed: the account's password was changed during the run; Windows answers the old one with
+            # 401 as it does any wrong password (HTTP 401 with the WWW-Authenticate schemes, [WSMV] 2.2.9.1; assumed
+            # that an NTLM connection already authenticated is refused too, as http.sys re-authenticates per request
+            # when the listener's authentication persistence is off)
             self._unauthorized()
             return False
         if getattr(self, "_ntlm_done", False):
@@ -202,6 +243,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.server.stopping.wait(600)
             self.close_connection = True
             return
+        if armed(host, "http503"):
+            self._unavailable()
+            return
         if not self._authenticated():
             return
         if not raw:
@@ -216,7 +260,26 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         message_id = _text(root, "s:Header/a:MessageID")
         with self.server.lock:
             status, body = self.server.dispatch(action, message_id, root)
+        if action == ACTION_RECEIVE and status == 200 and armed(host, "reset"):
+            self._cut_off(body)
+            return
         self._send(status, body)
+
+    def _cut_off(self, body: bytes) -> None:
+        """'reset': the answer's headers and half its body, then the connection closed (a host that reboots or a
+        network path that drops mid-response; assumed). The command itself ran: the host did what it was asked."""
+        self.send_response(200)
+        self.send_header("Server", "Microsoft-HTTPAPI/2.0")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Type", "application/soap+xml;charset=UTF-8")
+        self.end_headers()
+        self.wfile.write(body[:len(body) // 2])
+        self.wfile.flush()
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
 
 class WSManServer(http.server.ThreadingHTTPServer):
@@ -310,6 +373,14 @@ class WSManServer(http.server.ThreadingHTTPServer):
                                   2150858752, machine)
             return self.psrp.dispatch(action, message_id, root)
         if action == ACTION_CREATE:
+            if armed(self.host, "quota_shells"):
+                # [WSMV] 3.1.4.5.2.1: wst:Create "SHOULD" return wsman:QuotaLimit when winrs MaxShellsPerUser is
+                # exceeded; the WSManFault code 2150859173 (0x803381A5) and the message are those Windows returns in
+                # published reports (hashicorp/vagrant#7489: "This user is allowed a maximum number of 5 concurrent
+                # shells, which has been exceeded. Close existing shells or raise the quota for this user.")
+                return 500, fault(message_id, "w:QuotaLimit", "The WS-Management service cannot process the request. "
+                                  "This user is allowed a maximum number of 5 concurrent shells, which has been exceeded. "
+                                  "Close existing shells or raise the quota for this user. ", QUOTA_SHELLS, machine)
             shell = Shell()
             self.shells[shell.id] = shell
             port = 5986 if self.ssl_context else 5985  # the listener's default port [WINRMHTTPS]
@@ -329,6 +400,16 @@ class WSManServer(http.server.ThreadingHTTPServer):
             del self.shells[shell.id]
             return 200, _envelope("http://schemas.xmlsoap.org/ws/2004/09/transfer/DeleteResponse", message_id, "")
         if action == ACTION_COMMAND:
+            if armed(self.host, "quota_operations"):
+                # MaxConcurrentOperationsPerUser: WSManFault code 2150859174 (0x803381A6, ERROR_WSMAN_QUOTA_MAX_OPERATIONS
+                # in ansible-core's winrm plugin, ansible/ansible#83656) and the message of published reports
+                # (dmitry-zaets/vagrantfile-windows-iis-mssql#7); the subcode w:QuotaLimit is assumed ([WSMV] 3.1.4.5.2.1
+                # names it for Create). Every Command is refused: a new shell does not lower the count (assumed: another
+                # client of the same user holds the operations)
+                return 500, fault(message_id, "w:QuotaLimit", "The WS-Management service cannot process the request. "
+                                  "This user is allowed a maximum number of 15 concurrent operations, which has been "
+                                  "exceeded. Close existing operations for this user, or raise the quota for this user. ",
+                                  QUOTA_OPERATIONS, machine)
             if self.host.transport.fault == "http500":
                 return 500, fault(message_id, "w:InternalError", "The WS-Management service cannot process the request. "
                                   "The service is configured to reject remote connection requests for this plugin.",
@@ -353,6 +434,12 @@ class WSManServer(http.server.ThreadingHTTPServer):
             command = shell.commands.get(desired.get("CommandId", "") if desired is not None else "")
             if command is None:
                 return 500, fault(message_id, "w:InvalidParameter", "Unknown command", 2150858843, machine)
+            if command.result is None and scripts.waits_for_licensing(self.host, bytes(command.stdin)):
+                # [WSMV] 3.1.4.14: a Receive with no output within its OperationTimeout ends with this fault; the command
+                # runs on (sppsvc unresponsive, assumed) and the client asks again
+                self.stopping.wait(_operation_timeout(root))
+                return 500, fault(message_id, "w:TimedOut", "The WS-Management service cannot complete the operation "
+                                  "within the time specified in OperationTimeout.", TIMED_OUT, machine)
             return 200, _envelope(ACTION_RECEIVE + "Response", message_id, self._receive(command))
         if action == ACTION_SIGNAL:
             signal = root.find("s:Body/rsp:Signal", NS)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ssl
 import tempfile
+import time
 
 import pytest
 import requests
@@ -95,3 +96,20 @@ def test_plain_http_to_the_https_port_is_refused(lab):
 
 def test_server_context_refuses_tls_below_1_2(lab):
     assert lab.pki.server_context().minimum_version == ssl.TLSVersion.TLSv1_2
+
+
+def test_an_expired_certificate_fails_the_handshake_and_nothing_runs():
+    """transport: {certificate: expired}: the same names and CA, valid until yesterday ([WINRMHTTPS]: not expired)."""
+    definition = {"name": "expired", "domain": "corp.example.jp",
+                  "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"]}}],
+                  "hosts": [{"name": "pc1", "edition": "win11-pro", "transport": {"certificate": "expired"}}]}
+    with Lab(fleet_mod.build(definition, address_prefix=Lab.address_prefix()), https=True) as expired:
+        with pytest.raises(requests.exceptions.SSLError, match="certificate has expired"):
+            _HttpsConnection(expired, "pc1", expired.pki.ca_cert).exec_command("whoami")
+        counters = expired.fleet.hosts["pc1"].counters
+        deadline = time.monotonic() + 5
+        while not counters.tls_failures and time.monotonic() < deadline:     # the endpoint's thread counts it
+            time.sleep(0.05)
+        assert counters.tls_failures >= 1 and counters.http_requests == 0 and counters.commands == 0
+        # the KMS host's endpoint keeps the valid certificate
+        assert _runner.run_scripts(_HttpsConnection(expired, "kms01", expired.pki.ca_cert), [_runner.probe("time")])["time"].ok

@@ -112,6 +112,28 @@ def test_reports_are_written_once_and_rewritten_only_when_they_differ(tmp_path):
     assert first["console"][-1].startswith(f"レポートの場所: {tmp_path}")
 
 
+def test_a_full_disk_fails_the_task_cleanly_and_keeps_the_previous_reports(tmp_path):
+    """ENOSPC while the reports are staged (the controller's disk full): before, the OSError escaped the action
+    ("Unexpected failure during module execution", a traceback with -vvv) without saying what was kept."""
+    import errno
+    args = {"document": _document(), "dir": str(tmp_path), "language": "en"}
+    _run(fleet_report, args, {})
+    kept = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    real_open = open
+
+    def full(path, mode="r", *rest, **kwargs):
+        if "w" in mode and ".winactivation-kms-staging-" in str(path):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real_open(path, mode, *rest, **kwargs)
+    changed = dict(args, document=_document(("failing", "failing")))
+    with mock.patch("builtins.open", full):
+        with pytest.raises(AnsibleActionFail) as exc:
+            _run(fleet_report, changed, {})
+    assert str(exc.value).startswith(f"dir: the reports could not be written to {tmp_path}: No space left on device")
+    assert str(exc.value).endswith("nothing in the folder was changed (it keeps the reports it had)")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == kept          # no staging folder left either
+
+
 def test_check_mode_writes_a_marked_prediction_into_its_own_folder(tmp_path):
     before = _document()
     result = _run(fleet_report, {"document": before, "before": before, "dir": str(tmp_path)},

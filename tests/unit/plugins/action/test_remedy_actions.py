@@ -223,6 +223,57 @@ def test_kms_host_refuses_a_client_and_revives_sppsvc():
     assert result["operations"] == [{"op": "enable_spp", "target": "service"}]
 
 
+def _wmi_unreadable_host():
+    """Licensing unreadable with a WMI error (WBEM_E_ACCESS_DENIED, the lab's spp: {wmi_error}) while sppsvc runs."""
+    act = copy.deepcopy(S.healthy()["probes"]["activation"])
+    act.update(products=[], service=None, licensing_error={"hresult": -2147217405, "message": "Access denied "})
+    return Host({"activation": act, "kms_host": {}, "firewall": {}, "restart_pending": NO_RESTART})
+
+
+@pytest.mark.parametrize("module,args", [
+    (kms_client, {"kms_host": "kms1.corp.example.jp"}),
+    (kms_client, {"kms_host": "kms1.corp.example.jp", "spp_service": True}),
+    (kms_client, {"spp_service": True, "activate": False}),
+    (kms_host, {"dns_publishing": True}),
+    (kms_host, {"dns_publishing": True, "spp_service": False}),
+])
+def test_licensing_unreadable_with_sppsvc_running_changes_nothing_and_says_why(module, args):
+    """Before: kms_client set /skms on settings it had not read (reported changed), or with spp_service 'enabled' a
+    running service ("the Software Protection service was disabled"); kms_host did the same on every run, then failed
+    with "verification failed: still to change after applying: enable_spp" and the WMI error was never named."""
+    for check_mode in (True, False):
+        host = _wmi_unreadable_host()
+        result, _conn = _run(module, args, host, check_mode=check_mode)
+        assert result["failed"] is True and result["changed"] is False and result["operations"] == []
+        assert result["msg"] == ("licensing cannot be read on this host (0x80041003 WBEM_E_ACCESS_DENIED (the host said: "
+                                 "Access denied)); nothing was changed")
+        assert host.remedies == []
+
+
+def test_licensing_unreadable_with_sppsvc_stopped_names_spp_service():
+    """sppsvc known to be stopped and licensing unreadable: without spp_service nothing changes and the message says
+    what would start it; with it, the service is started (the note says it was not running, not "disabled")."""
+    host = _wmi_unreadable_host()
+    host.probes["activation"]["spp_service"].update(State="Stopped", StartMode="Manual")
+    result, _conn = _run(kms_client, {"kms_host": "kms1.corp.example.jp"}, host)
+    assert result["failed"] is True and host.remedies == []
+    assert result["msg"].endswith("nothing was changed - the Software Protection service is not running: set spp_service: true to start it")
+    result, _conn = _run(kms_client, {"spp_service": True, "activate": False}, host, check_mode=True)
+    assert result["operations"] == [{"op": "enable_spp", "target": "service"}]
+    assert result["notes"][0].startswith("the Software Protection service was not running (state Stopped, start mode Manual)")
+
+
+def test_a_full_disk_on_the_host_is_named_in_the_failed_step():
+    """A remedy step refused with ERROR_DISK_FULL (0x80070070, the host's system drive full; composed: the step's
+    result as Invoke-WakOperations returns an HRESULT). Before: "clear_kms_machine on service failed: 0x80070070
+    (unknown code)"."""
+    host = _stale_host()
+    host.on_remedy = lambda _host, _name, ops: [{"op": ops[0]["op"], "target": ops[0]["target"], "hresult": -2147024784}]
+    result, _conn = _run(kms_client, {"state": "absent"}, host)
+    assert result["failed"] is True and result["operations_done"] == []
+    assert result["msg"] == "clear_kms_machine on service failed: 0x80070070 ERROR_DISK_FULL: There is not enough space on the disk."
+
+
 def test_system_repair_runs_only_on_a_corrupt_store_and_in_a_safe_order():
     from ansible_collections.winactivation.kms.plugins.action import system_repair
     healthy = Host({"activation": S.healthy()["probes"]["activation"], "restart_pending": NO_RESTART})

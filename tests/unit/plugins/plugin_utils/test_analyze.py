@@ -217,6 +217,26 @@ def test_spp_disabled_is_read_from_the_licensing_error():
     assert "SPP_SERVICE_UNAVAILABLE" not in codes(S.healthy())
 
 
+_WMI_ERRORS = [(-2147217405, "WBEM_E_ACCESS_DENIED"), (-2147217392, "WBEM_E_INVALID_CLASS"),
+               (-2147217300, "WBEM_E_QUOTA_VIOLATION"), (-2147023174, "RPC_S_SERVER_UNAVAILABLE")]
+
+
+@pytest.mark.parametrize("hresult,symbol", _WMI_ERRORS)
+def test_licensing_unreadable_with_sppsvc_running_is_not_collected_not_an_activation_failure(hresult, symbol):
+    """A WMI failure of the licensing query (the lab's spp: {wmi_error}) while sppsvc runs: the licensing state was not
+    read. Before: UNKNOWN_ACTIVATION_ERROR "activation failed with 0x80041003, which this collection does not know",
+    status failing, and for 0x800706BA a meaning about an unreachable KMS host."""
+    def unreadable(p):
+        p["activation"].update(products=[], service=None, licensing_error={"hresult": hresult, "message": "Access denied "})
+    snap = S.edit(S.healthy(), unreadable)
+    result = _analyze.analyze(snap)
+    assert result["status"] == "unknown" and result["codes"] == ["EVIDENCE_MISSING"]
+    text = finding(snap, "EVIDENCE_MISSING")["message"]
+    assert f"0x{hresult & 0xFFFFFFFF:08X} {symbol}" in text["en"] and "(the host said: Access denied)" in text["en"]
+    assert f"0x{hresult & 0xFFFFFFFF:08X} {symbol}" in text["ja"] and "ホストのメッセージ: Access denied" in text["ja"]
+    assert "SoftwareLicensingProduct" in text["en"] and "activation failed" not in text["en"] and "KMS host" not in text["en"]
+
+
 def test_license_store_corrupt_from_the_status_reason():
     snap = S.failing("0x0", LicenseStatusReason=0xC004E015)
     snap["probes"]["activation"]["events"] = []

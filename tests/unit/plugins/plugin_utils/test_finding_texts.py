@@ -171,6 +171,86 @@ def test_unreachable_headline_is_a_short_cause_and_the_raw_text_stays_in_the_evi
                      "truncated": "answer_damaged", "garbled": "answer_damaged", "vanish": "timed_out"}
 
 
+#: Reasons as ansible-core 2.21's winrm plugin, pywinrm 0.5.0 and _runner gave them for the lab's quota_shells,
+#: quota_operations and reset faults (the WSManFault texts are those of published reports, kmslab/wsman.py).
+_QUOTA_SHELLS = ("basic: The WS-Management service cannot process the request. This user is allowed a maximum number of 5 "
+                 "concurrent shells, which has been exceeded. Close existing shells or raise the quota for this user.  "
+                 "(extended fault data: {'transport_message': 'Bad HTTP response returned from server. Code 500', "
+                 "'http_status_code': 500, 'wsmanfault_code': 2150859173, 'fault_code': 's:Receiver', "
+                 "'fault_subcode': 'w:QuotaLimit'})")
+_QUOTA_OPERATIONS = ("Could not read the host: the remote call failed: WSManFaultError: The WS-Management service cannot "
+                     "process the request. This user is allowed a maximum number of 15 concurrent operations, which has "
+                     "been exceeded. Close existing operations for this user, or raise the quota for this user.  (extended "
+                     "fault data: {'transport_message': 'Bad HTTP response returned from server. Code 500', "
+                     "'http_status_code': 500, 'wsmanfault_code': 2150859174, 'fault_code': 's:Receiver', "
+                     "'fault_subcode': 'w:QuotaLimit'})")
+_CUT_OFF = ("failed to reach the host: ('Connection broken: IncompleteRead(3588 bytes read, 3588 more expected)', "
+            "IncompleteRead(3588 bytes read, 3588 more expected))")
+
+
+def test_winrm_quotas_and_an_answer_cut_off_name_their_cause():
+    """Before: "the WinRM service answered with an error (HTTP 500)" for both quotas (the operator could not tell a
+    quota, which clears when the account's other sessions end, from a broken service), and "an error this collection
+    does not classify" for a connection cut off in the middle of the host's answer."""
+    for reason in (_QUOTA_SHELLS, _QUOTA_OPERATIONS):
+        cause, en, ja = _findings.connection_cause(reason)
+        assert cause == "winrm_quota" and "MaxShellsPerUser" in en and "MaxConcurrentOperationsPerUser" in en, en
+        assert "クォータ" in ja
+    assert _findings.connection_cause(_CUT_OFF)[0] == "reset"
+    finding = _analyze.unreachable("pc1", _QUOTA_SHELLS)["findings"][0]
+    assert finding["message"]["en"].startswith("The host could not be reached over its Ansible connection: the WinRM "
+                                               "service refused it because a quota for this user is exceeded")
+    assert finding["evidence"]["reason"] == _QUOTA_SHELLS
+
+
+#: What ansible-core's winrm plugin raised for the lab's HTTPS endpoint with transport certificate: expired (pywinrm
+#: 0.5.0, requests 2.34, OpenSSL's verify error), the CA trusted and the name on the certificate.
+_EXPIRED = ("basic: HTTPSConnectionPool(host='127.0.0.1', port=32917): Max retries exceeded with url: /wsman (Caused by "
+            "SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+            "certificate has expired (_ssl.c:1020)')))")
+
+
+def test_an_expired_https_certificate_is_named_as_expired():
+    """Before: "the TLS (HTTPS) handshake failed: certificate or protocol not accepted", the same as an untrusted CA
+    or a wrong name; the renewal the listener needs was in the evidence only."""
+    cause, en, ja = _findings.connection_cause(_EXPIRED)
+    assert cause == "tls_expired" and "certificate has expired" in en and "renew" in en, en
+    assert "有効期限" in ja
+    untrusted = _EXPIRED.replace("certificate has expired", "unable to get local issuer certificate")
+    assert _findings.connection_cause(untrusted)[0] == "tls_failed"
+
+
+def test_http_503_is_not_called_http_500():
+    """The lab's http503 fault (HTTP.sys's 503 Service Unavailable) as ansible-core's winrm plugin reports it at connect
+    ("basic: ...") and as _runner reports it mid-run: before, both read "the WinRM service answered with an error
+    (HTTP 500)" - a status code the host never sent."""
+    for reason in ("basic: Bad HTTP response returned from server. Code 503",
+                   # pypsrp (the psrp connection), a 503 whose page is not HTTP.sys's
+                   "psrp connection failure during runspace open: Bad HTTP response returned from the server. Code: 503, "
+                   "Content: ''",
+                   "Could not read the host: the remote call failed: WinRMTransportError: Bad HTTP response returned from "
+                   "server. Code 503"):
+        cause, en, ja = _findings.connection_cause(reason)
+        assert cause == "service_unavailable" and "HTTP 503" in en and "500" not in en, en
+        assert "HTTP 503" in ja and "500" not in ja
+    assert _findings.connection_cause("basic: Bad HTTP response returned from server. Code 500")[0] == "wsman_fault"
+
+
+def test_a_task_timeout_on_a_host_that_answers_is_not_a_connection_timeout():
+    """The lab's spp: {unresponsive: true} with ANSIBLE_TASK_TIMEOUT=20: the host answered every request (each Receive
+    ended with the OperationTimeout fault, [WSMV] 3.1.4.14) while its licensing query never returned, and the task's
+    timeout fired. Before: "the connection timed out (host off, or traffic dropped on the way)". The texts are
+    ansible-core 2.21's (AnsibleTimeoutError, "Task failed: ...") and 2.16-2.18's (task_executor), and _runner's."""
+    for reason in ("Task failed: Timed out after 20 second(s).",
+                   "The winactivation.kms.diagnose action failed to execute in the expected time frame (20) and was terminated",
+                   "the task timed out after 20 s waiting for the host (not contacted again: it failed earlier in this run)"):
+        cause, en, ja = _findings.connection_cause(reason)
+        assert cause == "task_timeout" and "host off" not in en and "time limit" in en, (reason, en)
+        assert "タイムアウト" in ja
+    assert _findings.connection_cause("HTTPConnectionPool(host='127.0.0.1', port=5985): Read timed out. (read timeout=15)")[0] \
+        == "timed_out"
+
+
 def test_a_real_refused_connection_reads_as_refused():
     """A real pywinrm/requests error text (a loopback port nothing listens on), not a composed one."""
     import socket

@@ -33,8 +33,12 @@ SDK_SYMBOLS = {
     0x800706BA: "RPC_S_SERVER_UNAVAILABLE",           # 1722
     0x80070005: "E_ACCESSDENIED",
     0x80070422: "ERROR_SERVICE_DISABLED",             # 1058
+    0x80070070: "ERROR_DISK_FULL",                    # 112, System Error Codes (0-499)
+    0x80070027: "ERROR_HANDLE_DISK_FULL",             # 39, the same page
     0x8007045A: "ERROR_DLL_INIT_FAILED",              # 1114
+    0x80041003: "WBEM_E_ACCESS_DENIED",      # WBEMSTATUS (wbemcli.h), learn.microsoft.com/windows/win32/api/wbemcli/ne-wbemcli-wbemstatus
     0x80041010: "WBEM_E_INVALID_CLASS",
+    0x8004106C: "WBEM_E_QUOTA_VIOLATION",    # the same page
     0x80041013: "WBEM_E_PROVIDER_LOAD_FAILURE",
     0x80070490: "ERROR_NOT_FOUND",                    # 1168
     0x80131500: "COR_E_EXCEPTION",

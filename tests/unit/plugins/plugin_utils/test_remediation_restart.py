@@ -117,6 +117,24 @@ def test_a_host_lost_inside_the_first_diagnosis_is_unreachable_not_unchanged():
     assert _report.remediation(_doc("healthy", []), _doc("healthy", []), {})["hosts"][0]["outcome"] == "unchanged"
 
 
+def test_a_host_lost_after_its_remedies_is_lost_during_the_run_not_nothing_attempted():
+    """The lab's password_changed fault (401 from the 15th request on): the remedies cleared the stale KMS setting, the
+    activation call was refused (a failed call, not a lost connection) and the diagnosis after remediation could not
+    connect. The report said "not reached (nothing attempted)" beside the two operations the host confirmed; the same
+    for any host that answered the first diagnosis and was lost in the second (a restart after the change)."""
+    done = [{"op": "clear_kms_machine", "target": "service"}, {"op": "clear_kms_port", "target": "service"}]
+    for action in ({"failed": "the remote call failed: InvalidCredentialsError: the specified credentials were rejected by "
+                              "the server", "operations": done, "changed": True},
+                   {"operations": done, "changed": True}, {}):
+        doc = _report.remediation(_doc("failing", ["STALE_KMS_OVERRIDE"]), _doc("unreachable", ["UNREACHABLE"]), {"pc1": action})
+        host = doc["hosts"][0]
+        assert host["outcome"] == "unreachable" and host["lost_during_run"] is True, action
+        assert host["operations"] == (done if action else [])
+        en, ja = _report.remediation_markdown(doc, "en"), _report.remediation_markdown(doc, "ja")
+        assert "lost during the run: UNREACHABLE" in en and "nothing attempted" not in en
+        assert "実行中に接続不能" in ja and "何も実行していません" not in ja
+
+
 def test_a_host_never_reached_is_not_said_to_be_lost_during_the_run():
     """Refused at first contact: nothing was sent, so not "lost during the run" (which reads as a half-done change)."""
     never = _doc("unreachable", ["UNREACHABLE"])
