@@ -259,9 +259,11 @@ _SPECS = [
     Spec("DIAGNOSIS_FAILED", "error", None, True,
          "The host was reached but could not be read: {cause}.",
          "ホストには接続できましたが、情報を読み取れませんでした。原因: {cause}。",
-         "Check WinRM on the host (quotas, plugin configuration, a profile that prints to the console) and the task output "
+         "Check the host's remote shell - over WinRM its quotas and plugin configuration, over SSH the OpenSSH server and "
+         "that ansible_shell_type matches its DefaultShell -, a profile that prints to the console, and the task output "
          "with -vvv; then diagnose again.",
-         "ホストの WinRM (クォータ、プラグイン設定、コンソールに出力するプロファイル) と -vvv のタスク出力を確認し、再度診断してください。",
+         "ホストのリモート シェル (WinRM ではクォータとプラグイン設定、SSH では OpenSSH サーバーと ansible_shell_type が "
+         "DefaultShell と一致していること)、コンソールに出力するプロファイル、-vvv のタスク出力を確認し、再度診断してください。",
          ("cause", "reason")),
     Spec("UNREACHABLE", "error", None, True,
          "The host could not be reached over its Ansible connection: {cause}.",

@@ -30,6 +30,7 @@ remediate_system_files remediate A vvv Active Directory
 HRESULT dlv cdns GPO Description ProductKeyChannel DISM Online Set Edition ProductKey AcceptEula extras Get
 KmsActivationSnapshot ps
 WMI COM SKU NET WSAETIMEDOUT WSAECONNREFUSED SoftwareLicensingProduct LicenseStatus ID AllowLocalFirewallRules
+OpenSSH ansible_shell_type DefaultShell
 """.split())
 
 #: Words that do not belong in an English sentence: any Japanese script.
@@ -274,3 +275,12 @@ def test_product_names_not_sku_strings_or_guids():
     assert displays >= {"Windows 11 Pro", "Windows 10 Enterprise", "Windows Server 2022 Datacenter",
                         "Office LTSC Professional Plus 2021"}
     assert not [d for d in displays if guid.search(d) or "(R)" in d or "_" in d or d in ("Windows", "Office")]
+
+
+def test_a_host_read_over_ssh_is_not_sent_to_winrm_alone():
+    """DIAGNOSIS_FAILED's advice names both remote shells: a host reached over SSH whose answer could not be read
+    (on ansible-core 2.16/2.17 most often an ansible_shell_type that does not match the OpenSSH DefaultShell) was told
+    to check WinRM only."""
+    spec = _findings.CATALOG["DIAGNOSIS_FAILED"]
+    for text in (spec.remedy_en, spec.remedy_ja):
+        assert "WinRM" in text and "SSH" in text and "ansible_shell_type" in text and "DefaultShell" in text
