@@ -28,10 +28,11 @@ EXAMPLES = r"""
   winactivation.kms.kms_host_info:
   register: kms
 
+# coverage_unknown: a host key whose generation the host's data does not tell - not known, not "does not cover"
 - name: Report a KMS host whose keys do not cover Windows 11
   ansible.builtin.debug:
     msg: "{{ inventory_hostname }} has CSVLK {{ kms.kms_host.csvlk }}, which does not cover Windows 11"
-  when: kms.kms_host.is_kms_host and 'win11' not in kms.kms_host.covers
+  when: kms.kms_host.is_kms_host and 'win11' not in kms.kms_host.covers and 'win11' not in kms.kms_host.coverage_unknown
 """
 
 RETURN = r"""
