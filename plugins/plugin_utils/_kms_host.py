@@ -65,10 +65,12 @@ def plan(args: dict[str, t.Any], views: dict[str, t.Any], restart: dict[str, t.A
     ops = result.operations
     spp = state["spp_service"]
     # licensing unreadable while sppsvc runs (a WMI error) is not the service's to answer: enable_spp would change
-    # nothing and be planned again by every run (_analyze.spp_down)
+    # nothing and be planned again by every run (_analyze.spp_down). Licensing read: started when its state is known
+    # not to be Running (a state not collected is not "stopped": absent means not collected)
     activation = views.get("activation") or {}
     down = _analyze.spp_down(activation) if not state["licensing_readable"] else (
-        (spp.get("state") or "").lower() != "running" or (spp.get("start_mode") or "").lower() == "disabled")
+        (spp.get("state") is not None and spp["state"].lower() != "running")
+        or (spp.get("start_mode") or "").lower() == "disabled")
     if args["spp_service"] and down:
         if _restart.spp_waits_for_restart(restart or {}):
             _restart.waiting(result, _restart.REBOOT_SPP)

@@ -354,6 +354,24 @@ def test_kms_host_restarts_sppsvc_after_port_or_publishing_changes():
     assert result["operations"] == []                    # nothing changed: no restart either
 
 
+def test_kms_host_does_not_start_sppsvc_whose_state_was_not_read():
+    """Licensing read, the Software Protection service's state not collected (no spp_service in the activation probe's
+    answer): nothing says the service is not running, so spp_service (default true) changes nothing. Before: absent
+    read as "not running" - enable_spp planned (changed in check mode) and sent on every run."""
+    act = fixture("activation_kms_host_2022.json")
+    act.pop("spp_service", None)
+    host = Host({"activation": act, "kms_host": {}, "firewall": {}, "restart_pending": NO_RESTART})
+    result, _conn = _run(kms_host, {}, host, check_mode=True)
+    assert not result.get("failed"), result.get("msg")
+    assert result["operations"] == [] and result["changed"] is False
+    result, _conn = _run(kms_host, {}, host)
+    assert result["changed"] is False and host.remedies == []
+    act["spp_service"] = {"State": "Stopped", "StartMode": "Manual"}      # known not to run: started as documented
+    result, _conn = _run(kms_host, {}, Host({"activation": act, "kms_host": {}, "firewall": {}, "restart_pending": NO_RESTART}),
+                         check_mode=True)
+    assert result["operations"] == [{"op": "enable_spp", "target": "service"}]
+
+
 def test_rebuild_reports_restart_required_and_is_not_repeated_before_the_restart():
     from ansible_collections.winactivation.kms.plugins.action import system_repair
     corrupt = S.failing("0x0", LicenseStatusReason=0xC004E015)["probes"]["activation"]
