@@ -491,6 +491,9 @@ def _release_label(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str 
     if family is not None and family in _LTSC_FAMILIES.values():
         # an Enterprise LTSC is covered by other CSVLKs than its Windows' other editions ([PLAN], CSVLK_COVERAGE)
         return f"{_findings.release_name(family)} build {build}"
+    if (os_info.get("edition_id") or product.get("license_family") or "").lower() in _NO_CSVLK_EDITIONS:
+        # Windows IoT Enterprise (LTSC): no CSVLK group of [PLAN] names it, so its release names no CSVLK either
+        return f"{_product_names.product_name(product, os_info)} build {build}"
     if build and build >= 22000:
         return f"Windows 11 build {build}"
     return f"Windows 10 build {build}" if build and build >= 10240 else f"Windows build {build}"

@@ -630,6 +630,8 @@ def _family_of(release: str) -> str | None:
         match = re.match(prefix + r"(20\d\d)", text)
         if match:
             return family + match.group(1)
+    if re.match(r"(?:windows|win)1[01]iot", text):
+        return None         # Windows IoT Enterprise (LTSC): no CSVLK group of Microsoft's planning table names it
     match = re.match(r"(?:windows|win)(1[01])(?:enterprise)?(?:n)?lts([bc])(20\d\d)", text)
     if match:
         return f"win{match.group(1)}lts{match.group(2)}{match.group(3)}"

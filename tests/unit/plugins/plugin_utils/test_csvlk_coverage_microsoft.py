@@ -125,6 +125,23 @@ def test_a_refused_ltsc_client_is_told_which_csvlk_it_needs():
     assert "needs a Windows Server 2019 or newer CSVLK" in finding["remedy_text"]["en"]
 
 
+@pytest.mark.parametrize("build, edition", [(19044, "IoTEnterpriseS"), (26100, "IoTEnterpriseS"), (22631, "IoTEnterprise")])
+def test_a_refused_iot_client_is_not_told_a_windows_csvlk_covers_it(build, edition):
+    """0xC004F042 on Windows IoT Enterprise (LTSC), which no CSVLK group of Microsoft's table names: the finding names
+    its edition and asks for a CSVLK that covers it, as the fleet leaves it unjudged. Before: "Windows 10 build 19044"
+    and "Windows 10 needs a Windows 10 CSVLK, ... or a Windows Server 2016 or newer CSVLK" (Windows 11: "a Windows
+    Server 2022 or 2025 CSVLK"), CSVLKs Microsoft does not list for it."""
+    snap = S.failing("0xC004F042", LicenseFamily=edition, Name=f"Windows(R), {edition} edition")
+    act = snap["probes"]["activation"]
+    act["os"].update(BuildNumber=str(build), Version=f"10.0.{build}")
+    act["current_version"]["EditionID"] = edition
+    (finding,) = [f for f in _analyze.analyze(snap, S.OPEN)["findings"] if f["code"] == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT"]
+    assert "IoT Enterprise" in finding["evidence"]["os_release"] and f"build {build}" in finding["evidence"]["os_release"]
+    assert "one whose generation covers this product" in finding["remedy_text"]["en"], finding["remedy_text"]["en"]
+    assert "この製品に対応する世代のもの" in finding["remedy_text"]["ja"]
+    assert "needs a" not in finding["remedy_text"]["en"]
+
+
 @pytest.mark.parametrize("release, family", [
     ("Windows 10 Enterprise LTSC 2019 build 17763", "win10ltsc2019"), ("win11ltsc2024", "win11ltsc2024"),
     ("Windows 10 Enterprise N LTSB 2016", "win10ltsb2016"),
