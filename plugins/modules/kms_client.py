@@ -81,9 +81,11 @@ options:
     default: 5.0
   spp_service:
     description:
-      - When the Software Protection service (sppsvc) is disabled, set it back to its default start type (Automatic,
-        delayed) and start it. Nothing else can be read or changed until it runs, so the other settings are applied
-        by the next run.
+      - When the Software Protection service (sppsvc) is disabled, or licensing cannot be read while sppsvc is known
+        not to run, set it back to its default start type (Automatic, delayed) and start it. Nothing else can be read
+        or changed until it runs, so the other settings are applied by the next run.
+      - Licensing that cannot be read for another reason (a WMI error while sppsvc runs) is not the service's to
+        answer - the task fails naming the host's error and changes nothing, with or without this option.
     type: bool
     default: false
 extends_documentation_fragment:
