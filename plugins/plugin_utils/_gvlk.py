@@ -269,9 +269,12 @@ def published_keys() -> list[str]:
 
 
 @functools.lru_cache(maxsize=None)
-def _last5() -> frozenset[str]:
-    """The last five characters of every published GVLK, Windows' and Office's."""
-    return frozenset(key[-5:] for key in published_keys())
+def _last5(application: str | None = None) -> frozenset[str]:
+    """The last five characters of every published GVLK of one application ("windows", "office"), or of both."""
+    windows = [row.key for row in _rows()] + [key for _release, _name, key in _UNMAPPED]
+    office = [key for rows in OFFICE_GVLKS.values() for _name, key in rows]
+    keys = windows if application == "windows" else office if application == "office" else windows + office
+    return frozenset(key[-5:] for key in keys)
 
 
 def _normalise_edition(edition_id: str, product_type: int) -> str:
@@ -314,9 +317,14 @@ def find(build: int | None, edition_id: str | None, product_type: int | None = 1
     return None
 
 
-def is_gvlk(partial_key: str | None) -> bool:
-    """True when a PartialProductKey (last five characters) is the end of a published GVLK (Windows or Office)."""
+def is_gvlk(partial_key: str | None, application: str | None = None) -> bool:
+    """True when a PartialProductKey (last five characters) is the end of a published GVLK of the product's application.
+
+    Args:
+        partial_key: SoftwareLicensingProduct.PartialProductKey.
+        application: "windows" or "office" (``_snapshot.application_of``): only that application's keys are matched, so a
+            Windows key that happens to end like an Office GVLK is not taken for one; anything else matches either.
+    """
     if not partial_key:
         return False
-    wanted = partial_key.upper()
-    return wanted in _last5()
+    return partial_key.upper() in _last5(application if application in ("windows", "office") else None)

@@ -251,7 +251,7 @@ def channel_evidence(product: dict[str, t.Any], requested: bool = False) -> tupl
             not (as_str(product.get("ProductKeyChannel")) or "").startswith("<") else "Description"
         return stated, "high", [stated_by]
     partial = as_str(product.get("PartialProductKey"))
-    if partial and _gvlk.is_gvlk(partial):
+    if partial and _gvlk.is_gvlk(partial, application_of(product)):
         return "KMS_CLIENT", "high", ["PartialProductKey is a published GVLK"]
     if as_int(product.get("IsKeyManagementServiceMachine")):
         return "KMS_HOST", "high", ["IsKeyManagementServiceMachine"]

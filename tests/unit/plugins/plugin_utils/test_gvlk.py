@@ -146,3 +146,20 @@ def test_every_key_of_microsofts_current_tables_is_recognised():
     from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot
     office = {"ApplicationID": "0ff1ce15-a989-479d-af46-f275c6370663", "PartialProductKey": "GCVGB"}
     assert _snapshot.channel_evidence(office)[:2] == ("KMS_CLIENT", "high")
+
+
+def test_a_partial_key_is_matched_against_its_own_applications_gvlks():
+    """A Windows licence whose partial key ends like an Office GVLK (a MAK or retail key can end with any five
+    characters) is not a KMS client by its key; the Office licence with the same ending is."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot
+
+    office_tail = _gvlk.OFFICE_GVLKS["Office LTSC 2024"][0][1][-5:]
+    windows_tail = "T83GX"      # Windows 10/11 Pro's GVLK
+    windows = {"ApplicationID": _snapshot.WINDOWS_APPLICATION_ID, "Name": "Windows(R), Professional edition"}
+    office = {"ApplicationID": "0ff1ce15-a989-479d-af46-f275c6370663", "Name": "Office 24, Office24ProPlus2024VL_KMS_Client_AE edition"}
+    assert _gvlk.is_gvlk(office_tail, "office") and not _gvlk.is_gvlk(office_tail, "windows")
+    assert _gvlk.is_gvlk(windows_tail, "windows") and not _gvlk.is_gvlk(windows_tail, "office")
+    assert _gvlk.is_gvlk(office_tail) and _gvlk.is_gvlk(windows_tail)
+    assert _snapshot.channel_evidence(dict(windows, PartialProductKey=office_tail))[0] == "UNKNOWN"
+    assert _snapshot.channel_evidence(dict(windows, PartialProductKey=windows_tail))[:2] == ("KMS_CLIENT", "high")
+    assert _snapshot.channel_evidence(dict(office, PartialProductKey=office_tail))[:2] == ("KMS_CLIENT", "high")
