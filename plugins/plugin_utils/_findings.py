@@ -586,8 +586,11 @@ def connection_cause(reason: t.Any) -> tuple[str, str, str]:
 
 #: CSVLKs that activate each product family (Microsoft's KMS activation planning; collection's CSVLK_COVERAGE).
 _CSVLK_NEEDED: tuple[tuple[str, str, str], ...] = (
-    ("ws2025", "Windows Server 2025 needs a Windows Server 2025 CSVLK",
-     "Windows Server 2025 には Windows Server 2025 の CSVLK が必要"),
+    # [PLAN]'s "KMS host required updates": Server 2022 and 2019 KMS hosts activate Windows Server 2025 with them
+    ("ws2025", "Windows Server 2025 needs a Windows Server 2025 CSVLK; a KMS host on Windows Server 2019 or 2022 also "
+     "needs the update Microsoft lists for it (Server 2019: KB5034768; Server 2022: KB5034765)",
+     "Windows Server 2025 には Windows Server 2025 の CSVLK が必要。Windows Server 2019 または 2022 の KMS ホストには "
+     "Microsoft が示す更新プログラムも必要 (Server 2019: KB5034768、Server 2022: KB5034765)"),
     ("ws2022", "Windows Server 2022 needs a Windows Server 2022 or 2025 CSVLK",
      "Windows Server 2022 には Windows Server 2022 以降の CSVLK が必要"),
     ("ws2019", "Windows Server 2019 needs a Windows Server 2019 or newer CSVLK",
@@ -601,8 +604,12 @@ _CSVLK_NEEDED: tuple[tuple[str, str, str], ...] = (
      "Windows 11 には Windows Server 2022 以降の CSVLK が必要。古い Windows Server の KMS ホストには Microsoft が示す"
      "更新プログラムも必要 (Server 2016: KB5003638、Server 2019: KB5003646、2025 の CSVLK には KB5034768、Server 2022: "
      "2025 の CSVLK には KB5034765)"),
-    ("win11ltsc2024", "Windows 11 Enterprise LTSC 2024 needs a Windows Server 2025 CSVLK",
-     "Windows 11 Enterprise LTSC 2024 には Windows Server 2025 の CSVLK が必要"),
+    ("win11ltsc2024", "Windows 11 Enterprise LTSC 2024 needs a Windows Server 2025 CSVLK; on a KMS host on Windows "
+     "Server 2019 or 2022, first install the update Microsoft lists there for Windows Server 2025 (Server 2019: "
+     "KB5034768; Server 2022: KB5034765)",
+     "Windows 11 Enterprise LTSC 2024 には Windows Server 2025 の CSVLK が必要。Windows Server 2019 または 2022 の KMS "
+     "ホストには、Microsoft がそこで Windows Server 2025 のために示す更新プログラムを先に適用 (Server 2019: KB5034768、"
+     "Server 2022: KB5034765)"),
     ("win10ltsc2021", "Windows 10 Enterprise LTSC 2021 needs a Windows Server 2019 or newer CSVLK",
      "Windows 10 Enterprise LTSC 2021 には Windows Server 2019 以降の CSVLK が必要"),
     ("win10ltsc2019", "Windows 10 Enterprise LTSC 2019 needs a Windows Server 2019 or newer CSVLK",

@@ -157,6 +157,16 @@ def test_the_windows_11_remedy_names_each_hosts_update_as_microsoft_lists_it():
     assert "Server 2022: KB5034765" in needed and "Server 2016/2019 hosts also need" not in needed
 
 
+@pytest.mark.parametrize("family", ["ws2025", "win11ltsc2024"])
+def test_what_only_a_2025_csvlk_covers_names_the_2019_and_2022_hosts_updates(family):
+    """[PLAN]: the 2025 CSVLK can be hosted on Windows Server 2022 and 2019, whose "KMS host required updates" rows
+    give KB5034765 (2022) and KB5034768 (2019); the remedy for a product only that CSVLK covers names them, as the
+    Windows 11 one does (it said "needs a Windows Server 2025 CSVLK" only)."""
+    needed = _findings._csvlk_needed({"os_release": family})     # pylint: disable=protected-access
+    for text in (needed["en"], needed["ja"]):
+        assert "2025" in text and "Server 2019: KB5034768" in text and "Server 2022: KB5034765" in text
+
+
 @pytest.mark.parametrize("build, edition, name", [
     (14393, "EnterpriseS", "Windows 10 Enterprise LTSB"), (10240, "EnterpriseSN", "Windows 10 Enterprise N LTSB"),
 ])
