@@ -1349,6 +1349,11 @@ def csvlk_generation(product: dict[str, t.Any]) -> str | None:
     year = year if len(year) == 4 else f"20{year}"
     if product.get("application") == "office":
         return f"office{year}"
+    if match.group(2) and not desc[match.end():].startswith("_WIN10"):
+        # only the 2012 R2 key for Windows 10 (VOLUME_KMS_2012-R2_WIN10, a published capture) is known by its
+        # Description; another 2012 R2 key's is not published, and it does not activate Windows 10 (KB 3086418): read
+        # as that key, its failing Windows 10 clients were never pointed at it. Not known, never a guess.
+        return None
     return f"ws{year}{'r2' if match.group(2) else ''}"
 
 

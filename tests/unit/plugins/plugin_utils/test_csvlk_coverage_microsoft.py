@@ -114,6 +114,17 @@ def test_the_2012_r2_key_for_windows_10_does_not_cover_windows_server_2016():
     assert _blamed(kms, _ltsc_client(17763))        # LTSC 2019: not even a 2016 CSVLK covers it
 
 
+def test_a_2012_r2_key_other_than_the_one_for_windows_10_is_not_taken_for_it():
+    """Only VOLUME_KMS_2012-R2_WIN10 is known by its Description; any other 2012 R2 key (its Description is not
+    published) was read as that key, so a failing Windows 10 client was taken as covered by it. Not known now: neither
+    said to cover Windows 10 nor blamed for it."""
+    kms = _kms("Windows(R) Operating System, VOLUME_KMS_2012-R2 channel")
+    info = kms["kms_host_info"]
+    assert info["csvlk"] == [] and "win10" not in info["covers"] and "win10" in info["coverage_unknown"]
+    assert _analyze.csvlk_generation({"description": "Windows(R) Operating System, VOLUME_KMS_2012-R2_WIN10 channel",
+                                      "application": "windows"}) == "ws2012r2"
+
+
 def test_a_refused_ltsc_client_is_told_which_csvlk_it_needs():
     """0xC004F042 seen on the client alone: the release it names is the LTSC's, and so is the CSVLK it needs."""
     snap = S.failing("0xC004F042", LicenseFamily="EnterpriseS", Name="Windows(R), EnterpriseS edition")
