@@ -594,13 +594,15 @@ class _Reader:
         self.auto_attempt, self.auto_lines = None, []
 
     def _ospp_success(self, text: str) -> bool:
-        """ospp.vbs /act's "<Product activation successful>" in the block of the licence it activated (SKU ID read):
-        an attempt that returned no error, and the licence is activated. Outside such a block it is left unread."""
+        """ospp.vbs /act's "<Product activation successful>" in the block of the licence it activated (its SKU ID, or
+        its LICENSE NAME / DESCRIPTION where the paste masked the ID): an attempt that returned no error, and the
+        licence is activated; the attempt names the licence's ID when the paste shows it. Outside such a block it is
+        left unread."""
         if not _OSPP_ACTIVATED_RE.match(text) or not self.block_has_product or not self.products \
-                or not self.products[-1].get("ID") or self.products[-1].get("LicenseStatus", 1) != 1:
+                or not _ospp_licence_named(self.products[-1]) or self.products[-1].get("LicenseStatus", 1) != 1:
             return False
         self.products[-1]["LicenseStatus"] = 1
-        self._ospp_attempt("0x0", self.products[-1]["ID"])
+        self._ospp_attempt("0x0", self.products[-1].get("ID"))
         return True
 
     def _activated_licences(self, products: list[dict[str, t.Any]]) -> None:
@@ -894,6 +896,12 @@ class _Reader:
         if self.srv:
             probes["kms_dns"] = {"srv": self.srv, "domains": [s["domain"] for s in self.srv if s["domain"]]}
         return probes
+
+
+def _ospp_licence_named(product: dict[str, t.Any]) -> bool:
+    """Whether an ospp.vbs licence block names its licence: the SKU ID, or the LICENSE NAME or DESCRIPTION where the
+    ID is not shown (a blog's "*** ID: ****7360-...", masked by its author)."""
+    return any(product.get(field) for field in ("ID", "Name", "Description"))
 
 
 def _label_segments(text: str) -> list[str]:
