@@ -106,6 +106,8 @@ _OSPP_DESCRIPTION_RE = re.compile(r"^ERROR DESCRIPTION\s*:(?P<text>.*)$")
 _OSPP_SEPARATOR_RE = re.compile(r"^---(?:Processing|Exiting)?-{3,}$")
 #: A result message that is about activation ("... could not be activated", "activation").
 _ACTIVATION_WORD_RE = re.compile(r"activat", re.I)
+#: The console window widths at which a long line is cut (_console_wrapped).
+_CONSOLE_WIDTHS = (80, 120)
 #: Windows' own activation attempts as the Application log prints them (Event Viewer, Get-WinEvent's Message), one
 #: attempt an event: Security-SPP's event 8198 "License Activation (slui.exe) failed with the following error code:",
 #: "hr=0x...", "Command-line arguments:", "RuleId=...;Action=AutoActivate;AppId=<guid>;SkuId=<guid>;..."
@@ -324,6 +326,7 @@ class _Reader:
         self.command: tuple[str, str, bool] | None = None     # (tool, option, Office 2010's ospp.vbs)
         self.block_has_product = False
         self.pending_ospp: tuple[int, str, str] | None = None
+        self.wrapped_description: tuple[int, str, str] | None = None    # (line, text, description) cut by the console
         self.current_text = ""
         self.cim_record: list[_CimEntry] = []
         self.skipped_keyless = 0       # Format-List products with an empty PartialProductKey (no key installed)
@@ -437,7 +440,7 @@ class _Reader:
         if self._cim_line(number, stripped):
             return
         self._command(stripped)
-        if self.pending_ospp is not None and stripped and self._ospp_description(stripped):
+        if self.pending_ospp is not None and stripped and self._ospp_description(number, stripped):
             return                              # a blank line does not settle a lone ERROR CODE: the next line does
         if _OSPP_SEPARATOR_RE.match(stripped):
             self.block_has_product = False      # ospp.vbs's separators end a licence block; blank lines do not
@@ -702,16 +705,30 @@ class _Reader:
         self.pending_ospp = (number, code, self.current_text)
         return True
 
-    def _ospp_description(self, text: str) -> bool:
+    def _ospp_description(self, number: int, text: str) -> bool:
         """The line after a lone ospp ERROR CODE whose command was not shown: an ERROR DESCRIPTION about activation
-        makes it an ospp /act attempt; anything else leaves the ERROR CODE line unread."""
-        number, code, line = self.pending_ospp or (0, "", "")
+        makes it an ospp /act attempt; anything else leaves the ERROR CODE line unread. A description line that fills
+        the console's width (_console_wrapped) goes on on the next line: the two are decided together."""
+        code_line, code, line = self.pending_ospp or (0, "", "")
         self.pending_ospp = None
-        description = _OSPP_DESCRIPTION_RE.match(text)
-        if description and _ACTIVATION_WORD_RE.search(description.group("text")):
+        wrapped, self.wrapped_description = self.wrapped_description, None
+        if wrapped is not None:
+            # ospp.vbs's own next line ("To view the activation event history run: cscript ospp.vbs /dhistorykms")
+            # is not the rest of the description
+            description: str | None = None if _COMMAND_RE.search(text) else wrapped[2] + text
+        else:
+            match = _OSPP_DESCRIPTION_RE.match(text)
+            description = match.group("text") if match else None
+        if description is not None and _ACTIVATION_WORD_RE.search(description):
             self._ospp_attempt(code)
             return True
-        self.unread.append({"line": number, "text": line})
+        if description is not None and wrapped is None and _console_wrapped(text):
+            self.pending_ospp = (code_line, code, line)
+            self.wrapped_description = (number, text, description)
+            return True
+        self.unread.append({"line": code_line, "text": line})
+        if wrapped is not None:
+            self.unread.append({"line": wrapped[0], "text": wrapped[1]})
         return False
 
     def _ospp_attempt(self, code: str, product_id: str | None = None) -> None:
@@ -863,7 +880,7 @@ class _Reader:
         self._flush_xpr_name()
         self._end_auto_attempt()
         if self.pending_ospp is not None:
-            self._ospp_description("")
+            self._ospp_description(0, "")
         self._lone_dialog_code()
         products = [p for p in self.products if p]
         self._attempt_ids(products)
@@ -896,6 +913,14 @@ class _Reader:
         if self.srv:
             probes["kms_dns"] = {"srv": self.srv, "domains": [s["domain"] for s in self.srv if s["domain"]]}
         return probes
+
+
+def _console_wrapped(text: str) -> bool:
+    """Whether a line of console output fills the console's width and so goes on on the next line: the console cuts
+    a long line at its width, mid-word ("... the computer cou" / "ld not be activated.", ospp.vbs's ERROR
+    DESCRIPTION in a blog's paste, 80 columns). 80 and 120 columns are cmd.exe's window widths (before and since
+    Windows 10). A cut just before a blank that the paste then trimmed is not seen."""
+    return len(text) in _CONSOLE_WIDTHS
 
 
 def _ospp_licence_named(product: dict[str, t.Any]) -> bool:

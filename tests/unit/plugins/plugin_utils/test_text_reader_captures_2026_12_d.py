@@ -5,9 +5,7 @@ other classes (Win32_Product, Win32_OperatingSystem with its __GENUS lines), the
 Viewer shows them and as the documented Get-WinEvent command writes them, Security-SPP events 8198 and 1003, and
 Office 2010's ospp.vbs /act output from a 2012 blog.
 
-Each test says what the capture shows and what a correct reading and diagnosis are. A test that fails today because of
-a real defect is marked xfail(strict=True) with the defect in one line, so the suite stays green and the defect stays
-visible; when the defect is fixed the test passes, strict xfail fails, and the mark is removed.
+Each test says what the capture shows and what a correct reading and diagnosis are.
 
 Microsoft's words: the Volume Activation Technical Reference, "Windows Event Log" (technet ff793440: event 12288's
 message "...%nInfo:%n%1", its fields in one comma-delimited string: HRESULT, status, server:port, CMID, client time,
@@ -18,8 +16,6 @@ ospp.vbs (MSG_ACTSUCCESS "<Product activation successful>" after Activate() retu
 from __future__ import annotations
 
 import codecs
-
-import pytest
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot_files, _text
 
@@ -133,7 +129,6 @@ def test_kevinkoo001_ospp_act_success_with_a_masked_sku_id():
     assert result["status"] == "healthy" and result["codes"] == ["ACTIVATED"]
 
 
-@pytest.mark.xfail(strict=True, reason="a description cut by the console before 'activated' leaves the lone ERROR CODE unread")
 def test_kevinkoo001_ospp_error_with_a_description_wrapped_by_the_console():
     """ospp.vbs's ERROR CODE 0xC004F074 with its ERROR DESCRIPTION cut at 80 columns ("... the computer cou" / "ld not
     be activated. ..."), the command not shown. Correct: the description speaks of activation, so this is a failed
@@ -144,3 +139,25 @@ def test_kevinkoo001_ospp_error_with_a_description_wrapped_by_the_console():
     result = diagnose(snap)
     assert result["status"] == "failing" and result["codes"] == ["ACTIVATION_FAILED"]
 
+
+def test_a_wrapped_description_that_is_not_about_activation_leaves_the_code_unread():
+    """The same shape with a description that is not about activation on either line (composed: the capture's width,
+    words not taken from ospp.vbs): the lone ERROR CODE stays unread, and so do both description lines - a wrap does
+    not make a result an attempt."""
+    description = "ERROR DESCRIPTION: The Software Licensing Service reported that the license is not installed."
+    first, rest = description[:80], description[80:]       # the console's cut at 80 columns, mid-word
+    assert first.endswith(" n") and rest.startswith("ot ")
+    snap = _text.snapshot_from_text("\n".join(["ERROR CODE: 0xC004F050", first, rest]), "pc1")
+    assert snap["probes"] == {}
+    assert unread(snap) == ["ERROR CODE: 0xC004F050", first, rest]
+
+
+def test_ospp_hint_after_a_full_width_description_is_not_its_rest():
+    """A description line that happens to fill 80 columns, then ospp.vbs's hint "To view the activation event history
+    run: cscript ospp.vbs /dhistorykms" (composed around the capture's hint line): the hint is ospp.vbs's own line, not
+    the description's rest, so its word "activation" does not make the lone ERROR CODE an attempt."""
+    first = "ERROR DESCRIPTION: The Software Licensing Service reported that the license is n"
+    hint = "To view the activation event history run: cscript ospp.vbs /dhistorykms"
+    snap = _text.snapshot_from_text("\n".join(["ERROR CODE: 0xC004F050", first, hint]), "pc1")
+    assert snap["probes"] == {}
+    assert unread(snap)[:2] == ["ERROR CODE: 0xC004F050", first]
