@@ -103,6 +103,14 @@ _CATALOG: tuple[HResultInfo, ...] = (
     HResultInfo(0x80070422, "ERROR_SERVICE_DISABLED",
                 "The service is disabled (Software Protection, sppsvc).",
                 "サービスが無効になっています (Software Protection, sppsvc)。"),
+    # WinINet's ERROR_INTERNET_NAME_NOT_RESOLVED (12007) as an HRESULT: "The server name or address could not be
+    # resolved" (Microsoft, "Error Messages (Wininet.h)", learn.microsoft.com/windows/win32/wininet/wininet-errors);
+    # an online (not KMS) activation attempt's code when Microsoft's activation servers' names do not resolve
+    # (Security-SPP event 8198, a published capture: tests/unit/fixtures/text/SOURCES.md)
+    HResultInfo(0x80072EE7, "ERROR_INTERNET_NAME_NOT_RESOLVED",
+                "The server name or address could not be resolved: this host's DNS or proxy does not reach the "
+                "activation server.",
+                "サーバー名またはアドレスを解決できませんでした。このホストの DNS またはプロキシからライセンス認証サーバーに到達できません。"),
     HResultInfo(0x80070070, "ERROR_DISK_FULL",
                 "There is not enough space on the disk.",
                 "ディスクに十分な空き領域がありません。"),

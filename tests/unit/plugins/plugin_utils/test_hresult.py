@@ -34,6 +34,7 @@ SDK_SYMBOLS = {
     0x80070005: "E_ACCESSDENIED",
     0x80070422: "ERROR_SERVICE_DISABLED",             # 1058
     0x80070070: "ERROR_DISK_FULL",                    # 112, System Error Codes (0-499)
+    0x80072EE7: "ERROR_INTERNET_NAME_NOT_RESOLVED",   # 12007, wininet.h (Error Messages (Wininet.h))
     0x80070027: "ERROR_HANDLE_DISK_FULL",             # 39, the same page
     0x8007045A: "ERROR_DLL_INIT_FAILED",              # 1114
     0x80041003: "WBEM_E_ACCESS_DENIED",      # WBEMSTATUS (wbemcli.h), learn.microsoft.com/windows/win32/api/wbemcli/ne-wbemcli-wbemstatus

@@ -66,14 +66,15 @@ def test_get_wmiobject_win32_operatingsystem_with_genus_lines_is_no_licence():
 
 def test_detection_wiki_event_8198_is_a_failed_automatic_attempt():
     """Security-SPP 8198 of a real host: hr=0x80072EE7 (the server name could not be resolved), Action=AutoActivate,
-    Windows's AppId and the SkuId. Correct: a failed automatic attempt of that Windows licence; the code is not in the
-    catalog and is reported as unknown, not guessed."""
+    Windows's AppId and the SkuId. Correct: a failed automatic attempt of that Windows licence, its code named
+    (WinINet's ERROR_INTERNET_NAME_NOT_RESOLVED, in the catalog since this capture showed it)."""
     snap = read("en_detection_wiki_event_8198_message.txt")
     attempts = snap["probes"]["activation"]["activation_attempts"]
     assert [(a["Tool"], a["HResult"], a["ApplicationID"], a["ID"]) for a in attempts] == [
         ("automatic", "0x80072EE7", "55c92734-d682-4d71-983e-d6ec3f16059f", "c1a197b6-ba5e-4394-b9bf-b659a6c1b873")]
     result = diagnose(snap)
-    assert (result["status"], result["codes"], unread(snap)) == ("failing", ["UNKNOWN_ACTIVATION_ERROR"], [])
+    assert (result["status"], result["codes"], unread(snap)) == ("failing", ["ACTIVATION_FAILED"], [])
+    assert "could not be resolved" in result["findings"][0]["message"]["en"]
 
 
 def test_kevinkoo001_events_12288_and_12289_as_event_viewer_shows_them():
