@@ -393,7 +393,7 @@ def deal_transport_faults(definition: dict[str, t.Any], seed: int, rate: float,
         raise FleetError(f"transport kinds must be some of {', '.join(known)}, got {', '.join(unknown) or 'none'}")
     total = max(len(kinds), round(rate * len(clients)))
     dealt = [kinds[i % len(kinds)] for i in range(total)]
-    on_candidates = [kind for kind in ON_CANDIDATES for _ in range(dealt.count(kind))]
+    on_candidates = sorted((kind for kind in dealt if kind in ON_CANDIDATES), key=ON_CANDIDATES.index)
     candidates = [i for i, spec in enumerate(clients) if set(spec.get("expect") or []) & set(VANISH_CANDIDATES)]
     if total > len(clients) or len(on_candidates) > len(candidates):
         raise FleetError(f"{len(clients)} clients ({len(candidates)} with {' or '.join(VANISH_CANDIDATES)}) are too few "
