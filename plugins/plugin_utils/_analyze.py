@@ -1028,10 +1028,12 @@ def spp_down(activation: dict[str, t.Any]) -> bool:
     return bool(activation.get("licensing_error")) and bool(state) and state != "running"
 
 
-def licensing_refusal(activation: dict[str, t.Any], spp_service: bool) -> str:
-    """Why a remedy changes nothing on a host whose licensing could not be read: the host's error, and what to set when
-    enabling the Software Protection service (``spp_service``) would be the remedy."""
-    text = f"licensing cannot be read on this host ({licensing_error_text(activation)}); nothing was changed"
+def licensing_refusal(activation: dict[str, t.Any], spp_service: bool, settings: str) -> str:
+    """Why a remedy changes nothing on a host whose licensing could not be read: the host's error, the ``settings`` it
+    left alone ("KMS client", "KMS host": not "nothing was changed", which the remediation report would put beside
+    another remedy's change on the host, a firewall rule), and what to set when enabling the Software Protection
+    service (``spp_service``) would be the remedy."""
+    text = f"licensing cannot be read on this host ({licensing_error_text(activation)}); the {settings} settings were not changed"
     if spp_down(activation) and not spp_service:
         return text + " - the Software Protection service is not running: set spp_service: true to start it"
     return text

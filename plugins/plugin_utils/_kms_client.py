@@ -96,7 +96,7 @@ def plan(args: dict[str, t.Any], activation: dict[str, t.Any], restart: dict[str
         return result
     if activation.get("licensing_error"):
         # nothing is decided from settings that were not read (a blind /skms would be reported as a change)
-        raise AnsibleActionFail(_analyze.licensing_refusal(activation, bool(args.get("spp_service"))))
+        raise AnsibleActionFail(_analyze.licensing_refusal(activation, bool(args.get("spp_service")), "KMS client"))
     settings_targets = [("service", service.get("kms_machine"), service.get("kms_port"), service.get("kms_lookup_domain"))]
     if scope != "service":
         settings_targets = [(p["id"], p.get("kms_machine"), p.get("kms_port"), p.get("kms_lookup_domain")) for p in _targets(scope, activation)]

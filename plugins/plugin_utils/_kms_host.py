@@ -81,7 +81,7 @@ def plan(args: dict[str, t.Any], views: dict[str, t.Any], restart: dict[str, t.A
         raise AnsibleActionFail("this host is not a KMS host (no KMS host key, CSVLK, is installed)")
     if not state["licensing_readable"]:
         if not ops:
-            raise AnsibleActionFail(_analyze.licensing_refusal(activation, args["spp_service"]))
+            raise AnsibleActionFail(_analyze.licensing_refusal(activation, args["spp_service"], "KMS host"))
         result.notes.append("the other settings are applied by the next run, once licensing can be read")
     else:
         if args.get("listening_port") and state["listening_port"] != args["listening_port"]:

@@ -8,13 +8,16 @@ also covers what test_generated_fleet.py checked (a generated fleet with transpo
 from __future__ import annotations
 
 import base64
+import collections
 import json
 import os
+import pathlib
 import resource
 import time
 import typing as t
 
 import pytest
+import yaml
 
 from conftest import ROOT, run_playbook
 from kmslab import fleet as fleet_mod
@@ -28,7 +31,22 @@ RATE = float(os.environ.get("KMSLAB_TRANSPORT_FAULTS", "0.13"))
 #: seconds each playbook run may take (200 hosts on 2 shared cores: well over ansible-playbook's usual 10 minutes)
 TIMEOUT = int(os.environ.get("KMSLAB_FAULT_TIMEOUT", "3600"))
 FORKS = int(os.environ.get("KMSLAB_FAULT_FORKS", "20"))
-KINDS = ("refused", "auth", "http500", "hang", "slow", "truncated", "garbled", "vanish")
+KINDS = ("refused", "auth", "http500", "hang", "slow", "truncated", "garbled", "vanish", "quota_shells", "quota_operations",
+         "reset", "http503", "password_changed", "certificate_expired", "wmi_error")
+#: kinds whose host answers until it is armed just before the real remediation (fleet.ON_CANDIDATES: its remedies
+#: reach the point), and the counter each one is armed at: lost inside that run
+ARMED = {"vanish": "vanish_after", "password_changed": "fault_after"}
+#: what diagnosis.json says of a host of each kind that fails to be read: its status and the cause its finding names
+#: (evidence.cause; plugin_utils/_findings._CAUSES); a wmi_error host is read, its licensing not (EVIDENCE_MISSING), and
+#: its blocked KMS port fails it (fleet.DEALT_SETTINGS)
+CAUSES = {"refused": ("unreachable", "refused"), "auth": ("unreachable", "auth_failed"), "http500": ("error", "wsman_fault"),
+          "hang": ("unreachable", "timed_out"), "truncated": ("error", "answer_damaged"), "garbled": ("error", "answer_damaged"),
+          "quota_shells": ("unreachable", "winrm_quota"), "quota_operations": ("error", "winrm_quota"),
+          "reset": ("unreachable", "reset"), "http503": ("unreachable", "service_unavailable"),
+          "certificate_expired": ("unreachable", "tls_expired"), "wmi_error": ("failing", None)}
+#: the only state-changing operations a wmi_error host may receive: its outbound firewall rule (kms_firewall reads the
+#: firewall, not licensing); the licensing remedies change nothing on it
+WMI_ERROR_OPS = {"create_rule", "update_rule", "enable_rule"}
 REMEDIATE = ROOT / "playbooks" / "remediate.yml"
 DIAGNOSE = ROOT / "playbooks" / "diagnose.yml"
 
@@ -61,6 +79,43 @@ def _misreported(document, fleet, since, upto=None):
     return wrong
 
 
+def _https_for(lab: Lab, inventory: str, names: list[str]) -> str:
+    """The inventory file with ``names`` reached over HTTPS (their listener's port, the lab's CA trusted, certificates
+    validated), as a site reaches hosts whose WinRM listens on HTTPS; the other hosts stay on HTTP."""
+    if not names:
+        return inventory
+    path = pathlib.Path(inventory)
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    clients = document["all"]["children"]["windows"]["children"]["kms_clients"]["hosts"]
+    for name in names:
+        clients[name].update({"ansible_port": lab.https_servers[name].port, "ansible_winrm_scheme": "https",
+                              "ansible_winrm_server_cert_validation": "validate", "ansible_winrm_ca_trust_path": lab.pki.ca_cert})
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return inventory
+
+
+def _summary_errors(diagnosis: dict[str, t.Any], reports: dict[str, dict[str, t.Any]], hosts: int) -> dict[str, t.Any]:
+    """Where a report's counts do not add up: the diagnosis's hosts, status and code counts against its results, each
+    remediation report's outcome counts against its hosts."""
+    results = diagnosis["results"]
+    statuses = collections.Counter(r["status"] for r in results)
+    codes = collections.Counter(code for r in results for code in set(r["codes"]))
+    summary = diagnosis["summary"]
+    errors: dict[str, t.Any] = {}
+    if not summary["hosts"] == len(results) == hosts == sum(summary["status_counts"].values()):
+        errors["diagnosis hosts"] = {"summary": summary["hosts"], "results": len(results), "fleet": hosts,
+                                     "status_counts": sum(summary["status_counts"].values())}
+    if summary["status_counts"] != dict(statuses):
+        errors["diagnosis status_counts"] = {"summary": summary["status_counts"], "results": dict(statuses)}
+    if summary["code_counts"] != dict(codes):
+        errors["diagnosis code_counts"] = {"summary": summary["code_counts"], "results": dict(codes)}
+    for label, document in reports.items():
+        outcomes = dict(collections.Counter(h["outcome"] for h in document["hosts"]))
+        if document["summary"] != outcomes or len(document["hosts"]) != hosts:
+            errors[label] = {"summary": document["summary"], "hosts": outcomes, "count": len(document["hosts"])}
+    return errors
+
+
 class _Clock:
     """Wall and CPU seconds of each playbook run: the controller's (ansible-playbook and its forks, which it waits
     for) and the lab's (its endpoints are threads of this process). CPU seconds say what a run costs whatever else
@@ -87,24 +142,26 @@ def test_fault_suite(tmp_path):
     # dealt, not drawn: every kind at least once, the vanishing hosts ones the remediation changes (fleet.py)
     schedule = fleet_mod.deal_transport_faults(definition, SEED, RATE, KINDS)
     print(f"fault suite: {COUNT} clients, seed {SEED} (KMSLAB_SEED), rate {RATE}: "
-          + ", ".join(f"{name} {s['fault']}" + (f" after {s['vanish_after']}" if s["fault"] == "vanish" else "")
+          + ", ".join(f"{name} {s['fault']}" + (f" after {s[ARMED[s['fault']]]}" if s["fault"] in ARMED else "")
                       for name, s in sorted(schedule.items())), flush=True)
     fleet = fleet_mod.build(definition, address_prefix=Lab.address_prefix())
+    kind_of = {name: s["fault"] for name, s in schedule.items()}
     faults: dict[str, int] = {}
-    for host in fleet.hosts.values():
-        if host.transport.fault:
-            faults[host.transport.fault] = faults.get(host.transport.fault, 0) + 1
+    for kind in kind_of.values():
+        faults[kind] = faults.get(kind, 0) + 1
     assert set(faults) == set(KINDS), f"seed {SEED} dealt {faults}"
-    # a vanishing host is armed just before the real remediation (its counter restarts there), so it vanishes at
-    # its point inside that run; before, it answers
-    armed = {name: host.transport.vanish_after for name, host in fleet.hosts.items() if host.transport.fault == "vanish"}
+    # a vanishing host, or one whose password changes, is armed just before the real remediation (its counter
+    # restarts there), so it is lost at its point inside that run; before, it answers
+    armed = {name: (kind_of[name], getattr(fleet.hosts[name].transport, ARMED[kind_of[name]])) for name in kind_of
+             if kind_of[name] in ARMED}
     for name in armed:
         fleet.hosts[name].transport.fault = None
     figures: dict[str, object] = {"hosts": len(fleet.hosts), "faults": faults, "seed": SEED, "rate": RATE}
     clock = _Clock()
     extra = {"diagnose_dns_servers": ["{{ lab_dns_server }}"], "report_formats": ["json", "markdown"]}
-    with Lab(fleet) as lab:
-        inventory = lab.write_inventory(str(tmp_path / "inventory.yml"), read_timeout=8)
+    expired = sorted(name for name, kind in kind_of.items() if kind == "certificate_expired")
+    with Lab(fleet, https=bool(expired)) as lab:
+        inventory = _https_for(lab, lab.write_inventory(str(tmp_path / "inventory.yml"), read_timeout=8), expired)
 
         diagnosed = clock.run("diagnose", inventory, DIAGNOSE, tmp_path / "d", forks=FORKS, timeout=TIMEOUT, extra=[
             "-e", json.dumps(dict(extra, report_dir=str(tmp_path / "r0")))])
@@ -113,14 +170,17 @@ def test_fault_suite(tmp_path):
             "--check", "-e", json.dumps(dict(extra, report_dir=str(tmp_path / "rc")))])
         after_check = {name: (h.counters.mutating_calls, len(h.applied)) for name, h in fleet.hosts.items()}
 
-        for name, point in armed.items():
+        for name, (kind, point) in armed.items():
             host = fleet.hosts[name]
             host.counters.http_requests = 0
-            host.transport.fault, host.transport.vanish_after = "vanish", point
+            host.transport.fault = kind
+            setattr(host.transport, ARMED[kind], point)
         seen0 = {name: len(h.applied) for name, h in fleet.hosts.items()}
         first = clock.run("remediate -vvvvvv", inventory, REMEDIATE, tmp_path / "1", forks=FORKS, timeout=TIMEOUT, extra=[
             "-vvvvvv", "-e", json.dumps(dict(extra, report_dir=str(tmp_path / "r1"), remediate_install_gvlk=True))])
-        vanished = sorted(name for name in armed if lab.servers[name].stopping.is_set())
+        # lost inside the run: the server stopped (vanish), the host answered past its point (password_changed)
+        vanished = sorted(name for name, (kind, point) in armed.items() if lab.servers[name].stopping.is_set()
+                          or (kind == "password_changed" and fleet.hosts[name].counters.http_requests > point))
         seen1 = {name: len(h.applied) for name, h in fleet.hosts.items()}
         second = clock.run("remediate again", inventory, REMEDIATE, tmp_path / "2", forks=FORKS, timeout=TIMEOUT, extra=[
             "-e", json.dumps(dict(extra, report_dir=str(tmp_path / "r2"), remediate_install_gvlk=True))])
@@ -145,7 +205,7 @@ def test_fault_suite(tmp_path):
     lost_misreported = {n: first_hosts[n]["outcome"] for n in vanished
                         if first_hosts[n]["outcome"] != "unreachable" or first_hosts[n]["after"]["status"] != "unreachable"}
     # the second remediation changes nothing on the hosts that are reachable and were not lost
-    reachable = [n for n in names if fleet.hosts[n].transport.fault in (None, "slow")]
+    reachable = [n for n in names if kind_of.get(n) in (None, "slow", "wmi_error")]
     changed_again = {n: fleet.hosts[n].applied[seen1[n]:] for n in reachable if fleet.hosts[n].applied[seen1[n]:]}
     # check mode
     check_calls = sum(after_check[n][0] - before_check[n][0] for n in names)
@@ -157,6 +217,29 @@ def test_fault_suite(tmp_path):
     # blame: hosts told their KMS host is down while the lab says that KMS host answers
     wrong_blame = sorted(r["host"] for r in diagnosis["results"] for f in r["findings"] if f["code"] == "KMS_HOST_DOWN"
                          and str((f.get("evidence") or {}).get("kms_host") or "").split(".", maxsplit=1)[0] in kms_healthy)
+    # each faulted host: the status and cause of its kind (CAUSES) in diagnosis.json, nothing done in either remediation
+    # (a wmi_error host: its firewall rule only), the same state before and after it; a wmi_error host's EVIDENCE_MISSING
+    # names the host's code, and its report never says "nothing was changed" beside an operation it confirmed
+    results = {r["host"]: r for r in diagnosis["results"]}
+    wrong_cause: dict[str, t.Any] = {}
+    for name, kind in sorted(kind_of.items()):
+        if kind not in CAUSES:
+            continue
+        status, cause = CAUSES[kind]
+        findings = results[name]["findings"] or [{}]
+        finding = next((f for f in findings if f.get("code") == "EVIDENCE_MISSING"), {}) if kind == "wmi_error" else findings[0]
+        got_cause = (finding.get("evidence") or {}).get("cause")
+        entries = [(label, next(h for h in doc["hosts"] if h["host"] == name)) for label, doc in reports.items()]
+        states = {label: (h["before"]["status"], h["after"]["status"], h["unconfirmed"],
+                          [op for op in h["operations"] if kind != "wmi_error" or op["op"] not in WMI_ERROR_OPS],
+                          bool(h["operations"] and "nothing was changed" in str(h["failed"]))) for label, h in entries}
+        if (results[name]["status"], got_cause) != (status, cause) or any(v != (status, status, [], [], False) for v in states.values()) \
+                or (kind == "wmi_error" and "0x80041003" not in str((finding.get("message") or {}).get("en"))):
+            wrong_cause[name] = {"kind": kind, "status": results[name]["status"], "cause": got_cause, "remediation": states}
+    # no licensing change ever reached a wmi_error host, in any run (the lab's record)
+    wmi_changed = {n: [_key(op) for op in fleet.hosts[n].applied] for n, kind in kind_of.items() if kind == "wmi_error"
+                   and [op for op in fleet.hosts[n].applied if op.get("op") not in WMI_ERROR_OPS]}
+    counts_wrong = _summary_errors(diagnosis, reports, len(names))
     figures.update({
         "timings_s": clock.wall, "cpu_s": clock.cpu, "forks": FORKS, "vanished_in_remediation": len(vanished), "armed_to_vanish": len(armed),
         "missing": {k: len(v) for k, v in missing.items()}, "wrong_diagnosis": len(wrong_diagnosis),
@@ -165,6 +248,9 @@ def test_fault_suite(tmp_path):
         "key_leaks": len(leaks), "wrong_blame": len(wrong_blame),
         "lost_with_unconfirmed": sum(1 for n in vanished if first_hosts[n]["unconfirmed"]),
         "lost_with_done": sum(1 for n in vanished if first_hosts[n]["operations"]),
+        "wrong_cause": len(wrong_cause), "wmi_error_hosts_changed": len(wmi_changed), "counts_not_adding_up": len(counts_wrong),
+        "causes": {kind: sorted({str((results[n]["findings"] or [{}])[0].get("evidence", {}).get("cause"))
+                                 for n, k in kind_of.items() if k == kind}) for kind in CAUSES},
     })
     print("FAULT SUITE FIGURES", json.dumps(figures, sort_keys=True))
     (ROOT / ".cache").mkdir(exist_ok=True)
@@ -182,3 +268,6 @@ def test_fault_suite(tmp_path):
     # -vvvvvv prints the tracebacks of handled transport errors (the http500 hosts); an unhandled one reads so
     assert not [o for o in (first.output, second.output) if "Unexpected Exception" in o or "has no attribute 'get'" in o]
     assert wrong_blame == [], f"hosts blamed on a KMS host the lab says answers, seed {SEED}"
+    assert wrong_cause == {}, f"seed {SEED}"
+    assert wmi_changed == {}, f"seed {SEED}"
+    assert counts_wrong == {}, f"seed {SEED}"

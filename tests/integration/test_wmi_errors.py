@@ -72,7 +72,7 @@ def test_remediate_changes_nothing_on_them_and_says_why(wmi_runs):
     got = {h["host"]: h for h in doc["hosts"]}
     assert got["kms-wmi"]["outcome"] == "failed" and got["kms-wmi"]["operations"] == []
     assert got["kms-wmi"]["failed"] == ("licensing cannot be read on this host (0x80041003 WBEM_E_ACCESS_DENIED (the host "
-                                        "said: Access denied)); nothing was changed")
+                                        "said: Access denied)); the KMS host settings were not changed")
     for host in ("pc-ok", "kms01", "pc-denied", "pc-rpc", "pc-class"):
         assert got[host]["outcome"] == "unchanged" and got[host]["operations"] == [], (host, got[host])
     for host in UNREADABLE:

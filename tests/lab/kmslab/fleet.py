@@ -296,7 +296,22 @@ TRANSPORT_EXPECT: dict[str, list[str] | None] = {
     "refused": ["UNREACHABLE"], "http500": ["DIAGNOSIS_FAILED"], "slow": None,
     "auth": ["UNREACHABLE"], "hang": ["UNREACHABLE"], "truncated": ["DIAGNOSIS_FAILED"], "garbled": ["DIAGNOSIS_FAILED"],
     "vanish": None,
+    # Transport's faults armed after fault_after requests (dealt with 0: from the first request), and
+    # 'password_changed', armed by the fault suite inside the remediation as 'vanish' is (its host answers until then)
+    "quota_shells": ["UNREACHABLE"], "quota_operations": ["DIAGNOSIS_FAILED"], "reset": ["UNREACHABLE"],
+    "http503": ["UNREACHABLE"], "password_changed": None,
 }
+#: Kinds deal_transport_faults also deals that are not Transport.fault: the host spec fragment each one sets and the
+#: findings its diagnosis must show. 'certificate_expired' needs a lab started with https=True and the host reached
+#: over HTTPS; 'wmi_error' is the licensing classes failing while sppsvc runs (spp.wmi_error, 0x80041003 WBEM_E_ACCESS_DENIED).
+DEALT_SETTINGS: dict[str, tuple[dict[str, t.Any], list[str]]] = {
+    "certificate_expired": ({"transport": {"certificate": "expired"}}, ["UNREACHABLE"]),
+    "wmi_error": ({"spp": {"wmi_error": "0x80041003"}}, ["EVIDENCE_MISSING", "KMS_PORT_BLOCKED"]),
+}
+#: Dealt kinds given to clients whose remedies change the host (VANISH_CANDIDATES): 'vanish' and 'password_changed'
+#: get there inside a remediation; a 'wmi_error' host is a KMS_PORT_BLOCKED one (its client TCP test and firewall
+#: do not need licensing: the outbound rule is its only change, the licensing remedies change nothing).
+ON_CANDIDATES = ("vanish", "password_changed", "wmi_error")
 #: After how many HTTP requests a generated 'vanish' host disappears (counted from when the fault is armed).
 VANISH_POINTS = (4, 8, 12, 16, 20, 24, 28)
 
@@ -358,39 +373,58 @@ def deal_transport_faults(definition: dict[str, t.Any], seed: int, rate: float,
     """Give ``rate`` of the clients of a generated ``definition`` a transport fault, dealt rather than drawn.
 
     ``max(len(kinds), round(rate x clients))`` clients get one: the kinds in turn (so each kind is given at least
-    once, and the counts differ by one at most), the hosts picked by ``seed`` (reproducible). A 'vanish' host is
-    picked among the clients whose findings are in VANISH_CANDIDATES, and the vanishing points are spread over
-    VANISH_POINTS, so every one of them disappears inside a remediation (``generate``'s random draw left a vanishing
-    host healthy, and it then never received enough requests to vanish). A faulted host's expected findings become
-    TRANSPORT_EXPECT's where that names any, as in ``generate``. The definition is changed in place.
+    once, and the counts differ by one at most), the hosts picked by ``seed`` (reproducible). A kind is one of
+    TRANSPORT_EXPECT (a Transport.fault) or of DEALT_SETTINGS (another host setting: an expired HTTPS certificate, a
+    WMI error). The hosts of ON_CANDIDATES' kinds are picked among the clients whose findings are in
+    VANISH_CANDIDATES, and the vanishing points (and the points after which a password changes) are spread over
+    VANISH_POINTS, so every one of them is hit inside a remediation (``generate``'s random draw left a vanishing host
+    healthy, and it then never received enough requests to vanish). A faulted host's expected findings become its
+    kind's (TRANSPORT_EXPECT, DEALT_SETTINGS) where that names any, as in ``generate``. The definition is changed in
+    place.
 
-    Returns the schedule: host name -> the transport setting it was given.
+    Returns the schedule: host name -> the setting it was given, its kind under "fault".
     """
     clients = definition.get("hosts") or []
     if any(spec.get("transport") for spec in clients):
         raise FleetError("the fleet already has transport faults: generate it with transport_faults=0")
-    unknown = sorted(set(kinds) - set(TRANSPORT_EXPECT))
+    known = list(TRANSPORT_EXPECT) + list(DEALT_SETTINGS)
+    unknown = sorted(set(kinds) - set(known))
     if not kinds or unknown:
-        raise FleetError(f"transport kinds must be some of {', '.join(TRANSPORT_EXPECT)}, got {', '.join(unknown) or 'none'}")
+        raise FleetError(f"transport kinds must be some of {', '.join(known)}, got {', '.join(unknown) or 'none'}")
     total = max(len(kinds), round(rate * len(clients)))
     dealt = [kinds[i % len(kinds)] for i in range(total)]
-    vanishing = dealt.count("vanish")
+    on_candidates = sorted((kind for kind in dealt if kind in ON_CANDIDATES), key=ON_CANDIDATES.index)
     candidates = [i for i, spec in enumerate(clients) if set(spec.get("expect") or []) & set(VANISH_CANDIDATES)]
-    if total > len(clients) or vanishing > len(candidates):
+    if total > len(clients) or len(on_candidates) > len(candidates):
         raise FleetError(f"{len(clients)} clients ({len(candidates)} with {' or '.join(VANISH_CANDIDATES)}) are too few "
-                         f"for {total} transport faults ({vanishing} 'vanish')")
+                         f"for {total} transport faults ({len(on_candidates)} of {', '.join(ON_CANDIDATES)})")
     rng = random.Random(f"transport/{seed}")
-    picked = rng.sample(candidates, vanishing)
+    wmi = on_candidates.count("wmi_error")
+    picked = rng.sample(candidates, len(on_candidates) - wmi)
+    blocked = [i for i in candidates if i not in picked and "KMS_PORT_BLOCKED" in (clients[i].get("expect") or [])]
+    if wmi > len(blocked):
+        raise FleetError(f"{len(blocked)} KMS_PORT_BLOCKED clients are too few for {wmi} 'wmi_error'")
+    picked += rng.sample(blocked, wmi) if wmi else []
     others = sorted(set(range(len(clients))) - set(picked))
-    picked += rng.sample(others, total - vanishing)
-    settings: list[dict[str, t.Any]] = [{"fault": "vanish", "delay_ms": 100, "vanish_after": point}
-                                        for point in (_spread(VANISH_POINTS, vanishing) if vanishing else [])]
-    settings += [{"fault": kind, "delay_ms": 100} for kind in dealt if kind != "vanish"]
+    picked += rng.sample(others, total - len(on_candidates))
+    settings: list[tuple[str, dict[str, t.Any]]] = []
+    for kind, key in (("vanish", "vanish_after"), ("password_changed", "fault_after")):
+        count = dealt.count(kind)
+        settings += [(kind, {"fault": kind, "delay_ms": 100, key: point}) for point in (_spread(VANISH_POINTS, count) if count else [])]
+    settings += [(kind, {}) for kind in on_candidates if kind not in ("vanish", "password_changed")]
+    settings += [(kind, {}) for kind in dealt if kind not in ON_CANDIDATES]
     schedule = {}
-    for index, transport in zip(picked, settings):
+    for index, (kind, transport) in zip(picked, settings):
         spec = clients[index]
-        spec["transport"] = transport
-        if TRANSPORT_EXPECT.get(transport["fault"]):
-            spec["expect"] = list(TRANSPORT_EXPECT[transport["fault"]] or [])
-        schedule[str(spec["name"])] = dict(transport)
+        if kind in DEALT_SETTINGS:
+            fragment, expect = DEALT_SETTINGS[kind]
+            for key, value in fragment.items():
+                spec[key] = dict(spec.get(key) or {}, **value)
+            spec["expect"] = list(expect)
+            schedule[str(spec["name"])] = dict(copy.deepcopy(fragment), fault=kind)
+            continue
+        spec["transport"] = transport or {"fault": kind, "delay_ms": 100}
+        if TRANSPORT_EXPECT.get(kind):
+            spec["expect"] = list(TRANSPORT_EXPECT[kind] or [])
+        schedule[str(spec["name"])] = dict(spec["transport"])
     return schedule

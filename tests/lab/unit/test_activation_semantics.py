@@ -246,6 +246,31 @@ def test_dealt_transport_faults_give_every_kind_and_vanish_inside_a_remediation(
     assert {s["fault"] for s in fleet_mod.deal_transport_faults(small, 3, 0.01, kinds).values()} == set(kinds)
 
 
+def test_dealt_faults_include_the_armed_faults_the_expired_certificate_and_the_wmi_error():
+    kinds = ("refused", "vanish", "quota_shells", "quota_operations", "reset", "http503", "password_changed",
+             "certificate_expired", "wmi_error")
+    a = fleet_mod.generate(200, seed=20261130)
+    schedule = fleet_mod.deal_transport_faults(a, 20261130, 0.13, kinds)
+    specs = {h["name"]: h for h in a["hosts"]}
+    by_kind = {kind: sorted(n for n, s in schedule.items() if s["fault"] == kind) for kind in kinds}
+    assert all(by_kind.values()) and sum(map(len, by_kind.values())) == 26, by_kind
+    # the hosts lost inside a remediation and the WMI-error hosts are ones whose remedies change them
+    candidates = {h["name"] for h in fleet_mod.generate(200, seed=20261130)["hosts"]
+                  if set(h["expect"]) & set(fleet_mod.VANISH_CANDIDATES)}
+    assert {n for kind in fleet_mod.ON_CANDIDATES for n in by_kind[kind]} <= candidates
+    assert sorted(schedule[n]["fault_after"] for n in by_kind["password_changed"]) == [4, 16, 28]
+    for name in by_kind["wmi_error"]:
+        assert specs[name]["spp"] == {"wmi_error": "0x80041003"} and specs[name]["blocked"] == ["*:1688"]
+        assert specs[name]["expect"] == ["EVIDENCE_MISSING", "KMS_PORT_BLOCKED"]
+        assert "transport" not in specs[name]
+    for name in by_kind["certificate_expired"]:
+        assert specs[name]["transport"] == {"certificate": "expired"} and specs[name]["expect"] == ["UNREACHABLE"]
+    assert {specs[n]["expect"][0] for n in by_kind["quota_operations"]} == {"DIAGNOSIS_FAILED"}
+    fleet = fleet_mod.build(a)
+    assert {fleet.hosts[n].spp_wmi_error for n in by_kind["wmi_error"]} == {0x80041003}
+    assert {fleet.hosts[n].transport.certificate for n in by_kind["certificate_expired"]} == {"expired"}
+
+
 def test_dealing_transport_faults_refuses_what_it_cannot_do():
     with pytest.raises(fleet_mod.FleetError, match="transport kinds must be some of"):
         fleet_mod.deal_transport_faults(fleet_mod.generate(10, seed=1), 1, 0.5, ("refused", "flaky"))

@@ -245,9 +245,20 @@ def test_licensing_unreadable_with_sppsvc_running_changes_nothing_and_says_why(m
         host = _wmi_unreadable_host()
         result, _conn = _run(module, args, host, check_mode=check_mode)
         assert result["failed"] is True and result["changed"] is False and result["operations"] == []
+        settings = "KMS client" if module is kms_client else "KMS host"
         assert result["msg"] == ("licensing cannot be read on this host (0x80041003 WBEM_E_ACCESS_DENIED (the host said: "
-                                 "Access denied)); nothing was changed")
+                                 f"Access denied)); the {settings} settings were not changed")
         assert host.remedies == []
+
+
+@pytest.mark.parametrize("module,args", [(kms_client, {"kms_host": "kms1.corp.example.jp"}), (kms_host, {"dns_publishing": True})])
+def test_a_licensing_refusal_names_the_settings_it_left_not_the_whole_host(module, args):
+    """The fault suite's WMI-error client (a blocked KMS port): remediate_host's kms_firewall created the outbound rule,
+    then kms_client refused, and the remediation report put "licensing cannot be read ...; nothing was changed" beside
+    the create_rule it confirmed. The refusal speaks for its own settings only."""
+    result, _conn = _run(module, args, _wmi_unreadable_host())
+    assert result["failed"] is True and "nothing was changed" not in result["msg"]
+    assert result["msg"].endswith("settings were not changed") and ("KMS client" if module is kms_client else "KMS host") in result["msg"]
 
 
 def test_licensing_unreadable_with_sppsvc_stopped_names_spp_service():
@@ -257,7 +268,8 @@ def test_licensing_unreadable_with_sppsvc_stopped_names_spp_service():
     host.probes["activation"]["spp_service"].update(State="Stopped", StartMode="Manual")
     result, _conn = _run(kms_client, {"kms_host": "kms1.corp.example.jp"}, host)
     assert result["failed"] is True and host.remedies == []
-    assert result["msg"].endswith("nothing was changed - the Software Protection service is not running: set spp_service: true to start it")
+    assert result["msg"].endswith("the KMS client settings were not changed - the Software Protection service is not running: "
+                                  "set spp_service: true to start it")
     result, _conn = _run(kms_client, {"spp_service": True, "activate": False}, host, check_mode=True)
     assert result["operations"] == [{"op": "enable_spp", "target": "service"}]
     assert result["notes"][0].startswith("the Software Protection service was not running (state Stopped, start mode Manual)")
