@@ -491,7 +491,7 @@ def _release_label(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str 
     if family is not None and family in _LTSC_FAMILIES.values():
         # an Enterprise LTSC is covered by other CSVLKs than its Windows' other editions ([PLAN], CSVLK_COVERAGE)
         return f"{_findings.release_name(family)} build {build}"
-    if (os_info.get("edition_id") or product.get("license_family") or "").lower() in _NO_CSVLK_EDITIONS:
+    if _edition(os_info, product) in _NO_CSVLK_EDITIONS:
         # Windows IoT Enterprise (LTSC): no CSVLK group of [PLAN] names it, so its release names no CSVLK either
         return f"{_product_names.product_name(product, os_info)} build {build}"
     if build and build >= 22000:
@@ -1260,7 +1260,7 @@ def product_family(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str 
         return None         # neither ProductType nor the edition says, and the build is both a client's and a server's
     if server:
         return {14393: "ws2016", 17763: "ws2019", 20348: "ws2022", 26100: "ws2025"}.get(build)
-    edition = (os_info.get("edition_id") or product.get("license_family") or "").lower()
+    edition = _edition(os_info, product)
     if edition in _LTSC_EDITIONS:
         return _LTSC_FAMILIES.get(build)    # an Enterprise LTSC of a build Microsoft lists no CSVLK for: not known
     if edition in _NO_CSVLK_EDITIONS:
@@ -1270,6 +1270,12 @@ def product_family(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str 
     if build >= 10240:
         return "win10"
     return None
+
+
+def _edition(os_info: dict[str, t.Any], product: dict[str, t.Any]) -> str:
+    """The Windows edition in lower case: the registry's EditionID, else the licence's LicenseFamily; "" when neither
+    was read."""
+    return (os_info.get("edition_id") or product.get("license_family") or "").lower()
 
 
 #: The Enterprise LTSB/LTSC editions (registry EditionID / LicenseFamily) and their releases by build ([KEYS]: Windows 10

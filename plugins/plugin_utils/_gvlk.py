@@ -261,20 +261,18 @@ def _rows() -> tuple[Gvlk, ...]:
     return tuple(rows)
 
 
-def published_keys() -> list[str]:
-    """Every GVLK Microsoft publishes that this module knows: Windows (with the rows it cannot choose by edition) and
-    Office. For checks that no key is ever shown whole."""
+def published_keys(application: str | None = None) -> list[str]:
+    """Every GVLK Microsoft publishes that this module knows, of one application ("windows": with the rows it cannot
+    choose by edition; "office") or of both (None). For checks that no key is ever shown whole, and :func:`is_gvlk`."""
+    windows = [row.key for row in _rows()] + [key for _release, _name, key in _UNMAPPED]
     office = [key for rows in OFFICE_GVLKS.values() for _name, key in rows]
-    return [row.key for row in _rows()] + [key for _release, _name, key in _UNMAPPED] + office
+    return windows if application == "windows" else office if application == "office" else windows + office
 
 
 @functools.lru_cache(maxsize=None)
 def _last5(application: str | None = None) -> frozenset[str]:
     """The last five characters of every published GVLK of one application ("windows", "office"), or of both."""
-    windows = [row.key for row in _rows()] + [key for _release, _name, key in _UNMAPPED]
-    office = [key for rows in OFFICE_GVLKS.values() for _name, key in rows]
-    keys = windows if application == "windows" else office if application == "office" else windows + office
-    return frozenset(key[-5:] for key in keys)
+    return frozenset(key[-5:] for key in published_keys(application))
 
 
 def _normalise_edition(edition_id: str, product_type: int) -> str:

@@ -636,7 +636,12 @@ def reference_time(snapshot: dict[str, t.Any], host_now: datetime.datetime | Non
     the host's own clock (the time probe's ``utc_now``, else ``collected_at``, which a snapshot collected on the host
     by Get-KmsActivationSnapshot.ps1 takes from the host), said to be the host's: it was not checked. Neither: (None,
     None). ``host_now``: the time probe's clock when the caller has parsed it already."""
-    midpoint = _clock_offset(None, (snapshot.get("controller") or {}).get("time"))[0]
+    return _reference(_clock_offset(None, (snapshot.get("controller") or {}).get("time"))[0], snapshot, host_now)
+
+
+def _reference(midpoint: datetime.datetime | None, snapshot: dict[str, t.Any], host_now: datetime.datetime | None
+               ) -> tuple[datetime.datetime | None, str | None]:
+    """:func:`reference_time` from the controller's ``midpoint`` when the caller has computed it (None: not recorded)."""
     if midpoint is not None:
         return midpoint, REFERENCE_CONTROLLER
     if host_now is None:
@@ -1108,8 +1113,7 @@ def analysis_views(snapshot: dict[str, t.Any]) -> dict[str, t.Any]:
     time_raw = probes.get("time")
     host_now = parse_datetime(time_raw.get("utc_now")) if isinstance(time_raw, dict) else None
     midpoint, offset, _uncertainty = _clock_offset(host_now, (snapshot.get("controller") or {}).get("time"))
-    # reference_time's answer: the controller's midpoint when it was recorded, else the host's own clock
-    reference, clock = (midpoint, REFERENCE_CONTROLLER) if midpoint is not None else reference_time(snapshot, host_now)
+    reference, clock = _reference(midpoint, snapshot, host_now)
     if isinstance(probes.get("activation"), dict):
         views["activation"] = normalise_activation(probes["activation"], reference, lean=True, clock=clock or REFERENCE_HOST)
     if isinstance(time_raw, dict):
