@@ -44,7 +44,10 @@ _CHANNEL_RE = re.compile(r"\b(VOLUME_[A-Z_]+|RETAIL|OEM_[A-Z_]+|TIMEBASED_[A-Z_]
 #: Office 2010, KMSHost edition" (Microsoft's slmgr /dlv bfe7a195-...).
 _NAME_RE = re.compile(r"^(?:Microsoft )?(Windows|Office)\b.*\b(edition|add-on)\s*$")
 _PARTIAL_RE = re.compile(r"^(?:[A-Z0-9Xx*]{5}-){0,4}([A-Z0-9]{5})$")
-_FULL_KEY_RE = re.compile(r"\b(?:[A-Z0-9]{5}-){4}([A-Z0-9]{5})\b")
+#: A product key: five groups of five, the first four of which may be masked with stars by the tool or the user that
+#: printed it ("Windows Product Key: *****-*****-BJD6C-K3YVH-DVQJG", a Genuine Advantage diagnostic report,
+#: social.microsoft.com); whatever of it is shown, only the last group may be kept (mask_keys).
+_FULL_KEY_RE = re.compile(r"(?<![A-Za-z0-9*])(?:[A-Z0-9*]{5}-){4}([A-Z0-9]{5})\b")
 _HOSTPORT_RE = re.compile(r"^(?P<host>[A-Za-z0-9][A-Za-z0-9.\-_]*):(?P<port>\d{1,5})$")
 _NUMBER_RE = re.compile(r"(\d+)")
 _NOISE_RE = re.compile(r"^[\s\-=*_#~.]*$")
@@ -139,9 +142,12 @@ _OSPP_ACTIVATED_RE = re.compile(r"^<Product activation successful>$")
 #: The result label of the activation error messages in Microsoft's localized KB articles (read as "error code" is):
 #: ja - support.microsoft.com/kb/929826/ja ("エラー: 0x8007232b") and support.microsoft.com/ja-jp/help/3166553
 #: ("ライセンス認証のエラー: コード 0x8007232b"); da - support2.microsoft.com/kb/929826/da ("Fejl: 0x80092328",
-#: "Aktiveringsfejl: Code 0x8007232b"); sv - support2.microsoft.com/kb/929826/sv ("Fel: 0x8007232b"); pl -
-#: support.microsoft.com/pl-pl/kb/942962 ("Kod błędu: 0xc004f035"). The label of the message's description that
-#: follows them ("説明:", "Description:", "Beskrivning:", "Opis:") is no licence's Description (_labelled).
+#: "Aktiveringsfejl: Code 0x8007232b"); sv - support2.microsoft.com/kb/929826/sv ("Fel: 0x8007232b", "Aktiveringsfel:
+#: Kod 0x8007232b"); pl - support.microsoft.com/pl-pl/kb/942962 ("Kod błędu: 0xc004f035"); it -
+#: support.microsoft.com/kb/942962/it ("Codice errore: 0xc004f035"); pt (pt-PT) - support.microsoft.com/kb/929826/pt
+#: ("Erro: 0x8007232b", "Erro de activação: Código 0x8007232b"). The label of the message's description that follows
+#: them ("説明:", "Description:", "Beskrivning:", "Opis:", "Descrizione:", "Descrição:") is no licence's Description
+#: (_labelled). The English KB 942962 prints "Error Code:" with its code on the next line (_pending_error_label).
 #: No localized slmgr.ini (System32\slmgr\<LCID>\slmgr.ini, where slmgr.vbs reads its words) is published in the
 #: corpora searched, and no Korean, German or Japanese slmgr /dli transcript; these labels come from public programs
 #: that read real localized slmgr /dli and /dlv output, each found with the search index's find_string (the index
@@ -180,8 +186,10 @@ LABELS: dict[str, dict[str, str]] = {
     "ja": {"エラー コード": "LicenseStatusReason", "エラー": "LicenseStatusReason", "ライセンス認証のエラー": "LicenseStatusReason",
            "ライセンスの状態": "LicenseStatus"},
     "da": {"fejl": "LicenseStatusReason", "aktiveringsfejl": "LicenseStatusReason"},
-    "sv": {"fel": "LicenseStatusReason"},
+    "sv": {"fel": "LicenseStatusReason", "aktiveringsfel": "LicenseStatusReason"},
     "pl": {"kod błędu": "LicenseStatusReason"},
+    "it": {"codice errore": "LicenseStatusReason"},
+    "pt": {"erro": "LicenseStatusReason", "erro de activação": "LicenseStatusReason"},
     "ko": {"부분 제품 키": "PartialProductKey", "라이선스 상태": "LicenseStatus", "정품 인증 id": "ID"},
 }
 
@@ -203,9 +211,10 @@ STATUS_WORDS: dict[str, int] = {
 
 #: The word a localized error message puts between its result label and the code ("ライセンス認証のエラー: コード
 #: 0x8007232b", support.microsoft.com/ja-jp/help/3166553; "Aktiveringsfejl: Code 0x8007232b", support2.microsoft.com/kb/
-#: 929826/da): an error label's value is the code, or one of these words and the code; any other text before the code
-#: is not read.
-CODE_WORDS: frozenset[str] = frozenset({"code", "コード"})
+#: 929826/da; "Aktiveringsfel: Kod 0x8007232b", .../kb/929826/sv; "Erro de activação: Código 0x8007232b",
+#: support.microsoft.com/kb/929826/pt): an error label's value is the code, or one of these words and the code; any
+#: other text before the code is not read.
+CODE_WORDS: frozenset[str] = frozenset({"code", "コード", "kod", "código"})
 _CODE_VALUE_RE = re.compile(r"^(?:(?P<word>[^\s\d][^\s]*)\s*)?(?P<code>0x[0-9A-Fa-f]{1,8})(?![0-9A-Fa-f])")
 #: A code alone on its line, as the "Windows is not genuine" dialog's text ends (support.microsoft.com/de-de/help/
 #: 4487266: "Windows ist kein Original" ... "0xC004F200"): read only as _lone_dialog_code allows.
@@ -336,6 +345,7 @@ class _Reader:
         self.activated: list[dict[str, t.Any]] = []     # slmgr /ato attempts that printed "Product activated successfully."
         self.auto_attempt: dict[str, t.Any] | None = None   # the automatic attempt (event 8198, rules engine) being read
         self.auto_lines: list[dict[str, t.Any]] = []    # its lines, unread if the event ends before its code and licence
+        self.pending_error_label: int | None = None     # the line of an error label with no value (_pending_error_label)
 
     # -- products ------------------------------------------------------------------------------------------------
 
@@ -387,6 +397,9 @@ class _Reader:
         field = _LABEL_TO_FIELD.get(label.strip().lower()) or _LABEL_TO_FIELD.get(label.strip())
         if field is None:
             return False
+        if field == "LicenseStatusReason" and not value.strip():
+            self._pending_error_label(number, label)
+            return False
         parsed = self._value(field, value)
         if parsed is None:
             return False
@@ -413,6 +426,24 @@ class _Reader:
                 self._set(field, parsed)
             return True
         self._set(field, parsed)
+        return True
+
+    def _pending_error_label(self, number: int, label: str) -> None:
+        """Remember an error label with nothing after it ("Error Code:" of the English KB 942962, whose code 0xC004F059
+        stands on the next line, support.microsoft.com/kb/942962): the line stays unread unless the next line that is
+        not blank is a code alone (_error_code_after_label). Not for ospp.vbs's ERROR CODE (printed with its code on
+        the label's line) nor inside an event's text."""
+        if label.strip() != _OSPP_ERROR_CODE and self.event_id is None:
+            self.pending_error_label = number
+
+    def _error_code_after_label(self, number: int, text: str) -> bool:
+        """Read a code alone on its line as the value of the error label just before it (_pending_error_label), as the
+        label's value is read when both stand on one line; the label's line is then understood too."""
+        label_line, self.pending_error_label = self.pending_error_label, None
+        if label_line is None or not _DIALOG_CODE_RE.match(text):
+            return False
+        self.unread = [u for u in self.unread if u["line"] != label_line]
+        self._set("LicenseStatusReason", text)
         return True
 
     def _sku_id(self, sku: str) -> None:
@@ -488,6 +519,8 @@ class _Reader:
     def _read_part(self, number: int, stripped: str) -> None:
         """Read one line, or one 'label: value' part of a line."""
         self.current_text = mask_keys(stripped)
+        if self._error_code_after_label(number, stripped):
+            return
         if self._auto_attempt(number, stripped):
             return
         if self._event_or_srv(stripped) or self._attempt(stripped) or self._ospp_success(stripped) or self._xpr(stripped):
