@@ -101,7 +101,6 @@ def test_homelab_eval_expired_lines_are_a_licence_whose_grace_expired():
     assert result["status"] == "failing" and "SL_E_GRACE_TIME_EXPIRED" in messages(result, "ACTIVATION_FAILED")[0]
 
 
-@pytest.mark.xfail(strict=True, reason="0xC004FC07 is not in the HRESULT catalog: UNKNOWN_ACTIVATION_ERROR")
 def test_goad_dli_expired_server_evaluation_names_the_validity_period():
     """slmgr /dli of a Windows Server Datacenter evaluation, TIMEBASED_EVAL, Notification, reason 0xC004FC07 (slerror.h
     SL_E_VALIDITY_PERIOD_EXPIRED: "The Software Licensing Service reported that the validity period expired.").
