@@ -226,3 +226,27 @@ def test_a_redacted_key_on_a_label_line_is_absent_and_a_real_one_beginning_with_
     assert [key("Partial Product Key: XXXXX"), key("Partial Product Key: XXXXX-XXXXX-XXXXX-XXXXX-XXXXX"),
             key("Partial Product Key: XQ3WT"), key("Partial Product Key: XXXXX-XXXXX-XXXXX-XXXXX-T83GX")] == \
         [None, None, "XQ3WT", "T83GX"]
+
+
+def test_ws2025_evaluation_dlv_is_a_licensed_evaluation():
+    """slmgr /dlv of Windows Server 2025 Datacenter evaluation: TIMEBASED_EVAL, "Retail:TB:Eval", Licensed,
+    "Timebased activation expiration: 243800 minute(s) (170 day(s))". Correct: a licensed evaluation with its minutes
+    left, channel EVALUATION (not retail, though the key channel begins with Retail): an evaluation edition that cannot
+    take a KMS client key, not a failure."""
+    snap = read("en_ws2025_eval_dlv_timebased_licensed.txt")
+    [product] = products(snap)
+    assert (product["ProductKeyChannel"], product["LicenseStatus"], product["GracePeriodRemaining"]) == ("Retail:TB:Eval", 1, 243800)
+    result = diagnose(snap)
+    assert (result["status"], result["codes"]) == ("warning", ["EVALUATION_EDITION"])
+
+
+def test_nslookup_srv_answers_of_other_services_are_not_kms_records():
+    """nslookup SRV answers for _ldap._tcp (zer1t0's "Attacking Active Directory": two domain controllers, port 389;
+    a pentest note's interactive nslookup with "set type=all"). Correct: not the _vlmcs._tcp record - no kms_dns, every
+    line unread, nothing said of KMS discovery."""
+    for name in ("en_zer1t0_attacking_ad_nslookup_ldap_srv.txt", "en_pentest_notes_nslookup_interactive_ldap_srv.txt"):
+        snap = read(name)
+        assert snap["probes"] == {}
+        assert [line for line in unread(snap) if line.startswith("svr hostname")] in (
+            ["svr hostname   = dc01.contoso.local", "svr hostname   = dc02.contoso.local"], ["svr hostname   = ad-dc01.ad.com"])
+        assert diagnose(snap)["codes"] == ["EVIDENCE_MISSING"]
