@@ -167,6 +167,12 @@ _CATALOG: tuple[HResultInfo, ...] = (
     HResultInfo(0xC004F009, "SL_E_GRACE_TIME_EXPIRED",
                 "The grace period expired.",
                 "猶予期間が終了しました。"),
+    # "The Software Licensing Service reported that the validity period expired." (slerror.h): the LicenseStatusReason
+    # of a Windows Server evaluation (TIMEBASED_EVAL) in notification once its evaluation period is over (a published
+    # slmgr /dli: tests/unit/fixtures/text/SOURCES.md)
+    HResultInfo(0xC004FC07, "SL_E_VALIDITY_PERIOD_EXPIRED",
+                "The validity period expired (an evaluation's or time-based licence's period is over).",
+                "有効期間が終了しました (評価版または期間限定のライセンスの期間が終わっています)。"),
     HResultInfo(0xC004F017, "SL_E_PUBLISHING_LICENSE_NOT_INSTALLED",
                 "The license is not installed.",
                 "ライセンスがインストールされていません。"),

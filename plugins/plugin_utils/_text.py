@@ -376,7 +376,9 @@ class _Reader:
             word = re.sub(r"\s+", "", text) if text.startswith("---") else text
             return STATUS_WORDS.get(word.lower().rstrip(".。"))
         if field == "PartialProductKey":
-            match = _PARTIAL_RE.match(text)
+            # a key the publisher hid ("Last 5 characters of installed product key: XXXXX") is absent, as a redacted
+            # Format-List value is (_cim_shown_value): never the key "…XXXXX"
+            match = None if _snapshot.is_placeholder(text) else _PARTIAL_RE.match(text)
             return match.group(1) if match else None
         if field in ("GracePeriodRemaining",):
             minutes = re.search(r"(\d+)\s*(?:minute|分钟)", text)
