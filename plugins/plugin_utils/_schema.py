@@ -16,14 +16,14 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
 import typing as t
 
 from ansible.errors import AnsibleError
 
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _text
+
 SCHEMA_PATH = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "snapshot.schema.json")
 SHAPES = ("snapshot", "collected")
-_KEY_RE = re.compile(r"\b[A-Za-z0-9]{5}(?:-[A-Za-z0-9]{5}){3}-(?P<last>[A-Za-z0-9]{5})\b")
 
 
 @functools.lru_cache(maxsize=1)
@@ -55,7 +55,7 @@ def _pointer(parts: t.Iterable[t.Any]) -> str:
 
 def _masked(text: str, limit: int) -> str:
     """``text`` with product keys cut to their last five characters, at most ``limit`` characters long."""
-    text = _KEY_RE.sub(lambda m: "XXXXX-XXXXX-XXXXX-XXXXX-" + m.group("last"), text)
+    text = _text.mask_keys(text)
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 

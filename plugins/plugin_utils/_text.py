@@ -46,8 +46,9 @@ _NAME_RE = re.compile(r"^(?:Microsoft )?(Windows|Office)\b.*\b(edition|add-on)\s
 _PARTIAL_RE = re.compile(r"^(?:[A-Z0-9Xx*]{5}-){0,4}([A-Z0-9]{5})$")
 #: A product key: five groups of five, the first four of which may be masked with stars by the tool or the user that
 #: printed it ("Windows Product Key: *****-*****-BJD6C-K3YVH-DVQJG", a Genuine Advantage diagnostic report,
-#: social.microsoft.com); whatever of it is shown, only the last group may be kept (mask_keys).
-_FULL_KEY_RE = re.compile(r"(?<![A-Za-z0-9*])(?:[A-Z0-9*]{5}-){4}([A-Z0-9]{5})\b")
+#: social.microsoft.com); whatever of it is shown, only the last group may be kept (mask_keys). Lower case too: a key
+#: typed by a person into a snapshot file or a ticket is no less a key (the schema check's messages show values).
+_FULL_KEY_RE = re.compile(r"(?<![A-Za-z0-9*])(?:[A-Za-z0-9*]{5}-){4}([A-Za-z0-9]{5})\b")
 _HOSTPORT_RE = re.compile(r"^(?P<host>[A-Za-z0-9][A-Za-z0-9.\-_]*):(?P<port>\d{1,5})$")
 _NUMBER_RE = re.compile(r"(\d+)")
 _NOISE_RE = re.compile(r"^[\s\-=*_#~.]*$")
@@ -311,7 +312,10 @@ _PRODUCT_FIELDS = {"Name", "Description", "ID", "ApplicationID", "PartialProduct
 
 
 def mask_keys(text: str) -> str:
-    """Mask every full product key to its last five characters (keys are secrets in every output)."""
+    """Mask every full product key to its last five characters (keys are secrets in every output).
+
+    The one masking of free text in the collection: the text reader's unread lines and the schema check's messages
+    (``_schema``) both use it, so a key partly hidden by another tool is cut the same way everywhere."""
     return _FULL_KEY_RE.sub(lambda m: "XXXXX-XXXXX-XXXXX-XXXXX-" + m.group(1), text)
 
 

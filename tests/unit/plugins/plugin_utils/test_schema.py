@@ -119,6 +119,18 @@ def test_a_full_product_key_is_refused_and_never_shown():
     assert key not in json.dumps(found) and "T83GX" in found[0]["value"]
 
 
+@pytest.mark.parametrize("key, shown", [("w269n-wfgwx-yvc9b-4j6c9-t83gx", "t83gx"),
+                                        ("*****-*****-YVC9B-4J6C9-T83GX", "T83GX")])
+def test_a_key_typed_in_lower_case_or_partly_hidden_shows_only_its_last_five(key, shown):
+    """The schema check's values and messages use the text reader's masking: a key in lower case (typed by a person)
+    or with its first groups hidden by another tool shows nothing but its last five characters."""
+    found = _schema.differences(_broken(lambda s: s["probes"]["activation"]["products"][0].update(PartialProductKey=key)),
+                                "snapshot")
+    assert [d["path"] for d in found] == ["/probes/activation/products/0/PartialProductKey"]
+    text = json.dumps(found)
+    assert key not in text and key[12:] not in text and shown in found[0]["value"]
+
+
 def test_the_filter_reads_json_text_and_names_its_options():
     text = json.dumps(_broken(lambda s: s["probes"]["time"].update(utc_now="yesterday")))
     assert [d["path"] for d in snapshot_differences(text, "snapshot")] == ["/probes/time/utc_now"]

@@ -116,6 +116,7 @@ def test_mgadiag_report_is_no_licence_view_and_shows_no_more_than_five_key_chara
     ("*****-*****-BJD6C-K3YVH-DVQJG", "XXXXX-XXXXX-XXXXX-XXXXX-DVQJG"),      # the report's form (real)
     ("*****-*****-*****-*****-DVQJG", "XXXXX-XXXXX-XXXXX-XXXXX-DVQJG"),      # composed: already as we print it
     ("W269N-WFGWX-YVC9B-4J6C9-T83GX", "XXXXX-XXXXX-XXXXX-XXXXX-T83GX"),      # a full key, as before
+    ("w269n-wfgwx-yvc9b-4j6c9-t83gx", "XXXXX-XXXXX-XXXXX-XXXXX-t83gx"),      # composed: typed in lower case
 ])
 def test_a_key_with_masked_leading_groups_is_masked_to_its_last_five(key, shown):
     """Composed around the report's line: a key some of whose groups the tool or the user replaced by stars is still
