@@ -1001,6 +1001,10 @@ def _host_evidence_missing(ctx: _Context, errors: dict[str, t.Any], products: li
     if not products and not ctx.activation.get("activation_attempts"):
         if not ctx.activation.get("products_collected"):
             return [("the licensing products (SoftwareLicensingProduct)", "ライセンス製品 (SoftwareLicensingProduct)")]
+        if ctx.activation.get("products"):
+            # what was read are add-on licences (ESU, ...): the list is not empty, it holds no base licence
+            return [("a licensing product with a product key (only add-on licences were read)",
+                     "プロダクトキーのあるライセンス製品 (読み取れたのはアドオンのライセンスだけです)")]
         return [("a licensing product with a product key (the list is empty)", "プロダクトキーのあるライセンス製品 (一覧が空です)")]
     return []
 

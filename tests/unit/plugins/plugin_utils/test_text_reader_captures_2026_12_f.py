@@ -192,6 +192,9 @@ def test_mas_1125_esu_add_ons_with_redacted_keys_say_nothing_of_windows():
     assert not any("PartialProductKey" in p for p in products(snap))
     result = diagnose(snap)
     assert (result["status"], result["codes"]) == ("unknown", ["EVIDENCE_MISSING"])
+    missing = next(f for f in result["findings"] if f["code"] == "EVIDENCE_MISSING")["message"]
+    assert "only add-on licences were read" in missing["en"] and "list is empty" not in missing["en"]
+    assert "アドオンのライセンスだけ" in missing["ja"]
 
 
 # -- the JSON of a WMI query (the probes' shape) ----------------------------------------------------------------------------
