@@ -154,3 +154,18 @@ def test_date_patterns_are_formatted_with_the_invariant_culture(script):
                  if args and args[0].startswith("'") and args[0] not in _INVARIANT_DATE_FORMATS
                  and not (len(args) > 1 and "InvariantCulture" in args[1])]
     assert not offending, offending
+
+
+#: w32tm /resync's options as Microsoft documents them ("w32tm /resync [/computer:<computer>] [/nowait] [/rediscover]
+#: [/soft]", Windows Time service tools and settings; the same line in w32tm's own /? text). /force is not one.
+_W32TM_RESYNC_OPTIONS = {"/resync", "/nowait", "/rediscover", "/soft"}
+
+
+def test_time_sync_resyncs_with_documented_w32tm_options_only():
+    steps = _steps(_tree("remedies/time_sync.ps1"))
+    calls = [w for k, n, w in steps if k == "command" and n == "Get-WakExitCode" and w and w[0] == "'w32tm.exe'"]
+    resync = [w for w in calls if "'/resync'" in w[1]]
+    assert resync, calls
+    for words in resync:
+        options = {o.strip(" '") for o in words[1].strip("@()").split(",")}
+        assert options <= _W32TM_RESYNC_OPTIONS, options
