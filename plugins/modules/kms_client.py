@@ -12,6 +12,9 @@ description:
     or a given key, and activates with bounded retries; the same CIM methods slmgr.vbs calls, no slmgr text.
   - Never replaces a MAK, retail, OEM or AVMA key unless I(allow_channel_change=true); never activates an already
     licensed product again unless I(force_activation=true).
+  - Never activates through KMS a product set to token-based activation only (C(VLActivationTypeEnabled) 3), as
+    C(slmgr /ato) does not; the result names it and what a person must decide (C(slmgr /fta) or C(slmgr /act-type)).
+    A product set to Active Directory only is activated as C(slmgr /ato) does, with a warning.
   - The GVLK is chosen from Microsoft's public table by the edition (EditionID / LicenseFamily) and the build number.
 options:
   kms_host:

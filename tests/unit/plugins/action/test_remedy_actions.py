@@ -474,3 +474,26 @@ def test_a_failed_change_reports_no_after_state(args):
     assert result["failed"] is True and "0xC004F050" in result["msg"]
     assert result["after"] is None
     assert result["before"] is not None
+
+
+def test_a_product_set_to_token_based_activation_only_is_not_activated_through_kms():
+    """slmgr /ato does not call Activate() on a product whose VLActivationTypeEnabled is 3 (token-based activation only):
+    it says "This system is configured for Token-based activation only. Use slmgr.vbs /fta ..., or slmgr.vbs /act-type
+    to change the activation type setting" (slmgr.vbs ActivateProduct, L_MsgTokenBasedActivationMustBeDone; /act-type:
+    "1 (for AD) or 2 (for KMS) or 3 (for Token) or 0 (for all)"). kms_client does the same and names what a person must
+    decide; a product allowed KMS (0 or 2), or whose setting was not read, is activated as before."""
+    act = S.failing("0x800706BA")["probes"]["activation"]
+    act["products"][0]["VLActivationTypeEnabled"] = 3
+    host = Host({"activation": act})
+    result, _conn = _run(kms_client, {}, host)
+    assert result["changed"] is False and host.remedies == [] and not result.get("failed"), result.get("msg")
+    assert any("token-based activation only" in w and "/act-type" in w for w in result["warnings"]), result["warnings"]
+    assert result["needs_person"] and all(p["en"] and p["ja"] for p in result["needs_person"])
+    for allowed in (0, 2, None):
+        act["products"][0]["VLActivationTypeEnabled"] = allowed
+        result, _conn = _run(kms_client, {}, Host({"activation": act}), check_mode=True)
+        assert [op["op"] for op in result["operations"]] == ["activate"], allowed
+    act["products"][0]["VLActivationTypeEnabled"] = 1          # Active Directory only: activated as slmgr /ato does, with a warning
+    result, _conn = _run(kms_client, {}, Host({"activation": act}), check_mode=True)
+    assert [op["op"] for op in result["operations"]] == ["activate"]
+    assert any("Active Directory-based activation only" in w for w in result["warnings"]), result["warnings"]
