@@ -27,7 +27,10 @@ options:
         An IPv6 address is set with its brackets, as C(slmgr /skms) does. See docs/input-validation.md.
     type: str
   kms_port:
-    description: TCP port of the KMS host (1-65535; booleans are refused); 1688 when neither this nor a port in I(kms_host) is given.
+    description:
+      - TCP port of the KMS host (1-65535; booleans are refused); 1688 when neither this nor a port in I(kms_host) is given.
+      - Given without I(kms_host), only the port is set, as C(slmgr /skms :<port>) does (the KMS host name, manual or
+        found through DNS, is left as it is). Not allowed with I(state=absent).
     type: int
   state:
     description:

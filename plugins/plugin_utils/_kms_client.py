@@ -114,6 +114,9 @@ def plan(args: dict[str, t.Any], activation: dict[str, t.Any], restart: dict[str
                 ops.append({"op": "set_kms_machine", "target": target, "value": want_host})
             if (port or 1688) != want_port or (not port and want_port != 1688):
                 ops.append({"op": "set_kms_port", "target": target, "value": want_port})
+        elif args.get("kms_port") is not None and (port or 1688) != args["kms_port"]:
+            # slmgr /skms :<port> - no name: only SetKeyManagementServicePort (slmgr.vbs SetKmsMachineName)
+            ops.append({"op": "set_kms_port", "target": target, "value": args["kms_port"]})
         # /skms-domain
         if args.get("lookup_domain") is not None:
             wanted = args["lookup_domain"].strip().lower()

@@ -153,6 +153,7 @@ def test_a_key_of_the_wrong_type_is_refused_without_echoing_it(value, kind):
 
 @pytest.mark.parametrize("args, message", [
     ({"state": "absent", "kms_host": "kms01"}, "kms_host cannot be given with state: absent"),
+    ({"state": "absent", "kms_port": 1700}, "kms_port cannot be given with state: absent"),
     ({"kms_host": "kms01:99999"}, "kms_host: 'kms01:99999' is not a valid"),
     ({"kms_port": 0, "kms_host": "kms01"}, "kms_port: 0 is not a port \\(an integer 1-65535\\)"),
     ({"scope": "visio"}, "scope must be service, windows, office or an activation ID"),
@@ -497,3 +498,17 @@ def test_a_product_set_to_token_based_activation_only_is_not_activated_through_k
     result, _conn = _run(kms_client, {}, Host({"activation": act}), check_mode=True)
     assert [op["op"] for op in result["operations"]] == ["activate"]
     assert any("Active Directory-based activation only" in w for w in result["warnings"]), result["warnings"]
+
+
+def test_kms_port_alone_sets_only_the_port_as_slmgr_skms_colon_port_does():
+    """slmgr /skms takes "<Name[:Port] | : port>" and, with no name, calls only SetKeyManagementServicePort
+    (slmgr.vbs SetKmsMachineName: "If strKmsName <> "" Then ... SetKeyManagementServiceMachine"). kms_port alone was
+    silently ignored (nothing planned, changed false): it now sets the port, once."""
+    act = S.healthy()["probes"]["activation"]
+    host = Host({"activation": act})
+    result, _conn = _run(kms_client, {"kms_port": 1700, "activate": False}, host, check_mode=True, diff=True)
+    assert result["operations"] == [{"op": "set_kms_port", "target": "service", "value": 1700}], result["operations"]
+    assert result["diff"]["after"]["service"]["kms_port"] == 1700 and result["diff"]["after"]["service"]["kms_machine"] is None
+    act["service"]["KeyManagementServicePort"] = 1700
+    again, _conn = _run(kms_client, {"kms_port": 1700, "activate": False}, Host({"activation": act}), check_mode=True)
+    assert again["changed"] is False and again["operations"] == []
