@@ -3,7 +3,8 @@
 """Planning KMS client changes: which slmgr-equivalent operations bring a host to the wanted state.
 
 Safety rules:
-* a MAK, retail, OEM or AVMA key is never replaced unless ``allow_channel_change`` is true;
+* a MAK, retail, OEM, AVMA or KMS host key (CSVLK), or a key of unknown channel, is never replaced unless
+  ``allow_channel_change`` is true;
 * a licensed product is not activated again unless ``force_activation`` is true;
 * a GVLK is chosen from Microsoft's table by EditionID and build (``_gvlk``), never from the localized caption;
   an explicit key is validated and only its last five characters ever appear in results.
@@ -22,7 +23,9 @@ from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze,
 from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan
 
 KEY_RE = _options.KEY_RE
-PROTECTED_CHANNELS = {"MAK", "RETAIL", "OEM", "AVMA", "SUBSCRIPTION"}
+#: Keys install_gvlk replaces only with allow_channel_change: a KMS host key (CSVLK) too - replacing it turns the KMS
+#: host into a client - and a key whose channel could not be told (absent evidence is not "a KMS client key").
+PROTECTED_CHANNELS = {"MAK", "RETAIL", "OEM", "AVMA", "SUBSCRIPTION", "KMS_HOST", "UNKNOWN"}
 
 
 def check_key(value: t.Any) -> str:

@@ -512,3 +512,25 @@ def test_kms_port_alone_sets_only_the_port_as_slmgr_skms_colon_port_does():
     act["service"]["KeyManagementServicePort"] = 1700
     again, _conn = _run(kms_client, {"kms_port": 1700, "activate": False}, Host({"activation": act}), check_mode=True)
     assert again["changed"] is False and again["operations"] == []
+
+
+def test_install_gvlk_does_not_replace_a_kms_host_key_without_allow_channel_change():
+    """A KMS host key (CSVLK) is what makes the host a KMS host: slmgr /ipk with a GVLK would replace it (and slmgr
+    then deletes KeyManagementServiceVersion, InstallProductKey in slmgr.vbs), turning the host into a client. Like a
+    MAK, it is replaced only with allow_channel_change; nor is a key whose channel could not be told (absent evidence
+    is not "a KMS client key")."""
+    host_key = S.kms_host([S.product(Description="Windows(R) Operating System, VOLUME_KMS_WS19 channel",
+                                     ProductKeyChannel="Volume:CSVLK", PartialProductKey="7C3WN",
+                                     IsKeyManagementServiceMachine=1, LicenseStatus=1)])["probes"]["activation"]
+    host_key["current_version"]["EditionID"] = "ServerStandard"      # Windows Server 2019 Standard (build 17763)
+    unknown = S.healthy()["probes"]["activation"]
+    unknown.update(events=[], products=[S.product(Description="Windows(R) Operating System", ProductKeyChannel=None,
+                                                  PartialProductKey="ABCDE", DiscoveredKeyManagementServiceMachineName=None,
+                                                  VLActivationInterval=None, VLRenewalInterval=None)])
+    for act in (host_key, unknown):
+        result, _conn = _run(kms_client, {"install_gvlk": True, "activate": False}, Host({"activation": act}), check_mode=True)
+        assert result["operations"] == [], result["operations"]
+        assert "left in place" in result["warnings"][0] and "allow_channel_change" in result["warnings"][0]
+        result, _conn = _run(kms_client, {"install_gvlk": True, "allow_channel_change": True, "activate": False},
+                             Host({"activation": act}), check_mode=True)
+        assert [op["op"] for op in result["operations"]] == ["install_key"]
