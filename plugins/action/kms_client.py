@@ -40,6 +40,8 @@ class ActionModule(RemedyActionBase):
         args["scope"] = _kms_client.check_scope(args["scope"])
         if args["state"] == "absent" and args.get("kms_host") is not None:
             raise AnsibleActionFail("kms_host cannot be given with state: absent (absent clears the manual KMS host)")
+        if args["state"] == "absent" and args.get("kms_port") is not None:
+            raise AnsibleActionFail("kms_port cannot be given with state: absent (absent clears the manual KMS host and port)")
         if args.get("kms_port") is not None:
             args["kms_port"] = _options.port("kms_port", args["kms_port"])
         if args.get("kms_host") is not None:

@@ -10,8 +10,12 @@ description:
   - Sets or clears the KMS host and port at service level or for one product (Windows, Office or an activation ID),
     sets the DNS lookup domain and KMS host caching, installs the KMS client setup key (GVLK) for the host's edition
     or a given key, and activates with bounded retries; the same CIM methods slmgr.vbs calls, no slmgr text.
-  - Never replaces a MAK, retail, OEM or AVMA key unless I(allow_channel_change=true); never activates an already
+  - Never replaces a MAK, retail, OEM, AVMA or KMS host key (a CSVLK - replacing it would turn the KMS host into a
+    client), or a key whose channel could not be told, unless I(allow_channel_change=true); never activates an already
     licensed product again unless I(force_activation=true).
+  - Never activates through KMS a product set to token-based activation only (C(VLActivationTypeEnabled) 3), as
+    C(slmgr /ato) does not; the result names it and what a person must decide (C(slmgr /fta) or C(slmgr /act-type)).
+    A product set to Active Directory only is activated as C(slmgr /ato) does, with a warning.
   - The GVLK is chosen from Microsoft's public table by the edition (EditionID / LicenseFamily) and the build number.
 options:
   kms_host:
@@ -24,7 +28,10 @@ options:
         An IPv6 address is set with its brackets, as C(slmgr /skms) does. See docs/input-validation.md.
     type: str
   kms_port:
-    description: TCP port of the KMS host (1-65535; booleans are refused); 1688 when neither this nor a port in I(kms_host) is given.
+    description:
+      - TCP port of the KMS host (1-65535; booleans are refused); 1688 when neither this nor a port in I(kms_host) is given.
+      - Given without I(kms_host), only the port is set, as C(slmgr /skms :<port>) does (the KMS host name, manual or
+        found through DNS, is left as it is). Not allowed with I(state=absent).
     type: int
   state:
     description:
@@ -60,7 +67,7 @@ options:
         (ansible-playbook itself prints command-line extra vars at high verbosity), and use C(no_log) on the task.
     type: str
   allow_channel_change:
-    description: Allow replacing a MAK, retail, OEM or AVMA key with a KMS client key.
+    description: Allow replacing a MAK, retail, OEM, AVMA or KMS host key (CSVLK), or a key of unknown channel, with a KMS client key.
     type: bool
     default: false
   activate:

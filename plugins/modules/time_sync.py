@@ -8,7 +8,7 @@ short_description: Set the Windows Time source and resync a host whose clock is 
 version_added: 0.1.0
 description:
   - Sets the time source of the Windows Time service to the domain hierarchy (C(NT5DS)) or to NTP peers, the
-    service's start type, starts it, and resyncs (C(w32tm /resync /force)) when the clock is off against the
+    service's start type, starts it, and resyncs (C(w32tm /resync)) when the clock is off against the
     controller's by more than I(max_skew_seconds). KMS refuses requests whose clock differs from the KMS host's by
     more than 4 hours (0xC004F06C).
   - A source set by Group Policy is not changed (a warning says so) - change the policy instead.

@@ -3,7 +3,8 @@
 """Planning KMS client changes: which slmgr-equivalent operations bring a host to the wanted state.
 
 Safety rules:
-* a MAK, retail, OEM or AVMA key is never replaced unless ``allow_channel_change`` is true;
+* a MAK, retail, OEM, AVMA or KMS host key (CSVLK), or a key of unknown channel, is never replaced unless
+  ``allow_channel_change`` is true;
 * a licensed product is not activated again unless ``force_activation`` is true;
 * a GVLK is chosen from Microsoft's table by EditionID and build (``_gvlk``), never from the localized caption;
   an explicit key is validated and only its last five characters ever appear in results.
@@ -22,7 +23,9 @@ from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze,
 from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan
 
 KEY_RE = _options.KEY_RE
-PROTECTED_CHANNELS = {"MAK", "RETAIL", "OEM", "AVMA", "SUBSCRIPTION"}
+#: Keys install_gvlk replaces only with allow_channel_change: a KMS host key (CSVLK) too - replacing it turns the KMS
+#: host into a client - and a key whose channel could not be told (absent evidence is not "a KMS client key").
+PROTECTED_CHANNELS = {"MAK", "RETAIL", "OEM", "AVMA", "SUBSCRIPTION", "KMS_HOST", "UNKNOWN"}
 
 
 def check_key(value: t.Any) -> str:
@@ -114,6 +117,9 @@ def plan(args: dict[str, t.Any], activation: dict[str, t.Any], restart: dict[str
                 ops.append({"op": "set_kms_machine", "target": target, "value": want_host})
             if (port or 1688) != want_port or (not port and want_port != 1688):
                 ops.append({"op": "set_kms_port", "target": target, "value": want_port})
+        elif args.get("kms_port") is not None and (port or 1688) != args["kms_port"]:
+            # slmgr /skms :<port> - no name: only SetKeyManagementServicePort (slmgr.vbs SetKmsMachineName)
+            ops.append({"op": "set_kms_port", "target": target, "value": args["kms_port"]})
         # /skms-domain
         if args.get("lookup_domain") is not None:
             wanted = args["lookup_domain"].strip().lower()
@@ -160,6 +166,8 @@ def plan(args: dict[str, t.Any], activation: dict[str, t.Any], restart: dict[str
             targets.append(windows)               # a converted MAK/retail product is a KMS client from now on
         for product in targets:
             channel = product.get("channel")
+            if not _activation_type_allows_kms(product, result):
+                continue
             if product["application"] == "windows" and installed_key:
                 ops.append({"op": "activate", "target": product["id"]})
             elif channel != "KMS_CLIENT":
@@ -168,6 +176,38 @@ def plan(args: dict[str, t.Any], activation: dict[str, t.Any], restart: dict[str
                 ops.append({"op": "activate", "target": product["id"]})
     result.after = _predict(before, ops)
     return result
+
+
+#: slmgr.vbs /act-type values (L_optSetVLActivationTypeUsage: "1 (for AD) or 2 (for KMS) or 3 (for Token) or 0 (for all)").
+ACTIVATION_TYPE_AD, ACTIVATION_TYPE_TOKEN = 1, 3
+
+TOKEN_ONLY_TEXT = {
+    "en": "{name} ({id}) is set to token-based activation only (VLActivationTypeEnabled 3): slmgr /ato does not activate "
+          "it either. It was not activated through KMS. Activate it with its token (slmgr /fta), or allow KMS activation "
+          "with slmgr /act-type 2 (or /act-type for any type) {id} - a person must decide which.",
+    "ja": "{name} ({id}) はトークン ベースのライセンス認証専用に設定されています (VLActivationTypeEnabled 3)。slmgr /ato でも"
+          "ライセンス認証されません。KMS ではライセンス認証していません。トークンでライセンス認証する (slmgr /fta) か、"
+          "slmgr /act-type 2 (どの種類でもよい場合は /act-type) {id} で KMS を許可してください (どちらにするかは担当者が決めてください)。",
+}
+
+
+def _activation_type_allows_kms(product: dict[str, t.Any], result: Plan) -> bool:
+    """False for a product set to token-based activation only: slmgr /ato does not call Activate() on it
+    (slmgr.vbs ActivateProduct, L_MsgTokenBasedActivationMustBeDone). A product set to Active Directory only is
+    activated as slmgr /ato does, with a warning that Activate() goes to Active Directory, not to a KMS host.
+    A type that was not read is not a restriction (absent is not collected)."""
+    kind = product.get("vl_activation_type")
+    values = {"name": product.get("name") or product.get("id"), "id": product.get("id")}
+    if kind == ACTIVATION_TYPE_TOKEN:
+        text = {lang: TOKEN_ONLY_TEXT[lang].format(**values) for lang in ("en", "ja")}
+        result.warnings.append(text["en"])
+        result.person.append(text)
+        return False
+    if kind == ACTIVATION_TYPE_AD:
+        result.warnings.append(f"{values['name']} ({values['id']}) is set to Active Directory-based activation only "
+                               "(VLActivationTypeEnabled 1): the KMS settings do not apply to it and Activate() uses "
+                               "Active Directory; slmgr /act-type 2 (or /act-type) allows KMS activation.")
+    return True
 
 
 def _predict(before: dict[str, t.Any], ops: list[dict[str, t.Any]]) -> dict[str, t.Any]:

@@ -372,6 +372,8 @@ def normalise_product(product: dict[str, t.Any], reference: datetime.datetime | 
     })
     view.update(_product_kms_host(product))
     view["kms_dns_publishing"] = as_bool(product.get("KeyManagementServiceDnsPublishing"))
+    # slmgr /act-type: 0 any, 1 Active Directory, 2 KMS, 3 token-based only (None: not read)
+    view["vl_activation_type"] = as_int(product.get("VLActivationTypeEnabled"))
     return view
 
 

@@ -15,7 +15,9 @@ Invoke-WakOperations $Params {
     param($op)
     switch ([string]$op.op) {
         'rebuild_license_store' {
-            $stamp = (Get-Date).ToUniversalTime().ToString('yyyyMMddHHmmss')
+            # InvariantCulture: a custom pattern follows the current calendar, and a Japanese Windows set to the Japanese
+            # calendar would write the era year ('0008...'), which restart_pending reads as year 8 (never 'waiting')
+            $stamp = [DateTime]::UtcNow.ToString('yyyyMMddHHmmss', [Globalization.CultureInfo]::InvariantCulture)
             $found = @()
             foreach ($folder in @('System32\spp\store\2.0', 'System32\spp\store')) {
                 $tokens = Join-Path (Join-Path $env:SystemRoot $folder) 'tokens.dat'

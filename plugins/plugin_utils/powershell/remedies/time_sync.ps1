@@ -1,6 +1,7 @@
 # winactivation.kms remedy: time_sync v1
 # Applies Windows Time changes decided on the controller: the time source (the registry values w32tm /config
-# writes, then w32tm /config /update), the service start type and state, and a resync (w32tm /resync /force).
+# writes, then w32tm /config /update), the service start type and state, and a resync (w32tm /resync: its documented
+# options are /computer, /nowait, /rediscover and /soft - "/force", common in scripts, is not one of them).
 # Only exit codes of w32tm are used; its text is localized and never read.
 param($Params)
 
@@ -18,7 +19,7 @@ Invoke-WakOperations $Params {
         }
         'set_start_mode' { Set-Service -Name 'W32Time' -StartupType ([string]$op.value); return 0 }
         'start_service' { Start-Service -Name 'W32Time'; return 0 }
-        'resync' { return Get-WakExitCode 'w32tm.exe' @('/resync', '/force') }
+        'resync' { return Get-WakExitCode 'w32tm.exe' @('/resync') }
         default { return -2147024809 }   # E_INVALIDARG: an operation this script does not know
     }
 }

@@ -153,6 +153,7 @@ def test_a_key_of_the_wrong_type_is_refused_without_echoing_it(value, kind):
 
 @pytest.mark.parametrize("args, message", [
     ({"state": "absent", "kms_host": "kms01"}, "kms_host cannot be given with state: absent"),
+    ({"state": "absent", "kms_port": 1700}, "kms_port cannot be given with state: absent"),
     ({"kms_host": "kms01:99999"}, "kms_host: 'kms01:99999' is not a valid"),
     ({"kms_port": 0, "kms_host": "kms01"}, "kms_port: 0 is not a port \\(an integer 1-65535\\)"),
     ({"scope": "visio"}, "scope must be service, windows, office or an activation ID"),
@@ -474,3 +475,62 @@ def test_a_failed_change_reports_no_after_state(args):
     assert result["failed"] is True and "0xC004F050" in result["msg"]
     assert result["after"] is None
     assert result["before"] is not None
+
+
+def test_a_product_set_to_token_based_activation_only_is_not_activated_through_kms():
+    """slmgr /ato does not call Activate() on a product whose VLActivationTypeEnabled is 3 (token-based activation only):
+    it says "This system is configured for Token-based activation only. Use slmgr.vbs /fta ..., or slmgr.vbs /act-type
+    to change the activation type setting" (slmgr.vbs ActivateProduct, L_MsgTokenBasedActivationMustBeDone; /act-type:
+    "1 (for AD) or 2 (for KMS) or 3 (for Token) or 0 (for all)"). kms_client does the same and names what a person must
+    decide; a product allowed KMS (0 or 2), or whose setting was not read, is activated as before."""
+    act = S.failing("0x800706BA")["probes"]["activation"]
+    act["products"][0]["VLActivationTypeEnabled"] = 3
+    host = Host({"activation": act})
+    result, _conn = _run(kms_client, {}, host)
+    assert result["changed"] is False and host.remedies == [] and not result.get("failed"), result.get("msg")
+    assert any("token-based activation only" in w and "/act-type" in w for w in result["warnings"]), result["warnings"]
+    assert result["needs_person"] and all(p["en"] and p["ja"] for p in result["needs_person"])
+    for allowed in (0, 2, None):
+        act["products"][0]["VLActivationTypeEnabled"] = allowed
+        result, _conn = _run(kms_client, {}, Host({"activation": act}), check_mode=True)
+        assert [op["op"] for op in result["operations"]] == ["activate"], allowed
+    act["products"][0]["VLActivationTypeEnabled"] = 1          # Active Directory only: activated as slmgr /ato does, with a warning
+    result, _conn = _run(kms_client, {}, Host({"activation": act}), check_mode=True)
+    assert [op["op"] for op in result["operations"]] == ["activate"]
+    assert any("Active Directory-based activation only" in w for w in result["warnings"]), result["warnings"]
+
+
+def test_kms_port_alone_sets_only_the_port_as_slmgr_skms_colon_port_does():
+    """slmgr /skms takes "<Name[:Port] | : port>" and, with no name, calls only SetKeyManagementServicePort
+    (slmgr.vbs SetKmsMachineName: "If strKmsName <> "" Then ... SetKeyManagementServiceMachine"). kms_port alone was
+    silently ignored (nothing planned, changed false): it now sets the port, once."""
+    act = S.healthy()["probes"]["activation"]
+    host = Host({"activation": act})
+    result, _conn = _run(kms_client, {"kms_port": 1700, "activate": False}, host, check_mode=True, diff=True)
+    assert result["operations"] == [{"op": "set_kms_port", "target": "service", "value": 1700}], result["operations"]
+    assert result["diff"]["after"]["service"]["kms_port"] == 1700 and result["diff"]["after"]["service"]["kms_machine"] is None
+    act["service"]["KeyManagementServicePort"] = 1700
+    again, _conn = _run(kms_client, {"kms_port": 1700, "activate": False}, Host({"activation": act}), check_mode=True)
+    assert again["changed"] is False and again["operations"] == []
+
+
+def test_install_gvlk_does_not_replace_a_kms_host_key_without_allow_channel_change():
+    """A KMS host key (CSVLK) is what makes the host a KMS host: slmgr /ipk with a GVLK would replace it (and slmgr
+    then deletes KeyManagementServiceVersion, InstallProductKey in slmgr.vbs), turning the host into a client. Like a
+    MAK, it is replaced only with allow_channel_change; nor is a key whose channel could not be told (absent evidence
+    is not "a KMS client key")."""
+    host_key = S.kms_host([S.product(Description="Windows(R) Operating System, VOLUME_KMS_WS19 channel",
+                                     ProductKeyChannel="Volume:CSVLK", PartialProductKey="7C3WN",
+                                     IsKeyManagementServiceMachine=1, LicenseStatus=1)])["probes"]["activation"]
+    host_key["current_version"]["EditionID"] = "ServerStandard"      # Windows Server 2019 Standard (build 17763)
+    unknown = S.healthy()["probes"]["activation"]
+    unknown.update(events=[], products=[S.product(Description="Windows(R) Operating System", ProductKeyChannel=None,
+                                                  PartialProductKey="ABCDE", DiscoveredKeyManagementServiceMachineName=None,
+                                                  VLActivationInterval=None, VLRenewalInterval=None)])
+    for act in (host_key, unknown):
+        result, _conn = _run(kms_client, {"install_gvlk": True, "activate": False}, Host({"activation": act}), check_mode=True)
+        assert result["operations"] == [], result["operations"]
+        assert "left in place" in result["warnings"][0] and "allow_channel_change" in result["warnings"][0]
+        result, _conn = _run(kms_client, {"install_gvlk": True, "allow_channel_change": True, "activate": False},
+                             Host({"activation": act}), check_mode=True)
+        assert [op["op"] for op in result["operations"]] == ["install_key"]

@@ -120,3 +120,52 @@ def test_firewall_probe_reports_where_rules_come_from_and_whether_local_rules_ap
     steps = _steps(_tree("probes/firewall.ps1"))
     assert _index(steps, "command", "Get-NetFirewallRule", "-PolicyStore", "ActiveStore", "-Name") is not None
     assert _index(steps, "command", "Get-NetFirewallRule", "-PolicyStore", "ActiveStore", "-Direction", "Outbound", "-Action", "Block") is not None
+
+
+#: Standard date formats that .NET always renders with the invariant culture and the Gregorian calendar ("O", "R",
+#: "s", "u": dotnet/docs standard-date-and-time-format-strings.md); every other pattern follows the current culture.
+_INVARIANT_DATE_FORMATS = {"'o'", "'O'", "'r'", "'R'", "'s'", "'u'"}
+
+
+def _to_string_calls(root: tree_sitter.Node) -> list[tuple[int, list[str]]]:
+    """Every .ToString(...) call: its line and its arguments' texts."""
+    calls = []
+    for node in _walk(root):
+        if node.type != "invokation_expression":
+            continue
+        names = [c for c in node.children if c.type == "member_name"]
+        if not names or names[-1].text.decode() != "ToString":
+            continue
+        arg_list = next((c for c in node.children if c.type == "argument_list"), None)
+        exprs = next((c for c in arg_list.children if c.type == "argument_expression_list"), None) if arg_list else None
+        args = [c.text.decode() for c in exprs.children if c.type == "argument_expression"] if exprs else []
+        calls.append((node.start_point[0] + 1, args))
+    return calls
+
+
+@pytest.mark.parametrize("script", sorted(str(p.relative_to(PS)) for p in PS.rglob("*.ps1")))
+def test_date_patterns_are_formatted_with_the_invariant_culture(script):
+    """A custom pattern such as 'yyyyMMddHHmmss' is rendered in the current culture's current calendar ("Date and
+    time formatting methods always use the current calendar", dotnet/docs working-with-calendars.md). On a Japanese
+    Windows whose user chose the Japanese calendar (和暦) in Region settings, ja-JP's current calendar is
+    JapaneseCalendar and 'yyyy' is the era year: the rebuild's tokens.dat.<stamp>.bak then reads as year 0008, and the
+    restart_pending probe would never see the rebuild waiting for its restart. Such calls must pass InvariantCulture."""
+    offending = [(line, args) for line, args in _to_string_calls(_tree(script))
+                 if args and args[0].startswith("'") and args[0] not in _INVARIANT_DATE_FORMATS
+                 and not (len(args) > 1 and "InvariantCulture" in args[1])]
+    assert not offending, offending
+
+
+#: w32tm /resync's options as Microsoft documents them ("w32tm /resync [/computer:<computer>] [/nowait] [/rediscover]
+#: [/soft]", Windows Time service tools and settings; the same line in w32tm's own /? text). /force is not one.
+_W32TM_RESYNC_OPTIONS = {"/resync", "/nowait", "/rediscover", "/soft"}
+
+
+def test_time_sync_resyncs_with_documented_w32tm_options_only():
+    steps = _steps(_tree("remedies/time_sync.ps1"))
+    calls = [w for k, n, w in steps if k == "command" and n == "Get-WakExitCode" and w and w[0] == "'w32tm.exe'"]
+    resync = [w for w in calls if "'/resync'" in w[1]]
+    assert resync, calls
+    for words in resync:
+        options = {o.strip(" '") for o in words[1].strip("@()").split(",")}
+        assert options <= _W32TM_RESYNC_OPTIONS, options
