@@ -139,12 +139,27 @@ def kms_host_would_change(variables: t.Mapping[str, t.Any], kms_host: str, inven
     return not isinstance(fqdn, str) or not fqdn or _snapshot.host_key(fqdn) == kms_host
 
 
+#: A license store that needs rebuilding on a KMS host: for a person (the client remedies do not rebuild it).
+_KMS_HOST_REBUILD = {
+    "en": "This host is a KMS host: rebuilding its license store removes its KMS host key (CSVLK), which this run cannot "
+          "reinstall (a GVLK would make it a KMS client). Rebuild the store by hand (KB 2736303), then reinstall the CSVLK "
+          "with slmgr /ipk and activate it with slmgr /ato.",
+    "ja": "このホストは KMS ホストです。ライセンス ストアを再構築すると KMS ホスト キー (CSVLK) が削除され、この実行では"
+          "再インストールできません (GVLK を入れると KMS クライアントになります)。手動でストアを再構築し (KB 2736303)、"
+          "slmgr /ipk で CSVLK を再インストールして slmgr /ato でライセンス認証してください。",
+}
+
+
 class RemediationRun:
     """The decisions of the remediate role for one host, fed one step result at a time."""
 
     def __init__(self, diagnosis: dict[str, t.Any], settings: Settings, domain_member: bool, check_mode: bool = False) -> None:
         self.findings = [f for f in _as_list(diagnosis.get("findings")) if isinstance(f, t.Mapping)]
         self.codes = [c for c in _as_list(diagnosis.get("codes")) if isinstance(c, str)]
+        #: the diagnosis found a KMS host key on this host: its license store is not rebuilt by the client remedies
+        self.is_kms_host = diagnosis.get("is_kms_host") is True
+        #: what a person must do that the planner itself decided (not a remedy's answer)
+        self.person: list[dict[str, str]] = []
         self.settings = settings
         self.domain_member = domain_member
         self.check_mode = check_mode
@@ -190,7 +205,12 @@ class RemediationRun:
         if s.install_gvlk and self._any("NOT_KMS_CHANNEL", "INVALID_PRODUCT_KEY") and not self._any("NO_GVLK_FOR_EDITION"):
             yield Step("gvlk", "Install the KMS client key for the edition", "kms_client",
                        {"install_gvlk": True, "allow_channel_change": True, "activate": False})
-        if s.rebuild_license_store and self._any("LICENSE_STORE_CORRUPT"):
+        if s.rebuild_license_store and self._any("LICENSE_STORE_CORRUPT") and self.is_kms_host:
+            # a rebuild removes the installed keys (KB 2736303); the CSVLK is known only to its owner, and the "rekey"
+            # after it would install a GVLK and turn the KMS host into a client
+            if _KMS_HOST_REBUILD not in self.person:
+                self.person.append(dict(_KMS_HOST_REBUILD))
+        elif s.rebuild_license_store and self._any("LICENSE_STORE_CORRUPT"):
             repairs = (["dism", "sfc"] if s.system_files else []) + ["rebuild_license_store"]
             yield Step("repair", "Rebuild the license store (heavy repair, only when enabled)", "system_repair", {"repairs": repairs})
             # a rebuild waits for the restart (KB 2736303): no key before it
@@ -302,7 +322,7 @@ class RemediationRun:
         if waits is not None:
             unforeseen += [dict(op, because=dict(waits)) for r in self._of(("activation",)) for op in _as_list(r.get(done_key))
                            if isinstance(op, t.Mapping)]
-        needs_person: list[t.Any] = []
+        needs_person: list[t.Any] = list(self.person)
         for result in self._of(("spp", "firewall", "repair")):
             needs_person += [p for p in _as_list(result.get("needs_person")) if p not in needs_person]
         instructions: list[t.Any] = []

@@ -397,3 +397,18 @@ def test_check_mode_finds_the_kms_host_under_an_upper_case_inventory_name(invent
     [op] = summary["unforeseen"]
     assert (op["op"], op["target"]) == ("activate", PRODUCT)
     assert inventory_name in op["because"]["en"]
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_a_kms_hosts_license_store_is_not_rebuilt_and_a_person_is_told_why(check_mode):
+    """A KMS host outside the kms_hosts group runs the client remedies. Its store rebuild would remove its CSVLK (KB
+    2736303 removes the installed keys), and the "rekey" after it would install a GVLK and turn it into a KMS client.
+    Fails before the fix: system_repair was called on it."""
+    loader = Loader({"system_repair": {"changed": True, "operations": [{"op": "rebuild_license_store", "target": "system"}],
+                                       "operations_done": [], "operations_unconfirmed": [], "reboot_required": True}})
+    diagnosis = dict(_diagnosis(_finding("LICENSE_STORE_CORRUPT")), is_kms_host=True)
+    summary = _run({"rebuild_license_store": True}, _vars(diagnosis), loader, check_mode=check_mode)["summary"]
+    assert [c["action"] for c in loader.calls if c["action"] in ("system_repair", "kms_client")] == []
+    assert summary["operations"] == [] and summary["reboot_required"] is False
+    [person] = summary["needs_person"]
+    assert "CSVLK" in person["en"] and "KB 2736303" in person["en"] and "CSVLK" in person["ja"]
