@@ -50,6 +50,7 @@ kms_host:
       C(spp_service).
     - C(firewall_builtin_inbound) is null when the rule, or whether it is enabled, was not read.
     - C(count_sufficient) is null when the current or the required count was not read.
+    - C(listening_port) is null when KeyManagementServiceListeningPort was not read (not the default 1688).
     - An Office host key's generation comes from its Activation ID where Microsoft publishes it (Office 2010, 2016,
       2019, LTSC 2021, LTSC 2024), as their Descriptions name no version ("Office 16, VOLUME_KMS channel"); another one's is null.
     - C(activated) is null when the host is no KMS host, no KMS host key was read or the LicenseStatus of one was not

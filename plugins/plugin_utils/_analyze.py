@@ -1127,13 +1127,19 @@ def kms_counts(activation: dict[str, t.Any]) -> tuple[int | None, int | None]:
 
 def self_endpoint(activation: dict[str, t.Any]) -> tuple[str, int] | None:
     """For a KMS host (its normalised activation view): the name and port clients connect to, else None."""
-    service = activation.get("service") or {}
     name = _fqdn(activation)
     if not is_kms_host(activation) or not name:
         return None
-    port = service.get("kms_listening_port") or next((p.get("kms_listening_port") for p in activation.get("products") or []
-                                                      if p.get("kms_listening_port")), None)
-    return name, port or 1688
+    # not read: the port clients use unless told otherwise (slmgr /sprt), for the controller's connect only
+    return name, listening_port(activation) or 1688
+
+
+def listening_port(activation: dict[str, t.Any]) -> int | None:
+    """The port the KMS host listens on, as read: the service's KeyManagementServiceListeningPort, else a product's;
+    None when neither was read (never the default 1688 for a value not collected)."""
+    service = activation.get("service") or {}
+    return service.get("kms_listening_port") or next(
+        (p.get("kms_listening_port") for p in activation.get("products") or [] if p.get("kms_listening_port")), None)
 
 
 def _kms_host_events(ctx: _Context) -> list[dict[str, t.Any]]:

@@ -40,7 +40,8 @@ def info(views: dict[str, t.Any]) -> dict[str, t.Any]:
         "required_count": required,
         # None when either count was not read (never "insufficient" from a count not collected)
         "count_sufficient": None if count is None or required is None else count >= required,
-        "listening_port": service.get("kms_listening_port") or 1688,
+        # None when not read: a wanted port is then set, never compared with a guess
+        "listening_port": _analyze.listening_port(activation),
         "dns_publishing": service.get("kms_dns_publishing"),
         "dns_publish_list": host.get("dns_publish_list") or [],
         "requests_24h": host.get("requests_24h"),

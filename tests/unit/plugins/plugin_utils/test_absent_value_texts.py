@@ -543,6 +543,22 @@ def test_kms_host_info_says_not_collected_where_it_was_not():
     assert state["count_sufficient"] is None
 
 
+def test_kms_host_info_gives_no_listening_port_it_did_not_read():
+    """KeyManagementServiceListeningPort not read (the service's row without it) was reported as 1688, and the kms_host
+    module compared a wanted 1688 with that guess and left a host listening elsewhere as it was: not collected is null,
+    and a port asked for is then set (SetKeyManagementServiceListeningPort is what slmgr /sprt calls)."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _kms_host  # pylint: disable=import-outside-toplevel
+    snapshot, _observed = _corpus_case("real:technet-dli-kms-host-count-2")
+    activation = snapshot["probes"]["activation"]
+    activation.get("service", {}).pop("KeyManagementServiceListeningPort", None)
+    for product in activation["products"]:
+        product.pop("KeyManagementServiceListeningPort", None)
+    views = _snapshot.normalise_snapshot(snapshot)
+    assert _kms_host.info(views)["listening_port"] is None
+    plan = _kms_host.plan({"listening_port": 1688, "spp_service": False}, views)
+    assert [op["op"] for op in plan.operations] == ["set_listening_port", "restart_spp"]
+
+
 @pytest.mark.parametrize("entry, addresses", [
     ({"error": None}, None), ({"addresses": None, "error": None}, None),
     ({"error": {"code": 9003, "hresult": None}}, []), ({"addresses": [], "error": None}, [])])
