@@ -34,7 +34,7 @@ def test_every_corpus_snapshot_reads_the_same():
 def test_the_lean_views_leave_out_what_no_rule_reads():
     views = _snapshot.analysis_views(S.healthy())
     assert set(views["time"]) == {"offset_seconds", "source_type", "service_state"}
-    assert set(views["kms_dns"]) == {"candidates"}      # the SRV look-ups when a rule asks (analysis_srv)
+    assert set(views["kms_dns"]) == {"candidates", "own_addresses"}      # the SRV look-ups when a rule asks (analysis_srv)
     assert not {"events", "office", "registry"} & set(views["activation"])
     assert "time" not in views["activation"]["last_request"]
     unread = {"kms_lookup_domain", "discovered_kms_address", "vl_activation_interval", "kms_dns_publishing"}
