@@ -1145,9 +1145,10 @@ def analysis_views(snapshot: dict[str, t.Any]) -> dict[str, t.Any]:
     Each field has the value :func:`normalise_snapshot` gives it (the same functions compute both); what no rule reads
     is left out rather than computed: of ``activation`` the ``events``, ``office`` and ``registry`` (and each KMS
     event's ``time``), of ``time`` everything but ``offset_seconds``, ``source_type`` and ``service_state``, of
-    ``kms_dns`` everything but ``candidates`` and ``own_addresses`` (the SRV look-ups: :func:`analysis_srv`, when a rule asks), the ``kms_host`` view (the analyzer parses
-    the probe's events itself). The host's clock (``utc_now``) is parsed once, for the offset (and the grace dates when
-    the controller's clock was not recorded), and the controller's midpoint is computed once, for both.
+    ``kms_dns`` everything but ``candidates`` and ``own_addresses`` (the SRV look-ups: :func:`analysis_srv`, when a
+    rule asks), the ``kms_host`` view (the analyzer parses the probe's events itself). The host's clock (``utc_now``)
+    is parsed once, for the offset (and the grace dates when the controller's clock was not recorded), and the
+    controller's midpoint is computed once, for both.
     """
     probes = snapshot.get("probes") or {}
     views: dict[str, t.Any] = {}

@@ -22,20 +22,15 @@ BLIND = {"tcp": {"kms01.corp.example.jp:1688": {"open": False, "error": "unresol
 def _kms(name: str, addresses: list[str] | None) -> dict:
     """composed: KMS host ``name`` with a Windows Server 2019 CSVLK (does not cover Windows 11) and ``addresses`` on
     its adapter (None: a snapshot before the adapters' IPAddress was read)."""
-    def edit(probes):
-        act = probes["activation"]
-        act["products"] = [S.product(Description="Windows(R) Operating System, VOLUME_KMS_2019 channel",
-                                     ProductKeyChannel="Volume:CSVLK", LicenseFamily="ServerDatacenter")]
-        act["service"].update(IsKeyManagementServiceMachine=1, KeyManagementServiceCurrentCount=40, RequiredClientCount=25,
-                              KeyManagementServiceListeningPort=1688)
-        act["os"].update(ProductType=3, BuildNumber="17763")
-        act["computer"].update(Name=name.upper(), DNSHostName=name)
-        adapter = {"Index": 1, "DNSDomain": "corp.example.jp"}
-        if addresses is not None:
-            adapter["IPAddress"] = addresses
-        probes["kms_dns"]["adapters"] = [adapter]
-    snap = S.edit(S.healthy(), edit)
+    key = S.product(Description="Windows(R) Operating System, VOLUME_KMS_2019 channel", ProductKeyChannel="Volume:CSVLK",
+                    LicenseFamily="ServerDatacenter")
+    snap = S.kms_host([key], build="17763")
     snap["host"] = name
+    snap["probes"]["activation"]["computer"].update(Name=name.upper(), DNSHostName=name)
+    adapter = {"Index": 1, "DNSDomain": "corp.example.jp"}
+    if addresses is not None:
+        adapter["IPAddress"] = addresses
+    snap["probes"]["kms_dns"]["adapters"] = [adapter]
     return _analyze.analyze(snap, {})
 
 
