@@ -613,8 +613,11 @@ $probes = [ordered]@{
     $tcpip = Get-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters' @('Domain', 'NV Domain', 'SearchList', 'Hostname')
     $policy = Get-WakRegistryValue 'HKLM:\SOFTWARE\Policies\Microsoft\System\DNSClient' @('PrimaryDnsSuffix', 'SearchList')
     $computer = Get-WakComputerSystem
+    # IPAddress: "Array of all of the IP addresses associated with the current network adapter" (IPv4 and IPv6,
+    # learn.microsoft.com/windows/win32/cimwin32prov/win32-networkadapterconfiguration): a KMS host's own addresses, which
+    # the fleet joins to a client that names it by an address or an alias (docs/architecture.md).
     $adapters = @(Get-CimInstance -ClassName Win32_NetworkAdapterConfiguration -Filter 'IPEnabled = TRUE' | ForEach-Object {
-        Get-WakCimProperty $_ @('Index', 'DNSDomain', 'DNSServerSearchOrder', 'DNSDomainSuffixSearchOrder')
+        Get-WakCimProperty $_ @('Index', 'DNSDomain', 'DNSServerSearchOrder', 'DNSDomainSuffixSearchOrder', 'IPAddress')
     })
 
     # `Domain` is the suffix the DNS client uses now; `NV Domain` the one it will use after the next restart.

@@ -58,7 +58,8 @@ class ActionModule(ActionBase):
         run = _remediate.RemediationRun(_remediate.diagnosis_of(self._reweighed(task_vars), host, own), settings,
                                         _remediate.in_domain(own), check_mode)
         if check_mode:
-            run.changing_kms_hosts = self._changing_kms_hosts(task_vars, run.down_kms_hosts())
+            run.changing_kms_hosts = self._changing_kms_hosts(task_vars, run.down_kms_hosts(),
+                                                              _remediate.diagnosis_of(None, host, own).get("kms_addresses"))
         steps: list[dict[str, t.Any]] = []
         ok = self._run_steps(run, run.steps_before_activation(), task_vars, budget, steps)
         for decide in (run.step_reach, run.step_activation):
@@ -121,37 +122,70 @@ class ActionModule(ActionBase):
         return local.get("diagnose_fleet_reweighed") if isinstance(local, t.Mapping) else None
 
     @staticmethod
-    def _changing_kms_hosts(task_vars: dict[str, t.Any], names: list[t.Any]) -> list[str]:
+    def _kms_group_vars(task_vars: dict[str, t.Any], hostvars: t.Any) -> dict[str, t.Any]:
+        """The variables of the inventory group ``kms_hosts`` (the KMS host play's default hosts), read without
+        templating: the KMS hosts a client's address may belong to (a few hosts, read once per client)."""
+        found: dict[str, t.Any] = {}
+        for name in (task_vars.get("groups") or {}).get("kms_hosts") or []:
+            try:
+                variables = hostvars.raw_get(name) if name in hostvars else None
+            except (KeyError, AnsibleError):
+                continue
+            if isinstance(variables, t.Mapping):
+                found[name] = variables
+        return found
+
+    @classmethod
+    def _changing_kms_hosts(cls, task_vars: dict[str, t.Any], names: list[t.Any], addresses: t.Any = None) -> list[str]:
         """Check mode: the KMS hosts among ``names`` (as a client names them) that the run's KMS host play would change
-        - an inventory host named so, or by the name's first label (unless its diagnosis gives another FQDN), whose
-        ``kms_host_summary`` says changed - by inventory name, read without templating."""
+        - an inventory host named so, or by the name's first label (unless its diagnosis gives another FQDN), else the
+        one host of group ``kms_hosts`` whose own addresses hold the name's address (an IP address, or the client's
+        ``addresses`` for an alias; an address two of them have names neither), whose ``kms_host_summary`` says
+        changed - by inventory name, read without templating."""
         hostvars = task_vars.get("hostvars")
         if not names or hostvars is None or not hasattr(hostvars, "raw_get"):
             return []
         found: list[str] = []
         by_key: dict[str, str] | None = None
+        kms_group: dict[str, t.Any] | None = None
         for name in names:
             fqdn = _snapshot.host_key(_snapshot.split_host_port(name if isinstance(name, str) else None)[0])
-            for candidate in _remediate.inventory_names(fqdn):
-                inventory_name = candidate
-                if candidate not in hostvars:
-                    # an inventory from Active Directory names hosts in upper case (KMS01.CORP.EXAMPLE.JP)
-                    if by_key is None:
-                        by_key = _remediate.inventory_by_key((task_vars.get("groups") or {}).get("all") or [])
-                    inventory_name = by_key.get(candidate, candidate)
-                if inventory_name in found:
-                    break
-                try:
-                    # a name the inventory does not know: raw_get's undefined marker needs a template context
-                    variables = hostvars.raw_get(inventory_name) if inventory_name in hostvars else None
-                except (KeyError, AnsibleError):
-                    continue
-                if not isinstance(variables, t.Mapping):
-                    continue
-                if _remediate.kms_host_would_change(variables, fqdn, inventory_name):
-                    found.append(inventory_name)
-                    break
+            if not cls._changing_by_name(task_vars, hostvars, fqdn, found, by_key):
+                if kms_group is None:
+                    kms_group = cls._kms_group_vars(task_vars, hostvars)
+                owners = _remediate.kms_hosts_by_address(fqdn, addresses, kms_group)
+                if len(owners) == 1 and owners[0] not in found \
+                        and _remediate.kms_host_would_change(kms_group[owners[0]], None, owners[0]):
+                    found.append(owners[0])
         return found
+
+    @staticmethod
+    def _changing_by_name(task_vars: dict[str, t.Any], hostvars: t.Any, fqdn: str, found: list[str],
+                          by_key: dict[str, str] | None) -> bool:
+        """Check mode: add to ``found`` the inventory host the client's name ``fqdn`` names (by name or first label)
+        when the KMS host play would change it; whether an inventory host of that name was found at all."""
+        named = False
+        for candidate in _remediate.inventory_names(fqdn):
+            inventory_name = candidate
+            if candidate not in hostvars:
+                # an inventory from Active Directory names hosts in upper case (KMS01.CORP.EXAMPLE.JP)
+                by_key = by_key if by_key is not None else \
+                    _remediate.inventory_by_key((task_vars.get("groups") or {}).get("all") or [])
+                inventory_name = by_key.get(candidate, candidate)
+            if inventory_name in found:
+                return True
+            try:
+                # a name the inventory does not know: raw_get's undefined marker needs a template context
+                variables = hostvars.raw_get(inventory_name) if inventory_name in hostvars else None
+            except (KeyError, AnsibleError):
+                continue
+            if not isinstance(variables, t.Mapping):
+                continue
+            if _remediate.kms_host_would_change(variables, fqdn, inventory_name):
+                found.append(inventory_name)
+                return True
+            named = named or _snapshot.host_key(inventory_name) == fqdn
+        return named
 
     def _run_steps(self, run: _remediate.RemediationRun, steps: t.Iterator[_remediate.Step], task_vars: dict[str, t.Any],
                    budget: _budget.Budget, record: list[dict[str, t.Any]]) -> bool:

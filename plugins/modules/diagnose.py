@@ -170,8 +170,12 @@ diagnosis:
   description:
     - C(host), C(fqdn), C(status), C(codes), C(findings) (ranked, most serious first), C(products) (each with the KMS
       host it uses and its product family), C(os), C(is_kms_host) and C(kms_host_info) (CSVLK generations, what they
-      cover, current count, C(controller_tcp) what the controller saw of its port) for KMS hosts, and C(kms_reach)
-      (C(host:port), an IPv6 host as C([address]:port), of each KMS candidate the host tested itself -> C(open) or the error).
+      cover, current count, C(controller_tcp) what the controller saw of its port, C(addresses) its own IP addresses,
+      null when not collected) for KMS hosts, and C(kms_reach) (C(host:port), an IPv6 host as C([address]:port), of each
+      KMS candidate the host tested itself -> C(open) or the error).
+    - C(kms_addresses) (only when known) maps each KMS host name the host may use to the addresses the host itself
+      resolved for it (its kms_dns look-up, C(DiscoveredKeyManagementServiceMachineIpAddress)); the fleet step matches a
+      client that names a KMS host by an alias to the KMS host of the run that has the address.
     - Each finding has C(code), C(severity) (critical, error, warning, info, ok), C(confidence) (high when the host's
       own error proves it), C(product), C(evidence), C(remedy) (the remedy class, or null), C(needs_person),
       C(message) and C(remedy_text) (each with C(en) and C(ja)).

@@ -961,12 +961,45 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
         "is_kms_host": kms_host,
         "kms_host_info": _own_kms_host_info(ctx) if own_kms_host else None,
         "kms_reach": _client_reach(ctx),
+        **_kms_addresses(ctx, products),
     }
 
 
+def _kms_addresses(ctx: _Context, products: list[dict[str, t.Any]]) -> dict[str, t.Any]:
+    """``{"kms_addresses": {name: [address, ...]}}``: the addresses the host itself knows for each KMS host name it
+    may use - its kms_dns probe's look-up of each candidate, and a product's ``DiscoveredKeyManagementServiceMachine
+    IpAddress`` for its discovered name (the address of the KMS host it last activated with) - so that the fleet can
+    join a client that names a KMS host by an alias to the KMS host of the run that has the address. Names that are
+    IP addresses are left out (they are their own address); nothing (no key) when no name has a known address: not
+    collected, never "no address"."""
+    known: dict[str, list[str]] = {}
+
+    def add(name: t.Any, addresses: t.Iterable[t.Any]) -> None:
+        key = _snapshot.host_key(_unbracket(str(name or "")))
+        if not key or _snapshot.address_key(key):
+            return
+        for value in addresses:
+            address = _snapshot.address_key(value)
+            if address and address not in known.setdefault(key, []):
+                known[key].append(address)
+        if not known.get(key):
+            known.pop(key, None)
+
+    for cand in ctx.dns.get("candidates") or []:
+        if cand.get("host") and cand.get("addresses"):
+            add(cand["host"], cand["addresses"])
+    for product in [*products, ctx.service]:
+        if product.get("discovered_kms_machine") and product.get("discovered_kms_address"):
+            add(product["discovered_kms_machine"], [product["discovered_kms_address"]])
+    return {"kms_addresses": known} if known else {}
+
+
 def _own_kms_host_info(ctx: _Context) -> dict[str, t.Any]:
-    """A KMS host's keys and count, with what the controller saw of its endpoint (None: not checked)."""
+    """A KMS host's keys and count, its own addresses, with what the controller saw of its endpoint (None: not
+    checked)."""
     info = kms_host_info(ctx.activation, office2010_keys_read(ctx.snapshot))
+    # its own addresses (the kms_dns probe's adapters; None: not collected), which a client may name it by
+    info["addresses"] = ctx.dns.get("own_addresses")
     endpoint = self_endpoint(ctx.activation)
     ctrl = ctx.controller_tcp(*endpoint) if endpoint else None
     info["controller_tcp"] = None if ctrl is None else ("open" if ctrl.get("open") else ctrl.get("error") or "closed")

@@ -79,6 +79,99 @@ def _index_kms_hosts(results: list[dict[str, t.Any]]) -> dict[str, dict[str, t.A
     return index
 
 
+def _identity(entry: t.Mapping[str, t.Any]) -> str:
+    """One machine however many inventory names the run reads it under: its FQDN when it has a domain, else its
+    inventory name."""
+    fqdn = _snapshot.host_key(entry.get("fqdn"))
+    return fqdn if "." in fqdn else f"\0{entry.get('host')}"
+
+
+def _index_kms_addresses(kms_index: dict[str, dict[str, t.Any]]) -> dict[str, t.Any]:
+    """Each address a KMS host of the run reads on its own network adapters (``kms_host_info.addresses``) -> that KMS
+    host's entry, or the sorted inventory names of the KMS hosts of the run that share it (a tuple: one address,
+    two machines - NAT, a load balancer's or a cluster's address - is joined to neither)."""
+    owners: dict[str, dict[str, dict[str, t.Any]]] = {}
+    for entry in {id(e): e for e in kms_index.values()}.values():
+        addresses = entry.get("addresses")
+        if not isinstance(addresses, (list, tuple)):
+            continue            # not collected (a snapshot before 2026-12): joined by name only
+        for value in addresses:
+            address = _snapshot.address_key(value)
+            if address:
+                owners.setdefault(address, {}).setdefault(_identity(entry), entry)
+    return {address: next(iter(found.values())) if len(found) == 1 else tuple(sorted(str(e["host"]) for e in found.values()))
+            for address, found in owners.items()}
+
+
+class _Join(t.NamedTuple):
+    """How a name a client uses for its KMS host joins a KMS host of the run: ``entry`` (None: not in the run, or
+    not decidable), ``address`` the address the join rests on (None: by name), ``shared`` the KMS hosts of the run
+    the client's addresses for the name belong to when they are more than one (then ``entry`` is None)."""
+
+    entry: dict[str, t.Any] | None
+    address: str | None = None
+    shared: tuple[str, ...] = ()
+
+
+_NOT_IN_RUN = _Join(None)
+
+
+class _Joiner:
+    """Joins the names clients use for their KMS host to the KMS hosts of the run: by name (FQDN, first label,
+    inventory name), else by address - the name itself when it is an IP address (``slmgr /skms 10.1.2.3``), else the
+    addresses the client itself resolved for it (its ``kms_addresses``: the kms_dns probe's look-up, the discovered
+    address) - against the addresses each KMS host reads on its own adapters. Never a guess: an address two KMS hosts
+    of the run have, or a name whose addresses belong to two of them, joins neither. Each (name, addresses) is
+    decided once (a dict look-up per client and name: O(hosts))."""
+
+    def __init__(self, kms_index: dict[str, dict[str, t.Any]]) -> None:
+        self.names = {name: _Join(entry) for name, entry in kms_index.items()}
+        self.addresses = _index_kms_addresses(kms_index)
+        self._seen: dict[tuple[str, tuple[str, ...]], _Join] = {}
+
+    def join(self, result: t.Mapping[str, t.Any], name: str | None) -> _Join:
+        """The join of ``name`` (as ``_kms_name`` gives it) as the client ``result`` uses it."""
+        if not name:
+            return _NOT_IN_RUN
+        by_name = self.names.get(name)
+        if by_name is not None:
+            return by_name
+        if not self.addresses:
+            return _NOT_IN_RUN
+        known = result.get("kms_addresses")
+        resolved = known.get(name) if isinstance(known, dict) else None
+        key = (name, tuple(str(a) for a in resolved) if isinstance(resolved, (list, tuple)) else ())
+        joined = self._seen.get(key)
+        if joined is None:
+            joined = self._seen[key] = self._by_address(name, key[1])
+        return joined
+
+    def _by_address(self, name: str, resolved: tuple[str, ...]) -> _Join:
+        """The join of a name no KMS host of the run has, by its address or the client's addresses for it."""
+        literal = _snapshot.address_key(name)
+        found: dict[str, tuple[dict[str, t.Any], str]] = {}
+        shared: set[str] = set()
+        for value in [literal] if literal else resolved:
+            address = _snapshot.address_key(value)
+            owner = self.addresses.get(address) if address else None
+            if isinstance(owner, tuple):
+                shared.update(owner)
+            elif owner is not None:
+                found.setdefault(_identity(owner), (owner, address or ""))
+        if shared or len(found) > 1:
+            return _Join(None, None, tuple(sorted(shared | {str(e["host"]) for e, _a in found.values()})))
+        if found:
+            entry, address = next(iter(found.values()))
+            return _Join(entry, address)
+        return _NOT_IN_RUN
+
+
+def _proof_key(join: _Join, name: str) -> str:
+    """Where the fleet's proof about a name is kept: under the KMS host of the run it joins (every name and address
+    clients reach it by counts for it), else under the name."""
+    return f"\0run:{join.entry['host']}" if join.entry is not None else name
+
+
 def correlate(results: list[dict[str, t.Any]]) -> tuple[list[dict[str, t.Any]], dict[str, t.Any]]:
     """Return the host results, enriched with what the KMS hosts in the run say, and the fleet summary.
 
@@ -87,12 +180,13 @@ def correlate(results: list[dict[str, t.Any]]) -> tuple[list[dict[str, t.Any]], 
     """
     results = [_plain_result(r) for r in results]
     kms_index = _index_kms_hosts(results)
-    proof = _fleet_proof(results)
+    joiner = _Joiner(kms_index)
+    proof = _fleet_proof(results, joiner)
     for result in results:
         if result.get("is_kms_host"):
-            _confirm_host_down(result, proof)
+            _confirm_host_down(result, proof, joiner)
         else:
-            _weigh_host_down(result, proof)
+            _weigh_host_down(result, proof, joiner)
     by_kms: dict[str, dict[str, t.Any]] = {}
     for result in results:
         if result.get("is_kms_host"):
@@ -106,8 +200,11 @@ def correlate(results: list[dict[str, t.Any]]) -> tuple[list[dict[str, t.Any]], 
                 codes_of = _codes_by_product(result["findings"])
             group = by_kms.get(name)
             if group is None:       # made once per KMS host, not once per product (a setdefault argument would be)
-                group = by_kms[name] = {"kms_host": name, "in_run": name in kms_index, "clients": set(),
-                                        "activated": set(), "failing": set(), "neither": set(), "codes": collections.Counter()}
+                group = by_kms[name] = {"kms_host": name, "in_run": False, "entry": None, "clients": set(),
+                                        "activated": set(), "failing": set(), "neither": set(), "codes": collections.Counter(),
+                                        "run_hosts": set(), "addresses": set(), "shared": set()}
+            join = joiner.join(result, name)
+            _add_join(group, join)
             group["clients"].add(result["host"])
             product_codes = _product_codes(codes_of, result["findings"], product["id"])
             causes = [c for c in product_codes if c not in STATUS_CODES]
@@ -118,9 +215,23 @@ def correlate(results: list[dict[str, t.Any]]) -> tuple[list[dict[str, t.Any]], 
                 group["activated"].add(result["host"])
             else:
                 group["neither"].add(result["host"])
-            _check_against_kms_host(result, product, kms_index.get(name))
+            _check_against_kms_host(result, product, join.entry, join.address)
     summary = summarise(results, by_kms, kms_index)
     return results, summary
+
+
+def _add_join(group: dict[str, t.Any], join: _Join) -> None:
+    """What one client's join says of its KMS host's group: in the run (and which KMS host of the run, by which
+    address when not by name), or which KMS hosts of the run share its address."""
+    if join.entry is not None:
+        group["in_run"] = True
+        if group["entry"] is None:
+            group["entry"] = join.entry
+        if join.address:
+            group["run_hosts"].add(str(join.entry["host"]))
+            group["addresses"].add(join.address)
+    elif join.shared:
+        group["shared"].update(join.shared)
 
 
 #: The key under which ``_codes_by_product`` keeps which list of findings it indexed, and its length then (an object
@@ -149,34 +260,52 @@ def _product_codes(index: dict[t.Any, t.Any], findings: list[dict[str, t.Any]], 
         return [f["code"] for f in findings if (f.get("product") or {}).get("id") == product_id]
 
 
-def _fleet_proof(results: list[dict[str, t.Any]]) -> dict[str, dict[str, t.Any]]:
-    """What the fleet itself proves about each KMS host (by the name clients use): the clients whose own TCP test
-    reached it in this run (``reached``) or failed (``unreached``: client -> error), and the clients with a product
-    activated through it (``activated``)."""
-    proof: dict[str, dict[str, t.Any]] = collections.defaultdict(lambda: {"reached": set(), "activated": set(), "unreached": {}})
+def _fleet_proof(results: list[dict[str, t.Any]], joiner: _Joiner) -> dict[str, dict[str, t.Any]]:
+    """What the fleet itself proves about each KMS host (under ``_proof_key``: the KMS host of the run a client's
+    name joins, else the name): the clients whose own TCP test reached it in this run (``reached``) or failed
+    (``unreached``: client -> error), the clients with a product activated through it (``activated``), and the
+    addresses some of those clients were joined to it by (``addresses``: not by name)."""
+    proof: dict[str, dict[str, t.Any]] = collections.defaultdict(
+        lambda: {"reached": set(), "activated": set(), "unreached": {}, "addresses": set(), "address_clients": set()})
     for result in results:
         if result.get("is_kms_host"):
             continue
         for endpoint, state in (result.get("kms_reach") or {}).items():
+            reached_name = _kms_name(endpoint) or ""
+            join = joiner.join(result, reached_name)
+            seen = proof[_proof_key(join, reached_name)]
             if state == "open":
-                proof[_kms_name(endpoint) or ""]["reached"].add(result["host"])
+                seen["reached"].add(result["host"])
             else:
-                proof[_kms_name(endpoint) or ""]["unreached"][result["host"]] = state
+                seen["unreached"][result["host"]] = state
+            if join.address:
+                seen["addresses"].add(join.address)
+                seen["address_clients"].add(result["host"])
         activated = {(f.get("product") or {}).get("id") for f in result.get("findings") or [] if f["code"] == "ACTIVATED"}
         for product in result.get("products") or []:
             name = _kms_name(product.get("kms_target"))
             if name and product.get("id") in activated:
-                proof[name]["activated"].add(result["host"])
+                join = joiner.join(result, name)
+                seen = proof[_proof_key(join, name)]
+                seen["activated"].add(result["host"])
+                if join.address:
+                    seen["addresses"].add(join.address)
+                    seen["address_clients"].add(result["host"])
     return proof
 
 
-def _weigh_host_down(result: dict[str, t.Any], proof: dict[str, dict[str, t.Any]]) -> None:
+def _weigh_host_down(result: dict[str, t.Any], proof: dict[str, dict[str, t.Any]], joiner: _Joiner) -> None:
     """A client's KMS_HOST_DOWN that rests on the controller's view is weighed against the fleet (issue 14).
 
     When other clients of the run reach the host now (their own TCP test), or activated through it, the host is up:
     the finding becomes the client-side one the analyzer kept (KMS_PORT_BLOCKED or _BY_POLICY), with the fleet as
     the witness - high confidence when another client reached it now, medium when clients only activated through it
     (an activation may be older than the run). Otherwise the finding stays as the analyzer made it (never high).
+
+    The host is the KMS host of the run the client's name joins, by whatever name or address the witnesses reached
+    it; when that rests on an address (this client's or a witness's) the evidence names it (``joined_by_address``)
+    and the confidence is medium at most: one address may stand for two machines (NAT, a load balancer). High
+    needs this client's name and a witness that reached the host by name.
     """
     findings = result["findings"]
     changed = False
@@ -184,13 +313,18 @@ def _weigh_host_down(result: dict[str, t.Any], proof: dict[str, dict[str, t.Any]
         evidence = finding.get("evidence") or {}
         if finding["code"] != "KMS_HOST_DOWN" or not evidence.get("client_side_code"):
             continue
-        seen = proof.get(_snapshot.host_key(evidence.get("kms_host")))
+        name = _snapshot.host_key(evidence.get("kms_host"))
+        join = joiner.join(result, name)
+        seen = proof.get(_proof_key(join, name))
         if not seen:
             continue
         reached = sorted(seen["reached"] - {result["host"]})
         activated = sorted(seen["activated"] - {result["host"]})
         if not reached and not activated:
             continue
+        by_name = [client for client in reached if client not in seen["address_clients"]]
+        witnesses_by_address = seen["address_clients"].intersection(reached or activated)
+        addresses = sorted(({join.address} if join.address else set()) | (seen["addresses"] if witnesses_by_address else set()))
         count = len(reached) or len(activated)
         clients = f"{count} other client{'s' if count != 1 else ''} of this run"
         witness = ({"en": f"{clients} (their own TCP test)", "ja": f"この実行の他のクライアント {count} 台 (各自の TCP テスト)"}
@@ -198,8 +332,11 @@ def _weigh_host_down(result: dict[str, t.Any], proof: dict[str, dict[str, t.Any]
                    {"en": f"{clients} (activated through it)", "ja": f"この実行の他のクライアント {count} 台 (このホストでライセンス認証済み)"})
         new_evidence = {k: v for k, v in evidence.items() if k not in ("client_side_code", "controller_view")}
         new_evidence.update(controller_view=evidence.get("controller_view"), fleet_reached=reached, fleet_activated=activated)
+        if addresses:
+            new_evidence.update(kms_host_in_run=join.entry["host"] if join.entry is not None else None,
+                                joined_by_address=addresses)
         findings[index] = _findings.make(evidence["client_side_code"], finding.get("product"), new_evidence, {"witness": witness},
-                                         confidence="high" if reached else "medium")
+                                         confidence="high" if by_name and not join.address else "medium")
         changed = True
     if changed:
         result["findings"] = _findings.rank(findings)
@@ -207,23 +344,25 @@ def _weigh_host_down(result: dict[str, t.Any], proof: dict[str, dict[str, t.Any]
         result["reweighed"] = True
 
 
-def _confirm_host_down(result: dict[str, t.Any], proof: dict[str, dict[str, t.Any]]) -> None:
+def _confirm_host_down(result: dict[str, t.Any], proof: dict[str, dict[str, t.Any]], joiner: _Joiner) -> None:
     """A KMS host of the run that the controller could not connect to is reported down only when the fleet agrees:
     clients of the run tested it themselves, all failed, and none reached it or activated through it. Then
     KMS_HOST_DOWN at medium confidence (several witnesses, none of them the host itself); else nothing."""
     info = result.get("kms_host_info") or {}
     if info.get("controller_tcp") in (None, "open") or "KMS_HOST_DOWN" in (result.get("codes") or []):
         return
-    names = _own_names(result)
+    names = {_proof_key(joiner.join(result, n), n) for n in _own_names(result)} | {f"\0run:{result['host']}"}
     seen = [proof[n] for n in names if n in proof]
     unreached = {client: error for entry in seen for client, error in entry["unreached"].items()}
     if not unreached or any(entry["reached"] or entry["activated"] for entry in seen):
         return
     clients = sorted(unreached)
-    finding = _findings.make("KMS_HOST_DOWN", None, {
-        "kms_host": result.get("fqdn") or result["host"], "port": info.get("listening_port") or 1688,
-        "client_tcp": unreached[clients[0]], "controller_tcp": info["controller_tcp"], "fleet_unreached": clients,
-    }, confidence="medium")
+    evidence = {"kms_host": result.get("fqdn") or result["host"], "port": info.get("listening_port") or 1688,
+                "client_tcp": unreached[clients[0]], "controller_tcp": info["controller_tcp"], "fleet_unreached": clients}
+    addresses = sorted(a for entry in seen for a in entry["addresses"])
+    if addresses:
+        evidence["joined_by_address"] = addresses       # some witnesses named it by an address or an alias
+    finding = _findings.make("KMS_HOST_DOWN", None, evidence, confidence="medium")
     result["findings"] = _findings.rank(result["findings"] + [finding])
     result["codes"] = sorted({f["code"] for f in result["findings"]})
     if result.get("status") in ("healthy", "warning", "unknown"):
@@ -237,12 +376,15 @@ def _plain_result(result: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
     return copied
 
 
-def _check_against_kms_host(result: dict[str, t.Any], product: dict[str, t.Any], kms: dict[str, t.Any] | None) -> None:
+def _check_against_kms_host(result: dict[str, t.Any], product: dict[str, t.Any], kms: dict[str, t.Any] | None,
+                            address: str | None = None) -> None:
     """Confirm or add findings a client's own data cannot prove: the host key's coverage, the host's count.
 
     Nothing when the KMS host's snapshot cannot say whether it covers the product's family (``coverage_unknown``: a
     host key of an unknown generation, or an Office 2010 host key before snapshot revision 3): not collected is not
-    missing."""
+    missing. ``address``: the client names the KMS host ``kms`` by an address or an alias that resolves to it (the
+    join rests on that address, ``_Joiner``): the evidence says so (``joined_by_address``, ``kms_host_in_run``)."""
+    joined = {"kms_host_in_run": kms.get("host"), "joined_by_address": [address]} if kms is not None and address else {}
     if kms is None or not product.get("family") or product["family"] in (kms.get("coverage_unknown") or []):
         return
     covered = product["family"] in set(kms.get("covers") or [])
@@ -252,7 +394,7 @@ def _check_against_kms_host(result: dict[str, t.Any], product: dict[str, t.Any],
     if existing is not None:
         # copy-on-write: the caller's finding and its evidence stay as they were
         evidence = dict(existing.get("evidence") or {}, csvlk=kms.get("csvlk"), csvlk_covers=kms.get("covers"),
-                        confirmed_by_kms_host=not covered)
+                        confirmed_by_kms_host=not covered, **joined)
         enriched = dict(existing, evidence=evidence)
         findings[next(i for i, f in enumerate(findings) if f is existing)] = enriched
         return
@@ -262,7 +404,7 @@ def _check_against_kms_host(result: dict[str, t.Any], product: dict[str, t.Any],
                                                                                    "display": product.get("display") or product.get("name")}
         finding = _findings.make("KMS_HOST_CANNOT_ACTIVATE_PRODUCT", ref,
                                  {"kms_host": kms.get("fqdn") or kms.get("host"), "os_release": product["family"],
-                                  "csvlk": kms.get("csvlk"), "csvlk_covers": kms.get("covers")},
+                                  "csvlk": kms.get("csvlk"), "csvlk_covers": kms.get("covers"), **joined},
                                  {"product": ref.get("display"), "csvlk": f" ({', '.join(kms['csvlk'])})",
                                   "csvlk_ja": f" ({', '.join(kms['csvlk'])})"}, confidence="medium")
         findings.append(finding)
@@ -368,13 +510,7 @@ def summarise(results: list[dict[str, t.Any]], by_kms: dict[str, dict[str, t.Any
         statements.append({"code": code, "severity": severity, "count": len(hosts), "hosts": sorted(hosts, key=str),
                            "kms_hosts": kms_names, "confidence": confidence, "en": en, "ja": ja})
     statements.sort(key=lambda s: (_findings.SEVERITIES.index(s["severity"]), -s["count"], s["code"]))
-    groups = {
-        name: {"kms_host": name, "in_run": g["in_run"], "clients": len(g["clients"]),
-               "activated": len(g["activated"] - g["failing"] - g["neither"]), "failing": len(g["failing"]),
-               "codes": dict(g["codes"]),
-               "csvlk": (kms_index.get(name) or {}).get("csvlk"), "current_count": (kms_index.get(name) or {}).get("current_count")}
-        for name, g in sorted(by_kms.items())
-    }
+    groups = {name: _group(name, g, kms_index) for name, g in sorted(by_kms.items())}
     return {
         "hosts": len(results),
         "status_counts": dict(status_counts),
@@ -384,6 +520,21 @@ def summarise(results: list[dict[str, t.Any]], by_kms: dict[str, dict[str, t.Any
         "kms_hosts": sorted({v["host"] for v in kms_index.values()}, key=str),
         "same_machine": same_machine(results),
     }
+
+
+def _group(name: str, group: dict[str, t.Any], kms_index: dict[str, dict[str, t.Any]]) -> dict[str, t.Any]:
+    """One KMS host's group as the summary gives it; with ``kms_host_in_run`` and ``joined_by_address`` when clients
+    name a KMS host of the run by an address or an alias (the join rests on the address), ``shared_by`` when their
+    address belongs to more than one KMS host of the run (joined to none)."""
+    entry = group.get("entry") or kms_index.get(name) or {}
+    out = {"kms_host": name, "in_run": group["in_run"], "clients": len(group["clients"]),
+           "activated": len(group["activated"] - group["failing"] - group["neither"]), "failing": len(group["failing"]),
+           "codes": dict(group["codes"]), "csvlk": entry.get("csvlk"), "current_count": entry.get("current_count")}
+    if group.get("addresses"):
+        out.update(kms_host_in_run=sorted(group["run_hosts"]), joined_by_address=sorted(group["addresses"]))
+    if group.get("shared"):
+        out["shared_by"] = sorted(group["shared"])
+    return out
 
 
 def same_machine(results: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:

@@ -126,14 +126,34 @@ def inventory_names(kms_host: str) -> list[str]:
     return [kms_host] + ([short] if short and short != kms_host else [])
 
 
-def kms_host_would_change(variables: t.Mapping[str, t.Any], kms_host: str, inventory_name: str) -> bool:
+def kms_hosts_by_address(kms_host: str, known: t.Any, kms_hosts: t.Mapping[str, t.Any]) -> list[str]:
+    """The inventory names among ``kms_hosts`` (inventory name -> its variables) of the KMS hosts whose own addresses
+    (their diagnosis's ``kms_host_info.addresses``, the adapters' IPAddress) hold the address the client names its KMS
+    host by: ``kms_host`` itself when it is an IP address, else the client's own addresses for it (``known``: its
+    diagnosis's ``kms_addresses``, the look-up of an alias). More than one: the address is shared (NAT, a load
+    balancer) and none is meant - the caller takes only a single one, as the fleet step does (``_correlate._Joiner``)."""
+    literal = _snapshot.address_key(kms_host)
+    resolved = known.get(kms_host) if isinstance(known, t.Mapping) else None
+    wanted = {literal} if literal else {a for a in (_snapshot.address_key(v) for v in _as_list(resolved)) if a}
+    if not wanted:
+        return []
+    found = []
+    for name, variables in kms_hosts.items():
+        info = _dict(_dict(_dict(_dict(variables).get("diagnose_result")).get("diagnosis")).get("kms_host_info"))
+        own = {a for a in (_snapshot.address_key(v) for v in _as_list(info.get("addresses"))) if a}
+        if own & wanted:
+            found.append(name)
+    return found
+
+
+def kms_host_would_change(variables: t.Mapping[str, t.Any], kms_host: str | None, inventory_name: str) -> bool:
     """Check mode: whether the run's KMS host play predicted a change on this inventory host (its ``kms_host_summary``
     says changed), the host the client names ``kms_host`` - a short inventory name only when the host's own diagnosis
-    gives no other FQDN."""
+    gives no other FQDN; ``kms_host`` None: the host was found by its address (``kms_hosts_by_address``)."""
     summary = variables.get("kms_host_summary")
     if not isinstance(summary, t.Mapping) or _snapshot.as_bool(summary.get("changed")) is not True:
         return False
-    if _snapshot.host_key(inventory_name) == kms_host:
+    if kms_host is None or _snapshot.host_key(inventory_name) == kms_host:
         return True
     fqdn = _dict(_dict(variables.get("diagnose_result")).get("diagnosis")).get("fqdn")
     return not isinstance(fqdn, str) or not fqdn or _snapshot.host_key(fqdn) == kms_host

@@ -359,7 +359,8 @@ def normalise_product(product: dict[str, t.Any], reference: datetime.datetime | 
     if lean:
         view.update(discovered_kms_machine=as_str(product.get("DiscoveredKeyManagementServiceMachineName")),
                     discovered_kms_port=as_int(product.get("DiscoveredKeyManagementServiceMachinePort")) or None,
-                    vl_renewal_interval=as_int(product.get("VLRenewalInterval")))
+                    vl_renewal_interval=as_int(product.get("VLRenewalInterval")),
+                    discovered_kms_address=as_str(product.get("DiscoveredKeyManagementServiceMachineIpAddress")))
         view.update(_product_kms_host(product))
         return view
     view.update({
@@ -439,6 +440,43 @@ def host_key(name: t.Any) -> str:
     return str(name or "").rstrip(".").lower()
 
 
+def address_key(text: t.Any) -> str | None:
+    """An IP address (IPv4 or IPv6, brackets and zone id dropped) as addresses are compared across a run, in the
+    canonical text of the ``ipaddress`` module (``10.1.2.3``; ``FE80:0::1`` and ``[fe80::1%12]`` are ``fe80::1``); None
+    for anything that is not an IP address (a host name, nothing)."""
+    value = str(text or "").strip()
+    if value.startswith("[") and value.endswith("]"):
+        value = value[1:-1]
+    value = value.partition("%")[0]
+    if not value or not (":" in value or value[0].isdigit()):
+        return None      # a host name: no parse attempted (most targets are names)
+    try:
+        return ipaddress.ip_address(value).compressed
+    except ValueError:
+        return None
+
+
+def own_addresses(raw: t.Any) -> list[str] | None:
+    """The host's own IP addresses from the kms_dns probe's network adapters (Win32_NetworkAdapterConfiguration
+    ``IPAddress``: "Array of all of the IP addresses associated with the current network adapter ... either IPv6
+    addresses or IPv4 addresses", learn.microsoft.com/windows/win32/cimwin32prov/win32-networkadapterconfiguration),
+    each once, in the adapters' order. None when not collected: no adapters, or no adapter with ``IPAddress`` (a
+    snapshot before 2026-12) - never "no address"."""
+    if not isinstance(raw, dict):
+        return None
+    found: list[str] = []
+    read = False
+    for adapter in as_list(raw.get("adapters")):
+        if not isinstance(adapter, dict) or "IPAddress" not in adapter:
+            continue
+        read = True
+        for value in as_list(adapter.get("IPAddress")):
+            address = address_key(value)
+            if address and address not in found:
+                found.append(address)
+    return found if read else None
+
+
 def split_host_port(text: str | None) -> tuple[str | None, int | None]:
     """Host and port of ``name``, ``name:port``, ``IPv4:port``, ``[IPv6]``, ``[IPv6]:port`` or a bare IPv6 address.
 
@@ -485,6 +523,7 @@ def normalise_service(service: dict[str, t.Any], lean: bool = False) -> dict[str
             "kms_port": as_int(service.get("KeyManagementServicePort")) or None,
             "discovered_kms_machine": as_str(service.get("DiscoveredKeyManagementServiceMachineName")),
             "discovered_kms_port": as_int(service.get("DiscoveredKeyManagementServiceMachinePort")) or None,
+            "discovered_kms_address": as_str(service.get("DiscoveredKeyManagementServiceMachineIpAddress")),
         }
     else:
         view = {
@@ -495,6 +534,7 @@ def normalise_service(service: dict[str, t.Any], lean: bool = False) -> dict[str
             "kms_lookup_domain": as_str(service.get("KeyManagementServiceLookupDomain")),
             "discovered_kms_machine": as_str(service.get("DiscoveredKeyManagementServiceMachineName")),
             "discovered_kms_port": as_int(service.get("DiscoveredKeyManagementServiceMachinePort")) or None,
+            "discovered_kms_address": as_str(service.get("DiscoveredKeyManagementServiceMachineIpAddress")),
             "host_caching": as_bool(service.get("KeyManagementServiceHostCaching")),
         }
     view.update({
@@ -916,6 +956,7 @@ def normalise_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
         "srv": srv,
         "srv_found": None if srv is None else _srv_found(srv),
         "candidates": _dns_candidates(raw),
+        "own_addresses": own_addresses(raw),
         "timeout_ms": as_int(raw.get("timeout_ms")),
     }
 
@@ -923,7 +964,7 @@ def normalise_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
 def _analysis_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
     """The kms_dns view's field the analyzer reads of every host: the candidates (the SRV look-ups are read only where
     a rule asks for them, :func:`analysis_srv`)."""
-    return {"candidates": _dns_candidates(raw, lean=True)}
+    return {"candidates": _dns_candidates(raw, lean=True), "own_addresses": own_addresses(raw)}
 
 
 def analysis_srv(raw: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -1106,9 +1147,10 @@ def analysis_views(snapshot: dict[str, t.Any]) -> dict[str, t.Any]:
     Each field has the value :func:`normalise_snapshot` gives it (the same functions compute both); what no rule reads
     is left out rather than computed: of ``activation`` the ``events``, ``office`` and ``registry`` (and each KMS
     event's ``time``), of ``time`` everything but ``offset_seconds``, ``source_type`` and ``service_state``, of
-    ``kms_dns`` everything but ``candidates`` (the SRV look-ups: :func:`analysis_srv`, when a rule asks), the ``kms_host`` view (the analyzer parses
-    the probe's events itself). The host's clock (``utc_now``) is parsed once, for the offset (and the grace dates when
-    the controller's clock was not recorded), and the controller's midpoint is computed once, for both.
+    ``kms_dns`` everything but ``candidates`` and ``own_addresses`` (the SRV look-ups: :func:`analysis_srv`, when a
+    rule asks), the ``kms_host`` view (the analyzer parses the probe's events itself). The host's clock (``utc_now``)
+    is parsed once, for the offset (and the grace dates when the controller's clock was not recorded), and the
+    controller's midpoint is computed once, for both.
     """
     probes = snapshot.get("probes") or {}
     views: dict[str, t.Any] = {}

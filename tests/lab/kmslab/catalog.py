@@ -65,6 +65,13 @@ the assumptions are listed, with why no source exists, in docs/lab-assumptions.m
 [DNSREG] Microsoft, Register-DnsClient (learn.microsoft.com/powershell/module/dnsclient/register-dnsclient):
        "Registers all of the IP addresses on the computer onto the configured DNS server" (the DNS client's dynamic
        update, ipconfig /registerdns): a dual-stack host's name has its A and its AAAA records.
+[NAC]  Microsoft, "Win32_NetworkAdapterConfiguration class" (learn.microsoft.com/windows/win32/cimwin32prov/
+       win32-networkadapterconfiguration): "string IPAddress[]" - "Array of all of the IP addresses associated with
+       the current network adapter. This property can contain either IPv6 addresses or IPv4 addresses."
+[CNAME] IETF RFC 1034 section 3.6.2 "Aliases and canonical names": "A CNAME RR identifies its owner name as an
+       alias"; a name server that finds a CNAME "includes the CNAME record in the response and restarts the query at
+       the domain name specified in the data field of the CNAME record" - the alias resolves to the canonical name's
+       addresses, and a connection to them reaches the machine that has them.
 [GHA]  Microsoft, Dns.GetHostAddresses (learn.microsoft.com/dotnet/api/system.net.dns.gethostaddresses): "Returns
        the Internet Protocol (IP) addresses for the specified host", all of them, as an array; an IP address "is
        returned without querying the DNS server" (Remarks).

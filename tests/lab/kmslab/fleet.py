@@ -231,6 +231,9 @@ def build(definition: dict[str, t.Any], address_prefix: str = "127.0.1") -> Flee
         fleet.hosts[host.name] = host
     for record in definition.get("dns", {}).get("a", []):
         fleet.a_records[record["name"].lower()] = record["address"]
+    for record in definition.get("dns", {}).get("cname", []):
+        # [CNAME] an alias of a host's name (kms.corp.example -> kms01.corp.example)
+        fleet.cname_records[record["name"].lower().rstrip(".")] = record["target"].lower().rstrip(".")
     for record in definition.get("dns", {}).get("srv", []):
         fleet.srv_extra.setdefault(record["domain"].lower(), []).append(
             {"NameTarget": record["target"], "Port": int(record.get("port", 1688)), "Priority": int(record.get("priority", 0)),

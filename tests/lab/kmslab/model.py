@@ -430,6 +430,8 @@ class Fleet:
     hosts: dict[str, Host] = dataclasses.field(default_factory=dict)
     srv_extra: dict[str, list[dict[str, t.Any]]] = dataclasses.field(default_factory=dict)
     a_records: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: [CNAME] aliases (a fleet's dns.cname): alias -> canonical name
+    cname_records: dict[str, str] = dataclasses.field(default_factory=dict)
     username: str = "labadmin"
     password: str = "Lab-Passw0rd!"
     lock: threading.RLock = dataclasses.field(default_factory=threading.RLock)
@@ -456,6 +458,8 @@ class Fleet:
         """A/AAAA look-up in the fleet's zone (KMS hosts' listener addresses and static records), in zone order: a
         KMS host's IPv4 address, then its IPv6 address when it registered it [DNSREG]."""
         name = name.lower().rstrip(".")
+        if name in self.cname_records:
+            return self.resolve(self.cname_records[name])      # [CNAME] the query restarts at the canonical name
         for h in self.kms_hosts():
             if name in (h.fqdn, h.name.lower()):
                 return [h.kms.address] + ([h.kms.ipv6] if h.kms.register_ipv6 and h.kms.ipv6 else [])
@@ -476,7 +480,13 @@ class Fleet:
         """The host a connection to ``name`` reaches: by its name, or for an IP address the KMS host listening on it."""
         literal = ip_literal(name)
         if literal is None:
-            return self.host_by_name(name)
+            found = self.host_by_name(name)
+            if found is not None:
+                return found
+            # an alias (a CNAME, or an A record of a KMS host's address): the connection goes to the address the
+            # name resolves to, and reaches the KMS host that has it [CNAME]
+            resolved = self.resolve(name)
+            return self.host_at(resolved[0]) if resolved else None
         return next((h for h in self.kms_hosts() if h.kms is not None and literal in (h.kms.address, h.kms.ipv6)), None)
 
     def host_by_name(self, name: str) -> Host | None:

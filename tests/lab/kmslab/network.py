@@ -14,6 +14,7 @@ import threading
 
 import dns.flags
 import dns.message
+import dns.name
 import dns.rcode
 import dns.rdataclass
 import dns.rdatatype
@@ -70,10 +71,19 @@ class DnsServer(socketserver.ThreadingUDPServer):
                 # addresses of the asked family is an answer without records (NOERROR), not NXDOMAIN
                 ipv6 = question.rdtype == dns.rdatatype.AAAA
                 addresses = [a for a in self.fleet.resolve(name) if (":" in a) == ipv6]
+                owner = question.name
+                canonical = self.fleet.cname_records.get(name)
+                if canonical:
+                    # [CNAME] the CNAME record in the response, then the query restarted at the canonical name
+                    response.answer.append(dns.rrset.from_text(owner, 3600, dns.rdataclass.IN, dns.rdatatype.CNAME, f"{canonical}."))
+                    owner = dns.name.from_text(f"{canonical}.")
                 if addresses:
-                    response.answer.append(dns.rrset.from_text(question.name, 3600, dns.rdataclass.IN, question.rdtype, *addresses))
+                    response.answer.append(dns.rrset.from_text(owner, 3600, dns.rdataclass.IN, question.rdtype, *addresses))
                     return response
-            known = name in {h.fqdn for h in self.fleet.hosts.values()} or name in self.fleet.a_records
+                if canonical:
+                    return response
+            known = name in {h.fqdn for h in self.fleet.hosts.values()} or name in self.fleet.a_records \
+                or name in self.fleet.cname_records
         if not known:
             response.set_rcode(dns.rcode.NXDOMAIN)
         return response

@@ -446,7 +446,7 @@ def probe_kms_dns(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[st
         "pending_primary_suffix": host.domain,
         "search_list": ",".join(host.dns_suffixes),
         "ad_domain": host.domain if host.part_of_domain else None,
-        "adapters": [{"Index": 1, "DNSDomain": host.domain, "DNSServerSearchOrder": ["127.0.0.53"]}],
+        "adapters": [_adapter(host)],
         "lookup_domains": lookup_domains,
         "domains": domains,
         "srv": srv,
@@ -456,6 +456,16 @@ def probe_kms_dns(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[st
         "timeout_ms": timeout,
         "srv_budget_ms": int(params.get("srv_budget_ms", 8000)),
     }
+
+
+def _adapter(host: Host) -> dict[str, t.Any]:
+    """The host's IP-enabled Win32_NetworkAdapterConfiguration as the kms_dns probe reads it: a KMS host's
+    ``IPAddress`` lists its listener addresses, IPv4 and IPv6 [NAC]. assumed: a client's own address is not modelled,
+    so its adapter's IPAddress is not given (read as not collected, never as no address)."""
+    adapter: dict[str, t.Any] = {"Index": 1, "DNSDomain": host.domain, "DNSServerSearchOrder": ["127.0.0.53"]}
+    if host.kms is not None:
+        adapter["IPAddress"] = [host.kms.address] + ([host.kms.ipv6] if host.kms.ipv6 else [])
+    return adapter
 
 
 # --- remedies ----------------------------------------------------------------------------------------------------

@@ -412,3 +412,32 @@ def test_a_kms_hosts_license_store_is_not_rebuilt_and_a_person_is_told_why(check
     assert summary["operations"] == [] and summary["reboot_required"] is False
     [person] = summary["needs_person"]
     assert "CSVLK" in person["en"] and "KB 2736303" in person["en"] and "CSVLK" in person["ja"]
+
+
+def _kms_at(addresses: list[str], changed: bool = True) -> dict[str, t.Any]:
+    """A KMS host of group kms_hosts whose KMS host play would change it, with its own ``addresses`` (brief v2)."""
+    return {"kms_host_summary": {"changed": changed, "operations": [{"op": "enable_spp"}]},
+            "diagnose_result": {"diagnosis": {"fqdn": "kms01.corp.example.jp", "kms_host_info": {"addresses": addresses}}}}
+
+
+@pytest.mark.parametrize("named", [
+    "10.0.5.21:1688",                # slmgr /skms 10.0.5.21
+    "[2001:db8::21]:1688",           # slmgr /skms [2001:db8::21]
+    "kms.corp.example.jp:1688",      # an alias the client resolved to 10.0.5.21
+])
+def test_check_mode_finds_the_kms_host_a_client_names_by_its_address_or_an_alias(named):
+    """The client names its KMS host by an IP address or an alias; the KMS host play would change kms01, whose own
+    adapters have that address. Fails before the match by address: the name matched no inventory host, and the
+    activation the KMS host play would allow went unforeseen. An address kms02 has too names neither."""
+    down = _diagnosis(_finding("KMS_HOST_DOWN", evidence={"kms_host": named}), _finding("IN_GRACE"))
+    down["kms_addresses"] = {"kms.corp.example.jp": ["10.0.5.21"]}
+
+    def unforeseen(kms_hosts):
+        hostvars = _HostVars({"localhost": {}, **kms_hosts})
+        loader = Loader({"kms_dns_info": _NOT_ANSWERING, "Activate": _WOULD_ACTIVATE})
+        task_vars = _vars(down, hostvars=hostvars, groups={"all": ["localhost", "pc1", *kms_hosts], "kms_hosts": list(kms_hosts)})
+        return _run({}, task_vars, loader, check_mode=True)["summary"]["unforeseen"]
+    [op] = unforeseen({"kms01": _kms_at(["10.0.5.21", "2001:db8::21"])})
+    assert (op["op"], op["target"]) == ("activate", PRODUCT) and "kms01" in op["because"]["en"]
+    shared = unforeseen({"kms01": _kms_at(["10.0.5.21", "2001:db8::21"]), "kms02": _kms_at(["10.0.5.21", "2001:db8::21"])})
+    assert shared == []

@@ -34,11 +34,13 @@ def test_every_corpus_snapshot_reads_the_same():
 def test_the_lean_views_leave_out_what_no_rule_reads():
     views = _snapshot.analysis_views(S.healthy())
     assert set(views["time"]) == {"offset_seconds", "source_type", "service_state"}
-    assert set(views["kms_dns"]) == {"candidates"}      # the SRV look-ups when a rule asks (analysis_srv)
+    assert set(views["kms_dns"]) == {"candidates", "own_addresses"}      # the SRV look-ups when a rule asks (analysis_srv)
     assert not {"events", "office", "registry"} & set(views["activation"])
     assert "time" not in views["activation"]["last_request"]
-    unread = {"kms_lookup_domain", "discovered_kms_address", "vl_activation_interval", "kms_dns_publishing"}
+    unread = {"kms_lookup_domain", "vl_activation_interval", "kms_dns_publishing"}
     assert not unread & set(views["activation"]["products"][0])
+    # the discovered address is read: the fleet matches a client to the KMS host of the run that has it (brief v2)
+    assert "discovered_kms_address" in views["activation"]["products"][0] and "discovered_kms_address" in views["activation"]["service"]
     assert not {"version", "client_machine_id", "kms_lookup_domain", "host_caching"} & set(views["activation"]["service"])
     assert not {"tcp_error_code", "tcp_ms"} & {key for cand in views["kms_dns"]["candidates"] for key in cand}
     full = _snapshot.normalise_snapshot(S.healthy())      # the full views keep every field, in their order
