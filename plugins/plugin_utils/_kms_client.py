@@ -129,7 +129,8 @@ def plan(args: dict[str, t.Any], activation: dict[str, t.Any], restart: dict[str
                 ops.append({"op": "clear_lookup_domain", "target": target})
 
     # /skhc /ckhc (service level only)
-    if args.get("host_caching") is not None and service.get("host_caching") is not None and service["host_caching"] != args["host_caching"]:
+    # a value not read is set (the method sets it whatever it was), never taken as already right
+    if args.get("host_caching") is not None and service.get("host_caching") != args["host_caching"]:
         ops.append({"op": "host_caching", "target": "service", "value": bool(args["host_caching"])})
 
     # /ipk

@@ -534,3 +534,16 @@ def test_install_gvlk_does_not_replace_a_kms_host_key_without_allow_channel_chan
         result, _conn = _run(kms_client, {"install_gvlk": True, "allow_channel_change": True, "activate": False},
                              Host({"activation": act}), check_mode=True)
         assert [op["op"] for op in result["operations"]] == ["install_key"]
+
+
+def test_host_caching_not_read_is_set_not_left_silently():
+    """KeyManagementServiceHostCaching not read: host_caching asked for planned nothing and said nothing (a value not
+    collected was taken as already right). It is now set (slmgr /skhc and /ckhc call
+    DisableKeyManagementServiceHostCaching, which sets the value whatever it was), and once read equal, nothing."""
+    act = S.healthy()["probes"]["activation"]
+    act["service"].pop("KeyManagementServiceHostCaching", None)
+    result, _conn = _run(kms_client, {"host_caching": False, "activate": False}, Host({"activation": act}), check_mode=True)
+    assert result["operations"] == [{"op": "host_caching", "target": "service", "value": False}], result["operations"]
+    act["service"]["KeyManagementServiceHostCaching"] = False
+    again, _conn = _run(kms_client, {"host_caching": False, "activate": False}, Host({"activation": act}), check_mode=True)
+    assert again["changed"] is False and again["operations"] == []
