@@ -1,18 +1,19 @@
-"""The reports as their readers use them (brief v3): Markdown as GitHub and GitLab render it, CSV as Excel opens it, the
-HTML page in a browser (long host names, the reader's time zone) and the JSON document as a script reads it.
+"""The reports as their readers use them (brief v3): Markdown as GitHub and GitLab render it, the HTML page in a
+browser (long host names, the reader's time zone) and the JSON document as a script reads it.
 
 Each test failed before its fix; the values are names an inventory or a host can really hold (an inventory name is
 any string Ansible accepts; a KMS host name, a licence Name and event text come from the host)."""
 from __future__ import annotations
 
-import csv
-import io
 import json
+import pathlib
+import re
 
 import pytest
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _report
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _fleet, _report, _slices
 
+import lab_documents
 import snapshots as S
 
 #: Host names that are Markdown when written as they are: a pipe, backticks, emphasis, GitHub's one-tilde
@@ -87,13 +88,12 @@ def test_each_host_of_a_run_says_when_it_was_diagnosed() -> None:
     newer = _document(("pc2",), generated_at="2026-11-30T09:00:00Z")
     merged = _report.merge([saved, newer])
     assert merged["generated_at"] == "2026-11-30T09:00:00Z"
-    assert {r["host"]: r["generated_at"] for r in merged["results"]} == {"pc1": "2026-11-29T09:00:00Z",
-                                                                          "pc2": "2026-11-30T09:00:00Z"}
+    times = {r["host"]: r["generated_at"] for r in merged["results"]}
+    assert times == {"pc1": "2026-11-29T09:00:00Z", "pc2": "2026-11-30T09:00:00Z"}
 
 
 def test_a_host_no_slice_reported_has_no_time_of_diagnosis() -> None:
     """Absent means not collected: a host of expected_hosts that no slice reported is not given the merge's time."""
-    from ansible_collections.winactivation.kms.plugins.plugin_utils import _slices  # pylint: disable=import-outside-toplevel
     merged = _slices.merge({}, ["pc1", "pc9"], [_document(("pc1",), generated_at="2026-11-30T09:00:00Z")])
     times = {r["host"]: r["generated_at"] for r in merged["results"]}
     assert times == {"pc1": "2026-11-30T09:00:00Z", "pc9": None}
@@ -116,8 +116,6 @@ def test_the_page_time_is_utc_and_also_the_readers_own(lang: str, label: str) ->
 
 def _documented_keys() -> set[str]:
     """The keys docs/reports.md names in its section on the JSON document (each as `key`)."""
-    import pathlib  # pylint: disable=import-outside-toplevel
-    import re  # pylint: disable=import-outside-toplevel
     text = (pathlib.Path(__file__).resolve().parents[4] / "docs" / "reports.md").read_text(encoding="utf-8")
     section = text.split("## JSON: the fleet document", 1)[1].split("\n## ", 1)[0]
     return set(re.findall(r"`([a-z_]+)`", section))
@@ -128,8 +126,6 @@ def test_every_key_of_the_json_document_is_documented() -> None:
     of the document, its summary, statements, KMS hosts, host results, findings and products is named in
     docs/reports.md, for the lab's fleets (every status and finding they make) and a merge with a host no slice
     reported."""
-    import lab_documents  # pylint: disable=import-outside-toplevel
-    from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _slices  # pylint: disable=import-outside-toplevel
     documents = list(lab_documents.lab_documents())
     documents.append(_slices.merge({}, ["pc9"], [_document(("pc1",))]))
     keys: set[str] = set(json.loads(_fleet.render(documents[0], "json", "en", prediction=True)))
