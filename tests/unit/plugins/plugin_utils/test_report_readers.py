@@ -135,3 +135,26 @@ def test_every_key_of_the_json_document_is_documented() -> None:
         for result in document["results"]:
             keys.update(result, *result["findings"], *(result.get("products") or []))
     assert keys - _documented_keys() == set()
+
+
+def test_every_key_of_the_remediation_document_is_documented() -> None:
+    """remediation.json too: its hosts (every outcome the lab's fleet before and after a change gives), their states
+    and operations, and a check-mode prediction's keys."""
+    before = _document(("pc1", "pc2", "pc3"))
+    after = _report.fleet_document([_analyze.analyze(S.healthy(), S.OPEN) | {"host": "pc1"}, before["results"][1],
+                                    _analyze.unreachable("pc3", "lost")], "2026-11-30T10:00:00Z")
+    operation = {"op": "activate", "target": S.WIN_ID, "ok": True, "hresult": "0x00000000", "hresult_text": None,
+                 "pending": None}
+    actions = {"pc1": {"changed": True, "operations": [operation]},
+               "pc3": {"unreachable": True, "operations": [operation], "unconfirmed": [dict(operation, op="resync")]}}
+    document = _report.remediation(before, after, actions)
+    predicted = _fleet.predicted_remediation(document, {"pc1": {"unforeseen": [{"op": "activate", "target": None,
+                                                                               "because": {"en": "x", "ja": "x"}}]}})
+    keys: set[str] = set()
+    for doc in (document, predicted):
+        keys.update(doc)
+        for host in doc["hosts"]:
+            keys.update(host, host["before"], host["after"], *host["operations"], *host["unconfirmed"],
+                        *host.get("unforeseen", []))
+    assert {"product", "cannot_be_foreseen", "unforeseen", "prediction"} <= keys
+    assert keys - _documented_keys() == set()
