@@ -20,6 +20,7 @@ import gc
 import io
 import json
 import pathlib
+import re
 import typing as t
 
 import jinja2
@@ -43,7 +44,7 @@ LABELS = {
         "healthy": "healthy", "warning": "warning", "failing_s": "failing", "critical": "critical", "unreachable": "unreachable",
         "unknown": "unknown (evidence missing)", "error": "error", "shown": "shown", "csvlk": "CSVLK", "count": "Count", "expand_all": "Expand all",
         "collapse_all": "Collapse all", "print": "Print", "not_known": "not known", "host_scope": "whole host",
-        "local_time": "local time in this browser",
+        "local_time": "local time in this browser", "diagnosed": "Diagnosed (UTC)",
         "kms_note": "Each client is counted once, by its worst product that uses this KMS host: failing when any of "
                     "them has a cause, activated when all of them are activated; the rest (in grace with no cause "
                     "found, status not read) are counted under clients only.",
@@ -62,7 +63,7 @@ LABELS = {
         "healthy": "正常", "warning": "警告", "failing_s": "失敗", "critical": "重大", "unreachable": "接続不可",
         "unknown": "不明 (情報不足)", "error": "エラー", "shown": "件表示", "csvlk": "CSVLK", "count": "カウント", "expand_all": "すべて展開",
         "collapse_all": "すべて折りたたむ", "print": "印刷", "not_known": "不明", "host_scope": "ホスト全体",
-        "local_time": "このブラウザーの時刻",
+        "local_time": "このブラウザーの時刻", "diagnosed": "診断日時 (UTC)",
         "kms_note": "各クライアントは、この KMS ホストを使う製品のうち最も悪い状態で 1 回だけ数えます。いずれかの製品に"
                     "原因があれば失敗、すべての製品が認証済みなら認証済み、それ以外 (原因が見つからない猶予期間中、"
                     "状態を読み取れなかったもの) はクライアント数にだけ含めます。",
@@ -389,24 +390,41 @@ def _csv_cell(value: t.Any) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
+def _spreadsheet_time(stamp: t.Any, not_known: str) -> str:
+    """A host's time of diagnosis in a CSV cell: UTC as ``2026-11-30 09:00``, which Excel (Japanese and English
+    Windows) and LibreOffice read as a date and time (ISO 8601's ``T`` and ``Z`` they keep as text); ``not_known``
+    when the time is not known, other text as it is."""
+    if stamp is None or stamp == "":
+        return not_known
+    moment = _moment(stamp)
+    return str(stamp) if moment is None else moment.strftime("%Y-%m-%d %H:%M")
+
+
 def to_csv(document: dict[str, t.Any], language: str = "en") -> str:
-    """One row per finding: host, status, product, finding (its code), severity, message, remedy, evidence (JSON); the
-    header, the status and the severity in the report's language, as the Markdown and HTML reports show them (the
-    JSON report keeps the status and severity codes). No cell starts a formula (:func:`_csv_cell`)."""
+    """One row per finding: host, status, product, finding (its code), severity, message, remedy, evidence (JSON) and
+    when the host was diagnosed (UTC, the header says so); the header, the status and the severity in the report's
+    language, as the Markdown and HTML reports show them (the JSON report keeps the status and severity codes). No
+    cell starts a formula (:func:`_csv_cell`)."""
     lang = _check_language(language)
     labels = LABELS[lang]
     severities = _SEVERITY_LABELS[lang]
     statuses = {status: _status_label(status, lang) for status in STATUS_ORDER}
+    times: dict[str, str] = {}              # a run's hosts share one time: each distinct time read once
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([labels["host"], labels["status"], labels["product"], labels["finding"], labels["severity"],
-                     labels["message"], labels["remedy"], labels["evidence"]])
+                     labels["message"], labels["remedy"], labels["evidence"], labels["diagnosed"]])
     for result in document["results"]:
+        stamp = result.get("generated_at")
+        key = stamp if isinstance(stamp, str) else repr(stamp)
+        diagnosed = times.get(key)
+        if diagnosed is None:
+            diagnosed = times[key] = _spreadsheet_time(stamp, labels["not_known"])
         for finding in result["findings"]:
             writer.writerow([_csv_cell(cell) for cell in (
                 result["host"], statuses.get(result["status"], result["status"]), _product_label(finding, lang),
                 finding["code"], severities.get(finding["severity"], finding["severity"]),
-                finding["message"][lang], finding["remedy_text"][lang], _EVIDENCE_CELL(finding["evidence"]))])
+                finding["message"][lang], finding["remedy_text"][lang], _EVIDENCE_CELL(finding["evidence"]), diagnosed)])
     # A byte-order mark so that Excel opens UTF-8 (Japanese) correctly.
     return "\ufeff" + buffer.getvalue()
 
@@ -423,9 +441,13 @@ def csvlk_names(generations: list[str] | None) -> str:
 #: (micromark-extension-gfm-strikethrough, "Strikethrough on github.com ... can use one (~one~) or two (~~two~~)
 #: tildes": the names ``pc-1~offline, pc-2~offline`` lost the text between their tildes to a line through it);
 #: ``[`` ``]`` a link, ``<`` ``>`` an autolink or raw HTML (a tag in a host name became markup); ``&`` an entity
-#: (``&amp;`` showed "&"); ``\\`` an escape itself. Line breaks become spaces (a value stays on its line). ``_`` is
-#: escaped by ``_md`` only where it can be emphasis. One ``str.translate``: no regular expression per value.
-_MARKDOWN_ESCAPES = str.maketrans({**{c: "\\" + c for c in "\\`*~[]<>|&"}, "\r": " ", "\n": " "})
+#: (``&amp;`` showed "&"); ``\\`` an escape itself. ``_`` is escaped by ``_md`` only where it can be emphasis.
+_MARKDOWN_ESCAPED = re.compile(r"[\\`*~\[\]<>|&]")
+#: Any character ``_md`` changes: the escaped ones, ``_`` and line breaks (a value stays on its line). Most values
+#: have none, and one search of this class (a single scan in C) lets them through as they are; ``str.translate``
+#: looked every character of a Japanese text up in Python's table and made the 50,000-host Markdown report 9 times
+#: slower.
+_MARKDOWN_ACTIVE = re.compile(r"[\\`*~\[\]<>|&_\r\n]")
 
 
 def _underscores_inside_words(text: str) -> bool:
@@ -438,12 +460,16 @@ def _underscores_inside_words(text: str) -> bool:
 
 def _md(text: t.Any) -> str:
     """``text`` as itself in a Markdown table cell, heading or list item: the characters that would make it Markdown
-    escaped (``_MARKDOWN_ESCAPES``; every ``_`` too unless all are inside words), on one line."""
+    escaped (``_MARKDOWN_ESCAPED``; every ``_`` too unless all are inside words), on one line."""
     text = str(text)
-    # ansible-core 2.16-2.18's unsafe text: its str() is itself, its translate a Python method
+    # ansible-core 2.16-2.18's unsafe text: its str() is itself, its methods Python ones
     if type(text) is not str:  # pylint: disable=unidiomatic-typecheck
         text = str.__str__(text)
-    escaped = text.translate(_MARKDOWN_ESCAPES)
+    if _MARKDOWN_ACTIVE.search(text) is None:
+        return text
+    escaped = _MARKDOWN_ESCAPED.sub(r"\\\g<0>", text)
+    if "\r" in escaped or "\n" in escaped:
+        escaped = escaped.replace("\r", " ").replace("\n", " ")
     return escaped.replace("_", "\\_") if "_" in text and not _underscores_inside_words(text) else escaped
 
 

@@ -5,6 +5,8 @@ Each test failed before its fix; the values are names an inventory or a host can
 any string Ansible accepts; a KMS host name, a licence Name and event text come from the host)."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 import pathlib
 import re
@@ -112,6 +114,21 @@ def test_the_page_time_is_utc_and_also_the_readers_own(lang: str, label: str) ->
         assert "querySelectorAll('time[datetime][data-local]')" in page and "timeZoneName:'short'" in page
     unknown = _report.remediation_html(dict(remediation, generated_at=None), lang)
     assert "<time " not in unknown
+
+
+@pytest.mark.parametrize(("lang", "header", "not_known"), [
+    ("en", "Diagnosed (UTC)", "not known"),
+    ("ja", "診断日時 (UTC)", "不明"),
+])
+def test_the_csv_says_when_each_host_was_diagnosed_in_utc(lang: str, header: str, not_known: str) -> None:
+    """The CSV had no time at all: an auditor in Excel could not tell when a row was true, nor, after a merge of AWX
+    slices, which host was read when. Each row now has its host's time of diagnosis, as Excel reads a date and time
+    (``2026-11-30 09:00``, not ISO 8601's ``T``/``Z`` text), the header naming the zone; "not known" for a host no
+    slice reported (never the merge's time, never empty)."""
+    merged = _slices.merge({}, ["pc9"], [_document(("pc1",), generated_at="2026-11-30T09:00:00.123456Z")])
+    rows = list(csv.reader(io.StringIO(_report.to_csv(merged, lang).lstrip("\ufeff"))))
+    assert rows[0][-1] == header
+    assert {(row[0], row[-1]) for row in rows[1:]} == {("pc1", "2026-11-30 09:00"), ("pc9", not_known)}
 
 
 def _documented_keys() -> set[str]:
