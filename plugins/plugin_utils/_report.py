@@ -20,6 +20,7 @@ import gc
 import io
 import json
 import pathlib
+import re
 import typing as t
 
 import jinja2
@@ -43,6 +44,7 @@ LABELS = {
         "healthy": "healthy", "warning": "warning", "failing_s": "failing", "critical": "critical", "unreachable": "unreachable",
         "unknown": "unknown (evidence missing)", "error": "error", "shown": "shown", "csvlk": "CSVLK", "count": "Count", "expand_all": "Expand all",
         "collapse_all": "Collapse all", "print": "Print", "not_known": "not known", "host_scope": "whole host",
+        "local_time": "local time in this browser", "diagnosed": "Diagnosed (UTC)",
         "kms_note": "Each client is counted once, by its worst product that uses this KMS host: failing when any of "
                     "them has a cause, activated when all of them are activated; the rest (in grace with no cause "
                     "found, status not read) are counted under clients only.",
@@ -61,6 +63,7 @@ LABELS = {
         "healthy": "正常", "warning": "警告", "failing_s": "失敗", "critical": "重大", "unreachable": "接続不可",
         "unknown": "不明 (情報不足)", "error": "エラー", "shown": "件表示", "csvlk": "CSVLK", "count": "カウント", "expand_all": "すべて展開",
         "collapse_all": "すべて折りたたむ", "print": "印刷", "not_known": "不明", "host_scope": "ホスト全体",
+        "local_time": "このブラウザーの時刻", "diagnosed": "診断日時 (UTC)",
         "kms_note": "各クライアントは、この KMS ホストを使う製品のうち最も悪い状態で 1 回だけ数えます。いずれかの製品に"
                     "原因があれば失敗、すべての製品が認証済みなら認証済み、それ以外 (原因が見つからない猶予期間中、"
                     "状態を読み取れなかったもの) はクライアント数にだけ含めます。",
@@ -142,17 +145,19 @@ def from_task_results(task_results: dict[str, t.Any]) -> list[dict[str, t.Any]]:
 
 
 def fleet_document(results: list[dict[str, t.Any]], generated_at: str | None = None) -> dict[str, t.Any]:
-    """Correlate host diagnoses into the fleet document."""
+    """Correlate host diagnoses into the fleet document, made at ``generated_at`` (ISO 8601 UTC; now when not given).
+
+    Each host result says when its diagnosis was made (``generated_at``): this document's time for a diagnosis made for
+    it, the time it already carries for one from an earlier document (``merge``; null there when that document's time
+    is not known). It used to be null for every host of a run, since the run's own document took the time of now only
+    after its results had taken the ``generated_at`` given, None.
+    """
+    stamp = generated_at or datetime.datetime.now(datetime.timezone.utc).isoformat().replace("+00:00", "Z")
     with collector_paused():
         enriched, summary = _correlate.correlate(results)
     for result in enriched:
-        result.setdefault("generated_at", generated_at)
-    return {
-        "schema": SCHEMA,
-        "generated_at": generated_at or datetime.datetime.now(datetime.timezone.utc).isoformat().replace("+00:00", "Z"),
-        "results": enriched,
-        "summary": summary,
-    }
+        result.setdefault("generated_at", stamp)
+    return {"schema": SCHEMA, "generated_at": stamp, "results": enriched, "summary": summary}
 
 
 def _mergeable(doc: t.Any, index: int) -> tuple[str, list[dict[str, t.Any]]]:
@@ -178,7 +183,8 @@ def _mergeable(doc: t.Any, index: int) -> tuple[str, list[dict[str, t.Any]]]:
 
 
 def merge(documents: list[t.Any]) -> dict[str, t.Any]:
-    """Merge fleet documents (dicts or JSON text) from several runs or AWX slices: per host the newest wins."""
+    """Merge fleet documents (dicts or JSON text) from several runs or AWX slices: per host the newest wins, and keeps
+    when it was made (its own ``generated_at``, else its document's)."""
     latest: dict[str, tuple[str, dict[str, t.Any]]] = {}
     newest = ""
     for index, doc in enumerate(documents, 1):
@@ -187,6 +193,10 @@ def merge(documents: list[t.Any]) -> dict[str, t.Any]:
         for result in results:
             current = latest.get(result["host"])
             if current is None or stamp >= current[0]:
+                if result.get("generated_at") is None:
+                    # a host keeps the time of the document it came from (null when that time is not known: a host
+                    # no slice reported), not the merged document's, which is the newest
+                    result = dict(result, generated_at=stamp or None)
                 latest[result["host"]] = (stamp, result)
     results = [r for _stamp, r in sorted(latest.values(), key=lambda item: item[1]["host"])]
     return fleet_document(results, newest or None)
@@ -380,24 +390,41 @@ def _csv_cell(value: t.Any) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
+def _spreadsheet_time(stamp: t.Any, not_known: str) -> str:
+    """A host's time of diagnosis in a CSV cell: UTC as ``2026-11-30 09:00``, which Excel (Japanese and English
+    Windows) and LibreOffice read as a date and time (ISO 8601's ``T`` and ``Z`` they keep as text); ``not_known``
+    when the time is not known, other text as it is."""
+    if stamp is None or stamp == "":
+        return not_known
+    moment = _moment(stamp)
+    return str(stamp) if moment is None else moment.strftime("%Y-%m-%d %H:%M")
+
+
 def to_csv(document: dict[str, t.Any], language: str = "en") -> str:
-    """One row per finding: host, status, product, finding (its code), severity, message, remedy, evidence (JSON); the
-    header, the status and the severity in the report's language, as the Markdown and HTML reports show them (the
-    JSON report keeps the status and severity codes). No cell starts a formula (:func:`_csv_cell`)."""
+    """One row per finding: host, status, product, finding (its code), severity, message, remedy, evidence (JSON) and
+    when the host was diagnosed (UTC, the header says so); the header, the status and the severity in the report's
+    language, as the Markdown and HTML reports show them (the JSON report keeps the status and severity codes). No
+    cell starts a formula (:func:`_csv_cell`)."""
     lang = _check_language(language)
     labels = LABELS[lang]
     severities = _SEVERITY_LABELS[lang]
     statuses = {status: _status_label(status, lang) for status in STATUS_ORDER}
+    times: dict[str, str] = {}              # a run's hosts share one time: each distinct time read once
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([labels["host"], labels["status"], labels["product"], labels["finding"], labels["severity"],
-                     labels["message"], labels["remedy"], labels["evidence"]])
+                     labels["message"], labels["remedy"], labels["evidence"], labels["diagnosed"]])
     for result in document["results"]:
+        stamp = result.get("generated_at")
+        key = stamp if isinstance(stamp, str) else repr(stamp)
+        diagnosed = times.get(key)
+        if diagnosed is None:
+            diagnosed = times[key] = _spreadsheet_time(stamp, labels["not_known"])
         for finding in result["findings"]:
             writer.writerow([_csv_cell(cell) for cell in (
                 result["host"], statuses.get(result["status"], result["status"]), _product_label(finding, lang),
                 finding["code"], severities.get(finding["severity"], finding["severity"]),
-                finding["message"][lang], finding["remedy_text"][lang], _EVIDENCE_CELL(finding["evidence"]))])
+                finding["message"][lang], finding["remedy_text"][lang], _EVIDENCE_CELL(finding["evidence"]), diagnosed)])
     # A byte-order mark so that Excel opens UTF-8 (Japanese) correctly.
     return "\ufeff" + buffer.getvalue()
 
@@ -407,13 +434,43 @@ def csvlk_names(generations: list[str] | None) -> str:
     return ", ".join(_findings.release_name(g) for g in generations or [])
 
 
+#: The characters that make text Markdown rather than words where a report puts a value (a table cell, a heading, a
+#: list item), each led by a backslash, which CommonMark reads as "this character itself" for every ASCII punctuation
+#: character (CommonMark 0.31 section 2.4, https://spec.commonmark.org/0.31.2/#backslash-escapes): ``|`` ends a table
+#: cell; a backtick starts code; ``*`` emphasis; ``~`` strikethrough, on github.com with one tilde as with two
+#: (micromark-extension-gfm-strikethrough, "Strikethrough on github.com ... can use one (~one~) or two (~~two~~)
+#: tildes": the names ``pc-1~offline, pc-2~offline`` lost the text between their tildes to a line through it);
+#: ``[`` ``]`` a link, ``<`` ``>`` an autolink or raw HTML (a tag in a host name became markup); ``&`` an entity
+#: (``&amp;`` showed "&"); ``\\`` an escape itself. ``_`` is escaped by ``_md`` only where it can be emphasis.
+_MARKDOWN_ESCAPED = re.compile(r"[\\`*~\[\]<>|&]")
+#: Any character ``_md`` changes: the escaped ones, ``_`` and line breaks (a value stays on its line). Most values
+#: have none, and one search of this class (a single scan in C) lets them through as they are; ``str.translate``
+#: looked every character of a Japanese text up in Python's table and made the 50,000-host Markdown report 9 times
+#: slower.
+_MARKDOWN_ACTIVE = re.compile(r"[\\`*~\[\]<>|&_\r\n]")
+
+
+def _underscores_inside_words(text: str) -> bool:
+    """Whether every ``_`` of ``text`` stands between two letters or digits (``create_rule``, ``KMS_PORT_BLOCKED``):
+    such an underscore neither opens nor closes emphasis (CommonMark 0.31 section 6.2: ``_`` both left- and
+    right-flanking, not after punctuation), so it may stay as it is and the raw text stays readable."""
+    parts = text.split("_")
+    return all(left[-1:].isalnum() and right[:1].isalnum() for left, right in zip(parts, parts[1:]))
+
+
 def _md(text: t.Any) -> str:
-    """``text`` in a Markdown table cell (``|`` escaped, on one line)."""
+    """``text`` as itself in a Markdown table cell, heading or list item: the characters that would make it Markdown
+    escaped (``_MARKDOWN_ESCAPED``; every ``_`` too unless all are inside words), on one line."""
     text = str(text)
-    # ansible-core 2.16-2.18's unsafe text: its str() is itself, its replace a Python method
+    # ansible-core 2.16-2.18's unsafe text: its str() is itself, its methods Python ones
     if type(text) is not str:  # pylint: disable=unidiomatic-typecheck
         text = str.__str__(text)
-    return text.replace("|", "\\|").replace("\n", " ")
+    if _MARKDOWN_ACTIVE.search(text) is None:
+        return text
+    escaped = _MARKDOWN_ESCAPED.sub(r"\\\g<0>", text)
+    if "\r" in escaped or "\n" in escaped:
+        escaped = escaped.replace("\r", " ").replace("\n", " ")
+    return escaped.replace("_", "\\_") if "_" in text and not _underscores_inside_words(text) else escaped
 
 
 #: Statuses of a host that is not activated, or not known to be: a report never says "every host is activated" then.
@@ -443,7 +500,7 @@ def to_markdown(document: dict[str, t.Any], language: str = "en") -> str:
             lines.append(f"| {_status_label(status, lang)} | {summary['status_counts'][status]} |")
     lines += ["", f"## {labels['causes']}", ""]
     if summary["statements"]:
-        lines += [f"- **{s['code']}**: {_md(s[lang])} ({', '.join(s['hosts'][:10])}{' ...' if len(s['hosts']) > 10 else ''})"
+        lines += [f"- **{s['code']}**: {_md(s[lang])} ({_md(', '.join(s['hosts'][:10]))}{' ...' if len(s['hosts']) > 10 else ''})"
                   for s in summary["statements"]]
     else:
         lines.append(no_cause_text(summary, lang))
@@ -613,16 +670,28 @@ def _render(template: jinja2.Template, option: str, **context: t.Any) -> str:
         raise ValueError(f"{option}: the template {template.name} failed: {exc}") from exc
 
 
+def _moment(stamp: t.Any) -> datetime.datetime | None:
+    """A document's ISO 8601 time in UTC (a time without an offset is the UTC the documents are written in), or None
+    when it is not such a time."""
+    try:
+        moment = datetime.datetime.fromisoformat(str(stamp or "").replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.astimezone(datetime.timezone.utc) if moment.tzinfo is not None else moment
+
+
 def _when(stamp: t.Any) -> str:
     """A document's ISO 8601 UTC time as people read it (2026-11-30 10:00 UTC); other text as it is."""
-    text = str(stamp or "")
-    try:
-        moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return text
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(datetime.timezone.utc)
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
+    moment = _moment(stamp)
+    return str(stamp or "") if moment is None else moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _iso(stamp: t.Any) -> str | None:
+    """A document's time as the ``datetime`` of an HTML ``<time>`` (2026-11-30T10:00:00Z), from which the page's
+    script shows it in the reader's own time zone too (the browser knows it; the run does not); None when it is not
+    a time."""
+    moment = _moment(stamp)
+    return None if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _chart(summary: dict[str, t.Any], lang: str) -> dict[str, t.Any]:
@@ -665,6 +734,7 @@ def to_html(document: dict[str, t.Any], language: str = "en", template: str | No
     page = _template("diagnosis.html.j2", template, "report_html_template")
     with collector_paused():
         return _render(page, "report_html_template", lang=lang, labels=LABELS[lang], generated_at=_when(document["generated_at"]),
+                       generated_iso=_iso(document["generated_at"]),
                        summary=summary, chart=_chart(summary, lang), csvlk_names=csvlk_names,
                        no_cause=no_cause_text(summary, lang),
                        codes=[(c, summary["code_counts"][c]) for c in sorted(summary["code_counts"])],
@@ -686,7 +756,7 @@ _REMEDIATION_LABELS = {
            "todo": "What a person must do", "fixed": "fixed", "unchanged": "unchanged", "changed_not_fixed": "changed, not fixed",
            "failed": "failed", "reboot_required": "restart required", "nothing": "-", "summary": "Summary", "generated": "Generated", "hosts": "Hosts",
            "outcome": "Outcome", "operations": "operations", "expand_all": "Expand all", "collapse_all": "Collapse all",
-           "print": "Print",
+           "print": "Print", "local_time": "local time in this browser",
            "predicted_change": "would change, the result cannot be foreseen",
            "unreachable": "unreachable", "lost": "lost during the run",
            "not_reached": "not reached (nothing attempted)", "changed": "changed, healthy before and after",
@@ -697,7 +767,7 @@ _REMEDIATION_LABELS = {
            "todo": "担当者の対応が必要な事項", "fixed": "解決", "unchanged": "変更なし", "changed_not_fixed": "変更したが未解決",
            "failed": "失敗", "reboot_required": "再起動が必要", "nothing": "-", "summary": "概要", "generated": "作成日時", "hosts": "ホスト数",
            "outcome": "結果", "operations": "件の操作", "expand_all": "すべて展開", "collapse_all": "すべて折りたたむ",
-           "print": "印刷",
+           "print": "印刷", "local_time": "このブラウザーの時刻",
            "predicted_change": "変更予定 (結果は予測できません)",
            "unreachable": "接続不能", "lost": "実行中に接続不能",
            "not_reached": "接続できず (何も実行していません)", "changed": "変更 (変更前も変更後も正常)",
@@ -933,4 +1003,5 @@ def _remediation_page(document: dict[str, t.Any], lang: str, template: str | Non
     summary = [(o, labels.get(o, o), document["summary"][o]) for o in _OUTCOME_ORDER if document["summary"].get(o)]
     page = _template("remediation.html.j2", template, "report_html_template")
     return _render(page, "report_html_template", lang=lang, labels=labels, generated_at=_when(document.get("generated_at")),
+                   generated_iso=_iso(document.get("generated_at")),
                    summary=summary, hosts=hosts)

@@ -73,8 +73,11 @@ def _diagnose_fleet(definition: dict[str, t.Any] | str) -> list[dict[str, t.Any]
             offline = _analyze.analyze(snap, {})
             task_results[name] = _analyze.analyze(snap, _observations(fleet, snap))
             task_results[f"{name}~offline"] = offline       # a snapshot diagnosed without the controller
-    return _report.fleet_document(_report.from_task_results(task_results))["results"]
+    return _report.fleet_document(_report.from_task_results(task_results), STAMP)["results"]
 
+
+#: The time of every lab document and of its hosts' diagnoses.
+STAMP = "2026-11-30T09:00:00Z"
 
 #: The fleets: every fleet file, and two generated fleets with transport faults.
 FLEETS = tuple(sorted(str(p) for p in (LAB / "fleets").glob("*.yml"))) + ("generated:1", "generated:7")
@@ -87,7 +90,7 @@ def lab_document(fleet: str) -> dict[str, t.Any]:
     definition: t.Any = fleet
     if fleet.startswith("generated:"):
         definition = fleet_mod.generate(120, int(fleet.split(":", 1)[1]), transport_faults=0.15)
-    return _report.fleet_document(_diagnose_fleet(definition), "2026-11-30T09:00:00Z")
+    return _report.fleet_document(_diagnose_fleet(definition), STAMP)
 
 
 def lab_documents() -> tuple[dict[str, t.Any], ...]:

@@ -83,7 +83,8 @@ def test_fleet_and_the_filter_agree():
     task_vars = _fleet_vars()
     result = _run(fleet, {}, task_vars)
     registered = {h: v.get("diagnose_result") for h, v in task_vars["hostvars"].variables.items()}
-    via_filter = _report.fleet_document(_report.from_task_results(registered))
+    # the same time: each host result carries its document's
+    via_filter = _report.fleet_document(_report.from_task_results(registered), result["document"]["generated_at"])
     assert via_filter["results"] == result["document"]["results"]
     assert via_filter["summary"] == result["document"]["summary"]
 
@@ -229,8 +230,10 @@ def test_fleet_report_gathering_the_hosts_writes_what_the_fleet_step_and_its_doc
     names = sorted(p.name for p in by_document.iterdir())
     assert names == sorted(p.name for p in by_hosts.iterdir())
     for name in names:
-        if name.endswith(".json"):       # the generation time differs: the results and the summary do not
+        if name.endswith(".json"):       # the generation time differs (each host's too): the rest does not
             left, right = (json.loads((d / name).read_text(encoding="utf-8")) for d in (by_document, by_hosts))
+            assert [r.pop("generated_at") for r in left["results"]] == [left["generated_at"]] * 4
+            assert [r.pop("generated_at") for r in right["results"]] == [right["generated_at"]] * 4
             assert left["results"] == right["results"] and left["summary"] == right["summary"]
 
 

@@ -97,8 +97,8 @@ def test_json_report_round_trips():
 
 
 @pytest.mark.parametrize("lang, header", [
-    ("en", ["Host", "Status", "Product", "Finding", "Severity", "What is wrong", "What to do", "Evidence"]),
-    ("ja", ["ホスト", "状態", "製品", "検出事項", "重大度", "問題", "対処", "根拠"]),
+    ("en", ["Host", "Status", "Product", "Finding", "Severity", "What is wrong", "What to do", "Evidence", "Diagnosed (UTC)"]),
+    ("ja", ["ホスト", "状態", "製品", "検出事項", "重大度", "問題", "対処", "根拠", "診断日時 (UTC)"]),
 ])
 def test_csv_report_has_one_row_per_finding(lang, header):
     doc = _document()

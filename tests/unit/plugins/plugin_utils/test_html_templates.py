@@ -89,7 +89,8 @@ def test_remediation_page_before_after_done_and_left(lang):
     assert page.startswith("<!DOCTYPE html>") and f"<title>{labels['title']}</title>" in page
     assert 'data-host="pc&lt;2&gt;" data-outcome="fixed"' in page and "<code>resync</code> &middot; w32time" in page
     assert '<code>{"direction": "\\u003cOut\\u003e"}</code>' in page      # a structured value as JSON, escaped
-    assert f"{labels['generated']}: 2026-11-30 09:05 UTC" in page
+    assert (f'{labels["generated"]}: <time datetime="2026-11-30T09:05:00Z" data-local="{labels["local_time"]}">'
+            "2026-11-30 09:05 UTC</time>") in page
     assert 'data-outcome="unreachable"' in page          # pc3 still unreachable: what is left for a person
     left = next(h for h in document["hosts"] if h["host"] == "pc3")["instructions"][lang]
     assert left and f'<p class="left">{left[0]}</p>' in page
