@@ -1,7 +1,7 @@
 # Copyright: (c) 2026, winactivation.kms contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The fleet step of the roles, in plain Python, once per run: gather each host's diagnosis from the play's results,
-correlate once, write the report files (check mode into their own folder, before and after apart), and the small
+correlate once, write the report files (before and after apart; check mode renders them as a prediction and writes nothing), and the small
 per-run outputs (console lines in the report language, a bounded set_stats payload).
 
 Why here and not in Jinja: an expression over ``hostvars`` hands every host's whole registered result to a filter
@@ -16,7 +16,6 @@ O(hosts) in time and memory.
 from __future__ import annotations
 
 import collections.abc
-import datetime
 import json
 import os
 import typing as t
@@ -38,12 +37,12 @@ STATS_MAX_BYTES_RANGE = (1024, 1048576)
 _TEXT = {
     "en": {"prediction": "Prediction (check mode): nothing was changed; results of changes that "
            "depend on an earlier change cannot be foreseen.", "before": "Before: ", "after": "After: ",
-           "where": "Reports in {dir}: {files}", "where_check": "Prediction (check mode), nothing was changed; reports in {dir}: {files}",
+           "where": "Reports in {dir}: {files}", "where_check": "Prediction (check mode): nothing was changed or written; a run without --check writes in {dir}: {files}",
            "unread": "None of the {hosts} hosts could be read ({unread} unreachable or unreadable); reports in {dir}",
            "same_machine": "{n} computer(s) were read under more than one inventory name, each name counted as a host: {list}"},
     "ja": {"prediction": "予測 (チェックモード): 何も変更していません。前の変更に依存する変更の結果は"
            "予測できません。", "before": "修復前: ", "after": "修復後: ",
-           "where": "レポートの場所: {dir}: {files}", "where_check": "予測 (チェックモード)、何も変更していません。レポートの場所: {dir}: {files}",
+           "where": "レポートの場所: {dir}: {files}", "where_check": "予測 (チェックモード): 何も変更も書き込みもしていません。--check なしの実行では {dir} に書き込みます: {files}",
            "unread": "全 {hosts} 台のいずれからも情報を読み取れませんでした (接続不可または読み取り不可: {unread} 台)。レポートの場所: {dir}",
            "same_machine": "{n} 台のコンピューターを複数のインベントリ名で読み取りました (名前ごとに 1 台として集計): {list}"},
 }
@@ -169,12 +168,6 @@ def bounded_stats(document: t.Mapping[str, t.Any], max_hosts: int = STATS_MAX_HO
     data["winactivation_kms"]["per_host"] = per_host
     data["winactivation_kms"]["per_host_left_out"] = len(attention) - len(per_host)
     return data
-
-
-def check_folder(report_dir: str, now: datetime.datetime | None = None) -> str:
-    """The folder of a check-mode run's reports: ``<report_dir>/check-<UTC timestamp>``."""
-    stamp = (now or datetime.datetime.now(datetime.timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
-    return os.path.join(report_dir, f"check-{stamp}")
 
 
 def _mark_prediction(text: str, report_format: str, language: str) -> str:
