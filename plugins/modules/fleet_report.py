@@ -12,7 +12,7 @@ description:
   - With I(before), the state before a remediation goes to its own files (C(<name>-before.*)), the state after to
     C(<name>.*), and C(remediation.json) and C(remediation.<lang>.md) compare them per host with what the
     C(remediate_summary) and C(kms_host_summary) variables of each host say was done.
-  - In check mode nothing is written, created or removed (check mode changes nothing, on the controller too): the
+  - In check mode nothing is written, created or removed (check mode changes nothing, on the controller too); the
     result says which files a run without check mode writes (C(would_write)) and removes (C(would_remove)), and gives
     the predicted remediation document (C(prediction)), in which a host with planned changes has an after-state that
     cannot be foreseen.

@@ -85,7 +85,7 @@ options:
 attributes:
   check_mode:
     support: full
-    description: Writes nothing in check mode (no probe, no record of an earlier run: only a warning).
+    description: Writes nothing in check mode (no probe, no record of an earlier run, only a warning).
   diff_mode:
     support: none
     description: Nothing is changed, so there is nothing to diff.

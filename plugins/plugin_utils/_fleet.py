@@ -37,12 +37,14 @@ STATS_MAX_BYTES_RANGE = (1024, 1048576)
 _TEXT = {
     "en": {"prediction": "Prediction (check mode): nothing was changed; results of changes that "
            "depend on an earlier change cannot be foreseen.", "before": "Before: ", "after": "After: ",
-           "where": "Reports in {dir}: {files}", "where_check": "Prediction (check mode): nothing was changed or written; a run without --check writes in {dir}: {files}",
+           "where": "Reports in {dir}: {files}",
+           "where_check": "Prediction (check mode): nothing was changed or written; a run without --check writes in {dir}: {files}",
            "unread": "None of the {hosts} hosts could be read ({unread} unreachable or unreadable); reports in {dir}",
            "same_machine": "{n} computer(s) were read under more than one inventory name, each name counted as a host: {list}"},
     "ja": {"prediction": "予測 (チェックモード): 何も変更していません。前の変更に依存する変更の結果は"
            "予測できません。", "before": "修復前: ", "after": "修復後: ",
-           "where": "レポートの場所: {dir}: {files}", "where_check": "予測 (チェックモード): 何も変更も書き込みもしていません。--check なしの実行では {dir} に書き込みます: {files}",
+           "where": "レポートの場所: {dir}: {files}",
+           "where_check": "予測 (チェックモード): 何も変更も書き込みもしていません。--check なしの実行では {dir} に書き込みます: {files}",
            "unread": "全 {hosts} 台のいずれからも情報を読み取れませんでした (接続不可または読み取り不可: {unread} 台)。レポートの場所: {dir}",
            "same_machine": "{n} 台のコンピューターを複数のインベントリ名で読み取りました (名前ごとに 1 台として集計): {list}"},
 }
