@@ -280,7 +280,7 @@ class ActionModule(ActionBase):
             "status_counts": (document.get("summary") or {}).get("status_counts") or {},
             "statements": _fleet.statements(document, lang),
             "console": _fleet.console(document, before, lang, folder, files, check),
-            "unread_msg": _fleet.unread_message(document, lang, folder),
+            "unread_msg": _fleet.unread_message(document, lang, folder, check),
             "stats": _fleet.bounded_stats(document, args["stats_max_hosts"], args["stats_max_bytes"]),
             "failed_hosts": self._failed(reader, [r["host"] for r in document.get("results") or []], args["action_vars"]),
         })

@@ -40,12 +40,16 @@ _TEXT = {
            "where": "Reports in {dir}: {files}",
            "where_check": "Prediction (check mode): nothing was changed or written; a run without --check writes in {dir}: {files}",
            "unread": "None of the {hosts} hosts could be read ({unread} unreachable or unreadable); reports in {dir}",
+           "unread_check": "None of the {hosts} hosts could be read ({unread} unreachable or unreadable); check mode: "
+                           "no report written (a run without --check writes in {dir})",
            "same_machine": "{n} computer(s) were read under more than one inventory name, each name counted as a host: {list}"},
     "ja": {"prediction": "予測 (チェックモード): 何も変更していません。前の変更に依存する変更の結果は"
            "予測できません。", "before": "修復前: ", "after": "修復後: ",
            "where": "レポートの場所: {dir}: {files}",
            "where_check": "予測 (チェックモード): 何も変更も書き込みもしていません。--check なしの実行では {dir} に書き込みます: {files}",
            "unread": "全 {hosts} 台のいずれからも情報を読み取れませんでした (接続不可または読み取り不可: {unread} 台)。レポートの場所: {dir}",
+           "unread_check": "全 {hosts} 台のいずれからも情報を読み取れませんでした (接続不可または読み取り不可: {unread} 台)。"
+                           "チェックモードのためレポートは書いていません (--check なしの実行では {dir} に書き込みます)",
            "same_machine": "{n} 台のコンピューターを複数のインベントリ名で読み取りました (名前ごとに 1 台として集計): {list}"},
 }
 
@@ -134,13 +138,13 @@ def console(document: t.Mapping[str, t.Any], before: t.Mapping[str, t.Any] | Non
 _SAME_MACHINE_SHOWN = 10
 
 
-def unread_message(document: t.Mapping[str, t.Any], language: str, folder: str) -> str | None:
-    """The failure text of a run in which no host could be read, or None."""
+def unread_message(document: t.Mapping[str, t.Any], language: str, folder: str, check: bool = False) -> str | None:
+    """The failure text of a run in which no host could be read, or None (``check``: check mode, nothing written)."""
     hosts = len(document.get("results") or [])
     count = unread(document)
     if not hosts or count < hosts:
         return None
-    return _TEXT[language]["unread"].format(hosts=hosts, unread=count, dir=folder)
+    return _TEXT[language]["unread_check" if check else "unread"].format(hosts=hosts, unread=count, dir=folder)
 
 
 def unread(document: t.Mapping[str, t.Any]) -> int:

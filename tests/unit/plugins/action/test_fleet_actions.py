@@ -163,6 +163,10 @@ def test_check_mode_writes_nothing_and_says_what_a_real_run_would_write_and_remo
     assert {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()} == earlier
     ja = _run(fleet_report, {"document": before, "dir": str(tmp_path), "language": "ja"}, {}, check_mode=True)
     assert ja["console"][-1].startswith("予測 (チェックモード): 何も変更も書き込みもしていません。")
+    unread = _document(("unreachable",))
+    said = _run(fleet_report, {"document": unread, "dir": str(tmp_path / "new")}, {}, check_mode=True)["unread_msg"]
+    assert said == ("None of the 1 hosts could be read (1 unreachable or unreadable); check mode: no report written "
+                    f"(a run without --check writes in {tmp_path / 'new'})")
 
 
 def test_before_and_after_go_to_separate_files_and_the_console_says_both(tmp_path):
