@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import json
-import os
 import typing as t
 
 from ansible.errors import AnsibleActionFail
@@ -15,8 +14,7 @@ from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _
 
 
 class ActionModule(ActionBase):
-    """Write the fleet's reports on the controller, once, from plain data; check mode writes nothing and says
-    what a real run would write and remove (``would_write``, ``would_remove``)."""
+    """Write the fleet's reports on the controller, once, from plain data; check mode writes into its own folder."""
 
     _supports_check_mode = True
     _supports_async = False
@@ -197,21 +195,6 @@ class ActionModule(ActionBase):
                 failed.append(host)
         return failed
 
-    @staticmethod
-    def _planned(result: dict[str, t.Any], folder: str, texts: dict[str, str], stem: str,
-                 prediction: dict[str, t.Any] | None) -> bool:
-        """Check mode: say what a real run would write and remove in ``folder`` (``would_write``, ``would_remove``,
-        absolute paths) and give the predicted remediation document as ``prediction``; True when a real run would
-        change the folder. Nothing is written, created or removed."""
-        plan = _report_folder.planned(folder, texts, stem)
-        result.update({"would_write": [os.path.join(folder, name) for name in plan["write"]],
-                       "would_remove": [os.path.join(folder, name) for name in plan["remove"]]})
-        if prediction is not None:
-            result["prediction"] = prediction
-            # a whole fleet's prediction: in the result for a callback or a test, not printed with -v
-            result["_ansible_verbose_override"] = True
-        return bool(plan["write"] or plan["remove"])
-
     def run(self, tmp: t.Any = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
         """Write the reports; return where, which files, the causes in ``language`` and the set_stats payload."""
         result = super().run(tmp, task_vars)
@@ -233,8 +216,7 @@ class ActionModule(ActionBase):
                 raise AnsibleActionFail(f"slice: {exc}") from exc
         check = bool(self._task.check_mode)
         lang = args["language"]
-        folder = args["dir"]
-        prediction = None
+        folder = _fleet.check_folder(args["dir"]) if check else args["dir"]
         files: list[str] = []
         texts: dict[str, str] = {}
 
@@ -255,20 +237,17 @@ class ActionModule(ActionBase):
             actions = self._actions(reader, hosts, args["action_vars"])
             remediation = _report.remediation(before, document, actions)
             if check:
-                remediation = prediction = _fleet.predicted_remediation(remediation, actions)
+                remediation = _fleet.predicted_remediation(remediation, actions)
             _write("remediation.json", json.dumps(remediation, ensure_ascii=False, indent=2, default=str) + "\n")
             _write(f"remediation.{lang}.md", _fleet.remediation_markdown(remediation, lang))
             if "html" in args["formats"]:
                 _write(f"remediation.{lang}.html", _fleet.remediation_html(remediation, lang, check))
-        if check:
-            # check mode changes nothing, on the controller too: what a real run would write and remove, not written
-            changed = self._planned(result, folder, texts, stem, prediction)
-        else:
-            # this run's whole set at once: stale files of an earlier run in the same folder never stay beside it
-            try:
-                changed = _report_folder.publish(folder, texts, stem)
-            except _report_folder.PublishError as exc:
-                raise AnsibleActionFail(f"dir: {exc}") from None
+        # this run's whole set at once: stale files of an earlier run in the same folder never stay beside it
+        try:
+            changed = _report_folder.publish(folder, texts, stem)
+        except _report_folder.PublishError as exc:
+            raise AnsibleActionFail(f"dir: {exc}") from None
+        if not check:
             # the run has its report: its operation journal is no record to recover (_interrupted)
             _journal.mark_reported(_journal.run_folder())
         result.update({
@@ -280,7 +259,7 @@ class ActionModule(ActionBase):
             "status_counts": (document.get("summary") or {}).get("status_counts") or {},
             "statements": _fleet.statements(document, lang),
             "console": _fleet.console(document, before, lang, folder, files, check),
-            "unread_msg": _fleet.unread_message(document, lang, folder, check),
+            "unread_msg": _fleet.unread_message(document, lang, folder),
             "stats": _fleet.bounded_stats(document, args["stats_max_hosts"], args["stats_max_bytes"]),
             "failed_hosts": self._failed(reader, [r["host"] for r in document.get("results") or []], args["action_vars"]),
         })

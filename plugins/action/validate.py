@@ -119,11 +119,7 @@ class ActionModule(ActionBase):
                 for error in seen[key]:
                     errors.setdefault(error, []).append(host)
                 continue
-            if self._task.check_mode:
-                with _options.read_only():      # check mode writes nothing, not even the report folder's probe
-                    seen[key] = _validate.validate(spec, values)
-            else:
-                seen[key] = _validate.validate(spec, values)
+            seen[key] = _validate.validate(spec, values)
             for error in seen[key]:
                 errors.setdefault(error, []).append(host)
         return len(seen)

@@ -12,10 +12,8 @@ description:
   - With I(before), the state before a remediation goes to its own files (C(<name>-before.*)), the state after to
     C(<name>.*), and C(remediation.json) and C(remediation.<lang>.md) compare them per host with what the
     C(remediate_summary) and C(kms_host_summary) variables of each host say was done.
-  - In check mode nothing is written, created or removed (check mode changes nothing, on the controller too); the
-    result says which files a run without check mode writes (C(would_write)) and removes (C(would_remove)), and gives
-    the predicted remediation document (C(prediction)), in which a host with planned changes has an after-state that
-    cannot be foreseen.
+  - In check mode the reports go to a folder of their own, C(<dir>/check-<UTC timestamp>), and say they are a
+    prediction; in the remediation report a host with planned changes has an after-state that cannot be foreseen.
   - The records of interrupted runs (C(remediation-interrupted-*)) are never replaced or removed.
   - A file is rewritten only when its content differs.
   - Contacts no host.
@@ -132,7 +130,7 @@ options:
 attributes:
   check_mode:
     support: full
-    description: Writes nothing; says which files a real run writes and removes, with the predicted remediation.
+    description: Writes the reports into C(<dir>/check-<UTC timestamp>), marked as a prediction; the hosts are not contacted.
   diff_mode:
     support: none
     description: The reports are whole documents; no diff is shown.
@@ -165,29 +163,14 @@ EXAMPLES = r"""
 
 RETURN = r"""
 dir:
-  description: The folder the reports were written to (in check mode, the folder a real run writes to).
+  description: The folder the reports were written to (in check mode C(<dir>/check-<UTC timestamp>)).
   returned: always
   type: str
 files:
-  description: The file names written in C(dir) (in check mode, the names a real run writes).
+  description: The file names written in C(dir).
   returned: always
   type: list
   elements: str
-would_write:
-  description: Check mode only. The files (absolute paths) a run without check mode writes or rewrites; none is written.
-  returned: in check mode
-  type: list
-  elements: str
-would_remove:
-  description: Check mode only. An earlier run's report files of this C(name) that a real run removes; none is removed.
-  returned: in check mode
-  type: list
-  elements: str
-prediction:
-  description: Check mode with I(before) and I(remediation) only. The predicted remediation document a real run writes
-    as C(remediation.json) (with C(prediction=true)).
-  returned: in check mode, with before and remediation
-  type: dict
 report_set:
   description:
     - A regular expression (anchored) that every report file name of this C(name) matches, in any language and

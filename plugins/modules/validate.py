@@ -17,7 +17,7 @@ description:
   - The playbooks of this collection run it in their first play and then import their roles with
     C(rolespec_validate=false), so argument validation runs once per run instead of once per host and play.
   - Never contacts any host. The report folder's writability is checked with a probe folder made and removed at
-    once (stale probes of ended runs are removed first); in check mode with the permissions only, nothing written.
+    once (stale probes of ended runs are removed first), in check mode too.
   - With the C(report) role in I(roles), outside check mode, it marks the run as one that ends with a report and turns
     the operation journal of each ended run that has none (a remediate run killed outright) into that run's record in
     the report folder, C(remediation-interrupted-<UTC time>-<pid>.*), with a warning naming each host, the operations
@@ -85,7 +85,8 @@ options:
 attributes:
   check_mode:
     support: full
-    description: Writes nothing in check mode (no probe, no record of an earlier run, only a warning).
+    description: The report folder is probed as in a real run; the record of an earlier killed run is not written in
+      check mode, only warned about.
   diff_mode:
     support: none
     description: Nothing is changed, so there is nothing to diff.

@@ -1,7 +1,7 @@
 # Copyright: (c) 2026, winactivation.kms contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The fleet step of the roles, in plain Python, once per run: gather each host's diagnosis from the play's results,
-correlate once, write the report files (before and after apart; check mode renders them as a prediction and writes nothing), and the small
+correlate once, write the report files (check mode into their own folder, before and after apart), and the small
 per-run outputs (console lines in the report language, a bounded set_stats payload).
 
 Why here and not in Jinja: an expression over ``hostvars`` hands every host's whole registered result to a filter
@@ -16,6 +16,7 @@ O(hosts) in time and memory.
 from __future__ import annotations
 
 import collections.abc
+import datetime
 import json
 import os
 import typing as t
@@ -37,19 +38,13 @@ STATS_MAX_BYTES_RANGE = (1024, 1048576)
 _TEXT = {
     "en": {"prediction": "Prediction (check mode): nothing was changed; results of changes that "
            "depend on an earlier change cannot be foreseen.", "before": "Before: ", "after": "After: ",
-           "where": "Reports in {dir}: {files}",
-           "where_check": "Prediction (check mode): nothing was changed or written; a run without --check writes in {dir}: {files}",
+           "where": "Reports in {dir}: {files}", "where_check": "Prediction (check mode), nothing was changed; reports in {dir}: {files}",
            "unread": "None of the {hosts} hosts could be read ({unread} unreachable or unreadable); reports in {dir}",
-           "unread_check": "None of the {hosts} hosts could be read ({unread} unreachable or unreadable); check mode: "
-                           "no report written (a run without --check writes in {dir})",
            "same_machine": "{n} computer(s) were read under more than one inventory name, each name counted as a host: {list}"},
     "ja": {"prediction": "予測 (チェックモード): 何も変更していません。前の変更に依存する変更の結果は"
            "予測できません。", "before": "修復前: ", "after": "修復後: ",
-           "where": "レポートの場所: {dir}: {files}",
-           "where_check": "予測 (チェックモード): 何も変更も書き込みもしていません。--check なしの実行では {dir} に書き込みます: {files}",
+           "where": "レポートの場所: {dir}: {files}", "where_check": "予測 (チェックモード)、何も変更していません。レポートの場所: {dir}: {files}",
            "unread": "全 {hosts} 台のいずれからも情報を読み取れませんでした (接続不可または読み取り不可: {unread} 台)。レポートの場所: {dir}",
-           "unread_check": "全 {hosts} 台のいずれからも情報を読み取れませんでした (接続不可または読み取り不可: {unread} 台)。"
-                           "チェックモードのためレポートは書いていません (--check なしの実行では {dir} に書き込みます)",
            "same_machine": "{n} 台のコンピューターを複数のインベントリ名で読み取りました (名前ごとに 1 台として集計): {list}"},
 }
 
@@ -138,13 +133,13 @@ def console(document: t.Mapping[str, t.Any], before: t.Mapping[str, t.Any] | Non
 _SAME_MACHINE_SHOWN = 10
 
 
-def unread_message(document: t.Mapping[str, t.Any], language: str, folder: str, check: bool = False) -> str | None:
-    """The failure text of a run in which no host could be read, or None (``check``: check mode, nothing written)."""
+def unread_message(document: t.Mapping[str, t.Any], language: str, folder: str) -> str | None:
+    """The failure text of a run in which no host could be read, or None."""
     hosts = len(document.get("results") or [])
     count = unread(document)
     if not hosts or count < hosts:
         return None
-    return _TEXT[language]["unread_check" if check else "unread"].format(hosts=hosts, unread=count, dir=folder)
+    return _TEXT[language]["unread"].format(hosts=hosts, unread=count, dir=folder)
 
 
 def unread(document: t.Mapping[str, t.Any]) -> int:
@@ -174,6 +169,12 @@ def bounded_stats(document: t.Mapping[str, t.Any], max_hosts: int = STATS_MAX_HO
     data["winactivation_kms"]["per_host"] = per_host
     data["winactivation_kms"]["per_host_left_out"] = len(attention) - len(per_host)
     return data
+
+
+def check_folder(report_dir: str, now: datetime.datetime | None = None) -> str:
+    """The folder of a check-mode run's reports: ``<report_dir>/check-<UTC timestamp>``."""
+    stamp = (now or datetime.datetime.now(datetime.timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    return os.path.join(report_dir, f"check-{stamp}")
 
 
 def _mark_prediction(text: str, report_format: str, language: str) -> str:

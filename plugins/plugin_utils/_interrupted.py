@@ -6,7 +6,8 @@ A run stopped with Ctrl-C writes its record at exit (the ``interrupted_report`` 
 (SIGKILL: an AWX job cancelled, the OOM killer) writes nothing; its operation journal (``_journal``) is the only
 record of which hosts it changed. The next run that writes reports (its first play, ``winactivation.kms.validate``)
 finds the journal of each ended run that has no report (``unreported``), turns it into that run's record in the report
-folder and only then lets the run folder go; in check mode it only says so (check mode writes nothing).
+folder and only then lets the run folder go. In check mode it only says so: the record is no prediction (its own
+``check-<time>`` folder is for the run's prediction), and removing the journal is a change check mode does not make.
 
 Each record has its own names, ``remediation-interrupted-<UTC time>-<pid>.json`` and ``.<language>.md|html``
 (``file_names``): a complete run's ``remediation.*`` never replaces it and it never replaces them; the report folder's
@@ -122,7 +123,8 @@ def recover(report_dir: str, language: str, check_mode: bool, base: str | None =
     """Turn each ended run's unreported journal into its record in ``report_dir``, then remove that run's folder.
 
     Returns one warning per run, naming its hosts, the operations each confirmed and those in flight, and the files
-    (in check mode: the files a run without --check will write; nothing is written or removed). A record that cannot
+    (in check mode: the files a run without --check will write; the record is not written and the journal not
+    removed: check mode writes only its prediction, into its own folder). A record that cannot
     be written leaves the journal where it was (the next run tries again) and says why.
     """
     warnings = []
@@ -133,7 +135,7 @@ def recover(report_dir: str, language: str, check_mode: bool, base: str | None =
         head = (f"winactivation.kms: an earlier run (ansible-playbook pid {run.pid}, last change sent {when}) ended "
                 f"without its report (killed?); its journal: {summary_line(run.journal)}")
         if check_mode:
-            warnings.append(f"{head}. Check mode writes nothing: a run without --check writes its record to "
+            warnings.append(f"{head}. Check mode leaves it as it is: a run without --check writes its record to "
                             f"{os.path.join(report_dir, names['json'])} (and .{language}.md, .{language}.html)")
             continue
         try:

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import ast
 import collections.abc
-import contextlib
-import contextvars
 import ipaddress
 import math
 import os
@@ -536,18 +534,6 @@ PROBE_PREFIX = ".winactivation-kms-check-"
 #: A probe folder named without its process (an earlier release's) is stale after this many seconds: the probe
 #: lives for two system calls.
 PROBE_STALE_SECONDS = 600
-_READ_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar("winactivation_kms_read_only", default=False)
-
-
-@contextlib.contextmanager
-def read_only() -> t.Iterator[None]:
-    """Within the block, checks write nothing (check mode): ``writable_folder`` asks the file system's permissions
-    instead of writing its probe, and sweeps no stale probe."""
-    token = _READ_ONLY.set(True)
-    try:
-        yield
-    finally:
-        _READ_ONLY.reset(token)
 
 
 def _probe_stale(folder: str, name: str, now: float) -> bool:
@@ -598,8 +584,8 @@ def writable_folder(option: str, value: t.Any) -> str:
     contacted, so a run never changes hosts and then fails to write its report.
 
     The check writes a probe folder and removes it at once (``os.access`` says yes to root on a read-only file
-    system), sweeping stale probes of ended runs first (``sweep_probes``); within ``read_only`` (check mode) nothing
-    is written: the file system's permissions are asked instead."""
+    system), sweeping stale probes of ended runs first (``sweep_probes``). Check mode probes the same way: the probe
+    changes no host and leaves nothing behind, and a check run must refuse the folder a real run cannot write in."""
     text = path(option, value)
     target = os.path.abspath(os.path.expanduser(text))
     probe = target
@@ -611,16 +597,11 @@ def writable_folder(option: str, value: t.Any) -> str:
     if not os.path.isdir(probe):
         where = "is" if probe == target else f"cannot be created: {probe} is"
         raise AnsibleActionFail(f"{option}: {shown(value)} {where} not a folder; give a folder the controller can write in")
-    where = "" if probe == target else f" (its nearest existing folder {probe})"
-    if _READ_ONLY.get():
-        if not os.access(probe, os.W_OK | os.X_OK):
-            raise AnsibleActionFail(f"{option}: {shown(value)}{where} cannot be written by this user on the controller "
-                                    "(permission denied); give a folder the controller can write in")
-        return text
     sweep_probes(probe)
     try:    # a real write, undone at once: os.access says yes to root on a read-only or virtual file system
         os.rmdir(tempfile.mkdtemp(prefix=_probe_prefix(), dir=probe))
     except OSError as exc:
+        where = "" if probe == target else f" (its nearest existing folder {probe})"
         raise AnsibleActionFail(f"{option}: {shown(value)}{where} cannot be written by this user on the controller "
                                 f"({exc.strerror}); give a folder the controller can write in") from None
     return text

@@ -9,8 +9,8 @@ exclusive lock on the folder (``fcntl.flock`` on the folder itself, so no lock f
 into place (``os.replace``, atomic per file) and removes the report files of the same name stem that this run did not
 write: ``<stem>[-before].json``, ``<stem>[-before].<language>.<csv|md|html>`` and ``remediation.json``,
 ``remediation.<language>.<md|html>``. Nothing else in the folder is touched (other stems, the user's own files,
-the records of interrupted runs, ``remediation-interrupted-*``). Check mode publishes nothing: ``planned`` says what
-a real run would write and remove. Two runs publish one after the other, so the folder always ends with exactly one run's set.
+check-mode folders, the records of interrupted runs, ``remediation-interrupted-*``). Two runs publish one after the
+other, so the folder always ends with exactly one run's set.
 """
 
 # FOR INTERNAL COLLECTION USE ONLY
@@ -64,16 +64,6 @@ def stale_files(folder: str, stem: str, files: t.Iterable[str]) -> list[str]:
         return []
     return sorted(n for n in names if n not in keep and pattern.fullmatch(n) and os.path.isfile(os.path.join(folder, n))
                   and not os.path.islink(os.path.join(folder, n)))
-
-
-def planned(folder: str, files: dict[str, str], stem: str) -> dict[str, list[str]]:
-    """What ``publish`` would change in ``folder``, without changing anything (check mode): ``write``, the names of
-    ``files`` whose file is missing or holds other text, and ``remove``, the stale report files of ``stem``."""
-    for name in files:
-        if not _plain_name(name):
-            raise ValueError(f"report file name {name!r} must be a plain file name")
-    write = [name for name, text in files.items() if not _same(os.path.join(folder, name), text.encode("utf-8"))]
-    return {"write": write, "remove": stale_files(folder, stem, files)}
 
 
 def _same(path: str, data: bytes) -> bool:

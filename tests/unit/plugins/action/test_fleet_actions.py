@@ -134,39 +134,23 @@ def test_a_full_disk_fails_the_task_cleanly_and_keeps_the_previous_reports(tmp_p
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == kept          # no staging folder left either
 
 
-def test_check_mode_writes_nothing_and_says_what_a_real_run_would_write_and_remove(tmp_path):
-    """Check mode changes nothing, on the controller too: no file, no folder (it used to write its prediction into
-    <report_dir>/check-<time>); the result says which files a real run writes and removes, with the prediction."""
-    earlier = {"diagnosis.ja.md": "an earlier run", "remediation.json": "{}", "notes.txt": "the user's"}
-    for name, text in earlier.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    listing = sorted((p.name, p.stat().st_mtime_ns) for p in tmp_path.iterdir())
+def test_check_mode_writes_a_marked_prediction_into_its_own_folder(tmp_path):
     before = _document()
-    result = _run(fleet_report, {"document": before, "before": before, "dir": str(tmp_path / "new")},
+    result = _run(fleet_report, {"document": before, "before": before, "dir": str(tmp_path)},
                   {"hostvars": _HostVars({"pc1": {"remediate_summary": {"changed": True, "operations": [{"op": "open_port"}]}},
                                           "pc0": {}, "pc2": {}})}, check_mode=True)
-    assert sorted((p.name, p.stat().st_mtime_ns) for p in tmp_path.iterdir()) == listing      # no folder made
-    folder = tmp_path / "new"
-    assert result["check_mode"] is True and result["changed"] is True and result["dir"] == str(folder)
-    assert result["would_write"] == [str(folder / name) for name in result["files"]] and result["would_remove"] == []
-    assert "remediation.en.md" in result["files"]
-    assert result["console"][-1].startswith(f"Prediction (check mode): nothing was changed or written; a run without "
-                                            f"--check writes in {folder}: diagnosis.json")
-    pc1 = next(h for h in result["prediction"]["hosts"] if h["host"] == "pc1")
-    assert result["prediction"]["prediction"] is True and pc1["outcome"] == "predicted_change"
+    folder = pathlib.Path(result["dir"])
+    assert folder.parent == tmp_path and folder.name.startswith("check-") and folder.is_dir()
+    assert list(tmp_path.iterdir()) == [folder]  # nothing beside the check folder
+    assert result["check_mode"] is True and result["console"][-1].startswith(f"Prediction (check mode), nothing was changed; reports in {folder}")
+    assert json.loads((folder / "diagnosis.json").read_text(encoding="utf-8"))["check_mode"] is True
+    assert (folder / "diagnosis.en.md").read_text(encoding="utf-8").startswith("> Prediction (check mode)")
+    assert '<p class="prediction"' in (folder / "diagnosis.en.html").read_text(encoding="utf-8")
+    remediation = json.loads((folder / "remediation.json").read_text(encoding="utf-8"))
+    pc1 = next(h for h in remediation["hosts"] if h["host"] == "pc1")
+    assert remediation["prediction"] is True and pc1["outcome"] == "predicted_change"
     assert pc1["after"] == {"status": None, "codes": [], "cannot_be_foreseen": True}
-    # into a folder holding an earlier run's set: the stale files are named, none removed
-    result = _run(fleet_report, {"document": before, "dir": str(tmp_path), "formats": ["json"]}, {}, check_mode=True)
-    assert result["would_remove"] == [str(tmp_path / "diagnosis.ja.md"), str(tmp_path / "remediation.json")]
-    assert result["would_write"] == [str(tmp_path / "diagnosis.json")] and "prediction" not in result
-    assert sorted((p.name, p.stat().st_mtime_ns) for p in tmp_path.iterdir()) == listing
-    assert {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()} == earlier
-    ja = _run(fleet_report, {"document": before, "dir": str(tmp_path), "language": "ja"}, {}, check_mode=True)
-    assert ja["console"][-1].startswith("予測 (チェックモード): 何も変更も書き込みもしていません。")
-    unread = _document(("unreachable",))
-    said = _run(fleet_report, {"document": unread, "dir": str(tmp_path / "new")}, {}, check_mode=True)["unread_msg"]
-    assert said == ("None of the 1 hosts could be read (1 unreachable or unreadable); check mode: no report written "
-                    f"(a run without --check writes in {tmp_path / 'new'})")
+    assert "the result cannot be foreseen" in (folder / "remediation.en.md").read_text(encoding="utf-8")
 
 
 def test_before_and_after_go_to_separate_files_and_the_console_says_both(tmp_path):
@@ -400,11 +384,11 @@ def test_a_prediction_says_what_cannot_be_foreseen_and_ends_no_cell_in_a_bare_co
     for lang in ("en", "ja"):
         result = _run(fleet_report, {"document": before, "before": before, "dir": str(tmp_path / lang), "language": lang},
                       {"hostvars": _HostVars(summaries)}, check_mode=True)
-        prediction = result["prediction"]           # check mode writes nothing: the document a real run writes
-        hosts = {h["host"]: h for h in prediction["hosts"]}
+        folder = pathlib.Path(result["dir"])
+        hosts = {h["host"]: h for h in json.loads((folder / "remediation.json").read_text(encoding="utf-8"))["hosts"]}
         assert hosts["pc0"]["outcome"] == "predicted_change" and hosts["pc0"]["unforeseen"][0]["target"] == "prod-1"
         assert hosts["pc2"]["outcome"] == "unchanged" and "unforeseen" not in hosts["pc2"]
-        rows = {line.split(" | ")[0][2:]: line for line in _fleet.remediation_markdown(prediction, lang).splitlines()
+        rows = {line.split(" | ")[0][2:]: line for line in (folder / f"remediation.{lang}.md").read_text(encoding="utf-8").splitlines()
                 if line.startswith("| pc")}
         predicted = _report._REMEDIATION_LABELS[lang]["predicted_change"]
         activate = "activate" if lang == "en" else "ライセンス認証"     # the operation in the report's language
@@ -413,5 +397,5 @@ def test_a_prediction_says_what_cannot_be_foreseen_and_ends_no_cell_in_a_bare_co
         assert f" | {enable_spp} (service) - {activate}: {because[lang]} | {predicted} | " in rows["pc1"]
         assert f"{predicted}: " not in rows["pc0"] + rows["pc1"]
         assert f" | {_report._REMEDIATION_LABELS[lang]['unchanged']}: " in rows["pc2"]        # codes after the colon
-        html = _fleet.remediation_html(prediction, lang, True)
+        html = (folder / f"remediation.{lang}.html").read_text(encoding="utf-8")
         assert html.count('<p class="unforeseen">') == 2

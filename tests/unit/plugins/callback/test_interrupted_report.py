@@ -138,7 +138,7 @@ def test_a_killed_runs_journal_becomes_its_record_before_its_folder_is_swept(tmp
     assert sorted(p.name for p in root.iterdir()) == sorted([killed.name, live.name])
 
     (warning,) = _interrupted.recover(str(reports), "en", True, str(base))
-    assert f"pid {dead}" in warning and "Check mode writes nothing" in warning and str(reports) in warning
+    assert f"pid {dead}" in warning and "Check mode leaves it as it is" in warning and str(reports) in warning
     assert "pc-a: confirmed clear_kms_machine (service), clear_kms_port (service); in flight, outcome unknown none" in warning
     assert "pc-b: confirmed none; in flight, outcome unknown install_key (office)" in warning
     assert not reports.exists() and killed.is_dir()

@@ -88,24 +88,28 @@ def _ended_pid() -> int:
     return child.pid
 
 
-def _listing(folder):
-    return sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir()), folder.stat().st_mtime_ns
+def test_in_check_mode_the_report_folder_is_probed_as_in_a_real_run(tmp_path):
+    """Check mode refuses the report folder a real run cannot write in (it writes its prediction into its own
+    check-<time> folder there): the probe is the real one (os.access says yes to root on a read-only file system),
+    named by its process, after sweeping the stale probes of ended runs."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    stale = reports / f"{_options.PROBE_PREFIX}{_ended_pid()}-123-abcd"
+    stale.mkdir()
+    made = []
+    real = _options.tempfile.mkdtemp
 
+    def _mkdtemp(*args, **kwargs):
+        made.append(kwargs.get("prefix"))
+        return real(*args, **kwargs)
 
-def test_in_check_mode_the_report_folder_probe_writes_nothing(tmp_path):
-    """Check mode changes nothing: the report_dir probe (a folder made and removed, which changes the folder and
-    leaves a hidden folder if the run is killed between the two calls) is not made; the permissions are asked."""
-    (tmp_path / "reports").mkdir()
-    (tmp_path / "reports" / "diagnosis.json").write_text("{}", encoding="utf-8")
-    listing = _listing(tmp_path / "reports")
-    with mock.patch("tempfile.mkdtemp", side_effect=AssertionError("a probe written in check mode")):
-        result = _run({"roles": {"report": []}}, {"localhost": {"report_dir": str(tmp_path / "reports")}}, check_mode=True)
+    with mock.patch.object(_options.tempfile, "mkdtemp", side_effect=_mkdtemp):
+        result = _run({"roles": {"report": []}}, {"localhost": {"report_dir": str(reports)}}, check_mode=True)
     assert not result.get("failed"), result
-    assert _listing(tmp_path / "reports") == listing
-    (tmp_path / "ro").mkdir(mode=0o500)
-    if not os.access(tmp_path / "ro", os.W_OK):       # root writes anywhere: its refusal is the real run's probe
-        bad = _run({"roles": {"report": []}}, {"localhost": {"report_dir": str(tmp_path / "ro")}}, check_mode=True)
-        assert bad["failed"] and "report_dir: " in bad["msg"] and "cannot be written by this user" in bad["msg"]
+    assert made == [_options._probe_prefix()] and list(reports.iterdir()) == []
+    with mock.patch.object(_options.tempfile, "mkdtemp", side_effect=PermissionError(13, "Permission denied")):
+        bad = _run({"roles": {"report": []}}, {"localhost": {"report_dir": str(reports)}}, check_mode=True)
+    assert bad["failed"] and "report_dir: " in bad["msg"] and "cannot be written by this user" in bad["msg"], bad
 
 
 def test_stale_probes_of_ended_runs_are_swept_and_nothing_else(tmp_path):
