@@ -59,15 +59,6 @@ def run_playbook(inventory: str, playbook: pathlib.Path, tmp: pathlib.Path, fork
     return PlaybookRun(proc.returncode, proc.stdout + proc.stderr, results)
 
 
-def report_result(run: PlaybookRun) -> dict[str, t.Any]:
-    """The report step's result (winactivation.kms.fleet_report): in check mode, which writes nothing, the files a real
-    run writes (``would_write``), what it removes (``would_remove``) and the predicted remediation (``prediction``)."""
-    found = [result for tasks in run.results.values() for name, result in tasks.items()
-             if name.endswith("Write the reports") and "files" in result]
-    assert len(found) == 1, run.output[-3000:]
-    return found[0]
-
-
 @pytest.fixture(scope="session")
 def demo_lab(tmp_path_factory):
     """The demo fleet, running for the whole session, with its inventory written."""

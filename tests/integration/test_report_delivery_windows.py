@@ -110,7 +110,3 @@ def test_the_delivery_folder_ends_with_exactly_this_runs_report_set(tmp_path):
                          extra=_vars(tmp_path, report_deliver_to="fileserver-posix", report_deliver_dir=str(delivered),
                                      report_dir=str(tmp_path / "job3"), report_formats=["markdown"]) + ["--check"])
     assert sorted(p.name for p in delivered.iterdir()) == ["diagnosis.json", "notes.txt", "site2.json"], check.output[-3000:]
-    # check mode changes nothing anywhere: no report written on the controller either, and it says what it would deliver
-    assert not (tmp_path / "job3").exists(), check.output[-3000:]
-    assert f"Check mode: nothing was delivered. A run without --check copies diagnosis.en.md to fileserver-posix:{delivered}" \
-        in " ".join(check.output.split()), check.output[-3000:]

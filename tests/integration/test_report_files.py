@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 
-from conftest import ROOT, report_result, run_playbook, unreachable_inventory
+from conftest import ROOT, run_playbook, unreachable_inventory
 
 PLAYBOOK = ROOT / "playbooks" / "diagnose.yml"
 
@@ -20,15 +20,13 @@ def test_no_readable_host_fails_with_the_count_after_writing_the_reports(tmp_pat
     assert doc["summary"]["status_counts"] == {"unreachable": 2}
 
 
-def test_check_mode_writes_no_report_and_names_the_files_a_real_run_writes(tmp_path):
-    """Check mode changes nothing, on the controller too: it wrote its prediction into <report_dir>/check-<time>.
-    Now nothing is written (not even the folder); the console says where a run without --check writes which files."""
+def test_check_mode_reports_go_to_their_own_folder_named_in_the_console(tmp_path):
     run = run_playbook(unreachable_inventory(tmp_path), PLAYBOOK, tmp_path / "run", extra=[
         "--check", "-e", json.dumps({"report_dir": str(tmp_path / "reports"), "report_language": "ja"})])
-    assert not (tmp_path / "reports").exists(), run.output[-3000:]
-    written = report_result(run)
-    assert sorted(written["would_write"]) == [str(tmp_path / "reports" / name) for name in
-                                              ("diagnosis.ja.csv", "diagnosis.ja.html", "diagnosis.ja.md", "diagnosis.json")]
-    assert f"予測 (チェックモード): 何も変更も書き込みもしていません。--check なしの実行では {tmp_path / 'reports'} に書き込みます" \
-        in run.output, run.output[-3000:]
+    folders = list((tmp_path / "reports").iterdir())
+    assert len(folders) == 1 and folders[0].name.startswith("check-") and folders[0].is_dir()
+    assert sorted(p.name for p in folders[0].iterdir()) == ["diagnosis.ja.csv", "diagnosis.ja.html", "diagnosis.ja.md",
+                                                            "diagnosis.json"]
+    assert f"予測 (チェックモード)、何も変更していません。レポートの場所: {folders[0]}" in run.output
+    assert json.loads((folders[0] / "diagnosis.json").read_text(encoding="utf-8"))["check_mode"] is True
     assert "全 2 台のいずれからも情報を読み取れませんでした" in run.output

@@ -1,7 +1,7 @@
 """Issue 14 item 6: every run writes its reports, one complete set per folder.
 
 An offline batch in which one snapshot is odd still diagnoses the others and names the odd one; ``--limit`` without
-localhost and ``--check --limit`` still report (check mode: what a real run writes, nothing written); two runs into one report folder leave exactly the
+localhost and ``--check --limit`` still write their reports; two runs into one report folder leave exactly the
 second run's set. No lab needed: the hosts' WinRM ports are closed, and the snapshots are files.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 
-from conftest import ROOT, report_result, run_playbook, unreachable_inventory
+from conftest import ROOT, run_playbook, unreachable_inventory
 
 import snapshots as S  # tests/unit/snapshots.py, on sys.path through tests/unit/conftest.py
 
@@ -64,13 +64,13 @@ def test_limit_without_localhost_writes_the_report(tmp_path):
     assert _files(tmp_path / "reports") == ["diagnosis.en.md", "diagnosis.json"]
 
 
-def test_check_mode_with_limit_reports_and_writes_nothing(tmp_path):
+def test_check_mode_with_limit_writes_its_report(tmp_path):
     run = run_playbook(unreachable_inventory(tmp_path), DIAGNOSE, tmp_path / "run", extra=[
         "--check", "--limit", "pc-b", "-e", json.dumps({"report_dir": str(tmp_path / "reports"), "report_formats": ["json"]})])
-    assert not (tmp_path / "reports").exists(), run.output[-3000:]          # check mode writes nothing
-    written = report_result(run)
-    assert written["check_mode"] is True and written["hosts"] == 1 and written["status_counts"] == {"unreachable": 1}
-    assert written["would_write"] == [str(tmp_path / "reports" / "diagnosis.json")]
+    folders = list((tmp_path / "reports").iterdir())
+    assert len(folders) == 1 and folders[0].name.startswith("check-"), run.output[-3000:]
+    doc = json.loads((folders[0] / "diagnosis.json").read_text(encoding="utf-8"))
+    assert doc["check_mode"] is True and [r["host"] for r in doc["results"]] == ["pc-b"]
 
 
 @pytest.mark.parametrize("limit", ["pc-b", "pc-b,localhost"])
@@ -81,14 +81,12 @@ def test_remediate_with_limit_reports_the_limited_hosts_before_and_after(tmp_pat
     host, not every host of the inventory's pattern."""
     run = run_playbook(unreachable_inventory(tmp_path, ("pc-a", "pc-b", "pc-c")), REMEDIATE, tmp_path / "run", extra=[
         "--check", "--limit", limit, "-e", json.dumps({"report_dir": str(tmp_path / "reports"), "report_formats": ["json"]})])
-    assert not (tmp_path / "reports").exists(), run.output[-3000:]          # check mode writes nothing
-    written = report_result(run)
-    assert written["hosts"] == 1 and written["status_counts"] == {"unreachable": 1}, run.output[-3000:]
-    assert [h["host"] for h in written["prediction"]["hosts"]] == ["pc-b"], run.output[-3000:]
-    assert [h["before"]["status"] for h in written["prediction"]["hosts"]] == ["unreachable"]
-    assert sorted(written["would_write"]) == [str(tmp_path / "reports" / name) for name in
-                                              ("diagnosis-before.json", "diagnosis.json", "remediation.en.md",
-                                               "remediation.json")]
+    folders = list((tmp_path / "reports").iterdir())
+    assert len(folders) == 1 and folders[0].name.startswith("check-"), run.output[-3000:]
+    for name in ("diagnosis.json", "diagnosis-before.json"):
+        doc = json.loads((folders[0] / name).read_text(encoding="utf-8"))
+        assert [r["host"] for r in doc["results"]] == ["pc-b"], (name, run.output[-3000:])
+        assert doc["results"][0]["status"] == "unreachable"
 
 
 @pytest.mark.parametrize("playbook", [DIAGNOSE, REMEDIATE], ids=["diagnose", "remediate"])
