@@ -125,7 +125,7 @@ def test_a_killed_runs_journal_becomes_its_record_before_its_folder_is_swept(tmp
     """kill -9 of a remediate run: no report, and its journal - the only record of which hosts it changed - was
     removed by the next run's sweep. Now the sweep keeps it; the next run that writes reports turns it into the
     killed run's record (own names), warns naming each host with its operations, and only then removes it; in
-    check mode it only warns (nothing written or removed)."""
+    check mode it only warns (no record written, the journal kept)."""
     base = tmp_path / "tmp"
     root = pathlib.Path(_controller.cache_root(str(base)))
     reports = tmp_path / "reports"
