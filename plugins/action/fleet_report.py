@@ -10,7 +10,7 @@ import typing as t
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _fleet_check, _options, _report, _report_folder, _slices
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _fleet_check, _journal, _options, _report, _report_folder, _slices
 
 
 class ActionModule(ActionBase):
@@ -247,6 +247,9 @@ class ActionModule(ActionBase):
             changed = _report_folder.publish(folder, texts, stem)
         except _report_folder.PublishError as exc:
             raise AnsibleActionFail(f"dir: {exc}") from None
+        if not check:
+            # the run has its report: its operation journal is no record to recover (_interrupted)
+            _journal.mark_reported(_journal.run_folder())
         result.update({
             "changed": changed, "dir": folder, "files": files, "check_mode": check,
             # every report file name of this stem (a regular expression): what a delivery removes beside this run's

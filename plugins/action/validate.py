@@ -5,12 +5,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import typing as t
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _options, _validate
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller, _interrupted, _journal, _options, _report, _validate
 
 
 class ActionModule(ActionBase):
@@ -79,7 +80,30 @@ class ActionModule(ActionBase):
         else:
             result.update({"msg": f"{len(args['roles'])} role(s) validated, {checked} distinct setting(s) checked",
                            "roles": sorted(args["roles"])})
+            if "report" in args["roles"]:
+                result["warnings"] = result.get("warnings", []) + self._earlier_runs(this_host, task_vars)
+                if not result["warnings"]:
+                    del result["warnings"]
         return result
+
+    def _earlier_runs(self, host: str, task_vars: dict[str, t.Any]) -> list[str]:
+        """A run that writes reports, in a forked worker (a real playbook run): this run's journal says it ends with a
+        report, and each ended run's unreported journal becomes that run's record in report_dir (in check mode: only
+        said, nothing written or removed); one warning per such run (``_interrupted.recover``)."""
+        if _controller.run_process() is None:
+            return []
+        check = bool(self._task.check_mode)
+        if not check:
+            _journal.expect_report(_journal.run_folder())
+        values, _problems = _host_values({"report_dir": {}, "report_language": {}}, host, task_vars)
+        folder = values.get("report_dir")
+        folder = os.path.realpath(os.path.expanduser(folder)) if isinstance(folder, str) and folder else \
+            os.path.realpath("reports")
+        language = values.get("report_language")
+        warnings = _interrupted.recover(folder, language if language in _report.LANGUAGES else "en", check)
+        if not check:
+            _controller.sweep()
+        return warnings
 
     def _validate_on_hosts(self, spec: dict[str, t.Any], hosts: list[str], task_vars: dict[str, t.Any],
                            errors: dict[str, list[str]], names: dict[str, set[str]]) -> int:

@@ -11,12 +11,15 @@ short_description: Write the remediation report of a run stopped half-way (Ctrl-
 version_added: 0.1.0
 description:
   - A playbook run stopped with Ctrl-C (SIGINT), or ended by any error before its last play, never reaches the play
-    that writes the reports. With this callback enabled, such a run still writes C(remediation.json),
-    C(remediation.<language>.md) and C(remediation.<language>.html) in the report folder when it exits, listing every host the
-    run had started on, marked C(interrupted), with the operations each host confirmed and those that were sent but
+    that writes the reports. With this callback enabled, such a run still writes its record in the report folder
+    when it exits, under its own names C(remediation-interrupted-<UTC time>-<pid>.json), C(.<language>.md) and
+    C(.<language>.html) (a complete run's C(remediation.*) files never replace it, and it never replaces them),
+    listing every host the run had started on, marked C(interrupted), with the operations each host confirmed and those that were sent but
     whose outcome is unknown (the call in flight when the run stopped), from the operation journal the remedies write
     before and after each state-changing call. The state before the run is the first diagnosis of the run when it had
     finished; the state after is C(unreachable) (not read again).
+  - A run killed outright (SIGKILL, a cancelled AWX job) cannot write anything; the next run that writes reports
+    turns its journal into the same record (without the state before), with or without this callback.
   - A run that reaches its end writes nothing here; the report role writes the reports as usual.
   - A run in check mode changes nothing and writes nothing here.
   - Product keys never appear; operations show them by their last five characters only.
@@ -49,15 +52,14 @@ options:
 """
 
 import atexit
-import datetime
-import json
 import os
+import time
 import typing as t
 
 from ansible import context
 from ansible.plugins.callback import CallbackBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _journal, _report
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _interrupted, _journal, _report
 
 _PREFIX = "winactivation.kms."
 #: the collection's actions that run on the controller for the whole fleet, not on a host
@@ -79,6 +81,8 @@ class CallbackModule(CallbackBase):
         self._hosts: dict[str, None] = {}
         self._before: dict[str, dict[str, t.Any]] = {}
         self._extra: dict[str, t.Any] = {}
+        #: the record's file names once written
+        self.files: list[str] = []
         atexit.register(self._at_exit)
 
     # -- what the run shows --------------------------------------------------------------------------------------
@@ -125,35 +129,24 @@ class CallbackModule(CallbackBase):
         except (OSError, ValueError) as exc:
             self._display.warning(f"winactivation.kms: the run was interrupted and its report could not be written: {exc}")
             return
-        self._display.display(f"winactivation.kms: the run was interrupted; what was done so far, host by host: {folder}",
-                              stderr=True)
+        self._display.display(f"winactivation.kms: the run was interrupted; what was done so far, host by host: "
+                              f"{os.path.join(folder, self.files[0])}", stderr=True)
 
     def write_report(self, journal: dict[str, list[dict[str, t.Any]]]) -> str:
-        """Write the interrupted run's remediation report from ``journal`` (``_journal.read``); return the folder."""
+        """Write the interrupted run's record from ``journal`` (``_journal.read``) under its own names
+        (``_interrupted.file_names``), mark the journal reported; return the folder."""
         folder = os.path.abspath(self._option("report_dir", "report_dir", os.path.join(os.getcwd(), "reports")))
         language = self._option("language", "report_language", "en")
         if language not in _report.LANGUAGES:
             language = "en"
         document = interrupted_remediation(list(self._hosts) + [h for h in journal if h not in self._hosts],
                                            self._before, journal)
-        os.makedirs(folder, mode=0o755, exist_ok=True)
-        _fleet.write_text(os.path.join(folder, "remediation.json"),
-                          json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
-        _fleet.write_text(os.path.join(folder, f"remediation.{language}.md"), _fleet.remediation_markdown(document, language))
-        _fleet.write_text(os.path.join(folder, f"remediation.{language}.html"), _fleet.remediation_html(document, language))
+        self.files = _interrupted.write(folder, document, language, _interrupted.stamp(time.time(), self._pid))
+        _journal.mark_reported(_journal.run_folder(self._pid))
         return folder
 
 
 def interrupted_remediation(hosts: list[str], before: dict[str, dict[str, t.Any]],
                             journal: dict[str, list[dict[str, t.Any]]]) -> dict[str, t.Any]:
     """The remediation document of a run stopped half-way: every host ``interrupted``, with what its journal says."""
-    actions = {}
-    for host in hosts:
-        summary = _journal.summarise(journal.get(host) or [])
-        actions[host] = {"interrupted": True, "changed": bool(summary["operations"]), "operations": summary["operations"],
-                         "unconfirmed": summary["unconfirmed"], "failed": summary["failed"]}
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    before_doc = {"results": [before[h] for h in hosts if h in before]}
-    after_doc = {"generated_at": now,
-                 "results": [{"host": h, "status": "unreachable", "codes": [], "findings": []} for h in hosts]}
-    return dict(_report.remediation(before_doc, after_doc, actions), interrupted=True)
+    return _interrupted.document(hosts, before, journal)

@@ -14,6 +14,7 @@ description:
     C(remediate_summary) and C(kms_host_summary) variables of each host say was done.
   - In check mode the reports go to a folder of their own, C(<dir>/check-<UTC timestamp>), and say they are a
     prediction; in the remediation report a host with planned changes has an after-state that cannot be foreseen.
+  - The records of interrupted runs (C(remediation-interrupted-*)) are never replaced or removed.
   - A file is rewritten only when its content differs.
   - Contacts no host.
 options:

@@ -16,7 +16,12 @@ description:
     stops the run before anything is read or changed anywhere. Host patterns that match no host fail the same way.
   - The playbooks of this collection run it in their first play and then import their roles with
     C(rolespec_validate=false), so argument validation runs once per run instead of once per host and play.
-  - Never contacts any host and never changes anything.
+  - Never contacts any host. The report folder's writability is checked with a probe folder made and removed at
+    once (stale probes of ended runs are removed first), in check mode too.
+  - With the C(report) role in I(roles), outside check mode, it marks the run as one that ends with a report and turns
+    the operation journal of each ended run that has none (a remediate run killed outright) into that run's record in
+    the report folder, C(remediation-interrupted-<UTC time>-<pid>.*), with a warning naming each host, the operations
+    it confirmed and those in flight (keys by their last five characters); in check mode it only warns.
 options:
   roles:
     description:
@@ -80,7 +85,8 @@ options:
 attributes:
   check_mode:
     support: full
-    description: Nothing is changed, so check mode runs it unchanged.
+    description: The report folder is probed as in a real run; the record of an earlier killed run is not written in
+      check mode, only warned about.
   diff_mode:
     support: none
     description: Nothing is changed, so there is nothing to diff.

@@ -197,11 +197,36 @@ class RunMarks:
         os.replace(tmp, path)
 
 
+def cache_root(base: str | None = None) -> str:
+    """The folder of this user's run folders: ``$TMPDIR/winactivation.kms-<uid>`` (or under ``base``)."""
+    return os.path.join(base or tempfile.gettempdir(), f"winactivation.kms-{os.getuid()}")
+
+
+def run_dead(entry: str) -> bool:
+    """Whether the run folder named ``entry`` (``<pid>-<start time>``) belongs to an ansible-playbook process that has
+    ended: its pid is gone, or now names a later process (another start time). False for a name of another form."""
+    pid, _sep, start = entry.partition("-")
+    if not pid.isdigit():
+        return False
+    return not _alive(int(pid)) or (start != "0" and _process_start(int(pid)) not in (start, "0"))
+
+
+def sweep(base: str | None = None) -> None:
+    """Remove the folders of ended runs (``_sweep``) now: a run whose folder exists before its first ``RunCache`` (its
+    first play marked its journal, ``_journal.expect_report``) would otherwise never sweep."""
+    root = cache_root(base)
+    if os.path.isdir(root):
+        _sweep(root)
+
+
 def _sweep(root: str) -> None:
-    """Remove the cache folders of runs whose ansible-playbook process has ended."""
+    """Remove the cache folders of runs whose ansible-playbook process has ended - except a run folder whose
+    operation journal has no report yet (a run killed outright): the next run that writes reports turns that journal
+    into the run's record first (``_interrupted.recover``), and removes the folder then."""
+    # imported here: _journal imports this module
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _journal  # pylint: disable=import-outside-toplevel
     for entry in os.listdir(root):
-        pid = entry.split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if run_dead(entry) and not _journal.unreported(os.path.join(root, entry, "journal")):
             shutil.rmtree(os.path.join(root, entry), ignore_errors=True)
 
 

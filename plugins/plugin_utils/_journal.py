@@ -9,8 +9,10 @@ is unknown. The ``interrupted_report`` callback reads the journal when a run end
 the report of what was done so far (docs/architecture.md, "Interrupted runs").
 
 One JSON line per event, one file per host, in ``$TMPDIR/winactivation.kms-<uid>/<ansible-playbook pid>-<its start
-time>/journal/`` - the run folder of ``_controller.RunCache``, so two runs never share one and a finished run's folder
-is swept by the next. Lines are appended with one ``write`` of less than PIPE_BUF on an ``O_APPEND`` file, so the
+time>/journal/`` - the run folder of ``_controller.RunCache``, so two runs never share one. A run that writes its
+report (complete or interrupted) marks its journal reported (``mark_reported``) and the next run sweeps the folder; an
+ended run's unreported journal (a run killed outright) is kept until a run turns it into that run's record
+(``_interrupted.recover``). Lines are appended with one ``write`` of less than PIPE_BUF on an ``O_APPEND`` file, so the
 workers of a run never interleave (each writes only its own host's file anyway).
 """
 
@@ -22,7 +24,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import tempfile
 import time
 import typing as t
 import urllib.parse
@@ -43,8 +44,7 @@ def run_folder(pid: int | None = None, base: str | None = None) -> str | None:
         if parent is None or not parent.pid:
             return None
         pid = parent.pid
-    root = os.path.join(base or tempfile.gettempdir(), f"winactivation.kms-{os.getuid()}")
-    return os.path.join(root, f"{pid}-{_controller._process_start(pid)}", "journal")  # pylint: disable=protected-access
+    return os.path.join(_controller.cache_root(base), f"{pid}-{_controller._process_start(pid)}", "journal")  # pylint: disable=protected-access
 
 
 def _file(folder: str, host: str) -> str:
@@ -72,6 +72,46 @@ def record(folder: str | None, host: str, event: str, task: str, operations: lis
             os.close(fd)
     except OSError:
         pass
+
+
+#: The file that says a journal's run has its report (complete or interrupted): not a record to recover.
+REPORTED = ".reported"
+#: The file that says a journal's run is one of the collection's playbooks, which end with a report (their first play
+#: writes it): a run of a playbook of the user's own that calls the modules has its task results as its record.
+EXPECTS_REPORT = ".expects-report"
+
+
+def expect_report(folder: str | None) -> None:
+    """Say that the run of the journal ``folder`` ends with a report; nothing outside a forked worker (None)."""
+    if folder is None:
+        return
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        with open(os.path.join(folder, EXPECTS_REPORT), "w", encoding="ascii") as handle:
+            handle.write("expects a report\n")
+    except OSError:
+        pass
+
+
+def mark_reported(folder: str | None) -> None:
+    """Say that the run of the journal ``folder`` has its report; nothing when the run has no journal."""
+    if folder is None or not os.path.isdir(folder):
+        return
+    try:
+        with open(os.path.join(folder, REPORTED), "w", encoding="ascii") as handle:
+            handle.write("reported\n")
+    except OSError:
+        pass
+
+
+def unreported(folder: str) -> bool:
+    """Whether the journal ``folder`` holds events of a run that was to end with a report (``expect_report``) and has
+    none (``mark_reported``)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return False
+    return EXPECTS_REPORT in names and REPORTED not in names and any(name.endswith(".jsonl") for name in names)
 
 
 def read(folder: str) -> dict[str, list[dict[str, t.Any]]]:

@@ -19,6 +19,7 @@ import math
 import os
 import re
 import tempfile
+import time
 import typing as t
 import unicodedata
 
@@ -29,6 +30,8 @@ except ImportError:  # 2.16-2.18: the omit placeholder string comes back (see _w
     class _OMITTED(Exception):  # type: ignore[no-redef]
         """Stand-in: never raised before ansible-core 2.19."""
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller
 
 try:
     import idna  # IDNA 2008 (RFC 5891); installed with pywinrm (through requests)
@@ -525,10 +528,64 @@ def path(option: str, value: t.Any) -> str:
     return text
 
 
+#: The hidden folder the write probe of ``writable_folder`` makes and removes at once: ``<prefix><pid>-<process start
+#: time>-<random>``, so that one left behind by a run killed between the two calls is known to be ours and stale.
+PROBE_PREFIX = ".winactivation-kms-check-"
+#: A probe folder named without its process (an earlier release's) is stale after this many seconds: the probe
+#: lives for two system calls.
+PROBE_STALE_SECONDS = 600
+
+
+def _probe_stale(folder: str, name: str, now: float) -> bool:
+    """Whether ``name`` in ``folder`` is a write probe (``PROBE_PREFIX``) of this user whose run is over: its process
+    has ended or is another one (pid reused: another start time), or, named the earlier way, it is older than
+    ``PROBE_STALE_SECONDS``."""
+    path = os.path.join(folder, name)
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    if not name.startswith(PROBE_PREFIX) or not os.path.isdir(path) or os.path.islink(path) or info.st_uid != os.getuid():
+        return False
+    pid, _sep, rest = name[len(PROBE_PREFIX):].partition("-")
+    start = rest.split("-", 1)[0]
+    if pid.isdigit() and start.isdigit():
+        return _controller._process_start(int(pid)) != start  # pylint: disable=protected-access
+    return now - info.st_mtime > PROBE_STALE_SECONDS
+
+
+def sweep_probes(folder: str) -> list[str]:
+    """Remove the stale write probes (``_probe_stale``) in ``folder``: only empty ones (``os.rmdir``), so nothing but
+    a probe's own empty folder can ever go; the names removed."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    now, removed = time.time(), []
+    for name in sorted(names):
+        if name.startswith(PROBE_PREFIX) and _probe_stale(folder, name, now):
+            try:
+                os.rmdir(os.path.join(folder, name))
+            except OSError:
+                continue
+            removed.append(name)
+    return removed
+
+
+def _probe_prefix() -> str:
+    """This process's probe name prefix: ``PROBE_PREFIX`` with its pid and start time."""
+    pid = os.getpid()
+    return f"{PROBE_PREFIX}{pid}-{_controller._process_start(pid)}-"  # pylint: disable=protected-access
+
+
 def writable_folder(option: str, value: t.Any) -> str:
     """A path (as :func:`path`) the controller can write a folder of files into: a folder it may write in, or a path
     whose nearest existing parent is such a folder (the folders between are created). Checked before any host is
-    contacted, so a run never changes hosts and then fails to write its report."""
+    contacted, so a run never changes hosts and then fails to write its report.
+
+    The check writes a probe folder and removes it at once (``os.access`` says yes to root on a read-only file
+    system), sweeping stale probes of ended runs first (``sweep_probes``). Check mode probes the same way: the probe
+    changes no host and leaves nothing behind, and a check run must refuse the folder a real run cannot write in."""
     text = path(option, value)
     target = os.path.abspath(os.path.expanduser(text))
     probe = target
@@ -540,8 +597,9 @@ def writable_folder(option: str, value: t.Any) -> str:
     if not os.path.isdir(probe):
         where = "is" if probe == target else f"cannot be created: {probe} is"
         raise AnsibleActionFail(f"{option}: {shown(value)} {where} not a folder; give a folder the controller can write in")
+    sweep_probes(probe)
     try:    # a real write, undone at once: os.access says yes to root on a read-only or virtual file system
-        os.rmdir(tempfile.mkdtemp(prefix=".winactivation-kms-check-", dir=probe))
+        os.rmdir(tempfile.mkdtemp(prefix=_probe_prefix(), dir=probe))
     except OSError as exc:
         where = "" if probe == target else f" (its nearest existing folder {probe})"
         raise AnsibleActionFail(f"{option}: {shown(value)}{where} cannot be written by this user on the controller "

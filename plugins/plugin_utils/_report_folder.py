@@ -9,7 +9,8 @@ exclusive lock on the folder (``fcntl.flock`` on the folder itself, so no lock f
 into place (``os.replace``, atomic per file) and removes the report files of the same name stem that this run did not
 write: ``<stem>[-before].json``, ``<stem>[-before].<language>.<csv|md|html>`` and ``remediation.json``,
 ``remediation.<language>.<md|html>``. Nothing else in the folder is touched (other stems, the user's own files,
-check-mode folders). Two runs publish one after the other, so the folder always ends with exactly one run's set.
+check-mode folders, the records of interrupted runs, ``remediation-interrupted-*``). Two runs publish one after the
+other, so the folder always ends with exactly one run's set.
 """
 
 # FOR INTERNAL COLLECTION USE ONLY

@@ -15,6 +15,8 @@ import time
 import yaml
 
 from conftest import ROOT, run_playbook
+
+import snapshots as S  # tests/unit/snapshots.py, on sys.path through tests/unit/conftest.py
 from kmslab import fleet as fleet_mod
 from kmslab.control import Lab
 
@@ -64,14 +66,17 @@ def test_hosts_lost_at_each_point_are_reported_with_what_they_received_and_a_rer
     fleet = _fleet(tmp_path)
     with Lab(fleet) as lab:
         inventory = lab.write_inventory(str(tmp_path / "inventory.yml"), read_timeout=8)
-        run = run_playbook(inventory, REMEDIATE, tmp_path / "run1", extra=["-e", json.dumps({"report_dir": str(tmp_path / "r1")})])
+        own = {"TMPDIR": str(tmp_path)}     # this test's own run folders
+        run = run_playbook(inventory, REMEDIATE, tmp_path / "run1", env_extra=own,
+                           extra=["-e", json.dumps({"report_dir": str(tmp_path / "r1")})])
         vanished = [name for name, host in fleet.hosts.items() if host.transport.fault == "vanish"]
         # the hosts come back: the rerun finishes the work and repeats no change that was made
         seen = {name: len(host.applied) for name, host in fleet.hosts.items()}
         for name in vanished:
             lab.revive(name)
         inventory = lab.write_inventory(str(tmp_path / "inventory2.yml"), read_timeout=8)
-        rerun = run_playbook(inventory, REMEDIATE, tmp_path / "run2", extra=["-e", json.dumps({"report_dir": str(tmp_path / "r2")})])
+        rerun = run_playbook(inventory, REMEDIATE, tmp_path / "run2", env_extra=own,
+                             extra=["-e", json.dumps({"report_dir": str(tmp_path / "r2")})])
     assert run.rc != 0                                          # lost hosts end the run red
     assert "Traceback" not in run.output and "NoneType" not in run.output
     document = json.loads((tmp_path / "r1" / "remediation.json").read_text(encoding="utf-8"))
@@ -88,6 +93,8 @@ def test_hosts_lost_at_each_point_are_reported_with_what_they_received_and_a_rer
         assert got[name]["outcome"] == "fixed" and got[name]["after"]["codes"] == ["ACTIVATED"]
 
     assert rerun.rc == 0, rerun.output[-3000:]
+    # the first run ended red but with its report: its journal is no interrupted run's to record
+    assert not list((tmp_path / "r2").glob("remediation-interrupted-*")) and "ended without its report" not in rerun.output
     second = json.loads((tmp_path / "r2" / "remediation.json").read_text(encoding="utf-8"))
     assert _misreported(second, fleet, since=seen) == {}
     assert {h["host"]: h["after"]["codes"] for h in second["hosts"]} == {name: ["ACTIVATED"] for name in fleet.hosts}
@@ -135,7 +142,10 @@ def test_a_run_stopped_with_ctrl_c_writes_what_was_done_host_by_host(tmp_path):
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
     assert proc.returncode != 0
-    document = json.loads((reports / "remediation.json").read_text(encoding="utf-8"))
+    # its own names: never the complete run's remediation.* (issue: it replaced the last complete report)
+    assert not (reports / "remediation.json").exists(), output[-3000:]
+    (record,) = reports.glob(f"remediation-interrupted-*-{proc.pid}.json")
+    document = json.loads(record.read_text(encoding="utf-8"))
     assert document["interrupted"] is True, output[-3000:]
     got = {h["host"]: h for h in document["hosts"]}
     assert set(got) == {h["name"] for h in hosts} | {"kms01"}
@@ -143,14 +153,15 @@ def test_a_run_stopped_with_ctrl_c_writes_what_was_done_host_by_host(tmp_path):
     changed = sorted(name for name, host in fleet.hosts.items() if host.applied)
     assert changed and sorted(name for name, h in got.items() if h["operations"] or h["unconfirmed"]) == changed
     assert _misreported(document, fleet) == {}
-    assert (reports / "remediation.en.md").exists() and (reports / "remediation.en.html").exists()
+    assert record.with_name(record.name.replace(".json", ".en.md")).exists()
+    assert record.with_name(record.name.replace(".json", ".en.html")).exists()
     assert "interrupted" in output
 
 
-def _journals(pid: int) -> dict[str, list[dict]]:
-    """Every journal event of the run of ansible-playbook ``pid``, per host (a worker that began its task once the
-    process was gone names the run by pid alone: ``<pid>-0``)."""
-    root = pathlib.Path(_journal.run_folder(pid)).parent.parent
+def _journals(pid: int, base: pathlib.Path) -> dict[str, list[dict]]:
+    """Every journal event of the run of ansible-playbook ``pid`` (run with TMPDIR ``base``), per host (a worker that
+    began its task once the process was gone names the run by pid alone: ``<pid>-0``)."""
+    root = pathlib.Path(_journal.run_folder(pid, str(base))).parent.parent
     events: dict[str, list[dict]] = {}
     for folder in sorted(root.glob(f"{pid}-*")):
         for host, entries in _journal.read(str(folder / "journal")).items():
@@ -162,7 +173,12 @@ def test_a_killed_run_changes_no_host_afterwards(tmp_path):
     """kill -9 of ansible-playbook (a cancelled job, an operator stopping a bad run): ansible-core's workers run in
     their own sessions and went on, each changing its host to the end of its task - activations sent seconds after
     the run was gone. Now a remedy sends nothing once the run's process has ended: what a host carries out after the
-    kill is at most the one call that was in flight."""
+    kill is at most the one call that was in flight.
+
+    The killed run wrote no report, and the next run's sweep removed its journal, the only record of what it changed.
+    Now the next run that writes reports (here an offline diagnose_snapshots, no host contacted) turns that journal
+    into the killed run's record, remediation-interrupted-<time>-<pid>.*, warns naming the hosts and their operations,
+    and only then removes the journal."""
     hosts = [{"name": f"pc-{i}", "edition": "win11-pro", "blocked": ["*:1688"], "kms_machine": "kms-retired.corp.example.jp",
               "clock_offset_hours": 6, "transport": {"fault": "slow", "delay_ms": 300 if i < 2 else 700}} for i in range(4)]
     path = tmp_path / "fleet.yml"
@@ -170,8 +186,10 @@ def test_a_killed_run_changes_no_host_afterwards(tmp_path):
         {"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022", "office2021"], "base_count": 40}}],
         "hosts": hosts}), encoding="utf-8")
     fleet = fleet_mod.load(str(path), address_prefix=Lab.address_prefix())
+    base = tmp_path / "t"          # this test's own TMPDIR: the run folders of no other run are looked at
+    base.mkdir()
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".cache" / "collections"), ANSIBLE_NOCOLOR="1",
-               ANSIBLE_HOST_KEY_CHECKING="False", ANSIBLE_RETRY_FILES_ENABLED="False")
+               ANSIBLE_HOST_KEY_CHECKING="False", ANSIBLE_RETRY_FILES_ENABLED="False", TMPDIR=str(base))
     with Lab(fleet) as lab:
         inventory = lab.write_inventory(str(tmp_path / "inventory.yml"), read_timeout=20)
         proc = subprocess.Popen(  # pylint: disable=consider-using-with
@@ -181,7 +199,7 @@ def test_a_killed_run_changes_no_host_afterwards(tmp_path):
         deadline = time.monotonic() + 300
         try:
             while time.monotonic() < deadline and proc.poll() is None:
-                events = _journals(proc.pid)
+                events = _journals(proc.pid, base)
                 if any(e["event"] == "done" for entries in events.values() for e in entries):
                     break
                 time.sleep(0.1)
@@ -191,7 +209,7 @@ def test_a_killed_run_changes_no_host_afterwards(tmp_path):
             proc.wait()
             at_kill = {name: len(host.applied) for name, host in fleet.hosts.items()}
             time.sleep(30)                      # the workers' tasks would be over by now
-            events = _journals(proc.pid)
+            events = _journals(proc.pid, base)
         finally:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -204,3 +222,19 @@ def test_a_killed_run_changes_no_host_afterwards(tmp_path):
             if after:
                 late[name] = after
     assert late == {}
+
+    snaps = tmp_path / "snaps"
+    snaps.mkdir()
+    (snaps / "PC-X-kms-snapshot.json").write_text(json.dumps(S.healthy()), encoding="utf-8")
+    nxt = run_playbook(inventory, ROOT / "playbooks" / "diagnose_snapshots.yml", tmp_path / "next", env_extra={
+        "TMPDIR": str(base)}, extra=["-e", json.dumps({"snapshot_dir": str(snaps), "report_dir": str(tmp_path / "r")})])
+    assert nxt.rc == 0, nxt.output[-3000:]
+    said = " ".join(nxt.output.split())
+    changed = sorted(name for name, host in fleet.hosts.items() if host.applied)
+    assert changed and f"an earlier run (ansible-playbook pid {proc.pid}," in said, nxt.output[-3000:]
+    assert all(f"{name}: confirmed " in said for name in changed), nxt.output[-3000:]
+    (record,) = (tmp_path / "r").glob(f"remediation-interrupted-*-{proc.pid}.json")
+    document = json.loads(record.read_text(encoding="utf-8"))
+    assert document["interrupted"] is True and sorted(h["host"] for h in document["hosts"]) == sorted(events)
+    assert _misreported(document, fleet) == {}
+    assert (tmp_path / "r" / "diagnosis.json").exists() and not list(base.glob(f"*/{proc.pid}-*"))

@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import json
+import os
+import pathlib
+import subprocess
+import time
 
 from ansible_collections.winactivation.kms.plugins.callback import interrupted_report
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _journal, _report
+from ansible_collections.winactivation.kms.plugins.plugin_utils import (
+    _controller, _fleet, _interrupted, _journal, _remedy_action, _report, _report_folder)
 
 RULE = {"op": "create_rule", "target": "winactivation.kms-KMS-TCP1688-Out"}
 CLEAR = [{"op": "clear_kms_machine", "target": "service"}, {"op": "clear_kms_port", "target": "service"}]
@@ -61,3 +66,92 @@ def test_the_interrupted_document_lists_every_host_with_its_journal(tmp_path):
     text = _fleet.remediation_markdown(document, "ja")
     assert "実行が中断された" in text and "KMS ホスト名の設定解除 (service)" in text
     json.dumps(document)
+
+
+KEY = "ABCDE-FGHIJ-KLMNO-PQRST-VWXYZ"     # composed, no real key: only its last five characters may appear
+INSTALL = _remedy_action.public_operations([{"op": "install_key", "target": "office", "value": KEY, "secret": True}])
+
+
+def _ended_pid() -> int:
+    """The pid of a process that has ended (and been reaped)."""
+    child = subprocess.Popen(["true"])  # pylint: disable=consider-using-with
+    child.wait()
+    return child.pid
+
+
+def _texts(folder: pathlib.Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir() if p.is_file()}
+
+
+def test_the_interrupted_record_has_its_own_names_and_a_complete_report_never_replaces_it(tmp_path):
+    """The record of a run stopped half-way used remediation.json: it replaced the last complete report, and the
+    next complete run replaced it. Now it has its own names; neither replaces the other."""
+    (tmp_path / "remediation.json").write_text('{"complete": true}\n', encoding="utf-8")
+    (tmp_path / "remediation.ja.md").write_text("complete\n", encoding="utf-8")
+    journal = str(tmp_path / "journal")
+    _journal.record(journal, "pc-a", "sent", "Clear stale manual KMS settings", CLEAR)
+    _journal.record(journal, "pc-a", "done", "Clear stale manual KMS settings", CLEAR)
+    _journal.record(journal, "pc-a", "sent", "Install the key", INSTALL)
+    callback = interrupted_report.CallbackModule()
+    callback._extra = {"report_dir": str(tmp_path), "report_language": "ja"}
+    callback._hosts = {"pc-a": None, "pc-b": None}
+    callback._finished = True           # this test's process ending is no interrupted run
+    assert callback.write_report(_journal.read(journal)) == str(tmp_path)
+    stem = f"remediation-interrupted-{time.strftime('%Y%m%d', time.gmtime())}"
+    assert len(callback.files) == 3 and all(name.startswith(stem) and f"-{os.getpid()}." in name for name in callback.files)
+    texts = _texts(tmp_path)
+    assert texts["remediation.json"] == '{"complete": true}\n' and texts["remediation.ja.md"] == "complete\n"
+    record = json.loads(texts[callback.files[0]])
+    assert record["interrupted"] is True and {h["host"] for h in record["hosts"]} == {"pc-a", "pc-b"}
+    assert all(KEY not in text and KEY[:-5] not in text for text in texts.values())
+    # the next complete run's report set: its own remediation.* replaced, the record kept
+    _report_folder.publish(str(tmp_path), {"diagnosis.json": "{}", "remediation.json": "{}"}, "diagnosis")
+    assert set(callback.files) <= set(_texts(tmp_path)) and "remediation.ja.md" not in _texts(tmp_path)
+
+
+def _killed_run(root: pathlib.Path, pid: int, expects: bool = True, reported: bool = False, start: str = "4242") -> pathlib.Path:
+    folder = root / f"{pid}-{start}" / "journal"
+    if expects:
+        _journal.expect_report(str(folder))
+    _journal.record(str(folder), "pc-a", "sent", "Clear stale manual KMS settings", CLEAR)
+    _journal.record(str(folder), "pc-a", "done", "Clear stale manual KMS settings", CLEAR)
+    _journal.record(str(folder), "pc-b", "sent", "Install the key", INSTALL)     # in flight when the run was killed
+    if reported:
+        _journal.mark_reported(str(folder))
+    return folder.parent
+
+
+def test_a_killed_runs_journal_becomes_its_record_before_its_folder_is_swept(tmp_path):
+    """kill -9 of a remediate run: no report, and its journal - the only record of which hosts it changed - was
+    removed by the next run's sweep. Now the sweep keeps it; the next run that writes reports turns it into the
+    killed run's record (own names), warns naming each host with its operations, and only then removes it; in
+    check mode it only warns (no record written, the journal kept)."""
+    base = tmp_path / "tmp"
+    root = pathlib.Path(_controller.cache_root(str(base)))
+    reports = tmp_path / "reports"
+    dead = _ended_pid()
+    killed = _killed_run(root, dead)
+    own_playbook = _killed_run(root, dead, expects=False, start="1")      # a playbook of the user's own: no report
+    finished = _killed_run(root, dead, reported=True, start="2")          # wrote its report
+    live = _killed_run(root, os.getpid(), start=_controller._process_start(os.getpid()))
+    _controller.sweep(str(base))
+    assert sorted(p.name for p in root.iterdir()) == sorted([killed.name, live.name])
+
+    (warning,) = _interrupted.recover(str(reports), "en", True, str(base))
+    assert f"pid {dead}" in warning and "Check mode leaves it as it is" in warning and str(reports) in warning
+    assert "pc-a: confirmed clear_kms_machine (service), clear_kms_port (service); in flight, outcome unknown none" in warning
+    assert "pc-b: confirmed none; in flight, outcome unknown install_key (office)" in warning
+    assert not reports.exists() and killed.is_dir()
+
+    (warning,) = _interrupted.recover(str(reports), "ja", False, str(base))
+    assert not killed.exists() and live.is_dir()
+    names = sorted(_texts(reports))
+    assert len(names) == 3 and all(n.startswith("remediation-interrupted-") and f"-{dead}." in n for n in names)
+    assert names[0].endswith(".ja.html") and names[1].endswith(".ja.md") and names[2].endswith(".json")
+    assert f"Its record: {reports / names[2]}" in warning
+    record = json.loads((reports / names[2]).read_text(encoding="utf-8"))
+    got = {h["host"]: h for h in record["hosts"]}
+    assert record["interrupted"] is True and got["pc-a"]["operations"] == CLEAR and got["pc-b"]["unconfirmed"] == INSTALL
+    assert got["pc-a"]["before"]["status"] is None           # not kept by a killed run: absent, never healthy
+    assert all(KEY not in text and KEY[:-5] not in text for text in _texts(reports).values()) and KEY[-5:] in _texts(reports)[names[2]]
+    assert _interrupted.recover(str(reports), "en", False, str(base)) == []      # recorded once

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import time
 from unittest import mock
 
 import pytest
@@ -9,7 +11,7 @@ from ansible.errors import AnsibleActionFail
 from ansible.playbook.play_context import PlayContext
 
 from ansible_collections.winactivation.kms.plugins.action import validate as validate_action
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _validate
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller, _options, _validate
 
 
 def test_role_specs_are_read_from_the_roles_meta():
@@ -79,6 +81,64 @@ def test_a_report_folder_that_cannot_be_written_is_refused_before_any_host(tmp_p
     assert _validate.validate(spec, {}) == []
 
 
+def _ended_pid() -> int:
+    """The pid of a process that has ended (and been reaped)."""
+    child = subprocess.Popen(["true"])  # pylint: disable=consider-using-with
+    child.wait()
+    return child.pid
+
+
+def test_in_check_mode_the_report_folder_is_probed_as_in_a_real_run(tmp_path):
+    """Check mode refuses the report folder a real run cannot write in (it writes its prediction into its own
+    check-<time> folder there): the probe is the real one (os.access says yes to root on a read-only file system),
+    named by its process, after sweeping the stale probes of ended runs."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    stale = reports / f"{_options.PROBE_PREFIX}{_ended_pid()}-123-abcd"
+    stale.mkdir()
+    made = []
+    real = _options.tempfile.mkdtemp
+
+    def _mkdtemp(*args, **kwargs):
+        made.append(kwargs.get("prefix"))
+        return real(*args, **kwargs)
+
+    with mock.patch.object(_options.tempfile, "mkdtemp", side_effect=_mkdtemp):
+        result = _run({"roles": {"report": []}}, {"localhost": {"report_dir": str(reports)}}, check_mode=True)
+    assert not result.get("failed"), result
+    assert made == [_options._probe_prefix()] and list(reports.iterdir()) == []
+    with mock.patch.object(_options.tempfile, "mkdtemp", side_effect=PermissionError(13, "Permission denied")):
+        bad = _run({"roles": {"report": []}}, {"localhost": {"report_dir": str(reports)}}, check_mode=True)
+    assert bad["failed"] and "report_dir: " in bad["msg"] and "cannot be written by this user" in bad["msg"], bad
+
+
+def test_stale_probes_of_ended_runs_are_swept_and_nothing_else(tmp_path):
+    """A run killed between the probe's two calls left .winactivation-kms-check-* behind for good; the next probe of
+    the folder removes the ones whose run has ended (pid gone or reused), or, named the earlier way, that are older
+    than the probe could live - only empty folders of ours, never another file or folder."""
+    prefix = _options.PROBE_PREFIX
+    dead, own = _ended_pid(), os.getpid()
+    own_start = _controller._process_start(own)
+    names = {
+        f"{prefix}{dead}-123-abcd": "removed",                 # its run has ended
+        f"{prefix}{own}-1-abcd": "removed",                    # this pid, another start time: reused pid
+        f"{prefix}{own}-{own_start}-live": "kept",             # a probe of a live run
+        f"{prefix}old12345": "removed",                        # the earlier naming, older than a probe can live
+        f"{prefix}new12345": "kept",                           # the earlier naming, just made
+        f"{prefix}{dead}-123-full": "kept",                    # not empty: not a probe's
+        ".winactivation-kms-staging-x": "kept", "notes": "kept",
+    }
+    for name in names:
+        (tmp_path / name).mkdir()
+    (tmp_path / f"{prefix}{dead}-123-full" / "data").write_text("x", encoding="utf-8")
+    (tmp_path / f"{prefix}{dead}-9-file").write_text("x", encoding="utf-8")   # a file, not a probe folder
+    names[f"{prefix}{dead}-9-file"] = "kept"
+    old = time.time() - _options.PROBE_STALE_SECONDS - 60
+    os.utime(tmp_path / f"{prefix}old12345", (old, old))
+    assert _validate.validate(_validate.role_spec("report"), {"report_dir": str(tmp_path)}) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(n for n, fate in names.items() if fate == "kept")
+
+
 def test_summary_names_hosts_briefly():
     line = _validate.summarise({"a bad": ["pc1", "pc2", "pc3", "pc4", "pc5"], "b bad": ["localhost"], "c bad": ["pc9"]})
     assert line == ("Invalid settings, nothing was changed: a bad (hosts pc1, pc2, pc3 and 2 more); b bad; "
@@ -89,12 +149,12 @@ class _HostVars(dict):
     """hostvars as the action sees them: host -> that host's variables."""
 
 
-def _run(args, hostvars, this_host="localhost", groups=None):
+def _run(args, hostvars, this_host="localhost", groups=None, check_mode=False):
     task = mock.MagicMock()
     task.args = args
     task.action = "winactivation.kms.validate"
     task.async_val = 0
-    task.check_mode = False
+    task.check_mode = check_mode
     task.diff = False
     action = validate_action.ActionModule(task, mock.MagicMock(), PlayContext(), loader=mock.MagicMock(),
                                           templar=mock.MagicMock(), shared_loader_obj=None)
