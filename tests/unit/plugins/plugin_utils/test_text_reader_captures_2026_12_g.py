@@ -24,7 +24,6 @@ def unread(snap):
 
 # -- KB 929826 and KB 3166553 in Japanese ------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="the ja result label ライセンス認証エラー is not known")
 def test_ja_kb929826_vista_wizard_line_is_the_missing_srv_record():
     """KB 929826 in Japanese, the Windows Vista / Server 2008 message: "ライセンス認証エラー: コード 0x8007232b" and
     "DNS 名がありません" (the same message is "Aktiveringsfel: Kod 0x8007232b" in Swedish, "Erro de activação: Código
