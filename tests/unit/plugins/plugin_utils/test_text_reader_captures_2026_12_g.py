@@ -61,7 +61,6 @@ def test_ja_kb3166553_messages_2_and_3(name, code, unread_count):
     ("de_kb942962_lc1033_bios_error_c004f059.txt", "Beschreibung"),     # "Fehlercode: 0xC004F059", blank, "Beschreibung: ..."
     ("ja_kb942962_bios_error_c004f059.txt", "説明"),                     # "エラー コード: 0xC004F059", "説明: ..."
 ])
-@pytest.mark.xfail(strict=True, reason="0xC004F059 is not in the HRESULT catalog")
 def test_kb942962_bios_licence_invalid_is_named(name, description):
     """KB 942962, error message 2, in German (the newer translation of support.microsoft.com/kb/942962/de) and Japanese
     (learn.microsoft.com/ja-jp). Correct: the code read as the licence's status reason, failing, and named with
