@@ -1,10 +1,11 @@
 """snapshot_from_text and the analyzer on Microsoft's own localized pages found in the pages corpus (tests/unit/fixtures/
 text, sources in SOURCES.md, section "Captures added 2026-12, sixth campaign: Microsoft's localized pages"): KB 929826
 and KB 3166553 in Japanese, KB 942962 in German (its newer translation), Japanese (learn.microsoft.com), Italian,
-Polish and English - the messages with a code and the "invalid volume licence key" message that has none.
+Polish and English - the messages with a code and the "invalid volume licence key" message that has none - and KB
+2817024 in German.
 
 Each test says what the capture shows and what a correct reading and diagnosis are. Measured before any fix: 8 of the
-11 texts were read and diagnosed right; the tests of the 3 others failed before the fixes named in their docstrings.
+12 texts were read and diagnosed right; the tests of the 4 others failed before the fixes named in their docstrings.
 
 Microsoft's words for the codes: KB 929826 / KB 3166553 (0x8007232B "DNS name does not exist": the client finds no
 _vlmcs._tcp SRV record; 0x8007007B, same cause), KB 942962 (0xC004F035: a volume licence key without a qualifying OS
@@ -106,3 +107,20 @@ def test_kb942962_invalid_volume_key_message_has_no_code_and_is_not_read(name, l
     assert len(unread(snap)) == lines
     result = diagnose(snap)
     assert result["status"] == "unknown" and result["codes"] == ["EVIDENCE_MISSING"]
+
+
+# -- KB 2817024: an OEM computer's BIOS lacks a required licence (0xC004F063) ---------------------------------------------
+
+def test_de_kb2817024_oem_licence_missing_from_the_bios_is_named():
+    """KB 2817024 in German (learn.microsoft.com/de-de): "Fehlercode: 0xc004f063 Der Softwarelizenzierungsdienst hat
+    gemeldet, dass das Computer-BIOS eine erforderliche Lizenz fehlt." - label, code and sentence on one line. Correct:
+    the code read, failing, named with its meaning (slerror.h SL_E_SLP_OEM_CERT_MISSING: the computer lacks a required
+    OEM licence; KB 2817024: the BIOS's SLIC table cannot be read, e.g. after a motherboard swap - the OEM must update
+    the BIOS). Wrong before the fix: 0xC004F063 was not in the catalog (UNKNOWN_ACTIVATION_ERROR)."""
+    snap = read("de_kb2817024_oem_bios_licence_missing_c004f063.txt")
+    assert codes_read(snap) == ["0xC004F063"]
+    assert unread(snap) == []
+    result = diagnose(snap)
+    assert result["status"] == "failing" and "UNKNOWN_ACTIVATION_ERROR" not in result["codes"]
+    [failed] = messages(result, "ACTIVATION_FAILED")
+    assert "0xC004F063" in failed and "SL_E_SLP_OEM_CERT_MISSING" in failed and "OEM" in failed
