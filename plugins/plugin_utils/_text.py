@@ -142,7 +142,9 @@ _OSPP_ACTIVATED_RE = re.compile(r"^<Product activation successful>$")
 #: de - support.microsoft.com/kb/942962/de ("Fehlercode"); ja - support.microsoft.com/kb/942962/ja ("エラー コード").
 #: The result label of the activation error messages in Microsoft's localized KB articles (read as "error code" is):
 #: ja - support.microsoft.com/kb/929826/ja ("エラー: 0x8007232b", and its Vista / Server 2008 message "ライセンス認証エラー:
-#: コード 0x8007232b") and support.microsoft.com/ja-jp/help/3166553 ("ライセンス認証のエラー: コード 0x8007232b");
+#: コード 0x8007232b") and support.microsoft.com/ja-jp/help/3166553 ("ライセンス認証のエラー: コード 0x8007232b"); the
+#: Settings app's activation page writes "エラーコード:0xC004C003" without the blanks (as a PC shop quotes it,
+#: pasokon360.com/0xc004c003.html; windowsfaq.net quotes "エラーコード:0xC004C008" and "エラーコード:0xC004F213");
 #: da - support2.microsoft.com/kb/929826/da ("Fejl: 0x80092328", "Aktiveringsfejl: Code 0x8007232b");
 #: sv - support2.microsoft.com/kb/929826/sv ("Fel: 0x8007232b", "Aktiveringsfel: Kod 0x8007232b");
 #: pl - support.microsoft.com/pl-pl/kb/942962 ("Kod błędu: 0xc004f035"); it - support.microsoft.com/kb/942962/it
@@ -186,7 +188,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "de": {"fehlercode": "LicenseStatusReason", "lizenzstatus": "LicenseStatus"},
     "ja": {"エラー コード": "LicenseStatusReason", "エラー": "LicenseStatusReason", "ライセンス認証のエラー": "LicenseStatusReason",
-           "ライセンス認証エラー": "LicenseStatusReason", "ライセンスの状態": "LicenseStatus"},
+           "ライセンス認証エラー": "LicenseStatusReason", "エラーコード": "LicenseStatusReason",
+           "ライセンスの状態": "LicenseStatus"},
     "da": {"fejl": "LicenseStatusReason", "aktiveringsfejl": "LicenseStatusReason"},
     "sv": {"fel": "LicenseStatusReason", "aktiveringsfel": "LicenseStatusReason"},
     "pl": {"kod błędu": "LicenseStatusReason"},

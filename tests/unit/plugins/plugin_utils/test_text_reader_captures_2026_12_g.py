@@ -2,10 +2,10 @@
 text, sources in SOURCES.md, section "Captures added 2026-12, sixth campaign: Microsoft's localized pages"): KB 929826
 and KB 3166553 in Japanese, KB 942962 in German (its newer translation), Japanese (learn.microsoft.com), Italian,
 Polish and English - the messages with a code and the "invalid volume licence key" message that has none - and KB
-2817024 in German.
+2817024 in German; and the Settings app's activation page in Japanese as a PC shop quotes it.
 
 Each test says what the capture shows and what a correct reading and diagnosis are. Measured before any fix: 8 of the
-12 texts were read and diagnosed right; the tests of the 4 others failed before the fixes named in their docstrings.
+13 texts were read and diagnosed right; the tests of the 5 others failed before the fixes named in their docstrings.
 
 Microsoft's words for the codes: KB 929826 / KB 3166553 (0x8007232B "DNS name does not exist": the client finds no
 _vlmcs._tcp SRV record; 0x8007007B, same cause), KB 942962 (0xC004F035: a volume licence key without a qualifying OS
@@ -124,3 +124,19 @@ def test_de_kb2817024_oem_licence_missing_from_the_bios_is_named():
     assert result["status"] == "failing" and "UNKNOWN_ACTIVATION_ERROR" not in result["codes"]
     [failed] = messages(result, "ACTIVATION_FAILED")
     assert "0xC004F063" in failed and "SL_E_SLP_OEM_CERT_MISSING" in failed and "OEM" in failed
+
+
+# -- the Settings app's activation page in Japanese, as a PC shop quotes it -------------------------------------------------
+
+def test_ja_settings_activation_page_error_code_without_a_blank():
+    """The Settings app's activation page on a Japanese Windows 10 as a PC repair shop quotes it (pasokon360.com): the
+    sentence, "エラーコード:0xC004C003" (no blank inside the label, none after the colon), the troubleshooting line.
+    Correct: the code read, failing, the key refused (INVALID_PRODUCT_KEY naming 0xC004C003,
+    SL_E_CHPA_PRODUCT_KEY_BLOCKED: the activation server blocked the key); the two sentences unread. Wrong before the fix: the label "エラーコード" (Microsoft's KB pages write "エラー コード")
+    was not known, so the page came out as "no licensing data at all"."""
+    snap = read("ja_pasokon360_settings_activation_error_c004c003.txt")
+    assert codes_read(snap) == ["0xC004C003"]
+    assert len(unread(snap)) == 2
+    result = diagnose(snap)
+    assert result["status"] == "failing" and "INVALID_PRODUCT_KEY" in result["codes"]
+    assert "0xC004C003" in messages(result, "INVALID_PRODUCT_KEY")[0]
