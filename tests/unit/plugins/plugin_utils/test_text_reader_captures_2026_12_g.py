@@ -132,8 +132,9 @@ def test_ja_settings_activation_page_error_code_without_a_blank():
     """The Settings app's activation page on a Japanese Windows 10 as a PC repair shop quotes it (pasokon360.com): the
     sentence, "エラーコード:0xC004C003" (no blank inside the label, none after the colon), the troubleshooting line.
     Correct: the code read, failing, the key refused (INVALID_PRODUCT_KEY naming 0xC004C003,
-    SL_E_CHPA_PRODUCT_KEY_BLOCKED: the activation server blocked the key); the two sentences unread. Wrong before the fix: the label "エラーコード" (Microsoft's KB pages write "エラー コード")
-    was not known, so the page came out as "no licensing data at all"."""
+    SL_E_CHPA_PRODUCT_KEY_BLOCKED: the activation server blocked the key); the two sentences unread. Wrong before
+    the fix: the label "エラーコード" (Microsoft's KB pages write "エラー コード") was not known, so the page came out
+    as "no licensing data at all"."""
     snap = read("ja_pasokon360_settings_activation_error_c004c003.txt")
     assert codes_read(snap) == ["0xC004C003"]
     assert len(unread(snap)) == 2
