@@ -55,6 +55,21 @@ _CATALOG: tuple[HResultInfo, ...] = (
     HResultInfo(0xC004F035, "SL_E_VL_NOT_WINDOWS_SLP",
                 "Invalid volume license key: this computer has no qualifying operating system license (MAK or retail key needed).",
                 "ボリュームライセンスキーが無効です。対象となる OS ライセンスがありません (MAK またはリテールキーが必要)。"),
+    # "The Software Licensing Service reported that a license in the computer BIOS is invalid." (slerror.h): the Windows
+    # marker in the BIOS's ACPI_SLIC table is corrupted or missing on an OEM computer activated by KMS; Microsoft's
+    # KB 942962 ("cannot-activate-windows-from-oem": update the BIOS, or a MAK or retail key), as published in its en, de,
+    # it, pl and ja error message 2 (tests/unit/fixtures/text/SOURCES.md)
+    HResultInfo(0xC004F059, "SL_E_SLP_BAD_FORMAT",
+                "A license in the computer's BIOS is invalid (OEM marker in the ACPI_SLIC table; update the BIOS or use a MAK or retail key).",
+                "コンピューターの BIOS 内のライセンスが無効です (ACPI_SLIC テーブルの OEM マーカー。BIOS を更新するか、MAK またはリテールキーを使用してください)。"),
+    # "The Software Licensing Service reported that the computer is missing a required OEM license." (slerror.h);
+    # Microsoft's KB 2817024 ("0xc004f063-when-activating-oem-version"): an OEM_SLP Windows cannot read the SLIC table
+    # of the BIOS, usually after a motherboard replacement - the OEM must update the BIOS (its German page published the
+    # message: tests/unit/fixtures/text/SOURCES.md)
+    HResultInfo(0xC004F063, "SL_E_SLP_OEM_CERT_MISSING",
+                "The computer's BIOS lacks a required OEM license (its ACPI_SLIC table cannot be read, e.g. after a "
+                "motherboard replacement; the OEM must update the BIOS).",
+                "コンピューターの BIOS に必要な OEM ライセンスがありません (ACPI_SLIC テーブルを読み取れません。マザーボードの交換後などに起こります。OEM に BIOS の更新を依頼してください)。"),
     HResultInfo(0xC004F014, "SL_E_PKEY_NOT_INSTALLED",
                 "The product key is not available (no key is installed for this product).",
                 "プロダクトキーがありません (この製品にキーがインストールされていません)。"),

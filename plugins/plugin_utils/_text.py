@@ -141,12 +141,15 @@ _OSPP_ACTIVATED_RE = re.compile(r"^<Product activation successful>$")
 #: 剩余期限, ...);
 #: de - support.microsoft.com/kb/942962/de ("Fehlercode"); ja - support.microsoft.com/kb/942962/ja ("エラー コード").
 #: The result label of the activation error messages in Microsoft's localized KB articles (read as "error code" is):
-#: ja - support.microsoft.com/kb/929826/ja ("エラー: 0x8007232b") and support.microsoft.com/ja-jp/help/3166553
-#: ("ライセンス認証のエラー: コード 0x8007232b"); da - support2.microsoft.com/kb/929826/da ("Fejl: 0x80092328",
-#: "Aktiveringsfejl: Code 0x8007232b"); sv - support2.microsoft.com/kb/929826/sv ("Fel: 0x8007232b", "Aktiveringsfel:
-#: Kod 0x8007232b"); pl - support.microsoft.com/pl-pl/kb/942962 ("Kod błędu: 0xc004f035"); it -
-#: support.microsoft.com/kb/942962/it ("Codice errore: 0xc004f035"); pt (pt-PT) - support.microsoft.com/kb/929826/pt
-#: ("Erro: 0x8007232b", "Erro de activação: Código 0x8007232b"). The label of the message's description that follows
+#: ja - support.microsoft.com/kb/929826/ja ("エラー: 0x8007232b", and its Vista / Server 2008 message "ライセンス認証エラー:
+#: コード 0x8007232b") and support.microsoft.com/ja-jp/help/3166553 ("ライセンス認証のエラー: コード 0x8007232b"); the
+#: Settings app's activation page writes "エラーコード:0xC004C003" without the blanks (as a PC shop quotes it,
+#: pasokon360.com/0xc004c003.html; windowsfaq.net quotes "エラーコード:0xC004C008" and "エラーコード:0xC004F213");
+#: da - support2.microsoft.com/kb/929826/da ("Fejl: 0x80092328", "Aktiveringsfejl: Code 0x8007232b");
+#: sv - support2.microsoft.com/kb/929826/sv ("Fel: 0x8007232b", "Aktiveringsfel: Kod 0x8007232b");
+#: pl - support.microsoft.com/pl-pl/kb/942962 ("Kod błędu: 0xc004f035"); it - support.microsoft.com/kb/942962/it
+#: ("Codice errore: 0xc004f035"); pt (pt-PT) - support.microsoft.com/kb/929826/pt ("Erro: 0x8007232b", "Erro de
+#: activação: Código 0x8007232b"). The label of the message's description that follows
 #: them ("説明:", "Description:", "Beskrivning:", "Opis:", "Descrizione:", "Descrição:") is no licence's Description
 #: (_labelled). The English KB 942962 prints "Error Code:" with its code on the next line (_pending_error_label).
 #: No localized slmgr.ini (System32\slmgr\<LCID>\slmgr.ini, where slmgr.vbs reads its words) is published in the
@@ -185,6 +188,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "de": {"fehlercode": "LicenseStatusReason", "lizenzstatus": "LicenseStatus"},
     "ja": {"エラー コード": "LicenseStatusReason", "エラー": "LicenseStatusReason", "ライセンス認証のエラー": "LicenseStatusReason",
+           "ライセンス認証エラー": "LicenseStatusReason", "エラーコード": "LicenseStatusReason",
            "ライセンスの状態": "LicenseStatus"},
     "da": {"fejl": "LicenseStatusReason", "aktiveringsfejl": "LicenseStatusReason"},
     "sv": {"fel": "LicenseStatusReason", "aktiveringsfel": "LicenseStatusReason"},

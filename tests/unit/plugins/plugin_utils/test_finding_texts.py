@@ -31,6 +31,7 @@ HRESULT dlv cdns GPO Description ProductKeyChannel DISM Online Set Edition Produ
 KmsActivationSnapshot ps
 WMI COM SKU NET WSAETIMEDOUT WSAECONNREFUSED SoftwareLicensingProduct LicenseStatus ID AllowLocalFirewallRules
 OpenSSH ansible_shell_type DefaultShell
+BIOS
 """.split())
 
 #: Words that do not belong in an English sentence: any Japanese script.
