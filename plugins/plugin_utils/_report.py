@@ -434,6 +434,20 @@ def csvlk_names(generations: list[str] | None) -> str:
     return ", ".join(_findings.release_name(g) for g in generations or [])
 
 
+def kms_join_note(group: dict[str, t.Any], lang: str) -> str:
+    """What a "By KMS host" row adds to the name its clients use: the KMS host of the run it was joined to by an IP
+    address or an alias, or the KMS hosts of the run that share its address (then joined to none); "" by name."""
+    if group.get("shared_by"):
+        names = ", ".join(group["shared_by"])
+        return (f" (its address belongs to {names} of this run: joined to neither)" if lang == "en"
+                else f" (アドレスがこの実行の {names} に共通するため、どれとも照合していません)")
+    if group.get("joined_by_address"):
+        hosts, addresses = ", ".join(group.get("kms_host_in_run") or []), ", ".join(group["joined_by_address"])
+        return (f" ({hosts} of this run, joined by address {addresses})" if lang == "en"
+                else f" (この実行の {hosts}、アドレス {addresses} で照合)")
+    return ""
+
+
 #: The characters that make text Markdown rather than words where a report puts a value (a table cell, a heading, a
 #: list item), each led by a backslash, which CommonMark reads as "this character itself" for every ASCII punctuation
 #: character (CommonMark 0.31 section 2.4, https://spec.commonmark.org/0.31.2/#backslash-escapes): ``|`` ends a table
@@ -508,7 +522,7 @@ def to_markdown(document: dict[str, t.Any], language: str = "en") -> str:
         lines += ["", f"## {labels['by_kms']}", "", f"| {labels['kms_host']} | {labels['clients']} | {labels['activated']} | "
                   f"{labels['failing']} | {labels['csvlk']} |", "|---|---:|---:|---:|---|"]
         for name, group in summary["by_kms_host"].items():
-            lines.append(f"| {_md(name)} | {group['clients']} | {group['activated']} | {group['failing']} | "
+            lines.append(f"| {_md(name + kms_join_note(group, lang))} | {group['clients']} | {group['activated']} | {group['failing']} | "
                          f"{csvlk_names(group.get('csvlk')) or labels['not_known']} |")
         lines += ["", labels["kms_note"]]
     if summary.get("same_machine"):
@@ -736,7 +750,7 @@ def to_html(document: dict[str, t.Any], language: str = "en", template: str | No
         return _render(page, "report_html_template", lang=lang, labels=LABELS[lang], generated_at=_when(document["generated_at"]),
                        generated_iso=_iso(document["generated_at"]),
                        summary=summary, chart=_chart(summary, lang), csvlk_names=csvlk_names,
-                       no_cause=no_cause_text(summary, lang),
+                       kms_join_note=functools.partial(kms_join_note, lang=lang), no_cause=no_cause_text(summary, lang),
                        codes=[(c, summary["code_counts"][c]) for c in sorted(summary["code_counts"])],
                        statuses=[(s, _status_label(s, lang)) for s in STATUS_ORDER if summary["status_counts"].get(s)],
                        hosts=[_host_view(r, lang) for r in document["results"]])

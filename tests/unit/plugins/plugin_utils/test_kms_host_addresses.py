@@ -146,3 +146,19 @@ def test_a_kms_host_no_client_reaches_by_its_address_is_down():
     down = _finding(results[0], "KMS_HOST_DOWN")
     assert down is not None and down["evidence"]["fleet_unreached"] == ["pc-0", "pc-1"]
     assert down["evidence"]["joined_by_address"] == ["10.0.5.21"]
+
+
+@pytest.mark.parametrize("lang, joined, shared", [
+    ("en", "(kms01 of this run, joined by address 10.0.5.21)", "(its address belongs to kms01, kms02 of this run: joined to neither)"),
+    ("ja", "(この実行の kms01、アドレス 10.0.5.21 で照合)", "(アドレスがこの実行の kms01, kms02 に共通するため、どれとも照合していません)")])
+def test_the_by_kms_host_tables_say_a_join_rests_on_an_address(lang, joined, shared):
+    """The Markdown and HTML "By KMS host" tables named the client's 10.0.5.21 as it is and nothing more: a reader could
+    not tell it was kms01 of the run (the JSON's kms_host_in_run said so), nor why a shared address joined none."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _report  # pylint: disable=import-outside-toplevel
+    one = _report.fleet_document([_kms("kms01", ["10.0.5.21"]), _client("10.0.5.21")], "2026-12-02T00:00:00Z")
+    two = _report.fleet_document([_kms("kms01", ["10.0.5.21"]), _kms("kms02", ["10.0.5.21"]), _client("10.0.5.21")],
+                                 "2026-12-02T00:00:00Z")
+    for document, note in ((one, joined), (two, shared)):
+        assert f"10.0.5.21 {note}" in _report.to_html(document, lang)
+        markdown = _report.to_markdown(document, lang)
+        assert f"| 10.0.5.21 {note} |" in markdown, markdown
