@@ -69,7 +69,8 @@ options:
     elements: str
     default: [time.windows.com]
   install_gvlk:
-    description: C(NOT_KMS_CHANNEL), C(INVALID_PRODUCT_KEY) - install the edition's GVLK (changes the channel).
+    description: C(NOT_KMS_CHANNEL), C(INVALID_PRODUCT_KEY) - install the edition's GVLK (changes the channel). Not
+      on a host the diagnosis found to be a KMS host (it would replace its CSVLK); C(needs_person) says so.
     type: bool
     default: false
   rebuild_license_store:

@@ -344,6 +344,18 @@ def _weigh_host_down(result: dict[str, t.Any], proof: dict[str, dict[str, t.Any]
         result["reweighed"] = True
 
 
+def _own_proof_keys(result: t.Mapping[str, t.Any], joiner: _Joiner) -> set[str]:
+    """Where the fleet's proof about the KMS host ``result`` is kept: under itself, and under each of its names that
+    joins no other machine. A name that joins another KMS host of the run is that host's (two domains' kms01 share the
+    short name ``kms01``; the index keeps one of them): its clients' tests say nothing of this one."""
+    keys = {f"\0run:{result['host']}"}
+    for name in _own_names(result):
+        join = joiner.join(result, name)
+        if join.entry is None or _identity(join.entry) == _identity(result):
+            keys.add(_proof_key(join, name))
+    return keys
+
+
 def _confirm_host_down(result: dict[str, t.Any], proof: dict[str, dict[str, t.Any]], joiner: _Joiner) -> None:
     """A KMS host of the run that the controller could not connect to is reported down only when the fleet agrees:
     clients of the run tested it themselves, all failed, and none reached it or activated through it. Then
@@ -351,8 +363,7 @@ def _confirm_host_down(result: dict[str, t.Any], proof: dict[str, dict[str, t.An
     info = result.get("kms_host_info") or {}
     if info.get("controller_tcp") in (None, "open") or "KMS_HOST_DOWN" in (result.get("codes") or []):
         return
-    names = {_proof_key(joiner.join(result, n), n) for n in _own_names(result)} | {f"\0run:{result['host']}"}
-    seen = [proof[n] for n in names if n in proof]
+    seen = [proof[n] for n in _own_proof_keys(result, joiner) if n in proof]
     unreached = {client: error for entry in seen for client, error in entry["unreached"].items()}
     if not unreached or any(entry["reached"] or entry["activated"] for entry in seen):
         return

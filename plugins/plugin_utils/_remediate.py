@@ -170,6 +170,18 @@ _KMS_HOST_REBUILD = {
 }
 
 
+#: A product key to replace on a KMS host: for a person (the gvlk step would replace the CSVLK with allow_channel_change).
+_KMS_HOST_GVLK = {
+    "en": "This host is a KMS host: the client remedies do not install a KMS client key (GVLK) on it, which would replace "
+          "its KMS host key (CSVLK) and make it a KMS client. Replace the key that is not a KMS client key by hand, or run "
+          "kms_client with install_gvlk and allow_channel_change: true if this host is to stop being a KMS host.",
+    "ja": "このホストは KMS ホストです。クライアント向けの修復は KMS クライアント キー (GVLK) をインストールしません "
+          "(KMS ホスト キー (CSVLK) が置き換わり、KMS クライアントになるためです)。KMS クライアント キーではないキーは手動で"
+          "置き換えるか、このホストを KMS ホストでなくする場合は kms_client を install_gvlk と allow_channel_change: true "
+          "で実行してください。",
+}
+
+
 class RemediationRun:
     """The decisions of the remediate role for one host, fed one step result at a time."""
 
@@ -222,7 +234,12 @@ class RemediationRun:
             source = s.time_source if s.time_source != "auto" else ("domain" if self.domain_member else "ntp")
             yield Step("time", "Synchronise the clock", "time_sync",
                        {"source": source, "ntp_servers": list(s.ntp_servers) if source == "ntp" else []})
-        if s.install_gvlk and self._any("NOT_KMS_CHANNEL", "INVALID_PRODUCT_KEY") and not self._any("NO_GVLK_FOR_EDITION"):
+        if s.install_gvlk and self._any("NOT_KMS_CHANNEL", "INVALID_PRODUCT_KEY") and not self._any("NO_GVLK_FOR_EDITION") \
+                and self.is_kms_host:
+            # the step lifts kms_client's protection of the CSVLK (allow_channel_change): a person decides
+            if _KMS_HOST_GVLK not in self.person:
+                self.person.append(dict(_KMS_HOST_GVLK))
+        elif s.install_gvlk and self._any("NOT_KMS_CHANNEL", "INVALID_PRODUCT_KEY") and not self._any("NO_GVLK_FOR_EDITION"):
             yield Step("gvlk", "Install the KMS client key for the edition", "kms_client",
                        {"install_gvlk": True, "allow_channel_change": True, "activate": False})
         if s.rebuild_license_store and self._any("LICENSE_STORE_CORRUPT") and self.is_kms_host:

@@ -179,25 +179,30 @@ def _mergeable(doc: t.Any, index: int) -> tuple[str, list[dict[str, t.Any]]]:
     for position, result in enumerate(results, 1):
         if not isinstance(result, dict) or not isinstance(result.get("host"), str) or not result["host"]:
             raise ValueError(f"document {index}: result {position} has no host name")
+        if not isinstance(result.get("generated_at"), (str, type(None))):
+            raise ValueError(f"document {index}: result {position} ({result['host']}): generated_at must be a date-time "
+                             f"string or null, got {type(result['generated_at']).__name__}")
     return stamp, results
 
 
 def merge(documents: list[t.Any]) -> dict[str, t.Any]:
-    """Merge fleet documents (dicts or JSON text) from several runs or AWX slices: per host the newest wins, and keeps
-    when it was made (its own ``generated_at``, else its document's)."""
+    """Merge fleet documents (dicts or JSON text) from several runs or AWX slices: per host the newest diagnosis wins,
+    by when it was made (its own ``generated_at``, else its document's: a merged document's time is its newest
+    slice's, not each of its hosts'), and keeps that time."""
     latest: dict[str, tuple[str, dict[str, t.Any]]] = {}
     newest = ""
     for index, doc in enumerate(documents, 1):
         stamp, results = _mergeable(doc, index)
         newest = max(newest, stamp)
         for result in results:
+            made = result.get("generated_at") or stamp
             current = latest.get(result["host"])
-            if current is None or stamp >= current[0]:
+            if current is None or made >= current[0]:
                 if result.get("generated_at") is None:
                     # a host keeps the time of the document it came from (null when that time is not known: a host
                     # no slice reported), not the merged document's, which is the newest
                     result = dict(result, generated_at=stamp or None)
-                latest[result["host"]] = (stamp, result)
+                latest[result["host"]] = (made, result)
     results = [r for _stamp, r in sorted(latest.values(), key=lambda item: item[1]["host"])]
     return fleet_document(results, newest or None)
 

@@ -48,7 +48,10 @@ _PARTIAL_RE = re.compile(r"^(?:[A-Z0-9Xx*]{5}-){0,4}([A-Z0-9]{5})$")
 #: printed it ("Windows Product Key: *****-*****-BJD6C-K3YVH-DVQJG", a Genuine Advantage diagnostic report,
 #: social.microsoft.com); whatever of it is shown, only the last group may be kept (mask_keys). Lower case too: a key
 #: typed by a person into a snapshot file or a ticket is no less a key (the schema check's messages show values).
-_FULL_KEY_RE = re.compile(r"(?<![A-Za-z0-9*])(?:[A-Za-z0-9*]{5}-){4}([A-Za-z0-9]{5})\b")
+#: Whatever stands beside it: no word boundary is asked for - Japanese is written without spaces ("キーは<key>です":
+#: Python's ``\b`` counts the kana as word characters and kept the whole key), Markdown bold puts stars before it;
+#: five groups inside a longer run of groups are masked too (more masked than a key, never a key shown).
+_FULL_KEY_RE = re.compile(r"(?:[A-Za-z0-9*]{5}-){4}([A-Za-z0-9]{5})")
 _HOSTPORT_RE = re.compile(r"^(?P<host>[A-Za-z0-9][A-Za-z0-9.\-_]*):(?P<port>\d{1,5})$")
 _NUMBER_RE = re.compile(r"(\d+)")
 _NOISE_RE = re.compile(r"^[\s\-=*_#~.]*$")

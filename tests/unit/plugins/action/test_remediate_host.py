@@ -441,3 +441,20 @@ def test_check_mode_finds_the_kms_host_a_client_names_by_its_address_or_an_alias
     assert (op["op"], op["target"]) == ("activate", PRODUCT) and "kms01" in op["because"]["en"]
     shared = unforeseen({"kms01": _kms_at(["10.0.5.21", "2001:db8::21"]), "kms02": _kms_at(["10.0.5.21", "2001:db8::21"])})
     assert shared == []
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+@pytest.mark.parametrize("code", ["NOT_KMS_CHANNEL", "INVALID_PRODUCT_KEY"])
+def test_a_kms_hosts_key_is_not_replaced_by_a_gvlk_and_a_person_is_told_why(code, check_mode):
+    """A KMS host outside the kms_hosts group runs the client remedies; a product of it is found with no KMS client key
+    (Office with a MAK or a retail key on a Windows KMS host: NOT_KMS_CHANNEL) or with a refused key. The gvlk step
+    calls kms_client with allow_channel_change, which lifts the CSVLK's protection: the host's KMS host key would be
+    replaced by a GVLK and the KMS host would become a client. Fails before the fix: kms_client was called on it."""
+    loader = Loader({"kms_client": {"changed": True, "operations": [{"op": "install_key", "target": "service"}],
+                                    "operations_done": [], "operations_unconfirmed": []}})
+    diagnosis = dict(_diagnosis(_finding(code)), is_kms_host=True)
+    summary = _run({"install_gvlk": True}, _vars(diagnosis), loader, check_mode=check_mode)["summary"]
+    assert [c for c in loader.calls if c["action"] == "kms_client" and c["args"].get("install_gvlk")] == []
+    assert summary["operations"] == []
+    [person] = summary["needs_person"]
+    assert "CSVLK" in person["en"] and "allow_channel_change" in person["en"] and "CSVLK" in person["ja"]

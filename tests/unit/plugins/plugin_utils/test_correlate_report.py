@@ -153,6 +153,8 @@ def test_awx_slices_merge_and_the_newest_wins():
     ({"schema": _report.SCHEMA, "generated_at": "2026-11-25T07:00:00Z", "results": {"pc9": {}}}, "results must be a list"),
     ({"schema": _report.SCHEMA, "generated_at": "2026-11-25T07:00:00Z"}, "results must be a list"),
     ({"schema": _report.SCHEMA, "generated_at": 20261125, "results": []}, "generated_at must be a date-time string"),
+    ({"schema": _report.SCHEMA, "generated_at": "2026-11-25T07:00:00Z", "results": [{"host": "pc9", "generated_at": 7}]},
+     "document 2: result 1 [(]pc9[)]: generated_at must be a date-time string or null"),
     ('{"schema": "' + _report.SCHEMA + '", "results": [', "document 2 is not JSON"),
 ])
 def test_merge_refuses_a_malformed_slice_naming_it(bad, message):
@@ -274,3 +276,21 @@ def test_a_cause_only_low_confidence_findings_back_is_said_to_be_possible():
     certain = [_client("pc3", S.failing("0xC004F06C"))]
     (skew,) = _correlate.correlate(certain)[1]["statements"]
     assert skew["confidence"] == "high" and " because " in skew["en"] and "possibly" not in skew["en"]
+
+
+def test_a_merged_document_merged_again_keeps_each_hosts_newest_diagnosis():
+    """A merged document is merged again with a slice that came late (AWX: slice 2 finished after the first merge):
+    the merged document's time is its newest slice's (08:00), but pc1 in it was diagnosed at 07:00, and the late slice
+    diagnosed pc1 at 07:30. Per host the newest diagnosis wins, by the host's own time: the merge compared the
+    documents' times and kept the 07:00 diagnosis (composed)."""
+    slice1 = _report.fleet_document([_client("pc1", S.failing("0xC004F06C"))], "2026-11-25T07:00:00Z")
+    slice3 = _report.fleet_document([_client("pc3")], "2026-11-25T08:00:00Z")
+    first = _report.merge([slice1, slice3])
+    late = _report.fleet_document([_client("pc1")], "2026-11-25T07:30:00Z")
+    merged = _report.merge([first, late])
+    pc1 = next(r for r in merged["results"] if r["host"] == "pc1")
+    assert (pc1["status"], pc1["generated_at"]) == ("healthy", "2026-11-25T07:30:00Z")
+    assert merged["generated_at"] == "2026-11-25T08:00:00Z"
+    # the other way round too: the late slice first
+    again = _report.merge([late, first])
+    assert next(r for r in again["results"] if r["host"] == "pc1")["generated_at"] == "2026-11-25T07:30:00Z"

@@ -162,3 +162,18 @@ def test_the_by_kms_host_tables_say_a_join_rests_on_an_address(lang, joined, sha
         assert f"10.0.5.21 {note}" in _report.to_html(document, lang)
         markdown = _report.to_markdown(document, lang)
         assert f"| 10.0.5.21 {note} |" in markdown, markdown
+
+
+@pytest.mark.parametrize("order", ["a-first", "b-first"])
+def test_a_kms_host_is_not_reported_down_by_the_clients_of_another_with_its_short_name(order):
+    """Two KMS hosts of the run share the short name kms01 (kms01.a.example.jp, kms01.b.example.jp: two domains of one
+    run); the controller is refused by the first, and two clients of the second, naming it by its FQDN, time out. No
+    client tested the first: it is not reported down (the short name joined the second, whose proof the first took
+    as its own - in one order of the inventory only)."""
+    kmsa = _kms("kmsa", ["10.0.5.21"])
+    kmsa = dict(kmsa, host="kmsa", fqdn="kms01.a.example.jp", kms_host_info=dict(kmsa["kms_host_info"], controller_tcp="refused"))
+    kmsb = dict(_kms("kmsb", ["10.0.6.21"]), host="kmsb", fqdn="kms01.b.example.jp")
+    clients = [_client("kms01.b.example.jp", ["10.0.6.21"], name=f"pc-{n}", reach=False) for n in range(2)]
+    kms_hosts = [kmsa, kmsb] if order == "a-first" else [kmsb, kmsa]
+    results, _summary = _correlate.correlate([*kms_hosts, *clients])
+    assert _finding(next(r for r in results if r["host"] == "kmsa"), "KMS_HOST_DOWN") is None
