@@ -66,17 +66,21 @@ def _own_names(result: t.Mapping[str, t.Any]) -> set[str]:
     return names
 
 
-def _index_kms_hosts(results: list[dict[str, t.Any]]) -> dict[str, dict[str, t.Any]]:
-    """KMS hosts of the run by every name a client may use for them (FQDN, short name, inventory name)."""
-    index: dict[str, dict[str, t.Any]] = {}
+def _index_kms_hosts(results: list[dict[str, t.Any]]) -> tuple[dict[str, dict[str, t.Any]], dict[str, tuple[str, ...]]]:
+    """KMS hosts of the run by every name a client may use for them (FQDN, short name, inventory name), and the names
+    that more than one machine of them has (two domains' ``kms01.a.example`` and ``kms01.b.example`` share ``kms01``)
+    with those machines' inventory names: such a name joins none of them (it used to join whichever came last)."""
+    claims: dict[str, dict[str, dict[str, t.Any]]] = {}
     for result in results:
         info = result.get("kms_host_info")
         if not info:
             continue
         entry = dict(info, host=result["host"], fqdn=result.get("fqdn"))
         for name in _own_names(result):
-            index[name] = entry
-    return index
+            claims.setdefault(name, {})[_identity(entry)] = entry
+    index = {name: next(iter(found.values())) for name, found in claims.items() if len(found) == 1}
+    shared = {name: tuple(sorted(str(e["host"]) for e in found.values())) for name, found in claims.items() if len(found) > 1}
+    return index, shared
 
 
 def _identity(entry: t.Mapping[str, t.Any]) -> str:
@@ -124,8 +128,10 @@ class _Joiner:
     of the run have, or a name whose addresses belong to two of them, joins neither. Each (name, addresses) is
     decided once (a dict look-up per client and name: O(hosts))."""
 
-    def __init__(self, kms_index: dict[str, dict[str, t.Any]]) -> None:
+    def __init__(self, kms_index: dict[str, dict[str, t.Any]], shared_names: dict[str, tuple[str, ...]] | None = None) -> None:
         self.names = {name: _Join(entry) for name, entry in kms_index.items()}
+        # a name two machines of the run have joins neither, by name or by address
+        self.names.update({name: _Join(None, None, hosts) for name, hosts in (shared_names or {}).items()})
         self.addresses = _index_kms_addresses(kms_index)
         self._seen: dict[tuple[str, tuple[str, ...]], _Join] = {}
 
@@ -179,8 +185,8 @@ def correlate(results: list[dict[str, t.Any]]) -> tuple[list[dict[str, t.Any]], 
     only when it is enriched (see ``_check_against_kms_host``), so the work is O(hosts) in time and memory.
     """
     results = [_plain_result(r) for r in results]
-    kms_index = _index_kms_hosts(results)
-    joiner = _Joiner(kms_index)
+    kms_index, shared_names = _index_kms_hosts(results)
+    joiner = _Joiner(kms_index, shared_names)
     proof = _fleet_proof(results, joiner)
     for result in results:
         if result.get("is_kms_host"):
@@ -351,6 +357,8 @@ def _own_proof_keys(result: t.Mapping[str, t.Any], joiner: _Joiner) -> set[str]:
     keys = {f"\0run:{result['host']}"}
     for name in _own_names(result):
         join = joiner.join(result, name)
+        if join.shared:
+            continue                # a name of several KMS hosts of the run: its clients' tests are none's own
         if join.entry is None or _identity(join.entry) == _identity(result):
             keys.add(_proof_key(join, name))
     return keys

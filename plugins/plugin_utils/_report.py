@@ -441,11 +441,12 @@ def csvlk_names(generations: list[str] | None) -> str:
 
 def kms_join_note(group: dict[str, t.Any], lang: str) -> str:
     """What a "By KMS host" row adds to the name its clients use: the KMS host of the run it was joined to by an IP
-    address or an alias, or the KMS hosts of the run that share its address (then joined to none); "" by name."""
+    address or an alias, or the KMS hosts of the run that share its name or address (then joined to none); "" by
+    name."""
     if group.get("shared_by"):
         names = ", ".join(group["shared_by"])
-        return (f" (its address belongs to {names} of this run: joined to neither)" if lang == "en"
-                else f" (アドレスがこの実行の {names} に共通するため、どれとも照合していません)")
+        return (f" (may be {names} of this run: joined to neither)" if lang == "en"
+                else f" (この実行の {names} のどれか判別できないため、照合していません)")
     if group.get("joined_by_address"):
         hosts, addresses = ", ".join(group.get("kms_host_in_run") or []), ", ".join(group["joined_by_address"])
         return (f" ({hosts} of this run, joined by address {addresses})" if lang == "en"
