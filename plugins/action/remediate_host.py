@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import functools
 import typing as t
 
 from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure, AnsibleError
@@ -146,11 +147,16 @@ class ActionModule(ActionBase):
         if not names or hostvars is None or not hasattr(hostvars, "raw_get"):
             return []
         found: list[str] = []
-        by_key: dict[str, str] | None = None
         kms_group: dict[str, t.Any] | None = None
+
+        @functools.lru_cache(maxsize=1)
+        def by_key() -> dict[str, str]:
+            # built once per client, only when a name is not an inventory name as it is
+            return _remediate.inventory_by_key((task_vars.get("groups") or {}).get("all") or [])
+
         for name in names:
             fqdn = _snapshot.host_key(_snapshot.split_host_port(name if isinstance(name, str) else None)[0])
-            if not cls._changing_by_name(task_vars, hostvars, fqdn, found, by_key):
+            if not cls._changing_by_name(hostvars, fqdn, found, by_key):
                 if kms_group is None:
                     kms_group = cls._kms_group_vars(task_vars, hostvars)
                 owners = _remediate.kms_hosts_by_address(fqdn, addresses, kms_group)
@@ -160,18 +166,16 @@ class ActionModule(ActionBase):
         return found
 
     @staticmethod
-    def _changing_by_name(task_vars: dict[str, t.Any], hostvars: t.Any, fqdn: str, found: list[str],
-                          by_key: dict[str, str] | None) -> bool:
+    def _changing_by_name(hostvars: t.Any, fqdn: str, found: list[str], by_key: t.Callable[[], dict[str, str]]) -> bool:
         """Check mode: add to ``found`` the inventory host the client's name ``fqdn`` names (by name or first label)
-        when the KMS host play would change it; whether an inventory host of that name was found at all."""
+        when the KMS host play would change it; whether an inventory host of that name was found at all. ``by_key``:
+        the inventory's names by ``host_key`` (``_remediate.inventory_by_key``), made when first needed."""
         named = False
         for candidate in _remediate.inventory_names(fqdn):
             inventory_name = candidate
             if candidate not in hostvars:
                 # an inventory from Active Directory names hosts in upper case (KMS01.CORP.EXAMPLE.JP)
-                by_key = by_key if by_key is not None else \
-                    _remediate.inventory_by_key((task_vars.get("groups") or {}).get("all") or [])
-                inventory_name = by_key.get(candidate, candidate)
+                inventory_name = by_key().get(candidate, candidate)
             if inventory_name in found:
                 return True
             try:

@@ -78,9 +78,18 @@ def _index_kms_hosts(results: list[dict[str, t.Any]]) -> tuple[dict[str, dict[st
         entry = dict(info, host=result["host"], fqdn=result.get("fqdn"))
         for name in _own_names(result):
             claims.setdefault(name, {})[_identity(entry)] = entry
-    index = {name: next(iter(found.values())) for name, found in claims.items() if len(found) == 1}
-    shared = {name: tuple(sorted(str(e["host"]) for e in found.values())) for name, found in claims.items() if len(found) > 1}
+    owners = {name: _one_or_shared(found) for name, found in claims.items()}
+    index = {name: owner for name, owner in owners.items() if not isinstance(owner, tuple)}
+    shared = {name: owner for name, owner in owners.items() if isinstance(owner, tuple)}
     return index, shared
+
+
+def _one_or_shared(found: dict[str, dict[str, t.Any]]) -> dict[str, t.Any] | tuple[str, ...]:
+    """The one KMS host of the run (by ``_identity``) that has a name or an address, or, when several machines have
+    it, their sorted inventory names: such a name or address joins none of them."""
+    if len(found) == 1:
+        return next(iter(found.values()))
+    return tuple(sorted(str(entry["host"]) for entry in found.values()))
 
 
 def _identity(entry: t.Mapping[str, t.Any]) -> str:
@@ -103,14 +112,13 @@ def _index_kms_addresses(kms_index: dict[str, dict[str, t.Any]]) -> dict[str, t.
             address = _snapshot.address_key(value)
             if address:
                 owners.setdefault(address, {}).setdefault(_identity(entry), entry)
-    return {address: next(iter(found.values())) if len(found) == 1 else tuple(sorted(str(e["host"]) for e in found.values()))
-            for address, found in owners.items()}
+    return {address: _one_or_shared(found) for address, found in owners.items()}
 
 
 class _Join(t.NamedTuple):
     """How a name a client uses for its KMS host joins a KMS host of the run: ``entry`` (None: not in the run, or
     not decidable), ``address`` the address the join rests on (None: by name), ``shared`` the KMS hosts of the run
-    the client's addresses for the name belong to when they are more than one (then ``entry`` is None)."""
+    the name, or the client's addresses for it, belong to when they are more than one (then ``entry`` is None)."""
 
     entry: dict[str, t.Any] | None
     address: str | None = None
@@ -228,7 +236,7 @@ def correlate(results: list[dict[str, t.Any]]) -> tuple[list[dict[str, t.Any]], 
 
 def _add_join(group: dict[str, t.Any], join: _Join) -> None:
     """What one client's join says of its KMS host's group: in the run (and which KMS host of the run, by which
-    address when not by name), or which KMS hosts of the run share its address."""
+    address when not by name), or which KMS hosts of the run share its name or address."""
     if join.entry is not None:
         group["in_run"] = True
         if group["entry"] is None:
@@ -543,8 +551,8 @@ def summarise(results: list[dict[str, t.Any]], by_kms: dict[str, dict[str, t.Any
 
 def _group(name: str, group: dict[str, t.Any], kms_index: dict[str, dict[str, t.Any]]) -> dict[str, t.Any]:
     """One KMS host's group as the summary gives it; with ``kms_host_in_run`` and ``joined_by_address`` when clients
-    name a KMS host of the run by an address or an alias (the join rests on the address), ``shared_by`` when their
-    address belongs to more than one KMS host of the run (joined to none)."""
+    name a KMS host of the run by an address or an alias (the join rests on the address), ``shared_by`` when the
+    name or address they use belongs to more than one KMS host of the run (joined to none)."""
     entry = group.get("entry") or kms_index.get(name) or {}
     out = {"kms_host": name, "in_run": group["in_run"], "clients": len(group["clients"]),
            "activated": len(group["activated"] - group["failing"] - group["neither"]), "failing": len(group["failing"]),

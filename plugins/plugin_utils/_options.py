@@ -551,7 +551,7 @@ def _probe_stale(folder: str, name: str, now: float) -> bool:
     pid, _sep, rest = name[len(PROBE_PREFIX):].partition("-")
     start = rest.split("-", 1)[0]
     if pid.isdigit() and start.isdigit():
-        return _controller._process_start(int(pid)) != start  # pylint: disable=protected-access
+        return _controller.run_dead(f"{pid}-{start}")      # named as run folders are: <pid>-<start time>
     return now - info.st_mtime > PROBE_STALE_SECONDS
 
 

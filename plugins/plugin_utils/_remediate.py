@@ -234,26 +234,35 @@ class RemediationRun:
             source = s.time_source if s.time_source != "auto" else ("domain" if self.domain_member else "ntp")
             yield Step("time", "Synchronise the clock", "time_sync",
                        {"source": source, "ntp_servers": list(s.ntp_servers) if source == "ntp" else []})
-        if s.install_gvlk and self._any("NOT_KMS_CHANNEL", "INVALID_PRODUCT_KEY") and not self._any("NO_GVLK_FOR_EDITION") \
-                and self.is_kms_host:
-            # the step lifts kms_client's protection of the CSVLK (allow_channel_change): a person decides
-            if _KMS_HOST_GVLK not in self.person:
-                self.person.append(dict(_KMS_HOST_GVLK))
-        elif s.install_gvlk and self._any("NOT_KMS_CHANNEL", "INVALID_PRODUCT_KEY") and not self._any("NO_GVLK_FOR_EDITION"):
-            yield Step("gvlk", "Install the KMS client key for the edition", "kms_client",
-                       {"install_gvlk": True, "allow_channel_change": True, "activate": False})
-        if s.rebuild_license_store and self._any("LICENSE_STORE_CORRUPT") and self.is_kms_host:
-            # a rebuild removes the installed keys (KB 2736303); the CSVLK is known only to its owner, and the "rekey"
-            # after it would install a GVLK and turn the KMS host into a client
-            if _KMS_HOST_REBUILD not in self.person:
-                self.person.append(dict(_KMS_HOST_REBUILD))
-        elif s.rebuild_license_store and self._any("LICENSE_STORE_CORRUPT"):
-            repairs = (["dism", "sfc"] if s.system_files else []) + ["rebuild_license_store"]
-            yield Step("repair", "Rebuild the license store (heavy repair, only when enabled)", "system_repair", {"repairs": repairs})
-            # a rebuild waits for the restart (KB 2736303): no key before it
-            if not self._repair_waits():
-                yield Step("rekey", "Reinstall the KMS client key after the rebuild", "kms_client",
-                           {"install_gvlk": True, "activate": False})
+        if s.install_gvlk and self._any("NOT_KMS_CHANNEL", "INVALID_PRODUCT_KEY") and not self._any("NO_GVLK_FOR_EDITION"):
+            if self.is_kms_host:
+                # the step lifts kms_client's protection of the CSVLK (allow_channel_change): a person decides
+                self._tell(_KMS_HOST_GVLK)
+            else:
+                yield Step("gvlk", "Install the KMS client key for the edition", "kms_client",
+                           {"install_gvlk": True, "allow_channel_change": True, "activate": False})
+        if s.rebuild_license_store and self._any("LICENSE_STORE_CORRUPT"):
+            if self.is_kms_host:
+                # a rebuild removes the installed keys (KB 2736303); the CSVLK is known only to its owner, and the
+                # "rekey" after it would install a GVLK and turn the KMS host into a client
+                self._tell(_KMS_HOST_REBUILD)
+            else:
+                yield from self._rebuild(s.system_files)
+
+    def _rebuild(self, system_files: bool) -> t.Iterator[Step]:
+        """The license store rebuild (after DISM and sfc with ``system_files``), and the KMS client key after it unless
+        the rebuild waits for the restart."""
+        repairs = (["dism", "sfc"] if system_files else []) + ["rebuild_license_store"]
+        yield Step("repair", "Rebuild the license store (heavy repair, only when enabled)", "system_repair", {"repairs": repairs})
+        # a rebuild waits for the restart (KB 2736303): no key before it
+        if not self._repair_waits():
+            yield Step("rekey", "Reinstall the KMS client key after the rebuild", "kms_client",
+                       {"install_gvlk": True, "activate": False})
+
+    def _tell(self, text: dict[str, str]) -> None:
+        """Add ``text`` ({"en", "ja"}) to what a person must do, once."""
+        if text not in self.person:
+            self.person.append(dict(text))
 
     def down_kms_hosts(self) -> list[t.Any]:
         """The KMS hosts of the KMS_HOST_DOWN findings, as the client names them (none without such a finding)."""
