@@ -40,7 +40,9 @@ import multiprocessing
 import os
 import shutil
 import socket
+import stat
 import tempfile
+import time
 import typing as t
 
 from ansible.errors import AnsibleError
@@ -62,8 +64,8 @@ except ImportError:  # pragma: no cover - dnspython is in requirements.txt
 def _process_start(pid: int) -> str:
     """The start time of a process in clock ticks since boot (Linux), to tell a pid reused by a later run apart."""
     try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[19]
+        with open(f"/proc/{pid}/stat", encoding="ascii") as proc_stat:
+            return proc_stat.read().rsplit(")", 1)[1].split()[19]
     except (OSError, IndexError):
         return "0"
 
@@ -209,6 +211,43 @@ def run_dead(entry: str) -> bool:
     if not pid.isdigit():
         return False
     return not _alive(int(pid)) or (start != "0" and _process_start(int(pid)) not in (start, "0"))
+
+
+def process_prefix(prefix: str) -> str:
+    """``prefix`` followed by this process's pid and start time: ``<prefix><pid>-<start time>-``. A folder named so
+    that a killed run left behind is known to be this collection's and its run to be over (``left_by_ended_run``)."""
+    pid = os.getpid()
+    return f"{prefix}{pid}-{_process_start(pid)}-"
+
+
+def left_by_ended_run(folder: str, name: str, prefix: str, stale_seconds: float, now: float) -> bool:
+    """Whether ``name`` in ``folder`` is a folder of this user named by ``process_prefix(prefix)`` whose run is over:
+    its process has ended or is another one (pid reused: another start time). A folder named ``prefix`` plus
+    something else (an earlier release's naming) is over once older than ``stale_seconds``; a file, a link or a
+    folder of another user never is."""
+    path = os.path.join(folder, name)
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    if not name.startswith(prefix) or not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        return False
+    pid, _sep, rest = name[len(prefix):].partition("-")
+    start = rest.split("-", 1)[0]
+    if pid.isdigit() and start.isdigit():
+        return run_dead(f"{pid}-{start}")      # named as run folders are: <pid>-<start time>
+    return now - info.st_mtime > stale_seconds
+
+
+def ended_run_folders(folder: str, prefix: str, stale_seconds: float) -> list[str]:
+    """The names in ``folder`` of the folders named by ``process_prefix(prefix)`` whose run is over
+    (``left_by_ended_run``), sorted; none when the folder cannot be listed."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    now = time.time()
+    return [name for name in sorted(names) if left_by_ended_run(folder, name, prefix, stale_seconds, now)]
 
 
 def sweep(base: str | None = None) -> None:

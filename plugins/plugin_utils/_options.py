@@ -19,7 +19,6 @@ import math
 import os
 import re
 import tempfile
-import time
 import typing as t
 import unicodedata
 
@@ -537,46 +536,23 @@ PROBE_PREFIX = ".winactivation-kms-check-"
 PROBE_STALE_SECONDS = 600
 
 
-def _probe_stale(folder: str, name: str, now: float) -> bool:
-    """Whether ``name`` in ``folder`` is a write probe (``PROBE_PREFIX``) of this user whose run is over: its process
-    has ended or is another one (pid reused: another start time), or, named the earlier way, it is older than
-    ``PROBE_STALE_SECONDS``."""
-    path = os.path.join(folder, name)
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return False
-    if not name.startswith(PROBE_PREFIX) or not os.path.isdir(path) or os.path.islink(path) or info.st_uid != os.getuid():
-        return False
-    pid, _sep, rest = name[len(PROBE_PREFIX):].partition("-")
-    start = rest.split("-", 1)[0]
-    if pid.isdigit() and start.isdigit():
-        return _controller.run_dead(f"{pid}-{start}")      # named as run folders are: <pid>-<start time>
-    return now - info.st_mtime > PROBE_STALE_SECONDS
-
-
 def sweep_probes(folder: str) -> list[str]:
-    """Remove the stale write probes (``_probe_stale``) in ``folder``: only empty ones (``os.rmdir``), so nothing but
-    a probe's own empty folder can ever go; the names removed."""
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return []
-    now, removed = time.time(), []
-    for name in sorted(names):
-        if name.startswith(PROBE_PREFIX) and _probe_stale(folder, name, now):
-            try:
-                os.rmdir(os.path.join(folder, name))
-            except OSError:
-                continue
-            removed.append(name)
+    """Remove the stale write probes in ``folder`` (``_controller.ended_run_folders``: their run is over, or, named the
+    earlier way, they are older than ``PROBE_STALE_SECONDS``): only empty ones (``os.rmdir``), so nothing but a
+    probe's own empty folder can ever go; the names removed."""
+    removed = []
+    for name in _controller.ended_run_folders(folder, PROBE_PREFIX, PROBE_STALE_SECONDS):
+        try:
+            os.rmdir(os.path.join(folder, name))
+        except OSError:
+            continue
+        removed.append(name)
     return removed
 
 
 def _probe_prefix() -> str:
     """This process's probe name prefix: ``PROBE_PREFIX`` with its pid and start time."""
-    pid = os.getpid()
-    return f"{PROBE_PREFIX}{pid}-{_controller._process_start(pid)}-"  # pylint: disable=protected-access
+    return _controller.process_prefix(PROBE_PREFIX)
 
 
 def writable_folder(option: str, value: t.Any) -> str:

@@ -11,6 +11,10 @@ write: ``<stem>[-before].json``, ``<stem>[-before].<language>.<csv|md|html>`` an
 ``remediation.<language>.<md|html>``. Nothing else in the folder is touched (other stems, the user's own files,
 check-mode folders, the records of interrupted runs, ``remediation-interrupted-*``). Two runs publish one after the
 other, so the folder always ends with exactly one run's set.
+
+A staging folder is named after its run's process (``_controller.process_prefix``): one that a run killed while it
+wrote its reports left behind (it holds that run's files) is removed by the next publish into the folder once that
+run's process is over (``sweep_staging``); a live run's is never touched.
 """
 
 # FOR INTERNAL COLLECTION USE ONLY
@@ -23,12 +27,16 @@ import fcntl
 import os
 import re
 import shutil
+import stat
 import tempfile
 import typing as t
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _report
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller, _report
 
 STAGING_PREFIX = ".winactivation-kms-staging-"
+#: A staging folder named without its process (an earlier release's naming) is over after this many seconds: a
+#: run's staging folder lives while it writes its report files.
+STAGING_STALE_SECONDS = 3600
 
 
 @contextlib.contextmanager
@@ -92,7 +100,8 @@ def publish(folder: str, files: dict[str, str], stem: str) -> bool:
             raise ValueError(f"report file name {name!r} must be a plain file name")
     try:
         os.makedirs(folder, mode=0o755, exist_ok=True)
-        stage = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder)
+        sweep_staging(folder)
+        stage = tempfile.mkdtemp(prefix=_controller.process_prefix(STAGING_PREFIX), dir=folder)
     except OSError as exc:
         raise PublishError(_failure(folder, exc, "nothing in the folder was changed (it keeps the reports it had)")) from exc
     changed = False
@@ -115,6 +124,26 @@ def publish(folder: str, files: dict[str, str], stem: str) -> bool:
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return changed
+
+
+def sweep_staging(folder: str) -> list[str]:
+    """Remove the staging folders in ``folder`` whose run is over (``_controller.ended_run_folders``) and that hold
+    nothing but files (what ``_stage`` writes); the names removed. Anything else in such a folder (a subfolder, a
+    link) keeps it where it is."""
+    removed = []
+    for name in _controller.ended_run_folders(folder, STAGING_PREFIX, STAGING_STALE_SECONDS):
+        path = os.path.join(folder, name)
+        try:
+            entries = [os.path.join(path, entry) for entry in os.listdir(path)]
+            if not all(stat.S_ISREG(os.lstat(entry).st_mode) for entry in entries):
+                continue
+            for entry in entries:
+                os.remove(entry)
+            os.rmdir(path)
+        except OSError:
+            continue
+        removed.append(name)
+    return removed
 
 
 def _stage(folder: str, stage: str, files: dict[str, str]) -> dict[str, bytes]:

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import subprocess
+import time
+from unittest import mock
 
 import pytest
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _report_folder
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller, _report_folder
 
 
 def _names(folder):
@@ -58,3 +62,59 @@ def test_runs_at_the_same_time_end_with_one_complete_set(tmp_path):
     assert len(contents) == 1, contents                      # every file from the same run
     winner = int(contents.pop().split()[1])
     assert _names(tmp_path) == sorted(_sets(winner))         # and that run's whole set, nothing else
+
+
+def _ended_pid() -> int:
+    """The pid of a process that has ended (and been reaped)."""
+    child = subprocess.Popen(["true"])  # pylint: disable=consider-using-with
+    child.wait()
+    return child.pid
+
+
+def test_a_staging_folder_is_named_by_its_process(tmp_path):
+    """The staging folder carries the run's pid and start time, so one left behind is known to be over later."""
+    made = []
+    real = _report_folder.tempfile.mkdtemp
+
+    def _mkdtemp(*args, **kwargs):
+        made.append(kwargs.get("prefix"))
+        return real(*args, **kwargs)
+
+    with mock.patch.object(_report_folder.tempfile, "mkdtemp", side_effect=_mkdtemp):
+        _report_folder.publish(str(tmp_path), {"diagnosis.json": "{}"}, "diagnosis")
+    assert made == [_controller.process_prefix(_report_folder.STAGING_PREFIX)]
+    assert made[0].startswith(f"{_report_folder.STAGING_PREFIX}{os.getpid()}-")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["diagnosis.json"]
+
+
+def test_staging_folders_of_killed_runs_are_swept_and_nothing_else(tmp_path):
+    """A run killed while it wrote its reports left .winactivation-kms-staging-* with its files for good; the next
+    publish removes those whose run has ended (pid gone or reused) or, named the earlier way, that are older than a
+    staging folder lives - never a live run's, a file, or one holding anything but files."""
+    prefix = _report_folder.STAGING_PREFIX
+    dead, own = _ended_pid(), os.getpid()
+    own_start = _controller._process_start(own)  # pylint: disable=protected-access
+    fates = {
+        f"{prefix}{dead}-123-abcd": "removed",                 # its run has ended
+        f"{prefix}{own}-1-abcd": "removed",                    # this pid, another start time: a reused pid
+        f"{prefix}{own}-{own_start}-live": "kept",             # a live run's, writing now
+        f"{prefix}old12345": "removed",                        # the earlier naming, older than staging lives
+        f"{prefix}new12345": "kept",                           # the earlier naming, just made
+        f"{prefix}{dead}-123-deep": "kept",                    # holds a subfolder: not what staging writes
+        ".winactivation-kms-check-x": "kept", "notes": "kept", "diagnosis.en.md": "kept",
+    }
+    for name in fates:
+        if name == "diagnosis.en.md":
+            (tmp_path / name).write_text("# old", encoding="utf-8")
+            continue
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "diagnosis.json").write_text("{}", encoding="utf-8")
+    (tmp_path / f"{prefix}{dead}-123-deep" / "sub").mkdir()
+    (tmp_path / f"{prefix}{dead}-9-file").write_text("x", encoding="utf-8")   # a file, not a staging folder
+    fates[f"{prefix}{dead}-9-file"] = "kept"
+    old = time.time() - _report_folder.STAGING_STALE_SECONDS - 60
+    os.utime(tmp_path / f"{prefix}old12345", (old, old))
+    _report_folder.publish(str(tmp_path), {"diagnosis.en.md": "# new"}, "diagnosis")
+    kept = sorted(name for name, fate in fates.items() if fate == "kept")
+    assert sorted(p.name for p in tmp_path.iterdir()) == kept
+    assert (tmp_path / "diagnosis.en.md").read_text(encoding="utf-8") == "# new"
