@@ -73,6 +73,15 @@ _CATALOG: tuple[HResultInfo, ...] = (
     HResultInfo(0xC004F014, "SL_E_PKEY_NOT_INSTALLED",
                 "The product key is not available (no key is installed for this product).",
                 "プロダクトキーがありません (この製品にキーがインストールされていません)。"),
+    # "The Software Licensing Service reported that the license is not installed." (slerror.h): the licence a key or
+    # product needs is not on the computer - as on a Windows Server 2012 R2 KMS host given a Windows 10 KMS host key
+    # before the update that lets it activate Windows 10 (Microsoft, "Error 0xC004F015 when you try to activate Windows
+    # 10 Enterprise on a Windows Server 2012 R2 KMS host"; a published capture, with "Error details" 0xC004F042:
+    # tests/unit/fixtures/text/SOURCES.md, session x1)
+    HResultInfo(0xC004F015, "SL_E_PRODUCT_SKU_NOT_INSTALLED",
+                "The license is not installed (on a KMS host: its host key is for a product the host cannot activate "
+                "until the KMS host update for that product is installed).",
+                "ライセンスがインストールされていません (KMS ホストの場合: そのホストキーの製品は、その製品用の KMS ホスト更新プログラムをインストールするまでライセンス認証できません)。"),
     HResultInfo(0xC004C003, "SL_E_CHPA_PRODUCT_KEY_BLOCKED",
                 "The product key is blocked.",
                 "プロダクトキーがブロックされています。"),
