@@ -34,7 +34,10 @@ DNS_MISSING = {0x8007232B, 0x8007251D, 0x8007007B, 0x80092328}
 #: local system", winerror.h 9852; an automatic attempt's reason in github.com/massgravel/Microsoft-Activation-Scripts/issues/738).
 DNS_FAILURE = {0x8007232A, 0x8007267C}
 UNREACHABLE_HOST = {0x800706BA, 0xC004F039}
-KEY_REFUSED = {0xC004F050, 0xC004C003, 0xC004F035}
+#: Keys refused: invalid, blocked, a volume key without a qualifying OS licence, and SL_E_EDITION_MISMATCHED (0xC004F210,
+#: a key for another edition: "The Product key you entered cannot be used to activate this edition." in the Settings
+#: app's message of pastebin.com/8UkMYhdH, tests/unit/fixtures/text/SOURCES.md, session y1).
+KEY_REFUSED = {0xC004F050, 0xC004C003, 0xC004F035, 0xC004F210}
 #: 0x8004FE21 (SL_E_NOT_GENUINE, the older form) and 0xC004F200 (SL_E_NOT_GENUINE, "current state is not genuine",
 #: slmgr's "Notification Reason: 0xC004F200 (non-genuine)" in Microsoft KB 4487266).
 NOT_GENUINE = {0x8004FE21, 0xC004F200}

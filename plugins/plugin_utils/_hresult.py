@@ -85,6 +85,13 @@ _CATALOG: tuple[HResultInfo, ...] = (
     HResultInfo(0xC004C003, "SL_E_CHPA_PRODUCT_KEY_BLOCKED",
                 "The product key is blocked.",
                 "プロダクトキーがブロックされています。"),
+    # "The Software Licensing Service reported that the license edition does match the computer edition." (slerror.h,
+    # its own wording): the key is for another edition than the one installed - as the Settings app says it, "The
+    # Product key you entered cannot be used to activate this edition." (a published capture: tests/unit/fixtures/text/
+    # SOURCES.md, session y1, pastebin.com/8UkMYhdH)
+    HResultInfo(0xC004F210, "SL_E_EDITION_MISMATCHED",
+                "The product key is for another edition of Windows than the one installed (use a key for this edition).",
+                "プロダクトキーはインストールされているものとは別のエディション用です (このエディション用のキーを使用してください)。"),
     HResultInfo(0xC004C008, "SL_E_CHPA_MAXIMUM_UNLOCK_EXCEEDED",
                 "The KMS host key (CSVLK) has exceeded its activation limit.",
                 "KMS ホストキー (CSVLK) のライセンス認証回数の上限を超えています。"),
