@@ -1,12 +1,13 @@
-"""snapshot_from_text and the analyzer on real pasted logs (pastebin.com, found in the ``docs`` corpus by session y1;
+"""snapshot_from_text and the analyzer on real pasted logs (pastebin.com and a gist, found in the ``docs`` corpus by session y1;
 tests/unit/fixtures/text, sources in SOURCES.md, section "Captures added 2026-12, session y1: pasted logs"): the slmgr
 lines of an activation script's log on an Italian Windows, the Settings app's 0xC004F210 message, ``ospp.vbs /act`` of
 two Office 2013 licences, two ``ospp.vbs /dstatus`` listings, the slmgr-style "Windows Status" of KMS_VL_ALL and
-Security-SPP's event 8198 text of slui.exe, and a Czech Event Viewer copy of Security-SPP's event 16384. Only the lines Windows or Office printed are kept: where a paste is a
+Security-SPP's event 8198 text of slui.exe, a Czech Event Viewer copy of Security-SPP's event 16384, and (gist.github.com) an admin's
+``nslookup -q=srv _vlmcs._tcp`` that finds the KMS host. Only the lines Windows or Office printed are kept: where a paste is a
 script's log (an activator's), its own lines are left out, as SOURCES.md says per file.
 
-Each test says what the capture shows and what a correct reading and diagnosis are. Measured before any fix: 7 of the
-8 texts were read and diagnosed right; the test of the eighth (0xC004F210) failed before the fix named in its
+Each test says what the capture shows and what a correct reading and diagnosis are. Measured before any fix: 8 of the
+9 texts were read and diagnosed right; the test of the ninth (0xC004F210) failed before the fix named in its
 docstring.
 
 Microsoft's words for the codes (slerror.h, the Windows SDK's Software Licensing error definitions): 0xC004F210
@@ -148,5 +149,20 @@ def test_pastebin_5lukycif_czech_spp_restart_scheduled_is_no_licence_state():
     snap = read("cs_pastebin_5lukycif_spp_event_16384.txt")
     assert snap["probes"] == {}
     assert len(unread(snap)) == 34
+    result = diagnose(snap)
+    assert result["status"] == "unknown" and result["codes"] == ["EVIDENCE_MISSING"]
+
+
+# -- gist.github.com/AdilHindistan/3744c1a5d2ae6a92056f: nslookup of the KMS SRV record -----------------------------------
+
+def test_gist_adilhindistan_nslookup_finds_the_kms_host():
+    """An admin's notes: "nslookup -q=srv _vlmcs._tcp.xyz.org", the server that answered, "_vlmcs._tcp.xyz.org SRV
+    service location:", priority 0, weight 0, port 1688, "svr hostname = kmsvm001.xyz.org" (the gist's "##" comment
+    lines are the author's, left out). Correct (right before any fix): one SRV record for xyz.org naming kmsvm001 on
+    1688, no failed look-up; no licence, so the host's state stays not collected (EVIDENCE_MISSING only)."""
+    snap = read("en_gist_adilhindistan_nslookup_vlmcs_srv.txt")
+    [srv] = snap["probes"]["kms_dns"]["srv"]
+    assert srv["name"] == "_vlmcs._tcp.xyz.org" and srv["error"] is None
+    assert srv["records"] == [{"Priority": 0, "Weight": 0, "Port": 1688, "NameTarget": "kmsvm001.xyz.org"}]
     result = diagnose(snap)
     assert result["status"] == "unknown" and result["codes"] == ["EVIDENCE_MISSING"]
