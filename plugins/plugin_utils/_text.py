@@ -63,6 +63,11 @@ _HOSTPORT_RE = re.compile(r"^(?P<host>[A-Za-z0-9][A-Za-z0-9.\-_]*):(?P<port>\d{1
 _NUMBER_RE = re.compile(r"(\d+)")
 _NOISE_RE = re.compile(r"^[\s\-=*_#~.]*$")
 _ATTEMPT_RE = re.compile(rf"(?:Windows|Office).*?[(（](?P<id>{_GUID})[)）]")
+#: slmgr /ato's line with its Activation ID hidden by the publisher: "Activating Windows(R), ServerDatacenter edition
+#: (12345678-1234-1234-1234-12345678) …" (Microsoft's example of a successful activation in "Troubleshoot Azure Windows
+#: virtual machine activation problems", code index id 226425580: the placeholder is no GUID). The Name is read, the
+#: ID stays absent.
+_ATTEMPT_HIDDEN_ID_RE = re.compile(r"^Activating (?P<name>(?:Windows|Office)\S*,? .*?(?:edition|add-on)) *[(（][^()（）]+[)）] *(?:\.\.\.|…)$")
 _LONE_CODE_RE = re.compile(r"^(?:Info\s*[:：]\s*)?(0x[0-9A-Fa-f]{1,8})\s*$")
 _QUOTED_DOMAIN_RE = re.compile("['\u2018\u2019\"\u300c`](?P<domain>[A-Za-z0-9\\-]+(?:\\.[A-Za-z0-9\\-]+)+)['\u2018\u2019\"\u300d`]")
 #: A DNS domain name standing alone in a sentence, as Microsoft publishes event 12293 ("Publishing the Key Managment
@@ -100,6 +105,11 @@ DNS_TIMEOUT = 1460
 #: Microsoft-Activation-Scripts/issues/71 prints it above "Registered KMS machine name: 0.0.0.0:1688".
 _KMS_NAME_UNAVAILABLE_RE = re.compile(r"^DNS auto-discovery\s*:\s*KMS name not available\.?$", re.I)
 _EVENT_ID_RE = re.compile(r"\b(1228[89]|12290|12293)\b")
+#: The "Event ID:" line of an event as Event Viewer copies it ("Log Name:", "Source:", "Date:", "Event ID:", ...,
+#: "Description:"), whatever the event: after it an "Error Code:" is the event's, not a licence's (Security-SPP's event
+#: 8229 "The rules engine failed to perform one or more scheduled actions." / "Error Code:0x80070005" / "Path:
+#: C:\Windows\System32\SLUI.exe", Microsoft's article on 0x80070005 when activating Windows Server 2012 R2).
+_VIEWER_EVENT_RE = re.compile(r"^Event ID:\s*\d+$", re.I)
 _ADDON_RE = re.compile(r"^(?:Windows|Office)\b[^,]*,\s*\S+ add-on\b")
 _FORUM_UNDERSCORE_RE = re.compile(r"(?<=[A-Za-z0-9])_ (?=[A-Za-z0-9])")
 _XPR_HEADER_RE = re.compile(r"^(?P<name>(?:Windows|Office)\b.*\b(?:edition|add-on))\s*[:：]$")
@@ -346,6 +356,7 @@ class _Reader:
         self.unread: list[dict[str, t.Any]] = []
         self.pending_attempt: dict[str, t.Any] | None = None
         self.event_id: int | None = None
+        self.viewer_event = False       # an Event Viewer event's text was named ("Event ID: 8229")
         self.quoted_domain: str | None = None
         self.bare_domain: str | None = None
         self.xpr_name: str | None = None
@@ -420,6 +431,8 @@ class _Reader:
         if field == "LicenseStatusReason" and not value.strip():
             self._pending_error_label(number, label)
             return False
+        if field == "LicenseStatusReason" and self.viewer_event and not self._in_licence():
+            return False        # an event's own error code (_VIEWER_EVENT_RE): no licence's state, left unread
         parsed = self._value(field, value)
         if parsed is None:
             return False
@@ -539,6 +552,7 @@ class _Reader:
     def _read_part(self, number: int, stripped: str) -> None:
         """Read one line, or one 'label: value' part of a line."""
         self.current_text = mask_keys(stripped)
+        self.viewer_event = self.viewer_event or bool(_VIEWER_EVENT_RE.match(stripped))
         if self._error_code_after_label(number, stripped):
             return
         if self._auto_attempt(number, stripped):
@@ -573,7 +587,7 @@ class _Reader:
         so the attempt and the licence are one. Only for the one licence of that Name with no ID of its own."""
         for attempt, name in self.attempt_names:
             named = [p for p in products if p.get("Name") == name]
-            if len(named) == 1 and "ID" not in named[0] and not any(p.get("ID") == attempt["ID"] for p in products):
+            if "ID" in attempt and len(named) == 1 and "ID" not in named[0] and not any(p.get("ID") == attempt["ID"] for p in products):
                 named[0]["ID"] = attempt["ID"]
 
     def _lone_dialog_code(self) -> None:
@@ -603,6 +617,11 @@ class _Reader:
             code = _HEX_RE.search(text[match.end():])
             if code:
                 self._finish_attempt(code.group(0))
+            return True
+        hidden = _ATTEMPT_HIDDEN_ID_RE.match(text)
+        if hidden:
+            self.pending_attempt = {"Tool": "slmgr /ato"}
+            self.attempt_names.append((self.pending_attempt, hidden.group("name")))
             return True
         if self.pending_attempt is not None:
             code = _HEX_RE.search(text)
@@ -674,14 +693,19 @@ class _Reader:
     def _activated_licences(self, products: list[dict[str, t.Any]]) -> None:
         """A licence slmgr /ato activated ("Product activated successfully.") is Licensed unless the paste shows its
         state otherwise; a licence the paste shows only on the "Activating <Name> (<ID>) ..." line is added with that
-        Name and ID."""
+        Name and ID (with its Name alone where the publisher hid the ID: _ATTEMPT_HIDDEN_ID_RE)."""
         for attempt in self.activated:
-            named = [p for p in products if p.get("ID") == attempt["ID"]]
+            name = next((n for a, n in self.attempt_names if a is attempt), None)
+            if "ID" in attempt:
+                named = [p for p in products if p.get("ID") == attempt["ID"]]
+            else:
+                named = [p for p in products if name and p.get("Name") == name]
+                if len(named) > 1:
+                    continue        # two licences of that Name: the paste does not say which one it activated
             if named:
                 named[0].setdefault("LicenseStatus", 1)
                 continue
-            name = next((n for a, n in self.attempt_names if a is attempt), None)
-            products.append({"ID": attempt["ID"], **({"Name": name} if name else {}), "LicenseStatus": 1})
+            products.append({**({"ID": attempt["ID"]} if "ID" in attempt else {}), **({"Name": name} if name else {}), "LicenseStatus": 1})
 
     def _lone_slmgr_error(self, text: str) -> bool:
         """slmgr's 'Error: 0x...' line with no 'Activating <Name> (<ID>)' line before it: an activation attempt whose

@@ -154,3 +154,72 @@ def test_composed_relay_prefixes_come_off_only_where_the_paste_shows_the_relay()
               "computer could not be activated.")
     attempts = _text.snapshot_from_text(logged, "pc1")["probes"]["activation"]["activation_attempts"]
     assert [a["HResult"] for a in attempts] == ["0xC004F074", "0xC004F074"]
+
+
+# -- second search: Microsoft's troubleshooting articles, MAS, a py-kms server log, a wlms event ---------------------------
+
+def test_msdocs_azure_success_with_a_placeholder_id_is_that_licence_activated():
+    """Microsoft's example of a successful activation ("resembles the following"): "Activating Windows(R),
+    ServerDatacenter edition (12345678-1234-1234-1234-12345678) …" (a placeholder, no GUID: its last group has eight
+    digits) and "Product activated successfully.". Correct: an slmgr /ato attempt without error of the licence that
+    Name names, that licence activated, its ID absent - not "no licensing data at all"."""
+    snap = read("en_msdocs_azure_vm_ato_success_placeholder_id.txt")
+    assert snap["probes"]["activation"] == {
+        "products": [{"Name": "Windows(R), ServerDatacenter edition", "LicenseStatus": 1}],
+        "activation_attempts": [{"Tool": "slmgr /ato", "HResult": "0x0"}]}
+    result = diagnose(snap)
+    assert result["status"] == "healthy" and "ACTIVATED" in result["codes"]
+    # composed: the same line followed by an error is a failed attempt of no licence read, the placeholder no ID
+    failed = _text.snapshot_from_text("Activating Windows(R), ServerDatacenter edition (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx) ...\n"
+                                      "Error: 0xC004F074 The Software Licensing Service reported that the computer could not be "
+                                      "activated.", "pc1")
+    assert failed["probes"]["activation"] == {"activation_attempts": [{"Tool": "slmgr /ato", "HResult": "0xC004F074"}]}
+
+
+def test_msdocs_azure_error_sample_with_microsofts_run_together_words():
+    """The same article's error sample, "Error: 0xC004F074 The Software LicensingService reported ... No Key
+    ManagementService (KMS) could be contacted. ..." (Microsoft's words run together). Correct: a failed activation
+    attempt with 0xC004F074, no licence made up."""
+    snap = read("en_msdocs_azure_vm_ato_error_c004f074.txt")
+    assert snap["probes"]["activation"] == {"activation_attempts": [{"HResult": "0xC004F074", "Tool": "slmgr /ato"}]}
+    assert diagnose(snap)["codes"] == ["ACTIVATION_FAILED"]
+
+
+def test_msdocs_ws2012r2_access_denied_dialog_and_its_event_8229():
+    """Microsoft's article on 0x80070005 when activating Windows Server 2012 R2: the Windows Script Host dialog on one
+    line ("... ServerDatacenter edition (00091344-...) ... Error: 0x80070005 Access denied: ...") - a failed attempt
+    of that licence, ACCESS_DENIED - and the Application log's event 8229 as Event Viewer copies it ("The rules engine
+    failed to perform one or more scheduled actions." / "Error Code:0x80070005" / "Path:C:\\Windows\\System32\\SLUI.exe").
+    Correct for the event: no licence (it is the rules engine's scheduled action), so nothing read - not a licence
+    "Product" whose status reason is 0x80070005, with its state and channel missing."""
+    dialog = read("en_msdocs_ws2012r2_ato_access_denied_80070005_dialog.txt")
+    assert dialog["probes"]["activation"]["activation_attempts"] == [
+        {"ID": "00091344-1ea4-4f37-b789-01750ba6988c", "Tool": "slmgr /ato", "HResult": "0x80070005"}]
+    assert diagnose(dialog)["codes"] == ["ACCESS_DENIED"]
+    event = read("en_msdocs_ws2012r2_event_8229_rules_engine_80070005.txt")
+    assert event["probes"] == {} and "Error Code:0x80070005" in unread(event)
+    assert diagnose(event)["codes"] == ["EVIDENCE_MISSING"]
+
+
+def test_mas_1353_hwid_run_and_a_status_cut_before_its_state():
+    """MAS's HWID run on Windows 11 IoT Enterprise LTSC (26100.7462): the public generic key in brackets, "... is
+    permanently activated with a digital license.", then "Windows Status" cut after "Product Key Channel: OEM:NONSLP".
+    Correct: the IoTEnterpriseS licence, OEM channel, its state not collected (the script's sentence is not slmgr's):
+    unknown, and the key masked."""
+    snap = read("en_mas_1353_hwid_iot_ltsc_status_cut.txt")
+    assert products(snap) == [{"Name": "Windows(R), IoTEnterpriseS edition",
+                               "Description": "Windows(R) Operating System, OEM_COA_NSLP channel",
+                               "ID": "6c4de1b8-24bb-4c17-9a77-7b939414c298", "ProductKeyChannel": "OEM:NONSLP"}]
+    assert "CGK42-GYN6Y" not in str(snap)
+    assert diagnose(snap)["status"] == "unknown"
+
+
+def test_server_side_logs_and_a_wlms_event_are_no_licence_view():
+    """A py-kms server's log of a client's request (github.com/11notes/docker-kms/issues/33: "License Status:
+    Notifications Mode", "SKU ID: Windows 10/11 Professional" behind its date and level) and wlms's System event 1074
+    of an expired evaluation ("Reason Code: 0x80000000"). Correct: neither is this host's licence view - nothing read,
+    no status and no code taken from them."""
+    for name, lines in (("en_docker_kms_33_py_kms_server_log_notifications.txt", 16),
+                        ("en_ludus_goad_wlms_event_1074_license_expired.txt", 7)):
+        snap = read(name)
+        assert snap["probes"] == {} and len(unread(snap)) == lines, name
