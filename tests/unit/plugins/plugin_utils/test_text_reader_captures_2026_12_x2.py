@@ -223,3 +223,18 @@ def test_server_side_logs_and_a_wlms_event_are_no_licence_view():
                         ("en_ludus_goad_wlms_event_1074_license_expired.txt", 7)):
         snap = read(name)
         assert snap["probes"] == {} and len(unread(snap)) == lines, name
+
+
+def test_pastebin_kms_vl_all_status_of_an_ltsb_kms_client_and_a_cut_office_block():
+    """KMS_VL_ALL's "Windows Status" of Windows 10 Enterprise LTSB (EnterpriseS, VOLUME_KMSCLIENT, key J462D, Licensed,
+    258092 minutes, registered KMS host 172.16.0.2:1688, the /xpr lines after it), then its Office block cut after the
+    Office 2019 ProPlus KMS client's LICENSE NAME. Correct: Windows activated through KMS with 179 days left; the Office
+    licence read without a state, so the host is unknown (not healthy) for want of it."""
+    snap = read("en_pastebin_kms_vl_all_status_ltsb_kms_client_office2019.txt")
+    windows, office = products(snap)
+    assert (windows["LicenseStatus"], windows["GracePeriodRemaining"], windows["KeyManagementServiceMachine"],
+            windows["KeyManagementServicePort"]) == (1, 258092, "172.16.0.2", 1688)
+    assert office == {"ID": "85dd8b5f-eaa4-4af3-a628-cce9e77c9a03", "Name": "Office 19, Office19ProPlus2019VL_KMS_Client_AE edition"}
+    result = diagnose(snap)
+    assert result["status"] == "unknown" and set(result["codes"]) == {"ACTIVATED", "EVIDENCE_MISSING"}
+    assert "179 days left" in messages(result, "ACTIVATED")[0]
