@@ -1034,7 +1034,9 @@ def _host_evidence_missing(ctx: _Context, errors: dict[str, t.Any], products: li
         return _licensing_read_failed(ctx.activation)
     if not ctx.activation:
         return [("the activation probe (no licensing data at all)", "ライセンス認証の情報 (ライセンスのデータがまったくありません)")]
-    if not products and not ctx.activation.get("activation_attempts"):
+    # an attempt that failed is a finding of its own; one that succeeded says nothing of a licence's state ("Product
+    # activated successfully." with no licence named): what the licence is now stays not collected
+    if not products and not any(_hresult.is_failure(_hresult.normalise(a.get("hresult"))) for a in ctx.activation.get("activation_attempts") or []):
         if not ctx.activation.get("products_collected"):
             return [("the licensing products (SoftwareLicensingProduct)", "ライセンス製品 (SoftwareLicensingProduct)")]
         if ctx.activation.get("products"):

@@ -204,6 +204,12 @@ _CATALOG: tuple[HResultInfo, ...] = (
     HResultInfo(0xC004FC07, "SL_E_VALIDITY_PERIOD_EXPIRED",
                 "The validity period expired (an evaluation's or time-based licence's period is over).",
                 "有効期間が終了しました (評価版または期間限定のライセンスの期間が終わっています)。"),
+    # "The Software Licensing Service reported that the secure store id value in license does not match with the
+    # current value." (slerror.h): the status reason of an Office 16 subscription licence in notification, as ospp.vbs
+    # /dstatus printed it (github.com/kevinblumenfeld/Posh365/issues/54: tests/unit/fixtures/text/SOURCES.md)
+    HResultInfo(0xC004E022, "SL_E_SECURE_STORE_ID_MISMATCH",
+                "The secure store id value in the license does not match the current value.",
+                "ライセンス内のセキュア ストア ID の値が現在の値と一致しません。"),
     HResultInfo(0xC004F017, "SL_E_PUBLISHING_LICENSE_NOT_INSTALLED",
                 "The license is not installed.",
                 "ライセンスがインストールされていません。"),

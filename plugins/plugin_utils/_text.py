@@ -6,7 +6,8 @@ Takes whole transcripts as they come - ``slmgr /dlv``, ``/dli``, ``/xpr``, ``/at
 ``/act``, the Info data of events 12288/12289/12290/12293, ``nslookup -type=srv _vlmcs._tcp...`` and
 ``Get-CimInstance``/``Get-WmiObject`` SoftwareLicensingProduct/-Service in Format-List (double-spaced pastes too;
 other classes in Format-List, such as Win32_Service or Get-Service, are no licence) - and returns what they show as
-snapshot probes. What the text does not show stays absent. A licence view pasted on one line is cut at its known
+snapshot probes. What the text does not show stays absent. Output relayed by Vagrant, Packer, Terraform or a log
+is read without the prefix the tool put before each line (_relayed). A licence view pasted on one line is cut at its known
 labels; a result with no licence before it (slmgr's lone ``Error:``, ospp.vbs's ``ERROR CODE`` without SKU ID) is an
 activation attempt or, after another command (``ospp.vbs /inpkey``), left unread. The localized activation error
 messages of Microsoft's KB articles ("エラー: 0x8007232b", "Kod błędu: 0xc004f035") are read by their result label; a
@@ -43,7 +44,13 @@ _CHANNEL_RE = re.compile(r"\b(VOLUME_[A-Z_]+|RETAIL|OEM_[A-Z_]+|TIMEBASED_[A-Z_]
 #: A licence Name: "Windows(R), ... edition", "Office 16, ... edition", and the Office 2010 KMS host key's "Microsoft
 #: Office 2010, KMSHost edition" (Microsoft's slmgr /dlv bfe7a195-...).
 _NAME_RE = re.compile(r"^(?:Microsoft )?(Windows|Office)\b.*\b(edition|add-on)\s*$")
-_PARTIAL_RE = re.compile(r"^(?:[A-Z0-9Xx*]{5}-){0,4}([A-Z0-9]{5})$")
+#: A partial product key: the last five characters of a key, in the key's own alphabet - the 24 characters of the
+#: base-24 encoding of a product key ("BCDFGHJKMPQRTVWXY2346789", the table every key decoder uses, e.g. the code
+#: index's ids 8496404267 and 1391912087) and the "N" a Windows 8 and later key carries ("W269N-..."). A value with any
+#: other character (A, E, I, L, O, S, U, Z, 0, 1, 5) is no key but what the publisher wrote in its place: "Last 5
+#: characters of installed product key: 12345" (github.com/kevinblumenfeld/Posh365/issues/54, beside "SKU ID:
+#: 149dbce7-1234-1234-...") is absent, as XXXXX is.
+_PARTIAL_RE = re.compile(r"^(?:[A-Z0-9Xx*]{5}-){0,4}([BCDFGHJKMNPQRTVWXY2346789]{5})$")
 #: A product key: five groups of five, the first four of which may be masked with stars by the tool or the user that
 #: printed it ("Windows Product Key: *****-*****-BJD6C-K3YVH-DVQJG", a Genuine Advantage diagnostic report,
 #: social.microsoft.com); whatever of it is shown, only the last group may be kept (mask_keys). Lower case too: a key
@@ -56,6 +63,11 @@ _HOSTPORT_RE = re.compile(r"^(?P<host>[A-Za-z0-9][A-Za-z0-9.\-_]*):(?P<port>\d{1
 _NUMBER_RE = re.compile(r"(\d+)")
 _NOISE_RE = re.compile(r"^[\s\-=*_#~.]*$")
 _ATTEMPT_RE = re.compile(rf"(?:Windows|Office).*?[(（](?P<id>{_GUID})[)）]")
+#: slmgr /ato's line with its Activation ID hidden by the publisher: "Activating Windows(R), ServerDatacenter edition
+#: (12345678-1234-1234-1234-12345678) …" (Microsoft's example of a successful activation in "Troubleshoot Azure Windows
+#: virtual machine activation problems", code index id 226425580: the placeholder is no GUID). The Name is read, the
+#: ID stays absent.
+_ATTEMPT_HIDDEN_ID_RE = re.compile(r"^Activating (?P<name>(?:Windows|Office)\S*,? .*?(?:edition|add-on)) *[(（][^()（）]+[)）] *(?:\.\.\.|…)$")
 _LONE_CODE_RE = re.compile(r"^(?:Info\s*[:：]\s*)?(0x[0-9A-Fa-f]{1,8})\s*$")
 _QUOTED_DOMAIN_RE = re.compile("['\u2018\u2019\"\u300c`](?P<domain>[A-Za-z0-9\\-]+(?:\\.[A-Za-z0-9\\-]+)+)['\u2018\u2019\"\u300d`]")
 #: A DNS domain name standing alone in a sentence, as Microsoft publishes event 12293 ("Publishing the Key Managment
@@ -93,6 +105,11 @@ DNS_TIMEOUT = 1460
 #: Microsoft-Activation-Scripts/issues/71 prints it above "Registered KMS machine name: 0.0.0.0:1688".
 _KMS_NAME_UNAVAILABLE_RE = re.compile(r"^DNS auto-discovery\s*:\s*KMS name not available\.?$", re.I)
 _EVENT_ID_RE = re.compile(r"\b(1228[89]|12290|12293)\b")
+#: The "Event ID:" line of an event as Event Viewer copies it ("Log Name:", "Source:", "Date:", "Event ID:", ...,
+#: "Description:"), whatever the event: after it an "Error Code:" is the event's, not a licence's (Security-SPP's event
+#: 8229 "The rules engine failed to perform one or more scheduled actions." / "Error Code:0x80070005" / "Path:
+#: C:\Windows\System32\SLUI.exe", Microsoft's article on 0x80070005 when activating Windows Server 2012 R2).
+_VIEWER_EVENT_RE = re.compile(r"^Event ID:\s*\d+$", re.I)
 _ADDON_RE = re.compile(r"^(?:Windows|Office)\b[^,]*,\s*\S+ add-on\b")
 _FORUM_UNDERSCORE_RE = re.compile(r"(?<=[A-Za-z0-9])_ (?=[A-Za-z0-9])")
 _XPR_HEADER_RE = re.compile(r"^(?P<name>(?:Windows|Office)\b.*\b(?:edition|add-on))\s*[:：]$")
@@ -339,6 +356,7 @@ class _Reader:
         self.unread: list[dict[str, t.Any]] = []
         self.pending_attempt: dict[str, t.Any] | None = None
         self.event_id: int | None = None
+        self.viewer_event = False       # an Event Viewer event's text was named ("Event ID: 8229")
         self.quoted_domain: str | None = None
         self.bare_domain: str | None = None
         self.xpr_name: str | None = None
@@ -413,6 +431,8 @@ class _Reader:
         if field == "LicenseStatusReason" and not value.strip():
             self._pending_error_label(number, label)
             return False
+        if field == "LicenseStatusReason" and self.viewer_event and not self._in_licence():
+            return False        # an event's own error code (_VIEWER_EVENT_RE): no licence's state, left unread
         parsed = self._value(field, value)
         if parsed is None:
             return False
@@ -532,6 +552,7 @@ class _Reader:
     def _read_part(self, number: int, stripped: str) -> None:
         """Read one line, or one 'label: value' part of a line."""
         self.current_text = mask_keys(stripped)
+        self.viewer_event = self.viewer_event or bool(_VIEWER_EVENT_RE.match(stripped))
         if self._error_code_after_label(number, stripped):
             return
         if self._auto_attempt(number, stripped):
@@ -566,7 +587,7 @@ class _Reader:
         so the attempt and the licence are one. Only for the one licence of that Name with no ID of its own."""
         for attempt, name in self.attempt_names:
             named = [p for p in products if p.get("Name") == name]
-            if len(named) == 1 and "ID" not in named[0] and not any(p.get("ID") == attempt["ID"] for p in products):
+            if "ID" in attempt and len(named) == 1 and "ID" not in named[0] and not any(p.get("ID") == attempt["ID"] for p in products):
                 named[0]["ID"] = attempt["ID"]
 
     def _lone_dialog_code(self) -> None:
@@ -597,6 +618,11 @@ class _Reader:
             if code:
                 self._finish_attempt(code.group(0))
             return True
+        hidden = _ATTEMPT_HIDDEN_ID_RE.match(text)
+        if hidden:
+            self.pending_attempt = {"Tool": "slmgr /ato"}
+            self.attempt_names.append((self.pending_attempt, hidden.group("name")))
+            return True
         if self.pending_attempt is not None:
             code = _HEX_RE.search(text)
             if code:
@@ -607,7 +633,17 @@ class _Reader:
                 self._finish_attempt("0x0")
                 return True
             self.pending_attempt = None      # no code on the next line: the result is not shown (a localized success)
-        return self._lone_slmgr_error(text)
+        return self._lone_slmgr_success(text) or self._lone_slmgr_error(text)
+
+    def _lone_slmgr_success(self, text: str) -> bool:
+        """slmgr's "Product activated successfully." with no 'Activating <Name> (<ID>)' line before it, under the
+        slmgr /ato command line that printed it (the words alone are also other programs' messages): an attempt that
+        returned no error, whose licence the paste does not name (a Terraform remote-exec log of `cscript slmgr.vbs
+        /ato`, github.com/clong/DetectionLab/pull/425). Nothing is said of a licence's state."""
+        if not _SLMGR_ACTIVATED_RE.match(text) or self.command is None or self.command[:2] != ("slmgr", "ato"):
+            return False
+        self.attempts.append({"HResult": "0x0", "Tool": "slmgr /ato"})
+        return True
 
     def _auto_attempt(self, number: int, text: str) -> bool:
         """An event of Windows' own failed activation (_AUTO_ATTEMPT_START_RE): its first line, then the lines of its
@@ -657,14 +693,19 @@ class _Reader:
     def _activated_licences(self, products: list[dict[str, t.Any]]) -> None:
         """A licence slmgr /ato activated ("Product activated successfully.") is Licensed unless the paste shows its
         state otherwise; a licence the paste shows only on the "Activating <Name> (<ID>) ..." line is added with that
-        Name and ID."""
+        Name and ID (with its Name alone where the publisher hid the ID: _ATTEMPT_HIDDEN_ID_RE)."""
         for attempt in self.activated:
-            named = [p for p in products if p.get("ID") == attempt["ID"]]
+            name = next((n for a, n in self.attempt_names if a is attempt), None)
+            if "ID" in attempt:
+                named = [p for p in products if p.get("ID") == attempt["ID"]]
+            else:
+                named = [p for p in products if name and p.get("Name") == name]
+                if len(named) > 1:
+                    continue        # two licences of that Name: the paste does not say which one it activated
             if named:
                 named[0].setdefault("LicenseStatus", 1)
                 continue
-            name = next((n for a, n in self.attempt_names if a is attempt), None)
-            products.append({"ID": attempt["ID"], **({"Name": name} if name else {}), "LicenseStatus": 1})
+            products.append({**({"ID": attempt["ID"]} if "ID" in attempt else {}), **({"Name": name} if name else {}), "LicenseStatus": 1})
 
     def _lone_slmgr_error(self, text: str) -> bool:
         """slmgr's 'Error: 0x...' line with no 'Activating <Name> (<ID>)' line before it: an activation attempt whose
@@ -1133,11 +1174,50 @@ _BLANKS = str.maketrans({**dict.fromkeys("\u00a0\u1680\u2000\u2001\u2002\u2003\u
                          **dict.fromkeys("\ufeff\u200b\u2060")})
 
 
+#: What a tool that relays a machine's console output puts before each line of it. Vagrant and Packer: "==> <machine>:
+#: " before their own lines and the guest's ("==> vagrant-windows-2012-r2: Product activated successfully.", a
+#: published `vagrant up` log, code index id 44229390444), "    <machine>: " before the guest's lines; Terraform's
+#: remote-exec and local-exec provisioners: "<resource> (remote-exec): " (github.com/clong/DetectionLab/pull/425); a log
+#: line's date and time and the program that wrote it: Google Compute Engine's serial-port log "2024/05/19 07:20:45
+#: GCEInstanceSetup: Activating Windows(R), ..." (code index ids 13833329223, 15370989346), a CI runner's ISO time.
+_RELAY_ARROW_RE = re.compile(r"^==> (?P<name>[^\s:]+):(?: |$)")
+_RELAY_EXEC_RE = re.compile(r"^\S+ \((?:remote|local)-exec\):(?: |$)")
+#: A program's name as a log writes it: one word with a capital, digit, dot, "_" or "-" inside (GCEInstanceSetup,
+#: GCEGuestAgent, sshd.exe), never a plain word such as a label ("Error", "Fehler").
+_PROGRAM_RE = re.compile(r"^[A-Za-z][a-z]*[A-Z0-9._-][\w.-]*$")
+_RELAY_TIME_RE = re.compile(r"^\d{4}([/-])\d\d\1\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?Z? (?:(?P<source>[A-Za-z][\w.-]*): )?")
+
+
+def _relayed(lines: list[str]) -> list[str]:
+    """The lines without what a relaying tool put before each (_RELAY_ARROW_RE, _RELAY_EXEC_RE, _RELAY_TIME_RE), so
+    the machine's output is read as if it had been pasted from its console. A machine name comes off only where the
+    paste shows it after "==> " (its "    <machine>: " lines then too); a log's time only where two lines begin with
+    one, the program name after it only where two lines name it, it has a program's shape (_PROGRAM_RE) and it is no
+    label the reader knows ("2026-12-01 10:00:00 Error: 0x..." keeps its "Error:"). Other lines are kept as they are."""
+    machines = sorted({match.group("name") for match in map(_RELAY_ARROW_RE.match, lines) if match})
+    guest = re.compile(r"^(?:==> |\s+)(?:%s):(?: |$)" % "|".join(map(re.escape, machines))) if machines else None
+    times = [match for match in map(_RELAY_TIME_RE.match, lines) if match]
+    sources = [match.group("source") for match in times if match.group("source")]
+    logged = {source for source in sources
+              if sources.count(source) > 1 and _PROGRAM_RE.match(source) and source.lower() not in _LABEL_TO_FIELD}
+    relayed = []
+    for line in lines:
+        prefix = (guest.match(line) if guest else None) or _RELAY_EXEC_RE.match(line)
+        time = _RELAY_TIME_RE.match(line) if prefix is None and len(times) > 1 else None
+        if prefix is not None:
+            line = line[prefix.end():]
+        elif time is not None:
+            source = time.group("source")
+            line = line[time.end() if source is None or source in logged else time.start("source"):]
+        relayed.append(line)
+    return relayed
+
+
 def snapshot_from_text(text: str, host: str | None = None) -> dict[str, t.Any]:
     """Return a partial snapshot (schema revision 2) from pasted console output; see the module docstring."""
     if not isinstance(text, str):
         raise TypeError(f"snapshot_from_text expects text, got {type(text).__name__}")
-    lines = text.lstrip("\ufeff").translate(_BLANKS).splitlines()
+    lines = _relayed(text.lstrip("\ufeff").translate(_BLANKS).splitlines())
     reader = _Reader(_format_list_lines(lines))
     doubling = _doubling_blanks(lines)
     for number, line in enumerate(lines, start=1):

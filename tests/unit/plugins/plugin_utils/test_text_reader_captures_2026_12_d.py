@@ -113,14 +113,17 @@ def test_kevinkoo001_event_1003_is_not_read():
 
 def test_kevinkoo001_ospp_act_success_with_a_masked_sku_id():
     """cscript ospp.vbs /act in the Office14 folder: the licence's ID line masked by the author ("*** ID: ****7360-..."),
-    LICENSE NAME Office 14 OfficeProPlus-KMS_Client, VOLUME_KMSCLIENT, key J3AT1, "<Product activation successful>".
+    LICENSE NAME Office 14 OfficeProPlus-KMS_Client, VOLUME_KMSCLIENT, "key" J3AT1, "<Product activation successful>".
     Correct: that licence is activated (LicenseStatus 1) by an ospp /act attempt of Office 2010 without error; its ID
-    stays absent (the masked line unread)."""
+    stays absent (the masked line unread), and so does its key: no product key has an A or a 1 (the base-24 alphabet
+    BCDFGHJKMPQRTVWXY2346789 and N), so J3AT1 is the author's alteration, as the host, CMID and IDs of the post are
+    (Office Professional Plus 2010's public GVLK ends in H3GVB)."""
     snap = read("ko_kevinkoo001_office2010_ospp_act_masked_sku_id.txt")
     activation = snap["probes"]["activation"]
     assert activation["products"] == [{"Name": "Office 14, OfficeProPlus-KMS_Client edition",
                                        "Description": "Office 14, VOLUME_KMSCLIENT channel",
-                                       "PartialProductKey": "J3AT1", "LicenseStatus": 1}]
+                                       "LicenseStatus": 1}]
+    assert "Last 5 characters of installed product key: J3AT1" in unread(snap)
     assert activation["activation_attempts"] == [
         {"ApplicationID": "59a52881-a989-479d-af46-f275c6370663", "HResult": "0x0", "Tool": "ospp /act"}]
     assert "<Product activation successful>" not in unread(snap)
