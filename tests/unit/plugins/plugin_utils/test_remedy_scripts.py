@@ -98,6 +98,14 @@ def test_rebuild_follows_kb_2736303_in_both_store_folders_with_the_oem_licences(
     assert body.index("Stop-Service") < body.index("Move-Item") < body.index("Start-Service") < body.index("InstallLicense")
 
 
+def test_dism_success_that_waits_for_a_restart_answers_reboot_required():
+    """DISM's 3010 (ERROR_SUCCESS_REBOOT_REQUIRED) and 1641 (ERROR_SUCCESS_REBOOT_INITIATED) are successes, not failures."""
+    text = (PS / "remedies" / "system_repair.ps1").read_text(encoding="ascii")
+    body = text[text.index("'dism' {"):text.index("default {")]
+    assert "if ($code -eq 3010 -or $code -eq 1641) { return 'reboot_required' }" in body
+    assert body.index("Get-WakExitCode") < body.index("return 'reboot_required'") < body.index("return $code")
+
+
 def test_update_rule_sets_the_direction_with_set_netfirewallrule():
     """D: the direction of an existing rule is corrected (Set-NetFirewallRule -Direction exists in 5.1's NetSecurity)."""
     steps = _steps(_tree("remedies/kms_firewall.ps1"))
