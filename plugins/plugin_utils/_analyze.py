@@ -605,6 +605,30 @@ def _grace_left(product: dict[str, t.Any]) -> bool:
     return minutes is None or minutes > 0
 
 
+def _evaluation_left(product: dict[str, t.Any]) -> dict[str, str]:
+    """What a licensed evaluation edition has left, after its EVALUATION_EDITION sentence: GracePeriodRemaining in whole
+    days rounded down (as the reports count days), with its end and the EvaluationEndDate when known; said to be not
+    collected when GracePeriodRemaining was not read. Nothing for a product in a grace state (IN_GRACE says its time
+    left) or a licensed one with 0 minutes (no time-based end: slmgr.vbs prints no expiration for 0)."""
+    if product.get("license_status") != LICENSED:
+        return {"en": "", "ja": ""}
+    minutes = _snapshot.as_int(product.get("grace_remaining_minutes"))
+    end = product.get("evaluation_end")
+    end_text = _findings.expiry(end, "controller") if end else None
+    ends = ({"en": f"; evaluation end date {end_text['en']}", "ja": f"。評価の終了日は {end_text['ja']} です"}
+            if isinstance(end_text, dict) else {"en": "", "ja": ""})
+    if minutes is None:
+        return {"en": f" Its time left was not collected (GracePeriodRemaining){ends['en']}.",
+                "ja": f"残り期間は未収集です (GracePeriodRemaining){ends['ja']}。"}
+    if minutes <= 0:
+        return {"en": f" Its evaluation end date is {end_text['en']}." if isinstance(end_text, dict) else "",
+                "ja": f"評価の終了日は {end_text['ja']} です。" if isinstance(end_text, dict) else ""}
+    days = _days_text(minutes // 1440)
+    until = _findings.until(product.get("grace_expires"), product.get("grace_expires_clock"))
+    return {"en": f" It has {days['en']} of evaluation left{until['en']}{ends['en']}.",
+            "ja": f"評価期間の残りは {days['ja']}{until['ja']}です{ends['ja']}。"}
+
+
 def _grace(ctx: _Context, product: dict[str, t.Any]) -> dict[str, t.Any]:
     """IN_GRACE for a product: its status and the grace period left (in whole days, "less than a day" under one; said
     to be not recorded when GracePeriodRemaining was not collected), with its end when known."""
@@ -657,7 +681,10 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
     unlicensed = (status is not None and status != LICENSED) or (status is None and _hresult.is_failure(reason))
     if channel == "EVALUATION":
         found.append(_findings.make("EVALUATION_EDITION", ref, {"partial_key": product.get("partial_product_key"), "description": product.get("description"),
-                                                                "license_status": status}, texts))
+                                                                "license_status": status,
+                                                                "grace_remaining_minutes": product.get("grace_remaining_minutes"),
+                                                                "evaluation_end": product.get("evaluation_end")},
+                                    dict(texts, time_left=_evaluation_left(product))))
         if unlicensed:
             specific = _reason_findings(ctx, product, reason)
             found.extend(specific or ([_failed(ref, reason, [("the cause behind this code", "このコードの原因")], "LicenseStatusReason")]
