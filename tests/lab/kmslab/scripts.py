@@ -573,7 +573,16 @@ def _kms_client_step(fleet: Fleet, host: Host, op: dict[str, t.Any]) -> int | st
             if not match:
                 raise ActivationError(C.HR["INVALID_KEY"], "The product key is invalid")      # [TS] 0xC004F050
             host.counters.mutating_calls -= 1                    # install_product_key counts itself
+            version = host.service.get("Version")                # read before the key goes in, as slmgr /ipk does
             fleet.install_product_key(host, match[0])
+            # slmgr.vbs /ipk (InstallProductKey sub), as the script's Set-WakKmsServiceVersion: the version is kept
+            # while a product with a key is a KMS host (VOLUME_KMS, not VOLUME_KMSCLIENT), deleted otherwise
+            descriptions = [str(p.get("Description") or "") for p in host.products
+                            if p.get("PartialProductKey") and not is_ospp(p)]
+            if any("VOLUME_KMS" in d and "VOLUME_KMSCLIENT" not in d for d in descriptions):
+                host.registry["KeyManagementServiceVersion"] = str(version)
+            else:
+                host.registry.pop("KeyManagementServiceVersion", None)
         elif name == "activate":
             host.counters.mutating_calls -= 1                    # activate counts itself
             fleet.activate(host, target_id)

@@ -156,3 +156,20 @@ def test_an_sfc_exit_code_other_than_0_stops_the_repairs():
     steps = _ops(f, f.hosts["pc1"], "system_repair", {"op": "sfc", "target": "system"},
                  {"op": "rebuild_license_store", "target": "system"})
     assert [(s["op"], s["hresult"]) for s in steps] == [("sfc", 1)]
+
+
+def test_install_key_keeps_kms_service_version_as_slmgr_ipk_does():
+    """slmgr.vbs /ipk deletes KeyManagementServiceVersion when no product with a key is a KMS host (a former KMS host
+    given a GVLK), and the lab's install_key does what remedies/kms_client.ps1 does (Set-WakKmsServiceVersion)."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk
+    f = _fleet([{"name": "pc1", "edition": "win11-pro"}])
+    host = f.hosts["pc1"]
+    host.registry["KeyManagementServiceVersion"] = "10.0.17763.1"
+    key = _gvlk.find(host.edition.build, "Professional", 1)
+    token = scripts._SECRETS.set([key.key])
+    try:
+        steps = _ops(f, host, "kms_client", {"op": "install_key", "target": "service", "value": {"secret": 0}})
+    finally:
+        scripts._SECRETS.reset(token)
+    assert steps[0]["hresult"] == 0
+    assert "KeyManagementServiceVersion" not in _call(f, host, "probe", "activation")["registry"]["spp"]
