@@ -905,7 +905,36 @@ def _lone_request_findings(ctx: _Context, products: list[dict[str, t.Any]]) -> l
     found = _from_inner(ctx, stub, inner)
     for finding in found:
         finding["evidence"].setdefault("source", "event 12288")
+    if _licensing_unread(ctx):
+        found = [_from_event_alone(finding) if finding["code"] in _PATH_INFERRED else finding for finding in found]
     return found
+
+
+#: Causes inferred from where a connection fails (the request's RPC error beside TCP tests), not named by the
+#: request's own error code: on an event alone they are the weakest reading (``_from_event_alone``).
+_PATH_INFERRED = frozenset({"KMS_PORT_BLOCKED", "KMS_PORT_BLOCKED_BY_POLICY", "KMS_HOST_DOWN"})
+
+
+def _licensing_unread(ctx: _Context) -> bool:
+    """Whether the host's licensing state was not read at all (the query failed, or the products were not collected):
+    a failed request event is then all there is, not the state of any product now."""
+    return bool(ctx.activation.get("licensing_error")) or not ctx.activation.get("products_collected")
+
+
+def _from_event_alone(finding: dict[str, t.Any]) -> dict[str, t.Any]:
+    """A cause read from a failed KMS request (event 12288) on a host whose licensing could not be read (absent means
+    not collected): the event says a request failed then, not that activation fails now, so the finding says so
+    (``licensing: "not collected"``, a sentence after its message) and its confidence is medium at most where the
+    client's own TCP test of the KMS host failed now (what it sees of the path is current), low where no such test
+    backs it (the event alone)."""
+    evidence = dict(finding["evidence"], licensing="not collected")
+    tested = evidence.get("client_tcp") not in (None, "not tested", "open")
+    note = {"en": " Only the last KMS request (event 12288) says so: the licensing state was not read (not collected), so "
+                  "whether activation still fails is not known.",
+            "ja": "これは最後の KMS 要求 (イベント 12288) だけによるものです。ライセンスの状態は読み取られていない (未収集) ため、"
+                  "ライセンス認証が今も失敗しているかどうかはわかりません。"}
+    message = {lang: finding["message"][lang] + note[lang] for lang in ("en", "ja")}
+    return _at_most(dict(finding, evidence=evidence, message=message), "medium" if tested else "low")
 
 
 # --- the host -----------------------------------------------------------------------------------------------------
