@@ -64,7 +64,9 @@ operations:
   type: list
   elements: dict
 steps:
-  description: Each repair with C(ok), C(hresult) (a tool's exit code or an HRESULT), C(hresult_text) and C(pending) (C(reboot_required) when it waits for a restart).
+  description:
+    - Each repair with C(ok), C(hresult) (a tool's exit code or an HRESULT), C(hresult_text) and C(pending)
+      (C(reboot_required) when it waits for a restart).
   returned: when repairs ran
   type: list
   elements: dict
