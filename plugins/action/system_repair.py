@@ -12,6 +12,14 @@ from ansible_collections.winactivation.kms.plugins.plugin_utils import _restart
 from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan, RemedyActionBase
 
 _ORDER = ("dism", "sfc", "rebuild_license_store")
+#: DISM and SFC answer with their exit code. DISM's 3010 / 1641 (ERROR_SUCCESS_REBOOT_REQUIRED / _INITIATED) never
+#: reach here as a failure: the script answers 'reboot_required' for them. Microsoft documents no exit codes for sfc
+#: (MicrosoftDocs/windowsserverdocs#6962): a code other than 0 is told as it is, with the log that says what happened.
+_EXIT_CODES = {
+    "dism": "DISM.exe exited with code {code} ({hex}); its log is %windir%\\Logs\\DISM\\dism.log",
+    "sfc": ("sfc.exe exited with code {code} ({hex}); Microsoft documents no exit codes for sfc /scannow, what it found "
+            "and repaired is in %windir%\\Logs\\CBS\\CBS.log"),
+}
 
 
 class ActionModule(RemedyActionBase):
@@ -19,6 +27,7 @@ class ActionModule(RemedyActionBase):
 
     REMEDY = "system_repair"
     PROBES = ("activation", _restart.PROBE)
+    EXIT_CODES = _EXIT_CODES
     ARGUMENT_SPEC = {
         "repairs": {"type": "list", "elements": "str", "required": True, "choices": list(_ORDER)},
         "only_if_corrupt": {"type": "bool", "default": True},

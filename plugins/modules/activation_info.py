@@ -115,7 +115,8 @@ normalized:
       C(products) all of them, each with C(channel) (KMS_CLIENT, KMS_HOST, MAK, RETAIL, OEM, AVMA, EVALUATION,
       UNKNOWN), C(license_status_name), C(grace_remaining_minutes), C(grace_expires) (when the grace period ends, counted
       from the controller's clock at collection) and C(grace_expires_clock) (C(controller), or C(host) when only the
-      host's own, unchecked clock was known; null with no end). Also C(service), C(os),
+      host's own, unchecked clock was known; null with no end), C(evaluation_end) (EvaluationEndDate in UTC; null when
+      not collected or the product has none - the FILETIME zero, 1601-01-01). Also C(service), C(os),
       C(computer), C(registry), C(spp_service), C(events), C(last_request) and C(last_response).
   returned: success
   type: dict

@@ -17,6 +17,11 @@ description:
     C(slmgr /ato) does not; the result names it and what a person must decide (C(slmgr /fta) or C(slmgr /act-type)).
     A product set to Active Directory only is activated as C(slmgr /ato) does, with a warning.
   - The GVLK is chosen from Microsoft's public table by the edition (EditionID / LicenseFamily) and the build number.
+  - After a key is installed, C(KeyManagementServiceVersion) under
+    C(HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\SoftwareProtectionPlatform) (and its Wow6432Node twin
+    where that key exists) is kept as C(slmgr /ipk) keeps it - the service's version while a product with a key is a
+    KMS host, deleted otherwise (a KMS host key replaced by a GVLK). Microsoft's slmgr.vbs does this in its
+    InstallProductKey; no Microsoft document says what reads the value.
 options:
   kms_host:
     description:

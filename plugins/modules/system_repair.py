@@ -19,6 +19,10 @@ description:
   - These repairs take minutes (SFC and DISM can take much longer) and DISM may need Windows Update or a repair source.
     The action waits for them in one remote call; C(async) is not supported (the action refuses it). Do not set the task
     keyword C(timeout) below the repairs' duration. Only exit codes are read; the tools' text is localized and never parsed.
+  - DISM ending with 3010 (ERROR_SUCCESS_REBOOT_REQUIRED) or 1641 (ERROR_SUCCESS_REBOOT_INITIATED) has repaired the
+    image and waits for a restart - the step succeeds and the result has I(reboot_required=true). Microsoft documents
+    no exit codes for C(sfc /scannow) - any code other than 0 fails the step and is reported as sfc.exe's exit code;
+    what sfc found is in C(%windir%\\Logs\\CBS\\CBS.log).
 options:
   repairs:
     description: Which repairs to run.
@@ -60,7 +64,9 @@ operations:
   type: list
   elements: dict
 steps:
-  description: Each repair with C(ok), C(hresult) (a tool's exit code or an HRESULT) and C(hresult_text).
+  description:
+    - Each repair with C(ok), C(hresult) (a tool's exit code or an HRESULT), C(hresult_text) and C(pending)
+      (C(reboot_required) when it waits for a restart).
   returned: when repairs ran
   type: list
   elements: dict
@@ -74,7 +80,8 @@ after:
   type: dict
 reboot_required:
   description:
-    - True when a change takes effect only after a restart of the computer (a rebuilt license store, KB 2736303).
+    - True when a change takes effect only after a restart of the computer (a rebuilt license store, KB 2736303; DISM
+      ending with 3010 or 1641).
     - The next run sees the waiting change and does not repeat it. The module never restarts the computer.
   returned: always
   type: bool

@@ -608,6 +608,30 @@ def _grace_left(product: dict[str, t.Any]) -> bool:
     return minutes is None or minutes > 0
 
 
+def _evaluation_left(product: dict[str, t.Any]) -> dict[str, str]:
+    """What a licensed evaluation edition has left, after its EVALUATION_EDITION sentence: GracePeriodRemaining in whole
+    days rounded down (as the reports count days), with its end and the EvaluationEndDate when known; said to be not
+    collected when GracePeriodRemaining was not read. Nothing for a product in a grace state (IN_GRACE says its time
+    left) or a licensed one with 0 minutes (no time-based end: slmgr.vbs prints no expiration for 0)."""
+    if product.get("license_status") != LICENSED:
+        return {"en": "", "ja": ""}
+    minutes = _snapshot.as_int(product.get("grace_remaining_minutes"))
+    end = product.get("evaluation_end")
+    end_text = _findings.expiry(end, "controller") if end else None
+    ends = ({"en": f"; evaluation end date {end_text['en']}", "ja": f"。評価の終了日は {end_text['ja']} です"}
+            if isinstance(end_text, dict) else {"en": "", "ja": ""})
+    if minutes is None:
+        return {"en": f" Its time left was not collected (GracePeriodRemaining){ends['en']}.",
+                "ja": f"残り期間は未収集です (GracePeriodRemaining){ends['ja']}。"}
+    if minutes <= 0:
+        return {"en": f" Its evaluation end date is {end_text['en']}." if isinstance(end_text, dict) else "",
+                "ja": f"評価の終了日は {end_text['ja']} です。" if isinstance(end_text, dict) else ""}
+    days = _days_text(minutes // 1440)
+    until = _findings.until(product.get("grace_expires"), product.get("grace_expires_clock"))
+    return {"en": f" It has {days['en']} of evaluation left{until['en']}{ends['en']}.",
+            "ja": f"評価期間の残りは {days['ja']}{until['ja']}です{ends['ja']}。"}
+
+
 def _grace(ctx: _Context, product: dict[str, t.Any]) -> dict[str, t.Any]:
     """IN_GRACE for a product: its status and the grace period left (in whole days, "less than a day" under one; said
     to be not recorded when GracePeriodRemaining was not collected), with its end when known."""
@@ -660,7 +684,10 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
     unlicensed = (status is not None and status != LICENSED) or (status is None and _hresult.is_failure(reason))
     if channel == "EVALUATION":
         found.append(_findings.make("EVALUATION_EDITION", ref, {"partial_key": product.get("partial_product_key"), "description": product.get("description"),
-                                                                "license_status": status}, texts))
+                                                                "license_status": status,
+                                                                "grace_remaining_minutes": product.get("grace_remaining_minutes"),
+                                                                "evaluation_end": product.get("evaluation_end")},
+                                    dict(texts, time_left=_evaluation_left(product))))
         if unlicensed:
             specific = _reason_findings(ctx, product, reason)
             found.extend(specific or ([_failed(ref, reason, [("the cause behind this code", "このコードの原因")], "LicenseStatusReason")]
@@ -881,7 +908,36 @@ def _lone_request_findings(ctx: _Context, products: list[dict[str, t.Any]]) -> l
     found = _from_inner(ctx, stub, inner)
     for finding in found:
         finding["evidence"].setdefault("source", "event 12288")
+    if _licensing_unread(ctx):
+        found = [_from_event_alone(finding) if finding["code"] in _PATH_INFERRED else finding for finding in found]
     return found
+
+
+#: Causes inferred from where a connection fails (the request's RPC error beside TCP tests), not named by the
+#: request's own error code: on an event alone they are the weakest reading (``_from_event_alone``).
+_PATH_INFERRED = frozenset({"KMS_PORT_BLOCKED", "KMS_PORT_BLOCKED_BY_POLICY", "KMS_HOST_DOWN"})
+
+
+def _licensing_unread(ctx: _Context) -> bool:
+    """Whether the host's licensing state was not read at all (the query failed, or the products were not collected):
+    a failed request event is then all there is, not the state of any product now."""
+    return bool(ctx.activation.get("licensing_error")) or not ctx.activation.get("products_collected")
+
+
+def _from_event_alone(finding: dict[str, t.Any]) -> dict[str, t.Any]:
+    """A cause read from a failed KMS request (event 12288) on a host whose licensing could not be read (absent means
+    not collected): the event says a request failed then, not that activation fails now, so the finding says so
+    (``licensing: "not collected"``, a sentence after its message) and its confidence is medium at most where the
+    client's own TCP test of the KMS host failed now (what it sees of the path is current), low where no such test
+    backs it (the event alone)."""
+    evidence = dict(finding["evidence"], licensing="not collected")
+    tested = evidence.get("client_tcp") not in (None, "not tested", "open")
+    note = {"en": " Only the last KMS request (event 12288) says so: the licensing state was not read (not collected), so "
+                  "whether activation still fails is not known.",
+            "ja": "これは最後の KMS 要求 (イベント 12288) だけによるものです。ライセンスの状態は読み取られていない (未収集) ため、"
+                  "ライセンス認証が今も失敗しているかどうかはわかりません。"}
+    message = {lang: finding["message"][lang] + note[lang] for lang in ("en", "ja")}
+    return _at_most(dict(finding, evidence=evidence, message=message), "medium" if tested else "low")
 
 
 # --- the host -----------------------------------------------------------------------------------------------------

@@ -231,13 +231,13 @@ _SPECS = [
          "再度ライセンス認証してください (slmgr /ato)。KMS クライアントは KMS ホストで再度ライセンス認証されます。",
          ("hresult", "license_status")),
     Spec("EVALUATION_EDITION", "warning", None, True,
-         "{product} is an evaluation edition (…{partial_key}): it cannot take a KMS client key until the edition is converted.",
-         "{product} は評価版 (…{partial_key}) です。エディションを変換するまで KMS クライアントキーはインストールできません。",
+         "{product} is an evaluation edition (…{partial_key}): it cannot take a KMS client key until the edition is converted.{time_left}",
+         "{product} は評価版 (…{partial_key}) です。エディションを変換するまで KMS クライアントキーはインストールできません。{time_left}",
          "Convert the edition first (Windows Server: DISM /Online /Set-Edition:<edition> /ProductKey:<GVLK> /AcceptEula; "
          "client evaluation editions need a reinstall from volume media), then activate through KMS.",
          "先にエディションを変換してください (Windows Server: DISM /Online /Set-Edition:<エディション> /ProductKey:<GVLK> /AcceptEula、"
          "クライアントの評価版はボリュームライセンスのメディアから再インストールが必要)。その後 KMS でライセンス認証します。",
-         ("partial_key", "description", "license_status")),
+         ("partial_key", "description", "license_status", "grace_remaining_minutes", "evaluation_end")),
     Spec("KMS_DNS_PUBLISHING_FAILED", "warning", None, True,
          "The KMS host could not publish its _vlmcs._tcp SRV record in {domain} ({hresult}, event 12293): clients that "
          "find KMS through DNS will not find it.",

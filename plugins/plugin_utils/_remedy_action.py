@@ -58,16 +58,30 @@ def public_operations(operations: list[dict[str, t.Any]]) -> list[dict[str, t.An
     return out
 
 
-def step_results(steps: t.Any) -> list[dict[str, t.Any]]:
-    """The remote script's per-step HRESULTs, explained."""
+def step_results(steps: t.Any, exit_codes: t.Mapping[str, str] | None = None) -> list[dict[str, t.Any]]:
+    """The remote script's per-step HRESULTs, explained.
+
+    ``exit_codes`` names the operations whose result is a native tool's exit code (op -> how to say it), not an
+    HRESULT: such a code is told as the tool's exit code, never given an HRESULT's meaning it does not have."""
     out = []
     for step in _snapshot.as_list(steps):
-        code = _hresult.normalise(step.get("hresult")) or 0
         pending = step.get("pending") if isinstance(step.get("pending"), str) else None
+        tool = (exit_codes or {}).get(str(step.get("op")))
+        if tool is not None and type(step.get("hresult")) is int:  # pylint: disable=unidiomatic-typecheck  # not bool
+            code = _exit_code(step["hresult"])
+            text = tool.format(code=code, hex=f"0x{code:08X}") if code else None
+        else:
+            code = _hresult.normalise(step.get("hresult")) or 0
+            text = _hresult.describe(code) if code else None
         out.append({"op": step.get("op"), "target": step.get("target"), "ok": code == 0,
-                    "hresult": _hresult.to_hex(code), "hresult_text": _hresult.describe(code) if code else None,
-                    "pending": pending})
+                    "hresult": _hresult.to_hex(code), "hresult_text": text, "pending": pending})
     return out
+
+
+def _exit_code(value: int) -> int:
+    """A process exit code as Windows reports it (a DWORD; PowerShell's $LASTEXITCODE may read it signed), taken as
+    it is: a small code is the tool's own, not a Win32 error to be made an HRESULT."""
+    return value & 0xFFFFFFFF
 
 
 class RemedyActionBase(ActionBase):
@@ -77,6 +91,9 @@ class RemedyActionBase(ActionBase):
     MUTUALLY_EXCLUSIVE: list[list[str]] = []
     PROBES: tuple[str, ...] = ("activation",)
     REMEDY: str = ""
+    #: operations whose step result is a native tool's exit code, and how to say one: "{code}" is the code in decimal,
+    #: "{hex}" in hexadecimal
+    EXIT_CODES: dict[str, str] = {}
 
     _supports_check_mode = True
     _supports_async = False
@@ -150,7 +167,7 @@ class RemedyActionBase(ActionBase):
             result["operations_unconfirmed"] = result.get("operations_unconfirmed", []) + shown
             self._journal("lost", [], outcome.error.describe() if outcome.error else "no answer")
             return outcome, []
-        steps = step_results((outcome.value or {}).get("steps"))
+        steps = step_results((outcome.value or {}).get("steps"), self.EXIT_CODES)
         result["steps"] = result.get("steps", []) + steps
         confirmed = {(s["op"], s["target"]) for s in steps if s["ok"]}
         done = [op for op in shown if (op.get("op"), op.get("target")) in confirmed]

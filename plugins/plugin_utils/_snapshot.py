@@ -352,6 +352,7 @@ def normalise_product(product: dict[str, t.Any], reference: datetime.datetime | 
         "grace_remaining_minutes": grace,
         "grace_expires": expires,
         "grace_expires_clock": clock if expires is not None else None,
+        "evaluation_end": evaluation_end(product.get("EvaluationEndDate")),
         "is_addon": _is_addon(product),
         "kms_machine": as_str(product.get("KeyManagementServiceMachine")),
         "kms_port": as_int(product.get("KeyManagementServicePort")) or None,
@@ -376,6 +377,13 @@ def normalise_product(product: dict[str, t.Any], reference: datetime.datetime | 
     # slmgr /act-type: 0 any, 1 Active Directory, 2 KMS, 3 token-based only (None: not read)
     view["vl_activation_type"] = as_int(product.get("VLActivationTypeEnabled"))
     return view
+
+
+def evaluation_end(value: t.Any) -> str | None:
+    """A product's EvaluationEndDate as ISO-8601 UTC, None when not collected, not a date, or the FILETIME zero
+    (1601-01-01: no end date; slmgr.vbs /dlv prints the date only when ``GetFileTime`` is not 0)."""
+    end = parse_datetime(value)
+    return None if end is None or end.year <= 1601 else iso(end)
 
 
 def _product_kms_host(product: dict[str, t.Any]) -> dict[str, t.Any]:

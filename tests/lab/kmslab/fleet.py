@@ -81,6 +81,7 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
         dns_failure_kind="timeout" if spec.get("dns_failure") == "timeout" else "servfail",
         blocked=set(spec.get("blocked", [])),
         license_store_corrupt=bool(spec.get("license_store_corrupt", False)),
+        repair_exit={str(k): int(v) for k, v in (spec.get("repair_exit") or {}).items()},
         non_genuine=bool(spec.get("non_genuine", False)),
         expect=list(spec.get("expect", [])),
         expect_after=list(spec.get("expect_after", spec.get("expect", []))),

@@ -169,6 +169,10 @@ class Host:
     events: list[dict[str, t.Any]] = dataclasses.field(default_factory=list)
     time_events: list[dict[str, t.Any]] = dataclasses.field(default_factory=list)
     license_store_corrupt: bool = False
+    # the exit codes DISM /RestoreHealth and sfc /scannow end with (repair_exit: {dism: 3010}); 0 when not set. 3010 is
+    # ERROR_SUCCESS_REBOOT_REQUIRED ("System Error Codes (1700-3999)"); that DISM ends with it after a repair that
+    # waits for a restart is assumed from its use as DISM's success code (saltstack/salt#35520). sfc's codes: assumed
+    repair_exit: dict[str, int] = dataclasses.field(default_factory=dict)
     # KB 2736303: tokens.dat lives in spp\store\2.0 (8.1 / 2012 R2 and later) or, on a Windows 8.1 upgraded from
     # Windows 8, still in spp\store; the rebuild sets it aside and ends with "Restart the computer" (C7)
     tokens_folders: list[str] = dataclasses.field(default_factory=lambda: ["System32\\spp\\store\\2.0"])

@@ -573,7 +573,16 @@ def _kms_client_step(fleet: Fleet, host: Host, op: dict[str, t.Any]) -> int | st
             if not match:
                 raise ActivationError(C.HR["INVALID_KEY"], "The product key is invalid")      # [TS] 0xC004F050
             host.counters.mutating_calls -= 1                    # install_product_key counts itself
+            version = host.service.get("Version")                # read before the key goes in, as slmgr /ipk does
             fleet.install_product_key(host, match[0])
+            # slmgr.vbs /ipk (InstallProductKey sub), as the script's Set-WakKmsServiceVersion: the version is kept
+            # while a product with a key is a KMS host (VOLUME_KMS, not VOLUME_KMSCLIENT), deleted otherwise
+            descriptions = [str(p.get("Description") or "") for p in host.products
+                            if p.get("PartialProductKey") and not is_ospp(p)]
+            if any("VOLUME_KMS" in d and "VOLUME_KMSCLIENT" not in d for d in descriptions):
+                host.registry["KeyManagementServiceVersion"] = str(version)
+            else:
+                host.registry.pop("KeyManagementServiceVersion", None)
         elif name == "activate":
             host.counters.mutating_calls -= 1                    # activate counts itself
             fleet.activate(host, target_id)
@@ -736,7 +745,8 @@ def remedy_kms_host(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[
 
 @handler("remedy", "system_repair")
 def remedy_system_repair(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
-    """remedies/system_repair.ps1: DISM and SFC succeed; the rebuild follows KB 2736303.
+    """remedies/system_repair.ps1: DISM and SFC end with the host's repair_exit code (0 unless set; DISM's 3010 and
+    1641 answer 'reboot_required' as the script does); the rebuild follows KB 2736303.
 
     tokens.dat is set aside in whichever store folder holds it (ERROR_FILE_NOT_FOUND when neither does), sppsvc must
     start (ERROR_SERVICE_DISABLED otherwise) and the step answers 'reboot_required'. C7: the rebuilt store is in use
@@ -757,7 +767,10 @@ def remedy_system_repair(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> 
                 return "reboot_required"
             if op["op"] not in ("dism", "sfc"):
                 return 0x80070057
-        return 0
+            code = host.repair_exit.get(op["op"], 0)
+            if op["op"] == "dism" and code in (3010, 1641):
+                return "reboot_required"        # ERROR_SUCCESS_REBOOT_REQUIRED / _INITIATED: repaired, restart pending
+            return code
     return _run_operations(params, apply)
 
 

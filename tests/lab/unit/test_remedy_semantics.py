@@ -140,3 +140,36 @@ def test_c9_without_group_policy_the_local_rule_opens_the_port():
     _ops(f, host, "kms_firewall", {"op": "create_rule", "target": "kms-out", "value": {
         "display_name": "x", "direction": "Outbound", "remote_port": "1688", "local_port": "Any", "remote_addresses": ["Any"]}})
     assert f.tcp_open(host, "kms01.corp.example.jp", 1688)[0] is True
+
+
+@pytest.mark.parametrize("code", [3010, 1641])
+def test_dism_success_that_waits_for_a_restart_is_pending_not_failed(code):
+    """DISM's ERROR_SUCCESS_REBOOT_REQUIRED / _INITIATED: the step is done and waits for a restart; SFC still runs."""
+    f = _fleet([{"name": "pc1", "license_store_corrupt": True, "repair_exit": {"dism": code}}])
+    steps = _ops(f, f.hosts["pc1"], "system_repair", {"op": "dism", "target": "system"}, {"op": "sfc", "target": "system"})
+    assert [(s["op"], s["hresult"], s["pending"]) for s in steps] == [("dism", 0, "reboot_required"), ("sfc", 0, None)]
+
+
+def test_an_sfc_exit_code_other_than_0_stops_the_repairs():
+    """Microsoft documents no sfc exit codes: any other than 0 is the step's result and the later repairs do not run."""
+    f = _fleet([{"name": "pc1", "license_store_corrupt": True, "repair_exit": {"sfc": 1}}])
+    steps = _ops(f, f.hosts["pc1"], "system_repair", {"op": "sfc", "target": "system"},
+                 {"op": "rebuild_license_store", "target": "system"})
+    assert [(s["op"], s["hresult"]) for s in steps] == [("sfc", 1)]
+
+
+def test_install_key_keeps_kms_service_version_as_slmgr_ipk_does():
+    """slmgr.vbs /ipk deletes KeyManagementServiceVersion when no product with a key is a KMS host (a former KMS host
+    given a GVLK), and the lab's install_key does what remedies/kms_client.ps1 does (Set-WakKmsServiceVersion)."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk
+    f = _fleet([{"name": "pc1", "edition": "win11-pro"}])
+    host = f.hosts["pc1"]
+    host.registry["KeyManagementServiceVersion"] = "10.0.17763.1"
+    key = _gvlk.find(host.edition.build, "Professional", 1)
+    token = scripts._SECRETS.set([key.key])
+    try:
+        steps = _ops(f, host, "kms_client", {"op": "install_key", "target": "service", "value": {"secret": 0}})
+    finally:
+        scripts._SECRETS.reset(token)
+    assert steps[0]["hresult"] == 0
+    assert "KeyManagementServiceVersion" not in _call(f, host, "probe", "activation")["registry"]["spp"]

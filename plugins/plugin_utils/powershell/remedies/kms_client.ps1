@@ -5,7 +5,37 @@
 # RefreshLicenseStatus), and the Software Protection service's default start type (through the SCM, see
 # Enable-WakSppService). Stops at the first failure and returns each step's HRESULT. The product key arrives
 # outside the JSON document (the stub's $WakSecrets, by index), is never a command's argument and never output.
+# /ipk also keeps KeyManagementServiceVersion as slmgr.vbs's InstallProductKey does (Set-WakKmsServiceVersion; a copy
+# of slmgr.vbs: github.com/jasonadsit/powershell-scripts/blob/09c5ded8c3db356ada50d119c26c8cd3aaacf179/PsTokenBasedActivation/1.6/slmgr.vbs).
 param($Params)
+
+function Set-WakKmsServiceVersion {
+    <#
+    What slmgr.vbs /ipk does after InstallProductKey and RefreshLicenseStatus (its InstallProductKey sub): when a
+    product with a key is a KMS host (Description has VOLUME_KMS and not VOLUME_KMSCLIENT: IsKmsServer), the service's
+    Version (read before the key was installed) is written to KeyManagementServiceVersion in
+    HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\SoftwareProtectionPlatform, and in its Wow6432Node twin where
+    that key exists; otherwise the value is deleted there, a value not there or a refused delete (ERROR_ACCESS_DENIED)
+    being no error, as in slmgr. Microsoft documents no reader of the value; it is kept so a key installed here leaves
+    the registry as slmgr /ipk would. Returns 0; a failed write throws (the step's HRESULT).
+    #>
+    param([string]$Version)
+    $products = @(Get-CimInstance -Query 'SELECT Description FROM SoftwareLicensingProduct WHERE PartialProductKey <> null')
+    $kms = @($products | Where-Object { [string]$_.Description -like '*VOLUME_KMS*' -and [string]$_.Description -notlike '*VOLUME_KMSCLIENT*' }).Count -gt 0
+    $paths = @('HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion\SoftwareProtectionPlatform')
+    $wow = 'HKLM:\SOFTWARE\Wow6432Node\Microsoft\Windows NT\CurrentVersion\SoftwareProtectionPlatform'
+    if (Test-Path -LiteralPath $wow) { $paths += $wow }
+    foreach ($path in $paths) {
+        if ($kms) {
+            Set-ItemProperty -LiteralPath $path -Name 'KeyManagementServiceVersion' -Value $Version -Type String
+        }
+        elseif ($null -ne (Get-ItemProperty -LiteralPath $path -Name 'KeyManagementServiceVersion' -ErrorAction SilentlyContinue)) {
+            try { Remove-ItemProperty -LiteralPath $path -Name 'KeyManagementServiceVersion' -ErrorAction Stop }
+            catch { if (-not (Test-WakAccessDenied $_.Exception)) { throw } }
+        }
+    }
+    return 0
+}
 
 Invoke-WakOperations $Params {
     param($op)
@@ -25,9 +55,12 @@ Invoke-WakOperations $Params {
         'host_caching' { return Invoke-WakCimMethod $target 'DisableKeyManagementServiceHostCaching' @{ DisableCaching = -not [bool]$op.value } }
         'install_key' {
             # the key is the stub's $WakSecrets[$op.value.secret], never a command's argument (event 4103 logs those)
+            $version = [string]$target.Version        # slmgr reads it before InstallProductKey
             $code = Invoke-WakCimMethodSecret $target 'InstallProductKey' 'ProductKey' $op.value
             if ($code -ne 0) { return $code }
-            return Invoke-WakCimMethod $target 'RefreshLicenseStatus'
+            $code = Invoke-WakCimMethod $target 'RefreshLicenseStatus'
+            if ($code -ne 0) { return $code }
+            return Set-WakKmsServiceVersion $version
         }
         'activate' {
             $code = Invoke-WakCimMethod $target 'Activate'

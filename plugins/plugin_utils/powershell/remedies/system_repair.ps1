@@ -8,7 +8,10 @@
 #   restart_pending probe sees the renamed file until the computer has restarted. No tokens.dat in either folder is
 #   an error (ERROR_FILE_NOT_FOUND), never a silent success. The KMS client key is installed again and activated by
 #   the caller after the restart;
-# - sfc: sfc.exe /scannow; dism: DISM.exe /Online /Cleanup-Image /RestoreHealth - exit codes only.
+# - sfc: sfc.exe /scannow; dism: DISM.exe /Online /Cleanup-Image /RestoreHealth - exit codes only. DISM's 3010
+#   (ERROR_SUCCESS_REBOOT_REQUIRED) and 1641 (ERROR_SUCCESS_REBOOT_INITIATED) are successes that wait for a restart:
+#   the step answers 'reboot_required', never a failure. Microsoft documents no exit codes for sfc (the sfc page has
+#   none; MicrosoftDocs/windowsserverdocs#6962): 0 is success, any other code is reported as the tool's exit code.
 param($Params)
 
 Invoke-WakOperations $Params {
@@ -38,7 +41,13 @@ Invoke-WakOperations $Params {
             return 'reboot_required'
         }
         'sfc' { return Get-WakExitCode (Join-Path $env:SystemRoot 'System32\sfc.exe') @('/scannow') }
-        'dism' { return Get-WakExitCode (Join-Path $env:SystemRoot 'System32\Dism.exe') @('/Online', '/Cleanup-Image', '/RestoreHealth') }
+        'dism' {
+            $code = Get-WakExitCode (Join-Path $env:SystemRoot 'System32\Dism.exe') @('/Online', '/Cleanup-Image', '/RestoreHealth')
+            # ERROR_SUCCESS_REBOOT_REQUIRED (3010) and ERROR_SUCCESS_REBOOT_INITIATED (1641) are successes ("System Error
+            # Codes (1700-3999)", (1300-1699)): the image was repaired and the change takes effect after a restart
+            if ($code -eq 3010 -or $code -eq 1641) { return 'reboot_required' }
+            return $code
+        }
         default { return -2147024809 }   # E_INVALIDARG: an operation this script does not know
     }
 }

@@ -407,6 +407,28 @@ def test_rebuild_reports_restart_required_and_is_not_repeated_before_the_restart
     assert after["reboot_required"] is False and [op["op"] for op in after["operations"]] == ["rebuild_license_store"]
 
 
+def test_system_repair_dism_waiting_for_a_restart_is_changed_and_an_sfc_exit_code_is_told_as_one():
+    """DISM's 3010 comes back as a pending step (changed, reboot_required, not failed); sfc's exit code 1 is said as
+    sfc.exe's exit code (Microsoft documents none), never as the HRESULT 0x80070001 it is not."""
+    from ansible_collections.winactivation.kms.plugins.action import system_repair
+    corrupt = S.failing("0x0", LicenseStatusReason=0xC004E015)["probes"]["activation"]
+
+    def dism_waits(host, name, ops):
+        return [{"op": "dism", "target": "system", "hresult": 0, "pending": "reboot_required"}]
+    host = Host({"activation": corrupt, "restart_pending": copy.deepcopy(NO_RESTART)}, dism_waits)
+    result, _conn = _run(system_repair, {"repairs": ["dism"]}, host)
+    assert not result.get("failed") and result["changed"] is True and result["reboot_required"] is True
+    assert result["steps"][0]["ok"] is True and result["operations_done"] == [{"op": "dism", "target": "system"}]
+
+    def sfc_fails(host, name, ops):
+        return [{"op": "sfc", "target": "system", "hresult": 1}]
+    host = Host({"activation": corrupt, "restart_pending": copy.deepcopy(NO_RESTART)}, sfc_fails)
+    result, _conn = _run(system_repair, {"repairs": ["sfc"]}, host)
+    assert result["failed"] is True and result["reboot_required"] is False
+    assert result["msg"].startswith("sfc on system failed: sfc.exe exited with code 1 (0x00000001);") and "CBS.log" in result["msg"]
+    assert "0x80070001" not in result["msg"]
+
+
 def _policy_firewall(**profile):
     domain = {"Name": "Domain", "Enabled": 1, "DefaultInboundAction": 4, "DefaultOutboundAction": 4, "AllowLocalFirewallRules": 2}
     domain.update(profile)

@@ -237,6 +237,37 @@ def test_licensing_unreadable_with_sppsvc_running_is_not_collected_not_an_activa
     assert "SoftwareLicensingProduct" in text["en"] and "activation failed" not in text["en"] and "KMS host" not in text["en"]
 
 
+def _unread_with_a_failed_request(client_tcp):
+    def edit(p):
+        p["activation"].update(products=[], service=None, licensing_error={"hresult": 0x80041003, "message": "Access denied "},
+                               events=[S.request("0x800706BA")])
+        if client_tcp is None:
+            p["kms_dns"]["tcp"] = {}
+        else:
+            p["kms_dns"]["tcp"]["kms01.corp.example.jp:1688"] = {"open": False, "error": client_tcp, "code": 0, "ms": 2}
+    return S.edit(S.healthy(), edit)
+
+
+@pytest.mark.parametrize("client_tcp, confidence", [(None, "low"), ("timeout", "medium")])
+def test_port_blocked_from_a_request_event_alone_on_a_host_whose_licensing_was_not_read(client_tcp, confidence):
+    """Licensing not read (the lab's spp: {wmi_error}) and a failed request (12288, 0x800706BA): the event says a
+    request failed then, not that activation fails now. Before: KMS_PORT_BLOCKED at high confidence, "(TCP not
+    tested)", nothing saying the licensing state was unknown. Now: low on the event alone, medium where the client's
+    own TCP test failed now, and the message says the licensing state could not be read."""
+    result = _analyze.analyze(_unread_with_a_failed_request(client_tcp), {"tcp": {"kms01.corp.example.jp:1688": {"open": True}}})
+    blocked = next(f for f in result["findings"] if f["code"] == "KMS_PORT_BLOCKED")
+    assert blocked["confidence"] == confidence and blocked["evidence"]["licensing"] == "not collected"
+    assert "the licensing state was not read (not collected)" in blocked["message"]["en"]
+    assert "ライセンスの状態は読み取られていない (未収集)" in blocked["message"]["ja"]
+    assert "EVIDENCE_MISSING" in result["codes"]
+    # with the product read (in grace, the request its own) the same evidence is no event alone: high, no note
+    snap = S.failing("0x800706BA")
+    snap["probes"]["kms_dns"]["tcp"] = {}
+    blocked = finding(snap, "KMS_PORT_BLOCKED", {"tcp": {"kms01.corp.example.jp:1688": {"open": True}}})
+    assert blocked["confidence"] == "high" and "licensing" not in blocked["evidence"]
+    assert "was not read" not in blocked["message"]["en"]
+
+
 def test_license_store_corrupt_from_the_status_reason():
     snap = S.failing("0x0", LicenseStatusReason=0xC004E015)
     snap["probes"]["activation"]["events"] = []

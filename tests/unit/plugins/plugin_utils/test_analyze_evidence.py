@@ -184,6 +184,36 @@ def test_office_2010_and_evaluation_editions():
     assert finding(result, "EVALUATION_EDITION")["remedy"] is None
 
 
+def _evaluation(**product):
+    values = dict(ProductKeyChannel=None, Description="Windows(R) Operating System, TIMEBASED_EVAL channel", LicenseStatus=1)
+    values.update(product)
+    return S.edit(S.healthy(), lambda p: p["activation"]["products"][0].update(values))
+
+
+def test_a_licensed_evaluation_says_its_days_left_rounded_down_and_its_end_date():
+    """GracePeriodRemaining of a licensed evaluation is its time left: 259,199 minutes are 179 whole days (rounded
+    down, as the reports count days); EvaluationEndDate (slmgr /dlv "Evaluation End Date") is said beside it."""
+    result = run(_evaluation(GracePeriodRemaining=259199, EvaluationEndDate="2027-06-01T00:00:00.0000000Z"))
+    found = finding(result, "EVALUATION_EDITION")
+    assert found["evidence"]["grace_remaining_minutes"] == 259199
+    assert found["evidence"]["evaluation_end"] == "2027-06-01T00:00:00Z"
+    assert "It has 179 days of evaluation left (until " in found["message"]["en"]
+    assert "evaluation end date 2027-06-01 00:00 UTC." in found["message"]["en"]
+    assert "評価期間の残りは 179 日 (" in found["message"]["ja"] and "評価の終了日は 2027-06-01 00:00 UTC です。" in found["message"]["ja"]
+
+
+def test_a_licensed_evaluation_whose_time_left_was_not_read_says_so_never_zero_days():
+    """Absent GracePeriodRemaining is not collected (not 0 days, not "permanently"); the FILETIME zero of
+    EvaluationEndDate (1601-01-01, "no date") is no end date."""
+    snap = _evaluation(EvaluationEndDate="1601-01-01T00:00:00.0000000Z")
+    del snap["probes"]["activation"]["products"][0]["GracePeriodRemaining"]
+    found = finding(run(snap), "EVALUATION_EDITION")
+    assert found["evidence"]["grace_remaining_minutes"] is None and found["evidence"]["evaluation_end"] is None
+    assert found["message"]["en"].endswith("Its time left was not collected (GracePeriodRemaining).")
+    assert found["message"]["ja"].endswith("残り期間は未収集です (GracePeriodRemaining)。")
+    assert "day" not in found["message"]["en"]
+
+
 def test_microsoft_365_apps_subscription_is_not_an_evaluation():
     """ "Office 16, TIMEBASED_SUB channel" is Microsoft 365 Apps' subscription license (ospp.vbs /dstatus shows it with
     the license Name "..._Subscription1 edition"): not an evaluation edition, and not a KMS client."""

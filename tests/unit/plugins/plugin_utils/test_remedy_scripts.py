@@ -98,6 +98,33 @@ def test_rebuild_follows_kb_2736303_in_both_store_folders_with_the_oem_licences(
     assert body.index("Stop-Service") < body.index("Move-Item") < body.index("Start-Service") < body.index("InstallLicense")
 
 
+def test_dism_success_that_waits_for_a_restart_answers_reboot_required():
+    """DISM's 3010 (ERROR_SUCCESS_REBOOT_REQUIRED) and 1641 (ERROR_SUCCESS_REBOOT_INITIATED) are successes, not failures."""
+    text = (PS / "remedies" / "system_repair.ps1").read_text(encoding="ascii")
+    body = text[text.index("'dism' {"):text.index("default {")]
+    assert "if ($code -eq 3010 -or $code -eq 1641) { return 'reboot_required' }" in body
+    assert body.index("Get-WakExitCode") < body.index("return 'reboot_required'") < body.index("return $code")
+
+
+def test_install_key_keeps_kms_service_version_as_slmgr_ipk_does():
+    """slmgr.vbs /ipk (InstallProductKey sub): the service's Version read before the key goes in, then
+    KeyManagementServiceVersion written when a product with a key is a KMS host (VOLUME_KMS, not VOLUME_KMSCLIENT) or
+    deleted otherwise, in SoftwareProtectionPlatform and its Wow6432Node twin where that key exists."""
+    root = _tree("remedies/kms_client.ps1")
+    text = root.text.decode()
+    body = text[text.index("'install_key' {"):text.index("'activate' {")]
+    assert body.index("$version = [string]$target.Version") < body.index("'InstallProductKey'") \
+        < body.index("'RefreshLicenseStatus'") < body.index("return Set-WakKmsServiceVersion $version")
+    sync = _function(root, "Set-WakKmsServiceVersion").text.decode()
+    assert "WHERE PartialProductKey <> null" in sync
+    assert "-like '*VOLUME_KMS*'" in sync and "-notlike '*VOLUME_KMSCLIENT*'" in sync
+    assert "if (Test-Path -LiteralPath $wow) { $paths += $wow }" in sync
+    steps = _steps(_function(root, "Set-WakKmsServiceVersion"))
+    assert _index(steps, "command", "Set-ItemProperty", "'KeyManagementServiceVersion'", "$Version") is not None, steps
+    assert _index(steps, "command", "Remove-ItemProperty", "'KeyManagementServiceVersion'") is not None, steps
+    assert "if (-not (Test-WakAccessDenied $_.Exception)) { throw }" in sync
+
+
 def test_update_rule_sets_the_direction_with_set_netfirewallrule():
     """D: the direction of an existing rule is corrected (Set-NetFirewallRule -Direction exists in 5.1's NetSecurity)."""
     steps = _steps(_tree("remedies/kms_firewall.ps1"))
