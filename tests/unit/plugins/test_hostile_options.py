@@ -12,7 +12,6 @@ host's state; the payload each command carried is kept too. Any other exception 
 from __future__ import annotations
 
 import ipaddress
-import json
 import pathlib
 import typing as t
 from unittest import mock
@@ -21,8 +20,8 @@ import pytest
 import yaml
 from ansible.errors import AnsibleActionFail
 from ansible.playbook.play_context import PlayContext
+from fakes import LabConnection
 from kmslab import fleet as fleet_mod
-from kmslab import scripts
 
 from ansible_collections.winactivation.kms.plugins.action import (
     activation_info, diagnose, fleet, fleet_report, kms_client, kms_dns_info, kms_firewall, kms_host, remediate_host,
@@ -49,32 +48,6 @@ HOSTILE: list[t.Any] = [
     True, False, ["kms"], {"host": "kms"}, None, 1.5, float("nan"), 1688, 0,
 ]
 assert len(HOSTILE) >= 30
-
-
-class LabConnection:
-    """A connection whose commands the lab's script runner answers for one simulated host; records each payload."""
-
-    def __init__(self, lab: t.Any, host: str) -> None:
-        self.lab, self.host = lab, lab.hosts[host]
-        self.calls: list[dict[str, t.Any]] = []
-        self._shell = mock.MagicMock(tmpdir=None)
-
-    def exec_command(self, cmd: str, in_data: bytes | None = None, sudoable: bool = True) -> tuple[int, bytes, bytes]:
-        """What the WS-Management endpoint does with a command: the lab runs it; the payload is kept."""
-        self.calls.append(json.loads(in_data.decode("utf-8")) if in_data else {})
-        result = scripts.run(self.lab, self.host, cmd, in_data or b"")
-        return result.rc, result.stdout, result.stderr
-
-    def params(self, kind_name: str) -> list[dict[str, t.Any]]:
-        """The parameters of every call of one script (``probe:kms_dns``, ``remedy:kms_client``)."""
-        kind, name = kind_name.split(":")
-        marker = f"# winactivation.kms {kind}: {name} v"
-        return [item["params"] for call in self.calls for item in call.get("items") or []
-                if item.get("script", "").startswith(marker)]
-
-    def operations(self, remedy: str) -> list[dict[str, t.Any]]:
-        """Every operation the remedy script received."""
-        return [op for params in self.params(f"remedy:{remedy}") for op in params.get("operations") or []]
 
 
 def _lab() -> t.Any:
