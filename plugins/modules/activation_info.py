@@ -45,13 +45,16 @@ EXAMPLES = r"""
   winactivation.kms.activation_info:
   register: activation
 
+# windows null (no Windows product read) or license_status null (not read): not known - never "not licensed"
 - name: Show hosts whose Windows is not licensed
   ansible.builtin.debug:
     msg: >-
       {{ inventory_hostname }}: {{ activation.normalized.windows.license_status_name }}
       ({{ activation.normalized.windows.channel }}),
       last KMS request {{ activation.normalized.last_request.hresult_text | default('none') }}
-  when: activation.normalized.windows.license_status != 1
+  when: >-
+    activation.normalized.windows is not none and activation.normalized.windows.license_status is not none
+    and activation.normalized.windows.license_status != 1
 
 - name: Windows only, no events
   winactivation.kms.activation_info:

@@ -48,9 +48,10 @@ EXAMPLES = r"""
   winactivation.kms.kms_dns_info:
   register: kms_dns
 
+# srv_found null: the host's SRV look-ups were not recorded - not known, never "no record"
 - name: Fail when no SRV record is published
   ansible.builtin.assert:
-    that: kms_dns.normalized.srv_found
+    that: kms_dns.normalized.srv_found is not false
     fail_msg: "No _vlmcs._tcp SRV record under {{ kms_dns.normalized.domains | join(', ') }}"
 
 - name: Also test the new KMS host before switching to it

@@ -28,10 +28,11 @@ EXAMPLES = r"""
   winactivation.kms.time_info:
   register: clock
 
+# offset_seconds null: the clock was not read - not known, neither off nor in time
 - name: Warn about hosts more than 5 minutes off
   ansible.builtin.debug:
     msg: "{{ inventory_hostname }} is {{ clock.normalized.offset_seconds }} s off (source {{ clock.normalized.source_type }})"
-  when: clock.normalized.offset_seconds | abs > 300
+  when: clock.normalized.offset_seconds is not none and clock.normalized.offset_seconds | abs > 300
 """
 
 RETURN = r"""
