@@ -120,6 +120,13 @@ normalized:
       from the controller's clock at collection) and C(grace_expires_clock) (C(controller), or C(host) when only the
       host's own, unchecked clock was known; null with no end). Also C(service), C(os),
       C(computer), C(registry), C(spp_service), C(events), C(last_request) and C(last_response).
+    - C(products_collected) is false when the products were not read (not collected, never "no product");
+      C(licensing_error) and C(office2010_error) are the error (C(hresult), its C(text) and the C(message)) when licensing, or Office 2010's
+      OfficeSoftwareProtectionProduct, could not be read, else null; C(events_collected) says whether the KMS client
+      events were read, and C(events_error) is the HRESULT when reading them failed; C(kms_host_events) are a KMS
+      host's events 12290 (a request it answered) and 12293 (DNS publishing failed); C(activation_attempts) the
+      Activate() calls of M(winactivation.kms.diagnose)'s O(winactivation.kms.diagnose#module:attempt_activation)
+      (empty here).
   returned: success
   type: dict
 snapshot:

@@ -65,11 +65,15 @@ steps:
   type: list
   elements: dict
 before:
-  description: C(license_store_corrupt) before.
+  description:
+    - C(license_store_corrupt) and C(license_store_rebuilt) (when a rebuild waits for the restart that completes it, the
+      time of the rebuild; else null) before.
   returned: always
   type: dict
 after:
-  description: C(license_store_corrupt) after (read back; predicted in check mode; null when a change failed or the host was lost before it was read again).
+  description:
+    - The same after (read back; predicted in check mode; null when a change failed or the host was lost before it was
+      read again).
   returned: always
   type: dict
 reboot_required:

@@ -17,6 +17,7 @@ import dataclasses
 import itertools
 import json
 import pathlib
+import re
 import tempfile
 import typing as t
 from unittest import mock
@@ -73,6 +74,8 @@ CASES = [
     Case("activation_info", {}), Case("time_info", {}, "pc-skew"), Case("kms_dns_info", {}),
     Case("kms_host_info", {}, "kms01"),
     Case("diagnose", {"controller_checks": False}, "pc-blocked"),
+    # the controller's own checks, asking a DNS server that does not answer (discard port), briefly
+    Case("diagnose", {"dns_servers": ["127.0.0.1:9"], "timeout": 0.1}, "pc-blocked"),
     Case("diagnose", {"controller_checks": False, "time_budget": 600}, "pc-blocked"),
     Case("diagnose", {"time_budget": 600}, "pc-blocked", over_budget=True),      # controller checks skipped
     Case("kms_client", {"state": "absent"}, "pc-stale"),                                # cleared, then activated
@@ -200,6 +203,28 @@ def test_every_documented_key_is_returned_by_a_run(results, returns) -> None:
     assert {module: keys for module, keys in never.items() if keys} == {}
 
 
+def described_key_errors(result: dict[str, t.Any], returns: dict[str, t.Any]) -> list[str]:
+    """The keys of a returned dict that its description, where it lists the dict's keys as C(key), leaves out."""
+    errors = []
+    for key, doc in returns.items():
+        value = result.get(key)
+        description = " ".join(doc.get("description") or []) if isinstance(doc.get("description"), list) \
+            else str(doc.get("description"))
+        named = set(re.findall(r"C\(([A-Za-z_]\w*)\)", description))
+        if doc.get("type") == "dict" and isinstance(value, dict) and named and "contains" not in doc:
+            errors += [f"{key}.{name}: returned, not named in the description" for name in sorted(set(value) - named)]
+    return errors
+
+
+def test_a_dict_whose_description_lists_its_keys_lists_them_all(results, returns) -> None:
+    """A description that lists a dict's keys (C(key)) is what a reader takes as the whole of it: before, the views
+    of activation_info, time_info and kms_dns_info, diagnose's diagnosis and observations and system_repair's
+    before/after had keys it left out (licensing_error, events, own_addresses, kms_target, not_checked, ...)."""
+    errors = {f"{case.module} {case.args} on {case.host}": found
+              for case, result in results if (found := described_key_errors(result, returns[case.module]))}
+    assert errors == {}
+
+
 def test_the_runs_reach_the_states_they_are_for(results) -> None:
     """The cases do what their comments say (a case that reached nothing would document nothing)."""
     by_case = {(case.module, case.host, case.over_budget, json.dumps(case.args, sort_keys=True)): result
@@ -215,3 +240,4 @@ def test_the_runs_reach_the_states_they_are_for(results) -> None:
     assert result("kms_firewall", "pc-gpo", {"direction": "outbound"})["needs_person"]
     assert result("system_repair", "pc-store", {"repairs": ["rebuild_license_store"]})["reboot_required"] is True
     assert result("time_sync", "pc-skew", {"source": "domain", "time_budget": 600}, True)["timed_out"] is True
+    assert result("diagnose", "pc-blocked", {"dns_servers": ["127.0.0.1:9"], "timeout": 0.1})["observations"]["srv"]
