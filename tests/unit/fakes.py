@@ -105,6 +105,23 @@ class LabConnection:
         return [op for params in self.params(f"remedy:{remedy}") for op in params.get("operations") or []]
 
 
+class HostVars:
+    """``hostvars`` as the fleet actions read them (``raw_get``: a host's variables without templating)."""
+
+    def __init__(self, variables: dict[str, t.Any]) -> None:
+        self.variables = variables
+
+    def raw_get(self, host: str) -> t.Any:
+        """A host's variables as they are (an unknown host has none)."""
+        return self.variables.get(host, {})
+
+    def __contains__(self, host: str) -> bool:
+        return host in self.variables
+
+    def __getitem__(self, host: str) -> t.Any:
+        return self.variables[host]
+
+
 class HostError(Exception):
     """An exception a fake script raises, with an HRESULT."""
 

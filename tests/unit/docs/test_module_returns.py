@@ -25,7 +25,7 @@ from unittest import mock
 import pytest
 import yaml
 from ansible.playbook.play_context import PlayContext
-from fakes import LabConnection
+from fakes import HostVars, LabConnection
 from kmslab import fleet as fleet_mod
 
 from ansible_collections.winactivation.kms.plugins.action import (
@@ -111,22 +111,6 @@ def _returns() -> dict[str, dict[str, t.Any]]:
     return _return_docs()
 
 
-class _HostVars:
-    """hostvars as the fleet actions read them (``raw_get``)."""
-
-    def __init__(self, variables: dict[str, t.Any]) -> None:
-        self.variables = variables
-
-    def raw_get(self, host: str) -> t.Any:
-        return self.variables.get(host, {})
-
-    def __contains__(self, host: str) -> bool:
-        return host in self.variables
-
-    def __getitem__(self, host: str) -> t.Any:
-        return self.variables[host]
-
-
 def _run(module: t.Any, args: dict[str, t.Any], lab: t.Any, host: str, task_vars: dict[str, t.Any] | None = None,
          over_budget: bool = False) -> dict[str, t.Any]:
     """One task of ``module`` on a lab host (or, for the fleet actions, on the controller)."""
@@ -156,7 +140,7 @@ def _results() -> list[tuple[Case, dict[str, t.Any]]]:
     lab = _lab()
     hosts = ["pc-ok", "pc-blocked", "kms01"]
     hostvars = {h: {"diagnose_result": _run(diagnose, {"controller_checks": False}, lab, h)} for h in hosts}
-    play = {"hostvars": _HostVars(hostvars), "ansible_play_hosts_all": hosts}
+    play = {"hostvars": HostVars(hostvars), "ansible_play_hosts_all": hosts}
     gathered = _run(fleet, {}, lab, "pc-ok", play)
     out.append((Case("fleet", {}), gathered))
     hostvars["localhost"] = {"diagnose_fleet": gathered["document"]}

@@ -20,7 +20,7 @@ import pytest
 import yaml
 from ansible.errors import AnsibleActionFail
 from ansible.playbook.play_context import PlayContext
-from fakes import LabConnection
+from fakes import HostVars, LabConnection
 from kmslab import fleet as fleet_mod
 
 from ansible_collections.winactivation.kms.plugins.action import (
@@ -55,20 +55,6 @@ def _lab() -> t.Any:
         "name": "hostile", "domain": "corp.example.jp",
         "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 40}}],
         "hosts": [{"name": "pc1"}]})
-
-
-class _HostVars:
-    def __init__(self, variables: dict[str, t.Any]) -> None:
-        self.variables = variables
-
-    def raw_get(self, host: str) -> t.Any:
-        return self.variables.get(host, {})
-
-    def __contains__(self, host: str) -> bool:
-        return host in self.variables
-
-    def __getitem__(self, host: str) -> t.Any:
-        return self.variables[host]
 
 
 def _run(module: t.Any, args: dict[str, t.Any], task_vars: dict[str, t.Any] | None = None,
@@ -270,7 +256,7 @@ def _in_list(option: str) -> t.Callable[[t.Any], dict[str, t.Any]]:
 
 
 _REPORT_DOC = _fleet.fleet({"pc1": {"unreachable": True, "msg": "composed: no answer"}}, "2026-11-30T00:00:00Z")
-_FLEET_VARS = {"hostvars": _HostVars({"pc1": {}}), "ansible_play_hosts_all": ["pc1"]}
+_FLEET_VARS = {"hostvars": HostVars({"pc1": {}}), "ansible_play_hosts_all": ["pc1"]}
 
 
 class _AnyDocument(dict):
@@ -281,7 +267,7 @@ class _AnyDocument(dict):
         return _REPORT_DOC
 
 
-_REPORT_VARS = {"hostvars": _HostVars({"localhost": _AnyDocument()})}
+_REPORT_VARS = {"hostvars": HostVars({"localhost": _AnyDocument()})}
 
 
 def _target(field: str) -> t.Callable[[t.Any], dict[str, t.Any]]:
