@@ -46,10 +46,25 @@ EXAMPLES = r"""
 RETURN = r"""
 _list:
   description:
-    - One entry per file, sorted by file name - C(host) (the file name without C(-kms-snapshot.json)), C(path), and
-      C(result), the diagnosis, or C({failed, msg, skipped_file}) for a file that was skipped.
+    - One entry per file, sorted by file name.
   type: list
   elements: dict
+  contains:
+    host:
+      description:
+        - The file name without C(-kms-snapshot.json), C(.json) or C(.txt) (C(pc-017-kms-snapshot.json), C(pc-017.json)
+          and C(pc-017.txt) give C(pc-017)); the whole file name when an earlier file of the folders gave that name (in
+          any case).
+      type: str
+    path:
+      description: The file's path.
+      type: str
+    result:
+      description:
+        - The diagnosis of the file (as the diagnose filter returns it), or for a file that was skipped C(failed)
+          (true), C(skipped_file) (its name), C(skipped_reason) (why) and C(msg) (both in one line), which the fleet
+          diagnosis reports as DIAGNOSIS_FAILED.
+      type: dict
 """
 
 import typing as t

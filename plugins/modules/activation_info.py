@@ -45,13 +45,16 @@ EXAMPLES = r"""
   winactivation.kms.activation_info:
   register: activation
 
+# windows null (no Windows product read) or license_status null (not read): not known - never "not licensed"
 - name: Show hosts whose Windows is not licensed
   ansible.builtin.debug:
     msg: >-
       {{ inventory_hostname }}: {{ activation.normalized.windows.license_status_name }}
       ({{ activation.normalized.windows.channel }}),
       last KMS request {{ activation.normalized.last_request.hresult_text | default('none') }}
-  when: activation.normalized.windows.license_status != 1
+  when: >-
+    activation.normalized.windows is not none and activation.normalized.windows.license_status is not none
+    and activation.normalized.windows.license_status != 1
 
 - name: Windows only, no events
   winactivation.kms.activation_info:
@@ -118,6 +121,13 @@ normalized:
       host's own, unchecked clock was known; null with no end), C(evaluation_end) (EvaluationEndDate in UTC; null when
       not collected or the product has none - the FILETIME zero, 1601-01-01). Also C(service), C(os),
       C(computer), C(registry), C(spp_service), C(events), C(last_request) and C(last_response).
+    - C(products_collected) is false when the products were not read (not collected, never "no product");
+      C(licensing_error) and C(office2010_error) are the error (C(hresult), its C(text) and the C(message)) when licensing, or Office 2010's
+      OfficeSoftwareProtectionProduct, could not be read, else null; C(events_collected) says whether the KMS client
+      events were read, and C(events_error) is the HRESULT when reading them failed; C(kms_host_events) are a KMS
+      host's events 12290 (a request it answered) and 12293 (DNS publishing failed); C(activation_attempts) the
+      Activate() calls of M(winactivation.kms.diagnose)'s O(winactivation.kms.diagnose#module:attempt_activation)
+      (empty here).
   returned: success
   type: dict
 snapshot:

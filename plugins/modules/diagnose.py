@@ -172,7 +172,8 @@ diagnosis:
       host it uses and its product family), C(os), C(is_kms_host) and C(kms_host_info) (CSVLK generations, what they
       cover, current count, C(controller_tcp) what the controller saw of its port, C(addresses) its own IP addresses,
       null when not collected) for KMS hosts, and C(kms_reach) (C(host:port), an IPv6 host as C([address]:port), of each
-      KMS candidate the host tested itself -> C(open) or the error).
+      KMS candidate the host tested itself -> C(open) or the error), C(kms_target) (the KMS host, C(host:port), the
+      host would use; null when not known).
     - C(kms_addresses) (only when known) maps each KMS host name the host may use to the addresses the host itself
       resolved for it (its kms_dns look-up, C(DiscoveredKeyManagementServiceMachineIpAddress)); the fleet step matches a
       client that names a KMS host by an alias to the KMS host of the run that has the address.
@@ -200,6 +201,9 @@ observations:
       has no address), C(addresses) (A and AAAA, in the order a client tries them - the system resolver's, or with
       I(dns_servers) the RFC 6724 default precedence), C(address) (the first that answered) and C(tried) (each
       address with C(open) and C(error), and C(untried) when the controller has no route to it).
+    - C(not_checked) maps each candidate the controller did not connect to (C(host:port)) to the reason - not a known
+      KMS candidate (O(controller_check_targets)), or no address it could try; C(dns_servers) are the servers it asked
+      (C(address:port)), or C(system) for its system resolver.
   returned: success
   type: dict
 msg:

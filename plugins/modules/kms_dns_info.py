@@ -48,9 +48,10 @@ EXAMPLES = r"""
   winactivation.kms.kms_dns_info:
   register: kms_dns
 
+# srv_found null: the host's SRV look-ups were not recorded - not known, never "no record"
 - name: Fail when no SRV record is published
   ansible.builtin.assert:
-    that: kms_dns.normalized.srv_found
+    that: kms_dns.normalized.srv_found is not false
     fail_msg: "No _vlmcs._tcp SRV record under {{ kms_dns.normalized.domains | join(', ') }}"
 
 - name: Also test the new KMS host before switching to it
@@ -76,7 +77,8 @@ normalized:
       C(resolve_error), C(tcp_open) (true when any address answered), C(tcp_error) and C(tcp_ms) (the first
       address's when none answered), and C(tcp_tried) (each address with C(open) and C(error), in the resolver's
       order; absent when the probe did not record it); a source that could not be read has C(host) null and an
-      C(error).
+      C(error). C(own_addresses) are the host's own IP addresses, read on its network adapters (null when not
+      collected), C(timeout_ms) the wait the probe used.
     - Absent means not collected - C(srv) and C(srv_found) are null when the probe's answer has no SRV look-ups,
       a look-up's C(records) (or C(domain)) is null when they were not recorded (an empty list is a look-up that found
       none), C(srv_found) is null when no look-up found a record and one's records were not recorded, and a

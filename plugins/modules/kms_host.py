@@ -102,4 +102,40 @@ needs_person:
   returned: when a person must act
   type: list
   elements: dict
+steps:
+  description:
+    - Each remote step with C(op), C(target), C(ok), C(hresult), C(hresult_text) and C(pending) (C(reboot_required)
+      when the change waits for a restart of the computer).
+  returned: when changes were applied
+  type: list
+  elements: dict
+notes:
+  description:
+    - What waits for the next run - the Software Protection service had to be started first, and the other settings
+      are applied once licensing can be read.
+  returned: when relevant
+  type: list
+  elements: str
+operations_done:
+  description:
+    - The operations the host confirmed it did (a step that answered HRESULT 0), in order; empty in check mode and when
+      nothing was changed. A host lost half-way keeps here what it confirmed before it was lost.
+  returned: always
+  type: list
+  elements: dict
+operations_unconfirmed:
+  description:
+    - The operations sent to the host without a usable answer (the connection was lost, or the answer was cut off or
+      unreadable) - attempted, outcome unknown; empty when every call was answered.
+  returned: always
+  type: list
+  elements: dict
+time_budget:
+  description: C(seconds) allowed, C(elapsed) seconds and the steps C(skipped) for the budget.
+  returned: when O(time_budget) is set
+  type: dict
+timed_out:
+  description: True when O(time_budget) was spent before a step (the task then fails, reporting what was planned or done).
+  returned: when a step was skipped for the time budget
+  type: bool
 """

@@ -71,11 +71,15 @@ steps:
   type: list
   elements: dict
 before:
-  description: C(license_store_corrupt) before.
+  description:
+    - C(license_store_corrupt) and C(license_store_rebuilt) (when a rebuild waits for the restart that completes it, the
+      time of the rebuild; else null) before.
   returned: always
   type: dict
 after:
-  description: C(license_store_corrupt) after (read back; predicted in check mode; null when a change failed or the host was lost before it was read again).
+  description:
+    - The same after (read back; predicted in check mode; null when a change failed or the host was lost before it was
+      read again).
   returned: always
   type: dict
 reboot_required:
@@ -90,4 +94,32 @@ needs_person:
   returned: when a person must act
   type: list
   elements: dict
+notes:
+  description:
+    - Why nothing was needed - for example, no product reports a corrupt license store.
+  returned: when relevant
+  type: list
+  elements: str
+operations_done:
+  description:
+    - The operations the host confirmed it did (a step that answered HRESULT 0), in order; empty in check mode and when
+      nothing was changed. A host lost half-way keeps here what it confirmed before it was lost.
+  returned: always
+  type: list
+  elements: dict
+operations_unconfirmed:
+  description:
+    - The operations sent to the host without a usable answer (the connection was lost, or the answer was cut off or
+      unreadable) - attempted, outcome unknown; empty when every call was answered.
+  returned: always
+  type: list
+  elements: dict
+time_budget:
+  description: C(seconds) allowed, C(elapsed) seconds and the steps C(skipped) for the budget.
+  returned: when O(time_budget) is set
+  type: dict
+timed_out:
+  description: True when O(time_budget) was spent before a step (the task then fails, reporting what was planned or done).
+  returned: when a step was skipped for the time budget
+  type: bool
 """

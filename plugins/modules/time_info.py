@@ -28,10 +28,11 @@ EXAMPLES = r"""
   winactivation.kms.time_info:
   register: clock
 
+# offset_seconds null: the clock was not read - not known, neither off nor in time
 - name: Warn about hosts more than 5 minutes off
   ansible.builtin.debug:
     msg: "{{ inventory_hostname }} is {{ clock.normalized.offset_seconds }} s off (source {{ clock.normalized.source_type }})"
-  when: clock.normalized.offset_seconds | abs > 300
+  when: clock.normalized.offset_seconds is not none and clock.normalized.offset_seconds | abs > 300
 """
 
 RETURN = r"""
@@ -41,7 +42,8 @@ time:
       StartMode), C(parameters), C(policy), C(config), C(ntp_client) and C(time_zone) the registry values,
       C(last_known_good_time) the W32Time C(LastKnownGoodTime) registry value (undocumented by Microsoft;
       the last time the time service trusted its clock, not the time of the last successful sync),
-      C(events) recent Time-Service events (IDs 35, 36, 37, 129, 134).
+      C(events) recent Time-Service events (IDs 35, 36, 37, 129, 134), C(events_error) the HRESULT when they could
+      not be read.
   returned: success
   type: dict
 normalized:
@@ -49,7 +51,7 @@ normalized:
     - C(host_utc) and C(controller_utc) (ISO-8601), C(offset_seconds) (host minus controller, positive when
       the host is ahead), C(uncertainty_seconds), C(service_state), C(service_start_mode), C(source_type)
       (NT5DS, NTP, NoSync, AllSync), C(ntp_peers), C(set_by_policy), C(last_known_good_time), C(time_zone),
-      C(utc_bias_minutes).
+      C(utc_bias_minutes), C(events) (the Time-Service events, parsed).
   returned: success
   type: dict
   sample:

@@ -91,4 +91,26 @@ reboot_required:
     - The next run sees the waiting change and does not repeat it. The module never restarts the computer.
   returned: always
   type: bool
+operations_done:
+  description:
+    - The operations the host confirmed it did (a step that answered HRESULT 0), in order; empty in check mode and when
+      nothing was changed. A host lost half-way keeps here what it confirmed before it was lost.
+  returned: always
+  type: list
+  elements: dict
+operations_unconfirmed:
+  description:
+    - The operations sent to the host without a usable answer (the connection was lost, or the answer was cut off or
+      unreadable) - attempted, outcome unknown; empty when every call was answered.
+  returned: always
+  type: list
+  elements: dict
+time_budget:
+  description: C(seconds) allowed, C(elapsed) seconds and the steps C(skipped) for the budget.
+  returned: when O(time_budget) is set
+  type: dict
+timed_out:
+  description: True when O(time_budget) was spent before a step (the task then fails, reporting what was planned or done).
+  returned: when a step was skipped for the time budget
+  type: bool
 """

@@ -72,6 +72,56 @@ class FakeConnection:
         return 0, stdout.encode("utf-8"), b""
 
 
+class LabConnection:
+    """A connection whose commands the lab's script runner answers for one simulated host; records each payload.
+
+    Each command goes to ``kmslab.scripts.run`` (tests/lab), what the lab's WS-Management endpoint calls, so the
+    simulated host's state changes as the remedy scripts change it."""
+
+    def __init__(self, lab: t.Any, host: str) -> None:
+        from unittest import mock  # pylint: disable=import-outside-toplevel
+
+        self.lab, self.host = lab, lab.hosts[host]
+        self.calls: list[dict[str, t.Any]] = []
+        self._shell = mock.MagicMock(tmpdir=None)
+
+    def exec_command(self, cmd: str, in_data: bytes | None = None, sudoable: bool = True) -> tuple[int, bytes, bytes]:
+        """What the WS-Management endpoint does with a command: the lab runs it; the payload is kept."""
+        from kmslab import scripts  # pylint: disable=import-outside-toplevel
+
+        self.calls.append(json.loads(in_data.decode("utf-8")) if in_data else {})
+        result = scripts.run(self.lab, self.host, cmd, in_data or b"")
+        return result.rc, result.stdout, result.stderr
+
+    def params(self, kind_name: str) -> list[dict[str, t.Any]]:
+        """The parameters of every call of one script (``probe:kms_dns``, ``remedy:kms_client``)."""
+        kind, name = kind_name.split(":")
+        marker = f"# winactivation.kms {kind}: {name} v"
+        return [item["params"] for call in self.calls for item in call.get("items") or []
+                if item.get("script", "").startswith(marker)]
+
+    def operations(self, remedy: str) -> list[dict[str, t.Any]]:
+        """Every operation the remedy script received."""
+        return [op for params in self.params(f"remedy:{remedy}") for op in params.get("operations") or []]
+
+
+class HostVars:
+    """``hostvars`` as the fleet actions read them (``raw_get``: a host's variables without templating)."""
+
+    def __init__(self, variables: dict[str, t.Any]) -> None:
+        self.variables = variables
+
+    def raw_get(self, host: str) -> t.Any:
+        """A host's variables as they are (an unknown host has none)."""
+        return self.variables.get(host, {})
+
+    def __contains__(self, host: str) -> bool:
+        return host in self.variables
+
+    def __getitem__(self, host: str) -> t.Any:
+        return self.variables[host]
+
+
 class HostError(Exception):
     """An exception a fake script raises, with an HRESULT."""
 

@@ -12,7 +12,6 @@ host's state; the payload each command carried is kept too. Any other exception 
 from __future__ import annotations
 
 import ipaddress
-import json
 import pathlib
 import typing as t
 from unittest import mock
@@ -21,8 +20,8 @@ import pytest
 import yaml
 from ansible.errors import AnsibleActionFail
 from ansible.playbook.play_context import PlayContext
+from fakes import HostVars, LabConnection
 from kmslab import fleet as fleet_mod
-from kmslab import scripts
 
 from ansible_collections.winactivation.kms.plugins.action import (
     activation_info, diagnose, fleet, fleet_report, kms_client, kms_dns_info, kms_firewall, kms_host, remediate_host,
@@ -51,51 +50,11 @@ HOSTILE: list[t.Any] = [
 assert len(HOSTILE) >= 30
 
 
-class LabConnection:
-    """A connection whose commands the lab's script runner answers for one simulated host; records each payload."""
-
-    def __init__(self, lab: t.Any, host: str) -> None:
-        self.lab, self.host = lab, lab.hosts[host]
-        self.calls: list[dict[str, t.Any]] = []
-        self._shell = mock.MagicMock(tmpdir=None)
-
-    def exec_command(self, cmd: str, in_data: bytes | None = None, sudoable: bool = True) -> tuple[int, bytes, bytes]:
-        """What the WS-Management endpoint does with a command: the lab runs it; the payload is kept."""
-        self.calls.append(json.loads(in_data.decode("utf-8")) if in_data else {})
-        result = scripts.run(self.lab, self.host, cmd, in_data or b"")
-        return result.rc, result.stdout, result.stderr
-
-    def params(self, kind_name: str) -> list[dict[str, t.Any]]:
-        """The parameters of every call of one script (``probe:kms_dns``, ``remedy:kms_client``)."""
-        kind, name = kind_name.split(":")
-        marker = f"# winactivation.kms {kind}: {name} v"
-        return [item["params"] for call in self.calls for item in call.get("items") or []
-                if item.get("script", "").startswith(marker)]
-
-    def operations(self, remedy: str) -> list[dict[str, t.Any]]:
-        """Every operation the remedy script received."""
-        return [op for params in self.params(f"remedy:{remedy}") for op in params.get("operations") or []]
-
-
 def _lab() -> t.Any:
     return fleet_mod.build({
         "name": "hostile", "domain": "corp.example.jp",
         "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 40}}],
         "hosts": [{"name": "pc1"}]})
-
-
-class _HostVars:
-    def __init__(self, variables: dict[str, t.Any]) -> None:
-        self.variables = variables
-
-    def raw_get(self, host: str) -> t.Any:
-        return self.variables.get(host, {})
-
-    def __contains__(self, host: str) -> bool:
-        return host in self.variables
-
-    def __getitem__(self, host: str) -> t.Any:
-        return self.variables[host]
 
 
 def _run(module: t.Any, args: dict[str, t.Any], task_vars: dict[str, t.Any] | None = None,
@@ -297,7 +256,7 @@ def _in_list(option: str) -> t.Callable[[t.Any], dict[str, t.Any]]:
 
 
 _REPORT_DOC = _fleet.fleet({"pc1": {"unreachable": True, "msg": "composed: no answer"}}, "2026-11-30T00:00:00Z")
-_FLEET_VARS = {"hostvars": _HostVars({"pc1": {}}), "ansible_play_hosts_all": ["pc1"]}
+_FLEET_VARS = {"hostvars": HostVars({"pc1": {}}), "ansible_play_hosts_all": ["pc1"]}
 
 
 class _AnyDocument(dict):
@@ -308,7 +267,7 @@ class _AnyDocument(dict):
         return _REPORT_DOC
 
 
-_REPORT_VARS = {"hostvars": _HostVars({"localhost": _AnyDocument()})}
+_REPORT_VARS = {"hostvars": HostVars({"localhost": _AnyDocument()})}
 
 
 def _target(field: str) -> t.Callable[[t.Any], dict[str, t.Any]]:
