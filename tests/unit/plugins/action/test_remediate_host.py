@@ -543,7 +543,7 @@ def test_check_mode_takes_two_inventory_names_of_one_kms_host_as_one(second):
     hostvars = _HostVars({"localhost": {}, "kms01": _kms_at(["10.0.5.21"], changed=False),
                           second: _kms_at(["10.0.5.21"], fqdn="KMS01.corp.example.jp.")})
     loader = Loader({"kms_dns_info": _NOT_ANSWERING, "Activate": _WOULD_ACTIVATE})
-    task_vars = _vars(down, hostvars=hostvars, groups={"all": ["localhost", "pc1", "kms01", second],
-                                                      "kms_hosts": ["kms01", second]})
+    groups = {"all": ["localhost", "pc1", "kms01", second], "kms_hosts": ["kms01", second]}
+    task_vars = _vars(down, hostvars=hostvars, groups=groups)
     [op] = _run({}, task_vars, loader, check_mode=True)["summary"]["unforeseen"]
     assert (op["op"], op["target"]) == ("activate", PRODUCT) and second in op["because"]["en"]
