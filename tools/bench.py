@@ -26,6 +26,8 @@ Two parts, both measured, never estimated:
     tools/bench.py analyzer --count 20000           # the analyzer rate alone, as JSON
     tools/bench.py analyzer --count 20000 --events 20   # ... each host with 20 KMS events, as diagnose reads them
     valgrind --tool=callgrind tools/bench.py analyzer-work --count 200 [--build-only]   # instructions (the difference)
+    tools/bench.py remediate-check --hosts 1000     # remediate_host --check per client, upper-case inventory, as JSON
+    tools/bench.py remediate-check --hosts 20000 --clients 500   # ... 500 clients' tasks in a 20,000-host inventory
 """
 from __future__ import annotations
 
@@ -505,6 +507,84 @@ def synthetic(hosts: int, kms_hosts: int = 0, strings: str = "plain") -> dict[st
             "peak_rss_mib": round(peak / 1024, 1), "rss_before_fleet_step_mib": round(base_rss / 1024, 1)}
 
 
+#: remediate_check's task variables, set before its workers are forked (each inherits them, nothing is pickled)
+_REMEDIATE_VARS: dict[str, t.Any] = {}
+
+
+class _HostVars(dict):  # type: ignore[type-arg]
+    """Ansible's HostVars as remediate_host reads it: ``raw_get`` of a host, untemplated."""
+
+    def raw_get(self, host: str) -> t.Any:
+        """The host's variables."""
+        return self[host]
+
+
+def _remediate_client(host: str, scope: str) -> float:
+    """One failing client's remediate_host task in check mode, as a forked worker runs it (its remedy actions are
+    stand-ins that answer at once: the KMS host does not answer, activation would be attempted); its CPU seconds."""
+    from unittest import mock  # pylint: disable=import-outside-toplevel
+    from ansible.playbook.play_context import PlayContext  # pylint: disable=import-outside-toplevel
+    from ansible_collections.winactivation.kms.plugins.action import remediate_host  # pylint: disable=import-outside-toplevel
+    answers = {"kms_dns_info": {"changed": False, "normalized": {"candidates": [{"source": "controller", "tcp_open": False}]}},
+               "kms_client": {"changed": True, "operations": [{"op": "activate", "target": "product"}],
+                              "operations_done": [], "operations_unconfirmed": [], "reboot_required": False}}
+
+    class _Loader:
+        def get(self, name: str, **_kwargs: t.Any) -> t.Any:
+            return mock.MagicMock(run=mock.MagicMock(return_value=dict(answers[name.rsplit(".", 1)[-1]])))
+
+    task = mock.MagicMock(args={}, action="winactivation.kms.remediate_host", async_val=0, check_mode=True, diff=False,
+                          _uuid=scope)
+    task.copy.side_effect = lambda: mock.MagicMock(check_mode=True, diff=False)
+    action = remediate_host.ActionModule(task, mock.MagicMock(), PlayContext(), loader=mock.MagicMock(),
+                                         templar=mock.MagicMock(), shared_loader_obj=None)
+    action._shared_loader_obj = mock.MagicMock(action_loader=_Loader())
+    action._load_name = task.action
+    started = time.process_time()
+    result = action.run(task_vars=dict(_REMEDIATE_VARS, inventory_hostname=host))
+    if not result["summary"]["unforeseen"]:
+        raise RuntimeError("the KMS host play's change was not foreseen")
+    return time.process_time() - started
+
+
+def remediate_check(hosts: int, forks: int = 20, clients: int | None = None) -> dict[str, t.Any]:
+    """remediate_host in check mode for the failing clients of an Active Directory inventory of ``hosts`` hosts
+    (upper-case names: KMS01.CORP.EXAMPLE.JP, PC00001.CORP.EXAMPLE.JP ...) whose clients name their KMS host as DNS
+    does (lower case): each client in its own forked worker, ``forks`` at a time, as ansible-core runs a task; the first
+    ``clients`` of them (default: all), to see what one client costs in a larger inventory. Wall seconds, the workers'
+    CPU seconds (all, and the action's own ``run``) and the machine's load."""
+    import multiprocessing  # pylint: disable=import-outside-toplevel
+    # imported before the workers are forked, as ansible-playbook has its plugins loaded before it forks
+    from unittest import mock  # pylint: disable=import-outside-toplevel,unused-import
+    from ansible.playbook.play_context import PlayContext  # pylint: disable=import-outside-toplevel,unused-import
+    from ansible_collections.winactivation.kms.plugins.action import remediate_host  # pylint: disable=import-outside-toplevel,unused-import
+    names = [f"PC{i:05d}.CORP.EXAMPLE.JP" for i in range(hosts)]
+    kms = {"kms_host_summary": {"changed": True, "operations": [{"op": "enable_spp"}]},
+           "diagnose_result": {"diagnosis": {"fqdn": "kms01.corp.example.jp", "kms_host_info": {"addresses": ["10.0.5.21"]}}}}
+    diagnosis = {"status": "failing", "codes": ["KMS_HOST_DOWN", "IN_GRACE"], "findings": [
+        {"code": "KMS_HOST_DOWN", "needs_person": False, "evidence": {"kms_host": "kms01.corp.example.jp:1688"}},
+        {"code": "IN_GRACE", "needs_person": False, "evidence": {}}]}
+    _REMEDIATE_VARS.clear()
+    _REMEDIATE_VARS.update({
+        "hostvars": _HostVars({"localhost": {}, "KMS01.CORP.EXAMPLE.JP": kms}),
+        "groups": {"all": ["localhost", "KMS01.CORP.EXAMPLE.JP", *names], "kms_hosts": ["KMS01.CORP.EXAMPLE.JP"]},
+        "diagnose_result": {"diagnosis": diagnosis}})
+    context = multiprocessing.get_context("fork")
+    load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    with context.Pool(forks, maxtasksperchild=1) as pool:      # a fresh worker per client, as ansible-core forks one
+        action_cpu = pool.starmap(_remediate_client, [(name, "remediate-check-bench") for name in names[:clients or hosts]],
+                                  chunksize=1)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"hosts": hosts, "clients": len(action_cpu), "forks": forks, "wall_s": round(wall, 2),
+            "workers_cpu_s": round(cpu, 2), "action_cpu_s": round(sum(action_cpu), 3),
+            "action_cpu_ms_per_client": round(1000 * sum(action_cpu) / len(action_cpu), 3),
+            "load": round(load, 2)}
+
+
 def slices_pack(slices: int, per_slice: int, out: str) -> dict[str, t.Any]:
     """AWX job slices, the slices' side: ``slices`` x ``per_slice`` synthetic hosts split round-robin by name as AWX
     does; per slice the fleet step and its set_stats payload (seconds, bytes). The payloads go to ``out`` as the merge
@@ -717,6 +797,10 @@ def main(argv: list[str] | None = None) -> int:
         cmd.add_argument("--slices", type=int, default=10)
         cmd.add_argument("--per-slice", type=int, default=5000)
         cmd.add_argument("--file", help="the merge node's extra_vars file (internal)")
+    check = sub.add_parser("remediate-check", help="remediate_host --check per client, upper-case inventory, as JSON")
+    check.add_argument("--hosts", type=int, required=True)
+    check.add_argument("--workers", type=int, default=20, help="forked workers at once (ansible's forks)")
+    check.add_argument("--clients", type=int, help="run only this many of the hosts' tasks (default: every host)")
     rate = sub.add_parser("analyzer", help="the analyzer rate alone, as JSON")
     rate.add_argument("--count", type=int, required=True)
     rate.add_argument("--events", type=int, default=0,
@@ -753,6 +837,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "slices-merge":
         print(json.dumps(slices_merge(args.file)))
+        return 0
+    if args.command == "remediate-check":
+        print(json.dumps(remediate_check(args.hosts, args.workers, args.clients)))
         return 0
     if args.command == "analyzer":
         print(json.dumps(analyzer_rate(args.count, args.events)))

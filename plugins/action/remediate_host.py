@@ -4,16 +4,65 @@
 
 from __future__ import annotations
 
-import functools
 import typing as t
 
 from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure, AnsibleError
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _budget, _options, _remediate, _snapshot
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _budget, _controller, _options, _remediate, _snapshot
 
 _PREFIX = "winactivation.kms."
+
+
+class _RunTables:
+    """Check mode's tables of the inventory, the same for every client of one task: made once per run and shared
+    by the task's forked workers through ``cache`` (``_controller.RunCache``, scoped to the task; issue 13: each
+    client built them again, O(clients x hosts) for an inventory whose names differ from the clients' in case).
+
+    ``inventory_name``: the inventory name of a name as ``_snapshot.host_key`` compares them - the table of the whole
+    inventory is made once per run, each name's answer is kept on its own (a client reads a few small answers, not the
+    table). ``kms_hosts``: each host the KMS host play targets as ``_remediate.kms_host_entry``, made once per run.
+    No cache: each is made once for this process alone."""
+
+    def __init__(self, task_vars: dict[str, t.Any], cache: _controller.RunCache | None,
+                 play_names: t.Callable[[dict[str, t.Any]], list[str]] | None = None) -> None:
+        self._vars = task_vars
+        self._cache = cache or _controller.RunCache(None)
+        self._play_names = play_names
+        self._kms: dict[str, dict[str, t.Any]] | None = None
+
+    def _by_key(self) -> dict[str, str]:
+        """The inventory's names by ``host_key`` (``_remediate.inventory_by_key`` over group ``all``), once per run."""
+        return t.cast(dict, self._cache.get(("inventory_by_key",), lambda: _remediate.inventory_by_key(
+            (self._vars.get("groups") or {}).get("all") or [])))
+
+    def inventory_name(self, name: str) -> str | None:
+        """The inventory name ``name`` stands for (``KMS01.CORP.EXAMPLE.JP`` for ``kms01.corp.example.jp``); None when
+        the inventory has no such name."""
+        return t.cast("str | None", self._cache.get(("inventory_name", name), lambda: self._by_key().get(name)))
+
+    def kms_hosts(self) -> dict[str, dict[str, t.Any]]:
+        """Each host the run's KMS host play targets (by inventory name) as ``_remediate.kms_host_entry``."""
+        if self._kms is None:
+            self._kms = t.cast(dict, self._cache.get(("kms_hosts",), self._kms_entries))
+        return self._kms
+
+    def _kms_entries(self) -> dict[str, dict[str, t.Any]]:
+        """The hosts the KMS host play targets (``play_names``, else group ``kms_hosts``), read without templating."""
+        hostvars = self._vars.get("hostvars")
+        names = self._play_names(self._vars) if self._play_names is not None \
+            else list((self._vars.get("groups") or {}).get("kms_hosts") or [])
+        found: dict[str, dict[str, t.Any]] = {}
+        for name in names:
+            try:
+                # a name the inventory does not know: raw_get's undefined marker needs a template context
+                variables = hostvars.raw_get(name) if hostvars is not None and name in hostvars else None
+            except (KeyError, AnsibleError):
+                continue
+            if isinstance(variables, t.Mapping):
+                found[name] = _remediate.kms_host_entry(name, variables)
+        return found
 
 
 class ActionModule(ActionBase):
@@ -59,8 +108,13 @@ class ActionModule(ActionBase):
         run = _remediate.RemediationRun(_remediate.diagnosis_of(self._reweighed(task_vars), host, own), settings,
                                         _remediate.in_domain(own), check_mode)
         if check_mode:
-            run.changing_kms_hosts = self._changing_kms_hosts(task_vars, run.down_kms_hosts(),
-                                                              _remediate.diagnosis_of(None, host, own).get("kms_addresses"))
+            down = run.down_kms_hosts()
+            # the inventory's tables are the same for every client of this task: made once per run (``_RunTables``)
+            tables = _RunTables(task_vars, _controller.RunCache(f"remediate_host:{self._task._uuid}"),
+                                self._kms_play_names) if down else None
+            run.changing_kms_hosts = self._changing_kms_hosts(task_vars, down,
+                                                              _remediate.diagnosis_of(None, host, own).get("kms_addresses"),
+                                                              tables)
         steps: list[dict[str, t.Any]] = []
         ok = self._run_steps(run, run.steps_before_activation(), task_vars, budget, steps)
         for decide in (run.step_reach, run.step_activation):
@@ -122,60 +176,52 @@ class ActionModule(ActionBase):
             return None
         return local.get("diagnose_fleet_reweighed") if isinstance(local, t.Mapping) else None
 
-    @staticmethod
-    def _kms_group_vars(task_vars: dict[str, t.Any], hostvars: t.Any) -> dict[str, t.Any]:
-        """The variables of the inventory group ``kms_hosts`` (the KMS host play's default hosts), read without
-        templating: the KMS hosts a client's address may belong to (a few hosts, read once per client)."""
-        found: dict[str, t.Any] = {}
-        for name in (task_vars.get("groups") or {}).get("kms_hosts") or []:
-            try:
-                variables = hostvars.raw_get(name) if name in hostvars else None
-            except (KeyError, AnsibleError):
-                continue
-            if isinstance(variables, t.Mapping):
-                found[name] = variables
-        return found
+    def _kms_play_names(self, task_vars: dict[str, t.Any]) -> list[str]:
+        """The inventory names the run's KMS host play targets: ``remediate_kms_names`` (remediate.yml's own list of
+        ``remediate_kms_hosts``, or group ``kms_hosts``) when the play has it, else group ``kms_hosts`` (the role in a
+        playbook of the user's own)."""
+        try:
+            names = _options.variable(task_vars, "remediate_kms_names", self._templar.template)
+        except AnsibleActionFail:
+            names = None        # a prediction never fails the task: the default group then
+        if not isinstance(names, (list, tuple)):
+            names = (task_vars.get("groups") or {}).get("kms_hosts") or []
+        return [str(name) for name in names if name]
 
     @classmethod
-    def _changing_kms_hosts(cls, task_vars: dict[str, t.Any], names: list[t.Any], addresses: t.Any = None) -> list[str]:
+    def _changing_kms_hosts(cls, task_vars: dict[str, t.Any], names: list[t.Any], addresses: t.Any = None,
+                            tables: _RunTables | None = None) -> list[str]:
         """Check mode: the KMS hosts among ``names`` (as a client names them) that the run's KMS host play would change
         - an inventory host named so, or by the name's first label (unless its diagnosis gives another FQDN), else the
-        one host of group ``kms_hosts`` whose own addresses hold the name's address (an IP address, or the client's
-        ``addresses`` for an alias; an address two of them have names neither), whose ``kms_host_summary`` says
-        changed - by inventory name, read without templating."""
+        one machine among the hosts the KMS host play targets whose own addresses hold the name's address (an IP
+        address, or the client's ``addresses`` for an alias; an address two machines have names neither), whose
+        ``kms_host_summary`` says changed - by inventory name, read without templating. ``tables``: the run's
+        inventory tables (``_RunTables``; none: made for this call alone)."""
         hostvars = task_vars.get("hostvars")
         if not names or hostvars is None or not hasattr(hostvars, "raw_get"):
             return []
+        tables = tables or _RunTables(task_vars, None)
         found: list[str] = []
-        kms_group: dict[str, t.Any] | None = None
-
-        @functools.lru_cache(maxsize=1)
-        def by_key() -> dict[str, str]:
-            # built once per client, only when a name is not an inventory name as it is
-            return _remediate.inventory_by_key((task_vars.get("groups") or {}).get("all") or [])
-
         for name in names:
             fqdn = _snapshot.host_key(_snapshot.split_host_port(name if isinstance(name, str) else None)[0])
-            if not cls._changing_by_name(hostvars, fqdn, found, by_key):
-                if kms_group is None:
-                    kms_group = cls._kms_group_vars(task_vars, hostvars)
-                owners = _remediate.kms_hosts_by_address(fqdn, addresses, kms_group)
-                if len(owners) == 1 and owners[0] not in found \
-                        and _remediate.kms_host_would_change(kms_group[owners[0]], None, owners[0]):
+            if not cls._changing_by_name(hostvars, fqdn, found, tables.inventory_name):
+                kms_hosts = tables.kms_hosts()
+                owners = _remediate.kms_hosts_by_address(fqdn, addresses, kms_hosts)
+                if len(owners) == 1 and owners[0] not in found and kms_hosts[owners[0]]["changed"]:
                     found.append(owners[0])
         return found
 
     @staticmethod
-    def _changing_by_name(hostvars: t.Any, fqdn: str, found: list[str], by_key: t.Callable[[], dict[str, str]]) -> bool:
+    def _changing_by_name(hostvars: t.Any, fqdn: str, found: list[str], by_key: t.Callable[[str], str | None]) -> bool:
         """Check mode: add to ``found`` the inventory host the client's name ``fqdn`` names (by name or first label)
         when the KMS host play would change it; whether an inventory host of that name was found at all. ``by_key``:
-        the inventory's names by ``host_key`` (``_remediate.inventory_by_key``), made when first needed."""
+        the inventory name of a name by ``host_key`` (``_RunTables.inventory_name``)."""
         named = False
         for candidate in _remediate.inventory_names(fqdn):
             inventory_name = candidate
             if candidate not in hostvars:
                 # an inventory from Active Directory names hosts in upper case (KMS01.CORP.EXAMPLE.JP)
-                inventory_name = by_key().get(candidate, candidate)
+                inventory_name = by_key(candidate) or candidate
             if inventory_name in found:
                 return True
             try:

@@ -16,10 +16,12 @@ description:
     KMS host answers the client now; then activation, only after a fix, once the KMS host answers, or when a fix was
     found already in place (a run lost half-way), and never while a change waits for a restart.
   - In check mode the KMS host play has changed nothing, so a client whose KMS host does not answer but which that
-    play would change (an inventory host of the client's KMS host name, or its first label, else the one host of group
-    C(kms_hosts) whose own addresses hold the address the client names it by - an IP address, or what the client
-    resolved for an alias - whose C(kms_host_summary) says changed) gets the activation it would get, reported in
-    C(summary.unforeseen) as cannot be foreseen.
+    play would change (an inventory host of the client's KMS host name, or its first label, else the one machine among
+    the hosts that play targets - C(remediate_kms_names) as remediate.yml sets it from C(remediate_kms_hosts), else
+    group C(kms_hosts) - whose own addresses hold the address the client names it by - an IP address, or what the
+    client resolved for an alias - whose C(kms_host_summary) says changed; two inventory names of one machine, one
+    FQDN, are one) gets the activation it would get, reported in C(summary.unforeseen) as cannot be foreseen. The
+    inventory's tables this needs are made once per run, shared by the task's workers.
   - Each remedy reads the host, changes only the difference and reads it again, exactly as the module does on its own;
     the first remedy that fails or loses the host ends the task, and the result says what was done.
   - One task per host instead of one per remedy - ansible-core's per-task cost made the role's remediate --check cost

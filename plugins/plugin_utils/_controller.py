@@ -62,10 +62,13 @@ except ImportError:  # pragma: no cover - dnspython is in requirements.txt
 
 
 def _process_start(pid: int) -> str:
-    """The start time of a process in clock ticks since boot (Linux), to tell a pid reused by a later run apart."""
+    """The start time of a process in clock ticks since boot (Linux), to tell a pid reused by a later run apart.
+
+    Read as bytes: a text file opened with ``encoding="ascii"`` looks the codec up, which imports ``encodings.ascii``
+    in each forked worker that opens one (1-4 ms a worker, issue 13); ``bytes.decode`` has ASCII built in."""
     try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as proc_stat:
-            return proc_stat.read().rsplit(")", 1)[1].split()[19]
+        with open(f"/proc/{pid}/stat", "rb") as proc_stat:
+            return proc_stat.read().decode("ascii", "replace").rsplit(")", 1)[1].split()[19]
     except (OSError, IndexError):
         return "0"
 
@@ -328,6 +331,8 @@ _PRECEDENCE: tuple[tuple[ipaddress.IPv6Network, int], ...] = tuple(sorted(
 
 #: At most this many addresses of one name are connected to (each in its own thread, all at once).
 MAX_ADDRESSES = 32
+#: At most this many endpoints of one host are checked at once (each resolves its name, then connects).
+MAX_ENDPOINTS = 16
 
 
 def _precedence(address: str) -> int:
@@ -368,33 +373,39 @@ def _link_local(address: str) -> bool:
         return False
 
 
-def _dns_addresses(name: str, servers: list[tuple[str, int]], timeout: float) -> list[str]:
+def _dns_addresses(name: str, servers: list[tuple[str, int]], timeout: float,
+                   pool: concurrent.futures.Executor | None = None) -> list[str]:
     """A and AAAA of ``name`` from the given DNS servers, both asked at once (each within ``timeout``).
 
     A name with only AAAA records is resolved (a dual-stack or IPv6-only KMS host registers AAAA: "Registers all of the
     IP addresses on the computer onto the configured DNS server", learn.microsoft.com/powershell/module/dnsclient/
     register-dnsclient). A type that does not answer (NoAnswer, NXDOMAIN, no server, timeout) adds nothing; when
     neither answers the name is unresolved, as before. Ordered by RFC 6724 precedence (``_PRECEDENCE``), otherwise in
-    the server's order, A before AAAA (a server may rotate its records, round robin: ``tried`` says which came first)."""
+    the server's order, A before AAAA (a server may rotate its records, round robin: ``tried`` says which came first).
+    ``pool``: threads to ask in (``tcp_check``'s, shared); none: two of its own."""
     def _ask(rdtype: str) -> list[str]:
         try:
             return [r.to_text() for r in _resolver(servers, timeout).resolve(name, rdtype)]
         except dns.exception.DNSException:
             return []
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+    if pool is not None:
         answers = list(pool.map(_ask, ("A", "AAAA")))
+    else:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as own:
+            answers = list(own.map(_ask, ("A", "AAAA")))
     return sorted(_unique(answers[0] + answers[1]), key=lambda address: -_precedence(address))
 
 
-def _addresses(name: str, servers: list[tuple[str, int]] | None, timeout: float) -> list[str]:
+def _addresses(name: str, servers: list[tuple[str, int]] | None, timeout: float,
+               pool: concurrent.futures.Executor | None = None) -> list[str]:
     """Every address of ``name`` in the order a client tries them: an address is itself; with ``servers`` (and
     dnspython) the A and AAAA answers of those servers; else the system resolver's ``getaddrinfo`` in its own order
-    (RFC 6724 sorted), repeats removed. Empty when the name does not resolve."""
+    (RFC 6724 sorted), repeats removed. Empty when the name does not resolve. ``pool``: see ``_dns_addresses``."""
     if _literal(name):
         return [name]
     if servers and HAS_DNSPYTHON:
-        return _dns_addresses(name, servers, timeout)
+        return _dns_addresses(name, servers, timeout, pool)
     try:
         return _unique(str(info[4][0]) for info in socket.getaddrinfo(name, None, proto=socket.IPPROTO_TCP))
     except (socket.gaierror, UnicodeError):
@@ -424,7 +435,8 @@ def _connect_one(address: str, port: int, timeout: float) -> dict[str, t.Any]:
         return dict(outcome, untried=True) if exc.errno in _CANNOT_TRY else outcome
 
 
-def _connect(name: str, port: int, servers: list[tuple[str, int]] | None, timeout: float) -> dict[str, t.Any]:
+def _connect(name: str, port: int, servers: list[tuple[str, int]] | None, timeout: float,
+             pool: concurrent.futures.Executor | None = None) -> dict[str, t.Any]:
     """TCP connect to every address of ``name`` at once, so the check takes one ``timeout`` however many there are.
 
     ``open``: some address answered (a client that tries the next address on failure gets through: [MS-RPCE] 2.1.1.1
@@ -433,16 +445,19 @@ def _connect(name: str, port: int, servers: list[tuple[str, int]] | None, timeou
     (None when none did). ``tried``: ``[{address, open, error}]`` for each address, in the resolver's order
     (``untried``: the controller has no way to that address). ``error`` when none answered: the error of the first
     address the controller could try - the one a client tries first - or ``unresolved`` with no address at all.
-    ``addresses``: every address of the name, as before."""
-    addresses = _addresses(name, servers, timeout)
+    ``addresses``: every address of the name, as before. ``pool``: the connect threads of the whole check
+    (``tcp_check``), shared by its endpoints; none: this name's own."""
+    addresses = _addresses(name, servers, timeout, pool)
     if not addresses:
         return {"open": False, "error": "unresolved", "addresses": [], "address": None, "tried": []}
     targets = addresses[:MAX_ADDRESSES]
     if len(targets) == 1:
         tried = [_connect_one(targets[0], port, timeout)]
+    elif pool is not None:
+        tried = list(pool.map(lambda address: _connect_one(address, port, timeout), targets))
     else:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=len(targets)) as pool:
-            tried = list(pool.map(lambda address: _connect_one(address, port, timeout), targets))
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(targets)) as own:
+            tried = list(own.map(lambda address: _connect_one(address, port, timeout), targets))
     answered = next((entry["address"] for entry in tried if entry["open"]), None)
     # the first address the controller could try at all: an IPv6 address it has no route to says nothing of the host
     first = next((entry for entry in tried if not entry.get("untried")), tried[0])
@@ -453,20 +468,28 @@ def _connect(name: str, port: int, servers: list[tuple[str, int]] | None, timeou
 def tcp_check(endpoints: list[tuple[str, int]], servers: list[tuple[str, int]] | None,
               timeout: float = 2.0, cache: RunCache | None = None) -> dict[str, dict[str, t.Any]]:
     """TCP connect from the controller to each host:port (every address of its name), all at once; keyed "host:port",
-    each ``{open, error, addresses, address, tried}`` (see ``_connect``)."""
+    each ``{open, error, addresses, address, tried}`` (see ``_connect``).
+
+    Two pools, not one pool per endpoint inside another: ``MAX_ENDPOINTS`` endpoint threads (each resolves its name and
+    waits for its connects) and one pool of connect threads that every endpoint's addresses share, as many as the
+    endpoints may have at once (``MAX_ENDPOINTS`` x ``MAX_ADDRESSES``, started only as connects come), so every
+    address of every endpoint being checked is still connected to at once. Each endpoint's answer is shared through
+    ``cache``."""
     unique = sorted(set(endpoints))
     if not unique:
         return {}
     run_cache = cache or RunCache(None)
 
-    def _shared(host: str, port: int) -> dict[str, t.Any]:
+    def _shared(host: str, port: int, pool: concurrent.futures.Executor | None = None) -> dict[str, t.Any]:
         return t.cast(dict, run_cache.get(("tcp", host.lower(), port, servers, timeout),
-                                          lambda: _connect(host, port, servers, timeout)))
+                                          lambda: _connect(host, port, servers, timeout, pool)))
 
-    if len(unique) == 1:        # the common case: no thread pool to start for one connect (or one cached answer)
+    if len(unique) == 1:        # the common case: no endpoint pool to start for one endpoint (or one cached answer)
         return {f"{unique[0][0]}:{unique[0][1]}": _shared(*unique[0])}
-    with concurrent.futures.ThreadPoolExecutor(max_workers=min(16, len(unique))) as pool:
-        futures = {f"{h}:{p}": pool.submit(_shared, h, p) for h, p in unique}
+    workers = min(MAX_ENDPOINTS, len(unique))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers * MAX_ADDRESSES) as connects, \
+            concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {f"{h}:{p}": pool.submit(_shared, h, p, connects) for h, p in unique}
         return {key: future.result() for key, future in futures.items()}
 
 

@@ -147,6 +147,12 @@ def _variable(task_vars: t.Mapping[str, t.Any], variable: str, template: t.Calla
     return _without_omit(value, omit)
 
 
+def variable(task_vars: t.Mapping[str, t.Any], name: str, template: t.Callable[[t.Any], t.Any]) -> t.Any:
+    """The variable ``name`` of the task, templated only when it may hold a template (``_variable``); None when it is
+    undefined, null or omitted; a template that fails raises ``AnsibleActionFail`` naming the variable."""
+    return _variable(task_vars, name, template, task_vars.get("omit"))
+
+
 def _without_omit(value: t.Any, omit: t.Any) -> t.Any:
     """``value`` with ansible-core 2.16-2.18's omit placeholder taken out (None when it is the placeholder)."""
     if not isinstance(omit, str) or not omit:

@@ -126,24 +126,47 @@ def inventory_names(kms_host: str) -> list[str]:
     return [kms_host] + ([short] if short and short != kms_host else [])
 
 
-def kms_hosts_by_address(kms_host: str, known: t.Any, kms_hosts: t.Mapping[str, t.Any]) -> list[str]:
-    """The inventory names among ``kms_hosts`` (inventory name -> its variables) of the KMS hosts whose own addresses
-    (their diagnosis's ``kms_host_info.addresses``, the adapters' IPAddress) hold the address the client names its KMS
-    host by: ``kms_host`` itself when it is an IP address, else the client's own addresses for it (``known``: its
-    diagnosis's ``kms_addresses``, the look-up of an alias). More than one: the address is shared (NAT, a load
-    balancer) and none is meant - the caller takes only a single one, as the fleet step does (``_correlate._Joiner``)."""
+def machine_of(fqdn: t.Any, inventory_name: str) -> str:
+    """One machine however many inventory names the run has for it, as the fleet step tells them apart
+    (``_correlate._identity``): the FQDN its own diagnosis gives when it has a domain, else its inventory name - both as
+    ``_snapshot.host_key`` compares them (``KMS01.CORP.EXAMPLE.JP`` and ``kms01.corp.example.jp`` are one machine)."""
+    key = _snapshot.host_key(fqdn if isinstance(fqdn, str) else None)
+    return key if "." in key else "\0" + _snapshot.host_key(inventory_name)
+
+
+def kms_host_entry(inventory_name: str, variables: t.Any) -> dict[str, t.Any]:
+    """What check mode needs of one host of the run's KMS host play, as plain data (made once per run, not per
+    client): ``addresses`` its own adapters' addresses (its diagnosis's ``kms_host_info.addresses``, as
+    ``_snapshot.address_key`` gives them; none when not read), ``changed`` whether that play predicted a change on it
+    (``kms_host_would_change`` by address), ``machine`` the machine it is (``machine_of``)."""
+    variables = _dict(variables)
+    diagnosis = _dict(_dict(variables.get("diagnose_result")).get("diagnosis"))
+    info = _dict(diagnosis.get("kms_host_info"))
+    return {"addresses": sorted({a for a in (_snapshot.address_key(v) for v in _as_list(info.get("addresses"))) if a}),
+            "changed": kms_host_would_change(variables, None, inventory_name),
+            "machine": machine_of(diagnosis.get("fqdn"), inventory_name)}
+
+
+def kms_hosts_by_address(kms_host: str, known: t.Any, kms_hosts: t.Mapping[str, t.Mapping[str, t.Any]]) -> list[str]:
+    """The KMS hosts among ``kms_hosts`` (inventory name -> its ``kms_host_entry``), one inventory name per machine,
+    whose own addresses hold the address the client names its KMS host by: ``kms_host`` itself when it is an IP
+    address, else the client's own addresses for it (``known``: its diagnosis's ``kms_addresses``, the look-up of an
+    alias). Two inventory names of one machine (``machine_of``) are one: its name whose entry says changed, else its
+    first. More than one: the address is shared (NAT, a load balancer) and none is meant - the caller takes only a
+    single one, as the fleet step does (``_correlate._Joiner``)."""
     literal = _snapshot.address_key(kms_host)
     resolved = known.get(kms_host) if isinstance(known, t.Mapping) else None
     wanted = {literal} if literal else {a for a in (_snapshot.address_key(v) for v in _as_list(resolved)) if a}
     if not wanted:
         return []
-    found = []
-    for name, variables in kms_hosts.items():
-        info = _dict(_dict(_dict(_dict(variables).get("diagnose_result")).get("diagnosis")).get("kms_host_info"))
-        own = {a for a in (_snapshot.address_key(v) for v in _as_list(info.get("addresses"))) if a}
-        if own & wanted:
-            found.append(name)
-    return found
+    machines: dict[str, str] = {}
+    for name, entry in kms_hosts.items():
+        if wanted.isdisjoint(_as_list(entry.get("addresses"))):
+            continue
+        machine = str(entry.get("machine") or name)
+        if machine not in machines or (entry.get("changed") and not kms_hosts[machines[machine]].get("changed")):
+            machines[machine] = name
+    return list(machines.values())
 
 
 def kms_host_would_change(variables: t.Mapping[str, t.Any], kms_host: str | None, inventory_name: str) -> bool:

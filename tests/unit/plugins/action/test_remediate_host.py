@@ -5,6 +5,9 @@ tests/integration/test_remediate.py, test_safe_runs.py and test_interrupted_runs
 that records how it was called and answers what a remedy module answers."""
 from __future__ import annotations
 
+import multiprocessing
+import pathlib
+import tempfile
 import typing as t
 from unittest import mock
 
@@ -13,6 +16,7 @@ from ansible.errors import AnsibleActionFail
 from ansible.playbook.play_context import PlayContext
 
 from ansible_collections.winactivation.kms.plugins.action import remediate_host
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _remediate
 
 PRODUCT = "b92e9980-b9d5-4821-9c94-140f632f6312"
 
@@ -50,8 +54,10 @@ def _diagnosis(*findings: dict[str, t.Any]) -> dict[str, t.Any]:
     return {"status": "failing", "findings": list(findings), "codes": [f["code"] for f in findings]}
 
 
-def _run(args: dict[str, t.Any], task_vars: dict[str, t.Any], loader: Loader, check_mode: bool = False) -> dict[str, t.Any]:
+def _run(args: dict[str, t.Any], task_vars: dict[str, t.Any], loader: Loader, check_mode: bool = False,
+         uuid: str = "remediate-task") -> dict[str, t.Any]:
     task = mock.MagicMock()
+    task._uuid = uuid       # one task of the play: its forked workers share the run's tables
     task.args, task.action, task.async_val, task.check_mode, task.diff = args, "winactivation.kms.remediate_host", 0, check_mode, False
     task.copy.side_effect = lambda: mock.MagicMock(check_mode=check_mode, diff=False)
     conn = mock.MagicMock()
@@ -414,10 +420,10 @@ def test_a_kms_hosts_license_store_is_not_rebuilt_and_a_person_is_told_why(check
     assert "CSVLK" in person["en"] and "KB 2736303" in person["en"] and "CSVLK" in person["ja"]
 
 
-def _kms_at(addresses: list[str], changed: bool = True) -> dict[str, t.Any]:
+def _kms_at(addresses: list[str], changed: bool = True, fqdn: str = "kms01.corp.example.jp") -> dict[str, t.Any]:
     """A KMS host of group kms_hosts whose KMS host play would change it, with its own ``addresses`` (brief v2)."""
     return {"kms_host_summary": {"changed": changed, "operations": [{"op": "enable_spp"}]},
-            "diagnose_result": {"diagnosis": {"fqdn": "kms01.corp.example.jp", "kms_host_info": {"addresses": addresses}}}}
+            "diagnose_result": {"diagnosis": {"fqdn": fqdn, "kms_host_info": {"addresses": addresses}}}}
 
 
 @pytest.mark.parametrize("named", [
@@ -439,7 +445,8 @@ def test_check_mode_finds_the_kms_host_a_client_names_by_its_address_or_an_alias
         return _run({}, task_vars, loader, check_mode=True)["summary"]["unforeseen"]
     [op] = unforeseen({"kms01": _kms_at(["10.0.5.21", "2001:db8::21"])})
     assert (op["op"], op["target"]) == ("activate", PRODUCT) and "kms01" in op["because"]["en"]
-    shared = unforeseen({"kms01": _kms_at(["10.0.5.21", "2001:db8::21"]), "kms02": _kms_at(["10.0.5.21", "2001:db8::21"])})
+    shared = unforeseen({"kms01": _kms_at(["10.0.5.21", "2001:db8::21"]),
+                         "kms02": _kms_at(["10.0.5.21", "2001:db8::21"], fqdn="kms02.corp.example.jp")})
     assert shared == []
 
 
@@ -458,3 +465,85 @@ def test_a_kms_hosts_key_is_not_replaced_by_a_gvlk_and_a_person_is_told_why(code
     assert summary["operations"] == []
     [person] = summary["needs_person"]
     assert "CSVLK" in person["en"] and "allow_channel_change" in person["en"] and "CSVLK" in person["ja"]
+
+
+class _CountedHostVars(_HostVars):
+    """``_HostVars`` whose reads of the KMS hosts are written to ``log`` (one line each), seen across forked workers."""
+
+    def __init__(self, variables: dict[str, t.Any], log: pathlib.Path) -> None:
+        super().__init__(variables)
+        self.log = log
+
+    def raw_get(self, host: str) -> t.Any:
+        if host != "localhost":
+            with self.log.open("a", encoding="utf-8") as handle:
+                handle.write(f"read {host}\n")
+        return super().raw_get(host)
+
+
+def test_check_mode_makes_the_inventorys_tables_once_per_run_not_once_per_client(tmp_path, monkeypatch):
+    """Issue 13: remediate --check built the inventory's names by host_key (group all) once per failing client - a
+    cache local to the call, in a worker forked for that client - and read the KMS hosts' variables again for each:
+    O(clients x hosts) for an Active Directory inventory (upper-case names). Each client here runs in its own forked
+    worker, as ansible-core runs it; the builds and reads are counted across them. Fails before the fix: one build
+    and one read of kms01 per client."""
+    log = tmp_path / "log"
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))          # the run's spool (RunCache) under tmp_path
+    real = _remediate.inventory_by_key
+
+    def counted(names: t.Any) -> dict[str, str]:
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write("inventory_by_key\n")
+        return real(names)
+
+    monkeypatch.setattr(_remediate, "inventory_by_key", counted)
+    inventory = ["localhost", "KMS-DOWN.CORP.EXAMPLE.JP", "kms01"] + [f"PC{i}.CORP.EXAMPLE.JP" for i in range(200)]
+    hostvars = _CountedHostVars({"localhost": {}, "KMS-DOWN.CORP.EXAMPLE.JP": {"kms_host_summary": {"changed": True}},
+                                 "kms01": _kms_at(["10.0.5.21"])}, log)
+    down = _diagnosis(_finding("KMS_HOST_DOWN", evidence={"kms_host": "kms-down.corp.example.jp:1688"}),
+                      _finding("KMS_HOST_DOWN", evidence={"kms_host": "10.0.5.21:1688"}), _finding("IN_GRACE"))
+    task_vars = _vars(down, hostvars=hostvars, groups={"all": inventory, "kms_hosts": ["kms01"]})
+
+    def client(number: int) -> None:
+        loader = Loader({"kms_dns_info": _NOT_ANSWERING, "Activate": _WOULD_ACTIVATE})
+        summary = _run({}, dict(task_vars, inventory_hostname=f"PC{number}.CORP.EXAMPLE.JP"), loader, check_mode=True)["summary"]
+        [op] = summary["unforeseen"]
+        assert "KMS-DOWN.CORP.EXAMPLE.JP, kms01" in op["because"]["en"]
+
+    workers = [multiprocessing.get_context("fork").Process(target=client, args=(n,)) for n in range(6)]
+    for worker in workers:      # one after the other, as a fleet's clients reach the task in turn
+        worker.start()
+        worker.join()
+    assert [w.exitcode for w in workers] == [0] * 6
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert lines.count("inventory_by_key") == 1
+    assert lines.count("read kms01") == 1
+
+
+def test_check_mode_matches_by_address_the_hosts_the_kms_host_play_targets():
+    """remediate.yml's KMS host play targets remediate_kms_hosts (default: group kms_hosts); its client play names them
+    in remediate_kms_names. With remediate_kms_hosts: kms_servers, check mode looked for the address in group kms_hosts
+    alone and predicted nothing for a client naming its KMS host by address. Fails before the fix."""
+    down = _diagnosis(_finding("KMS_HOST_DOWN", evidence={"kms_host": "10.0.5.21:1688"}), _finding("IN_GRACE"))
+    hostvars = _HostVars({"localhost": {}, "kms-a": _kms_at(["10.0.5.21"], fqdn="kms-a.corp.example.jp")})
+    loader = Loader({"kms_dns_info": _NOT_ANSWERING, "Activate": _WOULD_ACTIVATE})
+    task_vars = _vars(down, hostvars=hostvars, remediate_kms_names=["kms-a"],
+                      groups={"all": ["localhost", "pc1", "kms-a"], "kms_servers": ["kms-a"]})
+    [op] = _run({}, task_vars, loader, check_mode=True)["summary"]["unforeseen"]
+    assert (op["op"], op["target"]) == ("activate", PRODUCT) and "kms-a" in op["because"]["en"]
+
+
+@pytest.mark.parametrize("second", ["KMS01.CORP.EXAMPLE.JP", "kms01-mgmt"])
+def test_check_mode_takes_two_inventory_names_of_one_kms_host_as_one(second):
+    """The inventory lists one KMS host twice (kms01 and its upper-case FQDN from Active Directory, or its address):
+    both names have the client's address, and check mode took the address as shared by two KMS hosts (a load
+    balancer's) and predicted nothing. One machine is one FQDN, as the fleet step tells them apart. Fails before
+    the fix. Two machines with that address still name neither (test above)."""
+    down = _diagnosis(_finding("KMS_HOST_DOWN", evidence={"kms_host": "10.0.5.21:1688"}), _finding("IN_GRACE"))
+    hostvars = _HostVars({"localhost": {}, "kms01": _kms_at(["10.0.5.21"], changed=False),
+                          second: _kms_at(["10.0.5.21"], fqdn="KMS01.corp.example.jp.")})
+    loader = Loader({"kms_dns_info": _NOT_ANSWERING, "Activate": _WOULD_ACTIVATE})
+    groups = {"all": ["localhost", "pc1", "kms01", second], "kms_hosts": ["kms01", second]}
+    task_vars = _vars(down, hostvars=hostvars, groups=groups)
+    [op] = _run({}, task_vars, loader, check_mode=True)["summary"]["unforeseen"]
+    assert (op["op"], op["target"]) == ("activate", PRODUCT) and second in op["because"]["en"]

@@ -305,3 +305,37 @@ def test_an_unresolved_name_is_still_an_observation(zone, live):
     view = {"domains": [], "candidates": [{"source": "service", "host": "gone.corp.example.jp", "port": live}]}
     obs = _controller.observe(view, servers, 0.5, known=None)
     assert obs["tcp"][f"gone.corp.example.jp:{live}"]["error"] == "unresolved" and obs["not_checked"] == {}
+
+
+def test_the_check_shares_one_pool_of_connect_threads_between_its_endpoints(monkeypatch):
+    """tcp_check ran each endpoint in a thread of its own pool, and each endpoint started a pool of its own inside it
+    for its addresses (and one more for its A and AAAA questions): nested pools, one per endpoint, whose threads
+    were started anew for every endpoint - 40 endpoints of 8 addresses started 41 pools and more than 320 threads.
+    Counted, not timed: the pools made and the threads they started. Fails before the fix."""
+    made: list[t.Any] = []
+    real = _controller.concurrent.futures.ThreadPoolExecutor
+
+    class Counted(real):  # type: ignore[misc,valid-type]
+        def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    def addresses(name: str, _servers: t.Any, _timeout: float, *_pool: t.Any) -> list[str]:
+        number = int(name.split(".")[0][3:])
+        return [f"10.{number}.0.{i}" for i in range(1, 9)]
+
+    gate = threading.Barrier(8, timeout=10)
+
+    def connect_one(address: str, _port: int, _timeout: float) -> dict[str, t.Any]:
+        gate.wait()         # an endpoint's 8 connects are under way at once (all at once, as before)
+        return {"address": address, "open": address.endswith(".1"), "error": None}
+
+    monkeypatch.setattr(_controller.concurrent.futures, "ThreadPoolExecutor", Counted)
+    monkeypatch.setattr(_controller, "_addresses", addresses)
+    monkeypatch.setattr(_controller, "_connect_one", connect_one)
+    endpoints = [(f"kms{n}.corp.example.jp", 1688) for n in range(40)]
+    answers = _controller.tcp_check(endpoints, None, 1.0)
+    assert len(answers) == 40 and all(a["open"] and len(a["tried"]) == 8 for a in answers.values())
+    assert len(made) == 2                                       # one pool of endpoints, one of connects
+    threads = sum(len(pool._threads) for pool in made)          # pylint: disable=protected-access
+    assert threads <= _controller.MAX_ENDPOINTS + _controller.MAX_ENDPOINTS * 8
