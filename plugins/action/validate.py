@@ -49,6 +49,10 @@ class ActionModule(ActionBase):
         warnings: list[str] = []
         for target in args["targets"]:
             _check_target(target)
+            if target.get("default_group") is not None:
+                wrong = _validate.wrong_target_variable(target["variable"], target["default_group"], task_vars)
+                if wrong is not None:
+                    errors.setdefault(wrong, [])
             if not target["hosts"]:
                 if target["required"]:
                     errors.setdefault(_empty_target(target, (task_vars.get("groups") or {}).get("all") or []), [])

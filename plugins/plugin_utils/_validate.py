@@ -48,6 +48,31 @@ VARIABLE_PREFIXES = ("diagnose_", "remediate_", "report_", "kms_host_", "snapsho
 _VARIABLE_NAME = re.compile(r"\b(?:diagnose|remediate|report|kms_host|snapshot|verify)_[a-z0-9_]*[a-z0-9]")
 
 
+#: The variable that narrows each playbook's hosts (its first play of hosts: ``hosts: "{{ <variable> | default('windows')
+#: }}"``), and the playbook. A run whose own variable is unset while another playbook's is set was narrowed with the
+#: wrong one: ``-e diagnose_hosts=pc1`` on remediate reached every host of ``windows`` (``wrong_target_variable``).
+TARGET_VARIABLES = {"diagnose_hosts": "winactivation.kms.diagnose", "remediate_hosts": "winactivation.kms.remediate",
+                    "verify_hosts": "winactivation.kms.verify_host"}
+
+
+def wrong_target_variable(own: str, default_group: str | None, defined: t.Mapping[str, t.Any]) -> str | None:
+    """The error for a run narrowed with another playbook's host variable: ``own`` (this run's, e.g.
+    ``remediate_hosts``) is not in ``defined`` (the variables the controller sees, extra variables included) while
+    another of ``TARGET_VARIABLES`` is; None otherwise (both set is the user's choice)."""
+    if own not in TARGET_VARIABLES or own in defined:
+        return None
+    others = sorted(name for name in TARGET_VARIABLES if name != own and name in defined)
+    if not others:
+        return None
+    other = others[0]
+    value = defined[other]
+    shown = repr(value) if isinstance(value, str) and len(value) <= 200 else "a value"
+    everyone = f"every host of group {default_group!r}" if default_group else "its default hosts"
+    return (f"{other}: set to {shown}, but {other} narrows the {TARGET_VARIABLES[other]} playbook; this run is narrowed "
+            f"with {own}, which is not set, so it would reach {everyone}. Set {own} (-e {own}=<group or host pattern>) "
+            "or use --limit")
+
+
 @functools.lru_cache(maxsize=1)
 def known_variables(roles_dir: str = ROLES_DIR) -> frozenset[str]:
     """Every variable name with the collection's prefixes that its roles and playbooks use or document (their YAML

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import time
 from unittest import mock
 
 import pytest
+import yaml
 from ansible.errors import AnsibleActionFail
 from ansible.playbook.play_context import PlayContext
 
@@ -149,7 +151,7 @@ class _HostVars(dict):
     """hostvars as the action sees them: host -> that host's variables."""
 
 
-def _run(args, hostvars, this_host="localhost", groups=None, check_mode=False):
+def _run(args, hostvars, this_host="localhost", groups=None, check_mode=False, controller_vars=None):
     task = mock.MagicMock()
     task.args = args
     task.action = "winactivation.kms.validate"
@@ -159,7 +161,7 @@ def _run(args, hostvars, this_host="localhost", groups=None, check_mode=False):
     action = validate_action.ActionModule(task, mock.MagicMock(), PlayContext(), loader=mock.MagicMock(),
                                           templar=mock.MagicMock(), shared_loader_obj=None)
     hostvars = hostvars if isinstance(hostvars, _HostVars) else _HostVars(hostvars)
-    task_vars = {"inventory_hostname": this_host, "hostvars": hostvars}
+    task_vars = {"inventory_hostname": this_host, "hostvars": hostvars, **(controller_vars or {})}
     if groups is not None:
         task_vars["groups"] = groups
     return action.run(task_vars=task_vars)
@@ -364,3 +366,59 @@ def test_snapshot_expiring_days_is_range_checked_before_any_file_is_read(value):
     assert _validate.validate(spec, {"snapshot_expiring_days": value}) == [
         f"snapshot_expiring_days must be between 1 and 180, got {value}"]
     assert _validate.validate(spec, {"snapshot_expiring_days": 30}) == []
+
+
+def _own_target(variable, pattern="windows", hosts=("pc1", "pc2", "pc3")):
+    return {"variable": variable, "pattern": pattern, "default_group": "windows", "hosts": list(hosts)}
+
+
+@pytest.mark.parametrize("own, given", [("remediate_hosts", "diagnose_hosts"), ("remediate_hosts", "verify_hosts"),
+                                        ("diagnose_hosts", "remediate_hosts"), ("verify_hosts", "diagnose_hosts")])
+def test_a_run_narrowed_with_another_playbooks_host_variable_is_refused(own, given):
+    """ansible-playbook winactivation.kms.remediate -e diagnose_hosts=pc1 was accepted (diagnose_hosts is a variable of
+    the collection, so not a typo), ignored, and every host of windows was remediated. A run whose own host variable
+    is unset while another playbook's is set is refused before any host is contacted, naming both and the fix."""
+    result = _run({"roles": {"report": []}, "targets": [_own_target(own)]}, {"localhost": {}},
+                  controller_vars={given: "pc1"})
+    playbook = _validate.TARGET_VARIABLES[given]
+    assert result["failed"] is True, result
+    assert result["msg"] == (
+        f"Invalid settings, nothing was changed: {given}: set to 'pc1', but {given} narrows the {playbook} playbook; "
+        f"this run is narrowed with {own}, which is not set, so it would reach every host of group 'windows'. Set "
+        f"{own} (-e {own}=<group or host pattern>) or use --limit")
+
+
+def test_a_run_with_its_own_host_variable_set_or_none_at_all_passes():
+    both = _run({"roles": {"report": []}, "targets": [_own_target("remediate_hosts", "pc1", ["pc1"])]},
+                {"localhost": {}}, controller_vars={"remediate_hosts": "pc1", "diagnose_hosts": "pc1"})
+    assert not both.get("failed"), both
+    neither = _run({"roles": {"report": []}, "targets": [_own_target("remediate_hosts")]}, {"localhost": {}})
+    assert not neither.get("failed"), neither
+    # a target without a default group (the KMS hosts, the delivery host) is not a run's own pattern
+    kms = _run({"roles": {"report": []}, "targets": [{"variable": "remediate_kms_hosts", "pattern": "kms_hosts",
+                                                      "hosts": ["kms01"], "required": False}]},
+               {"localhost": {}}, controller_vars={"diagnose_hosts": "pc1"})
+    assert not kms.get("failed"), kms
+
+
+def test_each_playbooks_host_variable_is_the_one_named_for_it():
+    """TARGET_VARIABLES names, for each playbook, the variable its plays of hosts use and its validation passes as
+    the run's own target (with its default group): the check cannot drift from the playbooks."""
+    root = os.path.join(os.path.dirname(_validate.ROLES_DIR), "playbooks")
+    found = {}
+    for name in sorted(os.listdir(root)):
+        if not name.endswith(".yml"):
+            continue
+        with open(os.path.join(root, name), encoding="utf-8") as handle:
+            plays = yaml.safe_load(handle) or []
+        used = {m for play in plays for m in re.findall(r"([a-z_]+_hosts) \| default\('windows'\)", str(play.get("hosts", "")))}
+        if used:
+            found[used.pop()] = f"winactivation.kms.{name[:-4]}"
+            assert not used, name
+    assert found == _validate.TARGET_VARIABLES
+    tasks = os.path.join(root, "tasks")
+    for variable, playbook in _validate.TARGET_VARIABLES.items():
+        short = playbook.rsplit(".", 1)[1].split("_")[0]
+        with open(os.path.join(tasks, f"validate_{short}.yml"), encoding="utf-8") as handle:
+            text = handle.read()
+        assert re.search(rf"variable.?:? '?{variable}'?,? ?\n?\s*'?pattern", text) and "default_group" in text, variable
