@@ -1259,12 +1259,13 @@ _PROFILE_TEXT = {"domain": ("Domain", "ドメイン"), "private": ("Private", "�
 
 def _profiles_text(names: list[str], lang: int) -> str:
     """Profile names (domain, private, public) in one language (0 English, 1 Japanese)."""
-    return ", ".join(_PROFILE_TEXT[n][lang] for n in names) if names else ("no profile", "なし")[lang]
+    return (", ", "、")[lang].join(_PROFILE_TEXT[n][lang] for n in names) if names else ("no profile", "なし")[lang]
 
 
 def _rule_limited(ctx: _Context) -> list[dict[str, t.Any]]:
     """KMS_HOST_RULE_LIMITED: the built-in Key Management Service rules, as Windows enforces them, let no client in
-    (every enabled one applies to none of the active network profiles: high confidence) or only the KMS host's own
+    (every enabled one applies to none of the active network profiles: high confidence about the rules; another rule,
+    which the probe does not read, may still open the port) or only the KMS host's own
     subnet (LocalSubnet: medium confidence, the clients' subnets are not known here). Nothing is said when the rules,
     their Profile or scope, or the active profile were not read (absent is not "any"), when none is enabled, or when
     the host listens on another port than the rules' 1688."""
@@ -1287,9 +1288,9 @@ def _rule_limited(ctx: _Context) -> list[dict[str, t.Any]]:
                                  active=_profiles_text(active, i))
                for i, (lang, text) in enumerate((
                    ("en", "applies only to the {covered} profile(s) ({rules}) while the active network profile is "
-                          "{active}: Windows does not apply it there, and TCP 1688 stays blocked for every client"),
+                          "{active}: Windows does not apply it there, so it lets no client reach TCP 1688"),
                    ("ja", "{covered} プロファイルにのみ適用されます ({rules})。アクティブなネットワーク プロファイルは {active} のため"
-                          "この規則は適用されず、TCP 1688 はすべてのクライアントに対して遮断されたままです")))}
+                          "この規則は適用されず、この規則ではどのクライアントも TCP 1688 に接続できません")))}
         return [_findings.make("KMS_HOST_RULE_LIMITED", None, evidence, {"why": why})]
     rules = ", ".join(n for n, r in sorted(enabled.items()) if r["reachable"] == "local_subnet")
     why = {"en": f"admits only the KMS host's own subnet (RemoteAddress LocalSubnet: {rules}): clients on other subnets "
