@@ -18,6 +18,9 @@ description:
     C(LocalSubnet), which blocks clients on other subnets) is widened to C(Any) as I(remote_addresses) asks
     (C(set_rule_scope)). What was not read (an older probe's output without Profile, the active profile) is not
     changed and the result's C(notes) say so. To keep a narrower scope, give I(remote_addresses) (a rule of our own).
+  - Where Group Policy delivers the enforced SPPSVC-In-TCP (a GPO holding the predefined rule keeps its Name) and it
+    does not admit the clients, nothing is changed locally (a local change would not change the enforced rule): the
+    result warns and returns I(needs_person).
   - Rules are found by their Name, never by their localized display name. A firewall profile is never disabled.
   - The firewall is read as it is enforced (the ActiveStore). Where Group Policy ignores local rules
     (AllowLocalFirewallRules false on an active profile) or a Group Policy rule blocks the port outbound, no local rule
@@ -125,8 +128,8 @@ reboot_required:
   type: bool
 needs_person:
   description:
-    - What a person must do (have the GPO allow the KMS port where Group Policy ignores local rules or blocks it), in
-      English (C(en)) and Japanese (C(ja)).
+    - What a person must do (have the GPO allow the KMS port where Group Policy ignores local rules or blocks it, or
+      change the GPO's SPPSVC-In-TCP), in English (C(en)) and Japanese (C(ja)).
   returned: when a person must act
   type: list
   elements: dict

@@ -168,12 +168,37 @@ def _rule_matches(rule: dict[str, t.Any], wanted: dict[str, t.Any], active: list
                 and addresses == sorted(a.lower() for a in wanted["remote_addresses"]))
 
 
+def _builtin_from_policy(builtin: dict[str, t.Any], active: list[str] | None, result: Plan) -> None:
+    """The enforced SPPSVC-In-TCP comes from Group Policy (a GPO holding the predefined rule keeps its Name): a local
+    Set-NetFirewallRule would change the local copy, not the rule Windows enforces, so nothing is changed; when the
+    GPO's rule is disabled, misses the active profile or admits only part of the addresses, a person must change it."""
+    everywhere = builtin.get("profiles") == list(PROFILE_NAMES)      # covers the active profile, read or not
+    reach = rule_reach(builtin, list(PROFILE_NAMES) if everywhere else active)
+    if reach["reachable"] is True:
+        return
+    why = {False: ("it is disabled or applies to none of the active network profiles",
+                   "無効であるか、アクティブなネットワーク プロファイルのいずれにも適用されません"),
+           "local_subnet": ("it admits only the local subnet (LocalSubnet)", "ローカル サブネット (LocalSubnet) のみを許可します")}
+    en, ja = why.get(reach["reachable"], ("what it admits was not read in full", "何を許可するかをすべて読み取れませんでした"))
+    text = {"en": f"Group Policy delivers the Key Management Service rule SPPSVC-In-TCP and {en}: a local change would "
+                  "not change the enforced rule, so none was made. The GPO must enable it for the active network profile "
+                  "and the clients' networks (a person must change it).",
+            "ja": f"キー管理サービスの規則 SPPSVC-In-TCP はグループ ポリシーで配布されており、{ja}。ローカルの変更は適用中の規則を"
+                  "変えないため、変更していません。GPO でアクティブなネットワーク プロファイルとクライアントのネットワークに対して"
+                  "有効にしてください (担当者による変更が必要です)。"}
+    result.warnings.append(text["en"])
+    result.person.append(text)
+
+
 def _plan_builtin(builtin: dict[str, t.Any], active: list[str] | None, result: Plan) -> None:
     """Read, compare, change the built-in SPPSVC-In-TCP rule (asked for with no scope: every address): enable it, make
     it apply to the active profiles (its profiles plus those; Set-NetFirewallRule -Profile) and widen a narrower
     scope (a Windows client's LocalSubnet) to Any (Set-NetFirewallRule -RemoteAddress). What was not read is not
     changed blindly: the result's notes say what could not be compared."""
     ops = result.operations
+    if builtin.get("policy_source") == "group_policy":
+        _builtin_from_policy(builtin, active, result)
+        return
     if not builtin.get("enabled"):
         ops.append({"op": "enable_rule", "target": BUILTIN_INBOUND})
     profiles = builtin.get("profiles")

@@ -195,3 +195,17 @@ def test_our_own_rule_without_its_address_filter_is_updated_not_taken_as_any():
     assert _plan(raw, port=1689).operations == []
     own["Profile"] = 2          # a rule of ours that no longer applies on the Domain network
     assert [op["op"] for op in _plan(raw, port=1689).operations] == ["update_rule"]
+
+
+def test_a_builtin_rule_that_group_policy_delivers_is_not_changed_locally():
+    """A GPO that holds the predefined rule keeps its Name: the ActiveStore answers with the GPO's copy. A local
+    Set-NetFirewallRule would change the local copy only and the next read would plan it again; a person must change
+    the GPO instead."""
+    raw = _probe(1)
+    raw["rules"]["SPPSVC-In-TCP"]["PolicyStoreSourceType"] = 2
+    plan = _plan(raw)
+    assert plan.operations == [] and "Group Policy delivers" in plan.warnings[0]
+    assert "GPO" in plan.person[0]["ja"]
+    raw["rules"]["SPPSVC-In-TCP"].update(Profile=0, RemoteAddress=["Any"])
+    plan = _plan(raw)
+    assert plan.operations == [] and plan.person == []
