@@ -209,3 +209,15 @@ def test_a_builtin_rule_that_group_policy_delivers_is_not_changed_locally():
     raw["rules"]["SPPSVC-In-TCP"].update(Profile=0, RemoteAddress=["Any"])
     plan = _plan(raw)
     assert plan.operations == [] and plan.person == []
+
+
+def test_the_probe_reads_each_rules_profile_and_the_remedy_sets_profile_and_scope():
+    """The probe reads MSFT_NetFirewallRule's Profiles (the cmdlets' Profile) and keeps it null when not read (a cast
+    of $null would read 0, Any); the remedy changes the built-in rule with Set-NetFirewallRule -Profile/-RemoteAddress."""
+    ps = pathlib.Path(_kms_firewall.__file__).parent / "powershell"
+    probe = (ps / "probes" / "firewall.ps1").read_text(encoding="ascii")
+    assert "$ruleProfile = $Rule.Profiles" in probe
+    assert "Profile = if ($null -eq $ruleProfile) { $null } else { [int64]$ruleProfile }" in probe
+    remedy = (ps / "remedies" / "kms_firewall.ps1").read_text(encoding="ascii")
+    assert re.search(r"'set_rule_profile' \{ Set-NetFirewallRule -Name \$name -Profile ", remedy)
+    assert re.search(r"'set_rule_scope' \{ Set-NetFirewallRule -Name \$name -RemoteAddress ", remedy)
