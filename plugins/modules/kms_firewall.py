@@ -19,7 +19,7 @@ description:
     (C(set_rule_scope)). What was not read (an older probe's output without Profile, the active profile) is not
     changed and the result's C(notes) say so. To keep a narrower scope, give I(remote_addresses) (a rule of our own).
   - Where Group Policy delivers the enforced SPPSVC-In-TCP (a GPO holding the predefined rule keeps its Name) and it
-    does not admit the clients, nothing is changed locally (a local change would not change the enforced rule): the
+    does not admit the clients, nothing is changed locally (a local change would not change the enforced rule); the
     result warns and returns I(needs_person).
   - Rules are found by their Name, never by their localized display name. A firewall profile is never disabled.
   - The firewall is read as it is enforced (the ActiveStore). Where Group Policy ignores local rules
