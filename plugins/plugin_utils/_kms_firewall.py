@@ -74,11 +74,12 @@ def policy_problem(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> dict[s
 
 def _scope(addresses: list[str] | None) -> str | None:
     """A rule's remote scope: ``any``, ``local_subnet`` (only LocalSubnet keywords), ``addresses`` (other addresses,
-    maybe with LocalSubnet) or None when the address filter was not read."""
-    if addresses is None:
+    maybe with LocalSubnet) or None when the address filter was not read (absent, or empty: the probe's list of a
+    filter it did not get; Windows names an unscoped rule's RemoteAddress "Any")."""
+    if not addresses:
         return None
     lowered = [a.lower() for a in addresses]
-    if not lowered or "any" in lowered or "*" in lowered:
+    if "any" in lowered or "*" in lowered:
         return "any"
     if all(a in ("localsubnet", "localsubnet4", "localsubnet6") for a in lowered):
         return "local_subnet"
@@ -153,14 +154,15 @@ def view(firewall: dict[str, t.Any], name: str) -> dict[str, t.Any]:
 
 
 def _rule_matches(rule: dict[str, t.Any], wanted: dict[str, t.Any], active: list[str] | None) -> bool:
-    """Is the collection's own rule as wanted? Its remote addresses not read do not match (never taken as Any); its
-    profiles are compared with the active ones when both were read (the rule is created for every profile)."""
-    if rule.get("remote_address") is None:
+    """Is the collection's own rule as wanted? Its remote addresses not read (absent or empty) do not match (never
+    taken as Any); its profiles are compared with the active ones when both were read (the rule is created for every
+    profile)."""
+    if not rule.get("remote_address"):
         return False
     profiles = rule.get("profiles")
     if profiles is not None and active is not None and any(p not in profiles for p in active):
         return False
-    addresses = sorted(a.lower() for a in rule["remote_address"] or ["any"])
+    addresses = sorted(a.lower() for a in rule["remote_address"])
     return bool(rule.get("enabled") and rule.get("action") == "allow"
                 and rule.get("direction") == wanted["direction"].lower()
                 and [p.lower() for p in rule.get("remote_port") or ["any"]] == [wanted["remote_port"].lower()]

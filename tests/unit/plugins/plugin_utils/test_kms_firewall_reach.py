@@ -191,6 +191,8 @@ def test_our_own_rule_without_its_address_filter_is_updated_not_taken_as_any():
     raw["rules"][own["Name"]] = own
     plan = _plan(raw, port=1689)
     assert [op["op"] for op in plan.operations] == ["update_rule"]
+    own["RemoteAddress"] = []           # the probe's list when it got no address filter: not read either
+    assert [op["op"] for op in _plan(raw, port=1689).operations] == ["update_rule"]
     own["RemoteAddress"] = ["Any"]
     assert _plan(raw, port=1689).operations == []
     own["Profile"] = 2          # a rule of ours that no longer applies on the Domain network
