@@ -44,6 +44,11 @@ another firewall, so its own look-ups and connects never prove on their own that
   kept in its `kms_host_info.controller_tcp`. The fleet step gives a KMS host of the run `KMS_HOST_DOWN` (medium
   confidence) only when the controller could not connect to it, clients of the run tested it themselves and all
   failed (`fleet_unreached`), and none reached it or activated through it.
+* A KMS host's enabled Key Management Service rule is read as Windows enforces it (its `Profile` against the active
+  network profile, its `RemoteAddress`): `KMS_HOST_RULE_LIMITED`, **high** confidence when no enabled built-in rule
+  applies to an active profile (`limit: profile`; another rule, which is not read, may still open the port),
+  **medium** when the best one admits only `LocalSubnet` (`limit: local_subnet`: the clients' subnets are not known).
+  A Profile, scope or active profile not read gives no finding (never taken as "any").
 
 **A code that is no error is never reported as a failure.** An HRESULT whose severity bit is clear is a success
 ("0 represents success and 1 represents failure", MS-DTYP 2.2.18 HRESULT): S_OK and the informational codes

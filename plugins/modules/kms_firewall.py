@@ -9,9 +9,18 @@ version_added: 0.1.0
 description:
   - On KMS clients, allows outbound TCP to the KMS port (1688 unless changed) where outbound traffic is filtered
     (an enabled profile blocks outbound by default); where it is not, nothing is created.
-  - On KMS hosts, allows inbound TCP to the KMS port - by enabling the built-in Key Management Service rule
-    (Name C(SPPSVC-In-TCP), which Windows creates disabled) when the port is 1688 and no scope is asked for, else
+  - On KMS hosts, allows inbound TCP to the KMS port - with the built-in Key Management Service rule (Name
+    C(SPPSVC-In-TCP), which Windows creates disabled) when the port is 1688 and I(remote_addresses) is C([Any]), else
     with a rule of its own scoped to I(remote_addresses).
+  - The built-in rule is read, compared and changed as Windows enforces it, not only enabled - its profiles
+    (Profile) must cover the active network profile (Get-NetFirewallSetting ActiveProfile), else it admits nothing
+    there and the active profiles are added to it (C(set_rule_profile)); a narrower scope (a Windows client's
+    C(LocalSubnet), which blocks clients on other subnets) is widened to C(Any) as I(remote_addresses) asks
+    (C(set_rule_scope)). What was not read (an older probe's output without Profile, the active profile) is not
+    changed and the result's C(notes) say so. To keep a narrower scope, give I(remote_addresses) (a rule of our own).
+  - Where Group Policy delivers the enforced SPPSVC-In-TCP (a GPO holding the predefined rule keeps its Name) and it
+    does not admit the clients, nothing is changed locally (a local change would not change the enforced rule); the
+    result warns and returns I(needs_person).
   - Rules are found by their Name, never by their localized display name. A firewall profile is never disabled.
   - The firewall is read as it is enforced (the ActiveStore). Where Group Policy ignores local rules
     (AllowLocalFirewallRules false on an active profile) or a Group Policy rule blocks the port outbound, no local rule
@@ -46,7 +55,9 @@ options:
       - 1-200 printable characters, no C(|), no leading or trailing space.
     type: str
   use_builtin:
-    description: Inbound on port 1688 with no scope - enable the built-in SPPSVC-In-TCP rule instead of creating one.
+    description:
+      - Inbound on port 1688 with I(remote_addresses) C([Any]) - use the built-in SPPSVC-In-TCP rule instead of
+        creating one - enabled, applying to the active network profile, admitting any address.
     type: bool
     default: true
   only_if_filtered:
@@ -84,12 +95,16 @@ EXAMPLES = r"""
 
 RETURN = r"""
 operations:
-  description: The operations planned (and, outside check mode, run) - create_rule, update_rule, enable_rule, remove_rule.
+  description:
+    - The operations planned (and, outside check mode, run) - create_rule, update_rule, enable_rule, set_rule_profile,
+      set_rule_scope, remove_rule.
   returned: always
   type: list
   elements: dict
 notes:
-  description: Why nothing was needed, when that is the case (for example, outbound traffic is not filtered).
+  description:
+    - Why nothing was needed, when that is the case (for example, outbound traffic is not filtered), what the built-in
+      rule lacked (the active profile, a LocalSubnet scope), and what could not be compared because it was not read.
   returned: when relevant
   type: list
   elements: str
@@ -97,8 +112,8 @@ before:
   description:
     - C(outbound_filtered), the collection's C(rule) and the C(builtin_inbound) rule before.
     - C(outbound_filtered) is null when it could not be read (no profiles, or an enabled profile's default outbound
-      action not read), and a rule is then planned as where outbound is filtered. A rule's C(enabled), C(direction) and
-      C(action) are null when not read.
+      action not read), and a rule is then planned as where outbound is filtered. A rule's C(enabled), C(direction),
+      C(action), C(remote_address) and C(profiles) (domain, private, public; all three for Any) are null when not read.
   returned: always
   type: dict
 after:
@@ -113,8 +128,8 @@ reboot_required:
   type: bool
 needs_person:
   description:
-    - What a person must do (have the GPO allow the KMS port where Group Policy ignores local rules or blocks it), in
-      English (C(en)) and Japanese (C(ja)).
+    - What a person must do (have the GPO allow the KMS port where Group Policy ignores local rules or blocks it, or
+      change the GPO's SPPSVC-In-TCP), in English (C(en)) and Japanese (C(ja)).
   returned: when a person must act
   type: list
   elements: dict

@@ -47,8 +47,15 @@ kms_host:
       a host key whose generation is not known may cover - its C(csvlk) is null - that C(covers) does not list),
       C(activated), C(current_count), C(required_count), C(count_sufficient), C(listening_port), C(dns_publishing),
       C(dns_publish_list), C(requests_24h), C(dns_publishing_failures), C(events), C(firewall_builtin_inbound),
-      C(spp_service).
+      C(firewall_inbound), C(spp_service).
     - C(firewall_builtin_inbound) is null when the rule, or whether it is enabled, was not read.
+    - C(firewall_inbound) is what the built-in Key Management Service rules (SPPSVC-In-TCP, SPPSVC-In-TCP-NoScope) let
+      in as Windows enforces them - C(reachable) true when an enabled one applies to an active network profile and
+      admits any address, C(local_subnet) when it admits only the KMS host's own subnet (clients on other subnets are
+      blocked), false when no enabled one applies to an active profile, null when none is enabled or what decides it
+      (a rule's Profile or remote addresses, the active profile) was not read - with C(active_profiles) and each
+      rule's C(profiles), C(remote_address), C(scope) and C(covers_active). Another rule, which is not read, may
+      still open the port.
     - C(count_sufficient) is null when the current or the required count was not read.
     - C(listening_port) is null when KeyManagementServiceListeningPort was not read (not the default 1688).
     - An Office host key's generation comes from its Activation ID where Microsoft publishes it (Office 2010, 2016,

@@ -25,7 +25,8 @@ import collections
 import re
 import typing as t
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _findings, _gvlk, _hresult, _product_names, _snapshot
+from ansible_collections.winactivation.kms.plugins.plugin_utils import (
+    _findings, _gvlk, _hresult, _kms_firewall, _product_names, _snapshot)
 
 #: Microsoft's clock tolerance between KMS client and host (UTC).
 MAX_SKEW_SECONDS = 4 * 3600
@@ -1296,6 +1297,7 @@ def _kms_host_findings(ctx: _Context) -> list[dict[str, t.Any]]:
     # The controller failing to connect to this host is no finding of the host's own (issue 14): the controller often
     # sits outside AD DNS or behind another firewall. What it saw is kept in kms_host_info (controller_tcp); the fleet
     # weighs it against the clients' own connects and activations through this host (_correlate).
+    found.extend(_rule_limited(ctx))
     events = _kms_host_events(ctx)
     publishing = [e for e in events if e["id"] == 12293]
     if publishing:
@@ -1310,6 +1312,53 @@ def _kms_host_findings(ctx: _Context) -> list[dict[str, t.Any]]:
         common = next(e["hresult"] for e in failed if str(e["hresult"]) == common)
         found.append(_findings.make("KMS_HOST_REQUESTS_FAILING", None, {"failed": len(failed), "total": len(handled), "hresult": common}))
     return found
+
+
+#: The profiles in texts for people.
+_PROFILE_TEXT = {"domain": ("Domain", "ドメイン"), "private": ("Private", "プライベート"), "public": ("Public", "パブリック")}
+
+
+def _profiles_text(names: list[str], lang: int) -> str:
+    """Profile names (domain, private, public) in one language (0 English, 1 Japanese)."""
+    return (", ", "、")[lang].join(_PROFILE_TEXT[n][lang] for n in names) if names else ("no profile", "なし")[lang]
+
+
+def _rule_limited(ctx: _Context) -> list[dict[str, t.Any]]:
+    """KMS_HOST_RULE_LIMITED: the built-in Key Management Service rules, as Windows enforces them, let no client in
+    (every enabled one applies to none of the active network profiles: high confidence about the rules; another rule,
+    which the probe does not read, may still open the port) or only the KMS host's own
+    subnet (LocalSubnet: medium confidence, the clients' subnets are not known here). Nothing is said when the rules,
+    their Profile or scope, or the active profile were not read (absent is not "any"), when none is enabled, or when
+    the host listens on another port than the rules' 1688."""
+    firewall = ctx.views.get("firewall")
+    port = listening_port(ctx.activation)
+    if not firewall or port not in (None, 1688):
+        return []
+    reach = _kms_firewall.builtin_reach(firewall)
+    if reach["reachable"] not in (False, "local_subnet"):
+        return []
+    enabled = {name: r for name, r in reach["rules"].items() if r.get("enabled")}
+    active = reach["active_profiles"] or []
+    evidence: dict[str, t.Any] = {
+        "limit": "profile" if reach["reachable"] is False else "local_subnet", "rules": sorted(enabled),
+        "rule_profiles": {name: r["profiles"] for name, r in enabled.items()}, "active_profiles": active,
+        "remote_address": {name: r["remote_address"] for name, r in enabled.items()}}
+    if reach["reachable"] is False:
+        covered = sorted({p for r in enabled.values() for p in r["profiles"] or []}, key=list(_PROFILE_TEXT).index)
+        why = {lang: text.format(rules=", ".join(sorted(enabled)), covered=_profiles_text(covered, i),
+                                 active=_profiles_text(active, i))
+               for i, (lang, text) in enumerate((
+                   ("en", "applies only to the {covered} profile(s) ({rules}) while the active network profile is "
+                          "{active}: Windows does not apply it there, so it lets no client reach TCP 1688"),
+                   ("ja", "{covered} プロファイルにのみ適用されます ({rules})。アクティブなネットワーク プロファイルは {active} のため"
+                          "この規則は適用されず、この規則ではどのクライアントも TCP 1688 に接続できません")))}
+        return [_findings.make("KMS_HOST_RULE_LIMITED", None, evidence, {"why": why})]
+    rules = ", ".join(n for n, r in sorted(enabled.items()) if r["reachable"] == "local_subnet")
+    why = {"en": f"admits only the KMS host's own subnet (RemoteAddress LocalSubnet: {rules}): clients on other subnets "
+                 "are blocked (whether this host's clients are elsewhere is not known here)",
+           "ja": f"KMS ホスト自身のサブネットからの接続のみを許可します (RemoteAddress が LocalSubnet: {rules})。他のサブネットの"
+                 "クライアントは遮断されます (このホストのクライアントが他のサブネットにいるかはここではわかりません)"}
+    return [_findings.make("KMS_HOST_RULE_LIMITED", None, evidence, {"why": why}, confidence="medium")]
 
 
 def _dedupe(findings: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:

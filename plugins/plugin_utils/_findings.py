@@ -256,6 +256,15 @@ _SPECS = [
          "コードを確認してください (クライアント側のエラーと同じです)。クライアントのバージョンに対して古いホストキー (CSVLK)、"
          "しきい値未満のカウント、またはホスト自体が未認証である可能性があります。",
          ("failed", "total", "hresult")),
+    Spec("KMS_HOST_RULE_LIMITED", "warning", None, False,
+         "This KMS host's Key Management Service firewall rule is enabled but {why}.",
+         "この KMS ホストのキー管理サービスのファイアウォール規則は有効ですが、{why}。",
+         "Make the rule apply to the active network profile and admit the clients' networks: run kms_firewall "
+         "(direction: inbound) or the kms_host role, which change the built-in rule's profile and scope. Do not disable the firewall.",
+         "規則がアクティブなネットワーク プロファイルに適用され、クライアントのネットワークを許可するようにしてください。"
+         "kms_host ロール、または受信方向の kms_firewall が組み込み規則のプロファイルとスコープを変更します。"
+         "ファイアウォールは無効にしないでください。",
+         ("limit", "rules", "rule_profiles", "active_profiles", "remote_address")),
     Spec("DIAGNOSIS_FAILED", "error", None, True,
          "The host was reached but could not be read: {cause}.",
          "ホストには接続できましたが、情報を読み取れませんでした。原因: {cause}。",

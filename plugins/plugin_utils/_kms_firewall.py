@@ -25,6 +25,13 @@ from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot
 from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan
 
 BUILTIN_INBOUND = "SPPSVC-In-TCP"
+#: The built-in Key Management Service rules (Names, not localized): on a Windows client SPPSVC-In-TCP applies to the
+#: Private and Public profiles and admits LocalSubnet only, SPPSVC-In-TCP-NoScope to the Domain profile from any
+#: address (published FirewallRules export, tests/unit/fixtures/text/SOURCES.md); Windows Server's KMS host guide
+#: says the rule allows "any network profiles, which is the default setting".
+BUILTIN_RULES = (BUILTIN_INBOUND, "SPPSVC-In-TCP-NoScope")
+#: The profiles by the names Set-NetFirewallRule -Profile takes.
+PROFILE_NAMES = {"domain": "Domain", "private": "Private", "public": "Public"}
 
 POLICY_TEXT = {
     "en": "Group Policy decides this host's firewall: {why}. A local rule would have no effect, so none was created. "
@@ -65,6 +72,68 @@ def policy_problem(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> dict[s
             "ja": POLICY_TEXT["ja"].format(why="、".join(why_ja), **values)}
 
 
+def _scope(addresses: list[str] | None) -> str | None:
+    """A rule's remote scope: ``any``, ``local_subnet`` (only LocalSubnet keywords), ``addresses`` (other addresses,
+    maybe with LocalSubnet) or None when the address filter was not read (absent, or empty: the probe's list of a
+    filter it did not get; Windows names an unscoped rule's RemoteAddress "Any")."""
+    if not addresses:
+        return None
+    lowered = [a.lower() for a in addresses]
+    if "any" in lowered or "*" in lowered:
+        return "any"
+    if all(a in ("localsubnet", "localsubnet4", "localsubnet6") for a in lowered):
+        return "local_subnet"
+    return "addresses"
+
+
+def rule_reach(rule: dict[str, t.Any] | None, active: list[str] | None) -> dict[str, t.Any]:
+    """Whether one inbound allow rule (``normalise_firewall`` form) lets the KMS clients in, and why.
+
+    ``reachable`` is True only when the rule is enabled, allows, covers an active profile and admits any address;
+    ``local_subnet`` when it covers an active profile but admits only the KMS host's own subnet (clients elsewhere are
+    blocked; whether the clients are there is not known here: medium confidence); False when it is disabled, blocks,
+    or applies to none of the active profiles; None when what decides it was not read (absent is not "any").
+    ``covers_active`` is None when the rule's profiles or the active profiles were not read.
+    """
+    if rule is None:
+        return {"reachable": None, "covers_active": None, "scope": None, "missing": True}
+    profiles = rule.get("profiles")
+    covers = None if profiles is None or active is None else any(p in profiles for p in active)
+    scope = _scope(rule.get("remote_address"))
+    if rule.get("enabled") is False or rule.get("action") == "block" or covers is False:
+        reachable: bool | str | None = False
+    elif rule.get("enabled") is None or rule.get("action") is None or covers is None or scope is None:
+        reachable = None
+    elif scope == "any":
+        reachable = True
+    elif scope == "local_subnet":
+        reachable = "local_subnet"
+    else:
+        reachable = None        # listed addresses: whether the clients are among them is not known
+    return {"reachable": reachable, "covers_active": covers, "scope": scope, "missing": False,
+            "profiles": profiles, "remote_address": rule.get("remote_address"), "enabled": rule.get("enabled")}
+
+
+def builtin_reach(firewall: dict[str, t.Any]) -> dict[str, t.Any]:
+    """The built-in Key Management Service rules, each with ``rule_reach``, and the conclusion for TCP 1688:
+    ``reachable`` True when one admits every client, ``local_subnet`` when the best admits only the local subnet,
+    False when every enabled one applies to none of the active profiles (and at least one is enabled), None
+    otherwise (none enabled, or not read: another rule, which the probe does not read, may open the port)."""
+    active = firewall.get("active_profiles")
+    rules = firewall.get("rules") or {}
+    each = {name: rule_reach(rules.get(name), active) for name in BUILTIN_RULES if name in rules}
+    enabled = {name: r for name, r in each.items() if r.get("enabled")}
+    verdicts = [r["reachable"] for r in enabled.values()]
+    reachable: bool | str | None = None
+    if True in verdicts:
+        reachable = True
+    elif "local_subnet" in verdicts:
+        reachable = "local_subnet"
+    elif verdicts and all(v is False for v in verdicts):
+        reachable = False
+    return {"reachable": reachable, "active_profiles": active, "rules": each}
+
+
 def rule_name(args: dict[str, t.Any]) -> str:
     """The Name of the collection's own rule (Names are not localized; DisplayName is only for people)."""
     return args.get("name") or f"winactivation.kms-KMS-TCP{args['port']}-{'Out' if args['direction'] == 'outbound' else 'In'}"
@@ -84,13 +153,78 @@ def view(firewall: dict[str, t.Any], name: str) -> dict[str, t.Any]:
             "builtin_inbound": (firewall.get("rules") or {}).get(BUILTIN_INBOUND)}
 
 
-def _rule_matches(rule: dict[str, t.Any], wanted: dict[str, t.Any]) -> bool:
-    addresses = sorted(a.lower() for a in rule.get("remote_address") or ["any"])
+def _rule_matches(rule: dict[str, t.Any], wanted: dict[str, t.Any], active: list[str] | None) -> bool:
+    """Is the collection's own rule as wanted? Its remote addresses not read (absent or empty) do not match (never
+    taken as Any); its profiles are compared with the active ones when both were read (the rule is created for every
+    profile)."""
+    if not rule.get("remote_address"):
+        return False
+    profiles = rule.get("profiles")
+    if profiles is not None and active is not None and any(p not in profiles for p in active):
+        return False
+    addresses = sorted(a.lower() for a in rule["remote_address"])
     return bool(rule.get("enabled") and rule.get("action") == "allow"
                 and rule.get("direction") == wanted["direction"].lower()
                 and [p.lower() for p in rule.get("remote_port") or ["any"]] == [wanted["remote_port"].lower()]
                 and [p.lower() for p in rule.get("local_port") or ["any"]] == [wanted["local_port"].lower()]
                 and addresses == sorted(a.lower() for a in wanted["remote_addresses"]))
+
+
+def _builtin_from_policy(builtin: dict[str, t.Any], active: list[str] | None, result: Plan) -> None:
+    """The enforced SPPSVC-In-TCP comes from Group Policy (a GPO holding the predefined rule keeps its Name): a local
+    Set-NetFirewallRule would change the local copy, not the rule Windows enforces, so nothing is changed; when the
+    GPO's rule is disabled, misses the active profile or admits only part of the addresses, a person must change it."""
+    everywhere = builtin.get("profiles") == list(PROFILE_NAMES)      # covers the active profile, read or not
+    reach = rule_reach(builtin, list(PROFILE_NAMES) if everywhere else active)
+    if reach["reachable"] is True:
+        return
+    why = {False: ("it is disabled or applies to none of the active network profiles",
+                   "無効であるか、アクティブなネットワーク プロファイルのいずれにも適用されません"),
+           "local_subnet": ("it admits only the local subnet (LocalSubnet)", "ローカル サブネット (LocalSubnet) のみを許可します")}
+    en, ja = why.get(reach["reachable"], ("what it admits was not read in full", "何を許可するかをすべて読み取れませんでした"))
+    text = {"en": f"Group Policy delivers the Key Management Service rule SPPSVC-In-TCP and {en}: a local change would "
+                  "not change the enforced rule, so none was made. The GPO must enable it for the active network profile "
+                  "and the clients' networks (a person must change it).",
+            "ja": f"キー管理サービスの規則 SPPSVC-In-TCP はグループ ポリシーで配布されており、{ja}。ローカルの変更は適用中の規則を"
+                  "変えないため、変更していません。GPO でアクティブなネットワーク プロファイルとクライアントのネットワークに対して"
+                  "有効にしてください (担当者による変更が必要です)。"}
+    result.warnings.append(text["en"])
+    result.person.append(text)
+
+
+def _plan_builtin(builtin: dict[str, t.Any], active: list[str] | None, result: Plan) -> None:
+    """Read, compare, change the built-in SPPSVC-In-TCP rule (asked for with no scope: every address): enable it, make
+    it apply to the active profiles (its profiles plus those; Set-NetFirewallRule -Profile) and widen a narrower
+    scope (a Windows client's LocalSubnet) to Any (Set-NetFirewallRule -RemoteAddress). What was not read is not
+    changed blindly: the result's notes say what could not be compared."""
+    ops = result.operations
+    if builtin.get("policy_source") == "group_policy":
+        _builtin_from_policy(builtin, active, result)
+        return
+    if not builtin.get("enabled"):
+        ops.append({"op": "enable_rule", "target": BUILTIN_INBOUND})
+    profiles = builtin.get("profiles")
+    if profiles is None:
+        result.notes.append("the built-in rule's profiles (Profile) were not read: whether it applies to the active "
+                            "network profile was not checked")
+    elif active is None:
+        result.notes.append("the active network profile (Get-NetFirewallSetting ActiveProfile) was not read: whether the "
+                            "built-in rule applies to it was not checked")
+    elif any(p not in profiles for p in active):
+        wanted = [name for key, name in PROFILE_NAMES.items() if key in profiles or key in active]
+        ops.append({"op": "set_rule_profile", "target": BUILTIN_INBOUND,
+                    "value": ["Any"] if len(wanted) == len(PROFILE_NAMES) else wanted})
+        missing = ", ".join(PROFILE_NAMES[p] for p in active if p not in profiles)
+        result.notes.append(f"the built-in rule applied to {', '.join(PROFILE_NAMES[p] for p in profiles) or 'no profile'} "
+                            f"only, not to the active network profile ({missing}): it is made to apply there too")
+    scope = _scope(builtin.get("remote_address"))
+    if scope is None:
+        result.notes.append("the built-in rule's remote addresses were not read: its scope was not checked")
+    elif scope != "any":
+        ops.append({"op": "set_rule_scope", "target": BUILTIN_INBOUND, "value": ["Any"]})
+        result.notes.append(f"the built-in rule admitted only {', '.join(builtin.get('remote_address') or [])} "
+                            "(clients on other subnets were blocked); remote_addresses [Any] widens it - to keep a narrower "
+                            "scope, give remote_addresses (a rule of our own is then kept)")
 
 
 def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:
@@ -115,15 +249,15 @@ def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:
         if builtin is None:
             result.warnings.append("the built-in Key Management Service rule (SPPSVC-In-TCP) is missing; "
                                    "set use_builtin: false to create a rule of our own")
-        elif not builtin.get("enabled"):
-            ops.append({"op": "enable_rule", "target": BUILTIN_INBOUND})
+        else:
+            _plan_builtin(builtin, firewall.get("active_profiles"), result)
     elif args["direction"] == "outbound" and args["only_if_filtered"] and firewall.get("outbound_filtered") is False:
         result.notes.append("outbound traffic is not filtered (no enabled profile blocks it by default): no rule is needed")
     else:
         current = rules.get(name)
         if current is None:
             ops.append({"op": "create_rule", "target": name, "value": wanted})
-        elif not _rule_matches(current, wanted):
+        elif not _rule_matches(current, wanted, firewall.get("active_profiles")):
             ops.append({"op": "update_rule", "target": name, "value": wanted})
     if args["state"] == "present" and ops and _snapshot.local_rules_unread(firewall):
         result.notes.append(LOCAL_RULES_UNREAD)
@@ -132,9 +266,14 @@ def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:
         if op["op"] in ("create_rule", "update_rule"):
             after["rule"] = {"enabled": True, "direction": wanted["direction"].lower(), "action": "allow",
                              "remote_port": [wanted["remote_port"]], "local_port": [wanted["local_port"]],
-                             "remote_address": wanted["remote_addresses"]}
+                             "remote_address": wanted["remote_addresses"], "profiles": list(PROFILE_NAMES)}
         elif op["op"] == "enable_rule":
-            after["builtin_inbound"] = dict(before["builtin_inbound"] or {}, enabled=True)
+            after["builtin_inbound"] = dict(after["builtin_inbound"] or {}, enabled=True)
+        elif op["op"] == "set_rule_profile":
+            profiles = list(PROFILE_NAMES) if op["value"] == ["Any"] else [p.lower() for p in op["value"]]
+            after["builtin_inbound"] = dict(after["builtin_inbound"] or {}, profiles=profiles)
+        elif op["op"] == "set_rule_scope":
+            after["builtin_inbound"] = dict(after["builtin_inbound"] or {}, remote_address=list(op["value"]))
         elif op["op"] == "remove_rule":
             after["rule"] = None
     result.after = after

@@ -11,7 +11,7 @@ import typing as t
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _restart
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _kms_firewall, _restart
 from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan
 
 
@@ -48,6 +48,8 @@ def info(views: dict[str, t.Any]) -> dict[str, t.Any]:
         "dns_publishing_failures": host.get("dns_publishing_failures") or [],
         "events": host.get("events") or [],
         "firewall_builtin_inbound": ((firewall.get("rules") or {}).get("SPPSVC-In-TCP") or {}).get("enabled"),
+        # what the built-in rules let in as Windows enforces them (profile against the active one, scope); None: not read
+        "firewall_inbound": _kms_firewall.builtin_reach(firewall) if firewall else None,
         "spp_service": {"state": spp.get("state"), "start_mode": spp.get("start_mode")},
     }
 

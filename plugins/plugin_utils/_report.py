@@ -854,6 +854,7 @@ _OPERATION_LABELS_JA = {
     "host_caching": "KMS ホスト キャッシュの設定",
     "create_rule": "ファイアウォール規則の作成", "update_rule": "ファイアウォール規則の更新",
     "enable_rule": "ファイアウォール規則の有効化", "remove_rule": "ファイアウォール規則の削除",
+    "set_rule_profile": "ファイアウォール規則のプロファイルの設定", "set_rule_scope": "ファイアウォール規則のリモート アドレスの設定",
     "set_listening_port": "KMS 待ち受けポートの設定", "dns_publishing": "DNS への発行の設定",
     "set_publish_list": "DNS 発行先ドメインの設定",
     "set_source": "時刻ソースの設定", "set_start_mode": "サービスのスタートアップの種類の設定",

@@ -1187,11 +1187,25 @@ FW_ENABLED, FW_INBOUND, FW_OUTBOUND, FW_ALLOW, FW_BLOCK = 1, 1, 2, 2, 4
 FW_SOURCES = {1: "local", 2: "group_policy", 3: "dynamic", 4: "generated", 5: "hardcoded", 6: "mdm"}
 #: Get-NetFirewallSetting ActiveProfile flags (NET_FW_PROFILE2: 1 Domain, 2 Private, 4 Public).
 FW_PROFILE_FLAGS = {"domain": 1, "private": 2, "public": 4}
+#: A rule's Profile that means every profile: 0 (the NetSecurity Profile enum's Any, the cmdlets' default) and
+#: NET_FW_PROFILE2_ALL / FW_PROFILE_TYPE_ALL 0x7FFFFFFF (icftypes.h; MS-FASP 2.2.2).
+FW_PROFILE_ANY = (0, 0x7FFFFFFF)
+
+
+def firewall_profile_names(flags: int | None) -> list[str] | None:
+    """The profiles (domain, private, public) a Profile or ActiveProfile bitmask names; every one for Any (0 or
+    0x7FFFFFFF); None when the mask was not read (not collected is never "any")."""
+    if flags is None:
+        return None
+    if flags in FW_PROFILE_ANY:
+        return list(FW_PROFILE_FLAGS)
+    return [name for name, flag in FW_PROFILE_FLAGS.items() if flags & flag]
 
 
 def _firewall_rule(rule: dict[str, t.Any]) -> dict[str, t.Any]:
-    """A firewall rule as the probe read it; ``name``, ``enabled``, ``direction`` and ``action`` are None when not
-    read (a rule whose Enabled was not read is not a disabled rule)."""
+    """A firewall rule as the probe read it; ``name``, ``enabled``, ``direction``, ``action``, ``remote_address`` and
+    ``profiles`` are None when not read (a rule whose Enabled was not read is not a disabled rule, one whose Profile
+    was not read does not apply to "any" profile)."""
     source = as_int(rule.get("PolicyStoreSourceType"))
     enabled, direction, action = (as_int(rule.get(key)) for key in ("Enabled", "Direction", "Action"))
     return {"name": as_str(rule.get("Name")),
@@ -1201,7 +1215,11 @@ def _firewall_rule(rule: dict[str, t.Any]) -> dict[str, t.Any]:
             "protocol": as_str(rule.get("Protocol")),
             "local_port": [str(x) for x in as_list(rule.get("LocalPort"))],
             "remote_port": [str(x) for x in as_list(rule.get("RemotePort"))],
-            "remote_address": [str(x) for x in as_list(rule.get("RemoteAddress"))],
+            # None when the probe did not read it (an older probe's output has no address filter): never "Any"
+            "remote_address": [str(x) for x in as_list(rule.get("RemoteAddress"))] if "RemoteAddress" in rule else None,
+            # the profiles the rule applies to (Profile bitmask: 1 Domain, 2 Private, 4 Public, 0 Any); None when not
+            # read (probes before firewall v2 did not read it): never taken as "any"
+            "profiles": firewall_profile_names(as_int(rule.get("Profile"))),
             # which store answered (ActiveStore: enforced; PersistentStore: a local rule that is not enforced) and
             # where an enforced rule comes from; None when the probe did not say (absent, not "local")
             "store": as_str(rule.get("Store")),
@@ -1269,6 +1287,9 @@ def normalise_firewall(raw: dict[str, t.Any]) -> dict[str, t.Any]:
     elif raw.get("profiles") is None or any(p["default_outbound"] is None for p in enforcing):
         filtered = None
     return {"profiles": profiles, "rules": rules,
+            # the active profiles by name (Get-NetFirewallSetting ActiveProfile); None when not read
+            "active_profiles": None if active_flags is None or active_flags in FW_PROFILE_ANY
+            else firewall_profile_names(active_flags),
             "outbound_filtered": filtered,
             "local_rules_ignored": ignored,
             "local_rules_ignored_in": [p["name"] for p in enforcing if p["allow_local_rules"] is False],

@@ -37,6 +37,14 @@ the assumptions are listed, with why no source exists, in docs/lab-assumptions.m
        (learn.microsoft.com/troubleshoot/windows-client/system-management-components/configure-winrm-for-https): the
        HTTPS listener's default port 5986 (HTTP 5985); its certificate is a Server Authentication certificate whose
        CN matches the host name, not expired, revoked or self-signed.
+[KMSHOST] Microsoft, "Create a Key Management Services (KMS) activation host" (windowsserverdocs get-started/
+       kms-create-host.md): the KMS host's rule SPPSVC-In-TCP; "You can allow this traffic for any network profiles,
+       which is the default setting, or for any combination of Domain, Private, and Public network profiles".
+[FWREG] A Windows client's published FirewallRules registry values of the built-in Key Management Service rules
+       (tests/unit/fixtures/firewall/client_sppsvc_firewallrules.reg.txt; source in tests/unit/fixtures/text/SOURCES.md):
+       SPPSVC-In-TCP Profile=Private|Public, RA4/RA6=LocalSubnet; SPPSVC-In-TCP-NoScope Profile=Domain, any address.
+[FWPROF] Microsoft, NET_FW_PROFILE_TYPE2 (icftypes.h) and [MS-FASP] 2.2.2 FW_PROFILE_TYPE: profile bits 1 Domain,
+       2 Private, 4 Public, 0x7FFFFFFF all; a rule applies where its profile covers an active one.
 [SLERR] Windows SDK um/slerror.h and winerror.h: the numeric values of the HRESULTs.
 [O14]  Microsoft TechNet, Office 2010 volume activation ("Plan volume activation of Office 2010" ee624357, "Deploy
        volume activation of Office 2010" ee624355, "Tools to configure client computers in Office 2010" ee624350):

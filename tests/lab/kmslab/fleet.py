@@ -17,7 +17,8 @@ import uuid
 import yaml
 
 from . import catalog as C
-from .model import ActivationError, Fleet, FirewallPolicy, Host, KmsRole, Transport, firewall_rule, ip_literal, new_product, new_service, office_host_key
+from .model import (PROFILE_BITS, ActivationError, Fleet, FirewallPolicy, Host, KmsRole, Transport, firewall_rule, ip_literal,
+                    new_product, new_service, office_host_key)
 
 FLEETS = pathlib.Path(__file__).resolve().parent.parent / "fleets"
 
@@ -80,6 +81,7 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
         dns_failure=bool(spec.get("dns_failure", False)),
         dns_failure_kind="timeout" if spec.get("dns_failure") == "timeout" else "servfail",
         blocked=set(spec.get("blocked", [])),
+        other_subnet=spec.get("other_subnet", False) is True,
         license_store_corrupt=bool(spec.get("license_store_corrupt", False)),
         repair_exit={str(k): int(v) for k, v in (spec.get("repair_exit") or {}).items()},
         non_genuine=bool(spec.get("non_genuine", False)),
@@ -117,10 +119,19 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
     host.service = new_service(_cmid(fleet.name, host.name))
     firewall = spec.get("firewall") or {}
     # the built-in Key Management Service rules: "the host's firewall exception exists but is not enabled by default"
-    # [GEN]; the rule name SPPSVC-In-TCP is Microsoft's (KMS host setup: Set-NetFirewallRule -Name SPPSVC-In-TCP)
+    # [GEN]; the rule name SPPSVC-In-TCP is Microsoft's (KMS host setup: Set-NetFirewallRule -Name SPPSVC-In-TCP).
+    # Their profile and scope: on Windows Server SPPSVC-In-TCP applies to "any network profiles, which is the default
+    # setting" [KMSHOST] (its RemoteAddress Any is assumed: the guide names no scope); on a Windows client it applies to
+    # Private and Public from LocalSubnet only, SPPSVC-In-TCP-NoScope to Domain from any address [FWREG] (on Server the
+    # NoScope rule is assumed to be the client's). firewall: {kms_inbound_profile: [Domain|Private|Public, ...] or Any,
+    # kms_inbound_remote: [LocalSubnet | addresses]} set SPPSVC-In-TCP's as a fleet wants them.
+    server = host.edition.is_server
+    profile = _profile_bits(where, firewall.get("kms_inbound_profile", "Any" if server else ["Private", "Public"]))
+    remote = list(firewall.get("kms_inbound_remote") or (["Any"] if server else ["LocalSubnet"]))
     host.firewall_rules = {
-        "SPPSVC-In-TCP": firewall_rule("inbound", 1688, enabled=firewall.get("kms_inbound", True)),
-        "SPPSVC-In-TCP-NoScope": firewall_rule("inbound", 1688, enabled=False),
+        "SPPSVC-In-TCP": firewall_rule("inbound", 1688, enabled=firewall.get("kms_inbound", True), remote=remote,
+                                       profile=profile),
+        "SPPSVC-In-TCP-NoScope": firewall_rule("inbound", 1688, enabled=False, profile=PROFILE_BITS["domain"]),
     }
     gpo = firewall.get("gpo") or {}
     if gpo:
@@ -267,6 +278,17 @@ def load(path: str | pathlib.Path, address_prefix: str = "127.0.1") -> Fleet:
     if not candidate.exists():
         raise FleetError(f"fleet file {path} not found")
     return build(yaml.safe_load(candidate.read_text(encoding="utf-8")), address_prefix)
+
+
+def _profile_bits(where: str, value: t.Any) -> int:
+    """firewall.kms_inbound_profile as a rule's Profile bits [FWPROF]: Any (0) or a list of Domain, Private, Public."""
+    if isinstance(value, str) and value.lower() == "any":
+        return 0
+    names = [value] if isinstance(value, str) else list(value or [])
+    unknown = [n for n in names if str(n).lower() not in PROFILE_BITS]
+    if not names or unknown:
+        raise FleetError(f"{where}: firewall.kms_inbound_profile must be Any or a list of Domain, Private, Public; got {value!r}")
+    return sum({PROFILE_BITS[str(n).lower()] for n in names})
 
 
 def _wmi_error(where: str, value: t.Any) -> int:

@@ -164,6 +164,9 @@ class Host:
     #: server answers; Resolve-DnsName gives ERROR_TIMEOUT 1460 - assumed, see docs/lab-assumptions.md)
     dns_failure_kind: str = "servfail"
     blocked: set[str] = dataclasses.field(default_factory=set)     # "host:port" or "*:port" the client cannot reach
+    # assumed: every host shares the KMS hosts' subnet unless its spec says other_subnet (a KMS host rule scoped to
+    # LocalSubnet [FWREG] then does not admit it); the controller is taken to share it too (kms_listening)
+    other_subnet: bool = False
     firewall_rules: dict[str, dict[str, t.Any]] = dataclasses.field(default_factory=dict)   # the local PersistentStore
     firewall_policy: FirewallPolicy = dataclasses.field(default_factory=FirewallPolicy)
     events: list[dict[str, t.Any]] = dataclasses.field(default_factory=list)
@@ -276,14 +279,32 @@ class KmsRole:
         return min(self.base_count + len(self.clients[application]), C.MAX_COUNT[application])
 
 
+#: [FWPROF] a rule's Profile bits; 0 (the cmdlets' Any) and 0x7FFFFFFF apply to every profile.
+PROFILE_BITS = {"domain": 1, "private": 2, "public": 4}
+PROFILE_ANY = (0, 0x7FFFFFFF)
+
+
 def firewall_rule(direction: str, port: int | str, enabled: bool = True, remote: list[str] | None = None,
-                  action: str = "allow") -> dict[str, t.Any]:
+                  action: str = "allow", profile: int = 0) -> dict[str, t.Any]:
     """A firewall rule in the numbers the firewall probe reads (Enabled 1/2, Direction 1 in / 2 out, Action 2 allow /
-    4 block: MSFT_NetFirewallRule, Learn wfascimprov/msft-netfirewallrule)."""
+    4 block: MSFT_NetFirewallRule, Learn wfascimprov/msft-netfirewallrule; Profile [FWPROF], 0 Any: New-NetFirewallRule's
+    default)."""
     inbound = direction == "inbound"
     return {"Enabled": 1 if enabled else 2, "Direction": 1 if inbound else 2, "Action": 4 if action == "block" else 2,
             "Protocol": "TCP", "LocalPort": [str(port)] if inbound else ["Any"], "RemotePort": ["Any"] if inbound else [str(port)],
-            "RemoteAddress": list(remote or ["Any"])}
+            "RemoteAddress": list(remote or ["Any"]), "Profile": profile}
+
+
+def active_profile(host: Host) -> int:
+    """The host's active firewall profile (Get-NetFirewallSetting ActiveProfile bits [FWPROF]). assumed: Domain for a
+    domain member, Private for the others (one network; no Public network is modelled)."""
+    return PROFILE_BITS["domain"] if host.part_of_domain else PROFILE_BITS["private"]
+
+
+def _applies(host: Host, rule: dict[str, t.Any]) -> bool:
+    """[FWPROF] a rule is enforced only on a network whose active profile its Profile covers."""
+    profile = rule.get("Profile", 0)
+    return profile in PROFILE_ANY or bool(profile & active_profile(host))
 
 
 def enforced_rules(host: Host) -> list[dict[str, t.Any]]:
@@ -294,10 +315,15 @@ def enforced_rules(host: Host) -> list[dict[str, t.Any]]:
     return rules
 
 
-def _matching(host: Host, direction: str, port: int, addresses: list[str], action: int) -> bool:
+def _matching(host: Host, direction: str, port: int, addresses: list[str], action: int, other_subnet: bool = False) -> bool:
+    """Does an enforced, applying rule of ``action`` match? ``other_subnet``: the peer is not on ``host``'s subnet, so a
+    rule that admits only LocalSubnet [FWREG] does not match it."""
     wanted = 1 if direction == "inbound" else 2
     for rule in enforced_rules(host):
-        if rule["Enabled"] != 1 or rule["Direction"] != wanted or rule["Action"] != action:
+        if rule["Enabled"] != 1 or rule["Direction"] != wanted or rule["Action"] != action or not _applies(host, rule):
+            continue
+        scope = [a.lower() for a in rule["RemoteAddress"]]
+        if other_subnet and scope and all(a.startswith("localsubnet") for a in scope):
             continue
         ports = rule["LocalPort"] if direction == "inbound" else rule["RemotePort"]
         if str(port) not in ports and "Any" not in ports:
@@ -308,12 +334,12 @@ def _matching(host: Host, direction: str, port: int, addresses: list[str], actio
     return False
 
 
-def allows(host: Host, direction: str, port: int, addresses: list[str]) -> bool:
-    """Does an enforced allow rule of ``host`` let TCP ``port`` through in ``direction`` (to one of ``addresses``),
-    with no enforced block rule for it?"""
+def allows(host: Host, direction: str, port: int, addresses: list[str], other_subnet: bool = False) -> bool:
+    """Does an enforced allow rule of ``host`` let TCP ``port`` through in ``direction`` (to one of ``addresses``; from
+    a peer on another subnet when ``other_subnet``), with no enforced block rule for it?"""
     if _matching(host, direction, port, addresses, 4):
         return False
-    return _matching(host, direction, port, addresses, 2)
+    return _matching(host, direction, port, addresses, 2, other_subnet)
 
 
 def outbound_dropped(client: Host, name: str, port: int, addresses: list[str]) -> bool:
@@ -512,7 +538,8 @@ class Fleet:
             return False, 10060          # assumed: no host has that address, nothing answers the SYN (WSAETIMEDOUT)
         if target is None or target.kms is None:
             return False, 10061
-        if not allows(target, "inbound", target.kms.port, []) or address in target.kms.blocked_addresses:
+        # [FWPROF][FWREG] the KMS host's rule must apply to its active profile and admit the client's subnet
+        if not allows(target, "inbound", target.kms.port, [], client.other_subnet) or address in target.kms.blocked_addresses:
             return False, 10060          # dropped by the KMS host's firewall (Windows Firewall drops, assumed: no RST)
         if target.spp_state != "Running" or target.kms.port != port:
             return False, 10061          # nothing listens there: WSAECONNREFUSED [SLERR]
@@ -541,7 +568,8 @@ class Fleet:
         return False, attempts[0][2]
 
     def kms_listening(self, host: Host) -> bool:
-        """[F074] a KMS host answers only while sppsvc runs and an inbound rule allows its port."""
+        """[F074] a KMS host answers only while sppsvc runs and an inbound rule allows its port (a rule that applies to
+        its active profile [FWPROF]; the controller is assumed on its subnet, so a LocalSubnet rule admits it)."""
         return host.kms is not None and host.spp_state == "Running" and allows(host, "inbound", host.kms.port, [])
 
     # --- activation -------------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ import re
 import typing as t
 
 from . import catalog as C
-from .model import ActivationError, Fleet, Host, ip_literal, is_ospp
+from .model import ActivationError, Fleet, Host, active_profile, ip_literal, is_ospp
 
 STUB_MARKER = "# winactivation.kms stub v1"
 BOOTSTRAP_MARKER = "# winactivation.kms bootstrap v2"
@@ -637,9 +637,10 @@ def probe_firewall(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[s
     outbound block rules on the port (C9).
 
     Outbound is filtered (default Block) where the host has blocks or Group Policy sets it. AllowLocalFirewallRules is
-    0 where Group Policy ignores local rules, 2 (NotConfigured) otherwise. assumed: the active profile is Domain for
-    domain members and Private for the others (Get-NetFirewallSetting ActiveProfile flags 1 / 2); a local rule that
-    Group Policy ignores is answered from the PersistentStore (it is not in the resultant policy).
+    0 where Group Policy ignores local rules, 2 (NotConfigured) otherwise. The active profile is model.active_profile
+    (assumed: Domain for domain members, Private for the others); each rule carries its Profile bits [FWPROF] and
+    RemoteAddress. A local rule that Group Policy ignores is answered from the PersistentStore (it is not in the
+    resultant policy).
     """
     policy = host.firewall_policy
     outbound = 4 if host.blocked or policy.default_outbound == "Block" else 0
@@ -660,14 +661,15 @@ def probe_firewall(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[s
     blocks = [dict(rule, Name=name, Store="ActiveStore", PolicyStoreSourceType=2) for name, rule in policy.rules.items()
               if rule["Enabled"] == 1 and rule["Direction"] == 2 and rule["Action"] == 4
               and (port in rule["RemotePort"] or "Any" in rule["RemotePort"])]
-    return {"active_profiles": 1 if host.part_of_domain else 2, "profiles": profiles, "rules": rules,
+    return {"active_profiles": active_profile(host), "profiles": profiles, "rules": rules,
             "policy_blocks": blocks, "port": int(port)}
 
 
 @handler("remedy", "kms_firewall")
 def remedy_kms_firewall(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
-    """remedies/kms_firewall.ps1: New/Set/Enable/Remove-NetFirewallRule by Name."""
-    from .model import firewall_rule
+    """remedies/kms_firewall.ps1: New/Set/Enable/Remove-NetFirewallRule by Name; Set-NetFirewallRule -Profile and
+    -RemoteAddress on the built-in rule (set_rule_profile, set_rule_scope: its other conditions are kept)."""
+    from .model import PROFILE_BITS, firewall_rule
 
     def apply(op: dict[str, t.Any]) -> int:
         name = op.get("target")
@@ -686,6 +688,18 @@ def remedy_kms_firewall(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> d
                 if name not in host.firewall_rules:
                     return 0x80070490
                 host.firewall_rules[name]["Enabled"] = 1
+            elif op["op"] in ("set_rule_profile", "set_rule_scope"):
+                if name not in host.firewall_rules:
+                    return 0x80070490
+                values = [str(v) for v in op["value"]]
+                if op["op"] == "set_rule_scope":
+                    host.firewall_rules[name]["RemoteAddress"] = values
+                elif [v.lower() for v in values] == ["any"]:
+                    host.firewall_rules[name]["Profile"] = 0
+                elif all(v.lower() in PROFILE_BITS for v in values):
+                    host.firewall_rules[name]["Profile"] = sum({PROFILE_BITS[v.lower()] for v in values})
+                else:
+                    return 0x80070057        # not a Profile value: the cmdlet's parameter binding refuses it
             elif op["op"] == "remove_rule":
                 host.firewall_rules.pop(name, None)
             else:

@@ -8,6 +8,10 @@
 # SPPSVC-In-TCP-NoScope) and any rule names the controller asks about, in the ActiveStore (with the store they come
 # from, PolicyStoreSourceType) and, when not enforced, in the local PersistentStore. Enabled outbound Block rules
 # that Group Policy enforces on the KMS port are listed too: a block rule wins over any allow rule.
+# Each rule's Profile (the profiles it applies to: MSFT_NetFirewallRule Profiles, 1 Domain, 2 Private, 4 Public, 0 Any)
+# and its address filter's RemoteAddress (Get-NetFirewallAddressFilter: Any, LocalSubnet, addresses) are read: an
+# enabled rule admits nothing on a network whose active profile it does not cover (the built-in SPPSVC-In-TCP of a
+# Windows client applies to Private and Public and admits only LocalSubnet).
 param($Params)
 
 $port = [string](Get-WakParam $Params 'port' 1688)
@@ -29,6 +33,10 @@ function Get-WakFirewallRuleView {
     param($Rule, [string]$Store)
     $portFilter = $Rule | Get-NetFirewallPortFilter
     $address = $Rule | Get-NetFirewallAddressFilter
+    # MSFT_NetFirewallRule's own property is Profiles (uint16); the cmdlets show it as Profile. Not read stays $null
+    # (a cast of $null would read 0, "Any")
+    $ruleProfile = $Rule.Profiles
+    if ($null -eq $ruleProfile) { $ruleProfile = $Rule.Profile }
     return [ordered]@{
         Name = [string]$Rule.Name
         Enabled = [int64]$Rule.Enabled                    # 1 True, 2 False
@@ -38,6 +46,7 @@ function Get-WakFirewallRuleView {
         LocalPort = @($portFilter.LocalPort | ForEach-Object { [string]$_ })
         RemotePort = @($portFilter.RemotePort | ForEach-Object { [string]$_ })
         RemoteAddress = @($address.RemoteAddress | ForEach-Object { [string]$_ })
+        Profile = if ($null -eq $ruleProfile) { $null } else { [int64]$ruleProfile }   # 1 Domain, 2 Private, 4 Public (a sum), 0 Any
         Store = $Store
         PolicyStoreSourceType = [int64]$Rule.PolicyStoreSourceType
     }

@@ -22,10 +22,15 @@ Invoke-WakOperations $Params {
             # Set-NetFirewallRule takes the direction and the port filter directly (windows-powershell-docs
             # winserver2016-ps/NetSecurity/Set-NetFirewallRule.md): a rule that had the wrong direction is corrected, not "updated" forever
             Set-NetFirewallRule -Name $name -Direction ([string]$v.direction) -Enabled True -Action Allow -Protocol TCP `
-                -RemotePort ([string]$v.remote_port) -LocalPort ([string]$v.local_port) -RemoteAddress @($v.remote_addresses)
+                -RemotePort ([string]$v.remote_port) -LocalPort ([string]$v.local_port) -RemoteAddress @($v.remote_addresses) `
+                -Profile Any
             return 0
         }
         'enable_rule' { Enable-NetFirewallRule -Name $name; return 0 }
+        # the built-in rule made to apply to the active profiles and to admit every address (Set-NetFirewallRule
+        # -Profile / -RemoteAddress, NetSecurity): it keeps its program, service and port
+        'set_rule_profile' { Set-NetFirewallRule -Name $name -Profile @($op.value | ForEach-Object { [string]$_ }); return 0 }
+        'set_rule_scope' { Set-NetFirewallRule -Name $name -RemoteAddress @($op.value | ForEach-Object { [string]$_ }); return 0 }
         'remove_rule' { Remove-NetFirewallRule -Name $name; return 0 }
         default { return -2147024809 }
     }

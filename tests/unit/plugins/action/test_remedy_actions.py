@@ -569,3 +569,45 @@ def test_host_caching_not_read_is_set_not_left_silently():
     act["service"]["KeyManagementServiceHostCaching"] = False
     again, _conn = _run(kms_client, {"host_caching": False, "activate": False}, Host({"activation": act}), check_mode=True)
     assert again["changed"] is False and again["operations"] == []
+
+
+def _client_sku_kms_host():
+    """composed: a KMS host on a Windows client SKU, on a Domain network, its built-in rule as Windows ships it on a
+    client (Private and Public, LocalSubnet: the published FirewallRules export of tests/unit/fixtures/firewall), disabled."""
+    firewall = {"active_profiles": 1,
+                "profiles": [{"Name": n, "Enabled": 1, "DefaultInboundAction": 4, "DefaultOutboundAction": 2,
+                              "AllowLocalFirewallRules": 2} for n in ("Domain", "Private", "Public")],
+                "rules": {"SPPSVC-In-TCP": {"Name": "SPPSVC-In-TCP", "Enabled": 2, "Direction": 1, "Action": 2, "Protocol": "TCP",
+                                            "LocalPort": ["1688"], "RemotePort": ["Any"], "RemoteAddress": ["LocalSubnet"],
+                                            "Profile": 6, "Store": "ActiveStore", "PolicyStoreSourceType": 1}},
+                "policy_blocks": [], "port": 1688}
+
+    def apply(host, name, ops):
+        rule = host.probes["firewall"]["rules"]["SPPSVC-In-TCP"]
+        for op in ops:
+            if op["op"] == "enable_rule":
+                rule["Enabled"] = 1
+            elif op["op"] == "set_rule_profile":
+                rule["Profile"] = 0 if op["value"] == ["Any"] else sum({"Domain": 1, "Private": 2, "Public": 4}[p] for p in op["value"])
+            elif op["op"] == "set_rule_scope":
+                rule["RemoteAddress"] = list(op["value"])
+    return Host({"firewall": firewall}, apply)
+
+
+def test_inbound_builtin_rule_is_made_to_apply_to_the_active_profile_and_every_address():
+    """Before: use_builtin enabled the rule only (Private/Public, LocalSubnet on a Domain network: port still closed)
+    and reported success; now check mode shows the profile and scope changes in the diff and runs nothing."""
+    host = _client_sku_kms_host()
+    result, _conn = _run(kms_firewall, {"direction": "inbound"}, host, check_mode=True, diff=True)
+    assert [op["op"] for op in result["operations"]] == ["enable_rule", "set_rule_profile", "set_rule_scope"]
+    assert result["changed"] is True and host.remedies == []
+    assert result["diff"]["before"]["builtin_inbound"]["profiles"] == ["private", "public"]
+    assert result["diff"]["after"]["builtin_inbound"]["profiles"] == ["domain", "private", "public"]
+    assert result["diff"]["after"]["builtin_inbound"]["remote_address"] == ["Any"]
+    result, _conn = _run(kms_firewall, {"direction": "inbound"}, host)
+    assert result.get("failed") is not True and result["changed"] is True
+    assert host.probes["firewall"]["rules"]["SPPSVC-In-TCP"]["Profile"] == 0
+    result, _conn = _run(kms_firewall, {"direction": "inbound"}, host)
+    assert result["changed"] is False and result["operations"] == []
+    with pytest.raises(AnsibleActionFail, match="remote_addresses: 'LocalSubnet/8' is not an address"):
+        _run(kms_firewall, {"direction": "inbound", "remote_addresses": ["LocalSubnet/8"]}, host)
