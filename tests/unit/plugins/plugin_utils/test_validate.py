@@ -401,6 +401,17 @@ def test_a_run_with_its_own_host_variable_set_or_none_at_all_passes():
     assert not kms.get("failed"), kms
 
 
+@pytest.mark.parametrize("own, given", [("remediate_hosts", "diagnose_hosts"), ("diagnose_hosts", "remediate_hosts")])
+def test_a_limited_run_given_another_playbooks_host_variable_passes(own, given):
+    """The refusal says "Set remediate_hosts ... or use --limit", and docs/getting-started.md offers --limit for an AWX
+    workflow whose survey sets diagnose_hosts for every node: a remediate node with a limit (-e diagnose_hosts=tokyo
+    --limit tokyo) was refused all the same, saying it would reach every host of windows - --limit narrows it. A
+    limited run is not refused."""
+    result = _run({"roles": {"report": []}, "targets": [_own_target(own, hosts=("pc1",))]}, {"localhost": {}},
+                  controller_vars={given: "tokyo", "ansible_limit": "tokyo"})
+    assert not result.get("failed"), result
+
+
 def test_each_playbooks_host_variable_is_the_one_named_for_it():
     """TARGET_VARIABLES names, for each playbook, the variable its plays of hosts use and its validation passes as
     the run's own target (with its default group): the check cannot drift from the playbooks."""
