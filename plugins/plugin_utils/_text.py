@@ -108,8 +108,9 @@ _EVENT_ID_RE = re.compile(r"\b(1228[89]|12290|12293)\b")
 #: The "Event ID:" line of an event as Event Viewer copies it ("Log Name:", "Source:", "Date:", "Event ID:", ...,
 #: "Description:"), whatever the event: after it an "Error Code:" is the event's, not a licence's (Security-SPP's event
 #: 8229 "The rules engine failed to perform one or more scheduled actions." / "Error Code:0x80070005" / "Path:
-#: C:\Windows\System32\SLUI.exe", Microsoft's article on 0x80070005 when activating Windows Server 2012 R2).
-_VIEWER_EVENT_RE = re.compile(r"^Event ID:\s*\d+$", re.I)
+#: C:\Windows\System32\SLUI.exe", Microsoft's article on 0x80070005 when activating Windows Server 2012 R2). Japanese
+#: Windows' Event Viewer names it "イベント ID:" ("イベント ID: 8200", support.microsoft.com/ja-jp/help/2958281).
+_VIEWER_EVENT_RE = re.compile(r"^(?:Event ID|イベント ID)\s*[:：]\s*\d+$", re.I)
 _ADDON_RE = re.compile(r"^(?:Windows|Office)\b[^,]*,\s*\S+ add-on\b")
 _FORUM_UNDERSCORE_RE = re.compile(r"(?<=[A-Za-z0-9])_ (?=[A-Za-z0-9])")
 _XPR_HEADER_RE = re.compile(r"^(?P<name>(?:Windows|Office)\b.*\b(?:edition|add-on))\s*[:：]$")

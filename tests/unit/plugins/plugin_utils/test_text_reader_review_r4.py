@@ -1,0 +1,48 @@
+"""snapshot_from_text: what the review of session x2's text-reader changes found (session r4).
+
+An Event Viewer event's own error code ("Error Code:" after the event's "Event ID:" line) is no licence's state
+(_text._VIEWER_EVENT_RE). Japanese Windows' Event Viewer names that line "イベント ID:": its "詳細をテキストとして
+コピー" text ("ログの名前:", "ソース:", "日付:", "イベント ID:       259", "タスクのカテゴリ:", ... - published copies
+in the code index, ids 3479717538 and 39830625833) and Microsoft's Japanese pages (support.microsoft.com/ja-jp/help/
+2958281: "イベント ID: 8200" of Microsoft-Windows-Security-SPP; the askcorejp blog on event 30,
+learn.microsoft.com/en-us/archive/blogs/askcorejp/: "イベント ID:30").
+"""
+from __future__ import annotations
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _text
+
+#: composed: the header as Microsoft's ja pages above copy it, the description of Microsoft Antimalware's event 3002
+#: as a Japanese Windows prints it (tomoseki.blogspot.com/2012/02/microsoft-antimalware_25.html: "エラー コード:
+#: 0x80004005", "エラーの説明:  エラーを特定できません")
+_JA_EVENT = """ログの名前:         System
+ソース:           Microsoft Antimalware
+日付:            2012/02/25 9:00:00
+イベント ID:       3002
+タスクのカテゴリ:      なし
+レベル:           エラー
+キーワード:         クラシック
+ユーザー:          N/A
+コンピューター:       pc1
+説明:
+Microsoft Antimalware のリアルタイム保護機能で、エラーが発生して失敗しました。
+  機能:  動作の監視
+  エラー コード:  0x80004005
+  エラーの説明:  エラーを特定できません
+"""
+
+
+def test_a_japanese_event_viewer_events_error_code_is_no_licence():
+    """The same event in Japanese: its "エラー コード:" was read as a licence whose status reason is 0x80004005 (its
+    state, name and channel missing), because only the English "Event ID:" line marked an Event Viewer event. Correct:
+    nothing read, the line left unread, as for the English copy."""
+    snap = _text.snapshot_from_text(_JA_EVENT)
+    assert snap["probes"] == {}, snap["probes"]
+    assert "エラー コード:  0x80004005" in [line["text"] for line in snap["text_reader"]["unread_lines"]]
+    english = _text.snapshot_from_text(_JA_EVENT.replace("イベント ID:", "Event ID:"))
+    assert english["probes"] == {}
+
+
+def test_the_short_japanese_event_id_line_counts_too():
+    """askcorejp's copy has no space after the colon ("イベント ID:30")."""
+    text = _JA_EVENT.replace("イベント ID:       3002", "イベント ID:30")
+    assert _text.snapshot_from_text(text)["probes"] == {}
