@@ -27,6 +27,7 @@ returned with their numbers; a full product key in them is masked to its last fi
 
 from __future__ import annotations
 
+import collections
 import re
 import typing as t
 
@@ -1198,9 +1199,9 @@ def _relayed(lines: list[str]) -> list[str]:
     machines = sorted({match.group("name") for match in map(_RELAY_ARROW_RE.match, lines) if match})
     guest = re.compile(r"^(?:==> |\s+)(?:%s):(?: |$)" % "|".join(map(re.escape, machines))) if machines else None
     times = [match for match in map(_RELAY_TIME_RE.match, lines) if match]
-    sources = [match.group("source") for match in times if match.group("source")]
-    logged = {source for source in sources
-              if sources.count(source) > 1 and _PROGRAM_RE.match(source) and source.lower() not in _LABEL_TO_FIELD}
+    sources = collections.Counter(match.group("source") for match in times if match.group("source"))
+    logged = {source for source, count in sources.items()
+              if count > 1 and _PROGRAM_RE.match(source) and source.lower() not in _LABEL_TO_FIELD}
     relayed = []
     for line in lines:
         prefix = (guest.match(line) if guest else None) or _RELAY_EXEC_RE.match(line)
