@@ -358,7 +358,7 @@ class _Reader:
         self.unread: list[dict[str, t.Any]] = []
         self.pending_attempt: dict[str, t.Any] | None = None
         self.event_id: int | None = None
-        self.viewer_event = False       # an Event Viewer event's text was named ("Event ID: 8229")
+        self.viewer_event = False       # an Event Viewer event's text was named ("Event ID: 8229"), until a command line
         self.quoted_domain: str | None = None
         self.bare_domain: str | None = None
         self.xpr_name: str | None = None
@@ -523,16 +523,19 @@ class _Reader:
 
     def _command(self, text: str) -> None:
         """Remember the command line of the paste (ospp.vbs or slmgr and its option, the _vlmcs._tcp name an nslookup
-        command line asks for); the line is read as usual."""
+        command line asks for); the line is read as usual. A command line ends an Event Viewer event copied before it
+        (``viewer_event``): what the command printed is no part of the event."""
         if _NSLOOKUP_START_RE.match(text):
             name = _NSLOOKUP_RE.search(text)
             self.nslookup = (name.group("name"), name.group("domain")) if name else None
+            self.viewer_event = False
             return
         match = _COMMAND_RE.search(text) if _COMMAND_START_RE.match(text) else None
         if match:
             tool = "ospp" if match.group("tool").lower().startswith("ospp") else "slmgr"
             self.command = (tool, match.group("option").lower(), tool == "ospp" and "office14" in text.lower())
             self.nslookup = None
+            self.viewer_event = False
 
     def _read(self, number: int, stripped: str) -> None:
         """Read one line that is not noise; what is not understood is kept as unread. A line with several known labels

@@ -58,3 +58,28 @@ def test_a_long_relayed_log_is_read_in_linear_time():
     relayed = _text._relayed(lines)  # pylint: disable=protected-access
     assert time.process_time() - started < 5
     assert relayed[:2] == ["step 0", "step 1"]
+
+
+#: Microsoft's 8229 event as Event Viewer copies it (tests/unit/fixtures/text/SOURCES.md), then a Japanese slmgr /ato
+#: failure as KB 942962's Japanese page words the message's label ("エラー: 0x..."; composed: the two pasted together)
+_EVENT_THEN_JA_ATO = """Log Name:      Application
+Source:        Microsoft-Windows-Security-SPP
+Event ID:      8229
+Description:
+The rules engine failed to perform one or more scheduled actions.
+Error Code:0x80070005
+
+C:\\Windows\\system32>cscript slmgr.vbs /ato
+エラー: 0xC004F074 ソフトウェア ライセンス サービスは、コンピューターをライセンス認証できなかったと報告しました。
+"""
+
+
+def test_an_event_copied_before_a_command_keeps_its_code_to_itself_only():
+    """The Event Viewer mark lasted for the rest of the paste: a ticket with the event and then the slmgr /ato it
+    led to lost the Japanese error of that /ato (read on its own as the licence's status reason 0xC004F074), left
+    unread because an event had been named lines before. The event's "Error Code:" stays unread; a command line
+    ends the event, and what the command printed is read as without the event."""
+    alone = _text.snapshot_from_text(_EVENT_THEN_JA_ATO.split("\n\n", 1)[1])
+    both = _text.snapshot_from_text(_EVENT_THEN_JA_ATO)
+    assert alone["probes"] and both["probes"] == alone["probes"], (both["probes"], alone["probes"])
+    assert "Error Code:0x80070005" in [line["text"] for line in both["text_reader"]["unread_lines"]]
