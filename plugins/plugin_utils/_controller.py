@@ -216,18 +216,39 @@ def run_dead(entry: str) -> bool:
     return not _alive(int(pid)) or (start != "0" and _process_start(int(pid)) not in (start, "0"))
 
 
+@functools.lru_cache(maxsize=1)
+def pid_space() -> str:
+    """A short tag of the pid space this process's pid and start time mean something in: the machine's boot (Linux
+    ``boot_id``), its pid namespace (a container has its own) and its host name (a controller without /proc), hashed.
+    A folder named by another pid space's process (a report_dir on a share, a volume two containers mount) cannot be
+    judged by its pid here."""
+    parts = [socket.gethostname()]
+    try:
+        with open("/proc/sys/kernel/random/boot_id", "rb") as boot:
+            parts.append(boot.read().decode("ascii", "replace").strip())
+    except OSError:
+        parts.append("")
+    try:
+        parts.append(os.readlink("/proc/self/ns/pid"))
+    except OSError:
+        parts.append("")
+    return hashlib.sha256("|".join(parts).encode("utf-8", "replace")).hexdigest()[:8]
+
+
 def process_prefix(prefix: str) -> str:
-    """``prefix`` followed by this process's pid and start time: ``<prefix><pid>-<start time>-``. A folder named so
-    that a killed run left behind is known to be this collection's and its run to be over (``left_by_ended_run``)."""
+    """``prefix`` followed by this process's pid, start time and pid space: ``<prefix><pid>-<start time>-<pid space>-``.
+    A folder named so that a killed run left behind is known to be this collection's and its run to be over
+    (``left_by_ended_run``)."""
     pid = os.getpid()
-    return f"{prefix}{pid}-{_process_start(pid)}-"
+    return f"{prefix}{pid}-{_process_start(pid)}-{pid_space()}-"
 
 
 def left_by_ended_run(folder: str, name: str, prefix: str, stale_seconds: float, now: float) -> bool:
     """Whether ``name`` in ``folder`` is a folder of this user named by ``process_prefix(prefix)`` whose run is over:
-    its process has ended or is another one (pid reused: another start time). A folder named ``prefix`` plus
-    something else (an earlier release's naming) is over once older than ``stale_seconds``; a file, a link or a
-    folder of another user never is."""
+    its process - in this pid space (``pid_space``) - has ended or is another one (pid reused: another start time). A
+    folder named by another pid space's process (another machine or container sharing the folder: its pid says nothing
+    here), or named ``prefix`` plus something else (an earlier release's naming), is over once older than
+    ``stale_seconds``; a file, a link or a folder of another user never is."""
     path = os.path.join(folder, name)
     try:
         info = os.lstat(path)
@@ -235,9 +256,8 @@ def left_by_ended_run(folder: str, name: str, prefix: str, stale_seconds: float,
         return False
     if not name.startswith(prefix) or not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
         return False
-    pid, _sep, rest = name[len(prefix):].partition("-")
-    start = rest.split("-", 1)[0]
-    if pid.isdigit() and start.isdigit():
+    pid, start, space = (name[len(prefix):].split("-", 3) + ["", ""])[:3]
+    if pid.isdigit() and start.isdigit() and space == pid_space():
         return run_dead(f"{pid}-{start}")      # named as run folders are: <pid>-<start time>
     return now - info.st_mtime > stale_seconds
 

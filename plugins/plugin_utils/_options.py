@@ -535,7 +535,8 @@ def path(option: str, value: t.Any) -> str:
 
 
 #: The hidden folder the write probe of ``writable_folder`` makes and removes at once: ``<prefix><pid>-<process start
-#: time>-<random>``, so that one left behind by a run killed between the two calls is known to be ours and stale.
+#: time>-<pid space>-<random>`` (``_controller.process_prefix``), so that one left behind by a run killed between the
+#: two calls is known to be ours and stale.
 PROBE_PREFIX = ".winactivation-kms-check-"
 #: A probe folder named without its process (an earlier release's) is stale after this many seconds: the probe
 #: lives for two system calls.

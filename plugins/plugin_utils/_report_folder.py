@@ -14,7 +14,8 @@ other, so the folder always ends with exactly one run's set.
 
 A staging folder is named after its run's process (``_controller.process_prefix``): one that a run killed while it
 wrote its reports left behind (it holds that run's files) is removed by the next publish into the folder once that
-run's process is over (``sweep_staging``); a live run's is never touched.
+run's process is over (``sweep_staging``); a live run's is never touched, nor, for an hour, one of another machine's or
+container's process (a folder on a share: ``_controller.pid_space``).
 """
 
 # FOR INTERNAL COLLECTION USE ONLY

@@ -27,6 +27,7 @@ returned with their numbers; a full product key in them is masked to its last fi
 
 from __future__ import annotations
 
+import collections
 import re
 import typing as t
 
@@ -108,8 +109,9 @@ _EVENT_ID_RE = re.compile(r"\b(1228[89]|12290|12293)\b")
 #: The "Event ID:" line of an event as Event Viewer copies it ("Log Name:", "Source:", "Date:", "Event ID:", ...,
 #: "Description:"), whatever the event: after it an "Error Code:" is the event's, not a licence's (Security-SPP's event
 #: 8229 "The rules engine failed to perform one or more scheduled actions." / "Error Code:0x80070005" / "Path:
-#: C:\Windows\System32\SLUI.exe", Microsoft's article on 0x80070005 when activating Windows Server 2012 R2).
-_VIEWER_EVENT_RE = re.compile(r"^Event ID:\s*\d+$", re.I)
+#: C:\Windows\System32\SLUI.exe", Microsoft's article on 0x80070005 when activating Windows Server 2012 R2). Japanese
+#: Windows' Event Viewer names it "イベント ID:" ("イベント ID: 8200", support.microsoft.com/ja-jp/help/2958281).
+_VIEWER_EVENT_RE = re.compile(r"^(?:Event ID|イベント ID)\s*[:：]\s*\d+$", re.I)
 _ADDON_RE = re.compile(r"^(?:Windows|Office)\b[^,]*,\s*\S+ add-on\b")
 _FORUM_UNDERSCORE_RE = re.compile(r"(?<=[A-Za-z0-9])_ (?=[A-Za-z0-9])")
 _XPR_HEADER_RE = re.compile(r"^(?P<name>(?:Windows|Office)\b.*\b(?:edition|add-on))\s*[:：]$")
@@ -356,7 +358,7 @@ class _Reader:
         self.unread: list[dict[str, t.Any]] = []
         self.pending_attempt: dict[str, t.Any] | None = None
         self.event_id: int | None = None
-        self.viewer_event = False       # an Event Viewer event's text was named ("Event ID: 8229")
+        self.viewer_event = False       # an Event Viewer event's text was named ("Event ID: 8229"), until a command line
         self.quoted_domain: str | None = None
         self.bare_domain: str | None = None
         self.xpr_name: str | None = None
@@ -521,16 +523,19 @@ class _Reader:
 
     def _command(self, text: str) -> None:
         """Remember the command line of the paste (ospp.vbs or slmgr and its option, the _vlmcs._tcp name an nslookup
-        command line asks for); the line is read as usual."""
+        command line asks for); the line is read as usual. A command line ends an Event Viewer event copied before it
+        (``viewer_event``): what the command printed is no part of the event."""
         if _NSLOOKUP_START_RE.match(text):
             name = _NSLOOKUP_RE.search(text)
             self.nslookup = (name.group("name"), name.group("domain")) if name else None
+            self.viewer_event = False
             return
         match = _COMMAND_RE.search(text) if _COMMAND_START_RE.match(text) else None
         if match:
             tool = "ospp" if match.group("tool").lower().startswith("ospp") else "slmgr"
             self.command = (tool, match.group("option").lower(), tool == "ospp" and "office14" in text.lower())
             self.nslookup = None
+            self.viewer_event = False
 
     def _read(self, number: int, stripped: str) -> None:
         """Read one line that is not noise; what is not understood is kept as unread. A line with several known labels
@@ -1197,9 +1202,9 @@ def _relayed(lines: list[str]) -> list[str]:
     machines = sorted({match.group("name") for match in map(_RELAY_ARROW_RE.match, lines) if match})
     guest = re.compile(r"^(?:==> |\s+)(?:%s):(?: |$)" % "|".join(map(re.escape, machines))) if machines else None
     times = [match for match in map(_RELAY_TIME_RE.match, lines) if match]
-    sources = [match.group("source") for match in times if match.group("source")]
-    logged = {source for source in sources
-              if sources.count(source) > 1 and _PROGRAM_RE.match(source) and source.lower() not in _LABEL_TO_FIELD}
+    sources = collections.Counter(match.group("source") for match in times if match.group("source"))
+    logged = {source for source, count in sources.items()
+              if count > 1 and _PROGRAM_RE.match(source) and source.lower() not in _LABEL_TO_FIELD}
     relayed = []
     for line in lines:
         prefix = (guest.match(line) if guest else None) or _RELAY_EXEC_RE.match(line)

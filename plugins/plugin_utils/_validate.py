@@ -58,8 +58,10 @@ TARGET_VARIABLES = {"diagnose_hosts": "winactivation.kms.diagnose", "remediate_h
 def wrong_target_variable(own: str, default_group: str | None, defined: t.Mapping[str, t.Any]) -> str | None:
     """The error for a run narrowed with another playbook's host variable: ``own`` (this run's, e.g.
     ``remediate_hosts``) is not in ``defined`` (the variables the controller sees, extra variables included) while
-    another of ``TARGET_VARIABLES`` is; None otherwise (both set is the user's choice)."""
-    if own not in TARGET_VARIABLES or own in defined:
+    another of ``TARGET_VARIABLES`` is; None otherwise (both set is the user's choice, and a run with ``--limit``,
+    ``ansible_limit`` in ``defined``, is narrowed by its limit: the fix this error offers, and an AWX workflow's node
+    whose survey sets another node's variable)."""
+    if own not in TARGET_VARIABLES or own in defined or defined.get("ansible_limit"):
         return None
     others = sorted(name for name in TARGET_VARIABLES if name != own and name in defined)
     if not others:

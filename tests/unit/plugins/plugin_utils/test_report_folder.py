@@ -94,13 +94,14 @@ def test_staging_folders_of_killed_runs_are_swept_and_nothing_else(tmp_path):
     prefix = _report_folder.STAGING_PREFIX
     dead, own = _ended_pid(), os.getpid()
     own_start = _controller._process_start(own)  # pylint: disable=protected-access
+    space = _controller.pid_space()       # this process's pid space (another's: the next test)
     fates = {
-        f"{prefix}{dead}-123-abcd": "removed",                 # its run has ended
-        f"{prefix}{own}-1-abcd": "removed",                    # this pid, another start time: a reused pid
-        f"{prefix}{own}-{own_start}-live": "kept",             # a live run's, writing now
+        f"{prefix}{dead}-123-{space}-abcd": "removed",                 # its run has ended
+        f"{prefix}{own}-1-{space}-abcd": "removed",                    # this pid, another start time: a reused pid
+        f"{prefix}{own}-{own_start}-{space}-live": "kept",             # a live run's, writing now
         f"{prefix}old12345": "removed",                        # the earlier naming, older than staging lives
         f"{prefix}new12345": "kept",                           # the earlier naming, just made
-        f"{prefix}{dead}-123-deep": "kept",                    # holds a subfolder: not what staging writes
+        f"{prefix}{dead}-123-{space}-deep": "kept",                    # holds a subfolder: not what staging writes
         ".winactivation-kms-check-x": "kept", "notes": "kept", "diagnosis.en.md": "kept",
     }
     for name in fates:
@@ -109,12 +110,43 @@ def test_staging_folders_of_killed_runs_are_swept_and_nothing_else(tmp_path):
             continue
         (tmp_path / name).mkdir()
         (tmp_path / name / "diagnosis.json").write_text("{}", encoding="utf-8")
-    (tmp_path / f"{prefix}{dead}-123-deep" / "sub").mkdir()
-    (tmp_path / f"{prefix}{dead}-9-file").write_text("x", encoding="utf-8")   # a file, not a staging folder
-    fates[f"{prefix}{dead}-9-file"] = "kept"
+    (tmp_path / f"{prefix}{dead}-123-{space}-deep" / "sub").mkdir()
+    (tmp_path / f"{prefix}{dead}-9-{space}-file").write_text("x", encoding="utf-8")   # a file, not a staging folder
+    fates[f"{prefix}{dead}-9-{space}-file"] = "kept"
     old = time.time() - _report_folder.STAGING_STALE_SECONDS - 60
     os.utime(tmp_path / f"{prefix}old12345", (old, old))
     _report_folder.publish(str(tmp_path), {"diagnosis.en.md": "# new"}, "diagnosis")
     kept = sorted(name for name, fate in fates.items() if fate == "kept")
     assert sorted(p.name for p in tmp_path.iterdir()) == kept
     assert (tmp_path / "diagnosis.en.md").read_text(encoding="utf-8") == "# new"
+
+
+def test_a_staging_folder_of_another_machine_or_container_is_not_judged_by_its_pid(tmp_path):
+    """A report_dir on a share (NFS, a volume two ansible-navigator or AWX containers mount): a staging folder named by
+    a process of another machine or pid namespace - its pid means nothing here: absent (another machine), or another
+    process with its own start time (a container's ansible-playbook is a small pid in each) - was taken for a killed
+    run's and its files removed while that run was writing them (its publish then failed: 'nothing in the folder was
+    changed'). Such a folder is over only once older than a staging folder lives; this process's own pid space still
+    decides by pid at once."""
+    prefix = _report_folder.STAGING_PREFIX
+    dead, own = _ended_pid(), os.getpid()
+    own_start = _controller._process_start(own)  # pylint: disable=protected-access
+    ours = _controller.process_prefix(prefix)
+    assert ours.startswith(f"{prefix}{own}-{own_start}-")
+    space = ours[len(f"{prefix}{own}-{own_start}-"):].rstrip("-")       # this pid space's tag
+    other = "00000000" if space != "00000000" else "11111111"
+    fates = {
+        f"{prefix}{dead}-123-{other}-abcd": "kept",             # another machine's run, writing now
+        f"{prefix}{own}-1-{other}-abcd": "kept",                # another container's, its pid a live one here
+        f"{prefix}{dead}-123-{other}-old": "removed",           # another machine's, older than staging lives
+        f"{prefix}{dead}-123-{space}-abcd": "removed",          # this pid space's, its run ended
+        f"{prefix}{own}-1-{space}-abcd": "removed",             # this pid space's, the pid reused
+    }
+    for name in fates:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "diagnosis.json").write_text("{}", encoding="utf-8")
+    old = time.time() - _report_folder.STAGING_STALE_SECONDS - 60
+    os.utime(tmp_path / f"{prefix}{dead}-123-{other}-old", (old, old))
+    _report_folder.publish(str(tmp_path), {"diagnosis.en.md": "# new"}, "diagnosis")
+    kept = sorted(name for name, fate in fates.items() if fate == "kept")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(kept + ["diagnosis.en.md"])

@@ -96,7 +96,7 @@ def test_in_check_mode_the_report_folder_is_probed_as_in_a_real_run(tmp_path):
     named by its process, after sweeping the stale probes of ended runs."""
     reports = tmp_path / "reports"
     reports.mkdir()
-    stale = reports / f"{_options.PROBE_PREFIX}{_ended_pid()}-123-abcd"
+    stale = reports / f"{_options.PROBE_PREFIX}{_ended_pid()}-123-{_controller.pid_space()}-abcd"
     stale.mkdir()
     made = []
     real = _options.tempfile.mkdtemp
@@ -121,20 +121,21 @@ def test_stale_probes_of_ended_runs_are_swept_and_nothing_else(tmp_path):
     prefix = _options.PROBE_PREFIX
     dead, own = _ended_pid(), os.getpid()
     own_start = _controller._process_start(own)
+    space = _controller.pid_space()       # this process's pid space (another's is judged by age: test_report_folder)
     names = {
-        f"{prefix}{dead}-123-abcd": "removed",                 # its run has ended
-        f"{prefix}{own}-1-abcd": "removed",                    # this pid, another start time: reused pid
-        f"{prefix}{own}-{own_start}-live": "kept",             # a probe of a live run
+        f"{prefix}{dead}-123-{space}-abcd": "removed",                 # its run has ended
+        f"{prefix}{own}-1-{space}-abcd": "removed",                    # this pid, another start time: reused pid
+        f"{prefix}{own}-{own_start}-{space}-live": "kept",             # a probe of a live run
         f"{prefix}old12345": "removed",                        # the earlier naming, older than a probe can live
         f"{prefix}new12345": "kept",                           # the earlier naming, just made
-        f"{prefix}{dead}-123-full": "kept",                    # not empty: not a probe's
+        f"{prefix}{dead}-123-{space}-full": "kept",                    # not empty: not a probe's
         ".winactivation-kms-staging-x": "kept", "notes": "kept",
     }
     for name in names:
         (tmp_path / name).mkdir()
-    (tmp_path / f"{prefix}{dead}-123-full" / "data").write_text("x", encoding="utf-8")
-    (tmp_path / f"{prefix}{dead}-9-file").write_text("x", encoding="utf-8")   # a file, not a probe folder
-    names[f"{prefix}{dead}-9-file"] = "kept"
+    (tmp_path / f"{prefix}{dead}-123-{space}-full" / "data").write_text("x", encoding="utf-8")
+    (tmp_path / f"{prefix}{dead}-9-{space}-file").write_text("x", encoding="utf-8")   # a file, not a probe folder
+    names[f"{prefix}{dead}-9-{space}-file"] = "kept"
     old = time.time() - _options.PROBE_STALE_SECONDS - 60
     os.utime(tmp_path / f"{prefix}old12345", (old, old))
     assert _validate.validate(_validate.role_spec("report"), {"report_dir": str(tmp_path)}) == []
@@ -399,6 +400,17 @@ def test_a_run_with_its_own_host_variable_set_or_none_at_all_passes():
                                                       "hosts": ["kms01"], "required": False}]},
                {"localhost": {}}, controller_vars={"diagnose_hosts": "pc1"})
     assert not kms.get("failed"), kms
+
+
+@pytest.mark.parametrize("own, given", [("remediate_hosts", "diagnose_hosts"), ("diagnose_hosts", "remediate_hosts")])
+def test_a_limited_run_given_another_playbooks_host_variable_passes(own, given):
+    """The refusal says "Set remediate_hosts ... or use --limit", and docs/getting-started.md offers --limit for an AWX
+    workflow whose survey sets diagnose_hosts for every node: a remediate node with a limit (-e diagnose_hosts=tokyo
+    --limit tokyo) was refused all the same, saying it would reach every host of windows - --limit narrows it. A
+    limited run is not refused."""
+    result = _run({"roles": {"report": []}, "targets": [_own_target(own, hosts=("pc1",))]}, {"localhost": {}},
+                  controller_vars={given: "tokyo", "ansible_limit": "tokyo"})
+    assert not result.get("failed"), result
 
 
 def test_each_playbooks_host_variable_is_the_one_named_for_it():
