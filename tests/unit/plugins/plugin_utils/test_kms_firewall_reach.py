@@ -145,7 +145,9 @@ def _plan(raw: dict[str, t.Any], **args: t.Any) -> Plan:
 
 
 def test_use_builtin_makes_the_rule_apply_to_the_active_profile_and_admit_every_address():
-    plan = _plan(_probe(1, enable=()))
+    raw = _probe(1, enable=())
+    del raw["rules"]["SPPSVC-In-TCP-NoScope"]       # no rule of Windows' own for the Domain profile
+    plan = _plan(raw)
     assert plan.operations == [{"op": "enable_rule", "target": "SPPSVC-In-TCP"},
                                {"op": "set_rule_profile", "target": "SPPSVC-In-TCP", "value": ["Any"]},
                                {"op": "set_rule_scope", "target": "SPPSVC-In-TCP", "value": ["Any"]}]
@@ -158,8 +160,38 @@ def test_use_builtin_makes_the_rule_apply_to_the_active_profile_and_admit_every_
 def test_use_builtin_adds_only_the_missing_active_profile():
     raw = _probe(1)
     raw["rules"]["SPPSVC-In-TCP"].update(Profile=2, RemoteAddress=["Any"])
+    del raw["rules"]["SPPSVC-In-TCP-NoScope"]
     plan = _plan(raw)
     assert plan.operations == [{"op": "set_rule_profile", "target": "SPPSVC-In-TCP", "value": ["Domain", "Private"]}]
+
+
+def test_use_builtin_on_a_client_domain_network_enables_windows_noscope_rule_and_opens_nothing_else():
+    """A Windows client ships SPPSVC-In-TCP (Private, Public; LocalSubnet) and SPPSVC-In-TCP-NoScope (Domain; any
+    address) [published FirewallRules export]. On a Domain network the NoScope rule is Windows' own answer: it is
+    enabled; SPPSVC-In-TCP is not widened to every profile and address (that would open TCP 1688 to any address on a
+    later Public network)."""
+    plan = _plan(_probe(1, enable=()))
+    assert plan.operations == [{"op": "enable_rule", "target": "SPPSVC-In-TCP-NoScope"}]
+    assert plan.after["builtin_inbound_noscope"]["enabled"] is True
+    assert plan.after["builtin_inbound"] == plan.before["builtin_inbound"]
+    assert any("SPPSVC-In-TCP-NoScope" in note for note in plan.notes)
+    enabled = _probe(1, enable=("SPPSVC-In-TCP-NoScope",))
+    assert _plan(enabled).operations == []
+    both = _probe(3)            # Domain and Private active: NoScope for Domain, SPPSVC-In-TCP keeps Private
+    assert _plan(both).operations == [{"op": "enable_rule", "target": "SPPSVC-In-TCP-NoScope"},
+                                      {"op": "set_rule_scope", "target": "SPPSVC-In-TCP", "value": ["Any"]}]
+
+
+@pytest.mark.parametrize("change", [{"PolicyStoreSourceType": 2}, {"RemoteAddress": ["LocalSubnet"]}, {"Profile": 2},
+                                    {"Action": 4}])
+def test_a_noscope_rule_that_cannot_serve_the_active_profile_is_not_used(change):
+    raw = _probe(1, enable=())
+    raw["rules"]["SPPSVC-In-TCP-NoScope"].update(change)
+    plan = _plan(raw)
+    assert [op["op"] for op in plan.operations] == ["enable_rule", "set_rule_profile", "set_rule_scope"]
+    assert plan.before["builtin_inbound_noscope"]["name"] == "SPPSVC-In-TCP-NoScope"     # the diff shows why
+    del raw["rules"]["SPPSVC-In-TCP-NoScope"]["Profile"]        # not read: not taken as covering Domain
+    assert [op["op"] for op in _plan(raw).operations] == ["enable_rule", "set_rule_profile", "set_rule_scope"]
 
 
 def test_use_builtin_changes_nothing_it_could_not_compare():
