@@ -77,6 +77,18 @@ def test_profile_bitmask(profile, names):
     assert _snapshot.firewall_profile_names(profile) == names
 
 
+@pytest.mark.parametrize("profile", [0xFFFF, 8, 0x10001])
+def test_a_profile_of_notapplicable_or_unknown_bits_is_not_read_never_every_profile(profile):
+    """NetSecurity's Profile enum has NotApplicable = 65535 (New-NetFirewallRule -Profile: "Any, Domain, Private,
+    Public, or NotApplicable"): all its low bits are set, yet it names no profile the rule is active in."""
+    assert _snapshot.firewall_profile_names(profile) is None
+    raw = _probe(profile)
+    raw["rules"]["SPPSVC-In-TCP"]["Profile"] = profile
+    view = _snapshot.normalise_firewall(raw)
+    assert view["active_profiles"] is None and view["rules"]["SPPSVC-In-TCP"]["profiles"] is None
+    assert _kms_firewall.builtin_reach(view)["reachable"] is None
+
+
 @pytest.mark.parametrize("active, enable, reachable", [
     (1, ("SPPSVC-In-TCP",), False),                          # Domain network: the Private/Public rule does not apply
     (2, ("SPPSVC-In-TCP",), "local_subnet"),                 # Private network: LocalSubnet only
