@@ -216,19 +216,32 @@ def _noscope_serves(builtin: dict[str, t.Any], noscope: dict[str, t.Any] | None,
     return True
 
 
+def _targets(active: list[str] | None, result: Plan) -> list[str] | None:
+    """The active profiles the built-in rules are made to serve: all of them, except Public when another profile is
+    active too (a multi-homed host's other network: Windows meant Public for untrusted networks; the clients are on
+    the Domain or Private network). None when the active profiles were not read."""
+    if active is None or "public" not in active or len(active) == 1:
+        return active
+    result.notes.append("the Public network profile is active too (another network): the Key Management Service rule "
+                        "is not made to apply there nor widened for it")
+    return [p for p in active if p != "public"]
+
+
 def _plan_builtin(builtin: dict[str, t.Any], noscope: dict[str, t.Any] | None, active: list[str] | None,
                   result: Plan) -> None:
     """Read, compare, change the built-in SPPSVC-In-TCP rule (asked for with no scope: every address): enable it, make
     it apply to the active profiles (its profiles plus those; Set-NetFirewallRule -Profile) and widen a narrower
     scope (a Windows client's LocalSubnet) to Any (Set-NetFirewallRule -RemoteAddress). Where Windows' own NoScope rule
     serves the active profiles it misses (``_noscope_serves``), that rule is enabled and no profile is added; when
-    SPPSVC-In-TCP then applies to no active profile it is left as it is. What was not read is not changed blindly:
+    SPPSVC-In-TCP then applies to no active profile it is left as it is. Public is not added when another profile is
+    active too (``_targets``). What was not read is not changed blindly:
     the result's notes say what could not be compared."""
     ops = result.operations
     if builtin.get("policy_source") == "group_policy":
         _builtin_from_policy(builtin, active, result)
         return
     profiles = builtin.get("profiles")
+    active = _targets(active, result)
     served = _noscope_serves(builtin, noscope, active, result)
     if served and not any(p in (profiles or []) for p in active or []):
         return      # SPPSVC-In-TCP applies to none of the active profiles: it is left as it is

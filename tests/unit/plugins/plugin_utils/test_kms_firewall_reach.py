@@ -194,6 +194,22 @@ def test_use_builtin_on_a_client_domain_network_enables_windows_noscope_rule_and
                                       {"op": "set_rule_scope", "target": "SPPSVC-In-TCP", "value": ["Any"]}]
 
 
+def test_use_builtin_does_not_open_the_rule_on_a_public_network_when_a_managed_one_is_active_too():
+    """A multi-homed KMS host (Domain network and a Public one, ActiveProfile 5): the clients are on the Domain network;
+    adding Public to a rule that admits any address would open TCP 1688 on the untrusted network."""
+    raw = _probe(5)
+    raw["rules"]["SPPSVC-In-TCP"].update(Profile=1, RemoteAddress=["Any"])
+    plan = _plan(raw)
+    assert plan.operations == [] and any("Public network profile is active too" in n for n in plan.notes)
+    raw["rules"]["SPPSVC-In-TCP"].update(Profile=2)         # covers neither Domain nor Public: only Domain is added
+    del raw["rules"]["SPPSVC-In-TCP-NoScope"]
+    assert _plan(raw).operations == [{"op": "set_rule_profile", "target": "SPPSVC-In-TCP", "value": ["Domain", "Private"]}]
+    client = _probe(5, enable=())      # a client SKU: NoScope serves Domain, the Public LocalSubnet rule is kept
+    assert _plan(client).operations == [{"op": "enable_rule", "target": "SPPSVC-In-TCP-NoScope"}]
+    only_public = _probe(4, enable=())  # Public is the only network: it is the clients' network
+    assert [op["op"] for op in _plan(only_public).operations] == ["enable_rule", "set_rule_scope"]
+
+
 @pytest.mark.parametrize("change", [{"PolicyStoreSourceType": 2}, {"RemoteAddress": ["LocalSubnet"]}, {"Profile": 2},
                                     {"Action": 4}])
 def test_a_noscope_rule_that_cannot_serve_the_active_profile_is_not_used(change):
