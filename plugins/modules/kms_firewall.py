@@ -19,7 +19,7 @@ description:
     (C(set_rule_scope)). Where Windows' own C(SPPSVC-In-TCP-NoScope) (local, admitting any address) covers the
     active profiles SPPSVC-In-TCP misses (a Windows client on a Domain network), it is enabled instead and SPPSVC-In-TCP
     gets no profile added (that would also open it to every address on a Public network). On a host with a Public
-    network and another one active (two networks), Public is not added and nothing is widened for it (the result's
+    network and another one active (two networks), Public is not added and a rule applying there is not widened (the result's
     C(notes) say so) - Public is for untrusted networks, the clients are on the other one. What was not read (an
     older probe's output without Profile, the active profile) is not changed and the result's C(notes) say so.
     To keep a narrower scope, give I(remote_addresses) (a rule of our own).

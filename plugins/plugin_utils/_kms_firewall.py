@@ -241,7 +241,9 @@ def _plan_builtin(builtin: dict[str, t.Any], noscope: dict[str, t.Any] | None, a
         _builtin_from_policy(builtin, active, result)
         return
     profiles = builtin.get("profiles")
-    active = _targets(active, result)
+    targets = _targets(active, result)
+    public_kept = targets != active         # a Public network is active beside the clients' network
+    active = targets
     served = _noscope_serves(builtin, noscope, active, result)
     if served and not any(p in (profiles or []) for p in active or []):
         return      # SPPSVC-In-TCP applies to none of the active profiles: it is left as it is
@@ -263,6 +265,10 @@ def _plan_builtin(builtin: dict[str, t.Any], noscope: dict[str, t.Any] | None, a
     scope = _scope(builtin.get("remote_address"))
     if scope is None:
         result.notes.append("the built-in rule's remote addresses were not read: its scope was not checked")
+    elif scope != "any" and public_kept and (profiles is None or "public" in profiles):
+        result.notes.append(f"the built-in rule admits only {', '.join(builtin.get('remote_address') or [])} and also "
+                            "applies to the active Public network: its scope was not widened (that would admit every "
+                            "address there) - give remote_addresses for a rule of our own")
     elif scope != "any":
         ops.append({"op": "set_rule_scope", "target": BUILTIN_INBOUND, "value": ["Any"]})
         result.notes.append(f"the built-in rule admitted only {', '.join(builtin.get('remote_address') or [])} "

@@ -206,6 +206,11 @@ def test_use_builtin_does_not_open_the_rule_on_a_public_network_when_a_managed_o
     assert _plan(raw).operations == [{"op": "set_rule_profile", "target": "SPPSVC-In-TCP", "value": ["Domain", "Private"]}]
     client = _probe(5, enable=())      # a client SKU: NoScope serves Domain, the Public LocalSubnet rule is kept
     assert _plan(client).operations == [{"op": "enable_rule", "target": "SPPSVC-In-TCP-NoScope"}]
+    del client["rules"]["SPPSVC-In-TCP-NoScope"]     # without NoScope: Domain is added, the scope is not widened
+    plan = _plan(client)
+    assert plan.operations == [{"op": "enable_rule", "target": "SPPSVC-In-TCP"},
+                               {"op": "set_rule_profile", "target": "SPPSVC-In-TCP", "value": ["Any"]}]
+    assert any("its scope was not widened" in n for n in plan.notes)
     only_public = _probe(4, enable=())  # Public is the only network: it is the clients' network
     assert [op["op"] for op in _plan(only_public).operations] == ["enable_rule", "set_rule_scope"]
 
