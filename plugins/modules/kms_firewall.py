@@ -16,8 +16,13 @@ description:
     (Profile) must cover the active network profile (Get-NetFirewallSetting ActiveProfile), else it admits nothing
     there and the active profiles are added to it (C(set_rule_profile)); a narrower scope (a Windows client's
     C(LocalSubnet), which blocks clients on other subnets) is widened to C(Any) as I(remote_addresses) asks
-    (C(set_rule_scope)). What was not read (an older probe's output without Profile, the active profile) is not
-    changed and the result's C(notes) say so. To keep a narrower scope, give I(remote_addresses) (a rule of our own).
+    (C(set_rule_scope)). Where Windows' own C(SPPSVC-In-TCP-NoScope) (local, admitting any address) covers the
+    active profiles SPPSVC-In-TCP misses (a Windows client on a Domain network), it is enabled instead and SPPSVC-In-TCP
+    gets no profile added (that would also open it to every address on a Public network). On a host with a Public
+    network and another one active (two networks), Public is not added and a rule applying there is not widened (the result's
+    C(notes) say so) - Public is for untrusted networks, the clients are on the other one. What was not read (an
+    older probe's output without Profile, the active profile) is not changed and the result's C(notes) say so.
+    To keep a narrower scope, give I(remote_addresses) (a rule of our own).
   - Where Group Policy delivers the enforced SPPSVC-In-TCP (a GPO holding the predefined rule keeps its Name) and it
     does not admit the clients, nothing is changed locally (a local change would not change the enforced rule); the
     result warns and returns I(needs_person).
@@ -110,7 +115,8 @@ notes:
   elements: str
 before:
   description:
-    - C(outbound_filtered), the collection's C(rule) and the C(builtin_inbound) rule before.
+    - C(outbound_filtered), the collection's C(rule) and the C(builtin_inbound) and C(builtin_inbound_noscope)
+      (SPPSVC-In-TCP-NoScope) rules before.
     - C(outbound_filtered) is null when it could not be read (no profiles, or an enabled profile's default outbound
       action not read), and a rule is then planned as where outbound is filtered. A rule's C(enabled), C(direction),
       C(action), C(remote_address) and C(profiles) (domain, private, public; all three for Any) are null when not read.

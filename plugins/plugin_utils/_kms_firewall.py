@@ -29,7 +29,8 @@ BUILTIN_INBOUND = "SPPSVC-In-TCP"
 #: Private and Public profiles and admits LocalSubnet only, SPPSVC-In-TCP-NoScope to the Domain profile from any
 #: address (published FirewallRules export, tests/unit/fixtures/text/SOURCES.md); Windows Server's KMS host guide
 #: says the rule allows "any network profiles, which is the default setting".
-BUILTIN_RULES = (BUILTIN_INBOUND, "SPPSVC-In-TCP-NoScope")
+BUILTIN_NOSCOPE = "SPPSVC-In-TCP-NoScope"
+BUILTIN_RULES = (BUILTIN_INBOUND, BUILTIN_NOSCOPE)
 #: The profiles by the names Set-NetFirewallRule -Profile takes.
 PROFILE_NAMES = {"domain": "Domain", "private": "Private", "public": "Public"}
 
@@ -150,7 +151,8 @@ def _wanted(args: dict[str, t.Any]) -> dict[str, t.Any]:
 
 def view(firewall: dict[str, t.Any], name: str) -> dict[str, t.Any]:
     return {"outbound_filtered": firewall.get("outbound_filtered"), "rule": (firewall.get("rules") or {}).get(name),
-            "builtin_inbound": (firewall.get("rules") or {}).get(BUILTIN_INBOUND)}
+            "builtin_inbound": (firewall.get("rules") or {}).get(BUILTIN_INBOUND),
+            "builtin_inbound_noscope": (firewall.get("rules") or {}).get(BUILTIN_NOSCOPE)}
 
 
 def _rule_matches(rule: dict[str, t.Any], wanted: dict[str, t.Any], active: list[str] | None) -> bool:
@@ -192,25 +194,68 @@ def _builtin_from_policy(builtin: dict[str, t.Any], active: list[str] | None, re
     result.person.append(text)
 
 
-def _plan_builtin(builtin: dict[str, t.Any], active: list[str] | None, result: Plan) -> None:
+def _noscope_serves(builtin: dict[str, t.Any], noscope: dict[str, t.Any] | None, active: list[str] | None,
+                    result: Plan) -> bool:
+    """Windows' own answer for the active profiles SPPSVC-In-TCP misses: a Windows client ships SPPSVC-In-TCP for
+    Private and Public from LocalSubnet and SPPSVC-In-TCP-NoScope for Domain from any address (published
+    FirewallRules export). When the local NoScope rule, read in full, covers every active profile SPPSVC-In-TCP
+    misses and admits any address, it is enabled (if needed) and True is returned: SPPSVC-In-TCP then gets no profile
+    added, so a Public network's LocalSubnet-only rule is not opened to every address."""
+    profiles = builtin.get("profiles")
+    if noscope is None or profiles is None or active is None or noscope.get("policy_source") == "group_policy":
+        return False
+    missing = [p for p in active if p not in profiles]
+    if (not missing or noscope.get("profiles") is None or any(p not in noscope["profiles"] for p in missing)
+            or _scope(noscope.get("remote_address")) != "any" or noscope.get("action") != "allow"
+            or noscope.get("direction") != "inbound" or noscope.get("enabled") is None):
+        return False
+    if not noscope["enabled"]:
+        result.operations.append({"op": "enable_rule", "target": BUILTIN_NOSCOPE})
+    result.notes.append(f"the active network profile ({', '.join(PROFILE_NAMES[p] for p in missing)}) is Windows' "
+                        f"{BUILTIN_NOSCOPE} rule's (any address): it is used, {BUILTIN_INBOUND}'s profiles are kept")
+    return True
+
+
+def _targets(active: list[str] | None, result: Plan) -> list[str] | None:
+    """The active profiles the built-in rules are made to serve: all of them, except Public when another profile is
+    active too (a multi-homed host's other network: Windows meant Public for untrusted networks; the clients are on
+    the Domain or Private network). None when the active profiles were not read."""
+    if active is None or "public" not in active or len(active) == 1:
+        return active
+    result.notes.append("the Public network profile is active too (another network): the Key Management Service rule "
+                        "is not made to apply there nor widened for it")
+    return [p for p in active if p != "public"]
+
+
+def _plan_builtin(builtin: dict[str, t.Any], noscope: dict[str, t.Any] | None, active: list[str] | None,
+                  result: Plan) -> None:
     """Read, compare, change the built-in SPPSVC-In-TCP rule (asked for with no scope: every address): enable it, make
     it apply to the active profiles (its profiles plus those; Set-NetFirewallRule -Profile) and widen a narrower
-    scope (a Windows client's LocalSubnet) to Any (Set-NetFirewallRule -RemoteAddress). What was not read is not
-    changed blindly: the result's notes say what could not be compared."""
+    scope (a Windows client's LocalSubnet) to Any (Set-NetFirewallRule -RemoteAddress). Where Windows' own NoScope rule
+    serves the active profiles it misses (``_noscope_serves``), that rule is enabled and no profile is added; when
+    SPPSVC-In-TCP then applies to no active profile it is left as it is. Public is not added when another profile is
+    active too (``_targets``). What was not read is not changed blindly:
+    the result's notes say what could not be compared."""
     ops = result.operations
     if builtin.get("policy_source") == "group_policy":
         _builtin_from_policy(builtin, active, result)
         return
+    profiles = builtin.get("profiles")
+    targets = _targets(active, result)
+    public_kept = targets != active         # a Public network is active beside the clients' network
+    active = targets
+    served = _noscope_serves(builtin, noscope, active, result)
+    if served and not any(p in (profiles or []) for p in active or []):
+        return      # SPPSVC-In-TCP applies to none of the active profiles: it is left as it is
     if not builtin.get("enabled"):
         ops.append({"op": "enable_rule", "target": BUILTIN_INBOUND})
-    profiles = builtin.get("profiles")
     if profiles is None:
         result.notes.append("the built-in rule's profiles (Profile) were not read: whether it applies to the active "
                             "network profile was not checked")
     elif active is None:
         result.notes.append("the active network profile (Get-NetFirewallSetting ActiveProfile) was not read: whether the "
                             "built-in rule applies to it was not checked")
-    elif any(p not in profiles for p in active):
+    elif not served and any(p not in profiles for p in active):
         wanted = [name for key, name in PROFILE_NAMES.items() if key in profiles or key in active]
         ops.append({"op": "set_rule_profile", "target": BUILTIN_INBOUND,
                     "value": ["Any"] if len(wanted) == len(PROFILE_NAMES) else wanted})
@@ -220,6 +265,10 @@ def _plan_builtin(builtin: dict[str, t.Any], active: list[str] | None, result: P
     scope = _scope(builtin.get("remote_address"))
     if scope is None:
         result.notes.append("the built-in rule's remote addresses were not read: its scope was not checked")
+    elif scope != "any" and public_kept and (profiles is None or "public" in profiles):
+        result.notes.append(f"the built-in rule admits only {', '.join(builtin.get('remote_address') or [])} and also "
+                            "applies to the active Public network: its scope was not widened (that would admit every "
+                            "address there) - give remote_addresses for a rule of our own")
     elif scope != "any":
         ops.append({"op": "set_rule_scope", "target": BUILTIN_INBOUND, "value": ["Any"]})
         result.notes.append(f"the built-in rule admitted only {', '.join(builtin.get('remote_address') or [])} "
@@ -250,7 +299,7 @@ def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:
             result.warnings.append("the built-in Key Management Service rule (SPPSVC-In-TCP) is missing; "
                                    "set use_builtin: false to create a rule of our own")
         else:
-            _plan_builtin(builtin, firewall.get("active_profiles"), result)
+            _plan_builtin(builtin, rules.get(BUILTIN_NOSCOPE), firewall.get("active_profiles"), result)
     elif args["direction"] == "outbound" and args["only_if_filtered"] and firewall.get("outbound_filtered") is False:
         result.notes.append("outbound traffic is not filtered (no enabled profile blocks it by default): no rule is needed")
     else:
@@ -268,7 +317,8 @@ def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:
                              "remote_port": [wanted["remote_port"]], "local_port": [wanted["local_port"]],
                              "remote_address": wanted["remote_addresses"], "profiles": list(PROFILE_NAMES)}
         elif op["op"] == "enable_rule":
-            after["builtin_inbound"] = dict(after["builtin_inbound"] or {}, enabled=True)
+            key = "builtin_inbound_noscope" if op["target"] == BUILTIN_NOSCOPE else "builtin_inbound"
+            after[key] = dict(after[key] or {}, enabled=True)
         elif op["op"] == "set_rule_profile":
             profiles = list(PROFILE_NAMES) if op["value"] == ["Any"] else [p.lower() for p in op["value"]]
             after["builtin_inbound"] = dict(after["builtin_inbound"] or {}, profiles=profiles)

@@ -1194,11 +1194,15 @@ FW_PROFILE_ANY = (0, 0x7FFFFFFF)
 
 def firewall_profile_names(flags: int | None) -> list[str] | None:
     """The profiles (domain, private, public) a Profile or ActiveProfile bitmask names; every one for Any (0 or
-    0x7FFFFFFF); None when the mask was not read (not collected is never "any")."""
+    0x7FFFFFFF); None when the mask was not read (not collected is never "any") or holds other bits - the NetSecurity
+    Profile enum's NotApplicable is 65535, which would otherwise read as every profile (New-NetFirewallRule -Profile:
+    "Any, Domain, Private, Public, or NotApplicable")."""
     if flags is None:
         return None
     if flags in FW_PROFILE_ANY:
         return list(FW_PROFILE_FLAGS)
+    if flags & ~sum(FW_PROFILE_FLAGS.values()):
+        return None
     return [name for name, flag in FW_PROFILE_FLAGS.items() if flags & flag]
 
 

@@ -64,15 +64,22 @@ def test_a_client_hosts_builtin_rules_are_those_windows_publishes():
     assert {n: (r["Profile"], r["RemoteAddress"]) for n, r in rules.items()} == published
 
 
-def test_a_rule_for_other_profiles_admits_nothing_until_kms_firewall_adds_the_active_one():
+def test_a_rule_for_other_profiles_admits_nothing_until_kms_firewall_opens_the_active_one():
     f = _fleet({"kms_inbound_profile": ["Private", "Public"]})
     fw = _probe(f)
     assert fw["active_profiles"] == 1 and fw["rules"]["SPPSVC-In-TCP"]["Enabled"] == 1
     assert f.tcp_open(f.hosts["pc1"], KMS, 1688) == (False, 10060)
     assert not f.kms_listening(f.hosts["kms01"])
+    # the Domain profile is SPPSVC-In-TCP-NoScope's (Domain, any address [FWREG]): it is enabled, SPPSVC-In-TCP kept
+    assert _inbound(f) == [{"op": "enable_rule", "target": "SPPSVC-In-TCP-NoScope"}]
+    assert f.tcp_open(f.hosts["pc1"], KMS, 1688) == (True, None)
+    assert _probe(f)["rules"]["SPPSVC-In-TCP"]["Profile"] == 6
+    assert _inbound(f) == []                 # read again: nothing left to change
+    f = _fleet({"kms_inbound_profile": ["Private", "Public"]})
+    del f.hosts["kms01"].firewall_rules["SPPSVC-In-TCP-NoScope"]     # without it, the active profile is added
     assert [op["op"] for op in _inbound(f)] == ["set_rule_profile"]
     assert f.tcp_open(f.hosts["pc1"], KMS, 1688) == (True, None)
-    assert _inbound(f) == []                 # read again: nothing left to change
+    assert _inbound(f) == []
 
 
 def test_a_local_subnet_rule_admits_only_the_hosts_subnet_until_widened():
@@ -91,3 +98,16 @@ def test_bad_profile_values_are_refused_with_the_option_named():
     steps = scripts.HANDLERS[("remedy", "kms_firewall", 1)](f, f.hosts["kms01"], {"operations": [
         {"op": "set_rule_profile", "target": "SPPSVC-In-TCP", "value": ["Home"]}]})["steps"]
     assert steps[0]["hresult"] & 0xFFFFFFFF == 0x80070057          # E_INVALIDARG, signed as the remedy reports it
+
+
+def test_a_client_sku_kms_host_on_a_domain_network_gets_windows_noscope_rule_not_a_wider_scoped_rule():
+    """A Windows client as KMS host keeps Windows' split [FWREG]: on the Domain network SPPSVC-In-TCP-NoScope (any
+    address) is enabled; SPPSVC-In-TCP stays Private/Public and LocalSubnet (it is not opened to every address on a
+    later Public network)."""
+    f = _fleet({"kms_inbound": False}, edition="win11-enterprise")
+    assert f.tcp_open(f.hosts["pc-far"], KMS, 1688) == (False, 10060)
+    assert _inbound(f) == [{"op": "enable_rule", "target": "SPPSVC-In-TCP-NoScope"}]
+    assert f.tcp_open(f.hosts["pc-far"], KMS, 1688) == (True, None)
+    scoped = _probe(f)["rules"]["SPPSVC-In-TCP"]
+    assert (scoped["Enabled"], scoped["Profile"], scoped["RemoteAddress"]) == (2, 6, ["LocalSubnet"])
+    assert _inbound(f) == []

@@ -77,6 +77,18 @@ def test_profile_bitmask(profile, names):
     assert _snapshot.firewall_profile_names(profile) == names
 
 
+@pytest.mark.parametrize("profile", [0xFFFF, 8, 0x10001])
+def test_a_profile_of_notapplicable_or_unknown_bits_is_not_read_never_every_profile(profile):
+    """NetSecurity's Profile enum has NotApplicable = 65535 (New-NetFirewallRule -Profile: "Any, Domain, Private,
+    Public, or NotApplicable"): all its low bits are set, yet it names no profile the rule is active in."""
+    assert _snapshot.firewall_profile_names(profile) is None
+    raw = _probe(profile)
+    raw["rules"]["SPPSVC-In-TCP"]["Profile"] = profile
+    view = _snapshot.normalise_firewall(raw)
+    assert view["active_profiles"] is None and view["rules"]["SPPSVC-In-TCP"]["profiles"] is None
+    assert _kms_firewall.builtin_reach(view)["reachable"] is None
+
+
 @pytest.mark.parametrize("active, enable, reachable", [
     (1, ("SPPSVC-In-TCP",), False),                          # Domain network: the Private/Public rule does not apply
     (2, ("SPPSVC-In-TCP",), "local_subnet"),                 # Private network: LocalSubnet only
@@ -145,7 +157,9 @@ def _plan(raw: dict[str, t.Any], **args: t.Any) -> Plan:
 
 
 def test_use_builtin_makes_the_rule_apply_to_the_active_profile_and_admit_every_address():
-    plan = _plan(_probe(1, enable=()))
+    raw = _probe(1, enable=())
+    del raw["rules"]["SPPSVC-In-TCP-NoScope"]       # no rule of Windows' own for the Domain profile
+    plan = _plan(raw)
     assert plan.operations == [{"op": "enable_rule", "target": "SPPSVC-In-TCP"},
                                {"op": "set_rule_profile", "target": "SPPSVC-In-TCP", "value": ["Any"]},
                                {"op": "set_rule_scope", "target": "SPPSVC-In-TCP", "value": ["Any"]}]
@@ -158,8 +172,59 @@ def test_use_builtin_makes_the_rule_apply_to_the_active_profile_and_admit_every_
 def test_use_builtin_adds_only_the_missing_active_profile():
     raw = _probe(1)
     raw["rules"]["SPPSVC-In-TCP"].update(Profile=2, RemoteAddress=["Any"])
+    del raw["rules"]["SPPSVC-In-TCP-NoScope"]
     plan = _plan(raw)
     assert plan.operations == [{"op": "set_rule_profile", "target": "SPPSVC-In-TCP", "value": ["Domain", "Private"]}]
+
+
+def test_use_builtin_on_a_client_domain_network_enables_windows_noscope_rule_and_opens_nothing_else():
+    """A Windows client ships SPPSVC-In-TCP (Private, Public; LocalSubnet) and SPPSVC-In-TCP-NoScope (Domain; any
+    address) [published FirewallRules export]. On a Domain network the NoScope rule is Windows' own answer: it is
+    enabled; SPPSVC-In-TCP is not widened to every profile and address (that would open TCP 1688 to any address on a
+    later Public network)."""
+    plan = _plan(_probe(1, enable=()))
+    assert plan.operations == [{"op": "enable_rule", "target": "SPPSVC-In-TCP-NoScope"}]
+    assert plan.after["builtin_inbound_noscope"]["enabled"] is True
+    assert plan.after["builtin_inbound"] == plan.before["builtin_inbound"]
+    assert any("SPPSVC-In-TCP-NoScope" in note for note in plan.notes)
+    enabled = _probe(1, enable=("SPPSVC-In-TCP-NoScope",))
+    assert _plan(enabled).operations == []
+    both = _probe(3)            # Domain and Private active: NoScope for Domain, SPPSVC-In-TCP keeps Private
+    assert _plan(both).operations == [{"op": "enable_rule", "target": "SPPSVC-In-TCP-NoScope"},
+                                      {"op": "set_rule_scope", "target": "SPPSVC-In-TCP", "value": ["Any"]}]
+
+
+def test_use_builtin_does_not_open_the_rule_on_a_public_network_when_a_managed_one_is_active_too():
+    """A multi-homed KMS host (Domain network and a Public one, ActiveProfile 5): the clients are on the Domain network;
+    adding Public to a rule that admits any address would open TCP 1688 on the untrusted network."""
+    raw = _probe(5)
+    raw["rules"]["SPPSVC-In-TCP"].update(Profile=1, RemoteAddress=["Any"])
+    plan = _plan(raw)
+    assert plan.operations == [] and any("Public network profile is active too" in n for n in plan.notes)
+    raw["rules"]["SPPSVC-In-TCP"].update(Profile=2)         # covers neither Domain nor Public: only Domain is added
+    del raw["rules"]["SPPSVC-In-TCP-NoScope"]
+    assert _plan(raw).operations == [{"op": "set_rule_profile", "target": "SPPSVC-In-TCP", "value": ["Domain", "Private"]}]
+    client = _probe(5, enable=())      # a client SKU: NoScope serves Domain, the Public LocalSubnet rule is kept
+    assert _plan(client).operations == [{"op": "enable_rule", "target": "SPPSVC-In-TCP-NoScope"}]
+    del client["rules"]["SPPSVC-In-TCP-NoScope"]     # without NoScope: Domain is added, the scope is not widened
+    plan = _plan(client)
+    assert plan.operations == [{"op": "enable_rule", "target": "SPPSVC-In-TCP"},
+                               {"op": "set_rule_profile", "target": "SPPSVC-In-TCP", "value": ["Any"]}]
+    assert any("its scope was not widened" in n for n in plan.notes)
+    only_public = _probe(4, enable=())  # Public is the only network: it is the clients' network
+    assert [op["op"] for op in _plan(only_public).operations] == ["enable_rule", "set_rule_scope"]
+
+
+@pytest.mark.parametrize("change", [{"PolicyStoreSourceType": 2}, {"RemoteAddress": ["LocalSubnet"]}, {"Profile": 2},
+                                    {"Action": 4}])
+def test_a_noscope_rule_that_cannot_serve_the_active_profile_is_not_used(change):
+    raw = _probe(1, enable=())
+    raw["rules"]["SPPSVC-In-TCP-NoScope"].update(change)
+    plan = _plan(raw)
+    assert [op["op"] for op in plan.operations] == ["enable_rule", "set_rule_profile", "set_rule_scope"]
+    assert plan.before["builtin_inbound_noscope"]["name"] == "SPPSVC-In-TCP-NoScope"     # the diff shows why
+    del raw["rules"]["SPPSVC-In-TCP-NoScope"]["Profile"]        # not read: not taken as covering Domain
+    assert [op["op"] for op in _plan(raw).operations] == ["enable_rule", "set_rule_profile", "set_rule_scope"]
 
 
 def test_use_builtin_changes_nothing_it_could_not_compare():
