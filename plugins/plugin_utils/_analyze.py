@@ -1314,13 +1314,14 @@ def _kms_host_findings(ctx: _Context) -> list[dict[str, t.Any]]:
     return found
 
 
-#: The profiles in texts for people.
-_PROFILE_TEXT = {"domain": ("Domain", "ドメイン"), "private": ("Private", "プライベート"), "public": ("Public", "パブリック")}
+#: The profiles' Japanese names for people (the English ones are ``_kms_firewall.PROFILE_NAMES``).
+_PROFILE_JA = {"domain": "ドメイン", "private": "プライベート", "public": "パブリック"}
 
 
 def _profiles_text(names: list[str], lang: int) -> str:
     """Profile names (domain, private, public) in one language (0 English, 1 Japanese)."""
-    return (", ", "、")[lang].join(_PROFILE_TEXT[n][lang] for n in names) if names else ("no profile", "なし")[lang]
+    texts = (_kms_firewall.PROFILE_NAMES, _PROFILE_JA)[lang]
+    return (", ", "、")[lang].join(texts[n] for n in names) if names else ("no profile", "なし")[lang]
 
 
 def _rule_limited(ctx: _Context) -> list[dict[str, t.Any]]:
@@ -1344,7 +1345,7 @@ def _rule_limited(ctx: _Context) -> list[dict[str, t.Any]]:
         "rule_profiles": {name: r["profiles"] for name, r in enabled.items()}, "active_profiles": active,
         "remote_address": {name: r["remote_address"] for name, r in enabled.items()}}
     if reach["reachable"] is False:
-        covered = sorted({p for r in enabled.values() for p in r["profiles"] or []}, key=list(_PROFILE_TEXT).index)
+        covered = sorted({p for r in enabled.values() for p in r["profiles"] or []}, key=list(_kms_firewall.PROFILE_NAMES).index)
         why = {lang: text.format(rules=", ".join(sorted(enabled)), covered=_profiles_text(covered, i),
                                  active=_profiles_text(active, i))
                for i, (lang, text) in enumerate((

@@ -558,7 +558,8 @@ def sweep_probes(folder: str) -> list[str]:
 
 
 def _probe_prefix() -> str:
-    """This process's probe name prefix: ``PROBE_PREFIX`` with its pid and start time."""
+    """This process's probe name prefix: ``PROBE_PREFIX`` with its pid, start time and pid space
+    (``_controller.process_prefix``)."""
     return _controller.process_prefix(PROBE_PREFIX)
 
 

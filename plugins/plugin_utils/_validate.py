@@ -67,10 +67,8 @@ def wrong_target_variable(own: str, default_group: str | None, defined: t.Mappin
     if not others:
         return None
     other = others[0]
-    value = defined[other]
-    shown = repr(value) if isinstance(value, str) and len(value) <= 200 else "a value"
     everyone = f"every host of group {default_group!r}" if default_group else "its default hosts"
-    return (f"{other}: set to {shown}, but {other} narrows the {TARGET_VARIABLES[other]} playbook; this run is narrowed "
+    return (f"{other}: set to {_options.shown(defined[other])}, but {other} narrows the {TARGET_VARIABLES[other]} playbook; this run is narrowed "
             f"with {own}, which is not set, so it would reach {everyone}. Set {own} (-e {own}=<group or host pattern>) "
             "or use --limit")
 
