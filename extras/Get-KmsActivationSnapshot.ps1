@@ -316,7 +316,8 @@ function Invoke-WakOperations {
     <#
     Run the controller's operations in order with $Apply (a scriptblock taking one operation and returning 0, an
     HRESULT, or the name of a pending state such as 'reboot_required' when the step is done but takes effect only
-    after a restart); stop at the first failure. An exception's HRESULT counts as the step's result.
+    after a restart); stop at the first failure, and after a step that answers 'reboot_initiated' (done, and Windows
+    is already restarting: nothing more is run). An exception's HRESULT counts as the step's result.
     #>
     param($Params, [scriptblock]$Apply)
     $steps = @()
@@ -331,7 +332,7 @@ function Invoke-WakOperations {
             $step.hresult = Get-WakErrorCode $_.Exception
         }
         $steps += $step
-        if ($step.hresult -ne 0) { break }
+        if ($step.hresult -ne 0 -or $step.pending -eq 'reboot_initiated') { break }
     }
     return [ordered]@{ steps = $steps }
 }

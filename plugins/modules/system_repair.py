@@ -7,7 +7,7 @@ module: system_repair
 short_description: Heavy repairs for a corrupt license store - DISM, SFC, rebuilding tokens.dat
 version_added: 0.1.0
 description:
-  - Runs, in this order and only those named in I(repairs), C(DISM /Online /Cleanup-Image /RestoreHealth), C(sfc /scannow)
+  - Runs, in this order and only those named in I(repairs), C(DISM /Online /Cleanup-Image /RestoreHealth /NoRestart), C(sfc /scannow)
     and a rebuild of the license store as Microsoft's KB 2736303 describes it - Software Protection stopped,
     C(tokens.dat) moved aside in C(spp\\store\\2.0) or C(spp\\store) (kept as C(tokens.dat.<UTC timestamp>.bak)), the
     service started and the system and OEM license files installed again, as C(slmgr /rilc) does.
@@ -19,8 +19,11 @@ description:
   - These repairs take minutes (SFC and DISM can take much longer) and DISM may need Windows Update or a repair source.
     The action waits for them in one remote call; C(async) is not supported (the action refuses it). Do not set the task
     keyword C(timeout) below the repairs' duration. Only exit codes are read; the tools' text is localized and never parsed.
-  - DISM ending with 3010 (ERROR_SUCCESS_REBOOT_REQUIRED) or 1641 (ERROR_SUCCESS_REBOOT_INITIATED) has repaired the
-    image and waits for a restart - the step succeeds and the result has I(reboot_required=true). Microsoft documents
+  - DISM runs with C(/NoRestart), which keeps it from prompting for a restart (Microsoft, "DISM Global Options for
+    Command-Line Syntax"). DISM ending with 3010 (ERROR_SUCCESS_REBOOT_REQUIRED) has repaired the image and waits for a
+    restart - the step succeeds and the result has I(reboot_required=true). DISM ending with 1641
+    (ERROR_SUCCESS_REBOOT_INITIATED - the restart is already under way) succeeds too, but nothing more is run on the host
+    and it is not read again - I(after) is null, and I(warnings) and I(needs_person) name the repairs not run. Microsoft documents
     no exit codes for C(sfc /scannow) - any code other than 0 fails the step and is reported as sfc.exe's exit code;
     what sfc found is in C(%windir%\\Logs\\CBS\\CBS.log).
 options:
@@ -66,7 +69,7 @@ operations:
 steps:
   description:
     - Each repair with C(ok), C(hresult) (a tool's exit code or an HRESULT), C(hresult_text) and C(pending)
-      (C(reboot_required) when it waits for a restart).
+      (C(reboot_required) when it waits for a restart, C(reboot_initiated) when DISM started the restart).
   returned: when repairs ran
   type: list
   elements: dict
@@ -79,7 +82,7 @@ before:
 after:
   description:
     - The same after (read back; predicted in check mode; null when a change failed or the host was lost before it was
-      read again).
+      read again, or Windows was already restarting).
   returned: always
   type: dict
 reboot_required:
@@ -90,7 +93,7 @@ reboot_required:
   returned: always
   type: bool
 needs_person:
-  description: What a person must do (restart the computer), in English (C(en)) and Japanese (C(ja)).
+  description: What a person must do (restart the computer; run remediate again once it is back), in English (C(en)) and Japanese (C(ja)).
   returned: when a person must act
   type: list
   elements: dict

@@ -296,7 +296,7 @@ class RemediationRun:
     def step_reach(self) -> Step | None:
         """Does the KMS host answer the client now? (KMS_HOST_DOWN only.)"""
         hosts = self.down_kms_hosts()
-        if not hosts:
+        if not hosts or self.restarting():
             return None
         return Step("kms_reach", "Does the KMS host answer the client now?", "kms_dns_info", {"candidates": hosts})
 
@@ -361,6 +361,12 @@ class RemediationRun:
         if _dict(self.results.get("repair")).get("reboot_required"):
             return True
         return self.check_mode and self._planned(("repair",), "rebuild_license_store")
+
+    def restarting(self) -> bool:
+        """A step answered that Windows is already restarting (DISM's 1641, ERROR_SUCCESS_REBOOT_INITIATED): nothing
+        more is sent to the host in this run, not even a read."""
+        return any(isinstance(step, t.Mapping) and step.get("pending") == "reboot_initiated"
+                   for r in self._of(_FIXES) for step in _as_list(r.get("steps")))
 
     def reboot_required(self) -> bool:
         """A change that waits for a restart of the computer (sppsvc's start type, a rebuilt license store)."""

@@ -14,7 +14,8 @@ Every subclass reads the host with probes, plans the operations that would bring
   session, so a killed run's workers would otherwise go on changing their hosts to the end of their task;
 * reports ``reboot_required`` when a change takes effect only after a restart of the computer (a step answered
   'reboot_required', or the restart_pending probe shows an earlier one still waiting): a second run sees the waiting
-  change and does not repeat it.
+  change and does not repeat it. A step that answered 'reboot_initiated' (Windows is already restarting) ends the
+  call: the host is not read again, and the operations the script did not reach are named.
 Secrets never enter the result: plans carry product keys only as their last five characters.
 """
 
@@ -30,7 +31,7 @@ from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import (
-    _budget, _collect, _controller, _hresult, _journal, _options, _runner, _snapshot)
+    _budget, _collect, _controller, _hresult, _journal, _options, _restart, _runner, _snapshot)
 
 
 @dataclasses.dataclass
@@ -228,8 +229,14 @@ class RemedyActionBase(ActionBase):
                     # leaves it absent, never the plan's prediction
                     result["after"] = None
                     self.apply(args, plan, result)
-                    if any(step.get("pending") == "reboot_required" for step in result.get("steps") or []):
+                    pending = {step.get("pending") for step in result.get("steps") or []}
+                    if pending & {"reboot_required", _restart.INITIATED}:
                         result["reboot_required"] = True
+                    if _restart.INITIATED in pending:
+                        # Windows is already restarting: the host is not read again (the state after is not known)
+                        # and what the script did not reach is said, never left to look done
+                        _restart.initiated(result, public_operations(plan.operations))
+                        return self._finish(args, budget, result)
                     if not budget.allows("verify"):
                         # changed but not read again: the state after is not known (absent, not "as planned")
                         result["after"] = None
@@ -258,6 +265,10 @@ class RemedyActionBase(ActionBase):
         except AnsibleActionFail as exc:
             result.update({"failed": True, "msg": str(exc), "changed": bool(result["operations_done"])})
             return result
+        return self._finish(args, budget, result)
+
+    def _finish(self, args: dict[str, t.Any], budget: _budget.Budget, result: dict[str, t.Any]) -> dict[str, t.Any]:
+        """The end of a run that did not fail: the diff and the time budget's report."""
         if self._task.diff and result["changed"]:
             result["diff"] = {"before": result["before"], "after": result["after"]}
         if args["time_budget"] is not None:

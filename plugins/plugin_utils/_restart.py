@@ -44,6 +44,33 @@ REBOOT_STORE = {
 }
 
 
+#: The pending state of a step after which Windows is already restarting (DISM's 1641, ERROR_SUCCESS_REBOOT_INITIATED:
+#: "The requested operation completed successfully. The system will be restarted", System Error Codes 1300-1699).
+INITIATED = "reboot_initiated"
+REBOOT_INITIATED = {
+    "en": "Windows is restarting: {step} ended with ERROR_SUCCESS_REBOOT_INITIATED (1641). The host was not read again{rest}. "
+          "Once it is back, run remediate again.",
+    "ja": "Windows は再起動中です: {step} が ERROR_SUCCESS_REBOOT_INITIATED (1641) で終了しました。ホストは再度読み取っていません{rest}。"
+          "起動後に、もう一度修復を実行してください。",
+}
+_NOT_RUN = {"en": "; not run: {ops}", "ja": "。実行していない操作: {ops}"}
+
+
+def initiated(result: dict[str, t.Any], planned: list[dict[str, t.Any]]) -> None:
+    """A remedy's result when a step answered ``INITIATED``: restart required, the state after not known (``after``
+    None), and a warning and a text for a person naming the step and the planned operations the script did not reach
+    (they are neither done nor unconfirmed: never sent to a running Windows)."""
+    done = [op for op in result.get("operations_done") or [] if isinstance(op, dict)]
+    step: dict[str, t.Any] = next((s for s in result.get("steps") or [] if s.get("pending") == INITIATED), {})
+    not_run = ", ".join(f"{op.get('op')} on {op.get('target')}" for op in planned if op not in done)
+    text = {lang: REBOOT_INITIATED[lang].format(step=step.get("op") or "a step",
+                                                rest=_NOT_RUN[lang].format(ops=not_run) if not_run else "")
+            for lang in REBOOT_INITIATED}
+    result.update({"reboot_required": True, "after": None})
+    result["warnings"] = list(result.get("warnings") or []) + [text["en"]]
+    result["needs_person"] = list(result.get("needs_person") or []) + [text]
+
+
 def waiting(plan: t.Any, text: dict[str, str]) -> None:
     """Mark a plan as waiting for a restart of the computer: no operation, a warning and the text for a person."""
     plan.reboot_required = True

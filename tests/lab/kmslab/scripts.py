@@ -476,7 +476,7 @@ def _signed(code: int) -> int:
 
 def _run_operations(params: dict[str, t.Any], apply: t.Callable[[dict[str, t.Any]], int | str]) -> dict[str, t.Any]:
     """Invoke-WakOperations: apply each operation in order (0, an HRESULT, or a pending state's name; ActivationError
-    counts), stop at the first failure."""
+    counts), stop at the first failure and after 'reboot_initiated' (Windows already restarting)."""
     steps = []
     for op in params.get("operations") or []:
         step: dict[str, t.Any] = {"op": op.get("op"), "target": op.get("target"), "hresult": 0, "pending": None}
@@ -489,7 +489,7 @@ def _run_operations(params: dict[str, t.Any], apply: t.Callable[[dict[str, t.Any
         except ActivationError as exc:
             step["hresult"] = _signed(exc.hresult)
         steps.append(step)
-        if step["hresult"]:
+        if step["hresult"] or step["pending"] == "reboot_initiated":
             break
     return {"steps": steps}
 
@@ -759,8 +759,8 @@ def remedy_kms_host(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[
 
 @handler("remedy", "system_repair")
 def remedy_system_repair(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
-    """remedies/system_repair.ps1: DISM and SFC end with the host's repair_exit code (0 unless set; DISM's 3010 and
-    1641 answer 'reboot_required' as the script does); the rebuild follows KB 2736303.
+    """remedies/system_repair.ps1: DISM and SFC end with the host's repair_exit code (0 unless set; DISM's 3010
+    answers 'reboot_required' and 1641 'reboot_initiated', as the script does); the rebuild follows KB 2736303.
 
     tokens.dat is set aside in whichever store folder holds it (ERROR_FILE_NOT_FOUND when neither does), sppsvc must
     start (ERROR_SERVICE_DISABLED otherwise) and the step answers 'reboot_required'. C7: the rebuilt store is in use
@@ -782,8 +782,10 @@ def remedy_system_repair(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> 
             if op["op"] not in ("dism", "sfc"):
                 return 0x80070057
             code = host.repair_exit.get(op["op"], 0)
-            if op["op"] == "dism" and code in (3010, 1641):
-                return "reboot_required"        # ERROR_SUCCESS_REBOOT_REQUIRED / _INITIATED: repaired, restart pending
+            if op["op"] == "dism" and code == 3010:
+                return "reboot_required"        # ERROR_SUCCESS_REBOOT_REQUIRED: repaired, restart pending
+            if op["op"] == "dism" and code == 1641:
+                return "reboot_initiated"       # ERROR_SUCCESS_REBOOT_INITIATED: "The system will be restarted"
             return code
     return _run_operations(params, apply)
 

@@ -142,12 +142,22 @@ def test_c9_without_group_policy_the_local_rule_opens_the_port():
     assert f.tcp_open(host, "kms01.corp.example.jp", 1688)[0] is True
 
 
-@pytest.mark.parametrize("code", [3010, 1641])
-def test_dism_success_that_waits_for_a_restart_is_pending_not_failed(code):
-    """DISM's ERROR_SUCCESS_REBOOT_REQUIRED / _INITIATED: the step is done and waits for a restart; SFC still runs."""
-    f = _fleet([{"name": "pc1", "license_store_corrupt": True, "repair_exit": {"dism": code}}])
+def test_dism_success_that_waits_for_a_restart_is_pending_not_failed():
+    """DISM's ERROR_SUCCESS_REBOOT_REQUIRED: the step is done and waits for a restart; SFC still runs."""
+    f = _fleet([{"name": "pc1", "license_store_corrupt": True, "repair_exit": {"dism": 3010}}])
     steps = _ops(f, f.hosts["pc1"], "system_repair", {"op": "dism", "target": "system"}, {"op": "sfc", "target": "system"})
     assert [(s["op"], s["hresult"], s["pending"]) for s in steps] == [("dism", 0, "reboot_required"), ("sfc", 0, None)]
+
+
+def test_nothing_runs_after_dism_initiated_the_restart():
+    """DISM's ERROR_SUCCESS_REBOOT_INITIATED ("The system will be restarted", System Error Codes 1300-1699): done,
+    and Windows is going down - SFC and the rebuild are not run on it."""
+    f = _fleet([{"name": "pc1", "license_store_corrupt": True, "repair_exit": {"dism": 1641}}])
+    host = f.hosts["pc1"]
+    steps = _ops(f, host, "system_repair", {"op": "dism", "target": "system"}, {"op": "sfc", "target": "system"},
+                 {"op": "rebuild_license_store", "target": "system"})
+    assert [(s["op"], s["hresult"], s["pending"]) for s in steps] == [("dism", 0, "reboot_initiated")]
+    assert not host.tokens_set_aside
 
 
 def test_an_sfc_exit_code_other_than_0_stops_the_repairs():

@@ -8,10 +8,15 @@
 #   restart_pending probe sees the renamed file until the computer has restarted. No tokens.dat in either folder is
 #   an error (ERROR_FILE_NOT_FOUND), never a silent success. The KMS client key is installed again and activated by
 #   the caller after the restart;
-# - sfc: sfc.exe /scannow; dism: DISM.exe /Online /Cleanup-Image /RestoreHealth - exit codes only. DISM's 3010
-#   (ERROR_SUCCESS_REBOOT_REQUIRED) and 1641 (ERROR_SUCCESS_REBOOT_INITIATED) are successes that wait for a restart:
-#   the step answers 'reboot_required', never a failure. Microsoft documents no exit codes for sfc (the sfc page has
-#   none; MicrosoftDocs/windowsserverdocs#6962): 0 is success, any other code is reported as the tool's exit code.
+# - sfc: sfc.exe /scannow; dism: DISM.exe /Online /Cleanup-Image /RestoreHealth /NoRestart - exit codes only.
+#   /NoRestart: "This option will keep the application from prompting for a restart" ("DISM Global Options for
+#   Command-Line Syntax"); without it a repair that needs a restart would ask Y/N on a console no one reads. DISM's
+#   3010 (ERROR_SUCCESS_REBOOT_REQUIRED) is a success that waits for a restart: the step answers 'reboot_required',
+#   never a failure. 1641 (ERROR_SUCCESS_REBOOT_INITIATED, "The requested operation completed successfully. The system
+#   will be restarted", System Error Codes 1300-1699) should not come with /NoRestart; if it does, Windows is going
+#   down: the step answers 'reboot_initiated' and Invoke-WakOperations runs nothing after it. Microsoft documents no
+#   exit codes for sfc (the sfc page has none; MicrosoftDocs/windowsserverdocs#6962): 0 is success, any other code is
+#   reported as the tool's exit code.
 param($Params)
 
 Invoke-WakOperations $Params {
@@ -42,10 +47,12 @@ Invoke-WakOperations $Params {
         }
         'sfc' { return Get-WakExitCode (Join-Path $env:SystemRoot 'System32\sfc.exe') @('/scannow') }
         'dism' {
-            $code = Get-WakExitCode (Join-Path $env:SystemRoot 'System32\Dism.exe') @('/Online', '/Cleanup-Image', '/RestoreHealth')
-            # ERROR_SUCCESS_REBOOT_REQUIRED (3010) and ERROR_SUCCESS_REBOOT_INITIATED (1641) are successes ("System Error
-            # Codes (1700-3999)", (1300-1699)): the image was repaired and the change takes effect after a restart
-            if ($code -eq 3010 -or $code -eq 1641) { return 'reboot_required' }
+            $code = Get-WakExitCode (Join-Path $env:SystemRoot 'System32\Dism.exe') @('/Online', '/Cleanup-Image', '/RestoreHealth', '/NoRestart')
+            # ERROR_SUCCESS_REBOOT_REQUIRED (3010) is a success ("System Error Codes (1700-3999)"): the image was
+            # repaired and the change takes effect after a restart. ERROR_SUCCESS_REBOOT_INITIATED (1641, (1300-1699)):
+            # repaired, and the restart is already under way - nothing more may run on this host
+            if ($code -eq 3010) { return 'reboot_required' }
+            if ($code -eq 1641) { return 'reboot_initiated' }
             return $code
         }
         default { return -2147024809 }   # E_INVALIDARG: an operation this script does not know

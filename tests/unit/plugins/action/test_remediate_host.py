@@ -202,6 +202,21 @@ def test_a_rebuilt_license_store_gets_its_key_only_when_no_restart_waits(waits):
     assert result["summary"]["instructions"] == ["KB 2736303"]
 
 
+def test_nothing_more_is_sent_to_a_host_that_dism_began_to_restart():
+    """DISM's 1641 (ERROR_SUCCESS_REBOOT_INITIATED): Windows is going down. Before, the KMS reach step still read the
+    host (kms_dns_info) and the run ended "unreachable"; now the repair is the last call and the summary says why."""
+    diagnosis = _diagnosis(_finding("LICENSE_STORE_CORRUPT"), _finding("KMS_HOST_DOWN", evidence={"kms_host": "kms01"}))
+    person = {"en": "Windows is restarting", "ja": "Windows は再起動中です"}
+    repaired = {"changed": True, "operations": [{"op": "dism"}], "operations_done": [{"op": "dism"}],
+                "operations_unconfirmed": [], "reboot_required": True, "needs_person": [person],
+                "steps": [{"op": "dism", "target": "system", "ok": True, "pending": "reboot_initiated"}]}
+    loader = Loader({"system_repair": repaired})
+    result = _run({"rebuild_license_store": True, "system_files": True}, _vars(diagnosis), loader)
+    assert [c["action"] for c in loader.calls] == ["system_repair"]
+    assert result["summary"]["reboot_required"] is True and result["summary"]["needs_person"] == [person]
+    assert not result.get("unreachable")
+
+
 @pytest.mark.parametrize(("args", "option"), [({"kms_host": "kms;calc"}, "kms_host"),
                                               ({"kms_addresses": ["$(calc)"]}, "kms_addresses"),
                                               ({"ntp_servers": ["time.windows.com,0x10"]}, "ntp_servers"),

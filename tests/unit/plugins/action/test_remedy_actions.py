@@ -611,3 +611,42 @@ def test_inbound_builtin_rule_is_made_to_apply_to_the_active_profile_and_every_a
     assert result["changed"] is False and result["operations"] == []
     with pytest.raises(AnsibleActionFail, match="remote_addresses: 'LocalSubnet/8' is not an address"):
         _run(kms_firewall, {"direction": "inbound", "remote_addresses": ["LocalSubnet/8"]}, host)
+
+
+def test_system_repair_runs_and_reads_nothing_more_once_dism_initiated_the_restart():
+    """DISM's 1641 (ERROR_SUCCESS_REBOOT_INITIATED): the script stopped after it; the host, going down, is not read
+    again (before: the read after failed and the run said the host was unreachable, the repair a half-known change),
+    and the result names the repairs that were not run - in both languages - and asks for a run once it is back."""
+    from ansible.errors import AnsibleConnectionFailure
+    from ansible_collections.winactivation.kms.plugins.action import system_repair
+    corrupt = S.failing("0x0", LicenseStatusReason=0xC004E015)["probes"]["activation"]
+
+    class Restarting(Host):
+        down = False
+
+        def handlers(self):
+            handlers = super().handlers()
+            for name in self.probes:
+                handlers[name] = self._probe(handlers[name])
+            return handlers
+
+        def _probe(self, answer):
+            def read(params):
+                if self.down:
+                    raise AnsibleConnectionFailure("the host is restarting")
+                return answer(params)
+            return read
+
+    def dism_restarts(host, name, ops):
+        host.down = True
+        return [{"op": "dism", "target": "system", "hresult": 0, "pending": "reboot_initiated"}]
+    host = Restarting({"activation": corrupt, "restart_pending": copy.deepcopy(NO_RESTART)}, dism_restarts)
+    result, _conn = _run(system_repair, {"repairs": ["dism", "sfc", "rebuild_license_store"]}, host, diff=True)
+    assert not result.get("failed") and not result.get("unreachable"), result
+    assert result["changed"] is True and result["reboot_required"] is True and result["after"] is None
+    assert result["operations_done"] == [{"op": "dism", "target": "system"}] and result["operations_unconfirmed"] == []
+    assert "sfc on system, rebuild_license_store on system" in result["warnings"][-1]
+    assert "1641" in result["warnings"][-1]
+    person = result["needs_person"][-1]
+    assert set(person) == {"en", "ja"} and "sfc on system" in person["ja"]
+    assert result["diff"] == {"before": result["before"], "after": None}

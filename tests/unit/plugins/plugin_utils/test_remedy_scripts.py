@@ -99,11 +99,28 @@ def test_rebuild_follows_kb_2736303_in_both_store_folders_with_the_oem_licences(
 
 
 def test_dism_success_that_waits_for_a_restart_answers_reboot_required():
-    """DISM's 3010 (ERROR_SUCCESS_REBOOT_REQUIRED) and 1641 (ERROR_SUCCESS_REBOOT_INITIATED) are successes, not failures."""
+    """DISM's 3010 (ERROR_SUCCESS_REBOOT_REQUIRED) and 1641 (ERROR_SUCCESS_REBOOT_INITIATED) are successes, not
+    failures; 1641 says the restart is already under way ('reboot_initiated')."""
     text = (PS / "remedies" / "system_repair.ps1").read_text(encoding="ascii")
     body = text[text.index("'dism' {"):text.index("default {")]
-    assert "if ($code -eq 3010 -or $code -eq 1641) { return 'reboot_required' }" in body
+    assert "if ($code -eq 3010) { return 'reboot_required' }" in body
+    assert "if ($code -eq 1641) { return 'reboot_initiated' }" in body
     assert body.index("Get-WakExitCode") < body.index("return 'reboot_required'") < body.index("return $code")
+
+
+def test_dism_never_prompts_for_a_restart():
+    """"/NoRestart ... will keep the application from prompting for a restart" (DISM Global Options for Command-Line
+    Syntax): the remote console has no one to answer DISM's Y/N prompt."""
+    fn = _tree("remedies/system_repair.ps1")
+    text = fn.text.decode()
+    body = text[text.index("'dism' {"):text.index("default {")]
+    assert "@('/Online', '/Cleanup-Image', '/RestoreHealth', '/NoRestart')" in body
+
+
+def test_invoke_operations_runs_nothing_after_a_restart_was_initiated():
+    """A step answering 'reboot_initiated' ends the call as a failure does: Windows is going down."""
+    text = _function(_tree("library.ps1"), "Invoke-WakOperations").text.decode()
+    assert "if ($step.hresult -ne 0 -or $step.pending -eq 'reboot_initiated') { break }" in text
 
 
 def test_install_key_keeps_kms_service_version_as_slmgr_ipk_does():
