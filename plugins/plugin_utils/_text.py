@@ -124,8 +124,9 @@ _COMMAND_RE = re.compile(r"\b(?P<tool>ospp\.vbs|slmgr(?:\.vbs)?)\b\S*\s+(?:\S+\s
 #: activated...", github.com/Py-KMS-Organization/py-kms/issues/85): its label, the code, Windows' message for the code.
 #: On Japanese Windows the label and the message are Japanese ("エラー: 0xC004F074 ソフトウェア ライセンス サービスで、コン
 #: ピューターのライセンス認証ができなかったことが報告されました。...", quoted from an Azure VM by Microsoft Japan's Azure
-#: support, github.com/jpaztech/blog articles/vm/azure-kms-update.md).
-_SLMGR_ERROR_RE = re.compile(r"^(?:Error|エラー)\s*[:：]\s*(?P<code>0x[0-9A-Fa-f]{1,8})(?![0-9A-Fa-f])(?P<text>.*)$")
+#: support, github.com/jpaztech/blog articles/vm/azure-kms-update.md); on Chinese (zh-CN) Windows "错误: 0xC004F074 软件
+#: 授权服务报告无法激活计算机。..." (github.com/ThunderEX/py-kms/issues/20, github.com/11notes/docker-kms/issues/41).
+_SLMGR_ERROR_RE = re.compile(r"^(?:Error|エラー|错误)\s*[:：]\s*(?P<code>0x[0-9A-Fa-f]{1,8})(?![0-9A-Fa-f])(?P<text>.*)$")
 #: ospp.vbs prints its result labels in capitals whatever the language (fr_21z_office2021_1_ospp_inslic.txt).
 _OSPP_ERROR_CODE = "ERROR CODE"
 _OSPP_DESCRIPTION_RE = re.compile(r"^ERROR DESCRIPTION\s*:(?P<text>.*)$")
@@ -136,8 +137,9 @@ _OSPP_SEPARATOR_RE = re.compile(r"^---(?:Processing|Exiting)?-{3,}$")
 #: A result message that is about activation ("... could not be activated", "activation"; Japanese Windows' word for
 #: activation, "ライセンス認証": "コンピューターのライセンス認証ができなかった", github.com/jpaztech/blog; Microsoft's ja-JP
 #: "ライセンス認証エラー コードのトラブルシューティング" gives it for 0xC004F038/39/6C/74, and none for 0xC004F050's
-#: "プロダクト キーが無効である", code index id 6471319197).
-_ACTIVATION_WORD_RE = re.compile(r"activat|ライセンス認証", re.I)
+#: "プロダクト キーが無効である", code index id 6471319197); zh-CN "激活" ("软件授权服务报告无法激活计算机", the zh-CN
+#: captures above).
+_ACTIVATION_WORD_RE = re.compile(r"activat|ライセンス認証|激活", re.I)
 #: The console window widths at which a long line is cut (_console_wrapped).
 _CONSOLE_WIDTHS = (80, 120)
 #: Windows' own activation attempts as the Application log prints them (Event Viewer, Get-WinEvent's Message), one
@@ -721,7 +723,7 @@ class _Reader:
             products.append({**({"ID": attempt["ID"]} if "ID" in attempt else {}), **({"Name": name} if name else {}), "LicenseStatus": 1})
 
     def _lone_slmgr_error(self, text: str) -> bool:
-        """slmgr's 'Error: 0x...' line ('エラー: 0x...' on Japanese Windows) with no 'Activating <Name> (<ID>)' line
+        """slmgr's 'Error: 0x...' line ('エラー: 0x...' on Japanese, '错误: 0x...' on Chinese Windows) with no 'Activating <Name> (<ID>)' line
         before it: an activation attempt whose licence the paste does not name, when the command was /ato or, the
         command not shown, the message is about activation (slmgr prints the same line for /ipk and the other
         commands, _slmgr_error_line)."""

@@ -1,14 +1,15 @@
 """snapshot_from_text and the analyzer on published Japanese output (session z2; tests/unit/fixtures/text, sources in
 SOURCES.md, section "Japanese Windows: published Japanese output (session z2)").
 
-Two kinds of text: what Microsoft Japan's Azure support engineers quote from a Japanese Windows (github.com/jpaztech/blog,
-the Japan Azure IaaS support team's blog), and Microsoft's own Japanese (ja-JP, "ms.translationtype: HT") translation
-of its Azure activation article (MicrosoftDocs azure-docs, the localized copy github.com/changeworld/azure-docs.ja-jp).
-The first is Windows' own Japanese; the second is a translator's rendering of the English example, and its tests say
-so.
+Three kinds of text: what Microsoft Japan's Azure support engineers quote from a Japanese Windows
+(github.com/jpaztech/blog, the Japan Azure IaaS support team's blog); Microsoft's own Japanese (ja-JP,
+"ms.translationtype: HT") translation of its Azure activation article (MicrosoftDocs azure-docs, the localized copy
+github.com/changeworld/azure-docs.ja-jp); the Event Viewer text of Microsoft's Japanese KB 2958281. The first and the
+last are Windows' own Japanese; the second is a translator's rendering of the English example, and its tests say so.
 
-Measured before any fix: 2 of the 4 texts were read and diagnosed right; the tests of the other two (slmgr /ato's
-Japanese error line) failed before the fix named in their docstrings.
+Measured before any fix: 3 of the 5 texts were read and diagnosed right; the tests of the other two (slmgr /ato's
+Japanese error line) failed before the fix named in their docstrings, as did the composed ones beside them and the
+Chinese line of the same defect.
 
 0xC004F074 is SL_E_VL_BINDING_SERVICE_UNAVAILABLE (slerror.h; "No Key Management Service (KMS) could be contacted").
 """
@@ -118,3 +119,32 @@ def read_text(name):
     """A capture's text as published."""
     from test_text_reader_captures_2026_12_b import TEXTS  # pylint: disable=import-outside-toplevel
     return (TEXTS / name).read_text(encoding="utf-8")
+
+
+def test_chinese_ato_error_line_alone_is_an_attempt_too():
+    """The same defect in the other language whose slmgr error label is published: the second line of
+    zh_thunderex_py_kms_20_ato.txt (github.com/ThunderEX/py-kms/issues/20), "错误: 0xC004F074 软件授权服务报告无法激活
+    计算机。...", pasted without the "正在激活 ..." line before it. Correct: a failed activation attempt, as the English and
+    Japanese lines; the message's "激活" (activate) says so. Wrong before the fix: "错误", a zh-CN status-reason label of the
+    reader's table, made a licence with only LicenseStatusReason 0xC004F074 (CHANNEL_UNKNOWN, EVIDENCE_MISSING)."""
+    line = read_text("zh_thunderex_py_kms_20_ato.txt").splitlines()[1]
+    assert line.startswith("错误: 0xC004F074")
+    snap = _text.snapshot_from_text(line, "pc1")
+    assert snap["probes"] == _ATO_FAILED
+    assert diagnose(snap)["codes"] == ["ACTIVATION_FAILED"]
+
+
+# -- Event Viewer's copy on Japanese Windows ----------------------------------------------------------------------------
+
+def test_kb2958281_ja_event_viewer_copy_is_no_activation_data():
+    """Microsoft's Japanese KB 2958281 (support.microsoft.com/ja-jp/help/2958281): Security-SPP's events 900, 900, 8200
+    and 8208 as Event Viewer copies them on Japanese Windows - "ログ名: アプリケーション", "イベント ID: 8200", "レベル: エラー",
+    "説明:", "ライセンス取得エラーの詳細。", "hr=0x80072EE7", with "Date:" and "Parameters:" left in English as Event Viewer
+    leaves them. Correct (right before any fix), as the English page's text (en_kb2958281_spp_events_900_8200_8208.txt):
+    genuine-ticket acquisition and service starts, no activation data - nothing read, every one of the 46 lines said
+    not understood (the level word "エラー" is no error label, hr= no activation attempt), EVIDENCE_MISSING alone."""
+    snap = read("ja_kb2958281_spp_events_900_8200_8208.txt")
+    assert snap["probes"] == {} and len(unread(snap)) == 46
+    assert diagnose(snap)["codes"] == ["EVIDENCE_MISSING"]
+    english = read("en_kb2958281_spp_events_900_8200_8208.txt")
+    assert english["probes"] == {} and len(unread(english)) == 46
