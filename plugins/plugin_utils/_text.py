@@ -121,8 +121,12 @@ _XPR_HEADER_RE = re.compile(r"^(?P<name>(?:Windows|Office)\b.*\b(?:edition|add-o
 _COMMAND_START_RE = re.compile(r"^(?:[^>]*>\s*)?(?:cscript|slmgr|ospp|[\"\\]|[A-Za-z]:[\\/])", re.I)
 _COMMAND_RE = re.compile(r"\b(?P<tool>ospp\.vbs|slmgr(?:\.vbs)?)\b\S*\s+(?:\S+\s+)*?[/-](?P<option>[A-Za-z]+)", re.I)
 #: slmgr's error line ("Error: 0xC004F074 The Software Licensing Service reported that the computer could not be
-#: activated...", github.com/Py-KMS-Organization/py-kms/issues/85).
-_SLMGR_ERROR_RE = re.compile(r"^Error\s*:\s*(?P<code>0x[0-9A-Fa-f]{1,8})(?![0-9A-Fa-f])(?P<text>.*)$")
+#: activated...", github.com/Py-KMS-Organization/py-kms/issues/85): its label, the code, Windows' message for the code.
+#: On Japanese Windows the label and the message are Japanese ("エラー: 0xC004F074 ソフトウェア ライセンス サービスで、コン
+#: ピューターのライセンス認証ができなかったことが報告されました。...", quoted from an Azure VM by Microsoft Japan's Azure
+#: support, github.com/jpaztech/blog articles/vm/azure-kms-update.md); on Chinese (zh-CN) Windows "错误: 0xC004F074 软件
+#: 授权服务报告无法激活计算机。..." (github.com/ThunderEX/py-kms/issues/20, github.com/11notes/docker-kms/issues/41).
+_SLMGR_ERROR_RE = re.compile(r"^(?:Error|エラー|错误)\s*[:：]\s*(?P<code>0x[0-9A-Fa-f]{1,8})(?![0-9A-Fa-f])(?P<text>.*)$")
 #: ospp.vbs prints its result labels in capitals whatever the language (fr_21z_office2021_1_ospp_inslic.txt).
 _OSPP_ERROR_CODE = "ERROR CODE"
 _OSPP_DESCRIPTION_RE = re.compile(r"^ERROR DESCRIPTION\s*:(?P<text>.*)$")
@@ -130,8 +134,12 @@ _OSPP_DESCRIPTION_RE = re.compile(r"^ERROR DESCRIPTION\s*:(?P<text>.*)$")
 #: around its output, "---------------------------------------" between licences (ospp.vbs's line of dashes). They,
 #: not blank lines (a forum's or a CRLF paste doubles every line), end a licence block.
 _OSPP_SEPARATOR_RE = re.compile(r"^---(?:Processing|Exiting)?-{3,}$")
-#: A result message that is about activation ("... could not be activated", "activation").
-_ACTIVATION_WORD_RE = re.compile(r"activat", re.I)
+#: A result message that is about activation ("... could not be activated", "activation"; Japanese Windows' word for
+#: activation, "ライセンス認証": "コンピューターのライセンス認証ができなかった", github.com/jpaztech/blog; Microsoft's ja-JP
+#: "ライセンス認証エラー コードのトラブルシューティング" gives it for 0xC004F038/39/6C/74, and none for 0xC004F050's
+#: "プロダクト キーが無効である", code index id 6471319197); zh-CN "激活" ("软件授权服务报告无法激活计算机", the zh-CN
+#: captures above).
+_ACTIVATION_WORD_RE = re.compile(r"activat|ライセンス認証|激活", re.I)
 #: The console window widths at which a long line is cut (_console_wrapped).
 _CONSOLE_WIDTHS = (80, 120)
 #: Windows' own activation attempts as the Application log prints them (Event Viewer, Get-WinEvent's Message), one
@@ -435,6 +443,8 @@ class _Reader:
             return False
         if field == "LicenseStatusReason" and self.viewer_event and not self._in_licence():
             return False        # an event's own error code (_VIEWER_EVENT_RE): no licence's state, left unread
+        if field == "LicenseStatusReason" and self._slmgr_error_line():
+            return False        # slmgr's error line of a command other than /ato (_lone_slmgr_error): left unread
         parsed = self._value(field, value)
         if parsed is None:
             return False
@@ -713,14 +723,24 @@ class _Reader:
             products.append({**({"ID": attempt["ID"]} if "ID" in attempt else {}), **({"Name": name} if name else {}), "LicenseStatus": 1})
 
     def _lone_slmgr_error(self, text: str) -> bool:
-        """slmgr's 'Error: 0x...' line with no 'Activating <Name> (<ID>)' line before it: an activation attempt whose
-        licence the paste does not name, when the command was /ato or, the command not shown, the message is about
-        activation (slmgr prints the same line for /ipk and the other commands)."""
+        """slmgr's 'Error: 0x...' line ('エラー: 0x...' on Japanese, '错误: 0x...' on Chinese Windows) with no 'Activating <Name> (<ID>)' line
+        before it: an activation attempt whose licence the paste does not name, when the command was /ato or, the
+        command not shown, the message is about activation (slmgr prints the same line for /ipk and the other
+        commands, _slmgr_error_line)."""
         match = _SLMGR_ERROR_RE.match(text)
         if match is None or not self._is_activation("slmgr", "ato", match.group("text")):
             return False
         self.attempts.append({"HResult": match.group("code"), "Tool": "slmgr /ato"})
         return True
+
+    def _slmgr_error_line(self) -> bool:
+        """Whether the line being read is slmgr's error line with Windows' message after its code ("エラー: 0xC004F050
+        ソフトウェア ライセンス サービスで、..."): the result of the slmgr command that printed it, never a licence's
+        state. _lone_slmgr_error reads it as an /ato attempt; otherwise it stays unread, whatever the language of its
+        label (the English "Error:" is no label). An error label with the code alone on its line (the activation
+        wizard's message of Microsoft's localized KB articles, "エラー: 0x8007232b" then "説明:") is not this line."""
+        match = _SLMGR_ERROR_RE.match(self.current_text)
+        return match is not None and bool(match.group("text").strip())
 
     def _is_activation(self, tool: str, option: str, message: str) -> bool:
         """Whether a result with no licence before it is an activation attempt of ``tool``: its command line says

@@ -76,7 +76,7 @@ C:\\Windows\\system32>cscript slmgr.vbs /ato
 
 def test_an_event_copied_before_a_command_keeps_its_code_to_itself_only():
     """The Event Viewer mark lasted for the rest of the paste: a ticket with the event and then the slmgr /ato it
-    led to lost the Japanese error of that /ato (read on its own as the licence's status reason 0xC004F074), left
+    led to lost the Japanese error of that /ato (read on its own as that /ato's failed attempt, 0xC004F074), left
     unread because an event had been named lines before. The event's "Error Code:" stays unread; a command line
     ends the event, and what the command printed is read as without the event."""
     alone = _text.snapshot_from_text(_EVENT_THEN_JA_ATO.split("\n\n", 1)[1])
