@@ -81,6 +81,45 @@ def test_checkmk_server_2008_channel_cut_by_the_console_is_joined():
     assert products(short)[0]["Description"] == "VOLUME_KMSCLIENT chan" and "nel" in unread(short)
 
 
+# -- more /dlv as people pasted it next to what their tools said ---------------------------------------------------------
+
+@pytest.mark.parametrize("name, reading, status, codes", [
+    # a Proxmox VM's /dlv beside its Settings "Device specifications" lines: Retail, Notification 0xC004F034
+    ("en_chuwi_aubox_vm_dlv_retail_notification_c004f034.txt",
+     {"ID": "4de7cb65-cdf1-4de9-8ae8-e3cce27b9f2c", "PartialProductKey": "3V66T", "LicenseStatus": 5, "LicenseStatusReason": "0xC004F034"},
+     "failing", ["ACTIVATION_FAILED", "NOT_KMS_CHANNEL"]),
+    # the same person's host, its first line behind a chat's "[12:44, 18/3/2026] Mig Manza: "
+    ("en_chuwi_aubox_host_dlv_retail_licensed_whatsapp.txt",
+     {"ID": "4de7cb65-cdf1-4de9-8ae8-e3cce27b9f2c", "PartialProductKey": "3V66T", "LicenseStatus": 1},
+     "healthy", ["NOT_KMS_CHANNEL"]),
+    # a homelab log's /dlv whose key line the author replaced by a sentence; its own script had printed the bare
+    # LicenseStatus 5 and the project's notes had called it "unactivated"
+    ("en_telos_homelab_dlv_education_retail_notification_redacted_key.txt",
+     {"Name": "Windows(R), Education edition", "LicenseStatus": 5, "LicenseStatusReason": "0xC004F034"},
+     "failing", ["ACTIVATION_FAILED", "NOT_KMS_CHANNEL"]),
+])
+def test_pasted_dlv_beside_other_views(name, reading, status, codes):
+    """Right before any fix (regression tests): retail licences in Notification (0xC004F034) or Licensed, read with
+    the Settings page's "Device name / Product ID" lines and a chat prefix left unread, and a key replaced by a sentence
+    read as absent (never a key). Not KMS: the analyzer says the retail channel never uses KMS."""
+    snap = read(name)
+    [product] = products(snap)
+    assert {field: product.get(field) for field in reading} == reading
+    assert "PartialProductKey" in product or any(line.startswith("Partial Product Key: <redacted") for line in unread(snap))
+    result = diagnose(snap)
+    assert (result["status"], sorted(result["codes"])) == (status, sorted(codes))
+
+
+def test_gsudo_114_ipk_error_is_no_licence_state():
+    """github.com/gerardog/gsudo/issues/114: `slmgr.vbs /ipk <key>` answered "Error: 0xC004E016 On a computer running
+    Microsoft Windows non-core edition, run 'slui.exe 0x2a 0xC004E016' ...". Right before any fix: the key was refused,
+    which is no licence's state and no activation attempt (the message does not speak of activation): unread, the host
+    unknown. A snapshot has no place for a refused key install; left so."""
+    snap = read("en_gsudo_114_ipk_error_c004e016.txt")
+    assert snap["probes"] == {} and len(unread(snap)) == 1
+    assert diagnose(snap)["codes"] == ["EVIDENCE_MISSING"]
+
+
 # -- localized status words other programs match (label evidence; composed lines) --------------------------------------
 
 def test_composed_spanish_and_russian_status_words_that_programs_match():
