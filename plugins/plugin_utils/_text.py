@@ -11,7 +11,9 @@ is read without the prefix the tool put before each line (_relayed). A licence v
 labels; a result with no licence before it (slmgr's lone ``Error:``, ospp.vbs's ``ERROR CODE`` without SKU ID) is an
 activation attempt or, after another command (``ospp.vbs /inpkey``), left unread. The localized activation error
 messages of Microsoft's KB articles ("エラー: 0x8007232b", "Kod błędu: 0xc004f035") are read by their result label; a
-code alone on its line only when the whole paste is its message (_Reader._lone_dialog_code).
+code alone on its line only when the whole paste is its message (_Reader._lone_dialog_code). slmgr's confirmations are
+read for what they say: /skms's the KMS host set, /ipk's a key only where a public KMS client key names the one licence
+it fits, /ato's sentences the licence's state; the Settings app's Activation line is Windows's licence.
 
 It anchors on what no Windows language changes: GUIDs, ``0x`` codes, the five-character partial key, the license
 Name and Description (``Windows(R), Professional edition``, ``..., VOLUME_KMSCLIENT channel``), ``host:port``,
