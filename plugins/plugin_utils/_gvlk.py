@@ -315,6 +315,14 @@ def find(build: int | None, edition_id: str | None, product_type: int | None = 1
     return None
 
 
+def windows_editions(partial_key: str | None) -> frozenset[str]:
+    """The editions (EditionID, lower case) whose published Windows GVLK ends with these five characters; empty for
+    any other key (a MAK, a retail key, an Office GVLK)."""
+    if not partial_key:
+        return frozenset()
+    return frozenset(row.edition_id.lower() for row in _rows() if row.last5 == partial_key.upper())
+
+
 def is_gvlk(partial_key: str | None, application: str | None = None) -> bool:
     """True when a PartialProductKey (last five characters) is the end of a published GVLK of the product's application.
 

@@ -11,7 +11,9 @@ is read without the prefix the tool put before each line (_relayed). A licence v
 labels; a result with no licence before it (slmgr's lone ``Error:``, ospp.vbs's ``ERROR CODE`` without SKU ID) is an
 activation attempt or, after another command (``ospp.vbs /inpkey``), left unread. The localized activation error
 messages of Microsoft's KB articles ("エラー: 0x8007232b", "Kod błędu: 0xc004f035") are read by their result label; a
-code alone on its line only when the whole paste is its message (_Reader._lone_dialog_code).
+code alone on its line only when the whole paste is its message (_Reader._lone_dialog_code). slmgr's confirmations are
+read for what they say: /skms's the KMS host set, /ipk's a key only where a public KMS client key names the one licence
+it fits, /ato's sentences the licence's state; the Settings app's Activation line is Windows's licence.
 
 It anchors on what no Windows language changes: GUIDs, ``0x`` codes, the five-character partial key, the license
 Name and Description (``Windows(R), Professional edition``, ``..., VOLUME_KMSCLIENT channel``), ``host:port``,
@@ -31,7 +33,7 @@ import collections
 import re
 import typing as t
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _hresult, _product_names, _snapshot
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk, _hresult, _product_names, _snapshot
 
 _GUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 _GUID_RE = re.compile(_GUID)
@@ -162,6 +164,34 @@ _SLMGR_ACTIVATED_RE = re.compile(r"^Product activated successfully\.?$")
 #: and SppErrHandle prints this when Activate raised no error; a failure prints ERROR CODE instead. ospp.vbs is not
 #: localized (github.com/Py-KMS-Organization/py-kms/issues/126).
 _OSPP_ACTIVATED_RE = re.compile(r"^<Product activation successful>$")
+#: slmgr.vbs DisplayActivatedStatus's other words after "Activating <Name> (<ID>) ...", each "Error: " and a sentence
+#: with no code: objProduct.Activate() returned, and the licence is then in the state the sentence names -
+#: L_MsgErrorText_11 when its LicenseStatus is 4 (non-genuine grace), L_MsgErrorText_12 when it is 5 with
+#: LicenseStatusReason HR_SL_E_NOT_GENUINE (0xC004F200) (slmgr.vbs, code index ids 4066849753, 3835088679; Microsoft's
+#: KB 4487266 quotes the second after "Activating Windows(R) 7, Enterprise edition (ae2ee509-...) ..."). English (0409).
+_SLMGR_STATES: dict[str, tuple[int, str | None]] = {
+    "the machine is running within the non-genuine grace period. run 'slui.exe' to go online and make the machine genuine": (4, None),
+    "windows is running within the non-genuine notification period. run 'slui.exe' to go online and validate windows": (5, "0xC004F200"),
+}
+_SLMGR_STATE_RE = re.compile(r"^Error\s*:\s*(?P<text>\D.*?)\.?$")
+#: slmgr /skms's L_MsgKmsNameSet, "Key Management Service machine name set to %KMS% successfully.", %KMS% being the
+#: name and port as the command line gave them (slmgr.vbs SetKmsMachineName: the host, then the port after its first
+#: colon, an IPv6 address in brackets; no port clears the stored one). The Italian words are slmgr's on an Italian
+#: Windows (pastebin.com/WngJXsF3: "Nome computer del servizio di gestione delle chiavi impostato su 192.0.2.69:1833.").
+_KMS_NAME_SET_RE = re.compile(r"^(?:Key Management Service machine name set to (?P<en>\S+) successfully"
+                              r"|Nome computer del servizio di gestione delle chiavi impostato su (?P<it>\S+?))\.?$")
+#: The Settings app's Activation page as pasted (System > Activation, or About's "Windows specifications"): "Activation:
+#: Windows is activated with a digital license linked to your Microsoft account" (a blog's notes, code index id
+#: 32197616391), "Activation: Windows is not activated" with "Product Key: CPR8F" below it
+#: (github.com/Wind4/vlmcsd/issues/37). The page speaks of Windows alone; "activated" is its licence Licensed, "not
+#: activated" says only that it is not (its LicenseStatus stays not collected); the key is the last five characters.
+_SETTINGS_ACTIVATION_RE = re.compile(r"^Activation\s*:\s*Windows is (?P<not>not )?activated\b")
+_SETTINGS_KEY_RE = re.compile(r"^Product key\s*:\s*(?P<key>\S+)$", re.I)
+#: slmgr /ipk's L_MsgInstalledPKey, "Installed product key %PKEY% successfully.", the whole key as typed.
+_KEY_INSTALLED_RE = re.compile(r"^Installed product key (?P<key>\S+) successfully\.?$")
+#: A Windows licence's Name and the edition in it ("Windows(R), Professional edition", "Windows(R) 7, Enterprise
+#: edition", "Windows Server(R), ServerStandard edition"): the edition is the licence's LicenseFamily / EditionID.
+_WINDOWS_EDITION_NAME_RE = re.compile(r"^Windows(?: Server)?\(R\)(?: \w+)?,\s*(?P<edition>[A-Za-z]+) edition$")
 
 #: Labels seen in real published output, per language, mapped to the CIM property they show. Only where the value
 #: alone is ambiguous. Sources:
@@ -189,7 +219,11 @@ _OSPP_ACTIVATED_RE = re.compile(r"^<Product activation successful>$")
 #: ko - "부분 제품 키:", "라이선스 상태", "정품 인증 ID", "사용 허가됨" (a Korean ESU activation tool parsing /dli and
 #: /dlv, index ids 62503268362, 28408958823); ja - "ライセンスの状態:" and "ライセンスされています" (a Japanese
 #: inventory script that keeps that line of slmgr -dli, index id 21137339454); de - "Lizenzstatus: Lizenziert" (a
-#: German KMS check script, index id 38804472328).
+#: German KMS check script, index id 38804472328); es - "Estado de la licencia: con licencia" (what a course's teuton
+#: test cases expect from `cscript slmgr.vbs /dlv` on a Spanish Windows 10, index ids 49547514273, 6015136478, and a C#
+#: tool's test of slmgr output, "Estado de la licencia: Con licencia", index id 27763225754); ru - "Состояние лицензии:
+#: имеет лицензию" (a Russian activation script testing `cscript slmgr.vbs /dli`, index id 46597030991; two Python
+#: tools test for "лицензировано" instead, index ids 25023291784, 67652063301: that word is not read).
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "name": "Name", "description": "Description", "activation id": "ID", "application id": "ApplicationID",
@@ -226,6 +260,8 @@ LABELS: dict[str, dict[str, str]] = {
     "it": {"codice errore": "LicenseStatusReason"},
     "pt": {"erro": "LicenseStatusReason", "erro de activação": "LicenseStatusReason"},
     "ko": {"부분 제품 키": "PartialProductKey", "라이선스 상태": "LicenseStatus", "정품 인증 id": "ID"},
+    "es": {"estado de la licencia": "LicenseStatus"},
+    "ru": {"состояние лицензии": "LicenseStatus"},
 }
 
 #: Status words as published (same sources): slmgr's words and ospp.vbs's ---WORD--- forms (read without the blanks
@@ -241,7 +277,7 @@ STATUS_WORDS: dict[str, int] = {
     # Office Tool Plus 9.0 prints its zh-CN status words without the dashes (github.com/YerongAI/Office-Tool/issues/601:
     # "许可证状态:  未许可 ", "许可证状态:  OOB_宽限期 " beside 0x4004F00C, "running in its grace period")
     "未许可": 0, "oob_宽限期": 2,
-    "lizenziert": 1, "ライセンスされています": 1, "사용 허가됨": 1,
+    "lizenziert": 1, "ライセンスされています": 1, "사용 허가됨": 1, "con licencia": 1, "имеет лицензию": 1,
 }
 
 #: The word a localized error message puts between its result label and the code ("ライセンス認証のエラー: コード
@@ -385,6 +421,13 @@ class _Reader:
         self.auto_attempt: dict[str, t.Any] | None = None   # the automatic attempt (event 8198, rules engine) being read
         self.auto_lines: list[dict[str, t.Any]] = []    # its lines, unread if the event ends before its code and licence
         self.pending_error_label: int | None = None     # the line of an error label with no value (_pending_error_label)
+        self.command_id: str | None = None      # the Activation ID on the paste's slmgr command line, if it has one
+        self.unresolved: list[dict[str, t.Any]] = []    # slmgr /ato attempts whose result the paste does not show
+        self.attempt_states: list[tuple[dict[str, t.Any], tuple[int, str | None]]] = []    # (attempt, _SLMGR_STATES)
+        self.kms_names: list[tuple[int, str, str, int | None]] = []     # /skms of one licence: (line, ID, host, port)
+        self.installed_keys: list[tuple[int, str]] = []     # slmgr /ipk: (line, the key's last five characters)
+        self.settings_licence: dict[str, t.Any] | None = None   # the Windows licence of a Settings page (_settings_page)
+        self.cut_value: tuple[dict[str, t.Any], str] | None = None  # a Name / Description the console cut (_cut_value)
 
     # -- products ------------------------------------------------------------------------------------------------
 
@@ -521,7 +564,7 @@ class _Reader:
         if _OSPP_SEPARATOR_RE.match(stripped):
             self.block_has_product = False      # ospp.vbs's separators end a licence block; blank lines do not
         if _NOISE_RE.match(stripped):
-            return
+            return      # a blank line leaves a cut value waiting (_cut_value): a double-spaced paste puts one there
         before = self._fingerprint()
         self._read(number, stripped)
         if self._fingerprint() != before:
@@ -544,6 +587,8 @@ class _Reader:
         if match:
             tool = "ospp" if match.group("tool").lower().startswith("ospp") else "slmgr"
             self.command = (tool, match.group("option").lower(), tool == "ospp" and "office14" in text.lower())
+            activation_id = _GUID_RE.search(text[match.end():])
+            self.command_id = activation_id.group(0).lower() if activation_id else None
             self.nslookup = None
             self.viewer_event = False
 
@@ -568,14 +613,17 @@ class _Reader:
         """Read one line, or one 'label: value' part of a line."""
         self.current_text = mask_keys(stripped)
         self.viewer_event = self.viewer_event or bool(_VIEWER_EVENT_RE.match(stripped))
-        if self._error_code_after_label(number, stripped):
+        if self._error_code_after_label(number, stripped) or self._cut_value(stripped):
             return
         if self._auto_attempt(number, stripped):
             return
         if self._event_or_srv(stripped) or self._attempt(stripped) or self._ospp_success(stripped) or self._xpr(stripped):
             return
+        if self._kms_name_set(number, stripped) or self._key_installed(number, stripped) or self._settings_page(stripped):
+            return
         match = _LABEL_RE.match(stripped)
         if match and not _foreign_property(stripped) and self._labelled(number, match.group("label"), match.group("value")):
+            self._note_cut(stripped)
             return
         value = match.group("value") if match else stripped
         # anchors that need no label
@@ -625,6 +673,9 @@ class _Reader:
     def _attempt(self, text: str) -> bool:
         """slmgr /ato: '<license Name> (<activation ID>)' then a line with the code it returned."""
         match = _ATTEMPT_RE.search(text)
+        hidden = None if match else _ATTEMPT_HIDDEN_ID_RE.match(text)
+        if (match or hidden) and self.pending_attempt is not None:
+            self.unresolved.append(self.pending_attempt)    # another licence's attempt begins: this one shows no result
         if match:
             self.pending_attempt = {"ID": match.group("id").lower(), "Tool": "slmgr /ato"}
             # slmgr.vbs prints "Activating <objProduct.Name> (<objProduct.ID>) ...": the Name before the parenthesis
@@ -633,7 +684,6 @@ class _Reader:
             if code:
                 self._finish_attempt(code.group(0))
             return True
-        hidden = _ATTEMPT_HIDDEN_ID_RE.match(text)
         if hidden:
             self.pending_attempt = {"Tool": "slmgr /ato"}
             self.attempt_names.append((self.pending_attempt, hidden.group("name")))
@@ -647,6 +697,12 @@ class _Reader:
                 self.activated.append(self.pending_attempt)
                 self._finish_attempt("0x0")
                 return True
+            state = _SLMGR_STATE_RE.match(text)
+            if state and state.group("text").lower() in _SLMGR_STATES:
+                self.attempt_states.append((self.pending_attempt, _SLMGR_STATES[state.group("text").lower()]))
+                self.pending_attempt = None
+                return True
+            self.unresolved.append(self.pending_attempt)
             self.pending_attempt = None      # no code on the next line: the result is not shown (a localized success)
         return self._lone_slmgr_success(text) or self._lone_slmgr_error(text)
 
@@ -658,6 +714,79 @@ class _Reader:
         if not _SLMGR_ACTIVATED_RE.match(text) or self.command is None or self.command[:2] != ("slmgr", "ato"):
             return False
         self.attempts.append({"HResult": "0x0", "Tool": "slmgr /ato"})
+        return True
+
+    def _kms_name_set(self, number: int, text: str) -> bool:
+        """slmgr /skms's confirmation (_KMS_NAME_SET_RE): the KMS host (and port, when given) set by hand. slmgr sets it
+        on SoftwareLicensingService unless its command line names an Activation ID, then on that licence: the service's
+        setting when the paste shows no such command line, the licence's (_named_kms_hosts) when it does."""
+        match = _KMS_NAME_SET_RE.match(text)
+        if match is None:
+            return False
+        host, port = _kms_name_port(match.group("en") or match.group("it"))
+        if self.command is not None and self.command[:2] == ("slmgr", "skms") and self.command_id is not None:
+            self.kms_names.append((number, self.command_id, host, port))
+            self.unread.append({"line": number, "text": self.current_text})     # read once that licence is found
+            return True
+        self.service["KeyManagementServiceMachine"] = host
+        if port is not None:
+            self.service["KeyManagementServicePort"] = port
+        return True
+
+    def _key_installed(self, number: int, text: str) -> bool:
+        """slmgr /ipk's confirmation (_KEY_INSTALLED_RE): the line stays unread unless _installed_keys finds the licence
+        the key went to."""
+        match = _KEY_INSTALLED_RE.match(text)
+        key = _PARTIAL_RE.match(match.group("key")) if match else None
+        if key is None:
+            return False
+        self.installed_keys.append((number, key.group(1)))
+        self.unread.append({"line": number, "text": self.current_text})
+        return True
+
+    def _note_cut(self, text: str) -> None:
+        """Remember the licence's Name or Description just read from a line that fills the console's width
+        (_console_wrapped): the console may have cut it, its end then standing on the next line (_cut_value)."""
+        last = self.products[-1] if self.products else {}
+        field = next((f for f in ("Description", "Name") if last.get(f) and text.endswith(str(last[f]))), None)
+        if field is not None and _console_wrapped(text):
+            self.cut_value = (self.products[-1], field)
+
+    def _cut_value(self, text: str) -> bool:
+        """The end of a Name or Description the console cut at its width (_note_cut), alone on the next line: "...,
+        VOLUME_KMSCLIENT chan" / "nel" (slmgr /dli in an 80-column console, Checkmk's win_license test,
+        github.com/Checkmk/checkmk tests/unit/checks/test_win_license.py). Joined only when the cut value is no licence
+        Name or channel and the joined one is (_NAME_RE, _CHANNEL_RE); a line with a blank or a colon is no such end,
+        and any other line read in between ends the wait."""
+        cut, self.cut_value = self.cut_value, None
+        if cut is None or not text or any(c in text for c in " :："):
+            return False
+        product, field = cut
+        anchor = (lambda value: bool(_CHANNEL_RE.search(value))) if field == "Description" else (lambda value: bool(_NAME_RE.match(value)))
+        joined = str(product[field]) + text
+        if anchor(str(product[field])) or not anchor(joined):
+            return False
+        product[field] = joined
+        return True
+
+    def _settings_page(self, text: str) -> bool:
+        """The Settings app's Activation line (_SETTINGS_ACTIVATION_RE) starts the page's licence, Windows's (its
+        ApplicationID), Licensed when the page says activated; the page's "Product key" line below it is that
+        licence's partial key. A "Product key:" anywhere else is left to the other readers."""
+        activation = _SETTINGS_ACTIVATION_RE.match(text)
+        if activation:
+            licence: dict[str, t.Any] = {"ApplicationID": _snapshot.WINDOWS_APPLICATION_ID}
+            if not activation.group("not"):
+                licence["LicenseStatus"] = 1
+            self.products.append(licence)
+            self.settings_licence = licence
+            return True
+        key = _SETTINGS_KEY_RE.match(text)
+        partial = _PARTIAL_RE.match(key.group("key")) if key else None
+        if partial is None or not self.products or self.products[-1] is not self.settings_licence \
+                or "PartialProductKey" in self.settings_licence:
+            return False
+        self.settings_licence["PartialProductKey"] = partial.group(1)
         return True
 
     def _auto_attempt(self, number: int, text: str) -> bool:
@@ -705,22 +834,68 @@ class _Reader:
         self._ospp_attempt("0x0", self.products[-1].get("ID"))
         return True
 
-    def _activated_licences(self, products: list[dict[str, t.Any]]) -> None:
-        """A licence slmgr /ato activated ("Product activated successfully.") is Licensed unless the paste shows its
-        state otherwise; a licence the paste shows only on the "Activating <Name> (<ID>) ..." line is added with that
-        Name and ID (with its Name alone where the publisher hid the ID: _ATTEMPT_HIDDEN_ID_RE)."""
+    def _attempt_licence(self, products: list[dict[str, t.Any]], attempt: dict[str, t.Any]) -> dict[str, t.Any] | None:
+        """The licence an slmgr /ato attempt names: the paste's licence of its Activation ID (of its Name where the
+        publisher hid the ID), added with that ID and Name when the paste lists it nowhere else; None when two licences
+        have that Name (the paste does not say which one)."""
+        name = next((n for a, n in self.attempt_names if a is attempt), None)
+        if "ID" in attempt:
+            named = [p for p in products if p.get("ID") == attempt["ID"]]
+        else:
+            named = [p for p in products if name and p.get("Name") == name]
+            if len(named) > 1:
+                return None
+        if named:
+            return named[0]
+        licence = {**({"ID": attempt["ID"]} if "ID" in attempt else {}), **({"Name": name} if name else {})}
+        products.append(licence)
+        return licence
+
+    def _attempt_results(self, products: list[dict[str, t.Any]]) -> None:
+        """What slmgr /ato says of each licence it tried: "Product activated successfully." - Licensed unless the paste
+        shows its state otherwise; a non-genuine sentence (_SLMGR_STATES) - that state; no result shown (the paste ends,
+        or goes on with other output) - the licence itself, its Name and Activation ID, with no state: the line names
+        it, and what it returned is not collected."""
         for attempt in self.activated:
-            name = next((n for a, n in self.attempt_names if a is attempt), None)
-            if "ID" in attempt:
-                named = [p for p in products if p.get("ID") == attempt["ID"]]
-            else:
-                named = [p for p in products if name and p.get("Name") == name]
-                if len(named) > 1:
-                    continue        # two licences of that Name: the paste does not say which one it activated
-            if named:
-                named[0].setdefault("LicenseStatus", 1)
+            licence = self._attempt_licence(products, attempt)
+            if licence is not None:
+                licence.setdefault("LicenseStatus", 1)
+        for attempt, (status, reason) in self.attempt_states:
+            licence = self._attempt_licence(products, attempt)
+            if licence is not None:
+                licence.setdefault("LicenseStatus", status)
+                if reason is not None:
+                    licence.setdefault("LicenseStatusReason", reason)
+        if self.pending_attempt is not None:
+            self.unresolved.append(self.pending_attempt)
+            self.pending_attempt = None
+        for attempt in self.unresolved:
+            self._attempt_licence(products, attempt)
+
+    def _named_kms_hosts(self, products: list[dict[str, t.Any]]) -> None:
+        """slmgr /skms <host> <Activation ID>: the host (and port) set on that licence, when the paste shows the licence;
+        otherwise the confirmation stays unread (a licence known by its ID alone is no licence the paste shows)."""
+        for number, activation_id, host, port in self.kms_names:
+            named = [p for p in products if p.get("ID") == activation_id]
+            if not named:
                 continue
-            products.append({**({"ID": attempt["ID"]} if "ID" in attempt else {}), **({"Name": name} if name else {}), "LicenseStatus": 1})
+            named[0]["KeyManagementServiceMachine"] = host
+            if port is not None:
+                named[0]["KeyManagementServicePort"] = port
+            self.unread = [u for u in self.unread if u["line"] != number]
+
+    def _installed_keys(self, products: list[dict[str, t.Any]]) -> None:
+        """slmgr /ipk's key: the confirmation does not name the licence the key went to, but a public KMS client key
+        (GVLK) fits one Windows edition (_gvlk.windows_editions), and the licence of that edition the paste shows (by
+        its Name) is then the one that holds it - read as its partial product key when the paste shows no other key of
+        it. Any other key (MAK, retail, ...) or no such single licence: the line stays unread."""
+        for number, last5 in self.installed_keys:
+            editions = _gvlk.windows_editions(last5)
+            named = [p for p in products if _windows_edition(p.get("Name")) in editions]
+            if len(named) != 1 or named[0].get("PartialProductKey", last5) != last5:
+                continue
+            named[0]["PartialProductKey"] = last5
+            self.unread = [u for u in self.unread if u["line"] != number]
 
     def _lone_slmgr_error(self, text: str) -> bool:
         """slmgr's 'Error: 0x...' line ('エラー: 0x...' on Japanese, '错误: 0x...' on Chinese Windows) with no 'Activating <Name> (<ID>)' line
@@ -996,7 +1171,9 @@ class _Reader:
         self._lone_dialog_code()
         products = [p for p in self.products if p]
         self._attempt_ids(products)
-        self._activated_licences(products)
+        self._attempt_results(products)
+        self._named_kms_hosts(products)
+        self._installed_keys(products)
         for product in products:
             # slmgr does not print LicenseIsAddon, but an add-on license says so in its Name ("Windows(R), Client-ESU-Year1
             # add-on for Education,...", github.com/alygcode/windows10esu/issues/3): never the host's own licence
@@ -1025,6 +1202,23 @@ class _Reader:
         if self.srv:
             probes["kms_dns"] = {"srv": self.srv, "domains": [s["domain"] for s in self.srv if s["domain"]]}
         return probes
+
+
+def _kms_name_port(value: str) -> tuple[str, int | None]:
+    """slmgr /skms's argument as slmgr.vbs SetKmsMachineName splits it: an IPv6 address in brackets and the port after
+    "]:", else the host before the first colon and the port after it; the port None when none is given."""
+    if value.startswith("[") and "]" in value:
+        end = value.index("]") + 1
+        host, port = value[:end], value[end + 1:] if value[end:end + 1] == ":" else ""
+    else:
+        host, _colon, port = value.partition(":")
+    return host, int(port) if port.isdigit() else None
+
+
+def _windows_edition(name: t.Any) -> str | None:
+    """The edition a Windows licence's Name shows (_WINDOWS_EDITION_NAME_RE), lower case; None for any other Name."""
+    match = _WINDOWS_EDITION_NAME_RE.match(name) if isinstance(name, str) else None
+    return match.group("edition").lower() if match else None
 
 
 def _console_wrapped(text: str) -> bool:

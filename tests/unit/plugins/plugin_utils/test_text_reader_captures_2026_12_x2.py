@@ -55,10 +55,12 @@ def test_deployoffice_946_licensed_subscription_with_a_dotted_beta_date():
 def test_vlmcsd_37_settings_page_reads_its_error_code_only():
     """The Settings app's activation page as the reporter typed it: "Activation: Windows is not activated", "Product
     Key: CPR8F", the sentence, "Error code: 0xC004F025". Correct: the code read as that page's code with Microsoft's
-    meaning (SL_E_ACTION_REQUIRES_ELEVATION: access denied); nothing else made up (no licence state, no channel)."""
+    meaning (SL_E_ACTION_REQUIRES_ELEVATION: access denied); nothing else made up (no licence state, no channel).
+    Since session z1 the page's lines are read as Windows's licence and its key (test_text_reader_captures_2026_12_z1.py);
+    "not activated" still gives no LicenseStatus."""
     snap = read("en_vlmcsd_37_settings_activation_c004f025.txt")
-    assert products(snap) == [{"LicenseStatusReason": "0xC004F025"}]
-    assert "Activation: Windows is not activated" in unread(snap)
+    assert products(snap) == [{"ApplicationID": "55c92734-d682-4d71-983e-d6ec3f16059f", "PartialProductKey": "CPR8F",
+                               "LicenseStatusReason": "0xC004F025"}]
     result = diagnose(snap)
     assert result["status"] == "failing" and "ACCESS_DENIED" in result["codes"]
 
@@ -92,13 +94,16 @@ def test_gce_serial_port_logs_read_the_kms_activation():
     """Google Compute Engine's serial-port output of two Windows Server instances (2024 and 2019), each line behind a
     date, a time and "GCEInstanceSetup: ": /skms kms.windows.googlecloud.com, /ipk with the public GVLK, "Activating
     Windows(R), ServerDatacenter edition (<ID>) ...", "Product activated successfully.". Correct: the Datacenter
-    licence activated by an attempt without error; the key masked to its last five characters."""
-    for name, activation_id in (("en_gce_serial_port_ws2022_instance_setup_kms_activation.txt", "ef6cfc9f-8c5d-44ac-9aad-de6a2ea0ae03"),
-                                ("en_gce_serial_port_2019_instance_setup_kms_activation.txt", "00091344-1ea4-4f37-b789-01750ba6988c")):
+    licence activated by an attempt without error; the key masked to its last five characters (since session z1 read
+    as that licence's key: test_text_reader_captures_2026_12_z1.py)."""
+    for name, activation_id, key in (
+            ("en_gce_serial_port_ws2022_instance_setup_kms_activation.txt", "ef6cfc9f-8c5d-44ac-9aad-de6a2ea0ae03", "6VM33"),
+            ("en_gce_serial_port_2019_instance_setup_kms_activation.txt", "00091344-1ea4-4f37-b789-01750ba6988c", "Q3VJ9")):
         snap = read(name)
         assert snap["probes"]["activation"]["activation_attempts"] == [
             {"ID": activation_id, "Tool": "slmgr /ato", "HResult": "0x0"}], name
-        assert products(snap) == [{"ID": activation_id, "Name": "Windows(R), ServerDatacenter edition", "LicenseStatus": 1}]
+        assert products(snap) == [{"ID": activation_id, "Name": "Windows(R), ServerDatacenter edition", "LicenseStatus": 1,
+                                   "PartialProductKey": key}]
         assert "WX4NM-KYWYW" not in str(snap) and "W3GGN-FT8W3" not in str(snap)
         result = diagnose(snap)
         assert result["status"] == "healthy" and "ACTIVATED" in result["codes"], name

@@ -51,11 +51,13 @@ def test_pastebin_wngjxsf3_italian_ipk_and_skms_messages_are_not_licence_state()
     del servizio di gestione delle chiavi impostato su 192.0.2.69:1833."): a key installed and a KMS host set, nothing
     of a licence's state. Correct (right before any fix): nothing made up - the reader reads no /ipk or /skms message in
     any language (as the English ones of en_lotro_ipk_skms_ato_success.txt), so both lines stay unread and the result
-    is "no licensing data at all"; the full key never appears in what the reader keeps (only its last five)."""
+    is "no licensing data at all"; the full key never appears in what the reader keeps (only its last five). Since
+    session z1 the /skms message is read as the KMS host set (test_text_reader_captures_2026_12_z1.py); the /ipk one,
+    naming no licence, stays unread, and the result is still unknown."""
     snap = read("it_pastebin_wngjxsf3_kms38_ipk_skms.txt")
-    assert snap["probes"] == {}
+    assert snap["probes"] == {"activation": {"service": {"KeyManagementServiceMachine": "192.0.2.69", "KeyManagementServicePort": 1833}}}
     lines = unread(snap)
-    assert len(lines) == 2 and "J462D" in lines[0] and "M7XTQ" not in lines[0]
+    assert len(lines) == 1 and "J462D" in lines[0] and "M7XTQ" not in lines[0]
     result = diagnose(snap)
     assert result["status"] == "unknown" and result["codes"] == ["EVIDENCE_MISSING"]
 
