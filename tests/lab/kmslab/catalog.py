@@ -20,7 +20,20 @@ the assumptions are listed, with why no source exists, in docs/lab-assumptions.m
        slmgr.vbs itself (in System32: /skms, /skms-domain, /dlv's "KMS machine name from DNS").
 [EVT]  Microsoft TechNet, "KMS Events Logged in the Windows Event Log" (Volume Activation 2.0 Operations Guide,
        ff793440): 12288/12289 data as one comma-separated string, their fields and order.
-[REG]  Microsoft, "Registry Settings for Volume Activation" (Volume Activation Technical Reference, ee355153).
+[REG]  Microsoft, "Registry Settings for Volume Activation" (Volume Activation Technical Reference, ee355153):
+       DnsDomainPublishList (REG_MULTI_SZ) "format: domain_name, <priority>, <weight>" - "a list of fully qualified
+       domains that KMS uses to auto-publish its DNS service (SRV) record. The KMS home domain is always used"; "The
+       priority and weight parameters are optional. if not supplied, these are set to 0 in the SRV record".
+[ACTW] Microsoft, "Activate clients running Windows" (windows-itpro-docs, learn.microsoft.com/windows/deployment/
+       volume-activation/activate-windows-clients): thresholds 25 / 5 counted together ("activation counts are
+       cumulative"); the count cache ("only caches twice the number of client IDs that are required ... if a KMS host
+       receives activation requests only from servers, the cache holds only 10 client IDs ... if a client computer
+       running Windows client contacts that KMS host, KMS increases the cache size to 50 ... KMS never reduces the
+       cache size"); client discovery ("randomly chooses a KMS host from the list of service (SRV) resource records";
+       one that "doesn't respond" is removed and another "randomly" selected; priority and weight from
+       DnsDomainPublishList). The Office page "Configure DNS for activating volume licensed versions of Office by
+       using KMS" (OfficeDocs-DeployOffice) adds: "If the priority and weight parameters are set, the KMS client uses
+       them while finding another KMS host computer. Otherwise, KMS host computers are selected randomly."
 [W32TM] Microsoft, "Windows Time service tools and settings" (windowsserverdocs networking/windows-time-service/
        windows-time-service-tools-and-settings.md): W32Time registry values and their defaults.
 [WSMV] Microsoft Open Specifications [MS-WSMV] "Web Services Management Protocol Extensions for Windows Vista":

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import datetime
+import random
 import threading
 import time
 import typing as t
@@ -230,6 +231,15 @@ class Host:
         self.events.append({"Id": event_id, "RecordId": self.record_id, "TimeCreated": self.utc_now(), "Data": [data]})
 
 
+def parse_publish_entry(entry: str) -> tuple[str, int, int]:
+    """[REG] one DnsDomainPublishList string, "domain_name, <priority>, <weight>" (both optional, 0 when not given):
+    (domain in lower case, priority, weight)."""
+    fields = [field.strip() for field in str(entry).split(",")]
+    numbers = [int(field) if field.isdigit() else 0 for field in fields[1:3]]
+    numbers += [0] * (2 - len(numbers))
+    return fields[0].lower().rstrip("."), numbers[0], numbers[1]
+
+
 @dataclasses.dataclass
 class KmsRole:
     """What makes a host a KMS host: its CSVLK generation(s), activation, count, port, DNS publishing."""
@@ -249,6 +259,8 @@ class KmsRole:
     #: its own addresses on which TCP to the KMS port is dropped (a fleet's kms.blocked_addresses), as an inbound
     #: Windows Firewall block rule scoped with New-NetFirewallRule -LocalAddress would; the other addresses answer
     blocked_addresses: list[str] = dataclasses.field(default_factory=list)
+    #: [REG] DnsDomainPublishList (REG_MULTI_SZ), one "domain_name, <priority>, <weight>" string per domain (a fleet's
+    #: kms.publish_list): the host publishes its SRV record in each of these domains besides its own
     publish_list: list[str] = dataclasses.field(default_factory=list)
     clients: dict[str, set[str]] = dataclasses.field(default_factory=lambda: {"windows": set(), "office": set()})
     requests: int = 0
@@ -258,6 +270,18 @@ class KmsRole:
     # needed for this setting to take effect" after /sprt, /sdns, /cdns. assumed: the service's CIM properties and the
     # registry show the stored (configured) value straight away; the listener and the SRV records follow the restart.
     configured: dict[str, t.Any] = dataclasses.field(default_factory=dict)
+
+    def publish_domains(self, home: str) -> list[tuple[str, int, int]]:
+        """[REG] where the host publishes its SRV record: (domain, priority, weight). DnsDomainPublishList "contains a
+        list of fully qualified domains that KMS uses to auto-publish its DNS service (SRV) record. The KMS home domain
+        is always used" (first, priority and weight 0, unless the list gives it its own); "The priority and weight
+        parameters are optional. if not supplied, these are set to 0 in the SRV record"."""
+        entries: dict[str, tuple[int, int]] = {home.lower().rstrip("."): (0, 0)}
+        for entry in self.publish_list:
+            domain, priority, weight = parse_publish_entry(entry)
+            if domain:
+                entries[domain] = (priority, weight)
+        return [(domain, priority, weight) for domain, (priority, weight) in entries.items()]
 
     def setting(self, name: str) -> t.Any:
         """A setting as stored (configured), which may still wait for the sppsvc restart."""
@@ -468,6 +492,9 @@ class Fleet:
     #: when a list (``Lab(record=True)``): every command line and stdin a host received, over any transport, so tests
     #: can show what travelled where (a product key on stdin only, never on a command line)
     received: list[dict[str, t.Any]] | None = None
+    #: the clients' random choice among SRV records ([ACTW] "randomly chooses a KMS host"; srv_order); seeded so a
+    #: fleet plays the same choices on every run
+    rng: random.Random = dataclasses.field(default_factory=lambda: random.Random(0), repr=False, compare=False)
 
     # --- DNS --------------------------------------------------------------------------------------------------------
 
@@ -475,11 +502,14 @@ class Fleet:
         return [h for h in self.hosts.values() if h.kms is not None]
 
     def srv_records(self, domain: str) -> list[dict[str, t.Any]]:
-        """[DNS] _vlmcs._tcp.<domain>: the KMS hosts that publish there (DNS publishing on, sppsvc running) plus static ones."""
+        """[DNS] _vlmcs._tcp.<domain>: the KMS hosts that publish there plus static ones. A KMS host with DNS publishing
+        on publishes in its home domain and in each DnsDomainPublishList domain, with that entry's priority and weight
+        [REG]. assumed: the record stays while sppsvc is stopped (the host does not remove it; TTL 3600)."""
         domain = domain.lower().rstrip(".")
         records = [
-            {"NameTarget": h.fqdn, "Port": h.kms.port, "Priority": 0, "Weight": 0, "TTL": 3600}
-            for h in self.kms_hosts() if h.kms.dns_publishing and h.domain.lower() == domain
+            {"NameTarget": h.fqdn, "Port": h.kms.port, "Priority": priority, "Weight": weight, "TTL": 3600}
+            for h in self.kms_hosts() if h.kms.dns_publishing
+            for published, priority, weight in h.kms.publish_domains(h.domain) if published == domain
         ]
         records.extend(self.srv_extra.get(domain, []))
         return records
@@ -600,12 +630,31 @@ class Fleet:
         before = len(candidates)
         seen = {(name, port) for name, port, _origin in candidates}
         for domain in domains:
-            for record in sorted(self.srv_records(domain), key=lambda r: (r["Priority"], -r["Weight"])):
+            for record in self.srv_order(self.srv_records(domain)):
                 pair = (record["NameTarget"], int(record["Port"]))
                 if pair not in seen:
                     seen.add(pair)
                     candidates.append((pair[0], pair[1], "dns"))
         return candidates, (None if len(candidates) > before else C.HR["DNS_NAME"])
+
+    def srv_order(self, records: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
+        """The order a client tries SRV records in [ACTW]: the client "randomly chooses a KMS host from the list of
+        service (SRV) resource records"; when it does not respond it "removes that KMS host ... and randomly selects
+        another" - "If the priority and weight parameters are set, the KMS client uses them ... Otherwise, KMS host
+        computers are selected randomly".
+        Priority and weight as RFC 2782 [SRV] uses them: the lowest priority first; within one, each next record drawn
+        with a probability proportional to its weight (weight-0 records once no weighted one is left), at random
+        among equal chances."""
+        ordered: list[dict[str, t.Any]] = []
+        for priority in sorted({int(r["Priority"]) for r in records}):
+            left = [r for r in records if int(r["Priority"]) == priority]
+            while left:
+                weighted = [r for r in left if int(r["Weight"]) > 0]
+                pool = weighted or left
+                pick = self.rng.choices(pool, weights=[int(r["Weight"]) for r in weighted] or None)[0]
+                ordered.append(pick)
+                left.remove(pick)
+        return ordered
 
     def _try_host(self, client: Host, product: dict[str, t.Any], name: str, port: int) -> tuple[int, Host | None]:
         """One KMS request: the inner HRESULT (0 on success) and the host that answered, if any."""
