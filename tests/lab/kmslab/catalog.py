@@ -176,8 +176,9 @@ RETRY_MINUTES = 120
 CLIENT_THRESHOLD = 25
 SERVER_THRESHOLD = 5
 #: The most a KMS host's current count reaches: [PLAN] "The KMS only counts unique connections from the past 30 days,
-#: and only stores the 50 most recent contacts" (Windows: double the client threshold); [OKMS] for Office "The maximum
-#: current count is double the activation threshold, or 10".
+#: and only stores the 50 most recent contacts" (Windows: double the client threshold, once a Windows client OS asked:
+#: [ACTW] "if a KMS host receives activation requests only from servers, the cache holds only 10 client IDs", see
+#: KmsRole.cache_size); [OKMS] for Office "The maximum current count is double the activation threshold, or 10".
 MAX_COUNT = {"windows": 2 * CLIENT_THRESHOLD, "office": 2 * SERVER_THRESHOLD}
 #: [TS] 0xC004F06C: the request is refused when client and host clocks differ by more than 4 hours (UTC).
 MAX_SKEW_SECONDS = 4 * 3600

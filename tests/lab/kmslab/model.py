@@ -262,7 +262,13 @@ class KmsRole:
     #: [REG] DnsDomainPublishList (REG_MULTI_SZ), one "domain_name, <priority>, <weight>" string per domain (a fleet's
     #: kms.publish_list): the host publishes its SRV record in each of these domains besides its own
     publish_list: list[str] = dataclasses.field(default_factory=list)
-    clients: dict[str, set[str]] = dataclasses.field(default_factory=lambda: {"windows": set(), "office": set()})
+    #: [ACTW] the host's table of client IDs per application, oldest first (base_count seeds contacts older than all)
+    clients: dict[str, list[str]] = dataclasses.field(default_factory=lambda: {"windows": [], "office": []})
+    #: [ACTW] a Windows client OS asked (the Windows table then holds 50 IDs, not the 10 of servers only; "KMS never
+    #: reduces the cache size"); assumed: a seeded base_count above 10 means one did
+    client_os_seen: bool = False
+    #: the seeded contacts (base_count) still in each table
+    seeded: dict[str, int] = dataclasses.field(init=False, default_factory=dict)
     requests: int = 0
     failed_requests: int = 0
     # C6: SetKeyManagementServiceListeningPort / DisableKeyManagementServiceDnsPublishing (and the publish list) are
@@ -297,10 +303,37 @@ class KmsRole:
         """[PLAN] True when one of this host's CSVLKs activates the product family."""
         return any(family in C.CSVLK_COVERAGE.get(gen, frozenset()) for gen in self.csvlk)
 
+    def __post_init__(self) -> None:
+        self.seeded = {"windows": self.base_count, "office": self.base_count}
+        self.client_os_seen = self.client_os_seen or self.base_count > 2 * C.SERVER_THRESHOLD
+
+    def cache_size(self, application: str) -> int:
+        """[ACTW] how many client IDs the host keeps: "only caches twice the number of client IDs that are required to
+        meet the activation threshold" - 10 while "activation requests only from servers", 50 once "a computer running
+        Windows client contacts that KMS host" ("KMS never reduces the cache size"); [OKMS] Office: 10."""
+        if application == "windows" and self.client_os_seen:
+            return C.MAX_COUNT["windows"]
+        return 2 * C.SERVER_THRESHOLD
+
+    def record(self, application: str, client_id: str, threshold: int) -> None:
+        """[ACTW] a client's request enters the table: a renewing client's old record "is removed from the table, a new
+        record is created"; past the cache size the oldest IDs go (the seeded ones first)."""
+        if application == "windows" and threshold == C.CLIENT_THRESHOLD:
+            self.client_os_seen = True
+        ids = self.clients[application]
+        if client_id in ids:
+            ids.remove(client_id)
+        ids.append(client_id)
+        while self.seeded[application] + len(ids) > self.cache_size(application):
+            if self.seeded[application] > 0:
+                self.seeded[application] -= 1
+            else:
+                ids.pop(0)
+
     def count(self, application: str) -> int:
-        """[PLAN] the current count: unique client machine IDs seen (kept for 30 days), plus the seeded ones, never more
-        than a KMS host keeps ([PLAN] 50 for Windows, [OKMS] 10 for Office: C.MAX_COUNT)."""
-        return min(self.base_count + len(self.clients[application]), C.MAX_COUNT[application])
+        """[ACTW][PLAN] the current count: the client IDs in the table (kept for 30 days), never more than its size
+        (cache_size: 10 or 50 for Windows, [OKMS] 10 for Office)."""
+        return min(self.seeded[application] + len(self.clients[application]), self.cache_size(application))
 
 
 #: [FWPROF] a rule's Profile bits; 0 (the cmdlets' Any) and 0x7FFFFFFF apply to every profile.
@@ -678,7 +711,7 @@ class Fleet:
         app = "windows" if product["ApplicationID"] == C.WINDOWS_APP else "office"
         # [PLAN] "the host adds the machine ID to its count"; assumed: only for a request it does not refuse above
         # (0xC004F06C, 0xC004F041, 0xC004F042 leave the count as it was: 0, not -1, after a first refused request)
-        host.kms.clients[app].add(client.service["ClientMachineID"])
+        host.kms.record(app, client.service["ClientMachineID"], product["_threshold"])
         if host.kms.count(app) < product["_threshold"]:
             return C.HR["COUNT"], host                   # [PLAN][TS] 0xC004F038: count below 25 (clients) / 5 (servers, Office)
         return 0, host
