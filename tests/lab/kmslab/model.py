@@ -789,7 +789,9 @@ class Fleet:
         (Microsoft-Windows-Security-SPP); what osppsvc logs is not documented there, and the probe reads only SPP's."""
         if is_ospp(product):
             return
-        stamp = client.utc_now().strftime("%Y/%m/%d %H:%M:%S")
+        # [EVT] Client Time "Request timestamp", as real captures print it: "2012/12/04 07:06" (tests/unit/fixtures/text/
+        # en_kevinkoo001_office2010_events_12288_12289.txt); assumed: the client's clock in UTC
+        stamp = client.utc_now().strftime("%Y/%m/%d %H:%M")
         server = f"{name}:{port}" if name else ""
         client.add_event(12288, f"0x{inner:X}, 0x0, {server}, {client.service['ClientMachineID']}, {stamp}, 0, "
                                 f"{product['LicenseStatus']}, {product['GracePeriodRemaining']}, {product['ID']}, "
@@ -797,8 +799,11 @@ class Fleet:
         if answered is not None and answered.kms is not None:
             app = "windows" if product["ApplicationID"] == C.WINDOWS_APP else "office"
             bound = 1 if inner == 0 else 0
-            client.add_event(12289, f"0x{inner:X}, 0x0, {bound}, 0, {answered.kms.count(app)}, {C.RETRY_MINUTES}, "
-                                    f"{C.RENEWAL_MINUTES}")
+            # [EVT] 12289: HRESULT, Status (flags: SL_VL_BINDING_ERROR_NOT_ENOUGH_COUNT 0x04000000 when the count is
+            # short), fBound, Unused, Count, Activation Interval, Renewal Interval, Client Time
+            status = 0x4000000 if inner == C.HR["COUNT"] else 0
+            client.add_event(12289, f"0x{inner:X}, 0x{status:X}, {bound}, 0, {answered.kms.count(app)}, {C.RETRY_MINUTES}, "
+                                    f"{C.RENEWAL_MINUTES}, {stamp}")
 
     def _answering_address(self, client: Host, name: str, port: int, host: Host | None) -> str | None:
         """The address of ``name`` the client's request went to: the first, in the resolver's order, that answers
