@@ -13,7 +13,8 @@ the assumptions are listed, with why no source exists, in docs/lab-assumptions.m
        "-1 indicates that the host is not enabled as a KMS or has not received any client licensing requests".
 [TS]   Microsoft, "Troubleshoot activation error codes" (SupportArticles-docs
        support/windows-server/licensing-and-activation/troubleshoot-activation-error-codes.md).
-[F074] Microsoft, "Error 0xC004F074 when you activate Windows" (same folder, error-0xc004f074-activate-windows.md).
+[F074] Microsoft, "Error 0xC004F074 when you activate Windows" (same folder, error-0xc004f074-activate-windows.md):
+       the 4-hour clock tolerance ("more than 4 hours", UTC) and a KMS host's 12290 for a refused request.
 [GEN]  Microsoft, "Guidelines for troubleshooting the Key Management Service (KMS)" (activation-troubleshoot-kms-general.md).
 [DNS]  Microsoft, "Common troubleshooting procedures for KMS and DNS issues" (common-troubleshooting-procedures-kms-dns.md).
 [OPT]  Microsoft, "Slmgr.vbs options for obtaining volume activation information" (activation-slmgr-vbs-options.md) and
@@ -180,7 +181,9 @@ SERVER_THRESHOLD = 5
 #: [ACTW] "if a KMS host receives activation requests only from servers, the cache holds only 10 client IDs", see
 #: KmsRole.cache_size); [OKMS] for Office "The maximum current count is double the activation threshold, or 10".
 MAX_COUNT = {"windows": 2 * CLIENT_THRESHOLD, "office": 2 * SERVER_THRESHOLD}
-#: [TS] 0xC004F06C: the request is refused when client and host clocks differ by more than 4 hours (UTC).
+#: [F074] 0xC004F06C "may occur if the difference between system time on the client computer and the system time on
+#: the KMS host is more than 4 hours ... Time is coordinated ... in Coordinated Universal Time (UTC)" ([TS] says only
+#: "too different" and "uses UTP time": it gives no figure).
 MAX_SKEW_SECONDS = 4 * 3600
 
 

@@ -701,7 +701,7 @@ class Fleet:
         host.kms.requests += 1
         if abs(client.clock_offset - host.clock_offset) > C.MAX_SKEW_SECONDS:
             host.kms.failed_requests += 1
-            return C.HR["TIMESTAMP"], host               # [TS] 0xC004F06C: clocks more than 4 h apart (UTC)
+            return C.HR["TIMESTAMP"], host               # [F074] 0xC004F06C: clocks more than 4 h apart (UTC)
         if not host.kms.activated:
             host.kms.failed_requests += 1
             return C.HR["NOT_ACTIVATED_HOST"], host      # [TS] 0xC004F041: the KMS host is not activated
