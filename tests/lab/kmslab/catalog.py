@@ -256,6 +256,9 @@ CSVLK_COVERAGE: dict[str, frozenset[str]] = {
     "ws2022": frozenset({"win10", "win11", "ws2016", "ws2019", "ws2022"}),
     "ws2025": frozenset({"win10", "win11", "ws2016", "ws2019", "ws2022", "ws2025"}),
     "win10": frozenset({"win10"}),
+    # assumed: [PLAN]'s table has no Windows 11 client CSVLK group (its client group is "Volume license for Windows
+    # 10", which activates Windows 10, 8.1 and 7 only); the lab's win11 key stands for a client CSVLK that also
+    # activates Windows 11 (docs/lab-assumptions.md)
     "win11": frozenset({"win10", "win11"}),
     # [O14][OKMS] an Office host key activates its own version: "activate a KMS host key for each version of Office";
     # the Office 2010 key (its own host license pack) Office 2010
