@@ -271,6 +271,9 @@ class KmsRole:
     seeded: dict[str, int] = dataclasses.field(init=False, default_factory=dict)
     requests: int = 0
     failed_requests: int = 0
+    #: [EVT] the host's "Key Management Service" log: one 12290 per client request it processed ([F074] shows one for
+    #: a refused request), as {Id, RecordId, TimeCreated, Data}
+    events: list[dict[str, t.Any]] = dataclasses.field(default_factory=list)
     # C6: SetKeyManagementServiceListeningPort / DisableKeyManagementServiceDnsPublishing (and the publish list) are
     # stored at once but take effect when sppsvc restarts - slmgr.vbs prints L_MsgWarningKmsReboot "a KMS reboot is
     # needed for this setting to take effect" after /sprt, /sdns, /cdns. assumed: the service's CIM properties and the
@@ -699,22 +702,47 @@ class Fleet:
         host = self.host_at(name)
         assert host is not None and host.kms is not None
         host.kms.requests += 1
+        code = self._answer(client, product, host)
+        self._log_host_request(client, product, host, code)
+        return code, host
+
+    @staticmethod
+    def _log_host_request(client: Host, product: dict[str, t.Any], host: Host, code: int) -> None:
+        """[EVT] 12290 "An activation request has been processed" in the KMS host's "Key Management Service" log:
+        HRESULT, N-Policy, Machine name, CMID, Client Time, VM Info, Licensing Status, Time to Expiration, ActID, without
+        spaces, as [F074]'s capture prints it ("0xC004F06C,5,<KMS Client name>,36f27b39-...,2010/9/29 21:46,0,2,41520,
+        68531fb9-..."). assumed: the HRESULT is the client's result (0x0 served, 0xC004F038 for a short count), the
+        machine name the client's FQDN, the Client Time the client's clock in UTC; none for Office 2010 (osppsvc)."""
+        assert host.kms is not None
+        if is_ospp(product):
+            return
+        stamp = client.utc_now()
+        when = f"{stamp.year}/{stamp.month}/{stamp.day} {stamp.hour}:{stamp.minute:02d}"
+        data = (f"0x{code:X},{product['_threshold']},{client.fqdn},{client.service['ClientMachineID']},{when},0,"
+                f"{product['LicenseStatus']},{product['GracePeriodRemaining']},{product['ID']}")
+        record_id = (host.kms.events[-1]["RecordId"] if host.kms.events else 500) + 1
+        host.kms.events.append({"Id": 12290, "RecordId": record_id, "TimeCreated": host.utc_now(), "Data": [data]})
+
+    @staticmethod
+    def _answer(client: Host, product: dict[str, t.Any], host: Host) -> int:
+        """What the KMS host answers a request that reached it: 0, or the HRESULT it refuses it with."""
+        assert host.kms is not None
         if abs(client.clock_offset - host.clock_offset) > C.MAX_SKEW_SECONDS:
             host.kms.failed_requests += 1
-            return C.HR["TIMESTAMP"], host               # [F074] 0xC004F06C: clocks more than 4 h apart (UTC)
+            return C.HR["TIMESTAMP"]                     # [F074] 0xC004F06C: clocks more than 4 h apart (UTC)
         if not host.kms.activated:
             host.kms.failed_requests += 1
-            return C.HR["NOT_ACTIVATED_HOST"], host      # [TS] 0xC004F041: the KMS host is not activated
+            return C.HR["NOT_ACTIVATED_HOST"]            # [TS] 0xC004F041: the KMS host is not activated
         if not host.kms.covers(product["_family"]):
             host.kms.failed_requests += 1
-            return C.HR["CANNOT_ACTIVATE"], host         # [PLAN][TS] 0xC004F042: CSVLK does not cover this product
+            return C.HR["CANNOT_ACTIVATE"]               # [PLAN][TS] 0xC004F042: CSVLK does not cover this product
         app = "windows" if product["ApplicationID"] == C.WINDOWS_APP else "office"
         # [PLAN] "the host adds the machine ID to its count"; assumed: only for a request it does not refuse above
         # (0xC004F06C, 0xC004F041, 0xC004F042 leave the count as it was: 0, not -1, after a first refused request)
         host.kms.record(app, client.service["ClientMachineID"], product["_threshold"])
         if host.kms.count(app) < product["_threshold"]:
-            return C.HR["COUNT"], host                   # [PLAN][TS] 0xC004F038: count below 25 (clients) / 5 (servers, Office)
-        return 0, host
+            return C.HR["COUNT"]                         # [PLAN][TS] 0xC004F038: count below 25 (clients) / 5 (servers, Office)
+        return 0
 
     def activate(self, client: Host, activation_id: str | None = None) -> int:
         """SoftwareLicensingProduct.Activate() on ``client`` (what slmgr /ato calls). Returns 0 or raises ActivationError.
