@@ -34,3 +34,16 @@ def test_each_request_is_a_12290_in_microsofts_layout_and_the_collection_reads_i
                                                   "kms_host": raw}, {}, {}, 0.0)
     found = {x["code"]: x for x in _analyze.analyze(snapshot, {})["findings"]}
     assert found["KMS_HOST_REQUESTS_FAILING"]["evidence"] == {"failed": 1, "total": 2, "hresult": "0xC004F042"}
+
+
+def test_requests_24h_counts_every_request_of_the_day_not_only_the_events_read():
+    """probes/kms_host.ps1 counted requests_24h among the 12290 events it had read (max_events: 5 for kms_host, 20 for
+    kms_host_info), so a KMS host that served 8 clients today reported 5 to kms_host. It counts every 12290 of the last
+    24 hours now (StartTime filter), null when the log cannot be read."""
+    f = _fleet([{"name": f"pc-{n:02d}", "edition": "win10-pro"} for n in range(8)])
+    raw = scripts.probe_kms_host(f, f.hosts["kms01"], {"max_events": 5})
+    assert len(raw["events"]) == 5
+    assert raw["requests_24h"] == 8
+    view = _snapshot.normalise_snapshot(_snapshot.build_snapshot(
+        "kms01", {"activation": scripts.probe_activation(f, f.hosts["kms01"], {"max_events": 0}), "kms_host": raw}, {}, {}, 0.0))
+    assert _kms_host.info(view)["requests_24h"] == 8
