@@ -16,7 +16,10 @@ $publishing = Get-WakEvent @{ LogName = 'Application'; ProviderName = 'Microsoft
 # not be read (absent, never 0)
 $requests24h = $null
 try {
-    $requests24h = (Get-WinEvent -FilterHashtable @{ LogName = 'Key Management Service'; Id = 12290; StartTime = (Get-Date).AddHours(-24) } -ErrorAction Stop | Measure-Object).Count
+    $counted = 0
+    Get-WinEvent -FilterHashtable @{ LogName = 'Key Management Service'; Id = 12290; StartTime = (Get-Date).AddHours(-24) } -ErrorAction Stop |
+        ForEach-Object { $counted++ }
+    $requests24h = $counted
 }
 catch {
     if ($_.FullyQualifiedErrorId -like 'NoMatchingEventsFound*') { $requests24h = 0 }
