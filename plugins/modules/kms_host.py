@@ -25,6 +25,8 @@ options:
   dns_publish_domains:
     description:
       - DNS domains to publish in besides its own (registry DnsDomainPublishList).
+      - A domain the list already has keeps the priority and weight set there (C(domain_name, priority, weight)); a
+        new one is written without them (0 and 0 in the SRV record). Only the domains are compared.
       - Letters, digits and hyphens per label, internationalized names allowed, no wildcard.
     type: list
     elements: str

@@ -11,7 +11,7 @@ import typing as t
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _kms_firewall, _restart
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _kms_firewall, _restart, _snapshot
 from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan
 
 
@@ -60,6 +60,13 @@ def info(views: dict[str, t.Any]) -> dict[str, t.Any]:
 NEEDS_SPP_RESTART = ("set_listening_port", "dns_publishing", "set_publish_list")
 
 
+def _publish_list(domains: list[str], entries: list[str]) -> list[str]:
+    """The DnsDomainPublishList strings for ``domains``: a domain the list already has keeps its string, with the
+    priority and weight set there ("domain_name, <priority>, <weight>"); a new one is the bare domain (0 and 0)."""
+    kept = {_snapshot.publish_domain(entry).lower(): entry for entry in entries}
+    return [kept.get(domain.lower(), domain) for domain in domains]
+
+
 def plan(args: dict[str, t.Any], views: dict[str, t.Any], restart: dict[str, t.Any] | None = None) -> Plan:
     """Compare the KMS host with the arguments; port and DNS publishing changes are followed by an sppsvc restart."""
     state = info(views)
@@ -93,7 +100,9 @@ def plan(args: dict[str, t.Any], views: dict[str, t.Any], restart: dict[str, t.A
             ops.append({"op": "dns_publishing", "target": "service", "value": args["dns_publishing"]})
         if args.get("dns_publish_domains") is not None and \
                 sorted(d.lower() for d in state["dns_publish_list"]) != sorted(d.lower() for d in args["dns_publish_domains"]):
-            ops.append({"op": "set_publish_list", "target": "service", "value": list(args["dns_publish_domains"])})
+            entries = (views.get("kms_host") or {}).get("dns_publish_entries") or []
+            ops.append({"op": "set_publish_list", "target": "service",
+                        "value": _publish_list(args["dns_publish_domains"], entries)})
         if any(op["op"] in NEEDS_SPP_RESTART for op in ops):
             ops.append({"op": "restart_spp", "target": "service"})
     after = dict(before)
@@ -105,6 +114,6 @@ def plan(args: dict[str, t.Any], views: dict[str, t.Any], restart: dict[str, t.A
         elif op["op"] == "dns_publishing":
             after["dns_publishing"] = op["value"]
         elif op["op"] == "set_publish_list":
-            after["dns_publish_list"] = op["value"]
+            after["dns_publish_list"] = [_snapshot.publish_domain(entry) for entry in op["value"]]
     result.after = after
     return result

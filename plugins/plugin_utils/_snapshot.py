@@ -1300,15 +1300,38 @@ def normalise_firewall(raw: dict[str, t.Any]) -> dict[str, t.Any]:
             "policy_blocks": [_firewall_rule(r) for r in as_list(raw.get("policy_blocks")) if isinstance(r, dict)]}
 
 
+def _publish_entries(text: str | None) -> list[str]:
+    """DnsDomainPublishList as the probe joins it (its REG_MULTI_SZ strings, ',' between them): one
+    "domain_name, <priority>, <weight>" string per domain (Microsoft, "Registry Settings for Volume Activation":
+    priority and weight are optional). A number belongs to the domain before it, so a priority or a weight is never
+    read as a domain of its own."""
+    entries: list[list[str]] = []
+    for token in re.split(r"[,\s]+", text or ""):
+        if not token:
+            continue
+        if token.isdigit() and entries and len(entries[-1]) < 3:
+            entries[-1].append(token)
+        else:
+            entries.append([token])
+    return [", ".join(entry) for entry in entries]
+
+
+def publish_domain(entry: str) -> str:
+    """The domain of one DnsDomainPublishList string ("domain_name, <priority>, <weight>")."""
+    return entry.split(",", 1)[0].strip()
+
+
 def normalise_kms_host(raw: dict[str, t.Any]) -> dict[str, t.Any]:
     """A KMS host's own registry settings and recent events (12290 requests, 12293 DNS publishing failures)."""
     registry = raw.get("registry") or {}
     events = [{"id": as_int(e.get("Id")), "time": iso(parse_datetime(e.get("TimeCreated"))),
                "data": _joined_data(e.get("Data"))}
               for e in as_list(raw.get("events")) if isinstance(e, dict)]
-    publish_list = as_str(registry.get("DnsDomainPublishList"))
+    publish_entries = _publish_entries(as_str(registry.get("DnsDomainPublishList")))
     return {"disable_dns_publishing": bool(as_int(registry.get("DisableDnsPublishing"))),
-            "dns_publish_list": [d for d in re.split(r"[,\s]+", publish_list or "") if d],
+            "dns_publish_list": [publish_domain(entry) for entry in publish_entries],
+            # the strings as the registry keeps them, with a domain's priority and weight
+            "dns_publish_entries": publish_entries,
             "listening_port_registry": as_int(registry.get("KeyManagementServiceListeningPort")),
             "requests_24h": as_int(raw.get("requests_24h")),
             "events": events,

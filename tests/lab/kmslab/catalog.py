@@ -13,14 +13,28 @@ the assumptions are listed, with why no source exists, in docs/lab-assumptions.m
        "-1 indicates that the host is not enabled as a KMS or has not received any client licensing requests".
 [TS]   Microsoft, "Troubleshoot activation error codes" (SupportArticles-docs
        support/windows-server/licensing-and-activation/troubleshoot-activation-error-codes.md).
-[F074] Microsoft, "Error 0xC004F074 when you activate Windows" (same folder, error-0xc004f074-activate-windows.md).
+[F074] Microsoft, "Error 0xC004F074 when you activate Windows" (same folder, error-0xc004f074-activate-windows.md):
+       the 4-hour clock tolerance ("more than 4 hours", UTC) and a KMS host's 12290 for a refused request.
 [GEN]  Microsoft, "Guidelines for troubleshooting the Key Management Service (KMS)" (activation-troubleshoot-kms-general.md).
 [DNS]  Microsoft, "Common troubleshooting procedures for KMS and DNS issues" (common-troubleshooting-procedures-kms-dns.md).
 [OPT]  Microsoft, "Slmgr.vbs options for obtaining volume activation information" (activation-slmgr-vbs-options.md) and
        slmgr.vbs itself (in System32: /skms, /skms-domain, /dlv's "KMS machine name from DNS").
 [EVT]  Microsoft TechNet, "KMS Events Logged in the Windows Event Log" (Volume Activation 2.0 Operations Guide,
        ff793440): 12288/12289 data as one comma-separated string, their fields and order.
-[REG]  Microsoft, "Registry Settings for Volume Activation" (Volume Activation Technical Reference, ee355153).
+[REG]  Microsoft, "Registry Settings for Volume Activation" (Volume Activation Technical Reference, ee355153):
+       DnsDomainPublishList (REG_MULTI_SZ) "format: domain_name, <priority>, <weight>" - "a list of fully qualified
+       domains that KMS uses to auto-publish its DNS service (SRV) record. The KMS home domain is always used"; "The
+       priority and weight parameters are optional. if not supplied, these are set to 0 in the SRV record".
+[ACTW] Microsoft, "Activate clients running Windows" (windows-itpro-docs, learn.microsoft.com/windows/deployment/
+       volume-activation/activate-windows-clients): thresholds 25 / 5 counted together ("activation counts are
+       cumulative"); the count cache ("only caches twice the number of client IDs that are required ... if a KMS host
+       receives activation requests only from servers, the cache holds only 10 client IDs ... if a client computer
+       running Windows client contacts that KMS host, KMS increases the cache size to 50 ... KMS never reduces the
+       cache size"); client discovery ("randomly chooses a KMS host from the list of service (SRV) resource records";
+       one that "doesn't respond" is removed and another "randomly" selected; priority and weight from
+       DnsDomainPublishList). The Office page "Configure DNS for activating volume licensed versions of Office by
+       using KMS" (OfficeDocs-DeployOffice) adds: "If the priority and weight parameters are set, the KMS client uses
+       them while finding another KMS host computer. Otherwise, KMS host computers are selected randomly."
 [W32TM] Microsoft, "Windows Time service tools and settings" (windowsserverdocs networking/windows-time-service/
        windows-time-service-tools-and-settings.md): W32Time registry values and their defaults.
 [WSMV] Microsoft Open Specifications [MS-WSMV] "Web Services Management Protocol Extensions for Windows Vista":
@@ -163,10 +177,13 @@ RETRY_MINUTES = 120
 CLIENT_THRESHOLD = 25
 SERVER_THRESHOLD = 5
 #: The most a KMS host's current count reaches: [PLAN] "The KMS only counts unique connections from the past 30 days,
-#: and only stores the 50 most recent contacts" (Windows: double the client threshold); [OKMS] for Office "The maximum
-#: current count is double the activation threshold, or 10".
+#: and only stores the 50 most recent contacts" (Windows: double the client threshold, once a Windows client OS asked:
+#: [ACTW] "if a KMS host receives activation requests only from servers, the cache holds only 10 client IDs", see
+#: KmsRole.cache_size); [OKMS] for Office "The maximum current count is double the activation threshold, or 10".
 MAX_COUNT = {"windows": 2 * CLIENT_THRESHOLD, "office": 2 * SERVER_THRESHOLD}
-#: [TS] 0xC004F06C: the request is refused when client and host clocks differ by more than 4 hours (UTC).
+#: [F074] 0xC004F06C "may occur if the difference between system time on the client computer and the system time on
+#: the KMS host is more than 4 hours ... Time is coordinated ... in Coordinated Universal Time (UTC)" ([TS] says only
+#: "too different" and "uses UTP time": it gives no figure).
 MAX_SKEW_SECONDS = 4 * 3600
 
 
@@ -239,6 +256,9 @@ CSVLK_COVERAGE: dict[str, frozenset[str]] = {
     "ws2022": frozenset({"win10", "win11", "ws2016", "ws2019", "ws2022"}),
     "ws2025": frozenset({"win10", "win11", "ws2016", "ws2019", "ws2022", "ws2025"}),
     "win10": frozenset({"win10"}),
+    # assumed: [PLAN]'s table has no Windows 11 client CSVLK group (its client group is "Volume license for Windows
+    # 10", which activates Windows 10, 8.1 and 7 only); the lab's win11 key stands for a client CSVLK that also
+    # activates Windows 11 (docs/lab-assumptions.md)
     "win11": frozenset({"win10", "win11"}),
     # [O14][OKMS] an Office host key activates its own version: "activate a KMS host key for each version of Office";
     # the Office 2010 key (its own host license pack) Office 2010

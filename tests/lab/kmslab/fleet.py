@@ -166,6 +166,8 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
         host.kms.register_ipv6 = bool(kms.get("register_ipv6", False))
         if host.kms.register_ipv6 and host.kms.ipv6 is None:
             raise FleetError(f"{where}: kms.register_ipv6 needs kms.ipv6")
+        # [REG] kms.publish_list: the DnsDomainPublishList strings, "domain_name, <priority>, <weight>"
+        host.kms.publish_list = [str(entry) for entry in kms.get("publish_list") or []]
         host.kms.blocked_addresses = [ip_literal(str(a)) or str(a) for a in kms.get("blocked_addresses") or []]
         unknown = [a for a in host.kms.blocked_addresses if a not in (host.kms.address, host.kms.ipv6)]
         if unknown:

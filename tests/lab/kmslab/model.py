@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import datetime
+import random
 import threading
 import time
 import typing as t
@@ -230,6 +231,15 @@ class Host:
         self.events.append({"Id": event_id, "RecordId": self.record_id, "TimeCreated": self.utc_now(), "Data": [data]})
 
 
+def parse_publish_entry(entry: str) -> tuple[str, int, int]:
+    """[REG] one DnsDomainPublishList string, "domain_name, <priority>, <weight>" (both optional, 0 when not given):
+    (domain in lower case, priority, weight)."""
+    fields = [field.strip() for field in str(entry).split(",")]
+    numbers = [int(field) if field.isdigit() else 0 for field in fields[1:3]]
+    numbers += [0] * (2 - len(numbers))
+    return fields[0].lower().rstrip("."), numbers[0], numbers[1]
+
+
 @dataclasses.dataclass
 class KmsRole:
     """What makes a host a KMS host: its CSVLK generation(s), activation, count, port, DNS publishing."""
@@ -249,15 +259,38 @@ class KmsRole:
     #: its own addresses on which TCP to the KMS port is dropped (a fleet's kms.blocked_addresses), as an inbound
     #: Windows Firewall block rule scoped with New-NetFirewallRule -LocalAddress would; the other addresses answer
     blocked_addresses: list[str] = dataclasses.field(default_factory=list)
+    #: [REG] DnsDomainPublishList (REG_MULTI_SZ), one "domain_name, <priority>, <weight>" string per domain (a fleet's
+    #: kms.publish_list): the host publishes its SRV record in each of these domains besides its own
     publish_list: list[str] = dataclasses.field(default_factory=list)
-    clients: dict[str, set[str]] = dataclasses.field(default_factory=lambda: {"windows": set(), "office": set()})
+    #: [ACTW] the host's table of client IDs per application, oldest first (base_count seeds contacts older than all)
+    clients: dict[str, list[str]] = dataclasses.field(default_factory=lambda: {"windows": [], "office": []})
+    #: [ACTW] a Windows client OS asked (the Windows table then holds 50 IDs, not the 10 of servers only; "KMS never
+    #: reduces the cache size"); assumed: a seeded base_count above 10 means one did
+    client_os_seen: bool = False
+    #: the seeded contacts (base_count) still in each table
+    seeded: dict[str, int] = dataclasses.field(init=False, default_factory=dict)
     requests: int = 0
     failed_requests: int = 0
+    #: [EVT] the host's "Key Management Service" log: one 12290 per client request it processed ([F074] shows one for
+    #: a refused request), as {Id, RecordId, TimeCreated, Data}
+    events: list[dict[str, t.Any]] = dataclasses.field(default_factory=list)
     # C6: SetKeyManagementServiceListeningPort / DisableKeyManagementServiceDnsPublishing (and the publish list) are
     # stored at once but take effect when sppsvc restarts - slmgr.vbs prints L_MsgWarningKmsReboot "a KMS reboot is
     # needed for this setting to take effect" after /sprt, /sdns, /cdns. assumed: the service's CIM properties and the
     # registry show the stored (configured) value straight away; the listener and the SRV records follow the restart.
     configured: dict[str, t.Any] = dataclasses.field(default_factory=dict)
+
+    def publish_domains(self, home: str) -> list[tuple[str, int, int]]:
+        """[REG] where the host publishes its SRV record: (domain, priority, weight). DnsDomainPublishList "contains a
+        list of fully qualified domains that KMS uses to auto-publish its DNS service (SRV) record. The KMS home domain
+        is always used" (first, priority and weight 0, unless the list gives it its own); "The priority and weight
+        parameters are optional. if not supplied, these are set to 0 in the SRV record"."""
+        entries: dict[str, tuple[int, int]] = {home.lower().rstrip("."): (0, 0)}
+        for entry in self.publish_list:
+            domain, priority, weight = parse_publish_entry(entry)
+            if domain:
+                entries[domain] = (priority, weight)
+        return [(domain, priority, weight) for domain, (priority, weight) in entries.items()]
 
     def setting(self, name: str) -> t.Any:
         """A setting as stored (configured), which may still wait for the sppsvc restart."""
@@ -273,10 +306,37 @@ class KmsRole:
         """[PLAN] True when one of this host's CSVLKs activates the product family."""
         return any(family in C.CSVLK_COVERAGE.get(gen, frozenset()) for gen in self.csvlk)
 
+    def __post_init__(self) -> None:
+        self.seeded = {"windows": self.base_count, "office": self.base_count}
+        self.client_os_seen = self.client_os_seen or self.base_count > 2 * C.SERVER_THRESHOLD
+
+    def cache_size(self, application: str) -> int:
+        """[ACTW] how many client IDs the host keeps: "only caches twice the number of client IDs that are required to
+        meet the activation threshold" - 10 while "activation requests only from servers", 50 once "a computer running
+        Windows client contacts that KMS host" ("KMS never reduces the cache size"); [OKMS] Office: 10."""
+        if application == "windows" and self.client_os_seen:
+            return C.MAX_COUNT["windows"]
+        return 2 * C.SERVER_THRESHOLD
+
+    def record(self, application: str, client_id: str, threshold: int) -> None:
+        """[ACTW] a client's request enters the table: a renewing client's old record "is removed from the table, a new
+        record is created"; past the cache size the oldest IDs go (the seeded ones first)."""
+        if application == "windows" and threshold == C.CLIENT_THRESHOLD:
+            self.client_os_seen = True
+        ids = self.clients[application]
+        if client_id in ids:
+            ids.remove(client_id)
+        ids.append(client_id)
+        while self.seeded[application] + len(ids) > self.cache_size(application):
+            if self.seeded[application] > 0:
+                self.seeded[application] -= 1
+            else:
+                ids.pop(0)
+
     def count(self, application: str) -> int:
-        """[PLAN] the current count: unique client machine IDs seen (kept for 30 days), plus the seeded ones, never more
-        than a KMS host keeps ([PLAN] 50 for Windows, [OKMS] 10 for Office: C.MAX_COUNT)."""
-        return min(self.base_count + len(self.clients[application]), C.MAX_COUNT[application])
+        """[ACTW][PLAN] the current count: the client IDs in the table (kept for 30 days), never more than its size
+        (cache_size: 10 or 50 for Windows, [OKMS] 10 for Office)."""
+        return min(self.seeded[application] + len(self.clients[application]), self.cache_size(application))
 
 
 #: [FWPROF] a rule's Profile bits; 0 (the cmdlets' Any) and 0x7FFFFFFF apply to every profile.
@@ -468,6 +528,9 @@ class Fleet:
     #: when a list (``Lab(record=True)``): every command line and stdin a host received, over any transport, so tests
     #: can show what travelled where (a product key on stdin only, never on a command line)
     received: list[dict[str, t.Any]] | None = None
+    #: the clients' random choice among SRV records ([ACTW] "randomly chooses a KMS host"; srv_order); seeded so a
+    #: fleet plays the same choices on every run
+    rng: random.Random = dataclasses.field(default_factory=lambda: random.Random(0), repr=False, compare=False)
 
     # --- DNS --------------------------------------------------------------------------------------------------------
 
@@ -475,11 +538,14 @@ class Fleet:
         return [h for h in self.hosts.values() if h.kms is not None]
 
     def srv_records(self, domain: str) -> list[dict[str, t.Any]]:
-        """[DNS] _vlmcs._tcp.<domain>: the KMS hosts that publish there (DNS publishing on, sppsvc running) plus static ones."""
+        """[DNS] _vlmcs._tcp.<domain>: the KMS hosts that publish there plus static ones. A KMS host with DNS publishing
+        on publishes in its home domain and in each DnsDomainPublishList domain, with that entry's priority and weight
+        [REG]. assumed: the record stays while sppsvc is stopped (the host does not remove it; TTL 3600)."""
         domain = domain.lower().rstrip(".")
         records = [
-            {"NameTarget": h.fqdn, "Port": h.kms.port, "Priority": 0, "Weight": 0, "TTL": 3600}
-            for h in self.kms_hosts() if h.kms.dns_publishing and h.domain.lower() == domain
+            {"NameTarget": h.fqdn, "Port": h.kms.port, "Priority": priority, "Weight": weight, "TTL": 3600}
+            for h in self.kms_hosts() if h.kms.dns_publishing
+            for published, priority, weight in h.kms.publish_domains(h.domain) if published == domain
         ]
         records.extend(self.srv_extra.get(domain, []))
         return records
@@ -600,12 +666,31 @@ class Fleet:
         before = len(candidates)
         seen = {(name, port) for name, port, _origin in candidates}
         for domain in domains:
-            for record in sorted(self.srv_records(domain), key=lambda r: (r["Priority"], -r["Weight"])):
+            for record in self.srv_order(self.srv_records(domain)):
                 pair = (record["NameTarget"], int(record["Port"]))
                 if pair not in seen:
                     seen.add(pair)
                     candidates.append((pair[0], pair[1], "dns"))
         return candidates, (None if len(candidates) > before else C.HR["DNS_NAME"])
+
+    def srv_order(self, records: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
+        """The order a client tries SRV records in [ACTW]: the client "randomly chooses a KMS host from the list of
+        service (SRV) resource records"; when it does not respond it "removes that KMS host ... and randomly selects
+        another" - "If the priority and weight parameters are set, the KMS client uses them ... Otherwise, KMS host
+        computers are selected randomly".
+        Priority and weight as RFC 2782 [SRV] uses them: the lowest priority first; within one, each next record drawn
+        with a probability proportional to its weight (weight-0 records once no weighted one is left), at random
+        among equal chances."""
+        ordered: list[dict[str, t.Any]] = []
+        for priority in sorted({int(r["Priority"]) for r in records}):
+            left = [r for r in records if int(r["Priority"]) == priority]
+            while left:
+                weighted = [r for r in left if int(r["Weight"]) > 0]
+                pool = weighted or left
+                pick = self.rng.choices(pool, weights=[int(r["Weight"]) for r in weighted] or None)[0]
+                ordered.append(pick)
+                left.remove(pick)
+        return ordered
 
     def _try_host(self, client: Host, product: dict[str, t.Any], name: str, port: int) -> tuple[int, Host | None]:
         """One KMS request: the inner HRESULT (0 on success) and the host that answered, if any."""
@@ -617,22 +702,47 @@ class Fleet:
         host = self.host_at(name)
         assert host is not None and host.kms is not None
         host.kms.requests += 1
+        code = self._answer(client, product, host)
+        self._log_host_request(client, product, host, code)
+        return code, host
+
+    @staticmethod
+    def _log_host_request(client: Host, product: dict[str, t.Any], host: Host, code: int) -> None:
+        """[EVT] 12290 "An activation request has been processed" in the KMS host's "Key Management Service" log:
+        HRESULT, N-Policy, Machine name, CMID, Client Time, VM Info, Licensing Status, Time to Expiration, ActID, without
+        spaces, as [F074]'s capture prints it ("0xC004F06C,5,<KMS Client name>,36f27b39-...,2010/9/29 21:46,0,2,41520,
+        68531fb9-..."). assumed: the HRESULT is the client's result (0x0 served, 0xC004F038 for a short count), the
+        machine name the client's FQDN, the Client Time the client's clock in UTC; none for Office 2010 (osppsvc)."""
+        assert host.kms is not None
+        if is_ospp(product):
+            return
+        stamp = client.utc_now()
+        when = f"{stamp.year}/{stamp.month}/{stamp.day} {stamp.hour}:{stamp.minute:02d}"
+        data = (f"0x{code:X},{product['_threshold']},{client.fqdn},{client.service['ClientMachineID']},{when},0,"
+                f"{product['LicenseStatus']},{product['GracePeriodRemaining']},{product['ID']}")
+        record_id = (host.kms.events[-1]["RecordId"] if host.kms.events else 500) + 1
+        host.kms.events.append({"Id": 12290, "RecordId": record_id, "TimeCreated": host.utc_now(), "Data": [data]})
+
+    @staticmethod
+    def _answer(client: Host, product: dict[str, t.Any], host: Host) -> int:
+        """What the KMS host answers a request that reached it: 0, or the HRESULT it refuses it with."""
+        assert host.kms is not None
         if abs(client.clock_offset - host.clock_offset) > C.MAX_SKEW_SECONDS:
             host.kms.failed_requests += 1
-            return C.HR["TIMESTAMP"], host               # [TS] 0xC004F06C: clocks more than 4 h apart (UTC)
+            return C.HR["TIMESTAMP"]                     # [F074] 0xC004F06C: clocks more than 4 h apart (UTC)
         if not host.kms.activated:
             host.kms.failed_requests += 1
-            return C.HR["NOT_ACTIVATED_HOST"], host      # [TS] 0xC004F041: the KMS host is not activated
+            return C.HR["NOT_ACTIVATED_HOST"]            # [TS] 0xC004F041: the KMS host is not activated
         if not host.kms.covers(product["_family"]):
             host.kms.failed_requests += 1
-            return C.HR["CANNOT_ACTIVATE"], host         # [PLAN][TS] 0xC004F042: CSVLK does not cover this product
+            return C.HR["CANNOT_ACTIVATE"]               # [PLAN][TS] 0xC004F042: CSVLK does not cover this product
         app = "windows" if product["ApplicationID"] == C.WINDOWS_APP else "office"
         # [PLAN] "the host adds the machine ID to its count"; assumed: only for a request it does not refuse above
         # (0xC004F06C, 0xC004F041, 0xC004F042 leave the count as it was: 0, not -1, after a first refused request)
-        host.kms.clients[app].add(client.service["ClientMachineID"])
+        host.kms.record(app, client.service["ClientMachineID"], product["_threshold"])
         if host.kms.count(app) < product["_threshold"]:
-            return C.HR["COUNT"], host                   # [PLAN][TS] 0xC004F038: count below 25 (clients) / 5 (servers, Office)
-        return 0, host
+            return C.HR["COUNT"]                         # [PLAN][TS] 0xC004F038: count below 25 (clients) / 5 (servers, Office)
+        return 0
 
     def activate(self, client: Host, activation_id: str | None = None) -> int:
         """SoftwareLicensingProduct.Activate() on ``client`` (what slmgr /ato calls). Returns 0 or raises ActivationError.
@@ -707,7 +817,9 @@ class Fleet:
         (Microsoft-Windows-Security-SPP); what osppsvc logs is not documented there, and the probe reads only SPP's."""
         if is_ospp(product):
             return
-        stamp = client.utc_now().strftime("%Y/%m/%d %H:%M:%S")
+        # [EVT] Client Time "Request timestamp", as real captures print it: "2012/12/04 07:06" (tests/unit/fixtures/text/
+        # en_kevinkoo001_office2010_events_12288_12289.txt); assumed: the client's clock in UTC
+        stamp = client.utc_now().strftime("%Y/%m/%d %H:%M")
         server = f"{name}:{port}" if name else ""
         client.add_event(12288, f"0x{inner:X}, 0x0, {server}, {client.service['ClientMachineID']}, {stamp}, 0, "
                                 f"{product['LicenseStatus']}, {product['GracePeriodRemaining']}, {product['ID']}, "
@@ -715,8 +827,11 @@ class Fleet:
         if answered is not None and answered.kms is not None:
             app = "windows" if product["ApplicationID"] == C.WINDOWS_APP else "office"
             bound = 1 if inner == 0 else 0
-            client.add_event(12289, f"0x{inner:X}, 0x0, {bound}, 0, {answered.kms.count(app)}, {C.RETRY_MINUTES}, "
-                                    f"{C.RENEWAL_MINUTES}")
+            # [EVT] 12289: HRESULT, Status (flags: SL_VL_BINDING_ERROR_NOT_ENOUGH_COUNT 0x04000000 when the count is
+            # short), fBound, Unused, Count, Activation Interval, Renewal Interval, Client Time
+            status = 0x4000000 if inner == C.HR["COUNT"] else 0
+            client.add_event(12289, f"0x{inner:X}, 0x{status:X}, {bound}, 0, {answered.kms.count(app)}, {C.RETRY_MINUTES}, "
+                                    f"{C.RENEWAL_MINUTES}, {stamp}")
 
     def _answering_address(self, client: Host, name: str, port: int, host: Host | None) -> str | None:
         """The address of ``name`` the client's request went to: the first, in the resolver's order, that answers

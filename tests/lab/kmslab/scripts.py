@@ -720,7 +720,13 @@ def probe_kms_host(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[s
             registry["DnsDomainPublishList"] = ",".join(kms.setting("publish_list"))
         if kms.setting("port") != 1688:
             registry["KeyManagementServiceListeningPort"] = kms.setting("port")
-    return {"registry": registry, "events": [], "requests_24h": kms.requests if kms else 0}
+    # [EVT] the host's 12290 events, newest first, as many as max_events (Get-WakEvent); requests_24h: every 12290 of
+    # the last 24 hours (the script's StartTime filter); assumed: no 12293 (the lab's DNS publishing never fails)
+    max_events = int(params.get("max_events", 20))
+    requests = sorted(kms.events, key=lambda e: e["RecordId"], reverse=True)[:max_events] if kms is not None and max_events > 0 else []
+    since = host.utc_now() - datetime.timedelta(hours=24)
+    return {"registry": registry, "events": [dict(e, TimeCreated=iso7(e["TimeCreated"])) for e in requests],
+            "requests_24h": sum(1 for e in (kms.events if kms is not None else []) if e["TimeCreated"] >= since)}
 
 
 @handler("remedy", "kms_host")

@@ -5,6 +5,8 @@
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kmslab import catalog as C
@@ -321,3 +323,17 @@ def test_cli_starts_stops_and_refuses_a_second_lab_in_the_same_place(tmp_path):
         stopped = subprocess.run(cli + ["stop", "--state-dir", state], env=env, capture_output=True, text=True, timeout=60, check=False)
     assert stopped.returncode == 0 and "stopped" in stopped.stdout
     assert not (tmp_path / "lab" / "lab.json").exists()
+
+
+def test_the_response_event_has_microsofts_eight_fields():
+    """[EVT] (TechNet ff793440, Table 11) 12289: HRESULT, Status, fBound, Unused, Count, Activation Interval, Renewal
+    Interval, Client Time - a real capture ends "1, 0, 10, 120, 10080, 2012/12/04 07:06"; the Status flag
+    SL_VL_BINDING_ERROR_NOT_ENOUGH_COUNT (0x04000000) marks a count too low (Microsoft's example: count 4, fBound 0,
+    Status 0x4000008). The lab wrote seven fields, no Client Time, and Status 0x0 always."""
+    f = _fleet([{"name": "pc1", "edition": "win11-pro"}],
+               kms_hosts=[{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 3}}])
+    (response,) = [e for e in f.hosts["pc1"].events if e["Id"] == 12289]
+    fields = [x.strip() for x in response["Data"][0].split(",")]
+    assert len(fields) == 8 and fields[4] == "4" and fields[5:7] == ["120", "10080"]
+    assert int(fields[1], 16) & 0x04000000 and fields[2] == "0"
+    assert re.fullmatch(r"\d{4}/\d{2}/\d{2} \d{2}:\d{2}", fields[7])

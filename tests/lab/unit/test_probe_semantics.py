@@ -274,3 +274,17 @@ def test_a_kms_hosts_current_count_stops_where_microsoft_says_it_does():
     kms = f.hosts["kms01"]
     assert scripts.probe_activation(f, kms, {})["service"]["KeyManagementServiceCurrentCount"] == 50
     assert kms.kms.count("office") == 10
+
+
+def test_a_kms_host_asked_only_by_servers_keeps_ten_client_ids_until_a_windows_client_asks():
+    """[ACTW] "if a KMS host receives activation requests only from servers, the cache holds only 10 client IDs ...
+    if a client computer running Windows client contacts that KMS host, KMS increases the cache size to 50 ... KMS
+    never reduces the cache size"; a renewing client's record is replaced, not added. The lab kept 50 for servers
+    alone (its count reached 12 here) and the IDs a smaller table had dropped came back."""
+    servers = [{"name": f"srv-{n:02d}", "edition": "ws2022-standard"} for n in range(12)]
+    f = _kms_only(0, servers + [{"name": "pc-01", "edition": "win11-pro"}])
+    kms = f.hosts["kms01"].kms
+    assert kms.count("windows") == 11              # 12 servers kept 10; then pc-01: the table grows to 50
+    f.activate(f.hosts["srv-00"])                  # dropped from the table of 10: a new record
+    f.activate(f.hosts["srv-05"])                  # still there: its record is replaced
+    assert kms.count("windows") == 12

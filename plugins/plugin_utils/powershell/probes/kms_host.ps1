@@ -12,8 +12,18 @@ if ($registry.Contains('DnsDomainPublishList')) { $registry['DnsDomainPublishLis
 $maxEvents = [int](Get-WakParam $Params 'max_events' 20)
 $requests = Get-WakEvent @{ LogName = 'Key Management Service'; Id = 12290 } $maxEvents
 $publishing = Get-WakEvent @{ LogName = 'Application'; ProviderName = 'Microsoft-Windows-Security-SPP'; Id = 12293 } $maxEvents
-$since = [DateTime]::UtcNow.AddHours(-24).ToString('o')
-$requests24h = @($requests.events | Where-Object { $_.TimeCreated -ge $since }).Count
+# every 12290 of the last 24 hours, not only the max_events read above (streamed, not kept); null when the log could
+# not be read (absent, never 0)
+$requests24h = $null
+try {
+    $counted = 0
+    Get-WinEvent -FilterHashtable @{ LogName = 'Key Management Service'; Id = 12290; StartTime = (Get-Date).AddHours(-24) } -ErrorAction Stop |
+        ForEach-Object { $counted++ }
+    $requests24h = $counted
+}
+catch {
+    if ($_.FullyQualifiedErrorId -like 'NoMatchingEventsFound*') { $requests24h = 0 }
+}
 $events = @($requests.events) + @($publishing.events)
 
 [ordered]@{ registry = $registry; events = $events; requests_24h = $requests24h }

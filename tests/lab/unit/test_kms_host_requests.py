@@ -1,0 +1,49 @@
+"""A KMS host logs each client request it processes as event 12290, and the collection reads them.
+
+[EVT] (TechNet ff793440, Table 11): 12290, logged by the KMS host in "Applications and Services Logs\\Key Management
+Service", "An activation request has been processed", fields HRESULT, N-Policy, Machine name, CMID, Client Time, VM
+Info, Licensing Status, Time to Expiration, ActID; [F074] prints one for a refused request:
+"0xC004F06C,5,<KMS Client name>,36f27b39-...,2010/9/29 21:46,0,2,41520,68531fb9-...". The lab's KMS hosts logged none
+(the kms_host probe answered no events and requests_24h was the lab's own request counter).
+"""
+from __future__ import annotations
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _kms_host, _snapshot
+from kmslab import fleet as fleet_mod
+from kmslab import scripts
+
+
+def _fleet(clients):
+    return fleet_mod.build({
+        "name": "t", "domain": "corp.example.jp",
+        "kms_hosts": [{"name": "kms01", "edition": "ws2019-datacenter", "kms": {"csvlk": ["ws2019"], "base_count": 40}}],
+        "hosts": clients,
+    })
+
+
+def test_each_request_is_a_12290_in_microsofts_layout_and_the_collection_reads_it():
+    f = _fleet([{"name": "pc-10", "edition": "win10-pro"}, {"name": "pc-11", "edition": "win11-pro"}])
+    raw = scripts.probe_kms_host(f, f.hosts["kms01"], {"max_events": 20})
+    events = [_snapshot.parse_kms_event(e) for e in raw["events"]]
+    assert [(e["id"], e["hresult"], e["client"]) for e in events] == [
+        (12290, "0xC004F042", "pc-11.corp.example.jp"), (12290, "0x00000000", "pc-10.corp.example.jp")]
+    assert events[0]["required_count"] == 25 and events[0]["license_status"] == 2
+    assert events[0]["client_machine_id"] == f.hosts["pc-11"].service["ClientMachineID"]
+    assert len(raw["events"][0]["Data"][0].split(",")) == 9 and ", " not in raw["events"][0]["Data"][0]
+    snapshot = _snapshot.build_snapshot("kms01", {"activation": scripts.probe_activation(f, f.hosts["kms01"], {}),
+                                                  "kms_host": raw}, {}, {}, 0.0)
+    found = {x["code"]: x for x in _analyze.analyze(snapshot, {})["findings"]}
+    assert found["KMS_HOST_REQUESTS_FAILING"]["evidence"] == {"failed": 1, "total": 2, "hresult": "0xC004F042"}
+
+
+def test_requests_24h_counts_every_request_of_the_day_not_only_the_events_read():
+    """probes/kms_host.ps1 counted requests_24h among the 12290 events it had read (max_events: 5 for kms_host, 20 for
+    kms_host_info), so a KMS host that served 8 clients today reported 5 to kms_host. It counts every 12290 of the last
+    24 hours now (StartTime filter), null when the log cannot be read."""
+    f = _fleet([{"name": f"pc-{n:02d}", "edition": "win10-pro"} for n in range(8)])
+    raw = scripts.probe_kms_host(f, f.hosts["kms01"], {"max_events": 5})
+    assert len(raw["events"]) == 5
+    assert raw["requests_24h"] == 8
+    view = _snapshot.normalise_snapshot(_snapshot.build_snapshot(
+        "kms01", {"activation": scripts.probe_activation(f, f.hosts["kms01"], {"max_events": 0}), "kms_host": raw}, {}, {}, 0.0))
+    assert _kms_host.info(view)["requests_24h"] == 8
