@@ -108,15 +108,19 @@ def collector_paused() -> t.Iterator[None]:
             gc.enable()
 
 
-def diagnosis_failed(host: str, message: str, skipped_file: t.Any = None, skipped_reason: t.Any = None) -> dict[str, t.Any]:
+def diagnosis_failed(host: str, message: str, skipped_file: t.Any = None, skipped_reason: t.Any = None,
+                     not_collected: bool = False) -> dict[str, t.Any]:
     """A host whose task failed before it could be diagnosed (the probes could not run or answer).
 
     ``skipped_file`` names the file of an offline batch that was skipped (``_snapshot_files.read_file``): the cause is
-    then ``snapshot_file`` by that fact, not by reading the message text.
+    then ``snapshot_file`` by that fact, not by reading the message text. ``not_collected``: a host of a merge that no
+    AWX slice reported (``_slices.merge``), cause ``not_collected``: nothing contacted it.
     """
     evidence: dict[str, t.Any] = {"reason": message}
     if skipped_file is not None:
         evidence.update(cause="snapshot_file", file=str(skipped_file), why=str(skipped_reason or message))
+    elif not_collected:
+        evidence.update(cause="not_collected")
     finding = _findings.make("DIAGNOSIS_FAILED", None, evidence)
     return {"host": host, "status": "error", "findings": [finding], "codes": ["DIAGNOSIS_FAILED"], "products": []}
 
