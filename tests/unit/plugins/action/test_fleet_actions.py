@@ -176,6 +176,22 @@ def test_a_run_with_no_readable_host_has_its_failure_text_after_the_files_are_wr
     assert _run(fleet_report, {"document": _document(("unreachable", "healthy")), "dir": str(tmp_path)}, {})["unread_msg"] is None
 
 
+def test_a_helpdesk_batch_with_no_readable_file_does_not_call_it_an_unreachable_host(tmp_path):
+    """A ticket folder whose one pasted text was not recognised ended red with "None of the 1 hosts could be read (1
+    unreachable or unreadable)": a file, not a host, and nothing was contacted. It says no file could be diagnosed; a
+    fleet of one host is not "None of the 1 hosts"."""
+    skipped = _fleet.fleet({"TICKET-9": _report.diagnosis_failed("TICKET-9", "no slmgr output", skipped_file="TICKET-9.txt",
+                                                                 skipped_reason="no slmgr output")})
+    result = _run(fleet_report, {"document": skipped, "dir": str(tmp_path), "formats": ["json"]}, {})
+    assert result["unread_msg"] == ("No snapshot file could be diagnosed: 1 skipped, nothing was contacted (the reports "
+                                    f"name each file and why); reports in {tmp_path}")
+    result = _run(fleet_report, {"document": skipped, "dir": str(tmp_path), "formats": ["json"], "language": "ja"}, {})
+    assert result["unread_msg"].startswith("診断できたスナップショット ファイルはありません: 1 件を飛ばしました。")
+    one = _run(fleet_report, {"document": _document(("unreachable",)), "dir": str(tmp_path)}, {})
+    assert one["unread_msg"] == ("The one host of the run could not be read (unreachable or unreadable); reports in "
+                                 f"{tmp_path}")
+
+
 def test_set_stats_payload_is_bounded_worst_first():
     doc = _document(("failing",) * 30 + ("unreachable",) * 5 + ("healthy",) * 5)
     stats = _fleet.bounded_stats(doc, max_hosts=10)["winactivation_kms"]
