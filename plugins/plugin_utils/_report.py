@@ -937,9 +937,11 @@ def remediation(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict
             "reboot_required": bool(action.get("reboot_required")),
             # what is still wrong after the run, and how to fix it (a person, or a remedy class left switched off),
             # first what the remedies said a person must do (restart the computer, change a GPO)
+            # (a check-mode prediction: not the findings a planned fix would act on - the run does that, not a person)
             "instructions": {lang: [t[lang] for t in _person_texts(action) if t.get(lang)]
                              + sorted({f["remedy_text"][lang] for f in result["findings"]
-                                       if f["severity"] in ("critical", "error", "warning") and f["code"] != "IN_GRACE"})
+                                       if f["severity"] in ("critical", "error", "warning") and f["code"] != "IN_GRACE"
+                                       and f["code"] not in (action.get("addressed") or ())})
                              for lang in LANGUAGES},
         })
     counts: dict[str, int] = {}
