@@ -169,6 +169,10 @@ def _check_target(target: dict[str, t.Any], option: str = "targets") -> None:
         _options.variable_name(f"{option}.default_group", target["default_group"])
     if target.get("within") is not None:
         _check_target(target["within"], f"{option}.within")
+    if target.get("limit") is not None:
+        _options.host_pattern("--limit", target["limit"]["pattern"])
+        for name in target["limit"]["hosts"]:
+            _options.inventory_name(f"{option}.limit.hosts", name)
 
 
 def _outside(hosts: list[str], within: list[str]) -> list[str]:
