@@ -47,6 +47,14 @@ _CAUSE_TEXT = {
 }
 
 
+def host_order(name: t.Any) -> tuple[str, str]:
+    """The order of host names in the reports: without regard to case, then by case, so that an inventory from Active
+    Directory, whose names come in the case each computer registered (PC-OK-02, Pc-ok-01), lists them alphabetically
+    rather than every upper-case name before every mixed-case one."""
+    text = str(name)
+    return text.casefold(), text
+
+
 @functools.lru_cache(maxsize=4096)
 def _kms_name(target: str | None) -> str | None:
     """The host of a product's ``kms_target`` (``host:port``, ``[IPv6]:port``) as ``_snapshot.host_key`` compares it.
@@ -545,7 +553,7 @@ def summarise(results: list[dict[str, t.Any]], by_kms: dict[str, dict[str, t.Any
         confidence = _best_confidence(confidences[code])
         en, ja = _sentence(severity, len(hosts), _CAUSE_TEXT[code], where, code, note, possible=confidence == "low",
                            failed_cause=_failed_cause(results) if code == "DIAGNOSIS_FAILED" else None)
-        statements.append({"code": code, "severity": severity, "count": len(hosts), "hosts": sorted(hosts, key=str),
+        statements.append({"code": code, "severity": severity, "count": len(hosts), "hosts": sorted(hosts, key=host_order),
                            "kms_hosts": kms_names, "confidence": confidence, "en": en, "ja": ja})
     statements.sort(key=lambda s: (_findings.SEVERITIES.index(s["severity"]), -s["count"], s["code"]))
     groups = {name: _group(name, g, kms_index) for name, g in sorted(by_kms.items())}

@@ -131,7 +131,7 @@ def from_task_results(task_results: dict[str, t.Any]) -> list[dict[str, t.Any]]:
     A value may also be a diagnosis itself (the output of the diagnose filter), as when snapshots are diagnosed offline.
     """
     out = []
-    for host, result in sorted(task_results.items()):
+    for host, result in sorted(task_results.items(), key=lambda item: _correlate.host_order(item[0])):
         if not isinstance(result, dict):
             out.append(diagnosis_failed(host, "no result"))
         elif "findings" in result and "status" in result:
@@ -207,7 +207,7 @@ def merge(documents: list[t.Any]) -> dict[str, t.Any]:
                     # no slice reported), not the merged document's, which is the newest
                     result = dict(result, generated_at=stamp or None)
                 latest[result["host"]] = (made, result)
-    results = [r for _stamp, r in sorted(latest.values(), key=lambda item: item[1]["host"])]
+    results = [r for _stamp, r in sorted(latest.values(), key=lambda item: _correlate.host_order(item[1]["host"]))]
     return fleet_document(results, newest or None)
 
 

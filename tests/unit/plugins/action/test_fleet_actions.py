@@ -418,3 +418,25 @@ def test_a_prediction_says_what_cannot_be_foreseen_and_ends_no_cell_in_a_bare_co
         assert f" | {_report._REMEDIATION_LABELS[lang]['unchanged']}: " in rows["pc2"]        # codes after the colon
         html = (folder / f"remediation.{lang}.html").read_text(encoding="utf-8")
         assert html.count('<p class="unforeseen">') == 2
+
+
+def test_mixed_case_host_names_are_listed_alphabetically():
+    """An inventory from Active Directory names hosts in the case each computer registered: the reports listed
+    PC-OK-02 and PC-SKEW before Pc-ok-01 (every upper-case name before any mixed-case one), so a reader looking for
+    pc-ok-01 beside pc-ok-02 did not find it there. Hosts, and the hosts of a statement, are alphabetical without
+    regard to case - in a run's document and in a merge of slices alike."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _slices
+    names = ["PC-SKEW.Corp.Example.JP", "Pc-ok-01.Corp.Example.JP", "PC-OK-02.Corp.Example.JP", "pc-ok-03.corp.example.jp"]
+    registered = {}
+    for name in names:
+        snap = S.failing("0xC004F06C")
+        snap["host"] = name
+        registered[name] = {"diagnosis": _analyze.analyze(snap, S.OPEN)}
+    alphabetical = ["Pc-ok-01.Corp.Example.JP", "PC-OK-02.Corp.Example.JP", "pc-ok-03.corp.example.jp", "PC-SKEW.Corp.Example.JP"]
+    document = _fleet.fleet(registered, "2026-12-02T07:00:00Z")
+    assert [r["host"] for r in document["results"]] == alphabetical
+    (statement,) = [s for s in document["summary"]["statements"] if s["code"] == "CLOCK_SKEW"]
+    assert statement["hosts"] == alphabetical
+    payloads = {f"winactivation_kms_slice_{n}": _slices.pack(_fleet.fleet({h: registered[h] for h in names[n - 1::2]}))
+                for n in (1, 2)}
+    assert [r["host"] for r in _slices.merge(payloads, names)["results"]] == alphabetical
