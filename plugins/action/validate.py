@@ -34,7 +34,11 @@ class ActionModule(ActionBase):
                                            "options": {"variable": {"type": "str", "required": True},
                                                        "pattern": {"type": "str", "required": True},
                                                        "hosts": {"type": "list", "elements": "str", "default": []},
-                                                       "default_group": {"type": "str"}}}}},
+                                                       "default_group": {"type": "str"},
+                                                       "limit": {"type": "dict",
+                                                                 "options": {"pattern": {"type": "str", "required": True},
+                                                                             "hosts": {"type": "list", "elements": "str",
+                                                                                       "default": []}}}}}}},
     }
 
     def run(self, tmp: t.Any = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
@@ -62,6 +66,10 @@ class ActionModule(ActionBase):
                     errors.setdefault(_outside_target(target), []).extend(outside)
                 elif outside:
                     warnings.append(_left_out(target, outside))
+                elif target["within"].get("limit") is not None:
+                    limited = _outside(target["hosts"], target["within"]["limit"]["hosts"])
+                    if limited:
+                        warnings.append(_left_out(target, limited, limit=True))
         checked = 0
         # the variable names the run's hosts see (the misspelling check): the controller's, extra variables included,
         # and each host's inventory, group and host variables, gathered as the hosts' values are read (one pass each)
@@ -161,6 +169,10 @@ def _check_target(target: dict[str, t.Any], option: str = "targets") -> None:
         _options.variable_name(f"{option}.default_group", target["default_group"])
     if target.get("within") is not None:
         _check_target(target["within"], f"{option}.within")
+    if target.get("limit") is not None:
+        _options.host_pattern("--limit", target["limit"]["pattern"])
+        for name in target["limit"]["hosts"]:
+            _options.inventory_name(f"{option}.limit.hosts", name)
 
 
 def _outside(hosts: list[str], within: list[str]) -> list[str]:
@@ -184,14 +196,15 @@ def _outside_target(target: dict[str, t.Any]) -> str:
             f"{run_pattern!r}): they would be neither read nor reported; {widen}")
 
 
-def _left_out(target: dict[str, t.Any], outside: list[str]) -> str:
-    """The warning for KMS hosts a run's own, narrower pattern leaves out (a site, one PC): they are neither read nor
-    changed - a run on its default group that leaves them out is refused instead (the inventory's layout)."""
+def _left_out(target: dict[str, t.Any], outside: list[str], limit: bool = False) -> str:
+    """The warning for KMS hosts a run's own, narrower pattern leaves out (a site, one PC), or with ``limit`` its
+    ``--limit`` (an AWX job template's Limit): they are neither read nor changed - a run on its default group that
+    leaves them out is refused instead (the inventory's layout)."""
     within = target["within"]
     names = ", ".join(outside[:10]) + (f" and {len(outside) - 10} more" if len(outside) > 10 else "")
+    run = f"--limit {within['limit']['pattern']!r}" if limit else f"{within['variable']} {within['pattern']!r}"
     return (f"{target['variable']}: {names} of {target['pattern']!r} are not among the hosts of this run "
-            f"({within['variable']} {within['pattern']!r}): they are neither read nor changed, and clients are not "
-            "checked against them")
+            f"({run}): they are neither read nor changed, and clients are not checked against them")
 
 
 #: An inventory group name as the INI ``[group:children]`` hint can name it.

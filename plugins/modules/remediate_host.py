@@ -150,6 +150,8 @@ summary:
       C(unforeseen) (empty outside check mode - operations the real run would attempt once a change not made here takes
       effect - the KMS host play's on the host of a C(KMS_HOST_DOWN), a restored sppsvc, a new key - each with
       C(op), C(target) (null when the product is only known then) and C(because) (English and Japanese)),
+      C(addressed) (in check mode only - the finding codes a planned fix would act on, whose remedy texts the
+      prediction's "what a person must do" leaves out),
       C(unconfirmed) (sent to a host that was lost before it confirmed them - outcome unknown), C(unreachable),
       C(failed) (null, or why the host could not be remediated), C(instructions) (for findings that need a person, in
       I(language)), C(reboot_required) and C(needs_person) (what a person must do, English and Japanese).

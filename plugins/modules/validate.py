@@ -82,6 +82,21 @@ options:
           default_group:
             description: The group used when its variable is not set; the error then tells how to make this pattern's group a child of it.
             type: str
+          limit:
+            description:
+              - The run's C(--limit) (C(ansible_limit)) and the hosts it matches. Hosts of this pattern that are among
+                the run's pattern but outside the limit are named in a warning (neither read nor changed), not refused.
+            type: dict
+            suboptions:
+              pattern:
+                description: The limit, as given.
+                type: str
+                required: true
+              hosts:
+                description: The hosts it matches (C(query('ansible.builtin.inventory_hostnames', ansible_limit))).
+                type: list
+                elements: str
+                default: []
 attributes:
   check_mode:
     support: full

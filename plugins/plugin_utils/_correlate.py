@@ -47,6 +47,14 @@ _CAUSE_TEXT = {
 }
 
 
+def host_order(name: t.Any) -> tuple[str, str]:
+    """The order of host names in the reports: without regard to case, then by case, so that an inventory from Active
+    Directory, whose names come in the case each computer registered (PC-OK-02, Pc-ok-01), lists them alphabetically
+    rather than every upper-case name before every mixed-case one."""
+    text = str(name)
+    return text.casefold(), text
+
+
 @functools.lru_cache(maxsize=4096)
 def _kms_name(target: str | None) -> str | None:
     """The host of a product's ``kms_target`` (``host:port``, ``[IPv6]:port``) as ``_snapshot.host_key`` compares it.
@@ -446,16 +454,25 @@ _NOT_DIAGNOSED = {
     "DIAGNOSIS_FAILED": (("host answered but could not be read", "hosts answered but could not be read"),
                          "台は接続できましたが、情報を読み取れませんでした"),
 }
-#: DIAGNOSIS_FAILED when every such host is a file of an offline batch that was skipped: no host was contacted.
-_SKIPPED_FILES = (("snapshot file could not be diagnosed and was skipped",
-                   "snapshot files could not be diagnosed and were skipped"),
-                  "件のスナップショット ファイルは診断できないため飛ばしました")
+#: DIAGNOSIS_FAILED when every such host has one cause that no host was contacted for: a file of an offline batch that
+#: was skipped (``snapshot_file``), a host of an AWX merge node that no slice reported (``not_collected``).
+_FAILED_UNCONTACTED = {
+    "snapshot_file": (("snapshot file could not be diagnosed and was skipped",
+                       "snapshot files could not be diagnosed and were skipped"),
+                      "件のスナップショット ファイルは診断できないため飛ばしました"),
+    "not_collected": (("host was not collected: no slice of the sliced job reported it",
+                       "hosts were not collected: no slice of the sliced job reported them"),
+                      "台は未収集です (スライスしたジョブのどのスライスも報告していません)"),
+}
 
 
-def _skipped_files_only(results: list[dict[str, t.Any]]) -> bool:
-    """Whether every DIAGNOSIS_FAILED finding is a skipped snapshot file's (evidence cause ``snapshot_file``)."""
-    return all((finding.get("evidence") or {}).get("cause") == "snapshot_file"
-               for result in results for finding in result.get("findings") or [] if finding.get("code") == "DIAGNOSIS_FAILED")
+def _failed_cause(results: list[dict[str, t.Any]]) -> str | None:
+    """The evidence cause every DIAGNOSIS_FAILED finding shares when it is one of ``_FAILED_UNCONTACTED``'s, else
+    None (a mix of causes, or a host that answered but could not be read)."""
+    causes = {(finding.get("evidence") or {}).get("cause")
+              for result in results for finding in result.get("findings") or [] if finding.get("code") == "DIAGNOSIS_FAILED"}
+    (cause,) = causes if len(causes) == 1 else (None,)
+    return cause if cause in _FAILED_UNCONTACTED else None
 
 
 def _singular(phrase: str) -> str:
@@ -464,15 +481,17 @@ def _singular(phrase: str) -> str:
 
 
 def _sentence(severity: str, count: int, phrases: tuple[str, str], where: str, code: str = "",
-              note: tuple[str, str] = ("", ""), possible: bool = False, skipped_files: bool = False) -> tuple[str, str]:
+              note: tuple[str, str] = ("", ""), possible: bool = False, failed_cause: str | None = None) -> tuple[str, str]:
     """One fleet statement in English and Japanese, worded by severity (fail / at risk / note); the pronouns agree
     with the count ("1 host fails because its ...", "2 hosts fail because their ..."). A host that could not be
     diagnosed (``code`` UNREACHABLE, DIAGNOSIS_FAILED) is said to be that, not to fail because of it. ``note``
     (en, ja) follows ``where``. ``possible``: every finding behind it is of low confidence (nothing but the client
-    saw it, or its witness saw nothing), so the cause is said to be possible, not certain. ``skipped_files``: every
-    DIAGNOSIS_FAILED host is a snapshot file that was skipped, said so, not "answered but could not be read"."""
+    saw it, or its witness saw nothing), so the cause is said to be possible, not certain. ``failed_cause``: the cause
+    every DIAGNOSIS_FAILED host shares when no host was contacted for it (a skipped snapshot file, a host no AWX slice
+    reported: ``_FAILED_UNCONTACTED``), said so, not "answered but could not be read"."""
     if code in _NOT_DIAGNOSED:
-        (one, many), ja_text = _SKIPPED_FILES if code == "DIAGNOSIS_FAILED" and skipped_files else _NOT_DIAGNOSED[code]
+        uncontacted = _FAILED_UNCONTACTED.get(failed_cause or "") if code == "DIAGNOSIS_FAILED" else None
+        (one, many), ja_text = uncontacted or _NOT_DIAGNOSED[code]
         return f"{count} {one if count == 1 else many}{where}.", f"{count} {ja_text}{where}。"
     en_phrase, ja_phrase = phrases
     where_en, where_ja = where + note[0], where + note[1]
@@ -533,8 +552,8 @@ def summarise(results: list[dict[str, t.Any]], by_kms: dict[str, dict[str, t.Any
         note = _renewal_causes(results, hosts) if code == "ACTIVATION_EXPIRING" else ("", "")
         confidence = _best_confidence(confidences[code])
         en, ja = _sentence(severity, len(hosts), _CAUSE_TEXT[code], where, code, note, possible=confidence == "low",
-                           skipped_files=code == "DIAGNOSIS_FAILED" and _skipped_files_only(results))
-        statements.append({"code": code, "severity": severity, "count": len(hosts), "hosts": sorted(hosts, key=str),
+                           failed_cause=_failed_cause(results) if code == "DIAGNOSIS_FAILED" else None)
+        statements.append({"code": code, "severity": severity, "count": len(hosts), "hosts": sorted(hosts, key=host_order),
                            "kms_hosts": kms_names, "confidence": confidence, "en": en, "ja": ja})
     statements.sort(key=lambda s: (_findings.SEVERITIES.index(s["severity"]), -s["count"], s["code"]))
     groups = {name: _group(name, g, kms_index) for name, g in sorted(by_kms.items())}

@@ -539,6 +539,19 @@ _SKIPPED_FILE_TEXT = (
     "UTF-8)、その PC で extras/Get-KmsActivationSnapshot.ps1 を実行してスナップショットを取り直し、フォルダーを再度診断してください。",
 )
 
+#: DIAGNOSIS_FAILED for a host of an AWX merge node that no slice reported (evidence cause ``not_collected``,
+#: _slices.merge): the merge contacts no host, and the host's slice either failed before it published (docs/awx.md) or
+#: did not have the host; the text says not collected - never "reached", nor the remote shell's remedy.
+_NOT_COLLECTED_CAUSE = ("no slice of the sliced job reported this host", "スライスしたジョブのどのスライスもこのホストを報告していません")
+_NOT_COLLECTED_TEXT = (
+    "Not collected: {cause}; this merge node contacts no host, so its state is not known.",
+    "未収集: {cause}。このマージ ノードはホストに接続しないため、状態は不明です。",
+    "Read the job output of the slice that had this host (a slice that failed before it published its diagnoses, or "
+    "a host added to the inventory after the slices ran); then run the workflow again.",
+    "このホストを担当したスライスのジョブ出力を確認し (診断結果を公開する前に失敗したスライス、またはスライスの実行後に"
+    "インベントリに追加されたホスト)、ワークフローを再実行してください。",
+)
+
 #: The reasons _snapshot_files.read_file and _snapshot.read_snapshot give for a skipped file, in Japanese (the English
 #: reason is the collection's own text; a reason not in this table is quoted as it is).
 _SKIP_REASONS_JA: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -834,6 +847,8 @@ def _texts(spec: Spec, values: dict[str, t.Any]) -> tuple[str, str, str, str]:
     texts = (spec.en, spec.ja, spec.remedy_en, spec.remedy_ja)
     if spec.code == "DIAGNOSIS_FAILED" and values.get("file") is not None:
         return _SKIPPED_FILE_TEXT
+    if spec.code == "DIAGNOSIS_FAILED" and values.get("not_collected"):
+        return _NOT_COLLECTED_TEXT
     if spec.code == "IN_GRACE" and values.get("days_left") is None:
         return (_GRACE_UNKNOWN[0], _GRACE_UNKNOWN[1], spec.remedy_en, spec.remedy_ja)
     if spec.code == "CHANNEL_UNKNOWN" and values.get("partial_key") in (None, "", "?"):
@@ -870,6 +885,9 @@ def make(code: str, product: dict[str, t.Any] | None, evidence: dict[str, t.Any]
     if code in ("UNREACHABLE", "DIAGNOSIS_FAILED"):
         if evidence.get("cause") == "snapshot_file":
             cause, cause_en, cause_ja = _skipped_file_cause(evidence)
+        elif evidence.get("cause") == "not_collected":
+            cause, (cause_en, cause_ja) = "not_collected", _NOT_COLLECTED_CAUSE
+            text = dict(text or {}, not_collected=True)
         else:
             cause, cause_en, cause_ja = _CAUSE_TEXT.get(evidence.get("cause") or "") or connection_cause(evidence.get("reason"))
         evidence = dict(evidence, cause=cause)

@@ -40,11 +40,17 @@ _TEXT = {
            "depend on an earlier change cannot be foreseen.", "before": "Before: ", "after": "After: ",
            "where": "Reports in {dir}: {files}", "where_check": "Prediction (check mode), nothing was changed; reports in {dir}: {files}",
            "unread": "None of the {hosts} hosts could be read ({unread} unreachable or unreadable); reports in {dir}",
+           "unread_one": "The one host of the run could not be read (unreachable or unreadable); reports in {dir}",
+           "unread_files": "No snapshot file could be diagnosed: {unread} skipped, nothing was contacted (the reports "
+                           "name each file and why); reports in {dir}",
            "same_machine": "{n} computer(s) were read under more than one inventory name, each name counted as a host: {list}"},
     "ja": {"prediction": "予測 (チェックモード): 何も変更していません。前の変更に依存する変更の結果は"
            "予測できません。", "before": "修復前: ", "after": "修復後: ",
            "where": "レポートの場所: {dir}: {files}", "where_check": "予測 (チェックモード)、何も変更していません。レポートの場所: {dir}: {files}",
            "unread": "全 {hosts} 台のいずれからも情報を読み取れませんでした (接続不可または読み取り不可: {unread} 台)。レポートの場所: {dir}",
+           "unread_one": "対象の 1 台から情報を読み取れませんでした (接続不可または読み取り不可)。レポートの場所: {dir}",
+           "unread_files": "診断できたスナップショット ファイルはありません: {unread} 件を飛ばしました。どこにも接続していません "
+                           "(各ファイルと理由はレポートを参照)。レポートの場所: {dir}",
            "same_machine": "{n} 台のコンピューターを複数のインベントリ名で読み取りました (名前ごとに 1 台として集計): {list}"},
 }
 
@@ -134,12 +140,22 @@ _SAME_MACHINE_SHOWN = 10
 
 
 def unread_message(document: t.Mapping[str, t.Any], language: str, folder: str) -> str | None:
-    """The failure text of a run in which no host could be read, or None."""
-    hosts = len(document.get("results") or [])
+    """The failure text of a run in which no host could be read, or None: an offline batch whose every file was
+    skipped says so (no host was contacted: not "unreachable"), and one host is not "None of the 1 hosts"."""
+    results = document.get("results") or []
+    hosts = len(results)
     count = unread(document)
     if not hosts or count < hosts:
         return None
-    return _TEXT[language]["unread"].format(hosts=hosts, unread=count, dir=folder)
+    key = "unread_files" if _skipped_files_only(results) else "unread_one" if hosts == 1 else "unread"
+    return _TEXT[language][key].format(hosts=hosts, unread=count, dir=folder)
+
+
+def _skipped_files_only(results: t.Iterable[t.Mapping[str, t.Any]]) -> bool:
+    """Whether every result is a snapshot file that was skipped (a DIAGNOSIS_FAILED finding of cause
+    ``snapshot_file``, ``_report.diagnosis_failed``)."""
+    return all(any(finding.get("code") == "DIAGNOSIS_FAILED" and (finding.get("evidence") or {}).get("cause") == "snapshot_file"
+                   for finding in result.get("findings") or []) for result in results)
 
 
 def unread(document: t.Mapping[str, t.Any]) -> int:

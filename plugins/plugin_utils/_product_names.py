@@ -126,6 +126,13 @@ def windows_release(os_info: dict[str, t.Any] | None, edition: str | None = None
     return None
 
 
+def _windows_family(os_info: dict[str, t.Any] | None, edition: str | None) -> str:
+    """ "Windows Server" for a server whose release is not known (a build before Windows Server 2016's, such as 2012
+    R2's 9600, or a pasted "Windows(R), ServerStandard edition" with no build), else "Windows": the server editions'
+    names ("Standard", "Datacenter") are Windows Server's, so "Windows Standard" would name no product."""
+    return "Windows Server" if is_server(os_info or {}, edition) else "Windows"
+
+
 def windows_edition(edition_id: str | None) -> str | None:
     """Microsoft's edition name for a registry EditionID ("Professional" -> "Pro"), or None when unknown."""
     if not edition_id:
@@ -228,7 +235,7 @@ def product_name(product: dict[str, t.Any], os_info: dict[str, t.Any] | None = N
         if not edition_id:
             match = _WINDOWS_NAME.match(product.get("name") or "")
             edition_id = match.group("edition") if match else None
-        release = windows_release(os_info, edition_id) or "Windows"
+        release = windows_release(os_info, edition_id) or _windows_family(os_info, edition_id)
         edition = windows_edition(edition_id)
         if edition and (os_info or {}).get("build") in _LTSB_BUILDS and edition.endswith(" LTSC"):
             edition = edition[: -len("LTSC")] + "LTSB"

@@ -27,6 +27,13 @@ from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot
 _FIXES = ("spp", "override", "set_host", "firewall", "time", "gvlk", "repair", "rekey")
 #: The remedies a run lost half-way may have left in place (their next read finds nothing to do).
 _IN_PLACE = ("spp", "override", "set_host", "firewall", "time", "gvlk")
+#: The finding codes each fix's step is taken for (``steps_before_activation``): in check mode, a step that would act
+#: takes the person's part of those findings (the prediction's "what a person must do" leaves their remedy texts out).
+_ADDRESSES = {
+    "spp": ("SPP_SERVICE_UNAVAILABLE",), "override": ("STALE_KMS_OVERRIDE",),
+    "set_host": ("KMS_SRV_MISSING", "KMS_HOST_UNRESOLVABLE"), "firewall": ("KMS_PORT_BLOCKED",), "time": ("CLOCK_SKEW",),
+    "gvlk": ("NOT_KMS_CHANNEL", "INVALID_PRODUCT_KEY"), "repair": ("LICENSE_STORE_CORRUPT",),
+}
 #: Every step whose operations the summary reports, in the order they run.
 _REPORTED = ("spp", "override", "set_host", "firewall", "time", "gvlk", "repair", "rekey", "activation")
 #: Check mode: why an operation the real run would attempt cannot be foreseen (it waits for a change not made).
@@ -386,6 +393,16 @@ class RemediationRun:
         """The first result of a host that became unreachable, if any."""
         return next((r for r in self._of((*_REPORTED, "kms_reach")) if r.get("unreachable")), None)
 
+    def _addressed(self) -> list[str]:
+        """The finding codes of this host that a fix's step would act on (check mode: its result lists operations and
+        leaves nothing to a person), sorted."""
+        codes: set[str] = set()
+        for key, addressed in _ADDRESSES.items():
+            for result in self._of((key,)):
+                if result.get("operations") and not result.get("needs_person") and not result.get("failed"):
+                    codes.update(code for code in addressed if code in self.codes)
+        return sorted(codes)
+
     def summary(self, check_mode: bool) -> dict[str, t.Any]:
         """What the role kept as ``remediate_summary``: what was done (in check mode: would be), unconfirmed, failures."""
         done_key = "operations" if check_mode else "operations_done"
@@ -410,6 +427,8 @@ class RemediationRun:
             # operations: what the host confirmed it did (in check mode: what would be done); unconfirmed: sent to a
             # host that was lost, or whose answer was unreadable, before it confirmed them - attempted, outcome unknown
             "changed": bool(operations),
+            # check mode only: the finding codes that a fix would act on (the real run's second diagnosis says instead)
+            **({"addressed": self._addressed()} if check_mode else {}),
             "operations": operations,
             # check mode only: what the real run would attempt once a change not made here takes effect ("because")
             "unforeseen": unforeseen,

@@ -108,15 +108,19 @@ def collector_paused() -> t.Iterator[None]:
             gc.enable()
 
 
-def diagnosis_failed(host: str, message: str, skipped_file: t.Any = None, skipped_reason: t.Any = None) -> dict[str, t.Any]:
+def diagnosis_failed(host: str, message: str, skipped_file: t.Any = None, skipped_reason: t.Any = None,
+                     not_collected: bool = False) -> dict[str, t.Any]:
     """A host whose task failed before it could be diagnosed (the probes could not run or answer).
 
     ``skipped_file`` names the file of an offline batch that was skipped (``_snapshot_files.read_file``): the cause is
-    then ``snapshot_file`` by that fact, not by reading the message text.
+    then ``snapshot_file`` by that fact, not by reading the message text. ``not_collected``: a host of a merge that no
+    AWX slice reported (``_slices.merge``), cause ``not_collected``: nothing contacted it.
     """
     evidence: dict[str, t.Any] = {"reason": message}
     if skipped_file is not None:
         evidence.update(cause="snapshot_file", file=str(skipped_file), why=str(skipped_reason or message))
+    elif not_collected:
+        evidence.update(cause="not_collected")
     finding = _findings.make("DIAGNOSIS_FAILED", None, evidence)
     return {"host": host, "status": "error", "findings": [finding], "codes": ["DIAGNOSIS_FAILED"], "products": []}
 
@@ -127,7 +131,7 @@ def from_task_results(task_results: dict[str, t.Any]) -> list[dict[str, t.Any]]:
     A value may also be a diagnosis itself (the output of the diagnose filter), as when snapshots are diagnosed offline.
     """
     out = []
-    for host, result in sorted(task_results.items()):
+    for host, result in sorted(task_results.items(), key=lambda item: _correlate.host_order(item[0])):
         if not isinstance(result, dict):
             out.append(diagnosis_failed(host, "no result"))
         elif "findings" in result and "status" in result:
@@ -203,7 +207,7 @@ def merge(documents: list[t.Any]) -> dict[str, t.Any]:
                     # no slice reported), not the merged document's, which is the newest
                     result = dict(result, generated_at=stamp or None)
                 latest[result["host"]] = (made, result)
-    results = [r for _stamp, r in sorted(latest.values(), key=lambda item: item[1]["host"])]
+    results = [r for _stamp, r in sorted(latest.values(), key=lambda item: _correlate.host_order(item[1]["host"]))]
     return fleet_document(results, newest or None)
 
 
@@ -933,9 +937,11 @@ def remediation(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict
             "reboot_required": bool(action.get("reboot_required")),
             # what is still wrong after the run, and how to fix it (a person, or a remedy class left switched off),
             # first what the remedies said a person must do (restart the computer, change a GPO)
+            # (a check-mode prediction: not the findings a planned fix would act on - the run does that, not a person)
             "instructions": {lang: [t[lang] for t in _person_texts(action) if t.get(lang)]
                              + sorted({f["remedy_text"][lang] for f in result["findings"]
-                                       if f["severity"] in ("critical", "error", "warning") and f["code"] != "IN_GRACE"})
+                                       if f["severity"] in ("critical", "error", "warning") and f["code"] != "IN_GRACE"
+                                       and f["code"] not in (action.get("addressed") or ())})
                              for lang in LANGUAGES},
         })
     counts: dict[str, int] = {}

@@ -90,5 +90,5 @@ def merge(payloads: t.Mapping[str, t.Any], expected_hosts: t.Iterable[str] = (),
     if missing:
         # the oldest stamp: a real result of the same host always wins in _report.merge
         docs.append({"schema": _report.SCHEMA, "generated_at": "",
-                     "results": [_report.diagnosis_failed(host, NOT_COLLECTED) for host in missing]})
+                     "results": [_report.diagnosis_failed(host, NOT_COLLECTED, not_collected=True) for host in missing]})
     return _report.merge(docs)

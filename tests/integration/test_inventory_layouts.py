@@ -158,15 +158,21 @@ def test_a_comma_separated_remediate_hosts_remediates_every_client(lab, tmp_path
     assert remedied == ["pc-hostdown", "pc-ok"], [line for line in run.output.splitlines() if "PLAY [" in line]
 
 
-def test_a_narrowed_run_leaves_the_other_kms_hosts_alone_with_a_warning(lab, tmp_path):
+@pytest.mark.parametrize("narrowed", [{"remediate_hosts": "pc-ok,kms01"}, {"limit": "pc-ok,kms01"}],
+                         ids=["remediate_hosts", "limit"])
+def test_a_narrowed_run_leaves_the_other_kms_hosts_alone_with_a_warning(lab, tmp_path, narrowed):
     """remediate_hosts=pc-ok,kms01 (one site): was refused until it took in every KMS host, and the KMS host play
-    converged kms-down all the same. Now kms-down and kms-off are named in a warning and never contacted."""
+    converged kms-down all the same. Now kms-down and kms-off are named in a warning and never contacted. The same
+    site as --limit (an AWX job template's Limit) left them out without a word: it names them too."""
     before = lab.counters()
-    run = run_playbook(lab.inventory_path, REMEDIATE, tmp_path, extra=["--check", "-e", json.dumps({
-        "remediate_hosts": "pc-ok,kms01", "diagnose_dns_servers": ["{{ lab_dns_server }}"],
+    limit = ["--limit", narrowed["limit"]] if "limit" in narrowed else []
+    run = run_playbook(lab.inventory_path, REMEDIATE, tmp_path, extra=["--check", *limit, "-e", json.dumps({
+        **{k: v for k, v in narrowed.items() if k != "limit"}, "diagnose_dns_servers": ["{{ lab_dns_server }}"],
         "report_dir": str(tmp_path / "r"), "report_formats": ["json"]})])
     assert run.rc == 0, run.output[-3000:]
-    assert "kms-down, kms-off of 'kms_hosts' are not among the hosts of this run" in " ".join(run.output.split())
+    run_words = "--limit 'pc-ok,kms01'" if limit else "remediate_hosts 'pc-ok,kms01'"
+    assert (f"kms-down, kms-off of 'kms_hosts' are not among the hosts of this run ({run_words})"
+            in " ".join(run.output.split()))
     assert set(_contacted(before, lab.counters())) <= {"kms01", "pc-ok"}
 
 

@@ -58,7 +58,7 @@ def test_one_odd_snapshot_does_not_stop_the_batch(tmp_path):
 def test_limit_without_localhost_writes_the_report(tmp_path):
     run = run_playbook(unreachable_inventory(tmp_path), DIAGNOSE, tmp_path / "run", extra=[
         "--limit", "pc-a", "-e", json.dumps({"report_dir": str(tmp_path / "reports"), "report_formats": ["json", "markdown"]})])
-    assert "None of the 1 hosts could be read (1 unreachable or unreadable)" in run.output, run.output[-3000:]
+    assert "The one host of the run could not be read (unreachable or unreadable)" in run.output, run.output[-3000:]
     doc = json.loads((tmp_path / "reports" / "diagnosis.json").read_text(encoding="utf-8"))
     assert [r["host"] for r in doc["results"]] == ["pc-a"]
     assert _files(tmp_path / "reports") == ["diagnosis.en.md", "diagnosis.json"]

@@ -289,6 +289,17 @@ def _within(field: str) -> t.Callable[[t.Any], dict[str, t.Any]]:
     return place
 
 
+def _limit(field: str) -> t.Callable[[t.Any], dict[str, t.Any]]:
+    """A value in the run's --limit (``targets.within.limit``)."""
+    def place(v: t.Any) -> dict[str, t.Any]:
+        limit: dict[str, t.Any] = {"pattern": "ou_tokyo", "hosts": ["pc1"]}
+        if v is not None:
+            limit[field] = [v, "pc1"] if field == "hosts" else v
+        within = {"variable": "diagnose_hosts", "pattern": "windows", "hosts": ["pc1"], "limit": limit}
+        return {"targets": [{"variable": "kms_hosts", "pattern": "kms_hosts", "hosts": ["pc1"], "within": within}]}
+    return place
+
+
 MODULE_CASES: dict[tuple[str, str], Case] = {
     ("kms_client", "kms_host"): Case(kms_client, {"activate": False}, _as("kms_host"), _kms_host),
     ("kms_client", "state"): Case(kms_client, {"activate": False}, _as("state"), _unset_only),
@@ -358,6 +369,8 @@ MODULE_CASES: dict[tuple[str, str], Case] = {
     ("validate", "targets.within.pattern"): Case(validate, {"roles": {}}, _within("pattern"), _validate_target),
     ("validate", "targets.within.hosts"): Case(validate, {"roles": {}}, _within("hosts"), _validate_target),
     ("validate", "targets.within.default_group"): Case(validate, {"roles": {}}, _within("default_group"), _validate_target),
+    ("validate", "targets.within.limit.pattern"): Case(validate, {"roles": {}}, _limit("pattern"), _validate_target),
+    ("validate", "targets.within.limit.hosts"): Case(validate, {"roles": {}}, _limit("hosts"), _validate_target),
 }
 
 

@@ -62,6 +62,27 @@ def test_a_host_no_slice_reported_is_not_collected():
     assert reason == _slices.NOT_COLLECTED
 
 
+def test_a_host_no_slice_reported_is_not_said_to_have_answered():
+    """A merge node whose one slice failed before publishing said of its hosts "6 hosts answered but could not be
+    read" and "The host was reached but could not be read", with the remedy to check WinRM quotas on each: the merge
+    contacted none of them. They are said to be not collected, and the remedy is about the slice."""
+    registered = _diagnoses()
+    payload = _slices.pack(_fleet.fleet({"pc0": registered["pc0"]}))
+    merged = _slices.merge({"winactivation_kms_slice_1": payload}, ["pc0", "pc8", "pc9"])
+    (finding,) = merged["results"][1]["findings"]
+    assert finding["evidence"] == {"reason": _slices.NOT_COLLECTED, "cause": "not_collected"}
+    assert finding["message"] == {
+        "en": "Not collected: no slice of the sliced job reported this host; this merge node contacts no host, so its "
+              "state is not known.",
+        "ja": "未収集: スライスしたジョブのどのスライスもこのホストを報告していません。このマージ ノードはホストに接続しないため、"
+              "状態は不明です。"}
+    assert "WinRM" not in finding["remedy_text"]["en"] and "slice" in finding["remedy_text"]["en"]
+    (statement,) = [s for s in merged["summary"]["statements"] if s["code"] == "DIAGNOSIS_FAILED"]
+    assert (statement["en"], statement["ja"]) == (
+        "2 hosts were not collected: no slice of the sliced job reported them.",
+        "2 台は未収集です (スライスしたジョブのどのスライスも報告していません)。")
+
+
 @pytest.mark.parametrize("payload, error", [
     ({"schema": "other"}, "not a winactivation.kms/slice/1 payload"),
     ({"schema": _slices.SCHEMA, "encoding": "gzip", "data": ""}, "encoding must be 'zlib+base64'"),

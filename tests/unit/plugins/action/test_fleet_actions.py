@@ -176,6 +176,22 @@ def test_a_run_with_no_readable_host_has_its_failure_text_after_the_files_are_wr
     assert _run(fleet_report, {"document": _document(("unreachable", "healthy")), "dir": str(tmp_path)}, {})["unread_msg"] is None
 
 
+def test_a_helpdesk_batch_with_no_readable_file_does_not_call_it_an_unreachable_host(tmp_path):
+    """A ticket folder whose one pasted text was not recognised ended red with "None of the 1 hosts could be read (1
+    unreachable or unreadable)": a file, not a host, and nothing was contacted. It says no file could be diagnosed; a
+    fleet of one host is not "None of the 1 hosts"."""
+    skipped = _fleet.fleet({"TICKET-9": _report.diagnosis_failed("TICKET-9", "no slmgr output", skipped_file="TICKET-9.txt",
+                                                                 skipped_reason="no slmgr output")})
+    result = _run(fleet_report, {"document": skipped, "dir": str(tmp_path), "formats": ["json"]}, {})
+    assert result["unread_msg"] == ("No snapshot file could be diagnosed: 1 skipped, nothing was contacted (the reports "
+                                    f"name each file and why); reports in {tmp_path}")
+    result = _run(fleet_report, {"document": skipped, "dir": str(tmp_path), "formats": ["json"], "language": "ja"}, {})
+    assert result["unread_msg"].startswith("診断できたスナップショット ファイルはありません: 1 件を飛ばしました。")
+    one = _run(fleet_report, {"document": _document(("unreachable",)), "dir": str(tmp_path)}, {})
+    assert one["unread_msg"] == ("The one host of the run could not be read (unreachable or unreadable); reports in "
+                                 f"{tmp_path}")
+
+
 def test_set_stats_payload_is_bounded_worst_first():
     doc = _document(("failing",) * 30 + ("unreachable",) * 5 + ("healthy",) * 5)
     stats = _fleet.bounded_stats(doc, max_hosts=10)["winactivation_kms"]
@@ -402,3 +418,25 @@ def test_a_prediction_says_what_cannot_be_foreseen_and_ends_no_cell_in_a_bare_co
         assert f" | {_report._REMEDIATION_LABELS[lang]['unchanged']}: " in rows["pc2"]        # codes after the colon
         html = (folder / f"remediation.{lang}.html").read_text(encoding="utf-8")
         assert html.count('<p class="unforeseen">') == 2
+
+
+def test_mixed_case_host_names_are_listed_alphabetically():
+    """An inventory from Active Directory names hosts in the case each computer registered: the reports listed
+    PC-OK-02 and PC-SKEW before Pc-ok-01 (every upper-case name before any mixed-case one), so a reader looking for
+    pc-ok-01 beside pc-ok-02 did not find it there. Hosts, and the hosts of a statement, are alphabetical without
+    regard to case - in a run's document and in a merge of slices alike."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _slices
+    names = ["PC-SKEW.Corp.Example.JP", "Pc-ok-01.Corp.Example.JP", "PC-OK-02.Corp.Example.JP", "pc-ok-03.corp.example.jp"]
+    registered = {}
+    for name in names:
+        snap = S.failing("0xC004F06C")
+        snap["host"] = name
+        registered[name] = {"diagnosis": _analyze.analyze(snap, S.OPEN)}
+    alphabetical = ["Pc-ok-01.Corp.Example.JP", "PC-OK-02.Corp.Example.JP", "pc-ok-03.corp.example.jp", "PC-SKEW.Corp.Example.JP"]
+    document = _fleet.fleet(registered, "2026-12-02T07:00:00Z")
+    assert [r["host"] for r in document["results"]] == alphabetical
+    (statement,) = [s for s in document["summary"]["statements"] if s["code"] == "CLOCK_SKEW"]
+    assert statement["hosts"] == alphabetical
+    payloads = {f"winactivation_kms_slice_{n}": _slices.pack(_fleet.fleet({h: registered[h] for h in names[n - 1::2]}))
+                for n in (1, 2)}
+    assert [r["host"] for r in _slices.merge(payloads, names)["results"]] == alphabetical

@@ -562,3 +562,32 @@ def test_check_mode_takes_two_inventory_names_of_one_kms_host_as_one(second):
     task_vars = _vars(down, hostvars=hostvars, groups=groups)
     [op] = _run({}, task_vars, loader, check_mode=True)["summary"]["unforeseen"]
     assert (op["op"], op["target"]) == ("activate", PRODUCT) and second in op["because"]["en"]
+
+
+def test_a_prediction_leaves_to_a_person_only_what_no_planned_fix_acts_on():
+    """The check-mode remediation report listed, under "what a person must do", the remedy of every finding - "Allow
+    outbound TCP 1688 ... (kms_firewall)", "Synchronise the clock" - beside the operations that would do exactly that
+    (create_rule, resync): the prediction assigned to people the work the run does. A finding a planned fix acts on
+    keeps its remedy text out; one no fix acts on (KMS_SRV_MISSING without remediate_set_kms_host), or whose fix
+    answered that a person must act, keeps it. The real run's report is unchanged: its second diagnosis decides."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _report
+
+    def finding(code: str, **kwargs: t.Any) -> dict[str, t.Any]:
+        return _finding(code, severity="error", remedy_text={"en": f"fix {code}", "ja": f"{code} を直す"}, **kwargs)
+
+    diagnosis = dict(_diagnosis(finding("CLOCK_SKEW"), finding("KMS_PORT_BLOCKED", evidence={"port": 1688}),
+                                finding("KMS_SRV_MISSING"), finding("SPP_SERVICE_UNAVAILABLE")), host="pc1", products=[])
+    gpo = {"changed": False, "operations": [], "operations_done": [], "operations_unconfirmed": [],
+           "needs_person": [{"en": "the GPO must allow TCP 1688", "ja": "GPO で TCP 1688 を許可"}]}
+    summaries = {}
+    for check in (True, False):
+        summaries[check] = _run({}, _vars(diagnosis), Loader({"kms_firewall": gpo}), check_mode=check)["summary"]
+    assert summaries[True]["addressed"] == ["CLOCK_SKEW", "SPP_SERVICE_UNAVAILABLE"]
+    assert "addressed" not in summaries[False]
+    document = {"results": [diagnosis]}
+    predicted = _fleet.predicted_remediation(_report.remediation(document, document, {"pc1": summaries[True]}))
+    assert predicted["hosts"][0]["instructions"]["en"] == ["the GPO must allow TCP 1688", "fix KMS_PORT_BLOCKED",
+                                                           "fix KMS_SRV_MISSING"]
+    real = _report.remediation(document, document, {"pc1": summaries[False]})
+    assert real["hosts"][0]["instructions"]["en"][1:] == ["fix CLOCK_SKEW", "fix KMS_PORT_BLOCKED", "fix KMS_SRV_MISSING",
+                                                          "fix SPP_SERVICE_UNAVAILABLE"]

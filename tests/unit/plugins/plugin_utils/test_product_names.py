@@ -21,7 +21,15 @@ CLIENT_11 = {"build": 22631, "product_type": 1, "is_server": False, "edition_id"
     ({"application": "windows", "name": "Windows(R), Professional edition"}, {"build": 22631}, "Windows 11 Pro"),
     # nothing known: the application only, never a guess
     ({"application": "windows"}, None, "Windows"),
-    ({"application": "windows", "license_family": "SomethingNew"}, {"build": 99999, "is_server": True}, "Windows"),
+    # a server whose release is not known: Windows Server, never "Windows Standard" (which names no product): a pasted
+    # slmgr /ato of Windows Server 2012 R2 (Vagrant provisioning, tests/unit/fixtures/text/SOURCES.md) names its licence
+    # "Windows(R), ServerStandard edition" and shows no build; over WinRM 2012 R2's build 9600 has no release in the table
+    ({"application": "windows", "license_family": "SomethingNew"}, {"build": 99999, "is_server": True}, "Windows Server"),
+    ({"application": "windows", "name": "Windows(R), ServerStandard edition"}, None, "Windows Server Standard"),
+    ({"application": "windows", "license_family": "ServerDatacenter"}, {"build": 9600, "product_type": 3, "is_server": True},
+     "Windows Server Datacenter"),
+    ({"application": "windows", "license_family": "Professional"}, {"build": 9600, "product_type": 1, "is_server": False},
+     "Windows Pro"),
     ({"application": "office", "license_family": "Office24ProPlus2024VL_KMS_Client_AE"}, None, "Office LTSC Professional Plus 2024"),
     ({"application": "office", "license_family": "Office21ProPlus2021VL_KMS_Client_AE"}, None, "Office LTSC Professional Plus 2021"),
     ({"application": "office", "license_family": "Office19ProPlus2019VL_KMS_Client_AE"}, None, "Office Professional Plus 2019"),

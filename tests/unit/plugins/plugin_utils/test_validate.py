@@ -286,6 +286,28 @@ def test_kms_hosts_a_narrower_run_leaves_out_are_a_warning_not_a_refusal():
                                  "against them"]
 
 
+def test_kms_hosts_a_limit_leaves_out_are_named_in_a_warning():
+    """An AWX job template's Limit (or --limit ou_tokyo) left the KMS hosts out without a word: the report showed their
+    CSVLK and count as not known, and remediate did not keep them answering, though a narrower diagnose_hosts or
+    remediate_hosts said so in a warning. The limit's KMS hosts are named the same way; a limit that holds them, or
+    none given, says nothing; KMS hosts outside the run's pattern are still refused first (the inventory's layout)."""
+    def target(limit):
+        kms = _kms_target(["kms01", "kms-osaka"], ["pc1", "pc2", "kms01", "kms-osaka"])
+        kms["within"]["limit"] = limit
+        return kms
+    limited = _run({"roles": {"report": []}, "targets": [target({"pattern": "ou_tokyo,kms-osaka",
+                                                                 "hosts": ["pc1", "kms-osaka"]})]}, {"localhost": {}})
+    assert not limited.get("failed"), limited
+    assert limited["warnings"] == ["kms_hosts: kms01 of 'kms_hosts' are not among the hosts of this run (--limit "
+                                   "'ou_tokyo,kms-osaka'): they are neither read nor changed, and clients are not "
+                                   "checked against them"]
+    for limit in ({"pattern": "all", "hosts": ["pc1", "kms01", "kms-osaka"]}, None):
+        assert "warnings" not in _run({"roles": {"report": []}, "targets": [target(limit)]}, {"localhost": {}})
+    layout = _kms_target(["kms01"], ["pc1"])
+    layout["within"]["limit"] = {"pattern": "pc1", "hosts": ["pc1"]}
+    assert _run({"roles": {"report": []}, "targets": [layout]}, {"localhost": {}})["failed"] is True
+
+
 def test_action_passes_kms_hosts_inside_the_run_and_an_absent_optional_group():
     inside = _run({"roles": {"report": []}, "targets": [_kms_target(["kms01"], ["pc1", "kms01"])]}, {"localhost": {}})
     assert not inside.get("failed"), inside
