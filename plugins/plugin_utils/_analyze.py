@@ -576,12 +576,20 @@ def _product_findings(ctx: _Context, product: dict[str, t.Any]) -> list[dict[str
             found.append(_grace(ctx, product))
         return found
     if failed and not any(f["code"] not in _NOT_A_CAUSE for f in found) and product.get("channel") not in ("EVALUATION",):
-        missing = [("the reason it is not licensed", "ライセンスされていない理由")]
+        # the reason is missing only when Windows recorded none (or no error): a LicenseStatusReason error code is the
+        # reason, shown in the sentence, and what is missing is then what explains it
+        missing = [] if _hresult.is_failure(reason) else [_NO_REASON]
         if product.get("channel") in ("KMS_CLIENT", "UNKNOWN") and not product.get("last_request"):
             missing.append(_events_missing(ctx, product))
-        found.append(_failed(ctx.ref(product), reason, missing, "LicenseStatusReason" if reason else "LicenseStatus",
+        found.append(_failed(ctx.ref(product), reason, missing or [_CODE_CAUSE], "LicenseStatusReason" if reason else "LicenseStatus",
                              confidence="medium"))
     return found
+
+
+#: What an unexplained failure lacks when Windows recorded no reason (no LicenseStatusReason, or no error code in it).
+_NO_REASON = ("the reason it is not licensed", "ライセンスされていない理由")
+#: ... and when Windows' reason (an error code) is there but no rule of this collection explains it.
+_CODE_CAUSE = ("the cause behind this code", "このコードの原因")
 
 
 def _in_grace(product: dict[str, t.Any]) -> bool:
@@ -691,7 +699,7 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
                                     dict(texts, time_left=_evaluation_left(product))))
         if unlicensed:
             specific = _reason_findings(ctx, product, reason)
-            found.extend(specific or ([_failed(ref, reason, [("the cause behind this code", "このコードの原因")], "LicenseStatusReason")]
+            found.extend(specific or ([_failed(ref, reason, [_CODE_CAUSE], "LicenseStatusReason")]
                                       if _hresult.is_failure(reason) else []))
         if status in GRACE_STATES and _grace_left(product):
             found.append(_grace(ctx, product))
@@ -710,7 +718,7 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
             found.extend(specific)
             if not specific and _hresult.is_failure(reason):
                 # not licensed for a reason without a finding of its own: its documented meaning, or the code as itself
-                found.append(_failed(ref, reason, [("the cause behind this code", "このコードの原因")], "LicenseStatusReason"))
+                found.append(_failed(ref, reason, [_CODE_CAUSE], "LicenseStatusReason"))
         if status in GRACE_STATES and _grace_left(product):
             found.append(_grace(ctx, product))
         return found

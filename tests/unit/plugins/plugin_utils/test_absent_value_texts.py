@@ -626,3 +626,16 @@ def test_a_kms_host_that_has_had_no_request_has_no_clients(reported):
     result = _analyze.analyze(snapshot, observed)
     count = next(f for f in result["findings"] if f["code"] == "KMS_COUNT_INSUFFICIENT")
     assert count["evidence"]["count"] == 0
+
+
+@pytest.mark.parametrize("name", ["en_gist_dlv_kms_client_notification_c004f056.txt", "de_kb942962_lc1033_bios_error_c004f059.txt"])
+def test_a_reason_windows_recorded_is_never_said_to_be_missing(name):
+    """A pasted /dlv with its LicenseStatusReason (0xC004F056 in notification, an OEM BIOS error) and no events: the
+    finding showed the code and still listed "the reason it is not licensed" among what was missing (13 cases of the
+    corpus; met by an operator, session z3). What is missing is the request event that would explain it."""
+    from test_text_reader_captures_2026_12_b import diagnose, read    # pylint: disable=import-outside-toplevel
+    failed = next(f for f in diagnose(read(name))["findings"] if f["code"] == "ACTIVATION_FAILED")
+    assert "(0xC004F0" in failed["message"]["en"]
+    assert "the reason it is not licensed" not in failed["message"]["en"]
+    assert "ライセンスされていない理由" not in failed["message"]["ja"]
+    assert failed["message"]["en"].endswith("evidence: event 12288 (events not collected).")
