@@ -30,7 +30,7 @@ except ImportError:  # 2.16-2.18: the omit placeholder string comes back (see _w
         """Stand-in: never raised before ansible-core 2.19."""
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller, _text
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller, _gvlk
 
 try:
     import idna  # IDNA 2008 (RFC 5891); installed with pywinrm (through requests)
@@ -43,8 +43,8 @@ _MAX_SHOWN = 60
 
 def shown(value: t.Any) -> str:
     """A value for an error message: repr, product keys cut to their last five characters (a key given to the wrong
-    option, :func:`_text.mask_keys`), cut to a readable length."""
-    text = _text.mask_keys(repr(value))
+    option, :func:`_gvlk.mask_keys`), cut to a readable length."""
+    text = _gvlk.mask_keys(repr(value))
     return text if len(text) <= _MAX_SHOWN else f"{text[:_MAX_SHOWN]}... ({len(str(value))} characters)"
 
 

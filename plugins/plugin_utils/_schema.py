@@ -20,7 +20,7 @@ import typing as t
 
 from ansible.errors import AnsibleError
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _text
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk
 
 SCHEMA_PATH = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "snapshot.schema.json")
 SHAPES = ("snapshot", "collected")
@@ -55,7 +55,7 @@ def _pointer(parts: t.Iterable[t.Any]) -> str:
 
 def _masked(text: str, limit: int) -> str:
     """``text`` with product keys cut to their last five characters, at most ``limit`` characters long."""
-    text = _text.mask_keys(text)
+    text = _gvlk.mask_keys(text)
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
