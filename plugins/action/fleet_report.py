@@ -44,8 +44,7 @@ class ActionModule(ActionBase):
     }
 
     def _validated(self) -> dict[str, t.Any]:
-        _options.check_raw(self.ARGUMENT_SPEC, self._task.args)
-        _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
+        args = _options.validated(self, self.ARGUMENT_SPEC)
         _options.file_stem("name", args["name"])
         if args["document_var"] is not None:
             _options.variable_path("document_var", args["document_var"])

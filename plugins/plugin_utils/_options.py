@@ -203,10 +203,24 @@ def options_of(action: t.Any, spec: dict[str, t.Any], task_vars: t.Mapping[str, 
     completed by the ``variables_prefix`` variables (``from_variables``, ``validate_variables``). Returns
     ``(options, {option: variable})``."""
     merged, origin = from_variables(spec, action._task.args, task_vars, action._templar.template, exclude, fallbacks)
-    check_raw(spec, action._task.args)
-    _validation, args = action.validate_argument_spec(argument_spec=spec)
+    args = validated(action, spec)
     args.update(validate_variables(spec, merged, origin))
     return args, origin
+
+
+def validated(action: t.Any, spec: dict[str, t.Any], **constraints: t.Any) -> dict[str, t.Any]:
+    """An action's task arguments, checked as given (``check_raw``) and then converted by
+    ``ActionBase.validate_argument_spec`` (``constraints``: its ``mutually_exclusive`` and the like).
+
+    Ansible's own messages show the value they refuse ("value of state must be one of: present, absent, got: ..."):
+    a product key in one is cut to its last five characters, as in the collection's own errors (:func:`shown`), and the
+    original exception is not chained, so no traceback shows it either."""
+    check_raw(spec, action._task.args)
+    try:
+        _validation, args = action.validate_argument_spec(argument_spec=spec, **constraints)
+    except AnsibleActionFail as exc:
+        raise AnsibleActionFail(_gvlk.mask_keys(str(exc.message)), obj=exc.obj) from None
+    return t.cast("dict[str, t.Any]", args)
 
 
 def validate_variables(spec: dict[str, t.Any], args: t.Mapping[str, t.Any], origin: t.Mapping[str, str]) -> dict[str, t.Any]:
@@ -222,7 +236,7 @@ def validate_variables(spec: dict[str, t.Any], args: t.Mapping[str, t.Any], orig
     check_raw(named_spec, named_args)
     result = ArgumentSpecValidator(named_spec).validate(named_args)
     if result.errors.errors:
-        raise AnsibleActionFail(result.errors.msg)
+        raise AnsibleActionFail(_gvlk.mask_keys(result.errors.msg))
     return {name: result.validated_parameters[origin[name]] for name in origin}
 
 
