@@ -71,7 +71,7 @@ class ActionModule(ActionBase):
         _options.in_range("slice_max_bytes", args["slice_max_bytes"], *_slices.MAX_BYTES_RANGE)
         for name, payload in args["slices"].items():
             if not isinstance(payload, t.Mapping) or payload.get("schema") != _slices.SCHEMA:
-                raise AnsibleActionFail(f"slices: {name!r} is not a {_slices.SCHEMA} payload (set_stats of a slice)")
+                raise AnsibleActionFail(f"slices: {_options.shown(name)} is not a {_slices.SCHEMA} payload (set_stats of a slice)")
         return args
 
     @staticmethod

@@ -89,7 +89,7 @@ def differences(snapshot: t.Any, shape: str = "collected") -> list[dict[str, t.A
     schema keyword that failed, with its location in the schema) and ``value`` (short and masked).
     """
     if shape not in SHAPES:
-        raise AnsibleError(f"shape must be one of {', '.join(SHAPES)}, got {shape!r}")
+        raise AnsibleError(f"shape must be one of {', '.join(SHAPES)}, got {_gvlk.mask_keys(repr(shape))}")
     found = []
     for error in _validator(shape).iter_errors(snapshot):
         error = _deepest(error)

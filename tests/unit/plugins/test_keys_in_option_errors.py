@@ -87,3 +87,9 @@ def test_a_key_as_a_role_name_shows_only_its_last_five():
     with pytest.raises(AnsibleActionFail) as caught:
         _validate.role_spec(KEY)
     assert not _shown(str(caught.value.message)) and "3V66T" in str(caught.value.message)
+
+
+def test_a_key_as_a_host_pattern_is_named_by_its_last_five():
+    """-e diagnose_hosts=<a key> (a paste into the wrong field): the validate step's "no host matches" error."""
+    message = _refusal(validate, {"roles": {}, "targets": [{"variable": "diagnose_hosts", "pattern": KEY, "hosts": []}]})
+    assert message is not None and "diagnose_hosts" in message and "3V66T" in message and not _shown(message)
