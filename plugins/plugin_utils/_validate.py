@@ -21,7 +21,7 @@ import yaml
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _budget, _fleet, _gvlk, _options, _slices, _snapshot_files
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _budget, _fleet, _gvlk, _options, _remediate, _slices, _snapshot_files
 
 ROLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "roles")
 
@@ -282,6 +282,13 @@ def validate(spec: dict[str, t.Any], values: dict[str, t.Any]) -> list[str]:
                 check(name, result.validated_parameters.get(name))
             except AnsibleActionFail as exc:
                 errors.append(_one_line(exc.message))
+    for prefix in _remediate.NEEDS:
+        # a switch on without what it needs (an empty address list, no NTP peer, no KMS host) - judged on the values
+        # with their defaults, and only when every variable with the prefix is itself valid
+        settings = {name[len(prefix):]: value for name, value in result.validated_parameters.items()
+                    if name.startswith(prefix) and name not in failed}
+        if settings and not any(name.startswith(prefix) for name in failed):
+            errors += [_one_line(error) for error in _remediate.unmet_needs(settings, prefix, lambda option, p=prefix: p + option)]
     return errors
 
 
