@@ -288,8 +288,13 @@ def validate(spec: dict[str, t.Any], values: dict[str, t.Any]) -> list[str]:
         settings = {name[len(prefix):]: value for name, value in result.validated_parameters.items()
                     if name.startswith(prefix) and name not in failed}
         if settings and not any(name.startswith(prefix) for name in failed):
-            errors += [_one_line(error) for error in _remediate.unmet_needs(settings, prefix, lambda option, p=prefix: p + option)]
+            errors += [_one_line(error) for error in _remediate.unmet_needs(settings, prefix, functools.partial(_prefixed, prefix))]
     return errors
+
+
+def _prefixed(prefix: str, option: str) -> str:
+    """The role variable of a module option (``remediate_`` + ``kms_host``)."""
+    return prefix + option
 
 
 def _one_line(text: str) -> str:
