@@ -30,8 +30,7 @@ class ActionModule(ActionBase):
         """The fleet document of the play's hosts (``document``) and its causes in ``language`` (``statements``)."""
         result = super().run(tmp, task_vars)
         del tmp
-        _options.check_raw(self.ARGUMENT_SPEC, self._task.args)
-        _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
+        args = _options.validated(self, self.ARGUMENT_SPEC)
         if args["hosts"] is not None:
             _options.gather_hosts("hosts", args["hosts"])
         _options.variable_name("result_var", args["result_var"])

@@ -44,8 +44,7 @@ class ActionModule(ActionBase):
     }
 
     def _validated(self) -> dict[str, t.Any]:
-        _options.check_raw(self.ARGUMENT_SPEC, self._task.args)
-        _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
+        args = _options.validated(self, self.ARGUMENT_SPEC)
         _options.file_stem("name", args["name"])
         if args["document_var"] is not None:
             _options.variable_path("document_var", args["document_var"])
@@ -72,7 +71,7 @@ class ActionModule(ActionBase):
         _options.in_range("slice_max_bytes", args["slice_max_bytes"], *_slices.MAX_BYTES_RANGE)
         for name, payload in args["slices"].items():
             if not isinstance(payload, t.Mapping) or payload.get("schema") != _slices.SCHEMA:
-                raise AnsibleActionFail(f"slices: {name!r} is not a {_slices.SCHEMA} payload (set_stats of a slice)")
+                raise AnsibleActionFail(f"slices: {_options.shown(name)} is not a {_slices.SCHEMA} payload (set_stats of a slice)")
         return args
 
     @staticmethod

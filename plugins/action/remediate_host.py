@@ -163,6 +163,9 @@ class ActionModule(ActionBase):
         _options.in_range(name("retry_delay"), args["retry_delay"], 0, 300, "seconds")
         if args["time_budget"] is not None:
             _options.in_range(name("time_budget"), args["time_budget"], 0.1, _budget.MAX_SECONDS, "seconds")
+        unmet = _remediate.unmet_needs(args, name=name)
+        if unmet:
+            raise AnsibleActionFail("; ".join(unmet))
 
     @staticmethod
     def _reweighed(task_vars: dict[str, t.Any]) -> t.Any:

@@ -11,7 +11,7 @@ import typing as t
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller, _interrupted, _journal, _options, _report, _validate
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller, _gvlk, _interrupted, _journal, _options, _report, _validate
 
 
 class ActionModule(ActionBase):
@@ -46,8 +46,7 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp
         task_vars = task_vars or {}
-        _options.check_raw(self.ARGUMENT_SPEC, self._task.args)
-        _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
+        args = _options.validated(self, self.ARGUMENT_SPEC)
         this_host = str(task_vars.get("inventory_hostname") or "localhost")
         errors: dict[str, list[str]] = {}
         warnings: list[str] = []
@@ -86,8 +85,10 @@ class ActionModule(ActionBase):
             errors.setdefault(f"{name}: not a variable of winactivation.kms; did you mean {known}?", [])
         result["changed"] = False
         if warnings:
-            result["warnings"] = warnings
+            result["warnings"] = [_gvlk.mask_keys(warning) for warning in warnings]
         if errors:
+            # a value quoted in an error (a host pattern, a group) shows a product key by its last five only
+            errors = {_gvlk.mask_keys(error): hosts for error, hosts in errors.items()}
             result.update({"failed": True, "msg": _validate.summarise(errors), "errors": list(errors)})
         else:
             result.update({"msg": f"{len(args['roles'])} role(s) validated, {checked} distinct setting(s) checked",

@@ -49,7 +49,7 @@ def fleet_diagnosis(task_results: dict[str, t.Any], generated_at: str | None = N
         raise AnsibleFilterError("fleet_diagnosis: expects a mapping of host -> registered diagnose result")
     odd = next((host for host in task_results if not isinstance(host, str) or not host), None)
     if odd is not None or "" in task_results:
-        raise AnsibleFilterError(f"fleet_diagnosis: host names must be non-empty strings, got {odd!r}")
+        raise AnsibleFilterError(f"fleet_diagnosis: host names must be non-empty strings, got {_options.shown(odd)}")
     # a diagnosis that cannot be read keeps its host as unreadable (DIAGNOSIS_FAILED naming what is wrong)
     return _report.fleet_document(_report.from_task_results(_fleet_check.unreadable_diagnoses(task_results)), generated_at)
 
@@ -92,7 +92,7 @@ def report(document: dict[str, t.Any], report_format: str = "html", language: st
         "json": lambda d, _lang: _report.to_json(d), "csv": _report.to_csv, "markdown": _report.to_markdown,
         "html": lambda d, lang: _report.to_html(d, lang, html_template or None)}
     if report_format not in renderers:
-        raise AnsibleFilterError(f"report: format must be one of {', '.join(renderers)}, got {report_format!r}")
+        raise AnsibleFilterError(f"report: format must be one of {', '.join(renderers)}, got {_options.shown(report_format)}")
     _options_of("report", html_template=html_template)
     _renderable("report", document)
     try:
@@ -106,7 +106,7 @@ def remediation_report(before: dict[str, t.Any], after: dict[str, t.Any], action
     """Before/after per host with what was done and what is left; as a dict (json), Markdown text or an HTML page
     (from ``html_template``, a user's Jinja2 file, instead of the collection's remediation.html.j2 when given)."""
     if report_format not in ("json", "markdown", "html"):
-        raise AnsibleFilterError(f"remediation_report: format must be json, markdown or html, got {report_format!r}")
+        raise AnsibleFilterError(f"remediation_report: format must be json, markdown or html, got {_options.shown(report_format)}")
     _options_of("remediation_report", html_template=html_template)
     for label, value in (("before", before), ("after", after)):
         if not isinstance(value, dict):

@@ -8,13 +8,13 @@ import typing as t
 
 from ansible.errors import AnsibleError, AnsibleFilterError
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _schema, _snapshot, _snapshot_files
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _options, _schema, _snapshot, _snapshot_files
 
 
 def snapshot_differences(snapshot: t.Any, shape: str = "collected") -> list[dict[str, t.Any]]:
     """Every place where ``snapshot`` (dict or JSON text) departs from the schema; [] when it conforms."""
     if shape not in _schema.SHAPES:
-        raise AnsibleFilterError(f"snapshot_differences: shape must be one of {', '.join(_schema.SHAPES)}, got {shape!r}")
+        raise AnsibleFilterError(f"snapshot_differences: shape must be one of {', '.join(_schema.SHAPES)}, got {_options.shown(shape)}")
     try:
         document = _snapshot.read_snapshot(_snapshot_files.snapshot_document(snapshot))
     except _snapshot.SnapshotError as exc:

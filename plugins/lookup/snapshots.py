@@ -69,10 +69,10 @@ _list:
 
 import typing as t
 
-from ansible.errors import AnsibleActionFail, AnsibleLookupError
+from ansible.errors import AnsibleActionFail, AnsibleError, AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _options, _snapshot_files
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk, _options, _snapshot_files
 
 
 class LookupModule(LookupBase):
@@ -80,7 +80,11 @@ class LookupModule(LookupBase):
 
     def run(self, terms: list[t.Any], variables: dict[str, t.Any] | None = None, **kwargs: t.Any) -> list[t.Any]:
         """One entry per file of every folder."""
-        self.set_options(var_options=variables, direct=kwargs)
+        try:
+            self.set_options(var_options=variables, direct=kwargs)
+        except AnsibleError as exc:
+            # ansible-core's message shows the value it refuses: a key given to an option shows only its last five
+            raise AnsibleLookupError(f"snapshots: {_gvlk.mask_keys(str(exc.message))}") from None
         expiring_days = self.get_option("expiring_days")
         try:
             # as the diagnose module and filter check it: 0 or 100000 would silently drop or flag every expiry

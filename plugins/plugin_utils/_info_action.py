@@ -46,8 +46,7 @@ class InfoActionBase(ActionBase):
         if _collect.become_warnings(self._play_context):
             result["warnings"] = _collect.become_warnings(self._play_context)
         result.update({key: None for key in self.RESULT_KEYS})
-        _options.check_raw(self.ARGUMENT_SPEC, self._task.args)
-        _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
+        args = _options.validated(self, self.ARGUMENT_SPEC)
 
         host = (task_vars or {}).get("inventory_hostname") or self._play_context.remote_addr or "unknown"
         try:

@@ -30,7 +30,7 @@ except ImportError:  # 2.16-2.18: the omit placeholder string comes back (see _w
         """Stand-in: never raised before ansible-core 2.19."""
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller, _text
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller, _gvlk
 
 try:
     import idna  # IDNA 2008 (RFC 5891); installed with pywinrm (through requests)
@@ -43,8 +43,8 @@ _MAX_SHOWN = 60
 
 def shown(value: t.Any) -> str:
     """A value for an error message: repr, product keys cut to their last five characters (a key given to the wrong
-    option, :func:`_text.mask_keys`), cut to a readable length."""
-    text = _text.mask_keys(repr(value))
+    option, :func:`_gvlk.mask_keys`), cut to a readable length."""
+    text = _gvlk.mask_keys(repr(value))
     return text if len(text) <= _MAX_SHOWN else f"{text[:_MAX_SHOWN]}... ({len(str(value))} characters)"
 
 
@@ -203,10 +203,24 @@ def options_of(action: t.Any, spec: dict[str, t.Any], task_vars: t.Mapping[str, 
     completed by the ``variables_prefix`` variables (``from_variables``, ``validate_variables``). Returns
     ``(options, {option: variable})``."""
     merged, origin = from_variables(spec, action._task.args, task_vars, action._templar.template, exclude, fallbacks)
-    check_raw(spec, action._task.args)
-    _validation, args = action.validate_argument_spec(argument_spec=spec)
+    args = validated(action, spec)
     args.update(validate_variables(spec, merged, origin))
     return args, origin
+
+
+def validated(action: t.Any, spec: dict[str, t.Any], **constraints: t.Any) -> dict[str, t.Any]:
+    """An action's task arguments, checked as given (``check_raw``) and then converted by
+    ``ActionBase.validate_argument_spec`` (``constraints``: its ``mutually_exclusive`` and the like).
+
+    Ansible's own messages show the value they refuse ("value of state must be one of: present, absent, got: ..."):
+    a product key in one is cut to its last five characters, as in the collection's own errors (:func:`shown`), and the
+    original exception is not chained, so no traceback shows it either."""
+    check_raw(spec, action._task.args)
+    try:
+        _validation, args = action.validate_argument_spec(argument_spec=spec, **constraints)
+    except AnsibleActionFail as exc:
+        raise AnsibleActionFail(_gvlk.mask_keys(str(exc.message)), obj=exc.obj) from None
+    return t.cast("dict[str, t.Any]", args)
 
 
 def validate_variables(spec: dict[str, t.Any], args: t.Mapping[str, t.Any], origin: t.Mapping[str, str]) -> dict[str, t.Any]:
@@ -222,7 +236,7 @@ def validate_variables(spec: dict[str, t.Any], args: t.Mapping[str, t.Any], orig
     check_raw(named_spec, named_args)
     result = ArgumentSpecValidator(named_spec).validate(named_args)
     if result.errors.errors:
-        raise AnsibleActionFail(result.errors.msg)
+        raise AnsibleActionFail(_gvlk.mask_keys(result.errors.msg))
     return {name: result.validated_parameters[origin[name]] for name in origin}
 
 

@@ -80,6 +80,49 @@ class Settings:
     language: str = "en"
 
 
+class Needs(t.NamedTuple):
+    """A setting a remedy cannot act on without another: while ``when`` holds of the settings (switch ``switch`` on,
+    and more), ``option`` must not be empty; ``what`` says what to give, ``{switch}`` standing for the switch's name."""
+
+    option: str
+    switch: str
+    when: t.Callable[[t.Mapping[str, t.Any]], bool]
+    what: str
+
+
+#: What the remedies refuse half-way, or skip without a word, refused with the settings before any host is changed
+#: (remediate_host's options and, with their role prefix, the roles' variables: ``_validate``). kms_firewall refuses
+#: an empty address list and time_sync source ntp without peers only once the role's earlier remedies have run.
+NEEDS: dict[str, tuple[Needs, ...]] = {
+    "remediate_": (
+        Needs("kms_addresses", "open_firewall", lambda s: bool(s.get("open_firewall", True)),
+              "{switch} is on: give at least one address or network for the outbound rule, or Any (the default)"),
+        Needs("ntp_servers", "time_sync", lambda s: bool(s.get("time_sync", True)) and s.get("time_source", "auto") != "domain",
+              "{switch} is on: give at least one NTP peer (the time source ntp, and auto outside a domain, use them), "
+              "or set the time source to domain"),
+        Needs("kms_host", "set_kms_host", lambda s: bool(s.get("set_kms_host")),
+              "{switch} is on: give the KMS host (host or host:port) the clients are to use, or switch it off"),
+    ),
+    "kms_host_": (
+        Needs("firewall_remote_addresses", "firewall", lambda s: bool(s.get("firewall", True)),
+              "{switch} is on: give at least one address or network for the inbound rule, or Any (the default)"),
+    ),
+}
+
+
+def unmet_needs(settings: t.Mapping[str, t.Any], prefix: str = "remediate_",
+                name: t.Callable[[str], str] | None = None) -> list[str]:
+    """One error per rule of ``NEEDS[prefix]`` that ``settings`` (by option name, without the prefix) break, naming
+    the option as ``name`` gives it (the option itself by default) and the switch it serves. A rule whose option is
+    not among ``settings`` (another spec with the same prefix) is not judged."""
+    shown = name or (lambda option: option)
+    errors = []
+    for need in NEEDS.get(prefix, ()):
+        if need.option in settings and need.when(settings) and not settings.get(need.option):
+            errors.append(f"{shown(need.option)}: empty - {need.what.format(switch=shown(need.switch))}")
+    return errors
+
+
 def _as_list(value: t.Any) -> list[t.Any]:
     """A list as it is; anything else (absent, null, a stray scalar) is no list."""
     return list(value) if isinstance(value, list) else []

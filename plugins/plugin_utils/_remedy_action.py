@@ -199,9 +199,7 @@ class RemedyActionBase(ActionBase):
                        "operations_done": [], "operations_unconfirmed": []})
         if _collect.become_warnings(self._play_context):
             result["warnings"] = _collect.become_warnings(self._play_context)
-        _options.check_raw(self.ARGUMENT_SPEC, self._task.args)
-        _validation, args = self.validate_argument_spec(argument_spec=dict(self.ARGUMENT_SPEC, time_budget=_budget.SPEC),
-                                                        mutually_exclusive=self.MUTUALLY_EXCLUSIVE)
+        args = _options.validated(self, dict(self.ARGUMENT_SPEC, time_budget=_budget.SPEC), mutually_exclusive=self.MUTUALLY_EXCLUSIVE)
         self.check_args(args)
         budget = _budget.Budget(args["time_budget"])
         host = (task_vars or {}).get("inventory_hostname") or "unknown"

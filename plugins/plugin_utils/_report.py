@@ -28,7 +28,7 @@ import jinja2.compiler
 import jinja2.sandbox
 import markupsafe
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _correlate, _findings, _product_names
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _correlate, _findings, _options, _product_names
 
 SCHEMA = "winactivation.kms/diagnosis/1"
 LANGUAGES = ("en", "ja")
@@ -85,7 +85,7 @@ STATUS_COLOURS = {"critical": "#7b1fa2", "failing": "#c62828", "unreachable": "#
 
 def _check_language(language: str) -> str:
     if language not in LANGUAGES:
-        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {_options.shown(language)}")
     return language
 
 
@@ -676,7 +676,7 @@ def _template(name: str, template: str | None, option: str) -> jinja2.Template:
             raise ValueError(f"{option}: cannot load the template {name}: {exc}") from exc
     path = pathlib.Path(template).expanduser()
     if not path.is_file():
-        raise ValueError(f"{option} must be the path of a Jinja2 template file, got {template!r} (no such file)")
+        raise ValueError(f"{option} must be the path of a Jinja2 template file, got {_options.shown(template)} (no such file)")
     loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(TEMPLATES))}),
                                         jinja2.FileSystemLoader(str(path.resolve().parent)),
                                         jinja2.FileSystemLoader(str(TEMPLATES))]

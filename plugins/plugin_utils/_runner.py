@@ -46,7 +46,7 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible.release import __version__ as _CORE_VERSION
 from ansible.utils.display import Display
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller, _hresult, _ps_comments
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller, _gvlk, _hresult, _ps_comments
 
 try:
     from requests.exceptions import RequestException as _TransportError
@@ -455,16 +455,17 @@ def run_scripts(connection: t.Any, scripts: t.Sequence[RemoteScript], task_actio
         # while stdin is sent; escaping the action as such, it fails the task past failed_when and rescue. The host
         # was lost mid-call: say so as a lost connection (unreachable). Any other plain AnsibleError of the connection
         # plugin becomes a clean per-host failure of this call.
-        message = to_text(exc)
+        message = _gvlk.mask_keys(to_text(exc))
         if _LOST_RE.search(message):
             lost.set(endpoint, f"the connection was lost during the call: {message[:300]}")
-            raise AnsibleConnectionFailure(f"the connection was lost during the call: {message[:300]}") from exc
-        raise RemoteScriptError(f"the remote call failed: {message[:500]}") from exc
+            # not chained: ansible-core shows a cause's message beside the error's, and this one is masked
+            raise AnsibleConnectionFailure(f"the connection was lost during the call: {message[:300]}") from None
+        raise RemoteScriptError(f"the remote call failed: {message[:500]}") from None
     except _TransportError as exc:
         lost.set(endpoint, f"failed to reach the host: {exc}")
         raise AnsibleConnectionFailure(f"failed to reach the host: {exc}") from exc
     except Exception as exc:  # pylint: disable=broad-exception-caught
-        raise RemoteScriptError(f"the remote call failed: {type(exc).__name__}: {exc}") from exc
+        raise RemoteScriptError(f"the remote call failed: {type(exc).__name__}: {_gvlk.mask_keys(str(exc))}") from None
     except BaseException as exc:
         # the task's timeout keyword fired during the call (TaskTimeoutError, a BaseException in every ansible-core
         # we support): the host is as good as hung for this run
@@ -474,8 +475,10 @@ def run_scripts(connection: t.Any, scripts: t.Sequence[RemoteScript], task_actio
     finished = time.time()
 
     rc = rc or 0
-    stdout = to_text(b_stdout, errors="surrogate_or_replace")
-    stderr = decode_stderr(b_stderr)
+    # what the host printed reaches results, errors and -vvvvv: a product key in it (which no script prints) would
+    # show there, so it is cut to its last five characters here, before anything reads it
+    stdout = _gvlk.mask_keys(to_text(b_stdout, errors="surrogate_or_replace"))
+    stderr = _gvlk.mask_keys(decode_stderr(b_stderr))
     display.vvv(f"{task_action}: {', '.join(names)} finished in {(finished - started) * 1000:.0f} ms, rc={rc}")
 
     try:

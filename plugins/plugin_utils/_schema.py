@@ -20,7 +20,7 @@ import typing as t
 
 from ansible.errors import AnsibleError
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _text
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk
 
 SCHEMA_PATH = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "snapshot.schema.json")
 SHAPES = ("snapshot", "collected")
@@ -55,7 +55,7 @@ def _pointer(parts: t.Iterable[t.Any]) -> str:
 
 def _masked(text: str, limit: int) -> str:
     """``text`` with product keys cut to their last five characters, at most ``limit`` characters long."""
-    text = _text.mask_keys(text)
+    text = _gvlk.mask_keys(text)
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
@@ -89,7 +89,7 @@ def differences(snapshot: t.Any, shape: str = "collected") -> list[dict[str, t.A
     schema keyword that failed, with its location in the schema) and ``value`` (short and masked).
     """
     if shape not in SHAPES:
-        raise AnsibleError(f"shape must be one of {', '.join(SHAPES)}, got {shape!r}")
+        raise AnsibleError(f"shape must be one of {', '.join(SHAPES)}, got {_gvlk.mask_keys(repr(shape))}")
     found = []
     for error in _validator(shape).iter_errors(snapshot):
         error = _deepest(error)

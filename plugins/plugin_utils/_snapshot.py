@@ -1110,7 +1110,9 @@ def read_snapshot(document: t.Any) -> dict[str, t.Any]:
     """Return a snapshot dict from a dict or JSON text, checking its schema.
 
     A document without ``schema`` is accepted when it holds ``probes``; a different major version is refused
-    with a message naming the one this collection reads.
+    with a message naming the one this collection reads. A full product key anywhere in it (a licence's Name, a
+    field another tool wrote, the schema itself) is cut to its last five characters first (``_gvlk.mask_keys_in``):
+    every diagnosis goes through here, so nothing built from a snapshot shows more of a key.
     """
     if isinstance(document, (str, bytes)):
         text = document.decode("utf-8-sig") if isinstance(document, bytes) else document.lstrip("\ufeff")
@@ -1120,6 +1122,7 @@ def read_snapshot(document: t.Any) -> dict[str, t.Any]:
             raise SnapshotError(f"snapshot is not valid JSON: {exc}") from None
     if not isinstance(document, dict):
         raise SnapshotError(f"snapshot must be a JSON object, got {type(document).__name__}")
+    document = _gvlk.mask_keys_in(document)
     schema = document.get("schema")
     if schema is None and "probes" not in document:
         raise SnapshotError(f"snapshot has neither 'schema' nor 'probes'; expected schema {SCHEMA}")

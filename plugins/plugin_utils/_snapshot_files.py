@@ -15,7 +15,7 @@ import typing as t
 
 from ansible.errors import AnsibleError
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _snapshot, _text
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _gvlk, _snapshot, _text
 
 MAX_BYTES = 64 * 1024 * 1024
 _SUFFIX_RE = re.compile(r"((-kms-snapshot)?\.json|\.txt)$", re.IGNORECASE)
@@ -162,9 +162,9 @@ def folder_problem(folder: str, cwd: str | None = None) -> str | None:
     anything is read, and by :func:`read_folder`."""
     path = resolve_folder(folder, cwd)
     if not os.path.isdir(path):
-        return f"snapshot_dir: {path} is not a folder (relative paths are taken from {cwd or os.getcwd()})"
+        return f"snapshot_dir: {_gvlk.mask_keys(path)} is not a folder (relative paths are taken from {cwd or os.getcwd()})"
     if not _files(path):
-        return f"snapshot_dir: no *.json snapshot or *.txt pasted output in {path}"
+        return f"snapshot_dir: no *.json snapshot or *.txt pasted output in {_gvlk.mask_keys(path)}"
     return None
 
 

@@ -54,14 +54,6 @@ _NAME_RE = re.compile(r"^(?:Microsoft )?(Windows|Office)\b.*\b(edition|add-on)\s
 #: characters of installed product key: 12345" (github.com/kevinblumenfeld/Posh365/issues/54, beside "SKU ID:
 #: 149dbce7-1234-1234-...") is absent, as XXXXX is.
 _PARTIAL_RE = re.compile(r"^(?:[A-Z0-9Xx*]{5}-){0,4}([BCDFGHJKMNPQRTVWXY2346789]{5})$")
-#: A product key: five groups of five, the first four of which may be masked with stars by the tool or the user that
-#: printed it ("Windows Product Key: *****-*****-BJD6C-K3YVH-DVQJG", a Genuine Advantage diagnostic report,
-#: social.microsoft.com); whatever of it is shown, only the last group may be kept (mask_keys). Lower case too: a key
-#: typed by a person into a snapshot file or a ticket is no less a key (the schema check's messages show values).
-#: Whatever stands beside it: no word boundary is asked for - Japanese is written without spaces ("キーは<key>です":
-#: Python's ``\b`` counts the kana as word characters and kept the whole key), Markdown bold puts stars before it;
-#: five groups inside a longer run of groups are masked too (more masked than a key, never a key shown).
-_FULL_KEY_RE = re.compile(r"(?:[A-Za-z0-9*]{5}-){4}([A-Za-z0-9]{5})")
 _HOSTPORT_RE = re.compile(r"^(?P<host>[A-Za-z0-9][A-Za-z0-9.\-_]*):(?P<port>\d{1,5})$")
 _NUMBER_RE = re.compile(r"(\d+)")
 _NOISE_RE = re.compile(r"^[\s\-=*_#~.]*$")
@@ -381,14 +373,6 @@ _PRODUCT_FIELDS = {"Name", "Description", "ID", "ApplicationID", "PartialProduct
                    "KeyManagementServiceListeningPort"}
 
 
-def mask_keys(text: str) -> str:
-    """Mask every full product key to its last five characters (keys are secrets in every output).
-
-    The one masking of free text in the collection: the text reader's unread lines and the schema check's messages
-    (``_schema``) both use it, so a key partly hidden by another tool is cut the same way everywhere."""
-    return _FULL_KEY_RE.sub(lambda m: "XXXXX-XXXXX-XXXXX-XXXXX-" + m.group(1), text)
-
-
 class _Reader:
     """One pass over the lines; products start at a license Name (or an ospp SKU ID)."""
 
@@ -611,7 +595,7 @@ class _Reader:
 
     def _read_part(self, number: int, stripped: str) -> None:
         """Read one line, or one 'label: value' part of a line."""
-        self.current_text = mask_keys(stripped)
+        self.current_text = _gvlk.mask_keys(stripped)
         self.viewer_event = self.viewer_event or bool(_VIEWER_EVENT_RE.match(stripped))
         if self._error_code_after_label(number, stripped) or self._cut_value(stripped):
             return
@@ -642,7 +626,7 @@ class _Reader:
             return
         if _DIALOG_CODE_RE.match(stripped) and self.event_id is None:
             self.lone_codes.append((number, stripped))      # unread unless the whole paste is its message
-        self.unread.append({"line": number, "text": mask_keys(stripped)})
+        self.unread.append({"line": number, "text": _gvlk.mask_keys(stripped)})
 
     def _attempt_ids(self, products: list[dict[str, t.Any]]) -> None:
         """Give a licence whose Activation ID line was not read the ID its slmgr /ato line shows: "<Name> (<ID>)" names
@@ -809,7 +793,7 @@ class _Reader:
             attempt["HResult"] = code.group("code")
         if ids and "ID" not in attempt:
             attempt.update(ID=ids.group("sku").lower(), ApplicationID=ids.group("app").lower())
-        self.auto_lines.append({"line": number, "text": mask_keys(text)})
+        self.auto_lines.append({"line": number, "text": _gvlk.mask_keys(text)})
         if "HResult" in attempt and "ID" in attempt and not attempt.get("recorded"):
             self.attempts.append({"ID": attempt["ID"], "ApplicationID": attempt["ApplicationID"], "HResult": attempt["HResult"],
                                   "Tool": "automatic"})
@@ -950,7 +934,7 @@ class _Reader:
             return
         for listing in _cim_listings(record):
             if not _cim_licensing(listing):
-                self.unread.extend({"line": number, "text": mask_keys(text)} for number, _name, _raw, text in listing)
+                self.unread.extend({"line": number, "text": _gvlk.mask_keys(text)} for number, _name, _raw, text in listing)
             elif _cim_keyless(listing):
                 self.skipped_keyless += 1
             else:
@@ -963,7 +947,7 @@ class _Reader:
         for number, name, raw, text in record:
             value = _cim_shown_value(CIM_SERVICE_PROPERTIES, name, raw) if licensing else _UNREAD
             if value is _UNREAD:
-                self.unread.append({"line": number, "text": mask_keys(text)})
+                self.unread.append({"line": number, "text": _gvlk.mask_keys(text)})
             elif value is not None:
                 self.service[name] = value
 
@@ -973,7 +957,7 @@ class _Reader:
         for number, name, raw, text in listing:
             value = _cim_shown_value(CIM_PRODUCT_PROPERTIES, name, raw)
             if value is _UNREAD:
-                self.unread.append({"line": number, "text": mask_keys(text)})
+                self.unread.append({"line": number, "text": _gvlk.mask_keys(text)})
             elif value is not None:
                 product[name] = value
 
@@ -1443,7 +1427,8 @@ def snapshot_from_text(text: str, host: str | None = None) -> dict[str, t.Any]:
         if number not in doubling:      # a double-spaced Format-List's blank is no record separator
             reader.line(number, line)
     probes = reader.result()
-    return {
+    # a key the reader kept in a value it read (a Name the paste ran a key into) shows only its last five
+    return _gvlk.mask_keys_in({
         "schema": _snapshot.SCHEMA,
         # 2, not 3: revision 3 promises the Office 2010 KMS host key's row whenever the host has one, and a paste holds
         # only what was pasted (a KMS host's pasted /dlv without that key does not say the host lacks it)
@@ -1454,4 +1439,4 @@ def snapshot_from_text(text: str, host: str | None = None) -> dict[str, t.Any]:
         "errors": {},
         "text_reader": {"unread_lines": reader.unread, "read_lines": sum(1 for line in text.splitlines() if line.strip()) - len(reader.unread),
                         "skipped_keyless_licences": reader.skipped_keyless},
-    }
+    })

@@ -21,7 +21,7 @@ import yaml
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _budget, _fleet, _options, _slices, _snapshot_files
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _budget, _fleet, _gvlk, _options, _remediate, _slices, _snapshot_files
 
 ROLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "roles")
 
@@ -32,11 +32,11 @@ _DOC_KEYS = frozenset(("description", "short_description", "version_added"))
 def role_spec(role: str, roles_dir: str = ROLES_DIR) -> dict[str, t.Any]:
     """The ``main`` entry point options of a role of this collection, from its meta/argument_specs.yml."""
     if not role or os.sep in role or role.startswith("."):
-        raise AnsibleActionFail(f"roles: {role!r} is not a role of winactivation.kms")
+        raise AnsibleActionFail(f"roles: {_options.shown(role)} is not a role of winactivation.kms")
     path = os.path.join(roles_dir, role, "meta", "argument_specs.yml")
     if not os.path.isfile(path):
         known = sorted(d for d in os.listdir(roles_dir) if os.path.isfile(os.path.join(roles_dir, d, "meta", "argument_specs.yml")))
-        raise AnsibleActionFail(f"roles: {role!r} is not a role of winactivation.kms (known: {', '.join(known)})")
+        raise AnsibleActionFail(f"roles: {_options.shown(role)} is not a role of winactivation.kms (known: {', '.join(known)})")
     with open(path, encoding="utf-8") as handle:
         document = yaml.safe_load(handle) or {}
     return strip_docs(((document.get("argument_specs") or {}).get("main") or {}).get("options") or {})
@@ -282,12 +282,25 @@ def validate(spec: dict[str, t.Any], values: dict[str, t.Any]) -> list[str]:
                 check(name, result.validated_parameters.get(name))
             except AnsibleActionFail as exc:
                 errors.append(_one_line(exc.message))
+    for prefix in _remediate.NEEDS:
+        # a switch on without what it needs (an empty address list, no NTP peer, no KMS host) - judged on the values
+        # with their defaults, and only when every variable with the prefix is itself valid
+        settings = {name[len(prefix):]: value for name, value in result.validated_parameters.items()
+                    if name.startswith(prefix) and name not in failed}
+        if settings and not any(name.startswith(prefix) for name in failed):
+            errors += [_one_line(error) for error in _remediate.unmet_needs(settings, prefix, functools.partial(_prefixed, prefix))]
     return errors
 
 
+def _prefixed(prefix: str, option: str) -> str:
+    """The role variable of a module option (``remediate_`` + ``kms_host``)."""
+    return prefix + option
+
+
 def _one_line(text: str) -> str:
-    """A message on one line."""
-    return " ".join(text.split())
+    """A message on one line, product keys cut to their last five characters (Ansible's own messages show the value
+    they refuse: "value of report_language must be one of: en, ja, got: ...")."""
+    return " ".join(_gvlk.mask_keys(text).split())
 
 
 def summarise(errors: dict[str, list[str]]) -> str:

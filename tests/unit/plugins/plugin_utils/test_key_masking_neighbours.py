@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _options, _schema, _text
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk, _options, _schema
 
 KEY = "NPPR9-FWDCX-D2C8J-H872K-2YT43"     # Microsoft's published GVLK of Windows 10/11 Pro (no secret)
 MASKED = "XXXXX-XXXXX-XXXXX-XXXXX-2YT43"
@@ -32,7 +32,7 @@ MASKED = "XXXXX-XXXXX-XXXXX-XXXXX-2YT43"
 ])
 def test_a_key_is_masked_whatever_stands_beside_it(before, after):
     """The key's first four groups never appear, wherever the key stands in a line."""
-    masked = _text.mask_keys(f"{before}{KEY}{after}")
+    masked = _gvlk.mask_keys(f"{before}{KEY}{after}")
     assert "NPPR9" not in masked and "H872K" not in masked, masked
     assert MASKED in masked
 

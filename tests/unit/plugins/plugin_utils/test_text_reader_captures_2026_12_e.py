@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _text
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk, _text
 
 from test_text_reader_captures_2026_12_b import codes_read, diagnose, messages, read
 
@@ -121,14 +121,14 @@ def test_mgadiag_report_is_no_licence_view_and_shows_no_more_than_five_key_chara
 def test_a_key_with_masked_leading_groups_is_masked_to_its_last_five(key, shown):
     """Composed around the report's line: a key some of whose groups the tool or the user replaced by stars is still
     a product key; whatever of it is unmasked, only the last group is kept."""
-    assert _text.mask_keys(f"Windows Product Key: {key}") == f"Windows Product Key: {shown}"
+    assert _gvlk.mask_keys(f"Windows Product Key: {key}") == f"Windows Product Key: {shown}"
 
 
 @pytest.mark.parametrize("text", ["ID: {1B9519B2-6EAC-4B5C-9764-78BE8D767B9C}(1)", "Windows Product ID: 00359-OEM-8992687-00118",
                                   "Office Diagnostics: 025D1FF3-364-80041010_025D1FF3-229-80041010"])
 def test_key_masking_leaves_other_dashed_values_alone(text):
     """A GUID, a product ID and Office's diagnostic codes are no product key (the report's own lines)."""
-    assert _text.mask_keys(text) == text
+    assert _gvlk.mask_keys(text) == text
 
 
 # -- texts the reader must leave alone -------------------------------------------------------------------------------
