@@ -962,7 +962,8 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
     """Diagnose one host.
 
     Args:
-        snapshot: a snapshot document (schema winactivation.kms/snapshot/1).
+        snapshot: a snapshot document (schema winactivation.kms/snapshot/1), a document from outside read with
+            _snapshot.read_snapshot first (its product keys masked; analyze does not walk it again).
         observations: what the controller saw: ``srv`` (its own SRV look-ups) and ``tcp`` ("host:port" -> open/error).
         options: ``expiring_days`` (default 30).
 
@@ -970,7 +971,9 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
         ``host``, ``status`` (healthy, warning, failing, critical), ranked ``findings``, their ``codes``, the KMS host
         each product used (``products``) and ``kms_target`` of the Windows product.
     """
-    snapshot = _snapshot.read_snapshot(snapshot)
+    # read (and its keys masked) by the caller: the filters and the file reader through read_snapshot, the diagnose
+    # action's answer as it arrived (_runner)
+    snapshot = _snapshot.read_snapshot(snapshot, mask=False)
     ctx = _Context(snapshot, observations or {}, {"expiring_days": 30, **(options or {})})
     findings: list[dict[str, t.Any]] = []
     errors = snapshot.get("errors") or {}
