@@ -395,21 +395,6 @@ def _policy_reasons(firewall: dict[str, t.Any]) -> tuple[list[dict[str, str]], b
 _NOT_ENOUGH_COUNT = 0xC004F038
 
 
-def _count_short(product: dict[str, t.Any]) -> bool:
-    """Whether the KMS host's answer to the product's latest request (its event 12289) says the count was too low.
-
-    [EVT] (TechNet ff793440, Table 11): 12289's Status carries SL_VL_BINDING_ERROR_NOT_ENOUGH_COUNT (0x04000000,
-    note 1), fBound is the "Activated flag", Count the "KMS current count", and 12288's N-Policy the "Minimum count
-    client needs to activate"; Microsoft's example of a short count has HRESULT 0x0 in both events ("0x0, 0x4000008,
-    0, 0, 4, ..."), so the HRESULT alone does not show it. Short: that flag, or not activated (fBound 0) with a count
-    below the request's N-Policy. False when the answer or those fields were not recorded (absent: not known)."""
-    response = product.get("last_response") or {}
-    if response.get("count_short"):
-        return True
-    count, required = response.get("kms_current_count"), (product.get("last_request") or {}).get("required_count")
-    return response.get("activated") is False and count is not None and required is not None and count < required
-
-
 def _from_inner(ctx: _Context, product: dict[str, t.Any], inner: int) -> list[dict[str, t.Any]]:
     """Findings from the inner HRESULT of the product's latest KMS request."""
     ref = ctx.ref(product)
@@ -758,7 +743,7 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
                                                                "channel_confidence": product.get("channel_confidence")}, how))
         if inner is not None and _hresult.is_failure(inner):
             found.extend(_from_inner(ctx, product, inner))     # renewals failing: the cause, before it expires
-        elif _count_short(product):
+        elif _snapshot.count_short(product):
             found.extend(_from_inner(ctx, product, _NOT_ENOUGH_COUNT))  # a renewal the host's count refused
         return found
 
@@ -771,7 +756,7 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
         found.extend(specific)
     elif inner is not None and _hresult.is_failure(inner):      # a request that succeeded (0x0, informational codes) failed nothing
         found.extend(_from_inner(ctx, product, inner))
-    elif _count_short(product):
+    elif _snapshot.count_short(product):
         # the request went out (0x0) and the host answered with a count below the client's threshold (12289)
         found.extend(_from_inner(ctx, product, _NOT_ENOUGH_COUNT))
     elif reason is not None and reason in CAUSE_CODES:
@@ -862,7 +847,7 @@ def _attempt_findings(ctx: _Context) -> list[dict[str, t.Any]]:
             inner = _hresult.normalise(request.get("hresult")) if request else None
             if inner is not None and _hresult.is_failure(inner):
                 found.extend(_from_inner(ctx, stub, inner))
-            elif _count_short(stub):
+            elif _snapshot.count_short(stub):
                 found.extend(_from_inner(ctx, stub, _NOT_ENOUGH_COUNT))
             elif product is not None and ctx.dns:
                 found.extend(f for f in _no_request_causes(ctx, stub) if f["code"] not in ("ACTIVATION_FAILED", "UNKNOWN_ACTIVATION_ERROR"))
@@ -944,7 +929,7 @@ def _lone_request_findings(ctx: _Context, products: list[dict[str, t.Any]]) -> l
     stub = {"application": "other", "id": request.get("activation_id"), "key": request.get("activation_id") or "request",
             "name": None, "license_family": None, "last_request": request,
             "last_response": response if request and _answers(request, response) else None}
-    if inner == 0 and _count_short(stub):
+    if inner == 0 and _snapshot.count_short(stub):
         inner = _NOT_ENOUGH_COUNT       # the request went out and its answer (12289) says the count was short
     if not inner or inner not in CAUSE_CODES:
         return []

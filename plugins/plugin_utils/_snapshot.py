@@ -637,6 +637,21 @@ def _status_fields(fields: list[str]) -> dict[str, t.Any]:
             "count_short": None if flags is None else bool(flags & STATUS_NOT_ENOUGH_COUNT)}
 
 
+def count_short(product: dict[str, t.Any]) -> bool:
+    """Whether the KMS host's answer to the product's latest request (its event 12289) says the count was too low.
+
+    [EVT] (TechNet ff793440, Table 11): 12289's Status carries SL_VL_BINDING_ERROR_NOT_ENOUGH_COUNT (0x04000000,
+    note 1), fBound is the "Activated flag", Count the "KMS current count", and 12288's N-Policy the "Minimum count
+    client needs to activate"; Microsoft's example of a short count has HRESULT 0x0 in both events ("0x0, 0x4000008,
+    0, 0, 4, ..."), so the HRESULT alone does not show it. Short: that flag, or not activated (fBound 0) with a count
+    below the request's N-Policy. False when the answer or those fields were not recorded (absent: not known)."""
+    response = product.get("last_response") or {}
+    if response.get("count_short"):
+        return True
+    count, required = response.get("kms_current_count"), (product.get("last_request") or {}).get("required_count")
+    return response.get("activated") is False and count is not None and required is not None and count < required
+
+
 def _parse_event(event: dict[str, t.Any], data: str, fields: list[str], with_time: bool,
                  activation_id: str | None = None) -> dict[str, t.Any]:
     """:func:`parse_kms_event` of an event whose data is split already (and a 12288's ActID read, when not None)."""

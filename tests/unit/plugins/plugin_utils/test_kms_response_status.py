@@ -111,3 +111,19 @@ def test_microsofts_example_pair_pasted_alone_is_a_count_too_low():
     assert [e["Id"] for e in snap["probes"]["activation"]["events"]] == [12288, 12289]
     result = diagnose(snap)
     assert _count_finding(result) == {"kms_host": "kms01.contoso.com", "count": 4, "required": 25, "source": "event 12288"}
+
+
+def test_kms_client_names_the_short_count_when_the_request_itself_succeeded():
+    """kms_client's failure message adds the cause read back from the host. With Microsoft's pair the request's
+    HRESULT is 0x0: the message said "the KMS request failed with 0x00000000"; it names 0xC004F038 and the count."""
+    from unittest import mock
+
+    from ansible_collections.winactivation.kms.plugins.action import kms_client
+
+    view = _snapshot.normalise_activation(_client(_events((12288, REQUEST), (12289, SHORT)))["probes"]["activation"])
+    action = object.__new__(kms_client.ActionModule)
+    result = {}
+    with mock.patch.object(kms_client.ActionModule, "_read", return_value=({}, {"activation": view})):
+        text = action._inner_cause(ACT_ID, result)       # pylint: disable=protected-access
+    assert text.startswith("0xC004F038") and "count 4 of 25" in text
+    assert result["last_request"]["hresult"] == "0x00000000"
