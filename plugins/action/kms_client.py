@@ -9,8 +9,18 @@ import typing as t
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _hresult, _kms_client, _options, _restart
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _hresult, _kms_client, _options, _restart, _snapshot
 from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan, RemedyActionBase
+
+
+def _short_count_text(product: dict[str, t.Any]) -> str:
+    """A request that went out (HRESULT 0x0) and whose answer (event 12289) said the KMS host's count was too low
+    (:func:`_snapshot.count_short`), as the cause of a failed activation: 0xC004F038 explained, with the count and the
+    request's N-Policy when they were recorded."""
+    response = product.get("last_response") or {}
+    count, required = response.get("kms_current_count"), (product.get("last_request") or {}).get("required_count")
+    known = f"{count} of {required}" if count is not None and required is not None else "not recorded"
+    return f"{_hresult.describe(0xC004F038)} (event 12289: the KMS host's count {known})"
 
 
 class ActionModule(RemedyActionBase):
@@ -103,6 +113,8 @@ class ActionModule(RemedyActionBase):
             if product.get("id") == target and product.get("last_request"):
                 request = product["last_request"]
                 result["last_request"] = request
+                if not _hresult.is_failure(_hresult.normalise(request.get("hresult"))) and _snapshot.count_short(product):
+                    return _short_count_text(product)
                 return request.get("hresult_text") or request.get("hresult")
         return None
 

@@ -108,7 +108,8 @@ events:
   description:
     - The most recent KMS client events, newest first, parsed from their data - C(id), C(time), C(hresult),
       C(hresult_text), and for 12288 C(kms_host), C(kms_port), C(client_machine_id), C(activation_id),
-      for 12289 C(activated) and C(kms_current_count).
+      for 12289 C(activated) and C(kms_current_count); for both C(status) (the Status flags as Windows prints them)
+      and C(count_short) (the flag SL_VL_BINDING_ERROR_NOT_ENOUGH_COUNT is set; null when the Status was not recorded).
   returned: success
   type: list
   elements: dict
@@ -120,7 +121,8 @@ normalized:
       from the controller's clock at collection) and C(grace_expires_clock) (C(controller), or C(host) when only the
       host's own, unchecked clock was known; null with no end), C(evaluation_end) (EvaluationEndDate in UTC; null when
       not collected or the product has none - the FILETIME zero, 1601-01-01). Also C(service), C(os),
-      C(computer), C(registry), C(spp_service), C(events), C(last_request) and C(last_response).
+      C(computer), C(registry), C(spp_service), C(events), C(last_request) and C(last_response); each product also
+      has its own C(last_request) (linked by activation ID) and C(last_response) (the 12289 that answered it).
     - C(products_collected) is false when the products were not read (not collected, never "no product");
       C(licensing_error) and C(office2010_error) are the error (C(hresult), its C(text) and the C(message)) when licensing, or Office 2010's
       OfficeSoftwareProtectionProduct, could not be read, else null; C(events_collected) says whether the KMS client

@@ -391,13 +391,18 @@ def _policy_reasons(firewall: dict[str, t.Any]) -> tuple[list[dict[str, str]], b
     return why, bool(why) and not sure
 
 
+#: SL_E_VL_NOT_ENOUGH_COUNT: the KMS host's count is below the client's threshold.
+_NOT_ENOUGH_COUNT = 0xC004F038
+
+
 def _from_inner(ctx: _Context, product: dict[str, t.Any], inner: int) -> list[dict[str, t.Any]]:
     """Findings from the inner HRESULT of the product's latest KMS request."""
     ref = ctx.ref(product)
     request = product.get("last_request") or {}
     host, _port = ctx.kms_target(product)
     hex_inner = _hresult.to_hex(inner)
-    response = ctx.activation.get("last_response") or {}
+    # the answer to this product's request, else the newest answer of all (an event pasted alone, a stub)
+    response = product.get("last_response") or ctx.activation.get("last_response") or {}
     if inner in DNS_MISSING:
         return [_findings.make("KMS_SRV_MISSING", ref, {"domains": ctx.srv_domains(), "hresult": hex_inner,
                                                         "controller_srv": _controller_srv_summary(ctx)})]
@@ -414,7 +419,7 @@ def _from_inner(ctx: _Context, product: dict[str, t.Any], inner: int) -> list[di
         return [_findings.make("KMS_HOST_CANNOT_ACTIVATE_PRODUCT", ref,
                                {"kms_host": host, "os_release": _release_label(os_info, product), "hresult": hex_inner, "csvlk": None},
                                {"product": ref["display"], "csvlk": "", "csvlk_ja": ""})]
-    if inner == 0xC004F038:
+    if inner == _NOT_ENOUGH_COUNT:
         required = request.get("required_count")
         kind = _count_kind(ctx, product)
         return [_findings.make("KMS_COUNT_INSUFFICIENT", ref,
@@ -746,6 +751,8 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
                                                                "channel_confidence": product.get("channel_confidence")}, how))
         if inner is not None and _hresult.is_failure(inner):
             found.extend(_from_inner(ctx, product, inner))     # renewals failing: the cause, before it expires
+        elif _snapshot.count_short(product):
+            found.extend(_from_inner(ctx, product, _NOT_ENOUGH_COUNT))  # a renewal the host's count refused
         return found
 
     if status in GRACE_STATES and _grace_left(product):
@@ -757,6 +764,9 @@ def _product_findings_raw(ctx: _Context, product: dict[str, t.Any]) -> list[dict
         found.extend(specific)
     elif inner is not None and _hresult.is_failure(inner):      # a request that succeeded (0x0, informational codes) failed nothing
         found.extend(_from_inner(ctx, product, inner))
+    elif _snapshot.count_short(product):
+        # the request went out (0x0) and the host answered with a count below the client's threshold (12289)
+        found.extend(_from_inner(ctx, product, _NOT_ENOUGH_COUNT))
     elif reason is not None and reason in CAUSE_CODES:
         # no request of its own, but the reason names the cause (a pasted "error code" line is often all there is)
         found.extend(_from_inner(ctx, product, reason))
@@ -845,6 +855,8 @@ def _attempt_findings(ctx: _Context) -> list[dict[str, t.Any]]:
             inner = _hresult.normalise(request.get("hresult")) if request else None
             if inner is not None and _hresult.is_failure(inner):
                 found.extend(_from_inner(ctx, stub, inner))
+            elif _snapshot.count_short(stub):
+                found.extend(_from_inner(ctx, stub, _NOT_ENOUGH_COUNT))
             elif product is not None and ctx.dns:
                 found.extend(f for f in _no_request_causes(ctx, stub) if f["code"] not in ("ACTIVATION_FAILED", "UNKNOWN_ACTIVATION_ERROR"))
                 found.append(_failed(ref, code, [_events_missing(ctx)], source, confidence="medium"))
@@ -903,6 +915,17 @@ def _superseded_by_attempts(product_found: list[dict[str, t.Any]], attempt_found
                     and (f.get("product") or {}).get("key") in attempted)]
 
 
+def _answers(request: dict[str, t.Any], response: dict[str, t.Any] | None) -> bool:
+    """Whether ``response`` (the newest 12289) answers ``request`` (the newest 12288): logged after it (a greater
+    RecordId), or both pasted without one (pasted text's order says nothing about time)."""
+    if response is None:
+        return False
+    asked, answered = request.get("record_id"), response.get("record_id")
+    if asked is None or answered is None:
+        return asked is None and answered is None
+    return answered > asked
+
+
 def _lone_request_findings(ctx: _Context, products: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
     """A failed KMS request (event 12288) with no product and no attempt beside it - an event pasted alone: its inner
     HRESULT names the cause as it would for a product (the product itself stays unknown)."""
@@ -910,10 +933,14 @@ def _lone_request_findings(ctx: _Context, products: list[dict[str, t.Any]]) -> l
         return []
     request = ctx.activation.get("last_request") or {}
     inner = _hresult.normalise(request.get("hresult"))
+    response = ctx.activation.get("last_response")
+    stub = {"application": "other", "id": request.get("activation_id"), "key": request.get("activation_id") or "request",
+            "name": None, "license_family": None, "last_request": request,
+            "last_response": response if request and _answers(request, response) else None}
+    if inner == 0 and _snapshot.count_short(stub):
+        inner = _NOT_ENOUGH_COUNT       # the request went out and its answer (12289) says the count was short
     if not inner or inner not in CAUSE_CODES:
         return []
-    stub = {"application": "other", "id": request.get("activation_id"), "key": request.get("activation_id") or "request",
-            "name": None, "license_family": None, "last_request": request}
     found = _from_inner(ctx, stub, inner)
     for finding in found:
         finding["evidence"].setdefault("source", "event 12288")

@@ -611,6 +611,47 @@ def _request_activation_id(fields: list[str]) -> str | None:
     return _guid(_field(fields, -2)) if len(fields) >= 9 else None
 
 
+#: [EVT] note 1, a flag of the Status field of 12288/12289: SL_VL_BINDING_ERROR_NOT_ENOUGH_COUNT, the KMS host's count
+#: was below what the client needs (Microsoft's example 12289: "0x0, 0x4000008, 0, 0, 4, ..." - HRESULT 0x0, fBound 0,
+#: count 4 for a client that needs 25: the short count shows in the Status and the count, not in the HRESULT).
+STATUS_NOT_ENOUGH_COUNT = 0x04000000
+
+
+def _status_flags(text: str | None) -> int | None:
+    """An event's Status field ([EVT] "Flags (note 1)", written ``0x4000008``) as an int; None when absent or not a
+    number. Not an HRESULT: a small value such as ``0x8`` is a flag, never a Win32 code to convert."""
+    if not text:
+        return None
+    try:
+        value = int(text, 16) if text[:2].lower() == "0x" else int(text)
+    except ValueError:
+        return None
+    return value if 0 <= value <= 0xFFFFFFFF else None
+
+
+def _status_fields(fields: list[str]) -> dict[str, t.Any]:
+    """The Status of a 12288/12289 (its second field) as Windows printed it (``0x04000008``) and whether it carries
+    SL_VL_BINDING_ERROR_NOT_ENOUGH_COUNT (None: the Status was not recorded - absent, not "no flag")."""
+    flags = _status_flags(_field(fields, 1))
+    return {"status": None if flags is None else f"0x{flags:08X}",
+            "count_short": None if flags is None else bool(flags & STATUS_NOT_ENOUGH_COUNT)}
+
+
+def count_short(product: dict[str, t.Any]) -> bool:
+    """Whether the KMS host's answer to the product's latest request (its event 12289) says the count was too low.
+
+    [EVT] (TechNet ff793440, Table 11): 12289's Status carries SL_VL_BINDING_ERROR_NOT_ENOUGH_COUNT (0x04000000,
+    note 1), fBound is the "Activated flag", Count the "KMS current count", and 12288's N-Policy the "Minimum count
+    client needs to activate"; Microsoft's example of a short count has HRESULT 0x0 in both events ("0x0, 0x4000008,
+    0, 0, 4, ..."), so the HRESULT alone does not show it. Short: that flag, or not activated (fBound 0) with a count
+    below the request's N-Policy. False when the answer or those fields were not recorded (absent: not known)."""
+    response = product.get("last_response") or {}
+    if response.get("count_short"):
+        return True
+    count, required = response.get("kms_current_count"), (product.get("last_request") or {}).get("required_count")
+    return response.get("activated") is False and count is not None and required is not None and count < required
+
+
 def _parse_event(event: dict[str, t.Any], data: str, fields: list[str], with_time: bool,
                  activation_id: str | None = None) -> dict[str, t.Any]:
     """:func:`parse_kms_event` of an event whose data is split already (and a 12288's ActID read, when not None)."""
@@ -630,6 +671,7 @@ def _parse_event(event: dict[str, t.Any], data: str, fields: list[str], with_tim
         name, port = split_host_port(_field(fields, 2))
         host = None if not name or is_placeholder(name) else name
         tail = len(fields) >= 9
+        parsed.update(_status_fields(fields))
         parsed.update({
             "kms_host": host,
             "kms_port": port,
@@ -640,6 +682,7 @@ def _parse_event(event: dict[str, t.Any], data: str, fields: list[str], with_tim
             "required_count": as_int(_field(fields, -1)) if tail else None,
         })
     elif event_id == 12289:
+        parsed.update(_status_fields(fields))
         parsed.update({
             "activated": as_bool(_field(fields, 2)),
             "kms_current_count": as_int(_field(fields, 4)),
@@ -772,10 +815,40 @@ class _KmsEvents:
 
     def request_for(self, activation_id: str | None) -> dict[str, t.Any] | None:
         """The newest request (12288) for the activation ID; with None, the newest whose ActID is absent or redacted."""
+        index = self._request_index(activation_id)
+        return None if index is None else self._at(index)
+
+    def _request_index(self, activation_id: str | None) -> int | None:
+        """Where :meth:`request_for`'s request is in the order, None when there is none."""
         for index, one in enumerate(self._ids):
             if one == 12288 and self._link(index) == activation_id:
-                return self._at(index)
+                return index
         return None
+
+    def response_for(self, activation_id: str | None) -> dict[str, t.Any] | None:
+        """The response (12289) to :meth:`request_for`'s request, None when none is known to answer it.
+
+        12289 carries no ActID ([EVT]): the response is the first 12289 logged after the request, with no other
+        request between them. A request without a RecordId (pasted text, whose order says nothing about time) is
+        answered by a 12289 next to it, on either side, with no request between."""
+        index = self._request_index(activation_id)
+        if index is None:
+            return None
+        sides = [range(index - 1, -1, -1)]
+        if self._record_id(index) is None:
+            sides.append(range(index + 1, len(self._ids)))
+        for side in sides:
+            for other in side:
+                if self._ids[other] == 12288:
+                    break
+                if self._ids[other] == 12289:
+                    return self._at(other)
+        return None
+
+    def _record_id(self, index: int) -> int | None:
+        """The RecordId of the event at ``index`` of the order."""
+        parsed = self._parsed[index]
+        return parsed["record_id"] if parsed is not None else as_int(self._rows[index].get("RecordId"))
 
 
 def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | None = None,
@@ -797,6 +870,7 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
         product["key"] = product["id"] or f"product-{index + 1}"
         own = events.request_for(product["id"]) if product["id"] else None
         product["last_request"] = own
+        product["last_response"] = events.response_for(product["id"]) if own else None
         product["request_link"] = "activation_id" if own else None
         if own and product["channel"] == "UNKNOWN":
             product.update(channel="KMS_CLIENT", channel_confidence="medium",
@@ -808,6 +882,7 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
         unlinked = events.request_for(None)
         if unlinked is not None:
             windows[0]["last_request"] = unlinked
+            windows[0]["last_response"] = events.response_for(None)
             windows[0]["request_link"] = "assumed: only Windows product"
     view: dict[str, t.Any] = {
         "licensing_error": _probe_error(raw.get("licensing_error")),

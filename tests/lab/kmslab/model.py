@@ -821,7 +821,11 @@ class Fleet:
         # en_kevinkoo001_office2010_events_12288_12289.txt); assumed: the client's clock in UTC
         stamp = client.utc_now().strftime("%Y/%m/%d %H:%M")
         server = f"{name}:{port}" if name else ""
-        client.add_event(12288, f"0x{inner:X}, 0x0, {server}, {client.service['ClientMachineID']}, {stamp}, 0, "
+        # [EVT] Microsoft's example of a short count (a client that needs 25 answered with 4): HRESULT 0x0 in both
+        # 12288 and 12289, the count shown by 12289's Status flag and Count ("0x0, 0x4000008, 0, 0, 4, ..."); the
+        # request itself did not fail. Every other refusal keeps its code (KB 974998: 0xC004F06C in 12288 and 12290).
+        logged = 0 if inner == C.HR["COUNT"] else inner
+        client.add_event(12288, f"0x{logged:X}, 0x0, {server}, {client.service['ClientMachineID']}, {stamp}, 0, "
                                 f"{product['LicenseStatus']}, {product['GracePeriodRemaining']}, {product['ID']}, "
                                 f"{product['_threshold']}")
         if answered is not None and answered.kms is not None:
@@ -830,7 +834,7 @@ class Fleet:
             # [EVT] 12289: HRESULT, Status (flags: SL_VL_BINDING_ERROR_NOT_ENOUGH_COUNT 0x04000000 when the count is
             # short), fBound, Unused, Count, Activation Interval, Renewal Interval, Client Time
             status = 0x4000000 if inner == C.HR["COUNT"] else 0
-            client.add_event(12289, f"0x{inner:X}, 0x{status:X}, {bound}, 0, {answered.kms.count(app)}, {C.RETRY_MINUTES}, "
+            client.add_event(12289, f"0x{logged:X}, 0x{status:X}, {bound}, 0, {answered.kms.count(app)}, {C.RETRY_MINUTES}, "
                                     f"{C.RENEWAL_MINUTES}, {stamp}")
 
     def _answering_address(self, client: Host, name: str, port: int, host: Host | None) -> str | None:

@@ -138,11 +138,17 @@ def test_csvlk_too_old_gives_0xC004F042():
         assert _activate_fails(f, name) == 0xC004F074 and _inner(f.hosts[name]) == 0xC004F042
 
 
-def test_count_below_threshold_gives_0xC004F038_clients_25_servers_5():
+def test_count_below_threshold_is_told_by_12289_clients_25_servers_5():
+    """[EVT] (TechNet ff793440, Table 11): Microsoft's example of a short count is a request with HRESULT 0x0 and an
+    answer "0x0, 0x4000008, 0, 0, 4, ..." - the Status flag SL_VL_BINDING_ERROR_NOT_ENOUGH_COUNT, fBound 0, the count.
+    The lab wrote 0xC004F038 as both events' HRESULT."""
     kms = [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 3}}]
     f = _fleet([{"name": "pc1", "edition": "win11-pro"}, {"name": "srv1", "edition": "ws2022-standard"},
                 {"name": "srv2", "edition": "ws2022-standard"}], kms)
-    assert _inner(f.hosts["pc1"]) == 0xC004F038                                                 # 3 + 1..3 < 25
+    assert _inner(f.hosts["pc1"]) == 0                                                          # 3 + 1..3 < 25
+    last = max((e for e in f.hosts["pc1"].events if e["Id"] == 12289), key=lambda e: e["RecordId"])
+    fields = [x.strip() for x in last["Data"][0].split(",")]
+    assert int(fields[0], 16) == 0 and int(fields[1], 16) & 0x04000000 and fields[2] == "0" and int(fields[4]) < 25
     # servers need 5: the first server request made the count 5 (3 seeded + pc1 + srv1)
     assert f.hosts["srv1"].windows_product()["LicenseStatus"] == C.LICENSED
     assert f.hosts["srv2"].windows_product()["LicenseStatus"] == C.LICENSED
