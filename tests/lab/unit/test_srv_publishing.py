@@ -48,7 +48,7 @@ def test_equal_records_are_chosen_at_random():
     f = _fleet()
     f.rng = random.Random(1)
     records = _records(("a", 0, 0), ("b", 0, 0), ("c", 0, 0))
-    firsts = collections.Counter(f.srv_order(records)[0]["NameTarget"] for _ in range(300))
+    firsts = collections.Counter(f.srv_order(records)[0]["NameTarget"] for _draw in range(300))
     assert set(firsts) == {"a", "b", "c"}
     assert min(firsts.values()) > 60
 
@@ -57,7 +57,7 @@ def test_the_lowest_priority_comes_first_and_weight_sets_the_chance():
     f = _fleet()
     f.rng = random.Random(2)
     records = _records(("backup", 10, 0), ("big", 0, 300), ("small", 0, 100))
-    orders = [tuple(r["NameTarget"] for r in f.srv_order(records)) for _ in range(400)]
+    orders = [tuple(r["NameTarget"] for r in f.srv_order(records)) for _draw in range(400)]
     assert all(order[2] == "backup" for order in orders)
     firsts = collections.Counter(order[0] for order in orders)
     assert set(firsts) == {"big", "small"}
