@@ -48,7 +48,7 @@ LABELS = {
         "kms_note": "Each client is counted once, by its worst product that uses this KMS host: failing when any of "
                     "them has a cause, activated when all of them are activated; the rest (in grace with no cause "
                     "found, status not read) are counted under clients only.",
-        "same_machine": "Computers read under more than one inventory name",
+        "same_machine": "Computers read under more than one inventory name", "inventory_names": "Inventory names",
         "same_machine_note": "These inventory names reached the same computer (each reported the FQDN on the left as "
                              "its own); each name is counted as a host above. Remove the names that are not the "
                              "computer's own (a stale computer object, a DNS alias) from the inventory.",
@@ -67,13 +67,13 @@ LABELS = {
         "kms_note": "各クライアントは、この KMS ホストを使う製品のうち最も悪い状態で 1 回だけ数えます。いずれかの製品に"
                     "原因があれば失敗、すべての製品が認証済みなら認証済み、それ以外 (原因が見つからない猶予期間中、"
                     "状態を読み取れなかったもの) はクライアント数にだけ含めます。",
-        "same_machine": "複数のインベントリ名で読み取ったコンピューター",
+        "same_machine": "複数のインベントリ名で読み取ったコンピューター", "inventory_names": "インベントリ名",
         "same_machine_note": "これらのインベントリ名は同じコンピューターに接続しました (どれも左の FQDN を自分の名前として"
                              "報告しました)。上の集計では名前ごとに 1 台として数えています。コンピューター自身の名前でない"
                              "もの (古いコンピューター オブジェクト、DNS の別名) をインベントリから外してください。",
     },
 }
-#: A finding's severity (_findings.SEVERITIES) as the CSV shows it, per language.
+#: A finding's severity (_findings.SEVERITIES) as the CSV and the HTML page show it, per language.
 _SEVERITY_LABELS = {
     "en": {"critical": "critical", "error": "error", "warning": "warning", "info": "info", "ok": "ok"},
     "ja": {"critical": "重大", "error": "エラー", "warning": "警告", "info": "情報", "ok": "問題なし"},
@@ -532,7 +532,7 @@ def to_markdown(document: dict[str, t.Any], language: str = "en") -> str:
                          f"{csvlk_names(group.get('csvlk')) or labels['not_known']} |")
         lines += ["", labels["kms_note"]]
     if summary.get("same_machine"):
-        lines += ["", f"## {labels['same_machine']}", "", f"| FQDN | {labels['hosts']} |", "|---|---|"]
+        lines += ["", f"## {labels['same_machine']}", "", f"| FQDN | {labels['inventory_names']} |", "|---|---|"]
         lines += [f"| {_md(entry['fqdn'])} | {_md(', '.join(entry['hosts']))} |" for entry in summary["same_machine"]]
         lines += ["", labels["same_machine_note"]]
     lines += ["", f"## {labels['findings']}", ""]
@@ -730,12 +730,17 @@ _EVIDENCE_PAGE = _encoder(ensure_ascii=False, indent=1, sort_keys=True, default=
 
 
 def _host_view(result: dict[str, t.Any], lang: str) -> dict[str, t.Any]:
+    """One host's row of the page: its status (label, colour, rank) and each finding as the page shows it."""
     status = result["status"]
+    severities = _SEVERITY_LABELS[lang]
     return {
         "host": result["host"], "status": status, "status_label": _status_label(status, lang),
         "status_colour": STATUS_COLOURS.get(status, "#616161"),
         "status_rank": STATUS_ORDER.index(status) if status in STATUS_ORDER else 9, "codes": result.get("codes") or [],
-        "findings": [{"code": f["code"], "severity": f["severity"], "product": _product_label(f, lang),
+        # the severity in words beside its colour: colour alone is lost in print and to a reader who does not tell
+        # red from green (WCAG 1.4.1, Use of Color: https://www.w3.org/WAI/WCAG21/Understanding/use-of-color.html)
+        "findings": [{"code": f["code"], "severity": f["severity"], "severity_label": severities.get(f["severity"], f["severity"]),
+                      "product": _product_label(f, lang),
                       "message": f["message"][lang], "remedy": f["remedy_text"][lang],
                       "evidence_json": _EVIDENCE_PAGE(f["evidence"])}
                      for f in result["findings"]],

@@ -1,0 +1,79 @@
+"""The reports as the people they are handed to read them (brief z6): a helpdesk reading the HTML page printed in
+black and white or with a colour vision deficiency, a Japanese reader of the tables' headers.
+
+Each test failed before its fix."""
+from __future__ import annotations
+
+import html.parser
+import typing as t
+
+import pytest
+
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _report
+
+import snapshots as S
+
+
+def _document() -> dict[str, t.Any]:
+    """Two hosts: one failing (an error and a warning finding), one healthy (an ok finding)."""
+    failing = S.failing("0xC004F06C")
+    failing["host"] = "pc1"
+    healthy = S.healthy()
+    healthy["host"] = "pc2"
+    results = [_analyze.analyze(failing, S.OPEN), _analyze.analyze(healthy, S.OPEN)]
+    return _report.fleet_document(_report.from_task_results({r["host"]: r for r in results}), "2026-11-30T09:00:00Z")
+
+
+class _Findings(html.parser.HTMLParser):
+    """The text of each ``<div class="finding">`` of a page, scripts and styles left out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.findings: list[str] = []
+        self._depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "div" and ("class", "finding") in attrs:
+            self.findings.append("")
+            self._depth = 1
+        elif tag == "div" and self._depth:
+            self._depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "div" and self._depth:
+            self._depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._depth:
+            self.findings[-1] += data
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_each_finding_on_the_page_says_its_severity_in_words(lang: str) -> None:
+    """A finding's severity was only the colour of its code (red error, amber warning, green ok): printed in black and
+    white, or read by someone who does not tell red from green, an error and an ok looked alike (WCAG 2.2, 1.4.1 Use
+    of Color). Each finding now says its severity in words, as the CSV does."""
+    document = _document()
+    parser = _Findings()
+    parser.feed(_report.to_html(document, lang))
+    findings = [f for r in document["results"] for f in r["findings"]]
+    assert len(parser.findings) == len(findings)
+    severities = {f["severity"] for f in findings}
+    assert {"error", "warning", "ok"} <= severities
+    for text, finding in zip(parser.findings, findings):
+        assert _report._SEVERITY_LABELS[lang][finding["severity"]] in text.split(" · ")[1], text
+
+
+@pytest.mark.parametrize(("lang", "header"), [("en", "Inventory names"), ("ja", "インベントリ名")])
+def test_the_same_machine_table_heads_its_names_as_names(lang: str, header: str) -> None:
+    """The table of computers read under more than one inventory name headed its list of names "ホスト数" (number of
+    hosts) in Japanese: a reader looked for a count above a list of names. Both reports head it as names."""
+    first, second = S.healthy(), S.healthy()
+    first["host"], second["host"] = "pc1", "pc1-alias"
+    results = [_analyze.analyze(first, S.OPEN), _analyze.analyze(second, S.OPEN)]
+    document = _report.fleet_document(_report.from_task_results({"pc1": results[0], "pc1-alias": results[1]}),
+                                      "2026-11-30T09:00:00Z")
+    assert document["summary"]["same_machine"], "both names reported the same FQDN"
+    page = _report.to_html(document, lang)
+    assert f'<table id="same-machine"><thead><tr><th>FQDN</th><th>{header}</th></tr>' in page
+    assert f"| FQDN | {header} |" in _report.to_markdown(document, lang)
