@@ -388,11 +388,15 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def _csv_cell(value: t.Any) -> str:
     """``value`` as a CSV cell a spreadsheet shows as text: a cell that would start a formula (a host name, a
     licence Name or a KMS host name a host reported, a snapshot file's name) is led by an apostrophe, which Excel and
-    LibreOffice read as "text" and do not show."""
+    LibreOffice read as "text" and do not show. A line break inside the cell is LF, the one Excel ends a line of a
+    cell with: it shows a CR (of CR LF, or alone) as an extra box or dot (http://www.mschaef.com/blog/tech/excel/cr-lf.html,
+    https://hole.sugutsukaeru.jp/archives/13/3); the rows still end with CR LF."""
     if value is None:
         return ""                   # as csv.writer writes None
     text = value if type(value) is str else str.__str__(str(value))  # pylint: disable=unidiomatic-typecheck
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    if text.startswith(_FORMULA_STARTS):
+        text = "'" + text
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _spreadsheet_time(stamp: t.Any, not_known: str) -> str:

@@ -23,7 +23,8 @@ def _rows(results: dict[str, dict], language: str = "en") -> list[list[str]]:
                                   "=HYPERLINK(\"http://example.invalid\",\"x\")"])
 def test_a_host_name_that_would_start_a_formula_is_text(host: str) -> None:
     _header, *rows = _rows({host: _analyze.analyze(S.failing("0xC004F074"), {}, {})})
-    assert rows and all(row[0] == "'" + host for row in rows)
+    # (a carriage return inside a cell is written as the LF Excel ends a line of a cell with)
+    assert rows and all(row[0] == "'" + host.replace("\r", "\n") for row in rows)
 
 
 def test_a_product_name_that_would_start_a_formula_is_text() -> None:

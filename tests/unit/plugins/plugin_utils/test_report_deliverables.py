@@ -4,7 +4,9 @@ black and white or with a colour vision deficiency, a Japanese reader of the tab
 Each test failed before its fix."""
 from __future__ import annotations
 
+import csv
 import html
+import io
 import html.parser
 import re
 import typing as t
@@ -102,3 +104,21 @@ def test_the_pages_forbid_the_browser_every_fetch(lang: str) -> None:
         policy = _policy(page)
         assert policy == {"default-src": ["'none'"], "script-src": ["'unsafe-inline'"], "style-src": ["'unsafe-inline'"],
                           "img-src": ["data:"], "base-uri": ["'none'"], "form-action": ["'none'"]}
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_line_break_inside_a_csv_cell_is_the_one_excel_shows(lang: str) -> None:
+    """A value with a Windows line break (CR LF, or a CR alone) went into its quoted cell as it was; Excel ends a line
+    inside a cell with LF alone and shows the CR as an extra box or dot (Mike Schaeffer, "Excel, CR/LF, and CSV",
+    http://www.mschaef.com/blog/tech/excel/cr-lf.html; https://hole.sugutsukaeru.jp/archives/13/3: "フィールド内の
+    改行に CR+LF を使用すると、余計な半角中黒のようなものが表示されます"). A line break inside a cell is now LF; the
+    rows still end with CR LF."""
+    snap = S.failing("0xC004F074")
+    result = _analyze.analyze(snap, S.OPEN)
+    names = {"pc\r\n1": result, "pc\r2": dict(result, host="pc\r2")}
+    document = _report.fleet_document(_report.from_task_results(names), "2026-11-30T09:00:00Z")
+    text = _report.to_csv(document, lang)
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
+    assert {row[0] for row in rows[1:]} == {"pc\n1", "pc\n2"}
+    assert "\r" not in "".join(cell for row in rows for cell in row)
+    assert text.endswith("\r\n") and text.count("\r\n") == len(rows)
