@@ -880,11 +880,22 @@ def operation_label(op: t.Any, lang: str) -> str:
     return _OPERATION_LABELS_JA.get(name, name) if lang == "ja" else name
 
 
+#: An operation's target that is no product (``_kms_client``, ``_kms_host``): the licensing service as a whole
+#: (SoftwareLicensingService: a setting of every product of the host, or the Software Protection service itself).
+_SERVICE_TARGET = "service"
+
+
+def _target_text(target: t.Any, lang: str) -> t.Any:
+    """An operation's target as a report names it: the licensing service as a whole as "whole host" (ホスト全体, as a
+    finding about the whole host reads), not the module's word ``service``; any other target as it is."""
+    return LABELS[lang]["host_scope"] if target == _SERVICE_TARGET else target
+
+
 def _op_text(op: dict[str, t.Any], lang: str = "en") -> str:
     """"activate (Windows 11 Pro)": an operation and what it acted on, by product name when it is a product; the
     operation in the report's language ("ライセンス認証 (Windows 11 Pro)")."""
     product = op.get("product")
-    target = _product_names.localized_display(str(product), lang) if product else op.get("target")
+    target = _product_names.localized_display(str(product), lang) if product else _target_text(op.get("target"), lang)
     return f"{operation_label(op.get('op'), lang)} ({target})"
 
 
@@ -955,7 +966,7 @@ def remediation(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict
 
 def _unforeseen_text(op: t.Mapping[str, t.Any], lang: str) -> str:
     """A check-mode operation whose outcome cannot be foreseen, as one line: ``activate (target): why``."""
-    target = f" ({op.get('target')})" if op.get("target") else ""
+    target = f" ({_target_text(op.get('target'), lang)})" if op.get("target") else ""
     because = op.get("because")
     text = because.get(lang) if isinstance(because, dict) else None
     return f"{operation_label(op.get('op'), lang)}{target}: {text or _REMEDIATION_LABELS[lang]['unforeseen']}"
@@ -981,7 +992,7 @@ def remediation_markdown(document: dict[str, t.Any], language: str = "en") -> st
         # the state after: its codes after a colon, only when there are any (a prediction has none: cannot be foreseen)
         codes = ", ".join(host["after"]["codes"])
         after = _outcome_label(host, labels) + (f": {codes}" if codes else "")
-        lines.append(f"| {_md(host['host'])} | {', '.join(host['before']['codes'])} | {_md(done)} | "
+        lines.append(f"| {_md(host['host'])} | {_before_text(host['before'], lang)} | {_md(done)} | "
                      f"{after} | {_md(' / '.join(host['instructions'][lang])) or labels['nothing']} |")
     return "\n".join(lines) + "\n"
 
@@ -993,9 +1004,21 @@ _OUTCOME_COLOURS = {"interrupted": "#6a1b9a", "unreachable": "#4a148c", "failed"
 
 
 def _state_view(state: dict[str, t.Any], lang: str) -> dict[str, t.Any]:
+    """A host's state before or after the run as the page shows it; one not known (no diagnosis of it) says so, a
+    check-mode prediction's after says it cannot be foreseen - never "-", which reads as "nothing"."""
     status = state.get("status")
-    return {"status": status, "codes": state.get("codes") or [],
-            "status_label": _status_label(status, lang) if status else _REMEDIATION_LABELS[lang]["nothing"]}
+    return {"status": status, "codes": state.get("codes") or [], "status_label": _status_label(status, lang) if status
+            else _REMEDIATION_LABELS[lang]["unforeseen"] if state.get("cannot_be_foreseen") else LABELS[lang]["not_known"]}
+
+
+def _before_text(state: dict[str, t.Any], lang: str) -> str:
+    """The state before the run in a Markdown cell: its codes; "not known" when the host has no diagnosis before it
+    (a run interrupted before its first diagnosis reached it), never an empty cell."""
+    codes = ", ".join(state.get("codes") or [])
+    if codes:
+        return codes
+    status = state.get("status")
+    return _status_label(status, lang) if status else str(LABELS[lang]["not_known"])
 
 
 def remediation_html(document: dict[str, t.Any], language: str = "en", template: str | None = None) -> str:
@@ -1016,6 +1039,8 @@ def _labelled_operations(operations: t.Any, lang: str) -> list[t.Any]:
             op = dict(op, label=operation_label(op.get("op"), lang))
             if op.get("product"):
                 op["product"] = _product_names.localized_display(str(op["product"]), lang)
+            else:
+                op["target"] = _target_text(op.get("target"), lang)
         out.append(op)
     return out
 

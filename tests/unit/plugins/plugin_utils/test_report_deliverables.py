@@ -122,3 +122,50 @@ def test_a_line_break_inside_a_csv_cell_is_the_one_excel_shows(lang: str) -> Non
     assert {row[0] for row in rows[1:]} == {"pc\n1", "pc\n2"}
     assert "\r" not in "".join(cell for row in rows for cell in row)
     assert text.endswith("\r\n") and text.count("\r\n") == len(rows)
+
+
+@pytest.mark.parametrize(("lang", "enable", "clear"), [
+    ("en", "enable_spp (whole host)", "clear_kms_machine (whole host)"),
+    ("ja", "ソフトウェア保護サービスの有効化 (ホスト全体)", "KMS ホスト名の設定解除 (ホスト全体)"),
+])
+def test_an_operation_on_the_whole_host_says_so_in_the_reports_language(lang: str, enable: str, clear: str) -> None:
+    """An operation on the licensing service as a whole (the Software Protection service restored, a stale manual KMS
+    host name cleared for every product) named its target by the module's word: "KMS ホスト名の設定解除 (service)" in
+    the Japanese remediation report (the lab's demo fleet: pc-stale, pc-spp-off). It now reads "whole host" (ホスト全体),
+    as a finding about the whole host does, in the Markdown and the HTML report."""
+    before = _document()
+    operations = [{"op": "enable_spp", "target": "service", "ok": True, "hresult": "0x00000000", "hresult_text": None,
+                   "pending": None},
+                  {"op": "clear_kms_machine", "target": "service", "ok": True, "hresult": "0x00000000",
+                   "hresult_text": None, "pending": None}]
+    document = _report.remediation(before, before, {"pc1": {"changed": True, "operations": operations}})
+    markdown = _report.remediation_markdown(document, lang)
+    assert f"{enable}, {clear}" in markdown and "(service)" not in markdown
+    page = _report.remediation_html(document, lang)
+    if lang == "ja":
+        assert "ソフトウェア保護サービスの有効化 <code>enable_spp</code> &middot; ホスト全体" in page
+    else:
+        assert "<code>enable_spp</code> &middot; whole host" in page
+    assert "&middot; service<" not in page
+
+
+@pytest.mark.parametrize(("lang", "not_known", "unforeseen"), [("en", "not known", "cannot be foreseen"),
+                                                               ("ja", "不明", "予測できません")])
+def test_a_state_not_known_is_said_not_left_empty(lang: str, not_known: str, unforeseen: str) -> None:
+    """A host with no diagnosis before the remedies (a run interrupted before its first diagnosis reached it) had an
+    empty "Before" cell in the Markdown report and "-" (nothing) on the page; a check-mode prediction's "After" was "-"
+    too. Each now says what it is: not known, or cannot be foreseen."""
+    before = _document()
+    after = _report.fleet_document(before["results"] + [_report.diagnosis_failed("pc9", "interrupted")],
+                                   "2026-11-30T10:00:00Z")
+    document = _report.remediation(before, after, {"pc9": {"interrupted": True}})
+    row = next(line for line in _report.remediation_markdown(document, lang).splitlines() if line.startswith("| pc9 |"))
+    assert row.split(" | ")[1] == not_known
+    page = _report.remediation_html(document, lang)
+    assert f'<tr data-host="pc9" data-outcome="interrupted">\n<td>pc9</td>\n' in page
+    cells = page.split('<tr data-host="pc9"', 1)[1].split("</tr>", 1)[0].split("<td>")
+    assert cells[3].startswith(not_known)
+    predicted = dict(document, hosts=[dict(h, after={"status": None, "codes": [], "cannot_be_foreseen": True})
+                                      for h in document["hosts"]])
+    cells = _report.remediation_html(predicted, lang).split('<tr data-host="pc1"', 1)[1].split("</tr>", 1)[0].split("<td>")
+    assert cells[5].startswith(unforeseen)
