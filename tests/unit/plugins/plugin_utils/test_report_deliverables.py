@@ -169,3 +169,33 @@ def test_a_state_not_known_is_said_not_left_empty(lang: str, not_known: str, unf
                                       for h in document["hosts"]])
     cells = _report.remediation_html(predicted, lang).split('<tr data-host="pc1"', 1)[1].split("</tr>", 1)[0].split("<td>")
     assert cells[5].startswith(unforeseen)
+
+
+def _luminance(colour: str) -> float:
+    """The relative luminance of ``#rrggbb`` (WCAG 2.x)."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    red, green, blue = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def _contrast(first: str, second: str) -> float:
+    """The contrast ratio of two colours (WCAG 2.x: 4.5:1 at least for text, 1.4.3 Contrast (Minimum))."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_every_label_on_the_pages_can_be_read_against_its_background() -> None:
+    """The "warning" status label was white on amber (#f9a825, 1.97:1), the "error" status and "changed, not fixed"
+    outcome white on orange (#ef6c00, 3.08:1) and a warning finding's code amber on white (#b28704, 3.3:1): below the
+    4.5:1 WCAG 2.x asks of text (1.4.3, https://www.w3.org/WAI/WCAG21/Understanding/contrast-minimum.html), hard to
+    read on a projector or a laptop in daylight. Every status and outcome colour carries white text at 4.5:1 or more,
+    and every severity colour reads at 4.5:1 on white and on a code badge's grey."""
+    page = _report.to_html(_document(), "en")
+    badge = re.search(r"\.badge\{[^}]*background:(#[0-9a-f]{6})", page).group(1)
+    severities = dict(re.findall(r"\.sev-([a-z]+)\{color:(#[0-9a-f]{6})\}", page))
+    assert set(severities) == set(_report._SEVERITY_LABELS["en"])
+    low = {f"status {s}": round(_contrast(c, "#ffffff"), 2) for s, c in _report.STATUS_COLOURS.items()}
+    low |= {f"outcome {o}": round(_contrast(c, "#ffffff"), 2) for o, c in _report._OUTCOME_COLOURS.items()}
+    low |= {f"severity {s} on {ground}": round(_contrast(c, ground), 2) for s, c in severities.items()
+            for ground in ("#ffffff", badge)}
+    assert {what: ratio for what, ratio in low.items() if ratio < 4.5} == {}
