@@ -73,7 +73,7 @@ LABELS = {
                              "もの (古いコンピューター オブジェクト、DNS の別名) をインベントリから外してください。",
     },
 }
-#: A finding's severity (_findings.SEVERITIES) as the CSV and the HTML page show it, per language.
+#: A finding's severity (_findings.SEVERITIES) as the CSV, Markdown and HTML reports show it, per language.
 _SEVERITY_LABELS = {
     "en": {"critical": "critical", "error": "error", "warning": "warning", "info": "info", "ok": "ok"},
     "ja": {"critical": "重大", "error": "エラー", "warning": "警告", "info": "情報", "ok": "問題なし"},
@@ -519,6 +519,7 @@ def to_markdown(document: dict[str, t.Any], language: str = "en") -> str:
     """A ticket-ready Markdown report: summary, causes, KMS hosts, then each host that needs attention."""
     lang = _check_language(language)
     labels = LABELS[lang]
+    severities = _SEVERITY_LABELS[lang]
     summary = document["summary"]
     lines = [f"# {labels['title']}", "", f"{labels['generated']}: {_when(document['generated_at'])}  ",
              f"{labels['hosts']}: {summary['hosts']}", "", f"| {labels['status']} | {labels['hosts']} |", "|---|---:|"]
@@ -546,10 +547,13 @@ def to_markdown(document: dict[str, t.Any], language: str = "en") -> str:
     for result in document["results"]:
         if result["status"] == "healthy":
             continue
+        # each finding's severity in words, as the CSV and the page say it: an info note is not a fault to work on
         lines += [f"### {_md(result['host'])} ({_status_label(result['status'], lang)})", "",
-                  f"| {labels['finding']} | {labels['product']} | {labels['message']} | {labels['remedy']} |", "|---|---|---|---|"]
+                  f"| {labels['finding']} | {labels['severity']} | {labels['product']} | {labels['message']} | {labels['remedy']} |",
+                  "|---|---|---|---|---|"]
         for finding in result["findings"]:
-            lines.append(f"| {finding['code']} | {_md(_product_label(finding, lang))} | {_md(finding['message'][lang])} | "
+            lines.append(f"| {finding['code']} | {severities.get(finding['severity'], finding['severity'])} | "
+                         f"{_md(_product_label(finding, lang))} | {_md(finding['message'][lang])} | "
                          f"{_md(finding['remedy_text'][lang])} |")
         lines.append("")
     return "\n".join(lines) + "\n"

@@ -199,3 +199,17 @@ def test_every_label_on_the_pages_can_be_read_against_its_background() -> None:
     low |= {f"severity {s} on {ground}": round(_contrast(c, ground), 2) for s, c in severities.items()
             for ground in ("#ffffff", badge)}
     assert {what: ratio for what, ratio in low.items() if ratio < 4.5} == {}
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_each_finding_in_the_markdown_report_says_its_severity(lang: str) -> None:
+    """The Markdown report (pasted into a ticket) listed a host's findings without their severity: an info note
+    (CHANNEL_UNKNOWN) or a warning read like the error to work on. Each finding's row now says it, as the CSV does."""
+    document = _document()
+    text = _report.to_markdown(document, lang)
+    labels = _report.LABELS[lang]
+    assert (f"| {labels['finding']} | {labels['severity']} | {labels['product']} | {labels['message']} | "
+            f"{labels['remedy']} |") in text
+    failing = next(r for r in document["results"] if r["host"] == "pc1")
+    for finding in failing["findings"]:
+        assert f"| {finding['code']} | {_report._SEVERITY_LABELS[lang][finding['severity']]} | " in text
