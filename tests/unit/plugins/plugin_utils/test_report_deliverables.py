@@ -162,7 +162,7 @@ def test_a_state_not_known_is_said_not_left_empty(lang: str, not_known: str, unf
     row = next(line for line in _report.remediation_markdown(document, lang).splitlines() if line.startswith("| pc9 |"))
     assert row.split(" | ")[1] == not_known
     page = _report.remediation_html(document, lang)
-    assert f'<tr data-host="pc9" data-outcome="interrupted">\n<td>pc9</td>\n' in page
+    assert '<tr data-host="pc9" data-outcome="interrupted">\n<td>pc9</td>\n' in page
     cells = page.split('<tr data-host="pc9"', 1)[1].split("</tr>", 1)[0].split("<td>")
     assert cells[3].startswith(not_known)
     predicted = dict(document, hosts=[dict(h, after={"status": None, "codes": [], "cannot_be_foreseen": True})
