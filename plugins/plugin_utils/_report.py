@@ -383,9 +383,10 @@ _EVIDENCE_CELL = _encoder(ensure_ascii=False, sort_keys=True, default=str)
 
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection",
-#: https://owasp.org/www-community/attacks/CSV_Injection, and CWE-1236: ``=``, ``+``, ``-``, ``@``, tab and carriage
-#: return); such a cell is led by an apostrophe, the mitigation both give.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: https://owasp.org/www-community/attacks/CSV_Injection, and CWE-1236: ``=``, ``+``, ``-``, ``@``, tab, carriage
+#: return and line feed - OWASP's page names the line feed too, pages/attacks/CSV_Injection.md of OWASP/www-community
+#: at 0e5e8f001bc2b6d5c8d09ca9b1700c4643296a82); such a cell is led by an apostrophe, the mitigation both give.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def _csv_cell(value: t.Any) -> str:
