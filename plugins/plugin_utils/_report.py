@@ -48,7 +48,7 @@ LABELS = {
         "kms_note": "Each client is counted once, by its worst product that uses this KMS host: failing when any of "
                     "them has a cause, activated when all of them are activated; the rest (in grace with no cause "
                     "found, status not read) are counted under clients only.",
-        "same_machine": "Computers read under more than one inventory name",
+        "same_machine": "Computers read under more than one inventory name", "inventory_names": "Inventory names",
         "same_machine_note": "These inventory names reached the same computer (each reported the FQDN on the left as "
                              "its own); each name is counted as a host above. Remove the names that are not the "
                              "computer's own (a stale computer object, a DNS alias) from the inventory.",
@@ -67,20 +67,23 @@ LABELS = {
         "kms_note": "各クライアントは、この KMS ホストを使う製品のうち最も悪い状態で 1 回だけ数えます。いずれかの製品に"
                     "原因があれば失敗、すべての製品が認証済みなら認証済み、それ以外 (原因が見つからない猶予期間中、"
                     "状態を読み取れなかったもの) はクライアント数にだけ含めます。",
-        "same_machine": "複数のインベントリ名で読み取ったコンピューター",
+        "same_machine": "複数のインベントリ名で読み取ったコンピューター", "inventory_names": "インベントリ名",
         "same_machine_note": "これらのインベントリ名は同じコンピューターに接続しました (どれも左の FQDN を自分の名前として"
                              "報告しました)。上の集計では名前ごとに 1 台として数えています。コンピューター自身の名前でない"
                              "もの (古いコンピューター オブジェクト、DNS の別名) をインベントリから外してください。",
     },
 }
-#: A finding's severity (_findings.SEVERITIES) as the CSV shows it, per language.
+#: A finding's severity (_findings.SEVERITIES) as the CSV, Markdown and HTML reports show it, per language.
 _SEVERITY_LABELS = {
     "en": {"critical": "critical", "error": "error", "warning": "warning", "info": "info", "ok": "ok"},
     "ja": {"critical": "重大", "error": "エラー", "warning": "警告", "info": "情報", "ok": "問題なし"},
 }
 STATUS_ORDER = ("critical", "failing", "unreachable", "error", "warning", "unknown", "healthy")
-STATUS_COLOURS = {"critical": "#7b1fa2", "failing": "#c62828", "unreachable": "#6d4c41", "error": "#ef6c00",
-                  "warning": "#f9a825", "unknown": "#616161", "healthy": "#2e7d32"}
+#: Each status's colour, behind its label in white: each at 4.5:1 or more against white (WCAG 2.x 1.4.3 Contrast
+#: (Minimum), https://www.w3.org/WAI/WCAG21/Understanding/contrast-minimum.html; the amber and orange were 1.97:1 and
+#: 3.08:1), and never the only signal: the label says the status.
+STATUS_COLOURS = {"critical": "#7b1fa2", "failing": "#c62828", "unreachable": "#6d4c41", "error": "#b34700",
+                  "warning": "#8a6100", "unknown": "#616161", "healthy": "#2e7d32"}
 
 
 def _check_language(language: str) -> str:
@@ -384,19 +387,24 @@ _EVIDENCE_CELL = _encoder(ensure_ascii=False, sort_keys=True, default=str)
 
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection",
-#: https://owasp.org/www-community/attacks/CSV_Injection, and CWE-1236: ``=``, ``+``, ``-``, ``@``, tab and carriage
-#: return); such a cell is led by an apostrophe, the mitigation both give.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: https://owasp.org/www-community/attacks/CSV_Injection, and CWE-1236: ``=``, ``+``, ``-``, ``@``, tab, carriage
+#: return and line feed - OWASP's page names the line feed too, pages/attacks/CSV_Injection.md of OWASP/www-community
+#: at 0e5e8f001bc2b6d5c8d09ca9b1700c4643296a82); such a cell is led by an apostrophe, the mitigation both give.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def _csv_cell(value: t.Any) -> str:
     """``value`` as a CSV cell a spreadsheet shows as text: a cell that would start a formula (a host name, a
     licence Name or a KMS host name a host reported, a snapshot file's name) is led by an apostrophe, which Excel and
-    LibreOffice read as "text" and do not show."""
+    LibreOffice read as "text" and do not show. A line break inside the cell is LF, the one Excel ends a line of a
+    cell with: it shows a CR (of CR LF, or alone) as an extra box or dot (http://www.mschaef.com/blog/tech/excel/cr-lf.html,
+    https://hole.sugutsukaeru.jp/archives/13/3); the rows still end with CR LF."""
     if value is None:
         return ""                   # as csv.writer writes None
     text = value if type(value) is str else str.__str__(str(value))  # pylint: disable=unidiomatic-typecheck
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    if text.startswith(_FORMULA_STARTS):
+        text = "'" + text
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _spreadsheet_time(stamp: t.Any, not_known: str) -> str:
@@ -516,6 +524,7 @@ def to_markdown(document: dict[str, t.Any], language: str = "en") -> str:
     """A ticket-ready Markdown report: summary, causes, KMS hosts, then each host that needs attention."""
     lang = _check_language(language)
     labels = LABELS[lang]
+    severities = _SEVERITY_LABELS[lang]
     summary = document["summary"]
     lines = [f"# {labels['title']}", "", f"{labels['generated']}: {_when(document['generated_at'])}  ",
              f"{labels['hosts']}: {summary['hosts']}", "", f"| {labels['status']} | {labels['hosts']} |", "|---|---:|"]
@@ -536,17 +545,20 @@ def to_markdown(document: dict[str, t.Any], language: str = "en") -> str:
                          f"{csvlk_names(group.get('csvlk')) or labels['not_known']} |")
         lines += ["", labels["kms_note"]]
     if summary.get("same_machine"):
-        lines += ["", f"## {labels['same_machine']}", "", f"| FQDN | {labels['hosts']} |", "|---|---|"]
+        lines += ["", f"## {labels['same_machine']}", "", f"| FQDN | {labels['inventory_names']} |", "|---|---|"]
         lines += [f"| {_md(entry['fqdn'])} | {_md(', '.join(entry['hosts']))} |" for entry in summary["same_machine"]]
         lines += ["", labels["same_machine_note"]]
     lines += ["", f"## {labels['findings']}", ""]
     for result in document["results"]:
         if result["status"] == "healthy":
             continue
+        # each finding's severity in words, as the CSV and the page say it: an info note is not a fault to work on
         lines += [f"### {_md(result['host'])} ({_status_label(result['status'], lang)})", "",
-                  f"| {labels['finding']} | {labels['product']} | {labels['message']} | {labels['remedy']} |", "|---|---|---|---|"]
+                  f"| {labels['finding']} | {labels['severity']} | {labels['product']} | {labels['message']} | {labels['remedy']} |",
+                  "|---|---|---|---|---|"]
         for finding in result["findings"]:
-            lines.append(f"| {finding['code']} | {_md(_product_label(finding, lang))} | {_md(finding['message'][lang])} | "
+            lines.append(f"| {finding['code']} | {severities.get(finding['severity'], finding['severity'])} | "
+                         f"{_md(_product_label(finding, lang))} | {_md(finding['message'][lang])} | "
                          f"{_md(finding['remedy_text'][lang])} |")
         lines.append("")
     return "\n".join(lines) + "\n"
@@ -734,12 +746,17 @@ _EVIDENCE_PAGE = _encoder(ensure_ascii=False, indent=1, sort_keys=True, default=
 
 
 def _host_view(result: dict[str, t.Any], lang: str) -> dict[str, t.Any]:
+    """One host's row of the page: its status (label, colour, rank) and each finding as the page shows it."""
     status = result["status"]
+    severities = _SEVERITY_LABELS[lang]
     return {
         "host": result["host"], "status": status, "status_label": _status_label(status, lang),
         "status_colour": STATUS_COLOURS.get(status, "#616161"),
         "status_rank": STATUS_ORDER.index(status) if status in STATUS_ORDER else 9, "codes": result.get("codes") or [],
-        "findings": [{"code": f["code"], "severity": f["severity"], "product": _product_label(f, lang),
+        # the severity in words beside its colour: colour alone is lost in print and to a reader who does not tell
+        # red from green (WCAG 1.4.1, Use of Color: https://www.w3.org/WAI/WCAG21/Understanding/use-of-color.html)
+        "findings": [{"code": f["code"], "severity": f["severity"], "severity_label": severities.get(f["severity"], f["severity"]),
+                      "product": _product_label(f, lang),
                       "message": f["message"][lang], "remedy": f["remedy_text"][lang],
                       "evidence_json": _EVIDENCE_PAGE(f["evidence"])}
                      for f in result["findings"]],
@@ -875,11 +892,22 @@ def operation_label(op: t.Any, lang: str) -> str:
     return _OPERATION_LABELS_JA.get(name, name) if lang == "ja" else name
 
 
+#: An operation's target that is no product (``_kms_client``, ``_kms_host``): the licensing service as a whole
+#: (SoftwareLicensingService: a setting of every product of the host, or the Software Protection service itself).
+_SERVICE_TARGET = "service"
+
+
+def _target_text(target: t.Any, lang: str) -> t.Any:
+    """An operation's target as a report names it: the licensing service as a whole as "whole host" (ホスト全体, as a
+    finding about the whole host reads), not the module's word ``service``; any other target as it is."""
+    return LABELS[lang]["host_scope"] if target == _SERVICE_TARGET else target
+
+
 def _op_text(op: dict[str, t.Any], lang: str = "en") -> str:
     """"activate (Windows 11 Pro)": an operation and what it acted on, by product name when it is a product; the
     operation in the report's language ("ライセンス認証 (Windows 11 Pro)")."""
     product = op.get("product")
-    target = _product_names.localized_display(str(product), lang) if product else op.get("target")
+    target = _product_names.localized_display(str(product), lang) if product else _target_text(op.get("target"), lang)
     return f"{operation_label(op.get('op'), lang)} ({target})"
 
 
@@ -952,7 +980,7 @@ def remediation(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict
 
 def _unforeseen_text(op: t.Mapping[str, t.Any], lang: str) -> str:
     """A check-mode operation whose outcome cannot be foreseen, as one line: ``activate (target): why``."""
-    target = f" ({op.get('target')})" if op.get("target") else ""
+    target = f" ({_target_text(op.get('target'), lang)})" if op.get("target") else ""
     because = op.get("because")
     text = because.get(lang) if isinstance(because, dict) else None
     return f"{operation_label(op.get('op'), lang)}{target}: {text or _REMEDIATION_LABELS[lang]['unforeseen']}"
@@ -978,21 +1006,33 @@ def remediation_markdown(document: dict[str, t.Any], language: str = "en") -> st
         # the state after: its codes after a colon, only when there are any (a prediction has none: cannot be foreseen)
         codes = ", ".join(host["after"]["codes"])
         after = _outcome_label(host, labels) + (f": {codes}" if codes else "")
-        lines.append(f"| {_md(host['host'])} | {', '.join(host['before']['codes'])} | {_md(done)} | "
+        lines.append(f"| {_md(host['host'])} | {_before_text(host['before'], lang)} | {_md(done)} | "
                      f"{after} | {_md(' / '.join(host['instructions'][lang])) or labels['nothing']} |")
     return "\n".join(lines) + "\n"
 
 
 _OUTCOME_ORDER = ("interrupted", "unreachable", "failed", "changed_not_fixed", "reboot_required", "unchanged", "changed",
                   "fixed")
-_OUTCOME_COLOURS = {"interrupted": "#6a1b9a", "unreachable": "#4a148c", "failed": "#c62828", "changed_not_fixed": "#ef6c00",
+_OUTCOME_COLOURS = {"interrupted": "#6a1b9a", "unreachable": "#4a148c", "failed": "#c62828", "changed_not_fixed": "#b34700",
                     "unchanged": "#616161", "changed": "#1565c0", "fixed": "#2e7d32"}
 
 
 def _state_view(state: dict[str, t.Any], lang: str) -> dict[str, t.Any]:
+    """A host's state before or after the run as the page shows it; one not known (no diagnosis of it) says so, a
+    check-mode prediction's after says it cannot be foreseen - never "-", which reads as "nothing"."""
     status = state.get("status")
-    return {"status": status, "codes": state.get("codes") or [],
-            "status_label": _status_label(status, lang) if status else _REMEDIATION_LABELS[lang]["nothing"]}
+    return {"status": status, "codes": state.get("codes") or [], "status_label": _status_label(status, lang) if status
+            else _REMEDIATION_LABELS[lang]["unforeseen"] if state.get("cannot_be_foreseen") else LABELS[lang]["not_known"]}
+
+
+def _before_text(state: dict[str, t.Any], lang: str) -> str:
+    """The state before the run in a Markdown cell: its codes; "not known" when the host has no diagnosis before it
+    (a run interrupted before its first diagnosis reached it), never an empty cell."""
+    codes = ", ".join(state.get("codes") or [])
+    if codes:
+        return codes
+    status = state.get("status")
+    return _status_label(status, lang) if status else str(LABELS[lang]["not_known"])
 
 
 def remediation_html(document: dict[str, t.Any], language: str = "en", template: str | None = None) -> str:
@@ -1013,6 +1053,8 @@ def _labelled_operations(operations: t.Any, lang: str) -> list[t.Any]:
             op = dict(op, label=operation_label(op.get("op"), lang))
             if op.get("product"):
                 op["product"] = _product_names.localized_display(str(op["product"]), lang)
+            else:
+                op["target"] = _target_text(op.get("target"), lang)
         out.append(op)
     return out
 

@@ -111,7 +111,7 @@ def test_second_run_changes_nothing(remediation):
 def test_remediation_report_in_both_forms(remediation):
     text = (remediation["tmp"] / "first" / "remediation.en.md").read_text(encoding="utf-8")
     assert text.startswith("# KMS activation remediation") and "- fixed: 12" in text
-    assert "| pc-stale |" in text and "clear_kms_machine (service)" in text
+    assert "| pc-stale |" in text and "clear_kms_machine (whole host)" in text
     page = (remediation["tmp"] / "first" / "remediation.en.html").read_text(encoding="utf-8")
     assert page.lstrip().lower().startswith("<!doctype html") and "pc-stale" in page and "clear_kms_machine" in page
 

@@ -413,7 +413,8 @@ def test_a_prediction_says_what_cannot_be_foreseen_and_ends_no_cell_in_a_bare_co
         activate = "activate" if lang == "en" else "ライセンス認証"     # the operation in the report's language
         assert f" | {activate} (prod-1): {because[lang]} | {predicted} | " in rows["pc0"]
         enable_spp = "enable_spp" if lang == "en" else "ソフトウェア保護サービスの有効化"
-        assert f" | {enable_spp} (service) - {activate}: {because[lang]} | {predicted} | " in rows["pc1"]
+        whole = _report.LABELS[lang]["host_scope"]           # the licensing service as a whole ("service")
+        assert f" | {enable_spp} ({whole}) - {activate}: {because[lang]} | {predicted} | " in rows["pc1"]
         assert f"{predicted}: " not in rows["pc0"] + rows["pc1"]
         assert f" | {_report._REMEDIATION_LABELS[lang]['unchanged']}: " in rows["pc2"]        # codes after the colon
         html = (folder / f"remediation.{lang}.html").read_text(encoding="utf-8")

@@ -64,7 +64,7 @@ def test_the_interrupted_document_lists_every_host_with_its_journal(tmp_path):
     assert got["pc-a"]["before"]["codes"] == ["STALE_KMS_OVERRIDE"] and got["pc-a"]["after"]["status"] == "unreachable"
     assert got["pc-b"]["operations"] == [] and got["pc-b"]["unconfirmed"] == [] and got["pc-b"]["before"]["status"] is None
     text = _fleet.remediation_markdown(document, "ja")
-    assert "実行が中断された" in text and "KMS ホスト名の設定解除 (service)" in text
+    assert "実行が中断された" in text and "KMS ホスト名の設定解除 (ホスト全体)" in text
     json.dumps(document)
 
 
