@@ -127,8 +127,13 @@ _COMMAND_RE = re.compile(r"\b(?P<tool>ospp\.vbs|slmgr(?:\.vbs)?)\b\S*\s+(?:\S+\s
 #: On Japanese Windows the label and the message are Japanese ("エラー: 0xC004F074 ソフトウェア ライセンス サービスで、コン
 #: ピューターのライセンス認証ができなかったことが報告されました。...", quoted from an Azure VM by Microsoft Japan's Azure
 #: support, github.com/jpaztech/blog articles/vm/azure-kms-update.md); on Chinese (zh-CN) Windows "错误: 0xC004F074 软件
-#: 授权服务报告无法激活计算机。..." (github.com/ThunderEX/py-kms/issues/20, github.com/11notes/docker-kms/issues/41).
-_SLMGR_ERROR_RE = re.compile(r"^(?:Error|エラー|错误)\s*[:：]\s*(?P<code>0x[0-9A-Fa-f]{1,8})(?![0-9A-Fa-f])(?P<text>.*)$")
+#: 授权服务报告无法激活计算机。..." (github.com/ThunderEX/py-kms/issues/20, github.com/11notes/docker-kms/issues/41); on
+#: Portuguese and Swedish Windows "Erro: 0xC004F074 O Serviço de Licenciamento de Software informou que o computador não
+#: podia ser ativado. ..." and "Fel: 0xC004F074 Software LicensingService rapporterade att datorn inte kunde aktiveras.
+#: ..." (Microsoft's pt-PT and sv-SE machine translations of "Troubleshoot Azure Windows virtual machine activation
+#: problems", code index ids 36163443365, 46534510995). Danish "Fejl:" is assumed to be the same line: it is the result
+#: label of the Danish activation message (LABELS "da") and no Danish slmgr line is published.
+_SLMGR_ERROR_RE = re.compile(r"^(?:Error|エラー|错误|Erro|Fel|Fejl)\s*[:：]\s*(?P<code>0x[0-9A-Fa-f]{1,8})(?![0-9A-Fa-f])(?P<text>.*)$")
 #: ospp.vbs prints its result labels in capitals whatever the language (fr_21z_office2021_1_ospp_inslic.txt).
 _OSPP_ERROR_CODE = "ERROR CODE"
 _OSPP_DESCRIPTION_RE = re.compile(r"^ERROR DESCRIPTION\s*:(?P<text>.*)$")
@@ -140,8 +145,9 @@ _OSPP_SEPARATOR_RE = re.compile(r"^---(?:Processing|Exiting)?-{3,}$")
 #: activation, "ライセンス認証": "コンピューターのライセンス認証ができなかった", github.com/jpaztech/blog; Microsoft's ja-JP
 #: "ライセンス認証エラー コードのトラブルシューティング" gives it for 0xC004F038/39/6C/74, and none for 0xC004F050's
 #: "プロダクト キーが無効である", code index id 6471319197); zh-CN "激活" ("软件授权服务报告无法激活计算机", the zh-CN
-#: captures above).
-_ACTIVATION_WORD_RE = re.compile(r"activat|ライセンス認証|激活", re.I)
+#: captures above); pt "ativado" / pt-PT "activado" ("não podia ser ativado"), sv and da "aktiver-" ("kunde aktiveras",
+#: the pt and sv lines of _SLMGR_ERROR_RE).
+_ACTIVATION_WORD_RE = re.compile(r"activat|ライセンス認証|激活|\ba(?:c)?tiva|\baktiver", re.I)
 #: The console window widths at which a long line is cut (_console_wrapped).
 _CONSOLE_WIDTHS = (80, 120)
 #: Windows' own activation attempts as the Application log prints them (Event Viewer, Get-WinEvent's Message), one
