@@ -61,3 +61,35 @@ def test_kb929826_dialog_error_label_with_code_alone_is_still_read():
                  "da_kb929826_win7_dns_error_80092328.txt"):
         products = read(name)["probes"]["activation"]["products"]
         assert any("LicenseStatusReason" in p for p in products), name
+
+
+# -- slmgr /ipk's key given to a licence (session z1's _installed_keys) --------------------------------------------------
+
+def _ipk_then_licence(key: str, name: str) -> dict:
+    text = (f"C:\\Windows\\system32>cscript slmgr.vbs /ipk {key}\n"
+            f"Installed product key {key} successfully.\n\n"
+            "C:\\Windows\\system32>cscript slmgr.vbs /dli\n"
+            f"Name: {name}\n")
+    return _text.snapshot_from_text(text, "pc1")
+
+
+def test_ipk_key_goes_to_no_licence_of_another_windows_release():
+    """Composed from Microsoft's KMS client keys table (the Windows 10/11 Pro GVLK, ending T83GX) and a Windows 7
+    licence's Name as slmgr prints it ("Windows(R) 7, Professional edition", KB 4487266's "Windows(R) 7, Enterprise
+    edition"). A Windows 10 key is refused by Windows 7, so the confirmation and this licence are not of one Windows
+    (a paste of two computers). Correct: the licence's key is not collected and the confirmation stays unread. Wrong
+    before the fix: the editions alone were compared ("Professional" has a GVLK in Windows 7, 8, 8.1 and 10/11), so the
+    Windows 7 licence was given the Windows 10 key's last five characters."""
+    snap = _ipk_then_licence("W269N-WFGWX-YVC9B-4J6C9-T83GX", "Windows(R) 7, Professional edition")
+    products = snap["probes"]["activation"]["products"]
+    assert products == [{"Name": "Windows(R) 7, Professional edition"}]
+    assert any(u.startswith("Installed product key") for u in _unread(snap))
+    # the Windows 7 Professional GVLK (ending GPDD4) is that licence's
+    snap = _ipk_then_licence("FJ82H-XT6CR-J8D7P-XQJJ2-GPDD4", "Windows(R) 7, Professional edition")
+    assert snap["probes"]["activation"]["products"][0]["PartialProductKey"] == "GPDD4"
+    # and the Windows 10/11 key a licence whose Name names no release (Windows 8, 8.1, 10 and 11 print none)
+    snap = _ipk_then_licence("W269N-WFGWX-YVC9B-4J6C9-T83GX", "Windows(R), Professional edition")
+    assert snap["probes"]["activation"]["products"][0]["PartialProductKey"] == "T83GX"
+    # a Windows 7 key never goes to a licence without Windows 7's "7" in its Name
+    snap = _ipk_then_licence("FJ82H-XT6CR-J8D7P-XQJJ2-GPDD4", "Windows(R), Professional edition")
+    assert "PartialProductKey" not in snap["probes"]["activation"]["products"][0]
