@@ -49,8 +49,8 @@ kms_host:
       C(dns_publish_list), C(requests_24h), C(dns_publishing_failures), C(events), C(firewall_builtin_inbound),
       C(firewall_inbound), C(spp_service).
     - C(firewall_builtin_inbound) is null when the rule, or whether it is enabled, was not read.
-    - C(requests_24h) is the number of client requests (event 12290) the host logged in the last 24 hours; null when
-      its Key Management Service log could not be read.
+    - C(requests_24h) is the number of client requests (event 12290) of the last 24 hours that the host's Key Management
+      Service log still holds (a full log that overwrote older events holds fewer); null when that log could not be read.
     - C(dns_publish_list) lists the domains of DnsDomainPublishList; a string's priority and weight
       (C(domain_name, priority, weight)) are not domains.
     - C(firewall_inbound) is what the built-in Key Management Service rules (SPPSVC-In-TCP, SPPSVC-In-TCP-NoScope) let

@@ -363,12 +363,12 @@ def find(build: int | None, edition_id: str | None, product_type: int | None = 1
     return None
 
 
-def windows_editions(partial_key: str | None) -> frozenset[str]:
-    """The editions (EditionID, lower case) whose published Windows GVLK ends with these five characters; empty for
-    any other key (a MAK, a retail key, an Office GVLK)."""
+def windows_editions(partial_key: str | None) -> frozenset[tuple[str, str]]:
+    """The (release, EditionID in lower case) whose published Windows GVLK ends with these five characters
+    (("Windows 10/11", "professional")); empty for any other key (a MAK, a retail key, an Office GVLK)."""
     if not partial_key:
         return frozenset()
-    return frozenset(row.edition_id.lower() for row in _rows() if row.last5 == partial_key.upper())
+    return frozenset((row.release, row.edition_id.lower()) for row in _rows() if row.last5 == partial_key.upper())
 
 
 def is_gvlk(partial_key: str | None, application: str | None = None) -> bool:

@@ -21,7 +21,7 @@ import dataclasses
 import ipaddress
 import typing as t
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _restart, _snapshot
 
 #: The steps whose ``changed`` means "something was fixed on this host" (the activation is what follows from it).
 _FIXES = ("spp", "override", "set_host", "firewall", "time", "gvlk", "repair", "rekey")
@@ -415,7 +415,7 @@ class RemediationRun:
     def restarting(self) -> bool:
         """A step answered that Windows is already restarting (DISM's 1641, ERROR_SUCCESS_REBOOT_INITIATED): nothing
         more is sent to the host in this run, not even a read."""
-        return any(isinstance(step, t.Mapping) and step.get("pending") == "reboot_initiated"
+        return any(isinstance(step, t.Mapping) and step.get("pending") == _restart.INITIATED
                    for r in self._of(_FIXES) for step in _as_list(r.get("steps")))
 
     def reboot_required(self) -> bool:

@@ -119,8 +119,13 @@ _COMMAND_RE = re.compile(r"\b(?P<tool>ospp\.vbs|slmgr(?:\.vbs)?)\b\S*\s+(?:\S+\s
 #: On Japanese Windows the label and the message are Japanese ("エラー: 0xC004F074 ソフトウェア ライセンス サービスで、コン
 #: ピューターのライセンス認証ができなかったことが報告されました。...", quoted from an Azure VM by Microsoft Japan's Azure
 #: support, github.com/jpaztech/blog articles/vm/azure-kms-update.md); on Chinese (zh-CN) Windows "错误: 0xC004F074 软件
-#: 授权服务报告无法激活计算机。..." (github.com/ThunderEX/py-kms/issues/20, github.com/11notes/docker-kms/issues/41).
-_SLMGR_ERROR_RE = re.compile(r"^(?:Error|エラー|错误)\s*[:：]\s*(?P<code>0x[0-9A-Fa-f]{1,8})(?![0-9A-Fa-f])(?P<text>.*)$")
+#: 授权服务报告无法激活计算机。..." (github.com/ThunderEX/py-kms/issues/20, github.com/11notes/docker-kms/issues/41); on
+#: Portuguese and Swedish Windows "Erro: 0xC004F074 O Serviço de Licenciamento de Software informou que o computador não
+#: podia ser ativado. ..." and "Fel: 0xC004F074 Software LicensingService rapporterade att datorn inte kunde aktiveras.
+#: ..." (Microsoft's pt-PT and sv-SE machine translations of "Troubleshoot Azure Windows virtual machine activation
+#: problems", code index ids 36163443365, 46534510995). Danish "Fejl:" is assumed to be the same line: it is the result
+#: label of the Danish activation message (LABELS "da") and no Danish slmgr line is published.
+_SLMGR_ERROR_RE = re.compile(r"^(?:Error|エラー|错误|Erro|Fel|Fejl)\s*[:：]\s*(?P<code>0x[0-9A-Fa-f]{1,8})(?![0-9A-Fa-f])(?P<text>.*)$")
 #: ospp.vbs prints its result labels in capitals whatever the language (fr_21z_office2021_1_ospp_inslic.txt).
 _OSPP_ERROR_CODE = "ERROR CODE"
 _OSPP_DESCRIPTION_RE = re.compile(r"^ERROR DESCRIPTION\s*:(?P<text>.*)$")
@@ -132,8 +137,9 @@ _OSPP_SEPARATOR_RE = re.compile(r"^---(?:Processing|Exiting)?-{3,}$")
 #: activation, "ライセンス認証": "コンピューターのライセンス認証ができなかった", github.com/jpaztech/blog; Microsoft's ja-JP
 #: "ライセンス認証エラー コードのトラブルシューティング" gives it for 0xC004F038/39/6C/74, and none for 0xC004F050's
 #: "プロダクト キーが無効である", code index id 6471319197); zh-CN "激活" ("软件授权服务报告无法激活计算机", the zh-CN
-#: captures above).
-_ACTIVATION_WORD_RE = re.compile(r"activat|ライセンス認証|激活", re.I)
+#: captures above); pt "ativado" / pt-PT "activado" ("não podia ser ativado"), sv and da "aktiver-" ("kunde aktiveras",
+#: the pt and sv lines of _SLMGR_ERROR_RE).
+_ACTIVATION_WORD_RE = re.compile(r"activat|ライセンス認証|激活|\ba(?:c)?tiva|\baktiver", re.I)
 #: The console window widths at which a long line is cut (_console_wrapped).
 _CONSOLE_WIDTHS = (80, 120)
 #: Windows' own activation attempts as the Application log prints them (Event Viewer, Get-WinEvent's Message), one
@@ -182,8 +188,12 @@ _SETTINGS_KEY_RE = re.compile(r"^Product key\s*:\s*(?P<key>\S+)$", re.I)
 #: slmgr /ipk's L_MsgInstalledPKey, "Installed product key %PKEY% successfully.", the whole key as typed.
 _KEY_INSTALLED_RE = re.compile(r"^Installed product key (?P<key>\S+) successfully\.?$")
 #: A Windows licence's Name and the edition in it ("Windows(R), Professional edition", "Windows(R) 7, Enterprise
-#: edition", "Windows Server(R), ServerStandard edition"): the edition is the licence's LicenseFamily / EditionID.
-_WINDOWS_EDITION_NAME_RE = re.compile(r"^Windows(?: Server)?\(R\)(?: \w+)?,\s*(?P<edition>[A-Za-z]+) edition$")
+#: edition", "Windows Server(R), ServerStandard edition"): the edition is the licence's LicenseFamily / EditionID, the
+#: word after "(R)" the release where the Name has one (Windows 7's "7"; Windows 8, 8.1, 10 and 11 print none).
+_WINDOWS_EDITION_NAME_RE = re.compile(r"^Windows(?: Server)?\(R\)(?: (?P<version>\w+))?,\s*(?P<edition>[A-Za-z]+) edition$")
+#: The GVLK releases (_gvlk) whose licence Names carry the release's number ("Windows(R) 7, Enterprise edition", KB
+#: 4487266): their keys fit only a Name with that number, a Name with none fits only the other releases' keys.
+_NUMBERED_RELEASES = frozenset({"Windows 7"})
 
 #: Labels seen in real published output, per language, mapped to the CIM property they show. Only where the value
 #: alone is ambiguous. Sources:
@@ -870,12 +880,12 @@ class _Reader:
 
     def _installed_keys(self, products: list[dict[str, t.Any]]) -> None:
         """slmgr /ipk's key: the confirmation does not name the licence the key went to, but a public KMS client key
-        (GVLK) fits one Windows edition (_gvlk.windows_editions), and the licence of that edition the paste shows (by
-        its Name) is then the one that holds it - read as its partial product key when the paste shows no other key of
+        (GVLK) fits one Windows edition of a release (_gvlk.windows_editions), and the licence of that edition and
+        release the paste shows (by its Name, _fits_key) is then the one that holds it - read as its partial product key when the paste shows no other key of
         it. Any other key (MAK, retail, ...) or no such single licence: the line stays unread."""
         for number, last5 in self.installed_keys:
-            editions = _gvlk.windows_editions(last5)
-            named = [p for p in products if _windows_edition(p.get("Name")) in editions]
+            fits = _gvlk.windows_editions(last5)
+            named = [p for p in products if _fits_key(p.get("Name"), fits)]
             if len(named) != 1 or named[0].get("PartialProductKey", last5) != last5:
                 continue
             named[0]["PartialProductKey"] = last5
@@ -1199,10 +1209,17 @@ def _kms_name_port(value: str) -> tuple[str, int | None]:
     return host, int(port) if port.isdigit() else None
 
 
-def _windows_edition(name: t.Any) -> str | None:
-    """The edition a Windows licence's Name shows (_WINDOWS_EDITION_NAME_RE), lower case; None for any other Name."""
+def _fits_key(name: t.Any, fits: frozenset[tuple[str, str]]) -> bool:
+    """Whether a Windows licence's Name (_WINDOWS_EDITION_NAME_RE) is of an edition and release a GVLK fits
+    (_gvlk.windows_editions): the edition the same, and the release the Name's number names ("Windows(R) 7, ..." -
+    Windows 7) or, a Name with no number, one whose Names carry none (_NUMBERED_RELEASES). False for any other Name."""
     match = _WINDOWS_EDITION_NAME_RE.match(name) if isinstance(name, str) else None
-    return match.group("edition").lower() if match else None
+    if match is None:
+        return False
+    version = match.group("version")
+    return any(edition == match.group("edition").lower()
+               and (release == f"Windows {version}" if version else release not in _NUMBERED_RELEASES)
+               for release, edition in fits)
 
 
 def _console_wrapped(text: str) -> bool:

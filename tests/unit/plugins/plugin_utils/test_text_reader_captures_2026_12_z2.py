@@ -107,9 +107,10 @@ def test_msdocs_ja_translated_ato_success_stays_unread():
 
 def test_msdocs_ja_translated_skms_message_stays_unread():
     """The same article's `slmgr /skms kms.core.windows.net:1688` message, "キー管理サービスのマシン名は
-    kms.core.windows.net:1688 に正常に設定されました。". Correct (right before any fix): unread, as the English and
-    Italian /skms messages are (en_lotro_ipk_skms_ato_success.txt, it_pastebin_wngjxsf3_kms38_ipk_skms.txt): the
-    reader reads no /skms message in any language, so no KMS host is made up from it."""
+    kms.core.windows.net:1688 に正常に設定されました。". Correct (right before any fix): unread - a translator's
+    rendering, not proven slmgr words; the reader reads only the English and Italian /skms messages
+    (en_lotro_ipk_skms_ato_success.txt, it_pastebin_wngjxsf3_kms38_ipk_skms.txt, session z1), so no KMS host is made
+    up from it."""
     snap = read("ja_msdocs_azure_vm_skms_message.txt")
     assert snap["probes"] == {} and len(unread(snap)) == 1
     assert diagnose(snap)["codes"] == ["EVIDENCE_MISSING"]
