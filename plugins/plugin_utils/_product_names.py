@@ -81,7 +81,10 @@ _SHARED_BUILDS = frozenset({14393, 16299, 17134, 17763, 18362, 18363, 19041, 190
 _LTSB_BUILDS = frozenset({10240, 14393})
 #: Builds that are a server's alone: Windows Server 2022 and Windows Server 23H2 (Annual Channel).
 _SERVER_ONLY_BUILDS = frozenset({20348, 25398})
-_WINDOWS_NAME = re.compile(r"^Windows\(R\),\s*(?P<edition>[A-Za-z]+) edition$")
+#: A Windows licence's Name: "Windows(R), Professional edition" (Windows 8.1 and later, Server 2012 and later), with the
+#: release before the comma on Windows 7 ("Windows(R) 7, Enterprise edition") and "Windows Server(R)" on Server 2008 R2
+#: ("Windows Server(R), ServerEnterprise edition"), as real slmgr /dlv captures print them (tests/unit/fixtures/text).
+_WINDOWS_NAME = re.compile(r"^Windows(?P<server> Server)?\(R\)(?: (?P<release>7|Vista))?,\s*(?P<edition>[A-Za-z]+) edition$")
 
 
 def _server_edition(os_info: dict[str, t.Any], edition: str | None = None) -> bool | None:
@@ -124,6 +127,16 @@ def windows_release(os_info: dict[str, t.Any] | None, edition: str | None = None
     if build >= 10240:
         return "Windows 10"
     return None
+
+
+def _named_release(named: re.Match[str] | None) -> str | None:
+    """The release a licence's Name gives when the build does not: "Windows 7" ("Windows(R) 7, ... edition");
+    "Windows Server" for "Windows Server(R), ... edition" (2008 R2's; its release is not in the Name)."""
+    if named is None:
+        return None
+    if named.group("release"):
+        return f"Windows {named.group('release')}"
+    return "Windows Server" if named.group("server") else None
 
 
 def _windows_family(os_info: dict[str, t.Any] | None, edition: str | None) -> str:
@@ -232,11 +245,13 @@ def product_name(product: dict[str, t.Any], os_info: dict[str, t.Any] | None = N
                 or office2010_name(product.get("license_family"), product.get("name")) or "Office")
     if application == "windows":
         edition_id = product.get("license_family") or (os_info or {}).get("edition_id")
+        named = _WINDOWS_NAME.match(product.get("name") or "")
         if not edition_id:
-            match = _WINDOWS_NAME.match(product.get("name") or "")
-            edition_id = match.group("edition") if match else None
-        release = windows_release(os_info, edition_id) or _windows_family(os_info, edition_id)
+            edition_id = named.group("edition") if named else None
+        release = windows_release(os_info, edition_id) or _named_release(named) or _windows_family(os_info, edition_id)
         edition = windows_edition(edition_id)
+        if release == "Windows 7" and edition == "Pro":
+            edition = "Professional"    # "Windows 7 Professional" (Microsoft's KMS client keys, Windows 7 rows)
         if edition and (os_info or {}).get("build") in _LTSB_BUILDS and edition.endswith(" LTSC"):
             edition = edition[: -len("LTSC")] + "LTSB"
         return f"{release} {edition}" if edition else release

@@ -26,6 +26,10 @@ CLIENT_11 = {"build": 22631, "product_type": 1, "is_server": False, "edition_id"
     # "Windows(R), ServerStandard edition" and shows no build; over WinRM 2012 R2's build 9600 has no release in the table
     ({"application": "windows", "license_family": "SomethingNew"}, {"build": 99999, "is_server": True}, "Windows Server"),
     ({"application": "windows", "name": "Windows(R), ServerStandard edition"}, None, "Windows Server Standard"),
+    # Windows 7's and Server 2008 R2's licence Names (real slmgr /dlv captures) were read as "Windows" alone
+    ({"application": "windows", "name": "Windows(R) 7, Enterprise edition"}, None, "Windows 7 Enterprise"),
+    ({"application": "windows", "name": "Windows(R) 7, Professional edition"}, {"build": 7601}, "Windows 7 Professional"),
+    ({"application": "windows", "name": "Windows Server(R), ServerEnterprise edition"}, None, "Windows Server Enterprise"),
     ({"application": "windows", "license_family": "ServerDatacenter"}, {"build": 9600, "product_type": 3, "is_server": True},
      "Windows Server Datacenter"),
     ({"application": "windows", "license_family": "Professional"}, {"build": 9600, "product_type": 1, "is_server": False},
