@@ -13,7 +13,7 @@ export ANSIBLE_FORCE_COLOR := 0
 help:
 	@echo "make demo   - set up, start the lab demo fleet, run the collection's playbooks against it, stop the lab"
 	@echo "make test   - set up and run every test (sanity, units, lint, PowerShell syntax, lab, molecule) and the smoke on older ansible-core"
-	@echo "make matrix - release check: units, sanity, lab and integration on every supported ansible-core (2.16-2.21)"
+	@echo "make matrix - release check: units, sanity, lab and integration on every supported ansible-core (2.16-2.21, 2.22rc1)"
 
 venv:
 	@tools/venv.sh

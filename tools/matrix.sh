@@ -59,10 +59,14 @@ SMOKE_K+=" or test_psrp_smoke_diagnose_runs_through_this_lines_psrp_plugin"
 SMOKE_K+=" or test_ssh_smoke_diagnose_runs_through_this_lines_ssh_plugin_with_powershell_and_cmd_shells"
 
 python_for() {
-    # ansible-core 2.16-2.19 support Python 3.10-3.13 on the controller, 2.20 needs 3.12+, 2.21 and 2.22 3.12+ (3.13 here)
+    # The controller Pythons each line supports (its release's PyPI classifiers): 2.16 and 2.17 3.10-3.12, 2.18 and
+    # 2.19 3.11-3.13, 2.20 and 2.21 3.12-3.14, 2.22 3.13-3.15. 2.16 runs on 3.10, the oldest any supported line
+    # accepts; 3.14 and 3.15 are not tested (no interpreter here). tests/unit/docs/test_platform_claims.py checks
+    # each arm against that list and docs/compatibility.md.
     local want
     case "$1" in
-        2.16|2.17|2.18|2.19) want=3.11 ;;
+        2.16) want=3.10 ;;
+        2.17|2.18|2.19) want=3.11 ;;
         2.20) want=3.12 ;;
         *) want=3.13 ;;
     esac
