@@ -61,12 +61,15 @@ class ActionModule(ActionBase):
                     errors.setdefault(_empty_target(target, (task_vars.get("groups") or {}).get("all") or []), [])
             elif target.get("within") is not None:
                 outside = _outside(target["hosts"], target["within"]["hosts"])
-                if outside and target["within"]["pattern"] == target["within"].get("default_group"):
+                refused = bool(outside) and target["within"]["pattern"] == target["within"].get("default_group")
+                if refused:
                     errors.setdefault(_outside_target(target), []).extend(outside)
                 elif outside:
                     warnings.append(_left_out(target, outside))
-                elif target["within"].get("limit") is not None:
-                    limited = _outside(target["hosts"], target["within"]["limit"]["hosts"])
+                if target["within"].get("limit") is not None and not refused:
+                    # the hosts the run's pattern holds but its --limit leaves out (those outside it are named above)
+                    limited = _outside([name for name in target["hosts"] if name not in outside],
+                                       target["within"]["limit"]["hosts"])
                     if limited:
                         warnings.append(_left_out(target, limited, limit=True))
         checked = 0

@@ -97,7 +97,7 @@ def _one_or_shared(found: dict[str, dict[str, t.Any]]) -> dict[str, t.Any] | tup
     it, their sorted inventory names: such a name or address joins none of them."""
     if len(found) == 1:
         return next(iter(found.values()))
-    return tuple(sorted(str(entry["host"]) for entry in found.values()))
+    return tuple(sorted((str(entry["host"]) for entry in found.values()), key=host_order))
 
 
 def _identity(entry: t.Mapping[str, t.Any]) -> str:
@@ -181,7 +181,7 @@ class _Joiner:
             elif owner is not None:
                 found.setdefault(_identity(owner), (owner, address or ""))
         if shared or len(found) > 1:
-            return _Join(None, None, tuple(sorted(shared | {str(e["host"]) for e, _a in found.values()})))
+            return _Join(None, None, tuple(sorted(shared | {str(e["host"]) for e, _a in found.values()}, key=host_order)))
         if found:
             entry, address = next(iter(found.values()))
             return _Join(entry, address)
@@ -340,8 +340,8 @@ def _weigh_host_down(result: dict[str, t.Any], proof: dict[str, dict[str, t.Any]
         seen = proof.get(_proof_key(join, name))
         if not seen:
             continue
-        reached = sorted(seen["reached"] - {result["host"]})
-        activated = sorted(seen["activated"] - {result["host"]})
+        reached = sorted(seen["reached"] - {result["host"]}, key=host_order)
+        activated = sorted(seen["activated"] - {result["host"]}, key=host_order)
         if not reached and not activated:
             continue
         by_name = [client for client in reached if client not in seen["address_clients"]]
@@ -563,7 +563,7 @@ def summarise(results: list[dict[str, t.Any]], by_kms: dict[str, dict[str, t.Any
         "code_counts": {code: len(hosts) for code, hosts in sorted(code_hosts.items())},
         "statements": statements,
         "by_kms_host": groups,
-        "kms_hosts": sorted({v["host"] for v in kms_index.values()}, key=str),
+        "kms_hosts": sorted({v["host"] for v in kms_index.values()}, key=host_order),
         "same_machine": same_machine(results),
     }
 
@@ -577,9 +577,9 @@ def _group(name: str, group: dict[str, t.Any], kms_index: dict[str, dict[str, t.
            "activated": len(group["activated"] - group["failing"] - group["neither"]), "failing": len(group["failing"]),
            "codes": dict(group["codes"]), "csvlk": entry.get("csvlk"), "current_count": entry.get("current_count")}
     if group.get("addresses"):
-        out.update(kms_host_in_run=sorted(group["run_hosts"]), joined_by_address=sorted(group["addresses"]))
+        out.update(kms_host_in_run=sorted(group["run_hosts"], key=host_order), joined_by_address=sorted(group["addresses"]))
     if group.get("shared"):
-        out["shared_by"] = sorted(group["shared"])
+        out["shared_by"] = sorted(group["shared"], key=host_order)
     return out
 
 
@@ -593,4 +593,4 @@ def same_machine(results: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
         fqdn = _snapshot.host_key(result.get("fqdn"))
         if "." in fqdn:
             names.setdefault(fqdn, set()).add(str(result["host"]))
-    return [{"fqdn": fqdn, "hosts": sorted(hosts)} for fqdn, hosts in sorted(names.items()) if len(hosts) > 1]
+    return [{"fqdn": fqdn, "hosts": sorted(hosts, key=host_order)} for fqdn, hosts in sorted(names.items()) if len(hosts) > 1]

@@ -25,7 +25,7 @@ import os
 import shutil
 import typing as t
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller, _fleet, _journal, _report
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller, _correlate, _fleet, _journal, _report
 
 #: The name stem of every interrupted run's record (a complete run's is ``remediation``).
 PREFIX = "remediation-interrupted-"
@@ -81,7 +81,7 @@ def _shown(operations: list[dict[str, t.Any]]) -> str:
 def summary_line(journal: dict[str, list[dict[str, t.Any]]]) -> str:
     """Each host of ``journal`` with its operations confirmed and those in flight (outcome unknown), on one line."""
     parts = []
-    for host in sorted(journal):
+    for host in sorted(journal, key=_correlate.host_order):     # the reports' order: without regard to case
         summary = _journal.summarise(journal[host])
         done = _shown(summary["operations"]) or "none"
         unknown = _shown(summary["unconfirmed"]) or "none"

@@ -27,7 +27,7 @@ from ansible_collections.winactivation.kms.plugins.plugin_utils import _restart,
 _FIXES = ("spp", "override", "set_host", "firewall", "time", "gvlk", "repair", "rekey")
 #: The remedies a run lost half-way may have left in place (their next read finds nothing to do).
 _IN_PLACE = ("spp", "override", "set_host", "firewall", "time", "gvlk")
-#: The finding codes each fix's step is taken for (``steps_before_activation``): in check mode, a step that would act
+#: The finding codes each fix's step is taken for (``steps_before_activation`` reads them here): in check mode, a step that would act
 #: takes the person's part of those findings (the prediction's "what a person must do" leaves their remedy texts out).
 _ADDRESSES = {
     "spp": ("SPP_SERVICE_UNAVAILABLE",), "override": ("STALE_KMS_OVERRIDE",),
@@ -288,33 +288,33 @@ class RemediationRun:
         s = self.settings
         if not self.findings:
             return
-        if s.enable_spp and self._any("SPP_SERVICE_UNAVAILABLE"):
+        if s.enable_spp and self._any(*_ADDRESSES["spp"]):
             yield Step("spp", "Restore the Software Protection service", "kms_client",
                        {"spp_service": True, "activate": False})
         if s.clear_kms_override:
-            for finding in self._with("STALE_KMS_OVERRIDE"):
+            for finding in (f for code in _ADDRESSES["override"] for f in self._with(code)):
                 evidence, product = _dict(finding.get("evidence")), _dict(finding.get("product"))
                 scope = "service" if evidence.get("source") == "service" else product.get("id")
                 yield Step("override", "Clear stale manual KMS settings", "kms_client",
                            {"state": "absent", "scope": scope, "activate": False})
-        if s.set_kms_host and s.kms_host and self._any("KMS_SRV_MISSING", "KMS_HOST_UNRESOLVABLE"):
+        if s.set_kms_host and s.kms_host and self._any(*_ADDRESSES["set_host"]):
             yield Step("set_host", "Point the client at a known KMS host", "kms_client", {"kms_host": s.kms_host, "activate": False})
-        if s.open_firewall and self._any("KMS_PORT_BLOCKED"):
+        if s.open_firewall and self._any(*_ADDRESSES["firewall"]):
             port = _dict(self._with("KMS_PORT_BLOCKED")[0].get("evidence")).get("port")
             yield Step("firewall", "Allow outbound TCP to the KMS port", "kms_firewall",
                        {"direction": "outbound", "port": port, "remote_addresses": list(s.kms_addresses)})
-        if s.time_sync and self._any("CLOCK_SKEW"):
+        if s.time_sync and self._any(*_ADDRESSES["time"]):
             source = s.time_source if s.time_source != "auto" else ("domain" if self.domain_member else "ntp")
             yield Step("time", "Synchronise the clock", "time_sync",
                        {"source": source, "ntp_servers": list(s.ntp_servers) if source == "ntp" else []})
-        if s.install_gvlk and self._any("NOT_KMS_CHANNEL", "INVALID_PRODUCT_KEY") and not self._any("NO_GVLK_FOR_EDITION"):
+        if s.install_gvlk and self._any(*_ADDRESSES["gvlk"]) and not self._any("NO_GVLK_FOR_EDITION"):
             if self.is_kms_host:
                 # the step lifts kms_client's protection of the CSVLK (allow_channel_change): a person decides
                 self._tell(_KMS_HOST_GVLK)
             else:
                 yield Step("gvlk", "Install the KMS client key for the edition", "kms_client",
                            {"install_gvlk": True, "allow_channel_change": True, "activate": False})
-        if s.rebuild_license_store and self._any("LICENSE_STORE_CORRUPT"):
+        if s.rebuild_license_store and self._any(*_ADDRESSES["repair"]):
             if self.is_kms_host:
                 # a rebuild removes the installed keys (KB 2736303); the CSVLK is known only to its owner, and the
                 # "rekey" after it would install a GVLK and turn the KMS host into a client

@@ -448,8 +448,12 @@ def run_scripts(connection: t.Any, scripts: t.Sequence[RemoteScript], task_actio
     try:
         rc, b_stdout, b_stderr = connection.exec_command(command, in_data=payload, sudoable=False)
     except AnsibleConnectionFailure as exc:
-        lost.set(endpoint, str(exc))  # the caller marks the host unreachable; later tasks of the run skip it
-        raise
+        # the plugin's message may hold what the host printed (ssh's: the remote stderr when the command exits 255)
+        message = _gvlk.mask_keys(str(exc))
+        lost.set(endpoint, message)  # the caller marks the host unreachable; later tasks of the run skip it
+        if message == str(exc):
+            raise
+        raise AnsibleConnectionFailure(message) from None
     except AnsibleError as exc:
         # ansible-core's winrm plugin raises a plain AnsibleError ("winrm send_input failed") when the connection drops
         # while stdin is sent; escaping the action as such, it fails the task past failed_when and rescue. The host

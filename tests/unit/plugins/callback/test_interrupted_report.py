@@ -155,3 +155,11 @@ def test_a_killed_runs_journal_becomes_its_record_before_its_folder_is_swept(tmp
     assert got["pc-a"]["before"]["status"] is None           # not kept by a killed run: absent, never healthy
     assert all(KEY not in text and KEY[:-5] not in text for text in _texts(reports).values()) and KEY[-5:] in _texts(reports)[names[2]]
     assert _interrupted.recover(str(reports), "en", False, str(base)) == []      # recorded once
+
+
+def test_the_summary_line_lists_hosts_without_regard_to_case():
+    """The console line of an interrupted run names hosts in the reports' order (alphabetical without regard to case:
+    an AD inventory's 'PC-B' after 'pc-a'); it sorted by code point, upper case first. Fails before."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _interrupted
+    line = _interrupted.summary_line({"PC-B": [], "pc-a": []})
+    assert line.index("pc-a:") < line.index("PC-B:")

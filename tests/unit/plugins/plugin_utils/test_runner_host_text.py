@@ -5,7 +5,7 @@ stdin document's ``secrets`` member), but whatever a broken shell or script echo
 from __future__ import annotations
 
 import pytest
-from ansible.errors import AnsibleError
+from ansible.errors import AnsibleConnectionFailure, AnsibleError
 from fakes import FakeConnection
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _runner
@@ -24,7 +24,9 @@ def _shown(text: str) -> bool:
     FakeConnection(raw=(0, f"{{\"secrets\":\"{KEY}\",".encode(), b"")),
     FakeConnection(raise_exc=AnsibleError(f"winrm send_input failed; stdout: {KEY}")),
     FakeConnection(raise_exc=RuntimeError(f"odd transport error {KEY}")),
-], ids=["stderr", "stdout-rc1", "stdout-rc0", "plugin-error", "other-error"])
+    # ansible-core's ssh plugin raises this with the remote stderr when the remote command exits 255
+    FakeConnection(raise_exc=AnsibleConnectionFailure(f"Failed to connect to the host via ssh: {KEY}")),
+], ids=["stderr", "stdout-rc1", "stdout-rc0", "plugin-error", "other-error", "connection-failure"])
 def test_a_key_in_what_the_host_printed_shows_only_its_last_five(connection, monkeypatch):
     logged: list[str] = []
     monkeypatch.setattr(_runner.display, "vvvvv", lambda message, *_a, **_k: logged.append(message))

@@ -27,7 +27,7 @@ def test_the_names_that_reached_one_computer_are_named_in_the_summary():
     _results, summary = _correlate.correlate(_two_names_one_computer())
     assert summary["hosts"] == 3         # each name is still a host of the run, as its own diagnosis
     assert summary["same_machine"] == [{"fqdn": "pc1.corp.example.jp",
-                                        "hosts": ["PC1.CORP.EXAMPLE.JP", "pc1-old.corp.example.jp"]}]
+                                        "hosts": ["pc1-old.corp.example.jp", "PC1.CORP.EXAMPLE.JP"]}]  # without regard to case
 
 
 def test_computers_without_a_domain_are_not_taken_for_one():
@@ -53,3 +53,11 @@ def test_the_console_markdown_and_html_say_it_in_both_languages():
     single = _report.fleet_document([_read_as("pc2.corp.example.jp", "pc2")])
     assert "more than one inventory name" not in " ".join(_fleet.console(single, None, "en", "/r", [], False))
     assert "more than one inventory name" not in _report.to_markdown(single, "en")
+
+
+def test_the_names_of_one_computer_are_listed_without_regard_to_case():
+    """Hosts are listed alphabetically without regard to case (AD inventories: PC9-OLD and pc1 registered in different
+    case), but the names of one computer were still sorted by code point: 'PC9-OLD...' before 'pc1...'. Fails before."""
+    results = [_read_as("pc1.corp.example.jp"), _read_as("PC9-OLD.corp.example.jp")]
+    (machine,) = _correlate.correlate(results)[1]["same_machine"]
+    assert machine["hosts"] == ["pc1.corp.example.jp", "PC9-OLD.corp.example.jp"]

@@ -308,6 +308,21 @@ def test_kms_hosts_a_limit_leaves_out_are_named_in_a_warning():
     assert _run({"roles": {"report": []}, "targets": [layout]}, {"localhost": {}})["failed"] is True
 
 
+def test_kms_hosts_a_limit_leaves_out_beside_a_narrower_run_are_named_too():
+    """diagnose_hosts 'tokyo' left kms-osaka out and --limit 'ou_tokyo' left kms01 out as well: the warning named
+    kms-osaka only (the limit was read only when the run's own pattern left none out), so kms01's CSVLK and count were
+    'not known' in the report without a word. Both are named, each with what left it out."""
+    kms = _kms_target(["kms01", "kms-osaka"], ["pc1", "pc2", "kms01"], run_pattern="tokyo")
+    kms["within"]["limit"] = {"pattern": "ou_tokyo", "hosts": ["pc1", "pc2"]}
+    result = _run({"roles": {"report": []}, "targets": [kms]}, {"localhost": {}})
+    assert not result.get("failed"), result
+    assert result["warnings"] == [
+        "kms_hosts: kms-osaka of 'kms_hosts' are not among the hosts of this run (diagnose_hosts 'tokyo'): they are "
+        "neither read nor changed, and clients are not checked against them",
+        "kms_hosts: kms01 of 'kms_hosts' are not among the hosts of this run (--limit 'ou_tokyo'): they are neither "
+        "read nor changed, and clients are not checked against them"]
+
+
 def test_action_passes_kms_hosts_inside_the_run_and_an_absent_optional_group():
     inside = _run({"roles": {"report": []}, "targets": [_kms_target(["kms01"], ["pc1", "kms01"])]}, {"localhost": {}})
     assert not inside.get("failed"), inside
