@@ -84,7 +84,10 @@ _SERVER_ONLY_BUILDS = frozenset({20348, 25398})
 #: A Windows licence's Name: "Windows(R), Professional edition" (Windows 8.1 and later, Server 2012 and later), with the
 #: release before the comma on Windows 7 ("Windows(R) 7, Enterprise edition") and "Windows Server(R)" on Server 2008 R2
 #: ("Windows Server(R), ServerEnterprise edition"), as real slmgr /dlv captures print them (tests/unit/fixtures/text).
-_WINDOWS_NAME = re.compile(r"^Windows(?P<server> Server)?\(R\)(?: (?P<release>7|Vista))?,\s*(?P<edition>[A-Za-z]+) edition$")
+#: The edition is the licence's LicenseFamily / EditionID. The text reader matches licence Names with it too (_text).
+WINDOWS_NAME = re.compile(r"^Windows(?P<server> Server)?\(R\)(?: (?P<release>\w+))?,\s*(?P<edition>[A-Za-z]+) edition$")
+#: The releases a Name's word after "(R)" names here (Windows 7's "7", Vista's).
+_NAMED_RELEASES = frozenset({"7", "Vista"})
 
 
 def _server_edition(os_info: dict[str, t.Any], edition: str | None = None) -> bool | None:
@@ -134,7 +137,7 @@ def _named_release(named: re.Match[str] | None) -> str | None:
     "Windows Server" for "Windows Server(R), ... edition" (2008 R2's; its release is not in the Name)."""
     if named is None:
         return None
-    if named.group("release"):
+    if named.group("release") in _NAMED_RELEASES:
         return f"Windows {named.group('release')}"
     return "Windows Server" if named.group("server") else None
 
@@ -245,7 +248,7 @@ def product_name(product: dict[str, t.Any], os_info: dict[str, t.Any] | None = N
                 or office2010_name(product.get("license_family"), product.get("name")) or "Office")
     if application == "windows":
         edition_id = product.get("license_family") or (os_info or {}).get("edition_id")
-        named = _WINDOWS_NAME.match(product.get("name") or "")
+        named = WINDOWS_NAME.match(product.get("name") or "")
         if not edition_id:
             edition_id = named.group("edition") if named else None
         release = windows_release(os_info, edition_id) or _named_release(named) or _windows_family(os_info, edition_id)

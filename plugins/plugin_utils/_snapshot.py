@@ -620,13 +620,8 @@ STATUS_NOT_ENOUGH_COUNT = 0x04000000
 def _status_flags(text: str | None) -> int | None:
     """An event's Status field ([EVT] "Flags (note 1)", written ``0x4000008``) as an int; None when absent or not a
     number. Not an HRESULT: a small value such as ``0x8`` is a flag, never a Win32 code to convert."""
-    if not text:
-        return None
-    try:
-        value = int(text, 16) if text[:2].lower() == "0x" else int(text)
-    except ValueError:
-        return None
-    return value if 0 <= value <= 0xFFFFFFFF else None
+    value = as_int(text)
+    return value if value is not None and 0 <= value <= 0xFFFFFFFF else None
 
 
 def _status_fields(fields: list[str]) -> dict[str, t.Any]:

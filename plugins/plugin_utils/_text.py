@@ -187,10 +187,6 @@ _SETTINGS_ACTIVATION_RE = re.compile(r"^Activation\s*:\s*Windows is (?P<not>not 
 _SETTINGS_KEY_RE = re.compile(r"^Product key\s*:\s*(?P<key>\S+)$", re.I)
 #: slmgr /ipk's L_MsgInstalledPKey, "Installed product key %PKEY% successfully.", the whole key as typed.
 _KEY_INSTALLED_RE = re.compile(r"^Installed product key (?P<key>\S+) successfully\.?$")
-#: A Windows licence's Name and the edition in it ("Windows(R), Professional edition", "Windows(R) 7, Enterprise
-#: edition", "Windows Server(R), ServerStandard edition"): the edition is the licence's LicenseFamily / EditionID, the
-#: word after "(R)" the release where the Name has one (Windows 7's "7"; Windows 8, 8.1, 10 and 11 print none).
-_WINDOWS_EDITION_NAME_RE = re.compile(r"^Windows(?: Server)?\(R\)(?: (?P<version>\w+))?,\s*(?P<edition>[A-Za-z]+) edition$")
 #: The GVLK releases (_gvlk) whose licence Names carry the release's number ("Windows(R) 7, Enterprise edition", KB
 #: 4487266): their keys fit only a Name with that number, a Name with none fits only the other releases' keys.
 _NUMBERED_RELEASES = frozenset({"Windows 7"})
@@ -1210,13 +1206,13 @@ def _kms_name_port(value: str) -> tuple[str, int | None]:
 
 
 def _fits_key(name: t.Any, fits: frozenset[tuple[str, str]]) -> bool:
-    """Whether a Windows licence's Name (_WINDOWS_EDITION_NAME_RE) is of an edition and release a GVLK fits
+    """Whether a Windows licence's Name (_product_names.WINDOWS_NAME) is of an edition and release a GVLK fits
     (_gvlk.windows_editions): the edition the same, and the release the Name's number names ("Windows(R) 7, ..." -
     Windows 7) or, a Name with no number, one whose Names carry none (_NUMBERED_RELEASES). False for any other Name."""
-    match = _WINDOWS_EDITION_NAME_RE.match(name) if isinstance(name, str) else None
+    match = _product_names.WINDOWS_NAME.match(name) if isinstance(name, str) else None
     if match is None:
         return False
-    version = match.group("version")
+    version = match.group("release")
     return any(edition == match.group("edition").lower()
                and (release == f"Windows {version}" if version else release not in _NUMBERED_RELEASES)
                for release, edition in fits)
