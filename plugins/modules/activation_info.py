@@ -123,6 +123,8 @@ normalized:
       not collected or the product has none - the FILETIME zero, 1601-01-01). Also C(service), C(os),
       C(computer), C(registry), C(spp_service), C(events), C(last_request) and C(last_response); each product also
       has its own C(last_request) (linked by activation ID) and C(last_response) (the 12289 that answered it).
+      C(last_request_response) is the 12289 that answered C(last_request), by the same rule (null when none is known
+      to); C(last_response) is the newest 12289, whatever request it answered.
     - C(products_collected) is false when the products were not read (not collected, never "no product");
       C(licensing_error) and C(office2010_error) are the error (C(hresult), its C(text) and the C(message)) when licensing, or Office 2010's
       OfficeSoftwareProtectionProduct, could not be read, else null; C(events_collected) says whether the KMS client

@@ -915,17 +915,6 @@ def _superseded_by_attempts(product_found: list[dict[str, t.Any]], attempt_found
                     and (f.get("product") or {}).get("key") in attempted)]
 
 
-def _answers(request: dict[str, t.Any], response: dict[str, t.Any] | None) -> bool:
-    """Whether ``response`` (the newest 12289) answers ``request`` (the newest 12288): logged after it (a greater
-    RecordId), or both pasted without one (pasted text's order says nothing about time)."""
-    if response is None:
-        return False
-    asked, answered = request.get("record_id"), response.get("record_id")
-    if asked is None or answered is None:
-        return asked is None and answered is None
-    return answered > asked
-
-
 def _lone_request_findings(ctx: _Context, products: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
     """A failed KMS request (event 12288) with no product and no attempt beside it - an event pasted alone: its inner
     HRESULT names the cause as it would for a product (the product itself stays unknown)."""
@@ -933,10 +922,10 @@ def _lone_request_findings(ctx: _Context, products: list[dict[str, t.Any]]) -> l
         return []
     request = ctx.activation.get("last_request") or {}
     inner = _hresult.normalise(request.get("hresult"))
-    response = ctx.activation.get("last_response")
+    # its answer, paired with it as a product's is (_snapshot._KmsEvents.response_for)
     stub = {"application": "other", "id": request.get("activation_id"), "key": request.get("activation_id") or "request",
             "name": None, "license_family": None, "last_request": request,
-            "last_response": response if request and _answers(request, response) else None}
+            "last_response": ctx.activation.get("last_request_response") if request else None}
     if inner == 0 and _snapshot.count_short(stub):
         inner = _NOT_ENOUGH_COUNT       # the request went out and its answer (12289) says the count was short
     if not inner or inner not in CAUSE_CODES:

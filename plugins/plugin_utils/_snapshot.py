@@ -826,7 +826,15 @@ class _KmsEvents:
         12289 carries no ActID ([EVT]): the response is the first 12289 logged after the request, with no other
         request between them. A request without a RecordId (pasted text, whose order says nothing about time) is
         answered by a 12289 next to it, on either side, with no request between."""
-        index = self._request_index(activation_id)
+        return self._response_to(self._request_index(activation_id))
+
+    def latest_response_to_latest_request(self) -> dict[str, t.Any] | None:
+        """The response (12289) to the newest request of all (``latest(12288)``, whatever product it is for), by
+        :meth:`response_for`'s rule; None when there is no request or none is known to answer it."""
+        return self._response_to(self._ids.index(12288) if 12288 in self._ids else None)
+
+    def _response_to(self, index: int | None) -> dict[str, t.Any] | None:
+        """The response to the request at ``index`` of the order (:meth:`response_for`'s rule), None when none."""
         if index is None:
             return None
         sides = [range(index - 1, -1, -1)]
@@ -932,6 +940,8 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
         "kms_host_events": events.of((12290, 12293)),
         "last_request": events.latest(12288),
         "last_response": events.latest(12289),
+        # the 12289 that answered last_request (a request pasted alone has no product to carry its answer)
+        "last_request_response": events.latest_response_to_latest_request(),
     })
     return view
 

@@ -127,3 +127,19 @@ def test_kms_client_names_the_short_count_when_the_request_itself_succeeded():
         text = action._inner_cause(ACT_ID, result)       # pylint: disable=protected-access
     assert text.startswith("0xC004F038") and "count 4 of 25" in text
     assert result["last_request"]["hresult"] == "0x00000000"
+
+
+def test_a_request_alone_is_paired_with_its_answer_as_a_products_request_is():
+    """One rule pairs a 12289 with its 12288, with a product or without: the first 12289 logged after the request
+    (_snapshot._KmsEvents.response_for, docs/snapshot-format.md "Events"). A request with no product beside it (an
+    event pasted alone) was paired with the newest 12289 logged after it instead (_analyze._answers): with a second
+    12289 after the short answer, the same events said "count too low" for a product's request and nothing alone."""
+    events = _events((12288, REQUEST), (12289, SHORT), (12289, ACTIVATED))
+    with_product = _analyze.analyze(_client(events, reason=0), {})
+    assert _count_finding(with_product) == {"kms_host": "kms01.contoso.com", "count": 4, "required": 25}
+    alone = _client(events, reason=0)
+    alone["probes"]["activation"]["products"] = []
+    assert _count_finding(_analyze.analyze(alone, {})) == {"kms_host": "kms01.contoso.com", "count": 4, "required": 25,
+                                                           "source": "event 12288"}
+    view = _snapshot.normalise_activation(alone["probes"]["activation"])
+    assert view["last_request_response"]["record_id"] == 101 and view["last_response"]["record_id"] == 102
