@@ -27,9 +27,10 @@ from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk, _h
 SCHEMA = "winactivation.kms/snapshot/1"
 #: Additive revisions of the same schema (docs/snapshot-format.md): 2 adds activation_attempts, product-level KMS host
 #: fields, 12290/12293 events and the rule that absent means not collected; 3 reads the Office 2010 KMS host key
-#: (SoftwareLicensingProduct under Office 2010's ApplicationID), which earlier revisions left out. A document without
-#: one is revision 1.
-SCHEMA_REVISION = 3
+#: (SoftwareLicensingProduct under Office 2010's ApplicationID), which earlier revisions left out; 4 sends the kms_host
+#: probe's DnsDomainPublishList as its REG_MULTI_SZ strings (an array), which earlier revisions joined with ','. A
+#: document without one is revision 1.
+SCHEMA_REVISION = 4
 PROBES = ("activation", "time", "kms_dns", "firewall", "kms_host", "restart_pending")
 
 WINDOWS_APPLICATION_ID = "55c92734-d682-4d71-983e-d6ec3f16059f"
@@ -1387,11 +1388,19 @@ def normalise_firewall(raw: dict[str, t.Any]) -> dict[str, t.Any]:
             "policy_blocks": [_firewall_rule(r) for r in as_list(raw.get("policy_blocks")) if isinstance(r, dict)]}
 
 
-def _publish_entries(text: str | None) -> list[str]:
-    """DnsDomainPublishList as the probe joins it (its REG_MULTI_SZ strings, ',' between them): one
-    "domain_name, <priority>, <weight>" string per domain (Microsoft, "Registry Settings for Volume Activation":
-    priority and weight are optional). A number belongs to the domain before it, so a priority or a weight is never
-    read as a domain of its own."""
+def _publish_entries(value: t.Any) -> list[str]:
+    """DnsDomainPublishList (REG_MULTI_SZ): one "domain_name, <priority>, <weight>" string per domain (Microsoft,
+    "Registry Settings for Volume Activation": priority and weight are optional). The kms_host probe sends the strings
+    as an array (snapshot revision 4); an empty string in it is no domain."""
+    if isinstance(value, list):
+        return [entry for entry in (as_str(one) for one in value if isinstance(one, str)) if entry]
+    return _joined_publish_entries(as_str(value))
+
+
+def _joined_publish_entries(text: str | None) -> list[str]:
+    """DnsDomainPublishList as probes of revisions 1-3 sent it, its strings joined with ',' (or a REG_SZ string): the
+    strings are cut again where a domain starts. A number belongs to the domain before it, so a priority or a weight
+    is never read as a domain of its own."""
     entries: list[list[str]] = []
     for token in re.split(r"[,\s]+", text or ""):
         if not token:
@@ -1414,7 +1423,7 @@ def normalise_kms_host(raw: dict[str, t.Any]) -> dict[str, t.Any]:
     events = [{"id": as_int(e.get("Id")), "time": iso(parse_datetime(e.get("TimeCreated"))),
                "data": _joined_data(e.get("Data"))}
               for e in as_list(raw.get("events")) if isinstance(e, dict)]
-    publish_entries = _publish_entries(as_str(registry.get("DnsDomainPublishList")))
+    publish_entries = _publish_entries(registry.get("DnsDomainPublishList"))
     return {"disable_dns_publishing": bool(as_int(registry.get("DisableDnsPublishing"))),
             "dns_publish_list": [publish_domain(entry) for entry in publish_entries],
             # the strings as the registry keeps them, with a domain's priority and weight

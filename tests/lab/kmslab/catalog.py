@@ -87,6 +87,9 @@ the assumptions are listed, with why no source exists, in docs/lab-assumptions.m
 [DNSREG] Microsoft, Register-DnsClient (learn.microsoft.com/powershell/module/dnsclient/register-dnsclient):
        "Registers all of the IP addresses on the computer onto the configured DNS server" (the DNS client's dynamic
        update, ipconfig /registerdns): a dual-stack host's name has its A and its AAAA records.
+[NETREG] Microsoft, "RegistryValueKind Enum" (learn.microsoft.com/dotnet/api/microsoft.win32.registryvaluekind):
+       MultiString "An array of null-terminated strings ... equivalent to the Windows API registry data type
+       REG_MULTI_SZ"; RegistryKey.GetValue, which Get-WakRegistryValue calls, returns such a value as a string[].
 [NAC]  Microsoft, "Win32_NetworkAdapterConfiguration class" (learn.microsoft.com/windows/win32/cimwin32prov/
        win32-networkadapterconfiguration): "string IPAddress[]" - "Array of all of the IP addresses associated with
        the current network adapter. This property can contain either IPv6 addresses or IPv4 addresses."

@@ -717,7 +717,9 @@ def probe_kms_host(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[s
         # the stored settings (C6: they take effect when sppsvc restarts)
         registry["DisableDnsPublishing"] = 0 if kms.setting("dns_publishing") else 1
         if kms.setting("publish_list"):
-            registry["DnsDomainPublishList"] = ",".join(kms.setting("publish_list"))
+            # [REG] REG_MULTI_SZ, one string per domain; [NETREG] RegistryKey.GetValue returns a REG_MULTI_SZ as a
+            # string[], which the probe sends as a JSON array of the strings, as they are stored
+            registry["DnsDomainPublishList"] = [str(entry) for entry in kms.setting("publish_list")]
         if kms.setting("port") != 1688:
             registry["KeyManagementServiceListeningPort"] = kms.setting("port")
     # [EVT] the host's 12290 events, newest first, as many as max_events (Get-WakEvent); requests_24h: every 12290 of

@@ -5,9 +5,11 @@
 param($Params)
 
 $spp = 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion\SoftwareProtectionPlatform'
+# DnsDomainPublishList is REG_MULTI_SZ, one "domain_name, <priority>, <weight>" string per domain ("Registry Settings
+# for Volume Activation"): RegistryKey.GetValue returns it as a string[], which Get-WakRegistryValue keeps an array
+# (ConvertTo-WakValue), one string or none included, so the strings arrive as Windows keeps them (snapshot revision 4).
 $registry = Get-WakRegistryValue $spp @('DisableDnsPublishing', 'DnsDomainPublishList', 'KeyManagementServiceListeningPort',
     'KeyManagementServiceHostCaching')
-if ($registry.Contains('DnsDomainPublishList')) { $registry['DnsDomainPublishList'] = @($registry['DnsDomainPublishList']) -join ',' }
 
 $maxEvents = [int](Get-WakParam $Params 'max_events' 20)
 $requests = Get-WakEvent @{ LogName = 'Key Management Service'; Id = 12290 } $maxEvents
