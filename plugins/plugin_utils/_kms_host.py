@@ -45,8 +45,10 @@ def info(views: dict[str, t.Any]) -> dict[str, t.Any]:
         "dns_publishing": service.get("kms_dns_publishing"),
         "dns_publish_list": host.get("dns_publish_list") or [],
         "requests_24h": host.get("requests_24h"),
-        "dns_publishing_failures": host.get("dns_publishing_failures") or [],
+        # None when the Application log was not read: not collected is not "no failure"
+        "dns_publishing_failures": host.get("dns_publishing_failures"),
         "events": host.get("events") or [],
+        "events_error": host.get("events_error") or {"requests": None, "publishing": None},
         "firewall_builtin_inbound": ((firewall.get("rules") or {}).get("SPPSVC-In-TCP") or {}).get("enabled"),
         # what the built-in rules let in as Windows enforces them (profile against the active one, scope); None: not read
         "firewall_inbound": _kms_firewall.builtin_reach(firewall) if firewall else None,

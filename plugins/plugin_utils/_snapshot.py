@@ -1424,6 +1424,12 @@ def normalise_kms_host(raw: dict[str, t.Any]) -> dict[str, t.Any]:
                "data": _joined_data(e.get("Data"))}
               for e in as_list(raw.get("events")) if isinstance(e, dict)]
     publish_entries = _publish_entries(registry.get("DnsDomainPublishList"))
+    # revision 4: the HRESULT of a log that could not be read (requests: Key Management Service, publishing:
+    # Application); older snapshots did not say, and their events are taken as read
+    failed = raw.get("events_error") if isinstance(raw.get("events_error"), dict) else {}
+    errors = {log: _hresult.to_hex(_hresult.normalise(failed.get(log))) if failed.get(log) else None
+              for log in ("requests", "publishing")}
+    publishing_read = raw.get("events") is not None and errors["publishing"] is None
     return {"disable_dns_publishing": bool(as_int(registry.get("DisableDnsPublishing"))),
             "dns_publish_list": [publish_domain(entry) for entry in publish_entries],
             # the strings as the registry keeps them, with a domain's priority and weight
@@ -1431,4 +1437,6 @@ def normalise_kms_host(raw: dict[str, t.Any]) -> dict[str, t.Any]:
             "listening_port_registry": as_int(registry.get("KeyManagementServiceListeningPort")),
             "requests_24h": as_int(raw.get("requests_24h")),
             "events": events,
-            "dns_publishing_failures": [e for e in events if e["id"] == 12293]}
+            "events_error": errors,
+            # None: the Application log was not read (absent means not collected, never "no failure")
+            "dns_publishing_failures": [e for e in events if e["id"] == 12293] if publishing_read else None}

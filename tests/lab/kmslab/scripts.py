@@ -727,7 +727,9 @@ def probe_kms_host(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[s
     max_events = int(params.get("max_events", 20))
     requests = sorted(kms.events, key=lambda e: e["RecordId"], reverse=True)[:max_events] if kms is not None and max_events > 0 else []
     since = host.utc_now() - datetime.timedelta(hours=24)
+    # assumed: both logs are always readable (no events_error), as for the activation probe's events
     return {"registry": registry, "events": [dict(e, TimeCreated=iso7(e["TimeCreated"])) for e in requests],
+            "events_error": {"requests": None, "publishing": None},
             "requests_24h": sum(1 for e in (kms.events if kms is not None else []) if e["TimeCreated"] >= since)}
 
 

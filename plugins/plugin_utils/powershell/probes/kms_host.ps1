@@ -39,5 +39,7 @@ finally {
     if ($null -ne $reader) { $reader.Dispose() }
 }
 $events = @($requests.events) + @($publishing.events)
+# a log that could not be read is not a log without events: its HRESULT, null when it was read (revision 4)
+$eventsError = [ordered]@{ requests = $requests.error; publishing = $publishing.error }
 
-[ordered]@{ registry = $registry; events = $events; requests_24h = $requests24h }
+[ordered]@{ registry = $registry; events = $events; events_error = $eventsError; requests_24h = $requests24h }
