@@ -1426,7 +1426,8 @@ def normalise_kms_host(raw: dict[str, t.Any]) -> dict[str, t.Any]:
     publish_entries = _publish_entries(registry.get("DnsDomainPublishList"))
     # revision 4: the HRESULT of a log that could not be read (requests: Key Management Service, publishing:
     # Application); older snapshots did not say, and their events are taken as read
-    failed = raw.get("events_error") if isinstance(raw.get("events_error"), dict) else {}
+    failed = raw.get("events_error")
+    failed = failed if isinstance(failed, dict) else {}
     errors = {log: _hresult.to_hex(_hresult.normalise(failed.get(log))) if failed.get(log) else None
               for log in ("requests", "publishing")}
     publishing_read = raw.get("events") is not None and errors["publishing"] is None
