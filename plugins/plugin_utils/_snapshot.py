@@ -1274,6 +1274,11 @@ FW_ENABLED, FW_INBOUND, FW_OUTBOUND, FW_ALLOW, FW_BLOCK = 1, 1, 2, 2, 4
 FW_RULE_ENABLED = {FW_ENABLED: True, 2: False}
 FW_RULE_DIRECTIONS = {FW_INBOUND: "inbound", FW_OUTBOUND: "outbound"}
 FW_RULE_ACTIONS = {FW_ALLOW: "allow", 3: "allow_bypass", FW_BLOCK: "block"}
+#: A profile's Enabled (GpoBoolean: 0 False, 1 True, 2 NotConfigured). Set-NetFirewallProfile -Enabled: "NotConfigured:
+#: Valid only when configuring a Group Policy Object (GPO) ... The default setting when managing a computer is True"
+#: (MicrosoftDocs windows-powershell-docs, netsecurity/Set-NetFirewallProfile.md): NotConfigured is no setting, never
+#: "off" - not known (None), like a value not read, so the analyzer keeps the profile among those that may enforce.
+FW_GPO_BOOLEAN = {0: False, 1: True}
 
 
 #: MSFT_NetFirewallRule.PolicyStoreSourceType (FW_RULE_ORIGIN_TYPE in MS-FASP 2.2.32: 1 local, 2 GP, 3 dynamic, ...).
@@ -1366,7 +1371,7 @@ def normalise_firewall(raw: dict[str, t.Any]) -> dict[str, t.Any]:
         flag = FW_PROFILE_FLAGS.get((name or "").lower())
         allow_local = as_int(p.get("AllowLocalFirewallRules"))      # GpoBoolean: 0 False, 1 True, 2 NotConfigured (= True)
         enabled, inbound, outbound = (as_int(p.get(key)) for key in ("Enabled", "DefaultInboundAction", "DefaultOutboundAction"))
-        profiles.append({"name": name, "enabled": None if enabled is None else enabled == 1,
+        profiles.append({"name": name, "enabled": FW_GPO_BOOLEAN.get(enabled) if enabled is not None else None,
                          "active": None if active_flags is None or flag is None else bool(active_flags & flag),
                          "default_inbound": None if inbound is None else actions.get(inbound, "NotConfigured"),
                          "default_outbound": None if outbound is None else actions.get(outbound, "NotConfigured"),

@@ -133,3 +133,17 @@ def test_an_allow_bypass_rule_is_not_a_blocking_rule_on_the_kms_host():
     assert "KMS_HOST_RULE_LIMITED" not in _analyze.analyze(_snapshot.read_snapshot(snap), {})["codes"]
     snap["probes"]["firewall"] = blocked
     assert "KMS_HOST_RULE_LIMITED" in _analyze.analyze(_snapshot.read_snapshot(snap), {})["codes"]
+
+
+@pytest.mark.parametrize("value, read", [(1, True), (0, False), (2, None)])
+def test_a_profile_whose_enabled_is_notconfigured_is_not_a_disabled_profile(value, read):
+    """GpoBoolean 2 NotConfigured is "valid only when configuring a GPO" and the computer's default is True
+    (Set-NetFirewallProfile -Enabled): before, it read as a disabled profile, and a Group Policy that ignores local
+    rules on that profile was left out of KMS_PORT_BLOCKED_BY_POLICY's reasons."""
+    raw = _firewall(_rule())
+    for profile in raw["profiles"]:
+        profile.update(Enabled=value, AllowLocalFirewallRules=0)
+    view = _snapshot.normalise_firewall(raw)
+    assert [p["enabled"] for p in view["profiles"]] == [read] * 3
+    # a profile that is off enforces nothing (no profile enforcing: not known); NotConfigured may enforce
+    assert view["local_rules_ignored"] is (None if read is False else True)
