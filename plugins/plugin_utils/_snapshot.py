@@ -1011,8 +1011,15 @@ def _analysis_time(raw: dict[str, t.Any], offset: float | None) -> dict[str, t.A
 
 
 def _negated(value: int | None) -> int | None:
-    """Windows stores the UTC bias with the opposite sign (UTC = local + bias)."""
-    return None if value is None else -value
+    """Windows stores the UTC bias with the opposite sign (UTC = local + bias).
+
+    The bias is a LONG (TIME_ZONE_INFORMATION.Bias) kept in a REG_DWORD: the probe's .NET read gives it signed (-540),
+    ``reg query`` and other readers unsigned ("ffffffc4, which is hexadecimal for -60", itprotoday.com, "Where do
+    Windows 2000 and Windows NT store time zone information?"). A DWORD of the upper half is the negative LONG; a
+    number no DWORD holds is no bias (None)."""
+    if value is None or not -0x80000000 <= value <= 0xFFFFFFFF:
+        return None
+    return -(value - 0x100000000 if value >= 0x80000000 else value)
 
 
 # --- KMS DNS ---------------------------------------------------------------------------------------------------------

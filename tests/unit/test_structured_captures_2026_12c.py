@@ -29,13 +29,14 @@ FIXTURE = pathlib.Path(__file__).resolve().parent / "fixtures" / "real" / "struc
 PIECES = json.loads(FIXTURE.read_text(encoding="utf-8"))["pieces"]
 EVENTS = [p for p in PIECES if p["kind"] == "event"]
 FIREWALL_EVENTS = [p for p in PIECES if p["kind"] == "firewall_event"]
+REGISTRY = [p for p in PIECES if p["kind"] == "registry_value"]
 
 
 def test_the_pieces_are_real_many_and_each_keeps_its_address():
     assert len(PIECES) >= 10
     assert len({p["id"] for p in PIECES}) == len(PIECES)
     for piece in PIECES:
-        assert piece["_source"].startswith("https://github.com/"), piece["id"]
+        assert piece["_source"].startswith("https://"), piece["id"]
         assert piece["_shows"], piece["id"]
 
 
@@ -147,3 +148,24 @@ def test_a_profile_whose_enabled_is_notconfigured_is_not_a_disabled_profile(valu
     assert [p["enabled"] for p in view["profiles"]] == [read] * 3
     # a profile that is off enforces nothing (no profile enforcing: not known); NotConfigured may enforce
     assert view["local_rules_ignored"] is (None if read is False else True)
+
+
+@pytest.mark.parametrize("active_time_bias, minutes", [
+    (-540, 540),                # the probe: .NET's RegistryKey.GetValue gives a REG_DWORD signed (Tokyo, UTC+9)
+    ("0xfffffde4", 540),        # the same value as reg query prints it
+    ("ffffffc4", None),         # hex without 0x is no number the readers take: not collected, never 0
+    (0xFFFFFFC4, 60),           # published: "ffffffc4, which is hexadecimal for -60" (one hour ahead of UTC)
+    (300, -300),                # Eastern Standard Time, UTC-5
+    (0x1_0000_0000, None),      # no DWORD holds it: no bias
+])
+def test_the_utc_bias_is_a_signed_long_whatever_its_registry_form(active_time_bias, minutes):
+    """TimeZoneInformation\\ActiveTimeBias is a LONG in a REG_DWORD (itprotoday.com, "Where do Windows 2000 and Windows
+    NT store time zone information?": "The value would be ffffffc4, which is hexadecimal for -60"); read unsigned, a
+    host one hour ahead of UTC was said to be 4294967236 minutes behind it."""
+    view = _snapshot.normalise_time({"time_zone": {"TimeZoneKeyName": "X", "ActiveTimeBias": active_time_bias}})
+    assert view["utc_bias_minutes"] == minutes
+
+
+@pytest.mark.parametrize("piece", REGISTRY, ids=[p["id"] for p in REGISTRY])
+def test_a_published_registry_bias_reads_as_windows_means_it(piece):
+    assert _snapshot.normalise_time({"time_zone": piece["time_zone"]})["utc_bias_minutes"] == piece["expect_utc_bias_minutes"]
