@@ -1276,7 +1276,9 @@ def analysis_views(snapshot: dict[str, t.Any]) -> dict[str, t.Any]:
 FW_ENABLED, FW_INBOUND, FW_OUTBOUND, FW_ALLOW, FW_BLOCK = 1, 1, 2, 2, 4
 #: MSFT_NetFirewallRule's enums as Microsoft's class documentation lists them (learn.microsoft.com, wfascimprov
 #: MSFT_NetFirewallRule): Enabled 1 True, 2 False; Direction 1 Inbound, 2 Outbound; Action 2 Allow, 3 AllowBypass
-#: (allows only traffic that IPsec authenticates, past block rules: New-NetFirewallRule -OverrideBlockRules), 4 Block.
+#: (allows only authenticated traffic, past block rules: MS-FASP 2.2.34 FW_RULE_ACTION_ALLOW_BYPASS "applicable only to
+#: rules that at least specify the FW_RULE_FLAGS_AUTHENTICATE flag"), 4 Block. Windows' own firewall events (2004)
+#: write MS-FASP's numbers instead (3 allow): never read one with the other's table.
 #: Any other number is no value of the enum: read as not known (None), never as the other member.
 FW_RULE_ENABLED = {FW_ENABLED: True, 2: False}
 FW_RULE_DIRECTIONS = {FW_INBOUND: "inbound", FW_OUTBOUND: "outbound"}
