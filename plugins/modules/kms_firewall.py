@@ -119,7 +119,8 @@ before:
       (SPPSVC-In-TCP-NoScope) rules before.
     - C(outbound_filtered) is null when it could not be read (no profiles, or an enabled profile's default outbound
       action not read), and a rule is then planned as where outbound is filtered. A rule's C(enabled), C(direction),
-      C(action), C(remote_address) and C(profiles) (domain, private, public; all three for Any) are null when not read.
+      C(action) (C(allow), C(allow_bypass) - IPsec-authenticated traffic only - or C(block)), C(remote_address) and
+      C(profiles) (domain, private, public; all three for Any) are null when not read or not a value Windows defines.
   returned: always
   type: dict
 after:

@@ -93,7 +93,9 @@ def rule_reach(rule: dict[str, t.Any] | None, active: list[str] | None) -> dict[
     ``reachable`` is True only when the rule is enabled, allows, covers an active profile and admits any address;
     ``local_subnet`` when it covers an active profile but admits only the KMS host's own subnet (clients elsewhere are
     blocked; whether the clients are there is not known here: medium confidence); False when it is disabled, blocks,
-    or applies to none of the active profiles; None when what decides it was not read (absent is not "any").
+    or applies to none of the active profiles; None when what decides it was not read (absent is not "any") or the rule
+    is AllowBypass (MSFT_NetFirewallRule Action 3: it admits only traffic that IPsec authenticates, and whether the
+    clients authenticate is not known here).
     ``covers_active`` is None when the rule's profiles or the active profiles were not read.
     """
     if rule is None:
@@ -103,7 +105,7 @@ def rule_reach(rule: dict[str, t.Any] | None, active: list[str] | None) -> dict[
     scope = _scope(rule.get("remote_address"))
     if rule.get("enabled") is False or rule.get("action") == "block" or covers is False:
         reachable: bool | str | None = False
-    elif rule.get("enabled") is None or rule.get("action") is None or covers is None or scope is None:
+    elif rule.get("enabled") is None or rule.get("action") != "allow" or covers is None or scope is None:
         reachable = None
     elif scope == "any":
         reachable = True

@@ -648,6 +648,13 @@ def count_short(product: dict[str, t.Any]) -> bool:
     return response.get("activated") is False and count is not None and required is not None and count < required
 
 
+#: The KMS events whose first Info field is an HRESULT (Microsoft's "KMS events" table, TechNet ff793440 Table 11:
+#: 12288, 12289 and 12290 "HRESULT, ..."; 12293 "P1: HRESULT, P2: DNS domain"). Any other event's first field is not
+#: one: Security-SPP 1036 is "129600, 8", 1003 an application ID, 16384 a time (real events: tests/unit/fixtures/real/
+#: structured_captures_2026_12c.json).
+HRESULT_EVENTS = frozenset((12288, 12289, 12290, 12293))
+
+
 def _parse_event(event: dict[str, t.Any], data: str, fields: list[str], with_time: bool,
                  activation_id: str | None = None) -> dict[str, t.Any]:
     """:func:`parse_kms_event` of an event whose data is split already (and a 12288's ActID read, when not None)."""
@@ -656,7 +663,9 @@ def _parse_event(event: dict[str, t.Any], data: str, fields: list[str], with_tim
     if with_time:
         parsed["time"] = iso(parse_datetime(event.get("TimeCreated")))
     parsed.update(hresult=None, hresult_text=None, raw=data)
-    first = _field(fields, 0)
+    # only the KMS events whose Info begins with an HRESULT ([EVT]) have one: another Security-SPP event's first field
+    # is no HRESULT (1036 "Validity period has been started" begins with its minutes, 129600 - read as 0x0001FA40)
+    first = _field(fields, 0) if event_id in HRESULT_EVENTS else None
     if first:
         code = _hresult.normalise(first)
         parsed["hresult"] = _hresult.to_hex(code)
@@ -1013,8 +1022,15 @@ def _analysis_time(raw: dict[str, t.Any], offset: float | None) -> dict[str, t.A
 
 
 def _negated(value: int | None) -> int | None:
-    """Windows stores the UTC bias with the opposite sign (UTC = local + bias)."""
-    return None if value is None else -value
+    """Windows stores the UTC bias with the opposite sign (UTC = local + bias).
+
+    The bias is a LONG (TIME_ZONE_INFORMATION.Bias) kept in a REG_DWORD: the probe's .NET read gives it signed (-540),
+    ``reg query`` and other readers unsigned ("ffffffc4, which is hexadecimal for -60", itprotoday.com, "Where do
+    Windows 2000 and Windows NT store time zone information?"). A DWORD of the upper half is the negative LONG; a
+    number no DWORD holds is no bias (None)."""
+    if value is None or not -0x80000000 <= value <= 0xFFFFFFFF:
+        return None
+    return -(value - 0x100000000 if value >= 0x80000000 else value)
 
 
 # --- KMS DNS ---------------------------------------------------------------------------------------------------------
@@ -1269,6 +1285,20 @@ def analysis_views(snapshot: dict[str, t.Any]) -> dict[str, t.Any]:
 
 #: NetSecurity enum values as the probe reads them.
 FW_ENABLED, FW_INBOUND, FW_OUTBOUND, FW_ALLOW, FW_BLOCK = 1, 1, 2, 2, 4
+#: MSFT_NetFirewallRule's enums as Microsoft's class documentation lists them (learn.microsoft.com, wfascimprov
+#: MSFT_NetFirewallRule): Enabled 1 True, 2 False; Direction 1 Inbound, 2 Outbound; Action 2 Allow, 3 AllowBypass
+#: (allows only authenticated traffic, past block rules: MS-FASP 2.2.34 FW_RULE_ACTION_ALLOW_BYPASS "applicable only to
+#: rules that at least specify the FW_RULE_FLAGS_AUTHENTICATE flag"), 4 Block. Windows' own firewall events (2004)
+#: write MS-FASP's numbers instead (3 allow): never read one with the other's table.
+#: Any other number is no value of the enum: read as not known (None), never as the other member.
+FW_RULE_ENABLED = {FW_ENABLED: True, 2: False}
+FW_RULE_DIRECTIONS = {FW_INBOUND: "inbound", FW_OUTBOUND: "outbound"}
+FW_RULE_ACTIONS = {FW_ALLOW: "allow", 3: "allow_bypass", FW_BLOCK: "block"}
+#: A profile's Enabled (GpoBoolean: 0 False, 1 True, 2 NotConfigured). Set-NetFirewallProfile -Enabled: "NotConfigured:
+#: Valid only when configuring a Group Policy Object (GPO) ... The default setting when managing a computer is True"
+#: (MicrosoftDocs windows-powershell-docs, netsecurity/Set-NetFirewallProfile.md): NotConfigured is no setting, never
+#: "off" - not known (None), like a value not read, so the analyzer keeps the profile among those that may enforce.
+FW_GPO_BOOLEAN = {0: False, 1: True}
 
 
 #: MSFT_NetFirewallRule.PolicyStoreSourceType (FW_RULE_ORIGIN_TYPE in MS-FASP 2.2.32: 1 local, 2 GP, 3 dynamic, ...).
@@ -1295,15 +1325,17 @@ def firewall_profile_names(flags: int | None) -> list[str] | None:
 
 
 def _firewall_rule(rule: dict[str, t.Any]) -> dict[str, t.Any]:
-    """A firewall rule as the probe read it; ``name``, ``enabled``, ``direction``, ``action``, ``remote_address`` and
-    ``profiles`` are None when not read (a rule whose Enabled was not read is not a disabled rule, one whose Profile
-    was not read does not apply to "any" profile)."""
+    """A firewall rule as the probe read it; ``name``, ``enabled``, ``direction``, ``action`` (allow, allow_bypass,
+    block), ``remote_address`` and ``profiles`` are None when not read or not a value of their enum (a rule whose
+    Enabled was not read is not a disabled rule, one whose Profile was not read does not apply to "any" profile)."""
     source = as_int(rule.get("PolicyStoreSourceType"))
     enabled, direction, action = (as_int(rule.get(key)) for key in ("Enabled", "Direction", "Action"))
     return {"name": as_str(rule.get("Name")),
-            "enabled": None if enabled is None else enabled == FW_ENABLED,
-            "direction": None if direction is None else "inbound" if direction == FW_INBOUND else "outbound",
-            "action": None if action is None else "allow" if action == FW_ALLOW else "block",
+            # each by its own enum (FW_RULE_*): a number outside it is not known, never the other member (an
+            # AllowBypass rule was read as "block", a value of no member as disabled or outbound)
+            "enabled": FW_RULE_ENABLED.get(enabled) if enabled is not None else None,
+            "direction": FW_RULE_DIRECTIONS.get(direction) if direction is not None else None,
+            "action": FW_RULE_ACTIONS.get(action) if action is not None else None,
             "protocol": as_str(rule.get("Protocol")),
             "local_port": [str(x) for x in as_list(rule.get("LocalPort"))],
             "remote_port": [str(x) for x in as_list(rule.get("RemotePort"))],
@@ -1359,7 +1391,7 @@ def normalise_firewall(raw: dict[str, t.Any]) -> dict[str, t.Any]:
         flag = FW_PROFILE_FLAGS.get((name or "").lower())
         allow_local = as_int(p.get("AllowLocalFirewallRules"))      # GpoBoolean: 0 False, 1 True, 2 NotConfigured (= True)
         enabled, inbound, outbound = (as_int(p.get(key)) for key in ("Enabled", "DefaultInboundAction", "DefaultOutboundAction"))
-        profiles.append({"name": name, "enabled": None if enabled is None else enabled == 1,
+        profiles.append({"name": name, "enabled": FW_GPO_BOOLEAN.get(enabled) if enabled is not None else None,
                          "active": None if active_flags is None or flag is None else bool(active_flags & flag),
                          "default_inbound": None if inbound is None else actions.get(inbound, "NotConfigured"),
                          "default_outbound": None if outbound is None else actions.get(outbound, "NotConfigured"),
