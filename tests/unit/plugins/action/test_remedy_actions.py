@@ -650,3 +650,21 @@ def test_system_repair_runs_and_reads_nothing_more_once_dism_initiated_the_resta
     person = result["needs_person"][-1]
     assert set(person) == {"en", "ja"} and "sfc on system" in person["ja"]
     assert result["diff"] == {"before": result["before"], "after": None}
+
+
+#: A made-up key of the product-key alphabet, not a GVLK: a MAK or retail key is the one that must never leak.
+SECRET = "QFT7K-9HWRC-PJ3MG-8BD2X-YTV64"
+
+
+@pytest.mark.parametrize("check_mode, diff, refusing", [(True, True, False), (False, True, False), (False, False, True)],
+                         ids=["check-diff", "run-diff", "refused"])
+def test_a_given_key_is_shown_by_its_last_five_in_every_part_of_the_result(check_mode, diff, refusing):
+    """product_key (a MAK-like key, lower case with spaces around it as typed): check mode's prediction, the diff's
+    before/after, the operations, notes and a refused call's error show only its last five characters."""
+    host = _refusing_host(-1073418160) if refusing else Host({"activation": S.failing("0x800706BA")["probes"]["activation"]})
+    result, conn = _run(kms_client, {"product_key": f" {SECRET.lower()} ", "allow_channel_change": True, "activate": False},
+                        host, check_mode=check_mode, diff=diff)
+    text = json.dumps(result).upper()
+    assert not any(group in text for group in ("QFT7K", "9HWRC", "PJ3MG", "8BD2X")), text
+    assert "YTV64" in text
+    assert conn.calls and (host.remedies == []) is check_mode and (not refusing or result["failed"])
