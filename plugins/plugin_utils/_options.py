@@ -635,6 +635,9 @@ def file_stem(option: str, value: t.Any) -> str:
     if not _STEM.fullmatch(text) or text.startswith((".", " ")) or text.endswith((".", " ")):
         raise AnsibleActionFail(f"{option}: {shown(value)} is not a file name stem (1-100 characters, none of "
                                 "\\ / : * ? \" < > |, not starting with a dot and not ending with a dot or space)")
+    if _gvlk.mask_keys(text) != text:
+        # a file's name is shown by every listing, log and result that names the file: no product key is ever put in one
+        raise AnsibleActionFail(f"{option}: {shown(value)} holds a product key; a file name never does (give another name)")
     return text
 
 

@@ -477,3 +477,12 @@ def test_fleet_report_error_on_a_source_named_after_a_key_shows_its_last_five_on
         _run(fleet_report, {"sources": [str(saved)], "dir": str(tmp_path / "r")}, {})
     shown = "\n".join([str(failure.value.message), repr(failure.value.result)])
     assert "is not JSON" in shown and "YTV64" in shown and not _leaks(shown), shown
+
+
+@pytest.mark.parametrize("name", [SECRET, f"diagnosis-{SECRET.replace('-', '').lower()}"])
+def test_fleet_report_refuses_a_report_name_holding_a_key(tmp_path, name):
+    """A report's files are named by ``name``: a key in it would be in every listing and in the result's paths."""
+    with pytest.raises(AnsibleActionFail) as failure:
+        _run(fleet_report, {"name": name, "dir": str(tmp_path / "r"), "document": _document()}, {})
+    assert "holds a product key" in str(failure.value.message) and not _leaks(str(failure.value.message))
+    assert not (tmp_path / "r").exists()
