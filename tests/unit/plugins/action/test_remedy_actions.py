@@ -668,3 +668,21 @@ def test_a_given_key_is_shown_by_its_last_five_in_every_part_of_the_result(check
     assert not any(group in text for group in ("QFT7K", "9HWRC", "PJ3MG", "8BD2X")), text
     assert "YTV64" in text
     assert conn.calls and (host.remedies == []) is check_mode and (not refusing or result["failed"])
+
+
+def test_a_no_log_options_value_is_censored_in_the_result_whatever_copies_it(monkeypatch):
+    """ansible-core censors no_log options only in a module's result; the remedy actions do it to their own, as the
+    last guard: a plan that (by a bug) put the key as given and as validated, glued to other text where the masking
+    pattern cannot see a key, still returns neither."""
+    original = kms_client.ActionModule.plan
+
+    def leaky(self, args, views, snapshot):
+        plan = original(self, args, views, snapshot)
+        plan.notes.append(f"installed x{args['product_key']}x and y{args['_product_key'].replace('-', '')}y")
+        return plan
+    monkeypatch.setattr(kms_client.ActionModule, "plan", leaky)
+    host = Host({"activation": S.failing("0x800706BA")["probes"]["activation"]})
+    result, _conn = _run(kms_client, {"product_key": f" {SECRET.lower()} ", "allow_channel_change": True},
+                         host, check_mode=True)
+    text = json.dumps(result).upper()
+    assert result["notes"][-1].startswith("installed x") and not any(g in text for g in ("QFT7K", "9HWRC", "PJ3MG")), text
