@@ -64,7 +64,8 @@ def _secret_values(spec: dict[str, t.Any], args: t.Mapping[str, t.Any]) -> set[s
     """The values given to ``no_log`` options of ``spec`` (a product key), for ``remove_values``: as given, and as
     validated (stripped, upper case: ``_options.product_key``) in either case, with and without its hyphens; empty
     when none was given. (Only a valid key reaches a result: any other value is refused before.)"""
-    given = [args.get(name).strip() for name, option in spec.items() if option.get("no_log") and isinstance(args.get(name), str)]
+    given = [value.strip() for name, option in spec.items() if option.get("no_log")
+             for value in [args.get(name)] if isinstance(value, str)]
     return {form for value in given if value
             for case in (value, value.upper(), value.lower()) for form in (case, case.replace("-", ""))}
 
