@@ -615,7 +615,7 @@ def writable_folder(option: str, value: t.Any) -> str:
     except OSError as exc:
         where = "" if probe == target else f" (its nearest existing folder {probe})"
         raise refused(f"{option}: {shown(value)}{where} cannot be written by this user on the controller "
-                                f"({exc.strerror}); give a folder the controller can write in") from None
+                      f"({exc.strerror}); give a folder the controller can write in") from None
     return text
 
 
