@@ -10,7 +10,7 @@ import typing as t
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _fleet_check, _journal, _options, _report, _report_folder, _slices
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _fleet_check, _gvlk, _journal, _options, _report, _report_folder, _slices
 
 
 class ActionModule(ActionBase):
@@ -88,9 +88,11 @@ class ActionModule(ActionBase):
         for source in args["sources"]:
             with open(source, encoding="utf-8") as handle:
                 try:
-                    documents.append(json.load(handle))
+                    # a saved document from outside (edited by hand, written by another tool or release) is read as
+                    # snapshots are: no report made from it shows more of a product key than its last five characters
+                    documents.append(_gvlk.mask_keys_in(json.load(handle)))
                 except ValueError as exc:
-                    raise AnsibleActionFail(f"sources: {source} is not JSON: {exc}") from None
+                    raise _options.refused(f"sources: {source} is not JSON: {exc}") from None
         if args["document"]:
             documents.append(args["document"])
         try:
@@ -100,7 +102,7 @@ class ActionModule(ActionBase):
                 return _slices.merge(args["slices"], args["expected_hosts"], documents)
             return _report.merge(documents)
         except (ValueError, json.JSONDecodeError) as exc:
-            raise AnsibleActionFail(f"{'slices' if args['slices'] else 'sources'}: {exc}") from exc
+            raise _options.refused(f"{'slices' if args['slices'] else 'sources'}: {exc}") from None
 
     @staticmethod
     def _document_of(task_vars: dict[str, t.Any], name: str) -> dict[str, t.Any] | None:
@@ -212,7 +214,7 @@ class ActionModule(ActionBase):
             try:
                 packed = _slices.pack(document, args["slice_max_bytes"])
             except ValueError as exc:
-                raise AnsibleActionFail(f"slice: {exc}") from exc
+                raise _options.refused(f"slice: {exc}") from None
         check = bool(self._task.check_mode)
         lang = args["language"]
         folder = _fleet.check_folder(args["dir"]) if check else args["dir"]
@@ -245,7 +247,7 @@ class ActionModule(ActionBase):
         try:
             changed = _report_folder.publish(folder, texts, stem)
         except _report_folder.PublishError as exc:
-            raise AnsibleActionFail(f"dir: {exc}") from None
+            raise _options.refused(f"dir: {exc}") from None
         if not check:
             # the run has its report: its operation journal is no record to recover (_interrupted)
             _journal.mark_reported(_journal.run_folder())

@@ -70,6 +70,9 @@ options:
       - A product key to install instead of the table's GVLK. Validated, passed as data and never shown (only its
         last five characters appear in results). Keep it in a vault or vars file, not in C(-e) on the command line
         (ansible-playbook itself prints command-line extra vars at high verbosity), and use C(no_log) on the task.
+      - Never write it in clear in a playbook - ansible-core prints a task's arguments as written with
+        C(display_args_to_stdout), and from 2.19 shows the two playbook lines above a failed task with its error,
+        C(no_log) or not (docs/security.md).
     type: str
   allow_channel_change:
     description: Allow replacing a MAK, retail, OEM, AVMA or KMS host key (CSVLK), or a key of unknown channel, with a KMS client key.

@@ -28,7 +28,7 @@ import time
 import typing as t
 import urllib.parse
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller, _gvlk
 
 #: The events of a remote state-changing call.
 EVENTS = ("sent", "done", "failed", "lost")
@@ -60,9 +60,11 @@ def record(folder: str | None, host: str, event: str, task: str, operations: lis
     """
     if folder is None or event not in EVENTS:
         return
-    line = json.dumps({"time": round(time.time(), 3), "host": host, "event": event, "task": task,
-                       "operations": operations, "detail": (detail or "")[:300] or None},
-                      ensure_ascii=True, separators=(",", ":"), default=str) + "\n"
+    # the task's name and the error are the user's and the host's text: a product key in them is cut to its last
+    # five characters like everywhere else (before the detail is cut short, which could leave a key's first groups)
+    line = _gvlk.mask_keys(json.dumps({"time": round(time.time(), 3), "host": host, "event": event, "task": task,
+                                       "operations": operations, "detail": _gvlk.mask_keys(detail or "")[:300] or None},
+                                      ensure_ascii=True, separators=(",", ":"), default=str)) + "\n"
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
         fd = os.open(_file(folder, host), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)

@@ -48,6 +48,19 @@ def shown(value: t.Any) -> str:
     return text if len(text) <= _MAX_SHOWN else f"{text[:_MAX_SHOWN]}... ({len(str(value))} characters)"
 
 
+def refused(message: str, obj: t.Any = None) -> AnsibleActionFail:
+    """An action's error for ``message`` with every product key in it cut to its last five characters, carrying no
+    traceback of the exception being handled; raise it ``from None`` inside an ``except`` block.
+
+    ansible-core before 2.19 stores ``traceback.format_exc()`` in an AnsibleActionFail's result when it is made
+    (ansible/errors/__init__.py, 2.16): made inside an ``except`` block, that is the *handled* exception's traceback
+    and message - ansible-core's own "value of state must be one of ..., got: <key>" unmasked - which -vvv prints
+    ("The full traceback is:") and AWX keeps in the job event. The result here has no ``exception``."""
+    error = AnsibleActionFail(_gvlk.mask_keys(message), obj=obj)
+    error.result.pop("exception", None)
+    return error
+
+
 def kind_of(value: t.Any) -> str:
     """What a value is, in words a user knows ("a list", "a mapping", "a number"): never a Python class name, which
     ansible-core 2.19+ makes internal (``_AnsibleTaggedList``)."""
@@ -143,7 +156,7 @@ def _variable(task_vars: t.Mapping[str, t.Any], variable: str, template: t.Calla
     except _OMITTED:
         return None
     except AnsibleError as exc:
-        raise AnsibleActionFail(f"{variable}: {exc.message}") from None
+        raise refused(f"{variable}: {exc.message}") from None
     return _without_omit(value, omit)
 
 
@@ -219,7 +232,7 @@ def validated(action: t.Any, spec: dict[str, t.Any], **constraints: t.Any) -> di
     try:
         _validation, args = action.validate_argument_spec(argument_spec=spec, **constraints)
     except AnsibleActionFail as exc:
-        raise AnsibleActionFail(_gvlk.mask_keys(str(exc.message)), obj=exc.obj) from None
+        raise refused(str(exc.message), obj=exc.obj) from None
     return t.cast("dict[str, t.Any]", args)
 
 
@@ -350,7 +363,7 @@ def _a_label(option: str, label: str, value: str) -> str:
             return label
         return idna.alabel(label).decode("ascii") if HAS_IDNA else label.encode("idna").decode("ascii")
     except (UnicodeError, ValueError) as exc:
-        raise AnsibleActionFail(f"{option}: {shown(value)} is not a valid internationalized name ({exc})") from None
+        raise refused(f"{option}: {shown(value)} is not a valid internationalized name ({exc})") from None
 
 
 def _dns_name(option: str, value: t.Any, what: str, allow_underscore: bool = False) -> str:
@@ -430,7 +443,7 @@ def _port_of(option: str, text: str, value: t.Any, allowed: str) -> int:
     try:
         return port(option, text)
     except AnsibleActionFail:
-        raise AnsibleActionFail(f"{option}: {shown(value)} is not {allowed}") from None
+        raise refused(f"{option}: {shown(value)} is not {allowed}") from None
 
 
 def machine_name(host_value: str) -> str:
@@ -595,14 +608,14 @@ def writable_folder(option: str, value: t.Any) -> str:
         probe = parent
     if not os.path.isdir(probe):
         where = "is" if probe == target else f"cannot be created: {probe} is"
-        raise AnsibleActionFail(f"{option}: {shown(value)} {where} not a folder; give a folder the controller can write in")
+        raise refused(f"{option}: {shown(value)} {where} not a folder; give a folder the controller can write in")
     sweep_probes(probe)
     try:    # a real write, undone at once: os.access says yes to root on a read-only or virtual file system
         os.rmdir(tempfile.mkdtemp(prefix=_probe_prefix(), dir=probe))
     except OSError as exc:
         where = "" if probe == target else f" (its nearest existing folder {probe})"
-        raise AnsibleActionFail(f"{option}: {shown(value)}{where} cannot be written by this user on the controller "
-                                f"({exc.strerror}); give a folder the controller can write in") from None
+        raise refused(f"{option}: {shown(value)}{where} cannot be written by this user on the controller "
+                      f"({exc.strerror}); give a folder the controller can write in") from None
     return text
 
 
@@ -622,6 +635,9 @@ def file_stem(option: str, value: t.Any) -> str:
     if not _STEM.fullmatch(text) or text.startswith((".", " ")) or text.endswith((".", " ")):
         raise AnsibleActionFail(f"{option}: {shown(value)} is not a file name stem (1-100 characters, none of "
                                 "\\ / : * ? \" < > |, not starting with a dot and not ending with a dot or space)")
+    if _gvlk.mask_keys(text) != text:
+        # a file's name is shown by every listing, log and result that names the file: no product key is ever put in one
+        raise AnsibleActionFail(f"{option}: {shown(value)} holds a product key; a file name never does (give another name)")
     return text
 
 

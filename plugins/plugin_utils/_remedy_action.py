@@ -28,6 +28,7 @@ import dataclasses
 import typing as t
 
 from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure
+from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import (
@@ -57,6 +58,16 @@ def public_operations(operations: list[dict[str, t.Any]]) -> list[dict[str, t.An
         shown.pop("secret", None)
         out.append(shown)
     return out
+
+
+def _secret_values(spec: dict[str, t.Any], args: t.Mapping[str, t.Any]) -> set[str]:
+    """The values given to ``no_log`` options of ``spec`` (a product key), for ``remove_values``: as given, and as
+    validated (stripped, upper case: ``_options.product_key``) in either case, with and without its hyphens; empty
+    when none was given. (Only a valid key reaches a result: any other value is refused before.)"""
+    given = [value.strip() for name, option in spec.items() if option.get("no_log")
+             for value in [args.get(name)] if isinstance(value, str)]
+    return {form for value in given if value
+            for case in (value, value.upper(), value.lower()) for form in (case, case.replace("-", ""))}
 
 
 def step_results(steps: t.Any, exit_codes: t.Mapping[str, str] | None = None) -> list[dict[str, t.Any]]:
@@ -192,6 +203,16 @@ class RemedyActionBase(ActionBase):
         return snapshot, _snapshot.normalise_snapshot(snapshot)
 
     def run(self, tmp: t.Any = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
+        """Read, plan, (apply, verify), report; the value of every ``no_log`` option censored in the result.
+
+        ansible-core applies ``no_log`` of an argument spec only to a module's result (AnsibleModule's
+        ``remove_values``); an action plugin's result is shown as returned. The result shows a key by its last five
+        characters already; this is the last guard, as a module has it: the value as given appears nowhere whole."""
+        result = self._run_remedy(tmp, task_vars)
+        secrets = _secret_values(self.ARGUMENT_SPEC, self._task.args)
+        return t.cast("dict[str, t.Any]", remove_values(result, secrets)) if secrets else result
+
+    def _run_remedy(self, tmp: t.Any, task_vars: dict[str, t.Any] | None) -> dict[str, t.Any]:
         """Read, plan, (apply, verify), report."""
         result = super().run(tmp, task_vars)
         del tmp

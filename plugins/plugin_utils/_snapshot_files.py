@@ -107,8 +107,9 @@ def snapshot_document(document: t.Any) -> t.Any:
 
 
 def read_file(path: str, expiring_days: int = 30) -> dict[str, t.Any]:
-    """One file's diagnosis, or a failed result naming the file and why it was skipped."""
-    name = os.path.basename(path)
+    """One file's diagnosis, or a failed result naming the file and why it was skipped (a product key in the file's
+    name or the reason cut to its last five characters, as in the file's own strings)."""
+    name = _gvlk.mask_keys(os.path.basename(path))
     try:
         size = os.path.getsize(path)
         if size == 0:
@@ -143,7 +144,7 @@ def read_file(path: str, expiring_days: int = 30) -> dict[str, t.Any]:
         reason = f"cannot be read: {exc.strerror or exc}"
     except Exception as exc:  # pylint: disable=broad-exception-caught  # one odd file must not stop the batch
         reason = f"cannot be diagnosed: {type(exc).__name__}: {exc}"
-    why = " ".join(str(reason).split())
+    why = _gvlk.mask_keys(" ".join(str(reason).split()))
     return {"failed": True, "skipped_file": name, "skipped_reason": why, "msg": f"snapshot file {name} skipped: {why}"}
 
 
@@ -181,9 +182,12 @@ def read_folder(folder: str, cwd: str | None = None, expiring_days: int = 30) ->
     entries: list[dict[str, t.Any]] = []
     seen: set[str] = set()
     for file in files:
-        host = _SUFFIX_RE.sub("", os.path.basename(file)) or os.path.basename(file)
+        # a file named after a product key (a person's way of telling machines apart) names its host and path by the
+        # key's last five characters, like every string the file holds
+        shown = _gvlk.mask_keys(file)
+        host = _SUFFIX_RE.sub("", os.path.basename(shown)) or os.path.basename(shown)
         if host.lower() in seen:
-            host = os.path.basename(file)
+            host = os.path.basename(shown)
         seen.add(host.lower())
-        entries.append({"host": host, "path": file, "result": read_file(file, expiring_days)})
+        entries.append({"host": host, "path": shown, "result": read_file(file, expiring_days)})
     return entries

@@ -208,8 +208,8 @@ def _report_dir(name: str, value: t.Any) -> None:
     try:
         _options.writable_folder(name, default)
     except AnsibleActionFail as exc:
-        raise AnsibleActionFail(f"{exc.message} (report_dir is not set: this is its default, ./reports of the folder the "
-                                "run started in; set -e report_dir=<folder>)") from None
+        raise _options.refused(f"{exc.message} (report_dir is not set: this is its default, ./reports of the folder the "
+                               "run started in; set -e report_dir=<folder>)") from None
 
 
 def _snapshot_dir(name: str, value: t.Any) -> None:

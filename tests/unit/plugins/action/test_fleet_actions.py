@@ -441,3 +441,48 @@ def test_mixed_case_host_names_are_listed_alphabetically():
     payloads = {f"winactivation_kms_slice_{n}": _slices.pack(_fleet.fleet({h: registered[h] for h in names[n - 1::2]}))
                 for n in (1, 2)}
     assert [r["host"] for r in _slices.merge(payloads, names)["results"]] == alphabetical
+
+
+#: A made-up key of the product-key alphabet (not a GVLK: a MAK or retail key is the one that must never leak).
+SECRET = "QFT7K-9HWRC-PJ3MG-8BD2X-YTV64"
+
+
+def _leaks(text: str) -> bool:
+    """Whether more than the last five characters of SECRET, in any form, is in ``text``."""
+    text = text.upper()
+    return any(part in text for part in ("QFT7K", "9HWRC", "PJ3MG", "8BD2X"))
+
+
+def test_fleet_report_masks_a_key_in_a_saved_document_and_its_file_name(tmp_path):
+    """report_sources: a saved document edited by hand (or written by another tool) holding a key, with and without
+    hyphens, in a file named after it: no report shows more than the key's last five characters."""
+    document = json.loads(_report.to_json(_document()))
+    unreachable = next(r for r in document["results"] if r.get("status") == "unreachable")
+    unreachable["msg"] = f"refused; installed {SECRET} then {SECRET.replace('-', ' ').lower()}"
+    saved = tmp_path / f"{SECRET}.json"
+    saved.write_text(json.dumps(document), encoding="utf-8")
+    result = _run(fleet_report, {"sources": [str(saved)], "dir": str(tmp_path / "r"),
+                                 }, {})
+    assert result["hosts"] == 3
+    written = [path.read_text(encoding="utf-8") for path in (tmp_path / "r").iterdir()]
+    assert written and not any(_leaks(text) for text in written)
+    assert not _leaks(json.dumps(result, default=str))
+
+
+def test_fleet_report_error_on_a_source_named_after_a_key_shows_its_last_five_only(tmp_path):
+    """A source file that is not JSON is named in the error (its path is the key here): cut like any value."""
+    saved = tmp_path / f"{SECRET.replace('-', '')}.json"
+    saved.write_text("not json", encoding="utf-8")
+    with pytest.raises(AnsibleActionFail) as failure:
+        _run(fleet_report, {"sources": [str(saved)], "dir": str(tmp_path / "r")}, {})
+    shown = "\n".join([str(failure.value.message), repr(failure.value.result)])
+    assert "is not JSON" in shown and "YTV64" in shown and not _leaks(shown), shown
+
+
+@pytest.mark.parametrize("name", [SECRET, f"diagnosis-{SECRET.replace('-', '').lower()}"])
+def test_fleet_report_refuses_a_report_name_holding_a_key(tmp_path, name):
+    """A report's files are named by ``name``: a key in it would be in every listing and in the result's paths."""
+    with pytest.raises(AnsibleActionFail) as failure:
+        _run(fleet_report, {"name": name, "dir": str(tmp_path / "r"), "document": _document()}, {})
+    assert "holds a product key" in str(failure.value.message) and not _leaks(str(failure.value.message))
+    assert not (tmp_path / "r").exists()

@@ -650,3 +650,39 @@ def test_system_repair_runs_and_reads_nothing_more_once_dism_initiated_the_resta
     person = result["needs_person"][-1]
     assert set(person) == {"en", "ja"} and "sfc on system" in person["ja"]
     assert result["diff"] == {"before": result["before"], "after": None}
+
+
+#: A made-up key of the product-key alphabet, not a GVLK: a MAK or retail key is the one that must never leak.
+SECRET = "QFT7K-9HWRC-PJ3MG-8BD2X-YTV64"
+
+
+@pytest.mark.parametrize("check_mode, diff, refusing", [(True, True, False), (False, True, False), (False, False, True)],
+                         ids=["check-diff", "run-diff", "refused"])
+def test_a_given_key_is_shown_by_its_last_five_in_every_part_of_the_result(check_mode, diff, refusing):
+    """product_key (a MAK-like key, lower case with spaces around it as typed): check mode's prediction, the diff's
+    before/after, the operations, notes and a refused call's error show only its last five characters."""
+    host = _refusing_host(-1073418160) if refusing else Host({"activation": S.failing("0x800706BA")["probes"]["activation"]})
+    result, conn = _run(kms_client, {"product_key": f" {SECRET.lower()} ", "allow_channel_change": True, "activate": False},
+                        host, check_mode=check_mode, diff=diff)
+    text = json.dumps(result).upper()
+    assert not any(group in text for group in ("QFT7K", "9HWRC", "PJ3MG", "8BD2X")), text
+    assert "YTV64" in text
+    assert conn.calls and (host.remedies == []) is check_mode and (not refusing or result["failed"])
+
+
+def test_a_no_log_options_value_is_censored_in_the_result_whatever_copies_it(monkeypatch):
+    """ansible-core censors no_log options only in a module's result; the remedy actions do it to their own, as the
+    last guard: a plan that (by a bug) put the key as given and as validated, glued to other text where the masking
+    pattern cannot see a key, still returns neither."""
+    original = kms_client.ActionModule.plan
+
+    def leaky(self, args, views, snapshot):
+        plan = original(self, args, views, snapshot)
+        plan.notes.append(f"installed x{args['product_key']}x and y{args['_product_key'].replace('-', '')}y")
+        return plan
+    monkeypatch.setattr(kms_client.ActionModule, "plan", leaky)
+    host = Host({"activation": S.failing("0x800706BA")["probes"]["activation"]})
+    result, _conn = _run(kms_client, {"product_key": f" {SECRET.lower()} ", "allow_channel_change": True},
+                         host, check_mode=True)
+    text = json.dumps(result).upper()
+    assert result["notes"][-1].startswith("installed x") and not any(g in text for g in ("QFT7K", "9HWRC", "PJ3MG")), text

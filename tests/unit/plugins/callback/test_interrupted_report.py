@@ -163,3 +163,24 @@ def test_the_summary_line_lists_hosts_without_regard_to_case():
     from ansible_collections.winactivation.kms.plugins.plugin_utils import _interrupted
     line = _interrupted.summary_line({"PC-B": [], "pc-a": []})
     assert line.index("pc-a:") < line.index("PC-B:")
+
+
+#: A made-up key of the product-key alphabet, not a GVLK: a MAK or retail key is the one that must never leak.
+SECRET = "QFT7K-9HWRC-PJ3MG-8BD2X-YTV64"
+
+
+def test_a_key_in_a_task_name_or_an_error_is_never_journalled_or_reported(tmp_path):
+    """The journal keeps the task's name (the user's text) and the error (the host's): a key in either, with or
+    without hyphens, is cut to its last five characters in the journal and in the interrupted run's record."""
+    journal = str(tmp_path / "journal")
+    _journal.record(journal, "pc-a", "sent", f"Install {SECRET} (the MAK)", INSTALL)
+    _journal.record(journal, "pc-a", "failed", "Install the key", INSTALL,
+                    "x" * 290 + f" {SECRET.replace('-', ' ').lower()} refused")   # a key where the detail is cut
+    callback = interrupted_report.CallbackModule()
+    callback._extra = {"report_dir": str(tmp_path / "reports"), "report_language": "en"}
+    callback._hosts = {"pc-a": None}
+    callback._finished = True
+    callback.write_report(_journal.read(journal))
+    texts = [path.read_text(encoding="utf-8") for path in tmp_path.rglob("*") if path.is_file()]
+    assert len(texts) >= 4 and "YTV64" in "".join(texts)
+    assert not any(group in text.upper() for text in texts for group in ("QFT7K", "9HWRC", "PJ3MG", "8BD2X"))

@@ -22,7 +22,7 @@ KEY = "VK7JG-NPHTM-C97JM-9MPGT-3V66T"
 
 def _forms() -> list[str]:
     """The key as it could be shown: whole, without hyphens, its first four groups, in lower case."""
-    return [KEY, KEY.replace("-", ""), KEY[:23], KEY.lower()]
+    return [KEY, KEY.replace("-", ""), KEY[:23], KEY.lower(), KEY.replace("-", "").lower(), KEY.replace("-", " ").lower()]
 
 
 def _shown(output: str) -> list[str]:
@@ -64,6 +64,19 @@ def _with(path: tuple[str, ...], value: t.Any) -> dict[str, t.Any]:
 def test_a_key_in_a_snapshot_file_shows_only_its_last_five(tmp_path, path, value):
     (tmp_path / "pc1-kms-snapshot.json").write_text(json.dumps(_with(path, value)), encoding="utf-8")
     assert {name: _shown(output) for name, output in _outputs(tmp_path).items() if _shown(output)} == {}
+
+
+@pytest.mark.parametrize("name", [f"{KEY}.json", f"{KEY.replace('-', '').lower()}.txt", f"pc1-{KEY}-snapshot.json",
+                                  f"{KEY}.json.txt"])
+@pytest.mark.parametrize("content", ["{}", "pc1"], ids=["skipped", "not-json"])
+def test_a_key_in_a_snapshot_files_name_shows_only_its_last_five(tmp_path, name, content):
+    """A file named after a product key (a person telling machines apart by it): the lookup's host, path and a
+    skipped file's name and reason, the fleet document and every report show only its last five characters."""
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    (tmp_path / "pc2.json").write_text(json.dumps(S.failing("0xC004F074")), encoding="utf-8")
+    outputs = _outputs(tmp_path)
+    assert {kind: _shown(output) for kind, output in outputs.items() if _shown(output)} == {}
+    assert "3V66T" in outputs["entries"].upper()
 
 
 @pytest.mark.parametrize("line", [
