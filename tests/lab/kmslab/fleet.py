@@ -176,6 +176,10 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
         windows_gen = next((g for g in csvlk if not g.startswith("office")), None)
         if windows_gen is None:
             raise FleetError(f"{where}: kms.csvlk needs a Windows host key (ws2016 ... ws2025, win10, win11) besides Office's")
+        for gen in csvlk:
+            if gen in C.CSVLK_HOST_OS and edition.family not in C.CSVLK_HOST_OS[gen]:
+                raise FleetError(f"{where}: the {gen} KMS host key can be hosted on "
+                                 f"{', '.join(sorted(C.CSVLK_HOST_OS[gen]))} ([PLAN]), not {edition.family}")
         host.products.append(new_product(edition, "KMS_HOST", status=C.LICENSED if host.kms.activated else C.OOB_GRACE,
                                          csvlk=windows_gen))
         for gen in csvlk:
