@@ -95,8 +95,9 @@ def _interval_text(minutes: int | None) -> tuple[str, str]:
     if not minutes or minutes <= 0 or minutes >= 0xFFFFFFFF:
         return "", ""
     if minutes % 1440 == 0:
-        return f", renewed every {minutes // 1440} days", f" ({minutes // 1440} 日ごとに更新)"
-    return f", renewed every {minutes} minutes", f" ({minutes} 分ごとに更新)"
+        days = _days_text(minutes // 1440)
+        return f", renewed every {days['en']}", f" ({days['ja']}ごとに更新)"
+    return f", renewed every {minutes} minute{'' if minutes == 1 else 's'}", f" ({minutes} 分ごとに更新)"
 
 
 def _missing_text(items: list[tuple[str, str]]) -> dict[str, str]:
