@@ -269,6 +269,12 @@ class KmsRole:
     client_os_seen: bool = False
     #: the seeded contacts (base_count) still in each table
     seeded: dict[str, int] = dataclasses.field(init=False, default_factory=dict)
+    #: [OPT] /sai and /sri, "KMS host configuration options": the intervals (minutes) for unactivated clients to try
+    #: again and for activated ones to renew, "between 15 minutes and 30 days"; a client "initially picks up this
+    #: interval from registry but switches to the KMS setting after it receives the first KMS response" (12289 carries
+    #: them, [EVT]). A fleet's kms.activation_interval / kms.renewal_interval; Microsoft's defaults otherwise [PLAN]
+    activation_interval: int = C.RETRY_MINUTES
+    renewal_interval: int = C.RENEWAL_MINUTES
     requests: int = 0
     failed_requests: int = 0
     #: [EVT] the host's "Key Management Service" log: one 12290 per client request it processed ([F074] shows one for
@@ -804,6 +810,8 @@ class Fleet:
             for name, port, origin in candidates:
                 inner, answered = self._try_host(client, product, name, port)
                 self._log_request(client, product, inner, name, port, answered)
+                if answered is not None and answered.kms is not None:
+                    self._take_intervals(client, product, answered.kms)
                 if inner in (0, C.HR["COUNT"]):
                     # [ACTW] "When a KMS host responds, the KMS client computer caches the name of the KMS host" - the
                     # host answered with its count, whether or not the count meets the client's threshold
@@ -857,8 +865,18 @@ class Fleet:
             # [EVT] 12289: HRESULT, Status (flags: SL_VL_BINDING_ERROR_NOT_ENOUGH_COUNT 0x04000000 when the count is
             # short), fBound, Unused, Count, Activation Interval, Renewal Interval, Client Time
             status = 0x4000000 if inner == C.HR["COUNT"] else 0
-            client.add_event(12289, f"0x{logged:X}, 0x{status:X}, {bound}, 0, {answered.kms.count(app)}, {C.RETRY_MINUTES}, "
-                                    f"{C.RENEWAL_MINUTES}, {stamp}")
+            client.add_event(12289, f"0x{logged:X}, 0x{status:X}, {bound}, 0, {answered.kms.count(app)}, "
+                                    f"{answered.kms.activation_interval}, {answered.kms.renewal_interval}, {stamp}")
+
+    @staticmethod
+    def _take_intervals(client: Host, product: dict[str, t.Any], kms: KmsRole) -> None:
+        """[OPT] /sai, /sri: the client "switches to the KMS setting after it receives the first KMS response" - the
+        answering host's intervals become the product's VLActivationInterval / VLRenewalInterval, and the service's
+        for sppsvc's products (assumed: each response, refusals included, carries them as 12289 does [EVT])."""
+        intervals = {"VLActivationInterval": kms.activation_interval, "VLRenewalInterval": kms.renewal_interval}
+        product.update(intervals)
+        if not is_ospp(product):
+            client.service.update(intervals)
 
     def _answering_address(self, client: Host, name: str, port: int, host: Host | None) -> str | None:
         """The address of ``name`` the client's request went to: the first, in the resolver's order, that answers

@@ -183,6 +183,30 @@ def test_a_host_that_answers_a_short_count_is_cached_and_no_other_host_is_tried(
     assert _activate_fails(f, "pc1") == 0xC004F038 and f.hosts["kms01"].kms.requests == 0      # the cached host again
 
 
+def test_a_client_takes_the_kms_hosts_intervals_from_its_answer():
+    """[OPT] /sai and /sri are KMS host options: the client "initially picks up this interval from registry but switches
+    to the KMS setting after it receives the first KMS response"; 12289 carries both ([EVT]). The lab's hosts had no
+    intervals of their own: every answer and every client showed 120 and 10080."""
+    kms = [{"name": "kms01", "edition": "ws2022-datacenter",
+            "kms": {"csvlk": ["ws2022"], "base_count": 40, "activation_interval": 60, "renewal_interval": 1440}}]
+    f = _fleet([{"name": "pc1", "edition": "win11-pro"}], kms)
+    host = f.hosts["pc1"]
+    win = host.windows_product()
+    assert (win["VLActivationInterval"], win["VLRenewalInterval"]) == (60, 1440)
+    assert (host.service["VLActivationInterval"], host.service["VLRenewalInterval"]) == (60, 1440)
+    answer = [x.strip() for x in max((e for e in host.events if e["Id"] == 12289), key=lambda e: e["RecordId"])["Data"][0].split(",")]
+    assert answer[5:7] == ["60", "1440"]
+    assert (f.hosts["kms01"].service["VLActivationInterval"], f.hosts["kms01"].service["VLRenewalInterval"]) == (60, 1440)
+
+
+@pytest.mark.parametrize("value", [14, 43201, "60", True])
+def test_a_kms_host_interval_outside_slmgrs_range_is_refused(value):
+    """[OPT] "The activation interval must be between 15 minutes and 30 days" (the renewal interval too)."""
+    kms = [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "renewal_interval": value}}]
+    with pytest.raises(fleet_mod.FleetError, match="kms.renewal_interval must be minutes from 15 to 43200"):
+        _fleet([], kms)
+
+
 def test_count_grows_with_unique_clients_until_25():
     kms = [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 20}}]
     f = _fleet([{"name": "pc{n}", "repeat": 6, "edition": "win11-pro"}], kms)
