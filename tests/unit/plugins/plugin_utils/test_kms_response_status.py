@@ -135,8 +135,10 @@ def test_kms_client_does_not_repeat_0xC004F038_when_activate_itself_returns_it()
     with 0xC004F038 ... (event 12289: ...)" - the code twice, and a request that failed nothing (0x0) called failed."""
     from unittest import mock
 
-    from ansible_collections.winactivation.kms.plugins.action import kms_client
+    import pytest
     from ansible.errors import AnsibleActionFail
+
+    from ansible_collections.winactivation.kms.plugins.action import kms_client
     from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan
 
     view = _snapshot.normalise_activation(_client(_events((12288, REQUEST), (12289, SHORT)))["probes"]["activation"])
@@ -144,12 +146,9 @@ def test_kms_client_does_not_repeat_0xC004F038_when_activate_itself_returns_it()
     steps = [{"hresult": 0xC004F038 - (1 << 32)}]
     with mock.patch.object(kms_client.ActionModule, "_read", return_value=({}, {"activation": view})), \
             mock.patch.object(kms_client.ActionModule, "send", return_value=(None, steps)):
-        try:
+        with pytest.raises(AnsibleActionFail) as failed:
             action.apply({"activation_retries": 0, "retry_delay": 0},
                          Plan(operations=[{"op": "activate", "target": ACT_ID}]), {})
-        except AnsibleActionFail as exc:
-            message = str(exc.message)
-        else:
-            raise AssertionError("the activation did not fail")
+    message = str(failed.value.message)
     assert message.count("0xC004F038") == 1 and "count 4 of 25" in message
     assert "request failed" not in message
