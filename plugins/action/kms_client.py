@@ -23,6 +23,19 @@ def _short_count_text(product: dict[str, t.Any]) -> str:
     return f"{_hresult.describe(0xC004F038)} (event 12289: the KMS host's count {known})"
 
 
+def _failure_text(target: str, attempts: int, code: int, inner: str | None) -> str:
+    """A failed activation's message: the result, and the cause read back from the host (:meth:`ActionModule._inner_cause`)
+    where it adds to it. A cause that begins with the result itself (0xC004F038 from Activate() and the short count of
+    event 12289 that explains it) adds only what follows; the request is not said to have failed (its HRESULT is 0x0)."""
+    result = _hresult.describe(code)
+    text = f"activation of {target} failed after {attempts} attempt(s): {result}"
+    if not inner:
+        return text
+    if inner.startswith(result):
+        return text + inner[len(result):]
+    return f"{text}; the KMS request failed with {inner}"
+
+
 class ActionModule(RemedyActionBase):
     """KMS host and port, lookup domain, host caching, GVLK, activation: slmgr /skms /ckms /skms-domain /skhc /ipk /ato."""
 
@@ -99,9 +112,7 @@ class ActionModule(RemedyActionBase):
                      "hresult_text": _hresult.describe(code) if code else None}
             result["activation"].append(entry)
             if code:
-                inner = self._inner_cause(op["target"], result)
-                raise AnsibleActionFail(f"activation of {op['target']} failed after {attempts} attempt(s): {_hresult.describe(code)}"
-                                        + (f"; the KMS request failed with {inner}" if inner else ""))
+                raise AnsibleActionFail(_failure_text(op["target"], attempts, code, self._inner_cause(op["target"], result)))
 
     def _inner_cause(self, target: str, result: dict[str, t.Any]) -> str | None:
         """The inner HRESULT of the product's latest KMS request (event 12288), read back from the host."""

@@ -63,7 +63,10 @@ kms_host:
       (a rule's Profile or remote addresses, the active profile) was not read - with C(active_profiles) and each
       rule's C(profiles), C(remote_address), C(scope) and C(covers_active). Another rule, which is not read, may
       still open the port.
-    - C(count_sufficient) is null when the current or the required count was not read.
+    - C(count_sufficient) is null when the current or the required count was not read. A KMS host whose own events
+      12290 show only servers and Office asking (every N-Policy below 25) keeps only 10 client IDs (Microsoft,
+      "Activate clients running Windows"), so its count is then compared with their threshold, 5, not with
+      C(required_count).
     - C(listening_port) is null when KeyManagementServiceListeningPort was not read (not the default 1688).
     - An Office host key's generation comes from its Activation ID where Microsoft publishes it (Office 2010, 2016,
       2019, LTSC 2021, LTSC 2024), as their Descriptions name no version ("Office 16, VOLUME_KMS channel"); another one's is null.

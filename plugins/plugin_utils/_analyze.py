@@ -95,8 +95,9 @@ def _interval_text(minutes: int | None) -> tuple[str, str]:
     if not minutes or minutes <= 0 or minutes >= 0xFFFFFFFF:
         return "", ""
     if minutes % 1440 == 0:
-        return f", renewed every {minutes // 1440} days", f" ({minutes // 1440} 日ごとに更新)"
-    return f", renewed every {minutes} minutes", f" ({minutes} 分ごとに更新)"
+        days = _days_text(minutes // 1440)
+        return f", renewed every {days['en']}", f" ({days['ja']}ごとに更新)"
+    return f", renewed every {minutes} minute{'' if minutes == 1 else 's'}", f" ({minutes} 分ごとに更新)"
 
 
 def _missing_text(items: list[tuple[str, str]]) -> dict[str, str]:
@@ -1291,6 +1292,25 @@ def _reported_counts(ctx: _Context) -> list[int]:
     return [value for value in values if value is not None]
 
 
+def only_servers_asked(events: list[dict[str, t.Any]]) -> bool:
+    """Whether a KMS host's own request events (12290, parsed: :func:`_snapshot.parse_kms_event`) were collected and
+    every one asked with an N-Policy below client Windows' 25: only servers and Office ask it. Microsoft, "Activate
+    clients running Windows": "if a KMS host receives activation requests only from servers, the cache holds only 10
+    client IDs, twice the required threshold of 5" - its count stays at 10 or below, and a RequiredClientCount of 25 is
+    no shortfall for the clients it has. False when no 12290 was collected (absent is not "only servers") or an
+    N-Policy was not read."""
+    policies = [event.get("required_count") for event in events if event.get("id") == 12290]
+    return bool(policies) and all(policy is not None and policy < _snapshot.KMS_THRESHOLD_CLIENT for policy in policies)
+
+
+def judged_count(required: int | None, events: list[dict[str, t.Any]]) -> int | None:
+    """The count a KMS host needs for the clients that ask it: its RequiredClientCount, or the servers' and Office's
+    threshold (5) when only they ask (:func:`only_servers_asked`); None when RequiredClientCount was not read."""
+    if required and required >= _snapshot.KMS_THRESHOLD_CLIENT and only_servers_asked(events):
+        return _snapshot.KMS_THRESHOLD_SERVER
+    return required
+
+
 def _kms_host_findings(ctx: _Context) -> list[dict[str, t.Any]]:
     """A KMS host's own problems: too few clients, its port closed, DNS publishing failing, client requests refused."""
     found = []
@@ -1310,6 +1330,8 @@ def _kms_host_findings(ctx: _Context) -> list[dict[str, t.Any]]:
     if count is not None:
         # Without RequiredClientCount (slmgr /dli shows only the count) Microsoft's thresholds apply: 5 for servers
         # and Office, 25 for client Windows.
+        # the host's count never passes 10 while only servers and Office ask: judged by their threshold, 5
+        required = judged_count(required, _kms_host_events(ctx))
         if required:
             short = count < required
             kind = ("client Windows", "クライアント Windows") if required >= _snapshot.KMS_THRESHOLD_CLIENT else ("servers and Office", "サーバーと Office")

@@ -26,6 +26,9 @@ def info(views: dict[str, t.Any]) -> dict[str, t.Any]:
     kms_host = _analyze.is_kms_host(activation)     # the service's or a product's flag, else a CSVLK installed
     summary = _analyze.kms_host_info(activation) if kms_host else {}
     count, required = _analyze.kms_counts(activation)      # the service's, else the KMS host product's (slmgr /dli)
+    requests = [_snapshot.parse_kms_event({"Id": event.get("id"), "Data": [event.get("data")]}, with_time=False)
+                for event in host.get("events") or [] if event.get("id") == 12290]
+    needed = _analyze.judged_count(required, requests)      # 5 where only servers and Office ask (12290's N-Policy)
     return {
         "is_kms_host": kms_host,
         "licensing_readable": activation.get("licensing_error") is None,
@@ -39,7 +42,7 @@ def info(views: dict[str, t.Any]) -> dict[str, t.Any]:
         "current_count": count,
         "required_count": required,
         # None when either count was not read (never "insufficient" from a count not collected)
-        "count_sufficient": None if count is None or required is None else count >= required,
+        "count_sufficient": None if count is None or needed is None else count >= needed,
         # None when not read: a wanted port is then set, never compared with a guess
         "listening_port": _analyze.listening_port(activation),
         "dns_publishing": service.get("kms_dns_publishing"),

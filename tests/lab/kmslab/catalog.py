@@ -148,6 +148,21 @@ OFFICE_HOST_KEYS: dict[str, tuple[str, str, str]] = {
     "office2024": ("f3d89bbf-c0ec-47ce-a8fa-e5a5f97e447f", *_OFFICE_16_HOST),
 }
 
+#: [PLAN] "CSVLK can be hosted on" per CSVLK group (the "Activation versions" tables): the lab's host families that
+#: qualify (Windows Server 2012 R2, 2012, Windows 8.1 and 7 are no lab families). [TS] 0xC004F050 "make sure you're
+#: installing the correct KMS key on the corresponding version of Windows": a host the table does not list cannot
+#: hold the key, so a fleet cannot describe one. assumed: the lab's win11 key (no [PLAN] group) on Windows 10 or 11.
+#: The table's footnote (Datacenter: Azure Edition cannot be a KMS host) and the "KMS host required updates" are not
+#: modelled: every lab KMS host is taken to have them (docs/lab-assumptions.md).
+CSVLK_HOST_OS: dict[str, frozenset[str]] = {
+    "ws2025": frozenset({"ws2025", "ws2022", "ws2019"}),
+    "ws2022": frozenset({"ws2022", "ws2019", "ws2016"}),
+    "ws2019": frozenset({"ws2019", "ws2016"}),
+    "ws2016": frozenset({"ws2016"}),
+    "win10": frozenset({"win10"}),
+    "win11": frozenset({"win10", "win11"}),
+}
+
 #: [OKMS] the KMS host operating systems an Office host key needs ("Office supports KMS host computers running on the
 #: following operating systems": Office LTSC 2024 "At least Windows Server 2022 or at least Windows 10 (volume
 #: editions)", Office LTSC 2021 "At least Windows Server 2016 or at least Windows 10", Office 2019 "At least Windows

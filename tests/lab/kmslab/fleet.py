@@ -176,6 +176,10 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
         windows_gen = next((g for g in csvlk if not g.startswith("office")), None)
         if windows_gen is None:
             raise FleetError(f"{where}: kms.csvlk needs a Windows host key (ws2016 ... ws2025, win10, win11) besides Office's")
+        for gen in csvlk:
+            if gen in C.CSVLK_HOST_OS and edition.family not in C.CSVLK_HOST_OS[gen]:
+                raise FleetError(f"{where}: the {gen} KMS host key can be hosted on "
+                                 f"{', '.join(sorted(C.CSVLK_HOST_OS[gen]))} ([PLAN]), not {edition.family}")
         host.products.append(new_product(edition, "KMS_HOST", status=C.LICENSED if host.kms.activated else C.OOB_GRACE,
                                          csvlk=windows_gen))
         for gen in csvlk:
@@ -187,8 +191,17 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
                     raise FleetError(f"{where}: the {gen} KMS host key needs a KMS host on "
                                      f"{', '.join(sorted(C.OFFICE_HOST_OS[gen]))} ([OKMS]), not {edition.family}")
                 host.products.append(office_host_key(gen, host.kms.activated))
+        # [OPT] /sai, /sri: "The activation interval must be between 15 minutes and 30 days" (the renewal interval too)
+        for option in ("activation_interval", "renewal_interval"):
+            if kms.get(option) is not None:
+                minutes = kms[option]
+                if isinstance(minutes, bool) or not isinstance(minutes, int) or not 15 <= minutes <= 30 * 24 * 60:
+                    raise FleetError(f"{where}: kms.{option} must be minutes from 15 to 43200 (30 days), got {minutes!r}")
+                setattr(host.kms, option, minutes)
         host.service.update({"IsKeyManagementServiceMachine": 1, "KeyManagementServiceListeningPort": host.kms.port,
-                             "KeyManagementServiceDnsPublishing": host.kms.dns_publishing})
+                             "KeyManagementServiceDnsPublishing": host.kms.dns_publishing,
+                             "VLActivationInterval": host.kms.activation_interval,
+                             "VLRenewalInterval": host.kms.renewal_interval})
     else:
         grace = int(spec.get("grace_days", 25)) * 24 * 60
         status = C.LICENSED if channel in ("MAK", "RETAIL", "OEM") and spec.get("licensed", True) else C.OOB_GRACE

@@ -269,6 +269,12 @@ class KmsRole:
     client_os_seen: bool = False
     #: the seeded contacts (base_count) still in each table
     seeded: dict[str, int] = dataclasses.field(init=False, default_factory=dict)
+    #: [OPT] /sai and /sri, "KMS host configuration options": the intervals (minutes) for unactivated clients to try
+    #: again and for activated ones to renew, "between 15 minutes and 30 days"; a client "initially picks up this
+    #: interval from registry but switches to the KMS setting after it receives the first KMS response" (12289 carries
+    #: them, [EVT]). A fleet's kms.activation_interval / kms.renewal_interval; Microsoft's defaults otherwise [PLAN]
+    activation_interval: int = C.RETRY_MINUTES
+    renewal_interval: int = C.RENEWAL_MINUTES
     requests: int = 0
     failed_requests: int = 0
     #: [EVT] the host's "Key Management Service" log: one 12290 per client request it processed ([F074] shows one for
@@ -410,6 +416,13 @@ def outbound_dropped(client: Host, name: str, port: int, addresses: list[str]) -
     filtered = (f"{name.lower()}:{port}" in client.blocked or f"*:{port}" in client.blocked
                 or client.firewall_policy.default_outbound == "Block")
     return filtered and not allows(client, "outbound", port, addresses)
+
+
+#: [TS] the messages of Activate()'s KMS results ("Summary of error codes"); any other result is a DNS error of discovery
+_ACTIVATE_MESSAGES = {
+    C.HR["NO_KMS"]: "No Key Management Service (KMS) could be contacted",
+    C.HR["COUNT"]: "The count reported by your Key Management Service (KMS) is insufficient",
+}
 
 
 def is_ospp(product: dict[str, t.Any]) -> bool:
@@ -756,9 +769,12 @@ class Fleet:
         * discovery finds no KMS host at all: Activate() itself returns the DNS error - [TS] lists 0x8007232B,
           0x8007232A, 0x8007251D and 0x8007007B as errors of the KMS client activation ("This error message appears
           when the KMS client can't find KMS server resource records (SRV RRs) in DNS") - logged in 12288 as well.
-        * hosts were tried and none activated the product: Activate() returns 0xC004F074 ("occurs when all the KMS
-          host systems your client tries to contact return errors" [TS][F074]) and the inner cause stays in 12288
-          (0x800706BA unreachable, 0xC004F06C skew, 0xC004F041, 0xC004F042, 0xC004F038).
+        * hosts were tried and each returned an error: Activate() returns 0xC004F074 ("occurs when all the KMS
+          host systems your client tries to contact return errors" [TS]; [F074] shows it for 0xC004F06C) and the
+          inner cause stays in 12288 (0x800706BA unreachable, 0xC004F06C skew, 0xC004F041, 0xC004F042).
+        * a host answered with a count below the client's threshold: the attempt ends there (the host responded, so
+          no other is selected [ACTW]) and Activate() returns 0xC004F038 [TS]; 12288 and 12289 hold 0x0 and 12289 the
+          count [EVT]; the host is cached as after a success [ACTW] "When a KMS host responds".
         * a cached host failed and discovery failed too: 0xC004F074 (a host was tried; assumed).
         * success: Licensed, 180 days, host cached, renewal every 7 days [PLAN]; Discovered* only when the host came
           from DNS or the cache (slmgr /dlv shows "KMS machine name from DNS" only without /skms; whether a manual
@@ -790,14 +806,30 @@ class Fleet:
                 product["LicenseStatusReason"] = C.HR["INVALID_KEY"]          # [TS] 0xC004F050 key not accepted
                 raise ActivationError(C.HR["INVALID_KEY"], "The product key is invalid")
             candidates, dns_error = self._candidates(client, product)
+            result = None
             for name, port, origin in candidates:
                 inner, answered = self._try_host(client, product, name, port)
                 self._log_request(client, product, inner, name, port, answered)
-                if inner == 0:
-                    self._licensed(client, product, name, port, self._answering_address(client, name, port, answered),
-                                   discovered=origin != "manual")
-                    return 0
-            result = C.HR["NO_KMS"] if candidates else (dns_error or C.HR["DNS_NAME"])
+                if answered is not None and answered.kms is not None:
+                    self._take_intervals(client, product, answered.kms)
+                if inner in (0, C.HR["COUNT"]):
+                    # [ACTW] "When a KMS host responds, the KMS client computer caches the name of the KMS host" - the
+                    # host answered with its count, whether or not the count meets the client's threshold
+                    if origin != "manual":
+                        self._cache_host(client, product, name, port,
+                                         self._answering_address(client, name, port, answered))
+                    if inner == 0:
+                        self._licensed(product)
+                        return 0
+                    # [ACTW] a host that responds is not replaced by another ("If the KMS host that a client computer
+                    # selects doesn't respond, the KMS client computer ... randomly selects another"): a count below
+                    # the threshold ends the attempt, and Activate() returns [TS]'s 0xC004F038 "The count reported by
+                    # your Key Management Service (KMS) is insufficient" - not 0xC004F074, which "occurs when all the
+                    # KMS host systems your client tries to contact return errors" (this answer is 0x0 in 12288, [EVT])
+                    result = inner
+                    break
+            if result is None:
+                result = C.HR["NO_KMS"] if candidates else (dns_error or C.HR["DNS_NAME"])
             if not candidates:
                 self._log_request(client, product, result, "", 0, None)      # [TS] the DNS error, in 12288 too
             # assumed: LicenseStatusReason keeps the result of the last attempt (Microsoft does not say)
@@ -806,8 +838,7 @@ class Fleet:
                 pass                                      # a licensed client keeps its 180 days until they run out
             elif product["GracePeriodRemaining"] <= 0:
                 product["LicenseStatus"] = C.NOTIFICATION
-            raise ActivationError(result, "No Key Management Service (KMS) could be contacted" if candidates
-                                  else "The KMS host could not be located in DNS")
+            raise ActivationError(result, _ACTIVATE_MESSAGES.get(result, "The KMS host could not be located in DNS"))
 
     def _log_request(self, client: Host, product: dict[str, t.Any], inner: int, name: str, port: int,
                      answered: Host | None) -> None:
@@ -834,8 +865,18 @@ class Fleet:
             # [EVT] 12289: HRESULT, Status (flags: SL_VL_BINDING_ERROR_NOT_ENOUGH_COUNT 0x04000000 when the count is
             # short), fBound, Unused, Count, Activation Interval, Renewal Interval, Client Time
             status = 0x4000000 if inner == C.HR["COUNT"] else 0
-            client.add_event(12289, f"0x{logged:X}, 0x{status:X}, {bound}, 0, {answered.kms.count(app)}, {C.RETRY_MINUTES}, "
-                                    f"{C.RENEWAL_MINUTES}, {stamp}")
+            client.add_event(12289, f"0x{logged:X}, 0x{status:X}, {bound}, 0, {answered.kms.count(app)}, "
+                                    f"{answered.kms.activation_interval}, {answered.kms.renewal_interval}, {stamp}")
+
+    @staticmethod
+    def _take_intervals(client: Host, product: dict[str, t.Any], kms: KmsRole) -> None:
+        """[OPT] /sai, /sri: the client "switches to the KMS setting after it receives the first KMS response" - the
+        answering host's intervals become the product's VLActivationInterval / VLRenewalInterval, and the service's
+        for sppsvc's products (assumed: each response, refusals included, carries them as 12289 does [EVT])."""
+        intervals = {"VLActivationInterval": kms.activation_interval, "VLRenewalInterval": kms.renewal_interval}
+        product.update(intervals)
+        if not is_ospp(product):
+            client.service.update(intervals)
 
     def _answering_address(self, client: Host, name: str, port: int, host: Host | None) -> str | None:
         """The address of ``name`` the client's request went to: the first, in the resolver's order, that answers
@@ -848,11 +889,15 @@ class Fleet:
         return host.kms.address if host is not None and host.kms is not None else None
 
     @staticmethod
-    def _licensed(client: Host, product: dict[str, t.Any], name: str, port: int, address: str | None,
-                  discovered: bool = True) -> None:
+    def _licensed(product: dict[str, t.Any]) -> None:
+        """[PLAN] activated: Licensed for 180 days."""
         product.update({"LicenseStatus": C.LICENSED, "LicenseStatusReason": 0, "GracePeriodRemaining": C.VALID_MINUTES})
-        if not discovered:
-            return          # [OPT] /skms host: not a "KMS machine name from DNS" (assumed: Discovered* untouched)
+
+    @staticmethod
+    def _cache_host(client: Host, product: dict[str, t.Any], name: str, port: int, address: str | None) -> None:
+        """[ACTW] the client caches the KMS host that responded (found through DNS or the cache; a /skms host is not a
+        "KMS machine name from DNS" [OPT]: assumed, Discovered* untouched). assumed: the product's Discovered*
+        properties are written with the service's (Microsoft names them without describing when they change)."""
         product.update({
             "DiscoveredKeyManagementServiceMachineName": name,
             "DiscoveredKeyManagementServiceMachinePort": port,

@@ -154,6 +154,59 @@ def test_count_below_threshold_is_told_by_12289_clients_25_servers_5():
     assert f.hosts["srv2"].windows_product()["LicenseStatus"] == C.LICENSED
 
 
+def test_a_short_count_makes_activate_return_0xC004F038_not_0xC004F074():
+    """[TS] 0xC004F038 "The count reported by your Key Management Service (KMS) is insufficient" is what a KMS client
+    gets for a count below its threshold; 0xC004F074 "occurs when all the KMS host systems your client tries to
+    contact return errors", and a short count is no error ([EVT]: 0x0 in 12288). The lab returned 0xC004F074."""
+    kms = [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 3}}]
+    f = _fleet([{"name": "pc1", "edition": "win11-pro"}], kms)
+    host = f.hosts["pc1"]
+    assert _activate_fails(f, "pc1") == 0xC004F038 and _inner(host) == 0 and _has_response(host)
+    assert host.windows_product()["LicenseStatusReason"] == 0xC004F038
+    assert host.windows_product()["LicenseStatus"] == C.OOB_GRACE
+
+
+def test_a_host_that_answers_a_short_count_is_cached_and_no_other_host_is_tried():
+    """[ACTW] "If the KMS host that a client computer selects doesn't respond, the KMS client computer ... randomly
+    selects another KMS host from the list. When a KMS host responds, the KMS client computer caches the name of the
+    KMS host and uses it for subsequent activation and renewal attempts": a host that answers with its count responded.
+    The lab cached a host only on success and went on to the next SRV record after a short count."""
+    kms = [{"name": "kms-small", "edition": "ws2022-standard", "kms": {"csvlk": ["ws2022"], "base_count": 3}},
+           # the home domain's record of kms01 gets priority 10 ([REG] DnsDomainPublishList): kms-small (0) comes first
+           {"name": "kms01", "edition": "ws2022-datacenter",
+            "kms": {"csvlk": ["ws2022"], "base_count": 40, "publish_list": ["corp.example.jp, 10, 0"]}}]
+    f = _fleet([{"name": "pc1", "edition": "win11-pro"}], kms)
+    host = f.hosts["pc1"]
+    assert host.windows_product()["LicenseStatus"] == C.OOB_GRACE
+    assert f.hosts["kms01"].kms.requests == 0
+    assert host.service["DiscoveredKeyManagementServiceMachineName"] == "kms-small.corp.example.jp"
+    assert _activate_fails(f, "pc1") == 0xC004F038 and f.hosts["kms01"].kms.requests == 0      # the cached host again
+
+
+def test_a_client_takes_the_kms_hosts_intervals_from_its_answer():
+    """[OPT] /sai and /sri are KMS host options: the client "initially picks up this interval from registry but switches
+    to the KMS setting after it receives the first KMS response"; 12289 carries both ([EVT]). The lab's hosts had no
+    intervals of their own: every answer and every client showed 120 and 10080."""
+    kms = [{"name": "kms01", "edition": "ws2022-datacenter",
+            "kms": {"csvlk": ["ws2022"], "base_count": 40, "activation_interval": 60, "renewal_interval": 1440}}]
+    f = _fleet([{"name": "pc1", "edition": "win11-pro"}], kms)
+    host = f.hosts["pc1"]
+    win = host.windows_product()
+    assert (win["VLActivationInterval"], win["VLRenewalInterval"]) == (60, 1440)
+    assert (host.service["VLActivationInterval"], host.service["VLRenewalInterval"]) == (60, 1440)
+    answer = [x.strip() for x in max((e for e in host.events if e["Id"] == 12289), key=lambda e: e["RecordId"])["Data"][0].split(",")]
+    assert answer[5:7] == ["60", "1440"]
+    assert (f.hosts["kms01"].service["VLActivationInterval"], f.hosts["kms01"].service["VLRenewalInterval"]) == (60, 1440)
+
+
+@pytest.mark.parametrize("value", [14, 43201, "60", True])
+def test_a_kms_host_interval_outside_slmgrs_range_is_refused(value):
+    """[OPT] "The activation interval must be between 15 minutes and 30 days" (the renewal interval too)."""
+    kms = [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "renewal_interval": value}}]
+    with pytest.raises(fleet_mod.FleetError, match="kms.renewal_interval must be minutes from 15 to 43200"):
+        _fleet([], kms)
+
+
 def test_count_grows_with_unique_clients_until_25():
     kms = [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 20}}]
     f = _fleet([{"name": "pc{n}", "repeat": 6, "edition": "win11-pro"}], kms)

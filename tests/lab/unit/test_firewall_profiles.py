@@ -21,7 +21,9 @@ KMS = "kms01.corp.example.jp"
 
 
 def _fleet(firewall=None, hosts=None, edition="ws2022-datacenter"):
-    kms = {"name": "kms01", "edition": edition, "kms": {"csvlk": ["ws2022"], "base_count": 40}}
+    # [PLAN] a Windows client holds a client CSVLK only (the lab's win11 key), a server the Windows Server 2022 one
+    csvlk = ["win11"] if edition.startswith("win1") else ["ws2022"]
+    kms = {"name": "kms01", "edition": edition, "kms": {"csvlk": csvlk, "base_count": 40}}
     if firewall is not None:
         kms["firewall"] = firewall
     return fleet_mod.build({"name": "t", "domain": "corp.example.jp", "kms_hosts": [kms],

@@ -201,7 +201,7 @@ def test_a_refused_request_is_a_request_the_count_stays_zero():
     """A request the host refused (its CSVLK does not cover the client) was received: no longer -1, a count of 0."""
     f = fleet_mod.build({
         "name": "t", "domain": "corp.example.jp",
-        "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2019"], "base_count": 0}}],
+        "kms_hosts": [{"name": "kms01", "edition": "ws2019-datacenter", "kms": {"csvlk": ["ws2019"], "base_count": 0}}],
         "hosts": [{"name": "pc1", "edition": "win11-pro"}],
     })
     assert f.hosts["kms01"].kms.requests >= 1 and f.hosts["kms01"].kms.failed_requests >= 1
@@ -249,6 +249,21 @@ def test_a_kms_host_with_the_office_ltsc_2024_key_lists_microsofts_activation_id
 ])
 def test_office_host_keys_the_lab_cannot_show_are_refused(edition, csvlk, message):
     with pytest.raises(fleet_mod.FleetError, match=message):
+        fleet_mod.build({"name": "t", "domain": "corp.example.jp",
+                         "kms_hosts": [{"name": "kms01", "edition": edition, "kms": {"csvlk": csvlk}}], "hosts": []})
+
+
+@pytest.mark.parametrize("edition, csvlk", [
+    ("ws2022-datacenter", ["ws2019"]),      # [PLAN] Volume License for Windows Server 2019: hosted on 2019, 2016, 2012 R2
+    ("ws2016-standard", ["ws2025"]),        # Windows Server 2025's: on 2025, 2022, 2019
+    ("win11-enterprise", ["ws2022"]),       # a server CSVLK on a client OS
+    ("ws2022-standard", ["win10"]),         # Windows 10's: on Windows 10, 8.1, 7
+])
+def test_a_windows_host_key_on_a_system_that_cannot_host_it_is_refused(edition, csvlk):
+    """[PLAN] "CSVLK can be hosted on" lists the systems each CSVLK group installs on ([TS] 0xC004F050 otherwise:
+    "installing the correct KMS key on the corresponding version of Windows"). The lab built such hosts, which no
+    Windows can show."""
+    with pytest.raises(fleet_mod.FleetError, match=f"the {csvlk[0]} KMS host key can be hosted on"):
         fleet_mod.build({"name": "t", "domain": "corp.example.jp",
                          "kms_hosts": [{"name": "kms01", "edition": edition, "kms": {"csvlk": csvlk}}], "hosts": []})
 

@@ -281,6 +281,14 @@ def test_renewal_interval_comes_from_the_product():
     assert "renewed every 25 minutes" in finding(run(custom), "ACTIVATED")["message"]["en"]
 
 
+def test_a_renewal_interval_of_one_day_is_one_day():
+    """A KMS host's /sri 1440 reaches its clients ([OPT]: the client "switches to the KMS setting after it receives
+    the first KMS response", as the lab now plays it): the text said "renewed every 1 days"."""
+    daily = S.edit(S.healthy(), lambda p: p["activation"]["products"][0].update(VLRenewalInterval=1440))
+    message = finding(run(daily), "ACTIVATED")["message"]
+    assert "renewed every 1 day." in message["en"] and "1 日ごとに更新" in message["ja"]
+
+
 def test_an_unknown_host_is_counted_and_labelled_in_the_reports():
     from ansible_collections.winactivation.kms.plugins.plugin_utils import _report
     empty = S.edit(S.healthy(), lambda p: p["activation"].update(products=[]))

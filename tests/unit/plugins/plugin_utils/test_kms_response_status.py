@@ -143,3 +143,28 @@ def test_a_request_alone_is_paired_with_its_answer_as_a_products_request_is():
                                                            "source": "event 12288"}
     view = _snapshot.normalise_activation(alone["probes"]["activation"])
     assert view["last_request_response"]["record_id"] == 101 and view["last_response"]["record_id"] == 102
+
+
+def test_kms_client_does_not_repeat_0xC004F038_when_activate_itself_returns_it():
+    """Activate() returns 0xC004F038 for a short count ([TS]; the lab returned 0xC004F074 until 2026-12-02), and the
+    cause read back is the same code with the count: the message said "...: 0xC004F038 ...; the KMS request failed
+    with 0xC004F038 ... (event 12289: ...)" - the code twice, and a request that failed nothing (0x0) called failed."""
+    from unittest import mock
+
+    import pytest
+    from ansible.errors import AnsibleActionFail
+
+    from ansible_collections.winactivation.kms.plugins.action import kms_client
+    from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan
+
+    view = _snapshot.normalise_activation(_client(_events((12288, REQUEST), (12289, SHORT)))["probes"]["activation"])
+    action = object.__new__(kms_client.ActionModule)
+    steps = [{"hresult": 0xC004F038 - (1 << 32)}]
+    with mock.patch.object(kms_client.ActionModule, "_read", return_value=({}, {"activation": view})), \
+            mock.patch.object(kms_client.ActionModule, "send", return_value=(None, steps)):
+        with pytest.raises(AnsibleActionFail) as failed:
+            action.apply({"activation_retries": 0, "retry_delay": 0},
+                         Plan(operations=[{"op": "activate", "target": ACT_ID}]), {})
+    message = str(failed.value.message)
+    assert message.count("0xC004F038") == 1 and "count 4 of 25" in message
+    assert "request failed" not in message
