@@ -26,7 +26,7 @@ import re
 import typing as t
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import (
-    _findings, _gvlk, _hresult, _kms_firewall, _product_names, _snapshot)
+    _findings, _gvlk, _hresult, _kms_firewall, _product_names, _restart, _snapshot)
 
 #: Microsoft's clock tolerance between KMS client and host (UTC).
 MAX_SKEW_SECONDS = 4 * 3600
@@ -978,6 +978,18 @@ def _from_event_alone(finding: dict[str, t.Any]) -> dict[str, t.Any]:
 
 # --- the host -----------------------------------------------------------------------------------------------------
 
+def _restart_pending(snapshot: dict[str, t.Any]) -> list[dict[str, t.Any]]:
+    """RESTART_PENDING when the restart_pending probe shows a restart owed: Windows' own (servicing, Windows Update,
+    file renames at boot) or one a remedy left (sppsvc's start type, a rebuilt license store). No finding when the
+    probe was not collected or shows nothing owed: that is no claim that none is."""
+    restart = _restart.from_snapshot(snapshot)
+    if not restart["reasons"]:
+        return []
+    return [_findings.make("RESTART_PENDING", None, {"reasons": list(restart["reasons"]), "last_boot": restart["last_boot"],
+                                                     "file_rename_entries": restart["file_rename_entries"]},
+                           {"pending": _restart.words(restart["reasons"])})]
+
+
 def unreachable(host: str, reason: str) -> dict[str, t.Any]:
     """The diagnosis of a host that could not be reached at all."""
     finding = _findings.make("UNREACHABLE", None, {"reason": reason})
@@ -1038,6 +1050,7 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
     offset = ctx.time.get("offset_seconds")
     if offset is not None and abs(offset) > MAX_SKEW_SECONDS and not any(f["code"] == "CLOCK_SKEW" for f in findings):
         findings.append(_clock_skew(ctx, None, offset, None))
+    findings.extend(_restart_pending(snapshot))
     findings = _dedupe(findings)
     findings = _findings.rank(findings)
     windows = ctx.activation.get("windows")

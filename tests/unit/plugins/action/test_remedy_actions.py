@@ -21,7 +21,8 @@ KEY = "W269N-WFGWX-YVC9B-4J6C9-T83GX"
 NO_RESTART = {"last_boot": "2026-11-29T08:00:00.0000000Z", "spp_registry": {"Start": 2, "DelayedAutostart": 1},
               "spp_service": {"State": "Running", "StartMode": "Auto", "DelayedAutoStart": True},
               "stores": [{"folder": "System32\\spp\\store\\2.0", "tokens": True, "set_aside": []},
-                         {"folder": "System32\\spp\\store", "tokens": False, "set_aside": []}]}
+                         {"folder": "System32\\spp\\store", "tokens": False, "set_aside": []}],
+              "windows": {"component_servicing": False, "windows_update": False, "file_rename_entries": 0}}
 
 
 class Host:
@@ -405,6 +406,39 @@ def test_rebuild_reports_restart_required_and_is_not_repeated_before_the_restart
     host.probes["restart_pending"]["last_boot"] = "2026-11-30T10:00:00.0000000Z"
     after, _conn = _run(system_repair, {"repairs": ["rebuild_license_store"]}, host, check_mode=True)
     assert after["reboot_required"] is False and [op["op"] for op in after["operations"]] == ["rebuild_license_store"]
+
+
+def test_system_repair_runs_nothing_on_a_windows_that_waits_for_a_restart():
+    """DISM's 3010 leaves servicing for the next boot (Component Based Servicing\\RebootPending): the next run, in
+    check mode too, sends no repair, says a restart comes first (en/ja, naming what is pending), and repairs once the
+    computer has restarted."""
+    from ansible_collections.winactivation.kms.plugins.action import system_repair
+    corrupt = S.failing("0x0", LicenseStatusReason=0xC004E015)["probes"]["activation"]
+    repairs = {"repairs": ["dism", "sfc", "rebuild_license_store"]}
+
+    def dism_waits(host, name, ops):
+        host.probes["restart_pending"]["windows"]["component_servicing"] = True
+        return [{"op": "dism", "target": "system", "hresult": 0, "pending": "reboot_required"}]
+    host = Host({"activation": corrupt, "restart_pending": copy.deepcopy(NO_RESTART)}, dism_waits)
+    first, _conn = _run(system_repair, {"repairs": ["dism"]}, host)
+    assert first["changed"] is True and first["reboot_required"] is True and len(host.remedies) == 1
+    for check_mode in (True, False):
+        again, _conn = _run(system_repair, repairs, host, check_mode=check_mode)
+        assert not again.get("failed"), again.get("msg")
+        assert again["changed"] is False and again["operations"] == [] and again["reboot_required"] is True
+        assert again["before"]["restart_pending"] == ["component_servicing"]
+        assert "Component Based Servicing: RebootPending" in again["needs_person"][0]["en"]
+        assert "再起動" in again["needs_person"][0]["ja"] and again["warnings"] == [again["needs_person"][0]["en"]]
+    assert len(host.remedies) == 1
+    # Windows Update's and Session Manager's pending restarts defer the repairs the same way
+    host.probes["restart_pending"]["windows"].update(component_servicing=False, windows_update=True)
+    assert _run(system_repair, repairs, host, check_mode=True)[0]["operations"] == []
+    host.probes["restart_pending"]["windows"].update(windows_update=False, file_rename_entries=2)
+    assert _run(system_repair, repairs, host, check_mode=True)[0]["operations"] == []
+    # restarted: nothing pending, the repairs are planned again
+    host.probes["restart_pending"]["windows"]["file_rename_entries"] = 0
+    after, _conn = _run(system_repair, repairs, host, check_mode=True)
+    assert after["reboot_required"] is False and [op["op"] for op in after["operations"]] == ["dism", "sfc", "rebuild_license_store"]
 
 
 def test_system_repair_dism_waiting_for_a_restart_is_changed_and_an_sfc_exit_code_is_told_as_one():

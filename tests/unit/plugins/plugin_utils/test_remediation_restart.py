@@ -53,7 +53,8 @@ def test_restart_state_reads_the_boot_start_type_and_rebuilds_after_the_last_boo
            "spp_service": {"State": "Stopped", "StartMode": "Disabled", "DelayedAutoStart": False},
            "stores": [{"folder": "System32\\spp\\store\\2.0", "tokens": True,
                        "set_aside": ["tokens.dat.20261129120000.bak", "tokens.dat.20261130090000.bak", "tokens.dat.bak"]},
-                      {"folder": "System32\\spp\\store", "tokens": False, "set_aside": []}]}
+                      {"folder": "System32\\spp\\store", "tokens": False, "set_aside": []}],
+           "windows": {"component_servicing": False, "windows_update": False, "file_rename_entries": 0}}
     view = _restart.state(raw)
     assert view["spp_start_at_boot"] == "Auto" and view["spp_start_pending"] is True and _restart.spp_waits_for_restart(view)
     assert view["license_store_rebuilt"] == "2026-11-30T09:00:00Z"
@@ -64,6 +65,48 @@ def test_restart_state_reads_the_boot_start_type_and_rebuilds_after_the_last_boo
     assert view["reboot_required"] is False and view["license_store_rebuilt"] is None
     del raw["last_boot"]
     assert _restart.state(raw)["reboot_required"] is None          # a copy set aside, boot time unknown: cannot tell
+
+
+def test_restart_state_reads_windows_own_pending_restart_and_absent_is_not_none_pending():
+    """The Component Based Servicing, Windows Update and pending file rename signals (ComputerManagementDsc's
+    PendingReboot triggers) are reasons of their own; a probe answer without them (an older probe) cannot say that
+    Windows waits for nothing: reboot_required None, never False."""
+    raw = {"last_boot": "2026-11-30T08:00:00Z", "spp_registry": {"Start": 2}, "spp_service": {"StartMode": "Auto"},
+           "stores": [], "windows": {"component_servicing": True, "windows_update": False, "file_rename_entries": 6}}
+    view = _restart.state(raw)
+    assert view["windows_pending"] == ["component_servicing", "file_rename"] and view["file_rename_entries"] == 6
+    assert view["reboot_required"] is True and view["reasons"] == ["component_servicing", "file_rename"]
+    assert _restart.windows_waits_for_restart(view)
+    raw["windows"] = {"component_servicing": False, "windows_update": False, "file_rename_entries": 0}
+    view = _restart.state(raw)
+    assert view["reboot_required"] is False and not _restart.windows_waits_for_restart(view)
+    del raw["windows"]
+    view = _restart.state(raw)
+    assert view["reboot_required"] is None and view["windows"] == dict.fromkeys(_restart.WINDOWS_REASONS)
+    assert view["file_rename_entries"] is None and not _restart.windows_waits_for_restart(view)
+    raw["windows"] = {"component_servicing": "yes?", "windows_update": False}    # unclear and missing: not read
+    view = _restart.state(raw)
+    assert view["windows"] == {"component_servicing": None, "windows_update": False, "file_rename": None}
+    assert view["reboot_required"] is None
+
+
+def test_restart_pending_is_a_finding_with_its_evidence_and_not_collected_is_none():
+    import snapshots as S
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze
+    snap = S.healthy()
+    snap["probes"]["restart_pending"] = {"last_boot": "2026-11-30T08:00:00Z", "spp_registry": {"Start": 2},
+                                         "spp_service": {"StartMode": "Auto"}, "stores": [],
+                                         "windows": {"component_servicing": False, "windows_update": True, "file_rename_entries": 0}}
+    doc = _analyze.analyze(snap)
+    found = [f for f in doc["findings"] if f["code"] == "RESTART_PENDING"]
+    assert doc["status"] == "warning" and len(found) == 1
+    assert found[0]["evidence"] == {"reasons": ["windows_update"], "last_boot": "2026-11-30T08:00:00Z", "file_rename_entries": 0}
+    assert "Windows Update: RebootRequired" in found[0]["message"]["en"] and found[0]["needs_person"] is True
+    assert "2026-11-30 08:00 UTC" in found[0]["message"]["ja"]
+    snap["probes"]["restart_pending"]["windows"]["windows_update"] = False
+    assert "RESTART_PENDING" not in _analyze.analyze(snap)["codes"]
+    del snap["probes"]["restart_pending"]
+    assert "RESTART_PENDING" not in _analyze.analyze(snap)["codes"]
 
 
 # --- the analyzer rule that reads the firewall probe (review B2) ----------------------------------------------------
