@@ -789,7 +789,10 @@ def remedy_system_repair(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> 
                 return 0x80070057
             code = host.repair_exit.get(op["op"], 0)
             if op["op"] == "dism" and code == 3010:
-                return "reboot_required"        # ERROR_SUCCESS_REBOOT_REQUIRED: repaired, restart pending
+                # ERROR_SUCCESS_REBOOT_REQUIRED: repaired, restart pending; CBS keeps it as its RebootPending key until
+                # the restart (assumed, docs/lab-assumptions.md)
+                host.cbs_reboot_pending = True
+                return "reboot_required"
             if op["op"] == "dism" and code == 1641:
                 return "reboot_initiated"       # ERROR_SUCCESS_REBOOT_INITIATED: "The system will be restarted"
             return code
@@ -798,8 +801,9 @@ def remedy_system_repair(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> 
 
 @handler("probe", "restart_pending")
 def probe_restart_pending(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
-    """probes/restart_pending.ps1: sppsvc's start type at the next boot (registry) and now (SCM), the last boot, and
-    tokens.dat with its set-aside copies in both store folders."""
+    """probes/restart_pending.ps1: sppsvc's start type at the next boot (registry) and now (SCM), the last boot,
+    tokens.dat with its set-aside copies in both store folders, and the restart Windows itself waits for (the
+    RebootPending and RebootRequired keys' presence, the number of non-empty PendingFileRenameOperations strings)."""
     folders = ["System32\\spp\\store\\2.0", "System32\\spp\\store"]
     return {
         "last_boot": iso7(host.booted_at or host.utc_now()),
@@ -807,4 +811,6 @@ def probe_restart_pending(fleet: Fleet, host: Host, params: dict[str, t.Any]) ->
         "spp_service": {"State": host.spp_state, "StartMode": host.spp_start_mode, "DelayedAutoStart": host.spp_delayed},
         "stores": [{"folder": f, "tokens": f in host.tokens_folders, "set_aside": list(host.tokens_set_aside.get(f, []))}
                    for f in folders],
+        "windows": {"component_servicing": host.cbs_reboot_pending, "windows_update": host.wu_reboot_required,
+                    "file_rename_entries": host.pending_file_renames},
     }

@@ -149,6 +149,25 @@ def test_dism_success_that_waits_for_a_restart_is_pending_not_failed():
     assert [(s["op"], s["hresult"], s["pending"]) for s in steps] == [("dism", 0, "reboot_required"), ("sfc", 0, None)]
 
 
+def test_windows_own_pending_restart_is_read_set_by_dism_3010_and_cleared_by_the_restart():
+    """[PENDREBOOT] [MOVEFILEEX]: the restart_pending probe shows the fleet's restart_pending (the keys' presence, the
+    rename strings counted); DISM's 3010 leaves the CBS RebootPending key (assumed); the restart clears all."""
+    f = _fleet([{"name": "pc1", "restart_pending": {"windows_update": True, "file_renames": 4}},
+                {"name": "pc2", "license_store_corrupt": True, "repair_exit": {"dism": 3010}}])
+    pc1, pc2 = f.hosts["pc1"], f.hosts["pc2"]
+    assert _call(f, pc1, "probe", "restart_pending")["windows"] == {
+        "component_servicing": False, "windows_update": True, "file_rename_entries": 4}
+    assert _call(f, pc2, "probe", "restart_pending")["windows"]["component_servicing"] is False
+    _ops(f, pc2, "system_repair", {"op": "dism", "target": "system"})
+    assert _call(f, pc2, "probe", "restart_pending")["windows"]["component_servicing"] is True
+    for host in (pc1, pc2):
+        f.reboot(host)
+        assert _call(f, host, "probe", "restart_pending")["windows"] == {
+            "component_servicing": False, "windows_update": False, "file_rename_entries": 0}
+    with pytest.raises(fleet_mod.FleetError, match="restart_pending takes component_servicing"):
+        _fleet([{"name": "pc1", "restart_pending": {"cbs": True}}])
+
+
 def test_nothing_runs_after_dism_initiated_the_restart():
     """DISM's ERROR_SUCCESS_REBOOT_INITIATED ("The system will be restarted", System Error Codes 1300-1699): done,
     and Windows is going down - SFC and the rebuild are not run on it."""
