@@ -512,8 +512,12 @@ def _licensing_target(host: Host, target: str) -> dict[str, t.Any]:
 def _enable_spp(fleet: Fleet, host: Host) -> int | str:
     """Enable-WakSppService: Set-Service -StartupType Automatic and sc.exe config start= delayed-auto (the SCM), then
     Start-Service; where the SCM refuses (ERROR_ACCESS_DENIED), the registry values for the next boot and
-    'reboot_required' (C5: the registry write does not change the running service)."""
+    'reboot_required' (C5: the registry write does not change the running service). A service caught in its start or
+    stop (spp: {state: Start Pending | Stop Pending}) is not touched: ERROR_SERVICE_CANNOT_ACCEPT_CTRL, as the SCM
+    answers a control to a service in SERVICE_START_PENDING or SERVICE_STOP_PENDING (ControlService)."""
     with fleet.lock:
+        if host.spp_state in ("Start Pending", "Stop Pending"):
+            return 0x80070425
         host.counters.mutating_calls += 1
         try:
             fleet.scm_set_start(host, "Auto", delayed=True)

@@ -59,6 +59,18 @@ def test_enable_spp_through_the_scm_starts_the_service_now():
     assert (f.hosts["pc1"].spp_start_mode, f.hosts["pc1"].spp_state, f.hosts["pc1"].spp_delayed) == ("Auto", "Running", True)
 
 
+@pytest.mark.parametrize("state", ["Start Pending", "Stop Pending"])
+def test_enable_spp_leaves_a_service_caught_in_its_start_or_stop_alone(state):
+    """ControlService: a control to a service in SERVICE_START_PENDING / SERVICE_STOP_PENDING is answered with
+    ERROR_SERVICE_CANNOT_ACCEPT_CTRL; Enable-WakSppService sends none and changes nothing."""
+    f = _fleet([{"name": "pc1"}])
+    host = f.hosts["pc1"]
+    host.spp_state = state      # as the SCM shows it (the fleet's build made an activation attempt, which starts sppsvc)
+    host.counters.mutating_calls = 0
+    steps = _ops(f, host, "kms_client", {"op": "enable_spp", "target": "service"})
+    assert steps[0]["hresult"] == 0x80070425 - (1 << 32) and host.spp_state == state and host.counters.mutating_calls == 0
+
+
 def test_enable_spp_refused_by_the_scm_waits_for_the_reboot_and_says_so():
     f = _fleet([{"name": "pc1", "spp": {"state": "Stopped", "start_mode": "Disabled", "scm_refuses": True}}])
     host = f.hosts["pc1"]

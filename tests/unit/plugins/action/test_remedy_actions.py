@@ -356,6 +356,22 @@ def test_enable_spp_accepted_by_the_scm_needs_no_restart():
     assert result["changed"] is True and result["reboot_required"] is False and "needs_person" not in result
 
 
+def test_enable_spp_on_a_service_hung_in_its_start_fails_naming_the_state_and_changes_nothing():
+    """sppsvc Start Pending and licensing unreadable (RPC_S_SERVER_UNAVAILABLE): enable_spp is planned, and the host's
+    answer ERROR_SERVICE_CANNOT_ACCEPT_CTRL (Enable-WakSppService does not wait on a service in transition) fails the
+    task saying the service is starting or stopping and hung when it stays so, with nothing done."""
+    act = copy.deepcopy(S.healthy()["probes"]["activation"])
+    act.update(products=[], service=None, licensing_error={"hresult": 0x800706BA - (1 << 32)})
+    act["spp_service"].update(State="Start Pending", StartMode="Auto")
+
+    def refuse(host, name, ops):
+        return [{"op": "enable_spp", "target": "service", "hresult": 0x80070425 - (1 << 32)}]
+    host = Host({"activation": act, "restart_pending": copy.deepcopy(NO_RESTART)}, refuse)
+    result, _conn = _run(kms_client, {"spp_service": True, "activate": False}, host)
+    assert result["failed"] is True and result["operations_done"] == [], result
+    assert "ERROR_SERVICE_CANNOT_ACCEPT_CTRL" in result["msg"] and "Start Pending / Stop Pending" in result["msg"], result["msg"]
+
+
 def test_kms_host_restarts_sppsvc_after_port_or_publishing_changes():
     act = fixture("activation_kms_host_2022.json")
     host = Host({"activation": act, "kms_host": {}, "firewall": {}, "restart_pending": NO_RESTART})
