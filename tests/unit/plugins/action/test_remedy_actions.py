@@ -356,20 +356,23 @@ def test_enable_spp_accepted_by_the_scm_needs_no_restart():
     assert result["changed"] is True and result["reboot_required"] is False and "needs_person" not in result
 
 
-def test_enable_spp_on_a_service_hung_in_its_start_fails_naming_the_state_and_changes_nothing():
-    """sppsvc Start Pending and licensing unreadable (RPC_S_SERVER_UNAVAILABLE): enable_spp is planned, and the host's
-    answer ERROR_SERVICE_CANNOT_ACCEPT_CTRL (Enable-WakSppService does not wait on a service in transition) fails the
-    task saying the service is starting or stopping and hung when it stays so, with nothing done."""
+def test_a_service_hung_in_its_start_gets_no_enable_spp_and_the_refusal_names_the_state():
+    """sppsvc Start Pending and licensing unreadable (RPC_S_SERVER_UNAVAILABLE): starting it is no remedy (the SCM
+    takes no control for a service in transition, ControlService), so nothing is sent and the refusal says the service
+    is caught in its start and hung if it stays so. Should the state change between the read and the call, the host
+    answers ERROR_SERVICE_CANNOT_ACCEPT_CTRL, which is explained, never an "unknown code"."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _hresult
     act = copy.deepcopy(S.healthy()["probes"]["activation"])
     act.update(products=[], service=None, licensing_error={"hresult": 0x800706BA - (1 << 32)})
     act["spp_service"].update(State="Start Pending", StartMode="Auto")
-
-    def refuse(host, name, ops):
-        return [{"op": "enable_spp", "target": "service", "hresult": 0x80070425 - (1 << 32)}]
-    host = Host({"activation": act, "restart_pending": copy.deepcopy(NO_RESTART)}, refuse)
-    result, _conn = _run(kms_client, {"spp_service": True, "activate": False}, host)
-    assert result["failed"] is True and result["operations_done"] == [], result
-    assert "ERROR_SERVICE_CANNOT_ACCEPT_CTRL" in result["msg"] and "Start Pending / Stop Pending" in result["msg"], result["msg"]
+    host = Host({"activation": act, "restart_pending": copy.deepcopy(NO_RESTART)})
+    for check_mode in (True, False):
+        result, _conn = _run(kms_client, {"spp_service": True, "activate": False}, host, check_mode=check_mode)
+        assert result["failed"] is True and result["operations"] == [] and result["operations_done"] == [], result
+        assert "Software Protection service is Start Pending" in result["msg"] and "hung" in result["msg"], result["msg"]
+    assert host.remedies == []
+    assert "Start Pending / Stop Pending" in _hresult.describe(0x80070425)
+    assert "ERROR_SERVICE_REQUEST_TIMEOUT" in _hresult.describe(0x8007041D)
 
 
 def test_kms_host_restarts_sppsvc_after_port_or_publishing_changes():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _report, _restart
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _report, _restart, _snapshot
 
 
 def _doc(status, codes):
@@ -221,3 +221,24 @@ def test_a_change_on_a_healthy_host_that_stays_healthy_is_changed_not_changed_no
     # a change that left a failing host failing is still "changed, not fixed"
     assert _report.remediation(_doc("failing", ["X"]), _doc("failing", ["X"]),
                                {"pc1": {"changed": True}})["hosts"][0]["outcome"] == "changed_not_fixed"
+
+
+def test_a_licensing_query_failing_while_sppsvc_is_caught_in_its_start_names_the_hang():
+    """A hung sppsvc (Start Pending) whose licensing query failed: the diagnosis says so in EVIDENCE_MISSING (not
+    collected, never unlicensed or healthy) and does not call starting it the remedy (spp_down false)."""
+    import snapshots as S
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze
+
+    def hung(p):
+        p["activation"].update(products=[], service=None, licensing_error={"hresult": 0x800706BA - (1 << 32)})
+        p["activation"]["spp_service"].update(State="Start Pending", StartMode="Auto")
+    snap = S.edit(S.healthy(), hung)
+    doc = _analyze.analyze(snap)
+    assert doc["status"] == "unknown" and "SPP_SERVICE_UNAVAILABLE" not in doc["codes"], doc["codes"]
+    missing = next(f for f in doc["findings"] if f["code"] == "EVIDENCE_MISSING")
+    assert "the Software Protection service was Start Pending: hung if it stays so" in missing["message"]["en"]
+    assert "Start Pending" in missing["message"]["ja"]
+    activation = _snapshot.normalise_snapshot(snap)["activation"]
+    assert _analyze.spp_in_transition(activation) == "Start Pending" and _analyze.spp_down(activation) is False
+    activation["spp_service"]["state"] = "Stopped"
+    assert _analyze.spp_in_transition(activation) is None and _analyze.spp_down(activation) is True
