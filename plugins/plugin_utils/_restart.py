@@ -152,7 +152,8 @@ def state(raw: t.Any) -> dict[str, t.Any]:
         store_pending = None
     else:
         store_pending = latest > last_boot
-    windows_raw = raw.get("windows") if isinstance(raw.get("windows"), dict) else {}
+    found = raw.get("windows")
+    windows_raw: dict[str, t.Any] = found if isinstance(found, dict) else {}
     windows = _windows(windows_raw)
     windows_pending = [name for name in WINDOWS_REASONS if windows[name]]
     reasons = windows_pending + [name for name, pending in (("spp_start_type", spp_pending), ("license_store", store_pending)) if pending]
