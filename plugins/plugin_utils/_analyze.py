@@ -1230,7 +1230,8 @@ def _licensing_read_failed(activation: dict[str, t.Any]) -> list[tuple[str, str]
     stuck = spp_in_transition(activation)
     # a service the SCM shows caught in its start or stop is named: a hung sppsvc, not an unlicensed Windows
     why = f"; the Software Protection service was {stuck}: hung if it stays so" if stuck else ""
-    why_ja = f"。Software Protection サービスの状態は {stuck} でした: この状態が続く場合はサービスが応答していません" if stuck else ""
+    stuck_ja = {"start pending": "開始処理中", "stop pending": "停止処理中"}.get((stuck or "").lower())
+    why_ja = f"。Software Protection サービスは{stuck_ja}でした: この状態が続く場合はサービスが応答していません" if stuck else ""
     return [(f"the licensing products and service (the query of SoftwareLicensingProduct failed on the host: "
              f"{licensing_error_text(activation)}{why})",
              f"ライセンス製品とライセンス サービス (ホストで SoftwareLicensingProduct の照会が失敗しました: "

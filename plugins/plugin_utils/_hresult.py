@@ -140,7 +140,7 @@ _CATALOG: tuple[HResultInfo, ...] = (
     HResultInfo(0x80070425, "ERROR_SERVICE_CANNOT_ACCEPT_CTRL",
                 "The service is in the middle of starting or stopping (Start Pending / Stop Pending) and accepts no "
                 "control now; a service that stays so is hung: restart the computer.",
-                "サービスは開始中または停止中 (Start Pending / Stop Pending) で、現在は制御を受け付けません。"
+                "サービスは開始処理中または停止処理中で、現在は制御を受け付けません。"
                 "この状態が続く場合はサービスが応答していません。コンピューターを再起動してください。"),
     # "The service did not respond to the start or control request in a timely fashion" (System Error Codes
     # (1000-1299), ERROR_SERVICE_REQUEST_TIMEOUT 1053): Enable-WakSppService's bounded wait for the start ran out

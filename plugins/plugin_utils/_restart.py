@@ -55,7 +55,7 @@ REASON_WORDS = {
     "en": {"component_servicing": "Component Based Servicing: RebootPending", "windows_update": "Windows Update: RebootRequired",
            "file_rename": "pending file rename operations", "spp_start_type": "the Software Protection service's start type",
            "license_store": "the rebuilt license store"},
-    "ja": {"component_servicing": "コンポーネント ベース サービス: RebootPending", "windows_update": "Windows Update: RebootRequired",
+    "ja": {"component_servicing": "コンポーネント ベース サービスの再起動待ち", "windows_update": "Windows の更新プログラムの再起動待ち",
            "file_rename": "保留中のファイル名変更操作", "spp_start_type": "Software Protection サービスのスタートアップの種類",
            "license_store": "再構築したライセンス ストア"},
 }

@@ -1,6 +1,8 @@
 """The remediation report shows a change that waits for a restart as its own outcome, with what a person must do."""
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _report, _restart, _snapshot
@@ -102,6 +104,10 @@ def test_restart_pending_is_a_finding_with_its_evidence_and_not_collected_is_non
     assert doc["status"] == "warning" and len(found) == 1
     assert found[0]["evidence"] == {"reasons": ["windows_update"], "last_boot": "2026-11-30T08:00:00Z", "file_rename_entries": 0}
     assert "Windows Update: RebootRequired" in found[0]["message"]["en"] and found[0]["needs_person"] is True
+    from test_finding_texts import _all_problems
+    every = copy.deepcopy(snap)
+    every["probes"]["restart_pending"]["windows"].update(component_servicing=True, file_rename_entries=2)
+    assert _all_problems(_analyze.analyze(every)["findings"]) == {}       # every reason's words, in both languages
     assert "2026-11-30 08:00 UTC" in found[0]["message"]["ja"]
     snap["probes"]["restart_pending"]["windows"]["windows_update"] = False
     assert "RESTART_PENDING" not in _analyze.analyze(snap)["codes"]
@@ -237,7 +243,9 @@ def test_a_licensing_query_failing_while_sppsvc_is_caught_in_its_start_names_the
     assert doc["status"] == "unknown" and "SPP_SERVICE_UNAVAILABLE" not in doc["codes"], doc["codes"]
     missing = next(f for f in doc["findings"] if f["code"] == "EVIDENCE_MISSING")
     assert "the Software Protection service was Start Pending: hung if it stays so" in missing["message"]["en"]
-    assert "Start Pending" in missing["message"]["ja"]
+    assert "Software Protection サービスは開始処理中でした" in missing["message"]["ja"]
+    from test_finding_texts import _all_problems
+    assert _all_problems(doc["findings"]) == {}
     activation = _snapshot.normalise_snapshot(snap)["activation"]
     assert _analyze.spp_in_transition(activation) == "Start Pending" and _analyze.spp_down(activation) is False
     activation["spp_service"]["state"] = "Stopped"
