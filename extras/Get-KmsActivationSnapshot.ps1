@@ -282,7 +282,17 @@ function Enable-WakSppService {
     sc.exe sets the delayed start that Windows PowerShell 5.1's Set-Service cannot. Returns 0 once it runs, an HRESULT
     when a step fails, or 'reboot_required' when the host refuses the change (sppsvc is a protected service): then the
     values the SCM reads at the next boot are written and the service starts after the computer restarts.
+    A service caught in a transition (Start Pending / Stop Pending: hung in its start or stop) is not touched: the SCM
+    answers a control sent to such a service with ERROR_SERVICE_CANNOT_ACCEPT_CTRL ("the state of the service is ...
+    SERVICE_START_PENDING, or SERVICE_STOP_PENDING", ControlService), and Start-Service would wait for it forever.
+    The start is waited for at most $WakServiceWaitSeconds: a service that does not reach Running by then answers
+    ERROR_SERVICE_REQUEST_TIMEOUT (1053, "The service did not respond to the start or control request in a timely
+    fashion"), never a wait without end.
     #>
+    $service = Get-Service -Name 'sppsvc'
+    if ($service.Status -eq 'StartPending' -or $service.Status -eq 'StopPending') {
+        return -2147023835   # HRESULT_FROM_WIN32(ERROR_SERVICE_CANNOT_ACCEPT_CTRL 1061): a start or stop in progress
+    }
     $denied = $false
     try {
         Set-Service -Name 'sppsvc' -StartupType Automatic -ErrorAction Stop
@@ -302,9 +312,15 @@ function Enable-WakSppService {
         Set-ItemProperty -LiteralPath $key -Name 'DelayedAutostart' -Value 1 -Type DWord
         return 'reboot_required'
     }
-    Start-Service -Name 'sppsvc'
+    $service.Refresh()
+    if ($service.Status -ne 'Running') { $service.Start() }
+    try { $service.WaitForStatus('Running', [TimeSpan]::FromSeconds($WakServiceWaitSeconds)) }
+    catch [System.ServiceProcess.TimeoutException] { return -2147023843 }   # HRESULT_FROM_WIN32(ERROR_SERVICE_REQUEST_TIMEOUT 1053)
     return 0
 }
+
+#: How long Enable-WakSppService waits for sppsvc to reach Running after starting it.
+$WakServiceWaitSeconds = 60
 
 function Get-WakComputerSystem {
     <# Win32_ComputerSystem, read once per remote call and shared by the probes batched in it (like Get-WakLicensing). #>

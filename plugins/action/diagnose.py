@@ -9,7 +9,8 @@ import typing as t
 from ansible.errors import AnsibleConnectionFailure
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _budget, _collect, _controller, _options, _runner, _snapshot
+from ansible_collections.winactivation.kms.plugins.plugin_utils import (
+    _analyze, _budget, _collect, _controller, _options, _restart, _runner, _snapshot)
 
 
 class ActionModule(ActionBase):
@@ -78,6 +79,8 @@ class ActionModule(ActionBase):
             "time": {},
             # each of the host's own DNS and TCP tests waits at most the timeout, and never longer than the budget
             "kms_dns": {"candidates": args["_candidates"], "timeout_ms": int(min(args["timeout"], budget.left() or args["timeout"]) * 1000)},
+            # the restart the host waits for (Windows' own, or one a remedy left): RESTART_PENDING, in the same call
+            _restart.PROBE: {},
         }
         try:
             snapshot = _collect.collect_snapshot(self._connection, host, probes, self._task.action)

@@ -41,14 +41,20 @@ class ActionModule(RemedyActionBase):
         """Repairs run in a safe order (DISM, SFC, then the store); with only_if_corrupt, only when the store shows 0xC004E015.
 
         A rebuild that waits for the restart of the computer (KB 2736303) is not repeated: the result says a restart
-        is required (the store shows 0xC004E015 until then)."""
+        is required (the store shows 0xC004E015 until then). On a Windows that itself waits for a restart (servicing,
+        Windows Update, file renames at boot: the restart_pending probe) nothing runs: DISM, sfc and the rebuild would
+        service a system whose servicing is half-done until it restarts; the result says the restart comes first."""
         activation = views.get("activation") or {}
         reasons = {p.get("license_status_reason") for p in activation.get("products") or []}
         corrupt = "0xC004E015" in reasons
         restart = _restart.from_snapshot(snapshot)
-        result = Plan(before={"license_store_corrupt": corrupt, "license_store_rebuilt": restart.get("license_store_rebuilt")})
+        result = Plan(before={"license_store_corrupt": corrupt, "license_store_rebuilt": restart.get("license_store_rebuilt"),
+                              "restart_pending": restart["windows_pending"]})
         if restart.get("license_store_rebuilt"):
             _restart.waiting(result, _restart.REBOOT_STORE)
+        elif _restart.windows_waits_for_restart(restart) and (corrupt or not args["only_if_corrupt"]):
+            pending = _restart.words(restart["windows_pending"])
+            _restart.waiting(result, {lang: text.format(pending=pending[lang]) for lang, text in _restart.REBOOT_WINDOWS.items()})
         elif args["only_if_corrupt"] and not corrupt:
             result.notes.append("no product reports a corrupt license store (0xC004E015): nothing to repair")
         else:

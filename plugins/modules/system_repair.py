@@ -26,6 +26,11 @@ description:
     and it is not read again - I(after) is null, and I(warnings) and I(needs_person) name the repairs not run. Microsoft documents
     no exit codes for C(sfc /scannow) - any code other than 0 fails the step and is reported as sfc.exe's exit code;
     what sfc found is in C(%windir%\\Logs\\CBS\\CBS.log).
+  - On a Windows that already waits for a restart - the C(Component Based Servicing\\RebootPending) key (for example
+    after DISM ended with 3010 in an earlier run), the C(WindowsUpdate\\Auto Update\\RebootRequired) key, or
+    C(PendingFileRenameOperations) under C(Session Manager), read as the PendingReboot resource of ComputerManagementDsc
+    reads them - nothing is run (also in check mode) - the result has I(reboot_required=true), no operation, and
+    I(needs_person) says to restart first. A later run after the restart repairs.
 options:
   repairs:
     description: Which repairs to run.
@@ -77,6 +82,8 @@ before:
   description:
     - C(license_store_corrupt) and C(license_store_rebuilt) (when a rebuild waits for the restart that completes it, the
       time of the rebuild; else null) before.
+    - C(restart_pending), the restarts Windows itself waits for (C(component_servicing), C(windows_update),
+      C(file_rename); empty when none, or when the host did not say).
   returned: always
   type: dict
 after:
@@ -88,7 +95,7 @@ after:
 reboot_required:
   description:
     - True when a change takes effect only after a restart of the computer (a rebuilt license store, KB 2736303; DISM
-      ending with 3010 or 1641).
+      ending with 3010 or 1641), or when Windows already waits for a restart and nothing was run.
     - The next run sees the waiting change and does not repeat it. The module never restarts the computer.
   returned: always
   type: bool

@@ -26,7 +26,7 @@ import re
 import typing as t
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import (
-    _findings, _gvlk, _hresult, _kms_firewall, _product_names, _snapshot)
+    _findings, _gvlk, _hresult, _kms_firewall, _product_names, _restart, _snapshot)
 
 #: Microsoft's clock tolerance between KMS client and host (UTC).
 MAX_SKEW_SECONDS = 4 * 3600
@@ -968,6 +968,18 @@ def _from_event_alone(finding: dict[str, t.Any]) -> dict[str, t.Any]:
 
 # --- the host -----------------------------------------------------------------------------------------------------
 
+def _restart_pending(snapshot: dict[str, t.Any]) -> list[dict[str, t.Any]]:
+    """RESTART_PENDING when the restart_pending probe shows a restart owed: Windows' own (servicing, Windows Update,
+    file renames at boot) or one a remedy left (sppsvc's start type, a rebuilt license store). No finding when the
+    probe was not collected or shows nothing owed: that is no claim that none is."""
+    restart = _restart.from_snapshot(snapshot)
+    if not restart["reasons"]:
+        return []
+    return [_findings.make("RESTART_PENDING", None, {"reasons": list(restart["reasons"]), "last_boot": restart["last_boot"],
+                                                     "file_rename_entries": restart["file_rename_entries"]},
+                           {"pending": _restart.words(restart["reasons"])})]
+
+
 def unreachable(host: str, reason: str) -> dict[str, t.Any]:
     """The diagnosis of a host that could not be reached at all."""
     finding = _findings.make("UNREACHABLE", None, {"reason": reason})
@@ -1028,6 +1040,7 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
     offset = ctx.time.get("offset_seconds")
     if offset is not None and abs(offset) > MAX_SKEW_SECONDS and not any(f["code"] == "CLOCK_SKEW" for f in findings):
         findings.append(_clock_skew(ctx, None, offset, None))
+    findings.extend(_restart_pending(snapshot))
     findings = _dedupe(findings)
     findings = _findings.rank(findings)
     windows = ctx.activation.get("windows")
@@ -1144,15 +1157,27 @@ def licensing_unreadable_because_of_spp(activation: dict[str, t.Any]) -> bool:
     return _hresult.normalise(error.get("hresult")) == 0x80070422 or (spp.get("start_mode") or "").lower() == "disabled"
 
 
+#: Win32_Service.State of a service caught in its start or stop: the SCM accepts no control for it
+#: (ERROR_SERVICE_CANNOT_ACCEPT_CTRL, ControlService), so starting it is no remedy.
+IN_TRANSITION = ("start pending", "stop pending")
+
+
+def spp_in_transition(activation: dict[str, t.Any]) -> str | None:
+    """sppsvc's state when the SCM shows it caught in its start or stop (Start Pending / Stop Pending), else None."""
+    state = (activation.get("spp_service") or {}).get("state")
+    return state if isinstance(state, str) and state.lower() in IN_TRANSITION else None
+
+
 def spp_down(activation: dict[str, t.Any]) -> bool:
     """Whether starting the Software Protection service is the remedy: its start type is Disabled, or licensing could not
     be read because of the service (licensing_unreadable_because_of_spp), or it could not be read while sppsvc is known
-    not to run. A licensing query that fails while sppsvc runs (a WMI error) is not the service's to answer."""
+    not to run. A licensing query that fails while sppsvc runs (a WMI error) is not the service's to answer, nor one that
+    fails while sppsvc is caught in its start or stop (spp_in_transition: a hung service takes no start)."""
     spp = activation.get("spp_service") or {}
     if (spp.get("start_mode") or "").lower() == "disabled" or licensing_unreadable_because_of_spp(activation):
         return True
     state = (spp.get("state") or "").lower()
-    return bool(activation.get("licensing_error")) and bool(state) and state != "running"
+    return bool(activation.get("licensing_error")) and bool(state) and state != "running" and not spp_in_transition(activation)
 
 
 def licensing_refusal(activation: dict[str, t.Any], spp_service: bool, settings: str) -> str:
@@ -1161,6 +1186,9 @@ def licensing_refusal(activation: dict[str, t.Any], spp_service: bool, settings:
     another remedy's change on the host, a firewall rule), and what to set when enabling the Software Protection
     service (``spp_service``) would be the remedy."""
     text = f"licensing cannot be read on this host ({licensing_error_text(activation)}); the {settings} settings were not changed"
+    if spp_in_transition(activation):
+        return text + (f" - the Software Protection service is {spp_in_transition(activation)}: caught in its start or stop "
+                       "it takes no control; if it stays so it is hung - restart the computer")
     if spp_down(activation) and not spp_service:
         return text + " - the Software Protection service is not running: set spp_service: true to start it"
     return text
@@ -1189,10 +1217,15 @@ def _licensing_read_failed(activation: dict[str, t.Any]) -> list[tuple[str, str]
     code = _hresult.normalise((activation.get("licensing_error") or {}).get("hresult"))
     if licensing_unreadable_because_of_spp(activation) or code in ACCESS_DENIED_CODES:
         return []
+    stuck = spp_in_transition(activation)
+    # a service the SCM shows caught in its start or stop is named: a hung sppsvc, not an unlicensed Windows
+    why = f"; the Software Protection service was {stuck}: hung if it stays so" if stuck else ""
+    stuck_ja = {"start pending": "開始処理中", "stop pending": "停止処理中"}.get((stuck or "").lower())
+    why_ja = f"。Software Protection サービスは{stuck_ja}でした: この状態が続く場合はサービスが応答していません" if stuck else ""
     return [(f"the licensing products and service (the query of SoftwareLicensingProduct failed on the host: "
-             f"{licensing_error_text(activation)})",
+             f"{licensing_error_text(activation)}{why})",
              f"ライセンス製品とライセンス サービス (ホストで SoftwareLicensingProduct の照会が失敗しました: "
-             f"{licensing_error_text(activation, 'ja')})")]
+             f"{licensing_error_text(activation, 'ja')}{why_ja})")]
 
 
 def _office2010_missing(ctx: _Context) -> list[tuple[str, str]]:

@@ -134,6 +134,19 @@ _CATALOG: tuple[HResultInfo, ...] = (
     HResultInfo(0x80070422, "ERROR_SERVICE_DISABLED",
                 "The service is disabled (Software Protection, sppsvc).",
                 "サービスが無効になっています (Software Protection, sppsvc)。"),
+    # a service caught in its start or stop: "The requested control code cannot be sent to the service because the state
+    # of the service is SERVICE_STOPPED, SERVICE_START_PENDING, or SERVICE_STOP_PENDING" (ControlService,
+    # ERROR_SERVICE_CANNOT_ACCEPT_CTRL 1061); Enable-WakSppService answers it and does not wait on such a service
+    HResultInfo(0x80070425, "ERROR_SERVICE_CANNOT_ACCEPT_CTRL",
+                "The service is in the middle of starting or stopping (Start Pending / Stop Pending) and accepts no "
+                "control now; a service that stays so is hung: restart the computer.",
+                "サービスは開始処理中または停止処理中で、現在は制御を受け付けません。"
+                "この状態が続く場合はサービスが応答していません。コンピューターを再起動してください。"),
+    # "The service did not respond to the start or control request in a timely fashion" (System Error Codes
+    # (1000-1299), ERROR_SERVICE_REQUEST_TIMEOUT 1053): Enable-WakSppService's bounded wait for the start ran out
+    HResultInfo(0x8007041D, "ERROR_SERVICE_REQUEST_TIMEOUT",
+                "The service did not respond to the start request in time (it did not reach Running).",
+                "サービスが開始要求に時間内に応答しませんでした (実行中になりませんでした)。"),
     # WinINet's ERROR_INTERNET_NAME_NOT_RESOLVED (12007) as an HRESULT: "The server name or address could not be
     # resolved" (Microsoft, "Error Messages (Wininet.h)", learn.microsoft.com/windows/win32/wininet/wininet-errors);
     # an online (not KMS) activation attempt's code when Microsoft's activation servers' names do not resolve

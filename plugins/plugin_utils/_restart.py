@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, winactivation.kms contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What waits for a restart of the computer, from the restart_pending probe: read-compare-change for changes that
+r"""What waits for a restart of the computer, from the restart_pending probe: read-compare-change for changes that
 Windows applies only at the next boot.
 
 * The Software Protection service's start type: the Service Control Manager reads the registry ``Start`` value at
@@ -9,6 +9,12 @@ Windows applies only at the next boot.
   waiting for the restart (Enable-WakSppService writes it only when the host refuses ChangeServiceConfig).
 * The license store rebuild (KB 2736303 ends with "Restart the computer"): a tokens.dat copy set aside after the last
   boot means the rebuild waits for the restart.
+* The restart Windows itself waits for, as ComputerManagementDsc's PendingReboot resource (Microsoft's xPendingReboot
+  before it) reads it: the ``Component Based Servicing\RebootPending`` key (servicing left half-done until the next
+  boot, e.g. DISM /RestoreHealth that ended with 3010 ERROR_SUCCESS_REBOOT_REQUIRED), the ``WindowsUpdate\Auto
+  Update\RebootRequired`` key, and ``Session Manager\PendingFileRenameOperations`` (MoveFileEx
+  MOVEFILE_DELAY_UNTIL_REBOOT: files renamed or deleted at the next boot). Servicing on top of that state is what the
+  heavy repairs must not do: system_repair defers DISM, sfc and the rebuild until the restart.
 
 Absent means not collected: without the probe every answer is None, never "nothing pending".
 """
@@ -22,7 +28,7 @@ import datetime
 import re
 import typing as t
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils._snapshot import as_int, as_list, as_str, iso, parse_datetime
+from ansible_collections.winactivation.kms.plugins.plugin_utils._snapshot import as_bool, as_int, as_list, as_str, iso, parse_datetime
 
 PROBE = "restart_pending"
 #: The registry Start value and the Win32_Service.StartMode it shows as (Services registry tree, Start entry).
@@ -36,6 +42,24 @@ REBOOT_SPP = {
     "ja": "再起動が必要です: Software Protection サービス (sppsvc) は次回の再起動で自動 (遅延開始) で開始するよう設定されました "
           "(サービス コントロール マネージャーでの変更はホストに拒否されました)。コンピューターを再起動してから、もう一度修復を実行してください。",
 }
+#: The reasons Windows itself gives for a restart it waits for (the probe's ``windows`` fields), in report order.
+WINDOWS_REASONS = ("component_servicing", "windows_update", "file_rename")
+REBOOT_WINDOWS = {
+    "en": "Restart required first: Windows has a restart pending ({pending}); DISM, sfc and the license store rebuild "
+          "were not run on a Windows whose servicing waits for a restart. Restart the computer, then run remediate again.",
+    "ja": "先に再起動が必要です: Windows は再起動待ちです ({pending})。再起動を待つサービス処理が残っている Windows では "
+          "DISM、sfc、ライセンス ストアの再構築を実行しませんでした。コンピューターを再起動してから、もう一度修復を実行してください。",
+}
+#: What each reason is called in a sentence.
+REASON_WORDS = {
+    "en": {"component_servicing": "Component Based Servicing: RebootPending", "windows_update": "Windows Update: RebootRequired",
+           "file_rename": "pending file rename operations", "spp_start_type": "the Software Protection service's start type",
+           "license_store": "the rebuilt license store"},
+    "ja": {"component_servicing": "コンポーネント ベース サービスの再起動待ち", "windows_update": "Windows の更新プログラムの再起動待ち",
+           "file_rename": "保留中のファイル名変更操作", "spp_start_type": "Software Protection サービスのスタートアップの種類",
+           "license_store": "再構築したライセンス ストア"},
+}
+_JOIN = {"en": ", ", "ja": "、"}
 REBOOT_STORE = {
     "en": "Restart required: the license store (tokens.dat) was rebuilt and Microsoft's procedure ends with a restart "
           "(KB 2736303). Restart the computer, then run remediate again to install the KMS client key and activate.",
@@ -88,12 +112,29 @@ def _set_aside_time(name: str) -> datetime.datetime | None:
         return None
 
 
+def _windows(raw: dict[str, t.Any]) -> dict[str, bool | None]:
+    """Windows' own pending restart by reason: True / False as read, None when not read (a probe before this field,
+    or a value that is no boolean / count)."""
+    renames = as_int(raw.get("file_rename_entries"))
+    return {"component_servicing": as_bool(raw.get("component_servicing")), "windows_update": as_bool(raw.get("windows_update")),
+            "file_rename": None if renames is None else renames > 0}
+
+
+def words(reasons: t.Iterable[str]) -> dict[str, str]:
+    """The reasons for a restart as words in each language, joined (for a sentence)."""
+    listed = list(reasons)
+    return {lang: _JOIN[lang].join(REASON_WORDS[lang].get(r, r) for r in listed) for lang in REASON_WORDS}
+
+
 def state(raw: t.Any) -> dict[str, t.Any]:
-    """The normalised view: the sppsvc start type now and at boot, the last rebuild waiting for a restart, and
-    ``reboot_required`` (None when the probe was not collected or the answer cannot tell)."""
+    """The normalised view: the sppsvc start type now and at boot, the last rebuild waiting for a restart, Windows'
+    own pending restart (``windows``: reason -> True / False / None, ``windows_pending``: the reasons read as pending,
+    ``file_rename_entries``) and ``reboot_required`` (None when the probe was not collected or the answer cannot
+    tell)."""
     if not isinstance(raw, dict):
         return {"collected": False, "last_boot": None, "spp_start_mode": None, "spp_start_at_boot": None,
-                "spp_start_pending": None, "license_store_rebuilt": None, "reboot_required": None, "reasons": []}
+                "spp_start_pending": None, "license_store_rebuilt": None, "windows": dict.fromkeys(WINDOWS_REASONS),
+                "windows_pending": [], "file_rename_entries": None, "reboot_required": None, "reasons": []}
     last_boot = parse_datetime(raw.get("last_boot"))
     registry = raw.get("spp_registry") or {}
     service = raw.get("spp_service") or {}
@@ -111,16 +152,27 @@ def state(raw: t.Any) -> dict[str, t.Any]:
         store_pending = None
     else:
         store_pending = latest > last_boot
-    reasons = [name for name, pending in (("spp_start_type", spp_pending), ("license_store", store_pending)) if pending]
-    unknown = spp_pending is None or store_pending is None
+    found = raw.get("windows")
+    windows_raw: dict[str, t.Any] = found if isinstance(found, dict) else {}
+    windows = _windows(windows_raw)
+    windows_pending = [name for name in WINDOWS_REASONS if windows[name]]
+    reasons = windows_pending + [name for name, pending in (("spp_start_type", spp_pending), ("license_store", store_pending)) if pending]
+    unknown = spp_pending is None or store_pending is None or None in windows.values()
     return {"collected": True, "last_boot": iso(last_boot), "spp_start_mode": now, "spp_start_at_boot": at_boot,
             "spp_start_pending": spp_pending, "license_store_rebuilt": iso(latest) if store_pending else None,
+            "windows": windows, "windows_pending": windows_pending,
+            "file_rename_entries": as_int(windows_raw.get("file_rename_entries")),
             "reboot_required": True if reasons else (None if unknown else False), "reasons": reasons}
 
 
 def from_snapshot(snapshot: dict[str, t.Any]) -> dict[str, t.Any]:
     """The restart view of a snapshot (not collected when the probe did not run)."""
     return state((snapshot.get("probes") or {}).get(PROBE))
+
+
+def windows_waits_for_restart(restart: dict[str, t.Any]) -> bool:
+    """True when Windows itself has a restart pending (servicing, Windows Update, file renames at boot)."""
+    return bool(restart.get("windows_pending"))
 
 
 def spp_waits_for_restart(restart: dict[str, t.Any]) -> bool:

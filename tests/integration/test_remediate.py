@@ -173,6 +173,41 @@ def test_restart_required_and_group_policy_are_reported_and_never_looped(tmp_pat
             assert hosts[name]["operations"] == [] and hosts[name]["outcome"] == "unchanged"
 
 
+def test_a_windows_that_waits_for_a_restart_gets_no_heavy_repair_and_check_mode_says_so(tmp_path):
+    """Windows Update left a restart pending (RebootRequired, [PENDREBOOT]) on a client whose license store is
+    corrupt: with the rebuild enabled, remediate (and --check, which predicts it) runs no DISM, sfc or rebuild, reports
+    "restart required" and tells a person to restart first; the diagnosis names the pending restart. After the
+    restart a run repairs."""
+    definition = {"name": "pending", "domain": "corp.example.jp",
+                  "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 40}}],
+                  "hosts": [{"name": "pc-wu", "edition": "win11-pro", "license_store_corrupt": True,
+                             "restart_pending": {"windows_update": True}}]}
+    fleet = fleet_mod.build(definition, address_prefix=Lab.address_prefix())
+    with Lab(fleet) as lab:
+        inventory = lab.write_inventory(str(tmp_path / "inventory.yml"))
+
+        def run(name, check=False):
+            extra = {"diagnose_dns_servers": ["{{ lab_dns_server }}"], "report_dir": str(tmp_path / name), "report_formats": ["json"],
+                     "remediate_rebuild_license_store": True, "remediate_system_files": True}
+            result = run_playbook(inventory, PLAYBOOK, tmp_path / f"pb-{name}",
+                                  extra=(["--check"] if check else []) + ["-e", json.dumps(extra)])
+            assert result.rc == 0, result.output[-3000:]
+            folder = next((tmp_path / name).glob("check-*")) if check else tmp_path / name
+            return result, _remediation_hosts(folder)["pc-wu"]
+
+        for check in (True, False):
+            _result, host = run("check" if check else "real", check=check)
+            assert host["outcome"] == "reboot_required" and host["operations"] == [], host
+            assert "RESTART_PENDING" in host["before"]["codes"] and "LICENSE_STORE_CORRUPT" in host["before"]["codes"]
+            assert any(text.startswith("Restart required first") and "Windows Update: RebootRequired" in text
+                       for text in host["instructions"]["en"]), host["instructions"]
+            assert any(text.startswith("先に再起動が必要です") for text in host["instructions"]["ja"])
+            assert lab.counters()["pc-wu"]["mutating_calls"] == 0
+        fleet.reboot(fleet.hosts["pc-wu"])
+        _result, host = run("after-restart")
+        assert [op["op"] for op in host["operations"]][:3] == ["dism", "sfc", "rebuild_license_store"], host
+
+
 def test_workgroup_clock_is_fixed_through_ntp(tmp_path):
     definition = {"name": "workgroup", "domain": "corp.example.jp",
                   "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 40}}],

@@ -60,6 +60,14 @@ the assumptions are listed, with why no source exists, in docs/lab-assumptions.m
 [FWPROF] Microsoft, NET_FW_PROFILE_TYPE2 (icftypes.h) and [MS-FASP] 2.2.2 FW_PROFILE_TYPE: profile bits 1 Domain,
        2 Private, 4 Public, 0x7FFFFFFF all; a rule applies where its profile covers an active one.
 [SLERR] Windows SDK um/slerror.h and winerror.h: the numeric values of the HRESULTs.
+[MOVEFILEEX] Microsoft Learn, MoveFileExW (winbase.h), MOVEFILE_DELAY_UNTIL_REBOOT: the move is done at the next
+       restart; the system stores the files to be renamed at restart in the value PendingFileRenameOperations of
+       HKLM SYSTEM/CurrentControlSet/Control/Session Manager (REG_MULTI_SZ, a source and a destination per
+       operation, an empty destination for a delete).
+[PENDREBOOT] The PendingReboot resource of ComputerManagementDsc (dsccommunity/ComputerManagementDsc,
+       source/DSCResources/DSC_PendingReboot/DSC_PendingReboot.psm1; Microsoft's xPendingReboot before it): a restart
+       is pending when "Component Based Servicing/RebootPending" or "WindowsUpdate/Auto Update/RebootRequired" exists
+       under HKLM SOFTWARE/Microsoft/Windows/CurrentVersion, or PendingFileRenameOperations is not empty.
 [O14]  Microsoft TechNet, Office 2010 volume activation ("Plan volume activation of Office 2010" ee624357, "Deploy
        volume activation of Office 2010" ee624355, "Tools to configure client computers in Office 2010" ee624350):
        Office 2010 KMS clients are activated by a KMS host that has the Office 2010 KMS host key (the Office 2010 KMS

@@ -108,6 +108,14 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
     host.spp_wmi_error = _wmi_error(where, spp.get("wmi_error", 0))
     host.spp_unresponsive = spp.get("unresponsive", False) is True
     host.booted_at = host.utc_now() - datetime.timedelta(days=1)
+    waits = spec.get("restart_pending") or {}
+    unknown = sorted(set(waits) - {"component_servicing", "windows_update", "file_renames"})
+    if not isinstance(waits, dict) or unknown:
+        raise FleetError(f"{where}: restart_pending takes component_servicing, windows_update (true/false) and "
+                         f"file_renames (a count), got {unknown or waits!r}")
+    host.cbs_reboot_pending = waits.get("component_servicing", False) is True
+    host.wu_reboot_required = waits.get("windows_update", False) is True
+    host.pending_file_renames = int(waits.get("file_renames", 0))
     store = spp.get("tokens_folder", "2.0")
     if store not in ("2.0", "store"):
         raise FleetError(f"{where}: spp.tokens_folder must be '2.0' (spp\\store\\2.0) or 'store' (spp\\store), got {store!r}")

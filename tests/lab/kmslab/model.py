@@ -182,6 +182,14 @@ class Host:
     tokens_folders: list[str] = dataclasses.field(default_factory=lambda: ["System32\\spp\\store\\2.0"])
     tokens_set_aside: dict[str, list[str]] = dataclasses.field(default_factory=dict)
     store_rebuild_pending: bool = False
+    # the restart Windows itself waits for, as probes/restart_pending.ps1 reads it (restart_pending: {component_servicing:
+    # true, windows_update: true, file_renames: N}): the Component Based Servicing\RebootPending and WindowsUpdate\Auto
+    # Update\RebootRequired keys, and the strings of Session Manager's PendingFileRenameOperations (MoveFileEx
+    # MOVEFILE_DELAY_UNTIL_REBOOT). DISM's 3010 sets component_servicing (assumed: see docs/lab-assumptions.md); a
+    # restart clears all three (the renames are done at boot, [MOVEFILEEX])
+    cbs_reboot_pending: bool = False
+    wu_reboot_required: bool = False
+    pending_file_renames: int = 0
     booted_at: datetime.datetime | None = None
     non_genuine: bool = False
     kms: "KmsRole | None" = None
@@ -944,7 +952,8 @@ class Fleet:
 
     def reboot(self, host: Host) -> None:
         """Restart the computer: the SCM reloads start types from the registry, Automatic services start, a rebuilt
-        license store is in use (KB 2736303 "Restart the computer"), a KMS host's stored settings take effect."""
+        license store is in use (KB 2736303 "Restart the computer"), a KMS host's stored settings take effect, and what
+        Windows itself waited for is done (servicing, Windows Update, the file renames at boot)."""
         with self.lock:
             host.spp_start_mode = self.START_MODES.get(host.spp_boot_start, "Manual")
             host.spp_delayed = host.spp_boot_delayed and host.spp_start_mode == "Auto"
@@ -957,6 +966,8 @@ class Fleet:
                         product["LicenseStatusReason"] = 0
             if host.kms is not None:
                 host.kms.apply_configured()
+            host.cbs_reboot_pending = host.wu_reboot_required = False
+            host.pending_file_renames = 0
             host.booted_at = host.utc_now()
             # assumed: the restarted client makes its automatic activation attempt (an unactivated KMS client retries
             # every 2 hours [PLAN]; the lab makes that attempt at boot, as it does once when a fleet is built)

@@ -512,8 +512,12 @@ def _licensing_target(host: Host, target: str) -> dict[str, t.Any]:
 def _enable_spp(fleet: Fleet, host: Host) -> int | str:
     """Enable-WakSppService: Set-Service -StartupType Automatic and sc.exe config start= delayed-auto (the SCM), then
     Start-Service; where the SCM refuses (ERROR_ACCESS_DENIED), the registry values for the next boot and
-    'reboot_required' (C5: the registry write does not change the running service)."""
+    'reboot_required' (C5: the registry write does not change the running service). A service caught in its start or
+    stop (spp: {state: Start Pending | Stop Pending}) is not touched: ERROR_SERVICE_CANNOT_ACCEPT_CTRL, as the SCM
+    answers a control to a service in SERVICE_START_PENDING or SERVICE_STOP_PENDING (ControlService)."""
     with fleet.lock:
+        if host.spp_state in ("Start Pending", "Stop Pending"):
+            return 0x80070425
         host.counters.mutating_calls += 1
         try:
             fleet.scm_set_start(host, "Auto", delayed=True)
@@ -793,7 +797,10 @@ def remedy_system_repair(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> 
                 return 0x80070057
             code = host.repair_exit.get(op["op"], 0)
             if op["op"] == "dism" and code == 3010:
-                return "reboot_required"        # ERROR_SUCCESS_REBOOT_REQUIRED: repaired, restart pending
+                # ERROR_SUCCESS_REBOOT_REQUIRED: repaired, restart pending; CBS keeps it as its RebootPending key until
+                # the restart (assumed, docs/lab-assumptions.md)
+                host.cbs_reboot_pending = True
+                return "reboot_required"
             if op["op"] == "dism" and code == 1641:
                 return "reboot_initiated"       # ERROR_SUCCESS_REBOOT_INITIATED: "The system will be restarted"
             return code
@@ -802,8 +809,9 @@ def remedy_system_repair(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> 
 
 @handler("probe", "restart_pending")
 def probe_restart_pending(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
-    """probes/restart_pending.ps1: sppsvc's start type at the next boot (registry) and now (SCM), the last boot, and
-    tokens.dat with its set-aside copies in both store folders."""
+    """probes/restart_pending.ps1: sppsvc's start type at the next boot (registry) and now (SCM), the last boot,
+    tokens.dat with its set-aside copies in both store folders, and the restart Windows itself waits for (the
+    RebootPending and RebootRequired keys' presence, the number of non-empty PendingFileRenameOperations strings)."""
     folders = ["System32\\spp\\store\\2.0", "System32\\spp\\store"]
     return {
         "last_boot": iso7(host.booted_at or host.utc_now()),
@@ -811,4 +819,6 @@ def probe_restart_pending(fleet: Fleet, host: Host, params: dict[str, t.Any]) ->
         "spp_service": {"State": host.spp_state, "StartMode": host.spp_start_mode, "DelayedAutoStart": host.spp_delayed},
         "stores": [{"folder": f, "tokens": f in host.tokens_folders, "set_aside": list(host.tokens_set_aside.get(f, []))}
                    for f in folders],
+        "windows": {"component_servicing": host.cbs_reboot_pending, "windows_update": host.wu_reboot_required,
+                    "file_rename_entries": host.pending_file_renames},
     }

@@ -59,6 +59,18 @@ def test_enable_spp_through_the_scm_starts_the_service_now():
     assert (f.hosts["pc1"].spp_start_mode, f.hosts["pc1"].spp_state, f.hosts["pc1"].spp_delayed) == ("Auto", "Running", True)
 
 
+@pytest.mark.parametrize("state", ["Start Pending", "Stop Pending"])
+def test_enable_spp_leaves_a_service_caught_in_its_start_or_stop_alone(state):
+    """ControlService: a control to a service in SERVICE_START_PENDING / SERVICE_STOP_PENDING is answered with
+    ERROR_SERVICE_CANNOT_ACCEPT_CTRL; Enable-WakSppService sends none and changes nothing."""
+    f = _fleet([{"name": "pc1"}])
+    host = f.hosts["pc1"]
+    host.spp_state = state      # as the SCM shows it (the fleet's build made an activation attempt, which starts sppsvc)
+    host.counters.mutating_calls = 0
+    steps = _ops(f, host, "kms_client", {"op": "enable_spp", "target": "service"})
+    assert steps[0]["hresult"] == 0x80070425 - (1 << 32) and host.spp_state == state and host.counters.mutating_calls == 0
+
+
 def test_enable_spp_refused_by_the_scm_waits_for_the_reboot_and_says_so():
     f = _fleet([{"name": "pc1", "spp": {"state": "Stopped", "start_mode": "Disabled", "scm_refuses": True}}])
     host = f.hosts["pc1"]
@@ -147,6 +159,25 @@ def test_dism_success_that_waits_for_a_restart_is_pending_not_failed():
     f = _fleet([{"name": "pc1", "license_store_corrupt": True, "repair_exit": {"dism": 3010}}])
     steps = _ops(f, f.hosts["pc1"], "system_repair", {"op": "dism", "target": "system"}, {"op": "sfc", "target": "system"})
     assert [(s["op"], s["hresult"], s["pending"]) for s in steps] == [("dism", 0, "reboot_required"), ("sfc", 0, None)]
+
+
+def test_windows_own_pending_restart_is_read_set_by_dism_3010_and_cleared_by_the_restart():
+    """[PENDREBOOT] [MOVEFILEEX]: the restart_pending probe shows the fleet's restart_pending (the keys' presence, the
+    rename strings counted); DISM's 3010 leaves the CBS RebootPending key (assumed); the restart clears all."""
+    f = _fleet([{"name": "pc1", "restart_pending": {"windows_update": True, "file_renames": 4}},
+                {"name": "pc2", "license_store_corrupt": True, "repair_exit": {"dism": 3010}}])
+    pc1, pc2 = f.hosts["pc1"], f.hosts["pc2"]
+    assert _call(f, pc1, "probe", "restart_pending")["windows"] == {
+        "component_servicing": False, "windows_update": True, "file_rename_entries": 4}
+    assert _call(f, pc2, "probe", "restart_pending")["windows"]["component_servicing"] is False
+    _ops(f, pc2, "system_repair", {"op": "dism", "target": "system"})
+    assert _call(f, pc2, "probe", "restart_pending")["windows"]["component_servicing"] is True
+    for host in (pc1, pc2):
+        f.reboot(host)
+        assert _call(f, host, "probe", "restart_pending")["windows"] == {
+            "component_servicing": False, "windows_update": False, "file_rename_entries": 0}
+    with pytest.raises(fleet_mod.FleetError, match="restart_pending takes component_servicing"):
+        _fleet([{"name": "pc1", "restart_pending": {"cbs": True}}])
 
 
 def test_nothing_runs_after_dism_initiated_the_restart():

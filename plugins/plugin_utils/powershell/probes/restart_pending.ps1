@@ -4,6 +4,12 @@
 # (registry Start, DelayedAutostart) next to the one in force (Win32_Service.StartMode), the last boot time, and
 # tokens.dat with the copies the license store rebuild set aside (tokens.dat.<UTC yyyyMMddHHmmss>.bak) in both
 # store folders of KB 2736303 (spp\store\2.0, and spp\store on a Windows 8.1 upgraded from Windows 8).
+# And the restart Windows itself waits for, read as ComputerManagementDsc's PendingReboot resource (Microsoft's
+# xPendingReboot before it) reads it, as presence and counts only: the Component Based Servicing\RebootPending key
+# (servicing, e.g. DISM /RestoreHealth that ended with 3010), the WindowsUpdate\Auto Update\RebootRequired key, and
+# the number of strings in Session Manager's PendingFileRenameOperations (REG_MULTI_SZ; MoveFileEx with
+# MOVEFILE_DELAY_UNTIL_REBOOT stores there "the locations of the files to be renamed at restart"). The file names are
+# not read: a count is enough to know a restart is owed.
 param($Params)
 
 $os = Get-CimInstance -ClassName Win32_OperatingSystem
@@ -17,9 +23,16 @@ foreach ($folder in @('System32\spp\store\2.0', 'System32\spp\store')) {
         set_aside = @(Get-ChildItem -LiteralPath $path -Filter 'tokens.dat.*.bak' -ErrorAction SilentlyContinue | ForEach-Object { [string]$_.Name })
     }
 }
+$renames = (Get-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager' @('PendingFileRenameOperations'))['PendingFileRenameOperations']
+$windows = [ordered]@{
+    component_servicing = [bool](Test-Path -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending')
+    windows_update = [bool](Test-Path -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired')
+    file_rename_entries = if ($null -eq $renames) { 0 } else { @($renames | Where-Object { $_ }).Count }
+}
 [ordered]@{
     last_boot = ConvertTo-WakValue $os.LastBootUpTime
     spp_registry = Get-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Services\sppsvc' @('Start', 'DelayedAutostart')
     spp_service = if ($service) { Get-WakCimProperty $service @('State', 'StartMode', 'DelayedAutoStart') } else { $null }
     stores = $stores
+    windows = $windows
 }

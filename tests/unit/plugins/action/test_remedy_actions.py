@@ -21,7 +21,8 @@ KEY = "W269N-WFGWX-YVC9B-4J6C9-T83GX"
 NO_RESTART = {"last_boot": "2026-11-29T08:00:00.0000000Z", "spp_registry": {"Start": 2, "DelayedAutostart": 1},
               "spp_service": {"State": "Running", "StartMode": "Auto", "DelayedAutoStart": True},
               "stores": [{"folder": "System32\\spp\\store\\2.0", "tokens": True, "set_aside": []},
-                         {"folder": "System32\\spp\\store", "tokens": False, "set_aside": []}]}
+                         {"folder": "System32\\spp\\store", "tokens": False, "set_aside": []}],
+              "windows": {"component_servicing": False, "windows_update": False, "file_rename_entries": 0}}
 
 
 class Host:
@@ -355,6 +356,25 @@ def test_enable_spp_accepted_by_the_scm_needs_no_restart():
     assert result["changed"] is True and result["reboot_required"] is False and "needs_person" not in result
 
 
+def test_a_service_hung_in_its_start_gets_no_enable_spp_and_the_refusal_names_the_state():
+    """sppsvc Start Pending and licensing unreadable (RPC_S_SERVER_UNAVAILABLE): starting it is no remedy (the SCM
+    takes no control for a service in transition, ControlService), so nothing is sent and the refusal says the service
+    is caught in its start and hung if it stays so. Should the state change between the read and the call, the host
+    answers ERROR_SERVICE_CANNOT_ACCEPT_CTRL, which is explained, never an "unknown code"."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _hresult
+    act = copy.deepcopy(S.healthy()["probes"]["activation"])
+    act.update(products=[], service=None, licensing_error={"hresult": 0x800706BA - (1 << 32)})
+    act["spp_service"].update(State="Start Pending", StartMode="Auto")
+    host = Host({"activation": act, "restart_pending": copy.deepcopy(NO_RESTART)})
+    for check_mode in (True, False):
+        result, _conn = _run(kms_client, {"spp_service": True, "activate": False}, host, check_mode=check_mode)
+        assert result["failed"] is True and result["operations"] == [] and result["operations_done"] == [], result
+        assert "Software Protection service is Start Pending" in result["msg"] and "hung" in result["msg"], result["msg"]
+    assert host.remedies == []
+    assert "Start Pending / Stop Pending" in _hresult.describe(0x80070425)
+    assert "ERROR_SERVICE_REQUEST_TIMEOUT" in _hresult.describe(0x8007041D)
+
+
 def test_kms_host_restarts_sppsvc_after_port_or_publishing_changes():
     act = fixture("activation_kms_host_2022.json")
     host = Host({"activation": act, "kms_host": {}, "firewall": {}, "restart_pending": NO_RESTART})
@@ -405,6 +425,39 @@ def test_rebuild_reports_restart_required_and_is_not_repeated_before_the_restart
     host.probes["restart_pending"]["last_boot"] = "2026-11-30T10:00:00.0000000Z"
     after, _conn = _run(system_repair, {"repairs": ["rebuild_license_store"]}, host, check_mode=True)
     assert after["reboot_required"] is False and [op["op"] for op in after["operations"]] == ["rebuild_license_store"]
+
+
+def test_system_repair_runs_nothing_on_a_windows_that_waits_for_a_restart():
+    """DISM's 3010 leaves servicing for the next boot (Component Based Servicing\\RebootPending): the next run, in
+    check mode too, sends no repair, says a restart comes first (en/ja, naming what is pending), and repairs once the
+    computer has restarted."""
+    from ansible_collections.winactivation.kms.plugins.action import system_repair
+    corrupt = S.failing("0x0", LicenseStatusReason=0xC004E015)["probes"]["activation"]
+    repairs = {"repairs": ["dism", "sfc", "rebuild_license_store"]}
+
+    def dism_waits(host, name, ops):
+        host.probes["restart_pending"]["windows"]["component_servicing"] = True
+        return [{"op": "dism", "target": "system", "hresult": 0, "pending": "reboot_required"}]
+    host = Host({"activation": corrupt, "restart_pending": copy.deepcopy(NO_RESTART)}, dism_waits)
+    first, _conn = _run(system_repair, {"repairs": ["dism"]}, host)
+    assert first["changed"] is True and first["reboot_required"] is True and len(host.remedies) == 1
+    for check_mode in (True, False):
+        again, _conn = _run(system_repair, repairs, host, check_mode=check_mode)
+        assert not again.get("failed"), again.get("msg")
+        assert again["changed"] is False and again["operations"] == [] and again["reboot_required"] is True
+        assert again["before"]["restart_pending"] == ["component_servicing"]
+        assert "Component Based Servicing: RebootPending" in again["needs_person"][0]["en"]
+        assert "再起動" in again["needs_person"][0]["ja"] and again["warnings"] == [again["needs_person"][0]["en"]]
+    assert len(host.remedies) == 1
+    # Windows Update's and Session Manager's pending restarts defer the repairs the same way
+    host.probes["restart_pending"]["windows"].update(component_servicing=False, windows_update=True)
+    assert _run(system_repair, repairs, host, check_mode=True)[0]["operations"] == []
+    host.probes["restart_pending"]["windows"].update(windows_update=False, file_rename_entries=2)
+    assert _run(system_repair, repairs, host, check_mode=True)[0]["operations"] == []
+    # restarted: nothing pending, the repairs are planned again
+    host.probes["restart_pending"]["windows"]["file_rename_entries"] = 0
+    after, _conn = _run(system_repair, repairs, host, check_mode=True)
+    assert after["reboot_required"] is False and [op["op"] for op in after["operations"]] == ["dism", "sfc", "rebuild_license_store"]
 
 
 def test_system_repair_dism_waiting_for_a_restart_is_changed_and_an_sfc_exit_code_is_told_as_one():

@@ -1,9 +1,11 @@
 """The remediation report shows a change that waits for a restart as its own outcome, with what a person must do."""
 from __future__ import annotations
 
+import copy
+
 import pytest
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _report, _restart
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _report, _restart, _snapshot
 
 
 def _doc(status, codes):
@@ -53,7 +55,8 @@ def test_restart_state_reads_the_boot_start_type_and_rebuilds_after_the_last_boo
            "spp_service": {"State": "Stopped", "StartMode": "Disabled", "DelayedAutoStart": False},
            "stores": [{"folder": "System32\\spp\\store\\2.0", "tokens": True,
                        "set_aside": ["tokens.dat.20261129120000.bak", "tokens.dat.20261130090000.bak", "tokens.dat.bak"]},
-                      {"folder": "System32\\spp\\store", "tokens": False, "set_aside": []}]}
+                      {"folder": "System32\\spp\\store", "tokens": False, "set_aside": []}],
+           "windows": {"component_servicing": False, "windows_update": False, "file_rename_entries": 0}}
     view = _restart.state(raw)
     assert view["spp_start_at_boot"] == "Auto" and view["spp_start_pending"] is True and _restart.spp_waits_for_restart(view)
     assert view["license_store_rebuilt"] == "2026-11-30T09:00:00Z"
@@ -64,6 +67,52 @@ def test_restart_state_reads_the_boot_start_type_and_rebuilds_after_the_last_boo
     assert view["reboot_required"] is False and view["license_store_rebuilt"] is None
     del raw["last_boot"]
     assert _restart.state(raw)["reboot_required"] is None          # a copy set aside, boot time unknown: cannot tell
+
+
+def test_restart_state_reads_windows_own_pending_restart_and_absent_is_not_none_pending():
+    """The Component Based Servicing, Windows Update and pending file rename signals (ComputerManagementDsc's
+    PendingReboot triggers) are reasons of their own; a probe answer without them (an older probe) cannot say that
+    Windows waits for nothing: reboot_required None, never False."""
+    raw = {"last_boot": "2026-11-30T08:00:00Z", "spp_registry": {"Start": 2}, "spp_service": {"StartMode": "Auto"},
+           "stores": [], "windows": {"component_servicing": True, "windows_update": False, "file_rename_entries": 6}}
+    view = _restart.state(raw)
+    assert view["windows_pending"] == ["component_servicing", "file_rename"] and view["file_rename_entries"] == 6
+    assert view["reboot_required"] is True and view["reasons"] == ["component_servicing", "file_rename"]
+    assert _restart.windows_waits_for_restart(view)
+    raw["windows"] = {"component_servicing": False, "windows_update": False, "file_rename_entries": 0}
+    view = _restart.state(raw)
+    assert view["reboot_required"] is False and not _restart.windows_waits_for_restart(view)
+    del raw["windows"]
+    view = _restart.state(raw)
+    assert view["reboot_required"] is None and view["windows"] == dict.fromkeys(_restart.WINDOWS_REASONS)
+    assert view["file_rename_entries"] is None and not _restart.windows_waits_for_restart(view)
+    raw["windows"] = {"component_servicing": "yes?", "windows_update": False}    # unclear and missing: not read
+    view = _restart.state(raw)
+    assert view["windows"] == {"component_servicing": None, "windows_update": False, "file_rename": None}
+    assert view["reboot_required"] is None
+
+
+def test_restart_pending_is_a_finding_with_its_evidence_and_not_collected_is_none():
+    import snapshots as S
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze
+    snap = S.healthy()
+    snap["probes"]["restart_pending"] = {"last_boot": "2026-11-30T08:00:00Z", "spp_registry": {"Start": 2},
+                                         "spp_service": {"StartMode": "Auto"}, "stores": [],
+                                         "windows": {"component_servicing": False, "windows_update": True, "file_rename_entries": 0}}
+    doc = _analyze.analyze(snap)
+    found = [f for f in doc["findings"] if f["code"] == "RESTART_PENDING"]
+    assert doc["status"] == "warning" and len(found) == 1
+    assert found[0]["evidence"] == {"reasons": ["windows_update"], "last_boot": "2026-11-30T08:00:00Z", "file_rename_entries": 0}
+    assert "Windows Update: RebootRequired" in found[0]["message"]["en"] and found[0]["needs_person"] is True
+    from test_finding_texts import _all_problems
+    every = copy.deepcopy(snap)
+    every["probes"]["restart_pending"]["windows"].update(component_servicing=True, file_rename_entries=2)
+    assert _all_problems(_analyze.analyze(every)["findings"]) == {}       # every reason's words, in both languages
+    assert "2026-11-30 08:00 UTC" in found[0]["message"]["ja"]
+    snap["probes"]["restart_pending"]["windows"]["windows_update"] = False
+    assert "RESTART_PENDING" not in _analyze.analyze(snap)["codes"]
+    del snap["probes"]["restart_pending"]
+    assert "RESTART_PENDING" not in _analyze.analyze(snap)["codes"]
 
 
 # --- the analyzer rule that reads the firewall probe (review B2) ----------------------------------------------------
@@ -178,3 +227,26 @@ def test_a_change_on_a_healthy_host_that_stays_healthy_is_changed_not_changed_no
     # a change that left a failing host failing is still "changed, not fixed"
     assert _report.remediation(_doc("failing", ["X"]), _doc("failing", ["X"]),
                                {"pc1": {"changed": True}})["hosts"][0]["outcome"] == "changed_not_fixed"
+
+
+def test_a_licensing_query_failing_while_sppsvc_is_caught_in_its_start_names_the_hang():
+    """A hung sppsvc (Start Pending) whose licensing query failed: the diagnosis says so in EVIDENCE_MISSING (not
+    collected, never unlicensed or healthy) and does not call starting it the remedy (spp_down false)."""
+    import snapshots as S
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze
+
+    def hung(p):
+        p["activation"].update(products=[], service=None, licensing_error={"hresult": 0x800706BA - (1 << 32)})
+        p["activation"]["spp_service"].update(State="Start Pending", StartMode="Auto")
+    snap = S.edit(S.healthy(), hung)
+    doc = _analyze.analyze(snap)
+    assert doc["status"] == "unknown" and "SPP_SERVICE_UNAVAILABLE" not in doc["codes"], doc["codes"]
+    missing = next(f for f in doc["findings"] if f["code"] == "EVIDENCE_MISSING")
+    assert "the Software Protection service was Start Pending: hung if it stays so" in missing["message"]["en"]
+    assert "Software Protection サービスは開始処理中でした" in missing["message"]["ja"]
+    from test_finding_texts import _all_problems
+    assert _all_problems(doc["findings"]) == {}
+    activation = _snapshot.normalise_snapshot(snap)["activation"]
+    assert _analyze.spp_in_transition(activation) == "Start Pending" and _analyze.spp_down(activation) is False
+    activation["spp_service"]["state"] = "Stopped"
+    assert _analyze.spp_in_transition(activation) is None and _analyze.spp_down(activation) is True

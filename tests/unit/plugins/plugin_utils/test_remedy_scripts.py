@@ -67,20 +67,36 @@ def test_get_wak_exit_code_keeps_the_exit_code_when_the_tool_writes_to_stderr():
 
 def test_enable_spp_changes_the_start_type_through_the_scm_and_checks_sc_exe():
     """A2: Set-Service (ChangeServiceConfig), then sc.exe config start= delayed-auto with its exit code checked, then
-    Start-Service; the registry is written only as the fallback for the next boot."""
+    the start; the registry is written only as the fallback for the next boot."""
     fn = _function(_tree("library.ps1"), "Enable-WakSppService")
     steps = _steps(fn)
     scm = _index(steps, "command", "Set-Service", "'sppsvc'", "-StartupType", "Automatic")
     sc = _index(steps, "command", "Get-WakExitCode", "@('config', 'sppsvc', 'start=', 'delayed-auto')")
-    start = _index(steps, "command", "Start-Service", "'sppsvc'")
     registry = _index(steps, "command", "Set-ItemProperty", "'Start'")
-    assert None not in (scm, sc, start, registry), steps
-    assert scm < sc < registry < start
+    assert None not in (scm, sc, registry), steps
+    assert scm < sc < registry
     text = fn.text.decode()
+    assert text.index("Set-ItemProperty") < text.index("$service.Start()")
     assert "if ($code -eq 5)" in text and "elseif ($code -ne 0)" in text          # sc.exe's exit code is read
     assert "return 'reboot_required'" in text
     # the registry fallback sits in the refused branch only
     assert text.index("if ($denied) {") < text.index("Set-ItemProperty")
+
+
+def test_enable_spp_leaves_a_service_in_transition_alone_and_never_waits_without_end():
+    """A hung sppsvc (Start Pending / Stop Pending) gets no control and no start: ERROR_SERVICE_CANNOT_ACCEPT_CTRL
+    (0x80070425, ControlService) before anything changes; Start-Service, which waits for such a service forever, is not
+    used: the start is waited for with a bound, and running out of it is ERROR_SERVICE_REQUEST_TIMEOUT (0x8007041D)."""
+    fn = _function(_tree("library.ps1"), "Enable-WakSppService")
+    steps = _steps(fn)
+    text = fn.text.decode()
+    assert _index(steps, "command", "Start-Service") is None, steps
+    pending = text.index("$service.Status -eq 'StartPending' -or $service.Status -eq 'StopPending'")
+    assert pending < text.index("return -2147023835") < text.index("Set-Service -Name")
+    assert -2147023835 == 0x80070425 - (1 << 32) and -2147023843 == 0x8007041D - (1 << 32)
+    wait = text.index("$service.WaitForStatus('Running', [TimeSpan]::FromSeconds($WakServiceWaitSeconds))")
+    assert text.index("$service.Start()") < wait < text.index("catch [System.ServiceProcess.TimeoutException] { return -2147023843 }")
+    assert "$WakServiceWaitSeconds = 60" in (PS / "library.ps1").read_text(encoding="utf-8")
 
 
 def test_invoke_operations_passes_a_pending_state_through():
