@@ -1054,16 +1054,26 @@ def analysis_srv(raw: dict[str, t.Any]) -> dict[str, t.Any]:
 
 
 def _srv_found(srv: list[dict[str, t.Any]]) -> bool | None:
-    """Whether the SRV look-ups the client makes found a record; None when none did and a look-up's records were not
-    recorded (neither an error nor skipped: it may have found one).
+    """Whether the SRV look-ups the client makes found a record; None when none did and one of them has no answer
+    from DNS: its records not recorded, or skipped (not queried: out of time, or Resolve-DnsName could not run - it
+    may have found one), or failed with an error that carries no DNS code (snapshots of older probes wrote that way
+    a Resolve-DnsName that is not there, Windows 7 / Server 2008 R2). Only an answer counts as "no record".
 
     slmgr /skms-domain: with a lookup domain set the client searches only there, so only those records count."""
     searched = [s for s in srv if s["lookup_domain"]] or srv
     if any(s["records"] for s in searched):
         return True
-    if any(s["records"] is None and not s["error"] and not s["skipped"] for s in searched):
+    if any(not _srv_answered(s) for s in searched):
         return None
     return False
+
+
+def _srv_answered(entry: dict[str, t.Any]) -> bool:
+    """Whether DNS answered one SRV look-up: it was made and has its records, or failed with a DNS error code
+    (Resolve-DnsName's Win32 NativeErrorCode: 9003, 9501, 9002, 1460)."""
+    if entry["skipped"] or entry["records"] is None:
+        return False
+    return not entry["error"] or entry["error"]["code"] is not None
 
 
 def _srv_entries(raw: dict[str, t.Any]) -> list[dict[str, t.Any]] | None:
