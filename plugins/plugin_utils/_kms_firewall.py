@@ -276,6 +276,19 @@ def _plan_builtin(builtin: dict[str, t.Any], noscope: dict[str, t.Any] | None, a
                             "scope, give remote_addresses (a rule of our own is then kept)")
 
 
+def unread_rule(rule: dict[str, t.Any] | None) -> str | None:
+    """Why a looked-up rule is not known (its look-up failed on the host: ``error``), or None when it was read or is
+    absent. Such a rule may or may not exist: nothing is created, changed or removed on it."""
+    error = (rule or {}).get("error")
+    if not error:
+        return None
+    return f"its look-up failed ({error.get('hresult') or 'no HRESULT recorded'}{': ' + error['text'] if error.get('text') else ''})"
+
+
+def _unread_warning(name: str, why: str) -> str:
+    return f"the firewall rule {name} could not be read - {why}: it was left as it is (nothing created, changed or removed)"
+
+
 def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:
     name = rule_name(args)
     before = view(firewall, name)
@@ -286,7 +299,17 @@ def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:
     use_builtin = (args["direction"] == "inbound" and args["use_builtin"] and args["port"] == 1688
                    and [a.lower() for a in args["remote_addresses"]] == ["any"])
     policy = policy_problem(args, firewall) if args["state"] == "present" else None
-    if args["state"] == "absent":
+    unread = {n: unread_rule(rules.get(n)) for n in (name, BUILTIN_INBOUND, BUILTIN_NOSCOPE)}
+    if unread[BUILTIN_NOSCOPE] and use_builtin and args["state"] == "present" and not unread[BUILTIN_INBOUND]:
+        result.notes.append(_unread_warning(BUILTIN_NOSCOPE, unread[BUILTIN_NOSCOPE]))
+    if args["state"] == "present" and args["direction"] == "outbound" and firewall.get("policy_blocks") is None \
+            and "policy_blocks" in firewall:
+        result.notes.append("the Group Policy rules that block outbound traffic were not read: if one blocks "
+                            f"TCP {args['port']}, a local allow rule has no effect and the GPO must allow the port")
+    if unread[BUILTIN_INBOUND if use_builtin and args["state"] == "present" else name]:
+        target = BUILTIN_INBOUND if use_builtin and args["state"] == "present" else name
+        result.warnings.append(_unread_warning(target, unread[target] or ""))
+    elif args["state"] == "absent":
         if rules.get(name):
             ops.append({"op": "remove_rule", "target": name})
     elif policy is not None and not (args["direction"] == "outbound" and args["only_if_filtered"]

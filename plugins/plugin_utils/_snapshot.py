@@ -1296,10 +1296,11 @@ def firewall_profile_names(flags: int | None) -> list[str] | None:
 def _firewall_rule(rule: dict[str, t.Any]) -> dict[str, t.Any]:
     """A firewall rule as the probe read it; ``name``, ``enabled``, ``direction``, ``action``, ``remote_address`` and
     ``profiles`` are None when not read (a rule whose Enabled was not read is not a disabled rule, one whose Profile
-    was not read does not apply to "any" profile)."""
+    was not read does not apply to "any" profile). ``error`` (``_probe_error``) when the look-up of that Name failed
+    (the probe answers it with the Name and the error only): nothing of the rule was read, not even whether it exists."""
     source = as_int(rule.get("PolicyStoreSourceType"))
     enabled, direction, action = (as_int(rule.get(key)) for key in ("Enabled", "Direction", "Action"))
-    return {"name": as_str(rule.get("Name")),
+    return {"name": as_str(rule.get("Name")), "error": _probe_error(rule.get("error")),
             "enabled": None if enabled is None else enabled == FW_ENABLED,
             "direction": None if direction is None else "inbound" if direction == FW_INBOUND else "outbound",
             "action": None if action is None else "allow" if action == FW_ALLOW else "block",
@@ -1384,7 +1385,10 @@ def normalise_firewall(raw: dict[str, t.Any]) -> dict[str, t.Any]:
             "outbound_filtered": filtered,
             "local_rules_ignored": ignored,
             "local_rules_ignored_in": [p["name"] for p in enforcing if p["allow_local_rules"] is False],
-            "policy_blocks": [_firewall_rule(r) for r in as_list(raw.get("policy_blocks")) if isinstance(r, dict)]}
+            # None when not read (the probe's query failed: policy_blocks_error; or an answer without them), never "none"
+            "policy_blocks": None if raw.get("policy_blocks") is None
+            else [_firewall_rule(r) for r in as_list(raw.get("policy_blocks")) if isinstance(r, dict)],
+            "policy_blocks_error": _probe_error(raw.get("policy_blocks_error"))}
 
 
 def _publish_entries(text: str | None) -> list[str]:
