@@ -302,10 +302,6 @@ def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:
     unread = {n: unread_rule(rules.get(n)) for n in (name, BUILTIN_INBOUND, BUILTIN_NOSCOPE)}
     if unread[BUILTIN_NOSCOPE] and use_builtin and args["state"] == "present" and not unread[BUILTIN_INBOUND]:
         result.notes.append(_unread_warning(BUILTIN_NOSCOPE, unread[BUILTIN_NOSCOPE]))
-    if args["state"] == "present" and args["direction"] == "outbound" and firewall.get("policy_blocks") is None \
-            and "policy_blocks" in firewall:
-        result.notes.append("the Group Policy rules that block outbound traffic were not read: if one blocks "
-                            f"TCP {args['port']}, a local allow rule has no effect and the GPO must allow the port")
     if unread[BUILTIN_INBOUND if use_builtin and args["state"] == "present" else name]:
         target = BUILTIN_INBOUND if use_builtin and args["state"] == "present" else name
         result.warnings.append(_unread_warning(target, unread[target] or ""))
@@ -333,6 +329,10 @@ def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:
             ops.append({"op": "update_rule", "target": name, "value": wanted})
     if args["state"] == "present" and ops and _snapshot.local_rules_unread(firewall):
         result.notes.append(LOCAL_RULES_UNREAD)
+    if args["direction"] == "outbound" and any(op["op"] in ("create_rule", "update_rule") for op in ops) \
+            and firewall.get("policy_blocks") is None:
+        result.notes.append("the Group Policy rules that block outbound traffic were not read: if one blocks "
+                            f"TCP {args['port']}, this rule has no effect and the GPO must allow the port")
     after = dict(before)
     for op in ops:
         if op["op"] in ("create_rule", "update_rule"):

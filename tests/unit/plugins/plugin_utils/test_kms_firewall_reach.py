@@ -330,3 +330,4 @@ def test_group_policy_block_rules_not_read_are_never_none():
     plan = _plan(outbound, direction="outbound", use_builtin=False)
     assert [op["op"] for op in plan.operations] == ["create_rule"]
     assert any("Group Policy rules that block outbound traffic were not read" in n for n in plan.notes)
+    assert not any("were not read" in n for n in _plan(dict(outbound, policy_blocks=[]), direction="outbound", use_builtin=False).notes)
