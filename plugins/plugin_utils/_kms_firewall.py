@@ -299,14 +299,16 @@ def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:
     use_builtin = (args["direction"] == "inbound" and args["use_builtin"] and args["port"] == 1688
                    and [a.lower() for a in args["remote_addresses"]] == ["any"])
     policy = policy_problem(args, firewall) if args["state"] == "present" else None
-    unread = {n: unread_rule(rules.get(n)) for n in (name, BUILTIN_INBOUND, BUILTIN_NOSCOPE)}
-    if unread[BUILTIN_NOSCOPE] and use_builtin and args["state"] == "present" and not unread[BUILTIN_INBOUND]:
-        result.notes.append(_unread_warning(BUILTIN_NOSCOPE, unread[BUILTIN_NOSCOPE]))
-    if unread[BUILTIN_INBOUND if use_builtin and args["state"] == "present" else name]:
-        target = BUILTIN_INBOUND if use_builtin and args["state"] == "present" else name
-        result.warnings.append(_unread_warning(target, unread[target] or ""))
-    elif args["state"] == "absent":
-        if rules.get(name):
+    # the rule this run would change; a look-up of it that failed leaves it as it is (it may or may not exist)
+    target = BUILTIN_INBOUND if use_builtin and args["state"] == "present" else name
+    unread = unread_rule(rules.get(target))
+    noscope_unread = unread_rule(rules.get(BUILTIN_NOSCOPE)) if target == BUILTIN_INBOUND else None
+    if noscope_unread and not unread:
+        result.notes.append(_unread_warning(BUILTIN_NOSCOPE, noscope_unread))
+    if args["state"] == "absent":
+        if unread:
+            result.warnings.append(_unread_warning(target, unread))
+        elif rules.get(name):
             ops.append({"op": "remove_rule", "target": name})
     elif policy is not None and not (args["direction"] == "outbound" and args["only_if_filtered"]
                                      and firewall.get("outbound_filtered") is False and not firewall.get("policy_blocks")):
@@ -314,13 +316,17 @@ def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:
         result.person.append(policy)
     elif use_builtin:
         builtin = rules.get(BUILTIN_INBOUND)
-        if builtin is None:
+        if unread:
+            result.warnings.append(_unread_warning(target, unread))
+        elif builtin is None:
             result.warnings.append("the built-in Key Management Service rule (SPPSVC-In-TCP) is missing; "
                                    "set use_builtin: false to create a rule of our own")
         else:
             _plan_builtin(builtin, rules.get(BUILTIN_NOSCOPE), firewall.get("active_profiles"), result)
     elif args["direction"] == "outbound" and args["only_if_filtered"] and firewall.get("outbound_filtered") is False:
         result.notes.append("outbound traffic is not filtered (no enabled profile blocks it by default): no rule is needed")
+    elif unread:
+        result.warnings.append(_unread_warning(target, unread))
     else:
         current = rules.get(name)
         if current is None:

@@ -331,3 +331,10 @@ def test_group_policy_block_rules_not_read_are_never_none():
     assert [op["op"] for op in plan.operations] == ["create_rule"]
     assert any("Group Policy rules that block outbound traffic were not read" in n for n in plan.notes)
     assert not any("were not read" in n for n in _plan(dict(outbound, policy_blocks=[]), direction="outbound", use_builtin=False).notes)
+
+
+def test_a_rule_not_read_is_not_mentioned_when_no_rule_is_needed():
+    raw = _probe(1)                                             # outbound not filtered: no rule of our own is needed
+    raw["rules"]["winactivation.kms-KMS-TCP1688-Out"] = dict(_UNREAD, Name="winactivation.kms-KMS-TCP1688-Out")
+    plan = _plan(raw, direction="outbound", use_builtin=False)
+    assert plan.operations == [] and plan.warnings == [] and "not filtered" in plan.notes[0]
