@@ -170,3 +170,16 @@ def test_what_an_answer_reports_is_not_overwritten_at_the_top_level():
                 overwritten[f"{path.name}: ${name}"] = count
     assert overwritten == {}
     assert "pending" in _output_variables((PS / "probes" / "kms_dns.ps1").read_text(encoding="ascii"))
+
+
+def test_an_activation_attempt_refreshes_the_license_status_before_the_products_are_read_again():
+    """slmgr /ato calls objService.RefreshLicenseStatus() after objProduct.Activate() ("Updates the licensing status
+    of the machine so that applications have access to current licensing information", sppwmi RefreshLicenseStatus);
+    the probe's opt-in attempt read the products again without it."""
+    blocks = [n for n in _nodes(_tree("probes/activation.ps1").root_node, "if_statement")
+              if "Invoke-WakCimMethod $product 'Activate'" in _squeezed(n)]
+    assert blocks
+    body = _squeezed(blocks[-1])
+    activate = body.index("Invoke-WakCimMethod $product 'Activate'")
+    refresh = body.index("Invoke-WakCimMethod (Get-WakLicensingServiceOf $product) 'RefreshLicenseStatus'")
+    assert activate < refresh
