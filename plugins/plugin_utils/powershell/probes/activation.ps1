@@ -29,10 +29,8 @@ try {
     $service = Get-WakCimProperty $licensing.service $serviceProperties
 }
 catch {
-    $licensingError = [ordered]@{ hresult = $_.Exception.HResult; type = $_.Exception.GetType().FullName; message = $_.Exception.Message }
-    if ($_.Exception.PSObject.Properties['ErrorData'] -and $_.Exception.ErrorData -and $_.Exception.ErrorData.CimInstanceProperties['error_Code']) {
-        $licensingError.hresult = [int64]$_.Exception.ErrorData.CimInstanceProperties['error_Code'].Value
-    }
+    # the WMI provider's error code when it gave one, else the exception's HRESULT (Get-WakErrorCode)
+    $licensingError = [ordered]@{ hresult = Get-WakErrorCode $_.Exception; type = $_.Exception.GetType().FullName; message = $_.Exception.Message }
 }
 
 $attempts = @()
