@@ -382,7 +382,8 @@ $probes = [ordered]@{
     # sppsvc and the recent KMS client events 12288/12289 with their raw data. Never reads a full product key; never
     # parses localized text.
     # The one exception to read-only, opt-in (attempt_activation, off by default): Activate() on unlicensed KMS client
-    # products, each attempt recorded with its HRESULT (activation_attempts), then the products read again.
+    # products, each followed by its service's RefreshLicenseStatus() as slmgr /ato does, each attempt recorded with its
+    # HRESULT (activation_attempts), then the products read again.
     param($Params)
 
     # The licensing properties read: $WakProductProperties and $WakServiceProperties (library.ps1, also the query's columns).
@@ -406,10 +407,8 @@ $probes = [ordered]@{
         $service = Get-WakCimProperty $licensing.service $serviceProperties
     }
     catch {
-        $licensingError = [ordered]@{ hresult = $_.Exception.HResult; type = $_.Exception.GetType().FullName; message = $_.Exception.Message }
-        if ($_.Exception.PSObject.Properties['ErrorData'] -and $_.Exception.ErrorData -and $_.Exception.ErrorData.CimInstanceProperties['error_Code']) {
-            $licensingError.hresult = [int64]$_.Exception.ErrorData.CimInstanceProperties['error_Code'].Value
-        }
+        # the WMI provider's error code when it gave one, else the exception's HRESULT (Get-WakErrorCode)
+        $licensingError = [ordered]@{ hresult = Get-WakErrorCode $_.Exception; type = $_.Exception.GetType().FullName; message = $_.Exception.Message }
     }
 
     $attempts = @()
@@ -418,6 +417,10 @@ $probes = [ordered]@{
             # Description carries the channel token (VOLUME_KMSCLIENT), which is not localized
             if ($product.LicenseStatus -ne 1 -and [string]$product.Description -like '*VOLUME_KMSCLIENT*') {
                 $code = Invoke-WakCimMethod $product 'Activate'
+                # then, as slmgr /ato (and ospp.vbs /act) do, the owning service's RefreshLicenseStatus ("Updates the
+                # licensing status of the machine so that applications have access to current licensing information",
+                # sppwmi RefreshLicenseStatus): the products read again below show the status the attempt left
+                $null = Invoke-WakCimMethod (Get-WakLicensingServiceOf $product) 'RefreshLicenseStatus'
                 $attempts += [ordered]@{ ID = $product.ID; ApplicationID = $product.ApplicationID; HResult = $code
                                          Tool = 'Activate'; At = [DateTime]::UtcNow.ToString('o') }
             }
@@ -672,9 +675,20 @@ $probes = [ordered]@{
             }
         }
         catch {
-            $native = if ($_.Exception.PSObject.Properties['NativeErrorCode']) { $_.Exception.NativeErrorCode } else { $null }
-            [ordered]@{ domain = $d; name = $name; lookup_domain = $isLookup; records = @(); skipped = $null
-                error = [ordered]@{ code = $native; hresult = $_.Exception.HResult } }
+            if ($_.Exception.PSObject.Properties['NativeErrorCode']) {
+                # DNS answered, or no server did in time: Resolve-DnsName's Win32Exception and its non-localized code
+                # (9003 DNS_ERROR_RCODE_NAME_ERROR, 9501, 9002, 1460). Found no record.
+                [ordered]@{ domain = $d; name = $name; lookup_domain = $isLookup; records = @(); skipped = $null
+                    error = [ordered]@{ code = [int64]$_.Exception.NativeErrorCode; hresult = $_.Exception.HResult } }
+            }
+            else {
+                # The query was never made: Resolve-DnsName is not there (Windows 7 / Server 2008 R2 have no DnsClient module,
+                # even with WMF 5.1: CommandNotFoundException - github.com/osisoft/PI-Security-Audit-Tools/issues/197,
+                # github.com/no0be/DNSlivery/issues/8) or refused its parameters. Not asked is not "no record": records stay
+                # null, skipped says why, the error is kept (its HRESULT and .NET type).
+                [ordered]@{ domain = $d; name = $name; lookup_domain = $isLookup; records = $null; skipped = 'not_queried'
+                    error = [ordered]@{ code = $null; hresult = $_.Exception.HResult; type = $_.Exception.GetType().FullName } }
+            }
         }
     })
     foreach ($s in $srv) { if ($s.records) { foreach ($r in $s.records) { Add-WakCandidate "srv:$($s.domain)" $r.NameTarget $r.Port } } }

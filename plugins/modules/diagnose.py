@@ -75,7 +75,8 @@ options:
   attempt_activation:
     description:
       - The one thing diagnose may change, off by default. When true, calls C(Activate()) on every unlicensed KMS
-        client product (Description C(VOLUME_KMSCLIENT)) before reading the rest, and records each attempt and the
+        client product (Description C(VOLUME_KMSCLIENT)) before reading the rest, each followed by
+        C(RefreshLicenseStatus()) of its licensing service as C(slmgr /ato) does, and records each attempt and the
         HRESULT it returned directly in C(snapshot.probes.activation.activation_attempts); the diagnosis explains each.
       - Never in check mode (nothing is attempted then). The task reports C(changed) when an attempt was made.
       - Never once the run's ansible-playbook process has ended (killed outright, a cancelled job); the task then

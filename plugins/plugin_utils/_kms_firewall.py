@@ -278,6 +278,19 @@ def _plan_builtin(builtin: dict[str, t.Any], noscope: dict[str, t.Any] | None, a
                             "scope, give remote_addresses (a rule of our own is then kept)")
 
 
+def unread_rule(rule: dict[str, t.Any] | None) -> str | None:
+    """Why a looked-up rule is not known (its look-up failed on the host: ``error``), or None when it was read or is
+    absent. Such a rule may or may not exist: nothing is created, changed or removed on it."""
+    error = (rule or {}).get("error")
+    if not error:
+        return None
+    return f"its look-up failed ({error.get('hresult') or 'no HRESULT recorded'}{': ' + error['text'] if error.get('text') else ''})"
+
+
+def _unread_warning(name: str, why: str) -> str:
+    return f"the firewall rule {name} could not be read - {why}: it was left as it is (nothing created, changed or removed)"
+
+
 def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:
     name = rule_name(args)
     before = view(firewall, name)
@@ -288,8 +301,16 @@ def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:
     use_builtin = (args["direction"] == "inbound" and args["use_builtin"] and args["port"] == 1688
                    and [a.lower() for a in args["remote_addresses"]] == ["any"])
     policy = policy_problem(args, firewall) if args["state"] == "present" else None
+    # the rule this run would change; a look-up of it that failed leaves it as it is (it may or may not exist)
+    target = BUILTIN_INBOUND if use_builtin and args["state"] == "present" else name
+    unread = unread_rule(rules.get(target))
+    noscope_unread = unread_rule(rules.get(BUILTIN_NOSCOPE)) if target == BUILTIN_INBOUND else None
+    if noscope_unread and not unread:
+        result.notes.append(_unread_warning(BUILTIN_NOSCOPE, noscope_unread))
     if args["state"] == "absent":
-        if rules.get(name):
+        if unread:
+            result.warnings.append(_unread_warning(target, unread))
+        elif rules.get(name):
             ops.append({"op": "remove_rule", "target": name})
     elif policy is not None and not (args["direction"] == "outbound" and args["only_if_filtered"]
                                      and firewall.get("outbound_filtered") is False and not firewall.get("policy_blocks")):
@@ -297,13 +318,17 @@ def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:
         result.person.append(policy)
     elif use_builtin:
         builtin = rules.get(BUILTIN_INBOUND)
-        if builtin is None:
+        if unread:
+            result.warnings.append(_unread_warning(target, unread))
+        elif builtin is None:
             result.warnings.append("the built-in Key Management Service rule (SPPSVC-In-TCP) is missing; "
                                    "set use_builtin: false to create a rule of our own")
         else:
             _plan_builtin(builtin, rules.get(BUILTIN_NOSCOPE), firewall.get("active_profiles"), result)
     elif args["direction"] == "outbound" and args["only_if_filtered"] and firewall.get("outbound_filtered") is False:
         result.notes.append("outbound traffic is not filtered (no enabled profile blocks it by default): no rule is needed")
+    elif unread:
+        result.warnings.append(_unread_warning(target, unread))
     else:
         current = rules.get(name)
         if current is None:
@@ -312,6 +337,10 @@ def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:
             ops.append({"op": "update_rule", "target": name, "value": wanted})
     if args["state"] == "present" and ops and _snapshot.local_rules_unread(firewall):
         result.notes.append(LOCAL_RULES_UNREAD)
+    if args["direction"] == "outbound" and any(op["op"] in ("create_rule", "update_rule") for op in ops) \
+            and firewall.get("policy_blocks") is None:
+        result.notes.append("the Group Policy rules that block outbound traffic were not read: if one blocks "
+                            f"TCP {args['port']}, this rule has no effect and the GPO must allow the port")
     after = dict(before)
     for op in ops:
         if op["op"] in ("create_rule", "update_rule"):

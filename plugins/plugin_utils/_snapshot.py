@@ -1081,16 +1081,26 @@ def analysis_srv(raw: dict[str, t.Any]) -> dict[str, t.Any]:
 
 
 def _srv_found(srv: list[dict[str, t.Any]]) -> bool | None:
-    """Whether the SRV look-ups the client makes found a record; None when none did and a look-up's records were not
-    recorded (neither an error nor skipped: it may have found one).
+    """Whether the SRV look-ups the client makes found a record; None when none did and one of them has no answer
+    from DNS: its records not recorded, or skipped (not queried: out of time, or Resolve-DnsName could not run - it
+    may have found one), or failed with an error that carries no DNS code (snapshots of older probes wrote that way
+    a Resolve-DnsName that is not there, Windows 7 / Server 2008 R2). Only an answer counts as "no record".
 
     slmgr /skms-domain: with a lookup domain set the client searches only there, so only those records count."""
     searched = [s for s in srv if s["lookup_domain"]] or srv
     if any(s["records"] for s in searched):
         return True
-    if any(s["records"] is None and not s["error"] and not s["skipped"] for s in searched):
+    if any(not _srv_answered(s) for s in searched):
         return None
     return False
+
+
+def _srv_answered(entry: dict[str, t.Any]) -> bool:
+    """Whether DNS answered one SRV look-up: it was made and has its records, or failed with a DNS error code
+    (Resolve-DnsName's Win32 NativeErrorCode: 9003, 9501, 9002, 1460)."""
+    if entry["skipped"] or entry["records"] is None:
+        return False
+    return not entry["error"] or entry["error"]["code"] is not None
 
 
 def _srv_entries(raw: dict[str, t.Any]) -> list[dict[str, t.Any]] | None:
@@ -1327,10 +1337,12 @@ def firewall_profile_names(flags: int | None) -> list[str] | None:
 def _firewall_rule(rule: dict[str, t.Any]) -> dict[str, t.Any]:
     """A firewall rule as the probe read it; ``name``, ``enabled``, ``direction``, ``action`` (allow, allow_bypass,
     block), ``remote_address`` and ``profiles`` are None when not read or not a value of their enum (a rule whose
-    Enabled was not read is not a disabled rule, one whose Profile was not read does not apply to "any" profile)."""
+    Enabled was not read is not a disabled rule, one whose Profile was not read does not apply to "any" profile).
+    ``error`` (``_probe_error``) when the look-up of that Name failed (the probe answers it with the Name and the error
+    only): nothing of the rule was read, not even whether it exists."""
     source = as_int(rule.get("PolicyStoreSourceType"))
     enabled, direction, action = (as_int(rule.get(key)) for key in ("Enabled", "Direction", "Action"))
-    return {"name": as_str(rule.get("Name")),
+    return {"name": as_str(rule.get("Name")), "error": _probe_error(rule.get("error")),
             # each by its own enum (FW_RULE_*): a number outside it is not known, never the other member (an
             # AllowBypass rule was read as "block", a value of no member as disabled or outbound)
             "enabled": FW_RULE_ENABLED.get(enabled) if enabled is not None else None,
@@ -1417,7 +1429,10 @@ def normalise_firewall(raw: dict[str, t.Any]) -> dict[str, t.Any]:
             "outbound_filtered": filtered,
             "local_rules_ignored": ignored,
             "local_rules_ignored_in": [p["name"] for p in enforcing if p["allow_local_rules"] is False],
-            "policy_blocks": [_firewall_rule(r) for r in as_list(raw.get("policy_blocks")) if isinstance(r, dict)]}
+            # None when not read (the probe's query failed: policy_blocks_error; or an answer without them), never "none"
+            "policy_blocks": None if raw.get("policy_blocks") is None
+            else [_firewall_rule(r) for r in as_list(raw.get("policy_blocks")) if isinstance(r, dict)],
+            "policy_blocks_error": _probe_error(raw.get("policy_blocks_error"))}
 
 
 def _publish_entries(value: t.Any) -> list[str]:

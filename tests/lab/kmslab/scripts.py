@@ -665,8 +665,9 @@ def probe_firewall(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[s
     blocks = [dict(rule, Name=name, Store="ActiveStore", PolicyStoreSourceType=2) for name, rule in policy.rules.items()
               if rule["Enabled"] == 1 and rule["Direction"] == 2 and rule["Action"] == 4
               and (port in rule["RemotePort"] or "Any" in rule["RemotePort"])]
+    # policy_blocks_error: the probe's field for a failed query of those rules; the lab's queries do not fail
     return {"active_profiles": active_profile(host), "profiles": profiles, "rules": rules,
-            "policy_blocks": blocks, "port": int(port)}
+            "policy_blocks": blocks, "policy_blocks_error": None, "port": int(port)}
 
 
 @handler("remedy", "kms_firewall")

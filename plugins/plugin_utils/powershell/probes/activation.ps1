@@ -4,7 +4,8 @@
 # sppsvc and the recent KMS client events 12288/12289 with their raw data. Never reads a full product key; never
 # parses localized text.
 # The one exception to read-only, opt-in (attempt_activation, off by default): Activate() on unlicensed KMS client
-# products, each attempt recorded with its HRESULT (activation_attempts), then the products read again.
+# products, each followed by its service's RefreshLicenseStatus() as slmgr /ato does, each attempt recorded with its
+# HRESULT (activation_attempts), then the products read again.
 param($Params)
 
 # The licensing properties read: $WakProductProperties and $WakServiceProperties (library.ps1, also the query's columns).
@@ -28,10 +29,8 @@ try {
     $service = Get-WakCimProperty $licensing.service $serviceProperties
 }
 catch {
-    $licensingError = [ordered]@{ hresult = $_.Exception.HResult; type = $_.Exception.GetType().FullName; message = $_.Exception.Message }
-    if ($_.Exception.PSObject.Properties['ErrorData'] -and $_.Exception.ErrorData -and $_.Exception.ErrorData.CimInstanceProperties['error_Code']) {
-        $licensingError.hresult = [int64]$_.Exception.ErrorData.CimInstanceProperties['error_Code'].Value
-    }
+    # the WMI provider's error code when it gave one, else the exception's HRESULT (Get-WakErrorCode)
+    $licensingError = [ordered]@{ hresult = Get-WakErrorCode $_.Exception; type = $_.Exception.GetType().FullName; message = $_.Exception.Message }
 }
 
 $attempts = @()
@@ -40,6 +39,10 @@ if ($null -eq $licensingError -and [bool](Get-WakParam $Params 'attempt_activati
         # Description carries the channel token (VOLUME_KMSCLIENT), which is not localized
         if ($product.LicenseStatus -ne 1 -and [string]$product.Description -like '*VOLUME_KMSCLIENT*') {
             $code = Invoke-WakCimMethod $product 'Activate'
+            # then, as slmgr /ato (and ospp.vbs /act) do, the owning service's RefreshLicenseStatus ("Updates the
+            # licensing status of the machine so that applications have access to current licensing information",
+            # sppwmi RefreshLicenseStatus): the products read again below show the status the attempt left
+            $null = Invoke-WakCimMethod (Get-WakLicensingServiceOf $product) 'RefreshLicenseStatus'
             $attempts += [ordered]@{ ID = $product.ID; ApplicationID = $product.ApplicationID; HResult = $code
                                      Tool = 'Activate'; At = [DateTime]::UtcNow.ToString('o') }
         }

@@ -52,23 +52,69 @@ function Get-WakFirewallRuleView {
     }
 }
 
+function Test-WakNotFound {
+    <#
+    True when a NetSecurity query found nothing: its cmdlets are CDXML (cmdletization) cmdlets, which answer "no object
+    matched" with the error CmdletizationQuery_NotFound_<Parameter>,<cmdlet> (PowerShell/PowerShell
+    test/powershell/engine/Cdxml/Cdxml.Tests.ps1: "CmdletizationQuery_NotFound_Id,Get-CimTest"). Any other error is a
+    query that failed: not "no rule".
+    #>
+    param($ErrorRecord)
+    return ([string]$ErrorRecord.FullyQualifiedErrorId -like 'CmdletizationQuery_NotFound*')
+}
+
+function Find-WakFirewallRule {
+    <# The rule with this Name in one policy store, or $null when that store has none; a failed query throws. #>
+    param([string]$Name, [string]$Store)
+    try {
+        return Get-NetFirewallRule -PolicyStore $Store -Name $Name -ErrorAction Stop | Select-Object -First 1
+    }
+    catch {
+        if (Test-WakNotFound $_) { return $null }
+        throw
+    }
+}
+
+function Get-WakErrorView {
+    <# A failure as data: its HRESULT (the WMI provider's when it gave one) and .NET type; its text is localized. #>
+    param($Exception)
+    return [ordered]@{ hresult = Get-WakErrorCode $Exception; type = $Exception.GetType().FullName }
+}
+
+# A rule that could not be looked up is not an absent rule: it is answered with its Name and the error, and nothing
+# else (not read). null is only a Name that neither store holds.
 $names = @('SPPSVC-In-TCP', 'SPPSVC-In-TCP-NoScope') + @(Get-WakParam $Params 'rule_names' @())
 $rules = [ordered]@{}
 foreach ($name in $names) {
-    $rule = Get-NetFirewallRule -PolicyStore ActiveStore -Name $name -ErrorAction SilentlyContinue | Select-Object -First 1
-    $store = 'ActiveStore'
-    if ($null -eq $rule) {
-        $rule = Get-NetFirewallRule -Name $name -ErrorAction SilentlyContinue | Select-Object -First 1   # local, not enforced
-        $store = 'PersistentStore'
+    try {
+        $rule = Find-WakFirewallRule $name 'ActiveStore'
+        $store = 'ActiveStore'
+        if ($null -eq $rule) {
+            $rule = Find-WakFirewallRule $name 'PersistentStore'    # local, not enforced (the cmdlets' default store)
+            $store = 'PersistentStore'
+        }
+        $rules[$name] = if ($null -eq $rule) { $null } else { Get-WakFirewallRuleView $rule $store }
     }
-    $rules[$name] = if ($null -eq $rule) { $null } else { Get-WakFirewallRuleView $rule $store }
+    catch {
+        $rules[$name] = [ordered]@{ Name = $name; error = Get-WakErrorView $_.Exception }
+    }
 }
 
-$policyBlocks = @(Get-NetFirewallRule -PolicyStore ActiveStore -Direction Outbound -Action Block -Enabled True -ErrorAction SilentlyContinue |
-    Where-Object { [int64]$_.PolicyStoreSourceType -eq 2 } | ForEach-Object {
-        $view = Get-WakFirewallRuleView $_ 'ActiveStore'
-        $ports = @($view.RemotePort)
-        if (@('TCP', 'Any') -contains $view.Protocol -and ($ports -contains $port -or $ports -contains 'Any')) { $view }
-    })
+# Not read (null, with policy_blocks_error) when the query failed; [] only when no rule matched.
+$policyBlocks = $null
+$policyBlocksError = $null
+try {
+    $policyBlocks = @(Get-NetFirewallRule -PolicyStore ActiveStore -Direction Outbound -Action Block -Enabled True -ErrorAction Stop |
+        Where-Object { [int64]$_.PolicyStoreSourceType -eq 2 } | ForEach-Object {
+            $view = Get-WakFirewallRuleView $_ 'ActiveStore'
+            $ports = @($view.RemotePort)
+            if (@('TCP', 'Any') -contains $view.Protocol -and ($ports -contains $port -or $ports -contains 'Any')) { $view }
+        })
+}
+catch {
+    if (Test-WakNotFound $_) { $policyBlocks = @() }
+    else { $policyBlocksError = Get-WakErrorView $_.Exception }
+}
 
-[ordered]@{ active_profiles = $active; profiles = $profiles; rules = $rules; policy_blocks = $policyBlocks; port = [int64]$port }
+[ordered]@{ active_profiles = $active; profiles = $profiles; rules = $rules; policy_blocks = $policyBlocks
+    policy_blocks_error = $policyBlocksError; port = [int64]$port }

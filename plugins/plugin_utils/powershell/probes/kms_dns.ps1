@@ -145,9 +145,20 @@ $srv = @(foreach ($d in $domains) {
         }
     }
     catch {
-        $native = if ($_.Exception.PSObject.Properties['NativeErrorCode']) { $_.Exception.NativeErrorCode } else { $null }
-        [ordered]@{ domain = $d; name = $name; lookup_domain = $isLookup; records = @(); skipped = $null
-            error = [ordered]@{ code = $native; hresult = $_.Exception.HResult } }
+        if ($_.Exception.PSObject.Properties['NativeErrorCode']) {
+            # DNS answered, or no server did in time: Resolve-DnsName's Win32Exception and its non-localized code
+            # (9003 DNS_ERROR_RCODE_NAME_ERROR, 9501, 9002, 1460). Found no record.
+            [ordered]@{ domain = $d; name = $name; lookup_domain = $isLookup; records = @(); skipped = $null
+                error = [ordered]@{ code = [int64]$_.Exception.NativeErrorCode; hresult = $_.Exception.HResult } }
+        }
+        else {
+            # The query was never made: Resolve-DnsName is not there (Windows 7 / Server 2008 R2 have no DnsClient module,
+            # even with WMF 5.1: CommandNotFoundException - github.com/osisoft/PI-Security-Audit-Tools/issues/197,
+            # github.com/no0be/DNSlivery/issues/8) or refused its parameters. Not asked is not "no record": records stay
+            # null, skipped says why, the error is kept (its HRESULT and .NET type).
+            [ordered]@{ domain = $d; name = $name; lookup_domain = $isLookup; records = $null; skipped = 'not_queried'
+                error = [ordered]@{ code = $null; hresult = $_.Exception.HResult; type = $_.Exception.GetType().FullName } }
+        }
     }
 })
 foreach ($s in $srv) { if ($s.records) { foreach ($r in $s.records) { Add-WakCandidate "srv:$($s.domain)" $r.NameTarget $r.Port } } }

@@ -61,6 +61,35 @@ def test_queries_skipped_for_time_are_no_evidence_of_a_missing_record():
     assert "KMS_SRV_MISSING" not in _codes(snap)
 
 
+def _second_domain(d, **entry):
+    """The first domain answered "no such name"; a second one, as ``entry`` describes it."""
+    d["srv"][0].update(records=[], error={"code": 9003, "hresult": -2147467259})
+    d["srv"].append(dict({"domain": "branch.example.jp", "name": "_vlmcs._tcp.branch.example.jp", "lookup_domain": False}, **entry))
+
+
+def test_a_domain_skipped_for_time_may_hold_the_record_the_other_lacks():
+    snap = _no_request(lambda d: _second_domain(d, records=None, error=None, skipped="time_budget"))
+    assert _snapshot.normalise_kms_dns(snap["probes"]["kms_dns"])["srv_found"] is None
+    assert "KMS_SRV_MISSING" not in _codes(snap)
+
+
+def test_a_query_resolve_dnsname_could_not_make_is_no_evidence_of_a_missing_record():
+    # Windows 7 / Server 2008 R2 with WMF 5.1: no DnsClient module, Resolve-DnsName is a CommandNotFoundException
+    # (github.com/osisoft/PI-Security-Audit-Tools/issues/197); the probe marks the query not_queried
+    new = {"records": None, "skipped": "not_queried",
+           "error": {"code": None, "hresult": -2146233087, "type": "System.Management.Automation.CommandNotFoundException"}}
+    snap = _no_request(lambda d: d["srv"][0].update(new))
+    assert _snapshot.normalise_kms_dns(snap["probes"]["kms_dns"])["srv_found"] is None
+    assert "KMS_SRV_MISSING" not in _codes(snap)
+    # older probes wrote the same failure as a look-up with no record and an error without a DNS code
+    snap = _no_request(lambda d: _second_domain(d, records=[], error={"code": None, "hresult": -2146233087}, skipped=None))
+    assert _snapshot.normalise_kms_dns(snap["probes"]["kms_dns"])["srv_found"] is None
+    assert "KMS_SRV_MISSING" not in _codes(snap)
+    # every look-up answered by DNS with no record is still a missing record
+    snap = _no_request(lambda d: _second_domain(d, records=[], error={"code": 9003, "hresult": -2147467259}, skipped=None))
+    assert "KMS_SRV_MISSING" in _codes(snap)
+
+
 def test_discovery_timeout_in_the_request_is_a_dns_failure():
     snap = S.failing("0x800705B4")
     snap["probes"]["activation"]["events"] = [S.request("0x800705B4", host="")]

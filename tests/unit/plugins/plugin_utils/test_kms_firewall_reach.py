@@ -288,3 +288,53 @@ def test_the_probe_reads_each_rules_profile_and_the_remedy_sets_profile_and_scop
     remedy = (ps / "remedies" / "kms_firewall.ps1").read_text(encoding="ascii")
     assert re.search(r"'set_rule_profile' \{ Set-NetFirewallRule -Name \$name -Profile ", remedy)
     assert re.search(r"'set_rule_scope' \{ Set-NetFirewallRule -Name \$name -RemoteAddress ", remedy)
+
+
+#: What the firewall probe answers for a Name whose look-up failed on the host (not CmdletizationQuery_NotFound): the
+#: Name and the error only (0x80041032 WBEM_E_CALL_CANCELLED as an example of a failed CIM query).
+_UNREAD = {"error": {"hresult": -2147217358, "type": "Microsoft.Management.Infrastructure.CimException"}}
+
+
+def test_a_rule_whose_look_up_failed_is_not_read_never_absent():
+    raw = _probe(1)
+    raw["rules"]["SPPSVC-In-TCP"] = dict(_UNREAD, Name="SPPSVC-In-TCP")
+    rule = _snapshot.normalise_firewall(raw)["rules"]["SPPSVC-In-TCP"]
+    assert rule is not None and rule["error"]["hresult"] == "0x80041032"
+    assert (rule["enabled"], rule["profiles"], rule["remote_address"]) == (None, None, None)
+    assert _kms_firewall.rule_reach(rule, ["domain"])["missing"] is False
+    assert _snapshot.normalise_firewall(_probe(1))["rules"]["SPPSVC-In-TCP"]["error"] is None
+
+
+@pytest.mark.parametrize("args, target", [
+    ({}, "SPPSVC-In-TCP"),                                                      # the built-in rule is used
+    ({"use_builtin": False}, "winactivation.kms-KMS-TCP1688-In"),              # a rule of our own
+    ({"use_builtin": False, "state": "absent"}, "winactivation.kms-KMS-TCP1688-In"),
+])
+def test_a_rule_that_could_not_be_read_is_left_as_it_is(args, target):
+    """Before, a failed look-up read as "no such rule": kms_firewall planned create_rule for a Name that may exist,
+    or enabled the built-in rule blind; now nothing is planned on it and the warning says why."""
+    raw = _probe(1, enable=())
+    raw["rules"][target] = dict(_UNREAD, Name=target)
+    plan = _plan(raw, **args)
+    assert plan.operations == []
+    assert any(target in w and "could not be read" in w and "0x80041032" in w for w in plan.warnings), plan.warnings
+
+
+def test_group_policy_block_rules_not_read_are_never_none():
+    raw = dict(_probe(1), policy_blocks=None, policy_blocks_error=_UNREAD["error"])
+    view = _snapshot.normalise_firewall(raw)
+    assert view["policy_blocks"] is None and view["policy_blocks_error"]["hresult"] == "0x80041032"
+    assert _snapshot.normalise_firewall(_probe(1))["policy_blocks"] == []
+    outbound = dict(_probe(1), policy_blocks=None)
+    outbound["profiles"][0]["DefaultOutboundAction"] = 4        # the Domain profile filters outbound: a rule is planned
+    plan = _plan(outbound, direction="outbound", use_builtin=False)
+    assert [op["op"] for op in plan.operations] == ["create_rule"]
+    assert any("Group Policy rules that block outbound traffic were not read" in n for n in plan.notes)
+    assert not any("were not read" in n for n in _plan(dict(outbound, policy_blocks=[]), direction="outbound", use_builtin=False).notes)
+
+
+def test_a_rule_not_read_is_not_mentioned_when_no_rule_is_needed():
+    raw = _probe(1)                                             # outbound not filtered: no rule of our own is needed
+    raw["rules"]["winactivation.kms-KMS-TCP1688-Out"] = dict(_UNREAD, Name="winactivation.kms-KMS-TCP1688-Out")
+    plan = _plan(raw, direction="outbound", use_builtin=False)
+    assert plan.operations == [] and plan.warnings == [] and "not filtered" in plan.notes[0]

@@ -65,6 +65,38 @@ def test_srv_queries_use_quick_timeout_and_a_time_budget():
     assert "srv_budget_ms" in _strings("probes/kms_dns.ps1") and "time_budget" in _strings("probes/kms_dns.ps1")
 
 
+def _nodes(node: tree_sitter.Node, kind: str) -> list[tree_sitter.Node]:
+    """Every node of one type under ``node``, in document order."""
+    out, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        if current.type == kind:
+            out.append(current)
+        stack.extend(reversed(current.children))
+    return out
+
+
+def _squeezed(node: tree_sitter.Node) -> str:
+    return re.sub(r"\s+", " ", node.text.decode())
+
+
+def test_an_srv_query_that_was_never_made_is_not_recorded_as_no_record():
+    """Only Resolve-DnsName's Win32Exception (its NativeErrorCode: 9003, 9501, 9002, 1460) is DNS's answer, a look-up
+    with no record. Any other failure - Resolve-DnsName missing on Windows 7 / Server 2008 R2 (no DnsClient module,
+    github.com/osisoft/PI-Security-Audit-Tools/issues/197), a refused parameter - means the query was never made:
+    records null and skipped, so the analyzer does not say the KMS SRV record is missing."""
+    tries = [n for n in _nodes(_tree("probes/kms_dns.ps1").root_node, "try_statement")
+             if any(c.text.decode() == "Resolve-DnsName" for c in _nodes(n, "command_name"))]
+    assert len(tries) == 1
+    (catch,) = _nodes(tries[0], "catch_clause")
+    branches = _nodes(catch, "if_statement")
+    assert branches and "NativeErrorCode" in _squeezed(branches[0].children[2])       # the condition
+    answered = _squeezed(_nodes(branches[0], "statement_block")[0])
+    (otherwise,) = _nodes(branches[0], "else_clause")
+    assert "records = @()" in answered and "skipped = $null" in answered
+    assert "records = $null" in _squeezed(otherwise) and "skipped = 'not_queried'" in _squeezed(otherwise)
+
+
 def test_lookup_domain_is_read_at_service_and_product_level_and_marked():
     assert "KeyManagementServiceLookupDomain" in _strings("probes/kms_dns.ps1")
     assert {"lookup_domains", "lookup_domain"} <= _hash_keys("probes/kms_dns.ps1")
@@ -138,3 +170,16 @@ def test_what_an_answer_reports_is_not_overwritten_at_the_top_level():
                 overwritten[f"{path.name}: ${name}"] = count
     assert overwritten == {}
     assert "pending" in _output_variables((PS / "probes" / "kms_dns.ps1").read_text(encoding="ascii"))
+
+
+def test_an_activation_attempt_refreshes_the_license_status_before_the_products_are_read_again():
+    """slmgr /ato calls objService.RefreshLicenseStatus() after objProduct.Activate() ("Updates the licensing status
+    of the machine so that applications have access to current licensing information", sppwmi RefreshLicenseStatus);
+    the probe's opt-in attempt read the products again without it."""
+    blocks = [n for n in _nodes(_tree("probes/activation.ps1").root_node, "if_statement")
+              if "Invoke-WakCimMethod $product 'Activate'" in _squeezed(n)]
+    assert blocks
+    body = _squeezed(blocks[-1])
+    activate = body.index("Invoke-WakCimMethod $product 'Activate'")
+    refresh = body.index("Invoke-WakCimMethod (Get-WakLicensingServiceOf $product) 'RefreshLicenseStatus'")
+    assert activate < refresh

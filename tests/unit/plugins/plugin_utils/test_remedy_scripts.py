@@ -178,8 +178,28 @@ def test_firewall_probe_reports_where_rules_come_from_and_whether_local_rules_ap
     assert "AllowLocalFirewallRules = [int64]$_.AllowLocalFirewallRules" in text
     assert "PolicyStoreSourceType = [int64]$Rule.PolicyStoreSourceType" in text
     steps = _steps(_tree("probes/firewall.ps1"))
-    assert _index(steps, "command", "Get-NetFirewallRule", "-PolicyStore", "ActiveStore", "-Name") is not None
+    # a rule is looked up by Name in the ActiveStore first, then in the local PersistentStore
+    assert _index(_steps(_function(_tree("probes/firewall.ps1"), "Find-WakFirewallRule")),
+                  "command", "Get-NetFirewallRule", "-PolicyStore", "$Store", "-Name", "$Name") is not None
+    active = _index(steps, "command", "Find-WakFirewallRule", "$name", "'ActiveStore'")
+    persistent = _index(steps, "command", "Find-WakFirewallRule", "$name", "'PersistentStore'")
+    assert active is not None and persistent is not None and active < persistent
     assert _index(steps, "command", "Get-NetFirewallRule", "-PolicyStore", "ActiveStore", "-Direction", "Outbound", "-Action", "Block") is not None
+
+
+def test_firewall_lookups_that_fail_are_not_absent_rules():
+    """Only NetSecurity's "nothing matched" error (CDXML: CmdletizationQuery_NotFound_<Parameter>, PowerShell/PowerShell
+    test/powershell/engine/Cdxml/Cdxml.Tests.ps1) means no rule; the probe read every other failure of a rule look-up
+    (-ErrorAction SilentlyContinue) as "no such rule" - the remedy then planned to create a rule that may exist - and a
+    failed query for Group Policy block rules as "none". Now: -ErrorAction Stop, the not-found id checked, the error kept."""
+    tree = _tree("probes/firewall.ps1")
+    steps = _steps(tree)
+    lookups = [w for k, n, w in steps if k == "command" and n == "Get-NetFirewallRule"]
+    assert lookups and all("SilentlyContinue" not in w for w in lookups), lookups
+    assert all(w[w.index("-ErrorAction") + 1] == "Stop" for w in lookups), lookups
+    assert "'CmdletizationQuery_NotFound*'" in _function(tree, "Test-WakNotFound").text.decode()
+    assert "error = Get-WakErrorView $_.Exception" in (PS / "probes" / "firewall.ps1").read_text(encoding="ascii")
+    assert _index(steps, "assign", "$policyBlocksError", "Get-WakErrorView $_.Exception") is not None
 
 
 #: Standard date formats that .NET always renders with the invariant culture and the Gregorian calendar ("O", "R",
