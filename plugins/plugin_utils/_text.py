@@ -131,9 +131,10 @@ _COMMAND_RE = re.compile(r"\b(?P<tool>ospp\.vbs|slmgr(?:\.vbs)?)\b\S*\s+(?:\S+\s
 #: worden geactiveerd. ..." (14055862687), cs "Chyba: ... počítač nelze aktivovat. ..." (39999760794), pl "Błąd: ...
 #: nie można aktywować komputera. ..." (16117828793), hu "Hiba: ... nem lehetett aktiválni. ..." (12446816392), ru
 #: "Ошибка: ... не удалось активировать. ..." (6497288160), it "Errore: ... impossibile attivare il computer. ..."
-#: (15979271142), ko "오류: ... 컴퓨터를 정품 인증할 수 없다고 ..." (1186113231). Each is Microsoft's machine translation of
-#: the article, not a console capture: the label and the line's shape are what is read, never its words alone.
-_SLMGR_ERROR_RE = re.compile(r"^(?:Error|エラー|错误|Erro|Fel|Fejl|Fehler|Hata|Fout|Chyba|Błąd|Hiba|Ошибка|Errore|오류)"
+#: (15979271142), ko "오류: ... 컴퓨터를 정품 인증할 수 없다고 ..." (1186113231), zh-TW "錯誤：0xC004F074。軟體授權服務報告指出
+#: 無法啟用電腦。..." (3471094794, the full-width colon and full stop as printed). Each is Microsoft's machine translation
+#: of the article, not a console capture: the label and the line's shape are what is read, never its words alone.
+_SLMGR_ERROR_RE = re.compile(r"^(?:Error|エラー|错误|錯誤|Erro|Fel|Fejl|Fehler|Hata|Fout|Chyba|Błąd|Hiba|Ошибка|Errore|오류)"
                              r"\s*[:：]\s*(?P<code>0x[0-9A-Fa-f]{1,8})(?![0-9A-Fa-f])(?P<text>.*)$")
 #: ospp.vbs prints its result labels in capitals whatever the language (fr_21z_office2021_1_ospp_inslic.txt).
 _OSPP_ERROR_CODE = "ERROR CODE"
@@ -149,8 +150,9 @@ _OSPP_SEPARATOR_RE = re.compile(r"^---(?:Processing|Exiting)?-{3,}$")
 #: captures above); pt "ativado" / pt-PT "activado" ("não podia ser ativado"), sv and da "aktiver-" ("kunde aktiveras",
 #: the pt and sv lines of _SLMGR_ERROR_RE); the translations of that article (_SLMGR_ERROR_RE): de "aktiviert", tr
 #: "etkinleştir-", nl "geactiveerd", cs "aktivovat", pl "aktywować", hu "aktiválni", ru "активировать", it "attivare",
-#: ko "정품 인증" (Korean Windows' word for activation, as in its slmgr label "정품 인증 ID", LABELS "ko").
-_ACTIVATION_WORD_RE = re.compile(r"activat|ライセンス認証|激活|\ba(?:c)?tiva|\baktiver|\baktiv(?:ier|ál|ov)"
+#: ko "정품 인증" (Korean Windows' word for activation, as in its slmgr label "정품 인증 ID", LABELS "ko"), zh-TW "啟用"
+#: ("無法啟用電腦").
+_ACTIVATION_WORD_RE = re.compile(r"activat|ライセンス認証|激活|啟用|\ba(?:c)?tiva|\baktiver|\baktiv(?:ier|ál|ov)"
                                  r"|\baktywow|\betkinleştir|\bge?activeer|\bактивир|\battiva|정품 인증", re.I)
 #: The console window widths at which a long line is cut (_console_wrapped).
 _CONSOLE_WIDTHS = (80, 120)

@@ -28,11 +28,11 @@ _ATO_FAILED = {"activation": {"activation_attempts": [{"HResult": "0xC004F074", 
     "nl_msdocs_azure_vm_ato_error_c004f074.txt", "cs_msdocs_azure_vm_ato_error_c004f074.txt",
     "pl_msdocs_azure_vm_ato_error_c004f074.txt", "hu_msdocs_azure_vm_ato_error_c004f074.txt",
     "ru_msdocs_azure_vm_ato_error_c004f074.txt", "it_msdocs_azure_vm_ato_error_c004f074.txt",
-    "ko_msdocs_azure_vm_ato_error_c004f074.txt"])
+    "ko_msdocs_azure_vm_ato_error_c004f074.txt", "zh-TW_msdocs_azure_vm_ato_error_c004f074.txt"])
 def test_localized_ato_error_line_is_a_failed_attempt(name):
     """Microsoft's translations of "Troubleshoot Azure Windows virtual machine activation problems" quote slmgr /ato's
     error line with their Windows' label ("Fehler:", "Hata:", "Fout:", "Chyba:", "Błąd:", "Hiba:", "Ошибка:",
-    "Errore:", "오류:") and message ("... nicht aktiviert werden konnte", "... nem lehetett aktiválni", "... 정품 인증할
+    "Errore:", "오류:", zh-TW "錯誤：" with its full-width colon) and message ("... nicht aktiviert werden konnte", "... nem lehetett aktiválni", "... 정품 인증할
     수 없다고 ..."). An admin reads: activation failed with 0xC004F074, no KMS host could be reached. Correct: one failed
     slmgr /ato attempt, nothing else made up, ACTIVATION_FAILED. Wrong before the fix: the line was unread and the host
     "unknown" with "no licensing data at all" (the reader knew the label only in en, ja, zh-CN, pt, sv, da)."""
@@ -42,6 +42,15 @@ def test_localized_ato_error_line_is_a_failed_attempt(name):
     result = diagnose(snap)
     assert (result["status"], result["codes"]) == ("failing", ["ACTIVATION_FAILED"])
     assert "SL_E_VL_BINDING_SERVICE_UNAVAILABLE" in messages(result, "ACTIVATION_FAILED")[0]
+
+
+def test_spanish_translation_with_the_english_line_is_one_attempt():
+    """The Spanish translation quotes the English line and, in parentheses after it, the Spanish one ("(Error:
+    0xC004F074 El Servicio de licencias de software ... no se ha podido activar. ...)"): Spanish Windows' label is
+    "Error:" as English's. Correct: one failed attempt (right before and after)."""
+    snap = read("es_msdocs_azure_vm_ato_error_c004f074_with_english.txt")
+    assert snap["probes"] == _ATO_FAILED
+    assert diagnose(snap)["codes"] == ["ACTIVATION_FAILED"]
 
 
 @pytest.mark.parametrize("label, message", [
