@@ -1462,27 +1462,30 @@ def _salt_license_info(lines: list[str]) -> list[str]:
     """The lines with each block of Salt's license.info output (_SALT_LICENSE_INFO) written as the slmgr /dli lines it
     was taken from, in the block's own lines (Name first, as /dli prints it; the lines left over blank): "licensed: True"
     is "License Status: Licensed", "licensed: False" says only that the status is another one and is not written. A
-    block is read only when it holds exactly license.info's four keys, each with one value line indented below it."""
+    block is read only when it holds exactly license.info's four keys, each with one value line indented below it
+    (blank lines between them, a forum's or a CRLF doubling, are passed over)."""
     rewritten = list(lines)
     for start, line in enumerate(lines):
         dashes = _SALT_DASHES_RE.match(line)
-        if dashes is None or start == 0 or not lines[start - 1].rstrip().endswith(":"):
+        if dashes is None or not any(before.strip() for before in lines[:start]) \
+                or not [before for before in lines[:start] if before.strip()][-1].rstrip().endswith(":"):
             continue
+        filled = [number for number in range(start + 1, len(lines)) if lines[number].strip()]
         values: dict[str, str] = {}
-        number = start + 1
-        while number + 1 < len(lines):
-            key = _SALT_KEY_RE.match(lines[number])
-            value = lines[number + 1]
+        end = start + 1
+        for key_at, value_at in zip(filled[::2], filled[1::2]):
+            key = _SALT_KEY_RE.match(lines[key_at])
+            value = lines[value_at]
             if key is None or key.group("indent") != dashes.group("indent") or key.group("key") in values \
-                    or not value.startswith(dashes.group("indent") + " ") or not value.strip():
+                    or not value.startswith(dashes.group("indent") + " "):
                 break
             values[key.group("key")] = value.strip()
-            number += 2
+            end = value_at + 1
         if set(values) != set(_SALT_LICENSE_INFO):
             continue
         dli = [f"{_SALT_LICENSE_INFO[key]}: {values[key]}" for key in ("name", "description", "partial_key")]
         dli += ["License Status: Licensed"] if values["licensed"] == "True" else []
-        rewritten[start + 1:number] = dli + [""] * (number - start - 1 - len(dli))
+        rewritten[start + 1:end] = dli + [""] * (end - start - 1 - len(dli))
     return rewritten
 
 
