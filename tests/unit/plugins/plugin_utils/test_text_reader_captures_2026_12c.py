@@ -171,13 +171,13 @@ def test_py_kms_debug_request_is_no_licence():
     "en_mas_230_hwid_803f7001_rearm_typo_code.txt", "en_mas_479_server2025_no_kms_client_key.txt",
     "en_mas_95_activation_failed_c004f034.txt", "en_vlmcsd_56_ato_popup_803f7001_xpr_notification_prose.txt",
     "en_vlmcsd_83_f074_quoted_in_prose.txt", "en_brute_activator_5_f050_lowercase.txt",
-    "en_docker_kms_36_slui_0x2a_80070216.txt"])
+    "en_docker_kms_36_slui_0x2a_80070216.txt", "en_mas_1344_hwid_error_code_0x_upper_c004c003.txt"])
 def test_other_programs_lines_and_prose_make_up_nothing(name):
     """MAS's own result lines ("Activation Failed [Error Code: 0x803F7001]", "Checking SoftwareLicensingService [Not
     Working] [0xC0000022]", "Installing Key: Windows(R), ServerDatacenter edition No associated KMS Client key
     found"), a typo'd code ("0x0C004FE00"), slmgr's words retyped in a sentence ("when i run slmgr /xpr, it says
     "windows professional edition: windows is in notification mode."", "Gives the error 0xC004F074, "The Software ..."",
-    "I received Error: 0xC004F050 ..."), slui's arguments ("error 0x2a 0x80070216"). An admin reads each as a report
+    "I received Error: 0xC004F050 ...", "But now it tell me Error CODE : 0XC004C003"), slui's arguments ("error 0x2a 0x80070216"). An admin reads each as a report
     about the machine, not its licence state: these are HWID (digital licence), KMS38 or key problems said in other
     words. Correct: nothing read, "unknown" with no licensing data - never a made-up licence or state; a product key in
     the text (MAS's "[VK7JG-NPHTM-C97JM-9MPGT-3V66T]") shows only its last five characters. Right before and after."""
@@ -196,3 +196,16 @@ def test_settings_style_error_code_line_is_the_blocked_key():
     assert products(snap) == [{"LicenseStatusReason": "0xC004C003"}]
     result = diagnose(snap)
     assert result["status"] == "failing" and "INVALID_PRODUCT_KEY" in result["codes"]
+
+
+def test_chinese_ipk_error_is_no_attempt_and_shows_no_key():
+    """`slmgr /ipk NPPR9-FWDCX-D2C8J-H872K-2YT43` (the Enterprise GVLK) and `slmgr/ato` in one block, the reporter's
+    "when replacing the key this error appears", then "错误: 0xC0000022 在运行 Microsoft Windows 非核心版本的计算机上，
+    运行“slui.exe 0x2a 0xC0000022”以显示错误文本。". An admin reads: the key was not installed (0xC0000022, access denied
+    to the licensing store). Correct: no activation attempt (the last command shown is /ipk: "slmgr/ato" has no blank
+    before its option and is no command line the reader takes), no licence, the key shown only by its last five
+    characters. Right before and after."""
+    snap = read("zh_enterprisegconvert_2_ipk_error_c0000022.txt")
+    assert snap["probes"] == {}
+    assert "FWDCX" not in json.dumps(snap) and "slmgr /ipk XXXXX-XXXXX-XXXXX-XXXXX-2YT43" in unread(snap)
+    assert diagnose(snap)["codes"] == ["EVIDENCE_MISSING"]
