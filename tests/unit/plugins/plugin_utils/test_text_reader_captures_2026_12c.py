@@ -177,10 +177,11 @@ def test_other_programs_lines_and_prose_make_up_nothing(name):
     Working] [0xC0000022]", "Installing Key: Windows(R), ServerDatacenter edition No associated KMS Client key
     found"), a typo'd code ("0x0C004FE00"), slmgr's words retyped in a sentence ("when i run slmgr /xpr, it says
     "windows professional edition: windows is in notification mode."", "Gives the error 0xC004F074, "The Software ..."",
-    "I received Error: 0xC004F050 ...", "But now it tell me Error CODE : 0XC004C003"), slui's arguments ("error 0x2a 0x80070216"). An admin reads each as a report
-    about the machine, not its licence state: these are HWID (digital licence), KMS38 or key problems said in other
-    words. Correct: nothing read, "unknown" with no licensing data - never a made-up licence or state; a product key in
-    the text (MAS's "[VK7JG-NPHTM-C97JM-9MPGT-3V66T]") shows only its last five characters. Right before and after."""
+    "I received Error: 0xC004F050 ...", "But now it tell me Error CODE : 0XC004C003"), slui's arguments ("error 0x2a
+    0x80070216"). An admin reads each as a report about the machine, not its licence state: these are HWID (digital
+    licence), KMS38 or key problems said in other words. Correct: nothing read, "unknown" with no licensing data -
+    never a made-up licence or state; a product key in the text (MAS's "[VK7JG-NPHTM-C97JM-9MPGT-3V66T]") shows only
+    its last five characters. Right before and after."""
     snap = read(name)
     assert snap["probes"] == {}
     assert "NPHTM" not in json.dumps(snap)
@@ -198,14 +199,24 @@ def test_settings_style_error_code_line_is_the_blocked_key():
     assert result["status"] == "failing" and "INVALID_PRODUCT_KEY" in result["codes"]
 
 
+#: github.com/kkkgo/EnterpriseGconvert/issues/2 (SOURCES.md, session a1): no fixture file - its full-width curly quotes
+#: are written as escapes, which ansible-test's no-smart-quotes test requires (as PY_KMS_57 of _captures_2026_12_c).
+ZH_ENTERPRISEGCONVERT_2 = (
+    "slmgr /ipk NPPR9-FWDCX-D2C8J-H872K-2YT43\n"
+    "slmgr/ato\n"
+    "...\n"
+    "尝试替换秘钥时出现如下报错：\n"
+    "错误: 0xC0000022 在运行 Microsoft Windows 非核心版本的计算机上，运行\u201cslui.exe 0x2a 0xC0000022\u201d以显示错误文本。\n")
+
+
 def test_chinese_ipk_error_is_no_attempt_and_shows_no_key():
     """`slmgr /ipk NPPR9-FWDCX-D2C8J-H872K-2YT43` (the Enterprise GVLK) and `slmgr/ato` in one block, the reporter's
     "when replacing the key this error appears", then "错误: 0xC0000022 在运行 Microsoft Windows 非核心版本的计算机上，
-    运行“slui.exe 0x2a 0xC0000022”以显示错误文本。". An admin reads: the key was not installed (0xC0000022, access denied
+    运行 (slui.exe 0x2a 0xC0000022) 以显示错误文本。". An admin reads: the key was not installed (0xC0000022, access denied
     to the licensing store). Correct: no activation attempt (the last command shown is /ipk: "slmgr/ato" has no blank
     before its option and is no command line the reader takes), no licence, the key shown only by its last five
     characters. Right before and after."""
-    snap = read("zh_enterprisegconvert_2_ipk_error_c0000022.txt")
+    snap = _text.snapshot_from_text(ZH_ENTERPRISEGCONVERT_2, "pc1")
     assert snap["probes"] == {}
     assert "FWDCX" not in json.dumps(snap) and "slmgr /ipk XXXXX-XXXXX-XXXXX-XXXXX-2YT43" in unread(snap)
     assert diagnose(snap)["codes"] == ["EVIDENCE_MISSING"]
