@@ -124,8 +124,18 @@ _COMMAND_RE = re.compile(r"\b(?P<tool>ospp\.vbs|slmgr(?:\.vbs)?)\b\S*\s+(?:\S+\s
 #: podia ser ativado. ..." and "Fel: 0xC004F074 Software LicensingService rapporterade att datorn inte kunde aktiveras.
 #: ..." (Microsoft's pt-PT and sv-SE machine translations of "Troubleshoot Azure Windows virtual machine activation
 #: problems", code index ids 36163443365, 46534510995). Danish "Fejl:" is assumed to be the same line: it is the result
-#: label of the Danish activation message (LABELS "da") and no Danish slmgr line is published.
-_SLMGR_ERROR_RE = re.compile(r"^(?:Error|エラー|错误|Erro|Fel|Fejl)\s*[:：]\s*(?P<code>0x[0-9A-Fa-f]{1,8})(?![0-9A-Fa-f])(?P<text>.*)$")
+#: label of the Danish activation message (LABELS "da") and no Danish slmgr line is published. The same article's
+#: other translations quote the line with their Windows' label (code index ids, tests/unit/fixtures/text/SOURCES.md,
+#: session a1): de "Fehler: 0xC004F074 Vom Softwarelizenzierungsdienst wurde gemeldet, dass der Computer nicht aktiviert
+#: werden konnte. ..." (36601863934), tr "Hata: ... etkinleştirilemediğini ..." (6766785871), nl "Fout: ... niet kon
+#: worden geactiveerd. ..." (14055862687), cs "Chyba: ... počítač nelze aktivovat. ..." (39999760794), pl "Błąd: ...
+#: nie można aktywować komputera. ..." (16117828793), hu "Hiba: ... nem lehetett aktiválni. ..." (12446816392), ru
+#: "Ошибка: ... не удалось активировать. ..." (6497288160), it "Errore: ... impossibile attivare il computer. ..."
+#: (15979271142), ko "오류: ... 컴퓨터를 정품 인증할 수 없다고 ..." (1186113231), zh-TW "錯誤：0xC004F074。軟體授權服務報告指出
+#: 無法啟用電腦。..." (3471094794, the full-width colon and full stop as printed). Each is Microsoft's machine translation
+#: of the article, not a console capture: the label and the line's shape are what is read, never its words alone.
+_SLMGR_ERROR_RE = re.compile(r"^(?:Error|エラー|错误|錯誤|Erro|Fel|Fejl|Fehler|Hata|Fout|Chyba|Błąd|Hiba|Ошибка|Errore|오류)"
+                             r"\s*[:：]\s*(?P<code>0x[0-9A-Fa-f]{1,8})(?![0-9A-Fa-f])(?P<text>.*)$")
 #: ospp.vbs prints its result labels in capitals whatever the language (fr_21z_office2021_1_ospp_inslic.txt).
 _OSPP_ERROR_CODE = "ERROR CODE"
 _OSPP_DESCRIPTION_RE = re.compile(r"^ERROR DESCRIPTION\s*:(?P<text>.*)$")
@@ -138,8 +148,12 @@ _OSPP_SEPARATOR_RE = re.compile(r"^---(?:Processing|Exiting)?-{3,}$")
 #: "ライセンス認証エラー コードのトラブルシューティング" gives it for 0xC004F038/39/6C/74, and none for 0xC004F050's
 #: "プロダクト キーが無効である", code index id 6471319197); zh-CN "激活" ("软件授权服务报告无法激活计算机", the zh-CN
 #: captures above); pt "ativado" / pt-PT "activado" ("não podia ser ativado"), sv and da "aktiver-" ("kunde aktiveras",
-#: the pt and sv lines of _SLMGR_ERROR_RE).
-_ACTIVATION_WORD_RE = re.compile(r"activat|ライセンス認証|激活|\ba(?:c)?tiva|\baktiver", re.I)
+#: the pt and sv lines of _SLMGR_ERROR_RE); the translations of that article (_SLMGR_ERROR_RE): de "aktiviert", tr
+#: "etkinleştir-", nl "geactiveerd", cs "aktivovat", pl "aktywować", hu "aktiválni", ru "активировать", it "attivare",
+#: ko "정품 인증" (Korean Windows' word for activation, as in its slmgr label "정품 인증 ID", LABELS "ko"), zh-TW "啟用"
+#: ("無法啟用電腦").
+_ACTIVATION_WORD_RE = re.compile(r"activat|ライセンス認証|激活|啟用|\ba(?:c)?tiva|\baktiver|\baktiv(?:ier|ál|ov)"
+                                 r"|\baktywow|\betkinleştir|\bge?activeer|\bактивир|\battiva|정품 인증", re.I)
 #: The console window widths at which a long line is cut (_console_wrapped).
 _CONSOLE_WIDTHS = (80, 120)
 #: Windows' own activation attempts as the Application log prints them (Event Viewer, Get-WinEvent's Message), one
@@ -437,7 +451,10 @@ class _Reader:
         """A label's value as the CIM property would hold it, or None when the text is not what the field holds."""
         text = raw.strip()
         if field in ("ID", "ApplicationID", "ClientMachineID"):
-            match = _GUID_RE.search(text)
+            # slmgr, ospp.vbs and Format-List print the GUID alone; a GUID with words after it is another program's
+            # line (vlmcs, the KMS test client: "Application ID : 55c92734-... (Windows)", the parameters of the
+            # request it makes up, github.com/Py-KMS-Organization/py-kms/issues/138), never this host's licence
+            match = _GUID_RE.fullmatch(text)
             return match.group(0).lower() if match else None
         if field == "LicenseStatusReason":
             match = _CODE_VALUE_RE.match(text)
@@ -1429,11 +1446,54 @@ def _relayed(lines: list[str]) -> list[str]:
     return relayed
 
 
+#: Salt's license.info (salt/modules/win_license.py, code index id 275124506) runs `cscript slmgr.vbs /dli` and returns
+#: {"name", "description", "partial_key", "licensed"}: the first three are /dli's "Name:", "Description:" and "Partial
+#: Product Key:" values, "licensed" is `"Licensed" in <the "License Status:" value>` - True only for slmgr's "Licensed"
+#: (no other status word holds it: "Unlicensed" has a small l). Salt's nested outputter prints the dict under the
+#: minion's id, a line of ten dashes, then each key (sorted) and its value indented below it
+#: (github.com/saltstack/salt/issues/64948: "tml1047.minion:" / "    ----------" / "    description:" / "        Windows(R)
+#: Operating System, RETAIL channel" / "    licensed:" / "        True" / ...).
+_SALT_DASHES_RE = re.compile(r"^(?P<indent>\s+)-{10}$")
+_SALT_KEY_RE = re.compile(r"^(?P<indent>\s+)(?P<key>[a-z_]+):$")
+_SALT_LICENSE_INFO = {"name": "Name", "description": "Description", "partial_key": "Partial Product Key", "licensed": "License Status"}
+
+
+def _salt_license_info(lines: list[str]) -> list[str]:
+    """The lines with each block of Salt's license.info output (_SALT_LICENSE_INFO) written as the slmgr /dli lines it
+    was taken from, in the block's own lines (Name first, as /dli prints it; the lines left over blank): "licensed: True"
+    is "License Status: Licensed", "licensed: False" says only that the status is another one and is not written. A
+    block is read only when it holds exactly license.info's four keys, each with one value line indented below it
+    (blank lines between them, a forum's or a CRLF doubling, are passed over)."""
+    rewritten = list(lines)
+    for start, line in enumerate(lines):
+        dashes = _SALT_DASHES_RE.match(line)
+        if dashes is None or not any(before.strip() for before in lines[:start]) \
+                or not [before for before in lines[:start] if before.strip()][-1].rstrip().endswith(":"):
+            continue
+        filled = [number for number in range(start + 1, len(lines)) if lines[number].strip()]
+        values: dict[str, str] = {}
+        end = start + 1
+        for key_at, value_at in zip(filled[::2], filled[1::2]):
+            key = _SALT_KEY_RE.match(lines[key_at])
+            value = lines[value_at]
+            if key is None or key.group("indent") != dashes.group("indent") or key.group("key") in values \
+                    or not value.startswith(dashes.group("indent") + " "):
+                break
+            values[key.group("key")] = value.strip()
+            end = value_at + 1
+        if set(values) != set(_SALT_LICENSE_INFO):
+            continue
+        dli = [f"{_SALT_LICENSE_INFO[key]}: {values[key]}" for key in ("name", "description", "partial_key")]
+        dli += ["License Status: Licensed"] if values["licensed"] == "True" else []
+        rewritten[start + 1:end] = dli + [""] * (end - start - 1 - len(dli))
+    return rewritten
+
+
 def snapshot_from_text(text: str, host: str | None = None) -> dict[str, t.Any]:
     """Return a partial snapshot (schema revision 2) from pasted console output; see the module docstring."""
     if not isinstance(text, str):
         raise TypeError(f"snapshot_from_text expects text, got {type(text).__name__}")
-    lines = _relayed(text.lstrip("\ufeff").translate(_BLANKS).splitlines())
+    lines = _salt_license_info(_relayed(text.lstrip("\ufeff").translate(_BLANKS).splitlines()))
     reader = _Reader(_format_list_lines(lines))
     doubling = _doubling_blanks(lines)
     for number, line in enumerate(lines, start=1):
