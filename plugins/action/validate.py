@@ -87,7 +87,8 @@ class ActionModule(ActionBase):
         for name, known in _validate.misspelt(set().union(*names.values())).items():
             errors.setdefault(f"{name}: not a variable of winactivation.kms; did you mean {known}?", [])
         result["changed"] = False
-        if warnings:
+        # a refused run reads and changes nothing: the KMS hosts its pattern or --limit leaves out are no news then
+        if warnings and not errors:
             result["warnings"] = [_gvlk.mask_keys(warning) for warning in warnings]
         if errors:
             # a value quoted in an error (a host pattern, a group) shows a product key by its last five only

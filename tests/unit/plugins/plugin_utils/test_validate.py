@@ -323,6 +323,19 @@ def test_kms_hosts_a_limit_leaves_out_beside_a_narrower_run_are_named_too():
         "read nor changed, and clients are not checked against them"]
 
 
+def test_a_refused_run_names_no_kms_hosts_as_left_out():
+    """-e diagnose_hosts=tokyo on an inventory without 'tokyo' printed, before its refusal, a warning that every KMS host
+    was "neither read nor changed, and clients are not checked against them" by "this run" - a run that never starts.
+    A refused run says only why it is refused."""
+    kms = _kms_target(["kms01", "kms-osaka"], [], run_pattern="tokyo")
+    run = {"variable": "diagnose_hosts", "pattern": "tokyo", "hosts": [], "required": True}
+    result = _run({"roles": {"report": []}, "targets": [run, kms]}, {"localhost": {}})
+    assert result["failed"] is True
+    assert result["errors"] == ["diagnose_hosts: no host of the inventory matches 'tokyo'; set "
+                                "-e diagnose_hosts=<group or host pattern> to hosts of the inventory"]
+    assert "warnings" not in result, result["warnings"]
+
+
 def test_action_passes_kms_hosts_inside_the_run_and_an_absent_optional_group():
     inside = _run({"roles": {"report": []}, "targets": [_kms_target(["kms01"], ["pc1", "kms01"])]}, {"localhost": {}})
     assert not inside.get("failed"), inside
