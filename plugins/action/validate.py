@@ -30,6 +30,7 @@ class ActionModule(ActionBase):
                                 "hosts": {"type": "list", "elements": "str", "default": []},
                                 "default_group": {"type": "str"},
                                 "required": {"type": "bool", "default": True},
+                                "single": {"type": "bool", "default": False},
                                 "within": {"type": "dict",
                                            "options": {"variable": {"type": "str", "required": True},
                                                        "pattern": {"type": "str", "required": True},
@@ -59,6 +60,8 @@ class ActionModule(ActionBase):
             if not target["hosts"]:
                 if target["required"]:
                     errors.setdefault(_empty_target(target, (task_vars.get("groups") or {}).get("all") or []), [])
+            elif target["single"] and target["hosts"] != [target["pattern"]]:
+                errors.setdefault(_not_one_host(target), [])
             elif target.get("within") is not None:
                 outside = _outside(target["hosts"], target["within"]["hosts"])
                 refused = bool(outside) and target["within"]["pattern"] == target["within"].get("default_group")
@@ -178,6 +181,16 @@ def _check_target(target: dict[str, t.Any], option: str = "targets") -> None:
         _options.host_pattern("--limit", target["limit"]["pattern"])
         for name in target["limit"]["hosts"]:
             _options.inventory_name(f"{option}.limit.hosts", name)
+
+
+def _not_one_host(target: dict[str, t.Any]) -> str:
+    """The error for a pattern that must name one inventory host (the reports' delivery host, a task's
+    ``delegate_to``) but is a group or a pattern: delegated to that name, the task would reach an implicit host of that
+    name - with the play's local connection, the controller itself - instead of any host of the group."""
+    hosts = target["hosts"]
+    names = ", ".join(hosts[:10]) + (f" and {len(hosts) - 10} more" if len(hosts) > 10 else "")
+    return (f"{target['variable']}: names one inventory host, got {target['pattern']!r}, which matches {names}; "
+            f"set -e {target['variable']}=<one inventory host name>")
 
 
 def _outside(hosts: list[str], within: list[str]) -> list[str]:

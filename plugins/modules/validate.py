@@ -62,6 +62,12 @@ options:
         description: Whether a pattern that matches no host is an error (false for a default group that may be absent).
         type: bool
         default: true
+      single:
+        description:
+          - Whether the pattern must name one inventory host, the only host it matches (the reports' delivery host,
+            which a task is delegated to: a group's name there would be an implicit host of that name, not its hosts).
+        type: bool
+        default: false
       within:
         description: The run's own pattern, whose hosts must include every host of this one.
         type: dict
