@@ -10,6 +10,7 @@ import re
 import typing as t
 
 from ansible.plugins.action import ActionBase
+from ansible.plugins.loader import action_loader, module_loader
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller, _gvlk, _interrupted, _journal, _options, _report, _validate
 
@@ -24,6 +25,7 @@ class ActionModule(ActionBase):
     ARGUMENT_SPEC = {
         "roles": {"type": "dict", "required": True},
         "variables": {"type": "dict", "default": {}},
+        "modules": {"type": "dict", "default": {}},
         "targets": {"type": "list", "elements": "dict", "default": [],
                     "options": {"variable": {"type": "str", "required": True},
                                 "pattern": {"type": "str", "required": True},
@@ -89,6 +91,9 @@ class ActionModule(ActionBase):
             _host_values({}, this_host, task_vars, names)
         for name, known in _validate.misspelt(set().union(*names.values())).items():
             errors.setdefault(f"{name}: not a variable of winactivation.kms; did you mean {known}?", [])
+        for module, why in args["modules"].items():
+            if not _module_installed(str(module)):
+                errors.setdefault(_module_missing(str(module), str(why)), [])
         result["changed"] = False
         # a refused run reads and changes nothing: the KMS hosts its pattern or --limit leaves out are no news then
         if warnings and not errors:
@@ -163,6 +168,20 @@ def _host_values(spec: dict[str, t.Any], host: str, task_vars: dict[str, t.Any],
         except Exception as exc:  # pylint: disable=broad-exception-caught  # any templating error names the variable
             problems.append(f"{name}: cannot be resolved: {' '.join(str(exc).split())[:300]}")
     return values, problems
+
+
+def _module_installed(name: str) -> bool:
+    """Whether this controller resolves the module (or action) ``name`` - its collection is installed where
+    ansible-playbook looks (``ANSIBLE_COLLECTIONS_PATH``, an AWX execution environment)."""
+    return bool(module_loader.find_plugin_with_context(name).resolved or action_loader.find_plugin_with_context(name).resolved)
+
+
+def _module_missing(name: str, why: str) -> str:
+    """The error for a module the run will need (``why``: the setting that needs it) and this controller lacks."""
+    collection = ".".join(name.split(".")[:2])
+    return (f"{why} needs {name}, which this controller does not have: install the collection {collection} "
+            f"(ansible-galaxy collection install {collection}; in AWX, in the execution environment or the project's "
+            "collections/requirements.yml)")
 
 
 def _check_target(target: dict[str, t.Any], option: str = "targets") -> None:

@@ -33,6 +33,12 @@ options:
     description: An argument spec (as in C(meta/argument_specs.yml)) of further variables, checked on the host the task runs on.
     type: dict
     default: {}
+  modules:
+    description:
+      - Module name -> the setting that needs it (C(report_deliver_to: fs01 is a Windows host)); a module this controller
+        cannot resolve (its collection is not installed) is an error naming both, before any host is contacted.
+    type: dict
+    default: {}
   targets:
     description:
       - Host patterns the run targets; each must match at least one host of the inventory (unless I(required=false)),

@@ -110,6 +110,21 @@ def test_a_delivery_host_must_be_one_inventory_host(tmp_path):
     assert list(run.results) == ["localhost"]
 
 
+def test_a_windows_delivery_host_without_ansible_windows_is_refused_first(tmp_path):
+    """ansible.windows is needed only to deliver to a Windows host: a controller (an AWX execution environment) without
+    it read every host - remediate changed them - and then failed at the very end, "couldn't resolve module/action
+    'ansible.windows.win_copy'", with the reports left behind. It is refused before any host is contacted, naming the
+    setting and the collection to install. (ANSIBLE_COLLECTIONS_PATH here holds winactivation.kms only.)"""
+    run = run_playbook(_inventory(tmp_path), PLAYBOOK, tmp_path / "run",
+                       extra=_vars(tmp_path, report_deliver_to="fileserver-win", report_deliver_dir="C:\\Reports\\kms"))
+    assert run.rc != 0
+    assert ("report_deliver_to: fileserver-win is a Windows host; delivering the reports to it needs "
+            "ansible.windows.win_copy, which this controller does not have: install the collection ansible.windows "
+            "(ansible-galaxy collection install ansible.windows;" in run.output), run.output[-3000:]
+    assert not (tmp_path / "reports").exists()
+    assert list(run.results) == ["localhost"]
+
+
 def test_a_slice_key_the_merge_node_would_not_find_is_refused_first(tmp_path):
     run = run_playbook(_inventory(tmp_path), PLAYBOOK, tmp_path / "run",
                        extra=_vars(tmp_path, report_slice_publish=True, report_slice_key="kms_slice_1"))
