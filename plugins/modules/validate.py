@@ -35,8 +35,9 @@ options:
     default: {}
   modules:
     description:
-      - Module name -> the setting that needs it (C(report_deliver_to: fs01 is a Windows host)); a module this controller
-        cannot resolve (its collection is not installed) is an error naming both, before any host is contacted.
+      - Module name -> the setting that needs it, as the error names it (the delivery to a Windows C(report_deliver_to)
+        host needs C(ansible.windows.win_copy)); a module this controller cannot resolve (its collection is not
+        installed) is an error naming both, before any host is contacted.
     type: dict
     default: {}
   targets:
@@ -71,7 +72,7 @@ options:
       single:
         description:
           - Whether the pattern must name one inventory host, the only host it matches (the reports' delivery host,
-            which a task is delegated to: a group's name there would be an implicit host of that name, not its hosts).
+            which a task is delegated to; a group's name there would be an implicit host of that name, not its hosts).
         type: bool
         default: false
       within:
