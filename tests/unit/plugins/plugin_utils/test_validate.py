@@ -484,3 +484,17 @@ def test_each_playbooks_host_variable_is_the_one_named_for_it():
         with open(os.path.join(tasks, f"validate_{short}.yml"), encoding="utf-8") as handle:
             text = handle.read()
         assert re.search(rf"variable.?:? '?{variable}'?,? ?\n?\s*'?pattern", text) and "default_group" in text, variable
+
+
+def test_a_value_of_the_wrong_type_is_told_the_allowed_range_too():
+    """-e diagnose_expiring_days=abc (or 3.5, or a list) said only that it was not an integer; -e ...=500 said "must be
+    between 1 and 180". An operator who typed the wrong kind of value learns what is allowed from the same line."""
+    spec = _validate.role_spec("diagnose")
+    for given in ("abc", "3.5", ["30"]):
+        (error,) = _validate.validate(spec, {"diagnose_expiring_days": given})
+        assert "diagnose_expiring_days" in error, error
+        assert error.endswith("; allowed: 1 to 180"), error
+    (error,) = _validate.validate(spec, {"diagnose_timeout": "fast"})
+    assert error == "diagnose_timeout: 'fast' is not a decimal number; allowed: 0.1 to 30 seconds"
+    (error,) = _validate.validate(spec, {"diagnose_expiring_days": 500})
+    assert error == "diagnose_expiring_days must be between 1 and 180, got 500"
