@@ -81,9 +81,12 @@ class ActionModule(ActionBase):
         # the variable names the run's hosts see (the misspelling check): the controller's, extra variables included,
         # and each host's inventory, group and host variables, gathered as the hosts' values are read (one pass each)
         names: dict[str, set[str]] = {"": {str(name) for name in task_vars}}
+        unused: dict[str, None] = {}
         for role, hosts in args["roles"].items():
             spec = _validate.role_spec(str(role))
-            checked += self._validate_on_hosts(spec, list(hosts or []) or [this_host], task_vars, errors, names)
+            checked += self._validate_on_hosts(spec, list(hosts or []) or [this_host], task_vars, errors, names, unused)
+        # settings no remedy uses (remediate_kms_host without remediate_set_kms_host): the run goes on, and says so
+        warnings.extend(unused)
         if args["variables"]:
             spec = _validate.strip_docs(args["variables"])
             checked += self._validate_on_hosts(spec, [this_host], task_vars, errors, names)
@@ -131,9 +134,12 @@ class ActionModule(ActionBase):
         return warnings
 
     def _validate_on_hosts(self, spec: dict[str, t.Any], hosts: list[str], task_vars: dict[str, t.Any],
-                           errors: dict[str, list[str]], names: dict[str, set[str]]) -> int:
+                           errors: dict[str, list[str]], names: dict[str, set[str]],
+                           unused: dict[str, None] | None = None) -> int:
         """Validate the spec's variables as each host sees them; hosts with the same values are validated once.
-        ``names``: host -> the variable names it sees, filled on the way (``_host_values``)."""
+        ``names``: host -> the variable names it sees, filled on the way (``_host_values``); ``unused`` gains the
+        warnings for valid settings whose switch is off (``_validate.unused``), each once."""
+        unused = {} if unused is None else unused
         seen: dict[str, list[str]] = {}
         for host in hosts:
             values, problems = _host_values(spec, host, task_vars, names)
@@ -145,6 +151,9 @@ class ActionModule(ActionBase):
                     errors.setdefault(error, []).append(host)
                 continue
             seen[key] = _validate.validate(spec, values)
+            if not seen[key]:
+                for warning in _validate.unused(spec, values):
+                    unused.setdefault(warning, None)
             for error in seen[key]:
                 errors.setdefault(error, []).append(host)
         return len(seen)

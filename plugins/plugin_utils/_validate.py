@@ -298,6 +298,18 @@ def validate(spec: dict[str, t.Any], values: dict[str, t.Any]) -> list[str]:
     return errors
 
 
+def unused(spec: dict[str, t.Any], values: dict[str, t.Any]) -> list[str]:
+    """Warnings (one line each) for the variables of ``spec`` given in ``values`` that no remedy uses because their
+    switch is off (``_remediate.unused_settings``, with each role prefix); ``values`` are already valid."""
+    warnings = []
+    for prefix in _remediate.NEEDS:
+        settings = {name[len(prefix):]: value for name, value in values.items()
+                    if name.startswith(prefix) and name in spec}
+        if settings:
+            warnings += _remediate.unused_settings(settings, prefix, functools.partial(_prefixed, prefix))
+    return warnings
+
+
 def _with_range(error: str, spec: dict[str, t.Any]) -> str:
     """A type error of a variable with an allowed range (``'abc' is not an integer``), told the range too."""
     for name in spec:

@@ -498,3 +498,25 @@ def test_a_value_of_the_wrong_type_is_told_the_allowed_range_too():
     assert error == "diagnose_timeout: 'fast' is not a decimal number; allowed: 0.1 to 30 seconds"
     (error,) = _validate.validate(spec, {"diagnose_expiring_days": 500})
     assert error == "diagnose_expiring_days must be between 1 and 180, got 500"
+
+
+def test_a_setting_whose_switch_is_off_is_named_in_a_warning():
+    """-e remediate_kms_host=kms01.corp.example.jp without remediate_set_kms_host (off by default) ran green: no client
+    was pointed at kms01, and the report told a person to set the KMS host by hand - the operator believed the run had.
+    A setting that only its switch uses, given while the switch is off, is named in a warning with the switch; the
+    defaults and a switch that is on say nothing."""
+    spec = _validate.role_spec("remediate")
+    assert _validate.unused(spec, {"remediate_kms_host": "kms01.corp.example.jp"}) == [
+        "remediate_kms_host: set to 'kms01.corp.example.jp', but remediate_set_kms_host is off, so no host is changed "
+        "for it; set -e remediate_set_kms_host=true to use it"]
+    assert _validate.unused(spec, {"remediate_kms_addresses": ["10.0.5.21"], "remediate_open_firewall": False}) == [
+        "remediate_kms_addresses: set to ['10.0.5.21'], but remediate_open_firewall is off, so no host is changed for "
+        "it; set -e remediate_open_firewall=true to use it"]
+    assert _validate.unused(spec, {"remediate_kms_host": "kms01", "remediate_set_kms_host": True}) == []
+    assert _validate.unused(spec, {"remediate_set_kms_host": False, "remediate_kms_host": ""}) == []
+    assert _validate.unused(spec, {}) == []
+    result = _run({"roles": {"remediate": ["pc1", "pc2"]}},
+                  {"localhost": {}, "pc1": {"remediate_kms_host": "kms01"}, "pc2": {"remediate_kms_host": "kms01"}})
+    assert not result.get("failed"), result
+    assert result["warnings"] == ["remediate_kms_host: set to 'kms01', but remediate_set_kms_host is off, so no host is "
+                                  "changed for it; set -e remediate_set_kms_host=true to use it"]
