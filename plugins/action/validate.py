@@ -64,7 +64,8 @@ class ActionModule(ActionBase):
                     errors.setdefault(_empty_target(target, (task_vars.get("groups") or {}).get("all") or []), [])
             elif target["single"] and target["hosts"] != [target["pattern"]]:
                 errors.setdefault(_not_one_host(target), [])
-            elif target.get("within") is not None:
+            elif target.get("within") is not None and target["within"]["hosts"]:
+                # (a run pattern that matches nothing is its own error: the KMS hosts are outside nothing then)
                 outside = _outside(target["hosts"], target["within"]["hosts"])
                 refused = bool(outside) and target["within"]["pattern"] == target["within"].get("default_group")
                 if refused:

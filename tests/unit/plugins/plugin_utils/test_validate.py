@@ -520,3 +520,13 @@ def test_a_setting_whose_switch_is_off_is_named_in_a_warning():
     assert not result.get("failed"), result
     assert result["warnings"] == ["remediate_kms_host: set to 'kms01', but remediate_set_kms_host is off, so no host is "
                                   "changed for it; set -e remediate_set_kms_host=true to use it"]
+
+
+def test_a_run_pattern_that_matches_nothing_is_the_one_error():
+    """An inventory from AD OUs without a group 'windows': the run was refused with the right error (no host matches
+    'windows') and a second one telling the operator to make kms_hosts a child group of 'windows' - a group the
+    inventory does not have, and not the fix (set diagnose_hosts). A run pattern that matches nothing is the only error."""
+    run = {"variable": "diagnose_hosts", "pattern": "windows", "default_group": "windows", "hosts": []}
+    result = _run({"roles": {"report": []}, "targets": [run, _kms_target(["kms01"], [])]}, {"localhost": {}})
+    assert result["errors"] == ["diagnose_hosts: no host of the inventory matches 'windows'; put the hosts in a group "
+                                "'windows' or set -e diagnose_hosts=<group or host pattern>"]
