@@ -313,7 +313,8 @@ def unused(spec: dict[str, t.Any], values: dict[str, t.Any]) -> list[str]:
 def _with_range(error: str, spec: dict[str, t.Any]) -> str:
     """A type error of a variable with an allowed range (``'abc' is not an integer``), told the range too."""
     for name in spec:
-        allowed = _RANGE_TEXTS.get(VALUE_CHECKS.get(name))  # type: ignore[arg-type]
+        check = VALUE_CHECKS.get(name)
+        allowed = _RANGE_TEXTS.get(check) if check is not None else None
         if allowed is not None and re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", error):
             return f"{error}; allowed: {allowed}"
     return error
