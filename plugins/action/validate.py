@@ -10,6 +10,7 @@ import re
 import typing as t
 
 from ansible.plugins.action import ActionBase
+from ansible.plugins.loader import action_loader, module_loader
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _controller, _gvlk, _interrupted, _journal, _options, _report, _validate
 
@@ -24,12 +25,14 @@ class ActionModule(ActionBase):
     ARGUMENT_SPEC = {
         "roles": {"type": "dict", "required": True},
         "variables": {"type": "dict", "default": {}},
+        "modules": {"type": "dict", "default": {}},
         "targets": {"type": "list", "elements": "dict", "default": [],
                     "options": {"variable": {"type": "str", "required": True},
                                 "pattern": {"type": "str", "required": True},
                                 "hosts": {"type": "list", "elements": "str", "default": []},
                                 "default_group": {"type": "str"},
                                 "required": {"type": "bool", "default": True},
+                                "single": {"type": "bool", "default": False},
                                 "within": {"type": "dict",
                                            "options": {"variable": {"type": "str", "required": True},
                                                        "pattern": {"type": "str", "required": True},
@@ -59,7 +62,10 @@ class ActionModule(ActionBase):
             if not target["hosts"]:
                 if target["required"]:
                     errors.setdefault(_empty_target(target, (task_vars.get("groups") or {}).get("all") or []), [])
-            elif target.get("within") is not None:
+            elif target["single"] and target["hosts"] != [target["pattern"]]:
+                errors.setdefault(_not_one_host(target), [])
+            elif target.get("within") is not None and target["within"]["hosts"]:
+                # (a run pattern that matches nothing is its own error: the KMS hosts are outside nothing then)
                 outside = _outside(target["hosts"], target["within"]["hosts"])
                 refused = bool(outside) and target["within"]["pattern"] == target["within"].get("default_group")
                 if refused:
@@ -76,9 +82,12 @@ class ActionModule(ActionBase):
         # the variable names the run's hosts see (the misspelling check): the controller's, extra variables included,
         # and each host's inventory, group and host variables, gathered as the hosts' values are read (one pass each)
         names: dict[str, set[str]] = {"": {str(name) for name in task_vars}}
+        unused: dict[str, None] = {}
         for role, hosts in args["roles"].items():
             spec = _validate.role_spec(str(role))
-            checked += self._validate_on_hosts(spec, list(hosts or []) or [this_host], task_vars, errors, names)
+            checked += self._validate_on_hosts(spec, list(hosts or []) or [this_host], task_vars, errors, names, unused)
+        # settings no remedy uses (remediate_kms_host without remediate_set_kms_host): the run goes on, and says so
+        warnings.extend(unused)
         if args["variables"]:
             spec = _validate.strip_docs(args["variables"])
             checked += self._validate_on_hosts(spec, [this_host], task_vars, errors, names)
@@ -86,8 +95,12 @@ class ActionModule(ActionBase):
             _host_values({}, this_host, task_vars, names)
         for name, known in _validate.misspelt(set().union(*names.values())).items():
             errors.setdefault(f"{name}: not a variable of winactivation.kms; did you mean {known}?", [])
+        for module, why in args["modules"].items():
+            if not _module_installed(str(module)):
+                errors.setdefault(_module_missing(str(module), str(why)), [])
         result["changed"] = False
-        if warnings:
+        # a refused run reads and changes nothing: the KMS hosts its pattern or --limit leaves out are no news then
+        if warnings and not errors:
             result["warnings"] = [_gvlk.mask_keys(warning) for warning in warnings]
         if errors:
             # a value quoted in an error (a host pattern, a group) shows a product key by its last five only
@@ -122,9 +135,12 @@ class ActionModule(ActionBase):
         return warnings
 
     def _validate_on_hosts(self, spec: dict[str, t.Any], hosts: list[str], task_vars: dict[str, t.Any],
-                           errors: dict[str, list[str]], names: dict[str, set[str]]) -> int:
+                           errors: dict[str, list[str]], names: dict[str, set[str]],
+                           unused: dict[str, None] | None = None) -> int:
         """Validate the spec's variables as each host sees them; hosts with the same values are validated once.
-        ``names``: host -> the variable names it sees, filled on the way (``_host_values``)."""
+        ``names``: host -> the variable names it sees, filled on the way (``_host_values``); ``unused`` gains the
+        warnings for valid settings whose switch is off (``_validate.unused``), each once."""
+        unused = {} if unused is None else unused
         seen: dict[str, list[str]] = {}
         for host in hosts:
             values, problems = _host_values(spec, host, task_vars, names)
@@ -136,6 +152,9 @@ class ActionModule(ActionBase):
                     errors.setdefault(error, []).append(host)
                 continue
             seen[key] = _validate.validate(spec, values)
+            if not seen[key]:
+                for warning in _validate.unused(spec, values):
+                    unused.setdefault(warning, None)
             for error in seen[key]:
                 errors.setdefault(error, []).append(host)
         return len(seen)
@@ -161,6 +180,20 @@ def _host_values(spec: dict[str, t.Any], host: str, task_vars: dict[str, t.Any],
     return values, problems
 
 
+def _module_installed(name: str) -> bool:
+    """Whether this controller resolves the module (or action) ``name`` - its collection is installed where
+    ansible-playbook looks (``ANSIBLE_COLLECTIONS_PATH``, an AWX execution environment)."""
+    return bool(module_loader.find_plugin_with_context(name).resolved or action_loader.find_plugin_with_context(name).resolved)
+
+
+def _module_missing(name: str, why: str) -> str:
+    """The error for a module the run will need (``why``: the setting that needs it) and this controller lacks."""
+    collection = ".".join(name.split(".")[:2])
+    return (f"{why} needs {name}, which this controller does not have: install the collection {collection} "
+            f"(ansible-galaxy collection install {collection}; in AWX, in the execution environment or the project's "
+            "collections/requirements.yml)")
+
+
 def _check_target(target: dict[str, t.Any], option: str = "targets") -> None:
     """Fail on a ``targets`` entry (or its ``within``) whose names are not a variable, host pattern or inventory host
     name; ``option`` names it in the error."""
@@ -177,6 +210,16 @@ def _check_target(target: dict[str, t.Any], option: str = "targets") -> None:
         _options.host_pattern("--limit", target["limit"]["pattern"])
         for name in target["limit"]["hosts"]:
             _options.inventory_name(f"{option}.limit.hosts", name)
+
+
+def _not_one_host(target: dict[str, t.Any]) -> str:
+    """The error for a pattern that must name one inventory host (the reports' delivery host, a task's
+    ``delegate_to``) but is a group or a pattern: delegated to that name, the task would reach an implicit host of that
+    name - with the play's local connection, the controller itself - instead of any host of the group."""
+    hosts = target["hosts"]
+    names = ", ".join(hosts[:10]) + (f" and {len(hosts) - 10} more" if len(hosts) > 10 else "")
+    return (f"{target['variable']}: names one inventory host, got {target['pattern']!r}, which matches {names}; "
+            f"set -e {target['variable']}=<one inventory host name>")
 
 
 def _outside(hosts: list[str], within: list[str]) -> list[str]:

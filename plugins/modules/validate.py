@@ -33,6 +33,13 @@ options:
     description: An argument spec (as in C(meta/argument_specs.yml)) of further variables, checked on the host the task runs on.
     type: dict
     default: {}
+  modules:
+    description:
+      - Module name -> the setting that needs it, as the error names it (the delivery to a Windows C(report_deliver_to)
+        host needs C(ansible.windows.win_copy)); a module this controller cannot resolve (its collection is not
+        installed) is an error naming both, before any host is contacted.
+    type: dict
+    default: {}
   targets:
     description:
       - Host patterns the run targets; each must match at least one host of the inventory (unless I(required=false)),
@@ -62,6 +69,12 @@ options:
         description: Whether a pattern that matches no host is an error (false for a default group that may be absent).
         type: bool
         default: true
+      single:
+        description:
+          - Whether the pattern must name one inventory host, the only host it matches (the reports' delivery host,
+            which a task is delegated to; a group's name there would be an implicit host of that name, not its hosts).
+        type: bool
+        default: false
       within:
         description: The run's own pattern, whose hosts must include every host of this one.
         type: dict

@@ -259,11 +259,11 @@ def in_range(option: str, value: float, low: float, high: float, unit: str = "")
     """Fail unless low <= value <= high (NaN and infinities fail)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
         suffix = f" {unit}" if unit else ""
-        given = _number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else shown(value)
-        raise AnsibleActionFail(f"{option} must be between {_number(low)} and {_number(high)}{suffix}, got {given}")
+        given = number_text(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else shown(value)
+        raise AnsibleActionFail(f"{option} must be between {number_text(low)} and {number_text(high)}{suffix}, got {given}")
 
 
-def _number(value: float) -> str:
+def number_text(value: float) -> str:
     """A number as a message shows it: whole numbers in full (1048576, not 1.04858e+06), others as ``:g``."""
     if isinstance(value, int) or (math.isfinite(value) and value.is_integer() and abs(value) < 1e15):
         return str(int(value))

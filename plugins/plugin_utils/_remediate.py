@@ -123,6 +123,21 @@ def unmet_needs(settings: t.Mapping[str, t.Any], prefix: str = "remediate_",
     return errors
 
 
+def unused_settings(settings: t.Mapping[str, t.Any], prefix: str = "remediate_",
+                    name: t.Callable[[str], str] | None = None) -> list[str]:
+    """One warning per rule of ``NEEDS[prefix]`` whose option is given (not empty) while its switch is off - set to
+    false, or unset where it is off by default (``when`` of no settings: ``set_kms_host``) - so that no remedy uses it:
+    ``-e remediate_kms_host=kms01`` without ``remediate_set_kms_host`` changes no client. Named as ``name`` gives."""
+    shown = name or (lambda option: option)
+    warnings = []
+    for need in NEEDS.get(prefix, ()):
+        value = settings.get(need.option)
+        if value and not bool(settings.get(need.switch, need.when({}))):
+            warnings.append(f"{shown(need.option)}: set to {value!r}, but {shown(need.switch)} is off, so no host is "
+                            f"changed for it; set -e {shown(need.switch)}=true to use it")
+    return warnings
+
+
 def _as_list(value: t.Any) -> list[t.Any]:
     """A list as it is; anything else (absent, null, a stray scalar) is no list."""
     return list(value) if isinstance(value, list) else []

@@ -175,11 +175,16 @@ def _each_of_some(check: t.Callable[[str, t.Any], t.Any]) -> t.Callable[[str, t.
 
 
 def _range(low: float, high: float, unit: str = "") -> t.Callable[[str, t.Any], None]:
-    """A range check, as the modules the roles call make it."""
+    """A range check, as the modules the roles call make it; the range is also ``RANGES``' text for the variable."""
     def run(name: str, value: t.Any) -> None:
         if value is not None:
             _options.in_range(name, value, low, high, unit)
+    _RANGE_TEXTS[run] = f"{_options.number_text(low)} to {_options.number_text(high)}" + (f" {unit}" if unit else "")
     return run
+
+
+#: The allowed range of each ``_range`` check, as an error of another kind (not a number at all) names it.
+_RANGE_TEXTS: dict[t.Callable[[str, t.Any], None], str] = {}
 
 
 def _unless_empty(check: t.Callable[[str, t.Any], t.Any]) -> t.Callable[[str, t.Any], None]:
@@ -275,6 +280,7 @@ def validate(spec: dict[str, t.Any], values: dict[str, t.Any]) -> list[str]:
     failed = {error.split(":", 1)[0] for error in errors}
     result = ArgumentSpecValidator(spec).validate({k: v for k, v in provided.items() if k not in failed})
     errors += [_one_line(str(msg)) for msg in result.error_messages]
+    errors = [_with_range(error, spec) for error in errors]
     failed = {name for name in spec if any(name in e for e in errors)}
     for name, check in VALUE_CHECKS.items():
         if name in spec and name not in failed:
@@ -290,6 +296,28 @@ def validate(spec: dict[str, t.Any], values: dict[str, t.Any]) -> list[str]:
         if settings and not any(name.startswith(prefix) for name in failed):
             errors += [_one_line(error) for error in _remediate.unmet_needs(settings, prefix, functools.partial(_prefixed, prefix))]
     return errors
+
+
+def unused(spec: dict[str, t.Any], values: dict[str, t.Any]) -> list[str]:
+    """Warnings (one line each) for the variables of ``spec`` given in ``values`` that no remedy uses because their
+    switch is off (``_remediate.unused_settings``, with each role prefix); ``values`` are already valid."""
+    warnings = []
+    for prefix in _remediate.NEEDS:
+        settings = {name[len(prefix):]: value for name, value in values.items()
+                    if name.startswith(prefix) and name in spec}
+        if settings:
+            warnings += _remediate.unused_settings(settings, prefix, functools.partial(_prefixed, prefix))
+    return warnings
+
+
+def _with_range(error: str, spec: dict[str, t.Any]) -> str:
+    """A type error of a variable with an allowed range (``'abc' is not an integer``), told the range too."""
+    for name in spec:
+        check = VALUE_CHECKS.get(name)
+        allowed = _RANGE_TEXTS.get(check) if check is not None else None
+        if allowed is not None and re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", error):
+            return f"{error}; allowed: {allowed}"
+    return error
 
 
 def _prefixed(prefix: str, option: str) -> str:

@@ -65,7 +65,9 @@ def test_a_windows_delivery_host_gets_win_copy_over_its_own_connection(tmp_path)
     copied = local["Copy the reports with win_copy over the delivery host's own connection"]
     # delegated to the Windows host and sent over its winrm connection (closed port: unreachable)
     assert copied["_status"] == "unreachable", copied
-    assert f"port={port}): Max retries exceeded with url: /wsman" in copied["msg"], copied
+    # one item per file this run wrote (not report_dir's other contents)
+    assert [item["item"] for item in copied["results"]] == ["diagnosis.json"], copied
+    assert f"port={port}): Max retries exceeded with url: /wsman" in copied["results"][0]["msg"], copied
     assert run.rc != 0
 
 
@@ -77,6 +79,50 @@ def test_a_posix_delivery_host_still_gets_copy(tmp_path):
     assert "Copy the reports with win_copy over the delivery host's own connection" not in local
     assert "Deliver the reports to a Windows inventory host (report_deliver_to)" not in local
     assert local["Deliver the reports to a POSIX inventory host (report_deliver_to)"]["_status"] == "ok"
+
+
+def test_only_this_runs_report_files_are_delivered(tmp_path):
+    """The delivery copied the whole report_dir: every earlier --check run's prediction folder (check-<UTC time>/) and
+    any other file there (another report_name's, an interrupted run's record, the operator's own) went to the file
+    server beside this run's reports, as if they were part of them. Only the files this run wrote are delivered."""
+    reports = tmp_path / "reports"
+    (reports / "check-20261201T060000Z").mkdir(parents=True)
+    (reports / "check-20261201T060000Z" / "diagnosis.json").write_text("{}", encoding="utf-8")
+    (reports / "site2.json").write_text("{}", encoding="utf-8")
+    run = run_playbook(_inventory(tmp_path), PLAYBOOK, tmp_path / "run",
+                       extra=_vars(tmp_path, report_deliver_to="fileserver-posix", report_deliver_dir=str(tmp_path / "delivered"),
+                                   report_formats=["json", "markdown"]))
+    assert sorted(p.name for p in (tmp_path / "delivered").iterdir()) == ["diagnosis.en.md", "diagnosis.json"], run.output[-3000:]
+    assert (tmp_path / "delivered" / "diagnosis.json").read_bytes() == (reports / "diagnosis.json").read_bytes()
+
+
+def test_a_delivery_host_must_be_one_inventory_host(tmp_path):
+    """-e report_deliver_to=report_hosts (a group) passed the check - its pattern matches hosts - and the copy was then
+    delegated to an implicit host named 'report_hosts' with the play's local connection: the reports landed on the
+    controller (in AWX: in the job's container, gone with it) while the run said they were delivered. A group or a
+    pattern is refused before any host is contacted, naming its hosts."""
+    run = run_playbook(_inventory(tmp_path), PLAYBOOK, tmp_path / "run",
+                       extra=_vars(tmp_path, report_deliver_to="report_hosts", report_deliver_dir=str(tmp_path / "delivered")))
+    assert run.rc != 0
+    assert ("report_deliver_to: names one inventory host, got 'report_hosts', which matches fileserver-posix, "
+            "fileserver-win" in run.output), run.output[-3000:]
+    assert not (tmp_path / "reports").exists() and not (tmp_path / "delivered").exists()
+    assert list(run.results) == ["localhost"]
+
+
+def test_a_windows_delivery_host_without_ansible_windows_is_refused_first(tmp_path):
+    """ansible.windows is needed only to deliver to a Windows host: a controller (an AWX execution environment) without
+    it read every host - remediate changed them - and then failed at the very end, "couldn't resolve module/action
+    'ansible.windows.win_copy'", with the reports left behind. It is refused before any host is contacted, naming the
+    setting and the collection to install. (ANSIBLE_COLLECTIONS_PATH here holds winactivation.kms only.)"""
+    run = run_playbook(_inventory(tmp_path), PLAYBOOK, tmp_path / "run",
+                       extra=_vars(tmp_path, report_deliver_to="fileserver-win", report_deliver_dir="C:\\Reports\\kms"))
+    assert run.rc != 0
+    assert ("report_deliver_to: fileserver-win is a Windows host; delivering the reports to it needs "
+            "ansible.windows.win_copy, which this controller does not have: install the collection ansible.windows "
+            "(ansible-galaxy collection install ansible.windows;" in run.output), run.output[-3000:]
+    assert not (tmp_path / "reports").exists()
+    assert list(run.results) == ["localhost"]
 
 
 def test_a_slice_key_the_merge_node_would_not_find_is_refused_first(tmp_path):

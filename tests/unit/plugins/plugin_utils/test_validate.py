@@ -323,6 +323,19 @@ def test_kms_hosts_a_limit_leaves_out_beside_a_narrower_run_are_named_too():
         "read nor changed, and clients are not checked against them"]
 
 
+def test_a_refused_run_names_no_kms_hosts_as_left_out():
+    """-e diagnose_hosts=tokyo on an inventory without 'tokyo' printed, before its refusal, a warning that every KMS host
+    was "neither read nor changed, and clients are not checked against them" by "this run" - a run that never starts.
+    A refused run says only why it is refused."""
+    kms = _kms_target(["kms01", "kms-osaka"], [], run_pattern="tokyo")
+    run = {"variable": "diagnose_hosts", "pattern": "tokyo", "hosts": [], "required": True}
+    result = _run({"roles": {"report": []}, "targets": [run, kms]}, {"localhost": {}})
+    assert result["failed"] is True
+    assert result["errors"] == ["diagnose_hosts: no host of the inventory matches 'tokyo'; set "
+                                "-e diagnose_hosts=<group or host pattern> to hosts of the inventory"]
+    assert "warnings" not in result, result["warnings"]
+
+
 def test_action_passes_kms_hosts_inside_the_run_and_an_absent_optional_group():
     inside = _run({"roles": {"report": []}, "targets": [_kms_target(["kms01"], ["pc1", "kms01"])]}, {"localhost": {}})
     assert not inside.get("failed"), inside
@@ -471,3 +484,49 @@ def test_each_playbooks_host_variable_is_the_one_named_for_it():
         with open(os.path.join(tasks, f"validate_{short}.yml"), encoding="utf-8") as handle:
             text = handle.read()
         assert re.search(rf"variable.?:? '?{variable}'?,? ?\n?\s*'?pattern", text) and "default_group" in text, variable
+
+
+def test_a_value_of_the_wrong_type_is_told_the_allowed_range_too():
+    """-e diagnose_expiring_days=abc (or 3.5, or a list) said only that it was not an integer; -e ...=500 said "must be
+    between 1 and 180". An operator who typed the wrong kind of value learns what is allowed from the same line."""
+    spec = _validate.role_spec("diagnose")
+    for given in ("abc", "3.5", ["30"]):
+        (error,) = _validate.validate(spec, {"diagnose_expiring_days": given})
+        assert "diagnose_expiring_days" in error, error
+        assert error.endswith("; allowed: 1 to 180"), error
+    (error,) = _validate.validate(spec, {"diagnose_timeout": "fast"})
+    assert error == "diagnose_timeout: 'fast' is not a decimal number; allowed: 0.1 to 30 seconds"
+    (error,) = _validate.validate(spec, {"diagnose_expiring_days": 500})
+    assert error == "diagnose_expiring_days must be between 1 and 180, got 500"
+
+
+def test_a_setting_whose_switch_is_off_is_named_in_a_warning():
+    """-e remediate_kms_host=kms01.corp.example.jp without remediate_set_kms_host (off by default) ran green: no client
+    was pointed at kms01, and the report told a person to set the KMS host by hand - the operator believed the run had.
+    A setting that only its switch uses, given while the switch is off, is named in a warning with the switch; the
+    defaults and a switch that is on say nothing."""
+    spec = _validate.role_spec("remediate")
+    assert _validate.unused(spec, {"remediate_kms_host": "kms01.corp.example.jp"}) == [
+        "remediate_kms_host: set to 'kms01.corp.example.jp', but remediate_set_kms_host is off, so no host is changed "
+        "for it; set -e remediate_set_kms_host=true to use it"]
+    assert _validate.unused(spec, {"remediate_kms_addresses": ["10.0.5.21"], "remediate_open_firewall": False}) == [
+        "remediate_kms_addresses: set to ['10.0.5.21'], but remediate_open_firewall is off, so no host is changed for "
+        "it; set -e remediate_open_firewall=true to use it"]
+    assert _validate.unused(spec, {"remediate_kms_host": "kms01", "remediate_set_kms_host": True}) == []
+    assert _validate.unused(spec, {"remediate_set_kms_host": False, "remediate_kms_host": ""}) == []
+    assert _validate.unused(spec, {}) == []
+    result = _run({"roles": {"remediate": ["pc1", "pc2"]}},
+                  {"localhost": {}, "pc1": {"remediate_kms_host": "kms01"}, "pc2": {"remediate_kms_host": "kms01"}})
+    assert not result.get("failed"), result
+    assert result["warnings"] == ["remediate_kms_host: set to 'kms01', but remediate_set_kms_host is off, so no host is "
+                                  "changed for it; set -e remediate_set_kms_host=true to use it"]
+
+
+def test_a_run_pattern_that_matches_nothing_is_the_one_error():
+    """An inventory from AD OUs without a group 'windows': the run was refused with the right error (no host matches
+    'windows') and a second one telling the operator to make kms_hosts a child group of 'windows' - a group the
+    inventory does not have, and not the fix (set diagnose_hosts). A run pattern that matches nothing is the only error."""
+    run = {"variable": "diagnose_hosts", "pattern": "windows", "default_group": "windows", "hosts": []}
+    result = _run({"roles": {"report": []}, "targets": [run, _kms_target(["kms01"], [])]}, {"localhost": {}})
+    assert result["errors"] == ["diagnose_hosts: no host of the inventory matches 'windows'; put the hosts in a group "
+                                "'windows' or set -e diagnose_hosts=<group or host pattern>"]
