@@ -91,11 +91,11 @@ def test_enable_spp_leaves_a_service_in_transition_alone_and_never_waits_without
     steps = _steps(fn)
     text = fn.text.decode()
     assert _index(steps, "command", "Start-Service") is None, steps
+    cannot_accept, request_timeout = 0x80070425 - (1 << 32), 0x8007041D - (1 << 32)  # the scripts' signed HRESULTs
     pending = text.index("$service.Status -eq 'StartPending' -or $service.Status -eq 'StopPending'")
-    assert pending < text.index("return -2147023835") < text.index("Set-Service -Name")
-    assert -2147023835 == 0x80070425 - (1 << 32) and -2147023843 == 0x8007041D - (1 << 32)
+    assert pending < text.index(f"return {cannot_accept}") < text.index("Set-Service -Name")
     wait = text.index("$service.WaitForStatus('Running', [TimeSpan]::FromSeconds($WakServiceWaitSeconds))")
-    assert text.index("$service.Start()") < wait < text.index("catch [System.ServiceProcess.TimeoutException] { return -2147023843 }")
+    assert text.index("$service.Start()") < wait < text.index(f"catch [System.ServiceProcess.TimeoutException] {{ return {request_timeout} }}")
     assert "$WakServiceWaitSeconds = 60" in (PS / "library.ps1").read_text(encoding="utf-8")
 
 
