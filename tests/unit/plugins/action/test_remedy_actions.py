@@ -375,6 +375,20 @@ def test_a_service_hung_in_its_start_gets_no_enable_spp_and_the_refusal_names_th
     assert "ERROR_SERVICE_REQUEST_TIMEOUT" in _hresult.describe(0x8007041D)
 
 
+@pytest.mark.parametrize("state", ["Start Pending", "Stop Pending"])
+def test_kms_host_sends_no_enable_spp_to_a_service_in_transition_while_licensing_reads(state):
+    """Licensing read, sppsvc caught in its start or stop at the moment of the read: Enable-WakSppService refuses such
+    a service (ERROR_SERVICE_CANNOT_ACCEPT_CTRL, ControlService), so planning enable_spp failed the task with a
+    hung-service error on a KMS host whose licensing had just answered. Nothing is sent; the plan says why."""
+    act = fixture("activation_kms_host_2022.json")
+    act.setdefault("spp_service", {}).update(State=state, StartMode="Auto")
+    host = Host({"activation": act, "kms_host": {}, "firewall": {}, "restart_pending": NO_RESTART})
+    result, _conn = _run(kms_host, {}, host, check_mode=True)
+    assert not result.get("failed"), result.get("msg")
+    assert result["operations"] == [] and result["changed"] is False
+    assert any(state in note and "no start" in note for note in result.get("notes") or []), result.get("notes")
+
+
 def test_kms_host_restarts_sppsvc_after_port_or_publishing_changes():
     act = fixture("activation_kms_host_2022.json")
     host = Host({"activation": act, "kms_host": {}, "firewall": {}, "restart_pending": NO_RESTART})
