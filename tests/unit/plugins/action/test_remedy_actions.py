@@ -474,6 +474,21 @@ def test_system_repair_runs_nothing_on_a_windows_that_waits_for_a_restart():
     assert after["reboot_required"] is False and [op["op"] for op in after["operations"]] == ["dism", "sfc", "rebuild_license_store"]
 
 
+def test_system_repair_with_nothing_to_repair_says_so_and_no_restart_on_a_windows_that_waits_for_one():
+    """only_if_corrupt (the default) and no product showing 0xC004E015: nothing would run, restart or not - the result
+    says there is nothing to repair and asks no person for a restart (system_repair has none to wait for); with
+    only_if_corrupt false the same host's repairs wait for Windows' restart."""
+    from ansible_collections.winactivation.kms.plugins.action import system_repair
+    pending = copy.deepcopy(NO_RESTART)
+    pending["windows"]["windows_update"] = True
+    host = Host({"activation": S.healthy()["probes"]["activation"], "restart_pending": pending})
+    result, _conn = _run(system_repair, {"repairs": ["dism", "sfc"]}, host, check_mode=True)
+    assert result["operations"] == [] and result["reboot_required"] is False and "needs_person" not in result, result
+    assert any("nothing to repair" in note for note in result["notes"]) and result["before"]["restart_pending"] == ["windows_update"]
+    result, _conn = _run(system_repair, {"repairs": ["dism", "sfc"], "only_if_corrupt": False}, host, check_mode=True)
+    assert result["operations"] == [] and result["reboot_required"] is True and "Windows Update" in result["needs_person"][0]["en"]
+
+
 def test_system_repair_dism_waiting_for_a_restart_is_changed_and_an_sfc_exit_code_is_told_as_one():
     """DISM's 3010 comes back as a pending step (changed, reboot_required, not failed); sfc's exit code 1 is said as
     sfc.exe's exit code (Microsoft documents none), never as the HRESULT 0x80070001 it is not."""
