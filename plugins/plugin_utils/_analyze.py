@@ -975,9 +975,17 @@ def _restart_pending(snapshot: dict[str, t.Any]) -> list[dict[str, t.Any]]:
     restart = _restart.from_snapshot(snapshot)
     if not restart["reasons"]:
         return []
+    # system_repair defers its repairs to Windows' own restart and a rebuilt store's, not to sppsvc's start type
+    defers = _restart.windows_waits_for_restart(restart) or bool(restart["license_store_rebuilt"])
+    deferred = _HEAVY_REPAIRS_WAIT if defers else {"en": "", "ja": ""}
     return [_findings.make("RESTART_PENDING", None, {"reasons": list(restart["reasons"]), "last_boot": restart["last_boot"],
                                                      "file_rename_entries": restart["file_rename_entries"]},
-                           {"pending": _restart.words(restart["reasons"])})]
+                           {"pending": _restart.words(restart["reasons"]), "deferred": deferred})]
+
+
+#: RESTART_PENDING's clause when system_repair waits for the restart (Windows' own, or a rebuilt license store).
+_HEAVY_REPAIRS_WAIT = {"en": ", and remediate's heavy repairs (DISM, sfc, the license store rebuild) wait for it",
+                       "ja": "修復の重い処理 (DISM、sfc、ライセンス ストアの再構築) は再起動を待ちます。"}
 
 
 def unreachable(host: str, reason: str) -> dict[str, t.Any]:

@@ -240,9 +240,9 @@ _SPECS = [
          ("partial_key", "description", "license_status", "grace_remaining_minutes", "evaluation_end")),
     Spec("RESTART_PENDING", "warning", None, True,
          "A restart of the computer is pending ({pending}; last boot {last_boot}): what was changed since takes effect "
-         "only after it, and remediate's heavy repairs (DISM, sfc, the license store rebuild) wait for it.",
+         "only after it{deferred}.",
          "コンピューターの再起動が保留中です ({pending}、前回の起動 {last_boot})。それ以降の変更は再起動後に有効になります。"
-         "修復の重い処理 (DISM、sfc、ライセンス ストアの再構築) は再起動を待ちます。",
+         "{deferred}",
          "Restart the computer when its users allow it, then diagnose again (the collection never restarts a host).",
          "利用者の都合のよいときにコンピューターを再起動し、もう一度診断してください (このコレクションはホストを再起動しません)。",
          ("reasons", "last_boot", "file_rename_entries")),

@@ -86,7 +86,13 @@ def plan(args: dict[str, t.Any], views: dict[str, t.Any], restart: dict[str, t.A
     down = _analyze.spp_down(activation) if not state["licensing_readable"] else (
         (spp.get("state") is not None and spp["state"].lower() != "running")
         or (spp.get("start_mode") or "").lower() == "disabled")
-    if args["spp_service"] and down:
+    transition = _analyze.spp_in_transition(activation) if state["licensing_readable"] else None
+    if args["spp_service"] and down and transition:
+        # caught in its start or stop as licensing answered: Enable-WakSppService refuses such a service
+        # (ERROR_SERVICE_CANNOT_ACCEPT_CTRL, ControlService), so enable_spp would only fail the task
+        result.notes.append(f"the Software Protection service was {transition} when read (licensing answered): "
+                            "a service in its start or stop takes no start, none is sent")
+    elif args["spp_service"] and down:
         if _restart.spp_waits_for_restart(restart or {}):
             _restart.waiting(result, _restart.REBOOT_SPP)
             result.after = dict(before)

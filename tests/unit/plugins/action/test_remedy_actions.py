@@ -375,6 +375,20 @@ def test_a_service_hung_in_its_start_gets_no_enable_spp_and_the_refusal_names_th
     assert "ERROR_SERVICE_REQUEST_TIMEOUT" in _hresult.describe(0x8007041D)
 
 
+@pytest.mark.parametrize("state", ["Start Pending", "Stop Pending"])
+def test_kms_host_sends_no_enable_spp_to_a_service_in_transition_while_licensing_reads(state):
+    """Licensing read, sppsvc caught in its start or stop at the moment of the read: Enable-WakSppService refuses such
+    a service (ERROR_SERVICE_CANNOT_ACCEPT_CTRL, ControlService), so planning enable_spp failed the task with a
+    hung-service error on a KMS host whose licensing had just answered. Nothing is sent; the plan says why."""
+    act = fixture("activation_kms_host_2022.json")
+    act.setdefault("spp_service", {}).update(State=state, StartMode="Auto")
+    host = Host({"activation": act, "kms_host": {}, "firewall": {}, "restart_pending": NO_RESTART})
+    result, _conn = _run(kms_host, {}, host, check_mode=True)
+    assert not result.get("failed"), result.get("msg")
+    assert result["operations"] == [] and result["changed"] is False
+    assert any(state in note and "no start" in note for note in result.get("notes") or []), result.get("notes")
+
+
 def test_kms_host_restarts_sppsvc_after_port_or_publishing_changes():
     act = fixture("activation_kms_host_2022.json")
     host = Host({"activation": act, "kms_host": {}, "firewall": {}, "restart_pending": NO_RESTART})
@@ -458,6 +472,21 @@ def test_system_repair_runs_nothing_on_a_windows_that_waits_for_a_restart():
     host.probes["restart_pending"]["windows"]["file_rename_entries"] = 0
     after, _conn = _run(system_repair, repairs, host, check_mode=True)
     assert after["reboot_required"] is False and [op["op"] for op in after["operations"]] == ["dism", "sfc", "rebuild_license_store"]
+
+
+def test_system_repair_with_nothing_to_repair_says_so_and_no_restart_on_a_windows_that_waits_for_one():
+    """only_if_corrupt (the default) and no product showing 0xC004E015: nothing would run, restart or not - the result
+    says there is nothing to repair and asks no person for a restart (system_repair has none to wait for); with
+    only_if_corrupt false the same host's repairs wait for Windows' restart."""
+    from ansible_collections.winactivation.kms.plugins.action import system_repair
+    pending = copy.deepcopy(NO_RESTART)
+    pending["windows"]["windows_update"] = True
+    host = Host({"activation": S.healthy()["probes"]["activation"], "restart_pending": pending})
+    result, _conn = _run(system_repair, {"repairs": ["dism", "sfc"]}, host, check_mode=True)
+    assert result["operations"] == [] and result["reboot_required"] is False and "needs_person" not in result, result
+    assert any("nothing to repair" in note for note in result["notes"]) and result["before"]["restart_pending"] == ["windows_update"]
+    result, _conn = _run(system_repair, {"repairs": ["dism", "sfc"], "only_if_corrupt": False}, host, check_mode=True)
+    assert result["operations"] == [] and result["reboot_required"] is True and "Windows Update" in result["needs_person"][0]["en"]
 
 
 def test_system_repair_dism_waiting_for_a_restart_is_changed_and_an_sfc_exit_code_is_told_as_one():

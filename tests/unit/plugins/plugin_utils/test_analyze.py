@@ -437,3 +437,18 @@ def test_every_finding_has_a_negative_test():
                                   "RESTART_PENDING",                           # test_remediation_restart.py, with its negatives
                                   "KMS_HOST_RULE_LIMITED"}                     # test_kms_firewall_reach.py, with its negatives
     assert covered == set(_findings.CATALOG)
+
+
+def test_a_12290_whose_n_policy_was_not_read_keeps_the_kms_host_judged_by_its_required_count():
+    """only_servers_asked: one request whose N-Policy was not read (a redacted or cut 12290) says nothing of who asked,
+    so the host is not taken to be asked by servers only (absent is not "a server"); a client Windows' 25 keeps 25."""
+    def request(policy):
+        data = f"0x0, {policy}, pc1.corp.example.jp, 0b4f5e8b-6a5c-4d71-9c46-1f2d3e4a5b6c, 2026/11/30 8:00, 0, 2, 43200, " \
+               "ed655016-a9e8-4434-95d9-4345352c2552"
+        return _snapshot.parse_kms_event({"Id": 12290, "Data": [data]}, with_time=False)
+    servers = [request(5), request(5)]
+    assert [e["required_count"] for e in servers] == [5, 5] and _analyze.judged_count(25, servers) == 5
+    assert request("<N-Policy>")["required_count"] is None
+    assert _analyze.judged_count(25, servers + [request("<N-Policy>")]) == 25
+    assert _analyze.judged_count(25, servers + [request(25)]) == 25
+    assert _analyze.judged_count(25, []) == 25 and _analyze.judged_count(None, servers) is None

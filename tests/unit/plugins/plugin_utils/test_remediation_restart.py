@@ -115,6 +115,31 @@ def test_restart_pending_is_a_finding_with_its_evidence_and_not_collected_is_non
     assert "RESTART_PENDING" not in _analyze.analyze(snap)["codes"]
 
 
+def test_restart_pending_says_the_heavy_repairs_wait_only_when_system_repair_waits():
+    """system_repair defers DISM, sfc and the rebuild to Windows' own restart and to a rebuilt store's, not to
+    sppsvc's start type set for the next boot: RESTART_PENDING says they wait only then (it said so for every reason)."""
+    import snapshots as S
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze
+    snap = S.healthy()
+    snap["probes"]["restart_pending"] = {"last_boot": "2026-11-30T08:00:00Z", "spp_registry": {"Start": 2, "DelayedAutostart": 1},
+                                         "spp_service": {"State": "Stopped", "StartMode": "Disabled"}, "stores": [],
+                                         "windows": {"component_servicing": False, "windows_update": False, "file_rename_entries": 0}}
+
+    def message():
+        return next(f["message"] for f in _analyze.analyze(snap)["findings"] if f["code"] == "RESTART_PENDING")
+    spp_only = message()
+    assert "start type" in spp_only["en"] and "DISM" not in spp_only["en"] and "DISM" not in spp_only["ja"]
+    assert spp_only["en"].endswith("takes effect only after it.") and spp_only["ja"].endswith("有効になります。")
+    snap["probes"]["restart_pending"]["windows"]["file_rename_entries"] = 2
+    both = message()
+    assert "remediate's heavy repairs (DISM, sfc, the license store rebuild) wait for it." in both["en"]
+    assert both["ja"].endswith("修復の重い処理 (DISM、sfc、ライセンス ストアの再構築) は再起動を待ちます。")
+    snap["probes"]["restart_pending"]["windows"]["file_rename_entries"] = 0
+    snap["probes"]["restart_pending"]["stores"] = [{"folder": "System32\\spp\\store\\2.0", "tokens": True,
+                                                    "set_aside": ["tokens.dat.20261130090000.bak"]}]
+    assert "DISM" in message()["en"]
+
+
 # --- the analyzer rule that reads the firewall probe (review B2) ----------------------------------------------------
 
 def _blocked_snapshot(firewall):
