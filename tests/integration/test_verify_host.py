@@ -44,7 +44,7 @@ def test_every_host_conforms_and_gets_its_file(verified):
         report = json.loads((out / f"verify-{name}.json").read_text(encoding="utf-8"))
         assert report["host"] == name and report["collected"] is True
         assert report["differences"] == []
-        assert report["probes"] == ["activation", "firewall", "kms_dns", "kms_host", "time"], name
+        assert report["probes"] == ["activation", "firewall", "kms_dns", "kms_host", "restart_pending", "time"], name
 
 
 def test_a_host_whose_licensing_cannot_be_read_reports_it_and_still_conforms(verified):
