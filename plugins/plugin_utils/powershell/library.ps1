@@ -28,16 +28,65 @@ function Get-WakCimProperty {
 }
 
 function Get-WakRegistryValue {
-    <# Read the named values of one registry key (missing key or value: absent from the result). #>
+    <# Read the named values of one registry key (missing key or value: absent from the result). A key that could not
+    be read is absent here too: where that must not read as "not set", use Read-WakRegistryValue. #>
     param([string]$Path, [string[]]$Name)
-    $out = [ordered]@{}
-    $key = Get-Item -LiteralPath $Path -ErrorAction SilentlyContinue
-    if ($null -eq $key) { return $out }
-    foreach ($n in $Name) {
-        $v = $key.GetValue($n, $null, 'DoNotExpandEnvironmentNames')
-        if ($null -ne $v) { $out[$n] = ConvertTo-WakValue $v }
+    return (Read-WakRegistryValue $Path $Name).values
+}
+
+function Read-WakRegistryValue {
+    <#
+    The named values of one registry key and whether they could be read: {values, error}. A key or value that does not
+    exist is absent from values (error null); a key that could not be opened or read (access denied, among others)
+    leaves values empty and error its HRESULT (Get-WakReadError): a value not read is never a value not set.
+    #>
+    param([string]$Path, [string[]]$Name)
+    $out = [ordered]@{ values = [ordered]@{}; error = $null }
+    try {
+        $key = Get-Item -LiteralPath $Path -ErrorAction Stop
+        foreach ($n in $Name) {
+            $v = $key.GetValue($n, $null, 'DoNotExpandEnvironmentNames')
+            if ($null -ne $v) { $out.values[$n] = ConvertTo-WakValue $v }
+        }
+    }
+    catch [System.Management.Automation.ItemNotFoundException] {
+        return $out     # no such key: nothing set
+    }
+    catch {
+        $out.values = [ordered]@{}
+        $out.error = Get-WakReadError $_.Exception
     }
     return $out
+}
+
+function Test-WakItem {
+    <#
+    Whether a file or registry key exists, told apart from a look-up that failed: {exists, error}. Test-Path answers
+    $false both for an item that is not there and for one it could not look at (it writes no error), and a look-up
+    that failed is not an absent item: Get-Item's ItemNotFoundException is "not there" (exists $false); any other
+    failure leaves exists $null and error its HRESULT (Get-WakReadError).
+    #>
+    param([string]$Path)
+    $out = [ordered]@{ exists = $null; error = $null }
+    try {
+        $null = Get-Item -LiteralPath $Path -Force -ErrorAction Stop
+        $out.exists = $true
+    }
+    catch [System.Management.Automation.ItemNotFoundException] { $out.exists = $false }
+    catch { $out.error = Get-WakReadError $_.Exception }
+    return $out
+}
+
+function Get-WakReadError {
+    <# The HRESULT of a failed file or registry read: E_ACCESSDENIED (0x80070005) for access denied - the registry's
+    SecurityException ("Requested registry access is not allowed", RegistryKey.OpenSubKey) or the file system's
+    UnauthorizedAccessException / Win32 error 5 (Test-WakAccessDenied) -, else the exception's own (Get-WakErrorCode). #>
+    param($Exception)
+    for ($e = $Exception; $null -ne $e; $e = $e.InnerException) {
+        if ($e -is [System.Security.SecurityException]) { return -2147024891 }
+    }
+    if (Test-WakAccessDenied $Exception) { return -2147024891 }
+    return Get-WakErrorCode $Exception
 }
 
 function Get-WakUtcNow {

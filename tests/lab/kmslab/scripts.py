@@ -828,14 +828,17 @@ def remedy_system_repair(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> 
 def probe_restart_pending(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
     """probes/restart_pending.ps1: sppsvc's start type at the next boot (registry) and now (SCM), the last boot,
     tokens.dat with its set-aside copies in both store folders, and the restart Windows itself waits for (the
-    RebootPending and RebootRequired keys' presence, the number of non-empty PendingFileRenameOperations strings)."""
+    RebootPending and RebootRequired keys' presence, the number of non-empty PendingFileRenameOperations strings).
+    Assumed (docs/lab-assumptions.md): every file and key it reads is readable, so each ``error`` is null."""
     folders = ["System32\\spp\\store\\2.0", "System32\\spp\\store"]
     return {
         "last_boot": iso7(host.booted_at or host.utc_now()),
         "spp_registry": {"Start": host.spp_boot_start, "DelayedAutostart": 1 if host.spp_boot_delayed else 0},
+        "spp_registry_error": None,
         "spp_service": {"State": host.spp_state, "StartMode": host.spp_start_mode, "DelayedAutoStart": host.spp_delayed},
-        "stores": [{"folder": f, "tokens": f in host.tokens_folders, "set_aside": list(host.tokens_set_aside.get(f, []))}
-                   for f in folders],
+        "stores": [{"folder": f, "tokens": f in host.tokens_folders, "set_aside": list(host.tokens_set_aside.get(f, [])),
+                    "error": None} for f in folders],
         "windows": {"component_servicing": host.cbs_reboot_pending, "windows_update": host.wu_reboot_required,
-                    "file_rename_entries": host.pending_file_renames},
+                    "file_rename_entries": host.pending_file_renames,
+                    "errors": {"component_servicing": None, "windows_update": None, "file_rename": None}},
     }

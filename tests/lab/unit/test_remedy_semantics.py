@@ -192,14 +192,15 @@ def test_windows_own_pending_restart_is_read_set_by_dism_3010_and_cleared_by_the
                 {"name": "pc2", "license_store_corrupt": True, "repair_exit": {"dism": 3010}}])
     pc1, pc2 = f.hosts["pc1"], f.hosts["pc2"]
     assert _call(f, pc1, "probe", "restart_pending")["windows"] == {
-        "component_servicing": False, "windows_update": True, "file_rename_entries": 4}
+        "component_servicing": False, "windows_update": True, "file_rename_entries": 4, "errors": {"component_servicing": None, "windows_update": None, "file_rename": None}}
     assert _call(f, pc2, "probe", "restart_pending")["windows"]["component_servicing"] is False
     _ops(f, pc2, "system_repair", {"op": "dism", "target": "system"})
     assert _call(f, pc2, "probe", "restart_pending")["windows"]["component_servicing"] is True
     for host in (pc1, pc2):
         f.reboot(host)
         assert _call(f, host, "probe", "restart_pending")["windows"] == {
-            "component_servicing": False, "windows_update": False, "file_rename_entries": 0}
+            "component_servicing": False, "windows_update": False, "file_rename_entries": 0,
+            "errors": {"component_servicing": None, "windows_update": None, "file_rename": None}}
     with pytest.raises(fleet_mod.FleetError, match="restart_pending takes component_servicing"):
         _fleet([{"name": "pc1", "restart_pending": {"cbs": True}}])
 

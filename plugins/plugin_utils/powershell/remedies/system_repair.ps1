@@ -29,7 +29,10 @@ Invoke-WakOperations $Params {
             $found = @()
             foreach ($folder in @('System32\spp\store\2.0', 'System32\spp\store')) {
                 $tokens = Join-Path (Join-Path $env:SystemRoot $folder) 'tokens.dat'
-                if (Test-Path -LiteralPath $tokens -PathType Leaf) { $found += $tokens }
+                # a tokens.dat that could not be looked at is not a missing one: its HRESULT, before anything changes
+                $item = Test-WakItem $tokens
+                if ($null -ne $item.error) { return $item.error }
+                if ($item.exists) { $found += $tokens }
             }
             if ($found.Count -eq 0) { return -2147024894 }   # ERROR_FILE_NOT_FOUND: no tokens.dat where Windows keeps it
             # no Stop-Service / Start-Service: they wait without end on a service hung in Start/Stop Pending
