@@ -192,7 +192,8 @@ def test_windows_own_pending_restart_is_read_set_by_dism_3010_and_cleared_by_the
                 {"name": "pc2", "license_store_corrupt": True, "repair_exit": {"dism": 3010}}])
     pc1, pc2 = f.hosts["pc1"], f.hosts["pc2"]
     assert _call(f, pc1, "probe", "restart_pending")["windows"] == {
-        "component_servicing": False, "windows_update": True, "file_rename_entries": 4, "errors": {"component_servicing": None, "windows_update": None, "file_rename": None}}
+        "component_servicing": False, "windows_update": True, "file_rename_entries": 4,
+        "errors": {"component_servicing": None, "windows_update": None, "file_rename": None}}
     assert _call(f, pc2, "probe", "restart_pending")["windows"]["component_servicing"] is False
     _ops(f, pc2, "system_repair", {"op": "dism", "target": "system"})
     assert _call(f, pc2, "probe", "restart_pending")["windows"]["component_servicing"] is True
