@@ -1030,7 +1030,11 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
             findings.append(_findings.make("ACCESS_DENIED", None, {"hresult": _hresult.to_hex(code)}))
         # any other failure to read is no activation error: EVIDENCE_MISSING names it (_licensing_read_failed)
     products = [p for p in ctx.activation.get("products") or [] if not p.get("is_addon")]
+    # only a KMS host logs 12290 and 12293 ([EVT] "Logged by KMS"): a pasted event alone makes the machine one
+    own_kms_host = is_kms_host(ctx.activation)
+    kms_host = own_kms_host or _has_kms_host_events(ctx)
     missing = _host_evidence_missing(ctx, errors, products) + _office2010_missing(ctx) + _unreadable(snapshot)
+    missing += _kms_logs_unread(ctx) if kms_host else []
     if missing:
         words = _missing_text(missing)
         findings.append(_findings.make("EVIDENCE_MISSING", None, {"missing": words["missing"]}, {"missing_ja": words["missing_ja"]}))
@@ -1040,9 +1044,6 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
     findings.extend(_superseded_by_attempts(product_found, attempt_found))
     findings.extend(attempt_found)
     findings.extend(_lone_request_findings(ctx, products))
-    # only a KMS host logs 12290 and 12293 ([EVT] "Logged by KMS"): a pasted event alone makes the machine one
-    own_kms_host = is_kms_host(ctx.activation)
-    kms_host = own_kms_host or _has_kms_host_events(ctx)
     if kms_host:
         findings.extend(_kms_host_findings(ctx))
     offset = ctx.time.get("offset_seconds")
@@ -1315,6 +1316,31 @@ def _kms_host_events(ctx: _Context) -> list[dict[str, t.Any]]:
     return parsed
 
 
+def _kms_events_error(ctx: _Context) -> dict[str, str | None]:
+    """The kms_host probe's ``events_error`` (:func:`_snapshot.kms_host_events_error`); both None without the probe."""
+    raw = (ctx.snapshot.get("probes") or {}).get("kms_host")
+    return _snapshot.kms_host_events_error(raw if isinstance(raw, dict) else {})
+
+
+def _kms_logs_unread(ctx: _Context) -> list[tuple[str, str]]:
+    """What a KMS host's logs the kms_host probe could not read leave unknown (its ``events_error``, revision 4): a log
+    not read is not a log without events, so neither "no refused request" nor "no DNS publishing failure" is known.
+    Empty when both were read, the probe did not run, or its snapshot is older than revision 4 (events taken as read)."""
+    errors = _kms_events_error(ctx)
+    missing = []
+    if errors.get("requests"):
+        missing.append((f"event 12290, the client requests this KMS host answered, and their count of the last 24 hours "
+                        f"(the Key Management Service log could not be read: {errors['requests']})",
+                        f"イベント 12290 (この KMS ホストが応答したクライアント要求) と過去 24 時間の件数 "
+                        f"(Key Management Service ログを読み取れませんでした: {errors['requests']})"))
+    if errors.get("publishing"):
+        missing.append((f"event 12293, this KMS host's DNS publishing failures (the Application log could not be read: "
+                        f"{errors['publishing']})",
+                        f"イベント 12293 (この KMS ホストの DNS 発行の失敗) (Application ログを読み取れませんでした: "
+                        f"{errors['publishing']})"))
+    return missing
+
+
 def _has_kms_host_events(ctx: _Context) -> bool:
     """``bool(_kms_host_events(ctx))`` without parsing them: an event object in the kms_host probe, or a KMS host's
     event among the activation probe's."""
@@ -1382,8 +1408,16 @@ def _kms_host_findings(ctx: _Context) -> list[dict[str, t.Any]]:
         else:
             short, required, kind = count < _snapshot.KMS_THRESHOLD_CLIENT, _snapshot.KMS_THRESHOLD_CLIENT, ("client Windows", "クライアント Windows")
         if short:
-            found.append(_findings.make("KMS_COUNT_INSUFFICIENT", None, {"kms_host": name, "count": count, "required": required},
-                                        {"product_kind": kind[0], "product_kind_ja": kind[1]}))
+            evidence = {"kms_host": name, "count": count, "required": required}
+            # short of client Windows' 25 but not of 5: whether only servers and Office ask rests on the 12290s; a
+            # Key Management Service log not read is not "client Windows asked" (named, and the finding medium)
+            unread = _kms_events_error(ctx)["requests"]
+            depends = bool(unread) and required >= _snapshot.KMS_THRESHOLD_CLIENT and count >= _snapshot.KMS_THRESHOLD_SERVER
+            if depends:
+                evidence["requests_events_error"] = unread
+            found.append(_findings.make("KMS_COUNT_INSUFFICIENT", None, evidence,
+                                        {"product_kind": kind[0], "product_kind_ja": kind[1]},
+                                        confidence="medium" if depends else "high"))
     # The controller failing to connect to this host is no finding of the host's own (issue 14): the controller often
     # sits outside AD DNS or behind another firewall. What it saw is kept in kms_host_info (controller_tcp); the fleet
     # weighs it against the clients' own connects and activations through this host (_correlate).

@@ -147,7 +147,7 @@ _SPECS = [
          "images that were not sysprepped, or use MAK/AD-based activation for small sites.",
          "クライアントが増えるまで待つ (カウントは 30 日間保持)、sysprep していないイメージによる重複 CMID を確認する、"
          "または小規模拠点では MAK や Active Directory ベースのライセンス認証を使ってください。",
-         ("kms_host", "count", "required")),
+         ("kms_host", "count", "required", "requests_events_error")),
     Spec("KMS_HOST_CANNOT_ACTIVATE_PRODUCT", "error", None, True,
          "The KMS host {kms_host} cannot activate {product}{release}: its host key (CSVLK) is too old for it{csvlk}.",
          "KMS ホスト {kms_host} は {product}{release} をライセンス認証できません。ホストキー (CSVLK) が古すぎます{csvlk_ja}。",

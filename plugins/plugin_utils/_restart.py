@@ -142,9 +142,12 @@ def state(raw: t.Any) -> dict[str, t.Any]:
     at_boot = START_VALUES.get(start) if start is not None else None
     now = as_str(service.get("StartMode"))
     spp_pending = None if at_boot is None or now is None else at_boot.lower() != now.lower()
-    rebuilt = [when for store in as_list(raw.get("stores")) if isinstance(store, dict)
+    stores = [store for store in as_list(raw.get("stores")) if isinstance(store, dict)]
+    rebuilt = [when for store in stores
                for when in (_set_aside_time(str(n)) for n in as_list(store.get("set_aside"))) if when is not None]
     latest = max(rebuilt) if rebuilt else None
+    # a store folder that could not be looked at (its ``error``, an HRESULT) is not one without a set-aside copy
+    unread = any(store.get("error") for store in stores)
     store_pending: bool | None
     if latest is None:
         store_pending = False
@@ -152,6 +155,8 @@ def state(raw: t.Any) -> dict[str, t.Any]:
         store_pending = None
     else:
         store_pending = latest > last_boot
+    if unread and not store_pending:
+        store_pending = None        # a newer copy may sit in the folder not read: not known, never "none"
     found = raw.get("windows")
     windows_raw: dict[str, t.Any] = found if isinstance(found, dict) else {}
     windows = _windows(windows_raw)

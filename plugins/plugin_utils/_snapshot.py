@@ -1464,6 +1464,16 @@ def publish_domain(entry: str) -> str:
     return entry.split(",", 1)[0].strip()
 
 
+def kms_host_events_error(raw: dict[str, t.Any]) -> dict[str, str | None]:
+    """The kms_host probe's ``events_error`` as hex HRESULTs: ``requests`` for the Key Management Service log (12290),
+    ``publishing`` for the Application log (12293), None for a log that was read. Revision 4; older snapshots did not
+    say, and their events are taken as read (both None)."""
+    failed = raw.get("events_error")
+    failed = failed if isinstance(failed, dict) else {}
+    return {log: _hresult.to_hex(_hresult.normalise(failed.get(log))) if failed.get(log) else None
+            for log in ("requests", "publishing")}
+
+
 def normalise_kms_host(raw: dict[str, t.Any]) -> dict[str, t.Any]:
     """A KMS host's own registry settings and recent events (12290 requests, 12293 DNS publishing failures)."""
     registry = raw.get("registry") or {}
@@ -1471,12 +1481,7 @@ def normalise_kms_host(raw: dict[str, t.Any]) -> dict[str, t.Any]:
                "data": _joined_data(e.get("Data"))}
               for e in as_list(raw.get("events")) if isinstance(e, dict)]
     publish_entries = _publish_entries(registry.get("DnsDomainPublishList"))
-    # revision 4: the HRESULT of a log that could not be read (requests: Key Management Service, publishing:
-    # Application); older snapshots did not say, and their events are taken as read
-    failed = raw.get("events_error")
-    failed = failed if isinstance(failed, dict) else {}
-    errors = {log: _hresult.to_hex(_hresult.normalise(failed.get(log))) if failed.get(log) else None
-              for log in ("requests", "publishing")}
+    errors = kms_host_events_error(raw)
     publishing_read = raw.get("events") is not None and errors["publishing"] is None
     return {"disable_dns_publishing": bool(as_int(registry.get("DisableDnsPublishing"))),
             "dns_publish_list": [publish_domain(entry) for entry in publish_entries],

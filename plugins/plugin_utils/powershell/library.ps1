@@ -28,16 +28,65 @@ function Get-WakCimProperty {
 }
 
 function Get-WakRegistryValue {
-    <# Read the named values of one registry key (missing key or value: absent from the result). #>
+    <# Read the named values of one registry key (missing key or value: absent from the result). A key that could not
+    be read is absent here too: where that must not read as "not set", use Read-WakRegistryValue. #>
     param([string]$Path, [string[]]$Name)
-    $out = [ordered]@{}
-    $key = Get-Item -LiteralPath $Path -ErrorAction SilentlyContinue
-    if ($null -eq $key) { return $out }
-    foreach ($n in $Name) {
-        $v = $key.GetValue($n, $null, 'DoNotExpandEnvironmentNames')
-        if ($null -ne $v) { $out[$n] = ConvertTo-WakValue $v }
+    return (Read-WakRegistryValue $Path $Name).values
+}
+
+function Read-WakRegistryValue {
+    <#
+    The named values of one registry key and whether they could be read: {values, error}. A key or value that does not
+    exist is absent from values (error null); a key that could not be opened or read (access denied, among others)
+    leaves values empty and error its HRESULT (Get-WakReadError): a value not read is never a value not set.
+    #>
+    param([string]$Path, [string[]]$Name)
+    $out = [ordered]@{ values = [ordered]@{}; error = $null }
+    try {
+        $key = Get-Item -LiteralPath $Path -ErrorAction Stop
+        foreach ($n in $Name) {
+            $v = $key.GetValue($n, $null, 'DoNotExpandEnvironmentNames')
+            if ($null -ne $v) { $out.values[$n] = ConvertTo-WakValue $v }
+        }
+    }
+    catch [System.Management.Automation.ItemNotFoundException] {
+        return $out     # no such key: nothing set
+    }
+    catch {
+        $out.values = [ordered]@{}
+        $out.error = Get-WakReadError $_.Exception
     }
     return $out
+}
+
+function Test-WakItem {
+    <#
+    Whether a file or registry key exists, told apart from a look-up that failed: {exists, error}. Test-Path answers
+    $false both for an item that is not there and for one it could not look at (it writes no error), and a look-up
+    that failed is not an absent item: Get-Item's ItemNotFoundException is "not there" (exists $false); any other
+    failure leaves exists $null and error its HRESULT (Get-WakReadError).
+    #>
+    param([string]$Path)
+    $out = [ordered]@{ exists = $null; error = $null }
+    try {
+        $null = Get-Item -LiteralPath $Path -Force -ErrorAction Stop
+        $out.exists = $true
+    }
+    catch [System.Management.Automation.ItemNotFoundException] { $out.exists = $false }
+    catch { $out.error = Get-WakReadError $_.Exception }
+    return $out
+}
+
+function Get-WakReadError {
+    <# The HRESULT of a failed file or registry read: E_ACCESSDENIED (0x80070005) for access denied - the registry's
+    SecurityException ("Requested registry access is not allowed", RegistryKey.OpenSubKey) or the file system's
+    UnauthorizedAccessException / Win32 error 5 (Test-WakAccessDenied) -, else the exception's own (Get-WakErrorCode). #>
+    param($Exception)
+    for ($e = $Exception; $null -ne $e; $e = $e.InnerException) {
+        if ($e -is [System.Security.SecurityException]) { return -2147024891 }
+    }
+    if (Test-WakAccessDenied $Exception) { return -2147024891 }
+    return Get-WakErrorCode $Exception
 }
 
 function Get-WakUtcNow {
@@ -253,17 +302,12 @@ function Enable-WakSppService {
     sc.exe sets the delayed start that Windows PowerShell 5.1's Set-Service cannot. Returns 0 once it runs, an HRESULT
     when a step fails, or 'reboot_required' when the host refuses the change (sppsvc is a protected service): then the
     values the SCM reads at the next boot are written and the service starts after the computer restarts.
-    A service caught in a transition (Start Pending / Stop Pending: hung in its start or stop) is not touched: the SCM
-    answers a control sent to such a service with ERROR_SERVICE_CANNOT_ACCEPT_CTRL ("the state of the service is ...
-    SERVICE_START_PENDING, or SERVICE_STOP_PENDING", ControlService), and Start-Service would wait for it forever.
-    The start is waited for at most $WakServiceWaitSeconds: a service that does not reach Running by then answers
-    ERROR_SERVICE_REQUEST_TIMEOUT (1053, "The service did not respond to the start or control request in a timely
-    fashion"), never a wait without end.
+    A service caught in a transition (Start Pending / Stop Pending: hung in its start or stop) is not touched
+    (Get-WakServiceTransition), and the start is waited for at most $WakServiceWaitSeconds (Invoke-WakServiceControl),
+    never a wait without end.
     #>
-    $service = Get-Service -Name 'sppsvc'
-    if ($service.Status -eq 'StartPending' -or $service.Status -eq 'StopPending') {
-        return -2147023835   # HRESULT_FROM_WIN32(ERROR_SERVICE_CANNOT_ACCEPT_CTRL 1061): a start or stop in progress
-    }
+    $transition = Get-WakServiceTransition (Get-Service -Name 'sppsvc')
+    if ($transition) { return $transition }
     $denied = $false
     try {
         Set-Service -Name 'sppsvc' -StartupType Automatic -ErrorAction Stop
@@ -283,14 +327,65 @@ function Enable-WakSppService {
         Set-ItemProperty -LiteralPath $key -Name 'DelayedAutostart' -Value 1 -Type DWord
         return 'reboot_required'
     }
-    $service.Refresh()
-    if ($service.Status -ne 'Running') { $service.Start() }
-    try { $service.WaitForStatus('Running', [TimeSpan]::FromSeconds($WakServiceWaitSeconds)) }
-    catch [System.ServiceProcess.TimeoutException] { return -2147023843 }   # HRESULT_FROM_WIN32(ERROR_SERVICE_REQUEST_TIMEOUT 1053)
+    return Invoke-WakServiceControl 'sppsvc' 'Start'
+}
+
+function Get-WakServiceTransition {
+    <#
+    ERROR_SERVICE_CANNOT_ACCEPT_CTRL (1061) as an HRESULT when the service is caught in a transition (Start Pending /
+    Stop Pending: hung in its start or stop), else 0. The SCM answers a control sent to such a service with that error
+    ("the state of the service is ... SERVICE_START_PENDING, or SERVICE_STOP_PENDING", ControlService), and
+    Stop-Service, Start-Service and Restart-Service wait for it forever: such a service gets no control at all.
+    #>
+    param([System.ServiceProcess.ServiceController]$Service)
+    if ($Service.Status -eq 'StartPending' -or $Service.Status -eq 'StopPending') {
+        return -2147023835   # HRESULT_FROM_WIN32(ERROR_SERVICE_CANNOT_ACCEPT_CTRL 1061): a start or stop in progress
+    }
     return 0
 }
 
-#: How long Enable-WakSppService waits for sppsvc to reach Running after starting it.
+function Invoke-WakServiceControl {
+    <#
+    Stop, start or restart ('Stop', 'Start', 'Restart': a stopped service is only started, as Restart-Service does) a
+    service without ever waiting without end, in place of Stop-Service -Force / Start-Service / Restart-Service -Force.
+    Returns 0 once the service is in the state asked for, else an HRESULT and no further control:
+    - a service caught in a transition gets none (Get-WakServiceTransition: ERROR_SERVICE_CANNOT_ACCEPT_CTRL);
+    - each stop and start is waited for at most $WakServiceWaitSeconds (ServiceController.WaitForStatus with a
+      timeout throws System.ServiceProcess.TimeoutException): ERROR_SERVICE_REQUEST_TIMEOUT (1053, "The service did
+      not respond to the start or control request in a timely fashion", System Error Codes 1000-1299);
+    - a control the SCM refuses (ServiceController.Start / Stop throw InvalidOperationException around the SCM's
+      Win32Exception): HRESULT_FROM_WIN32 of its Win32 error (1058 ERROR_SERVICE_DISABLED for a disabled service).
+    ServiceController.Stop stops the running services that depend on this one first, as Stop-Service -Force does.
+    #>
+    param([string]$Name, [ValidateSet('Stop', 'Start', 'Restart')][string]$Action)
+    $service = Get-Service -Name $Name
+    $transition = Get-WakServiceTransition $service
+    if ($transition) { return $transition }
+    $timeout = [TimeSpan]::FromSeconds($WakServiceWaitSeconds)
+    try {
+        if ($Action -ne 'Start' -and $service.Status -ne 'Stopped') {
+            $service.Stop()
+            $service.WaitForStatus('Stopped', $timeout)
+        }
+        if ($Action -ne 'Stop') {
+            $service.Refresh()
+            if ($service.Status -ne 'Running') { $service.Start() }
+            $service.WaitForStatus('Running', $timeout)
+        }
+    }
+    catch [System.ServiceProcess.TimeoutException] {
+        return -2147023843   # HRESULT_FROM_WIN32(ERROR_SERVICE_REQUEST_TIMEOUT 1053)
+    }
+    catch [System.InvalidOperationException] {
+        $inner = $_.Exception
+        while ($null -ne $inner -and -not ($inner -is [System.ComponentModel.Win32Exception])) { $inner = $inner.InnerException }
+        if ($null -eq $inner) { throw }
+        return [int64](-2147024896 + $inner.NativeErrorCode)   # HRESULT_FROM_WIN32(the SCM's Win32 error)
+    }
+    return 0
+}
+
+#: How long Invoke-WakServiceControl waits for a service to reach Stopped or Running after each control.
 $WakServiceWaitSeconds = 60
 
 function Get-WakComputerSystem {

@@ -509,6 +509,18 @@ def _licensing_target(host: Host, target: str) -> dict[str, t.Any]:
     return found
 
 
+#: HRESULT_FROM_WIN32(ERROR_SERVICE_CANNOT_ACCEPT_CTRL 1061): the SCM's answer to a control sent to a service in
+#: SERVICE_START_PENDING or SERVICE_STOP_PENDING (ControlService, "Return value").
+CANNOT_ACCEPT_CTRL = 0x80070425
+
+
+def _spp_in_transition(host: Host) -> bool:
+    """Get-WakServiceTransition: sppsvc caught in its start or stop (spp: {state: Start Pending | Stop Pending}) gets
+    no control from Invoke-WakServiceControl (enable_spp, the rebuild's stop and start, restart_spp), which answers
+    CANNOT_ACCEPT_CTRL as the SCM would (ControlService)."""
+    return host.spp_state in ("Start Pending", "Stop Pending")
+
+
 def _enable_spp(fleet: Fleet, host: Host) -> int | str:
     """Enable-WakSppService: Set-Service -StartupType Automatic and sc.exe config start= delayed-auto (the SCM), then
     Start-Service; where the SCM refuses (ERROR_ACCESS_DENIED), the registry values for the next boot and
@@ -516,8 +528,8 @@ def _enable_spp(fleet: Fleet, host: Host) -> int | str:
     stop (spp: {state: Start Pending | Stop Pending}) is not touched: ERROR_SERVICE_CANNOT_ACCEPT_CTRL, as the SCM
     answers a control to a service in SERVICE_START_PENDING or SERVICE_STOP_PENDING (ControlService)."""
     with fleet.lock:
-        if host.spp_state in ("Start Pending", "Stop Pending"):
-            return 0x80070425
+        if _spp_in_transition(host):
+            return CANNOT_ACCEPT_CTRL
         host.counters.mutating_calls += 1
         try:
             fleet.scm_set_start(host, "Auto", delayed=True)
@@ -748,6 +760,8 @@ def remedy_kms_host(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[
     def apply(op: dict[str, t.Any]) -> int | str:
         if op["op"] == "enable_spp":
             return _enable_spp(fleet, host)
+        if op["op"] == "restart_spp" and _spp_in_transition(host):
+            return CANNOT_ACCEPT_CTRL                 # Invoke-WakServiceControl sends no control: nothing changes
         if _licensing_blocked(host):
             return C.HR["SERVICE_DISABLED"]
         if host.spp_wmi_error:
@@ -788,6 +802,8 @@ def remedy_system_repair(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> 
             if op["op"] == "rebuild_license_store":
                 if not host.tokens_folders:
                     return 0x80070002
+                if _spp_in_transition(host):
+                    return CANNOT_ACCEPT_CTRL        # the stop is refused before tokens.dat is touched
                 fleet.start_spp(host)
                 stamp = host.utc_now().strftime("%Y%m%d%H%M%S")
                 for folder in host.tokens_folders:
@@ -812,14 +828,17 @@ def remedy_system_repair(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> 
 def probe_restart_pending(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
     """probes/restart_pending.ps1: sppsvc's start type at the next boot (registry) and now (SCM), the last boot,
     tokens.dat with its set-aside copies in both store folders, and the restart Windows itself waits for (the
-    RebootPending and RebootRequired keys' presence, the number of non-empty PendingFileRenameOperations strings)."""
+    RebootPending and RebootRequired keys' presence, the number of non-empty PendingFileRenameOperations strings).
+    Assumed (docs/lab-assumptions.md): every file and key it reads is readable, so each ``error`` is null."""
     folders = ["System32\\spp\\store\\2.0", "System32\\spp\\store"]
     return {
         "last_boot": iso7(host.booted_at or host.utc_now()),
         "spp_registry": {"Start": host.spp_boot_start, "DelayedAutostart": 1 if host.spp_boot_delayed else 0},
+        "spp_registry_error": None,
         "spp_service": {"State": host.spp_state, "StartMode": host.spp_start_mode, "DelayedAutoStart": host.spp_delayed},
-        "stores": [{"folder": f, "tokens": f in host.tokens_folders, "set_aside": list(host.tokens_set_aside.get(f, []))}
-                   for f in folders],
+        "stores": [{"folder": f, "tokens": f in host.tokens_folders, "set_aside": list(host.tokens_set_aside.get(f, [])),
+                    "error": None} for f in folders],
         "windows": {"component_servicing": host.cbs_reboot_pending, "windows_update": host.wu_reboot_required,
-                    "file_rename_entries": host.pending_file_renames},
+                    "file_rename_entries": host.pending_file_renames,
+                    "errors": {"component_servicing": None, "windows_update": None, "file_rename": None}},
     }

@@ -105,6 +105,30 @@ def test_c6_dns_publishing_takes_effect_after_the_sppsvc_restart():
     assert f.srv_records("corp.example.jp") == []
 
 
+@pytest.mark.parametrize("state", ["Start Pending", "Stop Pending"])
+def test_restart_spp_leaves_a_service_caught_in_its_start_or_stop_alone(state):
+    """ControlService: ERROR_SERVICE_CANNOT_ACCEPT_CTRL for a service in SERVICE_START_PENDING / SERVICE_STOP_PENDING;
+    kms_host's restart (Invoke-WakServiceControl, not Restart-Service) sends no control: the stored port stays stored."""
+    f = _fleet([{"name": "pc1"}])
+    kms = f.hosts["kms01"]
+    assert _ops(f, kms, "kms_host", {"op": "set_listening_port", "target": "service", "value": 1689})[0]["hresult"] == 0
+    kms.spp_state = state
+    steps = _ops(f, kms, "kms_host", {"op": "restart_spp", "target": "service"})
+    assert steps[0]["hresult"] == 0x80070425 - (1 << 32) and kms.spp_state == state
+    assert f.srv_records("corp.example.jp")[0]["Port"] == 1688                  # the restart did not happen
+
+
+@pytest.mark.parametrize("state", ["Start Pending", "Stop Pending"])
+def test_rebuild_leaves_a_service_caught_in_its_start_or_stop_and_tokens_dat_alone(state):
+    """The rebuild's stop (Invoke-WakServiceControl, not Stop-Service) is refused before tokens.dat is set aside."""
+    f = _fleet([{"name": "pc1", "license_store_corrupt": True}])
+    host = f.hosts["pc1"]
+    host.spp_state = state
+    steps = _ops(f, host, "system_repair", {"op": "rebuild_license_store", "target": "system"})
+    assert steps[0]["hresult"] == 0x80070425 - (1 << 32) and steps[0]["pending"] is None
+    assert host.spp_state == state and not host.tokens_set_aside and not host.store_rebuild_pending
+
+
 @pytest.mark.parametrize("folder, path", [("2.0", "System32\\spp\\store\\2.0"), ("store", "System32\\spp\\store")])
 def test_c7_rebuild_takes_effect_after_the_restart(folder, path):
     f = _fleet([{"name": "pc1", "license_store_corrupt": True, "spp": {"tokens_folder": folder}}])
@@ -168,14 +192,16 @@ def test_windows_own_pending_restart_is_read_set_by_dism_3010_and_cleared_by_the
                 {"name": "pc2", "license_store_corrupt": True, "repair_exit": {"dism": 3010}}])
     pc1, pc2 = f.hosts["pc1"], f.hosts["pc2"]
     assert _call(f, pc1, "probe", "restart_pending")["windows"] == {
-        "component_servicing": False, "windows_update": True, "file_rename_entries": 4}
+        "component_servicing": False, "windows_update": True, "file_rename_entries": 4,
+        "errors": {"component_servicing": None, "windows_update": None, "file_rename": None}}
     assert _call(f, pc2, "probe", "restart_pending")["windows"]["component_servicing"] is False
     _ops(f, pc2, "system_repair", {"op": "dism", "target": "system"})
     assert _call(f, pc2, "probe", "restart_pending")["windows"]["component_servicing"] is True
     for host in (pc1, pc2):
         f.reboot(host)
         assert _call(f, host, "probe", "restart_pending")["windows"] == {
-            "component_servicing": False, "windows_update": False, "file_rename_entries": 0}
+            "component_servicing": False, "windows_update": False, "file_rename_entries": 0,
+            "errors": {"component_servicing": None, "windows_update": None, "file_rename": None}}
     with pytest.raises(fleet_mod.FleetError, match="restart_pending takes component_servicing"):
         _fleet([{"name": "pc1", "restart_pending": {"cbs": True}}])
 

@@ -14,24 +14,41 @@ param($Params)
 
 $os = Get-CimInstance -ClassName Win32_OperatingSystem
 $service = Get-CimInstance -ClassName Win32_Service -Filter "Name = 'sppsvc'"
+# A look-up that failed (access denied, among others) is not an absent item: Test-WakItem / Read-WakRegistryValue
+# tell "not there" from "not read", which leaves the value null and names the HRESULT in `error` / `errors`.
 $stores = @()
 foreach ($folder in @('System32\spp\store\2.0', 'System32\spp\store')) {
     $path = Join-Path $env:SystemRoot $folder
+    $tokens = Test-WakItem (Join-Path $path 'tokens.dat')
+    $setAside = $null
+    $listError = $null
+    try {
+        $setAside = @(Get-ChildItem -LiteralPath $path -Filter 'tokens.dat.*.bak' -Force -ErrorAction Stop | ForEach-Object { [string]$_.Name })
+    }
+    catch [System.Management.Automation.ItemNotFoundException] { $setAside = @() }   # no such folder: no copy in it
+    catch { $listError = Get-WakReadError $_.Exception }
     $stores += [ordered]@{
         folder = $folder
-        tokens = [bool](Test-Path -LiteralPath (Join-Path $path 'tokens.dat') -PathType Leaf)
-        set_aside = @(Get-ChildItem -LiteralPath $path -Filter 'tokens.dat.*.bak' -ErrorAction SilentlyContinue | ForEach-Object { [string]$_.Name })
+        tokens = $tokens.exists
+        set_aside = $setAside
+        error = if ($null -ne $tokens.error) { $tokens.error } else { $listError }
     }
 }
-$renames = (Get-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager' @('PendingFileRenameOperations'))['PendingFileRenameOperations']
+$renames = Read-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager' @('PendingFileRenameOperations')
+$renameList = $renames.values['PendingFileRenameOperations']
+$servicing = Test-WakItem 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending'
+$update = Test-WakItem 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired'
 $windows = [ordered]@{
-    component_servicing = [bool](Test-Path -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending')
-    windows_update = [bool](Test-Path -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired')
-    file_rename_entries = if ($null -eq $renames) { 0 } else { @($renames | Where-Object { $_ }).Count }
+    component_servicing = $servicing.exists
+    windows_update = $update.exists
+    file_rename_entries = if ($null -ne $renames.error) { $null } elseif ($null -eq $renameList) { 0 } else { @($renameList | Where-Object { $_ }).Count }
+    errors = [ordered]@{ component_servicing = $servicing.error; windows_update = $update.error; file_rename = $renames.error }
 }
+$sppRegistry = Read-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Services\sppsvc' @('Start', 'DelayedAutostart')
 [ordered]@{
     last_boot = ConvertTo-WakValue $os.LastBootUpTime
-    spp_registry = Get-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Services\sppsvc' @('Start', 'DelayedAutostart')
+    spp_registry = $sppRegistry.values
+    spp_registry_error = $sppRegistry.error
     spp_service = if ($service) { Get-WakCimProperty $service @('State', 'StartMode', 'DelayedAutoStart') } else { $null }
     stores = $stores
     windows = $windows

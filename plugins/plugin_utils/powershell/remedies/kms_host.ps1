@@ -23,7 +23,8 @@ Invoke-WakOperations $Params {
             Set-ItemProperty -LiteralPath $spp -Name 'DnsDomainPublishList' -Value ([string[]]@($op.value)) -Type MultiString
             return 0
         }
-        'restart_spp' { Restart-Service -Name 'sppsvc' -Force; return 0 }
+        # not Restart-Service, which waits without end on a service hung in Start/Stop Pending (Invoke-WakServiceControl)
+        'restart_spp' { return Invoke-WakServiceControl 'sppsvc' 'Restart' }
         default { return -2147024809 }
     }
 }

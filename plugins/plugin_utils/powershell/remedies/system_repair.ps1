@@ -29,12 +29,20 @@ Invoke-WakOperations $Params {
             $found = @()
             foreach ($folder in @('System32\spp\store\2.0', 'System32\spp\store')) {
                 $tokens = Join-Path (Join-Path $env:SystemRoot $folder) 'tokens.dat'
-                if (Test-Path -LiteralPath $tokens -PathType Leaf) { $found += $tokens }
+                # a tokens.dat that could not be looked at is not a missing one: its HRESULT, before anything changes
+                $item = Test-WakItem $tokens
+                if ($null -ne $item.error) { return $item.error }
+                if ($item.exists) { $found += $tokens }
             }
             if ($found.Count -eq 0) { return -2147024894 }   # ERROR_FILE_NOT_FOUND: no tokens.dat where Windows keeps it
-            Stop-Service -Name 'sppsvc' -Force
+            # no Stop-Service / Start-Service: they wait without end on a service hung in Start/Stop Pending
+            # (Invoke-WakServiceControl: no control to such a service, each wait bounded); tokens.dat stays in place
+            # unless the service stopped
+            $code = Invoke-WakServiceControl 'sppsvc' 'Stop'
+            if ($code -ne 0) { return $code }
             foreach ($tokens in $found) { Move-Item -LiteralPath $tokens -Destination ("$tokens.$stamp.bak") }
-            Start-Service -Name 'sppsvc'
+            $code = Invoke-WakServiceControl 'sppsvc' 'Start'
+            if ($code -ne 0) { return $code }
             $service = Get-CimInstance -ClassName SoftwareLicensingService
             foreach ($folder in @('System32\spp\tokens', 'System32\oem')) {
                 $path = Join-Path $env:SystemRoot $folder

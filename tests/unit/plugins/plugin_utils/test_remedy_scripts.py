@@ -76,7 +76,7 @@ def test_enable_spp_changes_the_start_type_through_the_scm_and_checks_sc_exe():
     assert None not in (scm, sc, registry), steps
     assert scm < sc < registry
     text = fn.text.decode()
-    assert text.index("Set-ItemProperty") < text.index("$service.Start()")
+    assert text.index("Set-ItemProperty") < text.index("Invoke-WakServiceControl 'sppsvc' 'Start'")
     assert "if ($code -eq 5)" in text and "elseif ($code -ne 0)" in text          # sc.exe's exit code is read
     assert "return 'reboot_required'" in text
     # the registry fallback sits in the refused branch only
@@ -85,18 +85,56 @@ def test_enable_spp_changes_the_start_type_through_the_scm_and_checks_sc_exe():
 
 def test_enable_spp_leaves_a_service_in_transition_alone_and_never_waits_without_end():
     """A hung sppsvc (Start Pending / Stop Pending) gets no control and no start: ERROR_SERVICE_CANNOT_ACCEPT_CTRL
-    (0x80070425, ControlService) before anything changes; Start-Service, which waits for such a service forever, is not
-    used: the start is waited for with a bound, and running out of it is ERROR_SERVICE_REQUEST_TIMEOUT (0x8007041D)."""
+    (Get-WakServiceTransition) before anything changes; the start is Invoke-WakServiceControl's, bounded."""
     fn = _function(_tree("library.ps1"), "Enable-WakSppService")
     steps = _steps(fn)
     text = fn.text.decode()
     assert _index(steps, "command", "Start-Service") is None, steps
+    transition = _index(steps, "command", "Get-WakServiceTransition")
+    change = _index(steps, "command", "Set-Service")
+    start = _index(steps, "command", "Invoke-WakServiceControl", "'sppsvc'", "'Start'")
+    assert None not in (transition, change, start) and transition < change < start, steps
+    assert text.index("if ($transition) { return $transition }") < text.index("Set-Service -Name")
+
+
+def test_a_service_in_transition_gets_no_control_and_each_wait_is_bounded():
+    """Get-WakServiceTransition: Start Pending / Stop Pending is ERROR_SERVICE_CANNOT_ACCEPT_CTRL (0x80070425,
+    ControlService). Invoke-WakServiceControl asks it before any control, uses no Stop-/Start-/Restart-Service (they wait
+    for such a service forever) and waits for each state at most $WakServiceWaitSeconds: running out of it is
+    ERROR_SERVICE_REQUEST_TIMEOUT (0x8007041D); a refused control is its Win32 error as an HRESULT."""
+    root = _tree("library.ps1")
     cannot_accept, request_timeout = 0x80070425 - (1 << 32), 0x8007041D - (1 << 32)  # the scripts' signed HRESULTs
-    pending = text.index("$service.Status -eq 'StartPending' -or $service.Status -eq 'StopPending'")
-    assert pending < text.index(f"return {cannot_accept}") < text.index("Set-Service -Name")
-    wait = text.index("$service.WaitForStatus('Running', [TimeSpan]::FromSeconds($WakServiceWaitSeconds))")
-    assert text.index("$service.Start()") < wait < text.index(f"catch [System.ServiceProcess.TimeoutException] {{ return {request_timeout} }}")
+    transition = _function(root, "Get-WakServiceTransition").text.decode()
+    assert transition.index("$Service.Status -eq 'StartPending' -or $Service.Status -eq 'StopPending'") < \
+        transition.index(f"return {cannot_accept}")
+    fn = _function(root, "Invoke-WakServiceControl")
+    steps = _steps(fn)
+    text = fn.text.decode()
+    assert not [s for s in steps if s[0] == "command" and s[1].lower() in ("stop-service", "start-service", "restart-service")]
+    asked = _index(steps, "assign", "$transition")
+    assert asked is not None and text.index("if ($transition) { return $transition }") < text.index("$service.Stop()")
+    assert text.index("$service.Stop()") < text.index("$service.WaitForStatus('Stopped', $timeout)") \
+        < text.index("$service.Start()") < text.index("$service.WaitForStatus('Running', $timeout)")
+    assert "$timeout = [TimeSpan]::FromSeconds($WakServiceWaitSeconds)" in text
+    assert f"catch [System.ServiceProcess.TimeoutException] {{\n        return {request_timeout}" in text
+    assert "[System.ComponentModel.Win32Exception]" in text and "-2147024896 + $inner.NativeErrorCode" in text
     assert "$WakServiceWaitSeconds = 60" in (PS / "library.ps1").read_text(encoding="utf-8")
+
+
+def test_the_rebuild_and_the_kms_host_restart_control_sppsvc_through_the_bounded_helper():
+    """system_repair's rebuild and kms_host's restart_spp used Stop-Service / Start-Service / Restart-Service, which
+    wait without end on a service hung in Start/Stop Pending: both go through Invoke-WakServiceControl, and the
+    rebuild moves tokens.dat only after the stop answered 0."""
+    for name, wanted in (("system_repair.ps1", ("'Stop'", "'Start'")), ("kms_host.ps1", ("'Restart'",))):
+        steps = _steps(_tree(f"remedies/{name}"))
+        assert not [s for s in steps if s[0] == "command" and s[1].lower() in ("stop-service", "start-service", "restart-service")], name
+        for action in wanted:
+            assert _index(steps, "command", "Invoke-WakServiceControl", "'sppsvc'", action) is not None, (name, action)
+    text = (PS / "remedies" / "system_repair.ps1").read_text(encoding="ascii")
+    stop = text.index("Invoke-WakServiceControl 'sppsvc' 'Stop'")
+    assert stop < text.index("if ($code -ne 0) { return $code }", stop) < text.index("Move-Item")
+    assert "'restart_spp' { return Invoke-WakServiceControl 'sppsvc' 'Restart' }" in \
+        (PS / "remedies" / "kms_host.ps1").read_text(encoding="ascii")
 
 
 def test_invoke_operations_passes_a_pending_state_through():
@@ -111,7 +149,8 @@ def test_rebuild_follows_kb_2736303_in_both_store_folders_with_the_oem_licences(
     assert "@('System32\\spp\\store\\2.0', 'System32\\spp\\store')" in body
     assert "@('System32\\spp\\tokens', 'System32\\oem')" in body
     assert "return -2147024894" in body and "return 'reboot_required'" in body
-    assert body.index("Stop-Service") < body.index("Move-Item") < body.index("Start-Service") < body.index("InstallLicense")
+    assert body.index("Invoke-WakServiceControl 'sppsvc' 'Stop'") < body.index("Move-Item") \
+        < body.index("Invoke-WakServiceControl 'sppsvc' 'Start'") < body.index("InstallLicense")
 
 
 def test_dism_success_that_waits_for_a_restart_answers_reboot_required():
