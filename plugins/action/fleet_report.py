@@ -245,7 +245,8 @@ class ActionModule(ActionBase):
             texts[name] = text
             files.append(name)
 
-        stem = args["name"] + (args["partial_suffix"] if _fleet.partial(scope) else "")
+        suffix = args["partial_suffix"] if _report.is_partial(scope) else ""
+        stem, remedied = args["name"] + suffix, "remediation" + suffix
         before = args["before"] if args["before"] else None
         for report_format in args["formats"]:
             template = args["html_template"]
@@ -259,13 +260,15 @@ class ActionModule(ActionBase):
             remediation = _report.remediation(before, document, actions)
             if check:
                 remediation = _fleet.predicted_remediation(remediation, actions)
-            _write("remediation.json", json.dumps(remediation, ensure_ascii=False, indent=2, default=str) + "\n")
-            _write(f"remediation.{lang}.md", _fleet.remediation_markdown(remediation, lang))
+            if scope is not None:
+                remediation = dict(remediation, scope=scope)
+            _write(f"{remedied}.json", json.dumps(remediation, ensure_ascii=False, indent=2, default=str) + "\n")
+            _write(f"{remedied}.{lang}.md", _fleet.remediation_markdown(remediation, lang))
             if "html" in args["formats"]:
-                _write(f"remediation.{lang}.html", _fleet.remediation_html(remediation, lang, check))
+                _write(f"{remedied}.{lang}.html", _fleet.remediation_html(remediation, lang, check))
         # this run's whole set at once: stale files of an earlier run in the same folder never stay beside it
         try:
-            changed = _report_folder.publish(folder, texts, stem)
+            changed = _report_folder.publish(folder, texts, stem, remedied)
         except _report_folder.PublishError as exc:
             raise _options.refused(f"dir: {exc}") from None
         if not check:
@@ -275,7 +278,7 @@ class ActionModule(ActionBase):
             "changed": changed, "dir": folder, "files": files, "check_mode": check, "scope": scope,
             # every report file name of this stem (a regular expression): what a delivery removes beside this run's
             # files, so that the delivery folder too ends with exactly one run's set
-            "report_set": f"^(?:{_report_folder.report_set(stem).pattern})$",
+            "report_set": f"^(?:{_report_folder.report_set(stem, remedied).pattern})$",
             "hosts": len(document.get("results") or []), "unread": _fleet.unread(document),
             "status_counts": (document.get("summary") or {}).get("status_counts") or {},
             "statements": _fleet.statements(document, lang),

@@ -207,12 +207,6 @@ def run_scope(given: t.Mapping[str, t.Any] | None, run_hosts: t.Iterable[str]) -
     }
 
 
-def partial(scope: t.Mapping[str, t.Any] | None) -> bool:
-    """Whether a run left out hosts of its pattern (--limit) or of the default group (a narrower pattern); False when
-    the scope is not known (nothing says the run was partial: the report's scope line says not known)."""
-    return bool(scope and (scope.get("left_out") or scope.get("group_left_out")))
-
-
 def check_folder(report_dir: str, now: datetime.datetime | None = None) -> str:
     """The folder of a check-mode run's reports: ``<report_dir>/check-<UTC timestamp>``."""
     stamp = (now or datetime.datetime.now(datetime.timezone.utc)).strftime("%Y%m%dT%H%M%SZ")

@@ -532,6 +532,11 @@ def no_cause_text(summary: t.Mapping[str, t.Any], language: str = "en") -> str:
     return str(labels["no_cause"]).format(n=not_activated, hosts="host" if not_activated == 1 else "hosts")
 
 
+def is_partial(scope: t.Any) -> bool:
+    """Whether a report's scope says its run left hosts out (of its pattern, or of the default group)."""
+    return isinstance(scope, t.Mapping) and bool(scope.get("left_out") or scope.get("group_left_out"))
+
+
 def scope_lines(scope: t.Any, language: str = "en") -> list[str]:
     """What hosts the report covers, as plain sentences in ``language``: the run's host pattern and --limit, how many of
     the inventory hosts the pattern matched were run, the hosts of the default group (``windows``) and the KMS hosts
@@ -812,7 +817,7 @@ def to_html(document: dict[str, t.Any], language: str = "en", template: str | No
         return _render(page, "report_html_template", lang=lang, labels=LABELS[lang], generated_at=_when(document["generated_at"]),
                        generated_iso=_iso(document["generated_at"]),
                        summary=summary, scope=scope_lines(document.get("scope"), lang),
-                       partial=bool((document.get("scope") or {}).get("left_out") or (document.get("scope") or {}).get("group_left_out")),
+                       partial=is_partial(document.get("scope")),
                        chart=_chart(summary, lang), csvlk_names=csvlk_names,
                        kms_join_note=functools.partial(kms_join_note, lang=lang), no_cause=no_cause_text(summary, lang),
                        codes=[(c, summary["code_counts"][c]) for c in sorted(summary["code_counts"])],
@@ -1028,7 +1033,9 @@ def remediation_markdown(document: dict[str, t.Any], language: str = "en") -> st
     lang = _check_language(language)
     labels = _REMEDIATION_LABELS[lang]
     generated = _when(document.get("generated_at")) or LABELS[lang]["not_known"]
-    lines = [f"# {labels['title']}", "", f"{labels['generated']}: {generated}", "", f"## {labels['summary']}", ""]
+    lines = [f"# {labels['title']}", "", f"{labels['generated']}: {generated}  ",
+             f"{LABELS[lang]['scope']}: {_md('; '.join(scope_lines(document.get('scope'), lang)))}", "",
+             f"## {labels['summary']}", ""]
     lines += [f"- {labels.get(k, k)}: {v}" for k, v in sorted(document["summary"].items())]
     lines += ["", f"| {labels['host']} | {labels['before']} | {labels['done']} | {labels['after']} | {labels['todo']} |",
               "|---|---|---|---|---|"]
@@ -1109,5 +1116,6 @@ def _remediation_page(document: dict[str, t.Any], lang: str, template: str | Non
     summary = [(o, labels.get(o, o), document["summary"][o]) for o in _OUTCOME_ORDER if document["summary"].get(o)]
     page = _template("remediation.html.j2", template, "report_html_template")
     return _render(page, "report_html_template", lang=lang, labels=labels, generated_at=_when(document.get("generated_at")),
-                   generated_iso=_iso(document.get("generated_at")),
+                   generated_iso=_iso(document.get("generated_at")), scope_label=LABELS[lang]["scope"],
+                   scope=scope_lines(document.get("scope"), lang), partial=is_partial(document.get("scope")),
                    summary=summary, hosts=hosts)

@@ -98,3 +98,21 @@ def test_a_bad_scope_names_the_option_and_writes_nothing(tmp_path, args, message
     with pytest.raises(AnsibleActionFail, match=message):
         _run(fleet_report, {"document": _document(), "dir": str(tmp_path / "out"), **args}, {})
     assert not (tmp_path / "out").exists()
+
+
+def test_a_limited_remediation_keeps_the_full_remediation_report_and_says_its_scope(tmp_path):
+    for name in ("remediation.json", "diagnosis-before.json", "diagnosis.json"):
+        (tmp_path / name).write_text("the full run's\n", encoding="utf-8")
+    before = _document(("failing", "healthy"))
+    result = _run(fleet_report, {"document": _document(("healthy", "healthy")), "before": before, "dir": str(tmp_path),
+                                 "formats": ["json", "html"], "language": "ja", "scope": _scope()}, {})
+    assert sorted(result["files"]) == ["diagnosis-partial-before.ja.html", "diagnosis-partial-before.json",
+                                       "diagnosis-partial.ja.html", "diagnosis-partial.json", "remediation-partial.ja.html",
+                                       "remediation-partial.ja.md", "remediation-partial.json"]
+    assert all((tmp_path / name).read_text(encoding="utf-8") == "the full run's\n"
+               for name in ("remediation.json", "diagnosis-before.json", "diagnosis.json"))
+    assert json.loads((tmp_path / "remediation-partial.json").read_text(encoding="utf-8"))["scope"]["kms_left_out"] == ["kms01"]
+    assert "一部のみ: windows のインベントリ ホスト 4 台のうち 2 台" in (tmp_path / "remediation-partial.ja.md").read_text(encoding="utf-8")
+    assert "<b>対象範囲: 一部のみ" in (tmp_path / "remediation-partial.ja.html").read_text(encoding="utf-8")
+    assert result["report_set"] == ("^(?:(?:diagnosis\\-partial(?:-before)?\\.(?:json|(?:en|ja)\\.(?:csv|md|html))"
+                                    "|remediation\\-partial\\.(?:json|(?:en|ja)\\.(?:md|html))))$")
