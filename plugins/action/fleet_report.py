@@ -72,12 +72,13 @@ class ActionModule(ActionBase):
             _options.variable_name("action_vars", name)
         for name in args["expected_hosts"]:
             _options.inventory_name("expected_hosts", name)
-        if args["partial_suffix"]:
+        if _options.file_suffix("partial_suffix", args["partial_suffix"]):
             _options.file_stem("partial_suffix", args["name"] + args["partial_suffix"])
         if args["scope"] is not None:
             _options.host_pattern("scope.pattern", args["scope"]["pattern"])
-            if args["scope"]["limit"]:
-                _options.host_pattern("scope.limit", args["scope"]["limit"])
+            for key in ("limit", "group"):
+                if args["scope"][key]:
+                    _options.host_pattern(f"scope.{key}", args["scope"][key])
             for key in ("pattern_hosts", "group_hosts", "kms_hosts"):
                 for name in args["scope"][key]:
                     _options.inventory_name(f"scope.{key}", name)

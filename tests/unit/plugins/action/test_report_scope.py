@@ -92,7 +92,8 @@ def test_check_mode_keeps_the_scope_beside_the_prediction(tmp_path):
     ({"scope": _scope(limit="pc0 ")}, "scope.limit: 'pc0 ' is not a host pattern"),
     ({"scope": _scope(kms_hosts=["kms 01"])}, "scope.kms_hosts: 'kms 01' is not an inventory host name"),
     ({"scope": {"limit": "pc0"}}, "pattern"),
-    ({"partial_suffix": "/x"}, "partial_suffix: 'diagnosis/x' is not a file name stem"),
+    ({"partial_suffix": "/x"}, "partial_suffix: '/x' is not a file name suffix"),
+    ({"scope": _scope(group="win dows ")}, "scope.group: 'win dows ' is not a host pattern"),
 ])
 def test_a_bad_scope_names_the_option_and_writes_nothing(tmp_path, args, message):
     with pytest.raises(AnsibleActionFail, match=message):
