@@ -41,6 +41,12 @@ class ActionModule(ActionBase):
         "slice_max_bytes": {"type": "int", "default": _slices.MAX_BYTES},
         "slices": {"type": "dict", "default": {}},
         "expected_hosts": {"type": "list", "elements": "str", "default": []},
+        "scope": {"type": "dict", "options": {
+            "pattern": {"type": "str", "required": True}, "limit": {"type": "str"},
+            "pattern_hosts": {"type": "list", "elements": "str", "default": []},
+            "group": {"type": "str"}, "group_hosts": {"type": "list", "elements": "str", "default": []},
+            "kms_hosts": {"type": "list", "elements": "str", "default": []}}},
+        "partial_suffix": {"type": "str", "default": "-partial"},
     }
 
     def _validated(self) -> dict[str, t.Any]:
@@ -66,6 +72,16 @@ class ActionModule(ActionBase):
             _options.variable_name("action_vars", name)
         for name in args["expected_hosts"]:
             _options.inventory_name("expected_hosts", name)
+        if _options.file_suffix("partial_suffix", args["partial_suffix"]):
+            _options.file_stem("partial_suffix", args["name"] + args["partial_suffix"])
+        if args["scope"] is not None:
+            _options.host_pattern("scope.pattern", args["scope"]["pattern"])
+            for key in ("limit", "group"):
+                if args["scope"][key]:
+                    _options.host_pattern(f"scope.{key}", args["scope"][key])
+            for key in ("pattern_hosts", "group_hosts", "kms_hosts"):
+                for name in args["scope"][key]:
+                    _options.inventory_name(f"scope.{key}", name)
         _options.in_range("stats_max_hosts", args["stats_max_hosts"], *_fleet.STATS_MAX_HOSTS_RANGE)
         _options.in_range("stats_max_bytes", args["stats_max_bytes"], *_fleet.STATS_MAX_BYTES_RANGE)
         _options.in_range("slice_max_bytes", args["slice_max_bytes"], *_slices.MAX_BYTES_RANGE)
@@ -215,6 +231,11 @@ class ActionModule(ActionBase):
                 packed = _slices.pack(document, args["slice_max_bytes"])
             except ValueError as exc:
                 raise _options.refused(f"slice: {exc}") from None
+        # which hosts this run covers (absent: not known), recorded in every report; a partial run's reports get their
+        # own names (name + partial_suffix), so that they never replace the full set of the same name
+        scope = _fleet.run_scope(args["scope"], [r["host"] for r in document.get("results") or []])
+        if scope is not None:
+            document = dict(document, scope=scope)
         check = bool(self._task.check_mode)
         lang = args["language"]
         folder = _fleet.check_folder(args["dir"]) if check else args["dir"]
@@ -225,7 +246,8 @@ class ActionModule(ActionBase):
             texts[name] = text
             files.append(name)
 
-        stem = args["name"]
+        suffix = args["partial_suffix"] if _report.is_partial(scope) else ""
+        stem, remedied = args["name"] + suffix, "remediation" + suffix
         before = args["before"] if args["before"] else None
         for report_format in args["formats"]:
             template = args["html_template"]
@@ -239,23 +261,25 @@ class ActionModule(ActionBase):
             remediation = _report.remediation(before, document, actions)
             if check:
                 remediation = _fleet.predicted_remediation(remediation, actions)
-            _write("remediation.json", json.dumps(remediation, ensure_ascii=False, indent=2, default=str) + "\n")
-            _write(f"remediation.{lang}.md", _fleet.remediation_markdown(remediation, lang))
+            if scope is not None:
+                remediation = dict(remediation, scope=scope)
+            _write(f"{remedied}.json", json.dumps(remediation, ensure_ascii=False, indent=2, default=str) + "\n")
+            _write(f"{remedied}.{lang}.md", _fleet.remediation_markdown(remediation, lang))
             if "html" in args["formats"]:
-                _write(f"remediation.{lang}.html", _fleet.remediation_html(remediation, lang, check))
+                _write(f"{remedied}.{lang}.html", _fleet.remediation_html(remediation, lang, check))
         # this run's whole set at once: stale files of an earlier run in the same folder never stay beside it
         try:
-            changed = _report_folder.publish(folder, texts, stem)
+            changed = _report_folder.publish(folder, texts, stem, remedied)
         except _report_folder.PublishError as exc:
             raise _options.refused(f"dir: {exc}") from None
         if not check:
             # the run has its report: its operation journal is no record to recover (_interrupted)
             _journal.mark_reported(_journal.run_folder())
         result.update({
-            "changed": changed, "dir": folder, "files": files, "check_mode": check,
+            "changed": changed, "dir": folder, "files": files, "check_mode": check, "scope": scope,
             # every report file name of this stem (a regular expression): what a delivery removes beside this run's
             # files, so that the delivery folder too ends with exactly one run's set
-            "report_set": f"^(?:{_report_folder.report_set(stem).pattern})$",
+            "report_set": f"^(?:{_report_folder.report_set(stem, remedied).pattern})$",
             "hosts": len(document.get("results") or []), "unread": _fleet.unread(document),
             "status_counts": (document.get("summary") or {}).get("status_counts") or {},
             "statements": _fleet.statements(document, lang),

@@ -127,6 +127,46 @@ options:
     type: list
     elements: str
     default: []
+  scope:
+    description:
+      - Which hosts this run covers, as the playbook knows them; recorded in every report (the JSON document's C(scope),
+        a line of the Markdown and HTML reports) with the hosts the run diagnosed. Not given, the reports say their
+        scope is not known, never that they cover every host.
+      - A run that leaves out hosts of I(scope.pattern) (a C(--limit)) or of I(scope.group) (a narrower pattern) is
+        partial; its reports are named I(name) followed by I(partial_suffix).
+    type: dict
+    suboptions:
+      pattern:
+        description: The run's host pattern (C(diagnose_hosts) or C(remediate_hosts)).
+        type: str
+        required: true
+      limit:
+        description: The run's C(--limit) (C(ansible_limit), an AWX job template's Limit); empty or absent for none.
+        type: str
+      pattern_hosts:
+        description: The inventory hosts I(pattern) matches, without the limit.
+        type: list
+        elements: str
+        default: []
+      group:
+        description: The default group of the run's pattern (C(windows)).
+        type: str
+      group_hosts:
+        description: The inventory hosts of I(group).
+        type: list
+        elements: str
+        default: []
+      kms_hosts:
+        description: The hosts of group C(kms_hosts); those the run did not diagnose are named in the reports.
+        type: list
+        elements: str
+        default: []
+  partial_suffix:
+    description:
+      - Appended to I(name) for the reports of a partial run (see I(scope)), so that they never replace the full
+        reports of the same name; an empty string writes them under I(name) (each still says it is partial).
+    type: str
+    default: "-partial"
 attributes:
   check_mode:
     support: full
@@ -162,6 +202,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+scope:
+  description: Which hosts the reports cover (pattern, limit, matched, run, left_out, group, group_left_out,
+    kms_left_out); null when I(scope) was not given.
+  returned: always
+  type: dict
 dir:
   description: The folder the reports were written to (in check mode C(<dir>/check-<UTC timestamp>)).
   returned: always

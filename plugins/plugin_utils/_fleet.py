@@ -187,6 +187,26 @@ def bounded_stats(document: t.Mapping[str, t.Any], max_hosts: int = STATS_MAX_HO
     return data
 
 
+def run_scope(given: t.Mapping[str, t.Any] | None, run_hosts: t.Iterable[str]) -> dict[str, t.Any] | None:
+    """Which hosts a run's report covers, from what the playbook knew (``given``: its host ``pattern`` and the inventory
+    hosts it matched, its ``limit``, the default ``group`` and its hosts, the ``kms_hosts``) and the hosts the run
+    diagnosed: counts, how many the limit or a narrower pattern left out, and the KMS hosts left out by name. None
+    when the playbook did not say (the scope is not known: never taken for the whole fleet)."""
+    if not given:
+        return None
+    run = list(dict.fromkeys(run_hosts))
+    ran = set(run)
+    matched = list(dict.fromkeys(given.get("pattern_hosts") or []))
+    group = list(dict.fromkeys(given.get("group_hosts") or []))
+    return {
+        "pattern": given["pattern"], "limit": given.get("limit") or None, "matched": len(matched), "run": len(run),
+        "left_out": sum(1 for host in matched if host not in ran),
+        "group": given.get("group") or None,
+        "group_left_out": sum(1 for host in group if host not in ran and host not in matched),
+        "kms_left_out": [host for host in dict.fromkeys(given.get("kms_hosts") or []) if host not in ran],
+    }
+
+
 def check_folder(report_dir: str, now: datetime.datetime | None = None) -> str:
     """The folder of a check-mode run's reports: ``<report_dir>/check-<UTC timestamp>``."""
     stamp = (now or datetime.datetime.now(datetime.timezone.utc)).strftime("%Y%m%dT%H%M%SZ")

@@ -641,6 +641,20 @@ def file_stem(option: str, value: t.Any) -> str:
     return text
 
 
+def file_suffix(option: str, value: t.Any) -> str:
+    """A suffix of a file name stem (a partial run's ``-partial``): empty for none, else up to 50 characters, none of
+    ``\\ / : * ? " < > |``, not ending with a dot or space, no product key."""
+    if value == "":
+        return value
+    text = _string(option, value, "a file name suffix")
+    if len(text) > 50 or not _STEM.fullmatch(text) or text.endswith((".", " ")):
+        raise AnsibleActionFail(f"{option}: {shown(value)} is not a file name suffix ('' for none, or up to 50 characters, "
+                                "none of \\ / : * ? \" < > |, not ending with a dot or space)")
+    if _gvlk.mask_keys(text) != text:
+        raise AnsibleActionFail(f"{option}: {shown(value)} holds a product key; a file name never does (give another suffix)")
+    return text
+
+
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
 
 

@@ -45,6 +45,12 @@ LABELS = {
         "unknown": "unknown (evidence missing)", "error": "error", "shown": "shown", "csvlk": "CSVLK", "count": "Count", "expand_all": "Expand all",
         "collapse_all": "Collapse all", "print": "Print", "not_known": "not known", "host_scope": "whole host",
         "local_time": "local time in this browser", "diagnosed": "Diagnosed (UTC)",
+        "scope": "Scope",
+        "scope_not_known": "not known (the run that made this report did not record which hosts it covered)",
+        "scope_full": "all {run} inventory hosts of {pattern}",
+        "scope_partial": "PARTIAL: {run} of the {matched} inventory hosts of {pattern}{limit}; {left_out} left out",
+        "scope_limit": ", limited by --limit {limit}", "scope_narrowed": "narrower than {group}: {left_out} of its hosts left out",
+        "scope_kms": "KMS hosts left out (not read, not in this report): {names}",
         "kms_note": "Each client is counted once, by its worst product that uses this KMS host: failing when any of "
                     "them has a cause, activated when all of them are activated; the rest (in grace with no cause "
                     "found, status not read) are counted under clients only.",
@@ -64,6 +70,12 @@ LABELS = {
         "unknown": "不明 (情報不足)", "error": "エラー", "shown": "件表示", "csvlk": "CSVLK", "count": "カウント", "expand_all": "すべて展開",
         "collapse_all": "すべて折りたたむ", "print": "印刷", "not_known": "不明", "host_scope": "ホスト全体",
         "local_time": "このブラウザーの時刻", "diagnosed": "診断日時 (UTC)",
+        "scope": "対象範囲",
+        "scope_not_known": "不明 (このレポートを作成した実行は、対象としたホストを記録していません)",
+        "scope_full": "{pattern} のインベントリ ホスト {run} 台すべて",
+        "scope_partial": "一部のみ: {pattern} のインベントリ ホスト {matched} 台のうち {run} 台{limit}。{left_out} 台は対象外",
+        "scope_limit": " (--limit {limit} で限定)", "scope_narrowed": "{group} より狭い範囲: {group} のうち {left_out} 台は対象外",
+        "scope_kms": "対象外の KMS ホスト (読み取らず、このレポートに含まれません): {names}",
         "kms_note": "各クライアントは、この KMS ホストを使う製品のうち最も悪い状態で 1 回だけ数えます。いずれかの製品に"
                     "原因があれば失敗、すべての製品が認証済みなら認証済み、それ以外 (原因が見つからない猶予期間中、"
                     "状態を読み取れなかったもの) はクライアント数にだけ含めます。",
@@ -520,6 +532,33 @@ def no_cause_text(summary: t.Mapping[str, t.Any], language: str = "en") -> str:
     return str(labels["no_cause"]).format(n=not_activated, hosts="host" if not_activated == 1 else "hosts")
 
 
+def is_partial(scope: t.Any) -> bool:
+    """Whether a report's scope says its run left hosts out (of its pattern, or of the default group)."""
+    return isinstance(scope, t.Mapping) and bool(scope.get("left_out") or scope.get("group_left_out"))
+
+
+def scope_lines(scope: t.Any, language: str = "en") -> list[str]:
+    """What hosts the report covers, as plain sentences in ``language``: the run's host pattern and --limit, how many of
+    the inventory hosts the pattern matched were run, the hosts of the default group (``windows``) and the KMS hosts
+    the run left out. A document without a scope (made before it was recorded, merged from saved documents or AWX
+    slices, or by the report role used alone) says its scope is not known - never that it covers every host."""
+    labels = LABELS[_check_language(language)]
+    if not isinstance(scope, t.Mapping) or not isinstance(scope.get("pattern"), str):
+        return [str(labels["scope_not_known"])]
+    pattern, run, matched = scope["pattern"], int(scope.get("run") or 0), int(scope.get("matched") or 0)
+    limit = str(labels["scope_limit"]).format(limit=scope["limit"]) if scope.get("limit") else ""
+    if scope.get("left_out"):
+        lines = [str(labels["scope_partial"]).format(run=run, matched=matched, pattern=pattern, limit=limit,
+                                                     left_out=scope["left_out"])]
+    else:
+        lines = [str(labels["scope_full"]).format(run=run, pattern=pattern) + limit]
+    if scope.get("group_left_out"):
+        lines.append(str(labels["scope_narrowed"]).format(group=scope.get("group"), left_out=scope["group_left_out"]))
+    if scope.get("kms_left_out"):
+        lines.append(str(labels["scope_kms"]).format(names=", ".join(scope["kms_left_out"])))
+    return lines
+
+
 def to_markdown(document: dict[str, t.Any], language: str = "en") -> str:
     """A ticket-ready Markdown report: summary, causes, KMS hosts, then each host that needs attention."""
     lang = _check_language(language)
@@ -527,7 +566,8 @@ def to_markdown(document: dict[str, t.Any], language: str = "en") -> str:
     severities = _SEVERITY_LABELS[lang]
     summary = document["summary"]
     lines = [f"# {labels['title']}", "", f"{labels['generated']}: {_when(document['generated_at'])}  ",
-             f"{labels['hosts']}: {summary['hosts']}", "", f"| {labels['status']} | {labels['hosts']} |", "|---|---:|"]
+             f"{labels['hosts']}: {summary['hosts']}  ", f"{labels['scope']}: {_md('; '.join(scope_lines(document.get('scope'), lang)))}",
+             "", f"| {labels['status']} | {labels['hosts']} |", "|---|---:|"]
     for status in STATUS_ORDER:
         if summary["status_counts"].get(status):
             lines.append(f"| {_status_label(status, lang)} | {summary['status_counts'][status]} |")
@@ -776,7 +816,9 @@ def to_html(document: dict[str, t.Any], language: str = "en", template: str | No
     with collector_paused():
         return _render(page, "report_html_template", lang=lang, labels=LABELS[lang], generated_at=_when(document["generated_at"]),
                        generated_iso=_iso(document["generated_at"]),
-                       summary=summary, chart=_chart(summary, lang), csvlk_names=csvlk_names,
+                       summary=summary, scope=scope_lines(document.get("scope"), lang),
+                       partial=is_partial(document.get("scope")),
+                       chart=_chart(summary, lang), csvlk_names=csvlk_names,
                        kms_join_note=functools.partial(kms_join_note, lang=lang), no_cause=no_cause_text(summary, lang),
                        codes=[(c, summary["code_counts"][c]) for c in sorted(summary["code_counts"])],
                        statuses=[(s, _status_label(s, lang)) for s in STATUS_ORDER if summary["status_counts"].get(s)],
@@ -991,7 +1033,9 @@ def remediation_markdown(document: dict[str, t.Any], language: str = "en") -> st
     lang = _check_language(language)
     labels = _REMEDIATION_LABELS[lang]
     generated = _when(document.get("generated_at")) or LABELS[lang]["not_known"]
-    lines = [f"# {labels['title']}", "", f"{labels['generated']}: {generated}", "", f"## {labels['summary']}", ""]
+    lines = [f"# {labels['title']}", "", f"{labels['generated']}: {generated}  ",
+             f"{LABELS[lang]['scope']}: {_md('; '.join(scope_lines(document.get('scope'), lang)))}", "",
+             f"## {labels['summary']}", ""]
     lines += [f"- {labels.get(k, k)}: {v}" for k, v in sorted(document["summary"].items())]
     lines += ["", f"| {labels['host']} | {labels['before']} | {labels['done']} | {labels['after']} | {labels['todo']} |",
               "|---|---|---|---|---|"]
@@ -1072,5 +1116,6 @@ def _remediation_page(document: dict[str, t.Any], lang: str, template: str | Non
     summary = [(o, labels.get(o, o), document["summary"][o]) for o in _OUTCOME_ORDER if document["summary"].get(o)]
     page = _template("remediation.html.j2", template, "report_html_template")
     return _render(page, "report_html_template", lang=lang, labels=labels, generated_at=_when(document.get("generated_at")),
-                   generated_iso=_iso(document.get("generated_at")),
+                   generated_iso=_iso(document.get("generated_at")), scope_label=LABELS[lang]["scope"],
+                   scope=scope_lines(document.get("scope"), lang), partial=is_partial(document.get("scope")),
                    summary=summary, hosts=hosts)

@@ -57,16 +57,17 @@ def _plain_name(name: t.Any) -> bool:
         and "/" not in name and "\\" not in name
 
 
-def report_set(stem: str) -> re.Pattern[str]:
-    """The names of every report file a run with name stem ``stem`` may write (any language, any format)."""
+def report_set(stem: str, remediation: str = "remediation") -> re.Pattern[str]:
+    """The names of every report file a run with name stem ``stem`` and remediation stem ``remediation`` (a partial
+    run's ``remediation-partial``) may write (any language, any format)."""
     languages = "|".join(re.escape(lang) for lang in _report.LANGUAGES)
     return re.compile(rf"(?:{re.escape(stem)}(?:-before)?\.(?:json|(?:{languages})\.(?:csv|md|html))"
-                      rf"|remediation\.(?:json|(?:{languages})\.(?:md|html)))")
+                      rf"|{re.escape(remediation)}\.(?:json|(?:{languages})\.(?:md|html)))")
 
 
-def stale_files(folder: str, stem: str, files: t.Iterable[str]) -> list[str]:
-    """Report files of ``stem`` in ``folder`` that are not in ``files`` (an earlier run's), sorted."""
-    pattern, keep = report_set(stem), set(files)
+def stale_files(folder: str, stem: str, files: t.Iterable[str], remediation: str = "remediation") -> list[str]:
+    """Report files of ``stem`` (and ``remediation``) in ``folder`` that are not in ``files`` (an earlier run's), sorted."""
+    pattern, keep = report_set(stem, remediation), set(files)
     try:
         names = os.listdir(folder)
     except OSError:
@@ -89,8 +90,9 @@ class PublishError(Exception):
     holds now - nothing changed when the failure came while the files were staged, part of this run's set after."""
 
 
-def publish(folder: str, files: dict[str, str], stem: str) -> bool:
-    """Make ``folder`` hold exactly this run's report ``files`` (name -> text) among the report files of ``stem``.
+def publish(folder: str, files: dict[str, str], stem: str, remediation: str = "remediation") -> bool:
+    """Make ``folder`` hold exactly this run's report ``files`` (name -> text) among the report files of ``stem`` and
+    ``remediation``.
 
     Returns True when anything in the folder changed (a file written or a stale one removed). Raises PublishError
     when the files cannot be written: while staging (the usual place of a full disk, the data is written there) the
@@ -115,7 +117,7 @@ def publish(folder: str, files: dict[str, str], stem: str) -> bool:
                     if not _same(target, data):
                         os.replace(os.path.join(stage, name), target)
                         changed = True
-                for name in stale_files(folder, stem, files):
+                for name in stale_files(folder, stem, files, remediation):
                     os.remove(os.path.join(folder, name))
                     changed = True
         except OSError as exc:

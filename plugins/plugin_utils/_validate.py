@@ -254,6 +254,7 @@ VALUE_CHECKS: dict[str, t.Callable[[str, t.Any], None]] = {
     "kms_host_firewall_remote_addresses": _each(_options.firewall_address),
     "report_dir": _report_dir,
     "report_name": _when_set(_options.file_stem),
+    "report_partial_suffix": _when_set(_options.file_suffix),
     "report_sources": _each(_options.existing_file),
     "report_document_var": _unless_empty(_options.variable_path),
     "report_hosts": _each(_options.inventory_name),

@@ -176,6 +176,32 @@ def test_a_narrowed_run_leaves_the_other_kms_hosts_alone_with_a_warning(lab, tmp
     assert set(_contacted(before, lab.counters())) <= {"kms01", "pc-ok"}
 
 
+def test_a_limited_run_says_its_scope_and_leaves_the_full_report_alone(lab, tmp_path):
+    """An operator trial: a --limit run (an AWX job template's Limit) wrote "Hosts: 2" over the fleet's report in the
+    same report_dir, without a sign that it was partial; the KMS hosts it left out were named only on the console. Now
+    the full run says it covers the whole pattern, and the limited run writes diagnosis-partial.* naming its limit,
+    its counts and the KMS hosts it left out, beside the full report, which stays as it was."""
+    variables = {"diagnose_dns_servers": ["{{ lab_dns_server }}"], "report_dir": str(tmp_path / "r"),
+                 "report_formats": ["json", "markdown"], "report_language": "ja"}
+    full = run_playbook(lab.inventory_path, DIAGNOSE, tmp_path / "full", extra=["-e", json.dumps(variables)])
+    assert full.rc == 0, full.output[-3000:]
+    whole = (tmp_path / "r" / "diagnosis.json").read_text(encoding="utf-8")
+    assert json.loads(whole)["scope"] == {"pattern": "windows", "limit": None, "matched": 5, "run": 5, "left_out": 0,
+                                          "group": "windows", "group_left_out": 0, "kms_left_out": []}
+    assert "対象範囲: windows のインベントリ ホスト 5 台すべて" in (tmp_path / "r" / "diagnosis.ja.md").read_text(encoding="utf-8")
+
+    limited = run_playbook(lab.inventory_path, DIAGNOSE, tmp_path / "limited",
+                           extra=["--limit", "pc-ok,kms01", "-e", json.dumps(variables)])
+    assert limited.rc == 0, limited.output[-3000:]
+    assert (tmp_path / "r" / "diagnosis.json").read_text(encoding="utf-8") == whole
+    scope = json.loads((tmp_path / "r" / "diagnosis-partial.json").read_text(encoding="utf-8"))["scope"]
+    assert scope == {"pattern": "windows", "limit": "pc-ok,kms01", "matched": 5, "run": 2, "left_out": 3,
+                     "group": "windows", "group_left_out": 0, "kms_left_out": ["kms-down", "kms-off"]}
+    markdown = (tmp_path / "r" / "diagnosis-partial.ja.md").read_text(encoding="utf-8")
+    assert "一部のみ: windows のインベントリ ホスト 5 台のうち 2 台 (--limit pc-ok,kms01 で限定)。3 台は対象外" in markdown
+    assert "対象外の KMS ホスト (読み取らず、このレポートに含まれません): kms-down, kms-off" in markdown
+
+
 def test_the_guides_layout_reads_reports_and_remediates_the_kms_hosts(lab, tmp_path):
     """The guide's inventory: every KMS host diagnosed and in the reports; a client whose KMS host is down is
     KMS_HOST_DOWN (not a firewall on its side); the unreachable KMS host is a failure of the remediation report and of

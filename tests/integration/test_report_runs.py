@@ -59,9 +59,10 @@ def test_limit_without_localhost_writes_the_report(tmp_path):
     run = run_playbook(unreachable_inventory(tmp_path), DIAGNOSE, tmp_path / "run", extra=[
         "--limit", "pc-a", "-e", json.dumps({"report_dir": str(tmp_path / "reports"), "report_formats": ["json", "markdown"]})])
     assert "The one host of the run could not be read (unreachable or unreadable)" in run.output, run.output[-3000:]
-    doc = json.loads((tmp_path / "reports" / "diagnosis.json").read_text(encoding="utf-8"))
+    # a partial run's reports: named so, beside (never over) the full ones
+    doc = json.loads((tmp_path / "reports" / "diagnosis-partial.json").read_text(encoding="utf-8"))
     assert [r["host"] for r in doc["results"]] == ["pc-a"]
-    assert _files(tmp_path / "reports") == ["diagnosis.en.md", "diagnosis.json"]
+    assert _files(tmp_path / "reports") == ["diagnosis-partial.en.md", "diagnosis-partial.json"]
 
 
 def test_check_mode_with_limit_writes_its_report(tmp_path):
@@ -69,8 +70,9 @@ def test_check_mode_with_limit_writes_its_report(tmp_path):
         "--check", "--limit", "pc-b", "-e", json.dumps({"report_dir": str(tmp_path / "reports"), "report_formats": ["json"]})])
     folders = list((tmp_path / "reports").iterdir())
     assert len(folders) == 1 and folders[0].name.startswith("check-"), run.output[-3000:]
-    doc = json.loads((folders[0] / "diagnosis.json").read_text(encoding="utf-8"))
+    doc = json.loads((folders[0] / "diagnosis-partial.json").read_text(encoding="utf-8"))
     assert doc["check_mode"] is True and [r["host"] for r in doc["results"]] == ["pc-b"]
+    assert doc["scope"]["limit"] == "pc-b" and doc["scope"]["left_out"] == 1
 
 
 @pytest.mark.parametrize("limit", ["pc-b", "pc-b,localhost"])
@@ -83,7 +85,7 @@ def test_remediate_with_limit_reports_the_limited_hosts_before_and_after(tmp_pat
         "--check", "--limit", limit, "-e", json.dumps({"report_dir": str(tmp_path / "reports"), "report_formats": ["json"]})])
     folders = list((tmp_path / "reports").iterdir())
     assert len(folders) == 1 and folders[0].name.startswith("check-"), run.output[-3000:]
-    for name in ("diagnosis.json", "diagnosis-before.json"):
+    for name in ("diagnosis-partial.json", "diagnosis-partial-before.json"):
         doc = json.loads((folders[0] / name).read_text(encoding="utf-8"))
         assert [r["host"] for r in doc["results"]] == ["pc-b"], (name, run.output[-3000:])
         assert doc["results"][0]["status"] == "unreachable"
@@ -105,14 +107,22 @@ def test_a_limit_that_leaves_no_host_to_diagnose_says_so_and_reports_no_host_it_
 
 
 def test_two_runs_into_one_folder_leave_the_second_runs_set(tmp_path):
+    """The second run's set replaces the first's whole (another language and formats: nothing stale stays), and a
+    --limit run's partial set is written beside it, leaving it as it was (the full run is not replaced by a part)."""
     inventory = unreachable_inventory(tmp_path)
     reports = tmp_path / "reports"
     run_playbook(inventory, DIAGNOSE, tmp_path / "run1", extra=["-e", json.dumps({"report_dir": str(reports)})])
     assert _files(reports) == ["diagnosis.en.csv", "diagnosis.en.html", "diagnosis.en.md", "diagnosis.json"]
-    run_playbook(inventory, DIAGNOSE, tmp_path / "run2", extra=["--limit", "pc-b,localhost", "-e", json.dumps(
+    run_playbook(inventory, DIAGNOSE, tmp_path / "run2", extra=["-e", json.dumps(
         {"report_dir": str(reports), "report_language": "ja", "report_formats": ["json", "markdown"]})])
     assert _files(reports) == ["diagnosis.ja.md", "diagnosis.json"]
-    doc = json.loads((reports / "diagnosis.json").read_text(encoding="utf-8"))
+    whole = (reports / "diagnosis.json").read_text(encoding="utf-8")
+    assert [r["host"] for r in json.loads(whole)["results"]] == ["pc-a", "pc-b"]
+    run_playbook(inventory, DIAGNOSE, tmp_path / "run3", extra=["--limit", "pc-b,localhost", "-e", json.dumps(
+        {"report_dir": str(reports), "report_language": "ja", "report_formats": ["json", "markdown"]})])
+    assert _files(reports) == ["diagnosis-partial.ja.md", "diagnosis-partial.json", "diagnosis.ja.md", "diagnosis.json"]
+    assert (reports / "diagnosis.json").read_text(encoding="utf-8") == whole
+    doc = json.loads((reports / "diagnosis-partial.json").read_text(encoding="utf-8"))
     assert [r["host"] for r in doc["results"]] == ["pc-b"]
 
 

@@ -300,6 +300,21 @@ def _limit(field: str) -> t.Callable[[t.Any], dict[str, t.Any]]:
     return place
 
 
+def _report_scope(field: str) -> t.Callable[[t.Any], dict[str, t.Any]]:
+    """A value in the scope a report records (fleet_report's ``scope``)."""
+    def place(v: t.Any) -> dict[str, t.Any]:
+        scope: dict[str, t.Any] = {"pattern": "windows", "pattern_hosts": ["pc1"], "kms_hosts": ["pc1"]}
+        if v is not None:
+            scope[field] = [v, "pc1"] if field.endswith("hosts") else v
+        return {"scope": scope}
+    return place
+
+
+def _partial_suffix(value: t.Any, result: t.Any, conn: LabConnection, lab: t.Any) -> None:
+    """An accepted suffix names a partial run's files (the scope placed leaves a host out)."""
+    assert result["files"][0] == f"diagnosis{'-partial' if value is None else value}.json", result["files"]
+
+
 MODULE_CASES: dict[tuple[str, str], Case] = {
     ("kms_client", "kms_host"): Case(kms_client, {"activate": False}, _as("kms_host"), _kms_host),
     ("kms_client", "state"): Case(kms_client, {"activate": False}, _as("state"), _unset_only),
@@ -353,6 +368,12 @@ MODULE_CASES: dict[tuple[str, str], Case] = {
                                           _in_list("action_vars"), _action_vars),
     ("fleet_report", "expected_hosts"): Case(fleet_report, {"document": _REPORT_DOC, "dir": "r", "formats": ["json"]},
                                              _in_list("expected_hosts"), _expected_hosts),
+    **{("fleet_report", f"scope.{field}"): Case(fleet_report, {"document": _REPORT_DOC, "dir": "r", "formats": ["json"]},
+                                                _report_scope(field), _validate_target)
+       for field in ("pattern", "limit", "pattern_hosts", "group", "group_hosts", "kms_hosts")},
+    ("fleet_report", "partial_suffix"): Case(fleet_report, {"document": _REPORT_DOC, "dir": "r", "formats": ["json"]},
+                                             lambda v: dict(_report_scope("group_hosts")("pc2"), **_as("partial_suffix")(v)),
+                                             _partial_suffix),
     ("remediate_host", "result_var"): Case(remediate_host, {}, _as("result_var"), _result_var),
     ("remediate_host", "variables_prefix"): Case(remediate_host, {}, _as("variables_prefix"), _prefix),
     ("remediate_host", "kms_host"): Case(remediate_host, {}, _as("kms_host"), _as_remedy(("kms_client", "kms_host"))),
@@ -422,6 +443,7 @@ ROLE_CASES: dict[tuple[str, str], t.Callable[[t.Any], t.Any]] = {
     ("report", "report_dir"): lambda v: v,
     ("report", "report_formats"): lambda v: [v],
     ("report", "report_name"): lambda v: v,
+    ("report", "report_partial_suffix"): lambda v: v,
     ("report", "report_sources"): lambda v: [v],
     ("report", "report_html_template"): lambda v: v,
     ("report", "report_slice_key"): lambda v: v,
@@ -442,6 +464,7 @@ ROLE_TO_MODULE = {
     "remediate_kms_addresses": ("kms_firewall", "remote_addresses"), "remediate_language": ("fleet", "language"),
     "report_language": ("fleet_report", "language"), "report_dir": ("fleet_report", "dir"),
     "report_formats": ("fleet_report", "formats"), "report_name": ("fleet_report", "name"),
+    "report_partial_suffix": ("fleet_report", "partial_suffix"),
     "report_sources": ("fleet_report", "sources"),
     "diagnose_fleet_hosts": ("fleet", "hosts"), "report_hosts": ("fleet_report", "hosts"),
     "report_expected_hosts": ("fleet_report", "expected_hosts"), "report_html_template": ("fleet_report", "html_template"),
