@@ -21,7 +21,7 @@ import json
 import os
 import typing as t
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet_check, _report
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _correlate, _fleet_check, _report
 
 #: Formats of the fleet reports and their file names (stem, language).
 FORMATS = ("json", "csv", "markdown", "html")
@@ -203,7 +203,9 @@ def run_scope(given: t.Mapping[str, t.Any] | None, run_hosts: t.Iterable[str]) -
         "left_out": sum(1 for host in matched if host not in ran),
         "group": given.get("group") or None,
         "group_left_out": sum(1 for host in group if host not in ran and host not in matched),
-        "kms_left_out": [host for host in dict.fromkeys(given.get("kms_hosts") or []) if host not in ran],
+        # in the reports' host order (_correlate.host_order), not the inventory's
+        "kms_left_out": sorted((host for host in dict.fromkeys(given.get("kms_hosts") or []) if host not in ran),
+                               key=_correlate.host_order),
     }
 
 

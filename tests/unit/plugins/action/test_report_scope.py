@@ -10,7 +10,7 @@ import pytest
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.winactivation.kms.plugins.action import fleet_report
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _report
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _fleet, _report
 
 from test_fleet_actions import _document, _run
 
@@ -117,3 +117,10 @@ def test_a_limited_remediation_keeps_the_full_remediation_report_and_says_its_sc
     assert "<b>対象範囲: 一部のみ" in (tmp_path / "remediation-partial.ja.html").read_text(encoding="utf-8")
     assert result["report_set"] == ("^(?:(?:diagnosis\\-partial(?:-before)?\\.(?:json|(?:en|ja)\\.(?:csv|md|html))"
                                     "|remediation\\-partial\\.(?:json|(?:en|ja)\\.(?:md|html))))$")
+
+
+def test_the_kms_hosts_left_out_are_listed_in_the_reports_host_order():
+    """Like every host list of the reports (_correlate.host_order: without regard to case), not in inventory order."""
+    scope = _fleet.run_scope({"pattern": "pc*", "pattern_hosts": ["pc1"], "group": "windows", "group_hosts": ["pc1"],
+                              "kms_hosts": ["kms-b", "KMS-A", "kms01", "kms-c"]}, ["pc1", "kms01"])
+    assert scope is not None and scope["kms_left_out"] == ["KMS-A", "kms-b", "kms-c"]
