@@ -111,9 +111,14 @@ _FORUM_UNDERSCORE_RE = re.compile(r"(?<=[A-Za-z0-9])_ (?=[A-Za-z0-9])")
 _XPR_HEADER_RE = re.compile(r"^(?P<name>(?:Windows|Office)\b.*\b(?:edition|add-on))\s*[:：]$")
 #: The command line of the paste ("cscript //nologo ospp.vbs /inpkey:...", "slmgr.vbs -ato"): the tool and its option;
 #: a line that starts, after an optional prompt ("PS C:\\...>"), with the command, not ospp.vbs's hint "To view the
-#: activation event history run: cscript ospp.vbs /dhistorykms".
+#: activation event history run: cscript ospp.vbs /dhistorykms". The option may follow the tool's name with no blank,
+#: "slmgr/ato", "slmgr/skms kms.03k.org": cmd.exe ends a command's name at "/", and scripts and guides published type
+#: it so (a batch file's `slmgr/skms %kms_server% && slmgr/ato`, code index id 1535152489; a guide's "type slmgr/ato to
+#: activate the system for 90 days. You will see a response that activation has been successful.", 31496180504; a
+#: tutorial's "slmgr/skms kms.03k.org" then "slmgr/ato", "等待系统弹框提示成功激活", 48378962401). "-" is no such end:
+#: "slmgr-ato" is another program's name to cmd.exe.
 _COMMAND_START_RE = re.compile(r"^(?:[^>]*>\s*)?(?:cscript|slmgr|ospp|[\"\\]|[A-Za-z]:[\\/])", re.I)
-_COMMAND_RE = re.compile(r"\b(?P<tool>ospp\.vbs|slmgr(?:\.vbs)?)\b\S*\s+(?:\S+\s+)*?[/-](?P<option>[A-Za-z]+)", re.I)
+_COMMAND_RE = re.compile(r"\b(?P<tool>ospp\.vbs|slmgr(?:\.vbs)?)(?:\b\S*\s+(?:\S+\s+)*?[/-]|/)(?P<option>[A-Za-z]+)", re.I)
 #: slmgr's error line ("Error: 0xC004F074 The Software Licensing Service reported that the computer could not be
 #: activated...", github.com/Py-KMS-Organization/py-kms/issues/85): its label, the code, Windows' message for the code.
 #: On Japanese Windows the label and the message are Japanese ("エラー: 0xC004F074 ソフトウェア ライセンス サービスで、コン
