@@ -101,3 +101,18 @@ def test_vlmcs_output_is_no_licence_attempt_or_kms_host_of_this_host():
         snap = _text.snapshot_from_text(text, "pc1")
         assert snap["probes"] == {}, text
         assert any(line.startswith("Connecting to ") for line in unread(snap))
+
+
+def test_two_microsoft_japanese_renderings_of_the_ato_success_differ_and_stay_unread():
+    """Microsoft Japan's Azure support blog (jpaztech, "Azure Windows VM の KMS ライセンス認証トラブルシューティングについて",
+    2023-08-17) quotes slmgr /ato's success as "Windows(R)、ServerDatacenter エディションのアクティブ化 (12345678-1234-1234-
+    1234-1234-12345678) ... 製品が正常にアクティブ化されました。"; Microsoft's ja-JP Azure article quotes the same English
+    example as "... のライセンス認証を行っています … 製品は正常にライセンス認証されました。"
+    (ja_msdocs_azure_vm_ato_success_placeholder_id.txt). Two renderings of one English line, each with a placeholder ID
+    (this one of six groups): neither is shown to be the words Japanese slmgr prints (no ja-JP slmgr.ini, no console
+    capture found, session b5), so neither is read. Correct: nothing made up, one unread line each."""
+    from test_text_reader_captures_2026_12_b import read  # pylint: disable=import-outside-toplevel
+    for name in ("ja_jpaztech_kms_troubleshooting_ato_success_placeholder_id.txt", "ja_msdocs_azure_vm_ato_success_placeholder_id.txt"):
+        snap = read(name)
+        assert snap["probes"] == {} and len(unread(snap)) == 1, name
+        assert diagnose(snap)["codes"] == ["EVIDENCE_MISSING"], name
