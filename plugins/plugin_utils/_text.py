@@ -111,14 +111,17 @@ _FORUM_UNDERSCORE_RE = re.compile(r"(?<=[A-Za-z0-9])_ (?=[A-Za-z0-9])")
 _XPR_HEADER_RE = re.compile(r"^(?P<name>(?:Windows|Office)\b.*\b(?:edition|add-on))\s*[:：]$")
 #: The command line of the paste ("cscript //nologo ospp.vbs /inpkey:...", "slmgr.vbs -ato"): the tool and its option;
 #: a line that starts, after an optional prompt ("PS C:\\...>"), with the command, not ospp.vbs's hint "To view the
-#: activation event history run: cscript ospp.vbs /dhistorykms". The option may follow the tool's name with no blank,
-#: "slmgr/ato", "slmgr/skms kms.03k.org": cmd.exe ends a command's name at "/", and scripts and guides published type
-#: it so (a batch file's `slmgr/skms %kms_server% && slmgr/ato`, code index id 1535152489; a guide's "type slmgr/ato to
-#: activate the system for 90 days. You will see a response that activation has been successful.", 31496180504; a
-#: tutorial's "slmgr/skms kms.03k.org" then "slmgr/ato", "等待系统弹框提示成功激活", 48378962401). "-" is no such end:
-#: "slmgr-ato" is another program's name to cmd.exe.
+#: activation event history run: cscript ospp.vbs /dhistorykms".
 _COMMAND_START_RE = re.compile(r"^(?:[^>]*>\s*)?(?:cscript|slmgr|ospp|[\"\\]|[A-Za-z]:[\\/])", re.I)
-_COMMAND_RE = re.compile(r"\b(?P<tool>ospp\.vbs|slmgr(?:\.vbs)?)(?:\b\S*\s+(?:\S+\s+)*?[/-]|/)(?P<option>[A-Za-z]+)", re.I)
+_COMMAND_RE = re.compile(r"\b(?P<tool>ospp\.vbs|slmgr(?:\.vbs)?)\b\S*\s+(?:\S+\s+)*?[/-](?P<option>[A-Za-z]+)", re.I)
+#: slmgr typed as the command with its option and no blank between them, "slmgr/ato", "slmgr/skms kms.03k.org": cmd.exe
+#: ends a command's name at "/" and runs slmgr.vbs with "/ato", and published scripts and guides type it so (a batch
+#: file's `slmgr/skms %kms_server% && slmgr/ato`, code index id 1535152489; a guide's "type slmgr/ato to activate the
+#: system for 90 days. You will see a response that activation has been successful.", 31496180504; a tutorial's
+#: "slmgr/skms kms.03k.org" then "slmgr/ato", 48378962401). Only as the command itself: after cscript,
+#: "slmgr.vbs/ato" is the script's file name (a folder "slmgr.vbs" to Windows), and "-" ends no command's name
+#: ("slmgr-ato" is another program to cmd.exe), so neither is this command.
+_SLMGR_NO_BLANK_RE = re.compile(r"^(?:[^>]*>\s*)?(?:[A-Za-z]:)?(?:[\\/][^\s\\/]+)*[\\/]?slmgr(?:\.vbs)?/(?P<option>[A-Za-z]+)\b", re.I)
 #: slmgr's error line ("Error: 0xC004F074 The Software Licensing Service reported that the computer could not be
 #: activated...", github.com/Py-KMS-Organization/py-kms/issues/85): its label, the code, Windows' message for the code.
 #: On Japanese Windows the label and the message are Japanese ("エラー: 0xC004F074 ソフトウェア ライセンス サービスで、コン
@@ -417,6 +420,8 @@ class _Reader:
         self.xpr_name: str | None = None
         self.ospp = False
         self.command: tuple[str, str, bool] | None = None     # (tool, option, Office 2010's ospp.vbs)
+        self.after_command = False      # the last line that is not blank was an slmgr / ospp.vbs command line
+        self.listed: set[tuple[str, str]] = set()     # the (tool, option) of the command lines in a row (_command)
         self.block_has_product = False
         self.pending_ospp: tuple[int, str, str] | None = None
         self.wrapped_description: tuple[int, str, str] | None = None    # (line, text, description) cut by the console
@@ -570,7 +575,9 @@ class _Reader:
         stripped = text.strip()
         if self._cim_line(number, stripped):
             return
-        self._command(stripped)
+        command = self._command(stripped)
+        if stripped:
+            self.after_command = command
         if self.pending_ospp is not None and stripped and self._ospp_description(number, stripped):
             return                              # a blank line does not settle a lone ERROR CODE: the next line does
         if _OSPP_SEPARATOR_RE.match(stripped):
@@ -586,23 +593,31 @@ class _Reader:
         """How many products and fields of the last one there are (to tell whether a line added to a product)."""
         return len(self.products), len(self.products[-1]) if self.products else 0
 
-    def _command(self, text: str) -> None:
+    def _command(self, text: str) -> bool:
         """Remember the command line of the paste (ospp.vbs or slmgr and its option, the _vlmcs._tcp name an nslookup
         command line asks for); the line is read as usual. A command line ends an Event Viewer event copied before it
-        (``viewer_event``): what the command printed is no part of the event."""
+        (``viewer_event``): what the command printed is no part of the event. Command lines one after another with
+        nothing printed between them (a list of the commands run, or slmgr run by wscript, whose results are windows,
+        not console lines) leave the command that printed what follows them unknown when they differ (``listed``):
+        "slmgr /ipk <key>", "slmgr/ato", then the error the reporter says /ipk gave (ZH_ENTERPRISEGCONVERT_2 of
+        test_text_reader_captures_2026_12c.py). Whether the line is an slmgr or ospp.vbs command line."""
         if _NSLOOKUP_START_RE.match(text):
             name = _NSLOOKUP_RE.search(text)
             self.nslookup = (name.group("name"), name.group("domain")) if name else None
             self.viewer_event = False
-            return
-        match = _COMMAND_RE.search(text) if _COMMAND_START_RE.match(text) else None
-        if match:
-            tool = "ospp" if match.group("tool").lower().startswith("ospp") else "slmgr"
-            self.command = (tool, match.group("option").lower(), tool == "ospp" and "office14" in text.lower())
-            activation_id = _GUID_RE.search(text[match.end():])
-            self.command_id = activation_id.group(0).lower() if activation_id else None
-            self.nslookup = None
-            self.viewer_event = False
+            return False
+        match = (_COMMAND_RE.search(text) if _COMMAND_START_RE.match(text) else None) or _SLMGR_NO_BLANK_RE.match(text)
+        if not match:
+            return False
+        tool = "ospp" if (match.groupdict().get("tool") or "slmgr").lower().startswith("ospp") else "slmgr"
+        command = (tool, match.group("option").lower(), tool == "ospp" and "office14" in text.lower())
+        self.listed = (self.listed | {command[:2]}) if self.after_command else {command[:2]}
+        self.command = command if len(self.listed) == 1 else None
+        activation_id = _GUID_RE.search(text[match.end():])
+        self.command_id = activation_id.group(0).lower() if activation_id and self.command is not None else None
+        self.nslookup = None
+        self.viewer_event = False
+        return True
 
     def _read(self, number: int, stripped: str) -> None:
         """Read one line that is not noise; what is not understood is kept as unread. A line with several known labels

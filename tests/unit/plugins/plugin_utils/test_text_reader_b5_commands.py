@@ -34,11 +34,16 @@ def test_slmgr_ato_with_no_blank_is_the_command_of_a_lone_success():
     assert snap["probes"]["activation"] == {"activation_attempts": [{"HResult": "0x0", "Tool": "slmgr /ato"}]}
 
 
-def test_slmgr_dash_ato_with_no_blank_is_no_command_line():
+def test_slmgr_with_no_blank_is_a_command_only_as_the_command_itself():
     """Composed: "slmgr-ato" is no slmgr command to cmd.exe ("-" does not end a command's name; it looks for a program
-    of that name): the success words under it stay unread, as with no command line at all."""
-    snap = _text.snapshot_from_text(_LONE_SUCCESS.replace("slmgr/ato", "slmgr-ato"), "pc1")
-    assert snap["probes"] == {} and "Product activated successfully." in unread(snap)
+    of that name), and after cscript "slmgr.vbs/ato" is the script's file name (the file "ato" in a folder
+    "slmgr.vbs"), no slmgr /ato: the success words under either stay unread, as with no command line at all. The
+    command typed with its folder ("C:\\Windows\\System32\\slmgr.vbs/ato") is slmgr /ato."""
+    for command in ("slmgr-ato", "cscript slmgr.vbs/ato", "cscript //nologo C:\\Windows\\System32\\slmgr.vbs/ato"):
+        snap = _text.snapshot_from_text(_LONE_SUCCESS.replace("slmgr/ato", command), "pc1")
+        assert snap["probes"] == {} and "Product activated successfully." in unread(snap), command
+    snap = _text.snapshot_from_text(_LONE_SUCCESS.replace("slmgr/ato", "C:\\Windows\\System32\\slmgr.vbs/ato"), "pc1")
+    assert snap["probes"]["activation"] == {"activation_attempts": [{"HResult": "0x0", "Tool": "slmgr /ato"}]}
 
 
 def test_slmgr_skms_with_no_blank_and_an_activation_id_sets_that_licence():
@@ -116,3 +121,22 @@ def test_two_microsoft_japanese_renderings_of_the_ato_success_differ_and_stay_un
         snap = read(name)
         assert snap["probes"] == {} and len(unread(snap)) == 1, name
         assert diagnose(snap)["codes"] == ["EVIDENCE_MISSING"], name
+
+
+def test_commands_listed_in_a_row_leave_the_command_of_what_follows_unknown():
+    """Composed: the English counterpart of ZH_ENTERPRISEGCONVERT_2 (test_text_reader_captures_2026_12c.py: "slmgr /ipk
+    <Enterprise GVLK>" and "slmgr/ato" listed in one block, then the error the reporter says /ipk gave), slmgr.vbs's
+    L_MsgErrorText_6 for 0xC0000022 ("On a computer running Microsoft Windows non-core edition, run 'slui.exe 0x2a
+    0x%ERRCODE%' to display the error text.", code index id 3835088679). Two different commands one after the other with
+    nothing printed between them are a list (or slmgr run by wscript, whose results are windows): the error after
+    them is no /ato attempt merely because /ato was listed last; its words do not speak of activation, so it stays
+    unread. Before: read as an slmgr /ato attempt that failed with 0xC0000022. The same command twice in a row is still
+    that command."""
+    text = ("slmgr /ipk NPPR9-FWDCX-D2C8J-H872K-2YT43\nslmgr /ato\n\n"
+            "Error: 0xC0000022 On a computer running Microsoft Windows non-core edition, run 'slui.exe 0x2a 0xC0000022' to"
+            " display the error text.\n")
+    snap = _text.snapshot_from_text(text, "pc1")
+    assert snap["probes"] == {}
+    assert any(line.startswith("Error: 0xC0000022") for line in unread(snap))
+    again = _text.snapshot_from_text(text.replace("slmgr /ipk NPPR9-FWDCX-D2C8J-H872K-2YT43", "slmgr /ato"), "pc1")
+    assert again["probes"]["activation"]["activation_attempts"] == [{"HResult": "0xC0000022", "Tool": "slmgr /ato"}]
