@@ -213,9 +213,10 @@ def test_chinese_ipk_error_is_no_attempt_and_shows_no_key():
     """`slmgr /ipk NPPR9-FWDCX-D2C8J-H872K-2YT43` (the Enterprise GVLK) and `slmgr/ato` in one block, the reporter's
     "when replacing the key this error appears", then "错误: 0xC0000022 在运行 Microsoft Windows 非核心版本的计算机上，
     运行 (slui.exe 0x2a 0xC0000022) 以显示错误文本。". An admin reads: the key was not installed (0xC0000022, access denied
-    to the licensing store). Correct: no activation attempt (the last command shown is /ipk: "slmgr/ato" has no blank
-    before its option and is no command line the reader takes), no licence, the key shown only by its last five
-    characters. Right before and after."""
+    to the licensing store). Correct: no activation attempt (/ipk and "slmgr/ato" - /ato to cmd.exe - are listed one
+    after the other with nothing printed between them, so which printed the error is not shown, and its words do not
+    speak of activation; session b5), no licence, the key shown only by its last five characters. Right before and
+    after."""
     snap = _text.snapshot_from_text(ZH_ENTERPRISEGCONVERT_2, "pc1")
     assert snap["probes"] == {}
     assert "FWDCX" not in json.dumps(snap) and "slmgr /ipk XXXXX-XXXXX-XXXXX-XXXXX-2YT43" in unread(snap)
