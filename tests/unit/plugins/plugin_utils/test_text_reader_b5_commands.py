@@ -19,6 +19,9 @@ Microsoft (R) Windows Script Host Version 5.812
 Copyright (C) Microsoft Corporation. All rights reserved.
 Product activated successfully.
 """
+#: lotro's /ato result lines (en_lotro_ipk_skms_ato_success.txt), for the composed transcripts below.
+_LOTRO_ATO = ("Activating Windows(R), Professional edition (2de67392-b7a7-462a-b1ca-108dd189f588) ...\n"
+              "Product activated successfully.\n")
 
 
 def test_slmgr_ato_with_no_blank_is_the_command_of_a_lone_success():
@@ -54,9 +57,7 @@ def test_slmgr_skms_with_no_blank_and_an_activation_id_sets_that_licence():
     not collected. Before: the command line was not seen, so the name went to SoftwareLicensingService instead."""
     text = ("C:\\Windows\\System32>slmgr/skms kms.lotro.cc:1688 2de67392-b7a7-462a-b1ca-108dd189f588\n"
             "Key Management Service machine name set to kms.lotro.cc:1688 successfully.\n\n"
-            "C:\\Windows\\System32>slmgr/ato\n"
-            "Activating Windows(R), Professional edition (2de67392-b7a7-462a-b1ca-108dd189f588) ...\n"
-            "Product activated successfully.\n")
+            "C:\\Windows\\System32>slmgr/ato\n" + _LOTRO_ATO)
     snap = _text.snapshot_from_text(text, "pc1")
     [licence] = products(snap)
     assert (licence["ID"], licence["KeyManagementServiceMachine"], licence["KeyManagementServicePort"]) == (
@@ -71,9 +72,7 @@ def test_an_ato_success_before_a_dli_that_says_otherwise_is_no_licensed_now():
     for 0xC004F056 after it (the words of en_gist_dlv_kms_client_notification_c004f056.txt). slmgr prints "Product
     activated successfully." when the licence was Licensed at that moment; the later /dli is the licence's state now.
     Correct: the attempt without error kept, the licence in Notification - never Licensed from the older line."""
-    text = ("C:\\Windows\\System32>cscript slmgr.vbs /ato\n"
-            "Activating Windows(R), Professional edition (2de67392-b7a7-462a-b1ca-108dd189f588) ...\n"
-            "Product activated successfully.\n\n"
+    text = ("C:\\Windows\\System32>cscript slmgr.vbs /ato\n" + _LOTRO_ATO + "\n"
             "C:\\Windows\\System32>cscript slmgr.vbs /dli\n"
             "Name: Windows(R), Professional edition\n"
             "Description: Windows(R) Operating System, VOLUME_KMSCLIENT channel\n"
