@@ -120,8 +120,9 @@ _COMMAND_RE = re.compile(r"\b(?P<tool>ospp\.vbs|slmgr(?:\.vbs)?)\b\S*\s+(?:\S+\s
 #: system for 90 days. You will see a response that activation has been successful.", 31496180504; a tutorial's
 #: "slmgr/skms kms.03k.org" then "slmgr/ato", 48378962401). Only as the command itself: after cscript,
 #: "slmgr.vbs/ato" is the script's file name (a folder "slmgr.vbs" to Windows), and "-" ends no command's name
-#: ("slmgr-ato" is another program to cmd.exe), so neither is this command.
-_SLMGR_NO_BLANK_RE = re.compile(r"^(?:[^>]*>\s*)?(?:[A-Za-z]:)?(?:[\\/][^\s\\/]+)*[\\/]?slmgr(?:\.vbs)?/(?P<option>[A-Za-z]+)\b", re.I)
+#: ("slmgr-ato" is another program to cmd.exe), so neither is this command. Nor at a PowerShell prompt ("PS C:\\>"):
+#: PowerShell ends a command's name at a blank, not at "/", so "slmgr/ato" there is a command it does not find.
+_SLMGR_NO_BLANK_RE = re.compile(r"^(?:(?!PS\s)[^>]*>\s*)?(?:[A-Za-z]:)?(?:[\\/][^\s\\/]+)*[\\/]?slmgr(?:\.vbs)?/(?P<option>[A-Za-z]+)\b", re.I)
 #: slmgr's error line ("Error: 0xC004F074 The Software Licensing Service reported that the computer could not be
 #: activated...", github.com/Py-KMS-Organization/py-kms/issues/85): its label, the code, Windows' message for the code.
 #: On Japanese Windows the label and the message are Japanese ("エラー: 0xC004F074 ソフトウェア ライセンス サービスで、コン

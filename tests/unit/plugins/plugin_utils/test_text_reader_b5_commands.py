@@ -39,12 +39,17 @@ def test_slmgr_ato_with_no_blank_is_the_command_of_a_lone_success():
 
 def test_slmgr_with_no_blank_is_a_command_only_as_the_command_itself():
     """Composed: "slmgr-ato" is no slmgr command to cmd.exe ("-" does not end a command's name; it looks for a program
-    of that name), and after cscript "slmgr.vbs/ato" is the script's file name (the file "ato" in a folder
-    "slmgr.vbs"), no slmgr /ato: the success words under either stay unread, as with no command line at all. The
-    command typed with its folder ("C:\\Windows\\System32\\slmgr.vbs/ato") is slmgr /ato."""
+    of that name), after cscript "slmgr.vbs/ato" is the script's file name (the file "ato" in a folder "slmgr.vbs"),
+    and PowerShell ends a command's name at a blank only, not at "/": no slmgr /ato, so the success words under any
+    of them stay unread, as with no command line at all. At cmd.exe, the command typed with its folder
+    ("C:\\Windows\\System32\\slmgr.vbs/ato") is slmgr /ato."""
     for command in ("slmgr-ato", "cscript slmgr.vbs/ato", "cscript //nologo C:\\Windows\\System32\\slmgr.vbs/ato"):
         snap = _text.snapshot_from_text(_LONE_SUCCESS.replace("slmgr/ato", command), "pc1")
         assert snap["probes"] == {} and "Product activated successfully." in unread(snap), command
+    # PowerShell does not end a command's name at "/": "slmgr/ato" at its prompt is no slmgr /ato
+    for prompt in ("PS C:\\Users\\vagrant> slmgr/ato", "PS C:\\Users\\vagrant>slmgr.vbs/ato"):
+        snap = _text.snapshot_from_text(_LONE_SUCCESS.replace("C:\\Users\\vagrant>slmgr/ato", prompt), "pc1")
+        assert snap["probes"] == {} and "Product activated successfully." in unread(snap), prompt
     snap = _text.snapshot_from_text(_LONE_SUCCESS.replace("slmgr/ato", "C:\\Windows\\System32\\slmgr.vbs/ato"), "pc1")
     assert snap["probes"]["activation"] == {"activation_attempts": [{"HResult": "0x0", "Tool": "slmgr /ato"}]}
 
