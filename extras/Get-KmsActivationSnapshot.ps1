@@ -595,8 +595,11 @@ $probes = [ordered]@{
     if ($config.Contains('LastKnownGoodTime')) {
         # REG_QWORD FILETIME (100 ns since 1601-01-01 UTC). Undocumented by Microsoft (not in the W32Time registry
         # reference); published evidence shows the time service rewrites it. Read as the last time the service trusted
-        # its clock, not as the time of the last successful sync.
-        $lastKnownGood = [DateTime]::FromFileTimeUtc([int64]$config['LastKnownGoodTime']).ToString('o')
+        # its clock, not as the time of the last successful sync. A value that is no FILETIME (negative, past
+        # DateTime.MaxValue: FromFileTimeUtc throws ArgumentOutOfRangeException; REG_BINARY or a string: the cast throws)
+        # must not fail the whole probe (review B11): it stays null, its raw value is in config.
+        try { $lastKnownGood = [DateTime]::FromFileTimeUtc([int64]$config['LastKnownGoodTime']).ToString('o') }
+        catch { $lastKnownGood = $null }
     }
     $ntpClient = Get-WakRegistryValue "$w32Key\TimeProviders\NtpClient" @('Enabled', 'SpecialPollInterval', 'CrossSiteSyncFlags')
     $timeZone = Get-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Control\TimeZoneInformation' @(

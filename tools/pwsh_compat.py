@@ -15,6 +15,11 @@ PowerShell 6+ syntax refused (the review's E.1): pipeline chains ``&&`` / ``||``
 ERROR nodes holding ``?``), and the PowerShell 6+ automatic variables ($IsWindows, $IsLinux, $IsMacOS, $IsCoreCLR,
 $PSStyle).
 
+Also refused: a .NET conversion that throws on a value outside its range (``[DateTime]::FromFileTimeUtc``,
+``FromFileTime``, ``FromBinary``, ``FromOADate``: ArgumentOutOfRangeException, Learn "DateTime.FromFileTimeUtc(Int64)")
+outside a ``try`` block. They read values the host keeps (W32Time's LastKnownGoodTime, review B11); under the
+bootstrap's $ErrorActionPreference 'Stop' one bad value would fail the whole script instead of leaving that value null.
+
 Usage: pwsh_compat.py [FILE.ps1 ...]   (default: plugins/plugin_utils/powershell/**/*.ps1 and extras/*.ps1)
 """
 from __future__ import annotations
@@ -105,6 +110,39 @@ def ps6_syntax(tree: tree_sitter.Tree) -> list[str]:
     return found
 
 
+#: (type, static method) pairs that throw ArgumentOutOfRangeException on a value outside DateTime's range (Learn
+#: "DateTime.FromFileTimeUtc(Int64)", "DateTime.FromFileTime(Int64)", "DateTime.FromBinary(Int64)", "DateTime.FromOADate(Double)").
+THROWING_CONVERSIONS = {("datetime", "fromfiletimeutc"), ("datetime", "fromfiletime"), ("datetime", "frombinary"),
+                        ("datetime", "fromoadate")}
+
+
+def _in_try_block(node: tree_sitter.Node) -> bool:
+    """Whether ``node`` lies in the guarded block of a ``try`` statement (not in its catch or finally)."""
+    child, parent = node, node.parent
+    while parent is not None:
+        if parent.type == "try_statement" and child.type == "statement_block":
+            return True
+        child, parent = parent, parent.parent
+    return False
+
+
+def unguarded_conversions(tree: tree_sitter.Tree) -> list[str]:
+    """Calls of THROWING_CONVERSIONS outside a ``try`` block, one description per finding."""
+    found = []
+    for node in _walk(tree.root_node):
+        if node.type != "invokation_expression":
+            continue
+        literal = next((c for c in node.children if c.type == "type_literal"), None)
+        member = next((c for c in node.children if c.type == "member_name"), None)
+        if literal is None or member is None:
+            continue
+        type_name = _text(literal).strip("[]").strip().lower().removeprefix("system.")
+        if (type_name, _text(member).lower()) in THROWING_CONVERSIONS and not _in_try_block(node):
+            found.append(f"line {node.start_point[0] + 1}: {_text(literal)}::{_text(member)} throws on a value out of "
+                         "range; put it in try { } so one bad value does not fail the whole script")
+    return found
+
+
 def load_allowlist(path: pathlib.Path = ALLOWLIST) -> dict[str, t.Any]:
     """The allowlist as {'common': set, 'commands': {name: set of parameters}, 'native': set} (lower case)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -134,7 +172,7 @@ def check_source(source: bytes, allow: dict[str, t.Any], own: set[str] | None = 
     """
     tree = (parser or _parser()).parse(source)
     functions = defined_functions(tree) | (own or set())
-    problems = ps6_syntax(tree)
+    problems = ps6_syntax(tree) + unguarded_conversions(tree)
     for use in command_uses(tree):
         name = use.name.lower()
         if name in functions:

@@ -79,3 +79,20 @@ def test_every_allowlist_entry_names_its_microsoft_source():
 
 def test_shipped_scripts_pass():
     assert pwsh_compat.main([]) == 0
+
+
+@pytest.mark.parametrize("script", [
+    "$t = [DateTime]::FromFileTimeUtc([int64]$v).ToString('o')\n",
+    "$t = [System.DateTime]::FromFileTime($v)\n",
+    "try { $x = 1 } catch { $t = [datetime]::FromFileTimeUtc($v) }\n",   # a catch block guards nothing
+])
+def test_a_throwing_filetime_conversion_outside_try_is_refused(script):
+    problems = _problems(script)
+    assert any("throws on a value out of range" in p for p in problems), problems
+
+
+def test_a_throwing_filetime_conversion_inside_try_passes():
+    script = ("if ($c.Contains('LastKnownGoodTime')) {\n"
+              "    try { $t = [DateTime]::FromFileTimeUtc([int64]$c['LastKnownGoodTime']).ToString('o') }\n"
+              "    catch { $t = $null }\n}\n")
+    assert _problems(script) == []
