@@ -183,3 +183,12 @@ def test_an_activation_attempt_refreshes_the_license_status_before_the_products_
     activate = body.index("Invoke-WakCimMethod $product 'Activate'")
     refresh = body.index("Invoke-WakCimMethod (Get-WakLicensingServiceOf $product) 'RefreshLicenseStatus'")
     assert activate < refresh
+
+
+def test_time_events_include_an_unreachable_source():
+    """An unreachable time source is Time-Service 47 (manually configured peer) or 24 (domain controller), "No valid
+    response has been received ... after 8 attempts"; 129 is a domain peer discovery error and 134 a manual peer's DNS
+    resolution error (w32time.dll's message table, libyal/winevt-kb MessageFile-w32time.dll.md)."""
+    text = _squeezed(_tree("probes/time.ps1").root_node)
+    ids = re.search(r"ProviderName = 'Microsoft-Windows-Time-Service'; Id = ([0-9, ]+)", text)
+    assert ids and {24, 47, 129, 134} <= {int(i) for i in ids.group(1).split(",")}
