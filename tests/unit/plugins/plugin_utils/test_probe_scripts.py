@@ -192,3 +192,14 @@ def test_time_events_include_an_unreachable_source():
     text = _squeezed(_tree("probes/time.ps1").root_node)
     ids = re.search(r"ProviderName = 'Microsoft-Windows-Time-Service'; Id = ([0-9, ]+)", text)
     assert ids and {24, 47, 129, 134} <= {int(i) for i in ids.group(1).split(",")}
+
+
+def test_a_32_bit_process_on_64_bit_windows_runs_no_script():
+    """WOW64 redirects a 32-bit process's HKLM\\SOFTWARE (Registry Redirector) and System32 (File System Redirector):
+    the bootstrap tests the process before the item loop and answers each item with the reason instead of running it."""
+    root = _tree("bootstrap.ps1").root_node
+    loop = next(n for n in _nodes(root, "foreach_statement") if "$Job.items" in _squeezed(n))
+    before = root.text.decode()[:loop.start_byte]
+    assert "[Environment]::Is64BitOperatingSystem -and -not [Environment]::Is64BitProcess" in before
+    body = _squeezed(loop)
+    assert body.index("if ($wow64)") < body.index("& $block") and "continue" in body[:body.index("& $block")]
