@@ -20,6 +20,12 @@ Also refused: a .NET conversion that throws on a value outside its range (``[Dat
 outside a ``try`` block. They read values the host keeps (W32Time's LastKnownGoodTime, review B11); under the
 bootstrap's $ErrorActionPreference 'Stop' one bad value would fail the whole script instead of leaving that value null.
 
+Also refused: Start-Service and Restart-Service, and Stop-Service without -NoWait. Windows PowerShell 5.1's
+ServiceOperationBaseCommand.DoWaitForStatus waits in 2-second steps for as long as the service stays in its pending
+state ("This API will wait forever"), so a service hung in Start Pending or Stop Pending holds the remote call until
+the connection gives up; the scripts use library.ps1's Invoke-WakServiceControl (no control to a service in a
+transition, each wait bounded by $WakServiceWaitSeconds).
+
 Usage: pwsh_compat.py [FILE.ps1 ...]   (default: plugins/plugin_utils/powershell/**/*.ps1 and extras/*.ps1)
 """
 from __future__ import annotations
@@ -116,6 +122,10 @@ THROWING_CONVERSIONS = {("datetime", "fromfiletimeutc"), ("datetime", "fromfilet
                         ("datetime", "fromoadate")}
 
 
+#: Service cmdlets that wait without end on a service hung in a pending state (Stop-Service unless -NoWait).
+WAITS_WITHOUT_END = {"start-service", "restart-service", "stop-service"}
+
+
 def _in_try_block(node: tree_sitter.Node) -> bool:
     """Whether ``node`` lies in the guarded block of a ``try`` statement (not in its catch or finally)."""
     child, parent = node, node.parent
@@ -182,6 +192,10 @@ def check_source(source: bytes, allow: dict[str, t.Any], own: set[str] | None = 
                             "(the syntax tree reads it as a command there)")
             continue
         if name in allow["native"]:
+            continue
+        if name in WAITS_WITHOUT_END and not (name == "stop-service" and "nowait" in {p.lower() for p in use.parameters}):
+            problems.append(f"line {use.line}: {use.name} waits without end on a service hung in Start/Stop Pending; "
+                            "use Invoke-WakServiceControl (library.ps1), whose waits are bounded")
             continue
         if name not in allow["commands"]:
             problems.append(f"line {use.line}: command {use.name!r} is not on the Windows PowerShell 5.1 allowlist "

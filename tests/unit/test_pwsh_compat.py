@@ -96,3 +96,19 @@ def test_a_throwing_filetime_conversion_inside_try_passes():
               "    try { $t = [DateTime]::FromFileTimeUtc([int64]$c['LastKnownGoodTime']).ToString('o') }\n"
               "    catch { $t = $null }\n}\n")
     assert _problems(script) == []
+
+
+@pytest.mark.parametrize("script", [
+    "Start-Service -Name 'W32Time'\n",
+    "Restart-Service -Name 'sppsvc' -Force\n",
+    "Stop-Service -Name 'sppsvc' -Force\n",
+])
+def test_a_service_cmdlet_that_waits_without_end_is_refused(script):
+    """Windows PowerShell 5.1's DoWaitForStatus waits as long as the service stays pending: a hung service would hold
+    the call; the scripts use Invoke-WakServiceControl."""
+    problems = _problems(script)
+    assert any("waits without end" in p and "Invoke-WakServiceControl" in p for p in problems), problems
+
+
+def test_stop_service_without_waiting_passes():
+    assert _problems("Stop-Service -Name 'sppsvc' -NoWait\n") == []
