@@ -20,6 +20,11 @@ Also refused: a .NET conversion that throws on a value outside its range (``[Dat
 outside a ``try`` block. They read values the host keeps (W32Time's LastKnownGoodTime, review B11); under the
 bootstrap's $ErrorActionPreference 'Stop' one bad value would fail the whole script instead of leaving that value null.
 
+Also refused: a static .NET member (``[Type]::Member``, called or read) that is not on the allowlist's ``dotnet``
+section, each entry with the page saying it is in .NET Framework 4.5 or in the PowerShell / CIM assemblies of Windows
+PowerShell 5.1: an API of .NET Core only (``[Convert]::ToHexString``, ``[HashCode]::Combine``) fails here, not on a host.
+Instance members are not checked (the syntax tree does not know an object's type).
+
 Also refused: Start-Service and Restart-Service, and Stop-Service without -NoWait. Windows PowerShell 5.1's
 ServiceOperationBaseCommand.DoWaitForStatus waits in 2-second steps for as long as the service stays in its pending
 state ("This API will wait forever"), so a service hung in Start Pending or Stop Pending holds the remote call until
@@ -136,6 +141,25 @@ def _in_try_block(node: tree_sitter.Node) -> bool:
     return False
 
 
+def _type_name(literal: tree_sitter.Node) -> str:
+    """A type literal's name as the allowlist spells it: lower case, without brackets and a leading "System."."""
+    return _text(literal).strip("[]").strip().lower().removeprefix("system.")
+
+
+def static_members(tree: tree_sitter.Tree) -> list[tuple[int, str, str]]:
+    """Every ``[Type]::Member`` of a script, called or read: (line, as written, allowlist key ``type::member``)."""
+    found = []
+    for node in _walk(tree.root_node):
+        if node.type not in ("invokation_expression", "member_access"):
+            continue
+        literal = next((c for c in node.children if c.type == "type_literal"), None)
+        member = next((c for c in node.children if c.type == "member_name"), None)
+        if literal is not None and member is not None and any(c.type == "::" for c in node.children):
+            found.append((node.start_point[0] + 1, f"{_text(literal)}::{_text(member)}",
+                          f"{_type_name(literal)}::{_text(member).lower()}"))
+    return found
+
+
 def unguarded_conversions(tree: tree_sitter.Tree) -> list[str]:
     """Calls of THROWING_CONVERSIONS outside a ``try`` block, one description per finding."""
     found = []
@@ -146,7 +170,7 @@ def unguarded_conversions(tree: tree_sitter.Tree) -> list[str]:
         member = next((c for c in node.children if c.type == "member_name"), None)
         if literal is None or member is None:
             continue
-        type_name = _text(literal).strip("[]").strip().lower().removeprefix("system.")
+        type_name = _type_name(literal)
         if (type_name, _text(member).lower()) in THROWING_CONVERSIONS and not _in_try_block(node):
             found.append(f"line {node.start_point[0] + 1}: {_text(literal)}::{_text(member)} throws on a value out of "
                          "range; put it in try { } so one bad value does not fail the whole script")
@@ -167,11 +191,16 @@ def load_allowlist(path: pathlib.Path = ALLOWLIST) -> dict[str, t.Any]:
     for name, entry in (data.get("native") or {}).items():
         if not entry.get("source"):
             raise ValueError(f"{path.name}: {name} has no source")
+    dotnet = {}
+    for name, entry in (data.get("dotnet") or {}).items():
+        if not (entry or {}).get("source"):
+            raise ValueError(f"{path.name}: dotnet {name} has no source")
+        dotnet[name.lower()] = entry["source"]
     common = data.get("common_parameters") or {}
     if not common.get("source"):
         raise ValueError(f"{path.name}: common_parameters has no source")
     return {"common": {p.lower() for p in common.get("parameters") or []}, "commands": commands,
-            "native": {n.lower() for n in data.get("native") or {}}}
+            "native": {n.lower() for n in data.get("native") or {}}, "dotnet": set(dotnet)}
 
 
 def check_source(source: bytes, allow: dict[str, t.Any], own: set[str] | None = None,
@@ -183,6 +212,10 @@ def check_source(source: bytes, allow: dict[str, t.Any], own: set[str] | None = 
     tree = (parser or _parser()).parse(source)
     functions = defined_functions(tree) | (own or set())
     problems = ps6_syntax(tree) + unguarded_conversions(tree)
+    for line, written, key in static_members(tree):
+        if key not in allow["dotnet"]:
+            problems.append(f"line {line}: {written} is not a .NET Framework 4.5 member on the allowlist "
+                            f"(tools/{ALLOWLIST.name}, dotnet)")
     for use in command_uses(tree):
         name = use.name.lower()
         if name in functions:

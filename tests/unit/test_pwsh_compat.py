@@ -112,3 +112,20 @@ def test_a_service_cmdlet_that_waits_without_end_is_refused(script):
 
 def test_stop_service_without_waiting_passes():
     assert _problems("Stop-Service -Name 'sppsvc' -NoWait\n") == []
+
+
+@pytest.mark.parametrize("script, fragment", [
+    ("$h = [Convert]::ToHexString($bytes)\n", "[Convert]::ToHexString"),          # .NET 5+
+    ("$h = [System.HashCode]::Combine($a, $b)\n", "[System.HashCode]::Combine"),  # .NET Core 2.1+
+    ("$o = [System.Text.Json.JsonSerializer]::Serialize($v)\n", "JsonSerializer]::Serialize"),
+    ("$e = [Environment]::ProcessPath\n", "[Environment]::ProcessPath"),          # .NET 6+, read not called
+])
+def test_a_static_member_of_dotnet_core_only_is_refused(script, fragment):
+    problems = _problems(script)
+    assert any(fragment in p and "dotnet" in p for p in problems), problems
+
+
+def test_static_members_of_the_framework_pass_however_the_type_is_written():
+    script = ("$a = [DateTime]::UtcNow\n$b = [System.DateTime]::UtcNow.ToString('o')\n"
+              "$c = [Environment]::Is64BitProcess\n$d = [guid]::Parse($t)\n")
+    assert _problems(script) == []
