@@ -146,35 +146,29 @@ def _type_name(literal: tree_sitter.Node) -> str:
     return _text(literal).strip("[]").strip().lower().removeprefix("system.")
 
 
-def static_members(tree: tree_sitter.Tree) -> list[tuple[int, str, str]]:
-    """Every ``[Type]::Member`` of a script, called or read: (line, as written, allowlist key ``type::member``)."""
-    found = []
+def _static_member_nodes(tree: tree_sitter.Tree) -> t.Iterator[tuple[tree_sitter.Node, tree_sitter.Node, tree_sitter.Node]]:
+    """Every ``[Type]::Member`` of a script, called or read, as (expression, type literal, member name) nodes."""
     for node in _walk(tree.root_node):
         if node.type not in ("invokation_expression", "member_access"):
             continue
         literal = next((c for c in node.children if c.type == "type_literal"), None)
         member = next((c for c in node.children if c.type == "member_name"), None)
         if literal is not None and member is not None and any(c.type == "::" for c in node.children):
-            found.append((node.start_point[0] + 1, f"{_text(literal)}::{_text(member)}",
-                          f"{_type_name(literal)}::{_text(member).lower()}"))
-    return found
+            yield node, literal, member
+
+
+def static_members(tree: tree_sitter.Tree) -> list[tuple[int, str, str]]:
+    """Every ``[Type]::Member`` of a script: (line, as written, allowlist key ``type::member``)."""
+    return [(node.start_point[0] + 1, f"{_text(literal)}::{_text(member)}", f"{_type_name(literal)}::{_text(member).lower()}")
+            for node, literal, member in _static_member_nodes(tree)]
 
 
 def unguarded_conversions(tree: tree_sitter.Tree) -> list[str]:
     """Calls of THROWING_CONVERSIONS outside a ``try`` block, one description per finding."""
-    found = []
-    for node in _walk(tree.root_node):
-        if node.type != "invokation_expression":
-            continue
-        literal = next((c for c in node.children if c.type == "type_literal"), None)
-        member = next((c for c in node.children if c.type == "member_name"), None)
-        if literal is None or member is None:
-            continue
-        type_name = _type_name(literal)
-        if (type_name, _text(member).lower()) in THROWING_CONVERSIONS and not _in_try_block(node):
-            found.append(f"line {node.start_point[0] + 1}: {_text(literal)}::{_text(member)} throws on a value out of "
-                         "range; put it in try { } so one bad value does not fail the whole script")
-    return found
+    return [f"line {node.start_point[0] + 1}: {_text(literal)}::{_text(member)} throws on a value out of range; put it "
+            "in try { } so one bad value does not fail the whole script"
+            for node, literal, member in _static_member_nodes(tree)
+            if (_type_name(literal), _text(member).lower()) in THROWING_CONVERSIONS and not _in_try_block(node)]
 
 
 def load_allowlist(path: pathlib.Path = ALLOWLIST) -> dict[str, t.Any]:
