@@ -203,3 +203,11 @@ def test_a_32_bit_process_on_64_bit_windows_runs_no_script():
     assert "[Environment]::Is64BitOperatingSystem -and -not [Environment]::Is64BitProcess" in before
     body = _squeezed(loop)
     assert body.index("if ($wow64)") < body.index("& $block") and "continue" in body[:body.index("& $block")]
+
+
+def test_the_standalone_snapshot_refuses_a_32_bit_process_before_any_probe():
+    """Helpdesk staff may start "Windows PowerShell (x86)": the standalone script stops with the reason before it reads
+    anything, as the bootstrap does for the remote scripts."""
+    text = (ROOT / "extras" / "Get-KmsActivationSnapshot.ps1").read_text(encoding="ascii")
+    check = text.index("if ([Environment]::Is64BitOperatingSystem -and -not [Environment]::Is64BitProcess) {\n    throw")
+    assert check < text.index("$probes = [ordered]@{") and check < text.index("# --- library.ps1 ---")
