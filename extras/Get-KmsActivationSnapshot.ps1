@@ -24,6 +24,12 @@ param([string]$Path = (Join-Path (Get-Location) "$env:COMPUTERNAME-kms-snapshot.
 
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
+# A 32-bit PowerShell on 64-bit Windows ("Windows PowerShell (x86)") sees WOW64's views of HKLM\SOFTWARE and System32
+# (Microsoft, "Registry Redirector", "File System Redirector"), not the ones Windows' licensing uses: nothing is read.
+if ([Environment]::Is64BitOperatingSystem -and -not [Environment]::Is64BitProcess) {
+    throw ('This is a 32-bit PowerShell on 64-bit Windows, which sees the WOW64 views of the registry and of System32; ' +
+        'run the script from the 64-bit Windows PowerShell (from a 32-bit prompt: %windir%\sysnative\WindowsPowerShell\v1.0\powershell.exe).')
+}
 $WakCache = [ordered]@{}
 
 # --- library.ps1 ---
@@ -595,8 +601,11 @@ $probes = [ordered]@{
     if ($config.Contains('LastKnownGoodTime')) {
         # REG_QWORD FILETIME (100 ns since 1601-01-01 UTC). Undocumented by Microsoft (not in the W32Time registry
         # reference); published evidence shows the time service rewrites it. Read as the last time the service trusted
-        # its clock, not as the time of the last successful sync.
-        $lastKnownGood = [DateTime]::FromFileTimeUtc([int64]$config['LastKnownGoodTime']).ToString('o')
+        # its clock, not as the time of the last successful sync. A value that is no FILETIME (negative, past
+        # DateTime.MaxValue: FromFileTimeUtc throws ArgumentOutOfRangeException; REG_BINARY or a string: the cast throws)
+        # must not fail the whole probe (review B11): it stays null, its raw value is in config.
+        try { $lastKnownGood = [DateTime]::FromFileTimeUtc([int64]$config['LastKnownGoodTime']).ToString('o') }
+        catch { $lastKnownGood = $null }
     }
     $ntpClient = Get-WakRegistryValue "$w32Key\TimeProviders\NtpClient" @('Enabled', 'SpecialPollInterval', 'CrossSiteSyncFlags')
     $timeZone = Get-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Control\TimeZoneInformation' @(
@@ -604,8 +613,12 @@ $probes = [ordered]@{
     )
     $policy = Get-WakRegistryValue 'HKLM:\SOFTWARE\Policies\Microsoft\W32Time\Parameters' @('Type', 'NtpServer')
 
-    # 35: time source set; 37: receiving valid data; 129/134: NTP source unreachable / name not resolved; 36: not synced.
-    $read = Get-WakEvent @{ LogName = 'System'; ProviderName = 'Microsoft-Windows-Time-Service'; Id = 35, 36, 37, 129, 134 } 10
+    # w32time.dll's message table (libyal/winevt-kb MessageFile-w32time.dll.md): 35 now synchronizing with a source; 37
+    # receiving valid data; 36 not synchronized for %1 seconds; 24 / 47 no valid response from the domain controller /
+    # the manually configured peer %1 after 8 attempts (unreachable); 129 no domain peer set because of a discovery
+    # error (NT5DS: no domain controller found; %1 the error, %2 minutes to the retry); 134 no manual peer set because of
+    # a DNS resolution error on %3.
+    $read = Get-WakEvent @{ LogName = 'System'; ProviderName = 'Microsoft-Windows-Time-Service'; Id = 24, 35, 36, 37, 47, 129, 134 } 10
     $events = $read.events
     $eventsError = $read.error
 

@@ -40,6 +40,12 @@ param([string]$Path = (Join-Path (Get-Location) "$env:COMPUTERNAME-kms-snapshot.
 
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
+# A 32-bit PowerShell on 64-bit Windows ("Windows PowerShell (x86)") sees WOW64's views of HKLM\\SOFTWARE and System32
+# (Microsoft, "Registry Redirector", "File System Redirector"), not the ones Windows' licensing uses: nothing is read.
+if ([Environment]::Is64BitOperatingSystem -and -not [Environment]::Is64BitProcess) {
+    throw ('This is a 32-bit PowerShell on 64-bit Windows, which sees the WOW64 views of the registry and of System32; ' +
+        'run the script from the 64-bit Windows PowerShell (from a 32-bit prompt: %windir%\\sysnative\\WindowsPowerShell\\v1.0\\powershell.exe).')
+}
 $WakCache = [ordered]@{}
 """
 

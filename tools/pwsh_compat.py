@@ -15,6 +15,22 @@ PowerShell 6+ syntax refused (the review's E.1): pipeline chains ``&&`` / ``||``
 ERROR nodes holding ``?``), and the PowerShell 6+ automatic variables ($IsWindows, $IsLinux, $IsMacOS, $IsCoreCLR,
 $PSStyle).
 
+Also refused: a .NET conversion that throws on a value outside its range (``[DateTime]::FromFileTimeUtc``,
+``FromFileTime``, ``FromBinary``, ``FromOADate``: ArgumentOutOfRangeException, Learn "DateTime.FromFileTimeUtc(Int64)")
+outside a ``try`` block. They read values the host keeps (W32Time's LastKnownGoodTime, review B11); under the
+bootstrap's $ErrorActionPreference 'Stop' one bad value would fail the whole script instead of leaving that value null.
+
+Also refused: a static .NET member (``[Type]::Member``, called or read) that is not on the allowlist's ``dotnet``
+section, each entry with the page saying it is in .NET Framework 4.5 or in the PowerShell / CIM assemblies of Windows
+PowerShell 5.1: an API of .NET Core only (``[Convert]::ToHexString``, ``[HashCode]::Combine``) fails here, not on a host.
+Instance members are not checked (the syntax tree does not know an object's type).
+
+Also refused: Start-Service and Restart-Service, and Stop-Service without -NoWait. Windows PowerShell 5.1's
+ServiceOperationBaseCommand.DoWaitForStatus waits in 2-second steps for as long as the service stays in its pending
+state ("This API will wait forever"), so a service hung in Start Pending or Stop Pending holds the remote call until
+the connection gives up; the scripts use library.ps1's Invoke-WakServiceControl (no control to a service in a
+transition, each wait bounded by $WakServiceWaitSeconds).
+
 Usage: pwsh_compat.py [FILE.ps1 ...]   (default: plugins/plugin_utils/powershell/**/*.ps1 and extras/*.ps1)
 """
 from __future__ import annotations
@@ -105,6 +121,56 @@ def ps6_syntax(tree: tree_sitter.Tree) -> list[str]:
     return found
 
 
+#: (type, static method) pairs that throw ArgumentOutOfRangeException on a value outside DateTime's range (Learn
+#: "DateTime.FromFileTimeUtc(Int64)", "DateTime.FromFileTime(Int64)", "DateTime.FromBinary(Int64)", "DateTime.FromOADate(Double)").
+THROWING_CONVERSIONS = {("datetime", "fromfiletimeutc"), ("datetime", "fromfiletime"), ("datetime", "frombinary"),
+                        ("datetime", "fromoadate")}
+
+
+#: Service cmdlets that wait without end on a service hung in a pending state (Stop-Service unless -NoWait).
+WAITS_WITHOUT_END = {"start-service", "restart-service", "stop-service"}
+
+
+def _in_try_block(node: tree_sitter.Node) -> bool:
+    """Whether ``node`` lies in the guarded block of a ``try`` statement (not in its catch or finally)."""
+    child, parent = node, node.parent
+    while parent is not None:
+        if parent.type == "try_statement" and child.type == "statement_block":
+            return True
+        child, parent = parent, parent.parent
+    return False
+
+
+def _type_name(literal: tree_sitter.Node) -> str:
+    """A type literal's name as the allowlist spells it: lower case, without brackets and a leading "System."."""
+    return _text(literal).strip("[]").strip().lower().removeprefix("system.")
+
+
+def _static_member_nodes(tree: tree_sitter.Tree) -> t.Iterator[tuple[tree_sitter.Node, tree_sitter.Node, tree_sitter.Node]]:
+    """Every ``[Type]::Member`` of a script, called or read, as (expression, type literal, member name) nodes."""
+    for node in _walk(tree.root_node):
+        if node.type not in ("invokation_expression", "member_access"):
+            continue
+        literal = next((c for c in node.children if c.type == "type_literal"), None)
+        member = next((c for c in node.children if c.type == "member_name"), None)
+        if literal is not None and member is not None and any(c.type == "::" for c in node.children):
+            yield node, literal, member
+
+
+def static_members(tree: tree_sitter.Tree) -> list[tuple[int, str, str]]:
+    """Every ``[Type]::Member`` of a script: (line, as written, allowlist key ``type::member``)."""
+    return [(node.start_point[0] + 1, f"{_text(literal)}::{_text(member)}", f"{_type_name(literal)}::{_text(member).lower()}")
+            for node, literal, member in _static_member_nodes(tree)]
+
+
+def unguarded_conversions(tree: tree_sitter.Tree) -> list[str]:
+    """Calls of THROWING_CONVERSIONS outside a ``try`` block, one description per finding."""
+    return [f"line {node.start_point[0] + 1}: {_text(literal)}::{_text(member)} throws on a value out of range; put it "
+            "in try { } so one bad value does not fail the whole script"
+            for node, literal, member in _static_member_nodes(tree)
+            if (_type_name(literal), _text(member).lower()) in THROWING_CONVERSIONS and not _in_try_block(node)]
+
+
 def load_allowlist(path: pathlib.Path = ALLOWLIST) -> dict[str, t.Any]:
     """The allowlist as {'common': set, 'commands': {name: set of parameters}, 'native': set} (lower case)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -119,11 +185,16 @@ def load_allowlist(path: pathlib.Path = ALLOWLIST) -> dict[str, t.Any]:
     for name, entry in (data.get("native") or {}).items():
         if not entry.get("source"):
             raise ValueError(f"{path.name}: {name} has no source")
+    dotnet = {}
+    for name, entry in (data.get("dotnet") or {}).items():
+        if not (entry or {}).get("source"):
+            raise ValueError(f"{path.name}: dotnet {name} has no source")
+        dotnet[name.lower()] = entry["source"]
     common = data.get("common_parameters") or {}
     if not common.get("source"):
         raise ValueError(f"{path.name}: common_parameters has no source")
     return {"common": {p.lower() for p in common.get("parameters") or []}, "commands": commands,
-            "native": {n.lower() for n in data.get("native") or {}}}
+            "native": {n.lower() for n in data.get("native") or {}}, "dotnet": set(dotnet)}
 
 
 def check_source(source: bytes, allow: dict[str, t.Any], own: set[str] | None = None,
@@ -134,7 +205,11 @@ def check_source(source: bytes, allow: dict[str, t.Any], own: set[str] | None = 
     """
     tree = (parser or _parser()).parse(source)
     functions = defined_functions(tree) | (own or set())
-    problems = ps6_syntax(tree)
+    problems = ps6_syntax(tree) + unguarded_conversions(tree)
+    for line, written, key in static_members(tree):
+        if key not in allow["dotnet"]:
+            problems.append(f"line {line}: {written} is not a .NET Framework 4.5 member on the allowlist "
+                            f"(tools/{ALLOWLIST.name}, dotnet)")
     for use in command_uses(tree):
         name = use.name.lower()
         if name in functions:
@@ -144,6 +219,10 @@ def check_source(source: bytes, allow: dict[str, t.Any], own: set[str] | None = 
                             "(the syntax tree reads it as a command there)")
             continue
         if name in allow["native"]:
+            continue
+        if name in WAITS_WITHOUT_END and not (name == "stop-service" and "nowait" in {p.lower() for p in use.parameters}):
+            problems.append(f"line {use.line}: {use.name} waits without end on a service hung in Start/Stop Pending; "
+                            "use Invoke-WakServiceControl (library.ps1), whose waits are bounded")
             continue
         if name not in allow["commands"]:
             problems.append(f"line {use.line}: command {use.name!r} is not on the Windows PowerShell 5.1 allowlist "

@@ -42,7 +42,7 @@ time:
       StartMode), C(parameters), C(policy), C(config), C(ntp_client) and C(time_zone) the registry values,
       C(last_known_good_time) the W32Time C(LastKnownGoodTime) registry value (undocumented by Microsoft;
       the last time the time service trusted its clock, not the time of the last successful sync),
-      C(events) recent Time-Service events (IDs 35, 36, 37, 129, 134), C(events_error) the HRESULT when they could
+      C(events) recent Time-Service events (IDs 24, 35, 36, 37, 47, 129, 134), C(events_error) the HRESULT when they could
       not be read.
   returned: success
   type: dict

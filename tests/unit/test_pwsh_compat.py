@@ -79,3 +79,53 @@ def test_every_allowlist_entry_names_its_microsoft_source():
 
 def test_shipped_scripts_pass():
     assert pwsh_compat.main([]) == 0
+
+
+@pytest.mark.parametrize("script", [
+    "$t = [DateTime]::FromFileTimeUtc([int64]$v).ToString('o')\n",
+    "$t = [System.DateTime]::FromFileTime($v)\n",
+    "try { $x = 1 } catch { $t = [datetime]::FromFileTimeUtc($v) }\n",   # a catch block guards nothing
+])
+def test_a_throwing_filetime_conversion_outside_try_is_refused(script):
+    problems = _problems(script)
+    assert any("throws on a value out of range" in p for p in problems), problems
+
+
+def test_a_throwing_filetime_conversion_inside_try_passes():
+    script = ("if ($c.Contains('LastKnownGoodTime')) {\n"
+              "    try { $t = [DateTime]::FromFileTimeUtc([int64]$c['LastKnownGoodTime']).ToString('o') }\n"
+              "    catch { $t = $null }\n}\n")
+    assert _problems(script) == []
+
+
+@pytest.mark.parametrize("script", [
+    "Start-Service -Name 'W32Time'\n",
+    "Restart-Service -Name 'sppsvc' -Force\n",
+    "Stop-Service -Name 'sppsvc' -Force\n",
+])
+def test_a_service_cmdlet_that_waits_without_end_is_refused(script):
+    """Windows PowerShell 5.1's DoWaitForStatus waits as long as the service stays pending: a hung service would hold
+    the call; the scripts use Invoke-WakServiceControl."""
+    problems = _problems(script)
+    assert any("waits without end" in p and "Invoke-WakServiceControl" in p for p in problems), problems
+
+
+def test_stop_service_without_waiting_passes():
+    assert _problems("Stop-Service -Name 'sppsvc' -NoWait\n") == []
+
+
+@pytest.mark.parametrize("script, fragment", [
+    ("$h = [Convert]::ToHexString($bytes)\n", "[Convert]::ToHexString"),          # .NET 5+
+    ("$h = [System.HashCode]::Combine($a, $b)\n", "[System.HashCode]::Combine"),  # .NET Core 2.1+
+    ("$o = [System.Text.Json.JsonSerializer]::Serialize($v)\n", "JsonSerializer]::Serialize"),
+    ("$e = [Environment]::ProcessPath\n", "[Environment]::ProcessPath"),          # .NET 6+, read not called
+])
+def test_a_static_member_of_dotnet_core_only_is_refused(script, fragment):
+    problems = _problems(script)
+    assert any(fragment in p and "dotnet" in p for p in problems), problems
+
+
+def test_static_members_of_the_framework_pass_however_the_type_is_written():
+    script = ("$a = [DateTime]::UtcNow\n$b = [System.DateTime]::UtcNow.ToString('o')\n"
+              "$c = [Environment]::Is64BitProcess\n$d = [guid]::Parse($t)\n")
+    assert _problems(script) == []

@@ -10,8 +10,23 @@ $ProgressPreference = 'SilentlyContinue'
 $results = [ordered]@{}
 $WakCache = [ordered]@{}
 if ($Job.library) { . ([ScriptBlock]::Create($Job.library)) }
+# A 32-bit PowerShell on 64-bit Windows (the Microsoft.PowerShell32 session configuration, a 32-bit SSH server) sees
+# WOW64's views: HKLM\SOFTWARE is redirected to HKLM\SOFTWARE\WOW6432Node ("Registry Redirector") and %windir%\System32
+# to %windir%\SysWOW64 ("File System Redirector"), so the scripts would read and write the Software Protection
+# Platform's registry key and the spp\store folder of the other view. Nothing is run there; each script answers why
+# (Environment.Is64BitOperatingSystem / Is64BitProcess, .NET Framework 4.0+).
+$wow64 = $null
+if ([Environment]::Is64BitOperatingSystem -and -not [Environment]::Is64BitProcess) {
+    $wow64 = 'a 32-bit PowerShell process on 64-bit Windows sees the WOW64 views of the registry and of System32, not ' +
+        "the ones Windows' licensing uses; connect to the 64-bit Windows PowerShell (session configuration Microsoft.PowerShell)"
+}
 foreach ($item in $Job.items) {
     $watch = [Diagnostics.Stopwatch]::StartNew()
+    if ($wow64) {
+        # HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED 50)
+        $results[$item.name] = [ordered]@{ ok = $false; ms = 0; error = [ordered]@{ message = $wow64; hresult = -2147024846; type = 'WOW64'; line = 0 } }
+        continue
+    }
     try {
         # a script answers with one object; anything it printed by mistake before that is dropped
         # parsed with its name, so that errors point at e.g. activation.ps1 and its line

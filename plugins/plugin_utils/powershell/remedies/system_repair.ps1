@@ -40,7 +40,15 @@ Invoke-WakOperations $Params {
             # unless the service stopped
             $code = Invoke-WakServiceControl 'sppsvc' 'Stop'
             if ($code -ne 0) { return $code }
-            foreach ($tokens in $found) { Move-Item -LiteralPath $tokens -Destination ("$tokens.$stamp.bak") }
+            # a rename that fails (the file held open, access denied) must not leave the licensing service stopped: it
+            # is started again before the step answers the rename's HRESULT (under the bootstrap's 'Stop' the error
+            # would otherwise end the step with sppsvc down)
+            try { foreach ($tokens in $found) { Move-Item -LiteralPath $tokens -Destination ("$tokens.$stamp.bak") } }
+            catch {
+                $moveError = Get-WakErrorCode $_.Exception
+                $null = Invoke-WakServiceControl 'sppsvc' 'Start'
+                return $moveError
+            }
             $code = Invoke-WakServiceControl 'sppsvc' 'Start'
             if ($code -ne 0) { return $code }
             $service = Get-CimInstance -ClassName SoftwareLicensingService

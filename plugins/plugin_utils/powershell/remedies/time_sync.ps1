@@ -18,7 +18,8 @@ Invoke-WakOperations $Params {
             return 0
         }
         'set_start_mode' { Set-Service -Name 'W32Time' -StartupType ([string]$op.value); return 0 }
-        'start_service' { Start-Service -Name 'W32Time'; return 0 }
+        # not Start-Service, which waits without end on a service hung in Start Pending (Invoke-WakServiceControl)
+        'start_service' { return Invoke-WakServiceControl 'W32Time' 'Start' }
         'resync' { return Get-WakExitCode 'w32tm.exe' @('/resync') }
         default { return -2147024809 }   # E_INVALIDARG: an operation this script does not know
     }

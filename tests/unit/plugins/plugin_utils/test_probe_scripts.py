@@ -183,3 +183,31 @@ def test_an_activation_attempt_refreshes_the_license_status_before_the_products_
     activate = body.index("Invoke-WakCimMethod $product 'Activate'")
     refresh = body.index("Invoke-WakCimMethod (Get-WakLicensingServiceOf $product) 'RefreshLicenseStatus'")
     assert activate < refresh
+
+
+def test_time_events_include_an_unreachable_source():
+    """An unreachable time source is Time-Service 47 (manually configured peer) or 24 (domain controller), "No valid
+    response has been received ... after 8 attempts"; 129 is a domain peer discovery error and 134 a manual peer's DNS
+    resolution error (w32time.dll's message table, libyal/winevt-kb MessageFile-w32time.dll.md)."""
+    text = _squeezed(_tree("probes/time.ps1").root_node)
+    ids = re.search(r"ProviderName = 'Microsoft-Windows-Time-Service'; Id = ([0-9, ]+)", text)
+    assert ids and {24, 47, 129, 134} <= {int(i) for i in ids.group(1).split(",")}
+
+
+def test_a_32_bit_process_on_64_bit_windows_runs_no_script():
+    """WOW64 redirects a 32-bit process's HKLM\\SOFTWARE (Registry Redirector) and System32 (File System Redirector):
+    the bootstrap tests the process before the item loop and answers each item with the reason instead of running it."""
+    root = _tree("bootstrap.ps1").root_node
+    loop = next(n for n in _nodes(root, "foreach_statement") if "$Job.items" in _squeezed(n))
+    before = root.text.decode()[:loop.start_byte]
+    assert "[Environment]::Is64BitOperatingSystem -and -not [Environment]::Is64BitProcess" in before
+    body = _squeezed(loop)
+    assert body.index("if ($wow64)") < body.index("& $block") and "continue" in body[:body.index("& $block")]
+
+
+def test_the_standalone_snapshot_refuses_a_32_bit_process_before_any_probe():
+    """Helpdesk staff may start "Windows PowerShell (x86)": the standalone script stops with the reason before it reads
+    anything, as the bootstrap does for the remote scripts."""
+    text = (ROOT / "extras" / "Get-KmsActivationSnapshot.ps1").read_text(encoding="ascii")
+    check = text.index("if ([Environment]::Is64BitOperatingSystem -and -not [Environment]::Is64BitProcess) {\n    throw")
+    assert check < text.index("$probes = [ordered]@{") and check < text.index("# --- library.ps1 ---")

@@ -288,3 +288,14 @@ def test_time_sync_resyncs_with_documented_w32tm_options_only():
     for words in resync:
         options = {o.strip(" '") for o in words[1].strip("@()").split(",")}
         assert options <= _W32TM_RESYNC_OPTIONS, options
+
+
+def test_a_rename_that_fails_starts_sppsvc_again_before_the_step_fails():
+    """Under the bootstrap's $ErrorActionPreference 'Stop' a Move-Item that fails (tokens.dat held open, access
+    denied) ends the step: the rebuild must not leave the licensing service it stopped down. The rename sits in a try
+    whose catch starts sppsvc and answers the rename's HRESULT."""
+    body = next(n for n in _walk(_tree("remedies/system_repair.ps1")) if n.type == "try_statement" and b"Move-Item" in n.text)
+    guarded = next(c for c in body.children if c.type == "statement_block").text.decode()
+    handler = next(c for c in body.children if c.type == "catch_clauses").text.decode()
+    assert "Move-Item" in guarded
+    assert handler.index("Get-WakErrorCode") < handler.index("Invoke-WakServiceControl 'sppsvc' 'Start'") < handler.index("return $moveError")

@@ -116,7 +116,7 @@ def test_time_offset_against_controller_midpoint():
     assert view["source_type"] == "NTP" and view["ntp_peers"] == ["ntp.nict.jp", "time.windows.com"]
     assert view["time_zone"] == "Tokyo Standard Time" and view["utc_bias_minutes"] == 540
     assert view["last_known_good_time"] == "2025-11-20T01:02:03Z"      # fixture written with the pre-2026-11 key
-    assert view["events"][0]["id"] == 129
+    assert view["events"][0]["id"] == 47
 
 
 def test_time_policy_overrides_local_settings():
