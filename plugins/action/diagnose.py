@@ -33,6 +33,7 @@ class ActionModule(ActionBase):
         "candidates": {"type": "list", "elements": "str", "default": []},
         "attempt_activation": {"type": "bool", "default": False},
         "return_snapshot": {"type": "bool", "default": True},
+        "restart_pending_ignore": _restart.IGNORE_SPEC,
         "time_budget": _budget.SPEC,
         "variables_prefix": _options.VARIABLES_PREFIX_SPEC,
     }
@@ -109,7 +110,8 @@ class ActionModule(ActionBase):
                 known = _controller.inventory_names(task_vars or {}, cache=cache, template=self._templar.template) | {c["host"] for c in args["_candidates"]}
             observations = _controller.observe(view, args["_servers"] or None, args["timeout"], [own] if own else None,
                                                cache, known)
-        diagnosis = _analyze.analyze(snapshot, observations, {"expiring_days": args["expiring_days"]})
+        diagnosis = _analyze.analyze(snapshot, observations, {"expiring_days": args["expiring_days"],
+                                                              "restart_pending_ignore": args["restart_pending_ignore"]})
         activation = (snapshot.get("probes") or {}).get("activation") or {}
         computer = activation.get("computer")
         lang = args["language"]

@@ -10,7 +10,7 @@ from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure, AnsibleE
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _budget, _controller, _options, _remediate, _snapshot
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _budget, _controller, _options, _remediate, _restart, _snapshot
 
 _PREFIX = "winactivation.kms."
 
@@ -90,6 +90,7 @@ class ActionModule(ActionBase):
         "activation_retries": {"type": "int", "default": 1},
         "retry_delay": {"type": "float", "default": 2.0},
         "language": {"type": "str", "choices": ["en", "ja"], "default": "en"},
+        "restart_pending_ignore": _restart.IGNORE_SPEC,
         "time_budget": _budget.SPEC,
         "variables_prefix": _options.VARIABLES_PREFIX_SPEC,
     }

@@ -31,6 +31,7 @@ class ActionModule(RemedyActionBase):
     ARGUMENT_SPEC = {
         "repairs": {"type": "list", "elements": "str", "required": True, "choices": list(_ORDER)},
         "only_if_corrupt": {"type": "bool", "default": True},
+        "restart_pending_ignore": _restart.IGNORE_SPEC,
     }
 
     def check_args(self, args: dict[str, t.Any]) -> None:
@@ -43,13 +44,15 @@ class ActionModule(RemedyActionBase):
         A rebuild that waits for the restart of the computer (KB 2736303) is not repeated: the result says a restart
         is required (the store shows 0xC004E015 until then). On a Windows that itself waits for a restart (servicing,
         Windows Update, file renames at boot: the restart_pending probe) nothing runs: DISM, sfc and the rebuild would
-        service a system whose servicing is half-done until it restarts; the result says the restart comes first."""
+        service a system whose servicing is half-done until it restarts; the result says the restart comes first.
+        Signals named in restart_pending_ignore do not hold the repairs back; ``before.restart_ignored`` says which
+        of them were seen."""
         activation = views.get("activation") or {}
         reasons = {p.get("license_status_reason") for p in activation.get("products") or []}
         corrupt = "0xC004E015" in reasons
-        restart = _restart.from_snapshot(snapshot)
+        restart = _restart.from_snapshot(snapshot, args["restart_pending_ignore"])
         result = Plan(before={"license_store_corrupt": corrupt, "license_store_rebuilt": restart.get("license_store_rebuilt"),
-                              "restart_pending": restart["windows_pending"]})
+                              "restart_pending": restart["windows_pending"], "restart_ignored": restart["ignored"]})
         if restart.get("license_store_rebuilt"):
             _restart.waiting(result, _restart.REBOOT_STORE)
         elif _restart.windows_waits_for_restart(restart) and (corrupt or not args["only_if_corrupt"]):

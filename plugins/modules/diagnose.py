@@ -60,6 +60,19 @@ options:
     description: An activated product with fewer days left than this (1 to 180) is reported as ACTIVATION_EXPIRING.
     type: int
     default: 30
+  restart_pending_ignore:
+    description:
+      - Windows' restart signals that do not count for RESTART_PENDING, as the PendingReboot resource of
+        ComputerManagementDsc offers C(SkipComponentBasedServicing), C(SkipWindowsUpdate) and C(SkipPendingFileRename) -
+        C(component_servicing), C(windows_update), C(file_rename) (C(PendingFileRenameOperations), which installers and
+        antivirus products write and which may stay set for weeks).
+      - They are still read and reported - beside RESTART_PENDING (evidence C(ignored)), or alone as
+        RESTART_PENDING_IGNORED (info). Any other value is refused before the host is read.
+      - Pending file renames alone give RESTART_PENDING low confidence whatever this option says.
+    type: list
+    elements: str
+    choices: [component_servicing, windows_update, file_rename]
+    default: []
   language:
     description: Language of C(msg), C(en) or C(ja). Findings always carry both languages.
     type: str

@@ -141,7 +141,11 @@ operations:
   elements: dict
   sample: [{op: clear_kms_machine, target: service}, {op: activate, target: 2de67392-b7a7-462a-b1ca-108dd189f588}]
 steps:
-  description: Each remote step with C(ok), C(hresult) and C(hresult_text).
+  description:
+    - Each remote step with C(op), C(target), C(ok), C(hresult) and C(hresult_text) (the HRESULT's symbol and meaning
+      from the collection's catalog), and the C(value) it was given - a product key as C(...) and its last five
+      characters only. A refused key (InstallProductKey, for example 0xC004E016 SL_E_PKEY_INVALID_CONFIG) is named so in
+      C(msg) too.
   returned: when changes were applied
   type: list
   elements: dict

@@ -100,6 +100,15 @@ options:
     type: str
     choices: [en, ja]
     default: en
+  restart_pending_ignore:
+    description:
+      - Windows' restart signals that do not hold the license store repair back, passed to
+        M(winactivation.kms.system_repair) as its I(restart_pending_ignore) - C(component_servicing), C(windows_update),
+        C(file_rename). Any other value is refused before the host is read.
+    type: list
+    elements: str
+    choices: [component_servicing, windows_update, file_rename]
+    default: []
   variables_prefix:
     description:
       - Take every option this task leaves out, except I(result_var), from the variable named

@@ -30,7 +30,8 @@ description:
     after DISM ended with 3010 in an earlier run), the C(WindowsUpdate\\Auto Update\\RebootRequired) key, or
     C(PendingFileRenameOperations) under C(Session Manager), read as the PendingReboot resource of ComputerManagementDsc
     reads them - nothing is run (also in check mode) - the result has I(reboot_required=true), no operation, and
-    I(needs_person) says to restart first. A later run after the restart repairs.
+    I(needs_person) says to restart first. A later run after the restart repairs. I(restart_pending_ignore) leaves
+    signals out of that rule.
 options:
   repairs:
     description: Which repairs to run.
@@ -42,6 +43,17 @@ options:
     description: Run only when a licensing product reports a corrupt license store (0xC004E015).
     type: bool
     default: true
+  restart_pending_ignore:
+    description:
+      - Windows' restart signals that do not hold the repairs back, as the PendingReboot resource of ComputerManagementDsc
+        offers C(SkipComponentBasedServicing), C(SkipWindowsUpdate) and C(SkipPendingFileRename) - C(component_servicing),
+        C(windows_update), C(file_rename) (C(PendingFileRenameOperations), which installers and antivirus products
+        write and which may stay set for weeks).
+      - They are still read - I(before.restart_ignored) names those seen. Any other value is refused before the host is read.
+    type: list
+    elements: str
+    choices: [component_servicing, windows_update, file_rename]
+    default: []
 extends_documentation_fragment:
   - winactivation.kms.remedy_module
 seealso:
@@ -83,7 +95,8 @@ before:
     - C(license_store_corrupt) and C(license_store_rebuilt) (when a rebuild waits for the restart that completes it, the
       time of the rebuild; else null) before.
     - C(restart_pending), the restarts Windows itself waits for (C(component_servicing), C(windows_update),
-      C(file_rename); empty when none, or when the host did not say).
+      C(file_rename); empty when none, or when the host did not say), without those of I(restart_pending_ignore).
+    - C(restart_ignored), those of I(restart_pending_ignore) that Windows showed as pending (not counted).
   returned: always
   type: dict
 after:

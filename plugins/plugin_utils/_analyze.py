@@ -968,19 +968,36 @@ def _from_event_alone(finding: dict[str, t.Any]) -> dict[str, t.Any]:
 
 # --- the host -----------------------------------------------------------------------------------------------------
 
-def _restart_pending(snapshot: dict[str, t.Any]) -> list[dict[str, t.Any]]:
+def _restart_pending(snapshot: dict[str, t.Any], ignore: t.Collection[str] = ()) -> list[dict[str, t.Any]]:
     """RESTART_PENDING when the restart_pending probe shows a restart owed: Windows' own (servicing, Windows Update,
     file renames at boot) or one a remedy left (sppsvc's start type, a rebuilt license store). No finding when the
-    probe was not collected or shows nothing owed: that is no claim that none is."""
-    restart = _restart.from_snapshot(snapshot)
+    probe was not collected or shows nothing owed: that is no claim that none is.
+
+    ``ignore`` (the option restart_pending_ignore): Windows' signals that do not count. What they show is still said
+    (evidence ``ignored``): beside RESTART_PENDING, or alone as RESTART_PENDING_IGNORED (info). Pending file renames
+    alone give RESTART_PENDING low confidence: MoveFileEx MOVEFILE_DELAY_UNTIL_REBOOT is open to any installer or
+    antivirus running as an administrator or LocalSystem, so it says some file is replaced at the next boot, not that
+    servicing is half-done (docs/architecture.md, "Restart pending")."""
+    restart = _restart.from_snapshot(snapshot, ignore)
+    seen = {"last_boot": restart["last_boot"], "file_rename_entries": restart["file_rename_entries"], "ignored": list(restart["ignored"])}
     if not restart["reasons"]:
-        return []
+        if not restart["ignored"]:
+            return []
+        return [_findings.make("RESTART_PENDING_IGNORED", None, seen, {"ignored_words": _restart.words(restart["ignored"])})]
     # system_repair defers its repairs to Windows' own restart and a rebuilt store's, not to sppsvc's start type
     defers = _restart.windows_waits_for_restart(restart) or bool(restart["license_store_rebuilt"])
     deferred = _HEAVY_REPAIRS_WAIT if defers else {"en": "", "ja": ""}
-    return [_findings.make("RESTART_PENDING", None, {"reasons": list(restart["reasons"]), "last_boot": restart["last_boot"],
-                                                     "file_rename_entries": restart["file_rename_entries"]},
-                           {"pending": _restart.words(restart["reasons"]), "deferred": deferred})]
+    left_out = _restart.words(restart["ignored"])
+    finding = _findings.make("RESTART_PENDING", None, {"reasons": list(restart["reasons"]), **seen},
+                             {"pending": _restart.words(restart["reasons"]), "deferred": deferred,
+                              "left_out": {lang: _LEFT_OUT[lang].format(ignored=text) if restart["ignored"] else ""
+                                           for lang, text in left_out.items()}})
+    return [_at_most(finding, "low") if restart["reasons"] == ["file_rename"] else finding]
+
+
+#: RESTART_PENDING's clause for the signals restart_pending_ignore left out that were seen.
+_LEFT_OUT = {"en": " Also seen, and not counted (restart_pending_ignore): {ignored}.",
+             "ja": "restart_pending_ignore により数えなかったもの: {ignored}。"}
 
 
 #: RESTART_PENDING's clause when system_repair waits for the restart (Windows' own, or a rebuilt license store).
@@ -1002,7 +1019,8 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
         snapshot: a snapshot document (schema winactivation.kms/snapshot/1), a document from outside read with
             _snapshot.read_snapshot first (its product keys masked; analyze does not walk it again).
         observations: what the controller saw: ``srv`` (its own SRV look-ups) and ``tcp`` ("host:port" -> open/error).
-        options: ``expiring_days`` (default 30).
+        options: ``expiring_days`` (default 30), ``restart_pending_ignore`` (Windows' restart signals that do not
+            count, ``_restart.IGNORABLE``; default none).
 
     Returns:
         ``host``, ``status`` (healthy, warning, failing, critical), ranked ``findings``, their ``codes``, the KMS host
@@ -1049,7 +1067,7 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
     offset = ctx.time.get("offset_seconds")
     if offset is not None and abs(offset) > MAX_SKEW_SECONDS and not any(f["code"] == "CLOCK_SKEW" for f in findings):
         findings.append(_clock_skew(ctx, None, offset, None))
-    findings.extend(_restart_pending(snapshot))
+    findings.extend(_restart_pending(snapshot, ctx.options.get("restart_pending_ignore") or ()))
     findings = _dedupe(findings)
     findings = _findings.rank(findings)
     windows = ctx.activation.get("windows")

@@ -240,12 +240,20 @@ _SPECS = [
          ("partial_key", "description", "license_status", "grace_remaining_minutes", "evaluation_end")),
     Spec("RESTART_PENDING", "warning", None, True,
          "A restart of the computer is pending ({pending}; last boot {last_boot}): what was changed since takes effect "
-         "only after it{deferred}.",
+         "only after it{deferred}.{left_out}",
          "コンピューターの再起動が保留中です ({pending}、前回の起動 {last_boot})。それ以降の変更は再起動後に有効になります。"
-         "{deferred}",
+         "{deferred}{left_out}",
          "Restart the computer when its users allow it, then diagnose again (the collection never restarts a host).",
          "利用者の都合のよいときにコンピューターを再起動し、もう一度診断してください (このコレクションはホストを再起動しません)。",
-         ("reasons", "last_boot", "file_rename_entries")),
+         ("reasons", "last_boot", "file_rename_entries", "ignored")),
+    Spec("RESTART_PENDING_IGNORED", "info", None, False,
+         "Windows shows a restart pending ({ignored_words}; last boot {last_boot}) that restart_pending_ignore leaves "
+         "out: it is not counted, and remediate's heavy repairs do not wait for it.",
+         "Windows は再起動待ちを示しています ({ignored_words}、前回の起動 {last_boot}) が、restart_pending_ignore により"
+         "数えていません。修復の重い処理 (DISM、sfc、ライセンス ストアの再構築) もこの再起動を待ちません。",
+         "Nothing to do for activation; restart the computer when its users allow it.",
+         "ライセンス認証のための対応は不要です。利用者の都合のよいときにコンピューターを再起動してください。",
+         ("ignored", "last_boot", "file_rename_entries")),
     Spec("KMS_DNS_PUBLISHING_FAILED", "warning", None, True,
          "The KMS host could not publish its _vlmcs._tcp SRV record in {domain} ({hresult}, event 12293): clients that "
          "find KMS through DNS will not find it.",

@@ -98,6 +98,20 @@ _CATALOG: tuple[HResultInfo, ...] = (
     HResultInfo(0xC004E015, "SL_E_EUL_CONSUMPTION_FAILED",
                 "License consumption failed: the license store (tokens.dat) may be corrupt.",
                 "ライセンスの使用に失敗しました。ライセンスストア (tokens.dat) が破損している可能性があります。"),
+    # InstallProductKey's refusals (slmgr /ipk). "The Software Licensing Service reported that the product key is
+    # invalid." (slerror.h, SL_E_PKEY_INVALID_CONFIG); Microsoft's "Error when installing ESU product key for Windows
+    # Server 2012 R2 or Windows Server 2012" shows it for an /ipk ("Error: 0xC004E016 ... the product key is invalid")
+    # with the cause "Windows doesn't recognize the ESU key", fixed by installing the licensing package the key needs
+    HResultInfo(0xC004E016, "SL_E_PKEY_INVALID_CONFIG",
+                "The product key is invalid: Windows does not recognize it (the licenses the key needs are not "
+                "installed on this system, or the key is for another product).",
+                "プロダクトキーが無効です。Windows はこのキーを認識しません (キーに必要なライセンスがこのシステムに"
+                "インストールされていないか、別の製品のキーです)。"),
+    # "This specified product key can only be used for upgrading, not for clean installations." (SLInstallProofOfPurchase,
+    # Microsoft Learn slpublic.h; slerror.h's SL_E_PKEY_INVALID_UPGRADE)
+    HResultInfo(0xC004F061, "SL_E_PKEY_INVALID_UPGRADE",
+                "This product key can only be used for upgrading, not for clean installations.",
+                "このプロダクトキーはアップグレードにのみ使用でき、クリーン インストールには使用できません。"),
     HResultInfo(0xC004F050, "SL_E_INVALID_PRODUCT_KEY",
                 "The product key is invalid (or the KMS host does not know this key yet).",
                 "プロダクトキーが無効です (または KMS ホストがこのキーに未対応です)。"),

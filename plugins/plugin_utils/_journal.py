@@ -53,8 +53,11 @@ def _file(folder: str, host: str) -> str:
 
 
 def record(folder: str | None, host: str, event: str, task: str, operations: list[dict[str, t.Any]],
-           detail: str | None = None) -> None:
+           detail: str | None = None, refused: dict[str, t.Any] | None = None) -> None:
     """Append one event for ``host``; ``operations`` must already be public (``_remedy_action.public_operations``).
+
+    ``refused`` (a ``failed`` event): the step the host refused - its operation, target, public value, ``hresult``
+    and ``hresult_text`` - kept as the line's ``refused``.
 
     Never raises: a journal that cannot be written must not stop a remedy (the task's own result still says it all).
     """
@@ -63,7 +66,8 @@ def record(folder: str | None, host: str, event: str, task: str, operations: lis
     # the task's name and the error are the user's and the host's text: a product key in them is cut to its last
     # five characters like everywhere else (before the detail is cut short, which could leave a key's first groups)
     line = _gvlk.mask_keys(json.dumps({"time": round(time.time(), 3), "host": host, "event": event, "task": task,
-                                       "operations": operations, "detail": _gvlk.mask_keys(detail or "")[:300] or None},
+                                       "operations": operations, "detail": _gvlk.mask_keys(detail or "")[:300] or None,
+                                       **({"refused": _refused(refused)} if refused else {})},
                                       ensure_ascii=True, separators=(",", ":"), default=str)) + "\n"
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
@@ -74,6 +78,11 @@ def record(folder: str | None, host: str, event: str, task: str, operations: lis
             os.close(fd)
     except OSError:
         pass
+
+
+def _refused(step: dict[str, t.Any]) -> dict[str, t.Any]:
+    """The journal's record of a refused step: its public fields only (the value is already public)."""
+    return {key: step.get(key) for key in ("op", "target", "value", "hresult", "hresult_text") if key in step}
 
 
 #: The file that says a journal's run has its report (complete or interrupted): not a record to recover.

@@ -78,6 +78,8 @@ class Settings:
     activation_retries: int = 1
     retry_delay: float = 2.0
     language: str = "en"
+    #: Windows' restart signals that do not hold system_repair back (``_restart.IGNORABLE``), passed to it as is
+    restart_pending_ignore: list[str] = dataclasses.field(default_factory=list)
 
 
 class Needs(t.NamedTuple):
@@ -335,13 +337,14 @@ class RemediationRun:
                 # "rekey" after it would install a GVLK and turn the KMS host into a client
                 self._tell(_KMS_HOST_REBUILD)
             else:
-                yield from self._rebuild(s.system_files)
+                yield from self._rebuild(s.system_files, s.restart_pending_ignore)
 
-    def _rebuild(self, system_files: bool) -> t.Iterator[Step]:
+    def _rebuild(self, system_files: bool, restart_pending_ignore: list[str]) -> t.Iterator[Step]:
         """The license store rebuild (after DISM and sfc with ``system_files``), and the KMS client key after it unless
         the rebuild waits for the restart."""
         repairs = (["dism", "sfc"] if system_files else []) + ["rebuild_license_store"]
-        yield Step("repair", "Rebuild the license store (heavy repair, only when enabled)", "system_repair", {"repairs": repairs})
+        yield Step("repair", "Rebuild the license store (heavy repair, only when enabled)", "system_repair",
+                   {"repairs": repairs, **({"restart_pending_ignore": list(restart_pending_ignore)} if restart_pending_ignore else {})})
         # a rebuild waits for the restart (KB 2736303): no key before it
         if not self._repair_waits():
             yield Step("rekey", "Reinstall the KMS client key after the rebuild", "kms_client",

@@ -90,6 +90,22 @@ def step_results(steps: t.Any, exit_codes: t.Mapping[str, str] | None = None) ->
     return out
 
 
+def _with_values(steps: list[dict[str, t.Any]], shown: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
+    """Each step with the public ``value`` of the operation it answers (a product key: ``...`` and its last five
+    characters, ``public_operations``), so that a refused step says what it was given: an /ipk refused with
+    0xC004E016 names the key it refused."""
+    values = {(op.get("op"), op.get("target")): op["value"] for op in shown if "value" in op}
+    return [dict(step, value=values[(step["op"], step["target"])]) if (step["op"], step["target"]) in values else step
+            for step in steps]
+
+
+def failure_text(step: dict[str, t.Any]) -> str:
+    """A failed step as the result's ``msg`` and the journal say it: the operation, its target, the public value it
+    was given (a key by its last five characters) and the HRESULT with its described text (_hresult)."""
+    given = f" ({step['value']})" if step.get("value") not in (None, "") else ""
+    return f"{step['op']} on {step['target']}{given} failed: {step['hresult_text']}"
+
+
 def _exit_code(value: int) -> int:
     """A process exit code as Windows reports it (a DWORD; PowerShell's $LASTEXITCODE may read it signed), taken as
     it is: a small code is the tool's own, not a Win32 error to be made an HRESULT."""
@@ -142,8 +158,7 @@ class RemedyActionBase(ActionBase):
             raise AnsibleActionFail(f"{self.REMEDY} failed on the host: {outcome.error.describe() if outcome.error else 'no answer'}")
         failed = [s for s in steps if not s["ok"]]
         if failed:
-            step = failed[0]
-            raise AnsibleActionFail(f"{step['op']} on {step['target']} failed: {step['hresult_text']}")
+            raise AnsibleActionFail(failure_text(failed[0]))
 
     # -- one state-changing call ------------------------------------------------------------------------------------
 
@@ -151,8 +166,9 @@ class RemedyActionBase(ActionBase):
     _journal_host: str = "unknown"
     _run_pid: int | None = None
 
-    def _journal(self, event: str, operations: list[dict[str, t.Any]], detail: str | None = None) -> None:
-        _journal.record(self._journal_folder, self._journal_host, event, self._task.get_name(), operations, detail)
+    def _journal(self, event: str, operations: list[dict[str, t.Any]], detail: str | None = None,
+                 refused: dict[str, t.Any] | None = None) -> None:
+        _journal.record(self._journal_folder, self._journal_host, event, self._task.get_name(), operations, detail, refused)
 
     def send(self, operations: list[dict[str, t.Any]], result: dict[str, t.Any]) -> tuple[_runner.ScriptResult, list[dict[str, t.Any]]]:
         """Send ``operations`` to the host in one call of REMEDY and account for them as soon as it is over.
@@ -179,7 +195,7 @@ class RemedyActionBase(ActionBase):
             result["operations_unconfirmed"] = result.get("operations_unconfirmed", []) + shown
             self._journal("lost", [], outcome.error.describe() if outcome.error else "no answer")
             return outcome, []
-        steps = step_results((outcome.value or {}).get("steps"), self.EXIT_CODES)
+        steps = _with_values(step_results((outcome.value or {}).get("steps"), self.EXIT_CODES), shown)
         result["steps"] = result.get("steps", []) + steps
         confirmed = {(s["op"], s["target"]) for s in steps if s["ok"]}
         done = [op for op in shown if (op.get("op"), op.get("target")) in confirmed]
@@ -190,7 +206,7 @@ class RemedyActionBase(ActionBase):
         if failed is None:
             self._journal("done", done)
         else:
-            self._journal("failed", done, f"{failed['op']} on {failed['target']} failed: {failed['hresult_text']}")
+            self._journal("failed", done, failure_text(failed), refused=failed)
         return outcome, steps
 
     # -- the flow ------------------------------------------------------------------------------------------------

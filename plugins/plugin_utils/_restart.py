@@ -50,6 +50,11 @@ REBOOT_WINDOWS = {
     "ja": "先に再起動が必要です: Windows は再起動待ちです ({pending})。再起動を待つサービス処理が残っている Windows では "
           "DISM、sfc、ライセンス ストアの再構築を実行しませんでした。コンピューターを再起動してから、もう一度修復を実行してください。",
 }
+#: The signals of Windows' own pending restart an operator may leave out (``restart_pending_ignore`` of diagnose,
+#: system_repair and remediate_host), as ComputerManagementDsc's PendingReboot resource offers SkipComponentBasedServicing,
+#: SkipWindowsUpdate and SkipPendingFileRename (source/DSCResources/DSC_PendingReboot/DSC_PendingReboot.psm1,
+#: Get-PendingRebootState: a skipped trigger is still read, and said to be skipped). The names are the reasons' own.
+IGNORABLE = WINDOWS_REASONS
 #: What each reason is called in a sentence.
 REASON_WORDS = {
     "en": {"component_servicing": "Component Based Servicing: RebootPending", "windows_update": "Windows Update: RebootRequired",
@@ -126,15 +131,16 @@ def words(reasons: t.Iterable[str]) -> dict[str, str]:
     return {lang: _JOIN[lang].join(REASON_WORDS[lang].get(r, r) for r in listed) for lang in REASON_WORDS}
 
 
-def state(raw: t.Any) -> dict[str, t.Any]:
+def state(raw: t.Any, ignore: t.Collection[str] = ()) -> dict[str, t.Any]:
     """The normalised view: the sppsvc start type now and at boot, the last rebuild waiting for a restart, Windows'
-    own pending restart (``windows``: reason -> True / False / None, ``windows_pending``: the reasons read as pending,
-    ``file_rename_entries``) and ``reboot_required`` (None when the probe was not collected or the answer cannot
-    tell)."""
+    own pending restart (``windows``: reason -> True / False / None as read, ``windows_pending``: the reasons read as
+    pending that count, ``ignored``: those read as pending that ``ignore`` leaves out, ``file_rename_entries``) and
+    ``reboot_required`` (None when the probe was not collected or the answer cannot tell). ``ignore``: reasons of
+    ``IGNORABLE`` that do not count (still read and shown: evidence, not silence)."""
     if not isinstance(raw, dict):
         return {"collected": False, "last_boot": None, "spp_start_mode": None, "spp_start_at_boot": None,
                 "spp_start_pending": None, "license_store_rebuilt": None, "windows": dict.fromkeys(WINDOWS_REASONS),
-                "windows_pending": [], "file_rename_entries": None, "reboot_required": None, "reasons": []}
+                "windows_pending": [], "ignored": [], "file_rename_entries": None, "reboot_required": None, "reasons": []}
     last_boot = parse_datetime(raw.get("last_boot"))
     registry = raw.get("spp_registry") or {}
     service = raw.get("spp_service") or {}
@@ -160,19 +166,26 @@ def state(raw: t.Any) -> dict[str, t.Any]:
     found = raw.get("windows")
     windows_raw: dict[str, t.Any] = found if isinstance(found, dict) else {}
     windows = _windows(windows_raw)
-    windows_pending = [name for name in WINDOWS_REASONS if windows[name]]
+    windows_pending = [name for name in WINDOWS_REASONS if windows[name] and name not in ignore]
+    ignored = [name for name in WINDOWS_REASONS if windows[name] and name in ignore]
     reasons = windows_pending + [name for name, pending in (("spp_start_type", spp_pending), ("license_store", store_pending)) if pending]
-    unknown = spp_pending is None or store_pending is None or None in windows.values()
+    # a signal left out does not count, so neither does its not being read
+    unknown = spp_pending is None or store_pending is None or any(windows[name] is None for name in WINDOWS_REASONS if name not in ignore)
     return {"collected": True, "last_boot": iso(last_boot), "spp_start_mode": now, "spp_start_at_boot": at_boot,
             "spp_start_pending": spp_pending, "license_store_rebuilt": iso(latest) if store_pending else None,
-            "windows": windows, "windows_pending": windows_pending,
+            "windows": windows, "windows_pending": windows_pending, "ignored": ignored,
             "file_rename_entries": as_int(windows_raw.get("file_rename_entries")),
             "reboot_required": True if reasons else (None if unknown else False), "reasons": reasons}
 
 
-def from_snapshot(snapshot: dict[str, t.Any]) -> dict[str, t.Any]:
-    """The restart view of a snapshot (not collected when the probe did not run)."""
-    return state((snapshot.get("probes") or {}).get(PROBE))
+def from_snapshot(snapshot: dict[str, t.Any], ignore: t.Collection[str] = ()) -> dict[str, t.Any]:
+    """The restart view of a snapshot (not collected when the probe did not run); ``ignore`` as ``state``."""
+    return state((snapshot.get("probes") or {}).get(PROBE), ignore)
+
+
+#: The option that names the signals left out, as each action's argument spec has it (the choices check it, before
+#: anything is read: the error names the option, or the variable it came from, and the allowed values).
+IGNORE_SPEC = {"type": "list", "elements": "str", "default": [], "choices": list(IGNORABLE)}
 
 
 def windows_waits_for_restart(restart: dict[str, t.Any]) -> bool:

@@ -208,6 +208,43 @@ def test_a_windows_that_waits_for_a_restart_gets_no_heavy_repair_and_check_mode_
         assert [op["op"] for op in host["operations"]][:3] == ["dism", "sfc", "rebuild_license_store"], host
 
 
+def test_file_renames_left_out_by_restart_pending_ignore_do_not_hold_the_repair_back_and_are_still_reported(tmp_path):
+    """PendingFileRenameOperations set (an antivirus update, [MOVEFILEEX]) on a client whose license store is corrupt:
+    by default it holds the heavy repairs back (RESTART_PENDING, low confidence: renames alone); with
+    diagnose_/remediate_restart_pending_ignore [file_rename] (ComputerManagementDsc's SkipPendingFileRename) the
+    repairs run and the diagnosis still says what was seen (RESTART_PENDING_IGNORED). A value outside the choices is
+    refused before any host is changed, naming the variable and the allowed values."""
+    definition = {"name": "renames", "domain": "corp.example.jp",
+                  "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 40}}],
+                  "hosts": [{"name": "pc-av", "edition": "win11-pro", "license_store_corrupt": True,
+                             "restart_pending": {"file_renames": 3}}]}
+    fleet = fleet_mod.build(definition, address_prefix=Lab.address_prefix())
+    with Lab(fleet) as lab:
+        inventory = lab.write_inventory(str(tmp_path / "inventory.yml"))
+
+        def run(name, ignore=None, check=False):
+            extra = {"diagnose_dns_servers": ["{{ lab_dns_server }}"], "report_dir": str(tmp_path / name), "report_formats": ["json"],
+                     "remediate_rebuild_license_store": True, "remediate_system_files": True}
+            if ignore is not None:
+                extra.update(diagnose_restart_pending_ignore=ignore, remediate_restart_pending_ignore=ignore)
+            return run_playbook(inventory, PLAYBOOK, tmp_path / f"pb-{name}", extra=(["--check"] if check else []) + ["-e", json.dumps(extra)])
+
+        bad = run("bad", ["file_renames"])
+        assert bad.rc != 0 and "Invalid settings, nothing was changed: value of diagnose_restart_pending_ignore must be one " \
+                               "or more of: component_servicing, windows_update, file_rename" in bad.output, bad.output[-3000:]
+        assert lab.counters()["pc-av"]["mutating_calls"] == 0
+        result = run("default", check=True)
+        assert result.rc == 0, result.output[-3000:]
+        host = _remediation_hosts(next((tmp_path / "default").glob("check-*")))["pc-av"]
+        assert host["outcome"] == "reboot_required" and host["operations"] == [], host
+        assert "RESTART_PENDING" in host["before"]["codes"] and "RESTART_PENDING_IGNORED" not in host["before"]["codes"]
+        result = run("ignored", ["file_rename"])
+        assert result.rc == 0, result.output[-3000:]
+        host = _remediation_hosts(tmp_path / "ignored")["pc-av"]
+        assert [op["op"] for op in host["operations"]][:3] == ["dism", "sfc", "rebuild_license_store"], host
+        assert "RESTART_PENDING_IGNORED" in host["before"]["codes"] and "RESTART_PENDING" not in host["before"]["codes"]
+
+
 def test_workgroup_clock_is_fixed_through_ntp(tmp_path):
     definition = {"name": "workgroup", "domain": "corp.example.jp",
                   "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 40}}],

@@ -92,3 +92,35 @@ def test_product_key_is_never_shown_and_travels_only_as_stdin_data(tmp_path, tra
         if holders:
             carried.append(holders)
     assert carried, "the key never reached the host on stdin"
+
+
+def test_a_refused_key_is_on_record_with_its_hresult_text_and_last_five_only(tmp_path):
+    """A key the host refuses (the lab: a key of no edition it knows, 0xC004F050 as [TS] has it) is told in the task's
+    msg and in the run's operation journal with the key's last five characters, the HRESULT and its catalog text - and
+    the key appears nowhere whole. Before, both said "install_key on service failed: 0xC004F050 ..." without the key,
+    and the journal's failed event held no trace of the refused operation."""
+    refused = "QFT7K-9HWRC-PJ3MG-8BD2X-YTV64"      # made up, of the product-key alphabet: no edition's key
+    definition = {"name": "refused-key", "domain": "corp.example.jp",
+                  "hosts": [{"name": "pc-mak", "edition": "win11-pro", "channel": "MAK", "licensed": False}]}
+    fleet = fleet_mod.build(definition, address_prefix=Lab.address_prefix())
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    with Lab(fleet) as lab:
+        inventory = lab.write_inventory(str(tmp_path / "inventory.yml"))
+        (tmp_path / "secret.json").write_text(json.dumps({"secret_key": refused}), encoding="utf-8")
+        run = run_playbook(inventory, HERE / "playbooks" / "install_key.yml", tmp_path,
+                           extra=["-e", f"@{tmp_path / 'secret.json'}"], env_extra={"TMPDIR": str(temp)})
+        assert fleet.hosts["pc-mak"].windows_product()["ProductKeyChannel"] != "Volume:GVLK"     # nothing installed
+    assert run.rc != 0
+    said = "install_key on service (...YTV64) failed: 0xC004F050 SL_E_INVALID_PRODUCT_KEY: "
+    result = run.results["pc-mak"]["Install the key"]
+    assert result["msg"].startswith(said), result["msg"]
+    assert result["steps"][-1]["value"] == "...YTV64" and result["steps"][-1]["hresult"] == "0xC004F050"
+    journals = list(temp.glob("winactivation.kms-*/*/journal/pc-mak.jsonl"))
+    assert len(journals) == 1, journals
+    events = [json.loads(line) for line in journals[0].read_text(encoding="ascii").splitlines()]
+    failed = [e for e in events if e["event"] == "failed"]
+    assert len(failed) == 1 and failed[0]["detail"].startswith(said)
+    assert failed[0]["refused"]["value"] == "...YTV64" and failed[0]["refused"]["hresult"] == "0xC004F050"
+    text = run.output + json.dumps(run.results) + journals[0].read_text(encoding="ascii")
+    assert not any(form in text for form in _forms(refused)), "the refused key was shown whole"

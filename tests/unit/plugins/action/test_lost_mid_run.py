@@ -6,6 +6,7 @@ unknown); the journal says the same for a run that never gets to read the task's
 from __future__ import annotations
 
 import json
+import pathlib
 
 import pytest
 from ansible.errors import AnsibleConnectionFailure, AnsibleError
@@ -174,3 +175,31 @@ def test_a_killed_run_sends_its_host_nothing_more(monkeypatch, kill_at, sent):
     assert [op for call in host.remedies for op in _ops(call[1])] == sent
     assert result["failed"] is True and "the run was stopped" in result["msg"]
     assert _ops(result["operations_done"]) == sent
+
+
+@pytest.mark.parametrize("hresult, symbol", [(0xC004E016, "SL_E_PKEY_INVALID_CONFIG"), (0xC004F061, "SL_E_PKEY_INVALID_UPGRADE"),
+                                             (0xC004F050, "SL_E_INVALID_PRODUCT_KEY")])
+def test_a_refused_key_is_recorded_with_its_hresult_its_text_and_the_keys_last_five(monkeypatch, tmp_path, hresult, symbol):
+    """InstallProductKey refused (slmgr /ipk; 0xC004E016 as Microsoft's ESU key article shows it): the task's msg, its
+    step and the journal's failed event say which key (by its last five characters), the HRESULT and its text from the
+    catalog. Before, the msg and the journal said "install_key on service failed: 0xC004E016 (unknown code)" - no
+    key, no text - and the journal's failed event held no trace of the refused operation."""
+    folder = str(tmp_path / "journal")
+    host = R._refusing_host(hresult - (1 << 32))
+    result, _host = _run(host, lose_at=0, args={"product_key": R.SECRET, "allow_channel_change": True, "activate": False},
+                         monkeypatch=monkeypatch, folder=folder)
+    text = f"0x{hresult:08X} {symbol}: "
+    assert result["failed"] is True and result["msg"].startswith(f"install_key on service (...YTV64) failed: {text}"), result["msg"]
+    assert "unknown code" not in result["msg"]
+    assert result["steps"] == [{"op": "install_key", "target": "service", "ok": False, "hresult": f"0x{hresult:08X}",
+                                "hresult_text": result["steps"][0]["hresult_text"], "pending": None, "value": "...YTV64"}]
+    assert result["steps"][0]["hresult_text"].startswith(text)
+    events = _journal.read(folder)["pc1"]
+    assert [e["event"] for e in events] == ["sent", "failed"]
+    refused = events[1]["refused"]
+    assert refused == {"op": "install_key", "target": "service", "value": "...YTV64", "hresult": f"0x{hresult:08X}",
+                       "hresult_text": result["steps"][0]["hresult_text"]}
+    assert events[1]["detail"].startswith(f"install_key on service (...YTV64) failed: {text}")
+    assert _journal.summarise(events)["failed"] == events[1]["detail"]
+    written = pathlib.Path(_journal._file(folder, "pc1")).read_text(encoding="ascii").upper()
+    assert not any(group in written for group in ("QFT7K", "9HWRC", "PJ3MG", "8BD2X")), written

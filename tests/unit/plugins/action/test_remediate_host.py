@@ -202,6 +202,19 @@ def test_a_rebuilt_license_store_gets_its_key_only_when_no_restart_waits(waits):
     assert result["summary"]["instructions"] == ["KB 2736303"]
 
 
+def test_restart_pending_ignore_is_passed_to_the_license_store_repair():
+    """remediate_restart_pending_ignore reaches system_repair as its restart_pending_ignore (the one name across
+    diagnose, system_repair and the roles); unset, the repair's arguments are what they were."""
+    diagnosis = _diagnosis(_finding("LICENSE_STORE_CORRUPT"))
+    repaired = {"changed": False, "operations": [], "operations_done": [], "operations_unconfirmed": [], "reboot_required": True}
+    loader = Loader({"system_repair": repaired})
+    _run({"rebuild_license_store": True, "restart_pending_ignore": ["file_rename"]}, _vars(diagnosis), loader)
+    assert loader.calls[0]["args"] == {"repairs": ["rebuild_license_store"], "restart_pending_ignore": ["file_rename"]}
+    loader = Loader({"system_repair": repaired})
+    _run({"rebuild_license_store": True}, _vars(diagnosis), loader)
+    assert loader.calls[0]["args"] == {"repairs": ["rebuild_license_store"]}
+
+
 def test_nothing_more_is_sent_to_a_host_that_dism_began_to_restart():
     """DISM's 1641 (ERROR_SUCCESS_REBOOT_INITIATED): Windows is going down. Before, the KMS reach step still read the
     host (kms_dns_info) and the run ended "unreachable"; now the repair is the last call and the summary says why."""
@@ -283,6 +296,8 @@ def test_variables_prefix_gives_the_remedies_the_same_arguments_as_the_templated
     ({"remediate_ntp_servers": ["ntp;calc"]}, "remediate_ntp_servers"),
     ({"remediate_time_budget": 0}, "remediate_time_budget must be between"),
     ({"remediate_activate": "perhaps"}, "remediate_activate"),
+    ({"remediate_restart_pending_ignore": ["file_renames"]},
+     "remediate_restart_pending_ignore must be one or more of: component_servicing, windows_update, file_rename"),
 ])
 def test_a_bad_role_variable_is_named_before_any_remedy_runs(extra, needle):
     loader = Loader()

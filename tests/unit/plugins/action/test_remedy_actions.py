@@ -474,6 +474,31 @@ def test_system_repair_runs_nothing_on_a_windows_that_waits_for_a_restart():
     assert after["reboot_required"] is False and [op["op"] for op in after["operations"]] == ["dism", "sfc", "rebuild_license_store"]
 
 
+def test_system_repair_restart_pending_ignore_lets_the_repairs_run_and_says_what_it_left_out():
+    """PendingFileRenameOperations, written by antivirus and installers, can stay set for weeks: with
+    restart_pending_ignore [file_rename] (ComputerManagementDsc's SkipPendingFileRename) the repairs run - before says
+    the renames were seen and left out; CBS RebootPending beside them still holds the repairs back. A value outside
+    the choices is refused before the host is read, naming the option and the allowed values."""
+    from ansible_collections.winactivation.kms.plugins.action import system_repair
+    corrupt = S.failing("0x0", LicenseStatusReason=0xC004E015)["probes"]["activation"]
+    pending = copy.deepcopy(NO_RESTART)
+    pending["windows"]["file_rename_entries"] = 6
+    host = Host({"activation": corrupt, "restart_pending": pending})
+    repairs = {"repairs": ["dism", "sfc", "rebuild_license_store"]}
+    assert _run(system_repair, repairs, host, check_mode=True)[0]["operations"] == []
+    result, _conn = _run(system_repair, dict(repairs, restart_pending_ignore=["file_rename"]), host, check_mode=True)
+    assert [op["op"] for op in result["operations"]] == ["dism", "sfc", "rebuild_license_store"] and result["reboot_required"] is False
+    assert result["before"]["restart_pending"] == [] and result["before"]["restart_ignored"] == ["file_rename"]
+    host.probes["restart_pending"]["windows"]["component_servicing"] = True
+    result, _conn = _run(system_repair, dict(repairs, restart_pending_ignore=["file_rename"]), host, check_mode=True)
+    assert result["operations"] == [] and result["before"]["restart_pending"] == ["component_servicing"]
+    calls = len(host.remedies)
+    with pytest.raises(AnsibleActionFail, match=r"restart_pending_ignore must be one or more of: component_servicing, "
+                                                r"windows_update, file_rename\. Got no match for: file_renames"):
+        _run(system_repair, dict(repairs, restart_pending_ignore=["file_renames"]), host)
+    assert len(host.remedies) == calls
+
+
 def test_system_repair_with_nothing_to_repair_says_so_and_no_restart_on_a_windows_that_waits_for_one():
     """only_if_corrupt (the default) and no product showing 0xC004E015: nothing would run, restart or not - the result
     says there is nothing to repair and asks no person for a restart (system_repair has none to wait for); with

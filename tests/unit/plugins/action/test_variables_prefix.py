@@ -157,3 +157,27 @@ def test_only_a_variable_that_may_hold_a_template_goes_through_the_templar():
         args = action._validated(task_vars)
     assert seen == ["{{ lang }}", [{"odd": "{x}"}]]
     assert args["timeout"] == 3.0 and args["dns_servers"] == ["10.0.0.53"] and args["language"] == "en"
+
+
+def test_restart_pending_ignore_reaches_the_analysis_and_a_bad_value_names_the_variable_and_the_choices():
+    """diagnose_restart_pending_ignore (the role's variable) leaves a restart signal out of RESTART_PENDING: what was
+    seen is reported as RESTART_PENDING_IGNORED. A value outside the choices is refused before the host is read."""
+    probes = S.failing("0x8007232B")["probes"]
+    restart = {"last_boot": "2026-11-30T08:00:00Z", "spp_registry": {"Start": 2}, "spp_service": {"StartMode": "Auto"},
+               "stores": [], "windows": {"component_servicing": False, "windows_update": False, "file_rename_entries": 3}}
+    conn = FakeConnection({"activation": lambda p: probes["activation"], "time": lambda p: probes["time"],
+                           "kms_dns": lambda p: probes["kms_dns"], "restart_pending": lambda p: restart})
+
+    def codes(extra):
+        task_vars = {"inventory_hostname": "pc1", **extra}
+        action = _action({"variables_prefix": "diagnose_", "controller_checks": False}, task_vars)
+        action._connection = conn
+        return action.run(task_vars=task_vars)["diagnosis"]["codes"]
+    assert "RESTART_PENDING" in codes({})
+    ignored = codes({"diagnose_restart_pending_ignore": ["file_rename"]})
+    assert "RESTART_PENDING" not in ignored and "RESTART_PENDING_IGNORED" in ignored
+    calls = len(conn.calls)
+    with pytest.raises(AnsibleActionFail, match="diagnose_restart_pending_ignore must be one or more of: "
+                                                "component_servicing, windows_update, file_rename"):
+        codes({"diagnose_restart_pending_ignore": ["pending_file_rename"]})
+    assert len(conn.calls) == calls

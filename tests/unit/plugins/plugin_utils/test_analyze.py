@@ -435,6 +435,7 @@ def test_every_finding_has_a_negative_test():
                                   "STALE_KMS_OVERRIDE", "CLOCK_SKEW",          # negatives inside their positive tests above
                                   "KMS_PORT_BLOCKED_BY_POLICY",                # test_remediation_restart.py, with its negatives
                                   "RESTART_PENDING",                           # test_remediation_restart.py, with its negatives
+                                  "RESTART_PENDING_IGNORED",                   # test_remediation_restart.py, with its negatives
                                   "KMS_HOST_RULE_LIMITED"}                     # test_kms_firewall_reach.py, with its negatives
     assert covered == set(_findings.CATALOG)
 

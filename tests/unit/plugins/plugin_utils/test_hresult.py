@@ -68,6 +68,10 @@ SDK_SYMBOLS = {
     0x4004F00D: "SL_I_OOT_GRACE_PERIOD",              # slerror.h ((HRESULT)0x4004F00DL)
     0x80080005: "CO_E_SERVER_EXEC_FAILURE",
     0x80072338: "DNS_ERROR_RCODE_BADSIG",             # 9016
+    # InstallProductKey's refusals (slmgr /ipk): slerror.h ((HRESULT)0xC004E016L) and SLInstallProofOfPurchase's
+    # return codes on Microsoft Learn (0xC004F061)
+    0xC004E016: "SL_E_PKEY_INVALID_CONFIG",
+    0xC004F061: "SL_E_PKEY_INVALID_UPGRADE",
 }
 
 

@@ -102,7 +102,8 @@ def test_restart_pending_is_a_finding_with_its_evidence_and_not_collected_is_non
     doc = _analyze.analyze(snap)
     found = [f for f in doc["findings"] if f["code"] == "RESTART_PENDING"]
     assert doc["status"] == "warning" and len(found) == 1
-    assert found[0]["evidence"] == {"reasons": ["windows_update"], "last_boot": "2026-11-30T08:00:00Z", "file_rename_entries": 0}
+    assert found[0]["evidence"] == {"reasons": ["windows_update"], "last_boot": "2026-11-30T08:00:00Z", "file_rename_entries": 0,
+                                    "ignored": []}
     assert "Windows Update: RebootRequired" in found[0]["message"]["en"] and found[0]["needs_person"] is True
     from test_finding_texts import _all_problems
     every = copy.deepcopy(snap)
@@ -138,6 +139,60 @@ def test_restart_pending_says_the_heavy_repairs_wait_only_when_system_repair_wai
     snap["probes"]["restart_pending"]["stores"] = [{"folder": "System32\\spp\\store\\2.0", "tokens": True,
                                                     "set_aside": ["tokens.dat.20261130090000.bak"]}]
     assert "DISM" in message()["en"]
+
+
+def _renames_pending(entries=4, **windows):
+    """A healthy snapshot whose restart_pending probe shows pending file renames (and ``windows``)."""
+    import snapshots as S
+    snap = S.healthy()
+    snap["probes"]["restart_pending"] = {"last_boot": "2026-11-30T08:00:00Z", "spp_registry": {"Start": 2},
+                                         "spp_service": {"StartMode": "Auto"}, "stores": [],
+                                         "windows": {"component_servicing": False, "windows_update": False,
+                                                     "file_rename_entries": entries, **windows}}
+    return snap
+
+
+def test_file_renames_alone_are_a_low_confidence_restart_pending():
+    """[MOVEFILEEX] any installer or antivirus running as an administrator writes PendingFileRenameOperations: alone it
+    says a file is replaced at the next boot, not that servicing is half-done - RESTART_PENDING with low confidence
+    (it was high, as for CBS RebootPending); with Windows Update's RebootRequired beside it, high again."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze
+    found = [f for f in _analyze.analyze(_renames_pending())["findings"] if f["code"] == "RESTART_PENDING"]
+    assert len(found) == 1 and found[0]["confidence"] == "low" and found[0]["evidence"]["file_rename_entries"] == 4
+    both = [f for f in _analyze.analyze(_renames_pending(windows_update=True))["findings"] if f["code"] == "RESTART_PENDING"]
+    assert both[0]["confidence"] == "high"
+
+
+def test_restart_pending_ignore_leaves_a_signal_out_and_says_so():
+    """restart_pending_ignore (as ComputerManagementDsc's PendingReboot SkipPendingFileRename): the signal left out
+    does not count - no warning for file renames alone - but what was seen is still said, as RESTART_PENDING_IGNORED
+    (info) with its evidence, or beside the signals that count (evidence ``ignored``, a clause of the message)."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze
+    from test_finding_texts import _all_problems
+    doc = _analyze.analyze(_renames_pending(), None, {"restart_pending_ignore": ["file_rename"]})
+    assert "RESTART_PENDING" not in doc["codes"] and doc["status"] == "healthy"
+    ignored = [f for f in doc["findings"] if f["code"] == "RESTART_PENDING_IGNORED"]
+    assert len(ignored) == 1 and ignored[0]["severity"] == "info"
+    assert ignored[0]["evidence"] == {"ignored": ["file_rename"], "last_boot": "2026-11-30T08:00:00Z", "file_rename_entries": 4}
+    assert "pending file rename operations" in ignored[0]["message"]["en"] and "restart_pending_ignore" in ignored[0]["message"]["ja"]
+    doc = _analyze.analyze(_renames_pending(component_servicing=True), None, {"restart_pending_ignore": ["file_rename"]})
+    found = [f for f in doc["findings"] if f["code"] == "RESTART_PENDING"]
+    assert found[0]["evidence"]["reasons"] == ["component_servicing"] and found[0]["evidence"]["ignored"] == ["file_rename"]
+    assert "not counted (restart_pending_ignore): pending file rename operations" in found[0]["message"]["en"]
+    assert "RESTART_PENDING_IGNORED" not in doc["codes"] and _all_problems(doc["findings"]) == {}
+    # nothing seen: nothing said, ignored or not
+    assert not {"RESTART_PENDING", "RESTART_PENDING_IGNORED"} & set(
+        _analyze.analyze(_renames_pending(0), None, {"restart_pending_ignore": ["file_rename"]})["codes"])
+
+
+def test_a_signal_left_out_and_not_read_does_not_make_the_restart_unknown():
+    """A signal restart_pending_ignore leaves out does not count, nor does its not being read (absent stays absent
+    for the others: a signal that counts and was not read keeps reboot_required None)."""
+    raw = {"last_boot": "2026-11-30T08:00:00Z", "spp_registry": {"Start": 2}, "spp_service": {"StartMode": "Auto"}, "stores": [],
+           "windows": {"component_servicing": False, "windows_update": False, "file_rename_entries": None}}
+    assert _restart.state(raw)["reboot_required"] is None
+    assert _restart.state(raw, ["file_rename"])["reboot_required"] is False
+    assert _restart.state(raw, ["windows_update"])["reboot_required"] is None
 
 
 # --- the analyzer rule that reads the firewall probe (review B2) ----------------------------------------------------
