@@ -536,17 +536,31 @@ $probes = [ordered]@{
     $computer = Get-WakCimProperty (Get-WakComputerSystem) @(
         'Name', 'DNSHostName', 'Domain', 'PartOfDomain', 'DomainRole'
     )
-    $currentVersion = Get-WakRegistryValue 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion' @(
+    # a key not read is not an edition unknown to the registry: current_version_error names its HRESULT (revision 5)
+    $currentVersionRead = Read-WakRegistryValue 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion' @(
         'EditionID', 'InstallationType', 'CurrentBuild', 'UBR', 'DisplayVersion'
     )
 
-    # Per-application and per-SKU overrides live in subkeys named <ApplicationID>\<ActivationID>.
+    # Per-application and per-SKU overrides live in subkeys named <ApplicationID>\<ActivationID>. A key that could not be
+    # listed or read (access denied, among others) is not a key without overrides: overrides_error names its HRESULT
+    # (Get-WakReadError; revision 5) and the overrides read are kept; a SoftwareProtectionPlatform key that does not exist
+    # has none (ItemNotFoundException).
+    $sppRead = Read-WakRegistryValue $sppKey $sppValues
     $overrides = @()
-    foreach ($app in @(Get-ChildItem -LiteralPath $sppKey -ErrorAction SilentlyContinue)) {
-        foreach ($sku in @(Get-ChildItem -LiteralPath $app.PSPath -ErrorAction SilentlyContinue)) {
-            $values = Get-WakRegistryValue $sku.PSPath @('KeyManagementServiceName', 'KeyManagementServicePort')
-            if ($values.Count -gt 0) {
-                $overrides += [ordered]@{ ApplicationID = $app.PSChildName; ActivationID = $sku.PSChildName; Values = $values }
+    $overridesError = $null
+    $apps = @()
+    try { $apps = @(Get-ChildItem -LiteralPath $sppKey -ErrorAction Stop) }
+    catch [System.Management.Automation.ItemNotFoundException] { $apps = @() }
+    catch { $overridesError = Get-WakReadError $_.Exception }
+    foreach ($app in $apps) {
+        $skus = @()
+        try { $skus = @(Get-ChildItem -LiteralPath $app.PSPath -ErrorAction Stop) }
+        catch { $overridesError = Get-WakReadError $_.Exception }
+        foreach ($sku in $skus) {
+            $values = Read-WakRegistryValue $sku.PSPath @('KeyManagementServiceName', 'KeyManagementServicePort')
+            if ($null -ne $values.error) { $overridesError = $values.error }
+            elseif ($values.values.Count -gt 0) {
+                $overrides += [ordered]@{ ApplicationID = $app.PSChildName; ActivationID = $sku.PSChildName; Values = $values.values }
             }
         }
     }
@@ -568,8 +582,9 @@ $probes = [ordered]@{
         office2010_error = $office2010Error
         os = $os
         computer = $computer
-        current_version = $currentVersion
-        registry = [ordered]@{ spp = Get-WakRegistryValue $sppKey $sppValues; overrides = $overrides }
+        current_version = $currentVersionRead.values
+        current_version_error = $currentVersionRead.error
+        registry = [ordered]@{ spp = $sppRead.values; spp_error = $sppRead.error; overrides = $overrides; overrides_error = $overridesError }
         spp_service = $sppService
         events = $events
         events_error = $eventsError
@@ -586,11 +601,24 @@ $probes = [ordered]@{
     $utcNow = Get-WakUtcNow
     $w32Key = 'HKLM:\SYSTEM\CurrentControlSet\Services\W32Time'
     $service = Get-CimInstance -ClassName Win32_Service -Filter "Name = 'W32Time'"
-    $parameters = Get-WakRegistryValue "$w32Key\Parameters" @('Type', 'NtpServer', 'ServiceDll')
-    $config = Get-WakRegistryValue "$w32Key\Config" @(
-        'AnnounceFlags', 'MaxPosPhaseCorrection', 'MaxNegPhaseCorrection', 'MaxPollInterval', 'MinPollInterval',
-        'LastKnownGoodTime'
-    )
+    # A key that could not be read (access denied, among others) is not a key without values: Read-WakRegistryValue leaves
+    # its values empty and registry_errors names its HRESULT (revision 5), so a policy key nobody could open is never "no
+    # policy" and a Parameters key never "no source".
+    $reads = [ordered]@{
+        parameters = Read-WakRegistryValue "$w32Key\Parameters" @('Type', 'NtpServer', 'ServiceDll')
+        config = Read-WakRegistryValue "$w32Key\Config" @(
+            'AnnounceFlags', 'MaxPosPhaseCorrection', 'MaxNegPhaseCorrection', 'MaxPollInterval', 'MinPollInterval',
+            'LastKnownGoodTime'
+        )
+        ntp_client = Read-WakRegistryValue "$w32Key\TimeProviders\NtpClient" @('Enabled', 'SpecialPollInterval', 'CrossSiteSyncFlags')
+        time_zone = Read-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Control\TimeZoneInformation' @(
+            'TimeZoneKeyName', 'Bias', 'ActiveTimeBias', 'DynamicDaylightTimeDisabled'
+        )
+        policy = Read-WakRegistryValue 'HKLM:\SOFTWARE\Policies\Microsoft\W32Time\Parameters' @('Type', 'NtpServer')
+    }
+    $registryErrors = [ordered]@{}
+    foreach ($name in @($reads.Keys)) { $registryErrors[$name] = $reads[$name].error }
+    $config = $reads.config.values
     $lastKnownGood = $null
     if ($config.Contains('LastKnownGoodTime')) {
         # REG_QWORD FILETIME (100 ns since 1601-01-01 UTC). Undocumented by Microsoft (not in the W32Time registry
@@ -598,11 +626,6 @@ $probes = [ordered]@{
         # its clock, not as the time of the last successful sync.
         $lastKnownGood = [DateTime]::FromFileTimeUtc([int64]$config['LastKnownGoodTime']).ToString('o')
     }
-    $ntpClient = Get-WakRegistryValue "$w32Key\TimeProviders\NtpClient" @('Enabled', 'SpecialPollInterval', 'CrossSiteSyncFlags')
-    $timeZone = Get-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Control\TimeZoneInformation' @(
-        'TimeZoneKeyName', 'Bias', 'ActiveTimeBias', 'DynamicDaylightTimeDisabled'
-    )
-    $policy = Get-WakRegistryValue 'HKLM:\SOFTWARE\Policies\Microsoft\W32Time\Parameters' @('Type', 'NtpServer')
 
     # 35: time source set; 37: receiving valid data; 129/134: NTP source unreachable / name not resolved; 36: not synced.
     $read = Get-WakEvent @{ LogName = 'System'; ProviderName = 'Microsoft-Windows-Time-Service'; Id = 35, 36, 37, 129, 134 } 10
@@ -612,12 +635,13 @@ $probes = [ordered]@{
     [ordered]@{
         utc_now = $utcNow
         service = if ($service) { Get-WakCimProperty $service @('Name', 'State', 'StartMode', 'ExitCode') } else { $null }
-        parameters = $parameters
-        policy = $policy
+        parameters = $reads.parameters.values
+        policy = $reads.policy.values
         config = $config
-        ntp_client = $ntpClient
+        ntp_client = $reads.ntp_client.values
         last_known_good_time = $lastKnownGood
-        time_zone = $timeZone
+        time_zone = $reads.time_zone.values
+        registry_errors = $registryErrors
         events = $events
         events_error = $eventsError
     }
@@ -725,8 +749,12 @@ $probes = [ordered]@{
         }
     }
 
-    $tcpip = Get-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters' @('Domain', 'NV Domain', 'SearchList', 'Hostname')
-    $policy = Get-WakRegistryValue 'HKLM:\SOFTWARE\Policies\Microsoft\System\DNSClient' @('PrimaryDnsSuffix', 'SearchList')
+    # A key that could not be read (access denied, among others) is not a key without values: suffix_errors names its
+    # HRESULT (Read-WakRegistryValue; revision 5), so a suffix not read is never "no suffix".
+    $tcpipRead = Read-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters' @('Domain', 'NV Domain', 'SearchList', 'Hostname')
+    $policyRead = Read-WakRegistryValue 'HKLM:\SOFTWARE\Policies\Microsoft\System\DNSClient' @('PrimaryDnsSuffix', 'SearchList')
+    $tcpip = $tcpipRead.values
+    $policy = $policyRead.values
     $computer = Get-WakComputerSystem
     # IPAddress: "Array of all of the IP addresses associated with the current network adapter" (IPv4 and IPv6,
     # learn.microsoft.com/windows/win32/cimwin32prov/win32-networkadapterconfiguration): a KMS host's own addresses, which
@@ -908,6 +936,7 @@ $probes = [ordered]@{
         primary_suffix = $primary
         pending_primary_suffix = $pending
         search_list = $searchList
+        suffix_errors = [ordered]@{ tcpip = $tcpipRead.error; policy = $policyRead.error }
         ad_domain = if ($computer.PartOfDomain) { $computer.Domain } else { $null }
         adapters = $adapters
         lookup_domains = @($lookupDomains)

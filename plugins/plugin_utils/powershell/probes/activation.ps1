@@ -63,17 +63,31 @@ $os = Get-WakCimProperty (Get-CimInstance -ClassName Win32_OperatingSystem) @(
 $computer = Get-WakCimProperty (Get-WakComputerSystem) @(
     'Name', 'DNSHostName', 'Domain', 'PartOfDomain', 'DomainRole'
 )
-$currentVersion = Get-WakRegistryValue 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion' @(
+# a key not read is not an edition unknown to the registry: current_version_error names its HRESULT (revision 5)
+$currentVersionRead = Read-WakRegistryValue 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion' @(
     'EditionID', 'InstallationType', 'CurrentBuild', 'UBR', 'DisplayVersion'
 )
 
-# Per-application and per-SKU overrides live in subkeys named <ApplicationID>\<ActivationID>.
+# Per-application and per-SKU overrides live in subkeys named <ApplicationID>\<ActivationID>. A key that could not be
+# listed or read (access denied, among others) is not a key without overrides: overrides_error names its HRESULT
+# (Get-WakReadError; revision 5) and the overrides read are kept; a SoftwareProtectionPlatform key that does not exist
+# has none (ItemNotFoundException).
+$sppRead = Read-WakRegistryValue $sppKey $sppValues
 $overrides = @()
-foreach ($app in @(Get-ChildItem -LiteralPath $sppKey -ErrorAction SilentlyContinue)) {
-    foreach ($sku in @(Get-ChildItem -LiteralPath $app.PSPath -ErrorAction SilentlyContinue)) {
-        $values = Get-WakRegistryValue $sku.PSPath @('KeyManagementServiceName', 'KeyManagementServicePort')
-        if ($values.Count -gt 0) {
-            $overrides += [ordered]@{ ApplicationID = $app.PSChildName; ActivationID = $sku.PSChildName; Values = $values }
+$overridesError = $null
+$apps = @()
+try { $apps = @(Get-ChildItem -LiteralPath $sppKey -ErrorAction Stop) }
+catch [System.Management.Automation.ItemNotFoundException] { $apps = @() }
+catch { $overridesError = Get-WakReadError $_.Exception }
+foreach ($app in $apps) {
+    $skus = @()
+    try { $skus = @(Get-ChildItem -LiteralPath $app.PSPath -ErrorAction Stop) }
+    catch { $overridesError = Get-WakReadError $_.Exception }
+    foreach ($sku in $skus) {
+        $values = Read-WakRegistryValue $sku.PSPath @('KeyManagementServiceName', 'KeyManagementServicePort')
+        if ($null -ne $values.error) { $overridesError = $values.error }
+        elseif ($values.values.Count -gt 0) {
+            $overrides += [ordered]@{ ApplicationID = $app.PSChildName; ActivationID = $sku.PSChildName; Values = $values.values }
         }
     }
 }
@@ -95,8 +109,9 @@ $eventsError = $read.error
     office2010_error = $office2010Error
     os = $os
     computer = $computer
-    current_version = $currentVersion
-    registry = [ordered]@{ spp = Get-WakRegistryValue $sppKey $sppValues; overrides = $overrides }
+    current_version = $currentVersionRead.values
+    current_version_error = $currentVersionRead.error
+    registry = [ordered]@{ spp = $sppRead.values; spp_error = $sppRead.error; overrides = $overrides; overrides_error = $overridesError }
     spp_service = $sppService
     events = $events
     events_error = $eventsError
