@@ -98,7 +98,7 @@ def test_activation_and_dns_registry_not_read_are_not_collected():
     registry = _snapshot.normalise_activation(raw)["registry"]
     assert registry["spp_error"] == "0x80070005" and registry["overrides_error"] == "0x80070005"
     dns = _snapshot.normalise_kms_dns({"primary_suffix": "corp.example.jp", "search_list": None,
-                                        "suffix_errors": {"tcpip": None, "policy": ACCESS_DENIED}})
+                                       "suffix_errors": {"tcpip": None, "policy": ACCESS_DENIED}})
     assert dns["search_list"] is None and dns["primary_suffix"] is None
     assert dns["suffix_errors"] == {"tcpip": None, "policy": "0x80070005"}
     assert _snapshot.normalise_kms_dns({"search_list": None})["search_list"] == []      # older: taken as read
