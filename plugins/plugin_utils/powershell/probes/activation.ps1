@@ -68,29 +68,35 @@ $currentVersionRead = Read-WakRegistryValue 'HKLM:\SOFTWARE\Microsoft\Windows NT
     'EditionID', 'InstallationType', 'CurrentBuild', 'UBR', 'DisplayVersion'
 )
 
-# Per-application and per-SKU overrides live in subkeys named <ApplicationID>\<ActivationID>. A key that could not be
-# listed or read (access denied, among others) is not a key without overrides: overrides_error names its HRESULT
-# (Get-WakReadError; revision 5) and the overrides read are kept; a SoftwareProtectionPlatform key that does not exist
-# has none (ItemNotFoundException).
+# Per-application and per-SKU overrides live in subkeys named <ApplicationID>\<ActivationID> (Microsoft, "Registry
+# Settings for Volume Activation",
+# docs.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2012-r2-and-2012/dn502532(v=ws.11):
+# "..\SoftwareProtectionPlatform\APPID_GUID\SKUID_GUID\KeyManagementServiceName"): only GUID-named subkeys are
+# opened, so a subkey of another kind that the caller may not open is no failed read. A key that could not be opened or read (access denied,
+# among others) is not a key without overrides: overrides_error names its HRESULT (Get-WakReadError; revision 5) and the
+# overrides read are kept; a SoftwareProtectionPlatform key that does not exist has none (ItemNotFoundException).
 $sppRead = Read-WakRegistryValue $sppKey $sppValues
+$guid = '^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$'
 $overrides = @()
 $overridesError = $null
-$apps = @()
-try { $apps = @(Get-ChildItem -LiteralPath $sppKey -ErrorAction Stop) }
-catch [System.Management.Automation.ItemNotFoundException] { $apps = @() }
-catch { $overridesError = Get-WakReadError $_.Exception }
-foreach ($app in $apps) {
-    $skus = @()
-    try { $skus = @(Get-ChildItem -LiteralPath $app.PSPath -ErrorAction Stop) }
-    catch { $overridesError = Get-WakReadError $_.Exception }
-    foreach ($sku in $skus) {
-        $values = Read-WakRegistryValue $sku.PSPath @('KeyManagementServiceName', 'KeyManagementServicePort')
-        if ($null -ne $values.error) { $overridesError = $values.error }
-        elseif ($values.values.Count -gt 0) {
-            $overrides += [ordered]@{ ApplicationID = $app.PSChildName; ActivationID = $sku.PSChildName; Values = $values.values }
+try {
+    $sppItem = Get-Item -LiteralPath $sppKey -ErrorAction Stop
+    foreach ($appName in @($sppItem.GetSubKeyNames() | Where-Object { $_ -match $guid })) {
+        try {
+            $appItem = Get-Item -LiteralPath "$sppKey\$appName" -ErrorAction Stop
+            foreach ($skuName in @($appItem.GetSubKeyNames() | Where-Object { $_ -match $guid })) {
+                $values = Read-WakRegistryValue "$sppKey\$appName\$skuName" @('KeyManagementServiceName', 'KeyManagementServicePort')
+                if ($null -ne $values.error) { $overridesError = $values.error }
+                elseif ($values.values.Count -gt 0) {
+                    $overrides += [ordered]@{ ApplicationID = $appName; ActivationID = $skuName; Values = $values.values }
+                }
+            }
         }
+        catch { $overridesError = Get-WakReadError $_.Exception }
     }
 }
+catch [System.Management.Automation.ItemNotFoundException] { $overrides = @() }    # no such key: no override
+catch { $overridesError = Get-WakReadError $_.Exception }
 
 $spp = Get-CimInstance -ClassName Win32_Service -Filter "Name = 'sppsvc'"
 $sppService = if ($spp) {

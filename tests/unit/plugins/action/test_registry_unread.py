@@ -111,6 +111,9 @@ def test_the_probes_and_the_remedy_tell_a_failed_read_from_an_absent_key():
         assert "Get-WakRegistryValue" not in text and "SilentlyContinue" not in text, name
     assert "registry_error = $read.error" in probes["kms_host"]
     assert "spp_error = $sppRead.error" in probes["activation"] and "overrides_error = $overridesError" in probes["activation"]
+    # only the GUID-named <ApplicationID>\<ActivationID> subkeys are opened: another subkey the caller may not open is
+    # no failed read of an override
+    assert probes["activation"].count("GetSubKeyNames() | Where-Object { $_ -match $guid }") == 2
     assert "registry_errors = $registryErrors" in probes["time"]
     assert "suffix_errors = [ordered]@{ tcpip = $tcpipRead.error; policy = $policyRead.error }" in probes["kms_dns"]
     remedy = (PS / "remedies" / "kms_client.ps1").read_text(encoding="ascii")
