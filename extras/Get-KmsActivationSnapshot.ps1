@@ -542,20 +542,40 @@ $probes = [ordered]@{
     $computer = Get-WakCimProperty (Get-WakComputerSystem) @(
         'Name', 'DNSHostName', 'Domain', 'PartOfDomain', 'DomainRole'
     )
-    $currentVersion = Get-WakRegistryValue 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion' @(
+    # a key not read is not an edition unknown to the registry: current_version_error names its HRESULT (revision 5)
+    $currentVersionRead = Read-WakRegistryValue 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion' @(
         'EditionID', 'InstallationType', 'CurrentBuild', 'UBR', 'DisplayVersion'
     )
 
-    # Per-application and per-SKU overrides live in subkeys named <ApplicationID>\<ActivationID>.
+    # Per-application and per-SKU overrides live in subkeys named <ApplicationID>\<ActivationID> (Microsoft, "Registry
+    # Settings for Volume Activation",
+    # docs.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2012-r2-and-2012/dn502532(v=ws.11):
+    # "..\SoftwareProtectionPlatform\APPID_GUID\SKUID_GUID\KeyManagementServiceName"): only GUID-named subkeys are
+    # opened, so a subkey of another kind that the caller may not open is no failed read. A key that could not be opened or read (access denied,
+    # among others) is not a key without overrides: overrides_error names its HRESULT (Get-WakReadError; revision 5) and the
+    # overrides read are kept; a SoftwareProtectionPlatform key that does not exist has none (ItemNotFoundException).
+    $sppRead = Read-WakRegistryValue $sppKey $sppValues
+    $guid = '^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$'
     $overrides = @()
-    foreach ($app in @(Get-ChildItem -LiteralPath $sppKey -ErrorAction SilentlyContinue)) {
-        foreach ($sku in @(Get-ChildItem -LiteralPath $app.PSPath -ErrorAction SilentlyContinue)) {
-            $values = Get-WakRegistryValue $sku.PSPath @('KeyManagementServiceName', 'KeyManagementServicePort')
-            if ($values.Count -gt 0) {
-                $overrides += [ordered]@{ ApplicationID = $app.PSChildName; ActivationID = $sku.PSChildName; Values = $values }
+    $overridesError = $null
+    try {
+        $sppItem = Get-Item -LiteralPath $sppKey -ErrorAction Stop
+        foreach ($appName in @($sppItem.GetSubKeyNames() | Where-Object { $_ -match $guid })) {
+            try {
+                $appItem = Get-Item -LiteralPath "$sppKey\$appName" -ErrorAction Stop
+                foreach ($skuName in @($appItem.GetSubKeyNames() | Where-Object { $_ -match $guid })) {
+                    $values = Read-WakRegistryValue "$sppKey\$appName\$skuName" @('KeyManagementServiceName', 'KeyManagementServicePort')
+                    if ($null -ne $values.error) { $overridesError = $values.error }
+                    elseif ($values.values.Count -gt 0) {
+                        $overrides += [ordered]@{ ApplicationID = $appName; ActivationID = $skuName; Values = $values.values }
+                    }
+                }
             }
+            catch { $overridesError = Get-WakReadError $_.Exception }
         }
     }
+    catch [System.Management.Automation.ItemNotFoundException] { $overrides = @() }    # no such key: no override
+    catch { $overridesError = Get-WakReadError $_.Exception }
 
     $spp = Get-CimInstance -ClassName Win32_Service -Filter "Name = 'sppsvc'"
     $sppService = if ($spp) {
@@ -574,8 +594,9 @@ $probes = [ordered]@{
         office2010_error = $office2010Error
         os = $os
         computer = $computer
-        current_version = $currentVersion
-        registry = [ordered]@{ spp = Get-WakRegistryValue $sppKey $sppValues; overrides = $overrides }
+        current_version = $currentVersionRead.values
+        current_version_error = $currentVersionRead.error
+        registry = [ordered]@{ spp = $sppRead.values; spp_error = $sppRead.error; overrides = $overrides; overrides_error = $overridesError }
         spp_service = $sppService
         events = $events
         events_error = $eventsError
@@ -592,11 +613,24 @@ $probes = [ordered]@{
     $utcNow = Get-WakUtcNow
     $w32Key = 'HKLM:\SYSTEM\CurrentControlSet\Services\W32Time'
     $service = Get-CimInstance -ClassName Win32_Service -Filter "Name = 'W32Time'"
-    $parameters = Get-WakRegistryValue "$w32Key\Parameters" @('Type', 'NtpServer', 'ServiceDll')
-    $config = Get-WakRegistryValue "$w32Key\Config" @(
-        'AnnounceFlags', 'MaxPosPhaseCorrection', 'MaxNegPhaseCorrection', 'MaxPollInterval', 'MinPollInterval',
-        'LastKnownGoodTime'
-    )
+    # A key that could not be read (access denied, among others) is not a key without values: Read-WakRegistryValue leaves
+    # its values empty and registry_errors names its HRESULT (revision 5), so a policy key nobody could open is never "no
+    # policy" and a Parameters key never "no source".
+    $reads = [ordered]@{
+        parameters = Read-WakRegistryValue "$w32Key\Parameters" @('Type', 'NtpServer', 'ServiceDll')
+        config = Read-WakRegistryValue "$w32Key\Config" @(
+            'AnnounceFlags', 'MaxPosPhaseCorrection', 'MaxNegPhaseCorrection', 'MaxPollInterval', 'MinPollInterval',
+            'LastKnownGoodTime'
+        )
+        ntp_client = Read-WakRegistryValue "$w32Key\TimeProviders\NtpClient" @('Enabled', 'SpecialPollInterval', 'CrossSiteSyncFlags')
+        time_zone = Read-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Control\TimeZoneInformation' @(
+            'TimeZoneKeyName', 'Bias', 'ActiveTimeBias', 'DynamicDaylightTimeDisabled'
+        )
+        policy = Read-WakRegistryValue 'HKLM:\SOFTWARE\Policies\Microsoft\W32Time\Parameters' @('Type', 'NtpServer')
+    }
+    $registryErrors = [ordered]@{}
+    foreach ($name in @($reads.Keys)) { $registryErrors[$name] = $reads[$name].error }
+    $config = $reads.config.values
     $lastKnownGood = $null
     if ($config.Contains('LastKnownGoodTime')) {
         # REG_QWORD FILETIME (100 ns since 1601-01-01 UTC). Undocumented by Microsoft (not in the W32Time registry
@@ -607,11 +641,6 @@ $probes = [ordered]@{
         try { $lastKnownGood = [DateTime]::FromFileTimeUtc([int64]$config['LastKnownGoodTime']).ToString('o') }
         catch { $lastKnownGood = $null }
     }
-    $ntpClient = Get-WakRegistryValue "$w32Key\TimeProviders\NtpClient" @('Enabled', 'SpecialPollInterval', 'CrossSiteSyncFlags')
-    $timeZone = Get-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Control\TimeZoneInformation' @(
-        'TimeZoneKeyName', 'Bias', 'ActiveTimeBias', 'DynamicDaylightTimeDisabled'
-    )
-    $policy = Get-WakRegistryValue 'HKLM:\SOFTWARE\Policies\Microsoft\W32Time\Parameters' @('Type', 'NtpServer')
 
     # w32time.dll's message table (libyal/winevt-kb MessageFile-w32time.dll.md): 35 now synchronizing with a source; 37
     # receiving valid data; 36 not synchronized for %1 seconds; 24 / 47 no valid response from the domain controller /
@@ -625,12 +654,13 @@ $probes = [ordered]@{
     [ordered]@{
         utc_now = $utcNow
         service = if ($service) { Get-WakCimProperty $service @('Name', 'State', 'StartMode', 'ExitCode') } else { $null }
-        parameters = $parameters
-        policy = $policy
+        parameters = $reads.parameters.values
+        policy = $reads.policy.values
         config = $config
-        ntp_client = $ntpClient
+        ntp_client = $reads.ntp_client.values
         last_known_good_time = $lastKnownGood
-        time_zone = $timeZone
+        time_zone = $reads.time_zone.values
+        registry_errors = $registryErrors
         events = $events
         events_error = $eventsError
     }
@@ -738,8 +768,12 @@ $probes = [ordered]@{
         }
     }
 
-    $tcpip = Get-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters' @('Domain', 'NV Domain', 'SearchList', 'Hostname')
-    $policy = Get-WakRegistryValue 'HKLM:\SOFTWARE\Policies\Microsoft\System\DNSClient' @('PrimaryDnsSuffix', 'SearchList')
+    # A key that could not be read (access denied, among others) is not a key without values: suffix_errors names its
+    # HRESULT (Read-WakRegistryValue; revision 5), so a suffix not read is never "no suffix".
+    $tcpipRead = Read-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters' @('Domain', 'NV Domain', 'SearchList', 'Hostname')
+    $policyRead = Read-WakRegistryValue 'HKLM:\SOFTWARE\Policies\Microsoft\System\DNSClient' @('PrimaryDnsSuffix', 'SearchList')
+    $tcpip = $tcpipRead.values
+    $policy = $policyRead.values
     $computer = Get-WakComputerSystem
     # IPAddress: "Array of all of the IP addresses associated with the current network adapter" (IPv4 and IPv6,
     # learn.microsoft.com/windows/win32/cimwin32prov/win32-networkadapterconfiguration): a KMS host's own addresses, which
@@ -921,6 +955,7 @@ $probes = [ordered]@{
         primary_suffix = $primary
         pending_primary_suffix = $pending
         search_list = $searchList
+        suffix_errors = [ordered]@{ tcpip = $tcpipRead.error; policy = $policyRead.error }
         ad_domain = if ($computer.PartOfDomain) { $computer.Domain } else { $null }
         adapters = $adapters
         lookup_domains = @($lookupDomains)

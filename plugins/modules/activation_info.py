@@ -98,6 +98,8 @@ registry:
     - C(spp) holds the KMS values of C(HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\SoftwareProtectionPlatform)
       (KeyManagementServiceName, KeyManagementServicePort, DisableDnsPublishing, ...);
       C(overrides) the per-application and per-SKU KMS settings found in its subkeys.
+    - C(spp_error) and C(overrides_error) are the HRESULT when that key, or one of its subkeys, could not be read
+      (access denied, among others), else null; the values of a key not read are not collected, never "not set".
   returned: success
   type: dict
 spp_service:

@@ -69,6 +69,8 @@ kms_dns:
 normalized:
   description:
     - C(primary_suffix) (the effective one), C(pending_primary_suffix) (after the next restart), C(search_list),
+      C(suffix_errors) (C(tcpip), C(policy) - the HRESULT when Tcpip\Parameters or the DNSClient policy key could not
+      be read, else null; C(primary_suffix) and C(search_list) are then null, not collected),
       C(ad_domain), C(lookup_domains) (C(KeyManagementServiceLookupDomain), slmgr C(/skms-domain), with its
       C(source)), C(domains) (searched, in order, lookup domains first), C(srv) (per domain, C(lookup_domain),
       C(records) with C(target), C(port), C(priority), C(weight), C(ttl), or C(error) with the numeric DNS code

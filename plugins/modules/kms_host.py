@@ -27,6 +27,9 @@ options:
       - DNS domains to publish in besides its own (registry DnsDomainPublishList).
       - A domain the list already has keeps the priority and weight set there (C(domain_name, priority, weight)); a
         new one is written without them (0 and 0 in the SRV record). Only the domains are compared.
+      - When the host's SoftwareProtectionPlatform registry key could not be read (access denied, among others) the
+        current list is not known, and the task fails before anything changes (in check mode too), naming the key
+        and the HRESULT; a list not read is never replaced.
       - Letters, digits and hyphens per label, internationalized names allowed, no wildcard.
     type: list
     elements: str

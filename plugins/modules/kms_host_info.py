@@ -46,13 +46,15 @@ kms_host:
       office2010), C(coverage_unknown) (the families
       a host key whose generation is not known may cover - its C(csvlk) is null - that C(covers) does not list),
       C(activated), C(current_count), C(required_count), C(count_sufficient), C(listening_port), C(dns_publishing),
-      C(dns_publish_list), C(requests_24h), C(dns_publishing_failures), C(events), C(events_error), C(firewall_builtin_inbound),
-      C(firewall_inbound), C(spp_service).
+      C(dns_publish_list), C(registry_error), C(requests_24h), C(dns_publishing_failures), C(events), C(events_error),
+      C(firewall_builtin_inbound), C(firewall_inbound), C(spp_service).
     - C(firewall_builtin_inbound) is null when the rule, or whether it is enabled, was not read.
     - C(requests_24h) is the number of client requests (event 12290) of the last 24 hours that the host's Key Management
       Service log still holds (a full log that overwrote older events holds fewer); null when that log could not be read.
     - C(dns_publish_list) lists the domains of DnsDomainPublishList; a string's priority and weight
-      (C(domain_name, priority, weight)) are not domains.
+      (C(domain_name, priority, weight)) are not domains. It is null when the list was not collected - the
+      SoftwareProtectionPlatform registry key could not be read (C(registry_error), its HRESULT, for example
+      0x80070005 access denied) - never an empty list.
     - C(events_error) is C(requests) and C(publishing), the HRESULT of reading the Key Management Service log (12290)
       and the Application log (12293) when that read failed, else null. C(dns_publishing_failures) is null when the
       Application log was not read (not collected, never "no failure"); C(events) holds what was read.

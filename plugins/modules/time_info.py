@@ -44,6 +44,8 @@ time:
       the last time the time service trusted its clock, not the time of the last successful sync),
       C(events) recent Time-Service events (IDs 24, 35, 36, 37, 47, 129, 134), C(events_error) the HRESULT when they could
       not be read.
+    - C(registry_errors) names each registry key read (C(parameters), C(config), C(ntp_client), C(time_zone),
+      C(policy)) with the HRESULT of its read when it failed, else null; a key not read has its values left out.
   returned: success
   type: dict
 normalized:
@@ -51,7 +53,12 @@ normalized:
     - C(host_utc) and C(controller_utc) (ISO-8601), C(offset_seconds) (host minus controller, positive when
       the host is ahead), C(uncertainty_seconds), C(service_state), C(service_start_mode), C(source_type)
       (NT5DS, NTP, NoSync, AllSync), C(ntp_peers), C(set_by_policy), C(last_known_good_time), C(time_zone),
-      C(utc_bias_minutes), C(events) (the Time-Service events, parsed).
+      C(utc_bias_minutes), C(events) (the Time-Service events, parsed), C(registry_errors) (C(parameters),
+      C(config), C(ntp_client), C(time_zone), C(policy) - the HRESULT of each registry key that could not be read,
+      else null).
+    - A key not read is not collected, never "not set". With the W32Time policy key not read C(set_by_policy),
+      C(source_type) and C(ntp_peers) are null (the policy may set them); with C(Parameters) not read and no policy
+      value, C(source_type) and C(ntp_peers) are null.
   returned: success
   type: dict
   sample:

@@ -46,7 +46,10 @@ def info(views: dict[str, t.Any]) -> dict[str, t.Any]:
         # None when not read: a wanted port is then set, never compared with a guess
         "listening_port": _analyze.listening_port(activation),
         "dns_publishing": service.get("kms_dns_publishing"),
-        "dns_publish_list": host.get("dns_publish_list") or [],
+        # None when not collected (the kms_host probe did not answer, or its registry key could not be read:
+        # registry_error), never an empty list
+        "dns_publish_list": host.get("dns_publish_list") if host else None,
+        "registry_error": host.get("registry_error"),
         "requests_24h": host.get("requests_24h"),
         # None when the Application log was not read: not collected is not "no failure"
         "dns_publishing_failures": host.get("dns_publishing_failures"),
@@ -70,6 +73,16 @@ def _publish_list(domains: list[str], entries: list[str]) -> list[str]:
     priority and weight set there ("domain_name, <priority>, <weight>"); a new one is the bare domain (0 and 0)."""
     kept = {_snapshot.publish_domain(entry).lower(): entry for entry in entries}
     return [kept.get(domain.lower(), domain) for domain in domains]
+
+
+def _unread_refusal(option: str, error: str | None) -> str:
+    """Why ``option`` is not applied: the KMS host's DnsDomainPublishList was not collected (``error``: the HRESULT of
+    the failed registry read; None when the kms_host probe did not answer)."""
+    why = (f"its registry key HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\SoftwareProtectionPlatform "
+           f"could not be read ({error})" if error else "the kms_host probe did not answer")
+    return (f"{option}: the KMS host's current DnsDomainPublishList is not known ({why}), and a list not read is never "
+            "replaced: give the connecting account read access to that key, or leave the option out; the KMS host "
+            "settings were not changed")
 
 
 def plan(args: dict[str, t.Any], views: dict[str, t.Any], restart: dict[str, t.Any] | None = None) -> Plan:
@@ -109,6 +122,8 @@ def plan(args: dict[str, t.Any], views: dict[str, t.Any], restart: dict[str, t.A
             ops.append({"op": "set_listening_port", "target": "service", "value": args["listening_port"]})
         if args.get("dns_publishing") is not None and state["dns_publishing"] != args["dns_publishing"]:
             ops.append({"op": "dns_publishing", "target": "service", "value": args["dns_publishing"]})
+        if args.get("dns_publish_domains") is not None and state["dns_publish_list"] is None:
+            raise AnsibleActionFail(_unread_refusal("dns_publish_domains", state["registry_error"]))
         if args.get("dns_publish_domains") is not None and \
                 sorted(d.lower() for d in state["dns_publish_list"]) != sorted(d.lower() for d in args["dns_publish_domains"]):
             entries = (views.get("kms_host") or {}).get("dns_publish_entries") or []

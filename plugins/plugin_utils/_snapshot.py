@@ -28,9 +28,11 @@ SCHEMA = "winactivation.kms/snapshot/1"
 #: Additive revisions of the same schema (docs/snapshot-format.md): 2 adds activation_attempts, product-level KMS host
 #: fields, 12290/12293 events and the rule that absent means not collected; 3 reads the Office 2010 KMS host key
 #: (SoftwareLicensingProduct under Office 2010's ApplicationID), which earlier revisions left out; 4 sends the kms_host
-#: probe's DnsDomainPublishList as its REG_MULTI_SZ strings (an array), which earlier revisions joined with ','. A
-#: document without one is revision 1.
-SCHEMA_REVISION = 4
+#: probe's DnsDomainPublishList as its REG_MULTI_SZ strings (an array), which earlier revisions joined with ','; 5 says
+#: which registry keys the activation, time, kms_dns and kms_host probes could not read (``spp_error``,
+#: ``overrides_error``, ``registry_errors``, ``suffix_errors``, ``registry_error``), which earlier revisions read as
+#: keys without values. A document without one is revision 1.
+SCHEMA_REVISION = 5
 PROBES = ("activation", "time", "kms_dns", "firewall", "kms_host", "restart_pending")
 
 WINDOWS_APPLICATION_ID = "55c92734-d682-4d71-983e-d6ec3f16059f"
@@ -933,6 +935,9 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
             "kms_machine": as_str((registry.get("spp") or {}).get("KeyManagementServiceName")),
             "kms_port": as_int((registry.get("spp") or {}).get("KeyManagementServicePort")),
             "overrides": [o for o in as_list(registry.get("overrides")) if isinstance(o, dict)],
+            # revision 5: the key (or an override's) that could not be read; its values are then not collected
+            "spp_error": read_error(registry.get("spp_error")),
+            "overrides_error": read_error(registry.get("overrides_error")),
         }
     view["spp_service"] = {
         "state": as_str(spp.get("State")),
@@ -968,9 +973,12 @@ def normalise_time(raw: dict[str, t.Any], controller: dict[str, t.Any] | None = 
     midpoint, offset, uncertainty = _clock_offset(host_now, controller)
     params = raw.get("parameters") or {}
     policy = raw.get("policy") or {}
+    errors = time_registry_errors(raw)
     source_type = _time_source(raw)
     ntp = as_str(policy.get("NtpServer")) or as_str(params.get("NtpServer")) or ""
-    peers = [p.split(",")[0] for p in ntp.split() if p.split(",")[0]]
+    # a source read where a key it comes from was not (the policy's, or the service's without a policy value) is None
+    peers_unread = errors["policy"] or (errors["parameters"] and not as_str(policy.get("NtpServer")))
+    peers = None if peers_unread else [p.split(",")[0] for p in ntp.split() if p.split(",")[0]]
     service = raw.get("service") or {}
     tz = raw.get("time_zone") or {}
     return {
@@ -982,7 +990,8 @@ def normalise_time(raw: dict[str, t.Any], controller: dict[str, t.Any] | None = 
         "service_start_mode": as_str(service.get("StartMode")),
         "source_type": source_type,
         "ntp_peers": peers,
-        "set_by_policy": bool(policy),
+        # None: the policy key could not be read (revision 5), never "not by policy"
+        "set_by_policy": None if errors["policy"] else bool(policy),
         # W32Time\Config\LastKnownGoodTime: when the service last trusted its clock, not a last-sync time
         # (snapshots from before 2026-11 name it last_known_good_sync).
         "last_known_good_time": iso(parse_datetime(raw.get("last_known_good_time") or raw.get("last_known_good_sync"))),
@@ -992,6 +1001,7 @@ def normalise_time(raw: dict[str, t.Any], controller: dict[str, t.Any] | None = 
             {"id": as_int(e.get("Id")), "time": iso(parse_datetime(e.get("TimeCreated")))}
             for e in as_list(raw.get("events")) if isinstance(e, dict)
         ],
+        "registry_errors": errors,
     }
 
 
@@ -1009,9 +1019,23 @@ def _clock_offset(host_now: datetime.datetime | None, controller: dict[str, t.An
     return midpoint, offset, uncertainty
 
 
+#: The registry keys the time probe reads (its ``registry_errors``, revision 5).
+TIME_REGISTRY_KEYS = ("parameters", "config", "ntp_client", "time_zone", "policy")
+
+
+def time_registry_errors(raw: dict[str, t.Any]) -> dict[str, str | None]:
+    """The time probe's ``registry_errors`` as hex HRESULTs, None for each key read (older snapshots: all read)."""
+    return read_errors(raw.get("registry_errors"), TIME_REGISTRY_KEYS)
+
+
 def _time_source(raw: dict[str, t.Any]) -> str | None:
-    """W32Time's Type (NT5DS, NTP, ...): the policy's when set, else the service's parameters."""
-    return as_str((raw.get("policy") or {}).get("Type")) or as_str((raw.get("parameters") or {}).get("Type"))
+    """W32Time's Type (NT5DS, NTP, ...): the policy's when set, else the service's parameters; None when a key it
+    comes from could not be read (the policy's, which overrides, or the service's without a policy value)."""
+    errors = time_registry_errors(raw)
+    policy = as_str((raw.get("policy") or {}).get("Type"))
+    if errors["policy"] or (errors["parameters"] and not policy):
+        return None
+    return policy or as_str((raw.get("parameters") or {}).get("Type"))
 
 
 def _analysis_time(raw: dict[str, t.Any], offset: float | None) -> dict[str, t.Any]:
@@ -1050,12 +1074,16 @@ def normalise_kms_dns(raw: dict[str, t.Any]) -> dict[str, t.Any]:
     ``srv`` and ``srv_found`` are None when the answer has no ``srv`` (not collected: never "no record in no
     domain"), a candidate's ``addresses`` None when the answer recorded no look-up of its name."""
     srv = _srv_entries(raw)
+    suffix_errors = read_errors(raw.get("suffix_errors"), ("tcpip", "policy"))
     return {
-        "primary_suffix": as_str(raw.get("primary_suffix")),
+        "primary_suffix": None if any(suffix_errors.values()) else as_str(raw.get("primary_suffix")),
         "pending_primary_suffix": as_str(raw.get("pending_primary_suffix")),
         "lookup_domains": [{"source": as_str(d.get("source")), "domain": as_str(d.get("domain"))}
                            for d in as_list(raw.get("lookup_domains")) if isinstance(d, dict) and d.get("domain")],
-        "search_list": [s for s in re.split(r"[,\s]+", as_str(raw.get("search_list")) or "") if s],
+        # None when a key the search list comes from could not be read (revision 5): not collected, never "no list"
+        "search_list": None if any(suffix_errors.values())
+        else [s for s in re.split(r"[,\s]+", as_str(raw.get("search_list")) or "") if s],
+        "suffix_errors": suffix_errors,
         "ad_domain": as_str(raw.get("ad_domain")),
         "domains": [str(d) for d in as_list(raw.get("domains"))],
         "srv": srv,
@@ -1464,14 +1492,23 @@ def publish_domain(entry: str) -> str:
     return entry.split(",", 1)[0].strip()
 
 
+def read_error(value: t.Any) -> str | None:
+    """A read the probe could not make, as the hex HRESULT it sent (Read-WakRegistryValue's ``error``, a log's
+    ``events_error``); None for a read that was made, or a snapshot from before the probe said (taken as read)."""
+    return _hresult.to_hex(_hresult.normalise(value)) if value else None
+
+
+def read_errors(raw: t.Any, names: tuple[str, ...]) -> dict[str, str | None]:
+    """The hex HRESULT of each named read in a probe's map of failed reads (:func:`read_error`), None for each one made."""
+    failed = raw if isinstance(raw, dict) else {}
+    return {name: read_error(failed.get(name)) for name in names}
+
+
 def kms_host_events_error(raw: dict[str, t.Any]) -> dict[str, str | None]:
     """The kms_host probe's ``events_error`` as hex HRESULTs: ``requests`` for the Key Management Service log (12290),
     ``publishing`` for the Application log (12293), None for a log that was read. Revision 4; older snapshots did not
     say, and their events are taken as read (both None)."""
-    failed = raw.get("events_error")
-    failed = failed if isinstance(failed, dict) else {}
-    return {log: _hresult.to_hex(_hresult.normalise(failed.get(log))) if failed.get(log) else None
-            for log in ("requests", "publishing")}
+    return read_errors(raw.get("events_error"), ("requests", "publishing"))
 
 
 def normalise_kms_host(raw: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -1480,14 +1517,18 @@ def normalise_kms_host(raw: dict[str, t.Any]) -> dict[str, t.Any]:
     events = [{"id": as_int(e.get("Id")), "time": iso(parse_datetime(e.get("TimeCreated"))),
                "data": _joined_data(e.get("Data"))}
               for e in as_list(raw.get("events")) if isinstance(e, dict)]
-    publish_entries = _publish_entries(registry.get("DnsDomainPublishList"))
     errors = kms_host_events_error(raw)
     publishing_read = raw.get("events") is not None and errors["publishing"] is None
-    return {"disable_dns_publishing": bool(as_int(registry.get("DisableDnsPublishing"))),
-            "dns_publish_list": [publish_domain(entry) for entry in publish_entries],
+    # revision 5: the SoftwareProtectionPlatform key could not be read (access denied, among others): its settings are
+    # not collected (None), never "publishing on, no list, no port"
+    registry_error = read_error(raw.get("registry_error"))
+    publish_entries = None if registry_error else _publish_entries(registry.get("DnsDomainPublishList"))
+    return {"disable_dns_publishing": None if registry_error else bool(as_int(registry.get("DisableDnsPublishing"))),
+            "dns_publish_list": None if publish_entries is None else [publish_domain(entry) for entry in publish_entries],
             # the strings as the registry keeps them, with a domain's priority and weight
             "dns_publish_entries": publish_entries,
             "listening_port_registry": as_int(registry.get("KeyManagementServiceListeningPort")),
+            "registry_error": registry_error,
             "requests_24h": as_int(raw.get("requests_24h")),
             "events": events,
             "events_error": errors,

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import typing as t
 
+from ansible.errors import AnsibleActionFail
+
 from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan
 
+#: The registry keys the time source is read from, by the time probe's names for them.
+_KEYS = {"policy": "HKLM\\SOFTWARE\\Policies\\Microsoft\\W32Time\\Parameters",
+         "parameters": "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Parameters"}
 #: W32Time Parameters\Type for each source choice.
 SOURCE_TYPE = {"domain": "NT5DS", "ntp": "NTP"}
 #: Set-Service's -StartupType name, and how Win32_Service.StartMode reports it.
@@ -30,12 +35,25 @@ def view(time_view: dict[str, t.Any]) -> dict[str, t.Any]:
             "offset_seconds": time_view.get("offset_seconds"), "set_by_policy": time_view.get("set_by_policy")}
 
 
+def _refuse_unread(time_view: dict[str, t.Any]) -> None:
+    """Fail, before anything changes, when a W32Time key the source is read from could not be read (the time probe's
+    ``registry_errors``, revision 5): a policy not read may set the source (never "not by policy"), a source not read is
+    never compared with the wanted one."""
+    errors = time_view.get("registry_errors") or {}
+    unread = [f"{_KEYS[name]} ({errors[name]})" for name in ("policy", "parameters") if errors.get(name)]
+    if unread:
+        raise AnsibleActionFail(f"source: the time source is not known, {' and '.join(unread)} could not be read: "
+                                "give the connecting account read access to that key, or leave source out; the "
+                                "Windows Time settings were not changed")
+
+
 def plan(args: dict[str, t.Any], time_view: dict[str, t.Any]) -> Plan:
     """Compare with the arguments; the resync decision uses the offset measured against the controller."""
     before = view(time_view)
     result = Plan(before=before)
     ops = result.operations
     if args.get("source"):
+        _refuse_unread(time_view)
         wanted_type = SOURCE_TYPE[args["source"]]
         wanted_peers = [p.split(",")[0].lower() for p in args.get("ntp_servers") or []]
         current_peers = [p.lower() for p in time_view.get("ntp_peers") or []]

@@ -281,7 +281,9 @@ def probe_activation(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict
                      "PartOfDomain": host.part_of_domain, "DomainRole": (3 if ed.is_server else 1) if host.part_of_domain else 0},
         "current_version": {"EditionID": ed.license_family, "InstallationType": "Server" if ed.is_server else "Client",
                             "CurrentBuild": str(ed.build), "UBR": 2000},             # UBR: assumed value
-        "registry": {"spp": dict(host.registry), "overrides": []},
+        # assumed (docs/lab-assumptions.md): every registry key the probe reads is readable, so each error is null
+        "current_version_error": None,
+        "registry": {"spp": dict(host.registry), "spp_error": None, "overrides": [], "overrides_error": None},
         "spp_service": {"Name": "sppsvc", "State": host.spp_state, "StartMode": host.spp_start_mode,
                         "ExitCode": 0, "ProcessId": 4242 if host.spp_state == "Running" else 0, "DelayedAutoStart": host.spp_delayed},
         "events": [dict(e, TimeCreated=iso7(e["TimeCreated"])) for e in events],
@@ -343,6 +345,8 @@ def probe_time(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, 
         "ntp_client": {"Enabled": 1},
         "last_known_good_time": iso7(host.utc_now() - datetime.timedelta(hours=2)),     # assumed: trusted 2 h ago
         "time_zone": {"TimeZoneKeyName": host.time_zone, "Bias": -host.utc_bias_minutes, "ActiveTimeBias": -host.utc_bias_minutes},
+        # assumed (docs/lab-assumptions.md): every W32Time key the probe reads is readable
+        "registry_errors": {"parameters": None, "config": None, "ntp_client": None, "time_zone": None, "policy": None},
         "events": [],                                   # assumed: the model keeps no Time-Service events
         "events_error": None,
     }
@@ -445,6 +449,8 @@ def probe_kms_dns(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[st
         "primary_suffix": host.domain,
         "pending_primary_suffix": host.domain,
         "search_list": ",".join(host.dns_suffixes),
+        # assumed (docs/lab-assumptions.md): both suffix keys are readable
+        "suffix_errors": {"tcpip": None, "policy": None},
         "ad_domain": host.domain if host.part_of_domain else None,
         "adapters": [_adapter(host)],
         "lookup_domains": lookup_domains,
@@ -745,7 +751,9 @@ def probe_kms_host(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[s
     requests = sorted(kms.events, key=lambda e: e["RecordId"], reverse=True)[:max_events] if kms is not None and max_events > 0 else []
     since = host.utc_now() - datetime.timedelta(hours=24)
     # assumed: both logs are always readable (no events_error), as for the activation probe's events
-    return {"registry": registry, "events": [dict(e, TimeCreated=iso7(e["TimeCreated"])) for e in requests],
+    # assumed (docs/lab-assumptions.md): the SoftwareProtectionPlatform key is readable (registry_error null)
+    return {"registry": registry, "registry_error": None,
+            "events": [dict(e, TimeCreated=iso7(e["TimeCreated"])) for e in requests],
             "events_error": {"requests": None, "publishing": None},
             "requests_24h": sum(1 for e in (kms.events if kms is not None else []) if e["TimeCreated"] >= since)}
 

@@ -63,20 +63,40 @@ $os = Get-WakCimProperty (Get-CimInstance -ClassName Win32_OperatingSystem) @(
 $computer = Get-WakCimProperty (Get-WakComputerSystem) @(
     'Name', 'DNSHostName', 'Domain', 'PartOfDomain', 'DomainRole'
 )
-$currentVersion = Get-WakRegistryValue 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion' @(
+# a key not read is not an edition unknown to the registry: current_version_error names its HRESULT (revision 5)
+$currentVersionRead = Read-WakRegistryValue 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion' @(
     'EditionID', 'InstallationType', 'CurrentBuild', 'UBR', 'DisplayVersion'
 )
 
-# Per-application and per-SKU overrides live in subkeys named <ApplicationID>\<ActivationID>.
+# Per-application and per-SKU overrides live in subkeys named <ApplicationID>\<ActivationID> (Microsoft, "Registry
+# Settings for Volume Activation",
+# docs.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2012-r2-and-2012/dn502532(v=ws.11):
+# "..\SoftwareProtectionPlatform\APPID_GUID\SKUID_GUID\KeyManagementServiceName"): only GUID-named subkeys are
+# opened, so a subkey of another kind that the caller may not open is no failed read. A key that could not be opened or read (access denied,
+# among others) is not a key without overrides: overrides_error names its HRESULT (Get-WakReadError; revision 5) and the
+# overrides read are kept; a SoftwareProtectionPlatform key that does not exist has none (ItemNotFoundException).
+$sppRead = Read-WakRegistryValue $sppKey $sppValues
+$guid = '^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$'
 $overrides = @()
-foreach ($app in @(Get-ChildItem -LiteralPath $sppKey -ErrorAction SilentlyContinue)) {
-    foreach ($sku in @(Get-ChildItem -LiteralPath $app.PSPath -ErrorAction SilentlyContinue)) {
-        $values = Get-WakRegistryValue $sku.PSPath @('KeyManagementServiceName', 'KeyManagementServicePort')
-        if ($values.Count -gt 0) {
-            $overrides += [ordered]@{ ApplicationID = $app.PSChildName; ActivationID = $sku.PSChildName; Values = $values }
+$overridesError = $null
+try {
+    $sppItem = Get-Item -LiteralPath $sppKey -ErrorAction Stop
+    foreach ($appName in @($sppItem.GetSubKeyNames() | Where-Object { $_ -match $guid })) {
+        try {
+            $appItem = Get-Item -LiteralPath "$sppKey\$appName" -ErrorAction Stop
+            foreach ($skuName in @($appItem.GetSubKeyNames() | Where-Object { $_ -match $guid })) {
+                $values = Read-WakRegistryValue "$sppKey\$appName\$skuName" @('KeyManagementServiceName', 'KeyManagementServicePort')
+                if ($null -ne $values.error) { $overridesError = $values.error }
+                elseif ($values.values.Count -gt 0) {
+                    $overrides += [ordered]@{ ApplicationID = $appName; ActivationID = $skuName; Values = $values.values }
+                }
+            }
         }
+        catch { $overridesError = Get-WakReadError $_.Exception }
     }
 }
+catch [System.Management.Automation.ItemNotFoundException] { $overrides = @() }    # no such key: no override
+catch { $overridesError = Get-WakReadError $_.Exception }
 
 $spp = Get-CimInstance -ClassName Win32_Service -Filter "Name = 'sppsvc'"
 $sppService = if ($spp) {
@@ -95,8 +115,9 @@ $eventsError = $read.error
     office2010_error = $office2010Error
     os = $os
     computer = $computer
-    current_version = $currentVersion
-    registry = [ordered]@{ spp = Get-WakRegistryValue $sppKey $sppValues; overrides = $overrides }
+    current_version = $currentVersionRead.values
+    current_version_error = $currentVersionRead.error
+    registry = [ordered]@{ spp = $sppRead.values; spp_error = $sppRead.error; overrides = $overrides; overrides_error = $overridesError }
     spp_service = $sppService
     events = $events
     events_error = $eventsError

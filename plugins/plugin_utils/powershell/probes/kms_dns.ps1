@@ -100,8 +100,12 @@ if ($null -ne $licensing) {
     }
 }
 
-$tcpip = Get-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters' @('Domain', 'NV Domain', 'SearchList', 'Hostname')
-$policy = Get-WakRegistryValue 'HKLM:\SOFTWARE\Policies\Microsoft\System\DNSClient' @('PrimaryDnsSuffix', 'SearchList')
+# A key that could not be read (access denied, among others) is not a key without values: suffix_errors names its
+# HRESULT (Read-WakRegistryValue; revision 5), so a suffix not read is never "no suffix".
+$tcpipRead = Read-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters' @('Domain', 'NV Domain', 'SearchList', 'Hostname')
+$policyRead = Read-WakRegistryValue 'HKLM:\SOFTWARE\Policies\Microsoft\System\DNSClient' @('PrimaryDnsSuffix', 'SearchList')
+$tcpip = $tcpipRead.values
+$policy = $policyRead.values
 $computer = Get-WakComputerSystem
 # IPAddress: "Array of all of the IP addresses associated with the current network adapter" (IPv4 and IPv6,
 # learn.microsoft.com/windows/win32/cimwin32prov/win32-networkadapterconfiguration): a KMS host's own addresses, which
@@ -283,6 +287,7 @@ foreach ($e in $endpoints) {
     primary_suffix = $primary
     pending_primary_suffix = $pending
     search_list = $searchList
+    suffix_errors = [ordered]@{ tcpip = $tcpipRead.error; policy = $policyRead.error }
     ad_domain = if ($computer.PartOfDomain) { $computer.Domain } else { $null }
     adapters = $adapters
     lookup_domains = @($lookupDomains)

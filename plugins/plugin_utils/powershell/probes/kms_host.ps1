@@ -6,10 +6,14 @@ param($Params)
 
 $spp = 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion\SoftwareProtectionPlatform'
 # DnsDomainPublishList is REG_MULTI_SZ, one "domain_name, <priority>, <weight>" string per domain ("Registry Settings
-# for Volume Activation"): RegistryKey.GetValue returns it as a string[], which Get-WakRegistryValue keeps an array
+# for Volume Activation"): RegistryKey.GetValue returns it as a string[], which Read-WakRegistryValue keeps an array
 # (ConvertTo-WakValue), one string or none included, so the strings arrive as Windows keeps them (snapshot revision 4).
-$registry = Get-WakRegistryValue $spp @('DisableDnsPublishing', 'DnsDomainPublishList', 'KeyManagementServiceListeningPort',
+# A key that could not be read (access denied, among others) is not a key without values: Read-WakRegistryValue leaves
+# the values empty and names the HRESULT in registry_error (revision 5), so "publishing on, no list" is never read
+# from a key nobody could open.
+$read = Read-WakRegistryValue $spp @('DisableDnsPublishing', 'DnsDomainPublishList', 'KeyManagementServiceListeningPort',
     'KeyManagementServiceHostCaching')
+$registry = $read.values
 
 $maxEvents = [int](Get-WakParam $Params 'max_events' 20)
 $requests = Get-WakEvent @{ LogName = 'Key Management Service'; Id = 12290 } $maxEvents
@@ -42,4 +46,4 @@ $events = @($requests.events) + @($publishing.events)
 # a log that could not be read is not a log without events: its HRESULT, null when it was read (revision 4)
 $eventsError = [ordered]@{ requests = $requests.error; publishing = $publishing.error }
 
-[ordered]@{ registry = $registry; events = $events; events_error = $eventsError; requests_24h = $requests24h }
+[ordered]@{ registry = $registry; registry_error = $read.error; events = $events; events_error = $eventsError; requests_24h = $requests24h }

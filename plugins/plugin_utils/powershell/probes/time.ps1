@@ -7,11 +7,24 @@ param($Params)
 $utcNow = Get-WakUtcNow
 $w32Key = 'HKLM:\SYSTEM\CurrentControlSet\Services\W32Time'
 $service = Get-CimInstance -ClassName Win32_Service -Filter "Name = 'W32Time'"
-$parameters = Get-WakRegistryValue "$w32Key\Parameters" @('Type', 'NtpServer', 'ServiceDll')
-$config = Get-WakRegistryValue "$w32Key\Config" @(
-    'AnnounceFlags', 'MaxPosPhaseCorrection', 'MaxNegPhaseCorrection', 'MaxPollInterval', 'MinPollInterval',
-    'LastKnownGoodTime'
-)
+# A key that could not be read (access denied, among others) is not a key without values: Read-WakRegistryValue leaves
+# its values empty and registry_errors names its HRESULT (revision 5), so a policy key nobody could open is never "no
+# policy" and a Parameters key never "no source".
+$reads = [ordered]@{
+    parameters = Read-WakRegistryValue "$w32Key\Parameters" @('Type', 'NtpServer', 'ServiceDll')
+    config = Read-WakRegistryValue "$w32Key\Config" @(
+        'AnnounceFlags', 'MaxPosPhaseCorrection', 'MaxNegPhaseCorrection', 'MaxPollInterval', 'MinPollInterval',
+        'LastKnownGoodTime'
+    )
+    ntp_client = Read-WakRegistryValue "$w32Key\TimeProviders\NtpClient" @('Enabled', 'SpecialPollInterval', 'CrossSiteSyncFlags')
+    time_zone = Read-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Control\TimeZoneInformation' @(
+        'TimeZoneKeyName', 'Bias', 'ActiveTimeBias', 'DynamicDaylightTimeDisabled'
+    )
+    policy = Read-WakRegistryValue 'HKLM:\SOFTWARE\Policies\Microsoft\W32Time\Parameters' @('Type', 'NtpServer')
+}
+$registryErrors = [ordered]@{}
+foreach ($name in @($reads.Keys)) { $registryErrors[$name] = $reads[$name].error }
+$config = $reads.config.values
 $lastKnownGood = $null
 if ($config.Contains('LastKnownGoodTime')) {
     # REG_QWORD FILETIME (100 ns since 1601-01-01 UTC). Undocumented by Microsoft (not in the W32Time registry
@@ -22,11 +35,6 @@ if ($config.Contains('LastKnownGoodTime')) {
     try { $lastKnownGood = [DateTime]::FromFileTimeUtc([int64]$config['LastKnownGoodTime']).ToString('o') }
     catch { $lastKnownGood = $null }
 }
-$ntpClient = Get-WakRegistryValue "$w32Key\TimeProviders\NtpClient" @('Enabled', 'SpecialPollInterval', 'CrossSiteSyncFlags')
-$timeZone = Get-WakRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Control\TimeZoneInformation' @(
-    'TimeZoneKeyName', 'Bias', 'ActiveTimeBias', 'DynamicDaylightTimeDisabled'
-)
-$policy = Get-WakRegistryValue 'HKLM:\SOFTWARE\Policies\Microsoft\W32Time\Parameters' @('Type', 'NtpServer')
 
 # w32time.dll's message table (libyal/winevt-kb MessageFile-w32time.dll.md): 35 now synchronizing with a source; 37
 # receiving valid data; 36 not synchronized for %1 seconds; 24 / 47 no valid response from the domain controller /
@@ -40,12 +48,13 @@ $eventsError = $read.error
 [ordered]@{
     utc_now = $utcNow
     service = if ($service) { Get-WakCimProperty $service @('Name', 'State', 'StartMode', 'ExitCode') } else { $null }
-    parameters = $parameters
-    policy = $policy
+    parameters = $reads.parameters.values
+    policy = $reads.policy.values
     config = $config
-    ntp_client = $ntpClient
+    ntp_client = $reads.ntp_client.values
     last_known_good_time = $lastKnownGood
-    time_zone = $timeZone
+    time_zone = $reads.time_zone.values
+    registry_errors = $registryErrors
     events = $events
     events_error = $eventsError
 }

@@ -24,7 +24,11 @@ function Set-WakKmsServiceVersion {
     $kms = @($products | Where-Object { [string]$_.Description -like '*VOLUME_KMS*' -and [string]$_.Description -notlike '*VOLUME_KMSCLIENT*' }).Count -gt 0
     $paths = @('HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion\SoftwareProtectionPlatform')
     $wow = 'HKLM:\SOFTWARE\Wow6432Node\Microsoft\Windows NT\CurrentVersion\SoftwareProtectionPlatform'
-    if (Test-Path -LiteralPath $wow) { $paths += $wow }
+    # Test-Path answers $false for a key it could not look at (access denied) as for one not there: Test-WakItem tells
+    # them apart, and a twin that could not be looked at is the step's failure (its HRESULT), never "no twin".
+    $twin = Test-WakItem $wow
+    if ($null -ne $twin.error) { return $twin.error }
+    if ($twin.exists) { $paths += $wow }
     foreach ($path in $paths) {
         if ($kms) {
             Set-ItemProperty -LiteralPath $path -Name 'KeyManagementServiceVersion' -Value $Version -Type String

@@ -190,7 +190,9 @@ def test_install_key_keeps_kms_service_version_as_slmgr_ipk_does():
     sync = _function(root, "Set-WakKmsServiceVersion").text.decode()
     assert "WHERE PartialProductKey <> null" in sync
     assert "-like '*VOLUME_KMS*'" in sync and "-notlike '*VOLUME_KMSCLIENT*'" in sync
-    assert "if (Test-Path -LiteralPath $wow) { $paths += $wow }" in sync
+    # the twin looked for with Test-WakItem: Test-Path answers false for a key it may not look at (not "no twin")
+    assert "$twin = Test-WakItem $wow" in sync and "if ($twin.exists) { $paths += $wow }" in sync
+    assert sync.index("if ($null -ne $twin.error) { return $twin.error }") < sync.index("if ($twin.exists)")
     steps = _steps(_function(root, "Set-WakKmsServiceVersion"))
     assert _index(steps, "command", "Set-ItemProperty", "'KeyManagementServiceVersion'", "$Version") is not None, steps
     assert _index(steps, "command", "Remove-ItemProperty", "'KeyManagementServiceVersion'") is not None, steps
