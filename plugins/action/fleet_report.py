@@ -287,6 +287,7 @@ class ActionModule(ActionBase):
             "unread_msg": _fleet.unread_message(document, lang, folder),
             "stats": _fleet.bounded_stats(document, args["stats_max_hosts"], args["stats_max_bytes"]),
             "failed_hosts": self._failed(reader, [r["host"] for r in document.get("results") or []], args["action_vars"]),
+            "unread_hosts": _fleet.unread_hosts(document),
         })
         if packed is not None:
             result["slice"] = packed

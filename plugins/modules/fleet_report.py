@@ -268,6 +268,14 @@ failed_hosts:
   returned: always
   type: list
   elements: str
+unread_hosts:
+  description:
+    - The hosts of the document that could not be read (status C(unreachable) - never reached, or lost during the run -
+      or C(error) - answered but unreadable, or no result collected), in the document's order. Nothing was remediated
+      on them and their state is not known; the remediate playbook ends red naming them, after the reports.
+  returned: always
+  type: list
+  elements: str
 slice:
   description:
     - This run's diagnoses for the merge node of an AWX workflow - C(schema), C(generated_at), C(hosts), C(status_counts),

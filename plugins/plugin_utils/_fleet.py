@@ -158,6 +158,13 @@ def _skipped_files_only(results: t.Iterable[t.Mapping[str, t.Any]]) -> bool:
                    for finding in result.get("findings") or []) for result in results)
 
 
+def unread_hosts(document: t.Mapping[str, t.Any]) -> list[str]:
+    """The hosts of the document that could not be read (status unreachable: never reached or lost; error: answered
+    but unreadable, or no result collected), in the document's order: none of them was remediated, nor is its state
+    known (the remediate playbook ends red naming them)."""
+    return [str(r.get("host")) for r in document.get("results") or [] if r.get("status") in UNREAD]
+
+
 def unread(document: t.Mapping[str, t.Any]) -> int:
     """How many hosts of the document could not be read (unreachable, or answered but unreadable)."""
     counts = (document.get("summary") or {}).get("status_counts") or {}
