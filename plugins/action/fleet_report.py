@@ -45,7 +45,8 @@ class ActionModule(ActionBase):
             "pattern": {"type": "str", "required": True}, "limit": {"type": "str"},
             "pattern_hosts": {"type": "list", "elements": "str", "default": []},
             "group": {"type": "str"}, "group_hosts": {"type": "list", "elements": "str", "default": []},
-            "kms_hosts": {"type": "list", "elements": "str", "default": []}}},
+            "kms_hosts": {"type": "list", "elements": "str", "default": []},
+            "slice_job": {"type": "str"}}},
         "partial_suffix": {"type": "str", "default": "-partial"},
     }
 
@@ -225,15 +226,20 @@ class ActionModule(ActionBase):
             if args["document"] is None:
                 result.setdefault("warnings", []).extend(self._no_document(args))
         document = self._document(args)
+        # which hosts this run covers (absent: not known), recorded in every report; a partial run's reports get their
+        # own names (name + partial_suffix), so that they never replace the full set of the same name. A slice says it
+        # is one; a merge of slices, what their published scopes say of them.
+        scope = _fleet.run_scope(args["scope"], [r["host"] for r in document.get("results") or []], sliced=args["slice"])
+        if scope is not None and args["slices"]:
+            scope = dict(scope, slices=_slices.merged_from(args["slices"]))
         packed = None
         if args["slice"]:
             try:
                 packed = _slices.pack(document, args["slice_max_bytes"])
             except ValueError as exc:
                 raise _options.refused(f"slice: {exc}") from None
-        # which hosts this run covers (absent: not known), recorded in every report; a partial run's reports get their
-        # own names (name + partial_suffix), so that they never replace the full set of the same name
-        scope = _fleet.run_scope(args["scope"], [r["host"] for r in document.get("results") or []])
+            # the slice's scope, for the merge node's (_slices.merged_from) and the job's artifacts
+            packed["scope"] = scope
         if scope is not None:
             document = dict(document, scope=scope)
         check = bool(self._task.check_mode)
