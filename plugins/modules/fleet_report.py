@@ -135,9 +135,9 @@ options:
       - A run that leaves out hosts of I(scope.pattern) (a C(--limit)) or of I(scope.group) (a narrower pattern) is
         partial; its reports are named I(name) followed by I(partial_suffix).
       - With I(slice) (one slice of a sliced AWX job) the scope records C(slice) (C(job), I(scope.slice_job)) and the
-        reports say they cover one slice, not the fleet, and are partial. With I(slices) it records C(slices):
-        C(count), the slices merged, and C(hosts), how many hosts they read by the scopes they published (null when
-        a slice published none).
+        reports say they cover one slice, not the fleet, and are partial. With I(slices) it records C(slices) - C(count),
+        the slices merged, and C(hosts), how many hosts they read by the scopes they published (null when a slice
+        published none).
     type: dict
     suboptions:
       pattern:
