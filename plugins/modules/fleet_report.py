@@ -289,7 +289,8 @@ unread_hosts:
 slice:
   description:
     - This run's diagnoses for the merge node of an AWX workflow - C(schema), C(generated_at), C(hosts), C(status_counts),
-      C(encoding) (C(zlib+base64)), C(bytes) (the JSON before compression) and C(data).
+      C(encoding) (C(zlib+base64)), C(bytes) (the JSON before compression), C(data) and C(scope) (the slice's
+      scope, as in its reports; null when not known).
   returned: when I(slice) is true
   type: dict
 """
