@@ -83,6 +83,9 @@ class ActionModule(ActionBase):
             for key in ("pattern_hosts", "group_hosts", "kms_hosts"):
                 for name in args["scope"][key]:
                     _options.inventory_name(f"scope.{key}", name)
+            job = args["scope"]["slice_job"]
+            if job and not (job.isascii() and job.isdigit()):
+                raise AnsibleActionFail(f"scope.slice_job must be an AWX job id (digits, awx_job_id) or empty, got {_options.shown(job)}")
         _options.in_range("stats_max_hosts", args["stats_max_hosts"], *_fleet.STATS_MAX_HOSTS_RANGE)
         _options.in_range("stats_max_bytes", args["stats_max_bytes"], *_fleet.STATS_MAX_BYTES_RANGE)
         _options.in_range("slice_max_bytes", args["slice_max_bytes"], *_slices.MAX_BYTES_RANGE)

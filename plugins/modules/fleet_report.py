@@ -167,8 +167,8 @@ options:
         default: []
       slice_job:
         description:
-          - The AWX job id of this slice (C(awx_job_id)), named in the scope of a slice's reports (with I(slice)). AWX
-            passes a slice neither its slice number nor the slice count.
+          - The AWX job id of this slice (C(awx_job_id), digits; empty is none), named in the scope of a slice's reports
+            (with I(slice)). AWX passes a slice neither its slice number nor the slice count.
         type: str
   partial_suffix:
     description:

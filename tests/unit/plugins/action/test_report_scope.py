@@ -94,6 +94,7 @@ def test_check_mode_keeps_the_scope_beside_the_prediction(tmp_path):
     ({"scope": {"limit": "pc0"}}, "pattern"),
     ({"partial_suffix": "/x"}, "partial_suffix: '/x' is not a file name suffix"),
     ({"scope": _scope(group="win dows ")}, "scope.group: 'win dows ' is not a host pattern"),
+    ({"scope": _scope(slice_job="103\n"), "slice": True}, r"scope.slice_job must be an AWX job id \(digits, awx_job_id\) or empty"),
 ])
 def test_a_bad_scope_names_the_option_and_writes_nothing(tmp_path, args, message):
     with pytest.raises(AnsibleActionFail, match=message):
