@@ -45,7 +45,8 @@ class ActionModule(ActionBase):
             "pattern": {"type": "str", "required": True}, "limit": {"type": "str"},
             "pattern_hosts": {"type": "list", "elements": "str", "default": []},
             "group": {"type": "str"}, "group_hosts": {"type": "list", "elements": "str", "default": []},
-            "kms_hosts": {"type": "list", "elements": "str", "default": []}}},
+            "kms_hosts": {"type": "list", "elements": "str", "default": []},
+            "slice_job": {"type": "str"}}},
         "partial_suffix": {"type": "str", "default": "-partial"},
     }
 
@@ -82,6 +83,9 @@ class ActionModule(ActionBase):
             for key in ("pattern_hosts", "group_hosts", "kms_hosts"):
                 for name in args["scope"][key]:
                     _options.inventory_name(f"scope.{key}", name)
+            job = args["scope"]["slice_job"]
+            if job and not (job.isascii() and job.isdigit()):
+                raise AnsibleActionFail(f"scope.slice_job must be an AWX job id (digits, awx_job_id) or empty, got {_options.shown(job)}")
         _options.in_range("stats_max_hosts", args["stats_max_hosts"], *_fleet.STATS_MAX_HOSTS_RANGE)
         _options.in_range("stats_max_bytes", args["stats_max_bytes"], *_fleet.STATS_MAX_BYTES_RANGE)
         _options.in_range("slice_max_bytes", args["slice_max_bytes"], *_slices.MAX_BYTES_RANGE)
@@ -225,15 +229,20 @@ class ActionModule(ActionBase):
             if args["document"] is None:
                 result.setdefault("warnings", []).extend(self._no_document(args))
         document = self._document(args)
+        # which hosts this run covers (absent: not known), recorded in every report; a partial run's reports get their
+        # own names (name + partial_suffix), so that they never replace the full set of the same name. A slice says it
+        # is one; a merge of slices, what their published scopes say of them.
+        scope = _fleet.run_scope(args["scope"], [r["host"] for r in document.get("results") or []], sliced=args["slice"])
+        if scope is not None and args["slices"]:
+            scope = dict(scope, slices=_slices.merged_from(args["slices"]))
         packed = None
         if args["slice"]:
             try:
                 packed = _slices.pack(document, args["slice_max_bytes"])
             except ValueError as exc:
                 raise _options.refused(f"slice: {exc}") from None
-        # which hosts this run covers (absent: not known), recorded in every report; a partial run's reports get their
-        # own names (name + partial_suffix), so that they never replace the full set of the same name
-        scope = _fleet.run_scope(args["scope"], [r["host"] for r in document.get("results") or []])
+            # the slice's scope, for the merge node's (_slices.merged_from) and the job's artifacts
+            packed["scope"] = scope
         if scope is not None:
             document = dict(document, scope=scope)
         check = bool(self._task.check_mode)
@@ -287,6 +296,7 @@ class ActionModule(ActionBase):
             "unread_msg": _fleet.unread_message(document, lang, folder),
             "stats": _fleet.bounded_stats(document, args["stats_max_hosts"], args["stats_max_bytes"]),
             "failed_hosts": self._failed(reader, [r["host"] for r in document.get("results") or []], args["action_vars"]),
+            "unread_hosts": _fleet.unread_hosts(document),
         })
         if packed is not None:
             result["slice"] = packed

@@ -107,7 +107,7 @@ options:
   slice:
     description:
       - Also return this run's hosts' whole diagnoses as C(slice), a compact payload an AWX job slice publishes with
-        set_stats for the merge node of its workflow (see docs/awx.md).
+        set_stats for the merge node of its workflow (see docs/awx.md), with the slice's C(scope).
     type: bool
     default: false
   slice_max_bytes:
@@ -134,6 +134,10 @@ options:
         scope is not known, never that they cover every host.
       - A run that leaves out hosts of I(scope.pattern) (a C(--limit)) or of I(scope.group) (a narrower pattern) is
         partial; its reports are named I(name) followed by I(partial_suffix).
+      - With I(slice) (one slice of a sliced AWX job) the scope records C(slice) (C(job), I(scope.slice_job)) and the
+        reports say they cover one slice, not the fleet, and are partial. With I(slices) it records C(slices) - C(count),
+        the slices merged, and C(hosts), how many hosts they read by the scopes they published (null when a slice
+        published none).
     type: dict
     suboptions:
       pattern:
@@ -161,6 +165,11 @@ options:
         type: list
         elements: str
         default: []
+      slice_job:
+        description:
+          - The AWX job id of this slice (C(awx_job_id), digits; empty is none), named in the scope of a slice's reports
+            (with I(slice)). AWX passes a slice neither its slice number nor the slice count.
+        type: str
   partial_suffix:
     description:
       - Appended to I(name) for the reports of a partial run (see I(scope)), so that they never replace the full
@@ -256,9 +265,10 @@ console:
   elements: str
 stats:
   description:
-    - The set_stats payload C(winactivation_kms) - counts per status and code, causes, and C(per_host) (status and
-      codes) of at most I(stats_max_hosts) hosts that need attention within I(stats_max_bytes), with
-      C(per_host_left_out) counting the others.
+    - The set_stats payload C(winactivation_kms) - counts per status and code, causes, the report's C(scope) (which
+      hosts the counts cover, as in the reports; absent when not known), and C(per_host) (status and codes) of at
+      most I(stats_max_hosts) hosts that need attention within I(stats_max_bytes), with C(per_host_left_out) counting
+      the others.
   returned: always
   type: dict
 failed_hosts:
@@ -268,10 +278,19 @@ failed_hosts:
   returned: always
   type: list
   elements: str
+unread_hosts:
+  description:
+    - The hosts of the document that could not be read (status C(unreachable) - never reached, or lost during the run -
+      or C(error) - answered but unreadable, or no result collected), in the document's order. Nothing was remediated
+      on them and their state is not known; the remediate playbook ends red naming them, after the reports.
+  returned: always
+  type: list
+  elements: str
 slice:
   description:
     - This run's diagnoses for the merge node of an AWX workflow - C(schema), C(generated_at), C(hosts), C(status_counts),
-      C(encoding) (C(zlib+base64)), C(bytes) (the JSON before compression) and C(data).
+      C(encoding) (C(zlib+base64)), C(bytes) (the JSON before compression), C(data) and C(scope) (the slice's
+      scope, as in its reports; null when not known).
   returned: when I(slice) is true
   type: dict
 """

@@ -158,6 +158,13 @@ def _skipped_files_only(results: t.Iterable[t.Mapping[str, t.Any]]) -> bool:
                    for finding in result.get("findings") or []) for result in results)
 
 
+def unread_hosts(document: t.Mapping[str, t.Any]) -> list[str]:
+    """The hosts of the document that could not be read (status unreachable: never reached or lost; error: answered
+    but unreadable, or no result collected), in the document's order: none of them was remediated, nor is its state
+    known (the remediate playbook ends red naming them)."""
+    return [str(r.get("host")) for r in document.get("results") or [] if r.get("status") in UNREAD]
+
+
 def unread(document: t.Mapping[str, t.Any]) -> int:
     """How many hosts of the document could not be read (unreachable, or answered but unreadable)."""
     counts = (document.get("summary") or {}).get("status_counts") or {}
@@ -172,6 +179,10 @@ def bounded_stats(document: t.Mapping[str, t.Any], max_hosts: int = STATS_MAX_HO
     order = {status: i for i, status in enumerate(_report.STATUS_ORDER)}
     attention = sorted((r for r in document.get("results") or [] if r.get("status") != "healthy"),
                        key=lambda r: (order.get(r.get("status"), len(order)), r.get("host")))
+    if document.get("scope") is not None:
+        # which hosts the counts cover (fleet_report's scope): a workflow's next node, or a person reading the job's
+        # artifacts, tells a partial run or one AWX slice from the fleet
+        data["winactivation_kms"]["scope"] = document["scope"]
     per_host: dict[str, t.Any] = {}
     # what the two per-host keys cost when empty, with room for the count
     budget = max_bytes - len(json.dumps(data, default=str)) - len(', "per_host": {}, "per_host_left_out": 0000000')
@@ -187,17 +198,23 @@ def bounded_stats(document: t.Mapping[str, t.Any], max_hosts: int = STATS_MAX_HO
     return data
 
 
-def run_scope(given: t.Mapping[str, t.Any] | None, run_hosts: t.Iterable[str]) -> dict[str, t.Any] | None:
+def run_scope(given: t.Mapping[str, t.Any] | None, run_hosts: t.Iterable[str],
+              sliced: bool = False) -> dict[str, t.Any] | None:
     """Which hosts a run's report covers, from what the playbook knew (``given``: its host ``pattern`` and the inventory
     hosts it matched, its ``limit``, the default ``group`` and its hosts, the ``kms_hosts``) and the hosts the run
     diagnosed: counts, how many the limit or a narrower pattern left out, and the KMS hosts left out by name. None
-    when the playbook did not say (the scope is not known: never taken for the whole fleet)."""
+    when the playbook did not say (the scope is not known: never taken for the whole fleet).
+
+    ``sliced``: the run is one slice of a sliced AWX job (it publishes for a merge node): its inventory holds only its
+    slice of the hosts, so its counts are the slice's; ``slice`` records it, with the AWX job id (``given["slice_job"]``,
+    awx_job_id). AWX tells a slice neither its number nor the slice count (no such variable; docs/awx.md)."""
     if not given:
         return None
     run = list(dict.fromkeys(run_hosts))
     ran = set(run)
     matched = list(dict.fromkeys(given.get("pattern_hosts") or []))
     group = list(dict.fromkeys(given.get("group_hosts") or []))
+    extra = {"slice": {"job": given.get("slice_job") or None}} if sliced else {}
     return {
         "pattern": given["pattern"], "limit": given.get("limit") or None, "matched": len(matched), "run": len(run),
         "left_out": sum(1 for host in matched if host not in ran),
@@ -206,6 +223,7 @@ def run_scope(given: t.Mapping[str, t.Any] | None, run_hosts: t.Iterable[str]) -
         # in the reports' host order (_correlate.host_order), not the inventory's
         "kms_left_out": sorted((host for host in dict.fromkeys(given.get("kms_hosts") or []) if host not in ran),
                                key=_correlate.host_order),
+        **extra,
     }
 
 

@@ -51,6 +51,12 @@ LABELS = {
         "scope_partial": "PARTIAL: {run} of the {matched} inventory hosts of {pattern}{limit}; {left_out} left out",
         "scope_limit": ", limited by --limit {limit}", "scope_narrowed": "narrower than {group}: {left_out} of its hosts left out",
         "scope_kms": "KMS hosts left out (not read, not in this report): {names}",
+        "scope_slice": "ONE SLICE of a sliced AWX job{job}: the {run} hosts of {pattern}{limit} in this slice's inventory "
+                       "(AWX tells a slice neither its number nor the slice count); the merge node's report covers the fleet",
+        "scope_slice_job": " (job {job})",
+        "scope_merged": "merged from {count} slices of a sliced AWX job, which read {hosts} hosts",
+        "scope_merged_unknown": "merged from {count} slices of a sliced AWX job (how many hosts they read is not known: a "
+                                "slice published no scope)",
         "kms_note": "Each client is counted once, by its worst product that uses this KMS host: failing when any of "
                     "them has a cause, activated when all of them are activated; the rest (in grace with no cause "
                     "found, status not read) are counted under clients only.",
@@ -76,6 +82,12 @@ LABELS = {
         "scope_partial": "一部のみ: {pattern} のインベントリ ホスト {matched} 台のうち {run} 台{limit}。{left_out} 台は対象外",
         "scope_limit": " (--limit {limit} で限定)", "scope_narrowed": "{group} より狭い範囲: {group} のうち {left_out} 台は対象外",
         "scope_kms": "対象外の KMS ホスト (読み取らず、このレポートに含まれません): {names}",
+        "scope_slice": "スライスされた AWX ジョブの 1 スライスのみ{job}: このスライスのインベントリにある {pattern} のホスト "
+                       "{run} 台{limit} (AWX はスライスに自分の番号もスライス数も渡しません)。フリート全体はマージ ノードのレポートを参照",
+        "scope_slice_job": " (ジョブ {job})",
+        "scope_merged": "スライスされた AWX ジョブの {count} スライスをマージ (スライスが読み取ったホスト {hosts} 台)",
+        "scope_merged_unknown": "スライスされた AWX ジョブの {count} スライスをマージ (スコープを公開しなかったスライスがあり、"
+                                "読み取ったホスト数は不明)",
         "kms_note": "各クライアントは、この KMS ホストを使う製品のうち最も悪い状態で 1 回だけ数えます。いずれかの製品に"
                     "原因があれば失敗、すべての製品が認証済みなら認証済み、それ以外 (原因が見つからない猶予期間中、"
                     "状態を読み取れなかったもの) はクライアント数にだけ含めます。",
@@ -533,8 +545,9 @@ def no_cause_text(summary: t.Mapping[str, t.Any], language: str = "en") -> str:
 
 
 def is_partial(scope: t.Any) -> bool:
-    """Whether a report's scope says its run left hosts out (of its pattern, or of the default group)."""
-    return isinstance(scope, t.Mapping) and bool(scope.get("left_out") or scope.get("group_left_out"))
+    """Whether a report's scope says its run left hosts out (of its pattern, or of the default group), or that it is
+    one slice of a sliced AWX job (its inventory held only its slice: never the fleet's report)."""
+    return isinstance(scope, t.Mapping) and bool(scope.get("left_out") or scope.get("group_left_out") or scope.get("slice"))
 
 
 def scope_lines(scope: t.Any, language: str = "en") -> list[str]:
@@ -547,7 +560,11 @@ def scope_lines(scope: t.Any, language: str = "en") -> list[str]:
         return [str(labels["scope_not_known"])]
     pattern, run, matched = scope["pattern"], int(scope.get("run") or 0), int(scope.get("matched") or 0)
     limit = str(labels["scope_limit"]).format(limit=scope["limit"]) if scope.get("limit") else ""
-    if scope.get("left_out"):
+    piece = scope.get("slice")
+    if isinstance(piece, t.Mapping):
+        job = str(labels["scope_slice_job"]).format(job=piece["job"]) if piece.get("job") else ""
+        lines = [str(labels["scope_slice"]).format(job=job, run=run, pattern=pattern, limit=limit)]
+    elif scope.get("left_out"):
         lines = [str(labels["scope_partial"]).format(run=run, matched=matched, pattern=pattern, limit=limit,
                                                      left_out=scope["left_out"])]
     else:
@@ -556,6 +573,10 @@ def scope_lines(scope: t.Any, language: str = "en") -> list[str]:
         lines.append(str(labels["scope_narrowed"]).format(group=scope.get("group"), left_out=scope["group_left_out"]))
     if scope.get("kms_left_out"):
         lines.append(str(labels["scope_kms"]).format(names=", ".join(scope["kms_left_out"])))
+    merged = scope.get("slices")
+    if isinstance(merged, t.Mapping):
+        key = "scope_merged" if merged.get("hosts") is not None else "scope_merged_unknown"
+        lines.append(str(labels[key]).format(count=merged.get("count"), hosts=merged.get("hosts")))
     return lines
 
 

@@ -74,6 +74,16 @@ def unpack(payload: t.Any, name: str = "slice") -> dict[str, t.Any]:
             "results": results}
 
 
+def merged_from(payloads: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """What a merged report's scope records of its slices, from the scopes they published (``scope`` of each payload,
+    fleet_report): how many slices were merged and how many hosts they read together - None when a slice published no
+    scope (an older release): not known, never taken for zero."""
+    scopes = [payload.get("scope") if isinstance(payload, t.Mapping) else None for payload in payloads.values()]
+    hosts = sum(int(s.get("run") or 0) for s in scopes if isinstance(s, t.Mapping)) \
+        if all(isinstance(s, t.Mapping) for s in scopes) else None
+    return {"count": len(scopes), "hosts": hosts}
+
+
 def merge(payloads: t.Mapping[str, t.Any], expected_hosts: t.Iterable[str] = (),
           documents: t.Iterable[t.Any] = ()) -> dict[str, t.Any]:
     """One fleet document from the slices' payloads (name -> payload) and any other ``documents``, correlated once.

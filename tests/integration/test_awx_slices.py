@@ -148,7 +148,17 @@ def test_sliced_job_merges_into_the_unsliced_report(tmp_path):
     assert merged_artifacts["winactivation_kms"]["status_counts"] == whole["summary"]["status_counts"]
     # a slice alone could not have told: gen0008 (Windows 11 on kms-2019) is in slice 3, kms-2019 in slice 2; only the
     # merge confirms the finding with the KMS host's CSVLK, as the unsliced run does
-    third = json.loads((tmp_path / "slice3-reports" / "diagnosis.json").read_text(encoding="utf-8"))
+    # a slice's own report is one slice's, named and said so (it called itself "all 4 inventory hosts of windows");
+    # AWX gives a slice no slice number or count, so it names its job (docs/awx.md)
+    third = json.loads((tmp_path / "slice3-reports" / "diagnosis-partial.json").read_text(encoding="utf-8"))
+    assert not (tmp_path / "slice3-reports" / "diagnosis.json").exists()
+    assert third["scope"]["slice"] == {"job": "103"} and third["scope"]["run"] == len(slice_hosts[2])
+    # the merged report's scope: the whole pattern, from the 3 slices whose published scopes read 12 hosts; its
+    # set_stats carry it, as each slice's carry the slice's
+    assert merged["scope"]["slices"] == {"count": 3, "hosts": 12} and "slice" not in merged["scope"]
+    assert merged["scope"]["matched"] == merged["scope"]["run"] == 12 and merged["scope"]["left_out"] == 0
+    assert merged_artifacts["winactivation_kms"]["scope"] == merged["scope"]
+    assert artifacts["winactivation_kms_slice_103"]["scope"] == third["scope"]
     assert "gen0008" in slice_hosts[2] and "kms-2019" in slice_hosts[1]
     assert evidence(merged) == evidence(whole)
     assert evidence(merged).get("confirmed_by_kms_host") is True and evidence(merged).get("csvlk") == ["ws2019"]
@@ -207,7 +217,9 @@ def test_the_merge_node_expects_the_hosts_the_slices_were_asked_to_read(tmp_path
     assert merged["scope"] == {"pattern": given.get("diagnose_hosts", "windows"), "limit": given.get("limit"),
                                "matched": 2 if "diagnose_hosts" in given else 3, "run": 2,
                                "left_out": 0 if "diagnose_hosts" in given else 1, "group": "windows",
-                               "group_left_out": 1 if "diagnose_hosts" in given else 0, "kms_left_out": []}, out
+                               "group_left_out": 1 if "diagnose_hosts" in given else 0, "kms_left_out": [],
+                               # from the scopes the slices published: slice 1 read pc-a, slice 2 pc-b
+                               "slices": {"count": len(published), "hosts": len(published)}}, out
     statuses = {r["host"]: r["status"] for r in merged["results"]}
     if published == (1, 2):
         assert statuses == {"pc-a": "unreachable", "pc-b": "unreachable"}, out

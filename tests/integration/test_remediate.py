@@ -13,6 +13,18 @@ from kmslab.control import Lab
 PLAYBOOK = ROOT / "playbooks" / "remediate.yml"
 
 
+#: The demo fleet's host that no run reaches (transport fault "refused"): every remediate run over the fleet ends red
+#: naming it, after its reports are written (README, "A report for every run").
+RED = ("1 host(s) could not be remediated (unreachable or unreadable: pc-offline); remediation.json says what was done "
+       "and what failed, host by host.")
+
+
+def assert_red_for_the_offline_host(run):
+    """The run ended red (rc 2: a failed task, not ansible-playbook's 4 for unreachable hosts, which the playbook keeps
+    in the run for its report) with the one line naming the host it could not reach."""
+    assert run.rc == 2 and RED in run.output, run.output[-3000:]
+
+
 def _managed_changes(run):
     """Windows hosts with a changed task (localhost writes the reports and is not a managed host)."""
     return sorted({host for host, tasks in run.results.items() if host != "localhost"
@@ -55,7 +67,8 @@ def remediation(remediate_lab):
 
 
 def test_check_mode_makes_no_state_changing_call(check_run):
-    assert check_run["check"].rc == 0, check_run["check"].output[-3000:]
+    # red as the real run will be: nothing can be predicted for the host it cannot reach
+    assert_red_for_the_offline_host(check_run["check"])
     before, after = check_run["before"], check_run["after_check"]
     assert {h: c["mutating_calls"] for h, c in after.items()} == {h: c["mutating_calls"] for h, c in before.items()}
     assert sum(c["script_calls"] for c in after.values()) > sum(c["script_calls"] for c in before.values())
@@ -76,7 +89,7 @@ def test_check_mode_reads_a_healthy_client_once(check_run, remediate_lab):
 
 
 def test_every_remediable_host_is_fixed_and_the_others_are_unchanged(remediation):
-    assert remediation["first"].rc == 0, remediation["first"].output[-3000:]
+    assert_red_for_the_offline_host(remediation["first"])
     doc = json.loads((remediation["tmp"] / "first" / "remediation.json").read_text(encoding="utf-8"))
     lab = remediation["lab"]
     got = {h["host"]: h for h in doc["hosts"]}
@@ -103,7 +116,7 @@ def test_mak_and_retail_keys_are_never_touched(remediation):
 
 
 def test_second_run_changes_nothing(remediation):
-    assert remediation["second"].rc == 0, remediation["second"].output[-3000:]
+    assert_red_for_the_offline_host(remediation["second"])
     assert _managed_changes(remediation["first"])
     assert _managed_changes(remediation["second"]) == []
 

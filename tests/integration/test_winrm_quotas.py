@@ -79,3 +79,15 @@ def test_remediate_reports_a_host_lost_after_its_remedies_as_lost_with_what_it_d
         assert got[name]["operations"] == [] and applied[name] == [], (name, got[name])
     # its first diagnosis timed out: no remedy, not contacted again, and not "lost during the run"
     assert (got["pc-hung"]["outcome"], got["pc-hung"]["lost_during_run"]) == ("unreachable", False)
+
+
+def test_remediate_ends_red_naming_the_lost_host_and_those_never_read(quota_runs):
+    """README ("A report for every run"): a host that could not be remediated ends the run red naming it, after the
+    reports - the host lost half-way (its remedy failed) and those whose diagnosis could not be read at all (before the
+    fix the run ended green: the playbook keeps unreachable hosts in the run for the report, and so ansible-playbook's
+    own exit code 4 with them)."""
+    runs, tmp, _applied = quota_runs
+    run = runs["remediate"]
+    assert run.rc == 2 and (tmp / "remediate" / "remediation.json").is_file(), run.output[-3000:]
+    assert ("6 host(s) could not be remediated (failed: pc-password; unreachable or unreadable: pc-hung, "
+            "pc-operations, pc-reset, pc-shells, pc-unavailable); remediation.json says") in run.output, run.output[-3000:]

@@ -310,6 +310,11 @@ def _report_scope(field: str) -> t.Callable[[t.Any], dict[str, t.Any]]:
     return place
 
 
+def _job_id(value: t.Any, result: t.Any, conn: LabConnection, lab: t.Any) -> None:
+    """An accepted AWX job id is digits, or none (empty: not in AWX)."""
+    assert value in (None, "") or (value.isascii() and value.isdigit()), f"accepted {value!r}"
+
+
 def _partial_suffix(value: t.Any, result: t.Any, conn: LabConnection, lab: t.Any) -> None:
     """An accepted suffix names a partial run's files (the scope placed leaves a host out)."""
     assert result["files"][0] == f"diagnosis{'-partial' if value is None else value}.json", result["files"]
@@ -375,6 +380,10 @@ MODULE_CASES: dict[tuple[str, str], Case] = {
     **{("fleet_report", f"scope.{field}"): Case(fleet_report, {"document": _REPORT_DOC, "dir": "r", "formats": ["json"]},
                                                 _report_scope(field), _validate_target)
        for field in ("pattern", "limit", "pattern_hosts", "group", "group_hosts", "kms_hosts")},
+    # printed in a slice's reports: an AWX job id (digits) or nothing
+    ("fleet_report", "scope.slice_job"): Case(fleet_report, {"document": _REPORT_DOC, "dir": "r", "formats": ["markdown"],
+                                                             "slice": True},
+                                              _report_scope("slice_job"), _job_id),
     ("fleet_report", "partial_suffix"): Case(fleet_report, {"document": _REPORT_DOC, "dir": "r", "formats": ["json"]},
                                              lambda v: dict(_report_scope("group_hosts")("pc2"), **_as("partial_suffix")(v)),
                                              _partial_suffix),

@@ -97,6 +97,8 @@ def _document(statuses=("healthy", "failing", "unreachable")):
             regs[name] = _registered(name)
         elif status == "failing":
             regs[name] = _registered(name, S.failing("0xC004F06C"))
+        elif status == "error":
+            regs[name] = {"failed": True, "msg": "the answer could not be read"}     # DIAGNOSIS_FAILED
         else:
             regs[name] = {"unreachable": True, "msg": "refused"}
     return _fleet.fleet({h: _fleet.minimal_result(r) for h, r in regs.items()}, "2026-11-30T10:00:00Z")
@@ -229,6 +231,17 @@ def test_failed_hosts_are_read_once_per_host_without_templating(tmp_path):
     assert result["failed_hosts"] == ["pc1", "pc2"]
     assert sorted(hostvars.reads) == ["pc0", "pc1", "pc2", "pc3"]
     assert _run(fleet_report, {"document": document, "dir": str(tmp_path), "formats": ["json"]}, {})["failed_hosts"] == []
+
+
+def test_unread_hosts_name_every_host_that_could_not_be_read_in_the_documents_order(tmp_path):
+    """The remediate playbook ends red on ``unread_hosts`` too: a host never reached (or unreadable) was not remediated,
+    though no remediate_summary says it failed (README, "A report for every run")."""
+    document = _document(("unreachable", "healthy", "error", "failing", "unreachable"))
+    result = _run(fleet_report, {"document": document, "dir": str(tmp_path), "formats": ["json"]}, {})
+    assert [r["status"] for r in document["results"]] == ["unreachable", "healthy", "error", "failing", "unreachable"]
+    assert result["unread_hosts"] == ["pc0", "pc2", "pc4"] and result["failed_hosts"] == []
+    healthy = _run(fleet_report, {"document": _document(("healthy", "failing")), "dir": str(tmp_path), "formats": ["json"]}, {})
+    assert healthy["unread_hosts"] == []
 
 
 # --- fleet_report gathers the fleet itself (hosts): the document is not handed from task to task (issue 13) -------

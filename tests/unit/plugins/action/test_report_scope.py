@@ -94,6 +94,7 @@ def test_check_mode_keeps_the_scope_beside_the_prediction(tmp_path):
     ({"scope": {"limit": "pc0"}}, "pattern"),
     ({"partial_suffix": "/x"}, "partial_suffix: '/x' is not a file name suffix"),
     ({"scope": _scope(group="win dows ")}, "scope.group: 'win dows ' is not a host pattern"),
+    ({"scope": _scope(slice_job="103\n"), "slice": True}, r"scope.slice_job must be an AWX job id \(digits, awx_job_id\) or empty"),
 ])
 def test_a_bad_scope_names_the_option_and_writes_nothing(tmp_path, args, message):
     with pytest.raises(AnsibleActionFail, match=message):
@@ -124,3 +125,42 @@ def test_the_kms_hosts_left_out_are_listed_in_the_reports_host_order():
     scope = _fleet.run_scope({"pattern": "pc*", "pattern_hosts": ["pc1"], "group": "windows", "group_hosts": ["pc1"],
                               "kms_hosts": ["kms-b", "KMS-A", "kms01", "kms-c"]}, ["pc1", "kms01"])
     assert scope is not None and scope["kms_left_out"] == ["KMS-A", "kms-b", "kms-c"]
+
+
+def test_a_slice_says_it_is_one_slice_and_is_never_the_fleets_report(tmp_path):
+    """An AWX slice's inventory holds only its slice: its report called itself "all 2 inventory hosts of windows".
+    AWX passes a slice no slice number or count (awx_meta_vars, ansible/awx e21dd0a): it names its job id instead, is
+    partial (never diagnosis.* over the fleet's), and publishes its scope with its payload and its set_stats."""
+    scope = {"pattern": "windows", "pattern_hosts": ["pc0", "pc1"], "group": "windows", "group_hosts": ["pc0", "pc1"],
+             "slice_job": "102"}
+    for lang, words in (("en", "ONE SLICE of a sliced AWX job (job 102): the 2 hosts of windows in this slice's inventory"),
+                        ("ja", "スライスされた AWX ジョブの 1 スライスのみ (ジョブ 102): このスライスのインベントリにある windows のホスト 2 台")):
+        result = _run(fleet_report, {"document": _document(("healthy", "failing")), "dir": str(tmp_path / lang),
+                                     "language": lang, "formats": ["json", "markdown"], "slice": True, "scope": scope}, {})
+        assert sorted(result["files"]) == sorted(["diagnosis-partial.json", f"diagnosis-partial.{lang}.md"])
+        assert words in (tmp_path / lang / f"diagnosis-partial.{lang}.md").read_text(encoding="utf-8")
+        assert "all 2 inventory hosts" not in (tmp_path / lang / f"diagnosis-partial.{lang}.md").read_text(encoding="utf-8")
+        assert result["scope"]["slice"] == {"job": "102"} and result["slice"]["scope"] == result["scope"]
+        assert result["stats"]["winactivation_kms"]["scope"] == result["scope"]
+
+
+def test_the_merged_scope_counts_the_slices_and_the_hosts_their_scopes_say_they_read(tmp_path):
+    payloads = {}
+    for number, hosts in ((1, ["pc0", "pc2"]), (2, ["pc1"])):
+        part = {"pattern": "windows", "pattern_hosts": hosts, "group": "windows", "group_hosts": hosts, "slice_job": str(number)}
+        registered = _document(("healthy", "failing", "healthy"))
+        registered = dict(registered, results=[r for r in registered["results"] if r["host"] in hosts])
+        payloads[f"winactivation_kms_slice_{number}"] = _run(fleet_report, {
+            "document": registered, "dir": str(tmp_path / str(number)), "formats": ["json"], "slice": True,
+            "scope": part}, {})["slice"]
+    merge = {"slices": payloads, "dir": str(tmp_path / "m"), "formats": ["json", "markdown"], "scope": _scope(limit=None)}
+    result = _run(fleet_report, merge, {})
+    assert result["scope"]["slices"] == {"count": 2, "hosts": 3} and "slice" not in result["scope"]
+    assert result["stats"]["winactivation_kms"]["scope"]["slices"] == {"count": 2, "hosts": 3}
+    text = (tmp_path / "m" / "diagnosis-partial.en.md").read_text(encoding="utf-8")
+    assert "merged from 2 slices of a sliced AWX job, which read 3 hosts" in text
+    # a slice of an older release published no scope: how many hosts the slices read is not known, never 0
+    older = dict(payloads, winactivation_kms_slice_2={k: v for k, v in payloads["winactivation_kms_slice_2"].items() if k != "scope"})
+    result = _run(fleet_report, dict(merge, slices=older, dir=str(tmp_path / "o")), {})
+    assert result["scope"]["slices"] == {"count": 2, "hosts": None}
+    assert "how many hosts they read is not known" in (tmp_path / "o" / "diagnosis-partial.en.md").read_text(encoding="utf-8")
