@@ -257,10 +257,10 @@ _SPECS = [
          "SRV レコードを手動で作成して発行を無効にしてください (slmgr /cdns)。",
          ("domain", "hresult", "events")),
     Spec("KMS_HOST_REQUESTS_FAILING", "warning", None, True,
-         "The KMS host refused {failed} of {total} recorded client requests (event 12290) of clients it has not served "
-         "since, most often with {hresult} ({refused} refused in all; a client served later is not counted): {clients}.",
-         "KMS ホストは記録されたクライアント要求 {total} 件のうち、その後も応答できていないクライアントの {failed} 件を拒否しました "
-         "(イベント 12290)。最も多いのは {hresult} です (拒否は全部で {refused} 件。後で認証されたクライアントは数えない): {clients}。",
+         "Of {total} recorded client requests (event 12290), the KMS host refused {failed} whose clients it has not served "
+         "since, most often with {hresult} ({refused} refused in all, those served later included): {clients}.",
+         "KMS ホストは、記録されたクライアント要求 {total} 件のうち {failed} 件を拒否し、そのクライアントにはその後も応答していません "
+         "(イベント 12290)。最も多いのは {hresult} です (拒否は全部で {refused} 件、後で認証されたものを含む)。対象: {clients}。",
          "Look the code up (it is the client's error too): an old host key (CSVLK) for the clients' version, a count below "
          "the threshold, or the host not activated.",
          "コードを確認してください (クライアント側のエラーと同じです)。クライアントのバージョンに対して古いホストキー (CSVLK)、"
