@@ -83,6 +83,12 @@ class ActionModule(ActionBase):
             # the restart the host waits for (Windows' own, or one a remedy left): RESTART_PENDING, in the same call
             _restart.PROBE: {},
         }
+        if _controller.KMS_HOSTS_GROUP in ((task_vars or {}).get("group_names") or []):
+            # a KMS host of the inventory: its own requests (12290), DNS publishing (12293) and settings in the same
+            # call, so that its count is judged by the clients that ask it (a host asked only by servers and Office
+            # holds 10 client IDs, Microsoft "Activate clients running Windows") and its refused requests and
+            # failed publishing are named; other hosts pay nothing for it
+            probes["kms_host"] = {"max_events": 20}
         try:
             snapshot = _collect.collect_snapshot(self._connection, host, probes, self._task.action)
         except AnsibleConnectionFailure as exc:

@@ -8,7 +8,11 @@ short_description: Find out why Windows or Office KMS activation fails on a host
 version_added: 0.1.0
 description:
   - Reads everything the diagnosis needs from the host in one remote call (activation state, KMS client events,
-    clock, DNS suffixes, SRV records and KMS candidates with TCP reachability from the host).
+    clock, DNS suffixes, SRV records and KMS candidates with TCP reachability from the host, a restart Windows waits
+    for). On a host of the inventory's C(kms_hosts) group the same call also reads the KMS host's own evidence (the
+    requests it answered, event 12290; its DNS publishing failures, event 12293; its publishing settings), so that
+    its client count is judged by the clients that ask it (a KMS host asked only by servers and Office holds 10 client
+    IDs and needs 5) and its refused requests are named.
   - Adds what only the controller can see, unless I(controller_checks=false) - its own C(_vlmcs._tcp) SRV look-ups with
     dnspython (asking I(dns_servers) when given) and a TCP connect to every address of every KMS candidate - and uses the
     controller's clock as the time reference.

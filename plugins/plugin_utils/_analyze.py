@@ -1396,6 +1396,48 @@ def judged_count(required: int | None, events: list[dict[str, t.Any]]) -> int | 
     return required
 
 
+def _known_later(one: dict[str, t.Any], other: dict[str, t.Any]) -> bool:
+    """Whether the KMS host logged event ``one`` after ``other``, as far as is known: by RecordId, which only grows,
+    else by TimeCreated (the host's own clock) when either RecordId is absent; False when neither says (pasted text
+    without them: its order says nothing about time)."""
+    if one.get("record_id") is not None and other.get("record_id") is not None:
+        return bool(one["record_id"] > other["record_id"])
+    return bool(one.get("time") and other.get("time") and one["time"] > other["time"])
+
+
+def request_refusals(events: list[dict[str, t.Any]]) -> dict[str, t.Any] | None:
+    """What a KMS host's own request events (12290, parsed: :func:`_snapshot.parse_kms_event`) say of its refusals now.
+
+    A refusal (an HRESULT that is a failure; S_OK and informational codes are served) still stands unless the host
+    served the same client's same license later in the window: the same CMID and ActID ([EVT], TechNet ff793440
+    Table 11: 12290's fields HRESULT, N-Policy, Machine name, CMID "Client Machine ID", Client Time, VM Info, Licensing
+    Status, Time to Expiration, ActID "Activation ID - identifies the license"; Microsoft's KB 974998 prints the same
+    CMID in the client's 12288 and the host's 12290 of one request). One machine asks for each license it holds
+    (Windows, Office) under one CMID, so a served Windows does not answer a refused Office. The log keeps old events:
+    a clock-skewed client (0xC004F06C) served once its clock was set is no refusal now. A refusal whose CMID was not
+    recorded, or whose order against the served request is not known, stands (absent is not "served").
+
+    ``failed`` counts the refusals that stand, ``refused`` every refusal of the window, ``total`` the requests;
+    ``hresult`` is the most frequent code of those that stand (a tie: the newest's), ``clients`` their machine names
+    as the host recorded them. None when no 12290 was collected (not "no refusal")."""
+    handled = [e for e in events if e.get("id") == 12290]
+    if not handled:
+        return None
+    refused = [e for e in handled if _hresult.is_failure(e.get("hresult"))]
+    served = [e for e in handled if not _hresult.is_failure(e.get("hresult")) and e.get("client_machine_id")]
+    standing = [e for e in refused if not e.get("client_machine_id") or not any(
+        s["client_machine_id"] == e["client_machine_id"] and s.get("activation_id") == e.get("activation_id")
+        and _known_later(s, e) for s in served)]
+    common = None
+    if standing:
+        # the most frequent code; a tie goes to the newest event's (events are newest first): not to set order
+        top = collections.Counter(str(e["hresult"]) for e in standing).most_common(1)[0][0]
+        common = next(e["hresult"] for e in standing if str(e["hresult"]) == top)
+    clients = sorted({str(e["client"]) for e in standing if e.get("client") and not _snapshot.is_placeholder(str(e["client"]))},
+                     key=str.lower)
+    return {"failed": len(standing), "refused": len(refused), "total": len(handled), "hresult": common, "clients": clients}
+
+
 def _kms_host_findings(ctx: _Context) -> list[dict[str, t.Any]]:
     """A KMS host's own problems: too few clients, its port closed, DNS publishing failing, client requests refused."""
     found = []
@@ -1446,13 +1488,10 @@ def _kms_host_findings(ctx: _Context) -> list[dict[str, t.Any]]:
         latest = publishing[0]
         evidence = {"domain": latest.get("domain"), "hresult": latest.get("hresult"), "events": len(publishing)}   # None: not recorded
         found.append(_findings.make("KMS_DNS_PUBLISHING_FAILED", None, evidence))
-    handled = [e for e in events if e["id"] == 12290]
-    failed = [e for e in handled if _hresult.is_failure(e.get("hresult"))]     # S_OK and informational codes: served
-    if failed:
-        # the most frequent code; a tie goes to the newest event's (events are newest first): not to set order
-        common = collections.Counter(str(e["hresult"]) for e in failed).most_common(1)[0][0]
-        common = next(e["hresult"] for e in failed if str(e["hresult"]) == common)
-        found.append(_findings.make("KMS_HOST_REQUESTS_FAILING", None, {"failed": len(failed), "total": len(handled), "hresult": common}))
+    # the refusals that stand now: a client served since is no refusal of the present (the log keeps old events)
+    refusals = request_refusals(events)
+    if refusals and refusals["failed"]:
+        found.append(_findings.make("KMS_HOST_REQUESTS_FAILING", None, refusals))
     return found
 
 

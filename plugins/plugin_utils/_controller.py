@@ -522,13 +522,18 @@ LINK_LOCAL_ERROR = "link-local address: not tried from the controller"
 CANNOT_TRY = "not checked from the controller: it has no way to any address of the name"
 
 
+#: The inventory group of the KMS hosts (README, "Use it"): their names are known targets, and diagnose reads their
+#: own KMS host evidence (the kms_host probe).
+KMS_HOSTS_GROUP = "kms_hosts"
+
+
 def _name(value: t.Any) -> str | None:
     """A host name or address as compared here: text, lower case, no trailing dot; None when empty."""
     text = str(value).strip().rstrip(".").lower() if value is not None else ""
     return text or None
 
 
-def inventory_names(task_vars: dict[str, t.Any], group: str = "kms_hosts", cache: RunCache | None = None,
+def inventory_names(task_vars: dict[str, t.Any], group: str = KMS_HOSTS_GROUP, cache: RunCache | None = None,
                     template: t.Callable[[t.Any], t.Any] | None = None) -> set[str]:
     """The names the inventory gives the KMS hosts (``group``) and the current host: inventory names,
     ``ansible_host`` and ``kms_fqdn``.

@@ -265,13 +265,15 @@ _SPECS = [
          "SRV レコードを手動で作成して発行を無効にしてください (slmgr /cdns)。",
          ("domain", "hresult", "events")),
     Spec("KMS_HOST_REQUESTS_FAILING", "warning", None, True,
-         "The KMS host answered {failed} of {total} recorded client requests (event 12290) with an error, most often {hresult}.",
-         "KMS ホストは記録されたクライアント要求 {total} 件のうち {failed} 件にエラーで応答しました (イベント 12290)。最も多いのは {hresult} です。",
+         "Of {total} recorded client requests (event 12290), the KMS host refused {failed} whose clients it has not served "
+         "since, most often with {hresult} ({refused} refused in all, those served later included): {clients}.",
+         "KMS ホストは、記録されたクライアント要求 {total} 件のうち {failed} 件を拒否し、そのクライアントにはその後も応答していません "
+         "(イベント 12290)。最も多いのは {hresult} です (拒否は全部で {refused} 件、後で認証されたものを含む)。対象: {clients}。",
          "Look the code up (it is the client's error too): an old host key (CSVLK) for the clients' version, a count below "
          "the threshold, or the host not activated.",
          "コードを確認してください (クライアント側のエラーと同じです)。クライアントのバージョンに対して古いホストキー (CSVLK)、"
          "しきい値未満のカウント、またはホスト自体が未認証である可能性があります。",
-         ("failed", "total", "hresult")),
+         ("failed", "refused", "total", "hresult", "clients")),
     Spec("KMS_HOST_RULE_LIMITED", "warning", None, False,
          "This KMS host's Key Management Service firewall rule is enabled but {why}.",
          "この KMS ホストのキー管理サービスのファイアウォール規則は有効ですが、{why}。",
@@ -306,6 +308,7 @@ LANGUAGES = ("en", "ja")
 #: What an absent value reads as, per evidence key (en, ja); other keys read as "not recorded".
 _ABSENT: dict[str, tuple[str, str]] = {
     "hresult": ("no error code recorded", "エラーコードの記録なし"),
+    "clients": ("no client name recorded", "クライアント名の記録なし"),
     "last_request_hresult": ("no error code recorded", "エラーコードの記録なし"),
     "domains": ("no DNS suffix", "DNS サフィックスなし"),
     "domain": ("a DNS domain whose name was not recorded", "名前の記録がない DNS ドメイン"),

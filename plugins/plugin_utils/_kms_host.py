@@ -26,7 +26,8 @@ def info(views: dict[str, t.Any]) -> dict[str, t.Any]:
     kms_host = _analyze.is_kms_host(activation)     # the service's or a product's flag, else a CSVLK installed
     summary = _analyze.kms_host_info(activation) if kms_host else {}
     count, required = _analyze.kms_counts(activation)      # the service's, else the KMS host product's (slmgr /dli)
-    requests = [_snapshot.parse_kms_event({"Id": event.get("id"), "Data": [event.get("data")]}, with_time=False)
+    requests = [_snapshot.parse_kms_event({"Id": event.get("id"), "RecordId": event.get("record_id"),
+                                           "TimeCreated": event.get("time"), "Data": [event.get("data")]})
                 for event in host.get("events") or [] if event.get("id") == 12290]
     needed = _analyze.judged_count(required, requests)      # 5 where only servers and Office ask (12290's N-Policy)
     return {
@@ -54,6 +55,9 @@ def info(views: dict[str, t.Any]) -> dict[str, t.Any]:
         # None when the Application log was not read: not collected is not "no failure"
         "dns_publishing_failures": host.get("dns_publishing_failures"),
         "events": host.get("events") or [],
+        # the refusals that stand now (diagnose's KMS_HOST_REQUESTS_FAILING, one rule); None when the Key Management
+        # Service log was not read or held no request (not collected, never "no refusal")
+        "request_refusals": None if (host.get("events_error") or {}).get("requests") else _analyze.request_refusals(requests),
         "events_error": host.get("events_error") or {"requests": None, "publishing": None},
         "firewall_builtin_inbound": ((firewall.get("rules") or {}).get("SPPSVC-In-TCP") or {}).get("enabled"),
         # what the built-in rules let in as Windows enforces them (profile against the active one, scope); None: not read

@@ -1514,8 +1514,8 @@ def kms_host_events_error(raw: dict[str, t.Any]) -> dict[str, str | None]:
 def normalise_kms_host(raw: dict[str, t.Any]) -> dict[str, t.Any]:
     """A KMS host's own registry settings and recent events (12290 requests, 12293 DNS publishing failures)."""
     registry = raw.get("registry") or {}
-    events = [{"id": as_int(e.get("Id")), "time": iso(parse_datetime(e.get("TimeCreated"))),
-               "data": _joined_data(e.get("Data"))}
+    events = [{"id": as_int(e.get("Id")), "record_id": as_int(e.get("RecordId")),
+               "time": iso(parse_datetime(e.get("TimeCreated"))), "data": _joined_data(e.get("Data"))}
               for e in as_list(raw.get("events")) if isinstance(e, dict)]
     errors = kms_host_events_error(raw)
     publishing_read = raw.get("events") is not None and errors["publishing"] is None

@@ -33,7 +33,8 @@ def test_each_request_is_a_12290_in_microsofts_layout_and_the_collection_reads_i
     snapshot = _snapshot.build_snapshot("kms01", {"activation": scripts.probe_activation(f, f.hosts["kms01"], {}),
                                                   "kms_host": raw}, {}, {}, 0.0)
     found = {x["code"]: x for x in _analyze.analyze(snapshot, {})["findings"]}
-    assert found["KMS_HOST_REQUESTS_FAILING"]["evidence"] == {"failed": 1, "total": 2, "hresult": "0xC004F042"}
+    assert found["KMS_HOST_REQUESTS_FAILING"]["evidence"] == {"failed": 1, "refused": 1, "total": 2, "hresult": "0xC004F042",
+                                                              "clients": ["pc-11.corp.example.jp"]}
 
 
 def test_requests_24h_counts_every_request_of_the_day_not_only_the_events_read():
@@ -47,3 +48,28 @@ def test_requests_24h_counts_every_request_of_the_day_not_only_the_events_read()
     view = _snapshot.normalise_snapshot(_snapshot.build_snapshot(
         "kms01", {"activation": scripts.probe_activation(f, f.hosts["kms01"], {"max_events": 0}), "kms_host": raw}, {}, {}, 0.0))
     assert _kms_host.info(view)["requests_24h"] == 8
+
+
+def _request_findings(f, name="kms01"):
+    raw = scripts.probe_kms_host(f, f.hosts[name], {"max_events": 20})
+    snapshot = _snapshot.build_snapshot(name, {"activation": scripts.probe_activation(f, f.hosts[name], {}), "kms_host": raw},
+                                        {}, {}, 0.0)
+    found = {x["code"]: x for x in _analyze.analyze(snapshot, {})["findings"]}
+    return found, _kms_host.info(_snapshot.normalise_snapshot(snapshot))["request_refusals"]
+
+
+def test_a_refusal_of_a_client_the_host_served_later_is_not_a_refusal_of_the_present():
+    """The log keeps old events: a clock-skewed client refused with 0xC004F06C (KB 974998) and served once its clock
+    was set is named in ``refused`` but no longer in ``failed``, so diagnose's KMS_HOST_REQUESTS_FAILING is gone after
+    remediation; kms_host_info says the same (one rule, _analyze.request_refusals)."""
+    f = _fleet([{"name": "pc-ok", "edition": "win10-pro"}, {"name": "pc-skew", "edition": "win10-pro", "clock_offset_hours": 6}])
+    found, refusals = _request_findings(f)
+    assert found["KMS_HOST_REQUESTS_FAILING"]["evidence"] == {"failed": 1, "refused": 1, "total": 2, "hresult": "0xC004F06C",
+                                                              "clients": ["pc-skew.corp.example.jp"]}
+    assert refusals == found["KMS_HOST_REQUESTS_FAILING"]["evidence"]
+    client = f.hosts["pc-skew"]
+    client.clock_offset = 0.0
+    f.activate(client)
+    found, refusals = _request_findings(f)
+    assert "KMS_HOST_REQUESTS_FAILING" not in found
+    assert refusals == {"failed": 0, "refused": 1, "total": 3, "hresult": None, "clients": []}

@@ -44,7 +44,8 @@ def test_kb974998_12290_the_host_refused_a_request_for_the_clock():
     parsed = _snapshot.parse_kms_event(event)
     assert parsed["hresult"] == "0xC004F06C" and parsed["activation_id"] == "68531fb9-5511-4989-97be-d11a0f55633f"
     result = _diagnose("en_kb974998_event_12290.txt")
-    assert _finding(result, "KMS_HOST_REQUESTS_FAILING")["evidence"] == {"failed": 1, "total": 1, "hresult": "0xC004F06C"}
+    assert _finding(result, "KMS_HOST_REQUESTS_FAILING")["evidence"] == {
+        "failed": 1, "refused": 1, "total": 1, "hresult": "0xC004F06C", "clients": []}
     assert result["is_kms_host"] and result["status"] != "healthy"
 
 
