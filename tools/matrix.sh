@@ -24,6 +24,11 @@ cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
 export ANSIBLE_COLLECTIONS_PATH="$ROOT/.cache/collections"
 export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
+# byte code cached outside the tree, the unit suites on TEST_WORKERS pytest-xdist workers: the CI time budget
+# (tools/run-tests.sh sets the same; docs/compatibility.md, "CI time")
+unset PYTHONDONTWRITEBYTECODE
+export PYTHONPYCACHEPREFIX="${PYTHONPYCACHEPREFIX:-$ROOT/.cache/pycache}"
+TEST_WORKERS="${TEST_WORKERS:-2}"
 
 usage() {
     echo "usage: $0 [--full | --venvs-only] [--only units,sanity,e2e-smoke,lab,integration] [2.16|2.17|2.18|2.19|2.20|2.21|2.22 ...]" >&2
@@ -144,7 +149,7 @@ for line in "${lines[@]}"; do
     pyver=$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
     record "$line" "$core" "$pyver" venv 0 $((SECONDS - start))
     export PATH="$venv/bin:$PATH"  # ansible-playbook of this line first (the integration tests use sys.executable's)
-    suite "$line" "$core" "$pyver" units "$py" -m pytest -q -p no:cacheprovider tests/unit
+    suite "$line" "$core" "$pyver" units "$py" -m pytest -q -p no:cacheprovider -n "$TEST_WORKERS" tests/unit
     suite "$line" "$core" "$pyver" sanity env VENV="$venv" tools/ansible-test.sh sanity --local --requirements --python "$pyver"
     if [ "$full" = 1 ]; then
         suite "$line" "$core" "$pyver" lab "$py" -m pytest -q -p no:cacheprovider tests/lab

@@ -9,6 +9,14 @@ VENV=${VENV:-.venv}
 PY="$VENV/bin/python"
 export PATH="$PWD/$VENV/bin:$PATH"
 export ANSIBLE_COLLECTIONS_PATH="$PWD/.cache/collections"
+# CI time budget (docs/compatibility.md, "CI time"): byte code is cached in .cache/pycache, outside the tree, even where
+# the environment sets PYTHONDONTWRITEBYTECODE (this machine's image does): without it every pytest run rewrote and
+# compiled every test module again (half of the unit suite's collection) and every ansible-playbook process and fork
+# compiled the collection's plugins from source. tools/matrix.sh inherits both.
+unset PYTHONDONTWRITEBYTECODE
+export PYTHONPYCACHEPREFIX="${PYTHONPYCACHEPREFIX:-$PWD/.cache/pycache}"
+# pytest-xdist workers for the unit suites (here and every matrix line's); TEST_WORKERS=0 runs them in one process
+export TEST_WORKERS="${TEST_WORKERS:-2}"
 pyver=$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 
 declare -a names=() codes=() secs=()
@@ -47,7 +55,7 @@ run pwsh-compat "$PY" tools/pwsh_compat.py
 run changelog antsibull-changelog lint
 run docs-site tools/docs-build.sh
 run typing bash -c "cd .cache/collections && MYPYPATH=. '$PWD/$PY' -m mypy --config-file '$PWD/mypy.ini' -p ansible_collections.winactivation.kms.plugins"
-run units "$PY" -m pytest -q -p no:cacheprovider tests/unit
+run units "$PY" -m pytest -q -p no:cacheprovider -n "$TEST_WORKERS" tests/unit
 # hypothesis fuzz suites (tests/fuzz), derandomized with a fixed example budget; `make fuzz-long` for release time
 run fuzz "$PY" -m pytest -q -p no:cacheprovider tests/fuzz
 run sanity tools/ansible-test.sh sanity --local --requirements --python "$pyver"

@@ -24,6 +24,10 @@ class _Html:
     def __html__(self):
         return "<i>kept</i>"
 
+    def __repr__(self):
+        """A stable test id (the default repr holds the object's address, which differs between xdist workers)."""
+        return "_Html()"
+
 
 class _Text(str):
     """A str subclass (Ansible's tagged and unsafe strings are)."""
