@@ -972,7 +972,7 @@ $probes = [ordered]@{
 
 $snapshot = [ordered]@{
     schema = 'winactivation.kms/snapshot/1'
-    revision = 3
+    revision = 5
     host = $env:COMPUTERNAME
     collected_at = [DateTime]::UtcNow.ToString('o')
     probes = [ordered]@{}

@@ -282,6 +282,18 @@ def test_standalone_snapshot_script_is_generated_from_the_probes():
         assert _runner.probe(name).source.splitlines()[0] in text
 
 
+def test_standalone_snapshot_says_the_revision_its_probes_write():
+    # the standalone script runs the shipped activation, time and kms_dns probes, which send revision 5's registry read
+    # errors (spp_error, registry_errors, suffix_errors): its document said revision 3, whose readers take a key not
+    # read as one without values (docs/snapshot-format.md)
+    import pathlib
+    import re
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot
+    root = pathlib.Path(__file__).resolve().parents[4]
+    text = (root / "extras" / "Get-KmsActivationSnapshot.ps1").read_text(encoding="ascii")
+    assert re.findall(r"^    revision = (\d+)$", text, re.MULTILINE) == [str(_snapshot.SCHEMA_REVISION)]
+
+
 def test_the_psrp_connection_path_sees_the_stub_and_one_stdin_line():
     # ansible's psrp plugin decodes an -EncodedCommand command line itself and feeds stdin as splitlines()
     script_mod = pytest.importorskip("ansible._internal._powershell._script")
