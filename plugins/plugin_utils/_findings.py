@@ -248,9 +248,11 @@ _SPECS = [
          ("reasons", "last_boot", "file_rename_entries", "ignored")),
     Spec("RESTART_PENDING_IGNORED", "info", None, False,
          "Windows shows a restart pending ({ignored_words}; last boot {last_boot}) that restart_pending_ignore leaves "
-         "out: it is not counted, and remediate's heavy repairs do not wait for it.",
+         "out: it is not counted. remediate's heavy repairs (DISM, sfc, the license store rebuild) still wait for it "
+         "unless remediate_restart_pending_ignore leaves it out too.",
          "Windows は再起動待ちを示しています ({ignored_words}、前回の起動 {last_boot}) が、restart_pending_ignore により"
-         "数えていません。修復の重い処理 (DISM、sfc、ライセンス ストアの再構築) もこの再起動を待ちません。",
+         "数えていません。修復の重い処理 (DISM、sfc、ライセンス ストアの再構築) は、remediate_restart_pending_ignore "
+         "でも除外しない限り、この再起動を待ちます。",
          "Nothing to do for activation; restart the computer when its users allow it.",
          "ライセンス認証のための対応は不要です。利用者の都合のよいときにコンピューターを再起動してください。",
          ("ignored", "last_boot", "file_rename_entries")),

@@ -26,7 +26,7 @@ KMS DNS SRV TCP UTC NTP HTTP HTTPS TLS WinRM SSH PowerShell Ansible Microsoft Wi
 Education Standard Datacenter Professional Plus Home Project Visio Azure Edition GVLK CSVLK MAK OEM AVMA CMID KB
 Software Protection Time sppsvc slmgr skms ckms ato rilc sfc scannow DISM RestoreHealth sysprep tokens dat vlmcs tcp
 state absent true allow_channel_change kms_client kms_firewall kms_host time_sync remediate_rebuild_license_store
-remediate_system_files remediate A vvv Active Directory restart_pending_ignore
+remediate_system_files remediate A vvv Active Directory restart_pending_ignore remediate_restart_pending_ignore
 HRESULT dlv cdns GPO Description ProductKeyChannel DISM Online Set Edition ProductKey AcceptEula extras Get
 KmsActivationSnapshot ps
 WMI COM SKU NET WSAETIMEDOUT WSAECONNREFUSED SoftwareLicensingProduct LicenseStatus ID AllowLocalFirewallRules

@@ -330,3 +330,15 @@ def test_a_licensing_query_failing_while_sppsvc_is_caught_in_its_start_names_the
     assert _analyze.spp_in_transition(activation) == "Start Pending" and _analyze.spp_down(activation) is False
     activation["spp_service"]["state"] = "Stopped"
     assert _analyze.spp_in_transition(activation) is None and _analyze.spp_down(activation) is True
+
+
+def test_restart_pending_ignored_does_not_promise_what_remediate_does():
+    """diagnose's restart_pending_ignore (diagnose_restart_pending_ignore in the playbooks) is not remediate's
+    (remediate_restart_pending_ignore, default none): RESTART_PENDING_IGNORED said "remediate's heavy repairs do not
+    wait for it", which system_repair's own option decides, so with the defaults the repairs still waited. The message
+    names the option that decides it, in both languages."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze
+    doc = _analyze.analyze(_renames_pending(), None, {"restart_pending_ignore": ["file_rename"]})
+    message = [f for f in doc["findings"] if f["code"] == "RESTART_PENDING_IGNORED"][0]["message"]
+    assert "do not wait for it" not in message["en"] and "待ちません" not in message["ja"]
+    assert all("remediate_restart_pending_ignore" in message[lang] for lang in ("en", "ja"))
