@@ -1415,7 +1415,9 @@ def request_refusals(events: list[dict[str, t.Any]]) -> dict[str, t.Any] | None:
     CMID in the client's 12288 and the host's 12290 of one request). One machine asks for each license it holds
     (Windows, Office) under one CMID, so a served Windows does not answer a refused Office. The log keeps old events:
     a clock-skewed client (0xC004F06C) served once its clock was set is no refusal now. A refusal whose CMID was not
-    recorded, or whose order against the served request is not known, stands (absent is not "served").
+    recorded, or whose order against the served request is not known, stands (absent is not "served"); so does one
+    answered only by a request whose HRESULT, CMID or ActID was not recorded (absent is neither "served" nor "the
+    same license").
 
     ``failed`` counts the refusals that stand, ``refused`` every refusal of the window, ``total`` the requests;
     ``hresult`` is the most frequent code of those that stand (a tie: the newest's), ``clients`` their machine names
@@ -1424,9 +1426,10 @@ def request_refusals(events: list[dict[str, t.Any]]) -> dict[str, t.Any] | None:
     if not handled:
         return None
     refused = [e for e in handled if _hresult.is_failure(e.get("hresult"))]
-    served = [e for e in handled if not _hresult.is_failure(e.get("hresult")) and e.get("client_machine_id")]
-    standing = [e for e in refused if not e.get("client_machine_id") or not any(
-        s["client_machine_id"] == e["client_machine_id"] and s.get("activation_id") == e.get("activation_id")
+    served = [e for e in handled if _hresult.normalise(e.get("hresult")) is not None and not _hresult.is_failure(e["hresult"])
+              and e.get("client_machine_id") and e.get("activation_id")]
+    standing = [e for e in refused if not e.get("client_machine_id") or not e.get("activation_id") or not any(
+        s["client_machine_id"] == e["client_machine_id"] and s["activation_id"] == e["activation_id"]
         and _known_later(s, e) for s in served)]
     common = None
     if standing:

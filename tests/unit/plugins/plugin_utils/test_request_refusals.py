@@ -50,3 +50,14 @@ def test_a_refusal_whose_cmid_or_order_is_not_known_stands():
 
 def test_no_request_collected_is_not_no_refusal():
     assert _analyze.request_refusals([]) is None
+
+
+def test_a_request_whose_answer_or_license_was_not_recorded_answers_no_refusal():
+    # a later 12290 of the same CMID whose HRESULT was not recorded (an empty or redacted first field: absent) is not
+    # a served request; nor is one whose ActID was not recorded (short data) the same license as a refusal without
+    # one: one CMID asks for Windows and Office alike ([EVT] Table 11), and absent is not "the same"
+    assert _analyze.request_refusals([_event(12, ""), _event(11, "0xC004F06C")])["failed"] == 1
+    assert _analyze.request_refusals([_event(12, "<HRESULT>"), _event(11, "0xC004F06C")])["failed"] == 1
+    short = [_snapshot.parse_kms_event({"Id": 12290, "RecordId": record_id, "Data": [f"{code},25,pc1,{CMID}"]})
+             for record_id, code in ((12, "0x0"), (11, "0xC004F042"))]
+    assert short[1]["activation_id"] is None and _analyze.request_refusals(short)["failed"] == 1
