@@ -17,12 +17,15 @@ PLAYBOOK = ROOT / "playbooks" / "remediate.yml"
 #: naming it, after its reports are written (README, "A report for every run").
 RED = ("1 host(s) could not be remediated (unreachable or unreadable: pc-offline); remediation.json says what was done "
        "and what failed, host by host.")
+#: --check remediates nothing: its line says the host could not be checked
+RED_CHECK = ("1 host(s) could not be checked (check mode: nothing was changed) (unreachable or unreadable: pc-offline); "
+             "remediation.json says what would be done and what failed, host by host.")
 
 
-def assert_red_for_the_offline_host(run):
+def assert_red_for_the_offline_host(run, check=False):
     """The run ended red (rc 2: a failed task, not ansible-playbook's 4 for unreachable hosts, which the playbook keeps
     in the run for its report) with the one line naming the host it could not reach."""
-    assert run.rc == 2 and RED in run.output, run.output[-3000:]
+    assert run.rc == 2 and (RED_CHECK if check else RED) in run.output, run.output[-3000:]
 
 
 def _managed_changes(run):
@@ -68,7 +71,7 @@ def remediation(remediate_lab):
 
 def test_check_mode_makes_no_state_changing_call(check_run):
     # red as the real run will be: nothing can be predicted for the host it cannot reach
-    assert_red_for_the_offline_host(check_run["check"])
+    assert_red_for_the_offline_host(check_run["check"], check=True)
     before, after = check_run["before"], check_run["after_check"]
     assert {h: c["mutating_calls"] for h, c in after.items()} == {h: c["mutating_calls"] for h, c in before.items()}
     assert sum(c["script_calls"] for c in after.values()) > sum(c["script_calls"] for c in before.values())
