@@ -17,8 +17,8 @@ options:
   source:
     description:
       - C(domain) (domain hierarchy, NT5DS) or C(ntp) (I(ntp_servers)). Left unchanged when omitted.
-      - When the W32Time policy key, or W32Time's C(Parameters) with no policy value, could not be read (access
-        denied, among others) the current source is not known, and the task fails before anything changes (in check
+      - When the W32Time policy key or W32Time's C(Parameters) could not be read (access denied, among others) the
+        source is not compared (C(set_source) writes C(Parameters)), and the task fails before anything changes (in check
         mode too), naming the key and the HRESULT.
     type: str
     choices: [domain, ntp]
