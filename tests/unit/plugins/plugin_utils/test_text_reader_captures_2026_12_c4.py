@@ -2,7 +2,7 @@
 SOURCES.md, section "Captures added 2026-12, session c4").
 
 Each test says what the text shows, what the thread confirms as the cause, and what a correct reading is. Measured
-before the fix (`snapshot_from_text` and `analyze` on each file): 18 of the 19 texts were read and diagnosed right;
+before the fix (`snapshot_from_text` and `analyze` on each file): 22 of the 23 texts were read and diagnosed right;
 KMS_VL_ALL's report of a failed Office activation (abbodi1406/KMS_VL_ALL_AIO#13) was misread - a licence made up from
 its "Activating: <Name>" progress line, the failure line left unread - and is fixed (_text._kms_vl_all_attempt).
 
@@ -120,6 +120,16 @@ _NOTHING = [
     # datahunter.org/w32tm: `w32tm /register` refused (0x80070005) and `w32tm /resync` completed: no time status
     "en_datahunter_w32tm_register_access_denied.txt",
     "en_datahunter_w32tm_resync_completed.txt",
+    # OneGet/oneget#276: an Event Viewer event of another source (Microsoft-Windows-WUSA, Event ID 8, a certificate's
+    # validity against the system clock): no licensing event, no time fact
+    "en_oneget_276_wusa_event_8_certificate_time.txt",
+    # zbezj/HEU_KMS_Activator#31: the tool's own log ("_C2R_R2V LicenseStatus=1 Description:", SKU names): its
+    # "LicenseStatus=1" is no licence's state (the licence is not named), its SKU names no licence Names
+    "zh_heu_kms_31_tool_log_license_status.txt",
+    # microsoft/winget-cli#5400: winget's "0x80070005 : Access is denied." (a per-user profile problem)
+    "en_winget_5400_access_denied_80070005.txt",
+    # Dir3ctr1x/EzWindSLIC#7: the reporter's fix, "if the error 0xC004F057 still appears" (slmgr -rearm, reboot)
+    "en_ezwindslic_7_c004f057_prose.txt",
 ]
 
 
