@@ -1383,11 +1383,13 @@ def _cim_listings(record: list[_CimEntry]) -> list[list[_CimEntry]]:
 
 
 def _kvl_application(name: str) -> str | None:
-    """The Application ID of the licence KMS_VL_ALL names: Windows's for "Windows...", Office 2013 and later's for
-    "Office 15, ..." to "Office 2x, ..." (SoftwareLicensingProduct's Office application); None for another Name (Office
-    2010's "Office 14, ..." licences are OSPP's, under another Application ID)."""
+    """The Application ID of the licence KMS_VL_ALL names: Windows's for "Windows...", Office 2010's for "Office 14,
+    ..." (OfficeSoftwareProtectionProduct's, github.com/abbodi1406/KMS_VL_ALL_AIO/issues/5), Office 2013 and later's
+    for "Office 15, ..." to "Office 2x, ..." (SoftwareLicensingProduct's Office application); None for another Name."""
     if name.startswith("Windows"):
         return _snapshot.WINDOWS_APPLICATION_ID
+    if re.match(r"Office 14\b", name):
+        return _snapshot.OFFICE2010_APPLICATION_ID
     if re.match(r"Office (?:1[5-9]|2\d)\b", name):
         return _snapshot.OFFICE_APPLICATION_ID
     return None

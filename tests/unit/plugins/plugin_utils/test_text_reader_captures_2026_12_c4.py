@@ -2,9 +2,10 @@
 SOURCES.md, section "Captures added 2026-12, session c4").
 
 Each test says what the text shows, what the thread confirms as the cause, and what a correct reading is. Measured
-before the fix (`snapshot_from_text` and `analyze` on each file): 22 of the 23 texts were read and diagnosed right;
-KMS_VL_ALL's report of a failed Office activation (abbodi1406/KMS_VL_ALL_AIO#13) was misread - a licence made up from
-its "Activating: <Name>" progress line, the failure line left unread - and is fixed (_text._kms_vl_all_attempt).
+before the fix (`snapshot_from_text` and `analyze` on each file): 23 of the 25 texts were read and diagnosed right;
+KMS_VL_ALL's reports of a failed Office activation (abbodi1406/KMS_VL_ALL_AIO#13 and #5) were misread - a licence made
+up from the "Activating: <Name>" progress line, the failure line left unread - and are fixed
+(_text._kms_vl_all_attempt).
 
 Most of the texts are prose or other programs' output that quote an activation code: the reader must make nothing
 up from them (no licence, no attempt, never healthy), which each test pins.
@@ -57,6 +58,20 @@ def test_kms_vl_all_13_failed_office_activation_is_an_attempt_not_a_licence():
     result = diagnose(snap)
     assert result["status"] == "failing" and result["codes"] == ["ACTIVATION_FAILED"]
     assert result["findings"][0]["message"]["en"].startswith("Office is not activated (0x80080005")
+
+
+def test_kms_vl_all_5_failed_office_2010_activation_is_office_2010s_attempt():
+    """abbodi1406/KMS_VL_ALL_AIO#5: "Activating: Office 14, OfficeProPlus-KMS_Client edition", "Product Activation
+    Failed: 0xC004F074", "Remaining Period: 0 days (0 minutes)", then the hook's "SHA1 hash verification mismatch" and
+    missing registry values (the thread: the antivirus had removed the tool's hook). Correct: a failed attempt of
+    Office 2010 (OfficeSoftwareProtectionProduct's Application ID 59a52881-...) with 0xC004F074, the message about
+    Office, never Windows. Wrong before the fix: a licence with only that Name made up, the failure unread, "unknown"."""
+    snap = read("en_kms_vl_all_5_office2010_act_failed_f074.txt")
+    assert snap["probes"] == {"activation": {"activation_attempts": [
+        {"HResult": "0xC004F074", "Tool": "Activate", "ApplicationID": _snapshot.OFFICE2010_APPLICATION_ID}]}}
+    result = diagnose(snap)
+    assert result["status"] == "failing" and result["codes"] == ["ACTIVATION_FAILED"]
+    assert result["findings"][0]["message"]["en"].startswith("Office is not activated (0xC004F074")
 
 
 def test_kms_vl_all_activating_line_alone_makes_no_licence():
@@ -128,6 +143,9 @@ _NOTHING = [
     "zh_heu_kms_31_tool_log_license_status.txt",
     # microsoft/winget-cli#5400: winget's "0x80070005 : Access is denied." (a per-user profile problem)
     "en_winget_5400_access_denied_80070005.txt",
+    # Wind4/vlmcsd#52: "The error was "The data is invalid"." (slmgr /ato against vlmcsd on the same machine, which
+    # Windows 8 and later refuse - the maintainer)
+    "en_vlmcsd_52_data_is_invalid_prose.txt",
     # Dir3ctr1x/EzWindSLIC#7: the reporter's fix, "if the error 0xC004F057 still appears" (slmgr -rearm, reboot)
     "en_ezwindslic_7_c004f057_prose.txt",
 ]
