@@ -63,6 +63,13 @@ _ATTEMPT_RE = re.compile(rf"(?:Windows|Office).*?[(（](?P<id>{_GUID})[)）]")
 #: virtual machine activation problems", code index id 226425580: the placeholder is no GUID). The Name is read, the
 #: ID stays absent.
 _ATTEMPT_HIDDEN_ID_RE = re.compile(r"^Activating (?P<name>(?:Windows|Office)\S*,? .*?(?:edition|add-on)) *[(（][^()（）]+[)）] *(?:\.\.\.|…)$")
+#: KMS_VL_ALL's report of one licence's activation: "Activating: <Name>" (the licence Name it read from WMI) and, when
+#: the Activate call left the licence short of a renewed period, "Product Activation Failed: 0x<code>" with the code the
+#: call returned (code index ids 1061436180 and 20082773414: `echo Activating: %%x`, `echo Product Activation Failed:
+#: 0x%=ExitCode%`; github.com/abbodi1406/KMS_VL_ALL_AIO/issues/13 and /68 as published). The first line alone says
+#: nothing of the licence: it is no licence Name field.
+_KVL_ACTIVATING_RE = re.compile(r"^Activating: (?P<name>(?:Windows|Office)\S*,? .*?(?:edition|add-on))\s*$", re.I)
+_KVL_FAILED_RE = re.compile(r"^Product Activation Failed: (?P<code>0x[0-9A-Fa-f]{8})\.?\s*$")
 _LONE_CODE_RE = re.compile(r"^(?:Info\s*[:：]\s*)?(0x[0-9A-Fa-f]{1,8})\s*$")
 _QUOTED_DOMAIN_RE = re.compile("['\u2018\u2019\"\u300c`](?P<domain>[A-Za-z0-9\\-]+(?:\\.[A-Za-z0-9\\-]+)+)['\u2018\u2019\"\u300d`]")
 #: A DNS domain name standing alone in a sentence, as Microsoft publishes event 12293 ("Publishing the Key Managment
@@ -414,6 +421,7 @@ class _Reader:
         self.srv: list[dict[str, t.Any]] = []
         self.unread: list[dict[str, t.Any]] = []
         self.pending_attempt: dict[str, t.Any] | None = None
+        self.pending_kvl: dict[str, t.Any] | None = None    # KMS_VL_ALL's "Activating: <Name>" line, until the next one
         self.event_id: int | None = None
         self.viewer_event = False       # an Event Viewer event's text was named ("Event ID: 8229"), until a command line
         self.quoted_domain: str | None = None
@@ -643,7 +651,7 @@ class _Reader:
         self.viewer_event = self.viewer_event or bool(_VIEWER_EVENT_RE.match(stripped))
         if self._error_code_after_label(number, stripped) or self._cut_value(stripped):
             return
-        if self._auto_attempt(number, stripped):
+        if self._auto_attempt(number, stripped) or self._kms_vl_all_attempt(number, stripped):
             return
         if self._event_or_srv(stripped) or self._attempt(stripped) or self._ospp_success(stripped) or self._xpr(stripped):
             return
@@ -671,6 +679,29 @@ class _Reader:
         if _DIALOG_CODE_RE.match(stripped) and self.event_id is None:
             self.lone_codes.append((number, stripped))      # unread unless the whole paste is its message
         self.unread.append({"line": number, "text": _gvlk.mask_keys(stripped)})
+
+    def _kms_vl_all_attempt(self, number: int, text: str) -> bool:
+        """KMS_VL_ALL's "Activating: <Name>" then "Product Activation Failed: 0x<code>" (_KVL_ACTIVATING_RE): a failed
+        activation attempt with that code, its licence's state not shown. The "Activating:" line followed by anything
+        else (KMS_VL_ALL's "Product Activation succeeded, but Remaining Period failed to increase.") stays unread, and
+        the next line is read as it would be without it."""
+        pending, self.pending_kvl = self.pending_kvl, None
+        if pending is not None:
+            failed = _KVL_FAILED_RE.match(text)
+            if failed:
+                # KMS_VL_ALL calls the licence's WMI Activate method (`call :qrMethod %spp% ID %app% Activate`)
+                attempt = {"HResult": failed.group("code"), "Tool": "Activate"}
+                app = _kvl_application(pending["name"])
+                if app is not None:
+                    attempt["ApplicationID"] = app
+                self.attempts.append(attempt)
+                return True
+            self.unread.append({"line": pending["line"], "text": pending["text"]})
+        activating = _KVL_ACTIVATING_RE.match(text)
+        if activating:
+            self.pending_kvl = {"line": number, "text": _gvlk.mask_keys(text), "name": activating.group("name")}
+            return True
+        return False
 
     def _attempt_ids(self, products: list[dict[str, t.Any]]) -> None:
         """Give a licence whose Activation ID line was not read the ID its slmgr /ato line shows: "<Name> (<ID>)" names
@@ -1194,6 +1225,9 @@ class _Reader:
         self._end_cim_record()
         self._flush_xpr_name()
         self._end_auto_attempt()
+        if self.pending_kvl is not None:
+            self.unread.append({"line": self.pending_kvl["line"], "text": self.pending_kvl["text"]})
+            self.pending_kvl = None
         if self.pending_ospp is not None:
             self._ospp_description(0, "")
         self._lone_dialog_code()
@@ -1346,6 +1380,19 @@ def _cim_listings(record: list[_CimEntry]) -> list[list[_CimEntry]]:
         names.add(entry[1])
         listings[-1].append(entry)
     return listings
+
+
+def _kvl_application(name: str) -> str | None:
+    """The Application ID of the licence KMS_VL_ALL names: Windows's for "Windows...", Office 2010's for "Office 14,
+    ..." (OfficeSoftwareProtectionProduct's, github.com/abbodi1406/KMS_VL_ALL_AIO/issues/5), Office 2013 and later's
+    for "Office 15, ..." to "Office 2x, ..." (SoftwareLicensingProduct's Office application); None for another Name."""
+    if name.startswith("Windows"):
+        return _snapshot.WINDOWS_APPLICATION_ID
+    if re.match(r"Office 14\b", name):
+        return _snapshot.OFFICE2010_APPLICATION_ID
+    if re.match(r"Office (?:1[5-9]|2\d)\b", name):
+        return _snapshot.OFFICE_APPLICATION_ID
+    return None
 
 
 def _cim_licensing(listing: list[_CimEntry]) -> bool:
