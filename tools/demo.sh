@@ -15,16 +15,25 @@ export PYTHONPATH="$ROOT/tests/lab${PYTHONPATH:+:$PYTHONPATH}"
 stop_lab() { "$VENV/bin/python" -m kmslab stop --state-dir "$STATE" >/dev/null 2>&1 || true; }
 trap stop_lab EXIT
 
-# run_playbook NAME: playbooks/NAME.yml against the lab, output in $STATE/NAME.log, seconds taken in $elapsed
+# run_playbook NAME: playbooks/NAME.yml against the lab, output in $STATE/NAME.log, seconds taken in $elapsed.
+# remediate ends red (exit 2) after its reports when a host could not be remediated - the demo fleet's pc-offline is
+# unreachable on purpose - naming the hosts (playbooks/remediate.yml, "End the run red when a host could not be
+# remediated"; README, "a red run is exit code 2"): that end is the demonstration, kept in $red_line and shown; any
+# other failure stops the demo.
 run_playbook() {
-    local start=$SECONDS
+    local start=$SECONDS rc=0
+    red_line=
     ansible-playbook -i "$STATE/inventory.yml" "playbooks/$1.yml" -f 20 \
         -e '{"diagnose_dns_servers": ["{{ lab_dns_server }}"]}' \
-        -e "report_dir=$REPORTS" -e "report_language=$LANGUAGE" > "$STATE/$1.log" 2>&1 || {
+        -e "report_dir=$REPORTS" -e "report_language=$LANGUAGE" > "$STATE/$1.log" 2>&1 || rc=$?
+    if [ "$rc" -eq 2 ] && [ "$1" = remediate ] && [ -e "$REPORTS/remediation.json" ]; then
+        red_line=$(grep -o '[0-9]* host(s) could not be remediated ([^)]*)' "$STATE/$1.log" | head -1 || true)
+    fi
+    if [ "$rc" -ne 0 ] && [ -z "$red_line" ]; then
         echo "the playbook failed; its output is in $STATE/$1.log" >&2
         tail -40 "$STATE/$1.log" >&2
         exit 1
-    }
+    fi
     elapsed=$((SECONDS - start))
 }
 
@@ -65,6 +74,10 @@ for host in doc["hosts"]:
 left = [h for h in doc["hosts"] if h["outcome"] != "fixed" and h["instructions"][lang]]
 print(f"\n{len(left)} hosts need a person; their instructions are in remediation.{lang}.md")
 PY
+if [ -n "$red_line" ]; then
+    echo
+    echo "remediate ended red (exit 2), as it does after its reports when a host could not be remediated: $red_line"
+fi
 echo
 echo "Reports in $REPORTS:"
 # every file remediate leaves: the diagnosis before the remedies, the one after, and the remediation report

@@ -15,17 +15,19 @@ PLAYBOOK = ROOT / "playbooks" / "remediate.yml"
 
 #: The demo fleet's host that no run reaches (transport fault "refused"): every remediate run over the fleet ends red
 #: naming it, after its reports are written (README, "A report for every run").
-RED = ("1 host(s) could not be remediated (unreachable or unreadable: pc-offline); remediation.json says what was done "
-       "and what failed, host by host.")
-#: --check remediates nothing: its line says the host could not be checked
+RED = ("1 host(s) could not be remediated (unreachable or unreadable: pc-offline); {dir}/remediation.json says what was "
+       "done and what failed, host by host.")
+#: --check remediates nothing: its line says the host could not be checked, and names the remediation.json of the run's
+#: own check-<UTC time>/ folder (./reports/remediation.json is an earlier real run's, or none)
 RED_CHECK = ("1 host(s) could not be checked (check mode: nothing was changed) (unreachable or unreadable: pc-offline); "
-             "remediation.json says what would be done and what failed, host by host.")
+             "{dir}/remediation.json says what would be done and what failed, host by host.")
 
 
-def assert_red_for_the_offline_host(run, check=False):
+def assert_red_for_the_offline_host(run, folder, check=False):
     """The run ended red (rc 2: a failed task, not ansible-playbook's 4 for unreachable hosts, which the playbook keeps
-    in the run for its report) with the one line naming the host it could not reach."""
-    assert run.rc == 2 and (RED_CHECK if check else RED) in run.output, run.output[-3000:]
+    in the run for its report) with the one line naming the host it could not reach and the remediation.json the run
+    wrote in ``folder`` (check mode: the run's check-<UTC time>/ folder)."""
+    assert run.rc == 2 and (RED_CHECK if check else RED).format(dir=folder) in run.output, run.output[-3000:]
 
 
 def _managed_changes(run):
@@ -71,7 +73,7 @@ def remediation(remediate_lab):
 
 def test_check_mode_makes_no_state_changing_call(check_run):
     # red as the real run will be: nothing can be predicted for the host it cannot reach
-    assert_red_for_the_offline_host(check_run["check"], check=True)
+    assert_red_for_the_offline_host(check_run["check"], check_run["report"].parent, check=True)
     before, after = check_run["before"], check_run["after_check"]
     assert {h: c["mutating_calls"] for h, c in after.items()} == {h: c["mutating_calls"] for h, c in before.items()}
     assert sum(c["script_calls"] for c in after.values()) > sum(c["script_calls"] for c in before.values())
@@ -92,7 +94,7 @@ def test_check_mode_reads_a_healthy_client_once(check_run, remediate_lab):
 
 
 def test_every_remediable_host_is_fixed_and_the_others_are_unchanged(remediation):
-    assert_red_for_the_offline_host(remediation["first"])
+    assert_red_for_the_offline_host(remediation["first"], remediation["tmp"] / "first")
     doc = json.loads((remediation["tmp"] / "first" / "remediation.json").read_text(encoding="utf-8"))
     lab = remediation["lab"]
     got = {h["host"]: h for h in doc["hosts"]}
@@ -119,7 +121,7 @@ def test_mak_and_retail_keys_are_never_touched(remediation):
 
 
 def test_second_run_changes_nothing(remediation):
-    assert_red_for_the_offline_host(remediation["second"])
+    assert_red_for_the_offline_host(remediation["second"], remediation["tmp"] / "second")
     assert _managed_changes(remediation["first"])
     assert _managed_changes(remediation["second"]) == []
 

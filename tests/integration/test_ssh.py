@@ -60,14 +60,15 @@ def _extra(tmp, name):
 
 
 #: every remediate run over this fleet (--check too) ends red naming the hosts it cannot reach, after its reports
+#: and names the remediation.json the run wrote (a --check run's: in its own check-<UTC time>/ folder)
 RED = ("3 host(s) could not be remediated (unreachable or unreadable: pc-hang, pc-noauth, pc-offline); "
-       "remediation.json says")
+       "{dir}/remediation.json says")
 RED_CHECK = ("3 host(s) could not be checked (check mode: nothing was changed) (unreachable or unreadable: pc-hang, "
-             "pc-noauth, pc-offline); remediation.json says what would be done")
+             "pc-noauth, pc-offline); {dir}/remediation.json says what would be done")
 
 
-def _red(run, check=False):
-    return run.rc == 2 and (RED_CHECK if check else RED) in run.output
+def _red(run, folder, check=False):
+    return run.rc == 2 and (RED_CHECK if check else RED).format(dir=folder) in run.output
 
 
 def _managed_changes(run):
@@ -130,14 +131,15 @@ def test_diagnosis_over_ssh_gives_every_host_its_causes_in_one_call(remediation,
 
 
 def test_check_mode_over_ssh_changes_nothing(remediation):
-    assert _red(remediation["check"], check=True), remediation["check"].output[-3000:]
+    check_folder = next((remediation["tmp"] / "check").glob("check-*"))
+    assert _red(remediation["check"], check_folder, check=True), remediation["check"].output[-3000:]
     before, after = remediation["after_diagnosis"], remediation["after_check"]
     assert {h: c["mutating_calls"] for h, c in after.items()} == {h: c["mutating_calls"] for h, c in before.items()}
 
 
 def test_remediation_over_ssh_fixes_what_it_should_and_a_second_run_changes_nothing(remediation, ssh_lab):
     first, second = remediation["first"], remediation["second"]
-    assert _red(first), first.output[-3000:]
+    assert _red(first, remediation["tmp"] / "first"), first.output[-3000:]
     doc = json.loads((remediation["tmp"] / "first" / "remediation.json").read_text(encoding="utf-8"))
     got = {h["host"]: h for h in doc["hosts"]}
     wrong = {name: {"expected": sorted(host.expect_after), "got": got[name]["after"]["codes"]}
@@ -145,7 +147,7 @@ def test_remediation_over_ssh_fixes_what_it_should_and_a_second_run_changes_noth
     assert wrong == {}
     fixed = {name for name, host in ssh_lab.fleet.hosts.items() if sorted(host.expect_after) != sorted(host.expect)}
     assert {h for h, r in got.items() if r["outcome"] == "fixed"} == fixed
-    assert _red(second), second.output[-3000:]
+    assert _red(second, remediation["tmp"] / "second"), second.output[-3000:]
     assert _managed_changes(first)
     assert _managed_changes(second) == []
 

@@ -90,4 +90,4 @@ def test_remediate_ends_red_naming_the_lost_host_and_those_never_read(quota_runs
     run = runs["remediate"]
     assert run.rc == 2 and (tmp / "remediate" / "remediation.json").is_file(), run.output[-3000:]
     assert ("6 host(s) could not be remediated (failed: pc-password; unreachable or unreadable: pc-hung, "
-            "pc-operations, pc-reset, pc-shells, pc-unavailable); remediation.json says") in run.output, run.output[-3000:]
+            f"pc-operations, pc-reset, pc-shells, pc-unavailable); {tmp / 'remediate'}/remediation.json says") in run.output, run.output[-3000:]
