@@ -23,7 +23,7 @@ $job = ConvertFrom-Json -InputObject $raw
 # as ansible-core's bootstrap_wrapper.ps1 does, before any of them, and answered in the frame as data
 $mode = "$($ExecutionContext.SessionState.LanguageMode)"
 if ($mode -ne 'FullLanguage') {
-    "`n$($job.begin)$(ConvertTo-Json -InputObject @{ _fatal = @{ reason = 'language_mode'; language_mode = $mode } } -Compress)$($job.end)"
+    "`n$($job.begin)$(ConvertTo-Json -InputObject @{ _fatal = @{ reason = 'language_mode'; language_mode = $mode } } -Depth 20 -Compress)$($job.end)"
     exit 1
 }
 & ([Management.Automation.Language.Parser]::ParseInput($job.bootstrap, 'bootstrap.ps1', [ref]$null, [ref]$null).GetScriptBlock()) $job
