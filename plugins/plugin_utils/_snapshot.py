@@ -33,7 +33,7 @@ SCHEMA = "winactivation.kms/snapshot/1"
 #: ``overrides_error``, ``registry_errors``, ``suffix_errors``, ``registry_error``), which earlier revisions read as
 #: keys without values; 6 says what the firewall and kms_host probes could not read besides (the firewall probe's
 #: ``firewall_error`` where the NetSecurity cmdlets are missing, Windows 7 / Server 2008 R2, with every firewall field
-#: null; the kms_host probe's ``requests_24h_error``), which earlier revisions failed on or left silent. A document
+#: null; its ``active_profiles_error``; the kms_host probe's ``requests_24h_error``), which earlier revisions failed on or left silent. A document
 #: without one is revision 1.
 SCHEMA_REVISION = 6
 PROBES = ("activation", "time", "kms_dns", "firewall", "kms_host", "restart_pending")
@@ -1457,6 +1457,8 @@ def normalise_firewall(raw: dict[str, t.Any]) -> dict[str, t.Any]:
             # the active profiles by name (Get-NetFirewallSetting ActiveProfile); None when not read
             "active_profiles": None if active_flags is None or active_flags in FW_PROFILE_ANY
             else firewall_profile_names(active_flags),
+            # revision 6: the HRESULT of the failed Get-NetFirewallSetting (active_profiles None: not read, never "none")
+            "active_profiles_error": read_error(raw.get("active_profiles_error")),
             "outbound_filtered": filtered,
             "local_rules_ignored": ignored,
             "local_rules_ignored_in": [p["name"] for p in enforcing if p["allow_local_rules"] is False],

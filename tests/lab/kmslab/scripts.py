@@ -667,7 +667,7 @@ def probe_firewall(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[s
     port = str(params.get("port", 1688))
     if not host.netsecurity:
         # [NETSEC] no Get-NetFirewallProfile: the probe reads nothing of the firewall and names the missing command
-        return {"active_profiles": None, "profiles": None, "rules": None, "policy_blocks": None,
+        return {"active_profiles": None, "active_profiles_error": None, "profiles": None, "rules": None, "policy_blocks": None,
                 "policy_blocks_error": None, "port": int(port),
                 "firewall_error": {"missing": "Get-NetFirewallProfile", "module": "NetSecurity"}}
     policy = host.firewall_policy
@@ -689,7 +689,7 @@ def probe_firewall(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[s
               if rule["Enabled"] == 1 and rule["Direction"] == 2 and rule["Action"] == 4
               and (port in rule["RemotePort"] or "Any" in rule["RemotePort"])]
     # policy_blocks_error: the probe's field for a failed query of those rules; the lab's queries do not fail
-    return {"active_profiles": active_profile(host), "profiles": profiles, "rules": rules,
+    return {"active_profiles": active_profile(host), "active_profiles_error": None, "profiles": profiles, "rules": rules,
             "policy_blocks": blocks, "policy_blocks_error": None, "port": int(port), "firewall_error": None}
 
 

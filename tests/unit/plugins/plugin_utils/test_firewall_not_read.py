@@ -68,3 +68,26 @@ def test_kms_host_info_and_diagnose_on_a_kms_host_whose_firewall_was_not_read() 
     assert info["is_kms_host"] is True
     codes = {f["code"] for f in _analyze.analyze(_snapshot.read_snapshot(snap), {})["findings"]}
     assert not {"KMS_HOST_RULE_LIMITED", "KMS_PORT_BLOCKED", "KMS_PORT_BLOCKED_BY_POLICY"} & codes
+
+
+def test_requests_24h_not_counted_carries_its_hresult_and_is_never_zero() -> None:
+    # probes/kms_host.ps1 counted the 12290s of the last 24 hours in a try whose catch set null and dropped the
+    # exception: kms_host_info said requests_24h null with nothing to say why. The probe sends requests_24h_error now.
+    snap = S.kms_host([])
+    snap["probes"]["kms_host"] = {"registry": {}, "registry_error": None, "events": [],
+                                  "events_error": {"requests": None, "publishing": None},
+                                  "requests_24h": None, "requests_24h_error": -2147024891}
+    info = _kms_host.info(_snapshot.normalise_snapshot(snap))
+    assert info["requests_24h"] is None and info["requests_24h_error"] == "0x80070005"
+    snap["probes"]["kms_host"].update(requests_24h=0, requests_24h_error=None)
+    info = _kms_host.info(_snapshot.normalise_snapshot(snap))
+    assert info["requests_24h"] == 0 and info["requests_24h_error"] is None
+
+
+def test_active_profiles_not_read_carries_its_hresult() -> None:
+    # probes/firewall.ps1 caught a failed Get-NetFirewallSetting and set null with nothing beside it
+    raw = {"active_profiles": None, "active_profiles_error": -2147217405, "profiles": [], "rules": {},
+           "policy_blocks": [], "port": 1688}
+    view = _snapshot.normalise_firewall(raw)
+    assert view["active_profiles"] is None and view["active_profiles_error"] == "0x80041003"
+    assert _snapshot.normalise_firewall(dict(raw, active_profiles=1, active_profiles_error=None))["active_profiles_error"] is None
