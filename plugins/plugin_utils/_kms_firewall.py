@@ -312,7 +312,7 @@ def unread_refusal(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> str | 
     return (f"state={args['state']} (direction {args['direction']}, TCP {args['port']}): this host's Windows Firewall was "
             f"not read ({why}), and a rule not read is never taken as absent or present: nothing was changed. Open TCP "
             f"{args['port']} on this host by other means (Group Policy, or a person), or leave the firewall out "
-            "(remediate_host: open_firewall false)")
+            "(the kms_host role: kms_host_firewall false; remediate_host: open_firewall false)")
 
 
 def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:

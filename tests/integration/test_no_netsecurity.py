@@ -9,9 +9,11 @@ any change, naming the option and why. The lab cannot play a 2008 R2 edition its
 or CSVLK): only the missing cmdlets are played, on a Windows Server 2022 KMS host."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from conftest import HERE, run_playbook
+from conftest import HERE, ROOT, run_playbook
 from kmslab import fleet as fleet_mod
 from kmslab.control import Lab
 
@@ -34,6 +36,20 @@ def netsec_run(tmp_path_factory):
         inventory = lab.write_inventory(str(tmp / "inventory.yml"), read_timeout=5)
         run = run_playbook(inventory, HERE / "playbooks" / "no_netsecurity.yml", tmp / "run", forks=2)
         yield run, fleet
+
+
+@pytest.fixture(scope="module")
+def remediate_run(tmp_path_factory):
+    """playbooks/remediate.yml on a fresh copy of the fleet: its KMS host play runs the kms_host role."""
+    tmp = tmp_path_factory.mktemp("netsec-remediate")
+    fleet = fleet_mod.build(FLEET, address_prefix=Lab.address_prefix())
+    with Lab(fleet) as lab:
+        inventory = lab.write_inventory(str(tmp / "inventory.yml"), read_timeout=5)
+        run = run_playbook(inventory, ROOT / "playbooks" / "remediate.yml", tmp / "run", forks=2, extra=[
+            "-e", json.dumps({"diagnose_dns_servers": ["{{ lab_dns_server }}"], "report_dir": str(tmp / "run"),
+                              "kms_host_dns_publishing": True})])
+        document = tmp / "run" / "remediation.json"
+        yield run, fleet, json.loads(document.read_text(encoding="utf-8")) if document.exists() else None
 
 
 def test_kms_host_info_reads_everything_but_the_firewall(netsec_run):
@@ -69,3 +85,15 @@ def test_kms_firewall_refuses_before_any_change(netsec_run):
         assert "nothing was changed" in result["msg"] and "open_firewall" in result["msg"]
     assert fleet.hosts["kms-old"].firewall_rules["SPPSVC-In-TCP"]["Enabled"] == 1      # as the host had it
     assert run.results["kms01"]["Firewall inbound"]["_status"] in ("ok", "changed")
+
+
+def test_the_kms_host_role_applies_its_settings_and_refuses_the_firewall_naming_its_variable(remediate_run):
+    run, fleet, remediation = remediate_run
+    assert remediation is not None, run.output[-3000:]
+    got = {h["host"]: h for h in remediation["hosts"]}
+    old = got["kms-old"]
+    assert old["outcome"] == "failed", old
+    assert "kms_host_firewall false" in old["failed"] and "Get-NetFirewallProfile" in old["failed"], old["failed"]
+    assert [op["op"] for op in old["operations"]] == ["dns_publishing", "restart_spp"], old["operations"]
+    assert fleet.hosts["kms-old"].kms.setting("dns_publishing") is True
+    assert got["kms01"]["outcome"] != "failed", got["kms01"]
