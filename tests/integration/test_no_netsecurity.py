@@ -10,6 +10,8 @@ or CSVLK): only the missing cmdlets are played, on a Windows Server 2022 KMS hos
 from __future__ import annotations
 
 import json
+import pathlib
+import typing as t
 
 import pytest
 
@@ -28,26 +30,26 @@ FLEET = {
 }
 
 
-@pytest.fixture(scope="module")
-def netsec_run(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("netsec")
+def _played(tmp: pathlib.Path, playbook: pathlib.Path, extra: dict[str, t.Any] | None = None) -> t.Iterator[tuple[t.Any, t.Any]]:
+    """``playbook`` run against a fresh copy of FLEET in its own lab; the run and the fleet after it."""
     fleet = fleet_mod.build(FLEET, address_prefix=Lab.address_prefix())
     with Lab(fleet) as lab:
         inventory = lab.write_inventory(str(tmp / "inventory.yml"), read_timeout=5)
-        run = run_playbook(inventory, HERE / "playbooks" / "no_netsecurity.yml", tmp / "run", forks=2)
-        yield run, fleet
+        yield run_playbook(inventory, playbook, tmp / "run", forks=2,
+                           extra=["-e", json.dumps(extra)] if extra else None), fleet
+
+
+@pytest.fixture(scope="module")
+def netsec_run(tmp_path_factory):
+    yield from _played(tmp_path_factory.mktemp("netsec"), HERE / "playbooks" / "no_netsecurity.yml")
 
 
 @pytest.fixture(scope="module")
 def remediate_run(tmp_path_factory):
-    """playbooks/remediate.yml on a fresh copy of the fleet: its KMS host play runs the kms_host role."""
+    """playbooks/remediate.yml: its KMS host play runs the kms_host role."""
     tmp = tmp_path_factory.mktemp("netsec-remediate")
-    fleet = fleet_mod.build(FLEET, address_prefix=Lab.address_prefix())
-    with Lab(fleet) as lab:
-        inventory = lab.write_inventory(str(tmp / "inventory.yml"), read_timeout=5)
-        run = run_playbook(inventory, ROOT / "playbooks" / "remediate.yml", tmp / "run", forks=2, extra=[
-            "-e", json.dumps({"diagnose_dns_servers": ["{{ lab_dns_server }}"], "report_dir": str(tmp / "run"),
-                              "kms_host_dns_publishing": True})])
+    for run, fleet in _played(tmp, ROOT / "playbooks" / "remediate.yml", {
+            "diagnose_dns_servers": ["{{ lab_dns_server }}"], "report_dir": str(tmp / "run"), "kms_host_dns_publishing": True}):
         document = tmp / "run" / "remediation.json"
         yield run, fleet, json.loads(document.read_text(encoding="utf-8")) if document.exists() else None
 
