@@ -58,7 +58,7 @@ kms_host:
       Service log still holds (a full log that overwrote older events holds fewer); null when that log could not be read
       (never 0), and C(requests_24h_error) is then the HRESULT of the failed count, else null.
     - C(firewall_error) is set when the host's Windows Firewall was not read at all - C(missing), the command the host
-      lacks (Get-NetFirewallProfile), and C(module) (NetSecurity, Windows 8 / Windows Server 2012 and later: not on
+      lacks (Get-NetFirewallProfile), and C(module) (NetSecurity, Windows 8 / Windows Server 2012 and later, not on
       Windows 7 / Windows Server 2008 R2) - and C(firewall_inbound) and C(firewall_builtin_inbound) are then null (not
       collected); null when the firewall was read.
     - C(dns_publish_list) lists the domains of DnsDomainPublishList; a string's priority and weight
