@@ -235,14 +235,15 @@ def _targets(active: list[str] | None, result: Plan) -> list[str] | None:
 
 
 def _plan_builtin(builtin: dict[str, t.Any], noscope: dict[str, t.Any] | None, active: list[str] | None,
-                  result: Plan) -> None:
+                  result: Plan, active_error: str | None = None) -> None:
     """Read, compare, change the built-in SPPSVC-In-TCP rule (asked for with no scope: every address): enable it, make
     it apply to the active profiles (its profiles plus those; Set-NetFirewallRule -Profile) and widen a narrower
     scope (a Windows client's LocalSubnet) to Any (Set-NetFirewallRule -RemoteAddress). Where Windows' own NoScope rule
     serves the active profiles it misses (``_noscope_serves``), that rule is enabled and no profile is added; when
     SPPSVC-In-TCP then applies to no active profile it is left as it is. Public is not added when another profile is
     active too (``_targets``). What was not read is not changed blindly:
-    the result's notes say what could not be compared."""
+    the result's notes say what could not be compared (``active_error``: the HRESULT of the active profiles' failed
+    read, named in its note)."""
     ops = result.operations
     if builtin.get("policy_source") == "group_policy":
         _builtin_from_policy(builtin, active, result)
@@ -260,8 +261,9 @@ def _plan_builtin(builtin: dict[str, t.Any], noscope: dict[str, t.Any] | None, a
         result.notes.append("the built-in rule's profiles (Profile) were not read: whether it applies to the active "
                             "network profile was not checked")
     elif active is None:
-        result.notes.append("the active network profile (Get-NetFirewallSetting ActiveProfile) was not read: whether the "
-                            "built-in rule applies to it was not checked")
+        failed = f" (its read failed with {active_error})" if active_error else ""
+        result.notes.append(f"the active network profile (Get-NetFirewallSetting ActiveProfile) was not read{failed}: "
+                            "whether the built-in rule applies to it was not checked")
     elif not served and any(p not in profiles for p in active):
         wanted = [name for key, name in PROFILE_NAMES.items() if key in profiles or key in active]
         ops.append({"op": "set_rule_profile", "target": BUILTIN_INBOUND,
@@ -353,7 +355,8 @@ def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:
             result.warnings.append("the built-in Key Management Service rule (SPPSVC-In-TCP) is missing; "
                                    "set use_builtin: false to create a rule of our own")
         else:
-            _plan_builtin(builtin, rules.get(BUILTIN_NOSCOPE), firewall.get("active_profiles"), result)
+            _plan_builtin(builtin, rules.get(BUILTIN_NOSCOPE), firewall.get("active_profiles"), result,
+                          firewall.get("active_profiles_error"))
     elif args["direction"] == "outbound" and args["only_if_filtered"] and firewall.get("outbound_filtered") is False:
         result.notes.append("outbound traffic is not filtered (no enabled profile blocks it by default): no rule is needed")
     elif unread:

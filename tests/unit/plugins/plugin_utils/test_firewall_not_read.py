@@ -91,3 +91,16 @@ def test_active_profiles_not_read_carries_its_hresult() -> None:
     view = _snapshot.normalise_firewall(raw)
     assert view["active_profiles"] is None and view["active_profiles_error"] == "0x80041003"
     assert _snapshot.normalise_firewall(dict(raw, active_profiles=1, active_profiles_error=None))["active_profiles_error"] is None
+
+
+def test_kms_firewall_names_the_hresult_of_the_active_profiles_it_could_not_read() -> None:
+    rule = {"Enabled": 1, "Direction": 1, "Action": 2, "Protocol": "TCP", "LocalPort": ["1688"], "RemotePort": ["Any"],
+            "RemoteAddress": ["Any"], "Profile": 0, "Store": "ActiveStore", "PolicyStoreSourceType": 1}
+    raw = {"active_profiles": None, "active_profiles_error": -2147217405,
+           "profiles": [{"Name": "Domain", "Enabled": 1, "DefaultInboundAction": 4, "DefaultOutboundAction": 2,
+                         "AllowLocalFirewallRules": 2}],
+           "rules": {"SPPSVC-In-TCP": dict(rule, Name="SPPSVC-In-TCP"), "SPPSVC-In-TCP-NoScope": None},
+           "policy_blocks": [], "port": 1688, "firewall_error": None}
+    plan = _kms_firewall.plan(ARGS, _snapshot.normalise_firewall(raw))
+    assert plan.operations == []
+    assert any("ActiveProfile) was not read (its read failed with 0x80041003)" in note for note in plan.notes), plan.notes
