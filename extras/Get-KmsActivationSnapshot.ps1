@@ -972,7 +972,7 @@ $probes = [ordered]@{
 
 $snapshot = [ordered]@{
     schema = 'winactivation.kms/snapshot/1'
-    revision = 5
+    revision = 6
     host = $env:COMPUTERNAME
     collected_at = [DateTime]::UtcNow.ToString('o')
     probes = [ordered]@{}

@@ -32,6 +32,11 @@ description:
     is created or changed - it would have no effect; the result warns and returns I(needs_person) (the GPO must allow
     the port). Where AllowLocalFirewallRules could not be read on an active profile, the rule is created or enabled
     and the result's C(notes) say that Group Policy may ignore it; the next diagnosis tells.
+  - Where the firewall could not be read at all - the NetSecurity cmdlets (Get-NetFirewallProfile and the rest) are
+    "Windows Server 2012 and later", so Windows 7 and Windows Server 2008 R2 do not have them - the module fails
+    before any change, check mode too, naming I(state) and why (a rule not read is never taken as absent or present).
+    C(netsh advfirewall) answers in the display language's text, which is not parsed; open the port there by Group
+    Policy or by hand (the kms_host role with C(kms_host_firewall=false), remediate_host with I(open_firewall=false)).
 options:
   direction:
     description: C(outbound) on clients, C(inbound) on KMS hosts.

@@ -46,8 +46,8 @@ kms_host:
       office2010), C(coverage_unknown) (the families
       a host key whose generation is not known may cover - its C(csvlk) is null - that C(covers) does not list),
       C(activated), C(current_count), C(required_count), C(count_sufficient), C(listening_port), C(dns_publishing),
-      C(dns_publish_list), C(registry_error), C(requests_24h), C(dns_publishing_failures), C(events), C(events_error), C(request_refusals),
-      C(firewall_builtin_inbound), C(firewall_inbound), C(spp_service).
+      C(dns_publish_list), C(registry_error), C(requests_24h), C(requests_24h_error), C(dns_publishing_failures), C(events), C(events_error),
+      C(request_refusals), C(firewall_builtin_inbound), C(firewall_inbound), C(firewall_error), C(spp_service).
     - C(request_refusals) judges the host's refused requests (event 12290) on the present, by the rule of diagnose's
       KMS_HOST_REQUESTS_FAILING - C(failed) the refusals that still stand (the host has not served that client's
       same license, the same CMID and ActID, since), C(refused) every refusal the events read hold, C(total) the
@@ -55,7 +55,12 @@ kms_host:
       the Key Management Service log was not read or held no request (not collected, never "no refusal").
     - C(firewall_builtin_inbound) is null when the rule, or whether it is enabled, was not read.
     - C(requests_24h) is the number of client requests (event 12290) of the last 24 hours that the host's Key Management
-      Service log still holds (a full log that overwrote older events holds fewer); null when that log could not be read.
+      Service log still holds (a full log that overwrote older events holds fewer); null when that log could not be read
+      (never 0), and C(requests_24h_error) is then the HRESULT of the failed count, else null.
+    - C(firewall_error) is set when the host's Windows Firewall was not read at all - C(missing), the command the host
+      lacks (Get-NetFirewallProfile), and C(module) (NetSecurity, Windows 8 / Windows Server 2012 and later, not on
+      Windows 7 / Windows Server 2008 R2) - and C(firewall_inbound) and C(firewall_builtin_inbound) are then null (not
+      collected); null when the firewall was read.
     - C(dns_publish_list) lists the domains of DnsDomainPublishList; a string's priority and weight
       (C(domain_name, priority, weight)) are not domains. It is null when the list was not collected - the
       SoftwareProtectionPlatform registry key could not be read (C(registry_error), its HRESULT, for example

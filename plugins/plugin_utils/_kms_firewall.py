@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import typing as t
 
+from ansible.errors import AnsibleActionFail
+
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _snapshot
 from ansible_collections.winactivation.kms.plugins.plugin_utils._remedy_action import Plan
 
@@ -123,6 +125,9 @@ def builtin_reach(firewall: dict[str, t.Any]) -> dict[str, t.Any]:
     False when every enabled one applies to none of the active profiles (and at least one is enabled), None
     otherwise (none enabled, or not read: another rule, which the probe does not read, may open the port)."""
     active = firewall.get("active_profiles")
+    if firewall.get("firewall_error"):
+        # not read (revision 6): nothing is concluded of rules nobody looked at
+        return {"reachable": None, "active_profiles": None, "rules": {}}
     rules = firewall.get("rules") or {}
     each = {name: rule_reach(rules.get(name), active) for name in BUILTIN_RULES if name in rules}
     enabled = {name: r for name, r in each.items() if r.get("enabled")}
@@ -230,14 +235,15 @@ def _targets(active: list[str] | None, result: Plan) -> list[str] | None:
 
 
 def _plan_builtin(builtin: dict[str, t.Any], noscope: dict[str, t.Any] | None, active: list[str] | None,
-                  result: Plan) -> None:
+                  result: Plan, active_error: str | None = None) -> None:
     """Read, compare, change the built-in SPPSVC-In-TCP rule (asked for with no scope: every address): enable it, make
     it apply to the active profiles (its profiles plus those; Set-NetFirewallRule -Profile) and widen a narrower
     scope (a Windows client's LocalSubnet) to Any (Set-NetFirewallRule -RemoteAddress). Where Windows' own NoScope rule
     serves the active profiles it misses (``_noscope_serves``), that rule is enabled and no profile is added; when
     SPPSVC-In-TCP then applies to no active profile it is left as it is. Public is not added when another profile is
     active too (``_targets``). What was not read is not changed blindly:
-    the result's notes say what could not be compared."""
+    the result's notes say what could not be compared (``active_error``: the HRESULT of the active profiles' failed
+    read, named in its note)."""
     ops = result.operations
     if builtin.get("policy_source") == "group_policy":
         _builtin_from_policy(builtin, active, result)
@@ -255,8 +261,9 @@ def _plan_builtin(builtin: dict[str, t.Any], noscope: dict[str, t.Any] | None, a
         result.notes.append("the built-in rule's profiles (Profile) were not read: whether it applies to the active "
                             "network profile was not checked")
     elif active is None:
-        result.notes.append("the active network profile (Get-NetFirewallSetting ActiveProfile) was not read: whether the "
-                            "built-in rule applies to it was not checked")
+        failed = f" (its read failed with {active_error})" if active_error else ""
+        result.notes.append(f"the active network profile (Get-NetFirewallSetting ActiveProfile) was not read{failed}: "
+                            "whether the built-in rule applies to it was not checked")
     elif not served and any(p not in profiles for p in active):
         wanted = [name for key, name in PROFILE_NAMES.items() if key in profiles or key in active]
         ops.append({"op": "set_rule_profile", "target": BUILTIN_INBOUND,
@@ -291,7 +298,31 @@ def _unread_warning(name: str, why: str) -> str:
     return f"the firewall rule {name} could not be read - {why}: it was left as it is (nothing created, changed or removed)"
 
 
+def unread_refusal(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> str | None:
+    """Why nothing may be planned on this firewall (the text of the refusal), or None when it was read. A firewall not
+    read (the probe did not answer, or answered ``firewall_error``: its NetSecurity cmdlets are missing, as on Windows 7
+    / Server 2008 R2) has no known rules: absent means not collected, so no rule is taken to be missing or present."""
+    error = firewall.get("firewall_error")
+    if firewall and not error:
+        return None
+    if error:
+        why = (f"the command {error.get('missing') or '(name not recorded)'} of the {error.get('module') or 'NetSecurity'} "
+               "module is not on the host (Windows 8 / Windows Server 2012 and later have it; Windows 7 and Windows "
+               "Server 2008 R2 do not)")
+    else:
+        why = "the firewall probe did not answer"
+    return (f"state={args['state']} (direction {args['direction']}, TCP {args['port']}): this host's Windows Firewall was "
+            f"not read ({why}), and a rule not read is never taken as absent or present: nothing was changed. Open TCP "
+            f"{args['port']} on this host by other means (Group Policy, or a person), or leave the firewall out "
+            "(the kms_host role: kms_host_firewall false; remediate_host: open_firewall false)")
+
+
 def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:
+    """The operations that make the KMS rule as ``args`` ask on this firewall (``normalise_firewall`` view); a
+    firewall that was not read is refused before anything is planned (``unread_refusal``)."""
+    refusal = unread_refusal(args, firewall)
+    if refusal is not None:
+        raise AnsibleActionFail(refusal)
     name = rule_name(args)
     before = view(firewall, name)
     result = Plan(before=before)
@@ -324,7 +355,8 @@ def plan(args: dict[str, t.Any], firewall: dict[str, t.Any]) -> Plan:
             result.warnings.append("the built-in Key Management Service rule (SPPSVC-In-TCP) is missing; "
                                    "set use_builtin: false to create a rule of our own")
         else:
-            _plan_builtin(builtin, rules.get(BUILTIN_NOSCOPE), firewall.get("active_profiles"), result)
+            _plan_builtin(builtin, rules.get(BUILTIN_NOSCOPE), firewall.get("active_profiles"), result,
+                          firewall.get("active_profiles_error"))
     elif args["direction"] == "outbound" and args["only_if_filtered"] and firewall.get("outbound_filtered") is False:
         result.notes.append("outbound traffic is not filtered (no enabled profile blocks it by default): no rule is needed")
     elif unread:

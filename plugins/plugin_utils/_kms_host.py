@@ -51,7 +51,9 @@ def info(views: dict[str, t.Any]) -> dict[str, t.Any]:
         # registry_error), never an empty list
         "dns_publish_list": host.get("dns_publish_list") if host else None,
         "registry_error": host.get("registry_error"),
+        # None when not counted (never 0): requests_24h_error then holds the HRESULT of the failed count
         "requests_24h": host.get("requests_24h"),
+        "requests_24h_error": host.get("requests_24h_error"),
         # None when the Application log was not read: not collected is not "no failure"
         "dns_publishing_failures": host.get("dns_publishing_failures"),
         "events": host.get("events") or [],
@@ -61,7 +63,10 @@ def info(views: dict[str, t.Any]) -> dict[str, t.Any]:
         "events_error": host.get("events_error") or {"requests": None, "publishing": None},
         "firewall_builtin_inbound": ((firewall.get("rules") or {}).get("SPPSVC-In-TCP") or {}).get("enabled"),
         # what the built-in rules let in as Windows enforces them (profile against the active one, scope); None: not read
-        "firewall_inbound": _kms_firewall.builtin_reach(firewall) if firewall else None,
+        "firewall_inbound": _kms_firewall.builtin_reach(firewall) if firewall and not firewall.get("firewall_error") else None,
+        # which command the host lacks when its firewall was not read at all (Windows 7 / Server 2008 R2: no
+        # NetSecurity module); None when it was read or the probe did not answer
+        "firewall_error": firewall.get("firewall_error"),
         "spp_service": {"state": spp.get("state"), "start_mode": spp.get("start_mode")},
     }
 

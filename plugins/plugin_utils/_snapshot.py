@@ -31,8 +31,11 @@ SCHEMA = "winactivation.kms/snapshot/1"
 #: probe's DnsDomainPublishList as its REG_MULTI_SZ strings (an array), which earlier revisions joined with ','; 5 says
 #: which registry keys the activation, time, kms_dns and kms_host probes could not read (``spp_error``,
 #: ``overrides_error``, ``registry_errors``, ``suffix_errors``, ``registry_error``), which earlier revisions read as
-#: keys without values. A document without one is revision 1.
-SCHEMA_REVISION = 5
+#: keys without values; 6 says what the firewall and kms_host probes could not read besides (the firewall probe's
+#: ``firewall_error`` where the NetSecurity cmdlets are missing, Windows 7 / Server 2008 R2, with every firewall field
+#: null; its ``active_profiles_error``; the kms_host probe's ``requests_24h_error``), which earlier revisions failed on or left silent. A document
+#: without one is revision 1.
+SCHEMA_REVISION = 6
 PROBES = ("activation", "time", "kms_dns", "firewall", "kms_host", "restart_pending")
 
 WINDOWS_APPLICATION_ID = "55c92734-d682-4d71-983e-d6ec3f16059f"
@@ -1454,13 +1457,28 @@ def normalise_firewall(raw: dict[str, t.Any]) -> dict[str, t.Any]:
             # the active profiles by name (Get-NetFirewallSetting ActiveProfile); None when not read
             "active_profiles": None if active_flags is None or active_flags in FW_PROFILE_ANY
             else firewall_profile_names(active_flags),
+            # revision 6: the HRESULT of the failed Get-NetFirewallSetting (active_profiles None: not read, never "none")
+            "active_profiles_error": read_error(raw.get("active_profiles_error")),
             "outbound_filtered": filtered,
             "local_rules_ignored": ignored,
             "local_rules_ignored_in": [p["name"] for p in enforcing if p["allow_local_rules"] is False],
             # None when not read (the probe's query failed: policy_blocks_error; or an answer without them), never "none"
             "policy_blocks": None if raw.get("policy_blocks") is None
             else [_firewall_rule(r) for r in as_list(raw.get("policy_blocks")) if isinstance(r, dict)],
-            "policy_blocks_error": _probe_error(raw.get("policy_blocks_error"))}
+            "policy_blocks_error": _probe_error(raw.get("policy_blocks_error")),
+            # revision 6: the firewall was not read at all (the NetSecurity cmdlets are missing: Windows 7 / Server
+            # 2008 R2); None when it was read, or a snapshot from before the probe said
+            "firewall_error": firewall_unread(raw)}
+
+
+def firewall_unread(raw: dict[str, t.Any]) -> dict[str, str | None] | None:
+    """The firewall probe's ``firewall_error`` (revision 6): which command was missing on the host (``missing``) and
+    its module (``module``), so the firewall was not read at all; None when it was read. Its profiles, rules and
+    policy blocks are then not collected: never "no rule" nor "not filtered"."""
+    error = raw.get("firewall_error")
+    if not isinstance(error, dict):
+        return None
+    return {"missing": as_str(error.get("missing")), "module": as_str(error.get("module"))}
 
 
 def _publish_entries(value: t.Any) -> list[str]:
@@ -1530,6 +1548,8 @@ def normalise_kms_host(raw: dict[str, t.Any]) -> dict[str, t.Any]:
             "listening_port_registry": as_int(registry.get("KeyManagementServiceListeningPort")),
             "registry_error": registry_error,
             "requests_24h": as_int(raw.get("requests_24h")),
+            # revision 6: the HRESULT of the count that failed (requests_24h None: not collected, never 0)
+            "requests_24h_error": read_error(raw.get("requests_24h_error")),
             "events": events,
             "events_error": errors,
             # None: the Application log was not read (absent means not collected, never "no failure")

@@ -98,6 +98,9 @@ the assumptions are listed, with why no source exists, in docs/lab-assumptions.m
 [NETREG] Microsoft, "RegistryValueKind Enum" (learn.microsoft.com/dotnet/api/microsoft.win32.registryvaluekind):
        MultiString "An array of null-terminated strings ... equivalent to the Windows API registry data type
        REG_MULTI_SZ"; RegistryKey.GetValue, which Get-WakRegistryValue calls, returns such a value as a string[].
+[NETSEC] Microsoft, NetSecurity module (learn.microsoft.com/powershell/module/netsecurity/): the Windows Firewall
+       cmdlets (Get-NetFirewallProfile, Get-NetFirewallRule, New/Set/Enable/Remove-NetFirewallRule) of "Windows
+       Server 2012 and later"; Windows 7 / Server 2008 R2 with WMF 5.1 have PowerShell 5.1 without them.
 [NAC]  Microsoft, "Win32_NetworkAdapterConfiguration class" (learn.microsoft.com/windows/win32/cimwin32prov/
        win32-networkadapterconfiguration): "string IPAddress[]" - "Array of all of the IP addresses associated with
        the current network adapter. This property can contain either IPv6 addresses or IPv4 addresses."

@@ -141,6 +141,11 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
                                        profile=profile),
         "SPPSVC-In-TCP-NoScope": firewall_rule("inbound", 1688, enabled=False, profile=PROFILE_BITS["domain"]),
     }
+    # [NETSEC] firewall: {netsecurity: false} plays a Windows 7 / Server 2008 R2 host, where the NetSecurity cmdlets
+    # are not there (the rules above stay the host's: only the cmdlets that would read or change them are missing)
+    if firewall.get("netsecurity", True) not in (True, False):
+        raise FleetError(f"{where}: firewall.netsecurity must be true or false")
+    host.netsecurity = firewall.get("netsecurity", True)
     gpo = firewall.get("gpo") or {}
     if gpo:
         # C9: what Group Policy sets, e.g. {default_outbound: Block, allow_local_rules: false,

@@ -170,6 +170,10 @@ class Host:
     other_subnet: bool = False
     firewall_rules: dict[str, dict[str, t.Any]] = dataclasses.field(default_factory=dict)   # the local PersistentStore
     firewall_policy: FirewallPolicy = dataclasses.field(default_factory=FirewallPolicy)
+    # [NETSEC] the NetSecurity module (Get-NetFirewallProfile, Get-NetFirewallRule, New/Set/Enable/Remove-NetFirewallRule)
+    # exists on "Windows Server 2012 and later" (Microsoft's NetSecurity module page); a Windows 7 / Server 2008 R2 host
+    # with WMF 5.1 has PowerShell 5.1 without it (firewall: {netsecurity: false}): its commands are not recognized
+    netsecurity: bool = True
     events: list[dict[str, t.Any]] = dataclasses.field(default_factory=list)
     time_events: list[dict[str, t.Any]] = dataclasses.field(default_factory=list)
     license_store_corrupt: bool = False

@@ -664,12 +664,17 @@ def probe_firewall(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[s
     RemoteAddress. A local rule that Group Policy ignores is answered from the PersistentStore (it is not in the
     resultant policy).
     """
+    port = str(params.get("port", 1688))
+    if not host.netsecurity:
+        # [NETSEC] no Get-NetFirewallProfile: the probe reads nothing of the firewall and names the missing command
+        return {"active_profiles": None, "active_profiles_error": None, "profiles": None, "rules": None, "policy_blocks": None,
+                "policy_blocks_error": None, "port": int(port),
+                "firewall_error": {"missing": "Get-NetFirewallProfile", "module": "NetSecurity"}}
     policy = host.firewall_policy
     outbound = 4 if host.blocked or policy.default_outbound == "Block" else 0
     allow_local = {None: 2, True: 1, False: 0}[policy.allow_local_rules]
     profiles = [{"Name": n, "Enabled": 1, "DefaultInboundAction": 4, "DefaultOutboundAction": outbound,
                  "AllowLocalFirewallRules": allow_local} for n in ("Domain", "Private", "Public")]
-    port = str(params.get("port", 1688))
     names = ["SPPSVC-In-TCP", "SPPSVC-In-TCP-NoScope"] + list(params.get("rule_names") or [])
     rules: dict[str, t.Any] = {}
     for name in names:
@@ -684,8 +689,8 @@ def probe_firewall(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[s
               if rule["Enabled"] == 1 and rule["Direction"] == 2 and rule["Action"] == 4
               and (port in rule["RemotePort"] or "Any" in rule["RemotePort"])]
     # policy_blocks_error: the probe's field for a failed query of those rules; the lab's queries do not fail
-    return {"active_profiles": active_profile(host), "profiles": profiles, "rules": rules,
-            "policy_blocks": blocks, "policy_blocks_error": None, "port": int(port)}
+    return {"active_profiles": active_profile(host), "active_profiles_error": None, "profiles": profiles, "rules": rules,
+            "policy_blocks": blocks, "policy_blocks_error": None, "port": int(port), "firewall_error": None}
 
 
 @handler("remedy", "kms_firewall")
@@ -696,6 +701,10 @@ def remedy_kms_firewall(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> d
 
     def apply(op: dict[str, t.Any]) -> int:
         name = op.get("target")
+        if not host.netsecurity:
+            # [NETSEC] the cmdlet is not recognized (CommandNotFoundException); assumed: the controller never sends
+            # this (kms_firewall refuses a firewall it could not read), the lab answers it as a failure all the same
+            return 0x80131501
         with fleet.lock:
             host.counters.mutating_calls += 1
             if op["op"] in ("create_rule", "update_rule"):
@@ -755,7 +764,8 @@ def probe_kms_host(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[s
     return {"registry": registry, "registry_error": None,
             "events": [dict(e, TimeCreated=iso7(e["TimeCreated"])) for e in requests],
             "events_error": {"requests": None, "publishing": None},
-            "requests_24h": sum(1 for e in (kms.events if kms is not None else []) if e["TimeCreated"] >= since)}
+            "requests_24h": sum(1 for e in (kms.events if kms is not None else []) if e["TimeCreated"] >= since),
+            "requests_24h_error": None}
 
 
 @handler("remedy", "kms_host")

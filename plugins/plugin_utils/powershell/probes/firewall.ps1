@@ -15,8 +15,22 @@
 param($Params)
 
 $port = [string](Get-WakParam $Params 'port' 1688)
+# The NetSecurity module (Get-NetFirewallProfile, Get-NetFirewallRule, Get-NetFirewallSetting) exists on "Windows Server
+# 2012 and later" (Microsoft's NetSecurity module page, learn.microsoft.com/powershell/module/netsecurity/); WMF 5.1
+# on Windows 7 / Server 2008 R2 does not add it (it adds the engine, not the OS's CDXML modules). There
+# the firewall is not read: every field is null (not collected, never "no rule" or "no profile") and firewall_error
+# names the command that is missing. netsh advfirewall answers in localized text, which the project does not parse.
+# A command that is not there is normal on such a host, hence SilentlyContinue on this look-up only.
+if ($null -eq (Get-Command -Name 'Get-NetFirewallProfile' -ErrorAction SilentlyContinue)) {
+    return [ordered]@{ active_profiles = $null; active_profiles_error = $null; profiles = $null; rules = $null; policy_blocks = $null
+        policy_blocks_error = $null; port = [int64]$port
+        firewall_error = [ordered]@{ missing = 'Get-NetFirewallProfile'; module = 'NetSecurity' } }
+}
 $active = $null
-try { $active = [int64](Get-NetFirewallSetting -PolicyStore ActiveStore).ActiveProfile } catch { $active = $null }   # 1 Domain, 2 Private, 4 Public
+$activeError = $null
+# 1 Domain, 2 Private, 4 Public; not read is null with its HRESULT in active_profiles_error (revision 6), never silent
+try { $active = [int64](Get-NetFirewallSetting -PolicyStore ActiveStore -ErrorAction Stop).ActiveProfile }
+catch { $active = $null; $activeError = Get-WakErrorCode $_.Exception }
 
 $profiles = @(Get-NetFirewallProfile -PolicyStore ActiveStore | ForEach-Object {
     [ordered]@{
@@ -116,5 +130,5 @@ catch {
     else { $policyBlocksError = Get-WakErrorView $_.Exception }
 }
 
-[ordered]@{ active_profiles = $active; profiles = $profiles; rules = $rules; policy_blocks = $policyBlocks
-    policy_blocks_error = $policyBlocksError; port = [int64]$port }
+[ordered]@{ active_profiles = $active; active_profiles_error = $activeError; profiles = $profiles; rules = $rules; policy_blocks = $policyBlocks
+    policy_blocks_error = $policyBlocksError; port = [int64]$port; firewall_error = $null }

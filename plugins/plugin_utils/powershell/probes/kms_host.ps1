@@ -24,6 +24,7 @@ $publishing = Get-WakEvent @{ LogName = 'Application'; ProviderName = 'Microsoft
 # calls FormatDescription for each record it writes), which on a KMS host serving thousands of clients a day is
 # thousands of message lookups for a number. Each record is disposed as it is counted.
 $requests24h = $null
+$requests24hError = $null
 $reader = $null
 try {
     $query = New-Object System.Diagnostics.Eventing.Reader.EventLogQuery('Key Management Service',
@@ -37,7 +38,9 @@ try {
     $requests24h = $counted
 }
 catch {
+    # not counted is not 0 and not silent: its HRESULT beside it (revision 6), as events_error does for the logs
     $requests24h = $null
+    $requests24hError = Get-WakErrorCode $_.Exception
 }
 finally {
     if ($null -ne $reader) { $reader.Dispose() }
@@ -46,4 +49,5 @@ $events = @($requests.events) + @($publishing.events)
 # a log that could not be read is not a log without events: its HRESULT, null when it was read (revision 4)
 $eventsError = [ordered]@{ requests = $requests.error; publishing = $publishing.error }
 
-[ordered]@{ registry = $registry; registry_error = $read.error; events = $events; events_error = $eventsError; requests_24h = $requests24h }
+[ordered]@{ registry = $registry; registry_error = $read.error; events = $events; events_error = $eventsError; requests_24h = $requests24h
+    requests_24h_error = $requests24hError }

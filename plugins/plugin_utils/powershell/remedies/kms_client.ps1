@@ -16,7 +16,7 @@ function Set-WakKmsServiceVersion {
     Version (read before the key was installed) is written to KeyManagementServiceVersion in
     HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\SoftwareProtectionPlatform, and in its Wow6432Node twin where
     that key exists; otherwise the value is deleted there, a value not there or a refused delete (ERROR_ACCESS_DENIED)
-    being no error, as in slmgr. Microsoft documents no reader of the value; it is kept so a key installed here leaves
+    being no error, as in slmgr; a key that could not be read is the step's failure (its HRESULT), never "no value". Microsoft documents no reader of the value; it is kept so a key installed here leaves
     the registry as slmgr /ipk would. Returns 0; a failed write throws (the step's HRESULT).
     #>
     param([string]$Version)
@@ -33,9 +33,15 @@ function Set-WakKmsServiceVersion {
         if ($kms) {
             Set-ItemProperty -LiteralPath $path -Name 'KeyManagementServiceVersion' -Value $Version -Type String
         }
-        elseif ($null -ne (Get-ItemProperty -LiteralPath $path -Name 'KeyManagementServiceVersion' -ErrorAction SilentlyContinue)) {
-            try { Remove-ItemProperty -LiteralPath $path -Name 'KeyManagementServiceVersion' -ErrorAction Stop }
-            catch { if (-not (Test-WakAccessDenied $_.Exception)) { throw } }
+        else {
+            # a key that could not be read is not a key without the value (Read-WakRegistryValue): its HRESULT is the
+            # step's failure, as for the twin above; only a value not there is left alone
+            $current = Read-WakRegistryValue $path @('KeyManagementServiceVersion')
+            if ($null -ne $current.error) { return $current.error }
+            if ($current.values.Contains('KeyManagementServiceVersion')) {
+                try { Remove-ItemProperty -LiteralPath $path -Name 'KeyManagementServiceVersion' -ErrorAction Stop }
+                catch { if (-not (Test-WakAccessDenied $_.Exception)) { throw } }
+            }
         }
     }
     return 0
