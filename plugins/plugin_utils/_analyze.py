@@ -1459,9 +1459,10 @@ def _standing_licenses(standing: list[dict[str, t.Any]]) -> list[dict[str, t.Any
     recorded a placeholder) and ``hresult``. A refusal without its CMID or ActID names no license: left out."""
     licenses: dict[tuple[str, str], dict[str, t.Any]] = {}
     for event in standing:
-        key = (event.get("client_machine_id"), event.get("activation_id"))
-        if not key[0] or not key[1] or key in licenses:
+        cmid, act_id = event.get("client_machine_id"), event.get("activation_id")
+        if not cmid or not act_id or (cmid, act_id) in licenses:
             continue
+        key = (str(cmid), str(act_id))
         name = event.get("client")
         licenses[key] = {"client_machine_id": key[0], "activation_id": key[1], "hresult": event.get("hresult"),
                          "client": str(name) if name and not _snapshot.is_placeholder(str(name)) else None}

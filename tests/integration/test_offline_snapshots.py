@@ -114,6 +114,6 @@ def test_snapshot_restart_pending_ignore_diagnoses_as_the_online_setting_and_a_b
     codes = json.loads((tmp_path / "ignored" / "diagnosis.json").read_text(encoding="utf-8"))["results"][0]["codes"]
     assert "RESTART_PENDING" not in codes and "RESTART_PENDING_IGNORED" in codes
     refused = run(["reboot"], "refused")
-    assert refused.rc != 0 and "snapshot_restart_pending_ignore must be one or more of: component_servicing, " \
-                                "windows_update, file_rename" in refused.output
+    choices = "snapshot_restart_pending_ignore must be one or more of: component_servicing, windows_update, file_rename"
+    assert refused.rc != 0 and choices in refused.output
     assert not (tmp_path / "refused").exists()
