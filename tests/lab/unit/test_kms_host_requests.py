@@ -34,7 +34,9 @@ def test_each_request_is_a_12290_in_microsofts_layout_and_the_collection_reads_i
                                                   "kms_host": raw}, {}, {}, 0.0)
     found = {x["code"]: x for x in _analyze.analyze(snapshot, {})["findings"]}
     assert found["KMS_HOST_REQUESTS_FAILING"]["evidence"] == {"failed": 1, "refused": 1, "total": 2, "hresult": "0xC004F042",
-                                                              "clients": ["pc-11.corp.example.jp"]}
+                                                              "clients": ["pc-11.corp.example.jp"], "standing": [
+        {"client_machine_id": f.hosts["pc-11"].service["ClientMachineID"].lower(),
+         "activation_id": events[0]["activation_id"], "hresult": "0xC004F042", "client": "pc-11.corp.example.jp"}]}
 
 
 def test_requests_24h_counts_every_request_of_the_day_not_only_the_events_read():
@@ -64,12 +66,14 @@ def test_a_refusal_of_a_client_the_host_served_later_is_not_a_refusal_of_the_pre
     remediation; kms_host_info says the same (one rule, _analyze.request_refusals)."""
     f = _fleet([{"name": "pc-ok", "edition": "win10-pro"}, {"name": "pc-skew", "edition": "win10-pro", "clock_offset_hours": 6}])
     found, refusals = _request_findings(f)
-    assert found["KMS_HOST_REQUESTS_FAILING"]["evidence"] == {"failed": 1, "refused": 1, "total": 2, "hresult": "0xC004F06C",
-                                                              "clients": ["pc-skew.corp.example.jp"]}
+    evidence = found["KMS_HOST_REQUESTS_FAILING"]["evidence"]
+    assert {k: v for k, v in evidence.items() if k != "standing"} == {
+        "failed": 1, "refused": 1, "total": 2, "hresult": "0xC004F06C", "clients": ["pc-skew.corp.example.jp"]}
+    assert [s["client_machine_id"] for s in evidence["standing"]] == [f.hosts["pc-skew"].service["ClientMachineID"].lower()]
     assert refusals == found["KMS_HOST_REQUESTS_FAILING"]["evidence"]
     client = f.hosts["pc-skew"]
     client.clock_offset = 0.0
     f.activate(client)
     found, refusals = _request_findings(f)
     assert "KMS_HOST_REQUESTS_FAILING" not in found
-    assert refusals == {"failed": 0, "refused": 1, "total": 3, "hresult": None, "clients": []}
+    assert refusals == {"failed": 0, "refused": 1, "total": 3, "hresult": None, "clients": [], "standing": []}
