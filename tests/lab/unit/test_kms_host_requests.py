@@ -33,10 +33,10 @@ def test_each_request_is_a_12290_in_microsofts_layout_and_the_collection_reads_i
     snapshot = _snapshot.build_snapshot("kms01", {"activation": scripts.probe_activation(f, f.hosts["kms01"], {}),
                                                   "kms_host": raw}, {}, {}, 0.0)
     found = {x["code"]: x for x in _analyze.analyze(snapshot, {})["findings"]}
+    standing = [{"client_machine_id": f.hosts["pc-11"].service["ClientMachineID"].lower(),
+                 "activation_id": events[0]["activation_id"], "hresult": "0xC004F042", "client": "pc-11.corp.example.jp"}]
     assert found["KMS_HOST_REQUESTS_FAILING"]["evidence"] == {"failed": 1, "refused": 1, "total": 2, "hresult": "0xC004F042",
-                                                              "clients": ["pc-11.corp.example.jp"], "standing": [
-        {"client_machine_id": f.hosts["pc-11"].service["ClientMachineID"].lower(),
-         "activation_id": events[0]["activation_id"], "hresult": "0xC004F042", "client": "pc-11.corp.example.jp"}]}
+                                                              "clients": ["pc-11.corp.example.jp"], "standing": standing}
 
 
 def test_requests_24h_counts_every_request_of_the_day_not_only_the_events_read():
