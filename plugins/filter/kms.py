@@ -9,7 +9,8 @@ import typing as t
 
 from ansible.errors import AnsibleActionFail, AnsibleFilterError
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _fleet_check, _options, _report, _snapshot, _snapshot_files
+from ansible_collections.winactivation.kms.plugins.plugin_utils import (
+    _analyze, _fleet_check, _options, _report, _restart, _snapshot, _snapshot_files, _validate)
 
 
 def _options_of(name: str, **values: t.Any) -> dict[str, t.Any]:
@@ -25,6 +26,11 @@ def _options_of(name: str, **values: t.Any) -> dict[str, t.Any]:
                 raise AnsibleActionFail(f"expiring_days: expected an integer 1-180, got {_options.shown(days)}")
             _options.in_range("expiring_days", days, *_options.EXPIRING_DAYS_RANGE)
             checked["expiring_days"] = days
+        if values.get("restart_pending_ignore") is not None:
+            # the diagnose module's own spec and words (_validate.checked): "value of restart_pending_ignore must be
+            # one or more of: component_servicing, windows_update, file_rename. Got no match for: ..."
+            checked.update(_validate.checked({"restart_pending_ignore": _restart.IGNORE_SPEC},
+                                             {"restart_pending_ignore": values["restart_pending_ignore"]}))
         if values.get("html_template") not in (None, ""):
             _options.path("html_template", values["html_template"])  # whether it is a template file: _report says
     except AnsibleActionFail as exc:
@@ -32,13 +38,16 @@ def _options_of(name: str, **values: t.Any) -> dict[str, t.Any]:
     return checked
 
 
-def diagnose(snapshot: t.Any, observations: dict[str, t.Any] | None = None, expiring_days: int = 30) -> dict[str, t.Any]:
-    """Diagnose a host snapshot (dict or JSON text) without contacting anything."""
-    days = _options_of("diagnose", expiring_days=expiring_days)["expiring_days"]
+def diagnose(snapshot: t.Any, observations: dict[str, t.Any] | None = None, expiring_days: int = 30,
+             restart_pending_ignore: t.Any = None) -> dict[str, t.Any]:
+    """Diagnose a host snapshot (dict or JSON text) without contacting anything, with the analysis options of the
+    diagnose module (``expiring_days``, ``restart_pending_ignore``), checked before the snapshot is read."""
+    options = _options_of("diagnose", expiring_days=expiring_days, restart_pending_ignore=restart_pending_ignore)
     try:
         # JSON text of a UTF-16 file that the file lookup read as UTF-8 (its bytes escaped): read in its own encoding
         document = _snapshot.read_snapshot(_snapshot_files.snapshot_document(snapshot))
-        return _analyze.analyze(document, observations or {}, {"expiring_days": days})
+        return _analyze.analyze(document, observations or {}, {
+            "expiring_days": options["expiring_days"], "restart_pending_ignore": options.get("restart_pending_ignore") or []})
     except _snapshot.SnapshotError as exc:
         raise AnsibleFilterError(f"diagnose: {exc}") from exc
 

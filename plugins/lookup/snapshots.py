@@ -30,6 +30,17 @@ options:
     description: Days below which an activated product is ACTIVATION_EXPIRING (1-180, as the diagnose module allows).
     type: int
     default: 30
+  restart_pending_ignore:
+    description:
+      - Windows' restart signals that do not count for RESTART_PENDING, as the M(winactivation.kms.diagnose) module's
+        option of that name (role variable C(diagnose_restart_pending_ignore); the diagnose_snapshots playbook's
+        C(snapshot_restart_pending_ignore)) - still read, and reported as RESTART_PENDING_IGNORED or beside
+        RESTART_PENDING, so that saved snapshots are diagnosed as the online run with the same setting diagnosed them.
+      - One or more of C(component_servicing), C(windows_update) and C(file_rename); any other value is refused before
+        any file is read, the error naming the option and the allowed values.
+    type: list
+    elements: str
+    default: []
 author:
   - winactivation.kms maintainers (@winactivation)
 """
@@ -72,7 +83,7 @@ import typing as t
 from ansible.errors import AnsibleActionFail, AnsibleError, AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk, _options, _snapshot_files
+from ansible_collections.winactivation.kms.plugins.plugin_utils import _gvlk, _options, _restart, _snapshot_files, _validate
 
 
 class LookupModule(LookupBase):
@@ -89,9 +100,13 @@ class LookupModule(LookupBase):
         try:
             # as the diagnose module and filter check it: 0 or 100000 would silently drop or flag every expiry
             _options.in_range("expiring_days", expiring_days, *_options.EXPIRING_DAYS_RANGE)
+            # the diagnose module's own spec and words, before any file is read
+            ignore = _validate.checked({"restart_pending_ignore": _restart.IGNORE_SPEC},
+                                       {"restart_pending_ignore": self.get_option("restart_pending_ignore") or []})
         except AnsibleActionFail as exc:
             raise AnsibleLookupError(f"snapshots: {exc.message}") from None
         entries: list[t.Any] = []
         for folder in terms:
-            entries.extend(_snapshot_files.read_folder(str(folder), expiring_days=expiring_days))
+            entries.extend(_snapshot_files.read_folder(str(folder), expiring_days=expiring_days,
+                                                       restart_pending_ignore=ignore["restart_pending_ignore"]))
         return entries

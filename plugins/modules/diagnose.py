@@ -192,6 +192,9 @@ diagnosis:
       null when not collected) for KMS hosts, and C(kms_reach) (C(host:port), an IPv6 host as C([address]:port), of each
       KMS candidate the host tested itself -> C(open) or the error), C(kms_target) (the KMS host, C(host:port), the
       host would use; null when not known).
+    - C(client_machine_id) (only when collected) is the host's SoftwareLicensingService.ClientMachineID in lower case,
+      the CMID KMS hosts record in their event 12290 - the fleet step finds by it a client a KMS host of the run
+      refused and that is licensed now (KMS_HOST_REQUESTS_FAILING's C(cured_elsewhere)).
     - C(kms_addresses) (only when known) maps each KMS host name the host may use to the addresses the host itself
       resolved for it (its kms_dns look-up, C(DiscoveredKeyManagementServiceMachineIpAddress)); the fleet step matches a
       client that names a KMS host by an alias to the KMS host of the run that has the address.

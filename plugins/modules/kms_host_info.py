@@ -51,8 +51,10 @@ kms_host:
     - C(request_refusals) judges the host's refused requests (event 12290) on the present, by the rule of diagnose's
       KMS_HOST_REQUESTS_FAILING - C(failed) the refusals that still stand (the host has not served that client's
       same license, the same CMID and ActID, since), C(refused) every refusal the events read hold, C(total) the
-      requests read, C(hresult) the most frequent code of those that stand, C(clients) their machine names; null when
-      the Key Management Service log was not read or held no request (not collected, never "no refusal").
+      requests read, C(hresult) the most frequent code of those that stand, C(clients) their machine names,
+      C(standing) each client license whose refusal stands (C(client_machine_id), C(activation_id), C(client),
+      C(hresult)), once; null when the Key Management Service log was not read or held no request (not collected,
+      never "no refusal").
     - C(firewall_builtin_inbound) is null when the rule, or whether it is enabled, was not read.
     - C(requests_24h) is the number of client requests (event 12290) of the last 24 hours that the host's Key Management
       Service log still holds (a full log that overwrote older events holds fewer); null when that log could not be read

@@ -1090,7 +1090,16 @@ def analyze(snapshot: dict[str, t.Any], observations: dict[str, t.Any] | None = 
         "kms_host_info": _own_kms_host_info(ctx) if own_kms_host else None,
         "kms_reach": _client_reach(ctx),
         **_kms_addresses(ctx, products),
+        **_client_machine_id(snapshot),
     }
+
+
+def _client_machine_id(snapshot: dict[str, t.Any]) -> dict[str, t.Any]:
+    """``{"client_machine_id": cmid}``: SoftwareLicensingService.ClientMachineID, the CMID a KMS host records in its
+    12290 for this machine's requests ([EVT] Table 11; KB 974998 prints the same CMID in both logs), so that the fleet
+    step can find the client a KMS host refused; nothing (no key) when it was not collected, never an empty ID."""
+    cmid = _snapshot.client_machine_id(snapshot)
+    return {"client_machine_id": cmid} if cmid else {}
 
 
 def _kms_addresses(ctx: _Context, products: list[dict[str, t.Any]]) -> dict[str, t.Any]:
@@ -1421,7 +1430,9 @@ def request_refusals(events: list[dict[str, t.Any]]) -> dict[str, t.Any] | None:
 
     ``failed`` counts the refusals that stand, ``refused`` every refusal of the window, ``total`` the requests;
     ``hresult`` is the most frequent code of those that stand (a tie: the newest's), ``clients`` their machine names
-    as the host recorded them. None when no 12290 was collected (not "no refusal")."""
+    as the host recorded them; ``standing`` each client license (CMID and ActID both recorded) whose refusal stands,
+    once, with its newest refused request's machine name and code, for the fleet step to tell whether that client has
+    activated through another KMS host since (``_correlate``). None when no 12290 was collected (not "no refusal")."""
     handled = [e for e in events if e.get("id") == 12290]
     if not handled:
         return None
@@ -1438,7 +1449,24 @@ def request_refusals(events: list[dict[str, t.Any]]) -> dict[str, t.Any] | None:
         common = next(e["hresult"] for e in standing if str(e["hresult"]) == top)
     clients = sorted({str(e["client"]) for e in standing if e.get("client") and not _snapshot.is_placeholder(str(e["client"]))},
                      key=str.lower)
-    return {"failed": len(standing), "refused": len(refused), "total": len(handled), "hresult": common, "clients": clients}
+    return {"failed": len(standing), "refused": len(refused), "total": len(handled), "hresult": common, "clients": clients,
+            "standing": _standing_licenses(standing)}
+
+
+def _standing_licenses(standing: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
+    """One entry per client license (CMID, ActID) among the refusals that stand (newest first, as the events are):
+    ``client_machine_id``, ``activation_id``, ``client`` (the machine name the host recorded; None when it did not, or
+    recorded a placeholder) and ``hresult``. A refusal without its CMID or ActID names no license: left out."""
+    licenses: dict[tuple[str, str], dict[str, t.Any]] = {}
+    for event in standing:
+        cmid, act_id = event.get("client_machine_id"), event.get("activation_id")
+        if not cmid or not act_id or (cmid, act_id) in licenses:
+            continue
+        key = (str(cmid), str(act_id))
+        name = event.get("client")
+        licenses[key] = {"client_machine_id": key[0], "activation_id": key[1], "hresult": event.get("hresult"),
+                         "client": str(name) if name and not _snapshot.is_placeholder(str(name)) else None}
+    return list(licenses.values())
 
 
 def _kms_host_findings(ctx: _Context) -> list[dict[str, t.Any]]:

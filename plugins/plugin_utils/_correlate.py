@@ -201,6 +201,7 @@ def correlate(results: list[dict[str, t.Any]]) -> tuple[list[dict[str, t.Any]], 
     only when it is enriched (see ``_check_against_kms_host``), so the work is O(hosts) in time and memory.
     """
     results = [_plain_result(r) for r in results]
+    cured = _cure_refusals(results)
     kms_index, shared_names = _index_kms_hosts(results)
     joiner = _Joiner(kms_index, shared_names)
     proof = _fleet_proof(results, joiner)
@@ -239,7 +240,68 @@ def correlate(results: list[dict[str, t.Any]]) -> tuple[list[dict[str, t.Any]], 
                 group["neither"].add(result["host"])
             _check_against_kms_host(result, product, join.entry, join.address)
     summary = summarise(results, by_kms, kms_index)
+    summary["refusals_cured_elsewhere"] = cured
     return results, summary
+
+
+def _by_client_machine_id(results: list[dict[str, t.Any]]) -> dict[str, dict[str, t.Any] | None]:
+    """The hosts of the run by their CMID (``client_machine_id``, SoftwareLicensingService.ClientMachineID); None for
+    a CMID that more than one host has (a cloned image not generalised with sysprep: KMS counts such machines as one,
+    Microsoft "Plan for volume activation", the CMID): it names none of them."""
+    index: dict[str, dict[str, t.Any] | None] = {}
+    for result in results:
+        cmid = result.get("client_machine_id")
+        if cmid:
+            index[cmid] = None if cmid in index else result
+    return index
+
+
+def _cure_refusals(results: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
+    """A KMS host's refusals that stand (KMS_HOST_REQUESTS_FAILING's ``standing``: the client license, CMID and ActID,
+    whose newest request it read it refused) whose client is a host of this run licensed now for that license (its
+    product of that ActID ``Licensed``, by its own diagnosis): cured elsewhere.
+
+    The host's finding is kept - it is what the host did - with ``cured_elsewhere`` (each such client, its license and
+    the KMS host it uses now) in a copy of its evidence and a clause in its message; the client is not failing because
+    of that host. Returns the fleet's list of them (``summary.refusals_cured_elsewhere``). A client not in the run, its
+    CMID not collected or shared by two hosts, or its product not licensed (or not read) leaves the refusal standing:
+    absent is not "cured". O(hosts): one index by CMID, then a look-up per standing license (at most the 20 events
+    read per KMS host)."""
+    index: dict[str, dict[str, t.Any] | None] | None = None
+    cured_all: list[dict[str, t.Any]] = []
+    for result in results:
+        findings = result["findings"]
+        for position, finding in enumerate(findings):
+            standing = (finding.get("evidence") or {}).get("standing") if finding.get("code") == "KMS_HOST_REQUESTS_FAILING" else None
+            if not standing:
+                continue
+            if index is None:
+                index = _by_client_machine_id(results)
+            cured = [entry for entry in (_cured(index, result, refusal) for refusal in standing) if entry is not None]
+            if not cured:
+                continue
+            evidence = dict(finding["evidence"], cured_elsewhere=cured)
+            # copy-on-write: the caller's finding and its evidence stay as they were
+            findings[position] = _findings.make("KMS_HOST_REQUESTS_FAILING", finding.get("product"), evidence,
+                                                {"cured": ", ".join(sorted({c["client"] for c in cured}, key=host_order))},
+                                                confidence=finding.get("confidence") or "high")
+            cured_all.extend({"kms_host": result["host"], **entry} for entry in cured)
+    return sorted(cured_all, key=lambda c: (host_order(c["kms_host"]), host_order(c["client"]), c["activation_id"]))
+
+
+def _cured(index: dict[str, dict[str, t.Any] | None], kms_host: t.Mapping[str, t.Any],
+           refusal: t.Mapping[str, t.Any]) -> dict[str, t.Any] | None:
+    """The client of a standing refusal when it is another host of the run licensed now for the refused license:
+    ``client`` (its inventory name), ``client_machine_id``, ``activation_id``, ``hresult`` (the refusal's) and
+    ``kms_target`` (the KMS host its product uses now, None when not known); else None."""
+    client = index.get(str(refusal.get("client_machine_id") or ""))
+    if client is None or client is kms_host:
+        return None
+    product = next((p for p in client.get("products") or [] if p.get("id") and p["id"] == refusal.get("activation_id")), None)
+    if product is None or product.get("license_status_name") != "Licensed":
+        return None
+    return {"client": client["host"], "client_machine_id": refusal["client_machine_id"],
+            "activation_id": refusal["activation_id"], "hresult": refusal.get("hresult"), "kms_target": product.get("kms_target")}
 
 
 def _add_join(group: dict[str, t.Any], join: _Join) -> None:

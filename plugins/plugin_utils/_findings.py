@@ -275,7 +275,7 @@ _SPECS = [
          "the threshold, or the host not activated.",
          "コードを確認してください (クライアント側のエラーと同じです)。クライアントのバージョンに対して古いホストキー (CSVLK)、"
          "しきい値未満のカウント、またはホスト自体が未認証である可能性があります。",
-         ("failed", "refused", "total", "hresult", "clients")),
+         ("failed", "refused", "total", "hresult", "clients", "standing")),
     Spec("KMS_HOST_RULE_LIMITED", "warning", None, False,
          "This KMS host's Key Management Service firewall rule is enabled but {why}.",
          "この KMS ホストのキー管理サービスのファイアウォール規則は有効ですが、{why}。",
@@ -448,6 +448,13 @@ _CHANNEL_NO_KEY = (
 _SRV_MISSING_NO_CODE = (
     "No _vlmcs._tcp SRV record in {domains}: the client cannot find a KMS host.",
     "{domains} に _vlmcs._tcp SRV レコードがありません。クライアントは KMS ホストを見つけられません。",
+)
+
+#: KMS_HOST_REQUESTS_FAILING's clause when the fleet step found clients it refused licensed now (``cured_elsewhere``,
+#: _correlate): the host's refusals are still said, and so is that they no longer keep those clients unlicensed.
+_CURED_ELSEWHERE = (
+    " Licensed now, by their own diagnosis in this run (the refusal is cured elsewhere, not counted against them): {cured}.",
+    " このうち、この実行の診断でライセンス認証済みのクライアント (拒否は別の経路で解消済みのため、失敗に数えません): {cured}。",
 )
 
 #: KMS_HOST_CANNOT_ACTIVATE_PRODUCT for an Office client of 2016 or later: each Office version needs its own host key
@@ -882,6 +889,8 @@ def _texts(spec: Spec, values: dict[str, t.Any]) -> tuple[str, str, str, str]:
     if spec.code == "KMS_SRV_MISSING" and values.get("hresult") is None:
         # no code to quote (a look-up seen to fail, a request not recorded): not "(last error no error code recorded)"
         return (_SRV_MISSING_NO_CODE[0], _SRV_MISSING_NO_CODE[1], spec.remedy_en, spec.remedy_ja)
+    if spec.code == "KMS_HOST_REQUESTS_FAILING" and values.get("cured_elsewhere"):
+        return (spec.en + _CURED_ELSEWHERE[0], spec.ja + _CURED_ELSEWHERE[1], spec.remedy_en, spec.remedy_ja)
     if spec.code == "KMS_HOST_CANNOT_ACTIVATE_PRODUCT":
         family = _family_of(str(values.get("os_release") or "")) or ""
         if family == "office2010":

@@ -429,6 +429,14 @@ def _guid(value: t.Any) -> str | None:
     return None if is_placeholder(text) else text.lower()
 
 
+def client_machine_id(snapshot: t.Mapping[str, t.Any]) -> str | None:
+    """SoftwareLicensingService.ClientMachineID of a snapshot's activation probe, in lower case as a 12290's CMID is
+    read (:func:`parse_kms_event`); None when it was not collected or is a placeholder (absent, not an ID)."""
+    activation = (snapshot.get("probes") or {}).get("activation")
+    service = activation.get("service") if isinstance(activation, dict) else None
+    return _guid(service.get("ClientMachineID")) if isinstance(service, dict) else None
+
+
 def is_placeholder(text: str) -> bool:
     """A redaction or placeholder people put in published captures: <CMID>, <KMS Host FQDN>, xxxxx, ***, [removed]."""
     text = text.strip()

@@ -106,9 +106,11 @@ def snapshot_document(document: t.Any) -> t.Any:
             f"snapshot is not UTF-8 or UTF-16 text ({exc.reason} at byte {exc.start}): save the file as UTF-8") from None
 
 
-def read_file(path: str, expiring_days: int = 30) -> dict[str, t.Any]:
+def read_file(path: str, expiring_days: int = 30, restart_pending_ignore: t.Sequence[str] = ()) -> dict[str, t.Any]:
     """One file's diagnosis, or a failed result naming the file and why it was skipped (a product key in the file's
-    name or the reason cut to its last five characters, as in the file's own strings)."""
+    name or the reason cut to its last five characters, as in the file's own strings).
+
+    ``expiring_days`` and ``restart_pending_ignore`` are the diagnose module's analysis options, already checked."""
     name = _gvlk.mask_keys(os.path.basename(path))
     try:
         size = os.path.getsize(path)
@@ -135,7 +137,8 @@ def read_file(path: str, expiring_days: int = 30) -> dict[str, t.Any]:
                 raise _Skip("no slmgr, ospp.vbs, event or nslookup output recognised in the text")
         else:
             snapshot = _snapshot.read_snapshot(text)
-        return _analyze.analyze(snapshot, {}, {"expiring_days": int(expiring_days)})
+        return _analyze.analyze(snapshot, {}, {"expiring_days": int(expiring_days),
+                                               "restart_pending_ignore": list(restart_pending_ignore)})
     except _Skip as exc:
         reason = str(exc)
     except _snapshot.SnapshotError as exc:
@@ -169,9 +172,10 @@ def folder_problem(folder: str, cwd: str | None = None) -> str | None:
     return None
 
 
-def read_folder(folder: str, cwd: str | None = None, expiring_days: int = 30) -> list[dict[str, t.Any]]:
+def read_folder(folder: str, cwd: str | None = None, expiring_days: int = 30,
+                restart_pending_ignore: t.Sequence[str] = ()) -> list[dict[str, t.Any]]:
     """Every ``*.json`` snapshot and ``*.txt`` pasted output of ``folder`` as ``{host, path, result}``, sorted; host
-    names from the file names.
+    names from the file names; each diagnosed with the analysis options (see :func:`read_file`).
 
     Raises AnsibleError naming the folder when it does not exist or holds no such file.
     """
@@ -189,5 +193,5 @@ def read_folder(folder: str, cwd: str | None = None, expiring_days: int = 30) ->
         if host.lower() in seen:
             host = os.path.basename(shown)
         seen.add(host.lower())
-        entries.append({"host": host, "path": shown, "result": read_file(file, expiring_days)})
+        entries.append({"host": host, "path": shown, "result": read_file(file, expiring_days, restart_pending_ignore)})
     return entries

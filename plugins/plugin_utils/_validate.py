@@ -299,6 +299,18 @@ def validate(spec: dict[str, t.Any], values: dict[str, t.Any]) -> list[str]:
     return errors
 
 
+def checked(spec: dict[str, t.Any], values: dict[str, t.Any]) -> dict[str, t.Any]:
+    """``values`` checked as :func:`validate` checks them and converted by ansible's ArgumentSpecValidator (a list
+    option given as ``"a,b"`` is ``["a", "b"]``; what ``values`` leaves out has its default).
+
+    For the entry points that are no action (the diagnose filter, the snapshots lookup), so that an option they share
+    with a module is refused with the same words. Raises ``AnsibleActionFail`` with every error, one per line."""
+    errors = validate(spec, values)
+    if errors:
+        raise AnsibleActionFail("; ".join(errors))
+    return dict(ArgumentSpecValidator(spec).validate({k: v for k, v in values.items() if k in spec}).validated_parameters)
+
+
 def unused(spec: dict[str, t.Any], values: dict[str, t.Any]) -> list[str]:
     """Warnings (one line each) for the variables of ``spec`` given in ``values`` that no remedy uses because their
     switch is off (``_remediate.unused_settings``, with each role prefix); ``values`` are already valid."""

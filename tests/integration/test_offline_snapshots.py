@@ -83,3 +83,37 @@ def test_the_default_report_folder_is_in_the_folder_the_run_starts_in(tmp_path, 
         assert run.rc == 0, run.output[-3000:]
         assert json.loads((work / "reports" / "diagnosis.json").read_text(encoding="utf-8"))["results"][0]["host"] == "PC-A"
         assert not (stale / "reports").exists() and not ours.exists()
+
+
+def _renames_pending() -> dict:
+    """A licensed client whose only restart signal is pending file renames (the restart_pending probe)."""
+    snap = S.healthy()
+    snap["probes"]["restart_pending"] = {
+        "last_boot": "2026-11-24T08:00:00Z", "spp_registry": {"Start": 2}, "spp_service": {"StartMode": "Auto"},
+        "stores": [], "windows": {"component_servicing": False, "windows_update": False, "file_rename_entries": 3}}
+    return snap
+
+
+def test_snapshot_restart_pending_ignore_diagnoses_as_the_online_setting_and_a_bad_value_is_refused(tmp_path, demo_lab):
+    """diagnose_restart_pending_ignore's offline counterpart: before, the playbook took no such variable and a saved
+    snapshot stayed RESTART_PENDING whatever the online run was told."""
+    folder = tmp_path / "snaps"
+    folder.mkdir()
+    (folder / "PC-R.json").write_text(json.dumps(_renames_pending()), encoding="utf-8")
+
+    def run(value, out):
+        return run_playbook(demo_lab.inventory_path, ROOT / "playbooks" / "diagnose_snapshots.yml", tmp_path, extra=[
+            "-e", json.dumps({"snapshot_dir": str(folder), "report_dir": str(tmp_path / out),
+                              **({"snapshot_restart_pending_ignore": value} if value is not None else {})})])
+    counted = run(None, "counted")
+    assert counted.rc == 0, counted.output[-3000:]
+    doc = json.loads((tmp_path / "counted" / "diagnosis.json").read_text(encoding="utf-8"))
+    assert "RESTART_PENDING" in doc["results"][0]["codes"]
+    ignored = run("file_rename", "ignored")
+    assert ignored.rc == 0, ignored.output[-3000:]
+    codes = json.loads((tmp_path / "ignored" / "diagnosis.json").read_text(encoding="utf-8"))["results"][0]["codes"]
+    assert "RESTART_PENDING" not in codes and "RESTART_PENDING_IGNORED" in codes
+    refused = run(["reboot"], "refused")
+    choices = "snapshot_restart_pending_ignore must be one or more of: component_servicing, windows_update, file_rename"
+    assert refused.rc != 0 and choices in refused.output
+    assert not (tmp_path / "refused").exists()

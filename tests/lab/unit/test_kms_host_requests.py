@@ -33,8 +33,10 @@ def test_each_request_is_a_12290_in_microsofts_layout_and_the_collection_reads_i
     snapshot = _snapshot.build_snapshot("kms01", {"activation": scripts.probe_activation(f, f.hosts["kms01"], {}),
                                                   "kms_host": raw}, {}, {}, 0.0)
     found = {x["code"]: x for x in _analyze.analyze(snapshot, {})["findings"]}
+    standing = [{"client_machine_id": f.hosts["pc-11"].service["ClientMachineID"].lower(),
+                 "activation_id": events[0]["activation_id"], "hresult": "0xC004F042", "client": "pc-11.corp.example.jp"}]
     assert found["KMS_HOST_REQUESTS_FAILING"]["evidence"] == {"failed": 1, "refused": 1, "total": 2, "hresult": "0xC004F042",
-                                                              "clients": ["pc-11.corp.example.jp"]}
+                                                              "clients": ["pc-11.corp.example.jp"], "standing": standing}
 
 
 def test_requests_24h_counts_every_request_of_the_day_not_only_the_events_read():
@@ -64,12 +66,47 @@ def test_a_refusal_of_a_client_the_host_served_later_is_not_a_refusal_of_the_pre
     remediation; kms_host_info says the same (one rule, _analyze.request_refusals)."""
     f = _fleet([{"name": "pc-ok", "edition": "win10-pro"}, {"name": "pc-skew", "edition": "win10-pro", "clock_offset_hours": 6}])
     found, refusals = _request_findings(f)
-    assert found["KMS_HOST_REQUESTS_FAILING"]["evidence"] == {"failed": 1, "refused": 1, "total": 2, "hresult": "0xC004F06C",
-                                                              "clients": ["pc-skew.corp.example.jp"]}
+    evidence = found["KMS_HOST_REQUESTS_FAILING"]["evidence"]
+    assert {k: v for k, v in evidence.items() if k != "standing"} == {
+        "failed": 1, "refused": 1, "total": 2, "hresult": "0xC004F06C", "clients": ["pc-skew.corp.example.jp"]}
+    assert [s["client_machine_id"] for s in evidence["standing"]] == [f.hosts["pc-skew"].service["ClientMachineID"].lower()]
     assert refusals == found["KMS_HOST_REQUESTS_FAILING"]["evidence"]
     client = f.hosts["pc-skew"]
     client.clock_offset = 0.0
     f.activate(client)
     found, refusals = _request_findings(f)
     assert "KMS_HOST_REQUESTS_FAILING" not in found
-    assert refusals == {"failed": 0, "refused": 1, "total": 3, "hresult": None, "clients": []}
+    assert refusals == {"failed": 0, "refused": 1, "total": 3, "hresult": None, "clients": [], "standing": []}
+
+
+def test_a_client_refused_by_one_kms_host_and_activated_through_another_is_cured_elsewhere_in_the_fleet():
+    """kms01 (a 2019 host key) refuses Windows 11 (0xC004F042); the client is pointed at kms02 (2022) and activates.
+    kms01's last 20 events still hold the refusal, so its KMS_HOST_REQUESTS_FAILING stays (what it did); the fleet
+    step finds the client by the CMID kms01 recorded (its own ClientMachineID, [EVT] Table 11) and marks the refusal
+    cured elsewhere (_correlate._cure_refusals)."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _correlate
+    f = fleet_mod.build({
+        "name": "t", "domain": "corp.example.jp",
+        "kms_hosts": [{"name": "kms01", "edition": "ws2019-datacenter", "kms": {"csvlk": ["ws2019"], "base_count": 40}},
+                      {"name": "kms02", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 40}}],
+        "hosts": [{"name": "pc-11", "edition": "win11-pro", "kms_machine": "kms01.corp.example.jp"}],
+    })
+
+    def diagnosis(name):
+        probes = {"activation": scripts.probe_activation(f, f.hosts[name], {})}
+        if name.startswith("kms"):
+            probes["kms_host"] = scripts.probe_kms_host(f, f.hosts[name], {"max_events": 20})
+        return dict(_analyze.analyze(_snapshot.build_snapshot(name, probes, {}, {}, 0.0), {}), host=name)
+    assert "KMS_HOST_CANNOT_ACTIVATE_PRODUCT" in diagnosis("pc-11")["codes"]
+    client = f.hosts["pc-11"]
+    f.set_kms_machine(client, "kms02.corp.example.jp", 1688)
+    assert f.activate(client) == 0
+    results = [diagnosis("kms01"), diagnosis("kms02"), diagnosis("pc-11")]
+    assert "KMS_HOST_REQUESTS_FAILING" in results[0]["codes"] and results[2]["codes"] == ["ACTIVATED"]
+    enriched, summary = _correlate.correlate(results)
+    cured = [{"kms_host": "kms01", "client": "pc-11", "client_machine_id": client.service["ClientMachineID"].lower(),
+              "activation_id": results[2]["products"][0]["id"], "hresult": "0xC004F042",
+              "kms_target": "kms02.corp.example.jp:1688"}]
+    assert summary["refusals_cured_elsewhere"] == cured
+    finding = next(x for x in enriched[0]["findings"] if x["code"] == "KMS_HOST_REQUESTS_FAILING")
+    assert finding["evidence"]["cured_elsewhere"] == [{k: v for k, v in cured[0].items() if k != "kms_host"}]

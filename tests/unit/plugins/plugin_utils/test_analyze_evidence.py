@@ -122,7 +122,9 @@ def test_12293_and_failing_12290_on_the_kms_host():
     publishing = finding(result, "KMS_DNS_PUBLISHING_FAILED")
     assert publishing["evidence"]["hresult"] == "0x80072338" and publishing["evidence"]["domain"] == "corp.example.jp"
     failing = finding(result, "KMS_HOST_REQUESTS_FAILING")
-    assert failing["evidence"] == {"failed": 1, "refused": 1, "total": 2, "hresult": "0xC004F042", "clients": ["pc7.corp.example.jp"]}
+    assert failing["evidence"] == {"failed": 1, "refused": 1, "total": 2, "hresult": "0xC004F042", "clients": ["pc7.corp.example.jp"],
+                                   "standing": [{"client_machine_id": S.CMID, "activation_id": S.WIN_ID,
+                                                 "hresult": "0xC004F042", "client": "pc7.corp.example.jp"}]}
     assert "DNS_ERROR_RCODE_BADSIG" in _snapshot.parse_kms_event({"Id": 12293, "Data": ["0x80072338", "x"]})["hresult_text"]
 
 

@@ -45,7 +45,10 @@ def test_kb974998_12290_the_host_refused_a_request_for_the_clock():
     assert parsed["hresult"] == "0xC004F06C" and parsed["activation_id"] == "68531fb9-5511-4989-97be-d11a0f55633f"
     result = _diagnose("en_kb974998_event_12290.txt")
     assert _finding(result, "KMS_HOST_REQUESTS_FAILING")["evidence"] == {
-        "failed": 1, "refused": 1, "total": 1, "hresult": "0xC004F06C", "clients": []}
+        "failed": 1, "refused": 1, "total": 1, "hresult": "0xC004F06C", "clients": [],
+        # the license whose refusal stands, for the fleet step (_correlate._cure_refusals); KB 974998 prints no name
+        "standing": [{"client_machine_id": "36f27b39-2fd5-440b-be67-a09996d27a38",
+                      "activation_id": "68531fb9-5511-4989-97be-d11a0f55633f", "hresult": "0xC004F06C", "client": None}]}
     assert result["is_kms_host"] and result["status"] != "healthy"
 
 

@@ -19,7 +19,8 @@ def _event(record_id, hresult, cmid=CMID, act_id=WINDOWS, name="pc1.corp.example
 
 def test_a_refusal_followed_by_a_served_request_of_the_same_license_does_not_stand():
     events = [_event(12, "0x0"), _event(11, "0xC004F06C")]      # newest first
-    assert _analyze.request_refusals(events) == {"failed": 0, "refused": 1, "total": 2, "hresult": None, "clients": []}
+    assert _analyze.request_refusals(events) == {"failed": 0, "refused": 1, "total": 2, "hresult": None, "clients": [],
+                                                 "standing": []}
 
 
 def test_a_served_request_before_the_refusal_does_not_answer_it():
@@ -31,7 +32,9 @@ def test_a_served_windows_does_not_answer_the_same_machines_refused_office():
     # one machine, one CMID, two licenses: the Office its CSVLK does not cover is still refused
     events = [_event(12, "0x0", act_id=WINDOWS), _event(11, "0xC004F042", act_id=OFFICE)]
     assert _analyze.request_refusals(events) == {"failed": 1, "refused": 1, "total": 2, "hresult": "0xC004F042",
-                                                 "clients": ["pc1.corp.example.jp"]}
+                                                 "clients": ["pc1.corp.example.jp"],
+                                                 "standing": [{"client_machine_id": CMID, "activation_id": OFFICE,
+                                                               "hresult": "0xC004F042", "client": "pc1.corp.example.jp"}]}
 
 
 def test_another_clients_served_request_does_not_answer_a_refusal():

@@ -530,3 +530,21 @@ def test_a_run_pattern_that_matches_nothing_is_the_one_error():
     result = _run({"roles": {"report": []}, "targets": [run, _kms_target(["kms01"], [])]}, {"localhost": {}})
     assert result["errors"] == ["diagnose_hosts: no host of the inventory matches 'windows'; put the hosts in a group "
                                 "'windows' or set -e diagnose_hosts=<group or host pattern>"]
+
+
+def test_snapshot_restart_pending_ignore_is_checked_as_the_module_checks_its_option_before_any_file_is_read():
+    """diagnose_snapshots' snapshot_restart_pending_ignore (diagnose_restart_pending_ignore's counterpart, passed to the
+    snapshots lookup) is validated by the playbook's first step with the module's own choices; the spec read from
+    playbooks/tasks/validate_snapshots.yml, which had no such variable before."""
+    from ansible_collections.winactivation.kms.plugins.plugin_utils import _restart
+    path = os.path.join(os.path.dirname(__file__), *[os.pardir] * 3, os.pardir, "playbooks", "tasks", "validate_snapshots.yml")
+    with open(path, encoding="utf-8") as handle:
+        tasks = yaml.safe_load(handle)
+    spec = {name: option for task in tasks for name, option in
+            ((task.get("winactivation.kms.validate") or {}).get("variables") or {}).items()
+            if name == "snapshot_restart_pending_ignore"}
+    assert spec["snapshot_restart_pending_ignore"]["choices"] == list(_restart.IGNORABLE)
+    assert _validate.validate(spec, {"snapshot_restart_pending_ignore": ["reboot"]}) == [
+        "value of snapshot_restart_pending_ignore must be one or more of: component_servicing, windows_update, "
+        "file_rename. Got no match for: reboot"]
+    assert _validate.validate(spec, {"snapshot_restart_pending_ignore": "file_rename,windows_update"}) == []
