@@ -451,6 +451,11 @@ def host_key(name: t.Any) -> str:
     return str(name or "").rstrip(".").lower()
 
 
+#: An IPv4 address in the canonical text of the ``ipaddress`` module: four decimal octets of 0-255 in ASCII digits,
+#: none with a leading zero (which ``ipaddress`` refuses). Such a text is its own ``ip_address(text).compressed``.
+_CANONICAL_IPV4 = re.compile(r"(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])")
+
+
 def address_key(text: t.Any) -> str | None:
     """An IP address (IPv4 or IPv6, brackets and zone id dropped) as addresses are compared across a run, in the
     canonical text of the ``ipaddress`` module (``10.1.2.3``; ``FE80:0::1`` and ``[fe80::1%12]`` are ``fe80::1``); None
@@ -461,6 +466,8 @@ def address_key(text: t.Any) -> str | None:
     value = value.partition("%")[0]
     if not value or not (":" in value or value[0].isdigit()):
         return None      # a host name: no parse attempted (most targets are names)
+    if _CANONICAL_IPV4.fullmatch(value):
+        return value     # already the canonical text (what a DNS look-up answers): nothing to normalise
     try:
         return ipaddress.ip_address(value).compressed
     except ValueError:
