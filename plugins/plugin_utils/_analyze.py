@@ -923,7 +923,7 @@ def _lone_request_findings(ctx: _Context, products: list[dict[str, t.Any]]) -> l
         return []
     request = ctx.activation.get("last_request") or {}
     inner = _hresult.normalise(request.get("hresult"))
-    # its answer, paired with it as a product's is (_snapshot._KmsEvents.response_for)
+    # its answer, paired with it as a product's is (_snapshot._KmsEvents.request_and_response)
     stub = {"application": "other", "id": request.get("activation_id"), "key": request.get("activation_id") or "request",
             "name": None, "license_family": None, "last_request": request,
             "last_response": ctx.activation.get("last_request_response") if request else None}

@@ -827,33 +827,30 @@ class _KmsEvents:
         """Every event of those ids, newest first."""
         return [self._at(i) for i, one in enumerate(self._ids) if one in event_ids]
 
-    def request_for(self, activation_id: str | None) -> dict[str, t.Any] | None:
-        """The newest request (12288) for the activation ID; with None, the newest whose ActID is absent or redacted."""
+    def request_and_response(self, activation_id: str | None) -> tuple[dict[str, t.Any] | None, dict[str, t.Any] | None]:
+        """The newest request (12288) for the activation ID (with None, the newest whose ActID is absent or redacted)
+        and its response (12289, :meth:`_response_to`'s rule); (None, None) when there is no such request."""
         index = self._request_index(activation_id)
-        return None if index is None else self._at(index)
+        return (None, None) if index is None else (self._at(index), self._response_to(index))
 
     def _request_index(self, activation_id: str | None) -> int | None:
-        """Where :meth:`request_for`'s request is in the order, None when there is none."""
+        """Where :meth:`request_and_response`'s request is in the order, None when there is none."""
         for index, one in enumerate(self._ids):
             if one == 12288 and self._link(index) == activation_id:
                 return index
         return None
 
-    def response_for(self, activation_id: str | None) -> dict[str, t.Any] | None:
-        """The response (12289) to :meth:`request_for`'s request, None when none is known to answer it.
+    def latest_response_to_latest_request(self) -> dict[str, t.Any] | None:
+        """The response (12289) to the newest request of all (``latest(12288)``, whatever product it is for), by
+        :meth:`_response_to`'s rule; None when there is no request or none is known to answer it."""
+        return self._response_to(self._ids.index(12288) if 12288 in self._ids else None)
+
+    def _response_to(self, index: int | None) -> dict[str, t.Any] | None:
+        """The response (12289) to the request at ``index`` of the order, None when none is known to answer it.
 
         12289 carries no ActID ([EVT]): the response is the first 12289 logged after the request, with no other
         request between them. A request without a RecordId (pasted text, whose order says nothing about time) is
         answered by a 12289 next to it, on either side, with no request between."""
-        return self._response_to(self._request_index(activation_id))
-
-    def latest_response_to_latest_request(self) -> dict[str, t.Any] | None:
-        """The response (12289) to the newest request of all (``latest(12288)``, whatever product it is for), by
-        :meth:`response_for`'s rule; None when there is no request or none is known to answer it."""
-        return self._response_to(self._ids.index(12288) if 12288 in self._ids else None)
-
-    def _response_to(self, index: int | None) -> dict[str, t.Any] | None:
-        """The response to the request at ``index`` of the order (:meth:`response_for`'s rule), None when none."""
         if index is None:
             return None
         sides = [range(index - 1, -1, -1)]
@@ -890,9 +887,9 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
         # Windows and Office are judged separately: each product gets its own latest request, linked by activation ID
         # (never by both being absent: two products without IDs stay two products).
         product["key"] = product["id"] or f"product-{index + 1}"
-        own = events.request_for(product["id"]) if product["id"] else None
+        own, answer = events.request_and_response(product["id"]) if product["id"] else (None, None)
         product["last_request"] = own
-        product["last_response"] = events.response_for(product["id"]) if own else None
+        product["last_response"] = answer
         product["request_link"] = "activation_id" if own else None
         if own and product["channel"] == "UNKNOWN":
             product.update(channel="KMS_CLIENT", channel_confidence="medium",
@@ -901,10 +898,10 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
     # A request whose activation ID is absent or redacted: it belongs to the Windows product when there is exactly
     # one and it has no request of its own (assumed: Windows is what most published 12288 captures are about).
     if len(windows) == 1 and windows[0]["last_request"] is None:
-        unlinked = events.request_for(None)
+        unlinked, answer = events.request_and_response(None)
         if unlinked is not None:
             windows[0]["last_request"] = unlinked
-            windows[0]["last_response"] = events.response_for(None)
+            windows[0]["last_response"] = answer
             windows[0]["request_link"] = "assumed: only Windows product"
     view: dict[str, t.Any] = {
         "licensing_error": _probe_error(raw.get("licensing_error")),
