@@ -1504,8 +1504,9 @@ def read_error(value: t.Any) -> str | None:
 
 def read_errors(raw: t.Any, names: tuple[str, ...]) -> dict[str, str | None]:
     """The hex HRESULT of each named read in a probe's map of failed reads (:func:`read_error`), None for each one made."""
-    failed = raw if isinstance(raw, dict) else {}
-    return {name: read_error(failed.get(name)) for name in names}
+    if not raw or not isinstance(raw, dict):
+        return dict.fromkeys(names)     # every read made (or a snapshot from before the probe said): nothing to look up
+    return {name: read_error(raw.get(name)) for name in names}
 
 
 def kms_host_events_error(raw: dict[str, t.Any]) -> dict[str, str | None]:
