@@ -979,10 +979,10 @@ def _restart_pending(snapshot: dict[str, t.Any], ignore: t.Collection[str] = ())
     antivirus running as an administrator or LocalSystem, so it says some file is replaced at the next boot, not that
     servicing is half-done (docs/architecture.md, "Restart pending")."""
     restart = _restart.from_snapshot(snapshot, ignore)
+    if not restart["reasons"] and not restart["ignored"]:
+        return []       # nothing to say: no evidence built
     seen = {"last_boot": restart["last_boot"], "file_rename_entries": restart["file_rename_entries"], "ignored": list(restart["ignored"])}
     if not restart["reasons"]:
-        if not restart["ignored"]:
-            return []
         return [_findings.make("RESTART_PENDING_IGNORED", None, seen, {"ignored_words": _restart.words(restart["ignored"])})]
     # system_repair defers its repairs to Windows' own restart and a rebuilt store's, not to sppsvc's start type
     defers = _restart.windows_waits_for_restart(restart) or bool(restart["license_store_rebuilt"])
