@@ -923,7 +923,7 @@ def _lone_request_findings(ctx: _Context, products: list[dict[str, t.Any]]) -> l
         return []
     request = ctx.activation.get("last_request") or {}
     inner = _hresult.normalise(request.get("hresult"))
-    # its answer, paired with it as a product's is (_snapshot._KmsEvents.response_for)
+    # its answer, paired with it as a product's is (_snapshot._KmsEvents.request_and_response)
     stub = {"application": "other", "id": request.get("activation_id"), "key": request.get("activation_id") or "request",
             "name": None, "license_family": None, "last_request": request,
             "last_response": ctx.activation.get("last_request_response") if request else None}
@@ -979,10 +979,10 @@ def _restart_pending(snapshot: dict[str, t.Any], ignore: t.Collection[str] = ())
     antivirus running as an administrator or LocalSystem, so it says some file is replaced at the next boot, not that
     servicing is half-done (docs/architecture.md, "Restart pending")."""
     restart = _restart.from_snapshot(snapshot, ignore)
+    if not restart["reasons"] and not restart["ignored"]:
+        return []       # nothing to say: no evidence built
     seen = {"last_boot": restart["last_boot"], "file_rename_entries": restart["file_rename_entries"], "ignored": list(restart["ignored"])}
     if not restart["reasons"]:
-        if not restart["ignored"]:
-            return []
         return [_findings.make("RESTART_PENDING_IGNORED", None, seen, {"ignored_words": _restart.words(restart["ignored"])})]
     # system_repair defers its repairs to Windows' own restart and a rebuilt store's, not to sppsvc's start type
     defers = _restart.windows_waits_for_restart(restart) or bool(restart["license_store_rebuilt"])

@@ -462,6 +462,11 @@ def host_key(name: t.Any) -> str:
     return str(name or "").rstrip(".").lower()
 
 
+#: An IPv4 address in the canonical text of the ``ipaddress`` module: four decimal octets of 0-255 in ASCII digits,
+#: none with a leading zero (which ``ipaddress`` refuses). Such a text is its own ``ip_address(text).compressed``.
+_CANONICAL_IPV4 = re.compile(r"(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])")
+
+
 def address_key(text: t.Any) -> str | None:
     """An IP address (IPv4 or IPv6, brackets and zone id dropped) as addresses are compared across a run, in the
     canonical text of the ``ipaddress`` module (``10.1.2.3``; ``FE80:0::1`` and ``[fe80::1%12]`` are ``fe80::1``); None
@@ -472,6 +477,8 @@ def address_key(text: t.Any) -> str | None:
     value = value.partition("%")[0]
     if not value or not (":" in value or value[0].isdigit()):
         return None      # a host name: no parse attempted (most targets are names)
+    if _CANONICAL_IPV4.fullmatch(value):
+        return value     # already the canonical text (what a DNS look-up answers): nothing to normalise
     try:
         return ipaddress.ip_address(value).compressed
     except ValueError:
@@ -831,33 +838,30 @@ class _KmsEvents:
         """Every event of those ids, newest first."""
         return [self._at(i) for i, one in enumerate(self._ids) if one in event_ids]
 
-    def request_for(self, activation_id: str | None) -> dict[str, t.Any] | None:
-        """The newest request (12288) for the activation ID; with None, the newest whose ActID is absent or redacted."""
+    def request_and_response(self, activation_id: str | None) -> tuple[dict[str, t.Any] | None, dict[str, t.Any] | None]:
+        """The newest request (12288) for the activation ID (with None, the newest whose ActID is absent or redacted)
+        and its response (12289, :meth:`_response_to`'s rule); (None, None) when there is no such request."""
         index = self._request_index(activation_id)
-        return None if index is None else self._at(index)
+        return (None, None) if index is None else (self._at(index), self._response_to(index))
 
     def _request_index(self, activation_id: str | None) -> int | None:
-        """Where :meth:`request_for`'s request is in the order, None when there is none."""
+        """Where :meth:`request_and_response`'s request is in the order, None when there is none."""
         for index, one in enumerate(self._ids):
             if one == 12288 and self._link(index) == activation_id:
                 return index
         return None
 
-    def response_for(self, activation_id: str | None) -> dict[str, t.Any] | None:
-        """The response (12289) to :meth:`request_for`'s request, None when none is known to answer it.
+    def latest_response_to_latest_request(self) -> dict[str, t.Any] | None:
+        """The response (12289) to the newest request of all (``latest(12288)``, whatever product it is for), by
+        :meth:`_response_to`'s rule; None when there is no request or none is known to answer it."""
+        return self._response_to(self._ids.index(12288) if 12288 in self._ids else None)
+
+    def _response_to(self, index: int | None) -> dict[str, t.Any] | None:
+        """The response (12289) to the request at ``index`` of the order, None when none is known to answer it.
 
         12289 carries no ActID ([EVT]): the response is the first 12289 logged after the request, with no other
         request between them. A request without a RecordId (pasted text, whose order says nothing about time) is
         answered by a 12289 next to it, on either side, with no request between."""
-        return self._response_to(self._request_index(activation_id))
-
-    def latest_response_to_latest_request(self) -> dict[str, t.Any] | None:
-        """The response (12289) to the newest request of all (``latest(12288)``, whatever product it is for), by
-        :meth:`response_for`'s rule; None when there is no request or none is known to answer it."""
-        return self._response_to(self._ids.index(12288) if 12288 in self._ids else None)
-
-    def _response_to(self, index: int | None) -> dict[str, t.Any] | None:
-        """The response to the request at ``index`` of the order (:meth:`response_for`'s rule), None when none."""
         if index is None:
             return None
         sides = [range(index - 1, -1, -1)]
@@ -894,9 +898,9 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
         # Windows and Office are judged separately: each product gets its own latest request, linked by activation ID
         # (never by both being absent: two products without IDs stay two products).
         product["key"] = product["id"] or f"product-{index + 1}"
-        own = events.request_for(product["id"]) if product["id"] else None
+        own, answer = events.request_and_response(product["id"]) if product["id"] else (None, None)
         product["last_request"] = own
-        product["last_response"] = events.response_for(product["id"]) if own else None
+        product["last_response"] = answer
         product["request_link"] = "activation_id" if own else None
         if own and product["channel"] == "UNKNOWN":
             product.update(channel="KMS_CLIENT", channel_confidence="medium",
@@ -905,10 +909,10 @@ def normalise_activation(raw: dict[str, t.Any], reference: datetime.datetime | N
     # A request whose activation ID is absent or redacted: it belongs to the Windows product when there is exactly
     # one and it has no request of its own (assumed: Windows is what most published 12288 captures are about).
     if len(windows) == 1 and windows[0]["last_request"] is None:
-        unlinked = events.request_for(None)
+        unlinked, answer = events.request_and_response(None)
         if unlinked is not None:
             windows[0]["last_request"] = unlinked
-            windows[0]["last_response"] = events.response_for(None)
+            windows[0]["last_response"] = answer
             windows[0]["request_link"] = "assumed: only Windows product"
     view: dict[str, t.Any] = {
         "licensing_error": _probe_error(raw.get("licensing_error")),
@@ -1526,8 +1530,9 @@ def read_error(value: t.Any) -> str | None:
 
 def read_errors(raw: t.Any, names: tuple[str, ...]) -> dict[str, str | None]:
     """The hex HRESULT of each named read in a probe's map of failed reads (:func:`read_error`), None for each one made."""
-    failed = raw if isinstance(raw, dict) else {}
-    return {name: read_error(failed.get(name)) for name in names}
+    if not raw or not isinstance(raw, dict):
+        return dict.fromkeys(names)     # every read made (or a snapshot from before the probe said): nothing to look up
+    return {name: read_error(raw.get(name)) for name in names}
 
 
 def kms_host_events_error(raw: dict[str, t.Any]) -> dict[str, str | None]:

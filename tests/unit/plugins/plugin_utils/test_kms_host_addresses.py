@@ -9,6 +9,8 @@ before the join by address (the KMS host was "not in the run" and every check ag
 """
 from __future__ import annotations
 
+import ipaddress
+
 import pytest
 
 from ansible_collections.winactivation.kms.plugins.plugin_utils import _analyze, _correlate, _snapshot
@@ -195,3 +197,19 @@ def test_a_short_name_two_kms_hosts_of_the_run_share_joins_neither(order):
     assert group["in_run"] is False and group["shared_by"] == ["kmsa", "kmsb"]
     assert _finding(next(r for r in results if r["host"] == "pc-0"), "KMS_HOST_CANNOT_ACTIVATE_PRODUCT") is None
     assert all(_finding(r, "KMS_HOST_DOWN") is None for r in results if r["host"] in ("kmsa", "kmsb"))
+
+
+@pytest.mark.parametrize("text", ["10.1.2.3", "0.0.0.0", "255.255.255.255", "192.168.200.249", " 10.1.2.3 ", "10.1.2.3%12",
+                                  "[10.1.2.3]", "010.1.2.3", "10.01.2.3", "256.1.2.3", "1.2.3", "1.2.3.4.5", "1.2.3.4\n",
+                                  "1.2.3.\u0664", "1.2.3.\uff14", "1..2.3", "1.2.3.4.", "FE80:0::1", "[fe80::1%12]", "::ffff:1.2.3.4"])
+def test_address_key_is_the_ipaddress_module_s_canonical_text(text):
+    """address_key returns an IPv4 text already canonical as it is, without the ``ipaddress`` parse: the result is
+    still exactly ``ipaddress.ip_address(text).compressed`` (None where the module refuses the text: a leading zero, an
+    octet over 255, a digit that is not ASCII)."""
+    value = text.strip()
+    value = value[1:-1] if value.startswith("[") and value.endswith("]") else value
+    try:
+        expected: str | None = ipaddress.ip_address(value.partition("%")[0]).compressed
+    except ValueError:
+        expected = None
+    assert _snapshot.address_key(text) == expected

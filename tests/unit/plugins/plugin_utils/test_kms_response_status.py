@@ -131,7 +131,7 @@ def test_kms_client_names_the_short_count_when_the_request_itself_succeeded():
 
 def test_a_request_alone_is_paired_with_its_answer_as_a_products_request_is():
     """One rule pairs a 12289 with its 12288, with a product or without: the first 12289 logged after the request
-    (_snapshot._KmsEvents.response_for, docs/snapshot-format.md "Events"). A request with no product beside it (an
+    (_snapshot._KmsEvents.request_and_response, docs/snapshot-format.md "Events"). A request with no product beside it (an
     event pasted alone) was paired with the newest 12289 logged after it instead (_analyze._answers): with a second
     12289 after the short answer, the same events said "count too low" for a product's request and nothing alone."""
     events = _events((12288, REQUEST), (12289, SHORT), (12289, ACTIVATED))
