@@ -54,14 +54,16 @@ done
 # read-only run, remediate fixing what it can and its second run changing nothing; diagnose once through the
 # line's psrp connection plugin (pypsrp) against the lab's PSRP endpoint; and diagnose once through the line's ssh
 # connection plugin against the lab's Windows OpenSSH endpoints, one host with powershell.exe as its DefaultShell
-# (ansible_shell_type powershell), one with cmd.exe (ansible_shell_type cmd).
+# (ansible_shell_type powershell), one with cmd.exe (ansible_shell_type cmd); and diagnose once through the line's
+# winrm plugin with NTLM against the lab's NTLM users, a wrong password refused by the handshake.
 SMOKE_FILES=(tests/integration/test_query_modules.py tests/integration/test_diagnose.py tests/integration/test_remediate.py
-             tests/integration/test_psrp.py tests/integration/test_ssh.py)
+             tests/integration/test_psrp.py tests/integration/test_ssh.py tests/integration/test_winrm_ntlm.py)
 SMOKE_K="test_every_host_answered_except_the_unreachable_one or test_query_and_check_mode_change_nothing"
 SMOKE_K+=" or test_every_host_gets_exactly_the_causes_the_fleet_gave_it or test_diagnosis_changes_nothing"
 SMOKE_K+=" or test_every_remediable_host_is_fixed_and_the_others_are_unchanged or test_second_run_changes_nothing"
 SMOKE_K+=" or test_psrp_smoke_diagnose_runs_through_this_lines_psrp_plugin"
 SMOKE_K+=" or test_ssh_smoke_diagnose_runs_through_this_lines_ssh_plugin_with_powershell_and_cmd_shells"
+SMOKE_K+=" or test_diagnose_over_winrm_with_ntlm_reads_every_host_and_a_wrong_password_is_refused"
 
 python_for() {
     # The controller Pythons each line supports (its release's PyPI classifiers): 2.16 and 2.17 3.10-3.12, 2.18 and
