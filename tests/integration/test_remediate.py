@@ -275,3 +275,28 @@ def test_workgroup_clock_is_fixed_through_ntp(tmp_path):
         kiosk = fleet.hosts["kiosk"]
         assert kiosk.w32time["Type"] == "NTP" and kiosk.w32time["NtpServer"] == "time.windows.com,0x9"
         assert kiosk.clock_offset == 0.0 and kiosk.windows_product()["LicenseStatus"] == 1
+
+
+def test_a_skewed_clock_is_fixed_when_the_w32time_policy_key_cannot_be_read(tmp_path):
+    """The W32Time policy key denied (lab fault w32time.unreadable_keys): remediate resyncs the clock without touching
+    the source, and the remediation report says what a person must do, naming the key and the HRESULT."""
+    definition = {"name": "unread", "domain": "corp.example.jp",
+                  "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 40}}],
+                  "hosts": [{"name": "pc-denied", "edition": "win11-pro", "clock_offset_hours": 6,
+                             "w32time": {"unreadable_keys": ["policy"]}}]}
+    fleet = fleet_mod.build(definition, address_prefix=Lab.address_prefix())
+    with Lab(fleet) as lab:
+        inventory = lab.write_inventory(str(tmp_path / "inventory.yml"))
+        run = run_playbook(inventory, PLAYBOOK, tmp_path, extra=["-e", json.dumps({
+            "diagnose_dns_servers": ["{{ lab_dns_server }}"], "report_dir": str(tmp_path / "r"), "report_formats": ["json"]})])
+        assert run.rc == 0, run.output[-3000:]
+        host = fleet.hosts["pc-denied"]
+        assert host.w32time["Type"] == "NT5DS" and host.w32time["NtpServer"] == "time.windows.com,0x9"   # not touched
+        assert host.clock_offset == 0.0 and host.windows_product()["LicenseStatus"] == 1
+        report = json.loads((tmp_path / "r" / "remediation.json").read_text(encoding="utf-8"))
+        entry = next(h for h in report["hosts"] if h["host"] == "pc-denied")
+        assert entry["outcome"] == "fixed"
+        assert [op["op"] for op in entry["operations"] if op.get("target") == "W32Time"] == ["resync"]
+        denied = "HKLM\\SOFTWARE\\Policies\\Microsoft\\W32Time\\Parameters (0x80070005) could not be read"
+        assert any(denied in text for text in entry["instructions"]["en"]), entry["instructions"]
+        assert any("W32Time\\Parameters (0x80070005)" in text for text in entry["instructions"]["ja"]), entry["instructions"]

@@ -124,6 +124,10 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
     host.w32time = {"State": "Running", "StartMode": "Manual", "Type": "NT5DS" if host.part_of_domain else "NTP",
                     "NtpServer": "time.windows.com,0x9"}
     host.w32time.update(spec.get("w32time") or {})
+    unread = set(host.w32time.get("unreadable_keys") or ()) - {"parameters", "config", "ntp_client", "time_zone", "policy"}
+    if unread:
+        raise FleetError(f"{where}: w32time.unreadable_keys takes parameters, config, ntp_client, time_zone and policy "
+                         f"(the time probe's registry_errors), got {sorted(unread)}")
     host.service = new_service(_cmid(fleet.name, host.name))
     firewall = spec.get("firewall") or {}
     # the built-in Key Management Service rules: "the host's firewall exception exists but is not enabled by default"

@@ -335,18 +335,26 @@ def _attempt_activation(fleet: Fleet, host: Host) -> list[dict[str, t.Any]]:
 def probe_time(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
     """probes/time.ps1"""
     w = host.w32time
+    # assumed (docs/lab-assumptions.md): a key listed in w32time.unreadable_keys answers as Read-WakRegistryValue does
+    # for a denied read - no values, its HRESULT E_ACCESSDENIED (COR_E_UNAUTHORIZEDACCESS, 0x80070005, the HResult .NET
+    # documents for UnauthorizedAccessException) as a signed Int32; every other key is readable
+    unreadable = set(w.get("unreadable_keys") or ())
+    denied = 0x80070005 - (1 << 32)
     return {
         "utc_now": iso7(host.utc_now()),
         "service": {"Name": "W32Time", "State": w.get("State", "Running"), "StartMode": w.get("StartMode", "Manual"), "ExitCode": 0},
-        "parameters": {"Type": w.get("Type", "NT5DS"), "NtpServer": w.get("NtpServer", "time.windows.com,0x9")},
+        "parameters": {} if "parameters" in unreadable else {"Type": w.get("Type", "NT5DS"),
+                                                               "NtpServer": w.get("NtpServer", "time.windows.com,0x9")},
         "policy": {},
         # [W32TM] domain-member defaults: AnnounceFlags 10, Max*PhaseCorrection 172800 s (48 h)
-        "config": {"AnnounceFlags": 10, "MaxPosPhaseCorrection": 172800, "MaxNegPhaseCorrection": 172800},
-        "ntp_client": {"Enabled": 1},
+        "config": {} if "config" in unreadable else {"AnnounceFlags": 10, "MaxPosPhaseCorrection": 172800,
+                                                       "MaxNegPhaseCorrection": 172800},
+        "ntp_client": {} if "ntp_client" in unreadable else {"Enabled": 1},
         "last_known_good_time": iso7(host.utc_now() - datetime.timedelta(hours=2)),     # assumed: trusted 2 h ago
-        "time_zone": {"TimeZoneKeyName": host.time_zone, "Bias": -host.utc_bias_minutes, "ActiveTimeBias": -host.utc_bias_minutes},
-        # assumed (docs/lab-assumptions.md): every W32Time key the probe reads is readable
-        "registry_errors": {"parameters": None, "config": None, "ntp_client": None, "time_zone": None, "policy": None},
+        "time_zone": {} if "time_zone" in unreadable else {"TimeZoneKeyName": host.time_zone, "Bias": -host.utc_bias_minutes,
+                                                           "ActiveTimeBias": -host.utc_bias_minutes},
+        "registry_errors": {name: denied if name in unreadable else None
+                            for name in ("parameters", "config", "ntp_client", "time_zone", "policy")},
         "events": [],                                   # assumed: the model keeps no Time-Service events
         "events_error": None,
     }
