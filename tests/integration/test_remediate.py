@@ -300,3 +300,28 @@ def test_a_skewed_clock_is_fixed_when_the_w32time_policy_key_cannot_be_read(tmp_
         denied = "HKLM\\SOFTWARE\\Policies\\Microsoft\\W32Time\\Parameters (0x80070005) could not be read"
         assert any(denied in text for text in entry["instructions"]["en"]), entry["instructions"]
         assert any("W32Time\\Parameters (0x80070005)" in text for text in entry["instructions"]["ja"]), entry["instructions"]
+
+
+def test_a_rebuild_whose_second_rename_is_refused_renames_the_first_back_and_says_so(tmp_path):
+    """tokens.dat in both store folders (KB 2736303), the rename in spp\\store refused (lab fault, assumed): the rebuild
+    is all or nothing - spp\\store\\2.0's tokens.dat is renamed back, sppsvc runs, nothing waits for a restart - and the
+    remediation report's failure names the HRESULT and the roll-back."""
+    definition = {"name": "rollback", "domain": "corp.example.jp",
+                  "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 40}}],
+                  "hosts": [{"name": "pc-held", "edition": "win11-pro", "license_store_corrupt": True,
+                             "spp": {"tokens_folder": "both", "tokens_rename_refused": "store"}}]}
+    fleet = fleet_mod.build(definition, address_prefix=Lab.address_prefix())
+    with Lab(fleet) as lab:
+        inventory = lab.write_inventory(str(tmp_path / "inventory.yml"))
+        run = run_playbook(inventory, PLAYBOOK, tmp_path, extra=["-e", json.dumps({
+            "diagnose_dns_servers": ["{{ lab_dns_server }}"], "report_dir": str(tmp_path / "r"), "report_formats": ["json"],
+            "remediate_rebuild_license_store": True})])
+        assert run.rc == 2, run.output[-3000:]
+        host = fleet.hosts["pc-held"]
+        assert host.tokens_set_aside == {"System32\\spp\\store\\2.0": []} and not host.store_rebuild_pending
+        assert host.spp_state == "Running"
+        entry = _remediation_hosts(tmp_path / "r")["pc-held"]
+        assert entry["outcome"] == "failed" and entry["operations"] == []
+        assert entry["failed"] == ("rebuild_license_store on system failed: 0x80070020 ERROR_SHARING_VIOLATION: The process "
+                                   "cannot access the file because it is being used by another process.; rolled back: "
+                                   "C:\\Windows\\System32\\spp\\store\\2.0\\tokens.dat renamed back")

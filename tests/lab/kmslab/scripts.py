@@ -488,9 +488,10 @@ def _signed(code: int) -> int:
     return code - (1 << 32) if code >= 1 << 31 else code
 
 
-def _run_operations(params: dict[str, t.Any], apply: t.Callable[[dict[str, t.Any]], int | str]) -> dict[str, t.Any]:
-    """Invoke-WakOperations: apply each operation in order (0, an HRESULT, or a pending state's name; ActivationError
-    counts), stop at the first failure and after 'reboot_initiated' (Windows already restarting)."""
+def _run_operations(params: dict[str, t.Any], apply: t.Callable[[dict[str, t.Any]], t.Any]) -> dict[str, t.Any]:
+    """Invoke-WakOperations: apply each operation in order (0, an HRESULT, a pending state's name, or {hresult,
+    rollback} for a failed step that undid its work; ActivationError counts), stop at the first failure and after
+    'reboot_initiated' (Windows already restarting)."""
     steps = []
     for op in params.get("operations") or []:
         step: dict[str, t.Any] = {"op": op.get("op"), "target": op.get("target"), "hresult": 0, "pending": None}
@@ -498,6 +499,9 @@ def _run_operations(params: dict[str, t.Any], apply: t.Callable[[dict[str, t.Any
             code = apply(op)
             if isinstance(code, str):
                 step["pending"] = code               # done; takes effect after a restart ('reboot_required')
+            elif isinstance(code, dict):
+                step["hresult"] = _signed(code["hresult"])
+                step["rollback"] = code["rollback"]
             else:
                 step["hresult"] = _signed(code or 0)
         except ActivationError as exc:
@@ -812,7 +816,7 @@ def remedy_system_repair(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> 
     after the restart the KB ends with (assumed: until then the products still report 0xC004E015); after it the
     products keep their keys but lose their activation until activated again, as on Windows.
     """
-    def apply(op: dict[str, t.Any]) -> int | str:
+    def apply(op: dict[str, t.Any]) -> int | str | dict[str, t.Any]:
         with fleet.lock:
             host.counters.mutating_calls += 1
             if op["op"] == "rebuild_license_store":
@@ -820,10 +824,21 @@ def remedy_system_repair(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> 
                     return 0x80070002
                 if _spp_in_transition(host):
                     return CANNOT_ACCEPT_CTRL        # the stop is refused before tokens.dat is touched
-                fleet.start_spp(host)
                 stamp = host.utc_now().strftime("%Y%m%d%H%M%S")
+                renamed = []
                 for folder in host.tokens_folders:
+                    if folder == host.tokens_rename_refused:
+                        # all or nothing, as the script: what was renamed is renamed back, sppsvc started again, and
+                        # the step answers the rename's HRESULT with the roll-back
+                        for done in renamed:
+                            host.tokens_set_aside[done].pop()
+                        fleet.start_spp(host)
+                        return {"hresult": 0x80070020,         # ERROR_SHARING_VIOLATION (System Error Codes 0-499)
+                                "rollback": {"restored": [f"C:\\Windows\\{done}\\tokens.dat" for done in renamed],
+                                             "hresult": None, "left": []}}
                     host.tokens_set_aside.setdefault(folder, []).append(f"tokens.dat.{stamp}.bak")
+                    renamed.append(folder)
+                fleet.start_spp(host)
                 host.store_rebuild_pending = True
                 return "reboot_required"
             if op["op"] not in ("dism", "sfc"):
