@@ -47,6 +47,11 @@ class Plan:
     reboot_required: bool = False
     person: list[dict[str, str]] = dataclasses.field(default_factory=list)   # what a person must do, {"en": ..., "ja": ...}
 
+    def tell(self, text: dict[str, str]) -> None:
+        """What a person must do ({"en", "ja"}): a warning in English, and the text in both languages (``needs_person``)."""
+        self.warnings.append(text["en"])
+        self.person.append(dict(text))
+
 
 def public_operations(operations: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
     """Operations as they may appear in results and logs: a product key becomes '...' + its last five characters."""

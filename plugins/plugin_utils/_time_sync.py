@@ -62,8 +62,7 @@ def _keep_unread(unread: list[str], result: Plan) -> None:
             "ja": f"時刻ソースは変更していません: {keys} を読み取れなかったため、目的のソースと異なるか "
                   "(グループ ポリシーで設定されているか) が分かりません。サービスと再同期はこれに関係なく通常どおり計画します。接続アカウントに"
                   "そのキーの読み取り権限を与えるか、時刻ソースを手動で確認してください。"}
-    result.warnings.append(text["en"])
-    result.person.append(text)
+    result.tell(text)
 
 
 def plan(args: dict[str, t.Any], time_view: dict[str, t.Any]) -> Plan:
