@@ -340,21 +340,20 @@ def probe_time(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, 
     # documents for UnauthorizedAccessException) as a signed Int32; every other key is readable
     unreadable = set(w.get("unreadable_keys") or ())
     denied = 0x80070005 - (1 << 32)
+    keys = {
+        "parameters": {"Type": w.get("Type", "NT5DS"), "NtpServer": w.get("NtpServer", "time.windows.com,0x9")},
+        "policy": {},
+        # [W32TM] domain-member defaults: AnnounceFlags 10, Max*PhaseCorrection 172800 s (48 h)
+        "config": {"AnnounceFlags": 10, "MaxPosPhaseCorrection": 172800, "MaxNegPhaseCorrection": 172800},
+        "ntp_client": {"Enabled": 1},
+        "time_zone": {"TimeZoneKeyName": host.time_zone, "Bias": -host.utc_bias_minutes, "ActiveTimeBias": -host.utc_bias_minutes},
+    }
     return {
         "utc_now": iso7(host.utc_now()),
         "service": {"Name": "W32Time", "State": w.get("State", "Running"), "StartMode": w.get("StartMode", "Manual"), "ExitCode": 0},
-        "parameters": {} if "parameters" in unreadable else {"Type": w.get("Type", "NT5DS"),
-                                                               "NtpServer": w.get("NtpServer", "time.windows.com,0x9")},
-        "policy": {},
-        # [W32TM] domain-member defaults: AnnounceFlags 10, Max*PhaseCorrection 172800 s (48 h)
-        "config": {} if "config" in unreadable else {"AnnounceFlags": 10, "MaxPosPhaseCorrection": 172800,
-                                                       "MaxNegPhaseCorrection": 172800},
-        "ntp_client": {} if "ntp_client" in unreadable else {"Enabled": 1},
+        **{name: {} if name in unreadable else values for name, values in keys.items()},
         "last_known_good_time": iso7(host.utc_now() - datetime.timedelta(hours=2)),     # assumed: trusted 2 h ago
-        "time_zone": {} if "time_zone" in unreadable else {"TimeZoneKeyName": host.time_zone, "Bias": -host.utc_bias_minutes,
-                                                           "ActiveTimeBias": -host.utc_bias_minutes},
-        "registry_errors": {name: denied if name in unreadable else None
-                            for name in ("parameters", "config", "ntp_client", "time_zone", "policy")},
+        "registry_errors": {name: denied if name in unreadable else None for name in keys},
         "events": [],                                   # assumed: the model keeps no Time-Service events
         "events_error": None,
     }
