@@ -1090,8 +1090,10 @@ def remediation_markdown(document: dict[str, t.Any], language: str = "en") -> st
     return "\n".join(lines) + "\n"
 
 
-_OUTCOME_ORDER = ("interrupted", "unreachable", "failed", "changed_not_fixed", "reboot_required", "unchanged", "changed",
-                  "cleared", "fixed")
+#: the outcomes in the page's summary, in this order; an outcome missing here is missing from the summary (a
+#: check-mode prediction's predicted_change was)
+_OUTCOME_ORDER = ("interrupted", "unreachable", "failed", "changed_not_fixed", "reboot_required", "predicted_change",
+                  "unchanged", "changed", "cleared", "fixed")
 _OUTCOME_COLOURS = {"interrupted": "#6a1b9a", "unreachable": "#4a148c", "failed": "#c62828", "changed_not_fixed": "#b34700",
                     "unchanged": "#616161", "changed": "#1565c0", "cleared": "#00695c", "fixed": "#2e7d32"}
 

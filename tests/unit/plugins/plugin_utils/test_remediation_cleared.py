@@ -64,3 +64,14 @@ def test_a_check_mode_prediction_keeps_cleared():
     predicted = _fleet.predicted_remediation(_run(), {})
     got = {h["host"]: h["outcome"] for h in predicted["hosts"]}
     assert got == {"pc-skew": "predicted_change", "kms01": "cleared"} and predicted["revision"] == 2
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_html_summary_counts_every_outcome_the_document_counts(lang):
+    """The page's summary listed only the outcomes of its own order: a check-mode prediction's predicted_change was
+    counted in remediation.json and the Markdown but missing from the HTML summary."""
+    labels = _report._REMEDIATION_LABELS[lang]
+    for doc in (_run(), _fleet.predicted_remediation(_run(), {})):
+        page = _report.remediation_html(doc, lang)
+        for outcome in doc["summary"]:
+            assert page.count(labels[outcome]) >= 2, (outcome, lang)      # the summary and the host's row
