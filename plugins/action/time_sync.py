@@ -19,6 +19,7 @@ class ActionModule(RemedyActionBase):
     PROBES = ("time",)
     ARGUMENT_SPEC = {
         "source": {"type": "str", "choices": ["domain", "ntp"]},
+        "source_unread": {"type": "str", "choices": ["fail", "keep"], "default": "fail"},
         "ntp_servers": {"type": "list", "elements": "str", "default": []},
         "service_start_mode": {"type": "str", "choices": ["auto", "manual"]},
         "service_state": {"type": "str", "choices": ["started"], "default": "started"},

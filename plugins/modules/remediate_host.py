@@ -57,7 +57,11 @@ options:
     elements: str
     default: [Any]
   time_sync:
-    description: C(CLOCK_SKEW) - set the time source and resync.
+    description:
+      - C(CLOCK_SKEW) - set the time source and resync.
+      - Where the W32Time policy key or its C(Parameters) key could not be read the source is left as it is and the clock
+        is still resynced; C(needs_person) names the key and the HRESULT (M(winactivation.kms.time_sync)'s
+        I(source_unread=keep)).
     type: bool
     default: true
   time_source:

@@ -87,6 +87,10 @@ steps:
   description:
     - Each repair with C(ok), C(hresult) (a tool's exit code or an HRESULT), C(hresult_text) and C(pending)
       (C(reboot_required) when it waits for a restart, C(reboot_initiated) when DISM started the restart).
+    - A failed license-store rebuild also has C(rollback) - C(restored) (the tokens.dat files it had renamed and
+      renamed back, so the store is as it was), C(left) (the C(.bak) files a failed rename back left, to rename by
+      hand) and C(hresult)/C(hresult_text) of that failure (null when every rename back succeeded); the task's
+      C(msg) says the same.
   returned: when repairs ran
   type: list
   elements: dict

@@ -19,9 +19,19 @@ options:
       - C(domain) (domain hierarchy, NT5DS) or C(ntp) (I(ntp_servers)). Left unchanged when omitted.
       - When the W32Time policy key or W32Time's C(Parameters) could not be read (access denied, among others) the
         source is not compared (C(set_source) writes C(Parameters)), and the task fails before anything changes (in check
-        mode too), naming the key and the HRESULT.
+        mode too), naming the key and the HRESULT - unless I(source_unread=keep).
     type: str
     choices: [domain, ntp]
+  source_unread:
+    description:
+      - What to do with I(source) when the W32Time policy key or W32Time's C(Parameters) could not be read.
+      - C(fail) fails the task before anything changes, naming the key and the HRESULT.
+      - C(keep) leaves the source as it is (neither compared nor set), warns naming the key and the HRESULT (also in
+        RV(needs_person)), and still plans the service (I(service_state), I(service_start_mode)) and the resync, so a
+        clock that is off is fixed. The remediate role uses C(keep).
+    type: str
+    choices: [fail, keep]
+    default: fail
   ntp_servers:
     description:
       - NTP peers for I(source=ntp), as C(host) or C(host,0x<flags>) (W32Time's NtpServer syntax, flags 0x1-0xF;
@@ -89,6 +99,13 @@ after:
   description: The same after (read back; predicted in check mode; null when a change failed or the host was lost before it was read again).
   returned: always
   type: dict
+needs_person:
+  description:
+    - What a person must do, C(en) and C(ja) - with I(source_unread=keep), the W32Time key that could not be read (its
+      HRESULT) and that the time source was left as it is.
+  returned: when a person must act
+  type: list
+  elements: dict
 reboot_required:
   description:
     - True when a change takes effect only after a restart of the computer (never for this module).

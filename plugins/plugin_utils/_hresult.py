@@ -169,6 +169,11 @@ _CATALOG: tuple[HResultInfo, ...] = (
                 "The server name or address could not be resolved: this host's DNS or proxy does not reach the "
                 "activation server.",
                 "サーバー名またはアドレスを解決できませんでした。このホストの DNS またはプロキシからライセンス認証サーバーに到達できません。"),
+    # "The process cannot access the file because it is being used by another process" (System Error Codes (0-499),
+    # ERROR_SHARING_VIOLATION 32): a file held open, such as tokens.dat that system_repair's rebuild renames
+    HResultInfo(0x80070020, "ERROR_SHARING_VIOLATION",
+                "The process cannot access the file because it is being used by another process.",
+                "別のプロセスが使用中のため、プロセスはファイルにアクセスできません。"),
     HResultInfo(0x80070070, "ERROR_DISK_FULL",
                 "There is not enough space on the disk.",
                 "ディスクに十分な空き領域がありません。"),

@@ -201,8 +201,7 @@ def _activation_type_allows_kms(product: dict[str, t.Any], result: Plan) -> bool
     values = {"name": product.get("name") or product.get("id"), "id": product.get("id")}
     if kind == ACTIVATION_TYPE_TOKEN:
         text = {lang: TOKEN_ONLY_TEXT[lang].format(**values) for lang in ("en", "ja")}
-        result.warnings.append(text["en"])
-        result.person.append(text)
+        result.tell(text)
         return False
     if kind == ACTIVATION_TYPE_AD:
         result.warnings.append(f"{values['name']} ({values['id']}) is set to Active Directory-based activation only "

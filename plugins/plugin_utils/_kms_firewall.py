@@ -197,8 +197,7 @@ def _builtin_from_policy(builtin: dict[str, t.Any], active: list[str] | None, re
             "ja": f"キー管理サービスの規則 SPPSVC-In-TCP はグループ ポリシーで配布されており、{ja}。ローカルの変更は適用中の規則を"
                   "変えないため、変更していません。GPO でアクティブなネットワーク プロファイルとクライアントのネットワークに対して"
                   "有効にしてください (担当者による変更が必要です)。"}
-    result.warnings.append(text["en"])
-    result.person.append(text)
+    result.tell(text)
 
 
 def _noscope_serves(builtin: dict[str, t.Any], noscope: dict[str, t.Any] | None, active: list[str] | None,

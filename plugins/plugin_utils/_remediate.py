@@ -323,7 +323,10 @@ class RemediationRun:
         if s.time_sync and self._any(*_ADDRESSES["time"]):
             source = s.time_source if s.time_source != "auto" else ("domain" if self.domain_member else "ntp")
             yield Step("time", "Synchronise the clock", "time_sync",
-                       {"source": source, "ntp_servers": list(s.ntp_servers) if source == "ntp" else []})
+                       # a W32Time key the source is read from not readable: the source is left as it is (said so),
+                       # the service and the resync still fix the clock (the KMS 4-hour rule)
+                       {"source": source, "ntp_servers": list(s.ntp_servers) if source == "ntp" else [],
+                        "source_unread": "keep"})
         if s.install_gvlk and self._any(*_ADDRESSES["gvlk"]) and not self._any("NO_GVLK_FOR_EDITION"):
             if self.is_kms_host:
                 # the step lifts kms_client's protection of the CSVLK (allow_channel_change): a person decides
@@ -476,7 +479,7 @@ class RemediationRun:
             unforeseen += [dict(op, because=dict(waits)) for r in self._of(("activation",)) for op in _as_list(r.get(done_key))
                            if isinstance(op, t.Mapping)]
         needs_person: list[t.Any] = list(self.person)
-        for result in self._of(("spp", "firewall", "repair")):
+        for result in self._of(("spp", "firewall", "time", "repair")):
             needs_person += [p for p in _as_list(result.get("needs_person")) if p not in needs_person]
         instructions: list[t.Any] = []
         for finding in self.findings:

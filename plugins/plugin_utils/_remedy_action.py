@@ -47,6 +47,11 @@ class Plan:
     reboot_required: bool = False
     person: list[dict[str, str]] = dataclasses.field(default_factory=list)   # what a person must do, {"en": ..., "ja": ...}
 
+    def tell(self, text: dict[str, str]) -> None:
+        """What a person must do ({"en", "ja"}): a warning in English, and the text in both languages (``needs_person``)."""
+        self.warnings.append(text["en"])
+        self.person.append(dict(text))
+
 
 def public_operations(operations: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
     """Operations as they may appear in results and logs: a product key becomes '...' + its last five characters."""
@@ -85,9 +90,22 @@ def step_results(steps: t.Any, exit_codes: t.Mapping[str, str] | None = None) ->
         else:
             code = _hresult.normalise(step.get("hresult")) or 0
             text = _hresult.describe(code) if code else None
-        out.append({"op": step.get("op"), "target": step.get("target"), "ok": code == 0,
-                    "hresult": _hresult.to_hex(code), "hresult_text": text, "pending": pending})
+        explained = {"op": step.get("op"), "target": step.get("target"), "ok": code == 0,
+                     "hresult": _hresult.to_hex(code), "hresult_text": text, "pending": pending}
+        if isinstance(step.get("rollback"), dict):
+            explained["rollback"] = _rollback(step["rollback"])
+        out.append(explained)
     return out
+
+
+def _rollback(raw: dict[str, t.Any]) -> dict[str, t.Any]:
+    """What a failed step undid of its own work (system_repair's license-store rebuild renames back the tokens.dat it
+    had renamed): ``restored`` (the files put back), ``left`` (those it could not put back) and the HRESULT of the
+    first rename back that failed, explained; null when every one succeeded."""
+    code = _hresult.normalise(raw.get("hresult")) or 0
+    return {"restored": [str(p) for p in _snapshot.as_list(raw.get("restored"))],
+            "left": [str(p) for p in _snapshot.as_list(raw.get("left"))],
+            "hresult": _hresult.to_hex(code) if code else None, "hresult_text": _hresult.describe(code) if code else None}
 
 
 def _with_values(steps: list[dict[str, t.Any]], shown: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
@@ -103,7 +121,22 @@ def failure_text(step: dict[str, t.Any]) -> str:
     """A failed step as the result's ``msg`` and the journal say it: the operation, its target, the public value it
     was given (a key by its last five characters) and the HRESULT with its described text (_hresult)."""
     given = f" ({step['value']})" if step.get("value") not in (None, "") else ""
-    return f"{step['op']} on {step['target']}{given} failed: {step['hresult_text']}"
+    return f"{step['op']} on {step['target']}{given} failed: {step['hresult_text']}{_rollback_text(step.get('rollback'))}"
+
+
+def _rollback_text(rollback: dict[str, t.Any] | None) -> str:
+    """A failed step's roll-back, appended to its failure: what was put back, and what a failed roll-back left."""
+    if not rollback:
+        return ""
+    text = ""
+    if rollback["restored"]:
+        text += f"; rolled back: {', '.join(rollback['restored'])} renamed back"
+    if rollback["hresult"]:
+        text += (f"; the roll-back failed too ({rollback['hresult_text']}): {', '.join(rollback['left'])} must be renamed "
+                 "back by hand")
+    elif not rollback["restored"]:
+        text += "; nothing had been renamed, nothing to roll back"
+    return text
 
 
 def _exit_code(value: int) -> int:

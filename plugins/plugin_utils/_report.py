@@ -855,9 +855,14 @@ def stats(document: dict[str, t.Any]) -> dict[str, t.Any]:
 
 
 REMEDIATION_SCHEMA = "winactivation.kms/remediation/1"
+#: Additive revisions of the remediation document (docs/reports.md): 2 adds the outcome "cleared" (healthy after the
+#: run, nothing changed on the host: resolved by changes elsewhere), which revision 1 counted as "fixed". A document
+#: without one is revision 1.
+REMEDIATION_REVISION = 2
 _REMEDIATION_LABELS = {
     "en": {"title": "KMS activation remediation", "host": "Host", "before": "Before", "after": "After", "done": "What was done",
-           "todo": "What a person must do", "fixed": "fixed", "unchanged": "unchanged", "changed_not_fixed": "changed, not fixed",
+           "todo": "What a person must do", "fixed": "fixed",
+           "cleared": "cleared by changes elsewhere (nothing changed on this host)", "unchanged": "unchanged", "changed_not_fixed": "changed, not fixed",
            "failed": "failed", "reboot_required": "restart required", "nothing": "-", "summary": "Summary", "generated": "Generated", "hosts": "Hosts",
            "outcome": "Outcome", "operations": "operations", "expand_all": "Expand all", "collapse_all": "Collapse all",
            "print": "Print", "local_time": "local time in this browser",
@@ -868,7 +873,8 @@ _REMEDIATION_LABELS = {
            "unconfirmed": "attempted, outcome unknown", "state": "State", "not_read": "not read again",
            "unforeseen": "cannot be foreseen"},
     "ja": {"title": "KMS ライセンス認証 修復レポート", "host": "ホスト", "before": "修復前", "after": "修復後", "done": "実施内容",
-           "todo": "担当者の対応が必要な事項", "fixed": "解決", "unchanged": "変更なし", "changed_not_fixed": "変更したが未解決",
+           "todo": "担当者の対応が必要な事項", "fixed": "解決",
+           "cleared": "ほかのホストの変更で解消 (このホストは変更なし)", "unchanged": "変更なし", "changed_not_fixed": "変更したが未解決",
            "failed": "失敗", "reboot_required": "再起動が必要", "nothing": "-", "summary": "概要", "generated": "作成日時", "hosts": "ホスト数",
            "outcome": "結果", "operations": "件の操作", "expand_all": "すべて展開", "collapse_all": "すべて折りたたむ",
            "print": "印刷", "local_time": "このブラウザーの時刻",
@@ -974,6 +980,11 @@ def _op_text(op: dict[str, t.Any], lang: str = "en") -> str:
     return f"{operation_label(op.get('op'), lang)} ({target})"
 
 
+def _acted_on(action: dict[str, t.Any]) -> bool:
+    """Whether the run made, or attempted, a change on the host (its remediate or KMS host summary)."""
+    return bool(action.get("changed") or action.get("operations") or action.get("unconfirmed"))
+
+
 def _reached_then_lost(was: dict[str, t.Any], action: dict[str, t.Any]) -> bool:
     """Whether an unreachable host was lost during the run rather than never reached: lost while remedies ran, or its
     first diagnosis read it (then the remedies, or the diagnosis after them, lost it). "Not reached (nothing attempted)"
@@ -1005,7 +1016,9 @@ def remediation(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict
         elif action.get("failed"):
             outcome = "failed"
         elif was.get("status") != "healthy" and result["status"] == "healthy":
-            outcome = "fixed"
+            # "fixed" only where an operation was made (or attempted) on this host; a host nobody changed whose findings
+            # cleared (a KMS host once its clients' clocks were fixed) was resolved by changes elsewhere
+            outcome = "fixed" if _acted_on(action) else "cleared"
         elif action.get("reboot_required"):
             outcome = "reboot_required"          # a change waits for a restart of the computer; a second run does not repeat it
         elif action.get("changed") and was.get("status") == "healthy" and result["status"] == "healthy":
@@ -1038,7 +1051,8 @@ def remediation(before: dict[str, t.Any], after: dict[str, t.Any], actions: dict
     counts: dict[str, int] = {}
     for host in hosts:
         counts[host["outcome"]] = counts.get(host["outcome"], 0) + 1
-    return {"schema": REMEDIATION_SCHEMA, "generated_at": after.get("generated_at"), "hosts": hosts, "summary": counts}
+    return {"schema": REMEDIATION_SCHEMA, "revision": REMEDIATION_REVISION, "generated_at": after.get("generated_at"),
+            "hosts": hosts, "summary": counts}
 
 
 def _unforeseen_text(op: t.Mapping[str, t.Any], lang: str) -> str:
@@ -1076,10 +1090,12 @@ def remediation_markdown(document: dict[str, t.Any], language: str = "en") -> st
     return "\n".join(lines) + "\n"
 
 
-_OUTCOME_ORDER = ("interrupted", "unreachable", "failed", "changed_not_fixed", "reboot_required", "unchanged", "changed",
-                  "fixed")
+#: the outcomes in the page's summary, in this order; an outcome missing here is missing from the summary (a
+#: check-mode prediction's predicted_change was)
+_OUTCOME_ORDER = ("interrupted", "unreachable", "failed", "changed_not_fixed", "reboot_required", "predicted_change",
+                  "unchanged", "changed", "cleared", "fixed")
 _OUTCOME_COLOURS = {"interrupted": "#6a1b9a", "unreachable": "#4a148c", "failed": "#c62828", "changed_not_fixed": "#b34700",
-                    "unchanged": "#616161", "changed": "#1565c0", "fixed": "#2e7d32"}
+                    "unchanged": "#616161", "changed": "#1565c0", "cleared": "#00695c", "fixed": "#2e7d32"}
 
 
 def _state_view(state: dict[str, t.Any], lang: str) -> dict[str, t.Any]:

@@ -103,8 +103,7 @@ def initiated(result: dict[str, t.Any], planned: list[dict[str, t.Any]]) -> None
 def waiting(plan: t.Any, text: dict[str, str]) -> None:
     """Mark a plan as waiting for a restart of the computer: no operation, a warning and the text for a person."""
     plan.reboot_required = True
-    plan.warnings.append(text["en"])
-    plan.person.append(dict(text))
+    plan.tell(text)
 
 
 def _set_aside_time(name: str) -> datetime.datetime | None:

@@ -35,16 +35,34 @@ def view(time_view: dict[str, t.Any]) -> dict[str, t.Any]:
             "offset_seconds": time_view.get("offset_seconds"), "set_by_policy": time_view.get("set_by_policy")}
 
 
-def _refuse_unread(time_view: dict[str, t.Any]) -> None:
-    """Fail, before anything changes, when a W32Time key the source is read from could not be read (the time probe's
-    ``registry_errors``, revision 5): a policy not read may set the source (never "not by policy"), a source not read is
-    never compared with the wanted one."""
+def _unread(time_view: dict[str, t.Any]) -> list[str]:
+    """The W32Time keys the source is read from that could not be read (the time probe's ``registry_errors``,
+    revision 5), each as "key (HRESULT)"; empty when both were read."""
     errors = time_view.get("registry_errors") or {}
-    unread = [f"{_KEYS[name]} ({errors[name]})" for name in ("policy", "parameters") if errors.get(name)]
+    return [f"{_KEYS[name]} ({errors[name]})" for name in ("policy", "parameters") if errors.get(name)]
+
+
+def _refuse_unread(unread: list[str]) -> None:
+    """Fail, before anything changes, when a W32Time key the source is read from could not be read: a policy not read
+    may set the source (never "not by policy"), a source not read is never compared with the wanted one."""
     if unread:
         raise AnsibleActionFail(f"source: the time source is not known, {' and '.join(unread)} could not be read: "
                                 "give the connecting account read access to that key, or leave source out; the "
                                 "Windows Time settings were not changed")
+
+
+def _keep_unread(unread: list[str], result: Plan) -> None:
+    """``source_unread: keep``: the source is left as it is (never compared, never set) and said so, as a warning and
+    as what a person must do; the service and the resync are still planned."""
+    keys = " and ".join(unread)
+    text = {"en": f"The time source was not changed: {keys} could not be read, so whether it differs from the wanted "
+                  "source (or is set by Group Policy) is not known. The service and the resync do not depend on it and "
+                  "are planned as usual. "
+                  "Give the connecting account read access to that key, or check the time source by hand.",
+            "ja": f"時刻ソースは変更していません: {keys} を読み取れなかったため、目的のソースと異なるか "
+                  "(グループ ポリシーで設定されているか) が分かりません。サービスと再同期はこれに関係なく通常どおり計画します。接続アカウントに"
+                  "そのキーの読み取り権限を与えるか、時刻ソースを手動で確認してください。"}
+    result.tell(text)
 
 
 def plan(args: dict[str, t.Any], time_view: dict[str, t.Any]) -> Plan:
@@ -52,8 +70,11 @@ def plan(args: dict[str, t.Any], time_view: dict[str, t.Any]) -> Plan:
     before = view(time_view)
     result = Plan(before=before)
     ops = result.operations
-    if args.get("source"):
-        _refuse_unread(time_view)
+    unread = _unread(time_view) if args.get("source") else []
+    if unread and args.get("source_unread") == "keep":
+        _keep_unread(unread, result)
+    elif args.get("source"):
+        _refuse_unread(unread)
         wanted_type = SOURCE_TYPE[args["source"]]
         wanted_peers = [p.split(",")[0].lower() for p in args.get("ntp_servers") or []]
         current_peers = [p.lower() for p in time_view.get("ntp_peers") or []]

@@ -263,17 +263,63 @@ def test_file_renames_left_out_by_restart_pending_ignore_do_not_hold_the_repair_
         assert "RESTART_PENDING_IGNORED" in host["before"]["codes"] and "RESTART_PENDING" not in host["before"]["codes"]
 
 
+def _remediate_one_fleet(definition, tmp_path, rc=0, **variables):
+    """Build the lab fleet ``definition``, remediate it once (JSON reports in tmp_path/r, extra ``variables``) and
+    return the fleet and the remediation report's hosts; the run ends with ``rc``."""
+    fleet = fleet_mod.build(definition, address_prefix=Lab.address_prefix())
+    with Lab(fleet) as lab:
+        inventory = lab.write_inventory(str(tmp_path / "inventory.yml"))
+        run = run_playbook(inventory, PLAYBOOK, tmp_path, extra=["-e", json.dumps(dict({
+            "diagnose_dns_servers": ["{{ lab_dns_server }}"], "report_dir": str(tmp_path / "r"), "report_formats": ["json"]},
+            **variables))])
+        assert run.rc == rc, run.output[-3000:]
+    return fleet, _remediation_hosts(tmp_path / "r")
+
+
 def test_workgroup_clock_is_fixed_through_ntp(tmp_path):
     definition = {"name": "workgroup", "domain": "corp.example.jp",
                   "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 40}}],
                   "hosts": [{"name": "kiosk", "edition": "win11-pro", "part_of_domain": False, "clock_offset_hours": 7,
                              "w32time": {"Type": "NoSync"}}]}
-    fleet = fleet_mod.build(definition, address_prefix=Lab.address_prefix())
-    with Lab(fleet) as lab:
-        inventory = lab.write_inventory(str(tmp_path / "inventory.yml"))
-        run = run_playbook(inventory, PLAYBOOK, tmp_path, extra=["-e", json.dumps({
-            "diagnose_dns_servers": ["{{ lab_dns_server }}"], "report_dir": str(tmp_path / "r"), "report_formats": ["json"]})])
-        assert run.rc == 0, run.output[-3000:]
-        kiosk = fleet.hosts["kiosk"]
-        assert kiosk.w32time["Type"] == "NTP" and kiosk.w32time["NtpServer"] == "time.windows.com,0x9"
-        assert kiosk.clock_offset == 0.0 and kiosk.windows_product()["LicenseStatus"] == 1
+    fleet, _hosts = _remediate_one_fleet(definition, tmp_path)
+    kiosk = fleet.hosts["kiosk"]
+    assert kiosk.w32time["Type"] == "NTP" and kiosk.w32time["NtpServer"] == "time.windows.com,0x9"
+    assert kiosk.clock_offset == 0.0 and kiosk.windows_product()["LicenseStatus"] == 1
+
+
+def test_a_skewed_clock_is_fixed_when_the_w32time_policy_key_cannot_be_read(tmp_path):
+    """The W32Time policy key denied (lab fault w32time.unreadable_keys): remediate resyncs the clock without touching
+    the source, and the remediation report says what a person must do, naming the key and the HRESULT."""
+    definition = {"name": "unread", "domain": "corp.example.jp",
+                  "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 40}}],
+                  "hosts": [{"name": "pc-denied", "edition": "win11-pro", "clock_offset_hours": 6,
+                             "w32time": {"unreadable_keys": ["policy"]}}]}
+    fleet, hosts = _remediate_one_fleet(definition, tmp_path)
+    host = fleet.hosts["pc-denied"]
+    assert host.w32time["Type"] == "NT5DS" and host.w32time["NtpServer"] == "time.windows.com,0x9"   # not touched
+    assert host.clock_offset == 0.0 and host.windows_product()["LicenseStatus"] == 1
+    entry = hosts["pc-denied"]
+    assert entry["outcome"] == "fixed"
+    assert [op["op"] for op in entry["operations"] if op.get("target") == "W32Time"] == ["resync"]
+    denied = "HKLM\\SOFTWARE\\Policies\\Microsoft\\W32Time\\Parameters (0x80070005) could not be read"
+    assert any(denied in text for text in entry["instructions"]["en"]), entry["instructions"]
+    assert any("W32Time\\Parameters (0x80070005)" in text for text in entry["instructions"]["ja"]), entry["instructions"]
+
+
+def test_a_rebuild_whose_second_rename_is_refused_renames_the_first_back_and_says_so(tmp_path):
+    """tokens.dat in both store folders (KB 2736303), the rename in spp\\store refused (lab fault, assumed): the rebuild
+    is all or nothing - spp\\store\\2.0's tokens.dat is renamed back, sppsvc runs, nothing waits for a restart - and the
+    remediation report's failure names the HRESULT and the roll-back."""
+    definition = {"name": "rollback", "domain": "corp.example.jp",
+                  "kms_hosts": [{"name": "kms01", "edition": "ws2022-datacenter", "kms": {"csvlk": ["ws2022"], "base_count": 40}}],
+                  "hosts": [{"name": "pc-held", "edition": "win11-pro", "license_store_corrupt": True,
+                             "spp": {"tokens_folder": "both", "tokens_rename_refused": "store"}}]}
+    fleet, hosts = _remediate_one_fleet(definition, tmp_path, rc=2, remediate_rebuild_license_store=True)
+    host = fleet.hosts["pc-held"]
+    assert host.tokens_set_aside == {"System32\\spp\\store\\2.0": []} and not host.store_rebuild_pending
+    assert host.spp_state == "Running"
+    entry = hosts["pc-held"]
+    assert entry["outcome"] == "failed" and entry["operations"] == []
+    assert entry["failed"] == ("rebuild_license_store on system failed: 0x80070020 ERROR_SHARING_VIOLATION: The process "
+                               "cannot access the file because it is being used by another process.; rolled back: "
+                               "C:\\Windows\\System32\\spp\\store\\2.0\\tokens.dat renamed back")

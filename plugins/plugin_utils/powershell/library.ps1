@@ -399,7 +399,8 @@ function Invoke-WakOperations {
     Run the controller's operations in order with $Apply (a scriptblock taking one operation and returning 0, an
     HRESULT, or the name of a pending state such as 'reboot_required' when the step is done but takes effect only
     after a restart); stop at the first failure, and after a step that answers 'reboot_initiated' (done, and Windows
-    is already restarting: nothing more is run). An exception's HRESULT counts as the step's result.
+    is already restarting: nothing more is run). An exception's HRESULT counts as the step's result. A failed step
+    that undid part of its work answers a dictionary {hresult, rollback}: the step keeps both.
     #>
     param($Params, [scriptblock]$Apply)
     $steps = @()
@@ -408,6 +409,10 @@ function Invoke-WakOperations {
         try {
             $code = @(& $Apply $op) | Select-Object -Last 1
             if ($code -is [string]) { $step.pending = $code }     # done, takes effect after a restart ('reboot_required')
+            elseif ($code -is [System.Collections.IDictionary]) {
+                $step.hresult = [int64]$code['hresult']
+                $step.rollback = $code['rollback']
+            }
             elseif ($code) { $step.hresult = [int64]$code }
         }
         catch {

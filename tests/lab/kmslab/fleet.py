@@ -117,13 +117,26 @@ def _build_host(fleet: Fleet, spec: dict[str, t.Any], kms_index: int | None, add
     host.wu_reboot_required = waits.get("windows_update", False) is True
     host.pending_file_renames = int(waits.get("file_renames", 0))
     store = spp.get("tokens_folder", "2.0")
-    if store not in ("2.0", "store"):
-        raise FleetError(f"{where}: spp.tokens_folder must be '2.0' (spp\\store\\2.0) or 'store' (spp\\store), got {store!r}")
-    host.tokens_folders = ["System32\\spp\\store\\2.0" if store == "2.0" else "System32\\spp\\store"]
+    folders = {"2.0": ["System32\\spp\\store\\2.0"], "store": ["System32\\spp\\store"],
+               "both": ["System32\\spp\\store\\2.0", "System32\\spp\\store"]}
+    if store not in folders:
+        raise FleetError(f"{where}: spp.tokens_folder must be '2.0' (spp\\store\\2.0), 'store' (spp\\store) or 'both', "
+                         f"got {store!r}")
+    host.tokens_folders = folders[store]
+    # assumed (docs/lab-assumptions.md): the rebuild's rename of tokens.dat in this folder is refused with
+    # ERROR_SHARING_VIOLATION (the file held open); no Microsoft document or published report says it happens
+    refused = spp.get("tokens_rename_refused")
+    if refused is not None and refused not in ("2.0", "store"):
+        raise FleetError(f"{where}: spp.tokens_rename_refused must be '2.0' or 'store', got {refused!r}")
+    host.tokens_rename_refused = folders[refused][0] if refused else None
     # [W32TM] Type NT5DS for domain members, NTP with time.windows.com,0x9 for workgroup computers (the defaults)
     host.w32time = {"State": "Running", "StartMode": "Manual", "Type": "NT5DS" if host.part_of_domain else "NTP",
                     "NtpServer": "time.windows.com,0x9"}
     host.w32time.update(spec.get("w32time") or {})
+    unread = set(host.w32time.get("unreadable_keys") or ()) - {"parameters", "config", "ntp_client", "time_zone", "policy"}
+    if unread:
+        raise FleetError(f"{where}: w32time.unreadable_keys takes parameters, config, ntp_client, time_zone and policy "
+                         f"(the time probe's registry_errors), got {sorted(unread)}")
     host.service = new_service(_cmid(fleet.name, host.name))
     firewall = spec.get("firewall") or {}
     # the built-in Key Management Service rules: "the host's firewall exception exists but is not enabled by default"

@@ -185,6 +185,8 @@ class Host:
     # Windows 8, still in spp\store; the rebuild sets it aside and ends with "Restart the computer" (C7)
     tokens_folders: list[str] = dataclasses.field(default_factory=lambda: ["System32\\spp\\store\\2.0"])
     tokens_set_aside: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    # the store folder whose tokens.dat rename is refused (spp.tokens_rename_refused; assumed, docs/lab-assumptions.md)
+    tokens_rename_refused: str | None = None
     store_rebuild_pending: bool = False
     # the restart Windows itself waits for, as probes/restart_pending.ps1 reads it (restart_pending: {component_servicing:
     # true, windows_update: true, file_renames: N}): the Component Based Servicing\RebootPending and WindowsUpdate\Auto

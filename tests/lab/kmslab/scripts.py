@@ -335,18 +335,25 @@ def _attempt_activation(fleet: Fleet, host: Host) -> list[dict[str, t.Any]]:
 def probe_time(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> dict[str, t.Any]:
     """probes/time.ps1"""
     w = host.w32time
-    return {
-        "utc_now": iso7(host.utc_now()),
-        "service": {"Name": "W32Time", "State": w.get("State", "Running"), "StartMode": w.get("StartMode", "Manual"), "ExitCode": 0},
+    # assumed (docs/lab-assumptions.md): a key listed in w32time.unreadable_keys answers as Read-WakRegistryValue does
+    # for a denied read - no values, its HRESULT E_ACCESSDENIED (COR_E_UNAUTHORIZEDACCESS, 0x80070005, the HResult .NET
+    # documents for UnauthorizedAccessException) as a signed Int32; every other key is readable
+    unreadable = set(w.get("unreadable_keys") or ())
+    denied = 0x80070005 - (1 << 32)
+    keys = {
         "parameters": {"Type": w.get("Type", "NT5DS"), "NtpServer": w.get("NtpServer", "time.windows.com,0x9")},
         "policy": {},
         # [W32TM] domain-member defaults: AnnounceFlags 10, Max*PhaseCorrection 172800 s (48 h)
         "config": {"AnnounceFlags": 10, "MaxPosPhaseCorrection": 172800, "MaxNegPhaseCorrection": 172800},
         "ntp_client": {"Enabled": 1},
-        "last_known_good_time": iso7(host.utc_now() - datetime.timedelta(hours=2)),     # assumed: trusted 2 h ago
         "time_zone": {"TimeZoneKeyName": host.time_zone, "Bias": -host.utc_bias_minutes, "ActiveTimeBias": -host.utc_bias_minutes},
-        # assumed (docs/lab-assumptions.md): every W32Time key the probe reads is readable
-        "registry_errors": {"parameters": None, "config": None, "ntp_client": None, "time_zone": None, "policy": None},
+    }
+    return {
+        "utc_now": iso7(host.utc_now()),
+        "service": {"Name": "W32Time", "State": w.get("State", "Running"), "StartMode": w.get("StartMode", "Manual"), "ExitCode": 0},
+        **{name: {} if name in unreadable else values for name, values in keys.items()},
+        "last_known_good_time": iso7(host.utc_now() - datetime.timedelta(hours=2)),     # assumed: trusted 2 h ago
+        "registry_errors": {name: denied if name in unreadable else None for name in keys},
         "events": [],                                   # assumed: the model keeps no Time-Service events
         "events_error": None,
     }
@@ -480,9 +487,10 @@ def _signed(code: int) -> int:
     return code - (1 << 32) if code >= 1 << 31 else code
 
 
-def _run_operations(params: dict[str, t.Any], apply: t.Callable[[dict[str, t.Any]], int | str]) -> dict[str, t.Any]:
-    """Invoke-WakOperations: apply each operation in order (0, an HRESULT, or a pending state's name; ActivationError
-    counts), stop at the first failure and after 'reboot_initiated' (Windows already restarting)."""
+def _run_operations(params: dict[str, t.Any], apply: t.Callable[[dict[str, t.Any]], t.Any]) -> dict[str, t.Any]:
+    """Invoke-WakOperations: apply each operation in order (0, an HRESULT, a pending state's name, or {hresult,
+    rollback} for a failed step that undid its work; ActivationError counts), stop at the first failure and after
+    'reboot_initiated' (Windows already restarting)."""
     steps = []
     for op in params.get("operations") or []:
         step: dict[str, t.Any] = {"op": op.get("op"), "target": op.get("target"), "hresult": 0, "pending": None}
@@ -490,6 +498,9 @@ def _run_operations(params: dict[str, t.Any], apply: t.Callable[[dict[str, t.Any
             code = apply(op)
             if isinstance(code, str):
                 step["pending"] = code               # done; takes effect after a restart ('reboot_required')
+            elif isinstance(code, dict):
+                step["hresult"] = _signed(code["hresult"])
+                step["rollback"] = code["rollback"]
             else:
                 step["hresult"] = _signed(code or 0)
         except ActivationError as exc:
@@ -814,7 +825,7 @@ def remedy_system_repair(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> 
     after the restart the KB ends with (assumed: until then the products still report 0xC004E015); after it the
     products keep their keys but lose their activation until activated again, as on Windows.
     """
-    def apply(op: dict[str, t.Any]) -> int | str:
+    def apply(op: dict[str, t.Any]) -> int | str | dict[str, t.Any]:
         with fleet.lock:
             host.counters.mutating_calls += 1
             if op["op"] == "rebuild_license_store":
@@ -822,10 +833,21 @@ def remedy_system_repair(fleet: Fleet, host: Host, params: dict[str, t.Any]) -> 
                     return 0x80070002
                 if _spp_in_transition(host):
                     return CANNOT_ACCEPT_CTRL        # the stop is refused before tokens.dat is touched
-                fleet.start_spp(host)
                 stamp = host.utc_now().strftime("%Y%m%d%H%M%S")
+                renamed = []
                 for folder in host.tokens_folders:
+                    if folder == host.tokens_rename_refused:
+                        # all or nothing, as the script: what was renamed is renamed back, sppsvc started again, and
+                        # the step answers the rename's HRESULT with the roll-back
+                        for done in renamed:
+                            host.tokens_set_aside[done].pop()
+                        fleet.start_spp(host)
+                        return {"hresult": 0x80070020,         # ERROR_SHARING_VIOLATION (System Error Codes 0-499)
+                                "rollback": {"restored": [f"C:\\Windows\\{done}\\tokens.dat" for done in renamed],
+                                             "hresult": None, "left": []}}
                     host.tokens_set_aside.setdefault(folder, []).append(f"tokens.dat.{stamp}.bak")
+                    renamed.append(folder)
+                fleet.start_spp(host)
                 host.store_rebuild_pending = True
                 return "reboot_required"
             if op["op"] not in ("dism", "sfc"):

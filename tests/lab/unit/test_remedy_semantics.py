@@ -144,6 +144,23 @@ def test_c7_rebuild_takes_effect_after_the_restart(folder, path):
     assert f.activate(host) == 0
 
 
+def test_a_refused_second_rename_rolls_the_first_back():
+    """tokens.dat in both folders (KB 2736303 names both), the rename in spp\\store refused (assumed fault): the one in
+    spp\\store\\2.0 is renamed back, sppsvc runs, nothing waits for a restart, and the step says what it rolled back."""
+    f = _fleet([{"name": "pc1", "license_store_corrupt": True,
+                 "spp": {"tokens_folder": "both", "tokens_rename_refused": "store"}}])
+    host = f.hosts["pc1"]
+    steps = _ops(f, host, "system_repair", {"op": "rebuild_license_store", "target": "system"})
+    assert steps[0]["hresult"] == 0x80070020 - (1 << 32) and steps[0]["pending"] is None
+    assert steps[0]["rollback"] == {"restored": ["C:\\Windows\\System32\\spp\\store\\2.0\\tokens.dat"],
+                                    "hresult": None, "left": []}
+    stores = _call(f, host, "probe", "restart_pending")["stores"]
+    assert [(s["tokens"], s["set_aside"]) for s in stores] == [(True, []), (True, [])]
+    assert host.spp_state == "Running" and not host.store_rebuild_pending
+    with pytest.raises(fleet_mod.FleetError, match="tokens_rename_refused must be '2.0' or 'store'"):
+        _fleet([{"name": "pc1", "spp": {"tokens_rename_refused": "elsewhere"}}])
+
+
 def test_c9_group_policy_that_ignores_local_rules_keeps_the_port_blocked():
     f = _fleet([{"name": "pc1", "firewall": {"gpo": {"default_outbound": "Block", "allow_local_rules": False}}}])
     host = f.hosts["pc1"]

@@ -53,6 +53,7 @@ FLEET = {
               {"name": "pc-stale", "kms_machine": "kms-retired.corp.example.jp"},
               {"name": "pc-blocked", "blocked": ["*:1688"]},
               {"name": "pc-skew", "clock_offset_hours": 6},
+              {"name": "pc-skew-denied", "clock_offset_hours": 6, "w32time": {"unreadable_keys": ["policy"]}},
               {"name": "pc-store", "license_store_corrupt": True},
               {"name": "pc-gpo", "firewall": {"gpo": {"default_outbound": "Block", "allow_local_rules": False}}},
               {"name": "pc-open", "firewall": {"gpo": {"default_outbound": "Allow"}}}],
@@ -94,6 +95,7 @@ CASES = [
     Case("system_repair", {"repairs": ["rebuild_license_store"], "time_budget": 600}, "pc-store", over_budget=True),
     Case("time_sync", {"source": "domain"}, "pc-skew"),
     Case("time_sync", {"source": "domain", "time_budget": 600}, "pc-skew", over_budget=True),
+    Case("time_sync", {"source": "domain", "source_unread": "keep"}, "pc-skew-denied"),   # the source kept: needs_person
 ]
 
 

@@ -349,6 +349,7 @@ MODULE_CASES: dict[tuple[str, str], Case] = {
     ("time_sync", "service_start_mode"): Case(time_sync, {}, _as("service_start_mode"), _unset_only),
     ("time_sync", "service_state"): Case(time_sync, {}, _as("service_state"), _unset_only),
     ("time_sync", "resync"): Case(time_sync, {}, _as("resync"), _unset_only),
+    ("time_sync", "source_unread"): Case(time_sync, {}, _as("source_unread"), _unset_only),
     ("activation_info", "applications"): Case(activation_info, {}, _in_list("applications"), _unset_only),
     ("system_repair", "repairs"): Case(system_repair, {"repairs": ["sfc"]}, _in_list("repairs"), _unset_only),
     ("system_repair", "restart_pending_ignore"): Case(system_repair, {"repairs": ["sfc"]}, _in_list("restart_pending_ignore"),

@@ -42,12 +42,37 @@ Invoke-WakOperations $Params {
             if ($code -ne 0) { return $code }
             # a rename that fails (the file held open, access denied) must not leave the licensing service stopped: it
             # is started again before the step answers the rename's HRESULT (under the bootstrap's 'Stop' the error
-            # would otherwise end the step with sppsvc down)
-            try { foreach ($tokens in $found) { Move-Item -LiteralPath $tokens -Destination ("$tokens.$stamp.bak") } }
+            # would otherwise end the step with sppsvc down). All or nothing: tokens.dat in both folders (spp\store\2.0
+            # and spp\store, KB 2736303) and the second rename failing, the first is renamed back before sppsvc starts,
+            # so the store is never half rebuilt; the answer names the files renamed back, and the HRESULT of a
+            # rename back that failed too (the .bak left, named; never the exception's localized text)
+            $renamed = @()
+            try {
+                foreach ($tokens in $found) {
+                    Move-Item -LiteralPath $tokens -Destination ("$tokens.$stamp.bak") -ErrorAction Stop
+                    $renamed += $tokens
+                }
+            }
             catch {
                 $moveError = Get-WakErrorCode $_.Exception
+                $restored = @()
+                $rollbackError = $null
+                $left = @()
+                foreach ($tokens in $renamed) {
+                    try {
+                        Move-Item -LiteralPath ("$tokens.$stamp.bak") -Destination $tokens -ErrorAction Stop
+                        $restored += $tokens
+                    }
+                    catch {
+                        if ($null -eq $rollbackError) { $rollbackError = Get-WakErrorCode $_.Exception }
+                        $left += "$tokens.$stamp.bak"
+                    }
+                }
                 $null = Invoke-WakServiceControl 'sppsvc' 'Start'
-                return $moveError
+                return [ordered]@{
+                    hresult = $moveError
+                    rollback = [ordered]@{ restored = $restored; hresult = $rollbackError; left = $left }
+                }
             }
             $code = Invoke-WakServiceControl 'sppsvc' 'Start'
             if ($code -ne 0) { return $code }

@@ -93,6 +93,34 @@ def test_time_sync_refuses_to_set_a_source_it_could_not_read(key, check_mode):
     assert not result.get("failed")
 
 
+@pytest.mark.parametrize("key", ["policy", "parameters"])
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_time_sync_keeps_a_source_it_could_not_read_and_still_fixes_the_clock(key, check_mode):
+    """source_unread: keep (what remediate asks): no set_source, a warning and a text for a person naming the key and
+    the HRESULT, and the service start and the resync still planned (and, outside check mode, run)."""
+    skewed = _time({key: ACCESS_DENIED})
+    skewed["service"]["State"] = "Stopped"
+    skewed["utc_now"] = _snapshot.iso(_snapshot.utc_from_timestamp(__import__("time").time() + 6 * 3600))
+
+    def fixes(host, _name, ops):
+        """The service starts and the resync sets the clock right (the source is never touched)."""
+        host.probes["time"]["service"]["State"] = "Running"
+        if any(op["op"] == "resync" for op in ops):
+            host.probes["time"]["utc_now"] = _snapshot.iso(_snapshot.utc_from_timestamp(__import__("time").time()))
+
+    host = Host({"time": skewed}, fixes)
+    result, _conn = _run(time_sync, {"source": "ntp", "ntp_servers": ["ntp.nict.jp"], "source_unread": "keep"}, host,
+                         check_mode=check_mode)
+    assert not result.get("failed"), result.get("msg")
+    assert [op["op"] for op in result["operations"]] == ["start_service", "resync"]
+    assert result["after"]["source_type"] == result["before"]["source_type"]
+    unread = re.compile(r"The time source was not changed: .*W32Time\\Parameters \(0x80070005\) could not be read")
+    assert any(unread.match(w) for w in result["warnings"])
+    assert [bool(unread.match(p["en"])) and "0x80070005" in p["ja"] for p in result["needs_person"]] == [True]
+    sent = [op["op"] for _name, ops in host.remedies for op in ops]
+    assert "set_source" not in sent and (sent == [] if check_mode else "resync" in sent)
+
+
 def test_activation_and_dns_registry_not_read_are_not_collected():
     raw = {"registry": {"spp": {}, "spp_error": ACCESS_DENIED, "overrides": [], "overrides_error": ACCESS_DENIED}}
     registry = _snapshot.normalise_activation(raw)["registry"]

@@ -104,7 +104,7 @@ def test_the_remedies_run_in_the_roles_order_with_the_roles_arguments_then_activ
         {"state": "absent", "scope": "service", "activate": False},
         {"state": "absent", "scope": PRODUCT, "activate": False},
         {"direction": "outbound", "port": 1690, "remote_addresses": ["10.0.0.0/8"]},
-        {"source": "ntp", "ntp_servers": ["ntp.nict.jp"]},
+        {"source": "ntp", "ntp_servers": ["ntp.nict.jp"], "source_unread": "keep"},
         {"activate": True, "force_activation": True, "activation_retries": 1, "retry_delay": 2.0}]
     assert all(c["check"] for c in loader.calls)
     summary = result["summary"]
@@ -119,7 +119,21 @@ def test_a_domain_member_follows_the_domain_and_switched_off_classes_do_not_run(
                            _finding("SPP_SERVICE_UNAVAILABLE"), _finding("NOT_KMS_CHANNEL"))
     loader = Loader()
     _run({"open_firewall": False, "enable_spp": False, "activate": False}, _vars(diagnosis), loader)
-    assert [(c["action"], c["args"]) for c in loader.calls] == [("time_sync", {"source": "domain", "ntp_servers": []})]
+    assert [(c["action"], c["args"]) for c in loader.calls] == [("time_sync", {"source": "domain", "ntp_servers": [], "source_unread": "keep"})]
+
+
+def test_a_time_source_not_read_is_kept_and_what_a_person_must_do_reaches_the_summary():
+    """The time step asks time_sync to keep a source it could not read (source_unread: keep) so that the resync still
+    fixes the clock; time_sync's text for a person reaches the summary (and so the remediation report)."""
+    text = {"en": "The time source was not changed: HKLM\\...\\W32Time\\Parameters (0x80070005) could not be read",
+            "ja": "時刻ソースは変更していません"}
+    loader = Loader({"time_sync": {"changed": True, "operations": [{"op": "resync", "target": "W32Time"}],
+                                   "operations_done": [{"op": "resync", "target": "W32Time"}], "operations_unconfirmed": [],
+                                   "warnings": [text["en"]], "needs_person": [text]}})
+    result = _run({"activate": False}, _vars(_diagnosis(_finding("CLOCK_SKEW"))), loader)
+    assert [(c["action"], c["args"]["source_unread"]) for c in loader.calls] == [("time_sync", "keep")]
+    assert result["summary"]["needs_person"] == [text] and result["summary"]["failed"] is None
+    assert result["summary"]["operations"] == [{"op": "resync", "target": "W32Time"}]
 
 
 def test_the_first_failure_ends_the_task_and_is_the_summarys_failure():
@@ -288,7 +302,7 @@ def test_variables_prefix_gives_the_remedies_the_same_arguments_as_the_templated
                                      remediate_time_budget=None, remediate_result_var="elsewhere"), by_vars)
     assert by_vars.calls == by_args.calls and by_vars.calls
     assert second["summary"] == first["summary"]
-    assert {"source": "ntp", "ntp_servers": ["ntp.nict.jp"]} in [c["args"] for c in by_vars.calls]
+    assert {"source": "ntp", "ntp_servers": ["ntp.nict.jp"], "source_unread": "keep"} in [c["args"] for c in by_vars.calls]
 
 
 @pytest.mark.parametrize("extra, needle", [

@@ -441,6 +441,35 @@ def test_rebuild_reports_restart_required_and_is_not_repeated_before_the_restart
     assert after["reboot_required"] is False and [op["op"] for op in after["operations"]] == ["rebuild_license_store"]
 
 
+STORE_20 = "C:\\Windows\\System32\\spp\\store\\2.0\\tokens.dat"
+
+
+@pytest.mark.parametrize("rollback, told", [
+    ({"restored": [STORE_20], "hresult": None, "left": []},
+     "; rolled back: C:\\Windows\\System32\\spp\\store\\2.0\\tokens.dat renamed back"),
+    ({"restored": [], "hresult": -2147024891, "left": [STORE_20 + ".20261130093000.bak"]},
+     "; the roll-back failed too (0x80070005 E_ACCESSDENIED: Access denied: run elevated, or restore the permissions "
+     "of the licensing service.): "
+     "C:\\Windows\\System32\\spp\\store\\2.0\\tokens.dat.20261130093000.bak must be renamed back by hand"),
+])
+def test_a_rebuild_whose_second_rename_failed_says_what_it_rolled_back(rollback, told):
+    """tokens.dat in both store folders (KB 2736303) and the second rename refused (a sharing violation): the script
+    renames the first back and answers {hresult, rollback}; the result's step and msg (and the journal) say both the
+    failure and the roll-back, by HRESULT."""
+    from ansible_collections.winactivation.kms.plugins.action import system_repair
+    corrupt = S.failing("0x0", LicenseStatusReason=0xC004E015)["probes"]["activation"]
+    host = Host({"activation": corrupt, "restart_pending": copy.deepcopy(NO_RESTART)},
+                lambda _host, _name, ops: [{"op": ops[0]["op"], "target": ops[0]["target"], "hresult": -2147024864,
+                                            "rollback": rollback}])
+    result, _conn = _run(system_repair, {"repairs": ["rebuild_license_store"]}, host)
+    assert result["failed"] is True and result["operations_done"] == []
+    assert result["msg"] == ("rebuild_license_store on system failed: 0x80070020 ERROR_SHARING_VIOLATION: The process "
+                             "cannot access the file because it is being used by another process." + told)
+    step = result["steps"][0]
+    assert step["rollback"]["restored"] == rollback["restored"] and step["rollback"]["left"] == rollback["left"]
+    assert step["rollback"]["hresult"] == (None if rollback["hresult"] is None else "0x80070005")
+
+
 def test_system_repair_runs_nothing_on_a_windows_that_waits_for_a_restart():
     """DISM's 3010 leaves servicing for the next boot (Component Based Servicing\\RebootPending): the next run, in
     check mode too, sends no repair, says a restart comes first (en/ja, naming what is pending), and repairs once the

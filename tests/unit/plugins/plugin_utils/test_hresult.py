@@ -40,6 +40,7 @@ SDK_SYMBOLS = {
     0x80070425: "ERROR_SERVICE_CANNOT_ACCEPT_CTRL",   # 1061, System Error Codes (1000-1299)
     0x8007041D: "ERROR_SERVICE_REQUEST_TIMEOUT",      # 1053, System Error Codes (1000-1299)
     0x80070070: "ERROR_DISK_FULL",                    # 112, System Error Codes (0-499)
+    0x80070020: "ERROR_SHARING_VIOLATION",            # 32, the same page
     0x80072EE7: "ERROR_INTERNET_NAME_NOT_RESOLVED",   # 12007, wininet.h (Error Messages (Wininet.h))
     0x80070027: "ERROR_HANDLE_DISK_FULL",             # 39, the same page
     0x8007045A: "ERROR_DLL_INIT_FAILED",              # 1114

@@ -300,4 +300,21 @@ def test_a_rename_that_fails_starts_sppsvc_again_before_the_step_fails():
     guarded = next(c for c in body.children if c.type == "statement_block").text.decode()
     handler = next(c for c in body.children if c.type == "catch_clauses").text.decode()
     assert "Move-Item" in guarded
-    assert handler.index("Get-WakErrorCode") < handler.index("Invoke-WakServiceControl 'sppsvc' 'Start'") < handler.index("return $moveError")
+    assert handler.index("Get-WakErrorCode") < handler.index("Invoke-WakServiceControl 'sppsvc' 'Start'") < handler.index("hresult = $moveError")
+
+
+def test_a_second_rename_that_fails_renames_the_first_back_before_sppsvc_starts():
+    """All or nothing (KB 2736303's two folders, spp\\store\\2.0 and spp\\store): the rebuild keeps what it renamed,
+    and a later rename that fails renames those back (each in its own try: one that fails too is named, its HRESULT
+    kept, the others still tried) before sppsvc starts; the step answers {hresult, rollback} - HRESULTs only, never an
+    exception's localized text - and Invoke-WakOperations keeps both."""
+    body = next(n for n in _walk(_tree("remedies/system_repair.ps1")) if n.type == "try_statement" and b"Move-Item" in n.text)
+    guarded = next(c for c in body.children if c.type == "statement_block").text.decode()
+    handler = next(c for c in body.children if c.type == "catch_clauses").text.decode()
+    assert guarded.index("-ErrorAction Stop") < guarded.index("$renamed += $tokens")
+    back = handler.index('Move-Item -LiteralPath ("$tokens.$stamp.bak") -Destination $tokens -ErrorAction Stop')
+    assert handler.index("foreach ($tokens in $renamed)") < back < handler.index("Invoke-WakServiceControl 'sppsvc' 'Start'")
+    assert "$rollbackError = Get-WakErrorCode $_.Exception" in handler and "Message" not in handler
+    assert "rollback = [ordered]@{ restored = $restored; hresult = $rollbackError; left = $left }" in handler
+    operations = _function(_tree("library.ps1"), "Invoke-WakOperations").text.decode()
+    assert "$step.hresult = [int64]$code['hresult']" in operations and "$step.rollback = $code['rollback']" in operations
