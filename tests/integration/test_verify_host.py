@@ -39,7 +39,7 @@ def test_every_host_conforms_and_gets_its_file(verified):
     run, out = verified["run"], verified["tmp"] / "out"
     assert run.rc == 0, run.output[-4000:]
     summary = json.loads((out / "verify_host.json").read_text(encoding="utf-8"))
-    assert summary["hosts"] == {name: 0 for name in verified["fleet"].hosts}
+    assert summary["hosts"] == {name: 0 for name in verified["fleet"].hosts} and summary["not_collected"] == []
     for name in verified["fleet"].hosts:
         report = json.loads((out / f"verify-{name}.json").read_text(encoding="utf-8"))
         assert report["host"] == name and report["collected"] is True
@@ -107,3 +107,22 @@ def test_verify_fail_on_differences_takes_a_typed_answer(tmp_path, typed, taken)
     else:
         assert run.rc != 0 and "verify_fail_on_differences" in run.output and "true/false" in run.output, run.output[-3000:]
         assert not contacted, run.output[-3000:]
+
+
+def test_an_unreachable_host_gets_its_file_saying_it_was_not_read_and_the_run_ends_red(tmp_path):
+    """An unreachable host stays in the run, as in the other playbooks (README: ansible-playbook's exit code 4 for
+    unreachable hosts never applies; a red run is exit code 2). Before the fix it dropped out at the first task: no
+    verify-<host>.json, left out of verify_host.json, exit 4. Its count of differences is null, never 0: it was not
+    read (absent means not collected)."""
+    from conftest import unreachable_inventory
+    inventory = unreachable_inventory(tmp_path, ("pc-a",))
+    out = tmp_path / "out"
+    run = run_playbook(inventory, PLAYBOOK, tmp_path, extra=["-e", f"verify_dir={out}"])
+    assert run.rc == 2, run.output[-3000:]
+    report = json.loads((out / "verify-pc-a.json").read_text(encoding="utf-8"))
+    assert report["collected"] is False and report["unreachable"] is True, report
+    assert report["task_errors"]["diagnose"] and report["task_errors"]["kms_host_info"] is None, report
+    assert report["differences"] == [] and report["probes"] == [], report
+    summary = json.loads((out / "verify_host.json").read_text(encoding="utf-8"))
+    assert summary["hosts"] == {"pc-a": None} and summary["not_collected"] == ["pc-a"], summary
+    assert summary["files"] == ["verify-pc-a.json"], summary
